@@ -1,0 +1,21 @@
+//===- NPUDialect.h - The npu dialect ---------------------------*- C++ -*-===//
+//
+// Declares the `npu` dialect, its enums and enum attributes. Include
+// NPUOps.h for the ops.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NPU_DIALECT_NPU_IR_NPUDIALECT_H
+#define NPU_DIALECT_NPU_IR_NPUDIALECT_H
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Dialect.h"
+
+#include "npu/Dialect/NPU/IR/NPUEnums.h.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "npu/Dialect/NPU/IR/NPUAttrs.h.inc"
+
+#include "npu/Dialect/NPU/IR/NPUOpsDialect.h.inc"
+
+#endif // NPU_DIALECT_NPU_IR_NPUDIALECT_H

@@ -1,0 +1,21 @@
+//===- Passes.h - Graph-level passes on the npu dialect ---------*- C++ -*-===//
+
+#ifndef NPU_DIALECT_NPU_TRANSFORMS_PASSES_H
+#define NPU_DIALECT_NPU_TRANSFORMS_PASSES_H
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Pass/Pass.h"
+
+#include "npu/Dialect/NPU/IR/NPUOps.h"
+
+namespace npu {
+
+#define GEN_PASS_DECL
+#include "npu/Dialect/NPU/Transforms/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "npu/Dialect/NPU/Transforms/Passes.h.inc"
+
+} // namespace npu
+
+#endif // NPU_DIALECT_NPU_TRANSFORMS_PASSES_H

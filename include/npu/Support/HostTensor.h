@@ -1,0 +1,114 @@
+//===- HostTensor.h - Dense host tensors shared by every tool --*- C++ -*-===//
+//
+// A dense, row-major tensor in host memory with one of the element types the
+// project handles. Plain C++ (no MLIR, no LLVM) so that the reference
+// interpreter, the runtime tools and the tests can all use it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NPU_SUPPORT_HOSTTENSOR_H
+#define NPU_SUPPORT_HOSTTENSOR_H
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace npu {
+
+/// Element types of host tensors. Bool is stored as one byte (0 or 1).
+enum class DType : uint8_t {
+  F32,
+  F64,
+  F16,
+  BF16,
+  I8,
+  U8,
+  I16,
+  U16,
+  I32,
+  U32,
+  I64,
+  U64,
+  Bool,
+};
+
+/// Bytes per element.
+size_t dtypeSize(DType t);
+/// Short lowercase name: "f32", "i64", "bool", ...
+const char *dtypeName(DType t);
+/// Parses a name produced by dtypeName.
+std::optional<DType> parseDType(const std::string &name);
+bool isFloat(DType t);
+bool isSignedInt(DType t);
+bool isUnsignedInt(DType t);
+
+/// Number of elements of a shape (1 for a scalar, rank 0).
+int64_t shapeNumElements(const std::vector<int64_t> &shape);
+/// "1x3x224x224" (or "scalar" for rank 0).
+std::string shapeToString(const std::vector<int64_t> &shape);
+
+/// A dense row-major tensor. The buffer is 64-byte aligned and owned by the
+/// tensor (copies are deep; moves are cheap).
+class HostTensor {
+public:
+  HostTensor() = default;
+  HostTensor(DType dtype, std::vector<int64_t> shape);
+  HostTensor(const HostTensor &other);
+  HostTensor &operator=(const HostTensor &other);
+  HostTensor(HostTensor &&) noexcept = default;
+  HostTensor &operator=(HostTensor &&) noexcept = default;
+
+  DType dtype() const { return dtype_; }
+  const std::vector<int64_t> &shape() const { return shape_; }
+  int64_t rank() const { return static_cast<int64_t>(shape_.size()); }
+  int64_t dim(int64_t i) const { return shape_[static_cast<size_t>(i)]; }
+  int64_t numElements() const { return numElements_; }
+  size_t byteSize() const { return static_cast<size_t>(numElements_) * dtypeSize(dtype_); }
+
+  void *raw() { return data_.get(); }
+  const void *raw() const { return data_.get(); }
+  template <typename T> T *data() { return static_cast<T *>(raw()); }
+  template <typename T> const T *data() const {
+    return static_cast<const T *>(raw());
+  }
+
+  /// Reinterprets the same bytes with another shape of equal element count.
+  void reshape(std::vector<int64_t> shape);
+
+  /// Element i converted to double / int64 (any dtype). Slow; for tests,
+  /// diagnostics and small shape tensors.
+  double getAsDouble(int64_t i) const;
+  int64_t getAsInt(int64_t i) const;
+  /// Stores v converted to the tensor's dtype (rounding, saturating nothing).
+  void setFromDouble(int64_t i, double v);
+
+  /// A copy of the whole tensor converted to another dtype.
+  HostTensor castTo(DType to) const;
+
+private:
+  struct FreeDeleter {
+    void operator()(void *p) const;
+  };
+  DType dtype_ = DType::F32;
+  std::vector<int64_t> shape_;
+  int64_t numElements_ = 0;
+  std::unique_ptr<void, FreeDeleter> data_;
+};
+
+/// IEEE half and bfloat16 conversions (round to nearest even).
+uint16_t floatToHalf(float f);
+float halfToFloat(uint16_t h);
+uint16_t floatToBF16(float f);
+float bf16ToFloat(uint16_t h);
+
+/// Replaces every character outside [A-Za-z0-9_.-] with '_', for file names
+/// derived from tensor names.
+std::string sanitizeFileName(const std::string &name);
+
+} // namespace npu
+
+#endif // NPU_SUPPORT_HOSTTENSOR_H

@@ -1,0 +1,132 @@
+//===- Folders.cpp - Structural folds of npu ops --------------------------===//
+//
+// Folds that need no arithmetic: identities, shape queries, constant
+// reshapes. Evaluating arbitrary ops on constants is the job of the
+// `npu-fold-constants` pass, which runs the reference interpreter.
+//
+//===----------------------------------------------------------------------===//
+
+#include "npu/Dialect/NPU/IR/NPUOps.h"
+
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/STLExtras.h"
+
+using namespace mlir;
+using namespace npu;
+
+OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
+
+OpFoldResult IdentityOp::fold(FoldAdaptor) { return getInput(); }
+
+OpFoldResult CastOp::fold(FoldAdaptor) {
+  if (getInput().getType() == getType())
+    return getInput();
+  return {};
+}
+
+#define NPU_REDUCE_FOLD(OP)                                                    \
+  OpFoldResult OP::fold(FoldAdaptor) {                                         \
+    if (getAxes().empty() && getInput().getType() == getType())                \
+      return getInput();                                                       \
+    return {};                                                                 \
+  }
+NPU_REDUCE_FOLD(ReduceMeanOp)
+NPU_REDUCE_FOLD(ReduceSumOp)
+NPU_REDUCE_FOLD(ReduceMaxOp)
+NPU_REDUCE_FOLD(ReduceMinOp)
+NPU_REDUCE_FOLD(ReduceProdOp)
+NPU_REDUCE_FOLD(ReduceSumSquareOp)
+NPU_REDUCE_FOLD(ReduceL1Op)
+NPU_REDUCE_FOLD(ReduceL2Op)
+NPU_REDUCE_FOLD(ReduceLogSumOp)
+NPU_REDUCE_FOLD(ReduceLogSumExpOp)
+#undef NPU_REDUCE_FOLD
+
+OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {
+  if (getInput().getType() == getType())
+    return getInput();
+  if (auto dense = dyn_cast_if_present<DenseElementsAttr>(adaptor.getInput()))
+    return dense.reshape(getType());
+  // reshape(reshape(x)) -> reshape(x), in place.
+  if (auto inner = getInput().getDefiningOp<ReshapeOp>()) {
+    getInputMutable().assign(inner.getInput());
+    return getResult();
+  }
+  return {};
+}
+
+OpFoldResult TransposeOp::fold(FoldAdaptor adaptor) {
+  auto perm = getPerm();
+  bool identity = true;
+  for (size_t i = 0; i < perm.size(); ++i)
+    identity &= perm[i] == static_cast<int64_t>(i);
+  if (identity)
+    return getInput();
+  if (auto dense = dyn_cast_if_present<DenseElementsAttr>(adaptor.getInput()))
+    if (dense.isSplat())
+      return dense.resizeSplat(getType());
+  return {};
+}
+
+OpFoldResult ConcatOp::fold(FoldAdaptor) {
+  if (getInputs().size() == 1 && getInputs().front().getType() == getType())
+    return getInputs().front();
+  return {};
+}
+
+OpFoldResult SliceOp::fold(FoldAdaptor adaptor) {
+  if (getInput().getType() == getType() &&
+      llvm::all_of(getStarts(), [](int64_t s) { return s == 0; }) &&
+      llvm::all_of(getSteps(), [](int64_t s) { return s == 1; }))
+    return getInput();
+  if (auto dense = dyn_cast_if_present<DenseElementsAttr>(adaptor.getInput()))
+    if (dense.isSplat())
+      return dense.resizeSplat(getType());
+  return {};
+}
+
+OpFoldResult PadOp::fold(FoldAdaptor) {
+  if (llvm::all_of(getPads(), [](int64_t p) { return p == 0; }))
+    return getInput();
+  return {};
+}
+
+OpFoldResult ExpandOp::fold(FoldAdaptor adaptor) {
+  if (getInput().getType() == getType())
+    return getInput();
+  if (auto dense = dyn_cast_if_present<DenseElementsAttr>(adaptor.getInput()))
+    if (dense.isSplat())
+      return dense.resizeSplat(getType());
+  return {};
+}
+
+OpFoldResult TileOp::fold(FoldAdaptor adaptor) {
+  if (getInput().getType() == getType())
+    return getInput();
+  if (auto dense = dyn_cast_if_present<DenseElementsAttr>(adaptor.getInput()))
+    if (dense.isSplat())
+      return dense.resizeSplat(getType());
+  return {};
+}
+
+OpFoldResult ShapeOp::fold(FoldAdaptor) {
+  auto in = cast<RankedTensorType>(getInput().getType());
+  int64_t r = in.getRank();
+  auto clampIdx = [r](int64_t i) {
+    if (i < 0)
+      i += r;
+    return std::clamp<int64_t>(i, 0, r);
+  };
+  int64_t start = clampIdx(getStart());
+  int64_t end = getEnd() ? clampIdx(*getEnd()) : r;
+  SmallVector<int64_t> dims;
+  for (int64_t i = start; i < end; ++i)
+    dims.push_back(in.getDimSize(i));
+  return DenseIntElementsAttr::get(getType(), dims);
+}
+
+OpFoldResult SizeOp::fold(FoldAdaptor) {
+  auto in = cast<RankedTensorType>(getInput().getType());
+  return DenseIntElementsAttr::get(getType(),
+                                   ArrayRef<int64_t>{in.getNumElements()});
+}

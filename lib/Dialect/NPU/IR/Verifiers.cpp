@@ -1,0 +1,267 @@
+//===- Verifiers.cpp - Invariants of npu ops ------------------------------===//
+//
+// Verifiers for the ops whose result type is given rather than inferred, and
+// for invariants type inference does not cover.
+//
+//===----------------------------------------------------------------------===//
+
+#include "npu/Dialect/NPU/IR/NPUOps.h"
+#include "npu/Dialect/NPU/IR/ShapeUtils.h"
+
+#include "mlir/IR/TypeUtilities.h"
+
+using namespace mlir;
+using namespace npu;
+
+static RankedTensorType rankedType(Value v) {
+  return v ? dyn_cast<RankedTensorType>(v.getType()) : RankedTensorType();
+}
+
+static std::string shapeStr(ArrayRef<int64_t> shape) {
+  std::string s;
+  for (size_t i = 0; i < shape.size(); ++i)
+    s += (i ? "x" : "") + std::to_string(shape[i]);
+  return s.empty() ? "scalar" : s;
+}
+
+LogicalResult ConstantOp::verify() {
+  auto type = dyn_cast<RankedTensorType>(getValue().getType());
+  if (!type || !type.hasStaticShape())
+    return emitOpError("value must be a statically shaped tensor");
+  return success();
+}
+
+LogicalResult IfOp::verify() {
+  if (rankedType(getCondition()).getNumElements() != 1)
+    return emitOpError("condition must have exactly one element");
+  for (Region *region : {&getThenRegion(), &getElseRegion()}) {
+    auto yield = dyn_cast<YieldOp>(region->front().getTerminator());
+    if (!yield)
+      return emitOpError("regions must end in npu.yield");
+    if (yield.getOperandTypes() != getResultTypes())
+      return emitOpError("branch yields ")
+             << yield.getOperandTypes() << " but the op returns "
+             << getResultTypes();
+  }
+  return success();
+}
+
+LogicalResult ClipOp::verify() {
+  if (getMin() && getMax() &&
+      getMin()->convertToDouble() > getMax()->convertToDouble())
+    return emitOpError("min ") << getMin()->convertToDouble()
+                               << " is greater than max "
+                               << getMax()->convertToDouble();
+  return success();
+}
+
+LogicalResult CastOp::verify() {
+  if (rankedType(getInput()).getShape() != rankedType(getOutput()).getShape())
+    return emitOpError("cast must keep the shape");
+  return success();
+}
+
+LogicalResult BatchNormOp::verify() {
+  int64_t c = rankedType(getInput()).getDimSize(1);
+  for (Value v : {getScale(), getBias(), getMean(), getVariance()}) {
+    auto t = rankedType(v);
+    if (t.getRank() != 1 || t.getDimSize(0) != c)
+      return emitOpError("scale, bias, mean and variance must have ")
+             << c << " elements (one per channel)";
+  }
+  return success();
+}
+
+LogicalResult LayerNormOp::verify() {
+  auto x = rankedType(getInput());
+  int64_t axis = getAxis();
+  if (axis < 0 || axis >= x.getRank())
+    return emitOpError("axis ") << axis << " is out of range";
+  auto normalized = x.getShape().drop_front(axis);
+  for (Value v : {getScale(), getBias()})
+    if (v && !broadcastsTo(rankedType(v).getShape(), normalized))
+      return emitOpError("scale and bias must broadcast to ")
+             << shapeStr(normalized);
+  if (getOutput().getType() != x)
+    return emitOpError("output must have the input's type");
+  Shape stats(x.getShape().take_front(axis));
+  stats.append(x.getRank() - axis, 1);
+  for (Value v : {getMean(), getInvStdDev()})
+    if (v && rankedType(v).getShape() != ArrayRef<int64_t>(stats))
+      return emitOpError("mean and inv_std_dev must have shape ")
+             << shapeStr(stats);
+  return success();
+}
+
+template <typename Op> static LogicalResult verifyAxisOp(Op op) {
+  int64_t rank = rankedType(op.getInput()).getRank();
+  // I64Attr getters return uint64_t; negative axes must not wrap around.
+  int64_t axis = static_cast<int64_t>(op.getAxis());
+  if (axis < 0 || axis >= rank)
+    return op.emitOpError("axis ") << axis << " is out of range for rank "
+                                   << rank;
+  return success();
+}
+LogicalResult SoftmaxOp::verify() { return verifyAxisOp(*this); }
+LogicalResult LogSoftmaxOp::verify() { return verifyAxisOp(*this); }
+LogicalResult HardmaxOp::verify() { return verifyAxisOp(*this); }
+LogicalResult CumSumOp::verify() { return verifyAxisOp(*this); }
+
+LogicalResult ReshapeOp::verify() {
+  auto in = rankedType(getInput()), out = rankedType(getOutput());
+  if (in.getNumElements() != out.getNumElements())
+    return emitOpError("cannot reshape ")
+           << shapeStr(in.getShape()) << " (" << in.getNumElements()
+           << " elements) to " << shapeStr(out.getShape()) << " ("
+           << out.getNumElements() << " elements)";
+  if (in.getElementType() != out.getElementType())
+    return emitOpError("reshape must keep the element type");
+  return success();
+}
+
+LogicalResult SplitOp::verify() {
+  auto in = rankedType(getInput());
+  int64_t axis = getAxis();
+  if (axis < 0 || axis >= in.getRank())
+    return emitOpError("axis ") << axis << " is out of range";
+  int64_t total = 0;
+  for (Value v : getOutputs()) {
+    auto t = rankedType(v);
+    if (t.getRank() != in.getRank() ||
+        t.getElementType() != in.getElementType())
+      return emitOpError("every part must have the input's rank and type");
+    for (int64_t d = 0; d < in.getRank(); ++d)
+      if (d != axis && t.getDimSize(d) != in.getDimSize(d))
+        return emitOpError("parts must match the input outside the axis");
+    total += t.getDimSize(axis);
+  }
+  if (total != in.getDimSize(axis))
+    return emitOpError("parts add up to ")
+           << total << " along axis " << axis << ", the input has "
+           << in.getDimSize(axis);
+  return success();
+}
+
+LogicalResult SliceOp::verify() {
+  auto in = rankedType(getInput()), out = rankedType(getOutput());
+  auto starts = getStarts(), steps = getSteps();
+  if (static_cast<int64_t>(starts.size()) != in.getRank() ||
+      static_cast<int64_t>(steps.size()) != in.getRank() ||
+      out.getRank() != in.getRank())
+    return emitOpError("starts, steps and the result need one entry per "
+                       "input dimension");
+  for (int64_t d = 0; d < in.getRank(); ++d) {
+    int64_t n = out.getDimSize(d);
+    if (steps[d] == 0)
+      return emitOpError("step of dimension ") << d << " is zero";
+    if (n == 0)
+      continue;
+    int64_t last = starts[d] + (n - 1) * steps[d];
+    if (starts[d] < 0 || starts[d] >= in.getDimSize(d) || last < 0 ||
+        last >= in.getDimSize(d))
+      return emitOpError("slice of dimension ")
+             << d << " reads indices " << starts[d] << " to " << last
+             << " of a dimension of size " << in.getDimSize(d);
+  }
+  if (in.getElementType() != out.getElementType())
+    return emitOpError("slice must keep the element type");
+  return success();
+}
+
+LogicalResult ExpandOp::verify() {
+  auto in = rankedType(getInput()), out = rankedType(getOutput());
+  if (!broadcastsTo(in.getShape(), out.getShape()))
+    return emitOpError("cannot broadcast ")
+           << shapeStr(in.getShape()) << " to " << shapeStr(out.getShape());
+  if (in.getElementType() != out.getElementType())
+    return emitOpError("expand must keep the element type");
+  return success();
+}
+
+LogicalResult TileOp::verify() {
+  auto in = rankedType(getInput()), out = rankedType(getOutput());
+  if (in.getRank() != out.getRank())
+    return emitOpError("tile must keep the rank");
+  for (int64_t d = 0; d < in.getRank(); ++d) {
+    int64_t i = in.getDimSize(d), o = out.getDimSize(d);
+    if ((i == 0 && o != 0) || (i != 0 && o % i != 0))
+      return emitOpError("result dimension ")
+             << d << " (" << o << ") is not a multiple of " << i;
+  }
+  if (in.getElementType() != out.getElementType())
+    return emitOpError("tile must keep the element type");
+  return success();
+}
+
+LogicalResult ResizeOp::verify() {
+  auto in = rankedType(getInput()), out = rankedType(getOutput());
+  if (in.getRank() != out.getRank())
+    return emitOpError("resize must keep the rank");
+  if (static_cast<int64_t>(getScales().size()) != in.getRank())
+    return emitOpError("scales needs one entry per dimension");
+  for (float s : getScales())
+    if (!(s > 0))
+      return emitOpError("scales must be positive");
+  if (getCoordinateTransformationMode() ==
+          CoordinateTransformMode::tf_crop_and_resize &&
+      (!getRoi() || static_cast<int64_t>(getRoi()->size()) != 2 * in.getRank()))
+    return emitOpError("tf_crop_and_resize needs a roi of ")
+           << 2 * in.getRank() << " entries";
+  if (in.getElementType() != out.getElementType())
+    return emitOpError("resize must keep the element type");
+  return success();
+}
+
+LogicalResult EinsumOp::verify() {
+  std::string error;
+  auto spec = parseEinsum(getEquation(), getInputs().size(), error);
+  if (!spec)
+    return emitOpError("invalid equation '") << getEquation() << "': " << error;
+  SmallVector<ArrayRef<int64_t>> shapes;
+  for (Value v : getInputs())
+    shapes.push_back(rankedType(v).getShape());
+  auto shape = einsumShape(*spec, shapes, error);
+  if (!shape)
+    return emitOpError("equation '") << getEquation() << "': " << error;
+  if (rankedType(getOutput()).getShape() != ArrayRef<int64_t>(*shape))
+    return emitOpError("result shape should be ")
+           << shapeStr(*shape) << " for equation '" << getEquation() << "'";
+  return success();
+}
+
+template <typename Op> static LogicalResult verifyQuantParams(Op op) {
+  auto in = rankedType(op.getInput());
+  auto scale = rankedType(op.getScale()), zp = rankedType(op.getZeroPoint());
+  if (scale.getShape() != zp.getShape())
+    return op.emitOpError("scale and zero_point must have the same shape");
+  if (scale.getRank() > 1)
+    return op.emitOpError("scale must be a scalar or 1-d");
+  if (scale.getRank() == 1 && scale.getNumElements() != 1) {
+    int64_t axis = static_cast<int64_t>(op.getAxis());
+    if (axis < 0 || axis >= in.getRank() ||
+        in.getDimSize(axis) != scale.getDimSize(0))
+      return op.emitOpError("per-axis scale of ")
+             << scale.getDimSize(0) << " elements does not match axis "
+             << axis;
+  }
+  if (in.getShape() != rankedType(op.getOutput()).getShape())
+    return op.emitOpError("must keep the shape");
+  return success();
+}
+
+LogicalResult QuantizeLinearOp::verify() {
+  if (failed(verifyQuantParams(*this)))
+    return failure();
+  if (getElementTypeOrSelf(getOutput()) !=
+      getElementTypeOrSelf(getZeroPoint()))
+    return emitOpError("result element type must be the zero point's");
+  return success();
+}
+
+LogicalResult DequantizeLinearOp::verify() {
+  if (failed(verifyQuantParams(*this)))
+    return failure();
+  if (getElementTypeOrSelf(getOutput()) != getElementTypeOrSelf(getScale()))
+    return emitOpError("result element type must be the scale's");
+  return success();
+}

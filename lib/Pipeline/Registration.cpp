@@ -1,0 +1,23 @@
+//===- Registration.cpp - Registering dialects and passes -----------------===//
+
+#include "npu/Pipeline/Registration.h"
+
+#include "npu/Dialect/NPU/IR/NPUOps.h"
+#include "npu/Dialect/NPU/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+void npu::registerAllDialects(mlir::DialectRegistry &registry) {
+  registry.insert<npu::NPUDialect, mlir::func::FuncDialect,
+                  mlir::quant::QuantDialect>();
+}
+
+void npu::registerAllPasses() {
+  mlir::registerCanonicalizerPass();
+  mlir::registerCSEPass();
+  mlir::registerSymbolDCEPass();
+  npu::registerNPUPasses();
+}

@@ -1,0 +1,198 @@
+//===- Npy.cpp - Reading and writing NumPy .npy files ---------------------===//
+
+#include "npu/Support/Npy.h"
+
+#include <fstream>
+#include <sstream>
+
+namespace npu {
+
+namespace {
+struct DescrEntry {
+  const char *descr;
+  DType dtype;
+};
+// Little-endian descriptors; '|' marks single-byte types.
+const DescrEntry kDescrs[] = {
+    {"<f4", DType::F32},  {"<f8", DType::F64},  {"<f2", DType::F16},
+    {"|i1", DType::I8},   {"|u1", DType::U8},   {"<i2", DType::I16},
+    {"<u2", DType::U16},  {"<i4", DType::I32},  {"<u4", DType::U32},
+    {"<i8", DType::I64},  {"<u8", DType::U64},  {"|b1", DType::Bool},
+    {"<i1", DType::I8},   {"<u1", DType::U8},   {"<b1", DType::Bool},
+};
+
+// Finds the value text after 'key': in a Python dict literal header.
+bool findValue(const std::string &header, const std::string &key,
+               std::string &value) {
+  size_t k = header.find("'" + key + "'");
+  if (k == std::string::npos)
+    return false;
+  size_t colon = header.find(':', k);
+  if (colon == std::string::npos)
+    return false;
+  size_t start = header.find_first_not_of(' ', colon + 1);
+  if (start == std::string::npos)
+    return false;
+  size_t end;
+  if (header[start] == '\'') {
+    end = header.find('\'', start + 1);
+    if (end == std::string::npos)
+      return false;
+    value = header.substr(start + 1, end - start - 1);
+  } else if (header[start] == '(') {
+    end = header.find(')', start);
+    if (end == std::string::npos)
+      return false;
+    value = header.substr(start + 1, end - start - 1);
+  } else {
+    end = header.find_first_of(",}", start);
+    value = header.substr(start, end - start);
+  }
+  return true;
+}
+} // namespace
+
+bool parseNpy(const void *data, size_t size, HostTensor &out,
+              std::string &error) {
+  const auto *bytes = static_cast<const unsigned char *>(data);
+  static const unsigned char magic[] = {0x93, 'N', 'U', 'M', 'P', 'Y'};
+  if (size < 10 || std::memcmp(bytes, magic, 6) != 0) {
+    error = "not a .npy file (bad magic)";
+    return false;
+  }
+  unsigned major = bytes[6];
+  size_t headerLen, offset;
+  if (major == 1) {
+    headerLen = bytes[8] | (bytes[9] << 8);
+    offset = 10;
+  } else if (major == 2 || major == 3) {
+    if (size < 12) {
+      error = "truncated .npy header";
+      return false;
+    }
+    headerLen = static_cast<size_t>(bytes[8]) | (bytes[9] << 8) |
+                (bytes[10] << 16) | (static_cast<size_t>(bytes[11]) << 24);
+    offset = 12;
+  } else {
+    error = "unsupported .npy version " + std::to_string(major);
+    return false;
+  }
+  if (offset + headerLen > size) {
+    error = "truncated .npy header";
+    return false;
+  }
+  std::string header(reinterpret_cast<const char *>(bytes + offset), headerLen);
+  std::string descr, fortran, shapeText;
+  if (!findValue(header, "descr", descr) ||
+      !findValue(header, "fortran_order", fortran) ||
+      !findValue(header, "shape", shapeText)) {
+    error = "malformed .npy header: " + header;
+    return false;
+  }
+  if (fortran.find("True") != std::string::npos) {
+    error = "Fortran-order .npy arrays are not supported; save with "
+            "np.ascontiguousarray";
+    return false;
+  }
+  std::optional<DType> dtype;
+  for (const auto &e : kDescrs)
+    if (descr == e.descr)
+      dtype = e.dtype;
+  if (!dtype) {
+    error = "unsupported .npy element type '" + descr +
+            "' (big-endian, complex, string and object arrays are not "
+            "supported)";
+    return false;
+  }
+  std::vector<int64_t> shape;
+  std::stringstream ss(shapeText);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    size_t b = item.find_first_not_of(" \t");
+    if (b == std::string::npos)
+      continue;
+    char *end = nullptr;
+    long long d = std::strtoll(item.c_str() + b, &end, 10);
+    if (d < 0 || end == item.c_str() + b) {
+      error = "malformed .npy shape: (" + shapeText + ")";
+      return false;
+    }
+    shape.push_back(d);
+  }
+  HostTensor t(*dtype, shape);
+  size_t dataOffset = offset + headerLen;
+  if (size - dataOffset < t.byteSize()) {
+    error = "truncated .npy data: expected " + std::to_string(t.byteSize()) +
+            " bytes for " + shapeToString(shape) + " " + dtypeName(*dtype) +
+            ", found " + std::to_string(size - dataOffset);
+    return false;
+  }
+  if (t.byteSize())
+    std::memcpy(t.raw(), bytes + dataOffset, t.byteSize());
+  out = std::move(t);
+  return true;
+}
+
+bool readNpy(const std::string &path, HostTensor &out, std::string &error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = "cannot open '" + path + "'";
+    return false;
+  }
+  std::string buf((std::istreambuf_iterator<char>(in)),
+                  std::istreambuf_iterator<char>());
+  if (!parseNpy(buf.data(), buf.size(), out, error)) {
+    error = path + ": " + error;
+    return false;
+  }
+  return true;
+}
+
+std::string serializeNpy(const HostTensor &t) {
+  const char *descr = "<f4";
+  for (const auto &e : kDescrs)
+    if (e.dtype == t.dtype()) {
+      descr = e.descr;
+      break;
+    }
+  // NumPy's tuple spelling: "()", "(n,)", "(a, b, c)".
+  std::string shape;
+  for (size_t i = 0; i < t.shape().size(); ++i)
+    shape += (i ? ", " : "") + std::to_string(t.shape()[i]);
+  if (t.shape().size() == 1)
+    shape += ",";
+  std::string header = "{'descr': '" + std::string(descr) +
+                       "', 'fortran_order': False, 'shape': (" + shape +
+                       "), }";
+  // Pad with spaces so that the data starts on a 64-byte boundary.
+  size_t total = 10 + header.size() + 1;
+  size_t pad = (64 - total % 64) % 64;
+  header.append(pad, ' ');
+  header.push_back('\n');
+  std::string out = "\x93NUMPY";
+  out.push_back(1);
+  out.push_back(0);
+  out.push_back(static_cast<char>(header.size() & 0xff));
+  out.push_back(static_cast<char>((header.size() >> 8) & 0xff));
+  out += header;
+  out.append(static_cast<const char *>(t.raw()), t.byteSize());
+  return out;
+}
+
+bool writeNpy(const std::string &path, const HostTensor &t,
+              std::string &error) {
+  std::ofstream os(path, std::ios::binary | std::ios::trunc);
+  if (!os) {
+    error = "cannot write '" + path + "'";
+    return false;
+  }
+  std::string bytes = serializeNpy(t);
+  os.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+  if (!os) {
+    error = "error writing '" + path + "'";
+    return false;
+  }
+  return true;
+}
+
+} // namespace npu

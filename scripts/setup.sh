@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# setup.sh [BUILD_DIR]: installs everything npu-compile needs on Debian 12 and
+# configures the build. Idempotent: a second run only checks.
+#
+#   - Debian packages (LLVM/MLIR 22, protobuf, ONNX data, Level Zero, GoogleTest,
+#     FlatBuffers, clang, Ninja, lld, ccache, Python's onnx/numpy/PIL);
+#   - ONNX Runtime (npm onnxruntime-node, CPU), the independent numerical oracle;
+#   - the real development models and inputs (scripts/fetch-models.sh);
+#   - a CMake + Ninja + clang build directory (default: build/).
+#
+# Environment: NPU_DEPS_DIR (default ~/.cache/npu-compile) holds ONNX Runtime,
+# models and inputs, outside the source tree so that clean clones share them.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${1:-$ROOT/build}
+DEPS=${NPU_DEPS_DIR:-$HOME/.cache/npu-compile}
+mkdir -p "$DEPS"
+
+APT_PACKAGES=(
+  llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
+  libprotobuf-dev protobuf-compiler libonnx-dev libonnx-testdata
+  python3-onnx python3-numpy python3-pil
+  libze-dev libze1 libgtest-dev libgmock-dev flatbuffers-compiler libflatbuffers-dev
+  cmake ninja-build pkgconf clang lld ccache
+)
+
+missing=()
+for p in "${APT_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# Node.js and npm (for ONNX Runtime) may come from elsewhere than Debian.
+command -v npm >/dev/null || missing+=(nodejs npm)
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+# ONNX Runtime for Node.js: its install script would download CUDA libraries, which
+# is skipped; the CPU library ships inside the package.
+ORT_VERSION=1.30.0
+if [ ! -f "$DEPS/node_modules/onnxruntime-node/package.json" ] ||
+   ! grep -q "\"version\": \"$ORT_VERSION\"" "$DEPS/node_modules/onnxruntime-node/package.json"; then
+  echo "setup: installing onnxruntime-node@$ORT_VERSION into $DEPS"
+  (cd "$DEPS" && [ -f package.json ] || echo '{"private": true}' > "$DEPS/package.json"
+   cd "$DEPS" && npm install --no-audit --no-fund --silent \
+     --onnxruntime-node-install=skip "onnxruntime-node@$ORT_VERSION")
+fi
+
+"$ROOT/scripts/fetch-models.sh" "$DEPS"
+
+# Configure once; later runs reuse the build directory.
+if [ ! -f "$BUILD/build.ninja" ]; then
+  LAUNCHER=()
+  command -v ccache >/dev/null && LAUNCHER=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  cmake -G Ninja -S "$ROOT" -B "$BUILD" \
+    -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
+    -DLLVM_USE_LINKER=lld \
+    -DMLIR_DIR=/usr/lib/llvm-22/lib/cmake/mlir \
+    -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit \
+    -DPython3_EXECUTABLE=/usr/bin/python3 \
+    -DNPU_DEPS_DIR="$DEPS" \
+    "${LAUNCHER[@]}"
+fi
+echo "setup: done (build directory $BUILD, dependencies in $DEPS)"

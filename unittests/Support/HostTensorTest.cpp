@@ -1,0 +1,54 @@
+//===- HostTensorTest.cpp - Host tensors and numeric conversions ----------===//
+
+#include "npu/Support/HostTensor.h"
+
+#include <cmath>
+#include <gtest/gtest.h>
+
+using namespace npu;
+
+TEST(HostTensor, HalfConversionRoundsToNearestEven) {
+  EXPECT_EQ(floatToHalf(1.0f), 0x3c00);
+  EXPECT_EQ(floatToHalf(65504.0f), 0x7bff);
+  EXPECT_EQ(floatToHalf(65520.0f), 0x7c00) << "rounds up to infinity";
+  EXPECT_EQ(floatToHalf(-0.0f), 0x8000);
+  // 1 + 2^-11 is exactly between 1 and 1 + 2^-10: ties to even (1.0).
+  EXPECT_EQ(floatToHalf(1.0f + std::ldexp(1.0f, -11)), 0x3c00);
+  // 1 + 3 * 2^-11 is between 1+2^-10 and 1+2^-9: ties to even (1+2^-9).
+  EXPECT_EQ(floatToHalf(1.0f + 3 * std::ldexp(1.0f, -11)), 0x3c02);
+  EXPECT_EQ(floatToHalf(std::ldexp(1.0f, -24)), 0x0001) << "smallest subnormal";
+  EXPECT_TRUE(std::isnan(halfToFloat(floatToHalf(NAN))));
+  for (uint32_t h = 0; h < 0x7c00; ++h)
+    EXPECT_EQ(floatToHalf(halfToFloat(static_cast<uint16_t>(h))), h);
+}
+
+TEST(HostTensor, BF16RoundsToNearestEven) {
+  EXPECT_EQ(floatToBF16(1.0f), 0x3f80);
+  EXPECT_EQ(bf16ToFloat(0x3f80), 1.0f);
+  // 1 + 2^-8 is a tie between 1 and 1 + 2^-7: even is 1.
+  EXPECT_EQ(floatToBF16(1.0f + std::ldexp(1.0f, -8)), 0x3f80);
+}
+
+TEST(HostTensor, CastSaturatesFloatToIntAndWrapsIntToInt) {
+  HostTensor f(DType::F32, {3});
+  f.data<float>()[0] = 300.7f;
+  f.data<float>()[1] = -300.0f;
+  f.data<float>()[2] = 2.9f;
+  HostTensor i8 = f.castTo(DType::I8);
+  EXPECT_EQ(i8.data<int8_t>()[0], 127);
+  EXPECT_EQ(i8.data<int8_t>()[1], -128);
+  EXPECT_EQ(i8.data<int8_t>()[2], 2) << "truncates toward zero";
+
+  HostTensor i(DType::I64, {1});
+  i.data<int64_t>()[0] = 0x1234567890LL;
+  EXPECT_EQ(i.castTo(DType::I32).data<int32_t>()[0], 0x34567890);
+}
+
+TEST(HostTensor, CopiesAreDeep) {
+  HostTensor a(DType::F32, {2});
+  a.data<float>()[0] = 1;
+  HostTensor b = a;
+  b.data<float>()[0] = 2;
+  EXPECT_EQ(a.data<float>()[0], 1);
+  EXPECT_EQ(sanitizeFileName("a/b:c d.e-f_g"), "a_b_c_d.e-f_g");
+}
