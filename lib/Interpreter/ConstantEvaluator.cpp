@@ -34,6 +34,8 @@ evaluateOp(Operation *op, ArrayRef<Attribute> operands,
 
 namespace {
 struct Evaluator {
+  explicit Evaluator(const ConstantEvaluatorOptions &options)
+      : options(options) {}
   const ConstantEvaluatorOptions &options;
   DenseMap<Value, DenseElementsAttr> memo;
 
@@ -71,7 +73,7 @@ struct Evaluator {
 
 FailureOr<DenseElementsAttr>
 evaluateConstant(Value value, const ConstantEvaluatorOptions &options) {
-  Evaluator evaluator{options, {}};
+  Evaluator evaluator(options);
   return evaluator.eval(value, 0);
 }
 
