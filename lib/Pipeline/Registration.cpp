@@ -1,6 +1,7 @@
 //===- Registration.cpp - Registering dialects and passes -----------------===//
 
 #include "npu/Pipeline/Registration.h"
+#include "npu/Pipeline/Pipeline.h"
 
 #include "npu/Dialect/NPU/IR/NPUOps.h"
 #include "npu/Dialect/NPU/Transforms/Passes.h"
@@ -20,4 +21,5 @@ void npu::registerAllPasses() {
   mlir::registerCSEPass();
   mlir::registerSymbolDCEPass();
   npu::registerNPUPasses();
+  npu::registerPipelines();
 }
