@@ -119,3 +119,59 @@ TEST(Gemm, PackedWithBiasActivationAndAccumulate) {
       ASSERT_NEAR(c[i], ref[i] + 1.0f, 1e-3);
   }
 }
+
+#include "npu/Kernels/MatMul.h"
+
+TEST(MatMul, BatchBroadcastAndPromotion) {
+  using npu::testing::f32;
+  using npu::testing::expectValues;
+  // [2, 1, 2, 3] x [3, 3, 2] -> [2, 3, 2, 2]
+  HostTensor a = npu::testing::randomTensor({2, 1, 2, 3}, 7);
+  HostTensor b = npu::testing::randomTensor({3, 3, 2}, 8);
+  std::vector<int64_t> shape;
+  ASSERT_TRUE(matmulShape(a.shape(), b.shape(), shape).ok());
+  ASSERT_EQ(shape, (std::vector<int64_t>{2, 3, 2, 2}));
+  HostTensor c(DType::F32, shape);
+  ASSERT_TRUE(matmul(a, b, c).ok());
+  for (int64_t i = 0; i < 2; ++i)
+    for (int64_t j = 0; j < 3; ++j)
+      for (int64_t r = 0; r < 2; ++r)
+        for (int64_t s = 0; s < 2; ++s) {
+          double want = 0;
+          for (int64_t p = 0; p < 3; ++p)
+            want += a.data<float>()[(i * 2 + r) * 3 + p] *
+                    b.data<float>()[(j * 3 + p) * 2 + s];
+          EXPECT_NEAR(c.data<float>()[((i * 3 + j) * 2 + r) * 2 + s], want, 1e-5);
+        }
+  // Rank-1 operands: vector x matrix and dot product.
+  HostTensor v = f32({2}, {1, 2}), m = f32({2, 3}, {1, 2, 3, 4, 5, 6});
+  HostTensor vm(DType::F32, {3});
+  ASSERT_TRUE(matmul(v, m, vm).ok());
+  expectValues(vm, {9, 12, 15});
+  HostTensor dot(DType::F32, {});
+  ASSERT_TRUE(matmul(v, v, dot).ok());
+  expectValues(dot, {5});
+  // Integers wrap.
+  HostTensor ia = npu::testing::makeTensor(DType::I8, {1, 2}, {100, 100});
+  HostTensor ib = npu::testing::makeTensor(DType::I8, {2, 1}, {1, 1});
+  HostTensor ic(DType::I8, {1, 1});
+  ASSERT_TRUE(matmul(ia, ib, ic).ok());
+  expectValues(ic, {-56});
+}
+
+TEST(MatMul, GemmWithBroadcastC) {
+  using npu::testing::f32;
+  using npu::testing::expectValues;
+  HostTensor a = f32({3, 2}, {1, 2, 3, 4, 5, 6}); // transposed: 2x3
+  HostTensor b = f32({2, 3}, {1, 0, 0, 0, 1, 0}); // transposed: 3x2
+  HostTensor c = f32({2}, {10, 20});
+  HostTensor y(DType::F32, {2, 2});
+  ASSERT_TRUE(gemm(a, b, &c, 2.0f, 0.5f, true, true, y).ok());
+  // A^T = [[1,3,5],[2,4,6]], B^T = [[1,0],[0,1],[0,0]] -> [[1,3],[2,4]]
+  expectValues(y, {2 + 5, 6 + 10, 4 + 5, 8 + 10});
+  HostTensor yd(DType::F64, {2, 2});
+  HostTensor ad = a.castTo(DType::F64), bd = b.castTo(DType::F64),
+             cd = c.castTo(DType::F64);
+  ASSERT_TRUE(gemm(ad, bd, &cd, 2.0f, 0.5f, true, true, yd).ok());
+  expectValues(yd, {7, 16, 9, 18});
+}
