@@ -9,6 +9,8 @@
 #include "npu/Dialect/NPU/IR/NPUOps.h"
 #include "npu/Kernels/Elementwise.h"
 
+#include "llvm/ADT/TypeSwitch.h"
+
 using namespace mlir;
 
 namespace npu::interp {
@@ -18,11 +20,6 @@ namespace {
 using kernels::BinaryOp;
 using kernels::UnaryOp;
 using kernels::UnaryParams;
-
-LogicalResult runUnary(OpContext &ctx, UnaryOp kind, const UnaryParams &p) {
-  HostTensor &y = ctx.outInPlace(0, 0);
-  return ctx.check(kernels::unary(kind, ctx.in(0), y, p, ctx.pool()));
-}
 
 template <typename OpT> UnaryParams paramsOf(OpT) { return {}; }
 UnaryParams paramsOf(LeakyReluOp op) {
@@ -72,17 +69,13 @@ UnaryParams paramsOf(ClipOp op) {
   return p;
 }
 
-template <typename OpT, UnaryOp K> LogicalResult unaryHandler(OpContext &ctx) {
-  return runUnary(ctx, K, paramsOf(ctx.get<OpT>()));
-}
-
-LogicalResult geluHandler(OpContext &ctx) {
-  auto op = ctx.get<GeluOp>();
-  return runUnary(ctx,
-                  op.getApproximate() == GeluApproximation::tanh
-                      ? UnaryOp::GeluTanh
-                      : UnaryOp::Gelu,
-                  {});
+LogicalResult unaryHandler(OpContext &ctx) {
+  auto kind = unaryKindOf(ctx.op());
+  if (!kind)
+    return ctx.error() << "internal error: not a unary op";
+  HostTensor &y = ctx.outInPlace(0, 0);
+  return ctx.check(
+      kernels::unary(kind->first, ctx.in(0), y, kind->second, ctx.pool()));
 }
 
 LogicalResult identityHandler(OpContext &ctx) {
@@ -102,25 +95,13 @@ HostTensor &broadcastResult(OpContext &ctx) {
   return ctx.out(0);
 }
 
-LogicalResult runBinary(OpContext &ctx, BinaryOp kind) {
+LogicalResult binaryHandler(OpContext &ctx) {
+  auto kind = binaryKindOf(ctx.op());
+  if (!kind)
+    return ctx.error() << "internal error: not a binary op";
   HostTensor &y = broadcastResult(ctx);
-  return ctx.check(kernels::binary(kind, ctx.in(0), ctx.in(1), y, ctx.pool()));
-}
-
-template <BinaryOp K> LogicalResult binaryHandler(OpContext &ctx) {
-  return runBinary(ctx, K);
-}
-
-LogicalResult modHandler(OpContext &ctx) {
-  return runBinary(ctx, ctx.get<ModOp>().getFmod() ? BinaryOp::FMod
-                                                   : BinaryOp::Mod);
-}
-
-LogicalResult bitShiftHandler(OpContext &ctx) {
-  return runBinary(ctx, ctx.get<BitShiftOp>().getDirection() ==
-                                ShiftDirection::left
-                            ? BinaryOp::ShiftLeft
-                            : BinaryOp::ShiftRight);
+  return ctx.check(
+      kernels::binary(*kind, ctx.in(0), ctx.in(1), y, ctx.pool()));
 }
 
 LogicalResult whereHandler(OpContext &ctx) {
@@ -148,69 +129,148 @@ LogicalResult isInfHandler(OpContext &ctx) {
 
 } // namespace
 
-void registerElementwiseHandlers(HandlerRegistry &r) {
-#define NPU_UNARY(OP, KIND) r.add<OP>(&unaryHandler<OP, UnaryOp::KIND>);
-  NPU_UNARY(ReluOp, Relu)
-  NPU_UNARY(SigmoidOp, Sigmoid)
-  NPU_UNARY(TanhOp, Tanh)
-  NPU_UNARY(ExpOp, Exp)
-  NPU_UNARY(LogOp, Log)
-  NPU_UNARY(SqrtOp, Sqrt)
-  NPU_UNARY(AbsOp, Abs)
-  NPU_UNARY(NegOp, Neg)
-  NPU_UNARY(ErfOp, Erf)
-  NPU_UNARY(ReciprocalOp, Reciprocal)
-  NPU_UNARY(FloorOp, Floor)
-  NPU_UNARY(CeilOp, Ceil)
-  NPU_UNARY(RoundOp, Round)
-  NPU_UNARY(SignOp, Sign)
-  NPU_UNARY(SinOp, Sin)
-  NPU_UNARY(CosOp, Cos)
-  NPU_UNARY(TanOp, Tan)
-  NPU_UNARY(AsinOp, Asin)
-  NPU_UNARY(AcosOp, Acos)
-  NPU_UNARY(AtanOp, Atan)
-  NPU_UNARY(SinhOp, Sinh)
-  NPU_UNARY(CoshOp, Cosh)
-  NPU_UNARY(AsinhOp, Asinh)
-  NPU_UNARY(AcoshOp, Acosh)
-  NPU_UNARY(AtanhOp, Atanh)
-  NPU_UNARY(SoftplusOp, Softplus)
-  NPU_UNARY(SoftsignOp, Softsign)
-  NPU_UNARY(HardSwishOp, HardSwish)
-  NPU_UNARY(NotOp, Not)
-  NPU_UNARY(LeakyReluOp, LeakyRelu)
-  NPU_UNARY(EluOp, Elu)
-  NPU_UNARY(CeluOp, Celu)
-  NPU_UNARY(SeluOp, Selu)
-  NPU_UNARY(ThresholdedReluOp, ThresholdedRelu)
-  NPU_UNARY(HardSigmoidOp, HardSigmoid)
-  NPU_UNARY(ShrinkOp, Shrink)
-  NPU_UNARY(ClipOp, Clip)
-#undef NPU_UNARY
-  r.add<GeluOp>(&geluHandler);
-  r.add<IdentityOp>(&identityHandler, /*quantSafe=*/true);
+std::optional<std::pair<UnaryOp, UnaryParams>> unaryKindOf(Operation *op) {
+  using R = std::optional<std::pair<UnaryOp, UnaryParams>>;
+  auto with = [](UnaryOp k, UnaryParams p = {}) { return R({k, p}); };
+  return llvm::TypeSwitch<Operation *, R>(op)
+      .Case([&](ReluOp) { return with(UnaryOp::Relu); })
+      .Case([&](SigmoidOp) { return with(UnaryOp::Sigmoid); })
+      .Case([&](TanhOp) { return with(UnaryOp::Tanh); })
+      .Case([&](ExpOp) { return with(UnaryOp::Exp); })
+      .Case([&](LogOp) { return with(UnaryOp::Log); })
+      .Case([&](SqrtOp) { return with(UnaryOp::Sqrt); })
+      .Case([&](AbsOp) { return with(UnaryOp::Abs); })
+      .Case([&](NegOp) { return with(UnaryOp::Neg); })
+      .Case([&](ErfOp) { return with(UnaryOp::Erf); })
+      .Case([&](ReciprocalOp) { return with(UnaryOp::Reciprocal); })
+      .Case([&](FloorOp) { return with(UnaryOp::Floor); })
+      .Case([&](CeilOp) { return with(UnaryOp::Ceil); })
+      .Case([&](RoundOp) { return with(UnaryOp::Round); })
+      .Case([&](SignOp) { return with(UnaryOp::Sign); })
+      .Case([&](SinOp) { return with(UnaryOp::Sin); })
+      .Case([&](CosOp) { return with(UnaryOp::Cos); })
+      .Case([&](TanOp) { return with(UnaryOp::Tan); })
+      .Case([&](AsinOp) { return with(UnaryOp::Asin); })
+      .Case([&](AcosOp) { return with(UnaryOp::Acos); })
+      .Case([&](AtanOp) { return with(UnaryOp::Atan); })
+      .Case([&](SinhOp) { return with(UnaryOp::Sinh); })
+      .Case([&](CoshOp) { return with(UnaryOp::Cosh); })
+      .Case([&](AsinhOp) { return with(UnaryOp::Asinh); })
+      .Case([&](AcoshOp) { return with(UnaryOp::Acosh); })
+      .Case([&](AtanhOp) { return with(UnaryOp::Atanh); })
+      .Case([&](SoftplusOp) { return with(UnaryOp::Softplus); })
+      .Case([&](SoftsignOp) { return with(UnaryOp::Softsign); })
+      .Case([&](HardSwishOp) { return with(UnaryOp::HardSwish); })
+      .Case([&](NotOp) { return with(UnaryOp::Not); })
+      .Case([&](GeluOp g) {
+        return with(g.getApproximate() == GeluApproximation::tanh
+                        ? UnaryOp::GeluTanh
+                        : UnaryOp::Gelu);
+      })
+      .Case([&](LeakyReluOp o) { return with(UnaryOp::LeakyRelu, paramsOf(o)); })
+      .Case([&](EluOp o) { return with(UnaryOp::Elu, paramsOf(o)); })
+      .Case([&](CeluOp o) { return with(UnaryOp::Celu, paramsOf(o)); })
+      .Case([&](SeluOp o) { return with(UnaryOp::Selu, paramsOf(o)); })
+      .Case([&](ThresholdedReluOp o) {
+        return with(UnaryOp::ThresholdedRelu, paramsOf(o));
+      })
+      .Case([&](HardSigmoidOp o) {
+        return with(UnaryOp::HardSigmoid, paramsOf(o));
+      })
+      .Case([&](ShrinkOp o) { return with(UnaryOp::Shrink, paramsOf(o)); })
+      .Case([&](ClipOp o) { return with(UnaryOp::Clip, paramsOf(o)); })
+      .Default([](Operation *) { return std::nullopt; });
+}
 
-#define NPU_BINARY(OP, KIND) r.add<OP>(&binaryHandler<BinaryOp::KIND>);
-  NPU_BINARY(AddOp, Add)
-  NPU_BINARY(SubOp, Sub)
-  NPU_BINARY(MulOp, Mul)
-  NPU_BINARY(DivOp, Div)
-  NPU_BINARY(PowOp, Pow)
-  NPU_BINARY(MaxOp, Max)
-  NPU_BINARY(MinOp, Min)
-  NPU_BINARY(PReluOp, PRelu)
-  NPU_BINARY(AndOp, And)
-  NPU_BINARY(OrOp, Or)
-  NPU_BINARY(XorOp, Xor)
-  NPU_BINARY(EqualOp, Equal)
-  NPU_BINARY(LessOp, Less)
-  NPU_BINARY(LessEqualOp, LessEqual)
-  NPU_BINARY(GreaterOp, Greater)
-  NPU_BINARY(GreaterEqualOp, GreaterEqual)
+std::optional<BinaryOp> binaryKindOf(Operation *op) {
+  using R = std::optional<BinaryOp>;
+  return llvm::TypeSwitch<Operation *, R>(op)
+      .Case([](AddOp) { return BinaryOp::Add; })
+      .Case([](SubOp) { return BinaryOp::Sub; })
+      .Case([](MulOp) { return BinaryOp::Mul; })
+      .Case([](DivOp) { return BinaryOp::Div; })
+      .Case([](PowOp) { return BinaryOp::Pow; })
+      .Case([](MaxOp) { return BinaryOp::Max; })
+      .Case([](MinOp) { return BinaryOp::Min; })
+      .Case([](PReluOp) { return BinaryOp::PRelu; })
+      .Case([](AndOp) { return BinaryOp::And; })
+      .Case([](OrOp) { return BinaryOp::Or; })
+      .Case([](XorOp) { return BinaryOp::Xor; })
+      .Case([](EqualOp) { return BinaryOp::Equal; })
+      .Case([](LessOp) { return BinaryOp::Less; })
+      .Case([](LessEqualOp) { return BinaryOp::LessEqual; })
+      .Case([](GreaterOp) { return BinaryOp::Greater; })
+      .Case([](GreaterEqualOp) { return BinaryOp::GreaterEqual; })
+      .Case([](ModOp m) { return m.getFmod() ? BinaryOp::FMod : BinaryOp::Mod; })
+      .Case([](BitShiftOp b) {
+        return b.getDirection() == ShiftDirection::left ? BinaryOp::ShiftLeft
+                                                        : BinaryOp::ShiftRight;
+      })
+      .Default([](Operation *) { return std::nullopt; });
+}
+
+void registerElementwiseHandlers(HandlerRegistry &r) {
+#define NPU_UNARY(OP) r.add<OP>(&unaryHandler);
+  NPU_UNARY(ReluOp)
+  NPU_UNARY(SigmoidOp)
+  NPU_UNARY(TanhOp)
+  NPU_UNARY(ExpOp)
+  NPU_UNARY(LogOp)
+  NPU_UNARY(SqrtOp)
+  NPU_UNARY(AbsOp)
+  NPU_UNARY(NegOp)
+  NPU_UNARY(ErfOp)
+  NPU_UNARY(ReciprocalOp)
+  NPU_UNARY(FloorOp)
+  NPU_UNARY(CeilOp)
+  NPU_UNARY(RoundOp)
+  NPU_UNARY(SignOp)
+  NPU_UNARY(SinOp)
+  NPU_UNARY(CosOp)
+  NPU_UNARY(TanOp)
+  NPU_UNARY(AsinOp)
+  NPU_UNARY(AcosOp)
+  NPU_UNARY(AtanOp)
+  NPU_UNARY(SinhOp)
+  NPU_UNARY(CoshOp)
+  NPU_UNARY(AsinhOp)
+  NPU_UNARY(AcoshOp)
+  NPU_UNARY(AtanhOp)
+  NPU_UNARY(SoftplusOp)
+  NPU_UNARY(SoftsignOp)
+  NPU_UNARY(HardSwishOp)
+  NPU_UNARY(NotOp)
+  NPU_UNARY(GeluOp)
+  NPU_UNARY(LeakyReluOp)
+  NPU_UNARY(EluOp)
+  NPU_UNARY(CeluOp)
+  NPU_UNARY(SeluOp)
+  NPU_UNARY(ThresholdedReluOp)
+  NPU_UNARY(HardSigmoidOp)
+  NPU_UNARY(ShrinkOp)
+  NPU_UNARY(ClipOp)
+#undef NPU_UNARY
+  r.add<IdentityOp>(&identityHandler, /*quantSafe=*/true);
+#define NPU_BINARY(OP) r.add<OP>(&binaryHandler);
+  NPU_BINARY(AddOp)
+  NPU_BINARY(SubOp)
+  NPU_BINARY(MulOp)
+  NPU_BINARY(DivOp)
+  NPU_BINARY(PowOp)
+  NPU_BINARY(MaxOp)
+  NPU_BINARY(MinOp)
+  NPU_BINARY(PReluOp)
+  NPU_BINARY(AndOp)
+  NPU_BINARY(OrOp)
+  NPU_BINARY(XorOp)
+  NPU_BINARY(EqualOp)
+  NPU_BINARY(LessOp)
+  NPU_BINARY(LessEqualOp)
+  NPU_BINARY(GreaterOp)
+  NPU_BINARY(GreaterEqualOp)
+  NPU_BINARY(ModOp)
+  NPU_BINARY(BitShiftOp)
 #undef NPU_BINARY
-  r.add<ModOp>(&modHandler);
-  r.add<BitShiftOp>(&bitShiftHandler);
   r.add<WhereOp>(&whereHandler);
   r.add<CastOp>(&castHandler);
   r.add<IsNaNOp>(&isNaNHandler);

@@ -12,11 +12,13 @@
 
 #include "npu/Interpreter/Interpreter.h"
 
+#include "FusedElementwise.h"
 #include "OpContext.h"
 #include "npu/Dialect/NPU/IR/NPUOps.h"
 #include "npu/Interpreter/TensorConversion.h"
 
 #include "mlir/IR/Matchers.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/raw_ostream.h"
@@ -128,7 +130,7 @@ namespace {
 struct BlockPlan;
 
 struct Step {
-  enum Kind { Handler, Constant, If, Terminator, Forward };
+  enum Kind { Handler, Constant, If, Terminator, Forward, Fused, Skip };
   Kind kind = Handler;
   Operation *op = nullptr;
   OpHandler handler = nullptr;
@@ -138,6 +140,7 @@ struct Step {
   SmallVector<int, 4> freeAfter;
   kernels::GemmActivation activation;
   std::unique_ptr<BlockPlan> thenPlan, elsePlan;
+  std::shared_ptr<FusedGroup> group;
 };
 
 struct BlockPlan {
@@ -198,11 +201,7 @@ public:
     }
     if (!ok)
       return failure();
-    if (failed(planBlock(entry, plan_.body)))
-      return failure();
-    // Arguments die at their last use in the entry block.
-    addLiveness(entry, plan_.body, entry.getArguments());
-    return success();
+    return planBlock(entry, plan_.body);
   }
 
 private:
@@ -302,13 +301,16 @@ private:
     }
     if (!ok)
       return failure();
-    // Values defined in this block: results of its ops.
-    SmallVector<Value> defined;
+    // Values defined in this block: its arguments and its ops' results.
+    SmallVector<Value> defined(block.getArguments().begin(),
+                               block.getArguments().end());
     for (Operation &op : block)
       llvm::append_range(defined, op.getResults());
     addLiveness(block, bp, defined);
     if (options_.fuseActivations && !options_.observer)
       fuseActivations(bp);
+    if (options_.fuseElementwise && !options_.observer)
+      fuseElementwise(bp);
     return success();
   }
 
@@ -386,6 +388,92 @@ private:
       s.activation = *act;
       it->second->kind = Step::Forward;
     }
+  }
+
+  /// Groups runs of consecutive fusible elementwise steps with one output
+  /// shape (constants in between do not break a run) into Fused steps.
+  void fuseElementwise(BlockPlan &bp) {
+    std::vector<size_t> run;
+    std::vector<int64_t> shape;
+    auto close = [&] {
+      if (run.size() >= 2)
+        makeGroup(bp, run, shape);
+      run.clear();
+    };
+    for (size_t i = 0; i < bp.steps.size(); ++i) {
+      Step &s = bp.steps[i];
+      if (s.kind == Step::Constant)
+        continue;
+      std::optional<FusedMember> m;
+      if (s.kind == Step::Handler)
+        m = fusibleMember(s.op);
+      const std::vector<int64_t> *resultShape =
+          m ? &plan_.slots[s.results[0]].shape : nullptr;
+      if (m && !run.empty() && *resultShape == shape) {
+        run.push_back(i);
+        continue;
+      }
+      close();
+      if (m) {
+        run.push_back(i);
+        shape = *resultShape;
+      }
+    }
+    close();
+  }
+
+  void makeGroup(BlockPlan &bp, const std::vector<size_t> &run,
+                 const std::vector<int64_t> &shape) {
+    auto group = std::make_shared<FusedGroup>();
+    group->shape = shape;
+    DenseMap<int, int> memberOfSlot, externalOfSlot;
+    DenseSet<Operation *> members;
+    for (size_t idx : run)
+      members.insert(bp.steps[idx].op);
+    SmallVector<int, 4> dying;
+    for (size_t idx : run) {
+      Step &s = bp.steps[idx];
+      FusedMember m = *fusibleMember(s.op);
+      for (auto [k, slot] : llvm::enumerate(s.operands)) {
+        FusedOperand o;
+        if (auto it = memberOfSlot.find(slot); it != memberOfSlot.end()) {
+          o.internal = true;
+          o.index = it->second;
+        } else {
+          auto [ext, inserted] = externalOfSlot.insert(
+              {slot, static_cast<int>(group->externalSlots.size())});
+          if (inserted)
+            group->externalSlots.push_back(slot);
+          o.index = ext->second;
+        }
+        m.operands[k] = o;
+      }
+      int memberIndex = static_cast<int>(group->members.size());
+      memberOfSlot[s.results[0]] = memberIndex;
+      group->members.push_back(m);
+      // Materialise results read outside the group.
+      Value result = s.op->getResult(0);
+      if (llvm::any_of(result.getUsers(), [&](Operation *user) {
+            return !members.contains(user);
+          })) {
+        group->outputSlots.push_back(s.results[0]);
+        group->outputMembers.push_back(memberIndex);
+      }
+      llvm::append_range(dying, s.freeAfter);
+    }
+    for (int slot : group->externalSlots)
+      group->externalDies.push_back(llvm::is_contained(dying, slot));
+    // The last member's step runs the group; the others become no-ops
+    // whose frees move to the group step.
+    for (size_t idx : run) {
+      Step &s = bp.steps[idx];
+      s.kind = Step::Skip;
+      s.freeAfter.clear();
+    }
+    Step &last = bp.steps[run.back()];
+    last.kind = Step::Fused;
+    last.group = group;
+    last.freeAfter = dying;
   }
 
   Plan &plan_;
@@ -546,6 +634,11 @@ LogicalResult Interpreter::Impl::runBlock(const BlockPlan &bp,
       src.view = dst.view;
       break;
     }
+    case Step::Skip:
+      break;
+    case Step::Fused:
+      runFusedGroup(*step.group, *this, slots);
+      break;
     case Step::Terminator: {
       for (auto [i, id] : llvm::enumerate(step.operands)) {
         Slot &s = slots[id];
@@ -594,10 +687,12 @@ LogicalResult Interpreter::Impl::runBlock(const BlockPlan &bp,
       break;
     }
     }
-    if (options.collectTimings && step.kind != Step::Terminator)
+    if (options.collectTimings && step.kind != Step::Terminator &&
+        step.kind != Step::Skip)
       timings.push_back(
-          {step.op,
-           std::chrono::duration<double>(Clock::now() - start).count()});
+          {step.op, std::chrono::duration<double>(Clock::now() - start).count(),
+           step.group ? static_cast<unsigned>(step.group->members.size())
+                      : 1u});
     if (options.observer && step.kind != Step::Terminator) {
       SmallVector<const HostTensor *, 2> views;
       for (int id : step.results)
@@ -723,7 +818,10 @@ void Interpreter::printTimingReport(raw_ostream &os, size_t topOps) const {
   std::map<std::string, std::pair<double, int>> byName;
   for (const OpTiming &ot : t) {
     total += ot.seconds;
-    auto &e = byName[ot.op->getName().getStringRef().str()];
+    std::string name = ot.op->getName().getStringRef().str();
+    if (ot.fusedOps > 1)
+      name = "fused elementwise";
+    auto &e = byName[name];
     e.first += ot.seconds;
     ++e.second;
   }
@@ -744,8 +842,10 @@ void Interpreter::printTimingReport(raw_ostream &os, size_t topOps) const {
   if (!sorted.empty())
     os << "slowest ops:\n";
   for (const OpTiming &ot : sorted) {
-    os << llvm::format("  %10.3f ms  ", ot.seconds * 1e3)
-       << ot.op->getName() << " at " << ot.op->getLoc() << "\n";
+    os << llvm::format("  %10.3f ms  ", ot.seconds * 1e3) << ot.op->getName();
+    if (ot.fusedOps > 1)
+      os << " (ending a group of " << ot.fusedOps << " fused ops)";
+    os << " at " << ot.op->getLoc() << "\n";
   }
 }
 

@@ -13,6 +13,7 @@
 
 #include "npu/Interpreter/Interpreter.h"
 #include "npu/Kernels/Conv.h"
+#include "npu/Kernels/Elementwise.h"
 #include "npu/Kernels/Gemm.h"
 #include "npu/Kernels/Status.h"
 #include "npu/Kernels/ThreadPool.h"
@@ -58,6 +59,12 @@ void registerElementwiseHandlers(HandlerRegistry &r);
 void registerNNHandlers(HandlerRegistry &r);
 void registerDataHandlers(HandlerRegistry &r);
 void registerReductionHandlers(HandlerRegistry &r);
+
+/// The kernel op (and parameters) of an elementwise npu op, shared by the
+/// handlers and the planner's fusion of elementwise chains.
+std::optional<std::pair<kernels::UnaryOp, kernels::UnaryParams>>
+unaryKindOf(mlir::Operation *op);
+std::optional<kernels::BinaryOp> binaryKindOf(mlir::Operation *op);
 
 /// A value during execution: either a tensor owned by the interpreter
 /// (recycled after its last use) or a view of a caller's input or a cached

@@ -10,7 +10,7 @@
 
 #include "npu/Kernels/Elementwise.h"
 
-#include "Broadcast.h"
+#include "npu/Kernels/Broadcast.h"
 #include "KernelSupport.h"
 #include "npu/Kernels/ElementTypes.h"
 
@@ -356,6 +356,25 @@ bool hasZero(const HostTensor &t) {
 }
 
 } // namespace
+
+bool binaryF32(BinaryOp op, const float *a, int64_t sa, const float *b,
+               int64_t sb, float *out, int64_t n) {
+  if (f32Run(op, a, sa, b, sb, out, n))
+    return true;
+  switch (op) {
+  case BinaryOp::Pow:
+    runLoop(a, sa, b, sb, out, n, Arith<BinaryOp::Pow, float>());
+    return true;
+  case BinaryOp::Mod:
+    runLoop(a, sa, b, sb, out, n, Arith<BinaryOp::Mod, float>());
+    return true;
+  case BinaryOp::FMod:
+    runLoop(a, sa, b, sb, out, n, Arith<BinaryOp::FMod, float>());
+    return true;
+  default:
+    return false;
+  }
+}
 
 Status binary(BinaryOp op, const HostTensor &a, const HostTensor &b,
               HostTensor &out, ThreadPool *pool) {

@@ -1,6 +1,6 @@
 //===- Broadcast.cpp - Iteration over NumPy-broadcast operands ------------===//
 
-#include "Broadcast.h"
+#include "npu/Kernels/Broadcast.h"
 
 #include <algorithm>
 

@@ -9,7 +9,7 @@
 
 #include "npu/Kernels/Elementwise.h"
 
-#include "Broadcast.h"
+#include "npu/Kernels/Broadcast.h"
 #include "KernelSupport.h"
 #include "npu/Kernels/ElementTypes.h"
 

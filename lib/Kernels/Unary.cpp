@@ -9,7 +9,7 @@
 
 #include "npu/Kernels/Elementwise.h"
 
-#include "Broadcast.h"
+#include "npu/Kernels/Broadcast.h"
 #include "KernelSupport.h"
 #include "npu/Kernels/ElementTypes.h"
 
@@ -288,6 +288,11 @@ Status unary(UnaryOp op, const HostTensor &in, HostTensor &out,
     });
   });
   return status;
+}
+
+void unaryF32(UnaryOp op, const float *in, float *out, int64_t n,
+              const UnaryParams &params) {
+  floatUnary<float>(op, in, out, n, params);
 }
 
 Status isNaN(const HostTensor &in, HostTensor &out) {

@@ -85,7 +85,11 @@ TEST_F(InterpreterTest, SameResultsWithObserverThreadsAndRepeatedRuns) {
     ASSERT_TRUE(mlir::succeeded(rb)) << allDiagnostics();
     expectClose((*rb)[0], (*ra)[0], 1e-6, 1e-6);
   }
-  EXPECT_EQ(b.timings().size(), 8u);
+  // Every op is accounted for, fused ones in their group's entry.
+  unsigned ops = 0;
+  for (const OpTiming &t : b.timings())
+    ops += t.fusedOps;
+  EXPECT_EQ(ops, 8u);
   std::string report;
   llvm::raw_string_ostream os(report);
   b.printTimingReport(os);
@@ -110,6 +114,54 @@ func.func @main(%x: tensor<1x4x6x6xf32>, %w: tensor<4x4x3x3xf32>) -> tensor<1x4x
   for (int64_t i = 0; i < fused.numElements(); ++i)
     maxAbs = std::max(maxAbs, std::fabs(fused.getAsDouble(i)));
   EXPECT_LE(maxAbs, 0.5);
+}
+
+TEST_F(InterpreterTest, FusedElementwiseChainsMatchOpByOp) {
+  // A hard-swish chain with per-channel, scalar and full-size operands, an
+  // intermediate value read after the chain, and a size that is not a
+  // multiple of the fusion chunk.
+  const char *src = R"mlir(
+func.func @main(%x: tensor<1x3x37x41xf32>, %s: tensor<1x3x1x1xf32>, %y: tensor<1x3x37x41xf32>) -> (tensor<1x3x37x41xf32>, tensor<1x3x37x41xf32>) {
+  %c3 = npu.constant dense<3.0> : tensor<f32>
+  %a = npu.mul %s, %x : (tensor<1x3x1x1xf32>, tensor<1x3x37x41xf32>) -> tensor<1x3x37x41xf32>
+  %b = npu.add %a, %c3 : (tensor<1x3x37x41xf32>, tensor<f32>) -> tensor<1x3x37x41xf32>
+  %c = npu.clip %b {min = 0.0 : f64, max = 6.0 : f64} : tensor<1x3x37x41xf32>
+  %d = npu.mul %a, %c : (tensor<1x3x37x41xf32>, tensor<1x3x37x41xf32>) -> tensor<1x3x37x41xf32>
+  %c6 = npu.constant dense<6.0> : tensor<1xf32>
+  %e = npu.div %d, %c6 : (tensor<1x3x37x41xf32>, tensor<1xf32>) -> tensor<1x3x37x41xf32>
+  %f = npu.sub %e, %y : (tensor<1x3x37x41xf32>, tensor<1x3x37x41xf32>) -> tensor<1x3x37x41xf32>
+  %g = npu.tanh %f : tensor<1x3x37x41xf32>
+  %h = npu.transpose %b {perm = array<i64: 0, 1, 3, 2>} : (tensor<1x3x37x41xf32>) -> tensor<1x3x41x37xf32>
+  %i = npu.reshape %h : tensor<1x3x41x37xf32> to tensor<1x3x37x41xf32>
+  return %g, %i : tensor<1x3x37x41xf32>, tensor<1x3x37x41xf32>
+}
+)mlir";
+  std::vector<HostTensor> in = {randomTensor({1, 3, 37, 41}, 5, -8, 8),
+                                randomTensor({1, 3, 1, 1}, 6),
+                                randomTensor({1, 3, 37, 41}, 7)};
+  mlir::func::FuncOp f = parse(src);
+  ASSERT_TRUE(f);
+  InterpreterOptions plain;
+  plain.fuseElementwise = false;
+  plain.numThreads = 1;
+  auto expected = Interpreter(plain).run(f, in);
+  ASSERT_TRUE(mlir::succeeded(expected)) << allDiagnostics();
+  for (int threads : {1, 3}) {
+    InterpreterOptions fused;
+    fused.numThreads = threads;
+    fused.collectTimings = true;
+    Interpreter interp(fused);
+    auto got = interp.run(f, in);
+    ASSERT_TRUE(mlir::succeeded(got)) << allDiagnostics();
+    for (int r = 0; r < 2; ++r)
+      ASSERT_EQ(0, std::memcmp((*got)[r].raw(), (*expected)[r].raw(),
+                               (*got)[r].byteSize()))
+          << "result " << r << " with " << threads << " threads";
+    bool sawGroup = false;
+    for (const OpTiming &t : interp.timings())
+      sawGroup |= t.fusedOps == 7;
+    EXPECT_TRUE(sawGroup) << "mul..tanh should form one group";
+  }
 }
 
 TEST_F(InterpreterTest, InPlaceUpdatesKeepSharedValuesIntact) {

@@ -42,11 +42,14 @@ struct InterpreterOptions {
   int numThreads = 0;
   /// Record the wall time of every op (see Interpreter::timings).
   bool collectTimings = false;
-  /// Optional per-op hook (disables fusions that would hide results).
+  /// Optional per-op hook (disables the fusions, which hide results).
   InterpreterObserver observer;
   /// Fuse an activation into the convolution before it when nothing else
   /// reads the convolution's result.
   bool fuseActivations = true;
+  /// Run chains of float32 elementwise ops over one shape chunk by chunk,
+  /// materialising only the values read after the chain.
+  bool fuseElementwise = true;
   /// Bytes of freed buffers kept for reuse by later ops and runs.
   size_t maxPooledBytes = size_t(1) << 30;
 };
@@ -54,6 +57,9 @@ struct InterpreterOptions {
 struct OpTiming {
   mlir::Operation *op;
   double seconds;
+  /// Ops executed by this entry: > 1 for a fused elementwise group, which
+  /// is reported under its last op.
+  unsigned fusedOps = 1;
 };
 
 class Interpreter {

@@ -120,6 +120,16 @@ Status where(const HostTensor &cond, const HostTensor &x, const HostTensor &y,
 /// rounding from f64).
 Status cast(const HostTensor &in, HostTensor &out, ThreadPool *pool = nullptr);
 
+/// Raw float32 loops for fused elementwise programs: out[i] = op(in[i])
+/// over n elements (`in` may equal `out`).
+void unaryF32(UnaryOp op, const float *in, float *out, int64_t n,
+              const UnaryParams &params);
+/// out[i] = op(a[i * sa], b[i * sb]) with strides 0 or 1 (out may equal an
+/// operand with stride 1). Arithmetic ops only (no comparisons, logic or
+/// shifts); returns false for others.
+bool binaryF32(BinaryOp op, const float *a, int64_t sa, const float *b,
+               int64_t sb, float *out, int64_t n);
+
 /// Broadcast shape of two shapes; false if they do not broadcast.
 bool broadcastShape(const std::vector<int64_t> &a,
                     const std::vector<int64_t> &b, std::vector<int64_t> &out);

@@ -5,12 +5,12 @@
 // every operand, then walked as runs of the innermost dimension: within a
 // run each operand either advances by one element or stays put (stride 0).
 // Work can be split at any element, so big outputs parallelise even when
-// they are a single run. Private to lib/Kernels.
+// they are a single run. Shared by the elementwise kernels and the interpreter's fused loops.
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef NPU_LIB_KERNELS_BROADCAST_H
-#define NPU_LIB_KERNELS_BROADCAST_H
+#ifndef NPU_KERNELS_BROADCAST_H
+#define NPU_KERNELS_BROADCAST_H
 
 #include "npu/Kernels/ThreadPool.h"
 
@@ -83,4 +83,4 @@ void forEachChunk(ThreadPool *pool, int64_t total,
 
 } // namespace npu::kernels
 
-#endif // NPU_LIB_KERNELS_BROADCAST_H
+#endif // NPU_KERNELS_BROADCAST_H
