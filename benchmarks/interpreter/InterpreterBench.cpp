@@ -143,11 +143,15 @@ static int benchFile(MLIRContext &context, const std::string &path) {
   npu::InterpreterOptions options;
   options.numThreads = threads;
   npu::Interpreter interpreter(options);
-  for (int i = 0; i < warmup; ++i)
-    if (failed(interpreter.run(f, args)))
-      return 1;
   std::vector<double> times;
   llvm::SmallVector<npu::HostTensor> results;
+  for (int i = 0; i < warmup; ++i) {
+    interpreter.recycle(results);
+    auto r = interpreter.run(f, args);
+    if (failed(r))
+      return 1;
+    results = std::move(*r);
+  }
   for (int i = 0; i < std::max(1, runs.getValue()); ++i) {
     if (profile && i + 1 == runs) {
       options.collectTimings = true;
@@ -164,6 +168,7 @@ static int benchFile(MLIRContext &context, const std::string &path) {
       results = std::move(*r);
       break;
     }
+    interpreter.recycle(results);
     auto start = std::chrono::steady_clock::now();
     auto r = interpreter.run(f, args);
     times.push_back(

@@ -716,6 +716,13 @@ const InterpreterOptions &Interpreter::options() const {
 
 ArrayRef<OpTiming> Interpreter::timings() const { return impl_->timings; }
 
+void Interpreter::recycle(MutableArrayRef<HostTensor> tensors) {
+  for (HostTensor &t : tensors) {
+    impl_->release(std::move(t));
+    t = HostTensor();
+  }
+}
+
 void Interpreter::clearCaches() {
   impl_->constants.clear();
   impl_->packed.clear();

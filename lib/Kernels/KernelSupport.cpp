@@ -34,6 +34,47 @@ void *threadScratch(int slot, size_t bytes) {
   return s.data.get();
 }
 
+namespace {
+NPU_ALWAYS_INLINE double sumBody(const float *p, int64_t n) {
+  double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int k = 0; k < 8; ++k)
+      acc[k] += static_cast<double>(p[i + k]);
+  double s = 0;
+  for (; i < n; ++i)
+    s += static_cast<double>(p[i]);
+  for (int k = 0; k < 8; ++k)
+    s += acc[k];
+  return s;
+}
+NPU_ALWAYS_INLINE double squaresBody(const float *p, int64_t n, double mean) {
+  double acc[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8)
+    for (int k = 0; k < 8; ++k) {
+      double d = static_cast<double>(p[i + k]) - mean;
+      acc[k] += d * d;
+    }
+  double s = 0;
+  for (; i < n; ++i) {
+    double d = static_cast<double>(p[i]) - mean;
+    s += d * d;
+  }
+  for (int k = 0; k < 8; ++k)
+    s += acc[k];
+  return s;
+}
+NPU_MULTIVERSION(double, sumImpl, (const float *p, int64_t n), (p, n), sumBody)
+NPU_MULTIVERSION(double, squaresImpl, (const float *p, int64_t n, double mean),
+                 (p, n, mean), squaresBody)
+} // namespace
+
+double sumF32(const float *p, int64_t n) { return sumImpl(p, n); }
+double sumSquaredDeviationsF32(const float *p, int64_t n, double mean) {
+  return squaresImpl(p, n, mean);
+}
+
 std::vector<int64_t> stridesOf(const std::vector<int64_t> &shape) {
   std::vector<int64_t> strides(shape.size(), 1);
   for (size_t i = shape.size(); i-- > 1;)

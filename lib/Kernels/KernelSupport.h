@@ -60,6 +60,11 @@ template <typename Fn> Fn selectSimd(Fn generic, Fn avx2, Fn avx512) {
     return selectSimd(&NAME##Generic, &NAME##Avx2, &NAME##Avx512) ARGS;        \
   }
 
+/// Sum of n floats in double precision (vectorised with 8 partial sums).
+double sumF32(const float *p, int64_t n);
+/// Sum of (p[i] - mean)^2 in double precision.
+double sumSquaredDeviationsF32(const float *p, int64_t n, double mean);
+
 /// A per-thread, 64-byte aligned scratch buffer of at least `bytes` bytes.
 /// Distinct `slot`s (0..7) never alias; a buffer stays valid until the same
 /// thread asks for the same slot again.

@@ -13,6 +13,7 @@
 
 #include <cmath>
 #include <limits>
+#include <type_traits>
 #include <vector>
 
 namespace npu::kernels {
@@ -30,6 +31,28 @@ template <typename F> Status dispatchFloat(DType t, const char *what, F &&f) {
       f(tag);
   });
   return Status::success();
+}
+
+/// Mean and 1 / sqrt(variance + epsilon) of n elements.
+template <typename T>
+std::pair<double, double> statistics(const T *p, int64_t n, double epsilon) {
+  double sum = 0, sq = 0;
+  if constexpr (std::is_same_v<T, float>) {
+    sum = sumF32(p, n);
+  } else {
+    for (int64_t i = 0; i < n; ++i)
+      sum += static_cast<double>(loadElem(p[i]));
+  }
+  double mu = sum / static_cast<double>(n);
+  if constexpr (std::is_same_v<T, float>) {
+    sq = sumSquaredDeviationsF32(p, n, mu);
+  } else {
+    for (int64_t i = 0; i < n; ++i) {
+      double d = static_cast<double>(loadElem(p[i])) - mu;
+      sq += d * d;
+    }
+  }
+  return {mu, 1.0 / std::sqrt(sq / static_cast<double>(n) + epsilon)};
 }
 
 /// Element i of a float tensor as double.
@@ -96,15 +119,7 @@ Status instanceNorm(const HostTensor &x, const HostTensor &scale,
       const int64_t ch = t % c;
       const T *p = src + t * plane;
       T *q = dst + t * plane;
-      double sum = 0, sq = 0;
-      for (int64_t i = 0; i < plane; ++i)
-        sum += static_cast<double>(loadElem(p[i]));
-      double mu = sum / static_cast<double>(plane);
-      for (int64_t i = 0; i < plane; ++i) {
-        double d = static_cast<double>(loadElem(p[i])) - mu;
-        sq += d * d;
-      }
-      double inv = 1.0 / std::sqrt(sq / static_cast<double>(plane) + epsilon);
+      auto [mu, inv] = statistics(p, plane, epsilon);
       double s = at<T>(scale, ch) * inv, b = at<T>(bias, ch) - mu * s;
       for (int64_t i = 0; i < plane; ++i)
         q[i] = storeElem<T>(static_cast<C>(loadElem(p[i]) * s + b));
@@ -172,15 +187,7 @@ Status layerNorm(const HostTensor &x, const HostTensor &scale,
     parallelFor(pool, outer, [&](int64_t o) {
       const T *p = src + o * inner;
       T *q = dst + o * inner;
-      double sum = 0, sq = 0;
-      for (int64_t i = 0; i < inner; ++i)
-        sum += static_cast<double>(loadElem(p[i]));
-      double mu = sum / static_cast<double>(inner);
-      for (int64_t i = 0; i < inner; ++i) {
-        double d = static_cast<double>(loadElem(p[i])) - mu;
-        sq += d * d;
-      }
-      double inv = 1.0 / std::sqrt(sq / static_cast<double>(inner) + epsilon);
+      auto [mu, inv] = statistics(p, inner, epsilon);
       for (int64_t i = 0; i < inner; ++i)
         q[i] = storeElem<T>(static_cast<C>(
             (static_cast<double>(loadElem(p[i])) - mu) * inv * g[i] + b[i]));

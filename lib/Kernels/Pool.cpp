@@ -221,8 +221,11 @@ Status globalPool(bool isMax, const HostTensor &x, HostTensor &y,
           dst[i] = storeElem<T>(best);
         } else {
           double sum = 0;
-          for (int64_t j = 0; j < plane; ++j)
-            sum += static_cast<double>(loadElem(p[j]));
+          if constexpr (std::is_same_v<T, float>)
+            sum = sumF32(p, plane);
+          else
+            for (int64_t j = 0; j < plane; ++j)
+              sum += static_cast<double>(loadElem(p[j]));
           double avg = plane ? sum / static_cast<double>(plane) : 0.0;
           if constexpr (isIntStorage<T>)
             dst[i] = static_cast<T>(avg);

@@ -76,6 +76,12 @@ public:
   mlir::FailureOr<llvm::SmallVector<HostTensor>>
   run(mlir::func::FuncOp func, llvm::ArrayRef<HostTensor> inputs);
 
+  /// Hands tensors (e.g. the results of a previous run) back to the buffer
+  /// pool, so that repeated runs (calibration, benchmarks) reuse memory
+  /// instead of allocating and zeroing new pages. The tensors are left
+  /// empty.
+  void recycle(llvm::MutableArrayRef<HostTensor> tensors);
+
   /// Per-op wall times of the last run, in execution order (empty unless
   /// collectTimings).
   llvm::ArrayRef<OpTiming> timings() const;
