@@ -33,9 +33,9 @@ namespace cl = llvm::cl;
 
 static cl::list<std::string> files(cl::Positional, cl::OneOrMore,
                                    cl::desc("<file.mlir>..."));
-static cl::opt<int> threads("num-threads",
-                            cl::desc("kernel threads (0: all hardware threads)"),
-                            cl::init(1));
+static cl::opt<int>
+    threads("num-threads", cl::desc("kernel threads (0: all hardware threads)"),
+            cl::init(1));
 static cl::opt<int> runs("num-runs", cl::desc("timed runs"), cl::init(10));
 static cl::opt<int> warmup("num-warmup", cl::desc("untimed runs first"),
                            cl::init(2));
@@ -80,9 +80,8 @@ static double countMacs(func::FuncOp f) {
 }
 
 /// Deterministic values in [-1, 1) (or 0/1 for booleans).
-static npu::HostTensor syntheticInput(npu::DType dtype,
-                                      std::vector<int64_t> shape,
-                                      uint64_t seed) {
+static npu::HostTensor
+syntheticInput(npu::DType dtype, std::vector<int64_t> shape, uint64_t seed) {
   npu::HostTensor t(dtype, std::move(shape));
   uint64_t s = seed * 0x9E3779B97F4A7C15ull + 1;
   for (int64_t i = 0; i < t.numElements(); ++i) {
@@ -104,9 +103,9 @@ static int benchFile(MLIRContext &context, const std::string &path) {
   sourceMgr.AddNewSourceBuffer(std::move(file), llvm::SMLoc());
   auto t0 = std::chrono::steady_clock::now();
   OwningOpRef<ModuleOp> module = parseSourceFile<ModuleOp>(sourceMgr, &context);
-  double parseMs =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
-          .count();
+  double parseMs = std::chrono::duration<double, std::milli>(
+                       std::chrono::steady_clock::now() - t0)
+                       .count();
   if (!module)
     return 1;
   func::FuncOp f = module->lookupSymbol<func::FuncOp>("main");
@@ -136,7 +135,8 @@ static int benchFile(MLIRContext &context, const std::string &path) {
       args.push_back(std::move(t));
     } else {
       args.push_back(syntheticInput(
-          *dtype, std::vector<int64_t>(rt.getShape().begin(), rt.getShape().end()),
+          *dtype,
+          std::vector<int64_t>(rt.getShape().begin(), rt.getShape().end()),
           i + 1));
     }
   }
@@ -201,7 +201,8 @@ int main(int argc, char **argv) {
       "npu-interpreter-bench: times npu functions in the reference "
       "interpreter\n");
   MLIRContext context;
-  context.loadDialect<npu::NPUDialect, func::FuncDialect, quant::QuantDialect>();
+  context
+      .loadDialect<npu::NPUDialect, func::FuncDialect, quant::QuantDialect>();
   int status = 0;
   for (const std::string &f : files)
     status |= benchFile(context, f);

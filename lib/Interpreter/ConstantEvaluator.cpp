@@ -25,7 +25,8 @@ namespace npu {
 static FailureOr<SmallVector<DenseElementsAttr>>
 foldOp(Operation *op, ArrayRef<Attribute> operands) {
   SmallVector<OpFoldResult> folded;
-  if (failed(op->fold(operands, folded)) || folded.size() != op->getNumResults())
+  if (failed(op->fold(operands, folded)) ||
+      folded.size() != op->getNumResults())
     return failure();
   SmallVector<DenseElementsAttr> results;
   for (OpFoldResult r : folded) {
@@ -79,7 +80,8 @@ evaluateOp(Operation *op, ArrayRef<Attribute> operands,
     return failure();
   SmallVector<DenseElementsAttr> attrs;
   for (auto [value, tensor] : llvm::zip(op->getResults(), *results)) {
-    auto attr = hostTensorToDenseAttr(tensor, cast<ShapedType>(value.getType()));
+    auto attr =
+        hostTensorToDenseAttr(tensor, cast<ShapedType>(value.getType()));
     if (failed(attr))
       return failure();
     attrs.push_back(*attr);

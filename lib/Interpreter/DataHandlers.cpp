@@ -17,10 +17,6 @@ namespace npu::interp {
 
 namespace {
 
-std::vector<int64_t> vec(ArrayRef<int64_t> a) {
-  return std::vector<int64_t>(a.begin(), a.end());
-}
-
 LogicalResult reshapeHandler(OpContext &ctx) {
   HostTensor &y = ctx.outInPlace(0, 0);
   return ctx.check(kernels::copyElements(ctx.in(0), y));
@@ -29,7 +25,7 @@ LogicalResult reshapeHandler(OpContext &ctx) {
 LogicalResult transposeHandler(OpContext &ctx) {
   HostTensor &y = ctx.out(0);
   return ctx.check(kernels::transpose(
-      ctx.in(0), vec(ctx.get<TransposeOp>().getPerm()), y, ctx.pool()));
+      ctx.in(0), toVector(ctx.get<TransposeOp>().getPerm()), y, ctx.pool()));
 }
 
 LogicalResult concatHandler(OpContext &ctx) {
@@ -45,15 +41,15 @@ LogicalResult splitHandler(OpContext &ctx) {
   std::vector<HostTensor *> outs;
   for (unsigned r = 0; r < ctx.numResults(); ++r)
     outs.push_back(&ctx.out(r));
-  return ctx.check(
-      kernels::split(ctx.in(0), ctx.get<SplitOp>().getAxis(), outs, ctx.pool()));
+  return ctx.check(kernels::split(ctx.in(0), ctx.get<SplitOp>().getAxis(), outs,
+                                  ctx.pool()));
 }
 
 LogicalResult sliceHandler(OpContext &ctx) {
   auto op = ctx.get<SliceOp>();
   HostTensor &y = ctx.out(0);
-  return ctx.check(kernels::slice(ctx.in(0), vec(op.getStarts()),
-                                  vec(op.getSteps()), y, ctx.pool()));
+  return ctx.check(kernels::slice(ctx.in(0), toVector(op.getStarts()),
+                                  toVector(op.getSteps()), y, ctx.pool()));
 }
 
 LogicalResult padHandler(OpContext &ctx) {
@@ -74,7 +70,7 @@ LogicalResult padHandler(OpContext &ctx) {
     break;
   }
   HostTensor &y = ctx.out(0);
-  return ctx.check(kernels::pad(ctx.in(0), vec(op.getPads()), mode,
+  return ctx.check(kernels::pad(ctx.in(0), toVector(op.getPads()), mode,
                                 op.getValue().convertToDouble(), y,
                                 ctx.pool()));
 }
@@ -91,9 +87,8 @@ LogicalResult tileHandler(OpContext &ctx) {
 
 LogicalResult gatherHandler(OpContext &ctx) {
   HostTensor &y = ctx.out(0);
-  return ctx.check(kernels::gather(ctx.in(0), ctx.in(1),
-                                   ctx.get<GatherOp>().getAxis(), y,
-                                   ctx.pool()));
+  return ctx.check(kernels::gather(
+      ctx.in(0), ctx.in(1), ctx.get<GatherOp>().getAxis(), y, ctx.pool()));
 }
 
 LogicalResult gatherElementsHandler(OpContext &ctx) {
@@ -162,8 +157,8 @@ LogicalResult triluHandler(OpContext &ctx) {
 LogicalResult oneHotHandler(OpContext &ctx) {
   auto op = ctx.get<OneHotOp>();
   HostTensor &y = ctx.out(0);
-  return ctx.check(kernels::oneHot(ctx.in(0), ctx.in(1), op.getAxis(),
-                                   op.getDepth(), y));
+  return ctx.check(
+      kernels::oneHot(ctx.in(0), ctx.in(1), op.getAxis(), op.getDepth(), y));
 }
 
 LogicalResult shapeHandler(OpContext &ctx) {

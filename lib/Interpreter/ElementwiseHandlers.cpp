@@ -21,18 +21,8 @@ using kernels::BinaryOp;
 using kernels::UnaryOp;
 using kernels::UnaryParams;
 
-template <typename OpT> UnaryParams paramsOf(OpT) { return {}; }
-UnaryParams paramsOf(LeakyReluOp op) {
-  UnaryParams p;
-  p.alpha = op.getAlpha().convertToDouble();
-  return p;
-}
-UnaryParams paramsOf(EluOp op) {
-  UnaryParams p;
-  p.alpha = op.getAlpha().convertToDouble();
-  return p;
-}
-UnaryParams paramsOf(CeluOp op) {
+/// Ops whose only parameter is `alpha`.
+template <typename OpT> UnaryParams paramsOf(OpT op) {
   UnaryParams p;
   p.alpha = op.getAlpha().convertToDouble();
   return p;
@@ -41,11 +31,6 @@ UnaryParams paramsOf(SeluOp op) {
   UnaryParams p;
   p.alpha = op.getAlpha().convertToDouble();
   p.gamma = op.getGamma().convertToDouble();
-  return p;
-}
-UnaryParams paramsOf(ThresholdedReluOp op) {
-  UnaryParams p;
-  p.alpha = op.getAlpha().convertToDouble();
   return p;
 }
 UnaryParams paramsOf(HardSigmoidOp op) {
@@ -100,8 +85,7 @@ LogicalResult binaryHandler(OpContext &ctx) {
   if (!kind)
     return ctx.error() << "internal error: not a binary op";
   HostTensor &y = broadcastResult(ctx);
-  return ctx.check(
-      kernels::binary(*kind, ctx.in(0), ctx.in(1), y, ctx.pool()));
+  return ctx.check(kernels::binary(*kind, ctx.in(0), ctx.in(1), y, ctx.pool()));
 }
 
 LogicalResult whereHandler(OpContext &ctx) {
@@ -167,7 +151,8 @@ std::optional<std::pair<UnaryOp, UnaryParams>> unaryKindOf(Operation *op) {
                         ? UnaryOp::GeluTanh
                         : UnaryOp::Gelu);
       })
-      .Case([&](LeakyReluOp o) { return with(UnaryOp::LeakyRelu, paramsOf(o)); })
+      .Case(
+          [&](LeakyReluOp o) { return with(UnaryOp::LeakyRelu, paramsOf(o)); })
       .Case([&](EluOp o) { return with(UnaryOp::Elu, paramsOf(o)); })
       .Case([&](CeluOp o) { return with(UnaryOp::Celu, paramsOf(o)); })
       .Case([&](SeluOp o) { return with(UnaryOp::Selu, paramsOf(o)); })
@@ -201,7 +186,8 @@ std::optional<BinaryOp> binaryKindOf(Operation *op) {
       .Case([](LessEqualOp) { return BinaryOp::LessEqual; })
       .Case([](GreaterOp) { return BinaryOp::Greater; })
       .Case([](GreaterEqualOp) { return BinaryOp::GreaterEqual; })
-      .Case([](ModOp m) { return m.getFmod() ? BinaryOp::FMod : BinaryOp::Mod; })
+      .Case(
+          [](ModOp m) { return m.getFmod() ? BinaryOp::FMod : BinaryOp::Mod; })
       .Case([](BitShiftOp b) {
         return b.getDirection() == ShiftDirection::left ? BinaryOp::ShiftLeft
                                                         : BinaryOp::ShiftRight;

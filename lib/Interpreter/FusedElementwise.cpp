@@ -99,8 +99,7 @@ void runFusedGroup(const FusedGroup &g, Runtime &rt, std::vector<Slot> &slots) {
     for (size_t i = 0; i < ext.size() && !done; ++i) {
       Slot &src = slots[g.externalSlots[i]];
       if (taken[i] || !g.externalDies[i] || !src.isOwned ||
-          ext[i].mode != ExternalInput::Full ||
-          src.owned.dtype() != DType::F32)
+          ext[i].mode != ExternalInput::Full || src.owned.dtype() != DType::F32)
         continue;
       dst.owned = std::move(src.owned);
       dst.owned.reshape(g.shape);
@@ -128,17 +127,16 @@ void runFusedGroup(const FusedGroup &g, Runtime &rt, std::vector<Slot> &slots) {
             if (e.mode != ExternalInput::Broadcast)
               continue;
             float *dst = buffer(e.scratch);
-            kernels::forEachRun(
-                e.plan, b, b + n,
-                [&](const int64_t *off, int64_t o, int64_t len,
-                    const int64_t *inner) {
-                  const float *src = e.data + off[0];
-                  float *d = dst + (o - b);
-                  if (inner[0])
-                    std::memcpy(d, src, len * sizeof(float));
-                  else
-                    std::fill(d, d + len, *src);
-                });
+            kernels::forEachRun(e.plan, b, b + n,
+                                [&](const int64_t *off, int64_t o, int64_t len,
+                                    const int64_t *inner) {
+                                  const float *src = e.data + off[0];
+                                  float *d = dst + (o - b);
+                                  if (inner[0])
+                                    std::memcpy(d, src, len * sizeof(float));
+                                  else
+                                    std::fill(d, d + len, *src);
+                                });
           }
           auto operand = [&](const FusedOperand &o, int64_t &stride) {
             stride = 1;
@@ -164,8 +162,7 @@ void runFusedGroup(const FusedGroup &g, Runtime &rt, std::vector<Slot> &slots) {
             if (fm.isUnary) {
               if (sa == 0)
                 std::fill(out, out + n, *a);
-              kernels::unaryF32(fm.unary, sa == 0 ? out : a, out, n,
-                                fm.params);
+              kernels::unaryF32(fm.unary, sa == 0 ? out : a, out, n, fm.params);
             } else {
               const float *bp = operand(fm.operands[1], sb);
               (void)kernels::binaryF32(fm.binary, a, sa, bp, sb, out, n);

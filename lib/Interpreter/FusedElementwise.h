@@ -38,10 +38,10 @@ struct FusedMember {
 struct FusedGroup {
   std::vector<int64_t> shape;
   std::vector<FusedMember> members;
-  std::vector<int> externalSlots;   // inputs read by the group
-  std::vector<bool> externalDies;   // ... whose last use is in the group
-  std::vector<int> outputSlots;     // results used after the group
-  std::vector<int> outputMembers;   // the member computing each output
+  std::vector<int> externalSlots; // inputs read by the group
+  std::vector<bool> externalDies; // ... whose last use is in the group
+  std::vector<int> outputSlots;   // results used after the group
+  std::vector<int> outputMembers; // the member computing each output
 };
 
 /// How `op` would compute inside a group, if it can join one: a float32

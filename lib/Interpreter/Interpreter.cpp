@@ -159,10 +159,12 @@ std::optional<kernels::GemmActivation> activationOf(Operation *op) {
   if (isa<ReluOp>(op))
     return kernels::GemmActivation::relu();
   if (auto clip = dyn_cast<ClipOp>(op)) {
-    float lo = clip.getMin() ? static_cast<float>(clip.getMin()->convertToDouble())
-                             : -__builtin_inff();
-    float hi = clip.getMax() ? static_cast<float>(clip.getMax()->convertToDouble())
-                             : __builtin_inff();
+    float lo = clip.getMin()
+                   ? static_cast<float>(clip.getMin()->convertToDouble())
+                   : -__builtin_inff();
+    float hi = clip.getMax()
+                   ? static_cast<float>(clip.getMax()->convertToDouble())
+                   : __builtin_inff();
     return kernels::GemmActivation::clamp(lo, hi);
   }
   if (isa<HardSwishOp>(op)) {
@@ -380,7 +382,8 @@ private:
         continue;
       Operation *user = *result.getUsers().begin();
       auto it = stepOf.find(user);
-      if (it == stepOf.end() || user->getResultTypes() != s.op->getResultTypes())
+      if (it == stepOf.end() ||
+          user->getResultTypes() != s.op->getResultTypes())
         continue;
       auto act = activationOf(user);
       if (!act)
@@ -535,8 +538,9 @@ using namespace interp;
 struct Interpreter::Impl final : public Runtime {
   explicit Impl(InterpreterOptions opts)
       : options(std::move(opts)), buffers(options.maxPooledBytes) {
-    int threads = options.numThreads > 0 ? options.numThreads
-                                         : kernels::ThreadPool::hardwareThreads();
+    int threads = options.numThreads > 0
+                      ? options.numThreads
+                      : kernels::ThreadPool::hardwareThreads();
     if (threads > 1)
       threadPool = std::make_unique<kernels::ThreadPool>(threads);
   }
@@ -562,11 +566,12 @@ struct Interpreter::Impl final : public Runtime {
     return ptr;
   }
 
-  const kernels::PackedConvWeights *
-  packedWeights(const void *key, const HostTensor &w, int64_t group,
-                bool transposed) override {
-    auto cacheKey = std::make_tuple(key, group, transposed,
-                                    static_cast<int>(kernels::activeSimdLevel()));
+  const kernels::PackedConvWeights *packedWeights(const void *key,
+                                                  const HostTensor &w,
+                                                  int64_t group,
+                                                  bool transposed) override {
+    auto cacheKey = std::make_tuple(
+        key, group, transposed, static_cast<int>(kernels::activeSimdLevel()));
     auto it = packed.find(cacheKey);
     if (it != packed.end())
       return it->second.get();
@@ -642,8 +647,8 @@ LogicalResult Interpreter::Impl::runBlock(const BlockPlan &bp,
     case Step::Terminator: {
       for (auto [i, id] : llvm::enumerate(step.operands)) {
         Slot &s = slots[id];
-        bool take = s.isOwned && step.lastUse[i] &&
-                    llvm::count(step.operands, id) == 1;
+        bool take =
+            s.isOwned && step.lastUse[i] && llvm::count(step.operands, id) == 1;
         HostTensor t = take ? std::move(s.owned) : HostTensor(*s.view);
         if (take)
           s.isOwned = false;
@@ -664,8 +669,8 @@ LogicalResult Interpreter::Impl::runBlock(const BlockPlan &bp,
       if (cond.numElements() != 1)
         return step.op->emitError("condition must have exactly one element");
       bool taken = cond.getAsDouble(0) != 0;
-      if (failed(runBlock(taken ? *step.thenPlan : *step.elsePlan, slots,
-                          infos, nullptr, step.results)))
+      if (failed(runBlock(taken ? *step.thenPlan : *step.elsePlan, slots, infos,
+                          nullptr, step.results)))
         return failure();
       break;
     }
@@ -770,7 +775,8 @@ Interpreter::run(func::FuncOp func, ArrayRef<HostTensor> inputs) {
 
 FailureOr<SmallVector<HostTensor>>
 Interpreter::runOp(Operation *op, ArrayRef<const HostTensor *> operands) {
-  const HandlerEntry *entry = handlerRegistry().lookup(op->getName().getTypeID());
+  const HandlerEntry *entry =
+      handlerRegistry().lookup(op->getName().getTypeID());
   if (!entry)
     return op->emitError() << "'" << op->getName()
                            << "' is not supported by the interpreter";
@@ -791,8 +797,8 @@ Interpreter::runOp(Operation *op, ArrayRef<const HostTensor *> operands) {
   }
   for (Value r : op->getResults()) {
     auto type = dyn_cast<RankedTensorType>(r.getType());
-    auto dtype = type ? dtypeForElementType(type.getElementType())
-                      : std::nullopt;
+    auto dtype =
+        type ? dtypeForElementType(type.getElementType()) : std::nullopt;
     if (!type || !type.hasStaticShape() || !dtype)
       return op->emitError() << "unsupported result type " << r.getType();
     SlotInfo info;
@@ -834,7 +840,8 @@ void Interpreter::printTimingReport(raw_ostream &os, size_t topOps) const {
   }
   std::vector<std::pair<std::string, std::pair<double, int>>> rows(
       byName.begin(), byName.end());
-  llvm::sort(rows, [](auto &a, auto &b) { return a.second.first > b.second.first; });
+  llvm::sort(rows,
+             [](auto &a, auto &b) { return a.second.first > b.second.first; });
   os << llvm::format("total %.3f ms in %zu ops\n", total * 1e3, t.size());
   for (auto &[name, e] : rows)
     os << llvm::format("  %-24s %5d ops %10.3f ms %5.1f%%\n", name.c_str(),
@@ -856,9 +863,9 @@ void Interpreter::printTimingReport(raw_ostream &os, size_t topOps) const {
   }
 }
 
-FailureOr<SmallVector<HostTensor>> runFunction(func::FuncOp func,
-                                               ArrayRef<HostTensor> inputs,
-                                               const InterpreterOptions &options) {
+FailureOr<SmallVector<HostTensor>>
+runFunction(func::FuncOp func, ArrayRef<HostTensor> inputs,
+            const InterpreterOptions &options) {
   Interpreter interpreter(options);
   return interpreter.run(func, inputs);
 }

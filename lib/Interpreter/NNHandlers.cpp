@@ -23,10 +23,6 @@ namespace npu::interp {
 
 namespace {
 
-std::vector<int64_t> vec(ArrayRef<int64_t> a) {
-  return std::vector<int64_t>(a.begin(), a.end());
-}
-
 LogicalResult matmulHandler(OpContext &ctx) {
   HostTensor &y = ctx.out(0);
   return ctx.check(kernels::matmul(ctx.in(0), ctx.in(1), y, ctx.pool()));
@@ -35,28 +31,28 @@ LogicalResult matmulHandler(OpContext &ctx) {
 LogicalResult gemmHandler(OpContext &ctx) {
   auto op = ctx.get<GemmOp>();
   HostTensor &y = ctx.out(0);
-  return ctx.check(kernels::gemm(
-      ctx.in(0), ctx.in(1), ctx.inOf(op.getC()),
-      op.getAlpha().convertToFloat(), op.getBeta().convertToFloat(),
-      op.getTransA(), op.getTransB(), y, ctx.pool()));
+  return ctx.check(kernels::gemm(ctx.in(0), ctx.in(1), ctx.inOf(op.getC()),
+                                 op.getAlpha().convertToFloat(),
+                                 op.getBeta().convertToFloat(), op.getTransA(),
+                                 op.getTransB(), y, ctx.pool()));
 }
 
 template <typename OpT>
 LogicalResult convLike(OpContext &ctx, bool transposed) {
   auto op = ctx.get<OpT>();
   kernels::ConvParams p;
-  p.strides = vec(op.getStrides());
-  p.dilations = vec(op.getDilations());
-  p.pads = vec(op.getPads());
+  p.strides = toVector(op.getStrides());
+  p.dilations = toVector(op.getDilations());
+  p.pads = toVector(op.getPads());
   p.group = op.getGroup();
   if constexpr (std::is_same_v<OpT, ConvTransposeOp>)
-    p.outputPadding = vec(op.getOutputPadding());
+    p.outputPadding = toVector(op.getOutputPadding());
   p.activation = ctx.fusedActivation();
   const HostTensor &w = ctx.in(1);
   const kernels::PackedConvWeights *packed = nullptr;
   if (ctx.isConstant(1) && w.dtype() == DType::F32)
-    packed = ctx.runtime().packedWeights(ctx.constantKey(1), w, p.group,
-                                         transposed);
+    packed =
+        ctx.runtime().packedWeights(ctx.constantKey(1), w, p.group, transposed);
   HostTensor &y = ctx.out(0);
   const HostTensor *bias = ctx.inOf(op.getBias());
   return ctx.check(
@@ -74,10 +70,10 @@ LogicalResult convTransposeHandler(OpContext &ctx) {
 
 template <typename OpT> kernels::PoolParams poolParams(OpT op) {
   kernels::PoolParams p;
-  p.kernel = vec(op.getKernelShape());
-  p.strides = vec(op.getStrides());
-  p.pads = vec(op.getPads());
-  p.dilations = vec(op.getDilations());
+  p.kernel = toVector(op.getKernelShape());
+  p.strides = toVector(op.getStrides());
+  p.pads = toVector(op.getPads());
+  p.dilations = toVector(op.getDilations());
   p.ceilMode = op.getCeilMode();
   return p;
 }
@@ -104,10 +100,9 @@ template <bool IsMax> LogicalResult globalPoolHandler(OpContext &ctx) {
 LogicalResult batchNormHandler(OpContext &ctx) {
   auto op = ctx.get<BatchNormOp>();
   HostTensor &y = ctx.outInPlace(0, 0);
-  return ctx.check(kernels::batchNorm(ctx.in(0), ctx.in(1), ctx.in(2),
-                                      ctx.in(3), ctx.in(4),
-                                      op.getEpsilon().convertToDouble(), y,
-                                      ctx.pool()));
+  return ctx.check(
+      kernels::batchNorm(ctx.in(0), ctx.in(1), ctx.in(2), ctx.in(3), ctx.in(4),
+                         op.getEpsilon().convertToDouble(), y, ctx.pool()));
 }
 
 LogicalResult instanceNormHandler(OpContext &ctx) {
@@ -135,10 +130,9 @@ LogicalResult layerNormHandler(OpContext &ctx) {
 LogicalResult lrnHandler(OpContext &ctx) {
   auto op = ctx.get<LRNOp>();
   HostTensor &y = ctx.out(0);
-  return ctx.check(kernels::lrn(ctx.in(0), op.getSize(),
-                                op.getAlpha().convertToDouble(),
-                                op.getBeta().convertToDouble(),
-                                op.getBias().convertToDouble(), y));
+  return ctx.check(kernels::lrn(
+      ctx.in(0), op.getSize(), op.getAlpha().convertToDouble(),
+      op.getBeta().convertToDouble(), op.getBias().convertToDouble(), y));
 }
 
 template <typename OpT, kernels::SoftmaxKind K>

@@ -60,6 +60,11 @@ void registerNNHandlers(HandlerRegistry &r);
 void registerDataHandlers(HandlerRegistry &r);
 void registerReductionHandlers(HandlerRegistry &r);
 
+/// An attribute's integer array as a std::vector (the kernels' currency).
+inline std::vector<int64_t> toVector(llvm::ArrayRef<int64_t> a) {
+  return std::vector<int64_t>(a.begin(), a.end());
+}
+
 /// The kernel op (and parameters) of an elementwise npu op, shared by the
 /// handlers and the planner's fusion of elementwise chains.
 std::optional<std::pair<kernels::UnaryOp, kernels::UnaryParams>>
@@ -91,7 +96,8 @@ public:
   virtual ~Runtime();
   virtual kernels::ThreadPool *pool() = 0;
   /// A tensor from the recycled buffers or fresh (contents unspecified).
-  virtual HostTensor acquire(DType dtype, const std::vector<int64_t> &shape) = 0;
+  virtual HostTensor acquire(DType dtype,
+                             const std::vector<int64_t> &shape) = 0;
   virtual void release(HostTensor &&t) = 0;
   /// The cached host copy of a constant attribute (converted on first use).
   virtual const HostTensor *constant(mlir::ElementsAttr attr,

@@ -23,8 +23,8 @@ template <typename OpT, bool IsMax> LogicalResult argHandler(OpContext &ctx) {
   auto op = ctx.get<OpT>();
   HostTensor &y = ctx.out(0);
   return ctx.check(kernels::argReduce(IsMax, ctx.in(0), op.getAxis(),
-                                      op.getKeepdims(),
-                                      op.getSelectLastIndex(), y));
+                                      op.getKeepdims(), op.getSelectLastIndex(),
+                                      y));
 }
 
 LogicalResult cumSumHandler(OpContext &ctx) {

@@ -10,8 +10,8 @@
 
 #include "npu/Kernels/Elementwise.h"
 
-#include "npu/Kernels/Broadcast.h"
 #include "KernelSupport.h"
+#include "npu/Kernels/Broadcast.h"
 #include "npu/Kernels/ElementTypes.h"
 
 #include <cmath>
@@ -21,12 +21,26 @@
 namespace npu::kernels {
 
 const char *binaryOpName(BinaryOp op) {
-  static const char *const names[] = {
-      "add", "sub",        "mul",         "div",     "pow",
-      "max", "min",        "mod",         "fmod",    "prelu",
-      "bit_shift(left)",   "bit_shift(right)", "and", "or",
-      "xor", "equal",      "less",        "less_equal", "greater",
-      "greater_equal"};
+  static const char *const names[] = {"add",
+                                      "sub",
+                                      "mul",
+                                      "div",
+                                      "pow",
+                                      "max",
+                                      "min",
+                                      "mod",
+                                      "fmod",
+                                      "prelu",
+                                      "bit_shift(left)",
+                                      "bit_shift(right)",
+                                      "and",
+                                      "or",
+                                      "xor",
+                                      "equal",
+                                      "less",
+                                      "less_equal",
+                                      "greater",
+                                      "greater_equal"};
   return names[static_cast<int>(op)];
 }
 
@@ -50,9 +64,7 @@ bool broadcastShape(const std::vector<int64_t> &a,
 namespace {
 
 /// Ops with a boolean result: comparisons and logic.
-bool isComparison(BinaryOp op) {
-  return op >= BinaryOp::And;
-}
+bool isComparison(BinaryOp op) { return op >= BinaryOp::And; }
 bool isLogic(BinaryOp op) {
   return op == BinaryOp::And || op == BinaryOp::Or || op == BinaryOp::Xor;
 }
@@ -139,9 +151,11 @@ template <BinaryOp OP, typename T> NPU_ALWAYS_INLINE T intArith(T a, T b) {
   } else if constexpr (OP == BinaryOp::PRelu)
     return a < T(0) ? static_cast<T>(static_cast<U>(a) * static_cast<U>(b)) : a;
   else if constexpr (OP == BinaryOp::ShiftLeft)
-    return b >= T(sizeof(T) * 8) ? T(0) : static_cast<T>(static_cast<U>(a) << b);
+    return b >= T(sizeof(T) * 8) ? T(0)
+                                 : static_cast<T>(static_cast<U>(a) << b);
   else // ShiftRight
-    return b >= T(sizeof(T) * 8) ? T(0) : static_cast<T>(static_cast<U>(a) >> b);
+    return b >= T(sizeof(T) * 8) ? T(0)
+                                 : static_cast<T>(static_cast<U>(a) >> b);
 }
 
 template <BinaryOp OP, typename T> struct Arith {
@@ -179,8 +193,8 @@ template <BinaryOp OP, typename T> struct Compare {
 
 /// One run: each operand contiguous (stride 1) or repeated (stride 0).
 template <typename TA, typename TB, typename TO, typename F>
-NPU_ALWAYS_INLINE void runLoop(const TA *a, int64_t sa, const TB *b,
-                               int64_t sb, TO *o, int64_t n, F f) {
+NPU_ALWAYS_INLINE void runLoop(const TA *a, int64_t sa, const TB *b, int64_t sb,
+                               TO *o, int64_t n, F f) {
   if (sa && sb) {
     for (int64_t i = 0; i < n; ++i)
       o[i] = f(a[i], b[i]);
@@ -232,12 +246,11 @@ void apply(const BroadcastPlan &plan, const HostTensor &a, const HostTensor &b,
   const TB *bd = b.data<TB>();
   TO *od = out.data<TO>();
   forEachChunk(pool, plan.total, [&](int64_t begin, int64_t end) {
-    forEachRun(plan, begin, end,
-               [&](const int64_t *off, int64_t o, int64_t len,
-                   const int64_t *inner) {
-                 runLoop(ad + off[0], inner[0], bd + off[1], inner[1], od + o,
-                         len, f);
-               });
+    forEachRun(
+        plan, begin, end,
+        [&](const int64_t *off, int64_t o, int64_t len, const int64_t *inner) {
+          runLoop(ad + off[0], inner[0], bd + off[1], inner[1], od + o, len, f);
+        });
   });
 }
 
@@ -246,12 +259,11 @@ void applyF32(BinaryOp op, const BroadcastPlan &plan, const HostTensor &a,
   const float *ad = a.data<float>(), *bd = b.data<float>();
   float *od = out.data<float>();
   forEachChunk(pool, plan.total, [&](int64_t begin, int64_t end) {
-    forEachRun(plan, begin, end,
-               [&](const int64_t *off, int64_t o, int64_t len,
-                   const int64_t *inner) {
-                 f32Run(op, ad + off[0], inner[0], bd + off[1], inner[1],
-                        od + o, len);
-               });
+    forEachRun(
+        plan, begin, end,
+        [&](const int64_t *off, int64_t o, int64_t len, const int64_t *inner) {
+          f32Run(op, ad + off[0], inner[0], bd + off[1], inner[1], od + o, len);
+        });
   });
 }
 
@@ -299,8 +311,7 @@ void dispatchTyped(BinaryOp op, const BroadcastPlan &plan, const HostTensor &a,
       if (op == BinaryOp::ShiftLeft)
         apply<T, T, T>(plan, a, b, out, Arith<BinaryOp::ShiftLeft, T>(), pool);
       else if (op == BinaryOp::ShiftRight)
-        apply<T, T, T>(plan, a, b, out, Arith<BinaryOp::ShiftRight, T>(),
-                       pool);
+        apply<T, T, T>(plan, a, b, out, Arith<BinaryOp::ShiftRight, T>(), pool);
     }
   }
 }
@@ -385,8 +396,7 @@ Status binary(BinaryOp op, const HostTensor &a, const HostTensor &b,
   NPU_RETURN_IF_ERROR(expectShape(out, shape, "output"));
   const DType t = a.dtype();
   const bool boolOut = isComparison(op);
-  NPU_RETURN_IF_ERROR(
-      expectDType(out, boolOut ? DType::Bool : t, "output"));
+  NPU_RETURN_IF_ERROR(expectDType(out, boolOut ? DType::Bool : t, "output"));
   const std::string name = binaryOpName(op);
   if (op != BinaryOp::Pow || (a.dtype() == DType::Bool))
     NPU_RETURN_IF_ERROR(expectSameDType(a, b, name.c_str()));
@@ -444,8 +454,8 @@ Status where(const HostTensor &cond, const HostTensor &x, const HostTensor &y,
                    const bool *cp = c + off[0];
                    const T *xp = xd + off[1], *yp = yd + off[2];
                    for (int64_t i = 0; i < len; ++i)
-                     od[o + i] = cp[i * inner[0]] ? xp[i * inner[1]]
-                                                  : yp[i * inner[2]];
+                     od[o + i] =
+                         cp[i * inner[0]] ? xp[i * inner[1]] : yp[i * inner[2]];
                  });
     });
   });

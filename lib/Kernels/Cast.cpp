@@ -9,8 +9,8 @@
 
 #include "npu/Kernels/Elementwise.h"
 
-#include "npu/Kernels/Broadcast.h"
 #include "KernelSupport.h"
+#include "npu/Kernels/Broadcast.h"
 #include "npu/Kernels/ElementTypes.h"
 
 #include <cmath>

@@ -139,11 +139,9 @@ namespace {
 /// Accumulator of the reference loops: exact 64-bit integers (wrapping on
 /// the final store) or double.
 template <typename T>
-using AccumulatorOf =
-    std::conditional_t<isIntStorage<T>,
-                       std::conditional_t<std::is_signed_v<T>, int64_t,
-                                          uint64_t>,
-                       double>;
+using AccumulatorOf = std::conditional_t<
+    isIntStorage<T>, std::conditional_t<std::is_signed_v<T>, int64_t, uint64_t>,
+    double>;
 
 template <typename T> T storeAcc(AccumulatorOf<T> v, const GemmActivation &a) {
   if constexpr (isIntStorage<T>) {
@@ -166,6 +164,32 @@ bool nextIndex(std::vector<int64_t> &idx, const std::vector<int64_t> &dims) {
   return false;
 }
 
+/// Offset of the element that kernel tap `k` of the window at `o` touches
+/// in a tensor of `shape`/`strides` (spatial dimensions from 2 on), or -1
+/// if it falls into the padding. Convolution windows slide over the input,
+/// transposed convolution windows over the output.
+int64_t tapOffset(const std::vector<int64_t> &o, const std::vector<int64_t> &k,
+                  const ConvParams &p, const std::vector<int64_t> &shape,
+                  const std::vector<int64_t> &strides) {
+  int64_t off = 0;
+  for (size_t i = 0; i < o.size(); ++i) {
+    int64_t pos = o[i] * p.strides[i] - p.pads[i] + k[i] * p.dilations[i];
+    if (pos < 0 || pos >= shape[i + 2])
+      return -1;
+    off += pos * strides[i + 2];
+  }
+  return off;
+}
+
+/// Offset of spatial index `k` (from dimension 2 on) in row-major strides.
+int64_t spatialOffset(const std::vector<int64_t> &k,
+                      const std::vector<int64_t> &strides) {
+  int64_t off = 0;
+  for (size_t i = 0; i < k.size(); ++i)
+    off += k[i] * strides[i + 2];
+  return off;
+}
+
 template <typename T>
 void convReferenceImpl(const HostTensor &x, const HostTensor &w,
                        const HostTensor *bias, HostTensor &y,
@@ -181,34 +205,25 @@ void convReferenceImpl(const HostTensor &x, const HostTensor &w,
   T *yd = y.data<T>();
   for (int64_t b = 0; b < x.dim(0); ++b)
     for (int64_t m = 0; m < y.dim(1); ++m) {
-      int64_t g = m / mPerG;
+      const int64_t g = m / mPerG;
       std::vector<int64_t> o(n, 0);
       do {
-        Acc acc = bias ? static_cast<Acc>(loadElem(bias->data<T>()[m])) : Acc(0);
+        Acc acc =
+            bias ? static_cast<Acc>(loadElem(bias->data<T>()[m])) : Acc(0);
         for (int64_t c = 0; c < cPerG; ++c) {
           std::vector<int64_t> k(n, 0);
           do {
-            int64_t xOff = b * xs[0] + (g * cPerG + c) * xs[1];
-            bool inside = true;
-            for (size_t i = 0; i < n && inside; ++i) {
-              int64_t pos =
-                  o[i] * p.strides[i] - p.pads[i] + k[i] * p.dilations[i];
-              inside = pos >= 0 && pos < x.dim(i + 2);
-              xOff += pos * xs[i + 2];
-            }
-            if (!inside)
+            int64_t tap = tapOffset(o, k, p, x.shape(), xs);
+            if (tap < 0)
               continue;
-            int64_t wOff = m * ws[0] + c * ws[1];
-            for (size_t i = 0; i < n; ++i)
-              wOff += k[i] * ws[i + 2];
+            int64_t xOff = b * xs[0] + (g * cPerG + c) * xs[1] + tap;
+            int64_t wOff = m * ws[0] + c * ws[1] + spatialOffset(k, ws);
             acc += static_cast<Acc>(loadElem(xd[xOff])) *
                    static_cast<Acc>(loadElem(wd[wOff]));
           } while (nextIndex(k, kSp));
         }
-        int64_t yOff = b * ys[0] + m * ys[1];
-        for (size_t i = 0; i < n; ++i)
-          yOff += o[i] * ys[i + 2];
-        yd[yOff] = storeAcc<T>(acc, p.activation);
+        yd[b * ys[0] + m * ys[1] + spatialOffset(o, ys)] =
+            storeAcc<T>(acc, p.activation);
       } while (nextIndex(o, outSp));
     }
 }
@@ -228,30 +243,20 @@ void convTransposeReferenceImpl(const HostTensor &x, const HostTensor &w,
   const T *xd = x.data<T>(), *wd = w.data<T>();
   for (int64_t b = 0; b < x.dim(0); ++b)
     for (int64_t c = 0; c < x.dim(1); ++c) {
-      int64_t g = c / cPerG;
+      const int64_t g = c / cPerG;
       std::vector<int64_t> i(n, 0);
       do {
-        int64_t xOff = b * xs[0] + c * xs[1];
-        for (size_t d = 0; d < n; ++d)
-          xOff += i[d] * xs[d + 2];
-        Acc xv = static_cast<Acc>(loadElem(xd[xOff]));
+        Acc xv = static_cast<Acc>(
+            loadElem(xd[b * xs[0] + c * xs[1] + spatialOffset(i, xs)]));
         for (int64_t mm = 0; mm < mPerG; ++mm) {
           std::vector<int64_t> k(n, 0);
           do {
-            int64_t yOff = b * ys[0] + (g * mPerG + mm) * ys[1];
-            bool inside = true;
-            for (size_t d = 0; d < n && inside; ++d) {
-              int64_t pos =
-                  i[d] * p.strides[d] - p.pads[d] + k[d] * p.dilations[d];
-              inside = pos >= 0 && pos < y.dim(d + 2);
-              yOff += pos * ys[d + 2];
-            }
-            if (!inside)
+            int64_t tap = tapOffset(i, k, p, y.shape(), ys);
+            if (tap < 0)
               continue;
-            int64_t wOff = c * ws[0] + mm * ws[1];
-            for (size_t d = 0; d < n; ++d)
-              wOff += k[d] * ws[d + 2];
-            acc[yOff] += xv * static_cast<Acc>(loadElem(wd[wOff]));
+            int64_t wOff = c * ws[0] + mm * ws[1] + spatialOffset(k, ws);
+            acc[b * ys[0] + (g * mPerG + mm) * ys[1] + tap] +=
+                xv * static_cast<Acc>(loadElem(wd[wOff]));
           } while (nextIndex(k, kSp));
         }
       } while (nextIndex(i, inSp));
@@ -268,104 +273,100 @@ void convTransposeReferenceImpl(const HostTensor &x, const HostTensor &w,
 }
 } // namespace
 
+static Status runReference(const HostTensor &x, const HostTensor &w,
+                           const HostTensor *bias, HostTensor &y,
+                           const ConvParams &p, bool transposed) {
+  NPU_RETURN_IF_ERROR(validate(x, w, bias, y, p, transposed));
+  dispatchDType(x.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    if constexpr (!std::is_same_v<T, bool>) {
+      if (transposed)
+        convTransposeReferenceImpl<T>(x, w, bias, y, p);
+      else
+        convReferenceImpl<T>(x, w, bias, y, p);
+    }
+  });
+  return Status::success();
+}
+
 Status convReference(const HostTensor &x, const HostTensor &w,
                      const HostTensor *bias, HostTensor &y,
                      const ConvParams &p) {
-  NPU_RETURN_IF_ERROR(validate(x, w, bias, y, p, false));
-  dispatchDType(x.dtype(), [&](auto tag) {
-    using T = decltype(tag);
-    if constexpr (!std::is_same_v<T, bool>)
-      convReferenceImpl<T>(x, w, bias, y, p);
-  });
-  return Status::success();
+  return runReference(x, w, bias, y, p, false);
 }
 
 Status convTransposeReference(const HostTensor &x, const HostTensor &w,
                               const HostTensor *bias, HostTensor &y,
                               const ConvParams &p) {
-  NPU_RETURN_IF_ERROR(validate(x, w, bias, y, p, true));
-  dispatchDType(x.dtype(), [&](auto tag) {
-    using T = decltype(tag);
-    if constexpr (!std::is_same_v<T, bool>)
-      convTransposeReferenceImpl<T>(x, w, bias, y, p);
-  });
-  return Status::success();
+  return runReference(x, w, bias, y, p, true);
 }
 
 //===----------------------------------------------------------------------===//
 // Entry points
 //===----------------------------------------------------------------------===//
 
-/// Runs `fn` on float32 copies of f16/bf16 operands and rounds the result
-/// back; other types go straight to `fn`.
-template <typename Fn>
-static Status withFloat32(const HostTensor &x, const HostTensor &w,
-                          const HostTensor *bias, HostTensor &y, Fn &&fn) {
-  if (x.dtype() != DType::F16 && x.dtype() != DType::BF16)
-    return fn(x, w, bias, y);
-  HostTensor xf = x.castTo(DType::F32), wf = w.castTo(DType::F32);
-  HostTensor bf = bias ? bias->castTo(DType::F32) : HostTensor();
-  HostTensor yf(DType::F32, y.shape());
-  NPU_RETURN_IF_ERROR(fn(xf, wf, bias ? &bf : nullptr, yf));
-  y = yf.castTo(y.dtype());
+/// Validates, then runs the float32 fast path (f16/bf16 through float32
+/// copies) or the reference loops.
+static Status runConv(const HostTensor &x, const HostTensor &w,
+                      const HostTensor *bias, HostTensor &y,
+                      const ConvParams &p, ThreadPool *pool,
+                      const PackedConvWeights *packed, bool transposed) {
+  NPU_RETURN_IF_ERROR(validate(x, w, bias, y, p, transposed));
+  if (x.dtype() == DType::F16 || x.dtype() == DType::BF16) {
+    HostTensor xf = x.castTo(DType::F32), wf = w.castTo(DType::F32);
+    HostTensor bf = bias ? bias->castTo(DType::F32) : HostTensor();
+    HostTensor yf(DType::F32, y.shape());
+    NPU_RETURN_IF_ERROR(runConv(xf, wf, bias ? &bf : nullptr, yf, p, pool,
+                                nullptr, transposed));
+    y = yf.castTo(y.dtype());
+    return Status::success();
+  }
+  ConvGeometry g;
+  if (x.dtype() != DType::F32 ||
+      !makeConvGeometry(x.shape(), w.shape(), y.shape(), p, transposed, g))
+    return runReference(x, w, bias, y, p, transposed);
+  if (packed &&
+      (packed->transposed() != transposed ||
+       packed->weightShape() != w.shape() || packed->numGroups() != p.group))
+    return Status::error("packed weights do not match the weight tensor");
+  if (y.numElements() == 0)
+    return Status::success();
+  const float *bd = bias ? bias->data<float>() : nullptr;
+  if (transposed)
+    convTransposeF32(g, x.data<float>(), w.data<float>(), bd, y.data<float>(),
+                     p.activation, pool, packed);
+  else if (isDepthwise2D(g))
+    depthwiseConvF32(g, x.data<float>(), w.data<float>(), bd, y.data<float>(),
+                     p.activation, pool);
+  else
+    convIm2ColF32(g, x.data<float>(), w.data<float>(), bd, y.data<float>(),
+                  p.activation, pool, packed);
   return Status::success();
 }
 
 Status conv(const HostTensor &x, const HostTensor &w, const HostTensor *bias,
             HostTensor &y, const ConvParams &p, ThreadPool *pool,
             const PackedConvWeights *packed) {
-  NPU_RETURN_IF_ERROR(validate(x, w, bias, y, p, false));
-  return withFloat32(x, w, bias, y, [&](const HostTensor &xf,
-                                        const HostTensor &wf,
-                                        const HostTensor *bf, HostTensor &yf) {
-    ConvGeometry g;
-    if (xf.dtype() != DType::F32 ||
-        !makeConvGeometry(xf.shape(), wf.shape(), yf.shape(), p, false, g))
-      return convReference(xf, wf, bf, yf, p);
-    if (packed && (packed->transposed() || packed->weightShape() != wf.shape() ||
-                   packed->numGroups() != p.group))
-      return Status::error("packed weights do not match the weight tensor");
-    const float *bd = bf ? bf->data<float>() : nullptr;
-    if (yf.numElements() == 0)
-      return Status::success();
-    if (isDepthwise2D(g))
-      depthwiseConvF32(g, xf.data<float>(), wf.data<float>(), bd,
-                       yf.data<float>(), p.activation, pool);
-    else
-      convIm2ColF32(g, xf.data<float>(), wf.data<float>(), bd,
-                    yf.data<float>(), p.activation, pool, packed);
-    return Status::success();
-  });
+  return runConv(x, w, bias, y, p, pool, packed, false);
 }
 
 Status convTranspose(const HostTensor &x, const HostTensor &w,
-                     const HostTensor *bias, HostTensor &y,
-                     const ConvParams &p, ThreadPool *pool,
-                     const PackedConvWeights *packed) {
-  NPU_RETURN_IF_ERROR(validate(x, w, bias, y, p, true));
-  return withFloat32(x, w, bias, y, [&](const HostTensor &xf,
-                                        const HostTensor &wf,
-                                        const HostTensor *bf, HostTensor &yf) {
-    ConvGeometry g;
-    if (xf.dtype() != DType::F32 ||
-        !makeConvGeometry(xf.shape(), wf.shape(), yf.shape(), p, true, g))
-      return convTransposeReference(xf, wf, bf, yf, p);
-    if (packed && (!packed->transposed() ||
-                   packed->weightShape() != wf.shape() ||
-                   packed->numGroups() != p.group))
-      return Status::error("packed weights do not match the weight tensor");
-    if (yf.numElements() == 0)
-      return Status::success();
-    convTransposeF32(g, xf.data<float>(), wf.data<float>(),
-                     bf ? bf->data<float>() : nullptr, yf.data<float>(),
-                     p.activation, pool, packed);
-    return Status::success();
-  });
+                     const HostTensor *bias, HostTensor &y, const ConvParams &p,
+                     ThreadPool *pool, const PackedConvWeights *packed) {
+  return runConv(x, w, bias, y, p, pool, packed, true);
+}
+
+const PackedLhs &groupWeights(const PackedConvWeights *packed, int64_t g,
+                              PackedLhs &local, const float *w, int64_t lda,
+                              bool trans, int64_t m, int64_t k) {
+  if (packed && packed->level() == activeSimdLevel())
+    return packed->group(g);
+  local = PackedLhs(w, lda, trans, m, k);
+  return local;
 }
 
 std::shared_ptr<const PackedConvWeights>
-PackedConvWeights::create(const HostTensor &w, int64_t group,
-                          bool transposed) {
+PackedConvWeights::create(const HostTensor &w, int64_t group, bool transposed) {
   if (w.dtype() != DType::F32 || w.rank() < 3 || group < 1 ||
       w.dim(0) % group != 0)
     return nullptr;

@@ -28,7 +28,7 @@ namespace {
 struct PlaneArgs {
   const float *pad; // padded input plane
   int64_t padW;
-  const float *w;   // KH x KW taps
+  const float *w; // KH x KW taps
   int64_t kh, kw, sy, sx, dy, dx;
   float bias;
   float *out;
@@ -63,8 +63,7 @@ NPU_ALWAYS_INLINE void rowBlock(const PlaneArgs &a, const float *rowBase,
     std::memcpy(o, acc, count * sizeof(float));
 }
 
-template <int BLOCK>
-NPU_ALWAYS_INLINE void planeBody(const PlaneArgs &a) {
+template <int BLOCK> NPU_ALWAYS_INLINE void planeBody(const PlaneArgs &a) {
   for (int64_t oy = 0; oy < a.outH; ++oy) {
     const float *rowBase = a.pad + oy * a.sy * a.padW;
     float *o = a.out + oy * a.outW;
@@ -101,8 +100,8 @@ void depthwiseConvF32(const ConvGeometry &g, const float *x, const float *w,
     const int64_t b = task / g.outChannels, m = task % g.outChannels;
     const float *xin = x + (b * g.inChannels + m / mPerG) * H * W;
     // Zero-padded copy of the part of the input plane the windows read.
-    float *pad = threadScratchOf<float>(kScratchConv,
-                                        static_cast<size_t>(padH * padW));
+    float *pad =
+        threadScratchOf<float>(kScratchConv, static_cast<size_t>(padH * padW));
     for (int64_t r = 0; r < padH; ++r) {
       float *dst = pad + r * padW;
       int64_t iy = r - top;
@@ -110,7 +109,7 @@ void depthwiseConvF32(const ConvGeometry &g, const float *x, const float *w,
         std::fill(dst, dst + padW, 0.0f);
         continue;
       }
-      int64_t c0 = std::max<int64_t>(0, left) , cEnd = std::min(padW, W + left);
+      int64_t c0 = std::max<int64_t>(0, left), cEnd = std::min(padW, W + left);
       std::fill(dst, dst + std::min(c0, padW), 0.0f);
       if (cEnd > c0)
         std::memcpy(dst + c0, xin + iy * W + (c0 - left),

@@ -37,7 +37,7 @@ private:
     int64_t lane, len, od, oy, ox;
   };
   struct TapRun {
-    int64_t src; // offset of lane 0 in the channel plane
+    int64_t src;    // offset of lane 0 in the channel plane
     int64_t lo, hi; // lanes [lo, hi) of the run read the input
   };
   const ConvGeometry &g_;
@@ -51,8 +51,8 @@ void Im2ColRhs::pack(int64_t k0, int64_t kc, int64_t j0, int64_t nc, int nr,
   const int64_t outHW = g.out[1] * g.out[2];
   const int64_t sw = g.stride[2];
   Run runs[64];
-  TapRun *table = threadScratchOf<TapRun>(
-      kScratchMisc, static_cast<size_t>(kvol) * 64);
+  TapRun *table =
+      threadScratchOf<TapRun>(kScratchMisc, static_cast<size_t>(kvol) * 64);
 
   for (int64_t p = 0; p * nr < nc; ++p) {
     const int64_t cols = std::min<int64_t>(nr, nc - p * nr);
@@ -142,15 +142,10 @@ void convIm2ColF32(const ConvGeometry &g, const float *x, const float *w,
   const int64_t k = cPerG * g.kernelVolume();
   const int64_t inPlane = g.inPlane(), outPlane = g.outPlane();
   const bool pointwise = isPointwise(g);
-  if (packed && packed->level() != activeSimdLevel())
-    packed = nullptr; // packed for another micro-kernel: repack
   for (int64_t gi = 0; gi < g.group; ++gi) {
     PackedLhs local;
-    const PackedLhs *a = packed ? &packed->group(gi) : nullptr;
-    if (!a) {
-      local = PackedLhs(w + gi * mPerG * k, k, false, mPerG, k);
-      a = &local;
-    }
+    const PackedLhs *a = &groupWeights(packed, gi, local, w + gi * mPerG * k, k,
+                                       false, mPerG, k);
     GemmEpilogue epi;
     epi.rowBias = bias ? bias + gi * mPerG : nullptr;
     epi.activation = act;

@@ -37,6 +37,13 @@ bool makeConvGeometry(const std::vector<int64_t> &x,
                       const std::vector<int64_t> &y, const ConvParams &p,
                       bool transposed, ConvGeometry &g);
 
+/// The packed weights of group `g`: from `packed` when it was packed for
+/// the active SIMD level, else packed now into `local` from the group's
+/// matrix (M x K at `w` with leading dimension `lda`, or its transpose).
+const PackedLhs &groupWeights(const PackedConvWeights *packed, int64_t g,
+                              PackedLhs &local, const float *w, int64_t lda,
+                              bool trans, int64_t m, int64_t k);
+
 /// The float32 fast paths (shapes already validated).
 void convIm2ColF32(const ConvGeometry &g, const float *x, const float *w,
                    const float *bias, float *y, const GemmActivation &act,

@@ -60,8 +60,6 @@ void convTransposeF32(const ConvGeometry &g, const float *x, const float *w,
   const int64_t kvol = g.kernelVolume();
   const int64_t rows = mPerG * kvol;
   const int64_t inPlane = g.inPlane(), outPlane = g.outPlane();
-  if (packed && packed->level() != activeSimdLevel())
-    packed = nullptr;
 
   // Start from the bias.
   parallelFor(pool, g.batch * g.outChannels, [&](int64_t task) {
@@ -70,17 +68,15 @@ void convTransposeF32(const ConvGeometry &g, const float *x, const float *w,
   });
 
   // Pixels per chunk: keep the column buffer around 4M floats.
-  const int64_t chunk =
-      std::max<int64_t>(1, std::min<int64_t>(inPlane, (int64_t(1) << 22) / rows));
+  const int64_t chunk = std::max<int64_t>(
+      1, std::min<int64_t>(inPlane, (int64_t(1) << 22) / rows));
   float *cols =
       threadScratchOf<float>(kScratchConv, static_cast<size_t>(rows * chunk));
   for (int64_t gi = 0; gi < g.group; ++gi) {
+    // A = W_g^T, W_g being the group's (C/g) x (M/g * kvol) rows.
     PackedLhs local;
-    const PackedLhs *a = packed ? &packed->group(gi) : nullptr;
-    if (!a) {
-      local = PackedLhs(w + gi * cPerG * rows, rows, true, rows, cPerG);
-      a = &local;
-    }
+    const PackedLhs *a = &groupWeights(packed, gi, local, w + gi * cPerG * rows,
+                                       rows, true, rows, cPerG);
     for (int64_t b = 0; b < g.batch; ++b) {
       const float *xg = x + (b * g.inChannels + gi * cPerG) * inPlane;
       float *yg = y + (b * g.outChannels + gi * mPerG) * outPlane;

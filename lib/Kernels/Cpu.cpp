@@ -12,9 +12,10 @@ SimdLevel detectedSimdLevel() {
 #if defined(__x86_64__) || defined(__i386__)
   static const SimdLevel level = [] {
     __builtin_cpu_init();
-    if (__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl") &&
-        __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512dq") &&
-        __builtin_cpu_supports("fma"))
+    if (__builtin_cpu_supports("avx512f") &&
+        __builtin_cpu_supports("avx512vl") &&
+        __builtin_cpu_supports("avx512bw") &&
+        __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("fma"))
       return SimdLevel::Avx512;
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
       return SimdLevel::Avx2;

@@ -127,7 +127,8 @@ Status slice(const HostTensor &in, const std::vector<int64_t> &starts,
              const std::vector<int64_t> &steps, HostTensor &out,
              ThreadPool *pool) {
   const size_t rank = in.shape().size();
-  if (starts.size() != rank || steps.size() != rank || out.rank() != int64_t(rank))
+  if (starts.size() != rank || steps.size() != rank ||
+      out.rank() != int64_t(rank))
     return Status::error("slice needs one start and step per dimension");
   NPU_RETURN_IF_ERROR(expectSameDType(in, out, "slice"));
   auto inStrides = stridesOf(in.shape());
@@ -271,44 +272,66 @@ Status trilu(const HostTensor &in, bool upper, int64_t k, HostTensor &out) {
 // Concat, split
 //===----------------------------------------------------------------------===//
 
-Status concat(const std::vector<const HostTensor *> &inputs, int64_t axis,
-              HostTensor &out, ThreadPool *pool) {
-  if (inputs.empty())
-    return Status::error("concat needs at least one input");
-  const int64_t rank = out.rank();
+/// Checks that `parts` (all with `whole`'s rank and dtype) tile `whole`
+/// along `axis`; returns the products of the dimensions before and after it.
+static Status checkParts(const HostTensor &whole,
+                         const std::vector<const HostTensor *> &parts,
+                         int64_t axis, const char *what, int64_t &outer,
+                         int64_t &inner) {
+  const int64_t rank = whole.rank();
+  if (parts.empty())
+    return Status::error(std::string(what) + " needs at least one part");
   if (axis < 0 || axis >= rank)
-    return Status::error("concat axis out of range");
+    return Status::error(std::string(what) + " axis out of range");
   int64_t total = 0;
-  for (const HostTensor *t : inputs) {
-    NPU_RETURN_IF_ERROR(expectSameDType(*t, out, "concat"));
+  for (const HostTensor *t : parts) {
+    NPU_RETURN_IF_ERROR(expectSameDType(*t, whole, what));
     if (t->rank() != rank)
-      return Status::error("concat inputs must have the output's rank");
+      return Status::error(std::string(what) + " parts must have rank " +
+                           std::to_string(rank));
     for (int64_t d = 0; d < rank; ++d)
-      if (d != axis && t->dim(d) != out.dim(d))
-        return Status::error("concat input " + shapeStr(t->shape()) +
-                             " does not fit output " + shapeStr(out.shape()));
+      if (d != axis && t->dim(d) != whole.dim(d))
+        return Status::error(std::string(what) + " part " +
+                             shapeStr(t->shape()) + " does not fit " +
+                             shapeStr(whole.shape()));
     total += t->dim(axis);
   }
-  if (total != out.dim(axis))
-    return Status::error("concat sizes along the axis do not add up");
-  int64_t outer = 1, inner = 1;
+  if (total != whole.dim(axis))
+    return Status::error(std::string(what) +
+                         " sizes along the axis do not add up");
+  outer = 1;
+  inner = 1;
   for (int64_t d = 0; d < axis; ++d)
-    outer *= out.dim(d);
+    outer *= whole.dim(d);
   for (int64_t d = axis + 1; d < rank; ++d)
-    inner *= out.dim(d);
+    inner *= whole.dim(d);
+  return Status::success();
+}
+
+/// Copies `rows` blocks of `bytes` bytes from src + r * srcStride to
+/// dst + r * dstStride.
+static void copyRows(ThreadPool *pool, int64_t rows, size_t bytes,
+                     const char *src, size_t srcStride, char *dst,
+                     size_t dstStride) {
+  int64_t minRows =
+      std::max<int64_t>(1, (int64_t(1) << 18) / std::max<size_t>(bytes, 1));
+  parallelForRange(pool, rows, minRows, [&](int64_t b, int64_t e) {
+    for (int64_t r = b; r < e; ++r)
+      std::memcpy(dst + r * dstStride, src + r * srcStride, bytes);
+  });
+}
+
+Status concat(const std::vector<const HostTensor *> &inputs, int64_t axis,
+              HostTensor &out, ThreadPool *pool) {
+  int64_t outer, inner;
+  NPU_RETURN_IF_ERROR(checkParts(out, inputs, axis, "concat", outer, inner));
   const size_t es = dtypeSize(out.dtype());
-  const int64_t outRow = out.dim(axis) * inner;
-  auto *dst = static_cast<char *>(out.raw());
-  int64_t offset = 0;
+  const size_t outRow = out.dim(axis) * inner * es;
+  size_t offset = 0;
   for (const HostTensor *t : inputs) {
-    const int64_t row = t->dim(axis) * inner;
-    const auto *src = static_cast<const char *>(t->raw());
-    int64_t minRows = std::max<int64_t>(1, (int64_t(1) << 16) / std::max<int64_t>(row, 1));
-    parallelForRange(pool, outer, minRows, [&](int64_t b, int64_t e) {
-      for (int64_t o = b; o < e; ++o)
-        std::memcpy(dst + (o * outRow + offset) * es, src + o * row * es,
-                    row * es);
-    });
+    const size_t row = t->dim(axis) * inner * es;
+    copyRows(pool, outer, row, static_cast<const char *>(t->raw()), row,
+             static_cast<char *>(out.raw()) + offset, outRow);
     offset += row;
   }
   return Status::success();
@@ -316,40 +339,16 @@ Status concat(const std::vector<const HostTensor *> &inputs, int64_t axis,
 
 Status split(const HostTensor &in, int64_t axis,
              const std::vector<HostTensor *> &outs, ThreadPool *pool) {
-  const int64_t rank = in.rank();
-  if (axis < 0 || axis >= rank)
-    return Status::error("split axis out of range");
-  int64_t total = 0;
-  for (HostTensor *t : outs) {
-    NPU_RETURN_IF_ERROR(expectSameDType(in, *t, "split"));
-    if (t->rank() != rank)
-      return Status::error("split outputs must have the input's rank");
-    for (int64_t d = 0; d < rank; ++d)
-      if (d != axis && t->dim(d) != in.dim(d))
-        return Status::error("split output " + shapeStr(t->shape()) +
-                             " does not fit input " + shapeStr(in.shape()));
-    total += t->dim(axis);
-  }
-  if (total != in.dim(axis))
-    return Status::error("split sizes along the axis do not add up");
-  int64_t outer = 1, inner = 1;
-  for (int64_t d = 0; d < axis; ++d)
-    outer *= in.dim(d);
-  for (int64_t d = axis + 1; d < rank; ++d)
-    inner *= in.dim(d);
+  int64_t outer, inner;
+  std::vector<const HostTensor *> parts(outs.begin(), outs.end());
+  NPU_RETURN_IF_ERROR(checkParts(in, parts, axis, "split", outer, inner));
   const size_t es = dtypeSize(in.dtype());
-  const int64_t inRow = in.dim(axis) * inner;
-  const auto *src = static_cast<const char *>(in.raw());
-  int64_t offset = 0;
+  const size_t inRow = in.dim(axis) * inner * es;
+  size_t offset = 0;
   for (HostTensor *t : outs) {
-    const int64_t row = t->dim(axis) * inner;
-    auto *dst = static_cast<char *>(t->raw());
-    int64_t minRows = std::max<int64_t>(1, (int64_t(1) << 16) / std::max<int64_t>(row, 1));
-    parallelForRange(pool, outer, minRows, [&](int64_t b, int64_t e) {
-      for (int64_t o = b; o < e; ++o)
-        std::memcpy(dst + o * row * es, src + (o * inRow + offset) * es,
-                    row * es);
-    });
+    const size_t row = t->dim(axis) * inner * es;
+    copyRows(pool, outer, row, static_cast<const char *>(in.raw()) + offset,
+             inRow, static_cast<char *>(t->raw()), row);
     offset += row;
   }
   return Status::success();
@@ -385,8 +384,8 @@ static int64_t padSource(int64_t o, int64_t begin, int64_t n, PadMode mode) {
   return -1;
 }
 
-Status pad(const HostTensor &in, const std::vector<int64_t> &pads,
-           PadMode mode, double value, HostTensor &out, ThreadPool *pool) {
+Status pad(const HostTensor &in, const std::vector<int64_t> &pads, PadMode mode,
+           double value, HostTensor &out, ThreadPool *pool) {
   const int64_t rank = in.rank();
   if (int64_t(pads.size()) != 2 * rank)
     return Status::error("pad needs 2 * rank pads");
@@ -424,29 +423,29 @@ Status pad(const HostTensor &in, const std::vector<int64_t> &pads,
     const std::vector<int64_t> &last = maps[rank - 1];
     parallelForRange(pool, rows, std::max<int64_t>(1, 4096 / n),
                      [&](int64_t rb, int64_t re) {
-      for (int64_t r = rb; r < re; ++r) {
-        // Source row of output row r, or -1 if padded.
-        int64_t rem = r, off = 0;
-        bool padded = false;
-        for (int64_t d = rank - 2; d >= 0; --d) {
-          int64_t o = rem % shape[d];
-          rem /= shape[d];
-          int64_t s = maps[d][o];
-          if (s < 0)
-            padded = true;
-          else
-            off += s * inStrides[d];
-        }
-        T *o = dst + r * n;
-        if (padded) {
-          std::fill(o, o + n, fill);
-          continue;
-        }
-        const T *row = src + off;
-        for (int64_t j = 0; j < n; ++j)
-          o[j] = last[j] < 0 ? fill : row[last[j]];
-      }
-    });
+                       for (int64_t r = rb; r < re; ++r) {
+                         // Source row of output row r, or -1 if padded.
+                         int64_t rem = r, off = 0;
+                         bool padded = false;
+                         for (int64_t d = rank - 2; d >= 0; --d) {
+                           int64_t o = rem % shape[d];
+                           rem /= shape[d];
+                           int64_t s = maps[d][o];
+                           if (s < 0)
+                             padded = true;
+                           else
+                             off += s * inStrides[d];
+                         }
+                         T *o = dst + r * n;
+                         if (padded) {
+                           std::fill(o, o + n, fill);
+                           continue;
+                         }
+                         const T *row = src + off;
+                         for (int64_t j = 0; j < n; ++j)
+                           o[j] = last[j] < 0 ? fill : row[last[j]];
+                       }
+                     });
   });
   return Status::success();
 }

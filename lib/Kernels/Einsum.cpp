@@ -171,8 +171,7 @@ void directEinsum(const std::vector<const HostTensor *> &inputs,
 
 Status einsum(const std::vector<const HostTensor *> &inputs,
               const std::vector<std::string> &labels,
-              const std::string &outLabels, HostTensor &out,
-              ThreadPool *pool) {
+              const std::string &outLabels, HostTensor &out, ThreadPool *pool) {
   if (inputs.empty() || inputs.size() != labels.size())
     return Status::error("einsum needs one label string per input");
   LabelInfo info;

@@ -54,8 +54,7 @@ Status checkIndices(const HostTensor &indices, std::vector<int64_t> &idx) {
   return Status::success();
 }
 
-template <typename T>
-void combine(T &dst, T src, ScatterReduction r) {
+template <typename T> void combine(T &dst, T src, ScatterReduction r) {
   if constexpr (std::is_same_v<T, bool>) {
     switch (r) {
     case ScatterReduction::None:
@@ -110,7 +109,8 @@ Status gather(const HostTensor &data, const HostTensor &indices, int64_t axis,
     return Status::error("gather axis out of range");
   std::vector<int64_t> shape(data.shape().begin(), data.shape().begin() + axis);
   shape.insert(shape.end(), indices.shape().begin(), indices.shape().end());
-  shape.insert(shape.end(), data.shape().begin() + axis + 1, data.shape().end());
+  shape.insert(shape.end(), data.shape().begin() + axis + 1,
+               data.shape().end());
   NPU_RETURN_IF_ERROR(expectShape(out, shape, "output"));
   NPU_RETURN_IF_ERROR(expectSameDType(data, out, "gather"));
   std::vector<int64_t> idx;
@@ -127,15 +127,15 @@ Status gather(const HostTensor &data, const HostTensor &indices, int64_t axis,
   const auto *src = static_cast<const char *>(data.raw());
   auto *dst = static_cast<char *>(out.raw());
   const int64_t numIdx = static_cast<int64_t>(idx.size());
-  parallelForRange(pool, outer * numIdx,
-                   std::max<int64_t>(1, (int64_t(1) << 16) / std::max<size_t>(block, 1)),
-                   [&](int64_t b, int64_t e) {
-                     for (int64_t t = b; t < e; ++t) {
-                       int64_t o = t / numIdx, i = t % numIdx;
-                       std::memcpy(dst + t * block,
-                                   src + (o * n + idx[i]) * block, block);
-                     }
-                   });
+  parallelForRange(
+      pool, outer * numIdx,
+      std::max<int64_t>(1, (int64_t(1) << 16) / std::max<size_t>(block, 1)),
+      [&](int64_t b, int64_t e) {
+        for (int64_t t = b; t < e; ++t) {
+          int64_t o = t / numIdx, i = t % numIdx;
+          std::memcpy(dst + t * block, src + (o * n + idx[i]) * block, block);
+        }
+      });
   return Status::success();
 }
 
@@ -181,11 +181,10 @@ Status gatherElements(const HostTensor &data, const HostTensor &indices,
 static Status tupleOffsets(const HostTensor &data, const HostTensor &indices,
                            int64_t batchDims, std::vector<int64_t> &offsets,
                            int64_t &rest) {
-  const int64_t rank = data.rank(), k = indices.shape().empty()
-                                            ? 0
-                                            : indices.shape().back();
-  if (indices.rank() < 1 || k < 1 || batchDims < 0 ||
-      batchDims + k > rank || batchDims >= indices.rank())
+  const int64_t rank = data.rank(),
+                k = indices.shape().empty() ? 0 : indices.shape().back();
+  if (indices.rank() < 1 || k < 1 || batchDims < 0 || batchDims + k > rank ||
+      batchDims >= indices.rank())
     return Status::error("invalid index depth or batch_dims");
   std::vector<int64_t> idx;
   NPU_RETURN_IF_ERROR(checkIndices(indices, idx));
@@ -298,8 +297,8 @@ Status scatterND(const HostTensor &data, const HostTensor &indices,
   return Status::success();
 }
 
-Status oneHot(const HostTensor &indices, const HostTensor &values,
-              int64_t axis, int64_t depth, HostTensor &out) {
+Status oneHot(const HostTensor &indices, const HostTensor &values, int64_t axis,
+              int64_t depth, HostTensor &out) {
   if (values.numElements() != 2)
     return Status::error("one_hot values must hold [off, on]");
   if (axis < 0 || axis > indices.rank() || depth < 1)

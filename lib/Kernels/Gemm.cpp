@@ -63,10 +63,10 @@ PackedLhs::PackedLhs(const float *a, int64_t lda, bool trans, int64_t m,
   const int64_t mr = blocking_.mr;
   const int64_t numPanels = (m + mr - 1) / mr;
   mPadded_ = numPanels * mr;
-  size_t bytes = static_cast<size_t>(std::max<int64_t>(mPadded_ * k, 1)) *
-                 sizeof(float);
-  data_.reset(static_cast<float *>(
-      std::aligned_alloc(64, (bytes + 63) / 64 * 64)));
+  size_t bytes =
+      static_cast<size_t>(std::max<int64_t>(mPadded_ * k, 1)) * sizeof(float);
+  data_.reset(
+      static_cast<float *>(std::aligned_alloc(64, (bytes + 63) / 64 * 64)));
   float *dst = data_.get();
   for (int64_t k0 = 0; k0 < k; k0 += blocking_.kc) {
     int64_t kc = std::min(blocking_.kc, k - k0);
@@ -205,8 +205,8 @@ void gemmPacked(const PackedLhs &a, const RhsPacker &b, int64_t n, float *c,
   // Column chunks: at most nc wide, and enough of them to feed the threads.
   int64_t perThread = (n + threads - 1) / threads;
   int64_t chunk = std::min<int64_t>(
-      blk.nc, std::max<int64_t>(blk.nr, (perThread + blk.nr - 1) / blk.nr *
-                                            blk.nr));
+      blk.nc,
+      std::max<int64_t>(blk.nr, (perThread + blk.nr - 1) / blk.nr * blk.nr));
   int64_t numColTasks = (n + chunk - 1) / chunk;
   // Row groups when the columns alone cannot keep the threads busy.
   int64_t numRowTasks = 1;
@@ -262,7 +262,8 @@ void referenceGemm(bool transA, bool transB, int64_t m, int64_t n, int64_t k,
         double bv = transB ? b[j * ldb + p] : b[p * ldb + j];
         sum += av * bv;
       }
-      double prev = beta != 0.0f ? beta * static_cast<double>(c[i * ldc + j]) : 0.0;
+      double prev =
+          beta != 0.0f ? beta * static_cast<double>(c[i * ldc + j]) : 0.0;
       c[i * ldc + j] = static_cast<float>(alpha * sum + prev);
     }
 }

@@ -23,7 +23,6 @@ template <int W> struct VecOf {
   typedef float type __attribute__((vector_size(W * sizeof(float))));
 };
 
-
 NPU_ALWAYS_INLINE void activationBody(float *p, int64_t n,
                                       const GemmActivation &act) {
   switch (act.kind) {

@@ -4,8 +4,8 @@
 
 #include "KernelSupport.h"
 #include "npu/Kernels/DataMovement.h"
-#include "npu/Kernels/Elementwise.h"
 #include "npu/Kernels/ElementTypes.h"
+#include "npu/Kernels/Elementwise.h"
 #include "npu/Kernels/Gemm.h"
 
 #include <cstring>
@@ -25,7 +25,8 @@ Status matmulShape(const std::vector<int64_t> &a, const std::vector<int64_t> &b,
   if (sa.back() != sb[sb.size() - 2])
     return Status::error("matmul contracting dimensions differ: " +
                          shapeStr(a) + " x " + shapeStr(b));
-  std::vector<int64_t> ba(sa.begin(), sa.end() - 2), bb(sb.begin(), sb.end() - 2);
+  std::vector<int64_t> ba(sa.begin(), sa.end() - 2),
+      bb(sb.begin(), sb.end() - 2);
   if (!broadcastShape(ba, bb, out))
     return Status::error("matmul batch dimensions do not broadcast: " +
                          shapeStr(a) + " x " + shapeStr(b));
@@ -84,7 +85,8 @@ Status matmul(const HostTensor &a, const HostTensor &b, HostTensor &out,
   if (sb.size() == 1)
     sb.push_back(1);
   const int64_t m = sa[sa.size() - 2], k = sa.back(), n = sb.back();
-  std::vector<int64_t> ba(sa.begin(), sa.end() - 2), bb(sb.begin(), sb.end() - 2);
+  std::vector<int64_t> ba(sa.begin(), sa.end() - 2),
+      bb(sb.begin(), sb.end() - 2);
   std::vector<int64_t> batch;
   (void)broadcastShape(ba, bb, batch);
   int64_t numBatch = 1;
@@ -112,8 +114,8 @@ Status matmul(const HostTensor &a, const HostTensor &b, HostTensor &out,
     const float *ad = a.data<float>(), *bd = b.data<float>();
     float *od = out.data<float>();
     for (int64_t i = 0; i < numBatch; ++i)
-      sgemm(false, false, m, n, k, 1.0f, ad + offA[i], k, bd + offB[i], n,
-            0.0f, od + i * m * n, n, pool);
+      sgemm(false, false, m, n, k, 1.0f, ad + offA[i], k, bd + offB[i], n, 0.0f,
+            od + i * m * n, n, pool);
     return Status::success();
   }
   dispatchDType(a.dtype(), [&](auto tag) {
@@ -130,8 +132,10 @@ Status gemm(const HostTensor &a, const HostTensor &b, const HostTensor *c,
             ThreadPool *pool) {
   if (a.rank() != 2 || b.rank() != 2)
     return Status::error("gemm operands must be matrices");
-  const int64_t m = transA ? a.dim(1) : a.dim(0), k = transA ? a.dim(0) : a.dim(1);
-  const int64_t k2 = transB ? b.dim(1) : b.dim(0), n = transB ? b.dim(0) : b.dim(1);
+  const int64_t m = transA ? a.dim(1) : a.dim(0),
+                k = transA ? a.dim(0) : a.dim(1);
+  const int64_t k2 = transB ? b.dim(1) : b.dim(0),
+                n = transB ? b.dim(0) : b.dim(1);
   if (k != k2)
     return Status::error("gemm contracting dimensions differ");
   NPU_RETURN_IF_ERROR(expectShape(out, {m, n}, "output"));

@@ -55,6 +55,24 @@ std::pair<double, double> statistics(const T *p, int64_t n, double epsilon) {
   return {mu, 1.0 / std::sqrt(sq / static_cast<double>(n) + epsilon)};
 }
 
+/// y = x * a + b over each of `planes` planes of `plane` elements, with
+/// (a, b) = coefficients(plane index, plane data) computed per plane.
+template <typename T, typename Coefficients>
+void affinePlanes(const HostTensor &x, HostTensor &y, int64_t planes,
+                  int64_t plane, ThreadPool *pool, Coefficients coefficients) {
+  using C = ComputeType<T>;
+  const T *src = x.data<T>();
+  T *dst = y.data<T>();
+  parallelFor(pool, planes, [&](int64_t t) {
+    const T *p = src + t * plane;
+    T *q = dst + t * plane;
+    auto [a, b] = coefficients(t, p);
+    const C ca = static_cast<C>(a), cb = static_cast<C>(b);
+    for (int64_t i = 0; i < plane; ++i)
+      q[i] = storeElem<T>(loadElem(p[i]) * ca + cb);
+  });
+}
+
 /// Element i of a float tensor as double.
 template <typename T> double at(const HostTensor &t, int64_t i) {
   return static_cast<double>(loadElem(t.data<T>()[i]));
@@ -78,21 +96,13 @@ Status batchNorm(const HostTensor &x, const HostTensor &scale,
   const int64_t n = x.dim(0), plane = c && n ? x.numElements() / (n * c) : 0;
   return dispatchFloat(x.dtype(), "batch_norm", [&](auto tag) {
     using T = decltype(tag);
-    using C = ComputeType<T>;
-    std::vector<C> a(c), b(c);
+    std::vector<double> a(c), b(c);
     for (int64_t i = 0; i < c; ++i) {
-      double s = at<T>(scale, i) / std::sqrt(at<T>(var, i) + epsilon);
-      a[i] = static_cast<C>(s);
-      b[i] = static_cast<C>(at<T>(bias, i) - at<T>(mean, i) * s);
+      a[i] = at<T>(scale, i) / std::sqrt(at<T>(var, i) + epsilon);
+      b[i] = at<T>(bias, i) - at<T>(mean, i) * a[i];
     }
-    const T *src = x.data<T>();
-    T *dst = y.data<T>();
-    parallelFor(pool, n * c, [&](int64_t t) {
-      const int64_t ch = t % c;
-      const T *p = src + t * plane;
-      T *q = dst + t * plane;
-      for (int64_t i = 0; i < plane; ++i)
-        q[i] = storeElem<T>(loadElem(p[i]) * a[ch] + b[ch]);
+    affinePlanes<T>(x, y, n * c, plane, pool, [&](int64_t t, const T *) {
+      return std::make_pair(a[t % c], b[t % c]);
     });
   });
 }
@@ -112,17 +122,10 @@ Status instanceNorm(const HostTensor &x, const HostTensor &scale,
   const int64_t n = x.dim(0), plane = c && n ? x.numElements() / (n * c) : 0;
   return dispatchFloat(x.dtype(), "instance_norm", [&](auto tag) {
     using T = decltype(tag);
-    using C = ComputeType<T>;
-    const T *src = x.data<T>();
-    T *dst = y.data<T>();
-    parallelFor(pool, n * c, [&](int64_t t) {
-      const int64_t ch = t % c;
-      const T *p = src + t * plane;
-      T *q = dst + t * plane;
+    affinePlanes<T>(x, y, n * c, plane, pool, [&](int64_t t, const T *p) {
       auto [mu, inv] = statistics(p, plane, epsilon);
-      double s = at<T>(scale, ch) * inv, b = at<T>(bias, ch) - mu * s;
-      for (int64_t i = 0; i < plane; ++i)
-        q[i] = storeElem<T>(static_cast<C>(loadElem(p[i]) * s + b));
+      double a = at<T>(scale, t % c) * inv;
+      return std::make_pair(a, at<T>(bias, t % c) - mu * a);
     });
   });
 }
@@ -219,12 +222,15 @@ Status lrn(const HostTensor &x, int64_t size, double alpha, double beta,
           double sq = 0;
           for (int64_t k = std::max<int64_t>(0, ch - before);
                k <= std::min(c - 1, ch + after); ++k) {
-            double v = static_cast<double>(loadElem(src[(b * c + k) * plane + i]));
+            double v =
+                static_cast<double>(loadElem(src[(b * c + k) * plane + i]));
             sq += v * v;
           }
-          double v = static_cast<double>(loadElem(src[(b * c + ch) * plane + i]));
+          double v =
+              static_cast<double>(loadElem(src[(b * c + ch) * plane + i]));
           dst[(b * c + ch) * plane + i] = storeElem<T>(static_cast<C>(
-              v / std::pow(bias + alpha / static_cast<double>(size) * sq, beta)));
+              v /
+              std::pow(bias + alpha / static_cast<double>(size) * sq, beta)));
         }
   });
 }

@@ -96,8 +96,8 @@ Taps taps(const PoolGeometry &g, int dim, int64_t o) {
 }
 
 template <typename T>
-void poolPlane(bool isMax, bool includePad, const PoolGeometry &g,
-               const T *x, T *y) {
+void poolPlane(bool isMax, bool includePad, const PoolGeometry &g, const T *x,
+               T *y) {
   using C = ComputeType<T>;
   for (int64_t od = 0; od < g.out[0]; ++od) {
     Taps td = taps(g, 0, od);

@@ -23,9 +23,9 @@ namespace npu::kernels {
 namespace {
 
 const char *reduceName(ReduceOp op) {
-  static const char *const names[] = {"sum", "mean", "max", "min",
-                                      "prod", "l1", "l2", "sum_square",
-                                      "log_sum", "log_sum_exp"};
+  static const char *const names[] = {
+      "sum", "mean", "max",        "min",     "prod",
+      "l1",  "l2",   "sum_square", "log_sum", "log_sum_exp"};
   return names[static_cast<int>(op)];
 }
 
@@ -39,7 +39,9 @@ T reduceBlock(ReduceOp op, const T *base, const std::vector<int64_t> &offs) {
     return r;
   } else if constexpr (isFloatStorage<T>) {
     using C = ComputeType<T>;
-    auto at = [&](int64_t i) { return static_cast<double>(loadElem(base[offs[i]])); };
+    auto at = [&](int64_t i) {
+      return static_cast<double>(loadElem(base[offs[i]]));
+    };
     double r = 0;
     switch (op) {
     case ReduceOp::Max:
@@ -174,8 +176,8 @@ T reduceBlock(ReduceOp op, const T *base, const std::vector<int64_t> &offs) {
 } // namespace
 
 Status reduce(ReduceOp op, const HostTensor &in,
-              const std::vector<int64_t> &axes, bool keepdims,
-              HostTensor &out, ThreadPool *pool) {
+              const std::vector<int64_t> &axes, bool keepdims, HostTensor &out,
+              ThreadPool *pool) {
   const int64_t rank = in.rank();
   std::vector<bool> reduced(rank, false);
   for (size_t i = 0; i < axes.size(); ++i) {
@@ -216,19 +218,20 @@ Status reduce(ReduceOp op, const HostTensor &in,
     using T = decltype(tag);
     const T *src = in.data<T>();
     T *dst = out.data<T>();
-    parallelForRange(pool, numOut,
-                     std::max<int64_t>(1, (int64_t(1) << 14) /
-                                              std::max<int64_t>(1, redOffs.size())),
-                     [&](int64_t b, int64_t e) {
-      for (int64_t o = b; o < e; ++o) {
-        int64_t rem = o, base = 0;
-        for (size_t d = keptDims.size(); d-- > 0;) {
-          base += (rem % keptDims[d]) * keptStrides[d];
-          rem /= keptDims[d];
-        }
-        dst[o] = reduceBlock<T>(op, src + base, redOffs);
-      }
-    });
+    parallelForRange(
+        pool, numOut,
+        std::max<int64_t>(1, (int64_t(1) << 14) /
+                                 std::max<int64_t>(1, redOffs.size())),
+        [&](int64_t b, int64_t e) {
+          for (int64_t o = b; o < e; ++o) {
+            int64_t rem = o, base = 0;
+            for (size_t d = keptDims.size(); d-- > 0;) {
+              base += (rem % keptDims[d]) * keptStrides[d];
+              rem /= keptDims[d];
+            }
+            dst[o] = reduceBlock<T>(op, src + base, redOffs);
+          }
+        });
   });
   return Status::success();
 }

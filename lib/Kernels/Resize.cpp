@@ -45,8 +45,9 @@ double resizeSourceCoordinate(int64_t x, double scale, int64_t inLen,
     return xd / scale;
   case Coord::TfCropAndResize:
     if (outLen > 1)
-      return roiStart * (inLen - 1) + xd * (roiEnd - roiStart) * (inLen - 1) /
-                                          (scale * static_cast<double>(inLen) - 1.0);
+      return roiStart * (inLen - 1) +
+             xd * (roiEnd - roiStart) * (inLen - 1) /
+                 (scale * static_cast<double>(inLen) - 1.0);
     return 0.5 * (roiStart + roiEnd) * (inLen - 1);
   }
   return xd;
@@ -74,8 +75,8 @@ double cubicWeight(double d, double a) {
 DimTaps computeTaps(int64_t x, int64_t inLen, int64_t outLen, double scale,
                     const ResizeParams &p, double roiStart, double roiEnd) {
   DimTaps t;
-  const double src =
-      resizeSourceCoordinate(x, scale, inLen, outLen, p.coord, roiStart, roiEnd);
+  const double src = resizeSourceCoordinate(x, scale, inLen, outLen, p.coord,
+                                            roiStart, roiEnd);
   if (p.coord == ResizeParams::Coord::TfCropAndResize &&
       (src < 0 || src > static_cast<double>(inLen - 1)))
     t.outside = true;
@@ -200,55 +201,57 @@ Status resize(const HostTensor &x, const ResizeParams &p, HostTensor &y,
           return storeElem<T>(static_cast<C>(v));
       };
       const T extrapolated = store(p.extrapolationValue);
-      parallelForRange(pool, rows, std::max<int64_t>(1, 4096 / inner),
-                       [&](int64_t rb, int64_t re) {
-        std::vector<int64_t> idx(rank, 0);
-        // Row taps: the product over the outer dimensions, as (offset,
-        // weight) pairs.
-        std::vector<std::pair<int64_t, double>> rowTaps, next;
-        for (int64_t r = rb; r < re; ++r) {
-          int64_t rem = r;
-          for (int64_t d = rank - 2; d >= 0; --d) {
-            idx[d] = rem % y.dim(d);
-            rem /= y.dim(d);
-          }
-          rowTaps.assign(1, {0, 1.0});
-          bool outside = false;
-          for (int64_t d = 0; d < rank - 1; ++d) {
-            const DimTaps &t = taps[d][idx[d]];
-            outside |= t.outside;
-            next.clear();
-            for (auto [off, w] : rowTaps)
-              for (int k = 0; k < t.count; ++k)
-                next.push_back({off + t.index[k] * xs[d], w * t.weight[k]});
-            rowTaps.swap(next);
-          }
-          T *o = dst + r * inner;
-          if (outside) {
-            std::fill(o, o + inner, extrapolated);
-            continue;
-          }
-          if (lastSingle && rowTaps.size() == 1 && rowTaps[0].second == 1.0) {
-            const T *row = src + rowTaps[0].first;
-            for (int64_t j = 0; j < inner; ++j)
-              o[j] = row[lastTaps[j].index[0]];
-            continue;
-          }
-          for (int64_t j = 0; j < inner; ++j) {
-            const DimTaps &t = lastTaps[j];
-            if (t.outside) {
-              o[j] = extrapolated;
-              continue;
+      parallelForRange(
+          pool, rows, std::max<int64_t>(1, 4096 / inner),
+          [&](int64_t rb, int64_t re) {
+            std::vector<int64_t> idx(rank, 0);
+            // Row taps: the product over the outer dimensions, as (offset,
+            // weight) pairs.
+            std::vector<std::pair<int64_t, double>> rowTaps, next;
+            for (int64_t r = rb; r < re; ++r) {
+              int64_t rem = r;
+              for (int64_t d = rank - 2; d >= 0; --d) {
+                idx[d] = rem % y.dim(d);
+                rem /= y.dim(d);
+              }
+              rowTaps.assign(1, {0, 1.0});
+              bool outside = false;
+              for (int64_t d = 0; d < rank - 1; ++d) {
+                const DimTaps &t = taps[d][idx[d]];
+                outside |= t.outside;
+                next.clear();
+                for (auto [off, w] : rowTaps)
+                  for (int k = 0; k < t.count; ++k)
+                    next.push_back({off + t.index[k] * xs[d], w * t.weight[k]});
+                rowTaps.swap(next);
+              }
+              T *o = dst + r * inner;
+              if (outside) {
+                std::fill(o, o + inner, extrapolated);
+                continue;
+              }
+              if (lastSingle && rowTaps.size() == 1 &&
+                  rowTaps[0].second == 1.0) {
+                const T *row = src + rowTaps[0].first;
+                for (int64_t j = 0; j < inner; ++j)
+                  o[j] = row[lastTaps[j].index[0]];
+                continue;
+              }
+              for (int64_t j = 0; j < inner; ++j) {
+                const DimTaps &t = lastTaps[j];
+                if (t.outside) {
+                  o[j] = extrapolated;
+                  continue;
+                }
+                double acc = 0;
+                for (auto [off, w] : rowTaps)
+                  for (int k = 0; k < t.count; ++k)
+                    acc += w * t.weight[k] *
+                           static_cast<double>(loadElem(src[off + t.index[k]]));
+                o[j] = store(acc);
+              }
             }
-            double acc = 0;
-            for (auto [off, w] : rowTaps)
-              for (int k = 0; k < t.count; ++k)
-                acc += w * t.weight[k] *
-                       static_cast<double>(loadElem(src[off + t.index[k]]));
-            o[j] = store(acc);
-          }
-        }
-      });
+          });
     }
   });
   return Status::success();

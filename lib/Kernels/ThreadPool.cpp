@@ -136,7 +136,8 @@ void parallelForRange(ThreadPool *pool, int64_t total, int64_t minChunk,
     return;
   int64_t threads = poolThreads(pool);
   minChunk = std::max<int64_t>(minChunk, 1);
-  int64_t chunks = std::min<int64_t>(threads, (total + minChunk - 1) / minChunk);
+  int64_t chunks =
+      std::min<int64_t>(threads, (total + minChunk - 1) / minChunk);
   if (chunks <= 1) {
     fn(0, total);
     return;

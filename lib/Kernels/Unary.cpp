@@ -9,8 +9,8 @@
 
 #include "npu/Kernels/Elementwise.h"
 
-#include "npu/Kernels/Broadcast.h"
 #include "KernelSupport.h"
+#include "npu/Kernels/Broadcast.h"
 #include "npu/Kernels/ElementTypes.h"
 
 #include <algorithm>
@@ -21,14 +21,14 @@ namespace npu::kernels {
 
 const char *unaryOpName(UnaryOp op) {
   static const char *const names[] = {
-      "identity", "relu",    "sigmoid",     "tanh",       "exp",
-      "log",      "sqrt",    "abs",         "neg",        "erf",
-      "reciprocal", "floor", "ceil",        "round",      "sign",
-      "sin",      "cos",     "tan",         "asin",       "acos",
-      "atan",     "sinh",    "cosh",        "asinh",      "acosh",
-      "atanh",    "softplus", "softsign",   "hard_swish", "not",
-      "leaky_relu", "elu",   "celu",        "selu",       "thresholded_relu",
-      "hard_sigmoid", "shrink", "gelu",     "gelu(tanh)", "clip"};
+      "identity",     "relu",     "sigmoid",  "tanh",       "exp",
+      "log",          "sqrt",     "abs",      "neg",        "erf",
+      "reciprocal",   "floor",    "ceil",     "round",      "sign",
+      "sin",          "cos",      "tan",      "asin",       "acos",
+      "atan",         "sinh",     "cosh",     "asinh",      "acosh",
+      "atanh",        "softplus", "softsign", "hard_swish", "not",
+      "leaky_relu",   "elu",      "celu",     "selu",       "thresholded_relu",
+      "hard_sigmoid", "shrink",   "gelu",     "gelu(tanh)", "clip"};
   return names[static_cast<int>(op)];
 }
 
@@ -110,8 +110,7 @@ NPU_ALWAYS_INLINE C floatOp(UnaryOp op, C x, const UnaryParams &p) {
   case UnaryOp::Elu:
     return x < C(0) ? alpha * std::expm1(x) : x;
   case UnaryOp::Celu:
-    return std::max(C(0), x) +
-           std::min(C(0), alpha * std::expm1(x / alpha));
+    return std::max(C(0), x) + std::min(C(0), alpha * std::expm1(x / alpha));
   case UnaryOp::Selu:
     return static_cast<C>(p.gamma) * (x > C(0) ? x : alpha * std::expm1(x));
   case UnaryOp::ThresholdedRelu:
@@ -215,7 +214,8 @@ template <typename T> T clampBound(double v, bool lower) {
 }
 
 template <typename T>
-void intUnary(UnaryOp op, const T *in, T *out, int64_t n, const UnaryParams &p) {
+void intUnary(UnaryOp op, const T *in, T *out, int64_t n,
+              const UnaryParams &p) {
   using U = std::make_unsigned_t<T>;
   switch (op) {
   case UnaryOp::Relu:
@@ -295,41 +295,33 @@ void unaryF32(UnaryOp op, const float *in, float *out, int64_t n,
   floatUnary<float>(op, in, out, n, params);
 }
 
-Status isNaN(const HostTensor &in, HostTensor &out) {
+/// out[i] = pred(in[i]) for float inputs, false for other types.
+template <typename Pred>
+static Status floatTest(const HostTensor &in, HostTensor &out, Pred pred) {
   NPU_RETURN_IF_ERROR(expectShape(out, in.shape(), "output"));
   NPU_RETURN_IF_ERROR(expectDType(out, DType::Bool, "output"));
   dispatchDType(in.dtype(), [&](auto tag) {
     using T = decltype(tag);
     for (int64_t i = 0; i < in.numElements(); ++i) {
-      if constexpr (isFloatStorage<T>) {
-        auto v = loadElem(in.data<T>()[i]);
-        out.data<bool>()[i] = v != v;
-      } else {
+      if constexpr (isFloatStorage<T>)
+        out.data<bool>()[i] = pred(loadElem(in.data<T>()[i]));
+      else
         out.data<bool>()[i] = false;
-      }
     }
   });
   return Status::success();
 }
 
+Status isNaN(const HostTensor &in, HostTensor &out) {
+  return floatTest(in, out, [](auto v) { return v != v; });
+}
+
 Status isInf(const HostTensor &in, HostTensor &out, bool detectNegative,
              bool detectPositive) {
-  NPU_RETURN_IF_ERROR(expectShape(out, in.shape(), "output"));
-  NPU_RETURN_IF_ERROR(expectDType(out, DType::Bool, "output"));
-  dispatchDType(in.dtype(), [&](auto tag) {
-    using T = decltype(tag);
-    for (int64_t i = 0; i < in.numElements(); ++i) {
-      if constexpr (isFloatStorage<T>) {
-        auto v = loadElem(in.data<T>()[i]);
-        out.data<bool>()[i] = std::isinf(v) &&
-                              ((v > 0 && detectPositive) ||
-                               (v < 0 && detectNegative));
-      } else {
-        out.data<bool>()[i] = false;
-      }
-    }
+  return floatTest(in, out, [&](auto v) {
+    return std::isinf(v) &&
+           ((v > 0 && detectPositive) || (v < 0 && detectNegative));
   });
-  return Status::success();
 }
 
 } // namespace npu::kernels

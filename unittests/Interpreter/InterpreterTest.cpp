@@ -104,7 +104,8 @@ func.func @main(%x: tensor<1x4x6x6xf32>, %w: tensor<4x4x3x3xf32>) -> tensor<1x4x
   return %r : tensor<1x4x6x6xf32>
 }
 )mlir";
-  HostTensor x = randomTensor({1, 4, 6, 6}, 1), w = randomTensor({4, 4, 3, 3}, 2);
+  HostTensor x = randomTensor({1, 4, 6, 6}, 1),
+             w = randomTensor({4, 4, 3, 3}, 2);
   HostTensor fused = runOne(src, {x, w});
   InterpreterOptions noFusion;
   noFusion.fuseActivations = false;
@@ -220,7 +221,8 @@ func.func @main(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
   EXPECT_TRUE(hasDiagnostic("expected 1 inputs, got 0")) << allDiagnostics();
   diagnostics.clear();
   EXPECT_TRUE(mlir::failed(run(src, {HostTensor(DType::F32, {3, 2})})));
-  EXPECT_TRUE(hasDiagnostic("input #0 must be 'tensor<2x3xf32>', got tensor<3x2xf32>"))
+  EXPECT_TRUE(
+      hasDiagnostic("input #0 must be 'tensor<2x3xf32>', got tensor<3x2xf32>"))
       << allDiagnostics();
   diagnostics.clear();
   EXPECT_TRUE(mlir::failed(run(src, {HostTensor(DType::I32, {2, 3})})));
@@ -251,8 +253,9 @@ func.func @main(%x: tensor<3x2xf32>, %i: tensor<2xi64>) -> tensor<2x2xf32> {
 )mlir";
   HostTensor x(DType::F32, {3, 2});
   EXPECT_TRUE(mlir::failed(run(src, {x, makeTensor(DType::I64, {2}, {0, 5})})));
-  EXPECT_TRUE(hasDiagnostic("loc(\"the_gather\"): index 5 (at position 1) is out of "
-                            "range [-3, 3)"))
+  EXPECT_TRUE(
+      hasDiagnostic("loc(\"the_gather\"): index 5 (at position 1) is out of "
+                    "range [-3, 3)"))
       << allDiagnostics();
 }
 
@@ -309,15 +312,16 @@ TEST_F(InterpreterTest, AttributeConversionsRoundTrip) {
     if (!isFloat(t) && isUnsignedInt(t))
       for (int64_t i = 0; i < 6; ++i)
         h.setFromDouble(i, i);
-    auto type = mlir::RankedTensorType::get({2, 3},
-                                            elementTypeForDType(&context, t));
+    auto type =
+        mlir::RankedTensorType::get({2, 3}, elementTypeForDType(&context, t));
     auto attr = hostTensorToDenseAttr(h, type);
     ASSERT_TRUE(mlir::succeeded(attr)) << dtypeName(t);
     std::string error;
     auto back = elementsAttrToHostTensor(*attr, error);
     ASSERT_TRUE(mlir::succeeded(back)) << error;
     EXPECT_EQ(back->dtype(), t);
-    EXPECT_EQ(0, std::memcmp(back->raw(), h.raw(), h.byteSize())) << dtypeName(t);
+    EXPECT_EQ(0, std::memcmp(back->raw(), h.raw(), h.byteSize()))
+        << dtypeName(t);
   }
   // Splats fill the whole tensor.
   auto splat = mlir::DenseElementsAttr::get(

@@ -78,18 +78,19 @@ TEST_F(InterpreterTest, BinaryOpsCastAndWhere) {
          "%y : tensor<2xui8>"),
       {u});
   expectValues(s, {0, 64});
-  HostTensor cast = runOne(fn("%a: tensor<3xf32>", "tensor<3xi8>",
-                              "  %y = npu.cast %a : tensor<3xf32> to tensor<3xi8>",
-                              "%y : tensor<3xi8>"),
-                           {f32({3}, {-1.7, 300, 2.9})});
+  HostTensor cast =
+      runOne(fn("%a: tensor<3xf32>", "tensor<3xi8>",
+                "  %y = npu.cast %a : tensor<3xf32> to tensor<3xi8>",
+                "%y : tensor<3xi8>"),
+             {f32({3}, {-1.7, 300, 2.9})});
   expectValues(cast, {-1, 127, 2});
-  HostTensor w = runOne(
-      fn("%c: tensor<2x1xi1>, %x: tensor<3xf32>", "tensor<2x3xf32>",
-         "  %z = npu.constant dense<0.0> : tensor<f32>\n"
-         "  %y = npu.where %c, %x, %z : (tensor<2x1xi1>, tensor<3xf32>, "
-         "tensor<f32>) -> tensor<2x3xf32>",
-         "%y : tensor<2x3xf32>"),
-      {makeTensor(DType::Bool, {2, 1}, {0, 1}), f32({3}, {1, 2, 3})});
+  HostTensor w =
+      runOne(fn("%c: tensor<2x1xi1>, %x: tensor<3xf32>", "tensor<2x3xf32>",
+                "  %z = npu.constant dense<0.0> : tensor<f32>\n"
+                "  %y = npu.where %c, %x, %z : (tensor<2x1xi1>, tensor<3xf32>, "
+                "tensor<f32>) -> tensor<2x3xf32>",
+                "%y : tensor<2x3xf32>"),
+             {makeTensor(DType::Bool, {2, 1}, {0, 1}), f32({3}, {1, 2, 3})});
   expectValues(w, {0, 0, 0, 1, 2, 3});
 }
 
@@ -108,10 +109,11 @@ TEST_F(InterpreterTest, LinearAlgebraAndPooling) {
          "  %y = npu.matmul %a, %b : (tensor<2x2x3xf32>, tensor<3xf32>) -> "
          "tensor<2x2xf32>",
          "%y : tensor<2x2xf32>"),
-      {f32({2, 2, 3}, {1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 1}), f32({3}, {1, 2, 3})});
+      {f32({2, 2, 3}, {1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 1, 1}),
+       f32({3}, {1, 2, 3})});
   expectValues(m, {1, 2, 3, 6});
-  HostTensor x = f32({1, 1, 4, 4}, {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13,
-                                    14, 15, 16});
+  HostTensor x = f32({1, 1, 4, 4},
+                     {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16});
   HostTensor p = runOne(
       fn("%x: tensor<1x1x4x4xf32>", "tensor<1x1x2x2xf32>",
          "  %y = npu.avg_pool %x {kernel_shape = array<i64: 3, 3>, strides = "
@@ -121,15 +123,16 @@ TEST_F(InterpreterTest, LinearAlgebraAndPooling) {
          "%y : tensor<1x1x2x2xf32>"),
       {x});
   expectValues(p, {14 / 9.0, 30 / 9.0, 57 / 9.0, 99 / 9.0}, 1e-6);
-  HostTensor g = runOne(
-      fn("%x: tensor<1x1x4x4xf32>", "tensor<1x1x1x1xf32>",
-         "  %y = npu.global_max_pool %x : (tensor<1x1x4x4xf32>) -> "
-         "tensor<1x1x1x1xf32>",
-         "%y : tensor<1x1x1x1xf32>"),
-      {x});
+  HostTensor g =
+      runOne(fn("%x: tensor<1x1x4x4xf32>", "tensor<1x1x1x1xf32>",
+                "  %y = npu.global_max_pool %x : (tensor<1x1x4x4xf32>) -> "
+                "tensor<1x1x1x1xf32>",
+                "%y : tensor<1x1x1x1xf32>"),
+             {x});
   expectValues(g, {16});
   HostTensor t = runOne(
-      fn("%x: tensor<1x1x2x2xf32>, %w: tensor<1x1x2x2xf32>", "tensor<1x1x4x4xf32>",
+      fn("%x: tensor<1x1x2x2xf32>, %w: tensor<1x1x2x2xf32>",
+         "tensor<1x1x4x4xf32>",
          "  %y = npu.conv_transpose %x, %w {strides = array<i64: 2, 2>, "
          "dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, "
          "output_padding = array<i64: 0, 0>} : (tensor<1x1x2x2xf32>, "
@@ -141,20 +144,22 @@ TEST_F(InterpreterTest, LinearAlgebraAndPooling) {
 
 TEST_F(InterpreterTest, NormalisationAndSoftmax) {
   HostTensor x = f32({2, 2}, {1, 3, 2, 6});
-  HostTensor s = runOne(fn("%x: tensor<2x2xf32>", "tensor<2x2xf32>",
-                           "  %y = npu.softmax %x {axis = 0 : i64} : tensor<2x2xf32>",
-                           "%y : tensor<2x2xf32>"),
-                        {x});
+  HostTensor s =
+      runOne(fn("%x: tensor<2x2xf32>", "tensor<2x2xf32>",
+                "  %y = npu.softmax %x {axis = 0 : i64} : tensor<2x2xf32>",
+                "%y : tensor<2x2xf32>"),
+             {x});
   double e1 = 1 / (1 + std::exp(1.0)), e3 = 1 / (1 + std::exp(3.0));
   expectValues(s, {e1, e3, 1 - e1, 1 - e3}, 1e-6);
-  auto r = run(fn("%x: tensor<2x2xf32>, %g: tensor<2xf32>",
-                  "tensor<2x2xf32>, tensor<2x1xf32>, tensor<2x1xf32>",
-                  "  %y, %m, %v = npu.layer_norm %x, %g {axis = 1 : i64, "
-                  "epsilon = 0.0 : f32, resultSegmentSizes = array<i32: 1, 1, 1>} : "
-                  "(tensor<2x2xf32>, tensor<2xf32>) -> "
-                  "(tensor<2x2xf32>, tensor<2x1xf32>, tensor<2x1xf32>)",
-                  "%y, %m, %v : tensor<2x2xf32>, tensor<2x1xf32>, tensor<2x1xf32>"),
-               {x, f32({2}, {1, 2})});
+  auto r =
+      run(fn("%x: tensor<2x2xf32>, %g: tensor<2xf32>",
+             "tensor<2x2xf32>, tensor<2x1xf32>, tensor<2x1xf32>",
+             "  %y, %m, %v = npu.layer_norm %x, %g {axis = 1 : i64, "
+             "epsilon = 0.0 : f32, resultSegmentSizes = array<i32: 1, 1, 1>} : "
+             "(tensor<2x2xf32>, tensor<2xf32>) -> "
+             "(tensor<2x2xf32>, tensor<2x1xf32>, tensor<2x1xf32>)",
+             "%y, %m, %v : tensor<2x2xf32>, tensor<2x1xf32>, tensor<2x1xf32>"),
+          {x, f32({2}, {1, 2})});
   ASSERT_TRUE(mlir::succeeded(r)) << allDiagnostics();
   expectValues((*r)[0], {-1, 2, -1, 2}, 1e-6);
   expectValues((*r)[1], {2, 4});
@@ -175,12 +180,13 @@ TEST_F(InterpreterTest, NormalisationAndSoftmax) {
 
 TEST_F(InterpreterTest, ReductionsScansTopK) {
   HostTensor x = f32({2, 3}, {1, 5, 2, 8, 0, 8});
-  expectValues(runOne(fn("%x: tensor<2x3xf32>", "tensor<2xf32>",
-                         "  %y = npu.reduce_max %x {axes = array<i64: 1>, "
-                         "keepdims = false} : (tensor<2x3xf32>) -> tensor<2xf32>",
-                         "%y : tensor<2xf32>"),
-                      {x}),
-               {5, 8});
+  expectValues(
+      runOne(fn("%x: tensor<2x3xf32>", "tensor<2xf32>",
+                "  %y = npu.reduce_max %x {axes = array<i64: 1>, "
+                "keepdims = false} : (tensor<2x3xf32>) -> tensor<2xf32>",
+                "%y : tensor<2xf32>"),
+             {x}),
+      {5, 8});
   expectValues(runOne(fn("%x: tensor<2x3xf32>", "tensor<2xi64>",
                          "  %y = npu.argmax %x {axis = 1 : i64, keepdims = "
                          "false, select_last_index = true} : (tensor<2x3xf32>) "
@@ -213,20 +219,22 @@ TEST_F(InterpreterTest, DataMovementOps) {
                          "%y : tensor<3x2xf32>"),
                       {x}),
                {1, 4, 2, 5, 3, 6});
-  expectValues(runOne(fn("%x: tensor<2x3xf32>", "tensor<2x2xf32>",
-                         "  %y = npu.slice %x {starts = array<i64: 1, 2>, steps "
-                         "= array<i64: -1, -2>} : tensor<2x3xf32> to "
-                         "tensor<2x2xf32>",
-                         "%y : tensor<2x2xf32>"),
-                      {x}),
-               {6, 4, 3, 1});
-  expectValues(runOne(fn("%x: tensor<2x3xf32>", "tensor<2x5xf32>",
-                         "  %y = npu.pad %x {pads = array<i64: 0, 1, 0, 1>, mode "
-                         "= #npu<pad_mode reflect>} : (tensor<2x3xf32>) -> "
-                         "tensor<2x5xf32>",
-                         "%y : tensor<2x5xf32>"),
-                      {x}),
-               {2, 1, 2, 3, 2, 5, 4, 5, 6, 5});
+  expectValues(
+      runOne(fn("%x: tensor<2x3xf32>", "tensor<2x2xf32>",
+                "  %y = npu.slice %x {starts = array<i64: 1, 2>, steps "
+                "= array<i64: -1, -2>} : tensor<2x3xf32> to "
+                "tensor<2x2xf32>",
+                "%y : tensor<2x2xf32>"),
+             {x}),
+      {6, 4, 3, 1});
+  expectValues(
+      runOne(fn("%x: tensor<2x3xf32>", "tensor<2x5xf32>",
+                "  %y = npu.pad %x {pads = array<i64: 0, 1, 0, 1>, mode "
+                "= #npu<pad_mode reflect>} : (tensor<2x3xf32>) -> "
+                "tensor<2x5xf32>",
+                "%y : tensor<2x5xf32>"),
+             {x}),
+      {2, 1, 2, 3, 2, 5, 4, 5, 6, 5});
   auto parts = run(fn("%x: tensor<2x3xf32>", "tensor<2x1xf32>, tensor<2x2xf32>",
                       "  %a, %b = npu.split %x {axis = 1 : i64} : "
                       "tensor<2x3xf32> -> tensor<2x1xf32>, tensor<2x2xf32>\n"
@@ -237,66 +245,74 @@ TEST_F(InterpreterTest, DataMovementOps) {
   ASSERT_TRUE(mlir::succeeded(parts)) << allDiagnostics();
   expectValues((*parts)[0], {1, 4});
   expectValues((*parts)[1], {2, 3, 5, 6});
-  expectValues(runOne(fn("%x: tensor<2x3xf32>", "tensor<4x3xf32>",
-                         "  %y = npu.tile %x : tensor<2x3xf32> to tensor<4x3xf32>",
-                         "%y : tensor<4x3xf32>"),
-                      {x}),
-               {1, 2, 3, 4, 5, 6, 1, 2, 3, 4, 5, 6});
-  expectValues(runOne(fn("%x: tensor<2x3xf32>", "tensor<2x3xf32>",
-                         "  %y = npu.trilu %x {upper = false} : tensor<2x3xf32>",
-                         "%y : tensor<2x3xf32>"),
-                      {x}),
-               {1, 0, 0, 4, 5, 0});
-  expectValues(runOne(fn("%x: tensor<2x3xf32>", "tensor<2xi64>",
-                         "  %y = npu.shape %x : (tensor<2x3xf32>) -> tensor<2xi64>",
-                         "%y : tensor<2xi64>"),
-                      {x}),
-               {2, 3});
-  expectValues(runOne(fn("%x: tensor<2x3xf32>, %i: tensor<2x1xi64>", "tensor<2x1xf32>",
-                         "  %y = npu.gather_elements %x, %i {axis = 1 : i64} : "
-                         "(tensor<2x3xf32>, tensor<2x1xi64>) -> tensor<2x1xf32>",
-                         "%y : tensor<2x1xf32>"),
-                      {x, makeTensor(DType::I64, {2, 1}, {2, -3})}),
-               {3, 4});
   expectValues(
-      runOne(fn("%x: tensor<2x3xf32>, %i: tensor<1x1xi64>, %u: tensor<1x3xf32>",
-                "tensor<2x3xf32>",
-                "  %y = npu.scatter_nd %x, %i, %u {reduction = "
-                "#npu<reduction add>} : (tensor<2x3xf32>, tensor<1x1xi64>, "
-                "tensor<1x3xf32>) -> tensor<2x3xf32>",
+      runOne(fn("%x: tensor<2x3xf32>", "tensor<4x3xf32>",
+                "  %y = npu.tile %x : tensor<2x3xf32> to tensor<4x3xf32>",
+                "%y : tensor<4x3xf32>"),
+             {x}),
+      {1, 2, 3, 4, 5, 6, 1, 2, 3, 4, 5, 6});
+  expectValues(
+      runOne(fn("%x: tensor<2x3xf32>", "tensor<2x3xf32>",
+                "  %y = npu.trilu %x {upper = false} : tensor<2x3xf32>",
                 "%y : tensor<2x3xf32>"),
-             {x, makeTensor(DType::I64, {1, 1}, {1}), f32({1, 3}, {10, 20, 30})}),
+             {x}),
+      {1, 0, 0, 4, 5, 0});
+  expectValues(
+      runOne(fn("%x: tensor<2x3xf32>", "tensor<2xi64>",
+                "  %y = npu.shape %x : (tensor<2x3xf32>) -> tensor<2xi64>",
+                "%y : tensor<2xi64>"),
+             {x}),
+      {2, 3});
+  expectValues(
+      runOne(fn("%x: tensor<2x3xf32>, %i: tensor<2x1xi64>", "tensor<2x1xf32>",
+                "  %y = npu.gather_elements %x, %i {axis = 1 : i64} : "
+                "(tensor<2x3xf32>, tensor<2x1xi64>) -> tensor<2x1xf32>",
+                "%y : tensor<2x1xf32>"),
+             {x, makeTensor(DType::I64, {2, 1}, {2, -3})}),
+      {3, 4});
+  expectValues(
+      runOne(
+          fn("%x: tensor<2x3xf32>, %i: tensor<1x1xi64>, %u: tensor<1x3xf32>",
+             "tensor<2x3xf32>",
+             "  %y = npu.scatter_nd %x, %i, %u {reduction = "
+             "#npu<reduction add>} : (tensor<2x3xf32>, tensor<1x1xi64>, "
+             "tensor<1x3xf32>) -> tensor<2x3xf32>",
+             "%y : tensor<2x3xf32>"),
+          {x, makeTensor(DType::I64, {1, 1}, {1}), f32({1, 3}, {10, 20, 30})}),
       {1, 2, 3, 14, 25, 36});
-  expectValues(runOne(fn("%i: tensor<2xi64>", "tensor<2x3xf32>",
-                         "  %v = npu.constant dense<[0.0, 1.0]> : tensor<2xf32>\n"
-                         "  %y = npu.one_hot %i, %v {axis = 1 : i64, depth = 3 "
-                         ": i64} : (tensor<2xi64>, tensor<2xf32>) -> "
-                         "tensor<2x3xf32>",
-                         "%y : tensor<2x3xf32>"),
-                      {makeTensor(DType::I64, {2}, {2, -3})}),
-               {0, 0, 1, 1, 0, 0});
+  expectValues(
+      runOne(fn("%i: tensor<2xi64>", "tensor<2x3xf32>",
+                "  %v = npu.constant dense<[0.0, 1.0]> : tensor<2xf32>\n"
+                "  %y = npu.one_hot %i, %v {axis = 1 : i64, depth = 3 "
+                ": i64} : (tensor<2xi64>, tensor<2xf32>) -> "
+                "tensor<2x3xf32>",
+                "%y : tensor<2x3xf32>"),
+             {makeTensor(DType::I64, {2}, {2, -3})}),
+      {0, 0, 1, 1, 0, 0});
 }
 
 TEST_F(InterpreterTest, ResizeQuantizeEinsumDepthToSpace) {
   HostTensor x = f32({1, 1, 1, 2}, {1, 3});
   expectValues(
-      runOne(fn("%x: tensor<1x1x1x2xf32>", "tensor<1x1x1x4xf32>",
-                "  %y = npu.resize %x {mode = #npu<resize_mode linear>, "
-                "coordinate_transformation_mode = #npu<coord_mode align_corners>, "
-                "scales = array<f32: 1.0, 1.0, 1.0, 2.0>} : tensor<1x1x1x2xf32> "
-                "to tensor<1x1x1x4xf32>",
-                "%y : tensor<1x1x1x4xf32>"),
-             {x}),
+      runOne(
+          fn("%x: tensor<1x1x1x2xf32>", "tensor<1x1x1x4xf32>",
+             "  %y = npu.resize %x {mode = #npu<resize_mode linear>, "
+             "coordinate_transformation_mode = #npu<coord_mode align_corners>, "
+             "scales = array<f32: 1.0, 1.0, 1.0, 2.0>} : tensor<1x1x1x2xf32> "
+             "to tensor<1x1x1x4xf32>",
+             "%y : tensor<1x1x1x4xf32>"),
+          {x}),
       {1, 1 + 2.0 / 3, 1 + 4.0 / 3, 3}, 1e-6);
   expectValues(
-      runOne(fn("%x: tensor<1x1x1x2xf32>", "tensor<1x1x1x4xf32>",
-                "  %y = npu.resize %x {mode = #npu<resize_mode nearest>, "
-                "coordinate_transformation_mode = #npu<coord_mode asymmetric>, "
-                "nearest_mode = #npu<nearest_mode floor>, "
-                "scales = array<f32: 1.0, 1.0, 1.0, 2.0>} : tensor<1x1x1x2xf32> "
-                "to tensor<1x1x1x4xf32>",
-                "%y : tensor<1x1x1x4xf32>"),
-             {x}),
+      runOne(
+          fn("%x: tensor<1x1x1x2xf32>", "tensor<1x1x1x4xf32>",
+             "  %y = npu.resize %x {mode = #npu<resize_mode nearest>, "
+             "coordinate_transformation_mode = #npu<coord_mode asymmetric>, "
+             "nearest_mode = #npu<nearest_mode floor>, "
+             "scales = array<f32: 1.0, 1.0, 1.0, 2.0>} : tensor<1x1x1x2xf32> "
+             "to tensor<1x1x1x4xf32>",
+             "%y : tensor<1x1x1x4xf32>"),
+          {x}),
       {1, 1, 3, 3});
   HostTensor q = runOne(
       fn("%x: tensor<3xf32>", "tensor<3xui8>",

@@ -51,9 +51,8 @@ void checkConv(const ConvCase &c, bool transposed, ThreadPool *pool) {
                           : convReference(x, w, bp, expected, c.p))
                   .ok());
   auto packed = PackedConvWeights::create(w, c.p.group, transposed);
-  Status st = transposed
-                  ? convTranspose(x, w, bp, got, c.p, pool, packed.get())
-                  : conv(x, w, bp, got, c.p, pool, packed.get());
+  Status st = transposed ? convTranspose(x, w, bp, got, c.p, pool, packed.get())
+                         : conv(x, w, bp, got, c.p, pool, packed.get());
   ASSERT_TRUE(st.ok()) << st.message();
   expectClose(got, expected, 1e-4, 1e-4);
 }
@@ -84,20 +83,25 @@ TEST(Conv, MatchesReferenceOnManyGeometries) {
       {{1, 16, 9, 10}, {12, 16, 1, 1}, params({1, 1}, {1, 1}, {0, 0, 0, 0})},
       {{1, 16, 9, 10}, {12, 16, 1, 1}, params({2, 2}, {1, 1}, {0, 0, 0, 0})},
       {{1, 8, 10, 10}, {12, 2, 3, 3}, params({1, 1}, {1, 1}, {1, 1, 1, 1}, 4)},
-      {{1, 300, 5, 5}, {20, 300, 1, 1}, params({1, 1}, {1, 1}, {0, 0, 0, 0}),
+      {{1, 300, 5, 5},
+       {20, 300, 1, 1},
+       params({1, 1}, {1, 1}, {0, 0, 0, 0}),
        false},
       {{1, 40, 6, 7}, {9, 40, 3, 3}, params({1, 1}, {1, 1}, {0, 1, 2, 0})},
       // Depthwise, with and without channel multiplier, strides 1/2/3.
       {{1, 6, 19, 23}, {6, 1, 3, 3}, params({1, 1}, {1, 1}, {1, 1, 1, 1}, 6)},
       {{2, 6, 19, 70}, {6, 1, 5, 5}, params({2, 2}, {1, 1}, {2, 2, 2, 2}, 6)},
       {{1, 4, 15, 15}, {8, 1, 3, 3}, params({3, 1}, {2, 1}, {0, 1, 2, 1}, 4)},
-      {{1, 3, 8, 9}, {3, 1, 2, 4}, params({1, 3}, {1, 2}, {0, 0, 0, 0}, 3),
+      {{1, 3, 8, 9},
+       {3, 1, 2, 4},
+       params({1, 3}, {1, 2}, {0, 0, 0, 0}, 3),
        false},
       // 1-D and 3-D.
       {{2, 3, 20}, {4, 3, 5}, params({2}, {1}, {2, 1})},
       {{1, 4, 20}, {4, 1, 3}, params({1}, {2}, {2, 2}, 4)},
-      {{1, 2, 5, 6, 7}, {3, 2, 2, 3, 3}, params({1, 2, 1}, {1, 1, 2},
-                                                {0, 1, 1, 1, 0, 2})},
+      {{1, 2, 5, 6, 7},
+       {3, 2, 2, 3, 3},
+       params({1, 2, 1}, {1, 1, 2}, {0, 1, 1, 1, 0, 2})},
   };
   ThreadPool pool(3);
   SimdLevel saved = activeSimdLevel();
@@ -117,7 +121,8 @@ TEST(Conv, FusedActivation) {
   ConvCase c{{1, 3, 9, 9}, {4, 3, 3, 3}, params({1, 1}, {1, 1}, {1, 1, 1, 1})};
   c.p.activation.kind = GemmActivation::HardSwish;
   checkConv(c, false, nullptr);
-  ConvCase d{{1, 4, 9, 9}, {4, 1, 3, 3}, params({1, 1}, {1, 1}, {1, 1, 1, 1}, 4)};
+  ConvCase d{
+      {1, 4, 9, 9}, {4, 1, 3, 3}, params({1, 1}, {1, 1}, {1, 1, 1, 1}, 4)};
   d.p.activation = GemmActivation::relu();
   checkConv(d, false, nullptr);
 }
@@ -129,26 +134,35 @@ TEST(ConvTranspose, HandComputedStride2) {
   ConvParams p = params({2, 2}, {1, 1}, {0, 0, 0, 0}, 1, {0, 0});
   HostTensor y(DType::F32, {1, 1, 4, 4});
   ASSERT_TRUE(convTranspose(x, w, nullptr, y, p, nullptr).ok());
-  expectValues(y, {1, 10, 2, 20, 100, 1000, 200, 2000, 3, 30, 4, 40, 300,
-                   3000, 400, 4000});
+  expectValues(y, {1, 10, 2, 20, 100, 1000, 200, 2000, 3, 30, 4, 40, 300, 3000,
+                   400, 4000});
   // Stride 1 overlaps: 1-D [1, 2] * [1, 1, 1] = [1, 3, 3, 2].
   HostTensor x1 = f32({1, 1, 2}, {1, 2}), w1 = f32({1, 1, 3}, {1, 1, 1});
   HostTensor y1(DType::F32, {1, 1, 4});
-  ASSERT_TRUE(convTranspose(x1, w1, nullptr, y1, params({1}, {1}, {0, 0}, 1, {0}),
-                            nullptr)
+  ASSERT_TRUE(convTranspose(x1, w1, nullptr, y1,
+                            params({1}, {1}, {0, 0}, 1, {0}), nullptr)
                   .ok());
   expectValues(y1, {1, 3, 3, 2});
 }
 
 TEST(ConvTranspose, MatchesReference) {
   std::vector<ConvCase> cases = {
-      {{1, 24, 10, 12}, {24, 24, 2, 2}, params({2, 2}, {1, 1}, {0, 0, 0, 0}, 1, {0, 0})},
-      {{1, 24, 10, 12}, {24, 1, 2, 2}, params({2, 2}, {1, 1}, {0, 0, 0, 0}, 1, {0, 0})},
-      {{2, 6, 7, 5}, {6, 3, 3, 3}, params({2, 1}, {1, 2}, {1, 0, 0, 2}, 2, {1, 0})},
-      {{1, 4, 9, 9}, {4, 2, 4, 4}, params({3, 3}, {1, 1}, {1, 1, 1, 1}, 1, {2, 1})},
+      {{1, 24, 10, 12},
+       {24, 24, 2, 2},
+       params({2, 2}, {1, 1}, {0, 0, 0, 0}, 1, {0, 0})},
+      {{1, 24, 10, 12},
+       {24, 1, 2, 2},
+       params({2, 2}, {1, 1}, {0, 0, 0, 0}, 1, {0, 0})},
+      {{2, 6, 7, 5},
+       {6, 3, 3, 3},
+       params({2, 1}, {1, 2}, {1, 0, 0, 2}, 2, {1, 0})},
+      {{1, 4, 9, 9},
+       {4, 2, 4, 4},
+       params({3, 3}, {1, 1}, {1, 1, 1, 1}, 1, {2, 1})},
       {{1, 3, 11}, {3, 2, 3}, params({2}, {1}, {1, 0}, 1, {1})},
-      {{1, 2, 3, 4, 5}, {2, 3, 2, 2, 3}, params({2, 1, 2}, {1, 1, 1},
-                                                {0, 0, 1, 0, 1, 0}, 1, {1, 0, 0})},
+      {{1, 2, 3, 4, 5},
+       {2, 3, 2, 2, 3},
+       params({2, 1, 2}, {1, 1, 1}, {0, 0, 1, 0, 1, 0}, 1, {1, 0, 0})},
   };
   ThreadPool pool(2);
   for (size_t i = 0; i < cases.size(); ++i) {
@@ -163,24 +177,25 @@ TEST(Conv, IntegerAndHalfTypes) {
   HostTensor x = makeTensor(DType::I8, {1, 1, 1, 3}, {100, 100, -3});
   HostTensor w = makeTensor(DType::I8, {1, 1, 1, 2}, {1, 1});
   HostTensor y(DType::I8, {1, 1, 1, 2});
-  ASSERT_TRUE(conv(x, w, nullptr, y, params({1, 1}, {1, 1}, {0, 0, 0, 0}),
-                   nullptr)
-                  .ok());
+  ASSERT_TRUE(
+      conv(x, w, nullptr, y, params({1, 1}, {1, 1}, {0, 0, 0, 0}), nullptr)
+          .ok());
   expectValues(y, {-56, 97}); // 200 wraps to -56
   // f16 goes through float and rounds back.
   HostTensor xh = makeTensor(DType::F16, {1, 1, 2, 2}, {1, 2, 3, 4});
   HostTensor wh = makeTensor(DType::F16, {1, 1, 2, 2}, {0.5, 0.5, 0.5, 0.5});
   HostTensor yh(DType::F16, {1, 1, 1, 1});
-  ASSERT_TRUE(conv(xh, wh, nullptr, yh, params({1, 1}, {1, 1}, {0, 0, 0, 0}),
-                   nullptr)
-                  .ok());
+  ASSERT_TRUE(
+      conv(xh, wh, nullptr, yh, params({1, 1}, {1, 1}, {0, 0, 0, 0}), nullptr)
+          .ok());
   expectValues(yh, {5});
 }
 
 TEST(Conv, RejectsMismatchedShapes) {
   HostTensor x(DType::F32, {1, 3, 8, 8}), w(DType::F32, {4, 2, 3, 3});
   HostTensor y(DType::F32, {1, 4, 6, 6});
-  Status s = conv(x, w, nullptr, y, params({1, 1}, {1, 1}, {0, 0, 0, 0}), nullptr);
+  Status s =
+      conv(x, w, nullptr, y, params({1, 1}, {1, 1}, {0, 0, 0, 0}), nullptr);
   EXPECT_TRUE(s.failed());
   HostTensor w2(DType::F32, {4, 3, 3, 3}), y2(DType::F32, {1, 4, 5, 5});
   s = conv(x, w2, nullptr, y2, params({1, 1}, {1, 1}, {0, 0, 0, 0}), nullptr);

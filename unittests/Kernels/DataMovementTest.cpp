@@ -10,12 +10,6 @@ using namespace npu::kernels;
 using namespace npu::testing;
 
 namespace {
-HostTensor iota(DType dtype, std::vector<int64_t> shape, double start = 0) {
-  HostTensor t(dtype, std::move(shape));
-  for (int64_t i = 0; i < t.numElements(); ++i)
-    t.setFromDouble(i, start + i);
-  return t;
-}
 HostTensor i64(std::vector<int64_t> shape, const std::vector<double> &v) {
   return makeTensor(DType::I64, std::move(shape), v);
 }
@@ -38,7 +32,8 @@ TEST(Transpose, PermutesAndMatchesNaive) {
     HostTensor a = iota(t, {3, 50, 70}, 1);
     HostTensor b(t, {70, 3, 50});
     ASSERT_TRUE(transpose(a, {2, 0, 1}, b, &pool).ok());
-    EXPECT_EQ(b.getAsDouble(1 * 150 + 2 * 50 + 7), a.getAsDouble(2 * 3500 + 7 * 70 + 1));
+    EXPECT_EQ(b.getAsDouble(1 * 150 + 2 * 50 + 7),
+              a.getAsDouble(2 * 3500 + 7 * 70 + 1));
   }
 }
 
@@ -65,11 +60,10 @@ TEST(Pad, EveryModeMatchesNumPy) {
   expectValues(y, {5, 6, 4, 5, 6, 4, 5, 6, 2, 3, 1, 2, 3, 1, 2, 3, 5, 6, 4, 5,
                    6, 4, 5, 6, 2, 3, 1, 2, 3, 1, 2, 3, 5, 6, 4, 5, 6, 4, 5, 6});
   ASSERT_TRUE(pad(x, pads, PadMode::Constant, -1.5, y).ok());
-  expectValues(y, {-1.5, -1.5, -1.5, -1.5, -1.5, -1.5, -1.5, -1.5,
-                   -1.5, -1.5, 1,    2,    3,    -1.5, -1.5, -1.5,
-                   -1.5, -1.5, 4,    5,    6,    -1.5, -1.5, -1.5,
-                   -1.5, -1.5, -1.5, -1.5, -1.5, -1.5, -1.5, -1.5,
-                   -1.5, -1.5, -1.5, -1.5, -1.5, -1.5, -1.5, -1.5});
+  expectValues(y, {-1.5, -1.5, -1.5, -1.5, -1.5, -1.5, -1.5, -1.5, -1.5, -1.5,
+                   1,    2,    3,    -1.5, -1.5, -1.5, -1.5, -1.5, 4,    5,
+                   6,    -1.5, -1.5, -1.5, -1.5, -1.5, -1.5, -1.5, -1.5, -1.5,
+                   -1.5, -1.5, -1.5, -1.5, -1.5, -1.5, -1.5, -1.5, -1.5, -1.5});
   // Reflection wider than the input repeats, like NumPy.
   HostTensor v = iota(DType::F32, {3}, 1), w(DType::F32, {12});
   ASSERT_TRUE(pad(v, {5, 4}, PadMode::Reflect, 0, w).ok());
@@ -83,11 +77,12 @@ TEST(Pad, EveryModeMatchesNumPy) {
 }
 
 TEST(ConcatSplit, RoundTrip) {
-  HostTensor a = iota(DType::F32, {2, 1, 3}), b = iota(DType::F32, {2, 2, 3}, 100);
+  HostTensor a = iota(DType::F32, {2, 1, 3}),
+             b = iota(DType::F32, {2, 2, 3}, 100);
   HostTensor c(DType::F32, {2, 3, 3});
   ASSERT_TRUE(concat({&a, &b}, 1, c).ok());
-  expectValues(c, {0, 1, 2, 100, 101, 102, 103, 104, 105,
-                   3, 4, 5, 106, 107, 108, 109, 110, 111});
+  expectValues(c, {0, 1, 2, 100, 101, 102, 103, 104, 105, 3, 4, 5, 106, 107,
+                   108, 109, 110, 111});
   HostTensor a2(DType::F32, {2, 1, 3}), b2(DType::F32, {2, 2, 3});
   ASSERT_TRUE(split(c, 1, {&a2, &b2}).ok());
   expectClose(a2, a);
@@ -117,10 +112,10 @@ TEST(DepthSpace, MatchesOnnxExamples) {
   HostTensor x = iota(DType::F32, {1, 8, 2, 3});
   HostTensor y(DType::F32, {1, 2, 4, 6});
   ASSERT_TRUE(depthToSpace(x, 2, false, y).ok());
-  expectValues(y, {0,  12, 1,  13, 2,  14, 24, 36, 25, 37, 26, 38,
-                   3,  15, 4,  16, 5,  17, 27, 39, 28, 40, 29, 41,
-                   6,  18, 7,  19, 8,  20, 30, 42, 31, 43, 32, 44,
-                   9,  21, 10, 22, 11, 23, 33, 45, 34, 46, 35, 47});
+  expectValues(y, {0, 12, 1,  13, 2,  14, 24, 36, 25, 37, 26, 38,
+                   3, 15, 4,  16, 5,  17, 27, 39, 28, 40, 29, 41,
+                   6, 18, 7,  19, 8,  20, 30, 42, 31, 43, 32, 44,
+                   9, 21, 10, 22, 11, 23, 33, 45, 34, 46, 35, 47});
   ASSERT_TRUE(depthToSpace(x, 2, true, y).ok());
   expectValues(y, {0,  6,  1,  7,  2,  8,  12, 18, 13, 19, 14, 20,
                    3,  9,  4,  10, 5,  11, 15, 21, 16, 22, 17, 23,
@@ -180,15 +175,19 @@ TEST(Scatter, ElementsAndNDWithReductions) {
   HostTensor data = f32({1, 5}, {1, 2, 3, 4, 5});
   HostTensor idx = i64({1, 2}, {1, 3}), upd = f32({1, 2}, {1.1, 2.1});
   HostTensor out(DType::F32, {1, 5});
-  ASSERT_TRUE(scatterElements(data, idx, upd, 1, ScatterReduction::None, out).ok());
+  ASSERT_TRUE(
+      scatterElements(data, idx, upd, 1, ScatterReduction::None, out).ok());
   expectValues(out, {1, 1.1, 3, 2.1, 5}, 1e-6);
   HostTensor dup = i64({1, 2}, {1, 1});
-  ASSERT_TRUE(scatterElements(data, dup, upd, 1, ScatterReduction::Add, out).ok());
+  ASSERT_TRUE(
+      scatterElements(data, dup, upd, 1, ScatterReduction::Add, out).ok());
   expectValues(out, {1, 5.2, 3, 4, 5}, 1e-6);
-  ASSERT_TRUE(scatterElements(data, dup, upd, 1, ScatterReduction::Max, out).ok());
+  ASSERT_TRUE(
+      scatterElements(data, dup, upd, 1, ScatterReduction::Max, out).ok());
   expectValues(out, {1, 2.1, 3, 4, 5}, 1e-6);
   HostTensor d8 = iota(DType::I32, {8}, 1), o8(DType::I32, {8});
-  HostTensor ui = i64({4, 1}, {4, 3, 1, 7}), uu = makeTensor(DType::I32, {4}, {9, 10, 11, 12});
+  HostTensor ui = i64({4, 1}, {4, 3, 1, 7}),
+             uu = makeTensor(DType::I32, {4}, {9, 10, 11, 12});
   ASSERT_TRUE(scatterND(d8, ui, uu, ScatterReduction::None, o8).ok());
   expectValues(o8, {1, 11, 3, 10, 9, 6, 7, 12});
   ASSERT_TRUE(scatterND(d8, ui, uu, ScatterReduction::Mul, o8).ok());

@@ -38,8 +38,8 @@ TEST(Unary, FloatOpsMatchDefinitions) {
   UnaryParams hs;
   hs.alpha = 0.2;
   hs.beta = 0.5;
-  expectValues(runUnary(UnaryOp::HardSigmoid, x, hs),
-               {0, 0.4, 0.5, 0.6, 1, 1}, 1e-6);
+  expectValues(runUnary(UnaryOp::HardSigmoid, x, hs), {0, 0.4, 0.5, 0.6, 1, 1},
+               1e-6);
   // Round is half to even.
   expectValues(runUnary(UnaryOp::Round, f32({5}, {-2.5, -1.5, 0.5, 1.5, 2.6})),
                {-2, -2, 0, 2, 3});
@@ -123,9 +123,12 @@ TEST(Binary, Broadcasting) {
 TEST(Binary, BroadcastMatchesNaiveOnManyShapes) {
   ThreadPool pool(2);
   std::vector<std::pair<std::vector<int64_t>, std::vector<int64_t>>> cases = {
-      {{1, 24, 40, 40}, {1, 24, 1, 1}}, {{3, 1, 5}, {1, 4, 1}},
-      {{2, 3, 4, 5}, {5}},              {{7, 1}, {1, 300}},
-      {{64, 1, 33}, {64, 17, 33}},      {{1}, {2, 2, 2}}};
+      {{1, 24, 40, 40}, {1, 24, 1, 1}},
+      {{3, 1, 5}, {1, 4, 1}},
+      {{2, 3, 4, 5}, {5}},
+      {{7, 1}, {1, 300}},
+      {{64, 1, 33}, {64, 17, 33}},
+      {{1}, {2, 2, 2}}};
   for (auto &[sa, sb] : cases) {
     HostTensor a = randomTensor(sa, 3), b = randomTensor(sb, 4);
     std::vector<int64_t> shape;
@@ -267,6 +270,7 @@ TEST(Cast, Corners) {
   HostTensor d(DType::F64, {1});
   d.data<double>()[0] = 1.0 + std::ldexp(1.0, -11) + std::ldexp(1.0, -40);
   EXPECT_EQ(castTo(d, DType::F16).data<uint16_t>()[0], 0x3c01);
-  EXPECT_EQ(castTo(f32({1}, {1.0 + 1.0 / 2048}), DType::F16).data<uint16_t>()[0],
-            0x3c00);
+  EXPECT_EQ(
+      castTo(f32({1}, {1.0 + 1.0 / 2048}), DType::F16).data<uint16_t>()[0],
+      0x3c00);
 }

@@ -58,9 +58,13 @@ TEST(Gemm, MatchesNaiveLoopOnOddSizesAtEveryLevel) {
   for (SimdLevel level : availableLevels()) {
     ASSERT_TRUE(setSimdLevel(level));
     SCOPED_TRACE(simdLevelName(level));
-    for (auto [m, n, k] : std::vector<std::array<int64_t, 3>>{
-             {1, 1, 1}, {7, 13, 5}, {8, 32, 256}, {9, 33, 257},
-             {17, 100, 600}, {33, 7, 31}, {3, 200, 2}}) {
+    for (auto [m, n, k] : std::vector<std::array<int64_t, 3>>{{1, 1, 1},
+                                                              {7, 13, 5},
+                                                              {8, 32, 256},
+                                                              {9, 33, 257},
+                                                              {17, 100, 600},
+                                                              {33, 7, 31},
+                                                              {3, 200, 2}}) {
       for (int t = 0; t < 4; ++t)
         checkSgemm(t & 1, t & 2, m, n, k, 1.0f, 0.0f, nullptr);
       checkSgemm(false, false, m, n, k, 0.5f, 2.0f, &pool);
@@ -123,8 +127,8 @@ TEST(Gemm, PackedWithBiasActivationAndAccumulate) {
 #include "npu/Kernels/MatMul.h"
 
 TEST(MatMul, BatchBroadcastAndPromotion) {
-  using npu::testing::f32;
   using npu::testing::expectValues;
+  using npu::testing::f32;
   // [2, 1, 2, 3] x [3, 3, 2] -> [2, 3, 2, 2]
   HostTensor a = npu::testing::randomTensor({2, 1, 2, 3}, 7);
   HostTensor b = npu::testing::randomTensor({3, 3, 2}, 8);
@@ -141,7 +145,8 @@ TEST(MatMul, BatchBroadcastAndPromotion) {
           for (int64_t p = 0; p < 3; ++p)
             want += a.data<float>()[(i * 2 + r) * 3 + p] *
                     b.data<float>()[(j * 3 + p) * 2 + s];
-          EXPECT_NEAR(c.data<float>()[((i * 3 + j) * 2 + r) * 2 + s], want, 1e-5);
+          EXPECT_NEAR(c.data<float>()[((i * 3 + j) * 2 + r) * 2 + s], want,
+                      1e-5);
         }
   // Rank-1 operands: vector x matrix and dot product.
   HostTensor v = f32({2}, {1, 2}), m = f32({2, 3}, {1, 2, 3, 4, 5, 6});
@@ -160,8 +165,8 @@ TEST(MatMul, BatchBroadcastAndPromotion) {
 }
 
 TEST(MatMul, GemmWithBroadcastC) {
-  using npu::testing::f32;
   using npu::testing::expectValues;
+  using npu::testing::f32;
   HostTensor a = f32({3, 2}, {1, 2, 3, 4, 5, 6}); // transposed: 2x3
   HostTensor b = f32({2, 3}, {1, 0, 0, 0, 1, 0}); // transposed: 3x2
   HostTensor c = f32({2}, {10, 20});

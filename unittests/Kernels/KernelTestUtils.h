@@ -48,6 +48,15 @@ inline HostTensor makeTensor(DType dtype, std::vector<int64_t> shape,
   return t;
 }
 
+/// start, start + 1, ... converted to `dtype`.
+inline HostTensor iota(DType dtype, std::vector<int64_t> shape,
+                       double start = 0) {
+  HostTensor t(dtype, std::move(shape));
+  for (int64_t i = 0; i < t.numElements(); ++i)
+    t.setFromDouble(i, start + static_cast<double>(i));
+  return t;
+}
+
 inline HostTensor f32(std::vector<int64_t> shape,
                       const std::vector<double> &values) {
   return makeTensor(DType::F32, std::move(shape), values);
@@ -75,8 +84,7 @@ inline void expectClose(const HostTensor &actual, const HostTensor &expected,
       continue;
     if (!(std::fabs(a - e) <= atol + rtol * std::fabs(e))) {
       if (++failures <= 10)
-        ADD_FAILURE() << "element " << i << ": got " << a << ", expected "
-                      << e;
+        ADD_FAILURE() << "element " << i << ": got " << a << ", expected " << e;
     }
   }
   EXPECT_EQ(failures, 0) << "mismatching elements";
@@ -84,8 +92,7 @@ inline void expectClose(const HostTensor &actual, const HostTensor &expected,
 
 /// Expects exactly the given values (compared as doubles).
 inline void expectValues(const HostTensor &actual,
-                         const std::vector<double> &expected,
-                         double atol = 0) {
+                         const std::vector<double> &expected, double atol = 0) {
   ASSERT_EQ(static_cast<size_t>(actual.numElements()), expected.size());
   for (size_t i = 0; i < expected.size(); ++i) {
     double a = actual.getAsDouble(static_cast<int64_t>(i));

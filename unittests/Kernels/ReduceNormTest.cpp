@@ -16,12 +16,6 @@ using namespace npu::kernels;
 using namespace npu::testing;
 
 namespace {
-HostTensor iota(DType dtype, std::vector<int64_t> shape, double start = 0) {
-  HostTensor t(dtype, std::move(shape));
-  for (int64_t i = 0; i < t.numElements(); ++i)
-    t.setFromDouble(i, start + i);
-  return t;
-}
 HostTensor reduced(ReduceOp op, const HostTensor &x, std::vector<int64_t> axes,
                    bool keepdims, std::vector<int64_t> shape) {
   HostTensor y(x.dtype(), std::move(shape));
@@ -36,9 +30,9 @@ TEST(Reduce, AxesAndOps) {
   HostTensor x = iota(DType::F32, {2, 3, 2}, 1); // 1..12
   expectValues(reduced(ReduceOp::Sum, x, {1}, true, {2, 1, 2}),
                {9, 12, 27, 30});
-  expectValues(reduced(ReduceOp::Mean, x, {0, 2}, false, {3}),
-               {(1 + 2 + 7 + 8) / 4.0, (3 + 4 + 9 + 10) / 4.0,
-                (5 + 6 + 11 + 12) / 4.0});
+  expectValues(
+      reduced(ReduceOp::Mean, x, {0, 2}, false, {3}),
+      {(1 + 2 + 7 + 8) / 4.0, (3 + 4 + 9 + 10) / 4.0, (5 + 6 + 11 + 12) / 4.0});
   expectValues(reduced(ReduceOp::Max, x, {0, 1, 2}, false, {}), {12});
   expectValues(reduced(ReduceOp::Min, x, {2}, false, {2, 3}),
                {1, 3, 5, 7, 9, 11});
@@ -48,8 +42,9 @@ TEST(Reduce, AxesAndOps) {
                {std::sqrt(50.0), std::sqrt(68.0), std::sqrt(90.0),
                 std::sqrt(116.0), std::sqrt(146.0), std::sqrt(180.0)},
                1e-5);
-  expectValues(reduced(ReduceOp::LogSumExp, f32({2}, {1000, 1000}), {0}, false, {}),
-               {1000 + std::log(2.0)}, 1e-3);
+  expectValues(
+      reduced(ReduceOp::LogSumExp, f32({2}, {1000, 1000}), {0}, false, {}),
+      {1000 + std::log(2.0)}, 1e-3);
   expectValues(reduced(ReduceOp::LogSum, f32({2}, {1, 2}), {0}, false, {}),
                {std::log(3.0)}, 1e-6);
   // Empty axes: identity.
@@ -133,7 +128,8 @@ TEST(Normalization, BatchInstanceLayer) {
   expectValues(inv, {1, 0.5}, 1e-6);
   // Scale of a lower rank broadcasts over the normalised dimensions.
   HostTensor x3 = f32({1, 2, 2}, {1, 3, 5, 7}), y3(DType::F32, {1, 2, 2});
-  ASSERT_TRUE(layerNorm(x3, f32({1}, {2}), nullptr, 1, 0, y3, nullptr, nullptr).ok());
+  ASSERT_TRUE(
+      layerNorm(x3, f32({1}, {2}), nullptr, 1, 0, y3, nullptr, nullptr).ok());
   double sd = std::sqrt(5.0);
   expectValues(y3, {-3 / sd * 2, -1 / sd * 2, 1 / sd * 2, 3 / sd * 2}, 1e-6);
 }
@@ -150,10 +146,12 @@ TEST(Normalization, LrnAndSoftmax) {
   expectValues(o, {0, 1, 0.5, 0.5}, 1e-7);
   ASSERT_TRUE(softmax(SoftmaxKind::LogSoftmax, s, 1, o).ok());
   expectValues(o, {-1000, 0, -std::log(2.0), -std::log(2.0)}, 1e-4);
-  ASSERT_TRUE(softmax(SoftmaxKind::Hardmax, f32({2, 2}, {3, 3, 1, 2}), 1, o).ok());
+  ASSERT_TRUE(
+      softmax(SoftmaxKind::Hardmax, f32({2, 2}, {3, 3, 1, 2}), 1, o).ok());
   expectValues(o, {1, 0, 0, 1});
   // Along axis 0 (strided).
-  ASSERT_TRUE(softmax(SoftmaxKind::Softmax, f32({2, 2}, {0, 5, 0, 5}), 0, o).ok());
+  ASSERT_TRUE(
+      softmax(SoftmaxKind::Softmax, f32({2, 2}, {0, 5, 0, 5}), 0, o).ok());
   expectValues(o, {0.5, 0.5, 0.5, 0.5}, 1e-7);
 }
 

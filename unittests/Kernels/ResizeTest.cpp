@@ -88,10 +88,14 @@ TEST(Resize, NearestUpsampleOfIntegersAndHalf) {
 
 TEST(Resize, SourceCoordinates) {
   using C = ResizeParams::Coord;
-  EXPECT_DOUBLE_EQ(resizeSourceCoordinate(3, 2, 4, 8, C::HalfPixel, 0, 1), 1.25);
-  EXPECT_DOUBLE_EQ(resizeSourceCoordinate(3, 2, 4, 8, C::Asymmetric, 0, 1), 1.5);
-  EXPECT_DOUBLE_EQ(resizeSourceCoordinate(7, 2, 4, 8, C::AlignCorners, 0, 1), 3);
-  EXPECT_DOUBLE_EQ(resizeSourceCoordinate(0, 0.25, 4, 1, C::PytorchHalfPixel, 0, 1), 0);
+  EXPECT_DOUBLE_EQ(resizeSourceCoordinate(3, 2, 4, 8, C::HalfPixel, 0, 1),
+                   1.25);
+  EXPECT_DOUBLE_EQ(resizeSourceCoordinate(3, 2, 4, 8, C::Asymmetric, 0, 1),
+                   1.5);
+  EXPECT_DOUBLE_EQ(resizeSourceCoordinate(7, 2, 4, 8, C::AlignCorners, 0, 1),
+                   3);
+  EXPECT_DOUBLE_EQ(
+      resizeSourceCoordinate(0, 0.25, 4, 1, C::PytorchHalfPixel, 0, 1), 0);
   // half_pixel_symmetric with an output size that is not scale * input.
   double x = resizeSourceCoordinate(0, 1.7, 3, 5, C::HalfPixelSymmetric, 0, 1);
   double adj = 5 / (1.7 * 3), offset = 1.5 * (1 - adj);

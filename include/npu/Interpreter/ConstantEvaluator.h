@@ -25,7 +25,8 @@ struct ConstantEvaluatorOptions {
 /// The value of `value` if it is computable from constants alone; failure
 /// otherwise (no diagnostic: callers report what they needed it for).
 mlir::FailureOr<mlir::DenseElementsAttr>
-evaluateConstant(mlir::Value value, const ConstantEvaluatorOptions &options = {});
+evaluateConstant(mlir::Value value,
+                 const ConstantEvaluatorOptions &options = {});
 
 /// Evaluates one op on constant operands (null for a non-constant operand):
 /// the results as attributes, or failure if an operand is unknown or the op

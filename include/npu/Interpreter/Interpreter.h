@@ -1,4 +1,5 @@
-//===- Interpreter.h - The reference interpreter of the npu dialect -*- C++ -*-//
+//===- Interpreter.h - The reference interpreter of the npu dialect -*- C++
+//-*-//
 //
 // Executes a func.func of npu ops on the CPU with ONNX semantics: the
 // golden model that calibration, the per-tensor comparison tool and

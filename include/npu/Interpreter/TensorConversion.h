@@ -1,4 +1,5 @@
-//===- TensorConversion.h - MLIR attributes and types <-> HostTensor -*- C++ -*-//
+//===- TensorConversion.h - MLIR attributes and types <-> HostTensor -*- C++
+//-*-//
 //
 // Element types map to HostTensor dtypes (signless and signed integers are
 // signed, `ui*` unsigned, `i1` bool; quantized types map to their storage

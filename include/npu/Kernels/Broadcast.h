@@ -5,7 +5,8 @@
 // every operand, then walked as runs of the innermost dimension: within a
 // run each operand either advances by one element or stays put (stride 0).
 // Work can be split at any element, so big outputs parallelise even when
-// they are a single run. Shared by the elementwise kernels and the interpreter's fused loops.
+// they are a single run. Shared by the elementwise kernels and the
+// interpreter's fused loops.
 //
 //===----------------------------------------------------------------------===//
 

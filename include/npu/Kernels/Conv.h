@@ -23,9 +23,9 @@
 namespace npu::kernels {
 
 struct ConvParams {
-  std::vector<int64_t> strides;   // one per spatial dimension
-  std::vector<int64_t> dilations; // one per spatial dimension
-  std::vector<int64_t> pads;      // all begins, then all ends
+  std::vector<int64_t> strides;       // one per spatial dimension
+  std::vector<int64_t> dilations;     // one per spatial dimension
+  std::vector<int64_t> pads;          // all begins, then all ends
   std::vector<int64_t> outputPadding; // transposed convolution only
   int64_t group = 1;
   /// Applied to every output after the bias.
@@ -40,8 +40,7 @@ Status convOutputShape(const std::vector<int64_t> &x,
 /// Same for a transposed convolution (w: C x M/g x K...).
 Status convTransposeOutputShape(const std::vector<int64_t> &x,
                                 const std::vector<int64_t> &w,
-                                const ConvParams &p,
-                                std::vector<int64_t> &out);
+                                const ConvParams &p, std::vector<int64_t> &out);
 
 /// float32 weights packed once for the GEMM path (per group), so that a
 /// model run many times packs its constant weights only once.
@@ -74,8 +73,8 @@ Status conv(const HostTensor &x, const HostTensor &w, const HostTensor *bias,
 
 /// y = convTranspose(x, w) + bias, then the activation.
 Status convTranspose(const HostTensor &x, const HostTensor &w,
-                     const HostTensor *bias, HostTensor &y,
-                     const ConvParams &p, ThreadPool *pool,
+                     const HostTensor *bias, HostTensor &y, const ConvParams &p,
+                     ThreadPool *pool,
                      const PackedConvWeights *packed = nullptr);
 
 /// The direct nested loops, any element type (for tests and odd types).

@@ -33,9 +33,8 @@ Status slice(const HostTensor &in, const std::vector<int64_t> &starts,
 enum class PadMode { Constant, Reflect, Edge, Wrap };
 /// pads: all begins, then all ends (negative values crop). `value` fills in
 /// constant mode (converted to the element type).
-Status pad(const HostTensor &in, const std::vector<int64_t> &pads,
-           PadMode mode, double value, HostTensor &out,
-           ThreadPool *pool = nullptr);
+Status pad(const HostTensor &in, const std::vector<int64_t> &pads, PadMode mode,
+           double value, HostTensor &out, ThreadPool *pool = nullptr);
 
 Status concat(const std::vector<const HostTensor *> &inputs, int64_t axis,
               HostTensor &out, ThreadPool *pool = nullptr);

@@ -1,4 +1,5 @@
-//===- Elementwise.h - Unary, binary and ternary elementwise ops -*- C++ -*-===//
+//===- Elementwise.h - Unary, binary and ternary elementwise ops -*- C++
+//-*-===//
 //
 // ONNX elementwise semantics over every HostTensor element type: float math
 // (f16/bf16 computed in float and rounded back), wrapping integer

@@ -36,8 +36,8 @@ Status scatterND(const HostTensor &data, const HostTensor &indices,
 
 /// values = [off, on]; a new dimension of size `depth` at `axis`. Indices
 /// outside [-depth, depth) give all-off rows.
-Status oneHot(const HostTensor &indices, const HostTensor &values,
-              int64_t axis, int64_t depth, HostTensor &out);
+Status oneHot(const HostTensor &indices, const HostTensor &values, int64_t axis,
+              int64_t depth, HostTensor &out);
 
 } // namespace npu::kernels
 

@@ -35,7 +35,8 @@ GemmBlocking gemmBlocking(SimdLevel level);
 struct GemmActivation {
   enum Kind { None, Clamp, HardSwish, HardSigmoid, LeakyRelu };
   Kind kind = None;
-  float a = 0, b = 0; // Clamp: [a, b]; HardSigmoid: alpha, beta; LeakyRelu: alpha
+  float a = 0,
+        b = 0; // Clamp: [a, b]; HardSigmoid: alpha, beta; LeakyRelu: alpha
   static GemmActivation relu();
   static GemmActivation clamp(float lo, float hi);
   /// Applies the activation to one value (reference semantics).

@@ -17,15 +17,25 @@
 
 namespace npu::kernels {
 
-enum class ReduceOp { Sum, Mean, Max, Min, Prod, L1, L2, SumSquare, LogSum,
-                      LogSumExp };
+enum class ReduceOp {
+  Sum,
+  Mean,
+  Max,
+  Min,
+  Prod,
+  L1,
+  L2,
+  SumSquare,
+  LogSum,
+  LogSumExp
+};
 
 /// Reduces over sorted, non-negative `axes` (empty: the identity). An empty
 /// reduction gives the op's identity (0 for sums, 1 for products, -inf for
 /// max / the lowest value for integers, NaN for the mean).
 Status reduce(ReduceOp op, const HostTensor &in,
-              const std::vector<int64_t> &axes, bool keepdims,
-              HostTensor &out, ThreadPool *pool = nullptr);
+              const std::vector<int64_t> &axes, bool keepdims, HostTensor &out,
+              ThreadPool *pool = nullptr);
 
 /// i64 index of the maximum (or minimum) along `axis`.
 Status argReduce(bool isMax, const HostTensor &in, int64_t axis, bool keepdims,
