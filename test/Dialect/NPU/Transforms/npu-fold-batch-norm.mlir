@@ -6,7 +6,7 @@
 // CHECK-DAG: %[[K:.*]] = npu.div
 // CHECK-DAG: %[[KW:.*]] = npu.reshape %[[K]] : tensor<16xf32> to tensor<16x1x1x1xf32>
 // CHECK-DAG: %[[W:.*]] = npu.mul {{.*}}%[[KW]]{{.*}} -> tensor<16x3x3x3xf32>
-// CHECK-DAG: %[[B:.*]] = npu.add
+// CHECK-DAG: %[[B:.*]] = npu.add {{.*}} : (tensor<16xf32>, tensor<16xf32>) -> tensor<16xf32>
 // CHECK: %[[C:.*]] = npu.conv %{{.*}}, %[[W]], %[[B]]
 // CHECK-NEXT: return %[[C]]
 func.func @into_conv(%x: tensor<1x3x8x8xf32>) -> tensor<1x16x8x8xf32> {
