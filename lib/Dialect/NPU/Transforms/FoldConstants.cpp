@@ -33,6 +33,24 @@ struct NPUFoldConstantsPass
     return true;
   }
 
+  // The op's own folder, when it folds every result to a constant.
+  static FailureOr<SmallVector<DenseElementsAttr>>
+  foldToConstants(Operation *op, ArrayRef<Attribute> operands) {
+    SmallVector<OpFoldResult> folded;
+    if (failed(op->fold(operands, folded)) ||
+        folded.size() != op->getNumResults())
+      return failure();
+    SmallVector<DenseElementsAttr> results;
+    for (OpFoldResult r : folded) {
+      auto attr = dyn_cast_if_present<DenseElementsAttr>(
+          dyn_cast_if_present<Attribute>(r));
+      if (!attr)
+        return failure();
+      results.push_back(attr);
+    }
+    return results;
+  }
+
   void runOnOperation() override {
     OpBuilder builder(&getContext());
     // Ops are visited in order, so a folded producer is already a constant
@@ -42,17 +60,22 @@ struct NPUFoldConstantsPass
           op->getNumRegions() != 0 || op->getNumResults() == 0)
         return;
       SmallVector<Attribute> operands;
+      bool allConstant = true;
       for (Value v : op->getOperands()) {
         Attribute attr;
-        if (!matchPattern(v, m_Constant(&attr)))
-          return;
+        allConstant &= matchPattern(v, m_Constant(&attr));
         operands.push_back(attr);
       }
-      if (!worthFolding(op, operands))
-        return;
-      auto results = evaluateOp(op, operands);
-      if (failed(results))
-        return;
+      // Structural folds (npu.shape, npu.size, ...) need no operand values;
+      // anything else is evaluated when all operands are constants.
+      auto results = foldToConstants(op, operands);
+      if (failed(results)) {
+        if (!allConstant || !worthFolding(op, operands))
+          return;
+        results = evaluateOp(op, operands);
+        if (failed(results))
+          return;
+      }
       builder.setInsertionPoint(op);
       for (auto [result, value] : llvm::zip(op->getResults(), *results))
         result.replaceAllUsesWith(
