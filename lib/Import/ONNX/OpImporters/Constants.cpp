@@ -1,0 +1,14 @@
+//===- Constants.cpp - TODO ----------------------------------------------------===//
+
+#include "OpImporters.h"
+
+#include "../NodeImporter.h"
+#include "../OpRegistry.h"
+
+using namespace mlir;
+
+namespace npu::onnx_import {
+
+void registerConstantOps(OpRegistry &r) {}
+
+} // namespace npu::onnx_import

@@ -1,0 +1,14 @@
+//===- Normalization.cpp - TODO ----------------------------------------------------===//
+
+#include "OpImporters.h"
+
+#include "../NodeImporter.h"
+#include "../OpRegistry.h"
+
+using namespace mlir;
+
+namespace npu::onnx_import {
+
+void registerNormalizationOps(OpRegistry &r) {}
+
+} // namespace npu::onnx_import

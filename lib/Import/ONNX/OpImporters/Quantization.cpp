@@ -1,0 +1,14 @@
+//===- Quantization.cpp - TODO ----------------------------------------------------===//
+
+#include "OpImporters.h"
+
+#include "../NodeImporter.h"
+#include "../OpRegistry.h"
+
+using namespace mlir;
+
+namespace npu::onnx_import {
+
+void registerQuantizationOps(OpRegistry &r) {}
+
+} // namespace npu::onnx_import

@@ -1,0 +1,14 @@
+//===- Slice.cpp - TODO ----------------------------------------------------===//
+
+#include "OpImporters.h"
+
+#include "../NodeImporter.h"
+#include "../OpRegistry.h"
+
+using namespace mlir;
+
+namespace npu::onnx_import {
+
+void registerSliceOps(OpRegistry &r) {}
+
+} // namespace npu::onnx_import
