@@ -11,6 +11,7 @@
 #include "npu/Import/ONNX/Importer.h"
 #include "npu/Pipeline/Pipeline.h"
 #include "npu/Pipeline/Registration.h"
+#include "npu/Support/Npy.h"
 
 #include "mlir/IR/AsmState.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -58,6 +59,15 @@ cl::list<std::string> inputShapes(
              "symbolic dimensions (repeatable), e.g. --input-shape "
              "x=1,3,640,640"),
     cl::value_desc("name=d0,d1,..."), cl::cat(category));
+
+cl::list<std::string> inputValues(
+    "input-value",
+    cl::desc("Value of a graph input as a .npy file (repeatable). The "
+             "compiler freezes the input into a constant only where it needs "
+             "its value at compile time (a Reshape shape, Slice starts, an "
+             "If condition, ...); a frozen input is removed from @main's "
+             "signature. The value's shape also serves as --input-shape"),
+    cl::value_desc("name=file.npy"), cl::cat(category));
 
 cl::opt<bool> printDebugInfo(
     "print-locations",
@@ -120,6 +130,18 @@ int main(int argc, char **argv) {
     std::string error;
     if (!npu::parseInputShapeOption(spec, options, error))
       return fail(error);
+  }
+
+  for (const std::string &spec : inputValues) {
+    size_t eq = spec.rfind('=');
+    if (eq == std::string::npos || eq == 0)
+      return fail("invalid --input-value '" + spec +
+                  "': expected NAME=FILE.npy");
+    npu::HostTensor value;
+    std::string error;
+    if (!npu::readNpy(spec.substr(eq + 1), value, error))
+      return fail(error);
+    options.knownInputValues[spec.substr(0, eq)] = std::move(value);
   }
 
   DialectRegistry registry;

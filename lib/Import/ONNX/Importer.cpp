@@ -167,8 +167,22 @@ LogicalResult ModelImporter::freezeInputs(ArrayRef<unsigned> argIndices) {
     auto op = ConstantOp::create(b, loc, hostTensorToAttr(known, &context));
     arg.replaceAllUsesWith(op.getResult());
     frozenArgs[i] = true;
+    frozenValues[i] = op.getResult();
+    for (Scope *scope = currentScope; scope; scope = scope->parent)
+      if (auto it = scope->values.find(argNames[i]);
+          it != scope->values.end() && it->second == arg)
+        it->second = op.getResult();
   }
   return success();
+}
+
+Value ModelImporter::resolveFrozen(Value value) const {
+  if (auto arg = dyn_cast_if_present<BlockArgument>(value))
+    if (mainFunc &&
+        arg.getOwner() == &const_cast<func::FuncOp &>(mainFunc).getBody().front() &&
+        frozenArgs[arg.getArgNumber()])
+      return frozenValues[arg.getArgNumber()];
+  return value;
 }
 
 FailureOr<DenseElementsAttr> ModelImporter::evaluate(Value value, Location loc,
@@ -184,7 +198,7 @@ FailureOr<DenseElementsAttr> ModelImporter::evaluate(Value value, Location loc,
   if (allKnown) {
     if (failed(freezeInputs(deps)))
       return failure();
-    result = evaluateConstant(value);
+    result = evaluateConstant(resolveFrozen(value));
     if (succeeded(result))
       return result;
   }
@@ -256,7 +270,8 @@ LogicalResult ModelImporter::importGraphBody(const onnx::GraphProto &graph,
   });
   if (failed(order))
     return failure();
-  OpBuilder builder = OpBuilder::atBlockEnd(block);
+  OpBuilder builder(&context);
+  builder.setInsertionPointToEnd(block);
   for (const onnx::NodeProto *node : *order)
     if (failed(importNode(*node, builder)))
       return failure();
@@ -431,6 +446,7 @@ ModelImporter::import(const onnx::ModelProto &model) {
     argNames.push_back(input.name);
   }
   frozenArgs.assign(argNames.size(), false);
+  frozenValues.assign(argNames.size(), Value());
   b.setInsertionPointToEnd(module->getBody());
   mainFunc = func::FuncOp::create(b, getFileLoc(), "main",
                                   b.getFunctionType(argTypes, {}));
@@ -474,9 +490,13 @@ ModelImporter::import(const onnx::ModelProto &model) {
     mainFunc.setResultAttr(i, kONNXNameAttr, b.getStringAttr(output.name()));
 
   // Frozen inputs leave the signature (from the back, keeping indices valid).
-  for (int i = static_cast<int>(frozenArgs.size()) - 1; i >= 0; --i)
-    if (frozenArgs[i] && failed(mainFunc.eraseArgument(i)))
+  for (int i = static_cast<int>(frozenArgs.size()) - 1; i >= 0; --i) {
+    if (!frozenArgs[i])
+      continue;
+    entry->getArgument(i).replaceAllUsesWith(frozenValues[i]);
+    if (failed(mainFunc.eraseArgument(i)))
       return failure();
+  }
 
   if (failed(mlir::verify(*module)))
     return failure();

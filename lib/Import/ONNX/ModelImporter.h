@@ -70,6 +70,9 @@ public:
   mlir::FailureOr<mlir::DenseElementsAttr>
   evaluate(mlir::Value value, mlir::Location loc, const llvm::Twine &what);
 
+  /// `value`, or the constant that replaced it if it is a frozen input.
+  mlir::Value resolveFrozen(mlir::Value value) const;
+
   /// Imports a subgraph without inputs (an If branch) into `block`, in a
   /// new scope nested in the current one; returns its output values.
   mlir::FailureOr<llvm::SmallVector<mlir::Value>>
@@ -100,6 +103,7 @@ private:
   mlir::func::FuncOp mainFunc;
   llvm::SmallVector<std::string> argNames;
   llvm::SmallVector<bool> frozenArgs;
+  llvm::SmallVector<mlir::Value> frozenValues;
   Scope *currentScope = nullptr;
 };
 

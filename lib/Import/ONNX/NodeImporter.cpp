@@ -62,7 +62,7 @@ SmallVector<Value> NodeImporter::getPresentInputs() const {
   SmallVector<Value> values;
   for (Value v : inputs)
     if (v)
-      values.push_back(v);
+      values.push_back(model.resolveFrozen(v));
   return values;
 }
 

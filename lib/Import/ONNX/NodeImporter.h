@@ -61,7 +61,7 @@ public:
   bool hasInput(unsigned i) const { return i < inputs.size() && inputs[i]; }
   /// Input `i`, or null when absent.
   mlir::Value getInput(unsigned i) const {
-    return hasInput(i) ? inputs[i] : mlir::Value();
+    return hasInput(i) ? model.resolveFrozen(inputs[i]) : mlir::Value();
   }
   mlir::RankedTensorType getInputType(unsigned i) const;
   llvm::StringRef getInputName(unsigned i) const;
