@@ -136,6 +136,9 @@ static SmallVector<unsigned> argumentDependencies(Value value, Block *entry) {
     Operation *op = v.getDefiningOp();
     if (!op || !seen.insert(op).second)
       continue;
+    // Shape queries read only the (static) type of their operand.
+    if (isa<ShapeOp, SizeOp>(op))
+      continue;
     op->walk([&](Operation *nested) {
       for (Value operand : nested->getOperands())
         worklist.push_back(operand);
@@ -185,6 +188,25 @@ Value ModelImporter::resolveFrozen(Value value) const {
   return value;
 }
 
+/// The first op in `value`'s backward slice whose operands are all known
+/// but which the constant evaluator cannot compute; null if none.
+static Operation *firstUnevaluableOp(Value value) {
+  Operation *op = value.getDefiningOp();
+  if (!op)
+    return nullptr;
+  for (Value operand : op->getOperands()) {
+    if (isa<ShapeOp, SizeOp>(op))
+      break;
+    if (failed(evaluateConstant(operand)))
+      return firstUnevaluableOp(operand);
+  }
+  return op;
+}
+
+FailureOr<DenseElementsAttr> ModelImporter::tryEvaluate(Value value) {
+  return evaluateConstant(resolveFrozen(value));
+}
+
 FailureOr<DenseElementsAttr> ModelImporter::evaluate(Value value, Location loc,
                                                      const Twine &what) {
   auto result = evaluateConstant(value);
@@ -205,6 +227,9 @@ FailureOr<DenseElementsAttr> ModelImporter::evaluate(Value value, Location loc,
   auto diag = emitError(loc) << what << " must be known at compile time";
   if (deps.empty() || allKnown) {
     diag << ", but it could not be computed from the model's constants";
+    if (Operation *op = firstUnevaluableOp(resolveFrozen(value)))
+      diag << " (" << op->getName() << " cannot be evaluated at compile "
+           << "time)";
     return diag;
   }
   diag << ", but it depends on the graph input"

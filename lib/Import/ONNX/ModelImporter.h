@@ -70,6 +70,10 @@ public:
   mlir::FailureOr<mlir::DenseElementsAttr>
   evaluate(mlir::Value value, mlir::Location loc, const llvm::Twine &what);
 
+  /// The value of `value` at compile time if it is computable from
+  /// constants alone; no diagnostic, no freezing.
+  mlir::FailureOr<mlir::DenseElementsAttr> tryEvaluate(mlir::Value value);
+
   /// `value`, or the constant that replaced it if it is a frozen input.
   mlir::Value resolveFrozen(mlir::Value value) const;
 

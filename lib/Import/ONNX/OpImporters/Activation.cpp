@@ -10,6 +10,7 @@
 
 #include "../NodeImporter.h"
 #include "../OpRegistry.h"
+#include "../TensorConverter.h"
 
 #include <limits>
 
@@ -102,35 +103,56 @@ LogicalResult importClip(NodeImporter &n) {
   if (failed(n.requireInputs(1)))
     return failure();
   std::optional<double> lo, hi;
+  // Bounds computed from the data (opset 11+ inputs) become max/min ops.
+  Value loTensor, hiTensor;
   if (n.getOpset() < 11) {
     if (n.hasAttr("min"))
       lo = n.getAttrFloat("min", 0);
     if (n.hasAttr("max"))
       hi = n.getAttrFloat("max", 0);
   } else {
-    if (n.hasInput(1)) {
-      auto v = n.getConstantScalar(1, "min");
-      if (failed(v))
-        return failure();
-      lo = *v;
-    }
-    if (n.hasInput(2)) {
-      auto v = n.getConstantScalar(2, "max");
-      if (failed(v))
-        return failure();
-      hi = *v;
+    for (unsigned i : {1u, 2u}) {
+      if (!n.hasInput(i))
+        continue;
+      auto value = n.getModel().tryEvaluate(n.getInput(i));
+      if (succeeded(value) && value->getNumElements() == 1) {
+        (i == 1 ? lo : hi) = attrToDoubles(*value).front();
+      } else if (n.getInputType(i).getNumElements() == 1) {
+        (i == 1 ? loTensor : hiTensor) = n.getInput(i);
+      } else {
+        return n.emitError() << "the " << (i == 1 ? "min" : "max")
+                             << " input must hold one value";
+      }
     }
   }
   if (n.failed())
     return failure();
+  Value x = n.getInput(0);
+  if (loTensor) {
+    auto r = n.create<MaxOp>(x, loTensor);
+    if (failed(r))
+      return failure();
+    x = *r;
+  }
+  if (hiTensor) {
+    auto r = n.create<MinOp>(x, hiTensor);
+    if (failed(r))
+      return failure();
+    x = *r;
+  }
   // ONNX: with min > max every element becomes max.
   if (lo && hi && *lo > *hi)
     lo = hi;
+  if (!lo && !hi) {
+    n.setOutput(0, x);
+    if (!loTensor && !hiTensor)
+      return setResult(n, n.createValue<IdentityOp>(x.getType(), x));
+    return success();
+  }
   auto &b = n.getBuilder();
   FloatAttr minAttr = lo ? b.getF64FloatAttr(*lo) : FloatAttr();
   FloatAttr maxAttr = hi ? b.getF64FloatAttr(*hi) : FloatAttr();
-  return setResult(n, n.createValue<ClipOp>(n.getInputType(0), n.getInput(0),
-                                            minAttr, maxAttr));
+  return setResult(n, n.createValue<ClipOp>(x.getType(), x, minAttr, maxAttr));
 }
 
 LogicalResult importPRelu(NodeImporter &n) {
