@@ -1,12 +1,19 @@
 //===- ConstantEvaluator.cpp - Values of constant subexpressions ----------===//
 //
-// First version: constants and the ops' own folders. The reference
-// interpreter takes over evaluateOp for every other op.
+// An op on constant operands is evaluated by its folder when it has one,
+// otherwise by the reference interpreter's handler for it, so every op the
+// interpreter supports folds with exactly the interpreter's semantics.
+// Diagnostics of failed evaluations are swallowed: the caller decides what
+// a non-constant value means.
 //
 //===----------------------------------------------------------------------===//
 
 #include "npu/Interpreter/ConstantEvaluator.h"
 
+#include "npu/Interpreter/Interpreter.h"
+#include "npu/Interpreter/TensorConversion.h"
+
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/Operation.h"
 #include "llvm/ADT/DenseMap.h"
@@ -16,9 +23,8 @@ using namespace mlir;
 
 namespace npu {
 
-FailureOr<SmallVector<DenseElementsAttr>>
-evaluateOp(Operation *op, ArrayRef<Attribute> operands,
-           const ConstantEvaluatorOptions &options) {
+static FailureOr<SmallVector<DenseElementsAttr>>
+foldOp(Operation *op, ArrayRef<Attribute> operands) {
   SmallVector<OpFoldResult> folded;
   if (failed(op->fold(operands, folded)) || folded.size() != op->getNumResults())
     return failure();
@@ -31,6 +37,55 @@ evaluateOp(Operation *op, ArrayRef<Attribute> operands,
     results.push_back(attr);
   }
   return results;
+}
+
+FailureOr<SmallVector<DenseElementsAttr>>
+evaluateOp(Operation *op, ArrayRef<Attribute> operands,
+           const ConstantEvaluatorOptions &options) {
+  if (auto folded = foldOp(op, operands); succeeded(folded))
+    return folded;
+  if (op->getNumRegions() != 0 || operands.size() != op->getNumOperands() ||
+      !Interpreter::supports(op))
+    return failure();
+  for (Type t : op->getResultTypes()) {
+    auto type = dyn_cast<RankedTensorType>(t);
+    if (!type || !type.hasStaticShape() ||
+        type.getNumElements() > options.maxElements)
+      return failure();
+  }
+  std::vector<HostTensor> tensors;
+  tensors.reserve(operands.size());
+  for (Attribute a : operands) {
+    auto elements = dyn_cast_if_present<ElementsAttr>(a);
+    if (!elements)
+      return failure();
+    std::string error;
+    auto t = elementsAttrToHostTensor(elements, error);
+    if (failed(t))
+      return failure();
+    tensors.push_back(std::move(*t));
+  }
+  SmallVector<const HostTensor *> views;
+  for (const HostTensor &t : tensors)
+    views.push_back(&t);
+
+  // Errors (e.g. an out-of-range index) mean "not foldable" here.
+  ScopedDiagnosticHandler silence(op->getContext(),
+                                  [](Diagnostic &) { return success(); });
+  InterpreterOptions interpOptions;
+  interpOptions.numThreads = 1;
+  Interpreter interpreter(interpOptions);
+  auto results = interpreter.runOp(op, views);
+  if (failed(results))
+    return failure();
+  SmallVector<DenseElementsAttr> attrs;
+  for (auto [value, tensor] : llvm::zip(op->getResults(), *results)) {
+    auto attr = hostTensorToDenseAttr(tensor, cast<ShapedType>(value.getType()));
+    if (failed(attr))
+      return failure();
+    attrs.push_back(*attr);
+  }
+  return attrs;
 }
 
 namespace {
@@ -58,8 +113,20 @@ struct Evaluator {
     if (!type || !type.hasStaticShape() ||
         type.getNumElements() > options.maxElements || depth > 256)
       return failure();
-    DenseElementsAttr attr;
-    if (matchPattern(v, m_Constant(&attr))) {
+    ElementsAttr elements;
+    if (matchPattern(v, m_Constant(&elements))) {
+      // dense_resource and other encodings become plain dense attributes.
+      auto attr = dyn_cast<DenseElementsAttr>(elements);
+      if (!attr) {
+        std::string error;
+        auto t = elementsAttrToHostTensor(elements, error);
+        if (failed(t))
+          return failure();
+        auto dense = hostTensorToDenseAttr(*t, type);
+        if (failed(dense))
+          return failure();
+        attr = *dense;
+      }
       memo[v] = attr;
       return attr;
     }

@@ -1,0 +1,106 @@
+//===- Interpreter.h - The reference interpreter of the npu dialect -*- C++ -*-//
+//
+// Executes a func.func of npu ops on the CPU with ONNX semantics: the
+// golden model that calibration, the per-tensor comparison tool and
+// npu-interpret run. The function is planned once per run (value slots,
+// last uses), each op dispatches to a kernel of lib/Kernels, intermediate
+// tensors are freed (or recycled) after their last use and updated in place
+// when possible, constants are converted once and cached with their packed
+// convolution weights across runs.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NPU_INTERPRETER_INTERPRETER_H
+#define NPU_INTERPRETER_INTERPRETER_H
+
+#include "npu/Support/HostTensor.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Operation.h"
+#include "mlir/Support/LLVM.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <functional>
+#include <memory>
+
+namespace llvm {
+class raw_ostream;
+} // namespace llvm
+
+namespace npu {
+
+/// Called after every op with its results (in result order). The tensors
+/// are only valid during the call (buffers are recycled): copy what must be
+/// kept. For quantized results, the op's result types carry scale and zero
+/// point.
+using InterpreterObserver = std::function<void(
+    mlir::Operation *op, llvm::ArrayRef<const HostTensor *> results)>;
+
+struct InterpreterOptions {
+  /// Threads for the kernels: 0 = one per hardware thread, 1 = run
+  /// everything on the calling thread.
+  int numThreads = 0;
+  /// Record the wall time of every op (see Interpreter::timings).
+  bool collectTimings = false;
+  /// Optional per-op hook (disables fusions that would hide results).
+  InterpreterObserver observer;
+  /// Fuse an activation into the convolution before it when nothing else
+  /// reads the convolution's result.
+  bool fuseActivations = true;
+  /// Bytes of freed buffers kept for reuse by later ops and runs.
+  size_t maxPooledBytes = size_t(1) << 30;
+};
+
+struct OpTiming {
+  mlir::Operation *op;
+  double seconds;
+};
+
+class Interpreter {
+public:
+  explicit Interpreter(InterpreterOptions options = {});
+  ~Interpreter();
+  Interpreter(const Interpreter &) = delete;
+  Interpreter &operator=(const Interpreter &) = delete;
+
+  /// Runs `func` on `inputs` (one per argument, with the argument's shape
+  /// and element type) and returns its results. Errors (unsupported ops,
+  /// bad inputs, out-of-range indices, ...) are emitted as diagnostics at
+  /// the offending op or function.
+  mlir::FailureOr<llvm::SmallVector<HostTensor>>
+  run(mlir::func::FuncOp func, llvm::ArrayRef<HostTensor> inputs);
+
+  /// Per-op wall times of the last run, in execution order (empty unless
+  /// collectTimings).
+  llvm::ArrayRef<OpTiming> timings() const;
+  /// Total time per op name and the slowest ops of the last run.
+  void printTimingReport(llvm::raw_ostream &os, size_t topOps = 15) const;
+
+  /// Forgets cached constants and packed weights (call after changing the
+  /// IR that was run; caches are keyed by attribute, so only memory use
+  /// depends on it).
+  void clearCaches();
+
+  const InterpreterOptions &options() const;
+
+  /// Executes one op on host tensors (for the constant folder): emits
+  /// diagnostics like run().
+  mlir::FailureOr<llvm::SmallVector<HostTensor>>
+  runOp(mlir::Operation *op, llvm::ArrayRef<const HostTensor *> operands);
+
+  /// True if the interpreter can execute ops of this kind.
+  static bool supports(mlir::Operation *op);
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// Convenience wrapper: a fresh Interpreter running `func` once.
+mlir::FailureOr<llvm::SmallVector<HostTensor>>
+runFunction(mlir::func::FuncOp func, llvm::ArrayRef<HostTensor> inputs,
+            const InterpreterOptions &options = {});
+
+} // namespace npu
+
+#endif // NPU_INTERPRETER_INTERPRETER_H

@@ -1,0 +1,55 @@
+//===- ConvInternal.h - Shared geometry of the convolution kernels -*- C++ -*-//
+//
+// Convolutions with one to three spatial dimensions are normalised to three
+// (D, H, W), leading dimensions of size 1, so that one implementation of
+// each fast path covers Conv1d/2d/3d. Private to lib/Kernels.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NPU_LIB_KERNELS_CONVINTERNAL_H
+#define NPU_LIB_KERNELS_CONVINTERNAL_H
+
+#include "npu/Kernels/Conv.h"
+
+namespace npu::kernels {
+
+struct ConvGeometry {
+  int64_t batch = 1;
+  int64_t inChannels = 1, outChannels = 1, group = 1;
+  int64_t in[3] = {1, 1, 1};  // input spatial sizes
+  int64_t out[3] = {1, 1, 1}; // output spatial sizes
+  int64_t kernel[3] = {1, 1, 1};
+  int64_t stride[3] = {1, 1, 1};
+  int64_t dilation[3] = {1, 1, 1};
+  int64_t padBegin[3] = {0, 0, 0};
+
+  int64_t inPlane() const { return in[0] * in[1] * in[2]; }
+  int64_t outPlane() const { return out[0] * out[1] * out[2]; }
+  int64_t kernelVolume() const { return kernel[0] * kernel[1] * kernel[2]; }
+  int64_t inPerGroup() const { return inChannels / group; }
+  int64_t outPerGroup() const { return outChannels / group; }
+};
+
+/// Fills `g` from validated shapes; false if there are more than three
+/// spatial dimensions.
+bool makeConvGeometry(const std::vector<int64_t> &x,
+                      const std::vector<int64_t> &w,
+                      const std::vector<int64_t> &y, const ConvParams &p,
+                      bool transposed, ConvGeometry &g);
+
+/// The float32 fast paths (shapes already validated).
+void convIm2ColF32(const ConvGeometry &g, const float *x, const float *w,
+                   const float *bias, float *y, const GemmActivation &act,
+                   ThreadPool *pool, const PackedConvWeights *packed);
+/// True if the depthwise kernel handles this geometry.
+bool isDepthwise2D(const ConvGeometry &g);
+void depthwiseConvF32(const ConvGeometry &g, const float *x, const float *w,
+                      const float *bias, float *y, const GemmActivation &act,
+                      ThreadPool *pool);
+void convTransposeF32(const ConvGeometry &g, const float *x, const float *w,
+                      const float *bias, float *y, const GemmActivation &act,
+                      ThreadPool *pool, const PackedConvWeights *packed);
+
+} // namespace npu::kernels
+
+#endif // NPU_LIB_KERNELS_CONVINTERNAL_H

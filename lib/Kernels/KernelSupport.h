@@ -1,0 +1,95 @@
+//===- KernelSupport.h - Internal helpers shared by the kernels -*- C++ -*-===//
+//
+// Function-attribute macros for the multi-versioned (generic / AVX2 /
+// AVX-512) loops, per-thread scratch buffers, strides and shape checks.
+// Private to lib/Kernels.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NPU_LIB_KERNELS_KERNELSUPPORT_H
+#define NPU_LIB_KERNELS_KERNELSUPPORT_H
+
+#include "npu/Kernels/Cpu.h"
+#include "npu/Kernels/Status.h"
+#include "npu/Support/HostTensor.h"
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#if defined(__x86_64__) || defined(__i386__)
+#define NPU_KERNELS_X86 1
+#define NPU_TARGET_AVX2 __attribute__((target("avx2,fma,f16c")))
+#define NPU_TARGET_AVX512                                                      \
+  __attribute__((target("avx512f,avx512vl,avx512bw,avx512dq,avx2,fma,f16c")))
+#else
+#define NPU_KERNELS_X86 0
+#define NPU_TARGET_AVX2
+#define NPU_TARGET_AVX512
+#endif
+#define NPU_ALWAYS_INLINE inline __attribute__((always_inline))
+
+namespace npu::kernels {
+
+/// Picks the variant of a multi-versioned function for the active level.
+template <typename Fn> Fn selectSimd(Fn generic, Fn avx2, Fn avx512) {
+#if NPU_KERNELS_X86
+  switch (activeSimdLevel()) {
+  case SimdLevel::Avx512:
+    return avx512;
+  case SimdLevel::Avx2:
+    return avx2;
+  case SimdLevel::Generic:
+    break;
+  }
+#endif
+  (void)avx2;
+  (void)avx512;
+  return generic;
+}
+
+/// Defines NAME##Generic/Avx2/Avx512 wrappers around the always-inline
+/// template or function BODY, and NAME(...) which dispatches at run time.
+/// The body gets vectorised for each target by the compiler.
+#define NPU_MULTIVERSION(RET, NAME, PARAMS, ARGS, BODY)                        \
+  static RET NAME##Generic PARAMS { return BODY ARGS; }                        \
+  NPU_TARGET_AVX2 static RET NAME##Avx2 PARAMS { return BODY ARGS; }           \
+  NPU_TARGET_AVX512 static RET NAME##Avx512 PARAMS { return BODY ARGS; }       \
+  static RET NAME PARAMS {                                                     \
+    return selectSimd(&NAME##Generic, &NAME##Avx2, &NAME##Avx512) ARGS;        \
+  }
+
+/// A per-thread, 64-byte aligned scratch buffer of at least `bytes` bytes.
+/// Distinct `slot`s (0..7) never alias; a buffer stays valid until the same
+/// thread asks for the same slot again.
+void *threadScratch(int slot, size_t bytes);
+template <typename T> T *threadScratchOf(int slot, size_t count) {
+  return static_cast<T *>(threadScratch(slot, count * sizeof(T)));
+}
+/// Scratch slots in use, one per kernel that can run nested in another.
+enum ScratchSlot {
+  kScratchGemmA = 0,
+  kScratchGemmB = 1,
+  kScratchConv = 2,
+  kScratchMisc = 3,
+  kScratchMisc2 = 4,
+};
+
+/// Row-major strides of a shape.
+std::vector<int64_t> stridesOf(const std::vector<int64_t> &shape);
+
+/// "1x3x8x8 f32" for messages.
+std::string describe(const HostTensor &t);
+std::string shapeStr(const std::vector<int64_t> &shape);
+
+/// Checks a tensor's dtype / shape, with a message naming `what`.
+Status expectDType(const HostTensor &t, DType dtype, const char *what);
+Status expectShape(const HostTensor &t, const std::vector<int64_t> &shape,
+                   const char *what);
+Status expectSameDType(const HostTensor &a, const HostTensor &b,
+                       const char *what);
+
+} // namespace npu::kernels
+
+#endif // NPU_LIB_KERNELS_KERNELSUPPORT_H

@@ -1,0 +1,280 @@
+//===- InterpreterTest.cpp - Execution, errors, observers, caching --------===//
+
+#include "InterpreterTestUtils.h"
+#include "KernelTestUtils.h"
+
+#include "npu/Interpreter/TensorConversion.h"
+#include "npu/Kernels/Conv.h"
+
+#include "llvm/Support/raw_ostream.h"
+
+using namespace npu;
+using namespace npu::testing;
+
+namespace {
+
+const char *kConvBlock = R"mlir(
+func.func @main(%x: tensor<1x3x9x9xf32>) -> tensor<1x8x5x5xf32> {
+  %w = npu.constant dense<[[[[0.1, -0.2, 0.3], [0.0, 0.5, -0.5], [0.25, 0.1, -0.1]]]]> : tensor<1x1x3x3xf32>
+  %wb = npu.expand %w : tensor<1x1x3x3xf32> to tensor<8x3x3x3xf32>
+  %b = npu.constant dense<[0.0, 0.1, -0.1, 0.2, -0.2, 0.3, -0.3, 0.4]> : tensor<8xf32>
+  %c = npu.conv %x, %wb, %b {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 1 : i64} : (tensor<1x3x9x9xf32>, tensor<8x3x3x3xf32>, tensor<8xf32>) -> tensor<1x8x5x5xf32>
+  %r = npu.hard_swish %c : tensor<1x8x5x5xf32>
+  %s = npu.constant dense<2.0> : tensor<f32>
+  %m = npu.mul %r, %s : (tensor<1x8x5x5xf32>, tensor<f32>) -> tensor<1x8x5x5xf32>
+  %a = npu.add %m, %r : (tensor<1x8x5x5xf32>, tensor<1x8x5x5xf32>) -> tensor<1x8x5x5xf32>
+  return %a : tensor<1x8x5x5xf32>
+}
+)mlir";
+
+/// The conv block computed with the kernels directly.
+HostTensor convBlockReference(const HostTensor &x) {
+  float w1[9] = {0.1f, -0.2f, 0.3f, 0.0f, 0.5f, -0.5f, 0.25f, 0.1f, -0.1f};
+  HostTensor w(DType::F32, {8, 3, 3, 3});
+  for (int64_t i = 0; i < w.numElements(); ++i)
+    w.data<float>()[i] = w1[i % 9];
+  HostTensor b = f32({8}, {0.0, 0.1, -0.1, 0.2, -0.2, 0.3, -0.3, 0.4});
+  kernels::ConvParams p;
+  p.strides = {2, 2};
+  p.dilations = {1, 1};
+  p.pads = {1, 1, 1, 1};
+  HostTensor y(DType::F32, {1, 8, 5, 5});
+  EXPECT_TRUE(kernels::convReference(x, w, &b, y, p).ok());
+  for (int64_t i = 0; i < y.numElements(); ++i) {
+    float v = y.data<float>()[i];
+    float hs = v * std::min(std::max(v / 6.0f + 0.5f, 0.0f), 1.0f);
+    y.data<float>()[i] = hs * 2.0f + hs;
+  }
+  return y;
+}
+
+} // namespace
+
+TEST_F(InterpreterTest, RunsAConvBlock) {
+  HostTensor x = randomTensor({1, 3, 9, 9}, 21);
+  HostTensor y = runOne(kConvBlock, {x});
+  expectClose(y, convBlockReference(x), 1e-5, 1e-5);
+}
+
+TEST_F(InterpreterTest, SameResultsWithObserverThreadsAndRepeatedRuns) {
+  HostTensor x = randomTensor({1, 3, 9, 9}, 22);
+  mlir::func::FuncOp f = parse(kConvBlock);
+  ASSERT_TRUE(f);
+  std::vector<std::string> seen;
+  InterpreterOptions observed;
+  observed.numThreads = 1;
+  observed.observer = [&](mlir::Operation *op,
+                          llvm::ArrayRef<const HostTensor *> results) {
+    seen.push_back(op->getName().getStringRef().str());
+    ASSERT_EQ(results.size(), op->getNumResults());
+    for (const HostTensor *t : results)
+      ASSERT_TRUE(t && t->numElements() > 0);
+  };
+  Interpreter a(observed);
+  auto ra = a.run(f, {x});
+  ASSERT_TRUE(mlir::succeeded(ra)) << allDiagnostics();
+  EXPECT_EQ(seen, (std::vector<std::string>{
+                      "npu.constant", "npu.expand", "npu.constant", "npu.conv",
+                      "npu.hard_swish", "npu.constant", "npu.mul", "npu.add"}));
+  InterpreterOptions threaded;
+  threaded.numThreads = 3;
+  threaded.collectTimings = true;
+  Interpreter b(threaded);
+  for (int run = 0; run < 3; ++run) {
+    auto rb = b.run(f, {x});
+    ASSERT_TRUE(mlir::succeeded(rb)) << allDiagnostics();
+    expectClose((*rb)[0], (*ra)[0], 1e-6, 1e-6);
+  }
+  EXPECT_EQ(b.timings().size(), 8u);
+  std::string report;
+  llvm::raw_string_ostream os(report);
+  b.printTimingReport(os);
+  EXPECT_NE(os.str().find("npu.conv"), std::string::npos);
+}
+
+TEST_F(InterpreterTest, FusedActivationMatchesUnfused) {
+  const char *src = R"mlir(
+func.func @main(%x: tensor<1x4x6x6xf32>, %w: tensor<4x4x3x3xf32>) -> tensor<1x4x6x6xf32> {
+  %c = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 1 : i64} : (tensor<1x4x6x6xf32>, tensor<4x4x3x3xf32>) -> tensor<1x4x6x6xf32>
+  %r = npu.clip %c {min = -0.5 : f64, max = 0.5 : f64} : tensor<1x4x6x6xf32>
+  return %r : tensor<1x4x6x6xf32>
+}
+)mlir";
+  HostTensor x = randomTensor({1, 4, 6, 6}, 1), w = randomTensor({4, 4, 3, 3}, 2);
+  HostTensor fused = runOne(src, {x, w});
+  InterpreterOptions noFusion;
+  noFusion.fuseActivations = false;
+  HostTensor plain = runOne(src, {x, w}, noFusion);
+  expectClose(fused, plain, 1e-6, 1e-6);
+  double maxAbs = 0;
+  for (int64_t i = 0; i < fused.numElements(); ++i)
+    maxAbs = std::max(maxAbs, std::fabs(fused.getAsDouble(i)));
+  EXPECT_LE(maxAbs, 0.5);
+}
+
+TEST_F(InterpreterTest, InPlaceUpdatesKeepSharedValuesIntact) {
+  // %a is used by three ops: none of them may overwrite it.
+  const char *src = R"mlir(
+func.func @main(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
+  %a = npu.exp %x : tensor<4xf32>
+  %b = npu.neg %a : tensor<4xf32>
+  %c = npu.add %a, %a : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %d = npu.sub %c, %a : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  %e = npu.reshape %d : tensor<4xf32> to tensor<2x2xf32>
+  %f = npu.reshape %e : tensor<2x2xf32> to tensor<4xf32>
+  return %b, %f : tensor<4xf32>, tensor<4xf32>
+}
+)mlir";
+  HostTensor x = f32({4}, {0, 1, -1, 2});
+  auto r = run(src, {x});
+  ASSERT_TRUE(mlir::succeeded(r)) << allDiagnostics();
+  for (int i = 0; i < 4; ++i) {
+    double e = std::exp(x.getAsDouble(i));
+    EXPECT_NEAR((*r)[0].getAsDouble(i), -e, 1e-6);
+    EXPECT_NEAR((*r)[1].getAsDouble(i), e, 1e-5);
+  }
+  // The caller's input is never modified.
+  expectValues(x, {0, 1, -1, 2});
+}
+
+TEST_F(InterpreterTest, IfRunsTheTakenBranch) {
+  const char *src = R"mlir(
+func.func @main(%c: tensor<i1>, %x: tensor<2xf32>) -> tensor<2xf32> {
+  %r = npu.if %c : tensor<i1> -> tensor<2xf32> {
+    %n = npu.neg %x : tensor<2xf32>
+    npu.yield %n : tensor<2xf32>
+  } else {
+    %e = npu.exp %x : tensor<2xf32>
+    npu.yield %e : tensor<2xf32>
+  }
+  %s = npu.add %r, %x : (tensor<2xf32>, tensor<2xf32>) -> tensor<2xf32>
+  return %s : tensor<2xf32>
+}
+)mlir";
+  HostTensor x = f32({2}, {1, 2});
+  expectValues(runOne(src, {makeTensor(DType::Bool, {}, {1}), x}), {0, 0});
+  expectValues(runOne(src, {makeTensor(DType::Bool, {}, {0}), x}),
+               {std::exp(1.0) + 1, std::exp(2.0) + 2}, 1e-5);
+}
+
+TEST_F(InterpreterTest, ReportsBadInputs) {
+  const char *src = R"mlir(
+func.func @main(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %r = npu.relu %x : tensor<2x3xf32>
+  return %r : tensor<2x3xf32>
+}
+)mlir";
+  EXPECT_TRUE(mlir::failed(run(src, {})));
+  EXPECT_TRUE(hasDiagnostic("expected 1 inputs, got 0")) << allDiagnostics();
+  diagnostics.clear();
+  EXPECT_TRUE(mlir::failed(run(src, {HostTensor(DType::F32, {3, 2})})));
+  EXPECT_TRUE(hasDiagnostic("input #0 must be 'tensor<2x3xf32>', got tensor<3x2xf32>"))
+      << allDiagnostics();
+  diagnostics.clear();
+  EXPECT_TRUE(mlir::failed(run(src, {HostTensor(DType::I32, {2, 3})})));
+  EXPECT_TRUE(hasDiagnostic("got tensor<2x3xi32>")) << allDiagnostics();
+}
+
+TEST_F(InterpreterTest, ReportsEveryUnsupportedOpAtItsLocation) {
+  const char *src = R"mlir(
+func.func @main(%x: tensor<2xf32>) -> tensor<2xf32> {
+  %a = "test.mystery"(%x) : (tensor<2xf32>) -> tensor<2xf32> loc("first")
+  %b = "test.enigma"(%a) : (tensor<2xf32>) -> tensor<2xf32> loc("second")
+  return %b : tensor<2xf32>
+}
+)mlir";
+  EXPECT_TRUE(mlir::failed(run(src, {HostTensor(DType::F32, {2})})));
+  EXPECT_TRUE(hasDiagnostic("loc(\"first\"): 'test.mystery' is not supported"))
+      << allDiagnostics();
+  EXPECT_TRUE(hasDiagnostic("loc(\"second\"): 'test.enigma' is not supported"))
+      << allDiagnostics();
+}
+
+TEST_F(InterpreterTest, ReportsOutOfRangeIndicesAtTheOp) {
+  const char *src = R"mlir(
+func.func @main(%x: tensor<3x2xf32>, %i: tensor<2xi64>) -> tensor<2x2xf32> {
+  %g = npu.gather %x, %i {axis = 0 : i64} : (tensor<3x2xf32>, tensor<2xi64>) -> tensor<2x2xf32> loc("the_gather")
+  return %g : tensor<2x2xf32>
+}
+)mlir";
+  HostTensor x(DType::F32, {3, 2});
+  EXPECT_TRUE(mlir::failed(run(src, {x, makeTensor(DType::I64, {2}, {0, 5})})));
+  EXPECT_TRUE(hasDiagnostic("loc(\"the_gather\"): index 5 (at position 1) is out of "
+                            "range [-3, 3)"))
+      << allDiagnostics();
+}
+
+TEST_F(InterpreterTest, DenseResourceConstants) {
+  // Four little-endian f32 values 1, 2, 3, 4 after the 4-byte alignment
+  // header of the blob.
+  const char *src = R"mlir(
+func.func @main() -> tensor<4xf32> {
+  %c = npu.constant dense_resource<weights> : tensor<4xf32>
+  %d = npu.add %c, %c : (tensor<4xf32>, tensor<4xf32>) -> tensor<4xf32>
+  return %d : tensor<4xf32>
+}
+{-#
+  dialect_resources: {
+    builtin: {
+      weights: "0x040000000000803F000000400000404000008040"
+    }
+  }
+#-}
+)mlir";
+  expectValues(runOne(src, {}), {2, 4, 6, 8});
+}
+
+TEST_F(InterpreterTest, QuantizedTypesOnlyInDataMovementForNow) {
+  const char *reshape = R"mlir(
+func.func @main(%x: tensor<2x2x!quant.uniform<i8:f32, 0.5:3>>) -> tensor<4x!quant.uniform<i8:f32, 0.5:3>> {
+  %r = npu.reshape %x : tensor<2x2x!quant.uniform<i8:f32, 0.5:3>> to tensor<4x!quant.uniform<i8:f32, 0.5:3>>
+  return %r : tensor<4x!quant.uniform<i8:f32, 0.5:3>>
+}
+)mlir";
+  HostTensor q = makeTensor(DType::I8, {2, 2}, {1, -2, 3, -4});
+  HostTensor r = runOne(reshape, {q});
+  EXPECT_EQ(r.dtype(), DType::I8);
+  expectValues(r, {1, -2, 3, -4});
+  const char *add = R"mlir(
+func.func @main(%x: tensor<2x!quant.uniform<i8:f32, 0.5:3>>) -> tensor<2x!quant.uniform<i8:f32, 0.5:3>> {
+  %r = npu.add %x, %x : (tensor<2x!quant.uniform<i8:f32, 0.5:3>>, tensor<2x!quant.uniform<i8:f32, 0.5:3>>) -> tensor<2x!quant.uniform<i8:f32, 0.5:3>>
+  return %r : tensor<2x!quant.uniform<i8:f32, 0.5:3>>
+}
+)mlir";
+  EXPECT_TRUE(mlir::failed(run(add, {HostTensor(DType::I8, {2})})));
+  EXPECT_TRUE(hasDiagnostic("quantized element types are not supported by "
+                            "'npu.add'"))
+      << allDiagnostics();
+}
+
+TEST_F(InterpreterTest, AttributeConversionsRoundTrip) {
+  mlir::Builder b(&context);
+  for (DType t : {DType::F32, DType::F16, DType::BF16, DType::F64, DType::I8,
+                  DType::U8, DType::I64, DType::U16, DType::Bool}) {
+    HostTensor h(t, {2, 3});
+    for (int64_t i = 0; i < 6; ++i)
+      h.setFromDouble(i, t == DType::Bool ? (i % 2) : i - 2);
+    if (!isFloat(t) && isUnsignedInt(t))
+      for (int64_t i = 0; i < 6; ++i)
+        h.setFromDouble(i, i);
+    auto type = mlir::RankedTensorType::get({2, 3},
+                                            elementTypeForDType(&context, t));
+    auto attr = hostTensorToDenseAttr(h, type);
+    ASSERT_TRUE(mlir::succeeded(attr)) << dtypeName(t);
+    std::string error;
+    auto back = elementsAttrToHostTensor(*attr, error);
+    ASSERT_TRUE(mlir::succeeded(back)) << error;
+    EXPECT_EQ(back->dtype(), t);
+    EXPECT_EQ(0, std::memcmp(back->raw(), h.raw(), h.byteSize())) << dtypeName(t);
+  }
+  // Splats fill the whole tensor.
+  auto splat = mlir::DenseElementsAttr::get(
+      mlir::RankedTensorType::get({3}, b.getI1Type()), true);
+  std::string error;
+  auto s = elementsAttrToHostTensor(splat, error);
+  ASSERT_TRUE(mlir::succeeded(s));
+  expectValues(*s, {1, 1, 1});
+  EXPECT_EQ(dtypeForElementType(b.getIntegerType(8, false)), DType::U8);
+  EXPECT_EQ(dtypeForElementType(b.getIntegerType(32)), DType::I32);
+  EXPECT_FALSE(dtypeForElementType(b.getIntegerType(4)).has_value());
+}

@@ -1,0 +1,99 @@
+//===- ResizeTest.cpp - Resize against ONNX's own test vectors ------------===//
+
+#include "npu/Kernels/Resize.h"
+
+#include "KernelTestUtils.h"
+
+#include <cstring>
+
+using namespace npu;
+using namespace npu::kernels;
+using namespace npu::testing;
+
+namespace {
+struct OnnxResizeCase {
+  const char *name, *mode, *coord, *nearest;
+  double cubicA;
+  int excludeOutside;
+  double extrapolation;
+  std::vector<double> scales, roi;
+  std::vector<int64_t> inShape;
+  std::vector<double> input;
+  std::vector<int64_t> outShape;
+  std::vector<double> output;
+};
+
+const OnnxResizeCase kCases[] = {
+#include "ResizeCases.inc"
+};
+
+ResizeParams paramsOf(const OnnxResizeCase &c) {
+  ResizeParams p;
+  std::string mode = c.mode, coord = c.coord, nearest = c.nearest;
+  p.mode = mode == "nearest"  ? ResizeParams::Mode::Nearest
+           : mode == "linear" ? ResizeParams::Mode::Linear
+                              : ResizeParams::Mode::Cubic;
+  using C = ResizeParams::Coord;
+  p.coord = coord == "half_pixel"             ? C::HalfPixel
+            : coord == "half_pixel_symmetric" ? C::HalfPixelSymmetric
+            : coord == "pytorch_half_pixel"   ? C::PytorchHalfPixel
+            : coord == "align_corners"        ? C::AlignCorners
+            : coord == "asymmetric"           ? C::Asymmetric
+                                              : C::TfCropAndResize;
+  using N = ResizeParams::Nearest;
+  p.nearest = nearest == "round_prefer_floor"  ? N::RoundPreferFloor
+              : nearest == "round_prefer_ceil" ? N::RoundPreferCeil
+              : nearest == "floor"             ? N::Floor
+                                               : N::Ceil;
+  for (double s : c.scales)
+    p.scales.push_back(static_cast<float>(s));
+  for (double r : c.roi)
+    p.roi.push_back(static_cast<float>(r));
+  p.cubicCoeffA = static_cast<float>(c.cubicA);
+  p.excludeOutside = c.excludeOutside;
+  p.extrapolationValue = static_cast<float>(c.extrapolation);
+  return p;
+}
+} // namespace
+
+TEST(Resize, MatchesOnnxNodeTests) {
+  ASSERT_GE(std::size(kCases), 20u);
+  for (const OnnxResizeCase &c : kCases) {
+    SCOPED_TRACE(c.name);
+    HostTensor x = f32(c.inShape, c.input);
+    HostTensor expected = f32(c.outShape, c.output);
+    HostTensor y(DType::F32, c.outShape);
+    Status s = resize(x, paramsOf(c), y);
+    ASSERT_TRUE(s.ok()) << s.message();
+    expectClose(y, expected, 1e-5, 1e-5);
+  }
+}
+
+TEST(Resize, NearestUpsampleOfIntegersAndHalf) {
+  ResizeParams p;
+  p.coord = ResizeParams::Coord::Asymmetric;
+  p.nearest = ResizeParams::Nearest::Floor;
+  p.scales = {1, 2, 2};
+  HostTensor x = makeTensor(DType::U8, {1, 2, 2}, {1, 2, 3, 4});
+  HostTensor y(DType::U8, {1, 4, 4});
+  ASSERT_TRUE(resize(x, p, y).ok());
+  expectValues(y, {1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4});
+  HostTensor xh = makeTensor(DType::F16, {1, 2, 2}, {1, 2, 3, 4});
+  HostTensor yh(DType::F16, {1, 4, 4});
+  p.mode = ResizeParams::Mode::Linear;
+  p.coord = ResizeParams::Coord::AlignCorners;
+  ASSERT_TRUE(resize(xh, p, yh).ok());
+  EXPECT_NEAR(yh.getAsDouble(1), 1 + 1.0 / 3, 1e-3);
+}
+
+TEST(Resize, SourceCoordinates) {
+  using C = ResizeParams::Coord;
+  EXPECT_DOUBLE_EQ(resizeSourceCoordinate(3, 2, 4, 8, C::HalfPixel, 0, 1), 1.25);
+  EXPECT_DOUBLE_EQ(resizeSourceCoordinate(3, 2, 4, 8, C::Asymmetric, 0, 1), 1.5);
+  EXPECT_DOUBLE_EQ(resizeSourceCoordinate(7, 2, 4, 8, C::AlignCorners, 0, 1), 3);
+  EXPECT_DOUBLE_EQ(resizeSourceCoordinate(0, 0.25, 4, 1, C::PytorchHalfPixel, 0, 1), 0);
+  // half_pixel_symmetric with an output size that is not scale * input.
+  double x = resizeSourceCoordinate(0, 1.7, 3, 5, C::HalfPixelSymmetric, 0, 1);
+  double adj = 5 / (1.7 * 3), offset = 1.5 * (1 - adj);
+  EXPECT_DOUBLE_EQ(x, offset + 0.5 / 1.7 - 0.5);
+}
