@@ -17,6 +17,7 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/Operation.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 
 using namespace mlir;
 
@@ -93,10 +94,21 @@ struct Evaluator {
       : options(options) {}
   const ConstantEvaluatorOptions &options;
   DenseMap<Value, DenseElementsAttr> memo;
+  // Values known not to be constant: keeps the walk linear on DAGs.
+  llvm::DenseSet<Value> unknown;
 
   FailureOr<DenseElementsAttr> eval(Value v, int depth) {
     if (auto it = memo.find(v); it != memo.end())
       return it->second;
+    if (unknown.contains(v))
+      return failure();
+    auto result = evalUncached(v, depth);
+    if (failed(result))
+      unknown.insert(v);
+    return result;
+  }
+
+  FailureOr<DenseElementsAttr> evalUncached(Value v, int depth) {
     auto type = dyn_cast<RankedTensorType>(v.getType());
     if (!type || !type.hasStaticShape() ||
         type.getNumElements() > options.maxElements || depth > 256)
@@ -121,12 +133,12 @@ struct Evaluator {
     Operation *op = v.getDefiningOp();
     if (!op || op->getNumRegions() != 0)
       return failure();
+    // A non-constant operand is passed as null: ops that read only their
+    // operands' static types (npu.shape, npu.size) still evaluate.
     SmallVector<Attribute> operands;
     for (Value operand : op->getOperands()) {
       auto c = eval(operand, depth + 1);
-      if (failed(c))
-        return failure();
-      operands.push_back(*c);
+      operands.push_back(succeeded(c) ? Attribute(*c) : Attribute());
     }
     auto results = evaluateOp(op, operands, options);
     if (failed(results))
