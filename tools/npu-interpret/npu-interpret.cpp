@@ -68,7 +68,7 @@ cl::opt<std::string> stageOpt(
              "(origin or canonical)"),
     cl::value_desc("stage"), cl::init("canonical"), cl::cat(category));
 
-cl::opt<int> threads("threads",
+cl::opt<int> threads("num-threads",
                      cl::desc("Kernel threads (0 = one per hardware thread)"),
                      cl::init(0), cl::cat(category));
 
