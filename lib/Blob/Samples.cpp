@@ -145,6 +145,20 @@ std::vector<uint8_t> buildConvBlob(const ConvBlobSpec &s) {
   return b.build();
 }
 
+ConvBlobSpec benchmarkConvSpec(arch::Platform platform) {
+  ConvBlobSpec s;
+  s.platform = platform;
+  s.height = s.width = 56;
+  s.inChannels = s.outChannels = 64;
+  s.inZeroPoint = 3;
+  s.outZeroPoint = -5;
+  s.tiles = 2;
+  s.workloadsPerTile = 1;
+  s.mpeMode = arch::MpeMode::Cuboid16x16;
+  fillConvParams(s, 56);
+  return s;
+}
+
 namespace {
 
 std::vector<uint8_t> eltwiseAddSample(arch::Platform platform) {

@@ -45,6 +45,11 @@ void fillConvParams(ConvBlobSpec &spec, uint32_t seed);
 /// The blob of `spec`: input "input" i8, output "output" i8.
 std::vector<uint8_t> buildConvBlob(const ConvBlobSpec &spec);
 
+/// The benchmark's ResNet-style layer: int8 3x3 convolution 56x56x64 -> 64,
+/// padding 1, ReLU, NHWC, output rows split over two tiles, one
+/// CUBOID_16x16 workload per tile, deterministic parameters.
+ConvBlobSpec benchmarkConvSpec(arch::Platform platform);
+
 struct SampleBlob {
   std::string name;        ///< File stem, e.g. "conv_relu_int8".
   std::string description;
