@@ -11,6 +11,7 @@
 #include "npu/Blob/BlobWriter.h"
 #include "npu/Blob/Dump.h"
 #include "npu/Blob/Samples.h"
+#include "npu/Support/Npy.h"
 
 #include <cstdio>
 #include <cstring>
@@ -35,7 +36,8 @@ void usage(FILE *f) {
       "            structure, buffers, tasks, barriers, schedule); with\n"
       "            --target also reject blobs for another platform\n"
       "  samples   write the sample blobs of every platform into\n"
-      "            DIR/<platform>/<name>.blob\n");
+      "            DIR/<platform>/<name>.blob, with random inputs in\n"
+      "            DIR/<platform>/<name>.<input>.npy\n");
 }
 
 int fail(const std::string &msg) {
@@ -59,6 +61,26 @@ int makeDir(const std::string &dir) {
   if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
     return fail("cannot create directory '" + dir + "': " + std::strerror(errno));
   return 0;
+}
+
+/// Deterministic random values for every input of a sample, written as
+/// <stem>.<input>.npy so `npu-run` can be tried by hand.
+bool writeSampleInputs(const std::string &stem,
+                       const std::vector<uint8_t> &bytes, std::string &error) {
+  blob::LoadedBlob b;
+  if (!blob::readBlob(bytes.data(), bytes.size(), {}, b, error))
+    return false;
+  blob::SplitMix rng(42);
+  for (const blob::TensorDesc &d : b.program.inputs) {
+    HostTensor t(d.dtype, d.shape);
+    for (int64_t i = 0; i < t.numElements(); ++i)
+      t.setFromDouble(i, isFloat(d.dtype) ? rng.uniformFloat(-4.0f, 4.0f)
+                         : d.dtype == DType::U8 ? rng.uniform(0, 255)
+                                                : rng.uniform(-128, 127));
+    if (!writeNpy(stem + "." + sanitizeFileName(d.name) + ".npy", t, error))
+      return false;
+  }
+  return true;
 }
 
 } // namespace
@@ -123,6 +145,8 @@ int main(int argc, char **argv) {
       for (const blob::SampleBlob &s : blob::makeSampleBlobs(p)) {
         std::string path = sub + "/" + s.name + ".blob";
         if (!blob::writeFile(path, s.bytes, error))
+          return fail(error);
+        if (!writeSampleInputs(sub + "/" + s.name, s.bytes, error))
           return fail(error);
       }
     }
