@@ -72,8 +72,8 @@ uint64_t dmaTaskCycles(const HardwareDesc &hw, uint64_t bytes,
 
 uint64_t shaveTaskCycles(const HardwareDesc &hw, ShaveKernel k,
                          uint64_t elements, uint32_t elementBytes) {
-  uint64_t lanes = std::max<uint64_t>(
-      1, uint64_t(hw.shaveVectorLanesF16) * 2 / std::max(elementBytes, 1u));
+  uint64_t lanes = std::max<uint64_t>(1, uint64_t(hw.shaveVectorLanesF16) * 2 /
+                                             std::max(elementBytes, 1u));
   uint64_t shaveCycles =
       hw.shaveLaunchCycles + ceilDiv(elements, lanes) * shaveCyclesPerVector(k);
   return toDpuCycles(hw, shaveCycles, hw.shaveClockKHz);

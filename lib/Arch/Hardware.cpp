@@ -99,9 +99,7 @@ constexpr HardwareDesc kNPU4000 = {
 
 } // namespace
 
-const char *platformName(Platform p) {
-  return hardware(p).name;
-}
+const char *platformName(Platform p) { return hardware(p).name; }
 
 std::optional<Platform> parsePlatform(const std::string &name) {
   std::string s = name;

@@ -18,14 +18,12 @@ struct KernelInfo {
 };
 // Indexed by ShaveKernel.
 constexpr KernelInfo kKernels[kNumShaveKernels] = {
-    {"softmax", 12},   {"sigmoid", 8},      {"tanh", 8},
-    {"gelu", 12},      {"swish", 8},        {"hswish", 2},
-    {"exp", 6},        {"log", 6},          {"sqrt", 4},
-    {"div", 4},        {"mul", 1},          {"pow", 14},
-    {"add", 1},        {"sub", 1},          {"reduce_sum", 1},
-    {"reduce_mean", 1}, {"reduce_max", 1},  {"reduce_min", 1},
-    {"mvn", 4},        {"resize", 2},       {"gather", 1},
-    {"permute", 1},    {"convert", 1},      {"quantize", 2},
+    {"softmax", 12},   {"sigmoid", 8},    {"tanh", 8},       {"gelu", 12},
+    {"swish", 8},      {"hswish", 2},     {"exp", 6},        {"log", 6},
+    {"sqrt", 4},       {"div", 4},        {"mul", 1},        {"pow", 14},
+    {"add", 1},        {"sub", 1},        {"reduce_sum", 1}, {"reduce_mean", 1},
+    {"reduce_max", 1}, {"reduce_min", 1}, {"mvn", 4},        {"resize", 2},
+    {"gather", 1},     {"permute", 1},    {"convert", 1},    {"quantize", 2},
     {"dequantize", 1},
 };
 } // namespace

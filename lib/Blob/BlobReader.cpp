@@ -195,8 +195,8 @@ public:
 
   bool model(const fb::Model *m, Program &p) {
     if (m->platform() >= arch::kNumPlatforms) {
-      error = "metadata names an unknown platform " +
-              std::to_string(m->platform());
+      error =
+          "metadata names an unknown platform " + std::to_string(m->platform());
       return false;
     }
     p.platform = arch::Platform(m->platform());
@@ -273,8 +273,9 @@ bool readHeader(const void *data, size_t size, FileHeader &h,
   std::memcpy(&h, data, sizeof(h));
   if (std::memcmp(h.magic, kMagic, sizeof(kMagic)) != 0) {
     error = "not an npu-compile blob (bad magic)";
-    if (size >= 4 && std::memcmp(data, "\x7f"
-                                       "ELF",
+    if (size >= 4 && std::memcmp(data,
+                                 "\x7f"
+                                 "ELF",
                                  4) == 0)
       error += "; this looks like an ELF file, perhaps Intel's native NPU "
                "blob format, which this project does not read";
@@ -299,8 +300,9 @@ bool readHeader(const void *data, size_t size, FileHeader &h,
   }
   if (h.fileSize != size) {
     error = "blob is " +
-            std::string(size < h.fileSize ? "truncated" : "longer than its "
-                                                          "header says") +
+            std::string(size < h.fileSize ? "truncated"
+                                          : "longer than its "
+                                            "header says") +
             ": " + std::to_string(size) + " bytes, header says " +
             std::to_string(h.fileSize);
     return false;
@@ -316,8 +318,7 @@ bool readHeader(const void *data, size_t size, FileHeader &h,
     return false;
   }
   if (h.weightsOffset > size || h.weightsSize > size - h.weightsOffset ||
-      (h.weightsSize &&
-       h.weightsOffset < h.metadataOffset + h.metadataSize)) {
+      (h.weightsSize && h.weightsOffset < h.metadataOffset + h.metadataSize)) {
     error = "blob weights section lies outside the file or overlaps the "
             "metadata";
     return false;
@@ -333,9 +334,9 @@ bool readBlob(const void *data, size_t size, const ReadOptions &options,
     return false;
   auto platform = arch::Platform(h.platform);
   if (options.expectedPlatform && *options.expectedPlatform != platform) {
-    error = std::string("blob was compiled for ") + arch::platformName(platform) +
-            ", not for the " + arch::platformName(*options.expectedPlatform) +
-            " device";
+    error = std::string("blob was compiled for ") +
+            arch::platformName(platform) + ", not for the " +
+            arch::platformName(*options.expectedPlatform) + " device";
     return false;
   }
   const uint8_t *bytes = static_cast<const uint8_t *>(data);

@@ -125,8 +125,7 @@ public:
     auto buffers = fbb.CreateVector(bufs);
     std::vector<Offset<fb::Barrier>> bars;
     for (const Barrier &b : p.barriers)
-      bars.push_back(
-          fb::CreateBarrier(fbb, b.producerCount, b.consumerCount));
+      bars.push_back(fb::CreateBarrier(fbb, b.producerCount, b.consumerCount));
     auto barriers = fbb.CreateVector(bars);
     std::vector<Offset<fb::TaskList>> lists;
     for (const TaskList &l : p.taskLists) {

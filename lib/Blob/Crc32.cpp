@@ -42,9 +42,9 @@ uint32_t crc32(const void *data, size_t size, uint32_t crc) {
     std::memcpy(&hi, p + 4, 4);
     lo ^= crc;
     crc = tb.t[7][lo & 0xFF] ^ tb.t[6][(lo >> 8) & 0xFF] ^
-          tb.t[5][(lo >> 16) & 0xFF] ^ tb.t[4][lo >> 24] ^
-          tb.t[3][hi & 0xFF] ^ tb.t[2][(hi >> 8) & 0xFF] ^
-          tb.t[1][(hi >> 16) & 0xFF] ^ tb.t[0][hi >> 24];
+          tb.t[5][(lo >> 16) & 0xFF] ^ tb.t[4][lo >> 24] ^ tb.t[3][hi & 0xFF] ^
+          tb.t[2][(hi >> 8) & 0xFF] ^ tb.t[1][(hi >> 16) & 0xFF] ^
+          tb.t[0][hi >> 24];
     p += 8;
     size -= 8;
   }

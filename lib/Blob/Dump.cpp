@@ -30,7 +30,8 @@ std::string refText(const Program &p, const TensorRef &r) {
   os << "buf" << r.buffer;
   if (r.buffer < p.buffers.size())
     os << "(" << p.buffers[r.buffer].name << ")";
-  os << "+" << r.offset << " " << dtypeName(r.dtype) << " " << shapeStr(r.shape);
+  os << "+" << r.offset << " " << dtypeName(r.dtype) << " "
+     << shapeStr(r.shape);
   if (!r.isDense())
     os << " strides " << listStr(r.strides);
   return os.str();
@@ -57,8 +58,8 @@ void taskText(std::ostream &os, const Program &p, const Task &t) {
     os << "      input  " << refText(p, d.input) << " zp " << d.inZeroPoint
        << "\n";
     if (d.input2)
-      os << "      input2 " << refText(p, *d.input2) << " zp "
-         << d.in2ZeroPoint << "\n";
+      os << "      input2 " << refText(p, *d.input2) << " zp " << d.in2ZeroPoint
+         << "\n";
     if (d.weights)
       os << "      weights " << refText(p, *d.weights) << "\n";
     if (d.weightTable)
@@ -101,7 +102,9 @@ void argText(std::ostream &os, const char *kind, const TensorDesc &d) {
 class Json {
 public:
   std::ostringstream os;
-  std::string key(const std::string &k) { return "\"" + jsonEscape(k) + "\": "; }
+  std::string key(const std::string &k) {
+    return "\"" + jsonEscape(k) + "\": ";
+  }
   static std::string str(const std::string &s) {
     return "\"" + jsonEscape(s) + "\"";
   }
@@ -147,7 +150,8 @@ std::string taskJson(const Task &t) {
                   ", \"update\": " + Json::arr(t.updateBarriers);
   switch (t.kind) {
   case Engine::Dma:
-    s += ", \"src\": " + refJson(t.dma.src) + ", \"dst\": " + refJson(t.dma.dst);
+    s +=
+        ", \"src\": " + refJson(t.dma.src) + ", \"dst\": " + refJson(t.dma.dst);
     break;
   case Engine::Dpu: {
     const DpuTask &d = t.dpu;
@@ -164,8 +168,8 @@ std::string taskJson(const Task &t) {
          std::to_string(d.kernelW) + "], \"stride\": [" +
          std::to_string(d.strideH) + ", " + std::to_string(d.strideW) +
          "], \"pad\": [" + std::to_string(d.padTop) + ", " +
-         std::to_string(d.padLeft) + ", " + std::to_string(d.padBottom) +
-         ", " + std::to_string(d.padRight) + "]";
+         std::to_string(d.padLeft) + ", " + std::to_string(d.padBottom) + ", " +
+         std::to_string(d.padRight) + "]";
     s += ", \"in_zero_point\": " + std::to_string(d.inZeroPoint) +
          ", \"in2_zero_point\": " + std::to_string(d.in2ZeroPoint) +
          ", \"in_mult\": [" + std::to_string(d.inMultA) + ", " +
@@ -188,8 +192,9 @@ std::string taskJson(const Task &t) {
     for (size_t i = 0; i < d.workloads.size(); ++i) {
       const Workload &w = d.workloads[i];
       s += std::string(i ? ", " : "") + "{\"x\": " + std::to_string(w.x) +
-           ", \"y\": " + std::to_string(w.y) + ", \"k\": " +
-           std::to_string(w.k) + ", \"width\": " + std::to_string(w.width) +
+           ", \"y\": " + std::to_string(w.y) +
+           ", \"k\": " + std::to_string(w.k) +
+           ", \"width\": " + std::to_string(w.width) +
            ", \"height\": " + std::to_string(w.height) +
            ", \"channels\": " + std::to_string(w.channels) +
            ", \"mpe_mode\": \"" + arch::mpeModeName(w.mpeMode) + "\"}";

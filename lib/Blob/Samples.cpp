@@ -44,21 +44,24 @@ void fillConvParams(ConvBlobSpec &s, uint32_t seed) {
 
 std::vector<uint8_t> buildConvBlob(const ConvBlobSpec &s) {
   ProgramBuilder b(s.platform);
-  const uint32_t H = s.height, W = s.width, C = s.inChannels,
-                 K = s.outChannels, k = s.kernel;
+  const uint32_t H = s.height, W = s.width, C = s.inChannels, K = s.outChannels,
+                 k = s.kernel;
   const uint32_t OH = (H + 2 * s.pad - k) / s.stride + 1;
   const uint32_t OW = (W + 2 * s.pad - k) / s.stride + 1;
   Layout layout = s.nchw ? Layout::NCHW : Layout::NHWC;
-  std::vector<int64_t> inShape =
-      s.nchw ? std::vector<int64_t>{1, C, H, W} : std::vector<int64_t>{1, H, W, C};
+  std::vector<int64_t> inShape = s.nchw ? std::vector<int64_t>{1, C, H, W}
+                                        : std::vector<int64_t>{1, H, W, C};
   std::vector<int64_t> outShape = s.nchw ? std::vector<int64_t>{1, K, OH, OW}
                                          : std::vector<int64_t>{1, OH, OW, K};
-  TensorDesc in{"input", DType::I8, inShape, layout, {{0.05f}, {s.inZeroPoint}, -1}};
-  TensorDesc out{"output", DType::I8, outShape, layout, {{0.1f}, {s.outZeroPoint}, -1}};
+  TensorDesc in{
+      "input", DType::I8, inShape, layout, {{0.05f}, {s.inZeroPoint}, -1}};
+  TensorDesc out{
+      "output", DType::I8, outShape, layout, {{0.1f}, {s.outZeroPoint}, -1}};
   uint32_t inBuf = b.addInput(in), outBuf = b.addOutput(out);
 
   uint32_t wBytes = k * k * C;
-  uint32_t weights = b.addWeights("weights", s.weights.data(), s.weights.size());
+  uint32_t weights =
+      b.addWeights("weights", s.weights.data(), s.weights.size());
   std::vector<WeightTableEntry> table(K);
   for (uint32_t o = 0; o < K; ++o)
     table[o] = {int32_t(o * wBytes), packRequant(s.mult[o], s.shift[o]),
@@ -102,8 +105,8 @@ std::vector<uint8_t> buildConvBlob(const ConvBlobSpec &s) {
     b.addDma(port, src, b.ref(cmxIn, DType::I8, {rows, W, C}), {}, {loaded},
              "load_input" + sfx);
     b.addDma(port, b.ref(weights, DType::I8, {uint32_t(s.weights.size())}),
-             b.ref(cmxW, DType::I8, {uint32_t(s.weights.size())}), {},
-             {loaded}, "load_weights" + sfx);
+             b.ref(cmxW, DType::I8, {uint32_t(s.weights.size())}), {}, {loaded},
+             "load_weights" + sfx);
     b.addDma(port, b.ref(tableBuf, DType::I32, {K, 4}),
              b.ref(cmxTable, DType::I32, {K, 4}), {}, {loaded},
              "load_weight_table" + sfx);
@@ -165,9 +168,12 @@ std::vector<uint8_t> eltwiseAddSample(arch::Platform platform) {
   ProgramBuilder b(platform);
   const uint32_t H = 16, W = 16, C = 32;
   std::vector<int64_t> shape{1, H, W, C};
-  uint32_t a = b.addInput({"a", DType::I8, shape, Layout::NHWC, {{0.05f}, {3}, -1}});
-  uint32_t c = b.addInput({"b", DType::I8, shape, Layout::NHWC, {{0.1f}, {-2}, -1}});
-  uint32_t out = b.addOutput({"sum", DType::I8, shape, Layout::NHWC, {{0.12f}, {1}, -1}});
+  uint32_t a =
+      b.addInput({"a", DType::I8, shape, Layout::NHWC, {{0.05f}, {3}, -1}});
+  uint32_t c =
+      b.addInput({"b", DType::I8, shape, Layout::NHWC, {{0.1f}, {-2}, -1}});
+  uint32_t out =
+      b.addOutput({"sum", DType::I8, shape, Layout::NHWC, {{0.12f}, {1}, -1}});
   uint64_t bytes = uint64_t(H) * W * C;
   uint32_t ca = b.addCmx("a", 0, bytes), cb = b.addCmx("b", 0, bytes),
            co = b.addCmx("sum", 0, bytes);
@@ -203,8 +209,10 @@ std::vector<uint8_t> eltwiseAddSample(arch::Platform platform) {
 std::vector<uint8_t> maxPoolSample(arch::Platform platform) {
   ProgramBuilder b(platform);
   const uint32_t H = 32, W = 32, C = 16, OH = 16, OW = 16;
-  uint32_t in = b.addInput({"input", DType::I8, {1, H, W, C}, Layout::NHWC, {{0.1f}, {0}, -1}});
-  uint32_t out = b.addOutput({"output", DType::I8, {1, OH, OW, C}, Layout::NHWC, {{0.1f}, {0}, -1}});
+  uint32_t in = b.addInput(
+      {"input", DType::I8, {1, H, W, C}, Layout::NHWC, {{0.1f}, {0}, -1}});
+  uint32_t out = b.addOutput(
+      {"output", DType::I8, {1, OH, OW, C}, Layout::NHWC, {{0.1f}, {0}, -1}});
   uint32_t ci = b.addCmx("input", 0, uint64_t(H) * W * C);
   uint32_t co = b.addCmx("output", 0, uint64_t(OH) * OW * C);
   uint32_t loaded = b.addBarrier(), done = b.addBarrier();
@@ -227,7 +235,8 @@ std::vector<uint8_t> softmaxSample(arch::Platform platform) {
   ProgramBuilder b(platform);
   const uint32_t N = 1000;
   uint32_t in = b.addInput({"logits", DType::F16, {1, N}, Layout::ND, {}});
-  uint32_t out = b.addOutput({"probabilities", DType::F16, {1, N}, Layout::ND, {}});
+  uint32_t out =
+      b.addOutput({"probabilities", DType::F16, {1, N}, Layout::ND, {}});
   uint32_t ci = b.addCmx("logits", 0, N * 2), co = b.addCmx("probs", 0, N * 2);
   uint32_t loaded = b.addBarrier(), done = b.addBarrier();
   b.addDma(0, b.ref(in, DType::F16, {1, N}), b.ref(ci, DType::F16, {1, N}), {},
@@ -254,8 +263,10 @@ std::vector<uint8_t> convFp16Sample(arch::Platform platform) {
   for (uint32_t k = 0; k < K; ++k)
     table[k] = {int32_t(k * 9 * C * 2), floatWord(1.0f),
                 floatWord(rng.uniformFloat(-0.5f, 0.5f))};
-  uint32_t in = b.addInput({"input", DType::F16, {1, H, W, C}, Layout::NHWC, {}});
-  uint32_t out = b.addOutput({"output", DType::F16, {1, H, W, K}, Layout::NHWC, {}});
+  uint32_t in =
+      b.addInput({"input", DType::F16, {1, H, W, C}, Layout::NHWC, {}});
+  uint32_t out =
+      b.addOutput({"output", DType::F16, {1, H, W, K}, Layout::NHWC, {}});
   uint32_t wb = b.addWeights("weights", w.data(), w.size() * 2);
   uint32_t tb = b.addWeights("weight_table", encodeWeightTable(table));
   uint32_t ci = b.addCmx("input", 0, H * W * C * 2);
@@ -263,8 +274,8 @@ std::vector<uint8_t> convFp16Sample(arch::Platform platform) {
   uint32_t ct = b.addCmx("weight_table", 0, K * 16);
   uint32_t co = b.addCmx("output", 0, H * W * K * 2);
   uint32_t loaded = b.addBarrier(), done = b.addBarrier();
-  b.addDma(0, b.ref(in, DType::F16, {H, W, C}), b.ref(ci, DType::F16, {H, W, C}),
-           {}, {loaded}, "load_input");
+  b.addDma(0, b.ref(in, DType::F16, {H, W, C}),
+           b.ref(ci, DType::F16, {H, W, C}), {}, {loaded}, "load_input");
   b.addDma(1, b.ref(wb, DType::F16, {uint32_t(w.size())}),
            b.ref(cw, DType::F16, {uint32_t(w.size())}), {}, {loaded},
            "load_weights");
@@ -282,8 +293,8 @@ std::vector<uint8_t> convFp16Sample(arch::Platform platform) {
   d.ppe.leakyAlpha = 0.125f;
   d.workloads = splitWorkloadsByRows(H, W, K, 1, arch::MpeMode::Cuboid16x16);
   b.addDpu(0, d, {loaded}, {done}, "conv");
-  b.addDma(0, b.ref(co, DType::F16, {H, W, K}), b.ref(out, DType::F16, {H, W, K}),
-           {done}, {}, "store");
+  b.addDma(0, b.ref(co, DType::F16, {H, W, K}),
+           b.ref(out, DType::F16, {H, W, K}), {done}, {}, "store");
   return b.build();
 }
 
@@ -313,8 +324,9 @@ std::vector<SampleBlob> makeSampleBlobs(arch::Platform platform) {
                  maxPoolSample(platform)});
   out.push_back({"softmax_fp16", "fp16 softmax over 1000 logits on a SHAVE",
                  softmaxSample(platform)});
-  out.push_back({"conv_fp16", "3x3 fp16 convolution + LeakyReLU(0.125), "
-                              "1x8x8x16 NHWC",
+  out.push_back({"conv_fp16",
+                 "3x3 fp16 convolution + LeakyReLU(0.125), "
+                 "1x8x8x16 NHWC",
                  convFp16Sample(platform)});
   return out;
 }

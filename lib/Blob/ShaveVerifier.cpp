@@ -179,7 +179,8 @@ public:
       const TensorRef &a = in[0], &b = t.outputs[0];
       if (a.dtype != b.dtype)
         return fail("input and output element types differ");
-      if (t.iparams.size() != a.shape.size() || b.shape.size() != a.shape.size())
+      if (t.iparams.size() != a.shape.size() ||
+          b.shape.size() != a.shape.size())
         return fail("needs one permutation entry per dimension");
       std::vector<bool> seen(a.shape.size(), false);
       for (size_t i = 0; i < t.iparams.size(); ++i) {

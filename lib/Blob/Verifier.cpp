@@ -113,8 +113,8 @@ private:
           return fail(what + " refers to " + memSpaceName(b.space) + " " +
                       std::to_string(b.index) + ", which does not exist");
         capacity = args[b.index].byteSize();
-        space = std::string(memSpaceName(b.space)) + " '" +
-                args[b.index].name + "'";
+        space = std::string(memSpaceName(b.space)) + " '" + args[b.index].name +
+                "'";
         break;
       }
       case MemSpace::Scratch:
@@ -128,8 +128,8 @@ private:
       case MemSpace::Cmx:
         if (b.index >= hw.numTiles)
           return fail(what + " is in the CMX of tile " +
-                      std::to_string(b.index) + "; the " + hw.name +
-                      " has " + std::to_string(hw.numTiles) + " tiles");
+                      std::to_string(b.index) + "; the " + hw.name + " has " +
+                      std::to_string(hw.numTiles) + " tiles");
         if (b.offset % 16 != 0)
           return fail(what + " starts at CMX offset " +
                       std::to_string(b.offset) +
@@ -142,8 +142,8 @@ private:
                       "'s CMX capacity of " +
                       std::to_string(hw.cmxUsableBytes) + " usable bytes");
         capacity = p.memory.cmxUsed[b.index];
-        space = "the memory plan's CMX usage of tile " +
-                std::to_string(b.index);
+        space =
+            "the memory plan's CMX usage of tile " + std::to_string(b.index);
         break;
       }
       if (b.size == 0)
@@ -173,31 +173,29 @@ private:
     const Buffer &b = p.buffers[r.buffer];
     uint64_t end = r.extent();
     if (end > b.size)
-      return fail(what + " reaches byte " +
-                  (end == UINT64_MAX ? std::string("2^64")
-                                     : std::to_string(end)) +
-                  " of buffer " + std::to_string(r.buffer) + " '" + b.name +
-                  "', which has " + std::to_string(b.size) + " bytes");
+      return fail(
+          what + " reaches byte " +
+          (end == UINT64_MAX ? std::string("2^64") : std::to_string(end)) +
+          " of buffer " + std::to_string(r.buffer) + " '" + b.name +
+          "', which has " + std::to_string(b.size) + " bytes");
     return true;
   }
 
   bool writable(const TensorRef &r, const std::string &what) {
     MemSpace s = p.buffers[r.buffer].space;
     if (s == MemSpace::Input || s == MemSpace::Weights)
-      return fail(what + " writes to read-only " + memSpaceName(s) +
-                  " memory");
+      return fail(what + " writes to read-only " + memSpaceName(s) + " memory");
     return true;
   }
 
   bool inTileCmx(const TensorRef &r, uint32_t tile, const std::string &what) {
     const Buffer &b = p.buffers[r.buffer];
     if (b.space != MemSpace::Cmx || b.index != tile)
-      return fail(what + " is in " + memSpaceName(b.space) +
-                  (b.space == MemSpace::Cmx ? " of tile " +
-                                                  std::to_string(b.index)
-                                            : std::string()) +
-                  "; this engine only reaches the CMX of tile " +
-                  std::to_string(tile));
+      return fail(
+          what + " is in " + memSpaceName(b.space) +
+          (b.space == MemSpace::Cmx ? " of tile " + std::to_string(b.index)
+                                    : std::string()) +
+          "; this engine only reaches the CMX of tile " + std::to_string(tile));
     return true;
   }
 
@@ -233,8 +231,8 @@ private:
     } else {
       if (!(q.fclampLow <= q.fclampHigh))
         return fail("clamp range is empty");
-      if (p.platform == arch::Platform::NPU3720 &&
-          q.fclampLow != -INFINITY && q.fclampLow != 0.0f)
+      if (p.platform == arch::Platform::NPU3720 && q.fclampLow != -INFINITY &&
+          q.fclampLow != 0.0f)
         return fail("on NPU3720 a clamp with a non-zero minimum needs a "
                     "quantized output");
     }
@@ -292,9 +290,9 @@ private:
     if (!checkRef(t.input, "input") || !inTileCmx(t.input, tile, "input") ||
         !checkRef(t.output, "output") || !inTileCmx(t.output, tile, "output"))
       return false;
-    for (auto [ref, name] :
-         {std::pair{&t.input2, "second input"}, std::pair{&t.weights, "weights"},
-          std::pair{&t.weightTable, "weight table"}})
+    for (auto [ref, name] : {std::pair{&t.input2, "second input"},
+                             std::pair{&t.weights, "weights"},
+                             std::pair{&t.weightTable, "weight table"}})
       if (*ref && (!checkRef(**ref, name) || !inTileCmx(**ref, tile, name)))
         return false;
     if (t.input.shape.size() != 3 || t.output.shape.size() != 3)
@@ -333,7 +331,8 @@ private:
                   std::to_string(hw.channelAlignment));
     int64_t eh = int64_t(H) + t.padTop + t.padBottom - t.kernelH;
     int64_t ew = int64_t(W) + t.padLeft + t.padRight - t.kernelW;
-    if (eh < 0 || ew < 0 || OH != eh / t.strideH + 1 || OW != ew / t.strideW + 1)
+    if (eh < 0 || ew < 0 || OH != eh / t.strideH + 1 ||
+        OW != ew / t.strideW + 1)
       return fail("output " + std::to_string(OH) + "x" + std::to_string(OW) +
                   " does not match input " + std::to_string(H) + "x" +
                   std::to_string(W) + " with this kernel, stride and padding");
@@ -358,8 +357,8 @@ private:
                     std::to_string(K) + ", " + std::to_string(t.kernelH) +
                     ", " + std::to_string(t.kernelW) + ", " +
                     std::to_string(wc) + "]");
-      if (tb.dtype != DType::I32 ||
-          tb.shape != std::vector<uint32_t>{K, 4} || !tb.isDense())
+      if (tb.dtype != DType::I32 || tb.shape != std::vector<uint32_t>{K, 4} ||
+          !tb.isDense())
         return fail("weight table must be dense i32 [K, 4]");
       if (t.op == DpuOp::Conv && C % hw.channelAlignment != 0 && C != 4)
         return fail("input channels " + std::to_string(C) +
@@ -374,8 +373,7 @@ private:
     if (eltwise) {
       if (t.input2->shape != t.input.shape || t.input2->dtype != in)
         return fail("eltwise inputs differ in shape or element type");
-      if (t.kernelH != 1 || t.kernelW != 1 || t.strideH != 1 ||
-          t.strideW != 1)
+      if (t.kernelH != 1 || t.kernelW != 1 || t.strideH != 1 || t.strideW != 1)
         return fail("eltwise takes a 1x1 kernel and stride 1");
       for (int32_t m : {t.inMultA, t.inMultB})
         if (m < -32768 || m > 32767)
@@ -383,7 +381,8 @@ private:
     }
     if (isQuant(in))
       for (int32_t zp : {t.inZeroPoint, t.in2ZeroPoint})
-        if (zp < (in == DType::I8 ? -128 : 0) || zp > (in == DType::I8 ? 127 : 255))
+        if (zp < (in == DType::I8 ? -128 : 0) ||
+            zp > (in == DType::I8 ? 127 : 255))
           return fail("input zero point " + std::to_string(zp) +
                       " is outside " + dtypeName(in));
     return checkPpe(t, intOut) && checkWorkloads(t);
@@ -419,8 +418,8 @@ private:
       uint32_t limit = l.engine == Engine::Dma   ? hw.dmaPorts
                        : l.engine == Engine::Dpu ? hw.numTiles
                                                  : shaves;
-      std::string list =
-          std::string(engineName(l.engine)) + "[" + std::to_string(l.index) + "]";
+      std::string list = std::string(engineName(l.engine)) + "[" +
+                         std::to_string(l.index) + "]";
       if (l.index >= limit)
         return fail("task list " + list + " names an engine the " + hw.name +
                     " does not have (" + std::to_string(limit) + " " +
@@ -434,8 +433,8 @@ private:
         where = list + " task " + std::to_string(i) +
                 (t.name.empty() ? "" : " '" + t.name + "'");
         if (t.kind != l.engine)
-          return fail(std::string("a ") + engineName(t.kind) +
-                      " task in a " + engineName(l.engine) + " queue");
+          return fail(std::string("a ") + engineName(t.kind) + " task in a " +
+                      engineName(l.engine) + " queue");
         for (const auto *ids : {&t.waitBarriers, &t.updateBarriers})
           for (uint32_t b : *ids)
             if (b >= p.barriers.size())

@@ -56,7 +56,8 @@ Status CompiledModel::ensureInitialized() {
     return Status::success();
   LevelZero &l0 = *l0_;
   ze_device_handle_t dev = graph_->device->handle;
-  auto qd = zeDesc<ze_command_queue_desc_t>(ZE_STRUCTURE_TYPE_COMMAND_QUEUE_DESC);
+  auto qd =
+      zeDesc<ze_command_queue_desc_t>(ZE_STRUCTURE_TYPE_COMMAND_QUEUE_DESC);
   auto ld = zeDesc<ze_command_list_desc_t>(ZE_STRUCTURE_TYPE_COMMAND_LIST_DESC);
   auto fd = zeDesc<ze_fence_desc_t>(ZE_STRUCTURE_TYPE_FENCE_DESC);
   ze_command_queue_handle_t q = nullptr;
@@ -100,23 +101,26 @@ Expected<std::shared_ptr<InferRequest>> CompiledModel::createInferRequest() {
   auto failed = [&](ze_result_t r, const char *what) {
     return Status::error(l0.describe(r, what));
   };
-  auto hd = zeDesc<ze_host_mem_alloc_desc_t>(ZE_STRUCTURE_TYPE_HOST_MEM_ALLOC_DESC);
+  auto hd =
+      zeDesc<ze_host_mem_alloc_desc_t>(ZE_STRUCTURE_TYPE_HOST_MEM_ALLOC_DESC);
   for (int io = 0; io < 2; ++io)
     for (const TensorInfo &t : io ? outputs_ : inputs_) {
       void *p = nullptr;
-      ze_result_t r = zeMemAllocHost(l0.context, &hd, std::max<size_t>(t.byteSize(), 1),
-                                     4096, &p);
+      ze_result_t r = zeMemAllocHost(
+          l0.context, &hd, std::max<size_t>(t.byteSize(), 1), 4096, &p);
       if (r != ZE_RESULT_SUCCESS)
         return failed(r, "allocating tensor memory");
       req->memory_.push_back(p);
     }
-  auto qd = zeDesc<ze_command_queue_desc_t>(ZE_STRUCTURE_TYPE_COMMAND_QUEUE_DESC);
+  auto qd =
+      zeDesc<ze_command_queue_desc_t>(ZE_STRUCTURE_TYPE_COMMAND_QUEUE_DESC);
   auto ld = zeDesc<ze_command_list_desc_t>(ZE_STRUCTURE_TYPE_COMMAND_LIST_DESC);
   auto fd = zeDesc<ze_fence_desc_t>(ZE_STRUCTURE_TYPE_FENCE_DESC);
   ze_result_t r = zeCommandQueueCreate(l0.context, dev, &qd, &h.queue);
   if (r != ZE_RESULT_SUCCESS)
     return failed(r, "zeCommandQueueCreate");
-  if ((r = zeCommandListCreate(l0.context, dev, &ld, &h.list)) != ZE_RESULT_SUCCESS)
+  if ((r = zeCommandListCreate(l0.context, dev, &ld, &h.list)) !=
+      ZE_RESULT_SUCCESS)
     return failed(r, "zeCommandListCreate");
   if ((r = zeFenceCreate(h.queue, &fd, &h.fence)) != ZE_RESULT_SUCCESS)
     return failed(r, "zeFenceCreate");
@@ -131,9 +135,8 @@ Expected<std::shared_ptr<InferRequest>> CompiledModel::createInferRequest() {
     // the model's lock so concurrent request creation cannot mix them.
     std::lock_guard<std::mutex> lock(mutex_);
     for (uint32_t i = 0; i < req->memory_.size(); ++i)
-      if ((r = l0.graph->pfnSetArgumentValue(graph_->graph, i,
-                                             req->memory_[i])) !=
-          ZE_RESULT_SUCCESS)
+      if ((r = l0.graph->pfnSetArgumentValue(
+               graph_->graph, i, req->memory_[i])) != ZE_RESULT_SUCCESS)
         return failed(r, "zeGraphSetArgumentValue");
     r = l0.graph->pfnAppendGraphExecute(
         l0.translate(ZEL_HANDLE_COMMAND_LIST, h.list), graph_->graph, h.query,

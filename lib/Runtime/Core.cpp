@@ -38,8 +38,8 @@ Expected<DeviceInfo> Core::device(const std::string &name) const {
   std::string names;
   for (const DeviceInfo &d : devices_)
     names += (names.empty() ? "" : ", ") + d.name;
-  return Status::error("no NPU device called '" + name + "' (available: " +
-                       names + ")");
+  return Status::error("no NPU device called '" + name +
+                       "' (available: " + names + ")");
 }
 
 Expected<std::string> Core::getProperty(const std::string &deviceName,

@@ -47,8 +47,8 @@ Expected<Tensor> InferRequest::getTensor(const std::string &name) {
     names += (names.empty() ? "" : ", ") + t.name;
   for (const TensorInfo &t : outs)
     names += (names.empty() ? "" : ", ") + t.name;
-  return Status::error("the model has no tensor '" + name + "' (it has: " +
-                       names + ")");
+  return Status::error("the model has no tensor '" + name +
+                       "' (it has: " + names + ")");
 }
 
 Status InferRequest::setTensor(const std::string &name, const HostTensor &t) {
@@ -58,11 +58,10 @@ Status InferRequest::setTensor(const std::string &name, const HostTensor &t) {
     if (info.name != name)
       continue;
     if (t.dtype() != info.dtype || t.shape() != info.shape)
-      return Status::error("input '" + name + "' expects " +
-                           dtypeName(info.dtype) + " " +
-                           shapeToString(info.shape) + ", got " +
-                           dtypeName(t.dtype()) + " " +
-                           shapeToString(t.shape()));
+      return Status::error(
+          "input '" + name + "' expects " + dtypeName(info.dtype) + " " +
+          shapeToString(info.shape) + ", got " + dtypeName(t.dtype()) + " " +
+          shapeToString(t.shape()));
     std::memcpy(memory_[i], t.raw(), info.byteSize());
     return Status::success();
   }
@@ -73,8 +72,8 @@ Status InferRequest::setTensor(const std::string &name, const HostTensor &t) {
   std::string names;
   for (const TensorInfo &in : ins)
     names += (names.empty() ? "" : ", ") + in.name;
-  return Status::error("the model has no input '" + name + "' (inputs: " +
-                       names + ")");
+  return Status::error("the model has no input '" + name +
+                       "' (inputs: " + names + ")");
 }
 
 Status InferRequest::submit() {
@@ -133,7 +132,8 @@ Expected<InferenceProfile> InferRequest::profile() const {
   ze_graph_profiling_summary_t sum{};
   uint32_t size = sizeof(sum);
   ze_result_t r = l0.profiling->pfnProfilingQueryGetData(
-      h_->query, ZE_GRAPH_PROFILING_RAW, &size, reinterpret_cast<uint8_t *>(&sum));
+      h_->query, ZE_GRAPH_PROFILING_RAW, &size,
+      reinterpret_cast<uint8_t *>(&sum));
   if (r != ZE_RESULT_SUCCESS)
     return Status::error(l0.describe(r, "reading the profile"));
   InferenceProfile p;
@@ -145,8 +145,8 @@ Expected<InferenceProfile> InferRequest::profile() const {
   if (!model_->config().profiling)
     return p;
   size = 0;
-  l0.profiling->pfnProfilingQueryGetData(h_->query, ZE_GRAPH_PROFILING_TASK_LEVEL,
-                                         &size, nullptr);
+  l0.profiling->pfnProfilingQueryGetData(
+      h_->query, ZE_GRAPH_PROFILING_TASK_LEVEL, &size, nullptr);
   std::vector<ze_graph_profiling_task_info_t> tasks(
       size / sizeof(ze_graph_profiling_task_info_t));
   if (!tasks.empty() &&
@@ -166,7 +166,8 @@ Expected<InferenceProfile> InferRequest::profile() const {
 Expected<std::string> InferRequest::traceJson() const {
   LevelZero &l0 = *model_->l0_;
   uint32_t size = 0;
-  ze_result_t r = l0.profiling->pfnProfilingLogGetString(h_->query, &size, nullptr);
+  ze_result_t r =
+      l0.profiling->pfnProfilingLogGetString(h_->query, &size, nullptr);
   if (r != ZE_RESULT_SUCCESS)
     return Status::error(l0.describe(r, "reading the trace"));
   std::string s(size, '\0');

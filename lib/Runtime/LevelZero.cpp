@@ -133,8 +133,9 @@ Expected<std::shared_ptr<LevelZero>> LevelZero::get() {
     std::string list = std::string(kIntelNpuDriver) + "," + sim;
     setenv("ZE_ENABLE_ALT_DRIVERS", list.c_str(), 0);
   } else {
-    l0->notes.push_back(std::string("using the drivers in ZE_ENABLE_ALT_DRIVERS=") +
-                        std::getenv("ZE_ENABLE_ALT_DRIVERS"));
+    l0->notes.push_back(
+        std::string("using the drivers in ZE_ENABLE_ALT_DRIVERS=") +
+        std::getenv("ZE_ENABLE_ALT_DRIVERS"));
   }
   ze_result_t r = zeInit(ZE_INIT_FLAG_VPU_ONLY);
   if (r != ZE_RESULT_SUCCESS) {
@@ -142,8 +143,8 @@ Expected<std::shared_ptr<LevelZero>> LevelZero::get() {
                 resultName(r) + "): no NPU driver could be loaded" +
                 (userDrivers ? " from ZE_ENABLE_ALT_DRIVERS"
                              : std::string("; the simulated NPU driver was "
-                                           "looked for at ") + sim +
-                                   (readable(sim) ? "" : " (not found)"));
+                                           "looked for at ") +
+                                   sim + (readable(sim) ? "" : " (not found)"));
     return Status::error(initError);
   }
   uint32_t count = 0;
@@ -167,7 +168,8 @@ Expected<std::shared_ptr<LevelZero>> LevelZero::get() {
       if (nd)
         zeDeviceGet(d, &nd, devs.data());
       for (ze_device_handle_t dev : devs) {
-        auto p = zeDesc<ze_device_properties_t>(ZE_STRUCTURE_TYPE_DEVICE_PROPERTIES);
+        auto p =
+            zeDesc<ze_device_properties_t>(ZE_STRUCTURE_TYPE_DEVICE_PROPERTIES);
         if (zeDeviceGetProperties(dev, &p) == ZE_RESULT_SUCCESS &&
             p.type == ZE_DEVICE_TYPE_VPU)
           l0->notes.push_back(
@@ -220,7 +222,8 @@ Expected<std::shared_ptr<LevelZero>> LevelZero::get() {
     zeDeviceGet(l0->driver, &nd, devs.data());
   for (ze_device_handle_t dev : devs) {
     Device d{dev, l0->translate(ZEL_HANDLE_DEVICE, dev), {}};
-    auto p = zeDesc<ze_device_properties_t>(ZE_STRUCTURE_TYPE_DEVICE_PROPERTIES);
+    auto p =
+        zeDesc<ze_device_properties_t>(ZE_STRUCTURE_TYPE_DEVICE_PROPERTIES);
     ze_npu_device_properties_t np{};
     np.stype = ZE_STRUCTURE_TYPE_NPU_DEVICE_PROPERTIES;
     if (zeDeviceGetProperties(dev, &p) != ZE_RESULT_SUCCESS ||

@@ -45,7 +45,8 @@ public:
   /// the loader does not wrap handles).
   template <typename T> T translate(zel_handle_type_t type, T h) const {
     void *out = nullptr;
-    if (h && zelLoaderTranslateHandle(type, h, &out) == ZE_RESULT_SUCCESS && out)
+    if (h && zelLoaderTranslateHandle(type, h, &out) == ZE_RESULT_SUCCESS &&
+        out)
       return static_cast<T>(out);
     return h;
   }

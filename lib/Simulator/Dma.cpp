@@ -17,7 +17,8 @@ void runDma(const View &src, const View &dst) {
   size_t rank = src.shape.size();
   uint64_t elem = dtypeSize(src.dtype);
   uint64_t inner = src.shape[rank - 1];
-  bool contiguous = src.strides[rank - 1] == elem && dst.strides[rank - 1] == elem;
+  bool contiguous =
+      src.strides[rank - 1] == elem && dst.strides[rank - 1] == elem;
   uint64_t outer = src.numElements() / inner;
   std::vector<uint32_t> idx(rank, 0);
   for (uint64_t row = 0; row < outer; ++row) {

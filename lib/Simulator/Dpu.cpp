@@ -73,8 +73,9 @@ struct ChannelPpe {
 
 /// Reads the weight table; checks that every channel's weights lie inside
 /// the bytes the task declared for them.
-bool readWeightTable(const DpuTask &t, const DpuOperands &ops, const Geometry &g,
-                     uint64_t channelBytes, std::vector<int32_t> &offsets,
+bool readWeightTable(const DpuTask &t, const DpuOperands &ops,
+                     const Geometry &g, uint64_t channelBytes,
+                     std::vector<int32_t> &offsets,
                      std::vector<ChannelPpe> &ppe, std::string &error) {
   bool floatPpe = !isQuant(t.output.dtype);
   offsets.resize(g.K);
@@ -143,8 +144,8 @@ struct OutputWriter {
     return out.data + y * out.strides[0] + x * out.strides[1] +
            k * out.strides[2];
   }
-  void writeInt(uint32_t y, uint32_t x, uint32_t k, int32_t acc,
-                uint32_t mult, unsigned shift, float scale) const {
+  void writeInt(uint32_t y, uint32_t x, uint32_t k, int32_t acc, uint32_t mult,
+                unsigned shift, float scale) const {
     uint8_t *p = at(y, x, k);
     if (quantOut) {
       int32_t v = arch::ppeInt(acc, mult, shift, ip);
@@ -193,8 +194,7 @@ std::vector<float> paddedFloatInput(const View &in, const Geometry &g) {
     for (uint32_t x = 0; x < g.W; ++x)
       for (uint32_t c = 0; c < g.C; ++c)
         p[((y + g.pt) * g.PW + x + g.pl) * g.C + c] = loadAsFloat(
-            in.data + y * in.strides[0] + x * in.strides[1] +
-                c * in.strides[2],
+            in.data + y * in.strides[0] + x * in.strides[1] + c * in.strides[2],
             in.dtype);
   return p;
 }
@@ -244,8 +244,9 @@ bool runConvLike(const DpuTask &t, const DpuOperands &ops, std::string &error) {
             for (uint32_t ky = 0; ky < g.kh; ++ky)
               for (uint32_t kx = 0; kx < g.kw; ++kx)
                 acc += uint32_t(
-                    int32_t(in[((oy * g.sh + ky) * g.PW + ox * g.sw + kx) *
-                                   g.C + k]) *
+                    int32_t(
+                        in[((oy * g.sh + ky) * g.PW + ox * g.sw + kx) * g.C +
+                           k]) *
                     w[k * perChannel + ky * g.kw + kx]);
             const ChannelPpe &c = ppe[k];
             out.writeInt(oy, ox, k, int32_t(acc + uint32_t(c.bias)), c.mult,
@@ -339,8 +340,8 @@ bool runEltwise(const DpuTask &t, const DpuOperands &ops) {
         if (quant) {
           int32_t va = (loadInt(pa, a.dtype) - t.inZeroPoint) * t.inMultA;
           int32_t vb = (loadInt(pb, b.dtype) - t.in2ZeroPoint) * t.inMultB;
-          int32_t acc = int32_t(uint32_t(sub ? va - vb : va + vb) +
-                                uint32_t(t.ppe.bias));
+          int32_t acc =
+              int32_t(uint32_t(sub ? va - vb : va + vb) + uint32_t(t.ppe.bias));
           out.writeInt(y, x, k, acc, t.ppe.mult, t.ppe.shift, t.ppe.scale);
         } else {
           float va = loadAsFloat(pa, a.dtype), vb = loadAsFloat(pb, b.dtype);

@@ -18,9 +18,7 @@
 
 namespace npu::sim {
 
-namespace {
-
-} // namespace
+namespace {} // namespace
 
 void convBlockPortable(const ConvProblem &p, uint32_t oy, uint32_t ox,
                        uint32_t nx, uint32_t k, uint32_t nk,
@@ -69,8 +67,7 @@ convBlockVnni(const ConvProblem &p, uint32_t oy, uint32_t ox, uint32_t nx,
         p.input + ((size_t(oy) * p.strideH + ky) * p.paddedWidth +
                    size_t(ox) * p.strideW) *
                       p.channels;
-    const int16_t *in1 =
-        nx > 1 ? in0 + size_t(p.strideW) * p.channels : in0;
+    const int16_t *in1 = nx > 1 ? in0 + size_t(p.strideW) * p.channels : in0;
     const size_t wo = ky * seg;
     for (size_t c = 0; c < full; c += 32) {
       __m512i x0 = _mm512_loadu_si512(in0 + c);

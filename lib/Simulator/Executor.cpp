@@ -49,10 +49,11 @@ public:
 
   bool bindArguments(std::string &error) {
     const Program &p = blob.program;
-    if (inputs.size() != p.inputs.size() || outputs.size() != p.outputs.size()) {
+    if (inputs.size() != p.inputs.size() ||
+        outputs.size() != p.outputs.size()) {
       error = "the graph has " + std::to_string(p.inputs.size()) +
-              " inputs and " + std::to_string(p.outputs.size()) +
-              " outputs, " + std::to_string(inputs.size()) + " and " +
+              " inputs and " + std::to_string(p.outputs.size()) + " outputs, " +
+              std::to_string(inputs.size()) + " and " +
               std::to_string(outputs.size()) + " were bound";
       return false;
     }
@@ -68,8 +69,10 @@ public:
         }
         if (mems[i].size < descs[i].byteSize()) {
           error = std::string(kind) + " '" + descs[i].name + "' is bound to " +
-                  std::to_string(mems[i].size) + " bytes of memory, the graph "
-                  "needs " + std::to_string(descs[i].byteSize());
+                  std::to_string(mems[i].size) +
+                  " bytes of memory, the graph "
+                  "needs " +
+                  std::to_string(descs[i].byteSize());
           return false;
         }
       }
@@ -176,9 +179,11 @@ bool runTask(const Program &p, const MemoryMap &mem, const Task &t,
       return false;
     if (d.input2 && !mem.view(*d.input2, ops.input2, nullptr, error))
       return false;
-    if (d.weights && !mem.view(*d.weights, ops.weights, &ops.weightsBytes, error))
+    if (d.weights &&
+        !mem.view(*d.weights, ops.weights, &ops.weightsBytes, error))
       return false;
-    if (d.weightTable && !mem.view(*d.weightTable, ops.weightTable, nullptr, error))
+    if (d.weightTable &&
+        !mem.view(*d.weightTable, ops.weightTable, nullptr, error))
       return false;
     return runDpu(d, ops, error);
   }
@@ -203,9 +208,8 @@ uint64_t taskCycles(const Program &p, const Task &t) {
   switch (t.kind) {
   case Engine::Dma: {
     uint64_t bytes = t.dma.src.numElements() * dtypeSize(t.dma.src.dtype);
-    return arch::dmaTaskCycles(hw, bytes,
-                               touchesDdr(p, t.dma.src) ||
-                                   touchesDdr(p, t.dma.dst));
+    return arch::dmaTaskCycles(
+        hw, bytes, touchesDdr(p, t.dma.src) || touchesDdr(p, t.dma.dst));
   }
   case Engine::Dpu: {
     const DpuTask &d = t.dpu;
@@ -234,8 +238,8 @@ uint64_t taskCycles(const Program &p, const Task &t) {
       inElems += r.numElements();
     for (const TensorRef &r : t.shave.outputs)
       outElems += r.numElements();
-    const TensorRef *main = !t.shave.outputs.empty() ? &t.shave.outputs[0]
-                                                     : nullptr;
+    const TensorRef *main =
+        !t.shave.outputs.empty() ? &t.shave.outputs[0] : nullptr;
     uint32_t bytes = main ? uint32_t(dtypeSize(main->dtype)) : 2;
     return arch::shaveTaskCycles(hw, t.shave.kernel,
                                  std::max(inElems, outElems), bytes);

@@ -224,8 +224,8 @@ void mvn(const ShaveTask &t, const std::vector<View> &ins, const View &out) {
   bool normVariance = t.iparams[0] != 0;
   float eps = t.fparams[0];
   uint64_t outer, n, inner;
-  splitAround(ins[0].shape, size_t(t.iparams[1]), ins[0].shape.size(), outer,
-              n, inner);
+  splitAround(ins[0].shape, size_t(t.iparams[1]), ins[0].shape.size(), outer, n,
+              inner);
   n *= inner;
   for (uint64_t o = 0; o < outer; ++o) {
     float *base = &x[o * n];
@@ -303,8 +303,8 @@ bool gather(const ShaveTask &t, const View &data, const View &idx,
       for (uint64_t in = 0; in < inner; ++in) {
         uint64_t src = (o * n + uint64_t(i)) * inner + in;
         uint64_t dst = (o * nIdx + j) * inner + in;
-        std::memcpy(out.data + out.offsetOf(dst), data.data + data.offsetOf(src),
-                    elem);
+        std::memcpy(out.data + out.offsetOf(dst),
+                    data.data + data.offsetOf(src), elem);
       }
   }
   return true;
@@ -346,11 +346,11 @@ bool runShave(const ShaveTask &t, const std::vector<View> &ins,
     uint64_t n = out.numElements();
     ThreadPool::global().parallelFor(n, 4096, [&](size_t b, size_t e) {
       for (size_t i = b; i < e; ++i)
-        storeFromFloat(out.data + out.offsetOf(i), out.dtype,
-                       unary(t.kernel,
-                             loadAsFloat(ins[0].data + ins[0].offsetOf(i),
-                                         ins[0].dtype),
-                             t));
+        storeFromFloat(
+            out.data + out.offsetOf(i), out.dtype,
+            unary(t.kernel,
+                  loadAsFloat(ins[0].data + ins[0].offsetOf(i), ins[0].dtype),
+                  t));
     });
     return true;
   }

@@ -31,20 +31,21 @@ std::string traceJson(const RunProfile &profile, arch::Platform platform) {
   std::ostringstream os;
   os << "{\"displayTimeUnit\": \"ns\", \"traceEvents\": [\n";
   os << "  {\"name\": \"process_name\", \"ph\": \"M\", \"pid\": 1, "
-        "\"args\": {\"name\": \"" << hw.name << " (modelled)\"}}";
+        "\"args\": {\"name\": \""
+     << hw.name << " (modelled)\"}}";
   std::map<int, std::string> tracks;
   for (const EngineBusy &e : profile.engines)
-    tracks[tid(e.engine, e.index)] =
-        std::string(blob::engineName(e.engine)) + "[" + std::to_string(e.index) +
-        "]";
+    tracks[tid(e.engine, e.index)] = std::string(blob::engineName(e.engine)) +
+                                     "[" + std::to_string(e.index) + "]";
   for (auto &[id, name] : tracks)
     os << ",\n  {\"name\": \"thread_name\", \"ph\": \"M\", \"pid\": 1, "
-          "\"tid\": " << id << ", \"args\": {\"name\": \"" << name << "\"}}";
+          "\"tid\": "
+       << id << ", \"args\": {\"name\": \"" << name << "\"}}";
   for (const TaskRecord &t : profile.tasks)
     os << ",\n  {\"name\": \"" << blob::jsonEscape(t.name) << "\", \"cat\": \""
        << blob::engineName(t.engine) << "\", \"ph\": \"X\", \"pid\": 1, "
-       << "\"tid\": " << tid(t.engine, t.engineIndex) << ", \"ts\": "
-       << us(t.start) << ", \"dur\": " << us(t.end - t.start)
+       << "\"tid\": " << tid(t.engine, t.engineIndex)
+       << ", \"ts\": " << us(t.start) << ", \"dur\": " << us(t.end - t.start)
        << ", \"args\": {\"start_cycles\": " << t.start
        << ", \"end_cycles\": " << t.end << "}}";
   os << "\n], \"otherData\": {\"platform\": \"" << hw.name

@@ -150,8 +150,9 @@ ze_result_t ZE_APICALL driverGetIpcProperties(ze_driver_handle_t h,
   return ZE_RESULT_SUCCESS;
 }
 
-ze_result_t ZE_APICALL driverGetExtensionProperties(
-    ze_driver_handle_t h, uint32_t *pCount, ze_driver_extension_properties_t *p) {
+ze_result_t ZE_APICALL
+driverGetExtensionProperties(ze_driver_handle_t h, uint32_t *pCount,
+                             ze_driver_extension_properties_t *p) {
   if (!cast<Driver>(h, Tag::Driver))
     return fail(ZE_RESULT_ERROR_INVALID_NULL_HANDLE, "invalid driver handle");
   if (!pCount)
@@ -287,16 +288,17 @@ ze_result_t ZE_APICALL deviceGetMemoryProperties(
     p[i].flags = 0;
     p[i].maxBusWidth = i == 0 ? 64 : hw.dmaBytesPerCycle * 8;
     p[i].maxClockRate = i == 0 ? 0 : hw.cmxClockKHz / 1000;
-    p[i].totalSize = i == 0 ? uint64_t(16) << 30 : hw.cmxUsableBytes * hw.numTiles;
+    p[i].totalSize =
+        i == 0 ? uint64_t(16) << 30 : hw.cmxUsableBytes * hw.numTiles;
     copyName(p[i].name, ZE_MAX_DEVICE_NAME, i == 0 ? "DDR" : "CMX");
   }
   *pCount = n;
   return ZE_RESULT_SUCCESS;
 }
 
-ze_result_t ZE_APICALL deviceGetCommandQueueGroupProperties(
-    ze_device_handle_t h, uint32_t *pCount,
-    ze_command_queue_group_properties_t *p) {
+ze_result_t ZE_APICALL
+deviceGetCommandQueueGroupProperties(ze_device_handle_t h, uint32_t *pCount,
+                                     ze_command_queue_group_properties_t *p) {
   if (!device(h))
     return fail(ZE_RESULT_ERROR_INVALID_NULL_HANDLE, "invalid device handle");
   if (!pCount)
@@ -355,8 +357,7 @@ ze_result_t ZE_APICALL memAllocHost(ze_context_handle_t hContext,
 ze_result_t ZE_APICALL memAllocDevice(ze_context_handle_t hContext,
                                       const ze_device_mem_alloc_desc_t *,
                                       size_t size, size_t alignment,
-                                      ze_device_handle_t hDevice,
-                                      void **pptr) {
+                                      ze_device_handle_t hDevice, void **pptr) {
   Device *d = device(hDevice);
   if (!d)
     return fail(ZE_RESULT_ERROR_INVALID_NULL_HANDLE, "invalid device handle");
@@ -367,8 +368,7 @@ ze_result_t ZE_APICALL memAllocShared(ze_context_handle_t hContext,
                                       const ze_device_mem_alloc_desc_t *,
                                       const ze_host_mem_alloc_desc_t *,
                                       size_t size, size_t alignment,
-                                      ze_device_handle_t hDevice,
-                                      void **pptr) {
+                                      ze_device_handle_t hDevice, void **pptr) {
   Device *d = hDevice ? device(hDevice) : nullptr;
   if (hDevice && !d)
     return fail(ZE_RESULT_ERROR_INVALID_NULL_HANDLE, "invalid device handle");
@@ -388,10 +388,9 @@ ze_result_t ZE_APICALL memFree(ze_context_handle_t hContext, void *ptr) {
   return ZE_RESULT_SUCCESS;
 }
 
-ze_result_t ZE_APICALL memGetAllocProperties(ze_context_handle_t hContext,
-                                             const void *ptr,
-                                             ze_memory_allocation_properties_t *p,
-                                             ze_device_handle_t *phDevice) {
+ze_result_t ZE_APICALL memGetAllocProperties(
+    ze_context_handle_t hContext, const void *ptr,
+    ze_memory_allocation_properties_t *p, ze_device_handle_t *phDevice) {
   if (!context(hContext))
     return fail(ZE_RESULT_ERROR_INVALID_NULL_HANDLE, "invalid context handle");
   if (!p)

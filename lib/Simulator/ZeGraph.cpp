@@ -122,8 +122,7 @@ ze_result_t ZE_APICALL graphCreate(ze_context_handle_t hContext,
   std::string error;
   if (!blob::readBlob(g->bytes, g->size, opts, g->blob, error))
     return reject(ZE_RESULT_ERROR_INVALID_NATIVE_BINARY, error);
-  g->args.assign(g->blob.program.inputs.size() +
-                     g->blob.program.outputs.size(),
+  g->args.assign(g->blob.program.inputs.size() + g->blob.program.outputs.size(),
                  nullptr);
   *phGraph = reinterpret_cast<ze_graph_handle_t>(g.release());
   return ZE_RESULT_SUCCESS;
@@ -180,9 +179,11 @@ ze_result_t ZE_APICALL graphGetArgumentProperties(
                     " is outside the graph's " +
                     std::to_string(g->args.size()) + " arguments");
   bool isInput = argIndex < prog.inputs.size();
-  const blob::TensorDesc &d =
-      isInput ? prog.inputs[argIndex] : prog.outputs[argIndex - prog.inputs.size()];
-  p->type = isInput ? ZE_GRAPH_ARGUMENT_TYPE_INPUT : ZE_GRAPH_ARGUMENT_TYPE_OUTPUT;
+  const blob::TensorDesc &d = isInput
+                                  ? prog.inputs[argIndex]
+                                  : prog.outputs[argIndex - prog.inputs.size()];
+  p->type =
+      isInput ? ZE_GRAPH_ARGUMENT_TYPE_INPUT : ZE_GRAPH_ARGUMENT_TYPE_OUTPUT;
   std::strncpy(p->name, d.name.c_str(), ZE_MAX_GRAPH_ARGUMENT_NAME - 1);
   p->name[ZE_MAX_GRAPH_ARGUMENT_NAME - 1] = '\0';
   std::memset(p->dims, 0, sizeof(p->dims));
@@ -236,11 +237,11 @@ ze_result_t appendGraph(ze_command_list_handle_t hList, Graph *g,
     for (size_t i = 0; i < g->args.size(); ++i)
       if (!g->args[i]) {
         bool in = i < p.inputs.size();
-        return fail(ZE_RESULT_ERROR_INVALID_ARGUMENT,
-                    std::string(in ? "input" : "output") + " '" +
-                        (in ? p.inputs[i].name
-                            : p.outputs[i - p.inputs.size()].name) +
-                        "' has no memory (zeGraphSetArgumentValue)");
+        return fail(
+            ZE_RESULT_ERROR_INVALID_ARGUMENT,
+            std::string(in ? "input" : "output") + " '" +
+                (in ? p.inputs[i].name : p.outputs[i - p.inputs.size()].name) +
+                "' has no memory (zeGraphSetArgumentValue)");
       }
     c.args = g->args;
     c.state = std::make_unique<DeviceState>();
@@ -303,8 +304,8 @@ ze_result_t ZE_APICALL graphBuildLogGetString(ze_graph_handle_t h,
 
 // ---- profiling ----
 
-ze_result_t ZE_APICALL profilingPoolCreate(ze_graph_handle_t h, uint32_t count,
-                                           ze_graph_profiling_pool_handle_t *ph) {
+ze_result_t ZE_APICALL profilingPoolCreate(
+    ze_graph_handle_t h, uint32_t count, ze_graph_profiling_pool_handle_t *ph) {
   Graph *g = graph(h);
   if (!g)
     return fail(ZE_RESULT_ERROR_INVALID_NULL_HANDLE, "invalid graph handle");
@@ -317,7 +318,8 @@ ze_result_t ZE_APICALL profilingPoolCreate(ze_graph_handle_t h, uint32_t count,
   return ZE_RESULT_SUCCESS;
 }
 
-ze_result_t ZE_APICALL profilingPoolDestroy(ze_graph_profiling_pool_handle_t h) {
+ze_result_t ZE_APICALL
+profilingPoolDestroy(ze_graph_profiling_pool_handle_t h) {
   ProfilingPool *p = cast<ProfilingPool>(h, Tag::ProfPool);
   if (!p)
     return fail(ZE_RESULT_ERROR_INVALID_NULL_HANDLE, "invalid pool handle");
@@ -325,9 +327,9 @@ ze_result_t ZE_APICALL profilingPoolDestroy(ze_graph_profiling_pool_handle_t h) 
   return ZE_RESULT_SUCCESS;
 }
 
-ze_result_t ZE_APICALL profilingQueryCreate(ze_graph_profiling_pool_handle_t h,
-                                            uint32_t index,
-                                            ze_graph_profiling_query_handle_t *ph) {
+ze_result_t ZE_APICALL
+profilingQueryCreate(ze_graph_profiling_pool_handle_t h, uint32_t index,
+                     ze_graph_profiling_query_handle_t *ph) {
   ProfilingPool *p = cast<ProfilingPool>(h, Tag::ProfPool);
   if (!p)
     return fail(ZE_RESULT_ERROR_INVALID_NULL_HANDLE, "invalid pool handle");
@@ -351,9 +353,9 @@ profilingQueryDestroy(ze_graph_profiling_query_handle_t h) {
   return ZE_RESULT_SUCCESS;
 }
 
-ze_result_t ZE_APICALL profilingQueryGetData(ze_graph_profiling_query_handle_t h,
-                                             ze_graph_profiling_type_t type,
-                                             uint32_t *pSize, uint8_t *data) {
+ze_result_t ZE_APICALL profilingQueryGetData(
+    ze_graph_profiling_query_handle_t h, ze_graph_profiling_type_t type,
+    uint32_t *pSize, uint8_t *data) {
   ProfilingQuery *q = cast<ProfilingQuery>(h, Tag::ProfQuery);
   if (!q)
     return fail(ZE_RESULT_ERROR_INVALID_NULL_HANDLE, "invalid query handle");
@@ -379,7 +381,8 @@ ze_result_t ZE_APICALL profilingQueryGetData(ze_graph_profiling_query_handle_t h
   } else if (type == ZE_GRAPH_PROFILING_RAW) {
     ze_graph_profiling_summary_t s{};
     s.totalCycles = prof.totalCycles;
-    s.dpuClockKHz = arch::hardware(q->pool->graph->device->platform).dpuClockKHz;
+    s.dpuClockKHz =
+        arch::hardware(q->pool->graph->device->platform).dpuClockKHz;
     for (const EngineBusy &e : prof.engines)
       s.busyCycles[unsigned(e.engine)] += e.busyCycles;
     s.numTasks = uint32_t(prof.tasks.size());
@@ -411,8 +414,8 @@ ze_result_t ZE_APICALL deviceGetProfilingDataProperties(
   return ZE_RESULT_SUCCESS;
 }
 
-ze_result_t ZE_APICALL profilingLogGetString(ze_graph_profiling_query_handle_t h,
-                                             uint32_t *pSize, char *out) {
+ze_result_t ZE_APICALL profilingLogGetString(
+    ze_graph_profiling_query_handle_t h, uint32_t *pSize, char *out) {
   ProfilingQuery *q = cast<ProfilingQuery>(h, Tag::ProfQuery);
   if (!q)
     return fail(ZE_RESULT_ERROR_INVALID_NULL_HANDLE, "invalid query handle");

@@ -254,12 +254,9 @@ ze_result_t ZE_APICALL listAppendBarrier(ze_command_list_handle_t h,
   return append(h, std::move(c), hSignal, numWait, phWait);
 }
 
-ze_result_t ZE_APICALL listAppendMemoryCopy(ze_command_list_handle_t h,
-                                            void *dst, const void *src,
-                                            size_t size,
-                                            ze_event_handle_t hSignal,
-                                            uint32_t numWait,
-                                            ze_event_handle_t *phWait) {
+ze_result_t ZE_APICALL listAppendMemoryCopy(
+    ze_command_list_handle_t h, void *dst, const void *src, size_t size,
+    ze_event_handle_t hSignal, uint32_t numWait, ze_event_handle_t *phWait) {
   if (!dst || !src)
     return fail(ZE_RESULT_ERROR_INVALID_NULL_POINTER, "null copy pointer");
   Command c(Command::Copy);

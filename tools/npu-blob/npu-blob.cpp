@@ -1,8 +1,9 @@
 //===- npu-blob.cpp - Inspect, verify and generate blobs ------------------===//
 //
-//   npu-blob dump [--json] BLOB       the blob's content, human readable or JSON
-//   npu-blob verify [--target P] BLOB every check a loader makes; exit 0 if good
-//   npu-blob samples DIR              writes the sample blobs of every platform
+//   npu-blob dump [--json] BLOB       the blob's content, human readable or
+//   JSON npu-blob verify [--target P] BLOB every check a loader makes; exit 0
+//   if good npu-blob samples DIR              writes the sample blobs of every
+//   platform
 //                                     into DIR/<platform>/<name>.blob
 //
 //===----------------------------------------------------------------------===//
@@ -25,19 +26,18 @@ namespace {
 
 void usage(FILE *f) {
   std::fprintf(
-      f,
-      "usage: npu-blob dump [--json] BLOB\n"
-      "       npu-blob verify [--target NPU3720|NPU4000] BLOB\n"
-      "       npu-blob samples DIR\n"
-      "\n"
-      "  dump      print the header, arguments, memory plan, buffers,\n"
-      "            barriers and task lists (--json: as JSON)\n"
-      "  verify    run every check a loader runs (header, checksums,\n"
-      "            structure, buffers, tasks, barriers, schedule); with\n"
-      "            --target also reject blobs for another platform\n"
-      "  samples   write the sample blobs of every platform into\n"
-      "            DIR/<platform>/<name>.blob, with random inputs in\n"
-      "            DIR/<platform>/<name>.<input>.npy\n");
+      f, "usage: npu-blob dump [--json] BLOB\n"
+         "       npu-blob verify [--target NPU3720|NPU4000] BLOB\n"
+         "       npu-blob samples DIR\n"
+         "\n"
+         "  dump      print the header, arguments, memory plan, buffers,\n"
+         "            barriers and task lists (--json: as JSON)\n"
+         "  verify    run every check a loader runs (header, checksums,\n"
+         "            structure, buffers, tasks, barriers, schedule); with\n"
+         "            --target also reject blobs for another platform\n"
+         "  samples   write the sample blobs of every platform into\n"
+         "            DIR/<platform>/<name>.blob, with random inputs in\n"
+         "            DIR/<platform>/<name>.<input>.npy\n");
 }
 
 int fail(const std::string &msg) {
@@ -59,7 +59,8 @@ bool load(const std::string &path, std::vector<uint8_t> &bytes,
 
 int makeDir(const std::string &dir) {
   if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
-    return fail("cannot create directory '" + dir + "': " + std::strerror(errno));
+    return fail("cannot create directory '" + dir +
+                "': " + std::strerror(errno));
   return 0;
 }
 
@@ -74,7 +75,7 @@ bool writeSampleInputs(const std::string &stem,
   for (const blob::TensorDesc &d : b.program.inputs) {
     HostTensor t(d.dtype, d.shape);
     for (int64_t i = 0; i < t.numElements(); ++i)
-      t.setFromDouble(i, isFloat(d.dtype) ? rng.uniformFloat(-4.0f, 4.0f)
+      t.setFromDouble(i, isFloat(d.dtype)       ? rng.uniformFloat(-4.0f, 4.0f)
                          : d.dtype == DType::U8 ? rng.uniform(0, 255)
                                                 : rng.uniform(-128, 127));
     if (!writeNpy(stem + "." + sanitizeFileName(d.name) + ".npy", t, error))
@@ -138,7 +139,8 @@ int main(int argc, char **argv) {
     std::string dir = positional[0];
     if (int rc = makeDir(dir))
       return rc;
-    for (arch::Platform p : {arch::Platform::NPU3720, arch::Platform::NPU4000}) {
+    for (arch::Platform p :
+         {arch::Platform::NPU3720, arch::Platform::NPU4000}) {
       std::string sub = dir + "/" + arch::platformName(p);
       if (int rc = makeDir(sub))
         return rc;

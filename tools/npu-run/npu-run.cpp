@@ -35,14 +35,18 @@ const char *kUsage =
     "NPU 3720 / 4000 unless a real one is usable) and writes its outputs.\n"
     "\n"
     "options:\n"
-    "  --device NPU3720|NPU4000  device to run on (default: the blob's target)\n"
+    "  --device NPU3720|NPU4000  device to run on (default: the blob's "
+    "target)\n"
     "  --input NAME=FILE.npy     value of input NAME; give one per input\n"
     "  --output-dir DIR          where outputs are written, as\n"
-    "                            DIR/<output name>.npy with characters outside\n"
+    "                            DIR/<output name>.npy with characters "
+    "outside\n"
     "                            [A-Za-z0-9_.-] replaced by '_' (default: .)\n"
     "  --iterations N            inferences per infer request (default 1)\n"
-    "  --requests N              infer requests run in parallel, each from its\n"
-    "                            own thread (default 1); all must give the same\n"
+    "  --requests N              infer requests run in parallel, each from "
+    "its\n"
+    "                            own thread (default 1); all must give the "
+    "same\n"
     "                            outputs\n"
     "  --trace FILE.json         write the modelled timeline of the last\n"
     "                            inference as a Chrome / Perfetto trace\n"
@@ -54,7 +58,8 @@ const char *kUsage =
     "Exit status: 0 on success, 1 on an error, 2 on a usage error.\n";
 
 int usageError(const std::string &msg) {
-  std::fprintf(stderr, "npu-run: error: %s\n(see npu-run --help)\n", msg.c_str());
+  std::fprintf(stderr, "npu-run: error: %s\n(see npu-run --help)\n",
+               msg.c_str());
   return 2;
 }
 
@@ -80,7 +85,8 @@ int listDevices(Core &core) {
     std::printf("  NPU_TILES: %u\n  NPU_MAX_TILES: %u\n", d.tiles, d.maxTiles);
     std::printf("  OPTIMAL_NUMBER_OF_INFER_REQUESTS: %u (LATENCY), %u "
                 "(THROUGHPUT)\n",
-                d.optimalInferRequestsLatency, d.optimalInferRequestsThroughput);
+                d.optimalInferRequestsLatency,
+                d.optimalInferRequestsThroughput);
     std::printf("  DPU clock: %u MHz, CMX: %llu KiB per tile\n", d.dpuClockMHz,
                 (unsigned long long)(d.cmxBytesPerTile >> 10));
     std::printf("  NPU_DRIVER_VERSION: %s\n", d.driverVersion.c_str());
@@ -152,8 +158,8 @@ int main(int argc, char **argv) {
   if (list)
     return listDevices(**core);
 
-  config.hint = requests > 1 ? PerformanceHint::Throughput
-                             : PerformanceHint::Latency;
+  config.hint =
+      requests > 1 ? PerformanceHint::Throughput : PerformanceHint::Latency;
   config.profiling = !tracePath.empty();
   auto model = (*core)->importModel(blobPath, config);
   if (!model)
@@ -228,8 +234,7 @@ int main(int argc, char **argv) {
       Tensor tr = *reqs[r]->getTensor(o.name);
       if (std::memcmp(t0.data, tr.data, t0.byteSize) != 0)
         return error("infer request " + std::to_string(r) +
-                     " produced a different '" + o.name +
-                     "' than request 0");
+                     " produced a different '" + o.name + "' than request 0");
     }
     std::string path = outDir + "/" + sanitizeFileName(o.name) + ".npy";
     std::string err;

@@ -33,11 +33,11 @@ LoadedBlob decode(const std::vector<uint8_t> &bytes) {
 
 /// Decodes a sample, lets `mutate` break it, re-serialises it and expects
 /// the reader to reject it with a message containing `expected`.
-void expectRejected(const std::string &name,
-                    const std::function<void(Program &, std::vector<uint8_t> &)>
-                        &mutate,
-                    const std::string &expected,
-                    arch::Platform platform = arch::Platform::NPU3720) {
+void expectRejected(
+    const std::string &name,
+    const std::function<void(Program &, std::vector<uint8_t> &)> &mutate,
+    const std::string &expected,
+    arch::Platform platform = arch::Platform::NPU3720) {
   std::vector<uint8_t> bytes = sample(platform, name);
   LoadedBlob b = decode(bytes);
   std::vector<uint8_t> weights(b.weights, b.weights + b.weightsSize);
@@ -139,7 +139,10 @@ TEST(BlobReject, BadMagic) {
   std::vector<uint8_t> bytes = sample(arch::Platform::NPU3720, "maxpool_int8");
   bytes[0] = 'X';
   EXPECT_NE(rejectBytes(bytes).find("bad magic"), std::string::npos);
-  std::memcpy(bytes.data(), "\x7f" "ELF", 4);
+  std::memcpy(bytes.data(),
+              "\x7f"
+              "ELF",
+              4);
   EXPECT_NE(rejectBytes(bytes).find("Intel's native"), std::string::npos);
 }
 
@@ -180,7 +183,8 @@ TEST(BlobReject, HeaderAndMetadataDisagreeOnTarget) {
 }
 
 TEST(BlobReject, CorruptedChecksums) {
-  std::vector<uint8_t> bytes = sample(arch::Platform::NPU3720, "conv_relu_int8");
+  std::vector<uint8_t> bytes =
+      sample(arch::Platform::NPU3720, "conv_relu_int8");
   FileHeader h;
   std::memcpy(&h, bytes.data(), sizeof(h));
 
@@ -290,11 +294,15 @@ TEST(BlobReject, WeightsBufferPastSection) {
 TEST(BlobReject, BarrierCountsMismatch) {
   expectRejected(
       "maxpool_int8",
-      [](Program &p, std::vector<uint8_t> &) { p.barriers[0].producerCount = 2; },
+      [](Program &p, std::vector<uint8_t> &) {
+        p.barriers[0].producerCount = 2;
+      },
       "barrier 0 declares 2 producers but 1 tasks update it");
   expectRejected(
       "maxpool_int8",
-      [](Program &p, std::vector<uint8_t> &) { p.barriers[1].consumerCount = 0; },
+      [](Program &p, std::vector<uint8_t> &) {
+        p.barriers[1].consumerCount = 0;
+      },
       "barrier 1 declares 0 consumers but 1 tasks wait for it");
   expectRejected(
       "maxpool_int8",
@@ -386,7 +394,9 @@ TEST(BlobReject, HardwareRules) {
       "does not match input");
   expectRejected(
       "conv_relu_int8",
-      [&](Program &p, std::vector<uint8_t> &) { dpu(p).ppe.outZeroPoint = 200; },
+      [&](Program &p, std::vector<uint8_t> &) {
+        dpu(p).ppe.outZeroPoint = 200;
+      },
       "output zero point 200 is outside i8");
   expectRejected(
       "conv_relu_int8",

@@ -53,17 +53,21 @@ TEST(CostModel, DenseConvRoundsToWholeBlocks) {
   // 56x56x64 -> 64, 3x3, int8. CUBOID_16x16 (16x16x64): ceil(56/16) = 4,
   // 4, 1 -> 16 blocks; each block 16384 outputs x (9 x 64) MACs / 2048 =
   // 4608 cycles -> 73728 (the ideal, unpadded, is 115605504/2048 = 56448).
-  EXPECT_EQ(dpuWorkloadComputeCycles(mtl(), conv(56, 56, 64, 64, 3, MpeMode::Cuboid16x16)),
+  EXPECT_EQ(dpuWorkloadComputeCycles(
+                mtl(), conv(56, 56, 64, 64, 3, MpeMode::Cuboid16x16)),
             73728u);
   // CUBOID_8x16 (16x8x128): 4 x 7 x 1 = 28 blocks x 4608 = 129024.
-  EXPECT_EQ(dpuWorkloadComputeCycles(mtl(), conv(56, 56, 64, 64, 3, MpeMode::Cuboid8x16)),
+  EXPECT_EQ(dpuWorkloadComputeCycles(
+                mtl(), conv(56, 56, 64, 64, 3, MpeMode::Cuboid8x16)),
             129024u);
   // CUBOID_4x16 (8x8x256): 7 x 7 x 1 = 49 blocks x 4608 = 225792.
-  EXPECT_EQ(dpuWorkloadComputeCycles(mtl(), conv(56, 56, 64, 64, 3, MpeMode::Cuboid4x16)),
+  EXPECT_EQ(dpuWorkloadComputeCycles(
+                mtl(), conv(56, 56, 64, 64, 3, MpeMode::Cuboid4x16)),
             225792u);
   // Input channels align to 16: C = 4 counts as 16. 16x16x64 block, 3x3:
   // 16384 x 9 x 16 / 2048 = 1152.
-  EXPECT_EQ(dpuWorkloadComputeCycles(mtl(), conv(16, 16, 64, 4, 3, MpeMode::Cuboid16x16)),
+  EXPECT_EQ(dpuWorkloadComputeCycles(
+                mtl(), conv(16, 16, 64, 4, 3, MpeMode::Cuboid16x16)),
             1152u);
   // fp16 runs at 1024 MACs/cycle: 8x8x16 out, 3x3x16: one block,
   // 16384 x 144 / 1024 = 2304.
@@ -133,7 +137,8 @@ TEST(CostModel, BenchmarkConvTimeline) {
   std::vector<uint8_t> bytes = blob::buildConvBlob(s);
   blob::LoadedBlob b;
   std::string error;
-  ASSERT_TRUE(blob::readBlob(bytes.data(), bytes.size(), {}, b, error)) << error;
+  ASSERT_TRUE(blob::readBlob(bytes.data(), bytes.size(), {}, b, error))
+      << error;
   std::vector<int8_t> in(56 * 56 * 64, 1), out(56 * 56 * 64);
   sim::DeviceState state;
   sim::RunProfile prof;

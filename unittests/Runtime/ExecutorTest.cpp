@@ -115,9 +115,9 @@ TEST(PostProcess, RoundingAndSaturationCorners) {
   // Agreement with the independent reference on a sweep.
   for (int32_t acc = -70000; acc <= 70000; acc += 37)
     for (unsigned shift : {0u, 3u, 15u, 20u})
-      EXPECT_EQ(arch::ppeInt(acc, 3001, shift, r),
-                ref::requant(acc, 3001, shift, 0, r.activation, 13, 7, -128,
-                             127))
+      EXPECT_EQ(
+          arch::ppeInt(acc, 3001, shift, r),
+          ref::requant(acc, 3001, shift, 0, r.activation, 13, 7, -128, 127))
           << acc << " >> " << shift;
 }
 
@@ -145,9 +145,8 @@ TEST(DpuConv, VectorisedKernelMatchesPortable) {
 
 TEST(Dpu, ConvInt8MatchesReferenceOnBothPlatforms) {
   for (arch::Platform plat : {arch::Platform::NPU3720, arch::Platform::NPU4000})
-    for (arch::Activation act :
-         {arch::Activation::None, arch::Activation::Relu,
-          arch::Activation::LeakyRelu}) {
+    for (arch::Activation act : {arch::Activation::None, arch::Activation::Relu,
+                                 arch::Activation::LeakyRelu}) {
       ConvBlobSpec s;
       s.platform = plat;
       s.height = 13;
@@ -166,19 +165,21 @@ TEST(Dpu, ConvInt8MatchesReferenceOnBothPlatforms) {
       // Small multipliers push many outputs to the saturation bounds.
       for (uint16_t &m : s.mult)
         m = uint16_t(m / 2);
-      HostTensor in = ref::randomTensor(
-          DType::I8, s.nchw ? std::vector<int64_t>{1, 32, 13, 11}
-                            : std::vector<int64_t>{1, 13, 11, 32},
-          5, -128, 127);
+      HostTensor in =
+          ref::randomTensor(DType::I8,
+                            s.nchw ? std::vector<int64_t>{1, 32, 13, 11}
+                                   : std::vector<int64_t>{1, 13, 11, 32},
+                            5, -128, 127);
       RunResult r = run(buildConvBlob(s), {in});
       ASSERT_TRUE(r.ok) << r.error;
       HostTensor expect = ref::convInt8(s, in);
-      ASSERT_EQ(std::memcmp(expect.raw(), r.outputs[0].raw(), expect.byteSize()),
-                0);
+      ASSERT_EQ(
+          std::memcmp(expect.raw(), r.outputs[0].raw(), expect.byteSize()), 0);
       // Saturation was exercised.
       int sat = 0;
       for (int64_t i = 0; i < expect.numElements(); ++i)
-        sat += expect.data<int8_t>()[i] == 127 || expect.data<int8_t>()[i] == -128;
+        sat +=
+            expect.data<int8_t>()[i] == 127 || expect.data<int8_t>()[i] == -128;
       EXPECT_GT(sat, 0);
     }
 }
@@ -197,11 +198,13 @@ TEST(Dpu, StridedConvMatchesReference) {
   RunResult r = run(buildConvBlob(s), {in});
   ASSERT_TRUE(r.ok) << r.error;
   HostTensor expect = ref::convInt8(s, in);
-  EXPECT_EQ(std::memcmp(expect.raw(), r.outputs[0].raw(), expect.byteSize()), 0);
+  EXPECT_EQ(std::memcmp(expect.raw(), r.outputs[0].raw(), expect.byteSize()),
+            0);
 }
 
 TEST(Dpu, EltwiseAddMatchesReference) {
-  for (arch::Platform plat : {arch::Platform::NPU3720, arch::Platform::NPU4000}) {
+  for (arch::Platform plat :
+       {arch::Platform::NPU3720, arch::Platform::NPU4000}) {
     HostTensor a = ref::randomTensor(DType::I8, {1, 16, 16, 32}, 1, -128, 127);
     HostTensor b = ref::randomTensor(DType::I8, {1, 16, 16, 32}, 2, -128, 127);
     RunResult r = run(sample(plat, "eltwise_add_int8"), {a, b});
@@ -226,7 +229,9 @@ TEST(Dpu, MaxPoolMatchesReference) {
         int m = -128;
         for (int dy = 0; dy < 2; ++dy)
           for (int dx = 0; dx < 2; ++dx)
-            m = std::max<int>(m, in.data<int8_t>()[((2 * y + dy) * 32 + 2 * x + dx) * 16 + c]);
+            m = std::max<int>(
+                m,
+                in.data<int8_t>()[((2 * y + dy) * 32 + 2 * x + dx) * 16 + c]);
         ASSERT_EQ(r.outputs[0].data<int8_t>()[(y * 16 + x) * 16 + c], m);
       }
 }
@@ -241,11 +246,12 @@ TEST(Dpu, DepthwiseAndAvgPoolMatchReference) {
   for (DpuOp op : {DpuOp::DepthwiseConv, DpuOp::AvgPool}) {
     ProgramBuilder b(arch::Platform::NPU3720);
     uint32_t in = b.addInput({"x", DType::U8, {1, H, W, C}, Layout::NHWC, {}});
-    uint32_t out = b.addOutput({"y", DType::U8, {1, H, W, C}, Layout::NHWC, {}});
+    uint32_t out =
+        b.addOutput({"y", DType::U8, {1, H, W, C}, Layout::NHWC, {}});
     uint32_t ci = b.addCmx("x", 0, H * W * C), co = b.addCmx("y", 0, H * W * C);
     uint32_t l = b.addBarrier(), d = b.addBarrier();
-    b.addDma(0, b.ref(in, DType::U8, {H, W, C}), b.ref(ci, DType::U8, {H, W, C}),
-             {}, {l});
+    b.addDma(0, b.ref(in, DType::U8, {H, W, C}),
+             b.ref(ci, DType::U8, {H, W, C}), {}, {l});
     DpuTask t;
     t.op = op;
     t.input = b.ref(ci, DType::U8, {H, W, C});
@@ -274,8 +280,8 @@ TEST(Dpu, DepthwiseAndAvgPoolMatchReference) {
     t.workloads = {{0, 0, 0, W, H, 16, arch::MpeMode::Cuboid16x16},
                    {0, 0, 16, W, H, 16, arch::MpeMode::Cuboid16x16}};
     b.addDpu(0, t, {l}, {d});
-    b.addDma(0, b.ref(co, DType::U8, {H, W, C}), b.ref(out, DType::U8, {H, W, C}),
-             {d}, {});
+    b.addDma(0, b.ref(co, DType::U8, {H, W, C}),
+             b.ref(out, DType::U8, {H, W, C}), {d}, {});
     HostTensor x = ref::randomTensor(DType::U8, {1, H, W, C}, 3, 0, 255);
     RunResult r = run(b.build(), {x});
     ASSERT_TRUE(r.ok) << r.error;
@@ -289,7 +295,8 @@ TEST(Dpu, DepthwiseAndAvgPoolMatchReference) {
               if (iy < 0 || ix < 0 || iy >= int(H) || ix >= int(W))
                 continue;
               int v = x.data<uint8_t>()[(iy * W + ix) * C + k] - 128;
-              acc += op == DpuOp::DepthwiseConv ? v * dw[k * 9 + ky * 3 + kx] : v;
+              acc +=
+                  op == DpuOp::DepthwiseConv ? v * dw[k * 9 + ky * 3 + kx] : v;
             }
           int32_t e = op == DpuOp::DepthwiseConv
                           ? ref::requant(acc, 700 + k, 12, 128,
@@ -325,12 +332,14 @@ TEST(Dpu, Fp16ConvMatchesReference) {
             if (iy < 0 || ix < 0 || iy >= 8 || ix >= 8)
               continue;
             for (int c = 0; c < 16; ++c)
-              acc += double(halfToFloat(in.data<uint16_t>()[(iy * 8 + ix) * 16 + c])) *
+              acc += double(halfToFloat(
+                         in.data<uint16_t>()[(iy * 8 + ix) * 16 + c])) *
                      w[((k * 3 + ky) * 3 + kx) * 16 + c];
           }
         if (acc < 0)
           acc *= 0.125;
-        float got = halfToFloat(r.outputs[0].data<uint16_t>()[(y * 8 + x) * 16 + k]);
+        float got =
+            halfToFloat(r.outputs[0].data<uint16_t>()[(y * 8 + x) * 16 + k]);
         EXPECT_NEAR(got, acc, 2e-3 + std::fabs(acc) * 1e-3);
       }
 }
@@ -342,11 +351,17 @@ TEST(Shave, KernelsMatchDoublePrecisionReference) {
     double lo, hi;
   };
   const Case cases[] = {
-      {arch::ShaveKernel::Sigmoid, [](double x) { return 1 / (1 + std::exp(-x)); }, -8, 8},
+      {arch::ShaveKernel::Sigmoid,
+       [](double x) { return 1 / (1 + std::exp(-x)); }, -8, 8},
       {arch::ShaveKernel::Tanh, [](double x) { return std::tanh(x); }, -4, 4},
-      {arch::ShaveKernel::Gelu, [](double x) { return 0.5 * x * (1 + std::erf(x / std::sqrt(2.0))); }, -5, 5},
-      {arch::ShaveKernel::Swish, [](double x) { return x / (1 + std::exp(-x)); }, -6, 6},
-      {arch::ShaveKernel::HSwish, [](double x) { return x * std::min(std::max(x + 3, 0.0), 6.0) / 6; }, -5, 5},
+      {arch::ShaveKernel::Gelu,
+       [](double x) { return 0.5 * x * (1 + std::erf(x / std::sqrt(2.0))); },
+       -5, 5},
+      {arch::ShaveKernel::Swish,
+       [](double x) { return x / (1 + std::exp(-x)); }, -6, 6},
+      {arch::ShaveKernel::HSwish,
+       [](double x) { return x * std::min(std::max(x + 3, 0.0), 6.0) / 6; }, -5,
+       5},
       {arch::ShaveKernel::Exp, [](double x) { return std::exp(x); }, -5, 5},
       {arch::ShaveKernel::Log, [](double x) { return std::log(x); }, 0.01, 50},
       {arch::ShaveKernel::Sqrt, [](double x) { return std::sqrt(x); }, 0, 100},
@@ -357,15 +372,16 @@ TEST(Shave, KernelsMatchDoublePrecisionReference) {
       task.kernel = c.k;
       TensorDesc d{"x", t, {3, 100}, Layout::ND, {}};
       HostTensor x = ref::randomTensor(t, {3, 100}, 1, c.lo, c.hi);
-      RunResult r = run(shaveBlob(task, {d}, {"y", t, {3, 100}, Layout::ND, {}}), {x});
+      RunResult r =
+          run(shaveBlob(task, {d}, {"y", t, {3, 100}, Layout::ND, {}}), {x});
       ASSERT_TRUE(r.ok) << r.error;
       for (int64_t i = 0; i < x.numElements(); ++i) {
         double e = c.f(x.getAsDouble(i));
         double tol = t == DType::F16 ? 1e-3 + std::fabs(e) * 1.5e-3
                                      : 1e-6 + std::fabs(e) * 1e-6;
         ASSERT_NEAR(r.outputs[0].getAsDouble(i), e, tol)
-            << arch::shaveKernelName(c.k) << " " << dtypeName(t) << " x="
-            << x.getAsDouble(i);
+            << arch::shaveKernelName(c.k) << " " << dtypeName(t)
+            << " x=" << x.getAsDouble(i);
       }
     }
 }
@@ -375,12 +391,14 @@ TEST(Shave, BinaryBroadcastSoftmaxReduceMvn) {
   TensorDesc b{"b", DType::F32, {1, 3, 1}, Layout::ND, {}};
   HostTensor x = ref::randomTensor(DType::F32, {2, 3, 4}, 1, 0.5, 3);
   HostTensor y = ref::randomTensor(DType::F32, {1, 3, 1}, 2, 0.5, 3);
-  for (auto k : {arch::ShaveKernel::Add, arch::ShaveKernel::Sub,
-                 arch::ShaveKernel::Mul, arch::ShaveKernel::Div,
-                 arch::ShaveKernel::Pow}) {
+  for (auto k :
+       {arch::ShaveKernel::Add, arch::ShaveKernel::Sub, arch::ShaveKernel::Mul,
+        arch::ShaveKernel::Div, arch::ShaveKernel::Pow}) {
     ShaveTask t;
     t.kernel = k;
-    RunResult r = run(shaveBlob(t, {a, b}, {"o", DType::F32, {2, 3, 4}, Layout::ND, {}}), {x, y});
+    RunResult r =
+        run(shaveBlob(t, {a, b}, {"o", DType::F32, {2, 3, 4}, Layout::ND, {}}),
+            {x, y});
     ASSERT_TRUE(r.ok) << r.error;
     for (int i = 0; i < 24; ++i) {
       double p = x.getAsDouble(i), q = y.getAsDouble((i / 4) % 3);
@@ -396,7 +414,8 @@ TEST(Shave, BinaryBroadcastSoftmaxReduceMvn) {
     ShaveTask t;
     t.kernel = arch::ShaveKernel::Softmax;
     t.iparams = {1};
-    RunResult r = run(shaveBlob(t, {a}, {"o", DType::F32, {2, 3, 4}, Layout::ND, {}}), {x});
+    RunResult r = run(
+        shaveBlob(t, {a}, {"o", DType::F32, {2, 3, 4}, Layout::ND, {}}), {x});
     ASSERT_TRUE(r.ok) << r.error;
     for (int n = 0; n < 2; ++n)
       for (int i = 0; i < 4; ++i) {
@@ -409,11 +428,13 @@ TEST(Shave, BinaryBroadcastSoftmaxReduceMvn) {
       }
   }
   { // Reductions keep dims: [2,3,4] -> [2,1,4].
-    for (auto k : {arch::ShaveKernel::ReduceSum, arch::ShaveKernel::ReduceMean,
-                   arch::ShaveKernel::ReduceMax, arch::ShaveKernel::ReduceMin}) {
+    for (auto k :
+         {arch::ShaveKernel::ReduceSum, arch::ShaveKernel::ReduceMean,
+          arch::ShaveKernel::ReduceMax, arch::ShaveKernel::ReduceMin}) {
       ShaveTask t;
       t.kernel = k;
-      RunResult r = run(shaveBlob(t, {a}, {"o", DType::F32, {2, 1, 4}, Layout::ND, {}}), {x});
+      RunResult r = run(
+          shaveBlob(t, {a}, {"o", DType::F32, {2, 1, 4}, Layout::ND, {}}), {x});
       ASSERT_TRUE(r.ok) << r.error;
       for (int n = 0; n < 2; ++n)
         for (int i = 0; i < 4; ++i) {
@@ -437,7 +458,9 @@ TEST(Shave, BinaryBroadcastSoftmaxReduceMvn) {
     t.kernel = arch::ShaveKernel::Mvn;
     t.iparams = {1, 1};
     t.fparams = {1e-5f};
-    RunResult r = run(shaveBlob(t, {a, b}, {"o", DType::F32, {2, 3, 4}, Layout::ND, {}}), {x, y});
+    RunResult r =
+        run(shaveBlob(t, {a, b}, {"o", DType::F32, {2, 3, 4}, Layout::ND, {}}),
+            {x, y});
     ASSERT_TRUE(r.ok) << r.error;
     for (int n = 0; n < 2; ++n) {
       double m = 0, v = 0;
@@ -461,7 +484,8 @@ TEST(Shave, DataMovementAndConversions) {
     ShaveTask t;
     t.kernel = arch::ShaveKernel::Permute;
     t.iparams = {2, 0, 1};
-    RunResult r = run(shaveBlob(t, {a}, {"o", DType::F32, {4, 2, 3}, Layout::ND, {}}), {x});
+    RunResult r = run(
+        shaveBlob(t, {a}, {"o", DType::F32, {4, 2, 3}, Layout::ND, {}}), {x});
     ASSERT_TRUE(r.ok) << r.error;
     for (int i = 0; i < 4; ++i)
       for (int n = 0; n < 2; ++n)
@@ -477,18 +501,22 @@ TEST(Shave, DataMovementAndConversions) {
     ShaveTask t;
     t.kernel = arch::ShaveKernel::Gather;
     t.iparams = {1};
-    auto bytes = shaveBlob(t, {a, idx}, {"o", DType::F32, {2, 2, 4}, Layout::ND, {}});
+    auto bytes =
+        shaveBlob(t, {a, idx}, {"o", DType::F32, {2, 2, 4}, Layout::ND, {}});
     RunResult r = run(bytes, {x, ind});
     ASSERT_TRUE(r.ok) << r.error;
     for (int n = 0; n < 2; ++n)
       for (int i = 0; i < 4; ++i) {
-        EXPECT_EQ(r.outputs[0].getAsDouble((n * 2 + 0) * 4 + i), x.getAsDouble((n * 3 + 2) * 4 + i));
-        EXPECT_EQ(r.outputs[0].getAsDouble((n * 2 + 1) * 4 + i), x.getAsDouble((n * 3 + 0) * 4 + i));
+        EXPECT_EQ(r.outputs[0].getAsDouble((n * 2 + 0) * 4 + i),
+                  x.getAsDouble((n * 3 + 2) * 4 + i));
+        EXPECT_EQ(r.outputs[0].getAsDouble((n * 2 + 1) * 4 + i),
+                  x.getAsDouble((n * 3 + 0) * 4 + i));
       }
     ind.data<int32_t>()[1] = 3;
     r = run(bytes, {x, ind});
     EXPECT_FALSE(r.ok);
-    EXPECT_NE(r.error.find("gather index 3 is outside [-3, 3)"), std::string::npos)
+    EXPECT_NE(r.error.find("gather index 3 is outside [-3, 3)"),
+              std::string::npos)
         << r.error;
   }
   { // Quantize: round half to even, then saturate; dequantize back.
@@ -500,7 +528,8 @@ TEST(Shave, DataMovementAndConversions) {
     q.fparams = {0.5f};
     q.iparams = {10};
     RunResult r = run(shaveBlob(q, {{"x", DType::F32, {6}, Layout::ND, {}}},
-                                {"q", DType::I8, {6}, Layout::ND, {}}), {v});
+                                {"q", DType::I8, {6}, Layout::ND, {}}),
+                      {v});
     ASSERT_TRUE(r.ok) << r.error;
     // 0.5 -> 0 (even), 1.5 -> 2, -0.5 -> -0 -> 0, 200 -> 127, -200 -> -128.
     int8_t expect[] = {10, 12, 10, 127, -128, 12};
@@ -543,7 +572,8 @@ TEST(Shave, DataMovementAndConversions) {
     float vals[] = {-5.0f, 2.5f, 3.5f, 300.0f};
     std::memcpy(v.raw(), vals, sizeof(vals));
     r = run(shaveBlob(c, {{"x", DType::F32, {4}, Layout::ND, {}}},
-                      {"y", DType::U8, {4}, Layout::ND, {}}), {v});
+                      {"y", DType::U8, {4}, Layout::ND, {}}),
+            {v});
     ASSERT_TRUE(r.ok) << r.error;
     EXPECT_EQ(r.outputs[0].data<uint8_t>()[0], 0);
     EXPECT_EQ(r.outputs[0].data<uint8_t>()[1], 2);

@@ -47,7 +47,8 @@ inline HostTensor convInt8(const blob::ConvBlobSpec &s, const HostTensor &in) {
   HostTensor out(DType::I8, s.nchw ? std::vector<int64_t>{1, K, OH, OW}
                                    : std::vector<int64_t>{1, OH, OW, K});
   auto at = [&](uint32_t y, uint32_t x, uint32_t c) -> int32_t {
-    size_t i = s.nchw ? (size_t(c) * H + y) * W + x : (size_t(y) * W + x) * C + c;
+    size_t i =
+        s.nchw ? (size_t(c) * H + y) * W + x : (size_t(y) * W + x) * C + c;
     return in.data<int8_t>()[i];
   };
   for (uint32_t o = 0; o < K; ++o)
@@ -61,8 +62,9 @@ inline HostTensor convInt8(const blob::ConvBlobSpec &s, const HostTensor &in) {
             if (iy < 0 || ix < 0 || iy >= H || ix >= W)
               continue;
             for (uint32_t c = 0; c < C; ++c)
-              acc += int64_t(at(uint32_t(iy), uint32_t(ix), c) - s.inZeroPoint) *
-                     s.weights[((size_t(o) * k + ky) * k + kx) * C + c];
+              acc +=
+                  int64_t(at(uint32_t(iy), uint32_t(ix), c) - s.inZeroPoint) *
+                  s.weights[((size_t(o) * k + ky) * k + kx) * C + c];
           }
         int32_t v = requant(acc, s.mult[o], s.shift[o], s.outZeroPoint,
                             s.activation, s.leakyMult, s.leakyShift, -128, 127);

@@ -93,7 +93,8 @@ TEST(Runtime, EnumeratesBothPlatformsWithTheirProperties) {
   EXPECT_EQ(c->device("NPU4000")->cmxBytesPerTile, 1440u << 10);
   auto bad = c->getProperty("NPU9999", "NPU_TILES");
   EXPECT_FALSE(bad.ok());
-  EXPECT_NE(bad.message().find("available: NPU3720, NPU4000"), std::string::npos);
+  EXPECT_NE(bad.message().find("available: NPU3720, NPU4000"),
+            std::string::npos);
   EXPECT_FALSE(c->getProperty("NPU3720", "NO_SUCH_KEY").ok());
 }
 
@@ -247,7 +248,8 @@ TEST(Runtime, ParallelRequestsMatchSequentialRuns) {
   {
     auto req = *m->createInferRequest();
     for (int r = 0; r < kRequests; ++r) {
-      inputs.push_back(ref::randomTensor(DType::I8, {1, 28, 28, 64}, 10 + r, -128, 127));
+      inputs.push_back(
+          ref::randomTensor(DType::I8, {1, 28, 28, 64}, 10 + r, -128, 127));
       ASSERT_TRUE(req->setTensor("input", inputs[r]).ok());
       ASSERT_TRUE(req->infer().ok());
       Tensor t = *req->getTensor("output");
@@ -286,7 +288,9 @@ TEST(Runtime, AsyncWithCallbackAndProfiling) {
   auto m = load(bytes, cfg);
   ASSERT_TRUE(m);
   auto req = *m->createInferRequest();
-  ASSERT_TRUE(req->setTensor("logits", ref::randomTensor(DType::F16, {1, 1000}, 4, -3, 3)).ok());
+  ASSERT_TRUE(req->setTensor("logits",
+                             ref::randomTensor(DType::F16, {1, 1000}, 4, -3, 3))
+                  .ok());
   std::atomic<bool> called{false};
   ASSERT_TRUE(req->startAsync([&](const Status &s) { called = s.ok(); }).ok());
   EXPECT_FALSE(req->startAsync().ok()); // One at a time per request.
@@ -305,7 +309,8 @@ TEST(Runtime, AsyncWithCallbackAndProfiling) {
   std::vector<uint16_t> in(1000, 0), out(1000);
   sim::DeviceState st;
   sim::RunProfile rp;
-  ASSERT_TRUE(sim::execute(b, {{in.data(), 2000}}, {{out.data(), 2000}}, st, &rp, error));
+  ASSERT_TRUE(sim::execute(b, {{in.data(), 2000}}, {{out.data(), 2000}}, st,
+                           &rp, error));
   EXPECT_EQ(prof->totalCycles, rp.totalCycles);
   auto trace = req->traceJson();
   ASSERT_TRUE(trace.ok());

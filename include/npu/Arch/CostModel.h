@@ -61,8 +61,7 @@ uint64_t dpuTaskCycles(const HardwareDesc &hw, uint64_t numWorkloads,
 /// When either end is DDR the latency is dmaDdrLatencyNs and the bandwidth
 /// min(ddrBytesPerSecond, dmaBytesPerCycle * cmxClock); CMX to CMX it is
 /// dmaCmxLatencyCycles CMX cycles and dmaBytesPerCycle * cmxClock.
-uint64_t dmaTaskCycles(const HardwareDesc &hw, uint64_t bytes,
-                       bool touchesDdr);
+uint64_t dmaTaskCycles(const HardwareDesc &hw, uint64_t bytes, bool touchesDdr);
 
 /// A SHAVE task processing `elements` elements of `elementBytes` (2 for
 /// fp16, 4 for fp32) bytes each, in DPU cycles:
@@ -72,8 +71,7 @@ uint64_t shaveTaskCycles(const HardwareDesc &hw, ShaveKernel k,
                          uint64_t elements, uint32_t elementBytes);
 
 /// Cycles of the clock `fromKHz` converted to DPU cycles, rounded up.
-uint64_t toDpuCycles(const HardwareDesc &hw, uint64_t cycles,
-                     uint32_t fromKHz);
+uint64_t toDpuCycles(const HardwareDesc &hw, uint64_t cycles, uint32_t fromKHz);
 
 /// DPU cycles -> nanoseconds (double, for reports only).
 double dpuCyclesToNs(const HardwareDesc &hw, uint64_t cycles);

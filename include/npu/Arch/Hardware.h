@@ -1,4 +1,5 @@
-//===- Hardware.h - The one hardware description of NPU 3720 / 4000 -*- C++ -*-===//
+//===- Hardware.h - The one hardware description of NPU 3720 / 4000 -*- C++
+//-*-===//
 //
 // Everything the simulator's cycle model, the blob verifier and the
 // compiler's cost model need to know about a platform, as data: one struct per
@@ -59,41 +60,41 @@ struct HintDefaults {
 /// is exact integer arithmetic (the cycle model must be deterministic).
 struct HardwareDesc {
   Platform platform;
-  const char *name;           ///< "NPU3720".
-  const char *marketingName;  ///< "Intel(R) AI Boost (Meteor Lake NPU 3720)".
-  uint32_t pciDeviceId;       ///< Reported as the Level Zero device id.
+  const char *name;          ///< "NPU3720".
+  const char *marketingName; ///< "Intel(R) AI Boost (Meteor Lake NPU 3720)".
+  uint32_t pciDeviceId;      ///< Reported as the Level Zero device id.
 
   // Compute.
-  uint32_t numTiles;          ///< NCE tiles, one DPU each.
-  uint32_t shavesPerTile;     ///< ACT-SHAVE DSPs per tile.
-  uint32_t int8MacsPerCycle;  ///< Per DPU, dense int8 convolution.
-  uint32_t fp16MacsPerCycle;  ///< Per DPU, dense fp16 convolution.
+  uint32_t numTiles;              ///< NCE tiles, one DPU each.
+  uint32_t shavesPerTile;         ///< ACT-SHAVE DSPs per tile.
+  uint32_t int8MacsPerCycle;      ///< Per DPU, dense int8 convolution.
+  uint32_t fp16MacsPerCycle;      ///< Per DPU, dense fp16 convolution.
   uint32_t depthwiseMacsPerCycle; ///< Depthwise conv and pooling.
-  uint32_t eltwiseLanes;      ///< PPE lanes: eltwise outputs per cycle.
+  uint32_t eltwiseLanes;          ///< PPE lanes: eltwise outputs per cycle.
   uint32_t dpuClockKHz;
   uint32_t shaveClockKHz;
   uint32_t shaveVectorLanesF16; ///< fp16 lanes of one SHAVE vector op.
-  bool fp32Output;            ///< The DPU can write fp32 outputs.
+  bool fp32Output;              ///< The DPU can write fp32 outputs.
 
   // Memory.
-  uint64_t cmxPhysicalBytes;  ///< Per tile.
-  uint64_t cmxUsableBytes;    ///< Per tile, what compiled code may use.
-  uint32_t cmxAlignment;      ///< Required alignment of CMX buffers.
+  uint64_t cmxPhysicalBytes; ///< Per tile.
+  uint64_t cmxUsableBytes;   ///< Per tile, what compiled code may use.
+  uint32_t cmxAlignment;     ///< Required alignment of CMX buffers.
 
   // Data movement.
-  uint32_t dmaPorts;          ///< DMA ports visible to task lists.
-  uint32_t dmaBytesPerCycle;  ///< DMA width per CMX clock cycle.
-  uint32_t cmxClockKHz;       ///< The DMA / CMX clock.
-  uint64_t ddrBytesPerSecond; ///< DDR bandwidth shared by all ports.
-  uint32_t dmaDdrLatencyNs;   ///< First byte from DDR.
+  uint32_t dmaPorts;            ///< DMA ports visible to task lists.
+  uint32_t dmaBytesPerCycle;    ///< DMA width per CMX clock cycle.
+  uint32_t cmxClockKHz;         ///< The DMA / CMX clock.
+  uint64_t ddrBytesPerSecond;   ///< DDR bandwidth shared by all ports.
+  uint32_t dmaDdrLatencyNs;     ///< First byte from DDR.
   uint32_t dmaCmxLatencyCycles; ///< CMX-to-CMX start-up, in CMX cycles.
 
   // Fixed costs, in DPU cycles (see docs/hardware-model.md for why).
-  uint32_t dpuTaskDispatchCycles;  ///< Invariant load per DPU task.
-  uint32_t dpuWorkloadCycles;      ///< Variant load per workload.
-  uint32_t dmaTaskDispatchCycles;  ///< Descriptor fetch per DMA task.
-  uint32_t shaveLaunchCycles;      ///< Kernel launch per SHAVE task (SHAVE cycles).
-  uint32_t barrierCycles;          ///< Barrier update + consumer wake-up.
+  uint32_t dpuTaskDispatchCycles; ///< Invariant load per DPU task.
+  uint32_t dpuWorkloadCycles;     ///< Variant load per workload.
+  uint32_t dmaTaskDispatchCycles; ///< Descriptor fetch per DMA task.
+  uint32_t shaveLaunchCycles; ///< Kernel launch per SHAVE task (SHAVE cycles).
+  uint32_t barrierCycles;     ///< Barrier update + consumer wake-up.
 
   // Limits checked by the verifier.
   uint32_t maxKernel;

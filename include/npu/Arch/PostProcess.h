@@ -38,12 +38,12 @@ inline int64_t roundingShiftRight(int64_t v, unsigned shift) {
 /// Integer post-processing parameters shared by all output channels.
 struct IntPpeParams {
   Activation activation = Activation::None;
-  int32_t leakyMult = 0;   ///< LeakyReLU slope = leakyMult / 2^leakyShift.
+  int32_t leakyMult = 0; ///< LeakyReLU slope = leakyMult / 2^leakyShift.
   uint8_t leakyShift = 0;
   int32_t outZeroPoint = 0;
-  int32_t clampLow = INT32_MIN;  ///< In the output's quantized domain.
+  int32_t clampLow = INT32_MIN; ///< In the output's quantized domain.
   int32_t clampHigh = INT32_MAX;
-  int32_t typeMin = -128;   ///< Saturation bounds of the output type.
+  int32_t typeMin = -128; ///< Saturation bounds of the output type.
   int32_t typeMax = 127;
 };
 

@@ -1,4 +1,5 @@
-//===- Format.h - The blob container: header, sections, checksum -*- C++ -*-===//
+//===- Format.h - The blob container: header, sections, checksum -*- C++
+//-*-===//
 //
 // A blob is: a 64-byte little-endian FileHeader, the metadata section (a
 // FlatBuffer of schema/npu_blob.fbs) and the raw weights section, which
@@ -30,15 +31,15 @@ struct FileHeader {
   char magic[8];
   uint16_t versionMajor;
   uint16_t versionMinor;
-  uint32_t platform;      ///< arch::Platform.
-  uint64_t fileSize;      ///< Total blob size in bytes.
+  uint32_t platform; ///< arch::Platform.
+  uint64_t fileSize; ///< Total blob size in bytes.
   uint64_t metadataOffset;
   uint32_t metadataSize;
   uint32_t metadataCrc;   ///< CRC-32 of the metadata section.
   uint64_t weightsOffset; ///< Multiple of kWeightsAlignment.
   uint64_t weightsSize;
-  uint32_t weightsCrc;    ///< CRC-32 of the weights section.
-  uint32_t headerCrc;     ///< CRC-32 of the 60 bytes before this field.
+  uint32_t weightsCrc; ///< CRC-32 of the weights section.
+  uint32_t headerCrc;  ///< CRC-32 of the 60 bytes before this field.
 };
 static_assert(sizeof(FileHeader) == kHeaderSize, "header layout");
 

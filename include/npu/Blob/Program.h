@@ -203,7 +203,7 @@ struct TaskList {
 };
 
 struct MemoryPlan {
-  uint64_t scratchSize = 0;     ///< DDR scratch bytes per inference.
+  uint64_t scratchSize = 0;      ///< DDR scratch bytes per inference.
   std::vector<uint64_t> cmxUsed; ///< Per tile: CMX bytes the blob uses.
   bool operator==(const MemoryPlan &o) const;
 };

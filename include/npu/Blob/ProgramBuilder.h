@@ -24,7 +24,9 @@ inline int32_t packRequant(uint32_t mult, unsigned shift) {
   return int32_t((mult & 0xFFFFu) << 16 | (shift & 0x3Fu) << 8);
 }
 inline uint32_t requantMult(int32_t word) { return uint32_t(word) >> 16; }
-inline unsigned requantShift(int32_t word) { return (uint32_t(word) >> 8) & 0x3F; }
+inline unsigned requantShift(int32_t word) {
+  return (uint32_t(word) >> 8) & 0x3F;
+}
 
 /// Float bits as an int32 weight-table word (float tasks).
 int32_t floatWord(float f);
@@ -59,8 +61,7 @@ public:
   /// that is the verifier's job, so tests can build overflowing blobs.
   uint32_t addCmx(const std::string &name, uint32_t tile, uint64_t size);
   /// Appends bytes to the weights section (64-byte aligned).
-  uint32_t addWeights(const std::string &name, const void *data,
-                      uint64_t size);
+  uint32_t addWeights(const std::string &name, const void *data, uint64_t size);
   uint32_t addWeights(const std::string &name,
                       const std::vector<uint8_t> &bytes) {
     return addWeights(name, bytes.data(), bytes.size());
@@ -71,9 +72,8 @@ public:
   Task &addDma(uint32_t port, const TensorRef &src, const TensorRef &dst,
                std::vector<uint32_t> waits, std::vector<uint32_t> updates,
                const std::string &name = "");
-  Task &addDpu(uint32_t tile, const DpuTask &task,
-               std::vector<uint32_t> waits, std::vector<uint32_t> updates,
-               const std::string &name = "");
+  Task &addDpu(uint32_t tile, const DpuTask &task, std::vector<uint32_t> waits,
+               std::vector<uint32_t> updates, const std::string &name = "");
   Task &addShave(uint32_t tile, uint32_t shave, const ShaveTask &task,
                  std::vector<uint32_t> waits, std::vector<uint32_t> updates,
                  const std::string &name = "");

@@ -29,10 +29,10 @@ struct ConvBlobSpec {
   uint8_t leakyShift = 0;
   int32_t inZeroPoint = 0;
   int32_t outZeroPoint = 0;
-  std::vector<int8_t> weights;    ///< [K][kh][kw][C].
-  std::vector<int32_t> bias;      ///< [K].
-  std::vector<uint16_t> mult;     ///< [K].
-  std::vector<uint8_t> shift;     ///< [K].
+  std::vector<int8_t> weights; ///< [K][kh][kw][C].
+  std::vector<int32_t> bias;   ///< [K].
+  std::vector<uint16_t> mult;  ///< [K].
+  std::vector<uint8_t> shift;  ///< [K].
   uint32_t tiles = 1;
   uint32_t workloadsPerTile = 1;
   arch::MpeMode mpeMode = arch::MpeMode::Cuboid16x16;
@@ -51,7 +51,7 @@ std::vector<uint8_t> buildConvBlob(const ConvBlobSpec &spec);
 ConvBlobSpec benchmarkConvSpec(arch::Platform platform);
 
 struct SampleBlob {
-  std::string name;        ///< File stem, e.g. "conv_relu_int8".
+  std::string name; ///< File stem, e.g. "conv_relu_int8".
   std::string description;
   std::vector<uint8_t> bytes;
 };

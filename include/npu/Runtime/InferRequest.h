@@ -43,7 +43,7 @@ struct TaskProfile {
 };
 
 struct InferenceProfile {
-  uint64_t totalCycles = 0;  ///< Modelled NPU latency.
+  uint64_t totalCycles = 0; ///< Modelled NPU latency.
   double latencyUs = 0.0;
   uint64_t dmaBusyCycles = 0, dpuBusyCycles = 0, shaveBusyCycles = 0;
   std::vector<TaskProfile> tasks; ///< Only with ModelConfig::profiling.

@@ -37,8 +37,10 @@ extern "C" {
 #define ZE_NPU_DEVICE_EXT_VERSION ZE_MAKE_VERSION(1, 0)
 
 typedef struct _ze_graph_handle_t *ze_graph_handle_t;
-typedef struct _ze_graph_profiling_pool_handle_t *ze_graph_profiling_pool_handle_t;
-typedef struct _ze_graph_profiling_query_handle_t *ze_graph_profiling_query_handle_t;
+typedef struct _ze_graph_profiling_pool_handle_t
+    *ze_graph_profiling_pool_handle_t;
+typedef struct _ze_graph_profiling_query_handle_t
+    *ze_graph_profiling_query_handle_t;
 
 typedef enum _ze_structure_type_graph_ext_t {
   ZE_STRUCTURE_TYPE_GRAPH_DESC = 0x7fff0001,
@@ -49,8 +51,8 @@ typedef enum _ze_structure_type_graph_ext_t {
 } ze_structure_type_graph_ext_t;
 
 typedef enum _ze_graph_format_t {
-  ZE_GRAPH_FORMAT_NATIVE = 0x1,       /* a compiled blob */
-  ZE_GRAPH_FORMAT_NGRAPH_LITE = 0x2,  /* not supported: no on-line compiler */
+  ZE_GRAPH_FORMAT_NATIVE = 0x1,      /* a compiled blob */
+  ZE_GRAPH_FORMAT_NGRAPH_LITE = 0x2, /* not supported: no on-line compiler */
 } ze_graph_format_t;
 
 typedef struct _ze_graph_desc_t {
@@ -116,14 +118,15 @@ typedef struct _ze_graph_argument_properties_t {
   ze_graph_argument_layout_t networkLayout;
   ze_graph_argument_precision_t devicePrecision;
   ze_graph_argument_layout_t deviceLayout;
-  float quantScale;        /* 0 when the argument is not quantized */
+  float quantScale; /* 0 when the argument is not quantized */
   int32_t quantZeroPoint;
 } ze_graph_argument_properties_t;
 
 typedef ze_result_t(ZE_APICALL *ze_pfnGraphCreate_ext_t)(
     ze_context_handle_t hContext, ze_device_handle_t hDevice,
     const ze_graph_desc_t *desc, ze_graph_handle_t *phGraph);
-typedef ze_result_t(ZE_APICALL *ze_pfnGraphDestroy_ext_t)(ze_graph_handle_t hGraph);
+typedef ze_result_t(ZE_APICALL *ze_pfnGraphDestroy_ext_t)(
+    ze_graph_handle_t hGraph);
 typedef ze_result_t(ZE_APICALL *ze_pfnGraphGetNativeBinary_ext_t)(
     ze_graph_handle_t hGraph, size_t *pSize, uint8_t *pGraphNativeBinary);
 typedef ze_result_t(ZE_APICALL *ze_pfnGraphGetProperties_ext_t)(
@@ -226,7 +229,8 @@ typedef struct _ze_graph_profiling_dditable_ext_t {
   ze_pfnGraphProfilingQueryCreate_ext_t pfnProfilingQueryCreate;
   ze_pfnGraphProfilingQueryDestroy_ext_t pfnProfilingQueryDestroy;
   ze_pfnGraphProfilingQueryGetData_ext_t pfnProfilingQueryGetData;
-  ze_pfnDeviceGetProfilingDataProperties_ext_t pfnDeviceGetProfilingDataProperties;
+  ze_pfnDeviceGetProfilingDataProperties_ext_t
+      pfnDeviceGetProfilingDataProperties;
   ze_pfnGraphProfilingLogGetString_ext_t pfnProfilingLogGetString;
 } ze_graph_profiling_dditable_ext_t;
 
@@ -235,7 +239,7 @@ typedef struct _ze_graph_profiling_dditable_ext_t {
 typedef struct _ze_npu_device_properties_t {
   uint32_t stype; /* ZE_STRUCTURE_TYPE_NPU_DEVICE_PROPERTIES */
   void *pNext;
-  char platform[32];   /* "NPU3720" / "NPU4000" */
+  char platform[32]; /* "NPU3720" / "NPU4000" */
   uint32_t numTiles;
   uint32_t maxTiles;
   uint32_t dpuClockKHz;
