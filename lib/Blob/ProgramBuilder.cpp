@@ -119,19 +119,27 @@ TaskList &ProgramBuilder::list(Engine engine, uint32_t index) {
   return program_.taskLists.back();
 }
 
+Task &ProgramBuilder::push(Engine engine, uint32_t index, Task t,
+                           std::vector<uint32_t> waits,
+                           std::vector<uint32_t> updates,
+                           const std::string &name) {
+  t.name = name;
+  t.kind = engine;
+  t.waitBarriers = std::move(waits);
+  t.updateBarriers = std::move(updates);
+  TaskList &l = list(engine, index);
+  l.tasks.push_back(std::move(t));
+  return l.tasks.back();
+}
+
 Task &ProgramBuilder::addDma(uint32_t port, const TensorRef &src,
                              const TensorRef &dst, std::vector<uint32_t> waits,
                              std::vector<uint32_t> updates,
                              const std::string &name) {
   Task t;
-  t.name = name;
-  t.kind = Engine::Dma;
-  t.waitBarriers = std::move(waits);
-  t.updateBarriers = std::move(updates);
   t.dma = {src, dst};
-  TaskList &l = list(Engine::Dma, port);
-  l.tasks.push_back(std::move(t));
-  return l.tasks.back();
+  return push(Engine::Dma, port, std::move(t), std::move(waits),
+              std::move(updates), name);
 }
 
 Task &ProgramBuilder::addDpu(uint32_t tile, const DpuTask &task,
@@ -139,14 +147,9 @@ Task &ProgramBuilder::addDpu(uint32_t tile, const DpuTask &task,
                              std::vector<uint32_t> updates,
                              const std::string &name) {
   Task t;
-  t.name = name;
-  t.kind = Engine::Dpu;
-  t.waitBarriers = std::move(waits);
-  t.updateBarriers = std::move(updates);
   t.dpu = task;
-  TaskList &l = list(Engine::Dpu, tile);
-  l.tasks.push_back(std::move(t));
-  return l.tasks.back();
+  return push(Engine::Dpu, tile, std::move(t), std::move(waits),
+              std::move(updates), name);
 }
 
 Task &ProgramBuilder::addShave(uint32_t tile, uint32_t shave,
@@ -155,15 +158,10 @@ Task &ProgramBuilder::addShave(uint32_t tile, uint32_t shave,
                                std::vector<uint32_t> updates,
                                const std::string &name) {
   Task t;
-  t.name = name;
-  t.kind = Engine::Shave;
-  t.waitBarriers = std::move(waits);
-  t.updateBarriers = std::move(updates);
   t.shave = task;
   uint32_t perTile = arch::hardware(program_.platform).shavesPerTile;
-  TaskList &l = list(Engine::Shave, tile * perTile + shave);
-  l.tasks.push_back(std::move(t));
-  return l.tasks.back();
+  return push(Engine::Shave, tile * perTile + shave, std::move(t),
+              std::move(waits), std::move(updates), name);
 }
 
 void ProgramBuilder::finalize() {

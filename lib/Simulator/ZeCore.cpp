@@ -96,6 +96,15 @@ Driver &driver() {
   return d;
 }
 
+ze_result_t checkContextDevice(ze_context_handle_t hContext,
+                               ze_device_handle_t hDevice, Device *&d) {
+  if (!context(hContext))
+    return fail(ZE_RESULT_ERROR_INVALID_NULL_HANDLE, "invalid context handle");
+  if (!(d = device(hDevice)))
+    return fail(ZE_RESULT_ERROR_INVALID_NULL_HANDLE, "invalid device handle");
+  return ZE_RESULT_SUCCESS;
+}
+
 ze_result_t ZE_APICALL init(ze_init_flags_t flags) {
   if (flags && !(flags & ZE_INIT_FLAG_VPU_ONLY))
     return fail(ZE_RESULT_ERROR_UNINITIALIZED,
@@ -333,11 +342,7 @@ ze_result_t ZE_APICALL contextCreate(ze_driver_handle_t h,
 }
 
 ze_result_t ZE_APICALL contextDestroy(ze_context_handle_t h) {
-  Context *c = context(h);
-  if (!c)
-    return fail(ZE_RESULT_ERROR_INVALID_NULL_HANDLE, "invalid context handle");
-  delete c;
-  return ZE_RESULT_SUCCESS;
+  return destroy<Context>(h, Tag::Context, "context");
 }
 
 ze_result_t ZE_APICALL contextGetStatus(ze_context_handle_t h) {

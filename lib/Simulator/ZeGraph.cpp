@@ -129,11 +129,7 @@ ze_result_t ZE_APICALL graphCreate(ze_context_handle_t hContext,
 }
 
 ze_result_t ZE_APICALL graphDestroy(ze_graph_handle_t h) {
-  Graph *g = graph(h);
-  if (!g)
-    return fail(ZE_RESULT_ERROR_INVALID_NULL_HANDLE, "invalid graph handle");
-  delete g;
-  return ZE_RESULT_SUCCESS;
+  return destroy<Graph>(h, Tag::Graph, "graph");
 }
 
 ze_result_t ZE_APICALL graphGetNativeBinary(ze_graph_handle_t h, size_t *pSize,
@@ -320,11 +316,7 @@ ze_result_t ZE_APICALL profilingPoolCreate(
 
 ze_result_t ZE_APICALL
 profilingPoolDestroy(ze_graph_profiling_pool_handle_t h) {
-  ProfilingPool *p = cast<ProfilingPool>(h, Tag::ProfPool);
-  if (!p)
-    return fail(ZE_RESULT_ERROR_INVALID_NULL_HANDLE, "invalid pool handle");
-  delete p;
-  return ZE_RESULT_SUCCESS;
+  return destroy<ProfilingPool>(h, Tag::ProfPool, "profiling pool");
 }
 
 ze_result_t ZE_APICALL
@@ -346,11 +338,7 @@ profilingQueryCreate(ze_graph_profiling_pool_handle_t h, uint32_t index,
 
 ze_result_t ZE_APICALL
 profilingQueryDestroy(ze_graph_profiling_query_handle_t h) {
-  ProfilingQuery *q = cast<ProfilingQuery>(h, Tag::ProfQuery);
-  if (!q)
-    return fail(ZE_RESULT_ERROR_INVALID_NULL_HANDLE, "invalid query handle");
-  delete q;
-  return ZE_RESULT_SUCCESS;
+  return destroy<ProfilingQuery>(h, Tag::ProfQuery, "profiling query");
 }
 
 ze_result_t ZE_APICALL profilingQueryGetData(

@@ -179,6 +179,22 @@ template <typename T> T *cast(void *h, Tag tag) {
   return o && o->tag == tag ? static_cast<T *>(o) : nullptr;
 }
 
+/// Deletes the object behind `h` if it is a T (the common body of every
+/// zeXxxDestroy).
+template <typename T> ze_result_t destroy(void *h, Tag tag, const char *what) {
+  T *o = cast<T>(h, tag);
+  if (!o)
+    return fail(ZE_RESULT_ERROR_INVALID_NULL_HANDLE,
+                std::string("invalid ") + what + " handle");
+  delete o;
+  return ZE_RESULT_SUCCESS;
+}
+
+/// Checks the context and device handles every xxxCreate(context, device)
+/// takes; sets `device` on success.
+ze_result_t checkContextDevice(ze_context_handle_t hContext,
+                               ze_device_handle_t hDevice, Device *&device);
+
 /// Executes one command list; returns false with `error` on a device error.
 bool executeList(CommandList &list, std::string &error);
 

@@ -128,11 +128,9 @@ ze_result_t ZE_APICALL queueCreate(ze_context_handle_t hContext,
                                    ze_device_handle_t hDevice,
                                    const ze_command_queue_desc_t *desc,
                                    ze_command_queue_handle_t *ph) {
-  if (!cast<Context>(hContext, Tag::Context))
-    return fail(ZE_RESULT_ERROR_INVALID_NULL_HANDLE, "invalid context handle");
-  Device *d = cast<Device>(hDevice, Tag::Device);
-  if (!d)
-    return fail(ZE_RESULT_ERROR_INVALID_NULL_HANDLE, "invalid device handle");
+  Device *d = nullptr;
+  if (ze_result_t r = checkContextDevice(hContext, hDevice, d))
+    return r;
   if (!desc || !ph)
     return fail(ZE_RESULT_ERROR_INVALID_NULL_POINTER, "null argument");
   *ph = reinterpret_cast<ze_command_queue_handle_t>(new CommandQueue(d));
@@ -202,11 +200,9 @@ ze_result_t ZE_APICALL listCreate(ze_context_handle_t hContext,
                                   ze_device_handle_t hDevice,
                                   const ze_command_list_desc_t *desc,
                                   ze_command_list_handle_t *ph) {
-  if (!cast<Context>(hContext, Tag::Context))
-    return fail(ZE_RESULT_ERROR_INVALID_NULL_HANDLE, "invalid context handle");
-  Device *d = cast<Device>(hDevice, Tag::Device);
-  if (!d)
-    return fail(ZE_RESULT_ERROR_INVALID_NULL_HANDLE, "invalid device handle");
+  Device *d = nullptr;
+  if (ze_result_t r = checkContextDevice(hContext, hDevice, d))
+    return r;
   if (!desc || !ph)
     return fail(ZE_RESULT_ERROR_INVALID_NULL_POINTER, "null argument");
   auto *l = new CommandList();
@@ -307,11 +303,7 @@ ze_result_t ZE_APICALL fenceCreate(ze_command_queue_handle_t h,
 }
 
 ze_result_t ZE_APICALL fenceDestroy(ze_fence_handle_t h) {
-  Fence *f = fence(h);
-  if (!f)
-    return fail(ZE_RESULT_ERROR_INVALID_NULL_HANDLE, "invalid fence handle");
-  delete f;
-  return ZE_RESULT_SUCCESS;
+  return destroy<Fence>(h, Tag::Fence, "fence");
 }
 
 ze_result_t ZE_APICALL fenceHostSynchronize(ze_fence_handle_t h,
@@ -354,11 +346,7 @@ ze_result_t ZE_APICALL eventPoolCreate(ze_context_handle_t hContext,
 }
 
 ze_result_t ZE_APICALL eventPoolDestroy(ze_event_pool_handle_t h) {
-  EventPool *p = cast<EventPool>(h, Tag::EventPool);
-  if (!p)
-    return fail(ZE_RESULT_ERROR_INVALID_NULL_HANDLE, "invalid pool handle");
-  delete p;
-  return ZE_RESULT_SUCCESS;
+  return destroy<EventPool>(h, Tag::EventPool, "event pool");
 }
 
 ze_result_t ZE_APICALL eventCreate(ze_event_pool_handle_t h,
@@ -377,11 +365,7 @@ ze_result_t ZE_APICALL eventCreate(ze_event_pool_handle_t h,
 }
 
 ze_result_t ZE_APICALL eventDestroy(ze_event_handle_t h) {
-  Event *e = event(h);
-  if (!e)
-    return fail(ZE_RESULT_ERROR_INVALID_NULL_HANDLE, "invalid event handle");
-  delete e;
-  return ZE_RESULT_SUCCESS;
+  return destroy<Event>(h, Tag::Event, "event");
 }
 
 ze_result_t ZE_APICALL eventHostSignal(ze_event_handle_t h) {

@@ -95,6 +95,8 @@ public:
 
 private:
   TaskList &list(Engine engine, uint32_t index);
+  Task &push(Engine engine, uint32_t index, Task t, std::vector<uint32_t> waits,
+             std::vector<uint32_t> updates, const std::string &name);
   Program program_;
   std::vector<uint8_t> weights_;
   std::vector<uint64_t> cmxTop_;
