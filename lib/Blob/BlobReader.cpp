@@ -312,6 +312,12 @@ bool readHeader(const void *data, size_t size, FileHeader &h,
     error = "blob metadata section lies outside the file";
     return false;
   }
+  // A FlatBuffer holds at least its root offset and file identifier.
+  if (h.metadataSize < 8) {
+    error = "blob metadata section is too small (" +
+            std::to_string(h.metadataSize) + " bytes)";
+    return false;
+  }
   if (h.weightsOffset % kWeightsAlignment != 0) {
     error = "blob weights section is not aligned to " +
             std::to_string(kWeightsAlignment) + " bytes";

@@ -19,6 +19,8 @@ using arch::HardwareDesc;
 
 constexpr size_t kMaxRank = 5;
 constexpr size_t kMaxArgRank = 8;
+/// DDR scratch of one inference; the NPU's address window is 4 GiB.
+constexpr uint64_t kMaxScratchBytes = uint64_t(4) << 30;
 
 bool isQuant(DType t) { return t == DType::I8 || t == DType::U8; }
 
@@ -93,8 +95,10 @@ private:
                     " bytes of CMX on tile " + std::to_string(t) +
                     ", past the " + hw.name + "'s capacity of " +
                     std::to_string(hw.cmxUsableBytes) + " usable bytes");
-    if (p.memory.scratchSize > (uint64_t(1) << 40))
-      return fail("memory plan asks for an implausible DDR scratch size");
+    if (p.memory.scratchSize > kMaxScratchBytes)
+      return fail("memory plan asks for " + std::to_string(p.memory.scratchSize) +
+                  " bytes of DDR scratch (at most " +
+                  std::to_string(kMaxScratchBytes) + ")");
     return true;
   }
 

@@ -16,6 +16,7 @@
 #include "Engines.h"
 
 #include <algorithm>
+#include <new>
 
 namespace npu::sim {
 
@@ -78,12 +79,20 @@ public:
       }
     }
     const arch::HardwareDesc &hw = arch::hardware(p.platform);
-    state.cmx.resize(hw.numTiles);
-    for (auto &c : state.cmx)
-      if (c.size() != hw.cmxUsableBytes)
-        c.assign(hw.cmxUsableBytes, 0);
-    if (state.scratch.size() < p.memory.scratchSize)
-      state.scratch.resize(p.memory.scratchSize, 0);
+    // Device memory is host memory; running out of it is a device error,
+    // not an exception escaping the driver.
+    try {
+      state.cmx.resize(hw.numTiles);
+      for (auto &c : state.cmx)
+        if (c.size() != hw.cmxUsableBytes)
+          c.assign(hw.cmxUsableBytes, 0);
+      if (state.scratch.size() < p.memory.scratchSize)
+        state.scratch.resize(p.memory.scratchSize, 0);
+    } catch (const std::bad_alloc &) {
+      error = "cannot allocate " + std::to_string(p.memory.scratchSize) +
+              " bytes of DDR scratch";
+      return false;
+    }
     return true;
   }
 

@@ -232,6 +232,21 @@ TEST(BlobReject, SectionOutsideFile) {
   EXPECT_NE(rejectBytes(bytes).find("outside the file"), std::string::npos);
 }
 
+TEST(BlobReject, EmptyMetadata) {
+  // Found by the fuzzer: an empty metadata section with valid checksums.
+  std::vector<uint8_t> bytes = sample(arch::Platform::NPU3720, "maxpool_int8");
+  FileHeader h;
+  std::memcpy(&h, bytes.data(), sizeof(h));
+  for (uint32_t size : {0u, 4u}) {
+    h.metadataSize = size;
+    h.metadataCrc = crc32(bytes.data() + h.metadataOffset, size);
+    std::memcpy(bytes.data(), &h, sizeof(h));
+    rewriteHeaderCrc(bytes);
+    EXPECT_NE(rejectBytes(bytes).find("metadata section is too small"),
+              std::string::npos);
+  }
+}
+
 TEST(BlobReject, TaskOutsideItsBuffer) {
   expectRejected(
       "conv_relu_int8",
