@@ -96,7 +96,8 @@ private:
                     ", past the " + hw.name + "'s capacity of " +
                     std::to_string(hw.cmxUsableBytes) + " usable bytes");
     if (p.memory.scratchSize > kMaxScratchBytes)
-      return fail("memory plan asks for " + std::to_string(p.memory.scratchSize) +
+      return fail("memory plan asks for " +
+                  std::to_string(p.memory.scratchSize) +
                   " bytes of DDR scratch (at most " +
                   std::to_string(kMaxScratchBytes) + ")");
     return true;

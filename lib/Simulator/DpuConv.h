@@ -15,7 +15,7 @@
 
 namespace npu::sim {
 
-constexpr uint32_t kConvBlockPixels = 2;
+constexpr uint32_t kConvBlockPixels = 4;
 constexpr uint32_t kConvBlockChannels = 4;
 
 struct ConvProblem {

@@ -62,29 +62,33 @@ convBlockVnni(const ConvProblem &p, uint32_t oy, uint32_t ox, uint32_t nx,
     w[j] = p.weights + (k + (j < nk ? j : 0)) * perChannel;
   const size_t full = seg / 32 * 32;
   const __mmask32 tail = __mmask32((1ull << (seg - full)) - 1);
+  constexpr uint32_t P = kConvBlockPixels, K = kConvBlockChannels;
   for (uint32_t ky = 0; ky < p.kh; ++ky) {
-    const int16_t *in0 =
-        p.input + ((size_t(oy) * p.strideH + ky) * p.paddedWidth +
-                   size_t(ox) * p.strideW) *
-                      p.channels;
-    const int16_t *in1 = nx > 1 ? in0 + size_t(p.strideW) * p.channels : in0;
+    const int16_t *in[P];
+    in[0] = p.input + ((size_t(oy) * p.strideH + ky) * p.paddedWidth +
+                       size_t(ox) * p.strideW) *
+                          p.channels;
+    for (uint32_t i = 1; i < P; ++i)
+      in[i] = i < nx ? in[0] + size_t(i) * p.strideW * p.channels : in[0];
     const size_t wo = ky * seg;
     for (size_t c = 0; c < full; c += 32) {
-      __m512i x0 = _mm512_loadu_si512(in0 + c);
-      __m512i x1 = _mm512_loadu_si512(in1 + c);
-      for (uint32_t j = 0; j < kConvBlockChannels; ++j) {
+      __m512i x[P];
+      for (uint32_t i = 0; i < P; ++i)
+        x[i] = _mm512_loadu_si512(in[i] + c);
+      for (uint32_t j = 0; j < K; ++j) {
         __m512i wv = _mm512_loadu_si512(w[j] + wo + c);
-        a[0][j] = _mm512_dpwssd_epi32(a[0][j], x0, wv);
-        a[1][j] = _mm512_dpwssd_epi32(a[1][j], x1, wv);
+        for (uint32_t i = 0; i < P; ++i)
+          a[i][j] = _mm512_dpwssd_epi32(a[i][j], x[i], wv);
       }
     }
     if (tail) {
-      __m512i x0 = _mm512_maskz_loadu_epi16(tail, in0 + full);
-      __m512i x1 = _mm512_maskz_loadu_epi16(tail, in1 + full);
-      for (uint32_t j = 0; j < kConvBlockChannels; ++j) {
+      __m512i x[P];
+      for (uint32_t i = 0; i < P; ++i)
+        x[i] = _mm512_maskz_loadu_epi16(tail, in[i] + full);
+      for (uint32_t j = 0; j < K; ++j) {
         __m512i wv = _mm512_maskz_loadu_epi16(tail, w[j] + wo + full);
-        a[0][j] = _mm512_dpwssd_epi32(a[0][j], x0, wv);
-        a[1][j] = _mm512_dpwssd_epi32(a[1][j], x1, wv);
+        for (uint32_t i = 0; i < P; ++i)
+          a[i][j] = _mm512_dpwssd_epi32(a[i][j], x[i], wv);
       }
     }
   }

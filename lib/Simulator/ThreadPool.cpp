@@ -43,8 +43,12 @@ void ThreadPool::parallelFor(size_t n, size_t grain,
   if (n == 0)
     return;
   grain = std::max<size_t>(grain, 1);
-  size_t maxChunks = threads_.size() + 1;
+  // Several small chunks per thread, claimed dynamically: on a loaded host
+  // a descheduled worker then delays one small chunk, not half the work.
+  size_t maxChunks = 8 * (threads_.size() + 1);
   size_t chunks = std::min(maxChunks, (n + grain - 1) / grain);
+  if (threads_.empty())
+    chunks = 1;
   if (chunks <= 1) {
     fn(0, n);
     return;
@@ -75,7 +79,7 @@ void ThreadPool::parallelFor(size_t n, size_t grain,
   };
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    for (size_t i = 1; i < chunks; ++i)
+    for (size_t i = 1; i < std::min(chunks, threads_.size() + 1); ++i)
       queue_.push_back(work);
   }
   cv_.notify_all();

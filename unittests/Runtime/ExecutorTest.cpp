@@ -131,9 +131,10 @@ TEST(DpuConv, VectorisedKernelMatchesPortable) {
     for (int16_t &v : w)
       v = int16_t(rng.uniform(-128, 127));
     sim::ConvProblem p{in.data(), w.data(), PW, C, kh, kw, 1, 1};
-    for (uint32_t nx : {1u, 2u})
+    for (uint32_t nx : {1u, 2u, 3u, 4u})
       for (uint32_t nk : {1u, 3u, 4u}) {
-        int32_t a[2][4] = {}, b[2][4] = {};
+        int32_t a[sim::kConvBlockPixels][sim::kConvBlockChannels] = {};
+        int32_t b[sim::kConvBlockPixels][sim::kConvBlockChannels] = {};
         sim::convBlock(p, 2, 3, nx, 4, nk, a);
         sim::convBlockPortable(p, 2, 3, nx, 4, nk, b);
         for (uint32_t i = 0; i < nx; ++i)
