@@ -135,6 +135,25 @@ TEST(BlobReject, EveryTruncation) {
   }
 }
 
+TEST(BlobReject, EveryByteFlipIsRejectedOrHarmless) {
+  // Flipping any bit of the header, metadata or weights is caught by a
+  // checksum; flips in the zero padding before the weights change nothing.
+  std::vector<uint8_t> bytes = sample(arch::Platform::NPU3720, "conv_fp16");
+  LoadedBlob original = decode(bytes);
+  const FileHeader &h = original.header;
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    std::vector<uint8_t> flipped = bytes;
+    flipped[i] ^= uint8_t(1u << (i % 8));
+    LoadedBlob b;
+    std::string error;
+    bool ok = readBlob(flipped.data(), flipped.size(), {}, b, error);
+    bool padding = i >= h.metadataOffset + h.metadataSize && i < h.weightsOffset;
+    ASSERT_EQ(ok, padding) << "byte " << i << ": " << error;
+    if (ok)
+      ASSERT_TRUE(b.program == original.program);
+  }
+}
+
 TEST(BlobReject, BadMagic) {
   std::vector<uint8_t> bytes = sample(arch::Platform::NPU3720, "maxpool_int8");
   bytes[0] = 'X';
