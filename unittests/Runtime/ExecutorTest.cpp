@@ -13,6 +13,7 @@
 #include "npu/Blob/BlobWriter.h"
 #include "npu/Blob/ProgramBuilder.h"
 #include "npu/Blob/Samples.h"
+#include "npu/Blob/Verifier.h"
 #include "npu/Simulator/Executor.h"
 
 #include "../../lib/Simulator/DpuConv.h"
@@ -343,6 +344,59 @@ TEST(Dpu, Fp16ConvMatchesReference) {
             halfToFloat(r.outputs[0].data<uint16_t>()[(y * 8 + x) * 16 + k]);
         EXPECT_NEAR(got, acc, 2e-3 + std::fabs(acc) * 1e-3);
       }
+}
+
+/// NPU4000's DPU can write fp32: the same accumulators as the f16 output,
+/// without the final rounding to f16.
+TEST(Dpu, Fp32OutputOnNpu4000) {
+  std::vector<uint8_t> bytes = sample(arch::Platform::NPU4000, "conv_fp16");
+  LoadedBlob b;
+  std::string error;
+  ASSERT_TRUE(readBlob(bytes.data(), bytes.size(), {}, b, error));
+  Program p = b.program;
+  p.outputs[0].dtype = DType::F32;
+  for (Buffer &buf : p.buffers)
+    if (buf.name == "output")
+      buf.size *= 2;
+  p.buffers.back().offset = 0;
+  for (TaskList &l : p.taskLists)
+    for (Task &t : l.tasks) {
+      TensorRef *r = t.kind == Engine::Dpu ? &t.dpu.output
+                     : t.name == "store"   ? &t.dma.src
+                                           : nullptr;
+      if (!r)
+        continue;
+      *r = TensorRef::dense(r->buffer, 0, DType::F32, r->shape);
+      if (t.kind == Engine::Dma)
+        t.dma.dst = TensorRef::dense(t.dma.dst.buffer, 0, DType::F32,
+                                     t.dma.dst.shape);
+    }
+  // Move the (now 8 KiB) CMX output past the other buffers.
+  uint64_t top = 0;
+  for (size_t i = 0; i + 1 < p.buffers.size(); ++i)
+    if (p.buffers[i].space == MemSpace::Cmx)
+      top = std::max(top, p.buffers[i].offset + p.buffers[i].size);
+  p.buffers.back().offset = (top + 63) / 64 * 64;
+  p.memory.cmxUsed[0] = p.buffers.back().offset + p.buffers.back().size;
+  std::vector<uint8_t> w(b.weights, b.weights + b.weightsSize);
+  HostTensor in = ref::randomTensor(DType::F16, {1, 8, 8, 16}, 4, -2, 2);
+  RunResult f16 = run(bytes, {in});
+  RunResult f32 = run(writeBlob(p, w), {in});
+  ASSERT_TRUE(f16.ok && f32.ok) << f16.error << f32.error;
+  int differ = 0;
+  for (int64_t i = 0; i < f16.outputs[0].numElements(); ++i) {
+    float a = halfToFloat(f16.outputs[0].data<uint16_t>()[i]);
+    float x = f32.outputs[0].data<float>()[i];
+    ASSERT_EQ(a, halfToFloat(floatToHalf(x))) << i;
+    differ += a != x;
+  }
+  EXPECT_GT(differ, 0); // fp32 keeps bits that fp16 rounds away.
+  // The same blob is refused on NPU3720.
+  p.platform = arch::Platform::NPU3720;
+  p.memory.cmxUsed.resize(2);
+  std::string msg;
+  EXPECT_FALSE(verifyProgram(p, w.size(), msg));
+  EXPECT_NE(msg.find("DPU cannot write f32 on the NPU3720"), std::string::npos) << msg;
 }
 
 TEST(Shave, KernelsMatchDoublePrecisionReference) {
