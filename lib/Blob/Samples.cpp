@@ -55,8 +55,12 @@ std::vector<uint8_t> buildConvBlob(const ConvBlobSpec &s) {
                                          : std::vector<int64_t>{1, OH, OW, K};
   TensorDesc in{
       "input", DType::I8, inShape, layout, {{0.05f}, {s.inZeroPoint}, -1}};
-  TensorDesc out{
-      "output", DType::I8, outShape, layout, {{0.1f}, {s.outZeroPoint}, -1}};
+  TensorDesc out{"output", s.outputType, outShape, layout,
+                 isFloat(s.outputType)
+                     ? QuantParams{}
+                     : QuantParams{{0.1f}, {s.outZeroPoint}, -1}};
+  const DType ot = s.outputType;
+  const uint64_t oes = dtypeSize(ot);
   uint32_t inBuf = b.addInput(in), outBuf = b.addOutput(out);
 
   uint32_t wBytes = k * k * C;
@@ -64,7 +68,9 @@ std::vector<uint8_t> buildConvBlob(const ConvBlobSpec &s) {
       b.addWeights("weights", s.weights.data(), s.weights.size());
   std::vector<WeightTableEntry> table(K);
   for (uint32_t o = 0; o < K; ++o)
-    table[o] = {int32_t(o * wBytes), packRequant(s.mult[o], s.shift[o]),
+    table[o] = {int32_t(o * wBytes),
+                isFloat(s.outputType) ? floatWord(s.floatScale[o])
+                                      : packRequant(s.mult[o], s.shift[o]),
                 s.bias[o]};
   uint32_t tableBuf = b.addWeights("weight_table", encodeWeightTable(table));
 
@@ -87,7 +93,8 @@ std::vector<uint8_t> buildConvBlob(const ConvBlobSpec &s) {
     uint32_t cmxIn = b.addCmx("input" + sfx, t, uint64_t(rows) * W * C);
     uint32_t cmxW = b.addCmx("weights" + sfx, t, s.weights.size());
     uint32_t cmxTable = b.addCmx("weight_table" + sfx, t, uint64_t(K) * 16);
-    uint32_t cmxOut = b.addCmx("output" + sfx, t, uint64_t(outRows) * OW * K);
+    uint32_t cmxOut =
+        b.addCmx("output" + sfx, t, uint64_t(outRows) * OW * K * oes);
     uint32_t loaded = b.addBarrier(), computed = b.addBarrier();
     uint32_t port = t % hw.dmaPorts;
 
@@ -116,7 +123,7 @@ std::vector<uint8_t> buildConvBlob(const ConvBlobSpec &s) {
     d.input = b.ref(cmxIn, DType::I8, {rows, W, C});
     d.weights = b.ref(cmxW, DType::I8, {K, k, k, C});
     d.weightTable = b.ref(cmxTable, DType::I32, {K, 4});
-    d.output = b.ref(cmxOut, DType::I8, {outRows, OW, K});
+    d.output = b.ref(cmxOut, ot, {outRows, OW, K});
     d.kernelH = d.kernelW = uint8_t(k);
     d.strideH = d.strideW = uint8_t(s.stride);
     d.padTop = padTop;
@@ -135,14 +142,15 @@ std::vector<uint8_t> buildConvBlob(const ConvBlobSpec &s) {
     if (s.nchw) {
       dst.buffer = outBuf;
       dst.offset = uint64_t(r0) * OW;
-      dst.dtype = DType::I8;
+      dst.dtype = ot;
       dst.shape = {outRows, OW, K};
-      dst.strides = {OW, 1, uint64_t(OH) * OW};
+      dst.strides = {OW * oes, oes, uint64_t(OH) * OW * oes};
+      dst.offset *= oes;
     } else {
-      dst = b.ref(outBuf, DType::I8, {outRows, OW, K}, uint64_t(r0) * OW * K);
+      dst = b.ref(outBuf, ot, {outRows, OW, K}, uint64_t(r0) * OW * K * oes);
     }
-    b.addDma(port, b.ref(cmxOut, DType::I8, {outRows, OW, K}), dst, {computed},
-             {}, "store_output" + sfx);
+    b.addDma(port, b.ref(cmxOut, ot, {outRows, OW, K}), dst, {computed}, {},
+             "store_output" + sfx);
     r0 = r1;
   }
   return b.build();

@@ -186,6 +186,57 @@ TEST(Dpu, ConvInt8MatchesReferenceOnBothPlatforms) {
     }
 }
 
+/// int8 inputs and weights, fp16 output: float(acc) * scale, LeakyReLU
+/// with a float slope, rounded once to fp16.
+TEST(Dpu, DequantizingConvMatchesReference) {
+  ConvBlobSpec s;
+  s.platform = arch::Platform::NPU4000;
+  s.height = s.width = 9;
+  s.inChannels = 16;
+  s.outChannels = 32;
+  s.nchw = true;
+  s.inZeroPoint = 2;
+  s.activation = arch::Activation::LeakyRelu;
+  s.outputType = DType::F16;
+  s.tiles = 3;
+  fillConvParams(s, 21);
+  for (uint32_t k = 0; k < 32; ++k)
+    s.floatScale.push_back(1e-4f * float(k + 1));
+  std::vector<uint8_t> bytes = buildConvBlob(s);
+  // The integer reference with a unit requantization gives the raw
+  // accumulators (before activation) when mult = 1, shift = 0 and no clamp.
+  LoadedBlob lb;
+  std::string error;
+  ASSERT_TRUE(readBlob(bytes.data(), bytes.size(), {}, lb, error)) << error;
+  for (TaskList &l : lb.program.taskLists)
+    for (Task &t : l.tasks)
+      if (t.kind == Engine::Dpu)
+        t.dpu.ppe.leakyAlpha = 0.25f;
+  std::vector<uint8_t> w(lb.weights, lb.weights + lb.weightsSize);
+  HostTensor in = ref::randomTensor(DType::I8, {1, 16, 9, 9}, 6, -128, 127);
+  RunResult r = run(writeBlob(lb.program, w), {in});
+  ASSERT_TRUE(r.ok) << r.error;
+  for (uint32_t o = 0; o < 32; ++o)
+    for (uint32_t y = 0; y < 9; ++y)
+      for (uint32_t x = 0; x < 9; ++x) {
+        int64_t acc = s.bias[o];
+        for (int ky = 0; ky < 3; ++ky)
+          for (int kx = 0; kx < 3; ++kx) {
+            int iy = int(y) + ky - 1, ix = int(x) + kx - 1;
+            if (iy < 0 || ix < 0 || iy >= 9 || ix >= 9)
+              continue;
+            for (uint32_t c = 0; c < 16; ++c)
+              acc += int64_t(in.data<int8_t>()[(c * 9 + iy) * 9 + ix] - 2) *
+                     s.weights[((o * 3 + ky) * 3 + kx) * 16 + c];
+          }
+        float v = float(acc) * s.floatScale[o];
+        if (v < 0)
+          v *= 0.25f;
+        uint16_t got = r.outputs[0].data<uint16_t>()[(o * 9 + y) * 9 + x];
+        ASSERT_EQ(got, floatToHalf(v)) << o << "," << y << "," << x;
+      }
+}
+
 TEST(Dpu, StridedConvMatchesReference) {
   ConvBlobSpec s;
   s.height = s.width = 15;
@@ -368,8 +419,8 @@ TEST(Dpu, Fp32OutputOnNpu4000) {
         continue;
       *r = TensorRef::dense(r->buffer, 0, DType::F32, r->shape);
       if (t.kind == Engine::Dma)
-        t.dma.dst = TensorRef::dense(t.dma.dst.buffer, 0, DType::F32,
-                                     t.dma.dst.shape);
+        t.dma.dst =
+            TensorRef::dense(t.dma.dst.buffer, 0, DType::F32, t.dma.dst.shape);
     }
   // Move the (now 8 KiB) CMX output past the other buffers.
   uint64_t top = 0;
@@ -396,7 +447,8 @@ TEST(Dpu, Fp32OutputOnNpu4000) {
   p.memory.cmxUsed.resize(2);
   std::string msg;
   EXPECT_FALSE(verifyProgram(p, w.size(), msg));
-  EXPECT_NE(msg.find("DPU cannot write f32 on the NPU3720"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("DPU cannot write f32 on the NPU3720"), std::string::npos)
+      << msg;
 }
 
 TEST(Shave, KernelsMatchDoublePrecisionReference) {

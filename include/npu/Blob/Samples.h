@@ -33,6 +33,10 @@ struct ConvBlobSpec {
   std::vector<int32_t> bias;   ///< [K].
   std::vector<uint16_t> mult;  ///< [K].
   std::vector<uint8_t> shift;  ///< [K].
+  /// I8, or F16 (F32 on NPU4000) for a dequantizing convolution whose
+  /// per-channel fp32 scales are `floatScale`.
+  DType outputType = DType::I8;
+  std::vector<float> floatScale; ///< [K], float outputs only.
   uint32_t tiles = 1;
   uint32_t workloadsPerTile = 1;
   arch::MpeMode mpeMode = arch::MpeMode::Cuboid16x16;
@@ -42,7 +46,7 @@ struct ConvBlobSpec {
 /// values of realistic magnitude.
 void fillConvParams(ConvBlobSpec &spec, uint32_t seed);
 
-/// The blob of `spec`: input "input" i8, output "output" i8.
+/// The blob of `spec`: input "input" i8, output "output" of outputType.
 std::vector<uint8_t> buildConvBlob(const ConvBlobSpec &spec);
 
 /// The benchmark's ResNet-style layer: int8 3x3 convolution 56x56x64 -> 64,
