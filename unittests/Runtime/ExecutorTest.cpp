@@ -718,6 +718,64 @@ TEST(Barriers, OrderTasksAcrossQueues) {
   EXPECT_EQ(r.profile.totalCycles, t[2].end);
 }
 
+/// A small pipeline on NPU4000's tile 5: DMA in, eltwise add on the DPU,
+/// dequantize then sigmoid on the tile's two SHAVEs (CMX to CMX), DMA out.
+/// Four barriers chain five engines.
+TEST(Barriers, PipelineAcrossDpuAndShavesOnNpu4000) {
+  const uint32_t H = 4, W = 8, C = 16, N = H * W * C;
+  ProgramBuilder b(arch::Platform::NPU4000);
+  uint32_t x = b.addInput({"x", DType::I8, {1, H, W, C}, Layout::NHWC, {}});
+  uint32_t y = b.addOutput({"y", DType::F16, {1, H, W, C}, Layout::NHWC, {}});
+  uint32_t cx = b.addCmx("x", 5, N), cs = b.addCmx("sum", 5, N);
+  uint32_t cf = b.addCmx("f", 5, N * 2), cy = b.addCmx("y", 5, N * 2);
+  uint32_t b0 = b.addBarrier(), b1 = b.addBarrier(), b2 = b.addBarrier(),
+           b3 = b.addBarrier();
+  b.addDma(1, b.ref(x, DType::I8, {H, W, C}), b.ref(cx, DType::I8, {H, W, C}),
+           {}, {b0}, "load");
+  DpuTask d; // x + x, requantized by 1/2: returns x.
+  d.op = DpuOp::EltwiseAdd;
+  d.input = d.input2.emplace(b.ref(cx, DType::I8, {H, W, C}));
+  d.output = b.ref(cs, DType::I8, {H, W, C});
+  d.ppe.mult = 1;
+  d.ppe.shift = 1;
+  d.workloads = splitWorkloadsByRows(H, W, C, 2, arch::MpeMode::Cuboid8x16);
+  b.addDpu(5, d, {b0}, {b1}, "add");
+  ShaveTask dq;
+  dq.kernel = arch::ShaveKernel::Dequantize;
+  dq.inputs = {b.ref(cs, DType::I8, {N})};
+  dq.outputs = {b.ref(cf, DType::F16, {N})};
+  dq.fparams = {0.125f};
+  dq.iparams = {0};
+  b.addShave(5, 0, dq, {b1}, {b2}, "dequantize");
+  ShaveTask sg;
+  sg.kernel = arch::ShaveKernel::Sigmoid;
+  sg.inputs = {b.ref(cf, DType::F16, {N})};
+  sg.outputs = {b.ref(cy, DType::F16, {N})};
+  b.addShave(5, 1, sg, {b2}, {b3}, "sigmoid");
+  b.addDma(0, b.ref(cy, DType::F16, {H, W, C}), b.ref(y, DType::F16, {H, W, C}),
+           {b3}, {}, "store");
+  HostTensor in = ref::randomTensor(DType::I8, {1, H, W, C}, 8, -128, 127);
+  RunResult r = run(b.build(), {in});
+  ASSERT_TRUE(r.ok) << r.error;
+  for (uint32_t i = 0; i < N; ++i) {
+    // (x + x) / 2 rounds back to x exactly.
+    float v = float(in.data<int8_t>()[i]) * 0.125f;
+    float e = halfToFloat(floatToHalf(1.0f / (1.0f + std::exp(-v))));
+    ASSERT_NEAR(halfToFloat(r.outputs[0].data<uint16_t>()[i]), e, 1e-3f) << i;
+  }
+  // Each task starts after its producer's end plus the barrier cost.
+  const auto &t = r.profile.tasks;
+  ASSERT_EQ(t.size(), 5u);
+  for (size_t i = 1; i < t.size(); ++i)
+    EXPECT_EQ(t[i].start,
+              t[i - 1].end +
+                  arch::hardware(arch::Platform::NPU4000).barrierCycles)
+        << t[i].name;
+  EXPECT_EQ(t[2].engine, Engine::Shave);
+  EXPECT_EQ(t[2].engineIndex, 10u); // tile 5, SHAVE 0
+  EXPECT_EQ(t[3].engineIndex, 11u);
+}
+
 TEST(Faults, ArgumentMemoryTooSmall) {
   std::vector<uint8_t> bytes = sample(arch::Platform::NPU3720, "maxpool_int8");
   HostTensor small(DType::I8, {1, 16, 32, 16});
