@@ -50,6 +50,10 @@ const char *kUsage =
     "                            outputs\n"
     "  --trace FILE.json         write the modelled timeline of the last\n"
     "                            inference as a Chrome / Perfetto trace\n"
+    "  --profile                 print every task of the last inference on "
+    "the\n"
+    "                            modelled timeline (engine, start, end "
+    "cycles)\n"
     "  --defer-weights           upload the weights at the first inference\n"
     "  --list-devices            list the NPU devices and their properties\n"
     "  -h, --help                this text\n"
@@ -102,7 +106,7 @@ int main(int argc, char **argv) {
   ModelConfig config;
   std::vector<std::pair<std::string, std::string>> inputs;
   int iterations = 1, requests = 1;
-  bool list = false;
+  bool list = false, printProfile = false;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string &a = args[i];
     auto value = [&](std::string &out) {
@@ -136,6 +140,8 @@ int main(int argc, char **argv) {
     } else if (a == "--trace") {
       if (!value(tracePath))
         return usageError("--trace needs a file name");
+    } else if (a == "--profile") {
+      printProfile = true;
     } else if (a == "--defer-weights") {
       config.deferWeightsLoad = true;
     } else if (!a.empty() && a[0] == '-') {
@@ -160,7 +166,7 @@ int main(int argc, char **argv) {
 
   config.hint =
       requests > 1 ? PerformanceHint::Throughput : PerformanceHint::Latency;
-  config.profiling = !tracePath.empty();
+  config.profiling = !tracePath.empty() || printProfile;
   auto model = (*core)->importModel(blobPath, config);
   if (!model)
     return error(model.message());
@@ -260,6 +266,15 @@ int main(int argc, char **argv) {
               (unsigned long long)prof->dpuBusyCycles,
               (unsigned long long)prof->dmaBusyCycles,
               (unsigned long long)prof->shaveBusyCycles);
+  if (printProfile) {
+    std::printf("%-10s %12s %12s %12s  %s\n", "engine", "start", "end",
+                "cycles", "task");
+    for (const TaskProfile &t : prof->tasks)
+      std::printf(
+          "%-10s %12llu %12llu %12llu  %s\n", t.engine.c_str(),
+          (unsigned long long)t.startCycles, (unsigned long long)t.endCycles,
+          (unsigned long long)(t.endCycles - t.startCycles), t.name.c_str());
+  }
   if (!tracePath.empty()) {
     auto trace = reqs[0]->traceJson();
     if (!trace)
