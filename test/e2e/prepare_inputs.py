@@ -74,18 +74,10 @@ def ort(model_path, inputs, workdir):
     return [np.load(os.path.join(workdir, o['file'])) for o in res['outputs']]
 
 
-def main():
-    deps, out = sys.argv[1], sys.argv[2]
+def prepare_ocr(deps, out):
+    """A printed page (detector) and its first text line (recogniser and
+    direction classifier). Returns the line's recogniser input width."""
     images = os.path.join(deps, 'inputs', 'images')
-    audio = os.path.join(deps, 'inputs', 'audio')
-    models = os.path.join(deps, 'models')
-    os.makedirs(out, exist_ok=True)
-    for m in os.listdir(out):
-        shapes = os.path.join(out, m, 'inputs.tsv')
-        if os.path.exists(shapes):
-            os.remove(shapes)
-
-    # OCR: a printed page and its first text line.
     page = Image.open(os.path.join(images, 'opencv_imageTextN.png')).convert('RGB')
     det = np.asarray(page.resize((640, 640), Image.BILINEAR), np.float32)[:, :, ::-1] / 255.0
     mean = np.array([0.485, 0.456, 0.406], np.float32)
@@ -102,8 +94,14 @@ def main():
     rec_width = int(np.ceil(48 * line.size[0] / line.size[1] / 8.0)) * 8
     save(out, 'ppocrv4_rec', 'x', paddle_rec_input(line, 48, rec_width))
     save(out, 'ppocr_cls_mobile_v2', 'x', paddle_rec_input(line, 48, 192))
+    return rec_width
 
-    # Wake word: English speech at 16 kHz, int16-valued floats.
+
+def prepare_wakeword(deps, out):
+    """English speech at 16 kHz (int16-valued floats) for the mel model, and
+    the embedding and wake-word models' inputs computed from it."""
+    audio = os.path.join(deps, 'inputs', 'audio')
+    models = os.path.join(deps, 'models')
     with wave.open(os.path.join(audio, 'asterisk_hello-world.wav')) as w:
         rate = w.getframerate()
         pcm = np.frombuffer(w.readframes(w.getnframes()), np.int16).astype(np.float32)
@@ -125,6 +123,21 @@ def main():
         np.save(p, windows)
         emb = ort(os.path.join(models, 'oww_embedding.onnx'), {'input_1': p}, tmp)[0]
         save(out, 'oww_alexa_v0.1', 'onnx::Flatten_0', emb.reshape(1, 16, 96).astype(np.float32))
+
+
+def clear(out):
+    os.makedirs(out, exist_ok=True)
+    for m in os.listdir(out):
+        manifest = os.path.join(out, m, 'inputs.tsv')
+        if os.path.exists(manifest):
+            os.remove(manifest)
+
+
+def main():
+    deps, out = sys.argv[1], sys.argv[2]
+    clear(out)
+    prepare_ocr(deps, out)
+    prepare_wakeword(deps, out)
     print('prepare_inputs: wrote inputs for 6 models into %s' % out)
 
 
