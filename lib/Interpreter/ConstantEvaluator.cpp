@@ -23,8 +23,8 @@ using namespace mlir;
 
 namespace npu {
 
-static FailureOr<SmallVector<DenseElementsAttr>>
-foldOp(Operation *op, ArrayRef<Attribute> operands) {
+FailureOr<SmallVector<DenseElementsAttr>>
+foldOpToConstants(Operation *op, ArrayRef<Attribute> operands) {
   SmallVector<OpFoldResult> folded;
   if (failed(op->fold(operands, folded)) || folded.size() != op->getNumResults())
     return failure();
@@ -42,7 +42,7 @@ foldOp(Operation *op, ArrayRef<Attribute> operands) {
 FailureOr<SmallVector<DenseElementsAttr>>
 evaluateOp(Operation *op, ArrayRef<Attribute> operands,
            const ConstantEvaluatorOptions &options) {
-  if (auto folded = foldOp(op, operands); succeeded(folded))
+  if (auto folded = foldOpToConstants(op, operands); succeeded(folded))
     return folded;
   if (op->getNumRegions() != 0 || operands.size() != op->getNumOperands() ||
       !Interpreter::supports(op))

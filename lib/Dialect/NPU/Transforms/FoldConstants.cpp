@@ -33,24 +33,6 @@ struct NPUFoldConstantsPass
     return true;
   }
 
-  // The op's own folder, when it folds every result to a constant.
-  static FailureOr<SmallVector<DenseElementsAttr>>
-  foldToConstants(Operation *op, ArrayRef<Attribute> operands) {
-    SmallVector<OpFoldResult> folded;
-    if (failed(op->fold(operands, folded)) ||
-        folded.size() != op->getNumResults())
-      return failure();
-    SmallVector<DenseElementsAttr> results;
-    for (OpFoldResult r : folded) {
-      auto attr = dyn_cast_if_present<DenseElementsAttr>(
-          dyn_cast_if_present<Attribute>(r));
-      if (!attr)
-        return failure();
-      results.push_back(attr);
-    }
-    return results;
-  }
-
   void runOnOperation() override {
     OpBuilder builder(&getContext());
     // Ops are visited in order, so a folded producer is already a constant
@@ -68,7 +50,7 @@ struct NPUFoldConstantsPass
       }
       // Structural folds (npu.shape, npu.size, ...) need no operand values;
       // anything else is evaluated when all operands are constants.
-      auto results = foldToConstants(op, operands);
+      auto results = foldOpToConstants(op, operands);
       if (failed(results)) {
         if (!allConstant || !worthFolding(op, operands))
           return;
