@@ -7,8 +7,8 @@ from lit.llvm.subst import ToolSubst
 
 config.name = "NPU"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
-config.suffixes = [".mlir", ".test", ".py"]
-config.excludes = ["Inputs", "lit.cfg.py", "lit.site.cfg.py", "CMakeLists.txt"]
+config.suffixes = [".mlir", ".test"]
+config.excludes = ["Inputs", "gen", "e2e", "conformance", "lit.cfg.py", "lit.site.cfg.py", "CMakeLists.txt"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.npu_obj_root, "test")
 
@@ -29,6 +29,10 @@ tools = ["npu-opt", "npu-compile", "npu-interpret", "npu-run", "npu-blob"]
 llvm_config.add_tool_substitutions(
     [ToolSubst(t, unresolved="ignore") for t in tools], tool_dirs)
 llvm_config.with_environment("PATH", config.npu_tools_dir, append_path=True)
+# `not` at the start of a RUN line (use_default_substitutions only rewrites
+# it after a pipe).
+llvm_config.add_tool_substitutions(
+    [ToolSubst("not", unresolved="fatal")], [config.llvm_tools_dir])
 
 # Tests that need the real models or ONNX Runtime say so with REQUIRES.
 if os.path.isdir(os.path.join(config.npu_deps_dir, "models")):

@@ -187,8 +187,8 @@ class Converter:
             else:
                 scales = [o / i for o, i in zip(out_shape, in_shape)]
             dec = lambda v: v.decode() if isinstance(v, bytes) else v
-            attrs = ('mode = #npu<resize_mode %s>, coordinate_transformation_mode'
-                     ' = #npu<coord_mode %s>, nearest_mode = #npu<nearest_mode '
+            attrs = ('mode = #npu.resize_mode<%s>, coordinate_transformation_mode'
+                     ' = #npu.coord_mode<%s>, nearest_mode = #npu.nearest_mode<'
                      '%s>, scales = array<f32: %s>' % (
                          dec(a.get('mode', 'nearest')),
                          dec(a.get('coordinate_transformation_mode',

@@ -17,13 +17,14 @@
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/Operation.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 
 using namespace mlir;
 
 namespace npu {
 
-static FailureOr<SmallVector<DenseElementsAttr>>
-foldOp(Operation *op, ArrayRef<Attribute> operands) {
+FailureOr<SmallVector<DenseElementsAttr>>
+foldOpToConstants(Operation *op, ArrayRef<Attribute> operands) {
   SmallVector<OpFoldResult> folded;
   if (failed(op->fold(operands, folded)) ||
       folded.size() != op->getNumResults())
@@ -42,7 +43,7 @@ foldOp(Operation *op, ArrayRef<Attribute> operands) {
 FailureOr<SmallVector<DenseElementsAttr>>
 evaluateOp(Operation *op, ArrayRef<Attribute> operands,
            const ConstantEvaluatorOptions &options) {
-  if (auto folded = foldOp(op, operands); succeeded(folded))
+  if (auto folded = foldOpToConstants(op, operands); succeeded(folded))
     return folded;
   if (op->getNumRegions() != 0 || operands.size() != op->getNumOperands() ||
       !Interpreter::supports(op))
@@ -95,10 +96,21 @@ struct Evaluator {
       : options(options) {}
   const ConstantEvaluatorOptions &options;
   DenseMap<Value, DenseElementsAttr> memo;
+  // Values known not to be constant: keeps the walk linear on DAGs.
+  llvm::DenseSet<Value> unknown;
 
   FailureOr<DenseElementsAttr> eval(Value v, int depth) {
     if (auto it = memo.find(v); it != memo.end())
       return it->second;
+    if (unknown.contains(v))
+      return failure();
+    auto result = evalUncached(v, depth);
+    if (failed(result))
+      unknown.insert(v);
+    return result;
+  }
+
+  FailureOr<DenseElementsAttr> evalUncached(Value v, int depth) {
     auto type = dyn_cast<RankedTensorType>(v.getType());
     if (!type || !type.hasStaticShape() ||
         type.getNumElements() > options.maxElements || depth > 256)
@@ -123,12 +135,12 @@ struct Evaluator {
     Operation *op = v.getDefiningOp();
     if (!op || op->getNumRegions() != 0)
       return failure();
+    // A non-constant operand is passed as null: ops that read only their
+    // operands' static types (npu.shape, npu.size) still evaluate.
     SmallVector<Attribute> operands;
     for (Value operand : op->getOperands()) {
       auto c = eval(operand, depth + 1);
-      if (failed(c))
-        return failure();
-      operands.push_back(*c);
+      operands.push_back(succeeded(c) ? Attribute(*c) : Attribute());
     }
     auto results = evaluateOp(op, operands, options);
     if (failed(results))

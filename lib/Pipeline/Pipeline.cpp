@@ -46,8 +46,12 @@ std::vector<std::string> allStageNames() {
 
 static void addCanonicalizationPasses(OpPassManager &pm) {
   OpPassManager &fpm = pm.nest<func::FuncOp>();
+  // Fold shape subgraphs first, so that ops depending on them become
+  // static, then fold batch norms, whose weight arithmetic folds again.
+  fpm.addPass(createNPUFoldConstants());
   fpm.addPass(createCanonicalizerPass());
   fpm.addPass(createNPUFoldBatchNorm());
+  fpm.addPass(createNPUFoldConstants());
   fpm.addPass(createCanonicalizerPass());
   fpm.addPass(createCSEPass());
 }

@@ -40,7 +40,7 @@ TEST_F(InterpreterTest, UnaryOpsWithAttributes) {
   expectValues(unary("elu", "{alpha = 2.0 : f32}"),
                {2 * (std::exp(-2.0) - 1), 2 * (std::exp(-0.5) - 1), 0.5, 2},
                1e-6);
-  expectValues(unary("gelu", "{approximate = #npu<gelu_approx tanh>}"),
+  expectValues(unary("gelu", "{approximate = #npu.gelu_approx<tanh>}"),
                {-0.04540231, -0.15428599, 0.34571401, 1.95459769}, 1e-6);
   expectValues(unary("abs", ""), {2, 0.5, 0.5, 2});
   expectValues(unary("round", ""), {-2, -0.0, 0, 2});
@@ -73,7 +73,7 @@ TEST_F(InterpreterTest, BinaryOpsCastAndWhere) {
   HostTensor s = runOne(
       fn("%a: tensor<2xui8>", "tensor<2xui8>",
          "  %s = npu.constant dense<1> : tensor<ui8>\n"
-         "  %y = npu.bit_shift %a, %s {direction = #npu<shift_direction right>}"
+         "  %y = npu.bit_shift %a, %s {direction = #npu.shift_direction<right>}"
          " : (tensor<2xui8>, tensor<ui8>) -> tensor<2xui8>",
          "%y : tensor<2xui8>"),
       {u});
@@ -155,9 +155,8 @@ TEST_F(InterpreterTest, NormalisationAndSoftmax) {
       run(fn("%x: tensor<2x2xf32>, %g: tensor<2xf32>",
              "tensor<2x2xf32>, tensor<2x1xf32>, tensor<2x1xf32>",
              "  %y, %m, %v = npu.layer_norm %x, %g {axis = 1 : i64, "
-             "epsilon = 0.0 : f32, resultSegmentSizes = array<i32: 1, 1, 1>} : "
-             "(tensor<2x2xf32>, tensor<2xf32>) -> "
-             "(tensor<2x2xf32>, tensor<2x1xf32>, tensor<2x1xf32>)",
+             "epsilon = 0.0 : f32} : (tensor<2x2xf32>, tensor<2xf32>) -> "
+             "tensor<2x2xf32> mean tensor<2x1xf32> inv_std_dev tensor<2x1xf32>",
              "%y, %m, %v : tensor<2x2xf32>, tensor<2x1xf32>, tensor<2x1xf32>"),
           {x, f32({2}, {1, 2})});
   ASSERT_TRUE(mlir::succeeded(r)) << allDiagnostics();
@@ -230,7 +229,7 @@ TEST_F(InterpreterTest, DataMovementOps) {
   expectValues(
       runOne(fn("%x: tensor<2x3xf32>", "tensor<2x5xf32>",
                 "  %y = npu.pad %x {pads = array<i64: 0, 1, 0, 1>, mode "
-                "= #npu<pad_mode reflect>} : (tensor<2x3xf32>) -> "
+                "= #npu.pad_mode<reflect>} : (tensor<2x3xf32>) -> "
                 "tensor<2x5xf32>",
                 "%y : tensor<2x5xf32>"),
              {x}),
@@ -275,7 +274,7 @@ TEST_F(InterpreterTest, DataMovementOps) {
           fn("%x: tensor<2x3xf32>, %i: tensor<1x1xi64>, %u: tensor<1x3xf32>",
              "tensor<2x3xf32>",
              "  %y = npu.scatter_nd %x, %i, %u {reduction = "
-             "#npu<reduction add>} : (tensor<2x3xf32>, tensor<1x1xi64>, "
+             "#npu.reduction<add>} : (tensor<2x3xf32>, tensor<1x1xi64>, "
              "tensor<1x3xf32>) -> tensor<2x3xf32>",
              "%y : tensor<2x3xf32>"),
           {x, makeTensor(DType::I64, {1, 1}, {1}), f32({1, 3}, {10, 20, 30})}),
@@ -296,8 +295,8 @@ TEST_F(InterpreterTest, ResizeQuantizeEinsumDepthToSpace) {
   expectValues(
       runOne(
           fn("%x: tensor<1x1x1x2xf32>", "tensor<1x1x1x4xf32>",
-             "  %y = npu.resize %x {mode = #npu<resize_mode linear>, "
-             "coordinate_transformation_mode = #npu<coord_mode align_corners>, "
+             "  %y = npu.resize %x {mode = #npu.resize_mode<linear>, "
+             "coordinate_transformation_mode = #npu.coord_mode<align_corners>, "
              "scales = array<f32: 1.0, 1.0, 1.0, 2.0>} : tensor<1x1x1x2xf32> "
              "to tensor<1x1x1x4xf32>",
              "%y : tensor<1x1x1x4xf32>"),
@@ -306,9 +305,9 @@ TEST_F(InterpreterTest, ResizeQuantizeEinsumDepthToSpace) {
   expectValues(
       runOne(
           fn("%x: tensor<1x1x1x2xf32>", "tensor<1x1x1x4xf32>",
-             "  %y = npu.resize %x {mode = #npu<resize_mode nearest>, "
-             "coordinate_transformation_mode = #npu<coord_mode asymmetric>, "
-             "nearest_mode = #npu<nearest_mode floor>, "
+             "  %y = npu.resize %x {mode = #npu.resize_mode<nearest>, "
+             "coordinate_transformation_mode = #npu.coord_mode<asymmetric>, "
+             "nearest_mode = #npu.nearest_mode<floor>, "
              "scales = array<f32: 1.0, 1.0, 1.0, 2.0>} : tensor<1x1x1x2xf32> "
              "to tensor<1x1x1x4xf32>",
              "%y : tensor<1x1x1x4xf32>"),
@@ -333,7 +332,7 @@ TEST_F(InterpreterTest, ResizeQuantizeEinsumDepthToSpace) {
   HostTensor d = runOne(
       fn("%x: tensor<1x4x1x1xf32>", "tensor<1x1x2x2xf32>",
          "  %y = npu.depth_to_space %x {blocksize = 2 : i64, mode = "
-         "#npu<d2s_mode CRD>} : (tensor<1x4x1x1xf32>) -> tensor<1x1x2x2xf32>",
+         "#npu.d2s_mode<CRD>} : (tensor<1x4x1x1xf32>) -> tensor<1x1x2x2xf32>",
          "%y : tensor<1x1x2x2xf32>"),
       {f32({1, 4, 1, 1}, {1, 2, 3, 4})});
   expectValues(d, {1, 2, 3, 4});

@@ -28,6 +28,12 @@ mlir::FailureOr<mlir::DenseElementsAttr>
 evaluateConstant(mlir::Value value,
                  const ConstantEvaluatorOptions &options = {});
 
+/// The op's own folder, when it folds every result to a constant (operands
+/// that are not constants are null; structural folds such as npu.shape need
+/// none).
+mlir::FailureOr<llvm::SmallVector<mlir::DenseElementsAttr>>
+foldOpToConstants(mlir::Operation *op, llvm::ArrayRef<mlir::Attribute> operands);
+
 /// Evaluates one op on constant operands (null for a non-constant operand):
 /// the results as attributes, or failure if an operand is unknown or the op
 /// cannot be evaluated.

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "npu/Dialect/NPU/IR/NPUOps.h"
+#include "npu/Dialect/NPU/IR/ShapeUtils.h"
 
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/STLExtras.h"
@@ -15,6 +16,14 @@ using namespace mlir;
 using namespace npu;
 
 OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
+
+/// A splat constant operand folds to a splat of the result type.
+static OpFoldResult resizeSplat(Attribute operand, ShapedType type) {
+  auto dense = dyn_cast_if_present<DenseElementsAttr>(operand);
+  if (dense && dense.isSplat())
+    return dense.resizeSplat(type);
+  return {};
+}
 
 OpFoldResult IdentityOp::fold(FoldAdaptor) { return getInput(); }
 
@@ -62,10 +71,7 @@ OpFoldResult TransposeOp::fold(FoldAdaptor adaptor) {
     identity &= perm[i] == static_cast<int64_t>(i);
   if (identity)
     return getInput();
-  if (auto dense = dyn_cast_if_present<DenseElementsAttr>(adaptor.getInput()))
-    if (dense.isSplat())
-      return dense.resizeSplat(getType());
-  return {};
+  return resizeSplat(adaptor.getInput(), getType());
 }
 
 OpFoldResult ConcatOp::fold(FoldAdaptor) {
@@ -79,10 +85,7 @@ OpFoldResult SliceOp::fold(FoldAdaptor adaptor) {
       llvm::all_of(getStarts(), [](int64_t s) { return s == 0; }) &&
       llvm::all_of(getSteps(), [](int64_t s) { return s == 1; }))
     return getInput();
-  if (auto dense = dyn_cast_if_present<DenseElementsAttr>(adaptor.getInput()))
-    if (dense.isSplat())
-      return dense.resizeSplat(getType());
-  return {};
+  return resizeSplat(adaptor.getInput(), getType());
 }
 
 OpFoldResult PadOp::fold(FoldAdaptor) {
@@ -94,34 +97,22 @@ OpFoldResult PadOp::fold(FoldAdaptor) {
 OpFoldResult ExpandOp::fold(FoldAdaptor adaptor) {
   if (getInput().getType() == getType())
     return getInput();
-  if (auto dense = dyn_cast_if_present<DenseElementsAttr>(adaptor.getInput()))
-    if (dense.isSplat())
-      return dense.resizeSplat(getType());
-  return {};
+  return resizeSplat(adaptor.getInput(), getType());
 }
 
 OpFoldResult TileOp::fold(FoldAdaptor adaptor) {
   if (getInput().getType() == getType())
     return getInput();
-  if (auto dense = dyn_cast_if_present<DenseElementsAttr>(adaptor.getInput()))
-    if (dense.isSplat())
-      return dense.resizeSplat(getType());
-  return {};
+  return resizeSplat(adaptor.getInput(), getType());
 }
 
 OpFoldResult ShapeOp::fold(FoldAdaptor) {
   auto in = cast<RankedTensorType>(getInput().getType());
-  int64_t r = in.getRank();
-  auto clampIdx = [r](int64_t i) {
-    if (i < 0)
-      i += r;
-    return std::clamp<int64_t>(i, 0, r);
-  };
-  int64_t start = clampIdx(getStart());
-  int64_t end = getEnd() ? clampIdx(*getEnd()) : r;
-  SmallVector<int64_t> dims;
-  for (int64_t i = start; i < end; ++i)
-    dims.push_back(in.getDimSize(i));
+  std::optional<int64_t> end;
+  if (getEnd())
+    end = static_cast<int64_t>(*getEnd());
+  auto [start, stop] = shapeOpRange(in.getRank(), getStart(), end);
+  SmallVector<int64_t> dims(in.getShape().slice(start, stop - start));
   return DenseIntElementsAttr::get(getType(), dims);
 }
 

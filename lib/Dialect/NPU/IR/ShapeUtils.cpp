@@ -105,6 +105,18 @@ Shape reducedShape(llvm::ArrayRef<int64_t> in, llvm::ArrayRef<int64_t> axes,
   return out;
 }
 
+std::pair<int64_t, int64_t> shapeOpRange(int64_t rank, int64_t start,
+                                         std::optional<int64_t> end) {
+  auto clampIdx = [rank](int64_t i) {
+    if (i < 0)
+      i += rank;
+    return std::clamp<int64_t>(i, 0, rank);
+  };
+  int64_t first = clampIdx(start);
+  int64_t last = end ? clampIdx(*end) : rank;
+  return {first, std::max(first, last)};
+}
+
 std::optional<EinsumSpec> parseEinsum(llvm::StringRef equation,
                                       size_t numInputs, std::string &error) {
   std::string eq;

@@ -699,15 +699,11 @@ LogicalResult ShapeOp::inferReturnTypes(MLIRContext *ctx,
   auto x = rankedType(adaptor.getInput());
   if (!x)
     return fail(loc, "expected a ranked tensor");
-  int64_t r = x.getRank();
-  auto clampIdx = [r](int64_t i) {
-    if (i < 0)
-      i += r;
-    return std::clamp<int64_t>(i, 0, r);
-  };
-  int64_t start = clampIdx(adaptor.getStart());
-  int64_t end = adaptor.getEnd() ? clampIdx(*adaptor.getEnd()) : r;
-  results.push_back(i64Tensor(ctx, {std::max<int64_t>(0, end - start)}));
+  std::optional<int64_t> end;
+  if (adaptor.getEnd())
+    end = static_cast<int64_t>(*adaptor.getEnd());
+  auto [start, stop] = shapeOpRange(x.getRank(), adaptor.getStart(), end);
+  results.push_back(i64Tensor(ctx, {stop - start}));
   return success();
 }
 

@@ -24,13 +24,6 @@ static std::string shapeStr(ArrayRef<int64_t> shape) {
   return s.empty() ? "scalar" : s;
 }
 
-LogicalResult ConstantOp::verify() {
-  auto type = dyn_cast<RankedTensorType>(getValue().getType());
-  if (!type || !type.hasStaticShape())
-    return emitOpError("value must be a statically shaped tensor");
-  return success();
-}
-
 LogicalResult IfOp::verify() {
   if (rankedType(getCondition()).getNumElements() != 1)
     return emitOpError("condition must have exactly one element");

@@ -43,6 +43,12 @@ def NPU_Dialect : Dialect {
 // Enums
 //===----------------------------------------------------------------------===//
 
+// Enum attributes print as `#npu.<mnemonic><case>`, e.g. #npu.pad_mode<reflect>.
+class NPU_EnumAttr<I32EnumAttr enumInfo, string mnemonic>
+    : EnumAttr<NPU_Dialect, enumInfo, mnemonic> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
 class NPU_I32Enum<string name, string summary, list<I32EnumAttrCase> cases>
     : I32EnumAttr<name, summary, cases> {
   let cppNamespace = "::npu";
@@ -52,46 +58,46 @@ class NPU_I32Enum<string name, string summary, list<I32EnumAttrCase> cases>
 def NPU_PadModeEnum : NPU_I32Enum<"PadMode", "how padded elements are filled", [
   I32EnumAttrCase<"constant", 0>, I32EnumAttrCase<"reflect", 1>,
   I32EnumAttrCase<"edge", 2>, I32EnumAttrCase<"wrap", 3>]>;
-def NPU_PadModeAttr : EnumAttr<NPU_Dialect, NPU_PadModeEnum, "pad_mode">;
+def NPU_PadModeAttr : NPU_EnumAttr<NPU_PadModeEnum, "pad_mode">;
 
 def NPU_ResizeModeEnum : NPU_I32Enum<"ResizeMode", "interpolation of npu.resize", [
   I32EnumAttrCase<"nearest", 0>, I32EnumAttrCase<"linear", 1>,
   I32EnumAttrCase<"cubic", 2>]>;
-def NPU_ResizeModeAttr : EnumAttr<NPU_Dialect, NPU_ResizeModeEnum, "resize_mode">;
+def NPU_ResizeModeAttr : NPU_EnumAttr<NPU_ResizeModeEnum, "resize_mode">;
 
 def NPU_CoordModeEnum : NPU_I32Enum<"CoordinateTransformMode",
     "how npu.resize maps output coordinates to input coordinates", [
   I32EnumAttrCase<"half_pixel", 0>, I32EnumAttrCase<"half_pixel_symmetric", 1>,
   I32EnumAttrCase<"pytorch_half_pixel", 2>, I32EnumAttrCase<"align_corners", 3>,
   I32EnumAttrCase<"asymmetric", 4>, I32EnumAttrCase<"tf_crop_and_resize", 5>]>;
-def NPU_CoordModeAttr : EnumAttr<NPU_Dialect, NPU_CoordModeEnum, "coord_mode">;
+def NPU_CoordModeAttr : NPU_EnumAttr<NPU_CoordModeEnum, "coord_mode">;
 
 def NPU_NearestModeEnum : NPU_I32Enum<"NearestMode",
     "rounding of npu.resize in nearest mode", [
   I32EnumAttrCase<"round_prefer_floor", 0>, I32EnumAttrCase<"round_prefer_ceil", 1>,
   I32EnumAttrCase<"floor", 2>, I32EnumAttrCase<"ceil", 3>]>;
-def NPU_NearestModeAttr : EnumAttr<NPU_Dialect, NPU_NearestModeEnum, "nearest_mode">;
+def NPU_NearestModeAttr : NPU_EnumAttr<NPU_NearestModeEnum, "nearest_mode">;
 
 def NPU_GeluApproxEnum : NPU_I32Enum<"GeluApproximation", "approximation of GELU", [
   I32EnumAttrCase<"none", 0>, I32EnumAttrCase<"tanh", 1>]>;
-def NPU_GeluApproxAttr : EnumAttr<NPU_Dialect, NPU_GeluApproxEnum, "gelu_approx">;
+def NPU_GeluApproxAttr : NPU_EnumAttr<NPU_GeluApproxEnum, "gelu_approx">;
 
 def NPU_DepthToSpaceModeEnum : NPU_I32Enum<"DepthToSpaceMode",
     "channel order of npu.depth_to_space", [
   I32EnumAttrCase<"DCR", 0>, I32EnumAttrCase<"CRD", 1>]>;
 def NPU_DepthToSpaceModeAttr
-    : EnumAttr<NPU_Dialect, NPU_DepthToSpaceModeEnum, "d2s_mode">;
+    : NPU_EnumAttr<NPU_DepthToSpaceModeEnum, "d2s_mode">;
 
 def NPU_ShiftDirectionEnum : NPU_I32Enum<"ShiftDirection", "bit shift direction", [
   I32EnumAttrCase<"left", 0>, I32EnumAttrCase<"right", 1>]>;
 def NPU_ShiftDirectionAttr
-    : EnumAttr<NPU_Dialect, NPU_ShiftDirectionEnum, "shift_direction">;
+    : NPU_EnumAttr<NPU_ShiftDirectionEnum, "shift_direction">;
 
 def NPU_ReductionEnum : NPU_I32Enum<"ScatterReduction",
     "how scattered updates combine with existing elements", [
   I32EnumAttrCase<"none", 0>, I32EnumAttrCase<"add", 1>, I32EnumAttrCase<"mul", 2>,
   I32EnumAttrCase<"max", 3>, I32EnumAttrCase<"min", 4>]>;
-def NPU_ReductionAttr : EnumAttr<NPU_Dialect, NPU_ReductionEnum, "reduction">;
+def NPU_ReductionAttr : NPU_EnumAttr<NPU_ReductionEnum, "reduction">;
 
 //===----------------------------------------------------------------------===//
 // Types and op classes

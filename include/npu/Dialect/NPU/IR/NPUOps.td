@@ -34,7 +34,6 @@ def NPU_ConstantOp : NPU_Op<"constant",
   let results = (outs NPU_Tensor:$output);
   let assemblyFormat = "attr-dict $value";
   let hasFolder = 1;
-  let hasVerifier = 1;
 }
 
 def NPU_IdentityOp : NPU_UnaryOp<"identity", "x", [], (ins),
@@ -456,6 +455,9 @@ def NPU_LayerNormOp : NPU_Op<"layer_norm", [AttrSizedResultSegments]> {
     ```mlir
     %y = npu.layer_norm %x, %g, %b {axis = 2 : i64, epsilon = 1.0e-05 : f32}
         : (tensor<1x128x768xf32>, tensor<768xf32>, tensor<768xf32>) -> tensor<1x128x768xf32>
+    %z, %mean, %inv = npu.layer_norm %x, %g {axis = 2 : i64}
+        : (tensor<1x128x768xf32>, tensor<768xf32>) -> tensor<1x128x768xf32>
+          mean tensor<1x128x1xf32> inv_std_dev tensor<1x128x1xf32>
     ```
   }];
   let arguments = (ins NPU_Tensor:$input, NPU_Tensor:$scale,
@@ -463,8 +465,11 @@ def NPU_LayerNormOp : NPU_Op<"layer_norm", [AttrSizedResultSegments]> {
                    DefaultValuedAttr<F32Attr, "1.0e-5">:$epsilon);
   let results = (outs NPU_Tensor:$output, Optional<NPU_Tensor>:$mean,
                   Optional<NPU_Tensor>:$inv_std_dev);
-  let assemblyFormat =
-    "$input `,` $scale (`,` $bias^)? attr-dict `:` functional-type(operands, results)";
+  let assemblyFormat = [{
+    $input `,` $scale (`,` $bias^)? attr-dict `:` `(` type($input) `,`
+    type($scale) (`,` type($bias)^)? `)` `->` type($output)
+    (`mean` type($mean)^)? (`inv_std_dev` type($inv_std_dev)^)?
+  }];
   let hasVerifier = 1;
 }
 

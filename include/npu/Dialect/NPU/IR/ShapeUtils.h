@@ -45,6 +45,12 @@ std::optional<Shape> matmulShape(llvm::ArrayRef<int64_t> a,
 Shape reducedShape(llvm::ArrayRef<int64_t> in, llvm::ArrayRef<int64_t> axes,
                    bool keepdims);
 
+/// The dimensions [first, second) that npu.shape's `start` and optional
+/// `end` select from a shape of rank `rank` (negative values count from the
+/// end; both are clamped, ONNX Shape-15 semantics).
+std::pair<int64_t, int64_t> shapeOpRange(int64_t rank, int64_t start,
+                                         std::optional<int64_t> end);
+
 /// Einsum equation, parsed: one label string per input and the output's;
 /// '.' stands for the broadcast dimensions of an ellipsis.
 struct EinsumSpec {

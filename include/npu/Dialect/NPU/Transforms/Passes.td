@@ -27,4 +27,34 @@ def NPUFoldBatchNorm : Pass<"npu-fold-batch-norm", "mlir::func::FuncOp"> {
   let dependentDialects = ["::npu::NPUDialect"];
 }
 
+def NPUFoldConstants : Pass<"npu-fold-constants", "mlir::func::FuncOp"> {
+  let summary = "Evaluates ops whose operands are all constants";
+  let description = [{
+    Runs the reference interpreter on every op whose operands are constants
+    and replaces it with an `npu.constant` of the result: shape-computation
+    subgraphs (Shape/Gather/Concat/Unsqueeze/Cast chains), weight
+    transformations left by other passes (e.g. batch-norm folding) and any
+    other constant subexpression. Results much larger than their operands
+    (broadcasts, tiles of small constants) are left alone unless they are
+    splats, so that folding never bloats the model.
+
+    Before:
+    ```mlir
+    %s = npu.shape %x : (tensor<1x64x7x7xf32>) -> tensor<4xi64>
+    %i = npu.constant dense<1> : tensor<i64>
+    %c = npu.gather %s, %i {axis = 0 : i64} : (tensor<4xi64>, tensor<i64>) -> tensor<i64>
+    ```
+    After:
+    ```mlir
+    %c = npu.constant dense<64> : tensor<i64>
+    ```
+  }];
+  let options = [
+    Option<"minElements", "min-elements", "int64_t", /*default=*/"65536",
+           "Results up to this many elements are always folded; larger ones "
+           "only when no bigger than their constant operands together">,
+  ];
+  let dependentDialects = ["::npu::NPUDialect"];
+}
+
 #endif // NPU_DIALECT_NPU_TRANSFORMS_PASSES_TD

@@ -1,0 +1,58 @@
+//===- ShaveKernels.h - The ACT-SHAVE kernel library -----------*- C++ -*-===//
+//
+// The kernels an ACT-SHAVE task can run (what the DPU cannot do), their
+// names and their cost per vector for the cycle model. The numeric
+// semantics of each kernel are in docs/simulator.md ("SHAVE kernels").
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NPU_ARCH_SHAVEKERNELS_H
+#define NPU_ARCH_SHAVEKERNELS_H
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace npu::arch {
+
+/// SHAVE kernels. Values are stored in blobs: append only.
+enum class ShaveKernel : uint16_t {
+  Softmax = 0,
+  Sigmoid = 1,
+  Tanh = 2,
+  Gelu = 3,
+  Swish = 4,
+  HSwish = 5,
+  Exp = 6,
+  Log = 7,
+  Sqrt = 8,
+  Div = 9,
+  Mul = 10,
+  Pow = 11,
+  Add = 12,
+  Sub = 13,
+  ReduceSum = 14,
+  ReduceMean = 15,
+  ReduceMax = 16,
+  ReduceMin = 17,
+  Mvn = 18,
+  Resize = 19,
+  Gather = 20,
+  Permute = 21,
+  Convert = 22,
+  Quantize = 23,
+  Dequantize = 24,
+};
+constexpr unsigned kNumShaveKernels = 25;
+
+/// "softmax", "sigmoid", ...
+const char *shaveKernelName(ShaveKernel k);
+std::optional<ShaveKernel> parseShaveKernel(const std::string &name);
+
+/// SHAVE cycles per fp16 vector (hardware.shaveVectorLanesF16 elements) of
+/// the kernel's dominant loop; fp32 data runs at half the lanes.
+uint32_t shaveCyclesPerVector(ShaveKernel k);
+
+} // namespace npu::arch
+
+#endif // NPU_ARCH_SHAVEKERNELS_H

@@ -1,0 +1,567 @@
+//===- Importer.cpp - Importing one ONNX model ----------------------------===//
+//
+// Drives an import: checks that every operator is supported (reporting all
+// unsupported ones at once), resolves input types, builds @main, imports
+// nodes in topological order through the op registry, binds the outputs
+// and finally removes graph inputs that were frozen into constants.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ModelImporter.h"
+
+#include "GraphSorter.h"
+#include "ModelLoader.h"
+#include "NodeImporter.h"
+#include "OpRegistry.h"
+#include "TensorConverter.h"
+
+#include "npu/Dialect/NPU/IR/NPUOps.h"
+#include "npu/Import/ONNX/Diagnostics.h"
+#include "npu/Interpreter/ConstantEvaluator.h"
+
+#include "mlir/IR/Verifier.h"
+#include "llvm/ADT/ScopeExit.h"
+#include "llvm/ADT/SetVector.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+
+using namespace mlir;
+
+namespace npu::onnx_import {
+
+/// Names visible in one graph or subgraph. Initializers become constants on
+/// first use, at the start of the block of the scope that declares them.
+struct ModelImporter::Scope {
+  Scope *parent = nullptr;
+  Block *block = nullptr;
+  Operation *lastConstant = nullptr;
+  llvm::StringMap<Value> values;
+  llvm::StringMap<const onnx::TensorProto *> initializers;
+};
+
+ModelImporter::ModelImporter(MLIRContext &context,
+                             const ImportOptions &options, StringRef fileName,
+                             StringRef externalDataDir)
+    : context(context), options(options), fileName(fileName.str()),
+      externalDataDir(externalDataDir.str()) {
+  context.loadDialect<NPUDialect, func::FuncDialect>();
+}
+
+ModelImporter::~ModelImporter() = default;
+
+int64_t ModelImporter::getOpsetVersion(StringRef domain) const {
+  auto it = opsets.find(normalizeDomain(domain));
+  return it == opsets.end() ? 1 : it->second;
+}
+
+Location ModelImporter::getFileLoc() const {
+  return FileLineColLoc::get(&context, fileName, 0, 0);
+}
+
+static std::string nodeDisplayName(const onnx::NodeProto &node) {
+  if (!node.name().empty())
+    return node.name();
+  for (const auto &output : node.output())
+    if (!output.empty())
+      return output;
+  return "<unnamed>";
+}
+
+Location ModelImporter::getNodeLoc(const onnx::NodeProto &node) const {
+  return getONNXNodeLoc(&context, fileName, nodeDisplayName(node),
+                        node.op_type());
+}
+
+Location ModelImporter::getTensorLoc(StringRef name) const {
+  return NameLoc::get(StringAttr::get(&context, name), getFileLoc());
+}
+
+FailureOr<DenseElementsAttr>
+ModelImporter::convertTensor(const onnx::TensorProto &tensor, Location loc,
+                             StringRef what) {
+  return onnx_import::convertTensor(tensor, &context, externalDataDir, loc,
+                                    what);
+}
+
+//===----------------------------------------------------------------------===//
+// Names and scopes
+//===----------------------------------------------------------------------===//
+
+Value ModelImporter::lookup(StringRef name) {
+  for (Scope *scope = currentScope; scope; scope = scope->parent) {
+    if (auto it = scope->values.find(name); it != scope->values.end())
+      return it->second;
+    auto init = scope->initializers.find(name);
+    if (init == scope->initializers.end())
+      continue;
+    auto value = convertTensor(*init->second, getTensorLoc(name),
+                               ("initializer '" + name + "'").str());
+    if (failed(value))
+      return {};
+    OpBuilder b(&context);
+    if (scope->lastConstant)
+      b.setInsertionPointAfter(scope->lastConstant);
+    else
+      b.setInsertionPointToStart(scope->block);
+    auto op = ConstantOp::create(b, getTensorLoc(name), *value);
+    scope->lastConstant = op;
+    scope->initializers.erase(init);
+    scope->values[name] = op.getResult();
+    return op.getResult();
+  }
+  return {};
+}
+
+void ModelImporter::define(StringRef name, Value value) {
+  currentScope->values[name] = value;
+}
+
+//===----------------------------------------------------------------------===//
+// Compile-time values
+//===----------------------------------------------------------------------===//
+
+/// The @main arguments `value` depends on, through operands and the ops
+/// nested in regions it reads.
+static SmallVector<unsigned> argumentDependencies(Value value, Block *entry) {
+  llvm::SetVector<unsigned> args;
+  llvm::SmallPtrSet<Operation *, 32> seen;
+  SmallVector<Value> worklist{value};
+  while (!worklist.empty()) {
+    Value v = worklist.pop_back_val();
+    if (auto arg = dyn_cast<BlockArgument>(v)) {
+      if (arg.getOwner() == entry)
+        args.insert(arg.getArgNumber());
+      continue;
+    }
+    Operation *op = v.getDefiningOp();
+    if (!op || !seen.insert(op).second)
+      continue;
+    // Shape queries read only the (static) type of their operand.
+    if (isa<ShapeOp, SizeOp>(op))
+      continue;
+    op->walk([&](Operation *nested) {
+      for (Value operand : nested->getOperands())
+        worklist.push_back(operand);
+    });
+  }
+  SmallVector<unsigned> sorted(args.begin(), args.end());
+  llvm::sort(sorted);
+  return sorted;
+}
+
+LogicalResult ModelImporter::freezeInputs(ArrayRef<unsigned> argIndices) {
+  Block &entry = mainFunc.getBody().front();
+  OpBuilder b(&context);
+  b.setInsertionPointToStart(&entry);
+  for (unsigned i : argIndices) {
+    if (frozenArgs[i])
+      continue;
+    const HostTensor &known = options.knownInputValues.at(argNames[i]);
+    BlockArgument arg = entry.getArgument(i);
+    auto type = cast<RankedTensorType>(arg.getType());
+    Location loc = getTensorLoc(argNames[i]);
+    if (hostElementType(&context, known.dtype()) != type.getElementType() ||
+        ArrayRef<int64_t>(known.shape()) != type.getShape()) {
+      return emitError(loc)
+             << "the value given for input '" << argNames[i] << "' is "
+             << dtypeName(known.dtype()) << " "
+             << shapeToString(known.shape()) << ", the input is " << type;
+    }
+    auto op = ConstantOp::create(b, loc, hostTensorToAttr(known, &context));
+    arg.replaceAllUsesWith(op.getResult());
+    frozenArgs[i] = true;
+    frozenValues[i] = op.getResult();
+    for (Scope *scope = currentScope; scope; scope = scope->parent)
+      if (auto it = scope->values.find(argNames[i]);
+          it != scope->values.end() && it->second == arg)
+        it->second = op.getResult();
+  }
+  return success();
+}
+
+Value ModelImporter::resolveFrozen(Value value) const {
+  if (auto arg = dyn_cast_if_present<BlockArgument>(value))
+    if (mainFunc &&
+        arg.getOwner() == &const_cast<func::FuncOp &>(mainFunc).getBody().front() &&
+        frozenArgs[arg.getArgNumber()])
+      return frozenValues[arg.getArgNumber()];
+  return value;
+}
+
+/// The first op in `value`'s backward slice whose operands are all known
+/// but which the constant evaluator cannot compute; null if none.
+static Operation *firstUnevaluableOp(Value value) {
+  Operation *op = value.getDefiningOp();
+  if (!op)
+    return nullptr;
+  for (Value operand : op->getOperands()) {
+    if (isa<ShapeOp, SizeOp>(op))
+      break;
+    if (failed(evaluateConstant(operand)))
+      return firstUnevaluableOp(operand);
+  }
+  return op;
+}
+
+FailureOr<DenseElementsAttr> ModelImporter::tryEvaluate(Value value) {
+  return evaluateConstant(resolveFrozen(value));
+}
+
+FailureOr<DenseElementsAttr> ModelImporter::evaluate(Value value, Location loc,
+                                                     const Twine &what) {
+  auto result = evaluateConstant(value);
+  if (succeeded(result))
+    return result;
+  Block *entry = &mainFunc.getBody().front();
+  SmallVector<unsigned> deps = argumentDependencies(value, entry);
+  bool allKnown = !deps.empty() && llvm::all_of(deps, [&](unsigned i) {
+    return options.knownInputValues.count(argNames[i]) != 0;
+  });
+  if (allKnown) {
+    if (failed(freezeInputs(deps)))
+      return failure();
+    result = evaluateConstant(resolveFrozen(value));
+    if (succeeded(result))
+      return result;
+  }
+  auto diag = emitError(loc) << what << " must be known at compile time";
+  if (deps.empty() || allKnown) {
+    diag << ", but it could not be computed from the model's constants";
+    if (Operation *op = firstUnevaluableOp(resolveFrozen(value)))
+      diag << " (" << op->getName() << " cannot be evaluated at compile "
+           << "time)";
+    return diag;
+  }
+  diag << ", but it depends on the graph input"
+       << (deps.size() > 1 ? "s " : " ");
+  for (auto [k, i] : llvm::enumerate(deps))
+    diag << (k ? ", '" : "'") << argNames[i] << "'";
+  return diag;
+}
+
+//===----------------------------------------------------------------------===//
+// Nodes and graphs
+//===----------------------------------------------------------------------===//
+
+namespace {
+/// Lets the first error of a node through and drops the rest, so that one
+/// bad node produces one diagnostic.
+class FirstErrorOnly : public ScopedDiagnosticHandler {
+public:
+  explicit FirstErrorOnly(MLIRContext *ctx) : ScopedDiagnosticHandler(ctx) {
+    setHandler([this](Diagnostic &diag) -> LogicalResult {
+      if (diag.getSeverity() != DiagnosticSeverity::Error)
+        return failure();
+      return success(errors++ > 0);
+    });
+  }
+  unsigned errors = 0;
+};
+} // namespace
+
+LogicalResult ModelImporter::importNode(const onnx::NodeProto &node,
+                                        OpBuilder &builder) {
+  OpImportFn fn = OpRegistry::get().lookup(node.domain(), node.op_type());
+  NodeImporter n(*this, node, builder);
+  FirstErrorOnly errors(&context);
+  if (!fn)
+    return n.emitError() << "unsupported ONNX operator";
+  if (failed(n.resolveInputs()))
+    return failure();
+  LogicalResult result = fn(n);
+  if (failed(result) || n.failed() || errors.errors) {
+    if (!errors.errors)
+      n.emitError() << "failed to import the node";
+    return failure();
+  }
+  for (int i = 0; i < node.output_size(); ++i)
+    if (!node.output(i).empty() && !currentScope->values.count(node.output(i)))
+      return n.emitError() << "output " << i << " ('" << node.output(i)
+                           << "') is not supported";
+  return success();
+}
+
+LogicalResult ModelImporter::importGraphBody(const onnx::GraphProto &graph,
+                                             Block *block) {
+  llvm::StringSet<> available;
+  for (Scope *scope = currentScope; scope; scope = scope->parent) {
+    for (const auto &entry : scope->values)
+      available.insert(entry.getKey());
+    for (const auto &entry : scope->initializers)
+      available.insert(entry.getKey());
+  }
+  auto order = sortGraph(graph, available, [&](const onnx::NodeProto &node) {
+    return getNodeLoc(node);
+  });
+  if (failed(order))
+    return failure();
+  OpBuilder builder(&context);
+  builder.setInsertionPointToEnd(block);
+  for (const onnx::NodeProto *node : *order)
+    if (failed(importNode(*node, builder)))
+      return failure();
+  return success();
+}
+
+FailureOr<SmallVector<Value>>
+ModelImporter::importSubgraph(const onnx::GraphProto &graph, Block *block) {
+  Scope scope;
+  scope.parent = currentScope;
+  scope.block = block;
+  for (const auto &init : graph.initializer())
+    scope.initializers[init.name()] = &init;
+  currentScope = &scope;
+  llvm::scope_exit restore([&] { currentScope = scope.parent; });
+  if (graph.input_size() != 0) {
+    emitError(getFileLoc()) << "subgraph '" << graph.name()
+                            << "' has inputs; only subgraphs without inputs "
+                               "(If branches) are supported";
+    return failure();
+  }
+  if (failed(importGraphBody(graph, block)))
+    return failure();
+  SmallVector<Value> outputs;
+  for (const auto &output : graph.output()) {
+    Value v = lookup(output.name());
+    if (!v) {
+      emitError(getTensorLoc(output.name()))
+          << "output '" << output.name() << "' of subgraph '" << graph.name()
+          << "' is not produced by any node";
+      return failure();
+    }
+    outputs.push_back(v);
+  }
+  return outputs;
+}
+
+//===----------------------------------------------------------------------===//
+// Whole model
+//===----------------------------------------------------------------------===//
+
+namespace {
+struct UnsupportedOp {
+  std::string op;
+  SmallVector<std::string> nodes;
+};
+
+void collectUnsupported(const onnx::GraphProto &graph,
+                        SmallVectorImpl<UnsupportedOp> &out) {
+  const OpRegistry &registry = OpRegistry::get();
+  for (const auto &node : graph.node()) {
+    if (!registry.lookup(node.domain(), node.op_type())) {
+      StringRef domain = normalizeDomain(node.domain());
+      std::string name =
+          domain.empty() ? node.op_type() : (domain + "." + node.op_type()).str();
+      auto it = llvm::find_if(
+          out, [&](const UnsupportedOp &u) { return u.op == name; });
+      if (it == out.end()) {
+        out.push_back({name, {}});
+        it = std::prev(out.end());
+      }
+      it->nodes.push_back(nodeDisplayName(node));
+    }
+    for (const auto &attr : node.attribute()) {
+      if (attr.has_g())
+        collectUnsupported(attr.g(), out);
+      for (const auto &g : attr.graphs())
+        collectUnsupported(g, out);
+    }
+  }
+}
+} // namespace
+
+LogicalResult ModelImporter::checkSupportedOps(const onnx::GraphProto &graph) {
+  SmallVector<UnsupportedOp> unsupported;
+  collectUnsupported(graph, unsupported);
+  if (unsupported.empty())
+    return success();
+  auto diag = emitError(getFileLoc()) << "unsupported ONNX operator"
+                                      << (unsupported.size() > 1 ? "s: " : ": ");
+  bool first = true;
+  for (const UnsupportedOp &info : unsupported) {
+    diag << (first ? "" : ", ") << info.op << " (" << info.nodes.size()
+         << (info.nodes.size() == 1 ? " node: " : " nodes: ");
+    first = false;
+    constexpr size_t kMaxNames = 5;
+    for (size_t i = 0; i < info.nodes.size() && i < kMaxNames; ++i)
+      diag << (i ? ", " : "") << info.nodes[i];
+    if (info.nodes.size() > kMaxNames)
+      diag << ", ...";
+    diag << ")";
+  }
+  return diag;
+}
+
+LogicalResult ModelImporter::checkOutputs(const onnx::GraphProto &graph,
+                                          ArrayRef<Value> values) {
+  for (auto [output, value] : llvm::zip(graph.output(), values)) {
+    if (!output.type().has_tensor_type())
+      continue;
+    const auto &tt = output.type().tensor_type();
+    auto type = cast<RankedTensorType>(value.getType());
+    std::string error;
+    Type declared = tt.elem_type() ? convertElementType(&context,
+                                                        tt.elem_type(), error)
+                                   : Type();
+    if (declared && declared != type.getElementType())
+      return emitError(getTensorLoc(output.name()))
+             << "output '" << output.name() << "' is declared as "
+             << onnxTypeName(tt.elem_type()) << " but computes "
+             << type.getElementType();
+    if (!tt.has_shape())
+      continue;
+    bool mismatch = tt.shape().dim_size() != type.getRank();
+    for (int i = 0; !mismatch && i < tt.shape().dim_size(); ++i)
+      mismatch = tt.shape().dim(i).has_dim_value() &&
+                 tt.shape().dim(i).dim_value() != type.getDimSize(i);
+    if (mismatch) {
+      auto diag = emitWarning(getTensorLoc(output.name()))
+                  << "output '" << output.name() << "' has shape "
+                  << formatList(type.getShape())
+                  << ", the model declares [";
+      for (int i = 0; i < tt.shape().dim_size(); ++i) {
+        const auto &d = tt.shape().dim(i);
+        diag << (i ? ", " : "");
+        if (d.has_dim_value())
+          diag << d.dim_value();
+        else
+          diag << (d.dim_param().empty() ? "?" : d.dim_param());
+      }
+      diag << "]";
+    }
+  }
+  return success();
+}
+
+FailureOr<OwningOpRef<ModuleOp>>
+ModelImporter::import(const onnx::ModelProto &model) {
+  const onnx::GraphProto &graph = model.graph();
+  for (const auto &opset : model.opset_import())
+    opsets[normalizeDomain(opset.domain())] = opset.version();
+  if (!opsets.count(""))
+    opsets[""] = model.ir_version() < 3 ? 1 : 1;
+  int64_t opset = opsets[""];
+  if (opset > 22)
+    emitWarning(getFileLoc())
+        << "the model uses opset " << opset
+        << "; operators are imported with their opset 22 semantics";
+
+  if (failed(checkSupportedOps(graph)))
+    return failure();
+  auto inputs = resolveGraphInputs(graph, options, &context, fileName);
+  if (failed(inputs))
+    return failure();
+
+  OpBuilder b(&context);
+  OwningOpRef<ModuleOp> module = ModuleOp::create(getFileLoc());
+  module->getOperation()->setAttr(kONNXSourceAttr,
+                                  b.getStringAttr(fileName));
+  module->getOperation()->setAttr(kONNXOpsetAttr, b.getI64IntegerAttr(opset));
+  module->getOperation()->setAttr(kONNXIRVersionAttr,
+                                  b.getI64IntegerAttr(model.ir_version()));
+  std::string producer = model.producer_name();
+  if (!model.producer_version().empty())
+    producer += (producer.empty() ? "" : " ") + model.producer_version();
+  module->getOperation()->setAttr(kONNXProducerAttr,
+                                  b.getStringAttr(producer));
+
+  SmallVector<Type> argTypes;
+  for (const GraphInput &input : *inputs) {
+    argTypes.push_back(input.type);
+    argNames.push_back(input.name);
+  }
+  frozenArgs.assign(argNames.size(), false);
+  frozenValues.assign(argNames.size(), Value());
+  b.setInsertionPointToEnd(module->getBody());
+  mainFunc = func::FuncOp::create(b, getFileLoc(), "main",
+                                  b.getFunctionType(argTypes, {}));
+  Block *entry = mainFunc.addEntryBlock();
+  for (auto [i, input] : llvm::enumerate(*inputs)) {
+    mainFunc.setArgAttr(i, kONNXNameAttr, b.getStringAttr(input.name));
+    entry->getArgument(i).setLoc(getTensorLoc(input.name));
+  }
+
+  Scope scope;
+  scope.block = entry;
+  for (const auto &init : graph.initializer())
+    scope.initializers[init.name()] = &init;
+  for (auto [i, input] : llvm::enumerate(*inputs))
+    scope.values[input.name] = entry->getArgument(i);
+  currentScope = &scope;
+  llvm::scope_exit restore([&] { currentScope = nullptr; });
+
+  if (failed(importGraphBody(graph, entry)))
+    return failure();
+
+  SmallVector<Value> results;
+  SmallVector<Type> resultTypes;
+  for (const auto &output : graph.output()) {
+    Value v = lookup(output.name());
+    if (!v) {
+      emitError(getTensorLoc(output.name()))
+          << "graph output '" << output.name()
+          << "' is not produced by any node";
+      return failure();
+    }
+    results.push_back(v);
+    resultTypes.push_back(v.getType());
+  }
+  if (failed(checkOutputs(graph, results)))
+    return failure();
+  b.setInsertionPointToEnd(entry);
+  func::ReturnOp::create(b, getFileLoc(), results);
+  mainFunc.setFunctionType(b.getFunctionType(argTypes, resultTypes));
+  for (auto [i, output] : llvm::enumerate(graph.output()))
+    mainFunc.setResultAttr(i, kONNXNameAttr, b.getStringAttr(output.name()));
+
+  // Frozen inputs leave the signature (from the back, keeping indices valid).
+  for (int i = static_cast<int>(frozenArgs.size()) - 1; i >= 0; --i) {
+    if (!frozenArgs[i])
+      continue;
+    entry->getArgument(i).replaceAllUsesWith(frozenValues[i]);
+    if (failed(mainFunc.eraseArgument(i)))
+      return failure();
+  }
+
+  if (failed(mlir::verify(*module)))
+    return failure();
+  return module;
+}
+
+} // namespace npu::onnx_import
+
+namespace npu {
+
+static FailureOr<OwningOpRef<ModuleOp>>
+importParsed(StringRef bytes, StringRef sourceName, StringRef defaultDir,
+             MLIRContext &context, const ImportOptions &options) {
+  Location fileLoc = FileLineColLoc::get(&context, sourceName, 0, 0);
+  auto model = onnx_import::parseModel(bytes, fileLoc);
+  if (failed(model))
+    return failure();
+  std::string dir =
+      options.externalDataDir.empty() ? defaultDir.str() : options.externalDataDir;
+  onnx_import::ModelImporter importer(context, options, sourceName, dir);
+  return importer.import(**model);
+}
+
+FailureOr<OwningOpRef<ModuleOp>> importONNXFile(StringRef path,
+                                                MLIRContext &context,
+                                                const ImportOptions &options) {
+  Location fileLoc = FileLineColLoc::get(&context, path, 0, 0);
+  auto buffer = onnx_import::readModelFile(path, fileLoc);
+  if (failed(buffer))
+    return failure();
+  StringRef dir = llvm::sys::path::parent_path(path);
+  return importParsed((*buffer)->getBuffer(), path, dir.empty() ? "." : dir,
+                      context, options);
+}
+
+FailureOr<OwningOpRef<ModuleOp>> importONNXBuffer(StringRef bytes,
+                                                  StringRef sourceName,
+                                                  MLIRContext &context,
+                                                  const ImportOptions &options) {
+  return importParsed(bytes, sourceName, ".", context, options);
+}
+
+} // namespace npu

@@ -1,0 +1,116 @@
+//===- ModelImporter.h - Importing one ONNX model --------------*- C++ -*-===//
+//
+// The state of one import: the module being built, the scopes mapping ONNX
+// tensor names to SSA values (one per graph and subgraph), the opset
+// versions, and the graph inputs that may be frozen into constants. Node
+// importers (NodeImporter.h) call back into it for names, locations,
+// compile-time values and subgraphs.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NPU_LIB_IMPORT_ONNX_MODELIMPORTER_H
+#define NPU_LIB_IMPORT_ONNX_MODELIMPORTER_H
+
+#include "ONNXProto.h"
+
+#include "npu/Import/ONNX/Importer.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <memory>
+
+namespace npu::onnx_import {
+
+/// A graph input as the function will see it.
+struct GraphInput {
+  std::string name;
+  mlir::RankedTensorType type;
+};
+
+/// Checks the graph's inputs against the options (--input-shape, known
+/// values) and returns their static types, in order. Inputs that are also
+/// initializers are not inputs. Reports every input lacking a static shape
+/// in one diagnostic.
+mlir::FailureOr<llvm::SmallVector<GraphInput>>
+resolveGraphInputs(const onnx::GraphProto &graph, const ImportOptions &options,
+                   mlir::MLIRContext *context, llvm::StringRef fileName);
+
+class ModelImporter {
+public:
+  ModelImporter(mlir::MLIRContext &context, const ImportOptions &options,
+                llvm::StringRef fileName, llvm::StringRef externalDataDir);
+  ~ModelImporter();
+
+  mlir::FailureOr<mlir::OwningOpRef<mlir::ModuleOp>>
+  import(const onnx::ModelProto &model);
+
+  mlir::MLIRContext *getContext() const { return &context; }
+  llvm::StringRef getFileName() const { return fileName; }
+  /// The opset version the model imports for `domain` ("" = ai.onnx).
+  int64_t getOpsetVersion(llvm::StringRef domain) const;
+
+  mlir::Location getFileLoc() const;
+  mlir::Location getNodeLoc(const onnx::NodeProto &node) const;
+  /// Location of a graph-level tensor (input, output, initializer).
+  mlir::Location getTensorLoc(llvm::StringRef name) const;
+
+  /// The value of tensor `name` in the current scope (materializing an
+  /// initializer on first use); null if the name is unknown.
+  mlir::Value lookup(llvm::StringRef name);
+  /// Binds `name` in the current scope.
+  void define(llvm::StringRef name, mlir::Value value);
+
+  /// The value of `value` at compile time. Graph inputs it depends on are
+  /// frozen into constants when the options know their values. Otherwise
+  /// reports at `loc` that `what` must be a compile-time constant, naming
+  /// the graph inputs it depends on.
+  mlir::FailureOr<mlir::DenseElementsAttr>
+  evaluate(mlir::Value value, mlir::Location loc, const llvm::Twine &what);
+
+  /// The value of `value` at compile time if it is computable from
+  /// constants alone; no diagnostic, no freezing.
+  mlir::FailureOr<mlir::DenseElementsAttr> tryEvaluate(mlir::Value value);
+
+  /// `value`, or the constant that replaced it if it is a frozen input.
+  mlir::Value resolveFrozen(mlir::Value value) const;
+
+  /// Imports a subgraph without inputs (an If branch) into `block`, in a
+  /// new scope nested in the current one; returns its output values.
+  mlir::FailureOr<llvm::SmallVector<mlir::Value>>
+  importSubgraph(const onnx::GraphProto &graph, mlir::Block *block);
+
+  /// Converts a tensor attribute or initializer.
+  mlir::FailureOr<mlir::DenseElementsAttr>
+  convertTensor(const onnx::TensorProto &tensor, mlir::Location loc,
+                llvm::StringRef what);
+
+private:
+  struct Scope;
+
+  mlir::LogicalResult checkSupportedOps(const onnx::GraphProto &graph);
+  mlir::LogicalResult importGraphBody(const onnx::GraphProto &graph,
+                                      mlir::Block *block);
+  mlir::LogicalResult importNode(const onnx::NodeProto &node,
+                                 mlir::OpBuilder &builder);
+  mlir::LogicalResult freezeInputs(llvm::ArrayRef<unsigned> argIndices);
+  mlir::LogicalResult checkOutputs(const onnx::GraphProto &graph,
+                                   llvm::ArrayRef<mlir::Value> values);
+
+  mlir::MLIRContext &context;
+  const ImportOptions &options;
+  std::string fileName;
+  std::string externalDataDir;
+  llvm::StringMap<int64_t> opsets;
+  mlir::func::FuncOp mainFunc;
+  llvm::SmallVector<std::string> argNames;
+  llvm::SmallVector<bool> frozenArgs;
+  llvm::SmallVector<mlir::Value> frozenValues;
+  Scope *currentScope = nullptr;
+};
+
+} // namespace npu::onnx_import
+
+#endif // NPU_LIB_IMPORT_ONNX_MODELIMPORTER_H

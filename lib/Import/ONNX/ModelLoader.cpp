@@ -1,0 +1,69 @@
+//===- ModelLoader.cpp - Reading and parsing ONNX files -------------------===//
+//
+// Protobuf's parser accepts any prefix of a message that ends on a field
+// boundary, so a successful parse is followed by sanity checks that catch
+// files that are not ONNX models at all (or lost their graph).
+//
+//===----------------------------------------------------------------------===//
+
+#include "ModelLoader.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "llvm/Support/MemoryBuffer.h"
+
+#include <google/protobuf/io/coded_stream.h>
+#include <limits>
+
+using namespace mlir;
+
+namespace npu::onnx_import {
+
+FailureOr<std::unique_ptr<llvm::MemoryBuffer>> readModelFile(StringRef path,
+                                                             Location loc) {
+  auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/false,
+                                                   /*RequiresNullTerminator=*/false);
+  if (!buffer) {
+    emitError(loc) << "cannot read the model file: "
+                   << buffer.getError().message();
+    return failure();
+  }
+  return std::move(*buffer);
+}
+
+FailureOr<std::unique_ptr<onnx::ModelProto>> parseModel(StringRef bytes,
+                                                        Location loc) {
+  if (bytes.empty()) {
+    emitError(loc) << "the model file is empty";
+    return failure();
+  }
+  if (bytes.size() > static_cast<size_t>(std::numeric_limits<int>::max())) {
+    emitError(loc) << "the model file is larger than 2 GiB; store its "
+                      "weights as ONNX external data";
+    return failure();
+  }
+  auto model = std::make_unique<onnx::ModelProto>();
+  google::protobuf::io::CodedInputStream stream(
+      reinterpret_cast<const uint8_t *>(bytes.data()),
+      static_cast<int>(bytes.size()));
+  stream.SetTotalBytesLimit(std::numeric_limits<int>::max());
+  stream.SetRecursionLimit(1000);
+  if (!model->ParseFromCodedStream(&stream) ||
+      !stream.ConsumedEntireMessage()) {
+    emitError(loc) << "not a valid ONNX model: the protobuf data is "
+                      "malformed or truncated";
+    return failure();
+  }
+  if (!model->has_graph()) {
+    emitError(loc) << "not a valid ONNX model: it has no graph (the file is "
+                      "truncated or not an ONNX ModelProto)";
+    return failure();
+  }
+  if (model->graph().output_size() == 0) {
+    emitError(loc) << "not a valid ONNX model: the graph has no outputs "
+                      "(the file may be truncated)";
+    return failure();
+  }
+  return model;
+}
+
+} // namespace npu::onnx_import

@@ -1,0 +1,261 @@
+//===- Constants.cpp - Constant-producing operators -----------------------===//
+//
+// Constant (every value_* form), and the generators whose result is fully
+// determined at compile time once their shape inputs are: ConstantOfShape,
+// Range, EyeLike and the Hann/Hamming/Blackman windows. All become
+// npu.constant.
+//
+//===----------------------------------------------------------------------===//
+
+#include "OpImporters.h"
+
+#include "../Attributes.h"
+#include "../NodeImporter.h"
+#include "../OpRegistry.h"
+#include "../TensorConverter.h"
+
+#include <cmath>
+
+using namespace mlir;
+
+namespace npu::onnx_import {
+namespace {
+
+LogicalResult importConstant(NodeImporter &n) {
+  const auto &node = n.getNode();
+  if (node.attribute_size() != 1)
+    return n.emitError() << "expects exactly one value attribute, it has "
+                         << node.attribute_size();
+  const auto &attr = node.attribute(0);
+  StringRef name = attr.name();
+  auto &b = n.getBuilder();
+  DenseElementsAttr value;
+  if (name == "value") {
+    const auto *tensor = n.getAttrTensor("value", true);
+    if (!tensor)
+      return failure();
+    auto converted = n.getModel().convertTensor(
+        *tensor, n.getLoc(), "attribute 'value'");
+    if (failed(converted))
+      return failure();
+    value = *converted;
+  } else if (name == "value_float") {
+    float v = n.getAttrFloat(name, 0);
+    value = DenseElementsAttr::get(RankedTensorType::get({}, b.getF32Type()),
+                                   v);
+  } else if (name == "value_floats") {
+    auto v = n.getAttrFloats(name);
+    value = DenseElementsAttr::get(
+        RankedTensorType::get({static_cast<int64_t>(v.size())},
+                              b.getF32Type()),
+        ArrayRef<float>(v));
+  } else if (name == "value_int") {
+    int64_t v = n.getAttrInt(name, 0);
+    value = DenseElementsAttr::get(RankedTensorType::get({}, b.getI64Type()),
+                                   v);
+  } else if (name == "value_ints") {
+    auto v = n.getAttrInts(name);
+    value = DenseElementsAttr::get(
+        RankedTensorType::get({static_cast<int64_t>(v.size())},
+                              b.getI64Type()),
+        ArrayRef<int64_t>(v));
+  } else if (name == "value_string" || name == "value_strings") {
+    return n.emitError() << "string constants are not supported";
+  } else if (name == "sparse_value") {
+    return n.emitError() << "sparse constants are not supported";
+  } else {
+    return n.emitError() << "unknown attribute '" << name << "'";
+  }
+  if (n.failed())
+    return failure();
+  n.setOutput(0, n.constant(value));
+  return success();
+}
+
+/// Reads a static shape input: non-negative dimensions.
+FailureOr<SmallVector<int64_t>> shapeInput(NodeImporter &n, unsigned i) {
+  auto dims = n.getConstantInts(i, "shape");
+  if (failed(dims))
+    return failure();
+  for (int64_t d : *dims)
+    if (d < 0)
+      return n.emitError() << "shape " << formatList(*dims)
+                           << " has a negative dimension";
+  return dims;
+}
+
+LogicalResult importConstantOfShape(NodeImporter &n) {
+  if (failed(n.requireInputs(1)))
+    return failure();
+  auto dims = shapeInput(n, 0);
+  if (failed(dims))
+    return failure();
+  DenseElementsAttr fill;
+  if (const auto *tensor = n.getAttrTensor("value")) {
+    auto v = n.getModel().convertTensor(*tensor, n.getLoc(),
+                                        "attribute 'value'");
+    if (failed(v))
+      return failure();
+    if (v->getNumElements() != 1)
+      return n.emitError() << "attribute 'value' must hold one element";
+    fill = *v;
+  }
+  if (n.failed())
+    return failure();
+  auto type = RankedTensorType::get(
+      *dims, fill ? fill.getElementType() : n.getBuilder().getF32Type());
+  if (!fill) {
+    n.setOutput(0, n.splat(type, 0.0));
+    return success();
+  }
+  n.setOutput(0, n.constant(DenseElementsAttr::get(
+                     type, fill.getValues<Attribute>()[0])));
+  return success();
+}
+
+/// Builds a constant of `type` from doubles (ints are truncated).
+DenseElementsAttr fromDoubles(RankedTensorType type,
+                              ArrayRef<double> values) {
+  Type element = type.getElementType();
+  SmallVector<Attribute> attrs;
+  attrs.reserve(values.size());
+  for (double v : values) {
+    if (auto f = dyn_cast<FloatType>(element)) {
+      APFloat a(v);
+      bool lost = false;
+      a.convert(f.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
+      attrs.push_back(FloatAttr::get(element, a));
+    } else {
+      auto i = cast<IntegerType>(element);
+      attrs.push_back(IntegerAttr::get(
+          element, APInt(i.getWidth(),
+                         static_cast<uint64_t>(static_cast<int64_t>(v)),
+                         /*isSigned=*/true, /*implicitTrunc=*/true)));
+    }
+  }
+  return DenseElementsAttr::get(type, attrs);
+}
+
+LogicalResult importRange(NodeImporter &n) {
+  if (failed(n.requireInputs(3)))
+    return failure();
+  Type element = n.getInputType(0).getElementType();
+  auto start = n.getConstantScalar(0, "start");
+  if (failed(start))
+    return failure();
+  auto limit = n.getConstantScalar(1, "limit");
+  if (failed(limit))
+    return failure();
+  auto delta = n.getConstantScalar(2, "delta");
+  if (failed(delta))
+    return failure();
+  if (*delta == 0)
+    return n.emitError() << "delta must not be zero";
+  double count = std::ceil((*limit - *start) / *delta);
+  if (count > (1 << 26))
+    return n.emitError() << "the range has too many elements (" << count
+                         << ")";
+  int64_t num = count > 0 ? static_cast<int64_t>(count) : 0;
+  SmallVector<double> values;
+  if (isa<FloatType>(element)) {
+    // ONNX defines each element as start + i * delta, in the input type.
+    for (int64_t i = 0; i < num; ++i)
+      values.push_back(*start + static_cast<double>(i) * *delta);
+  } else {
+    auto s = n.getConstantScalarInt(0, "start");
+    auto d = n.getConstantScalarInt(2, "delta");
+    if (failed(s) || failed(d))
+      return failure();
+    for (int64_t i = 0; i < num; ++i)
+      values.push_back(static_cast<double>(*s + i * *d));
+  }
+  n.setOutput(0, n.constant(fromDoubles(
+                     RankedTensorType::get({num}, element), values)));
+  return success();
+}
+
+LogicalResult importEyeLike(NodeImporter &n) {
+  if (failed(n.requireInputs(1)))
+    return failure();
+  auto in = n.getInputType(0);
+  if (in.getRank() != 2)
+    return n.emitError() << "expects a rank-2 input, got rank "
+                         << in.getRank();
+  Type element = in.getElementType();
+  if (n.hasAttr("dtype")) {
+    std::string error;
+    int64_t dt = n.getAttrInt("dtype", 0);
+    element = convertElementType(n.getContext(), static_cast<int32_t>(dt),
+                                 error);
+    if (!element)
+      return n.unsupportedAttr("dtype", onnxTypeName(dt)) << ": " << error;
+  }
+  int64_t k = n.getAttrInt("k", 0);
+  if (n.failed())
+    return failure();
+  int64_t rows = in.getDimSize(0), cols = in.getDimSize(1);
+  SmallVector<double> values(rows * cols, 0.0);
+  for (int64_t r = 0; r < rows; ++r)
+    if (r + k >= 0 && r + k < cols)
+      values[r * cols + r + k] = 1.0;
+  n.setOutput(0, n.constant(fromDoubles(
+                     RankedTensorType::get({rows, cols}, element), values)));
+  return success();
+}
+
+/// Hann, Hamming and Blackman windows: sums of cosines with coefficients
+/// `a`, over N (periodic) or N - 1 (symmetric) intervals.
+template <int Kind> LogicalResult importWindow(NodeImporter &n) {
+  if (failed(n.requireInputs(1)))
+    return failure();
+  auto size = n.getConstantScalarInt(0, "size");
+  if (failed(size))
+    return failure();
+  if (*size < 0 || *size > (1 << 24))
+    return n.emitError() << "invalid window size " << *size;
+  int64_t periodic = n.getAttrInt("periodic", 1);
+  int64_t dt = n.getAttrInt("output_datatype", onnx::TensorProto::FLOAT);
+  std::string error;
+  Type element =
+      convertElementType(n.getContext(), static_cast<int32_t>(dt), error);
+  if (!element)
+    return n.unsupportedAttr("output_datatype", onnxTypeName(dt));
+  if (n.failed())
+    return failure();
+  double a0 = 0, a1 = 0, a2 = 0;
+  if (Kind == 0) {
+    a0 = 0.5;
+    a1 = 0.5;
+  } else if (Kind == 1) {
+    a0 = 25.0 / 46.0;
+    a1 = 1.0 - a0;
+  } else {
+    a0 = 0.42;
+    a1 = 0.5;
+    a2 = 0.08;
+  }
+  double denom = periodic ? static_cast<double>(*size)
+                          : static_cast<double>(*size - 1);
+  SmallVector<double> values;
+  for (int64_t i = 0; i < *size; ++i) {
+    double x = 2.0 * M_PI * static_cast<double>(i) / denom;
+    values.push_back(a0 - a1 * std::cos(x) + a2 * std::cos(2 * x));
+  }
+  n.setOutput(0, n.constant(fromDoubles(
+                     RankedTensorType::get({*size}, element), values)));
+  return success();
+}
+
+} // namespace
+
+void registerConstantOps(OpRegistry &r) {
+  r.add("Constant", importConstant);
+  r.add("ConstantOfShape", importConstantOfShape);
+  r.add("Range", importRange);
+  r.add("EyeLike", importEyeLike);
+  r.add("HannWindow", importWindow<0>);
+  r.add("HammingWindow", importWindow<1>);
+  r.add("BlackmanWindow", importWindow<2>);
+}
+
+} // namespace npu::onnx_import

@@ -1,0 +1,78 @@
+//===- Pooling.cpp - Max, average and global pooling ----------------------===//
+
+#include "OpImporters.h"
+#include "WindowAttrs.h"
+
+#include "../NodeImporter.h"
+#include "../OpRegistry.h"
+
+using namespace mlir;
+
+namespace npu::onnx_import {
+namespace {
+
+template <typename OpTy> LogicalResult importPool(NodeImporter &n) {
+  constexpr bool isMax = std::is_same_v<OpTy, MaxPoolOp>;
+  if (failed(n.requireInputs(1)) || failed(n.requireAttr("kernel_shape")))
+    return failure();
+  if (failed(n.onlyOutputs(1, "the indices of the maxima are not computed")))
+    return failure();
+  auto x = n.getInputType(0);
+  if (x.getRank() < 3)
+    return n.emitError() << "expects an input of rank >= 3, got rank "
+                         << x.getRank();
+  size_t num = x.getRank() - 2;
+  auto attrs = readWindowAttrs(n, num, {});
+  if (failed(attrs) ||
+      failed(resolveAutoPad(n, *attrs, x.getShape().drop_front(2))))
+    return failure();
+  bool ceilMode = n.getAttrInt("ceil_mode", 0) != 0;
+  auto &b = n.getBuilder();
+  FailureOr<Value> r;
+  if constexpr (isMax) {
+    int64_t storageOrder = n.getAttrInt("storage_order", 0);
+    if (storageOrder != 0 && storageOrder != 1)
+      return n.unsupportedAttr("storage_order", Twine(storageOrder));
+    if (n.failed())
+      return failure();
+    r = n.create<MaxPoolOp>(n.getInput(0), b.getDenseI64ArrayAttr(attrs->kernel),
+                            b.getDenseI64ArrayAttr(attrs->strides),
+                            b.getDenseI64ArrayAttr(attrs->pads),
+                            b.getDenseI64ArrayAttr(attrs->dilations),
+                            b.getBoolAttr(ceilMode));
+  } else {
+    bool includePad = n.getAttrInt("count_include_pad", 0) != 0;
+    if (n.failed())
+      return failure();
+    r = n.create<AvgPoolOp>(n.getInput(0), b.getDenseI64ArrayAttr(attrs->kernel),
+                            b.getDenseI64ArrayAttr(attrs->strides),
+                            b.getDenseI64ArrayAttr(attrs->pads),
+                            b.getDenseI64ArrayAttr(attrs->dilations),
+                            b.getBoolAttr(ceilMode), b.getBoolAttr(includePad));
+  }
+  if (failed(r))
+    return failure();
+  n.setOutput(0, *r);
+  return success();
+}
+
+template <typename OpTy> LogicalResult importGlobalPool(NodeImporter &n) {
+  if (failed(n.requireInputs(1)))
+    return failure();
+  auto r = n.create<OpTy>(n.getInput(0));
+  if (failed(r))
+    return failure();
+  n.setOutput(0, *r);
+  return success();
+}
+
+} // namespace
+
+void registerPoolingOps(OpRegistry &r) {
+  r.add("MaxPool", importPool<MaxPoolOp>);
+  r.add("AveragePool", importPool<AvgPoolOp>);
+  r.add("GlobalAveragePool", importGlobalPool<GlobalAvgPoolOp>);
+  r.add("GlobalMaxPool", importGlobalPool<GlobalMaxPoolOp>);
+}
+
+} // namespace npu::onnx_import

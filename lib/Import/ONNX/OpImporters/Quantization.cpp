@@ -1,0 +1,301 @@
+//===- Quantization.cpp - Linear quantization and integer ops -------------===//
+//
+// QuantizeLinear/DequantizeLinear map onto npu ops (with the default zero
+// points made explicit). DynamicQuantizeLinear follows its function body;
+// MatMulInteger/ConvInteger compute in int32 after subtracting zero points;
+// QLinearMatMul/QLinearConv dequantize, compute in float and requantize.
+//
+//===----------------------------------------------------------------------===//
+
+#include "OpImporters.h"
+#include "WindowAttrs.h"
+
+#include "../NodeImporter.h"
+#include "../OpRegistry.h"
+
+using namespace mlir;
+
+namespace npu::onnx_import {
+namespace {
+
+/// The zero point of `scale`'s shape: input `zpIndex`, or zeros of
+/// `defaultElement` when absent.
+FailureOr<Value> zeroPoint(NodeImporter &n, unsigned zpIndex, Value scale,
+                           Type defaultElement) {
+  auto scaleType = cast<RankedTensorType>(scale.getType());
+  if (!n.hasInput(zpIndex))
+    return n.splat(scaleType.clone(defaultElement), 0.0);
+  Value zp = n.getInput(zpIndex);
+  auto zpType = n.getInputType(zpIndex);
+  if (zpType.getShape() != scaleType.getShape() &&
+      zpType.getNumElements() == scaleType.getNumElements())
+    return n.reshape(zp, scaleType.getShape());
+  return zp;
+}
+
+FailureOr<Value> quantize(NodeImporter &n, Value x, Value scale, Value zp,
+                          int64_t axis) {
+  auto type = cast<RankedTensorType>(x.getType());
+  Type element = cast<RankedTensorType>(zp.getType()).getElementType();
+  return n.createValue<QuantizeLinearOp>(
+      type.clone(element), x, scale, zp,
+      n.getBuilder().getI64IntegerAttr(axis));
+}
+
+FailureOr<Value> dequantize(NodeImporter &n, Value x, Value scale, Value zp,
+                            int64_t axis) {
+  auto type = cast<RankedTensorType>(x.getType());
+  Type element = cast<RankedTensorType>(scale.getType()).getElementType();
+  return n.createValue<DequantizeLinearOp>(
+      type.clone(element), x, scale, zp,
+      n.getBuilder().getI64IntegerAttr(axis));
+}
+
+FailureOr<int64_t> quantAxis(NodeImporter &n) {
+  int64_t rank = n.getInputType(0).getRank();
+  int64_t axis = n.getAttrInt("axis", 1);
+  if (rank == 0 || n.getInputType(1).getNumElements() == 1)
+    return axis < 0 ? 0 : std::min(axis, std::max<int64_t>(rank - 1, 0));
+  return n.normalizeAxis(axis, rank);
+}
+
+LogicalResult importQuantize(NodeImporter &n) {
+  if (failed(n.requireInputs(2)))
+    return failure();
+  auto axis = quantAxis(n);
+  if (failed(axis))
+    return failure();
+  auto zp = zeroPoint(n, 2, n.getInput(1),
+                      IntegerType::get(n.getContext(), 8, IntegerType::Unsigned));
+  if (failed(zp))
+    return failure();
+  auto r = quantize(n, n.getInput(0), n.getInput(1), *zp, *axis);
+  if (failed(r))
+    return failure();
+  n.setOutput(0, *r);
+  return success();
+}
+
+LogicalResult importDequantize(NodeImporter &n) {
+  if (failed(n.requireInputs(2)))
+    return failure();
+  auto axis = quantAxis(n);
+  if (failed(axis))
+    return failure();
+  auto zp = zeroPoint(n, 2, n.getInput(1), n.getInputType(0).getElementType());
+  if (failed(zp))
+    return failure();
+  auto r = dequantize(n, n.getInput(0), n.getInput(1), *zp, *axis);
+  if (failed(r))
+    return failure();
+  n.setOutput(0, *r);
+  return success();
+}
+
+/// DynamicQuantizeLinear's function body: uint8 quantization with the
+/// scale and zero point of the input's range extended to include 0.
+LogicalResult importDynamicQuantize(NodeImporter &n) {
+  if (failed(n.requireInputs(1)))
+    return failure();
+  Value x = n.getInput(0);
+  auto type = n.getInputType(0);
+  Type f = type.getElementType();
+  auto &b = n.getBuilder();
+  SmallVector<int64_t> all;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    all.push_back(d);
+  auto axes = b.getDenseI64ArrayAttr(all);
+  auto lo = n.create<ReduceMinOp>(x, axes, b.getBoolAttr(false));
+  auto hi = n.create<ReduceMaxOp>(x, axes, b.getBoolAttr(false));
+  if (failed(lo) || failed(hi))
+    return failure();
+  auto loAdj = n.create<MinOp>(*lo, n.scalar(f, 0.0));
+  auto hiAdj = n.create<MaxOp>(*hi, n.scalar(f, 0.0));
+  if (failed(loAdj) || failed(hiAdj))
+    return failure();
+  auto range = n.create<SubOp>(*hiAdj, *loAdj);
+  if (failed(range))
+    return failure();
+  auto scale = n.create<DivOp>(*range, n.scalar(f, 255.0));
+  if (failed(scale))
+    return failure();
+  auto minScaled = n.create<DivOp>(*loAdj, *scale);
+  if (failed(minScaled))
+    return failure();
+  auto initial = n.create<SubOp>(n.scalar(f, 0.0), *minScaled);
+  if (failed(initial))
+    return failure();
+  auto scalarType = RankedTensorType::get({}, f);
+  auto clipped = n.createValue<ClipOp>(scalarType, *initial,
+                                       b.getF64FloatAttr(0.0),
+                                       b.getF64FloatAttr(255.0));
+  if (failed(clipped))
+    return failure();
+  auto rounded = n.createValue<RoundOp>(scalarType, *clipped);
+  if (failed(rounded))
+    return failure();
+  auto zp = n.castTo(*rounded, IntegerType::get(n.getContext(), 8,
+                                                IntegerType::Unsigned));
+  if (failed(zp))
+    return failure();
+  auto y = quantize(n, x, *scale, *zp, 1);
+  if (failed(y))
+    return failure();
+  n.setOutput(0, *y);
+  n.setOutput(1, *scale);
+  n.setOutput(2, *zp);
+  return success();
+}
+
+/// (x - zero_point) in int32; `channelAxis` aligns a per-channel zero point.
+FailureOr<Value> widenAndCenter(NodeImporter &n, unsigned xIndex,
+                                unsigned zpIndex, int64_t channelAxis) {
+  auto i32 = n.getBuilder().getI32Type();
+  auto x = n.castTo(n.getInput(xIndex), i32);
+  if (failed(x) || !n.hasInput(zpIndex))
+    return x;
+  auto zp = n.castTo(n.getInput(zpIndex), i32);
+  if (failed(zp))
+    return failure();
+  auto zpType = n.getInputType(zpIndex);
+  int64_t rank = n.getInputType(xIndex).getRank();
+  if (zpType.getNumElements() > 1 && channelAxis >= 0) {
+    SmallVector<int64_t> shape(rank - channelAxis, 1);
+    shape[0] = zpType.getNumElements();
+    auto r = n.reshape(*zp, shape);
+    if (failed(r))
+      return failure();
+    zp = *r;
+  }
+  return n.create<SubOp>(*x, *zp);
+}
+
+LogicalResult importMatMulInteger(NodeImporter &n) {
+  if (failed(n.requireInputs(2)))
+    return failure();
+  int64_t aRank = n.getInputType(0).getRank();
+  // A's zero point is per row (axis rank-2), B's per column (last axis).
+  auto a = widenAndCenter(n, 0, 2, std::max<int64_t>(aRank - 2, 0));
+  auto b = widenAndCenter(n, 1, 3, -1);
+  if (failed(a) || failed(b))
+    return failure();
+  auto r = n.create<MatMulOp>(*a, *b);
+  if (failed(r))
+    return failure();
+  n.setOutput(0, *r);
+  return success();
+}
+
+LogicalResult importConvInteger(NodeImporter &n) {
+  if (failed(n.requireInputs(2)))
+    return failure();
+  auto x = n.getInputType(0), w = n.getInputType(1);
+  if (w.getRank() < 3 || x.getRank() != w.getRank())
+    return n.emitError() << "input and weight must have the same rank >= 3";
+  auto attrs = readWindowAttrs(n, w.getRank() - 2, w.getShape().drop_front(2));
+  if (failed(attrs) ||
+      failed(resolveAutoPad(n, *attrs, x.getShape().drop_front(2))))
+    return failure();
+  int64_t group = n.getAttrInt("group", 1);
+  auto xc = widenAndCenter(n, 0, 2, -1);
+  auto wc = widenAndCenter(n, 1, 3, 0);
+  if (failed(xc) || failed(wc) || n.failed())
+    return failure();
+  auto &b = n.getBuilder();
+  auto r = n.create<ConvOp>(*xc, *wc, Value(),
+                            b.getDenseI64ArrayAttr(attrs->strides),
+                            b.getDenseI64ArrayAttr(attrs->dilations),
+                            b.getDenseI64ArrayAttr(attrs->pads),
+                            b.getI64IntegerAttr(group));
+  if (failed(r))
+    return failure();
+  n.setOutput(0, *r);
+  return success();
+}
+
+/// Axis along which a 1-d scale applies for the operand of rank `rank`.
+int64_t scaleAxis(NodeImporter &n, unsigned scaleIndex, int64_t axis) {
+  return n.getInputType(scaleIndex).getNumElements() > 1 ? axis : 0;
+}
+
+LogicalResult importQLinearMatMul(NodeImporter &n) {
+  if (failed(n.requireInputs(8)))
+    return failure();
+  int64_t aRank = n.getInputType(0).getRank(), bRank = n.getInputType(3).getRank();
+  auto a = dequantize(n, n.getInput(0), n.getInput(1), n.getInput(2),
+                      scaleAxis(n, 1, std::max<int64_t>(aRank - 2, 0)));
+  auto b = dequantize(n, n.getInput(3), n.getInput(4), n.getInput(5),
+                      scaleAxis(n, 4, bRank - 1));
+  if (failed(a) || failed(b))
+    return failure();
+  auto product = n.create<MatMulOp>(*a, *b);
+  if (failed(product))
+    return failure();
+  auto rank = cast<RankedTensorType>(product->getType()).getRank();
+  auto y = quantize(n, *product, n.getInput(6), n.getInput(7),
+                    scaleAxis(n, 6, rank - 1));
+  if (failed(y))
+    return failure();
+  n.setOutput(0, *y);
+  return success();
+}
+
+LogicalResult importQLinearConv(NodeImporter &n) {
+  if (failed(n.requireInputs(8)))
+    return failure();
+  auto x = n.getInputType(0), w = n.getInputType(3);
+  if (w.getRank() < 3 || x.getRank() != w.getRank())
+    return n.emitError() << "input and weight must have the same rank >= 3";
+  auto attrs = readWindowAttrs(n, w.getRank() - 2, w.getShape().drop_front(2));
+  if (failed(attrs) ||
+      failed(resolveAutoPad(n, *attrs, x.getShape().drop_front(2))))
+    return failure();
+  int64_t group = n.getAttrInt("group", 1);
+  if (n.failed())
+    return failure();
+  auto xf = dequantize(n, n.getInput(0), n.getInput(1), n.getInput(2), 1);
+  auto wf = dequantize(n, n.getInput(3), n.getInput(4), n.getInput(5),
+                       scaleAxis(n, 4, 0));
+  if (failed(xf) || failed(wf))
+    return failure();
+  Value bias;
+  if (n.hasInput(8)) {
+    // The int32 bias is quantized with scale x_scale * w_scale.
+    Type f = n.getInputType(1).getElementType();
+    auto bf = n.castTo(n.getInput(8), f);
+    auto bscale = n.create<MulOp>(n.getInput(1), n.getInput(4));
+    if (failed(bf) || failed(bscale))
+      return failure();
+    auto scaled = n.create<MulOp>(*bf, *bscale);
+    if (failed(scaled))
+      return failure();
+    bias = *scaled;
+  }
+  auto &b = n.getBuilder();
+  auto conv = n.create<ConvOp>(*xf, *wf, bias,
+                               b.getDenseI64ArrayAttr(attrs->strides),
+                               b.getDenseI64ArrayAttr(attrs->dilations),
+                               b.getDenseI64ArrayAttr(attrs->pads),
+                               b.getI64IntegerAttr(group));
+  if (failed(conv))
+    return failure();
+  auto y = quantize(n, *conv, n.getInput(6), n.getInput(7), 1);
+  if (failed(y))
+    return failure();
+  n.setOutput(0, *y);
+  return success();
+}
+
+} // namespace
+
+void registerQuantizationOps(OpRegistry &r) {
+  r.add("QuantizeLinear", importQuantize);
+  r.add("DequantizeLinear", importDequantize);
+  r.add("DynamicQuantizeLinear", importDynamicQuantize);
+  r.add("MatMulInteger", importMatMulInteger);
+  r.add("ConvInteger", importConvInteger);
+  r.add("QLinearMatMul", importQLinearMatMul);
+  r.add("QLinearConv", importQLinearConv);
+}
+
+} // namespace npu::onnx_import

@@ -1,0 +1,63 @@
+//===- WindowAttrs.cpp - Sliding-window attributes ------------------------===//
+
+#include "WindowAttrs.h"
+
+#include "../NodeImporter.h"
+
+using namespace mlir;
+
+namespace npu::onnx_import {
+
+FailureOr<WindowAttrs> readWindowAttrs(NodeImporter &n, size_t numSpatial,
+                                       ArrayRef<int64_t> defaultKernel) {
+  WindowAttrs w;
+  w.kernel = n.getAttrInts("kernel_shape", defaultKernel);
+  w.strides = n.getAttrInts("strides", SmallVector<int64_t>(numSpatial, 1));
+  w.dilations =
+      n.getAttrInts("dilations", SmallVector<int64_t>(numSpatial, 1));
+  w.pads = n.getAttrInts("pads", SmallVector<int64_t>(2 * numSpatial, 0));
+  w.autoPad = n.getAttrString("auto_pad", "NOTSET");
+  if (n.failed())
+    return failure();
+  if (w.kernel.size() != numSpatial)
+    return n.emitError() << "kernel_shape " << formatList(w.kernel)
+                         << " needs " << numSpatial << " entries";
+  if (w.strides.size() != numSpatial || w.dilations.size() != numSpatial ||
+      w.pads.size() != 2 * numSpatial)
+    return n.emitError() << "strides " << formatList(w.strides)
+                         << " and dilations " << formatList(w.dilations)
+                         << " need " << numSpatial << " entries, pads "
+                         << formatList(w.pads) << " " << 2 * numSpatial;
+  for (size_t i = 0; i < numSpatial; ++i)
+    if (w.kernel[i] < 1 || w.strides[i] < 1 || w.dilations[i] < 1)
+      return n.emitError() << "kernel_shape, strides and dilations must be "
+                              "positive";
+  if (w.autoPad != "NOTSET" && w.autoPad != "SAME_UPPER" &&
+      w.autoPad != "SAME_LOWER" && w.autoPad != "VALID" && !w.autoPad.empty())
+    return n.unsupportedAttr("auto_pad", "'" + w.autoPad + "'");
+  return w;
+}
+
+LogicalResult resolveAutoPad(NodeImporter &n, WindowAttrs &w,
+                             ArrayRef<int64_t> inSpatial) {
+  size_t num = w.kernel.size();
+  if (w.autoPad == "VALID") {
+    w.pads.assign(2 * num, 0);
+    return success();
+  }
+  if (w.autoPad != "SAME_UPPER" && w.autoPad != "SAME_LOWER")
+    return success();
+  for (size_t i = 0; i < num; ++i) {
+    int64_t out = (inSpatial[i] + w.strides[i] - 1) / w.strides[i];
+    int64_t extent = (w.kernel[i] - 1) * w.dilations[i] + 1;
+    int64_t total =
+        std::max<int64_t>(0, (out - 1) * w.strides[i] + extent - inSpatial[i]);
+    int64_t small = total / 2, large = total - small;
+    bool upper = w.autoPad == "SAME_UPPER";
+    w.pads[i] = upper ? small : large;
+    w.pads[num + i] = upper ? large : small;
+  }
+  return success();
+}
+
+} // namespace npu::onnx_import

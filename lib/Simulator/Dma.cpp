@@ -1,0 +1,47 @@
+//===- Dma.cpp - Functional model of a DMA transfer -----------------------===//
+//
+// A DMA descriptor moves an N-d box of elements between two strided views
+// (this is how the compiler transposes NCHW <-> HWC and slices halos). The
+// innermost dimension is copied as one contiguous run when both sides are
+// contiguous there.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Engines.h"
+
+#include <cstring>
+
+namespace npu::sim {
+
+void runDma(const View &src, const View &dst) {
+  size_t rank = src.shape.size();
+  uint64_t elem = dtypeSize(src.dtype);
+  uint64_t inner = src.shape[rank - 1];
+  bool contiguous =
+      src.strides[rank - 1] == elem && dst.strides[rank - 1] == elem;
+  uint64_t outer = src.numElements() / inner;
+  std::vector<uint32_t> idx(rank, 0);
+  for (uint64_t row = 0; row < outer; ++row) {
+    uint64_t so = 0, dof = 0;
+    for (size_t d = 0; d + 1 < rank; ++d) {
+      so += idx[d] * src.strides[d];
+      dof += idx[d] * dst.strides[d];
+    }
+    const uint8_t *s = src.data + so;
+    uint8_t *t = dst.data + dof;
+    if (contiguous) {
+      std::memmove(t, s, inner * elem);
+    } else {
+      for (uint64_t i = 0; i < inner; ++i)
+        std::memmove(t + i * dst.strides[rank - 1],
+                     s + i * src.strides[rank - 1], elem);
+    }
+    for (size_t d = rank - 1; d-- > 0;) {
+      if (++idx[d] < src.shape[d])
+        break;
+      idx[d] = 0;
+    }
+  }
+}
+
+} // namespace npu::sim

@@ -1,0 +1,416 @@
+//===- Shave.cpp - Functional model of the ACT-SHAVE kernel library -------===//
+//
+// Kernels read their operands (any strides) into fp32, compute in fp32 and
+// round once when storing (round to nearest even for fp16, saturating
+// round-half-even for integer outputs). The contract of each kernel
+// (operands, parameters) is checked by verifyShaveTask before it gets here;
+// docs/simulator.md lists the formulas.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Engines.h"
+
+#include "npu/Simulator/ThreadPool.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+namespace npu::sim {
+
+using arch::ShaveKernel;
+using blob::ShaveTask;
+
+float loadAsFloat(const uint8_t *p, DType t) {
+  switch (t) {
+  case DType::F32: {
+    float f;
+    std::memcpy(&f, p, 4);
+    return f;
+  }
+  case DType::F16: {
+    uint16_t h;
+    std::memcpy(&h, p, 2);
+    return halfToFloat(h);
+  }
+  case DType::BF16: {
+    uint16_t h;
+    std::memcpy(&h, p, 2);
+    return bf16ToFloat(h);
+  }
+  case DType::I8:
+    return float(int8_t(*p));
+  case DType::U8:
+    return float(*p);
+  case DType::I32: {
+    int32_t v;
+    std::memcpy(&v, p, 4);
+    return float(v);
+  }
+  default:
+    return 0.0f;
+  }
+}
+
+namespace {
+template <typename T> T saturate(float v, double lo, double hi) {
+  if (std::isnan(v))
+    return T(0);
+  double r = std::nearbyint(double(v)); // Round half to even.
+  return T(std::min(std::max(r, lo), hi));
+}
+} // namespace
+
+void storeFromFloat(uint8_t *p, DType t, float v) {
+  switch (t) {
+  case DType::F32:
+    std::memcpy(p, &v, 4);
+    return;
+  case DType::F16: {
+    uint16_t h = floatToHalf(v);
+    std::memcpy(p, &h, 2);
+    return;
+  }
+  case DType::BF16: {
+    uint16_t h = floatToBF16(v);
+    std::memcpy(p, &h, 2);
+    return;
+  }
+  case DType::I8:
+    *p = uint8_t(saturate<int8_t>(v, -128, 127));
+    return;
+  case DType::U8:
+    *p = saturate<uint8_t>(v, 0, 255);
+    return;
+  case DType::I32: {
+    int32_t i = saturate<int32_t>(v, -2147483648.0, 2147483647.0);
+    std::memcpy(p, &i, 4);
+    return;
+  }
+  default:
+    return;
+  }
+}
+
+namespace {
+
+std::vector<float> readAll(const View &v) {
+  std::vector<float> out(v.numElements());
+  for (uint64_t i = 0; i < out.size(); ++i)
+    out[i] = loadAsFloat(v.data + v.offsetOf(i), v.dtype);
+  return out;
+}
+
+void writeAll(const View &v, const std::vector<float> &vals) {
+  for (uint64_t i = 0; i < vals.size(); ++i)
+    storeFromFloat(v.data + v.offsetOf(i), v.dtype, vals[i]);
+}
+
+/// Row-major linear index into `in` (whose dims are 1 or the output's) of
+/// output element `i`.
+uint64_t broadcastIndex(uint64_t i, const std::vector<uint32_t> &out,
+                        const std::vector<uint32_t> &in) {
+  uint64_t idx = 0, stride = 1;
+  for (size_t d = out.size(); d-- > 0;) {
+    uint64_t c = i % out[d];
+    i /= out[d];
+    if (in[d] != 1)
+      idx += c * stride;
+    stride *= in[d];
+  }
+  return idx;
+}
+
+float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
+
+float unary(ShaveKernel k, float x, const ShaveTask &t) {
+  switch (k) {
+  case ShaveKernel::Sigmoid:
+    return sigmoid(x);
+  case ShaveKernel::Tanh:
+    return std::tanh(x);
+  case ShaveKernel::Gelu:
+    return 0.5f * x * (1.0f + std::erf(x * 0.70710678118654752f));
+  case ShaveKernel::Swish: {
+    float beta = t.fparams.empty() ? 1.0f : t.fparams[0];
+    return x * sigmoid(beta * x);
+  }
+  case ShaveKernel::HSwish:
+    return x * std::min(std::max(x + 3.0f, 0.0f), 6.0f) / 6.0f;
+  case ShaveKernel::Exp:
+    return std::exp(x);
+  case ShaveKernel::Log:
+    return std::log(x);
+  case ShaveKernel::Sqrt:
+    return std::sqrt(x);
+  default:
+    return x;
+  }
+}
+
+float binary(ShaveKernel k, float a, float b) {
+  switch (k) {
+  case ShaveKernel::Div:
+    return a / b;
+  case ShaveKernel::Mul:
+    return a * b;
+  case ShaveKernel::Pow:
+    return std::pow(a, b);
+  case ShaveKernel::Add:
+    return a + b;
+  case ShaveKernel::Sub:
+    return a - b;
+  default:
+    return a;
+  }
+}
+
+/// outer x axis x inner decomposition of a shape around `axis`.
+void splitAround(const std::vector<uint32_t> &s, size_t first, size_t last,
+                 uint64_t &outer, uint64_t &mid, uint64_t &inner) {
+  outer = mid = inner = 1;
+  for (size_t d = 0; d < s.size(); ++d)
+    (d < first ? outer : d < last ? mid : inner) *= s[d];
+}
+
+void softmax(const ShaveTask &t, const View &in, const View &out) {
+  std::vector<float> x = readAll(in);
+  uint64_t outer, n, inner;
+  size_t axis = size_t(t.iparams[0]);
+  splitAround(in.shape, axis, axis + 1, outer, n, inner);
+  for (uint64_t o = 0; o < outer; ++o)
+    for (uint64_t i = 0; i < inner; ++i) {
+      float *base = &x[o * n * inner + i];
+      float m = -INFINITY;
+      for (uint64_t j = 0; j < n; ++j)
+        m = std::max(m, base[j * inner]);
+      float sum = 0.0f;
+      for (uint64_t j = 0; j < n; ++j) {
+        base[j * inner] = std::exp(base[j * inner] - m);
+        sum += base[j * inner];
+      }
+      for (uint64_t j = 0; j < n; ++j)
+        base[j * inner] /= sum;
+    }
+  writeAll(out, x);
+}
+
+void reduce(ShaveKernel k, const View &in, const View &out) {
+  std::vector<float> x = readAll(in);
+  uint64_t n = out.numElements();
+  float init = k == ShaveKernel::ReduceMax   ? -INFINITY
+               : k == ShaveKernel::ReduceMin ? INFINITY
+                                             : 0.0f;
+  std::vector<float> acc(n, init);
+  for (uint64_t i = 0; i < x.size(); ++i) {
+    float &a = acc[broadcastIndex(i, in.shape, out.shape)];
+    if (k == ShaveKernel::ReduceMax)
+      a = std::max(a, x[i]);
+    else if (k == ShaveKernel::ReduceMin)
+      a = std::min(a, x[i]);
+    else
+      a += x[i];
+  }
+  if (k == ShaveKernel::ReduceMean) {
+    float count = float(x.size() / std::max<uint64_t>(n, 1));
+    for (float &a : acc)
+      a /= count;
+  }
+  writeAll(out, acc);
+}
+
+void mvn(const ShaveTask &t, const std::vector<View> &ins, const View &out) {
+  std::vector<float> x = readAll(ins[0]);
+  bool normVariance = t.iparams[0] != 0;
+  float eps = t.fparams[0];
+  uint64_t outer, n, inner;
+  splitAround(ins[0].shape, size_t(t.iparams[1]), ins[0].shape.size(), outer, n,
+              inner);
+  n *= inner;
+  for (uint64_t o = 0; o < outer; ++o) {
+    float *base = &x[o * n];
+    float mean = 0.0f;
+    for (uint64_t j = 0; j < n; ++j)
+      mean += base[j];
+    mean /= float(n);
+    float var = 0.0f;
+    for (uint64_t j = 0; j < n; ++j)
+      var += (base[j] - mean) * (base[j] - mean);
+    var /= float(n);
+    float inv = normVariance ? 1.0f / std::sqrt(var + eps) : 1.0f;
+    for (uint64_t j = 0; j < n; ++j)
+      base[j] = (base[j] - mean) * inv;
+  }
+  for (size_t s = 1; s < ins.size(); ++s) {
+    std::vector<float> p = readAll(ins[s]);
+    for (uint64_t i = 0; i < x.size(); ++i) {
+      float v = p[broadcastIndex(i, out.shape, ins[s].shape)];
+      x[i] = s == 1 ? x[i] * v : x[i] + v;
+    }
+  }
+  writeAll(out, x);
+}
+
+void resize(const ShaveTask &t, const View &in, const View &out) {
+  std::vector<float> x = readAll(in);
+  uint32_t N = in.shape[0], C = in.shape[1], H = in.shape[2], W = in.shape[3];
+  uint32_t OH = out.shape[2], OW = out.shape[3];
+  bool linear = t.iparams[0] == 1;
+  float sy = float(H) / float(OH), sx = float(W) / float(OW);
+  std::vector<float> y(uint64_t(N) * C * OH * OW);
+  for (uint32_t nc = 0; nc < N * C; ++nc)
+    for (uint32_t oy = 0; oy < OH; ++oy)
+      for (uint32_t ox = 0; ox < OW; ++ox) {
+        const float *plane = &x[uint64_t(nc) * H * W];
+        float v;
+        if (!linear) { // Asymmetric coordinates, floor.
+          uint32_t iy = std::min(H - 1, uint32_t(std::floor(oy * sy)));
+          uint32_t ix = std::min(W - 1, uint32_t(std::floor(ox * sx)));
+          v = plane[iy * W + ix];
+        } else { // half_pixel coordinates, clamped at the borders.
+          float fy = std::max(0.0f, (oy + 0.5f) * sy - 0.5f);
+          float fx = std::max(0.0f, (ox + 0.5f) * sx - 0.5f);
+          uint32_t y0 = std::min(H - 1, uint32_t(fy));
+          uint32_t x0 = std::min(W - 1, uint32_t(fx));
+          uint32_t y1 = std::min(H - 1, y0 + 1), x1 = std::min(W - 1, x0 + 1);
+          float dy = std::min(1.0f, fy - y0), dx = std::min(1.0f, fx - x0);
+          float top = plane[y0 * W + x0] * (1 - dx) + plane[y0 * W + x1] * dx;
+          float bot = plane[y1 * W + x0] * (1 - dx) + plane[y1 * W + x1] * dx;
+          v = top * (1 - dy) + bot * dy;
+        }
+        y[(uint64_t(nc) * OH + oy) * OW + ox] = v;
+      }
+  writeAll(out, y);
+}
+
+bool gather(const ShaveTask &t, const View &data, const View &idx,
+            const View &out, std::string &error) {
+  size_t axis = size_t(t.iparams[0]);
+  uint64_t outer, n, inner;
+  splitAround(data.shape, axis, axis + 1, outer, n, inner);
+  uint64_t nIdx = idx.numElements();
+  uint64_t elem = dtypeSize(data.dtype);
+  for (uint64_t j = 0; j < nIdx; ++j) {
+    int32_t raw;
+    std::memcpy(&raw, idx.data + idx.offsetOf(j), 4);
+    int64_t i = raw < 0 ? int64_t(raw) + int64_t(n) : raw;
+    if (i < 0 || i >= int64_t(n)) {
+      error = "gather index " + std::to_string(raw) + " is outside [" +
+              std::to_string(-int64_t(n)) + ", " + std::to_string(n) + ")";
+      return false;
+    }
+    for (uint64_t o = 0; o < outer; ++o)
+      for (uint64_t in = 0; in < inner; ++in) {
+        uint64_t src = (o * n + uint64_t(i)) * inner + in;
+        uint64_t dst = (o * nIdx + j) * inner + in;
+        std::memcpy(out.data + out.offsetOf(dst),
+                    data.data + data.offsetOf(src), elem);
+      }
+  }
+  return true;
+}
+
+void permute(const ShaveTask &t, const View &in, const View &out) {
+  size_t rank = in.shape.size();
+  uint64_t elem = dtypeSize(in.dtype), n = out.numElements();
+  std::vector<uint32_t> idx(rank, 0);
+  for (uint64_t i = 0; i < n; ++i) {
+    uint64_t so = 0, dof = 0;
+    for (size_t d = 0; d < rank; ++d) {
+      dof += idx[d] * out.strides[d];
+      so += idx[d] * in.strides[size_t(t.iparams[d])];
+    }
+    std::memcpy(out.data + dof, in.data + so, elem);
+    for (size_t d = rank; d-- > 0;) {
+      if (++idx[d] < out.shape[d])
+        break;
+      idx[d] = 0;
+    }
+  }
+}
+
+} // namespace
+
+bool runShave(const ShaveTask &t, const std::vector<View> &ins,
+              const std::vector<View> &outs, std::string &error) {
+  const View &out = outs[0];
+  switch (t.kernel) {
+  case ShaveKernel::Sigmoid:
+  case ShaveKernel::Tanh:
+  case ShaveKernel::Gelu:
+  case ShaveKernel::Swish:
+  case ShaveKernel::HSwish:
+  case ShaveKernel::Exp:
+  case ShaveKernel::Log:
+  case ShaveKernel::Sqrt: {
+    uint64_t n = out.numElements();
+    ThreadPool::global().parallelFor(n, 4096, [&](size_t b, size_t e) {
+      for (size_t i = b; i < e; ++i)
+        storeFromFloat(
+            out.data + out.offsetOf(i), out.dtype,
+            unary(t.kernel,
+                  loadAsFloat(ins[0].data + ins[0].offsetOf(i), ins[0].dtype),
+                  t));
+    });
+    return true;
+  }
+  case ShaveKernel::Div:
+  case ShaveKernel::Mul:
+  case ShaveKernel::Pow:
+  case ShaveKernel::Add:
+  case ShaveKernel::Sub: {
+    std::vector<float> a = readAll(ins[0]), b = readAll(ins[1]);
+    std::vector<float> y(out.numElements());
+    for (uint64_t i = 0; i < y.size(); ++i)
+      y[i] = binary(t.kernel, a[broadcastIndex(i, out.shape, ins[0].shape)],
+                    b[broadcastIndex(i, out.shape, ins[1].shape)]);
+    writeAll(out, y);
+    return true;
+  }
+  case ShaveKernel::Softmax:
+    softmax(t, ins[0], out);
+    return true;
+  case ShaveKernel::ReduceSum:
+  case ShaveKernel::ReduceMean:
+  case ShaveKernel::ReduceMax:
+  case ShaveKernel::ReduceMin:
+    reduce(t.kernel, ins[0], out);
+    return true;
+  case ShaveKernel::Mvn:
+    mvn(t, ins, out);
+    return true;
+  case ShaveKernel::Resize:
+    resize(t, ins[0], out);
+    return true;
+  case ShaveKernel::Gather:
+    return gather(t, ins[0], ins[1], out, error);
+  case ShaveKernel::Permute:
+    permute(t, ins[0], out);
+    return true;
+  case ShaveKernel::Convert:
+    writeAll(out, readAll(ins[0]));
+    return true;
+  case ShaveKernel::Quantize: {
+    std::vector<float> x = readAll(ins[0]);
+    float scale = t.fparams[0];
+    float zp = float(t.iparams[0]);
+    for (float &v : x)
+      v = std::nearbyint(v / scale) + zp; // Saturated by storeFromFloat.
+    writeAll(out, x);
+    return true;
+  }
+  case ShaveKernel::Dequantize: {
+    std::vector<float> x = readAll(ins[0]);
+    float scale = t.fparams[0];
+    float zp = float(t.iparams[0]);
+    for (float &v : x)
+      v = (v - zp) * scale;
+    writeAll(out, x);
+    return true;
+  }
+  }
+  error = "unknown SHAVE kernel";
+  return false;
+}
+
+} // namespace npu::sim

@@ -1,0 +1,168 @@
+// RUN: npu-opt %s -canonicalize -split-input-file | FileCheck %s
+// Folds and canonicalization patterns of npu ops.
+
+// CHECK-LABEL: func.func @identity_removed
+// CHECK-SAME: (%[[X:.*]]: tensor<4xf32>)
+// CHECK-NEXT: return %[[X]]
+func.func @identity_removed(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = npu.identity %x : tensor<4xf32>
+  %1 = npu.cast %0 : tensor<4xf32> to tensor<4xf32>
+  %2 = npu.reshape %1 : tensor<4xf32> to tensor<4xf32>
+  %3 = npu.transpose %2 {perm = array<i64: 0>} : (tensor<4xf32>) -> tensor<4xf32>
+  %4 = npu.reduce_sum %3 {axes = array<i64>} : (tensor<4xf32>) -> tensor<4xf32>
+  %5 = npu.pad %4 {pads = array<i64: 0, 0>} : (tensor<4xf32>) -> tensor<4xf32>
+  %6 = npu.slice %5 {starts = array<i64: 0>, steps = array<i64: 1>} : tensor<4xf32> to tensor<4xf32>
+  %7 = npu.concat %6 {axis = 0 : i64} : (tensor<4xf32>) -> tensor<4xf32>
+  %8 = npu.expand %7 : tensor<4xf32> to tensor<4xf32>
+  %9 = npu.tile %8 : tensor<4xf32> to tensor<4xf32>
+  return %9 : tensor<4xf32>
+}
+
+// -----
+
+// Shape queries are constants: shapes are static.
+// CHECK-LABEL: func.func @shape_queries
+// CHECK-DAG: %[[S:.*]] = npu.constant dense<[3, 8, 8]> : tensor<3xi64>
+// CHECK-DAG: %[[N:.*]] = npu.constant dense<192> : tensor<i64>
+// CHECK: return %[[S]], %[[N]]
+func.func @shape_queries(%x: tensor<1x3x8x8xf32>) -> (tensor<3xi64>, tensor<i64>) {
+  %s = npu.shape %x {start = 1 : i64} : (tensor<1x3x8x8xf32>) -> tensor<3xi64>
+  %n = npu.size %x : (tensor<1x3x8x8xf32>) -> tensor<i64>
+  return %s, %n : tensor<3xi64>, tensor<i64>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @shape_negative_start
+// CHECK: npu.constant dense<8> : tensor<1xi64>
+func.func @shape_negative_start(%x: tensor<1x3x8x8xf32>) -> tensor<1xi64> {
+  %s = npu.shape %x {start = -1 : i64} : (tensor<1x3x8x8xf32>) -> tensor<1xi64>
+  return %s : tensor<1xi64>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @reshape_chain
+// CHECK-NEXT: %[[R:.*]] = npu.reshape %{{.*}} : tensor<2x3x4xf32> to tensor<6x4xf32>
+// CHECK-NEXT: return %[[R]]
+func.func @reshape_chain(%x: tensor<2x3x4xf32>) -> tensor<6x4xf32> {
+  %0 = npu.reshape %x : tensor<2x3x4xf32> to tensor<24xf32>
+  %1 = npu.reshape %0 : tensor<24xf32> to tensor<4x6xf32>
+  %2 = npu.reshape %1 : tensor<4x6xf32> to tensor<6x4xf32>
+  return %2 : tensor<6x4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @reshape_constant
+// CHECK-NEXT: %[[C:.*]] = npu.constant dense<{{\[}}[1, 2], [3, 4]]> : tensor<2x2xi64>
+// CHECK-NEXT: return %[[C]]
+func.func @reshape_constant() -> tensor<2x2xi64> {
+  %c = npu.constant dense<[1, 2, 3, 4]> : tensor<4xi64>
+  %0 = npu.reshape %c : tensor<4xi64> to tensor<2x2xi64>
+  return %0 : tensor<2x2xi64>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @transposes_compose
+// CHECK-NEXT: %[[T:.*]] = npu.transpose %{{.*}} {perm = array<i64: 2, 0, 1>} : (tensor<2x3x4xf32>) -> tensor<4x2x3xf32>
+// CHECK-NEXT: return %[[T]]
+func.func @transposes_compose(%x: tensor<2x3x4xf32>) -> tensor<4x2x3xf32> {
+  %0 = npu.transpose %x {perm = array<i64: 1, 2, 0>} : (tensor<2x3x4xf32>) -> tensor<3x4x2xf32>
+  %1 = npu.transpose %0 {perm = array<i64: 1, 2, 0>} : (tensor<3x4x2xf32>) -> tensor<4x2x3xf32>
+  return %1 : tensor<4x2x3xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @transposes_cancel
+// CHECK-SAME: (%[[X:.*]]: tensor<2x3x4xf32>)
+// CHECK-NEXT: return %[[X]]
+func.func @transposes_cancel(%x: tensor<2x3x4xf32>) -> tensor<2x3x4xf32> {
+  %0 = npu.transpose %x {perm = array<i64: 0, 2, 1>} : (tensor<2x3x4xf32>) -> tensor<2x4x3xf32>
+  %1 = npu.transpose %0 {perm = array<i64: 0, 2, 1>} : (tensor<2x4x3xf32>) -> tensor<2x3x4xf32>
+  return %1 : tensor<2x3x4xf32>
+}
+
+// -----
+
+// Moving only unit dimensions keeps the element order: a reshape.
+// CHECK-LABEL: func.func @transpose_unit_dims
+// CHECK-NEXT: npu.reshape %{{.*}} : tensor<1x16x1x8xf32> to tensor<16x1x1x8xf32>
+func.func @transpose_unit_dims(%x: tensor<1x16x1x8xf32>) -> tensor<16x1x1x8xf32> {
+  %0 = npu.transpose %x {perm = array<i64: 1, 0, 2, 3>} : (tensor<1x16x1x8xf32>) -> tensor<16x1x1x8xf32>
+  return %0 : tensor<16x1x1x8xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @transpose_kept
+// CHECK-NEXT: npu.transpose
+func.func @transpose_kept(%x: tensor<1x16x2x8xf32>) -> tensor<1x2x8x16xf32> {
+  %0 = npu.transpose %x {perm = array<i64: 0, 2, 3, 1>} : (tensor<1x16x2x8xf32>) -> tensor<1x2x8x16xf32>
+  return %0 : tensor<1x2x8x16xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @splat_movement
+// CHECK-NEXT: %[[C:.*]] = npu.constant dense<2.000000e+00> : tensor<4x3xf32>
+// CHECK-NEXT: return %[[C]], %[[C]]
+func.func @splat_movement() -> (tensor<4x3xf32>, tensor<4x3xf32>) {
+  %c = npu.constant dense<2.0> : tensor<3x4xf32>
+  %t = npu.transpose %c {perm = array<i64: 1, 0>} : (tensor<3x4xf32>) -> tensor<4x3xf32>
+  %s = npu.constant dense<2.0> : tensor<1x3xf32>
+  %e = npu.expand %s : tensor<1x3xf32> to tensor<4x3xf32>
+  return %t, %e : tensor<4x3xf32>, tensor<4x3xf32>
+}
+
+// -----
+
+// A graph-level If with a constant condition is inlined.
+// CHECK-LABEL: func.func @if_constant
+// CHECK-NOT: npu.if
+// CHECK: %[[R:.*]] = npu.relu
+// CHECK-NEXT: return %[[R]]
+func.func @if_constant(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %c = npu.constant dense<true> : tensor<i1>
+  %r = npu.if %c : tensor<i1> -> tensor<4xf32> {
+    %a = npu.relu %x : tensor<4xf32>
+    npu.yield %a : tensor<4xf32>
+  } else {
+    %b = npu.sigmoid %x : tensor<4xf32>
+    npu.yield %b : tensor<4xf32>
+  }
+  return %r : tensor<4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @if_constant_false
+// CHECK-NOT: npu.if
+// CHECK: npu.sigmoid
+func.func @if_constant_false(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %c = npu.constant dense<false> : tensor<1xi1>
+  %r = npu.if %c : tensor<1xi1> -> tensor<4xf32> {
+    %a = npu.relu %x : tensor<4xf32>
+    npu.yield %a : tensor<4xf32>
+  } else {
+    %b = npu.sigmoid %x : tensor<4xf32>
+    npu.yield %b : tensor<4xf32>
+  }
+  return %r : tensor<4xf32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @if_runtime
+// CHECK: npu.if
+func.func @if_runtime(%c: tensor<i1>, %x: tensor<4xf32>) -> tensor<4xf32> {
+  %r = npu.if %c : tensor<i1> -> tensor<4xf32> {
+    npu.yield %x : tensor<4xf32>
+  } else {
+    %b = npu.sigmoid %x : tensor<4xf32>
+    npu.yield %b : tensor<4xf32>
+  }
+  return %r : tensor<4xf32>
+}

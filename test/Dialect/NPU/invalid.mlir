@@ -1,0 +1,392 @@
+// RUN: npu-opt %s -split-input-file -verify-diagnostics
+// Every verifier and type inference error of the npu dialect.
+
+func.func @broadcast(%a: tensor<2x3xf32>, %b: tensor<4xf32>) {
+  // expected-error@+2 {{operand shapes do not broadcast: [2, 3] and [4]}}
+  // expected-error@+1 {{failed to infer returned types}}
+  %0 = npu.add %a, %b : (tensor<2x3xf32>, tensor<4xf32>) -> tensor<2x3xf32>
+  return
+}
+
+// -----
+
+func.func @wrong_result(%a: tensor<2x3xf32>) {
+  // expected-error@+2 {{'npu.add' op inferred type(s) 'tensor<2x3xf32>' are incompatible with return type(s) of operation 'tensor<3x2xf32>'}}
+  // expected-error@+1 {{failed to infer returned types}}
+  %0 = npu.add %a, %a : (tensor<2x3xf32>, tensor<2x3xf32>) -> tensor<3x2xf32>
+  return
+}
+
+// -----
+
+func.func @dynamic(%a: tensor<?x3xf32>) {
+  // expected-error@+1 {{operand #0 must be statically shaped tensor of any type values}}
+  %0 = npu.relu %a : tensor<?x3xf32>
+  return
+}
+
+// -----
+
+func.func @where_types(%c: tensor<2xi1>, %a: tensor<2xf32>, %b: tensor<2xi32>) {
+  // expected-error@+2 {{x and y element types differ}}
+  // expected-error@+1 {{failed to infer returned types}}
+  %0 = npu.where %c, %a, %b : (tensor<2xi1>, tensor<2xf32>, tensor<2xi32>) -> tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @matmul(%a: tensor<4x3xf32>, %b: tensor<4x5xf32>) {
+  // expected-error@+2 {{invalid matmul operands [4, 3] x [4, 5]: contracting dimensions differ: 3 vs 4}}
+  // expected-error@+1 {{failed to infer returned types}}
+  %0 = npu.matmul %a, %b : (tensor<4x3xf32>, tensor<4x5xf32>) -> tensor<4x5xf32>
+  return
+}
+
+// -----
+
+func.func @gemm(%a: tensor<4x3xf32>, %b: tensor<4x5xf32>) {
+  // expected-error@+2 {{gemm contracting dimensions differ: 3 vs 4}}
+  // expected-error@+1 {{failed to infer returned types}}
+  %0 = npu.gemm %a, %b : (tensor<4x3xf32>, tensor<4x5xf32>) -> tensor<4x5xf32>
+  return
+}
+
+// -----
+
+func.func @conv_group(%x: tensor<1x6x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error@+2 {{group 4 must divide input channels 6 and output channels 4}}
+  // expected-error@+1 {{failed to infer returned types}}
+  %0 = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 4 : i64} : (tensor<1x6x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @conv_channels(%x: tensor<1x6x8x8xf32>, %w: tensor<4x2x3x3xf32>) {
+  // expected-error@+2 {{weight has 2 input channels per group, expected 6}}
+  // expected-error@+1 {{failed to infer returned types}}
+  %0 = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : (tensor<1x6x8x8xf32>, tensor<4x2x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @conv_bias(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<3xf32>) {
+  // expected-error@+2 {{bias must have 4 elements}}
+  // expected-error@+1 {{failed to infer returned types}}
+  %0 = npu.conv %x, %w, %b {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<3xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @conv_pads(%x: tensor<1x3x8x8xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error@+2 {{strides and dilations need 2 entries and pads 4}}
+  // expected-error@+1 {{failed to infer returned types}}
+  %0 = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x6x6xf32>
+  return
+}
+
+// -----
+
+func.func @conv_window(%x: tensor<1x3x2x2xf32>, %w: tensor<4x3x3x3xf32>) {
+  // expected-error@+2 {{window of size 3 (dilation 1) does not fit spatial dimension 0 of size 2 with its pads}}
+  // expected-error@+1 {{failed to infer returned types}}
+  %0 = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : (tensor<1x3x2x2xf32>, tensor<4x3x3x3xf32>) -> tensor<1x4x1x1xf32>
+  return
+}
+
+// -----
+
+func.func @conv_transpose(%x: tensor<1x8x4x4xf32>, %w: tensor<4x4x2x2xf32>) {
+  // expected-error@+2 {{weight must have 8 input channels, divisible by group 1}}
+  // expected-error@+1 {{failed to infer returned types}}
+  %0 = npu.conv_transpose %x, %w {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, output_padding = array<i64: 0, 0>} : (tensor<1x8x4x4xf32>, tensor<4x4x2x2xf32>) -> tensor<1x4x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @pool_rank(%x: tensor<1x8x4xf32>) {
+  // expected-error@+2 {{expected a rank-4 input for a 2-d window, got rank 3}}
+  // expected-error@+1 {{failed to infer returned types}}
+  %0 = npu.max_pool %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x8x4xf32>) -> tensor<1x8x3xf32>
+  return
+}
+
+// -----
+
+func.func @batch_norm(%x: tensor<1x8x4x4xf32>, %c: tensor<4xf32>) {
+  // expected-error@+1 {{scale, bias, mean and variance must have 8 elements (one per channel)}}
+  %0 = npu.batch_norm %x, %c, %c, %c, %c : (tensor<1x8x4x4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x8x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @instance_norm(%x: tensor<1x8x4x4xf32>, %c: tensor<4xf32>) {
+  // expected-error@+2 {{scale and bias must have one element per channel (8)}}
+  // expected-error@+1 {{failed to infer returned types}}
+  %0 = npu.instance_norm %x, %c, %c : (tensor<1x8x4x4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x8x4x4xf32>
+  return
+}
+
+// -----
+
+func.func @layer_norm(%x: tensor<2x8xf32>, %g: tensor<4xf32>) {
+  // expected-error@+1 {{scale and bias must broadcast to 8}}
+  %0 = npu.layer_norm %x, %g {axis = 1 : i64} : (tensor<2x8xf32>, tensor<4xf32>) -> tensor<2x8xf32>
+  return
+}
+
+// -----
+
+func.func @layer_norm_stats(%x: tensor<2x8xf32>, %g: tensor<8xf32>) {
+  // expected-error@+1 {{mean and inv_std_dev must have shape 2x1}}
+  %0:2 = npu.layer_norm %x, %g {axis = 1 : i64} : (tensor<2x8xf32>, tensor<8xf32>) -> tensor<2x8xf32> mean tensor<2xf32>
+  return
+}
+
+// -----
+
+func.func @softmax_axis(%x: tensor<2x8xf32>) {
+  // expected-error@+1 {{axis 2 is out of range for rank 2}}
+  %0 = npu.softmax %x {axis = 2 : i64} : tensor<2x8xf32>
+  return
+}
+
+// -----
+
+func.func @reduce_axes(%x: tensor<2x8xf32>) {
+  // expected-error@+2 {{axes [1, 0] must be increasing and within rank 2}}
+  // expected-error@+1 {{failed to infer returned types}}
+  %0 = npu.reduce_sum %x {axes = array<i64: 1, 0>} : (tensor<2x8xf32>) -> tensor<1x1xf32>
+  return
+}
+
+// -----
+
+func.func @topk(%x: tensor<2x8xf32>) {
+  // expected-error@+2 {{k = 9 exceeds dimension size 8}}
+  // expected-error@+1 {{failed to infer returned types}}
+  %0:2 = npu.topk %x {axis = 1 : i64, k = 9 : i64} : (tensor<2x8xf32>) -> (tensor<2x9xf32>, tensor<2x9xi64>)
+  return
+}
+
+// -----
+
+func.func @reshape(%x: tensor<2x8xf32>) {
+  // expected-error@+1 {{cannot reshape 2x8 (16 elements) to 3x5 (15 elements)}}
+  %0 = npu.reshape %x : tensor<2x8xf32> to tensor<3x5xf32>
+  return
+}
+
+// -----
+
+func.func @transpose(%x: tensor<2x8xf32>) {
+  // expected-error@+2 {{perm [0, 0] is not a permutation}}
+  // expected-error@+1 {{failed to infer returned types}}
+  %0 = npu.transpose %x {perm = array<i64: 0, 0>} : (tensor<2x8xf32>) -> tensor<2x2xf32>
+  return
+}
+
+// -----
+
+func.func @concat(%a: tensor<2x8xf32>, %b: tensor<3x4xf32>) {
+  // expected-error@+2 {{concat inputs differ in dimension 0: [2, 8] vs [3, 4]}}
+  // expected-error@+1 {{failed to infer returned types}}
+  %0 = npu.concat %a, %b {axis = 1 : i64} : (tensor<2x8xf32>, tensor<3x4xf32>) -> tensor<2x12xf32>
+  return
+}
+
+// -----
+
+func.func @split(%x: tensor<2x8xf32>) {
+  // expected-error@+1 {{parts add up to 7 along axis 1, the input has 8}}
+  %0:2 = npu.split %x {axis = 1 : i64} : tensor<2x8xf32> -> tensor<2x3xf32>, tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @slice_bounds(%x: tensor<2x8xf32>) {
+  // expected-error@+1 {{slice of dimension 1 reads indices 4 to 10 of a dimension of size 8}}
+  %0 = npu.slice %x {starts = array<i64: 0, 4>, steps = array<i64: 1, 2>} : tensor<2x8xf32> to tensor<2x4xf32>
+  return
+}
+
+// -----
+
+func.func @slice_step(%x: tensor<2x8xf32>) {
+  // expected-error@+1 {{step of dimension 0 is zero}}
+  %0 = npu.slice %x {starts = array<i64: 0, 0>, steps = array<i64: 0, 1>} : tensor<2x8xf32> to tensor<2x8xf32>
+  return
+}
+
+// -----
+
+func.func @pad_count(%x: tensor<2x8xf32>) {
+  // expected-error@+2 {{pads needs 4 entries, got 2}}
+  // expected-error@+1 {{failed to infer returned types}}
+  %0 = npu.pad %x {pads = array<i64: 1, 1>} : (tensor<2x8xf32>) -> tensor<4x8xf32>
+  return
+}
+
+// -----
+
+func.func @pad_reflect(%x: tensor<2x8xf32>) {
+  // expected-error@+2 {{reflect padding of dimension 0 must be smaller than its size 2}}
+  // expected-error@+1 {{failed to infer returned types}}
+  %0 = npu.pad %x {pads = array<i64: 2, 0, 0, 0>, mode = #npu.pad_mode<reflect>} : (tensor<2x8xf32>) -> tensor<4x8xf32>
+  return
+}
+
+// -----
+
+func.func @expand(%x: tensor<2x8xf32>) {
+  // expected-error@+1 {{cannot broadcast 2x8 to 3x8}}
+  %0 = npu.expand %x : tensor<2x8xf32> to tensor<3x8xf32>
+  return
+}
+
+// -----
+
+func.func @tile(%x: tensor<2x8xf32>) {
+  // expected-error@+1 {{result dimension 1 (12) is not a multiple of 8}}
+  %0 = npu.tile %x : tensor<2x8xf32> to tensor<2x12xf32>
+  return
+}
+
+// -----
+
+func.func @gather_axis(%x: tensor<2x8xf32>, %i: tensor<3xi64>) {
+  // expected-error@+2 {{axis 2 is out of range for rank 2}}
+  // expected-error@+1 {{failed to infer returned types}}
+  %0 = npu.gather %x, %i {axis = 2 : i64} : (tensor<2x8xf32>, tensor<3xi64>) -> tensor<2x8x3xf32>
+  return
+}
+
+// -----
+
+func.func @gather_nd(%x: tensor<2x8xf32>, %i: tensor<3x3xi64>) {
+  // expected-error@+2 {{invalid batch_dims 0 or index depth 3 for data of rank 2}}
+  // expected-error@+1 {{failed to infer returned types}}
+  %0 = npu.gather_nd %x, %i : (tensor<2x8xf32>, tensor<3x3xi64>) -> tensor<3xf32>
+  return
+}
+
+// -----
+
+func.func @scatter_nd(%x: tensor<8xf32>, %i: tensor<4x1xi64>, %u: tensor<3xf32>) {
+  // expected-error@+2 {{updates must have shape [4]}}
+  // expected-error@+1 {{failed to infer returned types}}
+  %0 = npu.scatter_nd %x, %i, %u : (tensor<8xf32>, tensor<4x1xi64>, tensor<3xf32>) -> tensor<8xf32>
+  return
+}
+
+// -----
+
+func.func @resize(%x: tensor<1x1x4x4xf32>) {
+  // expected-error@+1 {{scales needs one entry per dimension}}
+  %0 = npu.resize %x {mode = #npu.resize_mode<linear>, coordinate_transformation_mode = #npu.coord_mode<half_pixel>, scales = array<f32: 2.0, 2.0>} : tensor<1x1x4x4xf32> to tensor<1x1x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @resize_roi(%x: tensor<1x1x4x4xf32>) {
+  // expected-error@+1 {{tf_crop_and_resize needs a roi of 8 entries}}
+  %0 = npu.resize %x {mode = #npu.resize_mode<linear>, coordinate_transformation_mode = #npu.coord_mode<tf_crop_and_resize>, scales = array<f32: 1.0, 1.0, 2.0, 2.0>} : tensor<1x1x4x4xf32> to tensor<1x1x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @depth_to_space(%x: tensor<1x6x4x4xf32>) {
+  // expected-error@+2 {{channels 6 are not divisible by blocksize^2 = 4}}
+  // expected-error@+1 {{failed to infer returned types}}
+  %0 = npu.depth_to_space %x {blocksize = 2 : i64} : (tensor<1x6x4x4xf32>) -> tensor<1x1x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @one_hot(%i: tensor<3xi64>, %v: tensor<3xf32>) {
+  // expected-error@+2 {{values must hold exactly [off, on]}}
+  // expected-error@+1 {{failed to infer returned types}}
+  %0 = npu.one_hot %i, %v {axis = 1 : i64, depth = 4 : i64} : (tensor<3xi64>, tensor<3xf32>) -> tensor<3x4xf32>
+  return
+}
+
+// -----
+
+func.func @einsum(%a: tensor<2x3xf32>, %b: tensor<4x5xf32>) {
+  // expected-error@+1 {{equation 'ij,jk->ik': label 'j' has sizes 3 and 4}}
+  %0 = npu.einsum %a, %b {equation = "ij,jk->ik"} : (tensor<2x3xf32>, tensor<4x5xf32>) -> tensor<2x5xf32>
+  return
+}
+
+// -----
+
+func.func @einsum_inputs(%a: tensor<2x3xf32>) {
+  // expected-error@+1 {{invalid equation 'ij,jk->ik': equation names 2 inputs but the op has 1}}
+  %0 = npu.einsum %a {equation = "ij,jk->ik"} : (tensor<2x3xf32>) -> tensor<2x5xf32>
+  return
+}
+
+// -----
+
+func.func @clip(%x: tensor<4xf32>) {
+  // expected-error@+1 {{min 6.000000e+00 is greater than max 0.000000e+00}}
+  %0 = npu.clip %x {min = 6.0, max = 0.0} : tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @cast(%x: tensor<4xf32>) {
+  // expected-error@+1 {{cast must keep the shape}}
+  %0 = npu.cast %x : tensor<4xf32> to tensor<2x2xi32>
+  return
+}
+
+// -----
+
+func.func @quantize(%x: tensor<1x4xf32>, %s: tensor<3xf32>, %z: tensor<3xi8>) {
+  // expected-error@+1 {{per-axis scale of 3 elements does not match axis 1}}
+  %0 = npu.quantize_linear %x, %s, %z : (tensor<1x4xf32>, tensor<3xf32>, tensor<3xi8>) -> tensor<1x4xi8>
+  return
+}
+
+// -----
+
+func.func @quantize_type(%x: tensor<4xf32>, %s: tensor<f32>, %z: tensor<i8>) {
+  // expected-error@+1 {{result element type must be the zero point's}}
+  %0 = npu.quantize_linear %x, %s, %z : (tensor<4xf32>, tensor<f32>, tensor<i8>) -> tensor<4xui8>
+  return
+}
+
+// -----
+
+func.func @if_types(%c: tensor<i1>, %a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error@+1 {{'npu.if' op branch yields 'tensor<4xf32>' but the op returns 'tensor<2xf32>'}}
+  %r = npu.if %c : tensor<i1> -> tensor<2xf32> {
+    npu.yield %a : tensor<4xf32>
+  } else {
+    npu.yield %a : tensor<4xf32>
+  }
+  return %r : tensor<2xf32>
+}
+
+// -----
+
+func.func @if_condition(%c: tensor<2xi1>, %a: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error@+1 {{condition must have exactly one element}}
+  %r = npu.if %c : tensor<2xi1> -> tensor<4xf32> {
+    npu.yield %a : tensor<4xf32>
+  } else {
+    npu.yield %a : tensor<4xf32>
+  }
+  return %r : tensor<4xf32>
+}

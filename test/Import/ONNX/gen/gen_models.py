@@ -1,0 +1,556 @@
+#!/usr/bin/env python3
+"""Writes the small ONNX models the importer's lit tests read.
+
+Usage: gen_models.py NAME OUT.onnx   (run with /usr/bin/python3: needs onnx)
+       gen_models.py --list
+
+Every model is built with onnx.helper at test time, so no binary blobs are
+checked in. Some models are deliberately broken (truncated files, cycles,
+unknown operators, missing external data) for the diagnostics tests.
+"""
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+MODELS = {}
+F = TensorProto.FLOAT
+I64 = TensorProto.INT64
+
+
+def model(fn):
+    MODELS[fn.__name__] = fn
+    return fn
+
+
+def vi(name, dims, elem=F):
+    return helper.make_tensor_value_info(name, elem, dims)
+
+
+def make(nodes, inputs, outputs, opset=13, inits=(), ir=None, name="g"):
+    graph = helper.make_graph(nodes, name, inputs, outputs, list(inits))
+    kwargs = {"opset_imports": [helper.make_opsetid("", opset)],
+              "producer_name": "gen_models"}
+    m = helper.make_model(graph, **kwargs)
+    m.ir_version = ir if ir is not None else min(m.ir_version, 8)
+    return m
+
+
+def const(name, array):
+    return numpy_helper.from_array(np.asarray(array), name)
+
+
+def node(op, ins, outs, name=None, **attrs):
+    return helper.make_node(op, ins, outs, name=name or outs[0], **attrs)
+
+
+def single(op, in_dims, out_dims, opset=13, extra_inputs=(), inits=(),
+           in_elem=F, out_elem=F, **attrs):
+    """One node `op` reading x (plus extra inputs), writing y."""
+    n = node(op, ["x"] + list(extra_inputs), ["y"], name="n", **attrs)
+    return make([n], [vi("x", in_dims, in_elem)], [vi("y", out_dims, out_elem)],
+                opset, inits)
+
+
+# --- elementwise and activations --------------------------------------------
+
+@model
+def elementwise():
+    nodes = [node("Add", ["a", "b"], ["s"]), node("Mul", ["s", "a"], ["m"]),
+             node("Sum", ["a", "m", "s"], ["t"]), node("Mean", ["a", "t"], ["u"]),
+             node("Max", ["u"], ["v"]), node("Less", ["v", "b"], ["c"]),
+             node("Where", ["c", "a", "v"], ["w"]), node("Abs", ["w"], ["y"])]
+    return make(nodes, [vi("a", [2, 3]), vi("b", [3])], [vi("y", [2, 3])])
+
+
+@model
+def legacy_broadcast():
+    n = node("Add", ["a", "b"], ["y"], broadcast=1, axis=1)
+    return make([n], [vi("a", [2, 3, 4]), vi("b", [3])], [vi("y", [2, 3, 4])],
+                opset=6)
+
+
+@model
+def cast_ops():
+    nodes = [node("Cast", ["x"], ["i"], to=TensorProto.INT32),
+             node("CastLike", ["i", "h"], ["y"]),
+             node("Dropout", ["x"], ["d", "mask"])]
+    return make(nodes, [vi("x", [4]), vi("h", [1], TensorProto.FLOAT16)],
+                [vi("y", [4], TensorProto.FLOAT16), vi("d", [4]),
+                 vi("mask", [4], TensorProto.BOOL)])
+
+
+@model
+def activations():
+    nodes = [node("LeakyRelu", ["x"], ["a"]), node("Elu", ["a"], ["b"], alpha=0.5),
+             node("Selu", ["b"], ["c"]), node("HardSigmoid", ["c"], ["d"]),
+             node("Gelu", ["d"], ["e"], approximate="tanh"),
+             node("Mish", ["e"], ["y"])]
+    return make(nodes, [vi("x", [2, 3])], [vi("y", [2, 3])], opset=20)
+
+
+@model
+def clip_attrs():
+    return single("Clip", [4], [4], opset=6, min=-1.0, max=1.0)
+
+
+@model
+def clip_inputs():
+    return single("Clip", [4], [4], opset=13, extra_inputs=["lo", "hi"],
+                  inits=[const("lo", np.float32(0)), const("hi", np.float32(6))])
+
+
+@model
+def clip_data_dependent():
+    nodes = [node("ReduceMax", ["x"], ["m"], keepdims=0),
+             node("Sub", ["m", "eighty"], ["lo"]),
+             node("Clip", ["x", "lo"], ["y"])]
+    return make(nodes, [vi("x", [2, 4])], [vi("y", [2, 4])],
+                inits=[const("eighty", np.float32(80))])
+
+
+@model
+def prelu_channel():
+    return single("PRelu", [1, 3, 4, 4], [1, 3, 4, 4], opset=6,
+                  extra_inputs=["slope"],
+                  inits=[const("slope", np.ones(3, np.float32))])
+
+
+# --- convolution, pooling, normalisation ------------------------------------
+
+@model
+def conv_same():
+    w = const("w", np.ones((8, 2, 3, 3), np.float32))
+    b = const("b", np.zeros(8, np.float32))
+    return single("Conv", [1, 4, 7, 7], [1, 8, 4, 4], extra_inputs=["w", "b"],
+                  inits=[w, b], auto_pad="SAME_UPPER", strides=[2, 2], group=2)
+
+
+@model
+def conv_dilated_1d():
+    w = const("w", np.ones((2, 3, 3), np.float32))
+    return single("Conv", [1, 3, 10], [1, 2, 7], extra_inputs=["w"], inits=[w],
+                  dilations=[2], pads=[1, 0])
+
+
+@model
+def conv_transpose_output_shape():
+    w = const("w", np.ones((1, 2, 3, 3), np.float32))
+    return single("ConvTranspose", [1, 1, 3, 3], [1, 2, 10, 8],
+                  extra_inputs=["w"], inits=[w], strides=[3, 2],
+                  output_shape=[10, 8])
+
+
+@model
+def pooling():
+    nodes = [node("MaxPool", ["x"], ["a"], kernel_shape=[3, 3], strides=[2, 2],
+                  ceil_mode=1),
+             node("AveragePool", ["a"], ["b"], kernel_shape=[2, 2], pads=[1, 1, 1, 1],
+                  count_include_pad=1),
+             node("GlobalAveragePool", ["b"], ["c"]),
+             node("GlobalMaxPool", ["b"], ["d"])]
+    return make(nodes, [vi("x", [1, 2, 8, 8])],
+                [vi("c", [1, 2, 1, 1]), vi("d", [1, 2, 1, 1])])
+
+
+@model
+def maxpool_indices():
+    n = node("MaxPool", ["x"], ["y", "idx"], name="pool1", kernel_shape=[2, 2])
+    return make([n], [vi("x", [1, 1, 4, 4])],
+                [vi("y", [1, 1, 3, 3]), vi("idx", [1, 1, 3, 3], I64)])
+
+
+@model
+def normalization():
+    c = 3
+    inits = [const(n, np.ones(c, np.float32)) for n in ["s", "b", "m", "v"]]
+    inits.append(const("g", np.ones(4, np.float32)))
+    nodes = [node("BatchNormalization", ["x", "s", "b", "m", "v"], ["bn"],
+                  epsilon=1e-3),
+             node("InstanceNormalization", ["bn", "s", "b"], ["in"]),
+             node("LayerNormalization", ["in", "g"], ["ln", "mean"], axis=-1),
+             node("MeanVarianceNormalization", ["ln"], ["mvn"]),
+             node("LpNormalization", ["mvn"], ["y"], axis=1, p=1)]
+    return make(nodes, [vi("x", [2, c, 4, 4])],
+                [vi("y", [2, c, 4, 4]), vi("mean", [2, c, 4, 1])], opset=17,
+                inits=inits)
+
+
+@model
+def batchnorm_training():
+    inits = [const(n, np.ones(3, np.float32)) for n in ["s", "b", "m", "v"]]
+    n = node("BatchNormalization", ["x", "s", "b", "m", "v"], ["y", "rm", "rv"],
+             training_mode=1)
+    return make([n], [vi("x", [2, 3, 4])],
+                [vi("y", [2, 3, 4]), vi("rm", [3]), vi("rv", [3])], opset=15,
+                inits=inits)
+
+
+@model
+def softmax_v11():
+    return single("Softmax", [2, 3, 4], [2, 3, 4], opset=11, axis=1)
+
+
+@model
+def softmax_v13():
+    return single("LogSoftmax", [2, 3, 4], [2, 3, 4], opset=13, axis=1)
+
+
+# --- reductions -------------------------------------------------------------
+
+@model
+def reductions():
+    nodes = [node("ReduceMean", ["x"], ["a"], axes=[-1], keepdims=0),
+             node("ReduceSum", ["x", "axes"], ["b"]),
+             node("ReduceMax", ["x"], ["c"]),
+             node("ArgMax", ["x"], ["d"], axis=1, keepdims=0, select_last_index=1),
+             node("TopK", ["x", "k"], ["e", "f"], axis=-1, largest=0),
+             node("CumSum", ["x", "ax"], ["g"], reverse=1)]
+    inits = [const("axes", np.array([0, 2], np.int64)),
+             const("k", np.array([2], np.int64)), const("ax", np.int64(1))]
+    return make(nodes, [vi("x", [2, 3, 4])],
+                [vi("a", [2, 3]), vi("b", [1, 3, 1]), vi("c", [1, 1, 1]),
+                 vi("d", [2, 4], I64), vi("e", [2, 3, 2]), vi("f", [2, 3, 2], I64),
+                 vi("g", [2, 3, 4])], inits=inits)
+
+
+@model
+def reduce_noop():
+    n = node("ReduceSum", ["x"], ["y"], noop_with_empty_axes=1)
+    return make([n], [vi("x", [2, 3])], [vi("y", [2, 3])])
+
+
+# --- shapes, slices, gathers ------------------------------------------------
+
+@model
+def shapes():
+    nodes = [node("Reshape", ["x", "shape"], ["r"]),
+             node("Flatten", ["r"], ["f"], axis=2),
+             node("Unsqueeze", ["f", "ax0"], ["u"]),
+             node("Squeeze", ["u"], ["s"]),
+             node("Transpose", ["s"], ["t"]),
+             node("Shape", ["x"], ["sh"], start=1),
+             node("Size", ["x"], ["sz"])]
+    inits = [const("shape", np.array([0, -1, 2], np.int64)),
+             const("ax0", np.array([0, -1], np.int64))]
+    return make(nodes, [vi("x", [2, 3, 4])],
+                [vi("t", [2, 12]), vi("sh", [2], I64), vi("sz", [], I64)],
+                opset=15, inits=inits)
+
+
+@model
+def squeeze_v11():
+    return single("Squeeze", [1, 3, 1], [3, 1], opset=11, axes=[0])
+
+
+@model
+def shape_chain():
+    """A Reshape whose shape is computed by Shape/Gather/Concat, as
+    exporters emit; needs the constant evaluator to see through it."""
+    nodes = [node("Shape", ["x"], ["s"]),
+             node("Gather", ["s", "zero"], ["n"], axis=0),
+             node("Unsqueeze", ["n", "ax"], ["n1"]),
+             node("Concat", ["n1", "minus1"], ["shape"], axis=0),
+             node("Reshape", ["x", "shape"], ["y"])]
+    inits = [const("zero", np.int64(0)), const("ax", np.array([0], np.int64)),
+             const("minus1", np.array([-1], np.int64))]
+    return make(nodes, [vi("x", [2, 3, 4])], [vi("y", [2, 12])], inits=inits)
+
+
+@model
+def concat_split():
+    nodes = [node("Concat", ["a", "b"], ["c"], axis=-1),
+             node("Split", ["c", "sizes"], ["p", "q"], axis=1),
+             node("Split", ["c"], ["r", "s", "t"], axis=1, num_outputs=3)]
+    inits = [const("sizes", np.array([1, 4], np.int64))]
+    return make(nodes, [vi("a", [2, 2]), vi("b", [2, 3])],
+                [vi("p", [2, 1]), vi("q", [2, 4]), vi("r", [2, 2]), vi("s", [2, 2]),
+                 vi("t", [2, 1])], opset=18, inits=inits)
+
+
+@model
+def expand_tile():
+    nodes = [node("Expand", ["x", "shape"], ["e"]),
+             node("Tile", ["e", "reps"], ["y"])]
+    inits = [const("shape", np.array([2, 1, 4], np.int64)),
+             const("reps", np.array([1, 2, 1], np.int64))]
+    return make(nodes, [vi("x", [3, 1])], [vi("y", [2, 6, 4])], inits=inits)
+
+
+@model
+def slices():
+    nodes = [node("Slice", ["x", "st", "en", "ax", "sp"], ["a"]),
+             node("Pad", ["a", "pads", "cv"], ["y"], mode="reflect")]
+    inits = [const("st", np.array([-1, 1], np.int64)),
+             const("en", np.array([-(2**63), 2**63 - 1], np.int64)),
+             const("ax", np.array([2, 1], np.int64)),
+             const("sp", np.array([-2, 1], np.int64)),
+             const("pads", np.array([0, 0, 1, 0, 0, 1], np.int64)),
+             const("cv", np.float32(0))]
+    return make(nodes, [vi("x", [2, 3, 5])], [vi("y", [2, 2, 5])], inits=inits)
+
+
+@model
+def slice_v9():
+    return single("Slice", [4, 6], [2, 6], opset=9, starts=[1], ends=[3], axes=[0])
+
+
+@model
+def pad_v2():
+    return single("Pad", [2, 2], [4, 3], opset=2, pads=[1, 0, 1, 1], value=1.5)
+
+
+@model
+def gathers():
+    nodes = [node("Gather", ["x", "idx"], ["g"], axis=-1),
+             node("GatherElements", ["x", "ge"], ["e"], axis=0),
+             node("OneHot", ["hot", "depth", "vals"], ["o"], axis=0),
+             node("Trilu", ["x"], ["t"], upper=0),
+             node("Compress", ["x", "cond"], ["c"], axis=1),
+             node("ScatterND", ["x", "sidx", "upd"], ["s"], reduction="add")]
+    inits = [const("idx", np.array([[0, -1]], np.int64)),
+             const("ge", np.zeros((1, 3), np.int64)),
+             const("depth", np.float32(5)),
+             const("vals", np.array([0, 1], np.float32)),
+             const("cond", np.array([True, False, True])),
+             const("sidx", np.array([[1]], np.int64)),
+             const("upd", np.ones((1, 3), np.float32))]
+    return make(nodes, [vi("x", [2, 3]), vi("hot", [4], I64)],
+                [vi("g", [2, 1, 2]), vi("e", [1, 3]), vi("o", [5, 4]),
+                 vi("t", [2, 3]), vi("c", [2, 2]), vi("s", [2, 3])],
+                opset=16, inits=inits)
+
+
+@model
+def reverse_sequence():
+    n = node("ReverseSequence", ["x", "lens"], ["y"], batch_axis=1, time_axis=0)
+    return make([n], [vi("x", [3, 2])], [vi("y", [3, 2])],
+                inits=[const("lens", np.array([3, 1], np.int64))])
+
+
+# --- constants and tensors --------------------------------------------------
+
+@model
+def constants():
+    nodes = [node("Constant", [], ["f"], value_float=2.5),
+             node("Constant", [], ["i"], value_ints=[1, 2, 3]),
+             node("ConstantOfShape", ["i"], ["z"],
+                  value=helper.make_tensor("v", I64, [1], [7])),
+             node("Range", ["start", "limit", "delta"], ["r"]),
+             node("EyeLike", ["x"], ["eye"], k=1)]
+    inits = [const("start", np.float32(1)), const("limit", np.float32(2)),
+             const("delta", np.float32(0.25))]
+    return make(nodes, [vi("x", [2, 3])],
+                [vi("f", []), vi("z", [1, 2, 3], I64), vi("r", [4]),
+                 vi("eye", [2, 3])], inits=inits)
+
+
+@model
+def tensor_types():
+    """Initializers of every element type, in typed fields and raw_data."""
+    arrays = {
+        "f16": np.array([1.5, -2], np.float16), "f64": np.array([0.25], np.float64),
+        "i8": np.array([-3, 4], np.int8), "u8": np.array([250, 3], np.uint8),
+        "i16": np.array([-300], np.int16), "u16": np.array([60000], np.uint16),
+        "i32": np.array([-7], np.int32), "u32": np.array([4000000000], np.uint32),
+        "u64": np.array([2**63], np.uint64), "b": np.array([True, False]),
+    }
+    inits, outs = [], []
+    for name, a in arrays.items():
+        t = numpy_helper.from_array(a, name)           # raw_data
+        typed = helper.make_tensor(name + "_t", t.data_type, a.shape,
+                                   a.flatten().tolist())
+        inits += [t, typed]
+        outs += [vi(name, list(a.shape), t.data_type),
+                 vi(name + "_t", list(a.shape), t.data_type)]
+    bf = helper.make_tensor("bf16", TensorProto.BFLOAT16, [2], [1.5, -2.0])
+    inits.append(bf)
+    outs.append(vi("bf16", [2], TensorProto.BFLOAT16))
+    return make([], [], outs, inits=inits)
+
+
+@model
+def initializer_input():
+    """IR 3: an initializer listed as a graph input is a constant."""
+    w = const("w", np.ones((2,), np.float32))
+    n = node("Add", ["x", "w"], ["y"])
+    return make([n], [vi("x", [2]), vi("w", [2])], [vi("y", [2])], opset=9,
+                inits=[w], ir=3)
+
+
+def external(out, write_file):
+    a = np.arange(6, dtype=np.float32).reshape(2, 3)
+    t = numpy_helper.from_array(a, "w")
+    t.ClearField("raw_data")
+    t.data_location = TensorProto.EXTERNAL
+    for k, v in {"location": "weights.bin", "offset": "8", "length": "24"}.items():
+        e = t.external_data.add()
+        e.key, e.value = k, v
+    if write_file:
+        with open(os.path.join(os.path.dirname(os.path.abspath(out)),
+                               "weights.bin"), "wb") as f:
+            f.write(b"\0" * 8 + a.tobytes())
+    n = node("Add", ["x", "w"], ["y"], name="add_w")
+    return make([n], [vi("x", [2, 3])], [vi("y", [2, 3])], inits=[t])
+
+
+@model
+def external_data(out):
+    return external(out, True)
+
+
+@model
+def external_data_missing(out):
+    return external(out, False)
+
+
+# --- control flow, quantization, losses -------------------------------------
+
+def branch(name, value):
+    n = helper.make_node("Constant", [], [name + "_out"], name=name,
+                         value=numpy_helper.from_array(np.asarray(value, np.float32)))
+    return helper.make_graph([n], name, [], [vi(name + "_out", [len(value)])])
+
+
+@model
+def if_runtime():
+    n = node("If", ["c"], ["y"], then_branch=branch("then", [1, 2]),
+             else_branch=branch("else", [3, 4]))
+    return make([n], [vi("c", [], TensorProto.BOOL)], [vi("y", [2])], opset=11)
+
+
+@model
+def if_static():
+    """Branches of different shapes: the condition must be constant."""
+    nodes = [node("Constant", [], ["c"], value=numpy_helper.from_array(np.array(False))),
+             node("If", ["c"], ["y"], then_branch=branch("then", [1, 2, 3]),
+                  else_branch=branch("else", [4, 5]))]
+    return make(nodes, [], [vi("y", [2])], opset=11)
+
+
+@model
+def quantization():
+    nodes = [node("QuantizeLinear", ["x", "s"], ["q"]),
+             node("DequantizeLinear", ["q", "s", "zp"], ["d"]),
+             node("DynamicQuantizeLinear", ["d"], ["y", "ys", "yzp"])]
+    inits = [const("s", np.float32(0.5)), const("zp", np.uint8(0))]
+    return make(nodes, [vi("x", [2, 2])],
+                [vi("y", [2, 2], TensorProto.UINT8), vi("ys", []),
+                 vi("yzp", [], TensorProto.UINT8)], inits=inits)
+
+
+@model
+def losses():
+    nodes = [node("SoftmaxCrossEntropyLoss", ["x", "t"], ["loss", "logp"],
+                  ignore_index=1),
+             node("NegativeLogLikelihoodLoss", ["logp", "t", "w"], ["nll"],
+                  reduction="sum")]
+    return make(nodes, [vi("x", [2, 3, 4]), vi("t", [2, 4], I64)],
+                [vi("loss", []), vi("logp", [2, 3, 4]), vi("nll", [])],
+                inits=[const("w", np.ones(3, np.float32))])
+
+
+# --- graphs and diagnostics -------------------------------------------------
+
+@model
+def unsorted():
+    """Nodes listed consumers first: the importer sorts them."""
+    nodes = [node("Relu", ["t"], ["y"], name="second"),
+             node("Neg", ["x"], ["t"], name="first")]
+    return make(nodes, [vi("x", [2])], [vi("y", [2])])
+
+
+@model
+def cycle():
+    nodes = [node("Relu", ["b"], ["a"], name="loop_a"),
+             node("Neg", ["a"], ["b"], name="loop_b"),
+             node("Abs", ["x"], ["y"], name="ok")]
+    return make(nodes, [vi("x", [2])], [vi("y", [2])])
+
+
+@model
+def unsupported_ops():
+    nodes = [node("LSTM", ["x"], ["a"], name="lstm_1"),
+             node("LSTM", ["a"], ["b"], name="lstm_2"),
+             node("Foo", ["b"], ["c"], name="x_foo"),
+             helper.make_node("FusedConv", ["c"], ["y"], name="fc",
+                              domain="com.microsoft")]
+    return make(nodes, [vi("x", [2])], [vi("y", [2])])
+
+
+@model
+def bad_attribute():
+    return single("Resize", [1, 1, 2, 2], [1, 1, 4, 4], opset=13,
+                  extra_inputs=["", "scales"], mode="bicubic-ish",
+                  inits=[const("scales", np.array([1, 1, 2, 2], np.float32))])
+
+
+@model
+def bad_reshape():
+    n = node("Reshape", ["x", "shape"], ["y"], name="reshape_bad")
+    return make([n], [vi("x", [2, 3])], [vi("y", [4, 2])],
+                inits=[const("shape", np.array([4, 2], np.int64))])
+
+
+@model
+def bad_conv():
+    w = const("w", np.ones((4, 5, 3, 3), np.float32))
+    return single("Conv", [1, 3, 8, 8], [1, 4, 6, 6], extra_inputs=["w"], inits=[w])
+
+
+@model
+def dynamic_reshape():
+    n = node("Reshape", ["x", "shape"], ["y"], name="reshape_dyn")
+    return make([n], [vi("x", [2, 3]), vi("shape", [2], I64)], [vi("y", [3, 2])])
+
+
+@model
+def symbolic():
+    nodes = [node("Add", ["x", "z"], ["y"])]
+    return make(nodes, [vi("x", ["N", 3, "H"]), vi("z", [1, "C", 1]), vi("w", [])],
+                [vi("y", ["N", 3, "H"])])
+
+
+@model
+def string_input():
+    return single("Identity", [2], [2], in_elem=TensorProto.STRING,
+                  out_elem=TensorProto.STRING)
+
+
+@model
+def string_constant():
+    n = node("Constant", [], ["y"], name="str", value_strings=["a"])
+    return make([n], [], [vi("y", [1], TensorProto.STRING)])
+
+
+@model
+def truncated(out):
+    data = elementwise().SerializeToString()
+    return data[: len(data) // 2]
+
+
+@model
+def not_onnx(out):
+    return b"\x0a\xff\xff\xff\xff\x0f garbage"
+
+
+def main(argv):
+    if len(argv) == 2 and argv[1] == "--list":
+        print("\n".join(sorted(MODELS)))
+        return 0
+    if len(argv) != 3 or argv[1] not in MODELS:
+        print("usage: gen_models.py NAME OUT.onnx (NAME from --list)",
+              file=sys.stderr)
+        return 2
+    fn, out = MODELS[argv[1]], argv[2]
+    result = fn(out) if fn.__code__.co_argcount else fn()
+    data = result if isinstance(result, bytes) else result.SerializeToString()
+    with open(out, "wb") as f:
+        f.write(data)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

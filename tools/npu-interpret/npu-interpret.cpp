@@ -1,0 +1,335 @@
+//===- npu-interpret.cpp - Run a model on the CPU reference interpreter ---===//
+//
+// Runs an ONNX model (imported and compiled to a stage, canonical by
+// default) or any stage's .mlir on the reference interpreter, reading inputs
+// from .npy files (or generating deterministic ones) and writing one .npy
+// per output, named after the output.
+//
+//===----------------------------------------------------------------------===//
+
+#include "npu/Import/ONNX/Diagnostics.h"
+#include "npu/Import/ONNX/Importer.h"
+#include "npu/Interpreter/Interpreter.h"
+#include "npu/Interpreter/TensorConversion.h"
+#include "npu/Pipeline/Pipeline.h"
+#include "npu/Pipeline/Registration.h"
+#include "npu/Support/Npy.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+
+#include <algorithm>
+#include <chrono>
+#include <map>
+
+using namespace mlir;
+namespace cl = llvm::cl;
+
+namespace {
+cl::OptionCategory category("npu-interpret options");
+
+cl::opt<std::string> inputFile(cl::Positional,
+                               cl::desc("<model.onnx | stage.mlir>"),
+                               cl::Required, cl::cat(category));
+
+cl::list<std::string> inputs(
+    "input",
+    cl::desc("An input value as a .npy file (repeatable). NAME is the ONNX "
+             "input name (an .mlir argument's npu.name, or argN). Inputs "
+             "not given are generated deterministically and written to "
+             "<output-dir>/inputs/"),
+    cl::value_desc("name=file.npy"), cl::cat(category));
+
+cl::opt<std::string> outputDir(
+    "output-dir",
+    cl::desc("Directory for the outputs, one <output name>.npy each "
+             "(characters outside [A-Za-z0-9_.-] become '_'); created if "
+             "missing"),
+    cl::value_desc("dir"), cl::init("."), cl::cat(category));
+
+cl::list<std::string> inputShapes(
+    "input-shape",
+    cl::desc("Static shape of an ONNX input with symbolic dimensions "
+             "(repeatable); by default the shapes of the given .npy inputs"),
+    cl::value_desc("name=d0,d1,..."), cl::cat(category));
+
+cl::opt<std::string> stageOpt(
+    "stage",
+    cl::desc("For an ONNX model: the stage to compile to before running "
+             "(origin or canonical)"),
+    cl::value_desc("stage"), cl::init("canonical"), cl::cat(category));
+
+cl::opt<int> threads("num-threads",
+                     cl::desc("Kernel threads (0 = one per hardware thread)"),
+                     cl::init(0), cl::cat(category));
+
+cl::opt<unsigned> repeat("repeat",
+                         cl::desc("Run the model N times and report the "
+                                  "fastest and median wall time"),
+                         cl::init(1), cl::cat(category));
+
+cl::opt<bool> timing("timing",
+                     cl::desc("Print the time spent per op kind and the "
+                              "slowest ops"),
+                     cl::init(false), cl::cat(category));
+
+cl::opt<uint64_t> seed("seed",
+                       cl::desc("Seed of the generated inputs"),
+                       cl::init(0), cl::cat(category));
+
+int fail(const Twine &message) {
+  llvm::errs() << "npu-interpret: error: " << message << "\n";
+  return 1;
+}
+
+/// splitmix64: a tiny generator whose sequence does not depend on the C++
+/// library, so generated inputs are the same everywhere.
+struct Generator {
+  uint64_t state;
+  uint64_t next() {
+    uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+  double uniform() { return (next() >> 11) * (1.0 / 9007199254740992.0); }
+};
+
+/// Deterministic values: floats uniform in [-1, 1), integers in [0, 8),
+/// booleans half true.
+npu::HostTensor generateInput(npu::DType dtype,
+                              const std::vector<int64_t> &shape,
+                              uint64_t streamSeed) {
+  npu::HostTensor t(dtype, shape);
+  Generator gen{streamSeed};
+  for (int64_t i = 0; i < t.numElements(); ++i) {
+    double u = gen.uniform();
+    if (npu::isFloat(dtype))
+      t.setFromDouble(i, 2 * u - 1);
+    else if (dtype == npu::DType::Bool)
+      t.setFromDouble(i, u < 0.5 ? 0 : 1);
+    else
+      t.setFromDouble(i, std::floor(u * 8));
+  }
+  return t;
+}
+
+std::string argName(func::FuncOp func, unsigned i) {
+  if (auto name = func.getArgAttrOfType<StringAttr>(i, npu::kONNXNameAttr))
+    return name.str();
+  return "arg" + std::to_string(i);
+}
+
+std::string resultName(func::FuncOp func, unsigned i) {
+  if (auto name = func.getResultAttrOfType<StringAttr>(i, npu::kONNXNameAttr))
+    return name.str();
+  return "output" + std::to_string(i);
+}
+
+func::FuncOp findEntry(ModuleOp module) {
+  func::FuncOp only;
+  int count = 0;
+  for (auto f : module.getOps<func::FuncOp>()) {
+    if (f.getName() == "main")
+      return f;
+    only = f;
+    ++count;
+  }
+  return count == 1 ? only : func::FuncOp();
+}
+
+bool sameFile(StringRef a, StringRef b) {
+  bool result = false;
+  return !llvm::sys::fs::equivalent(a, b, result) && result;
+}
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  cl::HideUnrelatedOptions(category);
+  cl::ParseCommandLineOptions(
+      argc, argv,
+      "npu-interpret: runs a model on the CPU reference interpreter\n\n"
+      "FILE is an ONNX model (imported and compiled to --stage) or the .mlir "
+      "of any stage. Writes one .npy per output into --output-dir. Errors go "
+      "to stderr and the exit code is non-zero.\n");
+
+  // Input values by name, in command-line order.
+  std::map<std::string, npu::HostTensor> given;
+  std::map<std::string, std::string> givenPaths;
+  for (const std::string &spec : inputs) {
+    size_t eq = spec.rfind('=');
+    if (eq == std::string::npos || eq == 0)
+      return fail("invalid --input '" + spec + "': expected NAME=FILE.npy");
+    std::string name = spec.substr(0, eq), path = spec.substr(eq + 1);
+    if (given.count(name))
+      return fail("input '" + name + "' is given twice");
+    npu::HostTensor value;
+    std::string error;
+    if (!npu::readNpy(path, value, error))
+      return fail(error);
+    given[name] = std::move(value);
+    givenPaths[name] = path;
+  }
+
+  DialectRegistry registry;
+  npu::registerAllDialects(registry);
+  MLIRContext context(registry);
+  npu::ONNXDiagnosticHandler diagnostics(&context);
+
+  OwningOpRef<ModuleOp> module;
+  if (StringRef(inputFile).ends_with(".mlir")) {
+    if (!inputShapes.empty())
+      return fail("--input-shape applies to ONNX models; an .mlir stage "
+                  "already has static shapes");
+    llvm::SourceMgr sourceMgr;
+    module = parseSourceFile<ModuleOp>(inputFile, sourceMgr,
+                                       ParserConfig(&context));
+    if (!module)
+      return 1;
+  } else {
+    auto stage = npu::parseStage(stageOpt);
+    if (!stage) {
+      std::string valid;
+      for (const std::string &name : npu::allStageNames())
+        valid += (valid.empty() ? "" : ", ") + name;
+      return fail("unknown stage '" + stageOpt + "'; valid stages: " + valid);
+    }
+    npu::ImportOptions options;
+    for (const std::string &spec : inputShapes) {
+      std::string error;
+      if (!npu::parseInputShapeOption(spec, options, error))
+        return fail(error);
+    }
+    for (auto &[name, value] : given)
+      options.knownInputValues[name] = value;
+    auto imported = npu::importONNXFile(inputFile, context, options);
+    if (failed(imported))
+      return 1;
+    module = std::move(*imported);
+    PassManager pm(&context, ModuleOp::getOperationName());
+    npu::CompileOptions compileOptions;
+    compileOptions.compileTo = *stage;
+    npu::buildCompilePipeline(pm, npu::Stage::Origin, *stage, compileOptions);
+    if (failed(pm.run(*module)))
+      return fail("compiling to the " + stageOpt + " stage failed");
+  }
+
+  func::FuncOp func = findEntry(*module);
+  if (!func)
+    return fail("'" + inputFile + "' has no @main function (or several "
+                "functions and none named main)");
+
+  // Match the given inputs to arguments; generate the missing ones.
+  llvm::StringSet<> argNames;
+  for (unsigned i = 0; i < func.getNumArguments(); ++i)
+    argNames.insert(argName(func, i));
+  for (auto &[name, value] : given) {
+    bool frozen = !StringRef(inputFile).ends_with(".mlir");
+    if (!argNames.contains(name) && !frozen) {
+      std::string valid;
+      for (unsigned i = 0; i < func.getNumArguments(); ++i)
+        valid += (i ? ", " : "") + argName(func, i);
+      return fail("the model has no input '" + name + "'; its inputs are: " +
+                  (valid.empty() ? "(none)" : valid));
+    }
+  }
+  if (std::error_code ec = llvm::sys::fs::create_directories(outputDir))
+    return fail("cannot create directory '" + outputDir + "': " + ec.message());
+
+  SmallVector<npu::HostTensor> args;
+  for (unsigned i = 0; i < func.getNumArguments(); ++i) {
+    std::string name = argName(func, i);
+    auto type = cast<RankedTensorType>(func.getArgument(i).getType());
+    auto dtype = npu::dtypeForElementType(type.getElementType());
+    if (!dtype)
+      return fail("input '" + name + "' has an element type the interpreter "
+                  "cannot feed");
+    std::vector<int64_t> shape(type.getShape().begin(), type.getShape().end());
+    auto it = given.find(name);
+    if (it != given.end()) {
+      if (it->second.dtype() != *dtype || it->second.shape() != shape)
+        return fail("input '" + name + "' (" + givenPaths[name] + ") is " +
+                    npu::describeHostTensor(it->second) +
+                    " but the model expects " +
+                    npu::describeHostTensor(npu::HostTensor(*dtype, {})) +
+                    " of shape " + npu::shapeToString(shape));
+      args.push_back(it->second);
+      continue;
+    }
+    if (!given.empty())
+      llvm::errs() << "npu-interpret: note: no --input for '" << name
+                   << "': generating one\n";
+    args.push_back(generateInput(*dtype, shape, seed * 1000003 + i));
+    SmallString<256> dir(outputDir);
+    llvm::sys::path::append(dir, "inputs");
+    if (std::error_code ec = llvm::sys::fs::create_directories(dir))
+      return fail("cannot create directory '" + dir + "': " + ec.message());
+    SmallString<256> path(dir);
+    llvm::sys::path::append(path, npu::sanitizeFileName(name) + ".npy");
+    std::string error;
+    if (!npu::writeNpy(std::string(path), args.back(), error))
+      return fail(error);
+    llvm::outs() << "input  " << name << ": "
+                 << npu::describeHostTensor(args.back()) << " (generated) -> "
+                 << path << "\n";
+  }
+
+  npu::InterpreterOptions options;
+  options.numThreads = threads;
+  options.collectTimings = timing;
+  npu::Interpreter interpreter(options);
+  std::vector<double> seconds;
+  FailureOr<SmallVector<npu::HostTensor>> results = failure();
+  for (unsigned r = 0; r < std::max(1u, unsigned(repeat)); ++r) {
+    auto start = std::chrono::steady_clock::now();
+    results = interpreter.run(func, args);
+    seconds.push_back(std::chrono::duration<double>(
+                          std::chrono::steady_clock::now() - start)
+                          .count());
+    if (failed(results))
+      return fail("interpretation failed");
+  }
+
+  // Write outputs, never over a file the user gave as an input.
+  llvm::StringSet<> written;
+  for (unsigned i = 0; i < results->size(); ++i) {
+    std::string name = resultName(func, i);
+    std::string file = npu::sanitizeFileName(name);
+    for (int n = 1; written.contains(file); ++n)
+      file = npu::sanitizeFileName(name) + "_" + std::to_string(n);
+    written.insert(file);
+    SmallString<256> path(outputDir);
+    llvm::sys::path::append(path, file + ".npy");
+    for (auto &[inName, inPath] : givenPaths)
+      if (sameFile(path, inPath))
+        return fail("output '" + name + "' would overwrite input file '" +
+                    inPath + "'; choose another --output-dir");
+    std::string error;
+    if (!npu::writeNpy(std::string(path), (*results)[i], error))
+      return fail(error);
+    llvm::outs() << "output " << name << ": "
+                 << npu::describeHostTensor((*results)[i]) << " -> " << path
+                 << "\n";
+  }
+
+  std::sort(seconds.begin(), seconds.end());
+  llvm::outs() << llvm::format("time   %.3f ms", seconds.front() * 1e3);
+  if (seconds.size() > 1)
+    llvm::outs() << llvm::format(" (fastest of %zu runs; median %.3f ms)",
+                                 seconds.size(),
+                                 seconds[seconds.size() / 2] * 1e3);
+  llvm::outs() << "\n";
+  if (timing)
+    interpreter.printTimingReport(llvm::outs());
+  return 0;
+}

@@ -1,0 +1,289 @@
+//===- npu-run.cpp - Run a blob on an NPU through Level Zero --------------===//
+//
+// Loads a blob through the runtime (which finds the simulated NPU driver by
+// itself), feeds .npy inputs, runs inferences on one or more parallel infer
+// requests, writes the outputs as .npy files named after the outputs, and
+// prints the host time and the modelled NPU latency.
+//
+//===----------------------------------------------------------------------===//
+
+#include "npu/Runtime/CompiledModel.h"
+#include "npu/Runtime/Core.h"
+#include "npu/Runtime/InferRequest.h"
+#include "npu/Support/Npy.h"
+
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <map>
+#include <string>
+#include <sys/stat.h>
+#include <thread>
+#include <vector>
+
+using namespace npu;
+using namespace npu::runtime;
+
+namespace {
+
+const char *kUsage =
+    "usage: npu-run BLOB [options]\n"
+    "       npu-run --list-devices\n"
+    "\n"
+    "Runs a compiled blob on an NPU device through Level Zero (the simulated\n"
+    "NPU 3720 / 4000 unless a real one is usable) and writes its outputs.\n"
+    "\n"
+    "options:\n"
+    "  --device NPU3720|NPU4000  device to run on (default: the blob's "
+    "target)\n"
+    "  --input NAME=FILE.npy     value of input NAME; give one per input\n"
+    "  --output-dir DIR          where outputs are written, as\n"
+    "                            DIR/<output name>.npy with characters "
+    "outside\n"
+    "                            [A-Za-z0-9_.-] replaced by '_' (default: .)\n"
+    "  --iterations N            inferences per infer request (default 1)\n"
+    "  --requests N              infer requests run in parallel, each from "
+    "its\n"
+    "                            own thread (default 1); all must give the "
+    "same\n"
+    "                            outputs\n"
+    "  --trace FILE.json         write the modelled timeline of the last\n"
+    "                            inference as a Chrome / Perfetto trace\n"
+    "  --profile                 print every task of the last inference on "
+    "the\n"
+    "                            modelled timeline (engine, start, end "
+    "cycles)\n"
+    "  --defer-weights           upload the weights at the first inference\n"
+    "  --list-devices            list the NPU devices and their properties\n"
+    "  -h, --help                this text\n"
+    "\n"
+    "Prints the host time per inference and the modelled NPU latency.\n"
+    "Exit status: 0 on success, 1 on an error, 2 on a usage error.\n";
+
+int usageError(const std::string &msg) {
+  std::fprintf(stderr, "npu-run: error: %s\n(see npu-run --help)\n",
+               msg.c_str());
+  return 2;
+}
+
+int error(const std::string &msg) {
+  std::fprintf(stderr, "npu-run: error: %s\n", msg.c_str());
+  return 1;
+}
+
+bool parseCount(const std::string &s, int &out) {
+  char *end = nullptr;
+  long v = std::strtol(s.c_str(), &end, 10);
+  if (s.empty() || *end || v < 1 || v > 1000000)
+    return false;
+  out = int(v);
+  return true;
+}
+
+int listDevices(Core &core) {
+  for (const DeviceInfo &d : core.devices()) {
+    std::printf("%s\n", d.name.c_str());
+    std::printf("  FULL_DEVICE_NAME: %s\n", d.fullName.c_str());
+    std::printf("  DEVICE_ARCHITECTURE: %s\n", d.architecture.c_str());
+    std::printf("  NPU_TILES: %u\n  NPU_MAX_TILES: %u\n", d.tiles, d.maxTiles);
+    std::printf("  OPTIMAL_NUMBER_OF_INFER_REQUESTS: %u (LATENCY), %u "
+                "(THROUGHPUT)\n",
+                d.optimalInferRequestsLatency,
+                d.optimalInferRequestsThroughput);
+    std::printf("  DPU clock: %u MHz, CMX: %llu KiB per tile\n", d.dpuClockMHz,
+                (unsigned long long)(d.cmxBytesPerTile >> 10));
+    std::printf("  NPU_DRIVER_VERSION: %s\n", d.driverVersion.c_str());
+  }
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  std::string blobPath, outDir = ".", tracePath;
+  ModelConfig config;
+  std::vector<std::pair<std::string, std::string>> inputs;
+  int iterations = 1, requests = 1;
+  bool list = false, printProfile = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string &a = args[i];
+    auto value = [&](std::string &out) {
+      if (i + 1 >= args.size())
+        return false;
+      out = args[++i];
+      return true;
+    };
+    std::string v;
+    if (a == "-h" || a == "--help") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    } else if (a == "--list-devices") {
+      list = true;
+    } else if (a == "--device") {
+      if (!value(config.device))
+        return usageError("--device needs NPU3720 or NPU4000");
+    } else if (a == "--input") {
+      if (!value(v) || v.find('=') == std::string::npos)
+        return usageError("--input takes NAME=FILE.npy");
+      inputs.push_back({v.substr(0, v.find('=')), v.substr(v.find('=') + 1)});
+    } else if (a == "--output-dir") {
+      if (!value(outDir))
+        return usageError("--output-dir needs a directory");
+    } else if (a == "--iterations") {
+      if (!value(v) || !parseCount(v, iterations))
+        return usageError("--iterations takes a positive number");
+    } else if (a == "--requests") {
+      if (!value(v) || !parseCount(v, requests))
+        return usageError("--requests takes a positive number");
+    } else if (a == "--trace") {
+      if (!value(tracePath))
+        return usageError("--trace needs a file name");
+    } else if (a == "--profile") {
+      printProfile = true;
+    } else if (a == "--defer-weights") {
+      config.deferWeightsLoad = true;
+    } else if (!a.empty() && a[0] == '-') {
+      return usageError("unknown option '" + a + "'");
+    } else if (blobPath.empty()) {
+      blobPath = a;
+    } else {
+      return usageError("more than one blob given ('" + blobPath + "', '" + a +
+                        "')");
+    }
+  }
+  if (!list && blobPath.empty())
+    return usageError("no blob given");
+
+  auto core = Core::create();
+  if (!core)
+    return error(core.message());
+  for (const std::string &n : (*core)->notes())
+    std::fprintf(stderr, "npu-run: note: %s\n", n.c_str());
+  if (list)
+    return listDevices(**core);
+
+  config.hint =
+      requests > 1 ? PerformanceHint::Throughput : PerformanceHint::Latency;
+  config.profiling = !tracePath.empty() || printProfile;
+  auto model = (*core)->importModel(blobPath, config);
+  if (!model)
+    return error(model.message());
+  CompiledModel &m = **model;
+
+  // Inputs: every one given exactly once, with the right type and shape.
+  std::map<std::string, HostTensor> values;
+  for (auto &[name, file] : inputs) {
+    bool known = false;
+    for (const TensorInfo &t : m.inputs())
+      known |= t.name == name;
+    if (!known) {
+      std::string names;
+      for (const TensorInfo &t : m.inputs())
+        names += (names.empty() ? "" : ", ") + t.name;
+      return error("the blob has no input '" + name + "' (inputs: " + names +
+                   ")");
+    }
+    if (values.count(name))
+      return error("input '" + name + "' is given twice");
+    HostTensor t;
+    std::string err;
+    if (!readNpy(file, t, err))
+      return error(err);
+    values.emplace(name, std::move(t));
+  }
+  for (const TensorInfo &t : m.inputs())
+    if (!values.count(t.name))
+      return error("input '" + t.name + "' (" + dtypeName(t.dtype) + " " +
+                   shapeToString(t.shape) + ") has no --input " + t.name +
+                   "=FILE.npy");
+
+  std::vector<std::shared_ptr<InferRequest>> reqs;
+  for (int r = 0; r < requests; ++r) {
+    auto req = m.createInferRequest();
+    if (!req)
+      return error(req.message());
+    for (auto &[name, t] : values) {
+      Status s = (*req)->setTensor(name, t);
+      if (!s)
+        return error(s.message() + " (from " + name + ")");
+    }
+    reqs.push_back(*req);
+  }
+
+  // Each request runs its iterations on its own thread.
+  std::vector<Status> results(requests);
+  auto start = std::chrono::steady_clock::now();
+  std::vector<std::thread> threads;
+  for (int r = 0; r < requests; ++r)
+    threads.emplace_back([&, r] {
+      for (int i = 0; i < iterations && results[r].ok(); ++i)
+        results[r] = reqs[r]->infer();
+    });
+  for (std::thread &t : threads)
+    t.join();
+  double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  for (const Status &s : results)
+    if (!s)
+      return error(s.message());
+
+  // Outputs of request 0; the others must agree.
+  struct stat st;
+  if (stat(outDir.c_str(), &st) != 0 && mkdir(outDir.c_str(), 0755) != 0)
+    return error("cannot create output directory '" + outDir + "'");
+  for (const TensorInfo &o : m.outputs()) {
+    Tensor t0 = *reqs[0]->getTensor(o.name);
+    for (int r = 1; r < requests; ++r) {
+      Tensor tr = *reqs[r]->getTensor(o.name);
+      if (std::memcmp(t0.data, tr.data, t0.byteSize) != 0)
+        return error("infer request " + std::to_string(r) +
+                     " produced a different '" + o.name + "' than request 0");
+    }
+    std::string path = outDir + "/" + sanitizeFileName(o.name) + ".npy";
+    std::string err;
+    if (!writeNpy(path, t0.toHost(), err))
+      return error(err);
+    std::printf("output '%s' %s %s -> %s\n", o.name.c_str(), dtypeName(o.dtype),
+                shapeToString(o.shape).c_str(), path.c_str());
+  }
+
+  auto prof = reqs[0]->profile();
+  if (!prof)
+    return error(prof.message());
+  int total = iterations * requests;
+  std::printf("device: %s (%s)\n", m.device().name.c_str(),
+              m.device().fullName.c_str());
+  std::printf("host time: %.3f ms for %d inference(s) on %d request(s): "
+              "%.3f ms per inference, %.1f inferences/s\n",
+              seconds * 1e3, total, requests, seconds * 1e3 / total,
+              total / seconds);
+  std::printf("modelled NPU latency: %llu cycles = %.2f us (DPU busy %llu, "
+              "DMA busy %llu, SHAVE busy %llu cycles)\n",
+              (unsigned long long)prof->totalCycles, prof->latencyUs,
+              (unsigned long long)prof->dpuBusyCycles,
+              (unsigned long long)prof->dmaBusyCycles,
+              (unsigned long long)prof->shaveBusyCycles);
+  if (printProfile) {
+    std::printf("%-10s %12s %12s %12s  %s\n", "engine", "start", "end",
+                "cycles", "task");
+    for (const TaskProfile &t : prof->tasks)
+      std::printf(
+          "%-10s %12llu %12llu %12llu  %s\n", t.engine.c_str(),
+          (unsigned long long)t.startCycles, (unsigned long long)t.endCycles,
+          (unsigned long long)(t.endCycles - t.startCycles), t.name.c_str());
+  }
+  if (!tracePath.empty()) {
+    auto trace = reqs[0]->traceJson();
+    if (!trace)
+      return error(trace.message());
+    std::ofstream f(tracePath);
+    f << *trace;
+    if (!f)
+      return error("cannot write trace '" + tracePath + "'");
+    std::printf("trace: %s\n", tracePath.c_str());
+  }
+  return 0;
+}

@@ -1,0 +1,133 @@
+#!/usr/bin/env node
+// ort-run.js: runs an ONNX model in ONNX Runtime (CPU), the project's
+// independent numerical oracle and CPU performance peer.
+//
+//   node ort-run.js MODEL.onnx [--input NAME=FILE.npy]... [--output-dir DIR]
+//                   [--threads N] [--repeat N] [--warmup N]
+//
+// Writes one .npy per output (named after the output, characters outside
+// [A-Za-z0-9_.-] replaced by '_') and prints a JSON line with the outputs and
+// the wall time of each timed run in milliseconds. onnxruntime-node is looked
+// up in NPU_DEPS_DIR/node_modules (default ~/.cache/npu-compile).
+'use strict';
+const fs = require('fs');
+const path = require('path');
+const os = require('os');
+
+const deps = process.env.NPU_DEPS_DIR || path.join(os.homedir(), '.cache', 'npu-compile');
+let ort;
+try {
+  ort = require(path.join(deps, 'node_modules', 'onnxruntime-node'));
+} catch (e) {
+  console.error(`ort-run: cannot load onnxruntime-node from ${deps}/node_modules ` +
+                `(run scripts/setup.sh): ${e.message}`);
+  process.exit(2);
+}
+
+// NumPy descr <-> ONNX Runtime tensor types.
+const TYPES = {
+  '<f4': ['float32', Float32Array], '<f8': ['float64', Float64Array],
+  '<f2': ['float16', Uint16Array], '|i1': ['int8', Int8Array],
+  '|u1': ['uint8', Uint8Array], '<i2': ['int16', Int16Array],
+  '<u2': ['uint16', Uint16Array], '<i4': ['int32', Int32Array],
+  '<u4': ['uint32', Uint32Array], '<i8': ['int64', BigInt64Array],
+  '<u8': ['uint64', BigUint64Array], '|b1': ['bool', Uint8Array],
+};
+
+function readNpy(file) {
+  const buf = fs.readFileSync(file);
+  if (buf.readUInt32BE(0) !== 0x934e554d) throw new Error(`${file}: not a .npy file`);
+  const major = buf[6];
+  const hlen = major === 1 ? buf.readUInt16LE(8) : buf.readUInt32LE(8);
+  const off = major === 1 ? 10 : 12;
+  const header = buf.toString('latin1', off, off + hlen);
+  const descr = /'descr':\s*'([^']+)'/.exec(header)[1];
+  if (/'fortran_order':\s*True/.test(header)) throw new Error(`${file}: Fortran order`);
+  const shape = /'shape':\s*\(([^)]*)\)/.exec(header)[1].split(',')
+      .map(s => s.trim()).filter(s => s.length).map(Number);
+  const t = TYPES[descr];
+  if (!t) throw new Error(`${file}: unsupported dtype ${descr}`);
+  const start = off + hlen;
+  const bytes = buf.subarray(start);
+  const copy = new ArrayBuffer(bytes.length);
+  new Uint8Array(copy).set(bytes);
+  let data = new t[1](copy);
+  if (t[0] === 'bool') data = Uint8Array.from(data);
+  return new ort.Tensor(t[0], data, shape);
+}
+
+function writeNpy(file, tensor) {
+  const entry = Object.entries(TYPES).find(([, v]) => v[0] === tensor.type);
+  if (!entry) throw new Error(`cannot write tensor of type ${tensor.type}`);
+  const dims = tensor.dims;
+  const shape = dims.length === 1 ? `(${dims[0]},)` : `(${dims.join(', ')})`;
+  let header = `{'descr': '${entry[0]}', 'fortran_order': False, 'shape': ${shape}, }`;
+  const pad = (64 - ((10 + header.length + 1) % 64)) % 64;
+  header += ' '.repeat(pad) + '\n';
+  const pre = Buffer.alloc(10);
+  pre.writeUInt32BE(0x934e554d, 0); pre.writeUInt16BE(0x5059, 4);
+  pre[6] = 1; pre[7] = 0; pre.writeUInt16LE(header.length, 8);
+  let data = tensor.data;
+  if (tensor.type === 'bool') data = Uint8Array.from(data, v => (v ? 1 : 0));
+  const body = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  fs.writeFileSync(file, Buffer.concat([pre, Buffer.from(header, 'latin1'), body]));
+}
+
+function usage(msg) {
+  if (msg) console.error(`ort-run: ${msg}`);
+  console.error('usage: ort-run.js MODEL.onnx [--input NAME=FILE.npy]... [--output-dir DIR] ' +
+                '[--threads N] [--repeat N] [--warmup N]');
+  process.exit(2);
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  let model, outDir = null, threads = 1, repeat = 1, warmup = 0;
+  const inputs = {};
+  for (let i = 0; i < args.length; ++i) {
+    const a = args[i];
+    const next = () => (i + 1 < args.length ? args[++i] : usage(`${a} needs a value`));
+    if (a === '--input') {
+      const v = next(); const eq = v.indexOf('=');
+      if (eq < 1) usage(`--input expects NAME=FILE.npy, got '${v}'`);
+      inputs[v.slice(0, eq)] = v.slice(eq + 1);
+    } else if (a === '--output-dir') outDir = next();
+    else if (a === '--threads') threads = Number(next());
+    else if (a === '--repeat') repeat = Number(next());
+    else if (a === '--warmup') warmup = Number(next());
+    else if (a === '-h' || a === '--help') usage();
+    else if (a.startsWith('-')) usage(`unknown option ${a}`);
+    else if (!model) model = a;
+    else usage(`unexpected argument ${a}`);
+  }
+  if (!model) usage('no model given');
+  const session = await ort.InferenceSession.create(model, {
+    intraOpNumThreads: threads, interOpNumThreads: 1,
+    executionMode: 'sequential', graphOptimizationLevel: 'all',
+  });
+  const feeds = {};
+  for (const name of session.inputNames) {
+    if (!(name in inputs)) throw new Error(`no --input for model input '${name}'`);
+    feeds[name] = readNpy(inputs[name]);
+  }
+  for (const name of Object.keys(inputs))
+    if (!session.inputNames.includes(name)) throw new Error(`model has no input '${name}'`);
+  for (let i = 0; i < warmup; ++i) await session.run(feeds);
+  const times = [];
+  let results;
+  for (let i = 0; i < Math.max(1, repeat); ++i) {
+    const t0 = process.hrtime.bigint();
+    results = await session.run(feeds);
+    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  const outputs = [];
+  if (outDir) fs.mkdirSync(outDir, { recursive: true });
+  for (const name of session.outputNames) {
+    const file = name.replace(/[^A-Za-z0-9_.-]/g, '_') + '.npy';
+    if (outDir) writeNpy(path.join(outDir, file), results[name]);
+    outputs.push({ name, file, shape: results[name].dims, type: results[name].type });
+  }
+  console.log(JSON.stringify({ model, threads, outputs, times_ms: times }));
+}
+
+main().catch(e => { console.error(`ort-run: ${e.message}`); process.exit(1); });

@@ -1,0 +1,487 @@
+//===- BlobTest.cpp - Blob format round trip and every rejection ----------===//
+
+#include "npu/Blob/BlobReader.h"
+#include "npu/Blob/BlobWriter.h"
+#include "npu/Blob/Dump.h"
+#include "npu/Blob/ProgramBuilder.h"
+#include "npu/Blob/Samples.h"
+
+#include <gtest/gtest.h>
+
+#include <cstring>
+#include <functional>
+
+using namespace npu;
+using namespace npu::blob;
+
+namespace {
+
+std::vector<uint8_t> sample(arch::Platform p, const std::string &name) {
+  for (SampleBlob &s : makeSampleBlobs(p))
+    if (s.name == name)
+      return s.bytes;
+  ADD_FAILURE() << "no sample " << name;
+  return {};
+}
+
+LoadedBlob decode(const std::vector<uint8_t> &bytes) {
+  LoadedBlob b;
+  std::string error;
+  EXPECT_TRUE(readBlob(bytes.data(), bytes.size(), {}, b, error)) << error;
+  return b;
+}
+
+/// Decodes a sample, lets `mutate` break it, re-serialises it and expects
+/// the reader to reject it with a message containing `expected`.
+void expectRejected(
+    const std::string &name,
+    const std::function<void(Program &, std::vector<uint8_t> &)> &mutate,
+    const std::string &expected,
+    arch::Platform platform = arch::Platform::NPU3720) {
+  std::vector<uint8_t> bytes = sample(platform, name);
+  LoadedBlob b = decode(bytes);
+  std::vector<uint8_t> weights(b.weights, b.weights + b.weightsSize);
+  mutate(b.program, weights);
+  std::vector<uint8_t> broken = writeBlob(b.program, weights);
+  LoadedBlob out;
+  std::string error;
+  EXPECT_FALSE(readBlob(broken.data(), broken.size(), {}, out, error))
+      << "accepted a blob that should fail with: " << expected;
+  EXPECT_NE(error.find(expected), std::string::npos)
+      << "message: " << error << "\nexpected to contain: " << expected;
+}
+
+std::string rejectBytes(std::vector<uint8_t> bytes, ReadOptions opts = {}) {
+  LoadedBlob out;
+  std::string error;
+  EXPECT_FALSE(readBlob(bytes.data(), bytes.size(), opts, out, error));
+  return error;
+}
+
+void rewriteHeaderCrc(std::vector<uint8_t> &bytes) {
+  FileHeader h;
+  std::memcpy(&h, bytes.data(), sizeof(h));
+  h.headerCrc = crc32(&h, offsetof(FileHeader, headerCrc));
+  std::memcpy(bytes.data(), &h, sizeof(h));
+}
+
+} // namespace
+
+TEST(Crc32, KnownValue) {
+  // The standard check value of CRC-32/ISO-HDLC.
+  EXPECT_EQ(crc32("123456789", 9), 0xCBF43926u);
+  EXPECT_EQ(crc32("", 0), 0u);
+  // Continuation equals one pass.
+  EXPECT_EQ(crc32("6789", 4, crc32("12345", 5)), 0xCBF43926u);
+}
+
+TEST(Blob, RoundTripEverySample) {
+  for (arch::Platform p : {arch::Platform::NPU3720, arch::Platform::NPU4000})
+    for (const SampleBlob &s : makeSampleBlobs(p)) {
+      LoadedBlob b = decode(s.bytes);
+      EXPECT_EQ(b.program.platform, p);
+      std::vector<uint8_t> weights(b.weights, b.weights + b.weightsSize);
+      // Decode -> encode gives the same bytes: the format loses nothing.
+      EXPECT_EQ(writeBlob(b.program, weights), s.bytes) << s.name;
+      LoadedBlob again = decode(writeBlob(b.program, weights));
+      EXPECT_TRUE(again.program == b.program) << s.name;
+      EXPECT_EQ(b.header.weightsOffset % kWeightsAlignment, 0u);
+    }
+}
+
+TEST(Blob, DeterministicOutput) {
+  EXPECT_EQ(sample(arch::Platform::NPU3720, "conv_relu_int8"),
+            sample(arch::Platform::NPU3720, "conv_relu_int8"));
+}
+
+TEST(Blob, DumpMentionsTasksAndJsonIsWellFormed) {
+  LoadedBlob b = decode(sample(arch::Platform::NPU4000, "conv_relu_int8"));
+  std::string text = dumpText(b);
+  EXPECT_NE(text.find("target NPU4000"), std::string::npos);
+  EXPECT_NE(text.find("conv_t1"), std::string::npos);
+  std::string json = dumpJson(b);
+  EXPECT_NE(json.find("\"platform\": \"NPU4000\""), std::string::npos);
+  // Balanced braces and brackets outside strings.
+  int depth = 0;
+  bool inString = false;
+  for (size_t i = 0; i < json.size(); ++i) {
+    char c = json[i];
+    if (inString) {
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        inString = false;
+      continue;
+    }
+    if (c == '"')
+      inString = true;
+    else if (c == '{' || c == '[')
+      ++depth;
+    else if (c == '}' || c == ']')
+      --depth;
+    ASSERT_GE(depth, 0);
+  }
+  EXPECT_EQ(depth, 0);
+  EXPECT_FALSE(inString);
+}
+
+TEST(BlobReject, EveryTruncation) {
+  std::vector<uint8_t> bytes = sample(arch::Platform::NPU3720, "conv_fp16");
+  // Every prefix is rejected, none crashes.
+  for (size_t n = 0; n < bytes.size(); n += (n < 256 ? 1 : 97)) {
+    std::vector<uint8_t> cut(bytes.begin(), bytes.begin() + n);
+    std::string error = rejectBytes(cut);
+    EXPECT_NE(error.find("truncated"), std::string::npos) << n << ": " << error;
+  }
+}
+
+TEST(BlobReject, EveryByteFlipIsRejectedOrHarmless) {
+  // Flipping any bit of the header, metadata or weights is caught by a
+  // checksum; flips in the zero padding before the weights change nothing.
+  std::vector<uint8_t> bytes = sample(arch::Platform::NPU3720, "conv_fp16");
+  LoadedBlob original = decode(bytes);
+  const FileHeader &h = original.header;
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    std::vector<uint8_t> flipped = bytes;
+    flipped[i] ^= uint8_t(1u << (i % 8));
+    LoadedBlob b;
+    std::string error;
+    bool ok = readBlob(flipped.data(), flipped.size(), {}, b, error);
+    bool padding = i >= h.metadataOffset + h.metadataSize && i < h.weightsOffset;
+    ASSERT_EQ(ok, padding) << "byte " << i << ": " << error;
+    if (ok)
+      ASSERT_TRUE(b.program == original.program);
+  }
+}
+
+TEST(BlobReject, BadMagic) {
+  std::vector<uint8_t> bytes = sample(arch::Platform::NPU3720, "maxpool_int8");
+  bytes[0] = 'X';
+  EXPECT_NE(rejectBytes(bytes).find("bad magic"), std::string::npos);
+  std::memcpy(bytes.data(),
+              "\x7f"
+              "ELF",
+              4);
+  EXPECT_NE(rejectBytes(bytes).find("Intel's native"), std::string::npos);
+}
+
+TEST(BlobReject, WrongVersion) {
+  std::vector<uint8_t> bytes = sample(arch::Platform::NPU3720, "maxpool_int8");
+  bytes[8] = kFormatVersionMajor + 1;
+  rewriteHeaderCrc(bytes);
+  EXPECT_NE(rejectBytes(bytes).find("unsupported blob format version 2.0"),
+            std::string::npos);
+}
+
+TEST(BlobReject, NewerMinorVersionIsAccepted) {
+  std::vector<uint8_t> bytes = sample(arch::Platform::NPU3720, "maxpool_int8");
+  bytes[10] = kFormatVersionMinor + 3;
+  rewriteHeaderCrc(bytes);
+  LoadedBlob b;
+  std::string error;
+  EXPECT_TRUE(readBlob(bytes.data(), bytes.size(), {}, b, error)) << error;
+}
+
+TEST(BlobReject, WrongTarget) {
+  std::vector<uint8_t> bytes = sample(arch::Platform::NPU3720, "maxpool_int8");
+  ReadOptions opts;
+  opts.expectedPlatform = arch::Platform::NPU4000;
+  EXPECT_NE(rejectBytes(bytes, opts)
+                .find("compiled for NPU3720, not for the NPU4000"),
+            std::string::npos);
+  bytes[12] = 7; // Unknown platform.
+  rewriteHeaderCrc(bytes);
+  EXPECT_NE(rejectBytes(bytes).find("unknown platform"), std::string::npos);
+}
+
+TEST(BlobReject, HeaderAndMetadataDisagreeOnTarget) {
+  std::vector<uint8_t> bytes = sample(arch::Platform::NPU3720, "maxpool_int8");
+  bytes[12] = uint8_t(arch::Platform::NPU4000);
+  rewriteHeaderCrc(bytes);
+  EXPECT_NE(rejectBytes(bytes).find("disagree"), std::string::npos);
+}
+
+TEST(BlobReject, CorruptedChecksums) {
+  std::vector<uint8_t> bytes =
+      sample(arch::Platform::NPU3720, "conv_relu_int8");
+  FileHeader h;
+  std::memcpy(&h, bytes.data(), sizeof(h));
+
+  std::vector<uint8_t> header = bytes;
+  header[20] ^= 1; // Inside the header, not its CRC.
+  EXPECT_NE(rejectBytes(header).find("header is corrupted"), std::string::npos);
+
+  std::vector<uint8_t> meta = bytes;
+  meta[h.metadataOffset + h.metadataSize / 2] ^= 0x40;
+  EXPECT_NE(rejectBytes(meta).find("metadata is corrupted"), std::string::npos);
+
+  std::vector<uint8_t> weights = bytes;
+  weights[h.weightsOffset + 5] ^= 0x01;
+  EXPECT_NE(rejectBytes(weights).find("weights are corrupted"),
+            std::string::npos);
+  // A loader deferring weights accepts it now and rejects it later.
+  LoadedBlob b;
+  std::string error;
+  ReadOptions deferred;
+  deferred.verifyWeights = false;
+  ASSERT_TRUE(readBlob(weights.data(), weights.size(), deferred, b, error));
+  EXPECT_FALSE(verifyWeights(b, error));
+}
+
+TEST(BlobReject, GarbageMetadataWithValidChecksum) {
+  std::vector<uint8_t> bytes = sample(arch::Platform::NPU3720, "softmax_fp16");
+  FileHeader h;
+  std::memcpy(&h, bytes.data(), sizeof(h));
+  for (uint32_t i = 8; i < h.metadataSize; i += 3)
+    bytes[h.metadataOffset + i] ^= 0x5A;
+  h.metadataCrc = crc32(bytes.data() + h.metadataOffset, h.metadataSize);
+  std::memcpy(bytes.data(), &h, sizeof(h));
+  rewriteHeaderCrc(bytes);
+  std::string error = rejectBytes(bytes);
+  EXPECT_FALSE(error.empty());
+}
+
+TEST(BlobReject, SectionOutsideFile) {
+  std::vector<uint8_t> bytes = sample(arch::Platform::NPU3720, "maxpool_int8");
+  FileHeader h;
+  std::memcpy(&h, bytes.data(), sizeof(h));
+  h.metadataSize = uint32_t(bytes.size());
+  std::memcpy(bytes.data(), &h, sizeof(h));
+  rewriteHeaderCrc(bytes);
+  EXPECT_NE(rejectBytes(bytes).find("outside the file"), std::string::npos);
+}
+
+TEST(BlobReject, EmptyMetadata) {
+  // Found by the fuzzer: an empty metadata section with valid checksums.
+  std::vector<uint8_t> bytes = sample(arch::Platform::NPU3720, "maxpool_int8");
+  FileHeader h;
+  std::memcpy(&h, bytes.data(), sizeof(h));
+  for (uint32_t size : {0u, 4u}) {
+    h.metadataSize = size;
+    h.metadataCrc = crc32(bytes.data() + h.metadataOffset, size);
+    std::memcpy(bytes.data(), &h, sizeof(h));
+    rewriteHeaderCrc(bytes);
+    EXPECT_NE(rejectBytes(bytes).find("metadata section is too small"),
+              std::string::npos);
+  }
+}
+
+TEST(BlobReject, TaskOutsideItsBuffer) {
+  expectRejected(
+      "conv_relu_int8",
+      [](Program &p, std::vector<uint8_t> &) {
+        // The first DMA reads one row more than its CMX buffer holds.
+        p.taskLists[0].tasks[0].dma.dst.shape[0] += 1;
+        p.taskLists[0].tasks[0].dma.src.shape[0] += 1;
+      },
+      "destination reaches byte");
+}
+
+TEST(BlobReject, OffsetPushesOperandOutOfBuffer) {
+  expectRejected(
+      "eltwise_add_int8",
+      [](Program &p, std::vector<uint8_t> &) {
+        for (TaskList &l : p.taskLists)
+          if (l.engine == Engine::Dpu)
+            l.tasks[0].dpu.output.offset = 64;
+      },
+      "output reaches byte 8256 of buffer 5 'sum', which has 8192 bytes");
+}
+
+TEST(BlobReject, BufferPastCmxCapacity) {
+  expectRejected(
+      "maxpool_int8",
+      [](Program &p, std::vector<uint8_t> &) {
+        p.buffers.back().offset = (1936u << 10) - 1024;
+        p.memory.cmxUsed[0] = 1936u << 10;
+      },
+      "past the NPU3720's CMX capacity of 1982464 usable bytes");
+  expectRejected(
+      "maxpool_int8",
+      [](Program &p, std::vector<uint8_t> &) {
+        p.memory.cmxUsed[0] = 1440u << 10 | 64; // Past NPU4000's 1440 KiB.
+      },
+      "past the NPU4000's capacity of 1474560", arch::Platform::NPU4000);
+}
+
+TEST(BlobReject, BufferOutsideMemoryPlan) {
+  expectRejected(
+      "maxpool_int8",
+      [](Program &p, std::vector<uint8_t> &) { p.memory.cmxUsed[0] = 1024; },
+      "lies outside the memory plan's CMX usage of tile 0");
+}
+
+TEST(BlobReject, BufferOnMissingTile) {
+  expectRejected(
+      "maxpool_int8",
+      [](Program &p, std::vector<uint8_t> &) { p.buffers.back().index = 2; },
+      "the NPU3720 has 2 tiles");
+}
+
+TEST(BlobReject, WeightsBufferPastSection) {
+  expectRejected(
+      "conv_relu_int8",
+      [](Program &p, std::vector<uint8_t> &w) { w.resize(w.size() / 2); },
+      "lies outside the weights section");
+}
+
+TEST(BlobReject, BarrierCountsMismatch) {
+  expectRejected(
+      "maxpool_int8",
+      [](Program &p, std::vector<uint8_t> &) {
+        p.barriers[0].producerCount = 2;
+      },
+      "barrier 0 declares 2 producers but 1 tasks update it");
+  expectRejected(
+      "maxpool_int8",
+      [](Program &p, std::vector<uint8_t> &) {
+        p.barriers[1].consumerCount = 0;
+      },
+      "barrier 1 declares 0 consumers but 1 tasks wait for it");
+  expectRejected(
+      "maxpool_int8",
+      [](Program &p, std::vector<uint8_t> &) {
+        p.taskLists[0].tasks[0].updateBarriers = {9};
+      },
+      "names barrier 9, which does not exist");
+}
+
+TEST(BlobReject, Deadlock) {
+  expectRejected(
+      "maxpool_int8",
+      [](Program &p, std::vector<uint8_t> &) {
+        // The load waits for the barrier the store's producer updates.
+        Task &load = p.taskLists[0].tasks[0];
+        load.waitBarriers = {1};
+        p.barriers[1].consumerCount = 2;
+      },
+      "the schedule deadlocks");
+}
+
+TEST(BlobReject, EngineTheDeviceDoesNotHave) {
+  expectRejected(
+      "maxpool_int8",
+      [](Program &p, std::vector<uint8_t> &) { p.taskLists[0].index = 2; },
+      "dma[2] names an engine the NPU3720 does not have");
+}
+
+TEST(BlobReject, DpuReadsDdr) {
+  expectRejected(
+      "maxpool_int8",
+      [](Program &p, std::vector<uint8_t> &) {
+        for (TaskList &l : p.taskLists)
+          if (l.engine == Engine::Dpu)
+            l.tasks[0].dpu.input.buffer = 0; // The DDR input argument.
+      },
+      "this engine only reaches the CMX of tile 0");
+}
+
+TEST(BlobReject, WriteToWeights) {
+  expectRejected(
+      "conv_relu_int8",
+      [](Program &p, std::vector<uint8_t> &) {
+        Task &t = p.taskLists[0].tasks[1]; // load_weights_t0
+        std::swap(t.dma.src, t.dma.dst);
+      },
+      "writes to read-only weights memory");
+}
+
+TEST(BlobReject, HardwareRules) {
+  auto dpu = [](Program &p) -> DpuTask & {
+    for (TaskList &l : p.taskLists)
+      if (l.engine == Engine::Dpu)
+        return l.tasks[0].dpu;
+    return p.taskLists[0].tasks[0].dpu;
+  };
+  expectRejected(
+      "maxpool_int8",
+      [&](Program &p, std::vector<uint8_t> &) {
+        dpu(p).ppe.activation = arch::Activation::Relu;
+      },
+      "ReLU / LeakyReLU cannot follow MaxPool");
+  expectRejected(
+      "eltwise_add_int8",
+      [&](Program &p, std::vector<uint8_t> &) {
+        for (Workload &w : dpu(p).workloads)
+          w.mpeMode = arch::MpeMode::Cuboid16x16;
+      },
+      "eltwise on NPU4000 needs CUBOID_8x16", arch::Platform::NPU4000);
+  expectRejected(
+      "maxpool_int8",
+      [&](Program &p, std::vector<uint8_t> &) {
+        dpu(p).workloads[0].height -= 1;
+      },
+      "workloads do not cover the whole output");
+  expectRejected(
+      "maxpool_int8",
+      [&](Program &p, std::vector<uint8_t> &) {
+        dpu(p).workloads.push_back(dpu(p).workloads[0]);
+      },
+      "workload 1 overlaps workload 0");
+  expectRejected(
+      "maxpool_int8",
+      [&](Program &p, std::vector<uint8_t> &) { dpu(p).kernelH = 12; },
+      "kernel 12x2 is outside 1..11");
+  expectRejected(
+      "maxpool_int8",
+      [&](Program &p, std::vector<uint8_t> &) { dpu(p).strideW = 3; },
+      "does not match input");
+  expectRejected(
+      "conv_relu_int8",
+      [&](Program &p, std::vector<uint8_t> &) {
+        dpu(p).ppe.outZeroPoint = 200;
+      },
+      "output zero point 200 is outside i8");
+  expectRejected(
+      "conv_relu_int8",
+      [&](Program &p, std::vector<uint8_t> &) { dpu(p).weightTable.reset(); },
+      "conv needs weights and weight table");
+  expectRejected(
+      "conv_fp16",
+      [&](Program &p, std::vector<uint8_t> &) {
+        dpu(p).output.dtype = DType::F32;
+        dpu(p).output.strides = {8 * 16 * 4, 16 * 4, 4};
+        p.buffers[dpu(p).output.buffer].size *= 2;
+        p.memory.cmxUsed[0] += 2048;
+      },
+      "DPU cannot write f32 on the NPU3720");
+}
+
+TEST(BlobReject, ShaveKernelContract) {
+  expectRejected(
+      "softmax_fp16",
+      [](Program &p, std::vector<uint8_t> &) {
+        for (TaskList &l : p.taskLists)
+          if (l.engine == Engine::Shave)
+            l.tasks[0].shave.iparams = {2};
+      },
+      "softmax: axis 2 is outside the rank");
+  expectRejected(
+      "softmax_fp16",
+      [](Program &p, std::vector<uint8_t> &) {
+        for (TaskList &l : p.taskLists)
+          if (l.engine == Engine::Shave)
+            l.tasks[0].shave.outputs.clear();
+      },
+      "softmax: takes 1 output(s), got 0");
+}
+
+TEST(BlobReject, ArgumentsMustBeNamedUniquely) {
+  expectRejected(
+      "eltwise_add_int8",
+      [](Program &p, std::vector<uint8_t> &) { p.inputs[1].name = "a"; },
+      "input 1 repeats the name 'a'");
+}
+
+TEST(ProgramBuilder, WorkloadSplitCoversRows) {
+  auto w = splitWorkloadsByRows(7, 5, 32, 3, arch::MpeMode::Cuboid8x16);
+  ASSERT_EQ(w.size(), 3u);
+  uint32_t rows = 0;
+  for (const Workload &x : w) {
+    EXPECT_EQ(x.y, rows);
+    rows += x.height;
+  }
+  EXPECT_EQ(rows, 7u);
+  EXPECT_EQ(requantMult(packRequant(40000, 37)), 40000u);
+  EXPECT_EQ(requantShift(packRequant(40000, 37)), 37u);
+}
