@@ -18,9 +18,22 @@ namespace npu::kernels {
 
 namespace {
 
-/// Adds column rows of output channel `co` into its output plane.
+/// True when every output element receives exactly one column element
+/// (stride == kernel, no dilation, padding or output padding): the scatter
+/// then stores instead of accumulating and the output needs no initial fill.
+bool tilesExactly(const ConvGeometry &g) {
+  for (int i = 0; i < 3; ++i)
+    if (g.stride[i] != g.kernel[i] || g.dilation[i] != 1 ||
+        g.padBegin[i] != 0 || g.out[i] != g.in[i] * g.stride[i])
+      return false;
+  return true;
+}
+
+/// Scatters the column rows of output channel `co` into its output plane:
+/// adds them, or with `store` writes them plus `bias`.
 void scatterChannel(const ConvGeometry &g, const float *cols, int64_t np,
-                    int64_t pix0, int64_t co, float *yPlane) {
+                    int64_t pix0, int64_t co, float *yPlane, bool store,
+                    float bias) {
   const int64_t kvol = g.kernelVolume();
   const int64_t inHW = g.in[1] * g.in[2];
   for (int64_t t = 0; t < kvol; ++t) {
@@ -37,14 +50,21 @@ void scatterChannel(const ConvGeometry &g, const float *cols, int64_t np,
       const int64_t od = id * g.stride[0] - g.padBegin[0] + kd * g.dilation[0];
       const int64_t oy = iy * g.stride[1] - g.padBegin[1] + ky * g.dilation[1];
       if (od >= 0 && od < g.out[0] && oy >= 0 && oy < g.out[1]) {
-        float *orow = yPlane + (od * g.out[1] + oy) * g.out[2];
         const int64_t sx = g.stride[2];
-        const int64_t oxBase = -g.padBegin[2] + kx * g.dilation[2];
-        for (int64_t i = 0; i < len; ++i) {
-          int64_t ox = (ix0 + i) * sx + oxBase;
-          if (ox >= 0 && ox < g.out[2])
-            orow[ox] += row[p + i];
-        }
+        // Output column of pixel i: (ix0 + i) * sx + oxBase; keep the i
+        // whose column is inside the output, so the loop has no branch.
+        const int64_t first = ix0 * sx - g.padBegin[2] + kx * g.dilation[2];
+        int64_t lo = first >= 0 ? 0 : (-first + sx - 1) / sx;
+        int64_t hi = first > g.out[2] - 1 ? 0 : (g.out[2] - 1 - first) / sx + 1;
+        hi = std::min(hi, len);
+        float *orow = yPlane + (od * g.out[1] + oy) * g.out[2] + first;
+        const float *src = row + p;
+        if (store)
+          for (int64_t i = lo; i < hi; ++i)
+            orow[i * sx] = src[i] + bias;
+        else
+          for (int64_t i = lo; i < hi; ++i)
+            orow[i * sx] += src[i];
       }
       p += len;
     }
@@ -61,11 +81,13 @@ void convTransposeF32(const ConvGeometry &g, const float *x, const float *w,
   const int64_t rows = mPerG * kvol;
   const int64_t inPlane = g.inPlane(), outPlane = g.outPlane();
 
-  // Start from the bias.
-  parallelFor(pool, g.batch * g.outChannels, [&](int64_t task) {
-    float v = bias ? bias[task % g.outChannels] : 0.0f;
-    std::fill(y + task * outPlane, y + (task + 1) * outPlane, v);
-  });
+  // Start from the bias, unless every output is stored exactly once.
+  const bool store = tilesExactly(g);
+  if (!store)
+    parallelFor(pool, g.batch * g.outChannels, [&](int64_t task) {
+      float v = bias ? bias[task % g.outChannels] : 0.0f;
+      std::fill(y + task * outPlane, y + (task + 1) * outPlane, v);
+    });
 
   // Pixels per chunk: keep the column buffer around 4M floats.
   const int64_t chunk = std::max<int64_t>(
@@ -85,7 +107,8 @@ void convTransposeF32(const ConvGeometry &g, const float *x, const float *w,
         MatrixRhs rhs(xg + pix0, inPlane, false);
         gemmPacked(*a, rhs, np, cols, np, GemmEpilogue(), pool);
         parallelFor(pool, mPerG, [&](int64_t co) {
-          scatterChannel(g, cols, np, pix0, co, yg + co * outPlane);
+          scatterChannel(g, cols, np, pix0, co, yg + co * outPlane, store,
+                         bias ? bias[gi * mPerG + co] : 0.0f);
         });
       }
     }

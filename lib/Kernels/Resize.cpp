@@ -15,6 +15,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <type_traits>
 
 namespace npu::kernels {
@@ -185,8 +186,12 @@ Status resize(const HostTensor &x, const ResizeParams &p, HostTensor &y,
   const int64_t rows = y.numElements() / inner;
   const std::vector<DimTaps> &lastTaps = taps[rank - 1];
   bool lastSingle = true;
-  for (const DimTaps &t : lastTaps)
-    lastSingle &= t.count == 1 && t.weight[0] == 1;
+  std::vector<int64_t> lastIndex(inner);
+  for (int64_t j = 0; j < inner; ++j) {
+    lastSingle &= lastTaps[j].count == 1 && lastTaps[j].weight[0] == 1 &&
+                  !lastTaps[j].outside;
+    lastIndex[j] = lastTaps[j].index[0];
+  }
 
   dispatchDType(x.dtype(), [&](auto tag) {
     using T = decltype(tag);
@@ -208,6 +213,7 @@ Status resize(const HostTensor &x, const ResizeParams &p, HostTensor &y,
             // Row taps: the product over the outer dimensions, as (offset,
             // weight) pairs.
             std::vector<std::pair<int64_t, double>> rowTaps, next;
+            int64_t previousSource = -1; // source row of output row r - 1
             for (int64_t r = rb; r < re; ++r) {
               int64_t rem = r;
               for (int64_t d = rank - 2; d >= 0; --d) {
@@ -228,15 +234,24 @@ Status resize(const HostTensor &x, const ResizeParams &p, HostTensor &y,
               T *o = dst + r * inner;
               if (outside) {
                 std::fill(o, o + inner, extrapolated);
+                previousSource = -1;
                 continue;
               }
               if (lastSingle && rowTaps.size() == 1 &&
                   rowTaps[0].second == 1.0) {
+                // Nearest (or unscaled) rows: a gather, or a copy of the
+                // previous output row when upsampling repeats it.
+                if (rowTaps[0].first == previousSource) {
+                  std::memcpy(o, o - inner, inner * sizeof(T));
+                  continue;
+                }
                 const T *row = src + rowTaps[0].first;
                 for (int64_t j = 0; j < inner; ++j)
-                  o[j] = row[lastTaps[j].index[0]];
+                  o[j] = row[lastIndex[j]];
+                previousSource = rowTaps[0].first;
                 continue;
               }
+              previousSource = -1;
               for (int64_t j = 0; j < inner; ++j) {
                 const DimTaps &t = lastTaps[j];
                 if (t.outside) {
