@@ -25,6 +25,24 @@ int64_t floorDiv(int64_t a, int64_t b) {
   return a >= 0 ? a / b : -((-a + b - 1) / b);
 }
 
+/// Copies n floats; the common panel widths are compile-time sizes, so the
+/// copy is inlined instead of a call to memcpy.
+inline void copyLanes(float *d, const float *s, int64_t n) {
+  switch (n) {
+  case 32:
+    std::memcpy(d, s, 32 * sizeof(float));
+    return;
+  case 24:
+    std::memcpy(d, s, 24 * sizeof(float));
+    return;
+  case 8:
+    std::memcpy(d, s, 8 * sizeof(float));
+    return;
+  default:
+    std::memcpy(d, s, n * sizeof(float));
+  }
+}
+
 class Im2ColRhs final : public RhsPacker {
 public:
   Im2ColRhs(const ConvGeometry &g, const float *x) : g_(g), x_(x) {}
@@ -33,11 +51,13 @@ public:
             float *dst) const override;
 
 private:
+  /// Consecutive output pixels of one panel on one output row.
   struct Run {
-    int64_t lane, len, od, oy, ox;
+    int64_t panel, lane, len, od, oy, ox;
   };
+  /// Where one kernel tap reads for one run.
   struct TapRun {
-    int64_t src;    // offset of lane 0 in the channel plane
+    int64_t src;    // offset of the run's first pixel in a channel plane
     int64_t lo, hi; // lanes [lo, hi) of the run read the input
   };
   const ConvGeometry &g_;
@@ -50,17 +70,17 @@ void Im2ColRhs::pack(int64_t k0, int64_t kc, int64_t j0, int64_t nc, int nr,
   const int64_t kvol = g.kernelVolume(), inPlane = g.inPlane();
   const int64_t outHW = g.out[1] * g.out[2];
   const int64_t sw = g.stride[2];
-  Run runs[64];
-  TapRun *table =
-      threadScratchOf<TapRun>(kScratchMisc, static_cast<size_t>(kvol) * 64);
+  const int64_t numPanels = (nc + nr - 1) / nr;
 
-  for (int64_t p = 0; p * nr < nc; ++p) {
+  // Runs of all panels, in pixel order (so each kernel row below reads the
+  // input sequentially), and the tap table [tap][run].
+  Run *runs = threadScratchOf<Run>(kScratchMisc, static_cast<size_t>(nc));
+  int64_t numRuns = 0;
+  for (int64_t p = 0; p < numPanels; ++p) {
     const int64_t cols = std::min<int64_t>(nr, nc - p * nr);
-    float *panel = dst + p * kc * nr;
-    // Runs of consecutive output pixels on one output row.
-    int numRuns = 0;
     for (int64_t lane = 0, j = j0 + p * nr; lane < cols;) {
       Run r;
+      r.panel = p;
       r.lane = lane;
       r.od = j / outHW;
       int64_t rem = j % outHW;
@@ -71,56 +91,67 @@ void Im2ColRhs::pack(int64_t k0, int64_t kc, int64_t j0, int64_t nc, int nr,
       lane += r.len;
       j += r.len;
     }
-    // Where each tap reads for each run.
-    for (int64_t t = 0; t < kvol; ++t) {
-      int64_t kd = t / (g.kernel[1] * g.kernel[2]);
-      int64_t ky = (t / g.kernel[2]) % g.kernel[1];
-      int64_t kx = t % g.kernel[2];
-      for (int r = 0; r < numRuns; ++r) {
-        const Run &run = runs[r];
-        TapRun &e = table[t * 64 + r];
-        int64_t id = run.od * g.stride[0] - g.padBegin[0] + kd * g.dilation[0];
-        int64_t iy = run.oy * g.stride[1] - g.padBegin[1] + ky * g.dilation[1];
-        int64_t ix0 = run.ox * sw - g.padBegin[2] + kx * g.dilation[2];
-        e.src = (id * g.in[1] + iy) * g.in[2] + ix0;
-        if (id < 0 || id >= g.in[0] || iy < 0 || iy >= g.in[1]) {
-          e.lo = e.hi = 0;
-          continue;
-        }
-        // Lanes l with 0 <= ix0 + l * sw < W.
-        int64_t lo = ix0 >= 0 ? 0 : (-ix0 + sw - 1) / sw;
-        int64_t hi = floorDiv(g.in[2] - 1 - ix0, sw) + 1;
-        e.lo = std::min(std::max<int64_t>(lo, 0), run.len);
-        e.hi = std::min(std::max<int64_t>(hi, e.lo), run.len);
+  }
+  TapRun *table = threadScratchOf<TapRun>(
+      kScratchMisc2, static_cast<size_t>(kvol * numRuns));
+  for (int64_t t = 0; t < kvol; ++t) {
+    const int64_t kd = t / (g.kernel[1] * g.kernel[2]);
+    const int64_t ky = (t / g.kernel[2]) % g.kernel[1];
+    const int64_t kx = t % g.kernel[2];
+    for (int64_t r = 0; r < numRuns; ++r) {
+      const Run &run = runs[r];
+      TapRun &e = table[t * numRuns + r];
+      int64_t id = run.od * g.stride[0] - g.padBegin[0] + kd * g.dilation[0];
+      int64_t iy = run.oy * g.stride[1] - g.padBegin[1] + ky * g.dilation[1];
+      int64_t ix0 = run.ox * sw - g.padBegin[2] + kx * g.dilation[2];
+      e.src = (id * g.in[1] + iy) * g.in[2] + ix0;
+      if (id < 0 || id >= g.in[0] || iy < 0 || iy >= g.in[1]) {
+        e.lo = e.hi = 0;
+        continue;
       }
+      // Lanes l with 0 <= ix0 + l * sw < W.
+      int64_t lo = ix0 >= 0 ? 0 : (-ix0 + sw - 1) / sw;
+      int64_t hi = floorDiv(g.in[2] - 1 - ix0, sw) + 1;
+      e.lo = std::min(std::max<int64_t>(lo, 0), run.len);
+      e.hi = std::min(std::max<int64_t>(hi, e.lo), run.len);
     }
-    int64_t c = k0 / kvol, t = k0 % kvol;
-    for (int64_t kk = 0; kk < kc; ++kk) {
-      const float *xc = x_ + c * inPlane;
-      float *d = panel + kk * nr;
-      const TapRun *tr = table + t * 64;
-      for (int r = 0; r < numRuns; ++r) {
-        float *dr = d + runs[r].lane;
-        const TapRun &e = tr[r];
-        for (int64_t l = 0; l < e.lo; ++l)
-          dr[l] = 0.0f;
-        const float *src = xc + e.src;
-        if (sw == 1) {
-          if (e.hi > e.lo)
-            std::memcpy(dr + e.lo, src + e.lo, (e.hi - e.lo) * sizeof(float));
-        } else {
-          for (int64_t l = e.lo; l < e.hi; ++l)
-            dr[l] = src[l * sw];
-        }
-        for (int64_t l = e.hi; l < runs[r].len; ++l)
-          dr[l] = 0.0f;
+  }
+
+  // Zero the lanes past nc in the last panel once per row of k.
+  const int64_t lastCols = nc - (numPanels - 1) * nr;
+  int64_t c = k0 / kvol, t = k0 % kvol;
+  for (int64_t kk = 0; kk < kc; ++kk) {
+    const float *xc = x_ + c * inPlane;
+    const TapRun *tr = table + t * numRuns;
+    for (int64_t r = 0; r < numRuns; ++r) {
+      const Run &run = runs[r];
+      float *d = dst + run.panel * kc * nr + kk * nr + run.lane;
+      const TapRun &e = tr[r];
+      const float *src = xc + e.src;
+      if (sw == 1 && e.lo == 0 && e.hi == nr) {
+        copyLanes(d, src, nr); // a whole panel from one input row
+        continue;
       }
-      for (int64_t l = cols; l < nr; ++l)
+      for (int64_t l = 0; l < e.lo; ++l)
         d[l] = 0.0f;
-      if (++t == kvol) {
-        t = 0;
-        ++c;
+      if (sw == 1) {
+        if (e.hi > e.lo)
+          std::memcpy(d + e.lo, src + e.lo, (e.hi - e.lo) * sizeof(float));
+      } else {
+        for (int64_t l = e.lo; l < e.hi; ++l)
+          d[l] = src[l * sw];
       }
+      for (int64_t l = e.hi; l < run.len; ++l)
+        d[l] = 0.0f;
+    }
+    if (lastCols < nr) {
+      float *d = dst + (numPanels - 1) * kc * nr + kk * nr;
+      for (int64_t l = lastCols; l < nr; ++l)
+        d[l] = 0.0f;
+    }
+    if (++t == kvol) {
+      t = 0;
+      ++c;
     }
   }
 }
