@@ -259,6 +259,34 @@ func.func @main(%x: tensor<3x2xf32>, %i: tensor<2xi64>) -> tensor<2x2xf32> {
       << allDiagnostics();
 }
 
+TEST_F(InterpreterTest, ReportsIntegerDivisionByZeroAndRecyclesBuffers) {
+  const char *src = R"mlir(
+func.func @main(%x: tensor<3xi32>, %y: tensor<3xi32>) -> tensor<3xi32> {
+  %d = npu.div %x, %y : (tensor<3xi32>, tensor<3xi32>) -> tensor<3xi32> loc("the_div")
+  return %d : tensor<3xi32>
+}
+)mlir";
+  mlir::func::FuncOp f = parse(src);
+  ASSERT_TRUE(f);
+  Interpreter interp;
+  HostTensor x = makeTensor(DType::I32, {3}, {6, 7, 8});
+  auto ok = interp.run(f, {x, makeTensor(DType::I32, {3}, {3, -7, 2})});
+  ASSERT_TRUE(mlir::succeeded(ok)) << allDiagnostics();
+  expectValues((*ok)[0], {2, -1, 4});
+  // Handing the results back lets the next run reuse their buffers.
+  const void *buffer = (*ok)[0].raw();
+  interp.recycle(*ok);
+  EXPECT_EQ((*ok)[0].numElements(), 0);
+  auto again = interp.run(f, {x, makeTensor(DType::I32, {3}, {1, 1, 1})});
+  ASSERT_TRUE(mlir::succeeded(again));
+  EXPECT_EQ((*again)[0].raw(), buffer);
+  expectValues((*again)[0], {6, 7, 8});
+  EXPECT_TRUE(mlir::failed(
+      interp.run(f, {x, makeTensor(DType::I32, {3}, {1, 0, 1})})));
+  EXPECT_TRUE(hasDiagnostic("loc(\"the_div\"): integer div by zero"))
+      << allDiagnostics();
+}
+
 TEST_F(InterpreterTest, DenseResourceConstants) {
   // Four little-endian f32 values 1, 2, 3, 4 after the 4-byte alignment
   // header of the blob.

@@ -1,0 +1,77 @@
+//===- ThreadPoolTest.cpp - The kernels' thread pool and SIMD levels ------===//
+
+#include "npu/Kernels/Cpu.h"
+#include "npu/Kernels/ThreadPool.h"
+
+#include <atomic>
+#include <gtest/gtest.h>
+#include <thread>
+#include <vector>
+
+using namespace npu::kernels;
+
+TEST(ThreadPool, EveryTaskRunsExactlyOnce) {
+  for (int threads : {1, 2, 4}) {
+    ThreadPool pool(threads);
+    EXPECT_EQ(pool.numThreads(), threads);
+    for (int64_t n : {0, 1, 3, 1000}) {
+      std::vector<std::atomic<int>> hits(static_cast<size_t>(n));
+      for (int rep = 0; rep < 20; ++rep)
+        pool.parallelFor(n, [&](int64_t i) { hits[i].fetch_add(1); });
+      for (int64_t i = 0; i < n; ++i)
+        ASSERT_EQ(hits[i].load(), 20) << "task " << i << ", " << threads
+                                      << " threads";
+    }
+  }
+}
+
+TEST(ThreadPool, NestedLoopsRunInlineAndRangesCoverEverything) {
+  ThreadPool pool(3);
+  std::atomic<int64_t> sum{0};
+  pool.parallelFor(8, [&](int64_t i) {
+    // Nested use from a task must not deadlock.
+    parallelFor(&pool, 10, [&](int64_t j) { sum += i * 10 + j; });
+  });
+  EXPECT_EQ(sum.load(), 79 * 80 / 2);
+  for (int64_t total : {1, 7, 100000}) {
+    std::vector<std::atomic<int>> hits(static_cast<size_t>(total));
+    parallelForRange(&pool, total, 100, [&](int64_t b, int64_t e) {
+      ASSERT_LT(b, e);
+      for (int64_t i = b; i < e; ++i)
+        hits[i]++;
+    });
+    for (int64_t i = 0; i < total; ++i)
+      ASSERT_EQ(hits[i].load(), 1);
+  }
+  // Without a pool everything runs on the caller.
+  std::thread::id caller = std::this_thread::get_id();
+  parallelFor(nullptr, 5, [&](int64_t) {
+    EXPECT_EQ(std::this_thread::get_id(), caller);
+  });
+}
+
+TEST(ThreadPool, CallersFromSeveralThreadsShareOnePool) {
+  ThreadPool pool(2);
+  std::atomic<int64_t> total{0};
+  std::vector<std::thread> callers;
+  for (int c = 0; c < 3; ++c)
+    callers.emplace_back([&] {
+      for (int rep = 0; rep < 50; ++rep)
+        pool.parallelFor(16, [&](int64_t) { total++; });
+    });
+  for (std::thread &t : callers)
+    t.join();
+  EXPECT_EQ(total.load(), 3 * 50 * 16);
+}
+
+TEST(Cpu, LevelsCanBeLoweredNotRaised) {
+  SimdLevel detected = detectedSimdLevel();
+  SimdLevel saved = activeSimdLevel();
+  EXPECT_TRUE(setSimdLevel(SimdLevel::Generic));
+  EXPECT_EQ(activeSimdLevel(), SimdLevel::Generic);
+  if (detected != SimdLevel::Avx512)
+    EXPECT_FALSE(setSimdLevel(SimdLevel::Avx512));
+  EXPECT_TRUE(setSimdLevel(detected));
+  EXPECT_STREQ(simdLevelName(SimdLevel::Avx2), "avx2");
+  setSimdLevel(saved);
+}
