@@ -309,9 +309,12 @@ private:
     for (Operation &op : block)
       llvm::append_range(defined, op.getResults());
     addLiveness(block, bp, defined);
-    if (options_.fuseActivations && !options_.observer)
+    // Observed results must exist: fusing everything needs no observer, or
+    // one that names what it observes.
+    bool canFuse = !options_.observer || options_.observeOp;
+    if (options_.fuseActivations && canFuse)
       fuseActivations(bp);
-    if (options_.fuseElementwise && !options_.observer)
+    if (options_.fuseElementwise && canFuse)
       fuseElementwise(bp);
     return success();
   }
@@ -375,7 +378,7 @@ private:
     for (Step &s : bp.steps)
       stepOf[s.op] = &s;
     for (Step &s : bp.steps) {
-      if (!isa<ConvOp, ConvTransposeOp>(s.op))
+      if (!isa<ConvOp, ConvTransposeOp>(s.op) || isObserved(s.op))
         continue;
       Value result = s.op->getResult(0);
       if (!result.hasOneUse() || plan_.slots[s.results[0]].dtype != DType::F32)
@@ -386,7 +389,7 @@ private:
           user->getResultTypes() != s.op->getResultTypes())
         continue;
       auto act = activationOf(user);
-      if (!act)
+      if (!act || isObserved(user))
         continue;
       s.activation = *act;
       it->second->kind = Step::Forward;
@@ -408,7 +411,7 @@ private:
       if (s.kind == Step::Constant)
         continue;
       std::optional<FusedMember> m;
-      if (s.kind == Step::Handler)
+      if (s.kind == Step::Handler && !isObserved(s.op))
         m = fusibleMember(s.op);
       const std::vector<int64_t> *resultShape =
           m ? &plan_.slots[s.results[0]].shape : nullptr;
@@ -477,6 +480,11 @@ private:
     last.kind = Step::Fused;
     last.group = group;
     last.freeAfter = dying;
+  }
+
+  /// True if the observer must see this op's results.
+  bool isObserved(Operation *op) const {
+    return options_.observer && (!options_.observeOp || options_.observeOp(op));
   }
 
   Plan &plan_;
@@ -698,7 +706,9 @@ LogicalResult Interpreter::Impl::runBlock(const BlockPlan &bp,
           {step.op, std::chrono::duration<double>(Clock::now() - start).count(),
            step.group ? static_cast<unsigned>(step.group->members.size())
                       : 1u});
-    if (options.observer && step.kind != Step::Terminator) {
+    if (options.observer && step.kind != Step::Terminator &&
+        step.kind != Step::Skip &&
+        (!options.observeOp || options.observeOp(step.op))) {
       SmallVector<const HostTensor *, 2> views;
       for (int id : step.results)
         views.push_back(slots[id].view);

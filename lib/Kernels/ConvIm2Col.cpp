@@ -92,8 +92,8 @@ void Im2ColRhs::pack(int64_t k0, int64_t kc, int64_t j0, int64_t nc, int nr,
       j += r.len;
     }
   }
-  TapRun *table = threadScratchOf<TapRun>(
-      kScratchMisc2, static_cast<size_t>(kvol * numRuns));
+  TapRun *table = threadScratchOf<TapRun>(kScratchMisc2,
+                                          static_cast<size_t>(kvol * numRuns));
   for (int64_t t = 0; t < kvol; ++t) {
     const int64_t kd = t / (g.kernel[1] * g.kernel[2]);
     const int64_t ky = (t / g.kernel[2]) % g.kernel[1];

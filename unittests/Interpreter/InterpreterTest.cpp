@@ -165,6 +165,34 @@ func.func @main(%x: tensor<1x3x37x41xf32>, %s: tensor<1x3x1x1xf32>, %y: tensor<1
   }
 }
 
+TEST_F(InterpreterTest, SelectiveObserverKeepsFusionsAndSeesItsOps) {
+  HostTensor x = randomTensor({1, 3, 9, 9}, 23);
+  mlir::func::FuncOp f = parse(kConvBlock);
+  ASSERT_TRUE(f);
+  std::vector<std::string> seen;
+  InterpreterOptions options;
+  options.collectTimings = true;
+  options.observer = [&](mlir::Operation *op,
+                         llvm::ArrayRef<const HostTensor *> results) {
+    seen.push_back(op->getName().getStringRef().str());
+    EXPECT_EQ(results[0]->shape(), (std::vector<int64_t>{1, 8, 5, 5}));
+  };
+  options.observeOp = [](mlir::Operation *op) {
+    return mlir::isa<HardSwishOp>(op);
+  };
+  Interpreter interp(options);
+  auto r = interp.run(f, {x});
+  ASSERT_TRUE(mlir::succeeded(r)) << allDiagnostics();
+  expectClose((*r)[0], convBlockReference(x), 1e-5, 1e-5);
+  EXPECT_EQ(seen, (std::vector<std::string>{"npu.hard_swish"}));
+  // hard_swish is observed, so it is not fused into the conv; mul and add
+  // are not, and still form a group.
+  bool sawGroup = false;
+  for (const OpTiming &t : interp.timings())
+    sawGroup |= t.fusedOps == 2;
+  EXPECT_TRUE(sawGroup);
+}
+
 TEST_F(InterpreterTest, InPlaceUpdatesKeepSharedValuesIntact) {
   // %a is used by three ops: none of them may overwrite it.
   const char *src = R"mlir(
@@ -281,8 +309,8 @@ func.func @main(%x: tensor<3xi32>, %y: tensor<3xi32>) -> tensor<3xi32> {
   ASSERT_TRUE(mlir::succeeded(again));
   EXPECT_EQ((*again)[0].raw(), buffer);
   expectValues((*again)[0], {6, 7, 8});
-  EXPECT_TRUE(mlir::failed(
-      interp.run(f, {x, makeTensor(DType::I32, {3}, {1, 0, 1})})));
+  EXPECT_TRUE(
+      mlir::failed(interp.run(f, {x, makeTensor(DType::I32, {3}, {1, 0, 1})})));
   EXPECT_TRUE(hasDiagnostic("loc(\"the_div\"): integer div by zero"))
       << allDiagnostics();
 }

@@ -1,7 +1,7 @@
 //===- ThreadPoolTest.cpp - The kernels' thread pool and SIMD levels ------===//
 
-#include "npu/Kernels/Cpu.h"
 #include "npu/Kernels/ThreadPool.h"
+#include "npu/Kernels/Cpu.h"
 
 #include <atomic>
 #include <gtest/gtest.h>
@@ -19,8 +19,8 @@ TEST(ThreadPool, EveryTaskRunsExactlyOnce) {
       for (int rep = 0; rep < 20; ++rep)
         pool.parallelFor(n, [&](int64_t i) { hits[i].fetch_add(1); });
       for (int64_t i = 0; i < n; ++i)
-        ASSERT_EQ(hits[i].load(), 20) << "task " << i << ", " << threads
-                                      << " threads";
+        ASSERT_EQ(hits[i].load(), 20)
+            << "task " << i << ", " << threads << " threads";
     }
   }
 }
@@ -45,9 +45,8 @@ TEST(ThreadPool, NestedLoopsRunInlineAndRangesCoverEverything) {
   }
   // Without a pool everything runs on the caller.
   std::thread::id caller = std::this_thread::get_id();
-  parallelFor(nullptr, 5, [&](int64_t) {
-    EXPECT_EQ(std::this_thread::get_id(), caller);
-  });
+  parallelFor(nullptr, 5,
+              [&](int64_t) { EXPECT_EQ(std::this_thread::get_id(), caller); });
 }
 
 TEST(ThreadPool, CallersFromSeveralThreadsShareOnePool) {

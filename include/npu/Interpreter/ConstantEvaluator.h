@@ -32,7 +32,8 @@ evaluateConstant(mlir::Value value,
 /// that are not constants are null; structural folds such as npu.shape need
 /// none).
 mlir::FailureOr<llvm::SmallVector<mlir::DenseElementsAttr>>
-foldOpToConstants(mlir::Operation *op, llvm::ArrayRef<mlir::Attribute> operands);
+foldOpToConstants(mlir::Operation *op,
+                  llvm::ArrayRef<mlir::Attribute> operands);
 
 /// Evaluates one op on constant operands (null for a non-constant operand):
 /// the results as attributes, or failure if an operand is unknown or the op

@@ -43,8 +43,13 @@ struct InterpreterOptions {
   int numThreads = 0;
   /// Record the wall time of every op (see Interpreter::timings).
   bool collectTimings = false;
-  /// Optional per-op hook (disables the fusions, which hide results).
+  /// Optional per-op hook. Ops it observes are never fused away, so by
+  /// default (every op observed) it disables the fusions.
   InterpreterObserver observer;
+  /// With an observer: the ops it wants to see (e.g. those calibration
+  /// collects statistics for); null means every op. The others may be
+  /// fused, which keeps observed runs fast.
+  std::function<bool(mlir::Operation *)> observeOp;
   /// Fuse an activation into the convolution before it when nothing else
   /// reads the convolution's result.
   bool fuseActivations = true;
