@@ -43,6 +43,9 @@ static cl::list<std::string>
     inputs("input", cl::desc("input .npy for argument i (in order)"));
 static cl::opt<std::string> output("output",
                                    cl::desc("write the first result (.npy)"));
+static cl::opt<bool> fuse("fuse",
+                          cl::desc("let the interpreter fuse ops (default on)"),
+                          cl::init(true));
 static cl::opt<bool> profile("profile",
                              cl::desc("print per-op times of the last run"));
 
@@ -142,6 +145,7 @@ static int benchFile(MLIRContext &context, const std::string &path) {
   }
   npu::InterpreterOptions options;
   options.numThreads = threads;
+  options.fuseActivations = options.fuseElementwise = fuse;
   npu::Interpreter interpreter(options);
   std::vector<double> times;
   llvm::SmallVector<npu::HostTensor> results;

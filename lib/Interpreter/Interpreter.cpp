@@ -114,6 +114,15 @@ void OpContext::setView(unsigned r, const HostTensor *t,
   s.constantKey = constantKey;
 }
 
+std::function<void(int64_t, int64_t)>
+OpContext::fusedConsumer(const HostTensor &result) {
+  if (!consumer_ || result.dtype() != DType::F32)
+    return nullptr;
+  auto runner = std::make_shared<FusedRunner>(*consumer_, rt_, slots_,
+                                              result.data<float>());
+  return [runner](int64_t begin, int64_t end) { runner->run(begin, end); };
+}
+
 LogicalResult OpContext::check(const kernels::Status &s) {
   if (s.ok())
     return success();
@@ -130,7 +139,16 @@ namespace {
 struct BlockPlan;
 
 struct Step {
-  enum Kind { Handler, Constant, If, Terminator, Forward, Fused, Skip };
+  enum Kind {
+    Handler,
+    Constant,
+    If,
+    Terminator,
+    Forward,
+    Fused,     // a fused elementwise group (at its last member)
+    FusedDone, // a group that already ran inside its producer
+    Skip
+  };
   Kind kind = Handler;
   Operation *op = nullptr;
   OpHandler handler = nullptr;
@@ -140,7 +158,8 @@ struct Step {
   SmallVector<int, 4> freeAfter;
   kernels::GemmActivation activation;
   std::unique_ptr<BlockPlan> thenPlan, elsePlan;
-  std::shared_ptr<FusedGroup> group;
+  std::shared_ptr<FusedGroup> group;    // Fused, FusedDone
+  std::shared_ptr<FusedGroup> consumer; // a convolution's attached group
 };
 
 struct BlockPlan {
@@ -314,8 +333,10 @@ private:
     bool canFuse = !options_.observer || options_.observeOp;
     if (options_.fuseActivations && canFuse)
       fuseActivations(bp);
-    if (options_.fuseElementwise && canFuse)
+    if (options_.fuseElementwise && canFuse) {
       fuseElementwise(bp);
+      attachGroupsToProducers(bp);
+    }
     return success();
   }
 
@@ -480,6 +501,91 @@ private:
     last.kind = Step::Fused;
     last.group = group;
     last.freeAfter = dying;
+  }
+
+  /// A fused group whose input is the result of the convolution just before
+  /// it (possibly through a fused activation), read by nothing else, runs
+  /// inside that convolution on each block of output as it is finished,
+  /// while the block is still in cache. The constants between the two move
+  /// before the convolution; every other input must already exist then.
+  void attachGroupsToProducers(BlockPlan &bp) {
+    DenseMap<int, size_t> definedAt; // slot -> step index in this block
+    for (size_t i = 0; i < bp.steps.size(); ++i)
+      for (int slot : bp.steps[i].results)
+        definedAt[slot] = i;
+    for (size_t gi = 0; gi < bp.steps.size(); ++gi) {
+      Step &gs = bp.steps[gi];
+      if (gs.kind != Step::Fused || gs.group->outputSlots.empty())
+        continue;
+      FusedGroup &g = *gs.group;
+      // The first member's step and the producer before it.
+      size_t first = gi;
+      DenseSet<Operation *> members;
+      for (const FusedMember &m : g.members)
+        members.insert(m.op);
+      for (size_t i = 0; i <= gi; ++i)
+        if (members.contains(bp.steps[i].op)) {
+          first = i;
+          break;
+        }
+      size_t p = first;
+      while (p > 0 && bp.steps[p - 1].kind == Step::Constant)
+        --p;
+      if (p == 0)
+        continue;
+      size_t producerIdx = p - 1;
+      int producedSlot = -1;
+      if (bp.steps[producerIdx].kind == Step::Forward && producerIdx > 0) {
+        producedSlot = bp.steps[producerIdx].results[0];
+        --producerIdx;
+      }
+      Step &conv = bp.steps[producerIdx];
+      if (conv.kind != Step::Handler ||
+          !isa<ConvOp, ConvTransposeOp>(conv.op) || conv.consumer)
+        continue;
+      if (producedSlot < 0)
+        producedSlot = conv.results[0];
+      // The group reads the produced value, in full, and nothing else does.
+      auto ext = llvm::find(g.externalSlots, producedSlot);
+      if (ext == g.externalSlots.end())
+        continue;
+      const SlotInfo &info = plan_.slots[producedSlot];
+      if (info.shape != g.shape || info.dtype != DType::F32 ||
+          !llvm::all_of(info.value.getUsers(), [&](Operation *user) {
+            return members.contains(user);
+          }))
+        continue;
+      // Every other input exists before the convolution (constants between
+      // them will be moved before it).
+      bool ready = true;
+      for (int slot : g.externalSlots) {
+        if (slot == producedSlot)
+          continue;
+        auto it = definedAt.find(slot);
+        if (it != definedAt.end() && it->second >= producerIdx &&
+            bp.steps[it->second].kind != Step::Constant)
+          ready = false;
+      }
+      if (!ready)
+        continue;
+      g.producerExternal = static_cast<int>(ext - g.externalSlots.begin());
+      g.aliasOutput = 0;
+      gs.kind = Step::FusedDone;
+      conv.consumer = gs.group;
+      // Constants from the convolution to the group's end go before it.
+      std::vector<Step> moved, rest;
+      for (size_t i = producerIdx; i <= gi; ++i)
+        (bp.steps[i].kind == Step::Constant ? moved : rest)
+            .push_back(std::move(bp.steps[i]));
+      size_t at = producerIdx;
+      for (Step &s : moved)
+        bp.steps[at++] = std::move(s);
+      for (Step &s : rest)
+        bp.steps[at++] = std::move(s);
+      for (size_t i = producerIdx; i <= gi; ++i)
+        for (int slot : bp.steps[i].results)
+          definedAt[slot] = i;
+    }
   }
 
   /// True if the observer must see this op's results.
@@ -652,6 +758,9 @@ LogicalResult Interpreter::Impl::runBlock(const BlockPlan &bp,
     case Step::Fused:
       runFusedGroup(*step.group, *this, slots);
       break;
+    case Step::FusedDone:
+      finishFusedGroup(*step.group, slots);
+      break;
     case Step::Terminator: {
       for (auto [i, id] : llvm::enumerate(step.operands)) {
         Slot &s = slots[id];
@@ -684,7 +793,7 @@ LogicalResult Interpreter::Impl::runBlock(const BlockPlan &bp,
     }
     case Step::Handler: {
       OpContext ctx(*this, slots, infos, step.op, step.operands, step.results,
-                    step.lastUse, step.activation);
+                    step.lastUse, step.activation, step.consumer.get());
       if (failed(step.handler(ctx)))
         return failure();
       for (auto [r, id] : llvm::enumerate(step.results)) {
@@ -701,13 +810,16 @@ LogicalResult Interpreter::Impl::runBlock(const BlockPlan &bp,
     }
     }
     if (options.collectTimings && step.kind != Step::Terminator &&
-        step.kind != Step::Skip)
+        step.kind != Step::Skip && step.kind != Step::FusedDone)
       timings.push_back(
           {step.op, std::chrono::duration<double>(Clock::now() - start).count(),
-           step.group ? static_cast<unsigned>(step.group->members.size())
-                      : 1u});
+           step.kind == Step::Fused
+               ? static_cast<unsigned>(step.group->members.size())
+           : step.consumer
+               ? 1u + static_cast<unsigned>(step.consumer->members.size())
+               : 1u});
     if (options.observer && step.kind != Step::Terminator &&
-        step.kind != Step::Skip &&
+        step.kind != Step::Skip && step.kind != Step::FusedDone &&
         (!options.observeOp || options.observeOp(step.op))) {
       SmallVector<const HostTensor *, 2> views;
       for (int id : step.results)
@@ -843,7 +955,8 @@ void Interpreter::printTimingReport(raw_ostream &os, size_t topOps) const {
     total += ot.seconds;
     std::string name = ot.op->getName().getStringRef().str();
     if (ot.fusedOps > 1)
-      name = "fused elementwise";
+      name = isa<ConvOp, ConvTransposeOp>(ot.op) ? name + " + elementwise"
+                                                 : "fused elementwise";
     auto &e = byName[name];
     e.first += ot.seconds;
     ++e.second;
@@ -868,7 +981,8 @@ void Interpreter::printTimingReport(raw_ostream &os, size_t topOps) const {
   for (const OpTiming &ot : sorted) {
     os << llvm::format("  %10.3f ms  ", ot.seconds * 1e3) << ot.op->getName();
     if (ot.fusedOps > 1)
-      os << " (ending a group of " << ot.fusedOps << " fused ops)";
+      os << (isa<ConvOp, ConvTransposeOp>(ot.op) ? " (with " : " (ending ")
+         << "a group of " << ot.fusedOps << " fused ops)";
     os << " at " << ot.op->getLoc() << "\n";
   }
 }

@@ -54,6 +54,7 @@ LogicalResult convLike(OpContext &ctx, bool transposed) {
     packed =
         ctx.runtime().packedWeights(ctx.constantKey(1), w, p.group, transposed);
   HostTensor &y = ctx.out(0);
+  p.outputReady = ctx.fusedConsumer(y);
   const HostTensor *bias = ctx.inOf(op.getBias());
   return ctx.check(
       transposed

@@ -24,12 +24,14 @@
 #include "mlir/Support/TypeID.h"
 #include "llvm/ADT/DenseMap.h"
 
+#include <functional>
 #include <memory>
 #include <vector>
 
 namespace npu::interp {
 
 class OpContext;
+struct FusedGroup;
 using OpHandler = mlir::LogicalResult (*)(OpContext &);
 
 struct HandlerEntry {
@@ -114,9 +116,11 @@ public:
             const std::vector<SlotInfo> &infos, mlir::Operation *op,
             llvm::ArrayRef<int> operands, llvm::ArrayRef<int> results,
             llvm::ArrayRef<bool> lastUse,
-            const kernels::GemmActivation &activation)
+            const kernels::GemmActivation &activation,
+            const FusedGroup *consumer = nullptr)
       : rt_(rt), slots_(slots), infos_(infos), op_(op), operands_(operands),
-        results_(results), lastUse_(lastUse), activation_(activation) {}
+        results_(results), lastUse_(lastUse), activation_(activation),
+        consumer_(consumer) {}
 
   mlir::Operation *op() const { return op_; }
   template <typename OpT> OpT get() const { return mlir::cast<OpT>(op_); }
@@ -154,6 +158,10 @@ public:
   Runtime &runtime() { return rt_; }
   /// Activation fused into this op by the planner (convolutions).
   const kernels::GemmActivation &fusedActivation() const { return activation_; }
+  /// The elementwise group the planner attached to this op's result (a
+  /// convolution's), as a callback on finished ranges of `result` for the
+  /// kernel to call; empty when there is none.
+  std::function<void(int64_t, int64_t)> fusedConsumer(const HostTensor &result);
 
   /// Emits the kernel's error at the op.
   mlir::LogicalResult check(const kernels::Status &s);
@@ -167,6 +175,7 @@ private:
   llvm::ArrayRef<int> operands_, results_;
   llvm::ArrayRef<bool> lastUse_;
   const kernels::GemmActivation &activation_;
+  const FusedGroup *consumer_;
 };
 
 } // namespace npu::interp

@@ -312,19 +312,29 @@ static Status runConv(const HostTensor &x, const HostTensor &w,
                       const ConvParams &p, ThreadPool *pool,
                       const PackedConvWeights *packed, bool transposed) {
   NPU_RETURN_IF_ERROR(validate(x, w, bias, y, p, transposed));
+  auto allReady = [&] {
+    if (p.outputReady && y.numElements() > 0)
+      p.outputReady(0, y.numElements());
+  };
   if (x.dtype() == DType::F16 || x.dtype() == DType::BF16) {
     HostTensor xf = x.castTo(DType::F32), wf = w.castTo(DType::F32);
     HostTensor bf = bias ? bias->castTo(DType::F32) : HostTensor();
     HostTensor yf(DType::F32, y.shape());
-    NPU_RETURN_IF_ERROR(runConv(xf, wf, bias ? &bf : nullptr, yf, p, pool,
+    ConvParams pf = p;
+    pf.outputReady = nullptr;
+    NPU_RETURN_IF_ERROR(runConv(xf, wf, bias ? &bf : nullptr, yf, pf, pool,
                                 nullptr, transposed));
     y = yf.castTo(y.dtype());
+    allReady();
     return Status::success();
   }
   ConvGeometry g;
   if (x.dtype() != DType::F32 ||
-      !makeConvGeometry(x.shape(), w.shape(), y.shape(), p, transposed, g))
-    return runReference(x, w, bias, y, p, transposed);
+      !makeConvGeometry(x.shape(), w.shape(), y.shape(), p, transposed, g)) {
+    NPU_RETURN_IF_ERROR(runReference(x, w, bias, y, p, transposed));
+    allReady();
+    return Status::success();
+  }
   if (packed &&
       (packed->transposed() != transposed ||
        packed->weightShape() != w.shape() || packed->numGroups() != p.group))
@@ -334,13 +344,13 @@ static Status runConv(const HostTensor &x, const HostTensor &w,
   const float *bd = bias ? bias->data<float>() : nullptr;
   if (transposed)
     convTransposeF32(g, x.data<float>(), w.data<float>(), bd, y.data<float>(),
-                     p.activation, pool, packed);
+                     p.activation, pool, packed, p.outputReady);
   else if (isDepthwise2D(g))
     depthwiseConvF32(g, x.data<float>(), w.data<float>(), bd, y.data<float>(),
-                     p.activation, pool);
+                     p.activation, pool, p.outputReady);
   else
     convIm2ColF32(g, x.data<float>(), w.data<float>(), bd, y.data<float>(),
-                  p.activation, pool, packed);
+                  p.activation, pool, packed, p.outputReady);
   return Status::success();
 }
 

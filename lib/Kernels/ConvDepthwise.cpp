@@ -88,7 +88,7 @@ NPU_TARGET_AVX512 void planeAvx512(const PlaneArgs &a) { planeBody<64>(a); }
 
 void depthwiseConvF32(const ConvGeometry &g, const float *x, const float *w,
                       const float *bias, float *y, const GemmActivation &act,
-                      ThreadPool *pool) {
+                      ThreadPool *pool, const OutputReady &ready) {
   const int64_t H = g.in[1], W = g.in[2], OH = g.out[1], OW = g.out[2];
   const int64_t KH = g.kernel[1], KW = g.kernel[2];
   const int64_t padH = (OH - 1) * g.stride[1] + (KH - 1) * g.dilation[1] + 1;
@@ -132,6 +132,8 @@ void depthwiseConvF32(const ConvGeometry &g, const float *x, const float *w,
     a.outW = OW;
     plane(a);
     applyActivation(a.out, OH * OW, act);
+    if (ready)
+      ready(task * OH * OW, (task + 1) * OH * OW);
   });
 }
 

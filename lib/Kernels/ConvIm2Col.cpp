@@ -168,7 +168,8 @@ bool isPointwise(const ConvGeometry &g) {
 
 void convIm2ColF32(const ConvGeometry &g, const float *x, const float *w,
                    const float *bias, float *y, const GemmActivation &act,
-                   ThreadPool *pool, const PackedConvWeights *packed) {
+                   ThreadPool *pool, const PackedConvWeights *packed,
+                   const OutputReady &ready) {
   const int64_t cPerG = g.inPerGroup(), mPerG = g.outPerGroup();
   const int64_t k = cPerG * g.kernelVolume();
   const int64_t inPlane = g.inPlane(), outPlane = g.outPlane();
@@ -183,6 +184,13 @@ void convIm2ColF32(const ConvGeometry &g, const float *x, const float *w,
     for (int64_t b = 0; b < g.batch; ++b) {
       const float *xg = x + (b * g.inChannels + gi * cPerG) * inPlane;
       float *yg = y + (b * g.outChannels + gi * mPerG) * outPlane;
+      // Finished GEMM blocks are rows (output channels) x pixel ranges.
+      const int64_t base = (b * g.outChannels + gi * mPerG) * outPlane;
+      GemmBlockDone done = [&](int64_t r0, int64_t r1, int64_t c0, int64_t c1) {
+        for (int64_t r = r0; r < r1; ++r)
+          ready(base + r * outPlane + c0, base + r * outPlane + c1);
+      };
+      epi.blockDone = ready ? &done : nullptr;
       if (pointwise) {
         MatrixRhs rhs(xg, inPlane, false);
         gemmPacked(*a, rhs, outPlane, yg, outPlane, epi, pool);

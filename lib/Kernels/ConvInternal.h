@@ -44,18 +44,23 @@ const PackedLhs &groupWeights(const PackedConvWeights *packed, int64_t g,
                               PackedLhs &local, const float *w, int64_t lda,
                               bool trans, int64_t m, int64_t k);
 
+/// Called with finished ranges of output elements (may be empty).
+using OutputReady = std::function<void(int64_t, int64_t)>;
+
 /// The float32 fast paths (shapes already validated).
 void convIm2ColF32(const ConvGeometry &g, const float *x, const float *w,
                    const float *bias, float *y, const GemmActivation &act,
-                   ThreadPool *pool, const PackedConvWeights *packed);
+                   ThreadPool *pool, const PackedConvWeights *packed,
+                   const OutputReady &ready);
 /// True if the depthwise kernel handles this geometry.
 bool isDepthwise2D(const ConvGeometry &g);
 void depthwiseConvF32(const ConvGeometry &g, const float *x, const float *w,
                       const float *bias, float *y, const GemmActivation &act,
-                      ThreadPool *pool);
+                      ThreadPool *pool, const OutputReady &ready);
 void convTransposeF32(const ConvGeometry &g, const float *x, const float *w,
                       const float *bias, float *y, const GemmActivation &act,
-                      ThreadPool *pool, const PackedConvWeights *packed);
+                      ThreadPool *pool, const PackedConvWeights *packed,
+                      const OutputReady &ready);
 
 } // namespace npu::kernels
 

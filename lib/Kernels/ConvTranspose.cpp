@@ -75,7 +75,8 @@ void scatterChannel(const ConvGeometry &g, const float *cols, int64_t np,
 
 void convTransposeF32(const ConvGeometry &g, const float *x, const float *w,
                       const float *bias, float *y, const GemmActivation &act,
-                      ThreadPool *pool, const PackedConvWeights *packed) {
+                      ThreadPool *pool, const PackedConvWeights *packed,
+                      const OutputReady &ready) {
   const int64_t cPerG = g.inPerGroup(), mPerG = g.outPerGroup();
   const int64_t kvol = g.kernelVolume();
   const int64_t rows = mPerG * kvol;
@@ -113,9 +114,11 @@ void convTransposeF32(const ConvGeometry &g, const float *x, const float *w,
       }
     }
   }
-  if (act.kind != GemmActivation::None)
+  if (act.kind != GemmActivation::None || ready)
     parallelFor(pool, g.batch * g.outChannels, [&](int64_t task) {
       applyActivation(y + task * outPlane, outPlane, act);
+      if (ready)
+        ready(task * outPlane, (task + 1) * outPlane);
     });
 }
 

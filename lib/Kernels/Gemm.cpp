@@ -180,6 +180,9 @@ static void runTask(const PackedLhs &a, const RhsPacker &b, const Task &task,
       }
     }
   }
+  if (epi.blockDone)
+    (*epi.blockDone)(task.ip0 * mr, std::min<int64_t>(task.ip1 * mr, m),
+                     task.j0, task.j0 + task.nc);
 }
 
 void gemmPacked(const PackedLhs &a, const RhsPacker &b, int64_t n, float *c,
@@ -196,6 +199,8 @@ void gemmPacked(const PackedLhs &a, const RhsPacker &b, int64_t n, float *c,
           row[j] = epi.rowBias ? epi.rowBias[i] : 0.0f;
       applyActivation(row, n, epi.activation);
     }
+    if (epi.blockDone)
+      (*epi.blockDone)(0, m, 0, n);
     return;
   }
   const GemmBlocking blk = gemmBlocking(a.level());

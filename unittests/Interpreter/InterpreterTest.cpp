@@ -193,6 +193,68 @@ TEST_F(InterpreterTest, SelectiveObserverKeepsFusionsAndSeesItsOps) {
   EXPECT_TRUE(sawGroup);
 }
 
+TEST_F(InterpreterTest, ElementwiseGroupsRunInsideConvolutions) {
+  // conv -> relu -> (mul by a per-channel constant, hard-swish as
+  // add/clip/mul/div, residual add of an earlier value): the group runs
+  // inside each convolution kind; %keep (a second convolution's result is
+  // read after its group) must stay unattached.
+  const char *src = R"mlir(
+func.func @main(%x: tensor<1x4x13x15xf32>, %w: tensor<4x4x3x3xf32>, %dw: tensor<4x1x3x3xf32>, %tw: tensor<4x4x1x1xf32>) -> (tensor<1x4x13x15xf32>, tensor<1x4x13x15xf32>, tensor<1x4x13x15xf32>, tensor<1x4x13x15xf32>) {
+  %c = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 1 : i64} : (tensor<1x4x13x15xf32>, tensor<4x4x3x3xf32>) -> tensor<1x4x13x15xf32>
+  %r = npu.relu %c : tensor<1x4x13x15xf32>
+  %s = npu.constant dense<[[[[0.5]], [[1.5]], [[-1.0]], [[2.0]]]]> : tensor<1x4x1x1xf32>
+  %a = npu.mul %r, %s : (tensor<1x4x13x15xf32>, tensor<1x4x1x1xf32>) -> tensor<1x4x13x15xf32>
+  %three = npu.constant dense<3.0> : tensor<f32>
+  %b = npu.add %a, %three : (tensor<1x4x13x15xf32>, tensor<f32>) -> tensor<1x4x13x15xf32>
+  %cl = npu.clip %b {min = 0.0 : f64, max = 6.0 : f64} : tensor<1x4x13x15xf32>
+  %m = npu.mul %a, %cl : (tensor<1x4x13x15xf32>, tensor<1x4x13x15xf32>) -> tensor<1x4x13x15xf32>
+  %six = npu.constant dense<6.0> : tensor<f32>
+  %d = npu.div %m, %six : (tensor<1x4x13x15xf32>, tensor<f32>) -> tensor<1x4x13x15xf32>
+  %y = npu.add %d, %x : (tensor<1x4x13x15xf32>, tensor<1x4x13x15xf32>) -> tensor<1x4x13x15xf32>
+  %e = npu.conv %y, %dw {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 4 : i64} : (tensor<1x4x13x15xf32>, tensor<4x1x3x3xf32>) -> tensor<1x4x13x15xf32>
+  %f = npu.sigmoid %e : tensor<1x4x13x15xf32>
+  %g = npu.mul %f, %y : (tensor<1x4x13x15xf32>, tensor<1x4x13x15xf32>) -> tensor<1x4x13x15xf32>
+  %t = npu.conv_transpose %g, %tw {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, output_padding = array<i64: 0, 0>} : (tensor<1x4x13x15xf32>, tensor<4x4x1x1xf32>) -> tensor<1x4x13x15xf32>
+  %u = npu.tanh %t : tensor<1x4x13x15xf32>
+  %v = npu.sub %u, %g : (tensor<1x4x13x15xf32>, tensor<1x4x13x15xf32>) -> tensor<1x4x13x15xf32>
+  %keep = npu.conv %v, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 1 : i64} : (tensor<1x4x13x15xf32>, tensor<4x4x3x3xf32>) -> tensor<1x4x13x15xf32>
+  %k1 = npu.neg %keep : tensor<1x4x13x15xf32>
+  %k2 = npu.exp %k1 : tensor<1x4x13x15xf32>
+  %z = npu.add %k2, %keep : (tensor<1x4x13x15xf32>, tensor<1x4x13x15xf32>) -> tensor<1x4x13x15xf32>
+  return %y, %v, %keep, %z : tensor<1x4x13x15xf32>, tensor<1x4x13x15xf32>, tensor<1x4x13x15xf32>, tensor<1x4x13x15xf32>
+}
+)mlir";
+  std::vector<HostTensor> in = {
+      randomTensor({1, 4, 13, 15}, 41), randomTensor({4, 4, 3, 3}, 42),
+      randomTensor({4, 1, 3, 3}, 43), randomTensor({4, 4, 1, 1}, 44)};
+  mlir::func::FuncOp f = parse(src);
+  ASSERT_TRUE(f);
+  InterpreterOptions plain;
+  plain.fuseElementwise = plain.fuseActivations = false;
+  auto expected = Interpreter(plain).run(f, in);
+  ASSERT_TRUE(mlir::succeeded(expected)) << allDiagnostics();
+  for (int threads : {1, 3}) {
+    InterpreterOptions fused;
+    fused.numThreads = threads;
+    fused.collectTimings = true;
+    Interpreter interp(fused);
+    for (int run = 0; run < 2; ++run) {
+      auto got = interp.run(f, in);
+      ASSERT_TRUE(mlir::succeeded(got)) << allDiagnostics();
+      for (int r = 0; r < 4; ++r)
+        ASSERT_EQ(0, std::memcmp((*got)[r].raw(), (*expected)[r].raw(),
+                                 (*got)[r].byteSize()))
+            << "result " << r << " with " << threads << " threads";
+      interp.recycle(*got);
+    }
+    int attached = 0;
+    for (const OpTiming &t : interp.timings())
+      if (mlir::isa<ConvOp, ConvTransposeOp>(t.op) && t.fusedOps > 1)
+        ++attached;
+    EXPECT_EQ(attached, 3) << "conv, depthwise conv and conv_transpose";
+  }
+}
+
 TEST_F(InterpreterTest, InPlaceUpdatesKeepSharedValuesIntact) {
   // %a is used by three ops: none of them may overwrite it.
   const char *src = R"mlir(

@@ -4,6 +4,8 @@
 
 #include "KernelTestUtils.h"
 
+#include <atomic>
+
 using namespace npu;
 using namespace npu::kernels;
 using namespace npu::testing;
@@ -201,4 +203,76 @@ TEST(Conv, RejectsMismatchedShapes) {
   s = conv(x, w2, nullptr, y2, params({1, 1}, {1, 1}, {0, 0, 0, 0}), nullptr);
   ASSERT_TRUE(s.failed());
   EXPECT_NE(s.message().find("1x4x6x6"), std::string::npos) << s.message();
+}
+
+TEST(Conv, OutputReadyCoversFinishedOutputsOnce) {
+  struct Case {
+    std::vector<int64_t> x, w;
+    ConvParams p;
+    bool transposed;
+    DType dtype;
+  };
+  std::vector<Case> cases = {
+      {{2, 5, 17, 9},
+       {7, 5, 3, 2},
+       params({2, 3}, {1, 1}, {1, 0, 2, 1}),
+       false,
+       DType::F32},
+      {{1, 16, 9, 10},
+       {12, 16, 1, 1},
+       params({1, 1}, {1, 1}, {0, 0, 0, 0}),
+       false,
+       DType::F32},
+      {{1, 6, 19, 23},
+       {6, 1, 3, 3},
+       params({1, 1}, {1, 1}, {1, 1, 1, 1}, 6),
+       false,
+       DType::F32},
+      {{1, 4, 9, 9},
+       {4, 2, 4, 4},
+       params({3, 3}, {1, 1}, {1, 1, 1, 1}, 1, {2, 1}),
+       true,
+       DType::F32},
+      {{1, 3, 8, 8},
+       {4, 3, 3, 3},
+       params({1, 1}, {1, 1}, {1, 1, 1, 1}),
+       false,
+       DType::F16},
+      {{1, 2, 5, 6, 7},
+       {3, 2, 2, 3, 3},
+       params({1, 2, 1}, {1, 1, 2}, {0, 1, 1, 1, 0, 2}),
+       false,
+       DType::F32},
+  };
+  ThreadPool pool(3);
+  for (size_t ci = 0; ci < cases.size(); ++ci) {
+    SCOPED_TRACE("case " + std::to_string(ci));
+    Case &c = cases[ci];
+    HostTensor x = randomTensor(c.x, 31).castTo(c.dtype);
+    HostTensor w = randomTensor(c.w, 32).castTo(c.dtype);
+    std::vector<int64_t> shape;
+    ASSERT_TRUE((c.transposed ? convTransposeOutputShape(c.x, c.w, c.p, shape)
+                              : convOutputShape(c.x, c.w, c.p, shape))
+                    .ok());
+    HostTensor expected(c.dtype, shape), y(c.dtype, shape);
+    ASSERT_TRUE((c.transposed
+                     ? convTranspose(x, w, nullptr, expected, c.p, nullptr)
+                     : conv(x, w, nullptr, expected, c.p, nullptr))
+                    .ok());
+    std::vector<std::atomic<int>> seen(static_cast<size_t>(y.numElements()));
+    std::atomic<int> wrong{0};
+    c.p.outputReady = [&](int64_t b, int64_t e) {
+      for (int64_t i = b; i < e; ++i) {
+        seen[i]++;
+        if (y.getAsDouble(i) != expected.getAsDouble(i))
+          wrong++;
+      }
+    };
+    ASSERT_TRUE((c.transposed ? convTranspose(x, w, nullptr, y, c.p, &pool)
+                              : conv(x, w, nullptr, y, c.p, &pool))
+                    .ok());
+    EXPECT_EQ(wrong.load(), 0) << "values not final when reported";
+    for (int64_t i = 0; i < y.numElements(); ++i)
+      ASSERT_EQ(seen[i].load(), 1) << "element " << i;
+  }
 }

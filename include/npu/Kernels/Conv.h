@@ -17,6 +17,7 @@
 #include "npu/Kernels/ThreadPool.h"
 #include "npu/Support/HostTensor.h"
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -30,6 +31,11 @@ struct ConvParams {
   int64_t group = 1;
   /// Applied to every output after the bias.
   GemmActivation activation;
+  /// Optional: called with ranges [begin, end) of output elements (row-major
+  /// offsets) as they become final, possibly from several threads at once
+  /// (ranges never overlap, together they cover the output once). Lets a
+  /// following elementwise program run while the data is still in cache.
+  std::function<void(int64_t begin, int64_t end)> outputReady;
 };
 
 /// Output shape of a convolution (x: N x C x D..., w: M x C/g x K...), or an

@@ -17,6 +17,7 @@
 #include "npu/Kernels/ThreadPool.h"
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 
 namespace npu::kernels {
@@ -95,12 +96,20 @@ private:
   bool trans_;
 };
 
+/// Called when the block of C with rows [rowBegin, rowEnd) and columns
+/// [colBegin, colEnd) is final (while it is still in cache), from the
+/// thread that computed it; blocks do not overlap.
+using GemmBlockDone = std::function<void(int64_t rowBegin, int64_t rowEnd,
+                                         int64_t colBegin, int64_t colEnd)>;
+
 struct GemmEpilogue {
   /// One value per row of C added to the product (a convolution's bias).
   const float *rowBias = nullptr;
   /// Add the product to C's current contents instead of overwriting it.
   bool accumulate = false;
   GemmActivation activation;
+  /// Optional hook on finished blocks (e.g. a fused elementwise program).
+  const GemmBlockDone *blockDone = nullptr;
 };
 
 /// C (M x N, leading dimension ldc) = A * B with the epilogue.
