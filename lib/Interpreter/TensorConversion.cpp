@@ -82,12 +82,16 @@ Type elementTypeForDType(MLIRContext *ctx, DType dtype) {
   return Type();
 }
 
-std::string describeHostTensor(const HostTensor &t) {
+std::string describeTensorType(DType dtype, ArrayRef<int64_t> shape) {
   std::string s = "tensor<";
-  for (int64_t d : t.shape())
+  for (int64_t d : shape)
     s += std::to_string(d) + "x";
-  s += dtypeName(t.dtype());
+  s += dtypeName(dtype);
   return s + ">";
+}
+
+std::string describeHostTensor(const HostTensor &t) {
+  return describeTensorType(t.dtype(), t.shape());
 }
 
 /// Copies raw little-endian element bytes (or one splat element) into `t`.

@@ -33,6 +33,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <set>
@@ -114,6 +115,16 @@ bool closeEnough(const npu::HostTensor &got, const npu::HostTensor &want,
   return true;
 }
 
+/// ONNX 1.12's test data stores bfloat16 tensors as UINT16 bit patterns:
+/// read them as the bfloat16 the graph declares.
+void reinterpretBF16(npu::HostTensor &t, std::optional<npu::DType> declared) {
+  if (declared != npu::DType::BF16 || t.dtype() != npu::DType::U16)
+    return;
+  npu::HostTensor bf16(npu::DType::BF16, t.shape());
+  std::memcpy(bf16.raw(), t.raw(), t.byteSize());
+  t = std::move(bf16);
+}
+
 /// Runs one case in the current process.
 Outcome runCase(const std::string &dir) {
   std::string model = dir + "/model.onnx";
@@ -147,6 +158,10 @@ Outcome runCase(const std::string &dir) {
     std::string name = !t->name.empty() ? t->name
                        : i < signature->inputs.size() ? signature->inputs[i]
                                                       : "";
+    auto pos = llvm::find(signature->inputs, name);
+    if (pos != signature->inputs.end())
+      reinterpretBF16(t->value,
+                      signature->inputTypes[pos - signature->inputs.begin()]);
     inputs[name] = std::move(t->value);
   }
   for (size_t i = 0;; ++i) {
@@ -156,6 +171,8 @@ Outcome runCase(const std::string &dir) {
     auto t = npu::readONNXTensorFile(path, context, error);
     if (failed(t))
       return "data: " + error;
+    if (i < signature->outputTypes.size())
+      reinterpretBF16(t->value, signature->outputTypes[i]);
     expected.push_back(std::move(t->value));
   }
 

@@ -9,6 +9,7 @@
 
 #include "npu/Import/ONNX/Diagnostics.h"
 #include "npu/Import/ONNX/Importer.h"
+#include "npu/Import/ONNX/TensorFile.h"
 #include "npu/Interpreter/Interpreter.h"
 #include "npu/Interpreter/TensorConversion.h"
 #include "npu/Pipeline/Pipeline.h"
@@ -20,6 +21,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -229,19 +231,27 @@ int main(int argc, char **argv) {
     return fail("'" + inputFile + "' has no @main function (or several "
                 "functions and none named main)");
 
-  // Match the given inputs to arguments; generate the missing ones.
-  llvm::StringSet<> argNames;
-  for (unsigned i = 0; i < func.getNumArguments(); ++i)
-    argNames.insert(argName(func, i));
+  // Every given input must name an input of the model (for ONNX: of the
+  // graph, since inputs frozen into constants leave @main's signature).
+  std::vector<std::string> modelInputs;
+  if (StringRef(inputFile).ends_with(".mlir")) {
+    for (unsigned i = 0; i < func.getNumArguments(); ++i)
+      modelInputs.push_back(argName(func, i));
+  } else {
+    std::string error;
+    auto signature = npu::readONNXGraphSignature(inputFile, error);
+    if (failed(signature))
+      return fail(error);
+    modelInputs = signature->inputs;
+  }
   for (auto &[name, value] : given) {
-    bool frozen = !StringRef(inputFile).ends_with(".mlir");
-    if (!argNames.contains(name) && !frozen) {
-      std::string valid;
-      for (unsigned i = 0; i < func.getNumArguments(); ++i)
-        valid += (i ? ", " : "") + argName(func, i);
-      return fail("the model has no input '" + name + "'; its inputs are: " +
-                  (valid.empty() ? "(none)" : valid));
-    }
+    if (llvm::is_contained(modelInputs, name))
+      continue;
+    std::string valid;
+    for (const std::string &n : modelInputs)
+      valid += (valid.empty() ? "" : ", ") + n;
+    return fail("the model has no input '" + name + "'; its inputs are: " +
+                (valid.empty() ? "(none)" : valid));
   }
   if (std::error_code ec = llvm::sys::fs::create_directories(outputDir))
     return fail("cannot create directory '" + outputDir + "': " + ec.message());
@@ -261,8 +271,7 @@ int main(int argc, char **argv) {
         return fail("input '" + name + "' (" + givenPaths[name] + ") is " +
                     npu::describeHostTensor(it->second) +
                     " but the model expects " +
-                    npu::describeHostTensor(npu::HostTensor(*dtype, {})) +
-                    " of shape " + npu::shapeToString(shape));
+                    npu::describeTensorType(*dtype, shape));
       args.push_back(it->second);
       continue;
     }

@@ -35,6 +35,8 @@ mlir::Type elementTypeForDType(mlir::MLIRContext *ctx, DType dtype);
 
 /// "tensor<1x3x8x8xf32>"-style description of a host tensor, for messages.
 std::string describeHostTensor(const HostTensor &t);
+/// The same description for a dtype and shape.
+std::string describeTensorType(DType dtype, llvm::ArrayRef<int64_t> shape);
 
 /// Converts a constant to a host tensor of `type`'s shape and dtype; fails
 /// with `error` set for unsupported attributes or missing resource blobs.

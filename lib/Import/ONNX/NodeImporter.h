@@ -117,6 +117,13 @@ public:
   bool hasOutput(unsigned i) const;
   /// Binds output `i` (ignored when the output is absent).
   void setOutput(unsigned i, mlir::Value value);
+  /// Binds output 0 to `value` if it was built; forwards the failure.
+  mlir::LogicalResult setResult(mlir::FailureOr<mlir::Value> value) {
+    if (mlir::failed(value))
+      return mlir::failure();
+    setOutput(0, *value);
+    return mlir::success();
+  }
   /// Binds outputs 0.. to `values`.
   void setOutputs(mlir::ValueRange values);
   /// Reports unless only the first `count` outputs are used.

@@ -73,12 +73,27 @@ FailureOr<ONNXGraphSignature> readONNXGraphSignature(StringRef modelPath,
   std::set<std::string> initializers;
   for (const auto &init : model.graph().initializer())
     initializers.insert(init.name());
+  // Element types through MLIR's, the one mapping the importer uses.
+  MLIRContext context;
+  auto dtypeOf = [&](const onnx::ValueInfoProto &info) -> std::optional<DType> {
+    if (!info.type().has_tensor_type())
+      return std::nullopt;
+    std::string ignored;
+    Type type = onnx_import::convertElementType(
+        &context, info.type().tensor_type().elem_type(), ignored);
+    return type ? dtypeForElementType(type) : std::nullopt;
+  };
   ONNXGraphSignature signature;
-  for (const auto &input : model.graph().input())
-    if (!initializers.count(input.name()))
-      signature.inputs.push_back(input.name());
-  for (const auto &output : model.graph().output())
+  for (const auto &input : model.graph().input()) {
+    if (initializers.count(input.name()))
+      continue;
+    signature.inputs.push_back(input.name());
+    signature.inputTypes.push_back(dtypeOf(input));
+  }
+  for (const auto &output : model.graph().output()) {
     signature.outputs.push_back(output.name());
+    signature.outputTypes.push_back(dtypeOf(output));
+  }
   return signature;
 }
 

@@ -14,6 +14,7 @@
 #include "mlir/Support/LLVM.h"
 #include "llvm/ADT/StringRef.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -37,10 +38,13 @@ mlir::FailureOr<NamedHostTensor> readONNXTensorFile(llvm::StringRef path,
                                                     std::string &error);
 
 /// Names of a model's graph inputs that are not initializers, and of its
-/// outputs, in graph order.
+/// outputs, in graph order, with their declared element types as host dtypes
+/// (nullopt where the type is not a tensor type the compiler handles).
 struct ONNXGraphSignature {
   std::vector<std::string> inputs;
   std::vector<std::string> outputs;
+  std::vector<std::optional<DType>> inputTypes;
+  std::vector<std::optional<DType>> outputTypes;
 };
 mlir::FailureOr<ONNXGraphSignature>
 readONNXGraphSignature(llvm::StringRef modelPath, std::string &error);

@@ -19,17 +19,10 @@ using namespace mlir;
 namespace npu::onnx_import {
 namespace {
 
-LogicalResult setResult(NodeImporter &n, FailureOr<Value> r) {
-  if (failed(r))
-    return failure();
-  n.setOutput(0, *r);
-  return success();
-}
-
 template <typename OpTy> LogicalResult importSimple(NodeImporter &n) {
   if (failed(n.requireInputs(1)))
     return failure();
-  return setResult(n, n.createValue<OpTy>(n.getInputType(0), n.getInput(0)));
+  return n.setResult(n.createValue<OpTy>(n.getInputType(0), n.getInput(0)));
 }
 
 /// Activations with one float attribute `alpha`.
@@ -40,7 +33,7 @@ LogicalResult importAlpha(NodeImporter &n) {
   float alpha = n.getAttrFloat("alpha", DefaultMilli / 1000.0f);
   if (n.failed())
     return failure();
-  return setResult(n, n.createValue<OpTy>(n.getInputType(0), n.getInput(0),
+  return n.setResult(n.createValue<OpTy>(n.getInputType(0), n.getInput(0),
                                           n.getBuilder().getF32FloatAttr(alpha)));
 }
 
@@ -52,7 +45,7 @@ LogicalResult importSelu(NodeImporter &n) {
   float gamma = n.getAttrFloat("gamma", 1.05070102214813232421875f);
   if (n.failed())
     return failure();
-  return setResult(n, n.createValue<SeluOp>(n.getInputType(0), n.getInput(0),
+  return n.setResult(n.createValue<SeluOp>(n.getInputType(0), n.getInput(0),
                                             b.getF32FloatAttr(alpha),
                                             b.getF32FloatAttr(gamma)));
 }
@@ -65,7 +58,7 @@ LogicalResult importHardSigmoid(NodeImporter &n) {
   float beta = n.getAttrFloat("beta", 0.5f);
   if (n.failed())
     return failure();
-  return setResult(n, n.createValue<HardSigmoidOp>(
+  return n.setResult(n.createValue<HardSigmoidOp>(
                           n.getInputType(0), n.getInput(0),
                           b.getF32FloatAttr(alpha), b.getF32FloatAttr(beta)));
 }
@@ -78,7 +71,7 @@ LogicalResult importShrink(NodeImporter &n) {
   float lambd = n.getAttrFloat("lambd", 0.5f);
   if (n.failed())
     return failure();
-  return setResult(n, n.createValue<ShrinkOp>(n.getInputType(0), n.getInput(0),
+  return n.setResult(n.createValue<ShrinkOp>(n.getInputType(0), n.getInput(0),
                                               b.getF32FloatAttr(bias),
                                               b.getF32FloatAttr(lambd)));
 }
@@ -94,7 +87,7 @@ LogicalResult importGelu(NodeImporter &n) {
     mode = GeluApproximation::tanh;
   else
     return n.unsupportedAttr("approximate", "'" + approx + "'");
-  return setResult(n, n.createValue<GeluOp>(
+  return n.setResult(n.createValue<GeluOp>(
                           n.getInputType(0), n.getInput(0),
                           GeluApproximationAttr::get(n.getContext(), mode)));
 }
@@ -146,13 +139,13 @@ LogicalResult importClip(NodeImporter &n) {
   if (!lo && !hi) {
     n.setOutput(0, x);
     if (!loTensor && !hiTensor)
-      return setResult(n, n.createValue<IdentityOp>(x.getType(), x));
+      return n.setResult(n.createValue<IdentityOp>(x.getType(), x));
     return success();
   }
   auto &b = n.getBuilder();
   FloatAttr minAttr = lo ? b.getF64FloatAttr(*lo) : FloatAttr();
   FloatAttr maxAttr = hi ? b.getF64FloatAttr(*hi) : FloatAttr();
-  return setResult(n, n.createValue<ClipOp>(x.getType(), x, minAttr, maxAttr));
+  return n.setResult(n.createValue<ClipOp>(x.getType(), x, minAttr, maxAttr));
 }
 
 LogicalResult importPRelu(NodeImporter &n) {
@@ -172,7 +165,7 @@ LogicalResult importPRelu(NodeImporter &n) {
       return failure();
     slope = *r;
   }
-  return setResult(n, n.create<PReluOp>(x, slope));
+  return n.setResult(n.create<PReluOp>(x, slope));
 }
 
 /// Mish(x) = x * tanh(softplus(x)).
@@ -186,7 +179,7 @@ LogicalResult importMish(NodeImporter &n) {
   auto th = n.createValue<TanhOp>(type, *sp);
   if (failed(th))
     return failure();
-  return setResult(n, n.create<MulOp>(n.getInput(0), *th));
+  return n.setResult(n.create<MulOp>(n.getInput(0), *th));
 }
 
 } // namespace

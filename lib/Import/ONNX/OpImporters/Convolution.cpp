@@ -21,9 +21,8 @@ LogicalResult importConv(NodeImporter &n) {
   if (failed(n.requireInputs(2)))
     return failure();
   auto x = n.getInputType(0), w = n.getInputType(1);
-  if (w.getRank() < 3 || x.getRank() != w.getRank())
-    return n.emitError() << "input (rank " << x.getRank() << ") and weight (rank "
-                         << w.getRank() << ") must have the same rank >= 3";
+  if (failed(checkConvOperands(n, 0, 1)))
+    return failure();
   size_t numSpatial = w.getRank() - 2;
   auto attrs = readWindowAttrs(n, numSpatial, w.getShape().drop_front(2));
   if (failed(attrs))
@@ -54,9 +53,8 @@ LogicalResult importConvTranspose(NodeImporter &n) {
   if (failed(n.requireInputs(2)))
     return failure();
   auto x = n.getInputType(0), w = n.getInputType(1);
-  if (w.getRank() < 3 || x.getRank() != w.getRank())
-    return n.emitError() << "input (rank " << x.getRank() << ") and weight (rank "
-                         << w.getRank() << ") must have the same rank >= 3";
+  if (failed(checkConvOperands(n, 0, 1)))
+    return failure();
   size_t num = w.getRank() - 2;
   auto attrs = readWindowAttrs(n, num, w.getShape().drop_front(2));
   if (failed(attrs))

@@ -18,13 +18,6 @@ using namespace mlir;
 namespace npu::onnx_import {
 namespace {
 
-LogicalResult setResult(NodeImporter &n, FailureOr<Value> r) {
-  if (failed(r))
-    return failure();
-  n.setOutput(0, *r);
-  return success();
-}
-
 LogicalResult importGather(NodeImporter &n) {
   if (failed(n.requireInputs(2)))
     return failure();
@@ -32,7 +25,7 @@ LogicalResult importGather(NodeImporter &n) {
                               n.getInputType(0).getRank());
   if (failed(axis) || n.failed())
     return failure();
-  return setResult(n, n.create<GatherOp>(n.getInput(0), n.getInput(1),
+  return n.setResult(n.create<GatherOp>(n.getInput(0), n.getInput(1),
                                          n.getBuilder().getI64IntegerAttr(*axis)));
 }
 
@@ -43,7 +36,7 @@ LogicalResult importGatherElements(NodeImporter &n) {
                               n.getInputType(0).getRank());
   if (failed(axis) || n.failed())
     return failure();
-  return setResult(n, n.create<GatherElementsOp>(
+  return n.setResult(n.create<GatherElementsOp>(
                           n.getInput(0), n.getInput(1),
                           n.getBuilder().getI64IntegerAttr(*axis)));
 }
@@ -54,7 +47,7 @@ LogicalResult importGatherND(NodeImporter &n) {
   int64_t batchDims = n.getAttrInt("batch_dims", 0);
   if (n.failed())
     return failure();
-  return setResult(n, n.create<GatherNDOp>(
+  return n.setResult(n.create<GatherNDOp>(
                           n.getInput(0), n.getInput(1),
                           n.getBuilder().getI64IntegerAttr(batchDims)));
 }
@@ -82,7 +75,7 @@ LogicalResult importScatterElements(NodeImporter &n) {
   auto reduction = readReduction(n);
   if (failed(axis) || failed(reduction) || n.failed())
     return failure();
-  return setResult(n, n.create<ScatterElementsOp>(
+  return n.setResult(n.create<ScatterElementsOp>(
                           n.getInput(0), n.getInput(1), n.getInput(2),
                           n.getBuilder().getI64IntegerAttr(*axis),
                           ScatterReductionAttr::get(n.getContext(), *reduction)));
@@ -94,7 +87,7 @@ LogicalResult importScatterND(NodeImporter &n) {
   auto reduction = readReduction(n);
   if (failed(reduction) || n.failed())
     return failure();
-  return setResult(n, n.create<ScatterNDOp>(
+  return n.setResult(n.create<ScatterNDOp>(
                           n.getInput(0), n.getInput(1), n.getInput(2),
                           ScatterReductionAttr::get(n.getContext(), *reduction)));
 }
@@ -119,7 +112,7 @@ LogicalResult importOneHot(NodeImporter &n) {
     indices = *converted;
   }
   auto &b = n.getBuilder();
-  return setResult(n, n.create<OneHotOp>(
+  return n.setResult(n.create<OneHotOp>(
                           indices, n.getInput(2), b.getI64IntegerAttr(*axis),
                           b.getI64IntegerAttr(static_cast<int64_t>(*depth))));
 }
@@ -138,7 +131,7 @@ LogicalResult importTrilu(NodeImporter &n) {
   if (n.failed())
     return failure();
   auto &b = n.getBuilder();
-  return setResult(n, n.createValue<TriluOp>(n.getInputType(0), n.getInput(0),
+  return n.setResult(n.createValue<TriluOp>(n.getInputType(0), n.getInput(0),
                                              b.getBoolAttr(upper),
                                              b.getI64IntegerAttr(k)));
 }
@@ -170,7 +163,7 @@ LogicalResult importCompress(NodeImporter &n) {
   for (auto [i, c] : llvm::enumerate(*condition))
     if (c && static_cast<int64_t>(i) < dim)
       selected.push_back(static_cast<int64_t>(i));
-  return setResult(n, n.create<GatherOp>(data, n.constantI64(selected),
+  return n.setResult(n.create<GatherOp>(data, n.constantI64(selected),
                                          n.getBuilder().getI64IntegerAttr(axis)));
 }
 
@@ -232,7 +225,7 @@ LogicalResult importReverseSequence(NodeImporter &n) {
       pos[d] = 0;
     }
   }
-  return setResult(n, n.create<GatherElementsOp>(
+  return n.setResult(n.create<GatherElementsOp>(
                           n.getInput(0), n.constantI64(index, shape),
                           n.getBuilder().getI64IntegerAttr(*timeAxis)));
 }
@@ -281,7 +274,7 @@ LogicalResult importMaxUnpool(NodeImporter &n) {
       ScatterReductionAttr::get(n.getContext(), ScatterReduction::none));
   if (failed(scattered))
     return failure();
-  return setResult(n, n.reshape(*scattered, out));
+  return n.setResult(n.reshape(*scattered, out));
 }
 
 } // namespace

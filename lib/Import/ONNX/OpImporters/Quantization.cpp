@@ -190,8 +190,8 @@ LogicalResult importConvInteger(NodeImporter &n) {
   if (failed(n.requireInputs(2)))
     return failure();
   auto x = n.getInputType(0), w = n.getInputType(1);
-  if (w.getRank() < 3 || x.getRank() != w.getRank())
-    return n.emitError() << "input and weight must have the same rank >= 3";
+  if (failed(checkConvOperands(n, 0, 1)))
+    return failure();
   auto attrs = readWindowAttrs(n, w.getRank() - 2, w.getShape().drop_front(2));
   if (failed(attrs) ||
       failed(resolveAutoPad(n, *attrs, x.getShape().drop_front(2))))
@@ -244,8 +244,8 @@ LogicalResult importQLinearConv(NodeImporter &n) {
   if (failed(n.requireInputs(8)))
     return failure();
   auto x = n.getInputType(0), w = n.getInputType(3);
-  if (w.getRank() < 3 || x.getRank() != w.getRank())
-    return n.emitError() << "input and weight must have the same rank >= 3";
+  if (failed(checkConvOperands(n, 0, 3)))
+    return failure();
   auto attrs = readWindowAttrs(n, w.getRank() - 2, w.getShape().drop_front(2));
   if (failed(attrs) ||
       failed(resolveAutoPad(n, *attrs, x.getShape().drop_front(2))))

@@ -19,13 +19,6 @@ using namespace mlir;
 namespace npu::onnx_import {
 namespace {
 
-LogicalResult setResult(NodeImporter &n, FailureOr<Value> r) {
-  if (failed(r))
-    return failure();
-  n.setOutput(0, *r);
-  return success();
-}
-
 int64_t product(ArrayRef<int64_t> dims) {
   int64_t p = 1;
   for (int64_t d : dims)
@@ -83,7 +76,7 @@ LogicalResult importReshape(NodeImporter &n) {
     return n.emitError() << "cannot reshape " << formatList(in.getShape())
                          << " (" << total << " elements) to "
                          << formatList(out);
-  return setResult(n, n.createValue<ReshapeOp>(in.clone(out), n.getInput(0)));
+  return n.setResult(n.createValue<ReshapeOp>(in.clone(out), n.getInput(0)));
 }
 
 LogicalResult importFlatten(NodeImporter &n) {
@@ -99,7 +92,7 @@ LogicalResult importFlatten(NodeImporter &n) {
     axis += rank;
   int64_t outer = product(in.getShape().take_front(axis));
   int64_t inner = product(in.getShape().drop_front(axis));
-  return setResult(n, n.createValue<ReshapeOp>(in.clone({outer, inner}),
+  return n.setResult(n.createValue<ReshapeOp>(in.clone({outer, inner}),
                                                n.getInput(0)));
 }
 
@@ -145,7 +138,7 @@ LogicalResult importSqueeze(NodeImporter &n) {
   for (int64_t d = 0; d < in.getRank(); ++d)
     if (!drop[d])
       out.push_back(in.getDimSize(d));
-  return setResult(n, n.createValue<ReshapeOp>(in.clone(out), n.getInput(0)));
+  return n.setResult(n.createValue<ReshapeOp>(in.clone(out), n.getInput(0)));
 }
 
 LogicalResult importUnsqueeze(NodeImporter &n) {
@@ -173,7 +166,7 @@ LogicalResult importUnsqueeze(NodeImporter &n) {
       rest = rest.drop_front();
     }
   }
-  return setResult(n, n.createValue<ReshapeOp>(in.clone(out), n.getInput(0)));
+  return n.setResult(n.createValue<ReshapeOp>(in.clone(out), n.getInput(0)));
 }
 
 LogicalResult importTranspose(NodeImporter &n) {
@@ -189,7 +182,7 @@ LogicalResult importTranspose(NodeImporter &n) {
   for (int64_t &p : perm)
     if (p < 0)
       p += rank;
-  return setResult(n, n.create<TransposeOp>(
+  return n.setResult(n.create<TransposeOp>(
                           n.getInput(0),
                           n.getBuilder().getDenseI64ArrayAttr(perm)));
 }
@@ -204,7 +197,7 @@ LogicalResult importConcat(NodeImporter &n) {
   auto axis = n.normalizeAxis(n.getAttrInt("axis", 1), rank);
   if (failed(axis) || n.failed())
     return failure();
-  return setResult(n, n.create<ConcatOp>(
+  return n.setResult(n.create<ConcatOp>(
                           inputs, n.getBuilder().getI64IntegerAttr(*axis)));
 }
 
@@ -282,7 +275,7 @@ LogicalResult importExpand(NodeImporter &n) {
   if (!out)
     return n.emitError() << "cannot expand " << formatList(in.getShape())
                          << " to " << formatList(*shape);
-  return setResult(n, n.createValue<ExpandOp>(in.clone(*out), n.getInput(0)));
+  return n.setResult(n.createValue<ExpandOp>(in.clone(*out), n.getInput(0)));
 }
 
 LogicalResult importTile(NodeImporter &n) {
@@ -303,7 +296,7 @@ LogicalResult importTile(NodeImporter &n) {
                            << " must not be negative";
     out.push_back(d * r);
   }
-  return setResult(n, n.createValue<TileOp>(in.clone(out), n.getInput(0)));
+  return n.setResult(n.createValue<TileOp>(in.clone(out), n.getInput(0)));
 }
 
 LogicalResult importShape(NodeImporter &n) {
@@ -316,14 +309,14 @@ LogicalResult importShape(NodeImporter &n) {
     end = b.getI64IntegerAttr(n.getAttrInt("end", 0));
   if (n.failed())
     return failure();
-  return setResult(n, n.create<ShapeOp>(n.getInput(0),
+  return n.setResult(n.create<ShapeOp>(n.getInput(0),
                                         b.getI64IntegerAttr(start), end));
 }
 
 LogicalResult importSize(NodeImporter &n) {
   if (failed(n.requireInputs(1)))
     return failure();
-  return setResult(n, n.create<SizeOp>(n.getInput(0)));
+  return n.setResult(n.create<SizeOp>(n.getInput(0)));
 }
 
 LogicalResult importDepthToSpace(NodeImporter &n) {
@@ -340,7 +333,7 @@ LogicalResult importDepthToSpace(NodeImporter &n) {
     return n.unsupportedAttr("mode", "'" + mode + "'");
   if (n.failed())
     return failure();
-  return setResult(n, n.create<DepthToSpaceOp>(
+  return n.setResult(n.create<DepthToSpaceOp>(
                           n.getInput(0),
                           n.getBuilder().getI64IntegerAttr(blocksize),
                           DepthToSpaceModeAttr::get(n.getContext(), m)));
@@ -352,7 +345,7 @@ LogicalResult importSpaceToDepth(NodeImporter &n) {
   int64_t blocksize = n.getAttrInt("blocksize", 1);
   if (n.failed())
     return failure();
-  return setResult(n, n.create<SpaceToDepthOp>(
+  return n.setResult(n.create<SpaceToDepthOp>(
                           n.getInput(0),
                           n.getBuilder().getI64IntegerAttr(blocksize)));
 }

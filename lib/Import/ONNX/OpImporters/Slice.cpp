@@ -17,13 +17,6 @@ using namespace mlir;
 namespace npu::onnx_import {
 namespace {
 
-LogicalResult setResult(NodeImporter &n, FailureOr<Value> r) {
-  if (failed(r))
-    return failure();
-  n.setOutput(0, *r);
-  return success();
-}
-
 LogicalResult importSlice(NodeImporter &n) {
   if (failed(n.requireInputs(1)))
     return failure();
@@ -108,7 +101,7 @@ LogicalResult importSlice(NodeImporter &n) {
     shape[*axis] = size;
   }
   auto &b = n.getBuilder();
-  return setResult(n, n.createValue<SliceOp>(
+  return n.setResult(n.createValue<SliceOp>(
                           in.clone(shape), n.getInput(0),
                           b.getDenseI64ArrayAttr(outStarts),
                           b.getDenseI64ArrayAttr(outSteps)));
@@ -185,7 +178,7 @@ LogicalResult importPad(NodeImporter &n) {
                          << 2 * rank << " entries for a rank-" << rank
                          << " input";
   auto &b = n.getBuilder();
-  return setResult(n, n.create<PadOp>(n.getInput(0),
+  return n.setResult(n.create<PadOp>(n.getInput(0),
                                       b.getDenseI64ArrayAttr(pads),
                                       PadModeAttr::get(n.getContext(), mode),
                                       b.getF64FloatAttr(value)));

@@ -38,6 +38,14 @@ FailureOr<WindowAttrs> readWindowAttrs(NodeImporter &n, size_t numSpatial,
   return w;
 }
 
+LogicalResult checkConvOperands(NodeImporter &n, unsigned x, unsigned w) {
+  int64_t xRank = n.getInputType(x).getRank(), wRank = n.getInputType(w).getRank();
+  if (wRank < 3 || xRank != wRank)
+    return n.emitError() << "input (rank " << xRank << ") and weight (rank "
+                         << wRank << ") must have the same rank >= 3";
+  return success();
+}
+
 LogicalResult resolveAutoPad(NodeImporter &n, WindowAttrs &w,
                              ArrayRef<int64_t> inSpatial) {
   size_t num = w.kernel.size();

@@ -29,6 +29,10 @@ mlir::FailureOr<WindowAttrs> readWindowAttrs(NodeImporter &n,
                                              size_t numSpatial,
                                              llvm::ArrayRef<int64_t> defaultKernel);
 
+/// Checks that a convolution's input and weight (inputs `x` and `w`) have
+/// the same rank >= 3.
+mlir::LogicalResult checkConvOperands(NodeImporter &n, unsigned x, unsigned w);
+
 /// Resolves auto_pad for a forward window over `inSpatial` (convolution and
 /// pooling): SAME_* pads so that out = ceil(in / stride).
 mlir::LogicalResult resolveAutoPad(NodeImporter &n, WindowAttrs &w,
