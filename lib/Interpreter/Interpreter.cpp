@@ -810,14 +810,19 @@ LogicalResult Interpreter::Impl::runBlock(const BlockPlan &bp,
     }
     }
     if (options.collectTimings && step.kind != Step::Terminator &&
-        step.kind != Step::Skip && step.kind != Step::FusedDone)
-      timings.push_back(
-          {step.op, std::chrono::duration<double>(Clock::now() - start).count(),
-           step.kind == Step::Fused
-               ? static_cast<unsigned>(step.group->members.size())
-           : step.consumer
-               ? 1u + static_cast<unsigned>(step.consumer->members.size())
-               : 1u});
+        step.kind != Step::Skip && step.kind != Step::FusedDone) {
+      OpTiming t{step.op,
+                 std::chrono::duration<double>(Clock::now() - start).count()};
+      const FusedGroup *g =
+          step.kind == Step::Fused ? step.group.get() : step.consumer.get();
+      if (g) {
+        for (const FusedMember &m : g->members)
+          t.fusedGroup.push_back(m.op);
+        t.fusedOps = static_cast<unsigned>(g->members.size()) +
+                     (step.kind == Step::Fused ? 0 : 1);
+      }
+      timings.push_back(std::move(t));
+    }
     if (options.observer && step.kind != Step::Terminator &&
         step.kind != Step::Skip && step.kind != Step::FusedDone &&
         (!options.observeOp || options.observeOp(step.op))) {
@@ -980,9 +985,12 @@ void Interpreter::printTimingReport(raw_ostream &os, size_t topOps) const {
     os << "slowest ops:\n";
   for (const OpTiming &ot : sorted) {
     os << llvm::format("  %10.3f ms  ", ot.seconds * 1e3) << ot.op->getName();
-    if (ot.fusedOps > 1)
-      os << (isa<ConvOp, ConvTransposeOp>(ot.op) ? " (with " : " (ending ")
-         << "a group of " << ot.fusedOps << " fused ops)";
+    if (!ot.fusedGroup.empty()) {
+      os << (isa<ConvOp, ConvTransposeOp>(ot.op) ? " with" : " ending")
+         << " fused elementwise ops:";
+      for (Operation *m : ot.fusedGroup)
+        os << " " << m->getName();
+    }
     os << " at " << ot.op->getLoc() << "\n";
   }
 }

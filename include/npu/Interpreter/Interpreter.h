@@ -63,9 +63,11 @@ struct InterpreterOptions {
 struct OpTiming {
   mlir::Operation *op;
   double seconds;
-  /// Ops executed by this entry: > 1 for a fused elementwise group, which
-  /// is reported under its last op.
+  /// Ops executed by this entry: > 1 for a fused elementwise group (timed
+  /// under its last op) or a convolution running the group that reads it.
   unsigned fusedOps = 1;
+  /// The elementwise ops of that group, in order.
+  std::vector<mlir::Operation *> fusedGroup;
 };
 
 class Interpreter {
