@@ -48,6 +48,42 @@ HostTensor convBlockReference(const HostTensor &x) {
   return y;
 }
 
+/// Runs `f` without fusions, then with them on 1 and 3 threads (twice each,
+/// recycling results), expects bit-identical results and returns how many
+/// timing entries of the last fused run satisfy `counts`.
+int checkFusionIsExact(InterpreterTest &t, mlir::func::FuncOp f,
+                       const std::vector<HostTensor> &in,
+                       const std::function<bool(const OpTiming &)> &counts) {
+  InterpreterOptions plain;
+  plain.fuseElementwise = plain.fuseActivations = false;
+  auto expected = Interpreter(plain).run(f, in);
+  EXPECT_TRUE(mlir::succeeded(expected)) << t.allDiagnostics();
+  if (mlir::failed(expected))
+    return -1;
+  int matches = 0;
+  for (int threads : {1, 3}) {
+    InterpreterOptions fused;
+    fused.numThreads = threads;
+    fused.collectTimings = true;
+    Interpreter interp(fused);
+    for (int run = 0; run < 2; ++run) {
+      auto got = interp.run(f, in);
+      EXPECT_TRUE(mlir::succeeded(got)) << t.allDiagnostics();
+      if (mlir::failed(got))
+        return -1;
+      for (size_t r = 0; r < got->size(); ++r)
+        EXPECT_EQ(0, std::memcmp((*got)[r].raw(), (*expected)[r].raw(),
+                                 (*got)[r].byteSize()))
+            << "result " << r << " with " << threads << " threads";
+      interp.recycle(*got);
+    }
+    matches = 0;
+    for (const OpTiming &timing : interp.timings())
+      matches += counts(timing);
+  }
+  return matches;
+}
+
 } // namespace
 
 TEST_F(InterpreterTest, RunsAConvBlock) {
@@ -142,27 +178,10 @@ func.func @main(%x: tensor<1x3x37x41xf32>, %s: tensor<1x3x1x1xf32>, %y: tensor<1
                                 randomTensor({1, 3, 37, 41}, 7)};
   mlir::func::FuncOp f = parse(src);
   ASSERT_TRUE(f);
-  InterpreterOptions plain;
-  plain.fuseElementwise = false;
-  plain.numThreads = 1;
-  auto expected = Interpreter(plain).run(f, in);
-  ASSERT_TRUE(mlir::succeeded(expected)) << allDiagnostics();
-  for (int threads : {1, 3}) {
-    InterpreterOptions fused;
-    fused.numThreads = threads;
-    fused.collectTimings = true;
-    Interpreter interp(fused);
-    auto got = interp.run(f, in);
-    ASSERT_TRUE(mlir::succeeded(got)) << allDiagnostics();
-    for (int r = 0; r < 2; ++r)
-      ASSERT_EQ(0, std::memcmp((*got)[r].raw(), (*expected)[r].raw(),
-                               (*got)[r].byteSize()))
-          << "result " << r << " with " << threads << " threads";
-    bool sawGroup = false;
-    for (const OpTiming &t : interp.timings())
-      sawGroup |= t.fusedOps == 7;
-    EXPECT_TRUE(sawGroup) << "mul..tanh should form one group";
-  }
+  EXPECT_EQ(
+      1, checkFusionIsExact(*this, f, in,
+                            [](const OpTiming &t) { return t.fusedOps == 7; }))
+      << "mul..tanh should form one group";
 }
 
 TEST_F(InterpreterTest, SelectiveObserverKeepsFusionsAndSeesItsOps) {
@@ -229,30 +248,13 @@ func.func @main(%x: tensor<1x4x13x15xf32>, %w: tensor<4x4x3x3xf32>, %dw: tensor<
       randomTensor({4, 1, 3, 3}, 43), randomTensor({4, 4, 1, 1}, 44)};
   mlir::func::FuncOp f = parse(src);
   ASSERT_TRUE(f);
-  InterpreterOptions plain;
-  plain.fuseElementwise = plain.fuseActivations = false;
-  auto expected = Interpreter(plain).run(f, in);
-  ASSERT_TRUE(mlir::succeeded(expected)) << allDiagnostics();
-  for (int threads : {1, 3}) {
-    InterpreterOptions fused;
-    fused.numThreads = threads;
-    fused.collectTimings = true;
-    Interpreter interp(fused);
-    for (int run = 0; run < 2; ++run) {
-      auto got = interp.run(f, in);
-      ASSERT_TRUE(mlir::succeeded(got)) << allDiagnostics();
-      for (int r = 0; r < 4; ++r)
-        ASSERT_EQ(0, std::memcmp((*got)[r].raw(), (*expected)[r].raw(),
-                                 (*got)[r].byteSize()))
-            << "result " << r << " with " << threads << " threads";
-      interp.recycle(*got);
-    }
-    int attached = 0;
-    for (const OpTiming &t : interp.timings())
-      if (mlir::isa<ConvOp, ConvTransposeOp>(t.op) && t.fusedOps > 1)
-        ++attached;
-    EXPECT_EQ(attached, 3) << "conv, depthwise conv and conv_transpose";
-  }
+  EXPECT_EQ(3, checkFusionIsExact(*this, f, in,
+                                  [](const OpTiming &t) {
+                                    return mlir::isa<ConvOp, ConvTransposeOp>(
+                                               t.op) &&
+                                           t.fusedOps > 1;
+                                  }))
+      << "conv, depthwise conv and conv_transpose";
 }
 
 TEST_F(InterpreterTest, InPlaceUpdatesKeepSharedValuesIntact) {

@@ -26,7 +26,7 @@
 namespace npu::testing {
 
 class InterpreterTest : public ::testing::Test {
-protected:
+public:
   InterpreterTest() {
     context.loadDialect<NPUDialect, mlir::func::FuncDialect,
                         mlir::quant::QuantDialect>();
