@@ -811,8 +811,9 @@ LogicalResult Interpreter::Impl::runBlock(const BlockPlan &bp,
     }
     if (options.collectTimings && step.kind != Step::Terminator &&
         step.kind != Step::Skip && step.kind != Step::FusedDone) {
-      OpTiming t{step.op,
-                 std::chrono::duration<double>(Clock::now() - start).count()};
+      OpTiming t;
+      t.op = step.op;
+      t.seconds = std::chrono::duration<double>(Clock::now() - start).count();
       const FusedGroup *g =
           step.kind == Step::Fused ? step.group.get() : step.consumer.get();
       if (g) {
