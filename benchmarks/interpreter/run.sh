@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # run.sh [BUILD_DIR] [--model] : the interpreter next to ONNX Runtime.
 #
-# Builds single-layer ONNX models (make_layers.py), converts them to npu MLIR
-# (onnx_to_npu.py), and times each with ONNX Runtime (ort_bench.js,
+# Builds single-layer ONNX models (make_layers.py), compiles them to the
+# canonical stage with npu-compile, and times each with ONNX Runtime (ort_bench.js,
 # onnxruntime-node) and npu-interpreter-bench, with one thread and with all
 # hardware threads, printing GMAC/s side by side. With --model it also runs
 # the whole ppocrv4_det at 1x3x640x640 on the same inputs and checks that
@@ -15,6 +15,7 @@ MODEL=0
 [[ "${1:-}" == "--model" ]] && BUILD=$HERE/../../build
 PY=/usr/bin/python3
 BENCH=$BUILD/bin/npu-interpreter-bench
+COMPILE=$BUILD/bin/npu-compile
 DEPS=${NPU_DEPS_DIR:-$HOME/.cache/npu-compile}
 WORK=${NPU_BENCH_DIR:-/tmp/npu-interpreter-bench}
 RUNS=${RUNS:-10}
@@ -26,7 +27,7 @@ ms() { sed -E 's/.*best=([0-9.]+)ms.*/\1/'; }
 
 echo "layer                          GMAC  | ORT 1t   interp 1t | ORT ${ALL}t   interp ${ALL}t   (GMAC/s; elementwise rows: ms)"
 $PY "$HERE/make_layers.py" "$WORK" | while read -r name shape; do
-  $PY "$HERE/onnx_to_npu.py" "$WORK/$name.onnx" "$WORK/$name.mlir" --input-shape "$shape"
+  "$COMPILE" "$WORK/$name.onnx" --input-shape "x=$shape" -o "$WORK/$name.mlir"
   line1=$("$BENCH" "$WORK/$name.mlir" --num-threads 1 --num-runs "$RUNS")
   gmac=$(echo "$line1" | sed -E 's/.*GMAC=([0-9.]+) .*/\1/')
   i1=$(echo "$line1" | ms)
@@ -43,7 +44,7 @@ done
 if [[ $MODEL == 1 ]]; then
   onnx=$DEPS/models/ppocrv4_det.onnx
   [[ -f "$onnx" ]] || { echo "missing $onnx (scripts/fetch-models.sh)"; exit 1; }
-  $PY "$HERE/onnx_to_npu.py" "$onnx" "$WORK/ppocrv4_det.mlir" --input-shape 1,3,640,640
+  "$COMPILE" "$onnx" --input-shape x=1,3,640,640 -o "$WORK/ppocrv4_det.mlir"
   echo
   echo "ppocrv4_det 1x3x640x640 (best of $RUNS):"
   for t in 1 "$ALL"; do
