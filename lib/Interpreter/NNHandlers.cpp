@@ -177,6 +177,9 @@ LogicalResult resizeHandler(OpContext &ctx) {
   case CoordinateTransformMode::tf_crop_and_resize:
     p.coord = Coord::TfCropAndResize;
     break;
+  case CoordinateTransformMode::tf_half_pixel_for_nn:
+    p.coord = Coord::TfHalfPixelForNN;
+    break;
   }
   using Nearest = kernels::ResizeParams::Nearest;
   switch (op.getNearestMode()) {

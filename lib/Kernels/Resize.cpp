@@ -44,6 +44,8 @@ double resizeSourceCoordinate(int64_t x, double scale, int64_t inLen,
                              (scale * static_cast<double>(inLen) - 1.0);
   case Coord::Asymmetric:
     return xd / scale;
+  case Coord::TfHalfPixelForNN:
+    return (xd + 0.5) / scale;
   case Coord::TfCropAndResize:
     if (outLen > 1)
       return roiStart * (inLen - 1) +

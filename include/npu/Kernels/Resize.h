@@ -28,7 +28,8 @@ struct ResizeParams {
     PytorchHalfPixel,
     AlignCorners,
     Asymmetric,
-    TfCropAndResize
+    TfCropAndResize,
+    TfHalfPixelForNN
   };
   enum class Nearest { RoundPreferFloor, RoundPreferCeil, Floor, Ceil };
   Mode mode = Mode::Nearest;

@@ -227,9 +227,20 @@ LogicalResult importDropout(NodeImporter &n) {
     auto training = n.getConstantScalarInt(2, "training_mode");
     if (failed(training))
       return failure();
-    if (*training != 0)
-      return n.emitError() << "training-mode Dropout (random masks) is not "
-                              "supported";
+    if (*training != 0) {
+      // With a zero ratio nothing is dropped: training mode is the identity
+      // (and the mask all true). Any other ratio needs random masks.
+      double ratio = 0.5;
+      if (n.hasInput(1)) {
+        auto r = n.getConstantScalar(1, "ratio");
+        if (failed(r))
+          return failure();
+        ratio = *r;
+      }
+      if (ratio != 0.0)
+        return n.emitError() << "training-mode Dropout (random masks) is not "
+                                "supported";
+    }
   }
   auto type = n.getInputType(0);
   auto r = n.createValue<IdentityOp>(type, n.getInput(0));

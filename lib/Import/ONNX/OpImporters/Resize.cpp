@@ -118,32 +118,17 @@ LogicalResult importResize(NodeImporter &n) {
     return failure();
   std::string coord =
       n.getAttrString("coordinate_transformation_mode", "half_pixel");
-  if (coord == "half_pixel")
-    s.coord = CoordinateTransformMode::half_pixel;
-  else if (coord == "half_pixel_symmetric")
-    s.coord = CoordinateTransformMode::half_pixel_symmetric;
-  else if (coord == "pytorch_half_pixel")
-    s.coord = CoordinateTransformMode::pytorch_half_pixel;
-  else if (coord == "align_corners")
-    s.coord = CoordinateTransformMode::align_corners;
-  else if (coord == "asymmetric")
-    s.coord = CoordinateTransformMode::asymmetric;
-  else if (coord == "tf_crop_and_resize")
-    s.coord = CoordinateTransformMode::tf_crop_and_resize;
-  else
+  // The dialect's enum cases are spelled as ONNX spells the attribute.
+  auto coordMode = symbolizeCoordinateTransformMode(coord);
+  if (!coordMode)
     return n.unsupportedAttr("coordinate_transformation_mode",
                              "'" + coord + "'");
+  s.coord = *coordMode;
   std::string nearest = n.getAttrString("nearest_mode", "round_prefer_floor");
-  if (nearest == "round_prefer_floor")
-    s.nearest = NearestMode::round_prefer_floor;
-  else if (nearest == "round_prefer_ceil")
-    s.nearest = NearestMode::round_prefer_ceil;
-  else if (nearest == "floor")
-    s.nearest = NearestMode::floor;
-  else if (nearest == "ceil")
-    s.nearest = NearestMode::ceil;
-  else
+  auto nearestMode = symbolizeNearestMode(nearest);
+  if (!nearestMode)
     return n.unsupportedAttr("nearest_mode", "'" + nearest + "'");
+  s.nearest = *nearestMode;
   s.cubicA = n.getAttrFloat("cubic_coeff_a", -0.75f);
   s.excludeOutside = n.getAttrInt("exclude_outside", 0) != 0;
   s.extrapolation = n.getAttrFloat("extrapolation_value", 0.0f);

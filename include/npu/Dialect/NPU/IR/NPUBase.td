@@ -69,7 +69,9 @@ def NPU_CoordModeEnum : NPU_I32Enum<"CoordinateTransformMode",
     "how npu.resize maps output coordinates to input coordinates", [
   I32EnumAttrCase<"half_pixel", 0>, I32EnumAttrCase<"half_pixel_symmetric", 1>,
   I32EnumAttrCase<"pytorch_half_pixel", 2>, I32EnumAttrCase<"align_corners", 3>,
-  I32EnumAttrCase<"asymmetric", 4>, I32EnumAttrCase<"tf_crop_and_resize", 5>]>;
+  I32EnumAttrCase<"asymmetric", 4>, I32EnumAttrCase<"tf_crop_and_resize", 5>,
+  // Resize-11 only: (x + 0.5) / scale, for nearest interpolation.
+  I32EnumAttrCase<"tf_half_pixel_for_nn", 6>]>;
 def NPU_CoordModeAttr : NPU_EnumAttr<NPU_CoordModeEnum, "coord_mode">;
 
 def NPU_NearestModeEnum : NPU_I32Enum<"NearestMode",
