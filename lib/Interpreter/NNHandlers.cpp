@@ -85,6 +85,15 @@ LogicalResult maxPoolHandler(OpContext &ctx) {
                                     y, ctx.pool()));
 }
 
+LogicalResult maxPoolWithIndicesHandler(OpContext &ctx) {
+  auto op = ctx.get<MaxPoolWithIndicesOp>();
+  HostTensor &y = ctx.out(0);
+  HostTensor &indices = ctx.out(1);
+  return ctx.check(kernels::maxPoolWithIndices(ctx.in(0), poolParams(op),
+                                               op.getColumnMajor(), y, indices,
+                                               ctx.pool()));
+}
+
 LogicalResult avgPoolHandler(OpContext &ctx) {
   auto op = ctx.get<AvgPoolOp>();
   kernels::PoolParams p = poolParams(op);
@@ -250,6 +259,7 @@ void registerNNHandlers(HandlerRegistry &r) {
   r.add<ConvOp>(&convHandler);
   r.add<ConvTransposeOp>(&convTransposeHandler);
   r.add<MaxPoolOp>(&maxPoolHandler);
+  r.add<MaxPoolWithIndicesOp>(&maxPoolWithIndicesHandler);
   r.add<AvgPoolOp>(&avgPoolHandler);
   r.add<GlobalAvgPoolOp>(&globalPoolHandler<false>);
   r.add<GlobalMaxPoolOp>(&globalPoolHandler<true>);

@@ -95,9 +95,17 @@ Taps taps(const PoolGeometry &g, int dim, int64_t o) {
   return t;
 }
 
+/// Where max pooling reports the position of each maximum (optional): the
+/// plane's first flat index and the order of the spatial dimensions.
+struct IndexSink {
+  int64_t *out = nullptr;
+  int64_t base = 0;
+  bool columnMajor = false;
+};
+
 template <typename T>
 void poolPlane(bool isMax, bool includePad, const PoolGeometry &g, const T *x,
-               T *y) {
+               T *y, IndexSink sink = {}) {
   using C = ComputeType<T>;
   for (int64_t od = 0; od < g.out[0]; ++od) {
     Taps td = taps(g, 0, od);
@@ -110,6 +118,7 @@ void poolPlane(bool isMax, bool includePad, const PoolGeometry &g, const T *x,
         if constexpr (std::is_floating_point_v<C>)
           best = -std::numeric_limits<C>::infinity();
         bool nan = false;
+        int64_t bd = 0, bh = 0, bw = 0; // position of the maximum
         for (int64_t kd = 0; kd < td.count; ++kd) {
           int64_t id = od * g.s[0] - g.padB[0] + (td.first + kd) * g.d[0];
           for (int64_t kh = 0; kh < th.count; ++kh) {
@@ -119,8 +128,14 @@ void poolPlane(bool isMax, bool includePad, const PoolGeometry &g, const T *x,
             for (int64_t kw = 0; kw < tw.count; ++kw) {
               C v = loadElem(row[iw0 + kw * g.d[2]]);
               if (isMax) {
-                if (v != v)
-                  nan = true;
+                // The first NaN, else the first strict maximum, wins.
+                bool isNaN = v != v;
+                if ((isNaN && !nan) || (!nan && v > best)) {
+                  bd = id;
+                  bh = ih;
+                  bw = iw0 + kw * g.d[2];
+                }
+                nan |= isNaN;
                 best = v > best ? v : best;
               } else {
                 sum += static_cast<double>(v);
@@ -128,7 +143,12 @@ void poolPlane(bool isMax, bool includePad, const PoolGeometry &g, const T *x,
             }
           }
         }
-        T &dst = y[(od * g.out[1] + oh) * g.out[2] + ow];
+        const int64_t o = (od * g.out[1] + oh) * g.out[2] + ow;
+        T &dst = y[o];
+        if (isMax && sink.out)
+          sink.out[o] = sink.base + (sink.columnMajor
+                                         ? (bw * g.in[1] + bh) * g.in[0] + bd
+                                         : (bd * g.in[1] + bh) * g.in[2] + bw);
         if (isMax) {
           if constexpr (std::is_floating_point_v<C>)
             if (nan)
@@ -149,7 +169,8 @@ void poolPlane(bool isMax, bool includePad, const PoolGeometry &g, const T *x,
 }
 
 Status runPool(bool isMax, const HostTensor &x, const PoolParams &p,
-               HostTensor &y, ThreadPool *pool) {
+               HostTensor &y, ThreadPool *pool, HostTensor *indices = nullptr,
+               bool columnMajor = false) {
   std::vector<int64_t> shape;
   NPU_RETURN_IF_ERROR(poolOutputShape(x.shape(), p, shape));
   NPU_RETURN_IF_ERROR(expectShape(y, shape, "output"));
@@ -158,6 +179,11 @@ Status runPool(bool isMax, const HostTensor &x, const PoolParams &p,
     return Status::error("pooling supports up to three spatial dimensions");
   if (x.dtype() == DType::Bool)
     return Status::error("pooling is not defined on booleans");
+  if (indices) {
+    NPU_RETURN_IF_ERROR(expectShape(*indices, shape, "indices"));
+    if (indices->dtype() != DType::I64)
+      return Status::error("max pooling indices must be i64");
+  }
   PoolGeometry g = geometry(x, y, p);
   const int64_t planes = x.dim(0) * x.dim(1);
   const int64_t inPlane = g.in[0] * g.in[1] * g.in[2];
@@ -168,8 +194,12 @@ Status runPool(bool isMax, const HostTensor &x, const PoolParams &p,
       const T *src = x.data<T>();
       T *dst = y.data<T>();
       parallelFor(pool, planes, [&](int64_t i) {
+        IndexSink sink;
+        if (indices)
+          sink = {indices->data<int64_t>() + i * outPlane, i * inPlane,
+                  columnMajor};
         poolPlane<T>(isMax, p.countIncludePad, g, src + i * inPlane,
-                     dst + i * outPlane);
+                     dst + i * outPlane, sink);
       });
     }
   });
@@ -181,6 +211,12 @@ Status runPool(bool isMax, const HostTensor &x, const PoolParams &p,
 Status maxPool(const HostTensor &x, const PoolParams &p, HostTensor &y,
                ThreadPool *pool) {
   return runPool(true, x, p, y, pool);
+}
+
+Status maxPoolWithIndices(const HostTensor &x, const PoolParams &p,
+                          bool columnMajor, HostTensor &y, HostTensor &indices,
+                          ThreadPool *pool) {
+  return runPool(true, x, p, y, pool, &indices, columnMajor);
 }
 
 Status avgPool(const HostTensor &x, const PoolParams &p, HostTensor &y,

@@ -212,6 +212,35 @@ TEST(Pool, MaxAvgPadsCeilDilation) {
   expectValues(yi, {7, 7});
 }
 
+TEST(Pool, MaxIndicesRowAndColumnMajorTiesAndPadding) {
+  // Two planes (N=1, C=2) of 3x4; 2x2 windows, stride 2, end padding 1x0.
+  HostTensor x = f32({1, 2, 3, 4}, {1, 9, 2, 2,  //
+                                    3, 4, 2, 5,  //
+                                    7, 7, 0, 8,  //
+                                    0, 0, 0, 0,  //
+                                    0, 6, 0, 0,  //
+                                    0, 0, 0, 0});
+  PoolParams p;
+  p.kernel = {2, 2};
+  p.strides = {2, 2};
+  p.pads = {0, 0, 1, 0};
+  p.dilations = {1, 1};
+  HostTensor y(DType::F32, {1, 2, 2, 2}), idx(DType::I64, {1, 2, 2, 2});
+  ASSERT_TRUE(maxPoolWithIndices(x, p, false, y, idx).ok());
+  expectValues(y, {9, 5, 7, 8, 6, 0, 0, 0});
+  // Row major over (N, C, H, W): plane 1 starts at 12. The second window of
+  // the last row reads (2,2) and (2,3): 8 at 11. Ties keep the first: the
+  // 7s at (2,0) and (2,1) give 8; the all-zero windows of plane 1 give
+  // their first tap.
+  expectValues(idx, {1, 7, 8, 11, 17, 14, 20, 22});
+  // Column major: spatial index = w * H + h.
+  ASSERT_TRUE(maxPoolWithIndices(x, p, true, y, idx).ok());
+  expectValues(idx, {3, 10, 2, 11, 12 + 4, 12 + 6, 12 + 2, 12 + 8});
+  // The indices must be i64 of the output's shape.
+  HostTensor bad(DType::I32, {1, 2, 2, 2});
+  EXPECT_FALSE(maxPoolWithIndices(x, p, false, y, bad).ok());
+}
+
 TEST(Quantize, RoundHalfEvenSaturatePerAxis) {
   HostTensor x = f32({1, 2, 3}, {0.5, 1.5, 2.5, -1, 1000, -1000});
   HostTensor s = f32({2}, {1, 2}), zp = makeTensor(DType::I8, {2}, {0, 10});

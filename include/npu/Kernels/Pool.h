@@ -33,6 +33,13 @@ Status poolOutputShape(const std::vector<int64_t> &x, const PoolParams &p,
 
 Status maxPool(const HostTensor &x, const PoolParams &p, HostTensor &y,
                ThreadPool *pool = nullptr);
+/// Max pooling that also writes, into the i64 tensor `indices` of y's shape,
+/// the flat input index of every maximum: row-major over (N, C, spatial) or,
+/// with `columnMajor`, with the spatial dimensions reversed (ONNX
+/// storage_order = 1). Ties keep the first maximum in window order.
+Status maxPoolWithIndices(const HostTensor &x, const PoolParams &p,
+                          bool columnMajor, HostTensor &y, HostTensor &indices,
+                          ThreadPool *pool = nullptr);
 Status avgPool(const HostTensor &x, const PoolParams &p, HostTensor &y,
                ThreadPool *pool = nullptr);
 /// y: N x C x 1 x ... x 1.

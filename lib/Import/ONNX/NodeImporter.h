@@ -137,14 +137,25 @@ public:
   /// are the ODS builder's arguments after the result type.
   template <typename OpTy, typename... Args>
   mlir::FailureOr<mlir::Value> create(Args &&...args) {
+    auto op = createInferred<OpTy>(mlir::Type(), std::forward<Args>(args)...);
+    if (mlir::failed(op))
+      return mlir::failure();
+    return (*op)->getResult(0);
+  }
+
+  /// Creates an op of any number of results whose types the op infers.
+  /// `args` are the ODS builder's arguments, starting with placeholder
+  /// result types (`mlir::Type()` or an empty `mlir::TypeRange`).
+  template <typename OpTy, typename... Args>
+  mlir::FailureOr<mlir::Operation *> createInferred(Args &&...args) {
     mlir::OperationState state(loc, OpTy::getOperationName());
-    OpTy::build(builder, state, mlir::Type(), std::forward<Args>(args)...);
+    OpTy::build(builder, state, std::forward<Args>(args)...);
     if (mlir::failed(inferTypes<OpTy>(state)))
       return mlir::failure();
     mlir::Operation *op = finish(state);
     if (!op)
       return mlir::failure();
-    return op->getResult(0);
+    return op;
   }
 
   /// Creates an op with explicit result type(s): `args` are all the ODS

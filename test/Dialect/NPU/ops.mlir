@@ -166,6 +166,8 @@ func.func @linear_conv_pool(%a: tensor<8x64x32xf32>, %b: tensor<32x16xf32>, %v: 
   %4 = npu.conv_transpose %x, %wt {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, output_padding = array<i64: 0, 0>} : (tensor<1x8x16x16xf32>, tensor<8x4x2x2xf32>) -> tensor<1x4x32x32xf32>
   // CHECK: npu.max_pool %{{.*}} {ceil_mode = true
   %5 = npu.max_pool %x {kernel_shape = array<i64: 3, 3>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, ceil_mode = true} : (tensor<1x8x16x16xf32>) -> tensor<1x8x8x8xf32>
+  // CHECK: npu.max_pool_with_indices %{{.*}} {column_major = true, {{.*}}} : (tensor<1x8x16x16xf32>) -> (tensor<1x8x8x8xf32>, tensor<1x8x8x8xi64>)
+  %mi:2 = npu.max_pool_with_indices %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, column_major = true} : (tensor<1x8x16x16xf32>) -> (tensor<1x8x8x8xf32>, tensor<1x8x8x8xi64>)
   // CHECK: npu.avg_pool %{{.*}} {count_include_pad = true
   %6 = npu.avg_pool %x {kernel_shape = array<i64: 3, 3>, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>, count_include_pad = true} : (tensor<1x8x16x16xf32>) -> tensor<1x8x16x16xf32>
   // CHECK: npu.global_avg_pool

@@ -305,6 +305,15 @@ LogicalResult MaxPoolOp::inferReturnTypes(MLIRContext *ctx,
   return inferPool(loc, adaptor, results);
 }
 
+LogicalResult MaxPoolWithIndicesOp::inferReturnTypes(
+    MLIRContext *ctx, std::optional<Location> loc, Adaptor adaptor,
+    SmallVectorImpl<Type> &results) {
+  if (failed(inferPool(loc, adaptor, results)))
+    return failure();
+  results.push_back(i64Tensor(ctx, cast<RankedTensorType>(results[0]).getShape()));
+  return success();
+}
+
 LogicalResult AvgPoolOp::inferReturnTypes(MLIRContext *ctx,
                                           std::optional<Location> loc,
                                           Adaptor adaptor,

@@ -15,7 +15,10 @@ template <typename OpTy> LogicalResult importPool(NodeImporter &n) {
   constexpr bool isMax = std::is_same_v<OpTy, MaxPoolOp>;
   if (failed(n.requireInputs(1)) || failed(n.requireAttr("kernel_shape")))
     return failure();
-  if (failed(n.onlyOutputs(1, "the indices of the maxima are not computed")))
+  // MaxPool's optional second output (the indices of the maxima) needs the
+  // op that computes them.
+  bool withIndices = isMax && n.hasOutput(1);
+  if (!isMax && failed(n.onlyOutputs(1)))
     return failure();
   auto x = n.getInputType(0);
   if (x.getRank() < 3)
@@ -35,6 +38,18 @@ template <typename OpTy> LogicalResult importPool(NodeImporter &n) {
       return n.unsupportedAttr("storage_order", Twine(storageOrder));
     if (n.failed())
       return failure();
+    if (withIndices) {
+      auto op = n.createInferred<MaxPoolWithIndicesOp>(
+          TypeRange(), n.getInput(0), b.getDenseI64ArrayAttr(attrs->kernel),
+          b.getDenseI64ArrayAttr(attrs->strides),
+          b.getDenseI64ArrayAttr(attrs->pads),
+          b.getDenseI64ArrayAttr(attrs->dilations), b.getBoolAttr(ceilMode),
+          b.getBoolAttr(storageOrder == 1));
+      if (failed(op))
+        return failure();
+      n.setOutputs((*op)->getResults());
+      return success();
+    }
     r = n.create<MaxPoolOp>(n.getInput(0), b.getDenseI64ArrayAttr(attrs->kernel),
                             b.getDenseI64ArrayAttr(attrs->strides),
                             b.getDenseI64ArrayAttr(attrs->pads),

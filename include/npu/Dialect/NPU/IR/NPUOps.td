@@ -353,6 +353,30 @@ def NPU_MaxPoolOp : NPU_Op<"max_pool", [InferTypeOpAdaptor]> {
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
 }
 
+def NPU_MaxPoolWithIndicesOp
+    : NPU_Op<"max_pool_with_indices", [InferTypeOpAdaptor]> {
+  let summary = "N-d max pooling that also returns where each maximum was";
+  let description = [{
+    `npu.max_pool` plus the `i64` flat index of every maximum in the input
+    tensor (ONNX MaxPool's second output, read by MaxUnpool): row-major over
+    (N, C, spatial...) or, with `column_major`, with the spatial dimensions
+    in reverse order. Ties keep the first maximum in window order.
+
+    ```mlir
+    %y, %i = npu.max_pool_with_indices %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>,
+                                           pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>}
+        : (tensor<1x16x8x8xf32>) -> (tensor<1x16x4x4xf32>, tensor<1x16x4x4xi64>)
+    ```
+  }];
+  let arguments = (ins NPU_Tensor:$input, DenseI64ArrayAttr:$kernel_shape,
+                   DenseI64ArrayAttr:$strides, DenseI64ArrayAttr:$pads,
+                   DenseI64ArrayAttr:$dilations,
+                   DefaultValuedAttr<BoolAttr, "false">:$ceil_mode,
+                   DefaultValuedAttr<BoolAttr, "false">:$column_major);
+  let results = (outs NPU_Tensor:$output, NPU_IntTensor:$indices);
+  let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
+}
+
 def NPU_AvgPoolOp : NPU_Op<"avg_pool", [InferTypeOpAdaptor]> {
   let summary = "N-d average pooling";
   let description = [{
