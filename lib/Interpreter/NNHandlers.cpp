@@ -89,9 +89,8 @@ LogicalResult maxPoolWithIndicesHandler(OpContext &ctx) {
   auto op = ctx.get<MaxPoolWithIndicesOp>();
   HostTensor &y = ctx.out(0);
   HostTensor &indices = ctx.out(1);
-  return ctx.check(kernels::maxPoolWithIndices(ctx.in(0), poolParams(op),
-                                               op.getColumnMajor(), y, indices,
-                                               ctx.pool()));
+  return ctx.check(kernels::maxPoolWithIndices(
+      ctx.in(0), poolParams(op), op.getColumnMajor(), y, indices, ctx.pool()));
 }
 
 LogicalResult avgPoolHandler(OpContext &ctx) {

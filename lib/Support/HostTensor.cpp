@@ -119,8 +119,7 @@ static void *allocAligned(size_t bytes) {
 
 HostTensor::HostTensor(DType dtype, std::vector<int64_t> shape)
     : dtype_(dtype), shape_(std::move(shape)),
-      numElements_(shapeNumElements(shape_)),
-      data_(allocAligned(byteSize())) {}
+      numElements_(shapeNumElements(shape_)), data_(allocAligned(byteSize())) {}
 
 HostTensor::HostTensor(const HostTensor &other)
     : dtype_(other.dtype_), shape_(other.shape_),

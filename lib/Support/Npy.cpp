@@ -14,11 +14,11 @@ struct DescrEntry {
 };
 // Little-endian descriptors; '|' marks single-byte types.
 const DescrEntry kDescrs[] = {
-    {"<f4", DType::F32},  {"<f8", DType::F64},  {"<f2", DType::F16},
-    {"|i1", DType::I8},   {"|u1", DType::U8},   {"<i2", DType::I16},
-    {"<u2", DType::U16},  {"<i4", DType::I32},  {"<u4", DType::U32},
-    {"<i8", DType::I64},  {"<u8", DType::U64},  {"|b1", DType::Bool},
-    {"<i1", DType::I8},   {"<u1", DType::U8},   {"<b1", DType::Bool},
+    {"<f4", DType::F32}, {"<f8", DType::F64}, {"<f2", DType::F16},
+    {"|i1", DType::I8},  {"|u1", DType::U8},  {"<i2", DType::I16},
+    {"<u2", DType::U16}, {"<i4", DType::I32}, {"<u4", DType::U32},
+    {"<i8", DType::I64}, {"<u8", DType::U64}, {"|b1", DType::Bool},
+    {"<i1", DType::I8},  {"<u1", DType::U8},  {"<b1", DType::Bool},
 };
 
 // Finds the value text after 'key': in a Python dict literal header.
@@ -162,8 +162,7 @@ std::string serializeNpy(const HostTensor &t) {
   if (t.shape().size() == 1)
     shape += ",";
   std::string header = "{'descr': '" + std::string(descr) +
-                       "', 'fortran_order': False, 'shape': (" + shape +
-                       "), }";
+                       "', 'fortran_order': False, 'shape': (" + shape + "), }";
   // Pad with spaces so that the data starts on a 64-byte boundary.
   size_t total = 10 + header.size() + 1;
   size_t pad = (64 - total % 64) % 64;

@@ -46,26 +46,23 @@ namespace cl = llvm::cl;
 
 namespace {
 cl::OptionCategory category("npu-conformance options");
-cl::opt<std::string>
-    dataDir("data", cl::desc("Folder of ONNX node test cases"),
-            cl::init("/usr/share/libonnx-testdata/data/node"),
-            cl::cat(category));
+cl::opt<std::string> dataDir("data", cl::desc("Folder of ONNX node test cases"),
+                             cl::init("/usr/share/libonnx-testdata/data/node"),
+                             cl::cat(category));
 cl::opt<std::string> expectedFile(
-    "expected",
-    cl::desc("File listing the cases that must pass, one per line"),
+    "expected", cl::desc("File listing the cases that must pass, one per line"),
     cl::cat(category));
-cl::opt<std::string> writePassing(
-    "write-passing",
-    cl::desc("Write the names of the passing cases to this file"),
-    cl::cat(category));
+cl::opt<std::string>
+    writePassing("write-passing",
+                 cl::desc("Write the names of the passing cases to this file"),
+                 cl::cat(category));
 cl::opt<std::string> filter("filter",
                             cl::desc("Only run cases whose name contains this"),
                             cl::cat(category));
 cl::opt<unsigned> jobs("j", cl::desc("Cases run in parallel"), cl::init(2),
                        cl::cat(category));
-cl::opt<unsigned> timeout("timeout",
-                          cl::desc("Seconds a case may take"), cl::init(120),
-                          cl::cat(category));
+cl::opt<unsigned> timeout("timeout", cl::desc("Seconds a case may take"),
+                          cl::init(120), cl::cat(category));
 cl::opt<bool> verbose("verbose", cl::desc("Print every failing case's reason"),
                       cl::cat(category));
 
@@ -85,8 +82,7 @@ bool closeEnough(const npu::HostTensor &got, const npu::HostTensor &want,
     return false;
   }
   bool floats = npu::isFloat(want.dtype());
-  if (got.dtype() != want.dtype() &&
-      !(floats && npu::isFloat(got.dtype()))) {
+  if (got.dtype() != want.dtype() && !(floats && npu::isFloat(got.dtype()))) {
     why = std::string("element type ") + npu::dtypeName(got.dtype()) +
           ", expected " + npu::dtypeName(want.dtype());
     return false;
@@ -155,7 +151,7 @@ Outcome runCase(const std::string &dir) {
     auto t = npu::readONNXTensorFile(path, context, error);
     if (failed(t))
       return "data: " + error;
-    std::string name = !t->name.empty() ? t->name
+    std::string name = !t->name.empty()               ? t->name
                        : i < signature->inputs.size() ? signature->inputs[i]
                                                       : "";
     auto pos = llvm::find(signature->inputs, name);
@@ -204,8 +200,8 @@ Outcome runCase(const std::string &dir) {
   if (failed(results))
     return "interpret: " + firstLine(diagnostic);
   if (results->size() != expected.size())
-    return "compare: " + std::to_string(results->size()) + " outputs, expected " +
-           std::to_string(expected.size());
+    return "compare: " + std::to_string(results->size()) +
+           " outputs, expected " + std::to_string(expected.size());
   for (size_t i = 0; i < expected.size(); ++i) {
     std::string why;
     if (!closeEnough((*results)[i], expected[i], why))

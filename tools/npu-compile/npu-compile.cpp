@@ -118,8 +118,10 @@ int main(int argc, char **argv) {
     std::string valid;
     for (const std::string &name : npu::allStageNames())
       valid += (valid.empty() ? "" : ", ") + name;
-    return fail("unknown stage '" + compileTo + "' for --compile-to; valid "
-                "stages: " + valid);
+    return fail("unknown stage '" + compileTo +
+                "' for --compile-to; valid "
+                "stages: " +
+                valid);
   }
   if (outputFile != "-" && sameFile(outputFile, inputFile))
     return fail("the output file '" + outputFile +

@@ -84,8 +84,7 @@ cl::opt<bool> timing("timing",
                               "slowest ops"),
                      cl::init(false), cl::cat(category));
 
-cl::opt<uint64_t> seed("seed",
-                       cl::desc("Seed of the generated inputs"),
+cl::opt<uint64_t> seed("seed", cl::desc("Seed of the generated inputs"),
                        cl::init(0), cl::cat(category));
 
 int fail(const Twine &message) {
@@ -194,8 +193,8 @@ int main(int argc, char **argv) {
       return fail("--input-shape applies to ONNX models; an .mlir stage "
                   "already has static shapes");
     llvm::SourceMgr sourceMgr;
-    module = parseSourceFile<ModuleOp>(inputFile, sourceMgr,
-                                       ParserConfig(&context));
+    module =
+        parseSourceFile<ModuleOp>(inputFile, sourceMgr, ParserConfig(&context));
     if (!module)
       return 1;
   } else {
@@ -228,7 +227,8 @@ int main(int argc, char **argv) {
 
   func::FuncOp func = findEntry(*module);
   if (!func)
-    return fail("'" + inputFile + "' has no @main function (or several "
+    return fail("'" + inputFile +
+                "' has no @main function (or several "
                 "functions and none named main)");
 
   // Every given input must name an input of the model (for ONNX: of the
@@ -250,8 +250,8 @@ int main(int argc, char **argv) {
     std::string valid;
     for (const std::string &n : modelInputs)
       valid += (valid.empty() ? "" : ", ") + n;
-    return fail("the model has no input '" + name + "'; its inputs are: " +
-                (valid.empty() ? "(none)" : valid));
+    return fail("the model has no input '" + name +
+                "'; its inputs are: " + (valid.empty() ? "(none)" : valid));
   }
   if (std::error_code ec = llvm::sys::fs::create_directories(outputDir))
     return fail("cannot create directory '" + outputDir + "': " + ec.message());
@@ -262,7 +262,8 @@ int main(int argc, char **argv) {
     auto type = cast<RankedTensorType>(func.getArgument(i).getType());
     auto dtype = npu::dtypeForElementType(type.getElementType());
     if (!dtype)
-      return fail("input '" + name + "' has an element type the interpreter "
+      return fail("input '" + name +
+                  "' has an element type the interpreter "
                   "cannot feed");
     std::vector<int64_t> shape(type.getShape().begin(), type.getShape().end());
     auto it = given.find(name);
@@ -302,9 +303,9 @@ int main(int argc, char **argv) {
   for (unsigned r = 0; r < std::max(1u, unsigned(repeat)); ++r) {
     auto start = std::chrono::steady_clock::now();
     results = interpreter.run(func, args);
-    seconds.push_back(std::chrono::duration<double>(
-                          std::chrono::steady_clock::now() - start)
-                          .count());
+    seconds.push_back(
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+            .count());
     if (failed(results))
       return fail("interpretation failed");
   }

@@ -214,11 +214,11 @@ TEST(Pool, MaxAvgPadsCeilDilation) {
 
 TEST(Pool, MaxIndicesRowAndColumnMajorTiesAndPadding) {
   // Two planes (N=1, C=2) of 3x4; 2x2 windows, stride 2, end padding 1x0.
-  HostTensor x = f32({1, 2, 3, 4}, {1, 9, 2, 2,  //
-                                    3, 4, 2, 5,  //
-                                    7, 7, 0, 8,  //
-                                    0, 0, 0, 0,  //
-                                    0, 6, 0, 0,  //
+  HostTensor x = f32({1, 2, 3, 4}, {1, 9, 2, 2, //
+                                    3, 4, 2, 5, //
+                                    7, 7, 0, 8, //
+                                    0, 0, 0, 0, //
+                                    0, 6, 0, 0, //
                                     0, 0, 0, 0});
   PoolParams p;
   p.kernel = {2, 2};

@@ -147,7 +147,8 @@ TEST(BlobReject, EveryByteFlipIsRejectedOrHarmless) {
     LoadedBlob b;
     std::string error;
     bool ok = readBlob(flipped.data(), flipped.size(), {}, b, error);
-    bool padding = i >= h.metadataOffset + h.metadataSize && i < h.weightsOffset;
+    bool padding =
+        i >= h.metadataOffset + h.metadataSize && i < h.weightsOffset;
     ASSERT_EQ(ok, padding) << "byte " << i << ": " << error;
     if (ok)
       ASSERT_TRUE(b.program == original.program);

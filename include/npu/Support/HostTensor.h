@@ -67,7 +67,9 @@ public:
   int64_t rank() const { return static_cast<int64_t>(shape_.size()); }
   int64_t dim(int64_t i) const { return shape_[static_cast<size_t>(i)]; }
   int64_t numElements() const { return numElements_; }
-  size_t byteSize() const { return static_cast<size_t>(numElements_) * dtypeSize(dtype_); }
+  size_t byteSize() const {
+    return static_cast<size_t>(numElements_) * dtypeSize(dtype_);
+  }
 
   void *raw() { return data_.get(); }
   const void *raw() const { return data_.get(); }

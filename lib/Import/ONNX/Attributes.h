@@ -25,7 +25,8 @@ const onnx::AttributeProto *findAttribute(const onnx::NodeProto &node,
 std::string attributeTypeName(const onnx::AttributeProto &attr);
 
 /// The attribute's type, inferred from its fields when unset.
-onnx::AttributeProto_AttributeType attributeType(const onnx::AttributeProto &attr);
+onnx::AttributeProto_AttributeType
+attributeType(const onnx::AttributeProto &attr);
 
 } // namespace npu::onnx_import
 

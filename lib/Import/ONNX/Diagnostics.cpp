@@ -75,8 +75,8 @@ static StringRef severityName(DiagnosticSeverity severity) {
   return "error";
 }
 
-static void printOne(raw_ostream &os, Location loc,
-                     DiagnosticSeverity severity, StringRef message) {
+static void printOne(raw_ostream &os, Location loc, DiagnosticSeverity severity,
+                     StringRef message) {
   if (auto info = decodeONNXLoc(loc)) {
     os << info->file << ": ";
     if (!info->opType.empty())

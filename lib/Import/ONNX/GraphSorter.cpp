@@ -132,8 +132,7 @@ sortGraph(const onnx::GraphProto &graph, const llvm::StringSet<> &available,
         }
     emitError(nodeLoc(graph.node(node)))
         << "the graph has a cycle through this node ("
-        << (n - static_cast<int>(order.size()))
-        << " nodes cannot be ordered)";
+        << (n - static_cast<int>(order.size())) << " nodes cannot be ordered)";
     return failure();
   }
   return order;

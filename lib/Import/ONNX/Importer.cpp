@@ -39,9 +39,8 @@ struct ModelImporter::Scope {
   llvm::StringMap<const onnx::TensorProto *> initializers;
 };
 
-ModelImporter::ModelImporter(MLIRContext &context,
-                             const ImportOptions &options, StringRef fileName,
-                             StringRef externalDataDir)
+ModelImporter::ModelImporter(MLIRContext &context, const ImportOptions &options,
+                             StringRef fileName, StringRef externalDataDir)
     : context(context), options(options), fileName(fileName.str()),
       externalDataDir(externalDataDir.str()) {
   context.loadDialect<NPUDialect, func::FuncDialect>();
@@ -164,8 +163,8 @@ LogicalResult ModelImporter::freezeInputs(ArrayRef<unsigned> argIndices) {
         ArrayRef<int64_t>(known.shape()) != type.getShape()) {
       return emitError(loc)
              << "the value given for input '" << argNames[i] << "' is "
-             << dtypeName(known.dtype()) << " "
-             << shapeToString(known.shape()) << ", the input is " << type;
+             << dtypeName(known.dtype()) << " " << shapeToString(known.shape())
+             << ", the input is " << type;
     }
     auto op = ConstantOp::create(b, loc, hostTensorToAttr(known, &context));
     arg.replaceAllUsesWith(op.getResult());
@@ -182,7 +181,8 @@ LogicalResult ModelImporter::freezeInputs(ArrayRef<unsigned> argIndices) {
 Value ModelImporter::resolveFrozen(Value value) const {
   if (auto arg = dyn_cast_if_present<BlockArgument>(value))
     if (mainFunc &&
-        arg.getOwner() == &const_cast<func::FuncOp &>(mainFunc).getBody().front() &&
+        arg.getOwner() ==
+            &const_cast<func::FuncOp &>(mainFunc).getBody().front() &&
         frozenArgs[arg.getArgNumber()])
       return frozenValues[arg.getArgNumber()];
   return value;
@@ -350,8 +350,8 @@ void collectUnsupported(const onnx::GraphProto &graph,
   for (const auto &node : graph.node()) {
     if (!registry.lookup(node.domain(), node.op_type())) {
       StringRef domain = normalizeDomain(node.domain());
-      std::string name =
-          domain.empty() ? node.op_type() : (domain + "." + node.op_type()).str();
+      std::string name = domain.empty() ? node.op_type()
+                                        : (domain + "." + node.op_type()).str();
       auto it = llvm::find_if(
           out, [&](const UnsupportedOp &u) { return u.op == name; });
       if (it == out.end()) {
@@ -375,8 +375,9 @@ LogicalResult ModelImporter::checkSupportedOps(const onnx::GraphProto &graph) {
   collectUnsupported(graph, unsupported);
   if (unsupported.empty())
     return success();
-  auto diag = emitError(getFileLoc()) << "unsupported ONNX operator"
-                                      << (unsupported.size() > 1 ? "s: " : ": ");
+  auto diag = emitError(getFileLoc())
+              << "unsupported ONNX operator"
+              << (unsupported.size() > 1 ? "s: " : ": ");
   bool first = true;
   for (const UnsupportedOp &info : unsupported) {
     diag << (first ? "" : ", ") << info.op << " (" << info.nodes.size()
@@ -400,9 +401,9 @@ LogicalResult ModelImporter::checkOutputs(const onnx::GraphProto &graph,
     const auto &tt = output.type().tensor_type();
     auto type = cast<RankedTensorType>(value.getType());
     std::string error;
-    Type declared = tt.elem_type() ? convertElementType(&context,
-                                                        tt.elem_type(), error)
-                                   : Type();
+    Type declared = tt.elem_type()
+                        ? convertElementType(&context, tt.elem_type(), error)
+                        : Type();
     if (declared && declared != type.getElementType())
       return emitError(getTensorLoc(output.name()))
              << "output '" << output.name() << "' is declared as "
@@ -417,8 +418,7 @@ LogicalResult ModelImporter::checkOutputs(const onnx::GraphProto &graph,
     if (mismatch) {
       auto diag = emitWarning(getTensorLoc(output.name()))
                   << "output '" << output.name() << "' has shape "
-                  << formatList(type.getShape())
-                  << ", the model declares [";
+                  << formatList(type.getShape()) << ", the model declares [";
       for (int i = 0; i < tt.shape().dim_size(); ++i) {
         const auto &d = tt.shape().dim(i);
         diag << (i ? ", " : "");
@@ -454,16 +454,14 @@ ModelImporter::import(const onnx::ModelProto &model) {
 
   OpBuilder b(&context);
   OwningOpRef<ModuleOp> module = ModuleOp::create(getFileLoc());
-  module->getOperation()->setAttr(kONNXSourceAttr,
-                                  b.getStringAttr(fileName));
+  module->getOperation()->setAttr(kONNXSourceAttr, b.getStringAttr(fileName));
   module->getOperation()->setAttr(kONNXOpsetAttr, b.getI64IntegerAttr(opset));
   module->getOperation()->setAttr(kONNXIRVersionAttr,
                                   b.getI64IntegerAttr(model.ir_version()));
   std::string producer = model.producer_name();
   if (!model.producer_version().empty())
     producer += (producer.empty() ? "" : " ") + model.producer_version();
-  module->getOperation()->setAttr(kONNXProducerAttr,
-                                  b.getStringAttr(producer));
+  module->getOperation()->setAttr(kONNXProducerAttr, b.getStringAttr(producer));
 
   SmallVector<Type> argTypes;
   for (const GraphInput &input : *inputs) {
@@ -539,8 +537,8 @@ importParsed(StringRef bytes, StringRef sourceName, StringRef defaultDir,
   auto model = onnx_import::parseModel(bytes, fileLoc);
   if (failed(model))
     return failure();
-  std::string dir =
-      options.externalDataDir.empty() ? defaultDir.str() : options.externalDataDir;
+  std::string dir = options.externalDataDir.empty() ? defaultDir.str()
+                                                    : options.externalDataDir;
   onnx_import::ModelImporter importer(context, options, sourceName, dir);
   return importer.import(**model);
 }
@@ -557,10 +555,9 @@ FailureOr<OwningOpRef<ModuleOp>> importONNXFile(StringRef path,
                       context, options);
 }
 
-FailureOr<OwningOpRef<ModuleOp>> importONNXBuffer(StringRef bytes,
-                                                  StringRef sourceName,
-                                                  MLIRContext &context,
-                                                  const ImportOptions &options) {
+FailureOr<OwningOpRef<ModuleOp>>
+importONNXBuffer(StringRef bytes, StringRef sourceName, MLIRContext &context,
+                 const ImportOptions &options) {
   return importParsed(bytes, sourceName, ".", context, options);
 }
 

@@ -147,8 +147,8 @@ resolveGraphInputs(const onnx::GraphProto &graph, const ImportOptions &options,
         int64_t d = (*given)[i];
         if (hasShape && shape.dim(i).has_dim_value() &&
             shape.dim(i).dim_value() != d) {
-          emitError(loc) << givenBy << " gives dimension " << i
-                         << " of input '" << input.name() << "' as " << d
+          emitError(loc) << givenBy << " gives dimension " << i << " of input '"
+                         << input.name() << "' as " << d
                          << ", but the model fixes it to "
                          << shape.dim(i).dim_value();
           return failure();

@@ -20,8 +20,7 @@ std::string formatList(ArrayRef<int64_t> values) {
 
 NodeImporter::NodeImporter(ModelImporter &model, const onnx::NodeProto &node,
                            OpBuilder &builder)
-    : model(model), node(node), builder(builder),
-      loc(model.getNodeLoc(node)),
+    : model(model), node(node), builder(builder), loc(model.getNodeLoc(node)),
       opset(model.getOpsetVersion(node.domain())) {}
 
 InFlightDiagnostic NodeImporter::emitError() {
@@ -69,8 +68,8 @@ SmallVector<Value> NodeImporter::getPresentInputs() const {
 LogicalResult NodeImporter::requireInputs(unsigned count) {
   for (unsigned i = 0; i < count; ++i)
     if (!hasInput(i))
-      return emitError() << "expects at least " << count
-                         << " inputs; input " << i << " is missing";
+      return emitError() << "expects at least " << count << " inputs; input "
+                         << i << " is missing";
   return success();
 }
 
@@ -79,9 +78,8 @@ FailureOr<DenseElementsAttr> NodeImporter::getConstantInput(unsigned i,
   if (!hasInput(i))
     return emitError() << "the " << what << " input (input " << i
                        << ") is missing";
-  auto value = model.evaluate(getInput(i), loc,
-                              "the " + what + " input '" + getInputName(i) +
-                                  "'");
+  auto value = model.evaluate(
+      getInput(i), loc, "the " + what + " input '" + getInputName(i) + "'");
   if (mlir::failed(value))
     hadError = true;
   return value;
@@ -95,8 +93,8 @@ FailureOr<SmallVector<int64_t>> NodeImporter::getConstantInts(unsigned i,
   return attrToInts(*value);
 }
 
-FailureOr<SmallVector<double>> NodeImporter::getConstantDoubles(unsigned i,
-                                                               StringRef what) {
+FailureOr<SmallVector<double>>
+NodeImporter::getConstantDoubles(unsigned i, StringRef what) {
   auto value = getConstantInput(i, what);
   if (mlir::failed(value))
     return failure();
@@ -109,7 +107,8 @@ FailureOr<int64_t> NodeImporter::getConstantScalarInt(unsigned i,
   if (mlir::failed(values))
     return failure();
   if (values->size() != 1)
-    return emitError() << "the " << what << " input must hold one value, it has "
+    return emitError() << "the " << what
+                       << " input must hold one value, it has "
                        << values->size();
   return values->front();
 }
@@ -119,7 +118,8 @@ FailureOr<double> NodeImporter::getConstantScalar(unsigned i, StringRef what) {
   if (mlir::failed(values))
     return failure();
   if (values->size() != 1)
-    return emitError() << "the " << what << " input must hold one value, it has "
+    return emitError() << "the " << what
+                       << " input must hold one value, it has "
                        << values->size();
   return values->front();
 }
@@ -134,16 +134,15 @@ bool NodeImporter::hasAttr(StringRef name) const {
 
 namespace {
 // Finds attribute `name` and checks its type; reports a mismatch.
-const onnx::AttributeProto *
-typedAttr(NodeImporter &n, StringRef name,
-          onnx::AttributeProto_AttributeType type) {
+const onnx::AttributeProto *typedAttr(NodeImporter &n, StringRef name,
+                                      onnx::AttributeProto_AttributeType type) {
   const auto *attr = findAttribute(n.getNode(), name);
   if (!attr)
     return nullptr;
   if (attributeType(*attr) != type) {
     n.emitError() << "attribute '" << name << "' should be of type "
-                  << onnx::AttributeProto_AttributeType_Name(type)
-                  << ", it is " << attributeTypeName(*attr);
+                  << onnx::AttributeProto_AttributeType_Name(type) << ", it is "
+                  << attributeTypeName(*attr);
     return nullptr;
   }
   return attr;
@@ -294,9 +293,9 @@ Value NodeImporter::splat(RankedTensorType type, double value) {
     attr = FloatAttr::get(element, v);
   } else if (auto i = dyn_cast<IntegerType>(element)) {
     attr = IntegerAttr::get(
-        element, APInt(i.getWidth(), static_cast<uint64_t>(
-                                         static_cast<int64_t>(value)),
-                       /*isSigned=*/true, /*implicitTrunc=*/true));
+        element,
+        APInt(i.getWidth(), static_cast<uint64_t>(static_cast<int64_t>(value)),
+              /*isSigned=*/true, /*implicitTrunc=*/true));
   }
   return constant(DenseElementsAttr::get(type, attr));
 }
@@ -340,8 +339,8 @@ NodeImporter::normalizeAxes(ArrayRef<int64_t> axes, int64_t rank,
   llvm::sort(out);
   for (size_t i = 1; i < out.size(); ++i)
     if (out[i] == out[i - 1])
-      return emitError() << what << " " << formatList(axes)
-                         << " repeat axis " << out[i];
+      return emitError() << what << " " << formatList(axes) << " repeat axis "
+                         << out[i];
   return out;
 }
 

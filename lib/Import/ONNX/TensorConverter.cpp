@@ -161,8 +161,7 @@ static FailureOr<std::string> readExternal(const onnx::TensorProto &tensor,
     }
   }
   if (file.empty()) {
-    emitError(loc) << what
-                   << ": external data without a 'location' entry";
+    emitError(loc) << what << ": external data without a 'location' entry";
     return failure();
   }
   SmallString<256> path(file);
@@ -340,8 +339,7 @@ Type hostElementType(MLIRContext *ctx, DType dtype) {
   return {};
 }
 
-DenseElementsAttr hostTensorToAttr(const HostTensor &tensor,
-                                   MLIRContext *ctx) {
+DenseElementsAttr hostTensorToAttr(const HostTensor &tensor, MLIRContext *ctx) {
   auto type = RankedTensorType::get(
       SmallVector<int64_t>(tensor.shape().begin(), tensor.shape().end()),
       hostElementType(ctx, tensor.dtype()));

@@ -27,9 +27,8 @@ static FailureOr<std::string> readBytes(StringRef path, std::string &error) {
   return (*buffer)->getBuffer().str();
 }
 
-FailureOr<NamedHostTensor> readONNXTensorFile(StringRef path,
-                                              MLIRContext &context,
-                                              std::string &error) {
+FailureOr<NamedHostTensor>
+readONNXTensorFile(StringRef path, MLIRContext &context, std::string &error) {
   auto bytes = readBytes(path, error);
   if (failed(bytes))
     return failure();

@@ -67,8 +67,7 @@ importONNXFile(llvm::StringRef path, mlir::MLIRContext &context,
 /// in the module's `npu.source` attribute.
 mlir::FailureOr<mlir::OwningOpRef<mlir::ModuleOp>>
 importONNXBuffer(llvm::StringRef bytes, llvm::StringRef sourceName,
-                 mlir::MLIRContext &context,
-                 const ImportOptions &options = {});
+                 mlir::MLIRContext &context, const ImportOptions &options = {});
 
 /// Parses `NAME=d0,d1,...` (an `--input-shape` value; `NAME=` is a scalar)
 /// into `options.inputShapes`. On failure returns false and sets `error`.

@@ -31,8 +31,7 @@ template <typename T> std::string str(ArrayRef<T> values) {
 }
 
 LogicalResult inferBroadcast(std::optional<Location> loc, ValueRange operands,
-                             Type elementType,
-                             SmallVectorImpl<Type> &results) {
+                             Type elementType, SmallVectorImpl<Type> &results) {
   Shape shape;
   for (Value v : operands) {
     auto t = rankedType(v);
@@ -57,9 +56,8 @@ LogicalResult inferWindowed(std::optional<Location> loc, ArrayRef<int64_t> in,
                             bool ceilMode, Shape &spatialOut) {
   size_t n = kernel.size();
   if (in.size() != n + 2)
-    return fail(loc, "expected a rank-" + Twine(n + 2) +
-                         " input for a " + Twine(n) + "-d window, got rank " +
-                         Twine(in.size()));
+    return fail(loc, "expected a rank-" + Twine(n + 2) + " input for a " +
+                         Twine(n) + "-d window, got rank " + Twine(in.size()));
   if (strides.size() != n || dilations.size() != n || pads.size() != 2 * n)
     return fail(loc, "strides and dilations need " + Twine(n) +
                          " entries and pads " + Twine(2 * n));
@@ -68,12 +66,12 @@ LogicalResult inferWindowed(std::optional<Location> loc, ArrayRef<int64_t> in,
       return fail(loc, "kernel sizes, strides and dilations must be positive");
     if (pads[i] < 0 || pads[n + i] < 0)
       return fail(loc, "pads must be non-negative");
-    int64_t out = slidingOutputSize(in[i + 2], kernel[i], strides[i],
-                                    dilations[i], pads[i], pads[n + i],
-                                    ceilMode);
+    int64_t out =
+        slidingOutputSize(in[i + 2], kernel[i], strides[i], dilations[i],
+                          pads[i], pads[n + i], ceilMode);
     if (out < 1)
-      return fail(loc, "window of size " + Twine(kernel[i]) +
-                           " (dilation " + Twine(dilations[i]) +
+      return fail(loc, "window of size " + Twine(kernel[i]) + " (dilation " +
+                           Twine(dilations[i]) +
                            ") does not fit spatial dimension " + Twine(i) +
                            " of size " + Twine(in[i + 2]) + " with its pads");
     spatialOut.push_back(out);
@@ -85,8 +83,8 @@ Type i64Tensor(MLIRContext *ctx, ArrayRef<int64_t> shape) {
   return RankedTensorType::get(shape, IntegerType::get(ctx, 64));
 }
 
-LogicalResult checkAxis(std::optional<Location> loc, int64_t axis,
-                        int64_t rank, StringRef what = "axis") {
+LogicalResult checkAxis(std::optional<Location> loc, int64_t axis, int64_t rank,
+                        StringRef what = "axis") {
   if (axis < 0 || axis >= rank)
     return fail(loc, what + " " + Twine(axis) + " is out of range for rank " +
                          Twine(rank));
@@ -99,10 +97,9 @@ LogicalResult checkAxis(std::optional<Location> loc, int64_t axis,
 //===----------------------------------------------------------------------===//
 
 #define NPU_BINARY_INFER(OP, BOOL_RESULT)                                      \
-  LogicalResult OP::inferReturnTypes(MLIRContext *ctx,                         \
-                                     std::optional<Location> loc,              \
-                                     Adaptor adaptor,                          \
-                                     SmallVectorImpl<Type> &results) {         \
+  LogicalResult OP::inferReturnTypes(                                          \
+      MLIRContext *ctx, std::optional<Location> loc, Adaptor adaptor,          \
+      SmallVectorImpl<Type> &results) {                                        \
     auto lhs = rankedType(adaptor.getLhs());                                   \
     if (!lhs)                                                                  \
       return fail(loc, "expected ranked tensor operands");                     \
@@ -243,9 +240,10 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *ctx,
   return success();
 }
 
-LogicalResult ConvTransposeOp::inferReturnTypes(
-    MLIRContext *ctx, std::optional<Location> loc, Adaptor adaptor,
-    SmallVectorImpl<Type> &results) {
+LogicalResult
+ConvTransposeOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+                                  Adaptor adaptor,
+                                  SmallVectorImpl<Type> &results) {
   auto x = rankedType(adaptor.getInput()), w = rankedType(adaptor.getWeight());
   if (!x || !w)
     return fail(loc, "expected ranked tensor operands");
@@ -310,7 +308,8 @@ LogicalResult MaxPoolWithIndicesOp::inferReturnTypes(
     SmallVectorImpl<Type> &results) {
   if (failed(inferPool(loc, adaptor, results)))
     return failure();
-  results.push_back(i64Tensor(ctx, cast<RankedTensorType>(results[0]).getShape()));
+  results.push_back(
+      i64Tensor(ctx, cast<RankedTensorType>(results[0]).getShape()));
   return success();
 }
 
@@ -333,15 +332,17 @@ static LogicalResult inferGlobalPool(std::optional<Location> loc, Value input,
   return success();
 }
 
-LogicalResult GlobalAvgPoolOp::inferReturnTypes(
-    MLIRContext *ctx, std::optional<Location> loc, Adaptor adaptor,
-    SmallVectorImpl<Type> &results) {
+LogicalResult
+GlobalAvgPoolOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+                                  Adaptor adaptor,
+                                  SmallVectorImpl<Type> &results) {
   return inferGlobalPool(loc, adaptor.getInput(), results);
 }
 
-LogicalResult GlobalMaxPoolOp::inferReturnTypes(
-    MLIRContext *ctx, std::optional<Location> loc, Adaptor adaptor,
-    SmallVectorImpl<Type> &results) {
+LogicalResult
+GlobalMaxPoolOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
+                                  Adaptor adaptor,
+                                  SmallVectorImpl<Type> &results) {
   return inferGlobalPool(loc, adaptor.getInput(), results);
 }
 
@@ -360,9 +361,10 @@ LogicalResult BatchNormOp::inferReturnTypes(MLIRContext *ctx,
   return success();
 }
 
-LogicalResult InstanceNormOp::inferReturnTypes(
-    MLIRContext *ctx, std::optional<Location> loc, Adaptor adaptor,
-    SmallVectorImpl<Type> &results) {
+LogicalResult InstanceNormOp::inferReturnTypes(MLIRContext *ctx,
+                                               std::optional<Location> loc,
+                                               Adaptor adaptor,
+                                               SmallVectorImpl<Type> &results) {
   auto x = rankedType(adaptor.getInput());
   if (!x || x.getRank() < 3)
     return fail(loc, "expected an input of rank >= 3");
@@ -381,10 +383,9 @@ LogicalResult InstanceNormOp::inferReturnTypes(
 //===----------------------------------------------------------------------===//
 
 #define NPU_REDUCE_INFER(OP)                                                   \
-  LogicalResult OP::inferReturnTypes(MLIRContext *ctx,                         \
-                                     std::optional<Location> loc,              \
-                                     Adaptor adaptor,                          \
-                                     SmallVectorImpl<Type> &results) {         \
+  LogicalResult OP::inferReturnTypes(                                          \
+      MLIRContext *ctx, std::optional<Location> loc, Adaptor adaptor,          \
+      SmallVectorImpl<Type> &results) {                                        \
     auto x = rankedType(adaptor.getInput());                                   \
     if (!x)                                                                    \
       return fail(loc, "expected a ranked tensor");                            \
@@ -422,8 +423,8 @@ static LogicalResult inferArg(MLIRContext *ctx, std::optional<Location> loc,
   int64_t axis = adaptor.getAxis();
   if (failed(checkAxis(loc, axis, x.getRank())))
     return failure();
-  results.push_back(
-      i64Tensor(ctx, reducedShape(x.getShape(), {axis}, adaptor.getKeepdims())));
+  results.push_back(i64Tensor(
+      ctx, reducedShape(x.getShape(), {axis}, adaptor.getKeepdims())));
   return success();
 }
 
@@ -507,7 +508,8 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *ctx,
     auto t = rankedType(v);
     if (!t || t.getRank() != first.getRank() ||
         t.getElementType() != first.getElementType())
-      return fail(loc, "concat inputs must have the same rank and element type");
+      return fail(loc,
+                  "concat inputs must have the same rank and element type");
     for (int64_t d = 0; d < t.getRank(); ++d)
       if (d != axis && t.getDimSize(d) != first.getDimSize(d))
         return fail(loc, "concat inputs differ in dimension " + Twine(d) +
@@ -535,8 +537,8 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *ctx,
   for (int64_t i = 0; i < r; ++i) {
     int64_t d = x.getDimSize(i) + pads[i] + pads[r + i];
     if (d < 0)
-      return fail(loc, "negative pads crop dimension " + Twine(i) +
-                           " below zero");
+      return fail(loc,
+                  "negative pads crop dimension " + Twine(i) + " below zero");
     if (adaptor.getMode() == PadMode::reflect &&
         (pads[i] >= x.getDimSize(i) || pads[r + i] >= x.getDimSize(i)) &&
         (pads[i] > 0 || pads[r + i] > 0))
@@ -571,17 +573,18 @@ LogicalResult GatherOp::inferReturnTypes(MLIRContext *ctx,
   return success();
 }
 
-LogicalResult GatherElementsOp::inferReturnTypes(
-    MLIRContext *ctx, std::optional<Location> loc, Adaptor adaptor,
-    SmallVectorImpl<Type> &results) {
+LogicalResult
+GatherElementsOp::inferReturnTypes(MLIRContext *ctx,
+                                   std::optional<Location> loc, Adaptor adaptor,
+                                   SmallVectorImpl<Type> &results) {
   auto data = rankedType(adaptor.getData());
   auto idx = rankedType(adaptor.getIndices());
   if (!data || !idx || data.getRank() != idx.getRank())
     return fail(loc, "data and indices must have the same rank");
   if (failed(checkAxis(loc, adaptor.getAxis(), data.getRank())))
     return failure();
-  results.push_back(RankedTensorType::get(idx.getShape(),
-                                          data.getElementType()));
+  results.push_back(
+      RankedTensorType::get(idx.getShape(), data.getElementType()));
   return success();
 }
 
@@ -595,8 +598,8 @@ LogicalResult GatherNDOp::inferReturnTypes(MLIRContext *ctx,
     return fail(loc, "expected ranked operands, indices of rank >= 1");
   int64_t b = adaptor.getBatchDims();
   int64_t k = idx.getShape().back();
-  if (b < 0 || b >= std::min(data.getRank(), idx.getRank()) ||
-      k < 1 || b + k > data.getRank())
+  if (b < 0 || b >= std::min(data.getRank(), idx.getRank()) || k < 1 ||
+      b + k > data.getRank())
     return fail(loc, "invalid batch_dims " + Twine(b) + " or index depth " +
                          Twine(k) + " for data of rank " +
                          Twine(data.getRank()));
@@ -642,15 +645,16 @@ LogicalResult ScatterNDOp::inferReturnTypes(MLIRContext *ctx,
   auto rest = data.getShape().drop_front(k);
   expected.append(rest.begin(), rest.end());
   if (upd.getShape() != ArrayRef<int64_t>(expected))
-    return fail(loc, "updates must have shape " +
-                         str(ArrayRef<int64_t>(expected)));
+    return fail(loc,
+                "updates must have shape " + str(ArrayRef<int64_t>(expected)));
   results.push_back(data);
   return success();
 }
 
-LogicalResult DepthToSpaceOp::inferReturnTypes(
-    MLIRContext *ctx, std::optional<Location> loc, Adaptor adaptor,
-    SmallVectorImpl<Type> &results) {
+LogicalResult DepthToSpaceOp::inferReturnTypes(MLIRContext *ctx,
+                                               std::optional<Location> loc,
+                                               Adaptor adaptor,
+                                               SmallVectorImpl<Type> &results) {
   auto x = rankedType(adaptor.getInput());
   int64_t b = adaptor.getBlocksize();
   if (!x || x.getRank() != 4)
@@ -658,27 +662,28 @@ LogicalResult DepthToSpaceOp::inferReturnTypes(
   if (b < 1 || x.getDimSize(1) % (b * b) != 0)
     return fail(loc, "channels " + Twine(x.getDimSize(1)) +
                          " are not divisible by blocksize^2 = " + Twine(b * b));
-  results.push_back(RankedTensorType::get(
-      {x.getDimSize(0), x.getDimSize(1) / (b * b), x.getDimSize(2) * b,
-       x.getDimSize(3) * b},
-      x.getElementType()));
+  results.push_back(
+      RankedTensorType::get({x.getDimSize(0), x.getDimSize(1) / (b * b),
+                             x.getDimSize(2) * b, x.getDimSize(3) * b},
+                            x.getElementType()));
   return success();
 }
 
-LogicalResult SpaceToDepthOp::inferReturnTypes(
-    MLIRContext *ctx, std::optional<Location> loc, Adaptor adaptor,
-    SmallVectorImpl<Type> &results) {
+LogicalResult SpaceToDepthOp::inferReturnTypes(MLIRContext *ctx,
+                                               std::optional<Location> loc,
+                                               Adaptor adaptor,
+                                               SmallVectorImpl<Type> &results) {
   auto x = rankedType(adaptor.getInput());
   int64_t b = adaptor.getBlocksize();
   if (!x || x.getRank() != 4)
     return fail(loc, "expected a rank-4 input");
   if (b < 1 || x.getDimSize(2) % b != 0 || x.getDimSize(3) % b != 0)
-    return fail(loc, "spatial sizes are not divisible by blocksize " +
-                         Twine(b));
-  results.push_back(RankedTensorType::get(
-      {x.getDimSize(0), x.getDimSize(1) * b * b, x.getDimSize(2) / b,
-       x.getDimSize(3) / b},
-      x.getElementType()));
+    return fail(loc,
+                "spatial sizes are not divisible by blocksize " + Twine(b));
+  results.push_back(
+      RankedTensorType::get({x.getDimSize(0), x.getDimSize(1) * b * b,
+                             x.getDimSize(2) / b, x.getDimSize(3) / b},
+                            x.getElementType()));
   return success();
 }
 

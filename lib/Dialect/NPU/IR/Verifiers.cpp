@@ -42,9 +42,9 @@ LogicalResult IfOp::verify() {
 LogicalResult ClipOp::verify() {
   if (getMin() && getMax() &&
       getMin()->convertToDouble() > getMax()->convertToDouble())
-    return emitOpError("min ") << getMin()->convertToDouble()
-                               << " is greater than max "
-                               << getMax()->convertToDouble();
+    return emitOpError("min ")
+           << getMin()->convertToDouble() << " is greater than max "
+           << getMax()->convertToDouble();
   return success();
 }
 
@@ -91,8 +91,8 @@ template <typename Op> static LogicalResult verifyAxisOp(Op op) {
   // I64Attr getters return uint64_t; negative axes must not wrap around.
   int64_t axis = static_cast<int64_t>(op.getAxis());
   if (axis < 0 || axis >= rank)
-    return op.emitOpError("axis ") << axis << " is out of range for rank "
-                                   << rank;
+    return op.emitOpError("axis ")
+           << axis << " is out of range for rank " << rank;
   return success();
 }
 LogicalResult SoftmaxOp::verify() { return verifyAxisOp(*this); }
@@ -234,8 +234,7 @@ template <typename Op> static LogicalResult verifyQuantParams(Op op) {
     if (axis < 0 || axis >= in.getRank() ||
         in.getDimSize(axis) != scale.getDimSize(0))
       return op.emitOpError("per-axis scale of ")
-             << scale.getDimSize(0) << " elements does not match axis "
-             << axis;
+             << scale.getDimSize(0) << " elements does not match axis " << axis;
   }
   if (in.getShape() != rankedType(op.getOutput()).getShape())
     return op.emitOpError("must keep the shape");
@@ -245,8 +244,7 @@ template <typename Op> static LogicalResult verifyQuantParams(Op op) {
 LogicalResult QuantizeLinearOp::verify() {
   if (failed(verifyQuantParams(*this)))
     return failure();
-  if (getElementTypeOrSelf(getOutput()) !=
-      getElementTypeOrSelf(getZeroPoint()))
+  if (getElementTypeOrSelf(getOutput()) != getElementTypeOrSelf(getZeroPoint()))
     return emitOpError("result element type must be the zero point's");
   return success();
 }

@@ -23,8 +23,7 @@ Value scalarConstant(PatternRewriter &rewriter, Location loc, Type element,
   Attribute attr = isa<FloatType>(element)
                        ? Attribute(FloatAttr::get(element, value))
                        : Attribute(IntegerAttr::get(element, (int64_t)value));
-  return ConstantOp::create(rewriter, loc,
-                            DenseElementsAttr::get(type, attr));
+  return ConstantOp::create(rewriter, loc, DenseElementsAttr::get(type, attr));
 }
 
 /// Reshapes a per-channel vector of C elements to rank `rank` with C at
@@ -53,7 +52,8 @@ struct FoldBatchNormPattern : OpRewritePattern<BatchNormOp> {
     Location loc = bn.getLoc();
 
     // k = scale / sqrt(var + eps); shift = bias - mean * k.
-    Value eps = scalarConstant(rewriter, loc, element, bn.getEpsilon().convertToDouble());
+    Value eps = scalarConstant(rewriter, loc, element,
+                               bn.getEpsilon().convertToDouble());
     Value var = AddOp::create(rewriter, loc, bn.getVariance(), eps);
     Value k = DivOp::create(rewriter, loc, bn.getScale(),
                             SqrtOp::create(rewriter, loc, var));
@@ -64,7 +64,8 @@ struct FoldBatchNormPattern : OpRewritePattern<BatchNormOp> {
     if (conv && conv->hasOneUse() && isConstant(conv.getWeight()) &&
         (!conv.getBias() || isConstant(conv.getBias()))) {
       // w' = w * k (per output channel); b' = b * k + shift.
-      int64_t rank = cast<RankedTensorType>(conv.getWeight().getType()).getRank();
+      int64_t rank =
+          cast<RankedTensorType>(conv.getWeight().getType()).getRank();
       Value w = MulOp::create(rewriter, loc, conv.getWeight(),
                               channelVector(rewriter, loc, k, rank, 0));
       Value b = shift;
@@ -72,18 +73,19 @@ struct FoldBatchNormPattern : OpRewritePattern<BatchNormOp> {
         b = AddOp::create(rewriter, loc,
                           MulOp::create(rewriter, loc, conv.getBias(), k),
                           shift);
-      auto folded = ConvOp::create(
-          rewriter, conv.getLoc(), conv.getType(), conv.getInput(), w, b,
-          conv.getStridesAttr(), conv.getDilationsAttr(), conv.getPadsAttr(),
-          conv.getGroupAttr());
+      auto folded = ConvOp::create(rewriter, conv.getLoc(), conv.getType(),
+                                   conv.getInput(), w, b, conv.getStridesAttr(),
+                                   conv.getDilationsAttr(), conv.getPadsAttr(),
+                                   conv.getGroupAttr());
       rewriter.replaceOp(bn, folded.getResult());
       rewriter.eraseOp(conv);
       return success();
     }
 
     // No foldable producer: a per-channel affine transform.
-    Value scaled = MulOp::create(rewriter, loc, bn.getInput(),
-                                 channelVector(rewriter, loc, k, xType.getRank(), 1));
+    Value scaled =
+        MulOp::create(rewriter, loc, bn.getInput(),
+                      channelVector(rewriter, loc, k, xType.getRank(), 1));
     rewriter.replaceOpWithNewOp<AddOp>(
         bn, scaled, channelVector(rewriter, loc, shift, xType.getRank(), 1));
     return success();

@@ -1,4 +1,5 @@
-//===- Activation.cpp - Activation functions -------------------------------===//
+//===- Activation.cpp - Activation functions
+//-------------------------------===//
 //
 // Relu and friends map one to one onto npu ops (with ONNX's attribute
 // defaults); Clip reads its bounds from attributes (opset < 11) or constant
@@ -33,8 +34,8 @@ LogicalResult importAlpha(NodeImporter &n) {
   float alpha = n.getAttrFloat("alpha", DefaultMilli / 1000.0f);
   if (n.failed())
     return failure();
-  return n.setResult(n.createValue<OpTy>(n.getInputType(0), n.getInput(0),
-                                          n.getBuilder().getF32FloatAttr(alpha)));
+  return n.setResult(n.createValue<OpTy>(
+      n.getInputType(0), n.getInput(0), n.getBuilder().getF32FloatAttr(alpha)));
 }
 
 LogicalResult importSelu(NodeImporter &n) {
@@ -46,8 +47,8 @@ LogicalResult importSelu(NodeImporter &n) {
   if (n.failed())
     return failure();
   return n.setResult(n.createValue<SeluOp>(n.getInputType(0), n.getInput(0),
-                                            b.getF32FloatAttr(alpha),
-                                            b.getF32FloatAttr(gamma)));
+                                           b.getF32FloatAttr(alpha),
+                                           b.getF32FloatAttr(gamma)));
 }
 
 LogicalResult importHardSigmoid(NodeImporter &n) {
@@ -59,8 +60,8 @@ LogicalResult importHardSigmoid(NodeImporter &n) {
   if (n.failed())
     return failure();
   return n.setResult(n.createValue<HardSigmoidOp>(
-                          n.getInputType(0), n.getInput(0),
-                          b.getF32FloatAttr(alpha), b.getF32FloatAttr(beta)));
+      n.getInputType(0), n.getInput(0), b.getF32FloatAttr(alpha),
+      b.getF32FloatAttr(beta)));
 }
 
 LogicalResult importShrink(NodeImporter &n) {
@@ -72,8 +73,8 @@ LogicalResult importShrink(NodeImporter &n) {
   if (n.failed())
     return failure();
   return n.setResult(n.createValue<ShrinkOp>(n.getInputType(0), n.getInput(0),
-                                              b.getF32FloatAttr(bias),
-                                              b.getF32FloatAttr(lambd)));
+                                             b.getF32FloatAttr(bias),
+                                             b.getF32FloatAttr(lambd)));
 }
 
 LogicalResult importGelu(NodeImporter &n) {
@@ -87,9 +88,9 @@ LogicalResult importGelu(NodeImporter &n) {
     mode = GeluApproximation::tanh;
   else
     return n.unsupportedAttr("approximate", "'" + approx + "'");
-  return n.setResult(n.createValue<GeluOp>(
-                          n.getInputType(0), n.getInput(0),
-                          GeluApproximationAttr::get(n.getContext(), mode)));
+  return n.setResult(
+      n.createValue<GeluOp>(n.getInputType(0), n.getInput(0),
+                            GeluApproximationAttr::get(n.getContext(), mode)));
 }
 
 LogicalResult importClip(NodeImporter &n) {

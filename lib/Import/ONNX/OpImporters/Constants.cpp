@@ -34,30 +34,28 @@ LogicalResult importConstant(NodeImporter &n) {
     const auto *tensor = n.getAttrTensor("value", true);
     if (!tensor)
       return failure();
-    auto converted = n.getModel().convertTensor(
-        *tensor, n.getLoc(), "attribute 'value'");
+    auto converted =
+        n.getModel().convertTensor(*tensor, n.getLoc(), "attribute 'value'");
     if (failed(converted))
       return failure();
     value = *converted;
   } else if (name == "value_float") {
     float v = n.getAttrFloat(name, 0);
-    value = DenseElementsAttr::get(RankedTensorType::get({}, b.getF32Type()),
-                                   v);
+    value =
+        DenseElementsAttr::get(RankedTensorType::get({}, b.getF32Type()), v);
   } else if (name == "value_floats") {
     auto v = n.getAttrFloats(name);
     value = DenseElementsAttr::get(
-        RankedTensorType::get({static_cast<int64_t>(v.size())},
-                              b.getF32Type()),
+        RankedTensorType::get({static_cast<int64_t>(v.size())}, b.getF32Type()),
         ArrayRef<float>(v));
   } else if (name == "value_int") {
     int64_t v = n.getAttrInt(name, 0);
-    value = DenseElementsAttr::get(RankedTensorType::get({}, b.getI64Type()),
-                                   v);
+    value =
+        DenseElementsAttr::get(RankedTensorType::get({}, b.getI64Type()), v);
   } else if (name == "value_ints") {
     auto v = n.getAttrInts(name);
     value = DenseElementsAttr::get(
-        RankedTensorType::get({static_cast<int64_t>(v.size())},
-                              b.getI64Type()),
+        RankedTensorType::get({static_cast<int64_t>(v.size())}, b.getI64Type()),
         ArrayRef<int64_t>(v));
   } else if (name == "value_string" || name == "value_strings") {
     return n.emitError() << "string constants are not supported";
@@ -92,8 +90,8 @@ LogicalResult importConstantOfShape(NodeImporter &n) {
     return failure();
   DenseElementsAttr fill;
   if (const auto *tensor = n.getAttrTensor("value")) {
-    auto v = n.getModel().convertTensor(*tensor, n.getLoc(),
-                                        "attribute 'value'");
+    auto v =
+        n.getModel().convertTensor(*tensor, n.getLoc(), "attribute 'value'");
     if (failed(v))
       return failure();
     if (v->getNumElements() != 1)
@@ -102,8 +100,8 @@ LogicalResult importConstantOfShape(NodeImporter &n) {
   }
   if (n.failed())
     return failure();
-  auto type = RankedTensorType::get(
-      *dims, fill ? fill.getElementType() : n.getBuilder().getF32Type());
+  auto type = RankedTensorType::get(*dims, fill ? fill.getElementType()
+                                                : n.getBuilder().getF32Type());
   if (!fill) {
     n.setOutput(0, n.splat(type, 0.0));
     return success();
@@ -114,8 +112,7 @@ LogicalResult importConstantOfShape(NodeImporter &n) {
 }
 
 /// Builds a constant of `type` from doubles (ints are truncated).
-DenseElementsAttr fromDoubles(RankedTensorType type,
-                              ArrayRef<double> values) {
+DenseElementsAttr fromDoubles(RankedTensorType type, ArrayRef<double> values) {
   Type element = type.getElementType();
   SmallVector<Attribute> attrs;
   attrs.reserve(values.size());
@@ -128,9 +125,9 @@ DenseElementsAttr fromDoubles(RankedTensorType type,
     } else {
       auto i = cast<IntegerType>(element);
       attrs.push_back(IntegerAttr::get(
-          element, APInt(i.getWidth(),
-                         static_cast<uint64_t>(static_cast<int64_t>(v)),
-                         /*isSigned=*/true, /*implicitTrunc=*/true)));
+          element,
+          APInt(i.getWidth(), static_cast<uint64_t>(static_cast<int64_t>(v)),
+                /*isSigned=*/true, /*implicitTrunc=*/true)));
     }
   }
   return DenseElementsAttr::get(type, attrs);
@@ -153,8 +150,7 @@ LogicalResult importRange(NodeImporter &n) {
     return n.emitError() << "delta must not be zero";
   double count = std::ceil((*limit - *start) / *delta);
   if (count > (1 << 26))
-    return n.emitError() << "the range has too many elements (" << count
-                         << ")";
+    return n.emitError() << "the range has too many elements (" << count << ")";
   int64_t num = count > 0 ? static_cast<int64_t>(count) : 0;
   SmallVector<double> values;
   if (isa<FloatType>(element)) {
@@ -169,8 +165,8 @@ LogicalResult importRange(NodeImporter &n) {
     for (int64_t i = 0; i < num; ++i)
       values.push_back(static_cast<double>(*s + i * *d));
   }
-  n.setOutput(0, n.constant(fromDoubles(
-                     RankedTensorType::get({num}, element), values)));
+  n.setOutput(0, n.constant(fromDoubles(RankedTensorType::get({num}, element),
+                                        values)));
   return success();
 }
 
@@ -179,14 +175,13 @@ LogicalResult importEyeLike(NodeImporter &n) {
     return failure();
   auto in = n.getInputType(0);
   if (in.getRank() != 2)
-    return n.emitError() << "expects a rank-2 input, got rank "
-                         << in.getRank();
+    return n.emitError() << "expects a rank-2 input, got rank " << in.getRank();
   Type element = in.getElementType();
   if (n.hasAttr("dtype")) {
     std::string error;
     int64_t dt = n.getAttrInt("dtype", 0);
-    element = convertElementType(n.getContext(), static_cast<int32_t>(dt),
-                                 error);
+    element =
+        convertElementType(n.getContext(), static_cast<int32_t>(dt), error);
     if (!element)
       return n.unsupportedAttr("dtype", onnxTypeName(dt)) << ": " << error;
   }
@@ -234,15 +229,15 @@ template <int Kind> LogicalResult importWindow(NodeImporter &n) {
     a1 = 0.5;
     a2 = 0.08;
   }
-  double denom = periodic ? static_cast<double>(*size)
-                          : static_cast<double>(*size - 1);
+  double denom =
+      periodic ? static_cast<double>(*size) : static_cast<double>(*size - 1);
   SmallVector<double> values;
   for (int64_t i = 0; i < *size; ++i) {
     double x = 2.0 * M_PI * static_cast<double>(i) / denom;
     values.push_back(a0 - a1 * std::cos(x) + a2 * std::cos(2 * x));
   }
-  n.setOutput(0, n.constant(fromDoubles(
-                     RankedTensorType::get({*size}, element), values)));
+  n.setOutput(0, n.constant(fromDoubles(RankedTensorType::get({*size}, element),
+                                        values)));
   return success();
 }
 

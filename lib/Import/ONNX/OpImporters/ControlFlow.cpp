@@ -37,8 +37,7 @@ LogicalResult importIf(NodeImporter &n) {
   if (!thenGraph || !elseGraph)
     return failure();
   auto condType = n.getInputType(0);
-  if (!condType.getElementType().isInteger(1) ||
-      condType.getNumElements() != 1)
+  if (!condType.getElementType().isInteger(1) || condType.getNumElements() != 1)
     return n.emitError() << "the condition must be a single bool, it is "
                          << condType;
 
@@ -52,8 +51,8 @@ LogicalResult importIf(NodeImporter &n) {
   if (thenValues->size() != elseValues->size() ||
       thenValues->size() != n.getNumOutputs())
     return n.emitError() << "the branches produce " << thenValues->size()
-                         << " and " << elseValues->size()
-                         << " values for " << n.getNumOutputs() << " outputs";
+                         << " and " << elseValues->size() << " values for "
+                         << n.getNumOutputs() << " outputs";
 
   SmallVector<Type> thenTypes, elseTypes;
   for (Value v : *thenValues)
@@ -71,8 +70,8 @@ LogicalResult importIf(NodeImporter &n) {
       return failure();
     bool taken = attrToInts(*cond).front() != 0;
     Block *block = taken ? thenBlock.get() : elseBlock.get();
-    b.getInsertionBlock()->getOperations().splice(
-        b.getInsertionPoint(), block->getOperations());
+    b.getInsertionBlock()->getOperations().splice(b.getInsertionPoint(),
+                                                  block->getOperations());
     n.setOutputs(taken ? *thenValues : *elseValues);
     return success();
   }

@@ -66,14 +66,14 @@ LogicalResult importConvTranspose(NodeImporter &n) {
   if (n.failed())
     return failure();
   if (outPad.size() != num)
-    return n.emitError() << "output_padding " << formatList(outPad)
-                         << " needs " << num << " entries";
+    return n.emitError() << "output_padding " << formatList(outPad) << " needs "
+                         << num << " entries";
   // output_shape may list the full shape or only the spatial dimensions.
   if (outShape.size() == num + 2)
     outShape.erase(outShape.begin(), outShape.begin() + 2);
   if (!outShape.empty() && outShape.size() != num)
-    return n.emitError() << "output_shape " << formatList(outShape)
-                         << " needs " << num << " spatial entries";
+    return n.emitError() << "output_shape " << formatList(outShape) << " needs "
+                         << num << " spatial entries";
   bool same = attrs->autoPad == "SAME_UPPER" || attrs->autoPad == "SAME_LOWER";
   if (outShape.empty() && same)
     for (size_t i = 0; i < num; ++i)

@@ -93,9 +93,8 @@ LogicalResult importBitShift(NodeImporter &n) {
     dir = ShiftDirection::right;
   else
     return n.unsupportedAttr("direction", "'" + direction + "'");
-  auto r = n.create<BitShiftOp>(
-      n.getInput(0), n.getInput(1),
-      ShiftDirectionAttr::get(n.getContext(), dir));
+  auto r = n.create<BitShiftOp>(n.getInput(0), n.getInput(1),
+                                ShiftDirectionAttr::get(n.getContext(), dir));
   if (failed(r))
     return failure();
   n.setOutput(0, *r);
@@ -172,8 +171,8 @@ LogicalResult importCast(NodeImporter &n) {
   if (!element)
     return n.emitError() << "cannot cast to " << onnxTypeName(to) << ": "
                          << error;
-  auto r = n.createValue<CastOp>(n.getInputType(0).clone(element),
-                                 n.getInput(0));
+  auto r =
+      n.createValue<CastOp>(n.getInputType(0).clone(element), n.getInput(0));
   if (failed(r))
     return failure();
   n.setOutput(0, *r);
@@ -248,8 +247,8 @@ LogicalResult importDropout(NodeImporter &n) {
     return failure();
   n.setOutput(0, *r);
   if (n.hasOutput(1)) {
-    Type maskElement = n.getOpset() >= 10 ? n.getBuilder().getI1Type()
-                                          : type.getElementType();
+    Type maskElement =
+        n.getOpset() >= 10 ? n.getBuilder().getI1Type() : type.getElementType();
     n.setOutput(1, n.splat(type.clone(maskElement), 1.0));
   }
   return success();

@@ -21,24 +21,23 @@ namespace {
 LogicalResult importGather(NodeImporter &n) {
   if (failed(n.requireInputs(2)))
     return failure();
-  auto axis = n.normalizeAxis(n.getAttrInt("axis", 0),
-                              n.getInputType(0).getRank());
+  auto axis =
+      n.normalizeAxis(n.getAttrInt("axis", 0), n.getInputType(0).getRank());
   if (failed(axis) || n.failed())
     return failure();
-  return n.setResult(n.create<GatherOp>(n.getInput(0), n.getInput(1),
-                                         n.getBuilder().getI64IntegerAttr(*axis)));
+  return n.setResult(n.create<GatherOp>(
+      n.getInput(0), n.getInput(1), n.getBuilder().getI64IntegerAttr(*axis)));
 }
 
 LogicalResult importGatherElements(NodeImporter &n) {
   if (failed(n.requireInputs(2)))
     return failure();
-  auto axis = n.normalizeAxis(n.getAttrInt("axis", 0),
-                              n.getInputType(0).getRank());
+  auto axis =
+      n.normalizeAxis(n.getAttrInt("axis", 0), n.getInputType(0).getRank());
   if (failed(axis) || n.failed())
     return failure();
   return n.setResult(n.create<GatherElementsOp>(
-                          n.getInput(0), n.getInput(1),
-                          n.getBuilder().getI64IntegerAttr(*axis)));
+      n.getInput(0), n.getInput(1), n.getBuilder().getI64IntegerAttr(*axis)));
 }
 
 LogicalResult importGatherND(NodeImporter &n) {
@@ -47,9 +46,9 @@ LogicalResult importGatherND(NodeImporter &n) {
   int64_t batchDims = n.getAttrInt("batch_dims", 0);
   if (n.failed())
     return failure();
-  return n.setResult(n.create<GatherNDOp>(
-                          n.getInput(0), n.getInput(1),
-                          n.getBuilder().getI64IntegerAttr(batchDims)));
+  return n.setResult(
+      n.create<GatherNDOp>(n.getInput(0), n.getInput(1),
+                           n.getBuilder().getI64IntegerAttr(batchDims)));
 }
 
 FailureOr<ScatterReduction> readReduction(NodeImporter &n) {
@@ -70,15 +69,15 @@ FailureOr<ScatterReduction> readReduction(NodeImporter &n) {
 LogicalResult importScatterElements(NodeImporter &n) {
   if (failed(n.requireInputs(3)))
     return failure();
-  auto axis = n.normalizeAxis(n.getAttrInt("axis", 0),
-                              n.getInputType(0).getRank());
+  auto axis =
+      n.normalizeAxis(n.getAttrInt("axis", 0), n.getInputType(0).getRank());
   auto reduction = readReduction(n);
   if (failed(axis) || failed(reduction) || n.failed())
     return failure();
   return n.setResult(n.create<ScatterElementsOp>(
-                          n.getInput(0), n.getInput(1), n.getInput(2),
-                          n.getBuilder().getI64IntegerAttr(*axis),
-                          ScatterReductionAttr::get(n.getContext(), *reduction)));
+      n.getInput(0), n.getInput(1), n.getInput(2),
+      n.getBuilder().getI64IntegerAttr(*axis),
+      ScatterReductionAttr::get(n.getContext(), *reduction)));
 }
 
 LogicalResult importScatterND(NodeImporter &n) {
@@ -88,8 +87,8 @@ LogicalResult importScatterND(NodeImporter &n) {
   if (failed(reduction) || n.failed())
     return failure();
   return n.setResult(n.create<ScatterNDOp>(
-                          n.getInput(0), n.getInput(1), n.getInput(2),
-                          ScatterReductionAttr::get(n.getContext(), *reduction)));
+      n.getInput(0), n.getInput(1), n.getInput(2),
+      ScatterReductionAttr::get(n.getContext(), *reduction)));
 }
 
 LogicalResult importOneHot(NodeImporter &n) {
@@ -112,9 +111,9 @@ LogicalResult importOneHot(NodeImporter &n) {
     indices = *converted;
   }
   auto &b = n.getBuilder();
-  return n.setResult(n.create<OneHotOp>(
-                          indices, n.getInput(2), b.getI64IntegerAttr(*axis),
-                          b.getI64IntegerAttr(static_cast<int64_t>(*depth))));
+  return n.setResult(
+      n.create<OneHotOp>(indices, n.getInput(2), b.getI64IntegerAttr(*axis),
+                         b.getI64IntegerAttr(static_cast<int64_t>(*depth))));
 }
 
 LogicalResult importTrilu(NodeImporter &n) {
@@ -132,8 +131,8 @@ LogicalResult importTrilu(NodeImporter &n) {
     return failure();
   auto &b = n.getBuilder();
   return n.setResult(n.createValue<TriluOp>(n.getInputType(0), n.getInput(0),
-                                             b.getBoolAttr(upper),
-                                             b.getI64IntegerAttr(k)));
+                                            b.getBoolAttr(upper),
+                                            b.getI64IntegerAttr(k)));
 }
 
 /// Compress with a compile-time condition: a gather of the selected
@@ -163,8 +162,8 @@ LogicalResult importCompress(NodeImporter &n) {
   for (auto [i, c] : llvm::enumerate(*condition))
     if (c && static_cast<int64_t>(i) < dim)
       selected.push_back(static_cast<int64_t>(i));
-  return n.setResult(n.create<GatherOp>(data, n.constantI64(selected),
-                                         n.getBuilder().getI64IntegerAttr(axis)));
+  return n.setResult(n.create<GatherOp>(
+      data, n.constantI64(selected), n.getBuilder().getI64IntegerAttr(axis)));
 }
 
 /// NonZero of a compile-time tensor is a constant [rank, count] table.
@@ -205,7 +204,8 @@ LogicalResult importReverseSequence(NodeImporter &n) {
   if (failed(lens))
     return failure();
   auto type = n.getInputType(0);
-  auto batchAxis = n.normalizeAxis(n.getAttrInt("batch_axis", 1), type.getRank());
+  auto batchAxis =
+      n.normalizeAxis(n.getAttrInt("batch_axis", 1), type.getRank());
   auto timeAxis = n.normalizeAxis(n.getAttrInt("time_axis", 0), type.getRank());
   if (failed(batchAxis) || failed(timeAxis) || n.failed())
     return failure();
@@ -225,9 +225,9 @@ LogicalResult importReverseSequence(NodeImporter &n) {
       pos[d] = 0;
     }
   }
-  return n.setResult(n.create<GatherElementsOp>(
-                          n.getInput(0), n.constantI64(index, shape),
-                          n.getBuilder().getI64IntegerAttr(*timeAxis)));
+  return n.setResult(
+      n.create<GatherElementsOp>(n.getInput(0), n.constantI64(index, shape),
+                                 n.getBuilder().getI64IntegerAttr(*timeAxis)));
 }
 
 /// MaxUnpool: scatter the values into a zero tensor at their flat indices.

@@ -45,8 +45,9 @@ FailureOr<Value> nllLoss(NodeImporter &n, Value logProb, Value target,
   Value targets = *expanded, mask;
   auto expandedType = cast<RankedTensorType>(targets.getType());
   if (hasIgnore) {
-    auto eq = n.create<EqualOp>(
-        targets, n.scalar(tType.getElementType(), static_cast<double>(ignoreIndex)));
+    auto eq =
+        n.create<EqualOp>(targets, n.scalar(tType.getElementType(),
+                                            static_cast<double>(ignoreIndex)));
     if (failed(eq))
       return failure();
     mask = *eq;
@@ -55,8 +56,8 @@ FailureOr<Value> nllLoss(NodeImporter &n, Value logProb, Value target,
       return failure();
     targets = *safe;
   }
-  auto picked = n.create<GatherElementsOp>(logProb, targets,
-                                           b.getI64IntegerAttr(1));
+  auto picked =
+      n.create<GatherElementsOp>(logProb, targets, b.getI64IntegerAttr(1));
   if (failed(picked))
     return failure();
   Value loss = *picked;

@@ -64,7 +64,8 @@ LogicalResult importEinsum(NodeImporter &n) {
   if (inputs.empty())
     return n.emitError() << "expects at least one input";
   auto type = cast<RankedTensorType>(inputs[0].getType()).clone(*shape);
-  auto r = n.createValue<EinsumOp>(type, inputs, n.getBuilder().getStringAttr(equation));
+  auto r = n.createValue<EinsumOp>(type, inputs,
+                                   n.getBuilder().getStringAttr(equation));
   if (failed(r))
     return failure();
   n.setOutput(0, *r);

@@ -128,8 +128,7 @@ LogicalResult importInstanceNorm(NodeImporter &n) {
   float epsilon = n.getAttrFloat("epsilon", 1e-5f);
   if (n.failed())
     return failure();
-  auto y = n.create<InstanceNormOp>(n.getInput(0), n.getInput(1),
-                                    n.getInput(2),
+  auto y = n.create<InstanceNormOp>(n.getInput(0), n.getInput(1), n.getInput(2),
                                     n.getBuilder().getF32FloatAttr(epsilon));
   if (failed(y))
     return failure();
@@ -173,10 +172,10 @@ LogicalResult importLRN(NodeImporter &n) {
   float bias = n.getAttrFloat("bias", 1.0f);
   if (n.failed())
     return failure();
-  auto y = n.createValue<LRNOp>(n.getInputType(0), n.getInput(0),
-                                b.getI64IntegerAttr(size),
-                                b.getF32FloatAttr(alpha),
-                                b.getF32FloatAttr(beta), b.getF32FloatAttr(bias));
+  auto y =
+      n.createValue<LRNOp>(n.getInputType(0), n.getInput(0),
+                           b.getI64IntegerAttr(size), b.getF32FloatAttr(alpha),
+                           b.getF32FloatAttr(beta), b.getF32FloatAttr(bias));
   if (failed(y))
     return failure();
   n.setOutput(0, *y);
@@ -262,7 +261,8 @@ LogicalResult importGroupNorm(NodeImporter &n) {
     return n.emitError() << "num_groups " << groups
                          << " must divide the channels of "
                          << formatList(x.getShape());
-  int64_t c = x.getDimSize(1), rest = x.getNumElements() / x.getDimSize(0) / groups;
+  int64_t c = x.getDimSize(1),
+          rest = x.getNumElements() / x.getDimSize(0) / groups;
   auto &b = n.getBuilder();
   Type element = x.getElementType();
   auto grouped = n.reshape(n.getInput(0), {x.getDimSize(0), groups, rest});
@@ -301,7 +301,8 @@ LogicalResult importGroupNorm(NodeImporter &n) {
       if (failed(col))
         return failure();
       auto type = cast<RankedTensorType>(col->getType());
-      auto wide = n.createValue<ExpandOp>(type.clone({groups, c / groups}), *col);
+      auto wide =
+          n.createValue<ExpandOp>(type.clone({groups, c / groups}), *col);
       if (failed(wide))
         return failure();
       *v = *wide;

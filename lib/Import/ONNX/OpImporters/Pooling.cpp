@@ -50,16 +50,17 @@ template <typename OpTy> LogicalResult importPool(NodeImporter &n) {
       n.setOutputs((*op)->getResults());
       return success();
     }
-    r = n.create<MaxPoolOp>(n.getInput(0), b.getDenseI64ArrayAttr(attrs->kernel),
-                            b.getDenseI64ArrayAttr(attrs->strides),
-                            b.getDenseI64ArrayAttr(attrs->pads),
-                            b.getDenseI64ArrayAttr(attrs->dilations),
-                            b.getBoolAttr(ceilMode));
+    r = n.create<MaxPoolOp>(
+        n.getInput(0), b.getDenseI64ArrayAttr(attrs->kernel),
+        b.getDenseI64ArrayAttr(attrs->strides),
+        b.getDenseI64ArrayAttr(attrs->pads),
+        b.getDenseI64ArrayAttr(attrs->dilations), b.getBoolAttr(ceilMode));
   } else {
     bool includePad = n.getAttrInt("count_include_pad", 0) != 0;
     if (n.failed())
       return failure();
-    r = n.create<AvgPoolOp>(n.getInput(0), b.getDenseI64ArrayAttr(attrs->kernel),
+    r = n.create<AvgPoolOp>(n.getInput(0),
+                            b.getDenseI64ArrayAttr(attrs->kernel),
                             b.getDenseI64ArrayAttr(attrs->strides),
                             b.getDenseI64ArrayAttr(attrs->pads),
                             b.getDenseI64ArrayAttr(attrs->dilations),

@@ -65,8 +65,9 @@ LogicalResult importQuantize(NodeImporter &n) {
   auto axis = quantAxis(n);
   if (failed(axis))
     return failure();
-  auto zp = zeroPoint(n, 2, n.getInput(1),
-                      IntegerType::get(n.getContext(), 8, IntegerType::Unsigned));
+  auto zp =
+      zeroPoint(n, 2, n.getInput(1),
+                IntegerType::get(n.getContext(), 8, IntegerType::Unsigned));
   if (failed(zp))
     return failure();
   auto r = quantize(n, n.getInput(0), n.getInput(1), *zp, *axis);
@@ -126,16 +127,15 @@ LogicalResult importDynamicQuantize(NodeImporter &n) {
   if (failed(initial))
     return failure();
   auto scalarType = RankedTensorType::get({}, f);
-  auto clipped = n.createValue<ClipOp>(scalarType, *initial,
-                                       b.getF64FloatAttr(0.0),
-                                       b.getF64FloatAttr(255.0));
+  auto clipped = n.createValue<ClipOp>(
+      scalarType, *initial, b.getF64FloatAttr(0.0), b.getF64FloatAttr(255.0));
   if (failed(clipped))
     return failure();
   auto rounded = n.createValue<RoundOp>(scalarType, *clipped);
   if (failed(rounded))
     return failure();
-  auto zp = n.castTo(*rounded, IntegerType::get(n.getContext(), 8,
-                                                IntegerType::Unsigned));
+  auto zp = n.castTo(
+      *rounded, IntegerType::get(n.getContext(), 8, IntegerType::Unsigned));
   if (failed(zp))
     return failure();
   auto y = quantize(n, x, *scale, *zp, 1);
@@ -202,11 +202,10 @@ LogicalResult importConvInteger(NodeImporter &n) {
   if (failed(xc) || failed(wc) || n.failed())
     return failure();
   auto &b = n.getBuilder();
-  auto r = n.create<ConvOp>(*xc, *wc, Value(),
-                            b.getDenseI64ArrayAttr(attrs->strides),
-                            b.getDenseI64ArrayAttr(attrs->dilations),
-                            b.getDenseI64ArrayAttr(attrs->pads),
-                            b.getI64IntegerAttr(group));
+  auto r = n.create<ConvOp>(
+      *xc, *wc, Value(), b.getDenseI64ArrayAttr(attrs->strides),
+      b.getDenseI64ArrayAttr(attrs->dilations),
+      b.getDenseI64ArrayAttr(attrs->pads), b.getI64IntegerAttr(group));
   if (failed(r))
     return failure();
   n.setOutput(0, *r);
@@ -221,7 +220,8 @@ int64_t scaleAxis(NodeImporter &n, unsigned scaleIndex, int64_t axis) {
 LogicalResult importQLinearMatMul(NodeImporter &n) {
   if (failed(n.requireInputs(8)))
     return failure();
-  int64_t aRank = n.getInputType(0).getRank(), bRank = n.getInputType(3).getRank();
+  int64_t aRank = n.getInputType(0).getRank(),
+          bRank = n.getInputType(3).getRank();
   auto a = dequantize(n, n.getInput(0), n.getInput(1), n.getInput(2),
                       scaleAxis(n, 1, std::max<int64_t>(aRank - 2, 0)));
   auto b = dequantize(n, n.getInput(3), n.getInput(4), n.getInput(5),
@@ -272,11 +272,10 @@ LogicalResult importQLinearConv(NodeImporter &n) {
     bias = *scaled;
   }
   auto &b = n.getBuilder();
-  auto conv = n.create<ConvOp>(*xf, *wf, bias,
-                               b.getDenseI64ArrayAttr(attrs->strides),
-                               b.getDenseI64ArrayAttr(attrs->dilations),
-                               b.getDenseI64ArrayAttr(attrs->pads),
-                               b.getI64IntegerAttr(group));
+  auto conv = n.create<ConvOp>(
+      *xf, *wf, bias, b.getDenseI64ArrayAttr(attrs->strides),
+      b.getDenseI64ArrayAttr(attrs->dilations),
+      b.getDenseI64ArrayAttr(attrs->pads), b.getI64IntegerAttr(group));
   if (failed(conv))
     return failure();
   auto y = quantize(n, *conv, n.getInput(6), n.getInput(7), 1);

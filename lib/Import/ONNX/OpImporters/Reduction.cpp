@@ -57,8 +57,8 @@ LogicalResult importReduce(NodeImporter &n) {
 template <typename OpTy> LogicalResult importArg(NodeImporter &n) {
   if (failed(n.requireInputs(1)))
     return failure();
-  auto axis = n.normalizeAxis(n.getAttrInt("axis", 0),
-                              n.getInputType(0).getRank());
+  auto axis =
+      n.normalizeAxis(n.getAttrInt("axis", 0), n.getInputType(0).getRank());
   bool keepdims = n.getAttrInt("keepdims", 1) != 0;
   bool last = n.getAttrInt("select_last_index", 0) != 0;
   if (failed(axis) || n.failed())
@@ -85,9 +85,9 @@ LogicalResult importCumSum(NodeImporter &n) {
   if (failed(axis) || n.failed())
     return failure();
   auto &b = n.getBuilder();
-  auto r = n.createValue<CumSumOp>(in, n.getInput(0), b.getI64IntegerAttr(*axis),
-                                   b.getBoolAttr(exclusive),
-                                   b.getBoolAttr(reverse));
+  auto r =
+      n.createValue<CumSumOp>(in, n.getInput(0), b.getI64IntegerAttr(*axis),
+                              b.getBoolAttr(exclusive), b.getBoolAttr(reverse));
   if (failed(r))
     return failure();
   n.setOutput(0, *r);

@@ -75,8 +75,8 @@ LogicalResult shapeFromScales(NodeImporter &n, ResizeSpec &s) {
     if (s.coord == CoordinateTransformMode::tf_crop_and_resize &&
         !s.roi.empty())
       extent = s.roi[type.getRank() + i] - s.roi[i];
-    s.outShape.push_back(static_cast<int64_t>(std::floor(
-        static_cast<double>(type.getDimSize(i)) * extent * scale)));
+    s.outShape.push_back(static_cast<int64_t>(
+        std::floor(static_cast<double>(type.getDimSize(i)) * extent * scale)));
   }
   return success();
 }
@@ -209,8 +209,8 @@ LogicalResult importResize(NodeImporter &n) {
       scale = policy == "not_larger" ? std::min(scale, v) : std::max(scale, v);
     for (size_t i = 0; i < numAxes; ++i) {
       axisScales[i] = scale;
-      out[axes[i]] = static_cast<int64_t>(std::round(
-          scale * static_cast<double>(type.getDimSize(axes[i]))));
+      out[axes[i]] = static_cast<int64_t>(
+          std::round(scale * static_cast<double>(type.getDimSize(axes[i]))));
     }
   } else {
     for (size_t i = 0; i < numAxes; ++i)

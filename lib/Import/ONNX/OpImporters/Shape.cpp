@@ -47,15 +47,15 @@ LogicalResult importReshape(NodeImporter &n) {
   for (auto [i, d] : llvm::enumerate(requested)) {
     if (d == 0 && !allowZero) {
       if (static_cast<int64_t>(i) >= in.getRank())
-        return n.emitError() << "shape " << formatList(requested)
-                             << " copies dimension " << i
-                             << " of a rank-" << in.getRank() << " input";
+        return n.emitError()
+               << "shape " << formatList(requested) << " copies dimension " << i
+               << " of a rank-" << in.getRank() << " input";
       d = in.getDimSize(i);
     }
     if (d == -1) {
       if (inferred >= 0)
-        return n.emitError() << "shape " << formatList(requested)
-                             << " has more than one -1";
+        return n.emitError()
+               << "shape " << formatList(requested) << " has more than one -1";
       inferred = static_cast<int64_t>(i);
     } else if (d < 0) {
       return n.emitError() << "shape " << formatList(requested)
@@ -92,13 +92,13 @@ LogicalResult importFlatten(NodeImporter &n) {
     axis += rank;
   int64_t outer = product(in.getShape().take_front(axis));
   int64_t inner = product(in.getShape().drop_front(axis));
-  return n.setResult(n.createValue<ReshapeOp>(in.clone({outer, inner}),
-                                               n.getInput(0)));
+  return n.setResult(
+      n.createValue<ReshapeOp>(in.clone({outer, inner}), n.getInput(0)));
 }
 
 /// Axes from the `axes` attribute (before `inputSince`) or input 1.
-FailureOr<std::optional<SmallVector<int64_t>>>
-axesOperand(NodeImporter &n, int64_t inputSince) {
+FailureOr<std::optional<SmallVector<int64_t>>> axesOperand(NodeImporter &n,
+                                                           int64_t inputSince) {
   if (n.getOpset() < inputSince) {
     if (!n.hasAttr("axes"))
       return std::optional<SmallVector<int64_t>>();
@@ -126,8 +126,8 @@ LogicalResult importSqueeze(NodeImporter &n) {
       return failure();
     for (int64_t a : *normalized) {
       if (in.getDimSize(a) != 1)
-        return n.emitError() << "cannot squeeze dimension " << a
-                             << " of size " << in.getDimSize(a);
+        return n.emitError() << "cannot squeeze dimension " << a << " of size "
+                             << in.getDimSize(a);
       drop[a] = true;
     }
   } else {
@@ -183,8 +183,7 @@ LogicalResult importTranspose(NodeImporter &n) {
     if (p < 0)
       p += rank;
   return n.setResult(n.create<TransposeOp>(
-                          n.getInput(0),
-                          n.getBuilder().getDenseI64ArrayAttr(perm)));
+      n.getInput(0), n.getBuilder().getDenseI64ArrayAttr(perm)));
 }
 
 LogicalResult importConcat(NodeImporter &n) {
@@ -197,8 +196,8 @@ LogicalResult importConcat(NodeImporter &n) {
   auto axis = n.normalizeAxis(n.getAttrInt("axis", 1), rank);
   if (failed(axis) || n.failed())
     return failure();
-  return n.setResult(n.create<ConcatOp>(
-                          inputs, n.getBuilder().getI64IntegerAttr(*axis)));
+  return n.setResult(
+      n.create<ConcatOp>(inputs, n.getBuilder().getI64IntegerAttr(*axis)));
 }
 
 LogicalResult importSplit(NodeImporter &n) {
@@ -230,13 +229,12 @@ LogicalResult importSplit(NodeImporter &n) {
       // Opset 18: equal chunks of ceil(dim / n), the last one smaller.
       int64_t chunk = (dim + numOutputs - 1) / numOutputs;
       for (int64_t i = 0; i < numOutputs; ++i)
-        sizes.push_back(std::max<int64_t>(
-            0, std::min(chunk, dim - i * chunk)));
+        sizes.push_back(std::max<int64_t>(0, std::min(chunk, dim - i * chunk)));
     } else {
       if (dim % numOutputs != 0)
-        return n.emitError() << "dimension " << *axis << " of size " << dim
-                             << " does not split into " << numOutputs
-                             << " equal parts";
+        return n.emitError()
+               << "dimension " << *axis << " of size " << dim
+               << " does not split into " << numOutputs << " equal parts";
       sizes.assign(numOutputs, dim / numOutputs);
     }
   }
@@ -244,8 +242,8 @@ LogicalResult importSplit(NodeImporter &n) {
     return failure();
   if (static_cast<int64_t>(sizes.size()) != n.getNumOutputs())
     return n.emitError() << "split sizes " << formatList(sizes) << " give "
-                         << sizes.size() << " parts for "
-                         << n.getNumOutputs() << " outputs";
+                         << sizes.size() << " parts for " << n.getNumOutputs()
+                         << " outputs";
   SmallVector<Type> types;
   for (int64_t s : sizes) {
     if (s < 0)
@@ -309,8 +307,8 @@ LogicalResult importShape(NodeImporter &n) {
     end = b.getI64IntegerAttr(n.getAttrInt("end", 0));
   if (n.failed())
     return failure();
-  return n.setResult(n.create<ShapeOp>(n.getInput(0),
-                                        b.getI64IntegerAttr(start), end));
+  return n.setResult(
+      n.create<ShapeOp>(n.getInput(0), b.getI64IntegerAttr(start), end));
 }
 
 LogicalResult importSize(NodeImporter &n) {
@@ -334,9 +332,8 @@ LogicalResult importDepthToSpace(NodeImporter &n) {
   if (n.failed())
     return failure();
   return n.setResult(n.create<DepthToSpaceOp>(
-                          n.getInput(0),
-                          n.getBuilder().getI64IntegerAttr(blocksize),
-                          DepthToSpaceModeAttr::get(n.getContext(), m)));
+      n.getInput(0), n.getBuilder().getI64IntegerAttr(blocksize),
+      DepthToSpaceModeAttr::get(n.getContext(), m)));
 }
 
 LogicalResult importSpaceToDepth(NodeImporter &n) {
@@ -346,8 +343,7 @@ LogicalResult importSpaceToDepth(NodeImporter &n) {
   if (n.failed())
     return failure();
   return n.setResult(n.create<SpaceToDepthOp>(
-                          n.getInput(0),
-                          n.getBuilder().getI64IntegerAttr(blocksize)));
+      n.getInput(0), n.getBuilder().getI64IntegerAttr(blocksize)));
 }
 
 } // namespace

@@ -101,10 +101,9 @@ LogicalResult importSlice(NodeImporter &n) {
     shape[*axis] = size;
   }
   auto &b = n.getBuilder();
-  return n.setResult(n.createValue<SliceOp>(
-                          in.clone(shape), n.getInput(0),
-                          b.getDenseI64ArrayAttr(outStarts),
-                          b.getDenseI64ArrayAttr(outSteps)));
+  return n.setResult(n.createValue<SliceOp>(in.clone(shape), n.getInput(0),
+                                            b.getDenseI64ArrayAttr(outStarts),
+                                            b.getDenseI64ArrayAttr(outSteps)));
 }
 
 LogicalResult importPad(NodeImporter &n) {
@@ -174,14 +173,12 @@ LogicalResult importPad(NodeImporter &n) {
     pads = full;
   }
   if (static_cast<int64_t>(pads.size()) != 2 * rank)
-    return n.emitError() << "pads " << formatList(pads) << " need "
-                         << 2 * rank << " entries for a rank-" << rank
-                         << " input";
+    return n.emitError() << "pads " << formatList(pads) << " need " << 2 * rank
+                         << " entries for a rank-" << rank << " input";
   auto &b = n.getBuilder();
-  return n.setResult(n.create<PadOp>(n.getInput(0),
-                                      b.getDenseI64ArrayAttr(pads),
-                                      PadModeAttr::get(n.getContext(), mode),
-                                      b.getF64FloatAttr(value)));
+  return n.setResult(n.create<PadOp>(
+      n.getInput(0), b.getDenseI64ArrayAttr(pads),
+      PadModeAttr::get(n.getContext(), mode), b.getF64FloatAttr(value)));
 }
 
 } // namespace

@@ -13,15 +13,14 @@ FailureOr<WindowAttrs> readWindowAttrs(NodeImporter &n, size_t numSpatial,
   WindowAttrs w;
   w.kernel = n.getAttrInts("kernel_shape", defaultKernel);
   w.strides = n.getAttrInts("strides", SmallVector<int64_t>(numSpatial, 1));
-  w.dilations =
-      n.getAttrInts("dilations", SmallVector<int64_t>(numSpatial, 1));
+  w.dilations = n.getAttrInts("dilations", SmallVector<int64_t>(numSpatial, 1));
   w.pads = n.getAttrInts("pads", SmallVector<int64_t>(2 * numSpatial, 0));
   w.autoPad = n.getAttrString("auto_pad", "NOTSET");
   if (n.failed())
     return failure();
   if (w.kernel.size() != numSpatial)
-    return n.emitError() << "kernel_shape " << formatList(w.kernel)
-                         << " needs " << numSpatial << " entries";
+    return n.emitError() << "kernel_shape " << formatList(w.kernel) << " needs "
+                         << numSpatial << " entries";
   if (w.strides.size() != numSpatial || w.dilations.size() != numSpatial ||
       w.pads.size() != 2 * numSpatial)
     return n.emitError() << "strides " << formatList(w.strides)
@@ -39,7 +38,8 @@ FailureOr<WindowAttrs> readWindowAttrs(NodeImporter &n, size_t numSpatial,
 }
 
 LogicalResult checkConvOperands(NodeImporter &n, unsigned x, unsigned w) {
-  int64_t xRank = n.getInputType(x).getRank(), wRank = n.getInputType(w).getRank();
+  int64_t xRank = n.getInputType(x).getRank(),
+          wRank = n.getInputType(w).getRank();
   if (wRank < 3 || xRank != wRank)
     return n.emitError() << "input (rank " << xRank << ") and weight (rank "
                          << wRank << ") must have the same rank >= 3";

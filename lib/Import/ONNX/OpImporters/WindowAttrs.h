@@ -25,9 +25,9 @@ struct WindowAttrs {
 /// Reads the window attributes for `numSpatial` spatial dimensions. The
 /// kernel defaults to `defaultKernel` (the weight's spatial shape for
 /// convolutions); pads are not resolved yet.
-mlir::FailureOr<WindowAttrs> readWindowAttrs(NodeImporter &n,
-                                             size_t numSpatial,
-                                             llvm::ArrayRef<int64_t> defaultKernel);
+mlir::FailureOr<WindowAttrs>
+readWindowAttrs(NodeImporter &n, size_t numSpatial,
+                llvm::ArrayRef<int64_t> defaultKernel);
 
 /// Checks that a convolution's input and weight (inputs `x` and `w`) have
 /// the same rank >= 3.

@@ -38,8 +38,7 @@ int64_t convTransposeOutputSize(int64_t in, int64_t kernel, int64_t stride,
 
 /// Result shape of NumPy matmul; nullopt (with `error` set) if invalid.
 std::optional<Shape> matmulShape(llvm::ArrayRef<int64_t> a,
-                                 llvm::ArrayRef<int64_t> b,
-                                 std::string &error);
+                                 llvm::ArrayRef<int64_t> b, std::string &error);
 
 /// Result shape of a reduction over sorted, non-negative `axes`.
 Shape reducedShape(llvm::ArrayRef<int64_t> in, llvm::ArrayRef<int64_t> axes,
