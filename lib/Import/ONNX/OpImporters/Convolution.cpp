@@ -20,33 +20,11 @@ namespace {
 LogicalResult importConv(NodeImporter &n) {
   if (failed(n.requireInputs(2)))
     return failure();
-  auto x = n.getInputType(0), w = n.getInputType(1);
-  if (failed(checkConvOperands(n, 0, 1)))
+  auto g = readConvGeometry(n, 0, 1);
+  if (failed(g))
     return failure();
-  size_t numSpatial = w.getRank() - 2;
-  auto attrs = readWindowAttrs(n, numSpatial, w.getShape().drop_front(2));
-  if (failed(attrs))
-    return failure();
-  for (size_t i = 0; i < numSpatial; ++i)
-    if (attrs->kernel[i] != w.getDimSize(i + 2))
-      return n.emitError() << "kernel_shape " << formatList(attrs->kernel)
-                           << " does not match the weight's "
-                           << formatList(w.getShape().drop_front(2));
-  if (failed(resolveAutoPad(n, *attrs, x.getShape().drop_front(2))))
-    return failure();
-  int64_t group = n.getAttrInt("group", 1);
-  if (n.failed())
-    return failure();
-  auto &b = n.getBuilder();
-  auto r = n.create<ConvOp>(n.getInput(0), n.getInput(1), n.getInput(2),
-                            b.getDenseI64ArrayAttr(attrs->strides),
-                            b.getDenseI64ArrayAttr(attrs->dilations),
-                            b.getDenseI64ArrayAttr(attrs->pads),
-                            b.getI64IntegerAttr(group));
-  if (failed(r))
-    return failure();
-  n.setOutput(0, *r);
-  return success();
+  return n.setResult(
+      createConv(n, n.getInput(0), n.getInput(1), n.getInput(2), *g));
 }
 
 LogicalResult importConvTranspose(NodeImporter &n) {

@@ -18,26 +18,16 @@ using namespace mlir;
 namespace npu::onnx_import {
 namespace {
 
-LogicalResult importGather(NodeImporter &n) {
+/// Gather and GatherElements: data, indices and a normalised axis.
+template <typename OpTy> LogicalResult importAxisGather(NodeImporter &n) {
   if (failed(n.requireInputs(2)))
     return failure();
   auto axis =
       n.normalizeAxis(n.getAttrInt("axis", 0), n.getInputType(0).getRank());
   if (failed(axis) || n.failed())
     return failure();
-  return n.setResult(n.create<GatherOp>(
-      n.getInput(0), n.getInput(1), n.getBuilder().getI64IntegerAttr(*axis)));
-}
-
-LogicalResult importGatherElements(NodeImporter &n) {
-  if (failed(n.requireInputs(2)))
-    return failure();
-  auto axis =
-      n.normalizeAxis(n.getAttrInt("axis", 0), n.getInputType(0).getRank());
-  if (failed(axis) || n.failed())
-    return failure();
-  return n.setResult(n.create<GatherElementsOp>(
-      n.getInput(0), n.getInput(1), n.getBuilder().getI64IntegerAttr(*axis)));
+  return n.setResult(n.create<OpTy>(n.getInput(0), n.getInput(1),
+                                    n.getBuilder().getI64IntegerAttr(*axis)));
 }
 
 LogicalResult importGatherND(NodeImporter &n) {
@@ -280,8 +270,8 @@ LogicalResult importMaxUnpool(NodeImporter &n) {
 } // namespace
 
 void registerGatherOps(OpRegistry &r) {
-  r.add("Gather", importGather);
-  r.add("GatherElements", importGatherElements);
+  r.add("Gather", importAxisGather<GatherOp>);
+  r.add("GatherElements", importAxisGather<GatherElementsOp>);
   r.add("GatherND", importGatherND);
   r.add("ScatterElements", importScatterElements);
   r.add("Scatter", importScatterElements);

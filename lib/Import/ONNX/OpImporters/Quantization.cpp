@@ -189,27 +189,14 @@ LogicalResult importMatMulInteger(NodeImporter &n) {
 LogicalResult importConvInteger(NodeImporter &n) {
   if (failed(n.requireInputs(2)))
     return failure();
-  auto x = n.getInputType(0), w = n.getInputType(1);
-  if (failed(checkConvOperands(n, 0, 1)))
+  auto g = readConvGeometry(n, 0, 1);
+  if (failed(g))
     return failure();
-  auto attrs = readWindowAttrs(n, w.getRank() - 2, w.getShape().drop_front(2));
-  if (failed(attrs) ||
-      failed(resolveAutoPad(n, *attrs, x.getShape().drop_front(2))))
-    return failure();
-  int64_t group = n.getAttrInt("group", 1);
   auto xc = widenAndCenter(n, 0, 2, -1);
   auto wc = widenAndCenter(n, 1, 3, 0);
   if (failed(xc) || failed(wc) || n.failed())
     return failure();
-  auto &b = n.getBuilder();
-  auto r = n.create<ConvOp>(
-      *xc, *wc, Value(), b.getDenseI64ArrayAttr(attrs->strides),
-      b.getDenseI64ArrayAttr(attrs->dilations),
-      b.getDenseI64ArrayAttr(attrs->pads), b.getI64IntegerAttr(group));
-  if (failed(r))
-    return failure();
-  n.setOutput(0, *r);
-  return success();
+  return n.setResult(createConv(n, *xc, *wc, Value(), *g));
 }
 
 /// Axis along which a 1-d scale applies for the operand of rank `rank`.
@@ -243,15 +230,8 @@ LogicalResult importQLinearMatMul(NodeImporter &n) {
 LogicalResult importQLinearConv(NodeImporter &n) {
   if (failed(n.requireInputs(8)))
     return failure();
-  auto x = n.getInputType(0), w = n.getInputType(3);
-  if (failed(checkConvOperands(n, 0, 3)))
-    return failure();
-  auto attrs = readWindowAttrs(n, w.getRank() - 2, w.getShape().drop_front(2));
-  if (failed(attrs) ||
-      failed(resolveAutoPad(n, *attrs, x.getShape().drop_front(2))))
-    return failure();
-  int64_t group = n.getAttrInt("group", 1);
-  if (n.failed())
+  auto g = readConvGeometry(n, 0, 3);
+  if (failed(g))
     return failure();
   auto xf = dequantize(n, n.getInput(0), n.getInput(1), n.getInput(2), 1);
   auto wf = dequantize(n, n.getInput(3), n.getInput(4), n.getInput(5),
@@ -271,11 +251,7 @@ LogicalResult importQLinearConv(NodeImporter &n) {
       return failure();
     bias = *scaled;
   }
-  auto &b = n.getBuilder();
-  auto conv = n.create<ConvOp>(
-      *xf, *wf, bias, b.getDenseI64ArrayAttr(attrs->strides),
-      b.getDenseI64ArrayAttr(attrs->dilations),
-      b.getDenseI64ArrayAttr(attrs->pads), b.getI64IntegerAttr(group));
+  auto conv = createConv(n, *xf, *wf, bias, *g);
   if (failed(conv))
     return failure();
   auto y = quantize(n, *conv, n.getInput(6), n.getInput(7), 1);

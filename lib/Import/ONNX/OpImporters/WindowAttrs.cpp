@@ -68,4 +68,34 @@ LogicalResult resolveAutoPad(NodeImporter &n, WindowAttrs &w,
   return success();
 }
 
+FailureOr<ConvGeometry> readConvGeometry(NodeImporter &n, unsigned x,
+                                         unsigned w) {
+  if (failed(checkConvOperands(n, x, w)))
+    return failure();
+  auto xType = n.getInputType(x), wType = n.getInputType(w);
+  auto weightKernel = wType.getShape().drop_front(2);
+  auto attrs = readWindowAttrs(n, weightKernel.size(), weightKernel);
+  if (failed(attrs))
+    return failure();
+  if (ArrayRef<int64_t>(attrs->kernel) != weightKernel)
+    return n.emitError() << "kernel_shape " << formatList(attrs->kernel)
+                         << " does not match the weight's "
+                         << formatList(weightKernel);
+  if (failed(resolveAutoPad(n, *attrs, xType.getShape().drop_front(2))))
+    return failure();
+  ConvGeometry g{*attrs, n.getAttrInt("group", 1)};
+  if (n.failed())
+    return failure();
+  return g;
+}
+
+FailureOr<Value> createConv(NodeImporter &n, Value x, Value w, Value bias,
+                            const ConvGeometry &g) {
+  auto &b = n.getBuilder();
+  return n.create<ConvOp>(x, w, bias, b.getDenseI64ArrayAttr(g.window.strides),
+                          b.getDenseI64ArrayAttr(g.window.dilations),
+                          b.getDenseI64ArrayAttr(g.window.pads),
+                          b.getI64IntegerAttr(g.group));
+}
+
 } // namespace npu::onnx_import

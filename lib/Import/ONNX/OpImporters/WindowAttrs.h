@@ -9,6 +9,7 @@
 #ifndef NPU_LIB_IMPORT_ONNX_OPIMPORTERS_WINDOWATTRS_H
 #define NPU_LIB_IMPORT_ONNX_OPIMPORTERS_WINDOWATTRS_H
 
+#include "mlir/IR/Value.h"
 #include "mlir/Support/LLVM.h"
 #include "llvm/ADT/SmallVector.h"
 
@@ -37,6 +38,20 @@ mlir::LogicalResult checkConvOperands(NodeImporter &n, unsigned x, unsigned w);
 /// pooling): SAME_* pads so that out = ceil(in / stride).
 mlir::LogicalResult resolveAutoPad(NodeImporter &n, WindowAttrs &w,
                                    llvm::ArrayRef<int64_t> inSpatial);
+
+/// Everything that places a convolution's windows: checked operands
+/// (inputs `x` and `w`), window attributes with auto_pad resolved, group.
+struct ConvGeometry {
+  WindowAttrs window;
+  int64_t group = 1;
+};
+mlir::FailureOr<ConvGeometry> readConvGeometry(NodeImporter &n, unsigned x,
+                                               unsigned w);
+
+/// npu.conv of `x` and `w` (and `bias` if set) with that geometry.
+mlir::FailureOr<mlir::Value> createConv(NodeImporter &n, mlir::Value x,
+                                        mlir::Value w, mlir::Value bias,
+                                        const ConvGeometry &g);
 
 } // namespace npu::onnx_import
 
