@@ -11,6 +11,7 @@
 #include "npu/Import/ONNX/Importer.h"
 #include "npu/Pipeline/Pipeline.h"
 #include "npu/Pipeline/Registration.h"
+#include "npu/Support/Files.h"
 #include "npu/Support/Npy.h"
 
 #include "mlir/IR/AsmState.h"
@@ -96,10 +97,6 @@ int fail(const Twine &message) {
   return 1;
 }
 
-bool sameFile(StringRef a, StringRef b) {
-  bool result = false;
-  return !llvm::sys::fs::equivalent(a, b, result) && result;
-}
 } // namespace
 
 int main(int argc, char **argv) {
@@ -123,7 +120,7 @@ int main(int argc, char **argv) {
                 "stages: " +
                 valid);
   }
-  if (outputFile != "-" && sameFile(outputFile, inputFile))
+  if (outputFile != "-" && npu::isSameFile(outputFile, inputFile))
     return fail("the output file '" + outputFile +
                 "' is the input model; refusing to overwrite it");
 
@@ -135,15 +132,15 @@ int main(int argc, char **argv) {
   }
 
   for (const std::string &spec : inputValues) {
-    size_t eq = spec.rfind('=');
-    if (eq == std::string::npos || eq == 0)
+    std::string name, path;
+    if (!npu::splitNameValue(spec, name, path))
       return fail("invalid --input-value '" + spec +
                   "': expected NAME=FILE.npy");
     npu::HostTensor value;
     std::string error;
-    if (!npu::readNpy(spec.substr(eq + 1), value, error))
+    if (!npu::readNpy(path, value, error))
       return fail(error);
-    options.knownInputValues[spec.substr(0, eq)] = std::move(value);
+    options.knownInputValues[name] = std::move(value);
   }
 
   DialectRegistry registry;
@@ -165,7 +162,7 @@ int main(int argc, char **argv) {
       return success();
     SmallString<256> path(dumpStages);
     llvm::sys::path::append(path, npu::stageName(s) + ".mlir");
-    if (sameFile(path, inputFile))
+    if (npu::isSameFile(std::string(path), inputFile))
       return failure();
     return writeModule(**module, path);
   };

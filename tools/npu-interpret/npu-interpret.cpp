@@ -14,6 +14,7 @@
 #include "npu/Interpreter/TensorConversion.h"
 #include "npu/Pipeline/Pipeline.h"
 #include "npu/Pipeline/Registration.h"
+#include "npu/Support/Files.h"
 #include "npu/Support/Npy.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -148,10 +149,6 @@ func::FuncOp findEntry(ModuleOp module) {
   return count == 1 ? only : func::FuncOp();
 }
 
-bool sameFile(StringRef a, StringRef b) {
-  bool result = false;
-  return !llvm::sys::fs::equivalent(a, b, result) && result;
-}
 } // namespace
 
 int main(int argc, char **argv) {
@@ -168,10 +165,9 @@ int main(int argc, char **argv) {
   std::map<std::string, npu::HostTensor> given;
   std::map<std::string, std::string> givenPaths;
   for (const std::string &spec : inputs) {
-    size_t eq = spec.rfind('=');
-    if (eq == std::string::npos || eq == 0)
+    std::string name, path;
+    if (!npu::splitNameValue(spec, name, path))
       return fail("invalid --input '" + spec + "': expected NAME=FILE.npy");
-    std::string name = spec.substr(0, eq), path = spec.substr(eq + 1);
     if (given.count(name))
       return fail("input '" + name + "' is given twice");
     npu::HostTensor value;
@@ -321,7 +317,7 @@ int main(int argc, char **argv) {
     SmallString<256> path(outputDir);
     llvm::sys::path::append(path, file + ".npy");
     for (auto &[inName, inPath] : givenPaths)
-      if (sameFile(path, inPath))
+      if (npu::isSameFile(std::string(path), inPath))
         return fail("output '" + name + "' would overwrite input file '" +
                     inPath + "'; choose another --output-dir");
     std::string error;

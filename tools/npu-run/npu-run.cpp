@@ -10,6 +10,7 @@
 #include "npu/Runtime/CompiledModel.h"
 #include "npu/Runtime/Core.h"
 #include "npu/Runtime/InferRequest.h"
+#include "npu/Support/Files.h"
 #include "npu/Support/Npy.h"
 
 #include <chrono>
@@ -125,9 +126,10 @@ int main(int argc, char **argv) {
       if (!value(config.device))
         return usageError("--device needs NPU3720 or NPU4000");
     } else if (a == "--input") {
-      if (!value(v) || v.find('=') == std::string::npos)
+      std::string name, file;
+      if (!value(v) || !splitNameValue(v, name, file))
         return usageError("--input takes NAME=FILE.npy");
-      inputs.push_back({v.substr(0, v.find('=')), v.substr(v.find('=') + 1)});
+      inputs.push_back({name, file});
     } else if (a == "--output-dir") {
       if (!value(outDir))
         return usageError("--output-dir needs a directory");
@@ -243,6 +245,10 @@ int main(int argc, char **argv) {
                      " produced a different '" + o.name + "' than request 0");
     }
     std::string path = outDir + "/" + sanitizeFileName(o.name) + ".npy";
+    for (const auto &in : inputs)
+      if (isSameFile(path, in.second))
+        return error("output '" + o.name + "' would overwrite input file '" +
+                     in.second + "'; choose another --output-dir");
     std::string err;
     if (!writeNpy(path, t0.toHost(), err))
       return error(err);

@@ -1,5 +1,6 @@
 //===- NpyTest.cpp - .npy reading and writing -----------------------------===//
 
+#include "npu/Support/Files.h"
 #include "npu/Support/Npy.h"
 
 #include <gtest/gtest.h>
@@ -55,4 +56,24 @@ TEST(Npy, RejectsBadInputWithMessages) {
 
   EXPECT_FALSE(readNpy("/nonexistent/x.npy", t, err));
   EXPECT_NE(err.find("/nonexistent/x.npy"), std::string::npos);
+}
+
+TEST(Files, SplitNameValueAtTheFirstEquals) {
+  std::string name, value;
+  ASSERT_TRUE(splitNameValue("x=a=b.npy", name, value));
+  EXPECT_EQ(name, "x");
+  EXPECT_EQ(value, "a=b.npy");
+  ASSERT_TRUE(splitNameValue("onnx::Flatten_0=in.npy", name, value));
+  EXPECT_EQ(name, "onnx::Flatten_0");
+  EXPECT_FALSE(splitNameValue("=x.npy", name, value));
+  EXPECT_FALSE(splitNameValue("x.npy", name, value));
+}
+
+TEST(Files, SameFileFollowsPathsNotSpelling) {
+  std::string dir = ::testing::TempDir();
+  std::string a = dir + "/same_file_a.npy";
+  std::string err;
+  ASSERT_TRUE(writeNpy(a, HostTensor(DType::F32, {1}), err)) << err;
+  EXPECT_TRUE(isSameFile(a, dir + "/./same_file_a.npy"));
+  EXPECT_FALSE(isSameFile(a, dir + "/same_file_missing.npy"));
 }
