@@ -42,9 +42,14 @@ STAMP="$IN/.complete-v1"
 if [ ! -f "$STAMP" ]; then
   DEBS="$DEPS/.debs"; ROOTFS="$DEPS/.debroot"
   mkdir -p "$DEBS" "$ROOTFS"
-  (cd "$DEBS" && apt-get download opencv-doc python3-skimage python-matplotlib-data \
-      alsa-utils asterisk-core-sounds-en-wav 2>/dev/null >/dev/null) ||
-    { echo "fetch-models: apt-get download failed (run apt-get update?)" >&2; exit 1; }
+  PKGS="opencv-doc python3-skimage python-matplotlib-data alsa-utils asterisk-core-sounds-en-wav"
+  # apt-get download needs current package lists: refresh them once if it fails.
+  if ! (cd "$DEBS" && apt-get download $PKGS >/dev/null 2>&1); then
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+    $SUDO apt-get update -q >/dev/null
+    (cd "$DEBS" && apt-get download $PKGS >/dev/null) ||
+      { echo "fetch-models: apt-get download of $PKGS failed" >&2; exit 1; }
+  fi
   for d in "$DEBS"/*.deb; do dpkg-deb -x "$d" "$ROOTFS"; done
   CV="$ROOTFS/usr/share/doc/opencv-doc/examples/data"
   for f in imageTextN.png imageTextR.png notes.png licenseplate_motion.jpg text_defocus.jpg \
