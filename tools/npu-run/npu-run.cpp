@@ -16,10 +16,10 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <string>
-#include <sys/stat.h>
 #include <thread>
 #include <vector>
 
@@ -233,9 +233,13 @@ int main(int argc, char **argv) {
       return error(s.message());
 
   // Outputs of request 0; the others must agree.
-  struct stat st;
-  if (stat(outDir.c_str(), &st) != 0 && mkdir(outDir.c_str(), 0755) != 0)
-    return error("cannot create output directory '" + outDir + "'");
+  // create_directories tolerates a directory that appears meanwhile (other
+  // runs writing to the same place); anything but a directory is an error.
+  std::error_code ec;
+  std::filesystem::create_directories(outDir, ec);
+  if (!std::filesystem::is_directory(outDir))
+    return error("cannot create output directory '" + outDir + "'" +
+                 (ec ? ": " + ec.message() : std::string()));
   for (const TensorInfo &o : m.outputs()) {
     Tensor t0 = *reqs[0]->getTensor(o.name);
     for (int r = 1; r < requests; ++r) {
