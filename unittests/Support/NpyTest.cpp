@@ -1,7 +1,7 @@
 //===- NpyTest.cpp - .npy reading and writing -----------------------------===//
 
-#include "npu/Support/Files.h"
 #include "npu/Support/Npy.h"
+#include "npu/Support/Files.h"
 
 #include <gtest/gtest.h>
 
