@@ -9,7 +9,6 @@
 
 #include "npu/Import/ONNX/Diagnostics.h"
 #include "npu/Import/ONNX/Importer.h"
-#include "npu/Import/ONNX/TensorFile.h"
 #include "npu/Interpreter/Interpreter.h"
 #include "npu/Interpreter/TensorConversion.h"
 #include "npu/Pipeline/Pipeline.h"
@@ -22,7 +21,6 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
-#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -227,27 +225,20 @@ int main(int argc, char **argv) {
                 "' has no @main function (or several "
                 "functions and none named main)");
 
-  // Every given input must name an input of the model (for ONNX: of the
-  // graph, since inputs frozen into constants leave @main's signature).
-  std::vector<std::string> modelInputs;
+  // Given inputs must name arguments (an ONNX model's names are checked by
+  // the importer, since inputs frozen into constants leave the signature).
   if (StringRef(inputFile).ends_with(".mlir")) {
-    for (unsigned i = 0; i < func.getNumArguments(); ++i)
-      modelInputs.push_back(argName(func, i));
-  } else {
-    std::string error;
-    auto signature = npu::readONNXGraphSignature(inputFile, error);
-    if (failed(signature))
-      return fail(error);
-    modelInputs = signature->inputs;
-  }
-  for (auto &[name, value] : given) {
-    if (llvm::is_contained(modelInputs, name))
-      continue;
     std::string valid;
-    for (const std::string &n : modelInputs)
-      valid += (valid.empty() ? "" : ", ") + n;
-    return fail("the model has no input '" + name +
-                "'; its inputs are: " + (valid.empty() ? "(none)" : valid));
+    for (unsigned i = 0; i < func.getNumArguments(); ++i)
+      valid += (i ? ", " : "") + argName(func, i);
+    for (auto &[name, value] : given) {
+      bool known = false;
+      for (unsigned i = 0; i < func.getNumArguments(); ++i)
+        known |= argName(func, i) == name;
+      if (!known)
+        return fail("the model has no input '" + name +
+                    "'; its inputs are: " + (valid.empty() ? "(none)" : valid));
+    }
   }
   if (std::error_code ec = llvm::sys::fs::create_directories(outputDir))
     return fail("cannot create directory '" + outputDir + "': " + ec.message());

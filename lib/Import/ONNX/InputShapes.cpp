@@ -91,14 +91,21 @@ resolveGraphInputs(const onnx::GraphProto &graph, const ImportOptions &options,
       inputNames.insert(input.name());
       validNames += (validNames.empty() ? "'" : ", '") + input.name() + "'";
     }
+  auto checkName = [&](const std::string &name,
+                       StringRef what) -> LogicalResult {
+    if (inputNames.contains(name))
+      return success();
+    return emitError(fileLoc)
+           << what << " names '" << name
+           << "', which is not an input of the model (its inputs are "
+           << (validNames.empty() ? "none" : validNames) << ")";
+  };
   for (const auto &entry : options.inputShapes)
-    if (!inputNames.contains(entry.first)) {
-      emitError(fileLoc) << "--input-shape names '" << entry.first
-                         << "', which is not an input of the model (its "
-                            "inputs are "
-                         << (validNames.empty() ? "none" : validNames) << ")";
+    if (failed(checkName(entry.first, "--input-shape")))
       return failure();
-    }
+  for (const auto &entry : options.knownInputValues)
+    if (failed(checkName(entry.first, "an input value")))
+      return failure();
 
   SmallVector<GraphInput> result;
   std::string missing;

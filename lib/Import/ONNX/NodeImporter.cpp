@@ -101,27 +101,26 @@ NodeImporter::getConstantDoubles(unsigned i, StringRef what) {
   return attrToDoubles(*value);
 }
 
-FailureOr<int64_t> NodeImporter::getConstantScalarInt(unsigned i,
-                                                      StringRef what) {
-  auto values = getConstantInts(i, what);
+/// The only element of a constant input's values, or an error naming it.
+template <typename T>
+static FailureOr<T>
+singleValue(NodeImporter &n, FailureOr<SmallVector<T>> values, StringRef what) {
   if (mlir::failed(values))
     return failure();
   if (values->size() != 1)
-    return emitError() << "the " << what
-                       << " input must hold one value, it has "
-                       << values->size();
+    return n.emitError() << "the " << what
+                         << " input must hold one value, it has "
+                         << values->size();
   return values->front();
 }
 
+FailureOr<int64_t> NodeImporter::getConstantScalarInt(unsigned i,
+                                                      StringRef what) {
+  return singleValue(*this, getConstantInts(i, what), what);
+}
+
 FailureOr<double> NodeImporter::getConstantScalar(unsigned i, StringRef what) {
-  auto values = getConstantDoubles(i, what);
-  if (mlir::failed(values))
-    return failure();
-  if (values->size() != 1)
-    return emitError() << "the " << what
-                       << " input must hold one value, it has "
-                       << values->size();
-  return values->front();
+  return singleValue(*this, getConstantDoubles(i, what), what);
 }
 
 //===----------------------------------------------------------------------===//

@@ -48,16 +48,14 @@ struct NPUFoldConstantsPass
         allConstant &= matchPattern(v, m_Constant(&attr));
         operands.push_back(attr);
       }
-      // Structural folds (npu.shape, npu.size, ...) need no operand values;
-      // anything else is evaluated when all operands are constants.
-      auto results = foldOpToConstants(op, operands);
-      if (failed(results)) {
-        if (!allConstant || !worthFolding(op, operands))
-          return;
-        results = evaluateOp(op, operands);
-        if (failed(results))
-          return;
-      }
+      // evaluateOp tries the op's own folder first (npu.shape, npu.size, ...
+      // need no operand values), then the interpreter when all operands are
+      // constants. When that would bloat the model, only the folder runs.
+      auto results = allConstant && !worthFolding(op, operands)
+                         ? foldOpToConstants(op, operands)
+                         : evaluateOp(op, operands);
+      if (failed(results))
+        return;
       builder.setInsertionPoint(op);
       for (auto [result, value] : llvm::zip(op->getResults(), *results))
         result.replaceAllUsesWith(
