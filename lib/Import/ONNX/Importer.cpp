@@ -18,6 +18,7 @@
 #include "npu/Dialect/NPU/IR/NPUOps.h"
 #include "npu/Import/ONNX/Diagnostics.h"
 #include "npu/Interpreter/ConstantEvaluator.h"
+#include "npu/Interpreter/TensorConversion.h"
 
 #include "mlir/IR/Verifier.h"
 #include "llvm/ADT/ScopeExit.h"
@@ -159,14 +160,14 @@ LogicalResult ModelImporter::freezeInputs(ArrayRef<unsigned> argIndices) {
     BlockArgument arg = entry.getArgument(i);
     auto type = cast<RankedTensorType>(arg.getType());
     Location loc = getTensorLoc(argNames[i]);
-    if (hostElementType(&context, known.dtype()) != type.getElementType() ||
-        ArrayRef<int64_t>(known.shape()) != type.getShape()) {
+    // Fails when the value's element type or shape is not the input's.
+    auto value = hostTensorToDenseAttr(known, type);
+    if (failed(value))
       return emitError(loc)
              << "the value given for input '" << argNames[i] << "' is "
              << dtypeName(known.dtype()) << " " << shapeToString(known.shape())
              << ", the input is " << type;
-    }
-    auto op = ConstantOp::create(b, loc, hostTensorToAttr(known, &context));
+    auto op = ConstantOp::create(b, loc, *value);
     arg.replaceAllUsesWith(op.getResult());
     frozenArgs[i] = true;
     frozenValues[i] = op.getResult();

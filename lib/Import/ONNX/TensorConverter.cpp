@@ -307,46 +307,6 @@ FailureOr<DenseElementsAttr> convertTensor(const onnx::TensorProto &tensor,
   return fromRaw(type, bytes);
 }
 
-Type hostElementType(MLIRContext *ctx, DType dtype) {
-  switch (dtype) {
-  case DType::F32:
-    return Float32Type::get(ctx);
-  case DType::F64:
-    return Float64Type::get(ctx);
-  case DType::F16:
-    return Float16Type::get(ctx);
-  case DType::BF16:
-    return BFloat16Type::get(ctx);
-  case DType::I8:
-    return IntegerType::get(ctx, 8);
-  case DType::U8:
-    return IntegerType::get(ctx, 8, IntegerType::Unsigned);
-  case DType::I16:
-    return IntegerType::get(ctx, 16);
-  case DType::U16:
-    return IntegerType::get(ctx, 16, IntegerType::Unsigned);
-  case DType::I32:
-    return IntegerType::get(ctx, 32);
-  case DType::U32:
-    return IntegerType::get(ctx, 32, IntegerType::Unsigned);
-  case DType::I64:
-    return IntegerType::get(ctx, 64);
-  case DType::U64:
-    return IntegerType::get(ctx, 64, IntegerType::Unsigned);
-  case DType::Bool:
-    return IntegerType::get(ctx, 1);
-  }
-  return {};
-}
-
-DenseElementsAttr hostTensorToAttr(const HostTensor &tensor, MLIRContext *ctx) {
-  auto type = RankedTensorType::get(
-      SmallVector<int64_t>(tensor.shape().begin(), tensor.shape().end()),
-      hostElementType(ctx, tensor.dtype()));
-  return fromRaw(type, StringRef(static_cast<const char *>(tensor.raw()),
-                                 tensor.byteSize()));
-}
-
 SmallVector<int64_t> attrToInts(DenseElementsAttr attr) {
   SmallVector<int64_t> out;
   Type element = attr.getElementType();

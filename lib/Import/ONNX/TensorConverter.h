@@ -2,7 +2,8 @@
 //
 // Element type mapping (ONNX TensorProto.DataType -> MLIR type) and the
 // conversion of TensorProto data (typed fields, raw_data, external data
-// files) and host tensors into DenseElementsAttr.
+// files) into DenseElementsAttr. Host tensors convert with
+// npu/Interpreter/TensorConversion.h.
 //
 // Unsigned ONNX types map to MLIR's unsigned integer types (ui8 ... ui64),
 // signed ones to signless integers (i8 ... i64), bool to i1.
@@ -42,13 +43,6 @@ mlir::FailureOr<mlir::DenseElementsAttr>
 convertTensor(const onnx::TensorProto &tensor, mlir::MLIRContext *context,
               llvm::StringRef externalDataDir, mlir::Location loc,
               llvm::StringRef what);
-
-/// The MLIR element type of a host tensor's dtype.
-mlir::Type hostElementType(mlir::MLIRContext *context, DType dtype);
-
-/// Converts a host tensor (a known input value).
-mlir::DenseElementsAttr hostTensorToAttr(const HostTensor &tensor,
-                                         mlir::MLIRContext *context);
 
 /// The elements of an integer or float attribute as int64 (floats are
 /// truncated toward zero).
