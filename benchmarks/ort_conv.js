@@ -9,10 +9,8 @@
 // or onnx package is needed.
 'use strict';
 const path = require('path');
-const os = require('os');
-
-const deps = process.env.NPU_DEPS_DIR || path.join(os.homedir(), '.cache', 'npu-compile');
-const ort = require(path.join(deps, 'node_modules', 'onnxruntime-node'));
+// ONNX Runtime is found the way the project's oracle runner finds it.
+const {ort} = require(path.join(__dirname, '..', 'tools', 'ort-oracle', 'ort-run.js'));
 
 // --- minimal protobuf writer -------------------------------------------
 function varint(n) {

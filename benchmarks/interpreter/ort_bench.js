@@ -7,14 +7,10 @@
 // the inputs are deterministic pseudo-random values in [-1, 1) with the
 // shapes given by --shape (comma-separated) or the model's static shape.
 'use strict';
-const fs = require('fs');
 const path = require('path');
-const os = require('os');
-
-const ortDir = process.env.NPU_ORT_DIR ||
-    path.join(os.homedir(), '.cache', 'npu-compile', 'node_modules',
-              'onnxruntime-node');
-const ort = require(ortDir);
+// ONNX Runtime and .npy I/O come from the project's oracle runner.
+const {ort, readNpy, writeNpy} =
+    require(path.join(__dirname, '..', '..', 'tools', 'ort-oracle', 'ort-run.js'));
 
 function parseArgs(argv) {
   const opts = {threads: 1, runs: 10, warmup: 2, models: [], shape: null};
@@ -29,34 +25,6 @@ function parseArgs(argv) {
     else opts.models.push(a);
   }
   return opts;
-}
-
-// Minimal .npy (version 1/2, little-endian float32, C order) reader/writer.
-function readNpy(file) {
-  const buf = fs.readFileSync(file);
-  const major = buf[6];
-  const headerLen = major === 1 ? buf.readUInt16LE(8) : buf.readUInt32LE(8);
-  const start = major === 1 ? 10 : 12;
-  const header = buf.toString('latin1', start, start + headerLen);
-  if (!header.includes("'<f4'")) throw new Error(file + ': only float32');
-  const shape = header.match(/'shape': \(([^)]*)\)/)[1]
-                    .split(',').filter(s => s.trim()).map(Number);
-  const data = new Float32Array(buf.buffer.slice(
-      buf.byteOffset + start + headerLen, buf.byteOffset + buf.length));
-  return {shape, data};
-}
-
-function writeNpy(file, shape, data) {
-  let header = "{'descr': '<f4', 'fortran_order': False, 'shape': (" +
-      shape.join(', ') + (shape.length === 1 ? ',' : '') + '), }';
-  const pad = 64 - ((10 + header.length + 1) % 64);
-  header += ' '.repeat(pad % 64) + '\n';
-  const h = Buffer.alloc(10);
-  h.write('\x93NUMPY', 0, 'latin1');
-  h[6] = 1; h[7] = 0;
-  h.writeUInt16LE(header.length, 8);
-  fs.writeFileSync(file, Buffer.concat([h, Buffer.from(header, 'latin1'),
-                                        Buffer.from(data.buffer)]));
 }
 
 function synthetic(shape, seed) {
@@ -79,15 +47,14 @@ async function main() {
       intraOpNumThreads: opts.threads, interOpNumThreads: 1,
       graphOptimizationLevel: 'all', executionMode: 'sequential'});
     const name = session.inputNames[0];
-    let shape, data;
+    let input;
     if (opts.input) {
-      ({shape, data} = readNpy(opts.input));
+      input = readNpy(opts.input);
     } else {
-      shape = opts.shape;
-      if (!shape) throw new Error('give --input or --shape');
-      data = synthetic(shape, 1);
+      if (!opts.shape) throw new Error('give --input or --shape');
+      input = new ort.Tensor('float32', synthetic(opts.shape, 1), opts.shape);
     }
-    const feeds = {[name]: new ort.Tensor('float32', data, shape)};
+    const feeds = {[name]: input};
     let out;
     for (let i = 0; i < opts.warmup; ++i) out = await session.run(feeds);
     const times = [];
@@ -100,8 +67,7 @@ async function main() {
     console.log(`${model} threads=${opts.threads} best=${times[0].toFixed(3)}ms ` +
                 `median=${times[times.length >> 1].toFixed(3)}ms`);
     if (opts.output) {
-      const t = out[session.outputNames[0]];
-      writeNpy(opts.output, t.dims, t.data);
+      writeNpy(opts.output, out[session.outputNames[0]]);
     }
   }
 }

@@ -130,4 +130,8 @@ async function main() {
   console.log(JSON.stringify({ model, threads, outputs, times_ms: times }));
 }
 
-main().catch(e => { console.error(`ort-run: ${e.message}`); process.exit(1); });
+// Also a module: the benchmarks reuse its ONNX Runtime handle and .npy I/O.
+module.exports = { ort, readNpy, writeNpy };
+
+if (require.main === module)
+  main().catch(e => { console.error(`ort-run: ${e.message}`); process.exit(1); });
