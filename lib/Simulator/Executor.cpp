@@ -13,7 +13,7 @@
 
 #include "npu/Arch/CostModel.h"
 
-#include "Engines.h"
+#include "npu/Device/Engines.h"
 
 #include <algorithm>
 #include <new>
@@ -21,22 +21,7 @@
 namespace npu::sim {
 
 using namespace npu::blob;
-
-uint64_t View::numElements() const {
-  uint64_t n = 1;
-  for (uint32_t d : shape)
-    n *= d;
-  return n;
-}
-
-uint64_t View::offsetOf(uint64_t i) const {
-  uint64_t off = 0;
-  for (size_t d = shape.size(); d-- > 0;) {
-    off += (i % shape[d]) * strides[d];
-    i /= shape[d];
-  }
-  return off;
-}
+using namespace npu::device;
 
 namespace {
 

@@ -16,7 +16,7 @@
 #include "npu/Blob/Verifier.h"
 #include "npu/Simulator/Executor.h"
 
-#include "../../lib/Simulator/DpuConv.h"
+#include "../../lib/Device/DpuConv.h"
 
 #include <gtest/gtest.h>
 
@@ -131,13 +131,13 @@ TEST(DpuConv, VectorisedKernelMatchesPortable) {
       v = int16_t(rng.uniform(-255, 255));
     for (int16_t &v : w)
       v = int16_t(rng.uniform(-128, 127));
-    sim::ConvProblem p{in.data(), w.data(), PW, C, kh, kw, 1, 1};
+    device::ConvProblem p{in.data(), w.data(), PW, C, kh, kw, 1, 1};
     for (uint32_t nx : {1u, 2u, 3u, 4u})
       for (uint32_t nk : {1u, 3u, 4u}) {
-        int32_t a[sim::kConvBlockPixels][sim::kConvBlockChannels] = {};
-        int32_t b[sim::kConvBlockPixels][sim::kConvBlockChannels] = {};
-        sim::convBlock(p, 2, 3, nx, 4, nk, a);
-        sim::convBlockPortable(p, 2, 3, nx, 4, nk, b);
+        int32_t a[device::kConvBlockPixels][device::kConvBlockChannels] = {};
+        int32_t b[device::kConvBlockPixels][device::kConvBlockChannels] = {};
+        device::convBlock(p, 2, 3, nx, 4, nk, a);
+        device::convBlockPortable(p, 2, 3, nx, 4, nk, b);
         for (uint32_t i = 0; i < nx; ++i)
           for (uint32_t j = 0; j < nk; ++j)
             EXPECT_EQ(a[i][j], b[i][j]) << C << " " << i << " " << j;

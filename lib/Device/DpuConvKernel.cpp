@@ -16,7 +16,7 @@
 #include <immintrin.h>
 #endif
 
-namespace npu::sim {
+namespace npu::device {
 
 namespace {} // namespace
 
@@ -116,4 +116,4 @@ void convBlock(const ConvProblem &p, uint32_t oy, uint32_t ox, uint32_t nx,
   convBlockPortable(p, oy, ox, nx, k, nk, acc);
 }
 
-} // namespace npu::sim
+} // namespace npu::device

@@ -1,4 +1,4 @@
-//===- ThreadPool.h - Host threads that run simulated engines --*- C++ -*-===//
+//===- ThreadPool.h - Host threads that run the engine models --*- C++ -*-===//
 //
 // A small fixed pool used to spread the functional execution of one task
 // (output rows of a DPU workload, elements of a SHAVE kernel) over the host's
@@ -7,8 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef NPU_SIMULATOR_THREADPOOL_H
-#define NPU_SIMULATOR_THREADPOOL_H
+#ifndef NPU_DEVICE_THREADPOOL_H
+#define NPU_DEVICE_THREADPOOL_H
 
 #include <condition_variable>
 #include <cstddef>
@@ -18,7 +18,7 @@
 #include <thread>
 #include <vector>
 
-namespace npu::sim {
+namespace npu::device {
 
 class ThreadPool {
 public:
@@ -35,7 +35,7 @@ public:
 
   unsigned workers() const { return unsigned(threads_.size()); }
 
-  /// The process-wide pool of the simulator.
+  /// The process-wide pool of the engine models (NPU_SIM_THREADS caps it).
   static ThreadPool &global();
 
 private:
@@ -47,6 +47,6 @@ private:
   bool stop_ = false;
 };
 
-} // namespace npu::sim
+} // namespace npu::device
 
-#endif // NPU_SIMULATOR_THREADPOOL_H
+#endif // NPU_DEVICE_THREADPOOL_H

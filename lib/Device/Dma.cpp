@@ -7,11 +7,27 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Engines.h"
+#include "npu/Device/Engines.h"
 
 #include <cstring>
 
-namespace npu::sim {
+namespace npu::device {
+
+uint64_t View::numElements() const {
+  uint64_t n = 1;
+  for (uint32_t d : shape)
+    n *= d;
+  return n;
+}
+
+uint64_t View::offsetOf(uint64_t i) const {
+  uint64_t off = 0;
+  for (size_t d = shape.size(); d-- > 0;) {
+    off += (i % shape[d]) * strides[d];
+    i /= shape[d];
+  }
+  return off;
+}
 
 void runDma(const View &src, const View &dst) {
   size_t rank = src.shape.size();
@@ -44,4 +60,4 @@ void runDma(const View &src, const View &dst) {
   }
 }
 
-} // namespace npu::sim
+} // namespace npu::device

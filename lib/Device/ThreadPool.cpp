@@ -1,12 +1,12 @@
 //===- ThreadPool.cpp - Host threads that run simulated engines -----------===//
 
-#include "npu/Simulator/ThreadPool.h"
+#include "npu/Device/ThreadPool.h"
 
 #include <algorithm>
 #include <atomic>
 #include <cstdlib>
 
-namespace npu::sim {
+namespace npu::device {
 
 ThreadPool::ThreadPool(unsigned threads) {
   for (unsigned i = 0; i < threads; ++i)
@@ -100,4 +100,4 @@ ThreadPool &ThreadPool::global() {
   return pool;
 }
 
-} // namespace npu::sim
+} // namespace npu::device

@@ -1,20 +1,25 @@
 //===- Engines.h - Functional models of the DMA, DPU and SHAVE --*- C++ -*-===//
 //
-// Private to lib/Simulator. The executor resolves every operand to a View
-// (a pointer to element 0 plus the operand's shape and byte strides, already
-// checked against the memory behind it) and calls these functions.
+// The device's arithmetic as plain C++: the DMA copy, the DPU (MAC array +
+// PPE, npu/Arch/PostProcess.h) and the ACT-SHAVE kernel library. The
+// simulator's executor resolves every operand of a blob task to a View (a
+// pointer to element 0 plus the operand's shape and byte strides, already
+// checked against the memory behind it) and calls these functions; the
+// reference interpreter calls the same functions on host tensors for the
+// hardware-op stages, so that a blob on the simulated device and the
+// interpreter agree bit for bit by construction (shared code, not a copy).
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef NPU_LIB_SIMULATOR_ENGINES_H
-#define NPU_LIB_SIMULATOR_ENGINES_H
+#ifndef NPU_DEVICE_ENGINES_H
+#define NPU_DEVICE_ENGINES_H
 
 #include "npu/Blob/Program.h"
 
 #include <string>
 #include <vector>
 
-namespace npu::sim {
+namespace npu::device {
 
 /// A checked strided view of device memory.
 struct View {
@@ -52,6 +57,6 @@ bool runShave(const blob::ShaveTask &task, const std::vector<View> &inputs,
 float loadAsFloat(const uint8_t *p, DType t);
 void storeFromFloat(uint8_t *p, DType t, float v);
 
-} // namespace npu::sim
+} // namespace npu::device
 
-#endif // NPU_LIB_SIMULATOR_ENGINES_H
+#endif // NPU_DEVICE_ENGINES_H

@@ -12,16 +12,16 @@
 //===----------------------------------------------------------------------===//
 
 #include "DpuConv.h"
-#include "Engines.h"
+#include "npu/Device/Engines.h"
 
 #include "npu/Arch/PostProcess.h"
 #include "npu/Blob/ProgramBuilder.h"
-#include "npu/Simulator/ThreadPool.h"
+#include "npu/Device/ThreadPool.h"
 
 #include <algorithm>
 #include <cstring>
 
-namespace npu::sim {
+namespace npu::device {
 
 using namespace npu::blob;
 
@@ -371,4 +371,4 @@ bool runDpu(const DpuTask &task, const DpuOperands &ops, std::string &error) {
   return false;
 }
 
-} // namespace npu::sim
+} // namespace npu::device

@@ -1,6 +1,6 @@
 //===- DpuConv.h - Inner loop of the int8 DPU convolution ------*- C++ -*-===//
 //
-// Private to lib/Simulator. The dense int8 convolution computes blocks of
+// Private to lib/Device. The dense int8 convolution computes blocks of
 // kConvBlockPixels adjacent output pixels x kConvBlockChannels output
 // channels at a time from a zero-padded int16 input (zero point already
 // subtracted) and int16 weights [K][kh][kw][C]. Accumulators are 32-bit and
@@ -13,7 +13,7 @@
 
 #include <cstdint>
 
-namespace npu::sim {
+namespace npu::device {
 
 constexpr uint32_t kConvBlockPixels = 4;
 constexpr uint32_t kConvBlockChannels = 4;
@@ -36,6 +36,6 @@ void convBlockPortable(const ConvProblem &p, uint32_t oy, uint32_t ox,
                        uint32_t nx, uint32_t k, uint32_t nk,
                        int32_t acc[kConvBlockPixels][kConvBlockChannels]);
 
-} // namespace npu::sim
+} // namespace npu::device
 
 #endif // NPU_LIB_SIMULATOR_DPUCONV_H

@@ -8,15 +8,15 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "Engines.h"
+#include "npu/Device/Engines.h"
 
-#include "npu/Simulator/ThreadPool.h"
+#include "npu/Device/ThreadPool.h"
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 
-namespace npu::sim {
+namespace npu::device {
 
 using arch::ShaveKernel;
 using blob::ShaveTask;
@@ -413,4 +413,4 @@ bool runShave(const ShaveTask &t, const std::vector<View> &ins,
   return false;
 }
 
-} // namespace npu::sim
+} // namespace npu::device
