@@ -4,6 +4,7 @@
 #include "npu/Pipeline/Pipeline.h"
 
 #include "npu/Dialect/NPU/IR/NPUOps.h"
+#include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
 #include "npu/Dialect/NPU/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -12,7 +13,7 @@
 #include "mlir/Transforms/Passes.h"
 
 void npu::registerAllDialects(mlir::DialectRegistry &registry) {
-  registry.insert<npu::NPUDialect, mlir::func::FuncDialect,
+  registry.insert<npu::NPUDialect, npu::hw::NPUHWDialect, mlir::func::FuncDialect,
                   mlir::quant::QuantDialect>();
 }
 

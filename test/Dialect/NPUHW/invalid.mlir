@@ -1,0 +1,103 @@
+// RUN: npu-opt %s -split-input-file -verify-diagnostics
+
+func.func @rank(%x: tensor<1x8x8x16xf16>) -> tensor<8x8x16xf16> {
+  // expected-error @+1 {{input must be a static [H, W, C] tensor}}
+  %y = npuhw.dpu_conv max_pool %x {kernel = array<i64: 1, 1>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : (tensor<1x8x8x16xf16>) -> tensor<8x8x16xf16>
+  return %y : tensor<8x8x16xf16>
+}
+
+// -----
+
+func.func @out_shape(%x: tensor<8x8x16xf16>) -> tensor<8x8x16xf16> {
+  // expected-error @+1 {{output must be 4x4xK for this input, kernel, strides and pads}}
+  %y = npuhw.dpu_conv max_pool %x {kernel = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>} : (tensor<8x8x16xf16>) -> tensor<8x8x16xf16>
+  return %y : tensor<8x8x16xf16>
+}
+
+// -----
+
+func.func @kernel(%x: tensor<16x16x16xf16>) -> tensor<4x4x16xf16> {
+  // expected-error @+1 {{kernel must be 1..11 in each dimension}}
+  %y = npuhw.dpu_conv max_pool %x {kernel = array<i64: 13, 13>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : (tensor<16x16x16xf16>) -> tensor<4x4x16xf16>
+  return %y : tensor<4x4x16xf16>
+}
+
+// -----
+
+func.func @pads(%x: tensor<8x8x16xf16>) -> tensor<8x8x16xf16> {
+  // expected-error @+1 {{pads must be non-negative and smaller than the kernel}}
+  %y = npuhw.dpu_conv max_pool %x {kernel = array<i64: 1, 1>, strides = array<i64: 1, 1>, pads = array<i64: 1, 0, 0, 0>} : (tensor<8x8x16xf16>) -> tensor<8x8x16xf16>
+  return %y : tensor<8x8x16xf16>
+}
+
+// -----
+
+func.func @channels(%x: tensor<8x8x8xf16>, %w: tensor<8x1x1x8xf16>, %t: tensor<8x4xi32>) -> tensor<8x8x8xf16> {
+  // expected-error @+1 {{output channels must be a multiple of 16, got 8}}
+  %y = npuhw.dpu_conv conv %x, %w, %t {kernel = array<i64: 1, 1>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : (tensor<8x8x8xf16>, tensor<8x1x1x8xf16>, tensor<8x4xi32>) -> tensor<8x8x8xf16>
+  return %y : tensor<8x8x8xf16>
+}
+
+// -----
+
+func.func @no_weights(%x: tensor<8x8x16xf16>) -> tensor<8x8x16xf16> {
+  // expected-error @+1 {{a conv task needs weights and weight table}}
+  %y = npuhw.dpu_conv conv %x {kernel = array<i64: 1, 1>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : (tensor<8x8x16xf16>) -> tensor<8x8x16xf16>
+  return %y : tensor<8x8x16xf16>
+}
+
+// -----
+
+func.func @weights_shape(%x: tensor<8x8x16xf16>, %w: tensor<16x3x3x16xf16>, %t: tensor<16x4xi32>) -> tensor<8x8x16xf16> {
+  // expected-error @+1 {{weights must be [16, 1, 1, 16]}}
+  %y = npuhw.dpu_conv conv %x, %w, %t {kernel = array<i64: 1, 1>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : (tensor<8x8x16xf16>, tensor<16x3x3x16xf16>, tensor<16x4xi32>) -> tensor<8x8x16xf16>
+  return %y : tensor<8x8x16xf16>
+}
+
+// -----
+
+func.func @pool_channels(%x: tensor<8x8x16xf16>) -> tensor<8x8x32xf16> {
+  // expected-error @+1 {{a max_pool task keeps the channels: input has 16, output 32}}
+  %y = npuhw.dpu_conv max_pool %x {kernel = array<i64: 1, 1>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : (tensor<8x8x16xf16>) -> tensor<8x8x32xf16>
+  return %y : tensor<8x8x32xf16>
+}
+
+// -----
+
+func.func @f16_to_quant(%x: tensor<8x8x16xf16>) -> tensor<8x8x16xi8> {
+  // expected-error @+1 {{an f16 task cannot write a quantized output}}
+  %y = npuhw.dpu_conv max_pool %x {kernel = array<i64: 1, 1>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : (tensor<8x8x16xf16>) -> tensor<8x8x16xi8>
+  return %y : tensor<8x8x16xi8>
+}
+
+// -----
+
+func.func @eltwise_shape(%a: tensor<8x8x16xf16>, %b: tensor<8x4x16xf16>) -> tensor<8x8x16xf16> {
+  // expected-error @+1 {{lhs, rhs and output must have one shape}}
+  %y = npuhw.dpu_eltwise add %a, %b : (tensor<8x8x16xf16>, tensor<8x4x16xf16>) -> tensor<8x8x16xf16>
+  return %y : tensor<8x8x16xf16>
+}
+
+// -----
+
+func.func @unknown_kernel(%x: tensor<4xf16>) -> tensor<4xf16> {
+  // expected-error @+1 {{unknown SHAVE kernel 'frobnicate'}}
+  %y = npuhw.shave "frobnicate" %x : (tensor<4xf16>) -> tensor<4xf16>
+  return %y : tensor<4xf16>
+}
+
+// -----
+
+func.func @shave_contract(%x: tensor<4xf16>) -> tensor<5xf16> {
+  // expected-error @+1 {{'sigmoid':}}
+  %y = npuhw.shave "sigmoid" %x : (tensor<4xf16>) -> tensor<5xf16>
+  return %y : tensor<5xf16>
+}
+
+// -----
+
+func.func @shave_type(%x: tensor<4xi64>) -> tensor<4xi64> {
+  // expected-error @+1 {{operand type 'tensor<4xi64>' is not a static tensor of a device type}}
+  %y = npuhw.shave "exp" %x : (tensor<4xi64>) -> tensor<4xi64>
+  return %y : tensor<4xi64>
+}
