@@ -5,6 +5,7 @@
 
 #include "npu/Dialect/NPU/IR/NPUOps.h"
 #include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
+#include "npu/Conversion/NPUToNPUHW/Passes.h"
 #include "npu/Dialect/NPU/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -22,5 +23,6 @@ void npu::registerAllPasses() {
   mlir::registerCSEPass();
   mlir::registerSymbolDCEPass();
   npu::registerNPUPasses();
+  npu::registerNPUToNPUHWPasses();
   npu::registerPipelines();
 }
