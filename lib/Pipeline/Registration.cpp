@@ -7,6 +7,7 @@
 #include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
 #include "npu/Conversion/NPUToNPUHW/Passes.h"
 #include "npu/Dialect/NPU/Transforms/Passes.h"
+#include "npu/Dialect/NPUHW/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
@@ -24,5 +25,6 @@ void npu::registerAllPasses() {
   mlir::registerSymbolDCEPass();
   npu::registerNPUPasses();
   npu::registerNPUToNPUHWPasses();
+  npu::hw::registerNPUHWPasses();
   npu::registerPipelines();
 }
