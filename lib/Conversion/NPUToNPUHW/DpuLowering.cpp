@@ -49,11 +49,13 @@ Operation *singleUser(Value v) {
 /// bias (`channelAxis` of the result, `channels` wide), one activation, one
 /// clip.
 Epilogue fuseEpilogue(Lowering &l, Value v, int64_t channelAxis,
-                      int64_t channels) {
+                      int64_t channels, bool allowBias = true) {
   Epilogue e;
   e.result = v;
   auto rank = cast<RankedTensorType>(v.getType()).getRank();
-  if (auto add = dyn_cast_or_null<AddOp>(singleUser(e.result))) {
+  auto biasAdd =
+      allowBias ? dyn_cast_or_null<AddOp>(singleUser(e.result)) : AddOp();
+  if (auto add = biasAdd) {
     Value other = add.getLhs() == e.result ? add.getRhs() : add.getLhs();
     auto bias = l.constantValue(other);
     if (bias && bias->dtype() == DType::F32 &&
@@ -592,6 +594,31 @@ LogicalResult lowerGlobalAvgPool(Lowering &l, GlobalAvgPoolOp op,
   return success();
 }
 
+/// Add / Sub of two activations of one NCHW shape: a DPU eltwise task (the
+/// residual connections of CNNs), with a fused activation.
+LowerResult lowerEltwise(Lowering &l, Operation *op, hw::EltwiseKind kind,
+                         std::string &reason) {
+  Value a = op->getOperand(0), b = op->getOperand(1);
+  auto type = cast<RankedTensorType>(op->getResult(0).getType());
+  if (a.getType() != type || b.getType() != type || type.getRank() != 4 ||
+      type.getDimSize(0) != 1 || !type.getElementType().isF32() ||
+      l.constantValue(a) || l.constantValue(b))
+    return std::nullopt; // Broadcasts and constants: the SHAVE kernels.
+  Location loc = op->getLoc();
+  int64_t c = type.getDimSize(1);
+  int64_t cp = std::max(alignChannels(c), kChannelAlignment);
+  Value ha = l.toHWC(loc, l.get(a), cp), hb = l.toHWC(loc, l.get(b), cp);
+  // No per-channel bias on eltwise tasks: only an activation is fused.
+  Epilogue e = fuseEpilogue(l, op->getResult(0), 1, c, /*allowBias=*/false);
+  auto out = hw::DpuEltwiseOp::create(l.b, loc, ha.getType(), kind, ha, hb);
+  out.setActivation(e.activation);
+  out.setLeakyAlpha(APFloat(e.leakyAlpha));
+  out.setFclampLow(APFloat(e.clampLow));
+  out.setFclampHigh(APFloat(e.clampHigh));
+  l.map.map(e.result, fromHWC(l, loc, out.getOutput(), e.result));
+  return success();
+}
+
 } // namespace
 
 LowerResult lowerDpuOp(Lowering &l, Operation *op, std::string &reason) {
@@ -606,6 +633,10 @@ LowerResult lowerDpuOp(Lowering &l, Operation *op, std::string &reason) {
   }
   if (auto gemm = dyn_cast<GemmOp>(op))
     return lowerGemm(l, gemm, reason);
+  if (isa<AddOp>(op))
+    return lowerEltwise(l, op, hw::EltwiseKind::add, reason);
+  if (isa<SubOp>(op))
+    return lowerEltwise(l, op, hw::EltwiseKind::sub, reason);
   if (auto pool = dyn_cast<MaxPoolOp>(op))
     return lowerPool(l, pool, hw::DpuConvKind::max_pool, true, reason);
   if (auto pool = dyn_cast<AvgPoolOp>(op))

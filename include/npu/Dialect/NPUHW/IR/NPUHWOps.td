@@ -178,6 +178,16 @@ def NPUHW_DpuEltwiseOp : NPUHW_Op<"dpu_eltwise"> {
   let assemblyFormat = [{
     $kind $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
   }];
+  let builders = [
+    // Float inputs, default post-processing; set the PPE attributes after.
+    OpBuilder<(ins "::mlir::Type":$output, "EltwiseKind":$kind,
+                   "::mlir::Value":$lhs, "::mlir::Value":$rhs), [{
+      build($_builder, $_state, output, kind, lhs, rhs, 0, 0, 1, 1,
+            Activation::none, 0, 0, ::llvm::APFloat(0.0f), 0,
+            uint32_t(INT32_MIN), uint32_t(INT32_MAX),
+            ::llvm::APFloat(-INFINITY), ::llvm::APFloat(INFINITY), 1, 0,
+            ::llvm::APFloat(1.0f), 0, ::llvm::APFloat(0.0f));
+    }]>];
   let hasVerifier = 1;
 }
 
