@@ -68,18 +68,20 @@ func.func @dilated_and_pool(%x: tensor<1x16x7x7xf32>) -> tensor<1x16x4x4xf32> {
 // -----
 
 // MatMul with a constant right-hand side and a bias add: a 1x1 convolution
-// over [batch, M, K]; a softmax on SHAVE.
+// over [batch, M, K]; a matmul of two activations and a softmax on SHAVE.
 // CHECK-LABEL: func.func @matmul
 // CHECK: npuhw.dpu_conv conv %{{.*}}, %{{.*}}, %{{.*}} {kernel = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<2x5x16xf16>, tensor<16x1x1x16xf16>, tensor<16x4xi32>) -> tensor<2x5x16xf16>
-// CHECK: npuhw.shave "softmax" %{{.*}} {iparams = array<i64: 1>}
-func.func @matmul(%x: tensor<2x5x12xf32>) -> tensor<2x12x5xf32> {
+// CHECK: npuhw.shave "matmul" %{{.*}}, %{{.*}} : (tensor<2x5x12xf16>, tensor<2x12x5xf16>) -> tensor<2x5x5xf16>
+// CHECK: npuhw.shave "softmax" %{{.*}} {iparams = array<i64: 2>}
+func.func @matmul(%x: tensor<2x5x12xf32>) -> tensor<2x5x5xf32> {
   %w = npu.constant dense<0.5> : tensor<12x12xf32>
   %b = npu.constant dense<1.0> : tensor<12xf32>
   %m = npu.matmul %x, %w : (tensor<2x5x12xf32>, tensor<12x12xf32>) -> tensor<2x5x12xf32>
   %a = npu.add %m, %b : (tensor<2x5x12xf32>, tensor<12xf32>) -> tensor<2x5x12xf32>
   %t = npu.transpose %a {perm = array<i64: 0, 2, 1>} : (tensor<2x5x12xf32>) -> tensor<2x12x5xf32>
-  %r = npu.softmax %t {axis = 1 : i64} : tensor<2x12x5xf32>
-  return %r : tensor<2x12x5xf32>
+  %s = npu.matmul %a, %t : (tensor<2x5x12xf32>, tensor<2x12x5xf32>) -> tensor<2x5x5xf32>
+  %r = npu.softmax %s {axis = 2 : i64} : tensor<2x5x5xf32>
+  return %r : tensor<2x5x5xf32>
 }
 
 // -----
