@@ -194,13 +194,6 @@ Value as4d(Lowering &l, Location loc, Value v) {
   return v;
 }
 
-/// The lowered [H, W, Kp] result back to the old op's NCHW type.
-Value fromHWC(Lowering &l, Location loc, Value hwc, Value old) {
-  auto shape = cast<RankedTensorType>(old.getType()).getShape();
-  Value v = l.toNCHW(loc, hwc, shape[1]);
-  return l.reshape(loc, v, shape);
-}
-
 /// Checks the DPU limits of a window; extends the bottom / right padding so
 /// that the DPU's floor formula yields the op's output size (ceil_mode).
 LogicalResult fitWindow(ConvSpec &s, int64_t h, int64_t w,
@@ -293,9 +286,11 @@ LogicalResult lowerConv(Lowering &l, ConvOp op, std::string &reason) {
     s.kh = w.dim(2), s.kw = w.dim(3);
   }
   int64_t c = inType.getDimSize(1), m = w.dim(0), g = op.getGroup();
-  Value x = as4d(l, loc, l.get(op.getInput()));
-  int64_t h = cast<RankedTensorType>(x.getType()).getDimSize(2);
-  int64_t wd = cast<RankedTensorType>(x.getType()).getDimSize(3);
+  bool is4d = inType.getRank() == 4;
+  int64_t h = is4d ? inType.getDimSize(2) : 1;
+  int64_t wd = inType.getDimSize(inType.getRank() - 1);
+  // The NCHW input, only where the [H, W, C] form is not enough.
+  auto nchwInput = [&] { return as4d(l, loc, l.get(op.getInput())); };
   Epilogue e = fuseEpilogue(l, op.getResult(), 1, m);
 
   // Kernels beyond the DPU's: a 1x1 convolution over the unfolded windows.
@@ -304,6 +299,7 @@ LogicalResult lowerConv(Lowering &l, ConvOp op, std::string &reason) {
       g == 1 && s.pt + s.pl + s.pb + s.pr == 0 &&
       s.oh * s.ow <= kMaxUnfoldPixels) {
     int64_t window = c * s.kh * s.kw;
+    Value x = nchwInput();
     SmallVector<Value> rows;
     for (int64_t y = 0; y < s.oh; ++y) {
       SmallVector<Value> pixels;
@@ -323,23 +319,27 @@ LogicalResult lowerConv(Lowering &l, ConvOp op, std::string &reason) {
     ConvSpec one;
     one.oh = s.oh, one.ow = s.ow;
     Value y = emitConv(l, loc, unfolded, one, &w, bias, e);
-    l.map.map(e.result, fromHWC(l, loc, y, e.result));
+    l.setHWC(loc, e.result, y);
     return success();
   }
   if (failed(fitWindow(s, h, wd, reason)))
     return failure();
 
+  auto inputHWC = [&](int64_t cp) {
+    return is4d ? l.hwcFor(loc, op.getInput(), cp)
+                : l.toHWC(loc, nchwInput(), cp);
+  };
   if (g == 1) {
-    Value hwc = l.toHWC(loc, x, alignChannels(c));
+    Value hwc = inputHWC(alignChannels(c));
     Value y = emitConv(l, loc, hwc, s, &w, bias, e);
-    l.map.map(e.result, fromHWC(l, loc, y, e.result));
+    l.setHWC(loc, e.result, y);
     return success();
   }
   if (g == c && m == c) {
     s.kind = hw::DpuConvKind::depthwise;
-    Value hwc = l.toHWC(loc, x, std::max(alignChannels(c), kChannelAlignment));
+    Value hwc = inputHWC(std::max(alignChannels(c), kChannelAlignment));
     Value y = emitConv(l, loc, hwc, s, &w, bias, e);
-    l.map.map(e.result, fromHWC(l, loc, y, e.result));
+    l.setHWC(loc, e.result, y);
     return success();
   }
   // A grouped convolution: one task per group, outputs joined.
@@ -348,7 +348,7 @@ LogicalResult lowerConv(Lowering &l, ConvOp op, std::string &reason) {
     return failure();
   }
   int64_t cg = c / g, mg = m / g;
-  Value hwcAll = l.toHWC(loc, x, c);
+  Value hwcAll = inputHWC(c);
   SmallVector<Value> parts;
   for (int64_t gi = 0; gi < g; ++gi) {
     Value part = l.slice(loc, hwcAll, {0, 0, gi * cg}, {h, wd, cg});
@@ -367,7 +367,7 @@ LogicalResult lowerConv(Lowering &l, ConvOp op, std::string &reason) {
     parts.push_back(l.slice(loc, y, {0, 0, 0}, {s.oh, s.ow, mg}));
   }
   Value joined = l.concat(loc, parts, 2);
-  l.map.map(e.result, fromHWC(l, loc, joined, e.result));
+  l.setHWC(loc, e.result, joined);
   return success();
 }
 
@@ -422,7 +422,7 @@ LogicalResult lowerConvTranspose(Lowering &l, ConvTransposeOp op,
   }
   int64_t h = inType.getDimSize(2), wd = inType.getDimSize(3);
   int64_t cp = alignChannels(c);
-  Value hwc = l.toHWC(loc, l.get(op.getInput()), cp);
+  Value hwc = l.hwcFor(loc, op.getInput(), cp);
   int64_t uh = (h - 1) * st[0] + 1 + pads[0] + pads[2];
   int64_t uw = (wd - 1) * st[1] + 1 + pads[1] + pads[3];
   Value up = l.shave(loc, "upsample_zeros", {hwc}, l.f16Type({uh, uw, cp}), {},
@@ -435,7 +435,7 @@ LogicalResult lowerConvTranspose(Lowering &l, ConvTransposeOp op,
     return failure();
   Epilogue e = fuseEpilogue(l, op.getResult(), 1, m);
   Value y = emitConv(l, loc, up, s, &w, bias, e);
-  l.map.map(e.result, fromHWC(l, loc, y, e.result));
+  l.setHWC(loc, e.result, y);
   return success();
 }
 
@@ -544,11 +544,11 @@ LogicalResult lowerPool(Lowering &l, PoolOp op, hw::DpuConvKind kind,
   s.kind = kind;
   windowGeometry(op.getKernelShape(), op.getStrides(), op.getPads(),
                  cast<RankedTensorType>(op.getType()).getShape(), s);
-  Value x = as4d(l, loc, l.get(op.getInput()));
-  auto shape = cast<RankedTensorType>(x.getType()).getShape();
-  int64_t c = shape[1];
+  bool is4d = inType.getRank() == 4;
+  int64_t c = inType.getDimSize(1);
   ConvSpec fitted = s;
-  if (failed(fitWindow(fitted, shape[2], shape[3], reason)))
+  if (failed(fitWindow(fitted, is4d ? inType.getDimSize(2) : 1,
+                       inType.getDimSize(inType.getRank() - 1), reason)))
     return failure();
   bool padded = fitted.pt + fitted.pl + fitted.pb + fitted.pr > 0;
   if (kind == hw::DpuConvKind::avg_pool && padded && !countIncludesPad) {
@@ -558,12 +558,14 @@ LogicalResult lowerPool(Lowering &l, PoolOp op, hw::DpuConvKind kind,
   // Nothing is fused into pools: NPU3720 cannot apply ReLU after MaxPool.
   Epilogue e;
   e.result = op.getResult();
-  Value hwc = l.toHWC(loc, x, std::max(alignChannels(c), kChannelAlignment));
+  int64_t cp = std::max(alignChannels(c), kChannelAlignment);
+  Value hwc = is4d ? l.hwcFor(loc, op.getInput(), cp)
+                   : l.toHWC(loc, as4d(l, loc, l.get(op.getInput())), cp);
   float scale = kind == hw::DpuConvKind::avg_pool
                     ? 1.0f / float(fitted.kh * fitted.kw)
                     : 1.0f;
   Value y = emitConv(l, loc, hwc, fitted, nullptr, {}, e, scale);
-  l.map.map(e.result, fromHWC(l, loc, y, e.result));
+  l.setHWC(loc, e.result, y);
   return success();
 }
 
@@ -581,11 +583,11 @@ LogicalResult lowerGlobalAvgPool(Lowering &l, GlobalAvgPoolOp op,
     int64_t c = inType.getDimSize(1);
     Epilogue e;
     e.result = op.getResult();
-    Value hwc = l.toHWC(loc, l.get(op.getInput()),
-                        std::max(alignChannels(c), kChannelAlignment));
+    Value hwc = l.hwcFor(loc, op.getInput(),
+                         std::max(alignChannels(c), kChannelAlignment));
     Value y =
         emitConv(l, loc, hwc, s, nullptr, {}, e, 1.0f / float(s.kh * s.kw));
-    l.map.map(e.result, fromHWC(l, loc, y, e.result));
+    l.setHWC(loc, e.result, y);
     return success();
   }
   // Larger windows: the SHAVE mean over the spatial dimensions.
@@ -607,7 +609,7 @@ LowerResult lowerEltwise(Lowering &l, Operation *op, hw::EltwiseKind kind,
   Location loc = op->getLoc();
   int64_t c = type.getDimSize(1);
   int64_t cp = std::max(alignChannels(c), kChannelAlignment);
-  Value ha = l.toHWC(loc, l.get(a), cp), hb = l.toHWC(loc, l.get(b), cp);
+  Value ha = l.hwcFor(loc, a, cp), hb = l.hwcFor(loc, b, cp);
   // No per-channel bias on eltwise tasks: only an activation is fused.
   Epilogue e = fuseEpilogue(l, op->getResult(0), 1, c, /*allowBias=*/false);
   auto out = hw::DpuEltwiseOp::create(l.b, loc, ha.getType(), kind, ha, hb);
@@ -615,7 +617,7 @@ LowerResult lowerEltwise(Lowering &l, Operation *op, hw::EltwiseKind kind,
   out.setLeakyAlpha(APFloat(e.leakyAlpha));
   out.setFclampLow(APFloat(e.clampLow));
   out.setFclampHigh(APFloat(e.clampHigh));
-  l.map.map(e.result, fromHWC(l, loc, out.getOutput(), e.result));
+  l.setHWC(loc, e.result, out.getOutput());
   return success();
 }
 

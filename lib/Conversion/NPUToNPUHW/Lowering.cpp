@@ -47,6 +47,14 @@ Value Lowering::zeros(Location loc, ArrayRef<int64_t> shape) {
 Value Lowering::get(Value old) {
   if (Value v = map.lookupOrNull(old))
     return v;
+  if (Value hwc = cachedHWC(old)) {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointAfterValue(hwc);
+    auto shape = cast<RankedTensorType>(old.getType()).getShape();
+    Value v = toNCHW(old.getLoc(), hwc, shape[1]);
+    map.map(old, v);
+    return v;
+  }
   auto type = dyn_cast<RankedTensorType>(old.getType());
   auto t = constantValue(old);
   if (!t || !type)
@@ -112,6 +120,33 @@ Value Lowering::toNCHW(Location loc, Value hwc, int64_t k) {
   Value v = slice(loc, hwc, {0, 0, 0}, {h, w, k});
   v = transpose(loc, v, {2, 0, 1});
   return reshape(loc, v, {1, k, h, w});
+}
+
+void Lowering::setHWC(Location loc, Value old, Value hwc) {
+  auto shape = cast<RankedTensorType>(old.getType()).getShape();
+  auto hwcShape = cast<RankedTensorType>(hwc.getType()).getShape();
+  if (shape.size() == 4 && shape[0] == 1 && hwcShape.size() == 3 &&
+      hwcShape[0] == shape[2] && hwcShape[1] == shape[3] &&
+      hwcShape[2] >= shape[1]) {
+    hwcForms[old] = hwc;
+    return;
+  }
+  Value v = slice(loc, hwc, {0, 0, 0}, {hwcShape[0], hwcShape[1], shape[1]});
+  v = transpose(loc, v, {2, 0, 1});
+  map.map(old, reshape(loc, v, shape));
+}
+
+Value Lowering::hwcFor(Location loc, Value old, int64_t cp) {
+  auto shape = cast<RankedTensorType>(old.getType()).getShape();
+  if (Value hwc = cachedHWC(old)) {
+    int64_t have = cast<RankedTensorType>(hwc.getType()).getShape()[2];
+    if (have > cp)
+      return slice(loc, hwc, {0, 0, 0}, {shape[2], shape[3], cp});
+    if (have < cp)
+      return concat(loc, {hwc, zeros(loc, {shape[2], shape[3], cp - have})}, 2);
+    return hwc;
+  }
+  return toHWC(loc, get(old), cp);
 }
 
 Value Lowering::shave(Location loc, StringRef kernel, ValueRange inputs,

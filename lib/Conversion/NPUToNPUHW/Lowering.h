@@ -18,6 +18,7 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Operation.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 
 #include <optional>
@@ -39,6 +40,8 @@ public:
   /// Old ops folded into the lowering of an earlier op (a bias add or an
   /// activation in a DPU task's post-processing): not lowered again.
   llvm::DenseSet<mlir::Operation *> fused;
+  /// [H, W, Cp] forms of old [1, C, H, W] values.
+  llvm::DenseMap<mlir::Value, mlir::Value> hwcForms;
 
   mlir::Type f16() { return b.getF16Type(); }
   mlir::RankedTensorType f16Type(llvm::ArrayRef<int64_t> shape) {
@@ -46,8 +49,23 @@ public:
   }
 
   /// The lowered (f16) value of an old value; constants are converted on
-  /// first use.
+  /// first use, and a value known only in [H, W, C] layout is converted
+  /// back to its NCHW shape right after it is computed.
   mlir::Value get(mlir::Value old);
+
+  /// Layout of DPU data. A [1, C, H, W] value computed by a DPU task (or by
+  /// a SHAVE elementwise op on such values) is kept as its [H, W, Cp]
+  /// channel-padded form, so that chains of DPU tasks and the elementwise
+  /// ops between them need no layout change; `get` converts to NCHW only
+  /// for consumers that need it.
+  /// Records `hwc` ([H, W, Cp]) as the layout of the 4-d `old`; other
+  /// shapes are mapped to their NCHW form at once.
+  void setHWC(mlir::Location loc, mlir::Value old, mlir::Value hwc);
+  /// The recorded [H, W, Cp] form of `old`, or null.
+  mlir::Value cachedHWC(mlir::Value old) const { return hwcForms.lookup(old); }
+  /// `old` ([1, C, H, W]) as [H, W, cp]: the recorded form with its
+  /// channels adjusted, or a layout change of the NCHW value.
+  mlir::Value hwcFor(mlir::Location loc, mlir::Value old, int64_t cp);
   /// The value of a constant operand of the old graph as a host tensor
   /// (f32 for float constants); nullopt when it is not a constant.
   std::optional<HostTensor> constantValue(mlir::Value old);

@@ -127,6 +127,68 @@ Value reduce(Lowering &l, Location loc, StringRef kernel, Value old,
   return l.reshape(loc, v, cast<RankedTensorType>(result.getType()).getShape());
 }
 
+/// A constant operand of an elementwise op on [1, C, H, W] as its
+/// [h, w, c] form (dimensions 1 or the output's), channels padded to `cp`
+/// with `pad` when it has all C of them.
+Value hwcConstant(Lowering &l, Location loc, const HostTensor &t, int64_t c,
+                  int64_t cp, float pad) {
+  std::vector<int64_t> shape(4 - std::min<size_t>(4, t.shape().size()), 1);
+  shape.insert(shape.end(), t.shape().begin(), t.shape().end());
+  int64_t tc = shape[1], th = shape[2], tw = shape[3];
+  int64_t oc = tc == c ? cp : tc;
+  HostTensor out(DType::F32, {th, tw, oc});
+  for (int64_t y = 0; y < th; ++y)
+    for (int64_t x = 0; x < tw; ++x)
+      for (int64_t k = 0; k < oc; ++k)
+        out.data<float>()[(y * tw + x) * oc + k] =
+            k < tc ? t.data<float>()[(k * th + y) * tw + x] : pad;
+  return l.constant(loc, out.castTo(DType::F16), l.f16Type({th, tw, oc}));
+}
+
+/// An elementwise op on [1, C, H, W] values computed in the [H, W, Cp]
+/// layout of its operands that have one (DPU results), so that no layout
+/// change separates it from the DPU tasks around it. Padded channels hold
+/// values that are never read as results.
+LowerResult lowerInHWC(Lowering &l, Operation *op, StringRef kernel,
+                       ArrayRef<float> fparams) {
+  Value result = op->getResult(0);
+  auto type = cast<RankedTensorType>(result.getType());
+  if (type.getRank() != 4 || type.getDimSize(0) != 1)
+    return std::nullopt;
+  int64_t cp = 0;
+  for (Value v : op->getOperands())
+    if (Value h = l.cachedHWC(v))
+      cp = std::max(cp, cast<RankedTensorType>(h.getType()).getShape()[2]);
+  if (cp == 0)
+    return std::nullopt;
+  Location loc = op->getLoc();
+  int64_t c = type.getDimSize(1);
+  // Division and powers by padding values of 1 stay finite.
+  float pad = kernel == "div" || kernel == "pow" ? 1.0f : 0.0f;
+  SmallVector<Value> ins;
+  for (Value v : op->getOperands()) {
+    auto vt = cast<RankedTensorType>(v.getType());
+    if (l.cachedHWC(v)) {
+      ins.push_back(l.hwcFor(loc, v, cp));
+    } else if (auto t = l.constantValue(v)) {
+      if (t->dtype() != DType::F32 || vt.getRank() > 4)
+        return std::nullopt;
+      ins.push_back(hwcConstant(l, loc, *t, c, cp, pad));
+    } else {
+      Value n = atRank(l, loc, v, 4);
+      auto ns = cast<RankedTensorType>(n.getType()).getShape();
+      if (ns[0] != 1)
+        return std::nullopt;
+      ins.push_back(ns[1] == c ? l.hwcFor(loc, v, cp) : l.toHWC(loc, n, ns[1]));
+    }
+  }
+  l.setHWC(loc, result,
+           l.shave(loc, kernel, ins,
+                   l.f16Type({type.getDimSize(2), type.getDimSize(3), cp}),
+                   fparams));
+  return success();
+}
+
 } // namespace
 
 LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
@@ -150,6 +212,8 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
       reason = "non-float operands";
       return failure();
     }
+    if (auto r = lowerInHWC(l, op, k->kernel, k->fparams))
+      return r;
     l.map.map(result, l.shave(loc, k->kernel, {l.get(op->getOperand(0))},
                               outType, k->fparams));
     return success();
@@ -159,6 +223,8 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
       reason = "non-float operands";
       return failure();
     }
+    if (auto r = lowerInHWC(l, op, *k, {}))
+      return r;
     Value a = atRank(l, loc, op->getOperand(0), type.getRank());
     Value b = atRank(l, loc, op->getOperand(1), type.getRank());
     l.map.map(result, l.shave(loc, *k, {a, b}, outType));
