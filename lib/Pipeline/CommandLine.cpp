@@ -37,7 +37,8 @@ std::string describeStages() {
 
 struct Flags {
   explicit Flags(cl::OptionCategory &cat, const CommandLineConfig &config)
-      : stageHelp("Last stage to run; the output is this stage's. " +
+      : stageHelp("Last stage to run (default canonical); the output is this "
+                  "stage's. " +
                   describeStages()),
         target("target", cl::desc("NPU generation to compile for"),
                cl::value_desc("NPU3720|NPU4000"), cl::init("NPU3720"),
@@ -67,8 +68,8 @@ struct Flags {
                  cl::value_desc("latency|throughput"), cl::init("latency"),
                  cl::cat(cat)),
         tiles("tiles",
-              cl::desc("Tiles to compile for (0: the --perf-hint's default "
-                       "for the target)"),
+              cl::desc("Tiles to compile for, at most the target's (0: the "
+                       "--perf-hint's default for the target)"),
               cl::value_desc("n"), cl::init(0), cl::cat(cat)),
         inputShapes("input-shape",
                     cl::desc("Static shape of a graph input, required for "

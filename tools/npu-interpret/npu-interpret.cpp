@@ -190,6 +190,9 @@ int main(int argc, char **argv) {
     if (!compileOptions.import.inputShapes.empty())
       return fail("--input-shape applies to ONNX models; an .mlir stage "
                   "already has static shapes");
+    if (npu::isCompileToGiven())
+      return fail("--compile-to applies to ONNX models; an .mlir file is run "
+                  "at the stage it is");
     llvm::SourceMgr sourceMgr;
     module =
         parseSourceFile<ModuleOp>(inputFile, sourceMgr, ParserConfig(&context));
