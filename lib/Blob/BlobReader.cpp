@@ -5,6 +5,7 @@
 
 #include "FbTypes.h"
 
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 
@@ -397,7 +398,7 @@ bool readFile(const std::string &path, std::vector<uint8_t> &out,
               std::string &error) {
   FILE *f = std::fopen(path.c_str(), "rb");
   if (!f) {
-    error = "cannot open '" + path + "'";
+    error = "cannot open '" + path + "': " + std::strerror(errno);
     return false;
   }
   out.clear();
@@ -406,9 +407,10 @@ bool readFile(const std::string &path, std::vector<uint8_t> &out,
   while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0)
     out.insert(out.end(), buf, buf + n);
   bool ok = !std::ferror(f);
+  int readErrno = errno;
   std::fclose(f);
   if (!ok)
-    error = "cannot read '" + path + "'";
+    error = "cannot read '" + path + "': " + std::strerror(readErrno);
   return ok;
 }
 

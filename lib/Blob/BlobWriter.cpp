@@ -5,6 +5,7 @@
 
 #include "FbTypes.h"
 
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 
@@ -183,13 +184,17 @@ bool writeFile(const std::string &path, const std::vector<uint8_t> &bytes,
                std::string &error) {
   FILE *f = std::fopen(path.c_str(), "wb");
   if (!f) {
-    error = "cannot open '" + path + "' for writing";
+    error = "cannot open '" + path + "' for writing: " + std::strerror(errno);
     return false;
   }
   bool ok = std::fwrite(bytes.data(), 1, bytes.size(), f) == bytes.size();
-  ok = (std::fclose(f) == 0) && ok;
+  int writeErrno = errno;
+  if (std::fclose(f) != 0 && ok) {
+    ok = false;
+    writeErrno = errno;
+  }
   if (!ok)
-    error = "cannot write '" + path + "'";
+    error = "cannot write '" + path + "': " + std::strerror(writeErrno);
   return ok;
 }
 

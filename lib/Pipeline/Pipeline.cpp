@@ -1,73 +1,120 @@
-//===- Pipeline.cpp - The compile pipeline and its stages -----------------===//
+//===- Pipeline.cpp - Building the compile pipeline from the stage table --===//
 
 #include "npu/Pipeline/Pipeline.h"
 
-#include "npu/Dialect/NPU/Transforms/Passes.h"
+#include "StageInstrumentation.h"
+#include "StageTable.h"
 
-#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
-#include "mlir/Transforms/Passes.h"
+#include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
 
 namespace npu {
 
+void printError(StringRef tool, const Twine &message) {
+  llvm::errs() << tool << ": error: " << message << "\n";
+}
+
+void printWarning(StringRef tool, const Twine &message) {
+  llvm::errs() << tool << ": warning: " << message << "\n";
+}
+
+LogicalResult buildCompilePipeline(OpPassManager &pm,
+                                   const CompileOptions &options) {
+  Precision precision = options.precision;
+  for (Stage stage : {options.compileFrom, options.compileTo})
+    if (!stageExists(stage, precision)) {
+      printError(options.toolName,
+                 "there is no '" + stageName(stage, precision) +
+                     "' stage with " + precisionName(precision) +
+                     " precision; its stages are: " +
+                     joinNames(allStageNames(precision)));
+      return failure();
+    }
+  if (options.compileFrom > options.compileTo) {
+    printError(options.toolName, "cannot compile from the '" +
+                                     stageName(options.compileFrom, precision) +
+                                     "' stage back to the earlier '" +
+                                     stageName(options.compileTo, precision) +
+                                     "' stage");
+    return failure();
+  }
+  for (Stage stage : stagesOf(precision)) {
+    if (stage <= options.compileFrom || stage > options.compileTo)
+      continue;
+    const StageInfo &info = stageInfo(stage);
+    if (!info.build) {
+      printError(options.toolName,
+                 "the '" + stageName(stage, precision) +
+                     "' stage is not implemented yet; the last implemented "
+                     "stage is '" +
+                     stageName(lastImplementedStage(precision), precision) +
+                     "'");
+      return failure();
+    }
+    if (failed(info.build(pm, options)))
+      return failure();
+    pm.addPass(createStageEndPass(stage, precision));
+  }
+  return success();
+}
+
 namespace {
-struct StageInfo {
-  Stage stage;
-  const char *name;
+/// npu-opt's view of the stage range: the target comes from the module.
+struct PipelineFlags : public PassPipelineOptions<PipelineFlags> {
+  Option<std::string> compileFrom{*this, "compile-from",
+                                  llvm::cl::desc("The stage the input is at"),
+                                  llvm::cl::init("origin")};
+  Option<std::string> compileTo{*this, "compile-to",
+                                llvm::cl::desc("The last stage to run"),
+                                llvm::cl::init("canonical")};
+  Option<std::string> precision{*this, "precision",
+                                llvm::cl::desc("int8 or fp16"),
+                                llvm::cl::init("int8")};
 };
-constexpr StageInfo kStages[] = {
-    {Stage::Origin, "origin"},
-    {Stage::Canonical, "canonical"},
-};
+
+LogicalResult
+buildFromFlags(OpPassManager &pm, StringRef text,
+               function_ref<LogicalResult(const Twine &)> errorHandler) {
+  PipelineFlags flags;
+  if (failed(flags.parseFromString(text)))
+    return failure();
+  CompileOptions options;
+  options.toolName = "npu-opt";
+  std::optional<Precision> precision = parsePrecision(flags.precision);
+  if (!precision)
+    return errorHandler(
+        "unknown precision '" + flags.precision +
+        "'; valid precisions: " + joinNames(allPrecisionNames()));
+  options.precision = *precision;
+  for (auto [flag, stage] :
+       {std::pair(&flags.compileFrom, &options.compileFrom),
+        std::pair(&flags.compileTo, &options.compileTo)}) {
+    std::optional<Stage> parsed = parseStage(*flag, *precision);
+    if (!parsed)
+      return errorHandler(
+          "unknown stage '" + *flag + "' for " + flag->getArgStr() +
+          "; valid stages: " + joinNames(allStageNames(*precision)));
+    *stage = *parsed;
+  }
+  return buildCompilePipeline(pm, options);
+}
 } // namespace
-
-llvm::StringRef stageName(Stage stage) {
-  for (const auto &s : kStages)
-    if (s.stage == stage)
-      return s.name;
-  return "?";
-}
-
-std::optional<Stage> parseStage(llvm::StringRef name) {
-  for (const auto &s : kStages)
-    if (name == s.name)
-      return s.stage;
-  return std::nullopt;
-}
-
-std::vector<std::string> allStageNames() {
-  std::vector<std::string> names;
-  for (const auto &s : kStages)
-    names.push_back(s.name);
-  return names;
-}
-
-static void addCanonicalizationPasses(OpPassManager &pm) {
-  OpPassManager &fpm = pm.nest<func::FuncOp>();
-  // Fold shape subgraphs first, so that ops depending on them become
-  // static, then fold batch norms, whose weight arithmetic folds again.
-  fpm.addPass(createNPUFoldConstants());
-  fpm.addPass(createCanonicalizerPass());
-  fpm.addPass(createNPUFoldBatchNorm());
-  fpm.addPass(createNPUFoldConstants());
-  fpm.addPass(createCanonicalizerPass());
-  fpm.addPass(createCSEPass());
-}
-
-void buildCompilePipeline(OpPassManager &pm, Stage from, Stage to,
-                          const CompileOptions &options) {
-  if (from < Stage::Canonical && to >= Stage::Canonical)
-    addCanonicalizationPasses(pm);
-}
 
 void registerPipelines() {
   PassPipelineRegistration<>(
       "npu-canonical-pipeline",
       "Takes an imported (origin) module to the canonical, compute-only form",
-      [](OpPassManager &pm) {
-        buildCompilePipeline(pm, Stage::Origin, Stage::Canonical, {});
+      [](OpPassManager &pm) { addCanonicalizationPasses(pm); });
+  registerPassPipeline(
+      "npu-compile-pipeline",
+      "The compile pipeline from one stage to another (the target comes "
+      "from the module's npu.target)",
+      buildFromFlags,
+      [](function_ref<void(const detail::PassOptions &)> optHandler) {
+        optHandler(PipelineFlags());
       });
 }
 

@@ -9,6 +9,8 @@
 #include "npu/Arch/Hardware.h"
 #include "npu/Blob/BlobReader.h"
 
+#include <cerrno>
+#include <cstring>
 #include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -76,7 +78,8 @@ Expected<std::shared_ptr<CompiledModel>>
 Core::importModel(const std::string &path, const ModelConfig &config) {
   int fd = open(path.c_str(), O_RDONLY);
   if (fd < 0)
-    return Status::error("cannot open blob '" + path + "'");
+    return Status::error("cannot open blob '" + path +
+                         "': " + std::strerror(errno));
   struct stat st;
   if (fstat(fd, &st) != 0 || st.st_size == 0) {
     close(fd);

@@ -22,4 +22,41 @@ bool isSameFile(const std::string &a, const std::string &b) {
   return !ec && same;
 }
 
+OptionMatch matchValueOption(const std::vector<std::string> &args, size_t &i,
+                             const std::string &name, std::string &value) {
+  const std::string &arg = args[i];
+  if (arg.compare(0, name.size(), name) != 0)
+    return OptionMatch::NoMatch;
+  if (arg.size() == name.size()) {
+    if (i + 1 >= args.size())
+      return OptionMatch::MissingValue;
+    value = args[++i];
+    return OptionMatch::Value;
+  }
+  if (arg[name.size()] != '=')
+    return OptionMatch::NoMatch;
+  value = arg.substr(name.size() + 1);
+  return OptionMatch::Value;
+}
+
+bool createDirectories(const std::string &dir, std::string &error) {
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  // create_directories tolerates a directory that appears meanwhile (other
+  // tools writing to the same place); anything but a directory is an error.
+  if (std::filesystem::is_directory(dir))
+    return true;
+  if (!ec)
+    ec = std::make_error_code(std::errc::not_a_directory);
+  error = "cannot create directory '" + dir + "': " + ec.message();
+  return false;
+}
+
+bool createParentDirectories(const std::string &path, std::string &error) {
+  if (path == "-")
+    return true;
+  std::string parent = std::filesystem::path(path).parent_path().string();
+  return parent.empty() || createDirectories(parent, error);
+}
+
 } // namespace npu

@@ -2,6 +2,8 @@
 
 #include "npu/Support/Npy.h"
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -136,7 +138,7 @@ bool parseNpy(const void *data, size_t size, HostTensor &out,
 bool readNpy(const std::string &path, HostTensor &out, std::string &error) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    error = "cannot open '" + path + "'";
+    error = "cannot open '" + path + "': " + std::strerror(errno);
     return false;
   }
   std::string buf((std::istreambuf_iterator<char>(in)),
@@ -182,13 +184,13 @@ bool writeNpy(const std::string &path, const HostTensor &t,
               std::string &error) {
   std::ofstream os(path, std::ios::binary | std::ios::trunc);
   if (!os) {
-    error = "cannot write '" + path + "'";
+    error = "cannot write '" + path + "': " + std::strerror(errno);
     return false;
   }
   std::string bytes = serializeNpy(t);
   os.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
   if (!os) {
-    error = "error writing '" + path + "'";
+    error = "cannot write '" + path + "': " + std::strerror(errno);
     return false;
   }
   return true;

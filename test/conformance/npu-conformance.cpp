@@ -179,8 +179,9 @@ Outcome runCase(const std::string &dir) {
     return "import: " + firstLine(diagnostic);
 
   PassManager pm(&context, ModuleOp::getOperationName());
-  npu::buildCompilePipeline(pm, npu::Stage::Origin, npu::Stage::Canonical, {});
-  if (failed(pm.run(**module)))
+  npu::CompileOptions compileOptions; // origin to canonical
+  if (failed(npu::buildCompilePipeline(pm, compileOptions)) ||
+      failed(pm.run(**module)))
     return "canonicalize: " + firstLine(diagnostic);
 
   auto func = (**module).lookupSymbol<func::FuncOp>("main");

@@ -1,23 +1,25 @@
 //===- npu-blob.cpp - Inspect, verify and generate blobs ------------------===//
 //
-//   npu-blob dump [--json] BLOB       the blob's content, human readable or
-//   JSON npu-blob verify [--target P] BLOB every check a loader makes; exit 0
-//   if good npu-blob samples DIR              writes the sample blobs of every
-//   platform
-//                                     into DIR/<platform>/<name>.blob
+//   npu-blob dump [--json] BLOB        the blob's content, human readable
+//                                      or JSON
+//   npu-blob verify [--target P] BLOB  every check a loader makes; exit 0
+//                                      if good
+//   npu-blob samples DIR               writes the sample blobs of every
+//                                      platform into DIR/<platform>/
+//                                      <name>.blob
 //
 //===----------------------------------------------------------------------===//
 
 #include "npu/Blob/BlobReader.h"
 #include "npu/Blob/BlobWriter.h"
 #include "npu/Blob/Dump.h"
-#include "npu/Blob/Samples.h"
+#include "npu/Blob/Samples/Samples.h"
+#include "npu/Support/Files.h"
 #include "npu/Support/Npy.h"
 
 #include <cstdio>
 #include <cstring>
 #include <string>
-#include <sys/stat.h>
 #include <vector>
 
 using namespace npu;
@@ -37,7 +39,9 @@ void usage(FILE *f) {
          "            --target also reject blobs for another platform\n"
          "  samples   write the sample blobs of every platform into\n"
          "            DIR/<platform>/<name>.blob, with random inputs in\n"
-         "            DIR/<platform>/<name>.<input>.npy\n");
+         "            DIR/<platform>/<name>.<input>.npy (DIR is created)\n"
+         "\n"
+         "--target P and --target=P are the same.\n");
 }
 
 int fail(const std::string &msg) {
@@ -58,10 +62,8 @@ bool load(const std::string &path, std::vector<uint8_t> &bytes,
 }
 
 int makeDir(const std::string &dir) {
-  if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST)
-    return fail("cannot create directory '" + dir +
-                "': " + std::strerror(errno));
-  return 0;
+  std::string error;
+  return createDirectories(dir, error) ? 0 : fail(error);
 }
 
 /// Deterministic random values for every input of a sample, written as
@@ -97,14 +99,18 @@ int main(int argc, char **argv) {
   blob::ReadOptions opts;
   std::vector<std::string> positional;
   for (size_t i = 1; i < args.size(); ++i) {
+    std::string value;
+    OptionMatch target = cmd == "verify"
+                             ? matchValueOption(args, i, "--target", value)
+                             : OptionMatch::NoMatch;
     if (args[i] == "--json" && cmd == "dump") {
       json = true;
-    } else if (args[i] == "--target" && cmd == "verify") {
-      if (i + 1 >= args.size())
+    } else if (target != OptionMatch::NoMatch) {
+      if (target == OptionMatch::MissingValue)
         return fail("--target needs a value (NPU3720 or NPU4000)");
-      auto p = arch::parsePlatform(args[++i]);
+      auto p = arch::parsePlatform(value);
       if (!p)
-        return fail("unknown target '" + args[i] + "' (NPU3720 or NPU4000)");
+        return fail("unknown target '" + value + "' (NPU3720 or NPU4000)");
       opts.expectedPlatform = p;
     } else if (!args[i].empty() && args[i][0] == '-') {
       return fail("unknown option '" + args[i] + "' for '" + cmd +

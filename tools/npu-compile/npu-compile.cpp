@@ -1,188 +1,165 @@
 //===- npu-compile.cpp - The compiler driver ------------------------------===//
 //
-// Imports an ONNX model, runs the compile pipeline up to the requested stage
-// and writes that stage's MLIR (later: the blob). Every stage on the way can
-// be dumped as <stage>.mlir. Diagnostics name the model file, the ONNX node
-// and its operator.
+// Flag parsing plus one call: compileModel (a stage's MLIR, -o FILE.mlir) or
+// compileToBlob (-o FILE.blob). The compile options are the ones every tool
+// shares (npu/Pipeline/CommandLine.h); this file only decides what -o asks
+// for. Diagnostics name the model file, the ONNX node and its operator.
 //
 //===----------------------------------------------------------------------===//
 
 #include "npu/Import/ONNX/Diagnostics.h"
-#include "npu/Import/ONNX/Importer.h"
+#include "npu/Pipeline/CommandLine.h"
 #include "npu/Pipeline/Pipeline.h"
 #include "npu/Pipeline/Registration.h"
 #include "npu/Support/Files.h"
-#include "npu/Support/Npy.h"
 
-#include "mlir/IR/AsmState.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/Pass/PassManager.h"
-#include "mlir/Support/FileUtilities.h"
+#include "mlir/IR/OwningOpRef.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/ToolOutputFile.h"
 
+#include <filesystem>
+
 using namespace mlir;
 namespace cl = llvm::cl;
 
 namespace {
+constexpr const char *kTool = "npu-compile";
+
 cl::OptionCategory category("npu-compile options");
 
 cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.onnx>"),
                                cl::Required, cl::cat(category));
 
-cl::opt<std::string>
-    outputFile("o",
-               cl::desc("Output file for the last stage's result ('-' for "
-                        "stdout); never the input model"),
-               cl::value_desc("file"), cl::init("-"), cl::cat(category));
-
-cl::opt<std::string> compileTo(
-    "compile-to",
-    cl::desc("Last stage to run: the output is this stage's IR. Stages, in "
-             "order: origin (the imported graph, faithful to the ONNX "
-             "file), canonical (constants and shape computations folded, "
-             "batch norm folded, identities removed)"),
-    cl::value_desc("stage"), cl::init("canonical"), cl::cat(category));
-
-cl::opt<std::string>
-    dumpStages("dump-stages",
-               cl::desc("Also write every stage up to --compile-to as "
-                        "<dir>/<stage>.mlir (the directory is created)"),
-               cl::value_desc("dir"), cl::cat(category));
-
-cl::list<std::string> inputShapes(
-    "input-shape",
-    cl::desc("Static shape of a graph input, required for inputs with "
-             "symbolic dimensions (repeatable), e.g. --input-shape "
-             "x=1,3,640,640"),
-    cl::value_desc("name=d0,d1,..."), cl::cat(category));
-
-cl::list<std::string> inputValues(
-    "input-value",
-    cl::desc("Value of a graph input as a .npy file (repeatable). The "
-             "compiler freezes the input into a constant only where it needs "
-             "its value at compile time (a Reshape shape, Slice starts, an "
-             "If condition, ...); a frozen input is removed from @main's "
-             "signature. The value's shape also serves as --input-shape"),
-    cl::value_desc("name=file.npy"), cl::cat(category));
+cl::opt<std::string> outputFile(
+    "o",
+    cl::desc("Output file: FILE.blob for the blob, FILE.mlir for the MLIR of "
+             "the --compile-to stage, '-' for that MLIR on stdout. Missing "
+             "directories are created; never the input model"),
+    cl::value_desc("file"), cl::cat(category));
 
 cl::opt<bool> printDebugInfo(
     "print-locations",
     cl::desc("Print op locations (the ONNX node of every op) in the output"),
     cl::init(false), cl::cat(category));
 
-LogicalResult writeModule(ModuleOp module, StringRef path) {
-  std::string error;
-  auto file = openOutputFile(path, &error);
-  if (!file) {
-    llvm::errs() << "npu-compile: error: cannot write '" << path
-                 << "': " << error << "\n";
-    return failure();
+int fail(const Twine &message) {
+  npu::printError(kTool, message);
+  return 1;
+}
+
+LogicalResult reject(const Twine &message) {
+  npu::printError(kTool, message);
+  return failure();
+}
+
+/// Decides from -o and --compile-to what to write: the blob (sets
+/// options.compileTo to Blob) or a stage's MLIR. Fails with the reason.
+LogicalResult resolveOutput(npu::CompileOptions &options, bool &writeBlob) {
+  using npu::Stage;
+  if (outputFile.empty())
+    return reject("no output file: give -o FILE.mlir for the MLIR of the "
+                  "--compile-to stage (default canonical), -o - to print it on "
+                  "stdout, or -o FILE.blob for a blob");
+  StringRef extension = llvm::sys::path::extension(outputFile);
+  StringRef stage = npu::stageName(options.compileTo, options.precision);
+  if (extension == ".blob") {
+    if (npu::isCompileToGiven() && options.compileTo != Stage::Blob)
+      return reject("-o " + outputFile +
+                    " writes a blob, but --compile-to=" + stage +
+                    " stops before the blob stage; write that stage's MLIR "
+                    "with -o FILE.mlir");
+    options.compileTo = Stage::Blob;
+    writeBlob = true;
+    return success();
   }
-  OpPrintingFlags flags;
-  if (printDebugInfo)
-    flags.enableDebugInfo();
-  module.print(file->os(), flags);
-  file->os() << "\n";
-  file->keep();
+  // "-" and devices such as /dev/null or /dev/stdout take MLIR.
+  std::error_code ec;
+  bool device = std::filesystem::is_character_file(outputFile.getValue(), ec);
+  if (outputFile == "-" || extension == ".mlir" || device) {
+    if (options.compileTo == Stage::Blob)
+      return reject("--compile-to=blob writes a blob, not MLIR: give -o "
+                    "FILE.blob instead of -o " +
+                    outputFile);
+    writeBlob = false;
+    return success();
+  }
+  if (!npu::isCompileToGiven())
+    return reject("cannot tell what to write to '" + outputFile +
+                  "' from its extension: use -o FILE.mlir for a stage's MLIR "
+                  "(--compile-to chooses the stage, default canonical) or -o "
+                  "FILE.blob for the blob");
+  writeBlob = options.compileTo == Stage::Blob;
   return success();
 }
 
-int fail(const Twine &message) {
-  llvm::errs() << "npu-compile: error: " << message << "\n";
-  return 1;
+LogicalResult writeBytes(StringRef path, const std::vector<uint8_t> &bytes,
+                         std::string &error) {
+  if (!npu::createParentDirectories(path.str(), error))
+    return failure();
+  std::error_code ec;
+  llvm::ToolOutputFile file(path, ec, llvm::sys::fs::OF_None);
+  if (!ec) {
+    file.os().write(reinterpret_cast<const char *>(bytes.data()), bytes.size());
+    file.os().flush();
+    ec = file.os().error();
+    file.os().clear_error();
+  }
+  if (ec) {
+    error = ("cannot write '" + path + "': " + ec.message()).str();
+    return failure();
+  }
+  file.keep();
+  return success();
 }
 
 } // namespace
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  npu::registerCompileCommandLine(category);
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(
       argc, argv,
       "npu-compile: compiles an ONNX model for Intel NPU 3720/4000\n\n"
-      "Imports MODEL.onnx into the npu dialect and runs the compile pipeline "
-      "up to --compile-to, writing that stage's MLIR to -o. Inputs with "
-      "symbolic dimensions need --input-shape. Errors go to stderr and the "
-      "exit code is non-zero.\n");
+      "Imports MODEL.onnx into the npu dialect and runs the compile pipeline. "
+      "-o FILE.blob compiles to a blob; -o FILE.mlir writes the MLIR of the "
+      "--compile-to stage (default canonical). Inputs with symbolic "
+      "dimensions need --input-shape. Errors go to stderr and the exit code "
+      "is non-zero.\n");
 
-  auto stage = npu::parseStage(compileTo);
-  if (!stage) {
-    std::string valid;
-    for (const std::string &name : npu::allStageNames())
-      valid += (valid.empty() ? "" : ", ") + name;
-    return fail("unknown stage '" + compileTo +
-                "' for --compile-to; valid "
-                "stages: " +
-                valid);
-  }
+  npu::CompileOptions options;
+  bool writeBlob = false;
+  if (failed(npu::compileOptionsFromCommandLine(kTool, options)))
+    return 1;
   if (outputFile != "-" && npu::isSameFile(outputFile, inputFile))
     return fail("the output file '" + outputFile +
                 "' is the input model; refusing to overwrite it");
+  if (failed(resolveOutput(options, writeBlob)))
+    return 1;
 
-  npu::ImportOptions options;
-  for (const std::string &spec : inputShapes) {
-    std::string error;
-    if (!npu::parseInputShapeOption(spec, options, error))
+  std::string error;
+  if (writeBlob) {
+    std::vector<uint8_t> blob;
+    if (failed(npu::compileToBlob(inputFile, options, blob, error)) ||
+        failed(writeBytes(outputFile, blob, error)))
       return fail(error);
-  }
-
-  for (const std::string &spec : inputValues) {
-    std::string name, path;
-    if (!npu::splitNameValue(spec, name, path))
-      return fail("invalid --input-value '" + spec +
-                  "': expected NAME=FILE.npy");
-    npu::HostTensor value;
-    std::string error;
-    if (!npu::readNpy(path, value, error))
-      return fail(error);
-    options.knownInputValues[name] = std::move(value);
+    return 0;
   }
 
   DialectRegistry registry;
   npu::registerAllDialects(registry);
   MLIRContext context(registry);
   npu::ONNXDiagnosticHandler diagnostics(&context);
-
-  auto module = npu::importONNXFile(inputFile, context, options);
+  auto module = npu::compileModel(inputFile, context, options);
   if (failed(module))
     return 1;
-
-  if (!dumpStages.empty()) {
-    if (std::error_code ec = llvm::sys::fs::create_directories(dumpStages))
-      return fail("cannot create directory '" + dumpStages +
-                  "': " + ec.message());
-  }
-  auto dump = [&](npu::Stage s) -> LogicalResult {
-    if (dumpStages.empty())
-      return success();
-    SmallString<256> path(dumpStages);
-    llvm::sys::path::append(path, npu::stageName(s) + ".mlir");
-    if (npu::isSameFile(std::string(path), inputFile))
-      return failure();
-    return writeModule(**module, path);
-  };
-
-  npu::CompileOptions compileOptions;
-  compileOptions.compileTo = *stage;
-  npu::Stage current = npu::Stage::Origin;
-  if (failed(dump(current)))
-    return 1;
-  for (const std::string &name : npu::allStageNames()) {
-    npu::Stage next = *npu::parseStage(name);
-    if (next <= current || next > *stage)
-      continue;
-    PassManager pm(&context, ModuleOp::getOperationName());
-    npu::buildCompilePipeline(pm, current, next, compileOptions);
-    if (failed(pm.run(**module)))
-      return fail("the " + name + " stage failed");
-    current = next;
-    if (failed(dump(current)))
-      return 1;
-  }
-  return failed(writeModule(**module, outputFile)) ? 1 : 0;
+  if (failed(npu::writeModule(**module, outputFile, error, printDebugInfo)))
+    return fail(error);
+  return 0;
 }

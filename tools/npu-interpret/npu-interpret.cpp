@@ -11,6 +11,7 @@
 #include "npu/Import/ONNX/Importer.h"
 #include "npu/Interpreter/Interpreter.h"
 #include "npu/Interpreter/TensorConversion.h"
+#include "npu/Pipeline/CommandLine.h"
 #include "npu/Pipeline/Pipeline.h"
 #include "npu/Pipeline/Registration.h"
 #include "npu/Support/Files.h"
@@ -20,7 +21,6 @@
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
-#include "mlir/Pass/PassManager.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
@@ -57,18 +57,6 @@ cl::opt<std::string> outputDir(
              "missing"),
     cl::value_desc("dir"), cl::init("."), cl::cat(category));
 
-cl::list<std::string> inputShapes(
-    "input-shape",
-    cl::desc("Static shape of an ONNX input with symbolic dimensions "
-             "(repeatable); by default the shapes of the given .npy inputs"),
-    cl::value_desc("name=d0,d1,..."), cl::cat(category));
-
-cl::opt<std::string> stageOpt(
-    "stage",
-    cl::desc("For an ONNX model: the stage to compile to before running "
-             "(origin or canonical)"),
-    cl::value_desc("stage"), cl::init("canonical"), cl::cat(category));
-
 cl::opt<int> threads("num-threads",
                      cl::desc("Kernel threads (0 = one per hardware thread)"),
                      cl::init(0), cl::cat(category));
@@ -80,14 +68,17 @@ cl::opt<unsigned> repeat("repeat",
 
 cl::opt<bool> timing("timing",
                      cl::desc("Print the time spent per op kind and the "
-                              "slowest ops"),
+                              "slowest ops (and, for an ONNX model, every "
+                              "compiler pass's time on stderr)"),
                      cl::init(false), cl::cat(category));
 
 cl::opt<uint64_t> seed("seed", cl::desc("Seed of the generated inputs"),
                        cl::init(0), cl::cat(category));
 
+constexpr const char *kTool = "npu-interpret";
+
 int fail(const Twine &message) {
-  llvm::errs() << "npu-interpret: error: " << message << "\n";
+  npu::printError(kTool, message);
   return 1;
 }
 
@@ -151,13 +142,26 @@ func::FuncOp findEntry(ModuleOp module) {
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
+  npu::CommandLineConfig config;
+  config.timing = false;      // --timing is the interpreter's (and the passes')
+  config.inputValues = false; // values come with --input
+  config.stageAlias = true;
+  npu::registerCompileCommandLine(category, config);
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(
       argc, argv,
       "npu-interpret: runs a model on the CPU reference interpreter\n\n"
-      "FILE is an ONNX model (imported and compiled to --stage) or the .mlir "
-      "of any stage. Writes one .npy per output into --output-dir. Errors go "
-      "to stderr and the exit code is non-zero.\n");
+      "FILE is an ONNX model (imported and compiled to --compile-to) or the "
+      ".mlir of any stage. Writes one .npy per output into --output-dir. "
+      "Errors go to stderr and the exit code is non-zero.\n");
+
+  npu::CompileOptions compileOptions;
+  if (failed(npu::compileOptionsFromCommandLine(kTool, compileOptions)))
+    return 1;
+  if (compileOptions.compileTo == npu::Stage::Blob)
+    return fail("a blob runs on the NPU (npu-run), not on the interpreter; "
+                "choose an earlier --compile-to");
+  compileOptions.timing = timing;
 
   // Input values by name, in command-line order.
   std::map<std::string, npu::HostTensor> given;
@@ -183,40 +187,24 @@ int main(int argc, char **argv) {
 
   OwningOpRef<ModuleOp> module;
   if (StringRef(inputFile).ends_with(".mlir")) {
-    if (!inputShapes.empty())
+    if (!compileOptions.import.inputShapes.empty())
       return fail("--input-shape applies to ONNX models; an .mlir stage "
                   "already has static shapes");
+    if (npu::isCompileToGiven())
+      return fail("--compile-to applies to ONNX models; an .mlir file is run "
+                  "at the stage it is");
     llvm::SourceMgr sourceMgr;
     module =
         parseSourceFile<ModuleOp>(inputFile, sourceMgr, ParserConfig(&context));
     if (!module)
       return 1;
   } else {
-    auto stage = npu::parseStage(stageOpt);
-    if (!stage) {
-      std::string valid;
-      for (const std::string &name : npu::allStageNames())
-        valid += (valid.empty() ? "" : ", ") + name;
-      return fail("unknown stage '" + stageOpt + "'; valid stages: " + valid);
-    }
-    npu::ImportOptions options;
-    for (const std::string &spec : inputShapes) {
-      std::string error;
-      if (!npu::parseInputShapeOption(spec, options, error))
-        return fail(error);
-    }
     for (auto &[name, value] : given)
-      options.knownInputValues[name] = value;
-    auto imported = npu::importONNXFile(inputFile, context, options);
-    if (failed(imported))
+      compileOptions.import.knownInputValues[name] = value;
+    auto compiled = npu::compileModel(inputFile, context, compileOptions);
+    if (failed(compiled))
       return 1;
-    module = std::move(*imported);
-    PassManager pm(&context, ModuleOp::getOperationName());
-    npu::CompileOptions compileOptions;
-    compileOptions.compileTo = *stage;
-    npu::buildCompilePipeline(pm, npu::Stage::Origin, *stage, compileOptions);
-    if (failed(pm.run(*module)))
-      return fail("compiling to the " + stageOpt + " stage failed");
+    module = std::move(*compiled);
   }
 
   func::FuncOp func = findEntry(*module);

@@ -13,10 +13,10 @@
 #include "npu/Support/Files.h"
 #include "npu/Support/Npy.h"
 
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <map>
 #include <string>
@@ -59,6 +59,8 @@ const char *kUsage =
     "  --list-devices            list the NPU devices and their properties\n"
     "  -h, --help                this text\n"
     "\n"
+    "Options with a value take it as `--opt value` or `--opt=value`;\n"
+    "missing directories of --output-dir and --trace are created.\n"
     "Prints the host time per inference and the modelled NPU latency.\n"
     "Exit status: 0 on success, 1 on an error, 2 on a usage error.\n";
 
@@ -110,11 +112,13 @@ int main(int argc, char **argv) {
   bool list = false, printProfile = false;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string &a = args[i];
-    auto value = [&](std::string &out) {
-      if (i + 1 >= args.size())
-        return false;
-      out = args[++i];
-      return true;
+    // Value options take `--opt value` or `--opt=value`; `missing` is set
+    // when one ends the command line.
+    bool missing = false;
+    auto option = [&](const char *name, std::string &out) {
+      OptionMatch m = matchValueOption(args, i, name, out);
+      missing = m == OptionMatch::MissingValue;
+      return m != OptionMatch::NoMatch;
     };
     std::string v;
     if (a == "-h" || a == "--help") {
@@ -122,25 +126,25 @@ int main(int argc, char **argv) {
       return 0;
     } else if (a == "--list-devices") {
       list = true;
-    } else if (a == "--device") {
-      if (!value(config.device))
+    } else if (option("--device", config.device)) {
+      if (missing)
         return usageError("--device needs NPU3720 or NPU4000");
-    } else if (a == "--input") {
+    } else if (option("--input", v)) {
       std::string name, file;
-      if (!value(v) || !splitNameValue(v, name, file))
+      if (missing || !splitNameValue(v, name, file))
         return usageError("--input takes NAME=FILE.npy");
       inputs.push_back({name, file});
-    } else if (a == "--output-dir") {
-      if (!value(outDir))
+    } else if (option("--output-dir", outDir)) {
+      if (missing)
         return usageError("--output-dir needs a directory");
-    } else if (a == "--iterations") {
-      if (!value(v) || !parseCount(v, iterations))
+    } else if (option("--iterations", v)) {
+      if (missing || !parseCount(v, iterations))
         return usageError("--iterations takes a positive number");
-    } else if (a == "--requests") {
-      if (!value(v) || !parseCount(v, requests))
+    } else if (option("--requests", v)) {
+      if (missing || !parseCount(v, requests))
         return usageError("--requests takes a positive number");
-    } else if (a == "--trace") {
-      if (!value(tracePath))
+    } else if (option("--trace", tracePath)) {
+      if (missing || tracePath.empty())
         return usageError("--trace needs a file name");
     } else if (a == "--profile") {
       printProfile = true;
@@ -233,13 +237,9 @@ int main(int argc, char **argv) {
       return error(s.message());
 
   // Outputs of request 0; the others must agree.
-  // create_directories tolerates a directory that appears meanwhile (other
-  // runs writing to the same place); anything but a directory is an error.
-  std::error_code ec;
-  std::filesystem::create_directories(outDir, ec);
-  if (!std::filesystem::is_directory(outDir))
-    return error("cannot create output directory '" + outDir + "'" +
-                 (ec ? ": " + ec.message() : std::string()));
+  std::string err;
+  if (!createDirectories(outDir, err))
+    return error(err);
   for (const TensorInfo &o : m.outputs()) {
     Tensor t0 = *reqs[0]->getTensor(o.name);
     for (int r = 1; r < requests; ++r) {
@@ -253,7 +253,6 @@ int main(int argc, char **argv) {
       if (isSameFile(path, in.second))
         return error("output '" + o.name + "' would overwrite input file '" +
                      in.second + "'; choose another --output-dir");
-    std::string err;
     if (!writeNpy(path, t0.toHost(), err))
       return error(err);
     std::printf("output '%s' %s %s -> %s\n", o.name.c_str(), dtypeName(o.dtype),
@@ -289,10 +288,14 @@ int main(int argc, char **argv) {
     auto trace = reqs[0]->traceJson();
     if (!trace)
       return error(trace.message());
+    if (!createParentDirectories(tracePath, err))
+      return error(err);
     std::ofstream f(tracePath);
-    f << *trace;
+    if (f)
+      f << *trace << std::flush;
     if (!f)
-      return error("cannot write trace '" + tracePath + "'");
+      return error("cannot write trace '" + tracePath +
+                   "': " + std::strerror(errno));
     std::printf("trace: %s\n", tracePath.c_str());
   }
   return 0;

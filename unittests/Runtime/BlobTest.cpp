@@ -4,7 +4,7 @@
 #include "npu/Blob/BlobWriter.h"
 #include "npu/Blob/Dump.h"
 #include "npu/Blob/ProgramBuilder.h"
-#include "npu/Blob/Samples.h"
+#include "npu/Blob/Samples/Samples.h"
 
 #include <gtest/gtest.h>
 

@@ -7,7 +7,7 @@
 
 #include "npu/Arch/CostModel.h"
 #include "npu/Blob/BlobReader.h"
-#include "npu/Blob/Samples.h"
+#include "npu/Blob/Samples/Samples.h"
 #include "npu/Simulator/Executor.h"
 
 #include <gtest/gtest.h>

@@ -13,7 +13,7 @@
 #include "npu/Blob/BlobReader.h"
 #include "npu/Blob/BlobWriter.h"
 #include "npu/Blob/ProgramBuilder.h"
-#include "npu/Blob/Samples.h"
+#include "npu/Blob/Samples/Samples.h"
 #include "npu/Blob/Verifier.h"
 #include "npu/Simulator/Executor.h"
 

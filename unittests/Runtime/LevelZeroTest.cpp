@@ -7,7 +7,7 @@
 
 #include "../../lib/Runtime/LevelZero.h"
 
-#include "npu/Blob/Samples.h"
+#include "npu/Blob/Samples/Samples.h"
 
 #include <gtest/gtest.h>
 

@@ -10,7 +10,7 @@
 #ifndef NPU_UNITTESTS_RUNTIME_REFERENCE_H
 #define NPU_UNITTESTS_RUNTIME_REFERENCE_H
 
-#include "npu/Blob/Samples.h"
+#include "npu/Blob/Samples/Samples.h"
 #include "npu/Support/HostTensor.h"
 
 #include <cmath>

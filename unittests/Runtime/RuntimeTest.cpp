@@ -9,7 +9,7 @@
 
 #include "npu/Blob/BlobReader.h"
 #include "npu/Blob/BlobWriter.h"
-#include "npu/Blob/Samples.h"
+#include "npu/Blob/Samples/Samples.h"
 #include "npu/Runtime/CompiledModel.h"
 #include "npu/Runtime/Core.h"
 #include "npu/Runtime/InferRequest.h"

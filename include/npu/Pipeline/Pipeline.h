@@ -1,43 +1,82 @@
-//===- Pipeline.h - The compile pipeline and its stages ---------*- C++ -*-===//
+//===- Pipeline.h - The compile pipeline and its entry points ---*- C++ -*-===//
 //
-// The stages of npu-compile, their names (used by --compile-to, --compile-from
-// and the stage dumps) and the pass pipeline between them.
+// One pass pipeline from the imported (origin) module to the blob, built
+// stage by stage from CompileOptions (see CompileOptions.h for the stages),
+// and the compiler's entry points: compileModel (ONNX file -> module at
+// options.compileTo) and compileToBlob. The tools are flag parsing plus one
+// call to these.
+//
+// Kept free of MLIR's pass headers: callers that build pipelines include
+// mlir/Pass/PassManager.h themselves.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef NPU_PIPELINE_PIPELINE_H
 #define NPU_PIPELINE_PIPELINE_H
 
-#include "mlir/Pass/PassManager.h"
-#include "llvm/ADT/StringRef.h"
+#include "npu/Pipeline/CompileOptions.h"
 
-#include <optional>
+#include "mlir/Support/LLVM.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/ADT/Twine.h"
+
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
+namespace mlir {
+class MLIRContext;
+class ModuleOp;
+class OpPassManager;
+template <typename OpTy> class OwningOpRef;
+} // namespace mlir
+
 namespace npu {
 
-/// Stages in pipeline order. Each stage's IR can be dumped as <name>.mlir.
-enum class Stage {
-  Origin,    ///< the imported graph, faithful to the ONNX file
-  Canonical, ///< compute-only graph: constants folded, BN folded, no identity
-};
+/// Adds the passes taking the previous stage's IR to one stage's. Stages
+/// read the target from the module (npu::getHardware), everything else from
+/// the options.
+using StageBuilder = std::function<mlir::LogicalResult(mlir::OpPassManager &,
+                                                       const CompileOptions &)>;
 
-/// "origin", "canonical", ...
-llvm::StringRef stageName(Stage stage);
-/// Parses a stage name; nullopt if unknown.
-std::optional<Stage> parseStage(llvm::StringRef name);
-/// Every stage name, in order, for help texts and error messages.
-std::vector<std::string> allStageNames();
+/// Adds the passes taking a module from options.compileFrom to
+/// options.compileTo to `pm` (a pass manager on builtin.module), ending each
+/// stage with a marker pass that StageInstrumentation turns into the stage's
+/// dump and progress line. Fails, with an error on stderr, if a stage in the
+/// range is not implemented yet or does not exist with the precision.
+mlir::LogicalResult buildCompilePipeline(mlir::OpPassManager &pm,
+                                         const CompileOptions &options);
 
-struct CompileOptions {
-  Stage compileTo = Stage::Canonical;
-};
+/// Runs the pipeline from options.compileFrom to options.compileTo on
+/// `module` with one pass manager: stage dumps, pass timing (options.timing)
+/// and progress lines as the options ask.
+mlir::LogicalResult runCompilePipeline(mlir::ModuleOp module,
+                                       const CompileOptions &options);
 
-/// Adds the passes that take a module from stage `from` to stage `to`
-/// (exclusive of `from`'s own passes) to `pm`.
-void buildCompilePipeline(mlir::OpPassManager &pm, Stage from, Stage to,
-                          const CompileOptions &options);
+/// Imports the ONNX model at `modelPath`, records the target on the module
+/// (`npu.target`), writes the origin dump and runs the pipeline to
+/// options.compileTo. Errors have been reported (diagnostics or stderr).
+mlir::FailureOr<mlir::OwningOpRef<mlir::ModuleOp>>
+compileModel(llvm::StringRef modelPath, mlir::MLIRContext &context,
+             const CompileOptions &options);
+
+/// Compiles the ONNX model at `modelPath` to a blob. On failure returns
+/// failure and sets `error` (diagnostics may have been printed too).
+mlir::LogicalResult compileToBlob(llvm::StringRef modelPath,
+                                  const CompileOptions &options,
+                                  std::vector<uint8_t> &blobBytes,
+                                  std::string &error);
+
+/// Writes `module` as MLIR to `path` ("-" for stdout), creating missing
+/// parent directories. On failure sets `error` (with the reason).
+mlir::LogicalResult writeModule(mlir::ModuleOp module, llvm::StringRef path,
+                                std::string &error, bool debugInfo = false);
+
+/// Print "<tool>: error: <message>" / "<tool>: warning: <message>" on stderr:
+/// the form of every message the tools print themselves.
+void printError(llvm::StringRef tool, const llvm::Twine &message);
+void printWarning(llvm::StringRef tool, const llvm::Twine &message);
 
 /// Registers `npu-canonical-pipeline` etc. with the pass registry.
 void registerPipelines();

@@ -8,6 +8,7 @@
 #define NPU_SUPPORT_FILES_H
 
 #include <string>
+#include <vector>
 
 namespace npu {
 
@@ -19,6 +20,26 @@ bool splitNameValue(const std::string &spec, std::string &name,
 /// True if both paths name the same existing file (so that a tool never
 /// writes over a file the user gave it to read).
 bool isSameFile(const std::string &a, const std::string &b);
+
+/// How args[i] matches a value option of a hand-parsed command line.
+enum class OptionMatch {
+  NoMatch,      ///< args[i] is another argument
+  Value,        ///< `value` is set; `i` is on the option's last argument
+  MissingValue, ///< the option is last and has no value
+};
+
+/// Matches `--name value` and `--name=value` at args[i] (as llvm::cl does
+/// for the MLIR tools), for npu-run and npu-blob.
+OptionMatch matchValueOption(const std::vector<std::string> &args, size_t &i,
+                             const std::string &name, std::string &value);
+
+/// Creates the missing directories above the file `path` (none for "-" or
+/// a bare file name). On failure returns false and sets `error` to
+/// "cannot create directory 'DIR': <reason>".
+bool createParentDirectories(const std::string &path, std::string &error);
+
+/// Creates the directory `dir` and its missing parents; errors as above.
+bool createDirectories(const std::string &dir, std::string &error);
 
 } // namespace npu
 

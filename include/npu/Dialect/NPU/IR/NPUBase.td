@@ -34,6 +34,7 @@ def NPU_Dialect : Dialect {
   }];
   let useDefaultAttributePrinterParser = 1;
   let hasConstantMaterializer = 1;
+  let hasOperationAttrVerify = 1;
   let extraClassDeclaration = [{
     void registerAttributes();
   }];
@@ -100,6 +101,24 @@ def NPU_ReductionEnum : NPU_I32Enum<"ScatterReduction",
   I32EnumAttrCase<"none", 0>, I32EnumAttrCase<"add", 1>, I32EnumAttrCase<"mul", 2>,
   I32EnumAttrCase<"max", 3>, I32EnumAttrCase<"min", 4>]>;
 def NPU_ReductionAttr : NPU_EnumAttr<NPU_ReductionEnum, "reduction">;
+
+// The NPU generation a module is compiled for, recorded once on the module as
+// `npu.target = #npu.target<NPU3720>` right after import. Values match
+// npu::arch::Platform (include/npu/Arch/Hardware.h); passes read the hardware
+// description through npu::getHardware (Target.h), never from options.
+def NPU_TargetEnum : NPU_I32Enum<"Target", "the NPU generation compiled for", [
+  I32EnumAttrCase<"NPU3720", 0>, I32EnumAttrCase<"NPU4000", 1>]>;
+def NPU_TargetAttr : NPU_EnumAttr<NPU_TargetEnum, "target"> {
+  let summary = "the NPU generation a module is compiled for";
+  let description = [{
+    Set on the module as `npu.target` by the compile pipeline right after
+    import. Example:
+
+    ```mlir
+    module attributes {npu.target = #npu.target<NPU4000>} {}
+    ```
+  }];
+}
 
 //===----------------------------------------------------------------------===//
 // Types and op classes

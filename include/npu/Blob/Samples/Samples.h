@@ -5,10 +5,13 @@
 // the tests and the benchmark. Each is a complete task list: DMA in, compute
 // on DPU or SHAVE, DMA out, ordered by barriers.
 //
+// Built as its own library (NPUBlobSamples), which the runtime does not link:
+// only npu-blob, the tests and the benchmarks do.
+//
 //===----------------------------------------------------------------------===//
 
-#ifndef NPU_BLOB_SAMPLES_H
-#define NPU_BLOB_SAMPLES_H
+#ifndef NPU_BLOB_SAMPLES_SAMPLES_H
+#define NPU_BLOB_SAMPLES_SAMPLES_H
 
 #include "npu/Blob/Program.h"
 
@@ -78,4 +81,4 @@ private:
 
 } // namespace npu::blob
 
-#endif // NPU_BLOB_SAMPLES_H
+#endif // NPU_BLOB_SAMPLES_SAMPLES_H

@@ -1,6 +1,6 @@
 //===- Samples.cpp - Sample blobs built with the ProgramBuilder -----------===//
 
-#include "npu/Blob/Samples.h"
+#include "npu/Blob/Samples/Samples.h"
 #include "npu/Blob/ProgramBuilder.h"
 
 #include <algorithm>

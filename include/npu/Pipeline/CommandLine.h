@@ -1,0 +1,51 @@
+//===- CommandLine.h - The compile options every tool shares ----*- C++ -*-===//
+//
+// One registration of the compiler's command-line options (--target,
+// --precision, --calib-*, --perf-hint, --tiles, --input-shape,
+// --input-value, --compile-to, --dump-stages, --timing, --progress) for
+// npu-compile and npu-interpret, and their validation into CompileOptions:
+// a bad value is an error naming the valid ones.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NPU_PIPELINE_COMMANDLINE_H
+#define NPU_PIPELINE_COMMANDLINE_H
+
+#include "npu/Pipeline/CompileOptions.h"
+
+#include "mlir/Support/LLVM.h"
+#include "llvm/ADT/StringRef.h"
+
+namespace llvm::cl {
+class OptionCategory;
+} // namespace llvm::cl
+
+namespace npu {
+
+/// Which of the shared options a tool registers (a tool may have its own
+/// option of the same name).
+struct CommandLineConfig {
+  /// --timing: pass timing. npu-interpret has its own --timing.
+  bool timing = true;
+  /// --input-value. npu-interpret takes values with its --input.
+  bool inputValues = true;
+  /// --stage as an alias of --compile-to (npu-interpret's older name).
+  bool stageAlias = false;
+};
+
+/// Registers the shared options in `category`. Call once, before
+/// llvm::cl::ParseCommandLineOptions.
+void registerCompileCommandLine(llvm::cl::OptionCategory &category,
+                                const CommandLineConfig &config = {});
+
+/// Fills `options` from the parsed command line. Errors and warnings are
+/// printed as "<tool>: error: ..." on stderr.
+mlir::LogicalResult compileOptionsFromCommandLine(llvm::StringRef tool,
+                                                  CompileOptions &options);
+
+/// True if --compile-to (or its alias) was given on the command line.
+bool isCompileToGiven();
+
+} // namespace npu
+
+#endif // NPU_PIPELINE_COMMANDLINE_H

@@ -1,0 +1,128 @@
+//===- CompileOptions.h - What a compile is asked to do ---------*- C++ -*-===//
+//
+// The compiler's options as plain data (no MLIR types): import options,
+// target, precision, calibration, tiles and performance hint, the stage
+// range and the diagnostics (stage dumps, timing, progress). Filled by the
+// tools' shared command line (CommandLine.h) or by any C++ caller, and read
+// by buildCompilePipeline / compileModel (Pipeline.h).
+//
+// The stages, in order, with their names (used by --compile-to, the stage
+// dumps and the progress line): origin, canonical, calibrated, int8, hwops,
+// tiled, grouped, tasks, addressed, blob. With fp16 precision the lowered
+// stage is named `fp16` and there is no `calibrated` stage.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NPU_PIPELINE_COMPILEOPTIONS_H
+#define NPU_PIPELINE_COMPILEOPTIONS_H
+
+#include "npu/Arch/Hardware.h"
+#include "npu/Import/ONNX/Importer.h"
+
+#include "llvm/ADT/StringRef.h"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace npu {
+
+/// Stages in pipeline order. Each stage's IR can be dumped as <name>.mlir.
+enum class Stage {
+  Origin,     ///< the imported graph, faithful to the ONNX file
+  Canonical,  ///< compute-only graph: constants folded, BN folded, no identity
+  Calibrated, ///< every activation has a measured range (int8 only)
+  Lowered,    ///< quantized to int8 / converted to fp16 ("int8" / "fp16")
+  HwOps,      ///< ops mapped to DPU, SHAVE and DMA operations
+  Tiled,      ///< ops split to fit CMX and spread over the tiles
+  Grouped,    ///< ops grouped into schedulable units
+  Tasks,      ///< task lists with barriers
+  Addressed,  ///< every buffer has an address
+  Blob,       ///< the serialized blob
+};
+
+/// The arithmetic the compiled model runs in.
+enum class Precision { Int8, Fp16 };
+
+/// How calibration turns observed activation values into ranges. Add a
+/// method here and to the name table in CompileOptions.cpp.
+enum class CalibrationMethod {
+  MinMax,     ///< the smallest and largest value seen
+  Percentile, ///< the `percentile`-th percentile of |x|
+};
+
+/// The plugin performance hint; it chooses the default number of tiles.
+enum class PerfHint { Latency, Throughput };
+
+struct CalibrationOptions {
+  /// Directory of calibration inputs (.npy files).
+  std::string dataDir;
+  CalibrationMethod method = CalibrationMethod::MinMax;
+  /// For CalibrationMethod::Percentile, in (0, 100].
+  double percentile = 99.99;
+  /// Write the computed ranges here (empty: do not write).
+  std::string tableOutputPath;
+  /// Read ranges from here instead of calibrating (empty: calibrate).
+  std::string tableInputPath;
+};
+
+struct CompileOptions {
+  ImportOptions import;
+  arch::Platform target = arch::Platform::NPU3720;
+  Precision precision = Precision::Int8;
+  CalibrationOptions calibration;
+  /// Tiles to compile for; 0: the performance hint's default for the target.
+  unsigned tiles = 0;
+  PerfHint perfHint = PerfHint::Latency;
+  /// The stage the input is at (Origin for an ONNX model) and the last
+  /// stage to run.
+  Stage compileFrom = Stage::Origin;
+  Stage compileTo = Stage::Canonical;
+  /// If not empty, every stage's IR is written to <dumpDir>/<stage>.mlir.
+  std::string dumpDir;
+  /// Print every pass's wall time to stderr.
+  bool timing = false;
+  /// Print "<tool>: [k/n] <stage> ..." on stderr even if stderr is not a
+  /// terminal (it is printed on a terminal anyway).
+  bool progress = false;
+  /// Progress lines appear only once a compile has run this long.
+  double progressDelaySeconds = 2.0;
+  /// Prefix of the messages the pipeline prints ("npu-compile: error: ...").
+  std::string toolName = "npu-compile";
+
+  /// The number of tiles to compile for: `tiles`, or the performance hint's
+  /// default for the target.
+  unsigned effectiveTiles() const;
+};
+
+/// The stage's name with the given precision: "origin", ..., "int8" or
+/// "fp16", ...
+llvm::StringRef stageName(Stage stage, Precision precision = Precision::Int8);
+/// Parses a stage name valid with `precision` ("fp16" with Fp16 only,
+/// "int8" and "calibrated" with Int8 only); nullopt otherwise.
+std::optional<Stage> parseStage(llvm::StringRef name,
+                                Precision precision = Precision::Int8);
+/// The stages that exist with `precision`, in order.
+std::vector<Stage> stagesOf(Precision precision);
+bool stageExists(Stage stage, Precision precision);
+/// Every stage name with `precision`, in order, for help texts and errors.
+std::vector<std::string> allStageNames(Precision precision = Precision::Int8);
+
+llvm::StringRef precisionName(Precision precision);
+std::optional<Precision> parsePrecision(llvm::StringRef name);
+std::vector<std::string> allPrecisionNames();
+
+llvm::StringRef calibrationMethodName(CalibrationMethod method);
+std::optional<CalibrationMethod> parseCalibrationMethod(llvm::StringRef name);
+std::vector<std::string> allCalibrationMethodNames();
+
+llvm::StringRef perfHintName(PerfHint hint);
+std::optional<PerfHint> parsePerfHint(llvm::StringRef name);
+std::vector<std::string> allPerfHintNames();
+
+/// "a, b, c": for "valid values are ..." messages.
+std::string joinNames(const std::vector<std::string> &names);
+
+} // namespace npu
+
+#endif // NPU_PIPELINE_COMPILEOPTIONS_H

@@ -1,0 +1,284 @@
+//===- CommandLine.cpp - The compile options every tool shares ------------===//
+//
+// The options are created on registration (not as globals) so that a tool
+// registers only those it wants, in its own category; values are parsed
+// here rather than by llvm::cl so that a bad one is an error listing the
+// valid ones.
+//
+//===----------------------------------------------------------------------===//
+
+#include "npu/Pipeline/CommandLine.h"
+#include "npu/Pipeline/Pipeline.h"
+
+#include "npu/Support/Files.h"
+#include "npu/Support/Npy.h"
+
+#include "llvm/Support/CommandLine.h"
+
+#include <memory>
+#include <optional>
+
+namespace cl = llvm::cl;
+using namespace mlir;
+
+namespace npu {
+
+namespace {
+
+/// "origin, canonical, calibrated (coming), ...".
+std::string describeStages() {
+  std::string text;
+  for (Precision precision : {Precision::Int8, Precision::Fp16}) {
+    text += text.empty() ? "With int8: " : "; with fp16: ";
+    text += joinNames(allStageNames(precision));
+  }
+  return text + ". The stages after canonical are not implemented yet";
+}
+
+struct Flags {
+  explicit Flags(cl::OptionCategory &cat, const CommandLineConfig &config)
+      : stageHelp("Last stage to run (default canonical); the output is this "
+                  "stage's. " +
+                  describeStages()),
+        target("target", cl::desc("NPU generation to compile for"),
+               cl::value_desc("NPU3720|NPU4000"), cl::init("NPU3720"),
+               cl::cat(cat)),
+        precision("precision",
+                  cl::desc("Arithmetic of the compiled model (int8 needs "
+                           "calibration data)"),
+                  cl::value_desc("int8|fp16"), cl::init("int8"), cl::cat(cat)),
+        calibData("calib-data",
+                  cl::desc("Directory of calibration inputs (.npy files) "
+                           "for int8"),
+                  cl::value_desc("dir"), cl::cat(cat)),
+        calibMethod("calib-method",
+                    cl::desc("How activation ranges are taken from the "
+                             "calibration data: minmax, or percentile[:P] "
+                             "(default P = 99.99)"),
+                    cl::value_desc("method"), cl::init("minmax"), cl::cat(cat)),
+        calibTable("calib-table",
+                   cl::desc("Write the calibrated ranges to this file"),
+                   cl::value_desc("file"), cl::cat(cat)),
+        useCalibTable("use-calib-table",
+                      cl::desc("Read the ranges from this file instead of "
+                               "calibrating"),
+                      cl::value_desc("file"), cl::cat(cat)),
+        perfHint("perf-hint",
+                 cl::desc("Performance hint; chooses the default --tiles"),
+                 cl::value_desc("latency|throughput"), cl::init("latency"),
+                 cl::cat(cat)),
+        tiles("tiles",
+              cl::desc("Tiles to compile for, at most the target's (0: the "
+                       "--perf-hint's default for the target)"),
+              cl::value_desc("n"), cl::init(0), cl::cat(cat)),
+        inputShapes("input-shape",
+                    cl::desc("Static shape of a graph input, required for "
+                             "inputs with symbolic dimensions (repeatable), "
+                             "e.g. --input-shape x=1,3,640,640"),
+                    cl::value_desc("name=d0,d1,..."), cl::cat(cat)),
+        compileTo("compile-to", cl::desc(stageHelp), cl::value_desc("stage"),
+                  cl::init("canonical"), cl::cat(cat)),
+        dumpStages("dump-stages",
+                   cl::desc("Also write every stage up to --compile-to as "
+                            "<dir>/<stage>.mlir (the directory is created)"),
+                   cl::value_desc("dir"), cl::cat(cat)),
+        progress("progress",
+                 cl::desc("Print the stage being compiled on stderr once a "
+                          "compile takes more than 2 s (done anyway when "
+                          "stderr is a terminal)"),
+                 cl::init(false), cl::cat(cat)),
+        progressAfter("progress-after",
+                      cl::desc("Seconds before progress lines appear"),
+                      cl::init(2.0), cl::Hidden, cl::cat(cat)) {
+    if (config.timing)
+      timing.emplace("timing",
+                     cl::desc("Print every compiler pass's wall time on "
+                              "stderr"),
+                     cl::init(false), cl::cat(cat));
+    if (config.inputValues)
+      inputValues.emplace(
+          "input-value",
+          cl::desc("Value of a graph input as a .npy file (repeatable). The "
+                   "compiler freezes the input into a constant only where it "
+                   "needs its value at compile time (a Reshape shape, Slice "
+                   "starts, an If condition, ...); a frozen input is removed "
+                   "from @main's signature. The value's shape also serves as "
+                   "--input-shape"),
+          cl::value_desc("name=file.npy"), cl::cat(cat));
+    if (config.stageAlias)
+      stageAlias.emplace("stage", cl::desc("Alias for --compile-to"),
+                         cl::aliasopt(compileTo), cl::cat(cat));
+  }
+
+  std::string stageHelp;
+  cl::opt<std::string> target, precision, calibData, calibMethod, calibTable,
+      useCalibTable, perfHint;
+  cl::opt<unsigned> tiles;
+  cl::list<std::string> inputShapes;
+  cl::opt<std::string> compileTo, dumpStages;
+  cl::opt<bool> progress;
+  cl::opt<double> progressAfter;
+  std::optional<cl::opt<bool>> timing;
+  std::optional<cl::list<std::string>> inputValues;
+  std::optional<cl::alias> stageAlias;
+};
+
+std::unique_ptr<Flags> flags;
+
+/// Parses `value` with `parse`; otherwise prints "unknown <what> '<value>'
+/// for --<flag>; valid <what>s: <names>".
+template <typename T, typename Parse>
+LogicalResult parseChoice(StringRef tool, StringRef flag, StringRef what,
+                          StringRef value, Parse parse,
+                          const std::vector<std::string> &names, T &out) {
+  std::optional<T> parsed = parse(value);
+  if (!parsed) {
+    printError(tool, "unknown " + what + " '" + value + "' for --" + flag +
+                         "; valid " + what + "s: " + joinNames(names));
+    return failure();
+  }
+  out = *parsed;
+  return success();
+}
+
+LogicalResult parseCalibrationFlag(StringRef tool, StringRef spec,
+                                   CalibrationOptions &calibration) {
+  auto [name, value] = spec.split(':');
+  if (failed(parseChoice(tool, "calib-method", "calibration method", name,
+                         npu::parseCalibrationMethod,
+                         allCalibrationMethodNames(), calibration.method)))
+    return failure();
+  bool hasValue = spec.contains(':');
+  if (calibration.method != CalibrationMethod::Percentile) {
+    if (hasValue) {
+      printError(tool,
+                 "--calib-method=" + name + " takes no value ('" + spec + "')");
+      return failure();
+    }
+    return success();
+  }
+  if (!hasValue)
+    return success();
+  double percentile;
+  if (value.getAsDouble(percentile) || !(percentile > 0 && percentile <= 100)) {
+    printError(tool, "invalid percentile '" + value +
+                         "' in --calib-method: expected a number in (0, 100], "
+                         "e.g. percentile:99.99");
+    return failure();
+  }
+  calibration.percentile = percentile;
+  return success();
+}
+
+LogicalResult parseStageFlag(StringRef tool, StringRef name,
+                             Precision precision, Stage &out) {
+  if (std::optional<Stage> stage = parseStage(name, precision)) {
+    out = *stage;
+    return success();
+  }
+  Precision other =
+      precision == Precision::Int8 ? Precision::Fp16 : Precision::Int8;
+  if (parseStage(name, other)) {
+    printError(tool,
+               "there is no '" + name +
+                   "' stage with --precision=" + precisionName(precision) +
+                   "; its stages are: " + joinNames(allStageNames(precision)));
+    return failure();
+  }
+  printError(tool, "unknown stage '" + name +
+                       "' for --compile-to; valid stages: " +
+                       joinNames(allStageNames(precision)));
+  return failure();
+}
+
+} // namespace
+
+void registerCompileCommandLine(cl::OptionCategory &category,
+                                const CommandLineConfig &config) {
+  flags = std::make_unique<Flags>(category, config);
+}
+
+bool isCompileToGiven() {
+  return flags && flags->compileTo.getNumOccurrences() > 0;
+}
+
+LogicalResult compileOptionsFromCommandLine(StringRef tool,
+                                            CompileOptions &options) {
+  if (!flags) {
+    printError(tool, "the compile options were not registered");
+    return failure();
+  }
+  const Flags &f = *flags;
+  options.toolName = tool.str();
+  std::vector<std::string> targets;
+  for (unsigned p = 0; p < arch::kNumPlatforms; ++p)
+    targets.push_back(arch::platformName(static_cast<arch::Platform>(p)));
+  if (failed(parseChoice(
+          tool, "target", "target", f.target,
+          [](StringRef name) { return arch::parsePlatform(name.str()); },
+          targets, options.target)) ||
+      failed(parseChoice(tool, "precision", "precision", f.precision,
+                         parsePrecision, allPrecisionNames(),
+                         options.precision)) ||
+      failed(parseChoice(tool, "perf-hint", "performance hint", f.perfHint,
+                         parsePerfHint, allPerfHintNames(),
+                         options.perfHint)) ||
+      failed(parseCalibrationFlag(tool, f.calibMethod, options.calibration)))
+    return failure();
+
+  const arch::HardwareDesc &hw = arch::hardware(options.target);
+  unsigned tiles = f.tiles;
+  if (tiles > hw.numTiles) {
+    printError(tool, "--tiles=" + Twine(tiles) + " is more than the " +
+                         hw.name + "'s " + Twine(hw.numTiles) + " tiles");
+    return failure();
+  }
+  options.tiles = tiles;
+
+  options.calibration.dataDir = f.calibData;
+  options.calibration.tableOutputPath = f.calibTable;
+  options.calibration.tableInputPath = f.useCalibTable;
+  if (options.precision == Precision::Fp16) {
+    for (const cl::opt<std::string> *calib :
+         {&f.calibData, &f.calibMethod, &f.calibTable, &f.useCalibTable})
+      if (calib->getNumOccurrences())
+        printWarning(tool, "--" + calib->ArgStr +
+                               " is ignored with --precision=fp16 (only int8 "
+                               "is calibrated)");
+  }
+
+  if (failed(parseStageFlag(tool, f.compileTo, options.precision,
+                            options.compileTo)))
+    return failure();
+
+  for (const std::string &spec : f.inputShapes) {
+    std::string error;
+    if (!parseInputShapeOption(spec, options.import, error)) {
+      printError(tool, error);
+      return failure();
+    }
+  }
+  if (f.inputValues)
+    for (const std::string &spec : *f.inputValues) {
+      std::string name, path, error;
+      if (!splitNameValue(spec, name, path)) {
+        printError(tool, "invalid --input-value '" + spec +
+                             "': expected NAME=FILE.npy");
+        return failure();
+      }
+      HostTensor value;
+      if (!readNpy(path, value, error)) {
+        printError(tool, error);
+        return failure();
+      }
+      options.import.knownInputValues[name] = std::move(value);
+    }
+
+  options.dumpDir = f.dumpStages;
+  options.timing = f.timing && *f.timing;
+  options.progress = f.progress;
+  options.progressDelaySeconds = f.progressAfter;
+  return success();
+}
+
+} // namespace npu

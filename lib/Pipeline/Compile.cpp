@@ -1,0 +1,119 @@
+//===- Compile.cpp - The compiler's entry points --------------------------===//
+//
+// compileModel: import, record the target, dump the origin stage, run the
+// pipeline with one pass manager. compileToBlob: the same to the blob stage
+// (not implemented yet). writeModule: every MLIR file the compiler writes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "npu/Pipeline/Pipeline.h"
+
+#include "StageInstrumentation.h"
+#include "StageTable.h"
+
+#include "npu/Dialect/NPU/IR/Target.h"
+#include "npu/Support/Files.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/OwningOpRef.h"
+#include "mlir/Pass/PassManager.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+using namespace mlir;
+
+namespace npu {
+
+LogicalResult writeModule(ModuleOp module, StringRef path, std::string &error,
+                          bool debugInfo) {
+  if (!createParentDirectories(path.str(), error))
+    return failure();
+  std::error_code ec;
+  llvm::ToolOutputFile file(path, ec, llvm::sys::fs::OF_Text);
+  if (ec) {
+    error = ("cannot write '" + path + "': " + ec.message()).str();
+    return failure();
+  }
+  OpPrintingFlags flags;
+  if (debugInfo)
+    flags.enableDebugInfo();
+  module.print(file.os(), flags);
+  file.os() << "\n";
+  file.os().flush();
+  if (file.os().has_error()) {
+    error =
+        ("cannot write '" + path + "': " + file.os().error().message()).str();
+    file.os().clear_error();
+    return failure();
+  }
+  file.keep();
+  return success();
+}
+
+static LogicalResult
+runPipeline(ModuleOp module, const CompileOptions &options,
+            StageInstrumentation::Clock::time_point start) {
+  PassManager pm(module.getContext(), ModuleOp::getOperationName());
+  auto instrumentation = std::make_unique<StageInstrumentation>(options, start);
+  StageInstrumentation &stages = *instrumentation;
+  pm.addInstrumentation(std::move(instrumentation));
+  // After the stage instrumentation, so that (instrumentations finishing in
+  // reverse order) the time of a stage's dump is not counted as a pass's.
+  if (options.timing)
+    pm.enableTiming();
+  if (failed(buildCompilePipeline(pm, options)))
+    return failure();
+  if (failed(pm.run(module))) {
+    printError(options.toolName,
+               "compiling to the '" +
+                   stageName(options.compileTo, options.precision) +
+                   "' stage failed");
+    return failure();
+  }
+  return success(stages.succeeded());
+}
+
+LogicalResult runCompilePipeline(ModuleOp module,
+                                 const CompileOptions &options) {
+  return runPipeline(module, options, StageInstrumentation::Clock::now());
+}
+
+FailureOr<OwningOpRef<ModuleOp>> compileModel(StringRef modelPath,
+                                              MLIRContext &context,
+                                              const CompileOptions &options) {
+  auto start = StageInstrumentation::Clock::now();
+  if (options.compileFrom != Stage::Origin) {
+    printError(options.toolName,
+               "an ONNX model is compiled from the origin stage, not from '" +
+                   stageName(options.compileFrom, options.precision) + "'");
+    return failure();
+  }
+  auto module = importONNXFile(modelPath, context, options.import);
+  if (failed(module))
+    return failure();
+  setTarget(**module, options.target);
+  if (!options.dumpDir.empty() &&
+      failed(writeStageDump(**module, Stage::Origin, options)))
+    return failure();
+  if (failed(runPipeline(**module, options, start)))
+    return failure();
+  return std::move(*module);
+}
+
+LogicalResult compileToBlob(StringRef modelPath, const CompileOptions &options,
+                            std::vector<uint8_t> &blobBytes,
+                            std::string &error) {
+  // The back end fills this in: compileModel to Stage::Blob, then serialize
+  // the module's program with the blob writer.
+  blobBytes.clear();
+  error =
+      ("the blob stage is not implemented yet; the last implemented "
+       "stage is '" +
+       stageName(lastImplementedStage(options.precision), options.precision) +
+       "' (write its MLIR with -o FILE.mlir)")
+          .str();
+  return failure();
+}
+
+} // namespace npu

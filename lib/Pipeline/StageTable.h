@@ -1,0 +1,44 @@
+//===- StageTable.h - The stages and the passes that produce them -*- C++ -*-=//
+//
+// Private to lib/Pipeline: one entry per stage, in order, with its names and
+// the function that adds the passes taking the previous stage to it. A back
+// end stage is added by filling in its entry's builder in Stages.cpp.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NPU_LIB_PIPELINE_STAGETABLE_H
+#define NPU_LIB_PIPELINE_STAGETABLE_H
+
+#include "npu/Pipeline/Pipeline.h"
+
+#include "llvm/ADT/ArrayRef.h"
+
+namespace npu {
+
+struct StageInfo {
+  Stage stage;
+  /// The name with int8 precision.
+  const char *name;
+  /// The name with fp16 precision; nullptr if the stage does not exist then.
+  const char *fp16Name;
+  /// Adds the passes from the previous stage to this one; empty if the stage
+  /// is not implemented yet (Origin has none: the importer produces it).
+  StageBuilder build;
+};
+
+/// Every stage, in pipeline order.
+llvm::ArrayRef<StageInfo> stageTable();
+
+/// The entry of `stage`.
+const StageInfo &stageInfo(Stage stage);
+
+/// The last stage, in `precision`'s order, up to which every stage is
+/// implemented.
+Stage lastImplementedStage(Precision precision);
+
+/// The canonical stage's passes (also registered as npu-canonical-pipeline).
+void addCanonicalizationPasses(mlir::OpPassManager &pm);
+
+} // namespace npu
+
+#endif // NPU_LIB_PIPELINE_STAGETABLE_H

@@ -1,0 +1,72 @@
+//===- Stages.cpp - The stage table: which passes produce each stage ------===//
+//
+// The one list of stages. A back-end stage plugs in by giving its entry a
+// builder: a function adding the passes that take the previous stage's IR to
+// this stage's (reading the target through npu::getHardware, and the other
+// choices from CompileOptions).
+//
+//===----------------------------------------------------------------------===//
+
+#include "StageTable.h"
+
+#include "npu/Dialect/NPU/Transforms/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+namespace npu {
+
+void addCanonicalizationPasses(OpPassManager &pm) {
+  OpPassManager &fpm = pm.nest<func::FuncOp>();
+  // Fold shape subgraphs first, so that ops depending on them become
+  // static, then fold batch norms, whose weight arithmetic folds again.
+  fpm.addPass(createNPUFoldConstants());
+  fpm.addPass(createCanonicalizerPass());
+  fpm.addPass(createNPUFoldBatchNorm());
+  fpm.addPass(createNPUFoldConstants());
+  fpm.addPass(createCanonicalizerPass());
+  fpm.addPass(createCSEPass());
+}
+
+static LogicalResult buildCanonical(OpPassManager &pm, const CompileOptions &) {
+  addCanonicalizationPasses(pm);
+  return success();
+}
+
+llvm::ArrayRef<StageInfo> stageTable() {
+  static const StageInfo table[] = {
+      {Stage::Origin, "origin", "origin", nullptr},
+      {Stage::Canonical, "canonical", "canonical", buildCanonical},
+      {Stage::Calibrated, "calibrated", nullptr, nullptr},
+      {Stage::Lowered, "int8", "fp16", nullptr},
+      {Stage::HwOps, "hwops", "hwops", nullptr},
+      {Stage::Tiled, "tiled", "tiled", nullptr},
+      {Stage::Grouped, "grouped", "grouped", nullptr},
+      {Stage::Tasks, "tasks", "tasks", nullptr},
+      {Stage::Addressed, "addressed", "addressed", nullptr},
+      {Stage::Blob, "blob", "blob", nullptr},
+  };
+  return table;
+}
+
+const StageInfo &stageInfo(Stage stage) {
+  // The table is in enum order.
+  return stageTable()[static_cast<size_t>(stage)];
+}
+
+/// The last stage, in `precision`'s order, up to which every stage has a
+/// builder.
+Stage lastImplementedStage(Precision precision) {
+  Stage last = Stage::Origin;
+  for (Stage stage : stagesOf(precision)) {
+    if (stage != Stage::Origin && !stageInfo(stage).build)
+      break;
+    last = stage;
+  }
+  return last;
+}
+
+} // namespace npu
