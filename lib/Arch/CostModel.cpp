@@ -52,22 +52,104 @@ uint64_t toDpuCycles(const HardwareDesc &hw, uint64_t cycles,
   return ceilDiv128(u128(cycles) * hw.dpuClockKHz, fromKHz);
 }
 
+uint64_t dmaFixedCycles(const HardwareDesc &hw, bool touchesDdr) {
+  // ns * kHz / 10^6 = cycles.
+  uint64_t latency =
+      touchesDdr
+          ? ceilDiv128(u128(hw.dmaDdrLatencyNs) * hw.dpuClockKHz, 1000000)
+          : toDpuCycles(hw, hw.dmaCmxLatencyCycles, hw.cmxClockKHz);
+  return hw.dmaTaskDispatchCycles + latency;
+}
+
+uint64_t dmaBytesPerSecond(const HardwareDesc &hw, bool touchesDdr) {
+  uint64_t portBw = uint64_t(hw.dmaBytesPerCycle) * hw.cmxClockKHz * 1000;
+  return touchesDdr ? std::min(portBw, hw.ddrBytesPerSecond) : portBw;
+}
+
+uint64_t dmaTransferCycles(const HardwareDesc &hw, uint64_t bytes,
+                           bool touchesDdr) {
+  // DPU cycles = bytes * f_dpu / bandwidth.
+  return ceilDiv128(u128(bytes) * hw.dpuClockKHz * 1000,
+                    dmaBytesPerSecond(hw, touchesDdr));
+}
+
 uint64_t dmaTaskCycles(const HardwareDesc &hw, uint64_t bytes,
                        bool touchesDdr) {
-  // Bandwidths in bytes per second; DPU cycles = bytes * f_dpu / bandwidth.
-  u128 portBw = u128(hw.dmaBytesPerCycle) * hw.cmxClockKHz * 1000;
-  u128 fDpu = u128(hw.dpuClockKHz) * 1000;
-  uint64_t latency, transfer;
-  if (touchesDdr) {
-    u128 bw = std::min<u128>(portBw, hw.ddrBytesPerSecond);
-    // ns * kHz / 10^6 = cycles.
-    latency = ceilDiv128(u128(hw.dmaDdrLatencyNs) * hw.dpuClockKHz, 1000000);
-    transfer = ceilDiv128(u128(bytes) * fDpu, bw);
-  } else {
-    latency = toDpuCycles(hw, hw.dmaCmxLatencyCycles, hw.cmxClockKHz);
-    transfer = ceilDiv128(u128(bytes) * fDpu, portBw);
+  return dmaFixedCycles(hw, touchesDdr) +
+         dmaTransferCycles(hw, bytes, touchesDdr);
+}
+
+SharedDdr::SharedDdr(const HardwareDesc &hw)
+    : portBw(dmaBytesPerSecond(hw, false)), ddrBw(hw.ddrBytesPerSecond),
+      fDpu(uint64_t(hw.dpuClockKHz) * 1000) {}
+
+uint64_t SharedDdr::rate() const {
+  uint64_t n = std::max<uint64_t>(flows.size(), 1);
+  return std::max<uint64_t>(1, std::min(portBw, ddrBw / n));
+}
+
+uint32_t SharedDdr::begin(uint64_t now, uint64_t bytes) {
+  // The caller has advanced past every finish before `now` (now <=
+  // nextFinish()), so the flows ran at one rate up to `now`.
+  std::vector<uint32_t> finished;
+  advance(now, finished);
+  flows.push_back({nextId, u128(bytes) * fDpu});
+  return nextId++;
+}
+
+uint64_t SharedDdr::nextFinish() const {
+  if (flows.empty())
+    return UINT64_MAX;
+  u128 least = flows.front().remaining;
+  for (const Flow &f : flows)
+    least = std::min(least, f.remaining);
+  return time + ceilDiv128(least, rate());
+}
+
+void SharedDdr::advance(uint64_t t, std::vector<uint32_t> &finished) {
+  if (t < time)
+    return;
+  u128 moved = u128(rate()) * (t - time);
+  time = t;
+  std::vector<Flow> left;
+  for (const Flow &f : flows) {
+    if (f.remaining <= moved)
+      finished.push_back(f.id);
+    else
+      left.push_back({f.id, f.remaining - moved});
   }
-  return hw.dmaTaskDispatchCycles + latency + transfer;
+  flows.swap(left);
+}
+
+std::vector<uint64_t> sharedDdrEnds(const HardwareDesc &hw,
+                                    const std::vector<uint64_t> &starts,
+                                    const std::vector<uint64_t> &bytes) {
+  std::vector<size_t> order(starts.size());
+  for (size_t i = 0; i < order.size(); ++i)
+    order[i] = i;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return starts[a] < starts[b]; });
+  std::vector<uint64_t> ends(starts.size(), 0);
+  std::vector<size_t> byId;
+  SharedDdr ddr(hw);
+  std::vector<uint32_t> done;
+  size_t next = 0;
+  while (next < order.size() || ddr.active()) {
+    uint64_t t = ddr.nextFinish();
+    bool starting = next < order.size() && starts[order[next]] < t;
+    if (starting)
+      t = starts[order[next]];
+    ddr.advance(t, done);
+    for (uint32_t id : done)
+      ends[byId[id]] = t;
+    done.clear();
+    if (starting) {
+      byId.push_back(order[next]);
+      ddr.begin(t, bytes[order[next]]);
+      ++next;
+    }
+  }
+  return ends;
 }
 
 uint64_t shaveTaskCycles(const HardwareDesc &hw, ShaveKernel k,

@@ -18,6 +18,7 @@
 #include "npu/Arch/ShaveKernels.h"
 
 #include <cstdint>
+#include <vector>
 
 namespace npu::arch {
 
@@ -56,12 +57,70 @@ uint64_t dpuWorkloadComputeCycles(const HardwareDesc &hw,
 uint64_t dpuTaskCycles(const HardwareDesc &hw, uint64_t numWorkloads,
                        uint64_t computeCycles);
 
-/// A DMA task moving `bytes`, in DPU cycles:
-///   dmaTaskDispatchCycles + latency + ceil(bytes / bandwidth)
-/// When either end is DDR the latency is dmaDdrLatencyNs and the bandwidth
-/// min(ddrBytesPerSecond, dmaBytesPerCycle * cmxClock); CMX to CMX it is
-/// dmaCmxLatencyCycles CMX cycles and dmaBytesPerCycle * cmxClock.
+/// A DMA task moving `bytes`, in DPU cycles, when it has DDR to itself:
+///   dmaFixedCycles + dmaTransferCycles.
 uint64_t dmaTaskCycles(const HardwareDesc &hw, uint64_t bytes, bool touchesDdr);
+
+/// The part of a DMA task that moves no data: dmaTaskDispatchCycles plus the
+/// latency (dmaDdrLatencyNs when either end is DDR, else dmaCmxLatencyCycles
+/// CMX cycles). Its data moves only after that.
+uint64_t dmaFixedCycles(const HardwareDesc &hw, bool touchesDdr);
+
+/// The bandwidth (bytes per second) of one DMA transfer with nothing else in
+/// flight: dmaBytesPerCycle * cmxClock, and at most ddrBytesPerSecond when
+/// either end is DDR.
+uint64_t dmaBytesPerSecond(const HardwareDesc &hw, bool touchesDdr);
+
+/// Cycles to move `bytes` at dmaBytesPerSecond: ceil(bytes * f_dpu / bw).
+uint64_t dmaTransferCycles(const HardwareDesc &hw, uint64_t bytes,
+                           bool touchesDdr);
+
+/// The DDR shared by every DMA transfer with an end in DDR, as a fluid
+/// model: while n transfers move data at once each gets
+///   min(dmaBytesPerSecond(hw, true), floor(ddrBytesPerSecond / n))
+/// so n transfers together never beat the DDR. A transfer alone takes
+/// exactly dmaTransferCycles(hw, bytes, true). Event driven and integer
+/// only: the same calls give the same ends. The simulator's timeline uses
+/// it; a compiler's scheduler can replay its schedule through it.
+///
+/// Work is counted in bytes * f_dpu (Hz) and a rate of r bytes/s does r of
+/// it per DPU cycle, so no rounding happens between events.
+class SharedDdr {
+public:
+  explicit SharedDdr(const HardwareDesc &hw);
+
+  /// Starts moving `bytes` at time `now`. The caller has first called
+  /// advance(now), so now() == now <= nextFinish(). Returns the transfer's
+  /// id (ids count from 0, in begin order).
+  uint32_t begin(uint64_t now, uint64_t bytes);
+  /// The time the first active transfer finishes if none begins before;
+  /// UINT64_MAX when none is active.
+  uint64_t nextFinish() const;
+  /// Moves time to `t` (at most nextFinish()), appending the ids of the
+  /// transfers that finish at `t` to `finished`, in id order.
+  void advance(uint64_t t, std::vector<uint32_t> &finished);
+  /// Transfers moving data now.
+  size_t active() const { return flows.size(); }
+  uint64_t now() const { return time; }
+
+private:
+  struct Flow {
+    uint32_t id;
+    unsigned __int128 remaining; ///< bytes * f_dpu still to move.
+  };
+  uint64_t rate() const; ///< Per-transfer bytes/s with flows.size() active.
+  uint64_t portBw, ddrBw, fDpu;
+  uint64_t time = 0;
+  uint32_t nextId = 0;
+  std::vector<Flow> flows;
+};
+
+/// Ends of DDR transfers given their data-phase starts (after
+/// dmaFixedCycles) and sizes, sharing DDR by the SharedDdr rule; for a
+/// schedule whose starts do not depend on the ends.
+std::vector<uint64_t> sharedDdrEnds(const HardwareDesc &hw,
+                                    const std::vector<uint64_t> &starts,
+                                    const std::vector<uint64_t> &bytes);
 
 /// A SHAVE task processing `elements` elements of `elementBytes` (2 for
 /// fp16, 4 for fp32) bytes each, in DPU cycles:
