@@ -22,21 +22,60 @@ uint64_t dpuWorkloadBlocks(const DpuWorkloadShape &s) {
 
 uint64_t dpuWorkloadComputeCycles(const HardwareDesc &hw,
                                   const DpuWorkloadShape &s) {
-  uint64_t blocks = dpuWorkloadBlocks(s);
-  uint64_t volume = mpeBlock(s.mpeMode).volume();
+  uint64_t align = std::max<uint64_t>(hw.channelAlignment, 1);
+  uint64_t wc = alignUp(s.outWidth, std::max<uint64_t>(hw.dpuCellWidth, 1));
+  uint64_t hc = alignUp(s.outHeight, std::max<uint64_t>(hw.dpuCellHeight, 1));
+  uint64_t kc = alignUp(s.outChannels, align);
+  uint64_t cc = alignUp(s.inChannels, align);
   uint64_t kernel = uint64_t(s.kernelH) * s.kernelW;
+  uint64_t inBytes = s.fp16 ? 2 : 1;
+  uint64_t outBytes = s.outElementBytes ? s.outElementBytes : inBytes;
+  uint64_t start = s.fp16 ? hw.dpuStartCyclesFp16 : hw.dpuStartCyclesInt8;
+  uint64_t cmxBytes = std::max<uint64_t>(hw.dpuCmxBytesPerCycle, 1);
+
+  // Padding to whole MPE blocks costs dpuBlockWastePermille of the padded
+  // volume: cells * (1000 * blocks + waste * (blocks - cells)) / 1000
+  // in units of the block volume.
+  u128 cells = u128(wc) * hc * kc;
+  u128 blocks = u128(dpuWorkloadBlocks(s)) * mpeBlock(s.mpeMode).volume();
+  blocks = std::max(blocks, cells);
+  u128 wasteNum =
+      u128(1000) * blocks + u128(hw.dpuBlockWastePermille) * (blocks - cells);
+  u128 wasteDen = u128(1000) * blocks;
+  auto macCycles = [&](u128 macs, uint64_t rate) {
+    return ceilDiv128(macs * wasteNum, wasteDen * std::max<uint64_t>(rate, 1));
+  };
+
   switch (s.opClass) {
   case DpuOpClass::Conv: {
     uint64_t rate = s.fp16 ? hw.fp16MacsPerCycle : hw.int8MacsPerCycle;
-    uint64_t macs = kernel * alignUp(s.inChannels, hw.channelAlignment);
-    return blocks * ceilDiv(volume * macs, rate);
+    uint64_t mac = macCycles(cells * kernel * cc, rate);
+    uint64_t inW = uint64_t(s.outWidth - 1) * s.strideW + s.kernelW;
+    uint64_t inH = uint64_t(s.outHeight - 1) * s.strideH + s.kernelH;
+    uint64_t mem =
+        ceilDiv(inW * inH * cc * inBytes +
+                    uint64_t(s.outWidth) * s.outHeight * kc * outBytes,
+                cmxBytes);
+    uint64_t fill =
+        ceilDiv(align * kernel * cc * inBytes,
+                std::max<uint64_t>(hw.dpuWeightFillBytesPerCycle, 1));
+    return start + fill + std::max(mac, mem);
   }
-  case DpuOpClass::Depthwise: {
-    uint64_t rate = hw.depthwiseMacsPerCycle / (s.fp16 ? 2 : 1);
-    return blocks * ceilDiv(volume * kernel, std::max<uint64_t>(rate, 1));
+  case DpuOpClass::Depthwise:
+  case DpuOpClass::MaxPool: {
+    // One 16-channel group at a time: the cost follows the workload's own
+    // channels, not the MPE block.
+    uint64_t rate = s.opClass == DpuOpClass::MaxPool ? hw.maxPoolMacsPerCycle
+                                                     : hw.depthwiseMacsPerCycle;
+    rate = std::max<uint64_t>(s.fp16 ? rate / 2 : rate, 1);
+    return start + ceilDiv128(cells * kernel, rate);
   }
-  case DpuOpClass::Eltwise:
-    return blocks * ceilDiv(volume, hw.eltwiseLanes);
+  case DpuOpClass::Eltwise: {
+    uint64_t outputs = uint64_t(s.outWidth) * s.outHeight * kc;
+    uint64_t lanes = ceilDiv(outputs, std::max<uint32_t>(hw.eltwiseLanes, 1));
+    uint64_t mem = ceilDiv(outputs * (2 * inBytes + outBytes), cmxBytes);
+    return start + std::max(lanes, mem);
+  }
   }
   return 0;
 }

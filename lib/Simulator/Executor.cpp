@@ -210,14 +210,29 @@ uint64_t taskCycles(const Program &p, const Task &t) {
   case Engine::Dpu: {
     const DpuTask &d = t.dpu;
     arch::DpuWorkloadShape s;
-    s.opClass = d.op == DpuOp::Conv ? arch::DpuOpClass::Conv
-                : (d.op == DpuOp::EltwiseAdd || d.op == DpuOp::EltwiseSub)
-                    ? arch::DpuOpClass::Eltwise
-                    : arch::DpuOpClass::Depthwise;
+    switch (d.op) {
+    case DpuOp::Conv:
+      s.opClass = arch::DpuOpClass::Conv;
+      break;
+    case DpuOp::DepthwiseConv:
+    case DpuOp::AvgPool:
+      s.opClass = arch::DpuOpClass::Depthwise;
+      break;
+    case DpuOp::MaxPool:
+      s.opClass = arch::DpuOpClass::MaxPool;
+      break;
+    case DpuOp::EltwiseAdd:
+    case DpuOp::EltwiseSub:
+      s.opClass = arch::DpuOpClass::Eltwise;
+      break;
+    }
     s.inChannels = d.input.shape.size() == 3 ? d.input.shape[2] : 1;
     s.kernelH = d.kernelH;
     s.kernelW = d.kernelW;
+    s.strideH = d.strideH;
+    s.strideW = d.strideW;
     s.fp16 = d.input.dtype == DType::F16;
+    s.outElementBytes = uint32_t(dtypeSize(d.output.dtype));
     uint64_t compute = 0;
     for (const Workload &w : d.workloads) {
       s.outWidth = w.width;

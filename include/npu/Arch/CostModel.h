@@ -22,11 +22,12 @@
 
 namespace npu::arch {
 
-/// How the DPU computes a workload: the MAC rate it runs at.
+/// How the DPU computes a workload: the rate it runs at.
 enum class DpuOpClass : uint8_t {
   Conv,      ///< Dense conv / matmul: int8 (or fp16) MAC rate.
-  Depthwise, ///< Depthwise conv, max and average pooling: the lower rate.
-  Eltwise,   ///< Elementwise add/sub through the PPE lanes.
+  Depthwise, ///< Depthwise conv and average pooling.
+  Eltwise,   ///< Elementwise add/sub: CMX bytes bound.
+  MaxPool,   ///< Max pooling.
 };
 
 /// The shape of one DPU workload (one output box computed by one variant).
@@ -35,19 +36,31 @@ struct DpuWorkloadShape {
   uint32_t outWidth = 1, outHeight = 1, outChannels = 1;
   uint32_t inChannels = 1; ///< Conv only: channels reduced per output.
   uint32_t kernelH = 1, kernelW = 1;
+  uint32_t strideH = 1, strideW = 1;
   bool fp16 = false; ///< fp16 inputs run at half the int8 rate.
+  /// Bytes per output element; 0: the input's (1 int8, 2 fp16).
+  uint32_t outElementBytes = 0;
   MpeMode mpeMode = MpeMode::Cuboid16x16;
 };
 
 /// Output blocks of a workload: ceil(W/bw) * ceil(H/bh) * ceil(K/bk).
 uint64_t dpuWorkloadBlocks(const DpuWorkloadShape &s);
 
-/// Compute cycles of one workload, without fixed costs:
-///   blocks * ceil(blockVolume * macsPerOutput / rate)
-/// where macsPerOutput = kh * kw * alignUp(inChannels, 16) for Conv and
-/// kh * kw for Depthwise; Eltwise is blocks * ceil(blockVolume / lanes).
-/// Rates: int8MacsPerCycle / depthwiseMacsPerCycle / eltwiseLanes, halved
-/// for fp16 except Eltwise.
+/// Compute cycles of one workload, including its pipeline start-up but not
+/// the descriptor load (dpuWorkloadCycles, charged by dpuTaskCycles).
+/// With cells Wc = alignUp(W, cellW), Hc = alignUp(H, cellH), Kc =
+/// alignUp(K, 16), Cc = alignUp(C, 16), bytes per element e (1 / 2):
+///   Conv:      start + ceil(16 kh kw Cc e / fill)
+///              + max(ceil(Wc Hc Kc kh kw Cc / rate * waste),
+///                    ceil((inW inH Cc e + W H Kc eOut) / cmxBytes))
+///   Depthwise: start + ceil(Wc Hc Kc kh kw / dwRate)
+///   MaxPool:   start + ceil(Wc Hc Kc kh kw / poolRate)
+///   Eltwise:   start + max(ceil(W H Kc / lanes),
+///                          ceil(W H Kc (2e + eOut) / cmxBytes))
+/// where waste = 1 + dpuBlockWastePermille/1000 * (the share of the
+/// workload's whole-MPE-block volume that is padding), dwRate and poolRate
+/// halve for fp16, start is dpuStartCyclesInt8 / Fp16 and inW = (W-1)sw + kw,
+/// inH = (H-1)sh + kh. See docs/hardware-model.md.
 uint64_t dpuWorkloadComputeCycles(const HardwareDesc &hw,
                                   const DpuWorkloadShape &s);
 
