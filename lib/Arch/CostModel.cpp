@@ -30,7 +30,10 @@ uint64_t dpuWorkloadComputeCycles(const HardwareDesc &hw,
   uint64_t kernel = uint64_t(s.kernelH) * s.kernelW;
   uint64_t inBytes = s.fp16 ? 2 : 1;
   uint64_t outBytes = s.outElementBytes ? s.outElementBytes : inBytes;
-  uint64_t start = s.fp16 ? hw.dpuStartCyclesFp16 : hw.dpuStartCyclesInt8;
+  uint64_t start =
+      s.opClass == DpuOpClass::Conv
+          ? (s.fp16 ? hw.dpuStartCyclesFp16 : hw.dpuStartCyclesInt8)
+          : (s.fp16 ? hw.dpuOtherStartCyclesFp16 : hw.dpuOtherStartCyclesInt8);
   uint64_t cmxBytes = std::max<uint64_t>(hw.dpuCmxBytesPerCycle, 1);
 
   // Padding to whole MPE blocks costs dpuBlockWastePermille of the padded
@@ -63,17 +66,19 @@ uint64_t dpuWorkloadComputeCycles(const HardwareDesc &hw,
   }
   case DpuOpClass::Depthwise:
   case DpuOpClass::MaxPool: {
-    // One 16-channel group at a time: the cost follows the workload's own
-    // channels, not the MPE block.
+    // The cost follows the workload's own channels, not the MPE block, but
+    // below depthwiseMinChannels the DPU runs part empty.
     uint64_t rate = s.opClass == DpuOpClass::MaxPool ? hw.maxPoolMacsPerCycle
                                                      : hw.depthwiseMacsPerCycle;
     rate = std::max<uint64_t>(s.fp16 ? rate / 2 : rate, 1);
-    return start + ceilDiv128(cells * kernel, rate);
+    u128 chans = std::max<uint64_t>(kc, hw.depthwiseMinChannels);
+    return start + ceilDiv128(u128(wc) * hc * chans * kernel, rate);
   }
   case DpuOpClass::Eltwise: {
     uint64_t outputs = uint64_t(s.outWidth) * s.outHeight * kc;
     uint64_t lanes = ceilDiv(outputs, std::max<uint32_t>(hw.eltwiseLanes, 1));
-    uint64_t mem = ceilDiv(outputs * (2 * inBytes + outBytes), cmxBytes);
+    uint64_t mem = ceilDiv(outputs * (2 * inBytes + outBytes),
+                           std::max<uint64_t>(hw.eltwiseBytesPerCycle, 1));
     return start + std::max(lanes, mem);
   }
   }

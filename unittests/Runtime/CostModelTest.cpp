@@ -53,77 +53,81 @@ TEST(CostModel, DenseConvCellsStartUpAndBlockWaste) {
   // 56x56x64 -> 64, 3x3, int8, NPU3720, CUBOID_16x16 (16x16x64 blocks).
   // Cells (4x4 spatial, 16 channels): 56 x 56 x 64 = 200704 outputs, none
   // padded. Blocks: 4 x 4 x 1 x 16384 = 262144, 61440 of them padding:
-  // waste factor 1 + 0.5 x 61440 / 262144 = 1.1171875.
-  //   MACs 200704 x 9 x 64 / 2048 = 56448 x 1.1171875       = 63063
+  // waste factor 1 + 0.3 x 61440 / 262144 = 1.0703125.
+  //   MACs 200704 x 9 x 64 / 2048 = 56448 x 1.0703125       = 60417
   //   CMX bound (58 x 58 x 64 + 56 x 56 x 64) / 80 = 5200   (not binding)
-  //   start 800 + weight fill 16 x 9 x 64 / 64 = 144        -> 64007
+  //   start 400 + weight fill 16 x 9 x 64 / 64 = 144        -> 60961
   EXPECT_EQ(dpuWorkloadComputeCycles(
                 mtl(), conv(56, 56, 64, 64, 3, MpeMode::Cuboid16x16)),
-            64007u);
+            60961u);
   // CUBOID_8x16 (16x8x128): 4 x 7 x 1 blocks = 458752, padding 258048:
-  // factor 1.28125 -> 56448 x 1.28125 = 72324, + 944 = 73268.
+  // factor 1.16875 -> 56448 x 1.16875 = 65973.6 -> 65974, + 544 = 66518.
   EXPECT_EQ(dpuWorkloadComputeCycles(
                 mtl(), conv(56, 56, 64, 64, 3, MpeMode::Cuboid8x16)),
-            73268u);
+            66518u);
   // CUBOID_4x16 (8x8x256): 7 x 7 x 1 blocks = 802816, 3/4 padding:
-  // factor 1.375 -> 77616, + 944 = 78560. The MPE mode is worth 1.12 -
-  // 1.375 here, not the 3x that whole blocks used to charge.
+  // factor 1.225 -> 69148.8 -> 69149, + 544 = 69693. The MPE mode is worth
+  // 1.07 - 1.225 here, not the 3x that whole blocks used to charge.
   EXPECT_EQ(dpuWorkloadComputeCycles(
                 mtl(), conv(56, 56, 64, 64, 3, MpeMode::Cuboid4x16)),
-            78560u);
+            69693u);
   // Input channels align to 16: C = 4 counts as 16. 16x16x64 is one whole
   // block (factor 1): 16384 x 9 x 16 / 2048 = 1152; CMX (18 x 18 x 16 +
-  // 16384) / 80 = 269.6; fill 16 x 9 x 16 / 64 = 36; 800 + 36 + 1152.
+  // 16384) / 80 = 269.6; fill 16 x 9 x 16 / 64 = 36; 400 + 36 + 1152.
   EXPECT_EQ(dpuWorkloadComputeCycles(
                 mtl(), conv(16, 16, 64, 4, 3, MpeMode::Cuboid16x16)),
-            1988u);
-  // fp16 runs at 1024 MACs/cycle with an 1100-cycle start: 8x8x16 out,
-  // 3x3x16. Cells 1024 of a 16384 block: factor 1 + 0.5 x 15360 / 16384 =
-  // 1.46875; 1024 x 144 / 1024 = 144 x 1.46875 = 211.5 -> 212; fill
-  // 16 x 9 x 16 x 2 / 64 = 72; 1100 + 72 + 212 = 1384.
+            1588u);
+  // fp16 runs at 1024 MACs/cycle with a 600-cycle start: 8x8x16 out,
+  // 3x3x16. Cells 1024 of a 16384 block: factor 1 + 0.3 x 15360 / 16384 =
+  // 1.28125; 1024 x 144 / 1024 = 144 x 1.28125 = 184.5 -> 185; fill
+  // 16 x 9 x 16 x 2 / 64 = 72; 600 + 72 + 185 = 857.
   DpuWorkloadShape f = conv(8, 8, 16, 16, 3, MpeMode::Cuboid16x16);
   f.fp16 = true;
-  EXPECT_EQ(dpuWorkloadComputeCycles(mtl(), f), 1384u);
+  EXPECT_EQ(dpuWorkloadComputeCycles(mtl(), f), 857u);
   // Low arithmetic intensity: 1x1, 16 -> 64 channels, 56x56, int8. MACs
-  // 200704 x 16 / 2048 = 1568 (x 1.1171875 = 1752), but CMX traffic
-  // (56 x 56 x 16 + 56 x 56 x 64) / 80 = 3136 binds; fill 4; 800 + 4 +
-  // 3136 = 3940.
+  // 200704 x 16 / 2048 = 1568 (x 1.0703125 = 1678.25), but CMX traffic
+  // (56 x 56 x 16 + 56 x 56 x 64) / 80 = 3136 binds; fill 4; 400 + 4 +
+  // 3136 = 3540.
   EXPECT_EQ(dpuWorkloadComputeCycles(
                 mtl(), conv(56, 56, 64, 16, 1, MpeMode::Cuboid16x16)),
-            3940u);
-  // Task: 200 dispatch + 1 workload x 50 + 64007 = 64257.
-  EXPECT_EQ(dpuTaskCycles(mtl(), 1, 64007), 64257u);
+            3540u);
+  // Task: 200 dispatch + 1 workload x 50 + 60961 = 61211.
+  EXPECT_EQ(dpuTaskCycles(mtl(), 1, 60961), 61211u);
 }
 
 TEST(CostModel, DepthwisePoolAndEltwiseRates) {
-  // Depthwise 3x3, 28x28x32, int8, NPU3720 at 60 MACs/cycle: 28 x 28 x 32
-  // x 9 / 60 = 3763.2 -> 3764, + 800 start = 4564.
+  // Depthwise 3x3, 28x28x32, int8, NPU3720 at 84 MACs/cycle: 28 x 28 x 32
+  // x 9 / 84 = 2688, + 200 start = 2888.
   DpuWorkloadShape d = conv(28, 28, 32, 32, 3, MpeMode::Cuboid16x16);
   d.opClass = DpuOpClass::Depthwise;
-  EXPECT_EQ(dpuWorkloadComputeCycles(mtl(), d), 4564u);
-  // fp16 at 30: 7526.4 -> 7527, + 1100 = 8627.
+  EXPECT_EQ(dpuWorkloadComputeCycles(mtl(), d), 2888u);
+  // A 16-channel workload costs as 32 channels (depthwiseMinChannels).
+  d.outChannels = 16;
+  EXPECT_EQ(dpuWorkloadComputeCycles(mtl(), d), 2888u);
+  d.outChannels = 32;
+  // fp16 at 42: 5376, + 400 = 5776.
   d.fp16 = true;
-  EXPECT_EQ(dpuWorkloadComputeCycles(mtl(), d), 8627u);
-  // NPU4000 (80 MACs/cycle), int8: 225792 / 80 = 2822.4 -> 2823 + 800.
+  EXPECT_EQ(dpuWorkloadComputeCycles(mtl(), d), 5776u);
+  // NPU4000 (112 MACs/cycle, start 100), int8: 225792 / 112 = 2016 + 100.
   d.fp16 = false;
-  EXPECT_EQ(dpuWorkloadComputeCycles(lnl(), d), 3623u);
-  // Max pool 3x3, 56x56x64 (a ResNet-50 workload), int8, 96/cycle:
-  // 56 x 56 x 64 x 9 / 96 = 18816, + 800.
+  EXPECT_EQ(dpuWorkloadComputeCycles(lnl(), d), 2116u);
+  // Max pool 3x3, 56x56x64 (a ResNet-50 workload), int8, 88/cycle:
+  // 56 x 56 x 64 x 9 / 88 = 20526.5 -> 20527, + 200.
   DpuWorkloadShape m = conv(56, 56, 64, 64, 3, MpeMode::Cuboid16x16);
   m.opClass = DpuOpClass::MaxPool;
-  EXPECT_EQ(dpuWorkloadComputeCycles(mtl(), m), 19616u);
+  EXPECT_EQ(dpuWorkloadComputeCycles(mtl(), m), 20727u);
   // Eltwise 16x16x32 int8 on NPU4000: 8192 outputs; lanes 8192 / 64 = 128,
-  // CMX 8192 x (1 + 1 + 1) / 80 = 307.2 -> 308 binds; + 800 = 1108.
+  // CMX 8192 x (1 + 1 + 1) / 96 = 256 binds; + 100 = 356.
   DpuWorkloadShape e;
   e.opClass = DpuOpClass::Eltwise;
   e.outWidth = 16;
   e.outHeight = 16;
   e.outChannels = 32;
   e.mpeMode = MpeMode::Cuboid8x16;
-  EXPECT_EQ(dpuWorkloadComputeCycles(lnl(), e), 1108u);
-  // fp16: 8192 x 6 / 80 = 614.4 -> 615, + 1100 = 1715 (13.3 outputs/cycle).
+  EXPECT_EQ(dpuWorkloadComputeCycles(lnl(), e), 356u);
+  // fp16: 8192 x 6 / 96 = 512, + 200 = 712 (16 outputs/cycle).
   e.fp16 = true;
-  EXPECT_EQ(dpuWorkloadComputeCycles(lnl(), e), 1715u);
+  EXPECT_EQ(dpuWorkloadComputeCycles(lnl(), e), 712u);
 }
 
 TEST(CostModel, DmaLatencyPlusBandwidth) {
@@ -182,12 +186,12 @@ TEST(CostModel, BenchmarkConvTimeline) {
   //   load_table   1024 B:  1283 + 86                    -> [14376, 15745)
   //   barrier +30                                        -> 15775
   //   conv 56x28x64, CUBOID_16x16: cells 100352 of 4 x 2 x 1 blocks
-  //        (131072): factor 1.1171875; 100352 x 576 / 2048 = 28224 ->
-  //        31531.5 -> 31532; CMX (58 x 30 x 64 + 100352) / 80 = 2647;
-  //        + 800 start + 144 fill = 32476; + 200 + 50  -> [15775, 48501)
-  //   barrier +30                                        -> 48531
-  //   store 28 x 56 x 64 = 100352 B: 1283 + 8417          -> [48531, 58231)
-  // Modelled latency: 58231 cycles = 44.79 us at 1.3 GHz.
+  //        (131072): factor 1.0703125; 100352 x 576 / 2048 = 28224 ->
+  //        30208.5 -> 30209; CMX (58 x 30 x 64 + 100352) / 80 = 2647;
+  //        + 400 start + 144 fill = 30753; + 200 + 50  -> [15775, 46778)
+  //   barrier +30                                        -> 46808
+  //   store 28 x 56 x 64 = 100352 B: 1283 + 8417          -> [46808, 56508)
+  // Modelled latency: 56508 cycles = 43.47 us at 1.3 GHz.
   blob::ConvBlobSpec s = blob::benchmarkConvSpec(Platform::NPU3720);
   std::vector<uint8_t> bytes = blob::buildConvBlob(s);
   blob::LoadedBlob b;
@@ -200,19 +204,19 @@ TEST(CostModel, BenchmarkConvTimeline) {
   ASSERT_TRUE(sim::execute(b, {{in.data(), in.size()}},
                            {{out.data(), out.size()}}, state, &prof, error))
       << error;
-  EXPECT_EQ(prof.totalCycles, 58231u);
+  EXPECT_EQ(prof.totalCycles, 56508u);
   for (const sim::TaskRecord &t : prof.tasks) {
     if (t.name == "conv_t0" || t.name == "conv_t1") {
       EXPECT_EQ(t.start, 15775u);
-      EXPECT_EQ(t.end, 48501u);
+      EXPECT_EQ(t.end, 46778u);
     }
   }
-  // Busy time of each DPU: 32726 cycles.
+  // Busy time of each DPU: 31003 cycles.
   for (const sim::EngineBusy &e : prof.engines)
     if (e.engine == blob::Engine::Dpu)
-      EXPECT_EQ(e.busyCycles, 32726u);
+      EXPECT_EQ(e.busyCycles, 31003u);
   std::string trace = sim::traceJson(prof, Platform::NPU3720);
   EXPECT_NE(trace.find("\"traceEvents\""), std::string::npos);
   EXPECT_NE(trace.find("\"name\": \"conv_t1\""), std::string::npos);
-  EXPECT_NE(trace.find("\"total_cycles\": 58231"), std::string::npos);
+  EXPECT_NE(trace.find("\"total_cycles\": 56508"), std::string::npos);
 }

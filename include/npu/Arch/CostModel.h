@@ -53,14 +53,15 @@ uint64_t dpuWorkloadBlocks(const DpuWorkloadShape &s);
 ///   Conv:      start + ceil(16 kh kw Cc e / fill)
 ///              + max(ceil(Wc Hc Kc kh kw Cc / rate * waste),
 ///                    ceil((inW inH Cc e + W H Kc eOut) / cmxBytes))
-///   Depthwise: start + ceil(Wc Hc Kc kh kw / dwRate)
-///   MaxPool:   start + ceil(Wc Hc Kc kh kw / poolRate)
-///   Eltwise:   start + max(ceil(W H Kc / lanes),
-///                          ceil(W H Kc (2e + eOut) / cmxBytes))
+///   Depthwise: start' + ceil(Wc Hc max(Kc, minCh) kh kw / dwRate)
+///   MaxPool:   start' + ceil(Wc Hc max(Kc, minCh) kh kw / poolRate)
+///   Eltwise:   start' + max(ceil(W H Kc / lanes),
+///                           ceil(W H Kc (2e + eOut) / eltwiseBytes))
 /// where waste = 1 + dpuBlockWastePermille/1000 * (the share of the
 /// workload's whole-MPE-block volume that is padding), dwRate and poolRate
-/// halve for fp16, start is dpuStartCyclesInt8 / Fp16 and inW = (W-1)sw + kw,
-/// inH = (H-1)sh + kh. See docs/hardware-model.md.
+/// halve for fp16, start is dpuStartCyclesInt8 / Fp16, start' the
+/// dpuOtherStartCycles, inW = (W-1)sw + kw, inH = (H-1)sh + kh. See
+/// docs/hardware-model.md.
 uint64_t dpuWorkloadComputeCycles(const HardwareDesc &hw,
                                   const DpuWorkloadShape &s);
 

@@ -71,8 +71,12 @@ struct HardwareDesc {
   uint32_t fp16MacsPerCycle;      ///< Per DPU, dense fp16 convolution.
   uint32_t depthwiseMacsPerCycle; ///< int8 depthwise conv and avg pooling.
   uint32_t maxPoolMacsPerCycle;   ///< int8 max pooling (window elements).
-  uint32_t eltwiseLanes;          ///< PPE lanes: eltwise outputs per cycle.
-  /// CMX bytes the DPU reads and writes per DPU cycle: bounds eltwise and
+  /// Depthwise / pooling workloads cost at least this many channels.
+  uint32_t depthwiseMinChannels;
+  uint32_t eltwiseLanes; ///< PPE lanes: eltwise outputs per cycle.
+  /// CMX bytes per DPU cycle an eltwise moves (two inputs, one output).
+  uint32_t eltwiseBytesPerCycle;
+  /// CMX bytes a convolution reads and writes per DPU cycle: bounds
   /// low-arithmetic-intensity convolutions.
   uint32_t dpuCmxBytesPerCycle;
   /// The output cell the DPU computes in: width x height x channelAlignment.
@@ -80,8 +84,10 @@ struct HardwareDesc {
   /// What padding a workload to whole MPE blocks costs, per mille of the
   /// padded-out volume (0: blocks are free, 1000: charged whole).
   uint32_t dpuBlockWastePermille;
-  /// Pipeline start-up of every workload, int8 and fp16 inputs.
+  /// Pipeline start-up of a dense conv workload, int8 and fp16 inputs.
   uint32_t dpuStartCyclesInt8, dpuStartCyclesFp16;
+  /// The same for depthwise, pooling and eltwise workloads.
+  uint32_t dpuOtherStartCyclesInt8, dpuOtherStartCyclesFp16;
   /// Dense conv: the weights of the first 16 output channels are read
   /// before the MACs run, at this many bytes per cycle.
   uint32_t dpuWeightFillBytesPerCycle;
