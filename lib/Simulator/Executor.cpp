@@ -3,9 +3,11 @@
 // The engines' queues run in order; a queue's head task starts once every
 // barrier it waits for is released (all its producers finished) and its
 // engine is free. Tasks are executed functionally in an order barriers
-// allow, and timed independently of that order: a task's modelled start is
-// max(engine free, release time of its wait barriers), so the timeline is
-// the same whatever order the host happens to run ready tasks in.
+// allow, and timed afterwards by a separate event-driven pass: a task's
+// modelled start is max(engine free, release time of its wait barriers),
+// and DMA transfers with an end in DDR share the DDR bandwidth while they
+// overlap (arch::SharedDdr). The timeline depends on the program only,
+// never on the order the host happens to run ready tasks in.
 //
 //===----------------------------------------------------------------------===//
 
@@ -208,14 +210,29 @@ uint64_t taskCycles(const Program &p, const Task &t) {
   case Engine::Dpu: {
     const DpuTask &d = t.dpu;
     arch::DpuWorkloadShape s;
-    s.opClass = d.op == DpuOp::Conv ? arch::DpuOpClass::Conv
-                : (d.op == DpuOp::EltwiseAdd || d.op == DpuOp::EltwiseSub)
-                    ? arch::DpuOpClass::Eltwise
-                    : arch::DpuOpClass::Depthwise;
+    switch (d.op) {
+    case DpuOp::Conv:
+      s.opClass = arch::DpuOpClass::Conv;
+      break;
+    case DpuOp::DepthwiseConv:
+    case DpuOp::AvgPool:
+      s.opClass = arch::DpuOpClass::Depthwise;
+      break;
+    case DpuOp::MaxPool:
+      s.opClass = arch::DpuOpClass::MaxPool;
+      break;
+    case DpuOp::EltwiseAdd:
+    case DpuOp::EltwiseSub:
+      s.opClass = arch::DpuOpClass::Eltwise;
+      break;
+    }
     s.inChannels = d.input.shape.size() == 3 ? d.input.shape[2] : 1;
     s.kernelH = d.kernelH;
     s.kernelW = d.kernelW;
+    s.strideH = d.strideH;
+    s.strideW = d.strideW;
     s.fp16 = d.input.dtype == DType::F16;
+    s.outElementBytes = uint32_t(dtypeSize(d.output.dtype));
     uint64_t compute = 0;
     for (const Workload &w : d.workloads) {
       s.outWidth = w.width;
@@ -237,6 +254,119 @@ uint64_t taskCycles(const Program &p, const Task &t) {
   return 0;
 }
 
+namespace {
+
+/// Start and end of every task, indexed [list][task].
+struct Timeline {
+  std::vector<std::vector<uint64_t>> start, end;
+  uint64_t total = 0;
+};
+
+/// The timing pass: an event-driven run of the task lists on the modelled
+/// clock. A task starts at max(its engine free, release of its wait
+/// barriers); DMA tasks with an end in DDR move their data through one
+/// arch::SharedDdr after their fixed cycles, so transfers that overlap in
+/// time share the DDR bandwidth. Everything else lasts taskCycles(). Events
+/// at one time are handled in list order, so the result depends only on
+/// the program. Returns false on a hang (the functional pass, which has the
+/// same dependencies, catches those first).
+bool computeTimeline(const Program &p, Timeline &tl) {
+  const arch::HardwareDesc &hw = arch::hardware(p.platform);
+  size_t lists = p.taskLists.size();
+  tl.start.assign(lists, {});
+  tl.end.assign(lists, {});
+  for (size_t l = 0; l < lists; ++l) {
+    tl.start[l].assign(p.taskLists[l].tasks.size(), 0);
+    tl.end[l].assign(p.taskLists[l].tasks.size(), 0);
+  }
+  std::vector<uint32_t> pending(p.barriers.size());
+  std::vector<uint64_t> released(p.barriers.size(), 0);
+  for (size_t b = 0; b < p.barriers.size(); ++b)
+    pending[b] = p.barriers[b].producerCount;
+
+  // Per list: the head task's phase. Idle: not started. Fixed: ends at
+  // `until`. Latency: a DDR DMA whose data moves from `until` on. Moving:
+  // in the shared DDR as flow `flow`.
+  enum class Phase { Idle, Fixed, Latency, Moving };
+  std::vector<Phase> phase(lists, Phase::Idle);
+  std::vector<uint64_t> until(lists, 0), engineFree(lists, 0), bytes(lists, 0);
+  std::vector<size_t> head(lists, 0);
+  std::vector<size_t> flowList; // SharedDdr id -> list.
+  arch::SharedDdr ddr(hw);
+  std::vector<uint32_t> finished;
+  uint64_t now = 0, remaining = countTasks(p);
+
+  auto complete = [&](size_t l, uint64_t t) {
+    tl.end[l][head[l]] = t;
+    for (uint32_t b : p.taskLists[l].tasks[head[l]].updateBarriers) {
+      released[b] = std::max(released[b], t);
+      if (--pending[b] == 0)
+        released[b] += hw.barrierCycles;
+    }
+    engineFree[l] = t;
+    tl.total = std::max(tl.total, t);
+    phase[l] = Phase::Idle;
+    ++head[l];
+    --remaining;
+  };
+
+  while (remaining > 0) {
+    // Start every head task whose barriers are released.
+    for (size_t l = 0; l < lists; ++l) {
+      if (phase[l] != Phase::Idle || head[l] >= p.taskLists[l].tasks.size())
+        continue;
+      const Task &t = p.taskLists[l].tasks[head[l]];
+      uint64_t start = std::max(engineFree[l], now);
+      bool ready = true;
+      for (uint32_t b : t.waitBarriers) {
+        if (pending[b] != 0) {
+          ready = false;
+          break;
+        }
+        start = std::max(start, released[b]);
+      }
+      if (!ready)
+        continue;
+      tl.start[l][head[l]] = start;
+      bool ddrDma = t.kind == Engine::Dma &&
+                    (touchesDdr(p, t.dma.src) || touchesDdr(p, t.dma.dst));
+      if (ddrDma) {
+        phase[l] = Phase::Latency;
+        until[l] = start + arch::dmaFixedCycles(hw, true);
+        bytes[l] = t.dma.src.numElements() * dtypeSize(t.dma.src.dtype);
+      } else {
+        phase[l] = Phase::Fixed;
+        until[l] = start + taskCycles(p, t);
+      }
+    }
+    // The next event: a fixed task ends, a DDR transfer starts moving data,
+    // or one finishes moving it.
+    uint64_t next = ddr.nextFinish();
+    for (size_t l = 0; l < lists; ++l)
+      if (phase[l] == Phase::Fixed || phase[l] == Phase::Latency)
+        next = std::min(next, until[l]);
+    if (next == UINT64_MAX)
+      return false;
+    now = next;
+    ddr.advance(now, finished);
+    for (uint32_t id : finished)
+      complete(flowList[id], now);
+    finished.clear();
+    for (size_t l = 0; l < lists; ++l) {
+      if (phase[l] == Phase::Fixed && until[l] == now) {
+        complete(l, now);
+      } else if (phase[l] == Phase::Latency && until[l] == now) {
+        phase[l] = Phase::Moving;
+        flowList.push_back(l);
+        ddr.begin(now, bytes[l]);
+      }
+    }
+  }
+  return true;
+}
+
+} // namespace
+
 bool execute(const LoadedBlob &blob, const std::vector<ArgMemory> &inputs,
              const std::vector<ArgMemory> &outputs, DeviceState &state,
              RunProfile *profile, std::string &error) {
@@ -246,18 +376,15 @@ bool execute(const LoadedBlob &blob, const std::vector<ArgMemory> &inputs,
   if (!mem.bindArguments(error))
     return false;
 
+  // Functional pass: run tasks in an order the barriers allow. Timing is
+  // a separate pass (computeTimeline), independent of this order.
   std::vector<uint32_t> pending(p.barriers.size());
-  std::vector<uint64_t> released(p.barriers.size(), 0);
   for (size_t b = 0; b < p.barriers.size(); ++b)
     pending[b] = p.barriers[b].producerCount;
   std::vector<size_t> head(p.taskLists.size(), 0);
-  std::vector<uint64_t> engineFree(p.taskLists.size(), 0);
-  std::vector<uint64_t> busy(p.taskLists.size(), 0);
-  uint64_t remaining = countTasks(p), total = 0;
-  if (profile) {
-    *profile = RunProfile();
-    profile->tasks.reserve(remaining);
-  }
+  uint64_t remaining = countTasks(p);
+  std::vector<std::pair<size_t, size_t>> order; // (list, task) run order.
+  order.reserve(remaining);
 
   while (remaining > 0) {
     bool progress = false;
@@ -265,14 +392,12 @@ bool execute(const LoadedBlob &blob, const std::vector<ArgMemory> &inputs,
       const TaskList &list = p.taskLists[l];
       while (head[l] < list.tasks.size()) {
         const Task &t = list.tasks[head[l]];
-        uint64_t start = engineFree[l];
         bool ready = true;
         for (uint32_t b : t.waitBarriers) {
           if (pending[b] != 0) {
             ready = false;
             break;
           }
-          start = std::max(start, released[b]);
         }
         if (!ready)
           break;
@@ -283,19 +408,9 @@ bool execute(const LoadedBlob &blob, const std::vector<ArgMemory> &inputs,
                   (t.name.empty() ? "" : " '" + t.name + "'") + ": " + error;
           return false;
         }
-        uint64_t cost = taskCycles(p, t);
-        uint64_t end = start + cost;
-        for (uint32_t b : t.updateBarriers) {
-          released[b] = std::max(released[b], end);
-          if (--pending[b] == 0)
-            released[b] += hw.barrierCycles;
-        }
-        engineFree[l] = end;
-        busy[l] += cost;
-        total = std::max(total, end);
-        if (profile)
-          profile->tasks.push_back(
-              {t.name, list.engine, list.index, start, end});
+        for (uint32_t b : t.updateBarriers)
+          --pending[b];
+        order.emplace_back(l, head[l]);
         ++head[l];
         --remaining;
         progress = true;
@@ -306,13 +421,28 @@ bool execute(const LoadedBlob &blob, const std::vector<ArgMemory> &inputs,
       return false;
     }
   }
-  if (profile) {
-    profile->totalCycles = total;
-    profile->latencyNs = arch::dpuCyclesToNs(hw, total);
-    for (size_t l = 0; l < p.taskLists.size(); ++l)
-      profile->engines.push_back(
-          {p.taskLists[l].engine, p.taskLists[l].index, busy[l]});
+  if (!profile)
+    return true;
+  Timeline tl;
+  if (!computeTimeline(p, tl)) {
+    error = "device hang: no task can start (barriers never released)";
+    return false;
   }
+  *profile = RunProfile();
+  profile->tasks.reserve(order.size());
+  std::vector<uint64_t> busy(p.taskLists.size(), 0);
+  for (auto [l, i] : order) {
+    const TaskList &list = p.taskLists[l];
+    uint64_t start = tl.start[l][i], end = tl.end[l][i];
+    profile->tasks.push_back(
+        {list.tasks[i].name, list.engine, list.index, start, end});
+    busy[l] += end - start;
+  }
+  profile->totalCycles = tl.total;
+  profile->latencyNs = arch::dpuCyclesToNs(hw, tl.total);
+  for (size_t l = 0; l < p.taskLists.size(); ++l)
+    profile->engines.push_back(
+        {p.taskLists[l].engine, p.taskLists[l].index, busy[l]});
   return true;
 }
 

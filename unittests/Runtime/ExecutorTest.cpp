@@ -10,6 +10,7 @@
 #include "Reference.h"
 #include "RunBlob.h"
 
+#include "npu/Arch/CostModel.h"
 #include "npu/Blob/BlobReader.h"
 #include "npu/Blob/BlobWriter.h"
 #include "npu/Blob/ProgramBuilder.h"
@@ -677,6 +678,47 @@ TEST(Barriers, OrderTasksAcrossQueues) {
   EXPECT_EQ(t[1].start, t[0].end + hw.barrierCycles);
   EXPECT_EQ(t[2].start, t[1].end + hw.barrierCycles);
   EXPECT_EQ(r.profile.totalCycles, t[2].end);
+}
+
+/// Both DMA ports load a large input into CMX at once. They share one DDR
+/// (arch::SharedDdr), so together they take as long as one port moving
+/// both inputs, less the one fixed (dispatch + latency) term they overlap.
+TEST(Timeline, DmaPortsShareDdrBandwidth) {
+  for (arch::Platform plat :
+       {arch::Platform::NPU3720, arch::Platform::NPU4000}) {
+    const arch::HardwareDesc &hw = arch::hardware(plat);
+    const uint64_t n = 512 << 10;
+    auto program = [&](bool twoPorts) {
+      ProgramBuilder b(plat);
+      uint32_t x0 = b.addInput({"x0", DType::U8, {n}, Layout::ND, {}});
+      uint32_t x1 = b.addInput({"x1", DType::U8, {n}, Layout::ND, {}});
+      b.addOutput({"y", DType::U8, {1}, Layout::ND, {}});
+      uint32_t c0 = b.addCmx("a", 0, n), c1 = b.addCmx("b", 1, n);
+      b.addDma(0, b.ref(x0, DType::U8, {n}), b.ref(c0, DType::U8, {n}), {}, {},
+               "load0");
+      b.addDma(twoPorts ? 1 : 0, b.ref(x1, DType::U8, {n}),
+               b.ref(c1, DType::U8, {n}), {}, {}, "load1");
+      return b.build();
+    };
+    HostTensor x = ref::randomTensor(DType::U8, {n}, 3, 0, 255);
+    RunResult both = run(program(true), {x, x});
+    RunResult one = run(program(false), {x, x});
+    ASSERT_TRUE(both.ok) << both.error;
+    ASSERT_TRUE(one.ok) << one.error;
+    uint64_t fixed = arch::dmaFixedCycles(hw, true);
+    // One port: two whole transfers back to back.
+    EXPECT_EQ(one.profile.totalCycles, 2 * arch::dmaTaskCycles(hw, n, true));
+    // Two ports: the data of both crosses DDR at the DDR's rate.
+    uint64_t ddrFloor = (2 * n * hw.dpuClockKHz * 1000) / hw.ddrBytesPerSecond;
+    EXPECT_GE(both.profile.totalCycles, fixed + ddrFloor);
+    EXPECT_NEAR(double(both.profile.totalCycles),
+                double(one.profile.totalCycles - fixed),
+                0.01 * double(one.profile.totalCycles));
+    // Both transfers end together; the timeline is the same on every run.
+    EXPECT_EQ(both.profile.tasks[0].end, both.profile.tasks[1].end);
+    RunResult again = run(program(true), {x, x});
+    EXPECT_EQ(again.profile.totalCycles, both.profile.totalCycles);
+  }
 }
 
 /// A small pipeline on NPU4000's tile 5: DMA in, eltwise add on the DPU,

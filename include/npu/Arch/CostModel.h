@@ -18,14 +18,16 @@
 #include "npu/Arch/ShaveKernels.h"
 
 #include <cstdint>
+#include <vector>
 
 namespace npu::arch {
 
-/// How the DPU computes a workload: the MAC rate it runs at.
+/// How the DPU computes a workload: the rate it runs at.
 enum class DpuOpClass : uint8_t {
   Conv,      ///< Dense conv / matmul: int8 (or fp16) MAC rate.
-  Depthwise, ///< Depthwise conv, max and average pooling: the lower rate.
-  Eltwise,   ///< Elementwise add/sub through the PPE lanes.
+  Depthwise, ///< Depthwise conv and average pooling.
+  Eltwise,   ///< Elementwise add/sub: CMX bytes bound.
+  MaxPool,   ///< Max pooling.
 };
 
 /// The shape of one DPU workload (one output box computed by one variant).
@@ -34,19 +36,32 @@ struct DpuWorkloadShape {
   uint32_t outWidth = 1, outHeight = 1, outChannels = 1;
   uint32_t inChannels = 1; ///< Conv only: channels reduced per output.
   uint32_t kernelH = 1, kernelW = 1;
+  uint32_t strideH = 1, strideW = 1;
   bool fp16 = false; ///< fp16 inputs run at half the int8 rate.
+  /// Bytes per output element; 0: the input's (1 int8, 2 fp16).
+  uint32_t outElementBytes = 0;
   MpeMode mpeMode = MpeMode::Cuboid16x16;
 };
 
 /// Output blocks of a workload: ceil(W/bw) * ceil(H/bh) * ceil(K/bk).
 uint64_t dpuWorkloadBlocks(const DpuWorkloadShape &s);
 
-/// Compute cycles of one workload, without fixed costs:
-///   blocks * ceil(blockVolume * macsPerOutput / rate)
-/// where macsPerOutput = kh * kw * alignUp(inChannels, 16) for Conv and
-/// kh * kw for Depthwise; Eltwise is blocks * ceil(blockVolume / lanes).
-/// Rates: int8MacsPerCycle / depthwiseMacsPerCycle / eltwiseLanes, halved
-/// for fp16 except Eltwise.
+/// Compute cycles of one workload, including its pipeline start-up but not
+/// the descriptor load (dpuWorkloadCycles, charged by dpuTaskCycles).
+/// With cells Wc = alignUp(W, cellW), Hc = alignUp(H, cellH), Kc =
+/// alignUp(K, 16), Cc = alignUp(C, 16), bytes per element e (1 / 2):
+///   Conv:      start + ceil(16 kh kw Cc e / fill)
+///              + max(ceil(Wc Hc Kc kh kw Cc / rate * waste),
+///                    ceil((inW inH Cc e + W H Kc eOut) / cmxBytes))
+///   Depthwise: start' + ceil(Wc Hc max(Kc, minCh) kh kw / dwRate)
+///   MaxPool:   start' + ceil(Wc Hc max(Kc, minCh) kh kw / poolRate)
+///   Eltwise:   start' + max(ceil(W H Kc / lanes),
+///                           ceil(W H Kc (2e + eOut) / eltwiseBytes))
+/// where waste = 1 + dpuBlockWastePermille/1000 * (the share of the
+/// workload's whole-MPE-block volume that is padding), dwRate and poolRate
+/// halve for fp16, start is dpuStartCyclesInt8 / Fp16, start' the
+/// dpuOtherStartCycles, inW = (W-1)sw + kw, inH = (H-1)sh + kh. See
+/// docs/hardware-model.md.
 uint64_t dpuWorkloadComputeCycles(const HardwareDesc &hw,
                                   const DpuWorkloadShape &s);
 
@@ -56,12 +71,70 @@ uint64_t dpuWorkloadComputeCycles(const HardwareDesc &hw,
 uint64_t dpuTaskCycles(const HardwareDesc &hw, uint64_t numWorkloads,
                        uint64_t computeCycles);
 
-/// A DMA task moving `bytes`, in DPU cycles:
-///   dmaTaskDispatchCycles + latency + ceil(bytes / bandwidth)
-/// When either end is DDR the latency is dmaDdrLatencyNs and the bandwidth
-/// min(ddrBytesPerSecond, dmaBytesPerCycle * cmxClock); CMX to CMX it is
-/// dmaCmxLatencyCycles CMX cycles and dmaBytesPerCycle * cmxClock.
+/// A DMA task moving `bytes`, in DPU cycles, when it has DDR to itself:
+///   dmaFixedCycles + dmaTransferCycles.
 uint64_t dmaTaskCycles(const HardwareDesc &hw, uint64_t bytes, bool touchesDdr);
+
+/// The part of a DMA task that moves no data: dmaTaskDispatchCycles plus the
+/// latency (dmaDdrLatencyNs when either end is DDR, else dmaCmxLatencyCycles
+/// CMX cycles). Its data moves only after that.
+uint64_t dmaFixedCycles(const HardwareDesc &hw, bool touchesDdr);
+
+/// The bandwidth (bytes per second) of one DMA transfer with nothing else in
+/// flight: dmaBytesPerCycle * cmxClock, and at most ddrBytesPerSecond when
+/// either end is DDR.
+uint64_t dmaBytesPerSecond(const HardwareDesc &hw, bool touchesDdr);
+
+/// Cycles to move `bytes` at dmaBytesPerSecond: ceil(bytes * f_dpu / bw).
+uint64_t dmaTransferCycles(const HardwareDesc &hw, uint64_t bytes,
+                           bool touchesDdr);
+
+/// The DDR shared by every DMA transfer with an end in DDR, as a fluid
+/// model: while n transfers move data at once each gets
+///   min(dmaBytesPerSecond(hw, true), floor(ddrBytesPerSecond / n))
+/// so n transfers together never beat the DDR. A transfer alone takes
+/// exactly dmaTransferCycles(hw, bytes, true). Event driven and integer
+/// only: the same calls give the same ends. The simulator's timeline uses
+/// it; a compiler's scheduler can replay its schedule through it.
+///
+/// Work is counted in bytes * f_dpu (Hz) and a rate of r bytes/s does r of
+/// it per DPU cycle, so no rounding happens between events.
+class SharedDdr {
+public:
+  explicit SharedDdr(const HardwareDesc &hw);
+
+  /// Starts moving `bytes` at time `now`. The caller has first called
+  /// advance(now), so now() == now <= nextFinish(). Returns the transfer's
+  /// id (ids count from 0, in begin order).
+  uint32_t begin(uint64_t now, uint64_t bytes);
+  /// The time the first active transfer finishes if none begins before;
+  /// UINT64_MAX when none is active.
+  uint64_t nextFinish() const;
+  /// Moves time to `t` (at most nextFinish()), appending the ids of the
+  /// transfers that finish at `t` to `finished`, in id order.
+  void advance(uint64_t t, std::vector<uint32_t> &finished);
+  /// Transfers moving data now.
+  size_t active() const { return flows.size(); }
+  uint64_t now() const { return time; }
+
+private:
+  struct Flow {
+    uint32_t id;
+    unsigned __int128 remaining; ///< bytes * f_dpu still to move.
+  };
+  uint64_t rate() const; ///< Per-transfer bytes/s with flows.size() active.
+  uint64_t portBw, ddrBw, fDpu;
+  uint64_t time = 0;
+  uint32_t nextId = 0;
+  std::vector<Flow> flows;
+};
+
+/// Ends of DDR transfers given their data-phase starts (after
+/// dmaFixedCycles) and sizes, sharing DDR by the SharedDdr rule; for a
+/// schedule whose starts do not depend on the ends.
+std::vector<uint64_t> sharedDdrEnds(const HardwareDesc &hw,
+                                    const std::vector<uint64_t> &starts,
+                                    const std::vector<uint64_t> &bytes);
 
 /// A SHAVE task processing `elements` elements of `elementBytes` (2 for
 /// fp16, 4 for fp32) bytes each, in DPU cycles:

@@ -69,8 +69,28 @@ struct HardwareDesc {
   uint32_t shavesPerTile;         ///< ACT-SHAVE DSPs per tile.
   uint32_t int8MacsPerCycle;      ///< Per DPU, dense int8 convolution.
   uint32_t fp16MacsPerCycle;      ///< Per DPU, dense fp16 convolution.
-  uint32_t depthwiseMacsPerCycle; ///< Depthwise conv and pooling.
-  uint32_t eltwiseLanes;          ///< PPE lanes: eltwise outputs per cycle.
+  uint32_t depthwiseMacsPerCycle; ///< int8 depthwise conv and avg pooling.
+  uint32_t maxPoolMacsPerCycle;   ///< int8 max pooling (window elements).
+  /// Depthwise / pooling workloads cost at least this many channels.
+  uint32_t depthwiseMinChannels;
+  uint32_t eltwiseLanes; ///< PPE lanes: eltwise outputs per cycle.
+  /// CMX bytes per DPU cycle an eltwise moves (two inputs, one output).
+  uint32_t eltwiseBytesPerCycle;
+  /// CMX bytes a convolution reads and writes per DPU cycle: bounds
+  /// low-arithmetic-intensity convolutions.
+  uint32_t dpuCmxBytesPerCycle;
+  /// The output cell the DPU computes in: width x height x channelAlignment.
+  uint32_t dpuCellWidth, dpuCellHeight;
+  /// What padding a workload to whole MPE blocks costs, per mille of the
+  /// padded-out volume (0: blocks are free, 1000: charged whole).
+  uint32_t dpuBlockWastePermille;
+  /// Pipeline start-up of a dense conv workload, int8 and fp16 inputs.
+  uint32_t dpuStartCyclesInt8, dpuStartCyclesFp16;
+  /// The same for depthwise, pooling and eltwise workloads.
+  uint32_t dpuOtherStartCyclesInt8, dpuOtherStartCyclesFp16;
+  /// Dense conv: the weights of the first 16 output channels are read
+  /// before the MACs run, at this many bytes per cycle.
+  uint32_t dpuWeightFillBytesPerCycle;
   uint32_t dpuClockKHz;
   uint32_t shaveClockKHz;
   uint32_t shaveVectorLanesF16; ///< fp16 lanes of one SHAVE vector op.
@@ -91,7 +111,7 @@ struct HardwareDesc {
 
   // Fixed costs, in DPU cycles (see docs/hardware-model.md for why).
   uint32_t dpuTaskDispatchCycles; ///< Invariant load per DPU task.
-  uint32_t dpuWorkloadCycles;     ///< Variant load per workload.
+  uint32_t dpuWorkloadCycles;     ///< Variant (descriptor) load per workload.
   uint32_t dmaTaskDispatchCycles; ///< Descriptor fetch per DMA task.
   uint32_t shaveLaunchCycles; ///< Kernel launch per SHAVE task (SHAVE cycles).
   uint32_t barrierCycles;     ///< Barrier update + consumer wake-up.
