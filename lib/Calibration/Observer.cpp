@@ -8,6 +8,7 @@
 #include "npu/Calibration/Observer.h"
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 
 namespace npu::calib {
@@ -115,21 +116,21 @@ double Histogram::quantile(double fraction) const {
 Observer::~Observer() = default;
 
 size_t Observer::updateExtremes(const float *data, size_t n) {
-  float lo = count_ ? min_ : INFINITY;
-  float hi = count_ ? max_ : -INFINITY;
+  // Branch-free so that it vectorizes: a non-finite value (|v| > FLT_MAX or
+  // NaN) leaves the extremes unchanged.
+  float lo = INFINITY, hi = -INFINITY;
   size_t finite = 0;
   for (size_t i = 0; i < n; ++i) {
     float v = data[i];
-    if (!std::isfinite(v))
-      continue;
-    ++finite;
-    lo = std::min(lo, v);
-    hi = std::max(hi, v);
+    bool ok = std::fabs(v) <= FLT_MAX;
+    finite += ok;
+    lo = ok && v < lo ? v : lo;
+    hi = ok && v > hi ? v : hi;
   }
   nonFinite_ += n - finite;
   if (finite) {
-    min_ = lo;
-    max_ = hi;
+    min_ = count_ ? std::min(min_, lo) : lo;
+    max_ = count_ ? std::max(max_, hi) : hi;
     count_ += finite;
   }
   return finite;
@@ -153,20 +154,43 @@ HistogramObserver::HistogramObserver(size_t numBins)
     : positive_(numBins), negative_(numBins) {}
 
 void HistogramObserver::observe(const float *data, size_t n) {
-  if (!updateExtremes(data, n))
+  size_t finite = updateExtremes(data, n);
+  if (!finite)
     return;
   // Grow once per buffer, then bin every value.
   positive_.cover(max_);
   negative_.cover(-min_);
+  if (finite != n) {
+    for (size_t i = 0; i < n; ++i) {
+      float v = data[i];
+      if (v > 0 && v <= max_)
+        positive_.add(v);
+      else if (v < 0 && v >= min_)
+        negative_.add(-v);
+      else if (v == 0)
+        ++zeros_;
+    }
+    return;
+  }
+  // All finite: without branches on the sign, which mispredict on mixed
+  // data. Zeros land in the positive histogram's bin 0 and are taken out
+  // again.
+  uint64_t *bins[2] = {positive_.bins_.data(), negative_.bins_.data()};
+  double scales[2] = {positive_.scale_, negative_.scale_};
+  size_t last = positive_.bins_.size() - 1;
+  size_t negatives = 0, zeros = 0;
   for (size_t i = 0; i < n; ++i) {
     float v = data[i];
-    if (v > 0 && v <= max_)
-      positive_.add(v);
-    else if (v < 0 && v >= min_)
-      negative_.add(-v);
-    else if (v == 0)
-      ++zeros_;
+    size_t neg = v < 0;
+    negatives += neg;
+    zeros += v == 0;
+    size_t bin = static_cast<size_t>(std::fabs(v) * scales[neg]);
+    ++bins[neg][bin < last ? bin : last];
   }
+  positive_.bins_[0] -= zeros;
+  positive_.total_ += n - negatives - zeros;
+  negative_.total_ += negatives;
+  zeros_ += zeros;
 }
 
 bool HistogramObserver::supports(CalibrationMethod method) const {

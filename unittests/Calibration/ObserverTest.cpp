@@ -236,6 +236,26 @@ TEST(ObserverTest, PercentileIgnoresZerosAndKeepsThemInRange) {
   EXPECT_NEAR(r->hi, 0.99f, o.positive().binWidth());
 }
 
+TEST(ObserverTest, FastAndCheckedBinningAgree) {
+  // A buffer with a NaN takes the checked path, one without the branch-free
+  // path: the same finite values give the same histograms.
+  std::vector<float> v = heavyTailedSamples(5000, 4);
+  for (size_t i = 0; i < v.size(); i += 7)
+    v[i] = 0.0f;
+  std::vector<float> withNaN = v;
+  withNaN.push_back(NAN);
+  HistogramObserver fast, checked;
+  fast.observe(v.data(), v.size());
+  checked.observe(withNaN.data(), withNaN.size());
+  EXPECT_EQ(fast.positive().bins(), checked.positive().bins());
+  EXPECT_EQ(fast.negative().bins(), checked.negative().bins());
+  EXPECT_EQ(fast.positive().total(), checked.positive().total());
+  EXPECT_EQ(fast.negative().total(), checked.negative().total());
+  EXPECT_EQ(fast.zeros(), checked.zeros());
+  EXPECT_EQ(fast.zeros() + fast.positive().total() + fast.negative().total(),
+            v.size());
+}
+
 TEST(ObserverTest, MethodNames) {
   EXPECT_EQ(parseMethod("minmax"), CalibrationMethod::MinMax);
   EXPECT_EQ(parseMethod("percentile"), CalibrationMethod::Percentile);

@@ -95,6 +95,7 @@ public:
   const std::vector<uint64_t> &bins() const { return bins_; }
 
 private:
+  friend class HistogramObserver; // bins values without per-value checks
   void doubleLimit();
 
   std::vector<uint64_t> bins_;
