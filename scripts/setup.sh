@@ -22,6 +22,7 @@ APT_PACKAGES=(
   libprotobuf-dev protobuf-compiler libonnx-dev libonnx-testdata
   python3-onnx python3-numpy python3-pil
   libze-dev libze1 libgtest-dev libgmock-dev flatbuffers-compiler libflatbuffers-dev
+  libzip-dev
   cmake ninja-build pkgconf clang lld ccache
 )
 

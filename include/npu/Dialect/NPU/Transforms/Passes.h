@@ -4,6 +4,7 @@
 #define NPU_DIALECT_NPU_TRANSFORMS_PASSES_H
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
 
 #include "npu/Dialect/NPU/IR/NPUOps.h"

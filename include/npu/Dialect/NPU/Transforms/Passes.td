@@ -57,4 +57,67 @@ def NPUFoldConstants : Pass<"npu-fold-constants", "mlir::func::FuncOp"> {
   let dependentDialects = ["::npu::NPUDialect"];
 }
 
+//===----------------------------------------------------------------------===//
+// Calibration
+//===----------------------------------------------------------------------===//
+
+def NPUCalibrate : Pass<"npu-calibrate", "mlir::ModuleOp"> {
+  let summary = "Records the float range of every tensor for int8 quantization";
+  let description = [{
+    Runs the reference interpreter on calibration samples over the module's
+    function (its only `func.func`, or `@main`), observes every float op
+    result and float function argument, and chooses a range per tensor
+    (min-max, or the range keeping `percentile` % of the |values| mass;
+    docs/calibration.md). The range is attached as a discardable attribute:
+    `npu.range = array<f32: lo, hi>` on single-result ops and as an
+    argument attribute; multi-result ops get `npu.ranges`, one array per
+    result (empty for non-float results). Ranges include 0 and have
+    hi > lo. Constants get their min-max range.
+
+    Samples come from `data` (a directory of `.npy` files, one sub-folder
+    of `.npy` files per input, or `.npz` archives), or, without `data`,
+    8 generated standard-normal samples (a warning says that int8 accuracy
+    is then unvalidated). `table` writes the ranges as an editable text
+    table; `use-table` reads them back instead of running the model (every
+    float tensor must be in the table). Tensors are keyed by the op's
+    location name (the ONNX node name), `#i` for result i > 0, and the
+    argument's `npu.name`; duplicates get `#2`, `#3`, ... in graph order.
+
+    Before:
+    ```mlir
+    func.func @main(%x: tensor<1x8xf32> {npu.name = "x"}) -> tensor<1x8xf32> {
+      %r = npu.relu %x : (tensor<1x8xf32>) -> tensor<1x8xf32> loc("relu_0")
+      return %r : tensor<1x8xf32>
+    }
+    ```
+    After:
+    ```mlir
+    func.func @main(%x: tensor<1x8xf32> {npu.name = "x",
+                                          npu.range = array<f32: -3.1, 2.9>}) ... {
+      %r = npu.relu %x {npu.range = array<f32: 0.0, 2.9>} : ... loc("relu_0")
+      return %r : tensor<1x8xf32>
+    }
+    ```
+  }];
+  let options = [
+    Option<"data", "data", "std::string", /*default=*/"\"\"",
+           "Directory of calibration samples (.npy, per-input folders, .npz); "
+           "empty: generated samples">,
+    Option<"method", "method", "std::string", /*default=*/"\"percentile\"",
+           "How ranges are chosen: minmax or percentile">,
+    Option<"percentile", "percentile", "double", /*default=*/"99.99",
+           "Percentile method: % of the |values| mass the range keeps">,
+    Option<"symmetric", "symmetric", "bool", /*default=*/"false",
+           "Percentile method: one threshold for both signs ([-T, T])">,
+    Option<"samples", "samples", "int64_t", /*default=*/"0",
+           "Use at most this many samples (0: all; generated: 8)">,
+    Option<"table", "table", "std::string", /*default=*/"\"\"",
+           "Write the calibration table to this file">,
+    Option<"useTable", "use-table", "std::string", /*default=*/"\"\"",
+           "Read the ranges from this calibration table instead of running "
+           "the model">,
+  ];
+  let dependentDialects = ["::npu::NPUDialect"];
+}
+
 #endif // NPU_DIALECT_NPU_TRANSFORMS_PASSES_TD

@@ -1,0 +1,71 @@
+//===- DataSource.h - Calibration inputs from disk or generated -*- C++ -*-===//
+//
+// Where calibration samples come from. A directory holds them in one of
+// three layouts (docs/calibration.md):
+//   - `.npy` files directly: one sample per file (single-input models);
+//   - one sub-folder per input name with `.npy` files, samples matched by
+//     file name order (every folder has the same number of files);
+//   - `.npz` archives: one sample per archive, members named after the
+//     inputs (`numpy.savez(path, x=..., y=...)`).
+// Files are taken in lexicographic order of their names. Samples are loaded
+// one at a time, so memory does not grow with their number. Without data,
+// a generated source gives deterministic standard-normal samples.
+// Plain C++; errors are messages naming the input, the file and the shapes.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NPU_CALIBRATION_DATASOURCE_H
+#define NPU_CALIBRATION_DATASOURCE_H
+
+#include "npu/Support/HostTensor.h"
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace npu::calib {
+
+/// A model input: its name, element type and static shape.
+struct InputInfo {
+  std::string name;
+  DType dtype = DType::F32;
+  std::vector<int64_t> shape;
+};
+
+class SampleSource {
+public:
+  virtual ~SampleSource();
+  virtual size_t numSamples() const = 0;
+  /// True for generated (not user-provided) samples.
+  virtual bool isGenerated() const { return false; }
+  /// "8 from DIR (npz)", "8 generated (seed 0)", for the table header.
+  virtual std::string describe() const = 0;
+  /// Loads sample `index` (< numSamples()): one tensor per input, in input
+  /// order, each checked against the input's shape and dtype.
+  virtual bool load(size_t index, std::vector<HostTensor> &tensors,
+                    std::string &error) = 0;
+};
+
+/// Opens a directory of samples for `inputs`, detecting its layout. Errors
+/// (missing folder, no samples, unknown members, different sample counts
+/// per input) return null with `error` set.
+std::unique_ptr<SampleSource>
+openSampleDirectory(const std::string &dir,
+                    const std::vector<InputInfo> &inputs, std::string &error);
+
+/// `count` samples: floats standard normal, integers 0, booleans false;
+/// a fixed generator (xorshift + Box-Muller) seeded with `seed`, so every
+/// platform gets the same values.
+std::unique_ptr<SampleSource>
+makeGeneratedSource(const std::vector<InputInfo> &inputs, size_t count = 8,
+                    uint64_t seed = 0);
+
+/// Checks a loaded tensor against an input; the message names the input,
+/// the file and both shapes / dtypes.
+bool checkSample(const InputInfo &input, const HostTensor &tensor,
+                 const std::string &file, std::string &error);
+
+} // namespace npu::calib
+
+#endif // NPU_CALIBRATION_DATASOURCE_H

@@ -1,0 +1,303 @@
+//===- Table.cpp - The calibration table: ranges per tensor, as text ------===//
+//
+// Printer and parser of the calibration table format (see Table.h and
+// docs/calibration.md). The parser reports the first problem with the
+// file name, the line and the field.
+//
+//===----------------------------------------------------------------------===//
+
+#include "npu/Calibration/Table.h"
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <unordered_map>
+
+namespace npu::calib {
+
+int CalibrationTable::find(const std::string &key) const {
+  for (size_t i = 0; i < entries.size(); ++i)
+    if (entries[i].key == key)
+      return static_cast<int>(i);
+  return -1;
+}
+
+bool isKnownEntryMethod(const std::string &method) {
+  return method == "minmax" || method == "percentile" || method == "manual";
+}
+
+namespace {
+
+bool needsQuotes(const std::string &s) {
+  if (s.empty() || s[0] == '#' || s[0] == '@')
+    return true;
+  return std::any_of(s.begin(), s.end(), [](char c) {
+    return c == '"' || c == '\\' || std::isspace(static_cast<unsigned char>(c));
+  });
+}
+
+std::string quoteIfNeeded(const std::string &s) {
+  if (!needsQuotes(s))
+    return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\')
+      out += '\\';
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
+std::string formatFloat(float v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.9g", static_cast<double>(v));
+  return buf;
+}
+
+/// Splits a line into tokens: whitespace separated, double-quoted with '\'
+/// escapes, '#' outside quotes starts a comment.
+bool tokenize(const std::string &line, std::vector<std::string> &tokens,
+              std::string &error) {
+  size_t i = 0, n = line.size();
+  while (i < n) {
+    char c = line[i];
+    if (std::isspace(static_cast<unsigned char>(c))) {
+      ++i;
+      continue;
+    }
+    if (c == '#')
+      break;
+    std::string token;
+    if (c == '"') {
+      ++i;
+      bool closed = false;
+      while (i < n) {
+        char d = line[i++];
+        if (d == '"') {
+          closed = true;
+          break;
+        }
+        if (d == '\\' && i < n) {
+          char e = line[i++];
+          token += e == 'n' ? '\n' : e;
+          continue;
+        }
+        token += d;
+      }
+      if (!closed) {
+        error = "unterminated quoted string";
+        return false;
+      }
+    } else {
+      while (i < n && !std::isspace(static_cast<unsigned char>(line[i])))
+        token += line[i++];
+    }
+    tokens.push_back(std::move(token));
+  }
+  return true;
+}
+
+bool parseFloatField(const std::string &text, const char *field, float &out,
+                     std::string &error) {
+  const char *begin = text.c_str();
+  char *end = nullptr;
+  errno = 0;
+  double v = std::strtod(begin, &end);
+  if (text.empty() || end != begin + text.size()) {
+    error = std::string("malformed number '") + text + "' for " + field;
+    return false;
+  }
+  if (std::isnan(v)) {
+    error = std::string(field) + " is NaN";
+    return false;
+  }
+  if (std::isinf(v) || std::fabs(v) > 3.4028234663852886e38) {
+    error = std::string(field) + " '" + text + "' is not a finite float";
+    return false;
+  }
+  out = static_cast<float>(v);
+  return true;
+}
+
+std::string joinFrom(const std::vector<std::string> &tokens, size_t from) {
+  std::string out;
+  for (size_t i = from; i < tokens.size(); ++i)
+    out += (i > from ? " " : "") + tokens[i];
+  return out;
+}
+
+} // namespace
+
+std::string printTable(const CalibrationTable &table) {
+  std::ostringstream os;
+  os << "# npu-compile calibration table (docs/calibration.md).\n"
+        "# One line per float tensor: key, observed min and max, the chosen\n"
+        "# range lo..hi (includes 0, hi > lo) and how it was chosen (minmax,\n"
+        "# percentile, or manual after editing by hand).\n";
+  os << "@version " << table.version << "\n";
+  if (!table.model.empty())
+    os << "@model " << quoteIfNeeded(table.model) << "\n";
+  if (!table.method.empty())
+    os << "@method " << table.method << "\n";
+  if (!table.samples.empty())
+    os << "@samples " << table.samples << "\n";
+
+  std::vector<std::string> keys;
+  size_t width = 3;
+  for (const TableEntry &e : table.entries) {
+    keys.push_back(quoteIfNeeded(e.key));
+    width = std::max(width, keys.back().size());
+  }
+  auto pad = [](std::string s, size_t w) {
+    if (s.size() < w)
+      s.append(w - s.size(), ' ');
+    return s;
+  };
+  os << pad("# key", width) << "  " << pad("min", 15) << " " << pad("max", 15)
+     << " " << pad("lo", 15) << " " << pad("hi", 15) << " method\n";
+  for (size_t i = 0; i < table.entries.size(); ++i) {
+    const TableEntry &e = table.entries[i];
+    os << pad(keys[i], width) << "  " << pad(formatFloat(e.min), 15) << " "
+       << pad(formatFloat(e.max), 15) << " " << pad(formatFloat(e.lo), 15)
+       << " " << pad(formatFloat(e.hi), 15) << " " << e.method << "\n";
+  }
+  return os.str();
+}
+
+bool parseTable(const std::string &text, const std::string &name,
+                CalibrationTable &table, std::string &error) {
+  table = CalibrationTable();
+  table.version = 0;
+  std::unordered_map<std::string, int> firstLine;
+  std::istringstream in(text);
+  std::string line;
+  int lineNo = 0;
+  auto fail = [&](const std::string &what) {
+    error = name + ":" + std::to_string(lineNo) + ": " + what;
+    return false;
+  };
+  while (std::getline(in, line)) {
+    ++lineNo;
+    if (!line.empty() && line.back() == '\r')
+      line.pop_back();
+    std::vector<std::string> tokens;
+    std::string tokenError;
+    if (!tokenize(line, tokens, tokenError))
+      return fail(tokenError);
+    if (tokens.empty())
+      continue;
+    const std::string &head = tokens[0];
+    bool quotedHead = line.find_first_not_of(" \t") != std::string::npos &&
+                      line[line.find_first_not_of(" \t")] == '"';
+    if (!quotedHead && head[0] == '@') {
+      if (head == "@version") {
+        if (table.version != 0)
+          return fail("'@version' given twice");
+        if (tokens.size() != 2)
+          return fail("expected '@version " + std::to_string(kTableVersion) +
+                      "'");
+        const std::string &v = tokens[1];
+        if (v.empty() ||
+            v.find_first_not_of("0123456789") != std::string::npos ||
+            v.size() > 6)
+          return fail("malformed version '" + v + "'");
+        table.version = std::atoi(v.c_str());
+        if (table.version != kTableVersion)
+          return fail("unsupported table version " + v + " (this build reads " +
+                      std::to_string(kTableVersion) + ")");
+        continue;
+      }
+      if (table.version == 0)
+        return fail("expected '@version " + std::to_string(kTableVersion) +
+                    "' before anything else");
+      if (head == "@model") {
+        if (tokens.size() != 2)
+          return fail("expected '@model FILE' (quote names with spaces)");
+        table.model = tokens[1];
+      } else if (head == "@method") {
+        table.method = joinFrom(tokens, 1);
+      } else if (head == "@samples") {
+        table.samples = joinFrom(tokens, 1);
+      } else {
+        return fail("unknown header '" + head +
+                    "' (expected @version, @model, @method or @samples)");
+      }
+      continue;
+    }
+    if (table.version == 0)
+      return fail("expected '@version " + std::to_string(kTableVersion) +
+                  "' before the first entry");
+    if (tokens.size() != 6)
+      return fail("expected 6 fields (key min max lo hi method), found " +
+                  std::to_string(tokens.size()));
+    TableEntry entry;
+    entry.key = tokens[0];
+    entry.line = lineNo;
+    std::string fieldError;
+    if (!parseFloatField(tokens[1], "min", entry.min, fieldError) ||
+        !parseFloatField(tokens[2], "max", entry.max, fieldError) ||
+        !parseFloatField(tokens[3], "lo", entry.lo, fieldError) ||
+        !parseFloatField(tokens[4], "hi", entry.hi, fieldError))
+      return fail(fieldError + " (key '" + entry.key + "')");
+    if (entry.min > entry.max)
+      return fail("min " + tokens[1] + " > max " + tokens[2] + " (key '" +
+                  entry.key + "')");
+    if (entry.lo > entry.hi)
+      return fail("lo " + tokens[3] + " > hi " + tokens[4] + " (key '" +
+                  entry.key + "')");
+    entry.method = tokens[5];
+    if (!isKnownEntryMethod(entry.method))
+      return fail("unknown method '" + entry.method + "' (key '" + entry.key +
+                  "'; expected minmax, percentile or manual)");
+    auto [it, inserted] = firstLine.emplace(entry.key, lineNo);
+    if (!inserted)
+      return fail("duplicate key '" + entry.key + "' (first on line " +
+                  std::to_string(it->second) + ")");
+    table.entries.push_back(std::move(entry));
+  }
+  if (table.version == 0) {
+    error = name + ": not a calibration table (no '@version " +
+            std::to_string(kTableVersion) + "' line)";
+    return false;
+  }
+  return true;
+}
+
+bool readTableFile(const std::string &path, CalibrationTable &table,
+                   std::string &error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    error = "cannot open calibration table '" + path + "'";
+    return false;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return parseTable(text.str(), path, table, error);
+}
+
+bool writeTableFile(const std::string &path, const CalibrationTable &table,
+                    std::string &error) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  if (!out) {
+    error = "cannot write calibration table '" + path + "'";
+    return false;
+  }
+  out << printTable(table);
+  out.close();
+  if (!out) {
+    error = "error writing calibration table '" + path + "'";
+    return false;
+  }
+  return true;
+}
+
+} // namespace npu::calib

@@ -1,0 +1,458 @@
+//===- Calibrate.cpp - Float ranges of every tensor for int8 --------------===//
+//
+// The npu-calibrate pass: runs the reference interpreter over calibration
+// samples with an observer on every float result, or reads a calibration
+// table, and attaches the chosen ranges to the ops and function arguments
+// (docs/calibration.md). The statistics, table and sample sources are the
+// plain C++ library lib/Calibration.
+//
+//===----------------------------------------------------------------------===//
+
+#include "npu/Dialect/NPU/Transforms/Passes.h"
+
+#include "npu/Calibration/DataSource.h"
+#include "npu/Calibration/Observer.h"
+#include "npu/Calibration/Table.h"
+#include "npu/Import/ONNX/Importer.h"
+#include "npu/Interpreter/Interpreter.h"
+#include "npu/Interpreter/TensorConversion.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <cstdio>
+
+namespace npu {
+#define GEN_PASS_DEF_NPUCALIBRATE
+#include "npu/Dialect/NPU/Transforms/Passes.h.inc"
+} // namespace npu
+
+using namespace mlir;
+using namespace npu;
+using namespace npu::calib;
+
+namespace {
+
+// Diagnostics are emitted at locations, not ops, so that npu-opt does not
+// print the whole function after each one.
+
+/// Discardable attribute names of the result.
+constexpr StringLiteral kRangeAttr = "npu.range";
+constexpr StringLiteral kRangesAttr = "npu.ranges";
+
+/// A float tensor of the function: an argument (op == null) or an op result.
+struct Tensor {
+  Operation *op = nullptr;
+  unsigned index = 0;
+  std::string key;
+  bool isConstant = false;
+  std::shared_ptr<Observer> observer; // shared: the pass is copyable
+  std::optional<Range> range;
+  /// For the table: statistics and how the range was chosen.
+  float min = 0, max = 0;
+  std::string method;
+};
+
+bool isFloatTensor(Type type) {
+  auto shaped = dyn_cast<RankedTensorType>(type);
+  return shaped && isa<FloatType>(shaped.getElementType());
+}
+
+/// The ONNX node name of an op: the first NameLoc of its location
+/// (canonicalization fuses locations; the importer's comes first), or "".
+std::string locationName(Operation *op) {
+  std::string name;
+  op->getLoc()->walk([&](Location loc) {
+    if (auto named = dyn_cast<NameLoc>(loc)) {
+      name = named.getName().str();
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  return name;
+}
+
+/// "a, b, ... (N more)": at most `limit` items.
+std::string joinList(ArrayRef<std::string> items, size_t limit) {
+  std::string out;
+  for (size_t i = 0; i < items.size() && i < limit; ++i)
+    out += (i ? ", " : "") + items[i];
+  if (items.size() > limit)
+    out += llvm::formatv(", ... ({0} more)", items.size() - limit).str();
+  return out;
+}
+
+/// A number as the calibration table prints it (%.9g: "99.99", "0").
+std::string formatNumber(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.9g", v);
+  return buf;
+}
+
+void observeHostTensor(Observer &observer, const HostTensor &t) {
+  if (t.dtype() == DType::F32) {
+    observer.observe(t.data<float>(), static_cast<size_t>(t.numElements()));
+    return;
+  }
+  HostTensor f = t.castTo(DType::F32);
+  observer.observe(f.data<float>(), static_cast<size_t>(f.numElements()));
+}
+
+DenseF32ArrayAttr rangeAttr(MLIRContext *ctx, Range r) {
+  return DenseF32ArrayAttr::get(ctx, {r.lo, r.hi});
+}
+
+struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
+  using Base::Base;
+
+  func::FuncOp func;
+  std::vector<Tensor> tensors;
+  /// Tensor index of each result of the ops with float results (-1: none).
+  llvm::DenseMap<Operation *, SmallVector<int, 1>> opTensors;
+
+  FailureOr<func::FuncOp> findFunction() {
+    SmallVector<func::FuncOp> funcs;
+    for (auto f : getOperation().getOps<func::FuncOp>())
+      if (!f.isExternal())
+        funcs.push_back(f);
+    if (funcs.size() == 1)
+      return funcs.front();
+    for (func::FuncOp f : funcs)
+      if (f.getSymName() == "main")
+        return f;
+    emitError(getOperation().getLoc())
+        << "npu-calibrate needs a module with one function (or one named "
+           "'main'), found "
+        << funcs.size();
+    return failure();
+  }
+
+  /// Lists the float tensors in graph order with unique keys.
+  void collectTensors() {
+    llvm::DenseMap<Operation *, unsigned> order;
+    func.walk<WalkOrder::PreOrder>(
+        [&](Operation *op) { order[op] = order.size(); });
+    // The location name; for an unnamed constant (weights folded by
+    // canonicalization) "USER:N", operand N of its first user in graph
+    // order; else the op name.
+    auto baseKey = [&](Operation *op) -> std::string {
+      std::string name = locationName(op);
+      if (!name.empty())
+        return name;
+      OpOperand *first = nullptr;
+      if (isa<ConstantOp>(op))
+        for (OpOperand &use : op->getUses())
+          if (!first || std::make_pair(order.lookup(use.getOwner()),
+                                       use.getOperandNumber()) <
+                            std::make_pair(order.lookup(first->getOwner()),
+                                           first->getOperandNumber()))
+            first = &use;
+      if (!first)
+        return op->getName().getStringRef().str();
+      std::string user = locationName(first->getOwner());
+      if (user.empty())
+        user = first->getOwner()->getName().getStringRef().str();
+      return user + ":" + std::to_string(first->getOperandNumber());
+    };
+    llvm::StringSet<> used;
+    auto unique = [&](const std::string &base,
+                      ArrayRef<unsigned> results) -> std::string {
+      for (unsigned k = 1;; ++k) {
+        std::string candidate = k == 1 ? base : base + "#" + std::to_string(k);
+        bool free = llvm::all_of(results, [&](unsigned i) {
+          return !used.contains(i == 0 ? candidate
+                                       : candidate + "#" + std::to_string(i));
+        });
+        if (free)
+          return candidate;
+      }
+    };
+    for (BlockArgument arg : func.getArguments()) {
+      if (!isFloatTensor(arg.getType()))
+        continue;
+      auto name =
+          func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), kONNXNameAttr);
+      std::string base =
+          name ? name.str() : "arg" + std::to_string(arg.getArgNumber());
+      Tensor t;
+      t.index = arg.getArgNumber();
+      t.key = unique(base, {0});
+      used.insert(t.key);
+      tensors.push_back(std::move(t));
+    }
+    func.walk<WalkOrder::PreOrder>([&](Operation *op) {
+      if (op == func)
+        return;
+      SmallVector<unsigned> results;
+      for (OpResult r : op->getResults())
+        if (isFloatTensor(r.getType()))
+          results.push_back(r.getResultNumber());
+      if (results.empty())
+        return;
+      std::string base = unique(baseKey(op), results);
+      SmallVector<int, 1> &ids = opTensors[op];
+      ids.assign(op->getNumResults(), -1);
+      for (unsigned i : results) {
+        Tensor t;
+        t.op = op;
+        t.index = i;
+        t.key = i == 0 ? base : base + "#" + std::to_string(i);
+        t.isConstant = isa<ConstantOp>(op);
+        used.insert(t.key);
+        ids[i] = static_cast<int>(tensors.size());
+        tensors.push_back(std::move(t));
+      }
+    });
+  }
+
+  Location locOf(const Tensor &t) {
+    return t.op ? t.op->getLoc() : func.getArgument(t.index).getLoc();
+  }
+
+  LogicalResult fail(const Twine &message) {
+    return emitError(func.getLoc()) << message;
+  }
+
+  /// Runs the model on the samples and chooses the ranges.
+  LogicalResult observe(MethodOptions methodOptions) {
+    std::vector<InputInfo> inputs;
+    for (BlockArgument arg : func.getArguments()) {
+      auto type = dyn_cast<RankedTensorType>(arg.getType());
+      std::optional<DType> dtype =
+          type ? dtypeForElementType(type.getElementType()) : std::nullopt;
+      if (!type || !type.hasStaticShape() || !dtype)
+        return emitError(arg.getLoc())
+               << "npu-calibrate needs static tensor arguments, argument "
+               << arg.getArgNumber() << " is " << arg.getType();
+      auto name =
+          func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), kONNXNameAttr);
+      inputs.push_back(
+          {name ? name.str() : "arg" + std::to_string(arg.getArgNumber()),
+           *dtype,
+           std::vector<int64_t>(type.getShape().begin(),
+                                type.getShape().end())});
+    }
+
+    std::string error;
+    std::unique_ptr<SampleSource> source;
+    if (!data.empty()) {
+      source = openSampleDirectory(data, inputs, error);
+      if (!source)
+        return fail(error);
+    } else {
+      source = makeGeneratedSource(inputs, samples > 0 ? samples : 8);
+      emitWarning(func.getLoc())
+          << "no calibration data: " << source->numSamples()
+          << " generated standard-normal samples; int8 accuracy is "
+             "unvalidated (give data=DIR)";
+    }
+    size_t numSamples = source->numSamples();
+    if (samples > 0)
+      numSamples = std::min<size_t>(numSamples, static_cast<size_t>(samples));
+    sourceDescription = source->describe();
+    if (numSamples < source->numSamples())
+      sourceDescription += llvm::formatv(", first {0} used", numSamples).str();
+
+    // Constants: their exact min-max, once.
+    for (Tensor &t : tensors) {
+      if (t.isConstant) {
+        t.observer = std::make_shared<MinMaxObserver>();
+        auto value = cast<ConstantOp>(t.op).getValue();
+        FailureOr<HostTensor> host = elementsAttrToHostTensor(value, error);
+        if (failed(host))
+          return emitError(t.op->getLoc())
+                 << "cannot read the constant: " << error;
+        observeHostTensor(*t.observer, *host);
+      } else {
+        t.observer = createObserver(methodOptions.method);
+      }
+    }
+
+    InterpreterOptions options;
+    options.numThreads = 0;
+    options.observeOp = [&](Operation *op) {
+      return opTensors.count(op) && !isa<ConstantOp>(op);
+    };
+    options.observer = [&](Operation *op,
+                           ArrayRef<const HostTensor *> results) {
+      auto it = opTensors.find(op);
+      if (it == opTensors.end() || isa<ConstantOp>(op))
+        return;
+      for (auto [i, id] : llvm::enumerate(it->second))
+        if (id >= 0 && i < results.size() && results[i])
+          observeHostTensor(*tensors[id].observer, *results[i]);
+    };
+    Interpreter interpreter(options);
+    std::vector<HostTensor> sample;
+    for (size_t s = 0; s < numSamples; ++s) {
+      if (!source->load(s, sample, error))
+        return fail(error);
+      for (Tensor &t : tensors)
+        if (!t.op)
+          observeHostTensor(*t.observer, sample[t.index]);
+      auto results = interpreter.run(func, sample);
+      if (failed(results))
+        return fail(llvm::formatv("npu-calibrate: the interpreter failed on "
+                                  "sample {0} ({1})",
+                                  s, sourceDescription));
+      interpreter.recycle(*results);
+    }
+
+    for (Tensor &t : tensors) {
+      Observer &o = *t.observer;
+      if (o.nonFinite())
+        emitWarning(locOf(t))
+            << "tensor '" << t.key << "' had " << o.nonFinite()
+            << " NaN or infinite values (ignored)";
+      if (!o.count()) {
+        emitWarning(locOf(t))
+            << "tensor '" << t.key
+            << (o.nonFinite() ? "' had no finite value"
+                              : "' was not computed on any sample")
+            << ": no range";
+        continue;
+      }
+      MethodOptions m = methodOptions;
+      if (t.isConstant)
+        m.method = CalibrationMethod::MinMax;
+      t.range = o.range(m);
+      t.min = o.min();
+      t.max = o.max();
+      t.method = methodName(m.method);
+    }
+    return success();
+  }
+
+  /// Takes the ranges from a calibration table.
+  LogicalResult readTable() {
+    CalibrationTable table;
+    std::string error;
+    if (!readTableFile(useTable, table, error))
+      return fail(error);
+    llvm::StringMap<size_t> byKey;
+    for (auto [i, e] : llvm::enumerate(table.entries))
+      byKey[e.key] = i;
+    std::vector<bool> usedEntry(table.entries.size(), false);
+    std::vector<std::string> missing;
+    for (Tensor &t : tensors) {
+      auto it = byKey.find(t.key);
+      if (it == byKey.end()) {
+        missing.push_back("'" + t.key + "'");
+        continue;
+      }
+      const TableEntry &e = table.entries[it->second];
+      usedEntry[it->second] = true;
+      Range r = normalizeRange({e.lo, e.hi});
+      if (r.lo != e.lo || r.hi != e.hi)
+        emitWarning(locOf(t)) << llvm::formatv(
+            "{0}:{1}: range [{2}, {3}] of '{4}' widened to [{5}, {6}] (a "
+            "range includes 0 and is not empty)",
+            useTable, e.line, formatNumber(e.lo), formatNumber(e.hi), t.key,
+            formatNumber(r.lo), formatNumber(r.hi));
+      t.range = r;
+    }
+    if (!missing.empty())
+      return fail(llvm::formatv("calibration table '{0}' has no range for "
+                                "{1} tensor(s): {2}",
+                                useTable, missing.size(),
+                                joinList(missing, missing.size())));
+    std::vector<std::string> unknown;
+    for (auto [i, e] : llvm::enumerate(table.entries))
+      if (!usedEntry[i])
+        unknown.push_back(llvm::formatv("'{0}' (line {1})", e.key, e.line));
+    if (!unknown.empty())
+      emitWarning(func.getLoc()) << llvm::formatv(
+          "calibration table '{0}' has {1} key(s) naming no tensor: {2}",
+          useTable, unknown.size(), joinList(unknown, 20));
+    return success();
+  }
+
+  void attachRanges() {
+    MLIRContext *ctx = &getContext();
+    for (const Tensor &t : tensors)
+      if (!t.op && t.range)
+        func.setArgAttr(t.index, kRangeAttr, rangeAttr(ctx, *t.range));
+    for (auto &[op, ids] : opTensors) {
+      if (op->getNumResults() == 1) {
+        if (tensors[ids[0]].range)
+          op->setAttr(kRangeAttr, rangeAttr(ctx, *tensors[ids[0]].range));
+        continue;
+      }
+      SmallVector<Attribute> ranges;
+      for (int id : ids)
+        ranges.push_back(id >= 0 && tensors[id].range
+                             ? rangeAttr(ctx, *tensors[id].range)
+                             : DenseF32ArrayAttr::get(ctx, {}));
+      op->setAttr(kRangesAttr, ArrayAttr::get(ctx, ranges));
+    }
+  }
+
+  LogicalResult writeTable(const std::string &methodText) {
+    CalibrationTable out;
+    if (auto source =
+            getOperation()->getAttrOfType<StringAttr>(kONNXSourceAttr))
+      out.model = source.str();
+    out.method = methodText;
+    out.samples = sourceDescription;
+    for (const Tensor &t : tensors)
+      if (t.range)
+        out.entries.push_back(
+            {t.key, t.min, t.max, t.range->lo, t.range->hi, t.method});
+    std::string error;
+    if (!writeTableFile(table, out, error))
+      return fail(error);
+    return success();
+  }
+
+  void runOnOperation() override {
+    FailureOr<func::FuncOp> found = findFunction();
+    if (failed(found))
+      return signalPassFailure();
+    func = *found;
+    if (failed(run()))
+      signalPassFailure();
+  }
+
+  LogicalResult run() {
+    MethodOptions methodOptions;
+    std::optional<CalibrationMethod> m = parseMethod(method);
+    if (!m)
+      return fail("unknown calibration method '" + method +
+                  "' (expected minmax or percentile)");
+    methodOptions.method = *m;
+    if (!(percentile > 0 && percentile <= 100))
+      return fail("percentile " + formatNumber(percentile) +
+                  " is not in (0, 100]");
+    methodOptions.percentile = percentile;
+    methodOptions.symmetric = symmetric;
+    if (samples < 0)
+      return fail("samples must be >= 0");
+    if (!useTable.empty() && (!data.empty() || !table.empty()))
+      return fail("use-table excludes data and table: a table replaces "
+                  "running the model");
+
+    collectTensors();
+    if (!useTable.empty()) {
+      if (failed(readTable()))
+        return failure();
+    } else if (failed(observe(methodOptions))) {
+      return failure();
+    }
+    attachRanges();
+
+    if (table.empty())
+      return success();
+    std::string methodText = method;
+    if (methodOptions.method == CalibrationMethod::Percentile)
+      methodText +=
+          " " + formatNumber(percentile) + (symmetric ? " symmetric" : "");
+    return writeTable(methodText);
+  }
+
+  std::string sourceDescription;
+};
+
+} // namespace

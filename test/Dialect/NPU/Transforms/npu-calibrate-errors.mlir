@@ -1,0 +1,70 @@
+// Diagnostics of npu-calibrate: options, data directories, tables.
+
+// RUN: rm -rf %t && mkdir -p %t/data %t/bad %t/empty
+// RUN: %python -c "import numpy as np; np.save('%t/data/a.npy', np.ones((1, 4), np.float32)); np.save('%t/bad/a.npy', np.ones((2, 4), np.float32))"
+
+// RUN: not npu-opt %s --pass-pipeline='builtin.module(npu-calibrate{data=%t/nope})' 2>&1 | FileCheck %s --check-prefix=NODIR
+// NODIR: error: calibration data directory '{{.*}}/nope' does not exist
+
+// RUN: not npu-opt %s --pass-pipeline='builtin.module(npu-calibrate{data=%t/empty})' 2>&1 | FileCheck %s --check-prefix=EMPTY
+// EMPTY: error: no calibration samples in '{{.*}}/empty' (expected .npy files, .npz archives or one sub-folder per input: 'x')
+
+// RUN: not npu-opt %s --pass-pipeline='builtin.module(npu-calibrate{data=%t/bad})' 2>&1 | FileCheck %s --check-prefix=SHAPE
+// SHAPE: error: '{{.*}}/bad/a.npy' has f32[2x4] but input 'x' is f32[1x4]
+
+// RUN: not npu-opt %s --pass-pipeline='builtin.module(npu-calibrate{method=kl})' 2>&1 | FileCheck %s --check-prefix=METHOD
+// METHOD: error: unknown calibration method 'kl' (expected minmax or percentile)
+
+// RUN: not npu-opt %s --pass-pipeline='builtin.module(npu-calibrate{percentile=0})' 2>&1 | FileCheck %s --check-prefix=PCT
+// PCT: error: percentile 0 is not in (0, 100]
+
+// RUN: not npu-opt %s --pass-pipeline='builtin.module(npu-calibrate{data=%t/data use-table=%t/t.calib})' 2>&1 | FileCheck %s --check-prefix=BOTH
+// BOTH: error: use-table excludes data and table: a table replaces running the model
+
+// A table missing two keys: both are reported at once.
+// RUN: printf '@version 1\nx -1 1 -1 1 minmax\n' > %t/partial.calib
+// RUN: not npu-opt %s --pass-pipeline='builtin.module(npu-calibrate{use-table=%t/partial.calib})' 2>&1 | FileCheck %s --check-prefix=MISSING
+// MISSING: error: calibration table '{{.*}}/partial.calib' has no range for 2 tensor(s): 'w', 'relu_0'
+
+// Keys naming no tensor are warnings; a range without 0 is widened.
+// RUN: printf '@version 1\nx 0.5 1 0.5 1 manual\nw 0 1 0 1 minmax\nrelu_0 0 1 0 1 minmax\nrelu0 0 1 0 1 minmax\n' > %t/extra.calib
+// RUN: npu-opt %s --pass-pipeline='builtin.module(npu-calibrate{use-table=%t/extra.calib})' 2>&1 | FileCheck %s --check-prefix=EXTRA
+// EXTRA-DAG: warning: {{.*}}/extra.calib:2: range [0.5, 1] of 'x' widened to [0, 1] (a range includes 0 and is not empty)
+// EXTRA-DAG: warning: calibration table '{{.*}}/extra.calib' has 1 key(s) naming no tensor: 'relu0' (line 5)
+// EXTRA: npu.range = array<f32: 0.000000e+00, 1.000000e+00>
+
+// RUN: printf '@version 1\nx -1 1 2 1 minmax\n' > %t/lohi.calib
+// RUN: not npu-opt %s --pass-pipeline='builtin.module(npu-calibrate{use-table=%t/lohi.calib})' 2>&1 | FileCheck %s --check-prefix=LOHI
+// LOHI: error: {{.*}}/lohi.calib:2: lo 2 > hi 1 (key 'x')
+
+// RUN: printf '@version 1\n# comment\nx -1 1 -1 1,5 minmax\n' > %t/num.calib
+// RUN: not npu-opt %s --pass-pipeline='builtin.module(npu-calibrate{use-table=%t/num.calib})' 2>&1 | FileCheck %s --check-prefix=NUM
+// NUM: error: {{.*}}/num.calib:3: malformed number '1,5' for hi (key 'x')
+
+// RUN: printf '@version 1\nx nan 1 -1 1 minmax\n' > %t/nan.calib
+// RUN: not npu-opt %s --pass-pipeline='builtin.module(npu-calibrate{use-table=%t/nan.calib})' 2>&1 | FileCheck %s --check-prefix=NAN
+// NAN: error: {{.*}}/nan.calib:2: min is NaN (key 'x')
+
+// RUN: not npu-opt %s --pass-pipeline='builtin.module(npu-calibrate{use-table=%t/none.calib})' 2>&1 | FileCheck %s --check-prefix=NOTABLE
+// NOTABLE: error: cannot open calibration table '{{.*}}/none.calib'
+
+// RUN: not npu-opt %s --pass-pipeline='builtin.module(npu-calibrate{table=%t/nodir/t.calib})' 2>&1 | FileCheck %s --check-prefix=WRITE
+// WRITE: error: cannot write calibration table '{{.*}}/nodir/t.calib'
+
+// RUN: not npu-opt %s --split-input-file --pass-pipeline='builtin.module(npu-calibrate)' 2>&1 | FileCheck %s --check-prefix=FUNCS
+// FUNCS: error: npu-calibrate needs a module with one function (or one named 'main'), found 2
+
+func.func @main(%x: tensor<1x4xf32> {npu.name = "x"}) -> tensor<1x4xf32> {
+  %w = npu.constant dense<2.0> : tensor<1x4xf32> loc("w")
+  %m = npu.mul %x, %w : (tensor<1x4xf32>, tensor<1x4xf32>) -> tensor<1x4xf32> loc("relu_0")
+  return %m : tensor<1x4xf32>
+}
+
+// -----
+
+func.func @f(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
+  return %x : tensor<1x4xf32>
+}
+func.func @g(%x: tensor<1x4xf32>) -> tensor<1x4xf32> {
+  return %x : tensor<1x4xf32>
+}

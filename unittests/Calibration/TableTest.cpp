@@ -1,0 +1,123 @@
+//===- TableTest.cpp - Tests of the calibration table format --------------===//
+//
+// Printing then parsing gives the same table bit for bit (including keys
+// that need quotes); every parse error names the line and the problem.
+//
+//===----------------------------------------------------------------------===//
+
+#include "npu/Calibration/Table.h"
+
+#include "gtest/gtest.h"
+
+#include <cstring>
+
+using namespace npu::calib;
+
+namespace {
+
+CalibrationTable sampleTable() {
+  CalibrationTable t;
+  t.model = "models/my det.onnx";
+  t.method = "percentile 99.99";
+  t.samples = "8 generated (standard normal, seed 0)";
+  t.entries.push_back({"x", -4.2100001f, 4.03f, -3.8712f, 3.91f, "percentile"});
+  t.entries.push_back(
+      {"conv_0", 0.1f, 1.0f / 3.0f, 0.0f, 1.0f / 3.0f, "minmax"});
+  t.entries.push_back(
+      {"node with space", -1e-30f, 7e20f, -1e-30f, 7e20f, "manual"});
+  t.entries.push_back({"#hash\"quote\\", -1, 1, -1, 1, "minmax"});
+  t.entries.push_back(
+      {"", 0, 0, -9.5367431640625e-07f, 9.5367431640625e-07f, "minmax"});
+  t.entries.push_back({"@at", -0.0f, 0.0f, -1, 1, "minmax"});
+  return t;
+}
+
+bool sameBits(float a, float b) { return std::memcmp(&a, &b, 4) == 0; }
+
+TEST(TableTest, RoundTrip) {
+  CalibrationTable t = sampleTable();
+  std::string text = printTable(t);
+  CalibrationTable back;
+  std::string error;
+  ASSERT_TRUE(parseTable(text, "t.calib", back, error)) << error << "\n"
+                                                        << text;
+  EXPECT_EQ(back.version, kTableVersion);
+  EXPECT_EQ(back.model, t.model);
+  EXPECT_EQ(back.method, t.method);
+  EXPECT_EQ(back.samples, t.samples);
+  ASSERT_EQ(back.entries.size(), t.entries.size());
+  for (size_t i = 0; i < t.entries.size(); ++i) {
+    const TableEntry &a = t.entries[i], &b = back.entries[i];
+    EXPECT_EQ(a.key, b.key);
+    EXPECT_TRUE(sameBits(a.min, b.min)) << a.key;
+    EXPECT_TRUE(sameBits(a.max, b.max)) << a.key;
+    EXPECT_TRUE(sameBits(a.lo, b.lo)) << a.key;
+    EXPECT_TRUE(sameBits(a.hi, b.hi)) << a.key;
+    EXPECT_EQ(a.method, b.method);
+  }
+  // Deterministic: printing the parsed table gives the same text.
+  EXPECT_EQ(printTable(back), text);
+  EXPECT_EQ(back.find("conv_0"), 1);
+  EXPECT_EQ(back.find("nope"), -1);
+}
+
+TEST(TableTest, CommentsAndBlankLines) {
+  std::string text = "# a table\n\n@version 1   # trailing comment\n"
+                     "  a 0 1 0 1 minmax # why\n\r\n";
+  CalibrationTable t;
+  std::string error;
+  ASSERT_TRUE(parseTable(text, "f", t, error)) << error;
+  ASSERT_EQ(t.entries.size(), 1u);
+  EXPECT_EQ(t.entries[0].key, "a");
+  EXPECT_EQ(t.entries[0].line, 4);
+}
+
+std::string parseError(const std::string &body) {
+  CalibrationTable t;
+  std::string error;
+  EXPECT_FALSE(parseTable("@version 1\n" + body, "f.calib", t, error));
+  return error;
+}
+
+TEST(TableTest, Errors) {
+  EXPECT_EQ(parseError("a 0 1 0 x1 minmax\n"),
+            "f.calib:2: malformed number 'x1' for hi (key 'a')");
+  EXPECT_EQ(parseError("a 0 1 0 1.5e minmax\n"),
+            "f.calib:2: malformed number '1.5e' for hi (key 'a')");
+  EXPECT_EQ(parseError("a nan 1 0 1 minmax\n"),
+            "f.calib:2: min is NaN (key 'a')");
+  EXPECT_EQ(parseError("a 0 1 0 inf minmax\n"),
+            "f.calib:2: hi 'inf' is not a finite float (key 'a')");
+  EXPECT_EQ(parseError("a 0 1 0 1e39 minmax\n"),
+            "f.calib:2: hi '1e39' is not a finite float (key 'a')");
+  EXPECT_EQ(parseError("\na 0 1 2 1 minmax\n"),
+            "f.calib:3: lo 2 > hi 1 (key 'a')");
+  EXPECT_EQ(parseError("a 2 1 0 1 minmax\n"),
+            "f.calib:2: min 2 > max 1 (key 'a')");
+  EXPECT_EQ(parseError("a 0 1 0 1\n"),
+            "f.calib:2: expected 6 fields (key min max lo hi method), found 5");
+  EXPECT_EQ(parseError("a 0 1 0 1 kl\n"),
+            "f.calib:2: unknown method 'kl' (key 'a'; expected minmax, "
+            "percentile or manual)");
+  EXPECT_EQ(parseError("a 0 1 0 1 minmax\na 0 1 0 1 minmax\n"),
+            "f.calib:3: duplicate key 'a' (first on line 2)");
+  EXPECT_EQ(parseError("\"a 0 1 0 1 minmax\n"),
+            "f.calib:2: unterminated quoted string");
+  EXPECT_EQ(parseError("@version 1\n"), "f.calib:2: '@version' given twice");
+  EXPECT_EQ(parseError("@modle x\n"),
+            "f.calib:2: unknown header '@modle' (expected @version, @model, "
+            "@method or @samples)");
+
+  CalibrationTable t;
+  std::string error;
+  EXPECT_FALSE(parseTable("@version 2\n", "f", t, error));
+  EXPECT_EQ(error, "f:1: unsupported table version 2 (this build reads 1)");
+  EXPECT_FALSE(parseTable("a 0 1 0 1 minmax\n", "f", t, error));
+  EXPECT_EQ(error, "f:1: expected '@version 1' before the first entry");
+  EXPECT_FALSE(parseTable("# nothing\n", "f", t, error));
+  EXPECT_EQ(error, "f: not a calibration table (no '@version 1' line)");
+  EXPECT_FALSE(readTableFile("/nonexistent/t.calib", t, error));
+  EXPECT_EQ(error, "cannot open calibration table '/nonexistent/t.calib'");
+}
+
+} // namespace
