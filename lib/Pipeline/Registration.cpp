@@ -6,6 +6,7 @@
 #include "npu/Dialect/NPU/IR/NPUOps.h"
 #include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
 #include "npu/Dialect/NPU/Transforms/Passes.h"
+#include "npu/Target/Blob/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
@@ -22,5 +23,6 @@ void npu::registerAllPasses() {
   mlir::registerCSEPass();
   mlir::registerSymbolDCEPass();
   npu::registerNPUPasses();
+  npu::target::registerNPUTargetBlobPasses();
   npu::registerPipelines();
 }
