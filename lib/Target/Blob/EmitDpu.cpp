@@ -128,10 +128,11 @@ LogicalResult emitJob(Emitter &e, DpuJob &job) {
   const CmxLayout &l = tiling.layout;
   const DpuOpGeometry &g = job.g;
 
-  // CMX buffers of this op on each tile it uses.
+  // CMX buffers of this op on each tile it uses (inputs and outputs once
+  // per slot).
   struct TileBuffers {
-    uint32_t in = 0, in2 = 0, w = 0, t = 0, out = 0;
-    bool made = false;
+    uint32_t in[2] = {0, 0}, in2[2] = {0, 0}, out[2] = {0, 0};
+    uint32_t w = 0, t = 0;
     int64_t residentK0 = -1;
   };
   std::vector<TileBuffers> tb(e.tiles);
@@ -143,18 +144,23 @@ LogicalResult emitJob(Emitter &e, DpuJob &job) {
       continue;
     std::string n = job.label + ".t" + std::to_string(t);
     TileBuffers &b = tb[t];
-    b.in = e.addBuffer(n + ".in", blob::MemSpace::Cmx, t, l.input, l.inputSize);
-    if (g.isEltwise())
-      b.in2 = e.addBuffer(n + ".in2", blob::MemSpace::Cmx, t, l.input2,
-                          l.inputSize);
+    uint32_t slots = std::min<uint32_t>(l.slots, byTile[t].size());
+    for (uint32_t s = 0; s < slots; ++s) {
+      std::string slot = l.slots > 1 ? "." + std::to_string(s) : "";
+      b.in[s] = e.addBuffer(n + ".in" + slot, blob::MemSpace::Cmx, t,
+                            l.input[s], l.inputSize);
+      if (g.isEltwise())
+        b.in2[s] = e.addBuffer(n + ".in2" + slot, blob::MemSpace::Cmx, t,
+                               l.input2[s], l.inputSize);
+      b.out[s] = e.addBuffer(n + ".out" + slot, blob::MemSpace::Cmx, t,
+                             l.output[s], l.outputSize);
+    }
     if (g.hasWeights()) {
       b.w = e.addBuffer(n + ".w", blob::MemSpace::Cmx, t, l.weights,
                         l.weightsSize);
       b.t =
           e.addBuffer(n + ".wt", blob::MemSpace::Cmx, t, l.table, l.tableSize);
     }
-    b.out =
-        e.addBuffer(n + ".out", blob::MemSpace::Cmx, t, l.output, l.outputSize);
     e.cmxUsed[t] = std::max(e.cmxUsed[t], l.total);
   }
 
@@ -184,20 +190,27 @@ LogicalResult emitJob(Emitter &e, DpuJob &job) {
   size_t rounds = 0;
   for (const auto &list : byTile)
     rounds = std::max(rounds, list.size());
-  for (size_t r = 0; r < rounds; ++r) {
-    // Loads.
+  auto slotOf = [&](size_t r) { return uint32_t(r % l.slots); };
+
+  // Loads of round r on every tile; `which` selects the tiles whose piece
+  // keeps (1) or changes (2) the resident weights slice, 0 all of them.
+  auto loads = [&](size_t r, int which) {
     for (uint32_t t = 0; t < e.tiles; ++t) {
       if (r >= byTile[t].size())
         continue;
       const DpuPiece &p = *byTile[t][r];
       TileBuffers &b = tb[t];
+      bool reload = g.hasWeights() && b.residentK0 != int64_t(p.k0);
+      if ((which == 1 && reload) || (which == 2 && !reload))
+        continue;
+      uint32_t s = slotOf(r);
       std::string n = pieceName(p);
       e.sched.beginStep();
       e.dma(n + ".in", rowsView(job.in, p.inRow, p.inRows, p.c0, p.cin),
-            cmx(b.in, job.in.dtype, {p.inRows, g.W, p.cin}));
+            cmx(b.in[s], job.in.dtype, {p.inRows, g.W, p.cin}));
       if (g.isEltwise())
         e.dma(n + ".in2", rowsView(job.in2, p.inRow, p.inRows, p.c0, p.cin),
-              cmx(b.in2, job.in2.dtype, {p.inRows, g.W, p.cin}));
+              cmx(b.in2[s], job.in2.dtype, {p.inRows, g.W, p.cin}));
       if (g.hasWeights() && b.residentK0 != int64_t(p.k0)) {
         uint32_t cw = g.op == blob::DpuOp::Conv ? g.C : 1;
         std::vector<uint32_t> wshape = {p.kc, g.kh, g.kw, cw};
@@ -216,20 +229,23 @@ LogicalResult emitJob(Emitter &e, DpuJob &job) {
       }
       e.sched.endStep();
     }
-    // DPU tasks.
+  };
+
+  auto dpus = [&](size_t r) {
     for (uint32_t t = 0; t < e.tiles; ++t) {
       if (r >= byTile[t].size())
         continue;
       const DpuPiece &p = *byTile[t][r];
       TileBuffers &b = tb[t];
+      uint32_t s = slotOf(r);
       blob::Task task;
       task.name = pieceName(p);
       blob::DpuTask &d = task.dpu;
       d = job.proto;
-      d.input = cmx(b.in, job.in.dtype, {p.inRows, g.W, p.cin});
+      d.input = cmx(b.in[s], job.in.dtype, {p.inRows, g.W, p.cin});
       std::vector<Access> acc = {e.access(d.input, false)};
       if (g.isEltwise()) {
-        d.input2 = cmx(b.in2, job.in2.dtype, {p.inRows, g.W, p.cin});
+        d.input2 = cmx(b.in2[s], job.in2.dtype, {p.inRows, g.W, p.cin});
         acc.push_back(e.access(*d.input2, false));
       }
       if (g.hasWeights()) {
@@ -239,7 +255,7 @@ LogicalResult emitJob(Emitter &e, DpuJob &job) {
         acc.push_back(e.access(*d.weights, false));
         acc.push_back(e.access(*d.weightTable, false));
       }
-      d.output = cmx(b.out, job.out.dtype, {p.outRows, g.OW, p.kc});
+      d.output = cmx(b.out[s], job.out.dtype, {p.outRows, g.OW, p.kc});
       acc.push_back(e.access(d.output, true));
       d.padTop = uint8_t(p.padTop);
       d.padBottom = uint8_t(p.padBottom);
@@ -256,15 +272,37 @@ LogicalResult emitJob(Emitter &e, DpuJob &job) {
       e.sched.add(blob::Engine::Dpu, t, std::move(task), std::move(acc));
       ++e.dpuPieces;
     }
-    // Stores.
+  };
+
+  auto stores = [&](size_t r) {
     for (uint32_t t = 0; t < e.tiles; ++t) {
       if (r >= byTile[t].size())
         continue;
       const DpuPiece &p = *byTile[t][r];
       e.dma(pieceName(p) + ".out",
-            cmx(tb[t].out, job.out.dtype, {p.outRows, g.OW, p.kc}),
+            cmx(tb[t].out[slotOf(r)], job.out.dtype, {p.outRows, g.OW, p.kc}),
             rowsView(job.out, p.outRow, p.outRows, p.k0, p.kc));
     }
+  };
+
+  // Single buffered: load, compute, store each round. Double buffered: the
+  // next round's loads are emitted before this round's DPU tasks, so they
+  // run meanwhile -- except on tiles where the next piece changes the
+  // weights slice, which this round's task still reads: those loads follow
+  // the task. (The scheduler orders tasks by their accesses in emission
+  // order, so the emission order must be the intended one.)
+  if (l.slots > 1 && rounds > 0)
+    loads(0, 0);
+  for (size_t r = 0; r < rounds; ++r) {
+    bool ahead = l.slots > 1 && r + 1 < rounds;
+    if (l.slots == 1)
+      loads(r, 0);
+    else if (ahead)
+      loads(r + 1, 1);
+    dpus(r);
+    if (ahead)
+      loads(r + 1, 2);
+    stores(r);
   }
   return success();
 }

@@ -38,10 +38,12 @@ namespace {
 uint32_t ceilDiv(uint32_t a, uint32_t b) { return (a + b - 1) / b; }
 
 /// Buffer sizes of a piece of `inRows` input rows, `outRows` output rows and
-/// `kc` channels, laid out one after the other.
+/// `kc` channels, laid out one after the other (inputs and outputs
+/// `slots` times).
 CmxLayout layoutFor(const DpuOpGeometry &g, uint32_t inRows, uint32_t outRows,
-                    uint32_t kc, uint64_t align) {
+                    uint32_t kc, uint64_t align, uint32_t slots) {
   CmxLayout l;
+  l.slots = slots;
   uint32_t cin = g.keepsChannels() ? kc : g.C;
   l.inputSize = uint64_t(inRows) * g.W * cin * g.inElemBytes;
   l.outputSize = uint64_t(outRows) * g.OW * kc * g.outElemBytes;
@@ -55,14 +57,17 @@ CmxLayout layoutFor(const DpuOpGeometry &g, uint32_t inRows, uint32_t outRows,
     top = alignTo(top + size, align);
     return at;
   };
-  l.input = place(l.inputSize);
+  for (uint32_t s = 0; s < slots; ++s)
+    l.input[s] = place(l.inputSize);
   if (g.isEltwise())
-    l.input2 = place(l.inputSize);
+    for (uint32_t s = 0; s < slots; ++s)
+      l.input2[s] = place(l.inputSize);
   if (g.hasWeights()) {
     l.weights = place(l.weightsSize);
     l.table = place(l.tableSize);
   }
-  l.output = place(l.outputSize);
+  for (uint32_t s = 0; s < slots; ++s)
+    l.output[s] = place(l.outputSize);
   l.total = top;
   return l;
 }
@@ -115,39 +120,60 @@ std::vector<DpuPiece> makePieces(const DpuOpGeometry &g, uint32_t n,
 }
 
 CmxLayout layoutOf(const DpuOpGeometry &g, const std::vector<DpuPiece> &ps,
-                   uint64_t align) {
+                   uint64_t align, uint32_t slots) {
   uint32_t inRows = 0, outRows = 0, kc = 0;
   for (const DpuPiece &p : ps) {
     inRows = std::max(inRows, p.inRows);
     outRows = std::max(outRows, p.outRows);
     kc = std::max(kc, p.kc);
   }
-  return layoutFor(g, inRows, outRows, kc, align);
+  return layoutFor(g, inRows, outRows, kc, align, slots);
 }
 
 uint64_t estimate(const arch::HardwareDesc &hw, const DpuOpGeometry &g,
-                  const std::vector<DpuPiece> &ps, uint32_t tiles) {
-  std::vector<uint64_t> tileCycles(tiles, 0);
+                  const std::vector<DpuPiece> &ps, uint32_t tiles,
+                  uint32_t slots) {
+  struct Step {
+    uint64_t in, dpu, out;
+  };
+  std::vector<std::vector<Step>> perTile(tiles);
   std::vector<int64_t> resident(tiles, -1);
   uint64_t dmaTotal = 0;
   for (const DpuPiece &p : ps) {
-    uint64_t dma = 0;
+    Step s{0, 0, 0};
     uint64_t in = uint64_t(p.inRows) * g.W * p.cin * g.inElemBytes;
-    dma += arch::dmaTaskCycles(hw, in, true);
+    s.in += arch::dmaTaskCycles(hw, in, true);
     if (g.isEltwise())
-      dma += arch::dmaTaskCycles(hw, in, true);
+      s.in += arch::dmaTaskCycles(hw, in, true);
     if (g.hasWeights() && resident[p.tile] != int64_t(p.k0)) {
-      dma += arch::dmaTaskCycles(hw, p.kc * g.weightBytesPerChannel(), true);
-      dma += arch::dmaTaskCycles(hw, uint64_t(p.kc) * 16, true);
+      s.in += arch::dmaTaskCycles(hw, p.kc * g.weightBytesPerChannel(), true);
+      s.in += arch::dmaTaskCycles(hw, uint64_t(p.kc) * 16, true);
       resident[p.tile] = p.k0;
     }
-    dma += arch::dmaTaskCycles(
+    s.out = arch::dmaTaskCycles(
         hw, uint64_t(p.outRows) * g.OW * p.kc * g.outElemBytes, true);
-    dmaTotal += dma;
-    tileCycles[p.tile] += dma + dpuEstimate(hw, g, p.outRows, p.kc);
+    s.dpu = dpuEstimate(hw, g, p.outRows, p.kc);
+    dmaTotal += s.in + s.out;
+    perTile[p.tile].push_back(s);
   }
-  uint64_t t = *std::max_element(tileCycles.begin(), tileCycles.end());
-  return std::max(t, dmaTotal / std::max<uint32_t>(1, hw.dmaPorts));
+  uint64_t worst = 0;
+  for (const auto &steps : perTile) {
+    uint64_t t = 0;
+    if (slots == 1 || steps.size() < 2) {
+      for (const Step &s : steps)
+        t += s.in + s.dpu + s.out;
+    } else {
+      // Loads of piece i+1 and stores of piece i-1 overlap DPU task i.
+      t = steps.front().in + steps.back().out;
+      for (size_t i = 0; i < steps.size(); ++i) {
+        uint64_t dma = (i + 1 < steps.size() ? steps[i + 1].in : 0) +
+                       (i > 0 ? steps[i - 1].out : 0);
+        t += std::max(steps[i].dpu, dma);
+      }
+    }
+    worst = std::max(worst, t);
+  }
+  return std::max(worst, dmaTotal / std::max<uint32_t>(1, hw.dmaPorts));
 }
 
 } // namespace
@@ -175,29 +201,32 @@ bool planDpuTiling(const DpuOpGeometry &g, const arch::HardwareDesc &hw,
   bool found = false;
   uint64_t best = std::numeric_limits<uint64_t>::max();
   for (uint32_t kc : widths)
-    for (uint32_t n : heights) {
-      uint32_t inRows = std::min(g.H, (n - 1) * g.sh + g.kh);
-      CmxLayout l = layoutFor(g, inRows, n, kc, opts.cmxAlignment);
-      if (l.total > hw.cmxUsableBytes)
-        continue;
-      std::vector<DpuPiece> ps = makePieces(g, n, kc, tiles);
-      uint64_t e = estimate(hw, g, ps, tiles);
-      if (!found || e < best) {
-        found = true;
-        best = e;
-        out.pieces = std::move(ps);
-        out.rowPieces = ceilDiv(g.OH, n);
-        out.channelPieces = ceilDiv(g.K, kc);
-        out.estimatedCycles = e;
+    for (uint32_t n : heights)
+      for (uint32_t slots : {1u, 2u}) {
+        uint32_t inRows = std::min(g.H, (n - 1) * g.sh + g.kh);
+        CmxLayout l = layoutFor(g, inRows, n, kc, opts.cmxAlignment, slots);
+        if (l.total > hw.cmxUsableBytes)
+          continue;
+        std::vector<DpuPiece> ps = makePieces(g, n, kc, tiles);
+        uint64_t e = estimate(hw, g, ps, tiles, slots);
+        if (!found || e < best) {
+          found = true;
+          best = e;
+          out.pieces = std::move(ps);
+          out.rowPieces = ceilDiv(g.OH, n);
+          out.channelPieces = ceilDiv(g.K, kc);
+          out.estimatedCycles = e;
+          out.layout.slots = slots;
+        }
       }
-    }
   if (!found) {
-    CmxLayout l = layoutFor(g, std::min(g.H, g.kh), 1, 16, opts.cmxAlignment);
+    CmxLayout l =
+        layoutFor(g, std::min(g.H, g.kh), 1, 16, opts.cmxAlignment, 1);
     error = "one output row of 16 channels needs " + std::to_string(l.total) +
             " bytes of CMX; a tile has " + std::to_string(hw.cmxUsableBytes);
     return false;
   }
-  out.layout = layoutOf(g, out.pieces, opts.cmxAlignment);
+  out.layout = layoutOf(g, out.pieces, opts.cmxAlignment, out.layout.slots);
   return true;
 }
 

@@ -7,7 +7,8 @@ Generates MODEL with Inputs/gen_hwops.py, compiles it twice with
 npu-opt --npu-write-blob (options O, and the reference options R, by
 default one tile and no piece limit), verifies both blobs, runs both with
 npu-run on the same inputs and requires every output to be equal byte for
-byte; outputs that NumPy computes exactly (WORK_DIR/expected) must match
+byte, and neither blob may have a race (check_races.py); outputs that
+NumPy computes exactly (WORK_DIR/expected) must match
 too, and so must npu-interpret on the same function when it can run npuhw
 ops. Prints one line per compared output; exits 1 on any difference.
 """
@@ -34,6 +35,10 @@ def compile_and_run(work, tag, target, opts, inputs):
     run(["npu-opt", os.path.join(work, "model.mlir"), "-o", os.devnull,
          "--npu-write-blob=output=%s target=%s %s" % (blob, target, opts)])
     run(["npu-blob", "verify", "--target", target, blob])
+    with open(blob + ".json", "w") as f:
+        f.write(run(["npu-blob", "dump", "--json", blob]))
+    races = run([sys.executable, os.path.join(HERE, "check_races.py"), blob + ".json"])
+    print("%s: %s" % (tag, races.strip()))
     out = os.path.join(work, tag)
     cmd = ["npu-run", blob, "--output-dir", out]
     for name in inputs:

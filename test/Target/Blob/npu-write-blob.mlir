@@ -11,6 +11,9 @@
 // RUN: npu-opt %s -o /dev/null --npu-write-blob="function=conv_h output=%t.conv6.blob target=NPU4000 max-piece-rows=2"
 // RUN: npu-blob verify %t.conv6.blob | FileCheck %s --check-prefix=VERIFY
 // RUN: npu-blob dump %t.conv6.blob | FileCheck %s --check-prefix=CONV6
+// Deterministic: the same function and options give the same bytes.
+// RUN: npu-opt %s -o /dev/null --npu-write-blob="function=conv_h output=%t.conv6b.blob target=NPU4000 max-piece-rows=2"
+// RUN: cmp %t.conv6.blob %t.conv6b.blob
 // VERIFY: valid {{NPU3720|NPU4000}} blob
 //
 // CONV2: memory: DDR scratch 0 bytes, CMX used [{{[1-9][0-9]*}}, {{[1-9][0-9]*}}]
@@ -59,20 +62,27 @@ func.func @conv_h(%x: tensor<32x32x16xf16> {npu.name = "x"}) -> (tensor<16x16x32
 // DW: buf{{[0-9]+}} 'dw' scratch [0, 76800)
 // DW: buf{{[0-9]+}} 'maxpool' scratch [76800, 96000)
 // DW: buf{{[0-9]+}} 'avgpool' scratch [0, 19200)
-// DW: dpu[0] (4 tasks)
+// Each op is split into double-buffered pieces on the one tile (the next
+// piece's input loads while the DPU works); only edge pieces keep their
+// vertical padding.
+// DW: buf{{[0-9]+}} 'dw.t0.in.0' cmx tile 0
+// DW: buf{{[0-9]+}} 'dw.t0.in.1' cmx tile 0
+// DW: dpu[0] (8 tasks)
 // DW-NEXT: dw.p0
-// DW-NEXT: depthwise_conv kernel 3x3 stride 1x1 pad 1,1,1,1
+// DW-NEXT: depthwise_conv kernel 3x3 stride 1x1 pad 1,1,0,1
 // DW: table {{.*}} i32 48x4
-// DW: workload x 0 y 0 k 0 size 40x{{[0-9]+}}x32 CUBOID_16x16
-// DW: k 32 size 40x{{[0-9]+}}x16 CUBOID_16x16
+// DW: workload x 0 y 0 k 0 size 40x14x32 CUBOID_16x16
+// DW-NEXT: workload x 0 y 0 k 32 size 40x14x16 CUBOID_16x16
+// DW: dw.p2 wait
+// DW-NEXT: depthwise_conv kernel 3x3 stride 1x1 pad 0,1,1,1
 // DW: maxpool.p0 wait
 // DW-NEXT: maxpool kernel 2x2 stride 2x2 pad 0,0,0,0
 // DW: avgpool.p0 wait
-// DW-NEXT: avgpool kernel 3x3 stride 1x1 pad 1,1,1,1
+// DW-NEXT: avgpool kernel 3x3 stride 1x1 pad 1,1,0,1
 // DW: ppe act none out_zp 0 mult 7282 shift 16
 // DW: add.p0 wait
 // DW-NEXT: eltwise_add
-// DW: workload {{.*}} CUBOID_8x16
+// DW: workload x 0 y 0 k 0 size 20x20x48 CUBOID_8x16
 func.func @dw_pool(%x: tensor<40x40x48xi8> {npu.name = "x"}) -> (tensor<20x20x48xi8> {npu.name = "y"}) {
   %w = npu.constant dense<3> : tensor<48x3x3x1xi8>
   %t = npu.constant dense<[[0, -1, 66048, 0], [9, -1, 66048, 0], [18, -1, 66048, 0], [27, -1, 66048, 0], [36, -1, 66048, 0], [45, -1, 66048, 0], [54, -1, 66048, 0], [63, -1, 66048, 0], [72, -1, 66048, 0], [81, -1, 66048, 0], [90, -1, 66048, 0], [99, -1, 66048, 0], [108, -1, 66048, 0], [117, -1, 66048, 0], [126, -1, 66048, 0], [135, -1, 66048, 0], [144, -1, 66048, 0], [153, -1, 66048, 0], [162, -1, 66048, 0], [171, -1, 66048, 0], [180, -1, 66048, 0], [189, -1, 66048, 0], [198, -1, 66048, 0], [207, -1, 66048, 0], [216, -1, 66048, 0], [225, -1, 66048, 0], [234, -1, 66048, 0], [243, -1, 66048, 0], [252, -1, 66048, 0], [261, -1, 66048, 0], [270, -1, 66048, 0], [279, -1, 66048, 0], [288, -1, 66048, 0], [297, -1, 66048, 0], [306, -1, 66048, 0], [315, -1, 66048, 0], [324, -1, 66048, 0], [333, -1, 66048, 0], [342, -1, 66048, 0], [351, -1, 66048, 0], [360, -1, 66048, 0], [369, -1, 66048, 0], [378, -1, 66048, 0], [387, -1, 66048, 0], [396, -1, 66048, 0], [405, -1, 66048, 0], [414, -1, 66048, 0], [423, -1, 66048, 0]]> : tensor<48x4xi32>

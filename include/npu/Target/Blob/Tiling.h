@@ -62,8 +62,14 @@ struct DpuPiece {
 };
 
 /// Offsets within a tile's CMX (64-byte aligned) of the piece buffers.
+/// With two slots (double buffering) consecutive pieces of a tile
+/// alternate between two input and two output buffers, so that the next
+/// piece's input loads and the previous piece's output stores overlap the
+/// DPU task; the weights and table are shared.
 struct CmxLayout {
-  uint64_t input = 0, input2 = 0, weights = 0, table = 0, output = 0;
+  uint32_t slots = 1;
+  uint64_t input[2] = {0, 0}, input2[2] = {0, 0}, output[2] = {0, 0};
+  uint64_t weights = 0, table = 0;
   uint64_t inputSize = 0, weightsSize = 0, tableSize = 0, outputSize = 0;
   uint64_t total = 0;
 };
@@ -87,9 +93,10 @@ void inputRowsFor(const DpuOpGeometry &g, uint32_t outRow, uint32_t outRows,
                   uint32_t &inRow, uint32_t &inRows, uint32_t &padTop,
                   uint32_t &padBottom);
 
-/// Chooses the split with the lowest estimated time (DMA + DPU per tile,
-/// DMA ports shared) among those that fit CMX. Fails with `error` when even
-/// one output row of 16 channels does not fit.
+/// Chooses the split and the buffering (one or two slots) with the lowest
+/// estimated time (per tile: its DMAs and DPU tasks, overlapped when double
+/// buffered; the DMA ports shared by all tiles) among those that fit CMX. Fails
+/// with `error` when even one output row of 16 channels does not fit.
 bool planDpuTiling(const DpuOpGeometry &g, const arch::HardwareDesc &hw,
                    const TilingOptions &opts, DpuTiling &out,
                    std::string &error);

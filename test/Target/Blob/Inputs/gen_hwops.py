@@ -109,7 +109,7 @@ def conv_f16(H, C, K, k, s, pad):
     return fn, inputs, {}
 
 
-def int8_conv_reference(x, w, bias, zp_in, mult, shift, zp_out, s, pad):
+def int8_conv_reference(x, w, bias, zp_in, mult, shift, zp_out, s, pad, relu=False):
     H, W, C = x.shape
     K, kh, kw, _ = w.shape
     xp = np.zeros((H + pad[0] + pad[2], W + pad[1] + pad[3], C), np.int64)
@@ -123,6 +123,8 @@ def int8_conv_reference(x, w, bias, zp_in, mult, shift, zp_out, s, pad):
             patch = xp[ky:ky + s * (OH - 1) + 1:s, kx:kx + s * (OW - 1) + 1:s]
             acc += patch @ wl[:, ky, kx, :].T
     acc += bias  # Fits the DPU's 32-bit accumulator for these ranges.
+    if relu:
+        acc = np.maximum(acc, 0)
     v = acc * mult
     if shift > 0:
         v = (v + (1 << (shift - 1))) >> shift
@@ -244,24 +246,27 @@ def conv_chain_i8():
     fn = Fn()
     H, C = 56, 64
     x = fn.arg("x", (H, H, C), "i8")
+    xv = RNG.integers(-128, 128, (H, H, C), dtype=np.int8)
 
-    def conv(v, h, c, k, s, name):
+    def conv(v, ref, h, c, k, s):
         w = RNG.integers(-8, 8, (k, 3, 3, c), dtype=np.int8)
         t = table(k, 9 * c, pack_requant(1, 8), 0)
         t[:, 3] = RNG.integers(-500, 500, k)
         wc, tc = fn.const(w, "i8"), fn.const(t, "i32")
         oh = out_size(h, 3, s, 1, 1)
-        return conv_op(fn, "conv", v, (h, h, c), "i8", wc, tc, w.shape, "i8", (3, 3), (s, s), (1, 1, 1, 1),
-                       (oh, oh, k), "i8", ", activation = #npuhw.activation<relu>"), oh
+        out = conv_op(fn, "conv", v, (h, h, c), "i8", wc, tc, w.shape, "i8", (3, 3), (s, s), (1, 1, 1, 1),
+                      (oh, oh, k), "i8", ", activation = #npuhw.activation<relu>")
+        return out, int8_conv_reference(ref, w, t[:, 3], 0, 1, 8, 0, s, (1, 1, 1, 1), relu=True), oh
 
-    a, h = conv(x, H, C, C, 1, "a")
-    b, h = conv(a, h, C, C, 1, "b")
+    a, ar, h = conv(x, xv, H, C, C, 1)
+    b, br, h = conv(a, ar, h, C, C, 1)
     s = ttype((H, H, C), "i8")
     r = fn.op("npuhw.dpu_eltwise add %s, %s : (%s, %s)" % (b, x, s, s), s)
-    c, h2 = conv(r, H, C, 2 * C, 2, "c")
-    d, h2 = conv(c, h2, 2 * C, 2 * C, 1, "d")
+    rr = np.clip(br.astype(np.int64) + xv, -128, 127).astype(np.int8)
+    c, cr, h2 = conv(r, rr, H, C, 2 * C, 2)
+    d, dr, h2 = conv(c, cr, h2, 2 * C, 2 * C, 1)
     fn.ret([(d, ttype((h2, h2, 2 * C), "i8"), "y")])
-    return fn, {"x": RNG.integers(-128, 128, (H, H, C), dtype=np.int8)}, {}
+    return fn, {"x": xv}, {"y": dr}
 
 
 MODELS = {
