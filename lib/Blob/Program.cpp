@@ -2,6 +2,7 @@
 
 #include "npu/Blob/Program.h"
 
+#include <algorithm>
 #include <tuple>
 
 namespace npu::blob {
@@ -155,6 +156,20 @@ bool DpuTask::operator==(const DpuTask &o) const {
 bool ShaveTask::operator==(const ShaveTask &o) const {
   return std::tie(kernel, inputs, outputs, fparams, iparams) ==
          std::tie(o.kernel, o.inputs, o.outputs, o.fparams, o.iparams);
+}
+uint64_t ShaveTask::workElements() const {
+  uint64_t in = 0, out = 0;
+  for (const TensorRef &r : inputs)
+    in += r.numElements();
+  for (const TensorRef &r : outputs)
+    out += r.numElements();
+  if (kernel != arch::ShaveKernel::MatMul || inputs.empty() ||
+      outputs.empty() || inputs[0].shape.size() < 2)
+    return std::max(in, out);
+  const std::vector<uint32_t> &a = inputs[0].shape;
+  bool transA = !iparams.empty() && iparams[0] != 0;
+  uint64_t k = transA ? a[a.size() - 2] : a.back();
+  return outputs[0].numElements() * std::max<uint64_t>(k, 1);
 }
 bool Task::operator==(const Task &o) const {
   if (std::tie(name, kind, waitBarriers, updateBarriers) !=

@@ -10,6 +10,8 @@
 #include "npu/Blob/Verifier.h"
 
 #include <algorithm>
+#include <cmath>
+#include <initializer_list>
 
 namespace npu::blob {
 
@@ -62,12 +64,111 @@ public:
   bool broadcastable(const TensorRef &in, const TensorRef &out) {
     if (in.shape.size() != out.shape.size())
       return fail("operands must have the output's rank");
+    return broadcastableTrailing(in, out);
+  }
+
+  /// Like broadcastable, but `in` may have fewer dimensions than the output:
+  /// they align with the output's last ones (numpy-style), the missing
+  /// leading ones count as 1.
+  bool broadcastableTrailing(const TensorRef &in, const TensorRef &out) {
+    if (in.shape.size() > out.shape.size())
+      return fail("operands must not have more dimensions than the output");
+    size_t lead = out.shape.size() - in.shape.size();
     for (size_t i = 0; i < in.shape.size(); ++i)
-      if (in.shape[i] != 1 && in.shape[i] != out.shape[i])
+      if (in.shape[i] != 1 && in.shape[i] != out.shape[lead + i])
         return fail("input dimension " + std::to_string(i) + " (" +
                     std::to_string(in.shape[i]) +
                     ") does not broadcast to the output's " +
-                    std::to_string(out.shape[i]));
+                    std::to_string(out.shape[lead + i]));
+    return true;
+  }
+
+  bool fparamCount(size_t n) {
+    if (t.fparams.size() != n)
+      return fail("needs " + std::to_string(n) + " float parameter(s), got " +
+                  std::to_string(t.fparams.size()));
+    return true;
+  }
+
+  /// The float parameters, named `names`, which must be finite.
+  bool finiteParams(std::initializer_list<const char *> names) {
+    if (!fparamCount(names.size()))
+      return false;
+    size_t i = 0;
+    for (const char *n : names)
+      if (!std::isfinite(t.fparams[i++]))
+        return fail(std::string(n) + " must be finite");
+    return true;
+  }
+
+  bool matmul() {
+    if (!arity(2, 2, 1) || !floatOperands())
+      return false;
+    const auto &a = t.inputs[0].shape, &b = t.inputs[1].shape,
+               &o = t.outputs[0].shape;
+    if (a.size() < 2 || a.size() != b.size() || a.size() != o.size())
+      return fail("A, B and the output must have one rank >= 2, got " +
+                  std::to_string(a.size()) + ", " + std::to_string(b.size()) +
+                  " and " + std::to_string(o.size()));
+    if (!t.fparams.empty() || (!t.iparams.empty() && t.iparams.size() != 2))
+      return fail("takes no float parameters and either no integer "
+                  "parameters or [transA, transB]");
+    for (int64_t p : t.iparams)
+      if (p != 0 && p != 1)
+        return fail("transA and transB must be 0 or 1");
+    bool ta = !t.iparams.empty() && t.iparams[0],
+         tb = t.iparams.size() > 1 && t.iparams[1];
+    size_t r = a.size();
+    uint32_t m = ta ? a[r - 1] : a[r - 2], ka = ta ? a[r - 2] : a[r - 1];
+    uint32_t kb = tb ? b[r - 1] : b[r - 2], n = tb ? b[r - 2] : b[r - 1];
+    if (ka != kb)
+      return fail("A's K (" + std::to_string(ka) + ") differs from B's (" +
+                  std::to_string(kb) + ")");
+    if (o[r - 2] != m || o[r - 1] != n)
+      return fail("output must be [..., " + std::to_string(m) + ", " +
+                  std::to_string(n) + "], got [..., " +
+                  std::to_string(o[r - 2]) + ", " + std::to_string(o[r - 1]) +
+                  "]");
+    for (size_t i = 0; i + 2 < r; ++i)
+      for (const auto *in : {&a, &b})
+        if ((*in)[i] != 1 && (*in)[i] != o[i])
+          return fail(
+              std::string(in == &a ? "A" : "B") + "'s batch dimension " +
+              std::to_string(i) + " (" + std::to_string((*in)[i]) +
+              ") does not broadcast to the output's " + std::to_string(o[i]));
+    return true;
+  }
+
+  bool upsampleZeros() {
+    if (!arity(1, 1, 1))
+      return false;
+    const TensorRef &in = t.inputs[0], &out = t.outputs[0];
+    if (in.dtype != out.dtype)
+      return fail("input and output element types differ");
+    if (in.shape.size() != 3 || out.shape.size() != 3)
+      return fail("input and output must be rank-3 [H, W, C]");
+    if (!t.fparams.empty() || t.iparams.size() != 6)
+      return fail("needs 6 integer parameters [stride_h, stride_w, pad_top, "
+                  "pad_left, pad_bottom, pad_right], got " +
+                  std::to_string(t.iparams.size()));
+    const auto &p = t.iparams;
+    // Bounded so that the shape arithmetic below cannot overflow.
+    if (p[0] < 1 || p[1] < 1 || p[0] > 65535 || p[1] > 65535)
+      return fail("strides must be in [1, 65535]");
+    for (size_t i = 2; i < 6; ++i)
+      if (p[i] < 0 || p[i] > 65535)
+        return fail("pads must be in [0, 65535]");
+    if (in.shape[0] == 0 || in.shape[1] == 0)
+      return fail("input height and width must not be 0");
+    int64_t oh = (int64_t(in.shape[0]) - 1) * p[0] + 1 + p[2] + p[4];
+    int64_t ow = (int64_t(in.shape[1]) - 1) * p[1] + 1 + p[3] + p[5];
+    if (out.shape[0] != oh || out.shape[1] != ow || out.shape[2] != in.shape[2])
+      return fail("output must be [" + std::to_string(oh) + ", " +
+                  std::to_string(ow) + ", " + std::to_string(in.shape[2]) +
+                  "] ((H-1)*stride+1+pads), got [" +
+                  std::to_string(out.shape[0]) + ", " +
+                  std::to_string(out.shape[1]) + ", " +
+                  std::to_string(out.shape[2]) + "]");
     return true;
   }
 
@@ -103,13 +204,40 @@ public:
     case ShaveKernel::Exp:
     case ShaveKernel::Log:
     case ShaveKernel::Sqrt:
+    case ShaveKernel::Erf:
+    case ShaveKernel::Abs:
+    case ShaveKernel::Neg:
+    case ShaveKernel::Reciprocal:
+    case ShaveKernel::Relu:
       return arity(1, 1, 1) && floatOperands() &&
              sameShape(in[0], t.outputs[0]);
+    case ShaveKernel::Clamp:
+      if (!arity(1, 1, 1) || !floatOperands() ||
+          !sameShape(in[0], t.outputs[0]) || !fparamCount(2))
+        return false;
+      if (std::isnan(t.fparams[0]) || std::isnan(t.fparams[1]) ||
+          t.fparams[0] > t.fparams[1])
+        return fail("bounds [lo, hi] must be ordered numbers, got [" +
+                    std::to_string(t.fparams[0]) + ", " +
+                    std::to_string(t.fparams[1]) + "]");
+      return true;
+    case ShaveKernel::HSigmoid:
+      return arity(1, 1, 1) && floatOperands() &&
+             sameShape(in[0], t.outputs[0]) && finiteParams({"alpha", "beta"});
+    case ShaveKernel::LeakyRelu:
+      return arity(1, 1, 1) && floatOperands() &&
+             sameShape(in[0], t.outputs[0]) && finiteParams({"alpha"});
+    case ShaveKernel::MatMul:
+      return matmul();
+    case ShaveKernel::UpsampleZeros:
+      return upsampleZeros();
     case ShaveKernel::Div:
     case ShaveKernel::Mul:
     case ShaveKernel::Pow:
     case ShaveKernel::Add:
     case ShaveKernel::Sub:
+    case ShaveKernel::Max:
+    case ShaveKernel::Min:
       return arity(2, 2, 1) && floatOperands() &&
              broadcastable(in[0], t.outputs[0]) &&
              broadcastable(in[1], t.outputs[0]);
@@ -137,8 +265,10 @@ public:
                     " is outside the rank");
       if (!(t.fparams[0] >= 0.0f))
         return fail("epsilon must be non-negative");
+      // Scale and bias may have fewer dimensions (LayerNorm's [C] over
+      // [..., C]): they align with the output's last dimensions.
       for (size_t i = 1; i < in.size(); ++i)
-        if (!broadcastable(in[i], t.outputs[0]))
+        if (!broadcastableTrailing(in[i], t.outputs[0]))
           return false;
       return true;
     }

@@ -143,6 +143,28 @@ float unary(ShaveKernel k, float x, const ShaveTask &t) {
     return std::log(x);
   case ShaveKernel::Sqrt:
     return std::sqrt(x);
+  case ShaveKernel::Erf:
+    return std::erf(x);
+  case ShaveKernel::Abs:
+    return std::fabs(x);
+  case ShaveKernel::Neg:
+    return -x;
+  case ShaveKernel::Reciprocal:
+    return 1.0f / x;
+  // The comparisons below are written so that a NaN input stays NaN.
+  case ShaveKernel::Relu:
+    return x < 0.0f ? 0.0f : x;
+  case ShaveKernel::Clamp:
+    return x < t.fparams[0]   ? t.fparams[0]
+           : x > t.fparams[1] ? t.fparams[1]
+                              : x;
+  case ShaveKernel::HSigmoid: {
+    float ax = t.fparams[0] * x; // Two statements: never fused into an FMA.
+    float v = ax + t.fparams[1];
+    return v < 0.0f ? 0.0f : v > 1.0f ? 1.0f : v;
+  }
+  case ShaveKernel::LeakyRelu:
+    return x >= 0.0f ? x : t.fparams[0] * x;
   default:
     return x;
   }
@@ -160,6 +182,11 @@ float binary(ShaveKernel k, float a, float b) {
     return a + b;
   case ShaveKernel::Sub:
     return a - b;
+  case ShaveKernel::Max:
+  case ShaveKernel::Min:
+    if (std::isnan(a) || std::isnan(b))
+      return std::isnan(a) ? a : b;
+    return k == ShaveKernel::Max ? std::max(a, b) : std::min(a, b);
   default:
     return a;
   }
@@ -243,8 +270,11 @@ void mvn(const ShaveTask &t, const std::vector<View> &ins, const View &out) {
   }
   for (size_t s = 1; s < ins.size(); ++s) {
     std::vector<float> p = readAll(ins[s]);
+    // Scale and bias may have fewer dimensions: they align with the last.
+    std::vector<uint32_t> shape(out.shape.size() - ins[s].shape.size(), 1);
+    shape.insert(shape.end(), ins[s].shape.begin(), ins[s].shape.end());
     for (uint64_t i = 0; i < x.size(); ++i) {
-      float v = p[broadcastIndex(i, out.shape, ins[s].shape)];
+      float v = p[broadcastIndex(i, out.shape, shape)];
       x[i] = s == 1 ? x[i] * v : x[i] + v;
     }
   }
@@ -329,6 +359,76 @@ void permute(const ShaveTask &t, const View &in, const View &out) {
   }
 }
 
+/// out[..., m, n] = sum over k in order of A[..., m, k] * B[..., k, n]: each
+/// product is rounded to fp32, then added to an fp32 accumulator (separate
+/// statements, so that the compiler cannot fuse them into an FMA and the
+/// result does not depend on the host's instruction set).
+void matmul(const ShaveTask &t, const View &a, const View &b, const View &out) {
+  std::vector<float> av = readAll(a), bv = readAll(b);
+  size_t r = out.shape.size();
+  bool ta = !t.iparams.empty() && t.iparams[0] != 0;
+  bool tb = t.iparams.size() > 1 && t.iparams[1] != 0;
+  uint64_t M = out.shape[r - 2], N = out.shape[r - 1];
+  uint64_t K = ta ? a.shape[r - 2] : a.shape[r - 1];
+  std::vector<uint32_t> ob(out.shape.begin(), out.shape.end() - 2),
+      abatch(a.shape.begin(), a.shape.end() - 2),
+      bbatch(b.shape.begin(), b.shape.end() - 2);
+  uint64_t batches = 1;
+  for (uint32_t d : ob)
+    batches *= d;
+  // Element strides of A[m, k] and B[k, n] within one matrix.
+  uint64_t amS = ta ? 1 : K, akS = ta ? M : 1;
+  uint64_t bkS = tb ? 1 : N, bnS = tb ? K : 1;
+  ThreadPool::global().parallelFor(
+      batches * M, std::max<uint64_t>(1, 4096 / std::max<uint64_t>(N * K, 1)),
+      [&](size_t begin, size_t end) {
+        for (size_t row = begin; row < end; ++row) {
+          uint64_t bi = row / M, m = row % M;
+          const float *ap = &av[broadcastIndex(bi, ob, abatch) * M * K];
+          const float *bp = &bv[broadcastIndex(bi, ob, bbatch) * K * N];
+          for (uint64_t n = 0; n < N; ++n) {
+            float acc = 0.0f;
+            for (uint64_t k = 0; k < K; ++k) {
+              float p = ap[m * amS + k * akS] * bp[k * bkS + n * bnS];
+              acc += p;
+            }
+            storeFromFloat(out.data + out.offsetOf(row * N + n), out.dtype,
+                           acc);
+          }
+        }
+      });
+}
+
+/// Scatters input[y][x] to output[pad_top + y*sh][pad_left + x*sw]; every
+/// other output element is zero bytes. Bytes are copied, not converted.
+void upsampleZeros(const ShaveTask &t, const View &in, const View &out) {
+  uint64_t sh = t.iparams[0], sw = t.iparams[1];
+  uint64_t pt = t.iparams[2], pl = t.iparams[3];
+  uint64_t H = in.shape[0], W = in.shape[1];
+  uint64_t OH = out.shape[0], OW = out.shape[1], C = out.shape[2];
+  size_t elem = dtypeSize(in.dtype);
+  ThreadPool::global().parallelFor(
+      OH, std::max<uint64_t>(1, 4096 / std::max<uint64_t>(OW * C, 1)),
+      [&](size_t begin, size_t end) {
+        for (uint64_t oy = begin; oy < end; ++oy) {
+          bool rowHit = oy >= pt && (oy - pt) % sh == 0 && (oy - pt) / sh < H;
+          for (uint64_t ox = 0; ox < OW; ++ox) {
+            bool hit =
+                rowHit && ox >= pl && (ox - pl) % sw == 0 && (ox - pl) / sw < W;
+            uint64_t y = (oy - pt) / sh, x = (ox - pl) / sw;
+            for (uint64_t c = 0; c < C; ++c) {
+              uint8_t *dst = out.data + out.offsetOf((oy * OW + ox) * C + c);
+              if (hit)
+                std::memcpy(dst, in.data + in.offsetOf((y * W + x) * C + c),
+                            elem);
+              else
+                std::memset(dst, 0, elem);
+            }
+          }
+        }
+      });
+}
+
 } // namespace
 
 bool runShave(const ShaveTask &t, const std::vector<View> &ins,
@@ -342,7 +442,15 @@ bool runShave(const ShaveTask &t, const std::vector<View> &ins,
   case ShaveKernel::HSwish:
   case ShaveKernel::Exp:
   case ShaveKernel::Log:
-  case ShaveKernel::Sqrt: {
+  case ShaveKernel::Sqrt:
+  case ShaveKernel::Erf:
+  case ShaveKernel::Abs:
+  case ShaveKernel::Neg:
+  case ShaveKernel::Reciprocal:
+  case ShaveKernel::Relu:
+  case ShaveKernel::Clamp:
+  case ShaveKernel::HSigmoid:
+  case ShaveKernel::LeakyRelu: {
     uint64_t n = out.numElements();
     ThreadPool::global().parallelFor(n, 4096, [&](size_t b, size_t e) {
       for (size_t i = b; i < e; ++i)
@@ -358,15 +466,26 @@ bool runShave(const ShaveTask &t, const std::vector<View> &ins,
   case ShaveKernel::Mul:
   case ShaveKernel::Pow:
   case ShaveKernel::Add:
-  case ShaveKernel::Sub: {
+  case ShaveKernel::Sub:
+  case ShaveKernel::Max:
+  case ShaveKernel::Min: {
     std::vector<float> a = readAll(ins[0]), b = readAll(ins[1]);
-    std::vector<float> y(out.numElements());
-    for (uint64_t i = 0; i < y.size(); ++i)
-      y[i] = binary(t.kernel, a[broadcastIndex(i, out.shape, ins[0].shape)],
-                    b[broadcastIndex(i, out.shape, ins[1].shape)]);
-    writeAll(out, y);
+    uint64_t n = out.numElements();
+    ThreadPool::global().parallelFor(n, 4096, [&](size_t begin, size_t end) {
+      for (size_t i = begin; i < end; ++i)
+        storeFromFloat(out.data + out.offsetOf(i), out.dtype,
+                       binary(t.kernel,
+                              a[broadcastIndex(i, out.shape, ins[0].shape)],
+                              b[broadcastIndex(i, out.shape, ins[1].shape)]));
+    });
     return true;
   }
+  case ShaveKernel::MatMul:
+    matmul(t, ins[0], ins[1], out);
+    return true;
+  case ShaveKernel::UpsampleZeros:
+    upsampleZeros(t, ins[0], out);
+    return true;
   case ShaveKernel::Softmax:
     softmax(t, ins[0], out);
     return true;

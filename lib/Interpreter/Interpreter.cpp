@@ -40,6 +40,7 @@ const HandlerRegistry &handlerRegistry() {
     registerNNHandlers(r);
     registerDataHandlers(r);
     registerReductionHandlers(r);
+    registerDeviceHandlers(r);
     return r;
   }();
   return registry;

@@ -61,6 +61,7 @@ void registerElementwiseHandlers(HandlerRegistry &r);
 void registerNNHandlers(HandlerRegistry &r);
 void registerDataHandlers(HandlerRegistry &r);
 void registerReductionHandlers(HandlerRegistry &r);
+void registerDeviceHandlers(HandlerRegistry &r);
 
 /// An attribute's integer array as a std::vector (the kernels' currency).
 inline std::vector<int64_t> toVector(llvm::ArrayRef<int64_t> a) {

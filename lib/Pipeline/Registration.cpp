@@ -5,7 +5,9 @@
 
 #include "npu/Dialect/NPU/IR/NPUOps.h"
 #include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
+#include "npu/Conversion/NPUToNPUHW/Passes.h"
 #include "npu/Dialect/NPU/Transforms/Passes.h"
+#include "npu/Dialect/NPUHW/Transforms/Passes.h"
 #include "npu/Target/Blob/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -23,6 +25,8 @@ void npu::registerAllPasses() {
   mlir::registerCSEPass();
   mlir::registerSymbolDCEPass();
   npu::registerNPUPasses();
+  npu::registerNPUToNPUHWPasses();
+  npu::hw::registerNPUHWPasses();
   npu::target::registerNPUTargetBlobPasses();
   npu::registerPipelines();
 }

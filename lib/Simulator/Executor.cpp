@@ -227,16 +227,11 @@ uint64_t taskCycles(const Program &p, const Task &t) {
     return arch::dpuTaskCycles(hw, d.workloads.size(), compute);
   }
   case Engine::Shave: {
-    uint64_t inElems = 0, outElems = 0;
-    for (const TensorRef &r : t.shave.inputs)
-      inElems += r.numElements();
-    for (const TensorRef &r : t.shave.outputs)
-      outElems += r.numElements();
     const TensorRef *main =
         !t.shave.outputs.empty() ? &t.shave.outputs[0] : nullptr;
     uint32_t bytes = main ? uint32_t(dtypeSize(main->dtype)) : 2;
-    return arch::shaveTaskCycles(hw, t.shave.kernel,
-                                 std::max(inElems, outElems), bytes);
+    return arch::shaveTaskCycles(hw, t.shave.kernel, t.shave.workElements(),
+                                 bytes);
   }
   }
   return 0;

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Reference.h"
+#include "RunBlob.h"
 
 #include "npu/Blob/BlobReader.h"
 #include "npu/Blob/BlobWriter.h"
@@ -25,55 +26,15 @@
 
 using namespace npu;
 using namespace npu::blob;
+using namespace npu::test;
 
 namespace {
-
-struct RunResult {
-  bool ok = false;
-  std::string error;
-  std::vector<HostTensor> outputs;
-  sim::RunProfile profile;
-};
-
-RunResult run(const std::vector<uint8_t> &bytes,
-              std::vector<HostTensor> inputs) {
-  RunResult r;
-  LoadedBlob b;
-  if (!readBlob(bytes.data(), bytes.size(), {}, b, r.error))
-    return r;
-  std::vector<sim::ArgMemory> ins, outs;
-  for (HostTensor &t : inputs)
-    ins.push_back({t.raw(), t.byteSize()});
-  for (const TensorDesc &d : b.program.outputs) {
-    r.outputs.emplace_back(d.dtype, d.shape);
-    outs.push_back({r.outputs.back().raw(), r.outputs.back().byteSize()});
-  }
-  sim::DeviceState state;
-  r.ok = sim::execute(b, ins, outs, state, &r.profile, r.error);
-  return r;
-}
 
 std::vector<uint8_t> sample(arch::Platform p, const std::string &name) {
   for (SampleBlob &s : makeSampleBlobs(p))
     if (s.name == name)
       return s.bytes;
   return {};
-}
-
-/// A blob with one SHAVE task reading graph inputs and writing the output
-/// directly in DDR.
-std::vector<uint8_t> shaveBlob(ShaveTask task, std::vector<TensorDesc> ins,
-                               TensorDesc out) {
-  ProgramBuilder b(arch::Platform::NPU3720);
-  for (const TensorDesc &d : ins) {
-    uint32_t buf = b.addInput(d);
-    std::vector<uint32_t> shape(d.shape.begin(), d.shape.end());
-    task.inputs.push_back(b.ref(buf, d.dtype, shape));
-  }
-  uint32_t ob = b.addOutput(out);
-  task.outputs = {b.ref(ob, out.dtype, {out.shape.begin(), out.shape.end()})};
-  b.addShave(0, 0, task, {}, {}, "kernel");
-  return b.build();
 }
 
 } // namespace

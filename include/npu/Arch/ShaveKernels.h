@@ -42,8 +42,20 @@ enum class ShaveKernel : uint16_t {
   Convert = 22,
   Quantize = 23,
   Dequantize = 24,
+  Clamp = 25,
+  HSigmoid = 26,
+  LeakyRelu = 27,
+  Max = 28,
+  Min = 29,
+  MatMul = 30,
+  Erf = 31,
+  Abs = 32,
+  Neg = 33,
+  Reciprocal = 34,
+  Relu = 35,
+  UpsampleZeros = 36,
 };
-constexpr unsigned kNumShaveKernels = 25;
+constexpr unsigned kNumShaveKernels = 37;
 
 /// "softmax", "sigmoid", ...
 const char *shaveKernelName(ShaveKernel k);

@@ -170,6 +170,11 @@ struct ShaveTask {
   std::vector<float> fparams;
   std::vector<int64_t> iparams;
   bool operator==(const ShaveTask &o) const;
+  /// The element count of the kernel's dominant loop, which the cycle model
+  /// charges per vector: the multiply-accumulates (batch * M * N * K) for
+  /// matmul; for every other kernel, the larger of all inputs' and all
+  /// outputs' elements.
+  uint64_t workElements() const;
 };
 
 /// A task: which of dma / dpu / shave is meaningful is given by `kind`,

@@ -38,6 +38,16 @@ bool isElementwise(ShaveKernel k) {
   case ShaveKernel::Convert:
   case ShaveKernel::Quantize:
   case ShaveKernel::Dequantize:
+  case ShaveKernel::Clamp:
+  case ShaveKernel::HSigmoid:
+  case ShaveKernel::LeakyRelu:
+  case ShaveKernel::Max:
+  case ShaveKernel::Min:
+  case ShaveKernel::Erf:
+  case ShaveKernel::Abs:
+  case ShaveKernel::Neg:
+  case ShaveKernel::Reciprocal:
+  case ShaveKernel::Relu:
     return true;
   default:
     return false;

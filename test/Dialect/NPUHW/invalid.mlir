@@ -101,3 +101,19 @@ func.func @shave_type(%x: tensor<4xi64>) -> tensor<4xi64> {
   %y = npuhw.shave "exp" %x : (tensor<4xi64>) -> tensor<4xi64>
   return %y : tensor<4xi64>
 }
+
+// -----
+
+func.func @matmul_k_mismatch(%a: tensor<8x16xf16>, %b: tensor<12x4xf16>) -> tensor<8x4xf16> {
+  // expected-error @+1 {{'matmul': matmul: A's K (16) differs from B's (12)}}
+  %y = npuhw.shave "matmul" %a, %b : (tensor<8x16xf16>, tensor<12x4xf16>) -> tensor<8x4xf16>
+  return %y : tensor<8x4xf16>
+}
+
+// -----
+
+func.func @upsample_zeros_shape(%x: tensor<4x4x16xi8>) -> tensor<8x8x16xi8> {
+  // expected-error @+1 {{upsample_zeros: output must be [7, 7, 16] ((H-1)*stride+1+pads), got [8, 8, 16]}}
+  %y = npuhw.shave "upsample_zeros" %x {iparams = array<i64: 2, 2, 0, 0, 0, 0>} : (tensor<4x4x16xi8>) -> tensor<8x8x16xi8>
+  return %y : tensor<8x8x16xi8>
+}

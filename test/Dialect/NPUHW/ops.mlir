@@ -33,3 +33,14 @@ func.func @shave(%x: tensor<1x3x4x4xf32>) -> tensor<1x3x4x4xf16> {
   %s = npuhw.shave "softmax" %h {iparams = array<i64: 1>} : (tensor<1x3x4x4xf16>) -> tensor<1x3x4x4xf16>
   return %s : tensor<1x3x4x4xf16>
 }
+
+// The kernels appended for the encoder: a batched matmul with B transposed
+// and a LayerNorm as mvn with [C] scale and bias.
+// CHECK-LABEL: func.func @encoder_kernels
+// CHECK: npuhw.shave "matmul" %arg0, %arg1 {iparams = array<i64: 0, 1>}
+// CHECK: npuhw.shave "mvn" %{{.*}}, %arg2, %arg2 {fparams = array<f32: {{.*}}>, iparams = array<i64: 1, 2>}
+func.func @encoder_kernels(%a: tensor<2x8x16xf16>, %b: tensor<2x4x16xf16>, %g: tensor<4xf16>) -> tensor<2x8x4xf16> {
+  %m = npuhw.shave "matmul" %a, %b {iparams = array<i64: 0, 1>} : (tensor<2x8x16xf16>, tensor<2x4x16xf16>) -> tensor<2x8x4xf16>
+  %n = npuhw.shave "mvn" %m, %g, %g {fparams = array<f32: 1.0e-5>, iparams = array<i64: 1, 2>} : (tensor<2x8x4xf16>, tensor<4xf16>, tensor<4xf16>) -> tensor<2x8x4xf16>
+  return %n : tensor<2x8x4xf16>
+}

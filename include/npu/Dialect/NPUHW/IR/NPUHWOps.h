@@ -8,6 +8,10 @@
 #define NPU_DIALECT_NPUHW_IR_NPUHWOPS_H
 
 #include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "llvm/ADT/APFloat.h"
+
+#include <climits>
+#include <cmath>
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Dialect.h"

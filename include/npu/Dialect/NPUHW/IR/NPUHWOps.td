@@ -136,6 +136,21 @@ def NPUHW_DpuConvOp : NPUHW_Op<"dpu_conv", [AttrSizedOperandSegments]> {
     $kind $input (`,` $weights^)? (`,` $weight_table^)? attr-dict `:`
     functional-type(operands, results)
   }];
+  let builders = [
+    // Default post-processing (no activation, scale 1, no clamp); set the
+    // PPE attributes afterwards.
+    OpBuilder<(ins "::mlir::Type":$output, "DpuConvKind":$kind,
+                   "::mlir::Value":$input, "::mlir::Value":$weights,
+                   "::mlir::Value":$weight_table,
+                   "::llvm::ArrayRef<int64_t>":$kernel,
+                   "::llvm::ArrayRef<int64_t>":$strides,
+                   "::llvm::ArrayRef<int64_t>":$pads), [{
+      build($_builder, $_state, output, kind, input, weights, weight_table,
+            kernel, strides, pads, 0, Activation::none, 0, 0,
+            ::llvm::APFloat(0.0f), 0, uint32_t(INT32_MIN), uint32_t(INT32_MAX),
+            ::llvm::APFloat(-INFINITY), ::llvm::APFloat(INFINITY), 1, 0,
+            ::llvm::APFloat(1.0f), 0, ::llvm::APFloat(0.0f));
+    }]>];
   let hasVerifier = 1;
 }
 
@@ -163,6 +178,16 @@ def NPUHW_DpuEltwiseOp : NPUHW_Op<"dpu_eltwise"> {
   let assemblyFormat = [{
     $kind $lhs `,` $rhs attr-dict `:` functional-type(operands, results)
   }];
+  let builders = [
+    // Float inputs, default post-processing; set the PPE attributes after.
+    OpBuilder<(ins "::mlir::Type":$output, "EltwiseKind":$kind,
+                   "::mlir::Value":$lhs, "::mlir::Value":$rhs), [{
+      build($_builder, $_state, output, kind, lhs, rhs, 0, 0, 1, 1,
+            Activation::none, 0, 0, ::llvm::APFloat(0.0f), 0,
+            uint32_t(INT32_MIN), uint32_t(INT32_MAX),
+            ::llvm::APFloat(-INFINITY), ::llvm::APFloat(INFINITY), 1, 0,
+            ::llvm::APFloat(1.0f), 0, ::llvm::APFloat(0.0f));
+    }]>];
   let hasVerifier = 1;
 }
 

@@ -1,0 +1,650 @@
+//===- DpuLowering.cpp - Convolutions, matmuls and pools onto the DPU -----===//
+//
+// Every op the DPU can run becomes one (or, for grouped convolutions, one
+// per group) npuhw.dpu_conv on [H, W, C] tensors with channels padded to 16:
+// the weights are repacked to [K, kh, kw, C] f16 with zero padding, the
+// weight table holds each channel's weights offset, the fp32 scale 1 and the
+// fp32 bias, and a bias add / ReLU / LeakyReLU / Clip that follows alone is
+// fused into the post-processing (fp32, before the one rounding to f16).
+//
+//===----------------------------------------------------------------------===//
+
+#include "Lowering.h"
+
+#include "npu/Blob/ProgramBuilder.h"
+#include "npu/Dialect/NPU/IR/NPUOps.h"
+#include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
+
+#include <cmath>
+
+using namespace mlir;
+
+namespace npu::lowering {
+
+namespace {
+
+/// DPU limits (HARDWARE.md "Limits").
+constexpr int64_t kMaxKernel = 11;
+constexpr int64_t kMaxStride = 8;
+/// Convolutions with larger kernels are unfolded into a 1x1 convolution
+/// over their windows when the output has at most this many pixels.
+constexpr int64_t kMaxUnfoldPixels = 256;
+
+/// What follows a DPU op and is fused into its post-processing.
+struct Epilogue {
+  Value result;                 ///< The old value the lowered op replaces.
+  std::vector<float> extraBias; ///< A fused bias add, per output channel.
+  hw::Activation activation = hw::Activation::none;
+  float leakyAlpha = 0.0f;
+  float clampLow = -INFINITY, clampHigh = INFINITY;
+};
+
+Operation *singleUser(Value v) {
+  if (!v.hasOneUse())
+    return nullptr;
+  return *v.getUsers().begin();
+}
+
+/// Fuses, in this order and each optional: an add of a constant per-channel
+/// bias (`channelAxis` of the result, `channels` wide), one activation, one
+/// clip.
+Epilogue fuseEpilogue(Lowering &l, Value v, int64_t channelAxis,
+                      int64_t channels, bool allowBias = true) {
+  Epilogue e;
+  e.result = v;
+  auto rank = cast<RankedTensorType>(v.getType()).getRank();
+  auto biasAdd =
+      allowBias ? dyn_cast_or_null<AddOp>(singleUser(e.result)) : AddOp();
+  if (auto add = biasAdd) {
+    Value other = add.getLhs() == e.result ? add.getRhs() : add.getLhs();
+    auto bias = l.constantValue(other);
+    if (bias && bias->dtype() == DType::F32 &&
+        bias->numElements() == channels && add.getType() == v.getType()) {
+      // The constant may only vary along the channel axis.
+      auto shape = bias->shape();
+      int64_t offset = rank - int64_t(shape.size());
+      bool perChannel = offset >= 0;
+      for (int64_t d = 0; perChannel && d < int64_t(shape.size()); ++d)
+        perChannel = shape[d] == 1 || d + offset == channelAxis;
+      if (perChannel) {
+        e.extraBias.assign(bias->data<float>(), bias->data<float>() + channels);
+        e.result = add.getResult();
+        l.fused.insert(add);
+      }
+    }
+  }
+  Operation *user = singleUser(e.result);
+  if (auto relu = dyn_cast_or_null<ReluOp>(user)) {
+    e.activation = hw::Activation::relu;
+    e.result = relu.getResult();
+    l.fused.insert(relu);
+  } else if (auto leaky = dyn_cast_or_null<LeakyReluOp>(user)) {
+    e.activation = hw::Activation::leaky_relu;
+    e.leakyAlpha = leaky.getAlpha().convertToFloat();
+    e.result = leaky.getResult();
+    l.fused.insert(leaky);
+  }
+  if (auto clip = dyn_cast_or_null<ClipOp>(singleUser(e.result))) {
+    if (clip.getMin())
+      e.clampLow = float(clip.getMin()->convertToDouble());
+    if (clip.getMax())
+      e.clampHigh = float(clip.getMax()->convertToDouble());
+    e.result = clip.getResult();
+    l.fused.insert(clip);
+  }
+  return e;
+}
+
+/// Weight table of an f16 task: {offset, -1, scale 1.0, bias}.
+HostTensor weightTable(int64_t k, int64_t channelBytes,
+                       const std::vector<float> &bias) {
+  std::vector<blob::WeightTableEntry> entries(k);
+  for (int64_t i = 0; i < k; ++i) {
+    entries[i].weightsOffset = int32_t(i * channelBytes);
+    entries[i].requant = blob::floatWord(1.0f);
+    entries[i].bias = blob::floatWord(i < int64_t(bias.size()) ? bias[i] : 0);
+  }
+  std::vector<uint8_t> bytes = blob::encodeWeightTable(entries);
+  HostTensor t(DType::I32, {k, 4});
+  std::memcpy(t.raw(), bytes.data(), bytes.size());
+  return t;
+}
+
+/// A 2-d convolution on [H, W, Cp] f16 with f32 weights [K, C, kh, kw] (C
+/// real input channels, or 1 for depthwise), K real output channels.
+struct ConvSpec {
+  hw::DpuConvKind kind = hw::DpuConvKind::conv;
+  int64_t kh = 1, kw = 1, sh = 1, sw = 1;
+  int64_t pt = 0, pl = 0, pb = 0, pr = 0;
+  int64_t oh = 1, ow = 1;
+};
+
+void setPostProcess(hw::DpuConvOp op, const Epilogue &e, OpBuilder &b) {
+  op.setActivation(e.activation);
+  op.setLeakyAlpha(APFloat(e.leakyAlpha));
+  op.setFclampLow(APFloat(e.clampLow));
+  op.setFclampHigh(APFloat(e.clampHigh));
+}
+
+/// Emits the DPU task; returns its [OH, OW, Kp] f16 result.
+Value emitConv(Lowering &l, Location loc, Value hwc, const ConvSpec &s,
+               const HostTensor *weights, std::vector<float> bias,
+               const Epilogue &e, float scale = 1.0f) {
+  auto inShape = cast<RankedTensorType>(hwc.getType()).getShape();
+  int64_t cp = inShape[2];
+  Value w, table;
+  int64_t kp = cp;
+  if (weights) {
+    int64_t k = weights->dim(0), c = weights->dim(1);
+    kp = s.kind == hw::DpuConvKind::depthwise ? cp : alignChannels(k);
+    if (kp < kChannelAlignment)
+      kp = kChannelAlignment;
+    int64_t wc = s.kind == hw::DpuConvKind::depthwise ? 1 : cp;
+    HostTensor packed(DType::F16, {kp, s.kh, s.kw, wc});
+    std::memset(packed.raw(), 0, packed.byteSize());
+    auto *dst = packed.data<uint16_t>();
+    const float *src = weights->data<float>();
+    for (int64_t o = 0; o < k; ++o)
+      for (int64_t ci = 0; ci < c; ++ci)
+        for (int64_t y = 0; y < s.kh; ++y)
+          for (int64_t x = 0; x < s.kw; ++x)
+            dst[((o * s.kh + y) * s.kw + x) * wc + ci] =
+                floatToHalf(src[((o * c + ci) * s.kh + y) * s.kw + x]);
+    for (size_t i = 0; i < e.extraBias.size() && i < bias.size(); ++i)
+      bias[i] += e.extraBias[i];
+    if (bias.empty())
+      bias = e.extraBias;
+    w = l.constant(loc, packed, l.f16Type({kp, s.kh, s.kw, wc}));
+    table = l.constant(loc, weightTable(kp, s.kh * s.kw * wc * 2, bias),
+                       RankedTensorType::get({kp, 4}, l.b.getI32Type()));
+  }
+  auto type = l.f16Type({s.oh, s.ow, kp});
+  auto op =
+      hw::DpuConvOp::create(l.b, loc, type, s.kind, hwc, w, table, {s.kh, s.kw},
+                            {s.sh, s.sw}, {s.pt, s.pl, s.pb, s.pr});
+  setPostProcess(op, e, l.b);
+  if (scale != 1.0f)
+    op.setScale(APFloat(scale));
+  return op.getOutput();
+}
+
+/// Reads a 1-d or 2-d window op's geometry (1-d as H = 1).
+bool windowGeometry(ArrayRef<int64_t> kernel, ArrayRef<int64_t> strides,
+                    ArrayRef<int64_t> pads, ArrayRef<int64_t> outShape,
+                    ConvSpec &s) {
+  if (kernel.size() == 1) {
+    s.kh = 1, s.kw = kernel[0], s.sh = 1, s.sw = strides[0];
+    s.pt = 0, s.pb = 0, s.pl = pads[0], s.pr = pads[1];
+    s.oh = 1, s.ow = outShape[2];
+    return true;
+  }
+  if (kernel.size() != 2)
+    return false;
+  s.kh = kernel[0], s.kw = kernel[1], s.sh = strides[0], s.sw = strides[1];
+  s.pt = pads[0], s.pl = pads[1], s.pb = pads[2], s.pr = pads[3];
+  s.oh = outShape[2], s.ow = outShape[3];
+  return true;
+}
+
+/// [1, C, L] or [1, C, H, W] f16 -> [1, C, H, W].
+Value as4d(Lowering &l, Location loc, Value v) {
+  auto shape = cast<RankedTensorType>(v.getType()).getShape();
+  if (shape.size() == 3)
+    return l.reshape(loc, v, {shape[0], shape[1], 1, shape[2]});
+  return v;
+}
+
+/// The lowered [H, W, Kp] result back to the old op's NCHW type.
+Value fromHWC(Lowering &l, Location loc, Value hwc, Value old) {
+  auto shape = cast<RankedTensorType>(old.getType()).getShape();
+  Value v = l.toNCHW(loc, hwc, shape[1]);
+  return l.reshape(loc, v, shape);
+}
+
+/// Checks the DPU limits of a window; extends the bottom / right padding so
+/// that the DPU's floor formula yields the op's output size (ceil_mode).
+LogicalResult fitWindow(ConvSpec &s, int64_t h, int64_t w,
+                        std::string &reason) {
+  if (s.kh > kMaxKernel || s.kw > kMaxKernel) {
+    reason = "kernel " + std::to_string(s.kh) + "x" + std::to_string(s.kw) +
+             " exceeds the DPU's 11x11";
+    return failure();
+  }
+  if (s.sh > kMaxStride || s.sw > kMaxStride) {
+    reason = "stride exceeds the DPU's 8";
+    return failure();
+  }
+  s.pb = std::max<int64_t>(s.pb, (s.oh - 1) * s.sh + s.kh - h - s.pt);
+  s.pr = std::max<int64_t>(s.pr, (s.ow - 1) * s.sw + s.kw - w - s.pl);
+  if (s.pt >= s.kh || s.pb >= s.kh || s.pl >= s.kw || s.pr >= s.kw) {
+    reason = "padding not smaller than the kernel";
+    return failure();
+  }
+  return success();
+}
+
+/// Dilation expands the kernel with zero taps (the DPU has no dilation).
+HostTensor dilate(const HostTensor &w, int64_t dh, int64_t dw) {
+  int64_t k = w.dim(0), c = w.dim(1), kh = w.dim(2), kw = w.dim(3);
+  int64_t eh = (kh - 1) * dh + 1, ew = (kw - 1) * dw + 1;
+  HostTensor out(DType::F32, {k, c, eh, ew});
+  std::memset(out.raw(), 0, out.byteSize());
+  for (int64_t o = 0; o < k * c; ++o)
+    for (int64_t y = 0; y < kh; ++y)
+      for (int64_t x = 0; x < kw; ++x)
+        out.data<float>()[(o * eh + y * dh) * ew + x * dw] =
+            w.data<float>()[(o * kh + y) * kw + x];
+  return out;
+}
+
+/// The rows [begin, end) of dimension 0 of a tensor.
+HostTensor sliceRows(const HostTensor &t, int64_t begin, int64_t end) {
+  std::vector<int64_t> shape = t.shape();
+  int64_t row = t.numElements() / shape[0];
+  shape[0] = end - begin;
+  HostTensor out(t.dtype(), shape);
+  std::memcpy(out.raw(),
+              static_cast<const char *>(t.raw()) +
+                  begin * row * dtypeSize(t.dtype()),
+              out.byteSize());
+  return out;
+}
+
+LogicalResult lowerConv(Lowering &l, ConvOp op, std::string &reason) {
+  Location loc = op.getLoc();
+  auto inType = cast<RankedTensorType>(op.getInput().getType());
+  auto weights = l.constantValue(op.getWeight());
+  if (!weights || weights->dtype() != DType::F32) {
+    reason = "the weights are not a float constant";
+    return failure();
+  }
+  if (inType.getRank() != 3 && inType.getRank() != 4) {
+    reason = "only 1-d and 2-d convolutions map to the DPU";
+    return failure();
+  }
+  if (inType.getDimSize(0) != 1) {
+    reason = "batch " + std::to_string(inType.getDimSize(0)) +
+             " (the DPU runs one image per task)";
+    return failure();
+  }
+  std::vector<float> bias;
+  if (op.getBias()) {
+    auto b = l.constantValue(op.getBias());
+    if (!b || b->dtype() != DType::F32) {
+      reason = "the bias is not a float constant";
+      return failure();
+    }
+    bias.assign(b->data<float>(), b->data<float>() + b->numElements());
+  }
+  ConvSpec s;
+  auto outShape = cast<RankedTensorType>(op.getType()).getShape();
+  windowGeometry(op.getStrides().size() == 1
+                     ? ArrayRef<int64_t>{weights->dim(2)}
+                     : ArrayRef<int64_t>{weights->dim(2), weights->dim(3)},
+                 op.getStrides(), op.getPads(), outShape, s);
+  HostTensor w = *weights;
+  w.reshape({w.dim(0), w.dim(1), s.kh,
+             w.numElements() / (w.dim(0) * w.dim(1) * s.kh)});
+  s.kw = w.dim(3);
+  ArrayRef<int64_t> dil = op.getDilations();
+  int64_t dh = dil.size() == 2 ? dil[0] : 1, dw = dil.back();
+  if (dh != 1 || dw != 1) {
+    w = dilate(w, dh, dw);
+    s.kh = w.dim(2), s.kw = w.dim(3);
+  }
+  int64_t c = inType.getDimSize(1), m = w.dim(0), g = op.getGroup();
+  Value x = as4d(l, loc, l.get(op.getInput()));
+  int64_t h = cast<RankedTensorType>(x.getType()).getDimSize(2);
+  int64_t wd = cast<RankedTensorType>(x.getType()).getDimSize(3);
+  Epilogue e = fuseEpilogue(l, op.getResult(), 1, m);
+
+  // Kernels beyond the DPU's: a 1x1 convolution over the unfolded windows.
+  if ((s.kh > kMaxKernel || s.kw > kMaxKernel || s.sh > kMaxStride ||
+       s.sw > kMaxStride) &&
+      g == 1 && s.pt + s.pl + s.pb + s.pr == 0 &&
+      s.oh * s.ow <= kMaxUnfoldPixels) {
+    int64_t window = c * s.kh * s.kw;
+    SmallVector<Value> rows;
+    for (int64_t y = 0; y < s.oh; ++y) {
+      SmallVector<Value> pixels;
+      for (int64_t xo = 0; xo < s.ow; ++xo) {
+        Value win =
+            l.slice(loc, x, {0, 0, y * s.sh, xo * s.sw}, {1, c, s.kh, s.kw});
+        pixels.push_back(l.reshape(loc, win, {1, 1, window}));
+      }
+      rows.push_back(l.concat(loc, pixels, 1));
+    }
+    Value unfolded = l.concat(loc, rows, 0);
+    int64_t cp = alignChannels(window);
+    if (cp > window)
+      unfolded =
+          l.concat(loc, {unfolded, l.zeros(loc, {s.oh, s.ow, cp - window})}, 2);
+    w.reshape({m, window, 1, 1});
+    ConvSpec one;
+    one.oh = s.oh, one.ow = s.ow;
+    Value y = emitConv(l, loc, unfolded, one, &w, bias, e);
+    l.map.map(e.result, fromHWC(l, loc, y, e.result));
+    return success();
+  }
+  if (failed(fitWindow(s, h, wd, reason)))
+    return failure();
+
+  if (g == 1) {
+    Value hwc = l.toHWC(loc, x, alignChannels(c));
+    Value y = emitConv(l, loc, hwc, s, &w, bias, e);
+    l.map.map(e.result, fromHWC(l, loc, y, e.result));
+    return success();
+  }
+  if (g == c && m == c) {
+    s.kind = hw::DpuConvKind::depthwise;
+    Value hwc = l.toHWC(loc, x, std::max(alignChannels(c), kChannelAlignment));
+    Value y = emitConv(l, loc, hwc, s, &w, bias, e);
+    l.map.map(e.result, fromHWC(l, loc, y, e.result));
+    return success();
+  }
+  // A grouped convolution: one task per group, outputs joined.
+  if (c % g != 0 || m % g != 0) {
+    reason = "group does not divide the channels";
+    return failure();
+  }
+  int64_t cg = c / g, mg = m / g;
+  Value hwcAll = l.toHWC(loc, x, c);
+  SmallVector<Value> parts;
+  for (int64_t gi = 0; gi < g; ++gi) {
+    Value part = l.slice(loc, hwcAll, {0, 0, gi * cg}, {h, wd, cg});
+    int64_t cp = alignChannels(cg);
+    if (cp > cg)
+      part = l.concat(loc, {part, l.zeros(loc, {h, wd, cp - cg})}, 2);
+    HostTensor wg = sliceRows(w, gi * mg, (gi + 1) * mg);
+    std::vector<float> bg;
+    if (!bias.empty())
+      bg.assign(bias.begin() + gi * mg, bias.begin() + (gi + 1) * mg);
+    Epilogue eg = e;
+    if (!e.extraBias.empty())
+      eg.extraBias.assign(e.extraBias.begin() + gi * mg,
+                          e.extraBias.begin() + (gi + 1) * mg);
+    Value y = emitConv(l, loc, part, s, &wg, bg, eg);
+    parts.push_back(l.slice(loc, y, {0, 0, 0}, {s.oh, s.ow, mg}));
+  }
+  Value joined = l.concat(loc, parts, 2);
+  l.map.map(e.result, fromHWC(l, loc, joined, e.result));
+  return success();
+}
+
+/// A transposed convolution as a convolution (stride 1, flipped kernel)
+/// over the input spread out with zeros by the SHAVE `upsample_zeros`
+/// kernel (the DPU reads only dense inputs).
+LogicalResult lowerConvTranspose(Lowering &l, ConvTransposeOp op,
+                                 std::string &reason) {
+  Location loc = op.getLoc();
+  auto inType = cast<RankedTensorType>(op.getInput().getType());
+  auto weights = l.constantValue(op.getWeight());
+  if (!weights || weights->dtype() != DType::F32 || weights->rank() != 4 ||
+      inType.getRank() != 4 || inType.getDimSize(0) != 1 ||
+      op.getGroup() != 1) {
+    reason = "only 2-d, ungrouped transposed convolutions of one image with "
+             "constant weights map to the DPU";
+    return failure();
+  }
+  for (int64_t d : op.getDilations())
+    if (d != 1) {
+      reason = "dilated transposed convolution";
+      return failure();
+    }
+  int64_t c = weights->dim(0), m = weights->dim(1), kh = weights->dim(2),
+          kw = weights->dim(3);
+  ArrayRef<int64_t> st = op.getStrides(), p = op.getPads(),
+                    op_ = op.getOutputPadding();
+  int64_t pads[4] = {kh - 1 - p[0], kw - 1 - p[1], kh - 1 - p[2] + op_[0],
+                     kw - 1 - p[3] + op_[1]};
+  for (int64_t v : pads)
+    if (v < 0) {
+      reason = "padding larger than the kernel";
+      return failure();
+    }
+  // w'[m][c][y][x] = w[c][m][kh-1-y][kw-1-x].
+  HostTensor w(DType::F32, {m, c, kh, kw});
+  for (int64_t ci = 0; ci < c; ++ci)
+    for (int64_t mi = 0; mi < m; ++mi)
+      for (int64_t y = 0; y < kh; ++y)
+        for (int64_t x = 0; x < kw; ++x)
+          w.data<float>()[((mi * c + ci) * kh + y) * kw + x] =
+              weights->data<float>()[((ci * m + mi) * kh + (kh - 1 - y)) * kw +
+                                     (kw - 1 - x)];
+  std::vector<float> bias;
+  if (op.getBias()) {
+    auto b = l.constantValue(op.getBias());
+    if (!b || b->dtype() != DType::F32) {
+      reason = "the bias is not a float constant";
+      return failure();
+    }
+    bias.assign(b->data<float>(), b->data<float>() + b->numElements());
+  }
+  int64_t h = inType.getDimSize(2), wd = inType.getDimSize(3);
+  int64_t cp = alignChannels(c);
+  Value hwc = l.toHWC(loc, l.get(op.getInput()), cp);
+  int64_t uh = (h - 1) * st[0] + 1 + pads[0] + pads[2];
+  int64_t uw = (wd - 1) * st[1] + 1 + pads[1] + pads[3];
+  Value up = l.shave(loc, "upsample_zeros", {hwc}, l.f16Type({uh, uw, cp}), {},
+                     {st[0], st[1], pads[0], pads[1], pads[2], pads[3]});
+  ConvSpec s;
+  s.kh = kh, s.kw = kw;
+  auto outShape = cast<RankedTensorType>(op.getType()).getShape();
+  s.oh = outShape[2], s.ow = outShape[3];
+  if (failed(fitWindow(s, uh, uw, reason)))
+    return failure();
+  Epilogue e = fuseEpilogue(l, op.getResult(), 1, m);
+  Value y = emitConv(l, loc, up, s, &w, bias, e);
+  l.map.map(e.result, fromHWC(l, loc, y, e.result));
+  return success();
+}
+
+/// A matmul / gemm with a constant [K, N] right-hand side (already
+/// transposed and scaled) as a 1x1 convolution over [B, M, K].
+LogicalResult lowerConstantMatMul(Lowering &l, Operation *op, Value a,
+                                  HostTensor b, std::vector<float> bias,
+                                  std::string &reason) {
+  Location loc = op->getLoc();
+  auto aShape = cast<RankedTensorType>(a.getType()).getShape();
+  if (aShape.size() < 2) {
+    reason = "a 1-d left operand";
+    return failure();
+  }
+  int64_t k = b.dim(0), n = b.dim(1), m = aShape[aShape.size() - 2];
+  int64_t batch = 1;
+  for (size_t i = 0; i + 2 < aShape.size(); ++i)
+    batch *= aShape[i];
+  // [K, N] -> weights [N, K, 1, 1].
+  HostTensor w(DType::F32, {n, k, 1, 1});
+  for (int64_t i = 0; i < k; ++i)
+    for (int64_t j = 0; j < n; ++j)
+      w.data<float>()[j * k + i] = b.data<float>()[i * n + j];
+  Value result = op->getResult(0);
+  auto outRank = cast<RankedTensorType>(result.getType()).getRank();
+  Epilogue e = fuseEpilogue(l, result, outRank - 1, n);
+  Value hwc = l.reshape(loc, l.get(a), {batch, m, k});
+  int64_t cp = alignChannels(k);
+  if (cp > k)
+    hwc = l.concat(loc, {hwc, l.zeros(loc, {batch, m, cp - k})}, 2);
+  ConvSpec s;
+  s.oh = batch, s.ow = m;
+  Value y = emitConv(l, loc, hwc, s, &w, std::move(bias), e);
+  y = l.slice(loc, y, {0, 0, 0}, {batch, m, n});
+  l.map.map(
+      e.result,
+      l.reshape(loc, y, cast<RankedTensorType>(e.result.getType()).getShape()));
+  return success();
+}
+
+LogicalResult lowerMatMul(Lowering &l, MatMulOp op, std::string &reason) {
+  auto b = l.constantValue(op.getRhs());
+  if (!b) {
+    // Two activations: the SHAVE matmul kernel.
+    return failure();
+  }
+  if (b->dtype() != DType::F32 || b->rank() < 2 ||
+      b->numElements() != b->dim(b->rank() - 2) * b->dim(b->rank() - 1)) {
+    reason = "a constant right-hand side with batch dimensions";
+    return failure();
+  }
+  b->reshape({b->dim(b->rank() - 2), b->dim(b->rank() - 1)});
+  return lowerConstantMatMul(l, op, op.getLhs(), *b, {}, reason);
+}
+
+LogicalResult lowerGemm(Lowering &l, GemmOp op, std::string &reason) {
+  auto b = l.constantValue(op.getB());
+  if (!b || b->dtype() != DType::F32 || op.getTransA()) {
+    reason = "Gemm needs a constant B and no transA on the DPU";
+    return failure();
+  }
+  float alpha = op.getAlpha().convertToFloat();
+  int64_t r = b->dim(0), c = b->dim(1);
+  HostTensor kn(DType::F32, op.getTransB() ? std::vector<int64_t>{c, r}
+                                           : std::vector<int64_t>{r, c});
+  for (int64_t i = 0; i < r; ++i)
+    for (int64_t j = 0; j < c; ++j) {
+      float v = alpha * b->data<float>()[i * c + j];
+      if (op.getTransB())
+        kn.data<float>()[j * r + i] = v;
+      else
+        kn.data<float>()[i * c + j] = v;
+    }
+  int64_t n = kn.dim(1);
+  std::vector<float> bias;
+  if (op.getC()) {
+    auto cv = l.constantValue(op.getC());
+    if (!cv || cv->dtype() != DType::F32 ||
+        (cv->numElements() != n && cv->numElements() != 1)) {
+      reason = "Gemm's C must be a constant of N elements or a scalar";
+      return failure();
+    }
+    float beta = op.getBeta().convertToFloat();
+    for (int64_t j = 0; j < n; ++j)
+      bias.push_back(beta * cv->data<float>()[cv->numElements() == 1 ? 0 : j]);
+  }
+  return lowerConstantMatMul(l, op, op.getA(), kn, std::move(bias), reason);
+}
+
+template <typename PoolOp>
+LogicalResult lowerPool(Lowering &l, PoolOp op, hw::DpuConvKind kind,
+                        bool countIncludesPad, std::string &reason) {
+  Location loc = op.getLoc();
+  auto inType = cast<RankedTensorType>(op.getInput().getType());
+  if ((inType.getRank() != 3 && inType.getRank() != 4) ||
+      inType.getDimSize(0) != 1) {
+    reason = "only 1-d and 2-d pooling of one image maps to the DPU";
+    return failure();
+  }
+  for (int64_t d : op.getDilations())
+    if (d != 1) {
+      reason = "dilated pooling";
+      return failure();
+    }
+  ConvSpec s;
+  s.kind = kind;
+  windowGeometry(op.getKernelShape(), op.getStrides(), op.getPads(),
+                 cast<RankedTensorType>(op.getType()).getShape(), s);
+  Value x = as4d(l, loc, l.get(op.getInput()));
+  auto shape = cast<RankedTensorType>(x.getType()).getShape();
+  int64_t c = shape[1];
+  ConvSpec fitted = s;
+  if (failed(fitWindow(fitted, shape[2], shape[3], reason)))
+    return failure();
+  bool padded = fitted.pt + fitted.pl + fitted.pb + fitted.pr > 0;
+  if (kind == hw::DpuConvKind::avg_pool && padded && !countIncludesPad) {
+    reason = "average pooling that excludes padding from the count";
+    return failure();
+  }
+  // Nothing is fused into pools: NPU3720 cannot apply ReLU after MaxPool.
+  Epilogue e;
+  e.result = op.getResult();
+  Value hwc = l.toHWC(loc, x, std::max(alignChannels(c), kChannelAlignment));
+  float scale = kind == hw::DpuConvKind::avg_pool
+                    ? 1.0f / float(fitted.kh * fitted.kw)
+                    : 1.0f;
+  Value y = emitConv(l, loc, hwc, fitted, nullptr, {}, e, scale);
+  l.map.map(e.result, fromHWC(l, loc, y, e.result));
+  return success();
+}
+
+LogicalResult lowerGlobalAvgPool(Lowering &l, GlobalAvgPoolOp op,
+                                 std::string &reason) {
+  Location loc = op.getLoc();
+  auto inType = cast<RankedTensorType>(op.getInput().getType());
+  auto outType = cast<RankedTensorType>(op.getType());
+  if (inType.getRank() == 4 && inType.getDimSize(0) == 1 &&
+      inType.getDimSize(2) <= kMaxKernel &&
+      inType.getDimSize(3) <= kMaxKernel) {
+    ConvSpec s;
+    s.kind = hw::DpuConvKind::avg_pool;
+    s.kh = inType.getDimSize(2), s.kw = inType.getDimSize(3);
+    int64_t c = inType.getDimSize(1);
+    Epilogue e;
+    e.result = op.getResult();
+    Value hwc = l.toHWC(loc, l.get(op.getInput()),
+                        std::max(alignChannels(c), kChannelAlignment));
+    Value y =
+        emitConv(l, loc, hwc, s, nullptr, {}, e, 1.0f / float(s.kh * s.kw));
+    l.map.map(e.result, fromHWC(l, loc, y, e.result));
+    return success();
+  }
+  // Larger windows: the SHAVE mean over the spatial dimensions.
+  l.map.map(op.getResult(), l.shave(loc, "reduce_mean", {l.get(op.getInput())},
+                                    l.f16Type(outType.getShape())));
+  return success();
+}
+
+/// Add / Sub of two activations of one NCHW shape: a DPU eltwise task (the
+/// residual connections of CNNs), with a fused activation.
+LowerResult lowerEltwise(Lowering &l, Operation *op, hw::EltwiseKind kind,
+                         std::string &reason) {
+  Value a = op->getOperand(0), b = op->getOperand(1);
+  auto type = cast<RankedTensorType>(op->getResult(0).getType());
+  if (a.getType() != type || b.getType() != type || type.getRank() != 4 ||
+      type.getDimSize(0) != 1 || !type.getElementType().isF32() ||
+      l.constantValue(a) || l.constantValue(b))
+    return std::nullopt; // Broadcasts and constants: the SHAVE kernels.
+  Location loc = op->getLoc();
+  int64_t c = type.getDimSize(1);
+  int64_t cp = std::max(alignChannels(c), kChannelAlignment);
+  Value ha = l.toHWC(loc, l.get(a), cp), hb = l.toHWC(loc, l.get(b), cp);
+  // No per-channel bias on eltwise tasks: only an activation is fused.
+  Epilogue e = fuseEpilogue(l, op->getResult(0), 1, c, /*allowBias=*/false);
+  auto out = hw::DpuEltwiseOp::create(l.b, loc, ha.getType(), kind, ha, hb);
+  out.setActivation(e.activation);
+  out.setLeakyAlpha(APFloat(e.leakyAlpha));
+  out.setFclampLow(APFloat(e.clampLow));
+  out.setFclampHigh(APFloat(e.clampHigh));
+  l.map.map(e.result, fromHWC(l, loc, out.getOutput(), e.result));
+  return success();
+}
+
+} // namespace
+
+LowerResult lowerDpuOp(Lowering &l, Operation *op, std::string &reason) {
+  if (auto conv = dyn_cast<ConvOp>(op))
+    return lowerConv(l, conv, reason);
+  if (auto convT = dyn_cast<ConvTransposeOp>(op))
+    return lowerConvTranspose(l, convT, reason);
+  if (auto mm = dyn_cast<MatMulOp>(op)) {
+    if (!l.constantValue(mm.getRhs()))
+      return std::nullopt; // Two activations: a SHAVE kernel.
+    return lowerMatMul(l, mm, reason);
+  }
+  if (auto gemm = dyn_cast<GemmOp>(op))
+    return lowerGemm(l, gemm, reason);
+  if (isa<AddOp>(op))
+    return lowerEltwise(l, op, hw::EltwiseKind::add, reason);
+  if (isa<SubOp>(op))
+    return lowerEltwise(l, op, hw::EltwiseKind::sub, reason);
+  if (auto pool = dyn_cast<MaxPoolOp>(op))
+    return lowerPool(l, pool, hw::DpuConvKind::max_pool, true, reason);
+  if (auto pool = dyn_cast<AvgPoolOp>(op))
+    return lowerPool(l, pool, hw::DpuConvKind::avg_pool,
+                     pool.getCountIncludePad(), reason);
+  if (auto pool = dyn_cast<GlobalAvgPoolOp>(op))
+    return lowerGlobalAvgPool(l, pool, reason);
+  return std::nullopt;
+}
+
+} // namespace npu::lowering

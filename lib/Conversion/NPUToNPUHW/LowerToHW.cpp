@@ -1,0 +1,133 @@
+//===- LowerToHW.cpp - The npu-lower-to-hw pass ---------------------------===//
+//
+// Walks the canonical function in order and lowers each op through the DPU,
+// SHAVE and data-movement families (DpuLowering.cpp, ShaveLowering.cpp);
+// graph inputs and results are converted to / from f16 on the device. Ops
+// that map to no engine are all reported at once, at their ONNX nodes, and
+// the function is left unchanged.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Lowering.h"
+
+#include "npu/Conversion/NPUToNPUHW/Passes.h"
+#include "npu/Dialect/NPU/IR/NPUOps.h"
+#include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
+namespace npu {
+#define GEN_PASS_DEF_NPULOWERTOHW
+#include "npu/Conversion/NPUToNPUHW/Passes.h.inc"
+} // namespace npu
+
+using namespace mlir;
+
+namespace npu {
+namespace {
+
+using lowering::Lowering;
+
+struct NPULowerToHWPass : impl::NPULowerToHWBase<NPULowerToHWPass> {
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    if (func.isExternal())
+      return;
+    Block &body = func.getBody().front();
+    OpBuilder b(&getContext());
+    Lowering l(b);
+    SmallVector<std::pair<Operation *, std::string>> unsupported;
+
+    SmallVector<Operation *> old;
+    for (Operation &op : body.without_terminator())
+      old.push_back(&op);
+
+    // Graph inputs: converted to f16 on the device.
+    b.setInsertionPointToStart(&body);
+    for (BlockArgument arg : body.getArguments()) {
+      auto type = dyn_cast<RankedTensorType>(arg.getType());
+      if (!type)
+        continue;
+      if (type.getElementType().isF32() || type.getElementType().isF16()) {
+        l.map.map(arg, type.getElementType().isF16()
+                           ? Value(arg)
+                           : l.shave(arg.getLoc(), "convert", {arg},
+                                     l.f16Type(type.getShape())));
+      } else {
+        l.map.map(arg, arg);
+      }
+    }
+
+    for (Operation *op : old) {
+      if (isa<ConstantOp>(op))
+        continue; // Converted where used.
+      if (l.fused.contains(op))
+        continue; // Part of an earlier op's lowering.
+      b.setInsertionPoint(op);
+      std::string reason;
+      LogicalResult done = failure();
+      if (auto r = lowering::lowerDpuOp(l, op, reason))
+        done = *r;
+      else if (auto r = lowering::lowerShaveOp(l, op, reason))
+        done = *r;
+      else if (auto r = lowering::lowerDataMovementOp(l, op, reason))
+        done = *r;
+      if (failed(done)) {
+        unsupported.push_back({op, reason});
+        // Stand-ins for its results, so that the ops after it are still
+        // checked (and reported) too.
+        for (Value r : op->getResults())
+          if (auto t = dyn_cast<RankedTensorType>(r.getType()))
+            l.map.map(r, l.zeros(op->getLoc(), t.getShape()));
+      }
+    }
+
+    if (!unsupported.empty()) {
+      InFlightDiagnostic diag = func.emitError()
+                                << unsupported.size()
+                                << " op(s) map to no NPU engine (DPU, SHAVE or "
+                                   "DMA); nothing runs on the host CPU";
+      for (auto &[op, reason] : unsupported)
+        diag.attachNote(op->getLoc())
+            << "'" << op->getName() << "' cannot run on the NPU"
+            << (reason.empty() ? "" : ": ") << reason;
+      // Leave the function as it was: drop everything built so far.
+      eraseNew(body, old);
+      return signalPassFailure();
+    }
+
+    // Results: back to their graph types.
+    Operation *ret = body.getTerminator();
+    b.setInsertionPoint(ret);
+    for (OpOperand &operand : ret->getOpOperands()) {
+      Value v = l.map.lookupOrNull(operand.get());
+      if (!v)
+        v = l.get(operand.get());
+      auto want = cast<RankedTensorType>(operand.get().getType());
+      if (v.getType() != want)
+        v = l.shave(ret->getLoc(), "convert", {v}, want);
+      operand.set(v);
+    }
+    for (Operation *op : llvm::reverse(old))
+      if (op->use_empty())
+        op->erase();
+    // Constants of the old graph still used by the new one (integer ones)
+    // stay; the rest is gone.
+  }
+
+  /// Erases the ops the lowering created, keeping `old`.
+  static void eraseNew(Block &body, ArrayRef<Operation *> old) {
+    llvm::SmallPtrSet<Operation *, 32> keep(old.begin(), old.end());
+    SmallVector<Operation *> created;
+    for (Operation &op : body.without_terminator())
+      if (!keep.contains(&op))
+        created.push_back(&op);
+    for (Operation *op : llvm::reverse(created)) {
+      op->dropAllUses();
+      op->erase();
+    }
+  }
+};
+
+} // namespace
+} // namespace npu

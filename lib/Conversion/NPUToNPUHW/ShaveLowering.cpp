@@ -1,0 +1,271 @@
+//===- ShaveLowering.cpp - Ops the DPU cannot run, onto ACT-SHAVE kernels -===//
+//
+// Elementwise ops, softmax, reductions, resize, layer normalisation and
+// matmuls of two activations become npuhw.shave invocations on f16 tensors
+// in the op's own layout. Operands of lower rank are reshaped to the
+// result's rank (the kernels broadcast dimensions of size 1).
+//
+//===----------------------------------------------------------------------===//
+
+#include "Lowering.h"
+
+#include "npu/Dialect/NPU/IR/NPUOps.h"
+#include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
+
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <cmath>
+
+using namespace mlir;
+
+namespace npu::lowering {
+
+namespace {
+
+/// An operand as f16 of the result's rank (leading 1s added).
+Value atRank(Lowering &l, Location loc, Value old, int64_t rank) {
+  Value v = l.get(old);
+  if (!v)
+    return v;
+  auto shape = cast<RankedTensorType>(v.getType()).getShape();
+  if (int64_t(shape.size()) == rank)
+    return v;
+  SmallVector<int64_t> full(rank - shape.size(), 1);
+  full.append(shape.begin(), shape.end());
+  return l.reshape(loc, v, full);
+}
+
+bool isF32Tensor(Value v) {
+  auto t = dyn_cast<RankedTensorType>(v.getType());
+  return t && t.getElementType().isF32();
+}
+
+struct UnaryKernel {
+  StringRef kernel;
+  SmallVector<float> fparams;
+};
+
+std::optional<UnaryKernel> unaryKernel(Operation *op) {
+  return llvm::TypeSwitch<Operation *, std::optional<UnaryKernel>>(op)
+      .Case([](SigmoidOp) {
+        return UnaryKernel{"sigmoid", {}};
+      })
+      .Case([](TanhOp) {
+        return UnaryKernel{"tanh", {}};
+      })
+      .Case([](ExpOp) {
+        return UnaryKernel{"exp", {}};
+      })
+      .Case([](LogOp) {
+        return UnaryKernel{"log", {}};
+      })
+      .Case([](SqrtOp) {
+        return UnaryKernel{"sqrt", {}};
+      })
+      .Case([](ErfOp) {
+        return UnaryKernel{"erf", {}};
+      })
+      .Case([](AbsOp) {
+        return UnaryKernel{"abs", {}};
+      })
+      .Case([](NegOp) {
+        return UnaryKernel{"neg", {}};
+      })
+      .Case([](ReciprocalOp) {
+        return UnaryKernel{"reciprocal", {}};
+      })
+      .Case([](ReluOp) {
+        return UnaryKernel{"relu", {}};
+      })
+      .Case([](HardSwishOp) {
+        return UnaryKernel{"hswish", {}};
+      })
+      .Case([](HardSigmoidOp o) {
+        return UnaryKernel{
+            "hsigmoid",
+            {o.getAlpha().convertToFloat(), o.getBeta().convertToFloat()}};
+      })
+      .Case([](LeakyReluOp o) {
+        return UnaryKernel{"leaky_relu", {o.getAlpha().convertToFloat()}};
+      })
+      .Case([](ClipOp o) {
+        float lo =
+            o.getMin() ? float(o.getMin()->convertToDouble()) : -INFINITY;
+        float hi = o.getMax() ? float(o.getMax()->convertToDouble()) : INFINITY;
+        return UnaryKernel{"clamp", {lo, hi}};
+      })
+      .Case([](GeluOp o) -> std::optional<UnaryKernel> {
+        if (o.getApproximate() != GeluApproximation::none)
+          return std::nullopt;
+        return UnaryKernel{"gelu", {}};
+      })
+      .Default([](Operation *) { return std::nullopt; });
+}
+
+std::optional<StringRef> binaryKernel(Operation *op) {
+  return llvm::TypeSwitch<Operation *, std::optional<StringRef>>(op)
+      .Case([](AddOp) { return StringRef("add"); })
+      .Case([](SubOp) { return StringRef("sub"); })
+      .Case([](MulOp) { return StringRef("mul"); })
+      .Case([](DivOp) { return StringRef("div"); })
+      .Case([](PowOp) { return StringRef("pow"); })
+      .Case([](MaxOp) { return StringRef("max"); })
+      .Case([](MinOp) { return StringRef("min"); })
+      .Default([](Operation *) { return std::nullopt; });
+}
+
+/// A reduction over `axes` (keepdims or not) as the SHAVE kernel, whose
+/// output keeps the rank with 1s at the reduced dimensions.
+Value reduce(Lowering &l, Location loc, StringRef kernel, Value old,
+             ArrayRef<int64_t> axes, Value result) {
+  Value in = l.get(old);
+  auto shape = cast<RankedTensorType>(in.getType()).getShape();
+  SmallVector<int64_t> kept(shape);
+  for (int64_t a : axes)
+    kept[a] = 1;
+  Value v = l.shave(loc, kernel, {in}, l.f16Type(kept));
+  return l.reshape(loc, v, cast<RankedTensorType>(result.getType()).getShape());
+}
+
+} // namespace
+
+LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
+  Location loc = op->getLoc();
+  if (op->getNumResults() != 1)
+    return std::nullopt;
+  Value result = op->getResult(0);
+  auto type = dyn_cast<RankedTensorType>(result.getType());
+  if (!type)
+    return std::nullopt;
+  auto outType = l.f16Type(type.getShape());
+  auto floatOnly = [&]() -> bool {
+    for (Value v : op->getOperands())
+      if (!isF32Tensor(v))
+        return false;
+    return isF32Tensor(result);
+  };
+
+  if (auto k = unaryKernel(op)) {
+    if (!floatOnly()) {
+      reason = "non-float operands";
+      return failure();
+    }
+    l.map.map(result, l.shave(loc, k->kernel, {l.get(op->getOperand(0))},
+                              outType, k->fparams));
+    return success();
+  }
+  if (auto k = binaryKernel(op)) {
+    if (!floatOnly()) {
+      reason = "non-float operands";
+      return failure();
+    }
+    Value a = atRank(l, loc, op->getOperand(0), type.getRank());
+    Value b = atRank(l, loc, op->getOperand(1), type.getRank());
+    l.map.map(result, l.shave(loc, *k, {a, b}, outType));
+    return success();
+  }
+  if (auto sm = dyn_cast<SoftmaxOp>(op)) {
+    l.map.map(result, l.shave(loc, "softmax", {l.get(sm.getInput())}, outType,
+                              {}, {int64_t(sm.getAxis())}));
+    return success();
+  }
+  if (auto mm = dyn_cast<MatMulOp>(op)) {
+    auto a = cast<RankedTensorType>(mm.getLhs().getType());
+    auto b = cast<RankedTensorType>(mm.getRhs().getType());
+    if (a.getRank() < 2 || b.getRank() < 2) {
+      reason = "a 1-d matmul operand";
+      return failure();
+    }
+    Value va = atRank(l, loc, mm.getLhs(), type.getRank());
+    Value vb = atRank(l, loc, mm.getRhs(), type.getRank());
+    l.map.map(result, l.shave(loc, "matmul", {va, vb}, outType));
+    return success();
+  }
+  std::optional<StringRef> reduceKernel =
+      llvm::TypeSwitch<Operation *, std::optional<StringRef>>(op)
+          .Case([](ReduceMeanOp) { return StringRef("reduce_mean"); })
+          .Case([](ReduceSumOp) { return StringRef("reduce_sum"); })
+          .Case([](ReduceMaxOp) { return StringRef("reduce_max"); })
+          .Case([](ReduceMinOp) { return StringRef("reduce_min"); })
+          .Default([](Operation *) { return std::nullopt; });
+  if (reduceKernel) {
+    auto axes = op->getAttrOfType<DenseI64ArrayAttr>("axes");
+    if (axes.empty()) { // The identity: a plain copy of the value.
+      l.map.map(result, l.get(op->getOperand(0)));
+      return success();
+    }
+    l.map.map(result, reduce(l, loc, *reduceKernel, op->getOperand(0),
+                             axes.asArrayRef(), result));
+    return success();
+  }
+  if (auto ln = dyn_cast<LayerNormOp>(op)) {
+    if (ln->getNumResults() != 1 || !l.constantValue(ln.getScale()) ||
+        (ln.getBias() && !l.constantValue(ln.getBias()))) {
+      reason = "layer normalisation needs constant scale and bias and no "
+               "mean / inverse-deviation outputs";
+      return failure();
+    }
+    auto rank = type.getRank();
+    SmallVector<Value> ins = {l.get(ln.getInput()),
+                              atRank(l, loc, ln.getScale(), rank)};
+    if (ln.getBias())
+      ins.push_back(atRank(l, loc, ln.getBias(), rank));
+    l.map.map(result, l.shave(loc, "mvn", ins, outType,
+                              {ln.getEpsilon().convertToFloat()},
+                              {1, int64_t(ln.getAxis())}));
+    return success();
+  }
+  if (auto rs = dyn_cast<ResizeOp>(op)) {
+    auto in = cast<RankedTensorType>(rs.getInput().getType()).getShape();
+    bool nearest = rs.getMode() == ResizeMode::nearest &&
+                   rs.getCoordinateTransformationMode() ==
+                       CoordinateTransformMode::asymmetric &&
+                   rs.getNearestMode() == NearestMode::floor;
+    bool linear = rs.getMode() == ResizeMode::linear &&
+                  rs.getCoordinateTransformationMode() ==
+                      CoordinateTransformMode::half_pixel;
+    bool exactScales = true;
+    for (size_t d = 0; d < in.size(); ++d)
+      exactScales &=
+          float(type.getDimSize(d)) / float(in[d]) == rs.getScales()[d];
+    if (in.size() != 4 || in[0] != type.getDimSize(0) ||
+        in[1] != type.getDimSize(1) || !(nearest || linear) || !exactScales) {
+      reason = "only 4-d spatial nearest (asymmetric, floor) and linear "
+               "(half_pixel) resizing with output/input scales map to SHAVE";
+      return failure();
+    }
+    l.map.map(result, l.shave(loc, "resize", {l.get(rs.getInput())}, outType,
+                              {}, {nearest ? 0 : 1}));
+    return success();
+  }
+  return std::nullopt;
+}
+
+LowerResult lowerDataMovementOp(Lowering &l, Operation *op,
+                                std::string &reason) {
+  if (!isa<ReshapeOp, TransposeOp, SliceOp, ConcatOp>(op))
+    return std::nullopt;
+  // The same op on the lowered operands, with f16 in place of f32.
+  SmallVector<Value> operands;
+  for (Value v : op->getOperands()) {
+    Value nv = l.get(v);
+    if (!nv) {
+      reason = "an operand that is not a tensor value";
+      return failure();
+    }
+    operands.push_back(nv);
+  }
+  SmallVector<Type> types;
+  for (Type t : op->getResultTypes()) {
+    auto rt = cast<RankedTensorType>(t);
+    types.push_back(rt.getElementType().isF32() ? l.f16Type(rt.getShape())
+                                                : rt);
+  }
+  Operation *clone = l.b.create(op->getLoc(), op->getName().getIdentifier(),
+                                operands, types, op->getAttrs());
+  for (auto [o, n] : llvm::zip(op->getResults(), clone->getResults()))
+    l.map.map(o, n);
+  return success();
+}
+
+} // namespace npu::lowering

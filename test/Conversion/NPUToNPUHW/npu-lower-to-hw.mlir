@@ -1,0 +1,103 @@
+// RUN: npu-opt %s -split-input-file --pass-pipeline='builtin.module(func.func(npu-lower-to-hw))' | FileCheck %s
+
+// A convolution with a fused bias add and ReLU: f32 input converted on the
+// device, NCHW -> [H, W, C] with channels padded to 16, weights repacked.
+// CHECK-LABEL: func.func @conv_relu
+// CHECK: %[[H:.*]] = npuhw.shave "convert" %arg0 : (tensor<1x3x8x8xf32>) -> tensor<1x3x8x8xf16>
+// CHECK: %[[R:.*]] = npu.reshape %[[H]] : tensor<1x3x8x8xf16> to tensor<3x8x8xf16>
+// CHECK: %[[T:.*]] = npu.transpose %[[R]] {perm = array<i64: 1, 2, 0>}
+// CHECK: %[[P:.*]] = npu.concat %[[T]], %{{.*}} {axis = 2 : i64} : (tensor<8x8x3xf16>, tensor<8x8x1xf16>) -> tensor<8x8x4xf16>
+// CHECK: npuhw.dpu_conv conv %[[P]], %{{.*}}, %{{.*}} {activation = #npuhw.activation<relu>, kernel = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>}
+// CHECK-SAME: (tensor<8x8x4xf16>, tensor<16x3x3x4xf16>, tensor<16x4xi32>) -> tensor<4x4x16xf16>
+// CHECK: npu.slice %{{.*}} : tensor<4x4x16xf16> to tensor<4x4x8xf16>
+// CHECK: npuhw.shave "convert" %{{.*}} : (tensor<1x8x4x4xf16>) -> tensor<1x8x4x4xf32>
+// CHECK-NOT: npu.relu
+// CHECK-NOT: npu.add
+func.func @conv_relu(%x: tensor<1x3x8x8xf32>) -> tensor<1x8x4x4xf32> {
+  %w = npu.constant dense<0.5> : tensor<8x3x3x3xf32>
+  %b = npu.constant dense<0.25> : tensor<1x8x1x1xf32>
+  %c = npu.conv %x, %w {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 1}
+      : (tensor<1x3x8x8xf32>, tensor<8x3x3x3xf32>) -> tensor<1x8x4x4xf32>
+  %a = npu.add %c, %b : (tensor<1x8x4x4xf32>, tensor<1x8x1x1xf32>) -> tensor<1x8x4x4xf32>
+  %r = npu.relu %a : tensor<1x8x4x4xf32>
+  return %r : tensor<1x8x4x4xf32>
+}
+
+// -----
+
+// Depthwise convolution; a following Clip becomes the float clamp.
+// CHECK-LABEL: func.func @depthwise
+// CHECK: npuhw.dpu_conv depthwise %{{.*}}, %{{.*}}, %{{.*}} {fclamp_high = 6.000000e+00 : f32, fclamp_low = 0.000000e+00 : f32, kernel = array<i64: 3, 3>
+// CHECK-SAME: (tensor<6x6x16xf16>, tensor<16x3x3x1xf16>, tensor<16x4xi32>) -> tensor<6x6x16xf16>
+func.func @depthwise(%x: tensor<1x16x6x6xf32>) -> tensor<1x16x6x6xf32> {
+  %w = npu.constant dense<1.0> : tensor<16x1x3x3xf32>
+  %c = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 16}
+      : (tensor<1x16x6x6xf32>, tensor<16x1x3x3xf32>) -> tensor<1x16x6x6xf32>
+  %r = npu.clip %c {min = 0.0 : f64, max = 6.0 : f64} : tensor<1x16x6x6xf32>
+  return %r : tensor<1x16x6x6xf32>
+}
+
+// -----
+
+// A grouped convolution: one DPU task per group, joined on the channels.
+// CHECK-LABEL: func.func @grouped
+// CHECK-COUNT-2: npuhw.dpu_conv conv
+// CHECK: npu.concat %{{.*}}, %{{.*}} {axis = 2 : i64} : (tensor<4x4x8xf16>, tensor<4x4x8xf16>) -> tensor<4x4x16xf16>
+func.func @grouped(%x: tensor<1x32x4x4xf32>) -> tensor<1x16x4x4xf32> {
+  %w = npu.constant dense<1.0> : tensor<16x16x1x1xf32>
+  %c = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 2}
+      : (tensor<1x32x4x4xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x4x4xf32>
+  return %c : tensor<1x16x4x4xf32>
+}
+
+// -----
+
+// Dilation becomes zero taps; ceil_mode pooling extends the bottom / right pads.
+// CHECK-LABEL: func.func @dilated_and_pool
+// CHECK: npuhw.dpu_conv conv {{.*}}kernel = array<i64: 5, 5>
+// CHECK: npuhw.dpu_conv max_pool {{.*}} {kernel = array<i64: 2, 2>, pads = array<i64: 0, 0, 1, 1>, strides = array<i64: 2, 2>} : (tensor<7x7x16xf16>) -> tensor<4x4x16xf16>
+func.func @dilated_and_pool(%x: tensor<1x16x7x7xf32>) -> tensor<1x16x4x4xf32> {
+  %w = npu.constant dense<1.0> : tensor<16x16x3x3xf32>
+  %c = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 2, 2>, pads = array<i64: 2, 2, 2, 2>, group = 1}
+      : (tensor<1x16x7x7xf32>, tensor<16x16x3x3xf32>) -> tensor<1x16x7x7xf32>
+  %p = npu.max_pool %c {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, ceil_mode = true}
+      : (tensor<1x16x7x7xf32>) -> tensor<1x16x4x4xf32>
+  return %p : tensor<1x16x4x4xf32>
+}
+
+// -----
+
+// MatMul with a constant right-hand side and a bias add: a 1x1 convolution
+// over [batch, M, K]; a matmul of two activations and a softmax on SHAVE.
+// CHECK-LABEL: func.func @matmul
+// CHECK: npuhw.dpu_conv conv %{{.*}}, %{{.*}}, %{{.*}} {kernel = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<2x5x16xf16>, tensor<16x1x1x16xf16>, tensor<16x4xi32>) -> tensor<2x5x16xf16>
+// CHECK: npuhw.shave "matmul" %{{.*}}, %{{.*}} : (tensor<2x5x12xf16>, tensor<2x12x5xf16>) -> tensor<2x5x5xf16>
+// CHECK: npuhw.shave "softmax" %{{.*}} {iparams = array<i64: 2>}
+func.func @matmul(%x: tensor<2x5x12xf32>) -> tensor<2x5x5xf32> {
+  %w = npu.constant dense<0.5> : tensor<12x12xf32>
+  %b = npu.constant dense<1.0> : tensor<12xf32>
+  %m = npu.matmul %x, %w : (tensor<2x5x12xf32>, tensor<12x12xf32>) -> tensor<2x5x12xf32>
+  %a = npu.add %m, %b : (tensor<2x5x12xf32>, tensor<12xf32>) -> tensor<2x5x12xf32>
+  %t = npu.transpose %a {perm = array<i64: 0, 2, 1>} : (tensor<2x5x12xf32>) -> tensor<2x12x5xf32>
+  %s = npu.matmul %a, %t : (tensor<2x5x12xf32>, tensor<2x12x5xf32>) -> tensor<2x5x5xf32>
+  %r = npu.softmax %s {axis = 2 : i64} : tensor<2x5x5xf32>
+  return %r : tensor<2x5x5xf32>
+}
+
+// -----
+
+// Elementwise ops with broadcast operands of lower rank.
+// CHECK-LABEL: func.func @elementwise
+// CHECK: %[[C:.*]] = npu.constant dense<2.000000e+00> : tensor<4xf16>
+// CHECK: %[[R:.*]] = npu.reshape %[[C]] : tensor<4xf16> to tensor<1x1x4xf16>
+// CHECK: npuhw.shave "mul" %{{.*}}, %[[R]] : (tensor<2x3x4xf16>, tensor<1x1x4xf16>) -> tensor<2x3x4xf16>
+// CHECK: npuhw.shave "sigmoid"
+// CHECK: npuhw.shave "reduce_mean" %{{.*}} : (tensor<2x3x4xf16>) -> tensor<2x3x1xf16>
+// CHECK: npu.reshape %{{.*}} : tensor<2x3x1xf16> to tensor<2x3xf16>
+func.func @elementwise(%x: tensor<2x3x4xf32>) -> tensor<2x3xf32> {
+  %c = npu.constant dense<2.0> : tensor<4xf32>
+  %m = npu.mul %x, %c : (tensor<2x3x4xf32>, tensor<4xf32>) -> tensor<2x3x4xf32>
+  %s = npu.sigmoid %m : tensor<2x3x4xf32>
+  %r = npu.reduce_mean %s {axes = array<i64: 2>, keepdims = false} : (tensor<2x3x4xf32>) -> tensor<2x3xf32>
+  return %r : tensor<2x3xf32>
+}

@@ -1,0 +1,511 @@
+//===- ShaveKernelsTest.cpp - The appended SHAVE kernels on the device ----===//
+//
+// clamp, hsigmoid, leaky_relu, max, min, matmul, erf, abs, neg, reciprocal,
+// relu, upsample_zeros and mvn as LayerNorm: each runs in a blob on the
+// device model (so the reader's verifier accepts it) and is compared with a
+// straightforward double-precision loop, f16 and f32, with strided inputs;
+// each contract rejects malformed tasks with a message naming the problem.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Reference.h"
+#include "RunBlob.h"
+
+#include "npu/Blob/BlobWriter.h"
+#include "npu/Blob/Verifier.h"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstring>
+#include <functional>
+
+using namespace npu;
+using namespace npu::blob;
+using namespace npu::test;
+using arch::ShaveKernel;
+
+namespace {
+
+TensorDesc desc(const std::string &name, DType t, std::vector<int64_t> shape) {
+  return {name, t, std::move(shape), Layout::ND, {}};
+}
+
+ShaveTask task(ShaveKernel k, std::vector<float> f = {},
+               std::vector<int64_t> i = {}) {
+  ShaveTask t;
+  t.kernel = k;
+  t.fparams = std::move(f);
+  t.iparams = std::move(i);
+  return t;
+}
+
+/// |error| allowed for a result e stored as t: the store's rounding plus the
+/// fp32 computation's.
+double tolerance(DType t, double e) {
+  return t == DType::F16 ? 1e-3 + std::fabs(e) * 1e-3
+                         : 1e-6 + std::fabs(e) * 1e-6;
+}
+
+std::vector<uint32_t> u32(const std::vector<int64_t> &s) {
+  return {s.begin(), s.end()};
+}
+
+} // namespace
+
+TEST(ShaveKernels, UnaryMatchDoublePrecisionReference) {
+  struct Case {
+    ShaveTask t;
+    std::function<double(double)> f;
+    double lo, hi;
+  };
+  const Case cases[] = {
+      {task(ShaveKernel::Erf), [](double x) { return std::erf(x); }, -3, 3},
+      {task(ShaveKernel::Abs), [](double x) { return std::fabs(x); }, -4, 4},
+      {task(ShaveKernel::Neg), [](double x) { return -x; }, -4, 4},
+      {task(ShaveKernel::Reciprocal), [](double x) { return 1 / x; }, 0.1, 8},
+      {task(ShaveKernel::Relu), [](double x) { return x > 0 ? x : 0; }, -4, 4},
+      {task(ShaveKernel::Clamp, {-1.0f, 0.5f}),
+       [](double x) { return std::min(std::max(x, -1.0), 0.5); }, -3, 3},
+      {task(ShaveKernel::HSigmoid, {0.2f, 0.5f}),
+       [](double x) {
+         return std::max(0.0, std::min(1.0, double(0.2f) * x + 0.5));
+       },
+       -5, 5},
+      {task(ShaveKernel::LeakyRelu, {0.1f}),
+       [](double x) { return x >= 0 ? x : double(0.1f) * x; }, -4, 4},
+  };
+  for (const Case &c : cases)
+    for (DType t : {DType::F16, DType::F32}) {
+      // The task reads every other element of a [3, 200] argument.
+      HostTensor x = ref::randomTensor(t, {3, 200}, 7, c.lo, c.hi);
+      RunResult r = run(shaveBlob(c.t, {desc("x", t, {3, 100})},
+                                  desc("y", t, {3, 100}), /*step=*/2),
+                        {x});
+      ASSERT_TRUE(r.ok) << shaveKernelName(c.t.kernel) << ": " << r.error;
+      for (int64_t i = 0; i < 300; ++i) {
+        double in = x.getAsDouble(i / 100 * 200 + i % 100 * 2);
+        double e = c.f(in);
+        ASSERT_NEAR(r.outputs[0].getAsDouble(i), e, tolerance(t, e))
+            << shaveKernelName(c.t.kernel) << " " << dtypeName(t)
+            << " x=" << in;
+      }
+    }
+}
+
+TEST(ShaveKernels, NaNPropagatesAndInfiniteBoundsClamp) {
+  HostTensor x(DType::F32, {4});
+  float vals[] = {NAN, -INFINITY, 3.0f, -2.0f};
+  std::memcpy(x.raw(), vals, sizeof(vals));
+  TensorDesc d = desc("x", DType::F32, {4});
+  auto out = [&](const ShaveTask &t) {
+    RunResult r = run(shaveBlob(t, {d}, desc("y", DType::F32, {4})), {x});
+    EXPECT_TRUE(r.ok) << r.error;
+    return r.ok ? r.outputs[0] : HostTensor(DType::F32, {4});
+  };
+  for (const ShaveTask &t :
+       {task(ShaveKernel::Clamp, {0.0f, 6.0f}), task(ShaveKernel::Relu),
+        task(ShaveKernel::HSigmoid, {0.2f, 0.5f}),
+        task(ShaveKernel::LeakyRelu, {0.1f})})
+    EXPECT_TRUE(std::isnan(out(t).getAsDouble(0))) << shaveKernelName(t.kernel);
+  // Clip with only a minimum: hi = +inf.
+  HostTensor c = out(task(ShaveKernel::Clamp, {-1.0f, INFINITY}));
+  EXPECT_EQ(c.getAsDouble(1), -1.0);
+  EXPECT_EQ(c.getAsDouble(2), 3.0);
+  // max / min: a NaN on either side gives NaN.
+  HostTensor y(DType::F32, {4});
+  float other[] = {1.0f, NAN, 4.0f, -5.0f};
+  std::memcpy(y.raw(), other, sizeof(other));
+  for (ShaveKernel k : {ShaveKernel::Max, ShaveKernel::Min}) {
+    RunResult r = run(shaveBlob(task(k), {d, desc("b", DType::F32, {4})},
+                                desc("y", DType::F32, {4})),
+                      {x, y});
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_TRUE(std::isnan(r.outputs[0].getAsDouble(0)));
+    EXPECT_TRUE(std::isnan(r.outputs[0].getAsDouble(1)));
+    EXPECT_EQ(r.outputs[0].getAsDouble(2), k == ShaveKernel::Max ? 4 : 3);
+    EXPECT_EQ(r.outputs[0].getAsDouble(3), k == ShaveKernel::Max ? -2 : -5);
+  }
+}
+
+TEST(ShaveKernels, MaxMinBroadcastLikeAdd) {
+  for (DType t : {DType::F16, DType::F32}) {
+    HostTensor a = ref::randomTensor(t, {2, 3, 8}, 3, -3, 3);
+    HostTensor b = ref::randomTensor(t, {1, 3, 2}, 4, -3, 3);
+    for (ShaveKernel k : {ShaveKernel::Max, ShaveKernel::Min}) {
+      // b is [1, 3, 1] read with stride 2 out of [1, 3, 2].
+      RunResult r = run(
+          shaveBlob(task(k), {desc("a", t, {2, 3, 4}), desc("b", t, {1, 3, 1})},
+                    desc("y", t, {2, 3, 4}), /*step=*/2),
+          {a, b});
+      ASSERT_TRUE(r.ok) << r.error;
+      for (int64_t i = 0; i < 24; ++i) {
+        double p = a.getAsDouble(i / 4 * 8 + i % 4 * 2);
+        double q = b.getAsDouble((i / 4) % 3 * 2);
+        EXPECT_EQ(r.outputs[0].getAsDouble(i),
+                  k == ShaveKernel::Max ? std::max(p, q) : std::min(p, q))
+            << i;
+      }
+    }
+  }
+}
+
+namespace {
+
+/// A [..., M, K] (or [..., K, M] with transA) times B [..., K, N] (or
+/// [..., N, K]) with batch broadcasting; `f32Order` accumulates like the
+/// kernel (fp32 products added in k order), otherwise in double.
+std::vector<double> matmulRef(const HostTensor &a, const HostTensor &b,
+                              const std::vector<int64_t> &out, bool ta, bool tb,
+                              bool f32Order) {
+  size_t r = out.size();
+  int64_t M = out[r - 2], N = out[r - 1];
+  int64_t K = ta ? a.dim(int64_t(r) - 2) : a.dim(int64_t(r) - 1);
+  int64_t batches = 1;
+  for (size_t d = 0; d + 2 < r; ++d)
+    batches *= out[d];
+  std::vector<double> y;
+  for (int64_t bi = 0; bi < batches; ++bi) {
+    // Batch index of A and B: a dimension of 1 always reads index 0.
+    int64_t ab = 0, bb = 0, rest = bi;
+    std::vector<int64_t> idx(r - 2);
+    for (size_t d = r - 2; d-- > 0;) {
+      idx[d] = rest % out[d];
+      rest /= out[d];
+    }
+    for (size_t d = 0; d + 2 < r; ++d) {
+      ab = ab * a.dim(int64_t(d)) + (a.dim(int64_t(d)) == 1 ? 0 : idx[d]);
+      bb = bb * b.dim(int64_t(d)) + (b.dim(int64_t(d)) == 1 ? 0 : idx[d]);
+    }
+    for (int64_t m = 0; m < M; ++m)
+      for (int64_t n = 0; n < N; ++n) {
+        double acc = 0;
+        float acc32 = 0;
+        for (int64_t k = 0; k < K; ++k) {
+          double p = a.getAsDouble(ab * M * K + (ta ? k * M + m : m * K + k));
+          double q = b.getAsDouble(bb * K * N + (tb ? n * K + k : k * N + n));
+          acc += p * q;
+          float prod = float(p) * float(q);
+          acc32 += prod;
+        }
+        y.push_back(f32Order ? double(acc32) : acc);
+      }
+  }
+  return y;
+}
+
+} // namespace
+
+TEST(ShaveKernels, MatMulMatchesReference) {
+  struct Case {
+    std::vector<int64_t> a, b, out;
+    bool ta, tb;
+  };
+  const Case cases[] = {
+      {{7, 33}, {33, 5}, {7, 5}, false, false},
+      {{2, 3, 16}, {2, 16, 4}, {2, 3, 4}, false, false},
+      // Batch broadcasting on both sides.
+      {{2, 1, 3, 8}, {1, 3, 8, 5}, {2, 3, 3, 5}, false, false},
+      // Transposed operands (attention's Q K^T is transB).
+      {{2, 8, 3}, {2, 5, 8}, {2, 3, 5}, true, true},
+      {{1, 4, 64}, {3, 6, 64}, {3, 4, 6}, false, true},
+  };
+  for (const Case &c : cases)
+    for (DType t : {DType::F16, DType::F32}) {
+      HostTensor a = ref::randomTensor(t, c.a, 11, -2, 2);
+      // B is stored with a doubled last dimension and read every other
+      // element (a strided operand).
+      std::vector<int64_t> bStored = c.b;
+      bStored.back() *= 2;
+      HostTensor bs = ref::randomTensor(t, bStored, 12, -2, 2);
+      HostTensor b(t, c.b);
+      for (int64_t i = 0; i < b.numElements(); ++i)
+        b.setFromDouble(i, bs.getAsDouble(i * 2));
+      ShaveTask mm = task(ShaveKernel::MatMul);
+      if (c.ta || c.tb)
+        mm.iparams = {c.ta, c.tb};
+      // Only B is strided: A goes in through a separate dense blob input.
+      ProgramBuilder pb(arch::Platform::NPU3720);
+      uint32_t ab = pb.addInput(desc("a", t, c.a));
+      uint32_t bb = pb.addInput(desc("b", t, bStored));
+      uint32_t ob = pb.addOutput(desc("y", t, c.out));
+      mm.inputs = {pb.ref(ab, t, u32(c.a)), pb.ref(bb, t, u32(c.b))};
+      for (uint64_t &s : mm.inputs[1].strides)
+        s *= 2;
+      mm.outputs = {pb.ref(ob, t, u32(c.out))};
+      pb.addShave(0, 0, mm, {}, {}, "matmul");
+      RunResult r = run(pb.build(), {a, bs});
+      ASSERT_TRUE(r.ok) << r.error;
+      std::vector<double> e = matmulRef(a, b, c.out, c.ta, c.tb, false);
+      std::vector<double> e32 = matmulRef(a, b, c.out, c.ta, c.tb, true);
+      ASSERT_EQ(int64_t(e.size()), r.outputs[0].numElements());
+      for (size_t i = 0; i < e.size(); ++i) {
+        double got = r.outputs[0].getAsDouble(int64_t(i));
+        EXPECT_NEAR(got, e[i],
+                    t == DType::F16 ? 2e-3 + 1e-3 * std::fabs(e[i])
+                                    : 1e-5 * (1 + std::fabs(e[i])))
+            << i;
+        // The documented order: fp32 products added in k order, one
+        // rounding at the store.
+        double stored = t == DType::F16
+                            ? double(halfToFloat(floatToHalf(float(e32[i]))))
+                            : e32[i];
+        EXPECT_EQ(got, stored) << i;
+      }
+    }
+}
+
+TEST(ShaveKernels, MatMulCostCountsMultiplyAccumulates) {
+  ShaveTask t = task(ShaveKernel::MatMul, {}, {1, 0});
+  t.inputs = {TensorRef::dense(0, 0, DType::F16, {4, 64, 8}),
+              TensorRef::dense(0, 0, DType::F16, {4, 64, 16})};
+  t.outputs = {TensorRef::dense(0, 0, DType::F16, {4, 8, 16})};
+  EXPECT_EQ(t.workElements(), 4u * 8 * 16 * 64);
+  t.kernel = ShaveKernel::Add; // Others: the larger of inputs and outputs.
+  EXPECT_EQ(t.workElements(), 4u * 64 * 8 + 4u * 64 * 16);
+}
+
+TEST(ShaveKernels, UpsampleZerosMovesBytes) {
+  // [2, 3, 4] -> stride 2x3, pads top 1, left 0, bottom 2, right 1:
+  // [(2-1)*2+1+3, (3-1)*3+1+1, 4] = [6, 8, 4].
+  for (DType t : {DType::I8, DType::F16, DType::F32}) {
+    HostTensor x = ref::randomTensor(t, {2, 3, 8}, 5, -100, 100);
+    ShaveTask u = task(ShaveKernel::UpsampleZeros, {}, {2, 3, 1, 0, 2, 1});
+    RunResult r = run(shaveBlob(u, {desc("x", t, {2, 3, 4})},
+                                desc("y", t, {6, 8, 4}), /*step=*/2),
+                      {x});
+    ASSERT_TRUE(r.ok) << r.error;
+    size_t elem = dtypeSize(t);
+    const uint8_t *got = static_cast<const uint8_t *>(r.outputs[0].raw());
+    const uint8_t *in = static_cast<const uint8_t *>(x.raw());
+    for (int oy = 0; oy < 6; ++oy)
+      for (int ox = 0; ox < 8; ++ox)
+        for (int c = 0; c < 4; ++c) {
+          const uint8_t *o = got + ((oy * 8 + ox) * 4 + c) * elem;
+          bool hit = oy >= 1 && (oy - 1) % 2 == 0 && (oy - 1) / 2 < 2 &&
+                     ox % 3 == 0 && ox / 3 < 3;
+          std::vector<uint8_t> expect(elem, 0);
+          if (hit) {
+            int y = (oy - 1) / 2, xx = ox / 3;
+            std::memcpy(expect.data(), in + ((y * 3 + xx) * 8 + c * 2) * elem,
+                        elem);
+          }
+          ASSERT_EQ(std::memcmp(o, expect.data(), elem), 0)
+              << dtypeName(t) << " " << oy << "," << ox << "," << c;
+        }
+  }
+}
+
+TEST(ShaveKernels, MvnIsLayerNormWithRankOneScaleAndBias) {
+  for (DType t : {DType::F16, DType::F32}) {
+    const int64_t S = 5, C = 24;
+    HostTensor x = ref::randomTensor(t, {2, S, C}, 21, -3, 3);
+    HostTensor g = ref::randomTensor(t, {C}, 22, 0.5, 2);
+    HostTensor b = ref::randomTensor(t, {C}, 23, -1, 1);
+    ShaveTask ln = task(ShaveKernel::Mvn, {1e-5f}, {1, 2});
+    RunResult r = run(shaveBlob(ln,
+                                {desc("x", t, {2, S, C}), desc("g", t, {C}),
+                                 desc("b", t, {C})},
+                                desc("y", t, {2, S, C})),
+                      {x, g, b});
+    ASSERT_TRUE(r.ok) << r.error;
+    for (int64_t row = 0; row < 2 * S; ++row) {
+      double m = 0, v = 0;
+      for (int64_t c = 0; c < C; ++c)
+        m += x.getAsDouble(row * C + c) / C;
+      for (int64_t c = 0; c < C; ++c)
+        v += std::pow(x.getAsDouble(row * C + c) - m, 2) / C;
+      for (int64_t c = 0; c < C; ++c) {
+        double e = (x.getAsDouble(row * C + c) - m) /
+                       std::sqrt(v + double(1e-5f)) * g.getAsDouble(c) +
+                   b.getAsDouble(c);
+        EXPECT_NEAR(r.outputs[0].getAsDouble(row * C + c), e,
+                    t == DType::F16 ? 3e-3 + 1e-3 * std::fabs(e) : 1e-5)
+            << dtypeName(t) << " " << row << "," << c;
+      }
+    }
+  }
+}
+
+/// Every appended kernel: a well-formed one-task blob is accepted by the
+/// reader (blob::verifyProgram) and runs; a malformed variant is rejected
+/// when the blob is read, with a message saying what is wrong.
+TEST(ShaveKernels, BlobsVerifyRunAndRejectMalformed) {
+  struct Case {
+    ShaveTask good;
+    std::vector<TensorDesc> ins;
+    TensorDesc out;
+    std::function<void(ShaveTask &)> breakIt;
+    std::vector<TensorDesc> badIns;
+    TensorDesc badOut;
+    std::string message;
+  };
+  DType h = DType::F16;
+  TensorDesc x = desc("x", h, {4, 8}), y = desc("y", h, {4, 8});
+  auto keep = [](ShaveTask &) {};
+  const Case cases[] = {
+      {task(ShaveKernel::Clamp, {0, 6}),
+       {x},
+       y,
+       [](ShaveTask &t) {
+         t.fparams = {6, 0};
+       },
+       {x},
+       y,
+       "clamp: bounds [lo, hi] must be ordered numbers, got [6.000000, "
+       "0.000000]"},
+      {task(ShaveKernel::HSigmoid, {0.2f, 0.5f}),
+       {x},
+       y,
+       [](ShaveTask &t) { t.fparams = {0.2f}; },
+       {x},
+       y,
+       "hsigmoid: needs 2 float parameter(s), got 1"},
+      {task(ShaveKernel::LeakyRelu, {0.1f}),
+       {x},
+       y,
+       [](ShaveTask &t) { t.fparams = {INFINITY}; },
+       {x},
+       y,
+       "leaky_relu: alpha must be finite"},
+      {task(ShaveKernel::Max),
+       {x, desc("b", h, {1, 8})},
+       y,
+       keep,
+       {x, desc("b", h, {3, 8})},
+       y,
+       "max: input dimension 0 (3) does not broadcast to the output's 4"},
+      {task(ShaveKernel::Min),
+       {x, desc("b", h, {4, 8})},
+       y,
+       keep,
+       {x},
+       y,
+       "min: takes 2 inputs, got 1"},
+      {task(ShaveKernel::MatMul),
+       {x, desc("b", h, {8, 3})},
+       desc("y", h, {4, 3}),
+       keep,
+       {x, desc("b", h, {8, 3})},
+       desc("y", h, {4, 4}),
+       "matmul: output must be [..., 4, 3], got [..., 4, 4]"},
+      {task(ShaveKernel::MatMul, {}, {0, 1}),
+       {desc("a", h, {2, 4, 8}), desc("b", h, {1, 3, 8})},
+       desc("y", h, {2, 4, 3}),
+       [](ShaveTask &t) {
+         t.iparams = {0, 2};
+       },
+       {desc("a", h, {2, 4, 8}), desc("b", h, {1, 3, 8})},
+       desc("y", h, {2, 4, 3}),
+       "matmul: transA and transB must be 0 or 1"},
+      {task(ShaveKernel::MatMul),
+       {desc("a", h, {3, 4, 8}), desc("b", h, {1, 8, 8})},
+       desc("y", h, {3, 4, 8}),
+       keep,
+       {desc("a", h, {3, 4, 8}), desc("b", h, {2, 8, 8})},
+       desc("y", h, {3, 4, 8}),
+       "matmul: B's batch dimension 0 (2) does not broadcast to the "
+       "output's 3"},
+      {task(ShaveKernel::Erf),
+       {x},
+       y,
+       keep,
+       {x},
+       desc("y", h, {4, 9}),
+       "erf: input and output shapes differ"},
+      {task(ShaveKernel::Abs),
+       {x},
+       y,
+       keep,
+       {desc("x", DType::I8, {4, 8})},
+       desc("y", DType::I8, {4, 8}),
+       "abs: operands must be f16 or f32"},
+      {task(ShaveKernel::Neg),
+       {x},
+       y,
+       keep,
+       {x, desc("b", h, {4, 8})},
+       y,
+       "neg: takes 1 inputs, got 2"},
+      {task(ShaveKernel::Reciprocal),
+       {x},
+       y,
+       keep,
+       {x},
+       desc("y", DType::F32, {4, 8}),
+       "reciprocal: all operands must have the output's element type f32"},
+      {task(ShaveKernel::Relu),
+       {x},
+       y,
+       keep,
+       {x},
+       desc("y", h, {8, 4}),
+       "relu: input and output shapes differ"},
+      {task(ShaveKernel::UpsampleZeros, {}, {2, 2, 1, 1, 0, 0}),
+       {desc("x", DType::I8, {3, 3, 16})},
+       desc("y", DType::I8, {6, 6, 16}),
+       [](ShaveTask &t) {
+         t.iparams = {2, 2, 1, 1};
+       },
+       {desc("x", DType::I8, {3, 3, 16})},
+       desc("y", DType::I8, {6, 6, 16}),
+       "upsample_zeros: needs 6 integer parameters [stride_h, stride_w, "
+       "pad_top, pad_left, pad_bottom, pad_right], got 4"},
+      {task(ShaveKernel::UpsampleZeros, {}, {2, 2, 0, 0, 0, 0}),
+       {desc("x", h, {3, 3, 16})},
+       desc("y", h, {5, 5, 16}),
+       [](ShaveTask &t) { t.iparams[0] = 0; },
+       {desc("x", h, {3, 3, 16})},
+       desc("y", h, {5, 5, 16}),
+       "upsample_zeros: strides must be in [1, 65535]"},
+      {task(ShaveKernel::Mvn, {1e-5f}, {1, 1}),
+       {x, desc("g", h, {8})},
+       y,
+       keep,
+       {x, desc("g", h, {4})},
+       y,
+       "mvn: input dimension 0 (4) does not broadcast to the output's 8"},
+  };
+  unsigned covered = 0;
+  for (const Case &c : cases) {
+    std::string name = shaveKernelName(c.good.kernel);
+    std::vector<HostTensor> ins;
+    for (const TensorDesc &d : c.ins)
+      ins.push_back(ref::randomTensor(d.dtype, d.shape, 9, 0.5, 2));
+    RunResult r = run(shaveBlob(c.good, c.ins, c.out), ins);
+    EXPECT_TRUE(r.ok) << name << ": " << r.error;
+    ShaveTask bad = c.good;
+    c.breakIt(bad);
+    std::vector<uint8_t> bytes = shaveBlob(bad, c.badIns, c.badOut);
+    LoadedBlob b;
+    std::string error;
+    EXPECT_FALSE(readBlob(bytes.data(), bytes.size(), {}, b, error)) << name;
+    EXPECT_NE(error.find(c.message), std::string::npos)
+        << "message: " << error << "\nexpected: " << c.message;
+    if (c.good.kernel >= ShaveKernel::Clamp) // Not mvn.
+      covered |= 1u << (unsigned(c.good.kernel) - unsigned(ShaveKernel::Clamp));
+  }
+  EXPECT_EQ(covered, (1u << (arch::kNumShaveKernels - 25)) - 1)
+      << "a case for every appended kernel";
+}
+
+TEST(ShaveKernels, ReaderRejectsKernelPastTheLast) {
+  ProgramBuilder b(arch::Platform::NPU3720);
+  uint32_t in = b.addInput(desc("x", DType::F16, {8}));
+  uint32_t out = b.addOutput(desc("y", DType::F16, {8}));
+  ShaveTask t = task(ShaveKernel::Relu);
+  t.inputs = {b.ref(in, DType::F16, {8})};
+  t.outputs = {b.ref(out, DType::F16, {8})};
+  b.addShave(0, 0, t, {}, {}, "future");
+  b.finalize();
+  b.program().taskLists.back().tasks.back().shave.kernel =
+      ShaveKernel(arch::kNumShaveKernels);
+  std::vector<uint8_t> bytes = writeBlob(b.program(), b.weights());
+  LoadedBlob l;
+  std::string error;
+  EXPECT_FALSE(readBlob(bytes.data(), bytes.size(), {}, l, error));
+  EXPECT_NE(error.find("unknown SHAVE kernel " +
+                       std::to_string(arch::kNumShaveKernels)),
+            std::string::npos)
+      << error;
+}
