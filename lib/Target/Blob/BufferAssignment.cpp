@@ -121,35 +121,36 @@ FailureOr<BufferAssignment> assignBuffers(func::FuncOp func,
   if (!ret)
     return func.emitOpError("code generation needs a func.return terminator");
 
-  // Graph arguments.
+  // Graph arguments: a description and a buffer covering each.
   std::set<std::string> names;
-  for (auto [i, arg] : llvm::enumerate(body.getArguments())) {
-    auto desc = describe(func.getLoc(), arg.getType(), argName(func, i, false));
+  auto addArgument = [&](Location loc, Type type, unsigned i,
+                         bool result) -> FailureOr<uint32_t> {
+    auto desc = describe(loc, type, argName(func, i, result));
     if (failed(desc))
       return failure();
     if (!names.insert(desc->name).second)
       return func.emitOpError()
              << "two graph arguments are named '" << desc->name << "'";
-    blob::Buffer b{desc->name, blob::MemSpace::Input, uint32_t(i), 0,
-                   desc->byteSize()};
-    plan.locations[arg] = {uint32_t(program.buffers.size()),
-                           blob::MemSpace::Input, uint32_t(i), b.size};
-    program.buffers.push_back(b);
-    program.inputs.push_back(*desc);
+    blob::MemSpace space =
+        result ? blob::MemSpace::Output : blob::MemSpace::Input;
+    program.buffers.push_back(
+        {desc->name, space, uint32_t(i), 0, desc->byteSize()});
+    (result ? program.outputs : program.inputs).push_back(*desc);
+    return uint32_t(program.buffers.size() - 1);
+  };
+  for (auto [i, arg] : llvm::enumerate(body.getArguments())) {
+    auto b = addArgument(func.getLoc(), arg.getType(), i, false);
+    if (failed(b))
+      return failure();
+    plan.locations[arg] = {*b, blob::MemSpace::Input, uint32_t(i),
+                           program.buffers[*b].size};
   }
   std::vector<uint32_t> outputBuffers;
   for (auto [j, type] : llvm::enumerate(func.getResultTypes())) {
-    auto desc = describe(ret.getLoc(), type, argName(func, j, true));
-    if (failed(desc))
+    auto b = addArgument(ret.getLoc(), type, j, true);
+    if (failed(b))
       return failure();
-    if (!names.insert(desc->name).second)
-      return func.emitOpError()
-             << "two graph arguments are named '" << desc->name << "'";
-    blob::Buffer b{desc->name, blob::MemSpace::Output, uint32_t(j), 0,
-                   desc->byteSize()};
-    outputBuffers.push_back(uint32_t(program.buffers.size()));
-    program.buffers.push_back(b);
-    program.outputs.push_back(*desc);
+    outputBuffers.push_back(*b);
   }
 
   // Steps, views and the values each result stores.

@@ -14,6 +14,7 @@
 #include "npu/Target/Blob/Tiling.h"
 #include "npu/Arch/CostModel.h"
 #include "npu/Target/Blob/ScratchAllocator.h"
+#include "npu/Target/Blob/Workloads.h"
 
 #include <algorithm>
 #include <limits>
@@ -72,28 +73,19 @@ CmxLayout layoutFor(const DpuOpGeometry &g, uint32_t inRows, uint32_t outRows,
   return l;
 }
 
-/// Compute cycles of a piece as one workload in its cheapest mode (an
-/// estimate: the final workload split can only be cheaper).
+/// Cycles of a piece's DPU task as one workload in its cheapest mode.
 uint64_t dpuEstimate(const arch::HardwareDesc &hw, const DpuOpGeometry &g,
                      uint32_t outRows, uint32_t kc) {
-  arch::DpuWorkloadShape w;
-  w.opClass = g.op == blob::DpuOp::Conv ? arch::DpuOpClass::Conv
-              : g.isEltwise()           ? arch::DpuOpClass::Eltwise
-                                        : arch::DpuOpClass::Depthwise;
-  w.outWidth = g.OW;
-  w.outHeight = outRows;
-  w.outChannels = kc;
-  w.inChannels = g.C;
-  w.kernelH = g.kh;
-  w.kernelW = g.kw;
-  w.fp16 = g.inElemBytes == 2;
-  uint64_t best = std::numeric_limits<uint64_t>::max();
-  for (arch::MpeMode m : {arch::MpeMode::Cuboid16x16, arch::MpeMode::Cuboid8x16,
-                          arch::MpeMode::Cuboid4x16}) {
-    w.mpeMode = m;
-    best = std::min(best, arch::dpuWorkloadComputeCycles(hw, w));
-  }
-  return arch::dpuTaskCycles(hw, 1, best);
+  DpuTaskShape t;
+  t.op = g.op;
+  t.outHeight = outRows;
+  t.outWidth = g.OW;
+  t.outChannels = kc;
+  t.inChannels = g.keepsChannels() ? kc : g.C;
+  t.kernelH = g.kh;
+  t.kernelW = g.kw;
+  t.fp16 = g.inElemBytes == 2;
+  return arch::dpuTaskCycles(hw, 1, singleWorkloadCycles(hw, t));
 }
 
 /// The pieces of a split into `n`-row, `kc`-channel pieces over `tiles`.

@@ -157,4 +157,10 @@ WorkloadPlan planWorkloads(const arch::HardwareDesc &hw,
   return best;
 }
 
+uint64_t singleWorkloadCycles(const arch::HardwareDesc &hw,
+                              const DpuTaskShape &s) {
+  Planner p{hw, s, allowedModes(hw, s.op)};
+  return p.box(s.outHeight, s.outChannels).first - hw.dpuWorkloadCycles;
+}
+
 } // namespace npu::target

@@ -39,6 +39,12 @@ struct WorkloadPlan {
 WorkloadPlan planWorkloads(const arch::HardwareDesc &hw,
                            const DpuTaskShape &shape);
 
+/// Compute cycles of the whole output as one workload in its cheapest
+/// allowed mode (a quick estimate for tiling decisions; planWorkloads can
+/// only do better).
+uint64_t singleWorkloadCycles(const arch::HardwareDesc &hw,
+                              const DpuTaskShape &shape);
+
 } // namespace npu::target
 
 #endif // NPU_TARGET_BLOB_WORKLOADS_H
