@@ -259,16 +259,8 @@ LogicalResult emitJob(Emitter &e, DpuJob &job) {
       acc.push_back(e.access(d.output, true));
       d.padTop = uint8_t(p.padTop);
       d.padBottom = uint8_t(p.padBottom);
-      DpuTaskShape shape;
-      shape.op = g.op;
-      shape.outHeight = p.outRows;
-      shape.outWidth = g.OW;
-      shape.outChannels = p.kc;
-      shape.inChannels = p.cin;
-      shape.kernelH = g.kh;
-      shape.kernelW = g.kw;
-      shape.fp16 = job.in.dtype == DType::F16 || job.in.dtype == DType::BF16;
-      d.workloads = planWorkloads(e.hw, shape).workloads;
+      d.workloads =
+          planWorkloads(e.hw, pieceTaskShape(g, p.outRows, p.kc)).workloads;
       e.sched.add(blob::Engine::Dpu, t, std::move(task), std::move(acc));
       ++e.dpuPieces;
     }

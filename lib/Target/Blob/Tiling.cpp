@@ -14,7 +14,6 @@
 #include "npu/Target/Blob/Tiling.h"
 #include "npu/Arch/CostModel.h"
 #include "npu/Target/Blob/ScratchAllocator.h"
-#include "npu/Target/Blob/Workloads.h"
 
 #include <algorithm>
 #include <limits>
@@ -32,6 +31,20 @@ void inputRowsFor(const DpuOpGeometry &g, uint32_t outRow, uint32_t outRows,
   inRows = uint32_t(std::max<int64_t>(0, last - first));
   padTop = uint32_t(std::max<int64_t>(0, -start));
   padBottom = uint32_t(std::max<int64_t>(0, end - int64_t(g.H)));
+}
+
+DpuTaskShape pieceTaskShape(const DpuOpGeometry &g, uint32_t outRows,
+                            uint32_t kc) {
+  DpuTaskShape t;
+  t.op = g.op;
+  t.outHeight = outRows;
+  t.outWidth = g.OW;
+  t.outChannels = kc;
+  t.inChannels = g.keepsChannels() ? kc : g.C;
+  t.kernelH = g.kh;
+  t.kernelW = g.kw;
+  t.fp16 = g.inElemBytes == 2; // f16 / bf16; 8-bit otherwise.
+  return t;
 }
 
 namespace {
@@ -76,16 +89,8 @@ CmxLayout layoutFor(const DpuOpGeometry &g, uint32_t inRows, uint32_t outRows,
 /// Cycles of a piece's DPU task as one workload in its cheapest mode.
 uint64_t dpuEstimate(const arch::HardwareDesc &hw, const DpuOpGeometry &g,
                      uint32_t outRows, uint32_t kc) {
-  DpuTaskShape t;
-  t.op = g.op;
-  t.outHeight = outRows;
-  t.outWidth = g.OW;
-  t.outChannels = kc;
-  t.inChannels = g.keepsChannels() ? kc : g.C;
-  t.kernelH = g.kh;
-  t.kernelW = g.kw;
-  t.fp16 = g.inElemBytes == 2;
-  return arch::dpuTaskCycles(hw, 1, singleWorkloadCycles(hw, t));
+  return arch::dpuTaskCycles(
+      hw, 1, singleWorkloadCycles(hw, pieceTaskShape(g, outRows, kc)));
 }
 
 /// The pieces of a split into `n`-row, `kc`-channel pieces over `tiles`.

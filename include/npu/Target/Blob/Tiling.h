@@ -16,6 +16,7 @@
 
 #include "npu/Arch/Hardware.h"
 #include "npu/Blob/Program.h"
+#include "npu/Target/Blob/Workloads.h"
 
 #include <cstdint>
 #include <string>
@@ -92,6 +93,11 @@ struct TilingOptions {
 void inputRowsFor(const DpuOpGeometry &g, uint32_t outRow, uint32_t outRows,
                   uint32_t &inRow, uint32_t &inRows, uint32_t &padTop,
                   uint32_t &padBottom);
+
+/// The workload-planning shape of a piece of `outRows` rows and `kc`
+/// output channels.
+DpuTaskShape pieceTaskShape(const DpuOpGeometry &g, uint32_t outRows,
+                            uint32_t kc);
 
 /// Chooses the split and the buffering (one or two slots) with the lowest
 /// estimated time (per tile: its DMAs and DPU tasks, overlapped when double
