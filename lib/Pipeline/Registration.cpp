@@ -8,6 +8,7 @@
 #include "npu/Conversion/NPUToNPUHW/Passes.h"
 #include "npu/Dialect/NPU/Transforms/Passes.h"
 #include "npu/Dialect/NPUHW/Transforms/Passes.h"
+#include "npu/Target/Blob/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
@@ -26,5 +27,6 @@ void npu::registerAllPasses() {
   npu::registerNPUPasses();
   npu::registerNPUToNPUHWPasses();
   npu::hw::registerNPUHWPasses();
+  npu::target::registerNPUTargetBlobPasses();
   npu::registerPipelines();
 }

@@ -1,0 +1,62 @@
+//===- GenerateBlob.h - Hardware-op functions to blob Programs --*- C++ -*-===//
+//
+// Code generation (first version): a function in the hardware-op form
+// (npu.constant, npuhw.* ops, npu.reshape / transpose / slice / concat,
+// func.return) becomes a blob::Program plus its weights section, which
+// blob::verifyProgram accepts and blob::writeBlob serialises. The same
+// function and options always give the same bytes. The contract (accepted
+// forms, tiling rule, memory plan, barriers) is docs/codegen.md.
+//
+// The work is split into units with plain data between them, so that the
+// next step can turn each into an MLIR stage: BufferAssignment.h (DDR
+// homes by liveness), Tiling.h (DPU pieces that fit CMX), Workloads.h (MPE
+// modes), DmaViews.h (strided copies), TaskScheduler.h (queues and
+// barriers from hazards).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NPU_TARGET_BLOB_GENERATEBLOB_H
+#define NPU_TARGET_BLOB_GENERATEBLOB_H
+
+#include "npu/Arch/Hardware.h"
+#include "npu/Blob/Program.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace npu::target {
+
+struct CodegenOptions {
+  /// Tiles used for DPU pieces and SHAVE tasks (0: all of the platform).
+  uint32_t tiles = 0;
+  /// Upper bound on the output rows of one DPU piece (0: as CMX allows).
+  uint32_t maxPieceRows = 0;
+  /// Split SHAVE kernels that are elementwise over the outer dimension
+  /// across the SHAVEs in use.
+  bool splitShave = true;
+};
+
+/// What code generation produced, plus figures for reports and tests.
+struct GeneratedBlob {
+  blob::Program program;
+  std::vector<uint8_t> weights;
+  uint64_t scratchSize = 0;
+  std::vector<uint64_t> cmxUsed; ///< Per tile of the platform.
+  uint64_t dpuPieces = 0;
+  uint64_t deduplicatedConstants = 0;
+};
+
+/// Generates the program of `func`. Errors are emitted at the op that
+/// cannot be mapped; the result then is failure.
+mlir::FailureOr<GeneratedBlob> generateBlob(mlir::func::FuncOp func,
+                                            arch::Platform platform,
+                                            const CodegenOptions &opts);
+
+/// A stable hash of the options (the blob's `options_hash`).
+uint64_t hashOptions(arch::Platform platform, const CodegenOptions &opts);
+
+} // namespace npu::target
+
+#endif // NPU_TARGET_BLOB_GENERATEBLOB_H

@@ -1,0 +1,93 @@
+//===- TaskScheduler.h - Task queues and barriers from hazards --*- C++ -*-===//
+//
+// Collects the tasks of a program in a topological order of the function
+// (the emission order) and derives the barriers from memory hazards: a task
+// that reads bytes an earlier task writes (RAW), or writes bytes an earlier
+// task reads or writes (WAR, WAW), must start after it. A dependency that
+// the in-order queues and the barriers already chosen imply (tracked with
+// one vector clock per task) costs nothing; otherwise the task waits for a
+// barrier of the earlier task's group:
+//   - the earlier task's *op* group once that op is complete (one barrier
+//     per producer op, updated by all its tasks),
+//   - else its *step* group (e.g. the input DMAs of one DPU piece) once
+//     that step is complete,
+//   - else a barrier of its own.
+// A barrier's producers are always emitted before its consumers, so the
+// emission order is a legal serial execution: the schedule cannot deadlock.
+//
+// Tasks of one op never conflict through DDR (an op's tasks write disjoint
+// parts of its result and only read its operands); conflicts through CMX,
+// where pieces reuse buffers, are always checked. Plain C++.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NPU_TARGET_BLOB_TASKSCHEDULER_H
+#define NPU_TARGET_BLOB_TASKSCHEDULER_H
+
+#include "npu/Blob/Program.h"
+
+#include <cstdint>
+#include <map>
+#include <vector>
+
+namespace npu::target {
+
+/// A byte range a task reads or writes.
+struct Access {
+  blob::MemSpace space = blob::MemSpace::Scratch;
+  uint32_t index = 0; ///< Argument or tile.
+  uint64_t begin = 0, end = 0;
+  bool write = false;
+};
+
+class TaskScheduler {
+public:
+  TaskScheduler() = default;
+
+  /// Groups: every task belongs to the current op and step.
+  void beginOp();
+  void endOp();
+  void beginStep();
+  void endStep();
+
+  /// Appends `task` to the queue (engine, index) after the barriers its
+  /// accesses need. Returns the task's global id.
+  uint32_t add(blob::Engine engine, uint32_t index, blob::Task task,
+               std::vector<Access> accesses);
+
+  /// Moves the queues and barriers into `program` (queues ordered DMA,
+  /// DPU, SHAVE, each by index; barrier counts from the tasks).
+  void finalize(blob::Program &program);
+
+  size_t numTasks() const { return tasks_.size(); }
+  size_t numBarriers() const { return barrierGroups_.size(); }
+
+private:
+  struct Entry {
+    blob::Task task;
+    uint32_t queue = 0, position = 0;
+    uint32_t op = 0, step = 0;
+    std::vector<Access> accesses;
+    std::vector<uint32_t> clock; ///< Tasks per queue known finished.
+  };
+  /// A group of tasks sharing a barrier: kind 0 op, 1 step, 2 single task.
+  using GroupKey = std::pair<int, uint32_t>;
+
+  uint32_t queueOf(blob::Engine engine, uint32_t index);
+  bool conflicts(const Entry &a, const std::vector<Access> &b,
+                 bool sameOp) const;
+  uint32_t barrierFor(GroupKey key, const std::vector<uint32_t> &members);
+
+  std::vector<Entry> tasks_;
+  std::vector<std::pair<blob::Engine, uint32_t>> queues_;
+  std::vector<std::vector<uint32_t>> queueTasks_;
+  std::map<GroupKey, uint32_t> barrierOf_;
+  std::vector<GroupKey> barrierGroups_;
+  std::vector<std::vector<uint32_t>> opTasks_, stepTasks_;
+  uint32_t op_ = 0, step_ = 0;
+  bool opOpen_ = false, stepOpen_ = false;
+};
+
+} // namespace npu::target
+
+#endif // NPU_TARGET_BLOB_TASKSCHEDULER_H

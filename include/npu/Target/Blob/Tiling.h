@@ -1,0 +1,112 @@
+//===- Tiling.h - Splitting DPU ops into pieces that fit CMX ----*- C++ -*-===//
+//
+// The tiling decision of code generation, as plain data: a DPU op (conv,
+// depthwise, pools, eltwise on whole [H, W, C] tensors) is split over its
+// output rows and, when the weights do not fit, over its output channels
+// (multiples of 16) into pieces whose input rows (with halo), weights,
+// weight table and output fit one tile's usable CMX. Pieces are spread over
+// the tiles in use, a contiguous run of pieces per tile. Every piece of an op
+// uses the same CMX layout on its tile (sized for the largest piece).
+// Plain C++: the next compiler stage turns this into an MLIR tiling pass.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NPU_TARGET_BLOB_TILING_H
+#define NPU_TARGET_BLOB_TILING_H
+
+#include "npu/Arch/Hardware.h"
+#include "npu/Blob/Program.h"
+#include "npu/Target/Blob/Workloads.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace npu::target {
+
+/// The geometry of a whole DPU op.
+struct DpuOpGeometry {
+  blob::DpuOp op = blob::DpuOp::Conv;
+  uint32_t H = 1, W = 1, C = 16;   ///< Input.
+  uint32_t OH = 1, OW = 1, K = 16; ///< Output.
+  uint32_t kh = 1, kw = 1, sh = 1, sw = 1;
+  uint32_t padTop = 0, padLeft = 0, padBottom = 0, padRight = 0;
+  uint32_t inElemBytes = 1, outElemBytes = 1, weightElemBytes = 1;
+
+  bool hasWeights() const {
+    return op == blob::DpuOp::Conv || op == blob::DpuOp::DepthwiseConv;
+  }
+  /// Ops whose input channels are their output channels (a channel slice
+  /// of the output reads the same channel slice of the input).
+  bool keepsChannels() const { return op != blob::DpuOp::Conv; }
+  bool isEltwise() const {
+    return op == blob::DpuOp::EltwiseAdd || op == blob::DpuOp::EltwiseSub;
+  }
+  /// Weight bytes of one output channel: kh * kw * (C or 1) elements.
+  uint64_t weightBytesPerChannel() const {
+    return uint64_t(kh) * kw * (op == blob::DpuOp::Conv ? C : 1) *
+           weightElemBytes;
+  }
+};
+
+/// One piece: output rows [outRow, outRow + outRows) x channels
+/// [k0, k0 + kc), computed on `tile` from input rows
+/// [inRow, inRow + inRows) with the given vertical padding.
+struct DpuPiece {
+  uint32_t tile = 0;
+  uint32_t outRow = 0, outRows = 0;
+  uint32_t k0 = 0, kc = 0;
+  uint32_t inRow = 0, inRows = 0;
+  uint32_t padTop = 0, padBottom = 0;
+  /// Input channels loaded: [c0, c0 + cin).
+  uint32_t c0 = 0, cin = 0;
+};
+
+/// Offsets within a tile's CMX (64-byte aligned) of the piece buffers.
+/// With two slots (double buffering) consecutive pieces of a tile
+/// alternate between two input and two output buffers, so that the next
+/// piece's input loads and the previous piece's output stores overlap the
+/// DPU task; the weights and table are shared.
+struct CmxLayout {
+  uint32_t slots = 1;
+  uint64_t input[2] = {0, 0}, input2[2] = {0, 0}, output[2] = {0, 0};
+  uint64_t weights = 0, table = 0;
+  uint64_t inputSize = 0, weightsSize = 0, tableSize = 0, outputSize = 0;
+  uint64_t total = 0;
+};
+
+struct DpuTiling {
+  uint32_t rowPieces = 1, channelPieces = 1;
+  std::vector<DpuPiece> pieces; ///< Channel slice outer, rows inner.
+  CmxLayout layout;
+  uint64_t estimatedCycles = 0; ///< The cost the choice minimised.
+};
+
+struct TilingOptions {
+  uint32_t tiles = 1;         ///< Tiles in use (0 .. tiles-1).
+  uint32_t maxPieceRows = 0;  ///< 0: no limit.
+  uint64_t cmxAlignment = 64; ///< Allocation alignment of piece buffers.
+};
+
+/// The input rows and vertical padding that output rows
+/// [outRow, outRow + outRows) need.
+void inputRowsFor(const DpuOpGeometry &g, uint32_t outRow, uint32_t outRows,
+                  uint32_t &inRow, uint32_t &inRows, uint32_t &padTop,
+                  uint32_t &padBottom);
+
+/// The workload-planning shape of a piece of `outRows` rows and `kc`
+/// output channels.
+DpuTaskShape pieceTaskShape(const DpuOpGeometry &g, uint32_t outRows,
+                            uint32_t kc);
+
+/// Chooses the split and the buffering (one or two slots) with the lowest
+/// estimated time (per tile: its DMAs and DPU tasks, overlapped when double
+/// buffered; the DMA ports shared by all tiles) among those that fit CMX. Fails
+/// with `error` when even one output row of 16 channels does not fit.
+bool planDpuTiling(const DpuOpGeometry &g, const arch::HardwareDesc &hw,
+                   const TilingOptions &opts, DpuTiling &out,
+                   std::string &error);
+
+} // namespace npu::target
+
+#endif // NPU_TARGET_BLOB_TILING_H

@@ -1,0 +1,50 @@
+//===- Workloads.h - Splitting a DPU task into MPE workloads ----*- C++ -*-===//
+//
+// A DPU task's output box is covered by workloads ("variants"), each run in
+// one MPE mode. The mode and the split are chosen with the cost function
+// the simulator charges (arch::dpuWorkloadComputeCycles plus the per
+// workload fixed cost), under the blob verifier's rules: depthwise and
+// pooling workloads have 16, 32 or 64 channels and use CUBOID_16x16;
+// eltwise on NPU4000 uses CUBOID_8x16. Plain C++.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NPU_TARGET_BLOB_WORKLOADS_H
+#define NPU_TARGET_BLOB_WORKLOADS_H
+
+#include "npu/Arch/CostModel.h"
+#include "npu/Blob/Program.h"
+
+#include <vector>
+
+namespace npu::target {
+
+/// What the workload split of one DPU task depends on.
+struct DpuTaskShape {
+  blob::DpuOp op = blob::DpuOp::Conv;
+  uint32_t outHeight = 1, outWidth = 1, outChannels = 16;
+  uint32_t inChannels = 16; ///< Conv: channels reduced per output.
+  uint32_t kernelH = 1, kernelW = 1;
+  bool fp16 = false;
+};
+
+struct WorkloadPlan {
+  std::vector<blob::Workload> workloads;
+  uint64_t cycles = 0; ///< Compute + per-workload fixed cost.
+};
+
+/// Covers the task's output with workloads of minimal modelled cycles:
+/// channels in chunks the op allows, rows split where a cheaper mode
+/// covers a part with less block padding, each part in its cheapest mode.
+WorkloadPlan planWorkloads(const arch::HardwareDesc &hw,
+                           const DpuTaskShape &shape);
+
+/// Compute cycles of the whole output as one workload in its cheapest
+/// allowed mode (a quick estimate for tiling decisions; planWorkloads can
+/// only do better).
+uint64_t singleWorkloadCycles(const arch::HardwareDesc &hw,
+                              const DpuTaskShape &shape);
+
+} // namespace npu::target
+
+#endif // NPU_TARGET_BLOB_WORKLOADS_H

@@ -1,0 +1,255 @@
+//===- BufferAssignment.cpp - DDR homes of a function's tensors -----------===//
+//
+// Steps are the indices of the function's ops; a scratch value is alive
+// from the step of its producer to the last step that reads it or any
+// reshape view of it (inclusive, so an op's result never shares bytes with
+// its operands).
+//
+//===----------------------------------------------------------------------===//
+
+#include "npu/Target/Blob/BufferAssignment.h"
+#include "npu/Target/Blob/ScratchAllocator.h"
+
+#include "npu/Dialect/NPU/IR/NPUOps.h"
+#include "npu/Dialect/NPUHW/IR/DeviceTypes.h"
+#include "npu/Interpreter/TensorConversion.h"
+
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "llvm/ADT/Hashing.h"
+
+#include <cstring>
+#include <set>
+
+using namespace mlir;
+
+namespace npu::target {
+
+uint32_t WeightsSection::add(const std::string &name,
+                             llvm::ArrayRef<uint8_t> bytes) {
+  uint64_t hash = llvm::hash_combine_range(bytes.begin(), bytes.end());
+  auto range = byHash_.equal_range(hash);
+  for (auto it = range.first; it != range.second; ++it) {
+    auto [offset, buffer] = it->second;
+    if (program_.buffers[buffer].size == bytes.size() &&
+        std::memcmp(bytes_.data() + offset, bytes.data(), bytes.size()) == 0) {
+      ++deduplicated_;
+      return buffer;
+    }
+  }
+  uint64_t offset = alignTo(bytes_.size(), 64);
+  bytes_.resize(offset, 0);
+  bytes_.insert(bytes_.end(), bytes.begin(), bytes.end());
+  blob::Buffer b;
+  b.name = name;
+  b.space = blob::MemSpace::Weights;
+  b.offset = offset;
+  b.size = bytes.size();
+  uint32_t id = uint32_t(program_.buffers.size());
+  program_.buffers.push_back(b);
+  byHash_.insert({hash, {offset, id}});
+  return id;
+}
+
+std::string opLabel(Operation *op, unsigned index) {
+  if (auto name = dyn_cast<NameLoc>(op->getLoc()))
+    return name.getName().str();
+  std::string n = op->getName().getStringRef().str();
+  auto dot = n.find('.');
+  if (dot != std::string::npos)
+    n = n.substr(dot + 1);
+  return n + "#" + std::to_string(index);
+}
+
+namespace {
+
+/// The blob description of a graph argument of `type`.
+FailureOr<blob::TensorDesc> describe(Location loc, Type type,
+                                     const std::string &name) {
+  auto shaped = dyn_cast<RankedTensorType>(type);
+  auto ref = shaped ? hw::denseDeviceRef(shaped) : std::nullopt;
+  if (!ref || shaped.getNumElements() == 0 || shaped.getRank() > 8)
+    return emitError(loc) << "graph argument '" << name << "' of type " << type
+                          << " is not a non-empty static tensor of a device "
+                             "type (rank <= 8)";
+  blob::TensorDesc d;
+  d.name = name;
+  d.dtype = ref->dtype;
+  d.shape.assign(shaped.getShape().begin(), shaped.getShape().end());
+  Type element = shaped.getElementType();
+  if (auto q = dyn_cast<quant::UniformQuantizedType>(element)) {
+    d.quant.scales = {float(q.getScale())};
+    d.quant.zeroPoints = {int32_t(q.getZeroPoint())};
+  } else if (auto q = dyn_cast<quant::UniformQuantizedPerAxisType>(element)) {
+    for (double s : q.getScales())
+      d.quant.scales.push_back(float(s));
+    for (int64_t z : q.getZeroPoints())
+      d.quant.zeroPoints.push_back(int32_t(z));
+    d.quant.axis = q.getQuantizedDimension();
+  }
+  return d;
+}
+
+/// Bytes of a value of a device type, or failure with an error at `op`.
+FailureOr<uint64_t> deviceBytes(Operation *op, Value v) {
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  auto ref = type ? hw::denseDeviceRef(type) : std::nullopt;
+  if (!ref || type.getNumElements() == 0)
+    return op->emitOpError() << "result type " << v.getType()
+                             << " is not a non-empty static tensor of a device "
+                                "type";
+  return uint64_t(type.getNumElements()) * dtypeSize(ref->dtype);
+}
+
+std::string argName(func::FuncOp func, unsigned i, bool result) {
+  auto attr = result ? func.getResultAttrOfType<StringAttr>(i, "npu.name")
+                     : func.getArgAttrOfType<StringAttr>(i, "npu.name");
+  if (attr)
+    return attr.str();
+  return (result ? "output" : "input") + std::to_string(i);
+}
+
+} // namespace
+
+FailureOr<BufferAssignment> assignBuffers(func::FuncOp func,
+                                          blob::Program &program,
+                                          WeightsSection &weights) {
+  BufferAssignment plan;
+  if (!func.getBody().hasOneBlock())
+    return func.emitOpError("code generation needs a function of one block");
+  Block &body = func.getBody().front();
+  auto ret = dyn_cast<func::ReturnOp>(body.getTerminator());
+  if (!ret)
+    return func.emitOpError("code generation needs a func.return terminator");
+
+  // Graph arguments: a description and a buffer covering each.
+  std::set<std::string> names;
+  auto addArgument = [&](Location loc, Type type, unsigned i,
+                         bool result) -> FailureOr<uint32_t> {
+    auto desc = describe(loc, type, argName(func, i, result));
+    if (failed(desc))
+      return failure();
+    if (!names.insert(desc->name).second)
+      return func.emitOpError()
+             << "two graph arguments are named '" << desc->name << "'";
+    blob::MemSpace space =
+        result ? blob::MemSpace::Output : blob::MemSpace::Input;
+    program.buffers.push_back(
+        {desc->name, space, uint32_t(i), 0, desc->byteSize()});
+    (result ? program.outputs : program.inputs).push_back(*desc);
+    return uint32_t(program.buffers.size() - 1);
+  };
+  for (auto [i, arg] : llvm::enumerate(body.getArguments())) {
+    auto b = addArgument(func.getLoc(), arg.getType(), i, false);
+    if (failed(b))
+      return failure();
+    plan.locations[arg] = {*b, blob::MemSpace::Input, uint32_t(i),
+                           program.buffers[*b].size};
+  }
+  std::vector<uint32_t> outputBuffers;
+  for (auto [j, type] : llvm::enumerate(func.getResultTypes())) {
+    auto b = addArgument(ret.getLoc(), type, j, true);
+    if (failed(b))
+      return failure();
+    outputBuffers.push_back(*b);
+  }
+
+  // Steps, views and the values each result stores.
+  llvm::DenseMap<Operation *, uint64_t> step;
+  llvm::DenseMap<Value, Value> root;
+  std::vector<Value> roots; // Op results owning bytes, in program order.
+  uint64_t index = 0;
+  for (Operation &op : body) {
+    step[&op] = index++;
+    for (Value r : op.getResults()) {
+      if (auto reshape = dyn_cast<npu::ReshapeOp>(op)) {
+        Value in = reshape.getInput();
+        root[r] = root.count(in) ? root[in] : in;
+        continue;
+      }
+      root[r] = r;
+      roots.push_back(r);
+    }
+  }
+  auto rootOf = [&](Value v) { return root.count(v) ? root[v] : v; };
+
+  // Results stored directly in their Output; the others are copied.
+  llvm::DenseMap<Value, uint32_t> outputOf;
+  for (auto [j, v] : llvm::enumerate(ret.getOperands())) {
+    Value r = rootOf(v);
+    Operation *def = r.getDefiningOp();
+    if (def && !isa<npu::ConstantOp>(def) && !outputOf.count(r))
+      outputOf[r] = uint32_t(j);
+    else
+      plan.resultCopies.push_back({v, uint32_t(j)});
+  }
+
+  // Last use of each root (through views).
+  llvm::DenseMap<Value, uint64_t> lastUse;
+  for (Operation &op : body)
+    for (Value operand : op.getOperands()) {
+      Value r = rootOf(operand);
+      lastUse[r] = std::max(lastUse.lookup(r), step[&op]);
+    }
+
+  // Constants and outputs; scratch ranges for the rest.
+  std::vector<LiveRange> ranges;
+  std::vector<Value> scratchValues;
+  for (Value r : roots) {
+    Operation *def = r.getDefiningOp();
+    auto bytes = deviceBytes(def, r);
+    if (failed(bytes))
+      return failure();
+    if (auto c = dyn_cast<npu::ConstantOp>(def)) {
+      std::string error;
+      auto host = elementsAttrToHostTensor(c.getValue(), error);
+      if (failed(host))
+        return c.emitOpError() << "cannot read the constant: " << error;
+      if (host->byteSize() != *bytes)
+        return c.emitOpError("constant data does not match its type");
+      llvm::ArrayRef<uint8_t> data(static_cast<const uint8_t *>(host->raw()),
+                                   host->byteSize());
+      uint32_t b = weights.add(opLabel(def, step[def]), data);
+      plan.locations[r] = {b, blob::MemSpace::Weights, 0, *bytes};
+      continue;
+    }
+    auto out = outputOf.find(r);
+    if (out != outputOf.end()) {
+      plan.locations[r] = {outputBuffers[out->second], blob::MemSpace::Output,
+                           out->second, *bytes};
+      continue;
+    }
+    uint64_t first = step[def];
+    ranges.push_back({first, std::max(first, lastUse.lookup(r)), *bytes});
+    scratchValues.push_back(r);
+  }
+  ScratchLayout layout = allocateScratch(ranges, 64);
+  for (size_t i = 0; i < scratchValues.size(); ++i) {
+    Value r = scratchValues[i];
+    Operation *def = r.getDefiningOp();
+    std::string name = opLabel(def, step[def]);
+    if (def->getNumResults() > 1)
+      name += "." + std::to_string(cast<OpResult>(r).getResultNumber());
+    blob::Buffer b{name, blob::MemSpace::Scratch, 0, layout.offsets[i],
+                   ranges[i].size};
+    plan.locations[r] = {uint32_t(program.buffers.size()),
+                         blob::MemSpace::Scratch, 0, ranges[i].size};
+    program.buffers.push_back(b);
+    plan.scratchBytesWithoutReuse += alignTo(ranges[i].size, 64);
+  }
+  plan.scratchSize = layout.totalSize;
+  plan.scratchBuffers = scratchValues.size();
+
+  // Views share their root's location.
+  for (Operation &op : body)
+    for (Value r : op.getResults())
+      if (rootOf(r) != r) {
+        const ValueLocation *loc = plan.lookup(rootOf(r));
+        if (!loc)
+          return op.emitOpError("views a value that has no location");
+        ValueLocation copy = *loc;
+        plan.locations[r] = copy;
+      }
+  return plan;
+}
+
+} // namespace npu::target

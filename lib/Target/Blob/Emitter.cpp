@@ -1,0 +1,83 @@
+//===- Emitter.cpp - Shared helpers of task emission ----------------------===//
+
+#include "Emitter.h"
+
+#include "npu/Dialect/NPUHW/IR/DeviceTypes.h"
+
+using namespace mlir;
+
+namespace npu::target {
+
+uint32_t Emitter::addBuffer(const std::string &name, blob::MemSpace space,
+                            uint32_t index, uint64_t offset, uint64_t size) {
+  blob::Buffer b;
+  b.name = name;
+  b.space = space;
+  b.index = index;
+  b.offset = offset;
+  b.size = size;
+  program.buffers.push_back(b);
+  return uint32_t(program.buffers.size() - 1);
+}
+
+blob::TensorRef Emitter::denseRef(Value v) const {
+  const ValueLocation *loc = buffers.lookup(v);
+  auto ref = hw::denseDeviceRef(cast<ShapedType>(v.getType()));
+  blob::TensorRef r = *ref;
+  r.buffer = loc->buffer;
+  if (r.shape.empty()) {
+    r.shape = {1};
+    r.strides = {dtypeSize(r.dtype)};
+  }
+  return r;
+}
+
+Access Emitter::access(const blob::TensorRef &ref, bool write) const {
+  const blob::Buffer &b = program.buffers[ref.buffer];
+  Access a;
+  a.space = b.space;
+  a.index =
+      b.space == blob::MemSpace::Scratch || b.space == blob::MemSpace::Weights
+          ? 0
+          : b.index;
+  a.begin = b.offset + ref.offset;
+  a.end = b.offset + ref.extent();
+  a.write = write;
+  return a;
+}
+
+void Emitter::dma(const std::string &name, const blob::TensorRef &src,
+                  const blob::TensorRef &dst) {
+  blob::Task t;
+  t.name = name;
+  t.dma.src = src;
+  t.dma.dst = dst;
+  uint32_t port = dmaCounter++ % hw.dmaPorts;
+  sched.add(blob::Engine::Dma, port, std::move(t),
+            {access(src, false), access(dst, true)});
+}
+
+LogicalResult Emitter::copy(Operation *op, const std::string &name,
+                            const CopyRequest &req, uint32_t srcBuffer,
+                            uint32_t dstBuffer, DType dtype) {
+  std::vector<CopyPiece> pieces;
+  std::string error;
+  if (!planCopies(req, pieces, error))
+    return op->emitOpError() << "cannot be mapped to DMAs: " << error;
+  for (size_t i = 0; i < pieces.size(); ++i) {
+    const CopyPiece &p = pieces[i];
+    blob::TensorRef src, dst;
+    src.buffer = srcBuffer;
+    dst.buffer = dstBuffer;
+    src.dtype = dst.dtype = dtype;
+    src.offset = p.srcOffset;
+    dst.offset = p.dstOffset;
+    src.shape = dst.shape = p.shape;
+    src.strides = p.srcStrides;
+    dst.strides = p.dstStrides;
+    dma(pieces.size() == 1 ? name : name + "." + std::to_string(i), src, dst);
+  }
+  return success();
+}
+
+} // namespace npu::target

@@ -1,0 +1,77 @@
+//===- Emitter.h - Shared state of task emission (internal) -----*- C++ -*-===//
+//
+// What the per-op emitters (EmitDpu.cpp, EmitShave.cpp,
+// EmitDataMovement.cpp) share: the program being built, the memory plan,
+// the scheduler that turns accesses into barriers, the engines in use and
+// the CMX high-water mark per tile.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NPU_LIB_TARGET_BLOB_EMITTER_H
+#define NPU_LIB_TARGET_BLOB_EMITTER_H
+
+#include "npu/Target/Blob/BufferAssignment.h"
+#include "npu/Target/Blob/DmaViews.h"
+#include "npu/Target/Blob/GenerateBlob.h"
+#include "npu/Target/Blob/TaskScheduler.h"
+
+#include "npu/Dialect/NPU/IR/NPUOps.h"
+#include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
+
+namespace npu::target {
+
+struct Emitter {
+  Emitter(const arch::HardwareDesc &hw, const CodegenOptions &opts,
+          uint32_t tiles, blob::Program &program, WeightsSection &weights,
+          BufferAssignment &buffers)
+      : hw(hw), opts(opts), tiles(tiles), program(program), weights(weights),
+        buffers(buffers), cmxUsed(hw.numTiles, 0) {}
+
+  const arch::HardwareDesc &hw;
+  const CodegenOptions &opts;
+  uint32_t tiles;
+  blob::Program &program;
+  WeightsSection &weights;
+  BufferAssignment &buffers;
+  TaskScheduler sched;
+  std::vector<uint64_t> cmxUsed;
+  uint32_t dmaCounter = 0;
+  uint32_t shaveCounter = 0;
+  uint64_t dpuPieces = 0;
+
+  /// Adds a buffer to the program; returns its id.
+  uint32_t addBuffer(const std::string &name, blob::MemSpace space,
+                     uint32_t index, uint64_t offset, uint64_t size);
+  /// Dense view of the whole of `v` (which has a location).
+  blob::TensorRef denseRef(mlir::Value v) const;
+  /// The bytes `ref` touches, as a scheduler access.
+  Access access(const blob::TensorRef &ref, bool write) const;
+
+  /// Appends a DMA on the next port (ports alternate).
+  void dma(const std::string &name, const blob::TensorRef &src,
+           const blob::TensorRef &dst);
+  /// Emits the DMAs of a copy between the buffers `src` and `dst`.
+  mlir::LogicalResult copy(mlir::Operation *op, const std::string &name,
+                           const CopyRequest &req, uint32_t srcBuffer,
+                           uint32_t dstBuffer, DType dtype);
+};
+
+mlir::LogicalResult emitDpuConv(Emitter &e, hw::DpuConvOp op,
+                                const std::string &label);
+mlir::LogicalResult emitDpuEltwise(Emitter &e, hw::DpuEltwiseOp op,
+                                   const std::string &label);
+mlir::LogicalResult emitShave(Emitter &e, hw::ShaveOp op,
+                              const std::string &label);
+mlir::LogicalResult emitTranspose(Emitter &e, npu::TransposeOp op,
+                                  const std::string &label);
+mlir::LogicalResult emitSlice(Emitter &e, npu::SliceOp op,
+                              const std::string &label);
+mlir::LogicalResult emitConcat(Emitter &e, npu::ConcatOp op,
+                               const std::string &label);
+/// Copies function result `value` into Output `output`.
+mlir::LogicalResult emitResultCopy(Emitter &e, mlir::Operation *ret,
+                                   mlir::Value value, uint32_t output);
+
+} // namespace npu::target
+
+#endif // NPU_LIB_TARGET_BLOB_EMITTER_H

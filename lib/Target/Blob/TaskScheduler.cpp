@@ -1,0 +1,174 @@
+//===- TaskScheduler.cpp - Task queues and barriers from hazards ----------===//
+//
+// Each task carries a vector clock: for every queue, how many of its tasks
+// are known to have finished when this task starts (the previous task of
+// its own queue, plus everything the barriers it waits for imply). Earlier
+// tasks are scanned newest first, so one barrier often covers the older
+// conflicts too.
+//
+//===----------------------------------------------------------------------===//
+
+#include "npu/Target/Blob/TaskScheduler.h"
+
+#include <algorithm>
+#include <numeric>
+
+namespace npu::target {
+
+void TaskScheduler::beginOp() {
+  op_ = uint32_t(opTasks_.size());
+  opTasks_.emplace_back();
+  opOpen_ = true;
+}
+
+void TaskScheduler::endOp() {
+  endStep();
+  opOpen_ = false;
+}
+
+void TaskScheduler::beginStep() {
+  step_ = uint32_t(stepTasks_.size());
+  stepTasks_.emplace_back();
+  stepOpen_ = true;
+}
+
+void TaskScheduler::endStep() { stepOpen_ = false; }
+
+uint32_t TaskScheduler::queueOf(blob::Engine engine, uint32_t index) {
+  for (uint32_t q = 0; q < queues_.size(); ++q)
+    if (queues_[q] == std::pair{engine, index})
+      return q;
+  queues_.push_back({engine, index});
+  queueTasks_.emplace_back();
+  return uint32_t(queues_.size() - 1);
+}
+
+bool TaskScheduler::conflicts(const Entry &a, const std::vector<Access> &b,
+                              bool sameOp) const {
+  for (const Access &x : a.accesses)
+    for (const Access &y : b) {
+      if (!x.write && !y.write)
+        continue;
+      if (x.space != y.space || x.index != y.index)
+        continue;
+      if (sameOp && x.space != blob::MemSpace::Cmx)
+        continue;
+      if (x.begin < y.end && y.begin < x.end)
+        return true;
+    }
+  return false;
+}
+
+uint32_t TaskScheduler::barrierFor(GroupKey key,
+                                   const std::vector<uint32_t> &members) {
+  auto it = barrierOf_.find(key);
+  if (it != barrierOf_.end())
+    return it->second;
+  uint32_t id = uint32_t(barrierGroups_.size());
+  barrierGroups_.push_back(key);
+  barrierOf_[key] = id;
+  for (uint32_t m : members)
+    tasks_[m].task.updateBarriers.push_back(id);
+  return id;
+}
+
+uint32_t TaskScheduler::add(blob::Engine engine, uint32_t index,
+                            blob::Task task, std::vector<Access> accesses) {
+  if (!opOpen_)
+    beginOp();
+  bool implicitStep = !stepOpen_;
+  if (implicitStep)
+    beginStep();
+
+  uint32_t q = queueOf(engine, index);
+  Entry e;
+  e.task = std::move(task);
+  e.task.kind = engine;
+  e.queue = q;
+  e.position = uint32_t(queueTasks_[q].size());
+  e.op = op_;
+  e.step = step_;
+  if (e.position > 0)
+    e.clock = tasks_[queueTasks_[q].back()].clock;
+  e.clock.resize(queues_.size(), 0);
+  e.clock[q] = e.position;
+
+  auto known = [&](const Entry &o) {
+    return o.queue < e.clock.size() && e.clock[o.queue] > o.position;
+  };
+  auto absorb = [&](uint32_t id) {
+    const Entry &o = tasks_[id];
+    if (e.clock.size() < o.clock.size())
+      e.clock.resize(o.clock.size(), 0);
+    for (size_t i = 0; i < o.clock.size(); ++i)
+      e.clock[i] = std::max(e.clock[i], o.clock[i]);
+    e.clock[o.queue] = std::max(e.clock[o.queue], o.position + 1);
+  };
+
+  for (size_t i = tasks_.size(); i-- > 0;) {
+    const Entry &o = tasks_[i];
+    if (known(o))
+      continue;
+    bool sameOp = opOpen_ && o.op == op_;
+    if (!conflicts(o, accesses, sameOp))
+      continue;
+    GroupKey key;
+    std::vector<uint32_t> single;
+    const std::vector<uint32_t> *members;
+    if (!sameOp) {
+      key = {0, o.op};
+      members = &opTasks_[o.op];
+    } else if (!(stepOpen_ && o.step == step_)) {
+      key = {1, o.step};
+      members = &stepTasks_[o.step];
+    } else {
+      key = {2, uint32_t(i)};
+      single = {uint32_t(i)};
+      members = &single;
+    }
+    uint32_t b = barrierFor(key, *members);
+    if (std::find(e.task.waitBarriers.begin(), e.task.waitBarriers.end(), b) ==
+        e.task.waitBarriers.end())
+      e.task.waitBarriers.push_back(b);
+    for (uint32_t m : *members)
+      absorb(m);
+  }
+
+  uint32_t id = uint32_t(tasks_.size());
+  e.accesses = std::move(accesses);
+  tasks_.push_back(std::move(e));
+  queueTasks_[q].push_back(id);
+  opTasks_[op_].push_back(id);
+  stepTasks_[step_].push_back(id);
+  if (implicitStep)
+    endStep();
+  return id;
+}
+
+void TaskScheduler::finalize(blob::Program &program) {
+  std::vector<uint32_t> order(queues_.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::sort(order.begin(), order.end(),
+            [&](uint32_t a, uint32_t b) { return queues_[a] < queues_[b]; });
+  program.taskLists.clear();
+  program.barriers.assign(barrierGroups_.size(), blob::Barrier{});
+  for (uint32_t q : order) {
+    blob::TaskList list;
+    list.engine = queues_[q].first;
+    list.index = queues_[q].second;
+    for (uint32_t id : queueTasks_[q]) {
+      blob::Task &t = tasks_[id].task;
+      std::sort(t.waitBarriers.begin(), t.waitBarriers.end());
+      std::sort(t.updateBarriers.begin(), t.updateBarriers.end());
+      for (uint32_t b : t.waitBarriers)
+        ++program.barriers[b].consumerCount;
+      for (uint32_t b : t.updateBarriers)
+        ++program.barriers[b].producerCount;
+      list.tasks.push_back(std::move(t));
+    }
+    program.taskLists.push_back(std::move(list));
+  }
+  tasks_.clear();
+}
+
+} // namespace npu::target

@@ -1,0 +1,230 @@
+//===- Tiling.cpp - Splitting DPU ops into pieces that fit CMX ------------===//
+//
+// Enumerates piece heights (the distinct values of ceil(OH / j), capped by
+// the option) and channel slice widths (multiples of 16), keeps the splits
+// whose buffers fit the usable CMX, and estimates each with the cycle
+// formulas of npu/Arch/CostModel.h: per tile the sum of its pieces' DMAs
+// and DPU task (weights loaded once per run of pieces of one channel
+// slice), and over all tiles the DMA ports' total. The lowest estimate
+// wins; ties keep the first candidate (fewer channel slices, taller
+// pieces), so the choice is deterministic.
+//
+//===----------------------------------------------------------------------===//
+
+#include "npu/Target/Blob/Tiling.h"
+#include "npu/Arch/CostModel.h"
+#include "npu/Target/Blob/ScratchAllocator.h"
+
+#include <algorithm>
+#include <limits>
+
+namespace npu::target {
+
+void inputRowsFor(const DpuOpGeometry &g, uint32_t outRow, uint32_t outRows,
+                  uint32_t &inRow, uint32_t &inRows, uint32_t &padTop,
+                  uint32_t &padBottom) {
+  int64_t start = int64_t(outRow) * g.sh - g.padTop;
+  int64_t end = int64_t(outRow + outRows - 1) * g.sh + g.kh - g.padTop;
+  int64_t first = std::max<int64_t>(0, start);
+  int64_t last = std::min<int64_t>(g.H, end);
+  inRow = uint32_t(first);
+  inRows = uint32_t(std::max<int64_t>(0, last - first));
+  padTop = uint32_t(std::max<int64_t>(0, -start));
+  padBottom = uint32_t(std::max<int64_t>(0, end - int64_t(g.H)));
+}
+
+DpuTaskShape pieceTaskShape(const DpuOpGeometry &g, uint32_t outRows,
+                            uint32_t kc) {
+  DpuTaskShape t;
+  t.op = g.op;
+  t.outHeight = outRows;
+  t.outWidth = g.OW;
+  t.outChannels = kc;
+  t.inChannels = g.keepsChannels() ? kc : g.C;
+  t.kernelH = g.kh;
+  t.kernelW = g.kw;
+  t.fp16 = g.inElemBytes == 2; // f16 / bf16; 8-bit otherwise.
+  return t;
+}
+
+namespace {
+
+uint32_t ceilDiv(uint32_t a, uint32_t b) { return (a + b - 1) / b; }
+
+/// Buffer sizes of a piece of `inRows` input rows, `outRows` output rows and
+/// `kc` channels, laid out one after the other (inputs and outputs
+/// `slots` times).
+CmxLayout layoutFor(const DpuOpGeometry &g, uint32_t inRows, uint32_t outRows,
+                    uint32_t kc, uint64_t align, uint32_t slots) {
+  CmxLayout l;
+  l.slots = slots;
+  uint32_t cin = g.keepsChannels() ? kc : g.C;
+  l.inputSize = uint64_t(inRows) * g.W * cin * g.inElemBytes;
+  l.outputSize = uint64_t(outRows) * g.OW * kc * g.outElemBytes;
+  if (g.hasWeights()) {
+    l.weightsSize = uint64_t(kc) * g.weightBytesPerChannel();
+    l.tableSize = uint64_t(kc) * 16;
+  }
+  uint64_t top = 0;
+  auto place = [&](uint64_t size) {
+    uint64_t at = top;
+    top = alignTo(top + size, align);
+    return at;
+  };
+  for (uint32_t s = 0; s < slots; ++s)
+    l.input[s] = place(l.inputSize);
+  if (g.isEltwise())
+    for (uint32_t s = 0; s < slots; ++s)
+      l.input2[s] = place(l.inputSize);
+  if (g.hasWeights()) {
+    l.weights = place(l.weightsSize);
+    l.table = place(l.tableSize);
+  }
+  for (uint32_t s = 0; s < slots; ++s)
+    l.output[s] = place(l.outputSize);
+  l.total = top;
+  return l;
+}
+
+/// Cycles of a piece's DPU task as one workload in its cheapest mode.
+uint64_t dpuEstimate(const arch::HardwareDesc &hw, const DpuOpGeometry &g,
+                     uint32_t outRows, uint32_t kc) {
+  return arch::dpuTaskCycles(
+      hw, 1, singleWorkloadCycles(hw, pieceTaskShape(g, outRows, kc)));
+}
+
+/// The pieces of a split into `n`-row, `kc`-channel pieces over `tiles`.
+std::vector<DpuPiece> makePieces(const DpuOpGeometry &g, uint32_t n,
+                                 uint32_t kc, uint32_t tiles) {
+  std::vector<DpuPiece> pieces;
+  for (uint32_t k0 = 0; k0 < g.K; k0 += kc)
+    for (uint32_t y = 0; y < g.OH; y += n) {
+      DpuPiece p;
+      p.outRow = y;
+      p.outRows = std::min(n, g.OH - y);
+      p.k0 = k0;
+      p.kc = std::min(kc, g.K - k0);
+      inputRowsFor(g, p.outRow, p.outRows, p.inRow, p.inRows, p.padTop,
+                   p.padBottom);
+      p.c0 = g.keepsChannels() ? p.k0 : 0;
+      p.cin = g.keepsChannels() ? p.kc : g.C;
+      pieces.push_back(p);
+    }
+  uint64_t count = pieces.size();
+  for (uint64_t i = 0; i < count; ++i)
+    pieces[i].tile = count >= tiles ? uint32_t(i * tiles / count) : uint32_t(i);
+  return pieces;
+}
+
+CmxLayout layoutOf(const DpuOpGeometry &g, const std::vector<DpuPiece> &ps,
+                   uint64_t align, uint32_t slots) {
+  uint32_t inRows = 0, outRows = 0, kc = 0;
+  for (const DpuPiece &p : ps) {
+    inRows = std::max(inRows, p.inRows);
+    outRows = std::max(outRows, p.outRows);
+    kc = std::max(kc, p.kc);
+  }
+  return layoutFor(g, inRows, outRows, kc, align, slots);
+}
+
+uint64_t estimate(const arch::HardwareDesc &hw, const DpuOpGeometry &g,
+                  const std::vector<DpuPiece> &ps, uint32_t tiles,
+                  uint32_t slots) {
+  struct Step {
+    uint64_t in, dpu, out;
+  };
+  std::vector<std::vector<Step>> perTile(tiles);
+  std::vector<int64_t> resident(tiles, -1);
+  uint64_t dmaTotal = 0;
+  for (const DpuPiece &p : ps) {
+    Step s{0, 0, 0};
+    uint64_t in = uint64_t(p.inRows) * g.W * p.cin * g.inElemBytes;
+    s.in += arch::dmaTaskCycles(hw, in, true);
+    if (g.isEltwise())
+      s.in += arch::dmaTaskCycles(hw, in, true);
+    if (g.hasWeights() && resident[p.tile] != int64_t(p.k0)) {
+      s.in += arch::dmaTaskCycles(hw, p.kc * g.weightBytesPerChannel(), true);
+      s.in += arch::dmaTaskCycles(hw, uint64_t(p.kc) * 16, true);
+      resident[p.tile] = p.k0;
+    }
+    s.out = arch::dmaTaskCycles(
+        hw, uint64_t(p.outRows) * g.OW * p.kc * g.outElemBytes, true);
+    s.dpu = dpuEstimate(hw, g, p.outRows, p.kc);
+    dmaTotal += s.in + s.out;
+    perTile[p.tile].push_back(s);
+  }
+  uint64_t worst = 0;
+  for (const auto &steps : perTile) {
+    uint64_t t = 0;
+    if (slots == 1 || steps.size() < 2) {
+      for (const Step &s : steps)
+        t += s.in + s.dpu + s.out;
+    } else {
+      // Loads of piece i+1 and stores of piece i-1 overlap DPU task i.
+      t = steps.front().in + steps.back().out;
+      for (size_t i = 0; i < steps.size(); ++i) {
+        uint64_t dma = (i + 1 < steps.size() ? steps[i + 1].in : 0) +
+                       (i > 0 ? steps[i - 1].out : 0);
+        t += std::max(steps[i].dpu, dma);
+      }
+    }
+    worst = std::max(worst, t);
+  }
+  return std::max(worst, dmaTotal / std::max<uint32_t>(1, hw.dmaPorts));
+}
+
+} // namespace
+
+bool planDpuTiling(const DpuOpGeometry &g, const arch::HardwareDesc &hw,
+                   const TilingOptions &opts, DpuTiling &out,
+                   std::string &error) {
+  uint32_t tiles = std::max<uint32_t>(1, opts.tiles);
+  uint32_t maxRows = opts.maxPieceRows ? opts.maxPieceRows : g.OH;
+  // Distinct piece heights ceil(OH / j) and channel widths.
+  std::vector<uint32_t> heights, widths;
+  for (uint32_t j = 1; j <= g.OH; ++j) {
+    uint32_t n = std::min(ceilDiv(g.OH, j), maxRows);
+    if (heights.empty() || heights.back() != n)
+      heights.push_back(n);
+    if (n == 1)
+      break;
+  }
+  for (uint32_t j = 1; j <= g.K / 16; ++j) {
+    uint32_t kc = ceilDiv(ceilDiv(g.K, j), 16) * 16;
+    if (widths.empty() || widths.back() != kc)
+      widths.push_back(kc);
+  }
+
+  bool found = false;
+  uint64_t best = std::numeric_limits<uint64_t>::max();
+  for (uint32_t kc : widths)
+    for (uint32_t n : heights)
+      for (uint32_t slots : {1u, 2u}) {
+        uint32_t inRows = std::min(g.H, (n - 1) * g.sh + g.kh);
+        CmxLayout l = layoutFor(g, inRows, n, kc, opts.cmxAlignment, slots);
+        if (l.total > hw.cmxUsableBytes)
+          continue;
+        std::vector<DpuPiece> ps = makePieces(g, n, kc, tiles);
+        uint64_t e = estimate(hw, g, ps, tiles, slots);
+        if (!found || e < best) {
+          found = true;
+          best = e;
+          out.pieces = std::move(ps);
+          out.rowPieces = ceilDiv(g.OH, n);
+          out.channelPieces = ceilDiv(g.K, kc);
+          out.estimatedCycles = e;
+          out.layout.slots = slots;
+        }
+      }
+  if (!found) {
+    CmxLayout l =
+        layoutFor(g, std::min(g.H, g.kh), 1, 16, opts.cmxAlignment, 1);
+    error = "one output row of 16 channels needs " + std::to_string(l.total) +
+            " bytes of CMX; a tile has " + std::to_string(hw.cmxUsableBytes);
+    return false;
+  }
+  out.layout = layoutOf(g, out.pieces, opts.cmxAlignment, out.layout.slots);
+  return true;
+}
+
+} // namespace npu::target

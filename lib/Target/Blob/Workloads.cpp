@@ -1,0 +1,166 @@
+//===- Workloads.cpp - Splitting a DPU task into MPE workloads ------------===//
+//
+// Channels: depthwise / pooling tasks in chunks of 64 (then 32 / 16);
+// convolutions and eltwise as one chunk, or split at a block boundary of
+// 64 / 128 / 256 channels when that is cheaper. Rows: a dynamic program
+// over splits at multiples of 8 rows; each part takes its cheapest allowed
+// mode, and every extra workload pays the fixed per-workload cost.
+//
+//===----------------------------------------------------------------------===//
+
+#include "npu/Target/Blob/Workloads.h"
+
+#include <algorithm>
+#include <limits>
+
+namespace npu::target {
+
+namespace {
+
+using arch::MpeMode;
+
+arch::DpuOpClass opClass(blob::DpuOp op) {
+  switch (op) {
+  case blob::DpuOp::Conv:
+    return arch::DpuOpClass::Conv;
+  case blob::DpuOp::EltwiseAdd:
+  case blob::DpuOp::EltwiseSub:
+    return arch::DpuOpClass::Eltwise;
+  default:
+    return arch::DpuOpClass::Depthwise;
+  }
+}
+
+/// The MPE modes the verifier allows for `op` on `hw`.
+std::vector<MpeMode> allowedModes(const arch::HardwareDesc &hw,
+                                  blob::DpuOp op) {
+  if (op == blob::DpuOp::DepthwiseConv || op == blob::DpuOp::MaxPool ||
+      op == blob::DpuOp::AvgPool)
+    return {MpeMode::Cuboid16x16};
+  if ((op == blob::DpuOp::EltwiseAdd || op == blob::DpuOp::EltwiseSub) &&
+      hw.platform == arch::Platform::NPU4000)
+    return {MpeMode::Cuboid8x16};
+  return {MpeMode::Cuboid16x16, MpeMode::Cuboid8x16, MpeMode::Cuboid4x16};
+}
+
+struct Planner {
+  const arch::HardwareDesc &hw;
+  const DpuTaskShape &s;
+  std::vector<MpeMode> modes;
+
+  /// Cheapest mode for a box of `h` rows x full width x `c` channels.
+  std::pair<uint64_t, MpeMode> box(uint32_t h, uint32_t c) const {
+    uint64_t best = std::numeric_limits<uint64_t>::max();
+    MpeMode bestMode = modes.front();
+    for (MpeMode m : modes) {
+      arch::DpuWorkloadShape w;
+      w.opClass = opClass(s.op);
+      w.outWidth = s.outWidth;
+      w.outHeight = h;
+      w.outChannels = c;
+      w.inChannels = s.inChannels;
+      w.kernelH = s.kernelH;
+      w.kernelW = s.kernelW;
+      w.fp16 = s.fp16;
+      w.mpeMode = m;
+      uint64_t cyc =
+          arch::dpuWorkloadComputeCycles(hw, w) + hw.dpuWorkloadCycles;
+      if (cyc < best) {
+        best = cyc;
+        bestMode = m;
+      }
+    }
+    return {best, bestMode};
+  }
+
+  /// Best split of rows [0, H) for a channel chunk: cost and part heights.
+  std::pair<uint64_t, std::vector<uint32_t>> rows(uint32_t c) const {
+    uint32_t H = s.outHeight;
+    // best[h]: the cheapest cover of the last h rows; cut[h]: first part.
+    std::vector<uint64_t> best(H + 1, 0);
+    std::vector<uint32_t> cut(H + 1, 0);
+    for (uint32_t h = 1; h <= H; ++h) {
+      best[h] = box(h, c).first;
+      cut[h] = h;
+      for (uint32_t a = 8; a < h; a += 8) {
+        uint64_t v = box(a, c).first + best[h - a];
+        if (v < best[h]) {
+          best[h] = v;
+          cut[h] = a;
+        }
+      }
+    }
+    std::vector<uint32_t> parts;
+    for (uint32_t h = H; h > 0; h -= cut[h])
+      parts.push_back(cut[h]);
+    return {best[H], parts};
+  }
+};
+
+} // namespace
+
+WorkloadPlan planWorkloads(const arch::HardwareDesc &hw,
+                           const DpuTaskShape &s) {
+  Planner p{hw, s, allowedModes(hw, s.op)};
+  bool channelLimited = s.op == blob::DpuOp::DepthwiseConv ||
+                        s.op == blob::DpuOp::MaxPool ||
+                        s.op == blob::DpuOp::AvgPool;
+
+  // Candidate channel chunkings.
+  std::vector<std::vector<uint32_t>> chunkings;
+  if (channelLimited) {
+    std::vector<uint32_t> chunks;
+    for (uint32_t k = 0; k < s.outChannels;) {
+      uint32_t left = s.outChannels - k;
+      uint32_t c = left >= 64 ? 64 : left >= 32 ? 32 : 16;
+      c = std::min(c, left);
+      chunks.push_back(c);
+      k += c;
+    }
+    chunkings.push_back(chunks);
+  } else {
+    chunkings.push_back({s.outChannels});
+    for (uint32_t b : {64u, 128u, 256u})
+      if (s.outChannels > b) {
+        uint32_t m = s.outChannels / b * b;
+        if (m > 0 && m < s.outChannels)
+          chunkings.push_back({m, s.outChannels - m});
+      }
+  }
+
+  WorkloadPlan best;
+  best.cycles = std::numeric_limits<uint64_t>::max();
+  for (const auto &chunks : chunkings) {
+    WorkloadPlan plan;
+    uint32_t k = 0;
+    for (uint32_t c : chunks) {
+      auto [cost, parts] = p.rows(c);
+      plan.cycles += cost;
+      uint32_t y = 0;
+      for (uint32_t h : parts) {
+        blob::Workload w;
+        w.x = 0;
+        w.y = y;
+        w.k = k;
+        w.width = s.outWidth;
+        w.height = h;
+        w.channels = c;
+        w.mpeMode = p.box(h, c).second;
+        plan.workloads.push_back(w);
+        y += h;
+      }
+      k += c;
+    }
+    if (plan.cycles < best.cycles)
+      best = std::move(plan);
+  }
+  return best;
+}
+
+uint64_t singleWorkloadCycles(const arch::HardwareDesc &hw,
+                              const DpuTaskShape &s) {
+  Planner p{hw, s, allowedModes(hw, s.op)};
+  return p.box(s.outHeight, s.outChannels).first - hw.dpuWorkloadCycles;
+}
+
+} // namespace npu::target

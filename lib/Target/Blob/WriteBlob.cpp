@@ -1,0 +1,77 @@
+//===- WriteBlob.cpp - The npu-write-blob pass ----------------------------===//
+//
+// Runs generateBlob on the module's function and writes the blob; the test
+// entry point of code generation until the compile pipeline calls it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "npu/Target/Blob/GenerateBlob.h"
+#include "npu/Target/Blob/Passes.h"
+
+#include "npu/Blob/BlobWriter.h"
+#include "npu/Dialect/NPU/IR/NPUOps.h"
+#include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
+namespace npu::target {
+#define GEN_PASS_DEF_NPUWRITEBLOB
+#include "npu/Target/Blob/Passes.h.inc"
+} // namespace npu::target
+
+using namespace mlir;
+
+namespace npu::target {
+namespace {
+
+struct WriteBlobPass : impl::NPUWriteBlobBase<WriteBlobPass> {
+  using NPUWriteBlobBase::NPUWriteBlobBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto platform = arch::parsePlatform(target);
+    if (!platform) {
+      module.emitError() << "unknown target '" << target
+                         << "' (expected NPU3720 or NPU4000)";
+      return signalPassFailure();
+    }
+    func::FuncOp func;
+    for (auto f : module.getOps<func::FuncOp>()) {
+      if (f.isExternal())
+        continue;
+      if (!function.empty() ? f.getSymName() == function : !func) {
+        func = f;
+        continue;
+      }
+      if (function.empty()) {
+        f.emitError("npu-write-blob needs one function in the module, or the "
+                    "'function' option");
+        return signalPassFailure();
+      }
+    }
+    if (!func) {
+      module.emitError() << "no function "
+                         << (function.empty() ? std::string("to compile")
+                                              : "named '" + function + "'");
+      return signalPassFailure();
+    }
+    CodegenOptions opts;
+    opts.tiles = tiles;
+    opts.maxPieceRows = maxPieceRows;
+    opts.splitShave = splitShave;
+    auto blob = generateBlob(func, *platform, opts);
+    if (failed(blob))
+      return signalPassFailure();
+    if (output.empty())
+      return;
+    std::string error;
+    if (!blob::writeFile(output, blob::writeBlob(blob->program, blob->weights),
+                         error)) {
+      module.emitError() << "cannot write '" << output << "': " << error;
+      return signalPassFailure();
+    }
+  }
+};
+
+} // namespace
+} // namespace npu::target

@@ -1,0 +1,300 @@
+#!/usr/bin/env python3
+"""Writes hardware-op (npuhw) functions for the code generation tests.
+
+    gen_hwops.py MODEL OUT_DIR
+
+writes OUT_DIR/model.mlir, its inputs OUT_DIR/<name>.npy (seeded, so the
+same bytes every run) and, where NumPy computes the device's exact result
+independently (int8 convolution with the DPU's integer post-processing,
+data movement), OUT_DIR/expected/<name>.npy.
+"""
+import os
+import sys
+
+import numpy as np
+
+RNG = np.random.default_rng(1234)
+
+
+def dense(arr):
+    return 'dense<"0x%s">' % np.ascontiguousarray(arr).tobytes().hex().upper()
+
+
+def ttype(shape, et):
+    return "tensor<%s>" % "x".join([str(d) for d in shape] + [et])
+
+
+def f32_word(v):
+    return int(np.array([v], np.float32).view(np.int32)[0])
+
+
+def table(k, per_channel, requant, bias):
+    t = np.zeros((k, 4), np.int32)
+    t[:, 0] = np.arange(k) * per_channel
+    t[:, 1] = -1
+    t[:, 2] = requant
+    t[:, 3] = bias
+    return t
+
+
+def pack_requant(mult, shift):
+    return np.int32(np.uint32((mult & 0xFFFF) << 16 | (shift & 0x3F) << 8).view(np.int32))
+
+
+class Fn:
+    def __init__(self):
+        self.args, self.results, self.body, self.n = [], [], [], 0
+
+    def arg(self, name, shape, et):
+        self.args.append('%%%s: %s {npu.name = "%s"}' % (name, ttype(shape, et), name))
+        return "%" + name
+
+    def const(self, arr, et):
+        v = "%%c%d" % self.n
+        self.n += 1
+        self.body.append("  %s = npu.constant %s : %s" % (v, dense(arr), ttype(arr.shape, et)))
+        return v
+
+    def op(self, text, rtype):
+        v = "%%v%d" % self.n
+        self.n += 1
+        self.body.append("  %s = %s -> %s" % (v, text, rtype))
+        return v
+
+    def raw(self, text):
+        v = "%%v%d" % self.n
+        self.n += 1
+        self.body.append("  %s = %s" % (v, text))
+        return v
+
+    def ret(self, pairs):
+        self.results = pairs
+
+    def text(self):
+        res = ", ".join('%s {npu.name = "%s"}' % (t, n) for _, t, n in self.results)
+        out = "func.func @main(%s) -> (%s) {\n" % (", ".join(self.args), res)
+        out += "\n".join(self.body) + "\n"
+        out += "  return %s : %s\n}\n" % (", ".join(v for v, _, _ in self.results),
+                                        ", ".join(t for _, t, _ in self.results))
+        return out
+
+
+def conv_op(fn, kind, x, xs, xt, w, t, ws, wt, k, s, p, outs, outt, extra=""):
+    attrs = "kernel = array<i64: %d, %d>, strides = array<i64: %d, %d>, pads = array<i64: %d, %d, %d, %d>%s" % (
+        k[0], k[1], s[0], s[1], p[0], p[1], p[2], p[3], extra)
+    operands = x + ("" if w is None else ", %s, %s" % (w, t))
+    types = ttype(xs, xt) + ("" if w is None else ", %s, %s" % (ttype(ws, wt), ttype((ws[0], 4), "i32")))
+    return fn.op("npuhw.dpu_conv %s %s {%s} : (%s)" % (kind, operands, attrs, types), ttype(outs, outt))
+
+
+def out_size(n, k, s, a, b):
+    return (n + a + b - k) // s + 1
+
+
+def conv_f16(H, C, K, k, s, pad):
+    """f16 convolution with ReLU; pads (top, left, bottom, right)."""
+    fn = Fn()
+    x = fn.arg("x", (H, H, C), "f16")
+    w = (RNG.standard_normal((K, k, k, C)) * 0.1).astype(np.float16)
+    bias = RNG.standard_normal(K).astype(np.float32)
+    t = table(K, k * k * C * 2, f32_word(1.0), 0)
+    t[:, 3] = bias.view(np.int32)
+    wc, tc = fn.const(w, "f16"), fn.const(t, "i32")
+    OH = out_size(H, k, s, pad[0], pad[2])
+    OW = out_size(H, k, s, pad[1], pad[3])
+    y = conv_op(fn, "conv", x, (H, H, C), "f16", wc, tc, w.shape, "f16", (k, k), (s, s), pad,
+                (OH, OW, K), "f16", ", activation = #npuhw.activation<relu>")
+    fn.ret([(y, ttype((OH, OW, K), "f16"), "y")])
+    inputs = {"x": RNG.standard_normal((H, H, C)).astype(np.float16)}
+    return fn, inputs, {}
+
+
+def int8_conv_reference(x, w, bias, zp_in, mult, shift, zp_out, s, pad, relu=False):
+    H, W, C = x.shape
+    K, kh, kw, _ = w.shape
+    xp = np.zeros((H + pad[0] + pad[2], W + pad[1] + pad[3], C), np.int64)
+    xp[pad[0]:pad[0] + H, pad[1]:pad[1] + W] = x.astype(np.int64) - zp_in
+    OH = (xp.shape[0] - kh) // s + 1
+    OW = (xp.shape[1] - kw) // s + 1
+    acc = np.zeros((OH, OW, K), np.int64)
+    wl = w.astype(np.int64)
+    for ky in range(kh):
+        for kx in range(kw):
+            patch = xp[ky:ky + s * (OH - 1) + 1:s, kx:kx + s * (OW - 1) + 1:s]
+            acc += patch @ wl[:, ky, kx, :].T
+    acc += bias  # Fits the DPU's 32-bit accumulator for these ranges.
+    if relu:
+        acc = np.maximum(acc, 0)
+    v = acc * mult
+    if shift > 0:
+        v = (v + (1 << (shift - 1))) >> shift
+    v = v + zp_out
+    return np.clip(v, -128, 127).astype(np.int8)
+
+
+def conv_i8(H, C, K, k, s, p):
+    """int8 convolution whose weights do not fit one tile's CMX."""
+    fn = Fn()
+    x = fn.arg("x", (H, H, C), "i8")
+    w = RNG.integers(-128, 128, (K, k, k, C), dtype=np.int8)
+    bias = RNG.integers(-5000, 5000, K).astype(np.int32)
+    mult, shift, zp_in, zp_out = 3000, 20, 3, -2
+    t = table(K, k * k * C, pack_requant(mult, shift), 0)
+    t[:, 3] = bias
+    wc, tc = fn.const(w, "i8"), fn.const(t, "i32")
+    OH = out_size(H, k, s, p, p)
+    y = conv_op(fn, "conv", x, (H, H, C), "i8", wc, tc, w.shape, "i8", (k, k), (s, s), (p, p, p, p),
+                (OH, OH, K), "i8", ", in_zero_point = %d : i32, out_zero_point = %d : i32" % (zp_in, zp_out))
+    fn.ret([(y, ttype((OH, OH, K), "i8"), "y")])
+    xv = RNG.integers(-128, 128, (H, H, C), dtype=np.int8)
+    ref = int8_conv_reference(xv, w, bias, zp_in, mult, shift, zp_out, s, (p, p, p, p))
+    return fn, {"x": xv}, {"y": ref}
+
+
+def dw_pool_eltwise():
+    """int8 depthwise -> max pool -> avg pool, eltwise add of the two pools."""
+    fn = Fn()
+    H, C = 40, 48
+    x = fn.arg("x", (H, H, C), "i8")
+    w = RNG.integers(-20, 20, (C, 3, 3, 1), dtype=np.int8)
+    t = table(C, 9, pack_requant(1, 2), 0)
+    t[:, 3] = RNG.integers(-100, 100, C)
+    wc, tc = fn.const(w, "i8"), fn.const(t, "i32")
+    d = conv_op(fn, "depthwise", x, (H, H, C), "i8", wc, tc, w.shape, "i8", (3, 3), (1, 1), (1, 1, 1, 1),
+                (H, H, C), "i8", ", in_zero_point = 1 : i32")
+    m = conv_op(fn, "max_pool", d, (H, H, C), "i8", None, None, None, None, (2, 2), (2, 2), (0, 0, 0, 0),
+                (H // 2, H // 2, C), "i8")
+    a = conv_op(fn, "avg_pool", m, (H // 2, H // 2, C), "i8", None, None, None, None, (3, 3), (1, 1),
+                (1, 1, 1, 1), (H // 2, H // 2, C), "i8", ", mult = 7282 : i32, shift = 16 : i32")
+    s = ttype((H // 2, H // 2, C), "i8")
+    e = fn.op("npuhw.dpu_eltwise add %s, %s {lhs_mult = 2 : i32, shift = 1 : i32} : (%s, %s)" % (a, m, s, s), s)
+    fn.ret([(e, s, "y"), (m, s, "pooled")])
+    return fn, {"x": RNG.integers(-128, 128, (H, H, C), dtype=np.int8)}, {}
+
+
+def eltwise_f16():
+    fn = Fn()
+    shape = (30, 20, 32)
+    a = fn.arg("a", shape, "f16")
+    b = fn.arg("b", shape, "f16")
+    s = ttype(shape, "f16")
+    e = fn.op("npuhw.dpu_eltwise sub %s, %s {fbias = 0.5 : f32} : (%s, %s)" % (a, b, s, s), s)
+    fn.ret([(e, s, "y")])
+    return fn, {"a": RNG.standard_normal(shape).astype(np.float16),
+                "b": RNG.standard_normal(shape).astype(np.float16)}, {}
+
+
+def f32_input_conv():
+    """An f32 input converted to f16 on the device, then a 1x1 conv."""
+    fn = Fn()
+    H, C, K = 32, 16, 32
+    x = fn.arg("x", (H, H, C), "f32")
+    h = fn.op("npuhw.shave \"convert\" %s : (%s)" % (x, ttype((H, H, C), "f32")), ttype((H, H, C), "f16"))
+    w = (RNG.standard_normal((K, 1, 1, C)) * 0.2).astype(np.float16)
+    t = table(K, C * 2, f32_word(0.5), 0)
+    wc, tc = fn.const(w, "f16"), fn.const(t, "i32")
+    y = conv_op(fn, "conv", h, (H, H, C), "f16", wc, tc, w.shape, "f16", (1, 1), (1, 1), (0, 0, 0, 0),
+                (H, H, K), "f16")
+    fn.ret([(y, ttype((H, H, K), "f16"), "y")])
+    return fn, {"x": RNG.standard_normal((H, H, C)).astype(np.float32)}, {}
+
+
+def shave_chain():
+    """convert -> sigmoid -> mul (by a constant) -> softmax, all on SHAVEs."""
+    fn = Fn()
+    shape = (1, 8, 64, 64)
+    x = fn.arg("x", shape, "f32")
+    f16 = ttype(shape, "f16")
+    h = fn.op("npuhw.shave \"convert\" %s : (%s)" % (x, ttype(shape, "f32")), f16)
+    s = fn.op("npuhw.shave \"sigmoid\" %s : (%s)" % (h, f16), f16)
+    c = fn.const(RNG.standard_normal(shape).astype(np.float16), "f16")
+    m = fn.op("npuhw.shave \"mul\" %s, %s : (%s, %s)" % (s, c, f16, f16), f16)
+    sm = fn.op("npuhw.shave \"softmax\" %s {iparams = array<i64: 3>} : (%s)" % (m, f16), f16)
+    fn.ret([(sm, f16, "y")])
+    return fn, {"x": RNG.standard_normal(shape).astype(np.float32)}, {}
+
+
+def data_movement():
+    """transpose, slice (steps), concat, reshape; results that are an
+    argument and a constant (copies)."""
+    fn = Fn()
+    x = fn.arg("x", (2, 6, 10, 16), "f16")
+    y = fn.arg("z", (2, 10, 16, 3), "f16")
+    tr = fn.raw("npu.transpose %s {perm = array<i64: 0, 2, 3, 1>} : (%s) -> %s" % (
+        x, ttype((2, 6, 10, 16), "f16"), ttype((2, 10, 16, 6), "f16")))
+    sl = fn.raw("npu.slice %s {starts = array<i64: 0, 1, 0, 0>, steps = array<i64: 1, 2, 1, 1>} : %s to %s" % (
+        tr, ttype((2, 10, 16, 6), "f16"), ttype((2, 5, 16, 6), "f16")))
+    ys = fn.raw("npu.slice %s {starts = array<i64: 0, 0, 0, 0>, steps = array<i64: 1, 2, 1, 1>} : %s to %s" % (
+        y, ttype((2, 10, 16, 3), "f16"), ttype((2, 5, 16, 3), "f16")))
+    cc = fn.raw("npu.concat %s, %s {axis = 3 : i64} : (%s, %s) -> %s" % (
+        sl, ys, ttype((2, 5, 16, 6), "f16"), ttype((2, 5, 16, 3), "f16"), ttype((2, 5, 16, 9), "f16")))
+    rs = fn.raw("npu.reshape %s : %s to %s" % (cc, ttype((2, 5, 16, 9), "f16"), ttype((10, 144), "f16")))
+    k = RNG.standard_normal((4, 4)).astype(np.float16)
+    kc = fn.const(k, "f16")
+    fn.ret([(rs, ttype((10, 144), "f16"), "y"), (x, ttype((2, 6, 10, 16), "f16"), "x_copy"),
+            (kc, ttype((4, 4), "f16"), "k")])
+    xv = RNG.standard_normal((2, 6, 10, 16)).astype(np.float16)
+    zv = RNG.standard_normal((2, 10, 16, 3)).astype(np.float16)
+    t = xv.transpose(0, 2, 3, 1)[:, 1::2]
+    ref = np.concatenate([t, zv[:, 0::2]], axis=3).reshape(10, 144)
+    return fn, {"x": xv, "z": zv}, {"y": ref, "x_copy": xv, "k": k}
+
+
+def conv_chain_i8():
+    """A conv-heavy int8 chain (ResNet-like stage): 3x3 convs with ReLU, a
+    residual eltwise add, a strided conv doubling the channels."""
+    fn = Fn()
+    H, C = 56, 64
+    x = fn.arg("x", (H, H, C), "i8")
+    xv = RNG.integers(-128, 128, (H, H, C), dtype=np.int8)
+
+    def conv(v, ref, h, c, k, s):
+        w = RNG.integers(-8, 8, (k, 3, 3, c), dtype=np.int8)
+        t = table(k, 9 * c, pack_requant(1, 8), 0)
+        t[:, 3] = RNG.integers(-500, 500, k)
+        wc, tc = fn.const(w, "i8"), fn.const(t, "i32")
+        oh = out_size(h, 3, s, 1, 1)
+        out = conv_op(fn, "conv", v, (h, h, c), "i8", wc, tc, w.shape, "i8", (3, 3), (s, s), (1, 1, 1, 1),
+                      (oh, oh, k), "i8", ", activation = #npuhw.activation<relu>")
+        return out, int8_conv_reference(ref, w, t[:, 3], 0, 1, 8, 0, s, (1, 1, 1, 1), relu=True), oh
+
+    a, ar, h = conv(x, xv, H, C, C, 1)
+    b, br, h = conv(a, ar, h, C, C, 1)
+    s = ttype((H, H, C), "i8")
+    r = fn.op("npuhw.dpu_eltwise add %s, %s : (%s, %s)" % (b, x, s, s), s)
+    rr = np.clip(br.astype(np.int64) + xv, -128, 127).astype(np.int8)
+    c, cr, h2 = conv(r, rr, H, C, 2 * C, 2)
+    d, dr, h2 = conv(c, cr, h2, 2 * C, 2 * C, 1)
+    fn.ret([(d, ttype((h2, h2, 2 * C), "i8"), "y")])
+    return fn, {"x": xv}, {"y": dr}
+
+
+MODELS = {
+    "bench_conv": lambda: conv_i8(56, 64, 64, 3, 1, 1),
+    "conv_chain_i8": conv_chain_i8,
+    "conv_f16": lambda: conv_f16(96, 32, 64, 3, 2, (1, 1, 1, 1)),
+    "conv_f16_k5": lambda: conv_f16(40, 16, 32, 5, 1, (2, 2, 2, 2)),
+    "conv_f16_big": lambda: conv_f16(128, 64, 64, 3, 1, (1, 1, 1, 1)),
+    "conv_i8_ksplit": lambda: conv_i8(8, 512, 512, 3, 1, 1),
+    "dw_pool_eltwise": dw_pool_eltwise,
+    "eltwise_f16": eltwise_f16,
+    "f32_input_conv": f32_input_conv,
+    "shave_chain": shave_chain,
+    "data_movement": data_movement,
+}
+
+
+def main():
+    name, out = sys.argv[1], sys.argv[2]
+    fn, inputs, expected = MODELS[name]()
+    os.makedirs(os.path.join(out, "expected"), exist_ok=True)
+    with open(os.path.join(out, "model.mlir"), "w") as f:
+        f.write(fn.text())
+    for k, v in inputs.items():
+        np.save(os.path.join(out, k + ".npy"), v)
+    for k, v in expected.items():
+        np.save(os.path.join(out, "expected", k + ".npy"), v)
+
+
+if __name__ == "__main__":
+    main()

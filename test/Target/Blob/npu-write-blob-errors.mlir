@@ -1,0 +1,39 @@
+// RUN: npu-opt %s -split-input-file -verify-diagnostics --npu-write-blob="target=NPU3720"
+// What code generation cannot map is reported at the op, never crashes.
+
+func.func @not_hwops(%x: tensor<16xf32> {npu.name = "x"}) -> (tensor<16xf32> {npu.name = "y"}) {
+  // expected-error @+1 {{'npu.relu' op is not supported by code generation}}
+  %y = npu.relu %x : tensor<16xf32>
+  return %y : tensor<16xf32>
+}
+
+// -----
+
+func.func @negative_step(%x: tensor<8xf16> {npu.name = "x"}) -> (tensor<4xf16> {npu.name = "y"}) {
+  // expected-error @+1 {{code generation supports positive steps only}}
+  %y = npu.slice %x {starts = array<i64: 7>, steps = array<i64: -2>} : tensor<8xf16> to tensor<4xf16>
+  return %y : tensor<4xf16>
+}
+
+// -----
+
+// expected-error @+1 {{graph argument 'x' of type 'tensor<?x4xf16>' is not a non-empty static tensor}}
+func.func @dynamic(%x: tensor<?x4xf16> {npu.name = "x"}) -> (tensor<?x4xf16> {npu.name = "y"}) {
+  return %x : tensor<?x4xf16>
+}
+
+// -----
+
+// expected-error @+1 {{two graph arguments are named 'x'}}
+func.func @names(%x: tensor<4xf16> {npu.name = "x"}) -> (tensor<4xf16> {npu.name = "x"}) {
+  return %x : tensor<4xf16>
+}
+
+// -----
+
+func.func @huge_row(%x: tensor<16x8192x512xf16> {npu.name = "x"}) -> (tensor<16x8192x512xf16> {npu.name = "y"}) {
+  // expected-error @+1 {{cannot be tiled for CMX: one output row of 16 channels needs}}
+  %y = npuhw.dpu_conv max_pool %x {kernel = array<i64: 11, 11>, strides = array<i64: 1, 1>, pads = array<i64: 5, 5, 5, 5>}
+      : (tensor<16x8192x512xf16>) -> tensor<16x8192x512xf16>
+  return %y : tensor<16x8192x512xf16>
+}

@@ -1,0 +1,192 @@
+//===- CodegenUnitsTest.cpp - Tiling, workloads, DMA views, scheduler -----===//
+//
+// The plain C++ units of code generation on small cases whose answers are
+// known: halo rows of H-tiling, CMX fit and coverage of the pieces,
+// workloads covering a task under the verifier's rules, DMA view
+// simplification, and barriers derived from hazards.
+//
+//===----------------------------------------------------------------------===//
+
+#include "npu/Target/Blob/DmaViews.h"
+#include "npu/Target/Blob/TaskScheduler.h"
+#include "npu/Target/Blob/Tiling.h"
+#include "npu/Target/Blob/Workloads.h"
+
+#include <gtest/gtest.h>
+
+using namespace npu;
+using namespace npu::target;
+
+namespace {
+
+DpuOpGeometry conv3x3(uint32_t H, uint32_t C, uint32_t K, uint32_t stride) {
+  DpuOpGeometry g;
+  g.op = blob::DpuOp::Conv;
+  g.H = g.W = H;
+  g.C = C;
+  g.K = K;
+  g.kh = g.kw = 3;
+  g.sh = g.sw = stride;
+  g.padTop = g.padLeft = g.padBottom = g.padRight = 1;
+  g.OH = g.OW = (H + 2 - 3) / stride + 1;
+  g.inElemBytes = g.outElemBytes = g.weightElemBytes = 2;
+  return g;
+}
+
+TEST(Tiling, HaloRowsAndEdgePadding) {
+  DpuOpGeometry g = conv3x3(16, 16, 16, 1);
+  uint32_t row, rows, pt, pb;
+  inputRowsFor(g, 0, 4, row, rows, pt, pb);
+  EXPECT_EQ(row, 0u);
+  EXPECT_EQ(rows, 5u);
+  EXPECT_EQ(pt, 1u);
+  EXPECT_EQ(pb, 0u);
+  inputRowsFor(g, 4, 4, row, rows, pt, pb);
+  EXPECT_EQ(row, 3u);
+  EXPECT_EQ(rows, 6u);
+  EXPECT_EQ(pt, 0u);
+  EXPECT_EQ(pb, 0u);
+  inputRowsFor(g, 12, 4, row, rows, pt, pb);
+  EXPECT_EQ(row, 11u);
+  EXPECT_EQ(rows, 5u);
+  EXPECT_EQ(pb, 1u);
+}
+
+TEST(Tiling, PiecesFitCmxAndCoverTheOutput) {
+  for (arch::Platform p : {arch::Platform::NPU3720, arch::Platform::NPU4000}) {
+    const arch::HardwareDesc &hw = arch::hardware(p);
+    // 2 MiB of f16 input and 4.5 MiB of weights: needs rows and channels.
+    DpuOpGeometry g = conv3x3(64, 256, 1024, 2);
+    DpuTiling t;
+    std::string error;
+    TilingOptions o;
+    o.tiles = hw.numTiles;
+    ASSERT_TRUE(planDpuTiling(g, hw, o, t, error)) << error;
+    EXPECT_LE(t.layout.total, hw.cmxUsableBytes);
+    EXPECT_GT(t.channelPieces, 1u);
+    std::vector<int> covered(size_t(g.OH) * g.K, 0);
+    std::vector<int> used(hw.numTiles, 0);
+    for (const DpuPiece &pc : t.pieces) {
+      EXPECT_EQ(pc.kc % 16, 0u);
+      used[pc.tile] = 1;
+      for (uint32_t y = pc.outRow; y < pc.outRow + pc.outRows; ++y)
+        for (uint32_t k = pc.k0; k < pc.k0 + pc.kc; ++k)
+          ++covered[size_t(y) * g.K + k];
+    }
+    for (int c : covered)
+      EXPECT_EQ(c, 1);
+    for (int u : used)
+      EXPECT_EQ(u, 1); // Every DPU works.
+  }
+}
+
+TEST(Tiling, MaxPieceRows) {
+  const arch::HardwareDesc &hw = arch::hardware(arch::Platform::NPU3720);
+  DpuOpGeometry g = conv3x3(16, 16, 16, 1);
+  DpuTiling t;
+  std::string error;
+  TilingOptions o;
+  o.tiles = 1;
+  o.maxPieceRows = 5;
+  ASSERT_TRUE(planDpuTiling(g, hw, o, t, error)) << error;
+  for (const DpuPiece &pc : t.pieces)
+    EXPECT_LE(pc.outRows, 5u);
+}
+
+TEST(Workloads, CoverAndFollowTheRules) {
+  const arch::HardwareDesc &hw4 = arch::hardware(arch::Platform::NPU4000);
+  DpuTaskShape s;
+  s.op = blob::DpuOp::DepthwiseConv;
+  s.outHeight = 13;
+  s.outWidth = 7;
+  s.outChannels = 112;
+  s.kernelH = s.kernelW = 3;
+  WorkloadPlan p = planWorkloads(hw4, s);
+  uint64_t volume = 0;
+  for (const blob::Workload &w : p.workloads) {
+    EXPECT_TRUE(w.channels == 16 || w.channels == 32 || w.channels == 64);
+    EXPECT_EQ(w.mpeMode, arch::MpeMode::Cuboid16x16);
+    volume += uint64_t(w.width) * w.height * w.channels;
+  }
+  EXPECT_EQ(volume, 13u * 7 * 112);
+
+  s.op = blob::DpuOp::EltwiseAdd;
+  for (const blob::Workload &w : planWorkloads(hw4, s).workloads)
+    EXPECT_EQ(w.mpeMode, arch::MpeMode::Cuboid8x16);
+}
+
+TEST(Workloads, PicksTheCheapestMode) {
+  // A 4-row, 256-channel conv output: CUBOID_4x16 (8x8x256) wastes least.
+  const arch::HardwareDesc &hw = arch::hardware(arch::Platform::NPU3720);
+  DpuTaskShape s;
+  s.outHeight = 8;
+  s.outWidth = 8;
+  s.outChannels = 256;
+  s.inChannels = 64;
+  WorkloadPlan p = planWorkloads(hw, s);
+  ASSERT_EQ(p.workloads.size(), 1u);
+  EXPECT_EQ(p.workloads[0].mpeMode, arch::MpeMode::Cuboid4x16);
+}
+
+TEST(DmaViews, TransposeOfRank6SplitsIntoRank5) {
+  CopyRequest r;
+  r.shape = {2, 3, 2, 3, 2, 3};
+  r.elemBytes = 2;
+  // Source: the transpose of a dense tensor of the reversed shape.
+  std::vector<uint64_t> in = denseStrides({3, 2, 3, 2, 3, 2}, 2);
+  r.srcStrides = {in[5], in[4], in[3], in[2], in[1], in[0]};
+  r.dstStrides = denseStrides(r.shape, 2);
+  std::vector<CopyPiece> out;
+  std::string error;
+  ASSERT_TRUE(planCopies(r, out, error)) << error;
+  EXPECT_EQ(out.size(), 2u);
+  EXPECT_EQ(out[1].dstOffset, 3u * 2 * 3 * 2 * 3 * 2);
+  EXPECT_EQ(out[0].shape.size(), 5u);
+}
+
+TEST(DmaViews, DenseCopyBecomesOneRun) {
+  CopyRequest r;
+  r.shape = {4, 1, 8, 16};
+  r.elemBytes = 1;
+  r.srcStrides = r.dstStrides = denseStrides(r.shape, 1);
+  std::vector<CopyPiece> out;
+  std::string error;
+  ASSERT_TRUE(planCopies(r, out, error));
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].shape, std::vector<uint32_t>{512});
+}
+
+blob::Task named(const char *n) {
+  blob::Task t;
+  t.name = n;
+  return t;
+}
+
+TEST(TaskScheduler, BarriersOnlyForRealHazards) {
+  TaskScheduler s;
+  auto acc = [](uint64_t b, uint64_t e, bool w) {
+    return Access{blob::MemSpace::Scratch, 0, b, e, w};
+  };
+  s.beginOp();
+  s.add(blob::Engine::Dma, 0, named("a"), {acc(0, 64, true)});
+  s.endOp();
+  s.beginOp();
+  s.add(blob::Engine::Dma, 1, named("b"), {acc(64, 128, true)}); // Independent.
+  s.endOp();
+  s.beginOp();
+  s.add(blob::Engine::Dma, 0, named("c"),
+        {acc(0, 64, false), acc(64, 128, false), acc(128, 192, true)});
+  s.endOp();
+  blob::Program p;
+  s.finalize(p);
+  ASSERT_EQ(p.taskLists.size(), 2u);
+  // c follows a on its own queue: only b's op barrier is needed.
+  ASSERT_EQ(p.barriers.size(), 1u);
+  EXPECT_EQ(p.barriers[0].producerCount, 1u);
+  EXPECT_EQ(p.barriers[0].consumerCount, 1u);
+  EXPECT_EQ(p.taskLists[1].tasks[0].updateBarriers, std::vector<uint32_t>{0});
+  EXPECT_EQ(p.taskLists[0].tasks[1].waitBarriers, std::vector<uint32_t>{0});
+  EXPECT_TRUE(p.taskLists[0].tasks[0].updateBarriers.empty());
+}
+
+} // namespace
