@@ -11,7 +11,14 @@
 #include "StageInstrumentation.h"
 #include "StageTable.h"
 
+#include "npu/Blob/BlobWriter.h"
 #include "npu/Dialect/NPU/IR/Target.h"
+#include "npu/Import/ONNX/Diagnostics.h"
+#include "npu/Pipeline/Registration.h"
+#include "npu/Target/Blob/GenerateBlob.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/DialectRegistry.h"
 #include "npu/Support/Files.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -104,16 +111,37 @@ FailureOr<OwningOpRef<ModuleOp>> compileModel(StringRef modelPath,
 LogicalResult compileToBlob(StringRef modelPath, const CompileOptions &options,
                             std::vector<uint8_t> &blobBytes,
                             std::string &error) {
-  // The back end fills this in: compileModel to Stage::Blob, then serialize
-  // the module's program with the blob writer.
   blobBytes.clear();
-  error =
-      ("the blob stage is not implemented yet; the last implemented "
-       "stage is '" +
-       stageName(lastImplementedStage(options.precision), options.precision) +
-       "' (write its MLIR with -o FILE.mlir)")
-          .str();
-  return failure();
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  MLIRContext context(registry);
+  ONNXDiagnosticHandler diagnostics(&context);
+  // The graph stages run as passes; tiling, scheduling and memory
+  // assignment run inside code generation for now (docs/codegen.md).
+  CompileOptions graph = options;
+  graph.compileTo = Stage::HwOps;
+  auto module = compileModel(modelPath, context, graph);
+  if (failed(module)) {
+    error = "the model did not compile (see the errors above)";
+    return failure();
+  }
+  func::FuncOp func;
+  for (auto f : (*module)->getOps<func::FuncOp>())
+    if (!f.isExternal())
+      func = f;
+  if (!func) {
+    error = "the model has no function to compile";
+    return failure();
+  }
+  target::CodegenOptions codegen;
+  codegen.tiles = options.effectiveTiles();
+  auto generated = target::generateBlob(func, options.target, codegen);
+  if (failed(generated)) {
+    error = "code generation failed (see the errors above)";
+    return failure();
+  }
+  blobBytes = blob::writeBlob(generated->program, generated->weights);
+  return success();
 }
 
 } // namespace npu

@@ -3,10 +3,10 @@
 #include "npu/Pipeline/Registration.h"
 #include "npu/Pipeline/Pipeline.h"
 
-#include "npu/Dialect/NPU/IR/NPUOps.h"
-#include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
 #include "npu/Conversion/NPUToNPUHW/Passes.h"
+#include "npu/Dialect/NPU/IR/NPUOps.h"
 #include "npu/Dialect/NPU/Transforms/Passes.h"
+#include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
 #include "npu/Dialect/NPUHW/Transforms/Passes.h"
 #include "npu/Target/Blob/Passes.h"
 
@@ -16,8 +16,8 @@
 #include "mlir/Transforms/Passes.h"
 
 void npu::registerAllDialects(mlir::DialectRegistry &registry) {
-  registry.insert<npu::NPUDialect, npu::hw::NPUHWDialect, mlir::func::FuncDialect,
-                  mlir::quant::QuantDialect>();
+  registry.insert<npu::NPUDialect, npu::hw::NPUHWDialect,
+                  mlir::func::FuncDialect, mlir::quant::QuantDialect>();
 }
 
 void npu::registerAllPasses() {

@@ -9,7 +9,9 @@
 
 #include "StageTable.h"
 
+#include "npu/Conversion/NPUToNPUHW/Passes.h"
 #include "npu/Dialect/NPU/Transforms/Passes.h"
+#include "npu/Dialect/NPUHW/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/PassManager.h"
@@ -36,13 +38,40 @@ static LogicalResult buildCanonical(OpPassManager &pm, const CompileOptions &) {
   return success();
 }
 
+/// int8 / fp16: every compute op becomes a DPU task or a SHAVE kernel with
+/// the device's arithmetic (the reference for bit-exact comparison).
+static LogicalResult buildLowered(OpPassManager &pm,
+                                  const CompileOptions &options) {
+  if (options.precision == Precision::Int8) {
+    llvm::errs() << options.toolName
+                 << ": error: int8 lowering is not implemented yet; "
+                    "--precision fp16 compiles to the hardware stages\n";
+    return failure();
+  }
+  OpPassManager &fpm = pm.nest<func::FuncOp>();
+  fpm.addPass(createNPULowerToHW());
+  fpm.addPass(createCanonicalizerPass());
+  fpm.addPass(createCSEPass());
+  return success();
+}
+
+/// hwops: the hardware ops cleaned up for tiling (channel padding kept
+/// between DPU tasks, layout changes cancelled).
+static LogicalResult buildHwOps(OpPassManager &pm, const CompileOptions &) {
+  OpPassManager &fpm = pm.nest<func::FuncOp>();
+  fpm.addPass(hw::createNPUHWFoldChannelPadding());
+  fpm.addPass(createCanonicalizerPass());
+  fpm.addPass(createCSEPass());
+  return success();
+}
+
 llvm::ArrayRef<StageInfo> stageTable() {
   static const StageInfo table[] = {
       {Stage::Origin, "origin", "origin", nullptr},
       {Stage::Canonical, "canonical", "canonical", buildCanonical},
       {Stage::Calibrated, "calibrated", nullptr, nullptr},
-      {Stage::Lowered, "int8", "fp16", nullptr},
-      {Stage::HwOps, "hwops", "hwops", nullptr},
+      {Stage::Lowered, "int8", "fp16", buildLowered},
+      {Stage::HwOps, "hwops", "hwops", buildHwOps},
       {Stage::Tiled, "tiled", "tiled", nullptr},
       {Stage::Grouped, "grouped", "grouped", nullptr},
       {Stage::Tasks, "tasks", "tasks", nullptr},

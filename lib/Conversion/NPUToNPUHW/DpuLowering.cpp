@@ -84,7 +84,12 @@ Epilogue fuseEpilogue(Lowering &l, Value v, int64_t channelAxis,
     e.result = leaky.getResult();
     l.fused.insert(leaky);
   }
-  if (auto clip = dyn_cast_or_null<ClipOp>(singleUser(e.result))) {
+  // A float clamp with a non-zero minimum needs a quantized output on
+  // NPU3720 (HARDWARE.md): such a Clip stays a SHAVE kernel.
+  auto clip = dyn_cast_or_null<ClipOp>(singleUser(e.result));
+  if (clip && clip.getMin() && clip.getMin()->convertToDouble() != 0.0)
+    clip = ClipOp();
+  if (clip) {
     if (clip.getMin())
       e.clampLow = float(clip.getMin()->convertToDouble());
     if (clip.getMax())

@@ -28,11 +28,53 @@ namespace {
 
 using lowering::Lowering;
 
+/// The DPU computes one image per task: a window op over a batch of N
+/// images becomes N ops on one image each, joined on the batch axis
+/// (still in the float graph; the lowering then maps each).
+void splitBatches(func::FuncOp func) {
+  SmallVector<Operation *> batched;
+  func.walk([&](Operation *op) {
+    if (!isa<ConvOp, ConvTransposeOp, MaxPoolOp, AvgPoolOp, GlobalAvgPoolOp>(
+            op))
+      return;
+    auto in = dyn_cast<RankedTensorType>(op->getOperand(0).getType());
+    auto out = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+    if (in && out && in.getRank() >= 3 && in.getDimSize(0) > 1 &&
+        out.getDimSize(0) == in.getDimSize(0))
+      batched.push_back(op);
+  });
+  for (Operation *op : batched) {
+    OpBuilder b(op);
+    auto in = cast<RankedTensorType>(op->getOperand(0).getType());
+    auto out = cast<RankedTensorType>(op->getResult(0).getType());
+    SmallVector<int64_t> inShape(in.getShape()), outShape(out.getShape());
+    inShape[0] = outShape[0] = 1;
+    SmallVector<int64_t> steps(in.getRank(), 1);
+    SmallVector<Value> images;
+    for (int64_t n = 0; n < in.getDimSize(0); ++n) {
+      SmallVector<int64_t> starts(in.getRank(), 0);
+      starts[0] = n;
+      Value image = SliceOp::create(
+          b, op->getLoc(), in.clone(inShape), op->getOperand(0),
+          b.getDenseI64ArrayAttr(starts), b.getDenseI64ArrayAttr(steps));
+      IRMapping map;
+      map.map(op->getOperand(0), image);
+      Operation *clone = b.clone(*op, map);
+      clone->getResult(0).setType(out.clone(outShape));
+      images.push_back(clone->getResult(0));
+    }
+    Value joined = ConcatOp::create(b, op->getLoc(), images, 0);
+    op->getResult(0).replaceAllUsesWith(joined);
+    op->erase();
+  }
+}
+
 struct NPULowerToHWPass : impl::NPULowerToHWBase<NPULowerToHWPass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     if (func.isExternal())
       return;
+    splitBatches(func);
     Block &body = func.getBody().front();
     OpBuilder b(&getContext());
     Lowering l(b);
