@@ -32,7 +32,9 @@ std::string describeStages() {
     text += text.empty() ? "With int8: " : "; with fp16: ";
     text += joinNames(allStageNames(precision));
   }
-  return text + ". The stages after canonical are not implemented yet";
+  return text + ". int8 stops at canonical for now; with fp16, tiling, "
+                "scheduling and memory assignment run inside blob code "
+                "generation, after hwops";
 }
 
 struct Flags {

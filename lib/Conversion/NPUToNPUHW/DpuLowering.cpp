@@ -574,30 +574,32 @@ LogicalResult lowerPool(Lowering &l, PoolOp op, hw::DpuConvKind kind,
   return success();
 }
 
-LogicalResult lowerGlobalAvgPool(Lowering &l, GlobalAvgPoolOp op,
-                                 std::string &reason) {
-  Location loc = op.getLoc();
-  auto inType = cast<RankedTensorType>(op.getInput().getType());
-  auto outType = cast<RankedTensorType>(op.getType());
+/// GlobalAveragePool / GlobalMaxPool: one DPU pooling window over the whole
+/// image when it fits the DPU's kernel, else the SHAVE reduction over the
+/// spatial dimensions.
+LogicalResult lowerGlobalPool(Lowering &l, Operation *op, bool isMax) {
+  Location loc = op->getLoc();
+  Value input = op->getOperand(0), result = op->getResult(0);
+  auto inType = cast<RankedTensorType>(input.getType());
+  auto outType = cast<RankedTensorType>(result.getType());
   if (inType.getRank() == 4 && inType.getDimSize(0) == 1 &&
       inType.getDimSize(2) <= kMaxKernel &&
       inType.getDimSize(3) <= kMaxKernel) {
     ConvSpec s;
-    s.kind = hw::DpuConvKind::avg_pool;
+    s.kind = isMax ? hw::DpuConvKind::max_pool : hw::DpuConvKind::avg_pool;
     s.kh = inType.getDimSize(2), s.kw = inType.getDimSize(3);
     int64_t c = inType.getDimSize(1);
     Epilogue e;
-    e.result = op.getResult();
-    Value hwc = l.hwcFor(loc, op.getInput(),
-                         std::max(alignChannels(c), kChannelAlignment));
-    Value y =
-        emitConv(l, loc, hwc, s, nullptr, {}, e, 1.0f / float(s.kh * s.kw));
+    e.result = result;
+    Value hwc =
+        l.hwcFor(loc, input, std::max(alignChannels(c), kChannelAlignment));
+    Value y = emitConv(l, loc, hwc, s, nullptr, {}, e,
+                       isMax ? 1.0f : 1.0f / float(s.kh * s.kw));
     l.setHWC(loc, e.result, y);
     return success();
   }
-  // Larger windows: the SHAVE mean over the spatial dimensions.
-  l.map.map(op.getResult(), l.shave(loc, "reduce_mean", {l.get(op.getInput())},
-                                    l.f16Type(outType.getShape())));
+  l.map.map(result, l.shave(loc, isMax ? "reduce_max" : "reduce_mean",
+                            {l.get(input)}, l.f16Type(outType.getShape())));
   return success();
 }
 
@@ -649,8 +651,10 @@ LowerResult lowerDpuOp(Lowering &l, Operation *op, std::string &reason) {
   if (auto pool = dyn_cast<AvgPoolOp>(op))
     return lowerPool(l, pool, hw::DpuConvKind::avg_pool,
                      pool.getCountIncludePad(), reason);
-  if (auto pool = dyn_cast<GlobalAvgPoolOp>(op))
-    return lowerGlobalAvgPool(l, pool, reason);
+  if (isa<GlobalAvgPoolOp>(op))
+    return lowerGlobalPool(l, op, /*isMax=*/false);
+  if (isa<GlobalMaxPoolOp>(op))
+    return lowerGlobalPool(l, op, /*isMax=*/true);
   return std::nullopt;
 }
 

@@ -34,8 +34,8 @@ using lowering::Lowering;
 void splitBatches(func::FuncOp func) {
   SmallVector<Operation *> batched;
   func.walk([&](Operation *op) {
-    if (!isa<ConvOp, ConvTransposeOp, MaxPoolOp, AvgPoolOp, GlobalAvgPoolOp>(
-            op))
+    if (!isa<ConvOp, ConvTransposeOp, MaxPoolOp, AvgPoolOp, GlobalAvgPoolOp,
+             GlobalMaxPoolOp>(op))
       return;
     auto in = dyn_cast<RankedTensorType>(op->getOperand(0).getType());
     auto out = dyn_cast<RankedTensorType>(op->getResult(0).getType());

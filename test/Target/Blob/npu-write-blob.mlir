@@ -67,18 +67,18 @@ func.func @conv_h(%x: tensor<32x32x16xf16> {npu.name = "x"}) -> (tensor<16x16x32
 // vertical padding.
 // DW: buf{{[0-9]+}} 'dw.t0.in.0' cmx tile 0
 // DW: buf{{[0-9]+}} 'dw.t0.in.1' cmx tile 0
-// DW: dpu[0] (8 tasks)
+// DW: dpu[0] (5 tasks)
 // DW-NEXT: dw.p0
 // DW-NEXT: depthwise_conv kernel 3x3 stride 1x1 pad 1,1,0,1
 // DW: table {{.*}} i32 48x4
-// DW: workload x 0 y 0 k 0 size 40x14x32 CUBOID_16x16
-// DW-NEXT: workload x 0 y 0 k 32 size 40x14x16 CUBOID_16x16
-// DW: dw.p2 wait
+// DW: workload x 0 y 0 k 0 size 40x20x32 CUBOID_16x16
+// DW-NEXT: workload x 0 y 0 k 32 size 40x20x16 CUBOID_16x16
+// DW: dw.p1 wait
 // DW-NEXT: depthwise_conv kernel 3x3 stride 1x1 pad 0,1,1,1
 // DW: maxpool.p0 wait
 // DW-NEXT: maxpool kernel 2x2 stride 2x2 pad 0,0,0,0
 // DW: avgpool.p0 wait
-// DW-NEXT: avgpool kernel 3x3 stride 1x1 pad 1,1,0,1
+// DW-NEXT: avgpool kernel 3x3 stride 1x1 pad 1,1,1,1
 // DW: ppe act none out_zp 0 mult 7282 shift 16
 // DW: add.p0 wait
 // DW-NEXT: eltwise_add
