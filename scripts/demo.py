@@ -4,12 +4,14 @@
     demo.py --build BUILD_DIR --deps DEPS_DIR
 
 1. crops the first text line of a real scanned page;
-2. npu-compile: imports the PP-OCRv4 recogniser, canonicalizes it, dumps the
-   origin and canonical stages;
-3. npu-interpret: runs the canonical stage on the CPU reference interpreter;
-4. runs ONNX Runtime on the same input, compares every output and decodes the
-   text both read;
-5. runs a sample int8 blob on the simulated NPU 3720 through Level Zero.
+2. npu-compile: compiles the PP-OCRv4 recogniser to an fp16 blob for NPU 3720
+   (every stage dumped);
+3. npu-run: runs the blob on the simulated NPU 3720 through Level Zero,
+   prints the modelled latency and writes a Perfetto trace;
+4. npu-interpret: runs the fp16 stage on the CPU reference interpreter (the
+   device must equal it bit for bit);
+5. runs ONNX Runtime (float) on the same input, compares the outputs and
+   decodes the text read on the NPU and by ONNX Runtime.
 """
 import argparse
 import json
@@ -45,7 +47,7 @@ def ctc_decode(probs, keys):
 def count_ops(mlir_path):
     ops = {}
     with open(mlir_path) as f:
-        for m in re.finditer(r'= (npu\.[a-z_]+)', f.read()):
+        for m in re.finditer(r'= (npu(?:hw)?\.[a-z_]+)', f.read()):
             ops[m.group(1)] = ops.get(m.group(1), 0) + 1
     return ops
 
@@ -67,47 +69,56 @@ def main():
     x = os.path.join(inputs, 'ppocrv4_rec', 'x.npy')
     print('   x: 1x3x48x%d float32 -> %s\n' % (width, x))
 
-    print('== 2. compile: import + canonicalize (stages dumped)')
+    print('== 2. compile to an fp16 blob for NPU 3720 (every stage dumped)')
     stages = os.path.join(work, 'stages')
+    blob = os.path.join(work, 'ppocrv4_rec.blob')
     t0 = time.time()
     run([os.path.join(bin_dir, 'npu-compile'), model, '--input-shape', 'x=1,3,48,%d' % width,
-         '--compile-to=canonical', '--dump-stages', stages,
-         '-o', os.path.join(work, 'ppocrv4_rec.canonical.mlir')])
-    origin, canonical = count_ops(os.path.join(stages, 'origin.mlir')), \
-        count_ops(os.path.join(stages, 'canonical.mlir'))
-    print('   %.2f s; origin.mlir: %d ops, canonical.mlir: %d ops (%d constants)\n' %
-          (time.time() - t0, sum(origin.values()), sum(canonical.values()),
-           canonical.get('npu.constant', 0)))
+         '--precision', 'fp16', '--target', 'NPU3720', '--dump-stages', stages, '-o', blob])
+    canonical, fp16 = count_ops(os.path.join(stages, 'canonical.mlir')), \
+        count_ops(os.path.join(stages, 'hwops.mlir'))
+    print('   %.2f s, %d bytes; canonical.mlir: %d ops; hwops.mlir: %d DPU tasks, %d SHAVE '
+          'kernels, %d DMA data movements\n' %
+          (time.time() - t0, os.path.getsize(blob), sum(canonical.values()),
+           fp16.get('npuhw.dpu_conv', 0) + fp16.get('npuhw.dpu_eltwise', 0),
+           fp16.get('npuhw.shave', 0),
+           sum(v for k, v in fp16.items() if k in ('npu.transpose', 'npu.slice', 'npu.concat'))))
 
-    print('== 3. run the canonical stage on the reference interpreter')
+    print('== 3. run the blob on the simulated NPU 3720 (Level Zero)')
     npu_out = os.path.join(work, 'npu')
-    print(run([os.path.join(bin_dir, 'npu-interpret'), os.path.join(stages, 'canonical.mlir'),
-               '--input', 'x=' + x, '--output-dir', npu_out]))
+    trace = os.path.join(work, 'ppocrv4_rec.trace.json')
+    print(run([os.path.join(bin_dir, 'npu-run'), blob, '--input', 'x=' + x,
+               '--output-dir', npu_out, '--trace', trace]))
+    print('   timeline: %s (open it in https://ui.perfetto.dev)\n' % trace)
 
-    print('== 4. ONNX Runtime on the same input (the independent reference)')
+    print('== 4. the fp16 stage on the reference interpreter: the device must equal it')
+    interp_out = os.path.join(work, 'interp')
+    run([os.path.join(bin_dir, 'npu-interpret'), os.path.join(stages, 'fp16.mlir'),
+         '--input', 'x=' + x, '--output-dir', interp_out])
+    exact = all(np.array_equal(np.load(os.path.join(npu_out, f)),
+                               np.load(os.path.join(interp_out, f)))
+                for f in os.listdir(interp_out) if f.endswith('.npy'))
+    print('   device == interpreter bit for bit: %s\n' % ('yes' if exact else 'NO'))
+
+    print('== 5. ONNX Runtime (float) on the same input (the independent reference)')
     ort_out = os.path.join(work, 'ort')
     res = json.loads(run(['node', os.path.join(ROOT, 'tools', 'ort-oracle', 'ort-run.js'), model,
                           '--input', 'x=' + x, '--output-dir', ort_out]).strip().splitlines()[-1])
     print('   ONNX Runtime: %.1f ms' % res['times_ms'][0])
-    ok = compare.compare_dirs(ort_out, npu_out, 0.99999, 1e-3)
+    ok = compare.compare_dirs(ort_out, npu_out, 0.999, 1.0) and exact
     with open(keys_file, encoding='utf-8') as f:
         keys = ['<blank>'] + f.read().splitlines() + [' ']
     name = res['outputs'][0]['file']
     text_npu = ctc_decode(np.load(os.path.join(npu_out, name)), keys)
     text_ort = ctc_decode(np.load(os.path.join(ort_out, name)), keys)
-    print('   npu-compile + interpreter read: "%s"' % text_npu)
-    print('   ONNX Runtime read:              "%s"\n' % text_ort)
-
-    print('== 5. the runtime half: a sample int8 convolution blob on the simulated NPU 3720')
-    samples = os.path.join(a.build, 'samples', 'NPU3720')
-    print(run([os.path.join(bin_dir, 'npu-run'), os.path.join(samples, 'conv_relu_int8.blob'),
-               '--input', 'input=' + os.path.join(samples, 'conv_relu_int8.input.npy'),
-               '--output-dir', os.path.join(work, 'npu-run')]))
+    print('   read on the simulated NPU 3720: "%s"' % text_npu)
+    print('   read by ONNX Runtime (float):   "%s"\n' % text_ort)
 
     if not ok or text_npu != text_ort:
-        print('demo: the interpreter and ONNX Runtime disagree')
+        print('demo: the NPU, the interpreter and ONNX Runtime disagree')
         sys.exit(1)
-    print('demo: the interpreter agrees with ONNX Runtime and reads the same text')
+    print('demo: the blob on the simulated NPU equals the fp16 stage bit for bit and reads '
+          'the same text as ONNX Runtime')
 
 
 if __name__ == '__main__':
