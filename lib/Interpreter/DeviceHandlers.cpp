@@ -81,8 +81,14 @@ std::vector<blob::Workload> coveringWorkloads(uint32_t h, uint32_t w,
   return wls;
 }
 
-LogicalResult runDpu(OpContext &ctx, const blob::DpuTask &task,
+/// Allocates the result, covers it with workloads and runs the task.
+LogicalResult runDpu(OpContext &ctx, blob::DpuTask &task,
                      device::DpuOperands &ops) {
+  HostTensor &out = ctx.out(0);
+  task.output = refOf(out);
+  ops.output = viewOf(out);
+  task.workloads = coveringWorkloads(uint32_t(out.dim(0)), uint32_t(out.dim(1)),
+                                     uint32_t(out.dim(2)));
   std::string error;
   if (!device::runDpu(task, ops, error))
     return ctx.error() << "device error: " << error;
@@ -117,11 +123,6 @@ LogicalResult dpuConvHandler(OpContext &ctx) {
     ops.weightTable = viewOf(*t);
     ops.weightsBytes = w->byteSize();
   }
-  HostTensor &out = ctx.out(0);
-  task.output = refOf(out);
-  ops.output = viewOf(out);
-  task.workloads = coveringWorkloads(uint32_t(out.dim(0)), uint32_t(out.dim(1)),
-                                     uint32_t(out.dim(2)));
   return runDpu(ctx, task, ops);
 }
 
@@ -141,11 +142,6 @@ LogicalResult dpuEltwiseHandler(OpContext &ctx) {
   device::DpuOperands ops;
   ops.input = viewOf(a);
   ops.input2 = viewOf(b);
-  HostTensor &out = ctx.out(0);
-  task.output = refOf(out);
-  ops.output = viewOf(out);
-  task.workloads = coveringWorkloads(uint32_t(out.dim(0)), uint32_t(out.dim(1)),
-                                     uint32_t(out.dim(2)));
   return runDpu(ctx, task, ops);
 }
 

@@ -248,6 +248,20 @@ HostTensor sliceRows(const HostTensor &t, int64_t begin, int64_t end) {
   return out;
 }
 
+/// The optional bias operand of a convolution as floats (empty if absent).
+LogicalResult readBias(Lowering &l, Value biasOperand, std::vector<float> &bias,
+                       std::string &reason) {
+  if (!biasOperand)
+    return success();
+  auto b = l.constantValue(biasOperand);
+  if (!b || b->dtype() != DType::F32) {
+    reason = "the bias is not a float constant";
+    return failure();
+  }
+  bias.assign(b->data<float>(), b->data<float>() + b->numElements());
+  return success();
+}
+
 LogicalResult lowerConv(Lowering &l, ConvOp op, std::string &reason) {
   Location loc = op.getLoc();
   auto inType = cast<RankedTensorType>(op.getInput().getType());
@@ -266,14 +280,8 @@ LogicalResult lowerConv(Lowering &l, ConvOp op, std::string &reason) {
     return failure();
   }
   std::vector<float> bias;
-  if (op.getBias()) {
-    auto b = l.constantValue(op.getBias());
-    if (!b || b->dtype() != DType::F32) {
-      reason = "the bias is not a float constant";
-      return failure();
-    }
-    bias.assign(b->data<float>(), b->data<float>() + b->numElements());
-  }
+  if (failed(readBias(l, op.getBias(), bias, reason)))
+    return failure();
   ConvSpec s;
   auto outShape = cast<RankedTensorType>(op.getType()).getShape();
   windowGeometry(op.getStrides().size() == 1
@@ -417,14 +425,8 @@ LogicalResult lowerConvTranspose(Lowering &l, ConvTransposeOp op,
               weights->data<float>()[((ci * m + mi) * kh + (kh - 1 - y)) * kw +
                                      (kw - 1 - x)];
   std::vector<float> bias;
-  if (op.getBias()) {
-    auto b = l.constantValue(op.getBias());
-    if (!b || b->dtype() != DType::F32) {
-      reason = "the bias is not a float constant";
-      return failure();
-    }
-    bias.assign(b->data<float>(), b->data<float>() + b->numElements());
-  }
+  if (failed(readBias(l, op.getBias(), bias, reason)))
+    return failure();
   int64_t h = inType.getDimSize(2), wd = inType.getDimSize(3);
   int64_t cp = alignChannels(c);
   Value hwc = l.hwcFor(loc, op.getInput(), cp);
