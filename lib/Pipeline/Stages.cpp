@@ -38,18 +38,31 @@ static LogicalResult buildCanonical(OpPassManager &pm, const CompileOptions &) {
   return success();
 }
 
+/// calibrated (int8): every float tensor gets its range from the reference
+/// interpreter on the calibration data (or from an edited table).
+static LogicalResult buildCalibrated(OpPassManager &pm,
+                                     const CompileOptions &options) {
+  // Without data the pass calibrates on generated samples and warns that
+  // the int8 accuracy is unvalidated.
+  const CalibrationOptions &c = options.calibration;
+  NPUCalibrateOptions calibrate;
+  calibrate.data = c.dataDir;
+  calibrate.method = calibrationMethodName(c.method).str();
+  calibrate.percentile = c.percentile;
+  calibrate.table = c.tableOutputPath;
+  calibrate.useTable = c.tableInputPath;
+  pm.addPass(createNPUCalibrate(calibrate));
+  return success();
+}
+
 /// int8 / fp16: every compute op becomes a DPU task or a SHAVE kernel with
 /// the device's arithmetic (the reference for bit-exact comparison).
 static LogicalResult buildLowered(OpPassManager &pm,
                                   const CompileOptions &options) {
-  if (options.precision == Precision::Int8) {
-    llvm::errs() << options.toolName
-                 << ": error: int8 lowering is not implemented yet; "
-                    "--precision fp16 compiles to the hardware stages\n";
-    return failure();
-  }
+  NPULowerToHWOptions lower;
+  lower.precision = options.precision == Precision::Int8 ? "int8" : "fp16";
   OpPassManager &fpm = pm.nest<func::FuncOp>();
-  fpm.addPass(createNPULowerToHW());
+  fpm.addPass(createNPULowerToHW(lower));
   fpm.addPass(createCanonicalizerPass());
   fpm.addPass(createCSEPass());
   return success();
@@ -69,7 +82,7 @@ llvm::ArrayRef<StageInfo> stageTable() {
   static const StageInfo table[] = {
       {Stage::Origin, "origin", "origin", nullptr},
       {Stage::Canonical, "canonical", "canonical", buildCanonical},
-      {Stage::Calibrated, "calibrated", nullptr, nullptr},
+      {Stage::Calibrated, "calibrated", nullptr, buildCalibrated},
       {Stage::Lowered, "int8", "fp16", buildLowered},
       {Stage::HwOps, "hwops", "hwops", buildHwOps},
       {Stage::Tiled, "tiled", "tiled", nullptr},

@@ -15,6 +15,8 @@
 #include "npu/Dialect/NPU/IR/NPUOps.h"
 #include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
 
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+
 #include <cmath>
 
 using namespace mlir;
@@ -131,12 +133,70 @@ void setPostProcess(hw::DpuConvOp op, const Epilogue &e, OpBuilder &b) {
   op.setFclampHigh(APFloat(e.clampHigh));
 }
 
-/// Emits the DPU task; returns its [OH, OW, Kp] f16 result.
-Value emitConv(Lowering &l, Location loc, Value hwc, const ConvSpec &s,
-               const HostTensor *weights, std::vector<float> bias,
-               const Epilogue &e, float scale = 1.0f) {
+/// The PPE's fixed-point form of a positive real multiplier M:
+/// M ~= mult / 2^shift with mult a 16-bit unsigned integer, the largest
+/// shift (most precision) that keeps mult <= 65535.
+std::pair<uint32_t, unsigned> fixedPoint(double m) {
+  if (!(m > 0.0))
+    return {0, 0};
+  unsigned shift = 0;
+  while (shift < 63 && std::nearbyint(m * std::ldexp(1.0, shift + 1)) <= 65535)
+    ++shift;
+  double mult = std::nearbyint(m * std::ldexp(1.0, shift));
+  return {uint32_t(std::min(mult, 65535.0)), shift};
+}
+
+/// The quantization of a quantized tensor type.
+QuantParams paramsOf(Value v) {
+  auto qt = cast<quant::UniformQuantizedType>(
+      cast<RankedTensorType>(v.getType()).getElementType());
+  return {float(qt.getScale()), int32_t(qt.getZeroPoint())};
+}
+
+/// int8 post-processing of a DPU task writing `out`: activation on the
+/// accumulator, the clamp in the quantized domain, the output zero point.
+template <typename OpT>
+void setIntPostProcess(OpT op, const Epilogue &e, const QuantParams &out) {
+  op.setActivation(e.activation);
+  if (e.activation == hw::Activation::leaky_relu) {
+    // alpha ~= leaky_mult / 2^16 (|alpha| < 2^15 / 2^16 covers every slope
+    // exporters use).
+    op.setLeakyMult(int32_t(std::nearbyint(double(e.leakyAlpha) * 65536.0)));
+    op.setLeakyShift(16);
+  }
+  op.setOutZeroPoint(out.zeroPoint);
+  auto toQ = [&](float v) {
+    double q = std::nearbyint(double(v) / out.scale) + out.zeroPoint;
+    return int32_t(std::min(2147483647.0, std::max(-2147483648.0, q)));
+  };
+  if (std::isfinite(e.clampLow))
+    op.setClampLow(toQ(e.clampLow));
+  if (std::isfinite(e.clampHigh))
+    op.setClampHigh(toQ(e.clampHigh));
+}
+
+/// Emits the DPU task on `hwc` (f16, or quantized in int8); returns its
+/// [OH, OW, Kp] result (f16, or quantized with `e.result`'s calibrated
+/// range; pools keep their input's quantization).
+FailureOr<Value> emitConv(Lowering &l, Location loc, Value hwc,
+                          const ConvSpec &s, const HostTensor *weights,
+                          std::vector<float> bias, const Epilogue &e,
+                          std::string &reason, float scale = 1.0f) {
   auto inShape = cast<RankedTensorType>(hwc.getType()).getShape();
   int64_t cp = inShape[2];
+  bool isInt8 = l.int8;
+  QuantParams in, out;
+  if (isInt8) {
+    in = paramsOf(hwc);
+    if (s.kind == hw::DpuConvKind::max_pool) {
+      out = in;
+    } else {
+      auto q = l.quantOf(e.result, reason);
+      if (failed(q))
+        return failure();
+      out = *q;
+    }
+  }
   Value w, table;
   int64_t kp = cp;
   if (weights) {
@@ -145,31 +205,94 @@ Value emitConv(Lowering &l, Location loc, Value hwc, const ConvSpec &s,
     if (kp < kChannelAlignment)
       kp = kChannelAlignment;
     int64_t wc = s.kind == hw::DpuConvKind::depthwise ? 1 : cp;
-    HostTensor packed(DType::F16, {kp, s.kh, s.kw, wc});
-    std::memset(packed.raw(), 0, packed.byteSize());
-    auto *dst = packed.data<uint16_t>();
-    const float *src = weights->data<float>();
-    for (int64_t o = 0; o < k; ++o)
-      for (int64_t ci = 0; ci < c; ++ci)
-        for (int64_t y = 0; y < s.kh; ++y)
-          for (int64_t x = 0; x < s.kw; ++x)
-            dst[((o * s.kh + y) * s.kw + x) * wc + ci] =
-                floatToHalf(src[((o * c + ci) * s.kh + y) * s.kw + x]);
     for (size_t i = 0; i < e.extraBias.size() && i < bias.size(); ++i)
       bias[i] += e.extraBias[i];
     if (bias.empty())
       bias = e.extraBias;
-    w = l.constant(loc, packed, l.f16Type({kp, s.kh, s.kw, wc}));
-    table = l.constant(loc, weightTable(kp, s.kh * s.kw * wc * 2, bias),
-                       RankedTensorType::get({kp, 4}, l.b.getI32Type()));
+    const float *src = weights->data<float>();
+    auto srcIndex = [&](int64_t o, int64_t ci, int64_t y, int64_t x) {
+      return ((o * c + ci) * s.kh + y) * s.kw + x;
+    };
+    auto dstIndex = [&](int64_t o, int64_t ci, int64_t y, int64_t x) {
+      return ((o * s.kh + y) * s.kw + x) * wc + ci;
+    };
+    if (!isInt8) {
+      HostTensor packed(DType::F16, {kp, s.kh, s.kw, wc});
+      std::memset(packed.raw(), 0, packed.byteSize());
+      auto *dst = packed.data<uint16_t>();
+      for (int64_t o = 0; o < k; ++o)
+        for (int64_t ci = 0; ci < c; ++ci)
+          for (int64_t y = 0; y < s.kh; ++y)
+            for (int64_t x = 0; x < s.kw; ++x)
+              dst[dstIndex(o, ci, y, x)] = floatToHalf(src[srcIndex(o, ci, y, x)]);
+      w = l.constant(loc, packed, l.f16Type({kp, s.kh, s.kw, wc}));
+      table = l.constant(loc, weightTable(kp, s.kh * s.kw * wc * 2, bias),
+                         RankedTensorType::get({kp, 4}, l.b.getI32Type()));
+    } else {
+      // Symmetric per-output-channel int8 weights; the bias in accumulator
+      // units; per-channel requantization in the weight table.
+      HostTensor packed(DType::I8, {kp, s.kh, s.kw, wc});
+      std::memset(packed.raw(), 0, packed.byteSize());
+      auto *dst = packed.data<int8_t>();
+      std::vector<blob::WeightTableEntry> entries(kp);
+      int64_t per = c * s.kh * s.kw;
+      for (int64_t o = 0; o < kp; ++o) {
+        entries[o].weightsOffset = int32_t(o * s.kh * s.kw * wc);
+        if (o >= k) {
+          entries[o].requant = blob::packRequant(0, 0);
+          continue;
+        }
+        float maxAbs = 0.0f;
+        for (int64_t i = 0; i < per; ++i)
+          maxAbs = std::max(maxAbs, std::fabs(src[o * per + i]));
+        float ws = maxAbs > 0.0f ? maxAbs / 127.0f : 1.0f;
+        for (int64_t ci = 0; ci < c; ++ci)
+          for (int64_t y = 0; y < s.kh; ++y)
+            for (int64_t x = 0; x < s.kw; ++x)
+              dst[dstIndex(o, ci, y, x)] = int8_t(std::min(
+                  127.0f,
+                  std::max(-127.0f,
+                           std::nearbyint(src[srcIndex(o, ci, y, x)] / ws))));
+        double acc = double(in.scale) * ws;
+        double b = o < int64_t(bias.size()) ? bias[o] : 0.0;
+        entries[o].bias = int32_t(std::min(
+            2147483647.0, std::max(-2147483648.0, std::nearbyint(b / acc))));
+        auto [mult, shift] = fixedPoint(acc / out.scale);
+        entries[o].requant = blob::packRequant(mult, shift);
+      }
+      std::vector<uint8_t> bytes = blob::encodeWeightTable(entries);
+      HostTensor t(DType::I32, {kp, 4});
+      std::memcpy(t.raw(), bytes.data(), bytes.size());
+      w = l.constant(loc, packed,
+                     RankedTensorType::get({kp, s.kh, s.kw, wc},
+                                           l.b.getIntegerType(8)));
+      table = l.constant(loc, t,
+                         RankedTensorType::get({kp, 4}, l.b.getI32Type()));
+    }
   }
-  auto type = l.f16Type({s.oh, s.ow, kp});
+  Type element = isInt8 ? l.quantType(out) : l.f16();
+  auto type = RankedTensorType::get({s.oh, s.ow, kp}, element);
   auto op =
       hw::DpuConvOp::create(l.b, loc, type, s.kind, hwc, w, table, {s.kh, s.kw},
                             {s.sh, s.sw}, {s.pt, s.pl, s.pb, s.pr});
-  setPostProcess(op, e, l.b);
-  if (scale != 1.0f)
-    op.setScale(APFloat(scale));
+  if (!isInt8) {
+    setPostProcess(op, e, l.b);
+    if (scale != 1.0f)
+      op.setScale(APFloat(scale));
+    return op.getOutput();
+  }
+  op.setInZeroPoint(in.zeroPoint);
+  setIntPostProcess(op, e, out);
+  if (!weights) {
+    // Pools: max keeps the input's quantization (mult 1, shift 0); the
+    // average's 1/(kh*kw) and rescaling are one multiplier.
+    auto [mult, shift] =
+        s.kind == hw::DpuConvKind::max_pool
+            ? std::pair<uint32_t, unsigned>{1, 0}
+            : fixedPoint(double(in.scale) * scale / out.scale);
+    op.setMult(int32_t(mult));
+    op.setShift(int32_t(shift));
+  }
   return op.getOutput();
 }
 
@@ -331,28 +454,41 @@ LogicalResult lowerConv(Lowering &l, ConvOp op, std::string &reason) {
     w.reshape({m, window, 1, 1});
     ConvSpec one;
     one.oh = s.oh, one.ow = s.ow;
-    Value y = emitConv(l, loc, unfolded, one, &w, bias, e);
-    l.setHWC(loc, e.result, y);
+    auto in = l.dpuDomain(loc, unfolded, op.getInput(), reason);
+    if (failed(in))
+      return failure();
+    auto y = emitConv(l, loc, *in, one, &w, bias, e, reason);
+    if (failed(y))
+      return failure();
+    l.setDpuResult(loc, e.result, *y);
     return success();
   }
   if (failed(fitWindow(s, h, wd, reason)))
     return failure();
 
-  auto inputHWC = [&](int64_t cp) {
+  // The f16 [H, W, cp] input, and the DPU's (quantized in int8).
+  auto hwcInput = [&](int64_t cp) {
     return is4d ? l.hwcFor(loc, op.getInput(), cp)
                 : l.toHWC(loc, nchwInput(), cp);
   };
-  if (g == 1) {
-    Value hwc = inputHWC(alignChannels(c));
-    Value y = emitConv(l, loc, hwc, s, &w, bias, e);
-    l.setHWC(loc, e.result, y);
-    return success();
-  }
-  if (g == c && m == c) {
-    s.kind = hw::DpuConvKind::depthwise;
-    Value hwc = inputHWC(std::max(alignChannels(c), kChannelAlignment));
-    Value y = emitConv(l, loc, hwc, s, &w, bias, e);
-    l.setHWC(loc, e.result, y);
+  auto dpuInput = [&](int64_t cp) -> FailureOr<Value> {
+    if (is4d)
+      return l.dpuInput(loc, op.getInput(), cp, reason);
+    return l.dpuDomain(loc, hwcInput(cp), op.getInput(), reason);
+  };
+  if (g == 1 || (g == c && m == c)) {
+    int64_t cp = alignChannels(c);
+    if (g != 1) {
+      s.kind = hw::DpuConvKind::depthwise;
+      cp = std::max(cp, kChannelAlignment);
+    }
+    auto in = dpuInput(cp);
+    if (failed(in))
+      return failure();
+    auto y = emitConv(l, loc, *in, s, &w, bias, e, reason);
+    if (failed(y))
+      return failure();
+    l.setDpuResult(loc, e.result, *y);
     return success();
   }
   // A grouped convolution: one task per group, outputs joined.
@@ -361,7 +497,7 @@ LogicalResult lowerConv(Lowering &l, ConvOp op, std::string &reason) {
     return failure();
   }
   int64_t cg = c / g, mg = m / g;
-  Value hwcAll = inputHWC(c);
+  Value hwcAll = hwcInput(c);
   SmallVector<Value> parts;
   for (int64_t gi = 0; gi < g; ++gi) {
     Value part = l.slice(loc, hwcAll, {0, 0, gi * cg}, {h, wd, cg});
@@ -376,11 +512,16 @@ LogicalResult lowerConv(Lowering &l, ConvOp op, std::string &reason) {
     if (!e.extraBias.empty())
       eg.extraBias.assign(e.extraBias.begin() + gi * mg,
                           e.extraBias.begin() + (gi + 1) * mg);
-    Value y = emitConv(l, loc, part, s, &wg, bg, eg);
-    parts.push_back(l.slice(loc, y, {0, 0, 0}, {s.oh, s.ow, mg}));
+    auto in = l.dpuDomain(loc, part, op.getInput(), reason);
+    if (failed(in))
+      return failure();
+    auto y = emitConv(l, loc, *in, s, &wg, bg, eg, reason);
+    if (failed(y))
+      return failure();
+    parts.push_back(l.slice(loc, *y, {0, 0, 0}, {s.oh, s.ow, mg}));
   }
   Value joined = l.concat(loc, parts, 2);
-  l.setHWC(loc, e.result, joined);
+  l.setDpuResult(loc, e.result, joined);
   return success();
 }
 
@@ -441,8 +582,13 @@ LogicalResult lowerConvTranspose(Lowering &l, ConvTransposeOp op,
   if (failed(fitWindow(s, uh, uw, reason)))
     return failure();
   Epilogue e = fuseEpilogue(l, op.getResult(), 1, m);
-  Value y = emitConv(l, loc, up, s, &w, bias, e);
-  l.setHWC(loc, e.result, y);
+  auto in = l.dpuDomain(loc, up, op.getInput(), reason);
+  if (failed(in))
+    return failure();
+  auto y = emitConv(l, loc, *in, s, &w, bias, e, reason);
+  if (failed(y))
+    return failure();
+  l.setDpuResult(loc, e.result, *y);
   return success();
 }
 
@@ -475,7 +621,13 @@ LogicalResult lowerConstantMatMul(Lowering &l, Operation *op, Value a,
     hwc = l.concat(loc, {hwc, l.zeros(loc, {batch, m, cp - k})}, 2);
   ConvSpec s;
   s.oh = batch, s.ow = m;
-  Value y = emitConv(l, loc, hwc, s, &w, std::move(bias), e);
+  auto in = l.dpuDomain(loc, hwc, a, reason);
+  if (failed(in))
+    return failure();
+  auto conv = emitConv(l, loc, *in, s, &w, std::move(bias), e, reason);
+  if (failed(conv))
+    return failure();
+  Value y = l.int8 ? l.dequantize(loc, *conv) : *conv;
   y = l.slice(loc, y, {0, 0, 0}, {batch, m, n});
   l.map.map(
       e.result,
@@ -566,20 +718,28 @@ LogicalResult lowerPool(Lowering &l, PoolOp op, hw::DpuConvKind kind,
   Epilogue e;
   e.result = op.getResult();
   int64_t cp = std::max(alignChannels(c), kChannelAlignment);
-  Value hwc = is4d ? l.hwcFor(loc, op.getInput(), cp)
-                   : l.toHWC(loc, as4d(l, loc, l.get(op.getInput())), cp);
+  auto hwc = is4d ? l.dpuInput(loc, op.getInput(), cp, reason)
+                  : l.dpuDomain(loc,
+                                l.toHWC(loc, as4d(l, loc, l.get(op.getInput())),
+                                        cp),
+                                op.getInput(), reason);
+  if (failed(hwc))
+    return failure();
   float scale = kind == hw::DpuConvKind::avg_pool
                     ? 1.0f / float(fitted.kh * fitted.kw)
                     : 1.0f;
-  Value y = emitConv(l, loc, hwc, fitted, nullptr, {}, e, scale);
-  l.setHWC(loc, e.result, y);
+  auto y = emitConv(l, loc, *hwc, fitted, nullptr, {}, e, reason, scale);
+  if (failed(y))
+    return failure();
+  l.setDpuResult(loc, e.result, *y);
   return success();
 }
 
 /// GlobalAveragePool / GlobalMaxPool: one DPU pooling window over the whole
 /// image when it fits the DPU's kernel, else the SHAVE reduction over the
 /// spatial dimensions.
-LogicalResult lowerGlobalPool(Lowering &l, Operation *op, bool isMax) {
+LogicalResult lowerGlobalPool(Lowering &l, Operation *op, bool isMax,
+                              std::string &reason) {
   Location loc = op->getLoc();
   Value input = op->getOperand(0), result = op->getResult(0);
   auto inType = cast<RankedTensorType>(input.getType());
@@ -593,11 +753,15 @@ LogicalResult lowerGlobalPool(Lowering &l, Operation *op, bool isMax) {
     int64_t c = inType.getDimSize(1);
     Epilogue e;
     e.result = result;
-    Value hwc =
-        l.hwcFor(loc, input, std::max(alignChannels(c), kChannelAlignment));
-    Value y = emitConv(l, loc, hwc, s, nullptr, {}, e,
-                       isMax ? 1.0f : 1.0f / float(s.kh * s.kw));
-    l.setHWC(loc, e.result, y);
+    auto hwc = l.dpuInput(loc, input,
+                          std::max(alignChannels(c), kChannelAlignment), reason);
+    if (failed(hwc))
+      return failure();
+    auto y = emitConv(l, loc, *hwc, s, nullptr, {}, e, reason,
+                      isMax ? 1.0f : 1.0f / float(s.kh * s.kw));
+    if (failed(y))
+      return failure();
+    l.setDpuResult(loc, e.result, *y);
     return success();
   }
   l.map.map(result, l.shave(loc, isMax ? "reduce_max" : "reduce_mean",
@@ -618,15 +782,40 @@ LowerResult lowerEltwise(Lowering &l, Operation *op, hw::EltwiseKind kind,
   Location loc = op->getLoc();
   int64_t c = type.getDimSize(1);
   int64_t cp = std::max(alignChannels(c), kChannelAlignment);
-  Value ha = l.hwcFor(loc, a, cp), hb = l.hwcFor(loc, b, cp);
   // No per-channel bias on eltwise tasks: only an activation is fused.
   Epilogue e = fuseEpilogue(l, op->getResult(0), 1, c, /*allowBias=*/false);
-  auto out = hw::DpuEltwiseOp::create(l.b, loc, ha.getType(), kind, ha, hb);
-  out.setActivation(e.activation);
-  out.setLeakyAlpha(APFloat(e.leakyAlpha));
-  out.setFclampLow(APFloat(e.clampLow));
-  out.setFclampHigh(APFloat(e.clampHigh));
-  l.setHWC(loc, e.result, out.getOutput());
+  if (!l.int8) {
+    Value ha = l.hwcFor(loc, a, cp), hb = l.hwcFor(loc, b, cp);
+    auto out = hw::DpuEltwiseOp::create(l.b, loc, ha.getType(), kind, ha, hb);
+    out.setActivation(e.activation);
+    out.setLeakyAlpha(APFloat(e.leakyAlpha));
+    out.setFclampLow(APFloat(e.clampLow));
+    out.setFclampHigh(APFloat(e.clampHigh));
+    l.setHWC(loc, e.result, out.getOutput());
+    return success();
+  }
+  // int8: acc = (a - zpA) * multA +/- (b - zpB) * multB in units of
+  // max(sA, sB) / 2^14, then one requantization to the output.
+  auto qa = l.quantHWC(loc, a, cp, reason);
+  auto qb = failed(qa) ? qa : l.quantHWC(loc, b, cp, reason);
+  auto qo = failed(qb) ? FailureOr<QuantParams>(failure())
+                       : l.quantOf(e.result, reason);
+  if (failed(qo))
+    return failure();
+  QuantParams pa = paramsOf(*qa), pb = paramsOf(*qb);
+  double unit = std::max(pa.scale, pb.scale) / 16384.0;
+  auto qtype = RankedTensorType::get(
+      cast<RankedTensorType>(qa->getType()).getShape(), l.quantType(*qo));
+  auto out = hw::DpuEltwiseOp::create(l.b, loc, qtype, kind, *qa, *qb);
+  out.setLhsZeroPoint(pa.zeroPoint);
+  out.setRhsZeroPoint(pb.zeroPoint);
+  out.setLhsMult(int32_t(std::nearbyint(pa.scale / unit)));
+  out.setRhsMult(int32_t(std::nearbyint(pb.scale / unit)));
+  auto [mult, shift] = fixedPoint(unit / qo->scale);
+  out.setMult(int32_t(mult));
+  out.setShift(int32_t(shift));
+  setIntPostProcess(out, e, *qo);
+  l.setQuantHWC(loc, e.result, out.getOutput());
   return success();
 }
 
@@ -654,9 +843,9 @@ LowerResult lowerDpuOp(Lowering &l, Operation *op, std::string &reason) {
     return lowerPool(l, pool, hw::DpuConvKind::avg_pool,
                      pool.getCountIncludePad(), reason);
   if (isa<GlobalAvgPoolOp>(op))
-    return lowerGlobalPool(l, op, /*isMax=*/false);
+    return lowerGlobalPool(l, op, /*isMax=*/false, reason);
   if (isa<GlobalMaxPoolOp>(op))
-    return lowerGlobalPool(l, op, /*isMax=*/true);
+    return lowerGlobalPool(l, op, /*isMax=*/true, reason);
   return std::nullopt;
 }
 

@@ -15,6 +15,7 @@
 #include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
 
 namespace npu {
 #define GEN_PASS_DEF_NPULOWERTOHW
@@ -54,22 +55,29 @@ void splitBatches(func::FuncOp func) {
     for (int64_t n = 0; n < in.getDimSize(0); ++n) {
       SmallVector<int64_t> starts(in.getRank(), 0);
       starts[0] = n;
-      Value image = SliceOp::create(
+      auto slice = SliceOp::create(
           b, op->getLoc(), in.clone(inShape), op->getOperand(0),
           b.getDenseI64ArrayAttr(starts), b.getDenseI64ArrayAttr(steps));
+      // An image has its batch's calibrated range.
+      if (auto range = lowering::rangeAttrOf(op->getOperand(0)))
+        slice->setAttr("npu.range", range);
+      Value image = slice;
       IRMapping map;
       map.map(op->getOperand(0), image);
       Operation *clone = b.clone(*op, map);
       clone->getResult(0).setType(out.clone(outShape));
       images.push_back(clone->getResult(0));
     }
-    Value joined = ConcatOp::create(b, op->getLoc(), images, 0);
+    auto joined = ConcatOp::create(b, op->getLoc(), images, 0);
+    if (auto range = op->getAttr("npu.range"))
+      joined->setAttr("npu.range", range);
     op->getResult(0).replaceAllUsesWith(joined);
     op->erase();
   }
 }
 
 struct NPULowerToHWPass : impl::NPULowerToHWBase<NPULowerToHWPass> {
+  using NPULowerToHWBase::NPULowerToHWBase;
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     if (func.isExternal())
@@ -77,7 +85,12 @@ struct NPULowerToHWPass : impl::NPULowerToHWBase<NPULowerToHWPass> {
     splitBatches(func);
     Block &body = func.getBody().front();
     OpBuilder b(&getContext());
-    Lowering l(b);
+    if (precision != "fp16" && precision != "int8") {
+      func.emitError() << "unknown precision '" << precision
+                       << "' (expected fp16 or int8)";
+      return signalPassFailure();
+    }
+    Lowering l(b, precision == "int8");
     SmallVector<std::pair<Operation *, std::string>> unsupported;
 
     SmallVector<Operation *> old;

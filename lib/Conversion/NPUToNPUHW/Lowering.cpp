@@ -6,9 +6,24 @@
 #include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
 #include "npu/Interpreter/TensorConversion.h"
 
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
+
 using namespace mlir;
 
 namespace npu::lowering {
+
+QuantParams quantParamsForRange(float lo, float hi) {
+  lo = std::min(lo, 0.0f);
+  hi = std::max(hi, 0.0f);
+  if (!(hi > lo))
+    hi = lo + 1e-6f;
+  QuantParams q;
+  q.scale = (hi - lo) / 255.0f;
+  q.zeroPoint = int32_t(
+      std::min(127.0f, std::max(-128.0f, std::nearbyint(-128.0f - lo / q.scale))));
+  return q;
+}
 
 int64_t alignChannels(int64_t c) {
   if (c <= 4)
@@ -42,6 +57,118 @@ Value Lowering::zeros(Location loc, ArrayRef<int64_t> shape) {
   auto type = f16Type(shape);
   return ConstantOp::create(b, loc,
                             DenseElementsAttr::get(type, b.getZeroAttr(f16())));
+}
+
+Value Lowering::cachedHWC(Value old) {
+  if (Value v = hwcForms.lookup(old))
+    return v;
+  Value q = quantForms.lookup(old);
+  if (!q)
+    return Value();
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointAfterValue(q);
+  Value v = dequantize(old.getLoc(), q);
+  hwcForms[old] = v;
+  return v;
+}
+
+DenseF32ArrayAttr rangeAttrOf(Value old) {
+  DenseF32ArrayAttr range;
+  if (auto arg = dyn_cast<BlockArgument>(old)) {
+    if (auto func = dyn_cast<FunctionOpInterface>(
+            arg.getOwner()->getParentOp()))
+      range = func.getArgAttrOfType<DenseF32ArrayAttr>(arg.getArgNumber(),
+                                                        "npu.range");
+  } else if (Operation *op = old.getDefiningOp()) {
+    if (op->getNumResults() == 1)
+      range = op->getAttrOfType<DenseF32ArrayAttr>("npu.range");
+    else if (auto all = op->getAttrOfType<ArrayAttr>("npu.ranges"))
+      range = dyn_cast_or_null<DenseF32ArrayAttr>(
+          all[cast<OpResult>(old).getResultNumber()]);
+  }
+  return range && range.size() == 2 ? range : DenseF32ArrayAttr();
+}
+
+static std::optional<std::pair<float, float>> rangeOf(Value old) {
+  DenseF32ArrayAttr range = rangeAttrOf(old);
+  if (!range)
+    return std::nullopt;
+  return std::make_pair(range[0], range[1]);
+}
+
+FailureOr<QuantParams> Lowering::quantOf(Value old, std::string &reason) {
+  auto range = rangeOf(old);
+  if (!range) {
+    reason = "no calibrated range for a tensor it needs in int8 (run the "
+             "calibrated stage first)";
+    return failure();
+  }
+  return quantParamsForRange(range->first, range->second);
+}
+
+Type Lowering::quantType(const QuantParams &q) {
+  return quant::UniformQuantizedType::get(
+      quant::QuantizationFlags::Signed, b.getIntegerType(8), b.getF32Type(),
+      q.scale, q.zeroPoint, -128, 127);
+}
+
+FailureOr<Value> Lowering::quantize(Location loc, Value f16, Value old,
+                                    std::string &reason) {
+  auto q = quantOf(old, reason);
+  if (failed(q))
+    return failure();
+  auto type = cast<RankedTensorType>(f16.getType());
+  return shave(loc, "quantize", {f16},
+               RankedTensorType::get(type.getShape(), quantType(*q)),
+               {q->scale}, {q->zeroPoint});
+}
+
+Value Lowering::dequantize(Location loc, Value q) {
+  auto type = cast<RankedTensorType>(q.getType());
+  auto qt = cast<quant::UniformQuantizedType>(type.getElementType());
+  return shave(loc, "dequantize", {q}, f16Type(type.getShape()),
+               {float(qt.getScale())}, {qt.getZeroPoint()});
+}
+
+FailureOr<Value> Lowering::quantHWC(Location loc, Value old, int64_t cp,
+                                    std::string &reason) {
+  if (Value q = quantForms.lookup(old))
+    if (cast<RankedTensorType>(q.getType()).getShape()[2] == cp)
+      return q;
+  return quantize(loc, hwcFor(loc, old, cp), old, reason);
+}
+
+void Lowering::setQuantHWC(Location loc, Value old, Value q) {
+  auto shape = cast<RankedTensorType>(old.getType()).getShape();
+  auto qShape = cast<RankedTensorType>(q.getType()).getShape();
+  if (shape.size() == 4 && shape[0] == 1 && qShape.size() == 3 &&
+      qShape[0] == shape[2] && qShape[1] == shape[3] && qShape[2] >= shape[1]) {
+    quantForms[old] = q;
+    return;
+  }
+  setHWC(loc, old, dequantize(loc, q));
+}
+
+FailureOr<Value> Lowering::dpuInput(Location loc, Value old, int64_t cp,
+                                    std::string &reason) {
+  if (int8)
+    return quantHWC(loc, old, cp, reason);
+  return hwcFor(loc, old, cp);
+}
+
+FailureOr<Value> Lowering::dpuDomain(Location loc, Value f16, Value old,
+                                     std::string &reason) {
+  if (int8)
+    return quantize(loc, f16, old, reason);
+  return f16;
+}
+
+void Lowering::setDpuResult(Location loc, Value old, Value y) {
+  auto type = cast<RankedTensorType>(y.getType());
+  if (isa<quant::QuantizedType>(type.getElementType()))
+    setQuantHWC(loc, old, y);
+  else
+    setHWC(loc, old, y);
 }
 
 Value Lowering::get(Value old) {

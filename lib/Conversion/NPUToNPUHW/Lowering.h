@@ -31,17 +31,36 @@ namespace npu::lowering {
 constexpr int64_t kChannelAlignment = 16;
 int64_t alignChannels(int64_t c);
 
+/// Affine int8 quantization of an activation tensor (per tensor):
+/// real = (q - zeroPoint) * scale.
+struct QuantParams {
+  float scale = 1.0f;
+  int32_t zeroPoint = 0;
+};
+
+/// The calibrated range of an old value (`npu.range` on its op or argument,
+/// one entry of `npu.ranges` for multi-result ops); null if it has none.
+mlir::DenseF32ArrayAttr rangeAttrOf(mlir::Value old);
+
+/// The int8 parameters of a calibrated range [lo, hi] (lo <= 0 <= hi):
+/// scale (hi - lo) / 255, zero point round(-128 - lo / scale); 0 is exact.
+QuantParams quantParamsForRange(float lo, float hi);
+
 class Lowering {
 public:
-  explicit Lowering(mlir::OpBuilder &b) : b(b) {}
+  Lowering(mlir::OpBuilder &b, bool int8) : b(b), int8(int8) {}
 
   mlir::OpBuilder &b;
+  /// DPU tasks compute in int8 (calibrated ranges on the old ops); SHAVE
+  /// kernels stay fp16, with quantize / dequantize kernels in between.
+  bool int8;
   mlir::IRMapping map;
   /// Old ops folded into the lowering of an earlier op (a bias add or an
   /// activation in a DPU task's post-processing): not lowered again.
   llvm::DenseSet<mlir::Operation *> fused;
-  /// [H, W, Cp] forms of old [1, C, H, W] values.
+  /// [H, W, Cp] forms of old [1, C, H, W] values: f16, and int8.
   llvm::DenseMap<mlir::Value, mlir::Value> hwcForms;
+  llvm::DenseMap<mlir::Value, mlir::Value> quantForms;
 
   mlir::Type f16() { return b.getF16Type(); }
   mlir::RankedTensorType f16Type(llvm::ArrayRef<int64_t> shape) {
@@ -61,8 +80,40 @@ public:
   /// Records `hwc` ([H, W, Cp]) as the layout of the 4-d `old`; other
   /// shapes are mapped to their NCHW form at once.
   void setHWC(mlir::Location loc, mlir::Value old, mlir::Value hwc);
-  /// The recorded [H, W, Cp] form of `old`, or null.
-  mlir::Value cachedHWC(mlir::Value old) const { return hwcForms.lookup(old); }
+  /// True if `old` has a recorded [H, W, Cp] form (f16 or int8).
+  bool hasHWC(mlir::Value old) const {
+    return hwcForms.count(old) || quantForms.count(old);
+  }
+  /// The recorded f16 [H, W, Cp] form of `old` (dequantized from the int8
+  /// form on first use), or null.
+  mlir::Value cachedHWC(mlir::Value old);
+
+  /// int8: the calibrated quantization of an old value; failure (with
+  /// `reason`) when it has no range.
+  mlir::FailureOr<QuantParams> quantOf(mlir::Value old, std::string &reason);
+  /// The quantized element type of `q`.
+  mlir::Type quantType(const QuantParams &q);
+  /// int8: `old` ([1, C, H, W]) as a quantized [H, W, cp] tensor: the
+  /// recorded int8 form, or the f16 form quantized on a SHAVE.
+  mlir::FailureOr<mlir::Value> quantHWC(mlir::Location loc, mlir::Value old,
+                                        int64_t cp, std::string &reason);
+  /// Quantizes an f16 value with `old`'s parameters.
+  mlir::FailureOr<mlir::Value> quantize(mlir::Location loc, mlir::Value f16,
+                                        mlir::Value old, std::string &reason);
+  /// An int8 value back to f16.
+  mlir::Value dequantize(mlir::Location loc, mlir::Value q);
+  /// Records the int8 [H, W, Cp] result of a DPU task as `old`'s value.
+  void setQuantHWC(mlir::Location loc, mlir::Value old, mlir::Value q);
+
+  /// The input of a DPU task: `old` ([1, C, H, W]) as [H, W, cp], f16 or
+  /// (int8) quantized.
+  mlir::FailureOr<mlir::Value> dpuInput(mlir::Location loc, mlir::Value old,
+                                        int64_t cp, std::string &reason);
+  /// An f16 value computed for `old` made a DPU input (quantized in int8).
+  mlir::FailureOr<mlir::Value> dpuDomain(mlir::Location loc, mlir::Value f16,
+                                         mlir::Value old, std::string &reason);
+  /// Records a DPU task's [H, W, Cp] result (f16 or int8) as `old`'s value.
+  void setDpuResult(mlir::Location loc, mlir::Value old, mlir::Value y);
   /// `old` ([1, C, H, W]) as [H, W, cp]: the recorded form with its
   /// channels adjusted, or a layout change of the NCHW value.
   mlir::Value hwcFor(mlir::Location loc, mlir::Value old, int64_t cp);

@@ -47,7 +47,15 @@ def NPULowerToHW : Pass<"npu-lower-to-hw", "mlir::func::FuncOp"> {
     %c = npuhw.dpu_conv conv %t, %w16, %table {activation = #npuhw.activation<relu>, ...}
     ```
   }];
-  let dependentDialects = ["::npu::NPUDialect", "::npu::hw::NPUHWDialect"];
+  let options = [
+    Option<"precision", "precision", "std::string", /*default=*/"\"fp16\"",
+           "fp16, or int8: DPU tasks in int8 with the calibrated ranges "
+           "(`npu.range`) of their inputs and outputs, per-channel symmetric "
+           "int8 weights and fixed-point requantization in the weight table; "
+           "SHAVE kernels stay fp16, with quantize / dequantize between">,
+  ];
+  let dependentDialects = ["::npu::NPUDialect", "::npu::hw::NPUHWDialect",
+                           "::mlir::quant::QuantDialect"];
 }
 
 #endif // NPU_CONVERSION_NPUTONPUHW_PASSES_TD
