@@ -32,7 +32,7 @@ std::string describeStages() {
     text += text.empty() ? "With int8: " : "; with fp16: ";
     text += joinNames(allStageNames(precision));
   }
-  return text + ". int8 stops at canonical for now; with fp16, tiling, "
+  return text + ". Tiling, "
                 "scheduling and memory assignment run inside blob code "
                 "generation, after hwops";
 }

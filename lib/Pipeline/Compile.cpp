@@ -27,6 +27,7 @@
 #include "mlir/Pass/PassManager.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/xxhash.h"
 
 using namespace mlir;
 
@@ -115,6 +116,8 @@ LogicalResult compileToBlob(StringRef modelPath, const CompileOptions &options,
   DialectRegistry registry;
   registerAllDialects(registry);
   MLIRContext context(registry);
+  // Diagnostics name the ONNX node; a user never needs the IR printed.
+  context.printOpOnDiagnostic(false);
   ONNXDiagnosticHandler diagnostics(&context);
   // The graph stages run as passes; tiling, scheduling and memory
   // assignment run inside code generation for now (docs/codegen.md).
@@ -140,6 +143,15 @@ LogicalResult compileToBlob(StringRef modelPath, const CompileOptions &options,
     error = "code generation failed (see the errors above)";
     return failure();
   }
+  // The options hash (for cache keys) covers everything that changes the
+  // blob: code generation's options, the precision and the calibration.
+  const CalibrationOptions &c = options.calibration;
+  std::string key = std::to_string(generated->program.optionsHash) + "|" +
+                    precisionName(options.precision).str() + "|" +
+                    calibrationMethodName(c.method).str() + "|" +
+                    std::to_string(c.percentile) + "|" + c.dataDir + "|" +
+                    c.tableInputPath;
+  generated->program.optionsHash = llvm::xxh3_64bits(key);
   blobBytes = blob::writeBlob(generated->program, generated->weights);
   return success();
 }

@@ -10,7 +10,7 @@
 // CHECK: npu.add %arg0, %[[C]]
 // NOTHING: npu.add %{{.*}}, %{{.*}}
 // NOTHING: npu.add
-// NOTYET: npu-opt: error: the 'calibrated' stage is not implemented yet; the last implemented stage is 'canonical'
+// NOTYET: npu-opt: error: the 'tiled' stage is not implemented yet; the last implemented stage is 'hwops'
 // BADSTAGE: unknown stage 'int8' for compile-to; valid stages: origin, canonical, fp16, hwops, tiled, grouped, tasks, addressed, blob
 module attributes {npu.target = #npu.target<NPU4000>} {
   func.func @main(%x: tensor<2xf32>) -> tensor<2xf32> {

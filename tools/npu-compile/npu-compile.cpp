@@ -155,6 +155,8 @@ int main(int argc, char **argv) {
   DialectRegistry registry;
   npu::registerAllDialects(registry);
   MLIRContext context(registry);
+  // Diagnostics name the ONNX node; a user never needs the IR printed.
+  context.printOpOnDiagnostic(false);
   npu::ONNXDiagnosticHandler diagnostics(&context);
   auto module = npu::compileModel(inputFile, context, options);
   if (failed(module))

@@ -247,7 +247,8 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
       emitWarning(func.getLoc())
           << "no calibration data: " << source->numSamples()
           << " generated standard-normal samples; int8 accuracy is "
-             "unvalidated (give data=DIR)";
+             "unvalidated (give calibration samples: npu-compile --calib-data "
+             "DIR, or the pass option data=DIR)";
     }
     size_t numSamples = source->numSamples();
     if (samples > 0)
