@@ -103,18 +103,21 @@ TEST(Pipeline, UnimplementedStagesFail) {
   options.compileTo = Stage::Canonical;
   EXPECT_TRUE(mlir::succeeded(buildCompilePipeline(pm, options)));
   mlir::PassManager pm2(&c.context);
-  options.compileTo = Stage::HwOps;
+  options.compileTo = Stage::Tiled;
   testing::internal::CaptureStderr();
   EXPECT_TRUE(mlir::failed(buildCompilePipeline(pm2, options)));
   EXPECT_NE(testing::internal::GetCapturedStderr().find(
-                "the 'calibrated' stage is not implemented yet; the last "
-                "implemented stage is 'canonical'"),
+                "the 'tiled' stage is not implemented yet; the last "
+                "implemented stage is 'hwops'"),
             std::string::npos);
+  // A model that cannot be read does not compile to a blob, with a reason.
   std::vector<uint8_t> blob;
   std::string error;
+  testing::internal::CaptureStderr();
   EXPECT_TRUE(mlir::failed(compileToBlob("x.onnx", options, blob, error)));
-  EXPECT_NE(error.find("the blob stage is not implemented yet"),
-            std::string::npos);
+  testing::internal::GetCapturedStderr();
+  EXPECT_TRUE(blob.empty());
+  EXPECT_NE(error.find("the model did not compile"), std::string::npos);
 }
 
 } // namespace
