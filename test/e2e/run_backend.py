@@ -5,7 +5,9 @@
                    [--targets NPU3720,NPU4000] [--precision fp16] [MODEL...]
 
 For each model and target, on the real inputs of prepare_inputs.py:
-  1. `npu-compile MODEL -o m.blob --target T --precision P --dump-stages D`;
+  1. `npu-compile MODEL -o m.blob --target T --precision P --dump-stages D`
+     (int8: calibrated on the real samples of prepare_calibration.py, which
+     are not the test inputs, with --calibrate);
   2. `npu-blob verify --target T m.blob`;
   3. `npu-run m.blob` on the simulated NPU T;
   4. `npu-interpret D/<precision>.mlir` (the stage whose ops have the
@@ -67,6 +69,8 @@ def main():
     ap.add_argument('--targets', default='NPU3720,NPU4000')
     ap.add_argument('--precision', default='fp16')
     ap.add_argument('--cosine', type=float, default=0.99)
+    ap.add_argument('--calibrate', action='store_true',
+                    help='int8: calibrate on prepare_calibration.py samples')
     ap.add_argument('--known-inaccurate', default='',
                     help='comma-separated models whose agreement with ONNX Runtime '
                          'is reported but not required (a known limit of the precision)')
@@ -78,6 +82,10 @@ def main():
         subprocess.check_call(['/usr/bin/python3', os.path.join(HERE, 'prepare_inputs.py'),
                                a.deps, inputs_dir])
     ort_run = os.path.join(HERE, '..', '..', 'tools', 'ort-oracle', 'ort-run.js')
+    calib_dir = os.path.join(a.work, 'calibration')
+    if a.calibrate and not os.path.isdir(calib_dir):
+        subprocess.check_call(['/usr/bin/python3', os.path.join(HERE, 'prepare_calibration.py'),
+                               a.deps, inputs_dir, calib_dir])
     failed = []
     for m in a.models:
         model = os.path.join(a.deps, 'models', m + '.onnx')
@@ -87,6 +95,8 @@ def main():
         for name, file, shape in ins:
             feeds += ['--input', '%s=%s' % (name, os.path.join(d, file))]
             shapes += ['--input-shape', '%s=%s' % (name, shape)]
+        if a.calibrate:
+            shapes += ['--calib-data', os.path.join(calib_dir, m)]
         work = os.path.join(a.work, m)
         ort_dir = os.path.join(work, 'ort')
         os.makedirs(ort_dir, exist_ok=True)
