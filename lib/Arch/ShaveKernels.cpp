@@ -68,4 +68,38 @@ uint32_t shaveCyclesPerVector(ShaveKernel k) {
   return i ? i->cyclesPerVector : 1;
 }
 
+bool isElementwiseKernel(ShaveKernel k) {
+  switch (k) {
+  case ShaveKernel::Sigmoid:
+  case ShaveKernel::Tanh:
+  case ShaveKernel::Gelu:
+  case ShaveKernel::Swish:
+  case ShaveKernel::HSwish:
+  case ShaveKernel::Exp:
+  case ShaveKernel::Log:
+  case ShaveKernel::Sqrt:
+  case ShaveKernel::Div:
+  case ShaveKernel::Mul:
+  case ShaveKernel::Pow:
+  case ShaveKernel::Add:
+  case ShaveKernel::Sub:
+  case ShaveKernel::Convert:
+  case ShaveKernel::Quantize:
+  case ShaveKernel::Dequantize:
+  case ShaveKernel::Clamp:
+  case ShaveKernel::HSigmoid:
+  case ShaveKernel::LeakyRelu:
+  case ShaveKernel::Max:
+  case ShaveKernel::Min:
+  case ShaveKernel::Erf:
+  case ShaveKernel::Abs:
+  case ShaveKernel::Neg:
+  case ShaveKernel::Reciprocal:
+  case ShaveKernel::Relu:
+    return true;
+  default:
+    return false;
+  }
+}
+
 } // namespace npu::arch

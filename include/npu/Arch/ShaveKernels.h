@@ -61,6 +61,11 @@ constexpr unsigned kNumShaveKernels = 37;
 const char *shaveKernelName(ShaveKernel k);
 std::optional<ShaveKernel> parseShaveKernel(const std::string &name);
 
+/// True if the kernel computes each output element from the elements at the
+/// same (broadcast) index of its inputs only, so that it can be split over
+/// any outer dimension (code generation spreads such kernels over SHAVEs).
+bool isElementwiseKernel(ShaveKernel k);
+
 /// SHAVE cycles per fp16 vector (hardware.shaveVectorLanesF16 elements) of
 /// the kernel's dominant loop; fp32 data runs at half the lanes.
 uint32_t shaveCyclesPerVector(ShaveKernel k);

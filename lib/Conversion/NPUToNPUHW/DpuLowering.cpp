@@ -224,7 +224,8 @@ FailureOr<Value> emitConv(Lowering &l, Location loc, Value hwc,
         for (int64_t ci = 0; ci < c; ++ci)
           for (int64_t y = 0; y < s.kh; ++y)
             for (int64_t x = 0; x < s.kw; ++x)
-              dst[dstIndex(o, ci, y, x)] = floatToHalf(src[srcIndex(o, ci, y, x)]);
+              dst[dstIndex(o, ci, y, x)] =
+                  floatToHalf(src[srcIndex(o, ci, y, x)]);
       w = l.constant(loc, packed, l.f16Type({kp, s.kh, s.kw, wc}));
       table = l.constant(loc, weightTable(kp, s.kh * s.kw * wc * 2, bias),
                          RankedTensorType::get({kp, 4}, l.b.getI32Type()));
@@ -263,11 +264,11 @@ FailureOr<Value> emitConv(Lowering &l, Location loc, Value hwc,
       std::vector<uint8_t> bytes = blob::encodeWeightTable(entries);
       HostTensor t(DType::I32, {kp, 4});
       std::memcpy(t.raw(), bytes.data(), bytes.size());
-      w = l.constant(loc, packed,
-                     RankedTensorType::get({kp, s.kh, s.kw, wc},
-                                           l.b.getIntegerType(8)));
-      table = l.constant(loc, t,
-                         RankedTensorType::get({kp, 4}, l.b.getI32Type()));
+      w = l.constant(
+          loc, packed,
+          RankedTensorType::get({kp, s.kh, s.kw, wc}, l.b.getIntegerType(8)));
+      table =
+          l.constant(loc, t, RankedTensorType::get({kp, 4}, l.b.getI32Type()));
     }
   }
   Type element = isInt8 ? l.quantType(out) : l.f16();
@@ -286,14 +287,28 @@ FailureOr<Value> emitConv(Lowering &l, Location loc, Value hwc,
   if (!weights) {
     // Pools: max keeps the input's quantization (mult 1, shift 0); the
     // average's 1/(kh*kw) and rescaling are one multiplier.
-    auto [mult, shift] =
-        s.kind == hw::DpuConvKind::max_pool
-            ? std::pair<uint32_t, unsigned>{1, 0}
-            : fixedPoint(double(in.scale) * scale / out.scale);
+    auto [mult, shift] = s.kind == hw::DpuConvKind::max_pool
+                             ? std::pair<uint32_t, unsigned>{1, 0}
+                             : fixedPoint(double(in.scale) * scale / out.scale);
     op.setMult(int32_t(mult));
     op.setShift(int32_t(shift));
   }
   return op.getOutput();
+}
+
+/// Emits the DPU task on `in` (already in the DPU's domain, or the failure
+/// of putting it there) and records its result as `e.result`'s value.
+LogicalResult lowerTo(Lowering &l, Location loc, FailureOr<Value> in,
+                      const ConvSpec &s, const HostTensor *weights,
+                      std::vector<float> bias, const Epilogue &e,
+                      std::string &reason, float scale = 1.0f) {
+  if (failed(in))
+    return failure();
+  auto y = emitConv(l, loc, *in, s, weights, std::move(bias), e, reason, scale);
+  if (failed(y))
+    return failure();
+  l.setDpuResult(loc, e.result, *y);
+  return success();
 }
 
 /// Reads a 1-d or 2-d window op's geometry (1-d as H = 1).
@@ -454,14 +469,8 @@ LogicalResult lowerConv(Lowering &l, ConvOp op, std::string &reason) {
     w.reshape({m, window, 1, 1});
     ConvSpec one;
     one.oh = s.oh, one.ow = s.ow;
-    auto in = l.dpuDomain(loc, unfolded, op.getInput(), reason);
-    if (failed(in))
-      return failure();
-    auto y = emitConv(l, loc, *in, one, &w, bias, e, reason);
-    if (failed(y))
-      return failure();
-    l.setDpuResult(loc, e.result, *y);
-    return success();
+    return lowerTo(l, loc, l.dpuDomain(loc, unfolded, op.getInput(), reason),
+                   one, &w, bias, e, reason);
   }
   if (failed(fitWindow(s, h, wd, reason)))
     return failure();
@@ -482,14 +491,7 @@ LogicalResult lowerConv(Lowering &l, ConvOp op, std::string &reason) {
       s.kind = hw::DpuConvKind::depthwise;
       cp = std::max(cp, kChannelAlignment);
     }
-    auto in = dpuInput(cp);
-    if (failed(in))
-      return failure();
-    auto y = emitConv(l, loc, *in, s, &w, bias, e, reason);
-    if (failed(y))
-      return failure();
-    l.setDpuResult(loc, e.result, *y);
-    return success();
+    return lowerTo(l, loc, dpuInput(cp), s, &w, bias, e, reason);
   }
   // A grouped convolution: one task per group, outputs joined.
   if (c % g != 0 || m % g != 0) {
@@ -582,14 +584,8 @@ LogicalResult lowerConvTranspose(Lowering &l, ConvTransposeOp op,
   if (failed(fitWindow(s, uh, uw, reason)))
     return failure();
   Epilogue e = fuseEpilogue(l, op.getResult(), 1, m);
-  auto in = l.dpuDomain(loc, up, op.getInput(), reason);
-  if (failed(in))
-    return failure();
-  auto y = emitConv(l, loc, *in, s, &w, bias, e, reason);
-  if (failed(y))
-    return failure();
-  l.setDpuResult(loc, e.result, *y);
-  return success();
+  return lowerTo(l, loc, l.dpuDomain(loc, up, op.getInput(), reason), s, &w,
+                 bias, e, reason);
 }
 
 /// A matmul / gemm with a constant [K, N] right-hand side (already
@@ -718,21 +714,15 @@ LogicalResult lowerPool(Lowering &l, PoolOp op, hw::DpuConvKind kind,
   Epilogue e;
   e.result = op.getResult();
   int64_t cp = std::max(alignChannels(c), kChannelAlignment);
-  auto hwc = is4d ? l.dpuInput(loc, op.getInput(), cp, reason)
-                  : l.dpuDomain(loc,
-                                l.toHWC(loc, as4d(l, loc, l.get(op.getInput())),
-                                        cp),
-                                op.getInput(), reason);
-  if (failed(hwc))
-    return failure();
+  auto hwc =
+      is4d ? l.dpuInput(loc, op.getInput(), cp, reason)
+           : l.dpuDomain(loc,
+                         l.toHWC(loc, as4d(l, loc, l.get(op.getInput())), cp),
+                         op.getInput(), reason);
   float scale = kind == hw::DpuConvKind::avg_pool
                     ? 1.0f / float(fitted.kh * fitted.kw)
                     : 1.0f;
-  auto y = emitConv(l, loc, *hwc, fitted, nullptr, {}, e, reason, scale);
-  if (failed(y))
-    return failure();
-  l.setDpuResult(loc, e.result, *y);
-  return success();
+  return lowerTo(l, loc, hwc, fitted, nullptr, {}, e, reason, scale);
 }
 
 /// GlobalAveragePool / GlobalMaxPool: one DPU pooling window over the whole
@@ -753,16 +743,11 @@ LogicalResult lowerGlobalPool(Lowering &l, Operation *op, bool isMax,
     int64_t c = inType.getDimSize(1);
     Epilogue e;
     e.result = result;
-    auto hwc = l.dpuInput(loc, input,
-                          std::max(alignChannels(c), kChannelAlignment), reason);
-    if (failed(hwc))
-      return failure();
-    auto y = emitConv(l, loc, *hwc, s, nullptr, {}, e, reason,
-                      isMax ? 1.0f : 1.0f / float(s.kh * s.kw));
-    if (failed(y))
-      return failure();
-    l.setDpuResult(loc, e.result, *y);
-    return success();
+    return lowerTo(
+        l, loc,
+        l.dpuInput(loc, input, std::max(alignChannels(c), kChannelAlignment),
+                   reason),
+        s, nullptr, {}, e, reason, isMax ? 1.0f : 1.0f / float(s.kh * s.kw));
   }
   l.map.map(result, l.shave(loc, isMax ? "reduce_max" : "reduce_mean",
                             {l.get(input)}, l.f16Type(outType.getShape())));

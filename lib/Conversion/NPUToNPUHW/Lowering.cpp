@@ -20,8 +20,8 @@ QuantParams quantParamsForRange(float lo, float hi) {
     hi = lo + 1e-6f;
   QuantParams q;
   q.scale = (hi - lo) / 255.0f;
-  q.zeroPoint = int32_t(
-      std::min(127.0f, std::max(-128.0f, std::nearbyint(-128.0f - lo / q.scale))));
+  q.zeroPoint = int32_t(std::min(
+      127.0f, std::max(-128.0f, std::nearbyint(-128.0f - lo / q.scale))));
   return q;
 }
 
@@ -75,10 +75,10 @@ Value Lowering::cachedHWC(Value old) {
 DenseF32ArrayAttr rangeAttrOf(Value old) {
   DenseF32ArrayAttr range;
   if (auto arg = dyn_cast<BlockArgument>(old)) {
-    if (auto func = dyn_cast<FunctionOpInterface>(
-            arg.getOwner()->getParentOp()))
+    if (auto func =
+            dyn_cast<FunctionOpInterface>(arg.getOwner()->getParentOp()))
       range = func.getArgAttrOfType<DenseF32ArrayAttr>(arg.getArgNumber(),
-                                                        "npu.range");
+                                                       "npu.range");
   } else if (Operation *op = old.getDefiningOp()) {
     if (op->getNumResults() == 1)
       range = op->getAttrOfType<DenseF32ArrayAttr>("npu.range");
@@ -107,9 +107,9 @@ FailureOr<QuantParams> Lowering::quantOf(Value old, std::string &reason) {
 }
 
 Type Lowering::quantType(const QuantParams &q) {
-  return quant::UniformQuantizedType::get(
-      quant::QuantizationFlags::Signed, b.getIntegerType(8), b.getF32Type(),
-      q.scale, q.zeroPoint, -128, 127);
+  return quant::UniformQuantizedType::get(quant::QuantizationFlags::Signed,
+                                          b.getIntegerType(8), b.getF32Type(),
+                                          q.scale, q.zeroPoint, -128, 127);
 }
 
 FailureOr<Value> Lowering::quantize(Location loc, Value f16, Value old,

@@ -80,10 +80,6 @@ public:
   /// Records `hwc` ([H, W, Cp]) as the layout of the 4-d `old`; other
   /// shapes are mapped to their NCHW form at once.
   void setHWC(mlir::Location loc, mlir::Value old, mlir::Value hwc);
-  /// True if `old` has a recorded [H, W, Cp] form (f16 or int8).
-  bool hasHWC(mlir::Value old) const {
-    return hwcForms.count(old) || quantForms.count(old);
-  }
   /// The recorded f16 [H, W, Cp] form of `old` (dequantized from the int8
   /// form on first use), or null.
   mlir::Value cachedHWC(mlir::Value old);

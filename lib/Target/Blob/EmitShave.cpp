@@ -18,41 +18,6 @@ namespace npu::target {
 
 namespace {
 
-using arch::ShaveKernel;
-
-bool isElementwise(ShaveKernel k) {
-  switch (k) {
-  case ShaveKernel::Sigmoid:
-  case ShaveKernel::Tanh:
-  case ShaveKernel::Gelu:
-  case ShaveKernel::Swish:
-  case ShaveKernel::HSwish:
-  case ShaveKernel::Exp:
-  case ShaveKernel::Log:
-  case ShaveKernel::Sqrt:
-  case ShaveKernel::Div:
-  case ShaveKernel::Mul:
-  case ShaveKernel::Pow:
-  case ShaveKernel::Add:
-  case ShaveKernel::Sub:
-  case ShaveKernel::Convert:
-  case ShaveKernel::Quantize:
-  case ShaveKernel::Dequantize:
-  case ShaveKernel::Clamp:
-  case ShaveKernel::HSigmoid:
-  case ShaveKernel::LeakyRelu:
-  case ShaveKernel::Max:
-  case ShaveKernel::Min:
-  case ShaveKernel::Erf:
-  case ShaveKernel::Abs:
-  case ShaveKernel::Neg:
-  case ShaveKernel::Reciprocal:
-  case ShaveKernel::Relu:
-    return true;
-  default:
-    return false;
-  }
-}
 
 /// Elements per chunk below which splitting a kernel does not pay for the
 /// extra launch.
@@ -89,7 +54,7 @@ LogicalResult emitShave(Emitter &e, hw::ShaveOp op, const std::string &label) {
     for (const blob::TensorRef &r : *list)
       sameShape &= r.shape == proto.outputs[0].shape;
   uint64_t chunks = 1;
-  if (e.opts.splitShave && isElementwise(*kernel) && sameShape)
+  if (e.opts.splitShave && arch::isElementwiseKernel(*kernel) && sameShape)
     chunks = std::min<uint64_t>(shaves, elements / kMinChunkElements);
   chunks = std::max<uint64_t>(chunks, 1);
   uint64_t per = (elements + chunks - 1) / chunks;

@@ -10,14 +10,14 @@
 #include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "llvm/ADT/APFloat.h"
 
-#include <climits>
-#include <cmath>
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Dialect.h"
 #include "mlir/IR/OpDefinition.h"
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
+#include <climits>
+#include <cmath>
 
 #include "npu/Dialect/NPUHW/IR/NPUHWEnums.h.inc"
 
