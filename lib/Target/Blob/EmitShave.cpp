@@ -18,7 +18,6 @@ namespace npu::target {
 
 namespace {
 
-
 /// Elements per chunk below which splitting a kernel does not pay for the
 /// extra launch.
 constexpr uint64_t kMinChunkElements = 8192;
