@@ -162,15 +162,21 @@ FailureOr<BufferAssignment> assignBuffers(func::FuncOp func,
     step[&op] = index++;
     for (Value r : op.getResults()) {
       if (auto reshape = dyn_cast<npu::ReshapeOp>(op)) {
+        // Read before inserting: operator[] may grow the map and would
+        // invalidate a reference into it.
         Value in = reshape.getInput();
-        root[r] = root.count(in) ? root[in] : in;
+        Value inRoot = root.lookup(in);
+        root[r] = inRoot ? inRoot : in;
         continue;
       }
       root[r] = r;
       roots.push_back(r);
     }
   }
-  auto rootOf = [&](Value v) { return root.count(v) ? root[v] : v; };
+  auto rootOf = [&](Value v) {
+    Value r = root.lookup(v);
+    return r ? r : v;
+  };
 
   // Results stored directly in their Output; the others are copied.
   llvm::DenseMap<Value, uint32_t> outputOf;
