@@ -19,8 +19,8 @@ using arch::HardwareDesc;
 
 constexpr size_t kMaxRank = 5;
 constexpr size_t kMaxArgRank = 8;
-/// DDR scratch of one inference; the NPU's address window is 4 GiB.
-constexpr uint64_t kMaxScratchBytes = uint64_t(4) << 30;
+/// DDR scratch of one inference: the NPU's address window.
+constexpr uint64_t kMaxScratchBytes = arch::kDdrWindowBytes;
 
 bool isQuant(DType t) { return t == DType::I8 || t == DType::U8; }
 

@@ -58,7 +58,7 @@ evaluateOp(Operation *op, ArrayRef<Attribute> operands,
   tensors.reserve(operands.size());
   for (Attribute a : operands) {
     auto elements = dyn_cast_if_present<ElementsAttr>(a);
-    if (!elements)
+    if (!elements || elements.getNumElements() > options.maxOperandElements)
       return failure();
     std::string error;
     auto t = elementsAttrToHostTensor(elements, error);

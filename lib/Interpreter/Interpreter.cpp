@@ -243,10 +243,23 @@ private:
     info.dtype = *dtype;
     info.shape.assign(type.getShape().begin(), type.getShape().end());
     info.quantized = isQuantizedElementType(type.getElementType());
+    // Registered even when too large, so that its users are not reported
+    // as reading an unknown value.
+    std::string tooLarge = hostAllocationError(info.dtype, info.shape);
     int id = static_cast<int>(plan_.slots.size());
     plan_.slots.push_back(std::move(info));
     ids_[v] = id;
+    if (!tooLarge.empty()) {
+      emitValueError(v) << "cannot interpret this: " << tooLarge;
+      return failure();
+    }
     return id;
+  }
+
+  InFlightDiagnostic emitValueError(Value v) {
+    if (Operation *op = v.getDefiningOp())
+      return op->emitError();
+    return emitError(v.getLoc());
   }
 
   void emitTypeError(Value v, const char *what) {

@@ -118,8 +118,12 @@ FailureOr<HostTensor> elementsAttrToHostTensor(ElementsAttr attr,
     error = "unsupported constant element type";
     return failure();
   }
-  HostTensor t(*dtype, std::vector<int64_t>(type.getShape().begin(),
-                                            type.getShape().end()));
+  std::vector<int64_t> shape(type.getShape().begin(), type.getShape().end());
+  if (std::string why = hostAllocationError(*dtype, shape); !why.empty()) {
+    error = "cannot hold the constant in memory: " + why;
+    return failure();
+  }
+  HostTensor t(*dtype, std::move(shape));
   if (t.numElements() == 0)
     return t;
   const size_t es = dtypeSize(*dtype);

@@ -3,8 +3,11 @@
 #include "npu/Support/HostTensor.h"
 
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <limits>
+
+#include <unistd.h>
 
 namespace npu {
 
@@ -92,6 +95,62 @@ int64_t shapeNumElements(const std::vector<int64_t> &shape) {
   return n;
 }
 
+std::optional<int64_t> checkedNumElements(const std::vector<int64_t> &shape) {
+  int64_t n = 1;
+  for (int64_t d : shape)
+    if (d < 0 || __builtin_mul_overflow(n, d, &n))
+      return std::nullopt;
+  return n;
+}
+
+std::optional<int64_t> checkedByteSize(DType dtype,
+                                       const std::vector<int64_t> &shape) {
+  auto n = checkedNumElements(shape);
+  int64_t bytes;
+  if (!n || __builtin_mul_overflow(*n, int64_t(dtypeSize(dtype)), &bytes))
+    return std::nullopt;
+  return bytes;
+}
+
+int64_t maxHostTensorBytes() {
+  static const int64_t limit = [] {
+    long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGE_SIZE);
+    if (pages <= 0 || size <= 0)
+      return int64_t(1) << 40;
+    return int64_t(pages) * int64_t(size);
+  }();
+  return limit;
+}
+
+std::string formatBytes(uint64_t bytes) {
+  static const char *units[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+  if (bytes < 1024)
+    return std::to_string(bytes) + " B";
+  double v = double(bytes);
+  int u = 0;
+  while (v >= 1024 && u < 6) {
+    v /= 1024;
+    ++u;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.1f %s", v, units[u]);
+  return buf;
+}
+
+std::string hostAllocationError(DType dtype,
+                                const std::vector<int64_t> &shape) {
+  auto bytes = checkedByteSize(dtype, shape);
+  if (!bytes)
+    return "a tensor of shape " + shapeToString(shape) + " (" +
+           dtypeName(dtype) + ") has more bytes than a 64-bit size can count";
+  if (*bytes > maxHostTensorBytes())
+    return "a tensor of shape " + shapeToString(shape) + " (" +
+           dtypeName(dtype) + ") needs " + formatBytes(uint64_t(*bytes)) +
+           ", more than this machine's " +
+           formatBytes(uint64_t(maxHostTensorBytes())) + " of memory";
+  return "";
+}
+
 std::string shapeToString(const std::vector<int64_t> &shape) {
   if (shape.empty())
     return "scalar";
@@ -108,6 +167,10 @@ void HostTensor::FreeDeleter::operator()(void *p) const { std::free(p); }
 
 static void *allocAligned(size_t bytes) {
   // Round up so aligned_alloc's size requirement holds; never zero bytes.
+  // Sizes beyond the machine's memory are refused up front: zero-filling
+  // them would end in the out-of-memory killer instead of a null pointer.
+  if (bytes > size_t(maxHostTensorBytes()))
+    return nullptr;
   size_t rounded = (bytes + 63) / 64 * 64;
   if (rounded == 0)
     rounded = 64;
@@ -118,8 +181,13 @@ static void *allocAligned(size_t bytes) {
 }
 
 HostTensor::HostTensor(DType dtype, std::vector<int64_t> shape)
-    : dtype_(dtype), shape_(std::move(shape)),
-      numElements_(shapeNumElements(shape_)), data_(allocAligned(byteSize())) {}
+    : dtype_(dtype), shape_(std::move(shape)) {
+  auto bytes = checkedByteSize(dtype_, shape_);
+  if (!bytes)
+    return; // No data: isAllocated() is false.
+  numElements_ = shapeNumElements(shape_);
+  data_.reset(allocAligned(size_t(*bytes)));
+}
 
 HostTensor::HostTensor(const HostTensor &other)
     : dtype_(other.dtype_), shape_(other.shape_),

@@ -52,3 +52,39 @@ TEST(HostTensor, CopiesAreDeep) {
   EXPECT_EQ(a.data<float>()[0], 1);
   EXPECT_EQ(sanitizeFileName("a/b:c d.e-f_g"), "a_b_c_d.e-f_g");
 }
+
+TEST(HostTensorSizes, CheckedCountsRejectOverflowAndNegativeDimensions) {
+  EXPECT_EQ(checkedNumElements({}), 1);
+  EXPECT_EQ(checkedNumElements({2, 0, 5}), 0);
+  EXPECT_EQ(checkedNumElements({1 << 20, 1 << 20}), int64_t(1) << 40);
+  EXPECT_EQ(checkedNumElements({3, 4, INT64_MAX}), std::nullopt);
+  EXPECT_EQ(checkedNumElements({int64_t(1) << 32, int64_t(1) << 31}),
+            std::nullopt);
+  EXPECT_EQ(checkedNumElements({2, -12}), std::nullopt);
+  EXPECT_EQ(checkedByteSize(DType::F32, {int64_t(1) << 61}), std::nullopt);
+  EXPECT_EQ(checkedByteSize(DType::F32, {int64_t(1) << 60}), int64_t(1) << 62);
+  EXPECT_EQ(checkedByteSize(DType::F64, {3, 5}), 120);
+}
+
+TEST(HostTensorSizes, TooLargeForMemoryIsAnErrorNotACrash) {
+  EXPECT_EQ(hostAllocationError(DType::F32, {1024, 1024}), "");
+  std::string why = hostAllocationError(DType::F32, {int64_t(1) << 36});
+  EXPECT_NE(why.find("68719476736 (f32) needs 256.0 GiB, more than this "
+                     "machine's"),
+            std::string::npos)
+      << why;
+  why = hostAllocationError(DType::F32, {3, 4, INT64_MAX});
+  EXPECT_NE(why.find("more bytes than a 64-bit size can count"),
+            std::string::npos)
+      << why;
+  // The constructor refuses instead of zero-filling past the machine's
+  // memory.
+  HostTensor huge(DType::F32, {int64_t(1) << 36});
+  EXPECT_FALSE(huge.isAllocated());
+  HostTensor overflow(DType::F32, {3, 4, INT64_MAX});
+  EXPECT_FALSE(overflow.isAllocated());
+  HostTensor fine(DType::F32, {2, 3});
+  EXPECT_TRUE(fine.isAllocated());
+  EXPECT_EQ(formatBytes(512), "512 B");
+  EXPECT_EQ(formatBytes(uint64_t(4) << 40), "4.0 TiB");
+}

@@ -27,6 +27,11 @@ enum class Platform : uint8_t {
 };
 constexpr unsigned kNumPlatforms = 2;
 
+/// Bytes the NPU addresses in DDR: its DMA and task descriptors carry 32-bit
+/// DDR offsets, so one inference's scratch and any one tensor stay within a
+/// 4 GiB window (both platforms).
+constexpr uint64_t kDdrWindowBytes = uint64_t(4) << 30;
+
 /// "NPU3720" / "NPU4000".
 const char *platformName(Platform p);
 /// Parses "NPU3720", "3720", "NPU4000", "4000" (case-insensitive).

@@ -20,6 +20,9 @@ struct ConstantEvaluatorOptions {
   /// Values with more elements than this are not evaluated (the importer
   /// only needs small shape tensors; folding huge tensors bloats the IR).
   int64_t maxElements = 1 << 20;
+  /// Ops with an operand of more elements than this are not evaluated either
+  /// (a splat constant is small in the IR but not once expanded).
+  int64_t maxOperandElements = int64_t(1) << 26;
 };
 
 /// The value of `value` if it is computable from constants alone; failure

@@ -46,13 +46,32 @@ bool isFloat(DType t);
 bool isSignedInt(DType t);
 bool isUnsignedInt(DType t);
 
-/// Number of elements of a shape (1 for a scalar, rank 0).
+/// Number of elements of a shape (1 for a scalar, rank 0). The shape must be
+/// one that checkedNumElements accepts.
 int64_t shapeNumElements(const std::vector<int64_t> &shape);
+/// Number of elements of a shape, or nullopt if a dimension is negative or
+/// the product does not fit in int64_t.
+std::optional<int64_t> checkedNumElements(const std::vector<int64_t> &shape);
+/// Bytes of a dense tensor, or nullopt if they do not fit in int64_t.
+std::optional<int64_t> checkedByteSize(DType dtype,
+                                       const std::vector<int64_t> &shape);
+/// The largest tensor, in bytes, the host tools allocate: the machine's
+/// physical memory (a bigger allocation would only end in the kernel's
+/// out-of-memory killer, since buffers are zero-filled).
+int64_t maxHostTensorBytes();
+/// Why a tensor of `dtype` and `shape` cannot be held in host memory ("needs
+/// 4.0 TiB, more than this machine's 23.4 GiB of memory"), or an empty
+/// string if it can.
+std::string hostAllocationError(DType dtype, const std::vector<int64_t> &shape);
+/// "512 B", "1.5 KiB", "4.0 TiB".
+std::string formatBytes(uint64_t bytes);
 /// "1x3x224x224" (or "scalar" for rank 0).
 std::string shapeToString(const std::vector<int64_t> &shape);
 
-/// A dense row-major tensor. The buffer is 64-byte aligned and owned by the
-/// tensor (copies are deep; moves are cheap).
+/// A dense row-major tensor. The buffer is 64-byte aligned, zero-filled and
+/// owned by the tensor (copies are deep; moves are cheap). Callers that take
+/// shapes from users check hostAllocationError first; a tensor whose buffer
+/// could not be allocated anyway has isAllocated() false and no data.
 class HostTensor {
 public:
   HostTensor() = default;
@@ -70,6 +89,9 @@ public:
   size_t byteSize() const {
     return static_cast<size_t>(numElements_) * dtypeSize(dtype_);
   }
+
+  /// False when the buffer of a non-empty tensor could not be allocated.
+  bool isAllocated() const { return data_ != nullptr; }
 
   void *raw() { return data_.get(); }
   const void *raw() const { return data_.get(); }

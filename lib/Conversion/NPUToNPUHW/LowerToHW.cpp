@@ -10,12 +10,14 @@
 
 #include "Lowering.h"
 
+#include "npu/Arch/Hardware.h"
 #include "npu/Conversion/NPUToNPUHW/Passes.h"
 #include "npu/Dialect/NPU/IR/NPUOps.h"
 #include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 
 namespace npu {
 #define GEN_PASS_DEF_NPULOWERTOHW
@@ -78,6 +80,50 @@ void splitBatches(func::FuncOp func) {
 
 struct NPULowerToHWPass : impl::NPULowerToHWBase<NPULowerToHWPass> {
   using NPULowerToHWBase::NPULowerToHWBase;
+  /// Every tensor must fit the NPU's DDR window; all that do not are
+  /// reported at once, at their ONNX nodes.
+  static LogicalResult checkTensorSizes(func::FuncOp func) {
+    bool ok = true;
+    auto check = [&](Value v, Location loc) {
+      auto type = dyn_cast<RankedTensorType>(v.getType());
+      if (!type || !type.hasStaticShape())
+        return;
+      Type e = type.getElementType();
+      if (auto q = dyn_cast<quant::QuantizedType>(e))
+        e = q.getStorageType();
+      uint64_t width =
+          e.isIntOrFloat() ? (e.getIntOrFloatBitWidth() + 7) / 8 : 8;
+      uint64_t count = 1, bytes = 0;
+      bool overflow = false;
+      for (int64_t d : type.getShape())
+        overflow |= __builtin_mul_overflow(count, uint64_t(d), &count);
+      overflow |= __builtin_mul_overflow(count, width, &bytes);
+      if (!overflow && bytes <= arch::kDdrWindowBytes)
+        return;
+      ok = false;
+      std::string shape;
+      for (auto [i, d] : llvm::enumerate(type.getShape()))
+        shape += (i ? "x" : "") + std::to_string(d);
+      std::string element;
+      llvm::raw_string_ostream(element) << e;
+      auto diag = emitError(loc) << "a tensor of shape " << shape << " ("
+                                 << element << ") needs ";
+      if (overflow)
+        diag << "more bytes than 64 bits count";
+      else
+        diag << bytes << " bytes";
+      diag << ", more than the NPU's " << (arch::kDdrWindowBytes >> 30)
+           << " GiB DDR address window";
+    };
+    for (BlockArgument arg : func.getArguments())
+      check(arg, func.getLoc());
+    func.walk([&](Operation *op) {
+      for (Value r : op->getResults())
+        check(r, op->getLoc());
+    });
+    return success(ok);
+  }
+
   void runOnOperation() override {
     func::FuncOp func = getOperation();
     if (func.isExternal())
@@ -90,6 +136,8 @@ struct NPULowerToHWPass : impl::NPULowerToHWBase<NPULowerToHWPass> {
                        << "' (expected fp16 or int8)";
       return signalPassFailure();
     }
+    if (failed(checkTensorSizes(func)))
+      return signalPassFailure();
     Lowering l(b, precision == "int8");
     SmallVector<std::pair<Operation *, std::string>> unsupported;
 

@@ -13,6 +13,7 @@
 #include "ModelLoader.h"
 #include "NodeImporter.h"
 #include "OpRegistry.h"
+#include "ShapeLimits.h"
 #include "TensorConverter.h"
 
 #include "npu/Dialect/NPU/IR/NPUOps.h"
@@ -269,12 +270,24 @@ LogicalResult ModelImporter::importNode(const onnx::NodeProto &node,
     return n.emitError() << "unsupported ONNX operator";
   if (failed(n.resolveInputs()))
     return failure();
+  Block *block = builder.getInsertionBlock();
+  Operation *before = block->empty() ? nullptr : &block->back();
   LogicalResult result = fn(n);
   if (failed(result) || n.failed() || errors.errors) {
     if (!errors.errors)
       n.emitError() << "failed to import the node";
     return failure();
   }
+  // Shapes computed from the node's attributes and inputs must stay
+  // countable (Tile, Expand, Resize, Pad... can ask for anything).
+  auto created =
+      before ? llvm::make_range(std::next(before->getIterator()), block->end())
+             : llvm::make_range(block->begin(), block->end());
+  for (Operation &op : created)
+    for (Value r : op.getResults())
+      if (std::string problem = tensorTypeProblem(r.getType());
+          !problem.empty())
+        return n.emitError() << "a result's shape is out of range: " << problem;
   for (int i = 0; i < node.output_size(); ++i)
     if (!node.output(i).empty() && !currentScope->values.count(node.output(i)))
       return n.emitError() << "output " << i << " ('" << node.output(i)

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ModelImporter.h"
+#include "ShapeLimits.h"
 #include "TensorConverter.h"
 
 #include "mlir/IR/BuiltinTypes.h"
@@ -180,7 +181,13 @@ resolveGraphInputs(const onnx::GraphProto &graph, const ImportOptions &options,
         continue;
       }
     }
-    result.push_back({input.name(), RankedTensorType::get(dims, element)});
+    auto type = RankedTensorType::get(dims, element);
+    if (std::string problem = tensorTypeProblem(type); !problem.empty()) {
+      emitError(loc) << "input '" << input.name()
+                     << "' has a shape out of range: " << problem;
+      return failure();
+    }
+    result.push_back({input.name(), type});
   }
   if (!missing.empty()) {
     emitError(fileLoc)

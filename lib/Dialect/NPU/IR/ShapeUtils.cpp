@@ -2,6 +2,8 @@
 
 #include "npu/Dialect/NPU/IR/ShapeUtils.h"
 
+#include "llvm/Support/CheckedArithmetic.h"
+
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringRef.h"
 
@@ -40,11 +42,19 @@ bool broadcastsTo(llvm::ArrayRef<int64_t> from, llvm::ArrayRef<int64_t> to) {
 int64_t slidingOutputSize(int64_t in, int64_t kernel, int64_t stride,
                           int64_t dilation, int64_t padBegin, int64_t padEnd,
                           bool ceilMode) {
-  int64_t effective = (kernel - 1) * dilation + 1;
-  int64_t span = in + padBegin + padEnd - effective;
-  if (span < 0 || stride <= 0)
+  // Attributes come from users: every step is overflow-checked, and an
+  // overflow is a window that does not fit.
+  auto effective = llvm::checkedMulAdd<int64_t>(kernel - 1, dilation, 1);
+  auto padded = llvm::checkedAdd<int64_t>(in, padBegin);
+  if (padded)
+    padded = llvm::checkedAdd<int64_t>(*padded, padEnd);
+  if (!effective || !padded || kernel < 1 || stride <= 0)
     return 0;
-  int64_t out = (ceilMode ? (span + stride - 1) / stride : span / stride) + 1;
+  auto span = llvm::checkedSub<int64_t>(*padded, *effective);
+  if (!span || *span < 0)
+    return 0;
+  int64_t out =
+      (ceilMode ? *span / stride + (*span % stride != 0) : *span / stride) + 1;
   // With ceil_mode, the last window must start inside the input or its
   // begin padding (PyTorch and ONNX agree on this rule).
   if (ceilMode && (out - 1) * stride >= in + padBegin)
@@ -55,8 +65,18 @@ int64_t slidingOutputSize(int64_t in, int64_t kernel, int64_t stride,
 int64_t convTransposeOutputSize(int64_t in, int64_t kernel, int64_t stride,
                                 int64_t dilation, int64_t padBegin,
                                 int64_t padEnd, int64_t outputPadding) {
-  return stride * (in - 1) + outputPadding + (kernel - 1) * dilation + 1 -
-         padBegin - padEnd;
+  auto grown = llvm::checkedMul<int64_t>(stride, in - 1);
+  auto effective = llvm::checkedMulAdd<int64_t>(kernel - 1, dilation, 1);
+  std::optional<int64_t> out;
+  if (grown && effective)
+    out = llvm::checkedAdd<int64_t>(*grown, *effective);
+  if (out)
+    out = llvm::checkedAdd<int64_t>(*out, outputPadding);
+  if (out)
+    out = llvm::checkedSub<int64_t>(*out, padBegin);
+  if (out)
+    out = llvm::checkedSub<int64_t>(*out, padEnd);
+  return out ? *out : 0;
 }
 
 std::optional<Shape> matmulShape(llvm::ArrayRef<int64_t> a,

@@ -10,6 +10,7 @@
 #include "npu/Dialect/NPU/IR/ShapeUtils.h"
 
 #include "mlir/IR/Diagnostics.h"
+#include "llvm/Support/CheckedArithmetic.h"
 
 using namespace mlir;
 using namespace npu;
@@ -659,13 +660,16 @@ LogicalResult DepthToSpaceOp::inferReturnTypes(MLIRContext *ctx,
   int64_t b = adaptor.getBlocksize();
   if (!x || x.getRank() != 4)
     return fail(loc, "expected a rank-4 input");
-  if (b < 1 || x.getDimSize(1) % (b * b) != 0)
+  auto b2 = llvm::checkedMul<int64_t>(b, b);
+  auto h = llvm::checkedMul<int64_t>(x.getDimSize(2), b);
+  auto w = llvm::checkedMul<int64_t>(x.getDimSize(3), b);
+  if (b < 1 || !b2 || !h || !w)
+    return fail(loc, "blocksize " + Twine(b) + " is out of range");
+  if (x.getDimSize(1) % *b2 != 0)
     return fail(loc, "channels " + Twine(x.getDimSize(1)) +
-                         " are not divisible by blocksize^2 = " + Twine(b * b));
-  results.push_back(
-      RankedTensorType::get({x.getDimSize(0), x.getDimSize(1) / (b * b),
-                             x.getDimSize(2) * b, x.getDimSize(3) * b},
-                            x.getElementType()));
+                         " are not divisible by blocksize^2 = " + Twine(*b2));
+  results.push_back(RankedTensorType::get(
+      {x.getDimSize(0), x.getDimSize(1) / *b2, *h, *w}, x.getElementType()));
   return success();
 }
 
@@ -680,10 +684,14 @@ LogicalResult SpaceToDepthOp::inferReturnTypes(MLIRContext *ctx,
   if (b < 1 || x.getDimSize(2) % b != 0 || x.getDimSize(3) % b != 0)
     return fail(loc,
                 "spatial sizes are not divisible by blocksize " + Twine(b));
-  results.push_back(
-      RankedTensorType::get({x.getDimSize(0), x.getDimSize(1) * b * b,
-                             x.getDimSize(2) / b, x.getDimSize(3) / b},
-                            x.getElementType()));
+  auto c = llvm::checkedMul<int64_t>(x.getDimSize(1), b);
+  if (c)
+    c = llvm::checkedMul<int64_t>(*c, b);
+  if (!c)
+    return fail(loc, "blocksize " + Twine(b) + " is out of range");
+  results.push_back(RankedTensorType::get(
+      {x.getDimSize(0), *c, x.getDimSize(2) / b, x.getDimSize(3) / b},
+      x.getElementType()));
   return success();
 }
 

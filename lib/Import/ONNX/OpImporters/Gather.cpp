@@ -225,6 +225,10 @@ LogicalResult importMaxUnpool(NodeImporter &n) {
   if (failed(n.requireInputs(2)) || failed(n.requireAttr("kernel_shape")))
     return failure();
   auto x = n.getInputType(0);
+  if (x.getRank() < 3)
+    return n.emitError() << "expects an input of rank >= 3 (N x C x D1 ...), "
+                            "got rank "
+                         << x.getRank();
   size_t num = x.getRank() - 2;
   auto kernel = n.getAttrInts("kernel_shape");
   auto strides = n.getAttrInts("strides", SmallVector<int64_t>(num, 1));

@@ -14,6 +14,8 @@
 
 #include "npu/Dialect/NPU/IR/ShapeUtils.h"
 
+#include "llvm/Support/CheckedArithmetic.h"
+
 using namespace mlir;
 
 namespace npu::onnx_import {
@@ -292,7 +294,11 @@ LogicalResult importTile(NodeImporter &n) {
     if (r < 0)
       return n.emitError() << "repeats " << formatList(*repeats)
                            << " must not be negative";
-    out.push_back(d * r);
+    auto tiled = llvm::checkedMul<int64_t>(d, r);
+    if (!tiled)
+      return n.emitError() << "repeats " << formatList(*repeats)
+                           << " make a dimension overflow 64 bits";
+    out.push_back(*tiled);
   }
   return n.setResult(n.createValue<TileOp>(in.clone(out), n.getInput(0)));
 }

@@ -536,6 +536,73 @@ def not_onnx(out):
     return b"\x0a\xff\xff\xff\xff\x0f garbage"
 
 
+# --- sizes: tensors too large to count or to hold ---------------------------
+
+@model
+def huge_constant_of_shape():
+    """ConstantOfShape of 2^36 floats feeding ReduceSum (256 GiB)."""
+    nodes = [node("ConstantOfShape", ["s"], ["c"],
+                  value=helper.make_tensor("v", F, [1], [1.0])),
+             node("ReduceSum", ["c"], ["y"], keepdims=0)]
+    return make(nodes, [], [vi("y", [])],
+                inits=[const("s", np.array([2 ** 36], np.int64))])
+
+
+@model
+def huge_expand():
+    """Expand of a [1,1] input to [2^20, 2^20] (4 TiB) feeding ReduceMax."""
+    nodes = [node("Expand", ["x", "s"], ["e"]),
+             node("ReduceMax", ["e"], ["y"], keepdims=0)]
+    return make(nodes, [vi("x", [1, 1])], [vi("y", [])],
+                inits=[const("s", np.array([2 ** 20, 2 ** 20], np.int64))])
+
+
+@model
+def overflowing_input():
+    """LogSoftmax (opset 11, axis 0) over an input declared [3, 4, 2^63-1]."""
+    n = node("LogSoftmax", ["x"], ["y"], axis=0)
+    return make([n], [vi("x", [3, 4, 2 ** 63 - 1])], [vi("y", None)], opset=11)
+
+
+@model
+def overflowing_tile():
+    """Tile whose repeats make the element count overflow 64 bits."""
+    n = node("Tile", ["x", "r"], ["y"])
+    return make([n], [vi("x", [2, 3])], [vi("y", None)],
+                inits=[const("r", np.array([2 ** 40, 2 ** 40], np.int64))])
+
+
+@model
+def tile_dimension_overflow():
+    """Tile whose repeats overflow one dimension (4 x 2^62 wraps to 0)."""
+    n = node("Tile", ["x", "r"], ["y"])
+    return make([n], [vi("x", [4])], [vi("y", None)],
+                inits=[const("r", np.array([2 ** 62], np.int64))])
+
+
+@model
+def pool_huge_pads():
+    """MaxPool whose pads overflow the padded size."""
+    n = node("MaxPool", ["x"], ["y"], kernel_shape=[2, 2],
+             pads=[2 ** 62, 2 ** 62, 2 ** 62, 2 ** 62])
+    return make([n], [vi("x", [1, 1, 4, 4])], [vi("y", None)])
+
+
+@model
+def depth_to_space_huge_block():
+    """DepthToSpace with a blocksize whose square overflows."""
+    n = node("DepthToSpace", ["x"], ["y"], blocksize=2 ** 32)
+    return make([n], [vi("x", [1, 4, 2, 2])], [vi("y", None)])
+
+
+@model
+def maxunpool_rank1():
+    """MaxUnpool over a rank-1 input (needs N x C x spatial)."""
+    n = node("MaxUnpool", ["x", "i"], ["y"], kernel_shape=[2])
+    return make([n], [vi("x", [4]), vi("i", [4], I64)], [vi("y", None)],
+                opset=11)
+
+
 def main(argv):
     if len(argv) == 2 and argv[1] == "--list":
         print("\n".join(sorted(MODELS)))

@@ -26,12 +26,14 @@ std::optional<Shape> broadcastShapes(llvm::ArrayRef<int64_t> a,
 bool broadcastsTo(llvm::ArrayRef<int64_t> from, llvm::ArrayRef<int64_t> to);
 
 /// Output size of a sliding window: convolution and pooling.
-/// Returns a value < 1 when the window does not fit.
+/// Returns a value < 1 when the window does not fit or the arithmetic
+/// overflows.
 int64_t slidingOutputSize(int64_t in, int64_t kernel, int64_t stride,
                           int64_t dilation, int64_t padBegin, int64_t padEnd,
                           bool ceilMode);
 
-/// Output size of a transposed convolution along one dimension.
+/// Output size of a transposed convolution along one dimension; 0 when the
+/// arithmetic overflows.
 int64_t convTransposeOutputSize(int64_t in, int64_t kernel, int64_t stride,
                                 int64_t dilation, int64_t padBegin,
                                 int64_t padEnd, int64_t outputPadding);
