@@ -9,6 +9,7 @@
 #include "npu/Kernels/Conv.h"
 
 #include "ConvInternal.h"
+#include "ExactInt32.h"
 #include "KernelSupport.h"
 #include "npu/Kernels/ElementTypes.h"
 
@@ -305,8 +306,29 @@ Status convTransposeReference(const HostTensor &x, const HostTensor &w,
 // Entry points
 //===----------------------------------------------------------------------===//
 
+/// int32 on the float kernels (exact, see ExactInt32.h); false when the
+/// operands' magnitudes are too large for that.
+static bool convInt32(const ConvGeometry &g, const HostTensor &x,
+                      const HostTensor &w, const HostTensor *bias,
+                      HostTensor &y, bool transposed, ThreadPool *pool,
+                      const OutputReady &ready) {
+  ExactInt32Operands ops;
+  if (!prepareExactInt32(x, w, pool, ops))
+    return false;
+  const float *xf = ops.a, *wf = ops.b;
+  const int32_t *bd = bias ? bias->data<int32_t>() : nullptr;
+  int32_t *yd = y.data<int32_t>();
+  if (transposed)
+    convTransposeInt32(g, xf, wf, bd, yd, ops.blockDepth, pool, ready);
+  else if (isDepthwise2D(g) && g.kernelVolume() <= ops.blockDepth)
+    depthwiseConvInt32(g, xf, wf, bd, yd, pool, ready);
+  else
+    convIm2ColInt32(g, xf, wf, bd, yd, ops.blockDepth, pool, ready);
+  return true;
+}
+
 /// Validates, then runs the float32 fast path (f16/bf16 through float32
-/// copies) or the reference loops.
+/// copies, int32 through exact float blocks) or the reference loops.
 static Status runConv(const HostTensor &x, const HostTensor &w,
                       const HostTensor *bias, HostTensor &y,
                       const ConvParams &p, ThreadPool *pool,
@@ -329,8 +351,13 @@ static Status runConv(const HostTensor &x, const HostTensor &w,
     return Status::success();
   }
   ConvGeometry g;
-  if (x.dtype() != DType::F32 ||
-      !makeConvGeometry(x.shape(), w.shape(), y.shape(), p, transposed, g)) {
+  const bool fast =
+      makeConvGeometry(x.shape(), w.shape(), y.shape(), p, transposed, g);
+  if (fast && x.dtype() == DType::I32 &&
+      (y.numElements() == 0 ||
+       convInt32(g, x, w, bias, y, transposed, pool, p.outputReady)))
+    return Status::success();
+  if (x.dtype() != DType::F32 || !fast) {
     NPU_RETURN_IF_ERROR(runReference(x, w, bias, y, p, transposed));
     allReady();
     return Status::success();

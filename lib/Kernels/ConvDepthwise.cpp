@@ -5,11 +5,14 @@
 // input plane is copied once into a zero-padded scratch buffer, then every
 // block of output pixels on a row accumulates all kernel taps in registers
 // (the block is a local array the compiler keeps in vector registers) before
-// it is stored. Multi-versioned for AVX-512, AVX2 and baseline SIMD.
+// it is stored. Multi-versioned for AVX-512, AVX2 and baseline SIMD. int32
+// convolutions whose windows sum exactly in float use the same kernel on
+// float copies of their operands and convert each plane back.
 //
 //===----------------------------------------------------------------------===//
 
 #include "ConvInternal.h"
+#include "ExactInt32.h"
 #include "GemmMicroKernels.h"
 #include "KernelSupport.h"
 
@@ -84,56 +87,83 @@ void planeGeneric(const PlaneArgs &a) { planeBody<16>(a); }
 NPU_TARGET_AVX2 void planeAvx2(const PlaneArgs &a) { planeBody<32>(a); }
 NPU_TARGET_AVX512 void planeAvx512(const PlaneArgs &a) { planeBody<64>(a); }
 
-} // namespace
-
-void depthwiseConvF32(const ConvGeometry &g, const float *x, const float *w,
-                      const float *bias, float *y, const GemmActivation &act,
-                      ThreadPool *pool, const OutputReady &ready) {
+/// Computes the output plane of (image b, output channel m) into `out`
+/// (OH x OW floats), plus `bias`.
+void depthwisePlane(const ConvGeometry &g, const float *x, const float *w,
+                    int64_t b, int64_t m, float bias, float *out) {
   const int64_t H = g.in[1], W = g.in[2], OH = g.out[1], OW = g.out[2];
   const int64_t KH = g.kernel[1], KW = g.kernel[2];
   const int64_t padH = (OH - 1) * g.stride[1] + (KH - 1) * g.dilation[1] + 1;
   const int64_t padW = (OW - 1) * g.stride[2] + (KW - 1) * g.dilation[2] + 1;
   const int64_t top = g.padBegin[1], left = g.padBegin[2];
-  const int64_t mPerG = g.outPerGroup();
-  auto plane = selectSimd(&planeGeneric, &planeAvx2, &planeAvx512);
+  const float *xin = x + (b * g.inChannels + m / g.outPerGroup()) * H * W;
+  // Zero-padded copy of the part of the input plane the windows read.
+  float *pad =
+      threadScratchOf<float>(kScratchConv, static_cast<size_t>(padH * padW));
+  for (int64_t r = 0; r < padH; ++r) {
+    float *dst = pad + r * padW;
+    int64_t iy = r - top;
+    if (iy < 0 || iy >= H) {
+      std::fill(dst, dst + padW, 0.0f);
+      continue;
+    }
+    int64_t c0 = std::max<int64_t>(0, left), cEnd = std::min(padW, W + left);
+    std::fill(dst, dst + std::min(c0, padW), 0.0f);
+    if (cEnd > c0)
+      std::memcpy(dst + c0, xin + iy * W + (c0 - left),
+                  (cEnd - c0) * sizeof(float));
+    std::fill(dst + std::max(cEnd, c0), dst + padW, 0.0f);
+  }
+  PlaneArgs a;
+  a.pad = pad;
+  a.padW = padW;
+  a.w = w + m * KH * KW;
+  a.kh = KH;
+  a.kw = KW;
+  a.sy = g.stride[1];
+  a.sx = g.stride[2];
+  a.dy = g.dilation[1];
+  a.dx = g.dilation[2];
+  a.bias = bias;
+  a.out = out;
+  a.outH = OH;
+  a.outW = OW;
+  selectSimd(&planeGeneric, &planeAvx2, &planeAvx512)(a);
+}
+
+} // namespace
+
+void depthwiseConvF32(const ConvGeometry &g, const float *x, const float *w,
+                      const float *bias, float *y, const GemmActivation &act,
+                      ThreadPool *pool, const OutputReady &ready) {
+  const int64_t outPlane = g.outPlane();
   parallelFor(pool, g.batch * g.outChannels, [&](int64_t task) {
     const int64_t b = task / g.outChannels, m = task % g.outChannels;
-    const float *xin = x + (b * g.inChannels + m / mPerG) * H * W;
-    // Zero-padded copy of the part of the input plane the windows read.
-    float *pad =
-        threadScratchOf<float>(kScratchConv, static_cast<size_t>(padH * padW));
-    for (int64_t r = 0; r < padH; ++r) {
-      float *dst = pad + r * padW;
-      int64_t iy = r - top;
-      if (iy < 0 || iy >= H) {
-        std::fill(dst, dst + padW, 0.0f);
-        continue;
-      }
-      int64_t c0 = std::max<int64_t>(0, left), cEnd = std::min(padW, W + left);
-      std::fill(dst, dst + std::min(c0, padW), 0.0f);
-      if (cEnd > c0)
-        std::memcpy(dst + c0, xin + iy * W + (c0 - left),
-                    (cEnd - c0) * sizeof(float));
-      std::fill(dst + std::max(cEnd, c0), dst + padW, 0.0f);
-    }
-    PlaneArgs a;
-    a.pad = pad;
-    a.padW = padW;
-    a.w = w + m * KH * KW;
-    a.kh = KH;
-    a.kw = KW;
-    a.sy = g.stride[1];
-    a.sx = g.stride[2];
-    a.dy = g.dilation[1];
-    a.dx = g.dilation[2];
-    a.bias = bias ? bias[m] : 0.0f;
-    a.out = y + (b * g.outChannels + m) * OH * OW;
-    a.outH = OH;
-    a.outW = OW;
-    plane(a);
-    applyActivation(a.out, OH * OW, act);
+    float *out = y + task * outPlane;
+    depthwisePlane(g, x, w, b, m, bias ? bias[m] : 0.0f, out);
+    applyActivation(out, outPlane, act);
     if (ready)
-      ready(task * OH * OW, (task + 1) * OH * OW);
+      ready(task * outPlane, (task + 1) * outPlane);
+  });
+}
+
+void depthwiseConvInt32(const ConvGeometry &g, const float *x, const float *w,
+                        const int32_t *bias, int32_t *y, ThreadPool *pool,
+                        const OutputReady &ready) {
+  const int64_t outPlane = g.outPlane();
+  parallelFor(pool, g.batch * g.outChannels, [&](int64_t task) {
+    const int64_t b = task / g.outChannels, m = task % g.outChannels;
+    // The plane's sums are exact integers in float (the caller checked
+    // that the kernel volume is within the exact block depth).
+    float *sums =
+        threadScratchOf<float>(kScratchMisc, static_cast<size_t>(outPlane));
+    depthwisePlane(g, x, w, b, m, 0.0f, sums);
+    int32_t *out = y + task * outPlane;
+    const int32_t add = bias ? bias[m] : 0;
+    for (int64_t i = 0; i < outPlane; ++i)
+      out[i] = wrappingAdd(static_cast<int32_t>(sums[i]), add);
+    if (ready)
+      ready(task * outPlane, (task + 1) * outPlane);
   });
 }
 

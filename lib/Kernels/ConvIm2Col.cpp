@@ -6,7 +6,8 @@
 // the output pixels form a few runs along the output's last dimension; for
 // each kernel tap the in-bounds part of a run is a (strided) copy of an
 // input row and the rest is zero padding. 1x1 convolutions with unit
-// strides and no padding read the input as the B matrix directly.
+// strides and no padding read the input as the B matrix directly. int32
+// convolutions run the same GEMM on float copies in exact K blocks.
 //
 //===----------------------------------------------------------------------===//
 
@@ -164,16 +165,42 @@ bool isPointwise(const ConvGeometry &g) {
   return true;
 }
 
+/// Calls fn(b, rhs) for every image b with the B operand (im2col of the
+/// image's channels of group `gi`) of the group's GEMM.
+template <typename Fn>
+void forEachImage(const ConvGeometry &g, const float *x, int64_t gi, Fn &&fn) {
+  const int64_t inPlane = g.inPlane();
+  const bool pointwise = isPointwise(g);
+  for (int64_t b = 0; b < g.batch; ++b) {
+    const float *xg = x + (b * g.inChannels + gi * g.inPerGroup()) * inPlane;
+    if (pointwise) {
+      fn(b, MatrixRhs(xg, inPlane, false));
+    } else {
+      fn(b, Im2ColRhs(g, xg));
+    }
+  }
+}
+
+/// Reports the finished blocks of one GEMM (rows: output channels from the
+/// element offset `base`, columns: pixels) as output ranges.
+GemmBlockDone blocksReady(const OutputReady &ready, int64_t base,
+                          int64_t outPlane) {
+  return
+      [&ready, base, outPlane](int64_t r0, int64_t r1, int64_t c0, int64_t c1) {
+        for (int64_t r = r0; r < r1; ++r)
+          ready(base + r * outPlane + c0, base + r * outPlane + c1);
+      };
+}
+
 } // namespace
 
 void convIm2ColF32(const ConvGeometry &g, const float *x, const float *w,
                    const float *bias, float *y, const GemmActivation &act,
                    ThreadPool *pool, const PackedConvWeights *packed,
                    const OutputReady &ready) {
-  const int64_t cPerG = g.inPerGroup(), mPerG = g.outPerGroup();
-  const int64_t k = cPerG * g.kernelVolume();
-  const int64_t inPlane = g.inPlane(), outPlane = g.outPlane();
-  const bool pointwise = isPointwise(g);
+  const int64_t mPerG = g.outPerGroup();
+  const int64_t k = g.inPerGroup() * g.kernelVolume();
+  const int64_t outPlane = g.outPlane();
   for (int64_t gi = 0; gi < g.group; ++gi) {
     PackedLhs local;
     const PackedLhs *a = &groupWeights(packed, gi, local, w + gi * mPerG * k, k,
@@ -181,24 +208,31 @@ void convIm2ColF32(const ConvGeometry &g, const float *x, const float *w,
     GemmEpilogue epi;
     epi.rowBias = bias ? bias + gi * mPerG : nullptr;
     epi.activation = act;
-    for (int64_t b = 0; b < g.batch; ++b) {
-      const float *xg = x + (b * g.inChannels + gi * cPerG) * inPlane;
-      float *yg = y + (b * g.outChannels + gi * mPerG) * outPlane;
-      // Finished GEMM blocks are rows (output channels) x pixel ranges.
+    forEachImage(g, x, gi, [&](int64_t b, const RhsPacker &rhs) {
       const int64_t base = (b * g.outChannels + gi * mPerG) * outPlane;
-      GemmBlockDone done = [&](int64_t r0, int64_t r1, int64_t c0, int64_t c1) {
-        for (int64_t r = r0; r < r1; ++r)
-          ready(base + r * outPlane + c0, base + r * outPlane + c1);
-      };
+      GemmBlockDone done = blocksReady(ready, base, outPlane);
       epi.blockDone = ready ? &done : nullptr;
-      if (pointwise) {
-        MatrixRhs rhs(xg, inPlane, false);
-        gemmPacked(*a, rhs, outPlane, yg, outPlane, epi, pool);
-      } else {
-        Im2ColRhs rhs(g, xg);
-        gemmPacked(*a, rhs, outPlane, yg, outPlane, epi, pool);
-      }
-    }
+      gemmPacked(*a, rhs, outPlane, y + base, outPlane, epi, pool);
+    });
+  }
+}
+
+void convIm2ColInt32(const ConvGeometry &g, const float *x, const float *w,
+                     const int32_t *bias, int32_t *y, int64_t blockDepth,
+                     ThreadPool *pool, const OutputReady &ready) {
+  const int64_t mPerG = g.outPerGroup();
+  const int64_t k = g.inPerGroup() * g.kernelVolume();
+  const int64_t outPlane = g.outPlane();
+  for (int64_t gi = 0; gi < g.group; ++gi) {
+    PackedLhs a(w + gi * mPerG * k, k, false, mPerG, k, 1.0f, activeSimdLevel(),
+                blockDepth);
+    const int32_t *groupBias = bias ? bias + gi * mPerG : nullptr;
+    forEachImage(g, x, gi, [&](int64_t b, const RhsPacker &rhs) {
+      const int64_t base = (b * g.outChannels + gi * mPerG) * outPlane;
+      GemmBlockDone done = blocksReady(ready, base, outPlane);
+      gemmPackedInt32(a, rhs, outPlane, y + base, outPlane, groupBias,
+                      ready ? &done : nullptr, pool);
+    });
   }
 }
 

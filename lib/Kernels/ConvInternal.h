@@ -62,6 +62,20 @@ void convTransposeF32(const ConvGeometry &g, const float *x, const float *w,
                       ThreadPool *pool, const PackedConvWeights *packed,
                       const OutputReady &ready);
 
+/// The int32 paths (ExactInt32.h): `x` and `w` hold the int32 operands as
+/// floats, `blockDepth` is their exactBlockDepth; bias and y are int32 and
+/// the results equal the reference loops'. The depthwise kernel sums a
+/// whole window in float: the kernel volume must be at most `blockDepth`.
+void convIm2ColInt32(const ConvGeometry &g, const float *x, const float *w,
+                     const int32_t *bias, int32_t *y, int64_t blockDepth,
+                     ThreadPool *pool, const OutputReady &ready);
+void depthwiseConvInt32(const ConvGeometry &g, const float *x, const float *w,
+                        const int32_t *bias, int32_t *y, ThreadPool *pool,
+                        const OutputReady &ready);
+void convTransposeInt32(const ConvGeometry &g, const float *x, const float *w,
+                        const int32_t *bias, int32_t *y, int64_t blockDepth,
+                        ThreadPool *pool, const OutputReady &ready);
+
 } // namespace npu::kernels
 
 #endif // NPU_LIB_KERNELS_CONVINTERNAL_H

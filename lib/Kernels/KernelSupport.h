@@ -79,6 +79,8 @@ enum ScratchSlot {
   kScratchConv = 2,
   kScratchMisc = 3,
   kScratchMisc2 = 4,
+  kScratchExactA = 5, // int32 operands as floats (ExactInt32.h)
+  kScratchExactB = 6,
 };
 
 /// Row-major strides of a shape.

@@ -2,6 +2,7 @@
 
 #include "npu/Kernels/MatMul.h"
 
+#include "ExactInt32.h"
 #include "KernelSupport.h"
 #include "npu/Kernels/DataMovement.h"
 #include "npu/Kernels/ElementTypes.h"
@@ -68,6 +69,16 @@ void naiveMatmul(const T *a, int64_t lda, bool ta, const T *b, int64_t ldb,
     }
 }
 
+/// c (m x n, int32) = op(a) * op(b) from the float copies of int32
+/// matrices, in exact K blocks of `blockDepth` (ExactInt32.h).
+void exactInt32Product(bool ta, bool tb, int64_t m, int64_t n, int64_t k,
+                       const float *a, int64_t lda, const float *b, int64_t ldb,
+                       int64_t blockDepth, int32_t *c, ThreadPool *pool) {
+  PackedLhs packed(a, lda, ta, m, k, 1.0f, activeSimdLevel(), blockDepth);
+  gemmPackedInt32(packed, MatrixRhs(b, ldb, tb), n, c, n, nullptr, nullptr,
+                  pool);
+}
+
 } // namespace
 
 Status matmul(const HostTensor &a, const HostTensor &b, HostTensor &out,
@@ -118,6 +129,15 @@ Status matmul(const HostTensor &a, const HostTensor &b, HostTensor &out,
             od + i * m * n, n, pool);
     return Status::success();
   }
+  ExactInt32Operands exact;
+  if (prepareExactInt32(a, b, pool, exact)) {
+    const float *ad = exact.a, *bd = exact.b;
+    for (int64_t i = 0; i < numBatch; ++i)
+      exactInt32Product(false, false, m, n, k, ad + offA[i], k, bd + offB[i], n,
+                        exact.blockDepth, out.data<int32_t>() + i * m * n,
+                        pool);
+    return Status::success();
+  }
   dispatchDType(a.dtype(), [&](auto tag) {
     using T = decltype(tag);
     for (int64_t i = 0; i < numBatch; ++i)
@@ -163,11 +183,18 @@ Status gemm(const HostTensor &a, const HostTensor &b, const HostTensor *c,
     for (int64_t i = 0; i < m * n; ++i)
       addend[i] = beta * cb.getAsDouble(i);
   }
-  dispatchDType(a.dtype(), [&](auto tag) {
-    using T = decltype(tag);
-    naiveMatmul<T>(a.data<T>(), a.dim(1), transA, b.data<T>(), b.dim(1), transB,
-                   out.data<T>(), m, n, k, alpha, hasC ? &addend : nullptr);
-  });
+  // Integers ignore alpha and beta (1 in practice), like the naive loop.
+  ExactInt32Operands exact;
+  if (prepareExactInt32(a, b, pool, exact))
+    exactInt32Product(transA, transB, m, n, k, exact.a, a.dim(1), exact.b,
+                      b.dim(1), exact.blockDepth, out.data<int32_t>(), pool);
+  else
+    dispatchDType(a.dtype(), [&](auto tag) {
+      using T = decltype(tag);
+      naiveMatmul<T>(a.data<T>(), a.dim(1), transA, b.data<T>(), b.dim(1),
+                     transB, out.data<T>(), m, n, k, alpha,
+                     hasC ? &addend : nullptr);
+    });
   if (!isFloat(out.dtype()) && hasC) {
     // Integer Gemm: alpha/beta are 1 in practice; add C exactly.
     HostTensor sum(out.dtype(), out.shape());

@@ -10,6 +10,7 @@
 #include "npu/Kernels/Reduce.h"
 
 #include "KernelSupport.h"
+#include "ReduceInternal.h"
 #include "npu/Kernels/ElementTypes.h"
 
 #include <algorithm>
@@ -196,6 +197,8 @@ Status reduce(ReduceOp op, const HostTensor &in,
   if (in.dtype() == DType::Bool && op != ReduceOp::Max && op != ReduceOp::Min)
     return Status::error(std::string("reduce_") + reduceName(op) +
                          " is not defined on booleans");
+  if (reduceMinMaxTrailing(op, in, reduced, out, pool))
+    return Status::success();
   // Offsets of the reduced block and the kept dimensions' geometry.
   const auto strides = stridesOf(in.shape());
   std::vector<int64_t> redOffs{0};

@@ -18,25 +18,6 @@ struct ConvCase {
   bool bias = true;
 };
 
-ConvParams params(std::vector<int64_t> strides, std::vector<int64_t> dil,
-                  std::vector<int64_t> pads, int64_t group = 1,
-                  std::vector<int64_t> outPad = {}) {
-  ConvParams p;
-  p.strides = std::move(strides);
-  p.dilations = std::move(dil);
-  p.pads = std::move(pads);
-  p.group = group;
-  p.outputPadding = std::move(outPad);
-  return p;
-}
-
-std::vector<SimdLevel> levels() {
-  std::vector<SimdLevel> l;
-  for (int i = 0; i <= static_cast<int>(detectedSimdLevel()); ++i)
-    l.push_back(static_cast<SimdLevel>(i));
-  return l;
-}
-
 void checkConv(const ConvCase &c, bool transposed, ThreadPool *pool) {
   HostTensor x = randomTensor(c.x, 11), w = randomTensor(c.w, 12);
   std::vector<int64_t> outShape;
@@ -67,7 +48,7 @@ TEST(Conv, HandComputed2x2) {
   HostTensor x = f32({1, 1, 3, 3}, {1, 2, 3, 4, 5, 6, 7, 8, 9});
   HostTensor w = f32({1, 1, 2, 2}, {1, 1, 1, 1});
   HostTensor b = f32({1}, {0.5});
-  ConvParams p = params({1, 1}, {1, 1}, {1, 0, 0, 1});
+  ConvParams p = convParams({1, 1}, {1, 1}, {1, 0, 0, 1});
   std::vector<int64_t> shape;
   ASSERT_TRUE(convOutputShape(x.shape(), w.shape(), p, shape).ok());
   ASSERT_EQ(shape, (std::vector<int64_t>{1, 1, 3, 3}));
@@ -79,35 +60,47 @@ TEST(Conv, HandComputed2x2) {
 TEST(Conv, MatchesReferenceOnManyGeometries) {
   std::vector<ConvCase> cases = {
       // 2-D: plain, strided, dilated, asymmetric pads, 1x1, grouped.
-      {{1, 3, 11, 13}, {8, 3, 3, 3}, params({1, 1}, {1, 1}, {1, 1, 1, 1})},
-      {{2, 5, 17, 9}, {7, 5, 3, 2}, params({2, 3}, {1, 1}, {1, 0, 2, 1})},
-      {{1, 4, 12, 12}, {6, 4, 3, 3}, params({1, 1}, {2, 3}, {2, 3, 2, 3})},
-      {{1, 16, 9, 10}, {12, 16, 1, 1}, params({1, 1}, {1, 1}, {0, 0, 0, 0})},
-      {{1, 16, 9, 10}, {12, 16, 1, 1}, params({2, 2}, {1, 1}, {0, 0, 0, 0})},
-      {{1, 8, 10, 10}, {12, 2, 3, 3}, params({1, 1}, {1, 1}, {1, 1, 1, 1}, 4)},
+      {{1, 3, 11, 13}, {8, 3, 3, 3}, convParams({1, 1}, {1, 1}, {1, 1, 1, 1})},
+      {{2, 5, 17, 9}, {7, 5, 3, 2}, convParams({2, 3}, {1, 1}, {1, 0, 2, 1})},
+      {{1, 4, 12, 12}, {6, 4, 3, 3}, convParams({1, 1}, {2, 3}, {2, 3, 2, 3})},
+      {{1, 16, 9, 10},
+       {12, 16, 1, 1},
+       convParams({1, 1}, {1, 1}, {0, 0, 0, 0})},
+      {{1, 16, 9, 10},
+       {12, 16, 1, 1},
+       convParams({2, 2}, {1, 1}, {0, 0, 0, 0})},
+      {{1, 8, 10, 10},
+       {12, 2, 3, 3},
+       convParams({1, 1}, {1, 1}, {1, 1, 1, 1}, 4)},
       {{1, 300, 5, 5},
        {20, 300, 1, 1},
-       params({1, 1}, {1, 1}, {0, 0, 0, 0}),
+       convParams({1, 1}, {1, 1}, {0, 0, 0, 0}),
        false},
-      {{1, 40, 6, 7}, {9, 40, 3, 3}, params({1, 1}, {1, 1}, {0, 1, 2, 0})},
+      {{1, 40, 6, 7}, {9, 40, 3, 3}, convParams({1, 1}, {1, 1}, {0, 1, 2, 0})},
       // Depthwise, with and without channel multiplier, strides 1/2/3.
-      {{1, 6, 19, 23}, {6, 1, 3, 3}, params({1, 1}, {1, 1}, {1, 1, 1, 1}, 6)},
-      {{2, 6, 19, 70}, {6, 1, 5, 5}, params({2, 2}, {1, 1}, {2, 2, 2, 2}, 6)},
-      {{1, 4, 15, 15}, {8, 1, 3, 3}, params({3, 1}, {2, 1}, {0, 1, 2, 1}, 4)},
+      {{1, 6, 19, 23},
+       {6, 1, 3, 3},
+       convParams({1, 1}, {1, 1}, {1, 1, 1, 1}, 6)},
+      {{2, 6, 19, 70},
+       {6, 1, 5, 5},
+       convParams({2, 2}, {1, 1}, {2, 2, 2, 2}, 6)},
+      {{1, 4, 15, 15},
+       {8, 1, 3, 3},
+       convParams({3, 1}, {2, 1}, {0, 1, 2, 1}, 4)},
       {{1, 3, 8, 9},
        {3, 1, 2, 4},
-       params({1, 3}, {1, 2}, {0, 0, 0, 0}, 3),
+       convParams({1, 3}, {1, 2}, {0, 0, 0, 0}, 3),
        false},
       // 1-D and 3-D.
-      {{2, 3, 20}, {4, 3, 5}, params({2}, {1}, {2, 1})},
-      {{1, 4, 20}, {4, 1, 3}, params({1}, {2}, {2, 2}, 4)},
+      {{2, 3, 20}, {4, 3, 5}, convParams({2}, {1}, {2, 1})},
+      {{1, 4, 20}, {4, 1, 3}, convParams({1}, {2}, {2, 2}, 4)},
       {{1, 2, 5, 6, 7},
        {3, 2, 2, 3, 3},
-       params({1, 2, 1}, {1, 1, 2}, {0, 1, 1, 1, 0, 2})},
+       convParams({1, 2, 1}, {1, 1, 2}, {0, 1, 1, 1, 0, 2})},
   };
   ThreadPool pool(3);
   SimdLevel saved = activeSimdLevel();
-  for (SimdLevel level : levels()) {
+  for (SimdLevel level : simdLevels()) {
     ASSERT_TRUE(setSimdLevel(level));
     SCOPED_TRACE(simdLevelName(level));
     for (size_t i = 0; i < cases.size(); ++i) {
@@ -120,11 +113,12 @@ TEST(Conv, MatchesReferenceOnManyGeometries) {
 }
 
 TEST(Conv, FusedActivation) {
-  ConvCase c{{1, 3, 9, 9}, {4, 3, 3, 3}, params({1, 1}, {1, 1}, {1, 1, 1, 1})};
+  ConvCase c{
+      {1, 3, 9, 9}, {4, 3, 3, 3}, convParams({1, 1}, {1, 1}, {1, 1, 1, 1})};
   c.p.activation.kind = GemmActivation::HardSwish;
   checkConv(c, false, nullptr);
   ConvCase d{
-      {1, 4, 9, 9}, {4, 1, 3, 3}, params({1, 1}, {1, 1}, {1, 1, 1, 1}, 4)};
+      {1, 4, 9, 9}, {4, 1, 3, 3}, convParams({1, 1}, {1, 1}, {1, 1, 1, 1}, 4)};
   d.p.activation = GemmActivation::relu();
   checkConv(d, false, nullptr);
 }
@@ -133,7 +127,7 @@ TEST(ConvTranspose, HandComputedStride2) {
   // 1x1x2x2 input, 2x2 kernel, stride 2: each input scales the kernel.
   HostTensor x = f32({1, 1, 2, 2}, {1, 2, 3, 4});
   HostTensor w = f32({1, 1, 2, 2}, {1, 10, 100, 1000});
-  ConvParams p = params({2, 2}, {1, 1}, {0, 0, 0, 0}, 1, {0, 0});
+  ConvParams p = convParams({2, 2}, {1, 1}, {0, 0, 0, 0}, 1, {0, 0});
   HostTensor y(DType::F32, {1, 1, 4, 4});
   ASSERT_TRUE(convTranspose(x, w, nullptr, y, p, nullptr).ok());
   expectValues(y, {1, 10, 2, 20, 100, 1000, 200, 2000, 3, 30, 4, 40, 300, 3000,
@@ -142,7 +136,7 @@ TEST(ConvTranspose, HandComputedStride2) {
   HostTensor x1 = f32({1, 1, 2}, {1, 2}), w1 = f32({1, 1, 3}, {1, 1, 1});
   HostTensor y1(DType::F32, {1, 1, 4});
   ASSERT_TRUE(convTranspose(x1, w1, nullptr, y1,
-                            params({1}, {1}, {0, 0}, 1, {0}), nullptr)
+                            convParams({1}, {1}, {0, 0}, 1, {0}), nullptr)
                   .ok());
   expectValues(y1, {1, 3, 3, 2});
 }
@@ -151,20 +145,20 @@ TEST(ConvTranspose, MatchesReference) {
   std::vector<ConvCase> cases = {
       {{1, 24, 10, 12},
        {24, 24, 2, 2},
-       params({2, 2}, {1, 1}, {0, 0, 0, 0}, 1, {0, 0})},
+       convParams({2, 2}, {1, 1}, {0, 0, 0, 0}, 1, {0, 0})},
       {{1, 24, 10, 12},
        {24, 1, 2, 2},
-       params({2, 2}, {1, 1}, {0, 0, 0, 0}, 1, {0, 0})},
+       convParams({2, 2}, {1, 1}, {0, 0, 0, 0}, 1, {0, 0})},
       {{2, 6, 7, 5},
        {6, 3, 3, 3},
-       params({2, 1}, {1, 2}, {1, 0, 0, 2}, 2, {1, 0})},
+       convParams({2, 1}, {1, 2}, {1, 0, 0, 2}, 2, {1, 0})},
       {{1, 4, 9, 9},
        {4, 2, 4, 4},
-       params({3, 3}, {1, 1}, {1, 1, 1, 1}, 1, {2, 1})},
-      {{1, 3, 11}, {3, 2, 3}, params({2}, {1}, {1, 0}, 1, {1})},
+       convParams({3, 3}, {1, 1}, {1, 1, 1, 1}, 1, {2, 1})},
+      {{1, 3, 11}, {3, 2, 3}, convParams({2}, {1}, {1, 0}, 1, {1})},
       {{1, 2, 3, 4, 5},
        {2, 3, 2, 2, 3},
-       params({2, 1, 2}, {1, 1, 1}, {0, 0, 1, 0, 1, 0}, 1, {1, 0, 0})},
+       convParams({2, 1, 2}, {1, 1, 1}, {0, 0, 1, 0, 1, 0}, 1, {1, 0, 0})},
   };
   ThreadPool pool(2);
   for (size_t i = 0; i < cases.size(); ++i) {
@@ -180,16 +174,16 @@ TEST(Conv, IntegerAndHalfTypes) {
   HostTensor w = makeTensor(DType::I8, {1, 1, 1, 2}, {1, 1});
   HostTensor y(DType::I8, {1, 1, 1, 2});
   ASSERT_TRUE(
-      conv(x, w, nullptr, y, params({1, 1}, {1, 1}, {0, 0, 0, 0}), nullptr)
+      conv(x, w, nullptr, y, convParams({1, 1}, {1, 1}, {0, 0, 0, 0}), nullptr)
           .ok());
   expectValues(y, {-56, 97}); // 200 wraps to -56
   // f16 goes through float and rounds back.
   HostTensor xh = makeTensor(DType::F16, {1, 1, 2, 2}, {1, 2, 3, 4});
   HostTensor wh = makeTensor(DType::F16, {1, 1, 2, 2}, {0.5, 0.5, 0.5, 0.5});
   HostTensor yh(DType::F16, {1, 1, 1, 1});
-  ASSERT_TRUE(
-      conv(xh, wh, nullptr, yh, params({1, 1}, {1, 1}, {0, 0, 0, 0}), nullptr)
-          .ok());
+  ASSERT_TRUE(conv(xh, wh, nullptr, yh,
+                   convParams({1, 1}, {1, 1}, {0, 0, 0, 0}), nullptr)
+                  .ok());
   expectValues(yh, {5});
 }
 
@@ -197,10 +191,11 @@ TEST(Conv, RejectsMismatchedShapes) {
   HostTensor x(DType::F32, {1, 3, 8, 8}), w(DType::F32, {4, 2, 3, 3});
   HostTensor y(DType::F32, {1, 4, 6, 6});
   Status s =
-      conv(x, w, nullptr, y, params({1, 1}, {1, 1}, {0, 0, 0, 0}), nullptr);
+      conv(x, w, nullptr, y, convParams({1, 1}, {1, 1}, {0, 0, 0, 0}), nullptr);
   EXPECT_TRUE(s.failed());
   HostTensor w2(DType::F32, {4, 3, 3, 3}), y2(DType::F32, {1, 4, 5, 5});
-  s = conv(x, w2, nullptr, y2, params({1, 1}, {1, 1}, {0, 0, 0, 0}), nullptr);
+  s = conv(x, w2, nullptr, y2, convParams({1, 1}, {1, 1}, {0, 0, 0, 0}),
+           nullptr);
   ASSERT_TRUE(s.failed());
   EXPECT_NE(s.message().find("1x4x6x6"), std::string::npos) << s.message();
 }
@@ -215,32 +210,32 @@ TEST(Conv, OutputReadyCoversFinishedOutputsOnce) {
   std::vector<Case> cases = {
       {{2, 5, 17, 9},
        {7, 5, 3, 2},
-       params({2, 3}, {1, 1}, {1, 0, 2, 1}),
+       convParams({2, 3}, {1, 1}, {1, 0, 2, 1}),
        false,
        DType::F32},
       {{1, 16, 9, 10},
        {12, 16, 1, 1},
-       params({1, 1}, {1, 1}, {0, 0, 0, 0}),
+       convParams({1, 1}, {1, 1}, {0, 0, 0, 0}),
        false,
        DType::F32},
       {{1, 6, 19, 23},
        {6, 1, 3, 3},
-       params({1, 1}, {1, 1}, {1, 1, 1, 1}, 6),
+       convParams({1, 1}, {1, 1}, {1, 1, 1, 1}, 6),
        false,
        DType::F32},
       {{1, 4, 9, 9},
        {4, 2, 4, 4},
-       params({3, 3}, {1, 1}, {1, 1, 1, 1}, 1, {2, 1}),
+       convParams({3, 3}, {1, 1}, {1, 1, 1, 1}, 1, {2, 1}),
        true,
        DType::F32},
       {{1, 3, 8, 8},
        {4, 3, 3, 3},
-       params({1, 1}, {1, 1}, {1, 1, 1, 1}),
+       convParams({1, 1}, {1, 1}, {1, 1, 1, 1}),
        false,
        DType::F16},
       {{1, 2, 5, 6, 7},
        {3, 2, 2, 3, 3},
-       params({1, 2, 1}, {1, 1, 2}, {0, 1, 1, 1, 0, 2}),
+       convParams({1, 2, 1}, {1, 1, 2}, {0, 1, 1, 1, 0, 2}),
        false,
        DType::F32},
   };

@@ -8,6 +8,8 @@
 #ifndef NPU_UNITTESTS_KERNELS_KERNELTESTUTILS_H
 #define NPU_UNITTESTS_KERNELS_KERNELTESTUTILS_H
 
+#include "npu/Kernels/Conv.h"
+#include "npu/Kernels/Cpu.h"
 #include "npu/Support/HostTensor.h"
 
 #include <cmath>
@@ -104,6 +106,34 @@ inline void expectValues(const HostTensor &actual,
       continue;
     EXPECT_NEAR(a, expected[i], atol) << "element " << i;
   }
+}
+
+/// Every SIMD level this CPU can run, so that all code paths get tested.
+inline std::vector<kernels::SimdLevel> simdLevels() {
+  std::vector<kernels::SimdLevel> l;
+  for (int i = 0; i <= static_cast<int>(kernels::detectedSimdLevel()); ++i)
+    l.push_back(static_cast<kernels::SimdLevel>(i));
+  return l;
+}
+
+/// Restores the active SIMD level when a test that changes it ends.
+struct SimdLevelGuard {
+  kernels::SimdLevel saved = kernels::activeSimdLevel();
+  ~SimdLevelGuard() { kernels::setSimdLevel(saved); }
+};
+
+inline kernels::ConvParams convParams(std::vector<int64_t> strides,
+                                      std::vector<int64_t> dil,
+                                      std::vector<int64_t> pads,
+                                      int64_t group = 1,
+                                      std::vector<int64_t> outPad = {}) {
+  kernels::ConvParams p;
+  p.strides = std::move(strides);
+  p.dilations = std::move(dil);
+  p.pads = std::move(pads);
+  p.group = group;
+  p.outputPadding = std::move(outPad);
+  return p;
 }
 
 } // namespace npu::testing

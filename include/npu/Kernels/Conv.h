@@ -3,9 +3,14 @@
 // ONNX Conv and ConvTranspose on NCHW tensors with any number of spatial
 // dimensions, asymmetric padding, dilations and groups. float32 runs on the
 // GEMM (im2col fused into the packing of B; 1x1 convolutions read the input
-// directly; depthwise 2-D convolutions have their own vectorised kernel);
-// every other element type runs the reference loops (f16/bf16 convert to
-// float and back, integers accumulate exactly in 64 bits and wrap).
+// directly; depthwise 2-D convolutions have their own vectorised kernel).
+// int32 (ConvInteger after its zero points are subtracted) runs the same
+// kernels on float copies, summing in float only over K blocks short enough
+// to be exact and adding the blocks in int32: bit-identical to the
+// reference loops, which it falls back to when a single product of the
+// operands' magnitudes would exceed 2^24. Every other element type runs the
+// reference loops (f16/bf16 convert to float and back, integers accumulate
+// exactly in 64 bits and wrap).
 //
 //===----------------------------------------------------------------------===//
 

@@ -6,7 +6,8 @@
 // possibly once ahead of time (weights); the right operand is packed block
 // by block through an RhsPacker, so a convolution never materialises its
 // whole im2col matrix. The micro-kernel is chosen at run time (AVX-512,
-// AVX2/FMA or portable C++).
+// AVX2/FMA or portable C++). Integer products run on the same kernels in
+// K blocks short enough to be exact in float (gemmPackedInt32).
 //
 //===----------------------------------------------------------------------===//
 
@@ -49,13 +50,17 @@ struct GemmActivation {
 class PackedLhs {
 public:
   PackedLhs() = default;
-  /// Packs `a` (M x K with leading dimension lda, or K x M when `trans`).
+  /// Packs `a` (M x K with leading dimension lda, or K x M when `trans`)
+  /// in K blocks of `blockDepth` (0: the level's kc; at most that).
   PackedLhs(const float *a, int64_t lda, bool trans, int64_t m, int64_t k,
-            float alpha = 1.0f, SimdLevel level = activeSimdLevel());
+            float alpha = 1.0f, SimdLevel level = activeSimdLevel(),
+            int64_t blockDepth = 0);
 
   int64_t rows() const { return m_; }
   int64_t depth() const { return k_; }
   SimdLevel level() const { return level_; }
+  /// The blocking the product uses (kc: this matrix's block depth).
+  const GemmBlocking &blocking() const { return blocking_; }
   bool empty() const { return !data_; }
   /// The packed panel of rows [ip*mr, ip*mr + mr) for the K block at k0.
   const float *panel(int64_t k0, int64_t ip) const;
@@ -115,6 +120,23 @@ struct GemmEpilogue {
 /// C (M x N, leading dimension ldc) = A * B with the epilogue.
 void gemmPacked(const PackedLhs &a, const RhsPacker &b, int64_t n, float *c,
                 int64_t ldc, const GemmEpilogue &epilogue, ThreadPool *pool);
+
+/// Integer products on the float GEMM. A and B hold integers (exactly
+/// representable as floats) and `a` was packed in K blocks of at most
+/// exactBlockDepth(max|A|, max|B|): every partial sum of a block is then an
+/// integer of magnitude <= 2^24, so each block's float product is exact
+/// whatever the order of the additions or the use of FMA. The blocks'
+/// products are added in int32 with wrap-around (modulo 2^32, as the
+/// reference loops store a wider exact sum): C = A * B + rowBias, exactly.
+void gemmPackedInt32(const PackedLhs &a, const RhsPacker &b, int64_t n,
+                     int32_t *c, int64_t ldc, const int32_t *rowBias,
+                     const GemmBlockDone *blockDone, ThreadPool *pool);
+
+/// The K block depth for which float products of integers of magnitude at
+/// most maxA and maxB are exact (floor(2^24 / (maxA * maxB)), capped at the
+/// level's kc), or 0 when even a single product may be inexact.
+int64_t exactBlockDepth(uint64_t maxA, uint64_t maxB,
+                        SimdLevel level = activeSimdLevel());
 
 /// BLAS-style C = alpha * op(A) * op(B) + beta * C, all row-major.
 void sgemm(bool transA, bool transB, int64_t m, int64_t n, int64_t k,

@@ -2,9 +2,11 @@
 //
 // Tensor-level matrix products: NumPy matmul with batch broadcasting and
 // rank-1 promotion, and ONNX Gemm (alpha * op(A) * op(B) + beta * C with C
-// broadcast). float32 runs on the blocked GEMM; other element types use a
-// straightforward loop (integers accumulate with wrapping, f16/bf16 in
-// float).
+// broadcast). float32 runs on the blocked GEMM, and so does int32
+// (MatMulInteger) in exact K blocks (gemmPackedInt32), bit-identical to the
+// straightforward loop that other element types use (integers accumulate
+// with wrapping, f16/bf16 in float) and that int32 falls back to when its
+// magnitudes are too large for exact float blocks.
 //
 //===----------------------------------------------------------------------===//
 
