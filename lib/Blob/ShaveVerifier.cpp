@@ -265,6 +265,10 @@ public:
                     " is outside the rank");
       if (!(t.fparams[0] >= 0.0f))
         return fail("epsilon must be non-negative");
+      if (t.iparams.size() > 2 && t.iparams[2] != 0 && t.iparams[2] != 1)
+        return fail("epsilon placement must be 0 (inside the square root) or "
+                    "1 (added to the standard deviation), got " +
+                    std::to_string(t.iparams[2]));
       // Scale and bias may have fewer dimensions (LayerNorm's [C] over
       // [..., C]): they align with the output's last dimensions.
       for (size_t i = 1; i < in.size(); ++i)

@@ -246,27 +246,39 @@ void reduce(ShaveKernel k, const View &in, const View &out) {
   writeAll(out, acc);
 }
 
+/// Normalises each row over axes first..rank-1 in fp32, two-pass and
+/// shifted: deviations are taken from the row's first element (exact for
+/// nearby values) before anything is summed or subtracted, so a large common
+/// offset never enters a sum or a rounded mean, and a constant row gives
+/// exactly 0. Never E[x^2] - E[x]^2, which cancels catastrophically.
 void mvn(const ShaveTask &t, const std::vector<View> &ins, const View &out) {
   std::vector<float> x = readAll(ins[0]);
   bool normVariance = t.iparams[0] != 0;
+  bool epsOutside = t.iparams.size() > 2 && t.iparams[2] != 0;
   float eps = t.fparams[0];
   uint64_t outer, n, inner;
   splitAround(ins[0].shape, size_t(t.iparams[1]), ins[0].shape.size(), outer, n,
               inner);
   n *= inner;
-  for (uint64_t o = 0; o < outer; ++o) {
+  for (uint64_t o = 0; o < outer && n; ++o) {
     float *base = &x[o * n];
-    float mean = 0.0f;
+    const float pivot = base[0];
+    float sum = 0.0f;
     for (uint64_t j = 0; j < n; ++j)
-      mean += base[j];
-    mean /= float(n);
+      sum += base[j] - pivot;
+    const float shift = sum / float(n); // The mean minus the pivot.
     float var = 0.0f;
-    for (uint64_t j = 0; j < n; ++j)
-      var += (base[j] - mean) * (base[j] - mean);
+    for (uint64_t j = 0; j < n; ++j) {
+      float d = (base[j] - pivot) - shift;
+      float d2 = d * d; // Two statements: never fused into an FMA.
+      var += d2;
+    }
     var /= float(n);
-    float inv = normVariance ? 1.0f / std::sqrt(var + eps) : 1.0f;
+    float inv = !normVariance ? 1.0f
+                : epsOutside  ? 1.0f / (std::sqrt(var) + eps)
+                              : 1.0f / std::sqrt(var + eps);
     for (uint64_t j = 0; j < n; ++j)
-      base[j] = (base[j] - mean) * inv;
+      base[j] = ((base[j] - pivot) - shift) * inv;
   }
   for (size_t s = 1; s < ins.size(); ++s) {
     std::vector<float> p = readAll(ins[s]);

@@ -136,6 +136,15 @@ LogicalResult layerNormHandler(OpContext &ctx) {
       op.getEpsilon().convertToDouble(), y, mean, inv, ctx.pool()));
 }
 
+LogicalResult mvnHandler(OpContext &ctx) {
+  auto op = ctx.get<MVNOp>();
+  HostTensor &y = ctx.outInPlace(0, 0);
+  ArrayRef<int64_t> axes = op.getAxes();
+  return ctx.check(kernels::mvn(
+      ctx.in(0), std::vector<int64_t>(axes.begin(), axes.end()),
+      op.getEpsilon().convertToDouble(), op.getEpsInsideSqrt(), y, ctx.pool()));
+}
+
 LogicalResult lrnHandler(OpContext &ctx) {
   auto op = ctx.get<LRNOp>();
   HostTensor &y = ctx.out(0);
@@ -265,6 +274,7 @@ void registerNNHandlers(HandlerRegistry &r) {
   r.add<BatchNormOp>(&batchNormHandler);
   r.add<InstanceNormOp>(&instanceNormHandler);
   r.add<LayerNormOp>(&layerNormHandler);
+  r.add<MVNOp>(&mvnHandler);
   r.add<LRNOp>(&lrnHandler);
   r.add<SoftmaxOp>(&softmaxHandler<SoftmaxOp, kernels::SoftmaxKind::Softmax>);
   r.add<LogSoftmaxOp>(

@@ -82,6 +82,35 @@ std::vector<int64_t> stridesOf(const std::vector<int64_t> &shape) {
   return strides;
 }
 
+ReducedBlocks::ReducedBlocks(const std::vector<int64_t> &shape,
+                             const std::vector<bool> &reduced)
+    : offsets{0} {
+  const auto strides = stridesOf(shape);
+  for (size_t d = 0; d < shape.size(); ++d) {
+    if (reduced[d]) {
+      std::vector<int64_t> next;
+      next.reserve(offsets.size() * static_cast<size_t>(shape[d]));
+      for (int64_t o : offsets)
+        for (int64_t i = 0; i < shape[d]; ++i)
+          next.push_back(o + i * strides[d]);
+      offsets = std::move(next);
+    } else {
+      keptDims.push_back(shape[d]);
+      keptStrides.push_back(strides[d]);
+      blocks *= shape[d];
+    }
+  }
+}
+
+int64_t ReducedBlocks::base(int64_t block) const {
+  int64_t base = 0;
+  for (size_t d = keptDims.size(); d-- > 0;) {
+    base += (block % keptDims[d]) * keptStrides[d];
+    block /= keptDims[d];
+  }
+  return base;
+}
+
 std::string shapeStr(const std::vector<int64_t> &shape) {
   return shapeToString(shape);
 }

@@ -86,6 +86,23 @@ enum ScratchSlot {
 /// Row-major strides of a shape.
 std::vector<int64_t> stridesOf(const std::vector<int64_t> &shape);
 
+/// A tensor's elements as blocks over a set of reduced dimensions: block b
+/// (row-major over the kept dimensions) holds the elements at
+/// base(b) + offsets[i] (row-major over the reduced dimensions).
+class ReducedBlocks {
+public:
+  /// `reduced` has one entry per dimension of `shape`.
+  ReducedBlocks(const std::vector<int64_t> &shape,
+                const std::vector<bool> &reduced);
+  int64_t numBlocks() const { return blocks; }
+  int64_t base(int64_t block) const;
+  std::vector<int64_t> offsets;
+
+private:
+  std::vector<int64_t> keptDims, keptStrides;
+  int64_t blocks = 1;
+};
+
 /// "1x3x8x8 f32" for messages.
 std::string describe(const HostTensor &t);
 std::string shapeStr(const std::vector<int64_t> &shape);

@@ -1,8 +1,11 @@
 //===- Normalization.cpp - Normalisation and softmax kernels --------------===//
 //
 // Everything is written over the compute type of the float element types;
-// statistics and softmax denominators accumulate in double. Softmax
-// subtracts the maximum first, so large logits do not overflow.
+// statistics and softmax denominators accumulate in double. Variances are
+// two-pass (the mean, then the squared deviations from it: never
+// E[x^2] - E[x]^2, which cancels catastrophically when the mean is large),
+// and normalised values are (x - mean) * a + b in double, rounded once.
+// Softmax subtracts the maximum first, so large logits do not overflow.
 //
 //===----------------------------------------------------------------------===//
 
@@ -11,6 +14,7 @@
 #include "KernelSupport.h"
 #include "npu/Kernels/ElementTypes.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <type_traits>
@@ -55,8 +59,16 @@ std::pair<double, double> statistics(const T *p, int64_t n, double epsilon) {
   return {mu, 1.0 / std::sqrt(sq / static_cast<double>(n) + epsilon)};
 }
 
-/// y = x * a + b over each of `planes` planes of `plane` elements, with
-/// (a, b) = coefficients(plane index, plane data) computed per plane.
+/// The normalisation y = (x - center) * a + b of one plane, computed in
+/// double and rounded once: x - center is formed before scaling, so a large
+/// common offset (center ~ x) cancels exactly instead of being scaled and
+/// rounded into a large product first.
+struct Affine {
+  double center, a, b;
+};
+
+/// Applies per-plane normalisations to `planes` planes of `plane` elements,
+/// with the Affine of each from coefficients(plane index, plane data).
 template <typename T, typename Coefficients>
 void affinePlanes(const HostTensor &x, HostTensor &y, int64_t planes,
                   int64_t plane, ThreadPool *pool, Coefficients coefficients) {
@@ -66,10 +78,10 @@ void affinePlanes(const HostTensor &x, HostTensor &y, int64_t planes,
   parallelFor(pool, planes, [&](int64_t t) {
     const T *p = src + t * plane;
     T *q = dst + t * plane;
-    auto [a, b] = coefficients(t, p);
-    const C ca = static_cast<C>(a), cb = static_cast<C>(b);
+    const Affine f = coefficients(t, p);
     for (int64_t i = 0; i < plane; ++i)
-      q[i] = storeElem<T>(loadElem(p[i]) * ca + cb);
+      q[i] = storeElem<T>(static_cast<C>(
+          (static_cast<double>(loadElem(p[i])) - f.center) * f.a + f.b));
   });
 }
 
@@ -96,14 +108,13 @@ Status batchNorm(const HostTensor &x, const HostTensor &scale,
   const int64_t n = x.dim(0), plane = c && n ? x.numElements() / (n * c) : 0;
   return dispatchFloat(x.dtype(), "batch_norm", [&](auto tag) {
     using T = decltype(tag);
-    std::vector<double> a(c), b(c);
-    for (int64_t i = 0; i < c; ++i) {
-      a[i] = at<T>(scale, i) / std::sqrt(at<T>(var, i) + epsilon);
-      b[i] = at<T>(bias, i) - at<T>(mean, i) * a[i];
-    }
-    affinePlanes<T>(x, y, n * c, plane, pool, [&](int64_t t, const T *) {
-      return std::make_pair(a[t % c], b[t % c]);
-    });
+    std::vector<Affine> f(c);
+    for (int64_t i = 0; i < c; ++i)
+      f[i] = {at<T>(mean, i),
+              at<T>(scale, i) / std::sqrt(at<T>(var, i) + epsilon),
+              at<T>(bias, i)};
+    affinePlanes<T>(x, y, n * c, plane, pool,
+                    [&](int64_t t, const T *) { return f[t % c]; });
   });
 }
 
@@ -124,8 +135,7 @@ Status instanceNorm(const HostTensor &x, const HostTensor &scale,
     using T = decltype(tag);
     affinePlanes<T>(x, y, n * c, plane, pool, [&](int64_t t, const T *p) {
       auto [mu, inv] = statistics(p, plane, epsilon);
-      double a = at<T>(scale, t % c) * inv;
-      return std::make_pair(a, at<T>(bias, t % c) - mu * a);
+      return Affine{mu, at<T>(scale, t % c) * inv, at<T>(bias, t % c)};
     });
   });
 }
@@ -199,6 +209,53 @@ Status layerNorm(const HostTensor &x, const HostTensor &scale,
       if (invStdDev)
         invStdDev->setFromDouble(o, inv);
     });
+  });
+}
+
+Status mvn(const HostTensor &x, const std::vector<int64_t> &axes,
+           double epsilon, bool epsInsideSqrt, HostTensor &y,
+           ThreadPool *pool) {
+  const int64_t rank = x.rank();
+  std::vector<bool> reduced(rank, false);
+  for (size_t i = 0; i < axes.size(); ++i) {
+    if (axes[i] < 0 || axes[i] >= rank || reduced[axes[i]] ||
+        (i && axes[i] < axes[i - 1]))
+      return Status::error("mvn axes must be sorted, distinct and in range");
+    reduced[axes[i]] = true;
+  }
+  NPU_RETURN_IF_ERROR(expectShape(y, x.shape(), "output"));
+  NPU_RETURN_IF_ERROR(expectSameDType(x, y, "mvn"));
+  const ReducedBlocks blocks(x.shape(), reduced);
+  const auto &offs = blocks.offsets;
+  const int64_t n = static_cast<int64_t>(offs.size());
+  return dispatchFloat(x.dtype(), "mvn", [&](auto tag) {
+    using T = decltype(tag);
+    using C = ComputeType<T>;
+    const T *src = x.data<T>();
+    T *dst = y.data<T>();
+    parallelForRange(
+        pool, blocks.numBlocks(),
+        std::max<int64_t>(1, (int64_t(1) << 14) / std::max<int64_t>(1, n)),
+        [&](int64_t begin, int64_t end) {
+          for (int64_t b = begin; b < end; ++b) {
+            const T *p = src + blocks.base(b);
+            T *q = dst + blocks.base(b);
+            auto at = [&](int64_t i) {
+              return static_cast<double>(loadElem(p[offs[i]]));
+            };
+            double sum = 0, sq = 0;
+            for (int64_t i = 0; i < n; ++i)
+              sum += at(i);
+            const double mu = sum / static_cast<double>(n);
+            for (int64_t i = 0; i < n; ++i)
+              sq += (at(i) - mu) * (at(i) - mu);
+            const double var = sq / static_cast<double>(n);
+            const double inv = 1.0 / (epsInsideSqrt ? std::sqrt(var + epsilon)
+                                                    : std::sqrt(var) + epsilon);
+            for (int64_t i = 0; i < n; ++i)
+              q[offs[i]] = storeElem<T>(static_cast<C>((at(i) - mu) * inv));
+          }
+        });
   });
 }
 

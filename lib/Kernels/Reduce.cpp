@@ -199,41 +199,19 @@ Status reduce(ReduceOp op, const HostTensor &in,
                          " is not defined on booleans");
   if (reduceMinMaxTrailing(op, in, reduced, out, pool))
     return Status::success();
-  // Offsets of the reduced block and the kept dimensions' geometry.
-  const auto strides = stridesOf(in.shape());
-  std::vector<int64_t> redOffs{0};
-  std::vector<int64_t> keptDims, keptStrides;
-  for (int64_t d = 0; d < rank; ++d) {
-    if (reduced[d]) {
-      std::vector<int64_t> next;
-      next.reserve(redOffs.size() * in.dim(d));
-      for (int64_t o : redOffs)
-        for (int64_t i = 0; i < in.dim(d); ++i)
-          next.push_back(o + i * strides[d]);
-      redOffs = std::move(next);
-    } else {
-      keptDims.push_back(in.dim(d));
-      keptStrides.push_back(strides[d]);
-    }
-  }
-  const int64_t numOut = out.numElements();
+  const ReducedBlocks blocks(in.shape(), reduced);
+  const auto &redOffs = blocks.offsets;
   dispatchDType(in.dtype(), [&](auto tag) {
     using T = decltype(tag);
     const T *src = in.data<T>();
     T *dst = out.data<T>();
     parallelForRange(
-        pool, numOut,
+        pool, blocks.numBlocks(),
         std::max<int64_t>(1, (int64_t(1) << 14) /
                                  std::max<int64_t>(1, redOffs.size())),
         [&](int64_t b, int64_t e) {
-          for (int64_t o = b; o < e; ++o) {
-            int64_t rem = o, base = 0;
-            for (size_t d = keptDims.size(); d-- > 0;) {
-              base += (rem % keptDims[d]) * keptStrides[d];
-              rem /= keptDims[d];
-            }
-            dst[o] = reduceBlock<T>(op, src + base, redOffs);
-          }
+          for (int64_t o = b; o < e; ++o)
+            dst[o] = reduceBlock<T>(op, src + blocks.base(o), redOffs);
         });
   });
   return Status::success();

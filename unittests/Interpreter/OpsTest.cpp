@@ -175,6 +175,22 @@ TEST_F(InterpreterTest, NormalisationAndSoftmax) {
          "%y : tensor<1x2x1x1xf32>"),
       {f32({1, 2, 1, 1}, {3, 3})});
   expectValues(bn, {1, 5});
+  // mvn: the axes, epsilon and its placement reach the kernel.
+  HostTensor m = f32({2, 2}, {1, 3, 5, 5});
+  auto mvn = [&](const std::string &attrs) {
+    return runOne(fn("%x: tensor<2x2xf32>", "tensor<2x2xf32>",
+                     "  %y = npu.mvn %x {" + attrs + "} : tensor<2x2xf32>",
+                     "%y : tensor<2x2xf32>"),
+                  {m});
+  };
+  expectValues(mvn("axes = array<i64: 1>, epsilon = 1.0 : f32"),
+               {-0.5, 0.5, 0, 0});
+  expectValues(mvn("axes = array<i64: 1>, epsilon = 3.0 : f32, "
+                   "eps_inside_sqrt"),
+               {-0.5, 0.5, 0, 0});
+  double sd = std::sqrt(2.75); // Over both axes: mean 3.5.
+  expectValues(mvn("axes = array<i64: 0, 1>, epsilon = 0.0 : f32"),
+               {-2.5 / sd, -0.5 / sd, 1.5 / sd, 1.5 / sd}, 1e-6);
 }
 
 TEST_F(InterpreterTest, ReductionsScansTopK) {

@@ -1,10 +1,11 @@
 //===- ShaveKernelsTest.cpp - The appended SHAVE kernels on the device ----===//
 //
 // clamp, hsigmoid, leaky_relu, max, min, matmul, erf, abs, neg, reciprocal,
-// relu, upsample_zeros and mvn as LayerNorm: each runs in a blob on the
-// device model (so the reader's verifier accepts it) and is compared with a
-// straightforward double-precision loop, f16 and f32, with strided inputs;
-// each contract rejects malformed tasks with a message naming the problem.
+// relu, upsample_zeros and mvn (as LayerNorm, and on data with a large mean):
+// each runs in a blob on the device model (so the reader's verifier accepts
+// it) and is compared with a straightforward double-precision loop, f16 and
+// f32, with strided inputs; each contract rejects malformed tasks with a
+// message naming the problem.
 //
 //===----------------------------------------------------------------------===//
 
@@ -327,6 +328,62 @@ TEST(ShaveKernels, MvnIsLayerNormWithRankOneScaleAndBias) {
   }
 }
 
+/// mvn on rows with a large mean and a small spread, and on constant rows:
+/// the fp32 kernel must match a float64 evaluation of the formula (eps
+/// inside the square root, and added to the standard deviation as ONNX
+/// MeanVarianceNormalization does) to fp32 precision, and a constant row
+/// must give exactly 0. A mean accumulated in fp32 from the raw values (or
+/// E[x^2] - E[x]^2) fails both.
+TEST(ShaveKernels, MvnIsStableOnLargeMeansAndConstantRows) {
+  const int64_t n = 1000;
+  std::vector<std::vector<double>> rows(5);
+  HostTensor noise = ref::randomTensor(DType::F32, {n}, 31, -1, 1);
+  for (int64_t i = 0; i < n; ++i) {
+    rows[0].push_back(40000 + i % 4);
+    rows[1].push_back(double(float(1e4 + noise.getAsDouble(i))));
+    rows[2].push_back(double(0.1f));
+    rows[3].push_back(-65504);
+    rows[4].push_back(noise.getAsDouble(n - 1 - i));
+  }
+  for (DType t : {DType::F32, DType::F16})
+    for (int64_t outside : {0, 1}) {
+      const int64_t R = int64_t(rows.size());
+      HostTensor x(t, {R, n});
+      for (int64_t r = 0; r < R; ++r)
+        for (int64_t i = 0; i < n; ++i)
+          x.setFromDouble(r * n + i, rows[size_t(r)][size_t(i)]);
+      const float eps = outside ? 1e-9f : 1e-5f;
+      RunResult res =
+          run(shaveBlob(task(ShaveKernel::Mvn, {eps}, {1, 1, outside}),
+                        {desc("x", t, {R, n})}, desc("y", t, {R, n})),
+              {x});
+      ASSERT_TRUE(res.ok) << res.error;
+      for (int64_t r = 0; r < R; ++r) {
+        double m = 0, v = 0; // Exact for the constant rows.
+        for (int64_t i = 0; i < n; ++i)
+          m += x.getAsDouble(r * n + i);
+        m /= double(n);
+        for (int64_t i = 0; i < n; ++i)
+          v += std::pow(x.getAsDouble(r * n + i) - m, 2);
+        v /= double(n);
+        double sd =
+            outside ? std::sqrt(v) + double(eps) : std::sqrt(v + double(eps));
+        for (int64_t i = 0; i < n; ++i) {
+          double e = (x.getAsDouble(r * n + i) - m) / sd;
+          double got = res.outputs[0].getAsDouble(r * n + i);
+          if (v == 0)
+            ASSERT_EQ(got, 0.0) << dtypeName(t) << " constant row " << r;
+          else // fp32 sums of 1000 terms: a few ulps more than one op.
+            ASSERT_NEAR(got, e,
+                        t == DType::F16 ? tolerance(t, e)
+                                        : 1e-5 * (1 + std::fabs(e)))
+                << dtypeName(t) << " row " << r << " element " << i
+                << (outside ? " (eps outside)" : "");
+        }
+      }
+    }
+}
+
 /// Every appended kernel: a well-formed one-task blob is accepted by the
 /// reader (blob::verifyProgram) and runs; a malformed variant is rejected
 /// when the blob is read, with a message saying what is wrong.
@@ -465,6 +522,14 @@ TEST(ShaveKernels, BlobsVerifyRunAndRejectMalformed) {
        {x, desc("g", h, {4})},
        y,
        "mvn: input dimension 0 (4) does not broadcast to the output's 8"},
+      {task(ShaveKernel::Mvn, {1e-9f}, {1, 1, 1}),
+       {x},
+       y,
+       [](ShaveTask &t) { t.iparams[2] = 2; },
+       {x},
+       y,
+       "mvn: epsilon placement must be 0 (inside the square root) or 1 "
+       "(added to the standard deviation), got 2"},
   };
   unsigned covered = 0;
   for (const Case &c : cases) {

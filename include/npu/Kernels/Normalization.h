@@ -1,9 +1,12 @@
 //===- Normalization.h - Normalisation and softmax kernels ------*- C++ -*-===//
 //
 // Inference batch normalisation, instance and layer normalisation (with the
-// optional mean / inverse standard deviation outputs), local response
-// normalisation, and softmax / log-softmax / hardmax along one axis. Float
-// element types only; statistics accumulate in double.
+// optional mean / inverse standard deviation outputs), mean-variance
+// normalisation over any axes, local response normalisation, and softmax /
+// log-softmax / hardmax along one axis. Float element types only;
+// statistics accumulate in double, two-pass (mean, then squared deviations
+// from it), and x - mean is formed before any scaling, so data with a large
+// mean loses nothing and a constant block normalises to exactly 0.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,6 +16,8 @@
 #include "npu/Kernels/Status.h"
 #include "npu/Kernels/ThreadPool.h"
 #include "npu/Support/HostTensor.h"
+
+#include <vector>
 
 namespace npu::kernels {
 
@@ -34,6 +39,14 @@ Status layerNorm(const HostTensor &x, const HostTensor &scale,
                  const HostTensor *bias, int64_t axis, double epsilon,
                  HostTensor &y, HostTensor *mean, HostTensor *invStdDev,
                  ThreadPool *pool = nullptr);
+
+/// Mean-variance normalisation over `axes` (sorted, distinct; any subset):
+/// y = (x - mean) / (sqrt(var) + epsilon) (ONNX MeanVarianceNormalization),
+/// or (x - mean) / sqrt(var + epsilon) with `epsInsideSqrt`, the biased
+/// variance of each block computed in two passes in double.
+Status mvn(const HostTensor &x, const std::vector<int64_t> &axes,
+           double epsilon, bool epsInsideSqrt, HostTensor &y,
+           ThreadPool *pool = nullptr);
 
 /// ONNX LRN across channels.
 Status lrn(const HostTensor &x, int64_t size, double alpha, double beta,

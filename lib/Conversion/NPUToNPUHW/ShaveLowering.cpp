@@ -1,9 +1,10 @@
 //===- ShaveLowering.cpp - Ops the DPU cannot run, onto ACT-SHAVE kernels -===//
 //
-// Elementwise ops, softmax, reductions, resize, layer normalisation and
-// matmuls of two activations become npuhw.shave invocations on f16 tensors
-// in the op's own layout. Operands of lower rank are reshaped to the
-// result's rank (the kernels broadcast dimensions of size 1).
+// Elementwise ops, softmax, reductions, resize, layer and mean-variance
+// normalisation and matmuls of two activations become npuhw.shave
+// invocations on f16 tensors in the op's own layout. Operands of lower rank
+// are reshaped to the result's rank (the kernels broadcast dimensions of
+// size 1).
 //
 //===----------------------------------------------------------------------===//
 
@@ -279,6 +280,33 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
     l.map.map(result, l.shave(loc, "mvn", ins, outType,
                               {ln.getEpsilon().convertToFloat()},
                               {1, int64_t(ln.getAxis())}));
+    return success();
+  }
+  if (auto mvn = dyn_cast<MVNOp>(op)) {
+    ArrayRef<int64_t> axes = mvn.getAxes();
+    if (!floatOnly() || axes.empty()) {
+      reason = axes.empty() ? "mean-variance normalisation over no axes"
+                            : "non-float operands";
+      return failure();
+    }
+    // The kernel normalises the last dimensions: the normalised axes are
+    // moved there (kept axes first, in order) and back.
+    SmallVector<int64_t> perm;
+    for (int64_t d = 0; d < type.getRank(); ++d)
+      if (!llvm::is_contained(axes, d))
+        perm.push_back(d);
+    int64_t first = int64_t(perm.size());
+    perm.append(axes.begin(), axes.end());
+    Value in = l.transpose(loc, l.get(mvn.getInput()), perm);
+    auto shape = cast<RankedTensorType>(in.getType()).getShape();
+    Value y = l.shave(loc, "mvn", {in}, l.f16Type(shape),
+                      {mvn.getEpsilon().convertToFloat()},
+                      {1, first, mvn.getEpsInsideSqrt() ? 0 : 1});
+    SmallVector<int64_t> inverse(perm.size());
+    for (size_t i = 0; i < perm.size(); ++i)
+      inverse[perm[i]] = int64_t(i);
+    y = l.transpose(loc, y, inverse);
+    l.map.map(result, y);
     return success();
   }
   if (auto rs = dyn_cast<ResizeOp>(op)) {

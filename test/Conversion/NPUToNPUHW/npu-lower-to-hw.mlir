@@ -101,3 +101,21 @@ func.func @elementwise(%x: tensor<2x3x4xf32>) -> tensor<2x3xf32> {
   %r = npu.reduce_mean %s {axes = array<i64: 2>, keepdims = false} : (tensor<2x3x4xf32>) -> tensor<2x3xf32>
   return %r : tensor<2x3xf32>
 }
+
+// -----
+
+// Mean-variance normalisation: the SHAVE mvn kernel normalises the last
+// dimensions, so other axes are moved last (kept axes first) and back; the
+// third integer parameter says where epsilon goes (1: added to the standard
+// deviation, ONNX MeanVarianceNormalization; 0: inside the square root).
+// CHECK-LABEL: func.func @mvn
+// CHECK: %[[T:.*]] = npu.transpose %{{.*}} {perm = array<i64: 1, 0, 2, 3>} : (tensor<2x3x4x5xf16>) -> tensor<3x2x4x5xf16>
+// CHECK: %[[N:.*]] = npuhw.shave "mvn" %[[T]] {fparams = array<f32: 9.99999971E-10>, iparams = array<i64: 1, 1, 1>} : (tensor<3x2x4x5xf16>) -> tensor<3x2x4x5xf16>
+// CHECK: npu.transpose %[[N]] {perm = array<i64: 1, 0, 2, 3>} : (tensor<3x2x4x5xf16>) -> tensor<2x3x4x5xf16>
+// CHECK-NOT: npu.transpose
+// CHECK: npuhw.shave "mvn" %{{.*}} {fparams = array<f32: 9.99999974E-6>, iparams = array<i64: 1, 2, 0>} : (tensor<2x3x4x5xf16>) -> tensor<2x3x4x5xf16>
+func.func @mvn(%x: tensor<2x3x4x5xf32>) -> (tensor<2x3x4x5xf32>, tensor<2x3x4x5xf32>) {
+  %a = npu.mvn %x {axes = array<i64: 0, 2, 3>} : tensor<2x3x4x5xf32>
+  %b = npu.mvn %x {axes = array<i64: 2, 3>, epsilon = 1.0e-5 : f32, eps_inside_sqrt} : tensor<2x3x4x5xf32>
+  return %a, %b : tensor<2x3x4x5xf32>, tensor<2x3x4x5xf32>
+}

@@ -150,6 +150,38 @@ func.func @layer_norm_stats(%x: tensor<2x8xf32>, %g: tensor<8xf32>) {
 
 // -----
 
+func.func @mvn_axes(%x: tensor<2x8xf32>) {
+  // expected-error@+1 {{axes must be sorted, distinct and in [0, 2)}}
+  %0 = npu.mvn %x {axes = array<i64: 1, 0>} : tensor<2x8xf32>
+  return
+}
+
+// -----
+
+func.func @mvn_axis_range(%x: tensor<2x8xf32>) {
+  // expected-error@+1 {{axes must be sorted, distinct and in [0, 2)}}
+  %0 = npu.mvn %x {axes = array<i64: 2>} : tensor<2x8xf32>
+  return
+}
+
+// -----
+
+func.func @mvn_epsilon(%x: tensor<2x8xf32>) {
+  // expected-error@+1 {{epsilon must be non-negative}}
+  %0 = npu.mvn %x {axes = array<i64: 1>, epsilon = -1.0 : f32} : tensor<2x8xf32>
+  return
+}
+
+// -----
+
+func.func @mvn_integer(%x: tensor<2x8xi32>) {
+  // expected-error@+1 {{expected a float tensor}}
+  %0 = npu.mvn %x {axes = array<i64: 1>} : tensor<2x8xi32>
+  return
+}
+
+// -----
+
 func.func @softmax_axis(%x: tensor<2x8xf32>) {
   // expected-error@+1 {{axis 2 is out of range for rank 2}}
   %0 = npu.softmax %x {axis = 2 : i64} : tensor<2x8xf32>

@@ -189,6 +189,10 @@ func.func @normalisation(%x: tensor<1x8x4x4xf32>, %c: tensor<8xf32>, %s: tensor<
   %3:3 = npu.layer_norm %s, %g {axis = 1 : i64} : (tensor<1x8x32xf32>, tensor<32xf32>) -> tensor<1x8x32xf32> mean tensor<1x1x1xf32> inv_std_dev tensor<1x1x1xf32>
   // CHECK: npu.lrn %{{.*}} {size = 3 : i64}
   %4 = npu.lrn %x {size = 3 : i64} : tensor<1x8x4x4xf32>
+  // CHECK: npu.mvn %{{.*}} {axes = array<i64: 0, 2, 3>} : tensor<1x8x4x4xf32>
+  %m0 = npu.mvn %x {axes = array<i64: 0, 2, 3>} : tensor<1x8x4x4xf32>
+  // CHECK: npu.mvn %{{.*}} {axes = array<i64: 2>, eps_inside_sqrt, epsilon = 9.99999974E-6 : f32} : tensor<1x8x32xf32>
+  %m1 = npu.mvn %s {axes = array<i64: 2>, epsilon = 1.0e-5 : f32, eps_inside_sqrt} : tensor<1x8x32xf32>
   // CHECK: npu.softmax %{{.*}} {axis = 1 : i64}
   %5 = npu.softmax %x {axis = 1 : i64} : tensor<1x8x4x4xf32>
   // CHECK: npu.log_softmax

@@ -29,8 +29,8 @@ def NPULowerToHW : Pass<"npu-lower-to-hw", "mlir::func::FuncOp"> {
       than the DPU's 11 are unfolded into a 1x1 convolution over window
       slices when the output is small.
     - Everything else maps to an ACT-SHAVE kernel (elementwise, softmax,
-      reductions, resize, layer normalisation as mvn, matmul of two
-      activations).
+      reductions, resize, layer and mean-variance normalisation as mvn,
+      matmul of two activations).
 
     An op that maps to no engine is reported, with every other such op, at
     its ONNX node: nothing runs on the host CPU.

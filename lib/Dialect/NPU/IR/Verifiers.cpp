@@ -86,6 +86,21 @@ LogicalResult LayerNormOp::verify() {
   return success();
 }
 
+LogicalResult MVNOp::verify() {
+  auto x = rankedType(getInput());
+  if (!isa<FloatType>(x.getElementType()))
+    return emitOpError("expected a float tensor");
+  int64_t rank = x.getRank();
+  ArrayRef<int64_t> axes = getAxes();
+  for (size_t i = 0; i < axes.size(); ++i)
+    if (axes[i] < 0 || axes[i] >= rank || (i && axes[i] <= axes[i - 1]))
+      return emitOpError("axes must be sorted, distinct and in [0, ")
+             << rank << ")";
+  if (!(getEpsilon().convertToDouble() >= 0))
+    return emitOpError("epsilon must be non-negative");
+  return success();
+}
+
 template <typename Op> static LogicalResult verifyAxisOp(Op op) {
   int64_t rank = rankedType(op.getInput()).getRank();
   // I64Attr getters return uint64_t; negative axes must not wrap around.

@@ -37,6 +37,37 @@ Value channelVector(PatternRewriter &rewriter, Location loc, Value v,
                            RankedTensorType::get(shape, t.getElementType()), v);
 }
 
+/// True if `v` is a constant whose shape, broadcast to rank `rank`, is 1 in
+/// every dimension but the channel one (dimension 1): a per-channel bias.
+bool isPerChannelConstant(Value v, int64_t rank) {
+  auto t = dyn_cast<RankedTensorType>(v.getType());
+  if (!t || t.getRank() > rank || !isConstant(v))
+    return false;
+  int64_t lead = rank - t.getRank();
+  for (int64_t d = 0; d < t.getRank(); ++d)
+    if (d + lead != 1 && t.getDimSize(d) != 1)
+      return false;
+  return true;
+}
+
+/// x - mean per channel. A per-channel constant c added to x just before
+/// (its producer's bias, used only here) absorbs the mean: y + (c - mean),
+/// with c - mean folded from constants, instead of (y + c) - mean.
+Value centered(PatternRewriter &rewriter, Location loc, Value x, Value mean,
+               int64_t rank) {
+  if (matchPattern(mean, m_AnyZeroFloat()))
+    return x;
+  Value m = channelVector(rewriter, loc, mean, rank, 1);
+  if (auto add = x.getDefiningOp<AddOp>(); add && add->hasOneUse())
+    for (unsigned i = 0; i < 2; ++i) {
+      Value y = add->getOperand(i), c = add->getOperand(1 - i);
+      if (y.getType() == x.getType() && isPerChannelConstant(c, rank))
+        return AddOp::create(rewriter, loc, y,
+                             SubOp::create(rewriter, loc, c, m));
+    }
+  return SubOp::create(rewriter, loc, x, m);
+}
+
 struct FoldBatchNormPattern : OpRewritePattern<BatchNormOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -49,30 +80,40 @@ struct FoldBatchNormPattern : OpRewritePattern<BatchNormOp> {
     Type element = xType.getElementType();
     if (!isa<FloatType>(element))
       return rewriter.notifyMatchFailure(bn, "not a float batch norm");
+    for (Value v :
+         {bn.getScale(), bn.getBias(), bn.getMean(), bn.getVariance()})
+      if (cast<RankedTensorType>(v.getType()).getElementType() != element)
+        return rewriter.notifyMatchFailure(bn, "mixed element types");
     Location loc = bn.getLoc();
 
-    // k = scale / sqrt(var + eps); shift = bias - mean * k.
+    // k = scale / sqrt(var + eps).
     Value eps = scalarConstant(rewriter, loc, element,
                                bn.getEpsilon().convertToDouble());
     Value var = AddOp::create(rewriter, loc, bn.getVariance(), eps);
     Value k = DivOp::create(rewriter, loc, bn.getScale(),
                             SqrtOp::create(rewriter, loc, var));
-    Value shift = SubOp::create(rewriter, loc, bn.getBias(),
-                                MulOp::create(rewriter, loc, bn.getMean(), k));
 
     auto conv = bn.getInput().getDefiningOp<ConvOp>();
     if (conv && conv->hasOneUse() && isConstant(conv.getWeight()) &&
         (!conv.getBias() || isConstant(conv.getBias()))) {
-      // w' = w * k (per output channel); b' = b * k + shift.
+      // w' = w * k (per output channel); b' = (b - mean) * k + bias, or
+      // bias - mean * k without b. (The convolution's float result carries a
+      // rounding error of the size of the cancellation this fold can add.)
       int64_t rank =
           cast<RankedTensorType>(conv.getWeight().getType()).getRank();
       Value w = MulOp::create(rewriter, loc, conv.getWeight(),
                               channelVector(rewriter, loc, k, rank, 0));
-      Value b = shift;
-      if (conv.getBias())
+      Value b;
+      if (conv.getBias()) {
+        Value centered =
+            SubOp::create(rewriter, loc, conv.getBias(), bn.getMean());
         b = AddOp::create(rewriter, loc,
-                          MulOp::create(rewriter, loc, conv.getBias(), k),
-                          shift);
+                          MulOp::create(rewriter, loc, centered, k),
+                          bn.getBias());
+      } else {
+        b = SubOp::create(rewriter, loc, bn.getBias(),
+                          MulOp::create(rewriter, loc, bn.getMean(), k));
+      }
       auto folded = ConvOp::create(rewriter, conv.getLoc(), conv.getType(),
                                    conv.getInput(), w, b, conv.getStridesAttr(),
                                    conv.getDilationsAttr(), conv.getPadsAttr(),
@@ -82,12 +123,17 @@ struct FoldBatchNormPattern : OpRewritePattern<BatchNormOp> {
       return success();
     }
 
-    // No foldable producer: a per-channel affine transform.
-    Value scaled =
-        MulOp::create(rewriter, loc, bn.getInput(),
-                      channelVector(rewriter, loc, k, xType.getRank(), 1));
+    // No foldable convolution: (x - mean) * k + bias per channel. Not
+    // x * k + shift: with a large mean, x * k and shift are large and nearly
+    // opposite, and their rounding errors swamp the result (and x == mean
+    // would not give bias exactly).
+    int64_t rank = xType.getRank();
+    Value scaled = MulOp::create(
+        rewriter, loc,
+        centered(rewriter, loc, bn.getInput(), bn.getMean(), rank),
+        channelVector(rewriter, loc, k, rank, 1));
     rewriter.replaceOpWithNewOp<AddOp>(
-        bn, scaled, channelVector(rewriter, loc, shift, xType.getRank(), 1));
+        bn, scaled, channelVector(rewriter, loc, bn.getBias(), rank, 1));
     return success();
   }
 };

@@ -1,9 +1,14 @@
 //===- Normalization.cpp - Batch, instance, layer, group and Lp norms -----===//
 //
-// BatchNormalization maps to npu.batch_norm in inference mode; its training
-// mode (opset 14+) and MeanVarianceNormalization, LpNormalization and
-// GroupNormalization are decomposed into reductions and elementwise ops
-// following their ONNX function definitions.
+// BatchNormalization maps to npu.batch_norm in inference mode; in training
+// mode (opset 14+) its batch statistics are computed in f64 and the batch
+// norm applied in f64. MeanVarianceNormalization maps to npu.mvn, and
+// GroupNormalization to npu.mvn of each group plus a per-channel affine;
+// LpNormalization is decomposed into a reduction and a division.
+//
+// Every variance is two-pass (the mean, then the mean squared deviation
+// from it), never the E[X^2] - E[X]^2 of some ONNX function bodies: in
+// float32 that cancels catastrophically on data with a large mean.
 //
 //===----------------------------------------------------------------------===//
 
@@ -26,7 +31,8 @@ FailureOr<Value> channelShaped(NodeImporter &n, Value v, int64_t rank) {
   return n.reshape(v, shape);
 }
 
-/// Batch statistics over every axis but 1: mean and biased variance, [C].
+/// Batch statistics over every axis but 1: mean and biased variance, [C],
+/// two-pass, in `x`'s element type (the caller passes f64).
 LogicalResult batchStatistics(NodeImporter &n, Value x, Value &mean,
                               Value &var) {
   auto t = cast<RankedTensorType>(x.getType());
@@ -68,6 +74,51 @@ FailureOr<Value> runningUpdate(NodeImporter &n, Value running, Value current,
   return n.create<AddOp>(*a, *c);
 }
 
+/// Training-mode batch normalisation: the batch's mean and variance and the
+/// normalisation itself in f64 (as the reference computes statistics), so
+/// that neither the mean's rounding to float nor a cancellation loses
+/// precision; the results are cast back.
+LogicalResult importBatchNormTraining(NodeImporter &n, float epsilon,
+                                      float momentum) {
+  if (failed(n.onlyOutputs(3)))
+    return failure();
+  auto &b = n.getBuilder();
+  Type element = n.getInputType(0).getElementType();
+  SmallVector<Value> wide;
+  for (unsigned i = 0; i < 3; ++i) {
+    auto v = n.castTo(n.getInput(i), b.getF64Type());
+    if (failed(v))
+      return failure();
+    wide.push_back(*v);
+  }
+  Value batchMean, batchVar;
+  if (failed(batchStatistics(n, wide[0], batchMean, batchVar)))
+    return failure();
+  auto y = n.create<BatchNormOp>(wide[0], wide[1], wide[2], batchMean, batchVar,
+                                 b.getF32FloatAttr(epsilon));
+  if (failed(y))
+    return failure();
+  auto out = n.castTo(*y, element);
+  if (failed(out))
+    return failure();
+  n.setOutput(0, *out);
+  for (unsigned i = 1; i < 3; ++i) {
+    if (!n.hasOutput(i))
+      continue;
+    Value running = n.getInput(i + 2);
+    auto current =
+        n.castTo(i == 1 ? batchMean : batchVar,
+                 cast<RankedTensorType>(running.getType()).getElementType());
+    if (failed(current))
+      return failure();
+    auto updated = runningUpdate(n, running, *current, momentum);
+    if (failed(updated))
+      return failure();
+    n.setOutput(i, *updated);
+  }
+  return success();
+}
+
 LogicalResult importBatchNorm(NodeImporter &n) {
   if (failed(n.requireInputs(5)))
     return failure();
@@ -80,42 +131,18 @@ LogicalResult importBatchNorm(NodeImporter &n) {
     return n.unsupportedAttr("spatial", "0");
   if (n.failed())
     return failure();
-  auto &b = n.getBuilder();
-  Value x = n.getInput(0);
-  Value mean = n.getInput(3), var = n.getInput(4);
   if (training) {
     if (n.getOpset() < 14)
       return n.emitError() << "training-mode BatchNormalization is supported "
                               "from opset 14";
-    if (failed(n.onlyOutputs(3)))
-      return failure();
-    Value batchMean, batchVar;
-    if (failed(batchStatistics(n, x, batchMean, batchVar)))
-      return failure();
-    auto y = n.create<BatchNormOp>(x, n.getInput(1), n.getInput(2), batchMean,
-                                   batchVar, b.getF32FloatAttr(epsilon));
-    if (failed(y))
-      return failure();
-    n.setOutput(0, *y);
-    if (n.hasOutput(1)) {
-      auto rm = runningUpdate(n, mean, batchMean, momentum);
-      if (failed(rm))
-        return failure();
-      n.setOutput(1, *rm);
-    }
-    if (n.hasOutput(2)) {
-      auto rv = runningUpdate(n, var, batchVar, momentum);
-      if (failed(rv))
-        return failure();
-      n.setOutput(2, *rv);
-    }
-    return success();
+    return importBatchNormTraining(n, epsilon, momentum);
   }
   if (failed(n.onlyOutputs(1, "only inference-mode batch normalization is "
                               "supported")))
     return failure();
-  auto y = n.create<BatchNormOp>(x, n.getInput(1), n.getInput(2), mean, var,
-                                 b.getF32FloatAttr(epsilon));
+  auto y = n.create<BatchNormOp>(n.getInput(0), n.getInput(1), n.getInput(2),
+                                 n.getInput(3), n.getInput(4),
+                                 n.getBuilder().getF32FloatAttr(epsilon));
   if (failed(y))
     return failure();
   n.setOutput(0, *y);
@@ -182,8 +209,19 @@ LogicalResult importLRN(NodeImporter &n) {
   return success();
 }
 
-/// MeanVarianceNormalization, as its ONNX function body computes it:
-/// (X - E[X]) / (sqrt(E[X^2] - E[X]^2) + 1e-9).
+/// npu.mvn of `x` over `axes` (sorted).
+FailureOr<Value> meanVarianceNormalized(NodeImporter &n, Value x,
+                                        ArrayRef<int64_t> axes, float epsilon,
+                                        bool epsInsideSqrt) {
+  auto &b = n.getBuilder();
+  return n.createValue<MVNOp>(x.getType(), x, b.getDenseI64ArrayAttr(axes),
+                              b.getF32FloatAttr(epsilon),
+                              epsInsideSqrt ? b.getUnitAttr() : UnitAttr());
+}
+
+/// MeanVarianceNormalization: (X - E[X]) / (sqrt(Var[X]) + 1e-9), the
+/// formula of its ONNX function body (whose E[X^2] - E[X]^2 variance is not
+/// followed: npu.mvn computes it in two passes).
 LogicalResult importMVN(NodeImporter &n) {
   if (failed(n.requireInputs(1)))
     return failure();
@@ -191,35 +229,8 @@ LogicalResult importMVN(NodeImporter &n) {
   auto axes = n.normalizeAxes(n.getAttrInts("axes", {0, 2, 3}), x.getRank());
   if (failed(axes) || n.failed())
     return failure();
-  auto &b = n.getBuilder();
-  Value in = n.getInput(0);
-  Type element = x.getElementType();
-  auto axesAttr = b.getDenseI64ArrayAttr(*axes);
-  auto mean = n.create<ReduceMeanOp>(in, axesAttr, b.getBoolAttr(true));
-  if (failed(mean))
-    return failure();
-  auto meanSq = n.create<PowOp>(*mean, n.scalar(element, 2.0));
-  auto sq = n.create<PowOp>(in, n.scalar(element, 2.0));
-  if (failed(meanSq) || failed(sq))
-    return failure();
-  auto meanOfSq = n.create<ReduceMeanOp>(*sq, axesAttr, b.getBoolAttr(true));
-  if (failed(meanOfSq))
-    return failure();
-  auto variance = n.create<SubOp>(*meanOfSq, *meanSq);
-  if (failed(variance))
-    return failure();
-  auto std = n.createValue<SqrtOp>(variance->getType(), *variance);
-  auto centered = n.create<SubOp>(in, *mean);
-  if (failed(std) || failed(centered))
-    return failure();
-  auto denom = n.create<AddOp>(*std, n.scalar(element, 1e-9));
-  if (failed(denom))
-    return failure();
-  auto y = n.create<DivOp>(*centered, *denom);
-  if (failed(y))
-    return failure();
-  n.setOutput(0, *y);
-  return success();
+  return n.setResult(
+      meanVarianceNormalized(n, n.getInput(0), *axes, 1e-9f, false));
 }
 
 LogicalResult importLpNorm(NodeImporter &n) {
@@ -261,33 +272,13 @@ LogicalResult importGroupNorm(NodeImporter &n) {
     return n.emitError() << "num_groups " << groups
                          << " must divide the channels of "
                          << formatList(x.getShape());
-  int64_t c = x.getDimSize(1),
-          rest = x.getNumElements() / x.getDimSize(0) / groups;
-  auto &b = n.getBuilder();
-  Type element = x.getElementType();
+  int64_t c = x.getDimSize(1), rest = c / groups;
+  for (int64_t d = 2; d < x.getRank(); ++d)
+    rest *= x.getDimSize(d);
   auto grouped = n.reshape(n.getInput(0), {x.getDimSize(0), groups, rest});
   if (failed(grouped))
     return failure();
-  auto axes = b.getDenseI64ArrayAttr({2});
-  auto mean = n.create<ReduceMeanOp>(*grouped, axes, b.getBoolAttr(true));
-  if (failed(mean))
-    return failure();
-  auto centered = n.create<SubOp>(*grouped, *mean);
-  if (failed(centered))
-    return failure();
-  auto sq = n.create<MulOp>(*centered, *centered);
-  if (failed(sq))
-    return failure();
-  auto var = n.create<ReduceMeanOp>(*sq, axes, b.getBoolAttr(true));
-  if (failed(var))
-    return failure();
-  auto varEps = n.create<AddOp>(*var, n.scalar(element, epsilon));
-  if (failed(varEps))
-    return failure();
-  auto std = n.createValue<SqrtOp>(varEps->getType(), *varEps);
-  if (failed(std))
-    return failure();
-  auto normed = n.create<DivOp>(*centered, *std);
+  auto normed = meanVarianceNormalized(n, *grouped, {2}, epsilon, true);
   if (failed(normed))
     return failure();
   auto y = n.reshape(*normed, x.getShape());

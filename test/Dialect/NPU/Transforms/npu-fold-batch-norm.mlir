@@ -1,12 +1,15 @@
 // RUN: npu-opt %s -split-input-file -npu-fold-batch-norm | FileCheck %s
 
-// Into a convolution: scaled weights and a new bias, computed from constants.
+// Into a convolution: scaled weights and a new bias (b - mean) * k + bias,
+// computed from constants.
 // CHECK-LABEL: func.func @into_conv
 // CHECK-NOT: npu.batch_norm
 // CHECK-DAG: %[[K:.*]] = npu.div
 // CHECK-DAG: %[[KW:.*]] = npu.reshape %[[K]] : tensor<16xf32> to tensor<16x1x1x1xf32>
 // CHECK-DAG: %[[W:.*]] = npu.mul {{.*}}%[[KW]]{{.*}} -> tensor<16x3x3x3xf32>
-// CHECK-DAG: %[[B:.*]] = npu.add {{.*}} : (tensor<16xf32>, tensor<16xf32>) -> tensor<16xf32>
+// CHECK-DAG: %[[CB:.*]] = npu.sub %{{.*}}, %{{.*}} : (tensor<16xf32>, tensor<16xf32>) -> tensor<16xf32>
+// CHECK-DAG: %[[CK:.*]] = npu.mul %[[CB]], %[[K]]
+// CHECK-DAG: %[[B:.*]] = npu.add %[[CK]], %{{.*}} : (tensor<16xf32>, tensor<16xf32>) -> tensor<16xf32>
 // CHECK: %[[C:.*]] = npu.conv %{{.*}}, %[[W]], %[[B]]
 // CHECK-NEXT: return %[[C]]
 func.func @into_conv(%x: tensor<1x3x8x8xf32>) -> tensor<1x16x8x8xf32> {
@@ -23,11 +26,14 @@ func.func @into_conv(%x: tensor<1x3x8x8xf32>) -> tensor<1x16x8x8xf32> {
 
 // -----
 
-// The convolution has another user: batch norm becomes a per-channel affine.
+// The convolution has another user: batch norm becomes a per-channel
+// (x - mean) * k + bias (not x * k + (bias - mean * k), which cancels when
+// the mean is large).
 // CHECK-LABEL: func.func @shared_conv
 // CHECK-NOT: npu.batch_norm
 // CHECK: %[[C:.*]] = npu.conv
-// CHECK: %[[S:.*]] = npu.mul %[[C]], %{{.*}} : (tensor<1x16x8x8xf32>, tensor<1x16x1x1xf32>) -> tensor<1x16x8x8xf32>
+// CHECK: %[[D:.*]] = npu.sub %[[C]], %{{.*}} : (tensor<1x16x8x8xf32>, tensor<1x16x1x1xf32>) -> tensor<1x16x8x8xf32>
+// CHECK: %[[S:.*]] = npu.mul %[[D]], %{{.*}} : (tensor<1x16x8x8xf32>, tensor<1x16x1x1xf32>) -> tensor<1x16x8x8xf32>
 // CHECK: %[[Y:.*]] = npu.add %[[S]], %{{.*}} : (tensor<1x16x8x8xf32>, tensor<1x16x1x1xf32>) -> tensor<1x16x8x8xf32>
 // CHECK: return %[[Y]], %[[C]]
 func.func @shared_conv(%x: tensor<1x3x8x8xf32>) -> (tensor<1x16x8x8xf32>, tensor<1x16x8x8xf32>) {
@@ -36,6 +42,38 @@ func.func @shared_conv(%x: tensor<1x3x8x8xf32>) -> (tensor<1x16x8x8xf32>, tensor
   %c = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x3x8x8xf32>, tensor<16x3x3x3xf32>) -> tensor<1x16x8x8xf32>
   %y = npu.batch_norm %c, %s, %s, %s, %s : (tensor<1x16x8x8xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>, tensor<16xf32>) -> tensor<1x16x8x8xf32>
   return %y, %c : tensor<1x16x8x8xf32>, tensor<1x16x8x8xf32>
+}
+
+// -----
+
+// A per-channel constant added just before (a bias) absorbs the mean:
+// y + (c - mean), with c - mean computed from constants.
+// CHECK-LABEL: func.func @bias_absorbs_mean
+// CHECK: %[[CM:.*]] = npu.sub %{{.*}}, %{{.*}} : (tensor<4x1x1xf32>, tensor<1x4x1x1xf32>) -> tensor<1x4x1x1xf32>
+// CHECK: %[[D:.*]] = npu.add %arg0, %[[CM]] : (tensor<1x4x2x2xf32>, tensor<1x4x1x1xf32>) -> tensor<1x4x2x2xf32>
+// CHECK: %[[S:.*]] = npu.mul %[[D]], %{{.*}} : (tensor<1x4x2x2xf32>, tensor<1x4x1x1xf32>) -> tensor<1x4x2x2xf32>
+// CHECK: %[[Y:.*]] = npu.add %[[S]], %{{.*}} : (tensor<1x4x2x2xf32>, tensor<1x4x1x1xf32>) -> tensor<1x4x2x2xf32>
+// CHECK: return %[[Y]]
+func.func @bias_absorbs_mean(%x: tensor<1x4x2x2xf32>) -> tensor<1x4x2x2xf32> {
+  %c = npu.constant dense<3.0> : tensor<4x1x1xf32>
+  %s = npu.constant dense<2.0> : tensor<4xf32>
+  %a = npu.add %x, %c : (tensor<1x4x2x2xf32>, tensor<4x1x1xf32>) -> tensor<1x4x2x2xf32>
+  %y = npu.batch_norm %a, %s, %s, %s, %s : (tensor<1x4x2x2xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x4x2x2xf32>
+  return %y : tensor<1x4x2x2xf32>
+}
+
+// -----
+
+// A zero mean subtracts nothing.
+// CHECK-LABEL: func.func @zero_mean
+// CHECK-NOT: npu.sub
+// CHECK: %[[S:.*]] = npu.mul %arg0, %{{.*}} : (tensor<1x4x2x2xf32>, tensor<1x4x1x1xf32>) -> tensor<1x4x2x2xf32>
+// CHECK: npu.add %[[S]]
+func.func @zero_mean(%x: tensor<1x4x2x2xf32>) -> tensor<1x4x2x2xf32> {
+  %s = npu.constant dense<2.0> : tensor<4xf32>
+  %m = npu.constant dense<0.0> : tensor<4xf32>
+  %y = npu.batch_norm %x, %s, %s, %m, %s : (tensor<1x4x2x2xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x4x2x2xf32>
+  return %y : tensor<1x4x2x2xf32>
 }
 
 // -----

@@ -178,6 +178,82 @@ def normalization():
                 inits=inits)
 
 
+# Numerically hard normalisations (issue 9): models whose inputs
+# (norm_reference.py writes them) have a large mean and a small spread, or
+# are constant; norm_reference.py checks the outputs against float64.
+
+@model
+def norm_mvn():
+    return single("MeanVarianceNormalization", [1, 1, 4, 4], [1, 1, 4, 4],
+                  axes=[3])
+
+
+@model
+def norm_mvn_default_axes():
+    return single("MeanVarianceNormalization", [2, 3, 2, 2], [2, 3, 2, 2])
+
+
+@model
+def norm_instance():
+    inits = [const("s", np.array([1, 2, 0.5], np.float32)),
+             const("b", np.array([0, 0.25, -1], np.float32))]
+    return single("InstanceNormalization", [1, 3, 4], [1, 3, 4],
+                  extra_inputs=["s", "b"], inits=inits)
+
+
+@model
+def norm_layer():
+    inits = [const("s", np.array([1, 2, 0.5, 1], np.float32)),
+             const("b", np.array([0, 0.25, -1, 0], np.float32))]
+    return single("LayerNormalization", [4, 4], [4, 4], opset=17,
+                  extra_inputs=["s", "b"], inits=inits, axis=-1)
+
+
+@model
+def norm_group18():
+    inits = [const("s", np.array([1, 2], np.float32)),
+             const("b", np.array([0, 0.25], np.float32))]
+    return single("GroupNormalization", [1, 4, 2, 2], [1, 4, 2, 2], opset=18,
+                  extra_inputs=["s", "b"], inits=inits, num_groups=2)
+
+
+@model
+def norm_group21():
+    inits = [const("s", np.array([1, 2, 0.5, 1], np.float32)),
+             const("b", np.array([0, 0.25, -1, 0], np.float32))]
+    return single("GroupNormalization", [2, 4, 2, 2], [2, 4, 2, 2], opset=21,
+                  extra_inputs=["s", "b"], inits=inits, num_groups=2)
+
+
+@model
+def norm_batch():
+    inits = [const("s", np.array([1, 2, 0.5], np.float32)),
+             const("b", np.array([0, 0.25, -1], np.float32)),
+             const("m", np.array([40001.5, 1e6, -2.5e5], np.float32)),
+             const("v", np.array([1.25, 0.0025, 4], np.float32))]
+    return single("BatchNormalization", [1, 3, 4], [1, 3, 4],
+                  extra_inputs=["s", "b", "m", "v"], inits=inits)
+
+
+@model
+def norm_batch_training():
+    inits = [const("s", np.array([1, 2, 0.5], np.float32)),
+             const("b", np.array([0, 0.25, -1], np.float32)),
+             const("m", np.array([40000, 1e6, 3], np.float32)),
+             const("v", np.array([1, 2, 4], np.float32))]
+    n = node("BatchNormalization", ["x", "s", "b", "m", "v"], ["y", "rm", "rv"],
+             name="n", training_mode=1)
+    return make([n], [vi("x", [2, 3, 2])],
+                [vi("y", [2, 3, 2]), vi("rm", [3]), vi("rv", [3])], opset=15,
+                inits=inits)
+
+
+@model
+def norm_lrn():
+    return single("LRN", [1, 4, 3], [1, 4, 3], size=3, alpha=1e-4, beta=0.75,
+                  bias=2.0)
+
+
 @model
 def batchnorm_training():
     inits = [const(n, np.ones(3, np.float32)) for n in ["s", "b", "m", "v"]]

@@ -497,6 +497,29 @@ def NPU_LayerNormOp : NPU_Op<"layer_norm", [AttrSizedResultSegments]> {
   let hasVerifier = 1;
 }
 
+def NPU_MVNOp : NPU_Op<"mvn", [SameOperandsAndResultType]> {
+  let summary = "mean-variance normalisation over a set of axes";
+  let description = [{
+    `(x - mean) / (sqrt(var) + epsilon)` (ONNX MeanVarianceNormalization),
+    or `(x - mean) / sqrt(var + epsilon)` with `eps_inside_sqrt` (instance,
+    group and training-mode batch normalisation without their affine part),
+    where mean and the biased variance are taken over `axes` (sorted,
+    distinct). The reference computes them in two passes in double, so data
+    with a large mean keeps its precision and a constant block gives 0.
+
+    ```mlir
+    %y = npu.mvn %x {axes = array<i64: 0, 2, 3>} : tensor<2x3x4x4xf32>
+    %z = npu.mvn %x {axes = array<i64: 2, 3>, epsilon = 1.0e-05 : f32, eps_inside_sqrt} : tensor<2x3x4x4xf32>
+    ```
+  }];
+  let arguments = (ins NPU_Tensor:$input, DenseI64ArrayAttr:$axes,
+                   DefaultValuedAttr<F32Attr, "1.0e-9">:$epsilon,
+                   UnitAttr:$eps_inside_sqrt);
+  let results = (outs NPU_Tensor:$output);
+  let assemblyFormat = "$input attr-dict `:` type($input)";
+  let hasVerifier = 1;
+}
+
 def NPU_LRNOp : NPU_Op<"lrn", [SameOperandsAndResultType]> {
   let summary = "local response normalisation across channels";
   let description = [{
