@@ -222,6 +222,46 @@ def reduce_noop():
     return make([n], [vi("x", [2, 3])], [vi("y", [2, 3])])
 
 
+@model
+def reduce_empty_axes():
+    """Every Reduce op over empty axes with noop_with_empty_axes (opset 18):
+    no reduction, but the element-wise part still applies. Axes missing
+    (first ten) or given as an empty tensor (the `_t` outputs); without
+    noop_with_empty_axes an empty axes tensor reduces over all axes."""
+    ops = ["ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd",
+           "ReduceL1", "ReduceL2", "ReduceSumSquare", "ReduceLogSum",
+           "ReduceLogSumExp"]
+    nodes, outs = [], []
+    for op in ops:
+        nodes.append(node(op, ["x"], [op], noop_with_empty_axes=1))
+        nodes.append(node(op, ["x", "empty"], [op + "_t"],
+                          noop_with_empty_axes=1))
+        outs += [vi(op, [2, 3]), vi(op + "_t", [2, 3])]
+    nodes.append(node("ReduceL1", ["x", "empty"], ["all_l1"], keepdims=0))
+    outs.append(vi("all_l1", []))
+    return make(nodes, [vi("x", [2, 3])], outs, opset=18,
+                inits=[const("empty", np.zeros(0, np.int64))])
+
+
+@model
+def reduce_empty_axes_v13():
+    """Opset 13: ReduceSum takes axes as an input (empty tensor or missing,
+    with noop_with_empty_axes); the others take an attribute, and without
+    one they reduce over all axes (they have no noop_with_empty_axes yet:
+    l1_all's is not an attribute of ReduceL1-13)."""
+    nodes = [node("ReduceSum", ["x", "empty"], ["sum_t"], noop_with_empty_axes=1),
+             node("ReduceSum", ["x"], ["sum"], noop_with_empty_axes=1),
+             node("ReduceSum", ["x", "empty"], ["sum_all"], keepdims=0),
+             node("ReduceSumSquare", ["x"], ["ssq_all"], keepdims=0),
+             node("ReduceL1", ["x"], ["l1_all"], keepdims=0,
+                  noop_with_empty_axes=1),
+             node("ReduceLogSum", ["x"], ["ls_rows"], axes=[1])]
+    return make(nodes, [vi("x", [2, 3])],
+                [vi("sum_t", [2, 3]), vi("sum", [2, 3]), vi("sum_all", []),
+                 vi("ssq_all", []), vi("l1_all", []), vi("ls_rows", [2, 1])],
+                inits=[const("empty", np.zeros(0, np.int64))])
+
+
 # --- shapes, slices, gathers ------------------------------------------------
 
 @model

@@ -172,8 +172,10 @@ class NPU_ReduceOp<string mnemonic, string math>
     : NPU_Op<mnemonic, [InferTypeOpAdaptor]> {
   let summary = "reduction: " # math;
   let description = "Reduces the input over `axes` with " # math # ". "
-    # "`axes` are non-negative and strictly increasing; an empty list makes "
-    # "the op the identity. With `keepdims` the reduced dimensions stay as "
+    # "`axes` are non-negative and strictly increasing; with an empty list "
+    # "every element is reduced on its own (the identity for sum, mean, max, "
+    # "min, prod and log-sum-exp; |x|, x^2 or log(x) for the composite "
+    # "reductions). With `keepdims` the reduced dimensions stay as "
     # "size 1, otherwise they are removed.\n\nExample:\n\n```mlir\n"
     # "%y = npu." # mnemonic # " %x {axes = array<i64: 2, 3>, keepdims = true}"
     # " : (tensor<1x16x8x8xf32>) -> tensor<1x16x1x1xf32>\n```";
