@@ -204,7 +204,10 @@ LogicalResult resizeHandler(OpContext &ctx) {
     p.nearest = Nearest::Ceil;
     break;
   }
-  p.scales.assign(op.getScales().begin(), op.getScales().end());
+  for (size_t d = 0, rank = op.getType().getRank(); d < rank; ++d) {
+    auto [num, den] = op.getScaleFraction(d);
+    p.scales.push_back({num, den});
+  }
   p.cubicCoeffA = op.getCubicCoeffA().convertToFloat();
   p.excludeOutside = op.getExcludeOutside();
   p.extrapolationValue = op.getExtrapolationValue().convertToFloat();
