@@ -298,6 +298,16 @@ ResizeTap nearestTap(uint32_t o, uint32_t n, uint32_t m) {
   return {i, i, 0.0f};
 }
 
+/// Asymmetric coordinates, the ceiling where the dimension shrinks (m < n)
+/// and the floor elsewhere (ONNX Resize-10 and Upsample).
+ResizeTap nearestSimpleTap(uint32_t o, uint32_t n, uint32_t m) {
+  if (m >= n)
+    return nearestTap(o, n, m);
+  uint32_t i = uint32_t((uint64_t(o) * n + m - 1) / m);
+  i = std::min(n - 1, i);
+  return {i, i, 0.0f};
+}
+
 /// half_pixel coordinates, clamped at the borders:
 /// (o + 0.5) * n / m - 0.5 = ((2o + 1) n - m) / 2m.
 ResizeTap linearTap(uint32_t o, uint32_t n, uint32_t m) {
@@ -315,7 +325,9 @@ void resize(const ShaveTask &t, const View &in, const View &out) {
   uint32_t N = in.shape[0], C = in.shape[1], H = in.shape[2], W = in.shape[3];
   uint32_t OH = out.shape[2], OW = out.shape[3];
   bool linear = t.iparams[0] == 1;
-  auto tap = linear ? linearTap : nearestTap;
+  auto tap = linear              ? linearTap
+             : t.iparams[0] == 2 ? nearestSimpleTap
+                                 : nearestTap;
   std::vector<ResizeTap> ty(OH), tx(OW);
   for (uint32_t oy = 0; oy < OH; ++oy)
     ty[oy] = tap(oy, H, OH);

@@ -203,6 +203,9 @@ LogicalResult resizeHandler(OpContext &ctx) {
   case NearestMode::ceil:
     p.nearest = Nearest::Ceil;
     break;
+  case NearestMode::simple:
+    p.nearest = Nearest::Simple;
+    break;
   }
   for (size_t d = 0, rank = op.getType().getRank(); d < rank; ++d) {
     auto [num, den] = op.getScaleFraction(d);

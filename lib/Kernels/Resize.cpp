@@ -103,6 +103,9 @@ DimTaps computeTaps(int64_t x, int64_t inLen, int64_t outLen, ResizeScale scale,
     case ResizeParams::Nearest::Ceil:
       i = static_cast<int64_t>(std::ceil(src));
       break;
+    case ResizeParams::Nearest::Simple:
+      i = static_cast<int64_t>(scale.downsamples() ? std::ceil(src) : fl);
+      break;
     }
     t.count = 1;
     t.index[0] = clampIdx(i);

@@ -135,6 +135,25 @@ TEST(Resize, ExactRatioCoordinates) {
         }
 }
 
+TEST(Resize, SimpleNearestOfResize10AndUpsample) {
+  // Floor where a dimension grows, the ceiling where it shrinks:
+  // arange(8) by 0.75 takes 0, 2, 3, 4, 6, 7; [[1, 2], [3, 4]] by 1 x 3
+  // repeats each column three times.
+  ResizeParams p;
+  p.coord = ResizeParams::Coord::Asymmetric;
+  p.nearest = ResizeParams::Nearest::Simple;
+  p.scales = {1, 0.75f};
+  HostTensor x = iota(DType::F32, {1, 8}, 0);
+  HostTensor y(DType::F32, {1, 6});
+  ASSERT_TRUE(resize(x, p, y).ok());
+  expectValues(y, {0, 2, 3, 4, 6, 7});
+  p.scales = {0.6f, 3};
+  HostTensor x2 = iota(DType::F32, {2, 2}, 1);
+  HostTensor y2(DType::F32, {1, 6});
+  ASSERT_TRUE(resize(x2, p, y2).ok());
+  expectValues(y2, {1, 1, 1, 2, 2, 2});
+}
+
 TEST(Resize, SizesScaleTakesTheExactSamples) {
   // arange(30) to 10 samples, asymmetric, floor: 0, 3, ..., 27 (a float
   // scale 10 / 30 gives 0, 2, 5, ...).

@@ -656,6 +656,24 @@ TEST(Shave, DataMovementAndConversions) {
             {row13});
     ASSERT_TRUE(r.ok) << r.error;
     EXPECT_EQ(r.outputs[0].getAsDouble(5), 0); // input 6, exactly
+    // Mode 2 (Resize-10, Upsample): the ceiling where a dimension shrinks,
+    // 8 -> 6 takes inputs 0, 2, 3, 4, 6, 7; the floor where it grows.
+    HostTensor row8(DType::F32, {1, 1, 1, 8});
+    for (int i = 0; i < 8; ++i)
+      row8.data<float>()[i] = float(i);
+    t.iparams = {2};
+    r = run(shaveBlob(t, {{"x", DType::F32, {1, 1, 1, 8}, Layout::NCHW, {}}},
+                      {"y", DType::F32, {1, 1, 1, 6}, Layout::NCHW, {}}),
+            {row8});
+    ASSERT_TRUE(r.ok) << r.error;
+    for (int i = 0; i < 6; ++i)
+      EXPECT_EQ(r.outputs[0].getAsDouble(i),
+                (std::vector<int>{0, 2, 3, 4, 6, 7}[i]));
+    r = run(shaveBlob(t, {{"x", DType::F32, {1, 1, 1, 8}, Layout::NCHW, {}}},
+                      {"y", DType::F32, {1, 1, 1, 24}, Layout::NCHW, {}}),
+            {row8});
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_EQ(r.outputs[0].getAsDouble(5), 1); // floor(5 / 3)
     ShaveTask c;
     c.kernel = arch::ShaveKernel::Convert;
     HostTensor v(DType::F32, {4});

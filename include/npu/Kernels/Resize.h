@@ -45,7 +45,9 @@ struct ResizeParams {
     TfCropAndResize,
     TfHalfPixelForNN
   };
-  enum class Nearest { RoundPreferFloor, RoundPreferCeil, Floor, Ceil };
+  /// Simple: Resize-10 and Upsample's rule, floor where the dimension keeps
+  /// its size or grows, ceil where it shrinks.
+  enum class Nearest { RoundPreferFloor, RoundPreferCeil, Floor, Ceil, Simple };
   Mode mode = Mode::Nearest;
   Coord coord = Coord::HalfPixel;
   Nearest nearest = Nearest::RoundPreferFloor;

@@ -286,7 +286,8 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
     bool nearest = rs.getMode() == ResizeMode::nearest &&
                    rs.getCoordinateTransformationMode() ==
                        CoordinateTransformMode::asymmetric &&
-                   rs.getNearestMode() == NearestMode::floor;
+                   (rs.getNearestMode() == NearestMode::floor ||
+                    rs.getNearestMode() == NearestMode::simple);
     bool linear = rs.getMode() == ResizeMode::linear &&
                   rs.getCoordinateTransformationMode() ==
                       CoordinateTransformMode::half_pixel;
@@ -299,12 +300,16 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
     }
     if (in.size() != 4 || in[0] != type.getDimSize(0) ||
         in[1] != type.getDimSize(1) || !(nearest || linear) || !exactScales) {
-      reason = "only 4-d spatial nearest (asymmetric, floor) and linear "
-               "(half_pixel) resizing with output/input scales map to SHAVE";
+      reason = "only 4-d spatial nearest (asymmetric, floor or simple) and "
+               "linear (half_pixel) resizing with output/input scales map to "
+               "SHAVE";
       return failure();
     }
+    int64_t kernelMode = linear                                       ? 1
+                         : rs.getNearestMode() == NearestMode::simple ? 2
+                                                                      : 0;
     l.map.map(result, l.shave(loc, "resize", {l.get(rs.getInput())}, outType,
-                              {}, {nearest ? 0 : 1}));
+                              {}, {kernelMode}));
     return success();
   }
   return std::nullopt;

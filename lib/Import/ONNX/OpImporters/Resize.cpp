@@ -3,8 +3,8 @@
 // Every Resize version and Upsample become npu.resize with opset 13+
 // semantics: the output shape resolved at import time, the scales that the
 // coordinate transformation uses, and the modes as enum attributes.
-// Resize-10 and Upsample behave like asymmetric coordinates with floor
-// rounding for nearest. Given `scales` are used as the floats they are;
+// Resize-10 and Upsample have asymmetric coordinates and, for nearest, their
+// own rounding (`simple`). Given `scales` are used as the floats they are;
 // with `sizes`, the scale is the exact ratio of integers that ONNX defines.
 //
 //===----------------------------------------------------------------------===//
@@ -143,7 +143,11 @@ LogicalResult scalesFromSizes(NodeImporter &n, ResizeSpec &s,
   return success();
 }
 
-/// Upsample (opsets 7 to 9) and Resize-10: scales only.
+/// Upsample (opsets 7 to 9) and Resize-10: scales only, asymmetric
+/// coordinates; nearest takes the floor where a dimension keeps its size or
+/// grows and the ceiling where it shrinks, as ONNX's opset-10 tests expect
+/// (resize_downsample_nearest: [[1, 2, 3, 4], [5, 6, 7, 8]] by 0.6 gives
+/// [[1, 3]]) and ONNX Runtime does for these versions.
 LogicalResult importLegacy(NodeImporter &n, unsigned scalesInput) {
   if (failed(n.requireInputs(1)))
     return failure();
@@ -151,7 +155,7 @@ LogicalResult importLegacy(NodeImporter &n, unsigned scalesInput) {
   if (failed(parseMode(n, n.getAttrString("mode", "nearest"), s.mode)))
     return failure();
   s.coord = CoordinateTransformMode::asymmetric;
-  s.nearest = NearestMode::floor;
+  s.nearest = NearestMode::simple;
   if (n.getOpType() == "Upsample" && n.getOpset() < 9) {
     s.scales = n.getAttrFloats("scales");
   } else {
@@ -188,7 +192,7 @@ LogicalResult importResize(NodeImporter &n) {
   s.coord = *coordMode;
   std::string nearest = n.getAttrString("nearest_mode", "round_prefer_floor");
   auto nearestMode = symbolizeNearestMode(nearest);
-  if (!nearestMode)
+  if (!nearestMode || *nearestMode == NearestMode::simple) // not Resize-11's
     return n.unsupportedAttr("nearest_mode", "'" + nearest + "'");
   s.nearest = *nearestMode;
   s.cubicA = n.getAttrFloat("cubic_coeff_a", -0.75f);

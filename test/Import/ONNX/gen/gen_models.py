@@ -609,6 +609,66 @@ def resize_exact_ratios():
     return make(nodes, [], outs, opset=19, inits=inits)
 
 
+def nearest_by_scales(op, in_dims, out_dims, opset, scales):
+    return single(op, in_dims, out_dims, opset=opset, extra_inputs=["scales"],
+                  mode="nearest",
+                  inits=[const("scales", np.array(scales, np.float32))])
+
+
+@model
+def resize10_downsample():
+    """ONNX's opset-10 test resize_downsample_nearest."""
+    return nearest_by_scales("Resize", [1, 1, 2, 4], [1, 1, 1, 2], 10,
+                             [1, 1, 0.6, 0.6])
+
+
+@model
+def resize13_simple():
+    """`simple` is the dialect's name for Resize-10's rounding, not a
+    nearest_mode of Resize-11 and later."""
+    return single("Resize", [1, 1, 2, 2], [1, 1, 4, 4], opset=13,
+                  extra_inputs=["", "scales"], nearest_mode="simple",
+                  inits=[const("scales", np.array([1, 1, 2, 2], np.float32))])
+
+
+@model
+def resize10_down75():
+    return nearest_by_scales("Resize", [1, 1, 1, 8], [1, 1, 1, 6], 10,
+                             [1, 1, 1, 0.75])
+
+
+@model
+def resize_legacy():
+    """Resize-10 and Upsample: asymmetric coordinates; nearest takes the
+    floor when a dimension is upsampled and the ceiling when it is
+    downsampled (ONNX's opset-10 tests, ONNX Runtime)."""
+    inits = [const("x44", np.arange(16, dtype=np.float32).reshape(1, 1, 4, 4)),
+             const("x8", np.arange(8, dtype=np.float32).reshape(1, 1, 1, 8)),
+             const("x24", np.arange(1, 9, dtype=np.float32).reshape(1, 1, 2, 4)),
+             const("mixed", np.array([1, 1, 0.6, 2], np.float32)),
+             const("down75", np.array([1, 1, 1, 0.75], np.float32)),
+             const("down6", np.array([1, 1, 0.6, 0.6], np.float32))]
+    nodes = [node("Resize", ["x44", "mixed"], ["mixed10"], mode="nearest"),
+             node("Resize", ["x8", "down75"], ["down10"], mode="nearest"),
+             node("Resize", ["x24", "down6"], ["linear10"], mode="linear")]
+    outs = [vi("mixed10", [1, 1, 2, 8]),
+            vi("down10", [1, 1, 1, 6]), vi("linear10", [1, 1, 1, 2])]
+    return make(nodes, [], outs, opset=10, inits=inits)
+
+
+@model
+def upsample9():
+    """ONNX's test upsample_nearest: scales 2 and 3 repeat (floor)."""
+    return nearest_by_scales("Upsample", [1, 1, 2, 2], [1, 1, 4, 6], 9,
+                             [1, 1, 2, 3])
+
+
+@model
+def upsample7():
+    return single("Upsample", [1, 1, 2, 2], [1, 1, 4, 6], opset=7,
+                  mode="nearest", scales=[1.0, 1.0, 2.0, 3.0])
+
+
 # --- graphs and diagnostics -------------------------------------------------
 
 @model

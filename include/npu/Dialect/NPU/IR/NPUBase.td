@@ -78,7 +78,10 @@ def NPU_CoordModeAttr : NPU_EnumAttr<NPU_CoordModeEnum, "coord_mode">;
 def NPU_NearestModeEnum : NPU_I32Enum<"NearestMode",
     "rounding of npu.resize in nearest mode", [
   I32EnumAttrCase<"round_prefer_floor", 0>, I32EnumAttrCase<"round_prefer_ceil", 1>,
-  I32EnumAttrCase<"floor", 2>, I32EnumAttrCase<"ceil", 3>]>;
+  I32EnumAttrCase<"floor", 2>, I32EnumAttrCase<"ceil", 3>,
+  // Resize-10 and Upsample: floor on dimensions that keep or grow, ceil on
+  // dimensions that shrink (scale < 1).
+  I32EnumAttrCase<"simple", 4>]>;
 def NPU_NearestModeAttr : NPU_EnumAttr<NPU_NearestModeEnum, "nearest_mode">;
 
 def NPU_GeluApproxEnum : NPU_I32Enum<"GeluApproximation", "approximation of GELU", [
