@@ -282,8 +282,9 @@ public:
       const auto &a = in[0].shape, &b = t.outputs[0].shape;
       if (a.size() != 4 || b.size() != 4 || a[0] != b[0] || a[1] != b[1])
         return fail("resizes the last two dimensions of a rank-4 tensor");
-      if (t.iparams[0] != 0 && t.iparams[0] != 1)
-        return fail("mode must be 0 (nearest) or 1 (linear)");
+      if (t.iparams[0] < 0 || t.iparams[0] > 2)
+        return fail("mode must be 0 (nearest), 1 (linear) or 2 (nearest, "
+                    "ceiling where a dimension shrinks)");
       return true;
     }
     case ShaveKernel::Gather: {

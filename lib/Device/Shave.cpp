@@ -293,31 +293,73 @@ void mvn(const ShaveTask &t, const std::vector<View> &ins, const View &out) {
   writeAll(out, x);
 }
 
+/// One output index's source along a dimension of n inputs resized to m
+/// (scale m / n): the nearest sample, or the two linear taps and the second
+/// one's weight. Coordinates are exact fractions of integers, so whole and
+/// half coordinates are hit exactly (with a float n / m they are not:
+/// 11 * (26 / 22) falls just below 13 in float).
+struct ResizeTap {
+  uint32_t i0, i1;
+  float w1;
+};
+
+/// Asymmetric coordinates, floor: o * n / m.
+ResizeTap nearestTap(uint32_t o, uint32_t n, uint32_t m) {
+  uint32_t i = uint32_t(uint64_t(o) * n / m);
+  i = std::min(n - 1, i);
+  return {i, i, 0.0f};
+}
+
+/// Asymmetric coordinates, the ceiling where the dimension shrinks (m < n)
+/// and the floor elsewhere (ONNX Resize-10 and Upsample).
+ResizeTap nearestSimpleTap(uint32_t o, uint32_t n, uint32_t m) {
+  if (m >= n)
+    return nearestTap(o, n, m);
+  uint32_t i = uint32_t((uint64_t(o) * n + m - 1) / m);
+  i = std::min(n - 1, i);
+  return {i, i, 0.0f};
+}
+
+/// half_pixel coordinates, clamped at the borders:
+/// (o + 0.5) * n / m - 0.5 = ((2o + 1) n - m) / 2m.
+ResizeTap linearTap(uint32_t o, uint32_t n, uint32_t m) {
+  int64_t num = (2 * int64_t(o) + 1) * n - m, den = 2 * int64_t(m);
+  if (num <= 0)
+    return {0, 0, 0.0f};
+  int64_t i = num / den;
+  if (i >= int64_t(n) - 1)
+    return {n - 1, n - 1, 0.0f};
+  return {uint32_t(i), uint32_t(i + 1), float(num - i * den) / float(den)};
+}
+
 void resize(const ShaveTask &t, const View &in, const View &out) {
   std::vector<float> x = readAll(in);
   uint32_t N = in.shape[0], C = in.shape[1], H = in.shape[2], W = in.shape[3];
   uint32_t OH = out.shape[2], OW = out.shape[3];
   bool linear = t.iparams[0] == 1;
-  float sy = float(H) / float(OH), sx = float(W) / float(OW);
+  auto tap = linear              ? linearTap
+             : t.iparams[0] == 2 ? nearestSimpleTap
+                                 : nearestTap;
+  std::vector<ResizeTap> ty(OH), tx(OW);
+  for (uint32_t oy = 0; oy < OH; ++oy)
+    ty[oy] = tap(oy, H, OH);
+  for (uint32_t ox = 0; ox < OW; ++ox)
+    tx[ox] = tap(ox, W, OW);
   std::vector<float> y(uint64_t(N) * C * OH * OW);
   for (uint32_t nc = 0; nc < N * C; ++nc)
     for (uint32_t oy = 0; oy < OH; ++oy)
       for (uint32_t ox = 0; ox < OW; ++ox) {
         const float *plane = &x[uint64_t(nc) * H * W];
+        const ResizeTap &a = ty[oy], &b = tx[ox];
         float v;
-        if (!linear) { // Asymmetric coordinates, floor.
-          uint32_t iy = std::min(H - 1, uint32_t(std::floor(oy * sy)));
-          uint32_t ix = std::min(W - 1, uint32_t(std::floor(ox * sx)));
-          v = plane[iy * W + ix];
-        } else { // half_pixel coordinates, clamped at the borders.
-          float fy = std::max(0.0f, (oy + 0.5f) * sy - 0.5f);
-          float fx = std::max(0.0f, (ox + 0.5f) * sx - 0.5f);
-          uint32_t y0 = std::min(H - 1, uint32_t(fy));
-          uint32_t x0 = std::min(W - 1, uint32_t(fx));
-          uint32_t y1 = std::min(H - 1, y0 + 1), x1 = std::min(W - 1, x0 + 1);
-          float dy = std::min(1.0f, fy - y0), dx = std::min(1.0f, fx - x0);
-          float top = plane[y0 * W + x0] * (1 - dx) + plane[y0 * W + x1] * dx;
-          float bot = plane[y1 * W + x0] * (1 - dx) + plane[y1 * W + x1] * dx;
+        if (!linear) {
+          v = plane[a.i0 * W + b.i0];
+        } else {
+          float dy = a.w1, dx = b.w1;
+          float top =
+              plane[a.i0 * W + b.i0] * (1 - dx) + plane[a.i0 * W + b.i1] * dx;
+          float bot =
+              plane[a.i1 * W + b.i0] * (1 - dx) + plane[a.i1 * W + b.i1] * dx;
           v = top * (1 - dy) + bot * dy;
         }
         y[(uint64_t(nc) * OH + oy) * OW + ox] = v;

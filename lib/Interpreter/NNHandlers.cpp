@@ -212,8 +212,14 @@ LogicalResult resizeHandler(OpContext &ctx) {
   case NearestMode::ceil:
     p.nearest = Nearest::Ceil;
     break;
+  case NearestMode::simple:
+    p.nearest = Nearest::Simple;
+    break;
   }
-  p.scales.assign(op.getScales().begin(), op.getScales().end());
+  for (size_t d = 0, rank = op.getType().getRank(); d < rank; ++d) {
+    auto [num, den] = op.getScaleFraction(d);
+    p.scales.push_back({num, den});
+  }
   p.cubicCoeffA = op.getCubicCoeffA().convertToFloat();
   p.excludeOutside = op.getExcludeOutside();
   p.extrapolationValue = op.getExtrapolationValue().convertToFloat();

@@ -88,9 +88,15 @@ T reduceBlock(ReduceOp op, const T *base, const std::vector<int64_t> &offs) {
       break;
     case ReduceOp::LogSumExp: {
       double m = -std::numeric_limits<double>::infinity();
-      for (int64_t i = 0; i < n; ++i)
-        m = std::max(m, at(i));
-      if (std::isinf(m)) {
+      for (int64_t i = 0; i < n; ++i) {
+        double v = at(i);
+        if (v != v) { // NaN propagates (std::max would drop it).
+          m = v;
+          break;
+        }
+        m = std::max(m, v);
+      }
+      if (std::isinf(m) || m != m) {
         r = m;
         break;
       }

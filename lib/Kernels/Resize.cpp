@@ -20,38 +20,38 @@
 
 namespace npu::kernels {
 
-double resizeSourceCoordinate(int64_t x, double scale, int64_t inLen,
+double resizeSourceCoordinate(int64_t x, ResizeScale scale, int64_t inLen,
                               int64_t outLen, ResizeParams::Coord mode,
                               double roiStart, double roiEnd) {
   using Coord = ResizeParams::Coord;
-  const double xd = static_cast<double>(x);
+  // Division by the scale is multiplication by `den` before one division by
+  // `num` (with den = 1 exactly ONNX's formulas on a given scale).
+  const double xd = static_cast<double>(x), in = static_cast<double>(inLen);
+  const double num = scale.num, den = scale.den;
   switch (mode) {
   case Coord::HalfPixel:
-    return (xd + 0.5) / scale - 0.5;
+    return (xd + 0.5) * den / num - 0.5;
   case Coord::HalfPixelSymmetric: {
-    double adjustment = static_cast<double>(outLen) / (scale * inLen);
-    double center = static_cast<double>(inLen) / 2.0;
+    double adjustment = static_cast<double>(outLen) * den / (num * in);
+    double center = in / 2.0;
     double offset = center * (1.0 - adjustment);
-    return offset + (xd + 0.5) / scale - 0.5;
+    return offset + (xd + 0.5) * den / num - 0.5;
   }
   case Coord::PytorchHalfPixel:
-    return outLen > 1 ? (xd + 0.5) / scale - 0.5 : 0.0;
+    return outLen > 1 ? (xd + 0.5) * den / num - 0.5 : 0.0;
   case Coord::AlignCorners:
     // ONNX's reference divides by the unrounded output length scale * in
     // (they differ when the scale does not give a whole size).
-    return outLen == 1 ? 0.0
-                       : xd * static_cast<double>(inLen - 1) /
-                             (scale * static_cast<double>(inLen) - 1.0);
+    return outLen == 1 ? 0.0 : xd * (in - 1) * den / (num * in - den);
   case Coord::Asymmetric:
-    return xd / scale;
+    return xd * den / num;
   case Coord::TfHalfPixelForNN:
-    return (xd + 0.5) / scale;
+    return (xd + 0.5) * den / num;
   case Coord::TfCropAndResize:
     if (outLen > 1)
-      return roiStart * (inLen - 1) +
-             xd * (roiEnd - roiStart) * (inLen - 1) /
-                 (scale * static_cast<double>(inLen) - 1.0);
-    return 0.5 * (roiStart + roiEnd) * (inLen - 1);
+      return roiStart * (in - 1) +
+             xd * (roiEnd - roiStart) * (in - 1) * den / (num * in - den);
+    return 0.5 * (roiStart + roiEnd) * (in - 1);
   }
   return xd;
 }
@@ -75,7 +75,7 @@ double cubicWeight(double d, double a) {
   return 0;
 }
 
-DimTaps computeTaps(int64_t x, int64_t inLen, int64_t outLen, double scale,
+DimTaps computeTaps(int64_t x, int64_t inLen, int64_t outLen, ResizeScale scale,
                     const ResizeParams &p, double roiStart, double roiEnd) {
   DimTaps t;
   const double src = resizeSourceCoordinate(x, scale, inLen, outLen, p.coord,
@@ -102,6 +102,9 @@ DimTaps computeTaps(int64_t x, int64_t inLen, int64_t outLen, double scale,
       break;
     case ResizeParams::Nearest::Ceil:
       i = static_cast<int64_t>(std::ceil(src));
+      break;
+    case ResizeParams::Nearest::Simple:
+      i = static_cast<int64_t>(scale.downsamples() ? std::ceil(src) : fl);
       break;
     }
     t.count = 1;
@@ -167,7 +170,7 @@ Status resize(const HostTensor &x, const ResizeParams &p, HostTensor &y,
   if (crop && int64_t(p.roi.size()) != 2 * rank)
     return Status::error("tf_crop_and_resize needs a roi of 2 * rank values");
   for (int64_t d = 0; d < rank; ++d) {
-    if (!(p.scales[d] > 0))
+    if (!(p.scales[d].num > 0 && p.scales[d].den > 0))
       return Status::error("resize scales must be positive");
     if (x.dim(d) == 0 && y.dim(d) != 0)
       return Status::error("cannot resize an empty dimension");

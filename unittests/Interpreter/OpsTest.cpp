@@ -329,6 +329,30 @@ TEST_F(InterpreterTest, ResizeQuantizeEinsumDepthToSpace) {
              "%y : tensor<1x1x1x4xf32>"),
           {x}),
       {1, 1, 3, 3});
+  // scale_ratios (10 / 30) and Resize-10's nearest rounding reach the kernel.
+  HostTensor row = iota(DType::F32, {1, 1, 1, 30}, 0);
+  expectValues(
+      runOne(fn("%x: tensor<1x1x1x30xf32>", "tensor<1x1x1x10xf32>",
+                "  %y = npu.resize %x {mode = #npu.resize_mode<nearest>, "
+                "coordinate_transformation_mode = "
+                "#npu.coord_mode<asymmetric>, "
+                "nearest_mode = #npu.nearest_mode<floor>, "
+                "scale_ratios = array<i64: 1, 1, 1, 10, 1, 1, 1, 30>} : "
+                "tensor<1x1x1x30xf32> to tensor<1x1x1x10xf32>",
+                "%y : tensor<1x1x1x10xf32>"),
+             {row}),
+      {0, 3, 6, 9, 12, 15, 18, 21, 24, 27});
+  expectValues(
+      runOne(fn("%x: tensor<1x1x1x30xf32>", "tensor<1x1x1x10xf32>",
+                "  %y = npu.resize %x {mode = #npu.resize_mode<nearest>, "
+                "coordinate_transformation_mode = "
+                "#npu.coord_mode<asymmetric>, "
+                "nearest_mode = #npu.nearest_mode<simple>, "
+                "scales = array<f32: 1.0, 1.0, 1.0, 0.35>} : "
+                "tensor<1x1x1x30xf32> to tensor<1x1x1x10xf32>",
+                "%y : tensor<1x1x1x10xf32>"),
+             {row}),
+      {0, 3, 6, 9, 12, 15, 18, 21, 23, 26}); // ceil(x / 0.35f)
   HostTensor q = runOne(
       fn("%x: tensor<3xf32>", "tensor<3xui8>",
          "  %s = npu.constant dense<0.5> : tensor<f32>\n"

@@ -47,8 +47,27 @@ TEST(Reduce, AxesAndOps) {
       {1000 + std::log(2.0)}, 1e-3);
   expectValues(reduced(ReduceOp::LogSum, f32({2}, {1, 2}), {0}, false, {}),
                {std::log(3.0)}, 1e-6);
-  // Empty axes: identity.
+  // Empty axes: every element reduced on its own, so the identity for the
+  // plain reductions and the element-wise part for the composite ones.
   expectClose(reduced(ReduceOp::Sum, x, {}, true, {2, 3, 2}), x);
+  HostTensor v = f32({5}, {-2, 0.5, -kInf, kInf, NAN});
+  expectValues(reduced(ReduceOp::L1, v, {}, true, {5}),
+               {2, 0.5, kInf, kInf, NAN});
+  expectValues(reduced(ReduceOp::L2, v, {}, true, {5}),
+               {2, 0.5, kInf, kInf, NAN});
+  expectValues(reduced(ReduceOp::SumSquare, v, {}, true, {5}),
+               {4, 0.25, kInf, kInf, NAN});
+  expectValues(reduced(ReduceOp::LogSum, v, {}, true, {5}),
+               {NAN, std::log(0.5), NAN, kInf, NAN}, 1e-6);
+  expectValues(reduced(ReduceOp::LogSumExp, v, {}, true, {5}),
+               {-2, 0.5, -kInf, kInf, NAN});
+  expectValues(reduced(ReduceOp::L1, makeTensor(DType::I32, {2}, {-3, 4}), {},
+                       true, {2}),
+               {3, 4});
+  // NaN propagates through log-sum-exp wherever it is.
+  expectValues(
+      reduced(ReduceOp::LogSumExp, f32({2}, {NAN, -kInf}), {0}, false, {}),
+      {NAN});
   // Integers wrap; the mean truncates.
   HostTensor i = makeTensor(DType::I8, {3}, {100, 100, -1});
   expectValues(reduced(ReduceOp::Sum, i, {0}, false, {}), {-57});

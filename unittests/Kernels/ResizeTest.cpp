@@ -16,7 +16,8 @@ struct OnnxResizeCase {
   double cubicA;
   int excludeOutside;
   double extrapolation;
-  std::vector<double> scales, roi;
+  std::vector<std::pair<double, double>> scales; // numerator, denominator
+  std::vector<double> roi;
   std::vector<int64_t> inShape;
   std::vector<double> input;
   std::vector<int64_t> outShape;
@@ -45,8 +46,10 @@ ResizeParams paramsOf(const OnnxResizeCase &c) {
               : nearest == "round_prefer_ceil" ? N::RoundPreferCeil
               : nearest == "floor"             ? N::Floor
                                                : N::Ceil;
-  for (double s : c.scales)
-    p.scales.push_back(static_cast<float>(s));
+  // A given scale is a float; sizes give an exact ratio.
+  for (auto [num, den] : c.scales)
+    p.scales.push_back(den == 1 ? ResizeScale(static_cast<float>(num))
+                                : ResizeScale(num, den));
   for (double r : c.roi)
     p.roi.push_back(static_cast<float>(r));
   p.cubicCoeffA = static_cast<float>(c.cubicA);
@@ -100,4 +103,66 @@ TEST(Resize, SourceCoordinates) {
   double x = resizeSourceCoordinate(0, 1.7, 3, 5, C::HalfPixelSymmetric, 0, 1);
   double adj = 5 / (1.7 * 3), offset = 1.5 * (1 - adj);
   EXPECT_DOUBLE_EQ(x, offset + 0.5 / 1.7 - 0.5);
+}
+
+/// With the exact ratio output / input as the scale, a source coordinate that
+/// is a whole or half number is computed exactly, and any other stays on its
+/// side of every half step, for every (input, output) length up to 64: the
+/// points where nearest rounding and the taps change. A float (or double)
+/// scale misses some: 7 -> 9 with half_pixel in double, 30 -> 10 asymmetric
+/// in float.
+TEST(Resize, ExactRatioCoordinates) {
+  using C = ResizeParams::Coord;
+  for (C mode : {C::Asymmetric, C::HalfPixel, C::PytorchHalfPixel,
+                 C::HalfPixelSymmetric, C::AlignCorners})
+    for (int64_t in = 1; in <= 64; ++in)
+      for (int64_t out = 2; out <= 64; ++out)
+        for (int64_t x = 0; x < out; ++x) {
+          // The exact coordinate as num / den.
+          int64_t num = (2 * x + 1) * in - out, den = 2 * out;
+          if (mode == C::Asymmetric)
+            num = x * in, den = out;
+          if (mode == C::AlignCorners)
+            num = x * (in - 1), den = out - 1;
+          double src = resizeSourceCoordinate(x, ResizeScale(out, in), in, out,
+                                              mode, 0, 1);
+          // floor(2 * src) must be floor(2 * num / den), and equality hold.
+          int64_t twice = 2 * num, q = twice / den - (twice % den < 0);
+          ASSERT_EQ(std::floor(2 * src), double(q))
+              << in << " -> " << out << " at " << x;
+          if (twice % den == 0)
+            ASSERT_EQ(2 * src, double(q)) << in << " -> " << out << " at " << x;
+        }
+}
+
+TEST(Resize, SimpleNearestOfResize10AndUpsample) {
+  // Floor where a dimension grows, the ceiling where it shrinks:
+  // arange(8) by 0.75 takes 0, 2, 3, 4, 6, 7; [[1, 2], [3, 4]] by 1 x 3
+  // repeats each column three times.
+  ResizeParams p;
+  p.coord = ResizeParams::Coord::Asymmetric;
+  p.nearest = ResizeParams::Nearest::Simple;
+  p.scales = {1, 0.75f};
+  HostTensor x = iota(DType::F32, {1, 8}, 0);
+  HostTensor y(DType::F32, {1, 6});
+  ASSERT_TRUE(resize(x, p, y).ok());
+  expectValues(y, {0, 2, 3, 4, 6, 7});
+  p.scales = {0.6f, 3};
+  HostTensor x2 = iota(DType::F32, {2, 2}, 1);
+  HostTensor y2(DType::F32, {1, 6});
+  ASSERT_TRUE(resize(x2, p, y2).ok());
+  expectValues(y2, {1, 1, 1, 2, 2, 2});
+}
+
+TEST(Resize, SizesScaleTakesTheExactSamples) {
+  // arange(30) to 10 samples, asymmetric, floor: 0, 3, ..., 27 (a float
+  // scale 10 / 30 gives 0, 2, 5, ...).
+  ResizeParams p;
+  p.coord = ResizeParams::Coord::Asymmetric;
+  p.nearest = ResizeParams::Nearest::Floor;
+  p.scales = {1, ResizeScale(10, 30)};
+  HostTensor x = iota(DType::F32, {1, 30}, 0);
+  HostTensor y(DType::F32, {1, 10});
+  ASSERT_TRUE(resize(x, p, y).ok());
+  expectValues(y, {0, 3, 6, 9, 12, 15, 18, 21, 24, 27});
 }

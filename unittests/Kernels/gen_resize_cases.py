@@ -40,11 +40,13 @@ def main(out_path):
         x = data[names[0]]
         y = numpy_helper.to_array(
             onnx.load_tensor(d + '/test_data_set_0/output_0.pb'))
+        # Scales as (numerator, denominator): a given scale s is (s, 1);
+        # sizes give the exact ratio (size, input).
         if len(names) > 2 and names[2]:
-            scales = data[names[2]]
+            scales = [(float(s), 1.0) for s in data[names[2]]]
         else:
             sizes = data[names[3]]
-            scales = [s / i for s, i in zip(sizes, x.shape)]
+            scales = [(float(s), float(i)) for s, i in zip(sizes, x.shape)]
         roi = data[names[1]] if len(names) > 1 and names[1] else []
         dec = lambda v: v.decode() if isinstance(v, bytes) else v
         lines.append('{"%s", "%s", "%s", "%s", %r, %d, %r, %s, %s, %s, %s, '
@@ -57,7 +59,7 @@ def main(out_path):
                          float(attrs.get('cubic_coeff_a', -0.75)),
                          int(attrs.get('exclude_outside', 0)),
                          float(attrs.get('extrapolation_value', 0.0)),
-                         '{' + ', '.join(repr(float(s)) for s in scales) + '}',
+                         '{' + ', '.join('{%r, %r}' % s for s in scales) + '}',
                          floats(numpy.array(roi, dtype='float64')),
                          ints(x.shape), floats(x), ints(y.shape), floats(y)))
     with open(out_path, 'w') as f:

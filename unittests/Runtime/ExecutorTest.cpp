@@ -635,6 +635,45 @@ TEST(Shave, DataMovementAndConversions) {
     // half_pixel: output x=1 samples input 0.25 -> 0.25; y=1,x=1 -> 0.75.
     EXPECT_FLOAT_EQ(float(r.outputs[0].getAsDouble(1)), 0.25f);
     EXPECT_FLOAT_EQ(float(r.outputs[0].getAsDouble(5)), 0.75f);
+    // Sample points are exact ratios: 26 -> 22 nearest takes input
+    // 11 * 26 / 22 = 13 at output 11 (a float scale 26 / 22 gives 12), and
+    // 13 -> 11 linear samples exactly input 6 at output 5 (half_pixel:
+    // 5.5 * 13 / 11 - 0.5).
+    HostTensor row(DType::F32, {1, 1, 1, 26});
+    for (int i = 0; i < 26; ++i)
+      row.data<float>()[i] = float(i % 2 ? i : 0);
+    t.iparams = {0};
+    r = run(shaveBlob(t, {{"x", DType::F32, {1, 1, 1, 26}, Layout::NCHW, {}}},
+                      {"y", DType::F32, {1, 1, 1, 22}, Layout::NCHW, {}}),
+            {row});
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_EQ(r.outputs[0].getAsDouble(11), 13);
+    HostTensor row13(DType::F32, {1, 1, 1, 13});
+    std::memcpy(row13.raw(), row.raw(), 13 * sizeof(float));
+    t.iparams = {1};
+    r = run(shaveBlob(t, {{"x", DType::F32, {1, 1, 1, 13}, Layout::NCHW, {}}},
+                      {"y", DType::F32, {1, 1, 1, 11}, Layout::NCHW, {}}),
+            {row13});
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_EQ(r.outputs[0].getAsDouble(5), 0); // input 6, exactly
+    // Mode 2 (Resize-10, Upsample): the ceiling where a dimension shrinks,
+    // 8 -> 6 takes inputs 0, 2, 3, 4, 6, 7; the floor where it grows.
+    HostTensor row8(DType::F32, {1, 1, 1, 8});
+    for (int i = 0; i < 8; ++i)
+      row8.data<float>()[i] = float(i);
+    t.iparams = {2};
+    r = run(shaveBlob(t, {{"x", DType::F32, {1, 1, 1, 8}, Layout::NCHW, {}}},
+                      {"y", DType::F32, {1, 1, 1, 6}, Layout::NCHW, {}}),
+            {row8});
+    ASSERT_TRUE(r.ok) << r.error;
+    for (int i = 0; i < 6; ++i)
+      EXPECT_EQ(r.outputs[0].getAsDouble(i),
+                (std::vector<int>{0, 2, 3, 4, 6, 7}[i]));
+    r = run(shaveBlob(t, {{"x", DType::F32, {1, 1, 1, 8}, Layout::NCHW, {}}},
+                      {"y", DType::F32, {1, 1, 1, 24}, Layout::NCHW, {}}),
+            {row8});
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_EQ(r.outputs[0].getAsDouble(5), 1); // floor(5 / 3)
     ShaveTask c;
     c.kernel = arch::ShaveKernel::Convert;
     HostTensor v(DType::F32, {4});

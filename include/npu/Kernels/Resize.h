@@ -20,6 +20,20 @@
 
 namespace npu::kernels {
 
+/// The scale of one dimension as the ratio `num / den`. A given (float)
+/// scale s is (s, 1); a scale that ONNX defines from `sizes` is the exact
+/// ratio of two integers, such as (10, 30), which no float holds: every
+/// source coordinate is then computed with a single rounding from exact
+/// integer products, so it is exact wherever it is a whole or half number
+/// (the points where nearest rounding and interpolation taps change).
+struct ResizeScale {
+  double num = 1, den = 1;
+  ResizeScale() = default;
+  ResizeScale(double scale) : num(scale) {} // NOLINT: a plain scale
+  ResizeScale(double num, double den) : num(num), den(den) {}
+  bool downsamples() const { return num < den; }
+};
+
 struct ResizeParams {
   enum class Mode { Nearest, Linear, Cubic };
   enum class Coord {
@@ -31,11 +45,13 @@ struct ResizeParams {
     TfCropAndResize,
     TfHalfPixelForNN
   };
-  enum class Nearest { RoundPreferFloor, RoundPreferCeil, Floor, Ceil };
+  /// Simple: Resize-10 and Upsample's rule, floor where the dimension keeps
+  /// its size or grows, ceil where it shrinks.
+  enum class Nearest { RoundPreferFloor, RoundPreferCeil, Floor, Ceil, Simple };
   Mode mode = Mode::Nearest;
   Coord coord = Coord::HalfPixel;
   Nearest nearest = Nearest::RoundPreferFloor;
-  std::vector<float> scales; // one per dimension
+  std::vector<ResizeScale> scales; // one per dimension
   float cubicCoeffA = -0.75f;
   bool excludeOutside = false;
   float extrapolationValue = 0.0f;
@@ -43,7 +59,7 @@ struct ResizeParams {
 };
 
 /// The input coordinate that output index `x` maps to along a dimension.
-double resizeSourceCoordinate(int64_t x, double scale, int64_t inLen,
+double resizeSourceCoordinate(int64_t x, ResizeScale scale, int64_t inLen,
                               int64_t outLen, ResizeParams::Coord mode,
                               double roiStart, double roiEnd);
 

@@ -314,22 +314,30 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
     bool nearest = rs.getMode() == ResizeMode::nearest &&
                    rs.getCoordinateTransformationMode() ==
                        CoordinateTransformMode::asymmetric &&
-                   rs.getNearestMode() == NearestMode::floor;
+                   (rs.getNearestMode() == NearestMode::floor ||
+                    rs.getNearestMode() == NearestMode::simple);
     bool linear = rs.getMode() == ResizeMode::linear &&
                   rs.getCoordinateTransformationMode() ==
                       CoordinateTransformMode::half_pixel;
+    // The kernel resizes by output / input exactly: the op's scale must be
+    // that ratio (given as one, or a float that is exactly it).
     bool exactScales = true;
-    for (size_t d = 0; d < in.size(); ++d)
-      exactScales &=
-          float(type.getDimSize(d)) / float(in[d]) == rs.getScales()[d];
+    for (size_t d = 0; d < in.size(); ++d) {
+      auto [num, den] = rs.getScaleFraction(d);
+      exactScales &= num * double(in[d]) == den * double(type.getDimSize(d));
+    }
     if (in.size() != 4 || in[0] != type.getDimSize(0) ||
         in[1] != type.getDimSize(1) || !(nearest || linear) || !exactScales) {
-      reason = "only 4-d spatial nearest (asymmetric, floor) and linear "
-               "(half_pixel) resizing with output/input scales map to SHAVE";
+      reason = "only 4-d spatial nearest (asymmetric, floor or simple) and "
+               "linear (half_pixel) resizing with output/input scales map to "
+               "SHAVE";
       return failure();
     }
+    int64_t kernelMode = linear                                       ? 1
+                         : rs.getNearestMode() == NearestMode::simple ? 2
+                                                                      : 0;
     l.map.map(result, l.shave(loc, "resize", {l.get(rs.getInput())}, outType,
-                              {}, {nearest ? 0 : 1}));
+                              {}, {kernelMode}));
     return success();
   }
   return std::nullopt;

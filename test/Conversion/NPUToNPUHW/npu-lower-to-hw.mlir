@@ -119,3 +119,19 @@ func.func @mvn(%x: tensor<2x3x4x5xf32>) -> (tensor<2x3x4x5xf32>, tensor<2x3x4x5x
   %b = npu.mvn %x {axes = array<i64: 2, 3>, epsilon = 1.0e-5 : f32, eps_inside_sqrt} : tensor<2x3x4x5xf32>
   return %a, %b : tensor<2x3x4x5xf32>, tensor<2x3x4x5xf32>
 }
+
+// -----
+
+// Resize by exactly output / input maps to the SHAVE kernel, whether the
+// scale is an exact ratio (from ONNX sizes) or a float that is exactly it.
+// CHECK-LABEL: func.func @resize
+// CHECK: npuhw.shave "resize" %{{.*}} {iparams = array<i64: 0>} : (tensor<1x16x6x30xf16>) -> tensor<1x16x12x15xf16>
+// CHECK: npuhw.shave "resize" %{{.*}} {iparams = array<i64: 1>} : (tensor<1x16x12x15xf16>) -> tensor<1x16x7x4xf16>
+// Resize-10's nearest rounding (ceiling where a dimension shrinks): mode 2.
+// CHECK: npuhw.shave "resize" %{{.*}} {iparams = array<i64: 2>} : (tensor<1x16x7x4xf16>) -> tensor<1x16x14x3xf16>
+func.func @resize(%x: tensor<1x16x6x30xf32>) -> tensor<1x16x14x3xf32> {
+  %a = npu.resize %x {mode = #npu.resize_mode<nearest>, coordinate_transformation_mode = #npu.coord_mode<asymmetric>, nearest_mode = #npu.nearest_mode<floor>, scales = array<f32: 1.0, 1.0, 2.0, 0.5>} : tensor<1x16x6x30xf32> to tensor<1x16x12x15xf32>
+  %b = npu.resize %a {mode = #npu.resize_mode<linear>, coordinate_transformation_mode = #npu.coord_mode<half_pixel>, scale_ratios = array<i64: 1, 1, 7, 4, 1, 1, 12, 15>} : tensor<1x16x12x15xf32> to tensor<1x16x7x4xf32>
+  %c = npu.resize %b {mode = #npu.resize_mode<nearest>, coordinate_transformation_mode = #npu.coord_mode<asymmetric>, nearest_mode = #npu.nearest_mode<simple>, scales = array<f32: 1.0, 1.0, 2.0, 0.75>} : tensor<1x16x7x4xf32> to tensor<1x16x14x3xf32>
+  return %c : tensor<1x16x14x3xf32>
+}

@@ -2,7 +2,7 @@
 
 // Every op that maps to no engine is reported at once, at its ONNX node;
 // ops after an unsupported one are still checked.
-// expected-error @+1 {{2 op(s) map to no NPU engine (DPU, SHAVE or DMA); nothing runs on the host CPU}}
+// expected-error @+1 {{3 op(s) map to no NPU engine (DPU, SHAVE or DMA); nothing runs on the host CPU}}
 func.func @main(%x: tensor<1x16x8x8xf32>) -> tensor<1x16x8x8xf32> {
   // expected-note @+1 {{'npu.sin' cannot run on the NPU}}
   %s = npu.sin %x : tensor<1x16x8x8xf32>
@@ -10,5 +10,9 @@ func.func @main(%x: tensor<1x16x8x8xf32>) -> tensor<1x16x8x8xf32> {
   // expected-note @+1 {{'npu.avg_pool' cannot run on the NPU: average pooling that excludes padding from the count}}
   %p = npu.avg_pool %e {kernel_shape = array<i64: 3, 3>, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>}
       : (tensor<1x16x8x8xf32>) -> tensor<1x16x8x8xf32>
+  // A given float scale that is not output / input (1/3 for 8 -> 2) samples
+  // other points (0, 3) than the SHAVE kernel would (0, 4).
+  // expected-note @+1 {{'npu.resize' cannot run on the NPU: only 4-d spatial nearest}}
+  %r = npu.resize %p {mode = #npu.resize_mode<nearest>, coordinate_transformation_mode = #npu.coord_mode<asymmetric>, nearest_mode = #npu.nearest_mode<floor>, scales = array<f32: 1.0, 1.0, 1.0, 0.333333343>} : tensor<1x16x8x8xf32> to tensor<1x16x8x2xf32>
   return %p : tensor<1x16x8x8xf32>
 }

@@ -20,6 +20,24 @@ func.func @identity_removed(%x: tensor<4xf32>) -> tensor<4xf32> {
 
 // -----
 
+// A reduction over no axes is the identity only where the op has no
+// element-wise part: reduce_l1 over no axes is |x|, reduce_sum_square x^2.
+// CHECK-LABEL: func.func @reduce_no_axes
+// CHECK-SAME: (%[[X:.*]]: tensor<4xf32>)
+// CHECK-NEXT: %[[L1:.*]] = npu.reduce_l1 %[[X]] {axes = array<i64>}
+// CHECK-NEXT: %[[SQ:.*]] = npu.reduce_sum_square %[[L1]] {axes = array<i64>}
+// CHECK-NEXT: return %[[SQ]]
+func.func @reduce_no_axes(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %0 = npu.reduce_mean %x {axes = array<i64>} : (tensor<4xf32>) -> tensor<4xf32>
+  %1 = npu.reduce_l1 %0 {axes = array<i64>} : (tensor<4xf32>) -> tensor<4xf32>
+  %2 = npu.reduce_log_sum_exp %1 {axes = array<i64>} : (tensor<4xf32>) -> tensor<4xf32>
+  %3 = npu.reduce_sum_square %2 {axes = array<i64>} : (tensor<4xf32>) -> tensor<4xf32>
+  %4 = npu.reduce_prod %3 {axes = array<i64>} : (tensor<4xf32>) -> tensor<4xf32>
+  return %4 : tensor<4xf32>
+}
+
+// -----
+
 // Shape queries are constants: shapes are static.
 // CHECK-LABEL: func.func @shape_queries
 // CHECK-DAG: %[[S:.*]] = npu.constant dense<[3, 8, 8]> : tensor<3xi64>

@@ -327,6 +327,38 @@ func.func @resize(%x: tensor<1x1x4x4xf32>) {
 
 // -----
 
+func.func @resize_both_scales(%x: tensor<1x1x4x4xf32>) {
+  // expected-error@+1 {{needs either scales or scale_ratios}}
+  %0 = npu.resize %x {mode = #npu.resize_mode<linear>, coordinate_transformation_mode = #npu.coord_mode<half_pixel>, scales = array<f32: 1.0, 1.0, 2.0, 2.0>, scale_ratios = array<i64: 1, 1, 2, 2, 1, 1, 1, 1>} : tensor<1x1x4x4xf32> to tensor<1x1x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @resize_no_scales(%x: tensor<1x1x4x4xf32>) {
+  // expected-error@+1 {{needs either scales or scale_ratios}}
+  %0 = npu.resize %x {mode = #npu.resize_mode<linear>, coordinate_transformation_mode = #npu.coord_mode<half_pixel>} : tensor<1x1x4x4xf32> to tensor<1x1x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @resize_ratios_size(%x: tensor<1x1x4x4xf32>) {
+  // expected-error@+1 {{scale_ratios needs 8 entries (numerators, then denominators)}}
+  %0 = npu.resize %x {mode = #npu.resize_mode<linear>, coordinate_transformation_mode = #npu.coord_mode<half_pixel>, scale_ratios = array<i64: 1, 1, 2, 2>} : tensor<1x1x4x4xf32> to tensor<1x1x8x8xf32>
+  return
+}
+
+// -----
+
+func.func @resize_ratios_positive(%x: tensor<1x1x4x4xf32>) {
+  // expected-error@+1 {{scale_ratios must be positive}}
+  %0 = npu.resize %x {mode = #npu.resize_mode<linear>, coordinate_transformation_mode = #npu.coord_mode<half_pixel>, scale_ratios = array<i64: 1, 1, 2, 2, 1, 1, 0, 1>} : tensor<1x1x4x4xf32> to tensor<1x1x8x8xf32>
+  return
+}
+
+// -----
+
 func.func @resize_roi(%x: tensor<1x1x4x4xf32>) {
   // expected-error@+1 {{tf_crop_and_resize needs a roi of 8 entries}}
   %0 = npu.resize %x {mode = #npu.resize_mode<linear>, coordinate_transformation_mode = #npu.coord_mode<tf_crop_and_resize>, scales = array<f32: 1.0, 1.0, 2.0, 2.0>} : tensor<1x1x4x4xf32> to tensor<1x1x8x8xf32>

@@ -267,6 +267,8 @@ func.func @data_movement(%x: tensor<1x16x4x4xf32>, %i: tensor<2x3xi64>, %t: tens
   %12 = npu.scatter_nd %t, %n, %u2 : (tensor<5x4xf32>, tensor<2x1xi64>, tensor<2x4xf32>) -> tensor<5x4xf32>
   // CHECK: npu.resize %{{.*}} {coordinate_transformation_mode = #npu.coord_mode<asymmetric>, mode = #npu.resize_mode<nearest>, nearest_mode = #npu.nearest_mode<floor>, scales = array<f32: 1.000000e+00, 1.000000e+00, 2.000000e+00, 2.000000e+00>}
   %13 = npu.resize %x {mode = #npu.resize_mode<nearest>, coordinate_transformation_mode = #npu.coord_mode<asymmetric>, nearest_mode = #npu.nearest_mode<floor>, scales = array<f32: 1.0, 1.0, 2.0, 2.0>} : tensor<1x16x4x4xf32> to tensor<1x16x8x8xf32>
+  // CHECK: npu.resize %{{.*}} {coordinate_transformation_mode = #npu.coord_mode<half_pixel>, mode = #npu.resize_mode<linear>, scale_ratios = array<i64: 1, 1, 3, 3, 1, 1, 4, 4>}
+  %r = npu.resize %x {mode = #npu.resize_mode<linear>, coordinate_transformation_mode = #npu.coord_mode<half_pixel>, scale_ratios = array<i64: 1, 1, 3, 3, 1, 1, 4, 4>} : tensor<1x16x4x4xf32> to tensor<1x16x3x3xf32>
   // CHECK: npu.depth_to_space %{{.*}} {blocksize = 2 : i64, mode = #npu.d2s_mode<CRD>}
   %14 = npu.depth_to_space %x {blocksize = 2 : i64, mode = #npu.d2s_mode<CRD>} : (tensor<1x16x4x4xf32>) -> tensor<1x4x8x8xf32>
   // CHECK: npu.space_to_depth

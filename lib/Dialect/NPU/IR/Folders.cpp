@@ -33,22 +33,27 @@ OpFoldResult CastOp::fold(FoldAdaptor) {
   return {};
 }
 
-#define NPU_REDUCE_FOLD(OP)                                                    \
+// A reduction over no axes reduces every element on its own. That is the
+// identity for the plain reductions and for log(sum(exp(x))) = x, but not
+// for the composite ones, whose element-wise part still applies: |x|,
+// sqrt(x^2), x^2, log(x) (noop_with_empty_axes as ONNX 1.19+ specify it).
+#define NPU_REDUCE_FOLD(OP, IDENTITY_ON_NO_AXES)                               \
   OpFoldResult OP::fold(FoldAdaptor) {                                         \
-    if (getAxes().empty() && getInput().getType() == getType())                \
+    if (IDENTITY_ON_NO_AXES && getAxes().empty() &&                            \
+        getInput().getType() == getType())                                     \
       return getInput();                                                       \
     return {};                                                                 \
   }
-NPU_REDUCE_FOLD(ReduceMeanOp)
-NPU_REDUCE_FOLD(ReduceSumOp)
-NPU_REDUCE_FOLD(ReduceMaxOp)
-NPU_REDUCE_FOLD(ReduceMinOp)
-NPU_REDUCE_FOLD(ReduceProdOp)
-NPU_REDUCE_FOLD(ReduceSumSquareOp)
-NPU_REDUCE_FOLD(ReduceL1Op)
-NPU_REDUCE_FOLD(ReduceL2Op)
-NPU_REDUCE_FOLD(ReduceLogSumOp)
-NPU_REDUCE_FOLD(ReduceLogSumExpOp)
+NPU_REDUCE_FOLD(ReduceMeanOp, true)
+NPU_REDUCE_FOLD(ReduceSumOp, true)
+NPU_REDUCE_FOLD(ReduceMaxOp, true)
+NPU_REDUCE_FOLD(ReduceMinOp, true)
+NPU_REDUCE_FOLD(ReduceProdOp, true)
+NPU_REDUCE_FOLD(ReduceLogSumExpOp, true)
+NPU_REDUCE_FOLD(ReduceSumSquareOp, false)
+NPU_REDUCE_FOLD(ReduceL1Op, false)
+NPU_REDUCE_FOLD(ReduceL2Op, false)
+NPU_REDUCE_FOLD(ReduceLogSumOp, false)
 #undef NPU_REDUCE_FOLD
 
 OpFoldResult ReshapeOp::fold(FoldAdaptor adaptor) {

@@ -205,11 +205,21 @@ LogicalResult ResizeOp::verify() {
   auto in = rankedType(getInput()), out = rankedType(getOutput());
   if (in.getRank() != out.getRank())
     return emitOpError("resize must keep the rank");
-  if (static_cast<int64_t>(getScales().size()) != in.getRank())
+  auto scales = getScales();
+  auto ratios = getScaleRatios();
+  if (scales.has_value() == ratios.has_value())
+    return emitOpError("needs either scales or scale_ratios");
+  if (scales && static_cast<int64_t>(scales->size()) != in.getRank())
     return emitOpError("scales needs one entry per dimension");
-  for (float s : getScales())
+  if (ratios && static_cast<int64_t>(ratios->size()) != 2 * in.getRank())
+    return emitOpError("scale_ratios needs ")
+           << 2 * in.getRank() << " entries (numerators, then denominators)";
+  for (float s : scales.value_or(ArrayRef<float>()))
     if (!(s > 0))
       return emitOpError("scales must be positive");
+  for (int64_t r : ratios.value_or(ArrayRef<int64_t>()))
+    if (r <= 0)
+      return emitOpError("scale_ratios must be positive");
   if (getCoordinateTransformationMode() ==
           CoordinateTransformMode::tf_crop_and_resize &&
       (!getRoi() || static_cast<int64_t>(getRoi()->size()) != 2 * in.getRank()))

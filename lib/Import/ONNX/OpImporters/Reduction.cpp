@@ -1,8 +1,11 @@
 //===- Reduction.cpp - Reductions, ArgMax/ArgMin, CumSum, TopK ------------===//
 //
 // Reduce* ops take their axes from an attribute or (ReduceSum from opset 13,
-// the others from opset 18) a constant input; empty axes mean "all axes"
-// unless noop_with_empty_axes is set.
+// the others from opset 18) a constant input. Empty axes (a missing or empty
+// input, a missing attribute) mean "all axes" unless noop_with_empty_axes is
+// set, which exists with the axes input only: then nothing is reduced, but
+// the composite reductions still apply their element-wise part
+// (ReduceSumSquare gives x^2, as ONNX 1.19+ specify; see npu.reduce_*).
 //
 //===----------------------------------------------------------------------===//
 
@@ -31,7 +34,8 @@ LogicalResult importReduce(NodeImporter &n) {
     axes = *a;
   }
   bool keepdims = n.getAttrInt("keepdims", 1) != 0;
-  bool noop = n.getAttrInt("noop_with_empty_axes", 0) != 0;
+  bool noop = n.getOpset() >= AxesInputSince &&
+              n.getAttrInt("noop_with_empty_axes", 0) != 0;
   if (n.failed())
     return failure();
   SmallVector<int64_t> normalized;

@@ -3,8 +3,9 @@
 // Every Resize version and Upsample become npu.resize with opset 13+
 // semantics: the output shape resolved at import time, the scales that the
 // coordinate transformation uses, and the modes as enum attributes.
-// Resize-10 and Upsample behave like asymmetric coordinates with floor
-// rounding for nearest.
+// Resize-10 and Upsample have asymmetric coordinates and, for nearest, their
+// own rounding (`simple`). Given `scales` are used as the floats they are;
+// with `sizes`, the scale is the exact ratio of integers that ONNX defines.
 //
 //===----------------------------------------------------------------------===//
 
@@ -12,6 +13,8 @@
 
 #include "../NodeImporter.h"
 #include "../OpRegistry.h"
+
+#include "llvm/Support/CheckedArithmetic.h"
 
 #include <cmath>
 
@@ -27,7 +30,8 @@ struct ResizeSpec {
   float cubicA = -0.75f;
   bool excludeOutside = false;
   float extrapolation = 0.0f;
-  SmallVector<float> scales;
+  SmallVector<float> scales;   // given scales, or
+  SmallVector<int64_t> ratios; // numerators, then denominators
   SmallVector<int64_t> outShape;
   SmallVector<float> roi;
 };
@@ -50,10 +54,14 @@ LogicalResult build(NodeImporter &n, const ResizeSpec &s) {
   auto *ctx = n.getContext();
   DenseF32ArrayAttr roi =
       s.roi.empty() ? DenseF32ArrayAttr() : b.getDenseF32ArrayAttr(s.roi);
+  DenseF32ArrayAttr scales =
+      s.ratios.empty() ? b.getDenseF32ArrayAttr(s.scales) : DenseF32ArrayAttr();
+  DenseI64ArrayAttr ratios =
+      s.ratios.empty() ? DenseI64ArrayAttr() : b.getDenseI64ArrayAttr(s.ratios);
   auto r = n.createValue<ResizeOp>(
       type.clone(s.outShape), n.getInput(0), ResizeModeAttr::get(ctx, s.mode),
       CoordinateTransformModeAttr::get(ctx, s.coord),
-      NearestModeAttr::get(ctx, s.nearest), b.getDenseF32ArrayAttr(s.scales),
+      NearestModeAttr::get(ctx, s.nearest), scales, ratios,
       b.getF32FloatAttr(s.cubicA), b.getBoolAttr(s.excludeOutside),
       b.getF32FloatAttr(s.extrapolation), roi);
   if (failed(r))
@@ -81,7 +89,65 @@ LogicalResult shapeFromScales(NodeImporter &n, ResizeSpec &s) {
   return success();
 }
 
-/// Upsample (opsets 7 to 9) and Resize-10: scales only.
+/// With `sizes`, the scale of a resized axis is the exact ratio size / input
+/// (with a keep_aspect_ratio_policy, the smallest or largest of them for
+/// every axis, and the output round(scale * input), halves up), kept as
+/// integers: output / input rounded to a float (or a double) moves the
+/// sample points off whole and half coordinates.
+LogicalResult scalesFromSizes(NodeImporter &n, ResizeSpec &s,
+                              ArrayRef<int64_t> axes, ArrayRef<int64_t> sizes,
+                              StringRef policy) {
+  auto in = n.getInputType(0).getShape();
+  int64_t rank = static_cast<int64_t>(in.size());
+  for (auto [axis, size] : llvm::zip(axes, sizes)) {
+    if (size <= 0)
+      return n.emitError() << "sizes must be positive, got " << size;
+    if (in[axis] == 0)
+      return n.emitError() << "cannot resize the empty dimension " << axis;
+  }
+  SmallVector<int64_t> num(rank, 1), den(rank, 1);
+  s.outShape.assign(in.begin(), in.end());
+  if (policy == "stretch") {
+    for (auto [axis, size] : llvm::zip(axes, sizes)) {
+      num[axis] = size;
+      den[axis] = in[axis];
+      s.outShape[axis] = size;
+    }
+  } else {
+    // The smallest (not_larger) or largest (not_smaller) ratio p / q,
+    // compared exactly: a / b < c / d when a * d < c * b.
+    size_t pick = 0;
+    for (size_t i = 1; i < axes.size(); ++i) {
+      auto lhs = llvm::checkedMul(sizes[i], in[axes[pick]]);
+      auto rhs = llvm::checkedMul(sizes[pick], in[axes[i]]);
+      if (!lhs || !rhs)
+        return n.emitError() << "sizes are too large";
+      if (policy == "not_larger" ? *lhs < *rhs : *lhs > *rhs)
+        pick = i;
+    }
+    int64_t p = sizes[pick], q = in[axes[pick]];
+    for (int64_t axis : axes) {
+      // round(p * in / q), halves up: floor((2 * p * in + q) / (2 * q)).
+      auto scaled = llvm::checkedMul(p, in[axis]);
+      auto twice = scaled ? llvm::checkedMul<int64_t>(*scaled, 2) : scaled;
+      auto sum = twice ? llvm::checkedAdd(*twice, q) : twice;
+      if (!sum)
+        return n.emitError() << "sizes are too large";
+      num[axis] = p;
+      den[axis] = q;
+      s.outShape[axis] = *sum / (2 * q);
+    }
+  }
+  s.ratios.assign(num.begin(), num.end());
+  s.ratios.append(den.begin(), den.end());
+  return success();
+}
+
+/// Upsample (opsets 7 to 9) and Resize-10: scales only, asymmetric
+/// coordinates; nearest takes the floor where a dimension keeps its size or
+/// grows and the ceiling where it shrinks, as ONNX's opset-10 tests expect
+/// (resize_downsample_nearest: [[1, 2, 3, 4], [5, 6, 7, 8]] by 0.6 gives
+/// [[1, 3]]) and ONNX Runtime does for these versions.
 LogicalResult importLegacy(NodeImporter &n, unsigned scalesInput) {
   if (failed(n.requireInputs(1)))
     return failure();
@@ -89,7 +155,7 @@ LogicalResult importLegacy(NodeImporter &n, unsigned scalesInput) {
   if (failed(parseMode(n, n.getAttrString("mode", "nearest"), s.mode)))
     return failure();
   s.coord = CoordinateTransformMode::asymmetric;
-  s.nearest = NearestMode::floor;
+  s.nearest = NearestMode::simple;
   if (n.getOpType() == "Upsample" && n.getOpset() < 9) {
     s.scales = n.getAttrFloats("scales");
   } else {
@@ -126,7 +192,7 @@ LogicalResult importResize(NodeImporter &n) {
   s.coord = *coordMode;
   std::string nearest = n.getAttrString("nearest_mode", "round_prefer_floor");
   auto nearestMode = symbolizeNearestMode(nearest);
-  if (!nearestMode)
+  if (!nearestMode || *nearestMode == NearestMode::simple) // not Resize-11's
     return n.unsupportedAttr("nearest_mode", "'" + nearest + "'");
   s.nearest = *nearestMode;
   s.cubicA = n.getAttrFloat("cubic_coeff_a", -0.75f);
@@ -198,27 +264,8 @@ LogicalResult importResize(NodeImporter &n) {
   if (sizes->size() != numAxes)
     return n.emitError() << "sizes need " << numAxes << " values, got "
                          << sizes->size();
-  SmallVector<double> axisScales;
-  for (size_t i = 0; i < numAxes; ++i)
-    axisScales.push_back(static_cast<double>((*sizes)[i]) /
-                         static_cast<double>(type.getDimSize(axes[i])));
-  SmallVector<int64_t> out(type.getShape());
-  if (policy != "stretch") {
-    double scale = axisScales.front();
-    for (double v : axisScales)
-      scale = policy == "not_larger" ? std::min(scale, v) : std::max(scale, v);
-    for (size_t i = 0; i < numAxes; ++i) {
-      axisScales[i] = scale;
-      out[axes[i]] = static_cast<int64_t>(
-          std::round(scale * static_cast<double>(type.getDimSize(axes[i]))));
-    }
-  } else {
-    for (size_t i = 0; i < numAxes; ++i)
-      out[axes[i]] = (*sizes)[i];
-  }
-  for (double v : spread(axisScales, 1.0))
-    s.scales.push_back(static_cast<float>(v));
-  s.outShape = out;
+  if (failed(scalesFromSizes(n, s, axes, *sizes, policy)))
+    return failure();
   return build(n, s);
 }
 

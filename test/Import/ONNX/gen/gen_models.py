@@ -298,6 +298,46 @@ def reduce_noop():
     return make([n], [vi("x", [2, 3])], [vi("y", [2, 3])])
 
 
+@model
+def reduce_empty_axes():
+    """Every Reduce op over empty axes with noop_with_empty_axes (opset 18):
+    no reduction, but the element-wise part still applies. Axes missing
+    (first ten) or given as an empty tensor (the `_t` outputs); without
+    noop_with_empty_axes an empty axes tensor reduces over all axes."""
+    ops = ["ReduceSum", "ReduceMean", "ReduceMax", "ReduceMin", "ReduceProd",
+           "ReduceL1", "ReduceL2", "ReduceSumSquare", "ReduceLogSum",
+           "ReduceLogSumExp"]
+    nodes, outs = [], []
+    for op in ops:
+        nodes.append(node(op, ["x"], [op], noop_with_empty_axes=1))
+        nodes.append(node(op, ["x", "empty"], [op + "_t"],
+                          noop_with_empty_axes=1))
+        outs += [vi(op, [2, 3]), vi(op + "_t", [2, 3])]
+    nodes.append(node("ReduceL1", ["x", "empty"], ["all_l1"], keepdims=0))
+    outs.append(vi("all_l1", []))
+    return make(nodes, [vi("x", [2, 3])], outs, opset=18,
+                inits=[const("empty", np.zeros(0, np.int64))])
+
+
+@model
+def reduce_empty_axes_v13():
+    """Opset 13: ReduceSum takes axes as an input (empty tensor or missing,
+    with noop_with_empty_axes); the others take an attribute, and without
+    one they reduce over all axes (they have no noop_with_empty_axes yet:
+    l1_all's is not an attribute of ReduceL1-13)."""
+    nodes = [node("ReduceSum", ["x", "empty"], ["sum_t"], noop_with_empty_axes=1),
+             node("ReduceSum", ["x"], ["sum"], noop_with_empty_axes=1),
+             node("ReduceSum", ["x", "empty"], ["sum_all"], keepdims=0),
+             node("ReduceSumSquare", ["x"], ["ssq_all"], keepdims=0),
+             node("ReduceL1", ["x"], ["l1_all"], keepdims=0,
+                  noop_with_empty_axes=1),
+             node("ReduceLogSum", ["x"], ["ls_rows"], axes=[1])]
+    return make(nodes, [vi("x", [2, 3])],
+                [vi("sum_t", [2, 3]), vi("sum", [2, 3]), vi("sum_all", []),
+                 vi("ssq_all", []), vi("l1_all", []), vi("ls_rows", [2, 1])],
+                inits=[const("empty", np.zeros(0, np.int64))])
+
+
 # --- shapes, slices, gathers ------------------------------------------------
 
 @model
@@ -526,6 +566,183 @@ def losses():
     return make(nodes, [vi("x", [2, 3, 4]), vi("t", [2, 4], I64)],
                 [vi("loss", []), vi("logp", [2, 3, 4]), vi("nll", [])],
                 inits=[const("w", np.ones(3, np.float32))])
+
+
+# --- resize -----------------------------------------------------------------
+
+@model
+def resize_sizes():
+    """What PyTorch exports for interpolate(size=10, mode='nearest'):
+    Resize with sizes, asymmetric, floor."""
+    return single("Resize", [1, 1, 1, 30], [1, 1, 1, 10], opset=13,
+                  extra_inputs=["", "", "sizes"], mode="nearest",
+                  coordinate_transformation_mode="asymmetric",
+                  nearest_mode="floor",
+                  inits=[const("sizes", np.array([1, 1, 1, 10], np.int64))])
+
+
+def alternating(shape):
+    """0, 1, 0, 2, 0, 3, ...: every other sample is 0, so a tap weight that
+    is off by a rounding error shows."""
+    n = int(np.prod(shape))
+    a = np.where(np.arange(n) % 2 == 0, 0, np.arange(n) // 2 + 1)
+    return a.astype(np.float32).reshape(shape)
+
+
+# name, input shape, sizes, attributes (and axes, roi where given). Each
+# (input, output) length pair makes the float32 (and, for the marked ones,
+# the float64) scale output/input pick another sample than the exact ratio.
+RESIZE_EXACT_CASES = [
+    ("asym_floor", [1, 1, 1, 30], [1, 1, 1, 10],
+     dict(coordinate_transformation_mode="asymmetric", nearest_mode="floor")),
+    ("asym_floor_2d", [1, 1, 14, 28], [1, 1, 18, 36],  # float64 too
+     dict(coordinate_transformation_mode="asymmetric", nearest_mode="floor")),
+    ("asym_ceil", [1, 1, 1, 20], [1, 1, 1, 28],  # float64 too
+     dict(coordinate_transformation_mode="asymmetric", nearest_mode="ceil")),
+    ("asym_round_floor", [1, 1, 1, 3], [1, 1, 1, 10],
+     dict(coordinate_transformation_mode="asymmetric")),
+    ("asym_round_ceil", [1, 1, 1, 3], [1, 1, 1, 8],
+     dict(coordinate_transformation_mode="asymmetric",
+          nearest_mode="round_prefer_ceil")),
+    ("half_floor", [1, 1, 7, 3], [1, 1, 9, 11],  # float64 too (7 -> 9)
+     dict(nearest_mode="floor")),
+    ("half_ceil", [1, 1, 1, 3], [1, 1, 1, 5], dict(nearest_mode="ceil")),
+    ("half_round_floor", [1, 1, 1, 6], [1, 1, 1, 7], dict()),
+    ("half_round_ceil", [1, 1, 1, 6], [1, 1, 1, 11],
+     dict(nearest_mode="round_prefer_ceil")),
+    ("pytorch_round_ceil", [1, 1, 1, 10], [1, 1, 1, 3],
+     dict(coordinate_transformation_mode="pytorch_half_pixel",
+          nearest_mode="round_prefer_ceil")),
+    ("corners_floor", [1, 1, 1, 3], [1, 1, 1, 11],
+     dict(coordinate_transformation_mode="align_corners", nearest_mode="floor")),
+    ("corners_round", [1, 1, 1, 5], [1, 1, 1, 9],
+     dict(coordinate_transformation_mode="align_corners")),
+    ("symmetric_floor", [1, 1, 1, 6], [1, 1, 1, 10],
+     dict(coordinate_transformation_mode="half_pixel_symmetric",
+          nearest_mode="floor")),
+    ("symmetric_ceil", [1, 1, 1, 3], [1, 1, 1, 7],
+     dict(coordinate_transformation_mode="half_pixel_symmetric",
+          nearest_mode="ceil")),
+    ("crop_floor", [1, 1, 1, 3], [1, 1, 1, 11],
+     dict(coordinate_transformation_mode="tf_crop_and_resize",
+          nearest_mode="floor", roi=[0, 0, 0, 0, 1, 1, 1, 1])),
+    ("linear_asym", [1, 1, 1, 30], [1, 1, 1, 10],
+     dict(mode="linear", coordinate_transformation_mode="asymmetric")),
+    ("linear_half", [1, 1, 7, 6], [1, 1, 9, 5], dict(mode="linear")),
+    ("linear_pytorch", [1, 1, 1, 6], [1, 1, 1, 7],
+     dict(mode="linear", coordinate_transformation_mode="pytorch_half_pixel")),
+    ("linear_corners", [1, 1, 1, 3], [1, 1, 1, 11],
+     dict(mode="linear", coordinate_transformation_mode="align_corners")),
+    ("linear_symmetric", [1, 1, 1, 6], [1, 1, 1, 10],
+     dict(mode="linear", coordinate_transformation_mode="half_pixel_symmetric")),
+    ("linear_crop", [1, 1, 3, 5], [1, 1, 11, 9],
+     dict(mode="linear", coordinate_transformation_mode="tf_crop_and_resize",
+          roi=[0, 0, -0.25, 0, 1, 1, 1.25, 1], extrapolation_value=-1.0)),
+    ("cubic_half", [1, 1, 1, 6], [1, 1, 1, 7], dict(mode="cubic")),
+    ("cubic_asym", [1, 1, 1, 30], [1, 1, 1, 10],
+     dict(mode="cubic", coordinate_transformation_mode="asymmetric")),
+    ("cubic_corners_exclude", [1, 1, 1, 3], [1, 1, 1, 11],
+     dict(mode="cubic", coordinate_transformation_mode="align_corners",
+          cubic_coeff_a=-0.5, exclude_outside=1)),
+    # keep_aspect_ratio_policy: the scale is one axis' exact ratio (7/10),
+    # the sizes round(scale * input) = [7, 14].
+    ("not_larger_ceil", [1, 1, 10, 20], [7, 100],
+     dict(axes=[2, 3], keep_aspect_ratio_policy="not_larger",
+          coordinate_transformation_mode="asymmetric", nearest_mode="ceil")),
+    ("not_smaller_half", [1, 1, 6, 4], [1, 3],
+     dict(axes=[2, 3], keep_aspect_ratio_policy="not_smaller",
+          coordinate_transformation_mode="half_pixel", nearest_mode="floor")),
+    ("axes_floor", [1, 1, 2, 30], [10],
+     dict(axes=[-1], coordinate_transformation_mode="asymmetric",
+          nearest_mode="floor")),
+]
+
+
+@model
+def resize_bad_sizes():
+    return single("Resize", [1, 1, 2, 4], [1, 1, 0, 4], opset=13,
+                  extra_inputs=["", "", "sizes"],
+                  inits=[const("sizes", np.array([1, 1, 0, 4], np.int64))])
+
+
+@model
+def resize_exact_ratios():
+    """One Resize with sizes per case of RESIZE_EXACT_CASES, on constant
+    data; resize_reference.py computes what the spec gives."""
+    nodes, outs, inits = [], [], []
+    for name, shape, sizes, attrs in RESIZE_EXACT_CASES:
+        attrs = dict(attrs)
+        attrs.setdefault("mode", "nearest")
+        roi = attrs.pop("roi", None)
+        inits.append(const("x_" + name, alternating(shape)))
+        inits.append(const("sizes_" + name, np.array(sizes, np.int64)))
+        ins = ["x_" + name, "", "", "sizes_" + name]
+        if roi is not None:
+            inits.append(const("roi_" + name, np.array(roi, np.float32)))
+            ins[1] = "roi_" + name
+        nodes.append(node("Resize", ins, ["y_" + name], **attrs))
+        outs.append(vi("y_" + name, None))
+    return make(nodes, [], outs, opset=19, inits=inits)
+
+
+def nearest_by_scales(op, in_dims, out_dims, opset, scales):
+    return single(op, in_dims, out_dims, opset=opset, extra_inputs=["scales"],
+                  mode="nearest",
+                  inits=[const("scales", np.array(scales, np.float32))])
+
+
+@model
+def resize10_downsample():
+    """ONNX's opset-10 test resize_downsample_nearest."""
+    return nearest_by_scales("Resize", [1, 1, 2, 4], [1, 1, 1, 2], 10,
+                             [1, 1, 0.6, 0.6])
+
+
+@model
+def resize13_simple():
+    """`simple` is the dialect's name for Resize-10's rounding, not a
+    nearest_mode of Resize-11 and later."""
+    return single("Resize", [1, 1, 2, 2], [1, 1, 4, 4], opset=13,
+                  extra_inputs=["", "scales"], nearest_mode="simple",
+                  inits=[const("scales", np.array([1, 1, 2, 2], np.float32))])
+
+
+@model
+def resize10_down75():
+    return nearest_by_scales("Resize", [1, 1, 1, 8], [1, 1, 1, 6], 10,
+                             [1, 1, 1, 0.75])
+
+
+@model
+def resize_legacy():
+    """Resize-10 and Upsample: asymmetric coordinates; nearest takes the
+    floor when a dimension is upsampled and the ceiling when it is
+    downsampled (ONNX's opset-10 tests, ONNX Runtime)."""
+    inits = [const("x44", np.arange(16, dtype=np.float32).reshape(1, 1, 4, 4)),
+             const("x8", np.arange(8, dtype=np.float32).reshape(1, 1, 1, 8)),
+             const("x24", np.arange(1, 9, dtype=np.float32).reshape(1, 1, 2, 4)),
+             const("mixed", np.array([1, 1, 0.6, 2], np.float32)),
+             const("down75", np.array([1, 1, 1, 0.75], np.float32)),
+             const("down6", np.array([1, 1, 0.6, 0.6], np.float32))]
+    nodes = [node("Resize", ["x44", "mixed"], ["mixed10"], mode="nearest"),
+             node("Resize", ["x8", "down75"], ["down10"], mode="nearest"),
+             node("Resize", ["x24", "down6"], ["linear10"], mode="linear")]
+    outs = [vi("mixed10", [1, 1, 2, 8]),
+            vi("down10", [1, 1, 1, 6]), vi("linear10", [1, 1, 1, 2])]
+    return make(nodes, [], outs, opset=10, inits=inits)
+
+
+@model
+def upsample9():
+    """ONNX's test upsample_nearest: scales 2 and 3 repeat (floor)."""
+    return nearest_by_scales("Upsample", [1, 1, 2, 2], [1, 1, 4, 6], 9,
+                             [1, 1, 2, 3])
+
+
+@model
+def upsample7():
+    return single("Upsample", [1, 1, 2, 2], [1, 1, 4, 6], opset=7,
+                  mode="nearest", scales=[1.0, 1.0, 2.0, 3.0])
 
 
 # --- graphs and diagnostics -------------------------------------------------

@@ -78,7 +78,10 @@ def NPU_CoordModeAttr : NPU_EnumAttr<NPU_CoordModeEnum, "coord_mode">;
 def NPU_NearestModeEnum : NPU_I32Enum<"NearestMode",
     "rounding of npu.resize in nearest mode", [
   I32EnumAttrCase<"round_prefer_floor", 0>, I32EnumAttrCase<"round_prefer_ceil", 1>,
-  I32EnumAttrCase<"floor", 2>, I32EnumAttrCase<"ceil", 3>]>;
+  I32EnumAttrCase<"floor", 2>, I32EnumAttrCase<"ceil", 3>,
+  // Resize-10 and Upsample: floor on dimensions that keep or grow, ceil on
+  // dimensions that shrink (scale < 1).
+  I32EnumAttrCase<"simple", 4>]>;
 def NPU_NearestModeAttr : NPU_EnumAttr<NPU_NearestModeEnum, "nearest_mode">;
 
 def NPU_GeluApproxEnum : NPU_I32Enum<"GeluApproximation", "approximation of GELU", [
@@ -172,8 +175,10 @@ class NPU_ReduceOp<string mnemonic, string math>
     : NPU_Op<mnemonic, [InferTypeOpAdaptor]> {
   let summary = "reduction: " # math;
   let description = "Reduces the input over `axes` with " # math # ". "
-    # "`axes` are non-negative and strictly increasing; an empty list makes "
-    # "the op the identity. With `keepdims` the reduced dimensions stay as "
+    # "`axes` are non-negative and strictly increasing; with an empty list "
+    # "every element is reduced on its own (the identity for sum, mean, max, "
+    # "min, prod and log-sum-exp; |x|, x^2 or log(x) for the composite "
+    # "reductions). With `keepdims` the reduced dimensions stay as "
     # "size 1, otherwise they are removed.\n\nExample:\n\n```mlir\n"
     # "%y = npu." # mnemonic # " %x {axes = array<i64: 2, 3>, keepdims = true}"
     # " : (tensor<1x16x8x8xf32>) -> tensor<1x16x1x1xf32>\n```";

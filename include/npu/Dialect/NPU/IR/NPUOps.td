@@ -849,21 +849,32 @@ def NPU_ResizeOp : NPU_Op<"resize"> {
   let summary = "resizes by interpolation (nearest, linear, cubic)";
   let description = [{
     ONNX `Resize` (opset 13 and later semantics). The result type gives the
-    output shape; `scales` (one per dimension) are the factors used in the
-    coordinate transformation, as ONNX uses the given scales rather than the
-    size ratio. `roi` (`2 * rank` entries) is read only by
-    `tf_crop_and_resize`.
+    output shape. The scale of each dimension, which the coordinate
+    transformation uses, is given by exactly one of:
+
+    - `scales` (one per dimension): factors given as floats, which ONNX uses
+      as they are rather than the size ratio;
+    - `scale_ratios` (`2 * rank` entries, numerators then denominators):
+      exact ratios of integers, such as output / input when ONNX gives
+      `sizes`. No float holds 10 / 30, and a rounded scale moves the
+      sample points.
+
+    `roi` (`2 * rank` entries) is read only by `tf_crop_and_resize`.
 
     ```mlir
     %y = npu.resize %x {mode = #npu.resize_mode<nearest>, coordinate_transformation_mode = #npu.coord_mode<asymmetric>,
                         nearest_mode = #npu.nearest_mode<floor>, scales = array<f32: 1.0, 1.0, 2.0, 2.0>}
         : tensor<1x16x8x8xf32> to tensor<1x16x16x16xf32>
+    %z = npu.resize %x {mode = #npu.resize_mode<linear>, coordinate_transformation_mode = #npu.coord_mode<half_pixel>,
+                        scale_ratios = array<i64: 1, 1, 3, 3, 1, 1, 8, 8>}
+        : tensor<1x16x8x8xf32> to tensor<1x16x3x3xf32>
     ```
   }];
   let arguments = (ins NPU_Tensor:$input, NPU_ResizeModeAttr:$mode,
                    NPU_CoordModeAttr:$coordinate_transformation_mode,
                    DefaultValuedAttr<NPU_NearestModeAttr, "::npu::NearestMode::round_prefer_floor">:$nearest_mode,
-                   DenseF32ArrayAttr:$scales,
+                   OptionalAttr<DenseF32ArrayAttr>:$scales,
+                   OptionalAttr<DenseI64ArrayAttr>:$scale_ratios,
                    DefaultValuedAttr<F32Attr, "-0.75">:$cubic_coeff_a,
                    DefaultValuedAttr<BoolAttr, "false">:$exclude_outside,
                    DefaultValuedAttr<F32Attr, "0.0">:$extrapolation_value,
@@ -871,6 +882,16 @@ def NPU_ResizeOp : NPU_Op<"resize"> {
   let results = (outs NPU_Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` type($input) `to` type($output)";
   let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The scale of dimension `d` as (numerator, denominator): (s, 1) for a
+    /// float scale s, the exact integers from `scale_ratios`.
+    std::pair<double, double> getScaleFraction(size_t d) {
+      if (auto ratios = getScaleRatios())
+        return {static_cast<double>((*ratios)[d]),
+                static_cast<double>((*ratios)[ratios->size() / 2 + d])};
+      return {static_cast<double>((*getScales())[d]), 1.0};
+    }
+  }];
 }
 
 def NPU_DepthToSpaceOp : NPU_Op<"depth_to_space", [InferTypeOpAdaptor]> {
