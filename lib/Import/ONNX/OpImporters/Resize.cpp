@@ -83,8 +83,13 @@ LogicalResult shapeFromScales(NodeImporter &n, ResizeSpec &s) {
     if (s.coord == CoordinateTransformMode::tf_crop_and_resize &&
         !s.roi.empty())
       extent = s.roi[type.getRank() + i] - s.roi[i];
-    s.outShape.push_back(static_cast<int64_t>(
-        std::floor(static_cast<double>(type.getDimSize(i)) * extent * scale)));
+    double size =
+        std::floor(static_cast<double>(type.getDimSize(i)) * extent * scale);
+    // Converting a double beyond int64_t is undefined: refuse it first.
+    if (!(size >= 0 && size < 0x1p62))
+      return n.emitError() << "scale " << scale << " of dimension " << i
+                           << " gives an output size out of range";
+    s.outShape.push_back(static_cast<int64_t>(size));
   }
   return success();
 }

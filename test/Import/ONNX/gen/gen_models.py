@@ -896,6 +896,14 @@ def maxunpool_rank1():
                 opset=11)
 
 
+@model
+def resize_huge_scale():
+    """Resize whose float scale asks for an output size beyond int64."""
+    n = node("Resize", ["x", "", "s"], ["y"], mode="nearest")
+    return make([n], [vi("x", [1, 1, 4, 4])], [vi("y", None)],
+                inits=[const("s", np.array([1, 1, 1e30, 1], np.float32))])
+
+
 def main(argv):
     if len(argv) == 2 and argv[1] == "--list":
         print("\n".join(sorted(MODELS)))
