@@ -54,6 +54,32 @@ TEST_F(InterpreterTest, UnaryOpsWithAttributes) {
   expectValues(b, {0, 1, 0, 0});
 }
 
+TEST_F(InterpreterTest, IntegerScalarAttributesAreExact) {
+  // 2^53 + 1 and 2^53 + 3: a double would round both.
+  const int64_t big = (int64_t(1) << 53) + 1;
+  HostTensor x(DType::I64, {2});
+  x.data<int64_t>()[0] = big + 2;
+  x.data<int64_t>()[1] = -big - 2;
+  HostTensor c =
+      runOne(fn("%x: tensor<2xi64>", "tensor<2xi64>",
+                "  %y = npu.clip %x {min = -9007199254740993 : i64, max = "
+                "9007199254740993 : i64} : tensor<2xi64>",
+                "%y : tensor<2xi64>"),
+             {x});
+  ASSERT_EQ(c.numElements(), 2);
+  EXPECT_EQ(c.data<int64_t>()[0], big);
+  EXPECT_EQ(c.data<int64_t>()[1], -big);
+  HostTensor p = runOne(fn("%x: tensor<2xi64>", "tensor<3xi64>",
+                           "  %y = npu.pad %x {pads = array<i64: 0, 1>, value "
+                           "= 9007199254740993 : i64} : (tensor<2xi64>) -> "
+                           "tensor<3xi64>",
+                           "%y : tensor<3xi64>"),
+                        {x});
+  ASSERT_EQ(p.numElements(), 3);
+  EXPECT_EQ(p.data<int64_t>()[0], big + 2);
+  EXPECT_EQ(p.data<int64_t>()[2], big);
+}
+
 TEST_F(InterpreterTest, BinaryOpsCastAndWhere) {
   HostTensor a = makeTensor(DType::I32, {3}, {7, -7, 9});
   HostTensor c = makeTensor(DType::I32, {1}, {2});
