@@ -9,6 +9,8 @@
 #include "InterpreterTestUtils.h"
 #include "KernelTestUtils.h"
 
+#include "npu/Interpreter/TensorConversion.h"
+
 using namespace npu;
 using namespace npu::testing;
 
@@ -78,6 +80,23 @@ TEST_F(InterpreterTest, IntegerScalarAttributesAreExact) {
   ASSERT_EQ(p.numElements(), 3);
   EXPECT_EQ(p.data<int64_t>()[0], big + 2);
   EXPECT_EQ(p.data<int64_t>()[2], big);
+}
+
+TEST_F(InterpreterTest, DefaultArgumentValue) {
+  mlir::func::FuncOp f =
+      parse(fn("%x: tensor<2xf32>, %w: tensor<2xi64> {npu.default = "
+               "dense<[9007199254740993, 2]> : tensor<2xi64>}",
+               "tensor<2xi64>", "", "%w : tensor<2xi64>"));
+  ASSERT_TRUE(f);
+  std::string error;
+  auto required = defaultArgumentValue(f, 0, error);
+  ASSERT_TRUE(mlir::succeeded(required)) << error;
+  EXPECT_FALSE(required->has_value());
+  auto optional = defaultArgumentValue(f, 1, error);
+  ASSERT_TRUE(mlir::succeeded(optional)) << error;
+  ASSERT_TRUE(optional->has_value());
+  EXPECT_EQ((*optional)->data<int64_t>()[0], (int64_t(1) << 53) + 1);
+  EXPECT_EQ((*optional)->data<int64_t>()[1], 2);
 }
 
 TEST_F(InterpreterTest, BinaryOpsCastAndWhere) {

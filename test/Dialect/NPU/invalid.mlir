@@ -417,6 +417,13 @@ func.func @pad_value_kind(%x: tensor<2xi64>) {
 
 // -----
 
+// expected-error@+1 {{npu.default of argument 0 is 'tensor<2xf32>', the argument is 'tensor<3xf32>'}}
+func.func @default_type(%w: tensor<3xf32> {npu.default = dense<1.0> : tensor<2xf32>}) {
+  return
+}
+
+// -----
+
 func.func @cast(%x: tensor<4xf32>) {
   // expected-error@+1 {{cast must keep the shape}}
   %0 = npu.cast %x : tensor<4xf32> to tensor<2x2xi32>

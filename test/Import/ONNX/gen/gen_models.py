@@ -538,6 +538,50 @@ def int64_ignore_index():
                 opset=13)
 
 
+# --- initializers that are also graph inputs ---------------------------------
+
+@model
+def overridable_initializer():
+    """IR 7: `w` is a graph input with an initializer (its default);
+    y = x * w + 1."""
+    nodes = [node("Mul", ["x", "w"], ["m"]), node("Add", ["m", "one"], ["y"])]
+    inits = [const("w", np.array([2, 3, 4], np.float32)),
+             const("one", np.float32(1))]
+    return make(nodes, [vi("x", [3]), vi("w", [3])], [vi("y", [3])],
+                inits=inits, ir=7)
+
+
+@model
+def overridable_shape():
+    """IR 7: an overridable Reshape shape (needed at compile time) and an
+    overridable int64 addend with a default above 2^53."""
+    nodes = [node("Reshape", ["x", "shape"], ["y"]),
+             node("Add", ["k", "k"], ["k2"])]
+    inits = [const("shape", np.array([3, 2], np.int64)),
+             const("k", np.array([BIG], np.int64))]
+    return make(nodes, [vi("x", [2, 3]), vi("shape", [2], I64),
+                        vi("k", [1], I64)],
+                [vi("y", [3, 2]), vi("k2", [1], I64)], inits=inits, ir=7)
+
+
+@model
+def overridable_conv():
+    """IR 7: convolution weights that are an overridable input (as older
+    exporters write with keep_initializers_as_inputs)."""
+    w = np.array([[1, 2], [3, -1], [0, 1]], np.float32).reshape(3, 2, 1, 1)
+    return make([node("Conv", ["x", "w"], ["y"])],
+                [vi("x", [1, 2, 3, 3]), vi("w", [3, 2, 1, 1])],
+                [vi("y", [1, 3, 3, 3])], inits=[const("w", w)], ir=7)
+
+
+@model
+def overridable_mismatch():
+    """IR 7: the declared input type disagrees with its initializer."""
+    nodes = [node("Add", ["x", "w"], ["y"])]
+    return make(nodes, [vi("x", [3]), vi("w", [4])], [vi("y", [3])],
+                inits=[const("w", np.ones(3, np.float32))], ir=7)
+
+
 def external(out, write_file):
     a = np.arange(6, dtype=np.float32).reshape(2, 3)
     t = numpy_helper.from_array(a, "w")
