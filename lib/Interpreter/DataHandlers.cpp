@@ -71,8 +71,7 @@ LogicalResult padHandler(OpContext &ctx) {
   }
   HostTensor &y = ctx.out(0);
   return ctx.check(kernels::pad(ctx.in(0), toVector(op.getPads()), mode,
-                                op.getValue().convertToDouble(), y,
-                                ctx.pool()));
+                                toScalar(op.getValueAttr()), y, ctx.pool()));
 }
 
 LogicalResult expandHandler(OpContext &ctx) {
@@ -176,7 +175,7 @@ LogicalResult shapeHandler(OpContext &ctx) {
   if (y.numElements() != std::max<int64_t>(0, end - start))
     return op.emitError("result size does not match the shape slice");
   for (int64_t i = start; i < end; ++i)
-    y.setFromDouble(i - start, static_cast<double>(shape[i]));
+    y.setFromInt(i - start, shape[i]);
   return success();
 }
 
@@ -184,7 +183,7 @@ LogicalResult sizeHandler(OpContext &ctx) {
   HostTensor &y = ctx.out(0);
   if (y.numElements() != 1)
     return ctx.error() << "result must have one element";
-  y.setFromDouble(0, static_cast<double>(ctx.in(0).numElements()));
+  y.setFromInt(0, ctx.in(0).numElements());
   return success();
 }
 

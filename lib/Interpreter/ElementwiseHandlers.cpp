@@ -7,6 +7,7 @@
 
 #include "OpContext.h"
 #include "npu/Dialect/NPU/IR/NPUOps.h"
+#include "npu/Dialect/NPU/IR/ScalarAttr.h"
 #include "npu/Kernels/Elementwise.h"
 
 #include "llvm/ADT/TypeSwitch.h"
@@ -47,10 +48,16 @@ UnaryParams paramsOf(ShrinkOp op) {
 }
 UnaryParams paramsOf(ClipOp op) {
   UnaryParams p;
-  if (op.getMin())
-    p.lo = op.getMin()->convertToDouble();
-  if (op.getMax())
-    p.hi = op.getMax()->convertToDouble();
+  if (Attribute lo = op.getMinAttr()) {
+    p.lo = scalarAttrToDouble(lo);
+    if (isa<IntegerAttr>(lo))
+      p.intLo = toScalar(lo);
+  }
+  if (Attribute hi = op.getMaxAttr()) {
+    p.hi = scalarAttrToDouble(hi);
+    if (isa<IntegerAttr>(hi))
+      p.intHi = toScalar(hi);
+  }
   return p;
 }
 

@@ -15,6 +15,7 @@
 #include "FusedElementwise.h"
 #include "OpContext.h"
 #include "npu/Dialect/NPU/IR/NPUOps.h"
+#include "npu/Dialect/NPU/IR/ScalarAttr.h"
 #include "npu/Interpreter/TensorConversion.h"
 
 #include "mlir/IR/Matchers.h"
@@ -179,11 +180,12 @@ std::optional<kernels::GemmActivation> activationOf(Operation *op) {
   if (isa<ReluOp>(op))
     return kernels::GemmActivation::relu();
   if (auto clip = dyn_cast<ClipOp>(op)) {
-    float lo = clip.getMin()
-                   ? static_cast<float>(clip.getMin()->convertToDouble())
+    // Only float convolutions fuse: the bounds are f64.
+    float lo = clip.getMinAttr()
+                   ? static_cast<float>(scalarAttrToDouble(clip.getMinAttr()))
                    : -__builtin_inff();
-    float hi = clip.getMax()
-                   ? static_cast<float>(clip.getMax()->convertToDouble())
+    float hi = clip.getMaxAttr()
+                   ? static_cast<float>(scalarAttrToDouble(clip.getMaxAttr()))
                    : __builtin_inff();
     return kernels::GemmActivation::clamp(lo, hi);
   }

@@ -15,10 +15,12 @@
 #include "npu/Kernels/Conv.h"
 #include "npu/Kernels/Elementwise.h"
 #include "npu/Kernels/Gemm.h"
+#include "npu/Kernels/Scalar.h"
 #include "npu/Kernels/Status.h"
 #include "npu/Kernels/ThreadPool.h"
 #include "npu/Support/HostTensor.h"
 
+#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Operation.h"
 #include "mlir/Support/TypeID.h"
@@ -66,6 +68,20 @@ void registerDeviceHandlers(HandlerRegistry &r);
 /// An attribute's integer array as a std::vector (the kernels' currency).
 inline std::vector<int64_t> toVector(llvm::ArrayRef<int64_t> a) {
   return std::vector<int64_t>(a.begin(), a.end());
+}
+
+/// A scalar attribute (npu/Dialect/NPU/IR/ScalarAttr.h) as the kernels'
+/// Scalar: an integer stays exact; null is zero.
+inline kernels::Scalar toScalar(mlir::Attribute attr) {
+  if (auto i = llvm::dyn_cast_if_present<mlir::IntegerAttr>(attr)) {
+    auto type = llvm::dyn_cast<mlir::IntegerType>(i.getType());
+    if (type && (type.isUnsigned() || type.getWidth() == 1))
+      return kernels::Scalar::ofUnsigned(i.getValue().getZExtValue());
+    return kernels::Scalar::ofInt(i.getValue().getSExtValue());
+  }
+  if (auto f = llvm::dyn_cast_if_present<mlir::FloatAttr>(attr))
+    return kernels::Scalar(f.getValueAsDouble());
+  return kernels::Scalar();
 }
 
 /// The kernel op (and parameters) of an elementwise npu op, shared by the

@@ -2,6 +2,8 @@
 
 #include "npu/Interpreter/TensorConversion.h"
 
+#include "npu/Dialect/NPU/IR/NPUDialect.h"
+
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/APFloat.h"
@@ -216,6 +218,22 @@ FailureOr<DenseElementsAttr> hostTensorToDenseAttr(const HostTensor &t,
   if (!DenseElementsAttr::isValidRawBuffer(type, raw, detectedSplat))
     return failure();
   return DenseElementsAttr::getFromRawBuffer(type, raw);
+}
+
+FailureOr<std::optional<HostTensor>>
+defaultArgumentValue(func::FuncOp func, unsigned i, std::string &error) {
+  auto value = func.getArgAttrOfType<ElementsAttr>(i, kDefaultValueAttr);
+  if (!value)
+    return std::optional<HostTensor>();
+  if (value.getType() != func.getArgument(i).getType()) {
+    error = "the default of argument " + std::to_string(i) +
+            " does not have the argument's type";
+    return failure();
+  }
+  auto tensor = elementsAttrToHostTensor(value, error);
+  if (failed(tensor))
+    return failure();
+  return std::optional<HostTensor>(std::move(*tensor));
 }
 
 } // namespace npu

@@ -385,7 +385,7 @@ static int64_t padSource(int64_t o, int64_t begin, int64_t n, PadMode mode) {
 }
 
 Status pad(const HostTensor &in, const std::vector<int64_t> &pads, PadMode mode,
-           double value, HostTensor &out, ThreadPool *pool) {
+           Scalar value, HostTensor &out, ThreadPool *pool) {
   const int64_t rank = in.rank();
   if (int64_t(pads.size()) != 2 * rank)
     return Status::error("pad needs 2 * rank pads");
@@ -417,7 +417,7 @@ Status pad(const HostTensor &in, const std::vector<int64_t> &pads, PadMode mode,
   const int64_t rows = out.numElements() / n;
   dispatchDType(in.dtype(), [&](auto tag) {
     using T = decltype(tag);
-    const T fill = storeElem<T>(static_cast<ComputeType<T>>(value));
+    const T fill = value.as<T>();
     const T *src = in.data<T>();
     T *dst = out.data<T>();
     const std::vector<int64_t> &last = maps[rank - 1];

@@ -8,7 +8,9 @@
 #include "npu/Kernels/ElementTypes.h"
 #include "npu/Kernels/Elementwise.h"
 #include "npu/Kernels/Gemm.h"
+#include "npu/Kernels/Scalar.h"
 
+#include <cmath>
 #include <cstring>
 #include <type_traits>
 
@@ -77,6 +79,31 @@ void exactInt32Product(bool ta, bool tb, int64_t m, int64_t n, int64_t k,
   PackedLhs packed(a, lda, ta, m, k, 1.0f, activeSimdLevel(), blockDepth);
   gemmPackedInt32(packed, MatrixRhs(b, ldb, tb), n, c, n, nullptr, nullptr,
                   pool);
+}
+
+/// out = alpha * out + beta * c for an integer Gemm: exact, wrapping, when
+/// alpha and beta are integers (usually 1); otherwise in double, truncated
+/// and saturated.
+template <typename T>
+void scaleIntGemm(T *out, const T *c, int64_t n, float alpha, float beta) {
+  using U = std::make_unsigned_t<T>;
+  auto integral = [](float v) {
+    return std::trunc(v) == v && std::fabs(v) < 9.2e18f;
+  };
+  if (integral(alpha) && integral(beta)) {
+    const U a = static_cast<U>(static_cast<int64_t>(alpha));
+    const U b = static_cast<U>(static_cast<int64_t>(beta));
+    for (int64_t i = 0; i < n; ++i)
+      out[i] = static_cast<T>(static_cast<U>(
+          static_cast<U>(out[i]) * a + (c ? static_cast<U>(c[i]) * b : U(0))));
+    return;
+  }
+  for (int64_t i = 0; i < n; ++i) {
+    double v = static_cast<double>(alpha) * static_cast<double>(out[i]);
+    if (c)
+      v += static_cast<double>(beta) * static_cast<double>(c[i]);
+    out[i] = Scalar(v).as<T>();
+  }
 }
 
 } // namespace
@@ -178,29 +205,34 @@ Status gemm(const HostTensor &a, const HostTensor &b, const HostTensor *c,
     return Status::success();
   }
   std::vector<double> addend;
-  if (hasC) {
+  if (hasC && isFloat(a.dtype())) {
     addend.resize(m * n);
     for (int64_t i = 0; i < m * n; ++i)
       addend[i] = beta * cb.getAsDouble(i);
   }
-  // Integers ignore alpha and beta (1 in practice), like the naive loop.
+  // Integers: the exact product (int32 through the blocked float kernels),
+  // then alpha and beta.
   ExactInt32Operands exact;
-  if (prepareExactInt32(a, b, pool, exact))
+  if (prepareExactInt32(a, b, pool, exact)) {
     exactInt32Product(transA, transB, m, n, k, exact.a, a.dim(1), exact.b,
                       b.dim(1), exact.blockDepth, out.data<int32_t>(), pool);
-  else
-    dispatchDType(a.dtype(), [&](auto tag) {
-      using T = decltype(tag);
+    scaleIntGemm(out.data<int32_t>(), hasC ? cb.data<int32_t>() : nullptr,
+                 m * n, alpha, beta);
+    return Status::success();
+  }
+  dispatchDType(a.dtype(), [&](auto tag) {
+    using T = decltype(tag);
+    if constexpr (isIntStorage<T>) {
+      naiveMatmul<T>(a.data<T>(), a.dim(1), transA, b.data<T>(), b.dim(1),
+                     transB, out.data<T>(), m, n, k, 1.0, nullptr);
+      scaleIntGemm(out.data<T>(), hasC ? cb.data<T>() : nullptr, m * n, alpha,
+                   beta);
+    } else {
       naiveMatmul<T>(a.data<T>(), a.dim(1), transA, b.data<T>(), b.dim(1),
                      transB, out.data<T>(), m, n, k, alpha,
                      hasC ? &addend : nullptr);
-    });
-  if (!isFloat(out.dtype()) && hasC) {
-    // Integer Gemm: alpha/beta are 1 in practice; add C exactly.
-    HostTensor sum(out.dtype(), out.shape());
-    NPU_RETURN_IF_ERROR(binary(BinaryOp::Add, out, cb, sum));
-    out = std::move(sum);
-  }
+    }
+  });
   return Status::success();
 }
 

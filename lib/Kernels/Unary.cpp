@@ -203,14 +203,71 @@ bool intOpSupported(UnaryOp op) {
   }
 }
 
-/// Clip bounds as T: rounded inward, saturated to T's range.
-template <typename T> T clampBound(double v, bool lower) {
+/// Clip bounds as T: an integer bound exactly, a float one rounded inward;
+/// saturated to T's range.
+template <typename T>
+T clampBound(const std::optional<Scalar> &exact, double v, bool lower) {
+  if (exact)
+    return exact->as<T>();
   double r = lower ? std::ceil(v) : std::floor(v);
   if (r <= static_cast<double>(std::numeric_limits<T>::lowest()))
     return std::numeric_limits<T>::lowest();
   if (r >= static_cast<double>(std::numeric_limits<T>::max()))
     return std::numeric_limits<T>::max();
   return static_cast<T>(r);
+}
+
+/// 2^digits of T: one above its largest value, exactly, as a double.
+template <typename T> double intLimit() {
+  return std::ldexp(1.0, std::numeric_limits<T>::digits);
+}
+
+/// x < v for an integer x and a double v, exactly (x is not rounded).
+template <typename T> bool lessThan(T x, double v) {
+  double c = std::ceil(v); // x < v <=> x < ceil(v)
+  if (std::isnan(c) ||
+      c <= static_cast<double>(std::numeric_limits<T>::lowest()))
+    return false;
+  if (c >= intLimit<T>())
+    return true;
+  return x < static_cast<T>(c);
+}
+
+/// x > v for an integer x and a double v, exactly.
+template <typename T> bool greaterThan(T x, double v) {
+  double f = std::floor(v); // x > v <=> x > floor(v)
+  if (std::isnan(f) || f >= intLimit<T>())
+    return false;
+  if (f < static_cast<double>(std::numeric_limits<T>::lowest()))
+    return true;
+  return x > static_cast<T>(f);
+}
+
+/// Shrink of an integer: the comparisons are exact, and an integral bias is
+/// added in T's wrapping arithmetic (a double would round 64-bit values);
+/// a fractional bias is applied in double and the result truncated,
+/// saturating.
+template <typename T>
+void intShrink(const T *in, T *out, int64_t n, const UnaryParams &p) {
+  using U = std::make_unsigned_t<T>;
+  const double lambd = p.alpha, bias = p.beta;
+  const bool integralBias =
+      std::trunc(bias) == bias && std::fabs(bias) < 9.2e18;
+  const U b = integralBias ? static_cast<U>(static_cast<int64_t>(bias)) : U(0);
+  for (int64_t i = 0; i < n; ++i) {
+    T x = in[i];
+    bool below = lessThan(x, -lambd), above = greaterThan(x, lambd);
+    if (!below && !above) {
+      out[i] = T(0);
+    } else if (integralBias) {
+      U ux = static_cast<U>(x);
+      out[i] = static_cast<T>(below ? static_cast<U>(ux + b)
+                                    : static_cast<U>(ux - b));
+    } else {
+      double r = static_cast<double>(x) + (below ? bias : -bias);
+      out[i] = Scalar(r).as<T>();
+    }
+  }
 }
 
 template <typename T>
@@ -235,17 +292,14 @@ void intUnary(UnaryOp op, const T *in, T *out, int64_t n,
       out[i] = static_cast<T>((in[i] > 0) - (in[i] < 0));
     return;
   case UnaryOp::Clip: {
-    T lo = clampBound<T>(p.lo, true), hi = clampBound<T>(p.hi, false);
+    T lo = clampBound<T>(p.intLo, p.lo, true),
+      hi = clampBound<T>(p.intHi, p.hi, false);
     for (int64_t i = 0; i < n; ++i)
       out[i] = std::min(std::max(in[i], lo), hi);
     return;
   }
   case UnaryOp::Shrink:
-    for (int64_t i = 0; i < n; ++i) {
-      double x = static_cast<double>(in[i]);
-      double r = x < -p.alpha ? x + p.beta : (x > p.alpha ? x - p.beta : 0.0);
-      out[i] = static_cast<T>(r);
-    }
+    intShrink(in, out, n, p);
     return;
   default: // identity, floor, ceil, round
     if (out != in)

@@ -38,12 +38,21 @@ static LogicalResult buildCanonical(OpPassManager &pm, const CompileOptions &) {
   return success();
 }
 
+/// The back end's first passes: optional inputs (ONNX initializers that are
+/// also graph inputs) become constants with a warning, since a blob's
+/// weights are constants, and what they feed folds like the other constants.
+static void addBackEndEntryPasses(OpPassManager &pm) {
+  pm.nest<func::FuncOp>().addPass(createNPUFreezeDefaultInputs());
+  addCanonicalizationPasses(pm);
+}
+
 /// calibrated (int8): every float tensor gets its range from the reference
 /// interpreter on the calibration data (or from an edited table).
 static LogicalResult buildCalibrated(OpPassManager &pm,
                                      const CompileOptions &options) {
   // Without data the pass calibrates on generated samples and warns that
   // the int8 accuracy is unvalidated.
+  addBackEndEntryPasses(pm);
   const CalibrationOptions &c = options.calibration;
   NPUCalibrateOptions calibrate;
   calibrate.data = c.dataDir;
@@ -59,6 +68,9 @@ static LogicalResult buildCalibrated(OpPassManager &pm,
 /// the device's arithmetic (the reference for bit-exact comparison).
 static LogicalResult buildLowered(OpPassManager &pm,
                                   const CompileOptions &options) {
+  // fp16 has no calibrated stage: the back end starts here.
+  if (options.precision == Precision::Fp16)
+    addBackEndEntryPasses(pm);
   NPULowerToHWOptions lower;
   lower.precision = options.precision == Precision::Int8 ? "int8" : "fp16";
   OpPassManager &fpm = pm.nest<func::FuncOp>();

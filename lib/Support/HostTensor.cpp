@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 
 #include <unistd.h>
@@ -384,41 +385,25 @@ void HostTensor::setFromDouble(int64_t i, double v) {
   }
 }
 
+void HostTensor::setFromInt(int64_t i, int64_t v) {
+  if (isFloat(dtype_) || dtype_ == DType::Bool) {
+    setFromDouble(i, static_cast<double>(v));
+    return;
+  }
+  // Wrapping like a C cast: the low bytes of v (hosts are little-endian, as
+  // everywhere raw element bytes are handled).
+  size_t size = dtypeSize(dtype_);
+  std::memcpy(static_cast<char *>(raw()) + static_cast<size_t>(i) * size, &v,
+              size);
+}
+
 HostTensor HostTensor::castTo(DType to) const {
   HostTensor out(to, shape_);
   bool intToInt = !isFloat(dtype_) && !isFloat(to) && to != DType::Bool;
   for (int64_t i = 0; i < numElements_; ++i) {
     if (intToInt) {
       // Integer to integer keeps all 64 bits exact, wrapping like a C cast.
-      int64_t v = getAsInt(i);
-      switch (to) {
-      case DType::I8:
-        out.data<int8_t>()[i] = static_cast<int8_t>(v);
-        break;
-      case DType::U8:
-        out.data<uint8_t>()[i] = static_cast<uint8_t>(v);
-        break;
-      case DType::I16:
-        out.data<int16_t>()[i] = static_cast<int16_t>(v);
-        break;
-      case DType::U16:
-        out.data<uint16_t>()[i] = static_cast<uint16_t>(v);
-        break;
-      case DType::I32:
-        out.data<int32_t>()[i] = static_cast<int32_t>(v);
-        break;
-      case DType::U32:
-        out.data<uint32_t>()[i] = static_cast<uint32_t>(v);
-        break;
-      case DType::I64:
-        out.data<int64_t>()[i] = v;
-        break;
-      case DType::U64:
-        out.data<uint64_t>()[i] = static_cast<uint64_t>(v);
-        break;
-      default:
-        break;
-      }
+      out.setFromInt(i, getAsInt(i));
     } else {
       out.setFromDouble(i, getAsDouble(i));
     }

@@ -191,9 +191,15 @@ Outcome runCase(const std::string &dir) {
   for (unsigned i = 0; i < func.getNumArguments(); ++i) {
     auto name = func.getArgAttrOfType<StringAttr>(i, npu::kONNXNameAttr);
     auto it = name ? inputs.find(name.str()) : inputs.end();
-    if (it == inputs.end())
+    if (it != inputs.end()) {
+      args.push_back(it->second);
+      continue;
+    }
+    // An optional input (an initializer that is also an input) not given.
+    auto fallback = npu::defaultArgumentValue(func, i, error);
+    if (failed(fallback) || !*fallback)
       return "data: no value for argument " + std::to_string(i);
-    args.push_back(it->second);
+    args.push_back(std::move(**fallback));
   }
   npu::InterpreterOptions interpreterOptions;
   interpreterOptions.numThreads = 1;

@@ -2,11 +2,13 @@
 //
 // Runs an ONNX model (imported and compiled to a stage, canonical by
 // default) or any stage's .mlir on the reference interpreter, reading inputs
-// from .npy files (or generating deterministic ones) and writing one .npy
+// from .npy files (optional inputs not given take the model's default; other
+// inputs not given are generated deterministically) and writing one .npy
 // per output, named after the output.
 //
 //===----------------------------------------------------------------------===//
 
+#include "npu/Dialect/NPU/IR/NPUDialect.h"
 #include "npu/Import/ONNX/Diagnostics.h"
 #include "npu/Import/ONNX/Importer.h"
 #include "npu/Interpreter/Interpreter.h"
@@ -45,9 +47,11 @@ cl::opt<std::string> inputFile(cl::Positional,
 cl::list<std::string> inputs(
     "input",
     cl::desc("An input value as a .npy file (repeatable). NAME is the ONNX "
-             "input name (an .mlir argument's npu.name, or argN). Inputs "
-             "not given are generated deterministically and written to "
-             "<output-dir>/inputs/"),
+             "input name (an .mlir argument's npu.name, or argN). Optional "
+             "inputs (ONNX initializers that are also graph inputs, IR "
+             "version >= 4) take the model's default when not given; other "
+             "inputs not given are generated deterministically and written "
+             "to <output-dir>/inputs/"),
     cl::value_desc("name=file.npy"), cl::cat(category));
 
 cl::opt<std::string> outputDir(
@@ -118,6 +122,17 @@ std::string argName(func::FuncOp func, unsigned i) {
   if (auto name = func.getArgAttrOfType<StringAttr>(i, npu::kONNXNameAttr))
     return name.str();
   return "arg" + std::to_string(i);
+}
+
+/// "a, b, w (optional)": the arguments, optional ones marked.
+std::string describeInputs(func::FuncOp func) {
+  std::string list;
+  for (unsigned i = 0; i < func.getNumArguments(); ++i) {
+    list += (i ? ", " : "") + argName(func, i);
+    if (func.getArgAttr(i, npu::kDefaultValueAttr))
+      list += " (optional: it has a default)";
+  }
+  return list.empty() ? "(none)" : list;
 }
 
 std::string resultName(func::FuncOp func, unsigned i) {
@@ -218,16 +233,13 @@ int main(int argc, char **argv) {
   // Given inputs must name arguments (an ONNX model's names are checked by
   // the importer, since inputs frozen into constants leave the signature).
   if (StringRef(inputFile).ends_with(".mlir")) {
-    std::string valid;
-    for (unsigned i = 0; i < func.getNumArguments(); ++i)
-      valid += (i ? ", " : "") + argName(func, i);
     for (auto &[name, value] : given) {
       bool known = false;
       for (unsigned i = 0; i < func.getNumArguments(); ++i)
         known |= argName(func, i) == name;
       if (!known)
         return fail("the model has no input '" + name +
-                    "'; its inputs are: " + (valid.empty() ? "(none)" : valid));
+                    "'; its inputs are: " + describeInputs(func));
     }
   }
   if (std::error_code ec = llvm::sys::fs::create_directories(outputDir))
@@ -253,6 +265,18 @@ int main(int argc, char **argv) {
       args.push_back(it->second);
       continue;
     }
+    // An optional input not given takes its default.
+    std::string error;
+    auto fallback = npu::defaultArgumentValue(func, i, error);
+    if (failed(fallback))
+      return fail("input '" + name + "': " + error);
+    if (*fallback) {
+      args.push_back(std::move(**fallback));
+      llvm::outs() << "input  " << name << ": "
+                   << npu::describeHostTensor(args.back())
+                   << " (optional, not given: the model's default)\n";
+      continue;
+    }
     if (!given.empty())
       llvm::errs() << "npu-interpret: note: no --input for '" << name
                    << "': generating one\n";
@@ -263,7 +287,6 @@ int main(int argc, char **argv) {
       return fail("cannot create directory '" + dir + "': " + ec.message());
     SmallString<256> path(dir);
     llvm::sys::path::append(path, npu::sanitizeFileName(name) + ".npy");
-    std::string error;
     if (!npu::writeNpy(std::string(path), args.back(), error))
       return fail(error);
     llvm::outs() << "input  " << name << ": "

@@ -9,6 +9,8 @@
 #include "InterpreterTestUtils.h"
 #include "KernelTestUtils.h"
 
+#include "npu/Interpreter/TensorConversion.h"
+
 using namespace npu;
 using namespace npu::testing;
 
@@ -52,6 +54,49 @@ TEST_F(InterpreterTest, UnaryOpsWithAttributes) {
                            "%y : tensor<4xi1>"),
                         {f32({4}, {-INFINITY, INFINITY, NAN, 0})});
   expectValues(b, {0, 1, 0, 0});
+}
+
+TEST_F(InterpreterTest, IntegerScalarAttributesAreExact) {
+  // 2^53 + 1 and 2^53 + 3: a double would round both.
+  const int64_t big = (int64_t(1) << 53) + 1;
+  HostTensor x(DType::I64, {2});
+  x.data<int64_t>()[0] = big + 2;
+  x.data<int64_t>()[1] = -big - 2;
+  HostTensor c =
+      runOne(fn("%x: tensor<2xi64>", "tensor<2xi64>",
+                "  %y = npu.clip %x {min = -9007199254740993 : i64, max = "
+                "9007199254740993 : i64} : tensor<2xi64>",
+                "%y : tensor<2xi64>"),
+             {x});
+  ASSERT_EQ(c.numElements(), 2);
+  EXPECT_EQ(c.data<int64_t>()[0], big);
+  EXPECT_EQ(c.data<int64_t>()[1], -big);
+  HostTensor p = runOne(fn("%x: tensor<2xi64>", "tensor<3xi64>",
+                           "  %y = npu.pad %x {pads = array<i64: 0, 1>, value "
+                           "= 9007199254740993 : i64} : (tensor<2xi64>) -> "
+                           "tensor<3xi64>",
+                           "%y : tensor<3xi64>"),
+                        {x});
+  ASSERT_EQ(p.numElements(), 3);
+  EXPECT_EQ(p.data<int64_t>()[0], big + 2);
+  EXPECT_EQ(p.data<int64_t>()[2], big);
+}
+
+TEST_F(InterpreterTest, DefaultArgumentValue) {
+  mlir::func::FuncOp f =
+      parse(fn("%x: tensor<2xf32>, %w: tensor<2xi64> {npu.default = "
+               "dense<[9007199254740993, 2]> : tensor<2xi64>}",
+               "tensor<2xi64>", "", "%w : tensor<2xi64>"));
+  ASSERT_TRUE(f);
+  std::string error;
+  auto required = defaultArgumentValue(f, 0, error);
+  ASSERT_TRUE(mlir::succeeded(required)) << error;
+  EXPECT_FALSE(required->has_value());
+  auto optional = defaultArgumentValue(f, 1, error);
+  ASSERT_TRUE(mlir::succeeded(optional)) << error;
+  ASSERT_TRUE(optional->has_value());
+  EXPECT_EQ((*optional)->data<int64_t>()[0], (int64_t(1) << 53) + 1);
+  EXPECT_EQ((*optional)->data<int64_t>()[1], 2);
 }
 
 TEST_F(InterpreterTest, BinaryOpsCastAndWhere) {

@@ -76,6 +76,22 @@ TEST(Pad, EveryModeMatchesNumPy) {
   EXPECT_TRUE(pad(x, pads, PadMode::Edge, 0, wrongShape).failed());
 }
 
+TEST(Pad, Int64FillValueIsExact) {
+  const int64_t big = (int64_t(1) << 53) + 1; // a double rounds it
+  HostTensor x(DType::I64, {1}), y(DType::I64, {3});
+  x.data<int64_t>()[0] = -1;
+  ASSERT_TRUE(pad(x, {1, 1}, PadMode::Constant, Scalar::ofInt(big), y).ok());
+  EXPECT_EQ(y.data<int64_t>()[0], big);
+  EXPECT_EQ(y.data<int64_t>()[1], -1);
+  EXPECT_EQ(y.data<int64_t>()[2], big);
+  HostTensor u(DType::U64, {1}), v(DType::U64, {2});
+  u.data<uint64_t>()[0] = 1;
+  ASSERT_TRUE(
+      pad(u, {1, 0}, PadMode::Constant, Scalar::ofUnsigned(UINT64_MAX), v)
+          .ok());
+  EXPECT_EQ(v.data<uint64_t>()[0], UINT64_MAX);
+}
+
 TEST(ConcatSplit, RoundTrip) {
   HostTensor a = iota(DType::F32, {2, 1, 3}),
              b = iota(DType::F32, {2, 2, 3}, 100);

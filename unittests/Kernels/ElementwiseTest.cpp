@@ -4,7 +4,10 @@
 
 #include "KernelTestUtils.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdint>
+#include <iterator>
 #include <limits>
 
 using namespace npu;
@@ -83,6 +86,73 @@ TEST(Unary, IntegerAndBoolean) {
   EXPECT_TRUE(unary(UnaryOp::Exp, x, out).failed());
   HostTensor bo(DType::Bool, {2});
   EXPECT_TRUE(unary(UnaryOp::Relu, b, bo).failed());
+}
+
+TEST(Scalar, IntegersConvertExactly) {
+  const int64_t big = (int64_t(1) << 53) + 1; // a double rounds it
+  EXPECT_EQ(Scalar::ofInt(big).as<int64_t>(), big);
+  EXPECT_EQ(Scalar::ofInt(-big).as<int64_t>(), -big);
+  EXPECT_EQ(Scalar::ofUnsigned(UINT64_MAX - 1).as<uint64_t>(), UINT64_MAX - 1);
+  // Out of the type's range: saturated.
+  EXPECT_EQ(Scalar::ofInt(-1).as<uint64_t>(), 0u);
+  EXPECT_EQ(Scalar::ofUnsigned(UINT64_MAX).as<int64_t>(), INT64_MAX);
+  EXPECT_EQ(Scalar::ofInt(300).as<int8_t>(), 127);
+  EXPECT_EQ(Scalar::ofInt(-300).as<uint8_t>(), 0);
+  // Floats truncate toward zero and saturate; NaN is 0.
+  EXPECT_EQ(Scalar(-2.7).as<int32_t>(), -2);
+  EXPECT_EQ(Scalar(1e30).as<int32_t>(), INT32_MAX);
+  EXPECT_EQ(Scalar(1e30).as<int64_t>(), INT64_MAX);
+  EXPECT_EQ(Scalar(kNaN).as<int64_t>(), 0);
+  // To float types an integer rounds to nearest.
+  EXPECT_EQ(Scalar::ofInt(big).as<double>(), 9007199254740992.0);
+  EXPECT_TRUE(Scalar::ofInt(2).as<bool>());
+  EXPECT_FALSE(Scalar(0.0).as<bool>());
+}
+
+TEST(Unary, Int64ClipAndShrinkAreExact) {
+  const int64_t big = (int64_t(1) << 53) + 1;
+  HostTensor x(DType::I64, {6});
+  const int64_t xs[] = {big, -big - 2, big + 1, 0, INT64_MAX, INT64_MIN};
+  std::copy(std::begin(xs), std::end(xs), x.data<int64_t>());
+  UnaryParams clip;
+  clip.lo = -static_cast<double>(big);
+  clip.hi = static_cast<double>(big);
+  clip.intLo = Scalar::ofInt(-big);
+  clip.intHi = Scalar::ofInt(big);
+  HostTensor y = runUnary(UnaryOp::Clip, x, clip);
+  const int64_t want[] = {big, -big, big, 0, big, -big};
+  for (int i = 0; i < 6; ++i)
+    EXPECT_EQ(y.data<int64_t>()[i], want[i]) << i;
+
+  // A uint64 bound above 2^63; the missing lower bound is unbounded.
+  HostTensor u(DType::U64, {2});
+  u.data<uint64_t>()[0] = UINT64_MAX;
+  u.data<uint64_t>()[1] = 5;
+  UnaryParams upper;
+  upper.intHi = Scalar::ofUnsigned(UINT64_MAX - 1);
+  HostTensor yu = runUnary(UnaryOp::Clip, u, upper);
+  EXPECT_EQ(yu.data<uint64_t>()[0], UINT64_MAX - 1);
+  EXPECT_EQ(yu.data<uint64_t>()[1], 5u);
+
+  // Shrink (lambd 0.5, bias 1): exact comparisons, exact integral bias.
+  UnaryParams shrink;
+  shrink.alpha = 0.5;
+  shrink.beta = 1;
+  HostTensor s = runUnary(UnaryOp::Shrink, x, shrink);
+  const int64_t shrunk[] = {big - 1, -big - 1,      big,
+                            0,       INT64_MAX - 1, INT64_MIN + 1};
+  for (int i = 0; i < 6; ++i)
+    EXPECT_EQ(s.data<int64_t>()[i], shrunk[i]) << i;
+  // A lambd beyond the type's range zeroes everything.
+  shrink.alpha = 1e30;
+  HostTensor z = runUnary(UnaryOp::Shrink, x, shrink);
+  for (int i = 0; i < 6; ++i)
+    EXPECT_EQ(z.data<int64_t>()[i], 0) << i;
+  // Comparisons at a lambd just below an integer, in int32.
+  HostTensor w = makeTensor(DType::I32, {4}, {-3, -2, 2, 3});
+  UnaryParams near;
+  near.alpha = 2.5;
+  expectValues(runUnary(UnaryOp::Shrink, w, near), {-3, 0, 0, 3});
 }
 
 TEST(Unary, HalfPrecisionRoundsBack) {

@@ -180,3 +180,25 @@ TEST(MatMul, GemmWithBroadcastC) {
   ASSERT_TRUE(gemm(ad, bd, &cd, 2.0f, 0.5f, true, true, yd).ok());
   expectValues(yd, {7, 16, 9, 18});
 }
+
+TEST(MatMul, IntegerGemmAppliesAlphaAndBetaExactly) {
+  // [1, 2] x [[2^52], [1]] = 2^53 + 2; alpha 2, beta 3, C = 2^53 + 1: the
+  // result 5 * 2^53 + 7 is beyond the integers a double holds exactly.
+  const int64_t p52 = int64_t(1) << 52, big = (int64_t(1) << 53) + 1;
+  HostTensor a(DType::I64, {1, 2}), b(DType::I64, {2, 1}), c(DType::I64, {1});
+  a.data<int64_t>()[0] = 2;
+  a.data<int64_t>()[1] = 2;
+  b.data<int64_t>()[0] = p52;
+  b.data<int64_t>()[1] = 1;
+  c.data<int64_t>()[0] = big;
+  HostTensor y(DType::I64, {1, 1});
+  ASSERT_TRUE(gemm(a, b, &c, 2.0f, 3.0f, false, false, y).ok());
+  EXPECT_EQ(y.data<int64_t>()[0], 2 * (2 * p52 + 2) + 3 * big);
+  // A fractional alpha goes through double (truncated).
+  HostTensor s(DType::I32, {1, 1}), one(DType::I32, {1, 1});
+  s.data<int32_t>()[0] = 3;
+  one.data<int32_t>()[0] = 1;
+  HostTensor z(DType::I32, {1, 1});
+  ASSERT_TRUE(gemm(s, one, nullptr, 0.5f, 1.0f, false, false, z).ok());
+  EXPECT_EQ(z.data<int32_t>()[0], 1);
+}

@@ -3,6 +3,7 @@
 #include "npu/Support/HostTensor.h"
 
 #include <cmath>
+#include <cstdint>
 #include <gtest/gtest.h>
 
 using namespace npu;
@@ -42,6 +43,15 @@ TEST(HostTensor, CastSaturatesFloatToIntAndWrapsIntToInt) {
   HostTensor i(DType::I64, {1});
   i.data<int64_t>()[0] = 0x1234567890LL;
   EXPECT_EQ(i.castTo(DType::I32).data<int32_t>()[0], 0x34567890);
+  // 64-bit integers are never rounded through a double.
+  i.data<int64_t>()[0] = (int64_t(1) << 53) + 1;
+  EXPECT_EQ(i.castTo(DType::U64).data<uint64_t>()[0], (uint64_t(1) << 53) + 1);
+  HostTensor u(DType::U64, {1});
+  u.setFromInt(0, -1);
+  EXPECT_EQ(u.data<uint64_t>()[0], UINT64_MAX);
+  HostTensor b(DType::Bool, {1});
+  b.setFromInt(0, 256);
+  EXPECT_EQ(b.data<uint8_t>()[0], 1) << "bool is v != 0, not the low byte";
 }
 
 TEST(HostTensor, CopiesAreDeep) {

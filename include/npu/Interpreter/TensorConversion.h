@@ -14,6 +14,7 @@
 
 #include "npu/Support/HostTensor.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/Support/LLVM.h"
@@ -48,6 +49,13 @@ mlir::FailureOr<HostTensor> elementsAttrToHostTensor(mlir::ElementsAttr attr,
 /// type).
 mlir::FailureOr<mlir::DenseElementsAttr>
 hostTensorToDenseAttr(const HostTensor &t, mlir::ShapedType type);
+
+/// The value argument `i` of `func` takes when the caller gives none: its
+/// default (kDefaultValueAttr, an ONNX initializer that is also a graph
+/// input). nullopt for a required argument; failure, with `error` set, when
+/// the default does not convert.
+mlir::FailureOr<std::optional<HostTensor>>
+defaultArgumentValue(mlir::func::FuncOp func, unsigned i, std::string &error);
 
 } // namespace npu
 

@@ -12,6 +12,7 @@
 #ifndef NPU_KERNELS_DATAMOVEMENT_H
 #define NPU_KERNELS_DATAMOVEMENT_H
 
+#include "npu/Kernels/Scalar.h"
 #include "npu/Kernels/Status.h"
 #include "npu/Kernels/ThreadPool.h"
 #include "npu/Support/HostTensor.h"
@@ -32,9 +33,9 @@ Status slice(const HostTensor &in, const std::vector<int64_t> &starts,
 
 enum class PadMode { Constant, Reflect, Edge, Wrap };
 /// pads: all begins, then all ends (negative values crop). `value` fills in
-/// constant mode (converted to the element type).
+/// constant mode (converted to the element type; an integer exactly).
 Status pad(const HostTensor &in, const std::vector<int64_t> &pads, PadMode mode,
-           double value, HostTensor &out, ThreadPool *pool = nullptr);
+           Scalar value, HostTensor &out, ThreadPool *pool = nullptr);
 
 Status concat(const std::vector<const HostTensor *> &inputs, int64_t axis,
               HostTensor &out, ThreadPool *pool = nullptr);

@@ -13,11 +13,13 @@
 #ifndef NPU_KERNELS_ELEMENTWISE_H
 #define NPU_KERNELS_ELEMENTWISE_H
 
+#include "npu/Kernels/Scalar.h"
 #include "npu/Kernels/Status.h"
 #include "npu/Kernels/ThreadPool.h"
 #include "npu/Support/HostTensor.h"
 
 #include <limits>
+#include <optional>
 
 namespace npu::kernels {
 
@@ -68,6 +70,10 @@ struct UnaryParams {
   double alpha = 0, beta = 0, gamma = 0;
   double lo = -std::numeric_limits<double>::infinity();
   double hi = std::numeric_limits<double>::infinity();
+  /// Clip bounds of an integer tensor given as integers: exact (lo / hi
+  /// round 64-bit values), saturated to the type. Unset: lo / hi, rounded
+  /// inward.
+  std::optional<Scalar> intLo, intHi;
 };
 
 const char *unaryOpName(UnaryOp op);

@@ -109,6 +109,9 @@ public:
   int64_t getAsInt(int64_t i) const;
   /// Stores v converted to the tensor's dtype (rounding, saturating nothing).
   void setFromDouble(int64_t i, double v);
+  /// Stores v converted to the tensor's dtype: integers exactly (wrapping
+  /// like a C cast), floats rounded, bool `v != 0`.
+  void setFromInt(int64_t i, int64_t v);
 
   /// A copy of the whole tensor converted to another dtype.
   HostTensor castTo(DType to) const;

@@ -13,6 +13,7 @@
 
 #include "npu/Blob/ProgramBuilder.h"
 #include "npu/Dialect/NPU/IR/NPUOps.h"
+#include "npu/Dialect/NPU/IR/ScalarAttr.h"
 #include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
@@ -89,13 +90,13 @@ Epilogue fuseEpilogue(Lowering &l, Value v, int64_t channelAxis,
   // A float clamp with a non-zero minimum needs a quantized output on
   // NPU3720 (HARDWARE.md): such a Clip stays a SHAVE kernel.
   auto clip = dyn_cast_or_null<ClipOp>(singleUser(e.result));
-  if (clip && clip.getMin() && clip.getMin()->convertToDouble() != 0.0)
+  if (clip && clip.getMinAttr() && scalarAttrToDouble(clip.getMinAttr()) != 0.0)
     clip = ClipOp();
   if (clip) {
-    if (clip.getMin())
-      e.clampLow = float(clip.getMin()->convertToDouble());
-    if (clip.getMax())
-      e.clampHigh = float(clip.getMax()->convertToDouble());
+    if (clip.getMinAttr())
+      e.clampLow = float(scalarAttrToDouble(clip.getMinAttr()));
+    if (clip.getMaxAttr())
+      e.clampHigh = float(scalarAttrToDouble(clip.getMaxAttr()));
     e.result = clip.getResult();
     l.fused.insert(clip);
   }

@@ -11,6 +11,7 @@
 #include "Lowering.h"
 
 #include "npu/Dialect/NPU/IR/NPUOps.h"
+#include "npu/Dialect/NPU/IR/ScalarAttr.h"
 #include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
 
 #include "llvm/ADT/TypeSwitch.h"
@@ -90,9 +91,10 @@ std::optional<UnaryKernel> unaryKernel(Operation *op) {
         return UnaryKernel{"leaky_relu", {o.getAlpha().convertToFloat()}};
       })
       .Case([](ClipOp o) {
-        float lo =
-            o.getMin() ? float(o.getMin()->convertToDouble()) : -INFINITY;
-        float hi = o.getMax() ? float(o.getMax()->convertToDouble()) : INFINITY;
+        float lo = o.getMinAttr() ? float(scalarAttrToDouble(o.getMinAttr()))
+                                  : -INFINITY;
+        float hi = o.getMaxAttr() ? float(scalarAttrToDouble(o.getMaxAttr()))
+                                  : INFINITY;
         return UnaryKernel{"clamp", {lo, hi}};
       })
       .Case([](GeluOp o) -> std::optional<UnaryKernel> {

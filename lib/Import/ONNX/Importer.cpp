@@ -150,6 +150,32 @@ static SmallVector<unsigned> argumentDependencies(Value value, Block *entry) {
   return sorted;
 }
 
+FailureOr<DenseElementsAttr>
+ModelImporter::knownValue(unsigned i, RankedTensorType type, Location loc) {
+  auto it = options.knownInputValues.find(argNames[i]);
+  if (it == options.knownInputValues.end()) {
+    if (argDefaults[i])
+      return argDefaults[i];
+    return emitError(loc) << "internal error: no value for input '"
+                          << argNames[i] << "'";
+  }
+  const HostTensor &known = it->second;
+  // Fails when the value's element type or shape is not the input's.
+  auto value = hostTensorToDenseAttr(known, type);
+  if (failed(value)) {
+    auto dtype = dtypeForElementType(type.getElementType());
+    auto diag = emitError(loc)
+                << "the value given for input '" << argNames[i] << "' is "
+                << describeHostTensor(known) << ", but the input is ";
+    if (dtype)
+      diag << describeTensorType(*dtype, type.getShape());
+    else
+      diag << type;
+    return diag;
+  }
+  return value;
+}
+
 LogicalResult ModelImporter::freezeInputs(ArrayRef<unsigned> argIndices) {
   Block &entry = mainFunc.getBody().front();
   OpBuilder b(&context);
@@ -157,17 +183,12 @@ LogicalResult ModelImporter::freezeInputs(ArrayRef<unsigned> argIndices) {
   for (unsigned i : argIndices) {
     if (frozenArgs[i])
       continue;
-    const HostTensor &known = options.knownInputValues.at(argNames[i]);
     BlockArgument arg = entry.getArgument(i);
     auto type = cast<RankedTensorType>(arg.getType());
     Location loc = getTensorLoc(argNames[i]);
-    // Fails when the value's element type or shape is not the input's.
-    auto value = hostTensorToDenseAttr(known, type);
+    auto value = knownValue(i, type, loc);
     if (failed(value))
-      return emitError(loc)
-             << "the value given for input '" << argNames[i] << "' is "
-             << dtypeName(known.dtype()) << " " << shapeToString(known.shape())
-             << ", the input is " << type;
+      return failure();
     auto op = ConstantOp::create(b, loc, *value);
     arg.replaceAllUsesWith(op.getResult());
     frozenArgs[i] = true;
@@ -216,8 +237,9 @@ FailureOr<DenseElementsAttr> ModelImporter::evaluate(Value value, Location loc,
     return result;
   Block *entry = &mainFunc.getBody().front();
   SmallVector<unsigned> deps = argumentDependencies(value, entry);
+  // Inputs with a default take it unless a value is given.
   bool allKnown = !deps.empty() && llvm::all_of(deps, [&](unsigned i) {
-    return options.knownInputValues.count(argNames[i]) != 0;
+    return argDefaults[i] || options.knownInputValues.count(argNames[i]) != 0;
   });
   if (allKnown) {
     if (failed(freezeInputs(deps)))
@@ -447,6 +469,24 @@ LogicalResult ModelImporter::checkOutputs(const onnx::GraphProto &graph,
   return success();
 }
 
+LogicalResult ModelImporter::setDefault(unsigned i, const GraphInput &input) {
+  if (!input.defaultValue)
+    return success();
+  Location loc = getTensorLoc(input.name);
+  // A given value replaces the default (npu-compile --input-value fixes an
+  // overridable input in the compiled model).
+  FailureOr<DenseElementsAttr> value =
+      options.knownInputValues.count(input.name)
+          ? knownValue(i, input.type, loc)
+          : convertTensor(*input.defaultValue, loc,
+                          "initializer '" + input.name + "'");
+  if (failed(value))
+    return failure();
+  argDefaults[i] = *value;
+  mainFunc.setArgAttr(i, kDefaultValueAttr, *value);
+  return success();
+}
+
 FailureOr<OwningOpRef<ModuleOp>>
 ModelImporter::import(const onnx::ModelProto &model) {
   const onnx::GraphProto &graph = model.graph();
@@ -462,7 +502,8 @@ ModelImporter::import(const onnx::ModelProto &model) {
 
   if (failed(checkSupportedOps(graph)))
     return failure();
-  auto inputs = resolveGraphInputs(graph, options, &context, fileName);
+  auto inputs = resolveGraphInputs(graph, model.ir_version(), options, &context,
+                                   fileName);
   if (failed(inputs))
     return failure();
 
@@ -484,6 +525,7 @@ ModelImporter::import(const onnx::ModelProto &model) {
   }
   frozenArgs.assign(argNames.size(), false);
   frozenValues.assign(argNames.size(), Value());
+  argDefaults.assign(argNames.size(), DenseElementsAttr());
   b.setInsertionPointToEnd(module->getBody());
   mainFunc = func::FuncOp::create(b, getFileLoc(), "main",
                                   b.getFunctionType(argTypes, {}));
@@ -491,12 +533,18 @@ ModelImporter::import(const onnx::ModelProto &model) {
   for (auto [i, input] : llvm::enumerate(*inputs)) {
     mainFunc.setArgAttr(i, kONNXNameAttr, b.getStringAttr(input.name));
     entry->getArgument(i).setLoc(getTensorLoc(input.name));
+    if (failed(setDefault(i, input)))
+      return failure();
   }
 
   Scope scope;
   scope.block = entry;
   for (const auto &init : graph.initializer())
     scope.initializers[init.name()] = &init;
+  // Initializers that are inputs with a default are the arguments.
+  for (const GraphInput &input : *inputs)
+    if (input.defaultValue)
+      scope.initializers.erase(input.name);
   for (auto [i, input] : llvm::enumerate(*inputs))
     scope.values[input.name] = entry->getArgument(i);
   currentScope = &scope;

@@ -14,6 +14,7 @@
 
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Diagnostics.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 
 using namespace mlir;
@@ -73,33 +74,78 @@ std::string describeDims(const onnx::TensorShapeProto &shape) {
 }
 } // namespace
 
+/// The shape of an initializer as a TensorShapeProto.
+static onnx::TensorShapeProto shapeOf(const onnx::TensorProto &tensor) {
+  onnx::TensorShapeProto shape;
+  for (int64_t d : tensor.dims())
+    shape.add_dim()->set_dim_value(d);
+  return shape;
+}
+
+/// Checks that the declared type of an overridable input agrees with its
+/// initializer (its default), which fixes its element type and shape.
+static LogicalResult checkDefault(const onnx::ValueInfoProto &input,
+                                  const onnx::TensorProto &init, Location loc) {
+  const auto &tensorType = input.type().tensor_type();
+  if (tensorType.elem_type() && tensorType.elem_type() != init.data_type())
+    return emitError(loc) << "input '" << input.name() << "' is declared as "
+                          << onnxTypeName(tensorType.elem_type())
+                          << ", but its initializer (its default) is "
+                          << onnxTypeName(init.data_type());
+  if (!tensorType.has_shape())
+    return success();
+  const auto &shape = tensorType.shape();
+  bool agrees = shape.dim_size() == init.dims_size();
+  for (int i = 0; agrees && i < shape.dim_size(); ++i)
+    agrees = !shape.dim(i).has_dim_value() ||
+             shape.dim(i).dim_value() == init.dims(i);
+  if (!agrees)
+    return emitError(loc) << "input '" << input.name() << "' is declared as "
+                          << describeDims(shape)
+                          << ", but its initializer (its default) is "
+                          << describeDims(shapeOf(init));
+  return success();
+}
+
 FailureOr<SmallVector<GraphInput>>
-resolveGraphInputs(const onnx::GraphProto &graph, const ImportOptions &options,
-                   MLIRContext *ctx, StringRef fileName) {
+resolveGraphInputs(const onnx::GraphProto &graph, int64_t irVersion,
+                   const ImportOptions &options, MLIRContext *ctx,
+                   StringRef fileName) {
   Location fileLoc = FileLineColLoc::get(ctx, fileName, 0, 0);
   auto inputLoc = [&](StringRef name) -> Location {
     return NameLoc::get(StringAttr::get(ctx, name), fileLoc);
   };
-  llvm::StringSet<> initializers;
+  llvm::StringMap<const onnx::TensorProto *> initializers;
   for (const auto &init : graph.initializer())
-    initializers.insert(init.name());
+    initializers[init.name()] = &init;
+  const bool overridable = initializersAreOverridable(irVersion);
 
-  // Names given on the command line must be real inputs.
-  llvm::StringSet<> inputNames;
+  // Names given on the command line must be real inputs; inputs with a
+  // default are listed as optional.
+  llvm::StringSet<> inputNames, constantInputs;
   std::string validNames;
-  for (const auto &input : graph.input())
-    if (!initializers.contains(input.name())) {
-      inputNames.insert(input.name());
-      validNames += (validNames.empty() ? "'" : ", '") + input.name() + "'";
+  for (const auto &input : graph.input()) {
+    bool initialized = initializers.count(input.name());
+    if (initialized && !overridable) {
+      constantInputs.insert(input.name());
+      continue;
     }
+    inputNames.insert(input.name());
+    validNames += (validNames.empty() ? "'" : ", '") + input.name() + "'" +
+                  (initialized ? " (optional: it has a default)" : "");
+  }
   auto checkName = [&](const std::string &name,
                        StringRef what) -> LogicalResult {
     if (inputNames.contains(name))
       return success();
-    return emitError(fileLoc)
-           << what << " names '" << name
-           << "', which is not an input of the model (its inputs are "
-           << (validNames.empty() ? "none" : validNames) << ")";
+    auto diag = emitError(fileLoc) << what << " names '" << name
+                                   << "', which is not an input of the model";
+    if (constantInputs.contains(name))
+      diag << ": in a model of IR version " << irVersion
+           << ", an initializer listed as a graph input is a constant "
+              "(from IR version 4 it is an input with a default)";
+    return diag << " (its inputs are "
+                << (validNames.empty() ? "none" : validNames) << ")";
   };
   for (const auto &entry : options.inputShapes)
     if (failed(checkName(entry.first, "--input-shape")))
@@ -111,7 +157,8 @@ resolveGraphInputs(const onnx::GraphProto &graph, const ImportOptions &options,
   SmallVector<GraphInput> result;
   std::string missing;
   for (const auto &input : graph.input()) {
-    if (initializers.contains(input.name()))
+    const onnx::TensorProto *init = initializers.lookup(input.name());
+    if (init && !overridable)
       continue;
     Location loc = inputLoc(input.name());
     if (!input.type().has_tensor_type()) {
@@ -122,10 +169,18 @@ resolveGraphInputs(const onnx::GraphProto &graph, const ImportOptions &options,
     }
     const auto &tensorType = input.type().tensor_type();
     std::string error;
-    Type element = convertElementType(ctx, tensorType.elem_type(), error);
+    Type element = convertElementType(
+        ctx, init ? init->data_type() : tensorType.elem_type(), error);
     if (!element) {
       emitError(loc) << "input '" << input.name() << "': " << error;
       return failure();
+    }
+    // An input with a default has its initializer's type.
+    onnx::TensorShapeProto defaultShape;
+    if (init) {
+      if (failed(checkDefault(input, *init, loc)))
+        return failure();
+      defaultShape = shapeOf(*init);
     }
 
     const std::vector<int64_t> *given = nullptr;
@@ -141,8 +196,8 @@ resolveGraphInputs(const onnx::GraphProto &graph, const ImportOptions &options,
       givenBy = "the given input value";
     }
 
-    bool hasShape = tensorType.has_shape();
-    const auto &shape = tensorType.shape();
+    bool hasShape = init || tensorType.has_shape();
+    const auto &shape = init ? defaultShape : tensorType.shape();
     SmallVector<int64_t> dims;
     if (given) {
       if (hasShape && static_cast<int>(given->size()) != shape.dim_size()) {
@@ -187,7 +242,7 @@ resolveGraphInputs(const onnx::GraphProto &graph, const ImportOptions &options,
                      << "' has a shape out of range: " << problem;
       return failure();
     }
-    result.push_back({input.name(), type});
+    result.push_back({input.name(), type, init});
   }
   if (!missing.empty()) {
     emitError(fileLoc)

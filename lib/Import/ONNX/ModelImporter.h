@@ -28,15 +28,27 @@ namespace npu::onnx_import {
 struct GraphInput {
   std::string name;
   mlir::RankedTensorType type;
+  /// The initializer of an overridable input (IR version >= 4: an
+  /// initializer that is also a graph input gives the input a default).
+  const onnx::TensorProto *defaultValue = nullptr;
 };
 
+/// True if, in a model of `irVersion`, an initializer that is also a graph
+/// input is an overridable input with a default (IR >= 4) rather than a
+/// constant (IR < 4, where every initializer had to be listed as an input).
+inline bool initializersAreOverridable(int64_t irVersion) {
+  return irVersion >= 4;
+}
+
 /// Checks the graph's inputs against the options (--input-shape, known
-/// values) and returns their static types, in order. Inputs that are also
-/// initializers are not inputs. Reports every input lacking a static shape
-/// in one diagnostic.
+/// values) and returns their static types, in order. An input that is also
+/// an initializer is an optional input with that default when
+/// `initializersAreOverridable`, and not an input otherwise. Reports every
+/// input lacking a static shape in one diagnostic.
 mlir::FailureOr<llvm::SmallVector<GraphInput>>
-resolveGraphInputs(const onnx::GraphProto &graph, const ImportOptions &options,
-                   mlir::MLIRContext *context, llvm::StringRef fileName);
+resolveGraphInputs(const onnx::GraphProto &graph, int64_t irVersion,
+                   const ImportOptions &options, mlir::MLIRContext *context,
+                   llvm::StringRef fileName);
 
 class ModelImporter {
 public:
@@ -96,6 +108,11 @@ private:
   mlir::LogicalResult importNode(const onnx::NodeProto &node,
                                  mlir::OpBuilder &builder);
   mlir::LogicalResult freezeInputs(llvm::ArrayRef<unsigned> argIndices);
+  /// The value argument `i` is frozen to: the given one, else its default.
+  mlir::FailureOr<mlir::DenseElementsAttr>
+  knownValue(unsigned i, mlir::RankedTensorType type, mlir::Location loc);
+  /// Records the default of an overridable input (argument `i`).
+  mlir::LogicalResult setDefault(unsigned i, const GraphInput &input);
   mlir::LogicalResult checkOutputs(const onnx::GraphProto &graph,
                                    llvm::ArrayRef<mlir::Value> values);
 
@@ -108,6 +125,8 @@ private:
   llvm::SmallVector<std::string> argNames;
   llvm::SmallVector<bool> frozenArgs;
   llvm::SmallVector<mlir::Value> frozenValues;
+  /// Defaults of the overridable inputs (null for required ones).
+  llvm::SmallVector<mlir::DenseElementsAttr> argDefaults;
   Scope *currentScope = nullptr;
 };
 

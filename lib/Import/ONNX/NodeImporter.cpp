@@ -303,6 +303,19 @@ Value NodeImporter::scalar(Type elementType, double value) {
   return splat(RankedTensorType::get({}, elementType), value);
 }
 
+Value NodeImporter::splatInt(RankedTensorType type, int64_t value) {
+  auto i = dyn_cast<IntegerType>(type.getElementType());
+  if (!i)
+    return splat(type, static_cast<double>(value));
+  APInt v(i.getWidth(), static_cast<uint64_t>(value), /*isSigned=*/true,
+          /*implicitTrunc=*/true);
+  return constant(DenseElementsAttr::get(type, IntegerAttr::get(i, v)));
+}
+
+Value NodeImporter::scalarInt(Type elementType, int64_t value) {
+  return splatInt(RankedTensorType::get({}, elementType), value);
+}
+
 FailureOr<Value> NodeImporter::reshape(Value value, ArrayRef<int64_t> shape) {
   auto type = cast<RankedTensorType>(value.getType());
   if (type.getShape() == shape)

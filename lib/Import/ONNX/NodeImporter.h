@@ -208,10 +208,14 @@ public:
   /// not requested explicitly).
   mlir::Value constantI64(llvm::ArrayRef<int64_t> values,
                           std::optional<llvm::ArrayRef<int64_t>> shape = {});
-  /// Constant of `type` with every element `value`.
+  /// Constant of `type` with every element `value` (for an integer type,
+  /// truncated: integers above 2^53 need splatInt).
   mlir::Value splat(mlir::RankedTensorType type, double value);
   /// Rank-0 constant of `elementType`.
   mlir::Value scalar(mlir::Type elementType, double value);
+  /// The same for an integer value, exactly (`type` may also be a float).
+  mlir::Value splatInt(mlir::RankedTensorType type, int64_t value);
+  mlir::Value scalarInt(mlir::Type elementType, int64_t value);
 
   mlir::FailureOr<mlir::Value> reshape(mlir::Value value,
                                        llvm::ArrayRef<int64_t> shape);

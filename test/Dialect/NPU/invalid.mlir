@@ -409,6 +409,53 @@ func.func @clip(%x: tensor<4xf32>) {
 
 // -----
 
+func.func @clip_int64_order(%x: tensor<4xi64>) {
+  // expected-error@+1 {{min 9007199254740993 is greater than max 9007199254740992}}
+  %0 = npu.clip %x {min = 9007199254740993 : i64, max = 9007199254740992 : i64} : tensor<4xi64>
+  return
+}
+
+// -----
+
+func.func @clip_int_bound_of_float(%x: tensor<4xf32>) {
+  // expected-error@+1 {{min must be an f64 float for a tensor of}}
+  %0 = npu.clip %x {min = 1 : i64} : tensor<4xf32>
+  return
+}
+
+// -----
+
+func.func @clip_float_bound_of_int(%x: tensor<4xi64>) {
+  // expected-error@+1 {{max must be an integer of type}}
+  %0 = npu.clip %x {max = 1.0} : tensor<4xi64>
+  return
+}
+
+// -----
+
+func.func @clip_bound_of_other_int(%x: tensor<4xi64>) {
+  // expected-error@+1 {{max must be an integer of type}}
+  %0 = npu.clip %x {max = 1 : i32} : tensor<4xi64>
+  return
+}
+
+// -----
+
+func.func @pad_value_kind(%x: tensor<2xi64>) {
+  // expected-error@+1 {{value must be an integer of type}}
+  %0 = npu.pad %x {pads = array<i64: 1, 1>, value = 1.5} : (tensor<2xi64>) -> tensor<4xi64>
+  return
+}
+
+// -----
+
+// expected-error@+1 {{npu.default of argument 0 is 'tensor<2xf32>', the argument is 'tensor<3xf32>'}}
+func.func @default_type(%w: tensor<3xf32> {npu.default = dense<1.0> : tensor<2xf32>}) {
+  return
+}
+
+// -----
+
 func.func @cast(%x: tensor<4xf32>) {
   // expected-error@+1 {{cast must keep the shape}}
   %0 = npu.cast %x : tensor<4xf32> to tensor<2x2xi32>

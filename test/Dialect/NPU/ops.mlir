@@ -98,6 +98,10 @@ func.func @unary(%x: tensor<2x3xf32>, %b: tensor<2x3xi1>) {
   %36 = npu.gelu %x {approximate = #npu.gelu_approx<tanh>} : tensor<2x3xf32>
   // CHECK: npu.clip %{{.*}} {max = 6.000000e+00 : f64, min = 0.000000e+00 : f64}
   %37 = npu.clip %x {min = 0.0, max = 6.0} : tensor<2x3xf32>
+  // Integer tensors have integer bounds of their type, never rounded.
+  // CHECK: npu.clip %{{.*}} {max = 9007199254740993 : i64, min = -9007199254740993 : i64} : tensor<2xi64>
+  %i64 = npu.constant dense<0> : tensor<2xi64>
+  %clipi = npu.clip %i64 {min = -9007199254740993 : i64, max = 9007199254740993 : i64} : tensor<2xi64>
   // CHECK: npu.is_nan %{{.*}} : (tensor<2x3xf32>) -> tensor<2x3xi1>
   %38 = npu.is_nan %x : (tensor<2x3xf32>) -> tensor<2x3xi1>
   // CHECK: npu.is_inf %{{.*}} {detect_negative = false}
@@ -249,6 +253,9 @@ func.func @data_movement(%x: tensor<1x16x4x4xf32>, %i: tensor<2x3xi64>, %t: tens
   %4 = npu.slice %x {starts = array<i64: 0, 15, 0, 1>, steps = array<i64: 1, -2, 1, 2>} : tensor<1x16x4x4xf32> to tensor<1x8x4x2xf32>
   // CHECK: npu.pad %{{.*}} {mode = #npu.pad_mode<reflect>, pads = array<i64: 0, 0, 1, 1, 0, 0, 2, 2>}
   %5 = npu.pad %x {pads = array<i64: 0, 0, 1, 1, 0, 0, 2, 2>, mode = #npu.pad_mode<reflect>} : (tensor<1x16x4x4xf32>) -> tensor<1x16x7x7xf32>
+  // CHECK: npu.pad %{{.*}} {pads = array<i64: 1, 0>, value = 18446744073709551615 : ui64} : (tensor<2xui64>) -> tensor<3xui64>
+  %u64 = npu.constant dense<0> : tensor<2xui64>
+  %padu = npu.pad %u64 {pads = array<i64: 1, 0>, value = 18446744073709551615 : ui64} : (tensor<2xui64>) -> tensor<3xui64>
   // CHECK: npu.expand %{{.*}} : tensor<1x16x4x4xf32> to tensor<2x16x4x4xf32>
   %6 = npu.expand %x : tensor<1x16x4x4xf32> to tensor<2x16x4x4xf32>
   // CHECK: npu.tile %{{.*}} : tensor<1x16x4x4xf32> to tensor<1x16x8x12xf32>

@@ -3,9 +3,10 @@
 // Imports an ONNX model (ModelProto file or bytes) into a module holding one
 // `func.func @main` of npu ops. Graph inputs become function arguments and
 // graph outputs its results, each carrying an `npu.name` attribute with the
-// ONNX tensor name. Every op is located at its ONNX node (see
-// Diagnostics.h). Errors are reported as MLIR diagnostics at the node's
-// location; the importer never aborts on bad input.
+// ONNX tensor name; an input that is also an initializer (IR version >= 4)
+// is optional, its argument carrying the initializer as `npu.default`. Every op
+// is located at its ONNX node (see Diagnostics.h). Errors are reported as MLIR
+// diagnostics at the node's location; the importer never aborts on bad input.
 //
 //===----------------------------------------------------------------------===//
 
@@ -49,7 +50,9 @@ struct ImportOptions {
   /// Reshape shape, Slice starts, Resize scales, an If condition whose
   /// branches differ in type, ...); a frozen input is removed from @main's
   /// signature. The shape of a known value also serves as the input's shape
-  /// when `inputShapes` has none.
+  /// when `inputShapes` has none. The value of an optional input (an
+  /// initializer that is also a graph input, IR version >= 4) also replaces
+  /// its default (`npu.default`), which is what the back end fixes it to.
   std::map<std::string, HostTensor> knownInputValues;
 
   /// Directory that external-data paths are relative to. Empty: the

@@ -4,6 +4,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "mlir/Interfaces/FunctionInterfaces.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -28,6 +29,26 @@ void NPUDialect::registerAttributes() {
 #define GET_ATTRDEF_LIST
 #include "npu/Dialect/NPU/IR/NPUAttrs.cpp.inc"
       >();
+}
+
+/// `npu.default` on a function argument: the value an optional input takes
+/// when none is given (an ONNX initializer that is also a graph input).
+LogicalResult NPUDialect::verifyRegionArgAttribute(Operation *op, unsigned,
+                                                   unsigned argIndex,
+                                                   NamedAttribute attr) {
+  if (attr.getName() != kDefaultValueAttr)
+    return success();
+  auto func = dyn_cast<FunctionOpInterface>(op);
+  auto value = dyn_cast<ElementsAttr>(attr.getValue());
+  if (!func || !value)
+    return op->emitError("npu.default must be an elements attribute on a "
+                         "function argument");
+  Type argType = func.getArgumentTypes()[argIndex];
+  if (value.getType() != argType)
+    return op->emitError("npu.default of argument ")
+           << argIndex << " is " << value.getType() << ", the argument is "
+           << argType;
+  return success();
 }
 
 Operation *NPUDialect::materializeConstant(OpBuilder &builder, Attribute value,

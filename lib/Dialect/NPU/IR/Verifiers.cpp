@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "npu/Dialect/NPU/IR/NPUOps.h"
+#include "npu/Dialect/NPU/IR/ScalarAttr.h"
 #include "npu/Dialect/NPU/IR/ShapeUtils.h"
 
 #include "mlir/IR/TypeUtilities.h"
@@ -40,12 +41,21 @@ LogicalResult IfOp::verify() {
 }
 
 LogicalResult ClipOp::verify() {
-  if (getMin() && getMax() &&
-      getMin()->convertToDouble() > getMax()->convertToDouble())
+  Type element = getElementTypeOrSelf(getInput().getType());
+  if (failed(verifyScalarAttr(*this, "min", getMinAttr(), element)) ||
+      failed(verifyScalarAttr(*this, "max", getMaxAttr(), element)))
+    return failure();
+  std::optional<int> order = compareScalarAttrs(getMinAttr(), getMaxAttr());
+  if (order && *order > 0)
     return emitOpError("min ")
-           << getMin()->convertToDouble() << " is greater than max "
-           << getMax()->convertToDouble();
+           << scalarAttrToString(getMinAttr()) << " is greater than max "
+           << scalarAttrToString(getMaxAttr());
   return success();
+}
+
+LogicalResult PadOp::verify() {
+  return verifyScalarAttr(*this, "value", getValueAttr(),
+                          getElementTypeOrSelf(getInput().getType()));
 }
 
 LogicalResult CastOp::verify() {

@@ -13,6 +13,9 @@
 #include "../OpRegistry.h"
 #include "../TensorConverter.h"
 
+#include "npu/Dialect/NPU/IR/ScalarAttr.h"
+
+#include <cmath>
 #include <limits>
 
 using namespace mlir;
@@ -93,24 +96,38 @@ LogicalResult importGelu(NodeImporter &n) {
                             GeluApproximationAttr::get(n.getContext(), mode)));
 }
 
+/// A Clip bound of a tensor of `element`: exact when ONNX's rule (bounds
+/// of the input's type) is followed; a bound of another type is converted,
+/// rounded inward for an integer input.
+Attribute clipBound(Type element, DenseElementsAttr value, bool lower) {
+  if (value.getElementType() == element)
+    return getScalarAttr(value);
+  double v = scalarAttrToDouble(getScalarAttr(value));
+  if (isa<IntegerType>(element))
+    v = lower ? std::ceil(v) : std::floor(v);
+  return getScalarAttr(element, v);
+}
+
 LogicalResult importClip(NodeImporter &n) {
   if (failed(n.requireInputs(1)))
     return failure();
-  std::optional<double> lo, hi;
+  // Bounds in the input's kind (ScalarAttr.h): integers stay exact.
+  Type element = n.getInputType(0).getElementType();
+  Attribute lo, hi;
   // Bounds computed from the data (opset 11+ inputs) become max/min ops.
   Value loTensor, hiTensor;
   if (n.getOpset() < 11) {
     if (n.hasAttr("min"))
-      lo = n.getAttrFloat("min", 0);
+      lo = getScalarAttr(element, n.getAttrFloat("min", 0));
     if (n.hasAttr("max"))
-      hi = n.getAttrFloat("max", 0);
+      hi = getScalarAttr(element, n.getAttrFloat("max", 0));
   } else {
     for (unsigned i : {1u, 2u}) {
       if (!n.hasInput(i))
         continue;
       auto value = n.getModel().tryEvaluate(n.getInput(i));
       if (succeeded(value) && value->getNumElements() == 1) {
-        (i == 1 ? lo : hi) = attrToDoubles(*value).front();
+        (i == 1 ? lo : hi) = clipBound(element, *value, i == 1);
       } else if (n.getInputType(i).getNumElements() == 1) {
         (i == 1 ? loTensor : hiTensor) = n.getInput(i);
       } else {
@@ -135,7 +152,8 @@ LogicalResult importClip(NodeImporter &n) {
     x = *r;
   }
   // ONNX: with min > max every element becomes max.
-  if (lo && hi && *lo > *hi)
+  std::optional<int> order = compareScalarAttrs(lo, hi);
+  if (order && *order > 0)
     lo = hi;
   if (!lo && !hi) {
     n.setOutput(0, x);
@@ -143,10 +161,7 @@ LogicalResult importClip(NodeImporter &n) {
       return n.setResult(n.createValue<IdentityOp>(x.getType(), x));
     return success();
   }
-  auto &b = n.getBuilder();
-  FloatAttr minAttr = lo ? b.getF64FloatAttr(*lo) : FloatAttr();
-  FloatAttr maxAttr = hi ? b.getF64FloatAttr(*hi) : FloatAttr();
-  return n.setResult(n.createValue<ClipOp>(x.getType(), x, minAttr, maxAttr));
+  return n.setResult(n.createValue<ClipOp>(x.getType(), x, lo, hi));
 }
 
 LogicalResult importPRelu(NodeImporter &n) {

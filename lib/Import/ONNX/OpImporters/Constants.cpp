@@ -14,6 +14,8 @@
 #include "../OpRegistry.h"
 #include "../TensorConverter.h"
 
+#include "llvm/ADT/StringExtras.h"
+
 #include <cmath>
 
 using namespace mlir;
@@ -133,10 +135,59 @@ DenseElementsAttr fromDoubles(RankedTensorType type, ArrayRef<double> values) {
   return DenseElementsAttr::get(type, attrs);
 }
 
+/// Largest number of elements Range makes.
+constexpr int64_t kMaxRangeElements = int64_t(1) << 26;
+
+/// A one-element integer input, sign- or zero-extended to 130 bits (enough
+/// for differences and steps of 64-bit values).
+FailureOr<APInt> wideScalar(NodeImporter &n, unsigned i, StringRef what) {
+  auto value = n.getConstantInput(i, what);
+  if (failed(value))
+    return failure();
+  auto type = dyn_cast<IntegerType>(value->getElementType());
+  if (!type || value->getNumElements() != 1)
+    return n.emitError() << "the " << what
+                         << " input must hold one integer value";
+  APInt v = *value->value_begin<APInt>();
+  return type.isUnsigned() ? v.zext(130) : v.sext(130);
+}
+
+/// Integer Range, exactly (a double would round 64-bit values): element i
+/// is start + i * delta, for i < ceil((limit - start) / delta).
+LogicalResult importIntRange(NodeImporter &n, IntegerType element) {
+  auto start = wideScalar(n, 0, "start");
+  if (failed(start))
+    return failure();
+  auto limit = wideScalar(n, 1, "limit");
+  if (failed(limit))
+    return failure();
+  auto delta = wideScalar(n, 2, "delta");
+  if (failed(delta))
+    return failure();
+  if (delta->isZero())
+    return n.emitError() << "delta must not be zero";
+  APInt count = llvm::APIntOps::RoundingSDiv(*limit - *start, *delta,
+                                             APInt::Rounding::UP);
+  if (count.sgt(kMaxRangeElements))
+    return n.emitError() << "the range has too many elements ("
+                         << llvm::toString(count, 10, /*Signed=*/true) << ")";
+  int64_t num = count.isStrictlyPositive() ? count.getSExtValue() : 0;
+  SmallVector<APInt> values;
+  values.reserve(num);
+  APInt v = *start;
+  for (int64_t i = 0; i < num; ++i, v += *delta)
+    values.push_back(v.trunc(element.getWidth()));
+  n.setOutput(0, n.constant(DenseElementsAttr::get(
+                     RankedTensorType::get({num}, element), values)));
+  return success();
+}
+
 LogicalResult importRange(NodeImporter &n) {
   if (failed(n.requireInputs(3)))
     return failure();
   Type element = n.getInputType(0).getElementType();
+  if (auto i = dyn_cast<IntegerType>(element))
+    return importIntRange(n, i);
   auto start = n.getConstantScalar(0, "start");
   if (failed(start))
     return failure();
@@ -149,22 +200,13 @@ LogicalResult importRange(NodeImporter &n) {
   if (*delta == 0)
     return n.emitError() << "delta must not be zero";
   double count = std::ceil((*limit - *start) / *delta);
-  if (count > (1 << 26))
+  if (count > kMaxRangeElements)
     return n.emitError() << "the range has too many elements (" << count << ")";
   int64_t num = count > 0 ? static_cast<int64_t>(count) : 0;
+  // ONNX defines each element as start + i * delta, in the input type.
   SmallVector<double> values;
-  if (isa<FloatType>(element)) {
-    // ONNX defines each element as start + i * delta, in the input type.
-    for (int64_t i = 0; i < num; ++i)
-      values.push_back(*start + static_cast<double>(i) * *delta);
-  } else {
-    auto s = n.getConstantScalarInt(0, "start");
-    auto d = n.getConstantScalarInt(2, "delta");
-    if (failed(s) || failed(d))
-      return failure();
-    for (int64_t i = 0; i < num; ++i)
-      values.push_back(static_cast<double>(*s + i * *d));
-  }
+  for (int64_t i = 0; i < num; ++i)
+    values.push_back(*start + static_cast<double>(i) * *delta);
   n.setOutput(0, n.constant(fromDoubles(RankedTensorType::get({num}, element),
                                         values)));
   return success();

@@ -84,7 +84,7 @@ LogicalResult importScatterND(NodeImporter &n) {
 LogicalResult importOneHot(NodeImporter &n) {
   if (failed(n.requireInputs(3)))
     return failure();
-  auto depth = n.getConstantScalar(1, "depth");
+  auto depth = n.getConstantScalarInt(1, "depth");
   if (failed(depth))
     return failure();
   Value indices = n.getInput(0);
@@ -101,9 +101,9 @@ LogicalResult importOneHot(NodeImporter &n) {
     indices = *converted;
   }
   auto &b = n.getBuilder();
-  return n.setResult(
-      n.create<OneHotOp>(indices, n.getInput(2), b.getI64IntegerAttr(*axis),
-                         b.getI64IntegerAttr(static_cast<int64_t>(*depth))));
+  return n.setResult(n.create<OneHotOp>(indices, n.getInput(2),
+                                        b.getI64IntegerAttr(*axis),
+                                        b.getI64IntegerAttr(*depth)));
 }
 
 LogicalResult importTrilu(NodeImporter &n) {

@@ -45,9 +45,8 @@ FailureOr<Value> nllLoss(NodeImporter &n, Value logProb, Value target,
   Value targets = *expanded, mask;
   auto expandedType = cast<RankedTensorType>(targets.getType());
   if (hasIgnore) {
-    auto eq =
-        n.create<EqualOp>(targets, n.scalar(tType.getElementType(),
-                                            static_cast<double>(ignoreIndex)));
+    auto eq = n.create<EqualOp>(
+        targets, n.scalarInt(tType.getElementType(), ignoreIndex));
     if (failed(eq))
       return failure();
     mask = *eq;

@@ -12,6 +12,8 @@
 #include "../NodeImporter.h"
 #include "../OpRegistry.h"
 
+#include "npu/Dialect/NPU/IR/ScalarAttr.h"
+
 using namespace mlir;
 
 namespace npu::onnx_import {
@@ -125,11 +127,13 @@ LogicalResult importPad(NodeImporter &n) {
     return n.unsupportedAttr("mode", "'" + modeName + "'");
 
   SmallVector<int64_t> pads;
-  double value = 0.0;
+  // The fill value in the input's kind (ScalarAttr.h): integers stay exact.
+  Type element = in.getElementType();
+  Attribute value;
   SmallVector<int64_t> axes;
   if (n.getOpset() < 11) {
     pads = n.getAttrInts(n.getOpset() < 2 ? "paddings" : "pads");
-    value = n.getAttrFloat("value", 0.0f);
+    value = getScalarAttr(element, n.getAttrFloat("value", 0.0f));
   } else {
     if (failed(n.requireInputs(2)))
       return failure();
@@ -138,13 +142,17 @@ LogicalResult importPad(NodeImporter &n) {
       return failure();
     pads = *p;
     if (n.hasInput(2)) {
-      auto v = n.getConstantDoubles(2, "constant_value");
+      auto v = n.getConstantInput(2, "constant_value");
       if (failed(v))
         return failure();
-      if (v->size() > 1)
+      if (v->getNumElements() > 1)
         return n.emitError() << "constant_value must hold one value";
-      if (!v->empty())
-        value = v->front();
+      // ONNX gives it the input's type; another type is converted.
+      if (v->getNumElements() == 1)
+        value =
+            v->getElementType() == element
+                ? getScalarAttr(*v)
+                : getScalarAttr(element, scalarAttrToDouble(getScalarAttr(*v)));
     }
     if (n.hasInput(3)) {
       auto a = n.getConstantInts(3, "axes");
@@ -175,10 +183,13 @@ LogicalResult importPad(NodeImporter &n) {
   if (static_cast<int64_t>(pads.size()) != 2 * rank)
     return n.emitError() << "pads " << formatList(pads) << " need " << 2 * rank
                          << " entries for a rank-" << rank << " input";
+  // A zero fill is the default; other modes fill nothing.
+  if (mode != PadMode::constant || isZeroScalarAttr(value))
+    value = Attribute();
   auto &b = n.getBuilder();
-  return n.setResult(n.create<PadOp>(
-      n.getInput(0), b.getDenseI64ArrayAttr(pads),
-      PadModeAttr::get(n.getContext(), mode), b.getF64FloatAttr(value)));
+  return n.setResult(
+      n.create<PadOp>(n.getInput(0), b.getDenseI64ArrayAttr(pads),
+                      PadModeAttr::get(n.getContext(), mode), value));
 }
 
 } // namespace

@@ -496,6 +496,132 @@ def initializer_input():
                 inits=[w], ir=3)
 
 
+# --- 64-bit integers beyond 2^53 (exact end to end) -------------------------
+
+BIG = 2**53 + 1          # the smallest integer a double rounds
+U64 = TensorProto.UINT64
+
+
+@model
+def int64_clip():
+    """Clip of int64 with bounds +-(2^53 + 1), on an input and on a constant
+    (folded); Clip of uint64 with a bound above 2^63."""
+    nodes = [node("Clip", ["x", "lo", "hi"], ["y"]),
+             node("Clip", ["c", "lo", "hi"], ["yc"]),
+             node("Clip", ["u", "", "uhi"], ["yu"])]
+    inits = [const("lo", np.int64(-BIG)), const("hi", np.int64(BIG)),
+             const("c", np.array([BIG + 1, -BIG - 2, BIG - 1], np.int64)),
+             const("uhi", np.uint64(2**64 - 2))]
+    return make(nodes, [vi("x", [6], I64), vi("u", [2], U64)],
+                [vi("y", [6], I64), vi("yc", [3], I64), vi("yu", [2], U64)],
+                inits=inits)
+
+
+@model
+def int64_range():
+    """Range near 2^62, both directions (resolved at import time)."""
+    nodes = [node("Range", ["s1", "l1", "d1"], ["up"]),
+             node("Range", ["s2", "l2", "d2"], ["down"])]
+    inits = [const("s1", np.int64(2**62)), const("l1", np.int64(2**62 + 10)),
+             const("d1", np.int64(3)),
+             const("s2", np.int64(2**62 + 1)), const("l2", np.int64(2**62 - 5)),
+             const("d2", np.int64(-2))]
+    return make(nodes, [], [vi("up", [4], I64), vi("down", [3], I64)],
+                inits=inits)
+
+
+@model
+def int64_fill():
+    """ConstantOfShape with int64 2^53 + 1 and uint64 2^63 + 1 values; Pad of
+    an int64 input with constant_value 2^53 + 1."""
+    nodes = [node("ConstantOfShape", ["shape"], ["z"],
+                  value=numpy_helper.from_array(np.array([BIG], np.int64), "v")),
+             node("ConstantOfShape", ["shape"], ["zu"],
+                  value=numpy_helper.from_array(np.array([2**63 + 1], np.uint64),
+                                                "vu")),
+             node("Pad", ["x", "pads", "cv"], ["p"])]
+    inits = [const("shape", np.array([3], np.int64)),
+             const("pads", np.array([1, 2], np.int64)),
+             const("cv", np.int64(BIG))]
+    return make(nodes, [vi("x", [2], I64)],
+                [vi("z", [3], I64), vi("zu", [3], U64), vi("p", [5], I64)],
+                inits=inits)
+
+
+@model
+def int64_arith():
+    """Add of int64 constants above 2^53 (folded); Max / Min / Where of an
+    input with scalars above 2^53; Shrink of int64 (exact comparisons and
+    bias)."""
+    nodes = [node("Add", ["a", "b"], ["s"]),
+             node("Max", ["x", "big"], ["mx"]),
+             node("Min", ["x", "nbig"], ["mn"]),
+             node("Less", ["x", "zero"], ["neg"]),
+             node("Where", ["neg", "big", "x"], ["w"]),
+             node("Shrink", ["x"], ["sh"], bias=1.0, lambd=0.5)]
+    inits = [const("a", np.array([BIG, 2**62 + 3], np.int64)),
+             const("b", np.array([2, -1], np.int64)),
+             const("big", np.int64(BIG)), const("nbig", np.int64(-BIG)),
+             const("zero", np.int64(0))]
+    return make(nodes, [vi("x", [4], I64)],
+                [vi("s", [2], I64), vi("mx", [4], I64), vi("mn", [4], I64),
+                 vi("w", [4], I64), vi("sh", [4], I64)], opset=13, inits=inits)
+
+
+@model
+def int64_ignore_index():
+    """NegativeLogLikelihoodLoss whose ignore_index is 2^53 + 1: a target of
+    that value is ignored (not read as the class 2^53)."""
+    n = node("NegativeLogLikelihoodLoss", ["x", "t"], ["loss"],
+             reduction="none", ignore_index=BIG)
+    return make([n], [vi("x", [2, 3]), vi("t", [2], I64)], [vi("loss", [2])],
+                opset=13)
+
+
+# --- initializers that are also graph inputs ---------------------------------
+
+@model
+def overridable_initializer():
+    """IR 7: `w` is a graph input with an initializer (its default);
+    y = x * w + 1."""
+    nodes = [node("Mul", ["x", "w"], ["m"]), node("Add", ["m", "one"], ["y"])]
+    inits = [const("w", np.array([2, 3, 4], np.float32)),
+             const("one", np.float32(1))]
+    return make(nodes, [vi("x", [3]), vi("w", [3])], [vi("y", [3])],
+                inits=inits, ir=7)
+
+
+@model
+def overridable_shape():
+    """IR 7: an overridable Reshape shape (needed at compile time) and an
+    overridable int64 addend with a default above 2^53."""
+    nodes = [node("Reshape", ["x", "shape"], ["y"]),
+             node("Add", ["k", "k"], ["k2"])]
+    inits = [const("shape", np.array([3, 2], np.int64)),
+             const("k", np.array([BIG], np.int64))]
+    return make(nodes, [vi("x", [2, 3]), vi("shape", [2], I64),
+                        vi("k", [1], I64)],
+                [vi("y", [3, 2]), vi("k2", [1], I64)], inits=inits, ir=7)
+
+
+@model
+def overridable_conv():
+    """IR 7: convolution weights that are an overridable input (as older
+    exporters write with keep_initializers_as_inputs)."""
+    w = np.array([[1, 2], [3, -1], [0, 1]], np.float32).reshape(3, 2, 1, 1)
+    return make([node("Conv", ["x", "w"], ["y"])],
+                [vi("x", [1, 2, 3, 3]), vi("w", [3, 2, 1, 1])],
+                [vi("y", [1, 3, 3, 3])], inits=[const("w", w)], ir=7)
+
+
+@model
+def overridable_mismatch():
+    """IR 7: the declared input type disagrees with its initializer."""
+    nodes = [node("Add", ["x", "w"], ["y"])]
+    return make(nodes, [vi("x", [3]), vi("w", [4])], [vi("y", [3])],
+                inits=[const("w", np.ones(3, np.float32))], ir=7)
+
+
 def external(out, write_file):
     a = np.arange(6, dtype=np.float32).reshape(2, 3)
     t = numpy_helper.from_array(a, "w")

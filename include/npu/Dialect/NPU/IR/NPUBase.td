@@ -35,6 +35,7 @@ def NPU_Dialect : Dialect {
   let useDefaultAttributePrinterParser = 1;
   let hasConstantMaterializer = 1;
   let hasOperationAttrVerify = 1;
+  let hasRegionArgAttrVerify = 1;
   let extraClassDeclaration = [{
     void registerAttributes();
   }];
@@ -131,6 +132,12 @@ def NPU_TargetAttr : NPU_EnumAttr<NPU_TargetEnum, "target"> {
 def NPU_Tensor : StaticShapeTensorOf<[AnyType]>;
 def NPU_IntTensor : StaticShapeTensorOf<[AnySignlessInteger]>;
 def NPU_BoolTensor : StaticShapeTensorOf<[I1]>;
+
+// A scalar parameter in the kind of a tensor's elements (ScalarAttr.h): an
+// f64 float for float tensors, an integer of the element type for integer
+// tensors, so that 64-bit integers stay exact.
+def NPU_ScalarAttr : AnyAttrOf<[F64Attr, APIntAttr],
+    "f64 float or integer scalar">;
 
 class NPU_Op<string mnemonic, list<Trait> traits = []>
     : Op<NPU_Dialect, mnemonic, !listconcat([Pure], traits)>;

@@ -18,4 +18,11 @@
 
 #include "npu/Dialect/NPU/IR/NPUOpsDialect.h.inc"
 
+namespace npu {
+/// Function argument attribute of an optional input: the value (an elements
+/// attribute of the argument's type) it takes when the caller gives none.
+/// The importer sets it on an ONNX initializer that is also a graph input.
+constexpr llvm::StringLiteral kDefaultValueAttr = "npu.default";
+} // namespace npu
+
 #endif // NPU_DIALECT_NPU_IR_NPUDIALECT_H

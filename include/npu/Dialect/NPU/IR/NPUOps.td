@@ -143,8 +143,10 @@ def NPU_GeluOp : NPU_UnaryOp<"gelu", "x * Phi(x)", [],
          "::npu::GeluApproximation::none">:$approximate),
     "`approximate = tanh` uses 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))).">;
 def NPU_ClipOp : NPU_UnaryOp<"clip", "min(max(x, min), max)", [],
-    (ins OptionalAttr<F64Attr>:$min, OptionalAttr<F64Attr>:$max),
-    "A missing bound is unbounded."> {
+    (ins OptionalAttr<NPU_ScalarAttr>:$min, OptionalAttr<NPU_ScalarAttr>:$max),
+    "A missing bound is unbounded. Bounds are f64 for a float tensor and "
+    "integers of the element type for an integer tensor (`min = "
+    "9007199254740993 : i64`), never rounded."> {
   let hasVerifier = 1;
 }
 
@@ -713,8 +715,9 @@ def NPU_PadOp : NPU_Op<"pad", [InferTypeOpAdaptor]> {
   let summary = "pads (or, with negative pads, crops) every dimension";
   let description = [{
     `pads` has `2 * rank` entries: all begin pads, then all end pads.
-    `constant` mode fills with `value`; `reflect`, `edge` and `wrap` mirror,
-    repeat or wrap the input.
+    `constant` mode fills with `value` (zero when absent: an f64 for a float
+    tensor, an integer of the element type for an integer or `i1` tensor);
+    `reflect`, `edge` and `wrap` mirror, repeat or wrap the input.
 
     ```mlir
     %y = npu.pad %x {pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>, mode = #npu.pad_mode<constant>, value = 0.0}
@@ -723,10 +726,11 @@ def NPU_PadOp : NPU_Op<"pad", [InferTypeOpAdaptor]> {
   }];
   let arguments = (ins NPU_Tensor:$input, DenseI64ArrayAttr:$pads,
                    DefaultValuedAttr<NPU_PadModeAttr, "::npu::PadMode::constant">:$mode,
-                   DefaultValuedAttr<F64Attr, "0.0">:$value);
+                   OptionalAttr<NPU_ScalarAttr>:$value);
   let results = (outs NPU_Tensor:$output);
   let assemblyFormat = "$input attr-dict `:` functional-type(operands, results)";
   let hasFolder = 1;
+  let hasVerifier = 1;
 }
 
 def NPU_ExpandOp : NPU_Op<"expand"> {

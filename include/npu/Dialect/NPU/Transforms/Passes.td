@@ -57,6 +57,30 @@ def NPUFoldConstants : Pass<"npu-fold-constants", "mlir::func::FuncOp"> {
   let dependentDialects = ["::npu::NPUDialect"];
 }
 
+def NPUFreezeDefaultInputs
+    : Pass<"npu-freeze-default-inputs", "mlir::func::FuncOp"> {
+  let summary = "Fixes the optional inputs of a function to their defaults";
+  let description = [{
+    An argument with a default (`npu.default`, an ONNX initializer that is
+    also a graph input) becomes an `npu.constant` of that value and leaves
+    the signature, with a warning naming the input: the compiled model no
+    longer takes it. The back end runs this first (a blob's weights are
+    constants), after which the constants fold like any other.
+
+    Before:
+    ```mlir
+    func.func @main(%x: tensor<3xf32>,
+                    %w: tensor<3xf32> {npu.default = dense<2.0> : tensor<3xf32>})
+    ```
+    After:
+    ```mlir
+    func.func @main(%x: tensor<3xf32>) {
+      %w = npu.constant dense<2.0> : tensor<3xf32>
+    ```
+  }];
+  let dependentDialects = ["::npu::NPUDialect"];
+}
+
 //===----------------------------------------------------------------------===//
 // Calibration
 //===----------------------------------------------------------------------===//
