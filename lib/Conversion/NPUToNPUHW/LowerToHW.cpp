@@ -14,10 +14,11 @@
 #include "npu/Conversion/NPUToNPUHW/Passes.h"
 #include "npu/Dialect/NPU/IR/NPUOps.h"
 #include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
+#include "npu/Interpreter/TensorConversion.h"
+#include "npu/Support/HostTensor.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
-#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 
 namespace npu {
 #define GEN_PASS_DEF_NPULOWERTOHW
@@ -86,32 +87,22 @@ struct NPULowerToHWPass : impl::NPULowerToHWBase<NPULowerToHWPass> {
     bool ok = true;
     auto check = [&](Value v, Location loc) {
       auto type = dyn_cast<RankedTensorType>(v.getType());
-      if (!type || !type.hasStaticShape())
+      auto dtype =
+          type ? dtypeForElementType(type.getElementType()) : std::nullopt;
+      if (!dtype || !type.hasStaticShape())
         return;
-      Type e = type.getElementType();
-      if (auto q = dyn_cast<quant::QuantizedType>(e))
-        e = q.getStorageType();
-      uint64_t width =
-          e.isIntOrFloat() ? (e.getIntOrFloatBitWidth() + 7) / 8 : 8;
-      uint64_t count = 1, bytes = 0;
-      bool overflow = false;
-      for (int64_t d : type.getShape())
-        overflow |= __builtin_mul_overflow(count, uint64_t(d), &count);
-      overflow |= __builtin_mul_overflow(count, width, &bytes);
-      if (!overflow && bytes <= arch::kDdrWindowBytes)
+      std::vector<int64_t> shape(type.getShape().begin(),
+                                 type.getShape().end());
+      std::optional<int64_t> bytes = checkedByteSize(*dtype, shape);
+      if (bytes && uint64_t(*bytes) <= arch::kDdrWindowBytes)
         return;
       ok = false;
-      std::string shape;
-      for (auto [i, d] : llvm::enumerate(type.getShape()))
-        shape += (i ? "x" : "") + std::to_string(d);
-      std::string element;
-      llvm::raw_string_ostream(element) << e;
-      auto diag = emitError(loc) << "a tensor of shape " << shape << " ("
-                                 << element << ") needs ";
-      if (overflow)
-        diag << "more bytes than 64 bits count";
+      auto diag = emitError(loc) << "a tensor of shape " << shapeToString(shape)
+                                 << " (" << dtypeName(*dtype) << ") needs ";
+      if (bytes)
+        diag << *bytes << " bytes";
       else
-        diag << bytes << " bytes";
+        diag << "more bytes than 64 bits count";
       diag << ", more than the NPU's " << (arch::kDdrWindowBytes >> 30)
            << " GiB DDR address window";
     };
