@@ -21,9 +21,28 @@
 
 namespace npu::kernels {
 
+namespace {
+/// Rows and columns of the zero-padded input plane the windows read.
+int64_t paddedRows(const ConvGeometry &g) {
+  return (g.out[1] - 1) * g.stride[1] + (g.kernel[1] - 1) * g.dilation[1] + 1;
+}
+int64_t paddedCols(const ConvGeometry &g) {
+  return (g.out[2] - 1) * g.stride[2] + (g.kernel[2] - 1) * g.dilation[2] + 1;
+}
+} // namespace
+
 bool isDepthwise2D(const ConvGeometry &g) {
-  return g.group > 1 && g.inPerGroup() == 1 && g.in[0] == 1 &&
-         g.kernel[0] == 1 && g.out[0] == 1;
+  if (!(g.group > 1 && g.inPerGroup() == 1 && g.in[0] == 1 &&
+        g.kernel[0] == 1 && g.out[0] == 1))
+    return false;
+  // The kernel copies the padded plane to scratch memory. Pads or strides
+  // far larger than the input (a window that skips most of a huge padded
+  // plane) would make that copy unbounded: im2col, whose scratch follows
+  // the output, takes those.
+  int64_t plane = 0;
+  const int64_t limit = 4 * (g.inPlane() + g.outPlane()) + 4096;
+  return !__builtin_mul_overflow(paddedRows(g), paddedCols(g), &plane) &&
+         plane <= limit;
 }
 
 namespace {
@@ -93,8 +112,7 @@ void depthwisePlane(const ConvGeometry &g, const float *x, const float *w,
                     int64_t b, int64_t m, float bias, float *out) {
   const int64_t H = g.in[1], W = g.in[2], OH = g.out[1], OW = g.out[2];
   const int64_t KH = g.kernel[1], KW = g.kernel[2];
-  const int64_t padH = (OH - 1) * g.stride[1] + (KH - 1) * g.dilation[1] + 1;
-  const int64_t padW = (OW - 1) * g.stride[2] + (KW - 1) * g.dilation[2] + 1;
+  const int64_t padH = paddedRows(g), padW = paddedCols(g);
   const int64_t top = g.padBegin[1], left = g.padBegin[2];
   const float *xin = x + (b * g.inChannels + m / g.outPerGroup()) * H * W;
   // Zero-padded copy of the part of the input plane the windows read.

@@ -66,10 +66,12 @@ PackedLhs::PackedLhs(const float *a, int64_t lda, bool trans, int64_t m,
   const int64_t mr = blocking_.mr;
   const int64_t numPanels = (m + mr - 1) / mr;
   mPadded_ = numPanels * mr;
-  size_t bytes =
-      static_cast<size_t>(std::max<int64_t>(mPadded_ * k, 1)) * sizeof(float);
-  data_.reset(
-      static_cast<float *>(std::aligned_alloc(64, (bytes + 63) / 64 * 64)));
+  int64_t elements = 0;
+  size_t bytes = SIZE_MAX; // reported as out of memory if the count overflows
+  if (!__builtin_mul_overflow(mPadded_, k, &elements))
+    bytes = static_cast<size_t>(std::max<int64_t>(elements, 1)) * sizeof(float);
+  data_.reset(static_cast<float *>(
+      allocateAlignedOrExit(bytes, "a packed matrix operand")));
   float *dst = data_.get();
   for (int64_t k0 = 0; k0 < k; k0 += blocking_.kc) {
     int64_t kc = std::min(blocking_.kc, k - k0);

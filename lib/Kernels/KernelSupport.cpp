@@ -23,13 +23,13 @@ void *threadScratch(int slot, size_t bytes) {
   ScratchSlotBuffer &s = slots[slot & 7];
   if (s.capacity < bytes || !s.data) {
     // Grow geometrically so that slowly growing requests do not reallocate
-    // every time.
+    // every time, but never past the machine's memory.
     size_t cap = std::max<size_t>(bytes, s.capacity + s.capacity / 2);
-    cap = (cap + 63) / 64 * 64;
-    if (cap == 0)
-      cap = 64;
-    s.data.reset(std::aligned_alloc(64, cap));
-    s.capacity = s.data ? cap : 0;
+    if (cap > size_t(maxHostTensorBytes()))
+      cap = bytes;
+    s.data.reset(); // free the old buffer before asking for the new one
+    s.data.reset(allocateAlignedOrExit(cap, "a kernel's scratch buffer"));
+    s.capacity = cap;
   }
   return s.data.get();
 }

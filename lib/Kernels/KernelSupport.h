@@ -67,10 +67,14 @@ double sumSquaredDeviationsF32(const float *p, int64_t n, double mean);
 
 /// A per-thread, 64-byte aligned scratch buffer of at least `bytes` bytes.
 /// Distinct `slot`s (0..7) never alias; a buffer stays valid until the same
-/// thread asks for the same slot again.
+/// thread asks for the same slot again. Never null: a request the machine
+/// cannot hold ends the process with a message (allocateAlignedOrExit).
 void *threadScratch(int slot, size_t bytes);
 template <typename T> T *threadScratchOf(int slot, size_t count) {
-  return static_cast<T *>(threadScratch(slot, count * sizeof(T)));
+  size_t bytes = 0;
+  if (__builtin_mul_overflow(count, sizeof(T), &bytes))
+    bytes = SIZE_MAX; // more than any machine: reported as out of memory
+  return static_cast<T *>(threadScratch(slot, bytes));
 }
 /// Scratch slots in use, one per kernel that can run nested in another.
 enum ScratchSlot {

@@ -78,11 +78,18 @@ double cubicWeight(double d, double a) {
 DimTaps computeTaps(int64_t x, int64_t inLen, int64_t outLen, ResizeScale scale,
                     const ResizeParams &p, double roiStart, double roiEnd) {
   DimTaps t;
-  const double src = resizeSourceCoordinate(x, scale, inLen, outLen, p.coord,
+  const double raw = resizeSourceCoordinate(x, scale, inLen, outLen, p.coord,
                                             roiStart, roiEnd);
   if (p.coord == ResizeParams::Coord::TfCropAndResize &&
-      (src < 0 || src > static_cast<double>(inLen - 1)))
+      !(raw >= 0 && raw <= static_cast<double>(inLen - 1)))
     t.outside = true;
+  // Beyond a few pixels past the input every tap clamps to the same edge
+  // pixel (or lies outside), so bounding the coordinate changes no result;
+  // it keeps the index conversions below defined for a huge or NaN
+  // coordinate (from an extreme roi).
+  const double src =
+      std::isnan(raw) ? 0.0
+                      : std::clamp(raw, -4.0, static_cast<double>(inLen) + 4.0);
   auto clampIdx = [&](int64_t i) {
     return std::min(std::max<int64_t>(i, 0), inLen - 1);
   };

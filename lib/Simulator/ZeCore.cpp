@@ -14,6 +14,7 @@
 #include "npu/Arch/Hardware.h"
 
 #include <atomic>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 
@@ -53,6 +54,9 @@ ze_result_t allocate(ze_context_handle_t hContext, size_t size,
                 "alignment is not a power of two");
   // Page alignment at least: blobs' weights and DMA like it.
   size_t align = std::max<size_t>(alignment, 4096);
+  if (size > SIZE_MAX - align)
+    return fail(ZE_RESULT_ERROR_OUT_OF_HOST_MEMORY,
+                "cannot allocate " + std::to_string(size) + " bytes");
   size_t rounded = (size + align - 1) / align * align;
   void *p = std::aligned_alloc(align, rounded);
   if (!p)

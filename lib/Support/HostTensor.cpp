@@ -2,6 +2,7 @@
 
 #include "npu/Support/HostTensor.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -166,18 +167,35 @@ std::string shapeToString(const std::vector<int64_t> &shape) {
 
 void HostTensor::FreeDeleter::operator()(void *p) const { std::free(p); }
 
-static void *allocAligned(size_t bytes) {
+void *allocateAlignedOrExit(size_t bytes, const char *what) {
   // Round up so aligned_alloc's size requirement holds; never zero bytes.
-  // Sizes beyond the machine's memory are refused up front: zero-filling
-  // them would end in the out-of-memory killer instead of a null pointer.
-  if (bytes > size_t(maxHostTensorBytes()))
-    return nullptr;
   size_t rounded = (bytes + 63) / 64 * 64;
   if (rounded == 0)
     rounded = 64;
-  void *p = std::aligned_alloc(64, rounded);
-  if (p)
-    std::memset(p, 0, rounded);
+  void *p = bytes <= size_t(maxHostTensorBytes()) && rounded >= bytes
+                ? std::aligned_alloc(64, rounded)
+                : nullptr;
+  if (!p) {
+    std::fprintf(stderr,
+                 "npu: out of memory: %s needs %s, and this machine has %s "
+                 "of memory\n",
+                 what, formatBytes(uint64_t(bytes)).c_str(),
+                 formatBytes(uint64_t(maxHostTensorBytes())).c_str());
+    std::fflush(stderr);
+    std::_Exit(1);
+  }
+  return p;
+}
+
+/// Zero-filled storage for a tensor whose size hostAllocationError accepts;
+/// nullptr (isAllocated() false) for one beyond the machine's memory, which
+/// the callers that take sizes from users check first: zero-filling it would
+/// end in the out-of-memory killer.
+static void *allocAligned(size_t bytes) {
+  if (bytes > size_t(maxHostTensorBytes()))
+    return nullptr;
+  void *p = allocateAlignedOrExit(bytes, "a tensor");
+  std::memset(p, 0, std::max<size_t>(64, (bytes + 63) / 64 * 64));
   return p;
 }
 
@@ -316,6 +334,18 @@ double HostTensor::getAsDouble(int64_t i) const {
   return 0;
 }
 
+/// `v` truncated toward zero and saturated to T (NaN gives 0): a plain cast
+/// of an out-of-range double is undefined.
+template <typename T> static T saturatingFromDouble(double v) {
+  if (std::isnan(v))
+    return 0;
+  if (v <= static_cast<double>(std::numeric_limits<T>::lowest()))
+    return std::numeric_limits<T>::lowest();
+  if (v >= static_cast<double>(std::numeric_limits<T>::max()))
+    return std::numeric_limits<T>::max();
+  return static_cast<T>(v);
+}
+
 int64_t HostTensor::getAsInt(int64_t i) const {
   switch (dtype_) {
   case DType::I64:
@@ -327,18 +357,8 @@ int64_t HostTensor::getAsInt(int64_t i) const {
   case DType::U32:
     return data<uint32_t>()[i];
   default:
-    return static_cast<int64_t>(getAsDouble(i));
+    return saturatingFromDouble<int64_t>(getAsDouble(i));
   }
-}
-
-template <typename T> static T saturatingFromDouble(double v) {
-  if (std::isnan(v))
-    return 0;
-  if (v <= static_cast<double>(std::numeric_limits<T>::lowest()))
-    return std::numeric_limits<T>::lowest();
-  if (v >= static_cast<double>(std::numeric_limits<T>::max()))
-    return std::numeric_limits<T>::max();
-  return static_cast<T>(v);
 }
 
 void HostTensor::setFromDouble(int64_t i, double v) {

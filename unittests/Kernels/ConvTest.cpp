@@ -112,6 +112,22 @@ TEST(Conv, MatchesReferenceOnManyGeometries) {
   setSimdLevel(saved);
 }
 
+TEST(Conv, DepthwiseWithHugePadsAndStrides) {
+  // A window stride as large as the pads reads three rows of a padded plane
+  // of 2^41 rows: the result must not depend on copying that plane (it used
+  // to overflow the depthwise kernel's scratch buffer and crash).
+  const int64_t huge = int64_t(1) << 40;
+  ThreadPool pool(2);
+  for (int64_t group : {4, 1}) {
+    SCOPED_TRACE("group " + std::to_string(group));
+    ConvCase c{{1, 4, 8, 8},
+               {4, 4 / group, 3, 3},
+               convParams({huge, 1}, {1, 1}, {huge, 0, huge, 0}, group)};
+    checkConv(c, false, nullptr);
+    checkConv(c, false, &pool);
+  }
+}
+
 TEST(Conv, FusedActivation) {
   ConvCase c{
       {1, 3, 9, 9}, {4, 3, 3, 3}, convParams({1, 1}, {1, 1}, {1, 1, 1, 1})};

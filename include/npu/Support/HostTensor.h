@@ -65,6 +65,14 @@ int64_t maxHostTensorBytes();
 std::string hostAllocationError(DType dtype, const std::vector<int64_t> &shape);
 /// "512 B", "1.5 KiB", "4.0 TiB".
 std::string formatBytes(uint64_t bytes);
+/// A 64-byte aligned, uninitialised buffer of at least `bytes` bytes, freed
+/// with std::free: kernel scratch, packed operands and tensor storage.
+/// Sizes that come from a model are checked before (an error naming the
+/// node), so a request beyond maxHostTensorBytes() or one the system
+/// refuses means the machine itself ran out: the process ends with
+/// "npu: out of memory: <what> needs <size> ..." and exit status 1 instead
+/// of a crash on a null pointer.
+void *allocateAlignedOrExit(size_t bytes, const char *what);
 /// "1x3x224x224" (or "scalar" for rank 0).
 std::string shapeToString(const std::vector<int64_t> &shape);
 

@@ -4,6 +4,7 @@
 
 #include "Attributes.h"
 #include "TensorConverter.h"
+#include "npu/Dialect/NPU/IR/ScalarAttr.h"
 
 #include "mlir/IR/Verifier.h"
 
@@ -290,11 +291,10 @@ Value NodeImporter::splat(RankedTensorType type, double value) {
     bool lost = false;
     v.convert(f.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
     attr = FloatAttr::get(element, v);
-  } else if (auto i = dyn_cast<IntegerType>(element)) {
-    attr = IntegerAttr::get(
-        element,
-        APInt(i.getWidth(), static_cast<uint64_t>(static_cast<int64_t>(value)),
-              /*isSigned=*/true, /*implicitTrunc=*/true));
+  } else if (isa<IntegerType>(element)) {
+    // Truncated toward zero and saturated to the type (NaN gives 0): a plain
+    // cast of an out-of-range double is undefined.
+    attr = getScalarAttr(element, value);
   }
   return constant(DenseElementsAttr::get(type, attr));
 }

@@ -8,6 +8,8 @@
 
 #include "TensorConverter.h"
 
+#include "npu/Dialect/NPU/IR/ScalarAttr.h"
+
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/Support/FileSystem.h"
@@ -316,8 +318,13 @@ SmallVector<int64_t> attrToInts(DenseElementsAttr attr) {
                         ? static_cast<int64_t>(v.getZExtValue())
                         : v.getSExtValue());
   } else if (isa<FloatType>(element)) {
+    // Truncated toward zero and saturated (NaN gives 0): a plain cast of an
+    // out-of-range double is undefined.
     for (const APFloat &v : attr.getValues<APFloat>())
-      out.push_back(static_cast<int64_t>(v.convertToDouble()));
+      out.push_back(cast<IntegerAttr>(
+                        getScalarAttr(IntegerType::get(attr.getContext(), 64),
+                                      v.convertToDouble()))
+                        .getInt());
   }
   return out;
 }

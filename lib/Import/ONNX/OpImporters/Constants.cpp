@@ -13,6 +13,7 @@
 #include "../NodeImporter.h"
 #include "../OpRegistry.h"
 #include "../TensorConverter.h"
+#include "npu/Dialect/NPU/IR/ScalarAttr.h"
 
 #include "llvm/ADT/StringExtras.h"
 
@@ -113,7 +114,8 @@ LogicalResult importConstantOfShape(NodeImporter &n) {
   return success();
 }
 
-/// Builds a constant of `type` from doubles (ints are truncated).
+/// Builds a constant of `type` from doubles (ints are truncated toward zero
+/// and saturated to the type).
 DenseElementsAttr fromDoubles(RankedTensorType type, ArrayRef<double> values) {
   Type element = type.getElementType();
   SmallVector<Attribute> attrs;
@@ -125,11 +127,7 @@ DenseElementsAttr fromDoubles(RankedTensorType type, ArrayRef<double> values) {
       a.convert(f.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
       attrs.push_back(FloatAttr::get(element, a));
     } else {
-      auto i = cast<IntegerType>(element);
-      attrs.push_back(IntegerAttr::get(
-          element,
-          APInt(i.getWidth(), static_cast<uint64_t>(static_cast<int64_t>(v)),
-                /*isSigned=*/true, /*implicitTrunc=*/true)));
+      attrs.push_back(getScalarAttr(element, v)); // truncated, saturated
     }
   }
   return DenseElementsAttr::get(type, attrs);
@@ -200,6 +198,9 @@ LogicalResult importRange(NodeImporter &n) {
   if (*delta == 0)
     return n.emitError() << "delta must not be zero";
   double count = std::ceil((*limit - *start) / *delta);
+  if (!std::isfinite(count))
+    return n.emitError() << "start, limit and delta must be finite, got "
+                         << *start << ", " << *limit << ", " << *delta;
   if (count > kMaxRangeElements)
     return n.emitError() << "the range has too many elements (" << count << ")";
   int64_t num = count > 0 ? static_cast<int64_t>(count) : 0;

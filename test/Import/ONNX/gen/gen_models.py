@@ -977,6 +977,40 @@ def huge_expand():
 
 
 @model
+def range_not_finite():
+    """Range over float32 with limit NaN: no element count exists."""
+    n = node("Range", ["start", "limit", "delta"], ["y"])
+    return make([n], [], [vi("y", None)],
+                inits=[const("start", np.array(0, np.float32)),
+                       const("limit", np.array(np.nan, np.float32)),
+                       const("delta", np.array(1, np.float32))])
+
+
+@model
+def depthwise_huge_pads():
+    """Depthwise 3x3 conv whose H stride equals its pads, 2^40: three
+    output rows (zeros, the sums of input rows 0-2, zeros) of a padded
+    plane of 2^41 rows."""
+    n = node("Conv", ["x", "w"], ["y"], group=4, pads=[2 ** 40, 0, 2 ** 40, 0],
+             strides=[2 ** 40, 1])
+    return make([n], [vi("x", [1, 4, 8, 8])], [vi("y", None)],
+                inits=[const("w", np.ones((4, 1, 3, 3), np.float32))])
+
+
+@model
+def resize_huge_roi():
+    """tf_crop_and_resize with an roi end of 1e30 along H: the second row
+    samples far outside the input, so it is the extrapolation value."""
+    roi = np.array([0, 0, 0, 0, 1, 1, 1e30, 1], np.float32)
+    return single("Resize", [1, 1, 2, 2], [1, 1, 2, 2], opset=13,
+                  extra_inputs=["roi", "", "sizes"],
+                  coordinate_transformation_mode="tf_crop_and_resize",
+                  mode="linear", extrapolation_value=-7.0,
+                  inits=[const("roi", roi),
+                         const("sizes", np.array([1, 1, 2, 2], np.int64))])
+
+
+@model
 def overflowing_input():
     """LogSoftmax (opset 11, axis 0) over an input declared [3, 4, 2^63-1]."""
     n = node("LogSoftmax", ["x"], ["y"], axis=0)
