@@ -4,6 +4,7 @@
 
 #include <cmath>
 #include <cstdint>
+#include <cstdlib>
 #include <gtest/gtest.h>
 
 using namespace npu;
@@ -97,4 +98,31 @@ TEST(HostTensorSizes, TooLargeForMemoryIsAnErrorNotACrash) {
   EXPECT_TRUE(fine.isAllocated());
   EXPECT_EQ(formatBytes(512), "512 B");
   EXPECT_EQ(formatBytes(uint64_t(4) << 40), "4.0 TiB");
+}
+
+TEST(HostTensorSizes, ScratchTheMachineCannotHoldEndsWithAMessage) {
+  void *p = allocateAlignedOrExit(100, "a test buffer");
+  ASSERT_NE(p, nullptr);
+  EXPECT_EQ(reinterpret_cast<uintptr_t>(p) % 64, 0u);
+  std::free(p);
+  // Beyond physical memory (or a size that overflowed to SIZE_MAX): exit 1
+  // with what asked and how much, not a null pointer for the caller to use.
+  EXPECT_EXIT(allocateAlignedOrExit(SIZE_MAX, "a test buffer"),
+              ::testing::ExitedWithCode(1),
+              "npu: out of memory: a test buffer needs .* and this "
+              "machine has .* of memory");
+  EXPECT_EXIT(allocateAlignedOrExit(size_t(1) << 50, "a packed operand"),
+              ::testing::ExitedWithCode(1), "a packed operand needs 1.0 PiB");
+}
+
+TEST(HostTensor, FloatsReadAsIntegersSaturate) {
+  HostTensor t = HostTensor(DType::F64, {4});
+  t.data<double>()[0] = NAN;
+  t.data<double>()[1] = 1e300;
+  t.data<double>()[2] = -1e300;
+  t.data<double>()[3] = -2.9;
+  EXPECT_EQ(t.getAsInt(0), 0);
+  EXPECT_EQ(t.getAsInt(1), INT64_MAX);
+  EXPECT_EQ(t.getAsInt(2), INT64_MIN);
+  EXPECT_EQ(t.getAsInt(3), -2);
 }
