@@ -6,7 +6,8 @@
 // output equals, byte for byte, the output of the first inference on the
 // same input. It prints the process's resident memory (VmRSS) at the start,
 // the middle and the end of the sequential phase and after the parallel one,
-// and fails if it grew by more than --max-rss-growth-mb.
+// and fails if it grew by more than --max-rss-growth-mb. --rounds R repeats
+// the parallel phase with fresh requests (a leak grows round after round).
 //
 // Device faults: unless --no-fault, a copy of the blob whose first
 // convolution has a weight-table entry pointing outside its weights (data
@@ -162,36 +163,34 @@ int main(int argc, char **argv) {
   Options o;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    auto number = [&](long &v) {
-      if (i + 1 >= argc)
-        return false;
+    // Options taking a count: flag, value, whether 0 is allowed.
+    struct Count {
+      const char *flag;
+      long *value;
+      bool zeroOk;
+    } counts[] = {{"--sequential", &o.sequential, true},
+                  {"--requests", &o.requests, false},
+                  {"--per-request", &o.perRequest, true},
+                  {"--rounds", &o.rounds, false},
+                  {"--inputs", &o.inputs, false},
+                  {"--max-rss-growth-mb", &o.maxRssGrowthMiB, true}};
+    const Count *count = nullptr;
+    for (const Count &c : counts)
+      if (a == c.flag)
+        count = &c;
+    if (count) {
       char *end = nullptr;
-      v = std::strtol(argv[++i], &end, 10);
-      return *end == '\0' && v >= 0;
-    };
-    if (a == "--help" || a == "-h")
+      long v = i + 1 < argc ? std::strtol(argv[++i], &end, 10) : -1;
+      if (!end || *end != '\0' || v < 0 || (v == 0 && !count->zeroOk))
+        return usage(
+            (a + " takes a " + (count->zeroOk ? "" : "positive ") + "number")
+                .c_str());
+      *count->value = v;
+    } else if (a == "--help" || a == "-h")
       return usage(nullptr);
-    if (a == "--device" && i + 1 < argc)
+    else if (a == "--device" && i + 1 < argc)
       o.device = argv[++i];
-    else if (a == "--sequential") {
-      if (!number(o.sequential))
-        return usage("--sequential takes a count");
-    } else if (a == "--requests") {
-      if (!number(o.requests) || o.requests == 0)
-        return usage("--requests takes a positive count");
-    } else if (a == "--per-request") {
-      if (!number(o.perRequest))
-        return usage("--per-request takes a count");
-    } else if (a == "--rounds") {
-      if (!number(o.rounds) || o.rounds == 0)
-        return usage("--rounds takes a positive count");
-    } else if (a == "--inputs") {
-      if (!number(o.inputs) || o.inputs == 0)
-        return usage("--inputs takes a positive count");
-    } else if (a == "--max-rss-growth-mb") {
-      if (!number(o.maxRssGrowthMiB))
-        return usage("--max-rss-growth-mb takes a size");
-    } else if (a == "--no-fault")
+    else if (a == "--no-fault")
       o.fault = false;
     else if (a.rfind("--", 0) == 0 || !o.blob.empty())
       return usage(("unexpected argument '" + a + "'").c_str());

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Reference.h"
+#include "RuntimeHelpers.h"
 
 #include "npu/Blob/BlobReader.h"
 #include "npu/Blob/BlobWriter.h"
@@ -21,25 +22,15 @@
 
 #include <atomic>
 #include <cstring>
+#include <functional>
 #include <thread>
 
 using namespace npu;
 using namespace npu::runtime;
+using npu::test::core;
+using npu::test::load;
 
 namespace {
-
-std::shared_ptr<Core> core() {
-  static auto c = Core::create();
-  EXPECT_TRUE(c.ok()) << c.message();
-  return c.ok() ? *c : nullptr;
-}
-
-std::shared_ptr<CompiledModel> load(const std::vector<uint8_t> &bytes,
-                                    ModelConfig cfg = {}) {
-  auto m = core()->importModel(bytes.data(), bytes.size(), cfg);
-  EXPECT_TRUE(m.ok()) << m.message();
-  return m.ok() ? *m : nullptr;
-}
 
 using Bytes = std::vector<uint8_t>;
 
@@ -94,6 +85,20 @@ Bytes tableInputConvBlob(Bytes &original, HostTensor &table) {
   return blob::writeBlob(p, weights);
 }
 
+/// Creates `n` requests of `m` and runs `body(request index, request)` on
+/// one thread per request, all at once.
+void inParallel(CompiledModel &m, int n,
+                const std::function<void(int, InferRequest &)> &body) {
+  std::vector<std::shared_ptr<InferRequest>> reqs;
+  for (int r = 0; r < n; ++r)
+    reqs.push_back(*m.createInferRequest());
+  std::vector<std::thread> threads;
+  for (int r = 0; r < n; ++r)
+    threads.emplace_back([&, r] { body(r, *reqs[r]); });
+  for (std::thread &t : threads)
+    t.join();
+}
+
 } // namespace
 
 TEST(LongRun, SequentialAndParallelInferencesGiveTheFirstResults) {
@@ -123,30 +128,26 @@ TEST(LongRun, SequentialAndParallelInferencesGiveTheFirstResults) {
   EXPECT_EQ(failures, 0);
   EXPECT_EQ(mismatches, 0);
 
-  std::vector<std::shared_ptr<InferRequest>> reqs;
-  for (int r = 0; r < kRequests; ++r)
-    reqs.push_back(*m->createInferRequest());
   std::atomic<int> parFailures{0}, parMismatches{0};
-  std::vector<std::thread> threads;
-  for (int r = 0; r < kRequests; ++r)
-    threads.emplace_back([&, r] {
-      for (int i = 0; i < kPerRequest; ++i) {
-        // Each request cycles through the inputs, offset by its index, so
-        // that concurrent requests run different data.
-        int k = (r + i) % kInputs;
-        Bytes got;
-        if (!infer(*reqs[r], *m, inputs[k], got).ok())
-          ++parFailures;
-        else if (got != expected[k])
-          ++parMismatches;
-      }
-    });
-  for (std::thread &t : threads)
-    t.join();
+  inParallel(*m, kRequests, [&](int r, InferRequest &req) {
+    for (int i = 0; i < kPerRequest; ++i) {
+      // Each request cycles through the inputs, offset by its index, so
+      // that concurrent requests run different data.
+      int k = (r + i) % kInputs;
+      Bytes got;
+      if (!infer(req, *m, inputs[k], got).ok())
+        ++parFailures;
+      else if (got != expected[k])
+        ++parMismatches;
+    }
+  });
   EXPECT_EQ(parFailures, 0);
   EXPECT_EQ(parMismatches, 0);
 
   // Asynchronous requests, all in flight at once.
+  std::vector<std::shared_ptr<InferRequest>> reqs;
+  for (int r = 0; r < kRequests; ++r)
+    reqs.push_back(*m->createInferRequest());
   for (int round = 0; round < 5; ++round) {
     for (int r = 0; r < kRequests; ++r) {
       ASSERT_TRUE(reqs[r]->setTensor("input", inputs[r % kInputs][0]).ok());
@@ -225,31 +226,24 @@ TEST(LongRun, FaultsInParallelDoNotDisturbOtherRequests) {
                       goodTable});
     ASSERT_TRUE(infer(*first, *m, inputs[r], expected[r]).ok());
   }
-  std::vector<std::shared_ptr<InferRequest>> reqs;
-  for (int r = 0; r < kRequests; ++r)
-    reqs.push_back(*m->createInferRequest());
   // Request 0 alternates faulting and good inferences; the others run good
   // ones throughout.
   std::atomic<int> unexpected{0}, faults{0};
-  std::vector<std::thread> threads;
-  for (int r = 0; r < kRequests; ++r)
-    threads.emplace_back([&, r] {
-      for (int i = 0; i < kPerRequest; ++i) {
-        bool fault = r == 0 && i % 2 == 1;
-        std::vector<HostTensor> ins = inputs[r];
-        if (fault)
-          ins[1] = badTable;
-        Bytes got;
-        Status s = infer(*reqs[r], *m, ins, got);
-        if (fault && !s.ok() &&
-            s.message().find("weight table entry 5") != std::string::npos)
-          ++faults;
-        else if (fault || !s.ok() || got != expected[r])
-          ++unexpected;
-      }
-    });
-  for (std::thread &t : threads)
-    t.join();
+  inParallel(*m, kRequests, [&](int r, InferRequest &req) {
+    for (int i = 0; i < kPerRequest; ++i) {
+      bool fault = r == 0 && i % 2 == 1;
+      std::vector<HostTensor> ins = inputs[r];
+      if (fault)
+        ins[1] = badTable;
+      Bytes got;
+      Status s = infer(req, *m, ins, got);
+      if (fault && !s.ok() &&
+          s.message().find("weight table entry 5") != std::string::npos)
+        ++faults;
+      else if (fault || !s.ok() || got != expected[r])
+        ++unexpected;
+    }
+  });
   EXPECT_EQ(faults, kPerRequest / 2);
   EXPECT_EQ(unexpected, 0);
 }
@@ -260,10 +254,8 @@ TEST(LongRun, EveryCorruptedByteIsRejectedAtImport) {
   // check at initialisation): rejected with a message, never accepted. With
   // deferred weights loading a corrupted weight is rejected by the first
   // inference instead.
-  std::vector<uint8_t> bytes;
-  for (blob::SampleBlob &s : blob::makeSampleBlobs(arch::Platform::NPU3720))
-    if (s.name == "conv_relu_int8")
-      bytes = s.bytes;
+  std::vector<uint8_t> bytes =
+      test::sample(arch::Platform::NPU3720, "conv_relu_int8");
   ASSERT_FALSE(bytes.empty());
   ASSERT_TRUE(load(bytes));
   blob::FileHeader h;
