@@ -261,6 +261,20 @@ public:
   }
 };
 
+/// Checks that bytes [begin, end) are zero, naming the first that is not.
+bool zeroPadding(const uint8_t *bytes, uint64_t begin, uint64_t end,
+                 const char *where, std::string &error) {
+  for (uint64_t i = begin; i < end; ++i)
+    if (bytes[i] != 0) {
+      char value[8];
+      std::snprintf(value, sizeof(value), "0x%02x", bytes[i]);
+      error = "blob is corrupted: padding byte " + std::to_string(i) + " " +
+              where + " is " + value + ", not zero";
+      return false;
+    }
+  return true;
+}
+
 } // namespace
 
 bool readHeader(const void *data, size_t size, FileHeader &h,
@@ -324,12 +338,27 @@ bool readHeader(const void *data, size_t size, FileHeader &h,
             std::to_string(kWeightsAlignment) + " bytes";
     return false;
   }
+  uint64_t metadataEnd = h.metadataOffset + h.metadataSize;
   if (h.weightsOffset > size || h.weightsSize > size - h.weightsOffset ||
-      (h.weightsSize && h.weightsOffset < h.metadataOffset + h.metadataSize)) {
+      h.weightsOffset < metadataEnd) {
     error = "blob weights section lies outside the file or overlaps the "
             "metadata";
     return false;
   }
+  // Every byte is covered by a checksum or checked: the weights section ends
+  // the file, and the gaps around the metadata are zero padding.
+  if (h.weightsOffset + h.weightsSize != size) {
+    error = "blob has " +
+            std::to_string(size - h.weightsOffset - h.weightsSize) +
+            " bytes after its weights section";
+    return false;
+  }
+  const uint8_t *bytes = static_cast<const uint8_t *>(data);
+  if (!zeroPadding(bytes, kHeaderSize, h.metadataOffset,
+                   "between the header and the metadata", error) ||
+      !zeroPadding(bytes, metadataEnd, h.weightsOffset,
+                   "between the metadata and the weights", error))
+    return false;
   return true;
 }
 

@@ -10,6 +10,7 @@
 
 #include <cstring>
 #include <functional>
+#include <iostream>
 
 using namespace npu;
 using namespace npu::blob;
@@ -135,24 +136,106 @@ TEST(BlobReject, EveryTruncation) {
   }
 }
 
-TEST(BlobReject, EveryByteFlipIsRejectedOrHarmless) {
-  // Flipping any bit of the header, metadata or weights is caught by a
-  // checksum; flips in the zero padding before the weights change nothing.
-  std::vector<uint8_t> bytes = sample(arch::Platform::NPU3720, "conv_fp16");
-  LoadedBlob original = decode(bytes);
-  const FileHeader &h = original.header;
-  for (size_t i = 0; i < bytes.size(); ++i) {
-    std::vector<uint8_t> flipped = bytes;
-    flipped[i] ^= uint8_t(1u << (i % 8));
-    LoadedBlob b;
-    std::string error;
-    bool ok = readBlob(flipped.data(), flipped.size(), {}, b, error);
-    bool padding =
-        i >= h.metadataOffset + h.metadataSize && i < h.weightsOffset;
-    ASSERT_EQ(ok, padding) << "byte " << i << ": " << error;
-    if (ok)
-      ASSERT_TRUE(b.program == original.program);
+/// What the reader must say when byte `i` of a blob with header `h` is
+/// corrupted: each byte range is protected by exactly one check.
+static std::string expectedComplaint(const FileHeader &h, size_t i) {
+  if (i < offsetof(FileHeader, versionMajor))
+    return "bad magic";
+  if (i < offsetof(FileHeader, versionMinor))
+    return "unsupported blob format version";
+  if (i < kHeaderSize)
+    return "blob header is corrupted";
+  if (i < h.metadataOffset)
+    return "padding byte " + std::to_string(i) +
+           " between the header and the metadata";
+  if (i < h.metadataOffset + h.metadataSize)
+    return "blob metadata is corrupted";
+  if (i < h.weightsOffset)
+    return "padding byte " + std::to_string(i) +
+           " between the metadata and the weights";
+  return "blob weights are corrupted";
+}
+
+TEST(BlobCorruption, EveryByteFlipIsRejected) {
+  // Every byte of every sample of one platform (and the smallest of the
+  // other), each altered by several bit patterns: the reader rejects every
+  // one with the message of the check protecting that byte, eagerly and
+  // when the loader defers the weights check (as zeGraphCreate does).
+  std::vector<std::pair<arch::Platform, std::string>> blobs;
+  for (const SampleBlob &s : makeSampleBlobs(arch::Platform::NPU3720))
+    blobs.emplace_back(arch::Platform::NPU3720, s.name);
+  blobs.emplace_back(arch::Platform::NPU4000, "conv_relu_int8");
+  size_t flips = 0;
+  for (const auto &[platform, name] : blobs) {
+    std::vector<uint8_t> bytes = sample(platform, name);
+    FileHeader h = decode(bytes).header;
+    ASSERT_LT(h.metadataOffset + h.metadataSize, h.weightsOffset)
+        << name << " has no padding to corrupt";
+    ReadOptions deferred;
+    deferred.verifyWeights = false;
+    for (size_t i = 0; i < bytes.size(); ++i) {
+      std::string expected = expectedComplaint(h, i);
+      for (uint8_t pattern : {0x01, 0x80, 0xff}) {
+        std::vector<uint8_t> flipped = bytes;
+        flipped[i] ^= pattern;
+        ++flips;
+        LoadedBlob b;
+        std::string error;
+        ASSERT_FALSE(readBlob(flipped.data(), flipped.size(), {}, b, error))
+            << name << " byte " << i << " ^ " << int(pattern) << " accepted";
+        ASSERT_NE(error.find(expected), std::string::npos)
+            << name << " byte " << i << " ^ " << int(pattern) << ": " << error
+            << "\nexpected: " << expected;
+        error.clear();
+        if (readBlob(flipped.data(), flipped.size(), deferred, b, error))
+          ASSERT_FALSE(verifyWeights(b, error))
+              << name << " byte " << i << " accepted with deferred weights";
+        ASSERT_NE(error.find(expected), std::string::npos)
+            << name << " byte " << i << " (deferred): " << error;
+      }
+    }
   }
+  std::cout << "[          ] " << flips << " corrupted blobs rejected\n";
+}
+
+TEST(BlobCorruption, LayoutGapsMustBeZeroAndNothingFollowsTheWeights) {
+  std::vector<uint8_t> bytes = sample(arch::Platform::NPU3720, "conv_fp16");
+  FileHeader h = decode(bytes).header;
+  // Bytes after the weights section, even with a header that counts them.
+  std::vector<uint8_t> longer = bytes;
+  longer.resize(bytes.size() + 16, 0);
+  FileHeader lh = h;
+  lh.fileSize = longer.size();
+  std::memcpy(longer.data(), &lh, sizeof(lh));
+  rewriteHeaderCrc(longer);
+  EXPECT_NE(rejectBytes(longer).find("16 bytes after its weights section"),
+            std::string::npos);
+  // The metadata may start after a zero gap, which the reader checks.
+  ASSERT_GE(h.weightsOffset - h.metadataOffset - h.metadataSize, 64u);
+  std::vector<uint8_t> moved = bytes;
+  std::fill(moved.begin() + kHeaderSize, moved.begin() + h.weightsOffset, 0);
+  std::memcpy(moved.data() + kHeaderSize + 64, bytes.data() + h.metadataOffset,
+              h.metadataSize);
+  FileHeader mh = h;
+  mh.metadataOffset = kHeaderSize + 64;
+  std::memcpy(moved.data(), &mh, sizeof(mh));
+  rewriteHeaderCrc(moved);
+  LoadedBlob b;
+  std::string error;
+  EXPECT_TRUE(readBlob(moved.data(), moved.size(), {}, b, error)) << error;
+  moved[kHeaderSize + 5] = 0x20;
+  EXPECT_NE(rejectBytes(moved).find("padding byte 69 between the header and "
+                                    "the metadata is 0x20, not zero"),
+            std::string::npos);
+  // A weights section placed before the metadata's end, even empty.
+  std::vector<uint8_t> empty = sample(arch::Platform::NPU3720, "maxpool_int8");
+  FileHeader eh = decode(empty).header;
+  ASSERT_EQ(eh.weightsSize, 0u);
+  eh.weightsOffset = 0;
+  std::memcpy(empty.data(), &eh, sizeof(eh));
+  rewriteHeaderCrc(empty);
+  EXPECT_NE(rejectBytes(empty).find("overlaps the metadata"),
+            std::string::npos);
 }
 
 TEST(BlobReject, BadMagic) {

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "Reference.h"
+#include "RuntimeHelpers.h"
 
 #include "npu/Blob/BlobReader.h"
 #include "npu/Blob/BlobWriter.h"
@@ -23,28 +24,11 @@
 
 using namespace npu;
 using namespace npu::runtime;
+using npu::test::core;
+using npu::test::load;
+using npu::test::sample;
 
 namespace {
-
-std::shared_ptr<Core> core() {
-  static auto c = Core::create();
-  EXPECT_TRUE(c.ok()) << c.message();
-  return c.ok() ? *c : nullptr;
-}
-
-std::vector<uint8_t> sample(arch::Platform p, const std::string &name) {
-  for (blob::SampleBlob &s : blob::makeSampleBlobs(p))
-    if (s.name == name)
-      return s.bytes;
-  return {};
-}
-
-std::shared_ptr<CompiledModel> load(const std::vector<uint8_t> &bytes,
-                                    ModelConfig cfg = {}) {
-  auto m = core()->importModel(bytes.data(), bytes.size(), cfg);
-  EXPECT_TRUE(m.ok()) << m.message();
-  return m.ok() ? *m : nullptr;
-}
 
 /// Outputs of the device model run directly (no Level Zero), the oracle
 /// for the Level Zero path.
