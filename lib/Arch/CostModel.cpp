@@ -51,7 +51,7 @@ uint64_t dpuWorkloadComputeCycles(const HardwareDesc &hw,
 
   switch (s.opClass) {
   case DpuOpClass::Conv: {
-    uint64_t rate = s.fp16 ? hw.fp16MacsPerCycle : hw.int8MacsPerCycle;
+    uint64_t rate = dpuMacsPerCycle(hw, DpuOpClass::Conv, s.fp16);
     uint64_t mac = macCycles(cells * kernel * cc, rate);
     uint64_t inW = uint64_t(s.outWidth - 1) * s.strideW + s.kernelW;
     uint64_t inH = uint64_t(s.outHeight - 1) * s.strideH + s.kernelH;
@@ -68,9 +68,7 @@ uint64_t dpuWorkloadComputeCycles(const HardwareDesc &hw,
   case DpuOpClass::MaxPool: {
     // The cost follows the workload's own channels, not the MPE block, but
     // below depthwiseMinChannels the DPU runs part empty.
-    uint64_t rate = s.opClass == DpuOpClass::MaxPool ? hw.maxPoolMacsPerCycle
-                                                     : hw.depthwiseMacsPerCycle;
-    rate = std::max<uint64_t>(s.fp16 ? rate / 2 : rate, 1);
+    uint64_t rate = dpuMacsPerCycle(hw, s.opClass, s.fp16);
     u128 chans = std::max<uint64_t>(kc, hw.depthwiseMinChannels);
     return start + ceilDiv128(u128(wc) * hc * chans * kernel, rate);
   }
@@ -83,6 +81,24 @@ uint64_t dpuWorkloadComputeCycles(const HardwareDesc &hw,
   }
   }
   return 0;
+}
+
+uint64_t dpuMacsPerCycle(const HardwareDesc &hw, DpuOpClass opClass,
+                         bool fp16) {
+  switch (opClass) {
+  case DpuOpClass::Conv:
+    return std::max<uint64_t>(fp16 ? hw.fp16MacsPerCycle : hw.int8MacsPerCycle,
+                              1);
+  case DpuOpClass::Depthwise:
+  case DpuOpClass::MaxPool: {
+    uint64_t rate = opClass == DpuOpClass::MaxPool ? hw.maxPoolMacsPerCycle
+                                                   : hw.depthwiseMacsPerCycle;
+    return std::max<uint64_t>(fp16 ? rate / 2 : rate, 1);
+  }
+  case DpuOpClass::Eltwise:
+    break;
+  }
+  return 1;
 }
 
 uint64_t dpuTaskCycles(const HardwareDesc &hw, uint64_t numWorkloads,

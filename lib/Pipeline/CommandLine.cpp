@@ -94,8 +94,9 @@ struct Flags {
                       cl::init(2.0), cl::Hidden, cl::cat(cat)) {
     if (config.timing)
       timing.emplace("timing",
-                     cl::desc("Print every compiler pass's wall time on "
-                              "stderr"),
+                     cl::desc("Print the wall time of the ONNX import, every "
+                              "compiler pass, code generation and blob "
+                              "serialization on stderr"),
                      cl::init(false), cl::cat(cat));
     if (config.inputValues)
       inputValues.emplace(

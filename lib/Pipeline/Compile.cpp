@@ -25,6 +25,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/OwningOpRef.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/xxhash.h"
@@ -59,17 +60,35 @@ LogicalResult writeModule(ModuleOp module, StringRef path, std::string &error,
   return success();
 }
 
-static LogicalResult
-runPipeline(ModuleOp module, const CompileOptions &options,
-            StageInstrumentation::Clock::time_point start) {
+namespace {
+/// --timing: one report of the whole compile on stderr when the compile
+/// ends: the import, every pass, code generation and blob writing.
+struct CompileTiming {
+  explicit CompileTiming(bool enabled) {
+    manager.setEnabled(enabled);
+    root = manager.getRootScope();
+  }
+  DefaultTimingManager manager;
+  TimingScope root;
+};
+} // namespace
+
+static LogicalResult runPipeline(ModuleOp module, const CompileOptions &options,
+                                 StageInstrumentation::Clock::time_point start,
+                                 TimingScope *timing) {
   PassManager pm(module.getContext(), ModuleOp::getOperationName());
   auto instrumentation = std::make_unique<StageInstrumentation>(options, start);
   StageInstrumentation &stages = *instrumentation;
   pm.addInstrumentation(std::move(instrumentation));
   // After the stage instrumentation, so that (instrumentations finishing in
   // reverse order) the time of a stage's dump is not counted as a pass's.
+  std::optional<CompileTiming> ownTiming;
+  if (options.timing && !timing) {
+    ownTiming.emplace(true);
+    timing = &ownTiming->root;
+  }
   if (options.timing)
-    pm.enableTiming();
+    pm.enableTiming(*timing);
   if (failed(buildCompilePipeline(pm, options)))
     return failure();
   if (failed(pm.run(module))) {
@@ -84,12 +103,13 @@ runPipeline(ModuleOp module, const CompileOptions &options,
 
 LogicalResult runCompilePipeline(ModuleOp module,
                                  const CompileOptions &options) {
-  return runPipeline(module, options, StageInstrumentation::Clock::now());
+  return runPipeline(module, options, StageInstrumentation::Clock::now(),
+                     nullptr);
 }
 
-FailureOr<OwningOpRef<ModuleOp>> compileModel(StringRef modelPath,
-                                              MLIRContext &context,
-                                              const CompileOptions &options) {
+static FailureOr<OwningOpRef<ModuleOp>>
+compileModelTimed(StringRef modelPath, MLIRContext &context,
+                  const CompileOptions &options, TimingScope &timing) {
   auto start = StageInstrumentation::Clock::now();
   if (options.compileFrom != Stage::Origin) {
     printError(options.toolName,
@@ -97,16 +117,25 @@ FailureOr<OwningOpRef<ModuleOp>> compileModel(StringRef modelPath,
                    stageName(options.compileFrom, options.precision) + "'");
     return failure();
   }
+  TimingScope importTiming = timing.nest("import ONNX");
   auto module = importONNXFile(modelPath, context, options.import);
+  importTiming.stop();
   if (failed(module))
     return failure();
   setTarget(**module, options.target);
   if (!options.dumpDir.empty() &&
       failed(writeStageDump(**module, Stage::Origin, options)))
     return failure();
-  if (failed(runPipeline(**module, options, start)))
+  if (failed(runPipeline(**module, options, start, &timing)))
     return failure();
   return std::move(*module);
+}
+
+FailureOr<OwningOpRef<ModuleOp>> compileModel(StringRef modelPath,
+                                              MLIRContext &context,
+                                              const CompileOptions &options) {
+  CompileTiming timing(options.timing);
+  return compileModelTimed(modelPath, context, options, timing.root);
 }
 
 LogicalResult compileToBlob(StringRef modelPath, const CompileOptions &options,
@@ -123,7 +152,8 @@ LogicalResult compileToBlob(StringRef modelPath, const CompileOptions &options,
   // assignment run inside code generation for now (docs/codegen.md).
   CompileOptions graph = options;
   graph.compileTo = Stage::HwOps;
-  auto module = compileModel(modelPath, context, graph);
+  CompileTiming timing(options.timing);
+  auto module = compileModelTimed(modelPath, context, graph, timing.root);
   if (failed(module)) {
     error = "the model did not compile (see the errors above)";
     return failure();
@@ -138,7 +168,10 @@ LogicalResult compileToBlob(StringRef modelPath, const CompileOptions &options,
   }
   target::CodegenOptions codegen;
   codegen.tiles = options.effectiveTiles();
+  TimingScope codegenTiming = timing.root.nest(
+      "code generation (tiling, scheduling, memory assignment)");
   auto generated = target::generateBlob(func, options.target, codegen);
+  codegenTiming.stop();
   if (failed(generated)) {
     error = "code generation failed (see the errors above)";
     return failure();
@@ -152,6 +185,7 @@ LogicalResult compileToBlob(StringRef modelPath, const CompileOptions &options,
                     std::to_string(c.percentile) + "|" + c.dataDir + "|" +
                     c.tableInputPath;
   generated->program.optionsHash = llvm::xxh3_64bits(key);
+  TimingScope writeTiming = timing.root.nest("blob serialization");
   blobBytes = blob::writeBlob(generated->program, generated->weights);
   return success();
 }

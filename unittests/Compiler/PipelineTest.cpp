@@ -3,6 +3,7 @@
 #include "npu/Pipeline/Pipeline.h"
 #include "npu/Dialect/NPU/IR/Target.h"
 #include "npu/Pipeline/CompileOptions.h"
+#include "npu/Pipeline/PhysicalFloor.h"
 #include "npu/Pipeline/Registration.h"
 
 #include "mlir/IR/BuiltinOps.h"
@@ -121,3 +122,46 @@ TEST(Pipeline, UnimplementedStagesFail) {
 }
 
 } // namespace
+
+TEST(PhysicalFloor, CountsTheModelAsWritten) {
+  Context c;
+  // A dense 3x3 conv (3 -> 4 channels, 6x6 out), a depthwise 3x3 conv with
+  // pads (6x6 out) and a 2x2 max pooling (3x3 out).
+  auto module = mlir::parseSourceString<mlir::ModuleOp>(R"mlir(
+    func.func @main(%x: tensor<1x3x8x8xf32>) -> tensor<1x4x3x3xf32> {
+      %w = npu.constant dense<1.0> : tensor<4x3x3x3xf32>
+      %b = npu.constant dense<0.5> : tensor<4xf32>
+      %dw = npu.constant dense<1.0> : tensor<4x1x3x3xf32>
+      %0 = npu.conv %x, %w, %b {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : (tensor<1x3x8x8xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>) -> tensor<1x4x6x6xf32>
+      %1 = npu.conv %0, %dw {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 4 : i64} : (tensor<1x4x6x6xf32>, tensor<4x1x3x3xf32>) -> tensor<1x4x6x6xf32>
+      %2 = npu.max_pool %1 {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>} : (tensor<1x4x6x6xf32>) -> tensor<1x4x3x3xf32>
+      return %2 : tensor<1x4x3x3xf32>
+    })mlir",
+                                                        &c.context);
+  ASSERT_TRUE(module);
+  ModelWork w = countModelWork(*module, Precision::Int8);
+  EXPECT_EQ(w.denseMacs, 144u * 27);        // 4x6x6 outputs, 3x3x3 each
+  EXPECT_EQ(w.depthwiseMacs, 144u * 9);     // 4x6x6 outputs, 3x3 each
+  EXPECT_EQ(w.poolMacs, 36u * 4);           // 4x3x3 outputs, 2x2 each
+  EXPECT_EQ(w.weightBytes, 108u + 16 + 36); // int8 weights, int32 bias
+  EXPECT_EQ(w.ioBytes, (192u + 36) * 4);    // f32 at the boundary
+  EXPECT_EQ(countModelWork(*module, Precision::Fp16).weightBytes,
+            216u + 16 + 72);
+
+  // The floor on NPU3720's two tiles, from its hardware description.
+  const arch::HardwareDesc &hw = arch::hardware(arch::Platform::NPU3720);
+  PhysicalFloor f = physicalFloor(w, hw, 2, Precision::Int8);
+  const double tileCycles = 2.0 * hw.dpuClockKHz * 1000.0;
+  EXPECT_DOUBLE_EQ(f.computeSeconds,
+                   3888.0 / (hw.int8MacsPerCycle * tileCycles) +
+                       1296.0 / (hw.depthwiseMacsPerCycle * tileCycles) +
+                       144.0 / (hw.maxPoolMacsPerCycle * tileCycles));
+  EXPECT_DOUBLE_EQ(f.ddrSeconds, (160.0 + 912.0) / hw.ddrBytesPerSecond);
+  EXPECT_DOUBLE_EQ(f.seconds(), std::max(f.computeSeconds, f.ddrSeconds));
+  // fp16 halves the depthwise and pooling rates; one tile doubles all.
+  PhysicalFloor f16 = physicalFloor(w, hw, 1, Precision::Fp16);
+  EXPECT_DOUBLE_EQ(f16.computeSeconds,
+                   2 * (3888.0 / (hw.fp16MacsPerCycle * tileCycles) +
+                        1296.0 / (hw.depthwiseMacsPerCycle / 2 * tileCycles) +
+                        144.0 / (hw.maxPoolMacsPerCycle / 2 * tileCycles)));
+}

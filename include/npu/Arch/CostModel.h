@@ -46,6 +46,12 @@ struct DpuWorkloadShape {
 /// Output blocks of a workload: ceil(W/bw) * ceil(H/bh) * ceil(K/bk).
 uint64_t dpuWorkloadBlocks(const DpuWorkloadShape &s);
 
+/// MACs per DPU cycle of one tile for `opClass` (Conv: dense; Depthwise:
+/// depthwise conv and average pooling; MaxPool: window elements): the
+/// HardwareDesc figure, halved for the depthwise and pooling engines in fp16.
+/// Not meaningful for Eltwise (bytes bound), which returns 1.
+uint64_t dpuMacsPerCycle(const HardwareDesc &hw, DpuOpClass opClass, bool fp16);
+
 /// Compute cycles of one workload, including its pipeline start-up but not
 /// the descriptor load (dpuWorkloadCycles, charged by dpuTaskCycles).
 /// With cells Wc = alignUp(W, cellW), Hc = alignUp(H, cellH), Kc =
