@@ -9,6 +9,7 @@
 
 #include "npu/Import/ONNX/Diagnostics.h"
 #include "npu/Pipeline/CommandLine.h"
+#include "npu/Pipeline/ModelCache.h"
 #include "npu/Pipeline/Pipeline.h"
 #include "npu/Pipeline/Registration.h"
 #include "npu/Support/Files.h"
@@ -47,6 +48,26 @@ cl::opt<bool> printDebugInfo(
     "print-locations",
     cl::desc("Print op locations (the ONNX node of every op) in the output"),
     cl::init(false), cl::cat(category));
+
+cl::opt<std::string> cacheDir(
+    "cache-dir",
+    cl::desc("Keep compiled blobs in this directory, keyed by a hash of the "
+             "model (with its external data), the options that change the "
+             "blob, the calibration data and the compiler; a compile whose "
+             "key is there reads the blob instead (docs/cache.md). Only with "
+             "-o FILE.blob"),
+    cl::value_desc("dir"), cl::cat(category));
+
+cl::opt<uint64_t> cacheMaxMB(
+    "cache-max-mb",
+    cl::desc("Size limit of --cache-dir in MiB: least recently used entries "
+             "are removed beyond it (default 2048)"),
+    cl::init(2048), cl::cat(category));
+
+cl::opt<bool> verbose("verbose",
+                      cl::desc("Print the cache key, what it was computed "
+                               "from, and whether the compile was a hit"),
+                      cl::init(false), cl::cat(category));
 
 int fail(const Twine &message) {
   npu::printError(kTool, message);
@@ -144,9 +165,17 @@ int main(int argc, char **argv) {
     return 1;
 
   std::string error;
+  if (!cacheDir.empty() && !writeBlob)
+    return fail("--cache-dir keeps blobs: it needs -o FILE.blob");
   if (writeBlob) {
     std::vector<uint8_t> blob;
-    if (failed(npu::compileToBlob(inputFile, options, blob, error)) ||
+    npu::CacheOptions cache;
+    cache.dir = cacheDir;
+    cache.maxBytes = cacheMaxMB.getValue() << 20;
+    cache.verbose = verbose;
+    npu::CacheOutcome outcome;
+    if (failed(npu::compileToBlobCached(inputFile, options, cache, blob,
+                                        outcome, error)) ||
         failed(writeBytes(outputFile, blob, error)))
       return fail(error);
     return 0;

@@ -27,6 +27,10 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
+#include <algorithm>
+#include <functional>
+#include <set>
+
 using namespace mlir;
 
 namespace npu::onnx_import {
@@ -615,6 +619,82 @@ FailureOr<OwningOpRef<ModuleOp>> importONNXFile(StringRef path,
   StringRef dir = llvm::sys::path::parent_path(path);
   return importParsed((*buffer)->getBuffer(), path, dir.empty() ? "." : dir,
                       context, options);
+}
+
+namespace {
+/// Collects the `location` of every externally stored tensor under `graph`.
+void collectExternalData(const onnx::GraphProto &graph,
+                         std::set<std::string> &locations) {
+  auto tensor = [&](const onnx::TensorProto &t) {
+    for (const auto &entry : t.external_data())
+      if (entry.key() == "location")
+        locations.insert(entry.value());
+  };
+  std::function<void(const onnx::AttributeProto &)> attribute =
+      [&](const onnx::AttributeProto &a) {
+        if (a.has_t())
+          tensor(a.t());
+        for (const auto &t : a.tensors())
+          tensor(t);
+        if (a.has_sparse_tensor()) {
+          tensor(a.sparse_tensor().values());
+          tensor(a.sparse_tensor().indices());
+        }
+        if (a.has_g())
+          collectExternalData(a.g(), locations);
+        for (const auto &g : a.graphs())
+          collectExternalData(g, locations);
+      };
+  for (const auto &t : graph.initializer())
+    tensor(t);
+  for (const auto &s : graph.sparse_initializer()) {
+    tensor(s.values());
+    tensor(s.indices());
+  }
+  for (const auto &node : graph.node())
+    for (const auto &a : node.attribute())
+      attribute(a);
+}
+} // namespace
+
+bool listExternalDataFiles(StringRef path, const ImportOptions &options,
+                           std::vector<std::string> &files,
+                           std::string &error) {
+  files.clear();
+  MLIRContext context(MLIRContext::Threading::DISABLED);
+  std::string message;
+  ScopedDiagnosticHandler handler(&context, [&](Diagnostic &d) {
+    message = d.str();
+    return success();
+  });
+  Location fileLoc = FileLineColLoc::get(&context, path, 0, 0);
+  auto buffer = onnx_import::readModelFile(path, fileLoc);
+  if (failed(buffer)) {
+    error = message;
+    return false;
+  }
+  auto model = onnx_import::parseModel((*buffer)->getBuffer(), fileLoc);
+  if (failed(model)) {
+    error = message;
+    return false;
+  }
+  std::set<std::string> locations;
+  collectExternalData((*model)->graph(), locations);
+  StringRef parent = llvm::sys::path::parent_path(path);
+  std::string dir = !options.externalDataDir.empty() ? options.externalDataDir
+                    : parent.empty()                 ? std::string(".")
+                                                     : parent.str();
+  for (const std::string &location : locations) {
+    SmallString<256> resolved(location);
+    if (!llvm::sys::path::is_absolute(resolved)) {
+      resolved = dir;
+      llvm::sys::path::append(resolved, location);
+    }
+    files.push_back(std::string(resolved));
+  }
+  std::sort(files.begin(), files.end());
+  files.erase(std::unique(files.begin(), files.end()), files.end());
+  return true;
 }
 
 FailureOr<OwningOpRef<ModuleOp>>

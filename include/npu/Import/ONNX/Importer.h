@@ -72,6 +72,15 @@ mlir::FailureOr<mlir::OwningOpRef<mlir::ModuleOp>>
 importONNXBuffer(llvm::StringRef bytes, llvm::StringRef sourceName,
                  mlir::MLIRContext &context, const ImportOptions &options = {});
 
+/// The external-data files the model in `path` stores tensors in (graph
+/// initializers, Constant nodes and sparse tensors, in subgraphs too), each
+/// once, sorted, as paths resolved the way the importer resolves them
+/// (against `options.externalDataDir` or the model's directory). For cache
+/// keys: the model's bytes are its file plus these. Fails, with the reason
+/// in `error`, if the file cannot be read or is not an ONNX model.
+bool listExternalDataFiles(llvm::StringRef path, const ImportOptions &options,
+                           std::vector<std::string> &files, std::string &error);
+
 /// Parses `NAME=d0,d1,...` (an `--input-shape` value; `NAME=` is a scalar)
 /// into `options.inputShapes`. On failure returns false and sets `error`.
 bool parseInputShapeOption(llvm::StringRef spec, ImportOptions &options,

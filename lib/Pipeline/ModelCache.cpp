@@ -1,0 +1,353 @@
+//===- ModelCache.cpp - Compiled blobs kept by what they were made from ---===//
+
+#include "npu/Pipeline/ModelCache.h"
+
+#include "npu/Blob/BlobReader.h"
+#include "npu/Pipeline/Pipeline.h"
+
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/BLAKE3.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+
+using namespace mlir;
+namespace fs = std::filesystem;
+
+namespace npu {
+
+namespace {
+
+std::string digestOf(ArrayRef<uint8_t> bytes) {
+  llvm::BLAKE3 hasher;
+  hasher.update(bytes);
+  return llvm::toHex(hasher.final(), /*LowerCase=*/true);
+}
+
+/// BLAKE3 of a file's bytes, or failure with the reason.
+LogicalResult fileDigest(const std::string &path, std::string &digest,
+                         std::string &error) {
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer) {
+    error = "cannot read '" + path + "': " + buffer.getError().message();
+    return failure();
+  }
+  digest = digestOf(llvm::arrayRefFromStringRef((*buffer)->getBuffer()));
+  return success();
+}
+
+/// The running executable: a rebuilt compiler is a new compiler.
+const std::string &executableDigest() {
+  static const std::string digest = [] {
+    std::string d, error;
+    if (failed(fileDigest("/proc/self/exe", d, error)))
+      d = "unknown (" + error + ")";
+    return d;
+  }();
+  return digest;
+}
+
+const char *kCompilerVersion = "npu-compile 0.1.0";
+
+} // namespace
+
+LogicalResult computeCacheKey(StringRef modelPath,
+                              const CompileOptions &options, CacheKey &key,
+                              std::string &error) {
+  key = CacheKey();
+  auto add = [&](std::string name, std::string value) {
+    key.inputs.emplace_back(std::move(name), std::move(value));
+  };
+  add("compiler version", kCompilerVersion);
+  add("compiler executable", executableDigest());
+
+  std::string digest;
+  if (failed(fileDigest(modelPath.str(), digest, error)))
+    return failure();
+  add("model file", digest);
+  std::vector<std::string> external;
+  if (!listExternalDataFiles(modelPath, options.import, external, error))
+    return failure();
+  for (const std::string &file : external) {
+    if (failed(fileDigest(file, digest, error)))
+      return failure();
+    add("external data " + fs::path(file).filename().string(), digest);
+  }
+
+  add("option target", arch::hardware(options.target).name);
+  add("option precision", precisionName(options.precision).str());
+  add("option tiles", std::to_string(options.effectiveTiles()));
+  add("option compile-to", "blob");
+  for (const auto &[name, shape] : options.import.inputShapes) {
+    std::string dims;
+    for (size_t i = 0; i < shape.size(); ++i)
+      dims += (i ? "," : "") + std::to_string(shape[i]);
+    add("option input-shape " + name, dims);
+  }
+  for (const auto &[name, value] : options.import.knownInputValues) {
+    llvm::BLAKE3 hasher;
+    hasher.update(dtypeName(value.dtype()));
+    hasher.update(shapeToString(value.shape()));
+    hasher.update(llvm::ArrayRef<uint8_t>(
+        static_cast<const uint8_t *>(value.raw()), value.byteSize()));
+    add("option input-value " + name,
+        llvm::toHex(hasher.final(), /*LowerCase=*/true));
+  }
+  if (!options.import.externalDataDir.empty())
+    add("option external-data-dir", options.import.externalDataDir);
+
+  if (options.precision == Precision::Int8) {
+    const CalibrationOptions &c = options.calibration;
+    if (!c.tableInputPath.empty()) {
+      if (failed(fileDigest(c.tableInputPath, digest, error)))
+        return failure();
+      add("calibration table", digest);
+    } else {
+      add("option calib-method", calibrationMethodName(c.method).str());
+      if (c.method == CalibrationMethod::Percentile)
+        add("option calib-percentile", llvm::formatv("{0}", c.percentile));
+      if (c.dataDir.empty()) {
+        add("calibration data", "generated samples");
+      } else {
+        // Every file under the directory, by relative path, in sorted order.
+        std::error_code ec;
+        std::map<std::string, std::string> files;
+        for (auto it = fs::recursive_directory_iterator(c.dataDir, ec);
+             !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+          if (it->is_regular_file(ec))
+            files[fs::relative(it->path(), c.dataDir, ec).string()] =
+                it->path().string();
+        if (ec) {
+          error = "cannot read the calibration data '" + c.dataDir +
+                  "': " + ec.message();
+          return failure();
+        }
+        for (const auto &[relative, path] : files) {
+          if (failed(fileDigest(path, digest, error)))
+            return failure();
+          add("calibration data " + relative, digest);
+        }
+      }
+    }
+  }
+
+  llvm::BLAKE3 hasher;
+  for (const auto &[name, value] : key.inputs) {
+    hasher.update(name);
+    hasher.update(llvm::StringRef("\0", 1));
+    hasher.update(value);
+    hasher.update(llvm::StringRef("\0", 1));
+  }
+  key.hex = llvm::toHex(hasher.final(), /*LowerCase=*/true);
+  return success();
+}
+
+StringRef cacheOutcomeName(CacheOutcome outcome) {
+  switch (outcome) {
+  case CacheOutcome::Hit:
+    return "hit";
+  case CacheOutcome::Miss:
+    return "miss";
+  case CacheOutcome::Rebuilt:
+    return "rebuilt";
+  case CacheOutcome::Bypassed:
+    return "bypassed";
+  }
+  return "";
+}
+
+namespace {
+
+void note(const CacheOptions &cache, const CompileOptions &options,
+          const llvm::Twine &message) {
+  if (cache.verbose)
+    llvm::errs() << options.toolName << ": cache: " << message << "\n";
+}
+
+/// Holds an exclusive lock on a file for its lifetime (flock: released by
+/// the system if the process dies).
+class FileLock {
+public:
+  LogicalResult lock(const std::string &path, std::string &error) {
+    if (std::error_code ec = llvm::sys::fs::openFileForReadWrite(
+            path, fd_, llvm::sys::fs::CD_OpenAlways, llvm::sys::fs::OF_None)) {
+      error = "cannot open the cache lock '" + path + "': " + ec.message();
+      return failure();
+    }
+    if (std::error_code ec = llvm::sys::fs::lockFile(fd_)) {
+      error = "cannot lock '" + path + "': " + ec.message();
+      return failure();
+    }
+    locked_ = true;
+    return success();
+  }
+  ~FileLock() {
+    if (locked_)
+      (void)llvm::sys::fs::unlockFile(fd_);
+    if (fd_ >= 0)
+      llvm::sys::Process::SafelyCloseFileDescriptor(fd_);
+  }
+
+private:
+  int fd_ = -1;
+  bool locked_ = false;
+};
+
+/// Reads and verifies an entry. Returns false (with the reason) if it is
+/// corrupt, truncated or for another target.
+bool loadEntry(const std::string &path, arch::Platform target,
+               std::vector<uint8_t> &bytes, std::string &why) {
+  if (!blob::readFile(path, bytes, why))
+    return false;
+  blob::ReadOptions read;
+  read.expectedPlatform = target;
+  blob::LoadedBlob loaded;
+  return blob::readBlob(bytes.data(), bytes.size(), read, loaded, why);
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same directory
+/// and a rename, so that no reader ever sees a partial entry.
+LogicalResult storeEntry(const std::string &path,
+                         const std::vector<uint8_t> &bytes,
+                         std::string &error) {
+  llvm::SmallString<256> temp;
+  int fd = -1;
+  if (std::error_code ec =
+          llvm::sys::fs::createUniqueFile(path + ".tmp-%%%%%%%%", fd, temp)) {
+    error = "cannot write to the cache: " + ec.message();
+    return failure();
+  }
+  {
+    llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
+    os.write(reinterpret_cast<const char *>(bytes.data()), bytes.size());
+    os.flush();
+    if (os.has_error()) {
+      error =
+          "cannot write '" + std::string(temp) + "': " + os.error().message();
+      os.clear_error();
+      (void)llvm::sys::fs::remove(temp);
+      return failure();
+    }
+  }
+  if (std::error_code ec = llvm::sys::fs::rename(temp, path)) {
+    (void)llvm::sys::fs::remove(temp);
+    error = "cannot write '" + path + "': " + ec.message();
+    return failure();
+  }
+  return success();
+}
+
+/// Removes the least recently used entries (by modification time, which a
+/// hit refreshes) while the entries exceed `maxBytes`; `keep` stays.
+void evict(const CacheOptions &cache, const CompileOptions &options,
+           const std::string &keep) {
+  struct Entry {
+    fs::file_time_type time;
+    std::string path;
+    uint64_t size;
+  };
+  std::vector<Entry> entries;
+  uint64_t total = 0;
+  std::error_code ec;
+  for (const auto &f : fs::directory_iterator(cache.dir, ec)) {
+    if (f.path().extension() != ".blob" || !f.is_regular_file(ec))
+      continue;
+    Entry e{f.last_write_time(ec), f.path().string(), f.file_size(ec)};
+    if (ec)
+      continue;
+    total += e.size;
+    entries.push_back(std::move(e));
+  }
+  std::sort(entries.begin(), entries.end(), [](const Entry &a, const Entry &b) {
+    return a.time != b.time ? a.time < b.time : a.path < b.path;
+  });
+  for (const Entry &e : entries) {
+    if (total <= cache.maxBytes)
+      break;
+    if (e.path == keep)
+      continue;
+    if (fs::remove(e.path, ec)) {
+      total -= e.size;
+      note(cache, options, "evicted " + e.path);
+    }
+  }
+}
+
+} // namespace
+
+LogicalResult compileToBlobCached(StringRef modelPath,
+                                  const CompileOptions &options,
+                                  const CacheOptions &cache,
+                                  std::vector<uint8_t> &blobBytes,
+                                  CacheOutcome &outcome, std::string &error) {
+  outcome = CacheOutcome::Bypassed;
+  if (cache.dir.empty())
+    return compileToBlob(modelPath, options, blobBytes, error);
+  if (!options.dumpDir.empty() ||
+      !options.calibration.tableOutputPath.empty() || options.timing) {
+    note(cache, options,
+         "bypassed: --dump-stages, --calib-table and --timing need the "
+         "compile to run");
+    return compileToBlob(modelPath, options, blobBytes, error);
+  }
+
+  CacheKey key;
+  if (failed(computeCacheKey(modelPath, options, key, error)))
+    return failure();
+  if (cache.verbose) {
+    note(cache, options, "key " + key.hex + " from:");
+    for (const auto &[name, value] : key.inputs)
+      llvm::errs() << "  " << name << ": " << value << "\n";
+  }
+  std::error_code ec;
+  fs::create_directories(cache.dir, ec);
+  if (ec) {
+    error = "cannot create the cache directory '" + cache.dir +
+            "': " + ec.message();
+    return failure();
+  }
+  const std::string entry =
+      (fs::path(cache.dir) / (key.hex + ".blob")).string();
+
+  // One compile per key at a time: a second process waits here, then finds
+  // the entry the first one stored.
+  FileLock lock;
+  if (failed(lock.lock(entry + ".lock", error)))
+    return failure();
+
+  bool existed = fs::exists(entry, ec);
+  if (existed) {
+    std::string why;
+    if (loadEntry(entry, options.target, blobBytes, why)) {
+      // Refresh the entry's time: eviction removes the least recently used.
+      fs::last_write_time(entry, fs::file_time_type::clock::now(), ec);
+      outcome = CacheOutcome::Hit;
+      llvm::errs() << options.toolName << ": cache hit: " << entry << "\n";
+      return success();
+    }
+    // Never executed: reported, removed, rebuilt.
+    llvm::errs() << options.toolName << ": warning: the cache entry '" << entry
+                 << "' is corrupt (" << why
+                 << "); removing and rebuilding it\n";
+    fs::remove(entry, ec);
+  }
+  if (failed(compileToBlob(modelPath, options, blobBytes, error)))
+    return failure();
+  if (failed(storeEntry(entry, blobBytes, error)))
+    return failure();
+  outcome = existed ? CacheOutcome::Rebuilt : CacheOutcome::Miss;
+  llvm::errs() << options.toolName << ": cache "
+               << (existed ? "rebuilt: " : "miss, stored: ") << entry << "\n";
+  evict(cache, options, entry);
+  return success();
+}
+
+} // namespace npu
