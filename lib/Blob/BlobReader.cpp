@@ -5,9 +5,12 @@
 
 #include "FbTypes.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+
+#include <sys/stat.h>
 
 namespace npu::blob {
 
@@ -431,10 +434,20 @@ bool readFile(const std::string &path, std::vector<uint8_t> &out,
     return false;
   }
   out.clear();
-  uint8_t buf[1 << 16];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0)
-    out.insert(out.end(), buf, buf + n);
+  // A regular file is read in one piece into storage of its size; anything
+  // else (a pipe) in growing chunks.
+  struct stat st;
+  if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+    out.reserve(size_t(st.st_size));
+  for (;;) {
+    size_t used = out.size();
+    size_t chunk = std::max<size_t>(size_t(1) << 16, out.capacity() - used);
+    out.resize(used + chunk);
+    size_t n = std::fread(out.data() + used, 1, chunk, f);
+    out.resize(used + n);
+    if (n < chunk)
+      break;
+  }
   bool ok = !std::ferror(f);
   int readErrno = errno;
   std::fclose(f);
