@@ -9,14 +9,11 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "npu/Import/ONNX/Diagnostics.h"
 #include "npu/Pipeline/CommandLine.h"
 #include "npu/Pipeline/PhysicalFloor.h"
 #include "npu/Pipeline/Pipeline.h"
-#include "npu/Pipeline/Registration.h"
 
 #include "mlir/IR/BuiltinOps.h"
-#include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/OwningOpRef.h"
 #include "llvm/Support/CommandLine.h"
@@ -38,25 +35,20 @@ cl::opt<bool> json("json", cl::desc("Print one JSON object instead of text"),
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
-  npu::registerCompileCommandLine(category);
-  cl::HideUnrelatedOptions(category);
-  cl::ParseCommandLineOptions(
-      argc, argv,
-      "npu-floor: the physical floor of an ONNX model on an NPU target\n\n"
-      "max(MACs / (tiles x MACs per cycle x DPU clock), with depthwise and "
-      "pooling at their rates; (weights + inputs + outputs) / DDR "
-      "bandwidth), from the hardware description the cost model and the "
-      "simulator use.\n");
   npu::CompileOptions options;
-  if (failed(npu::compileOptionsFromCommandLine("npu-floor", options)))
+  if (failed(npu::parseCompileCommandLine(
+          argc, argv, category,
+          "npu-floor: the physical floor of an ONNX model on an NPU target\n\n"
+          "max(MACs / (tiles x MACs per cycle x DPU clock), with depthwise "
+          "and pooling at their rates; (weights + inputs + outputs) / DDR "
+          "bandwidth), from the hardware description the cost model and the "
+          "simulator use.\n",
+          "npu-floor", options)))
     return 1;
   options.compileTo = npu::Stage::Canonical;
 
-  DialectRegistry registry;
-  npu::registerAllDialects(registry);
-  MLIRContext context(registry);
-  context.printOpOnDiagnostic(false);
-  npu::ONNXDiagnosticHandler diagnostics(&context);
+  npu::CompilerContext compilerContext;
+  MLIRContext &context = compilerContext.get();
   auto module = npu::compileModel(inputFile, context, options);
   if (failed(module))
     return 1;

@@ -284,4 +284,15 @@ LogicalResult compileOptionsFromCommandLine(StringRef tool,
   return success();
 }
 
+LogicalResult parseCompileCommandLine(int argc, char **argv,
+                                      cl::OptionCategory &category,
+                                      StringRef overview, StringRef tool,
+                                      CompileOptions &options,
+                                      const CommandLineConfig &config) {
+  registerCompileCommandLine(category, config);
+  cl::HideUnrelatedOptions(category);
+  cl::ParseCommandLineOptions(argc, argv, overview);
+  return compileOptionsFromCommandLine(tool, options);
+}
+
 } // namespace npu

@@ -34,6 +34,16 @@ using namespace mlir;
 
 namespace npu {
 
+CompilerContext::CompilerContext() {
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  context_ = std::make_unique<MLIRContext>(registry);
+  context_->printOpOnDiagnostic(false);
+  diagnostics_ = std::make_unique<ONNXDiagnosticHandler>(context_.get());
+}
+
+CompilerContext::~CompilerContext() = default;
+
 LogicalResult writeModule(ModuleOp module, StringRef path, std::string &error,
                           bool debugInfo) {
   if (!createParentDirectories(path.str(), error))
@@ -142,12 +152,8 @@ LogicalResult compileToBlob(StringRef modelPath, const CompileOptions &options,
                             std::vector<uint8_t> &blobBytes,
                             std::string &error) {
   blobBytes.clear();
-  DialectRegistry registry;
-  registerAllDialects(registry);
-  MLIRContext context(registry);
-  // Diagnostics name the ONNX node; a user never needs the IR printed.
-  context.printOpOnDiagnostic(false);
-  ONNXDiagnosticHandler diagnostics(&context);
+  CompilerContext compilerContext;
+  MLIRContext &context = compilerContext.get();
   // The graph stages run as passes; tiling, scheduling and memory
   // assignment run inside code generation for now (docs/codegen.md).
   CompileOptions graph = options;

@@ -143,21 +143,19 @@ LogicalResult writeBytes(StringRef path, const std::vector<uint8_t> &bytes,
 
 int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
-  npu::registerCompileCommandLine(category);
-  cl::HideUnrelatedOptions(category);
-  cl::ParseCommandLineOptions(
-      argc, argv,
-      "npu-compile: compiles an ONNX model for Intel NPU 3720/4000\n\n"
-      "Imports MODEL.onnx into the npu dialect and runs the compile pipeline. "
-      "-o FILE.blob compiles to a blob; -o FILE.mlir writes the MLIR of the "
-      "--compile-to stage (default canonical). Inputs with symbolic "
-      "dimensions need --input-shape. Errors go to stderr and the exit code "
-      "is non-zero.\n");
-
   npu::CompileOptions options;
   bool writeBlob = false;
-  if (failed(npu::compileOptionsFromCommandLine(kTool, options)))
+  if (failed(npu::parseCompileCommandLine(
+          argc, argv, category,
+          "npu-compile: compiles an ONNX model for Intel NPU 3720/4000\n\n"
+          "Imports MODEL.onnx into the npu dialect and runs the compile "
+          "pipeline. -o FILE.blob compiles to a blob; -o FILE.mlir writes the "
+          "MLIR of the --compile-to stage (default canonical). Inputs with "
+          "symbolic dimensions need --input-shape. Errors go to stderr and "
+          "the exit code is non-zero.\n",
+          kTool, options)))
     return 1;
+
   if (outputFile != "-" && npu::isSameFile(outputFile, inputFile))
     return fail("the output file '" + outputFile +
                 "' is the input model; refusing to overwrite it");
@@ -181,12 +179,8 @@ int main(int argc, char **argv) {
     return 0;
   }
 
-  DialectRegistry registry;
-  npu::registerAllDialects(registry);
-  MLIRContext context(registry);
-  // Diagnostics name the ONNX node; a user never needs the IR printed.
-  context.printOpOnDiagnostic(false);
-  npu::ONNXDiagnosticHandler diagnostics(&context);
+  npu::CompilerContext compilerContext;
+  MLIRContext &context = compilerContext.get();
   auto module = npu::compileModel(inputFile, context, options);
   if (failed(module))
     return 1;

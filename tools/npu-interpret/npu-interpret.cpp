@@ -161,18 +161,17 @@ int main(int argc, char **argv) {
   config.timing = false;      // --timing is the interpreter's (and the passes')
   config.inputValues = false; // values come with --input
   config.stageAlias = true;
-  npu::registerCompileCommandLine(category, config);
-  cl::HideUnrelatedOptions(category);
-  cl::ParseCommandLineOptions(
-      argc, argv,
-      "npu-interpret: runs a model on the CPU reference interpreter\n\n"
-      "FILE is an ONNX model (imported and compiled to --compile-to) or the "
-      ".mlir of any stage. Writes one .npy per output into --output-dir. "
-      "Errors go to stderr and the exit code is non-zero.\n");
-
   npu::CompileOptions compileOptions;
-  if (failed(npu::compileOptionsFromCommandLine(kTool, compileOptions)))
+  if (failed(npu::parseCompileCommandLine(
+          argc, argv, category,
+          "npu-interpret: runs a model on the CPU reference interpreter\n\n"
+          "FILE is an ONNX model (imported and compiled to --compile-to) or "
+          "the .mlir of any stage. Writes one .npy per output into "
+          "--output-dir. "
+          "Errors go to stderr and the exit code is non-zero.\n",
+          kTool, compileOptions, config)))
     return 1;
+
   if (compileOptions.compileTo == npu::Stage::Blob)
     return fail("a blob runs on the NPU (npu-run), not on the interpreter; "
                 "choose an earlier --compile-to");
@@ -195,12 +194,8 @@ int main(int argc, char **argv) {
     givenPaths[name] = path;
   }
 
-  DialectRegistry registry;
-  npu::registerAllDialects(registry);
-  MLIRContext context(registry);
-  // Diagnostics name the ONNX node; a user never needs the IR printed.
-  context.printOpOnDiagnostic(false);
-  npu::ONNXDiagnosticHandler diagnostics(&context);
+  npu::CompilerContext compilerContext;
+  MLIRContext &context = compilerContext.get();
 
   OwningOpRef<ModuleOp> module;
   if (StringRef(inputFile).ends_with(".mlir")) {

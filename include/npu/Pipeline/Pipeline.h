@@ -22,11 +22,13 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace mlir {
 class MLIRContext;
+class ScopedDiagnosticHandler;
 class ModuleOp;
 class OpPassManager;
 template <typename OpTy> class OwningOpRef;
@@ -75,6 +77,20 @@ mlir::LogicalResult writeModule(mlir::ModuleOp module, llvm::StringRef path,
 
 /// Print "<tool>: error: <message>" / "<tool>: warning: <message>" on stderr:
 /// the form of every message the tools print themselves.
+/// The context a compile runs in: every dialect the compiler uses, and
+/// diagnostics that name the ONNX node (ONNXDiagnosticHandler), never the
+/// IR a user never needs printed.
+class CompilerContext {
+public:
+  CompilerContext();
+  ~CompilerContext();
+  mlir::MLIRContext &get() { return *context_; }
+
+private:
+  std::unique_ptr<mlir::MLIRContext> context_;
+  std::unique_ptr<mlir::ScopedDiagnosticHandler> diagnostics_;
+};
+
 void printError(llvm::StringRef tool, const llvm::Twine &message);
 void printWarning(llvm::StringRef tool, const llvm::Twine &message);
 
