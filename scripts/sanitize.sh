@@ -20,7 +20,6 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${NPU_SANITIZE_ROOT:-$ROOT}
 JOBS=${NPU_JOBS:-$(nproc)}
-DEPS=${NPU_DEPS_DIR:-$HOME/.cache/npu-compile}
 CI=0
 case "${1:-}" in
   --ci) CI=1 ;;
@@ -28,32 +27,15 @@ case "${1:-}" in
   *) echo "usage: $0 [--ci]" >&2; exit 2 ;;
 esac
 
-# Installs what is missing (scripts/test.sh has done it already).
-if [ "${NPU_SETUP_DONE:-0}" != 1 ]; then
-  "$ROOT/scripts/setup.sh" "$ROOT/build" >/dev/null
-fi
-
-LAUNCHER=()
-command -v ccache >/dev/null && LAUNCHER=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
-
-# run NAME SANITIZERS COMPILER(ON|OFF) [ctest args...]: configure once, build,
-# run ctest; prints the build and test times.
+# run NAME SANITIZERS COMPILER(ON|OFF) [ctest args...]: install what is
+# missing and configure once (scripts/setup.sh), build, run ctest; prints the
+# build and test times.
 run() {
   local dir=$OUT/$1 san=$2 compiler=$3
   shift 3
-  if [ ! -f "$dir/build.ninja" ]; then
-    cmake -G Ninja -S "$ROOT" -B "$dir" \
-      -DCMAKE_BUILD_TYPE=Release \
-      -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
-      -DLLVM_USE_LINKER=lld \
-      -DMLIR_DIR=/usr/lib/llvm-22/lib/cmake/mlir \
-      -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit \
-      -DPython3_EXECUTABLE=/usr/bin/python3 \
-      -DNPU_DEPS_DIR="$DEPS" \
-      -DNPU_BUILD_COMPILER="$compiler" -DNPU_BUILD_BENCHMARKS=OFF \
-      -DNPU_SANITIZE="$san" -DNPU_ENABLE_ASSERTIONS=ON \
-      "${LAUNCHER[@]}" >/dev/null
-  fi
+  "$ROOT/scripts/setup.sh" "$dir" \
+    -DNPU_BUILD_COMPILER="$compiler" -DNPU_BUILD_BENCHMARKS=OFF \
+    -DNPU_SANITIZE="$san" -DNPU_ENABLE_ASSERTIONS=ON >/dev/null
   local start
   start=$(date +%s)
   cmake --build "$dir" -j "$JOBS"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# setup.sh [BUILD_DIR]: installs everything npu-compile needs on Debian 12 and
-# configures the build. Idempotent: a second run only checks.
+# setup.sh [BUILD_DIR [CMAKE_ARGS...]]: installs everything npu-compile needs on
+# Debian 12 and configures the build (CMAKE_ARGS added to the configuration,
+# e.g. -DNPU_SANITIZE=thread). Idempotent: a second run only checks.
 #
 #   - Debian packages (LLVM/MLIR 22, protobuf, ONNX data, Level Zero, GoogleTest,
 #     FlatBuffers, clang, Ninja, lld, ccache, Python's onnx/numpy/PIL);
@@ -14,6 +15,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${1:-$ROOT/build}
+[ $# -gt 0 ] && shift
 DEPS=${NPU_DEPS_DIR:-$HOME/.cache/npu-compile}
 mkdir -p "$DEPS"
 
@@ -64,6 +66,6 @@ if [ ! -f "$BUILD/build.ninja" ]; then
     -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit \
     -DPython3_EXECUTABLE=/usr/bin/python3 \
     -DNPU_DEPS_DIR="$DEPS" \
-    "${LAUNCHER[@]}"
+    "${LAUNCHER[@]}" "$@"
 fi
 echo "setup: done (build directory $BUILD, dependencies in $DEPS)"

@@ -37,8 +37,10 @@ public:
     out.clear();
     if (!v)
       return true;
+    // An empty vector has no element to load (and FlatBuffers does not
+    // align it).
     size_t offset = size_t(v->Data() - base);
-    if (offset % alignof(T) != 0) {
+    if (v->size() != 0 && offset % alignof(T) != 0) {
       error = what + " is misaligned: its " + std::to_string(sizeof(T)) +
               "-byte elements start at metadata offset " +
               std::to_string(offset) + ", not a multiple of " +
