@@ -7,7 +7,8 @@
 #     FlatBuffers, clang, Ninja, lld, ccache, Python's onnx/numpy/PIL);
 #   - ONNX Runtime (npm onnxruntime-node, CPU), the independent numerical oracle;
 #   - the real development models and inputs (scripts/fetch-models.sh);
-#   - a CMake + Ninja + clang build directory (default: build/).
+#   - a CMake + Ninja + clang build directory (default: build/), Release with
+#     assertions on (the only CI build that runs the compiler with them).
 #
 # Environment: NPU_DEPS_DIR (default ~/.cache/npu-compile) holds ONNX Runtime,
 # models and inputs, outside the source tree so that clean clones share them.
@@ -66,6 +67,7 @@ if [ ! -f "$BUILD/build.ninja" ]; then
     -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit \
     -DPython3_EXECUTABLE=/usr/bin/python3 \
     -DNPU_DEPS_DIR="$DEPS" \
+    -DNPU_ENABLE_ASSERTIONS=ON \
     "${LAUNCHER[@]}" "$@"
 fi
 echo "setup: done (build directory $BUILD, dependencies in $DEPS)"
