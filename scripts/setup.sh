@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
-# setup.sh [BUILD_DIR]: installs everything npu-compile needs on Debian 12 and
-# configures the build. Idempotent: a second run only checks.
+# setup.sh [BUILD_DIR [CMAKE_ARGS...]]: installs everything npu-compile needs on
+# Debian 12 and configures the build (CMAKE_ARGS added to the configuration,
+# e.g. -DNPU_SANITIZE=thread). Idempotent: a second run only checks.
 #
 #   - Debian packages (LLVM/MLIR 22, protobuf, ONNX data, Level Zero, GoogleTest,
 #     FlatBuffers, clang, Ninja, lld, ccache, Python's onnx/numpy/PIL);
 #   - ONNX Runtime (npm onnxruntime-node, CPU), the independent numerical oracle;
 #   - the real development models and inputs (scripts/fetch-models.sh);
-#   - a CMake + Ninja + clang build directory (default: build/).
+#   - a CMake + Ninja + clang build directory (default: build/), Release with
+#     assertions on (the only CI build that runs the compiler with them).
 #
 # Environment: NPU_DEPS_DIR (default ~/.cache/npu-compile) holds ONNX Runtime,
 # models and inputs, outside the source tree so that clean clones share them.
@@ -14,6 +16,7 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${1:-$ROOT/build}
+[ $# -gt 0 ] && shift
 DEPS=${NPU_DEPS_DIR:-$HOME/.cache/npu-compile}
 mkdir -p "$DEPS"
 
@@ -64,6 +67,7 @@ if [ ! -f "$BUILD/build.ninja" ]; then
     -DLLVM_EXTERNAL_LIT=/usr/lib/llvm-22/bin/lit \
     -DPython3_EXECUTABLE=/usr/bin/python3 \
     -DNPU_DEPS_DIR="$DEPS" \
-    "${LAUNCHER[@]}"
+    -DNPU_ENABLE_ASSERTIONS=ON \
+    "${LAUNCHER[@]}" "$@"
 fi
 echo "setup: done (build directory $BUILD, dependencies in $DEPS)"

@@ -27,6 +27,32 @@ std::string hex32(uint32_t v) {
 class Decoder {
 public:
   std::string error;
+  /// The metadata's first byte (8-aligned), for vector alignment checks.
+  const uint8_t *base = nullptr;
+
+  /// Copies a vector out. FlatBuffers 2.0.8's verifier checks only the 4-byte
+  /// alignment of a vector's length prefix, not that of its elements: a
+  /// crafted blob can put 64-bit elements at 4 mod 8, where reading them is
+  /// a misaligned load (undefined behaviour), so such a vector is rejected.
+  template <typename T, typename U>
+  bool vec(const flatbuffers::Vector<T> *v, std::vector<U> &out,
+           const std::string &what) {
+    out.clear();
+    if (!v)
+      return true;
+    // An empty vector has no element to load (and FlatBuffers does not
+    // align it).
+    size_t offset = size_t(v->Data() - base);
+    if (v->size() != 0 && offset % alignof(T) != 0) {
+      error = what + " is misaligned: its " + std::to_string(sizeof(T)) +
+              "-byte elements start at metadata offset " +
+              std::to_string(offset) + ", not a multiple of " +
+              std::to_string(alignof(T));
+      return false;
+    }
+    out.assign(v->begin(), v->end());
+    return true;
+  }
 
   bool ref(const fb::TensorRef *r, TensorRef &out, const std::string &what) {
     if (!r) {
@@ -42,13 +68,8 @@ public:
       return false;
     }
     out.dtype = *t;
-    out.shape.clear();
-    out.strides.clear();
-    if (r->shape())
-      out.shape.assign(r->shape()->begin(), r->shape()->end());
-    if (r->strides())
-      out.strides.assign(r->strides()->begin(), r->strides()->end());
-    return true;
+    return vec(r->shape(), out.shape, what + " shape") &&
+           vec(r->strides(), out.strides, what + " strides");
   }
 
   bool optRef(const fb::TensorRef *r, std::optional<TensorRef> &out,
@@ -69,8 +90,8 @@ public:
       return false;
     }
     out.dtype = *t;
-    if (d->shape())
-      out.shape.assign(d->shape()->begin(), d->shape()->end());
+    if (!vec(d->shape(), out.shape, what + " '" + out.name + "' shape"))
+      return false;
     if (uint8_t(d->layout()) > uint8_t(Layout::NHWC)) {
       error = what + " '" + out.name + "' has an unknown layout";
       return false;
@@ -165,9 +186,7 @@ public:
       }
     if (t->fparams())
       out.fparams.assign(t->fparams()->begin(), t->fparams()->end());
-    if (t->iparams())
-      out.iparams.assign(t->iparams()->begin(), t->iparams()->end());
-    return true;
+    return vec(t->iparams(), out.iparams, what + " integer parameters");
   }
 
   bool task(const fb::Task *t, Task &out, const std::string &where) {
@@ -220,9 +239,9 @@ public:
           return false;
       }
     p.memory.scratchSize = m->memory()->scratch_size();
-    if (m->memory()->cmx_used())
-      p.memory.cmxUsed.assign(m->memory()->cmx_used()->begin(),
-                              m->memory()->cmx_used()->end());
+    if (!vec(m->memory()->cmx_used(), p.memory.cmxUsed,
+             "memory plan's CMX use"))
+      return false;
     if (m->buffers())
       for (const fb::Buffer *b : *m->buffers()) {
         if (uint8_t(b->space()) > uint8_t(MemSpace::Cmx)) {
@@ -399,6 +418,7 @@ bool readBlob(const void *data, size_t size, const ReadOptions &options,
     return false;
   }
   Decoder decoder;
+  decoder.base = meta;
   if (!decoder.model(fb::GetModel(meta), out.program)) {
     error = "blob metadata: " + decoder.error;
     return false;

@@ -116,22 +116,33 @@ std::string LevelZero::describe(ze_result_t r, const std::string &what) const {
   return msg;
 }
 
+LevelZero::~LevelZero() {
+  if (context)
+    zeContextDestroy(context);
+}
+
 Expected<std::shared_ptr<LevelZero>> LevelZero::get() {
   static std::mutex m;
-  static std::shared_ptr<LevelZero> instance;
+  // Weak: a static owner would destroy the context during exit, after the
+  // driver's own statics (it is dlopened later) are gone.
+  static std::weak_ptr<LevelZero> instance;
   static std::string initError;
+  // Whether ZE_ENABLE_ALT_DRIVERS is the runtime's own choice (a second
+  // connection must not report it as the user's).
+  static bool altDriversSetHere = false;
   std::lock_guard<std::mutex> lock(m);
-  if (instance)
-    return instance;
+  if (std::shared_ptr<LevelZero> live = instance.lock())
+    return live;
   if (!initError.empty())
     return Status::error(initError);
 
   auto l0 = std::make_shared<LevelZero>();
   std::string sim = simulatorPath();
-  bool userDrivers = std::getenv("ZE_ENABLE_ALT_DRIVERS") != nullptr;
+  bool userDrivers =
+      !altDriversSetHere && std::getenv("ZE_ENABLE_ALT_DRIVERS") != nullptr;
   if (!userDrivers) {
     std::string list = std::string(kIntelNpuDriver) + "," + sim;
-    setenv("ZE_ENABLE_ALT_DRIVERS", list.c_str(), 0);
+    altDriversSetHere = setenv("ZE_ENABLE_ALT_DRIVERS", list.c_str(), 0) == 0;
   } else {
     l0->notes.push_back(
         std::string("using the drivers in ZE_ENABLE_ALT_DRIVERS=") +
@@ -250,7 +261,7 @@ Expected<std::shared_ptr<LevelZero>> LevelZero::get() {
     return Status::error(initError);
   }
   instance = l0;
-  return instance;
+  return l0;
 }
 
 } // namespace npu::runtime

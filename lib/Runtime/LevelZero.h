@@ -22,9 +22,17 @@ namespace npu::runtime {
 
 class LevelZero {
 public:
-  /// The process-wide connection; `notes` receives what a user should know
+  /// The process-wide connection, shared by every Core, CompiledModel and
+  /// InferRequest alive; the last one to go destroys the context, and the
+  /// next get() connects again. `notes` receives what a user should know
   /// about the drivers found.
   static Expected<std::shared_ptr<LevelZero>> get();
+
+  LevelZero() = default;
+  LevelZero(const LevelZero &) = delete;
+  LevelZero &operator=(const LevelZero &) = delete;
+  /// Destroys the context (the loader and the driver stay loaded).
+  ~LevelZero();
 
   struct Device {
     ze_device_handle_t handle; ///< As the loader hands it out.

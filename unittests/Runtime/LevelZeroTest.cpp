@@ -88,6 +88,30 @@ std::vector<uint8_t> sample(arch::Platform p, const std::string &name) {
 
 } // namespace
 
+// The connection is shared while someone holds it and released (its context
+// destroyed: LeakSanitizer builds fail on a context never destroyed) when
+// the last holder goes; the next get() connects again, to the same driver,
+// without mistaking the runtime's own ZE_ENABLE_ALT_DRIVERS for the user's.
+TEST(L0Connection, SharedWhileHeldAndReopenedAfterRelease) {
+  std::weak_ptr<LevelZero> first;
+  {
+    auto a = LevelZero::get();
+    ASSERT_TRUE(a.ok()) << a.message();
+    auto b = LevelZero::get();
+    ASSERT_TRUE(b.ok()) << b.message();
+    EXPECT_EQ(a->get(), b->get());
+    first = *a;
+  }
+  EXPECT_TRUE(first.expired());
+  auto again = LevelZero::get();
+  ASSERT_TRUE(again.ok()) << again.message();
+  ASSERT_NE((*again)->context, nullptr);
+  EXPECT_EQ(zeContextGetStatus((*again)->context), ZE_RESULT_SUCCESS);
+  EXPECT_EQ((*again)->devices.size(), 2u);
+  for (const std::string &note : (*again)->notes)
+    EXPECT_EQ(note.find("ZE_ENABLE_ALT_DRIVERS"), std::string::npos) << note;
+}
+
 TEST_F(L0, DriverAndDevices) {
   ze_api_version_t v;
   EXPECT_EQ(zeDriverGetApiVersion(l0->driver, &v), ZE_RESULT_SUCCESS);

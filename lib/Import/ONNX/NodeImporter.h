@@ -144,8 +144,9 @@ public:
   }
 
   /// Creates an op of any number of results whose types the op infers.
-  /// `args` are the ODS builder's arguments, starting with placeholder
-  /// result types (`mlir::Type()` or an empty `mlir::TypeRange`).
+  /// `args` are the ODS builder's arguments, starting with one placeholder
+  /// `mlir::Type()` per result (not an empty `mlir::TypeRange`: the ODS
+  /// builder taking a TypeRange asserts that it holds every result type).
   template <typename OpTy, typename... Args>
   mlir::FailureOr<mlir::Operation *> createInferred(Args &&...args) {
     mlir::OperationState state(loc, OpTy::getOperationName());

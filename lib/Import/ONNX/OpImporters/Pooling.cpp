@@ -39,8 +39,10 @@ template <typename OpTy> LogicalResult importPool(NodeImporter &n) {
     if (n.failed())
       return failure();
     if (withIndices) {
+      // One placeholder type per result: the TypeRange builder asserts that
+      // it gets both.
       auto op = n.createInferred<MaxPoolWithIndicesOp>(
-          TypeRange(), n.getInput(0), b.getDenseI64ArrayAttr(attrs->kernel),
+          Type(), Type(), n.getInput(0), b.getDenseI64ArrayAttr(attrs->kernel),
           b.getDenseI64ArrayAttr(attrs->strides),
           b.getDenseI64ArrayAttr(attrs->pads),
           b.getDenseI64ArrayAttr(attrs->dilations), b.getBoolAttr(ceilMode),
