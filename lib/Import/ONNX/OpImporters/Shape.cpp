@@ -227,6 +227,11 @@ LogicalResult importSplit(NodeImporter &n) {
       numOutputs = n.getAttrInt("num_outputs", numOutputs);
     if (numOutputs < 1)
       return n.emitError() << "needs at least one output";
+    // Checked before it sizes anything (found by fuzz/onnx).
+    if (numOutputs != n.getNumOutputs())
+      return n.emitError() << "num_outputs " << numOutputs << " differs from "
+                           << "the node's " << n.getNumOutputs()
+                           << " outputs";
     if (n.getOpset() >= 18) {
       // Opset 18: equal chunks of ceil(dim / n), the last one smaller.
       int64_t chunk = (dim + numOutputs - 1) / numOutputs;

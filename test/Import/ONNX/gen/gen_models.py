@@ -1011,6 +1011,27 @@ def resize_huge_roi():
 
 
 @model
+def huge_initializer_without_data():
+    """An initializer declared float[2^39] (2 TiB) whose values are missing:
+    40 bytes of model that once made the importer reserve the 2 TiB."""
+    w = TensorProto()
+    w.name = "w"
+    w.data_type = F
+    w.dims.extend([2 ** 39])
+    nodes = [node("ReduceSum", ["w"], ["y"], keepdims=0)]
+    return make(nodes, [], [vi("y", [])], inits=[w])
+
+
+@model
+def split_huge_num_outputs():
+    """Split-18 with num_outputs = 2^40 but two outputs: the attribute once
+    sized a list of 2^40 split sizes."""
+    n = node("Split", ["x"], ["a", "b"], num_outputs=2 ** 40)
+    return make([n], [vi("x", [4])], [vi("a", None), vi("b", None)],
+                opset=18)
+
+
+@model
 def overflowing_input():
     """LogSoftmax (opset 11, axis 0) over an input declared [3, 4, 2^63-1]."""
     n = node("LogSoftmax", ["x"], ["y"], axis=0)
