@@ -1032,6 +1032,14 @@ def split_huge_num_outputs():
 
 
 @model
+def reshape_overflowing_shape():
+    """Reshape to [2^62, 2^62]: the requested element count overflows."""
+    n = node("Reshape", ["x", "s"], ["y"])
+    return make([n], [vi("x", [2, 3])], [vi("y", None)],
+                inits=[const("s", np.array([2 ** 62, 2 ** 62], np.int64))])
+
+
+@model
 def overflowing_input():
     """LogSoftmax (opset 11, axis 0) over an input declared [3, 4, 2^63-1]."""
     n = node("LogSoftmax", ["x"], ["y"], axis=0)
