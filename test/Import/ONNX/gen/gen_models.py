@@ -1040,6 +1040,34 @@ def reshape_overflowing_shape():
 
 
 @model
+def range_too_long():
+    """Range 0 .. 2^24 + 1 (int64): one element past the importer's limit."""
+    n = node("Range", ["s", "l", "d"], ["y"])
+    return make([n], [], [vi("y", None, I64)],
+                inits=[const("s", np.array(0, np.int64)),
+                       const("l", np.array(2 ** 24 + 1, np.int64)),
+                       const("d", np.array(1, np.int64))])
+
+
+@model
+def range_at_limit():
+    """Range of 2^24 floats feeding ReduceMax: the largest Range allowed."""
+    nodes = [node("Range", ["s", "l", "d"], ["r"]),
+             node("ReduceMax", ["r"], ["y"], keepdims=0)]
+    return make(nodes, [], [vi("y", [])],
+                inits=[const("s", np.array(0, np.float32)),
+                       const("l", np.array(2 ** 24, np.float32)),
+                       const("d", np.array(1, np.float32))])
+
+
+@model
+def eyelike_huge():
+    """EyeLike of an input declared [2^20, 2^20]: a 2^40-element constant."""
+    n = node("EyeLike", ["x"], ["y"])
+    return make([n], [vi("x", [2 ** 20, 2 ** 20])], [vi("y", None)])
+
+
+@model
 def overflowing_input():
     """LogSoftmax (opset 11, axis 0) over an input declared [3, 4, 2^63-1]."""
     n = node("LogSoftmax", ["x"], ["y"], axis=0)
