@@ -976,6 +976,13 @@ def huge_expand():
                 inits=[const("s", np.array([2 ** 20, 2 ** 20], np.int64))])
 
 
+def op_with_int64_operand(op, x_dims, name, values):
+    """One `op` node of a float input x[x_dims] and an int64 initializer."""
+    n = node(op, ["x", name], ["y"])
+    return make([n], [vi("x", x_dims)], [vi("y", None)],
+                inits=[const(name, np.array(values, np.int64))])
+
+
 @model
 def range_not_finite():
     """Range over float32 with limit NaN: no element count exists."""
@@ -1034,9 +1041,7 @@ def split_huge_num_outputs():
 @model
 def reshape_overflowing_shape():
     """Reshape to [2^62, 2^62]: the requested element count overflows."""
-    n = node("Reshape", ["x", "s"], ["y"])
-    return make([n], [vi("x", [2, 3])], [vi("y", None)],
-                inits=[const("s", np.array([2 ** 62, 2 ** 62], np.int64))])
+    return op_with_int64_operand("Reshape", [2, 3], "s", [2 ** 62, 2 ** 62])
 
 
 @model
@@ -1077,17 +1082,13 @@ def overflowing_input():
 @model
 def overflowing_tile():
     """Tile whose repeats make the element count overflow 64 bits."""
-    n = node("Tile", ["x", "r"], ["y"])
-    return make([n], [vi("x", [2, 3])], [vi("y", None)],
-                inits=[const("r", np.array([2 ** 40, 2 ** 40], np.int64))])
+    return op_with_int64_operand("Tile", [2, 3], "r", [2 ** 40, 2 ** 40])
 
 
 @model
 def tile_dimension_overflow():
     """Tile whose repeats overflow one dimension (4 x 2^62 wraps to 0)."""
-    n = node("Tile", ["x", "r"], ["y"])
-    return make([n], [vi("x", [4])], [vi("y", None)],
-                inits=[const("r", np.array([2 ** 62], np.int64))])
+    return op_with_int64_operand("Tile", [4], "r", [2 ** 62])
 
 
 @model
