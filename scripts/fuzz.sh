@@ -100,7 +100,7 @@ case "$what" in
     read -r -a targets <<< "${NPU_FUZZ_TARGETS:-${ALL_TARGETS[*]}}"
     for t in "${targets[@]}"; do check_target "$t"; done
     build "${targets[@]}"
-    [ $# -ge 2 ] && cmake -DNPU_FUZZ_SMOKE_SECONDS="$2" "$BUILD" >/dev/null
+    cmake -DNPU_FUZZ_SMOKE_SECONDS="${2:-20}" "$BUILD" >/dev/null
     regex=$(IFS='|'; echo "^fuzz-smoke-(${targets[*]})\$")
     ctest --test-dir "$BUILD" -R "$regex" --output-on-failure
     ;;
