@@ -102,7 +102,7 @@ case "$what" in
     build "${targets[@]}"
     cmake -DNPU_FUZZ_SMOKE_SECONDS="${2:-20}" "$BUILD" >/dev/null
     regex=$(IFS='|'; echo "^fuzz-smoke-(${targets[*]})\$")
-    ctest --test-dir "$BUILD" -R "$regex" --output-on-failure
+    ctest --test-dir "$BUILD/fuzz" -R "$regex" --output-on-failure
     ;;
   all)
     build "${ALL_TARGETS[@]}"
