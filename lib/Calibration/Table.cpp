@@ -41,9 +41,7 @@ bool needsQuotes(const std::string &s) {
   });
 }
 
-std::string quoteIfNeeded(const std::string &s) {
-  if (!needsQuotes(s))
-    return s;
+std::string quote(const std::string &s) {
   std::string out = "\"";
   for (char c : s) {
     if (c == '"' || c == '\\')
@@ -55,6 +53,10 @@ std::string quoteIfNeeded(const std::string &s) {
     out += c;
   }
   return out + "\"";
+}
+
+std::string quoteIfNeeded(const std::string &s) {
+  return needsQuotes(s) ? quote(s) : s;
 }
 
 std::string formatFloat(float v) {
@@ -135,6 +137,20 @@ std::string joinFrom(const std::vector<std::string> &tokens, size_t from) {
   return out;
 }
 
+/// The text of a free-form header field (@method, @samples): as is when it
+/// reads back as itself (words separated by single spaces, no quotes or
+/// comments), else as one quoted token, so that what was read is what is
+/// written. Unquoted, "a  b" would read back as "a b" and "a # b" as "a".
+std::string headerText(const std::string &s) {
+  std::vector<std::string> tokens;
+  std::string error;
+  if (!tokenize(s, tokens, error) || joinFrom(tokens, 0) != s ||
+      std::any_of(s.begin(), s.end(),
+                  [](char c) { return c == '"' || c == '\\' || c == '\n'; }))
+    return quote(s);
+  return s;
+}
+
 } // namespace
 
 std::string printTable(const CalibrationTable &table) {
@@ -147,9 +163,9 @@ std::string printTable(const CalibrationTable &table) {
   if (!table.model.empty())
     os << "@model " << quoteIfNeeded(table.model) << "\n";
   if (!table.method.empty())
-    os << "@method " << table.method << "\n";
+    os << "@method " << headerText(table.method) << "\n";
   if (!table.samples.empty())
-    os << "@samples " << table.samples << "\n";
+    os << "@samples " << headerText(table.samples) << "\n";
 
   std::vector<std::string> keys;
   size_t width = 3;

@@ -2,9 +2,11 @@
 
 #include "npu/Support/Npy.h"
 
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <sstream>
 
 namespace npu {
@@ -113,20 +115,38 @@ bool parseNpy(const void *data, size_t size, HostTensor &out,
     size_t b = item.find_first_not_of(" \t");
     if (b == std::string::npos)
       continue;
+    // A dimension is decimal digits and nothing else, within int64_t.
+    size_t e = item.find_last_not_of(" \t");
+    errno = 0;
     char *end = nullptr;
     long long d = std::strtoll(item.c_str() + b, &end, 10);
-    if (d < 0 || end == item.c_str() + b) {
+    if (!std::isdigit(static_cast<unsigned char>(item[b])) ||
+        end != item.c_str() + e + 1 || errno == ERANGE) {
       error = "malformed .npy shape: (" + shapeText + ")";
       return false;
     }
     shape.push_back(d);
   }
-  HostTensor t(*dtype, shape);
+  // The data must be there before anything is allocated for it: a header
+  // alone can declare any size.
   size_t dataOffset = offset + headerLen;
-  if (size - dataOffset < t.byteSize()) {
-    error = "truncated .npy data: expected " + std::to_string(t.byteSize()) +
+  std::optional<int64_t> byteSize = checkedByteSize(*dtype, shape);
+  if (!byteSize) {
+    error = "malformed .npy shape: (" + shapeText +
+            ") has more elements "
+            "than a 64-bit count";
+    return false;
+  }
+  if (uint64_t(*byteSize) > size - dataOffset) {
+    error = "truncated .npy data: expected " + std::to_string(*byteSize) +
             " bytes for " + shapeToString(shape) + " " + dtypeName(*dtype) +
             ", found " + std::to_string(size - dataOffset);
+    return false;
+  }
+  HostTensor t(*dtype, shape);
+  if (*byteSize && !t.isAllocated()) {
+    error = "cannot allocate " + formatBytes(uint64_t(*byteSize)) +
+            " for a .npy array";
     return false;
   }
   if (t.byteSize())

@@ -7,6 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "RunOptions.h"
+
 #include "npu/Runtime/CompiledModel.h"
 #include "npu/Runtime/Core.h"
 #include "npu/Runtime/InferRequest.h"
@@ -28,42 +30,6 @@ using namespace npu::runtime;
 
 namespace {
 
-const char *kUsage =
-    "usage: npu-run BLOB [options]\n"
-    "       npu-run --list-devices\n"
-    "\n"
-    "Runs a compiled blob on an NPU device through Level Zero (the simulated\n"
-    "NPU 3720 / 4000 unless a real one is usable) and writes its outputs.\n"
-    "\n"
-    "options:\n"
-    "  --device NPU3720|NPU4000  device to run on (default: the blob's "
-    "target)\n"
-    "  --input NAME=FILE.npy     value of input NAME; give one per input\n"
-    "  --output-dir DIR          where outputs are written, as\n"
-    "                            DIR/<output name>.npy with characters "
-    "outside\n"
-    "                            [A-Za-z0-9_.-] replaced by '_' (default: .)\n"
-    "  --iterations N            inferences per infer request (default 1)\n"
-    "  --requests N              infer requests run in parallel, each from "
-    "its\n"
-    "                            own thread (default 1); all must give the "
-    "same\n"
-    "                            outputs\n"
-    "  --trace FILE.json         write the modelled timeline of the last\n"
-    "                            inference as a Chrome / Perfetto trace\n"
-    "  --profile                 print every task of the last inference on "
-    "the\n"
-    "                            modelled timeline (engine, start, end "
-    "cycles)\n"
-    "  --defer-weights           upload the weights at the first inference\n"
-    "  --list-devices            list the NPU devices and their properties\n"
-    "  -h, --help                this text\n"
-    "\n"
-    "Options with a value take it as `--opt value` or `--opt=value`;\n"
-    "missing directories of --output-dir and --trace are created.\n"
-    "Prints the host time per inference and the modelled NPU latency.\n"
-    "Exit status: 0 on success, 1 on an error, 2 on a usage error.\n";
-
 int usageError(const std::string &msg) {
   std::fprintf(stderr, "npu-run: error: %s\n(see npu-run --help)\n",
                msg.c_str());
@@ -73,15 +39,6 @@ int usageError(const std::string &msg) {
 int error(const std::string &msg) {
   std::fprintf(stderr, "npu-run: error: %s\n", msg.c_str());
   return 1;
-}
-
-bool parseCount(const std::string &s, int &out) {
-  char *end = nullptr;
-  long v = std::strtol(s.c_str(), &end, 10);
-  if (s.empty() || *end || v < 1 || v > 1000000)
-    return false;
-  out = int(v);
-  return true;
 }
 
 int listDevices(Core &core) {
@@ -105,62 +62,23 @@ int listDevices(Core &core) {
 
 int main(int argc, char **argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
-  std::string blobPath, outDir = ".", tracePath;
-  ModelConfig config;
-  std::vector<std::pair<std::string, std::string>> inputs;
-  int iterations = 1, requests = 1;
-  bool list = false, printProfile = false;
-  for (size_t i = 0; i < args.size(); ++i) {
-    const std::string &a = args[i];
-    // Value options take `--opt value` or `--opt=value`; `missing` is set
-    // when one ends the command line.
-    bool missing = false;
-    auto option = [&](const char *name, std::string &out) {
-      OptionMatch m = matchValueOption(args, i, name, out);
-      missing = m == OptionMatch::MissingValue;
-      return m != OptionMatch::NoMatch;
-    };
-    std::string v;
-    if (a == "-h" || a == "--help") {
-      std::fputs(kUsage, stdout);
-      return 0;
-    } else if (a == "--list-devices") {
-      list = true;
-    } else if (option("--device", config.device)) {
-      if (missing)
-        return usageError("--device needs NPU3720 or NPU4000");
-    } else if (option("--input", v)) {
-      std::string name, file;
-      if (missing || !splitNameValue(v, name, file))
-        return usageError("--input takes NAME=FILE.npy");
-      inputs.push_back({name, file});
-    } else if (option("--output-dir", outDir)) {
-      if (missing)
-        return usageError("--output-dir needs a directory");
-    } else if (option("--iterations", v)) {
-      if (missing || !parseCount(v, iterations))
-        return usageError("--iterations takes a positive number");
-    } else if (option("--requests", v)) {
-      if (missing || !parseCount(v, requests))
-        return usageError("--requests takes a positive number");
-    } else if (option("--trace", tracePath)) {
-      if (missing || tracePath.empty())
-        return usageError("--trace needs a file name");
-    } else if (a == "--profile") {
-      printProfile = true;
-    } else if (a == "--defer-weights") {
-      config.deferWeightsLoad = true;
-    } else if (!a.empty() && a[0] == '-') {
-      return usageError("unknown option '" + a + "'");
-    } else if (blobPath.empty()) {
-      blobPath = a;
-    } else {
-      return usageError("more than one blob given ('" + blobPath + "', '" + a +
-                        "')");
-    }
+  run::RunOptions opts;
+  std::string usage;
+  switch (run::parseRunArgs(args, opts, usage)) {
+  case run::ParseResult::Help:
+    std::fputs(run::kUsage, stdout);
+    return 0;
+  case run::ParseResult::UsageError:
+    return usageError(usage);
+  case run::ParseResult::Run:
+    break;
   }
-  if (!list && blobPath.empty())
-    return usageError("no blob given");
+  const std::string &blobPath = opts.blobPath, &outDir = opts.outDir,
+                    &tracePath = opts.tracePath;
+  ModelConfig &config = opts.config;
+  const auto &inputs = opts.inputs;
+  int iterations = opts.iterations, requests = opts.requests;
+  bool list = opts.list, printProfile = opts.printProfile;
 
   auto core = Core::create();
   if (!core)

@@ -54,6 +54,32 @@ TEST(Npy, RejectsBadInputWithMessages) {
   EXPECT_FALSE(parseNpy(bigEndian.data(), bigEndian.size(), t, err));
   EXPECT_NE(err.find(">f4"), std::string::npos);
 
+  // Found by fuzz/npy: sizes come from the header, so they are checked
+  // against the data before anything is allocated, and a count that
+  // overflows (which used to be accepted as an empty tensor) is refused.
+  auto withShape = [&](const std::string &shape) {
+    std::string b = bytes;
+    b.replace(b.find("(4, 4)"), 6, shape);
+    return b;
+  };
+  std::string huge = withShape("(819725763, 2)");
+  EXPECT_FALSE(parseNpy(huge.data(), huge.size(), t, err));
+  EXPECT_NE(err.find("truncated .npy data: expected 6557806104 bytes"),
+            std::string::npos)
+      << err;
+  std::string overflow = withShape("(4294967296, 4294967296)");
+  EXPECT_FALSE(parseNpy(overflow.data(), overflow.size(), t, err));
+  EXPECT_NE(err.find("more elements than a 64-bit count"), std::string::npos)
+      << err;
+  for (const char *bad :
+       {"(4x, 4)", "(99999999999999999999, 1)", "(-4, 4)", "(+4, 4)"}) {
+    std::string b = withShape(bad);
+    EXPECT_FALSE(parseNpy(b.data(), b.size(), t, err)) << bad;
+    EXPECT_NE(err.find("malformed .npy shape"), std::string::npos) << err;
+  }
+  std::string spaced = withShape("( 4 ,4 )");
+  EXPECT_TRUE(parseNpy(spaced.data(), spaced.size(), t, err)) << err;
+
   EXPECT_FALSE(readNpy("/nonexistent/x.npy", t, err));
   EXPECT_NE(err.find("/nonexistent/x.npy"), std::string::npos);
 }

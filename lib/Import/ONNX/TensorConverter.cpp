@@ -195,6 +195,23 @@ static FailureOr<std::string> readExternal(const onnx::TensorProto &tensor,
   return (*buffer)->getBuffer().str();
 }
 
+/// How many values the typed field that holds `dt` has.
+static int64_t typedValueCount(const onnx::TensorProto &tensor, int32_t dt) {
+  switch (dt) {
+  case onnx::TensorProto::FLOAT:
+    return tensor.float_data_size();
+  case onnx::TensorProto::DOUBLE:
+    return tensor.double_data_size();
+  case onnx::TensorProto::INT64:
+    return tensor.int64_data_size();
+  case onnx::TensorProto::UINT32:
+  case onnx::TensorProto::UINT64:
+    return tensor.uint64_data_size();
+  default:
+    return tensor.int32_data_size();
+  }
+}
+
 FailureOr<DenseElementsAttr> convertTensor(const onnx::TensorProto &tensor,
                                            MLIRContext *ctx,
                                            StringRef externalDataDir,
@@ -245,9 +262,11 @@ FailureOr<DenseElementsAttr> convertTensor(const onnx::TensorProto &tensor,
     return fromRaw(type, tensor.raw_data());
   }
 
-  // Typed fields.
+  // Typed fields. The dims alone can ask for terabytes: reserve only once
+  // the values are known to be there (the cases below report a mismatch).
   std::string bytes;
-  bytes.reserve(expectedBytes);
+  if (typedValueCount(tensor, dt) == count)
+    bytes.reserve(expectedBytes);
   auto countMismatch = [&](int64_t got) -> LogicalResult {
     emitError(loc) << what << ": holds " << got << " values for " << count
                    << " elements of shape "

@@ -18,6 +18,8 @@
 #include "llvm/ADT/StringExtras.h"
 
 #include <cmath>
+#include <cstring>
+#include <vector>
 
 using namespace mlir;
 
@@ -114,10 +116,53 @@ LogicalResult importConstantOfShape(NodeImporter &n) {
   return success();
 }
 
+/// Largest number of elements Range and EyeLike build as a constant (int64:
+/// 128 MiB), so that a model of a few bytes cannot ask for gigabytes.
+constexpr int64_t kMaxRangeElements = int64_t(1) << 24;
+
+/// Stores the low `bytes` bytes of `bits` as element `i` of a raw buffer
+/// (least significant first: DenseElementsAttr's raw layout on this
+/// little-endian host).
+void storeBits(std::vector<char> &raw, size_t i, uint64_t bits,
+               unsigned bytes) {
+  std::memcpy(raw.data() + i * bytes, &bits, bytes);
+}
+
+/// Whether a constant of `element` can be built as a raw buffer: whole bytes,
+/// at most 64 bits.
+bool hasRawBytes(Type element) {
+  unsigned width = element.getIntOrFloatBitWidth();
+  return width % 8 == 0 && width <= 64;
+}
+
 /// Builds a constant of `type` from doubles (ints are truncated toward zero
-/// and saturated to the type).
+/// and saturated to the type). Float constants go through a raw buffer: one
+/// Attribute per element took minutes and gigabytes for a few million
+/// elements (Range, found by fuzz/onnx).
 DenseElementsAttr fromDoubles(RankedTensorType type, ArrayRef<double> values) {
   Type element = type.getElementType();
+  if (auto f = dyn_cast<FloatType>(element); f && hasRawBytes(element)) {
+    unsigned bytes = f.getWidth() / 8;
+    std::vector<char> raw(values.size() * bytes);
+    for (auto [i, v] : llvm::enumerate(values)) {
+      uint64_t bits;
+      if (f.isF32()) {
+        float x = static_cast<float>(v);
+        uint32_t u;
+        std::memcpy(&u, &x, sizeof u);
+        bits = u;
+      } else if (f.isF64()) {
+        std::memcpy(&bits, &v, sizeof bits);
+      } else {
+        APFloat a(v);
+        bool lost = false;
+        a.convert(f.getFloatSemantics(), APFloat::rmNearestTiesToEven, &lost);
+        bits = a.bitcastToAPInt().getZExtValue();
+      }
+      storeBits(raw, i, bits, bytes);
+    }
+    return DenseElementsAttr::getFromRawBuffer(type, raw);
+  }
   SmallVector<Attribute> attrs;
   attrs.reserve(values.size());
   for (double v : values) {
@@ -132,9 +177,6 @@ DenseElementsAttr fromDoubles(RankedTensorType type, ArrayRef<double> values) {
   }
   return DenseElementsAttr::get(type, attrs);
 }
-
-/// Largest number of elements Range makes.
-constexpr int64_t kMaxRangeElements = int64_t(1) << 26;
 
 /// A one-element integer input, sign- or zero-extended to 130 bits (enough
 /// for differences and steps of 64-bit values).
@@ -170,13 +212,26 @@ LogicalResult importIntRange(NodeImporter &n, IntegerType element) {
     return n.emitError() << "the range has too many elements ("
                          << llvm::toString(count, 10, /*Signed=*/true) << ")";
   int64_t num = count.isStrictlyPositive() ? count.getSExtValue() : 0;
+  auto type = RankedTensorType::get({num}, element);
+  if (hasRawBytes(element)) {
+    // The low 64 bits of start + i * delta, computed modulo 2^64, are those
+    // of the exact value: the same elements as the APInt loop below, without
+    // an APInt per element (which took minutes for 2^26 elements).
+    uint64_t v = start->trunc(64).getZExtValue();
+    uint64_t d = delta->trunc(64).getZExtValue();
+    unsigned bytes = element.getWidth() / 8;
+    std::vector<char> raw(static_cast<size_t>(num) * bytes);
+    for (int64_t i = 0; i < num; ++i, v += d)
+      storeBits(raw, static_cast<size_t>(i), v, bytes);
+    n.setOutput(0, n.constant(DenseElementsAttr::getFromRawBuffer(type, raw)));
+    return success();
+  }
   SmallVector<APInt> values;
   values.reserve(num);
   APInt v = *start;
   for (int64_t i = 0; i < num; ++i, v += *delta)
     values.push_back(v.trunc(element.getWidth()));
-  n.setOutput(0, n.constant(DenseElementsAttr::get(
-                     RankedTensorType::get({num}, element), values)));
+  n.setOutput(0, n.constant(DenseElementsAttr::get(type, values)));
   return success();
 }
 
@@ -232,6 +287,12 @@ LogicalResult importEyeLike(NodeImporter &n) {
   if (n.failed())
     return failure();
   int64_t rows = in.getDimSize(0), cols = in.getDimSize(1);
+  // The input's shape alone sets the size of the constant built here.
+  if (rows * cols > kMaxRangeElements)
+    return n.emitError() << "a " << rows << "x" << cols
+                         << " identity has too many elements to build as a "
+                            "constant (at most "
+                         << kMaxRangeElements << ")";
   SmallVector<double> values(rows * cols, 0.0);
   for (int64_t r = 0; r < rows; ++r)
     if (r + k >= 0 && r + k < cols)

@@ -62,8 +62,12 @@ LogicalResult importReshape(NodeImporter &n) {
     } else if (d < 0) {
       return n.emitError() << "shape " << formatList(requested)
                            << " has an invalid dimension " << d;
+    } else if (auto k = llvm::checkedMul<int64_t>(known, d)) {
+      known = *k;
     } else {
-      known *= d;
+      // Found by fuzz/onnx: the product used to overflow.
+      return n.emitError() << "shape " << formatList(requested)
+                           << " has more elements than a 64-bit count";
     }
     out.push_back(d);
   }
@@ -74,7 +78,9 @@ LogicalResult importReshape(NodeImporter &n) {
                            << " to " << formatList(requested);
     out[inferred] = total / known;
   }
-  if (product(out) != total)
+  // known * (total / known) <= total: no overflow.
+  int64_t count = inferred >= 0 ? known * out[inferred] : known;
+  if (count != total)
     return n.emitError() << "cannot reshape " << formatList(in.getShape())
                          << " (" << total << " elements) to "
                          << formatList(out);
@@ -227,6 +233,10 @@ LogicalResult importSplit(NodeImporter &n) {
       numOutputs = n.getAttrInt("num_outputs", numOutputs);
     if (numOutputs < 1)
       return n.emitError() << "needs at least one output";
+    // Checked before it sizes anything (found by fuzz/onnx).
+    if (numOutputs != n.getNumOutputs())
+      return n.emitError() << "num_outputs " << numOutputs << " differs from "
+                           << "the node's " << n.getNumOutputs() << " outputs";
     if (n.getOpset() >= 18) {
       // Opset 18: equal chunks of ceil(dim / n), the last one smaller.
       int64_t chunk = (dim + numOutputs - 1) / numOutputs;

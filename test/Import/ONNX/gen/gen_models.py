@@ -976,6 +976,13 @@ def huge_expand():
                 inits=[const("s", np.array([2 ** 20, 2 ** 20], np.int64))])
 
 
+def op_with_int64_operand(op, x_dims, name, values):
+    """One `op` node of a float input x[x_dims] and an int64 initializer."""
+    n = node(op, ["x", name], ["y"])
+    return make([n], [vi("x", x_dims)], [vi("y", None)],
+                inits=[const(name, np.array(values, np.int64))])
+
+
 @model
 def range_not_finite():
     """Range over float32 with limit NaN: no element count exists."""
@@ -1011,6 +1018,61 @@ def resize_huge_roi():
 
 
 @model
+def huge_initializer_without_data():
+    """An initializer declared float[2^39] (2 TiB) whose values are missing:
+    40 bytes of model that once made the importer reserve the 2 TiB."""
+    w = TensorProto()
+    w.name = "w"
+    w.data_type = F
+    w.dims.extend([2 ** 39])
+    nodes = [node("ReduceSum", ["w"], ["y"], keepdims=0)]
+    return make(nodes, [], [vi("y", [])], inits=[w])
+
+
+@model
+def split_huge_num_outputs():
+    """Split-18 with num_outputs = 2^40 but two outputs: the attribute once
+    sized a list of 2^40 split sizes."""
+    n = node("Split", ["x"], ["a", "b"], num_outputs=2 ** 40)
+    return make([n], [vi("x", [4])], [vi("a", None), vi("b", None)],
+                opset=18)
+
+
+@model
+def reshape_overflowing_shape():
+    """Reshape to [2^62, 2^62]: the requested element count overflows."""
+    return op_with_int64_operand("Reshape", [2, 3], "s", [2 ** 62, 2 ** 62])
+
+
+@model
+def range_too_long():
+    """Range 0 .. 2^24 + 1 (int64): one element past the importer's limit."""
+    n = node("Range", ["s", "l", "d"], ["y"])
+    return make([n], [], [vi("y", None, I64)],
+                inits=[const("s", np.array(0, np.int64)),
+                       const("l", np.array(2 ** 24 + 1, np.int64)),
+                       const("d", np.array(1, np.int64))])
+
+
+@model
+def range_at_limit():
+    """Range of 2^24 floats feeding ReduceMax: the largest Range allowed."""
+    nodes = [node("Range", ["s", "l", "d"], ["r"]),
+             node("ReduceMax", ["r"], ["y"], keepdims=0)]
+    return make(nodes, [], [vi("y", [])],
+                inits=[const("s", np.array(0, np.float32)),
+                       const("l", np.array(2 ** 24, np.float32)),
+                       const("d", np.array(1, np.float32))])
+
+
+@model
+def eyelike_huge():
+    """EyeLike of an input declared [2^20, 2^20]: a 2^40-element constant."""
+    n = node("EyeLike", ["x"], ["y"])
+    return make([n], [vi("x", [2 ** 20, 2 ** 20])], [vi("y", None)])
+
+
+@model
 def overflowing_input():
     """LogSoftmax (opset 11, axis 0) over an input declared [3, 4, 2^63-1]."""
     n = node("LogSoftmax", ["x"], ["y"], axis=0)
@@ -1020,17 +1082,13 @@ def overflowing_input():
 @model
 def overflowing_tile():
     """Tile whose repeats make the element count overflow 64 bits."""
-    n = node("Tile", ["x", "r"], ["y"])
-    return make([n], [vi("x", [2, 3])], [vi("y", None)],
-                inits=[const("r", np.array([2 ** 40, 2 ** 40], np.int64))])
+    return op_with_int64_operand("Tile", [2, 3], "r", [2 ** 40, 2 ** 40])
 
 
 @model
 def tile_dimension_overflow():
     """Tile whose repeats overflow one dimension (4 x 2^62 wraps to 0)."""
-    n = node("Tile", ["x", "r"], ["y"])
-    return make([n], [vi("x", [4])], [vi("y", None)],
-                inits=[const("r", np.array([2 ** 62], np.int64))])
+    return op_with_int64_operand("Tile", [4], "r", [2 ** 62])
 
 
 @model

@@ -1,16 +1,10 @@
-//===- npu-blob-fuzzer.cpp - libFuzzer target for the blob reader ---------===//
+//===- BlobFuzzer.cpp - libFuzzer target for the blob reader -------------===//
 //
 // Feeds arbitrary bytes to the reader and verifier; any blob they accept
 // (small enough) is also executed on the device model, which must report
-// errors, never crash. Seed it with the sample blobs:
-//
-//   cmake -S . -B build-fuzz -G Ninja -DNPU_BUILD_COMPILER=OFF \
-//     -DNPU_BUILD_FUZZERS=ON -DCMAKE_C_COMPILER=clang \
-//     -DCMAKE_CXX_COMPILER=clang++ \
-//     -DCMAKE_CXX_FLAGS="-fsanitize=fuzzer-no-link,address,undefined"
-//   ninja -C build-fuzz npu-blob-fuzzer npu-samples
-//   build-fuzz/bin/npu-blob-fuzzer -max_total_time=300 \
-//     build-fuzz/samples/NPU3720 build-fuzz/samples/NPU4000
+// errors, never crash. Seeds: the sample blobs and blobs compiled from small
+// models (fuzz/blob/corpus). Build and run it with `scripts/fuzz.sh blob`
+// (docs/fuzzing.md).
 //
 //===----------------------------------------------------------------------===//
 

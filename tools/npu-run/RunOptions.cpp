@@ -1,0 +1,124 @@
+//===- RunOptions.cpp - npu-run's command line ----------------------------===//
+//
+// Moved out of npu-run.cpp unchanged, so that fuzz/RunArgsFuzzer.cpp can
+// call it: the same messages, in the same order.
+//
+//===----------------------------------------------------------------------===//
+
+#include "RunOptions.h"
+
+#include "npu/Support/Files.h"
+
+#include <cstdlib>
+
+namespace npu::run {
+
+const char *const kUsage =
+    "usage: npu-run BLOB [options]\n"
+    "       npu-run --list-devices\n"
+    "\n"
+    "Runs a compiled blob on an NPU device through Level Zero (the simulated\n"
+    "NPU 3720 / 4000 unless a real one is usable) and writes its outputs.\n"
+    "\n"
+    "options:\n"
+    "  --device NPU3720|NPU4000  device to run on (default: the blob's "
+    "target)\n"
+    "  --input NAME=FILE.npy     value of input NAME; give one per input\n"
+    "  --output-dir DIR          where outputs are written, as\n"
+    "                            DIR/<output name>.npy with characters "
+    "outside\n"
+    "                            [A-Za-z0-9_.-] replaced by '_' (default: .)\n"
+    "  --iterations N            inferences per infer request (default 1)\n"
+    "  --requests N              infer requests run in parallel, each from "
+    "its\n"
+    "                            own thread (default 1); all must give the "
+    "same\n"
+    "                            outputs\n"
+    "  --trace FILE.json         write the modelled timeline of the last\n"
+    "                            inference as a Chrome / Perfetto trace\n"
+    "  --profile                 print every task of the last inference on "
+    "the\n"
+    "                            modelled timeline (engine, start, end "
+    "cycles)\n"
+    "  --defer-weights           upload the weights at the first inference\n"
+    "  --list-devices            list the NPU devices and their properties\n"
+    "  -h, --help                this text\n"
+    "\n"
+    "Options with a value take it as `--opt value` or `--opt=value`;\n"
+    "missing directories of --output-dir and --trace are created.\n"
+    "Prints the host time per inference and the modelled NPU latency.\n"
+    "Exit status: 0 on success, 1 on an error, 2 on a usage error.\n";
+
+namespace {
+
+bool parseCount(const std::string &s, int &out) {
+  char *end = nullptr;
+  long v = std::strtol(s.c_str(), &end, 10);
+  if (s.empty() || *end || v < 1 || v > 1000000)
+    return false;
+  out = int(v);
+  return true;
+}
+
+} // namespace
+
+ParseResult parseRunArgs(const std::vector<std::string> &args, RunOptions &o,
+                         std::string &error) {
+  auto fail = [&](const std::string &msg) {
+    error = msg;
+    return ParseResult::UsageError;
+  };
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string &a = args[i];
+    // Value options take `--opt value` or `--opt=value`; `missing` is set
+    // when one ends the command line.
+    bool missing = false;
+    auto option = [&](const char *name, std::string &out) {
+      OptionMatch m = matchValueOption(args, i, name, out);
+      missing = m == OptionMatch::MissingValue;
+      return m != OptionMatch::NoMatch;
+    };
+    std::string v;
+    if (a == "-h" || a == "--help") {
+      return ParseResult::Help;
+    } else if (a == "--list-devices") {
+      o.list = true;
+    } else if (option("--device", o.config.device)) {
+      if (missing)
+        return fail("--device needs NPU3720 or NPU4000");
+    } else if (option("--input", v)) {
+      std::string name, file;
+      if (missing || !splitNameValue(v, name, file))
+        return fail("--input takes NAME=FILE.npy");
+      o.inputs.push_back({name, file});
+    } else if (option("--output-dir", o.outDir)) {
+      if (missing)
+        return fail("--output-dir needs a directory");
+    } else if (option("--iterations", v)) {
+      if (missing || !parseCount(v, o.iterations))
+        return fail("--iterations takes a positive number");
+    } else if (option("--requests", v)) {
+      if (missing || !parseCount(v, o.requests))
+        return fail("--requests takes a positive number");
+    } else if (option("--trace", o.tracePath)) {
+      if (missing || o.tracePath.empty())
+        return fail("--trace needs a file name");
+    } else if (a == "--profile") {
+      o.printProfile = true;
+    } else if (a == "--defer-weights") {
+      o.config.deferWeightsLoad = true;
+    } else if (!a.empty() && a[0] == '-') {
+      return fail("unknown option '" + a + "'");
+    } else if (o.blobPath.empty()) {
+      o.blobPath = a;
+    } else {
+      return fail("more than one blob given ('" + o.blobPath + "', '" + a +
+                  "')");
+    }
+  }
+  if (!o.list && o.blobPath.empty())
+    return fail("no blob given");
+  return ParseResult::Run;
+}
+
+} // namespace npu::run

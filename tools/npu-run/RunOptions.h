@@ -1,0 +1,48 @@
+//===- RunOptions.h - npu-run's command line --------------------*- C++ -*-===//
+//
+// npu-run's argument parsing as a function, so that its fuzz target
+// (fuzz/RunArgsFuzzer.cpp) runs exactly what the tool runs. Plain C++: it
+// neither loads nor touches any file.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NPU_TOOLS_NPU_RUN_RUNOPTIONS_H
+#define NPU_TOOLS_NPU_RUN_RUNOPTIONS_H
+
+#include "npu/Runtime/Core.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace npu::run {
+
+extern const char *const kUsage;
+
+struct RunOptions {
+  std::string blobPath;
+  std::string outDir = ".";
+  std::string tracePath;
+  runtime::ModelConfig config;
+  /// --input NAME=FILE, in the order given.
+  std::vector<std::pair<std::string, std::string>> inputs;
+  int iterations = 1;
+  int requests = 1;
+  bool list = false;
+  bool printProfile = false;
+};
+
+enum class ParseResult {
+  Run,        ///< `options` is complete
+  Help,       ///< -h / --help: print kUsage and exit 0
+  UsageError, ///< `error` says what is wrong: exit 2
+};
+
+/// Parses npu-run's arguments (without argv[0]). Stops at the first -h /
+/// --help or error, as the tool does.
+ParseResult parseRunArgs(const std::vector<std::string> &args,
+                         RunOptions &options, std::string &error);
+
+} // namespace npu::run
+
+#endif // NPU_TOOLS_NPU_RUN_RUNOPTIONS_H
