@@ -31,7 +31,7 @@ esac
 # missing and configure once (scripts/setup.sh), build, run ctest; prints the
 # build and test times.
 run() {
-  local dir=$OUT/$1 san=$2 compiler=$3
+  local name=$1 dir=$OUT/$1 san=$2 compiler=$3
   shift 3
   "$ROOT/scripts/setup.sh" "$dir" \
     -DNPU_BUILD_COMPILER="$compiler" -DNPU_BUILD_BENCHMARKS=OFF \
@@ -39,10 +39,10 @@ run() {
   local start
   start=$(date +%s)
   cmake --build "$dir" -j "$JOBS"
-  echo "sanitize: $1 ($san) build took $(( $(date +%s) - start )) s"
+  echo "sanitize: $name ($san) build took $(( $(date +%s) - start )) s"
   start=$(date +%s)
   ctest --test-dir "$dir" --output-on-failure -j "$JOBS" "$@"
-  echo "sanitize: $1 ($san) tests took $(( $(date +%s) - start )) s"
+  echo "sanitize: $name ($san) tests took $(( $(date +%s) - start )) s"
 }
 
 if [ $CI = 1 ]; then
