@@ -4,6 +4,8 @@
 
 #include "npu/Arch/CostModel.h"
 #include "npu/Dialect/NPU/IR/NPUOps.h"
+#include "npu/Interpreter/TensorConversion.h"
+#include "npu/Support/HostTensor.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -25,23 +27,16 @@ uint64_t elementsOf(Type type) {
   return uint64_t(t.getNumElements());
 }
 
+/// Bytes of a static shape at its element type (the shared DType sizes);
+/// 0 for anything else.
 uint64_t bytesOf(Type type) {
   auto t = dyn_cast<ShapedType>(type);
-  if (!t)
-    return 0;
-  unsigned bits = t.getElementType().getIntOrFloatBitWidth();
-  return elementsOf(type) * std::max(1u, bits / 8);
-}
-
-/// Product of the dimensions of `type` from `first` on (kernel volumes).
-uint64_t volumeFrom(Type type, unsigned first) {
-  auto t = dyn_cast<ShapedType>(type);
-  if (!t || !t.hasStaticShape())
-    return 0;
-  uint64_t v = 1;
-  for (int64_t d : t.getShape().drop_front(first))
-    v *= uint64_t(d);
-  return v;
+  std::optional<DType> dtype = t && t.hasStaticShape()
+                                   ? dtypeForElementType(t.getElementType())
+                                   : std::nullopt;
+  std::optional<int64_t> bytes =
+      dtype ? checkedByteSize(*dtype, t.getShape().vec()) : std::nullopt;
+  return bytes ? uint64_t(*bytes) : 0;
 }
 
 uint64_t productOf(ArrayRef<int64_t> dims) {
@@ -49,6 +44,14 @@ uint64_t productOf(ArrayRef<int64_t> dims) {
   for (int64_t d : dims)
     v *= uint64_t(d);
   return v;
+}
+
+/// Product of the dimensions of `type` from `first` on (kernel volumes); 0
+/// for a dynamic shape.
+uint64_t volumeFrom(Type type, unsigned first) {
+  auto t = dyn_cast<ShapedType>(type);
+  return t && t.hasStaticShape() ? productOf(t.getShape().drop_front(first))
+                                 : 0;
 }
 
 /// Weights and biases: the constant operands, stored as the NPU stores them.

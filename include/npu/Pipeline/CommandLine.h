@@ -44,12 +44,10 @@ void registerCompileCommandLine(llvm::cl::OptionCategory &category,
 /// `category` (with `config`), hides every option outside it, parses
 /// argv (exiting on a usage error, as llvm::cl does) and fills `options`.
 /// Fails, with the error printed, when the option values are invalid.
-mlir::LogicalResult parseCompileCommandLine(int argc, char **argv,
-                                            llvm::cl::OptionCategory &category,
-                                            llvm::StringRef overview,
-                                            llvm::StringRef tool,
-                                            CompileOptions &options,
-                                            const CommandLineConfig &config = {});
+mlir::LogicalResult parseCompileCommandLine(
+    int argc, char **argv, llvm::cl::OptionCategory &category,
+    llvm::StringRef overview, llvm::StringRef tool, CompileOptions &options,
+    const CommandLineConfig &config = {});
 
 mlir::LogicalResult compileOptionsFromCommandLine(llvm::StringRef tool,
                                                   CompileOptions &options);
