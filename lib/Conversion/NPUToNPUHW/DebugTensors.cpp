@@ -48,9 +48,9 @@ LogicalResult selectDebugTensors(func::FuncOp func,
       }
       some += (some.empty() ? "" : ", ") + t.key;
     }
-    return func.emitError() << "no tensor named '" << name
-                            << "' (tensors are named by ONNX node: " << some
-                            << ")";
+    return func.emitError()
+           << "no tensor named '" << name
+           << "' (tensors are named by ONNX node: " << some << ")";
   };
   if (all) {
     if (expose.size() > 1)
@@ -132,9 +132,9 @@ LogicalResult exposeTensors(Lowering &l, func::FuncOp func,
       v = l.shave(old.getLoc(), "convert", {v}, want);
     unsigned index = func.getNumResults();
     func.insertResult(index, want,
-                      DictionaryAttr::get(ctx, {NamedAttribute(
-                                                   StringAttr::get(ctx, "npu.name"),
-                                                   StringAttr::get(ctx, key))}));
+                      DictionaryAttr::get(
+                          ctx, {NamedAttribute(StringAttr::get(ctx, "npu.name"),
+                                               StringAttr::get(ctx, key))}));
     ret->insertOperands(ret->getNumOperands(), v);
     names.insert(key);
   }
@@ -148,7 +148,8 @@ LogicalResult markCorrupted(Lowering &l, const DebugTensors &selected) {
   Value v = l.quantForms.lookup(old);
   if (!v)
     v = loweredValue(l, old);
-  // Back through data movement and conversions to the DPU task.
+  // Back through data movement and conversions to the DPU task (the first
+  // part of a concatenation: a grouped convolution's first group).
   while (v) {
     Operation *def = v.getDefiningOp();
     if (!def)
@@ -158,11 +159,10 @@ LogicalResult markCorrupted(Lowering &l, const DebugTensors &selected) {
       return success();
     }
     auto shave = dyn_cast<hw::ShaveOp>(def);
-    bool passThrough =
-        isa<ReshapeOp, TransposeOp, SliceOp>(def) ||
-        (shave && (shave.getKernel() == "dequantize" ||
-                   shave.getKernel() == "convert" ||
-                   shave.getKernel() == "quantize"));
+    bool passThrough = isa<ReshapeOp, TransposeOp, SliceOp, ConcatOp>(def) ||
+                       (shave && (shave.getKernel() == "dequantize" ||
+                                  shave.getKernel() == "convert" ||
+                                  shave.getKernel() == "quantize"));
     if (!passThrough || def->getNumOperands() == 0)
       break;
     v = def->getOperand(0);

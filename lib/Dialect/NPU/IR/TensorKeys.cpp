@@ -97,7 +97,8 @@ std::vector<KeyedTensor> collectTensorKeys(FunctionOpInterface func) {
   for (BlockArgument arg : func.getArguments()) {
     if (!isFloatTensor(arg.getType()))
       continue;
-    auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), kNameAttr);
+    auto name =
+        func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), kNameAttr);
     std::string base =
         name ? name.str() : "arg" + std::to_string(arg.getArgNumber());
     KeyedTensor t;

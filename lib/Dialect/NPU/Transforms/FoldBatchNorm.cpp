@@ -118,10 +118,10 @@ struct FoldBatchNormPattern : OpRewritePattern<BatchNormOp> {
       // the convolution's name for keys and diagnostics and records the
       // node whose output it is (TensorKeys.h, heldNodeName).
       Location foldedLoc = rewriter.getFusedLoc({conv.getLoc(), bn.getLoc()});
-      auto folded = ConvOp::create(rewriter, foldedLoc, conv.getType(),
-                                   conv.getInput(), w, b, conv.getStridesAttr(),
-                                   conv.getDilationsAttr(), conv.getPadsAttr(),
-                                   conv.getGroupAttr());
+      auto folded =
+          ConvOp::create(rewriter, foldedLoc, conv.getType(), conv.getInput(),
+                         w, b, conv.getStridesAttr(), conv.getDilationsAttr(),
+                         conv.getPadsAttr(), conv.getGroupAttr());
       rewriter.replaceOp(bn, folded.getResult());
       rewriter.eraseOp(conv);
       return success();

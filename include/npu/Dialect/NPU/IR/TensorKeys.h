@@ -1,4 +1,5 @@
-//===- TensorKeys.h - Names of a function's tensors by ONNX node -*- C++ -*-===//
+//===- TensorKeys.h - Names of a function's tensors by ONNX node -*- C++
+//-*-===//
 //
 // Every float tensor of a function of npu ops has a key, the name the
 // calibration table, `npu-compile --expose-tensors` and `npu-compare` use
