@@ -8,7 +8,7 @@ from lit.llvm.subst import ToolSubst
 config.name = "NPU"
 config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
 config.suffixes = [".mlir", ".test"]
-config.excludes = ["Inputs", "gen", "e2e", "conformance", "npu-interpret.test.check.py", "lit.cfg.py", "lit.site.cfg.py", "CMakeLists.txt"]
+config.excludes = ["Inputs", "gen", "e2e", "conformance", "npu-interpret.test.check.py", "npu-compare-ort.test.gen.py", "lit.cfg.py", "lit.site.cfg.py", "CMakeLists.txt"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.npu_obj_root, "test")
 
@@ -25,7 +25,7 @@ llvm_config.with_system_environment(["HOME", "TMPDIR"])
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.npu_tools_dir, config.llvm_tools_dir]
-tools = ["npu-opt", "npu-compile", "npu-interpret", "npu-run", "npu-blob"]
+tools = ["npu-opt", "npu-compile", "npu-interpret", "npu-run", "npu-blob", "npu-compare"]
 llvm_config.add_tool_substitutions(
     [ToolSubst(t, unresolved="ignore") for t in tools], tool_dirs)
 llvm_config.with_environment("PATH", config.npu_tools_dir, append_path=True)

@@ -89,6 +89,21 @@ struct Flags {
                           "compile takes more than 2 s (done anyway when "
                           "stderr is a terminal)"),
                  cl::init(false), cl::cat(cat)),
+        exposeTensors(
+            "expose-tensors",
+            cl::desc("Debug build: also output these tensors of the graph "
+                     "(by ONNX node name, as calibration tables name them; "
+                     "'all' for every computed tensor), converted back to "
+                     "their ONNX shape and type, as extra outputs of the "
+                     "int8 / fp16 stage and of the blob (npu-compare reads "
+                     "them)"),
+            cl::value_desc("all|name,..."), cl::CommaSeparated, cl::cat(cat)),
+        debugCorruptTensor(
+            "debug-corrupt-tensor",
+            cl::desc("Test only: code generation perturbs the DPU task "
+                     "computing this tensor, so that the device differs "
+                     "from the interpreter (npu-compare's tests)"),
+            cl::value_desc("name"), cl::Hidden, cl::cat(cat)),
         progressAfter("progress-after",
                       cl::desc("Seconds before progress lines appear"),
                       cl::init(2.0), cl::Hidden, cl::cat(cat)) {
@@ -120,6 +135,8 @@ struct Flags {
   cl::list<std::string> inputShapes;
   cl::opt<std::string> compileTo, dumpStages;
   cl::opt<bool> progress;
+  cl::list<std::string> exposeTensors;
+  cl::opt<std::string> debugCorruptTensor;
   cl::opt<double> progressAfter;
   std::optional<cl::opt<bool>> timing;
   std::optional<cl::list<std::string>> inputValues;
@@ -253,6 +270,14 @@ LogicalResult compileOptionsFromCommandLine(StringRef tool,
   if (failed(parseStageFlag(tool, f.compileTo, options.precision,
                             options.compileTo)))
     return failure();
+  options.exposeTensors.assign(f.exposeTensors.begin(), f.exposeTensors.end());
+  if (llvm::is_contained(options.exposeTensors, "all") &&
+      options.exposeTensors.size() > 1) {
+    printError(tool, "--expose-tensors takes 'all' or a list of tensor "
+                     "names, not both");
+    return failure();
+  }
+  options.debugCorruptTensor = f.debugCorruptTensor;
 
   for (const std::string &spec : f.inputShapes) {
     std::string error;

@@ -26,6 +26,7 @@
 #include "mlir/IR/OwningOpRef.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/Timing.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/xxhash.h"
@@ -148,6 +149,55 @@ FailureOr<OwningOpRef<ModuleOp>> compileModel(StringRef modelPath,
   return compileModelTimed(modelPath, context, options, timing.root);
 }
 
+static LogicalResult generateBlobTimed(ModuleOp module,
+                                       const CompileOptions &options,
+                                       std::vector<uint8_t> &blobBytes,
+                                       std::string &error,
+                                       TimingScope &timing) {
+  blobBytes.clear();
+  func::FuncOp func;
+  for (auto f : module.getOps<func::FuncOp>())
+    if (!f.isExternal())
+      func = f;
+  if (!func) {
+    error = "the model has no function to compile";
+    return failure();
+  }
+  target::CodegenOptions codegen;
+  codegen.tiles = options.effectiveTiles();
+  TimingScope codegenTiming =
+      timing.nest("code generation (tiling, scheduling, memory assignment)");
+  auto generated = target::generateBlob(func, options.target, codegen);
+  codegenTiming.stop();
+  if (failed(generated)) {
+    error = "code generation failed (see the errors above)";
+    return failure();
+  }
+  // The options hash (for cache keys) covers everything that changes the
+  // blob: code generation's options, the precision, the calibration and
+  // the debug options.
+  const CalibrationOptions &c = options.calibration;
+  std::string key = std::to_string(generated->program.optionsHash) + "|" +
+                    precisionName(options.precision).str() + "|" +
+                    calibrationMethodName(c.method).str() + "|" +
+                    std::to_string(c.percentile) + "|" + c.dataDir + "|" +
+                    c.tableInputPath + "|" +
+                    llvm::join(options.exposeTensors, ",") + "|" +
+                    options.debugCorruptTensor;
+  generated->program.optionsHash = llvm::xxh3_64bits(key);
+  TimingScope writeTiming = timing.nest("blob serialization");
+  blobBytes = blob::writeBlob(generated->program, generated->weights);
+  return success();
+}
+
+LogicalResult generateBlobFromModule(ModuleOp module,
+                                     const CompileOptions &options,
+                                     std::vector<uint8_t> &blobBytes,
+                                     std::string &error) {
+  CompileTiming timing(options.timing);
+  return generateBlobTimed(module, options, blobBytes, error, timing.root);
+}
+
 LogicalResult compileToBlob(StringRef modelPath, const CompileOptions &options,
                             std::vector<uint8_t> &blobBytes,
                             std::string &error) {
@@ -164,36 +214,7 @@ LogicalResult compileToBlob(StringRef modelPath, const CompileOptions &options,
     error = "the model did not compile (see the errors above)";
     return failure();
   }
-  func::FuncOp func;
-  for (auto f : (*module)->getOps<func::FuncOp>())
-    if (!f.isExternal())
-      func = f;
-  if (!func) {
-    error = "the model has no function to compile";
-    return failure();
-  }
-  target::CodegenOptions codegen;
-  codegen.tiles = options.effectiveTiles();
-  TimingScope codegenTiming = timing.root.nest(
-      "code generation (tiling, scheduling, memory assignment)");
-  auto generated = target::generateBlob(func, options.target, codegen);
-  codegenTiming.stop();
-  if (failed(generated)) {
-    error = "code generation failed (see the errors above)";
-    return failure();
-  }
-  // The options hash (for cache keys) covers everything that changes the
-  // blob: code generation's options, the precision and the calibration.
-  const CalibrationOptions &c = options.calibration;
-  std::string key = std::to_string(generated->program.optionsHash) + "|" +
-                    precisionName(options.precision).str() + "|" +
-                    calibrationMethodName(c.method).str() + "|" +
-                    std::to_string(c.percentile) + "|" + c.dataDir + "|" +
-                    c.tableInputPath;
-  generated->program.optionsHash = llvm::xxh3_64bits(key);
-  TimingScope writeTiming = timing.root.nest("blob serialization");
-  blobBytes = blob::writeBlob(generated->program, generated->weights);
-  return success();
+  return generateBlobTimed(**module, options, blobBytes, error, timing.root);
 }
 
 } // namespace npu

@@ -103,6 +103,10 @@ LogicalResult computeCacheKey(StringRef modelPath,
   }
   if (!options.import.externalDataDir.empty())
     add("option external-data-dir", options.import.externalDataDir);
+  if (!options.exposeTensors.empty())
+    add("option expose-tensors", llvm::join(options.exposeTensors, ","));
+  if (!options.debugCorruptTensor.empty())
+    add("option debug-corrupt-tensor", options.debugCorruptTensor);
 
   if (options.precision == Precision::Int8) {
     const CalibrationOptions &c = options.calibration;

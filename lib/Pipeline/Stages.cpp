@@ -73,6 +73,9 @@ static LogicalResult buildLowered(OpPassManager &pm,
     addBackEndEntryPasses(pm);
   NPULowerToHWOptions lower;
   lower.precision = options.precision == Precision::Int8 ? "int8" : "fp16";
+  lower.expose.assign(options.exposeTensors.begin(),
+                      options.exposeTensors.end());
+  lower.corrupt = options.debugCorruptTensor;
   OpPassManager &fpm = pm.nest<func::FuncOp>();
   fpm.addPass(createNPULowerToHW(lower));
   fpm.addPass(createCanonicalizerPass());

@@ -78,6 +78,13 @@ struct CompileOptions {
   /// stage to run.
   Stage compileFrom = Stage::Origin;
   Stage compileTo = Stage::Canonical;
+  /// Debug builds: tensors (by key, docs/calibration.md; or the single name
+  /// "all") added as extra results of the int8 / fp16 stage and so as extra
+  /// blob outputs, named after the key (docs/compare.md).
+  std::vector<std::string> exposeTensors;
+  /// Test only: the tensor whose DPU task code generation perturbs ("" for
+  /// none), so that the device differs from the interpreter.
+  std::string debugCorruptTensor;
   /// If not empty, every stage's IR is written to <dumpDir>/<stage>.mlir.
   std::string dumpDir;
   /// Print every pass's wall time to stderr.

@@ -70,6 +70,15 @@ mlir::LogicalResult compileToBlob(llvm::StringRef modelPath,
                                   std::vector<uint8_t> &blobBytes,
                                   std::string &error);
 
+/// Code generation of `module`, a module at the hwops stage (compileModel
+/// with compileTo = HwOps), into blob bytes: what compileToBlob does after
+/// the graph stages, for callers that also use the module (npu-compare runs
+/// it on the interpreter). On failure sets `error`.
+mlir::LogicalResult generateBlobFromModule(mlir::ModuleOp module,
+                                           const CompileOptions &options,
+                                           std::vector<uint8_t> &blobBytes,
+                                           std::string &error);
+
 /// Writes `module` as MLIR to `path` ("-" for stdout), creating missing
 /// parent directories. On failure sets `error` (with the reason).
 mlir::LogicalResult writeModule(mlir::ModuleOp module, llvm::StringRef path,

@@ -35,7 +35,7 @@ using lowering::Lowering;
 /// The DPU computes one image per task: a window op over a batch of N
 /// images becomes N ops on one image each, joined on the batch axis
 /// (still in the float graph; the lowering then maps each).
-void splitBatches(func::FuncOp func) {
+void splitBatches(func::FuncOp func, lowering::DebugTensors &debug) {
   SmallVector<Operation *> batched;
   func.walk([&](Operation *op) {
     if (!isa<ConvOp, ConvTransposeOp, MaxPoolOp, AvgPoolOp, GlobalAvgPoolOp,
@@ -75,6 +75,7 @@ void splitBatches(func::FuncOp func) {
     if (auto range = op->getAttr("npu.range"))
       joined->setAttr("npu.range", range);
     op->getResult(0).replaceAllUsesWith(joined);
+    debug.replace(op->getResult(0), joined);
     op->erase();
   }
 }
@@ -119,7 +120,12 @@ struct NPULowerToHWPass : impl::NPULowerToHWBase<NPULowerToHWPass> {
     func::FuncOp func = getOperation();
     if (func.isExternal())
       return;
-    splitBatches(func);
+    // Debug builds: the tensors to expose or corrupt, by key, named on the
+    // graph as calibrated.
+    lowering::DebugTensors debug;
+    if (failed(lowering::selectDebugTensors(func, expose, corrupt, debug)))
+      return signalPassFailure();
+    splitBatches(func, debug);
     Block &body = func.getBody().front();
     OpBuilder b(&getContext());
     if (precision != "fp16" && precision != "int8") {
@@ -202,6 +208,9 @@ struct NPULowerToHWPass : impl::NPULowerToHWBase<NPULowerToHWPass> {
         v = l.shave(ret->getLoc(), "convert", {v}, want);
       operand.set(v);
     }
+    if (failed(lowering::exposeTensors(l, func, debug)) ||
+        failed(lowering::markCorrupted(l, debug)))
+      return signalPassFailure();
     for (Operation *op : llvm::reverse(old))
       if (op->use_empty())
         op->erase();

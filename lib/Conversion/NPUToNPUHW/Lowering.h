@@ -14,6 +14,7 @@
 
 #include "npu/Support/HostTensor.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/IRMapping.h"
@@ -155,6 +156,34 @@ LowerResult lowerDpuOp(Lowering &l, mlir::Operation *op, std::string &reason);
 LowerResult lowerShaveOp(Lowering &l, mlir::Operation *op, std::string &reason);
 LowerResult lowerDataMovementOp(Lowering &l, mlir::Operation *op,
                                 std::string &reason);
+
+/// The tensors a debug build exposes or corrupts (DebugTensors.cpp), as old
+/// values with their keys (TensorKeys.h).
+struct DebugTensors {
+  std::vector<std::pair<mlir::Value, std::string>> exposed;
+  std::pair<mlir::Value, std::string> corrupted;
+  /// Warn about named tensors that cannot be exposed (not for `all`).
+  bool warnSkipped = false;
+  /// Follows a pass that replaced `from` by `to`.
+  void replace(mlir::Value from, mlir::Value to);
+};
+
+/// Chooses the tensors: `expose` holds keys or the single name "all" (every
+/// computed tensor); `corrupt` a key or "". An unknown name is an error at
+/// the function naming some valid ones.
+mlir::LogicalResult selectDebugTensors(mlir::func::FuncOp func,
+                                       llvm::ArrayRef<std::string> expose,
+                                       llvm::StringRef corrupt,
+                                       DebugTensors &selected);
+/// After the whole function is lowered: appends every exposed tensor that a
+/// device buffer holds as a function result named (`npu.name`) after its
+/// key, in the ONNX shape and type, as graph outputs are.
+mlir::LogicalResult exposeTensors(Lowering &l, mlir::func::FuncOp func,
+                                  const DebugTensors &selected);
+/// Marks the DPU task computing the corrupted tensor with the unit
+/// attribute `npu.debug_corrupt` (code generation perturbs its output zero
+/// point); an error when no DPU task computes it.
+mlir::LogicalResult markCorrupted(Lowering &l, const DebugTensors &selected);
 
 } // namespace npu::lowering
 

@@ -42,6 +42,13 @@ template <typename OpT> FailureOr<blob::PostProcess> postProcess(OpT op) {
   q.scale = op.getScale().convertToFloat();
   q.bias = int32_t(op.getBias());
   q.fbias = op.getFbias().convertToFloat();
+  // Test only (npu-compile --debug-corrupt-tensor, for npu-compare's tests):
+  // another output zero point / bias, so that the device differs from the
+  // interpreter on this op.
+  if (op->hasAttr("npu.debug_corrupt")) {
+    q.outZeroPoint += q.outZeroPoint < 127 ? 1 : -1;
+    q.fbias += 1.0f;
+  }
   return q;
 }
 

@@ -53,6 +53,18 @@ def NPULowerToHW : Pass<"npu-lower-to-hw", "mlir::func::FuncOp"> {
            "(`npu.range`) of their inputs and outputs, per-channel symmetric "
            "int8 weights and fixed-point requantization in the weight table; "
            "SHAVE kernels stay fp16, with quantize / dequantize between">,
+    ListOption<"expose", "expose", "std::string",
+               "Debug build: tensors of the graph (by their keys, "
+               "docs/calibration.md; `all` for every computed tensor) "
+               "added as extra function results named after the key, "
+               "converted back to the ONNX shape and type the way a graph "
+               "output is. Tensors that no device buffer holds (a "
+               "convolution's result whose activation is fused into its DPU "
+               "task) are skipped, with a warning when named">,
+    Option<"corrupt", "debug-corrupt", "std::string", /*default=*/"\"\"",
+           "Test only: marks the DPU task computing this tensor "
+           "(`npu.debug_corrupt`) so that code generation perturbs its "
+           "output zero point: the device then differs from this stage">,
   ];
   let dependentDialects = ["::npu::NPUDialect", "::npu::hw::NPUHWDialect",
                            "::mlir::quant::QuantDialect"];

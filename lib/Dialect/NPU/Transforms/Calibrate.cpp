@@ -13,6 +13,7 @@
 #include "npu/Calibration/DataSource.h"
 #include "npu/Calibration/Observer.h"
 #include "npu/Calibration/Table.h"
+#include "npu/Dialect/NPU/IR/TensorKeys.h"
 #include "npu/Import/ONNX/Importer.h"
 #include "npu/Interpreter/Interpreter.h"
 #include "npu/Interpreter/TensorConversion.h"
@@ -20,7 +21,6 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
-#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FormatVariadic.h"
 
 #include <cstdio>
@@ -55,25 +55,6 @@ struct Tensor {
   float min = 0, max = 0;
   std::string method;
 };
-
-bool isFloatTensor(Type type) {
-  auto shaped = dyn_cast<RankedTensorType>(type);
-  return shaped && isa<FloatType>(shaped.getElementType());
-}
-
-/// The ONNX node name of an op: the first NameLoc of its location
-/// (canonicalization fuses locations; the importer's comes first), or "".
-std::string locationName(Operation *op) {
-  std::string name;
-  op->getLoc()->walk([&](Location loc) {
-    if (auto named = dyn_cast<NameLoc>(loc)) {
-      name = named.getName().str();
-      return WalkResult::interrupt();
-    }
-    return WalkResult::advance();
-  });
-  return name;
-}
 
 /// "a, b, ... (N more)": at most `limit` items.
 std::string joinList(ArrayRef<std::string> items, size_t limit) {
@@ -132,80 +113,20 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
 
   /// Lists the float tensors in graph order with unique keys.
   void collectTensors() {
-    llvm::DenseMap<Operation *, unsigned> order;
-    func.walk<WalkOrder::PreOrder>(
-        [&](Operation *op) { order[op] = order.size(); });
-    // The location name; for an unnamed constant (weights folded by
-    // canonicalization) "USER:N", operand N of its first user in graph
-    // order; else the op name.
-    auto baseKey = [&](Operation *op) -> std::string {
-      std::string name = locationName(op);
-      if (!name.empty())
-        return name;
-      OpOperand *first = nullptr;
-      if (isa<ConstantOp>(op))
-        for (OpOperand &use : op->getUses())
-          if (!first || std::make_pair(order.lookup(use.getOwner()),
-                                       use.getOperandNumber()) <
-                            std::make_pair(order.lookup(first->getOwner()),
-                                           first->getOperandNumber()))
-            first = &use;
-      if (!first)
-        return op->getName().getStringRef().str();
-      std::string user = locationName(first->getOwner());
-      if (user.empty())
-        user = first->getOwner()->getName().getStringRef().str();
-      return user + ":" + std::to_string(first->getOperandNumber());
-    };
-    llvm::StringSet<> used;
-    auto unique = [&](const std::string &base,
-                      ArrayRef<unsigned> results) -> std::string {
-      for (unsigned k = 1;; ++k) {
-        std::string candidate = k == 1 ? base : base + "#" + std::to_string(k);
-        bool free = llvm::all_of(results, [&](unsigned i) {
-          return !used.contains(i == 0 ? candidate
-                                       : candidate + "#" + std::to_string(i));
-        });
-        if (free)
-          return candidate;
-      }
-    };
-    for (BlockArgument arg : func.getArguments()) {
-      if (!isFloatTensor(arg.getType()))
-        continue;
-      auto name =
-          func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), kONNXNameAttr);
-      std::string base =
-          name ? name.str() : "arg" + std::to_string(arg.getArgNumber());
+    for (KeyedTensor &k : collectTensorKeys(func)) {
       Tensor t;
-      t.index = arg.getArgNumber();
-      t.key = unique(base, {0});
-      used.insert(t.key);
+      t.op = k.op;
+      t.index = k.index;
+      t.key = std::move(k.key);
+      if (k.op) {
+        t.isConstant = isa<ConstantOp>(k.op);
+        SmallVector<int, 1> &ids = opTensors[k.op];
+        if (ids.empty())
+          ids.assign(k.op->getNumResults(), -1);
+        ids[k.index] = static_cast<int>(tensors.size());
+      }
       tensors.push_back(std::move(t));
     }
-    func.walk<WalkOrder::PreOrder>([&](Operation *op) {
-      if (op == func)
-        return;
-      SmallVector<unsigned> results;
-      for (OpResult r : op->getResults())
-        if (isFloatTensor(r.getType()))
-          results.push_back(r.getResultNumber());
-      if (results.empty())
-        return;
-      std::string base = unique(baseKey(op), results);
-      SmallVector<int, 1> &ids = opTensors[op];
-      ids.assign(op->getNumResults(), -1);
-      for (unsigned i : results) {
-        Tensor t;
-        t.op = op;
-        t.index = i;
-        t.key = i == 0 ? base : base + "#" + std::to_string(i);
-        t.isConstant = isa<ConstantOp>(op);
-        used.insert(t.key);
-        ids[i] = static_cast<int>(tensors.size());
-        tensors.push_back(std::move(t));
-      }
-    });
   }
 
   Location locOf(const Tensor &t) {

@@ -114,10 +114,14 @@ struct FoldBatchNormPattern : OpRewritePattern<BatchNormOp> {
         b = SubOp::create(rewriter, loc, bn.getBias(),
                           MulOp::create(rewriter, loc, bn.getMean(), k));
       }
-      auto folded = ConvOp::create(rewriter, conv.getLoc(), conv.getType(),
-                                   conv.getInput(), w, b, conv.getStridesAttr(),
-                                   conv.getDilationsAttr(), conv.getPadsAttr(),
-                                   conv.getGroupAttr());
+      // The result holds the batch norm's output: FusedLoc[conv, bn] keeps
+      // the convolution's name for keys and diagnostics and records the
+      // node whose output it is (TensorKeys.h, heldNodeName).
+      Location foldedLoc = rewriter.getFusedLoc({conv.getLoc(), bn.getLoc()});
+      auto folded =
+          ConvOp::create(rewriter, foldedLoc, conv.getType(), conv.getInput(),
+                         w, b, conv.getStridesAttr(), conv.getDilationsAttr(),
+                         conv.getPadsAttr(), conv.getGroupAttr());
       rewriter.replaceOp(bn, folded.getResult());
       rewriter.eraseOp(conv);
       return success();

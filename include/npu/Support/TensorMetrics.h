@@ -1,0 +1,43 @@
+//===- TensorMetrics.h - How close two tensors are --------------*- C++ -*-===//
+//
+// The per-tensor agreement figures npu-compare reports (docs/compare.md),
+// computed in double over the elements as float:
+//   cosine      <r, g> / (|r| |g|)        (1 if both are zero, 0 if one is)
+//   euclidean   1 - |r - g| / |(r + g) / 2|   (TPU-MLIR's Euclidean
+//               similarity: 1 when equal, <= 0 when the error is as large
+//               as the values; 1 if both are zero)
+//   sqnr        10 log10(|r|^2 / |r - g|^2) dB (+inf when equal)
+//   maxAbs      max |r - g|
+//   exact       every element bit-identical as float (NaN equals NaN)
+// Plain C++.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NPU_SUPPORT_TENSORMETRICS_H
+#define NPU_SUPPORT_TENSORMETRICS_H
+
+#include "npu/Support/HostTensor.h"
+
+#include <string>
+
+namespace npu {
+
+struct TensorMetrics {
+  double cosine = 1;
+  double euclidean = 1;
+  double sqnrDb = 0;
+  double maxAbs = 0;
+  bool exact = true;
+  /// Elements that are NaN or infinite in one tensor but not equal in both.
+  int64_t nonFinite = 0;
+};
+
+/// Compares `got` with the reference `ref`. Fails (false, `error` set)
+/// when the element counts differ or either tensor is not numeric; shapes
+/// may differ only by dimensions of size 1.
+bool compareTensors(const HostTensor &ref, const HostTensor &got,
+                    TensorMetrics &metrics, std::string &error);
+
+} // namespace npu
+
+#endif // NPU_SUPPORT_TENSORMETRICS_H

@@ -1,0 +1,134 @@
+//===- TensorKeys.cpp - Names of a function's tensors by ONNX node --------===//
+
+#include "npu/Dialect/NPU/IR/TensorKeys.h"
+
+#include "npu/Dialect/NPU/IR/NPUOps.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringSet.h"
+
+#include <functional>
+
+using namespace mlir;
+
+namespace npu {
+
+namespace {
+/// The argument and result attribute holding the ONNX tensor name (the
+/// importer's kONNXNameAttr; the dialect does not depend on the importer).
+constexpr StringLiteral kNameAttr = "npu.name";
+
+bool isFloatTensor(Type type) {
+  auto shaped = dyn_cast<RankedTensorType>(type);
+  return shaped && isa<FloatType>(shaped.getElementType());
+}
+} // namespace
+
+std::string locationName(Location loc) {
+  std::string name;
+  loc->walk([&](Location l) {
+    if (auto named = dyn_cast<NameLoc>(l)) {
+      name = named.getName().str();
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  return name;
+}
+
+std::string heldNodeName(Location loc) {
+  std::string name;
+  // Only the outermost NameLocs count: a NameLoc's child is the file.
+  std::function<void(Location)> visit = [&](Location l) {
+    if (auto named = dyn_cast<NameLoc>(l))
+      name = named.getName().str();
+    else if (auto fused = dyn_cast<FusedLoc>(l))
+      for (Location part : fused.getLocations())
+        visit(part);
+    else if (auto callSite = dyn_cast<CallSiteLoc>(l))
+      visit(callSite.getCallee());
+  };
+  visit(loc);
+  return name;
+}
+
+std::vector<KeyedTensor> collectTensorKeys(FunctionOpInterface func) {
+  std::vector<KeyedTensor> tensors;
+  llvm::DenseMap<Operation *, unsigned> order;
+  func->walk<WalkOrder::PreOrder>(
+      [&](Operation *op) { order[op] = order.size(); });
+  // The location name; for an unnamed constant (weights folded by
+  // canonicalization) "USER:N", operand N of its first user in graph
+  // order; else the op name.
+  auto baseKey = [&](Operation *op) -> std::string {
+    std::string name = locationName(op->getLoc());
+    if (!name.empty())
+      return name;
+    OpOperand *first = nullptr;
+    if (isa<ConstantOp>(op))
+      for (OpOperand &use : op->getUses())
+        if (!first || std::make_pair(order.lookup(use.getOwner()),
+                                     use.getOperandNumber()) <
+                          std::make_pair(order.lookup(first->getOwner()),
+                                         first->getOperandNumber()))
+          first = &use;
+    if (!first)
+      return op->getName().getStringRef().str();
+    std::string user = locationName(first->getOwner()->getLoc());
+    if (user.empty())
+      user = first->getOwner()->getName().getStringRef().str();
+    return user + ":" + std::to_string(first->getOperandNumber());
+  };
+  llvm::StringSet<> used;
+  auto unique = [&](const std::string &base,
+                    ArrayRef<unsigned> results) -> std::string {
+    for (unsigned k = 1;; ++k) {
+      std::string candidate = k == 1 ? base : base + "#" + std::to_string(k);
+      bool free = llvm::all_of(results, [&](unsigned i) {
+        return !used.contains(i == 0 ? candidate
+                                     : candidate + "#" + std::to_string(i));
+      });
+      if (free)
+        return candidate;
+    }
+  };
+  for (BlockArgument arg : func.getArguments()) {
+    if (!isFloatTensor(arg.getType()))
+      continue;
+    auto name =
+        func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), kNameAttr);
+    std::string base =
+        name ? name.str() : "arg" + std::to_string(arg.getArgNumber());
+    KeyedTensor t;
+    t.value = arg;
+    t.index = arg.getArgNumber();
+    t.key = unique(base, {0});
+    used.insert(t.key);
+    tensors.push_back(std::move(t));
+  }
+  func->walk<WalkOrder::PreOrder>([&](Operation *op) {
+    if (op == func.getOperation())
+      return;
+    SmallVector<unsigned> results;
+    for (OpResult r : op->getResults())
+      if (isFloatTensor(r.getType()))
+        results.push_back(r.getResultNumber());
+    if (results.empty())
+      return;
+    std::string base = unique(baseKey(op), results);
+    for (unsigned i : results) {
+      KeyedTensor t;
+      t.value = op->getResult(i);
+      t.op = op;
+      t.index = i;
+      t.key = i == 0 ? base : base + "#" + std::to_string(i);
+      used.insert(t.key);
+      tensors.push_back(std::move(t));
+    }
+  });
+  return tensors;
+}
+
+} // namespace npu

@@ -1,0 +1,67 @@
+//===- TensorMetrics.cpp - How close two tensors are ----------------------===//
+
+#include "npu/Support/TensorMetrics.h"
+
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+namespace npu {
+
+static std::vector<int64_t> squeezed(const std::vector<int64_t> &shape) {
+  std::vector<int64_t> out;
+  for (int64_t d : shape)
+    if (d != 1)
+      out.push_back(d);
+  return out;
+}
+
+bool compareTensors(const HostTensor &ref, const HostTensor &got,
+                    TensorMetrics &m, std::string &error) {
+  m = TensorMetrics();
+  if (squeezed(ref.shape()) != squeezed(got.shape())) {
+    error = "shapes differ: " + shapeToString(ref.shape()) + " vs " +
+            shapeToString(got.shape());
+    return false;
+  }
+  if (ref.dtype() == DType::Bool || got.dtype() == DType::Bool) {
+    error = "boolean tensors are not compared";
+    return false;
+  }
+  HostTensor r = ref.dtype() == DType::F32 ? ref : ref.castTo(DType::F32);
+  HostTensor g = got.dtype() == DType::F32 ? got : got.castTo(DType::F32);
+  const float *a = r.data<float>(), *b = g.data<float>();
+  double dot = 0, aa = 0, bb = 0, diff = 0, mean = 0;
+  for (int64_t i = 0; i < r.numElements(); ++i) {
+    float x = a[i], y = b[i];
+    bool same =
+        std::memcmp(&x, &y, sizeof x) == 0 || (std::isnan(x) && std::isnan(y));
+    m.exact &= same;
+    if (!std::isfinite(x) || !std::isfinite(y)) {
+      if (!same)
+        ++m.nonFinite;
+      continue;
+    }
+    double d = double(x) - double(y), s = (double(x) + double(y)) / 2;
+    dot += double(x) * y;
+    aa += double(x) * x;
+    bb += double(y) * y;
+    diff += d * d;
+    mean += s * s;
+    m.maxAbs = std::max(m.maxAbs, std::fabs(d));
+  }
+  if (aa == 0 && bb == 0)
+    m.cosine = 1;
+  else if (aa == 0 || bb == 0)
+    m.cosine = 0;
+  else
+    m.cosine = dot / (std::sqrt(aa) * std::sqrt(bb));
+  m.euclidean =
+      mean == 0 ? (diff == 0 ? 1 : 0) : 1 - std::sqrt(diff) / std::sqrt(mean);
+  m.sqnrDb = diff == 0 ? std::numeric_limits<double>::infinity()
+             : aa == 0 ? -std::numeric_limits<double>::infinity()
+                       : 10 * std::log10(aa / diff);
+  return true;
+}
+
+} // namespace npu
