@@ -3,6 +3,7 @@
 #include "Lowering.h"
 
 #include "npu/Dialect/NPU/IR/NPUOps.h"
+#include "npu/Dialect/NPU/IR/QuantAnnotations.h"
 #include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
 #include "npu/Interpreter/TensorConversion.h"
 
@@ -97,6 +98,9 @@ static std::optional<std::pair<float, float>> rangeOf(Value old) {
 }
 
 FailureOr<QuantParams> Lowering::quantOf(Value old, std::string &reason) {
+  // A pre-quantized model's own parameters (npu-fold-qdq) come first.
+  if (auto quant = quantAnnotationOf(old))
+    return QuantParams{quant[0], int32_t(quant[1])};
   auto range = rangeOf(old);
   if (!range) {
     reason = "no calibrated range for a tensor it needs in int8 (run the "
