@@ -5,7 +5,8 @@
                         --weights per-tensor|per-channel [--input X.npy]
 
 One float model (conv + relu, conv, add, mul, concat, max pool, 1x1 conv +
-relu, global average pool, flatten, matmul + bias), random weights from a
+relu, global average pool, flatten, matmul + bias; outputs y and the
+dequantized feature map `feat` of the 1x1 conv), random weights from a
 fixed seed, quantized with the scales and zero points of its float ranges
 (computed here with NumPy on samples of the input's distribution):
   qdq: QuantizeLinear -> DequantizeLinear pairs on activations, DQ of int8
@@ -178,6 +179,7 @@ def build_qdq():
     p = qdq('p', node('MaxPool', [cat], 'p_pool', kernel_shape=[2, 2],
                       strides=[2, 2]))
     c3 = qdq('c3', qconv('c3', p, 'p', W3, B3, 0, True))
+    node('Identity', [c3], 'feat')
     g = qdq('g', node('GlobalAveragePool', [c3], 'g_gap'))
     f = qdq('f', node('Flatten', [g], 'f_flat'))
     wd, ws = dq_weight('mm', W4, 1)
@@ -217,6 +219,7 @@ def build_qop():
                domain=MS, axis=1)
     pool = node('MaxPool', [cat], 'p', kernel_shape=[2, 2], strides=[2, 2])
     c3 = qlinear_conv('c3', pool, 'p', W3, B3, 0)
+    node('DequantizeLinear', [c3] + p('c3'), 'feat')
     g = node('QLinearGlobalAveragePool', [c3] + p('c3') + p('g'), 'g',
              domain=MS, channels_last=0)
     f = node('Flatten', [g], 'f')
@@ -242,7 +245,9 @@ else:
 graph = helper.make_graph(
     nodes, 'prequantized_' + a.format,
     [helper.make_tensor_value_info('x', TensorProto.FLOAT, X_SHAPE)],
-    [helper.make_tensor_value_info('y', TensorProto.FLOAT, (1, 10))], inits)
+    [helper.make_tensor_value_info('y', TensorProto.FLOAT, (1, 10)),
+     helper.make_tensor_value_info('feat', TensorProto.FLOAT, (1, 16, 8, 8))],
+    inits)
 opsets = [helper.make_opsetid('', 13)]
 if a.format == 'qop':
     opsets.append(helper.make_opsetid(MS, 1))

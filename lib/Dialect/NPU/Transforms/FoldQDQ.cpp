@@ -236,7 +236,7 @@ struct NPUFoldQDQPass : npu::impl::NPUFoldQDQBase<NPUFoldQDQPass> {
               pairs.push_back(dq);
       if (pairs.empty())
         continue;
-      Value x = q.getInput();
+      Value x = reluBySaturation(q, *params);
       annotateActivation(q, x, *params);
       for (DequantizeLinearOp dq : pairs) {
         dq.getResult().replaceAllUsesWith(x);
@@ -245,6 +245,21 @@ struct NPUFoldQDQPass : npu::impl::NPUFoldQDQBase<NPUFoldQDQPass> {
       if (q->use_empty())
         q.erase();
     }
+  }
+
+  /// QOperator models apply ReLU by saturation: a range starting at 0 (the
+  /// zero point at the type's minimum) after a conv, matmul, gemm or add.
+  /// The float graph makes it explicit with a npu.relu (fused into the DPU
+  /// task); returns the value the pair's users read.
+  Value reluBySaturation(QuantizeLinearOp q, const QDQParams &params) {
+    Value x = q.getInput();
+    Operation *producer = x.getDefiningOp();
+    if (!params.perTensor() || !isInt8Storage(params.storage) ||
+        params.deviceZeroPoint(0) != -128 || !producer ||
+        !isa<ConvOp, MatMulOp, GemmOp, AddOp>(producer))
+      return x;
+    OpBuilder b(q);
+    return ReluOp::create(b, q.getLoc(), x).getResult();
   }
 
   void annotateActivation(QuantizeLinearOp q, Value x,
