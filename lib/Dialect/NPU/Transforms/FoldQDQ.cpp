@@ -14,6 +14,7 @@
 #include "npu/Interpreter/ConstantEvaluator.h"
 #include "npu/Interpreter/TensorConversion.h"
 
+#include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 
 namespace npu {
@@ -80,6 +81,11 @@ bool isConstantLike(Value v) {
     return true;
   return isa<QuantizeLinearOp, ReshapeOp, TransposeOp>(op) &&
          op->getOperand(0).getDefiningOp<ConstantOp>();
+}
+
+/// A scale as diagnostics print it (%g: "0.1").
+std::string shortNumber(float v) {
+  return llvm::formatv("{0}", llvm::format("%g", double(v))).str();
 }
 
 bool isInt8Storage(IntegerType t) { return t && t.getWidth() == 8; }
@@ -197,7 +203,7 @@ struct NPUFoldQDQPass : npu::impl::NPUFoldQDQBase<NPUFoldQDQPass> {
       float centered = (*q)[i] - zp;
       if (centered < -128 || centered > 127) {
         emitWarning(dq.getLoc())
-            << "asymmetric weights (zero point " << zp
+            << "asymmetric weights (zero point " << int64_t(zp)
             << "): the device's weights are symmetric int8; requantized "
                "per output channel";
         return;
@@ -285,7 +291,8 @@ struct NPUFoldQDQPass : npu::impl::NPUFoldQDQBase<NPUFoldQDQPass> {
         emitWarning(q.getLoc()) << llvm::formatv(
             "the tensor is quantized twice, with scale {0} zero point {1} "
             "and here with scale {2} zero point {3}: the first is used",
-            existing[0], existing[1], scale, zp);
+            shortNumber(existing[0]), int64_t(existing[1]), shortNumber(scale),
+            zp);
       return;
     }
     if (!setQuantAnnotation(x, scale, zp))
