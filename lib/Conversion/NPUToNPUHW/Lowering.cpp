@@ -8,7 +8,6 @@
 #include "npu/Interpreter/TensorConversion.h"
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
-#include "mlir/Interfaces/FunctionInterfaces.h"
 
 using namespace mlir;
 
@@ -74,19 +73,13 @@ Value Lowering::cachedHWC(Value old) {
 }
 
 DenseF32ArrayAttr rangeAttrOf(Value old) {
-  DenseF32ArrayAttr range;
-  if (auto arg = dyn_cast<BlockArgument>(old)) {
-    if (auto func =
-            dyn_cast<FunctionOpInterface>(arg.getOwner()->getParentOp()))
-      range = func.getArgAttrOfType<DenseF32ArrayAttr>(arg.getArgNumber(),
-                                                       "npu.range");
-  } else if (Operation *op = old.getDefiningOp()) {
-    if (op->getNumResults() == 1)
-      range = op->getAttrOfType<DenseF32ArrayAttr>("npu.range");
-    else if (auto all = op->getAttrOfType<ArrayAttr>("npu.ranges"))
+  auto range =
+      dyn_cast_or_null<DenseF32ArrayAttr>(valueAnnotation(old, "npu.range"));
+  Operation *op = old.getDefiningOp();
+  if (op && op->getNumResults() > 1)
+    if (auto all = op->getAttrOfType<ArrayAttr>("npu.ranges"))
       range = dyn_cast_or_null<DenseF32ArrayAttr>(
           all[cast<OpResult>(old).getResultNumber()]);
-  }
   return range && range.size() == 2 ? range : DenseF32ArrayAttr();
 }
 

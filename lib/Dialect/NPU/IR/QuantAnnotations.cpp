@@ -9,17 +9,20 @@ using namespace mlir;
 
 namespace npu {
 
-DenseF32ArrayAttr quantAnnotationOf(Value value) {
-  DenseF32ArrayAttr attr;
+Attribute valueAnnotation(Value value, StringRef name) {
   if (auto arg = dyn_cast<BlockArgument>(value)) {
     if (auto func =
             dyn_cast<FunctionOpInterface>(arg.getOwner()->getParentOp()))
-      attr = func.getArgAttrOfType<DenseF32ArrayAttr>(arg.getArgNumber(),
-                                                      kQuantAttr);
-  } else if (Operation *op = value.getDefiningOp()) {
-    if (op->getNumResults() == 1)
-      attr = op->getAttrOfType<DenseF32ArrayAttr>(kQuantAttr);
+      return func.getArgAttr(arg.getArgNumber(), name);
+    return {};
   }
+  Operation *op = value.getDefiningOp();
+  return op && op->getNumResults() == 1 ? op->getAttr(name) : Attribute();
+}
+
+DenseF32ArrayAttr quantAnnotationOf(Value value) {
+  auto attr =
+      dyn_cast_or_null<DenseF32ArrayAttr>(valueAnnotation(value, kQuantAttr));
   return attr && attr.size() == 2 ? attr : DenseF32ArrayAttr();
 }
 

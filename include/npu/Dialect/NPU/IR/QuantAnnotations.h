@@ -23,6 +23,10 @@ namespace npu {
 constexpr llvm::StringLiteral kQuantAttr = "npu.quant";
 constexpr llvm::StringLiteral kWeightScalesAttr = "npu.weight_scales";
 
+/// The discardable attribute `name` describing a value: on its function
+/// argument, or on its defining op when that has one result; null otherwise.
+mlir::Attribute valueAnnotation(mlir::Value value, llvm::StringRef name);
+
 /// The `npu.quant` of a value ([scale, zero point]: on its single-result
 /// defining op or its function argument), or null.
 mlir::DenseF32ArrayAttr quantAnnotationOf(mlir::Value value);
