@@ -23,6 +23,9 @@ namespace npu {
 
 void addCanonicalizationPasses(OpPassManager &pm) {
   OpPassManager &fpm = pm.nest<func::FuncOp>();
+  // A pre-quantized model's parameters become annotations before constant
+  // folding turns its dequantized weights into plain float constants.
+  fpm.addPass(createNPUFoldQDQ());
   // Fold shape subgraphs first, so that ops depending on them become
   // static, then fold batch norms, whose weight arithmetic folds again.
   fpm.addPass(createNPUFoldConstants());

@@ -13,6 +13,7 @@
 
 #include "npu/Blob/ProgramBuilder.h"
 #include "npu/Dialect/NPU/IR/NPUOps.h"
+#include "npu/Dialect/NPU/IR/QuantAnnotations.h"
 #include "npu/Dialect/NPU/IR/ScalarAttr.h"
 #include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
 
@@ -178,11 +179,15 @@ void setIntPostProcess(OpT op, const Epilogue &e, const QuantParams &out) {
 
 /// Emits the DPU task on `hwc` (f16, or quantized in int8); returns its
 /// [OH, OW, Kp] result (f16, or quantized with `e.result`'s calibrated
-/// range; pools keep their input's quantization).
+/// range or model parameters; pools keep their input's quantization).
+/// int8 weights are symmetric per output channel with the scales
+/// `weightScales` (one per row of `weights`: a pre-quantized model's), or
+/// max|w| / 127 when it is empty.
 FailureOr<Value> emitConv(Lowering &l, Location loc, Value hwc,
                           const ConvSpec &s, const HostTensor *weights,
-                          std::vector<float> bias, const Epilogue &e,
-                          std::string &reason, float scale = 1.0f) {
+                          ArrayRef<float> weightScales, std::vector<float> bias,
+                          const Epilogue &e, std::string &reason,
+                          float scale = 1.0f) {
   auto inShape = cast<RankedTensorType>(hwc.getType()).getShape();
   int64_t cp = inShape[2];
   bool isInt8 = l.int8;
@@ -247,7 +252,9 @@ FailureOr<Value> emitConv(Lowering &l, Location loc, Value hwc,
         float maxAbs = 0.0f;
         for (int64_t i = 0; i < per; ++i)
           maxAbs = std::max(maxAbs, std::fabs(src[o * per + i]));
-        float ws = maxAbs > 0.0f ? maxAbs / 127.0f : 1.0f;
+        float ws = !weightScales.empty() ? weightScales[o]
+                   : maxAbs > 0.0f       ? maxAbs / 127.0f
+                                         : 1.0f;
         for (int64_t ci = 0; ci < c; ++ci)
           for (int64_t y = 0; y < s.kh; ++y)
             for (int64_t x = 0; x < s.kw; ++x)
@@ -301,11 +308,13 @@ FailureOr<Value> emitConv(Lowering &l, Location loc, Value hwc,
 /// of putting it there) and records its result as `e.result`'s value.
 LogicalResult lowerTo(Lowering &l, Location loc, FailureOr<Value> in,
                       const ConvSpec &s, const HostTensor *weights,
-                      std::vector<float> bias, const Epilogue &e,
-                      std::string &reason, float scale = 1.0f) {
+                      ArrayRef<float> weightScales, std::vector<float> bias,
+                      const Epilogue &e, std::string &reason,
+                      float scale = 1.0f) {
   if (failed(in))
     return failure();
-  auto y = emitConv(l, loc, *in, s, weights, std::move(bias), e, reason, scale);
+  auto y = emitConv(l, loc, *in, s, weights, weightScales, std::move(bias), e,
+                    reason, scale);
   if (failed(y))
     return failure();
   l.setDpuResult(loc, e.result, *y);
@@ -387,6 +396,15 @@ HostTensor sliceRows(const HostTensor &t, int64_t begin, int64_t end) {
   return out;
 }
 
+/// A pre-quantized model's weight scales of `op` (npu.weight_scales, one per
+/// output channel; npu-fold-qdq), or empty when absent or not `k` long.
+ArrayRef<float> weightScalesOf(Operation *op, int64_t k) {
+  auto attr = op->getAttrOfType<DenseF32ArrayAttr>(kWeightScalesAttr);
+  if (!attr || int64_t(attr.size()) != k)
+    return {};
+  return attr.asArrayRef();
+}
+
 /// The optional bias operand of a convolution as floats (empty if absent).
 LogicalResult readBias(Lowering &l, Value biasOperand, std::vector<float> &bias,
                        std::string &reason) {
@@ -444,6 +462,7 @@ LogicalResult lowerConv(Lowering &l, ConvOp op, std::string &reason) {
   // The NCHW input, only where the [H, W, C] form is not enough.
   auto nchwInput = [&] { return as4d(l, loc, l.get(op.getInput())); };
   Epilogue e = fuseEpilogue(l, op.getResult(), 1, m);
+  ArrayRef<float> scales = weightScalesOf(op, m);
 
   // Kernels beyond the DPU's: a 1x1 convolution over the unfolded windows.
   if ((s.kh > kMaxKernel || s.kw > kMaxKernel || s.sh > kMaxStride ||
@@ -471,7 +490,7 @@ LogicalResult lowerConv(Lowering &l, ConvOp op, std::string &reason) {
     ConvSpec one;
     one.oh = s.oh, one.ow = s.ow;
     return lowerTo(l, loc, l.dpuDomain(loc, unfolded, op.getInput(), reason),
-                   one, &w, bias, e, reason);
+                   one, &w, scales, bias, e, reason);
   }
   if (failed(fitWindow(s, h, wd, reason)))
     return failure();
@@ -492,7 +511,7 @@ LogicalResult lowerConv(Lowering &l, ConvOp op, std::string &reason) {
       s.kind = hw::DpuConvKind::depthwise;
       cp = std::max(cp, kChannelAlignment);
     }
-    return lowerTo(l, loc, dpuInput(cp), s, &w, bias, e, reason);
+    return lowerTo(l, loc, dpuInput(cp), s, &w, scales, bias, e, reason);
   }
   // A grouped convolution: one task per group, outputs joined.
   if (c % g != 0 || m % g != 0) {
@@ -518,7 +537,8 @@ LogicalResult lowerConv(Lowering &l, ConvOp op, std::string &reason) {
     auto in = l.dpuDomain(loc, part, op.getInput(), reason);
     if (failed(in))
       return failure();
-    auto y = emitConv(l, loc, *in, s, &wg, bg, eg, reason);
+    ArrayRef<float> sg = scales.empty() ? scales : scales.slice(gi * mg, mg);
+    auto y = emitConv(l, loc, *in, s, &wg, sg, bg, eg, reason);
     if (failed(y))
       return failure();
     parts.push_back(l.slice(loc, *y, {0, 0, 0}, {s.oh, s.ow, mg}));
@@ -585,7 +605,7 @@ LogicalResult lowerConvTranspose(Lowering &l, ConvTransposeOp op,
   if (failed(fitWindow(s, uh, uw, reason)))
     return failure();
   Epilogue e = fuseEpilogue(l, op.getResult(), 1, m);
-  return lowerTo(l, loc, l.dpuDomain(loc, up, op.getInput(), reason), s, &w,
+  return lowerTo(l, loc, l.dpuDomain(loc, up, op.getInput(), reason), s, &w, {},
                  bias, e, reason);
 }
 
@@ -621,7 +641,8 @@ LogicalResult lowerConstantMatMul(Lowering &l, Operation *op, Value a,
   auto in = l.dpuDomain(loc, hwc, a, reason);
   if (failed(in))
     return failure();
-  auto conv = emitConv(l, loc, *in, s, &w, std::move(bias), e, reason);
+  auto conv = emitConv(l, loc, *in, s, &w, weightScalesOf(op, n),
+                       std::move(bias), e, reason);
   if (failed(conv))
     return failure();
   Value y = l.int8 ? l.dequantize(loc, *conv) : *conv;
@@ -723,7 +744,7 @@ LogicalResult lowerPool(Lowering &l, PoolOp op, hw::DpuConvKind kind,
   float scale = kind == hw::DpuConvKind::avg_pool
                     ? 1.0f / float(fitted.kh * fitted.kw)
                     : 1.0f;
-  return lowerTo(l, loc, hwc, fitted, nullptr, {}, e, reason, scale);
+  return lowerTo(l, loc, hwc, fitted, nullptr, {}, {}, e, reason, scale);
 }
 
 /// GlobalAveragePool / GlobalMaxPool: one DPU pooling window over the whole
@@ -744,11 +765,12 @@ LogicalResult lowerGlobalPool(Lowering &l, Operation *op, bool isMax,
     int64_t c = inType.getDimSize(1);
     Epilogue e;
     e.result = result;
-    return lowerTo(
-        l, loc,
-        l.dpuInput(loc, input, std::max(alignChannels(c), kChannelAlignment),
-                   reason),
-        s, nullptr, {}, e, reason, isMax ? 1.0f : 1.0f / float(s.kh * s.kw));
+    return lowerTo(l, loc,
+                   l.dpuInput(loc, input,
+                              std::max(alignChannels(c), kChannelAlignment),
+                              reason),
+                   s, nullptr, {}, {}, e, reason,
+                   isMax ? 1.0f : 1.0f / float(s.kh * s.kw));
   }
   l.map.map(result, l.shave(loc, isMax ? "reduce_max" : "reduce_mean",
                             {l.get(input)}, l.f16Type(outType.getShape())));

@@ -13,6 +13,7 @@
 #include "npu/Arch/Hardware.h"
 #include "npu/Conversion/NPUToNPUHW/Passes.h"
 #include "npu/Dialect/NPU/IR/NPUOps.h"
+#include "npu/Dialect/NPU/IR/QuantAnnotations.h"
 #include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
 #include "npu/Interpreter/TensorConversion.h"
 #include "npu/Support/HostTensor.h"
@@ -64,6 +65,8 @@ void splitBatches(func::FuncOp func, lowering::DebugTensors &debug) {
       // An image has its batch's calibrated range.
       if (auto range = lowering::rangeAttrOf(op->getOperand(0)))
         slice->setAttr("npu.range", range);
+      if (auto quant = quantAnnotationOf(op->getOperand(0)))
+        slice->setAttr(kQuantAttr, quant);
       Value image = slice;
       IRMapping map;
       map.map(op->getOperand(0), image);
@@ -72,8 +75,9 @@ void splitBatches(func::FuncOp func, lowering::DebugTensors &debug) {
       images.push_back(clone->getResult(0));
     }
     auto joined = ConcatOp::create(b, op->getLoc(), images, 0);
-    if (auto range = op->getAttr("npu.range"))
-      joined->setAttr("npu.range", range);
+    for (StringRef name : {StringRef("npu.range"), StringRef(kQuantAttr)})
+      if (auto attr = op->getAttr(name))
+        joined->setAttr(name, attr);
     op->getResult(0).replaceAllUsesWith(joined);
     debug.replace(op->getResult(0), joined);
     op->erase();

@@ -3,11 +3,11 @@
 #include "Lowering.h"
 
 #include "npu/Dialect/NPU/IR/NPUOps.h"
+#include "npu/Dialect/NPU/IR/QuantAnnotations.h"
 #include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
 #include "npu/Interpreter/TensorConversion.h"
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
-#include "mlir/Interfaces/FunctionInterfaces.h"
 
 using namespace mlir;
 
@@ -73,19 +73,13 @@ Value Lowering::cachedHWC(Value old) {
 }
 
 DenseF32ArrayAttr rangeAttrOf(Value old) {
-  DenseF32ArrayAttr range;
-  if (auto arg = dyn_cast<BlockArgument>(old)) {
-    if (auto func =
-            dyn_cast<FunctionOpInterface>(arg.getOwner()->getParentOp()))
-      range = func.getArgAttrOfType<DenseF32ArrayAttr>(arg.getArgNumber(),
-                                                       "npu.range");
-  } else if (Operation *op = old.getDefiningOp()) {
-    if (op->getNumResults() == 1)
-      range = op->getAttrOfType<DenseF32ArrayAttr>("npu.range");
-    else if (auto all = op->getAttrOfType<ArrayAttr>("npu.ranges"))
+  auto range =
+      dyn_cast_or_null<DenseF32ArrayAttr>(valueAnnotation(old, "npu.range"));
+  Operation *op = old.getDefiningOp();
+  if (op && op->getNumResults() > 1)
+    if (auto all = op->getAttrOfType<ArrayAttr>("npu.ranges"))
       range = dyn_cast_or_null<DenseF32ArrayAttr>(
           all[cast<OpResult>(old).getResultNumber()]);
-  }
   return range && range.size() == 2 ? range : DenseF32ArrayAttr();
 }
 
@@ -97,6 +91,9 @@ static std::optional<std::pair<float, float>> rangeOf(Value old) {
 }
 
 FailureOr<QuantParams> Lowering::quantOf(Value old, std::string &reason) {
+  // A pre-quantized model's own parameters (npu-fold-qdq) come first.
+  if (auto quant = quantAnnotationOf(old))
+    return QuantParams{quant[0], int32_t(quant[1])};
   auto range = rangeOf(old);
   if (!range) {
     reason = "no calibrated range for a tensor it needs in int8 (run the "

@@ -39,3 +39,21 @@ func.func @chain(%x: tensor<1x16x8x8xf32> {npu.range = array<f32: -1.0, 1.0>}) -
   %a = npu.add %p, %p {npu.range = array<f32: 0.0, 4.0>} : (tensor<1x16x4x4xf32>, tensor<1x16x4x4xf32>) -> tensor<1x16x4x4xf32>
   return %a : tensor<1x16x4x4xf32>
 }
+
+// -----
+
+// A pre-quantized model's parameters (npu-fold-qdq) take precedence over
+// calibrated ranges: the input's scale 0.5 and zero point 3, the conv's
+// output 0.25 / -128, and the model's weight scale 0.05 (weights 0.1 are 2,
+// not max|w| / 127's 127).
+// CHECK-LABEL: func.func @model_params
+// CHECK: npuhw.shave "quantize" %{{.*}} {fparams = array<f32: 5.000000e-01>, iparams = array<i64: 3>}
+// CHECK: npu.constant dense<2> : tensor<16x1x1x16xi8>
+// CHECK: npuhw.dpu_conv conv {{.*}}in_zero_point = 3 : i32{{.*}}out_zero_point = -128 : i32
+// CHECK-SAME: -> tensor<8x8x16x!quant.uniform<i8:f32, 2.500000e-01:-128>>
+func.func @model_params(%x: tensor<1x16x8x8xf32> {npu.range = array<f32: -1.0, 1.0>, npu.quant = array<f32: 0.5, 3.0>}) -> tensor<1x16x8x8xf32> {
+  %w = npu.constant dense<0.1> : tensor<16x16x1x1xf32>
+  %c = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1, npu.quant = array<f32: 0.25, -128.0>, npu.weight_scales = array<f32: 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05, 0.05>}
+      : (tensor<1x16x8x8xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x8x8xf32>
+  return %c : tensor<1x16x8x8xf32>
+}

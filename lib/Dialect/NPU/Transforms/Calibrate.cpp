@@ -14,6 +14,7 @@
 #include "npu/Calibration/Observer.h"
 #include "npu/Calibration/Table.h"
 #include "npu/Dialect/NPU/IR/TensorKeys.h"
+#include "npu/Dialect/NPU/IR/QuantAnnotations.h"
 #include "npu/Import/ONNX/Importer.h"
 #include "npu/Interpreter/Interpreter.h"
 #include "npu/Interpreter/TensorConversion.h"
@@ -114,6 +115,10 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
   /// Lists the float tensors in graph order with unique keys.
   void collectTensors() {
     for (KeyedTensor &k : collectTensorKeys(func)) {
+      // Tensors with a pre-quantized model's own parameters (npu.quant,
+      // from npu-fold-qdq) need no range.
+      if (quantAnnotationOf(k.value))
+        continue;
       Tensor t;
       t.op = k.op;
       t.index = k.index;
@@ -137,8 +142,15 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
     return emitError(func.getLoc()) << message;
   }
 
-  /// Runs the model on the samples and chooses the ranges.
+  /// Runs the model on the samples and chooses the ranges; without a
+  /// tensor that needs them (a fully pre-quantized model), only the
+  /// constants' ranges are taken.
   LogicalResult observe(MethodOptions methodOptions) {
+    if (llvm::all_of(tensors, [](const Tensor &t) { return t.isConstant; })) {
+      sourceDescription = "none (every activation has the model's own "
+                          "quantization parameters)";
+      return observeConstants(methodOptions);
+    }
     std::vector<InputInfo> inputs;
     for (BlockArgument arg : func.getArguments()) {
       auto type = dyn_cast<RankedTensorType>(arg.getType());
@@ -178,20 +190,11 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
     if (numSamples < source->numSamples())
       sourceDescription += llvm::formatv(", first {0} used", numSamples).str();
 
-    // Constants: their exact min-max, once.
-    for (Tensor &t : tensors) {
-      if (t.isConstant) {
-        t.observer = std::make_shared<MinMaxObserver>();
-        auto value = cast<ConstantOp>(t.op).getValue();
-        FailureOr<HostTensor> host = elementsAttrToHostTensor(value, error);
-        if (failed(host))
-          return emitError(t.op->getLoc())
-                 << "cannot read the constant: " << error;
-        observeHostTensor(*t.observer, *host);
-      } else {
+    if (failed(observeConstantValues()))
+      return failure();
+    for (Tensor &t : tensors)
+      if (!t.isConstant)
         t.observer = createObserver(methodOptions.method);
-      }
-    }
 
     InterpreterOptions options;
     options.numThreads = 0;
@@ -222,7 +225,34 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
                                   s, sourceDescription));
       interpreter.recycle(*results);
     }
+    return chooseRanges(methodOptions);
+  }
 
+  /// Constants: their exact min-max, once.
+  LogicalResult observeConstantValues() {
+    std::string error;
+    for (Tensor &t : tensors) {
+      if (!t.isConstant)
+        continue;
+      t.observer = std::make_shared<MinMaxObserver>();
+      auto value = cast<ConstantOp>(t.op).getValue();
+      FailureOr<HostTensor> host = elementsAttrToHostTensor(value, error);
+      if (failed(host))
+        return emitError(t.op->getLoc())
+               << "cannot read the constant: " << error;
+      observeHostTensor(*t.observer, *host);
+    }
+    return success();
+  }
+
+  LogicalResult observeConstants(MethodOptions methodOptions) {
+    if (failed(observeConstantValues()))
+      return failure();
+    return chooseRanges(methodOptions);
+  }
+
+  /// Each observed tensor's range by `methodOptions` (constants: min-max).
+  LogicalResult chooseRanges(MethodOptions methodOptions) {
     for (Tensor &t : tensors) {
       Observer &o = *t.observer;
       if (o.nonFinite())

@@ -3,7 +3,9 @@
 // QuantizeLinear/DequantizeLinear map onto npu ops (with the default zero
 // points made explicit). DynamicQuantizeLinear follows its function body;
 // MatMulInteger/ConvInteger compute in int32 after subtracting zero points;
-// QLinearMatMul/QLinearConv dequantize, compute in float and requantize.
+// QLinearMatMul/QLinearConv and ONNX Runtime's com.microsoft QLinearAdd /
+// QLinearMul / QLinearConcat / QLinearGlobalAveragePool dequantize, compute
+// in float and requantize (npu-fold-qdq then keeps the model's parameters).
 //
 //===----------------------------------------------------------------------===//
 
@@ -261,6 +263,88 @@ LogicalResult importQLinearConv(NodeImporter &n) {
   return success();
 }
 
+/// Input `x` dequantized with per-tensor (scale, zero point) inputs; an
+/// absent zero point is 0 of x's type.
+FailureOr<Value> dequantizeInput(NodeImporter &n, unsigned x, unsigned scale,
+                                 unsigned zp) {
+  Value s = n.getInput(scale);
+  auto z = zeroPoint(n, zp, s, n.getInputType(x).getElementType());
+  if (failed(z))
+    return failure();
+  return dequantize(n, n.getInput(x), s, *z, 1);
+}
+
+/// `y` quantized with per-tensor (scale, zero point) inputs; an absent zero
+/// point is 0 of `element`.
+LogicalResult quantizeOutput(NodeImporter &n, FailureOr<Value> y,
+                             unsigned scale, unsigned zp, Type element) {
+  if (failed(y))
+    return failure();
+  Value s = n.getInput(scale);
+  auto z = zeroPoint(n, zp, s, element);
+  if (failed(z))
+    return failure();
+  auto r = quantize(n, *y, s, *z, 1);
+  if (failed(r))
+    return failure();
+  n.setOutput(0, *r);
+  return success();
+}
+
+/// com.microsoft QLinearAdd / QLinearMul: (A, A_scale, A_zp, B, B_scale,
+/// B_zp, C_scale, C_zp), per-tensor parameters.
+template <typename OpT> LogicalResult importQLinearBinary(NodeImporter &n) {
+  if (failed(n.requireInputs(7)))
+    return failure();
+  auto a = dequantizeInput(n, 0, 1, 2);
+  auto b = dequantizeInput(n, 3, 4, 5);
+  if (failed(a) || failed(b))
+    return failure();
+  return quantizeOutput(n, n.create<OpT>(*a, *b), 6, 7,
+                        n.getInputType(0).getElementType());
+}
+
+/// com.microsoft QLinearConcat: (Y_scale, Y_zp, X0, X0_scale, X0_zp, ...),
+/// attribute axis.
+LogicalResult importQLinearConcat(NodeImporter &n) {
+  if (failed(n.requireInputs(5)))
+    return failure();
+  if ((n.getNumInputs() - 2) % 3 != 0)
+    return n.emitError() << "expects (Y_scale, Y_zero_point) and triples "
+                            "(X, X_scale, X_zero_point), got "
+                         << n.getNumInputs() << " inputs";
+  SmallVector<Value> parts;
+  for (unsigned i = 2; i < n.getNumInputs(); i += 3) {
+    auto x = dequantizeInput(n, i, i + 1, i + 2);
+    if (failed(x))
+      return failure();
+    parts.push_back(*x);
+  }
+  int64_t rank = n.getInputType(2).getRank();
+  if (failed(n.requireAttr("axis")))
+    return failure();
+  auto axis = n.normalizeAxis(n.getAttrInt("axis", 1), rank);
+  if (failed(axis) || n.failed())
+    return failure();
+  return quantizeOutput(
+      n, n.create<ConcatOp>(parts, n.getBuilder().getI64IntegerAttr(*axis)), 0,
+      1, n.getInputType(2).getElementType());
+}
+
+/// com.microsoft QLinearGlobalAveragePool: (X, x_scale, x_zp, y_scale,
+/// y_zp), NCHW (channels_last = 0) only.
+LogicalResult importQLinearGlobalAveragePool(NodeImporter &n) {
+  if (failed(n.requireInputs(4)))
+    return failure();
+  if (n.getAttrInt("channels_last", 0) != 0)
+    return n.emitError() << "channels_last = 1 is not supported (NCHW only)";
+  auto x = dequantizeInput(n, 0, 1, 2);
+  if (failed(x))
+    return failure();
+  return quantizeOutput(n, n.create<GlobalAvgPoolOp>(*x), 3, 4,
+                        n.getInputType(0).getElementType());
+}
+
 } // namespace
 
 void registerQuantizationOps(OpRegistry &r) {
@@ -271,6 +355,11 @@ void registerQuantizationOps(OpRegistry &r) {
   r.add("ConvInteger", importConvInteger);
   r.add("QLinearMatMul", importQLinearMatMul);
   r.add("QLinearConv", importQLinearConv);
+  constexpr llvm::StringLiteral ms = "com.microsoft";
+  r.add("QLinearAdd", importQLinearBinary<AddOp>, ms);
+  r.add("QLinearMul", importQLinearBinary<MulOp>, ms);
+  r.add("QLinearConcat", importQLinearConcat, ms);
+  r.add("QLinearGlobalAveragePool", importQLinearGlobalAveragePool, ms);
 }
 
 } // namespace npu::onnx_import

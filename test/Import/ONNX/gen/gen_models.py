@@ -684,6 +684,32 @@ def quantization():
 
 
 @model
+def qlinear_contrib():
+    """ONNX Runtime's com.microsoft QLinearAdd / QLinearMul / QLinearConcat /
+    QLinearGlobalAveragePool; the last with channels_last = 1 (unsupported)."""
+    ms = "com.microsoft"
+    p = ["s", "zp"]
+    nodes = [node("QLinearAdd", ["a"] + p + ["b"] + p + ["s2", "zp"], ["sum"],
+                  domain=ms),
+             node("QLinearMul", ["sum", "s2", "zp", "a"] + p + p, ["prod"],
+                  domain=ms),
+             node("QLinearConcat", p + ["sum", "s2", "zp", "prod"] + p,
+                  ["cat"], domain=ms, axis=1),
+             node("QLinearGlobalAveragePool", ["cat"] + p + p, ["g"],
+                  domain=ms),
+             node("QLinearGlobalAveragePool", ["cat"] + p + p, ["bad"],
+                  domain=ms, channels_last=1)]
+    inits = [const("s", np.float32(0.5)), const("s2", np.float32(0.25)),
+             const("zp", np.uint8(128))]
+    U8 = TensorProto.UINT8
+    m = make(nodes, [vi("a", [1, 2, 3, 3], U8), vi("b", [1, 2, 3, 3], U8)],
+             [vi("g", [1, 4, 1, 1], U8), vi("bad", [1, 4, 1, 1], U8)],
+             inits=inits)
+    m.opset_import.append(helper.make_opsetid(ms, 1))
+    return m
+
+
+@model
 def losses():
     nodes = [node("SoftmaxCrossEntropyLoss", ["x", "t"], ["loss", "logp"],
                   ignore_index=1),

@@ -27,6 +27,51 @@ def NPUFoldBatchNorm : Pass<"npu-fold-batch-norm", "mlir::func::FuncOp"> {
   let dependentDialects = ["::npu::NPUDialect"];
 }
 
+def NPUFoldQDQ : Pass<"npu-fold-qdq", "mlir::func::FuncOp"> {
+  let summary = "Turns a pre-quantized model's QDQ pairs into quantization "
+                "parameters for the int8 lowering";
+  let description = [{
+    A model quantized by ONNX Runtime's or NNCF's quantizers (QDQ format, or
+    QOperator ops imported as dequantize -> float op -> quantize) carries
+    its own scales and zero points. This pass keeps them, as annotations the
+    int8 lowering reads, and removes the quantize / dequantize ops, so that
+    the graph is the float model (docs/prequantized.md):
+
+    - an activation pair `Q(x, s, zp) -> DQ(same s, zp)` (per tensor) is
+      removed; x's producer (or function argument) gets `npu.quant =
+      array<f32: s, zp8>`, zp8 the device's int8 zero point (a uint8 zero
+      point minus 128, exactly). A ReLU / Clip / constant add consuming a
+      single-use value also hands its parameters back to that value (the
+      lowering fuses them into the producer's DPU task);
+    - `DQ` of an integer constant becomes the float constant; when it is
+      the weight of a `npu.conv`, `npu.matmul` or `npu.gemm` with symmetric
+      parameters along the output channel (or per tensor), the consumer gets
+      `npu.weight_scales` (one scale per output channel) so that the int8
+      weights are the model's, exactly;
+    - a max pool, reshape, transpose or identity on a quantized tensor is
+      moved into the float domain (Q(op(DQ(q)))), so that its pairs fold.
+
+    What the device cannot represent is reported with a warning naming the
+    node and then calibrated: per-channel activation scales (the DPU
+    quantizes activations per tensor), asymmetric weights or weights
+    quantized along another axis (the DPU's weights are symmetric per output
+    channel), weight values of -128 (clamped to -127).
+
+    Before:
+    ```mlir
+    %q = npu.quantize_linear %x, %s, %z : (tensor<1x8x4x4xf32>, tensor<f32>, tensor<ui8>) -> tensor<1x8x4x4xui8>
+    %d = npu.dequantize_linear %q, %s, %z : (tensor<1x8x4x4xui8>, tensor<f32>, tensor<ui8>) -> tensor<1x8x4x4xf32>
+    %y = npu.relu %d : tensor<1x8x4x4xf32>
+    ```
+    After (s = 0.1, z = 3):
+    ```mlir
+    %y = npu.relu %x : tensor<1x8x4x4xf32>
+    ```
+    with `npu.quant = array<f32: 0.1, -125.0>` on the producer of `%x`.
+  }];
+  let dependentDialects = ["::npu::NPUDialect"];
+}
+
 def NPUFoldConstants : Pass<"npu-fold-constants", "mlir::func::FuncOp"> {
   let summary = "Evaluates ops whose operands are all constants";
   let description = [{

@@ -1,0 +1,40 @@
+//===- QuantAnnotations.h - A pre-quantized model's parameters --*- C++ -*-===//
+//
+// The discardable attributes by which `npu-fold-qdq` hands a pre-quantized
+// model's own quantization parameters to calibration and the int8 lowering
+// (docs/prequantized.md):
+//   npu.quant = array<f32: scale, zero_point>   on an op with one result, or
+//       on a function argument: the tensor's per-tensor int8 quantization,
+//       real = (q - zero_point) * scale with q and zero_point in [-128, 127];
+//   npu.weight_scales = array<f32: s_0, ..., s_{K-1}>   on a npu.conv /
+//       npu.matmul / npu.gemm: the symmetric int8 scale of each output
+//       channel of its constant weights.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NPU_DIALECT_NPU_IR_QUANTANNOTATIONS_H
+#define NPU_DIALECT_NPU_IR_QUANTANNOTATIONS_H
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Value.h"
+
+namespace npu {
+
+constexpr llvm::StringLiteral kQuantAttr = "npu.quant";
+constexpr llvm::StringLiteral kWeightScalesAttr = "npu.weight_scales";
+
+/// The discardable attribute `name` describing a value: on its function
+/// argument, or on its defining op when that has one result; null otherwise.
+mlir::Attribute valueAnnotation(mlir::Value value, llvm::StringRef name);
+
+/// The `npu.quant` of a value ([scale, zero point]: on its single-result
+/// defining op or its function argument), or null.
+mlir::DenseF32ArrayAttr quantAnnotationOf(mlir::Value value);
+
+/// Sets `npu.quant` on the value's single-result defining op or function
+/// argument; false if it has neither.
+bool setQuantAnnotation(mlir::Value value, float scale, int32_t zeroPoint);
+
+} // namespace npu
+
+#endif // NPU_DIALECT_NPU_IR_QUANTANNOTATIONS_H
