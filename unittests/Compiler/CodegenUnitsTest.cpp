@@ -189,4 +189,36 @@ TEST(TaskScheduler, BarriersOnlyForRealHazards) {
   EXPECT_TRUE(p.taskLists[0].tasks[0].updateBarriers.empty());
 }
 
+TEST(TaskScheduler, PartialConsumersWaitForTheStepsTheyRead) {
+  TaskScheduler s;
+  auto cmx = [](uint32_t tile, uint64_t b, uint64_t e, bool w) {
+    return Access{blob::MemSpace::Cmx, tile, b, e, w};
+  };
+  // A producer op writing two row ranges of a tensor on two DPUs.
+  s.beginOp();
+  s.add(blob::Engine::Dpu, 0, named("p0"), {cmx(0, 0, 64, true)});
+  s.add(blob::Engine::Dpu, 1, named("p1"), {cmx(0, 64, 128, true)});
+  s.endOp();
+  // A consumer piece reading only the first range waits for p0 alone.
+  s.beginOp();
+  s.add(blob::Engine::Dpu, 2, named("c0"), {cmx(0, 0, 64, false)});
+  s.endOp();
+  // A consumer reading both ranges waits for one barrier of the whole op.
+  s.beginOp();
+  s.add(blob::Engine::Dpu, 3, named("c1"), {cmx(0, 0, 128, false)});
+  s.endOp();
+  blob::Program p;
+  s.finalize(p);
+  ASSERT_EQ(p.taskLists.size(), 4u);
+  ASSERT_EQ(p.barriers.size(), 2u);
+  const blob::Task &c0 = p.taskLists[2].tasks[0];
+  const blob::Task &c1 = p.taskLists[3].tasks[0];
+  ASSERT_EQ(c0.waitBarriers.size(), 1u);
+  ASSERT_EQ(c1.waitBarriers.size(), 1u);
+  EXPECT_EQ(p.barriers[c0.waitBarriers[0]].producerCount, 1u);
+  EXPECT_EQ(p.barriers[c1.waitBarriers[0]].producerCount, 2u);
+  EXPECT_EQ(p.taskLists[0].tasks[0].updateBarriers.size(), 2u);
+  EXPECT_EQ(p.taskLists[1].tasks[0].updateBarriers.size(), 1u);
+}
+
 } // namespace

@@ -110,9 +110,9 @@ std::string argName(func::FuncOp func, unsigned i, bool result) {
 
 } // namespace
 
-FailureOr<BufferAssignment> assignBuffers(func::FuncOp func,
-                                          blob::Program &program,
-                                          WeightsSection &weights) {
+FailureOr<BufferAssignment>
+assignBuffers(func::FuncOp func, blob::Program &program,
+              WeightsSection &weights, const llvm::DenseSet<Value> &cmxOnly) {
   BufferAssignment plan;
   if (!func.getBody().hasOneBlock())
     return func.emitOpError("code generation needs a function of one block");
@@ -218,6 +218,8 @@ FailureOr<BufferAssignment> assignBuffers(func::FuncOp func,
       plan.locations[r] = {b, blob::MemSpace::Weights, 0, *bytes};
       continue;
     }
+    if (cmxOnly.contains(r))
+      continue;
     auto out = outputOf.find(r);
     if (out != outputOf.end()) {
       plan.locations[r] = {outputBuffers[out->second], blob::MemSpace::Output,

@@ -16,7 +16,12 @@
 #include "npu/Target/Blob/Tiling.h"
 #include "npu/Target/Blob/Workloads.h"
 
+#include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/Support/MathExtras.h"
+
 #include <cstring>
+#include <map>
+#include <memory>
 
 using namespace mlir;
 
@@ -52,23 +57,36 @@ template <typename OpT> FailureOr<blob::PostProcess> postProcess(OpT op) {
   return q;
 }
 
-/// Element type, shape [H, W, C] and location of a DPU operand.
+/// Element type, shape [H, W, C] and location of a DPU operand: a DDR
+/// buffer, or for a resident tensor its copy on each tile.
 struct Operand {
   DType dtype = DType::I8;
   uint32_t d0 = 0, d1 = 0, d2 = 0;
   uint32_t buffer = 0;
+  std::vector<uint32_t> tileBuffers;
+
+  bool resident() const { return !tileBuffers.empty(); }
 };
 
 FailureOr<Operand> operand(Emitter &e, Operation *op, Value v) {
   auto type = cast<RankedTensorType>(v.getType());
   auto dtype = hw::deviceDType(type.getElementType());
   const ValueLocation *loc = e.buffers.lookup(v);
-  if (!dtype || !loc || type.getRank() != 3)
+  auto resident = e.residentBuffers.find(v);
+  bool inCmx = resident != e.residentBuffers.end();
+  if (!dtype || (!loc && !inCmx) || type.getRank() != 3)
     return op->emitOpError()
            << "operand " << type << " is not a [H, W, C] tensor in DDR";
-  return Operand{*dtype, uint32_t(type.getDimSize(0)),
-                 uint32_t(type.getDimSize(1)), uint32_t(type.getDimSize(2)),
-                 loc->buffer};
+  Operand o;
+  o.dtype = *dtype;
+  o.d0 = uint32_t(type.getDimSize(0));
+  o.d1 = uint32_t(type.getDimSize(1));
+  o.d2 = uint32_t(type.getDimSize(2));
+  if (loc)
+    o.buffer = loc->buffer;
+  if (inCmx)
+    o.tileBuffers = resident->second;
+  return o;
 }
 
 /// Everything one DPU op needs for its pieces.
@@ -84,12 +102,13 @@ struct DpuJob {
   uint32_t weightsBuffer = 0, tableBuffer = 0;
 };
 
-/// Rows [row, row + rows) x channels [c0, c0 + c) of an [H, W, C] operand.
+/// Rows [row, row + rows) x channels [c0, c0 + c) of an [H, W, C] operand
+/// (for a resident operand, of its copy on `tile`).
 blob::TensorRef rowsView(const Operand &o, uint32_t row, uint32_t rows,
-                         uint32_t c0, uint32_t c) {
+                         uint32_t c0, uint32_t c, uint32_t tile = 0) {
   uint64_t e = dtypeSize(o.dtype);
   blob::TensorRef r;
-  r.buffer = o.buffer;
+  r.buffer = o.resident() ? o.tileBuffers[tile] : o.buffer;
   r.dtype = o.dtype;
   r.offset = (uint64_t(row) * o.d1 * o.d2 + c0) * e;
   r.shape = {rows, o.d1, c};
@@ -124,75 +143,197 @@ FailureOr<uint32_t> rebasedTable(Emitter &e, DpuJob &job, uint32_t k0,
   return e.weights.add(job.label + ".table" + std::to_string(k0), bytes);
 }
 
-LogicalResult emitJob(Emitter &e, DpuJob &job) {
-  DpuTiling tiling;
-  std::string error;
-  TilingOptions topts;
-  topts.tiles = e.tiles;
-  topts.maxPieceRows = e.opts.maxPieceRows;
-  if (!planDpuTiling(job.g, e.hw, topts, tiling, error))
-    return job.op->emitOpError() << "cannot be tiled for CMX: " << error;
-  const CmxLayout &l = tiling.layout;
-  const DpuOpGeometry &g = job.g;
+/// CMX buffers of a DPU op on one tile (inputs and outputs once per slot),
+/// and the channel slice whose weights the tile holds.
+struct TileBuffers {
+  uint32_t in[2] = {0, 0}, in2[2] = {0, 0}, out[2] = {0, 0};
+  uint32_t w = 0, t = 0;
+  int64_t residentK0 = -1;
+};
 
-  // CMX buffers of this op on each tile it uses (inputs and outputs once
-  // per slot).
-  struct TileBuffers {
-    uint32_t in[2] = {0, 0}, in2[2] = {0, 0}, out[2] = {0, 0};
-    uint32_t w = 0, t = 0;
-    int64_t residentK0 = -1;
-  };
-  std::vector<TileBuffers> tb(e.tiles);
-  std::vector<std::vector<const DpuPiece *>> byTile(e.tiles);
+} // namespace
+
+/// A DPU op tiled and given its CMX buffers, ready to emit. Its layout sits
+/// at `base` on every tile it uses.
+struct DpuPlan {
+  DpuJob job;
+  DpuTiling tiling;
+  uint64_t base = 0;
+  std::vector<TileBuffers> tb;
+  std::vector<std::vector<const DpuPiece *>> byTile;
+  std::map<uint32_t, uint32_t> tableOf; ///< Channel slice -> weight table.
+
+  bool usesTile(uint32_t t) const { return !byTile[t].empty(); }
+};
+
+namespace {
+
+std::string pieceName(const DpuPlan &plan, const DpuPiece &p) {
+  return plan.job.label + ".p" + std::to_string(&p - plan.tiling.pieces.data());
+}
+
+blob::TensorRef cmxRef(uint32_t buffer, DType dtype,
+                       std::vector<uint32_t> shape) {
+  return blob::TensorRef::dense(buffer, 0, dtype, std::move(shape));
+}
+
+/// Tiles the op and creates its CMX buffers at `base`.
+FailureOr<std::unique_ptr<DpuPlan>>
+planJob(Emitter &e, DpuJob job, uint64_t base,
+        std::optional<DpuTiling> tiled = std::nullopt) {
+  auto plan = std::make_unique<DpuPlan>();
+  plan->job = std::move(job);
+  plan->base = base;
+  DpuTiling &tiling = plan->tiling;
+  if (tiled) {
+    tiling = std::move(*tiled);
+  } else {
+    std::string error;
+    TilingOptions topts = residentTilingOptions(e.residency, plan->job.op,
+                                                e.tiles, e.opts.maxPieceRows);
+    if (!planDpuTiling(plan->job.g, e.hw, topts, tiling, error))
+      return plan->job.op->emitOpError()
+             << "cannot be tiled for CMX: " << error;
+  }
+  const CmxLayout &l = tiling.layout;
+  const DpuOpGeometry &g = plan->job.g;
+  DpuJob &j = plan->job;
+
+  plan->tb.resize(e.tiles);
+  plan->byTile.resize(e.tiles);
   for (const DpuPiece &p : tiling.pieces)
-    byTile[p.tile].push_back(&p);
+    plan->byTile[p.tile].push_back(&p);
   for (uint32_t t = 0; t < e.tiles; ++t) {
-    if (byTile[t].empty())
+    if (plan->byTile[t].empty())
       continue;
-    std::string n = job.label + ".t" + std::to_string(t);
-    TileBuffers &b = tb[t];
-    uint32_t slots = std::min<uint32_t>(l.slots, byTile[t].size());
+    std::string n = j.label + ".t" + std::to_string(t);
+    TileBuffers &b = plan->tb[t];
+    uint32_t slots = std::min<uint32_t>(l.slots, plan->byTile[t].size());
     for (uint32_t s = 0; s < slots; ++s) {
       std::string slot = l.slots > 1 ? "." + std::to_string(s) : "";
-      b.in[s] = e.addBuffer(n + ".in" + slot, blob::MemSpace::Cmx, t,
-                            l.input[s], l.inputSize);
-      if (g.isEltwise())
+      if (l.inputSize)
+        b.in[s] = e.addBuffer(n + ".in" + slot, blob::MemSpace::Cmx, t,
+                              base + l.input[s], l.inputSize);
+      if (l.input2Size)
         b.in2[s] = e.addBuffer(n + ".in2" + slot, blob::MemSpace::Cmx, t,
-                               l.input2[s], l.inputSize);
-      b.out[s] = e.addBuffer(n + ".out" + slot, blob::MemSpace::Cmx, t,
-                             l.output[s], l.outputSize);
+                               base + l.input2[s], l.input2Size);
+      if (l.outputSize)
+        b.out[s] = e.addBuffer(n + ".out" + slot, blob::MemSpace::Cmx, t,
+                               base + l.output[s], l.outputSize);
     }
     if (g.hasWeights()) {
-      b.w = e.addBuffer(n + ".w", blob::MemSpace::Cmx, t, l.weights,
+      b.w = e.addBuffer(n + ".w", blob::MemSpace::Cmx, t, base + l.weights,
                         l.weightsSize);
-      b.t =
-          e.addBuffer(n + ".wt", blob::MemSpace::Cmx, t, l.table, l.tableSize);
+      b.t = e.addBuffer(n + ".wt", blob::MemSpace::Cmx, t, base + l.table,
+                        l.tableSize);
     }
-    e.cmxUsed[t] = std::max(e.cmxUsed[t], l.total);
+    e.cmxUsed[t] = std::max(e.cmxUsed[t], base + l.total);
   }
 
   // Rebased weight tables of the channel slices.
-  std::map<uint32_t, uint32_t> tableOf;
   if (g.hasWeights())
     for (const DpuPiece &p : tiling.pieces) {
-      if (tableOf.count(p.k0))
+      if (plan->tableOf.count(p.k0))
         continue;
       if (tiling.channelPieces == 1) {
-        tableOf[p.k0] = job.tableBuffer;
+        plan->tableOf[p.k0] = j.tableBuffer;
         continue;
       }
-      auto t = rebasedTable(e, job, p.k0, p.kc);
+      auto t = rebasedTable(e, j, p.k0, p.kc);
       if (failed(t))
         return failure();
-      tableOf[p.k0] = *t;
+      plan->tableOf[p.k0] = *t;
     }
+  return plan;
+}
 
-  auto pieceName = [&](const DpuPiece &p) {
-    return job.label + ".p" + std::to_string(&p - tiling.pieces.data());
-  };
-  auto cmx = [&](uint32_t buffer, DType dtype, std::vector<uint32_t> shape) {
-    return blob::TensorRef::dense(buffer, 0, dtype, std::move(shape));
-  };
+/// DMAs of the weights slice and weight table of piece `p` into tile `t`.
+void loadWeights(Emitter &e, DpuPlan &plan, uint32_t t, const DpuPiece &p) {
+  const DpuJob &job = plan.job;
+  const DpuOpGeometry &g = job.g;
+  TileBuffers &b = plan.tb[t];
+  std::string n = pieceName(plan, p);
+  uint32_t cw = g.op == blob::DpuOp::Conv ? g.C : 1;
+  std::vector<uint32_t> wshape = {p.kc, g.kh, g.kw, cw};
+  e.dma(n + ".w",
+        blob::TensorRef::dense(job.weightsBuffer,
+                               uint64_t(p.k0) * g.weightBytesPerChannel(),
+                               job.weightsType, wshape),
+        cmxRef(b.w, job.weightsType, wshape));
+  uint32_t table = plan.tableOf[p.k0];
+  uint64_t tableOffset = table == job.tableBuffer ? uint64_t(p.k0) * 16 : 0;
+  e.dma(n + ".wt",
+        blob::TensorRef::dense(table, tableOffset, DType::I32, {p.kc, 4}),
+        cmxRef(b.t, DType::I32, {p.kc, 4}));
+  b.residentK0 = p.k0;
+}
+
+/// The CMX the pieces of `op` may use, from offset 0 (below the resident
+/// tensors live at `op`).
+uint64_t budgetOf(const Emitter &e, Operation *op) {
+  auto it = e.residency.budget.find(op);
+  return it == e.residency.budget.end() ? e.hw.cmxUsableBytes : it->second;
+}
+
+/// Where the next op's layout goes: the lowest of 0, right above `prev`'s
+/// layout, or the top of its budget at which its weights and weight table
+/// neither overlap `prev`'s layout nor leave `prev`'s budget (so they can
+/// be loaded while `prev` runs); 0 if there is none.
+uint64_t placeAfter(const Emitter &e, const DpuPlan &prev,
+                    const CmxLayout &next, uint64_t nextBudget) {
+  uint64_t align = TilingOptions().cmxAlignment;
+  uint64_t usable = nextBudget;
+  uint64_t prevBudget = budgetOf(e, prev.job.op);
+  if (!next.weightsSize || next.total > usable)
+    return 0;
+  uint64_t prevBegin = prev.base,
+           prevEnd = prev.base + prev.tiling.layout.total;
+  uint64_t candidates[] = {0, llvm::alignTo(prevEnd, align),
+                           (usable - next.total) / align * align};
+  for (uint64_t base : candidates) {
+    if (base + next.total > usable)
+      continue;
+    uint64_t wBegin = base + next.weights;
+    uint64_t wEnd = base + next.table + next.tableSize;
+    if (wEnd <= prevBudget && (wEnd <= prevBegin || wBegin >= prevEnd))
+      return base;
+  }
+  return 0;
+}
+
+/// Loads, ahead of time, the weights of `next`'s first piece on every tile
+/// where they do not overlap anything `prev` uses. Emitted while `prev`'s
+/// tasks are being emitted, so the DMAs run while `prev` computes.
+void prefetchWeights(Emitter &e, const DpuPlan &prev, DpuPlan &next) {
+  const CmxLayout &nl = next.tiling.layout;
+  if (!next.job.g.hasWeights())
+    return;
+  uint64_t wBegin = next.base + nl.weights;
+  uint64_t wEnd = next.base + nl.table + nl.tableSize;
+  uint64_t pBegin = prev.base, pEnd = prev.base + prev.tiling.layout.total;
+  // Nothing `prev` still touches may be overwritten: its layout and the
+  // resident tensors live at it (above its budget).
+  if (wEnd > budgetOf(e, prev.job.op))
+    return;
+  bool disjoint = wEnd <= pBegin || wBegin >= pEnd;
+  for (uint32_t t = 0; t < e.tiles; ++t) {
+    if (!next.usesTile(t) || (prev.usesTile(t) && !disjoint))
+      continue;
+    e.sched.beginStep();
+    loadWeights(e, next, t, *next.byTile[t][0]);
+    e.sched.endStep();
+  }
+}
+
+/// Emits the plan's pieces; `afterLastTasks` runs once the last round's
+/// DPU tasks are emitted (the prefetch point of the next op).
+void emitPlan(Emitter &e, DpuPlan &plan,
+              llvm::function_ref<void()> afterLastTasks) {
+  const DpuJob &job = plan.job;
+  const CmxLayout &l = plan.tiling.layout;
+  const DpuOpGeometry &g = job.g;
+  auto &byTile = plan.byTile;
+  auto &tb = plan.tb;
 
   size_t rounds = 0;
   for (const auto &list : byTile)
@@ -211,29 +352,16 @@ LogicalResult emitJob(Emitter &e, DpuJob &job) {
       if ((which == 1 && reload) || (which == 2 && !reload))
         continue;
       uint32_t s = slotOf(r);
-      std::string n = pieceName(p);
+      std::string n = pieceName(plan, p);
       e.sched.beginStep();
-      e.dma(n + ".in", rowsView(job.in, p.inRow, p.inRows, p.c0, p.cin),
-            cmx(b.in[s], job.in.dtype, {p.inRows, g.W, p.cin}));
-      if (g.isEltwise())
+      if (!job.in.resident())
+        e.dma(n + ".in", rowsView(job.in, p.inRow, p.inRows, p.c0, p.cin),
+              cmxRef(b.in[s], job.in.dtype, {p.inRows, g.W, p.cin}));
+      if (g.isEltwise() && !job.in2.resident())
         e.dma(n + ".in2", rowsView(job.in2, p.inRow, p.inRows, p.c0, p.cin),
-              cmx(b.in2[s], job.in2.dtype, {p.inRows, g.W, p.cin}));
-      if (g.hasWeights() && b.residentK0 != int64_t(p.k0)) {
-        uint32_t cw = g.op == blob::DpuOp::Conv ? g.C : 1;
-        std::vector<uint32_t> wshape = {p.kc, g.kh, g.kw, cw};
-        e.dma(n + ".w",
-              blob::TensorRef::dense(job.weightsBuffer,
-                                     uint64_t(p.k0) * g.weightBytesPerChannel(),
-                                     job.weightsType, wshape),
-              cmx(b.w, job.weightsType, wshape));
-        uint32_t table = tableOf[p.k0];
-        uint64_t tableOffset =
-            table == job.tableBuffer ? uint64_t(p.k0) * 16 : 0;
-        e.dma(n + ".wt",
-              blob::TensorRef::dense(table, tableOffset, DType::I32, {p.kc, 4}),
-              cmx(b.t, DType::I32, {p.kc, 4}));
-        b.residentK0 = p.k0;
-      }
+              cmxRef(b.in2[s], job.in2.dtype, {p.inRows, g.W, p.cin}));
+      if (reload)
+        loadWeights(e, plan, t, p);
       e.sched.endStep();
     }
   };
@@ -246,23 +374,30 @@ LogicalResult emitJob(Emitter &e, DpuJob &job) {
       TileBuffers &b = tb[t];
       uint32_t s = slotOf(r);
       blob::Task task;
-      task.name = pieceName(p);
+      task.name = pieceName(plan, p);
       blob::DpuTask &d = task.dpu;
       d = job.proto;
-      d.input = cmx(b.in[s], job.in.dtype, {p.inRows, g.W, p.cin});
+      d.input = job.in.resident()
+                    ? rowsView(job.in, p.inRow, p.inRows, p.c0, p.cin, t)
+                    : cmxRef(b.in[s], job.in.dtype, {p.inRows, g.W, p.cin});
       std::vector<Access> acc = {e.access(d.input, false)};
       if (g.isEltwise()) {
-        d.input2 = cmx(b.in2[s], job.in2.dtype, {p.inRows, g.W, p.cin});
+        d.input2 =
+            job.in2.resident()
+                ? rowsView(job.in2, p.inRow, p.inRows, p.c0, p.cin, t)
+                : cmxRef(b.in2[s], job.in2.dtype, {p.inRows, g.W, p.cin});
         acc.push_back(e.access(*d.input2, false));
       }
       if (g.hasWeights()) {
         uint32_t cw = g.op == blob::DpuOp::Conv ? g.C : 1;
-        d.weights = cmx(b.w, job.weightsType, {p.kc, g.kh, g.kw, cw});
-        d.weightTable = cmx(b.t, DType::I32, {p.kc, 4});
+        d.weights = cmxRef(b.w, job.weightsType, {p.kc, g.kh, g.kw, cw});
+        d.weightTable = cmxRef(b.t, DType::I32, {p.kc, 4});
         acc.push_back(e.access(*d.weights, false));
         acc.push_back(e.access(*d.weightTable, false));
       }
-      d.output = cmx(b.out[s], job.out.dtype, {p.outRows, g.OW, p.kc});
+      d.output = job.out.resident()
+                     ? rowsView(job.out, p.outRow, p.outRows, p.k0, p.kc, t)
+                     : cmxRef(b.out[s], job.out.dtype, {p.outRows, g.OW, p.kc});
       acc.push_back(e.access(d.output, true));
       d.padTop = uint8_t(p.padTop);
       d.padBottom = uint8_t(p.padBottom);
@@ -278,9 +413,19 @@ LogicalResult emitJob(Emitter &e, DpuJob &job) {
       if (r >= byTile[t].size())
         continue;
       const DpuPiece &p = *byTile[t][r];
-      e.dma(pieceName(p) + ".out",
-            cmx(tb[t].out[slotOf(r)], job.out.dtype, {p.outRows, g.OW, p.kc}),
-            rowsView(job.out, p.outRow, p.outRows, p.k0, p.kc));
+      if (job.out.resident()) {
+        // Written in place on tile t; copied into the other tiles' copies.
+        for (uint32_t u = 0; u < e.tiles; ++u)
+          if (u != t)
+            e.dma(pieceName(plan, p) + ".out.t" + std::to_string(u),
+                  rowsView(job.out, p.outRow, p.outRows, p.k0, p.kc, t),
+                  rowsView(job.out, p.outRow, p.outRows, p.k0, p.kc, u));
+        continue;
+      }
+      e.dma(
+          pieceName(plan, p) + ".out",
+          cmxRef(tb[t].out[slotOf(r)], job.out.dtype, {p.outRows, g.OW, p.kc}),
+          rowsView(job.out, p.outRow, p.outRows, p.k0, p.kc));
     }
   };
 
@@ -299,16 +444,15 @@ LogicalResult emitJob(Emitter &e, DpuJob &job) {
     else if (ahead)
       loads(r + 1, 1);
     dpus(r);
+    if (r + 1 == rounds)
+      afterLastTasks();
     if (ahead)
       loads(r + 1, 2);
     stores(r);
   }
-  return success();
 }
 
-} // namespace
-
-LogicalResult emitDpuConv(Emitter &e, hw::DpuConvOp op,
+FailureOr<DpuJob> convJob(Emitter &e, hw::DpuConvOp op,
                           const std::string &label) {
   DpuJob job;
   job.op = op;
@@ -320,38 +464,22 @@ LogicalResult emitDpuConv(Emitter &e, hw::DpuConvOp op,
     return failure();
   job.in = *in;
   job.out = *out;
+  auto geometry = dpuOpGeometry(op);
+  if (!geometry)
+    return op.emitOpError("operands must be [H, W, C] device tensors");
+  const DpuOpGeometry &g = job.g = *geometry;
   blob::DpuTask &d = job.proto;
-  d.op = blob::DpuOp(uint8_t(op.getKind()));
-  ArrayRef<int64_t> k = op.getKernel(), s = op.getStrides(), p = op.getPads();
-  d.kernelH = uint8_t(k[0]);
-  d.kernelW = uint8_t(k[1]);
-  d.strideH = uint8_t(s[0]);
-  d.strideW = uint8_t(s[1]);
-  d.padTop = uint8_t(p[0]);
-  d.padLeft = uint8_t(p[1]);
-  d.padBottom = uint8_t(p[2]);
-  d.padRight = uint8_t(p[3]);
+  d.op = g.op;
+  d.kernelH = uint8_t(g.kh);
+  d.kernelW = uint8_t(g.kw);
+  d.strideH = uint8_t(g.sh);
+  d.strideW = uint8_t(g.sw);
+  d.padTop = uint8_t(g.padTop);
+  d.padLeft = uint8_t(g.padLeft);
+  d.padBottom = uint8_t(g.padBottom);
+  d.padRight = uint8_t(g.padRight);
   d.inZeroPoint = int32_t(op.getInZeroPoint());
   d.ppe = *ppe;
-
-  DpuOpGeometry &g = job.g;
-  g.op = d.op;
-  g.H = in->d0;
-  g.W = in->d1;
-  g.C = in->d2;
-  g.OH = out->d0;
-  g.OW = out->d1;
-  g.K = out->d2;
-  g.kh = d.kernelH;
-  g.kw = d.kernelW;
-  g.sh = d.strideH;
-  g.sw = d.strideW;
-  g.padTop = d.padTop;
-  g.padLeft = d.padLeft;
-  g.padBottom = d.padBottom;
-  g.padRight = d.padRight;
-  g.inElemBytes = uint32_t(dtypeSize(in->dtype));
-  g.outElemBytes = uint32_t(dtypeSize(out->dtype));
   if (g.hasWeights()) {
     Value w = op.getWeights(), t = op.getWeightTable();
     const ValueLocation *wl = e.buffers.lookup(w);
@@ -362,12 +490,11 @@ LogicalResult emitDpuConv(Emitter &e, hw::DpuConvOp op,
     job.weightsType = *wt;
     job.weightsBuffer = wl->buffer;
     job.tableBuffer = tl->buffer;
-    g.weightElemBytes = uint32_t(dtypeSize(*wt));
   }
-  return emitJob(e, job);
+  return job;
 }
 
-LogicalResult emitDpuEltwise(Emitter &e, hw::DpuEltwiseOp op,
+FailureOr<DpuJob> eltwiseJob(Emitter &e, hw::DpuEltwiseOp op,
                              const std::string &label) {
   DpuJob job;
   job.op = op;
@@ -381,22 +508,75 @@ LogicalResult emitDpuEltwise(Emitter &e, hw::DpuEltwiseOp op,
   job.in = *a;
   job.in2 = *b;
   job.out = *out;
+  auto geometry = dpuOpGeometry(op);
+  if (!geometry)
+    return op.emitOpError("operands must be [H, W, C] device tensors");
+  job.g = *geometry;
   blob::DpuTask &d = job.proto;
-  d.op = op.getKind() == hw::EltwiseKind::add ? blob::DpuOp::EltwiseAdd
-                                              : blob::DpuOp::EltwiseSub;
+  d.op = job.g.op;
   d.inZeroPoint = int32_t(op.getLhsZeroPoint());
   d.in2ZeroPoint = int32_t(op.getRhsZeroPoint());
   d.inMultA = int32_t(op.getLhsMult());
   d.inMultB = int32_t(op.getRhsMult());
   d.ppe = *ppe;
-  DpuOpGeometry &g = job.g;
-  g.op = d.op;
-  g.H = g.OH = a->d0;
-  g.W = g.OW = a->d1;
-  g.C = g.K = a->d2;
-  g.inElemBytes = uint32_t(dtypeSize(a->dtype));
-  g.outElemBytes = uint32_t(dtypeSize(out->dtype));
-  return emitJob(e, job);
+  return job;
+}
+
+FailureOr<DpuJob> dpuJob(Emitter &e, Operation *op, const std::string &label) {
+  if (auto conv = dyn_cast<hw::DpuConvOp>(op))
+    return convJob(e, conv, label);
+  return eltwiseJob(e, cast<hw::DpuEltwiseOp>(op), label);
+}
+
+} // namespace
+
+bool isDpuOp(Operation *op) { return isa<hw::DpuConvOp, hw::DpuEltwiseOp>(op); }
+
+LogicalResult emitDpu(Emitter &e, Operation *op, const std::string &label,
+                      Operation *next, const std::string &nextLabel) {
+  std::shared_ptr<DpuPlan> plan;
+  if (e.plannedDpu && e.plannedDpuOp == op) {
+    plan = std::move(e.plannedDpu);
+  } else {
+    auto job = dpuJob(e, op, label);
+    if (failed(job))
+      return failure();
+    auto planned = planJob(e, std::move(*job), 0);
+    if (failed(planned))
+      return failure();
+    plan = std::move(*planned);
+  }
+  e.plannedDpu.reset();
+  e.plannedDpuOp = nullptr;
+
+  // The next DPU op is planned now, its layout placed beside this one's
+  // where CMX allows, so that its first weights load during this op.
+  std::shared_ptr<DpuPlan> nextPlan;
+  if (next) {
+    auto job = dpuJob(e, next, nextLabel);
+    if (failed(job))
+      return failure();
+    DpuTiling tiling;
+    std::string error;
+    TilingOptions topts =
+        residentTilingOptions(e.residency, next, e.tiles, e.opts.maxPieceRows);
+    if (!planDpuTiling(job->g, e.hw, topts, tiling, error))
+      return next->emitOpError() << "cannot be tiled for CMX: " << error;
+    uint64_t base =
+        placeAfter(e, *plan, tiling.layout,
+                   topts.cmxBudget ? topts.cmxBudget : e.hw.cmxUsableBytes);
+    auto planned = planJob(e, std::move(*job), base, std::move(tiling));
+    if (failed(planned))
+      return failure();
+    nextPlan = std::move(*planned);
+  }
+  emitPlan(e, *plan, [&] {
+    if (nextPlan)
+      prefetchWeights(e, *plan, *nextPlan);
+  });
+  e.plannedDpu = std::move(nextPlan);
+  e.plannedDpuOp = next;
+  return success();
 }
 
 } // namespace npu::target

@@ -11,6 +11,7 @@
 #define NPU_LIB_TARGET_BLOB_EMITTER_H
 
 #include "npu/Target/Blob/BufferAssignment.h"
+#include "npu/Target/Blob/CmxResidency.h"
 #include "npu/Target/Blob/DmaViews.h"
 #include "npu/Target/Blob/GenerateBlob.h"
 #include "npu/Target/Blob/TaskScheduler.h"
@@ -18,7 +19,11 @@
 #include "npu/Dialect/NPU/IR/NPUOps.h"
 #include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
 
+#include <memory>
+
 namespace npu::target {
+
+struct DpuPlan;
 
 struct Emitter {
   Emitter(const arch::HardwareDesc &hw, const CodegenOptions &opts,
@@ -36,8 +41,17 @@ struct Emitter {
   TaskScheduler sched;
   std::vector<uint64_t> cmxUsed;
   uint32_t dmaCounter = 0;
+  /// Bytes of the DMAs emitted on each port so far.
+  std::vector<uint64_t> portBytes;
   uint32_t shaveCounter = 0;
   uint64_t dpuPieces = 0;
+  /// Tensors kept in CMX and their buffer on each tile in use.
+  CmxResidency residency;
+  llvm::DenseMap<mlir::Value, std::vector<uint32_t>> residentBuffers;
+  /// The next DPU op, planned (tiled, buffers placed) by the previous DPU
+  /// op so that its first weights could be loaded ahead.
+  std::shared_ptr<DpuPlan> plannedDpu;
+  mlir::Operation *plannedDpuOp = nullptr;
 
   /// Adds a buffer to the program; returns its id.
   uint32_t addBuffer(const std::string &name, blob::MemSpace space,
@@ -47,7 +61,7 @@ struct Emitter {
   /// The bytes `ref` touches, as a scheduler access.
   Access access(const blob::TensorRef &ref, bool write) const;
 
-  /// Appends a DMA on the next port (ports alternate).
+  /// Appends a DMA on the port with the fewest bytes queued so far.
   void dma(const std::string &name, const blob::TensorRef &src,
            const blob::TensorRef &dst);
   /// Emits the DMAs of a copy between the buffers `src` and `dst`.
@@ -56,10 +70,14 @@ struct Emitter {
                            uint32_t dstBuffer, DType dtype);
 };
 
-mlir::LogicalResult emitDpuConv(Emitter &e, hw::DpuConvOp op,
-                                const std::string &label);
-mlir::LogicalResult emitDpuEltwise(Emitter &e, hw::DpuEltwiseOp op,
-                                   const std::string &label);
+/// True for the ops emitDpu handles (npuhw.dpu_conv, npuhw.dpu_eltwise).
+bool isDpuOp(mlir::Operation *op);
+/// Emits DPU op `op`; `next` is the next DPU op in program order (null if
+/// none): it is planned now and its first weights slice is loaded while
+/// `op` computes, where CMX has room for both.
+mlir::LogicalResult emitDpu(Emitter &e, mlir::Operation *op,
+                            const std::string &label, mlir::Operation *next,
+                            const std::string &nextLabel);
 mlir::LogicalResult emitShave(Emitter &e, hw::ShaveOp op,
                               const std::string &label);
 mlir::LogicalResult emitTranspose(Emitter &e, npu::TransposeOp op,

@@ -31,6 +31,8 @@ uint64_t hashOptions(arch::Platform platform, const CodegenOptions &opts) {
   mix(opts.tiles);
   mix(opts.maxPieceRows);
   mix(opts.splitShave);
+  mix(opts.cmxResidency);
+  mix(opts.prefetchWeights);
   return h;
 }
 
@@ -49,24 +51,63 @@ FailureOr<GeneratedBlob> generateBlob(func::FuncOp func,
   program.compilerVersion = "npu-compile 0.1.0 (codegen v1)";
   program.optionsHash = hashOptions(platform, opts);
 
+  // Activations kept in CMX (one copy per tile at the same offset) need
+  // no DDR scratch.
+  CmxResidency residency;
+  if (opts.cmxResidency)
+    residency = planCmxResidency(func, hw, tiles, opts.maxPieceRows);
+  llvm::DenseSet<Value> cmxOnly;
+  for (auto &entry : residency.offset)
+    cmxOnly.insert(entry.first);
   WeightsSection weights(program);
-  auto plan = assignBuffers(func, program, weights);
+  auto plan = assignBuffers(func, program, weights, cmxOnly);
   if (failed(plan))
     return failure();
 
   Emitter e(hw, opts, tiles, program, weights, *plan);
   Block &body = func.getBody().front();
-  unsigned index = 0;
+  std::vector<Operation *> ops;
+  std::vector<std::string> labels;
   for (Operation &op : body) {
-    std::string label = opLabel(&op, index++);
+    labels.push_back(opLabel(&op, unsigned(ops.size())));
+    ops.push_back(&op);
+  }
+  e.residency = std::move(residency);
+  for (size_t i = 0; i < ops.size(); ++i) {
+    Operation *op = ops[i];
+    if (op->getNumResults() != 1 || !e.residency.isResident(op->getResult(0)))
+      continue;
+    Value v = op->getResult(0);
+    uint64_t offset = e.residency.offset.lookup(v);
+    uint64_t size = e.residency.size.lookup(v);
+    std::vector<uint32_t> &buffers = e.residentBuffers[v];
+    for (uint32_t t = 0; t < tiles; ++t) {
+      buffers.push_back(e.addBuffer(labels[i] + ".cmx.t" + std::to_string(t),
+                                    blob::MemSpace::Cmx, t, offset, size));
+      e.cmxUsed[t] = std::max(e.cmxUsed[t], offset + size);
+    }
+  }
+  // For each op, the index of the next DPU op after it (ops.size(): none).
+  std::vector<size_t> nextDpu(ops.size(), ops.size());
+  for (size_t i = ops.size(), next = ops.size(); i-- > 0;) {
+    nextDpu[i] = next;
+    if (isDpuOp(ops[i]))
+      next = i;
+  }
+  for (size_t i = 0; i < ops.size(); ++i) {
+    Operation &op = *ops[i];
+    const std::string &label = labels[i];
     if (isa<npu::ConstantOp, npu::ReshapeOp>(op))
       continue;
     e.sched.beginOp();
+    size_t n = nextDpu[i];
     LogicalResult r =
         llvm::TypeSwitch<Operation *, LogicalResult>(&op)
-            .Case([&](hw::DpuConvOp o) { return emitDpuConv(e, o, label); })
-            .Case(
-                [&](hw::DpuEltwiseOp o) { return emitDpuEltwise(e, o, label); })
+            .Case<hw::DpuConvOp, hw::DpuEltwiseOp>([&](Operation *o) {
+              bool ahead = opts.prefetchWeights && n < ops.size();
+              return emitDpu(e, o, label, ahead ? ops[n] : nullptr,
+                             n < ops.size() ? labels[n] : std::string());
+            })
             .Case([&](hw::ShaveOp o) { return emitShave(e, o, label); })
             .Case(
                 [&](npu::TransposeOp o) { return emitTranspose(e, o, label); })

@@ -115,10 +115,19 @@ uint32_t TaskScheduler::add(blob::Engine engine, uint32_t index,
     GroupKey key;
     std::vector<uint32_t> single;
     const std::vector<uint32_t> *members;
-    if (!sameOp) {
+    // Another op's tasks: one barrier for the whole op when this task
+    // depends on all of them that it does not know finished yet; else only
+    // the steps it depends on, so that it can start while the rest of that
+    // op still runs.
+    const std::vector<uint32_t> &opTasks = opTasks_[o.op];
+    bool wholeOp =
+        !sameOp && std::all_of(opTasks.begin(), opTasks.end(), [&](uint32_t m) {
+          return known(tasks_[m]) || conflicts(tasks_[m], accesses, false);
+        });
+    if (wholeOp) {
       key = {0, o.op};
       members = &opTasks_[o.op];
-    } else if (!(stepOpen_ && o.step == step_)) {
+    } else if (!sameOp || !(stepOpen_ && o.step == step_)) {
       key = {1, o.step};
       members = &stepTasks_[o.step];
     } else {

@@ -55,12 +55,19 @@ uint32_t ceilDiv(uint32_t a, uint32_t b) { return (a + b - 1) / b; }
 /// `kc` channels, laid out one after the other (inputs and outputs
 /// `slots` times).
 CmxLayout layoutFor(const DpuOpGeometry &g, uint32_t inRows, uint32_t outRows,
-                    uint32_t kc, uint64_t align, uint32_t slots) {
+                    uint32_t kc, const TilingOptions &opts, uint32_t slots) {
+  uint64_t align = opts.cmxAlignment;
   CmxLayout l;
   l.slots = slots;
   uint32_t cin = g.keepsChannels() ? kc : g.C;
   l.inputSize = uint64_t(inRows) * g.W * cin * g.inElemBytes;
   l.outputSize = uint64_t(outRows) * g.OW * kc * g.outElemBytes;
+  // Resident operands are read / written in place.
+  l.input2Size = g.isEltwise() && !opts.input2Resident ? l.inputSize : 0;
+  if (opts.inputResident)
+    l.inputSize = 0;
+  if (opts.outputResident)
+    l.outputSize = 0;
   if (g.hasWeights()) {
     l.weightsSize = uint64_t(kc) * g.weightBytesPerChannel();
     l.tableSize = uint64_t(kc) * 16;
@@ -73,9 +80,8 @@ CmxLayout layoutFor(const DpuOpGeometry &g, uint32_t inRows, uint32_t outRows,
   };
   for (uint32_t s = 0; s < slots; ++s)
     l.input[s] = place(l.inputSize);
-  if (g.isEltwise())
-    for (uint32_t s = 0; s < slots; ++s)
-      l.input2[s] = place(l.inputSize);
+  for (uint32_t s = 0; s < slots; ++s)
+    l.input2[s] = place(l.input2Size);
   if (g.hasWeights()) {
     l.weights = place(l.weightsSize);
     l.table = place(l.tableSize);
@@ -117,19 +123,19 @@ std::vector<DpuPiece> makePieces(const DpuOpGeometry &g, uint32_t n,
 }
 
 CmxLayout layoutOf(const DpuOpGeometry &g, const std::vector<DpuPiece> &ps,
-                   uint64_t align, uint32_t slots) {
+                   const TilingOptions &opts, uint32_t slots) {
   uint32_t inRows = 0, outRows = 0, kc = 0;
   for (const DpuPiece &p : ps) {
     inRows = std::max(inRows, p.inRows);
     outRows = std::max(outRows, p.outRows);
     kc = std::max(kc, p.kc);
   }
-  return layoutFor(g, inRows, outRows, kc, align, slots);
+  return layoutFor(g, inRows, outRows, kc, opts, slots);
 }
 
 uint64_t estimate(const arch::HardwareDesc &hw, const DpuOpGeometry &g,
-                  const std::vector<DpuPiece> &ps, uint32_t tiles,
-                  uint32_t slots) {
+                  const std::vector<DpuPiece> &ps, const TilingOptions &opts,
+                  uint32_t tiles, uint32_t slots) {
   struct Step {
     uint64_t in, dpu, out;
   };
@@ -139,16 +145,20 @@ uint64_t estimate(const arch::HardwareDesc &hw, const DpuOpGeometry &g,
   for (const DpuPiece &p : ps) {
     Step s{0, 0, 0};
     uint64_t in = uint64_t(p.inRows) * g.W * p.cin * g.inElemBytes;
-    s.in += arch::dmaTaskCycles(hw, in, true);
-    if (g.isEltwise())
+    if (!opts.inputResident)
+      s.in += arch::dmaTaskCycles(hw, in, true);
+    if (g.isEltwise() && !opts.input2Resident)
       s.in += arch::dmaTaskCycles(hw, in, true);
     if (g.hasWeights() && resident[p.tile] != int64_t(p.k0)) {
       s.in += arch::dmaTaskCycles(hw, p.kc * g.weightBytesPerChannel(), true);
       s.in += arch::dmaTaskCycles(hw, uint64_t(p.kc) * 16, true);
       resident[p.tile] = p.k0;
     }
-    s.out = arch::dmaTaskCycles(
-        hw, uint64_t(p.outRows) * g.OW * p.kc * g.outElemBytes, true);
+    uint64_t out = uint64_t(p.outRows) * g.OW * p.kc * g.outElemBytes;
+    // A resident output is copied CMX to CMX into every other tile.
+    s.out = opts.outputResident
+                ? (tiles - 1) * arch::dmaTaskCycles(hw, out, false)
+                : arch::dmaTaskCycles(hw, out, true);
     s.dpu = dpuEstimate(hw, g, p.outRows, p.kc);
     dmaTotal += s.in + s.out;
     perTile[p.tile].push_back(s);
@@ -195,17 +205,18 @@ bool planDpuTiling(const DpuOpGeometry &g, const arch::HardwareDesc &hw,
       widths.push_back(kc);
   }
 
+  uint64_t budget = opts.cmxBudget ? opts.cmxBudget : hw.cmxUsableBytes;
   bool found = false;
   uint64_t best = std::numeric_limits<uint64_t>::max();
   for (uint32_t kc : widths)
     for (uint32_t n : heights)
       for (uint32_t slots : {1u, 2u}) {
         uint32_t inRows = std::min(g.H, (n - 1) * g.sh + g.kh);
-        CmxLayout l = layoutFor(g, inRows, n, kc, opts.cmxAlignment, slots);
-        if (l.total > hw.cmxUsableBytes)
+        CmxLayout l = layoutFor(g, inRows, n, kc, opts, slots);
+        if (l.total > budget)
           continue;
         std::vector<DpuPiece> ps = makePieces(g, n, kc, tiles);
-        uint64_t e = estimate(hw, g, ps, tiles, slots);
+        uint64_t e = estimate(hw, g, ps, opts, tiles, slots);
         if (!found || e < best) {
           found = true;
           best = e;
@@ -217,13 +228,12 @@ bool planDpuTiling(const DpuOpGeometry &g, const arch::HardwareDesc &hw,
         }
       }
   if (!found) {
-    CmxLayout l =
-        layoutFor(g, std::min(g.H, g.kh), 1, 16, opts.cmxAlignment, 1);
+    CmxLayout l = layoutFor(g, std::min(g.H, g.kh), 1, 16, opts, 1);
     error = "one output row of 16 channels needs " + std::to_string(l.total) +
-            " bytes of CMX; a tile has " + std::to_string(hw.cmxUsableBytes);
+            " bytes of CMX; a tile has " + std::to_string(budget);
     return false;
   }
-  out.layout = layoutOf(g, out.pieces, opts.cmxAlignment, out.layout.slots);
+  out.layout = layoutOf(g, out.pieces, opts, out.layout.slots);
   return true;
 }
 

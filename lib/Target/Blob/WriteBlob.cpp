@@ -59,6 +59,8 @@ struct WriteBlobPass : impl::NPUWriteBlobBase<WriteBlobPass> {
     opts.tiles = tiles;
     opts.maxPieceRows = maxPieceRows;
     opts.splitShave = splitShave;
+    opts.cmxResidency = cmxResidency;
+    opts.prefetchWeights = prefetchWeights;
     auto blob = generateBlob(func, *platform, opts);
     if (failed(blob))
       return signalPassFailure();

@@ -56,9 +56,33 @@ func.func @conv_h(%x: tensor<32x32x16xf16> {npu.name = "x"}) -> (tensor<16x16x32
 // and average pool, and an eltwise add on NPU4000 (CUBOID_8x16); the
 // intermediate values live in the DDR scratch, the pool read twice stays
 // alive until the add.
-// RUN: npu-opt %s -o /dev/null --npu-write-blob="function=dw_pool output=%t.dw.blob target=NPU4000 tiles=1"
+// With every tensor in DDR (no CMX residency):
+// RUN: npu-opt %s -o /dev/null --npu-write-blob="function=dw_pool output=%t.dw.blob target=NPU4000 tiles=1 cmx-residency=false prefetch-weights=false"
 // RUN: npu-blob verify %t.dw.blob | FileCheck %s --check-prefix=VERIFY
 // RUN: npu-blob dump %t.dw.blob | FileCheck %s --check-prefix=DW
+// By default the intermediate tensors stay in CMX (CmxResidency.h), from
+// the top down with reuse over live ranges: the DPU writes and reads them in
+// place, no DMA between the ops, no DDR scratch.
+// RUN: npu-opt %s -o /dev/null --npu-write-blob="function=dw_pool output=%t.dwres.blob target=NPU4000 tiles=1"
+// RUN: npu-blob verify %t.dwres.blob | FileCheck %s --check-prefix=VERIFY
+// RUN: npu-blob dump %t.dwres.blob | FileCheck %s --check-prefix=DWRES
+// DWRES: memory: DDR scratch 0 bytes, CMX used [1474560, 0, 0, 0, 0, 0]
+// DWRES: 'dw.cmx.t0' cmx tile 0 [1397760, 1474560)
+// DWRES-NEXT: 'maxpool.cmx.t0' cmx tile 0 [1378560, 1397760)
+// DWRES-NEXT: 'avgpool.cmx.t0' cmx tile 0 [1455360, 1474560)
+// DWRES: dma[0] (2 tasks)
+// DWRES-NEXT: dw.p0.in
+// DWRES: add.p0.out
+// DWRES: dw.p1 wait
+// DWRES: output buf{{[0-9]+}}(dw.cmx.t0)+38400 i8 20x40x48
+// DWRES: maxpool.p0
+// DWRES-NEXT: maxpool
+// DWRES-NEXT: input buf{{[0-9]+}}(dw.cmx.t0)+0 i8 40x40x48
+// DWRES-NEXT: output buf{{[0-9]+}}(maxpool.cmx.t0)+0 i8 20x20x48
+// DWRES: add.p0 update
+// DWRES-NEXT: eltwise_add
+// DWRES-NEXT: input buf{{[0-9]+}}(avgpool.cmx.t0)+0 i8 20x20x48
+// DWRES-NEXT: input2 buf{{[0-9]+}}(maxpool.cmx.t0)+0 i8 20x20x48
 // DW: buf{{[0-9]+}} 'dw' scratch [0, 76800)
 // DW: buf{{[0-9]+}} 'maxpool' scratch [76800, 96000)
 // DW: buf{{[0-9]+}} 'avgpool' scratch [0, 19200)
@@ -147,24 +171,25 @@ func.func @shaves(%x: tensor<1x8x64x64xf32> {npu.name = "x"}) -> (tensor<1x8x64x
 // RUN: npu-opt %s -o /dev/null --npu-write-blob="function=moves output=%t.moves.blob target=NPU3720"
 // RUN: npu-blob verify %t.moves.blob | FileCheck %s --check-prefix=VERIFY
 // RUN: npu-blob dump %t.moves.blob | FileCheck %s --check-prefix=MOVES
+// DMAs go to the port with the fewest bytes queued, so the slice and the
+// concat copy reading it share port 1 and need no barrier between them.
 // MOVES: barriers:
 // MOVES-NEXT: b0 producers 1 consumers 1
-// MOVES-NEXT: b1 producers 1 consumers 1
-// MOVES-NOT: b2
+// MOVES-NOT: b1
 // MOVES: dma[0] (3 tasks)
 // MOVES-NEXT: transpose update [0]
 // MOVES-NEXT: dma buf0(x)+0 f16 160x6 strides [2, 320] -> buf[[T:[0-9]+]](transpose)+0 f16 160x6
-// MOVES-NEXT: concat.in0 wait [1]
-// MOVES-NEXT: dma buf[[S:[0-9]+]](slice)+0 f16 80x6 -> buf2(y)+0 f16 80x6 strides [18, 2]
-// MOVES-NEXT: copy.x_copy
-// MOVES-NEXT: dma buf0(x)+0 f16 960 -> buf3(x_copy)+0 f16 960
-// MOVES: dma[1] (3 tasks)
-// MOVES-NEXT: slice wait [0] update [1]
-// MOVES-NEXT: dma buf[[T]](transpose)+192 f16 5x96 strides [384, 2] -> buf[[S]](slice)+0 f16 5x96
 // MOVES-NEXT: concat.in1
 // MOVES-NEXT: dma buf1(z)+0 f16 80x3 -> buf2(y)+12 f16 80x3 strides [18, 2]
 // MOVES-NEXT: copy.k
 // MOVES-NEXT: dma buf{{[0-9]+}}(constant#4)+0 f16 16 -> buf4(k)+0 f16 16
+// MOVES: dma[1] (3 tasks)
+// MOVES-NEXT: slice wait [0]
+// MOVES-NEXT: dma buf[[T]](transpose)+192 f16 5x96 strides [384, 2] -> buf[[S:[0-9]+]](slice)+0 f16 5x96
+// MOVES-NEXT: concat.in0
+// MOVES-NEXT: dma buf[[S]](slice)+0 f16 80x6 -> buf2(y)+0 f16 80x6 strides [18, 2]
+// MOVES-NEXT: copy.x_copy
+// MOVES-NEXT: dma buf0(x)+0 f16 960 -> buf3(x_copy)+0 f16 960
 func.func @moves(%x: tensor<1x6x10x16xf16> {npu.name = "x"}, %z: tensor<1x5x16x3xf16> {npu.name = "z"})
     -> (tensor<80x9xf16> {npu.name = "y"}, tensor<1x6x10x16xf16> {npu.name = "x_copy"}, tensor<4x4xf16> {npu.name = "k"}) {
   %t = npu.transpose %x {perm = array<i64: 0, 2, 3, 1>} : (tensor<1x6x10x16xf16>) -> tensor<1x10x16x6xf16> loc("transpose")

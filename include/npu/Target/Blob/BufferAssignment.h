@@ -21,6 +21,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 
 #include <map>
 #include <string>
@@ -75,11 +76,14 @@ struct BufferAssignment {
 
 /// Assigns every value of `func` (hwops form, one block) a location, adds
 /// the graph arguments and the buffers to `program` and the constants to
-/// `weights`. Emits an error at the offending op for values no engine can
-/// hold (dynamic shapes, non-device element types, empty tensors).
-mlir::FailureOr<BufferAssignment> assignBuffers(mlir::func::FuncOp func,
-                                                blob::Program &program,
-                                                WeightsSection &weights);
+/// `weights`. Values in `cmxOnly` (resident tensors, CmxResidency.h) get
+/// no DDR location. Emits an error at the offending op for values no
+/// engine can hold (dynamic shapes, non-device element types, empty
+/// tensors).
+mlir::FailureOr<BufferAssignment>
+assignBuffers(mlir::func::FuncOp func, blob::Program &program,
+              WeightsSection &weights,
+              const llvm::DenseSet<mlir::Value> &cmxOnly = {});
 
 /// A short name for an op in buffer and task names: its location's name
 /// (the ONNX node name) if it has one, else "<op>#<index>".

@@ -36,6 +36,12 @@ struct CodegenOptions {
   /// Split SHAVE kernels that are elementwise over the outer dimension
   /// across the SHAVEs in use.
   bool splitShave = true;
+  /// Keep activations between DPU ops in CMX where they fit
+  /// (CmxResidency.h) instead of a DDR round trip.
+  bool cmxResidency = true;
+  /// Load the next DPU op's first weights while the current one computes,
+  /// where CMX has room for both.
+  bool prefetchWeights = true;
 };
 
 /// What code generation produced, plus figures for reports and tests.

@@ -49,6 +49,11 @@ def NPUWriteBlob : Pass<"npu-write-blob", "mlir::ModuleOp"> {
            "Most output rows of one DPU piece (0: as many as CMX allows)">,
     Option<"splitShave", "split-shave", "bool", /*default=*/"true",
            "Split large elementwise SHAVE kernels across the SHAVEs">,
+    Option<"cmxResidency", "cmx-residency", "bool", /*default=*/"true",
+           "Keep activations between DPU ops in CMX where they fit">,
+    Option<"prefetchWeights", "prefetch-weights", "bool", /*default=*/"true",
+           "Load the next DPU op's first weights while the current one "
+           "computes">,
     Option<"function", "function", "std::string", /*default=*/"\"\"",
            "The function to compile (empty: the module's only function)">,
   ];

@@ -7,10 +7,13 @@
 // the in-order queues and the barriers already chosen imply (tracked with
 // one vector clock per task) costs nothing; otherwise the task waits for a
 // barrier of the earlier task's group:
-//   - the earlier task's *op* group once that op is complete (one barrier
-//     per producer op, updated by all its tasks),
-//   - else its *step* group (e.g. the input DMAs of one DPU piece) once
-//     that step is complete,
+//   - the earlier task's *op* group once that op is complete, if the task
+//     depends on every task of that op it does not know finished (one
+//     barrier per producer op, updated by all its tasks),
+//   - else its *step* group (e.g. the input DMAs of one DPU piece; a DPU
+//     task or a store alone) once that step is complete: a consumer piece
+//     reading some rows of a producer waits only for the pieces and copies
+//     that wrote them,
 //   - else a barrier of its own.
 // A barrier's producers are always emitted before its consumers, so the
 // emission order is a legal serial execution: the schedule cannot deadlock.

@@ -71,7 +71,10 @@ struct CmxLayout {
   uint32_t slots = 1;
   uint64_t input[2] = {0, 0}, input2[2] = {0, 0}, output[2] = {0, 0};
   uint64_t weights = 0, table = 0;
-  uint64_t inputSize = 0, weightsSize = 0, tableSize = 0, outputSize = 0;
+  /// Bytes of one buffer; 0 for an operand that is resident (read or
+  /// written in place) or absent.
+  uint64_t inputSize = 0, input2Size = 0, weightsSize = 0, tableSize = 0,
+           outputSize = 0;
   uint64_t total = 0;
 };
 
@@ -86,6 +89,13 @@ struct TilingOptions {
   uint32_t tiles = 1;         ///< Tiles in use (0 .. tiles-1).
   uint32_t maxPieceRows = 0;  ///< 0: no limit.
   uint64_t cmxAlignment = 64; ///< Allocation alignment of piece buffers.
+  /// Bytes of CMX per tile the pieces' buffers may use, from offset 0;
+  /// 0: the platform's usable CMX.
+  uint64_t cmxBudget = 0;
+  /// Operands that stay in CMX (CmxResidency.h): a resident input is read
+  /// in place by the DPU (no input buffer, no load); a resident output is
+  /// written in place and copied CMX to CMX into the other tiles' copies.
+  bool inputResident = false, input2Resident = false, outputResident = false;
 };
 
 /// The input rows and vertical padding that output rows

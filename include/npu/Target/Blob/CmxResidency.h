@@ -1,0 +1,67 @@
+//===- CmxResidency.h - Activations kept in CMX between DPU ops -*- C++ -*-===//
+//
+// Chooses which activations stay in CMX from the DPU op producing them to
+// the DPU ops reading them, instead of a DDR round trip. A resident tensor
+// is held whole, dense [H, W, C], at the same offset in the CMX of every
+// tile in use: the producer's DPU tasks write their rows into their own
+// tile's copy and DMA them CMX to CMX into the other tiles' copies; the
+// consumers' DPU tasks read their input rows in place.
+//
+// Resident tensors are allocated from the top of CMX down, first fit over
+// live ranges (program order, inclusive); each DPU op's pieces get the CMX
+// below the lowest resident live at that op as their budget. A tensor is
+// made resident, in program order, when it is produced by a DPU op, read
+// only by DPU ops (as input or eltwise operand), is not a function result,
+// costs less to copy to the other tiles than its DDR store and loads
+// (npu/Arch/CostModel.h), and every DPU op in its live range can still be
+// tiled in the budget left (npu/Target/Blob/Tiling.h).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NPU_TARGET_BLOB_CMXRESIDENCY_H
+#define NPU_TARGET_BLOB_CMXRESIDENCY_H
+
+#include "npu/Arch/Hardware.h"
+#include "npu/Target/Blob/Tiling.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "llvm/ADT/DenseMap.h"
+
+#include <optional>
+
+namespace npu::target {
+
+struct CmxResidency {
+  /// Byte offset, in every tile's CMX, of each resident tensor's copy.
+  llvm::DenseMap<mlir::Value, uint64_t> offset;
+  /// Bytes of each resident tensor (dense, unaligned).
+  llvm::DenseMap<mlir::Value, uint64_t> size;
+  /// For each DPU op, the CMX bytes from offset 0 its pieces may use.
+  llvm::DenseMap<mlir::Operation *, uint64_t> budget;
+  /// The lowest offset any resident tensor takes (the usable CMX if none).
+  uint64_t lowest = 0;
+
+  bool isResident(mlir::Value v) const { return offset.count(v) != 0; }
+};
+
+/// The geometry of an npuhw.dpu_conv / npuhw.dpu_eltwise op from its
+/// attributes and operand types; std::nullopt for other ops or operands
+/// that are not static [H, W, C] device tensors.
+std::optional<DpuOpGeometry> dpuOpGeometry(mlir::Operation *op);
+
+/// Plans the resident tensors of `func` (hwops form, one block) for `tiles`
+/// tiles of `hw`; `maxPieceRows` as in TilingOptions. Never fails: with
+/// nothing worth keeping, no tensor is resident and every budget is the
+/// usable CMX.
+CmxResidency planCmxResidency(mlir::func::FuncOp func,
+                              const arch::HardwareDesc &hw, uint32_t tiles,
+                              uint32_t maxPieceRows);
+
+/// The tiling options of DPU op `op` under `residency`.
+TilingOptions residentTilingOptions(const CmxResidency &residency,
+                                    mlir::Operation *op, uint32_t tiles,
+                                    uint32_t maxPieceRows);
+
+} // namespace npu::target
+
+#endif // NPU_TARGET_BLOB_CMXRESIDENCY_H

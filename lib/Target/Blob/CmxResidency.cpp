@@ -1,0 +1,233 @@
+//===- CmxResidency.cpp - Activations kept in CMX between DPU ops ---------===//
+
+#include "npu/Target/Blob/CmxResidency.h"
+
+#include "npu/Arch/CostModel.h"
+#include "npu/Dialect/NPUHW/IR/DeviceTypes.h"
+#include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
+#include "npu/Target/Blob/ScratchAllocator.h"
+
+#include <algorithm>
+
+using namespace mlir;
+
+namespace npu::target {
+
+namespace {
+
+struct Hwc {
+  uint32_t h = 0, w = 0, c = 0, elemBytes = 0;
+};
+
+std::optional<Hwc> hwc(Value v) {
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  if (!type || type.getRank() != 3 || !type.hasStaticShape())
+    return std::nullopt;
+  auto dtype = hw::deviceDType(type.getElementType());
+  if (!dtype)
+    return std::nullopt;
+  return Hwc{uint32_t(type.getDimSize(0)), uint32_t(type.getDimSize(1)),
+             uint32_t(type.getDimSize(2)), uint32_t(dtypeSize(*dtype))};
+}
+
+} // namespace
+
+std::optional<DpuOpGeometry> dpuOpGeometry(Operation *op) {
+  DpuOpGeometry g;
+  if (auto conv = dyn_cast<hw::DpuConvOp>(op)) {
+    auto in = hwc(conv.getInput()), out = hwc(conv.getOutput());
+    if (!in || !out)
+      return std::nullopt;
+    g.op = blob::DpuOp(uint8_t(conv.getKind()));
+    ArrayRef<int64_t> k = conv.getKernel(), s = conv.getStrides(),
+                      p = conv.getPads();
+    g.H = in->h, g.W = in->w, g.C = in->c;
+    g.OH = out->h, g.OW = out->w, g.K = out->c;
+    g.kh = uint32_t(k[0]), g.kw = uint32_t(k[1]);
+    g.sh = uint32_t(s[0]), g.sw = uint32_t(s[1]);
+    g.padTop = uint32_t(p[0]), g.padLeft = uint32_t(p[1]);
+    g.padBottom = uint32_t(p[2]), g.padRight = uint32_t(p[3]);
+    g.inElemBytes = in->elemBytes;
+    g.outElemBytes = out->elemBytes;
+    if (g.hasWeights()) {
+      auto wt = hw::deviceDType(
+          cast<ShapedType>(conv.getWeights().getType()).getElementType());
+      if (!wt)
+        return std::nullopt;
+      g.weightElemBytes = uint32_t(dtypeSize(*wt));
+    }
+    return g;
+  }
+  if (auto elt = dyn_cast<hw::DpuEltwiseOp>(op)) {
+    auto a = hwc(elt.getLhs()), out = hwc(elt.getOutput());
+    if (!a || !out)
+      return std::nullopt;
+    g.op = elt.getKind() == hw::EltwiseKind::add ? blob::DpuOp::EltwiseAdd
+                                                 : blob::DpuOp::EltwiseSub;
+    g.H = g.OH = a->h;
+    g.W = g.OW = a->w;
+    g.C = g.K = a->c;
+    g.inElemBytes = a->elemBytes;
+    g.outElemBytes = out->elemBytes;
+    return g;
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+/// The activation operands a DPU op reads (input, or both eltwise operands).
+SmallVector<Value, 2> activationOperands(Operation *op) {
+  if (auto conv = dyn_cast<hw::DpuConvOp>(op))
+    return {conv.getInput()};
+  if (auto elt = dyn_cast<hw::DpuEltwiseOp>(op))
+    return {elt.getLhs(), elt.getRhs()};
+  return {};
+}
+
+struct Placed {
+  uint64_t lo = 0, hi = 0; ///< CMX bytes [lo, hi).
+  size_t first = 0, last = 0;
+};
+
+} // namespace
+
+TilingOptions residentTilingOptions(const CmxResidency &r, Operation *op,
+                                    uint32_t tiles, uint32_t maxPieceRows) {
+  TilingOptions t;
+  t.tiles = tiles;
+  t.maxPieceRows = maxPieceRows;
+  auto b = r.budget.find(op);
+  t.cmxBudget = b == r.budget.end() ? 0 : b->second;
+  if (auto conv = dyn_cast<hw::DpuConvOp>(op)) {
+    t.inputResident = r.isResident(conv.getInput());
+    t.outputResident = r.isResident(conv.getOutput());
+  } else if (auto elt = dyn_cast<hw::DpuEltwiseOp>(op)) {
+    t.inputResident = r.isResident(elt.getLhs());
+    t.input2Resident = r.isResident(elt.getRhs());
+    t.outputResident = r.isResident(elt.getOutput());
+  }
+  return t;
+}
+
+CmxResidency planCmxResidency(func::FuncOp func, const arch::HardwareDesc &hw,
+                              uint32_t tiles, uint32_t maxPieceRows) {
+  CmxResidency r;
+  const uint64_t usable = hw.cmxUsableBytes;
+  const uint64_t align = TilingOptions().cmxAlignment;
+  r.lowest = usable;
+
+  std::vector<Operation *> ops;
+  llvm::DenseMap<Operation *, size_t> index;
+  for (Operation &op : func.getBody().front()) {
+    index[&op] = ops.size();
+    ops.push_back(&op);
+  }
+  llvm::DenseMap<Operation *, DpuOpGeometry> geometry;
+  for (Operation *op : ops)
+    if (auto g = dpuOpGeometry(op))
+      geometry[op] = *g;
+
+  std::vector<Placed> placed;
+  // The budget of op i: below the lowest resident live at i.
+  auto budgetAt = [&](size_t i) {
+    uint64_t lo = usable;
+    for (const Placed &p : placed)
+      if (p.first <= i && i <= p.last)
+        lo = std::min(lo, p.lo);
+    return lo;
+  };
+  auto feasible = [&](size_t first, size_t last) {
+    for (size_t i = first; i <= last; ++i) {
+      auto g = geometry.find(ops[i]);
+      if (g == geometry.end())
+        continue;
+      r.budget[ops[i]] = budgetAt(i);
+      TilingOptions t = residentTilingOptions(r, ops[i], tiles, maxPieceRows);
+      DpuTiling tiling;
+      std::string error;
+      if (!planDpuTiling(g->second, hw, t, tiling, error))
+        return false;
+    }
+    return true;
+  };
+
+  for (Operation *producer : ops) {
+    if (!geometry.count(producer))
+      continue;
+    Value v = producer->getResult(0);
+    auto shape = hwc(v);
+    if (!shape || v.use_empty())
+      continue;
+    size_t first = index[producer], last = first;
+    bool ok = true;
+    unsigned reads = 0;
+    for (OpOperand &use : v.getUses()) {
+      Operation *user = use.getOwner();
+      if (!geometry.count(user) ||
+          !llvm::is_contained(activationOperands(user), v)) {
+        ok = false;
+        break;
+      }
+      last = std::max(last, index[user]);
+      ++reads;
+    }
+    if (!ok)
+      continue;
+    uint64_t bytes =
+        uint64_t(shape->h) * shape->w * shape->c * shape->elemBytes;
+    uint64_t size = alignTo(bytes, align);
+    if (size > usable)
+      continue;
+    // Copies to the other tiles (the DMA ports work in parallel, CMX to
+    // CMX) against a DDR store and one load per read (DDR is shared).
+    uint64_t copies = (tiles - 1) * arch::dmaTaskCycles(hw, bytes, false) /
+                      std::max<uint32_t>(1, hw.dmaPorts);
+    uint64_t ddr = (1 + reads) * arch::dmaTaskCycles(hw, bytes, true);
+    if (copies >= ddr)
+      continue;
+
+    // Top-down first fit among the residents whose live ranges overlap.
+    std::vector<uint64_t> tops = {usable};
+    for (const Placed &p : placed)
+      if (p.first <= last && first <= p.last)
+        tops.push_back(p.lo / align * align);
+    std::sort(tops.rbegin(), tops.rend());
+    std::optional<uint64_t> lo;
+    for (uint64_t hi : tops) {
+      if (hi < size)
+        continue;
+      uint64_t l = (hi - size) / align * align;
+      bool clash = false;
+      for (const Placed &p : placed)
+        if (p.first <= last && first <= p.last && l < p.hi && p.lo < l + size)
+          clash = true;
+      if (!clash) {
+        lo = l;
+        break;
+      }
+    }
+    if (!lo)
+      continue;
+
+    // Keep it if every DPU op of its live range can still be tiled.
+    placed.push_back({*lo, *lo + size, first, last});
+    r.offset[v] = *lo;
+    r.size[v] = bytes;
+    if (!feasible(first, last)) {
+      placed.pop_back();
+      r.offset.erase(v);
+      r.size.erase(v);
+      feasible(first, last); // Restore the budgets.
+      continue;
+    }
+    r.lowest = std::min(r.lowest, *lo);
+  }
+  // Budgets of the DPU ops no resident tensor touched.
+  for (Operation *op : ops)
+    if (geometry.count(op) && !r.budget.count(op))
+      r.budget[op] = budgetAt(index[op]);
+  return r;
+}
+
+} // namespace npu::target
