@@ -15,6 +15,7 @@ namespace npu::run {
 
 const char *const kUsage =
     "usage: npu-run BLOB [options]\n"
+    "       npu-run BLOB --properties [--device D] [--json FILE]\n"
     "       npu-run --list-devices\n"
     "\n"
     "Runs a compiled blob on an NPU device through Level Zero (the simulated\n"
@@ -41,6 +42,16 @@ const char *const kUsage =
     "                            modelled timeline (engine, start, end "
     "cycles)\n"
     "  --defer-weights           upload the weights at the first inference\n"
+    "  --fill-inputs             inputs without --input get generated values\n"
+    "                            (floats standard normal, integers 0)\n"
+    "  --json FILE               also write the timings (runtime start, load\n"
+    "                            and initialisation, first inference, steady\n"
+    "                            state) and the modelled latency as JSON\n"
+    "  --properties              print the compiled model's and the "
+    "device's\n"
+    "                            properties (tiles in use, memory in use,\n"
+    "                            optimal number of infer requests, GOPS) and\n"
+    "                            run nothing; with --json also as JSON\n"
     "  --list-devices            list the NPU devices and their properties\n"
     "  -h, --help                this text\n"
     "\n"
@@ -107,6 +118,13 @@ ParseResult parseRunArgs(const std::vector<std::string> &args, RunOptions &o,
       o.printProfile = true;
     } else if (a == "--defer-weights") {
       o.config.deferWeightsLoad = true;
+    } else if (a == "--fill-inputs") {
+      o.fillInputs = true;
+    } else if (a == "--properties") {
+      o.properties = true;
+    } else if (option("--json", o.jsonPath)) {
+      if (missing || o.jsonPath.empty())
+        return fail("--json needs a file name");
     } else if (!a.empty() && a[0] == '-') {
       return fail("unknown option '" + a + "'");
     } else if (o.blobPath.empty()) {
