@@ -85,9 +85,15 @@ private:
   std::string work(llvm::StringRef name) const { return path(workDir, name); }
 
   /// npu-compile the model to `blob`; fills the compile part of `sample`.
-  Error compile(const std::string &blob, bool cache, Sample &sample);
+  /// `cache`: through --cache-dir, where it must hit if `requireHit`.
+  Error compile(const std::string &blob, bool cache, Sample &sample,
+                bool requireHit = true);
   /// npu-run `blob` once; fills the runtime part of `sample`.
   Error load(const std::string &blob, Sample &sample);
+  /// npu-run `args` (and --device), then its JSON report `report`; the
+  /// process's wall time in `wallMs`.
+  Expected<json::Value> runReport(std::vector<std::string> args,
+                                  const std::string &report, double &wallMs);
   /// npu-run `blob` with `requests` requests of --iterations each.
   Expected<json::Object> steady(const std::string &blob, int requests);
   Expected<OrtSample> ort(const std::string &node, const std::string &script);
@@ -97,7 +103,8 @@ private:
   int step = 0; ///< Numbers the report files.
 };
 
-Error Runner::compile(const std::string &blob, bool cache, Sample &sample) {
+Error Runner::compile(const std::string &blob, bool cache, Sample &sample,
+                      bool requireHit) {
   std::string report = work("compile" + std::to_string(++step) + ".json");
   std::vector<std::string> args{o.model, "-o", blob, "--timing-json", report};
   if (cache) {
@@ -116,7 +123,7 @@ Error Runner::compile(const std::string &blob, bool cache, Sample &sample) {
   const json::Array *phases = root ? root->getArray("phases") : nullptr;
   if (!phases)
     return llvm::createStringError("'" + report + "' has no phases");
-  if (cache && root->getString("cache") != "hit")
+  if (cache && requireHit && root->getString("cache") != "hit")
     return llvm::createStringError(
         "npu-compile --cache-dir " + o.cacheDir +
         " did not hit the cache after the warm-up (cache: " +
@@ -141,15 +148,11 @@ Error Runner::load(const std::string &blob, Sample &sample) {
   return Error::success();
 }
 
-/// `requests` 0: one request, one inference (a FIL run).
-Expected<json::Object> Runner::steady(const std::string &blob, int requests) {
-  std::string report = work("run" + std::to_string(++step) + ".json");
-  std::vector<std::string> args{
-      blob,           "--fill-inputs",
-      "--output-dir", work("outputs"),
-      "--json",       report,
-      "--requests",   std::to_string(std::max(1, requests)),
-      "--iterations", std::to_string(requests ? o.iterations : 1)};
+Expected<json::Value> Runner::runReport(std::vector<std::string> args,
+                                        const std::string &report,
+                                        double &wallMs) {
+  args.push_back("--json");
+  args.push_back(report);
   if (!o.device.empty()) {
     args.push_back("--device");
     args.push_back(o.device);
@@ -157,14 +160,26 @@ Expected<json::Object> Runner::steady(const std::string &blob, int requests) {
   auto wall = runChild(runner, args, work("run.out"), work("run.err"));
   if (!wall)
     return wall.takeError();
+  wallMs = *wall;
   auto value = readJsonFile(report);
+  if (value && !value->getAsObject())
+    return llvm::createStringError("'" + report + "' is not an object");
+  return value;
+}
+
+/// `requests` 0: one request, one inference (a FIL run).
+Expected<json::Object> Runner::steady(const std::string &blob, int requests) {
+  double wall = 0;
+  auto value =
+      runReport({blob, "--fill-inputs", "--output-dir", work("outputs"),
+                 "--requests", std::to_string(std::max(1, requests)),
+                 "--iterations", std::to_string(requests ? o.iterations : 1)},
+                work("run" + std::to_string(++step) + ".json"), wall);
   if (!value)
     return value.takeError();
-  json::Object *root = value->getAsObject();
-  if (!root)
-    return llvm::createStringError("'" + report + "' is not an object");
-  (*root)["process_ms"] = *wall;
-  return std::move(*root);
+  json::Object root = std::move(*value->getAsObject());
+  root["process_ms"] = wall;
+  return root;
 }
 
 Expected<OrtSample> Runner::ort(const std::string &node,
@@ -213,21 +228,11 @@ Expected<Results> Runner::run() {
   if (compiles)
     if (Error e = compile(blob, false, warm))
       return std::move(e);
-  {
-    std::string report = work("properties.json");
-    std::vector<std::string> args{blob, "--properties", "--json", report};
-    if (!o.device.empty()) {
-      args.push_back("--device");
-      args.push_back(o.device);
-    }
-    auto wall = runChild(runner, args, work("properties.out"), work("run.err"));
-    if (!wall)
-      return wall.takeError();
-    auto props = readJsonFile(report);
-    if (!props)
-      return props.takeError();
-    r.properties = std::move(*props);
-  }
+  double wall = 0;
+  auto props = runReport({blob, "--properties"}, work("properties.json"), wall);
+  if (!props)
+    return props.takeError();
+  r.properties = std::move(*props);
   if (Error e = load(blob, warm))
     return std::move(e);
 
@@ -246,15 +251,10 @@ Expected<Results> Runner::run() {
   if (cache) {
     std::string cached = work("cached.blob");
     progress.step("cache warm-up");
-    Sample fill;
     // The first compile through the cache may miss: it stores the entry.
-    std::vector<std::string> args{o.model, "-o", cached, "--cache-dir",
-                                  o.cacheDir};
-    args.insert(args.end(), o.compileArgs.begin(), o.compileArgs.end());
-    auto wall =
-        runChild(compiler, args, work("compile.out"), work("compile.err"));
-    if (!wall)
-      return wall.takeError();
+    Sample fill;
+    if (Error e = compile(cached, true, fill, /*requireHit=*/false))
+      return std::move(e);
     for (int i = 0; i < o.runs; ++i) {
       progress.step("cache-hit FIL runs",
                     std::to_string(i + 1) + "/" + std::to_string(o.runs));

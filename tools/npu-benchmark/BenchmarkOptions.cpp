@@ -46,15 +46,6 @@ const char *const kUsage =
 
 namespace {
 
-bool parseCount(const std::string &s, int &out) {
-  char *end = nullptr;
-  long v = std::strtol(s.c_str(), &end, 10);
-  if (s.empty() || *end || v < 1 || v > 100000)
-    return false;
-  out = int(v);
-  return true;
-}
-
 bool endsWith(const std::string &s, const std::string &suffix) {
   return s.size() >= suffix.size() &&
          s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
@@ -85,15 +76,13 @@ ParseResult parseBenchmarkArgs(const std::vector<std::string> &args,
     } else if (option("--device", o.device)) {
       if (missing || o.device.empty())
         return fail("--device needs NPU3720 or NPU4000");
-    } else if (option("--requests", v)) {
-      if (missing || !parseCount(v, o.requests))
-        return fail("--requests takes a positive number");
-    } else if (option("--iterations", v)) {
-      if (missing || !parseCount(v, o.iterations))
-        return fail("--iterations takes a positive number");
-    } else if (option("--runs", v)) {
-      if (missing || !parseCount(v, o.runs))
-        return fail("--runs takes a positive number");
+    } else if (matchCountOptions(args, i,
+                                 {{"--requests", &o.requests},
+                                  {"--iterations", &o.iterations},
+                                  {"--runs", &o.runs}},
+                                 v)) {
+      if (!v.empty())
+        return fail(v);
     } else if (option("--cache-dir", o.cacheDir)) {
       if (missing || o.cacheDir.empty())
         return fail("--cache-dir needs a directory");

@@ -43,7 +43,7 @@ const char *const kUsage =
     "cycles)\n"
     "  --defer-weights           upload the weights at the first inference\n"
     "  --fill-inputs             inputs without --input get generated values\n"
-    "                            (floats standard normal, integers 0)\n"
+    "                            (floats uniform in [-1, 1), integers 0)\n"
     "  --json FILE               also write the timings (runtime start, load\n"
     "                            and initialisation, first inference, steady\n"
     "                            state) and the modelled latency as JSON\n"
@@ -59,19 +59,6 @@ const char *const kUsage =
     "missing directories of --output-dir and --trace are created.\n"
     "Prints the host time per inference and the modelled NPU latency.\n"
     "Exit status: 0 on success, 1 on an error, 2 on a usage error.\n";
-
-namespace {
-
-bool parseCount(const std::string &s, int &out) {
-  char *end = nullptr;
-  long v = std::strtol(s.c_str(), &end, 10);
-  if (s.empty() || *end || v < 1 || v > 1000000)
-    return false;
-  out = int(v);
-  return true;
-}
-
-} // namespace
 
 ParseResult parseRunArgs(const std::vector<std::string> &args, RunOptions &o,
                          std::string &error) {
@@ -105,12 +92,12 @@ ParseResult parseRunArgs(const std::vector<std::string> &args, RunOptions &o,
     } else if (option("--output-dir", o.outDir)) {
       if (missing)
         return fail("--output-dir needs a directory");
-    } else if (option("--iterations", v)) {
-      if (missing || !parseCount(v, o.iterations))
-        return fail("--iterations takes a positive number");
-    } else if (option("--requests", v)) {
-      if (missing || !parseCount(v, o.requests))
-        return fail("--requests takes a positive number");
+    } else if (matchCountOptions(args, i,
+                                 {{"--iterations", &o.iterations},
+                                  {"--requests", &o.requests}},
+                                 v)) {
+      if (!v.empty())
+        return fail(v);
     } else if (option("--trace", o.tracePath)) {
       if (missing || o.tracePath.empty())
         return fail("--trace needs a file name");

@@ -84,6 +84,12 @@ def main():
             fail("a cache hit read the model")
     elif r["fil_cache_hit_ms"] is not None:
         fail("fil_cache_hit_ms without --cache-dir")
+    m = r["with_modelled_first_inference"]
+    if blob != (m["feil_ms"] is None):
+        fail(f"with_modelled_first_inference.feil_ms is {m['feil_ms']!r}")
+    positive(m, "fil_ms", "with_modelled_first_inference")
+    if not blob and m["feil_ms"] <= m["fil_ms"]:
+        fail("with_modelled_first_inference: FEIL <= FIL")
     s = r["steady_state"]
     positive(s, "modelled_npu_latency_us", "steady_state")
     positive(s, "modelled_cycles", "steady_state")
