@@ -286,7 +286,9 @@ Expected<Results> Runner::run() {
     r.requests = optimal ? int(number(*optimal, o.perfHint)) : 1;
     r.requests = std::max(1, r.requests);
   }
-  progress.step("steady state", std::to_string(r.requests) + " requests");
+  progress.step("steady state",
+                std::to_string(r.requests) +
+                    (r.requests == 1 ? " request" : " requests"));
   auto many = steady(blob, r.requests);
   if (!many)
     return many.takeError();
