@@ -25,7 +25,7 @@ llvm_config.with_system_environment(["HOME", "TMPDIR"])
 llvm_config.use_default_substitutions()
 
 tool_dirs = [config.npu_tools_dir, config.llvm_tools_dir]
-tools = ["npu-opt", "npu-compile", "npu-interpret", "npu-run", "npu-blob", "npu-compare"]
+tools = ["npu-opt", "npu-compile", "npu-interpret", "npu-run", "npu-blob", "npu-compare", "npu-benchmark"]
 llvm_config.add_tool_substitutions(
     [ToolSubst(t, unresolved="ignore") for t in tools], tool_dirs)
 llvm_config.with_environment("PATH", config.npu_tools_dir, append_path=True)

@@ -131,6 +131,8 @@ compileModelTimed(StringRef modelPath, MLIRContext &context,
   TimingScope importTiming = timing.nest("import ONNX");
   auto module = importONNXFile(modelPath, context, options.import);
   importTiming.stop();
+  if (options.phaseTimes)
+    options.phaseTimes->record("read model", start);
   if (failed(module))
     return failure();
   setTarget(**module, options.target);
@@ -167,8 +169,11 @@ static LogicalResult generateBlobTimed(ModuleOp module,
   codegen.tiles = options.effectiveTiles();
   TimingScope codegenTiming =
       timing.nest("code generation (tiling, scheduling, memory assignment)");
+  auto codegenStart = CompilePhaseTimes::Clock::now();
   auto generated = target::generateBlob(func, options.target, codegen);
   codegenTiming.stop();
+  if (options.phaseTimes)
+    options.phaseTimes->record("code generation", codegenStart);
   if (failed(generated)) {
     error = "code generation failed (see the errors above)";
     return failure();
@@ -186,7 +191,10 @@ static LogicalResult generateBlobTimed(ModuleOp module,
                     options.debugCorruptTensor;
   generated->program.optionsHash = llvm::xxh3_64bits(key);
   TimingScope writeTiming = timing.nest("blob serialization");
+  auto writeStart = CompilePhaseTimes::Clock::now();
   blobBytes = blob::writeBlob(generated->program, generated->weights);
+  if (options.phaseTimes)
+    options.phaseTimes->record("blob serialization", writeStart);
   return success();
 }
 
@@ -202,8 +210,11 @@ LogicalResult compileToBlob(StringRef modelPath, const CompileOptions &options,
                             std::vector<uint8_t> &blobBytes,
                             std::string &error) {
   blobBytes.clear();
+  auto contextStart = CompilePhaseTimes::Clock::now();
   CompilerContext compilerContext;
   MLIRContext &context = compilerContext.get();
+  if (options.phaseTimes)
+    options.phaseTimes->record("create context", contextStart);
   // The graph stages run as passes; tiling, scheduling and memory
   // assignment run inside code generation for now (docs/codegen.md).
   CompileOptions graph = options;

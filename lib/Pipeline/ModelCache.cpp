@@ -303,9 +303,12 @@ LogicalResult compileToBlobCached(StringRef modelPath,
     return compileToBlob(modelPath, options, blobBytes, error);
   }
 
+  auto keyStart = CompilePhaseTimes::Clock::now();
   CacheKey key;
   if (failed(computeCacheKey(modelPath, options, key, error)))
     return failure();
+  if (options.phaseTimes)
+    options.phaseTimes->record("cache key", keyStart);
   if (cache.verbose) {
     note(cache, options, "key " + key.hex + " from:");
     for (const auto &[name, value] : key.inputs)
@@ -330,7 +333,10 @@ LogicalResult compileToBlobCached(StringRef modelPath,
   bool existed = fs::exists(entry, ec);
   if (existed) {
     std::string why;
+    auto readStart = CompilePhaseTimes::Clock::now();
     if (loadEntry(entry, options.target, blobBytes, why)) {
+      if (options.phaseTimes)
+        options.phaseTimes->record("cache read", readStart);
       // Refresh the entry's time: eviction removes the least recently used.
       fs::last_write_time(entry, fs::file_time_type::clock::now(), ec);
       outcome = CacheOutcome::Hit;
@@ -345,8 +351,11 @@ LogicalResult compileToBlobCached(StringRef modelPath,
   }
   if (failed(compileToBlob(modelPath, options, blobBytes, error)))
     return failure();
+  auto storeStart = CompilePhaseTimes::Clock::now();
   if (failed(storeEntry(entry, blobBytes, error)))
     return failure();
+  if (options.phaseTimes)
+    options.phaseTimes->record("cache store", storeStart);
   outcome = existed ? CacheOutcome::Rebuilt : CacheOutcome::Miss;
   llvm::errs() << options.toolName << ": cache "
                << (existed ? "rebuilt: " : "miss, stored: ") << entry << "\n";

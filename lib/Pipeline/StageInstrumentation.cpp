@@ -41,7 +41,7 @@ std::unique_ptr<Pass> createStageEndPass(Stage stage, Precision precision) {
 
 StageInstrumentation::StageInstrumentation(const CompileOptions &options,
                                            Clock::time_point start)
-    : options(options), start(start) {
+    : options(options), start(start), stageStart(Clock::now()) {
   showProgress =
       options.progress || llvm::sys::Process::StandardErrIsDisplayed();
   for (Stage stage : stagesOf(options.precision))
@@ -73,6 +73,11 @@ void StageInstrumentation::runAfterPass(Pass *pass, Operation *op) {
   if (!options.dumpDir.empty() &&
       failed(writeStageDump(cast<ModuleOp>(op), end->stage, options)))
     ok = false;
+  if (options.phaseTimes) {
+    options.phaseTimes->record(stageName(end->stage, options.precision),
+                               stageStart);
+    stageStart = Clock::now();
+  }
 }
 
 LogicalResult writeStageDump(ModuleOp module, Stage stage,

@@ -43,6 +43,8 @@ public:
 private:
   const CompileOptions &options;
   Clock::time_point start;
+  /// When the running stage started (for options.phaseTimes).
+  Clock::time_point stageStart;
   bool showProgress;
   /// The stages this run goes through, and the index of the running one.
   std::vector<Stage> stages;

@@ -2,6 +2,7 @@
 
 #include "npu/Support/Files.h"
 
+#include <cstdlib>
 #include <filesystem>
 
 namespace npu {
@@ -22,6 +23,15 @@ bool isSameFile(const std::string &a, const std::string &b) {
   return !ec && same;
 }
 
+bool parseCount(const std::string &text, int &count) {
+  char *end = nullptr;
+  long v = std::strtol(text.c_str(), &end, 10);
+  if (text.empty() || *end || v < 1 || v > 1000000)
+    return false;
+  count = int(v);
+  return true;
+}
+
 OptionMatch matchValueOption(const std::vector<std::string> &args, size_t &i,
                              const std::string &name, std::string &value) {
   const std::string &arg = args[i];
@@ -37,6 +47,22 @@ OptionMatch matchValueOption(const std::vector<std::string> &args, size_t &i,
     return OptionMatch::NoMatch;
   value = arg.substr(name.size() + 1);
   return OptionMatch::Value;
+}
+
+bool matchCountOptions(
+    const std::vector<std::string> &args, size_t &i,
+    std::initializer_list<std::pair<const char *, int *>> counts,
+    std::string &error) {
+  for (const auto &[name, count] : counts) {
+    std::string value;
+    OptionMatch m = matchValueOption(args, i, name, value);
+    if (m == OptionMatch::NoMatch)
+      continue;
+    bool ok = m == OptionMatch::Value && parseCount(value, *count);
+    error = ok ? "" : std::string(name) + " takes a positive number";
+    return true;
+  }
+  return false;
 }
 
 bool createDirectories(const std::string &dir, std::string &error) {

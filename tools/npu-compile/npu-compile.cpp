@@ -21,9 +21,11 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/ToolOutputFile.h"
 
+#include <chrono>
 #include <filesystem>
 
 using namespace mlir;
@@ -63,6 +65,14 @@ cl::opt<uint64_t> cacheMaxMB(
     cl::desc("Size limit of --cache-dir in MiB: least recently used entries "
              "are removed beyond it (default 2048)"),
     cl::init(2048), cl::cat(category));
+
+cl::opt<std::string> timingJson(
+    "timing-json",
+    cl::desc("Write the wall time of every compile phase (read model, each "
+             "stage, code generation, blob serialization, cache lookup, write "
+             "blob) and the total to this file as JSON (docs/benchmark.md). "
+             "Only with -o FILE.blob; unlike --timing it keeps --cache-dir"),
+    cl::value_desc("file"), cl::cat(category));
 
 cl::opt<bool> verbose("verbose",
                       cl::desc("Print the cache key, what it was computed "
@@ -139,6 +149,27 @@ LogicalResult writeBytes(StringRef path, const std::vector<uint8_t> &bytes,
   return success();
 }
 
+/// --timing-json: {"cache": ..., "phases": [{"name", "ms"}...],
+/// "total_ms": ...} (docs/benchmark.md).
+LogicalResult writeTimingJson(StringRef path,
+                              const npu::CompilePhaseTimes &times,
+                              StringRef cacheOutcome, double totalSeconds,
+                              std::string &error) {
+  llvm::json::Array phases;
+  for (const auto &[name, seconds] : times.phases)
+    phases.push_back(llvm::json::Object{{"name", name}, {"ms", seconds * 1e3}});
+  llvm::json::Object root{{"model", inputFile.getValue()},
+                          {"blob", outputFile.getValue()},
+                          {"cache", cacheOutcome},
+                          {"phases", std::move(phases)},
+                          {"total_ms", totalSeconds * 1e3}};
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << llvm::json::Value(std::move(root)) << "\n";
+  std::vector<uint8_t> bytes(text.begin(), text.end());
+  return writeBytes(path, bytes, error);
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -165,7 +196,15 @@ int main(int argc, char **argv) {
   std::string error;
   if (!cacheDir.empty() && !writeBlob)
     return fail("--cache-dir keeps blobs: it needs -o FILE.blob");
+  if (!timingJson.empty() && !writeBlob)
+    return fail("--timing-json times a compile to a blob: it needs -o "
+                "FILE.blob");
   if (writeBlob) {
+    using Clock = npu::CompilePhaseTimes::Clock;
+    auto start = Clock::now();
+    npu::CompilePhaseTimes times;
+    if (!timingJson.empty())
+      options.phaseTimes = &times;
     std::vector<uint8_t> blob;
     npu::CacheOptions cache;
     cache.dir = cacheDir;
@@ -173,8 +212,17 @@ int main(int argc, char **argv) {
     cache.verbose = verbose;
     npu::CacheOutcome outcome;
     if (failed(npu::compileToBlobCached(inputFile, options, cache, blob,
-                                        outcome, error)) ||
-        failed(writeBytes(outputFile, blob, error)))
+                                        outcome, error)))
+      return fail(error);
+    auto writeStart = Clock::now();
+    if (failed(writeBytes(outputFile, blob, error)))
+      return fail(error);
+    times.record("write blob", writeStart);
+    double total = std::chrono::duration<double>(Clock::now() - start).count();
+    StringRef cacheName =
+        cacheDir.empty() ? StringRef("off") : npu::cacheOutcomeName(outcome);
+    if (!timingJson.empty() &&
+        failed(writeTimingJson(timingJson, times, cacheName, total, error)))
       return fail(error);
     return 0;
   }

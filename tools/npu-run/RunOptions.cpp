@@ -15,6 +15,7 @@ namespace npu::run {
 
 const char *const kUsage =
     "usage: npu-run BLOB [options]\n"
+    "       npu-run BLOB --properties [--device D] [--json FILE]\n"
     "       npu-run --list-devices\n"
     "\n"
     "Runs a compiled blob on an NPU device through Level Zero (the simulated\n"
@@ -41,6 +42,16 @@ const char *const kUsage =
     "                            modelled timeline (engine, start, end "
     "cycles)\n"
     "  --defer-weights           upload the weights at the first inference\n"
+    "  --fill-inputs             inputs without --input get generated values\n"
+    "                            (floats uniform in [-1, 1), integers 0)\n"
+    "  --json FILE               also write the timings (runtime start, load\n"
+    "                            and initialisation, first inference, steady\n"
+    "                            state) and the modelled latency as JSON\n"
+    "  --properties              print the compiled model's and the "
+    "device's\n"
+    "                            properties (tiles in use, memory in use,\n"
+    "                            optimal number of infer requests, GOPS) and\n"
+    "                            run nothing; with --json also as JSON\n"
     "  --list-devices            list the NPU devices and their properties\n"
     "  -h, --help                this text\n"
     "\n"
@@ -48,19 +59,6 @@ const char *const kUsage =
     "missing directories of --output-dir and --trace are created.\n"
     "Prints the host time per inference and the modelled NPU latency.\n"
     "Exit status: 0 on success, 1 on an error, 2 on a usage error.\n";
-
-namespace {
-
-bool parseCount(const std::string &s, int &out) {
-  char *end = nullptr;
-  long v = std::strtol(s.c_str(), &end, 10);
-  if (s.empty() || *end || v < 1 || v > 1000000)
-    return false;
-  out = int(v);
-  return true;
-}
-
-} // namespace
 
 ParseResult parseRunArgs(const std::vector<std::string> &args, RunOptions &o,
                          std::string &error) {
@@ -94,12 +92,12 @@ ParseResult parseRunArgs(const std::vector<std::string> &args, RunOptions &o,
     } else if (option("--output-dir", o.outDir)) {
       if (missing)
         return fail("--output-dir needs a directory");
-    } else if (option("--iterations", v)) {
-      if (missing || !parseCount(v, o.iterations))
-        return fail("--iterations takes a positive number");
-    } else if (option("--requests", v)) {
-      if (missing || !parseCount(v, o.requests))
-        return fail("--requests takes a positive number");
+    } else if (matchCountOptions(args, i,
+                                 {{"--iterations", &o.iterations},
+                                  {"--requests", &o.requests}},
+                                 v)) {
+      if (!v.empty())
+        return fail(v);
     } else if (option("--trace", o.tracePath)) {
       if (missing || o.tracePath.empty())
         return fail("--trace needs a file name");
@@ -107,6 +105,13 @@ ParseResult parseRunArgs(const std::vector<std::string> &args, RunOptions &o,
       o.printProfile = true;
     } else if (a == "--defer-weights") {
       o.config.deferWeightsLoad = true;
+    } else if (a == "--fill-inputs") {
+      o.fillInputs = true;
+    } else if (a == "--properties") {
+      o.properties = true;
+    } else if (option("--json", o.jsonPath)) {
+      if (missing || o.jsonPath.empty())
+        return fail("--json needs a file name");
     } else if (!a.empty() && a[0] == '-') {
       return fail("unknown option '" + a + "'");
     } else if (o.blobPath.empty()) {

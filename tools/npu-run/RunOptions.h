@@ -26,9 +26,17 @@ struct RunOptions {
   runtime::ModelConfig config;
   /// --input NAME=FILE, in the order given.
   std::vector<std::pair<std::string, std::string>> inputs;
+  /// --json FILE: the run's timings as JSON (docs/benchmark.md); with
+  /// --properties, the properties.
+  std::string jsonPath;
   int iterations = 1;
   int requests = 1;
   bool list = false;
+  /// --properties: print the model's and the device's properties, run
+  /// nothing.
+  bool properties = false;
+  /// --fill-inputs: inputs without --input get generated values.
+  bool fillInputs = false;
   bool printProfile = false;
 };
 

@@ -7,11 +7,13 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Report.h"
 #include "RunOptions.h"
 
 #include "npu/Runtime/CompiledModel.h"
 #include "npu/Runtime/Core.h"
 #include "npu/Runtime/InferRequest.h"
+#include "npu/Runtime/ModelProperties.h"
 #include "npu/Support/Files.h"
 #include "npu/Support/Npy.h"
 
@@ -58,6 +60,27 @@ int listDevices(Core &core) {
   return 0;
 }
 
+/// --fill-inputs: a tensor of `info`'s type and shape, floats uniform in
+/// [-1, 1) from a fixed generator (the same values on every run), other
+/// types 0. The values only matter to the outputs, not to the timings.
+HostTensor generatedInput(const TensorInfo &info) {
+  HostTensor t(info.dtype, info.shape);
+  if (!isFloat(info.dtype))
+    return t;
+  uint32_t state = 0x9e3779b9u;
+  for (int64_t i = 0; i < t.numElements(); ++i) {
+    state = state * 1664525u + 1013904223u;
+    t.setFromDouble(i, double(state >> 8) / double(1u << 23) - 1.0);
+  }
+  return t;
+}
+
+double millisecondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(
+             std::chrono::steady_clock::now() - start)
+      .count();
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -80,17 +103,34 @@ int main(int argc, char **argv) {
   int iterations = opts.iterations, requests = opts.requests;
   bool list = opts.list, printProfile = opts.printProfile;
 
+  auto initStart = std::chrono::steady_clock::now();
   auto core = Core::create();
   if (!core)
     return error(core.message());
+  run::RunTimings timings;
+  timings.runtimeInitMs = millisecondsSince(initStart);
+  timings.requests = requests;
+  timings.iterations = iterations;
   for (const std::string &n : (*core)->notes())
     std::fprintf(stderr, "npu-run: note: %s\n", n.c_str());
   if (list)
     return listDevices(**core);
+  if (opts.properties) {
+    auto props = readModelProperties(blobPath);
+    if (!props)
+      return error(props.message());
+    auto device =
+        (*core)->device(config.device.empty() ? props->target : config.device);
+    if (!device)
+      return error(device.message());
+    Status s = run::reportProperties(*props, *device, opts.jsonPath);
+    return s ? 0 : error(s.message());
+  }
 
   config.hint =
       requests > 1 ? PerformanceHint::Throughput : PerformanceHint::Latency;
   config.profiling = !tracePath.empty() || printProfile;
+  auto loadStart = std::chrono::steady_clock::now();
   auto model = (*core)->importModel(blobPath, config);
   if (!model)
     return error(model.message());
@@ -118,6 +158,9 @@ int main(int argc, char **argv) {
     values.emplace(name, std::move(t));
   }
   for (const TensorInfo &t : m.inputs())
+    if (!values.count(t.name) && opts.fillInputs)
+      values.emplace(t.name, generatedInput(t));
+  for (const TensorInfo &t : m.inputs())
     if (!values.count(t.name))
       return error("input '" + t.name + "' (" + dtypeName(t.dtype) + " " +
                    shapeToString(t.shape) + ") has no --input " + t.name +
@@ -136,14 +179,21 @@ int main(int argc, char **argv) {
     reqs.push_back(*req);
   }
 
-  // Each request runs its iterations on its own thread.
+  timings.loadMs = millisecondsSince(loadStart);
+
+  // Each request runs its iterations on its own thread; every inference
+  // is timed (the first ones apart: they may initialise).
   std::vector<Status> results(requests);
+  std::vector<double> firstMs(requests, 0), laterMs(requests, 0);
   auto start = std::chrono::steady_clock::now();
   std::vector<std::thread> threads;
   for (int r = 0; r < requests; ++r)
     threads.emplace_back([&, r] {
-      for (int i = 0; i < iterations && results[r].ok(); ++i)
+      for (int i = 0; i < iterations && results[r].ok(); ++i) {
+        auto inferStart = std::chrono::steady_clock::now();
         results[r] = reqs[r]->infer();
+        (i == 0 ? firstMs[r] : laterMs[r]) += millisecondsSince(inferStart);
+      }
     });
   for (std::thread &t : threads)
     t.join();
@@ -153,6 +203,14 @@ int main(int argc, char **argv) {
   for (const Status &s : results)
     if (!s)
       return error(s.message());
+  timings.loopMs = seconds * 1e3;
+  timings.firstInferenceMs = firstMs[0];
+  if (iterations > 1) {
+    double later = 0;
+    for (double ms : laterMs)
+      later += ms;
+    timings.steadyInferenceMs = later / (double(requests) * (iterations - 1));
+  }
 
   // Outputs of request 0; the others must agree.
   std::string err;
@@ -193,6 +251,21 @@ int main(int argc, char **argv) {
               (unsigned long long)prof->dpuBusyCycles,
               (unsigned long long)prof->dmaBusyCycles,
               (unsigned long long)prof->shaveBusyCycles);
+  if (iterations > 1)
+    std::printf("load: %.3f ms, first inference: %.3f ms, later inferences: "
+                "%.3f ms each\n",
+                timings.loadMs, timings.firstInferenceMs,
+                *timings.steadyInferenceMs);
+  else
+    std::printf("load: %.3f ms, first inference: %.3f ms\n", timings.loadMs,
+                timings.firstInferenceMs);
+  timings.modelledCycles = prof->totalCycles;
+  timings.modelledLatencyUs = prof->latencyUs;
+  if (!opts.jsonPath.empty()) {
+    Status s = run::writeRunJson(opts.jsonPath, blobPath, m.device(), timings);
+    if (!s)
+      return error(s.message());
+  }
   if (printProfile) {
     std::printf("%-10s %12s %12s %12s  %s\n", "engine", "start", "end",
                 "cycles", "task");

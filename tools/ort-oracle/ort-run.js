@@ -3,11 +3,15 @@
 // independent numerical oracle and CPU performance peer.
 //
 //   node ort-run.js MODEL.onnx [--input NAME=FILE.npy]... [--output-dir DIR]
-//                   [--threads N] [--repeat N] [--warmup N]
+//                   [--threads N] [--repeat N] [--warmup N] [--fill-inputs]
 //
 // Writes one .npy per output (named after the output, characters outside
-// [A-Za-z0-9_.-] replaced by '_') and prints a JSON line with the outputs and
-// the wall time of each timed run in milliseconds. onnxruntime-node is looked
+// [A-Za-z0-9_.-] replaced by '_') and prints a JSON line with the outputs,
+// the wall time of each timed run in milliseconds (times_ms), of the session
+// creation (session_create_ms) and of the session's first run, warm-up or
+// not (first_run_ms). --fill-inputs gives inputs without --input generated
+// values (floats uniform in [-1, 1), integers 0; symbolic dimensions 1), as
+// npu-benchmark does for its timings. onnxruntime-node is looked
 // up in NPU_DEPS_DIR/node_modules (default ~/.cache/npu-compile).
 'use strict';
 const fs = require('fs');
@@ -73,16 +77,35 @@ function writeNpy(file, tensor) {
   fs.writeFileSync(file, Buffer.concat([pre, Buffer.from(header, 'latin1'), body]));
 }
 
+// --fill-inputs: a tensor for an input without --input, from the session's
+// metadata.
+const ARRAYS = Object.fromEntries(Object.values(TYPES));
+function generatedInput(meta) {
+  const shape = meta.shape.map(d => (typeof d === 'number' && d > 0 ? d : 1));
+  const n = shape.reduce((a, b) => a * b, 1);
+  const Array_ = ARRAYS[meta.type];
+  if (!Array_) throw new Error(`cannot generate input '${meta.name}' of type ${meta.type}`);
+  const data = new Array_(n);
+  if (meta.type === 'float32' || meta.type === 'float64') {
+    let state = 0x9e3779b9;
+    for (let i = 0; i < n; ++i) {
+      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+      data[i] = (state >>> 8) / (1 << 23) - 1;
+    }
+  }
+  return new ort.Tensor(meta.type, data, shape);
+}
+
 function usage(msg) {
   if (msg) console.error(`ort-run: ${msg}`);
   console.error('usage: ort-run.js MODEL.onnx [--input NAME=FILE.npy]... [--output-dir DIR] ' +
-                '[--threads N] [--repeat N] [--warmup N]');
+                '[--threads N] [--repeat N] [--warmup N] [--fill-inputs]');
   process.exit(2);
 }
 
 async function main() {
   const args = process.argv.slice(2);
-  let model, outDir = null, threads = 1, repeat = 1, warmup = 0;
+  let model, outDir = null, threads = 1, repeat = 1, warmup = 0, fill = false;
   const inputs = {};
   for (let i = 0; i < args.length; ++i) {
     const a = args[i];
@@ -95,31 +118,45 @@ async function main() {
     else if (a === '--threads') threads = Number(next());
     else if (a === '--repeat') repeat = Number(next());
     else if (a === '--warmup') warmup = Number(next());
+    else if (a === '--fill-inputs') fill = true;
     else if (a === '-h' || a === '--help') usage();
     else if (a.startsWith('-')) usage(`unknown option ${a}`);
     else if (!model) model = a;
     else usage(`unexpected argument ${a}`);
   }
   if (!model) usage('no model given');
+  const createStart = process.hrtime.bigint();
   const session = await ort.InferenceSession.create(model, {
     intraOpNumThreads: threads, interOpNumThreads: 1,
     executionMode: 'sequential', graphOptimizationLevel: 'all',
   });
+  const sessionCreateMs = Number(process.hrtime.bigint() - createStart) / 1e6;
   const feeds = {};
-  for (const name of session.inputNames) {
-    if (!(name in inputs)) throw new Error(`no --input for model input '${name}'`);
-    feeds[name] = readNpy(inputs[name]);
+  for (const [i, name] of session.inputNames.entries()) {
+    if (name in inputs) feeds[name] = readNpy(inputs[name]);
+    else if (fill) feeds[name] = generatedInput(session.inputMetadata[i]);
+    else throw new Error(`no --input for model input '${name}'`);
   }
   for (const name of Object.keys(inputs))
     if (!session.inputNames.includes(name)) throw new Error(`model has no input '${name}'`);
-  for (let i = 0; i < warmup; ++i) await session.run(feeds);
+  const timed = async () => {
+    const t0 = process.hrtime.bigint();
+    const r = await session.run(feeds);
+    return [r, Number(process.hrtime.bigint() - t0) / 1e6];
+  };
+  let firstRunMs = null;
+  for (let i = 0; i < warmup; ++i) {
+    const [, ms] = await timed();
+    if (firstRunMs === null) firstRunMs = ms;
+  }
   const times = [];
   let results;
   for (let i = 0; i < Math.max(1, repeat); ++i) {
-    const t0 = process.hrtime.bigint();
-    results = await session.run(feeds);
-    times.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    let ms;
+    [results, ms] = await timed();
+    times.push(ms);
   }
+  if (firstRunMs === null) firstRunMs = times[0];
   const outputs = [];
   if (outDir) fs.mkdirSync(outDir, { recursive: true });
   for (const name of session.outputNames) {
@@ -127,7 +164,9 @@ async function main() {
     if (outDir) writeNpy(path.join(outDir, file), results[name]);
     outputs.push({ name, file, shape: results[name].dims, type: results[name].type });
   }
-  console.log(JSON.stringify({ model, threads, outputs, times_ms: times }));
+  console.log(JSON.stringify({ model, threads, outputs, times_ms: times,
+                               session_create_ms: sessionCreateMs,
+                               first_run_ms: firstRunMs }));
 }
 
 // Also a module: the benchmarks reuse its ONNX Runtime handle and .npy I/O.

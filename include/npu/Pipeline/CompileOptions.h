@@ -21,8 +21,10 @@
 
 #include "llvm/ADT/StringRef.h"
 
+#include <chrono>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace npu {
@@ -66,6 +68,25 @@ struct CalibrationOptions {
   std::string tableInputPath;
 };
 
+/// The wall time of each phase of one compile, in the order the phases ran
+/// (npu-compile --timing-json, docs/benchmark.md): "create context" (the
+/// MLIR context and its dialects), "read model" (the ONNX
+/// import), one entry per pipeline stage named after the stage (its passes
+/// and its dump), "code generation", "blob serialization"; through
+/// --cache-dir also "cache key", then "cache read" (a hit) or the compile's
+/// phases and "cache store".
+struct CompilePhaseTimes {
+  using Clock = std::chrono::steady_clock;
+  /// (phase, seconds), in order.
+  std::vector<std::pair<std::string, double>> phases;
+  /// Adds `phase` as having run from `start` until now.
+  void record(llvm::StringRef phase, Clock::time_point start) {
+    phases.emplace_back(
+        phase.str(),
+        std::chrono::duration<double>(Clock::now() - start).count());
+  }
+};
+
 struct CompileOptions {
   ImportOptions import;
   arch::Platform target = arch::Platform::NPU3720;
@@ -89,6 +110,9 @@ struct CompileOptions {
   std::string dumpDir;
   /// Print every pass's wall time to stderr.
   bool timing = false;
+  /// If set, the compile records its phases' wall times here. Unlike
+  /// `timing` it does not bypass the cache.
+  CompilePhaseTimes *phaseTimes = nullptr;
   /// Print "<tool>: [k/n] <stage> ..." on stderr even if stderr is not a
   /// terminal (it is printed on a terminal anyway).
   bool progress = false;

@@ -7,7 +7,9 @@
 #ifndef NPU_SUPPORT_FILES_H
 #define NPU_SUPPORT_FILES_H
 
+#include <initializer_list>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace npu {
@@ -16,6 +18,10 @@ namespace npu {
 /// no '=' or NAME is empty.
 bool splitNameValue(const std::string &spec, std::string &name,
                     std::string &value);
+
+/// Parses a count option's value: a decimal integer in [1, 1000000]. False
+/// for anything else (empty, signs of junk, 0, negative, too large).
+bool parseCount(const std::string &text, int &count);
 
 /// True if both paths name the same existing file (so that a tool never
 /// writes over a file the user gave it to read).
@@ -32,6 +38,15 @@ enum class OptionMatch {
 /// for the MLIR tools), for npu-run and npu-blob.
 OptionMatch matchValueOption(const std::vector<std::string> &args, size_t &i,
                              const std::string &name, std::string &value);
+
+/// Matches any of the count options `counts` (name, destination) at
+/// args[i] as matchValueOption does, parsing the value with parseCount.
+/// False if none matches; if one matches with a missing or bad value, sets
+/// `error` to "<name> takes a positive number" (else clears it).
+bool matchCountOptions(
+    const std::vector<std::string> &args, size_t &i,
+    std::initializer_list<std::pair<const char *, int *>> counts,
+    std::string &error);
 
 /// Creates the missing directories above the file `path` (none for "-" or
 /// a bare file name). On failure returns false and sets `error` to

@@ -1,0 +1,77 @@
+//===- npu-benchmark.cpp - FEIL, FIL and steady state of a model ----------===//
+//
+// An orchestrator: it links neither the compiler nor the runtime. Every
+// measurement is a run of npu-compile (--timing-json), npu-run (--json,
+// --properties) or node ort-run.js in a process of its own; this tool takes
+// the medians and reports them (docs/benchmark.md).
+//
+//===----------------------------------------------------------------------===//
+
+#include "Benchmark.h"
+#include "BenchmarkOptions.h"
+#include "Report.h"
+
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <string>
+#include <vector>
+
+using namespace npu::bench;
+
+namespace {
+
+int error(const llvm::Twine &message) {
+  llvm::errs() << "npu-benchmark: error: " << message << "\n";
+  return 1;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  std::vector<std::string> args(argv + 1, argv + argc);
+  BenchmarkOptions options;
+  std::string usage;
+  switch (parseBenchmarkArgs(args, options, usage)) {
+  case ParseResult::Help:
+    llvm::outs() << kUsage;
+    return 0;
+  case ParseResult::UsageError:
+    llvm::errs() << "npu-benchmark: error: " << usage
+                 << "\n(see npu-benchmark --help)\n";
+    return 2;
+  case ParseResult::Run:
+    break;
+  }
+  if (!llvm::sys::fs::exists(options.model))
+    return error("no model '" + options.model + "'");
+
+  std::string self = llvm::sys::fs::getMainExecutable(argv[0], (void *)&error);
+  std::string toolsDir = llvm::sys::path::parent_path(self).str();
+
+  llvm::SmallString<128> workDir;
+  if (std::error_code ec =
+          llvm::sys::fs::createUniqueDirectory("npu-benchmark", workDir))
+    return error("cannot create a work directory: " + ec.message());
+  auto results = runBenchmark(options, toolsDir, std::string(workDir));
+  llvm::sys::fs::remove_directories(workDir);
+  if (!results)
+    return error(llvm::toString(results.takeError()));
+
+  printTable(llvm::outs(), options, *results);
+  if (!options.jsonPath.empty()) {
+    std::error_code ec;
+    llvm::raw_fd_ostream os(options.jsonPath, ec);
+    if (!ec) {
+      os << llvm::formatv("{0:2}", reportJson(options, *results)) << "\n";
+      os.close();
+      ec = os.error();
+    }
+    if (ec)
+      return error("cannot write '" + options.jsonPath + "': " + ec.message());
+  }
+  return 0;
+}
