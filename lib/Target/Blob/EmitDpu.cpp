@@ -144,11 +144,21 @@ FailureOr<uint32_t> rebasedTable(Emitter &e, DpuJob &job, uint32_t k0,
 }
 
 /// CMX buffers of a DPU op on one tile (inputs and outputs once per slot),
-/// and the channel slice whose weights the tile holds.
+/// and the channel slice each weight slot holds.
 struct TileBuffers {
   uint32_t in[2] = {0, 0}, in2[2] = {0, 0}, out[2] = {0, 0};
-  uint32_t w = 0, t = 0;
-  int64_t residentK0 = -1;
+  uint32_t w[2] = {0, 0}, t[2] = {0, 0};
+  int64_t slotK0[2] = {-1, -1};
+  /// The weight slot each of the tile's pieces reads, set by its loads.
+  std::vector<uint32_t> pieceSlot;
+
+  /// The slot holding channel slice `k0`, or -1.
+  int holding(uint32_t k0) const {
+    for (int s = 0; s < 2; ++s)
+      if (slotK0[s] == int64_t(k0))
+        return s;
+    return -1;
+  }
 };
 
 } // namespace
@@ -221,12 +231,15 @@ planJob(Emitter &e, DpuJob job, uint64_t base,
         b.out[s] = e.addBuffer(n + ".out" + slot, blob::MemSpace::Cmx, t,
                                base + l.output[s], l.outputSize);
     }
-    if (g.hasWeights()) {
-      b.w = e.addBuffer(n + ".w", blob::MemSpace::Cmx, t, base + l.weights,
-                        l.weightsSize);
-      b.t = e.addBuffer(n + ".wt", blob::MemSpace::Cmx, t, base + l.table,
-                        l.tableSize);
-    }
+    if (g.hasWeights())
+      for (uint32_t s = 0; s < l.weightSlots; ++s) {
+        std::string slot = l.weightSlots > 1 ? "." + std::to_string(s) : "";
+        b.w[s] = e.addBuffer(n + ".w" + slot, blob::MemSpace::Cmx, t,
+                             base + l.weights[s], l.weightsSize);
+        b.t[s] = e.addBuffer(n + ".wt" + slot, blob::MemSpace::Cmx, t,
+                             base + l.table[s], l.tableSize);
+      }
+    b.pieceSlot.assign(plan->byTile[t].size(), 0);
     e.cmxUsed[t] = std::max(e.cmxUsed[t], base + l.total);
   }
 
@@ -247,8 +260,10 @@ planJob(Emitter &e, DpuJob job, uint64_t base,
   return plan;
 }
 
-/// DMAs of the weights slice and weight table of piece `p` into tile `t`.
-void loadWeights(Emitter &e, DpuPlan &plan, uint32_t t, const DpuPiece &p) {
+/// DMAs of the weights slice and weight table of piece `p` into weight slot
+/// `slot` of tile `t`.
+void loadWeights(Emitter &e, DpuPlan &plan, uint32_t t, const DpuPiece &p,
+                 uint32_t slot) {
   const DpuJob &job = plan.job;
   const DpuOpGeometry &g = job.g;
   TileBuffers &b = plan.tb[t];
@@ -259,13 +274,13 @@ void loadWeights(Emitter &e, DpuPlan &plan, uint32_t t, const DpuPiece &p) {
         blob::TensorRef::dense(job.weightsBuffer,
                                uint64_t(p.k0) * g.weightBytesPerChannel(),
                                job.weightsType, wshape),
-        cmxRef(b.w, job.weightsType, wshape));
+        cmxRef(b.w[slot], job.weightsType, wshape));
   uint32_t table = plan.tableOf[p.k0];
   uint64_t tableOffset = table == job.tableBuffer ? uint64_t(p.k0) * 16 : 0;
   e.dma(n + ".wt",
         blob::TensorRef::dense(table, tableOffset, DType::I32, {p.kc, 4}),
-        cmxRef(b.t, DType::I32, {p.kc, 4}));
-  b.residentK0 = p.k0;
+        cmxRef(b.t[slot], DType::I32, {p.kc, 4}));
+  b.slotK0[slot] = p.k0;
 }
 
 /// The CMX the pieces of `op` may use, from offset 0 (below the resident
@@ -293,8 +308,8 @@ uint64_t placeAfter(const Emitter &e, const DpuPlan &prev,
   for (uint64_t base : candidates) {
     if (base + next.total > usable)
       continue;
-    uint64_t wBegin = base + next.weights;
-    uint64_t wEnd = base + next.table + next.tableSize;
+    uint64_t wBegin = base + next.weights[0];
+    uint64_t wEnd = base + next.table[0] + next.tableSize;
     if (wEnd <= prevBudget && (wEnd <= prevBegin || wBegin >= prevEnd))
       return base;
   }
@@ -308,8 +323,8 @@ void prefetchWeights(Emitter &e, const DpuPlan &prev, DpuPlan &next) {
   const CmxLayout &nl = next.tiling.layout;
   if (!next.job.g.hasWeights())
     return;
-  uint64_t wBegin = next.base + nl.weights;
-  uint64_t wEnd = next.base + nl.table + nl.tableSize;
+  uint64_t wBegin = next.base + nl.weights[0];
+  uint64_t wEnd = next.base + nl.table[0] + nl.tableSize;
   uint64_t pBegin = prev.base, pEnd = prev.base + prev.tiling.layout.total;
   // Nothing `prev` still touches may be overwritten: its layout and the
   // resident tensors live at it (above its budget).
@@ -320,7 +335,7 @@ void prefetchWeights(Emitter &e, const DpuPlan &prev, DpuPlan &next) {
     if (!next.usesTile(t) || (prev.usesTile(t) && !disjoint))
       continue;
     e.sched.beginStep();
-    loadWeights(e, next, t, *next.byTile[t][0]);
+    loadWeights(e, next, t, *next.byTile[t][0], 0);
     e.sched.endStep();
   }
 }
@@ -348,9 +363,16 @@ void emitPlan(Emitter &e, DpuPlan &plan,
         continue;
       const DpuPiece &p = *byTile[t][r];
       TileBuffers &b = tb[t];
-      bool reload = g.hasWeights() && b.residentK0 != int64_t(p.k0);
+      int held = b.holding(p.k0);
+      bool reload = g.hasWeights() && held < 0;
       if ((which == 1 && reload) || (which == 2 && !reload))
         continue;
+      // A new slice goes to the slot the previous piece does not read
+      // (with two slots), so that it loads while that piece computes.
+      uint32_t wslot = held >= 0 ? uint32_t(held) : 0;
+      if (reload && l.weightSlots == 2 && r > 0)
+        wslot = 1 - b.pieceSlot[r - 1];
+      b.pieceSlot[r] = wslot;
       uint32_t s = slotOf(r);
       std::string n = pieceName(plan, p);
       e.sched.beginStep();
@@ -361,7 +383,7 @@ void emitPlan(Emitter &e, DpuPlan &plan,
         e.dma(n + ".in2", rowsView(job.in2, p.inRow, p.inRows, p.c0, p.cin),
               cmxRef(b.in2[s], job.in2.dtype, {p.inRows, g.W, p.cin}));
       if (reload)
-        loadWeights(e, plan, t, p);
+        loadWeights(e, plan, t, p, wslot);
       e.sched.endStep();
     }
   };
@@ -390,8 +412,9 @@ void emitPlan(Emitter &e, DpuPlan &plan,
       }
       if (g.hasWeights()) {
         uint32_t cw = g.op == blob::DpuOp::Conv ? g.C : 1;
-        d.weights = cmxRef(b.w, job.weightsType, {p.kc, g.kh, g.kw, cw});
-        d.weightTable = cmxRef(b.t, DType::I32, {p.kc, 4});
+        uint32_t wslot = b.pieceSlot[r];
+        d.weights = cmxRef(b.w[wslot], job.weightsType, {p.kc, g.kh, g.kw, cw});
+        d.weightTable = cmxRef(b.t[wslot], DType::I32, {p.kc, 4});
         acc.push_back(e.access(*d.weights, false));
         acc.push_back(e.access(*d.weightTable, false));
       }
@@ -431,10 +454,13 @@ void emitPlan(Emitter &e, DpuPlan &plan,
 
   // Single buffered: load, compute, store each round. Double buffered: the
   // next round's loads are emitted before this round's DPU tasks, so they
-  // run meanwhile -- except on tiles where the next piece changes the
-  // weights slice, which this round's task still reads: those loads follow
-  // the task. (The scheduler orders tasks by their accesses in emission
-  // order, so the emission order must be the intended one.)
+  // run meanwhile -- except, with one weight slot, on tiles where the next
+  // piece changes the weights slice, which this round's task still reads:
+  // those loads follow the task. With two weight slots the new slice goes
+  // to the other slot and loads ahead too. (The scheduler orders tasks by
+  // their accesses in emission order, so the emission order must be the
+  // intended one.)
+  bool sharedWeights = l.weightSlots == 1;
   if (l.slots > 1 && rounds > 0)
     loads(0, 0);
   for (size_t r = 0; r < rounds; ++r) {
@@ -442,11 +468,11 @@ void emitPlan(Emitter &e, DpuPlan &plan,
     if (l.slots == 1)
       loads(r, 0);
     else if (ahead)
-      loads(r + 1, 1);
+      loads(r + 1, sharedWeights ? 1 : 0);
     dpus(r);
     if (r + 1 == rounds)
       afterLastTasks();
-    if (ahead)
+    if (ahead && sharedWeights)
       loads(r + 1, 2);
     stores(r);
   }

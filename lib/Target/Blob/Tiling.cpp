@@ -53,12 +53,14 @@ uint32_t ceilDiv(uint32_t a, uint32_t b) { return (a + b - 1) / b; }
 
 /// Buffer sizes of a piece of `inRows` input rows, `outRows` output rows and
 /// `kc` channels, laid out one after the other (inputs and outputs
-/// `slots` times).
+/// `slots` times, weights and table `weightSlots` times).
 CmxLayout layoutFor(const DpuOpGeometry &g, uint32_t inRows, uint32_t outRows,
-                    uint32_t kc, const TilingOptions &opts, uint32_t slots) {
+                    uint32_t kc, const TilingOptions &opts, uint32_t slots,
+                    uint32_t weightSlots) {
   uint64_t align = opts.cmxAlignment;
   CmxLayout l;
   l.slots = slots;
+  l.weightSlots = g.hasWeights() ? weightSlots : 1;
   uint32_t cin = g.keepsChannels() ? kc : g.C;
   l.inputSize = uint64_t(inRows) * g.W * cin * g.inElemBytes;
   l.outputSize = uint64_t(outRows) * g.OW * kc * g.outElemBytes;
@@ -82,10 +84,11 @@ CmxLayout layoutFor(const DpuOpGeometry &g, uint32_t inRows, uint32_t outRows,
     l.input[s] = place(l.inputSize);
   for (uint32_t s = 0; s < slots; ++s)
     l.input2[s] = place(l.input2Size);
-  if (g.hasWeights()) {
-    l.weights = place(l.weightsSize);
-    l.table = place(l.tableSize);
-  }
+  if (g.hasWeights())
+    for (uint32_t s = 0; s < l.weightSlots; ++s) {
+      l.weights[s] = place(l.weightsSize);
+      l.table[s] = place(l.tableSize);
+    }
   for (uint32_t s = 0; s < slots; ++s)
     l.output[s] = place(l.outputSize);
   l.total = top;
@@ -123,35 +126,51 @@ std::vector<DpuPiece> makePieces(const DpuOpGeometry &g, uint32_t n,
 }
 
 CmxLayout layoutOf(const DpuOpGeometry &g, const std::vector<DpuPiece> &ps,
-                   const TilingOptions &opts, uint32_t slots) {
+                   const TilingOptions &opts, uint32_t slots,
+                   uint32_t weightSlots) {
   uint32_t inRows = 0, outRows = 0, kc = 0;
   for (const DpuPiece &p : ps) {
     inRows = std::max(inRows, p.inRows);
     outRows = std::max(outRows, p.outRows);
     kc = std::max(kc, p.kc);
   }
-  return layoutFor(g, inRows, outRows, kc, opts, slots);
+  return layoutFor(g, inRows, outRows, kc, opts, slots, weightSlots);
+}
+
+/// The most channel slices one tile's run of pieces goes through.
+uint32_t slicesPerTile(const std::vector<DpuPiece> &ps, uint32_t tiles) {
+  std::vector<uint32_t> count(tiles, 0);
+  std::vector<int64_t> last(tiles, -1);
+  for (const DpuPiece &p : ps)
+    if (last[p.tile] != int64_t(p.k0)) {
+      last[p.tile] = p.k0;
+      ++count[p.tile];
+    }
+  return *std::max_element(count.begin(), count.end());
 }
 
 uint64_t estimate(const arch::HardwareDesc &hw, const DpuOpGeometry &g,
                   const std::vector<DpuPiece> &ps, const TilingOptions &opts,
-                  uint32_t tiles, uint32_t slots) {
+                  uint32_t tiles, uint32_t slots, uint32_t weightSlots) {
   struct Step {
     uint64_t in, dpu, out;
+    uint64_t weights; ///< The part of `in` that loads a new weights slice.
   };
   std::vector<std::vector<Step>> perTile(tiles);
   std::vector<int64_t> resident(tiles, -1);
   uint64_t dmaTotal = 0;
   for (const DpuPiece &p : ps) {
-    Step s{0, 0, 0};
+    Step s{0, 0, 0, 0};
     uint64_t in = uint64_t(p.inRows) * g.W * p.cin * g.inElemBytes;
     if (!opts.inputResident)
       s.in += arch::dmaTaskCycles(hw, in, true);
     if (g.isEltwise() && !opts.input2Resident)
       s.in += arch::dmaTaskCycles(hw, in, true);
     if (g.hasWeights() && resident[p.tile] != int64_t(p.k0)) {
-      s.in += arch::dmaTaskCycles(hw, p.kc * g.weightBytesPerChannel(), true);
-      s.in += arch::dmaTaskCycles(hw, uint64_t(p.kc) * 16, true);
+      s.weights =
+          arch::dmaTaskCycles(hw, p.kc * g.weightBytesPerChannel(), true) +
+          arch::dmaTaskCycles(hw, uint64_t(p.kc) * 16, true);
+      s.in += s.weights;
       resident[p.tile] = p.k0;
     }
     uint64_t out = uint64_t(p.outRows) * g.OW * p.kc * g.outElemBytes;
@@ -170,12 +189,19 @@ uint64_t estimate(const arch::HardwareDesc &hw, const DpuOpGeometry &g,
       for (const Step &s : steps)
         t += s.in + s.dpu + s.out;
     } else {
-      // Loads of piece i+1 and stores of piece i-1 overlap DPU task i.
+      // Loads of piece i+1 and stores of piece i-1 overlap DPU task i,
+      // except, with one weight slot, a new weights slice: it is loaded
+      // after the task still reading the old one.
       t = steps.front().in + steps.back().out;
       for (size_t i = 0; i < steps.size(); ++i) {
-        uint64_t dma = (i + 1 < steps.size() ? steps[i + 1].in : 0) +
-                       (i > 0 ? steps[i - 1].out : 0);
-        t += std::max(steps[i].dpu, dma);
+        uint64_t next = i + 1 < steps.size() ? steps[i + 1].in : 0;
+        uint64_t serial = 0;
+        if (weightSlots == 1 && i + 1 < steps.size()) {
+          serial = steps[i + 1].weights;
+          next -= serial;
+        }
+        uint64_t dma = next + (i > 0 ? steps[i - 1].out : 0);
+        t += std::max(steps[i].dpu, dma) + serial;
       }
     }
     worst = std::max(worst, t);
@@ -212,28 +238,37 @@ bool planDpuTiling(const DpuOpGeometry &g, const arch::HardwareDesc &hw,
     for (uint32_t n : heights)
       for (uint32_t slots : {1u, 2u}) {
         uint32_t inRows = std::min(g.H, (n - 1) * g.sh + g.kh);
-        CmxLayout l = layoutFor(g, inRows, n, kc, opts, slots);
-        if (l.total > budget)
-          continue;
         std::vector<DpuPiece> ps = makePieces(g, n, kc, tiles);
-        uint64_t e = estimate(hw, g, ps, opts, tiles, slots);
-        if (!found || e < best) {
-          found = true;
-          best = e;
-          out.pieces = std::move(ps);
-          out.rowPieces = ceilDiv(g.OH, n);
-          out.channelPieces = ceilDiv(g.K, kc);
-          out.estimatedCycles = e;
-          out.layout.slots = slots;
+        // Two weight slots pay off when a double-buffered tile changes
+        // slices.
+        uint32_t maxWeightSlots =
+            slots == 2 && g.hasWeights() && slicesPerTile(ps, tiles) > 1 ? 2
+                                                                         : 1;
+        for (uint32_t wslots = 1; wslots <= maxWeightSlots; ++wslots) {
+          CmxLayout l = layoutFor(g, inRows, n, kc, opts, slots, wslots);
+          if (l.total > budget)
+            continue;
+          uint64_t e = estimate(hw, g, ps, opts, tiles, slots, wslots);
+          if (!found || e < best) {
+            found = true;
+            best = e;
+            out.pieces = ps;
+            out.rowPieces = ceilDiv(g.OH, n);
+            out.channelPieces = ceilDiv(g.K, kc);
+            out.estimatedCycles = e;
+            out.layout.slots = slots;
+            out.layout.weightSlots = wslots;
+          }
         }
       }
   if (!found) {
-    CmxLayout l = layoutFor(g, std::min(g.H, g.kh), 1, 16, opts, 1);
+    CmxLayout l = layoutFor(g, std::min(g.H, g.kh), 1, 16, opts, 1, 1);
     error = "one output row of 16 channels needs " + std::to_string(l.total) +
             " bytes of CMX; a tile has " + std::to_string(budget);
     return false;
   }
-  out.layout = layoutOf(g, out.pieces, opts, out.layout.slots);
+  out.layout =
+      layoutOf(g, out.pieces, opts, out.layout.slots, out.layout.weightSlots);
   return true;
 }
 

@@ -66,11 +66,15 @@ struct DpuPiece {
 /// With two slots (double buffering) consecutive pieces of a tile
 /// alternate between two input and two output buffers, so that the next
 /// piece's input loads and the previous piece's output stores overlap the
-/// DPU task; the weights and table are shared.
+/// DPU task. With two weight slots (a double-buffered op whose tiles work
+/// on more than one channel slice) a tile loads its next weights slice and
+/// table into the slot its current piece does not read, so that the load
+/// overlaps the DPU task too; otherwise the weights and table are shared.
+/// Weight slot s is [weights[s], table[s] + tableSize).
 struct CmxLayout {
-  uint32_t slots = 1;
+  uint32_t slots = 1, weightSlots = 1;
   uint64_t input[2] = {0, 0}, input2[2] = {0, 0}, output[2] = {0, 0};
-  uint64_t weights = 0, table = 0;
+  uint64_t weights[2] = {0, 0}, table[2] = {0, 0};
   /// Bytes of one buffer; 0 for an operand that is resident (read or
   /// written in place) or absent.
   uint64_t inputSize = 0, input2Size = 0, weightsSize = 0, tableSize = 0,
