@@ -259,6 +259,14 @@ TEST(ObserverTest, FastAndCheckedBinningAgree) {
 TEST(ObserverTest, MethodNames) {
   EXPECT_EQ(parseMethod("minmax"), CalibrationMethod::MinMax);
   EXPECT_EQ(parseMethod("percentile"), CalibrationMethod::Percentile);
+  EXPECT_EQ(parseMethod("entropy"), CalibrationMethod::Entropy);
+  EXPECT_EQ(parseMethod("mse"), CalibrationMethod::MSE);
+  EXPECT_EQ(parseMethod("auto"), CalibrationMethod::Auto);
+  for (CalibrationMethod m :
+       {CalibrationMethod::MinMax, CalibrationMethod::Percentile,
+        CalibrationMethod::Entropy, CalibrationMethod::MSE,
+        CalibrationMethod::Auto})
+    EXPECT_EQ(parseMethod(methodName(m)), m);
   EXPECT_FALSE(parseMethod("kl"));
   EXPECT_TRUE(createObserver(CalibrationMethod::Percentile)
                   ->supports(CalibrationMethod::MinMax));

@@ -49,6 +49,9 @@ enum class Precision { Int8, Fp16 };
 enum class CalibrationMethod {
   MinMax,     ///< the smallest and largest value seen
   Percentile, ///< the `percentile`-th percentile of |x|
+  Entropy,    ///< per-sign KL-divergence thresholds (TensorRT's entropy)
+  MSE,        ///< the least expected squared quantization error
+  Auto,       ///< per tensor, the above range most similar to float
 };
 
 /// The plugin performance hint; it chooses the default number of tiles.

@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""int8 accuracy of each calibration method on the real development models.
+
+    calibration_methods.py --tools BIN_DIR --deps DEPS_DIR --work DIR
+                           [--methods minmax,percentile,entropy,mse,auto]
+                           [MODEL...]
+
+For each model and method: `npu-interpret MODEL --precision int8
+--compile-to int8 --calib-data <real samples> --calib-method M` on the test
+inputs (the int8 stage, which the simulated NPU equals bit for bit:
+run_backend.py checks that), against ONNX Runtime float on the same inputs.
+Calibration samples come from prepare_calibration.py and are not the test
+inputs. Prints a table of the smallest output cosine per model and method,
+and writes each run's calibration table to WORK/<model>/<method>.calib.
+A measurement, not a test: the exit status is 1 only if a run fails.
+"""
+import argparse
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import compare  # noqa: E402
+
+MODELS = ['ppocr_cls_mobile_v2', 'ppocrv4_det', 'ppocrv4_rec',
+          'oww_melspectrogram', 'oww_embedding', 'oww_alexa_v0.1']
+
+
+def read_inputs(d):
+    with open(os.path.join(d, 'inputs.tsv')) as f:
+        return [line.rstrip('\n').split('\t') for line in f if line.strip()]
+
+
+def min_cosine(ref_dir, got_dir):
+    worst = 1.0
+    for name in sorted(f for f in os.listdir(ref_dir) if f.endswith('.npy')):
+        cos, _, _ = compare.metrics(np.load(os.path.join(ref_dir, name)),
+                                    np.load(os.path.join(got_dir, name)))
+        worst = min(worst, cos)
+    return worst
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--tools', required=True)
+    ap.add_argument('--deps', required=True)
+    ap.add_argument('--work', required=True)
+    ap.add_argument('--methods', default='minmax,percentile,entropy,mse,auto')
+    ap.add_argument('models', nargs='*', default=MODELS)
+    a = ap.parse_args()
+    methods = a.methods.split(',')
+    inputs_dir = os.path.join(a.work, 'inputs')
+    if not os.path.isdir(inputs_dir):
+        subprocess.check_call(['/usr/bin/python3', os.path.join(HERE, 'prepare_inputs.py'),
+                               a.deps, inputs_dir])
+    calib_dir = os.path.join(a.work, 'calibration')
+    if not os.path.isdir(calib_dir):
+        subprocess.check_call(['/usr/bin/python3', os.path.join(HERE, 'prepare_calibration.py'),
+                               a.deps, inputs_dir, calib_dir])
+    ort_run = os.path.join(HERE, '..', '..', 'tools', 'ort-oracle', 'ort-run.js')
+    results, failed = {}, []
+    for m in a.models:
+        model = os.path.join(a.deps, 'models', m + '.onnx')
+        d = os.path.join(inputs_dir, m)
+        feeds, shapes = [], []
+        for name, file, shape in read_inputs(d):
+            feeds += ['--input', '%s=%s' % (name, os.path.join(d, file))]
+            shapes += ['--input-shape', '%s=%s' % (name, shape)]
+        work = os.path.join(a.work, m)
+        ort_dir = os.path.join(work, 'ort')
+        os.makedirs(ort_dir, exist_ok=True)
+        subprocess.check_call(['node', ort_run, model, '--output-dir', ort_dir] + feeds,
+                              stdout=subprocess.DEVNULL)
+        for method in methods:
+            out = os.path.join(work, method)
+            t0 = time.time()
+            r = subprocess.run([os.path.join(a.tools, 'npu-interpret'), model,
+                                '--precision', 'int8', '--compile-to', 'int8',
+                                '--calib-data', os.path.join(calib_dir, m),
+                                '--calib-method', method,
+                                '--calib-table', os.path.join(work, method + '.calib'),
+                                '--output-dir', out] + shapes + feeds,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            if r.returncode != 0:
+                print('%s %s: npu-interpret failed:\n%s' % (m, method, r.stdout[-2000:]))
+                failed.append('%s/%s' % (m, method))
+                continue
+            results[m, method] = min_cosine(ort_dir, out)
+            print('%-20s %-10s cosine %.6f  (%.1f s)' %
+                  (m, method, results[m, method], time.time() - t0), flush=True)
+    print('\nsmallest output cosine vs ONNX Runtime float (int8 stage, test inputs)')
+    print('%-20s ' % 'model' + ' '.join('%10s' % x for x in methods))
+    for m in a.models:
+        print('%-20s ' % m + ' '.join(
+            '%10s' % ('%.6f' % results[m, x] if (m, x) in results else '-') for x in methods))
+    if failed:
+        print('FAILED: ' + ', '.join(failed))
+        sys.exit(1)
+
+
+if __name__ == '__main__':
+    main()
