@@ -56,12 +56,16 @@ void roundingAntiderivatives(double t, double &g, double &k) {
 /// sums of the rounding error of whole bins.
 class Side {
 public:
-  Side(const Histogram &h, double largest) {
-    const std::vector<uint64_t> &bins = h.bins();
+  /// Bins are merged by `group` (adjacent, a power of two dividing the
+  /// histogram's bin count).
+  Side(const Histogram &h, double largest, size_t group = 1) {
+    std::vector<double> bins(h.numBins() / group, 0);
+    for (size_t k = 0; k < h.numBins(); ++k)
+      bins[k / group] += static_cast<double>(h.bins()[k]);
     size_t used = bins.size();
     while (used && !bins[used - 1])
       --used;
-    width_ = h.binWidth();
+    width_ = h.binWidth() * static_cast<double>(group);
     lower_.resize(used);
     upper_.resize(used);
     count_.resize(used);
@@ -73,7 +77,7 @@ public:
       // The last bin ends at the observed extreme (never below its start).
       double b = k + 1 == used ? std::max(a, std::min(a + width_, largest))
                                : a + width_;
-      double c = static_cast<double>(bins[k]);
+      double c = bins[k];
       lower_[k] = a;
       upper_[k] = b;
       count_[k] = c;
@@ -100,9 +104,25 @@ public:
                    : lower_.size();
     re_.assign(n + 1, 0);
     rx_.assign(n + 1, 0);
+    // Adjacent bins share their edge's antiderivatives.
+    double g0, k0;
+    roundingAntiderivatives(0, g0, k0);
+    double s3 = s * s * s;
     for (size_t k = 0; k < n; ++k) {
-      double e, x;
-      rounding(lower_[k], upper_[k], count_[k], e, x);
+      double a = lower_[k], b = upper_[k];
+      double e = 0, x = 0;
+      if (b > a) {
+        double g1, k1;
+        roundingAntiderivatives(b / s, g1, k1);
+        double scale = count_[k] / (b - a) * s3;
+        e = std::max(0.0, scale * (g1 - g0));
+        x = scale * (k1 - k0);
+        g0 = g1;
+        k0 = k1;
+      } else {
+        rounding(a, b, count_[k], e, x);
+        roundingAntiderivatives(b / s, g0, k0);
+      }
       re_[k + 1] = re_[k] + e;
       rx_[k + 1] = rx_[k] + x;
     }
@@ -181,9 +201,11 @@ private:
 
 /// Both sides of an observer.
 struct Sides {
-  explicit Sides(const HistogramObserver &o)
-      : positive(o.positive(), static_cast<double>(std::max(0.0f, o.max()))),
-        negative(o.negative(), static_cast<double>(std::max(0.0f, -o.min()))),
+  explicit Sides(const HistogramObserver &o, size_t group = 1)
+      : positive(o.positive(), static_cast<double>(std::max(0.0f, o.max())),
+                 group),
+        negative(o.negative(), static_cast<double>(std::max(0.0f, -o.min())),
+                 group),
         zeros(static_cast<double>(o.zeros())) {}
 
   /// The error of the grid of step s clipped at k s and -(255 - k) s.
@@ -199,6 +221,9 @@ struct Sides {
   Side positive, negative;
   double zeros;
 };
+
+/// Bins of a side in the MSE search.
+constexpr size_t kMseBins = 512;
 
 } // namespace
 
@@ -217,7 +242,14 @@ QuantizationError quantizationError(const HistogramObserver &observer,
 }
 
 Range mseRange(const HistogramObserver &observer) {
-  Sides sides(observer);
+  // On 512 bins (4 times fewer than the histogram's 2048): at the min-max
+  // step a bin is 2 steps wide, which the uniform model still integrates
+  // exactly, and the search is 4 times faster.
+  size_t numBins = observer.positive().numBins();
+  size_t group = 1;
+  while (numBins / group > kMseBins && (numBins / group) % 2 == 0)
+    group *= 2;
+  Sides sides(observer, group);
   Range minMax = normalizeRange({observer.min(), observer.max()});
   if (sides.positive.empty() && sides.negative.empty())
     return minMax;
@@ -229,27 +261,47 @@ Range mseRange(const HistogramObserver &observer) {
   double bestError = std::numeric_limits<double>::infinity();
   double bestS = sMax;
   int bestK = kLast;
+  // The least error over k for step s (and the best so far updated).
   auto tryStep = [&](double s) {
     sides.positive.setStep(s, kLast * s);
     sides.negative.setStep(s, (255 - kFirst) * s);
+    double least = std::numeric_limits<double>::infinity();
     for (int k = kFirst; k <= kLast; ++k) {
       double error = sides.at(s, k).error;
+      least = std::min(least, error);
       if (error < bestError) {
         bestError = error;
         bestS = s;
         bestK = k;
       }
     }
+    return least;
   };
-  constexpr int kPerOctave = 16, kOctaves = 12, kRefine = 16;
+  constexpr int kPerOctave = 8, kOctaves = 12, kRefine = 16;
   for (int i = 0; i <= kPerOctave * kOctaves; ++i)
     tryStep(sMax * std::exp2(-static_cast<double>(i) / kPerOctave));
-  // Between the neighbours of the best step, 16 times finer.
-  double center = bestS;
-  for (int i = -kRefine + 1; i < kRefine; ++i)
-    if (i != 0)
-      tryStep(center *
-              std::exp2(-static_cast<double>(i) / (kPerOctave * kRefine)));
+  // Between the neighbours of the best step: golden-section search on
+  // log2(s) (the error is about unimodal there), keeping the best seen.
+  double a = std::log2(bestS) - 1.0 / kPerOctave;
+  double b = std::log2(bestS) + 1.0 / kPerOctave;
+  const double ratio = (std::sqrt(5.0) - 1) / 2;
+  double c = b - ratio * (b - a), d = a + ratio * (b - a);
+  double ec = tryStep(std::exp2(c)), ed = tryStep(std::exp2(d));
+  for (int i = 0; i < kRefine; ++i) {
+    if (ec < ed) {
+      b = d;
+      d = c;
+      ed = ec;
+      c = b - ratio * (b - a);
+      ec = tryStep(std::exp2(c));
+    } else {
+      a = c;
+      c = d;
+      ec = ed;
+      d = a + ratio * (b - a);
+      ed = tryStep(std::exp2(d));
+    }
+  }
   return normalizeRange({static_cast<float>(-(255 - bestK) * bestS),
                          static_cast<float>(bestK * bestS)});
 }

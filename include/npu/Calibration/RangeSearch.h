@@ -47,10 +47,12 @@ QuantizationError quantizationError(const HistogramObserver &observer,
 
 /// The range [-(255 - k) s, k s] (k in [0, 255], s > 0, so that the
 /// quantizer's grid is exactly that) minimizing the expected squared error
-/// of the quantizer over the histograms, rounding and clipping included.
-/// s is searched on a geometric grid (1/16 octave) from the min-max step
-/// down 12 octaves, then refined 16 times finer around the best; k
-/// exhaustively for each s. A side without values gets no levels.
+/// of the quantizer over the histograms (merged to 512 bins), rounding and
+/// clipping included.
+/// s is searched on a geometric grid (1/8 octave) from the min-max step
+/// down 12 octaves, then by golden section (18 steps) between the best
+/// step's neighbours; k exhaustively for each s. A side without values gets
+/// no levels.
 Range mseRange(const HistogramObserver &observer);
 
 /// The threshold T (a bin edge, at most the observed largest magnitude)
