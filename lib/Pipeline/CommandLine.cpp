@@ -58,7 +58,8 @@ struct Flags {
                              "calibration data: minmax, percentile[:P] "
                              "(default P = 99.99), entropy, mse, or auto "
                              "(per tensor, the best of the others)"),
-                    cl::value_desc("method"), cl::init("minmax"), cl::cat(cat)),
+                    cl::value_desc("method"), cl::init("percentile"),
+                    cl::cat(cat)),
         calibTable("calib-table",
                    cl::desc("Write the calibrated ranges to this file"),
                    cl::value_desc("file"), cl::cat(cat)),

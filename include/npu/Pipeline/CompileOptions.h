@@ -60,7 +60,7 @@ enum class PerfHint { Latency, Throughput };
 struct CalibrationOptions {
   /// Directory of calibration inputs (.npy files).
   std::string dataDir;
-  CalibrationMethod method = CalibrationMethod::MinMax;
+  CalibrationMethod method = CalibrationMethod::Percentile;
   /// For CalibrationMethod::Percentile, in (0, 100].
   double percentile = 99.99;
   /// Write the computed ranges here (empty: do not write).
