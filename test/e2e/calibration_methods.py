@@ -28,14 +28,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import compare  # noqa: E402
-
-MODELS = ['ppocr_cls_mobile_v2', 'ppocrv4_det', 'ppocrv4_rec',
-          'oww_melspectrogram', 'oww_embedding', 'oww_alexa_v0.1']
-
-
-def read_inputs(d):
-    with open(os.path.join(d, 'inputs.tsv')) as f:
-        return [line.rstrip('\n').split('\t') for line in f if line.strip()]
+from run_backend import MODELS, read_inputs  # noqa: E402
 
 
 def min_cosine(ref_dir, got_dir):

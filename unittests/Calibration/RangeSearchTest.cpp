@@ -12,6 +12,8 @@
 #include "npu/Calibration/Observer.h"
 #include "npu/Kernels/ThreadPool.h"
 
+#include "Samples.h"
+
 #include "gtest/gtest.h"
 
 #include <algorithm>
@@ -20,26 +22,13 @@
 #include <vector>
 
 using namespace npu::calib;
+using namespace npu::calib::test;
 
 namespace {
 
-std::vector<float> uniformSamples(size_t n, float lo, float hi, unsigned seed) {
-  std::mt19937 gen(seed);
-  std::uniform_real_distribution<float> dist(lo, hi);
-  std::vector<float> v(n);
-  for (float &x : v)
-    x = dist(gen);
-  return v;
-}
-
 /// Student-t with 3 degrees of freedom: heavy tails, finite variance.
 std::vector<float> heavyTailedSamples(size_t n, unsigned seed) {
-  std::mt19937 gen(seed);
-  std::student_t_distribution<float> dist(3.0f);
-  std::vector<float> v(n);
-  for (float &x : v)
-    x = dist(gen);
-  return v;
+  return studentTSamples(n, 3.0f, seed);
 }
 
 /// The lowering's int8 quantizer (docs/lowering.md) applied to the values:
@@ -224,27 +213,23 @@ TEST(RangeSearchTest, AutoTakesTheMostSimilarCandidate) {
 
 // Split over threads, the statistics are those of one thread.
 TEST(RangeSearchTest, ThreadedObservationIsExact) {
-  std::vector<float> values = heavyTailedSamples(1 << 19, 9);
-  values[12345] = NAN;
   npu::kernels::ThreadPool pool(4);
-  HistogramObserver serial, threaded;
-  serial.observe(values.data(), values.size());
-  threaded.observe(values.data(), values.size(), &pool);
-  EXPECT_EQ(serial.positive().bins(), threaded.positive().bins());
-  EXPECT_EQ(serial.negative().bins(), threaded.negative().bins());
-  EXPECT_EQ(serial.zeros(), threaded.zeros());
-  EXPECT_EQ(serial.min(), threaded.min());
-  EXPECT_EQ(serial.max(), threaded.max());
-  EXPECT_EQ(serial.count(), threaded.count());
-  EXPECT_EQ(serial.nonFinite(), threaded.nonFinite());
-  std::vector<float> finite = heavyTailedSamples(1 << 19, 10);
-  HistogramObserver serial2, threaded2;
-  serial2.observe(finite.data(), finite.size());
-  threaded2.observe(finite.data(), finite.size(), &pool);
-  EXPECT_EQ(serial2.positive().bins(), threaded2.positive().bins());
-  EXPECT_EQ(serial2.negative().bins(), threaded2.negative().bins());
-  EXPECT_EQ(serial2.zeros(), threaded2.zeros());
-  EXPECT_EQ(serial2.positive().total(), threaded2.positive().total());
+  std::vector<float> withNaN = heavyTailedSamples(1 << 19, 9);
+  withNaN[12345] = NAN;
+  for (const std::vector<float> &values :
+       {withNaN, heavyTailedSamples(1 << 19, 10)}) {
+    HistogramObserver serial, threaded;
+    serial.observe(values.data(), values.size());
+    threaded.observe(values.data(), values.size(), &pool);
+    EXPECT_EQ(serial.positive().bins(), threaded.positive().bins());
+    EXPECT_EQ(serial.negative().bins(), threaded.negative().bins());
+    EXPECT_EQ(serial.positive().total(), threaded.positive().total());
+    EXPECT_EQ(serial.zeros(), threaded.zeros());
+    EXPECT_EQ(serial.min(), threaded.min());
+    EXPECT_EQ(serial.max(), threaded.max());
+    EXPECT_EQ(serial.count(), threaded.count());
+    EXPECT_EQ(serial.nonFinite(), threaded.nonFinite());
+  }
 }
 
 } // namespace
