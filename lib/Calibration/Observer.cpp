@@ -7,6 +7,9 @@
 
 #include "npu/Calibration/Observer.h"
 
+#include "npu/Calibration/RangeSearch.h"
+#include "npu/Kernels/ThreadPool.h"
+
 #include <algorithm>
 #include <cfloat>
 #include <cmath>
@@ -19,13 +22,21 @@ const char *methodName(CalibrationMethod method) {
     return "minmax";
   case CalibrationMethod::Percentile:
     return "percentile";
+  case CalibrationMethod::Entropy:
+    return "entropy";
+  case CalibrationMethod::MSE:
+    return "mse";
+  case CalibrationMethod::Auto:
+    return "auto";
   }
   return "?";
 }
 
 std::optional<CalibrationMethod> parseMethod(const std::string &name) {
   for (CalibrationMethod m :
-       {CalibrationMethod::MinMax, CalibrationMethod::Percentile})
+       {CalibrationMethod::MinMax, CalibrationMethod::Percentile,
+        CalibrationMethod::Entropy, CalibrationMethod::MSE,
+        CalibrationMethod::Auto})
     if (name == methodName(m))
       return m;
   return std::nullopt;
@@ -115,46 +126,105 @@ double Histogram::quantile(double fraction) const {
 
 Observer::~Observer() = default;
 
-size_t Observer::updateExtremes(const float *data, size_t n) {
-  // Branch-free so that it vectorizes: a non-finite value (|v| > FLT_MAX or
-  // NaN) leaves the extremes unchanged.
+namespace {
+
+/// Buffers at least this long are split over a pool's threads.
+constexpr int64_t kParallelChunk = int64_t(1) << 16;
+
+struct Extremes {
   float lo = INFINITY, hi = -INFINITY;
   size_t finite = 0;
+};
+
+Extremes extremesOf(const float *data, size_t n) {
+  // Branch-free so that it vectorizes: a non-finite value (|v| > FLT_MAX or
+  // NaN) leaves the extremes unchanged.
+  Extremes e;
   for (size_t i = 0; i < n; ++i) {
     float v = data[i];
     bool ok = std::fabs(v) <= FLT_MAX;
-    finite += ok;
-    lo = ok && v < lo ? v : lo;
-    hi = ok && v > hi ? v : hi;
+    e.finite += ok;
+    e.lo = ok && v < e.lo ? v : e.lo;
+    e.hi = ok && v > e.hi ? v : e.hi;
   }
-  nonFinite_ += n - finite;
-  if (finite) {
-    min_ = count_ ? std::min(min_, lo) : lo;
-    max_ = count_ ? std::max(max_, hi) : hi;
-    count_ += finite;
-  }
-  return finite;
+  return e;
 }
 
-void MinMaxObserver::observe(const float *data, size_t n) {
-  updateExtremes(data, n);
+} // namespace
+
+size_t Observer::updateExtremes(const float *data, size_t n,
+                                kernels::ThreadPool *pool) {
+  Extremes e;
+  if (kernels::poolThreads(pool) > 1 &&
+      n >= 2 * static_cast<size_t>(kParallelChunk)) {
+    std::vector<Extremes> parts(static_cast<size_t>(pool->numThreads()));
+    size_t per = (n + parts.size() - 1) / parts.size();
+    kernels::parallelFor(pool, static_cast<int64_t>(parts.size()),
+                         [&](int64_t c) {
+                           size_t begin = static_cast<size_t>(c) * per;
+                           size_t end = std::min(n, begin + per);
+                           if (begin < end)
+                             parts[c] = extremesOf(data + begin, end - begin);
+                         });
+    for (const Extremes &p : parts) {
+      e.lo = std::min(e.lo, p.lo);
+      e.hi = std::max(e.hi, p.hi);
+      e.finite += p.finite;
+    }
+  } else {
+    e = extremesOf(data, n);
+  }
+  nonFinite_ += n - e.finite;
+  if (e.finite) {
+    min_ = count_ ? std::min(min_, e.lo) : e.lo;
+    max_ = count_ ? std::max(max_, e.hi) : e.hi;
+    count_ += e.finite;
+  }
+  return e.finite;
+}
+
+void MinMaxObserver::observe(const float *data, size_t n,
+                             kernels::ThreadPool *pool) {
+  updateExtremes(data, n, pool);
 }
 
 bool MinMaxObserver::supports(CalibrationMethod method) const {
   return method == CalibrationMethod::MinMax;
 }
 
-std::optional<Range> MinMaxObserver::range(const MethodOptions &options) const {
+std::optional<Choice>
+MinMaxObserver::choose(const MethodOptions &options) const {
   if (!supports(options.method))
     return std::nullopt;
-  return normalizeRange({min(), max()});
+  return Choice{normalizeRange({min(), max()}), CalibrationMethod::MinMax};
 }
 
 HistogramObserver::HistogramObserver(size_t numBins)
     : positive_(numBins), negative_(numBins) {}
 
-void HistogramObserver::observe(const float *data, size_t n) {
-  size_t finite = updateExtremes(data, n);
+void HistogramObserver::binFinite(const float *data, size_t n,
+                                  uint64_t *positiveBins,
+                                  uint64_t *negativeBins, size_t &negatives,
+                                  size_t &zeros) const {
+  // Without branches on the sign, which mispredict on mixed data.
+  uint64_t *bins[2] = {positiveBins, negativeBins};
+  double scales[2] = {positive_.scale_, negative_.scale_};
+  size_t last = positive_.bins_.size() - 1;
+  negatives = 0;
+  zeros = 0;
+  for (size_t i = 0; i < n; ++i) {
+    float v = data[i];
+    size_t neg = v < 0;
+    negatives += neg;
+    zeros += v == 0;
+    size_t bin = static_cast<size_t>(std::fabs(v) * scales[neg]);
+    ++bins[neg][bin < last ? bin : last];
+  }
+}
+
+void HistogramObserver::observe(const float *data, size_t n,
+                                kernels::ThreadPool *pool) {
+  size_t finite = updateExtremes(data, n, pool);
   if (!finite)
     return;
   // Grow once per buffer, then bin every value.
@@ -172,20 +242,41 @@ void HistogramObserver::observe(const float *data, size_t n) {
     }
     return;
   }
-  // All finite: without branches on the sign, which mispredict on mixed
-  // data. Zeros land in the positive histogram's bin 0 and are taken out
-  // again.
-  uint64_t *bins[2] = {positive_.bins_.data(), negative_.bins_.data()};
-  double scales[2] = {positive_.scale_, negative_.scale_};
-  size_t last = positive_.bins_.size() - 1;
+  // All finite. Zeros land in the positive histogram's bin 0 and are taken
+  // out again. Chunks after the first count into bins of their own, added
+  // afterwards: the sums do not depend on the split.
+  size_t numBins = positive_.bins_.size();
   size_t negatives = 0, zeros = 0;
-  for (size_t i = 0; i < n; ++i) {
-    float v = data[i];
-    size_t neg = v < 0;
-    negatives += neg;
-    zeros += v == 0;
-    size_t bin = static_cast<size_t>(std::fabs(v) * scales[neg]);
-    ++bins[neg][bin < last ? bin : last];
+  if (kernels::poolThreads(pool) > 1 &&
+      n >= 2 * static_cast<size_t>(kParallelChunk)) {
+    size_t chunks = static_cast<size_t>(pool->numThreads());
+    size_t per = (n + chunks - 1) / chunks;
+    std::vector<uint64_t> local((chunks - 1) * 2 * numBins, 0);
+    std::vector<size_t> negs(chunks, 0), zers(chunks, 0);
+    kernels::parallelFor(pool, static_cast<int64_t>(chunks), [&](int64_t c) {
+      size_t begin = static_cast<size_t>(c) * per;
+      size_t end = std::min(n, begin + per);
+      if (begin >= end)
+        return;
+      uint64_t *pos =
+          c == 0 ? positive_.bins_.data() : &local[(c - 1) * 2 * numBins];
+      uint64_t *neg = c == 0 ? negative_.bins_.data() : pos + numBins;
+      binFinite(data + begin, end - begin, pos, neg, negs[c], zers[c]);
+    });
+    for (size_t c = 0; c < chunks; ++c) {
+      negatives += negs[c];
+      zeros += zers[c];
+    }
+    for (size_t c = 1; c < chunks; ++c) {
+      const uint64_t *pos = &local[(c - 1) * 2 * numBins];
+      for (size_t k = 0; k < numBins; ++k) {
+        positive_.bins_[k] += pos[k];
+        negative_.bins_[k] += pos[numBins + k];
+      }
+    }
+  } else {
+    binFinite(data, n, positive_.bins_.data(), negative_.bins_.data(),
+              negatives, zeros);
   }
   positive_.bins_[0] -= zeros;
   positive_.total_ += n - negatives - zeros;
@@ -194,15 +285,14 @@ void HistogramObserver::observe(const float *data, size_t n) {
 }
 
 bool HistogramObserver::supports(CalibrationMethod method) const {
-  return method == CalibrationMethod::MinMax ||
-         method == CalibrationMethod::Percentile;
+  return true;
 }
 
-std::optional<Range>
-HistogramObserver::range(const MethodOptions &options) const {
+std::optional<Choice>
+HistogramObserver::choose(const MethodOptions &options) const {
   switch (options.method) {
   case CalibrationMethod::MinMax:
-    return normalizeRange({min(), max()});
+    return Choice{normalizeRange({min(), max()}), options.method};
   case CalibrationMethod::Percentile: {
     double fraction = std::clamp(options.percentile, 0.0, 100.0) / 100.0;
     if (options.symmetric) {
@@ -210,7 +300,7 @@ HistogramObserver::range(const MethodOptions &options) const {
       both.merge(negative_);
       double largest = std::max(std::fabs(min()), std::fabs(max()));
       float t = static_cast<float>(std::min(both.quantile(fraction), largest));
-      return normalizeRange({-t, t});
+      return Choice{normalizeRange({-t, t}), options.method};
     }
     // Each sign keeps `percentile` % of its own mass, never beyond what was
     // observed.
@@ -218,7 +308,30 @@ HistogramObserver::range(const MethodOptions &options) const {
         std::min(positive_.quantile(fraction), static_cast<double>(max())));
     float lo = static_cast<float>(
         std::max(-negative_.quantile(fraction), static_cast<double>(min())));
-    return normalizeRange({lo, hi});
+    return Choice{normalizeRange({lo, hi}), options.method};
+  }
+  case CalibrationMethod::Entropy:
+    return Choice{entropyRange(*this), options.method};
+  case CalibrationMethod::MSE:
+    return Choice{mseRange(*this), options.method};
+  case CalibrationMethod::Auto: {
+    // The candidate whose fake-quantized values are most similar to the
+    // float values (cosine); the earlier candidate wins a tie.
+    std::optional<Choice> best;
+    double bestCosine = -2;
+    for (CalibrationMethod m :
+         {CalibrationMethod::MinMax, CalibrationMethod::Percentile,
+          CalibrationMethod::Entropy, CalibrationMethod::MSE}) {
+      MethodOptions candidate = options;
+      candidate.method = m;
+      std::optional<Choice> c = choose(candidate);
+      double cosine = quantizationError(*this, c->range).cosine();
+      if (cosine > bestCosine) {
+        bestCosine = cosine;
+        best = c;
+      }
+    }
+    return best;
   }
   }
   return std::nullopt;

@@ -8,6 +8,8 @@
 
 #include "npu/Calibration/Table.h"
 
+#include "npu/Calibration/Observer.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -28,7 +30,9 @@ int CalibrationTable::find(const std::string &key) const {
 }
 
 bool isKnownEntryMethod(const std::string &method) {
-  return method == "minmax" || method == "percentile" || method == "manual";
+  // auto records the method it chose, never itself.
+  std::optional<CalibrationMethod> m = parseMethod(method);
+  return (m && *m != CalibrationMethod::Auto) || method == "manual";
 }
 
 namespace {
@@ -158,7 +162,7 @@ std::string printTable(const CalibrationTable &table) {
   os << "# npu-compile calibration table (docs/calibration.md).\n"
         "# One line per float tensor: key, observed min and max, the chosen\n"
         "# range lo..hi (includes 0, hi > lo) and how it was chosen (minmax,\n"
-        "# percentile, or manual after editing by hand).\n";
+        "# percentile, entropy, mse, or manual after editing by hand).\n";
   os << "@version " << table.version << "\n";
   if (!table.model.empty())
     os << "@model " << quoteIfNeeded(table.model) << "\n";
@@ -273,7 +277,7 @@ bool parseTable(const std::string &text, const std::string &name,
     entry.method = tokens[5];
     if (!isKnownEntryMethod(entry.method))
       return fail("unknown method '" + entry.method + "' (key '" + entry.key +
-                  "'; expected minmax, percentile or manual)");
+                  "'; expected minmax, percentile, entropy, mse or manual)");
     auto [it, inserted] = firstLine.emplace(entry.key, lineNo);
     if (!inserted)
       return fail("duplicate key '" + entry.key + "' (first on line " +

@@ -55,9 +55,11 @@ struct Flags {
                   cl::value_desc("dir"), cl::cat(cat)),
         calibMethod("calib-method",
                     cl::desc("How activation ranges are taken from the "
-                             "calibration data: minmax, or percentile[:P] "
-                             "(default P = 99.99)"),
-                    cl::value_desc("method"), cl::init("minmax"), cl::cat(cat)),
+                             "calibration data: minmax, percentile[:P] "
+                             "(default P = 99.99), entropy, mse, or auto "
+                             "(per tensor, the best of the others)"),
+                    cl::value_desc("method"), cl::init("percentile"),
+                    cl::cat(cat)),
         calibTable("calib-table",
                    cl::desc("Write the calibrated ranges to this file"),
                    cl::value_desc("file"), cl::cat(cat)),

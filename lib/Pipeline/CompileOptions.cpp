@@ -19,6 +19,9 @@ constexpr NamedValue<Precision> kPrecisions[] = {
 constexpr NamedValue<CalibrationMethod> kCalibrationMethods[] = {
     {CalibrationMethod::MinMax, "minmax"},
     {CalibrationMethod::Percentile, "percentile"},
+    {CalibrationMethod::Entropy, "entropy"},
+    {CalibrationMethod::MSE, "mse"},
+    {CalibrationMethod::Auto, "auto"},
 };
 constexpr NamedValue<PerfHint> kPerfHints[] = {
     {PerfHint::Latency, "latency"},

@@ -116,7 +116,8 @@ LogicalResult computeCacheKey(StringRef modelPath,
       add("calibration table", digest);
     } else {
       add("option calib-method", calibrationMethodName(c.method).str());
-      if (c.method == CalibrationMethod::Percentile)
+      if (c.method == CalibrationMethod::Percentile ||
+          c.method == CalibrationMethod::Auto)
         add("option calib-percentile", llvm::formatv("{0}", c.percentile));
       if (c.dataDir.empty()) {
         add("calibration data", "generated samples");

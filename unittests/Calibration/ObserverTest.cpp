@@ -8,6 +8,8 @@
 
 #include "npu/Calibration/Observer.h"
 
+#include "Samples.h"
+
 #include "gtest/gtest.h"
 
 #include <algorithm>
@@ -16,6 +18,7 @@
 #include <vector>
 
 using namespace npu::calib;
+using namespace npu::calib::test;
 
 namespace {
 
@@ -52,23 +55,9 @@ withinOneBin(double value, std::vector<double> values, double p, double width) {
          << ")";
 }
 
-std::vector<float> uniformSamples(size_t n, float lo, float hi, unsigned seed) {
-  std::mt19937 gen(seed);
-  std::uniform_real_distribution<float> dist(lo, hi);
-  std::vector<float> v(n);
-  for (float &x : v)
-    x = dist(gen);
-  return v;
-}
-
 /// Student-t with 2 degrees of freedom: heavy tails (infinite variance).
 std::vector<float> heavyTailedSamples(size_t n, unsigned seed) {
-  std::mt19937 gen(seed);
-  std::student_t_distribution<float> dist(2.0f);
-  std::vector<float> v(n);
-  for (float &x : v)
-    x = dist(gen);
-  return v;
+  return studentTSamples(n, 2.0f, seed);
 }
 
 /// Feeds values in uneven buffers, as the interpreter's tensors would come.
@@ -259,6 +248,14 @@ TEST(ObserverTest, FastAndCheckedBinningAgree) {
 TEST(ObserverTest, MethodNames) {
   EXPECT_EQ(parseMethod("minmax"), CalibrationMethod::MinMax);
   EXPECT_EQ(parseMethod("percentile"), CalibrationMethod::Percentile);
+  EXPECT_EQ(parseMethod("entropy"), CalibrationMethod::Entropy);
+  EXPECT_EQ(parseMethod("mse"), CalibrationMethod::MSE);
+  EXPECT_EQ(parseMethod("auto"), CalibrationMethod::Auto);
+  for (CalibrationMethod m :
+       {CalibrationMethod::MinMax, CalibrationMethod::Percentile,
+        CalibrationMethod::Entropy, CalibrationMethod::MSE,
+        CalibrationMethod::Auto})
+    EXPECT_EQ(parseMethod(methodName(m)), m);
   EXPECT_FALSE(parseMethod("kl"));
   EXPECT_TRUE(createObserver(CalibrationMethod::Percentile)
                   ->supports(CalibrationMethod::MinMax));

@@ -127,7 +127,11 @@ TEST(TableTest, Errors) {
             "f.calib:2: expected 6 fields (key min max lo hi method), found 5");
   EXPECT_EQ(parseError("a 0 1 0 1 kl\n"),
             "f.calib:2: unknown method 'kl' (key 'a'; expected minmax, "
-            "percentile or manual)");
+            "percentile, entropy, mse or manual)");
+  // auto records the method it chose, never itself.
+  EXPECT_EQ(parseError("a 0 1 0 1 auto\n"),
+            "f.calib:2: unknown method 'auto' (key 'a'; expected minmax, "
+            "percentile, entropy, mse or manual)");
   EXPECT_EQ(parseError("a 0 1 0 1 minmax\na 0 1 0 1 minmax\n"),
             "f.calib:3: duplicate key 'a' (first on line 2)");
   EXPECT_EQ(parseError("\"a 0 1 0 1 minmax\n"),

@@ -10,9 +10,15 @@
 //   - minmax:     the observed minimum and maximum;
 //   - percentile: the range that keeps `percentile` % of the |values| mass,
 //                 for each sign separately, or of both signs together when
-//                 symmetric.
-// KL-divergence (entropy) and MSE are meant to be added as further
-// CalibrationMethod values computed from the same Histogram.
+//                 symmetric;
+//   - entropy:    each sign's KL-divergence threshold (TensorRT's entropy
+//                 calibration), levels split between the signs;
+//   - mse:        the range minimizing the expected squared error of the
+//                 int8 quantizer, clipping included;
+//   - auto:       of the four ranges above, the one whose fake-quantized
+//                 values have the highest cosine similarity to the float
+//                 values.
+// The searches are in RangeSearch.h.
 //
 //===----------------------------------------------------------------------===//
 
@@ -26,14 +32,21 @@
 #include <string>
 #include <vector>
 
+namespace npu::kernels {
+class ThreadPool;
+} // namespace npu::kernels
+
 namespace npu::calib {
 
 enum class CalibrationMethod {
   MinMax,
   Percentile,
+  Entropy,
+  MSE,
+  Auto,
 };
 
-/// "minmax", "percentile".
+/// "minmax", "percentile", "entropy", "mse", "auto".
 const char *methodName(CalibrationMethod method);
 /// Parses a name produced by methodName.
 std::optional<CalibrationMethod> parseMethod(const std::string &name);
@@ -51,6 +64,13 @@ struct MethodOptions {
 struct Range {
   float lo = 0;
   float hi = 0;
+};
+
+/// A chosen range and the method that chose it (for auto: the method that
+/// won; otherwise the method asked for).
+struct Choice {
+  Range range;
+  CalibrationMethod method = CalibrationMethod::MinMax;
 };
 
 /// Half-width of the range given to tensors whose values are all (nearly)
@@ -110,14 +130,22 @@ public:
   virtual ~Observer();
 
   /// Adds values. NaN and infinities are counted (nonFinite()) and
-  /// otherwise ignored.
-  virtual void observe(const float *data, size_t n) = 0;
+  /// otherwise ignored. With a pool, large buffers are split over its
+  /// threads; the statistics are the same as without.
+  virtual void observe(const float *data, size_t n,
+                       kernels::ThreadPool *pool = nullptr) = 0;
 
   /// True if this observer keeps what `method` needs.
   virtual bool supports(CalibrationMethod method) const = 0;
-  /// The chosen range, normalized (normalizeRange); nullopt if the method
-  /// is not supported by this observer.
-  virtual std::optional<Range> range(const MethodOptions &options) const = 0;
+  /// The chosen range, normalized (normalizeRange), and the method that
+  /// chose it; nullopt if the method is not supported by this observer.
+  virtual std::optional<Choice> choose(const MethodOptions &options) const = 0;
+  /// choose()'s range.
+  std::optional<Range> range(const MethodOptions &options) const {
+    if (std::optional<Choice> c = choose(options))
+      return c->range;
+    return std::nullopt;
+  }
 
   /// Exact extremes of the finite values seen (0 when there were none).
   float min() const { return count_ ? min_ : 0.0f; }
@@ -128,9 +156,10 @@ public:
   uint64_t nonFinite() const { return nonFinite_; }
 
 protected:
-  /// Updates min, max and the counts for a buffer; returns the number of
-  /// finite values.
-  size_t updateExtremes(const float *data, size_t n);
+  /// Updates min, max and the counts for a buffer (split over the pool's
+  /// threads when large); returns the number of finite values.
+  size_t updateExtremes(const float *data, size_t n,
+                        kernels::ThreadPool *pool = nullptr);
 
   float min_ = 0;
   float max_ = 0;
@@ -141,25 +170,35 @@ protected:
 /// Exact minimum and maximum.
 class MinMaxObserver : public Observer {
 public:
-  void observe(const float *data, size_t n) override;
+  void observe(const float *data, size_t n,
+               kernels::ThreadPool *pool = nullptr) override;
   bool supports(CalibrationMethod method) const override;
-  std::optional<Range> range(const MethodOptions &options) const override;
+  std::optional<Choice> choose(const MethodOptions &options) const override;
 };
 
 /// Exact minimum and maximum plus one Histogram of magnitudes per sign
 /// (zeros are counted apart: they are exact in int8 whatever the range).
+/// Supports every method.
 class HistogramObserver : public Observer {
 public:
   explicit HistogramObserver(size_t numBins = 2048);
-  void observe(const float *data, size_t n) override;
+  void observe(const float *data, size_t n,
+               kernels::ThreadPool *pool = nullptr) override;
   bool supports(CalibrationMethod method) const override;
-  std::optional<Range> range(const MethodOptions &options) const override;
+  std::optional<Choice> choose(const MethodOptions &options) const override;
 
   const Histogram &positive() const { return positive_; }
   const Histogram &negative() const { return negative_; }
   uint64_t zeros() const { return zeros_; }
 
 private:
+  /// Bins the values of [data, data + n), all finite and covered, into
+  /// the two bin arrays (numBins each, zeros into positiveBins[0]) and
+  /// counts the negatives and zeros.
+  void binFinite(const float *data, size_t n, uint64_t *positiveBins,
+                 uint64_t *negativeBins, size_t &negatives,
+                 size_t &zeros) const;
+
   Histogram positive_;
   Histogram negative_;
   uint64_t zeros_ = 0;

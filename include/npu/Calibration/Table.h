@@ -36,8 +36,9 @@ struct TableEntry {
   float max = 0; ///< observed maximum
   float lo = 0;  ///< chosen range
   float hi = 0;
-  /// How lo/hi were chosen: "minmax", "percentile" or "manual" (a range
-  /// edited by hand).
+  /// How lo/hi were chosen: "minmax", "percentile", "entropy", "mse" (for
+  /// the auto method, the one it chose) or "manual" (a range edited by
+  /// hand).
   std::string method;
   /// Line in the file it was read from (0 when built in memory).
   int line = 0;

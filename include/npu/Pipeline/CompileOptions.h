@@ -51,6 +51,9 @@ enum class Precision { Int8, Fp16 };
 enum class CalibrationMethod {
   MinMax,     ///< the smallest and largest value seen
   Percentile, ///< the `percentile`-th percentile of |x|
+  Entropy,    ///< per-sign KL-divergence thresholds (TensorRT's entropy)
+  MSE,        ///< the least expected squared quantization error
+  Auto,       ///< per tensor, the above range most similar to float
 };
 
 /// The plugin performance hint; it chooses the default number of tiles.
@@ -59,7 +62,7 @@ enum class PerfHint { Latency, Throughput };
 struct CalibrationOptions {
   /// Directory of calibration inputs (.npy files).
   std::string dataDir;
-  CalibrationMethod method = CalibrationMethod::MinMax;
+  CalibrationMethod method = CalibrationMethod::Percentile;
   /// For CalibrationMethod::Percentile, in (0, 100].
   double percentile = 99.99;
   /// Write the computed ranges here (empty: do not write).

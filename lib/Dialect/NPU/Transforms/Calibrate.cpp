@@ -13,11 +13,12 @@
 #include "npu/Calibration/DataSource.h"
 #include "npu/Calibration/Observer.h"
 #include "npu/Calibration/Table.h"
-#include "npu/Dialect/NPU/IR/TensorKeys.h"
 #include "npu/Dialect/NPU/IR/QuantAnnotations.h"
+#include "npu/Dialect/NPU/IR/TensorKeys.h"
 #include "npu/Import/ONNX/Importer.h"
 #include "npu/Interpreter/Interpreter.h"
 #include "npu/Interpreter/TensorConversion.h"
+#include "npu/Kernels/ThreadPool.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/DenseMap.h"
@@ -74,13 +75,15 @@ std::string formatNumber(double v) {
   return buf;
 }
 
-void observeHostTensor(Observer &observer, const HostTensor &t) {
+void observeHostTensor(Observer &observer, const HostTensor &t,
+                       kernels::ThreadPool *pool = nullptr) {
   if (t.dtype() == DType::F32) {
-    observer.observe(t.data<float>(), static_cast<size_t>(t.numElements()));
+    observer.observe(t.data<float>(), static_cast<size_t>(t.numElements()),
+                     pool);
     return;
   }
   HostTensor f = t.castTo(DType::F32);
-  observer.observe(f.data<float>(), static_cast<size_t>(f.numElements()));
+  observer.observe(f.data<float>(), static_cast<size_t>(f.numElements()), pool);
 }
 
 DenseF32ArrayAttr rangeAttr(MLIRContext *ctx, Range r) {
@@ -196,6 +199,9 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
       if (!t.isConstant)
         t.observer = createObserver(methodOptions.method);
 
+    // The observers bin on threads of their own while the interpreter's
+    // wait (the callback runs between ops).
+    kernels::ThreadPool pool(0);
     InterpreterOptions options;
     options.numThreads = 0;
     options.observeOp = [&](Operation *op) {
@@ -208,7 +214,7 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
         return;
       for (auto [i, id] : llvm::enumerate(it->second))
         if (id >= 0 && i < results.size() && results[i])
-          observeHostTensor(*tensors[id].observer, *results[i]);
+          observeHostTensor(*tensors[id].observer, *results[i], &pool);
     };
     Interpreter interpreter(options);
     std::vector<HostTensor> sample;
@@ -217,7 +223,7 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
         return fail(error);
       for (Tensor &t : tensors)
         if (!t.op)
-          observeHostTensor(*t.observer, sample[t.index]);
+          observeHostTensor(*t.observer, sample[t.index], &pool);
       auto results = interpreter.run(func, sample);
       if (failed(results))
         return fail(llvm::formatv("npu-calibrate: the interpreter failed on "
@@ -253,7 +259,11 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
 
   /// Each observed tensor's range by `methodOptions` (constants: min-max).
   LogicalResult chooseRanges(MethodOptions methodOptions) {
-    for (Tensor &t : tensors) {
+    // Diagnostics first (in graph order), then the range searches, which
+    // are independent per tensor, on a pool.
+    kernels::ThreadPool pool(0);
+    std::vector<size_t> observed;
+    for (auto [i, t] : llvm::enumerate(tensors)) {
       Observer &o = *t.observer;
       if (o.nonFinite())
         emitWarning(locOf(t))
@@ -267,14 +277,21 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
             << ": no range";
         continue;
       }
+      observed.push_back(i);
+    }
+    pool.parallelFor(static_cast<int64_t>(observed.size()), [&](int64_t i) {
+      Tensor &t = tensors[observed[i]];
       MethodOptions m = methodOptions;
       if (t.isConstant)
         m.method = CalibrationMethod::MinMax;
-      t.range = o.range(m);
-      t.min = o.min();
-      t.max = o.max();
-      t.method = methodName(m.method);
-    }
+      std::optional<Choice> choice = t.observer->choose(m);
+      if (!choice)
+        return;
+      t.range = choice->range;
+      t.min = t.observer->min();
+      t.max = t.observer->max();
+      t.method = methodName(choice->method);
+    });
     return success();
   }
 
@@ -373,7 +390,7 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
     std::optional<CalibrationMethod> m = parseMethod(method);
     if (!m)
       return fail("unknown calibration method '" + method +
-                  "' (expected minmax or percentile)");
+                  "' (expected minmax, percentile, entropy, mse or auto)");
     methodOptions.method = *m;
     if (!(percentile > 0 && percentile <= 100))
       return fail("percentile " + formatNumber(percentile) +
@@ -398,7 +415,8 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
     if (table.empty())
       return success();
     std::string methodText = method;
-    if (methodOptions.method == CalibrationMethod::Percentile)
+    if (methodOptions.method == CalibrationMethod::Percentile ||
+        methodOptions.method == CalibrationMethod::Auto)
       methodText +=
           " " + formatNumber(percentile) + (symmetric ? " symmetric" : "");
     return writeTable(methodText);

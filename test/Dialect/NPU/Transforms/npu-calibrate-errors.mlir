@@ -13,7 +13,7 @@
 // SHAPE: error: '{{.*}}/bad/a.npy' has f32[2x4] but input 'x' is f32[1x4]
 
 // RUN: not npu-opt %s --pass-pipeline='builtin.module(npu-calibrate{method=kl})' 2>&1 | FileCheck %s --check-prefix=METHOD
-// METHOD: error: unknown calibration method 'kl' (expected minmax or percentile)
+// METHOD: error: unknown calibration method 'kl' (expected minmax, percentile, entropy, mse or auto)
 
 // RUN: not npu-opt %s --pass-pipeline='builtin.module(npu-calibrate{percentile=0})' 2>&1 | FileCheck %s --check-prefix=PCT
 // PCT: error: percentile 0 is not in (0, 100]

@@ -136,7 +136,10 @@ def NPUCalibrate : Pass<"npu-calibrate", "mlir::ModuleOp"> {
     Runs the reference interpreter on calibration samples over the module's
     function (its only `func.func`, or `@main`), observes every float op
     result and float function argument, and chooses a range per tensor
-    (min-max, or the range keeping `percentile` % of the |values| mass;
+    (min-max; the range keeping `percentile` % of the |values| mass; the
+    per-sign KL-divergence thresholds; the range of least expected squared
+    int8 error; or auto, per tensor the one of these whose fake-quantized
+    values have the highest cosine similarity to the float values;
     docs/calibration.md). The range is attached as a discardable attribute:
     `npu.range = array<f32: lo, hi>` on single-result ops and as an
     argument attribute; multi-result ops get `npu.ranges`, one array per
@@ -173,9 +176,10 @@ def NPUCalibrate : Pass<"npu-calibrate", "mlir::ModuleOp"> {
            "Directory of calibration samples (.npy, per-input folders, .npz); "
            "empty: generated samples">,
     Option<"method", "method", "std::string", /*default=*/"\"percentile\"",
-           "How ranges are chosen: minmax or percentile">,
+           "How ranges are chosen: minmax, percentile, entropy, mse or auto">,
     Option<"percentile", "percentile", "double", /*default=*/"99.99",
-           "Percentile method: % of the |values| mass the range keeps">,
+           "Percentile method (and auto's percentile candidate): % of the "
+           "|values| mass the range keeps">,
     Option<"symmetric", "symmetric", "bool", /*default=*/"false",
            "Percentile method: one threshold for both signs ([-T, T])">,
     Option<"samples", "samples", "int64_t", /*default=*/"0",
