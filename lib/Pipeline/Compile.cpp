@@ -178,15 +178,19 @@ static LogicalResult generateBlobTimed(ModuleOp module,
     error = "code generation failed (see the errors above)";
     return failure();
   }
-  // The options hash (for cache keys) covers everything that changes the
-  // blob: code generation's options, the precision, the calibration and
-  // the debug options.
+  // The options hash covers the options that change the blob: code
+  // generation's, the precision, the calibration method and where ranges
+  // come from, and the debug options. Not the spelling of paths: the same
+  // data or table named another way gives the same bytes (the model
+  // cache's key hashes their contents, docs/cache.md).
   const CalibrationOptions &c = options.calibration;
+  const char *rangesFrom = !c.tableInputPath.empty() ? "table"
+                           : !c.dataDir.empty()      ? "data"
+                                                     : "generated";
   std::string key = std::to_string(generated->program.optionsHash) + "|" +
                     precisionName(options.precision).str() + "|" +
                     calibrationMethodName(c.method).str() + "|" +
-                    std::to_string(c.percentile) + "|" + c.dataDir + "|" +
-                    c.tableInputPath + "|" +
+                    std::to_string(c.percentile) + "|" + rangesFrom + "|" +
                     llvm::join(options.exposeTensors, ",") + "|" +
                     options.debugCorruptTensor;
   generated->program.optionsHash = llvm::xxh3_64bits(key);

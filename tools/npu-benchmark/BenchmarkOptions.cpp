@@ -74,8 +74,9 @@ ParseResult parseBenchmarkArgs(const std::vector<std::string> &args,
       if (missing || o.model.empty())
         return fail("-m needs a model (.onnx or .blob)");
     } else if (option("--device", o.device)) {
-      if (missing || o.device.empty())
-        return fail("--device needs NPU3720 or NPU4000");
+      if (missing || (o.device != "NPU3720" && o.device != "NPU4000"))
+        return fail("--device takes NPU3720 or NPU4000" +
+                    (missing ? std::string() : ", not '" + o.device + "'"));
     } else if (matchCountOptions(args, i,
                                  {{"--requests", &o.requests},
                                   {"--iterations", &o.iterations},
@@ -125,6 +126,25 @@ ParseResult parseBenchmarkArgs(const std::vector<std::string> &args,
   if (o.modelIsBlob && !o.compileArgs.empty())
     return fail("compile options (" + o.compileArgs.front() +
                 ") need an .onnx model, not a blob");
+  // An ONNX model is compiled for the device it runs on: --device implies
+  // --target, and the two must agree.
+  if (!o.modelIsBlob && !o.device.empty()) {
+    std::string target;
+    for (size_t i = 0; i < o.compileArgs.size(); ++i) {
+      const std::string &a = o.compileArgs[i];
+      if (a.rfind("--target=", 0) == 0)
+        target = a.substr(9);
+      else if (a == "--target" && i + 1 < o.compileArgs.size())
+        target = o.compileArgs[i + 1];
+    }
+    if (target.empty())
+      o.compileArgs.push_back("--target=" + o.device);
+    else if (target != o.device)
+      return fail("--device " + o.device +
+                  " cannot run a model compiled with "
+                  "--target " +
+                  target);
+  }
   if (o.perfHint != "latency" && o.perfHint != "throughput")
     return fail("--perf-hint takes latency or throughput, not '" + o.perfHint +
                 "'");

@@ -52,7 +52,11 @@ std::string breakText(const Report &r, Pair pair) {
   const TensorMetrics &m = row.pairs[pair].metrics;
   std::string s = row.key + " (#" + std::to_string(i) + ", cosine " +
                   number(m.cosine, "{0:F6}") + ", max |error| " +
-                  number(m.maxAbs, "{0:E3}") + ")";
+                  number(m.maxAbs, "{0:E3}");
+  if (m.nonFinite)
+    s += ", " + std::to_string(m.nonFinite) +
+         " NaN or infinite elements that differ";
+  s += ")";
   if (pair == DeviceVsLowered)
     s += ": the device differs from the " + r.lowered +
          " interpreter, a compiler or simulator bug";
@@ -151,6 +155,15 @@ void printTable(llvm::raw_ostream &os, const Report &r) {
         continue;
       }
       const TensorMetrics &m = c.metrics;
+      if (m.nonFinite) {
+        // The figures cover only the elements finite on both sides.
+        std::string text =
+            std::to_string(m.nonFinite) +
+            " NaN/Inf differ, finite: " + number(m.cosine, "{0:F4}");
+        os << llvm::format("%-32s%s", text.substr(0, 32).c_str(),
+                           c.broken ? "!" : " ");
+        continue;
+      }
       os << llvm::format(
           "%-9s %-6s %-6s %-8s%s", number(m.cosine, "{0:F6}").c_str(),
           number(m.euclidean, "{0:F3}").c_str(),
@@ -191,6 +204,7 @@ llvm::json::Value toJson(const Report &r) {
                                        {"sqnr_db", jsonNumber(m.sqnrDb)},
                                        {"max_abs", jsonNumber(m.maxAbs)},
                                        {"exact", m.exact},
+                                       {"non_finite", m.nonFinite},
                                        {"broken", c.broken}};
     }
     rows.push_back(std::move(o));

@@ -104,17 +104,22 @@ LogicalResult exposeTensors(Lowering &l, func::FuncOp func,
     return success();
   Block &body = func.getBody().front();
   Operation *ret = body.getTerminator();
-  llvm::StringSet<> names;
+  // Graph arguments are named apart from tensors: an input already is on
+  // the host, and a second graph argument of the same name is refused.
+  llvm::StringSet<> names, inputs;
   for (unsigned i = 0; i < func.getNumResults(); ++i)
     if (auto name = func.getResultAttrOfType<StringAttr>(i, "npu.name"))
       names.insert(name.getValue());
+  for (unsigned i = 0; i < func.getNumArguments(); ++i)
+    if (auto name = func.getArgAttrOfType<StringAttr>(i, "npu.name"))
+      inputs.insert(name.getValue());
   MLIRContext *ctx = func.getContext();
   for (const auto &[old, key] : selected.exposed) {
-    if (names.contains(key)) {
+    if (names.contains(key) || inputs.contains(key)) {
       if (selected.warnSkipped)
         emitWarning(old.getLoc())
-            << "tensor '" << key
-            << "' is not exposed: a graph output has that name";
+            << "tensor '" << key << "' is not exposed: a graph "
+            << (inputs.contains(key) ? "input" : "output") << " has that name";
       continue;
     }
     Value v = loweredValue(l, old);

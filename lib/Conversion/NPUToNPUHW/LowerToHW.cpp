@@ -84,6 +84,30 @@ void splitBatches(func::FuncOp func, lowering::DebugTensors &debug) {
   }
 }
 
+/// A split is one strided copy (DMA) per part: each part becomes a slice
+/// of the input, with the part's calibrated range.
+void splitsToSlices(func::FuncOp func, lowering::DebugTensors &debug) {
+  SmallVector<SplitOp> splits;
+  func.walk([&](SplitOp op) { splits.push_back(op); });
+  for (SplitOp op : splits) {
+    OpBuilder b(op);
+    auto in = cast<RankedTensorType>(op.getInput().getType());
+    int64_t axis = op.getAxis();
+    SmallVector<int64_t> starts(in.getRank(), 0), steps(in.getRank(), 1);
+    for (OpResult part : op->getResults()) {
+      auto slice = SliceOp::create(
+          b, op.getLoc(), part.getType(), op.getInput(),
+          b.getDenseI64ArrayAttr(starts), b.getDenseI64ArrayAttr(steps));
+      if (auto range = lowering::rangeAttrOf(part))
+        slice->setAttr("npu.range", range);
+      starts[axis] += cast<RankedTensorType>(part.getType()).getDimSize(axis);
+      part.replaceAllUsesWith(slice.getResult());
+      debug.replace(part, slice.getResult());
+    }
+    op->erase();
+  }
+}
+
 struct NPULowerToHWPass : impl::NPULowerToHWBase<NPULowerToHWPass> {
   using NPULowerToHWBase::NPULowerToHWBase;
   /// Every tensor must fit the NPU's DDR window; all that do not are
@@ -130,6 +154,7 @@ struct NPULowerToHWPass : impl::NPULowerToHWBase<NPULowerToHWPass> {
     if (failed(lowering::selectDebugTensors(func, expose, corrupt, debug)))
       return signalPassFailure();
     splitBatches(func, debug);
+    splitsToSlices(func, debug);
     Block &body = func.getBody().front();
     OpBuilder b(&getContext());
     if (precision != "fp16" && precision != "int8") {

@@ -135,3 +135,15 @@ func.func @resize(%x: tensor<1x16x6x30xf32>) -> tensor<1x16x14x3xf32> {
   %c = npu.resize %b {mode = #npu.resize_mode<nearest>, coordinate_transformation_mode = #npu.coord_mode<asymmetric>, nearest_mode = #npu.nearest_mode<simple>, scales = array<f32: 1.0, 1.0, 2.0, 0.75>} : tensor<1x16x7x4xf32> to tensor<1x16x14x3xf32>
   return %c : tensor<1x16x14x3xf32>
 }
+
+// -----
+
+// A split is one slice (strided DMA) per part.
+// CHECK-LABEL: func.func @split_channels
+// CHECK-NOT: npu.split
+// CHECK: npu.slice %arg0 {starts = array<i64: 0, 0, 0, 0>, steps = array<i64: 1, 1, 1, 1>} : tensor<1x48x4x4xf16> to tensor<1x16x4x4xf16>
+// CHECK: npu.slice %arg0 {starts = array<i64: 0, 16, 0, 0>, steps = array<i64: 1, 1, 1, 1>} : tensor<1x48x4x4xf16> to tensor<1x32x4x4xf16>
+func.func @split_channels(%x: tensor<1x48x4x4xf16>) -> (tensor<1x16x4x4xf16>, tensor<1x32x4x4xf16>) {
+  %a, %b = npu.split %x {axis = 1 : i64} : tensor<1x48x4x4xf16> -> tensor<1x16x4x4xf16>, tensor<1x32x4x4xf16>
+  return %a, %b : tensor<1x16x4x4xf16>, tensor<1x32x4x4xf16>
+}
