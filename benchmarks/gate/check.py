@@ -19,6 +19,7 @@ noisy on a shared machine and fail only beyond twice the baseline.
 """
 import argparse
 import json
+import math
 import sys
 
 # FIGURE: (better, kind, tolerance). better: 'lower' or 'higher'. kind:
@@ -57,6 +58,10 @@ def judge(name, base, now):
         return 'new', '', False
     if now is None:
         return 'MISSING', '', True
+    if not (math.isfinite(base) and math.isfinite(now)):
+        if math.isfinite(base):
+            return 'REGRESSED (not a finite number)', '', True
+        return ('ok', '', False) if not math.isfinite(now) else ('improved', '', False)
     better, kind, tol = rule
     worse = now - base if better == 'lower' else base - now
     if kind == 'rel':

@@ -32,7 +32,7 @@ import figures  # noqa: E402
 
 GENERATED = ['resnet50_v1.5', 'mobilenet_v2']
 BENCH_MODEL = 'oww_embedding'
-BENCH_ARGS = ['--target', 'NPU3720', '--precision', 'fp16', '--input-shape', 'input_1=1x76x32x1']
+BENCH_ARGS = ['--target', 'NPU3720', '--precision', 'fp16', '--input-shape', 'input_1=1,76,32,1']
 
 
 def run(cmd):

@@ -16,9 +16,11 @@ and the simulator's cost model, never on the host's speed:
 - ddr_traffic_bytes: bytes the DMA tasks read from or write to DDR (weights,
   scratch, inputs, outputs) in one inference; a DDR to DDR copy counts twice;
 - modelled_latency_us: npu-run's modelled NPU latency;
-- cosine: the lowest cosine similarity of an output against ONNX Runtime.
+- cosine: the lowest cosine similarity of an output against ONNX Runtime
+  (-1 for an output with NaN or infinity, a missing or misshapen one 0).
 """
 import json
+import math
 import os
 import re
 import subprocess
@@ -74,7 +76,9 @@ def min_cosine(ref_dir, got_dir):
         if not os.path.exists(path):
             return 0.0
         ref, got = np.load(os.path.join(ref_dir, name)), np.load(path)
-        cosines.append(compare.metrics(ref, got)[0] if ref.shape == got.shape else 0.0)
+        cos = compare.metrics(ref, got)[0] if ref.shape == got.shape else 0.0
+        # NaN or infinity in an output (fp16 overflow): no agreement at all.
+        cosines.append(cos if math.isfinite(cos) else -1.0)
     return round(min(cosines), 6) if cosines else 0.0
 
 
