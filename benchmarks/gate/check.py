@@ -9,8 +9,8 @@ CURRENT). Prints a table of figure, baseline, now, change and verdict (by
 default only the rows that are not plainly "ok"; --all prints every row)
 and a summary. Exit status 1 if a figure got worse beyond its tolerance or
 is missing, 0 otherwise (improvements and new figures are reported, never
-fail). With --update, writes CURRENT's figures to BASELINE instead and
-exits 0.
+fail). With --update, prints the same report, then writes CURRENT's
+figures to BASELINE (created if missing) and exits 0.
 
 Tolerances, by FIGURE (docs/benchmark.md, "Regression gate"):
 deterministic figures (the compiler and the cost model, not the host) are
@@ -20,6 +20,7 @@ noisy on a shared machine and fail only beyond twice the baseline.
 import argparse
 import json
 import math
+import os
 import sys
 
 # FIGURE: (better, kind, tolerance). better: 'lower' or 'higher'. kind:
@@ -103,27 +104,8 @@ def load(path):
     return figs
 
 
-def main():
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument('baseline')
-    ap.add_argument('current')
-    ap.add_argument('--update', action='store_true',
-                    help="write CURRENT's figures to BASELINE")
-    ap.add_argument('--all', action='store_true', help='print every figure')
-    a = ap.parse_args()
-    try:
-        now = load(a.current)
-        base = {} if a.update else load(a.baseline)
-    except (OSError, ValueError) as e:
-        print('gate: error: %s' % e, file=sys.stderr)
-        return 2
-    if a.update:
-        with open(a.baseline, 'w') as f:
-            json.dump({'figures': dict(sorted(now.items()))}, f, indent=1)
-            f.write('\n')
-        print('gate: wrote %d figures to %s' % (len(now), a.baseline))
-        return 0
-
+def report(base, now, show_all):
+    """Prints the table and the summary; returns the regressed figures."""
     rows, regressed, improved, new = [], [], [], []
     for name in sorted(set(base) | set(now)):
         verdict, change, failed = judge(name, base.get(name), now.get(name))
@@ -133,7 +115,7 @@ def main():
             improved.append(name)
         elif verdict == 'new':
             new.append(name)
-        if a.all or verdict != 'ok':
+        if show_all or verdict != 'ok':
             rows.append((name, fmt(base.get(name)), fmt(now.get(name)), change, verdict))
     header = ('figure', 'baseline', 'now', 'change', 'verdict')
     widths = [max(len(r[i]) for r in rows + [header]) for i in range(5)]
@@ -141,6 +123,30 @@ def main():
         print('  '.join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
     print('gate: %d figures compared, %d regressed, %d improved, %d new' %
           (len(set(base) | set(now)), len(regressed), len(improved), len(new)))
+    return regressed, improved, new
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('baseline')
+    ap.add_argument('current')
+    ap.add_argument('--update', action='store_true',
+                    help="write CURRENT's figures to BASELINE (after the report against it)")
+    ap.add_argument('--all', action='store_true', help='print every figure')
+    a = ap.parse_args()
+    try:
+        now = load(a.current)
+        base = load(a.baseline) if not a.update or os.path.exists(a.baseline) else {}
+    except (OSError, ValueError) as e:
+        print('gate: error: %s' % e, file=sys.stderr)
+        return 2
+    regressed, improved, new = report(base, now, a.all)
+    if a.update:
+        with open(a.baseline, 'w') as f:
+            json.dump({'figures': dict(sorted(now.items()))}, f, indent=1)
+            f.write('\n')
+        print('gate: wrote %d figures to %s' % (len(now), a.baseline))
+        return 0
     if improved or new:
         print('gate: if the change is intended, record it: scripts/gate.sh --update '
               '(and commit benchmarks/gate/baseline.json)')
