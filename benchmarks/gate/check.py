@@ -50,6 +50,15 @@ def tolerance_text(rule):
     return '%s%g' % ('x' if better == 'lower' else '/', tol)
 
 
+def fmt(v, sign=''):
+    """Whole numbers (bytes) in full, others to 6 significant digits."""
+    if v is None:
+        return '-'
+    if math.isfinite(v) and float(v).is_integer() and abs(v) < 1e15:
+        return ('%' + sign + 'd') % v
+    return ('%' + sign + '.6g') % v
+
+
 def judge(name, base, now):
     """(verdict, change text, failed) of one figure."""
     rule = RULES.get(name.rsplit('/', 1)[-1])
@@ -72,12 +81,9 @@ def judge(name, base, now):
     else:
         limit = base * (tol - 1) if better == 'lower' else base - base / tol
     diff = now - base
-    if kind == 'abs':
-        change = '%+.6g' % diff
-    elif base:
-        change = '%+.6g (%+.2f%%)' % (diff, 100.0 * diff / abs(base))
-    else:
-        change = '%+.6g' % diff
+    change = fmt(diff, '+')
+    if kind != 'abs' and base:
+        change += ' (%+.2f%%)' % (100.0 * diff / abs(base))
     if worse > limit + 1e-9 * abs(base):  # not a rounding error
         return 'REGRESSED (tolerance %s)' % tolerance_text(rule), change, True
     if kind == 'factor':
@@ -91,8 +97,6 @@ def judge(name, base, now):
     return 'ok', change, False
 
 
-def fmt(v):
-    return '-' if v is None else '%.6g' % v
 
 
 def load(path):
