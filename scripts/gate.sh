@@ -34,7 +34,7 @@ for f in "${E2E[@]}"; do
 done
 if [ "$stale" = 1 ]; then
   echo "gate: running ctest's e2e-backend tests for the development models' figures"
-  ctest --test-dir "$BUILD" -R '^e2e-backend(-int8)?$' --output-on-failure
+  ctest --test-dir "$BUILD" -R '^e2e-backend(-int8)?$' --output-on-failure -j "$(nproc)"
 fi
 
 "$PY" "$ROOT/benchmarks/gate/measure.py" --tools "$BUILD/bin" --deps "$DEPS" \
