@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the standard architecture benchmarks as ONNX (random weights).
 
-    gen_models.py OUT_DIR [--seed N]
+    gen_models.py OUT_DIR [--seed N] [--models NAME,...]
 
 - resnet50_v1.5.onnx: ResNet-50 v1.5 (stride 2 in the 3x3 convolution of
   each downsampling bottleneck), 1x3x224x224 -> 1x1000, batch norm folded
@@ -155,11 +155,18 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     ap.add_argument('out_dir')
     ap.add_argument('--seed', type=int, default=0)
+    writers = {'resnet50_v1.5': resnet50, 'mobilenet_v2': mobilenet_v2,
+               'bert_encoder': bert_encoder}
+    ap.add_argument('--models', default=','.join(writers),
+                    help='comma-separated subset of %s' % ', '.join(writers))
     a = ap.parse_args()
+    names = a.models.split(',')
+    unknown = [n for n in names if n not in writers]
+    if unknown:
+        ap.error('unknown model(s) %s; known: %s' % (', '.join(unknown), ', '.join(writers)))
     os.makedirs(a.out_dir, exist_ok=True)
-    resnet50(os.path.join(a.out_dir, 'resnet50_v1.5.onnx'), a.seed)
-    mobilenet_v2(os.path.join(a.out_dir, 'mobilenet_v2.onnx'), a.seed)
-    bert_encoder(os.path.join(a.out_dir, 'bert_encoder.onnx'), a.seed)
+    for name in names:
+        writers[name](os.path.join(a.out_dir, name + '.onnx'), a.seed)
 
 
 if __name__ == '__main__':

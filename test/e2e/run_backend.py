@@ -14,7 +14,9 @@ For each model and target, on the real inputs of prepare_inputs.py:
      device's arithmetic): the device's outputs must equal it bit for bit;
   5. ONNX Runtime float on the same inputs: cosine >= 0.99 on every output;
 and, once per model, compiling again gives the same bytes. Prints the
-modelled latency, blob size and compile time. Exit status 1 on any failure.
+modelled latency, blob size and compile time. With --figures FILE, also
+writes each model's deterministic figures (test/e2e/figures.py) for the CI
+regression gate (scripts/gate.sh). Exit status 1 on any failure.
 """
 import argparse
 import filecmp
@@ -29,6 +31,7 @@ import numpy as np
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import compare  # noqa: E402
+import figures  # noqa: E402
 
 MODELS = ['ppocr_cls_mobile_v2', 'ppocrv4_det', 'ppocrv4_rec',
           'oww_melspectrogram', 'oww_embedding', 'oww_alexa_v0.1']
@@ -74,6 +77,8 @@ def main():
     ap.add_argument('--known-inaccurate', default='',
                     help='comma-separated models whose agreement with ONNX Runtime '
                          'is reported but not required (a known limit of the precision)')
+    ap.add_argument('--figures', metavar='FILE',
+                    help='write the deterministic figures of every model as JSON')
     ap.add_argument('models', nargs='*', default=MODELS)
     a = ap.parse_args()
     tool = lambda name: os.path.join(a.tools, name)  # noqa: E731
@@ -87,6 +92,7 @@ def main():
         subprocess.check_call(['/usr/bin/python3', os.path.join(HERE, 'prepare_calibration.py'),
                                a.deps, inputs_dir, calib_dir])
     failed = []
+    gate_figures = {}
     for m in a.models:
         model = os.path.join(a.deps, 'models', m + '.onnx')
         d = os.path.join(inputs_dir, m)
@@ -112,8 +118,9 @@ def main():
                      '--precision', a.precision, '--dump-stages', stages] + shapes)
                 t1 = time.time()
                 run([tool('npu-blob'), 'verify', '--target', target, blob])
-                out = run([tool('npu-run'), blob, '--output-dir', os.path.join(tw, 'device')] +
-                          feeds)
+                run_json = os.path.join(tw, 'run.json')
+                out = run([tool('npu-run'), blob, '--output-dir', os.path.join(tw, 'device'),
+                           '--json', run_json] + feeds)
                 latency = re.search(r'modelled[^\n]*', out)
                 run([tool('npu-interpret'), os.path.join(stages, a.precision + '.mlir'),
                      '--output-dir', os.path.join(tw, 'interp')] + feeds)
@@ -127,6 +134,11 @@ def main():
                     print('    KNOWN LIMIT: %s does not stay faithful in %s' % (m, a.precision))
                 else:
                     ok &= agree
+                if a.figures:
+                    got = figures.blob_figures(tool('npu-blob'), blob)
+                    got.update(figures.run_figures(run_json))
+                    got['cosine'] = figures.min_cosine(ort_dir, os.path.join(tw, 'device'))
+                    gate_figures.update(figures.keyed('%s/%s/%s' % (m, target, a.precision), got))
                 if target == a.targets.split(',')[0]:
                     again = blob[:-len('.blob')] + '.again.blob'
                     run([tool('npu-compile'), model, '-o', again, '--target', target,
@@ -139,6 +151,8 @@ def main():
             except RuntimeError as e:
                 print('%s on %s: %s' % (m, target, e))
                 failed.append('%s/%s' % (m, target))
+    if a.figures:
+        figures.write_figures(a.figures, gate_figures)
     if failed:
         print('FAILED: ' + ', '.join(failed))
         sys.exit(1)

@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+"""The CI regression gate's comparison: figures now against the baseline.
+
+    check.py BASELINE CURRENT [--update] [--all]
+
+BASELINE and CURRENT are JSON files {"figures": {"MODEL/TARGET/PRECISION/
+FIGURE": number}} (benchmarks/gate/baseline.json; scripts/gate.sh writes
+CURRENT). Prints a table of figure, baseline, now, change and verdict (by
+default only the rows that are not plainly "ok"; --all prints every row)
+and a summary. Exit status 1 if a figure got worse beyond its tolerance or
+is missing, 0 otherwise (improvements and new figures are reported, never
+fail). With --update, prints the same report, then writes CURRENT's
+figures to BASELINE (created if missing) and exits 0.
+
+Tolerances, by FIGURE (docs/benchmark.md, "Regression gate"):
+deterministic figures (the compiler and the cost model, not the host) are
+tight; the timing ratios to ONNX Runtime measured in the same run are
+noisy on a shared machine and fail only beyond twice the baseline.
+"""
+import argparse
+import json
+import math
+import os
+import sys
+
+# FIGURE: (better, kind, tolerance). better: 'lower' or 'higher'. kind:
+# 'rel' -- worse by more than tolerance x baseline fails; 'abs' -- worse by
+# more than tolerance fails; 'factor' -- worse than baseline x tolerance
+# (or / tolerance) fails, and only better than baseline / tolerance counts as
+# an improvement (the rest is noise).
+RULES = {
+    'modelled_latency_us': ('lower', 'rel', 0.01),
+    'blob_bytes': ('lower', 'rel', 0.01),
+    'cmx_peak_bytes': ('lower', 'abs', 0),
+    'ddr_scratch_bytes': ('lower', 'rel', 0.01),
+    'ddr_traffic_bytes': ('lower', 'rel', 0.01),
+    'cosine': ('higher', 'abs', 0.002),
+    'feil_over_ort': ('lower', 'factor', 2.0),
+    'fil_over_ort': ('lower', 'factor', 2.0),
+}
+
+
+def tolerance_text(rule):
+    better, kind, tol = rule
+    sign = '+' if better == 'lower' else '-'
+    if kind == 'rel':
+        return '%s%g%%' % (sign, tol * 100)
+    if kind == 'abs':
+        return '%s%g' % (sign, tol)
+    return '%s%g' % ('x' if better == 'lower' else '/', tol)
+
+
+def fmt(v, sign=''):
+    """Whole numbers (bytes) in full, others to 6 significant digits."""
+    if v is None:
+        return '-'
+    if math.isfinite(v) and float(v).is_integer() and abs(v) < 1e15:
+        return ('%' + sign + 'd') % v
+    return ('%' + sign + '.6g') % v
+
+
+def judge(name, base, now):
+    """(verdict, change text, failed) of one figure."""
+    rule = RULES.get(name.rsplit('/', 1)[-1])
+    if rule is None:
+        return 'UNKNOWN FIGURE', '', True
+    if base is None:
+        return 'new', '', False
+    if now is None:
+        return 'MISSING', '', True
+    if not (math.isfinite(base) and math.isfinite(now)):
+        if math.isfinite(base):
+            return 'REGRESSED (not a finite number)', '', True
+        return ('ok', '', False) if not math.isfinite(now) else ('improved', '', False)
+    better, kind, tol = rule
+    worse = now - base if better == 'lower' else base - now
+    if kind == 'rel':
+        limit = tol * abs(base)
+    elif kind == 'abs':
+        limit = tol
+    else:
+        limit = base * (tol - 1) if better == 'lower' else base - base / tol
+    diff = now - base
+    change = fmt(diff, '+')
+    if kind != 'abs' and base:
+        change += ' (%+.2f%%)' % (100.0 * diff / abs(base))
+    if worse > limit + 1e-9 * abs(base):  # not a rounding error
+        return 'REGRESSED (tolerance %s)' % tolerance_text(rule), change, True
+    if kind == 'factor':
+        improved = now < base / tol if better == 'lower' else now > base * tol
+    else:
+        improved = worse < 0
+    if improved:
+        return 'improved', change, False
+    if worse > 0:
+        return 'ok (within %s)' % tolerance_text(rule), change, False
+    return 'ok', change, False
+
+
+
+
+def load(path):
+    with open(path) as f:
+        data = json.load(f)
+    figs = data.get('figures') if isinstance(data, dict) else None
+    if not isinstance(figs, dict):
+        raise ValueError('%s: no "figures" object' % path)
+    return figs
+
+
+def report(base, now, show_all):
+    """Prints the table and the summary; returns the regressed figures."""
+    rows, regressed, improved, new = [], [], [], []
+    for name in sorted(set(base) | set(now)):
+        verdict, change, failed = judge(name, base.get(name), now.get(name))
+        if failed:
+            regressed.append(name)
+        elif verdict == 'improved':
+            improved.append(name)
+        elif verdict == 'new':
+            new.append(name)
+        if show_all or verdict != 'ok':
+            rows.append((name, fmt(base.get(name)), fmt(now.get(name)), change, verdict))
+    header = ('figure', 'baseline', 'now', 'change', 'verdict')
+    widths = [max(len(r[i]) for r in rows + [header]) for i in range(5)]
+    for r in [header] + rows:
+        print('  '.join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+    print('gate: %d figures compared, %d regressed, %d improved, %d new' %
+          (len(set(base) | set(now)), len(regressed), len(improved), len(new)))
+    return regressed, improved, new
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument('baseline')
+    ap.add_argument('current')
+    ap.add_argument('--update', action='store_true',
+                    help="write CURRENT's figures to BASELINE (after the report against it)")
+    ap.add_argument('--all', action='store_true', help='print every figure')
+    a = ap.parse_args()
+    try:
+        now = load(a.current)
+        base = load(a.baseline) if not a.update or os.path.exists(a.baseline) else {}
+    except (OSError, ValueError) as e:
+        print('gate: error: %s' % e, file=sys.stderr)
+        return 2
+    regressed, improved, new = report(base, now, a.all)
+    if a.update:
+        with open(a.baseline, 'w') as f:
+            json.dump({'figures': dict(sorted(now.items()))}, f, indent=1)
+            f.write('\n')
+        print('gate: wrote %d figures to %s' % (len(now), a.baseline))
+        return 0
+    if improved or new:
+        print('gate: if the change is intended, record it: scripts/gate.sh --update '
+              '(and commit benchmarks/gate/baseline.json)')
+    if regressed:
+        print('gate: FAILED: ' + ', '.join(regressed))
+        return 1
+    print('gate: passed')
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
