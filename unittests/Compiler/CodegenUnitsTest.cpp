@@ -80,6 +80,32 @@ TEST(Tiling, PiecesFitCmxAndCoverTheOutput) {
   }
 }
 
+TEST(Tiling, FitsAgreesWithPlanning) {
+  // dpuTilingFits (the residency planner's check) must answer exactly what
+  // planDpuTiling finds, at every budget, with every operand residency.
+  const arch::HardwareDesc &hw = arch::hardware(arch::Platform::NPU3720);
+  int fits = 0, misses = 0;
+  for (DpuOpGeometry g : {conv3x3(64, 256, 1024, 2), conv3x3(16, 16, 16, 1),
+                          conv3x3(56, 64, 64, 1)})
+    for (uint64_t budget : {uint64_t(4096), uint64_t(40000), uint64_t(300000),
+                            uint64_t(1000000), hw.cmxUsableBytes})
+      for (int flags = 0; flags < 4; ++flags) {
+        TilingOptions o;
+        o.tiles = 2;
+        o.cmxBudget = budget;
+        o.inputResident = flags & 1;
+        o.outputResident = flags & 2;
+        DpuTiling t;
+        std::string error;
+        bool planned = planDpuTiling(g, hw, o, t, error);
+        EXPECT_EQ(dpuTilingFits(g, hw, o), planned)
+            << "budget " << budget << " flags " << flags;
+        (planned ? fits : misses)++;
+      }
+  EXPECT_GT(fits, 0);
+  EXPECT_GT(misses, 0);
+}
+
 TEST(Tiling, MaxPieceRows) {
   const arch::HardwareDesc &hw = arch::hardware(arch::Platform::NPU3720);
   DpuOpGeometry g = conv3x3(16, 16, 16, 1);

@@ -115,7 +115,6 @@ CmxResidency planCmxResidency(func::FuncOp func, const arch::HardwareDesc &hw,
   CmxResidency r;
   const uint64_t usable = hw.cmxUsableBytes;
   const uint64_t align = TilingOptions().cmxAlignment;
-  r.lowest = usable;
 
   std::vector<Operation *> ops;
   llvm::DenseMap<Operation *, size_t> index;
@@ -144,9 +143,7 @@ CmxResidency planCmxResidency(func::FuncOp func, const arch::HardwareDesc &hw,
         continue;
       r.budget[ops[i]] = budgetAt(i);
       TilingOptions t = residentTilingOptions(r, ops[i], tiles, maxPieceRows);
-      DpuTiling tiling;
-      std::string error;
-      if (!planDpuTiling(g->second, hw, t, tiling, error))
+      if (!dpuTilingFits(g->second, hw, t))
         return false;
     }
     return true;
@@ -221,7 +218,6 @@ CmxResidency planCmxResidency(func::FuncOp func, const arch::HardwareDesc &hw,
       feasible(first, last); // Restore the budgets.
       continue;
     }
-    r.lowest = std::min(r.lowest, *lo);
   }
   // Budgets of the DPU ops no resident tensor touched.
   for (Operation *op : ops)

@@ -187,24 +187,25 @@ blob::TensorRef cmxRef(uint32_t buffer, DType dtype,
   return blob::TensorRef::dense(buffer, 0, dtype, std::move(shape));
 }
 
-/// Tiles the op and creates its CMX buffers at `base`.
-FailureOr<std::unique_ptr<DpuPlan>>
-planJob(Emitter &e, DpuJob job, uint64_t base,
-        std::optional<DpuTiling> tiled = std::nullopt) {
+/// The op's pieces and CMX layout within its budget.
+FailureOr<DpuTiling> tileJob(Emitter &e, const DpuJob &job) {
+  DpuTiling tiling;
+  std::string error;
+  TilingOptions topts =
+      residentTilingOptions(e.residency, job.op, e.tiles, e.opts.maxPieceRows);
+  if (!planDpuTiling(job.g, e.hw, topts, tiling, error))
+    return job.op->emitOpError() << "cannot be tiled for CMX: " << error;
+  return tiling;
+}
+
+/// Creates the CMX buffers of the tiled op at `base`.
+FailureOr<std::unique_ptr<DpuPlan>> planJob(Emitter &e, DpuJob job,
+                                            DpuTiling tiled, uint64_t base) {
   auto plan = std::make_unique<DpuPlan>();
   plan->job = std::move(job);
   plan->base = base;
+  plan->tiling = std::move(tiled);
   DpuTiling &tiling = plan->tiling;
-  if (tiled) {
-    tiling = std::move(*tiled);
-  } else {
-    std::string error;
-    TilingOptions topts = residentTilingOptions(e.residency, plan->job.op,
-                                                e.tiles, e.opts.maxPieceRows);
-    if (!planDpuTiling(plan->job.g, e.hw, topts, tiling, error))
-      return plan->job.op->emitOpError()
-             << "cannot be tiled for CMX: " << error;
-  }
   const CmxLayout &l = tiling.layout;
   const DpuOpGeometry &g = plan->job.g;
   DpuJob &j = plan->job;
@@ -294,10 +295,10 @@ uint64_t budgetOf(const Emitter &e, Operation *op) {
 /// layout, or the top of its budget at which its weights and weight table
 /// neither overlap `prev`'s layout nor leave `prev`'s budget (so they can
 /// be loaded while `prev` runs); 0 if there is none.
-uint64_t placeAfter(const Emitter &e, const DpuPlan &prev,
-                    const CmxLayout &next, uint64_t nextBudget) {
+uint64_t placeAfter(const Emitter &e, const DpuPlan &prev, Operation *nextOp,
+                    const CmxLayout &next) {
   uint64_t align = TilingOptions().cmxAlignment;
-  uint64_t usable = nextBudget;
+  uint64_t usable = budgetOf(e, nextOp);
   uint64_t prevBudget = budgetOf(e, prev.job.op);
   if (!next.weightsSize || next.total > usable)
     return 0;
@@ -567,7 +568,10 @@ LogicalResult emitDpu(Emitter &e, Operation *op, const std::string &label,
     auto job = dpuJob(e, op, label);
     if (failed(job))
       return failure();
-    auto planned = planJob(e, std::move(*job), 0);
+    auto tiling = tileJob(e, *job);
+    if (failed(tiling))
+      return failure();
+    auto planned = planJob(e, std::move(*job), std::move(*tiling), 0);
     if (failed(planned))
       return failure();
     plan = std::move(*planned);
@@ -582,16 +586,11 @@ LogicalResult emitDpu(Emitter &e, Operation *op, const std::string &label,
     auto job = dpuJob(e, next, nextLabel);
     if (failed(job))
       return failure();
-    DpuTiling tiling;
-    std::string error;
-    TilingOptions topts =
-        residentTilingOptions(e.residency, next, e.tiles, e.opts.maxPieceRows);
-    if (!planDpuTiling(job->g, e.hw, topts, tiling, error))
-      return next->emitOpError() << "cannot be tiled for CMX: " << error;
-    uint64_t base =
-        placeAfter(e, *plan, tiling.layout,
-                   topts.cmxBudget ? topts.cmxBudget : e.hw.cmxUsableBytes);
-    auto planned = planJob(e, std::move(*job), base, std::move(tiling));
+    auto tiling = tileJob(e, *job);
+    if (failed(tiling))
+      return failure();
+    uint64_t base = placeAfter(e, *plan, next, tiling->layout);
+    auto planned = planJob(e, std::move(*job), std::move(*tiling), base);
     if (failed(planned))
       return failure();
     nextPlan = std::move(*planned);

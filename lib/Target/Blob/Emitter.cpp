@@ -53,8 +53,6 @@ void Emitter::dma(const std::string &name, const blob::TensorRef &src,
   t.dma.src = src;
   t.dma.dst = dst;
   // The port with the fewest bytes queued so far (ties: the lower index).
-  if (portBytes.size() != hw.dmaPorts)
-    portBytes.assign(hw.dmaPorts, 0);
   uint32_t port = 0;
   for (uint32_t p = 1; p < hw.dmaPorts; ++p)
     if (portBytes[p] < portBytes[port])
@@ -63,7 +61,6 @@ void Emitter::dma(const std::string &name, const blob::TensorRef &src,
   for (uint32_t d : src.shape)
     bytes *= d;
   portBytes[port] += bytes;
-  ++dmaCounter;
   sched.add(blob::Engine::Dma, port, std::move(t),
             {access(src, false), access(dst, true)});
 }

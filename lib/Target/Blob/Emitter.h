@@ -30,7 +30,7 @@ struct Emitter {
           uint32_t tiles, blob::Program &program, WeightsSection &weights,
           BufferAssignment &buffers)
       : hw(hw), opts(opts), tiles(tiles), program(program), weights(weights),
-        buffers(buffers), cmxUsed(hw.numTiles, 0) {}
+        buffers(buffers), cmxUsed(hw.numTiles, 0), portBytes(hw.dmaPorts, 0) {}
 
   const arch::HardwareDesc &hw;
   const CodegenOptions &opts;
@@ -40,7 +40,6 @@ struct Emitter {
   BufferAssignment &buffers;
   TaskScheduler sched;
   std::vector<uint64_t> cmxUsed;
-  uint32_t dmaCounter = 0;
   /// Bytes of the DMAs emitted on each port so far.
   std::vector<uint64_t> portBytes;
   uint32_t shaveCounter = 0;

@@ -137,6 +137,18 @@ CmxLayout layoutOf(const DpuOpGeometry &g, const std::vector<DpuPiece> &ps,
   return layoutFor(g, inRows, outRows, kc, opts, slots, weightSlots);
 }
 
+/// The channel slice widths tried, widest first: ceil(K / j) rounded up to
+/// a multiple of 16, each once.
+std::vector<uint32_t> channelWidths(const DpuOpGeometry &g) {
+  std::vector<uint32_t> widths;
+  for (uint32_t j = 1; j <= g.K / 16; ++j) {
+    uint32_t kc = ceilDiv(ceilDiv(g.K, j), 16) * 16;
+    if (widths.empty() || widths.back() != kc)
+      widths.push_back(kc);
+  }
+  return widths;
+}
+
 /// The most channel slices one tile's run of pieces goes through.
 uint32_t slicesPerTile(const std::vector<DpuPiece> &ps, uint32_t tiles) {
   std::vector<uint32_t> count(tiles, 0);
@@ -211,6 +223,18 @@ uint64_t estimate(const arch::HardwareDesc &hw, const DpuOpGeometry &g,
 
 } // namespace
 
+bool dpuTilingFits(const DpuOpGeometry &g, const arch::HardwareDesc &hw,
+                   const TilingOptions &opts) {
+  // Buffers only grow with the rows, the channels and the slots: the
+  // smallest candidate (one row of the narrowest slice, one slot) fits
+  // exactly when some candidate does.
+  std::vector<uint32_t> widths = channelWidths(g);
+  uint64_t budget = opts.cmxBudget ? opts.cmxBudget : hw.cmxUsableBytes;
+  return !widths.empty() &&
+         layoutFor(g, std::min(g.H, g.kh), 1, widths.back(), opts, 1, 1)
+                 .total <= budget;
+}
+
 bool planDpuTiling(const DpuOpGeometry &g, const arch::HardwareDesc &hw,
                    const TilingOptions &opts, DpuTiling &out,
                    std::string &error) {
@@ -225,11 +249,7 @@ bool planDpuTiling(const DpuOpGeometry &g, const arch::HardwareDesc &hw,
     if (n == 1)
       break;
   }
-  for (uint32_t j = 1; j <= g.K / 16; ++j) {
-    uint32_t kc = ceilDiv(ceilDiv(g.K, j), 16) * 16;
-    if (widths.empty() || widths.back() != kc)
-      widths.push_back(kc);
-  }
+  widths = channelWidths(g);
 
   uint64_t budget = opts.cmxBudget ? opts.cmxBudget : hw.cmxUsableBytes;
   bool found = false;

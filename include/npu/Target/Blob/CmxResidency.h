@@ -38,8 +38,6 @@ struct CmxResidency {
   llvm::DenseMap<mlir::Value, uint64_t> size;
   /// For each DPU op, the CMX bytes from offset 0 its pieces may use.
   llvm::DenseMap<mlir::Operation *, uint64_t> budget;
-  /// The lowest offset any resident tensor takes (the usable CMX if none).
-  uint64_t lowest = 0;
 
   bool isResident(mlir::Value v) const { return offset.count(v) != 0; }
 };

@@ -113,6 +113,11 @@ void inputRowsFor(const DpuOpGeometry &g, uint32_t outRow, uint32_t outRows,
 DpuTaskShape pieceTaskShape(const DpuOpGeometry &g, uint32_t outRows,
                             uint32_t kc);
 
+/// Whether planDpuTiling would find a split that fits (without estimating
+/// any).
+bool dpuTilingFits(const DpuOpGeometry &g, const arch::HardwareDesc &hw,
+                   const TilingOptions &opts);
+
 /// Chooses the split and the buffering (one or two slots) with the lowest
 /// estimated time (per tile: its DMAs and DPU tasks, overlapped when double
 /// buffered; the DMA ports shared by all tiles) among those that fit CMX. Fails
