@@ -346,7 +346,8 @@ private:
     addLiveness(block, bp, defined);
     // Observed results must exist: fusing everything needs no observer, or
     // one that names what it observes.
-    bool canFuse = !options_.observer || options_.observeOp;
+    bool canFuse =
+        (!options_.observer && !options_.rewriter) || options_.observeOp;
     if (options_.fuseActivations && canFuse)
       fuseActivations(bp);
     if (options_.fuseElementwise && canFuse) {
@@ -606,7 +607,8 @@ private:
 
   /// True if the observer must see this op's results.
   bool isObserved(Operation *op) const {
-    return options_.observer && (!options_.observeOp || options_.observeOp(op));
+    return (options_.observer || options_.rewriter) &&
+           (!options_.observeOp || options_.observeOp(op));
   }
 
   Plan &plan_;
@@ -839,6 +841,24 @@ LogicalResult Interpreter::Impl::runBlock(const BlockPlan &bp,
                      (step.kind == Step::Fused ? 0 : 1);
       }
       timings.push_back(std::move(t));
+    }
+    if (options.rewriter && step.kind != Step::Terminator &&
+        step.kind != Step::Skip && step.kind != Step::FusedDone &&
+        (!options.observeOp || options.observeOp(step.op))) {
+      for (auto [i, id] : llvm::enumerate(step.results)) {
+        Slot &s = slots[id];
+        if (!s.view)
+          continue;
+        // A result may be a view of a constant or of another value: the
+        // rewriter gets a copy of its own.
+        if (!s.isOwned || s.view != &s.owned) {
+          s.owned = *s.view;
+          s.isOwned = true;
+          s.view = &s.owned;
+          s.constantKey = nullptr;
+        }
+        options.rewriter(step.op, static_cast<unsigned>(i), s.owned);
+      }
     }
     if (options.observer && step.kind != Step::Terminator &&
         step.kind != Step::Skip && step.kind != Step::FusedDone &&

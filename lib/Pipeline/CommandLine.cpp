@@ -28,8 +28,10 @@ namespace {
 /// "origin, canonical, calibrated (coming), ...".
 std::string describeStages() {
   std::string text;
-  for (Precision precision : {Precision::Int8, Precision::Fp16}) {
-    text += text.empty() ? "With int8: " : "; with fp16: ";
+  for (Precision precision :
+       {Precision::Int8, Precision::Fp16, Precision::Mixed}) {
+    text += text.empty() ? "With int8: "
+                         : "; with " + precisionName(precision).str() + ": ";
     text += joinNames(allStageNames(precision));
   }
   return text + ". Tiling, "
@@ -47,8 +49,22 @@ struct Flags {
                cl::cat(cat)),
         precision("precision",
                   cl::desc("Arithmetic of the compiled model (int8 needs "
-                           "calibration data)"),
-                  cl::value_desc("int8|fp16"), cl::init("int8"), cl::cat(cat)),
+                           "calibration data; mixed: int8 with the fewest "
+                           "DPU layers in fp16 that reach "
+                           "--accuracy-target)"),
+                  cl::value_desc("int8|fp16|mixed"), cl::init("int8"),
+                  cl::cat(cat)),
+        accuracyTarget(
+            "accuracy-target",
+            cl::desc("With --precision=mixed: the cosine similarity to float "
+                     "that every model output must reach on the calibration "
+                     "samples (default cos=0.99)"),
+            cl::value_desc("cos=C"), cl::init("cos=0.99"), cl::cat(cat)),
+        precisionReport(
+            "precision-report",
+            cl::desc("With --precision=mixed: also write the layers kept in "
+                     "fp16, their sensitivity and modelled cost as JSON"),
+            cl::value_desc("file"), cl::cat(cat)),
         calibData("calib-data",
                   cl::desc("Directory of calibration inputs (.npy files) "
                            "for int8"),
@@ -131,8 +147,8 @@ struct Flags {
   }
 
   std::string stageHelp;
-  cl::opt<std::string> target, precision, calibData, calibMethod, calibTable,
-      useCalibTable, perfHint;
+  cl::opt<std::string> target, precision, accuracyTarget, precisionReport,
+      calibData, calibMethod, calibTable, useCalibTable, perfHint;
   cl::opt<unsigned> tiles;
   cl::list<std::string> inputShapes;
   cl::opt<std::string> compileTo, dumpStages;
@@ -198,9 +214,10 @@ LogicalResult parseStageFlag(StringRef tool, StringRef name,
     out = *stage;
     return success();
   }
-  Precision other =
-      precision == Precision::Int8 ? Precision::Fp16 : Precision::Int8;
-  if (parseStage(name, other)) {
+  bool otherPrecision = false;
+  for (Precision other : {Precision::Int8, Precision::Fp16, Precision::Mixed})
+    otherPrecision |= other != precision && parseStage(name, other);
+  if (otherPrecision) {
     printError(tool,
                "there is no '" + name +
                    "' stage with --precision=" + precisionName(precision) +
@@ -260,6 +277,14 @@ LogicalResult compileOptionsFromCommandLine(StringRef tool,
   options.calibration.dataDir = f.calibData;
   options.calibration.tableOutputPath = f.calibTable;
   options.calibration.tableInputPath = f.useCalibTable;
+  options.accuracyTarget = f.accuracyTarget;
+  options.precisionReportPath = f.precisionReport;
+  if (options.precision != Precision::Mixed)
+    for (const cl::opt<std::string> *mixedOnly :
+         {&f.accuracyTarget, &f.precisionReport})
+      if (mixedOnly->getNumOccurrences())
+        printWarning(tool, "--" + mixedOnly->ArgStr +
+                               " is ignored without --precision=mixed");
   if (options.precision == Precision::Fp16) {
     for (const cl::opt<std::string> *calib :
          {&f.calibData, &f.calibMethod, &f.calibTable, &f.useCalibTable})

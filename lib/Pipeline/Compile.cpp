@@ -193,6 +193,8 @@ static LogicalResult generateBlobTimed(ModuleOp module,
                     std::to_string(c.percentile) + "|" + rangesFrom + "|" +
                     llvm::join(options.exposeTensors, ",") + "|" +
                     options.debugCorruptTensor;
+  if (options.precision == Precision::Mixed)
+    key += "|" + options.accuracyTarget;
   generated->program.optionsHash = llvm::xxh3_64bits(key);
   TimingScope writeTiming = timing.nest("blob serialization");
   auto writeStart = CompilePhaseTimes::Clock::now();

@@ -15,6 +15,7 @@ template <typename Enum> struct NamedValue {
 constexpr NamedValue<Precision> kPrecisions[] = {
     {Precision::Int8, "int8"},
     {Precision::Fp16, "fp16"},
+    {Precision::Mixed, "mixed"},
 };
 constexpr NamedValue<CalibrationMethod> kCalibrationMethods[] = {
     {CalibrationMethod::MinMax, "minmax"},
@@ -62,6 +63,8 @@ unsigned CompileOptions::effectiveTiles() const {
 }
 
 static const char *nameWith(const StageInfo &info, Precision precision) {
+  if (precision == Precision::Mixed && info.stage == Stage::Lowered)
+    return "mixed";
   return precision == Precision::Fp16 ? info.fp16Name : info.name;
 }
 

@@ -108,7 +108,9 @@ LogicalResult computeCacheKey(StringRef modelPath,
   if (!options.debugCorruptTensor.empty())
     add("option debug-corrupt-tensor", options.debugCorruptTensor);
 
-  if (options.precision == Precision::Int8) {
+  if (options.precision == Precision::Mixed)
+    add("option accuracy-target", options.accuracyTarget);
+  if (isCalibrated(options.precision)) {
     const CalibrationOptions &c = options.calibration;
     if (!c.tableInputPath.empty()) {
       if (failed(fileDigest(c.tableInputPath, digest, error)))

@@ -62,7 +62,7 @@ uint64_t constantBytes(Operation *op, Precision precision) {
       continue;
     uint64_t n = elementsOf(operand.getType());
     bool bias = cast<ShapedType>(operand.getType()).getRank() <= 1;
-    bytes += n * (bias ? 4 : precision == Precision::Int8 ? 1 : 2);
+    bytes += n * (bias ? 4 : precision == Precision::Fp16 ? 2 : 1);
   }
   return bytes;
 }

@@ -71,7 +71,7 @@ struct PipelineFlags : public PassPipelineOptions<PipelineFlags> {
                                 llvm::cl::desc("The last stage to run"),
                                 llvm::cl::init("canonical")};
   Option<std::string> precision{*this, "precision",
-                                llvm::cl::desc("int8 or fp16"),
+                                llvm::cl::desc("int8, fp16 or mixed"),
                                 llvm::cl::init("int8")};
 };
 

@@ -64,6 +64,14 @@ static LogicalResult buildCalibrated(OpPassManager &pm,
   calibrate.table = c.tableOutputPath;
   calibrate.useTable = c.tableInputPath;
   pm.addPass(createNPUCalibrate(calibrate));
+  if (options.precision == Precision::Mixed) {
+    NPUSelectPrecisionOptions select;
+    select.target = options.accuracyTarget;
+    select.data = c.dataDir;
+    select.platform = arch::hardware(options.target).name;
+    select.report = options.precisionReportPath;
+    pm.addPass(createNPUSelectPrecision(select));
+  }
   return success();
 }
 
@@ -75,7 +83,7 @@ static LogicalResult buildLowered(OpPassManager &pm,
   if (options.precision == Precision::Fp16)
     addBackEndEntryPasses(pm);
   NPULowerToHWOptions lower;
-  lower.precision = options.precision == Precision::Int8 ? "int8" : "fp16";
+  lower.precision = precisionName(options.precision).str();
   lower.expose.assign(options.exposeTensors.begin(),
                       options.exposeTensors.end());
   lower.corrupt = options.debugCorruptTensor;

@@ -37,6 +37,13 @@ namespace npu {
 using InterpreterObserver = std::function<void(
     mlir::Operation *op, llvm::ArrayRef<const HostTensor *> results)>;
 
+/// Called after every op (before the observer) with result `index`, which
+/// it may change in place or replace by another tensor of the same dtype and
+/// shape: later ops read the new values (e.g. simulated quantization in the
+/// mixed-precision search). The tensor is the op's own copy.
+using InterpreterResultRewriter = std::function<void(
+    mlir::Operation *op, unsigned index, HostTensor &result)>;
+
 struct InterpreterOptions {
   /// Threads for the kernels: 0 = one per hardware thread, 1 = run
   /// everything on the calling thread.
@@ -46,9 +53,12 @@ struct InterpreterOptions {
   /// Optional per-op hook. Ops it observes are never fused away, so by
   /// default (every op observed) it disables the fusions.
   InterpreterObserver observer;
-  /// With an observer: the ops it wants to see (e.g. those calibration
-  /// collects statistics for); null means every op. The others may be
-  /// fused, which keeps observed runs fast.
+  /// Optional per-op result rewriter; like the observer, it disables the
+  /// fusions of the ops it sees.
+  InterpreterResultRewriter rewriter;
+  /// With an observer or a rewriter: the ops it wants to see (e.g. those
+  /// calibration collects statistics for); null means every op. The others may
+  /// be fused, which keeps observed runs fast.
   std::function<bool(mlir::Operation *)> observeOp;
   /// Fuse an activation into the convolution before it when nothing else
   /// reads the convolution's result.

@@ -9,7 +9,9 @@
 // The stages, in order, with their names (used by --compile-to, the stage
 // dumps and the progress line): origin, canonical, calibrated, int8, hwops,
 // tiled, grouped, tasks, addressed, blob. With fp16 precision the lowered
-// stage is named `fp16` and there is no `calibrated` stage.
+// stage is named `fp16` and there is no `calibrated` stage; with mixed
+// precision it is named `mixed` (the calibrated stage also chooses the
+// layers that stay fp16).
 //
 //===----------------------------------------------------------------------===//
 
@@ -43,8 +45,13 @@ enum class Stage {
   Blob,       ///< the serialized blob
 };
 
-/// The arithmetic the compiled model runs in.
-enum class Precision { Int8, Fp16 };
+/// The arithmetic the compiled model runs in. Mixed: int8, except the
+/// fewest DPU layers kept in fp16 that reach an accuracy target
+/// (docs/mixed-precision.md).
+enum class Precision { Int8, Fp16, Mixed };
+
+/// True for the precisions that need calibrated ranges (int8 and mixed).
+inline bool isCalibrated(Precision p) { return p != Precision::Fp16; }
 
 /// How calibration turns observed activation values into ranges. Add a
 /// method here and to the name table in CompileOptions.cpp.
@@ -95,6 +102,11 @@ struct CompileOptions {
   arch::Platform target = arch::Platform::NPU3720;
   Precision precision = Precision::Int8;
   CalibrationOptions calibration;
+  /// Mixed precision: the accuracy every model output must reach against
+  /// float on the calibration samples ("cos=C").
+  std::string accuracyTarget = "cos=0.99";
+  /// Mixed precision: also write the choice as JSON here (empty: no file).
+  std::string precisionReportPath;
   /// Tiles to compile for; 0: the performance hint's default for the target.
   unsigned tiles = 0;
   PerfHint perfHint = PerfHint::Latency;

@@ -108,41 +108,54 @@ void splitsToSlices(func::FuncOp func, lowering::DebugTensors &debug) {
   }
 }
 
+/// Every tensor must fit the NPU's DDR window; all that do not are
+/// reported at once, at their ONNX nodes.
+LogicalResult checkTensorSizes(func::FuncOp func) {
+  bool ok = true;
+  auto check = [&](Value v, Location loc) {
+    auto type = dyn_cast<RankedTensorType>(v.getType());
+    auto dtype =
+        type ? dtypeForElementType(type.getElementType()) : std::nullopt;
+    if (!dtype || !type.hasStaticShape())
+      return;
+    std::vector<int64_t> shape(type.getShape().begin(), type.getShape().end());
+    std::optional<int64_t> bytes = checkedByteSize(*dtype, shape);
+    if (bytes && uint64_t(*bytes) <= arch::kDdrWindowBytes)
+      return;
+    ok = false;
+    auto diag = emitError(loc) << "a tensor of shape " << shapeToString(shape)
+                               << " (" << dtypeName(*dtype) << ") needs ";
+    if (bytes)
+      diag << *bytes << " bytes";
+    else
+      diag << "more bytes than 64 bits count";
+    diag << ", more than the NPU's " << (arch::kDdrWindowBytes >> 30)
+         << " GiB DDR address window";
+  };
+  for (BlockArgument arg : func.getArguments())
+    check(arg, func.getLoc());
+  func.walk([&](Operation *op) {
+    for (Value r : op->getResults())
+      check(r, op->getLoc());
+  });
+  return success(ok);
+}
+
+/// Erases the ops the lowering created, keeping `old`.
+void eraseNew(Block &body, ArrayRef<Operation *> old) {
+  llvm::SmallPtrSet<Operation *, 32> keep(old.begin(), old.end());
+  SmallVector<Operation *> created;
+  for (Operation &op : body.without_terminator())
+    if (!keep.contains(&op))
+      created.push_back(&op);
+  for (Operation *op : llvm::reverse(created)) {
+    op->dropAllUses();
+    op->erase();
+  }
+}
+
 struct NPULowerToHWPass : impl::NPULowerToHWBase<NPULowerToHWPass> {
   using NPULowerToHWBase::NPULowerToHWBase;
-  /// Every tensor must fit the NPU's DDR window; all that do not are
-  /// reported at once, at their ONNX nodes.
-  static LogicalResult checkTensorSizes(func::FuncOp func) {
-    bool ok = true;
-    auto check = [&](Value v, Location loc) {
-      auto type = dyn_cast<RankedTensorType>(v.getType());
-      auto dtype =
-          type ? dtypeForElementType(type.getElementType()) : std::nullopt;
-      if (!dtype || !type.hasStaticShape())
-        return;
-      std::vector<int64_t> shape(type.getShape().begin(),
-                                 type.getShape().end());
-      std::optional<int64_t> bytes = checkedByteSize(*dtype, shape);
-      if (bytes && uint64_t(*bytes) <= arch::kDdrWindowBytes)
-        return;
-      ok = false;
-      auto diag = emitError(loc) << "a tensor of shape " << shapeToString(shape)
-                                 << " (" << dtypeName(*dtype) << ") needs ";
-      if (bytes)
-        diag << *bytes << " bytes";
-      else
-        diag << "more bytes than 64 bits count";
-      diag << ", more than the NPU's " << (arch::kDdrWindowBytes >> 30)
-           << " GiB DDR address window";
-    };
-    for (BlockArgument arg : func.getArguments())
-      check(arg, func.getLoc());
-    func.walk([&](Operation *op) {
-      for (Value r : op->getResults())
-        check(r, op->getLoc());
-    });
-    return success(ok);
-  }
 
   void runOnOperation() override {
     func::FuncOp func = getOperation();
@@ -151,115 +164,113 @@ struct NPULowerToHWPass : impl::NPULowerToHWBase<NPULowerToHWPass> {
     // Debug builds: the tensors to expose or corrupt, by key, named on the
     // graph as calibrated.
     lowering::DebugTensors debug;
-    if (failed(lowering::selectDebugTensors(func, expose, corrupt, debug)))
+    if (failed(lowering::selectDebugTensors(func, expose, corrupt, debug)) ||
+        failed(lowering::lowerFunction(func, precision, debug)))
       return signalPassFailure();
-    splitBatches(func, debug);
-    splitsToSlices(func, debug);
-    Block &body = func.getBody().front();
-    OpBuilder b(&getContext());
-    if (precision != "fp16" && precision != "int8") {
-      func.emitError() << "unknown precision '" << precision
-                       << "' (expected fp16 or int8)";
-      return signalPassFailure();
-    }
-    if (failed(checkTensorSizes(func)))
-      return signalPassFailure();
-    Lowering l(b, precision == "int8");
-    SmallVector<std::pair<Operation *, std::string>> unsupported;
-
-    SmallVector<Operation *> old;
-    for (Operation &op : body.without_terminator())
-      old.push_back(&op);
-
-    // Graph inputs: converted to f16 on the device.
-    b.setInsertionPointToStart(&body);
-    for (BlockArgument arg : body.getArguments()) {
-      auto type = dyn_cast<RankedTensorType>(arg.getType());
-      if (!type)
-        continue;
-      if (type.getElementType().isF32() || type.getElementType().isF16()) {
-        l.map.map(arg, type.getElementType().isF16()
-                           ? Value(arg)
-                           : l.shave(arg.getLoc(), "convert", {arg},
-                                     l.f16Type(type.getShape())));
-      } else {
-        l.map.map(arg, arg);
-      }
-    }
-
-    for (Operation *op : old) {
-      if (isa<ConstantOp>(op))
-        continue; // Converted where used.
-      if (l.fused.contains(op))
-        continue; // Part of an earlier op's lowering.
-      b.setInsertionPoint(op);
-      std::string reason;
-      LogicalResult done = failure();
-      if (auto r = lowering::lowerDpuOp(l, op, reason))
-        done = *r;
-      else if (auto r = lowering::lowerShaveOp(l, op, reason))
-        done = *r;
-      else if (auto r = lowering::lowerDataMovementOp(l, op, reason))
-        done = *r;
-      if (failed(done)) {
-        unsupported.push_back({op, reason});
-        // Stand-ins for its results, so that the ops after it are still
-        // checked (and reported) too.
-        for (Value r : op->getResults())
-          if (auto t = dyn_cast<RankedTensorType>(r.getType()))
-            l.map.map(r, l.zeros(op->getLoc(), t.getShape()));
-      }
-    }
-
-    if (!unsupported.empty()) {
-      InFlightDiagnostic diag = func.emitError()
-                                << unsupported.size()
-                                << " op(s) map to no NPU engine (DPU, SHAVE or "
-                                   "DMA); nothing runs on the host CPU";
-      for (auto &[op, reason] : unsupported)
-        diag.attachNote(op->getLoc())
-            << "'" << op->getName() << "' cannot run on the NPU"
-            << (reason.empty() ? "" : ": ") << reason;
-      // Leave the function as it was: drop everything built so far.
-      eraseNew(body, old);
-      return signalPassFailure();
-    }
-
-    // Results: back to their graph types.
-    Operation *ret = body.getTerminator();
-    b.setInsertionPoint(ret);
-    for (OpOperand &operand : ret->getOpOperands()) {
-      Value v = l.map.lookupOrNull(operand.get());
-      if (!v)
-        v = l.get(operand.get());
-      auto want = cast<RankedTensorType>(operand.get().getType());
-      if (v.getType() != want)
-        v = l.shave(ret->getLoc(), "convert", {v}, want);
-      operand.set(v);
-    }
-    if (failed(lowering::exposeTensors(l, func, debug)) ||
-        failed(lowering::markCorrupted(l, debug)))
-      return signalPassFailure();
-    for (Operation *op : llvm::reverse(old))
-      if (op->use_empty())
-        op->erase();
-    // Constants of the old graph still used by the new one (integer ones)
-    // stay; the rest is gone.
-  }
-
-  /// Erases the ops the lowering created, keeping `old`.
-  static void eraseNew(Block &body, ArrayRef<Operation *> old) {
-    llvm::SmallPtrSet<Operation *, 32> keep(old.begin(), old.end());
-    SmallVector<Operation *> created;
-    for (Operation &op : body.without_terminator())
-      if (!keep.contains(&op))
-        created.push_back(&op);
-    for (Operation *op : llvm::reverse(created)) {
-      op->dropAllUses();
-      op->erase();
-    }
   }
 };
 
 } // namespace
+
+LogicalResult lowering::lowerFunction(func::FuncOp func, StringRef precision,
+                                      DebugTensors &debug,
+                                      QuantizedTensors *recorder) {
+  if (precision != "fp16" && precision != "int8" && precision != "mixed")
+    return func.emitError() << "unknown precision '" << precision
+                            << "' (expected fp16, int8 or mixed)";
+  splitBatches(func, debug);
+  splitsToSlices(func, debug);
+  Block &body = func.getBody().front();
+  OpBuilder b(func.getContext());
+  if (failed(checkTensorSizes(func)))
+    return failure();
+  bool int8 = precision != "fp16", mixed = precision == "mixed";
+  Lowering l(b, int8);
+  l.recorder = recorder;
+  SmallVector<std::pair<Operation *, std::string>> unsupported;
+
+  SmallVector<Operation *> old;
+  for (Operation &op : body.without_terminator())
+    old.push_back(&op);
+
+  // Graph inputs: converted to f16 on the device.
+  b.setInsertionPointToStart(&body);
+  for (BlockArgument arg : body.getArguments()) {
+    auto type = dyn_cast<RankedTensorType>(arg.getType());
+    if (!type)
+      continue;
+    if (type.getElementType().isF32() || type.getElementType().isF16()) {
+      l.map.map(arg, type.getElementType().isF16()
+                         ? Value(arg)
+                         : l.shave(arg.getLoc(), "convert", {arg},
+                                   l.f16Type(type.getShape())));
+    } else {
+      l.map.map(arg, arg);
+    }
+  }
+
+  for (Operation *op : old) {
+    if (isa<ConstantOp>(op))
+      continue; // Converted where used.
+    if (l.fused.contains(op))
+      continue; // Part of an earlier op's lowering.
+    b.setInsertionPoint(op);
+    l.int8 = int8 && !(mixed && op->hasAttr(kFp16Attr));
+    l.current = op;
+    std::string reason;
+    LogicalResult done = failure();
+    if (auto r = lowering::lowerDpuOp(l, op, reason))
+      done = *r;
+    else if (auto r = lowering::lowerShaveOp(l, op, reason))
+      done = *r;
+    else if (auto r = lowering::lowerDataMovementOp(l, op, reason))
+      done = *r;
+    if (failed(done)) {
+      unsupported.push_back({op, reason});
+      // Stand-ins for its results, so that the ops after it are still
+      // checked (and reported) too.
+      for (Value r : op->getResults())
+        if (auto t = dyn_cast<RankedTensorType>(r.getType()))
+          l.map.map(r, l.zeros(op->getLoc(), t.getShape()));
+    }
+  }
+  l.current = nullptr;
+
+  if (!unsupported.empty()) {
+    InFlightDiagnostic diag = func.emitError()
+                              << unsupported.size()
+                              << " op(s) map to no NPU engine (DPU, SHAVE or "
+                                 "DMA); nothing runs on the host CPU";
+    for (auto &[op, reason] : unsupported)
+      diag.attachNote(op->getLoc())
+          << "'" << op->getName() << "' cannot run on the NPU"
+          << (reason.empty() ? "" : ": ") << reason;
+    // Leave the function as it was: drop everything built so far.
+    eraseNew(body, old);
+    return failure();
+  }
+
+  // Results: back to their graph types.
+  Operation *ret = body.getTerminator();
+  b.setInsertionPoint(ret);
+  for (OpOperand &operand : ret->getOpOperands()) {
+    Value v = l.map.lookupOrNull(operand.get());
+    if (!v)
+      v = l.get(operand.get());
+    auto want = cast<RankedTensorType>(operand.get().getType());
+    if (v.getType() != want)
+      v = l.shave(ret->getLoc(), "convert", {v}, want);
+    operand.set(v);
+  }
+  if (failed(lowering::exposeTensors(l, func, debug)) ||
+      failed(lowering::markCorrupted(l, debug)))
+    return failure();
+  for (Operation *op : llvm::reverse(old))
+    if (op->use_empty())
+      op->erase();
+  // Constants of the old graph still used by the new one (integer ones)
+  // stay; the rest is gone.
+  return success();
+}
+
 } // namespace npu

@@ -91,6 +91,8 @@ static std::optional<std::pair<float, float>> rangeOf(Value old) {
 }
 
 FailureOr<QuantParams> Lowering::quantOf(Value old, std::string &reason) {
+  if (recorder && current)
+    (*recorder)[current].push_back(old);
   // A pre-quantized model's own parameters (npu-fold-qdq) come first.
   if (auto quant = quantAnnotationOf(old))
     return QuantParams{quant[0], int32_t(quant[1])};
@@ -130,8 +132,11 @@ Value Lowering::dequantize(Location loc, Value q) {
 FailureOr<Value> Lowering::quantHWC(Location loc, Value old, int64_t cp,
                                     std::string &reason) {
   if (Value q = quantForms.lookup(old))
-    if (cast<RankedTensorType>(q.getType()).getShape()[2] == cp)
+    if (cast<RankedTensorType>(q.getType()).getShape()[2] == cp) {
+      if (recorder && current)
+        (*recorder)[current].push_back(old);
       return q;
+    }
   return quantize(loc, hwcFor(loc, old, cp), old, reason);
 }
 

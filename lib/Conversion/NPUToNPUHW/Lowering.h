@@ -47,14 +47,28 @@ mlir::DenseF32ArrayAttr rangeAttrOf(mlir::Value old);
 /// scale (hi - lo) / 255, zero point round(-128 - lo / scale); 0 is exact.
 QuantParams quantParamsForRange(float lo, float hi);
 
+struct DebugTensors;
+
+/// For each old op lowered with int8 DPU arithmetic, the old values whose
+/// int8 parameters its lowering uses (its quantized inputs and result):
+/// the tensors that are int8 on the device when that op is (the
+/// mixed-precision search simulates exactly these).
+using QuantizedTensors =
+    llvm::DenseMap<mlir::Operation *, llvm::SmallVector<mlir::Value, 2>>;
+
 class Lowering {
 public:
   Lowering(mlir::OpBuilder &b, bool int8) : b(b), int8(int8) {}
 
   mlir::OpBuilder &b;
   /// DPU tasks compute in int8 (calibrated ranges on the old ops); SHAVE
-  /// kernels stay fp16, with quantize / dequantize kernels in between.
+  /// kernels stay fp16, with quantize / dequantize kernels in between. Set
+  /// per op in mixed precision.
   bool int8;
+  /// The old op being lowered, and where to record the tensors it
+  /// quantizes (null: not recorded).
+  mlir::Operation *current = nullptr;
+  QuantizedTensors *recorder = nullptr;
   mlir::IRMapping map;
   /// Old ops folded into the lowering of an earlier op (a bias add or an
   /// activation in a DPU task's post-processing): not lowered again.
@@ -146,6 +160,21 @@ public:
                     llvm::ArrayRef<float> fparams = {},
                     llvm::ArrayRef<int64_t> iparams = {});
 };
+
+/// The ops that stay fp16 in a mixed-precision compile carry this unit
+/// attribute (npu-select-precision sets it on the op a DPU task is lowered
+/// from).
+constexpr llvm::StringLiteral kFp16Attr = "npu.fp16";
+
+/// Lowers the body of `func` (a canonical function; for int8 and mixed,
+/// calibrated): `precision` is "int8", "fp16" or "mixed" (int8 except the
+/// ops marked kFp16Attr). All ops that map to no engine are reported at
+/// once and the function is left unchanged. With `recorder`, the tensors
+/// each int8 op quantizes are recorded.
+mlir::LogicalResult lowerFunction(mlir::func::FuncOp func,
+                                  llvm::StringRef precision,
+                                  DebugTensors &debug,
+                                  QuantizedTensors *recorder = nullptr);
 
 /// Lowers one op of the canonical graph. Returns failure() after recording
 /// why in `reason` when the op maps to no engine (nothing is emitted then);

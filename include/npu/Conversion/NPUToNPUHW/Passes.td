@@ -52,7 +52,9 @@ def NPULowerToHW : Pass<"npu-lower-to-hw", "mlir::func::FuncOp"> {
            "fp16, or int8: DPU tasks in int8 with the calibrated ranges "
            "(`npu.range`) of their inputs and outputs, per-channel symmetric "
            "int8 weights and fixed-point requantization in the weight table; "
-           "SHAVE kernels stay fp16, with quantize / dequantize between">,
+           "SHAVE kernels stay fp16, with quantize / dequantize between; or "
+           "mixed: int8, except the DPU tasks of ops marked `npu.fp16` "
+           "(npu-select-precision), which compute in fp16">,
     ListOption<"expose", "expose", "std::string",
                "Debug build: tensors of the graph (by their keys, "
                "docs/calibration.md; `all` for every computed tensor) "
@@ -65,6 +67,83 @@ def NPULowerToHW : Pass<"npu-lower-to-hw", "mlir::func::FuncOp"> {
            "Test only: marks the DPU task computing this tensor "
            "(`npu.debug_corrupt`) so that code generation perturbs its "
            "output zero point: the device then differs from this stage">,
+  ];
+  let dependentDialects = ["::npu::NPUDialect", "::npu::hw::NPUHWDialect",
+                           "::mlir::quant::QuantDialect"];
+}
+
+//===----------------------------------------------------------------------===//
+// Mixed precision: which DPU layers stay fp16
+//===----------------------------------------------------------------------===//
+
+def NPUSelectPrecision : Pass<"npu-select-precision", "mlir::ModuleOp"> {
+  let summary = "Keeps the fewest DPU layers in fp16 that reach an accuracy "
+                "target (mixed precision)";
+  let description = [{
+    Runs on the calibrated stage. A layer is an op that the int8 lowering
+    makes a DPU task (convolution, matmul / gemm with constant weights,
+    pooling, eltwise add / sub); in int8 its weights are int8 per output
+    channel and the tensors whose int8 parameters its lowering uses (found
+    by running that lowering on a copy, `lowering::QuantizedTensors`) are
+    int8 on the device.
+
+    The search runs the reference interpreter on the float graph with the
+    device's precision simulated: every tensor that is int8 in a
+    configuration is quantized and dequantized with its calibrated
+    parameters, every other float tensor is rounded to f16, weights of int8
+    layers are quantized per output channel and the others rounded to f16.
+    The accuracy of a configuration is, for the output where it is lowest,
+    the mean over the samples of the cosine similarity to float.
+
+    1. All layers fp16 must reach the target, else it is an error (no
+       precision choice can).
+    2. All layers int8 reaching it: nothing stays fp16.
+    3. Otherwise each layer's sensitivity is the accuracy with only that
+       layer in int8; layers are kept fp16 from the most sensitive down, the
+       smallest such prefix that reaches the target found by bisection,
+       (sensitivities are measured on the first `ranking-samples` samples,
+       every other evaluation on all of them)
+       then every kept layer whose return to int8 still reaches the target
+       goes back to int8 (least sensitive first).
+    4. The choice is checked with the device's arithmetic (the mixed
+       lowering of a copy, run by the interpreter, which the device equals
+       bit for bit, on the first `verify-samples` samples); while it misses
+       the target, the search runs again for the target raised by how
+       optimistic the simulation was (three times at most), then the next
+       most sensitive layers (half as many again as are kept, at least one)
+       stay fp16 too.
+
+    The chosen ops get the unit attribute `npu.fp16`; `npu-lower-to-hw
+    precision=mixed` lowers them in fp16. A report on stderr (and, with
+    `report=FILE`, as JSON) names each fp16 layer by its tensor key with
+    its sensitivity and its modelled DPU cost in int8 and fp16
+    (`npu::arch::dpuWorkloadComputeCycles`, the whole layer as one workload
+    on one tile).
+  }];
+  let options = [
+    Option<"target", "target", "std::string", /*default=*/"\"cos=0.99\"",
+           "Accuracy target: cos=C, the cosine similarity in (0, 1] that "
+           "every model output must reach against float">,
+    Option<"data", "data", "std::string", /*default=*/"\"\"",
+           "Directory of samples (as npu-calibrate's data); empty: the "
+           "generated samples calibration uses (with a warning)">,
+    Option<"samples", "samples", "int64_t", /*default=*/"0",
+           "Use at most this many samples (0: all)">,
+    Option<"verifyChoice", "verify", "bool", /*default=*/"true",
+           "Check the choice with the device's arithmetic (the mixed lowering "
+           "run by the interpreter) and keep more layers until it holds">,
+    Option<"verifySamples", "verify-samples", "int64_t", /*default=*/"2",
+           "Samples of the device-arithmetic checks, which are slow (the "
+           "DPU's bit-exact int8 model): the first N (0: all)">,
+    Option<"rankingSamples", "ranking-samples", "int64_t", /*default=*/"2",
+           "Samples of the per-layer sensitivity runs, which only order the "
+           "layers (0: all)">,
+    Option<"platform", "platform", "std::string", /*default=*/"\"NPU3720\"",
+           "Target of the modelled costs in the report">,
+    Option<"report", "report", "std::string", /*default=*/"\"\"",
+           "Also write the report as JSON to this file">,
+    Option<"quiet", "quiet", "bool", /*default=*/"false",
+           "Print no report on stderr">,
   ];
   let dependentDialects = ["::npu::NPUDialect", "::npu::hw::NPUHWDialect",
                            "::mlir::quant::QuantDialect"];

@@ -15,6 +15,7 @@
 #include "npu/Calibration/Table.h"
 #include "npu/Dialect/NPU/IR/QuantAnnotations.h"
 #include "npu/Dialect/NPU/IR/TensorKeys.h"
+#include "npu/Dialect/NPU/Transforms/SampleInputs.h"
 #include "npu/Import/ONNX/Importer.h"
 #include "npu/Interpreter/Interpreter.h"
 #include "npu/Interpreter/TensorConversion.h"
@@ -154,38 +155,15 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
                           "quantization parameters)";
       return observeConstants(methodOptions);
     }
-    std::vector<InputInfo> inputs;
-    for (BlockArgument arg : func.getArguments()) {
-      auto type = dyn_cast<RankedTensorType>(arg.getType());
-      std::optional<DType> dtype =
-          type ? dtypeForElementType(type.getElementType()) : std::nullopt;
-      if (!type || !type.hasStaticShape() || !dtype)
-        return emitError(arg.getLoc())
-               << "npu-calibrate needs static tensor arguments, argument "
-               << arg.getArgNumber() << " is " << arg.getType();
-      auto name =
-          func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), kONNXNameAttr);
-      inputs.push_back(
-          {name ? name.str() : "arg" + std::to_string(arg.getArgNumber()),
-           *dtype,
-           std::vector<int64_t>(type.getShape().begin(),
-                                type.getShape().end())});
-    }
-
+    FailureOr<std::vector<InputInfo>> inputs =
+        sampleInputsOf(func, "npu-calibrate");
+    if (failed(inputs))
+      return failure();
+    auto opened = openSamples(func, *inputs, data, samples > 0 ? samples : 8);
+    if (failed(opened))
+      return failure();
+    std::unique_ptr<SampleSource> source = std::move(*opened);
     std::string error;
-    std::unique_ptr<SampleSource> source;
-    if (!data.empty()) {
-      source = openSampleDirectory(data, inputs, error);
-      if (!source)
-        return fail(error);
-    } else {
-      source = makeGeneratedSource(inputs, samples > 0 ? samples : 8);
-      emitWarning(func.getLoc())
-          << "no calibration data: " << source->numSamples()
-          << " generated standard-normal samples; int8 accuracy is "
-             "unvalidated (give calibration samples: npu-compile --calib-data "
-             "DIR, or the pass option data=DIR)";
-    }
     size_t numSamples = source->numSamples();
     if (samples > 0)
       numSamples = std::min<size_t>(numSamples, static_cast<size_t>(samples));

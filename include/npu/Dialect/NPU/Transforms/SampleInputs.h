@@ -1,0 +1,40 @@
+//===- SampleInputs.h - Calibration samples for a function -------*- C++
+//-*-===//
+//
+// The passes that run the reference interpreter on samples (npu-calibrate,
+// npu-select-precision) open them the same way: one InputInfo per function
+// argument (its ONNX name, dtype and static shape) and a directory of .npy /
+// .npz samples, or generated standard-normal samples with a warning that
+// int8 accuracy is unvalidated.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NPU_DIALECT_NPU_TRANSFORMS_SAMPLEINPUTS_H
+#define NPU_DIALECT_NPU_TRANSFORMS_SAMPLEINPUTS_H
+
+#include "npu/Calibration/DataSource.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace npu {
+
+/// One InputInfo per argument of `func`; an error at the argument (naming
+/// `pass`) when one is not a static tensor of a supported element type.
+mlir::FailureOr<std::vector<calib::InputInfo>>
+sampleInputsOf(mlir::func::FuncOp func, llvm::StringRef pass);
+
+/// The samples in `dataDir` for `inputs`, or (empty `dataDir`)
+/// `generatedCount` generated ones with a warning at the function. Errors
+/// are emitted at the function.
+mlir::FailureOr<std::unique_ptr<calib::SampleSource>>
+openSamples(mlir::func::FuncOp func,
+            const std::vector<calib::InputInfo> &inputs,
+            const std::string &dataDir, size_t generatedCount);
+
+} // namespace npu
+
+#endif // NPU_DIALECT_NPU_TRANSFORMS_SAMPLEINPUTS_H

@@ -1,0 +1,811 @@
+//===- SelectPrecision.cpp - The npu-select-precision pass ----------------===//
+//
+// Mixed precision: keeps the fewest DPU layers in fp16 that reach an
+// accuracy target (the pass description in Passes.td, docs/mixed-precision.md).
+// Configurations are evaluated on the float graph by the reference
+// interpreter with the device's precision simulated (quantize-dequantize of
+// the int8 tensors, f16 rounding of the others), which is fast; the int8
+// lowering itself says which tensors each layer makes int8.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Lowering.h"
+
+#include "npu/Arch/CostModel.h"
+#include "npu/Arch/Hardware.h"
+#include "npu/Conversion/NPUToNPUHW/Passes.h"
+#include "npu/Dialect/NPU/IR/NPUOps.h"
+#include "npu/Dialect/NPU/IR/QuantAnnotations.h"
+#include "npu/Dialect/NPU/IR/TensorKeys.h"
+#include "npu/Dialect/NPU/Transforms/SampleInputs.h"
+#include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
+#include "npu/Interpreter/Interpreter.h"
+#include "npu/Interpreter/TensorConversion.h"
+#include "npu/Kernels/Cpu.h"
+#include "npu/Kernels/Quantize.h"
+#include "npu/Kernels/ThreadPool.h"
+
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+#include <cmath>
+#include <numeric>
+
+namespace npu {
+#define GEN_PASS_DEF_NPUSELECTPRECISION
+#include "npu/Conversion/NPUToNPUHW/Passes.h.inc"
+} // namespace npu
+
+using namespace mlir;
+
+namespace npu {
+namespace {
+
+using lowering::QuantParams;
+
+/// A DPU layer of the calibrated graph.
+struct Layer {
+  Operation *op = nullptr;
+  std::string key;
+  /// The tensors that are int8 on the device when this layer is.
+  SmallVector<Value, 2> quantized;
+  /// Its constant weights (single use) in float, int8 per output channel
+  /// (dequantized) and f16 (rounded); null when it has none.
+  ConstantOp weights;
+  ElementsAttr floatWeights, int8Weights, fp16Weights;
+  /// Accuracy with only this layer in int8.
+  double sensitivity = 1.0;
+};
+
+/// The cosine similarity of accumulated sums.
+struct CosineSum {
+  double dot = 0, aa = 0, bb = 0;
+  double value() const {
+    if (aa == 0 && bb == 0)
+      return 1.0;
+    if (aa == 0 || bb == 0)
+      return 0.0;
+    return dot / std::sqrt(aa * bb);
+  }
+};
+
+/// Rounds floats to f16 precision (round to nearest even).
+void roundRangeToF16(float *p, int64_t n) {
+  for (int64_t i = 0; i < n; ++i)
+    p[i] = halfToFloat(floatToHalf(p[i]));
+}
+
+#if defined(__x86_64__)
+/// The same with the F16C instructions (8 at a time); NaN payloads may
+/// differ, which the simulation does not look at.
+__attribute__((target("avx,f16c"))) void roundRangeToF16C(float *p, int64_t n) {
+  int64_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    __m128i h =
+        _mm256_cvtps_ph(_mm256_loadu_ps(p + i), _MM_FROUND_TO_NEAREST_INT);
+    _mm256_storeu_ps(p + i, _mm256_cvtph_ps(h));
+  }
+  roundRangeToF16(p + i, n - i);
+}
+#endif
+
+/// Rounds an f32 tensor to f16 precision, as the device stores it.
+void roundToF16(HostTensor &t, kernels::ThreadPool *pool = nullptr) {
+  if (t.dtype() != DType::F32)
+    return;
+  void (*round)(float *, int64_t) = roundRangeToF16;
+#if defined(__x86_64__)
+  // Every CPU with AVX2 (the kernels' levels above generic) has F16C.
+  if (kernels::activeSimdLevel() != kernels::SimdLevel::Generic)
+    round = roundRangeToF16C;
+#endif
+  float *p = t.data<float>();
+  kernels::parallelForRange(pool, t.numElements(), int64_t(1) << 14,
+                            [p, round](int64_t begin, int64_t end) {
+                              round(p + begin, end - begin);
+                            });
+}
+
+/// Quantizes an f32 tensor to int8 with `q` and back (ONNX QuantizeLinear
+/// and DequantizeLinear: round half to even, saturation).
+void fakeQuantize(HostTensor &t, const QuantParams &q,
+                  kernels::ThreadPool *pool) {
+  if (t.dtype() != DType::F32)
+    return;
+  HostTensor scale(DType::F32, {}), zeroPoint(DType::I8, {});
+  scale.data<float>()[0] = q.scale;
+  zeroPoint.data<int8_t>()[0] = int8_t(q.zeroPoint);
+  HostTensor quantized(DType::I8, t.shape());
+  if (kernels::quantizeLinear(t, scale, zeroPoint, 0, quantized, pool).ok())
+    (void)kernels::dequantizeLinear(quantized, scale, zeroPoint, 0, t, pool);
+}
+
+/// The output-channel axis of a layer's constant weights and the operand
+/// holding them; nullopt for layers without weights.
+std::optional<std::pair<unsigned, int64_t>> weightOperand(Operation *op) {
+  if (isa<ConvOp>(op))
+    return std::make_pair(1u, int64_t(0));
+  if (isa<ConvTransposeOp>(op))
+    return std::make_pair(1u, int64_t(1));
+  if (auto mm = dyn_cast<MatMulOp>(op)) {
+    auto type = cast<RankedTensorType>(mm.getRhs().getType());
+    return std::make_pair(1u, type.getRank() - 1);
+  }
+  if (auto gemm = dyn_cast<GemmOp>(op))
+    return std::make_pair(1u, int64_t(gemm.getTransB() ? 0 : 1));
+  return std::nullopt;
+}
+
+/// Symmetric per-output-channel int8 weights, dequantized: the lowering's
+/// scales (the model's npu.weight_scales, else max|w_k| / 127).
+HostTensor quantizeWeights(const HostTensor &w, int64_t axis,
+                           DenseF32ArrayAttr modelScales) {
+  HostTensor q = w;
+  int64_t k = w.dim(axis);
+  int64_t inner = 1;
+  for (int64_t d = axis + 1; d < w.rank(); ++d)
+    inner *= w.dim(d);
+  int64_t outer = w.numElements() / (k * inner);
+  const float *src = w.data<float>();
+  float *dst = q.data<float>();
+  std::vector<float> scales(k, 0.0f);
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t c = 0; c < k; ++c)
+      for (int64_t i = 0; i < inner; ++i)
+        scales[c] =
+            std::max(scales[c], std::fabs(src[(o * k + c) * inner + i]));
+  for (int64_t c = 0; c < k; ++c)
+    scales[c] = modelScales && int64_t(modelScales.size()) == k
+                    ? modelScales[c]
+                    : scales[c] / 127.0f;
+  for (int64_t o = 0; o < outer; ++o)
+    for (int64_t c = 0; c < k; ++c)
+      for (int64_t i = 0; i < inner; ++i) {
+        int64_t at = (o * k + c) * inner + i;
+        float s = scales[c];
+        dst[at] =
+            s > 0 ? std::min(127.0f,
+                             std::max(-127.0f, std::nearbyint(src[at] / s))) *
+                        s
+                  : 0.0f;
+      }
+  return q;
+}
+
+/// The layer as one DPU workload (for the report's modelled cost).
+std::optional<arch::DpuWorkloadShape> workloadOf(Operation *op) {
+  arch::DpuWorkloadShape s;
+  auto out = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  auto in = dyn_cast<RankedTensorType>(op->getOperand(0).getType());
+  if (!out || !in || !out.hasStaticShape() || !in.hasStaticShape() ||
+      out.getRank() < 2)
+    return std::nullopt;
+  auto dim = [](RankedTensorType t, int64_t d) {
+    return d < t.getRank() ? uint32_t(t.getDimSize(d)) : 1u;
+  };
+  if (isa<ConvOp, ConvTransposeOp, MaxPoolOp, AvgPoolOp, GlobalAvgPoolOp,
+          GlobalMaxPoolOp, AddOp, SubOp>(op)) {
+    s.outChannels = dim(out, 1);
+    s.outHeight = dim(out, 2);
+    s.outWidth = out.getRank() > 3 ? dim(out, 3) : 1;
+  }
+  if (auto conv = dyn_cast<ConvOp>(op)) {
+    auto w = cast<RankedTensorType>(conv->getOperand(1).getType());
+    bool depthwise = conv.getGroup() > 1 && w.getDimSize(1) == 1 &&
+                     conv.getGroup() == in.getDimSize(1);
+    s.opClass =
+        depthwise ? arch::DpuOpClass::Depthwise : arch::DpuOpClass::Conv;
+    s.inChannels = depthwise ? 1 : dim(w, 1);
+    s.kernelH = dim(w, 2);
+    s.kernelW = w.getRank() > 3 ? dim(w, 3) : 1;
+    ArrayRef<int64_t> strides = conv.getStrides();
+    s.strideH = strides.empty() ? 1 : uint32_t(strides[0]);
+    s.strideW = strides.size() > 1 ? uint32_t(strides[1]) : 1;
+  } else if (isa<ConvTransposeOp>(op)) {
+    s.opClass = arch::DpuOpClass::Conv;
+    auto w = cast<RankedTensorType>(op->getOperand(1).getType());
+    s.inChannels = dim(w, 0);
+    s.kernelH = dim(w, 2);
+    s.kernelW = w.getRank() > 3 ? dim(w, 3) : 1;
+  } else if (isa<MatMulOp, GemmOp>(op)) {
+    s.opClass = arch::DpuOpClass::Conv;
+    int64_t rank = out.getRank();
+    s.outChannels = uint32_t(out.getDimSize(rank - 1));
+    s.outWidth = uint32_t(out.getDimSize(rank - 2));
+    s.outHeight = uint32_t(out.getNumElements() / (out.getDimSize(rank - 1) *
+                                                   out.getDimSize(rank - 2)));
+    s.inChannels = uint32_t(in.getDimSize(in.getRank() - 1));
+  } else if (isa<MaxPoolOp, GlobalMaxPoolOp>(op)) {
+    s.opClass = arch::DpuOpClass::MaxPool;
+  } else if (isa<AvgPoolOp, GlobalAvgPoolOp>(op)) {
+    s.opClass = arch::DpuOpClass::Depthwise;
+  } else if (isa<AddOp, SubOp>(op)) {
+    s.opClass = arch::DpuOpClass::Eltwise;
+  } else {
+    return std::nullopt;
+  }
+  if (isa<GlobalAvgPoolOp, GlobalMaxPoolOp>(op)) {
+    s.kernelH = dim(in, 2);
+    s.kernelW = in.getRank() > 3 ? dim(in, 3) : 1;
+  } else if (auto pool = dyn_cast<MaxPoolOp>(op)) {
+    ArrayRef<int64_t> k = pool.getKernelShape();
+    s.kernelH = k.empty() ? 1 : uint32_t(k[0]);
+    s.kernelW = k.size() > 1 ? uint32_t(k[1]) : 1;
+  } else if (auto pool = dyn_cast<AvgPoolOp>(op)) {
+    ArrayRef<int64_t> k = pool.getKernelShape();
+    s.kernelH = k.empty() ? 1 : uint32_t(k[0]);
+    s.kernelW = k.size() > 1 ? uint32_t(k[1]) : 1;
+  }
+  return s;
+}
+
+struct NPUSelectPrecisionPass
+    : impl::NPUSelectPrecisionBase<NPUSelectPrecisionPass> {
+  using Base::Base;
+
+  func::FuncOp func;
+  std::vector<Layer> layers;
+  llvm::DenseMap<Value, QuantParams> params;
+  std::vector<std::vector<HostTensor>> sampleSet;
+  std::vector<std::vector<HostTensor>> reference;
+  std::shared_ptr<Interpreter> interpreter; // shared: the pass is copied
+  std::shared_ptr<kernels::ThreadPool> pool;
+  unsigned evaluations = 0;
+
+  FailureOr<func::FuncOp> findFunction() {
+    SmallVector<func::FuncOp> funcs;
+    for (auto f : getOperation().getOps<func::FuncOp>())
+      if (!f.isExternal())
+        funcs.push_back(f);
+    if (funcs.size() == 1)
+      return funcs.front();
+    for (func::FuncOp f : funcs)
+      if (f.getSymName() == "main")
+        return f;
+    return emitError(getOperation().getLoc())
+           << "npu-select-precision needs a module with one function (or "
+              "one named 'main'), found "
+           << funcs.size();
+  }
+
+  /// The layers and what each makes int8: the int8 lowering of a copy of
+  /// the module, with the tensors it quantizes recorded per op.
+  LogicalResult findLayers() {
+    OwningOpRef<ModuleOp> copy(getOperation().clone());
+    func::FuncOp copyFunc;
+    for (auto f : copy->getOps<func::FuncOp>())
+      if (f.getSymName() == func.getSymName())
+        copyFunc = f;
+    // Keys of the copy's tensors and ops, taken before the lowering erases
+    // them (the recorded pointers are only looked up, never dereferenced).
+    llvm::DenseMap<Value, std::string> valueKeys;
+    llvm::DenseMap<Operation *, std::string> opKeys;
+    for (KeyedTensor &k : collectTensorKeys(copyFunc)) {
+      valueKeys[k.value] = k.key;
+      if (k.op && k.index == 0)
+        opKeys[k.op] = k.key;
+    }
+    std::vector<Operation *> order;
+    copyFunc.walk([&](Operation *op) { order.push_back(op); });
+    lowering::QuantizedTensors recorded;
+    lowering::DebugTensors debug;
+    if (failed(lowering::lowerFunction(copyFunc, "int8", debug, &recorded)))
+      return failure();
+
+    llvm::StringMap<Value> originals;
+    llvm::StringMap<Operation *> originalOps;
+    for (KeyedTensor &k : collectTensorKeys(func)) {
+      originals[k.key] = k.value;
+      if (k.op && k.index == 0)
+        originalOps[k.key] = k.op;
+    }
+    // In graph order.
+    for (Operation *op : order) {
+      auto it = recorded.find(op);
+      auto key = opKeys.find(op);
+      if (it == recorded.end() || key == opKeys.end())
+        continue; // Not an int8 DPU layer, or one the lowering created.
+      Layer layer;
+      layer.key = key->second;
+      layer.op = originalOps.lookup(layer.key);
+      if (!layer.op)
+        continue;
+      llvm::DenseSet<Value> seen;
+      for (Value v : it->second) {
+        auto k = valueKeys.find(v);
+        Value original =
+            k == valueKeys.end() ? Value() : originals.lookup(k->second);
+        if (original && seen.insert(original).second)
+          layer.quantized.push_back(original);
+      }
+      layers.push_back(std::move(layer));
+    }
+    return success();
+  }
+
+  /// The int8 parameters of every tensor some layer quantizes, and each
+  /// layer's weight variants.
+  LogicalResult prepare() {
+    std::string reason;
+    for (Layer &layer : layers) {
+      for (Value v : layer.quantized) {
+        if (params.count(v))
+          continue;
+        QuantParams q;
+        if (auto quant = quantAnnotationOf(v)) {
+          q = {quant[0], int32_t(quant[1])};
+        } else if (auto range = lowering::rangeAttrOf(v)) {
+          q = lowering::quantParamsForRange(range[0], range[1]);
+        } else {
+          return emitError(layer.op->getLoc())
+                 << "no calibrated range for '" << layer.key
+                 << "' (npu-select-precision runs on the calibrated stage)";
+        }
+        params[v] = q;
+      }
+      auto operand = weightOperand(layer.op);
+      if (!operand)
+        continue;
+      Value w = layer.op->getOperand(operand->first);
+      auto cst = w.getDefiningOp<ConstantOp>();
+      if (!cst || !w.hasOneUse())
+        continue;
+      std::string error;
+      auto host = elementsAttrToHostTensor(cst.getValue(), error);
+      if (failed(host) || host->dtype() != DType::F32 ||
+          operand->second >= host->rank())
+        continue;
+      auto type = cast<ShapedType>(cst.getType());
+      auto attrOf = [&](const HostTensor &t) -> ElementsAttr {
+        auto attr = hostTensorToDenseAttr(t, type);
+        return failed(attr) ? ElementsAttr() : ElementsAttr(*attr);
+      };
+      HostTensor f16 = *host;
+      roundToF16(f16);
+      layer.weights = cst;
+      layer.floatWeights = cst.getValue();
+      layer.int8Weights = attrOf(quantizeWeights(
+          *host, operand->second,
+          layer.op->getAttrOfType<DenseF32ArrayAttr>(kWeightScalesAttr)));
+      layer.fp16Weights = attrOf(f16);
+      if (!layer.int8Weights || !layer.fp16Weights)
+        layer.weights = ConstantOp();
+    }
+    return success();
+  }
+
+  LogicalResult loadSamples() {
+    auto inputs = sampleInputsOf(func, "npu-select-precision");
+    if (failed(inputs))
+      return failure();
+    auto source = openSamples(func, *inputs, data, 8);
+    if (failed(source))
+      return failure();
+    size_t n = (*source)->numSamples();
+    if (samples > 0)
+      n = std::min<size_t>(n, size_t(samples));
+    std::string error;
+    for (size_t i = 0; i < n; ++i) {
+      std::vector<HostTensor> sample;
+      if (!(*source)->load(i, sample, error))
+        return emitError(func.getLoc()) << error;
+      sampleSet.push_back(std::move(sample));
+    }
+    InterpreterOptions options;
+    Interpreter plain(options);
+    for (const std::vector<HostTensor> &sample : sampleSet) {
+      auto results = plain.run(func, sample);
+      if (failed(results))
+        return emitError(func.getLoc())
+               << "npu-select-precision: the interpreter failed on a sample";
+      reference.emplace_back(std::make_move_iterator(results->begin()),
+                             std::make_move_iterator(results->end()));
+    }
+    return success();
+  }
+
+  /// The smallest cosine, over the outputs, of the simulated configuration
+  /// (`int8[i]`: layer i in int8) against float, over the first `count`
+  /// samples (0: all).
+  FailureOr<double> evaluate(const std::vector<bool> &int8, size_t count = 0) {
+    ++evaluations;
+    llvm::DenseSet<Value> quantized;
+    for (auto [i, layer] : llvm::enumerate(layers)) {
+      if (int8[i])
+        quantized.insert(layer.quantized.begin(), layer.quantized.end());
+      if (layer.weights)
+        layer.weights.setValueAttr(int8[i] ? layer.int8Weights
+                                           : layer.fp16Weights);
+    }
+    std::function<void(Value, HostTensor &)> simulate = [&](Value v,
+                                                            HostTensor &t) {
+      if (quantized.contains(v))
+        fakeQuantize(t, params.lookup(v), pool.get());
+      else
+        roundToF16(t, pool.get());
+    };
+    // The interpreter's rewriter (fixed at construction) calls it.
+    currentSimulate = &simulate;
+    Accuracy accuracy;
+    for (auto [s, sample] : llvm::enumerate(sampleSet)) {
+      if (count && s >= count)
+        break;
+      std::vector<HostTensor> inputs = sample;
+      for (auto [i, t] : llvm::enumerate(inputs))
+        simulate(func.getArgument(i), t);
+      auto results = interpreter->run(func, inputs);
+      if (failed(results)) {
+        currentSimulate = nullptr;
+        return emitError(func.getLoc())
+               << "npu-select-precision: the interpreter failed";
+      }
+      accuracy.add(*results, reference[s]);
+      interpreter->recycle(*results);
+    }
+    currentSimulate = nullptr;
+    return accuracy.value();
+  }
+
+  /// The accuracy of a configuration: per output, the mean over the
+  /// samples of the cosine similarity to float; the smallest over outputs.
+  struct Accuracy {
+    std::vector<double> sums;
+    size_t samples = 0;
+    void add(ArrayRef<HostTensor> results, ArrayRef<HostTensor> expected) {
+      sums.resize(expected.size(), 0.0);
+      for (auto [o, pair] : llvm::enumerate(llvm::zip(results, expected))) {
+        auto &[r, ref] = pair;
+        if (!isFloat(r.dtype()) || r.numElements() != ref.numElements()) {
+          sums[o] += 1.0;
+          continue;
+        }
+        HostTensor a = r.castTo(DType::F32), b = ref.castTo(DType::F32);
+        const float *pa = a.data<float>(), *pb = b.data<float>();
+        CosineSum sum;
+        for (int64_t i = 0, n = a.numElements(); i < n; ++i) {
+          sum.dot += double(pa[i]) * pb[i];
+          sum.aa += double(pa[i]) * pa[i];
+          sum.bb += double(pb[i]) * pb[i];
+        }
+        sums[o] += sum.value();
+      }
+      ++samples;
+    }
+    double value() const {
+      double worst = 1.0;
+      for (double sum : sums)
+        worst = std::min(worst, samples ? sum / double(samples) : 1.0);
+      return worst;
+    }
+  };
+
+  /// The accuracy of a configuration with the device's arithmetic: the
+  /// mixed lowering of a copy of the module, run by the interpreter (the
+  /// device equals it bit for bit) on the first `verifySamples` samples.
+  FailureOr<double> verify(const std::vector<bool> &int8) {
+    restoreWeights();
+    std::vector<Operation *> ops;
+    func.walk([&](Operation *op) { ops.push_back(op); });
+    llvm::DenseMap<Operation *, size_t> index;
+    for (auto [i, op] : llvm::enumerate(ops))
+      index[op] = i;
+    OwningOpRef<ModuleOp> copy(getOperation().clone());
+    func::FuncOp copyFunc;
+    for (auto f : copy->getOps<func::FuncOp>())
+      if (f.getSymName() == func.getSymName())
+        copyFunc = f;
+    std::vector<Operation *> copyOps;
+    copyFunc.walk([&](Operation *op) { copyOps.push_back(op); });
+    if (copyOps.size() != ops.size())
+      return emitError(func.getLoc())
+             << "npu-select-precision: internal error: copy differs";
+    for (auto [i, layer] : llvm::enumerate(layers))
+      if (!int8[i])
+        copyOps[index.lookup(layer.op)]->setAttr(lowering::kFp16Attr,
+                                                 UnitAttr::get(&getContext()));
+    lowering::DebugTensors debug;
+    if (failed(lowering::lowerFunction(copyFunc, "mixed", debug)))
+      return failure();
+    Interpreter device;
+    Accuracy accuracy;
+    for (auto [s, sample] : llvm::enumerate(sampleSet)) {
+      if (verifySamples > 0 && s >= size_t(verifySamples))
+        break;
+      auto results = device.run(copyFunc, sample);
+      if (failed(results))
+        return emitError(func.getLoc())
+               << "npu-select-precision: the interpreter failed on the "
+                  "lowered model";
+      accuracy.add(*results, reference[s]);
+    }
+    ++verifications;
+    return accuracy.value();
+  }
+  unsigned verifications = 0;
+  size_t verifiedSamples() const {
+    return verifySamples > 0
+               ? std::min(sampleSet.size(), size_t(verifySamples.getValue()))
+               : sampleSet.size();
+  }
+
+  std::function<void(Value, HostTensor &)> *currentSimulate = nullptr;
+
+  void restoreWeights() {
+    for (Layer &layer : layers)
+      if (layer.weights)
+        layer.weights.setValueAttr(layer.floatWeights);
+  }
+
+  LogicalResult run() {
+    double goal = 0;
+    StringRef spec = target;
+    if (!spec.consume_front("cos=") || spec.getAsDouble(goal) || !(goal > 0) ||
+        goal > 1)
+      return emitError(func.getLoc())
+             << "invalid accuracy target '" << target
+             << "': expected cos=C with C in (0, 1] (the cosine similarity of "
+                "every model output to float)";
+    if (failed(findLayers()) || failed(prepare()) || failed(loadSamples()))
+      return failure();
+    // The rewriter the interpreter calls, dispatching to the current
+    // configuration's simulation.
+    InterpreterOptions options;
+    options.observeOp = [](Operation *op) { return !isa<ConstantOp>(op); };
+    options.rewriter = [this](Operation *op, unsigned i, HostTensor &t) {
+      if (currentSimulate)
+        (*currentSimulate)(op->getResult(i), t);
+    };
+    interpreter = std::make_shared<Interpreter>(options);
+    pool = std::make_shared<kernels::ThreadPool>(0);
+
+    size_t n = layers.size();
+    auto allFp16 = evaluate(std::vector<bool>(n, false));
+    if (failed(allFp16))
+      return failure();
+    if (*allFp16 < goal)
+      return emitError(func.getLoc()) << llvm::formatv(
+                 "accuracy target cos={0} is out of reach: even with every "
+                 "layer in fp16 the smallest output cosine to float is {1:F9} "
+                 "on {2} sample(s)",
+                 target.substr(4), *allFp16, sampleSet.size());
+    auto allInt8 = evaluate(std::vector<bool>(n, true));
+    if (failed(allInt8))
+      return failure();
+    std::vector<bool> chosen(n, true);
+    double reached = *allInt8;
+    // Layers from the most sensitive down.
+    std::vector<size_t> order;
+    auto rank = [&]() -> LogicalResult {
+      if (!order.empty())
+        return success();
+      // Sensitivity: the accuracy with only that layer in int8, on the
+      // first samples (it only orders the layers).
+      for (size_t i = 0; i < n; ++i) {
+        std::vector<bool> one(n, false);
+        one[i] = true;
+        auto cos = evaluate(one, size_t(std::max<int64_t>(rankingSamples, 0)));
+        if (failed(cos))
+          return failure();
+        layers[i].sensitivity = *cos;
+      }
+      order.resize(n);
+      std::iota(order.begin(), order.end(), 0);
+      std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+        return layers[a].sensitivity < layers[b].sensitivity;
+      });
+      return success();
+    };
+    // The fewest layers in fp16 whose simulated accuracy reaches `want`.
+    auto search = [&](double want) -> LogicalResult {
+      chosen.assign(n, true);
+      reached = *allInt8;
+      if (*allInt8 >= want)
+        return success();
+      if (failed(rank()))
+        return failure();
+      auto configWith = [&](size_t k) {
+        std::vector<bool> c(n, true);
+        for (size_t i = 0; i < k; ++i)
+          c[order[i]] = false;
+        return c;
+      };
+      // The smallest k with the k most sensitive layers in fp16 that
+      // reaches it (k = n: all fp16, the most the simulation can do).
+      size_t lo = 0, hi = n;
+      double hiValue = *allFp16;
+      while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        auto cos = evaluate(configWith(mid));
+        if (failed(cos))
+          return failure();
+        if (*cos >= want) {
+          hi = mid;
+          hiValue = *cos;
+        } else {
+          lo = mid;
+        }
+      }
+      chosen = configWith(hi);
+      reached = hiValue;
+      // Layers that can go back to int8, least sensitive first.
+      for (size_t j = hi; j-- > 0;) {
+        size_t i = order[j];
+        chosen[i] = true;
+        auto cos = evaluate(chosen);
+        if (failed(cos))
+          return failure();
+        if (*cos >= want)
+          reached = *cos;
+        else
+          chosen[i] = false;
+      }
+      return success();
+    };
+    if (failed(search(goal)))
+      return failure();
+    // The simulation is close to the device, not equal: check the choice
+    // with the device's arithmetic. While it misses, search again for the
+    // target raised by how optimistic the simulation was (three times at
+    // most), then keep the next most sensitive layers (half as many again
+    // as are kept, at least one) until it holds.
+    std::optional<double> verified;
+    if (verifyChoice) {
+      auto cos = verify(chosen);
+      if (failed(cos))
+        return failure();
+      double want = goal;
+      for (int round = 0; round < 3 && *cos < goal; ++round) {
+        want = std::min(*allFp16, want + std::max(reached - *cos, 1e-4));
+        std::vector<bool> before = chosen;
+        if (failed(search(want)))
+          return failure();
+        if (chosen == before)
+          break;
+        cos = verify(chosen);
+        if (failed(cos))
+          return failure();
+      }
+      while (*cos < goal) {
+        if (failed(rank()))
+          return failure();
+        size_t kept = llvm::count(chosen, false);
+        if (kept == n)
+          return emitError(func.getLoc()) << llvm::formatv(
+                     "accuracy target cos={0} is out of reach: with every "
+                     "layer in fp16 the output cosine to float is {1:F9} "
+                     "with the device's arithmetic",
+                     target.substr(4), *cos);
+        size_t more = std::max<size_t>(1, kept / 2);
+        for (size_t i : order)
+          if (more && chosen[i]) {
+            chosen[i] = false;
+            --more;
+          }
+        cos = verify(chosen);
+        if (failed(cos))
+          return failure();
+      }
+      verified = *cos;
+    }
+    restoreWeights();
+    interpreter.reset();
+    pool.reset();
+    for (auto [i, layer] : llvm::enumerate(layers))
+      if (!chosen[i])
+        layer.op->setAttr(lowering::kFp16Attr, UnitAttr::get(&getContext()));
+    return reportChoice(goal, *allInt8, *allFp16, reached, verified, chosen);
+  }
+
+  LogicalResult reportChoice(double goal, double allInt8, double allFp16,
+                             double reached, std::optional<double> verified,
+                             const std::vector<bool> &chosen) {
+    std::optional<arch::Platform> platformId =
+        arch::parsePlatform(platform.getValue());
+    if (!platformId)
+      return emitError(func.getLoc())
+             << "unknown platform '" << platform << "'";
+    const arch::HardwareDesc &hw = arch::hardware(*platformId);
+    auto us = [&](uint64_t cycles) {
+      return arch::dpuCyclesToNs(hw, cycles) / 1000.0;
+    };
+    llvm::json::Array fp16Layers;
+    double totalInt8 = 0, totalFp16 = 0;
+    size_t kept = 0;
+    std::string table;
+    llvm::raw_string_ostream os(table);
+    for (auto [i, layer] : llvm::enumerate(layers)) {
+      if (chosen[i])
+        continue;
+      ++kept;
+      double cInt8 = 0, cFp16 = 0;
+      if (auto s = workloadOf(layer.op)) {
+        s->fp16 = false;
+        cInt8 = us(arch::dpuWorkloadComputeCycles(hw, *s));
+        s->fp16 = true;
+        cFp16 = us(arch::dpuWorkloadComputeCycles(hw, *s));
+      }
+      totalInt8 += cInt8;
+      totalFp16 += cFp16;
+      os << llvm::formatv("  {0,-40} {1,-16} {2,10:F5} {3,10:F2} {4,10:F2}\n",
+                          layer.key, layer.op->getName().getStringRef(),
+                          layer.sensitivity, cInt8, cFp16);
+      fp16Layers.push_back(llvm::json::Object{
+          {"tensor", layer.key},
+          {"op", layer.op->getName().getStringRef().str()},
+          {"cosine_with_only_this_layer_int8", layer.sensitivity},
+          {"dpu_us_int8", cInt8},
+          {"dpu_us_fp16", cFp16}});
+    }
+    if (!quiet) {
+      llvm::errs() << llvm::formatv(
+          "npu-select-precision: target cos >= {0} (every output, mean over "
+          "{1} sample(s)); simulated: all int8 {2:F5}, all fp16 {3:F5}; {4} "
+          "of {5} DPU layers in fp16 -> {6:F5} {7} ({8} simulations, {9} "
+          "device-arithmetic runs)\n",
+          target.substr(4), sampleSet.size(), allInt8, allFp16, kept,
+          layers.size(), verified ? *verified : reached,
+          verified ? llvm::formatv("with the device's arithmetic on {0} "
+                                   "sample(s)",
+                                   verifiedSamples())
+                         .str()
+                   : std::string("simulated"),
+          evaluations, verifications);
+      if (kept) {
+        llvm::errs() << llvm::formatv(
+            "  {0,-40} {1,-16} {2,10} {3,10} {4,10}\n", "fp16 layer (tensor)",
+            "op", "cos alone", "int8 us", "fp16 us");
+        llvm::errs() << table;
+        llvm::errs() << llvm::formatv(
+            "  modelled DPU compute of these layers (each as one workload "
+            "on one tile, {0}): {1:F2} us in int8 -> {2:F2} us in fp16 "
+            "(+{3:F2} us)\n",
+            hw.name, totalInt8, totalFp16, totalFp16 - totalInt8);
+      }
+    }
+    if (report.empty())
+      return success();
+    llvm::json::Object root{
+        {"target", llvm::json::Object{{"metric", "cos"}, {"value", goal}}},
+        {"samples", int64_t(sampleSet.size())},
+        {"platform", hw.name},
+        {"layers", int64_t(layers.size())},
+        {"evaluations", int64_t(evaluations)},
+        {"cosine_all_int8_simulated", allInt8},
+        {"cosine_all_fp16_simulated", allFp16},
+        {"cosine_chosen", verified ? *verified : reached},
+        {"cosine_chosen_from", verified ? "device arithmetic" : "simulation"},
+        {"fp16_layers", std::move(fp16Layers)},
+        {"dpu_us_int8", totalInt8},
+        {"dpu_us_fp16", totalFp16}};
+    std::error_code ec;
+    llvm::raw_fd_ostream out(report, ec);
+    if (ec)
+      return emitError(func.getLoc()) << "cannot write the precision report '"
+                                      << report << "': " << ec.message();
+    out << llvm::formatv("{0:2}", llvm::json::Value(std::move(root))) << "\n";
+    return success();
+  }
+
+  void runOnOperation() override {
+    FailureOr<func::FuncOp> found = findFunction();
+    if (failed(found))
+      return signalPassFailure();
+    func = *found;
+    if (failed(run())) {
+      restoreWeights();
+      signalPassFailure();
+    }
+  }
+};
+
+} // namespace
+} // namespace npu

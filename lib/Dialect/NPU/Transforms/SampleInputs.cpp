@@ -1,0 +1,53 @@
+//===- SampleInputs.cpp - Calibration samples for a function --------------===//
+
+#include "npu/Dialect/NPU/Transforms/SampleInputs.h"
+
+#include "npu/Import/ONNX/Importer.h"
+#include "npu/Interpreter/TensorConversion.h"
+
+using namespace mlir;
+
+namespace npu {
+
+FailureOr<std::vector<calib::InputInfo>> sampleInputsOf(func::FuncOp func,
+                                                        StringRef pass) {
+  std::vector<calib::InputInfo> inputs;
+  for (BlockArgument arg : func.getArguments()) {
+    auto type = dyn_cast<RankedTensorType>(arg.getType());
+    std::optional<DType> dtype =
+        type ? dtypeForElementType(type.getElementType()) : std::nullopt;
+    if (!type || !type.hasStaticShape() || !dtype)
+      return emitError(arg.getLoc())
+             << pass << " needs static tensor arguments, argument "
+             << arg.getArgNumber() << " is " << arg.getType();
+    auto name =
+        func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), kONNXNameAttr);
+    inputs.push_back(
+        {name ? name.str() : "arg" + std::to_string(arg.getArgNumber()), *dtype,
+         std::vector<int64_t>(type.getShape().begin(), type.getShape().end())});
+  }
+  return inputs;
+}
+
+FailureOr<std::unique_ptr<calib::SampleSource>>
+openSamples(func::FuncOp func, const std::vector<calib::InputInfo> &inputs,
+            const std::string &dataDir, size_t generatedCount) {
+  if (!dataDir.empty()) {
+    std::string error;
+    std::unique_ptr<calib::SampleSource> source =
+        calib::openSampleDirectory(dataDir, inputs, error);
+    if (!source)
+      return emitError(func.getLoc()) << error;
+    return source;
+  }
+  std::unique_ptr<calib::SampleSource> source =
+      calib::makeGeneratedSource(inputs, generatedCount);
+  emitWarning(func.getLoc())
+      << "no calibration data: " << source->numSamples()
+      << " generated standard-normal samples; int8 accuracy is "
+         "unvalidated (give calibration samples: npu-compile --calib-data "
+         "DIR, or the pass option data=DIR)";
+  return source;
+}
+
+} // namespace npu

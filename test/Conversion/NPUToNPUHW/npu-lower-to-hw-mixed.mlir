@@ -1,0 +1,22 @@
+// RUN: npu-opt %s --pass-pipeline='builtin.module(func.func(npu-lower-to-hw{precision=mixed}))' | FileCheck %s
+
+// Mixed precision: the convolution marked npu.fp16 is an f16 DPU task on
+// the converted input (no quantize before it); the next one is int8, its
+// input quantized on a SHAVE with the range of the fp16 task's result; the
+// int8 result is dequantized for the f32 output.
+// CHECK-LABEL: func.func @mixed
+// CHECK: %[[H:.*]] = npuhw.shave "convert" %arg0
+// CHECK-NOT: npuhw.shave "quantize"
+// CHECK: %[[F:.*]] = npuhw.dpu_conv conv %{{.*}} -> tensor<8x8x16xf16>
+// CHECK: npuhw.shave "quantize" %[[F]] {fparams = array<f32: 0.0313725509>, iparams = array<i64: -128>}
+// CHECK: npuhw.dpu_conv conv {{.*}} -> tensor<8x8x16x!quant.uniform<i8:f32, 0.015686275437474251:-128>>
+// CHECK: npuhw.shave "dequantize"
+func.func @mixed(%x: tensor<1x16x8x8xf32> {npu.range = array<f32: -1.0, 1.0>}) -> tensor<1x16x8x8xf32> {
+  %w = npu.constant dense<0.1> : tensor<16x16x1x1xf32>
+  %c = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1, npu.fp16, npu.range = array<f32: 0.0, 8.0>}
+      : (tensor<1x16x8x8xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x8x8xf32>
+  %w2 = npu.constant dense<0.2> : tensor<16x16x1x1xf32>
+  %d = npu.conv %c, %w2 {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1, npu.range = array<f32: 0.0, 4.0>}
+      : (tensor<1x16x8x8xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x8x8xf32>
+  return %d : tensor<1x16x8x8xf32>
+}

@@ -1,0 +1,46 @@
+// RUN: npu-opt %s -split-input-file -verify-diagnostics --pass-pipeline='builtin.module(npu-select-precision{target=cos=0.99 quiet=true})' | FileCheck %s
+// RUN: npu-opt %s -split-input-file -verify-diagnostics --pass-pipeline='builtin.module(npu-select-precision{target=cos=0.99 platform=NPU4000})' 2>&1 >/dev/null | FileCheck %s --check-prefix=REPORT
+
+// The first convolution's calibrated range is 2000 wide for values within
+// about +-2: in int8 every one of them is 0, and tanh(0) is 0 too. Keeping it
+// fp16 is enough (its result feeds a SHAVE op; the second convolution
+// quantizes tanh's result with tanh's own range).
+// CHECK-LABEL: func.func @outlier_range
+// CHECK: npu.conv %arg0, %{{.*}} {{{.*}}npu.fp16
+// CHECK: npu.tanh
+// CHECK-NOT: npu.fp16
+// CHECK: return
+// REPORT: npu-select-precision: target cos >= 0.99 (every output, mean over 8 sample(s)); simulated: all int8 0.00000, all fp16 {{1.00000|0.9999[0-9]}}; 1 of 2 DPU layers in fp16 -> 0.99{{[0-9]+}} with the device's arithmetic on 2 sample(s)
+// REPORT: fp16 layer (tensor)
+// REPORT-NEXT: c1 npu.conv 0.00000
+// REPORT: on one tile, NPU4000
+// expected-warning@+1 {{no calibration data: 8 generated standard-normal samples}}
+func.func @outlier_range(%x: tensor<1x16x8x8xf32> {npu.range = array<f32: -4.0, 4.0>}) -> tensor<1x16x8x8xf32> {
+  %w = npu.constant dense<0.1> : tensor<16x16x1x1xf32>
+  %c = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1, npu.range = array<f32: -1000.0, 1000.0>}
+      : (tensor<1x16x8x8xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x8x8xf32> loc("c1")
+  %t = npu.tanh %c {npu.range = array<f32: -1.0, 1.0>} : tensor<1x16x8x8xf32> loc("t")
+  %w2 = npu.constant dense<0.2> : tensor<16x16x1x1xf32>
+  %d = npu.conv %t, %w2 {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1, npu.range = array<f32: -4.0, 4.0>}
+      : (tensor<1x16x8x8xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x8x8xf32> loc("c2")
+  return %d : tensor<1x16x8x8xf32>
+}
+
+// -----
+
+// Ranges that fit the data: int8 everywhere reaches the target.
+// CHECK-LABEL: func.func @fitting_ranges
+// CHECK-NOT: npu.fp16
+// CHECK: return
+// REPORT: all int8 0.99{{[0-9]+}}, all fp16 {{1.00000|0.9999[0-9]}}; 0 of 2 DPU layers in fp16
+// expected-warning@+1 {{no calibration data}}
+func.func @fitting_ranges(%x: tensor<1x16x8x8xf32> {npu.range = array<f32: -4.0, 4.0>}) -> tensor<1x16x8x8xf32> {
+  %w = npu.constant dense<0.1> : tensor<16x16x1x1xf32>
+  %c = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1, npu.range = array<f32: -2.0, 2.0>}
+      : (tensor<1x16x8x8xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x8x8xf32>
+  %r = npu.relu %c {npu.range = array<f32: 0.0, 2.0>} : tensor<1x16x8x8xf32>
+  %w2 = npu.constant dense<0.2> : tensor<16x16x1x1xf32>
+  %d = npu.conv %r, %w2 {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1, npu.range = array<f32: 0.0, 8.0>}
+      : (tensor<1x16x8x8xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x8x8xf32>
+  return %d : tensor<1x16x8x8xf32>
+}
