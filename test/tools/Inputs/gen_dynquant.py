@@ -5,6 +5,8 @@ quantize_dynamic does.
     gen_dynquant.py OUT.onnx --net cnn|mlp --weights int8|uint8
                     --wq per-tensor|per-channel [--static-act]
                     [--input X.npy] [--reference REF.onnx]
+    gen_dynquant.py OUT.onnx --net dq-only|const|q-output|unscaled
+                    [--input X.npy]
 
 Every layer is
   x (float) -> DynamicQuantizeLinear -> (x_q uint8, x_scale, x_zp)
@@ -21,6 +23,16 @@ per output channel (w_zp and w_scale of K values) or per tensor.
        stride 2 (16 channels) + ReLU (output `feat`), GlobalAveragePool,
        Flatten, MatMulInteger to 10 (output `y`);
   mlp: x [4,32]: MatMulInteger to 64 + ReLU, MatMulInteger to 10 (`y`).
+
+The edge cases (x [1, 4, 8, 8]; const: [2, 3]):
+  dq-only:   x -> DynamicQuantizeLinear -> DequantizeLinear -> Relu (y), and
+             the scale added to it (y2) and returned (s): the pair is x
+             (calibrated), the scale computed in float on the device;
+  const:     MatMulInteger of constant uint8 / int8 inputs, cast to float,
+             scaled and added to x (y): folded to a constant;
+  q-output:  DynamicQuantizeLinear's quantized tensor is a graph output;
+  unscaled:  ConvInteger of DynamicQuantizeLinear's output, cast to float but
+             not multiplied by the scales (y).
 
 --static-act quantizes the input of the last layer with a QuantizeLinear of
 constant scale and zero point (of the tensor's range on samples, computed
@@ -41,7 +53,8 @@ from onnx import TensorProto, helper, numpy_helper
 
 ap = argparse.ArgumentParser()
 ap.add_argument('out')
-ap.add_argument('--net', choices=['cnn', 'mlp'], default='cnn')
+EDGE_CASES = ['dq-only', 'const', 'q-output', 'unscaled']
+ap.add_argument('--net', choices=['cnn', 'mlp'] + EDGE_CASES, default='cnn')
 ap.add_argument('--weights', choices=['int8', 'uint8'], default='int8')
 ap.add_argument('--wq', choices=['per-tensor', 'per-channel'],
                 default='per-tensor')
@@ -51,6 +64,69 @@ ap.add_argument('--reference')
 a = ap.parse_args()
 
 rng = np.random.default_rng(5)
+F = lambda n, s: helper.make_tensor_value_info(n, TensorProto.FLOAT, s)  # noqa: E731
+
+
+def save_model(nodes, inputs, outputs, inits, path):
+    graph = helper.make_graph(nodes, 'dynquant_' + a.net, inputs, outputs,
+                              inits)
+    model = helper.make_model(graph,
+                              opset_imports=[helper.make_opsetid('', 13)])
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    onnx.save(model, path)
+
+
+def save_input(shape):
+    if a.input:
+        np.save(a.input, np.random.default_rng(99).standard_normal(shape)
+                .astype(np.float32))
+
+
+def edge_case():
+    """The edge cases' (nodes, outputs, initializers, input shape)."""
+    shape = (2, 3) if a.net == 'const' else (1, 4, 8, 8)
+    dql = helper.make_node('DynamicQuantizeLinear', ['x'], ['q', 's', 'z'],
+                           name='dql')
+    dq = helper.make_node('DequantizeLinear', ['q', 's', 'z'], ['d'],
+                          name='dq')
+    relu = helper.make_node('Relu', ['d'], ['y'], name='relu')
+    if a.net == 'dq-only':
+        add = helper.make_node('Add', ['y', 's'], ['y2'], name='add_scale')
+        return [dql, dq, relu, add], [F('y', shape), F('y2', shape),
+                                      F('s', ())], [], shape
+    if a.net == 'q-output':
+        return [dql, dq, relu], [F('y', shape), helper.make_tensor_value_info(
+            'q', TensorProto.UINT8, shape)], [], shape
+    if a.net == 'unscaled':
+        return [dql,
+                helper.make_node('ConvInteger', ['q', 'w', 'z'], ['c'],
+                                 name='convint'),
+                helper.make_node('Cast', ['c'], ['y'], name='cast',
+                                 to=TensorProto.FLOAT)], [F('y', shape)], \
+            [numpy_helper.from_array(np.ones((4, 4, 1, 1), np.int8), 'w')], \
+            shape
+    r = np.random.default_rng(3)
+    inits = [(r.integers(0, 255, (2, 4), dtype=np.uint8), 'a'),
+             (r.integers(-127, 127, (4, 3), dtype=np.int8), 'b'),
+             (np.array(120, np.uint8), 'azp'),
+             (np.array([1, -2, 0], np.int8), 'bzp'),
+             (np.array(1e-4, np.float32), 'scale')]
+    nodes = [helper.make_node('MatMulInteger', ['a', 'b', 'azp', 'bzp'],
+                              ['p'], name='mmint'),
+             helper.make_node('Cast', ['p'], ['pf'], name='cast',
+                              to=TensorProto.FLOAT),
+             helper.make_node('Mul', ['pf', 'scale'], ['ps'], name='mul'),
+             helper.make_node('Add', ['x', 'ps'], ['y'], name='add')]
+    return nodes, [F('y', shape)], \
+        [numpy_helper.from_array(v, n) for v, n in inits], shape
+
+
+if a.net in EDGE_CASES:
+    nodes, outputs, inits, shape = edge_case()
+    save_model(nodes, [F('x', shape)], outputs, inits, a.out)
+    save_input(shape)
+    raise SystemExit(0)
 
 
 def rand(*shape, scale=1.0):
@@ -199,28 +275,19 @@ for i, (kind, w, b, attrs, relu) in enumerate(LAYERS):
         y = node('Flatten', [y], ['flat'], 'flatten')
     x = y
 
-outputs = [helper.make_tensor_value_info(
-    'y', TensorProto.FLOAT, (X_SHAPE[0] if a.net == 'mlp' else 1, 10))]
+outputs = [F('y', (X_SHAPE[0] if a.net == 'mlp' else 1, 10))]
 if a.net == 'cnn':
-    outputs.append(helper.make_tensor_value_info('feat', TensorProto.FLOAT,
-                                                 (1, 16, 8, 8)))
-inputs = [helper.make_tensor_value_info('x', TensorProto.FLOAT, X_SHAPE)]
+    outputs.append(F('feat', (1, 16, 8, 8)))
+inputs = [F('x', X_SHAPE)]
 
 
 def save(ns, path):
     used = {i for n in ns for i in n.input}
-    graph = helper.make_graph(ns, 'dynquant_' + a.net, inputs, outputs,
-                              [t for t in inits if t.name in used])
-    model = helper.make_model(graph,
-                              opset_imports=[helper.make_opsetid('', 13)])
-    model.ir_version = 8
-    onnx.checker.check_model(model)
-    onnx.save(model, path)
+    save_model(ns, inputs, outputs, [t for t in inits if t.name in used],
+               path)
 
 
 save(nodes, a.out)
 if a.reference:
     save(ref_nodes, a.reference)
-if a.input:
-    np.save(a.input, np.random.default_rng(99).standard_normal(X_SHAPE)
-            .astype(np.float32))
+save_input(X_SHAPE)
