@@ -268,7 +268,9 @@ struct NPUFoldQDQPass : npu::impl::NPUFoldQDQBase<NPUFoldQDQPass> {
     // channel.
     auto wType = cast<RankedTensorType>(weight->quantized.getType());
     auto storage = dyn_cast<IntegerType>(wType.getElementType());
-    if (!isInt8Storage(storage) || !isConstantLike(weight->quantized))
+    // (A 1-d MatMulInteger B has no output channel axis.)
+    if (!isInt8Storage(storage) || !isConstantLike(weight->quantized) ||
+        wType.getRank() < 2)
       return;
     int64_t wAxis = conv ? 0 : wType.getRank() - 1;
     int64_t outAxis = conv ? 1 : outType.getRank() - 1;
