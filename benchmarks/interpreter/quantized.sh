@@ -4,8 +4,10 @@
 #
 # Generates make_quantized.py's model (DynamicQuantizeLinear + ConvInteger /
 # MatMulInteger layers) for a 1x3xSIZExSIZE input (SIZE=1024 by default),
-# and times it in npu-interpret (import included in the tool, only the runs
-# timed) with one thread and with all hardware threads, and in ONNX Runtime
+# and times it in npu-interpret on the origin stage (the integer arithmetic
+# as imported; canonicalization turns the quantize_dynamic pattern into the
+# float model, docs/prequantized.md) (import included in the tool, only the
+# runs timed) with one thread and with all hardware threads, and in ONNX Runtime
 # (ort-run.js) with one thread, on the same input in the same run; then
 # checks that both give the same output. RUNS (default 5) timed runs each;
 # NPU_INTERPRET overrides the interpreter binary (e.g. an older build, with
@@ -32,8 +34,8 @@ np.save(sys.argv[1], (rng.random((1, 3, $SIZE, $SIZE)) * 2 - 1).astype(np.float3
 
 # "fastest median" in milliseconds.
 interp() {
-  "$INTERP" "$model" --input "x=$WORK/x.npy" --output-dir "$WORK/npu" \
-    --num-threads "$1" --repeat "$RUNS" |
+  "$INTERP" "$model" --compile-to origin --input "x=$WORK/x.npy" \
+    --output-dir "$WORK/npu" --num-threads "$1" --repeat "$RUNS" |
     sed -nE 's/^time +([0-9.]+) ms( \(fastest of [0-9]+ runs; median ([0-9.]+) ms\))?.*/\1 \3/p' |
     awk '{ print $1, ($2 == "" ? $1 : $2) }'
 }

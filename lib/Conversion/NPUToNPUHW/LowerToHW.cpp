@@ -237,14 +237,7 @@ LogicalResult lowering::lowerFunction(func::FuncOp func, StringRef precision,
   l.current = nullptr;
 
   if (!unsupported.empty()) {
-    InFlightDiagnostic diag = func.emitError()
-                              << unsupported.size()
-                              << " op(s) map to no NPU engine (DPU, SHAVE or "
-                                 "DMA); nothing runs on the host CPU";
-    for (auto &[op, reason] : unsupported)
-      diag.attachNote(op->getLoc())
-          << "'" << op->getName() << "' cannot run on the NPU"
-          << (reason.empty() ? "" : ": ") << reason;
+    lowering::reportUnsupported(func, unsupported);
     // Leave the function as it was: drop everything built so far.
     eraseNew(body, old);
     return failure();

@@ -186,6 +186,13 @@ LowerResult lowerShaveOp(Lowering &l, mlir::Operation *op, std::string &reason);
 LowerResult lowerDataMovementOp(Lowering &l, mlir::Operation *op,
                                 std::string &reason);
 
+/// Reports the ops that map to no engine (with why, when known) as one
+/// error at `func` and one note per ONNX node, in the model's terms
+/// (Unsupported.cpp).
+void reportUnsupported(
+    mlir::func::FuncOp func,
+    llvm::ArrayRef<std::pair<mlir::Operation *, std::string>> unsupported);
+
 /// The tensors a debug build exposes or corrupts (DebugTensors.cpp), as old
 /// values with their keys (TensorKeys.h).
 struct DebugTensors {

@@ -38,6 +38,20 @@ std::string locationName(Location loc) {
   return name;
 }
 
+std::string locationOpType(Location loc) {
+  std::string type;
+  loc->walk([&](Location l) {
+    if (auto named = dyn_cast<NameLoc>(l)) {
+      if (auto fused = dyn_cast<FusedLoc>(named.getChildLoc()))
+        if (auto t = dyn_cast_if_present<StringAttr>(fused.getMetadata()))
+          type = t.str();
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  return type;
+}
+
 std::string heldNodeName(Location loc) {
   std::string name;
   // Only the outermost NameLocs count: a NameLoc's child is the file.

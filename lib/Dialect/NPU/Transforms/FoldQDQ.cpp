@@ -4,7 +4,10 @@
 // DequantizeLinear pairs and dequantized integer weights become the float
 // graph plus the annotations of npu/Dialect/NPU/IR/QuantAnnotations.h, which
 // calibration leaves alone and the int8 lowering uses instead of calibrated
-// ranges and max|w| / 127 weight scales.
+// ranges and max|w| / 127 weight scales. ConvInteger / MatMulInteger whose
+// int32 output is cast to float and multiplied by the scales (ONNX Runtime's
+// quantize_dynamic) become the same float op on dequantized operands first;
+// a DynamicQuantizeLinear's pairs leave the tensor to calibration.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,6 +17,8 @@
 #include "npu/Interpreter/ConstantEvaluator.h"
 #include "npu/Interpreter/TensorConversion.h"
 
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "llvm/ADT/SetVector.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -104,13 +109,257 @@ std::optional<int64_t> weightOutputAxis(OpOperand &operand) {
   return std::nullopt;
 }
 
+/// Erases `op`, which has no uses, and then every producer this leaves
+/// trivially dead (a DynamicQuantizeLinear's scale computation, the casts
+/// and zero-point subtractions of an integer op).
+void eraseWithDeadProducers(Operation *op) {
+  SmallVector<Operation *> worklist{op};
+  while (!worklist.empty()) {
+    Operation *o = worklist.pop_back_val();
+    llvm::SetVector<Operation *> producers;
+    for (Value v : o->getOperands())
+      if (Operation *p = v.getDefiningOp())
+        producers.insert(p);
+    o->erase();
+    for (Operation *p : producers)
+      if (isOpTriviallyDead(p))
+        worklist.push_back(p);
+  }
+}
+
+/// An operand of an integer conv / matmul as the importer writes
+/// ConvInteger's and MatMulInteger's: cast<i32>(q) - cast<i32>(zp) (the
+/// zero point possibly reshaped to broadcast per channel), or cast<i32>(q)
+/// without a zero point (then `zeroPoint` is null).
+struct CenteredOperand {
+  Value quantized, zeroPoint;
+};
+
+Value integerCastInput(Value v) {
+  auto c = v.getDefiningOp<CastOp>();
+  if (!c || !isa<IntegerType>(getElementTypeOrSelf(c.getInput().getType())))
+    return {};
+  return c.getInput();
+}
+
+std::optional<CenteredOperand> centeredOperand(Value v) {
+  if (auto sub = v.getDefiningOp<SubOp>()) {
+    Value zp = sub.getRhs();
+    if (auto r = zp.getDefiningOp<ReshapeOp>())
+      zp = r.getInput();
+    Value q = integerCastInput(sub.getLhs());
+    zp = integerCastInput(zp);
+    if (!q || !zp)
+      return std::nullopt;
+    return CenteredOperand{q, zp};
+  }
+  if (Value q = integerCastInput(v))
+    return CenteredOperand{q, Value()};
+  return std::nullopt;
+}
+
+/// Whether two zero points are the same: the same value, or constants of
+/// equal values.
+bool sameZeroPoint(Value a, Value b) {
+  if (a == b)
+    return true;
+  if (!isConstantLike(a) || !isConstantLike(b))
+    return false;
+  auto x = constantFloats(a), y = constantFloats(b);
+  return x && y && *x == *y;
+}
+
+bool isAllZero(Value v) {
+  if (!isConstantLike(v))
+    return false;
+  auto z = constantFloats(v);
+  return z && llvm::all_of(*z, [](float f) { return f == 0; });
+}
+
+/// `values` (1 or `k` of them) as a constant of `element`: a scalar when
+/// `perTensor`, else 1-d of `k` elements (repeated if one).
+Value quantParamConstant(OpBuilder &b, Location loc, ArrayRef<float> values,
+                         bool perTensor, int64_t k, Type element) {
+  SmallVector<int64_t> shape;
+  if (!perTensor)
+    shape.push_back(k);
+  auto type = RankedTensorType::get(shape, element);
+  int64_t n = perTensor ? 1 : k;
+  DenseElementsAttr attr;
+  if (auto it = dyn_cast<IntegerType>(element)) {
+    SmallVector<APInt> ints;
+    for (int64_t i = 0; i < n; ++i)
+      ints.push_back(APInt(it.getWidth(),
+                           int64_t(values[values.size() == 1 ? 0 : i]),
+                           /*isSigned=*/!it.isUnsigned()));
+    attr = DenseElementsAttr::get(type, ints);
+  } else {
+    SmallVector<float> floats;
+    for (int64_t i = 0; i < n; ++i)
+      floats.push_back(values[values.size() == 1 ? 0 : i]);
+    attr = DenseElementsAttr::get(type, ArrayRef<float>(floats));
+  }
+  return ConstantOp::create(b, loc, attr).getResult();
+}
+
 struct NPUFoldQDQPass : npu::impl::NPUFoldQDQBase<NPUFoldQDQPass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
+    rewriteIntegerOps(func);
     moveDataMovementToFloat(func);
     foldConstantDequantize(func);
     foldActivationPairs(func);
     handBackThroughEpilogues(func);
+  }
+
+  /// ConvInteger / MatMulInteger as ONNX Runtime's quantize_dynamic writes
+  /// them: an integer conv / matmul of a quantized activation (QuantizeLinear
+  /// or DynamicQuantizeLinear) and constant weights, cast to float and
+  /// multiplied by the product of the activation's and the weights' scales,
+  ///   cast(conv((a - za), (w - zw))) * (sa * sw)
+  ///     == conv(DQ(a, sa, za), DQ(w, sw, zw)),
+  /// becomes the float op on the dequantized operands, whose pairs then fold
+  /// like a QDQ model's (sw per tensor or per output channel).
+  void rewriteIntegerOps(func::FuncOp func) {
+    SmallVector<Operation *> ops;
+    func.walk([&](Operation *op) {
+      if (isa<ConvOp, MatMulOp>(op) &&
+          isa<IntegerType>(getElementTypeOrSelf(op->getResult(0).getType())))
+        ops.push_back(op);
+    });
+    for (Operation *op : ops)
+      rewriteIntegerOp(op);
+  }
+
+  void rewriteIntegerOp(Operation *op) {
+    auto conv = dyn_cast<ConvOp>(op);
+    if (conv && conv.getBias())
+      return;
+    // The int32 result, cast to float, multiplied by the scales.
+    Value result = op->getResult(0);
+    if (!result.hasOneUse())
+      return;
+    auto toFloat = dyn_cast<CastOp>(*result.getUsers().begin());
+    if (!toFloat || !toFloat.getResult().hasOneUse())
+      return;
+    auto outType = cast<RankedTensorType>(toFloat.getType());
+    auto mul = dyn_cast<MulOp>(*toFloat.getResult().getUsers().begin());
+    if (!outType.getElementType().isF32() || !mul ||
+        mul.getType() != toFloat.getType())
+      return;
+    Value scales =
+        mul.getLhs() == toFloat.getResult() ? mul.getRhs() : mul.getLhs();
+
+    // The activation: quantized per tensor, centered on its zero point.
+    auto act = centeredOperand(op->getOperand(0));
+    auto weight = centeredOperand(op->getOperand(1));
+    if (!act || !weight)
+      return;
+    auto aq = act->quantized.getDefiningOp<QuantizeLinearOp>();
+    if (!aq ||
+        cast<RankedTensorType>(aq.getScale().getType()).getNumElements() != 1 ||
+        !getElementTypeOrSelf(aq.getScale().getType()).isF32())
+      return;
+    if (act->zeroPoint ? !sameZeroPoint(act->zeroPoint, aq.getZeroPoint())
+                       : !isAllZero(aq.getZeroPoint()))
+      return;
+
+    // The weights: 8-bit constants, zero points per tensor or per output
+    // channel.
+    auto wType = cast<RankedTensorType>(weight->quantized.getType());
+    auto storage = dyn_cast<IntegerType>(wType.getElementType());
+    // (A 1-d MatMulInteger B has no output channel axis.)
+    if (!isInt8Storage(storage) || !isConstantLike(weight->quantized) ||
+        wType.getRank() < 2)
+      return;
+    int64_t wAxis = conv ? 0 : wType.getRank() - 1;
+    int64_t outAxis = conv ? 1 : outType.getRank() - 1;
+    int64_t k = wType.getDimSize(wAxis);
+    if (outType.getDimSize(outAxis) != k)
+      return;
+    std::vector<float> wzp{0.0f};
+    if (weight->zeroPoint) {
+      if (!isConstantLike(weight->zeroPoint))
+        return;
+      auto z = constantFloats(weight->zeroPoint);
+      if (!z || (z->size() != 1 && int64_t(z->size()) != k))
+        return;
+      wzp = *z;
+    }
+
+    // The weights' scales: scales == sa * sw, sw broadcasting along the
+    // output channels only.
+    auto ws = weightScales(scales, aq.getScale(), outType, outAxis);
+    if (!ws)
+      return;
+
+    OpBuilder b(op);
+    Location wLoc = op->getLoc();
+    bool perTensor = ws->size() == 1 && wzp.size() == 1;
+    Value wScale =
+        quantParamConstant(b, wLoc, *ws, perTensor, k, b.getF32Type());
+    Value wZero = quantParamConstant(b, wLoc, wzp, perTensor, k, storage);
+    auto wf = DequantizeLinearOp::create(
+        b, wLoc, wType.clone(b.getF32Type()), weight->quantized, wScale, wZero,
+        b.getI64IntegerAttr(perTensor ? 0 : wAxis));
+    auto aType = cast<RankedTensorType>(aq.getType());
+    auto af = DequantizeLinearOp::create(
+        b, aq.getLoc(), aType.clone(b.getF32Type()), aq.getResult(),
+        aq.getScale(), aq.getZeroPoint(), aq.getAxisAttr());
+    // The float op holds the Mul's tensor (heldNodeName: the last name).
+    Operation *floatOp = b.clone(*op);
+    floatOp->setOperand(0, af.getResult());
+    floatOp->setOperand(1, wf.getResult());
+    floatOp->getResult(0).setType(outType);
+    floatOp->setLoc(
+        b.getFusedLoc({op->getLoc(), toFloat.getLoc(), mul.getLoc()}));
+    mul.getResult().replaceAllUsesWith(floatOp->getResult(0));
+    eraseWithDeadProducers(mul);
+  }
+
+  /// sw with `scales` == `activationScale` * sw: the other factor of a Mul
+  /// of the activation's scale, or (both constant) the quotient; one value
+  /// per tensor or one per output channel (`outAxis` of `outType`).
+  std::optional<std::vector<float>> weightScales(Value scales,
+                                                 Value activationScale,
+                                                 RankedTensorType outType,
+                                                 int64_t outAxis) {
+    Value factor;
+    std::optional<float> divisor;
+    if (auto m = scales.getDefiningOp<MulOp>()) {
+      if (m.getLhs() == activationScale)
+        factor = m.getRhs();
+      else if (m.getRhs() == activationScale)
+        factor = m.getLhs();
+    }
+    if (!factor) {
+      if (!isConstantLike(scales) || !isConstantLike(activationScale))
+        return std::nullopt;
+      auto sa = constantFloats(activationScale);
+      if (!sa || sa->size() != 1 || (*sa)[0] == 0)
+        return std::nullopt;
+      factor = scales;
+      divisor = (*sa)[0];
+    }
+    if (!isConstantLike(factor))
+      return std::nullopt;
+    // Broadcasting along the output channels only.
+    auto fType = cast<RankedTensorType>(factor.getType());
+    int64_t rank = outType.getRank();
+    if (fType.getRank() > rank || !fType.getElementType().isF32())
+      return std::nullopt;
+    for (int64_t i = 0; i < fType.getRank(); ++i) {
+      int64_t d = rank - fType.getRank() + i, size = fType.getDimSize(i);
+      if (size != 1 && (d != outAxis || size != outType.getDimSize(outAxis)))
+        return std::nullopt;
+    }
+    auto values = constantFloats(factor);
+    if (!values)
+      return std::nullopt;
+    if (divisor)
+      for (float &v : *values)
+        v /= *divisor;
+    return values;
   }
 
   /// max_pool / reshape / transpose / identity of a quantized tensor (as
@@ -232,8 +481,10 @@ struct NPUFoldQDQPass : npu::impl::NPUFoldQDQBase<NPUFoldQDQPass> {
     func.walk([&](QuantizeLinearOp q) { qs.push_back(q); });
     for (QuantizeLinearOp q : qs) {
       auto params = paramsOf(q, q.getType());
-      if (!params)
+      if (!params) {
+        foldDynamicPairs(q);
         continue;
+      }
       SmallVector<DequantizeLinearOp> pairs;
       for (Operation *user : q->getUsers())
         if (auto dq = dyn_cast<DequantizeLinearOp>(user))
@@ -251,6 +502,27 @@ struct NPUFoldQDQPass : npu::impl::NPUFoldQDQBase<NPUFoldQDQPass> {
       if (q->use_empty())
         q.erase();
     }
+  }
+
+  /// Q(x) -> DQ pairs of parameters computed at run time (a
+  /// DynamicQuantizeLinear's, or after a ConvInteger / MatMulInteger
+  /// rewrite): the DQ's users read x, whose range is calibrated; the
+  /// parameters' computation goes when nothing else uses it.
+  void foldDynamicPairs(QuantizeLinearOp q) {
+    SmallVector<DequantizeLinearOp> pairs;
+    for (Operation *user : q->getUsers())
+      if (auto dq = dyn_cast<DequantizeLinearOp>(user))
+        if (dq.getType() == q.getInput().getType() &&
+            dq.getScale() == q.getScale() &&
+            dq.getZeroPoint() == q.getZeroPoint() &&
+            dq.getAxis() == q.getAxis())
+          pairs.push_back(dq);
+    for (DequantizeLinearOp dq : pairs) {
+      dq.getResult().replaceAllUsesWith(q.getInput());
+      dq.erase();
+    }
+    if (!pairs.empty() && q->use_empty())
+      eraseWithDeadProducers(q);
   }
 
   /// QOperator models apply ReLU by saturation: a range starting at 0 (the

@@ -144,3 +144,155 @@ func.func @quantized_twice(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) 
   %d2 = npu.dequantize_linear %q2, %s2, %z : (tensor<4xi8>, tensor<f32>, tensor<i8>) -> tensor<4xf32>
   return %d1, %d2 : tensor<4xf32>, tensor<4xf32>
 }
+
+// -----
+
+// MatMulInteger after DynamicQuantizeLinear (its function body), as ONNX
+// Runtime's quantize_dynamic writes it: the int32 product, cast to float and
+// multiplied by x_scale * w_scale, is the float matmul of x and the
+// dequantized weights, with their exact per-column scales; x has no
+// parameters (it is calibrated) and the scale computation goes.
+// CHECK-LABEL: func.func @matmul_integer_dynamic
+// CHECK-NOT: reduce_
+// CHECK-NOT: npu.quant
+// CHECK-DAG: %[[W:.*]] = npu.constant dense<{{\[}}[5.000000e-01, -5.000000e-01], [1.000000e+00, 2.500000e-01]]> : tensor<2x2xf32>
+// CHECK: %[[Y:.*]] = npu.matmul %arg0, %[[W]] {npu.weight_scales = array<f32: 5.000000e-01, 2.500000e-01>} : (tensor<3x2xf32>, tensor<2x2xf32>) -> tensor<3x2xf32>
+// CHECK: %[[B:.*]] = npu.add %[[Y]]
+// CHECK: return %[[B]]
+// CHECK-NOT: reduce_min
+func.func @matmul_integer_dynamic(%x: tensor<3x2xf32>) -> tensor<3x2xf32> {
+  %lo = npu.reduce_min %x {axes = array<i64: 0, 1>, keepdims = false} : (tensor<3x2xf32>) -> tensor<f32>
+  %hi = npu.reduce_max %x {axes = array<i64: 0, 1>, keepdims = false} : (tensor<3x2xf32>) -> tensor<f32>
+  %zero = npu.constant dense<0.0> : tensor<f32>
+  %lo0 = npu.min %lo, %zero : (tensor<f32>, tensor<f32>) -> tensor<f32>
+  %hi0 = npu.max %hi, %zero : (tensor<f32>, tensor<f32>) -> tensor<f32>
+  %r = npu.sub %hi0, %lo0 : (tensor<f32>, tensor<f32>) -> tensor<f32>
+  %c255 = npu.constant dense<255.0> : tensor<f32>
+  %s = npu.div %r, %c255 : (tensor<f32>, tensor<f32>) -> tensor<f32>
+  %m = npu.div %lo0, %s : (tensor<f32>, tensor<f32>) -> tensor<f32>
+  %i = npu.sub %zero, %m : (tensor<f32>, tensor<f32>) -> tensor<f32>
+  %cl = npu.clip %i {max = 2.550000e+02 : f64, min = 0.000000e+00 : f64} : tensor<f32>
+  %rd = npu.round %cl : tensor<f32>
+  %z = npu.cast %rd : tensor<f32> to tensor<ui8>
+  %q = npu.quantize_linear %x, %s, %z : (tensor<3x2xf32>, tensor<f32>, tensor<ui8>) -> tensor<3x2xui8>
+  %q32 = npu.cast %q : tensor<3x2xui8> to tensor<3x2xi32>
+  %z32 = npu.cast %z : tensor<ui8> to tensor<i32>
+  %a = npu.sub %q32, %z32 : (tensor<3x2xi32>, tensor<i32>) -> tensor<3x2xi32>
+  %wq = npu.constant dense<[[1, -2], [2, 1]]> : tensor<2x2xi8>
+  %wz = npu.constant dense<0> : tensor<2xi8>
+  %w32 = npu.cast %wq : tensor<2x2xi8> to tensor<2x2xi32>
+  %wz32 = npu.cast %wz : tensor<2xi8> to tensor<2xi32>
+  %w = npu.sub %w32, %wz32 : (tensor<2x2xi32>, tensor<2xi32>) -> tensor<2x2xi32>
+  %p = npu.matmul %a, %w : (tensor<3x2xi32>, tensor<2x2xi32>) -> tensor<3x2xi32>
+  %pf = npu.cast %p : tensor<3x2xi32> to tensor<3x2xf32>
+  %ws = npu.constant dense<[0.5, 0.25]> : tensor<2xf32>
+  %sc = npu.mul %s, %ws : (tensor<f32>, tensor<2xf32>) -> tensor<2xf32>
+  %y = npu.mul %pf, %sc : (tensor<3x2xf32>, tensor<2xf32>) -> tensor<3x2xf32>
+  %b = npu.constant dense<[0.1, 0.2]> : tensor<2xf32>
+  %yb = npu.add %y, %b : (tensor<3x2xf32>, tensor<2xf32>) -> tensor<3x2xf32>
+  return %yb : tensor<3x2xf32>
+}
+
+// -----
+
+// ConvInteger of a QuantizeLinear with constant parameters, per-channel
+// weight zero points and scales (the scales shaped [K, 1, 1] to broadcast
+// over NCHW): x takes the model's parameters, the conv the weights' scales.
+// CHECK-LABEL: func.func @conv_integer_static
+// CHECK-SAME: npu.quant = array<f32: 1.000000e-01, -1.250000e+02>
+// CHECK-NOT: quantize_linear
+// CHECK: %[[W:.*]] = npu.constant dense<{{\[}}{{\[}}{{\[}}{{\[}}5.000000e-01]]], {{\[}}{{\[}}{{\[}}-2.500000e+00]]]]> : tensor<2x1x1x1xf32>
+// CHECK: %[[C:.*]] = npu.conv %arg0, %[[W]] {{.*}}npu.weight_scales = array<f32: 5.000000e-01, 2.500000e-01>{{.*}} -> tensor<1x2x4x4xf32>
+// CHECK: return %[[C]]
+func.func @conv_integer_static(%x: tensor<1x1x4x4xf32>) -> tensor<1x2x4x4xf32> {
+  %s = npu.constant dense<0.1> : tensor<f32>
+  %z = npu.constant dense<3> : tensor<ui8>
+  %q = npu.quantize_linear %x, %s, %z : (tensor<1x1x4x4xf32>, tensor<f32>, tensor<ui8>) -> tensor<1x1x4x4xui8>
+  %q32 = npu.cast %q : tensor<1x1x4x4xui8> to tensor<1x1x4x4xi32>
+  %z32 = npu.cast %z : tensor<ui8> to tensor<i32>
+  %a = npu.sub %q32, %z32 : (tensor<1x1x4x4xi32>, tensor<i32>) -> tensor<1x1x4x4xi32>
+  %wq = npu.constant dense<[[[[11]]], [[[-1]]]]> : tensor<2x1x1x1xi8>
+  %wz = npu.constant dense<[10, 9]> : tensor<2xi8>
+  %w32 = npu.cast %wq : tensor<2x1x1x1xi8> to tensor<2x1x1x1xi32>
+  %wz32 = npu.cast %wz : tensor<2xi8> to tensor<2xi32>
+  %wzr = npu.reshape %wz32 : tensor<2xi32> to tensor<2x1x1x1xi32>
+  %w = npu.sub %w32, %wzr : (tensor<2x1x1x1xi32>, tensor<2x1x1x1xi32>) -> tensor<2x1x1x1xi32>
+  %c = npu.conv %a, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : (tensor<1x1x4x4xi32>, tensor<2x1x1x1xi32>) -> tensor<1x2x4x4xi32>
+  %cf = npu.cast %c : tensor<1x2x4x4xi32> to tensor<1x2x4x4xf32>
+  %ws = npu.constant dense<[[[0.5]], [[0.25]]]> : tensor<2x1x1xf32>
+  %sc = npu.mul %s, %ws : (tensor<f32>, tensor<2x1x1xf32>) -> tensor<2x1x1xf32>
+  %y = npu.mul %sc, %cf : (tensor<2x1x1xf32>, tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  return %y : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// The scale product already folded into one constant, without zero points:
+// the weights' scale is that constant over the activation's (0.05 / 0.1).
+// uint8 weights far from their zero point are asymmetric: requantized, with
+// the warning at the ConvInteger node.
+// CHECK-LABEL: func.func @conv_integer_folded_scales
+// CHECK-SAME: npu.quant = array<f32: 1.000000e-01, 0.000000e+00>
+// CHECK: %[[W:.*]] = npu.constant dense<1.000000e+02> : tensor<1x1x1x1xf32>
+// CHECK: npu.conv %arg0, %[[W]] {
+// CHECK-NOT: npu.weight_scales
+func.func @conv_integer_folded_scales(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x4x4xf32> {
+  %s = npu.constant dense<0.1> : tensor<f32>
+  %z = npu.constant dense<0> : tensor<i8>
+  %q = npu.quantize_linear %x, %s, %z : (tensor<1x1x4x4xf32>, tensor<f32>, tensor<i8>) -> tensor<1x1x4x4xi8>
+  %a = npu.cast %q : tensor<1x1x4x4xi8> to tensor<1x1x4x4xi32>
+  %wq = npu.constant dense<200> : tensor<1x1x1x1xui8>
+  %w = npu.cast %wq : tensor<1x1x1x1xui8> to tensor<1x1x1x1xi32>
+  // expected-warning @+1 {{asymmetric weights (zero point 0): the device's weights are symmetric int8; requantized per output channel}}
+  %c = npu.conv %a, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : (tensor<1x1x4x4xi32>, tensor<1x1x1x1xi32>) -> tensor<1x1x4x4xi32>
+  %cf = npu.cast %c : tensor<1x1x4x4xi32> to tensor<1x1x4x4xf32>
+  %sc = npu.constant dense<0.05> : tensor<f32>
+  %y = npu.mul %cf, %sc : (tensor<1x1x4x4xf32>, tensor<f32>) -> tensor<1x1x4x4xf32>
+  return %y : tensor<1x1x4x4xf32>
+}
+
+// -----
+
+// Not the pattern, left as they are (the back end reports them): a product
+// that is not scaled (its int32 output returned), and one scaled by a factor
+// that varies along another axis than the output channels.
+// CHECK-LABEL: func.func @integer_not_scaled
+// CHECK: npu.quantize_linear
+// CHECK: npu.matmul {{.*}} -> tensor<2x2xi32>
+// CHECK: npu.matmul {{.*}} -> tensor<2x2xi32>
+// CHECK-NOT: dequantize_linear
+func.func @integer_not_scaled(%x: tensor<2x2xf32>) -> (tensor<2x2xi32>, tensor<2x2xf32>) {
+  %s = npu.constant dense<0.1> : tensor<f32>
+  %z = npu.constant dense<0> : tensor<i8>
+  %q = npu.quantize_linear %x, %s, %z : (tensor<2x2xf32>, tensor<f32>, tensor<i8>) -> tensor<2x2xi8>
+  %a = npu.cast %q : tensor<2x2xi8> to tensor<2x2xi32>
+  %wq = npu.constant dense<1> : tensor<2x2xi8>
+  %w = npu.cast %wq : tensor<2x2xi8> to tensor<2x2xi32>
+  %p = npu.matmul %a, %w : (tensor<2x2xi32>, tensor<2x2xi32>) -> tensor<2x2xi32>
+  %p2 = npu.matmul %a, %w : (tensor<2x2xi32>, tensor<2x2xi32>) -> tensor<2x2xi32>
+  %pf = npu.cast %p2 : tensor<2x2xi32> to tensor<2x2xf32>
+  %ws = npu.constant dense<[[0.5], [0.25]]> : tensor<2x1xf32>
+  %sc = npu.mul %s, %ws : (tensor<f32>, tensor<2x1xf32>) -> tensor<2x1xf32>
+  %y = npu.mul %pf, %sc : (tensor<2x2xf32>, tensor<2x1xf32>) -> tensor<2x2xf32>
+  return %p, %y : tensor<2x2xi32>, tensor<2x2xf32>
+}
+
+// -----
+
+// A DynamicQuantizeLinear -> DequantizeLinear pair is x (calibrated); a
+// scale that is also used elsewhere stays, computed in float.
+// CHECK-LABEL: func.func @dynamic_pair
+// CHECK-NOT: quantize_linear
+// CHECK: %[[S:.*]] = npu.div
+// CHECK: %[[R:.*]] = npu.relu %arg0
+// CHECK: return %[[R]], %[[S]]
+func.func @dynamic_pair(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<f32>) {
+  %hi = npu.reduce_max %x {axes = array<i64: 0>, keepdims = false} : (tensor<4xf32>) -> tensor<f32>
+  %c255 = npu.constant dense<255.0> : tensor<f32>
+  %s = npu.div %hi, %c255 : (tensor<f32>, tensor<f32>) -> tensor<f32>
+  %z = npu.constant dense<0> : tensor<ui8>
+  %q = npu.quantize_linear %x, %s, %z : (tensor<4xf32>, tensor<f32>, tensor<ui8>) -> tensor<4xui8>
+  %d = npu.dequantize_linear %q, %s, %z : (tensor<4xui8>, tensor<f32>, tensor<ui8>) -> tensor<4xf32>
+  %r = npu.relu %d : tensor<4xf32>
+  return %r, %s : tensor<4xf32>, tensor<f32>
+}

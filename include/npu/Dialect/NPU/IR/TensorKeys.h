@@ -44,6 +44,10 @@ std::vector<KeyedTensor> collectTensorKeys(mlir::FunctionOpInterface func);
 /// is the op that was kept), or "" without one.
 std::string locationName(mlir::Location loc);
 
+/// The ONNX operator of the node locationName names (the importer's
+/// NameLoc("node", FusedLoc<"OpType">[file])), or "" without one.
+std::string locationOpType(mlir::Location loc);
+
 /// The ONNX node whose output a value located at `loc` holds: the last
 /// NameLoc of the location (a pass that folds a node B into an op A gives
 /// the result FusedLoc[A, B]), or "" without one.

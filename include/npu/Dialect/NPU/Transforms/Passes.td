@@ -50,6 +50,15 @@ def NPUFoldQDQ : Pass<"npu-fold-qdq", "mlir::func::FuncOp"> {
       weights are the model's, exactly;
     - a max pool, reshape, transpose or identity on a quantized tensor is
       moved into the float domain (Q(op(DQ(q)))), so that its pairs fold.
+    - ConvInteger / MatMulInteger as ONNX Runtime's quantize_dynamic writes
+      them (an int32 `npu.conv` / `npu.matmul` of a (Dynamic)QuantizeLinear
+      output and constant 8-bit weights, cast to float and multiplied by the
+      activation's scale times the weights' scale, per tensor or per output
+      channel) become the float op on dequantized operands, whose pairs then
+      fold as above;
+    - a pair whose scale and zero point are computed at run time (a
+      DynamicQuantizeLinear's) is removed without parameters: the tensor is
+      calibrated.
 
     What the device cannot represent is reported with a warning naming the
     node and then calibrated: per-channel activation scales (the DPU
