@@ -262,19 +262,7 @@ struct NPUSelectPrecisionPass
   unsigned evaluations = 0;
 
   FailureOr<func::FuncOp> findFunction() {
-    SmallVector<func::FuncOp> funcs;
-    for (auto f : getOperation().getOps<func::FuncOp>())
-      if (!f.isExternal())
-        funcs.push_back(f);
-    if (funcs.size() == 1)
-      return funcs.front();
-    for (func::FuncOp f : funcs)
-      if (f.getSymName() == "main")
-        return f;
-    return emitError(getOperation().getLoc())
-           << "npu-select-precision needs a module with one function (or "
-              "one named 'main'), found "
-           << funcs.size();
+    return findModelFunction(getOperation(), "npu-select-precision");
   }
 
   /// The layers and what each makes int8: the int8 lowering of a copy of
@@ -653,10 +641,11 @@ struct NPUSelectPrecisionPass
     if (failed(search(goal)))
       return failure();
     // The simulation is close to the device, not equal: check the choice
-    // with the device's arithmetic. While it misses, search again for the
-    // target raised by how optimistic the simulation was (three times at
-    // most), then keep the next most sensitive layers (half as many again
-    // as are kept, at least one) until it holds.
+    // with the device's arithmetic. While it misses, search again for a
+    // simulated target raised as if the device's error (1 - cosine) were
+    // proportional to the simulated one (three times at most), then keep
+    // the next most sensitive layers (half as many again as are kept, at
+    // least one) until it holds.
     std::optional<double> verified;
     if (verifyChoice) {
       auto cos = verify(chosen);
@@ -664,7 +653,10 @@ struct NPUSelectPrecisionPass
         return failure();
       double want = goal;
       for (int round = 0; round < 3 && *cos < goal; ++round) {
-        want = std::min(*allFp16, want + std::max(reached - *cos, 1e-4));
+        // The device's error taken as proportional to the simulated one.
+        double ratio = (1.0 - *cos) / std::max(1.0 - reached, 1e-9);
+        want = std::min(*allFp16,
+                        std::max(want + 1e-4, 1.0 - (1.0 - goal) / ratio));
         std::vector<bool> before = chosen;
         if (failed(search(want)))
           return failure();

@@ -108,8 +108,9 @@ def NPUSelectPrecision : Pass<"npu-select-precision", "mlir::ModuleOp"> {
     4. The choice is checked with the device's arithmetic (the mixed
        lowering of a copy, run by the interpreter, which the device equals
        bit for bit, on the first `verify-samples` samples); while it misses
-       the target, the search runs again for the target raised by how
-       optimistic the simulation was (three times at most), then the next
+       the target, the search runs again for a simulated target raised as
+       if the device's error (1 - cosine) were proportional to the
+       simulated one (three times at most), then the next
        most sensitive layers (half as many again as are kept, at least one)
        stay fp16 too.
 

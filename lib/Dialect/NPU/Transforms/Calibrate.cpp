@@ -100,20 +100,7 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
   llvm::DenseMap<Operation *, SmallVector<int, 1>> opTensors;
 
   FailureOr<func::FuncOp> findFunction() {
-    SmallVector<func::FuncOp> funcs;
-    for (auto f : getOperation().getOps<func::FuncOp>())
-      if (!f.isExternal())
-        funcs.push_back(f);
-    if (funcs.size() == 1)
-      return funcs.front();
-    for (func::FuncOp f : funcs)
-      if (f.getSymName() == "main")
-        return f;
-    emitError(getOperation().getLoc())
-        << "npu-calibrate needs a module with one function (or one named "
-           "'main'), found "
-        << funcs.size();
-    return failure();
+    return findModelFunction(getOperation(), "npu-calibrate");
   }
 
   /// Lists the float tensors in graph order with unique keys.

@@ -9,6 +9,22 @@ using namespace mlir;
 
 namespace npu {
 
+FailureOr<func::FuncOp> findModelFunction(ModuleOp module, StringRef pass) {
+  SmallVector<func::FuncOp> funcs;
+  for (auto f : module.getOps<func::FuncOp>())
+    if (!f.isExternal())
+      funcs.push_back(f);
+  if (funcs.size() == 1)
+    return funcs.front();
+  for (func::FuncOp f : funcs)
+    if (f.getSymName() == "main")
+      return f;
+  return emitError(module.getLoc())
+         << pass
+         << " needs a module with one function (or one named 'main'), found "
+         << funcs.size();
+}
+
 FailureOr<std::vector<calib::InputInfo>> sampleInputsOf(func::FuncOp func,
                                                         StringRef pass) {
   std::vector<calib::InputInfo> inputs;

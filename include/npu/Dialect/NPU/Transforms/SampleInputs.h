@@ -15,12 +15,18 @@
 #include "npu/Calibration/DataSource.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinOps.h"
 
 #include <memory>
 #include <string>
 #include <vector>
 
 namespace npu {
+
+/// The module's one function with a body, or the one named `main`; an
+/// error at the module (naming `pass`) otherwise.
+mlir::FailureOr<mlir::func::FuncOp> findModelFunction(mlir::ModuleOp module,
+                                                      llvm::StringRef pass);
 
 /// One InputInfo per argument of `func`; an error at the argument (naming
 /// `pass`) when one is not a static tensor of a supported element type.
