@@ -553,8 +553,15 @@ class Pipeline:
 # Calibration data (disjoint from the evaluation data).
 
 def build_calibration(a, models, calib_dir, ort_pipe):
-    if os.path.exists(os.path.join(calib_dir, 'done')):
-        return
+    """Builds the calibration samples, unless `calib_dir` holds those of
+    the same selection already."""
+    signature = repr((CALIB_IMAGES, CALIB_AUDIO, CALIB_SPEECH, REC_CALIB_SAMPLES,
+                      CLS_CALIB_SAMPLES, FRAMES_PER_RUN, DET_SIDE, REC_W, CLS_W))
+    done = os.path.join(calib_dir, 'done')
+    if os.path.exists(done):
+        with open(done) as f:
+            if f.read() == signature:
+                return
     shutil.rmtree(calib_dir, ignore_errors=True)
 
     def save(key, i, arr):
@@ -595,7 +602,8 @@ def build_calibration(a, models, calib_dir, ort_pipe):
         allrows = np.concatenate(parts)
         for n in range(len(allrows) // FRAMES_PER_RUN):
             save(key, n, allrows[n * FRAMES_PER_RUN:(n + 1) * FRAMES_PER_RUN])
-    open(os.path.join(calib_dir, 'done'), 'w').close()
+    with open(done, 'w') as f:
+        f.write(signature)
 
 
 # --------------------------------------------------------------------------
