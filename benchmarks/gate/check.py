@@ -49,6 +49,10 @@ RULES = {
     'ocr_lines_same_pct': ('higher', 'abs', 0),
     'ocr_cer_pct': ('lower', 'abs', 0.01),
     'ocr_cer_nospace_pct': ('lower', 'abs', 0.01),
+    'ocr_print_lines': ('higher', 'abs', 1e9),  # informative: never fails
+    'ocr_print_lines_same_pct': ('higher', 'abs', 0),
+    'ocr_print_cer_pct': ('lower', 'abs', 0.01),
+    'ocr_print_cer_nospace_pct': ('lower', 'abs', 0.01),
     'det_mask_iou': ('higher', 'abs', 0.001),
     'det_mask_iou_min': ('higher', 'abs', 0.001),
     'det_cosine_min': ('higher', 'abs', 0.001),
