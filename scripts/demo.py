@@ -34,16 +34,6 @@ def run(cmd, **kw):
     return subprocess.run(cmd, check=True, text=True, stdout=subprocess.PIPE, **kw).stdout
 
 
-def ctc_decode(probs, keys):
-    idx = probs.argmax(axis=-1)[0]
-    out, prev = [], 0
-    for i in idx:
-        if i != prev and i != 0 and i < len(keys):
-            out.append(keys[i])
-        prev = i
-    return ''.join(out)
-
-
 def count_ops(mlir_path):
     ops = {}
     with open(mlir_path) as f:
@@ -109,8 +99,8 @@ def main():
     with open(keys_file, encoding='utf-8') as f:
         keys = ['<blank>'] + f.read().splitlines() + [' ']
     name = res['outputs'][0]['file']
-    text_npu = ctc_decode(np.load(os.path.join(npu_out, name)), keys)
-    text_ort = ctc_decode(np.load(os.path.join(ort_out, name)), keys)
+    text_npu = prepare_inputs.ctc_decode(np.load(os.path.join(npu_out, name))[0], keys)
+    text_ort = prepare_inputs.ctc_decode(np.load(os.path.join(ort_out, name))[0], keys)
     print('   read on the simulated NPU 3720: "%s"' % text_npu)
     print('   read by ONNX Runtime (float):   "%s"\n' % text_ort)
 

@@ -83,6 +83,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 import compare  # noqa: E402
+from prepare_inputs import ctc_decode  # noqa: E402
 
 import cv2  # noqa: E402  (Debian python3-opencv)
 import pyclipper  # noqa: E402  (Debian python3-pyclipper)
@@ -344,16 +345,6 @@ def rec_pieces(img):
         pieces.append(out)
         x = end
     return pieces
-
-
-def ctc_decode(probs, keys):
-    idx = probs.argmax(axis=-1)
-    out, prev = [], 0
-    for i in idx:
-        if i != prev and i != 0 and i < len(keys):
-            out.append(keys[i])
-        prev = i
-    return ''.join(out)
 
 
 def edit_distance(a, b):

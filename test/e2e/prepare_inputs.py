@@ -39,6 +39,18 @@ def save(out, model, name, array):
         f.write('%s\t%s\t%s\n' % (name, file, ','.join(str(s) for s in array.shape)))
 
 
+def ctc_decode(probs, keys):
+    """Greedy CTC decoding of one sequence of class probabilities [T, C]
+    (class 0 is the blank; keys[i] is class i's text, keys[0] unused)."""
+    idx = probs.argmax(axis=-1)
+    out, prev = [], 0
+    for i in idx:
+        if i != prev and i != 0 and i < len(keys):
+            out.append(keys[i])
+        prev = i
+    return ''.join(out)
+
+
 def text_lines(gray):
     """Row ranges of text lines in a page: runs of rows with dark pixels."""
     dark = (gray < 128).sum(axis=1) > 2
