@@ -278,6 +278,18 @@ LogicalResult compileOptionsFromCommandLine(StringRef tool,
   options.calibration.tableOutputPath = f.calibTable;
   options.calibration.tableInputPath = f.useCalibTable;
   options.accuracyTarget = f.accuracyTarget;
+  if (options.precision == Precision::Mixed) {
+    StringRef spec = options.accuracyTarget;
+    double c = 0;
+    if (!spec.consume_front("cos=") || spec.getAsDouble(c) || !(c > 0) ||
+        c > 1) {
+      printError(tool, "invalid --accuracy-target '" + options.accuracyTarget +
+                           "': expected cos=C with C in (0, 1] (the cosine "
+                           "similarity to float every model output must "
+                           "reach)");
+      return failure();
+    }
+  }
   options.precisionReportPath = f.precisionReport;
   if (options.precision != Precision::Mixed)
     for (const cl::opt<std::string> *mixedOnly :

@@ -375,13 +375,16 @@ struct NPUSelectPrecisionPass
     auto inputs = sampleInputsOf(func, "npu-select-precision");
     if (failed(inputs))
       return failure();
-    auto source = openSamples(func, *inputs, data, 8);
+    // Calibration, which ran before on the same samples, warned about
+    // generated ones; the report says so again.
+    auto source = openSamples(func, *inputs, data, 8, /*warnGenerated=*/false);
     if (failed(source))
       return failure();
     size_t n = (*source)->numSamples();
     if (samples > 0)
       n = std::min<size_t>(n, size_t(samples));
     std::string error;
+    generatedSamples = (*source)->isGenerated();
     for (size_t i = 0; i < n; ++i) {
       std::vector<HostTensor> sample;
       if (!(*source)->load(i, sample, error))
@@ -519,6 +522,7 @@ struct NPUSelectPrecisionPass
     return accuracy.value();
   }
   unsigned verifications = 0;
+  bool generatedSamples = false;
   size_t verifiedSamples() const {
     return verifySamples > 0
                ? std::min(sampleSet.size(), size_t(verifySamples.getValue()))
@@ -740,7 +744,8 @@ struct NPUSelectPrecisionPass
     if (!quiet) {
       llvm::errs() << llvm::formatv(
           "npu-select-precision: target cos >= {0} (every output, mean over "
-          "{1} sample(s)); simulated: all int8 {2:F5}, all fp16 {3:F5}; {4} "
+          "{1} {10}sample(s)); simulated: all int8 {2:F5}, all fp16 {3:F5}; "
+          "{4} "
           "of {5} DPU layers in fp16 -> {6:F5} {7} ({8} simulations, {9} "
           "device-arithmetic runs)\n",
           target.substr(4), sampleSet.size(), allInt8, allFp16, kept,
@@ -750,7 +755,8 @@ struct NPUSelectPrecisionPass
                                    verifiedSamples())
                          .str()
                    : std::string("simulated"),
-          evaluations, verifications);
+          evaluations, verifications,
+          generatedSamples ? "generated (unvalidated) " : "");
       if (kept) {
         llvm::errs() << llvm::formatv(
             "  {0,-40} {1,-16} {2,10} {3,10} {4,10}\n", "fp16 layer (tensor)",
@@ -768,6 +774,7 @@ struct NPUSelectPrecisionPass
     llvm::json::Object root{
         {"target", llvm::json::Object{{"metric", "cos"}, {"value", goal}}},
         {"samples", int64_t(sampleSet.size())},
+        {"samples_generated", generatedSamples},
         {"platform", hw.name},
         {"layers", int64_t(layers.size())},
         {"evaluations", int64_t(evaluations)},

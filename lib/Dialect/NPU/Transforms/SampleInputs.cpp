@@ -47,7 +47,8 @@ FailureOr<std::vector<calib::InputInfo>> sampleInputsOf(func::FuncOp func,
 
 FailureOr<std::unique_ptr<calib::SampleSource>>
 openSamples(func::FuncOp func, const std::vector<calib::InputInfo> &inputs,
-            const std::string &dataDir, size_t generatedCount) {
+            const std::string &dataDir, size_t generatedCount,
+            bool warnGenerated) {
   if (!dataDir.empty()) {
     std::string error;
     std::unique_ptr<calib::SampleSource> source =
@@ -58,11 +59,12 @@ openSamples(func::FuncOp func, const std::vector<calib::InputInfo> &inputs,
   }
   std::unique_ptr<calib::SampleSource> source =
       calib::makeGeneratedSource(inputs, generatedCount);
-  emitWarning(func.getLoc())
-      << "no calibration data: " << source->numSamples()
-      << " generated standard-normal samples; int8 accuracy is "
-         "unvalidated (give calibration samples: npu-compile --calib-data "
-         "DIR, or the pass option data=DIR)";
+  if (warnGenerated)
+    emitWarning(func.getLoc())
+        << "no calibration data: " << source->numSamples()
+        << " generated standard-normal samples; int8 accuracy is "
+           "unvalidated (give calibration samples: npu-compile --calib-data "
+           "DIR, or the pass option data=DIR)";
   return source;
 }
 

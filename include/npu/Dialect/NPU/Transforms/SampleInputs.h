@@ -34,12 +34,13 @@ mlir::FailureOr<std::vector<calib::InputInfo>>
 sampleInputsOf(mlir::func::FuncOp func, llvm::StringRef pass);
 
 /// The samples in `dataDir` for `inputs`, or (empty `dataDir`)
-/// `generatedCount` generated ones with a warning at the function. Errors
-/// are emitted at the function.
+/// `generatedCount` generated ones, with a warning at the function if
+/// `warnGenerated`. Errors are emitted at the function.
 mlir::FailureOr<std::unique_ptr<calib::SampleSource>>
 openSamples(mlir::func::FuncOp func,
             const std::vector<calib::InputInfo> &inputs,
-            const std::string &dataDir, size_t generatedCount);
+            const std::string &dataDir, size_t generatedCount,
+            bool warnGenerated = true);
 
 } // namespace npu
 
