@@ -277,6 +277,13 @@ LogicalResult compileOptionsFromCommandLine(StringRef tool,
   options.calibration.dataDir = f.calibData;
   options.calibration.tableOutputPath = f.calibTable;
   options.calibration.tableInputPath = f.useCalibTable;
+  if (!f.useCalibTable.empty() && !f.calibData.empty() &&
+      options.precision == Precision::Int8) {
+    printError(tool, "--use-calib-table replaces calibration: --calib-data is "
+                     "not used with it (except by --precision=mixed, whose "
+                     "layer search runs on the samples)");
+    return failure();
+  }
   options.accuracyTarget = f.accuracyTarget;
   if (options.precision == Precision::Mixed) {
     StringRef spec = options.accuracyTarget;

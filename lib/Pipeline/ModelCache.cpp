@@ -121,6 +121,10 @@ LogicalResult computeCacheKey(StringRef modelPath,
       if (c.method == CalibrationMethod::Percentile ||
           c.method == CalibrationMethod::Auto)
         add("option calib-percentile", llvm::formatv("{0}", c.percentile));
+    }
+    // The samples: calibration's, and the mixed-precision search's (which
+    // reads them with a table too).
+    if (c.tableInputPath.empty() || options.precision == Precision::Mixed) {
       if (c.dataDir.empty()) {
         add("calibration data", "generated samples");
       } else {

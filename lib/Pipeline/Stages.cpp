@@ -58,7 +58,9 @@ static LogicalResult buildCalibrated(OpPassManager &pm,
   addBackEndEntryPasses(pm);
   const CalibrationOptions &c = options.calibration;
   NPUCalibrateOptions calibrate;
-  calibrate.data = c.dataDir;
+  // A table replaces calibration; with mixed precision the samples still
+  // drive the layer search.
+  calibrate.data = c.tableInputPath.empty() ? c.dataDir : "";
   calibrate.method = calibrationMethodName(c.method).str();
   calibrate.percentile = c.percentile;
   calibrate.table = c.tableOutputPath;
