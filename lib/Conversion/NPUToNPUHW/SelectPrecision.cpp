@@ -24,6 +24,7 @@
 #include "npu/Kernels/Cpu.h"
 #include "npu/Kernels/Quantize.h"
 #include "npu/Kernels/ThreadPool.h"
+#include "npu/Support/TensorMetrics.h"
 
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -64,18 +65,6 @@ struct Layer {
   ElementsAttr floatWeights, int8Weights, fp16Weights;
   /// Accuracy with only this layer in int8.
   double sensitivity = 1.0;
-};
-
-/// The cosine similarity of accumulated sums.
-struct CosineSum {
-  double dot = 0, aa = 0, bb = 0;
-  double value() const {
-    if (aa == 0 && bb == 0)
-      return 1.0;
-    if (aa == 0 || bb == 0)
-      return 0.0;
-    return dot / std::sqrt(aa * bb);
-  }
 };
 
 /// Rounds floats to f16 precision (round to nearest even).
@@ -404,28 +393,27 @@ struct NPUSelectPrecisionPass
     return success();
   }
 
-  /// The smallest cosine, over the outputs, of the simulated configuration
-  /// (`int8[i]`: layer i in int8) against float, over the first `count`
-  /// samples (0: all).
+  /// A value of the simulated configuration as the device holds it: int8
+  /// (quantized and dequantized) or f16 (rounded).
+  void simulate(Value v, HostTensor &t) {
+    if (int8Tensors.contains(v))
+      fakeQuantize(t, params.lookup(v), pool.get());
+    else
+      roundToF16(t, pool.get());
+  }
+
+  /// The accuracy (see Accuracy) of the simulated configuration (`int8[i]`:
+  /// layer i in int8) over the first `count` samples (0: all).
   FailureOr<double> evaluate(const std::vector<bool> &int8, size_t count = 0) {
     ++evaluations;
-    llvm::DenseSet<Value> quantized;
+    int8Tensors.clear();
     for (auto [i, layer] : llvm::enumerate(layers)) {
       if (int8[i])
-        quantized.insert(layer.quantized.begin(), layer.quantized.end());
+        int8Tensors.insert(layer.quantized.begin(), layer.quantized.end());
       if (layer.weights)
         layer.weights.setValueAttr(int8[i] ? layer.int8Weights
                                            : layer.fp16Weights);
     }
-    std::function<void(Value, HostTensor &)> simulate = [&](Value v,
-                                                            HostTensor &t) {
-      if (quantized.contains(v))
-        fakeQuantize(t, params.lookup(v), pool.get());
-      else
-        roundToF16(t, pool.get());
-    };
-    // The interpreter's rewriter (fixed at construction) calls it.
-    currentSimulate = &simulate;
     Accuracy accuracy;
     for (auto [s, sample] : llvm::enumerate(sampleSet)) {
       if (count && s >= count)
@@ -434,15 +422,12 @@ struct NPUSelectPrecisionPass
       for (auto [i, t] : llvm::enumerate(inputs))
         simulate(func.getArgument(i), t);
       auto results = interpreter->run(func, inputs);
-      if (failed(results)) {
-        currentSimulate = nullptr;
+      if (failed(results))
         return emitError(func.getLoc())
                << "npu-select-precision: the interpreter failed";
-      }
       accuracy.add(*results, reference[s]);
       interpreter->recycle(*results);
     }
-    currentSimulate = nullptr;
     return accuracy.value();
   }
 
@@ -459,15 +444,10 @@ struct NPUSelectPrecisionPass
           sums[o] += 1.0;
           continue;
         }
-        HostTensor a = r.castTo(DType::F32), b = ref.castTo(DType::F32);
-        const float *pa = a.data<float>(), *pb = b.data<float>();
-        CosineSum sum;
-        for (int64_t i = 0, n = a.numElements(); i < n; ++i) {
-          sum.dot += double(pa[i]) * pb[i];
-          sum.aa += double(pa[i]) * pa[i];
-          sum.bb += double(pb[i]) * pb[i];
-        }
-        sums[o] += sum.value();
+        TensorMetrics metrics;
+        std::string error;
+        sums[o] +=
+            compareTensors(ref, r, metrics, error) ? metrics.cosine : 0.0;
       }
       ++samples;
     }
@@ -529,7 +509,8 @@ struct NPUSelectPrecisionPass
                : sampleSet.size();
   }
 
-  std::function<void(Value, HostTensor &)> *currentSimulate = nullptr;
+  /// The tensors int8 in the simulated configuration.
+  llvm::DenseSet<Value> int8Tensors;
 
   void restoreWeights() {
     for (Layer &layer : layers)
@@ -548,13 +529,11 @@ struct NPUSelectPrecisionPass
                 "every model output to float)";
     if (failed(findLayers()) || failed(prepare()) || failed(loadSamples()))
       return failure();
-    // The rewriter the interpreter calls, dispatching to the current
-    // configuration's simulation.
+    // Every computed tensor as the current configuration holds it.
     InterpreterOptions options;
     options.observeOp = [](Operation *op) { return !isa<ConstantOp>(op); };
     options.rewriter = [this](Operation *op, unsigned i, HostTensor &t) {
-      if (currentSimulate)
-        (*currentSimulate)(op->getResult(i), t);
+      simulate(op->getResult(i), t);
     };
     interpreter = std::make_shared<Interpreter>(options);
     pool = std::make_shared<kernels::ThreadPool>(0);
