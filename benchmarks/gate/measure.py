@@ -23,7 +23,6 @@ Exit status 1 if a step fails.
 import argparse
 import json
 import os
-import subprocess
 import sys
 
 import numpy as np
@@ -31,18 +30,11 @@ import numpy as np
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, 'test', 'e2e'))
 import figures  # noqa: E402
+from figures import run  # noqa: E402
 
 GENERATED = ['resnet50_v1.5', 'mobilenet_v2']
 BENCH_MODEL = 'oww_embedding'
 BENCH_ARGS = ['--target', 'NPU3720', '--precision', 'fp16', '--input-shape', 'input_1=1,76,32,1']
-
-
-def run(cmd):
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    if r.returncode != 0:
-        raise RuntimeError('%s failed (exit %d):\n%s' % (' '.join(cmd), r.returncode,
-                                                         r.stdout[-4000:]))
-    return r.stdout
 
 
 def generated_model_figures(a, tool):

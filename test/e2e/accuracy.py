@@ -83,6 +83,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 import compare  # noqa: E402
+from figures import run  # noqa: E402
 from prepare_inputs import ctc_decode  # noqa: E402
 
 import cv2  # noqa: E402  (Debian python3-opencv)
@@ -148,14 +149,6 @@ TARGETS = {
 
 def log(msg):
     print(msg, flush=True)
-
-
-def run(cmd):
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    if r.returncode != 0:
-        raise RuntimeError('%s failed (exit %d):\n%s' % (' '.join(cmd), r.returncode,
-                                                          r.stdout[-3000:]))
-    return r.stdout
 
 
 # --------------------------------------------------------------------------

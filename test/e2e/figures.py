@@ -52,12 +52,17 @@ def ddr_traffic(dump):
     return total
 
 
-def blob_figures(npu_blob, blob):
-    r = subprocess.run([npu_blob, 'dump', '--json', blob], stdout=subprocess.PIPE,
-                       stderr=subprocess.STDOUT, text=True)
+def run(cmd, **kw):
+    """Runs a tool; its stdout and stderr, or RuntimeError with their end."""
+    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kw)
     if r.returncode != 0:
-        raise RuntimeError('npu-blob dump --json %s failed:\n%s' % (blob, r.stdout[-2000:]))
-    dump = json.loads(r.stdout)
+        raise RuntimeError('%s failed (exit %d):\n%s' % (' '.join(cmd), r.returncode,
+                                                         r.stdout[-4000:]))
+    return r.stdout
+
+
+def blob_figures(npu_blob, blob):
+    dump = json.loads(run([npu_blob, 'dump', '--json', blob]))
     return {'blob_bytes': os.path.getsize(blob),
             'cmx_peak_bytes': max(dump['memory']['cmx_used'] or [0]),
             'ddr_scratch_bytes': dump['memory']['scratch_size'],

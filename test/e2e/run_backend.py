@@ -32,16 +32,10 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 import compare  # noqa: E402
 import figures  # noqa: E402
+from figures import run  # noqa: E402
 
 MODELS = ['ppocr_cls_mobile_v2', 'ppocrv4_det', 'ppocrv4_rec',
           'oww_melspectrogram', 'oww_embedding', 'oww_alexa_v0.1']
-
-
-def run(cmd, **kw):
-    r = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, **kw)
-    if r.returncode != 0:
-        raise RuntimeError('%s failed:\n%s' % (' '.join(cmd), r.stdout[-4000:]))
-    return r.stdout
 
 
 def read_inputs(d):

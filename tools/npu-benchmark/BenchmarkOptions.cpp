@@ -4,6 +4,8 @@
 
 #include "npu/Support/Files.h"
 
+#include "llvm/ADT/StringRef.h"
+
 #include <cstdlib>
 
 namespace npu::bench {
@@ -43,15 +45,6 @@ const char *const kUsage =
     "--target NPU4000 --precision fp16 --perf-hint throughput).\n"
     "Exit status: 0 on success, 1 when a measured step fails, 2 on a usage\n"
     "error.\n";
-
-namespace {
-
-bool endsWith(const std::string &s, const std::string &suffix) {
-  return s.size() >= suffix.size() &&
-         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-} // namespace
 
 ParseResult parseBenchmarkArgs(const std::vector<std::string> &args,
                                BenchmarkOptions &o, std::string &error) {
@@ -120,8 +113,8 @@ ParseResult parseBenchmarkArgs(const std::vector<std::string> &args,
   }
   if (o.model.empty())
     return fail("no model given (-m MODEL.onnx or -m MODEL.blob)");
-  o.modelIsBlob = endsWith(o.model, ".blob");
-  if (!o.modelIsBlob && !endsWith(o.model, ".onnx"))
+  o.modelIsBlob = llvm::StringRef(o.model).ends_with(".blob");
+  if (!o.modelIsBlob && !llvm::StringRef(o.model).ends_with(".onnx"))
     return fail("the model '" + o.model + "' is neither .onnx nor .blob");
   if (o.modelIsBlob && !o.compileArgs.empty())
     return fail("compile options (" + o.compileArgs.front() +
@@ -130,13 +123,8 @@ ParseResult parseBenchmarkArgs(const std::vector<std::string> &args,
   // --target, and the two must agree.
   if (!o.modelIsBlob && !o.device.empty()) {
     std::string target;
-    for (size_t i = 0; i < o.compileArgs.size(); ++i) {
-      const std::string &a = o.compileArgs[i];
-      if (a.rfind("--target=", 0) == 0)
-        target = a.substr(9);
-      else if (a == "--target" && i + 1 < o.compileArgs.size())
-        target = o.compileArgs[i + 1];
-    }
+    for (size_t i = 0; i < o.compileArgs.size(); ++i)
+      matchValueOption(o.compileArgs, i, "--target", target);
     if (target.empty())
       o.compileArgs.push_back("--target=" + o.device);
     else if (target != o.device)

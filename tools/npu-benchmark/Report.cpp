@@ -14,9 +14,12 @@ namespace {
 
 using Field = std::function<double(const Sample &)>;
 
-double medianOf(const std::vector<Sample> &samples, const Field &field) {
+/// The median of `field` over samples (of npu-benchmark's runs or of ONNX
+/// Runtime's).
+template <typename SampleT, typename FieldT>
+double medianOf(const std::vector<SampleT> &samples, const FieldT &field) {
   std::vector<double> values;
-  for (const Sample &s : samples)
+  for (const SampleT &s : samples)
     values.push_back(field(s));
   return median(values);
 }
@@ -74,14 +77,6 @@ json::Value breakdown(const std::vector<Sample> &samples, bool compiles) {
   return o;
 }
 
-double ortMedian(const Results &r,
-                 const std::function<double(const OrtSample &)> &field) {
-  std::vector<double> values;
-  for (const OrtSample &s : r.ort)
-    values.push_back(field(s));
-  return median(values);
-}
-
 const Field feil = [](const Sample &s) { return s.feil(); };
 const Field fil = [](const Sample &s) { return s.fil(); };
 
@@ -132,12 +127,12 @@ json::Value reportJson(const BenchmarkOptions &o, const Results &r) {
     root["ort"] = nullptr;
     root["ratios"] = nullptr;
   } else {
-    double ort = ortMedian(r, [](const OrtSample &s) { return s.total(); });
+    double ort = medianOf(r.ort, [](const OrtSample &s) { return s.total(); });
     root["ort"] = json::Object{
         {"session_create_ms",
-         ortMedian(r, [](const OrtSample &s) { return s.sessionCreateMs; })},
+         medianOf(r.ort, [](const OrtSample &s) { return s.sessionCreateMs; })},
         {"first_run_ms",
-         ortMedian(r, [](const OrtSample &s) { return s.firstRunMs; })},
+         medianOf(r.ort, [](const OrtSample &s) { return s.firstRunMs; })},
         {"total_ms", ort}};
     json::Object ratios{{"feil_over_ort", medianOf(r.fresh, feil) / ort},
                         {"fil_over_ort", medianOf(r.fresh, fil) / ort}};
@@ -153,9 +148,9 @@ json::Value reportJson(const BenchmarkOptions &o, const Results &r) {
 void printTable(llvm::raw_ostream &os, const BenchmarkOptions &o,
                 const Results &r) {
   bool compiles = !o.modelIsBlob;
-  double ort = r.ort.empty()
-                   ? 0
-                   : ortMedian(r, [](const OrtSample &s) { return s.total(); });
+  double ort = r.ort.empty() ? 0 : medianOf(r.ort, [](const OrtSample &s) {
+    return s.total();
+  });
   auto row = [&](llvm::StringRef name, double ms, bool ratio = false) {
     os << llvm::format("  %-40s %10.1f ms", name.str().c_str(), ms);
     if (ratio && ort > 0)
@@ -186,9 +181,9 @@ void printTable(llvm::raw_ostream &os, const BenchmarkOptions &o,
   if (!r.ort.empty()) {
     row("ONNX Runtime session + first run", ort);
     row("  session creation",
-        ortMedian(r, [](const OrtSample &s) { return s.sessionCreateMs; }));
+        medianOf(r.ort, [](const OrtSample &s) { return s.sessionCreateMs; }));
     row("  first run",
-        ortMedian(r, [](const OrtSample &s) { return s.firstRunMs; }));
+        medianOf(r.ort, [](const OrtSample &s) { return s.firstRunMs; }));
   }
   os << "process wall times (with process start):";
   if (compiles)

@@ -559,38 +559,37 @@ FailureOr<DpuJob> dpuJob(Emitter &e, Operation *op, const std::string &label) {
 
 bool isDpuOp(Operation *op) { return isa<hw::DpuConvOp, hw::DpuEltwiseOp>(op); }
 
+/// Plans `op`: its job, tiling and buffers, placed at CMX offset 0 or,
+/// with `previous`, beside the previous op's layout (placeAfter).
+static FailureOr<std::unique_ptr<DpuPlan>> planDpu(Emitter &e, Operation *op,
+                                                   const std::string &label,
+                                                   const DpuPlan *previous) {
+  auto job = dpuJob(e, op, label);
+  if (failed(job))
+    return failure();
+  auto tiling = tileJob(e, *job);
+  if (failed(tiling))
+    return failure();
+  uint64_t base =
+      previous ? placeAfter(e, *previous, op, tiling->layout) : uint64_t(0);
+  return planJob(e, std::move(*job), std::move(*tiling), base);
+}
+
 LogicalResult emitDpu(Emitter &e, Operation *op, const std::string &label,
                       Operation *next, const std::string &nextLabel) {
-  std::shared_ptr<DpuPlan> plan;
-  if (e.plannedDpu && e.plannedDpuOp == op) {
-    plan = std::move(e.plannedDpu);
-  } else {
-    auto job = dpuJob(e, op, label);
-    if (failed(job))
-      return failure();
-    auto tiling = tileJob(e, *job);
-    if (failed(tiling))
-      return failure();
-    auto planned = planJob(e, std::move(*job), std::move(*tiling), 0);
+  std::shared_ptr<DpuPlan> plan = std::move(e.plannedDpu);
+  if (!plan || plan->job.op != op) {
+    auto planned = planDpu(e, op, label, nullptr);
     if (failed(planned))
       return failure();
     plan = std::move(*planned);
   }
-  e.plannedDpu.reset();
-  e.plannedDpuOp = nullptr;
 
   // The next DPU op is planned now, its layout placed beside this one's
   // where CMX allows, so that its first weights load during this op.
   std::shared_ptr<DpuPlan> nextPlan;
   if (next) {
-    auto job = dpuJob(e, next, nextLabel);
-    if (failed(job))
-      return failure();
-    auto tiling = tileJob(e, *job);
-    if (failed(tiling))
-      return failure();
-    uint64_t base = placeAfter(e, *plan, next, tiling->layout);
-    auto planned = planJob(e, std::move(*job), std::move(*tiling), base);
+    auto planned = planDpu(e, next, nextLabel, plan.get());
     if (failed(planned))
       return failure();
     nextPlan = std::move(*planned);
@@ -600,7 +599,6 @@ LogicalResult emitDpu(Emitter &e, Operation *op, const std::string &label,
       prefetchWeights(e, *plan, *nextPlan);
   });
   e.plannedDpu = std::move(nextPlan);
-  e.plannedDpuOp = next;
   return success();
 }
 

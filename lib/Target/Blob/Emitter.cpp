@@ -57,10 +57,7 @@ void Emitter::dma(const std::string &name, const blob::TensorRef &src,
   for (uint32_t p = 1; p < hw.dmaPorts; ++p)
     if (portBytes[p] < portBytes[port])
       port = p;
-  uint64_t bytes = dtypeSize(src.dtype);
-  for (uint32_t d : src.shape)
-    bytes *= d;
-  portBytes[port] += bytes;
+  portBytes[port] += src.numElements() * dtypeSize(src.dtype);
   sched.add(blob::Engine::Dma, port, std::move(t),
             {access(src, false), access(dst, true)});
 }

@@ -48,9 +48,9 @@ struct Emitter {
   CmxResidency residency;
   llvm::DenseMap<mlir::Value, std::vector<uint32_t>> residentBuffers;
   /// The next DPU op, planned (tiled, buffers placed) by the previous DPU
-  /// op so that its first weights could be loaded ahead.
+  /// op so that its first weights could be loaded ahead (its job names the
+  /// op).
   std::shared_ptr<DpuPlan> plannedDpu;
-  mlir::Operation *plannedDpuOp = nullptr;
 
   /// Adds a buffer to the program; returns its id.
   uint32_t addBuffer(const std::string &name, blob::MemSpace space,
