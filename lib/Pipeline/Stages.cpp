@@ -43,10 +43,14 @@ static LogicalResult buildCanonical(OpPassManager &pm, const CompileOptions &) {
 
 /// The back end's first passes: optional inputs (ONNX initializers that are
 /// also graph inputs) become constants with a warning, since a blob's
-/// weights are constants, and what they feed folds like the other constants.
+/// weights are constants, and what they feed folds like the other constants;
+/// then the fp32 islands are marked.
 static void addBackEndEntryPasses(OpPassManager &pm) {
   pm.nest<func::FuncOp>().addPass(createNPUFreezeDefaultInputs());
   addCanonicalizationPasses(pm);
+  // Power-domain chains (squares summed into a log or sqrt) exceed fp16's
+  // range in every precision: they stay fp32 on SHAVE.
+  pm.nest<func::FuncOp>().addPass(createNPUFp32Islands());
 }
 
 /// calibrated (int8): every float tensor gets its range from the reference

@@ -91,6 +91,9 @@ void DebugTensors::replace(Value from, Value to) {
 static Value loweredValue(Lowering &l, Value old) {
   if (!old || old.getDefiningOp<ConstantOp>())
     return Value();
+  // An fp32 island's value (or the exact f32 form of an f16 one).
+  if (Value v = l.f32Forms.lookup(old))
+    return v;
   if (Value v = l.map.lookupOrNull(old))
     return v;
   if (!l.cachedHWC(old))

@@ -14,6 +14,7 @@
 #include "npu/Conversion/NPUToNPUHW/Passes.h"
 #include "npu/Dialect/NPU/IR/NPUOps.h"
 #include "npu/Dialect/NPU/IR/QuantAnnotations.h"
+#include "npu/Dialect/NPU/Transforms/Passes.h"
 #include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
 #include "npu/Interpreter/TensorConversion.h"
 #include "npu/Support/HostTensor.h"
@@ -33,10 +34,26 @@ namespace {
 
 using lowering::Lowering;
 
+/// The batched ops splitBatches replaced: unlinked from the function
+/// (operands dropped) but alive until the lowering ends, so that their
+/// addresses, which the per-image copies are recorded under, stay unique.
+struct SplitOrigins {
+  llvm::DenseMap<Operation *, Operation *> ops;
+  SmallVector<Operation *> replaced;
+  ~SplitOrigins() {
+    for (Operation *op : replaced)
+      op->destroy();
+  }
+};
+
 /// The DPU computes one image per task: a window op over a batch of N
 /// images becomes N ops on one image each, joined on the batch axis
-/// (still in the float graph; the lowering then maps each).
-void splitBatches(func::FuncOp func, lowering::DebugTensors &debug) {
+/// (still in the float graph; the lowering then maps each). Each copy (and
+/// its image slice) is recorded in `origins` / `valueOrigins` as the
+/// batched op (and its input and result) it stands for.
+void splitBatches(func::FuncOp func, lowering::DebugTensors &debug,
+                  SplitOrigins &origins,
+                  llvm::DenseMap<Value, Value> &valueOrigins) {
   SmallVector<Operation *> batched;
   func.walk([&](Operation *op) {
     if (!isa<ConvOp, ConvTransposeOp, MaxPoolOp, AvgPoolOp, GlobalAvgPoolOp,
@@ -73,6 +90,9 @@ void splitBatches(func::FuncOp func, lowering::DebugTensors &debug) {
       Operation *clone = b.clone(*op, map);
       clone->getResult(0).setType(out.clone(outShape));
       images.push_back(clone->getResult(0));
+      origins.ops[clone] = op;
+      valueOrigins[image] = op->getOperand(0);
+      valueOrigins[clone->getResult(0)] = op->getResult(0);
     }
     auto joined = ConcatOp::create(b, op->getLoc(), images, 0);
     for (StringRef name : {StringRef("npu.range"), StringRef(kQuantAttr)})
@@ -80,7 +100,9 @@ void splitBatches(func::FuncOp func, lowering::DebugTensors &debug) {
         joined->setAttr(name, attr);
     op->getResult(0).replaceAllUsesWith(joined);
     debug.replace(op->getResult(0), joined);
-    op->erase();
+    op->dropAllReferences();
+    op->remove();
+    origins.replaced.push_back(op);
   }
 }
 
@@ -178,7 +200,9 @@ LogicalResult lowering::lowerFunction(func::FuncOp func, StringRef precision,
   if (precision != "fp16" && precision != "int8" && precision != "mixed")
     return func.emitError() << "unknown precision '" << precision
                             << "' (expected fp16, int8 or mixed)";
-  splitBatches(func, debug);
+  SplitOrigins origins;
+  llvm::DenseMap<Value, Value> valueOrigins;
+  splitBatches(func, debug, origins, valueOrigins);
   splitsToSlices(func, debug);
   Block &body = func.getBody().front();
   OpBuilder b(func.getContext());
@@ -187,6 +211,7 @@ LogicalResult lowering::lowerFunction(func::FuncOp func, StringRef precision,
   bool int8 = precision != "fp16", mixed = precision == "mixed";
   Lowering l(b, int8);
   l.recorder = recorder;
+  l.valueOrigins = std::move(valueOrigins);
   SmallVector<std::pair<Operation *, std::string>> unsupported;
 
   SmallVector<Operation *> old;
@@ -216,14 +241,21 @@ LogicalResult lowering::lowerFunction(func::FuncOp func, StringRef precision,
       continue; // Part of an earlier op's lowering.
     b.setInsertionPoint(op);
     l.int8 = int8 && !(mixed && op->hasAttr(kFp16Attr));
-    l.current = op;
+    // A batched op's per-image copies are recorded as that op.
+    Operation *origin = origins.ops.lookup(op);
+    l.current = origin ? origin : op;
     std::string reason;
     LogicalResult done = failure();
-    if (auto r = lowering::lowerDpuOp(l, op, reason))
-      done = *r;
-    else if (auto r = lowering::lowerShaveOp(l, op, reason))
-      done = *r;
-    else if (auto r = lowering::lowerDataMovementOp(l, op, reason))
+    // fp32 islands (npu-fp32-islands) run on SHAVE only: the DPU writes
+    // f16.
+    lowering::LowerResult r;
+    if (!op->hasAttr(kFp32Attr))
+      r = lowering::lowerDpuOp(l, op, reason);
+    if (!r)
+      r = lowering::lowerShaveOp(l, op, reason);
+    if (!r)
+      r = lowering::lowerDataMovementOp(l, op, reason);
+    if (r)
       done = *r;
     if (failed(done)) {
       unsupported.push_back({op, reason});
@@ -247,10 +279,13 @@ LogicalResult lowering::lowerFunction(func::FuncOp func, StringRef precision,
   Operation *ret = body.getTerminator();
   b.setInsertionPoint(ret);
   for (OpOperand &operand : ret->getOpOperands()) {
+    auto want = cast<RankedTensorType>(operand.get().getType());
     Value v = l.map.lookupOrNull(operand.get());
+    // An fp32 island's f32 result is returned as it is.
+    if (!v && want.getElementType().isF32())
+      v = l.f32Forms.lookup(operand.get());
     if (!v)
       v = l.get(operand.get());
-    auto want = cast<RankedTensorType>(operand.get().getType());
     if (v.getType() != want)
       v = l.shave(ret->getLoc(), "convert", {v}, want);
     operand.set(v);

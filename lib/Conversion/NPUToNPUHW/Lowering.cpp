@@ -90,9 +90,15 @@ static std::optional<std::pair<float, float>> rangeOf(Value old) {
   return std::make_pair(range[0], range[1]);
 }
 
+void Lowering::record(Value old) {
+  if (!recorder || !current)
+    return;
+  Value original = valueOrigins.lookup(old);
+  (*recorder)[current].push_back(original ? original : old);
+}
+
 FailureOr<QuantParams> Lowering::quantOf(Value old, std::string &reason) {
-  if (recorder && current)
-    (*recorder)[current].push_back(old);
+  record(old);
   // A pre-quantized model's own parameters (npu-fold-qdq) come first.
   if (auto quant = quantAnnotationOf(old))
     return QuantParams{quant[0], int32_t(quant[1])};
@@ -133,8 +139,7 @@ FailureOr<Value> Lowering::quantHWC(Location loc, Value old, int64_t cp,
                                     std::string &reason) {
   if (Value q = quantForms.lookup(old))
     if (cast<RankedTensorType>(q.getType()).getShape()[2] == cp) {
-      if (recorder && current)
-        (*recorder)[current].push_back(old);
+      record(old);
       return q;
     }
   return quantize(loc, hwcFor(loc, old, cp), old, reason);
@@ -176,6 +181,14 @@ void Lowering::setDpuResult(Location loc, Value old, Value y) {
 Value Lowering::get(Value old) {
   if (Value v = map.lookupOrNull(old))
     return v;
+  if (Value v32 = f32Forms.lookup(old)) {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointAfterValue(v32);
+    auto shape = cast<RankedTensorType>(v32.getType()).getShape();
+    Value v = shave(old.getLoc(), "convert", {v32}, f16Type(shape));
+    map.map(old, v);
+    return v;
+  }
   if (Value hwc = cachedHWC(old)) {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPointAfterValue(hwc);
@@ -197,6 +210,29 @@ Value Lowering::get(Value old) {
   else
     v = old;
   map.map(old, v);
+  return v;
+}
+
+Value Lowering::getF32(Value old) {
+  if (Value v = f32Forms.lookup(old))
+    return v;
+  auto type = dyn_cast<RankedTensorType>(old.getType());
+  if (!type || !type.getElementType().isF32())
+    return get(old);
+  Value v;
+  if (isa<BlockArgument>(old)) {
+    v = old; // An f32 graph input, read as it is.
+  } else if (auto t = constantValue(old)) {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointAfter(old.getDefiningOp());
+    v = constant(old.getLoc(), *t, type);
+  } else {
+    Value h = get(old);
+    if (!h)
+      return h;
+    v = shave(old.getLoc(), "convert", {h}, type);
+  }
+  f32Forms[old] = v;
   return v;
 }
 

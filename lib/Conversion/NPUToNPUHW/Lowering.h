@@ -69,6 +69,12 @@ public:
   /// quantizes (null: not recorded).
   mlir::Operation *current = nullptr;
   QuantizedTensors *recorder = nullptr;
+  /// Ops and values the lowering made from the graph's own (a batched
+  /// window op's per-image copies and their image slices), recorded as the
+  /// originals they stand for.
+  llvm::DenseMap<mlir::Value, mlir::Value> valueOrigins;
+  /// Records that `current` uses the int8 parameters of `old`.
+  void record(mlir::Value old);
   mlir::IRMapping map;
   /// Old ops folded into the lowering of an earlier op (a bias add or an
   /// activation in a DPU task's post-processing): not lowered again.
@@ -77,6 +83,10 @@ public:
   llvm::DenseMap<mlir::Value, mlir::Value> hwcForms;
   llvm::DenseMap<mlir::Value, mlir::Value> quantForms;
 
+  /// fp32 values of old values computed in an fp32 island (npu.fp32 ops,
+  /// fp32 SHAVE kernels), and fp32 forms of values used by one.
+  llvm::DenseMap<mlir::Value, mlir::Value> f32Forms;
+
   mlir::Type f16() { return b.getF16Type(); }
   mlir::RankedTensorType f16Type(llvm::ArrayRef<int64_t> shape) {
     return mlir::RankedTensorType::get(shape, f16());
@@ -84,8 +94,13 @@ public:
 
   /// The lowered (f16) value of an old value; constants are converted on
   /// first use, and a value known only in [H, W, C] layout is converted
-  /// back to its NCHW shape right after it is computed.
+  /// back to its NCHW shape right after it is computed. A value computed
+  /// in fp32 is converted to f16 right after it is computed.
   mlir::Value get(mlir::Value old);
+  /// The fp32 value of an old value for an fp32 kernel: its fp32 island
+  /// result, an f32 graph input as it is, an f32 constant, or its f16 value
+  /// converted at the current insertion point.
+  mlir::Value getF32(mlir::Value old);
 
   /// Layout of DPU data. A [1, C, H, W] value computed by a DPU task (or by
   /// a SHAVE elementwise op on such values) is kept as its [H, W, Cp]

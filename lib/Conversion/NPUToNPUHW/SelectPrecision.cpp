@@ -17,6 +17,7 @@
 #include "npu/Dialect/NPU/IR/NPUOps.h"
 #include "npu/Dialect/NPU/IR/QuantAnnotations.h"
 #include "npu/Dialect/NPU/IR/TensorKeys.h"
+#include "npu/Dialect/NPU/Transforms/Passes.h"
 #include "npu/Dialect/NPU/Transforms/SampleInputs.h"
 #include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
 #include "npu/Interpreter/Interpreter.h"
@@ -396,10 +397,14 @@ struct NPUSelectPrecisionPass
   /// A value of the simulated configuration as the device holds it: int8
   /// (quantized and dequantized) or f16 (rounded).
   void simulate(Value v, HostTensor &t) {
-    if (int8Tensors.contains(v))
+    if (int8Tensors.contains(v)) {
       fakeQuantize(t, params.lookup(v), pool.get());
-    else
-      roundToF16(t, pool.get());
+      return;
+    }
+    // fp32 islands (npu-fp32-islands) keep f32.
+    if (Operation *def = v.getDefiningOp(); def && def->hasAttr(kFp32Attr))
+      return;
+    roundToF16(t, pool.get());
   }
 
   /// The accuracy (see Accuracy) of the simulated configuration (`int8[i]`:

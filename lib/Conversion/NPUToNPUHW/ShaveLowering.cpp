@@ -12,6 +12,7 @@
 
 #include "npu/Dialect/NPU/IR/NPUOps.h"
 #include "npu/Dialect/NPU/IR/ScalarAttr.h"
+#include "npu/Dialect/NPU/Transforms/Passes.h"
 #include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
 
 #include "llvm/ADT/TypeSwitch.h"
@@ -24,9 +25,11 @@ namespace npu::lowering {
 
 namespace {
 
-/// An operand as f16 of the result's rank (leading 1s added).
-Value atRank(Lowering &l, Location loc, Value old, int64_t rank) {
-  Value v = l.get(old);
+/// An operand as f16 (fp32 islands: f32) of the result's rank (leading 1s
+/// added).
+Value atRank(Lowering &l, Location loc, Value old, int64_t rank,
+             bool fp32 = false) {
+  Value v = fp32 ? l.getF32(old) : l.get(old);
   if (!v)
     return v;
   auto shape = cast<RankedTensorType>(v.getType()).getShape();
@@ -120,13 +123,13 @@ std::optional<StringRef> binaryKernel(Operation *op) {
 /// A reduction over `axes` (keepdims or not) as the SHAVE kernel, whose
 /// output keeps the rank with 1s at the reduced dimensions.
 Value reduce(Lowering &l, Location loc, StringRef kernel, Value old,
-             ArrayRef<int64_t> axes, Value result) {
-  Value in = l.get(old);
-  auto shape = cast<RankedTensorType>(in.getType()).getShape();
-  SmallVector<int64_t> kept(shape);
+             ArrayRef<int64_t> axes, Value result, bool fp32) {
+  Value in = fp32 ? l.getF32(old) : l.get(old);
+  auto inType = cast<RankedTensorType>(in.getType());
+  SmallVector<int64_t> kept(inType.getShape());
   for (int64_t a : axes)
     kept[a] = 1;
-  Value v = l.shave(loc, kernel, {in}, l.f16Type(kept));
+  Value v = l.shave(loc, kernel, {in}, inType.clone(kept));
   return l.reshape(loc, v, cast<RankedTensorType>(result.getType()).getShape());
 }
 
@@ -202,7 +205,16 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
   auto type = dyn_cast<RankedTensorType>(result.getType());
   if (!type)
     return std::nullopt;
-  auto outType = l.f16Type(type.getShape());
+  // In an fp32 island (npu-fp32-islands) the kernel reads and writes f32.
+  bool fp32 = op->hasAttr(kFp32Attr) && isF32Tensor(result);
+  auto outType = fp32 ? type : l.f16Type(type.getShape());
+  auto in = [&](Value old) { return fp32 ? l.getF32(old) : l.get(old); };
+  auto setResult = [&](Value v) {
+    if (fp32)
+      l.f32Forms[result] = v;
+    else
+      l.map.map(result, v);
+  };
   auto floatOnly = [&]() -> bool {
     for (Value v : op->getOperands())
       if (!isF32Tensor(v))
@@ -215,10 +227,11 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
       reason = "non-float operands";
       return failure();
     }
-    if (auto r = lowerInHWC(l, op, k->kernel, k->fparams))
-      return r;
-    l.map.map(result, l.shave(loc, k->kernel, {l.get(op->getOperand(0))},
-                              outType, k->fparams));
+    if (!fp32)
+      if (auto r = lowerInHWC(l, op, k->kernel, k->fparams))
+        return r;
+    setResult(
+        l.shave(loc, k->kernel, {in(op->getOperand(0))}, outType, k->fparams));
     return success();
   }
   if (auto k = binaryKernel(op)) {
@@ -226,11 +239,12 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
       reason = "non-float operands";
       return failure();
     }
-    if (auto r = lowerInHWC(l, op, *k, {}))
-      return r;
-    Value a = atRank(l, loc, op->getOperand(0), type.getRank());
-    Value b = atRank(l, loc, op->getOperand(1), type.getRank());
-    l.map.map(result, l.shave(loc, *k, {a, b}, outType));
+    if (!fp32)
+      if (auto r = lowerInHWC(l, op, *k, {}))
+        return r;
+    Value a = atRank(l, loc, op->getOperand(0), type.getRank(), fp32);
+    Value b = atRank(l, loc, op->getOperand(1), type.getRank(), fp32);
+    setResult(l.shave(loc, *k, {a, b}, outType));
     return success();
   }
   if (auto sm = dyn_cast<SoftmaxOp>(op)) {
@@ -245,9 +259,9 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
       reason = "a 1-d matmul operand";
       return failure();
     }
-    Value va = atRank(l, loc, mm.getLhs(), type.getRank());
-    Value vb = atRank(l, loc, mm.getRhs(), type.getRank());
-    l.map.map(result, l.shave(loc, "matmul", {va, vb}, outType));
+    Value va = atRank(l, loc, mm.getLhs(), type.getRank(), fp32);
+    Value vb = atRank(l, loc, mm.getRhs(), type.getRank(), fp32);
+    setResult(l.shave(loc, "matmul", {va, vb}, outType));
     return success();
   }
   std::optional<StringRef> reduceKernel =
@@ -260,11 +274,11 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
   if (reduceKernel) {
     auto axes = op->getAttrOfType<DenseI64ArrayAttr>("axes");
     if (axes.empty()) { // The identity: a plain copy of the value.
-      l.map.map(result, l.get(op->getOperand(0)));
+      setResult(in(op->getOperand(0)));
       return success();
     }
-    l.map.map(result, reduce(l, loc, *reduceKernel, op->getOperand(0),
-                             axes.asArrayRef(), result));
+    setResult(reduce(l, loc, *reduceKernel, op->getOperand(0),
+                     axes.asArrayRef(), result, fp32));
     return success();
   }
   if (auto ln = dyn_cast<LayerNormOp>(op)) {
@@ -349,10 +363,12 @@ LowerResult lowerDataMovementOp(Lowering &l, Operation *op,
                                 std::string &reason) {
   if (!isa<ReshapeOp, TransposeOp, SliceOp, ConcatOp>(op))
     return std::nullopt;
-  // The same op on the lowered operands, with f16 in place of f32.
+  // The same op on the lowered operands, with f16 in place of f32 (f32
+  // kept in an fp32 island).
+  bool fp32 = op->hasAttr(kFp32Attr);
   SmallVector<Value> operands;
   for (Value v : op->getOperands()) {
-    Value nv = l.get(v);
+    Value nv = fp32 ? l.getF32(v) : l.get(v);
     if (!nv) {
       reason = "an operand that is not a tensor value";
       return failure();
@@ -362,13 +378,21 @@ LowerResult lowerDataMovementOp(Lowering &l, Operation *op,
   SmallVector<Type> types;
   for (Type t : op->getResultTypes()) {
     auto rt = cast<RankedTensorType>(t);
-    types.push_back(rt.getElementType().isF32() ? l.f16Type(rt.getShape())
-                                                : rt);
+    types.push_back(
+        rt.getElementType().isF32() && !fp32 ? l.f16Type(rt.getShape()) : rt);
   }
+  SmallVector<NamedAttribute> attrs;
+  for (NamedAttribute a : op->getAttrs())
+    if (a.getName() != kFp32Attr)
+      attrs.push_back(a);
   Operation *clone = l.b.create(op->getLoc(), op->getName().getIdentifier(),
-                                operands, types, op->getAttrs());
-  for (auto [o, n] : llvm::zip(op->getResults(), clone->getResults()))
-    l.map.map(o, n);
+                                operands, types, attrs);
+  for (auto [o, n] : llvm::zip(op->getResults(), clone->getResults())) {
+    if (fp32 && cast<RankedTensorType>(n.getType()).getElementType().isF32())
+      l.f32Forms[o] = n;
+    else
+      l.map.map(o, n);
+  }
   return success();
 }
 

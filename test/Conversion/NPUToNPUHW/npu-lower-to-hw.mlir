@@ -147,3 +147,48 @@ func.func @split_channels(%x: tensor<1x48x4x4xf16>) -> (tensor<1x16x4x4xf16>, te
   %a, %b = npu.split %x {axis = 1 : i64} : tensor<1x48x4x4xf16> -> tensor<1x16x4x4xf16>, tensor<1x32x4x4xf16>
   return %a, %b : tensor<1x16x4x4xf16>, tensor<1x32x4x4xf16>
 }
+
+// -----
+
+// An fp32 island (npu-fp32-islands): its ops run as f32 SHAVE kernels, its
+// f32 constants stay f32, a value entering it is converted from f16 once,
+// and its result is converted to f16 for the op after it.
+// CHECK-LABEL: func.func @fp32_island
+// CHECK: %[[X:.*]] = npuhw.shave "convert" %arg0 : (tensor<2x8xf32>) -> tensor<2x8xf16>
+// CHECK: %[[A:.*]] = npuhw.shave "abs" %[[X]] : (tensor<2x8xf16>) -> tensor<2x8xf16>
+// CHECK: %[[A32:.*]] = npuhw.shave "convert" %[[A]] : (tensor<2x8xf16>) -> tensor<2x8xf32>
+// CHECK: %[[E:.*]] = npuhw.shave "mul" %[[A32]], %{{.*}} : (tensor<2x8xf32>, tensor<1x1xf32>) -> tensor<2x8xf32>
+// CHECK: %[[Q:.*]] = npuhw.shave "mul" %[[E]], %[[E]] : (tensor<2x8xf32>, tensor<2x8xf32>) -> tensor<2x8xf32>
+// CHECK: %[[T:.*]] = npu.transpose %[[Q]] {perm = array<i64: 1, 0>} : (tensor<2x8xf32>) -> tensor<8x2xf32>
+// CHECK: %[[R:.*]] = npuhw.shave "reduce_sum" %[[T]] : (tensor<8x2xf32>) -> tensor<8x1xf32>
+// CHECK: %[[S:.*]] = npuhw.shave "sqrt" %{{.*}} : (tensor<8xf32>) -> tensor<8xf32>
+// CHECK: %[[S16:.*]] = npuhw.shave "convert" %[[S]] : (tensor<8xf32>) -> tensor<8xf16>
+// CHECK: npuhw.shave "neg" %[[S16]] : (tensor<8xf16>) -> tensor<8xf16>
+func.func @fp32_island(%x: tensor<2x8xf32>) -> tensor<8xf32> {
+  %k = npu.constant dense<256.0> : tensor<f32>
+  %a = npu.abs %x : tensor<2x8xf32>
+  %e = npu.mul %a, %k {npu.fp32} : (tensor<2x8xf32>, tensor<f32>) -> tensor<2x8xf32>
+  %q = npu.mul %e, %e {npu.fp32} : (tensor<2x8xf32>, tensor<2x8xf32>) -> tensor<2x8xf32>
+  %t = npu.transpose %q {npu.fp32, perm = array<i64: 1, 0>} : (tensor<2x8xf32>) -> tensor<8x2xf32>
+  %r = npu.reduce_sum %t {axes = array<i64: 1>, keepdims = false, npu.fp32} : (tensor<8x2xf32>) -> tensor<8xf32>
+  %s = npu.sqrt %r {npu.fp32} : tensor<8xf32>
+  %n = npu.neg %s : tensor<8xf32>
+  return %n : tensor<8xf32>
+}
+
+// -----
+
+// An island fed by an f32 graph input reads it as it is, and its f32 result
+// is the graph's output as it is (no round trip through f16).
+// CHECK-LABEL: func.func @fp32_island_from_input
+// CHECK: %[[P:.*]] = npuhw.shave "pow" %arg0, %{{.*}} : (tensor<4x8xf32>, tensor<1x1xf32>) -> tensor<4x8xf32>
+// CHECK: %[[R:.*]] = npuhw.shave "reduce_mean" %[[P]] : (tensor<4x8xf32>) -> tensor<4x1xf32>
+// CHECK: %[[S:.*]] = npuhw.shave "sqrt" %[[R]] : (tensor<4x1xf32>) -> tensor<4x1xf32>
+// CHECK-NEXT: return %[[S]] : tensor<4x1xf32>
+func.func @fp32_island_from_input(%x: tensor<4x8xf32>) -> tensor<4x1xf32> {
+  %two = npu.constant dense<2.0> : tensor<f32>
+  %p = npu.pow %x, %two {npu.fp32} : (tensor<4x8xf32>, tensor<f32>) -> tensor<4x8xf32>
+  %r = npu.reduce_mean %p {axes = array<i64: 1>, npu.fp32} : (tensor<4x8xf32>) -> tensor<4x1xf32>
+  %s = npu.sqrt %r {npu.fp32} : tensor<4x1xf32>
+  return %s : tensor<4x1xf32>
+}

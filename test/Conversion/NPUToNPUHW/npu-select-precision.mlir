@@ -28,6 +28,31 @@ func.func @outlier_range(%x: tensor<1x16x8x8xf32> {npu.range = array<f32: -4.0, 
 
 // -----
 
+// The same over a batch of 2: the lowering splits the convolution per image,
+// and the copies are recorded as the batched op, which is a layer the search
+// can keep in fp16 (the device-arithmetic check then reaches the target).
+// CHECK-LABEL: func.func @outlier_range_batched
+// CHECK: npu.conv %arg0, %{{.*}} {{{.*}}npu.fp16
+// CHECK: npu.tanh
+// CHECK-NOT: npu.fp16
+// CHECK: return
+// REPORT: 1 of 2 DPU layers in fp16 -> 0.99{{[0-9]+}} with the device's arithmetic
+// REPORT-NEXT: fp16 layer (tensor)
+// REPORT-NEXT: c1 npu.conv 0.00000
+
+func.func @outlier_range_batched(%x: tensor<2x16x8x8xf32> {npu.range = array<f32: -4.0, 4.0>}) -> tensor<2x16x8x8xf32> {
+  %w = npu.constant dense<0.1> : tensor<16x16x1x1xf32>
+  %c = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1, npu.range = array<f32: -1000.0, 1000.0>}
+      : (tensor<2x16x8x8xf32>, tensor<16x16x1x1xf32>) -> tensor<2x16x8x8xf32> loc("c1")
+  %t = npu.tanh %c {npu.range = array<f32: -1.0, 1.0>} : tensor<2x16x8x8xf32> loc("t")
+  %w2 = npu.constant dense<0.2> : tensor<16x16x1x1xf32>
+  %d = npu.conv %t, %w2 {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1, npu.range = array<f32: -4.0, 4.0>}
+      : (tensor<2x16x8x8xf32>, tensor<16x16x1x1xf32>) -> tensor<2x16x8x8xf32> loc("c2")
+  return %d : tensor<2x16x8x8xf32>
+}
+
+// -----
+
 // Ranges that fit the data: int8 everywhere reaches the target.
 // CHECK-LABEL: func.func @fitting_ranges
 // CHECK-NOT: npu.fp16

@@ -11,6 +11,10 @@
 
 namespace npu {
 
+/// The ops npu-fp32-islands keeps in fp32 carry this unit attribute; the
+/// lowering runs them as fp32 ACT-SHAVE kernels.
+constexpr llvm::StringLiteral kFp32Attr = "npu.fp32";
+
 #define GEN_PASS_DECL
 #include "npu/Dialect/NPU/Transforms/Passes.h.inc"
 

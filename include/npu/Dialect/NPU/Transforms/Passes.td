@@ -135,6 +135,50 @@ def NPUFreezeDefaultInputs
   let dependentDialects = ["::npu::NPUDialect"];
 }
 
+def NPUFp32Islands : Pass<"npu-fp32-islands", "mlir::func::FuncOp"> {
+  let summary = "Keeps power-domain chains ending in a log or sqrt in fp32";
+  let description = [{
+    fp16 holds magnitudes from 2^-24 to 65504: 120 dB of power. A power
+    spectrum (|STFT|^2 summed by a mel filter bank, then a logarithm, as in
+    audio front ends) or a sum of squares under a square root needs more:
+    int16-range audio squared reaches 10^13, and the quiet bins that a
+    log-mel keeps sit 80 dB below the loud ones. Such chains are marked
+    `npu.fp32` (unit attribute) and the lowering runs them as fp32 ACT-SHAVE
+    kernels (docs/lowering.md, "fp32 islands").
+
+    A chain (an island) is found backwards from each `npu.log` / `npu.sqrt`
+    through add, sub, mul, div, max, min, clip, abs, relu, reduce_sum,
+    reduce_mean, reduce_max, matmul, reshape and transpose, up to the ops
+    that square: `npu.pow` by a constant exponent > 1, `npu.mul` of a value
+    by itself, `npu.exp`. The island is the sink and every op of that cone
+    that depends on a squaring op.
+
+    The values squared come from the DPU in fp16 (or int8 dequantized to
+    fp16) and may overflow there too: a squared value produced by a
+    convolution or matmul with constant weights through reshapes and
+    transposes (each used once) gets its weights and bias scaled by 2^-k,
+    where k is the smallest shift that keeps 65504 x max_m(sum |w_m|) +
+    max |b| (the output's bound for any fp16 input) within 65504, and an
+    fp32 multiply by 2^k is inserted at the island's entry. Powers of two
+    scale exactly: the float graph computes the same values.
+
+    Before:
+    ```mlir
+    %s = npu.conv %x, %w {...} : (tensor<1x1x1760xf32>, tensor<257x1x512xf32>) -> tensor<1x257x8xf32>
+    %p = npu.pow %s, %two : (tensor<1x257x8xf32>, tensor<f32>) -> tensor<1x257x8xf32>
+    %l = npu.log %p : tensor<1x257x8xf32>
+    ```
+    After:
+    ```mlir
+    %s = npu.conv %x, %w_scaled {...} : ...
+    %e = npu.mul %s, %c256 {npu.fp32} : (tensor<1x257x8xf32>, tensor<f32>) -> tensor<1x257x8xf32>
+    %p = npu.pow %e, %two {npu.fp32} : ...
+    %l = npu.log %p {npu.fp32} : tensor<1x257x8xf32>
+    ```
+  }];
+  let dependentDialects = ["::npu::NPUDialect"];
+}
+
 //===----------------------------------------------------------------------===//
 // Calibration
 //===----------------------------------------------------------------------===//
