@@ -108,6 +108,17 @@ func.func @conv_transpose(%x: tensor<1x8x4x4xf32>, %w: tensor<4x4x2x2xf32>) {
 
 // -----
 
+// Output channels (weight dimension 1 x group) beyond 64 bits; an ONNX model
+// cannot ask for it (its weight's element count would overflow first).
+func.func @conv_transpose_channels_overflow(%x: tensor<1x4x3xf32>, %w: tensor<4x4611686018427387904x1xf32>) {
+  // expected-error@+2 {{output channels 4611686018427387904 x group 4 overflow 64 bits}}
+  // expected-error@+1 {{failed to infer returned types}}
+  %0 = npu.conv_transpose %x, %w {strides = array<i64: 1>, dilations = array<i64: 1>, pads = array<i64: 0, 0>, output_padding = array<i64: 0>, group = 4} : (tensor<1x4x3xf32>, tensor<4x4611686018427387904x1xf32>) -> tensor<1x4x3xf32>
+  return
+}
+
+// -----
+
 func.func @pool_rank(%x: tensor<1x8x4xf32>) {
   // expected-error@+2 {{expected a rank-4 input for a 2-d window, got rank 3}}
   // expected-error@+1 {{failed to infer returned types}}

@@ -223,7 +223,8 @@ LogicalResult ConvOp::inferReturnTypes(MLIRContext *ctx,
   if (group < 1 || c % group != 0 || m % group != 0)
     return fail(loc, "group " + Twine(group) + " must divide input channels " +
                          Twine(c) + " and output channels " + Twine(m));
-  if (w.getDimSize(1) * group != c)
+  auto perGroup = llvm::checkedMul<int64_t>(w.getDimSize(1), group);
+  if (!perGroup || *perGroup != c)
     return fail(loc, "weight has " + Twine(w.getDimSize(1)) +
                          " input channels per group, expected " +
                          Twine(c / group));
@@ -255,7 +256,11 @@ ConvTransposeOp::inferReturnTypes(MLIRContext *ctx, std::optional<Location> loc,
   if (group < 1 || c % group != 0 || w.getDimSize(0) != c)
     return fail(loc, "weight must have " + Twine(c) +
                          " input channels, divisible by group " + Twine(group));
-  int64_t m = w.getDimSize(1) * group;
+  auto outChannels = llvm::checkedMul<int64_t>(w.getDimSize(1), group);
+  if (!outChannels)
+    return fail(loc, "output channels " + Twine(w.getDimSize(1)) + " x group " +
+                         Twine(group) + " overflow 64 bits");
+  int64_t m = *outChannels;
   if (auto b = rankedType(adaptor.getBias()))
     if (b.getRank() != 1 || b.getDimSize(0) != m)
       return fail(loc, "bias must have " + Twine(m) + " elements");
@@ -516,7 +521,11 @@ LogicalResult ConcatOp::inferReturnTypes(MLIRContext *ctx,
         return fail(loc, "concat inputs differ in dimension " + Twine(d) +
                              ": " + str(first.getShape()) + " vs " +
                              str(t.getShape()));
-    out[axis] += t.getDimSize(axis);
+    auto sum = llvm::checkedAdd<int64_t>(out[axis], t.getDimSize(axis));
+    if (!sum)
+      return fail(loc, "concatenated dimension " + Twine(axis) +
+                           " overflows 64 bits");
+    out[axis] = *sum;
   }
   results.push_back(RankedTensorType::get(out, first.getElementType()));
   return success();
@@ -536,7 +545,12 @@ LogicalResult PadOp::inferReturnTypes(MLIRContext *ctx,
                          Twine(pads.size()));
   Shape out;
   for (int64_t i = 0; i < r; ++i) {
-    int64_t d = x.getDimSize(i) + pads[i] + pads[r + i];
+    auto padded = llvm::checkedAdd<int64_t>(x.getDimSize(i), pads[i]);
+    if (padded)
+      padded = llvm::checkedAdd<int64_t>(*padded, pads[r + i]);
+    if (!padded)
+      return fail(loc, "padded dimension " + Twine(i) + " overflows 64 bits");
+    int64_t d = *padded;
     if (d < 0)
       return fail(loc,
                   "negative pads crop dimension " + Twine(i) + " below zero");

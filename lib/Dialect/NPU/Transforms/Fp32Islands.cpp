@@ -150,6 +150,109 @@ Value scaledConstant(OpBuilder &b, Value like, HostTensor t, int shift) {
   return ConstantOp::create(b, like.getLoc(), *attr);
 }
 
+/// The op producing `x` through single-use reshapes and transposes (those
+/// in `chain`, from `x` back), or null.
+Operation *producerOf(Value x, SmallVectorImpl<Operation *> &chain) {
+  Value v = x;
+  while (Operation *def = v.getDefiningOp()) {
+    if (!isa<ReshapeOp, TransposeOp>(def) || !def->getOperand(0).hasOneUse())
+      break;
+    chain.push_back(def);
+    v = def->getOperand(0);
+  }
+  Operation *producer = v.getDefiningOp();
+  if (!producer || (v != x && !v.hasOneUse()))
+    return nullptr;
+  return producer;
+}
+
+/// The most multiply-accumulates a convolution turned into fp32 SHAVE
+/// matmuls may have (2^26: about 8 ms of one ACT-SHAVE at fp32 rate).
+constexpr int64_t kMaxFp32ConvMacs = int64_t(1) << 26;
+
+/// A 1-D convolution of a graph input (through reshapes) with one input
+/// channel, no padding or dilation, as fp32 ops: the input as rows of
+/// `stride` samples, and the sum over the ceil(K / stride) row offsets j of
+/// rows [j, j + T) times weights [j * stride, (j + 1) * stride) (zero past
+/// K), transposed to the convolution's [N, M, T]. This is how an audio front
+/// end frames raw samples (a DFT as a strided convolution): the samples keep
+/// their f32 precision, which fp16 would round to 11 bits. Returns the new
+/// result, or null when the convolution is not of that form.
+Value convAsFp32Matmuls(ConvOp conv, OpBuilder &b) {
+  auto in = cast<RankedTensorType>(conv.getInput().getType());
+  auto out = cast<RankedTensorType>(conv.getResult().getType());
+  auto wt = cast<RankedTensorType>(conv.getWeight().getType());
+  if (in.getRank() != 3 || in.getDimSize(1) != 1 || conv.getGroup() != 1 ||
+      conv.getDilations()[0] != 1 || conv.getPads()[0] != 0 ||
+      conv.getPads()[1] != 0 || !in.hasStaticShape() || !out.hasStaticShape())
+    return Value();
+  Value src = conv.getInput();
+  while (auto r = src.getDefiningOp<ReshapeOp>())
+    src = r.getInput();
+  auto srcType = dyn_cast<RankedTensorType>(src.getType());
+  if (!isa<BlockArgument>(src) || !srcType || !srcType.getElementType().isF32())
+    return Value();
+  auto w = constantOf(conv.getWeight());
+  std::optional<HostTensor> bias;
+  if (conv.getBias() && !(bias = constantOf(conv.getBias())))
+    return Value();
+  if (!w)
+    return Value();
+  int64_t n = in.getDimSize(0), len = in.getDimSize(2), m = wt.getDimSize(0),
+          k = wt.getDimSize(2), stride = conv.getStrides()[0],
+          t = out.getDimSize(2);
+  int64_t offsets = (k + stride - 1) / stride, rows = t - 1 + offsets;
+  if (stride <= 0 || rows * stride > len || n * m * k * t > kMaxFp32ConvMacs)
+    return Value();
+
+  Location loc = conv.getLoc();
+  Type f32 = b.getF32Type();
+  auto unit = b.getUnitAttr();
+  auto island = [&](Operation *op) {
+    op->setAttr(kFp32Attr, unit);
+    return op->getResult(0);
+  };
+  auto constant = [&](const HostTensor &h) -> Value {
+    auto type = RankedTensorType::get(h.shape(), f32);
+    auto attr = hostTensorToDenseAttr(h, type);
+    return failed(attr) ? Value() : ConstantOp::create(b, loc, *attr);
+  };
+  b.setInsertionPoint(conv);
+  Value x = island(
+      ReshapeOp::create(b, loc, RankedTensorType::get({n, len}, f32), src));
+  if (rows * stride < len)
+    x = island(SliceOp::create(
+        b, loc, RankedTensorType::get({n, rows * stride}, f32), x,
+        b.getDenseI64ArrayAttr({0, 0}), b.getDenseI64ArrayAttr({1, 1})));
+  Value blocks = island(ReshapeOp::create(
+      b, loc, RankedTensorType::get({n, rows, stride}, f32), x));
+  Value sum;
+  for (int64_t j = 0; j < offsets; ++j) {
+    Value part = island(SliceOp::create(
+        b, loc, RankedTensorType::get({n, t, stride}, f32), blocks,
+        b.getDenseI64ArrayAttr({0, j, 0}), b.getDenseI64ArrayAttr({1, 1, 1})));
+    HostTensor wj(DType::F32, {stride, m});
+    for (int64_t i = 0; i < stride; ++i)
+      for (int64_t o = 0; o < m; ++o)
+        wj.data<float>()[i * m + o] =
+            j * stride + i < k ? w->data<float>()[o * k + j * stride + i]
+                               : 0.0f;
+    Value wc = constant(wj);
+    if (!wc)
+      return Value();
+    Value product = island(MatMulOp::create(b, loc, part, wc));
+    sum = sum ? island(AddOp::create(b, loc, sum, product)) : product;
+  }
+  if (bias) {
+    Value bc = constant(*bias);
+    if (!bc)
+      return Value();
+    sum = island(AddOp::create(b, loc, sum, bc));
+  }
+  return island(
+      TransposeOp::create(b, loc, sum, b.getDenseI64ArrayAttr({0, 2, 1})));
+}
+
 struct NPUFp32IslandsPass : npu::impl::NPUFp32IslandsBase<NPUFp32IslandsPass> {
   using Base::Base;
 
@@ -157,14 +260,9 @@ struct NPUFp32IslandsPass : npu::impl::NPUFp32IslandsBase<NPUFp32IslandsPass> {
   /// transposes) so that its fp16 output cannot overflow; returns the shift
   /// k (0: nothing to do or not a constant-weight producer).
   int scaleProducer(Value x, OpBuilder &b) {
-    Value v = x;
-    while (Operation *def = v.getDefiningOp()) {
-      if (!isa<ReshapeOp, TransposeOp>(def) || !def->getOperand(0).hasOneUse())
-        break;
-      v = def->getOperand(0);
-    }
-    Operation *producer = v.getDefiningOp();
-    if (!producer || (v != x && !v.hasOneUse()))
+    SmallVector<Operation *> chain;
+    Operation *producer = producerOf(x, chain);
+    if (!producer)
       return 0;
     Value weight, bias;
     bool convWeight = false;
@@ -232,6 +330,21 @@ struct NPUFp32IslandsPass : npu::impl::NPUFp32IslandsBase<NPUFp32IslandsPass> {
         if (llvm::any_of(x.getUsers(),
                          [&](Operation *user) { return user != op; }))
           continue;
+        // A framing convolution of the raw input joins the island.
+        SmallVector<Operation *> chain;
+        if (auto conv = dyn_cast_or_null<ConvOp>(producerOf(x, chain))) {
+          if (Value y = convAsFp32Matmuls(conv, b)) {
+            Value weight = conv.getWeight(), bias = conv.getBias();
+            conv.getResult().replaceAllUsesWith(y);
+            conv.erase();
+            for (Value old : {weight, bias})
+              if (old && old.use_empty())
+                old.getDefiningOp()->erase();
+            for (Operation *c : chain)
+              c->setAttr(kFp32Attr, unit);
+            continue;
+          }
+        }
         int shift = scaleProducer(x, b);
         if (shift == 0)
           continue;

@@ -1,13 +1,13 @@
 // RUN: npu-opt %s -split-input-file -npu-fp32-islands | FileCheck %s
 
-// A log-mel power spectrum: the squares, the filter bank and the log are
-// fp32; the convolution's weights (largest per-output |w| sum 8: bound
-// 65504 x 8) are scaled by 2^-3 and the island starts with a multiply by 8.
-// What follows the log stays as it was.
+// A log-mel power spectrum of a computed signal: the squares, the filter
+// bank and the log are fp32; the convolution's weights (largest per-output
+// |w| sum 8: bound 65504 x 8) are scaled by 2^-3 and the island starts with
+// a multiply by 8. What follows the log stays as it was.
 // CHECK-LABEL: func.func @power_spectrum
 // CHECK-NOT: dense<5.000000e-01>
 // CHECK: %[[W:.*]] = npu.constant dense<6.250000e-02> : tensor<8x1x16xf32>
-// CHECK: %[[S:.*]] = npu.conv %arg0, %[[W]] {
+// CHECK: %[[S:.*]] = npu.conv %{{.*}}, %[[W]] {
 // CHECK-NOT: npu.fp32
 // CHECK: %[[T:.*]] = npu.transpose %[[S]] {perm
 // CHECK-NOT: npu.fp32
@@ -18,7 +18,8 @@
 // CHECK: %[[C:.*]] = npu.clip %[[M]] {min = 1.000000e-10 : f64, npu.fp32}
 // CHECK: %[[L:.*]] = npu.log %[[C]] {npu.fp32}
 // CHECK: npu.mul %[[L]], %{{.*}} : (tensor<1x4x3xf32>, tensor<f32>)
-func.func @power_spectrum(%x: tensor<1x1x64xf32>) -> tensor<1x4x3xf32> {
+func.func @power_spectrum(%in: tensor<1x1x64xf32>) -> tensor<1x4x3xf32> {
+  %x = npu.relu %in : tensor<1x1x64xf32>
   %w = npu.constant dense<0.5> : tensor<8x1x16xf32>
   %two = npu.constant dense<2.0> : tensor<f32>
   %mel = npu.constant dense<0.25> : tensor<8x3xf32>
@@ -88,13 +89,14 @@ func.func @layer_norm_variance(%x: tensor<1x4x8xf32>) -> tensor<1x4x8xf32> {
 // CHECK-NOT: npu.mul
 // CHECK-DAG: %[[SMALL:.*]] = npu.constant dense<6.250000e-02>
 // CHECK-DAG: %[[BIG:.*]] = npu.constant dense<5.000000e-01>
-// CHECK: %[[S:.*]] = npu.conv %arg0, %[[SMALL]] {
+// CHECK: %[[S:.*]] = npu.conv %[[X:.*]], %[[SMALL]] {
 // CHECK: npu.pow %[[S]], %{{.*}} {npu.fp32}
-// CHECK: %[[U:.*]] = npu.conv %arg0, %[[BIG]] {
+// CHECK: %[[U:.*]] = npu.conv %[[X]], %[[BIG]] {
 // CHECK: npu.pow %[[U]], %{{.*}} {npu.fp32}
 // CHECK: npu.relu %[[U]] :
 // CHECK-NOT: npu.mul
-func.func @no_scaling(%x: tensor<1x1x64xf32>) -> (tensor<1x8x4xf32>, tensor<1x8x4xf32>, tensor<1x8x4xf32>) {
+func.func @no_scaling(%in: tensor<1x1x64xf32>) -> (tensor<1x8x4xf32>, tensor<1x8x4xf32>, tensor<1x8x4xf32>) {
+  %x = npu.relu %in : tensor<1x1x64xf32>
   %small = npu.constant dense<0.0625> : tensor<8x1x16xf32>
   %big = npu.constant dense<0.5> : tensor<8x1x16xf32>
   %two = npu.constant dense<2.0> : tensor<f32>
@@ -121,4 +123,39 @@ func.func @no_island(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
   %r = npu.pow %x, %half : (tensor<4xf32>, tensor<f32>) -> tensor<4xf32>
   %q = npu.sqrt %r : tensor<4xf32>
   return %l, %q : tensor<4xf32>, tensor<4xf32>
+}
+
+// -----
+
+// A framing convolution of the raw input (through a reshape; one input
+// channel, kernel 40, stride 16, bias) joins the island as fp32 matmuls:
+// the 80 samples as 5 rows of 16, and for each of the ceil(40 / 16) = 3 row
+// offsets, rows [j, j + 3) times weights [16 j, 16 j + 16) (the last 8 rows
+// zero), summed, plus the bias, transposed to [N, M, T]. No scaling.
+// CHECK-LABEL: func.func @framing_conv
+// CHECK-NOT: npu.conv
+// CHECK: %[[X:.*]] = npu.reshape %arg0 {npu.fp32} : tensor<1x80xf32> to tensor<1x80xf32>
+// CHECK: %[[B:.*]] = npu.reshape %[[X]] {npu.fp32} : tensor<1x80xf32> to tensor<1x5x16xf32>
+// CHECK: %[[R0:.*]] = npu.slice %[[B]] {npu.fp32, starts = array<i64: 0, 0, 0>, steps = array<i64: 1, 1, 1>} : tensor<1x5x16xf32> to tensor<1x3x16xf32>
+// CHECK: %[[W0:.*]] = npu.constant dense<2.500000e-01> : tensor<16x4xf32>
+// CHECK: %[[P0:.*]] = npu.matmul %[[R0]], %[[W0]] {npu.fp32}
+// CHECK: %[[R1:.*]] = npu.slice %[[B]] {npu.fp32, starts = array<i64: 0, 1, 0>
+// CHECK: %[[P1:.*]] = npu.matmul %[[R1]], %{{.*}} {npu.fp32}
+// CHECK: %[[S1:.*]] = npu.add %[[P0]], %[[P1]] {npu.fp32}
+// CHECK: %[[R2:.*]] = npu.slice %[[B]] {npu.fp32, starts = array<i64: 0, 2, 0>
+// CHECK: %[[W2:.*]] = npu.constant dense<{{\[}}[2.500000e-01, 2.500000e-01, 2.500000e-01, 2.500000e-01]{{.*}}[0.000000e+00, 0.000000e+00, 0.000000e+00, 0.000000e+00]]> : tensor<16x4xf32>
+// CHECK: %[[P2:.*]] = npu.matmul %[[R2]], %[[W2]] {npu.fp32}
+// CHECK: %[[S2:.*]] = npu.add %[[S1]], %[[P2]] {npu.fp32}
+// CHECK: %[[SB:.*]] = npu.add %[[S2]], %{{.*}} {npu.fp32} : (tensor<1x3x4xf32>, tensor<4xf32>)
+// CHECK: %[[T:.*]] = npu.transpose %[[SB]] {npu.fp32, perm = array<i64: 0, 2, 1>} : (tensor<1x3x4xf32>) -> tensor<1x4x3xf32>
+// CHECK: npu.pow %[[T]], %{{.*}} {npu.fp32}
+func.func @framing_conv(%x: tensor<1x80xf32>) -> tensor<1x4x3xf32> {
+  %shape = npu.constant dense<0.25> : tensor<4x1x40xf32>
+  %b = npu.constant dense<1.0> : tensor<4xf32>
+  %two = npu.constant dense<2.0> : tensor<f32>
+  %r = npu.reshape %x : tensor<1x80xf32> to tensor<1x1x80xf32>
+  %s = npu.conv %r, %shape, %b {strides = array<i64: 16>, dilations = array<i64: 1>, pads = array<i64: 0, 0>} : (tensor<1x1x80xf32>, tensor<4x1x40xf32>, tensor<4xf32>) -> tensor<1x4x3xf32>
+  %p = npu.pow %s, %two : (tensor<1x4x3xf32>, tensor<f32>) -> tensor<1x4x3xf32>
+  %l = npu.log %p : tensor<1x4x3xf32>
+  return %l : tensor<1x4x3xf32>
 }

@@ -1126,6 +1126,21 @@ def pool_huge_pads():
 
 
 @model
+def pad_huge_pads():
+    """Pad whose two pads of one dimension sum past 64 bits (found by the
+    onnx fuzzer, with a reflect Pad after a Slice)."""
+    return op_with_int64_operand("Pad", [2, 3], "pads", [2 ** 62, 0, 2 ** 62, 0])
+
+
+@model
+def concat_huge():
+    """Concat of two uint8 inputs of 2^62 elements along their only axis."""
+    n = node("Concat", ["a", "b"], ["y"], axis=0)
+    u8 = TensorProto.UINT8
+    return make([n], [vi("a", [2 ** 62], u8), vi("b", [2 ** 62], u8)], [vi("y", None)])
+
+
+@model
 def depth_to_space_huge_block():
     """DepthToSpace with a blocksize whose square overflows."""
     n = node("DepthToSpace", ["x"], ["y"], blocksize=2 ** 32)

@@ -153,14 +153,19 @@ def NPUFp32Islands : Pass<"npu-fp32-islands", "mlir::func::FuncOp"> {
     by itself, `npu.exp`. The island is the sink and every op of that cone
     that depends on a squaring op.
 
-    The values squared come from the DPU in fp16 (or int8 dequantized to
-    fp16) and may overflow there too: a squared value produced by a
-    convolution or matmul with constant weights through reshapes and
-    transposes (each used once) gets its weights and bias scaled by 2^-k,
-    where k is the smallest shift that keeps 65504 x max_m(sum |w_m|) +
-    max |b| (the output's bound for any fp16 input) within 65504, and an
-    fp32 multiply by 2^k is inserted at the island's entry. Powers of two
-    scale exactly: the float graph computes the same values.
+    The values squared may overflow before the island too. When one is
+    produced, through reshapes and transposes each used once, by
+    - a framing convolution of the raw input (1-D, one input channel, no
+      padding or dilation, a graph input through reshapes: an audio front
+      end's DFT) of at most 2^26 multiply-accumulates, that convolution
+      joins the island as fp32 matmuls over rows of `stride` samples (one
+      per row offset, summed), so the samples keep their f32 precision;
+    - another convolution or matmul with constant weights, which stays on
+      the DPU (f16 output), its weights and bias are scaled by 2^-k, where
+      k is the smallest shift that keeps 65504 x max_m(sum |w_m|) + max |b|
+      (the output's bound for any fp16 input) within 65504, and an fp32
+      multiply by 2^k starts the island. Powers of two scale exactly: the
+      float graph computes the same values.
 
     Before:
     ```mlir
