@@ -3,6 +3,7 @@
 #include "npu/Interpreter/TensorConversion.h"
 
 #include "npu/Dialect/NPU/IR/NPUDialect.h"
+#include "npu/Dialect/NPU/IR/NPUOps.h"
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -218,6 +219,17 @@ FailureOr<DenseElementsAttr> hostTensorToDenseAttr(const HostTensor &t,
   if (!DenseElementsAttr::isValidRawBuffer(type, raw, detectedSplat))
     return failure();
   return DenseElementsAttr::getFromRawBuffer(type, raw);
+}
+
+std::optional<HostTensor> constantHostTensor(Value v) {
+  auto cst = v.getDefiningOp<ConstantOp>();
+  if (!cst)
+    return std::nullopt;
+  std::string error;
+  auto t = elementsAttrToHostTensor(cst.getValue(), error);
+  if (failed(t))
+    return std::nullopt;
+  return std::move(*t);
 }
 
 FailureOr<std::optional<HostTensor>>

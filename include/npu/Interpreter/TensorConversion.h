@@ -44,6 +44,10 @@ std::string describeTensorType(DType dtype, llvm::ArrayRef<int64_t> shape);
 mlir::FailureOr<HostTensor> elementsAttrToHostTensor(mlir::ElementsAttr attr,
                                                      std::string &error);
 
+/// The value of `v` when an `npu.constant` defines it; nullopt for any other
+/// value or a constant that does not convert.
+std::optional<HostTensor> constantHostTensor(mlir::Value v);
+
 /// Converts a host tensor to a DenseElementsAttr of `type` (a ranked tensor
 /// type whose shape and dtype match; quantized types use their storage
 /// type).

@@ -34,11 +34,14 @@ namespace {
 
 using lowering::Lowering;
 
-/// The batched ops splitBatches replaced: unlinked from the function
-/// (operands dropped) but alive until the lowering ends, so that their
-/// addresses, which the per-image copies are recorded under, stay unique.
+/// What splitBatches made from which batched op: the per-image copies (ops)
+/// and their image slices and results (values), each mapped to the batched
+/// op, input or result it stands for. The batched ops are unlinked from the
+/// function (operands dropped) but stay alive until the lowering ends, so
+/// that their addresses, which the copies are recorded under, stay unique.
 struct SplitOrigins {
   llvm::DenseMap<Operation *, Operation *> ops;
+  llvm::DenseMap<Value, Value> values;
   SmallVector<Operation *> replaced;
   ~SplitOrigins() {
     for (Operation *op : replaced)
@@ -48,12 +51,10 @@ struct SplitOrigins {
 
 /// The DPU computes one image per task: a window op over a batch of N
 /// images becomes N ops on one image each, joined on the batch axis
-/// (still in the float graph; the lowering then maps each). Each copy (and
-/// its image slice) is recorded in `origins` / `valueOrigins` as the
-/// batched op (and its input and result) it stands for.
+/// (still in the float graph; the lowering then maps each), recorded in
+/// `origins`.
 void splitBatches(func::FuncOp func, lowering::DebugTensors &debug,
-                  SplitOrigins &origins,
-                  llvm::DenseMap<Value, Value> &valueOrigins) {
+                  SplitOrigins &origins) {
   SmallVector<Operation *> batched;
   func.walk([&](Operation *op) {
     if (!isa<ConvOp, ConvTransposeOp, MaxPoolOp, AvgPoolOp, GlobalAvgPoolOp,
@@ -91,8 +92,8 @@ void splitBatches(func::FuncOp func, lowering::DebugTensors &debug,
       clone->getResult(0).setType(out.clone(outShape));
       images.push_back(clone->getResult(0));
       origins.ops[clone] = op;
-      valueOrigins[image] = op->getOperand(0);
-      valueOrigins[clone->getResult(0)] = op->getResult(0);
+      origins.values[image] = op->getOperand(0);
+      origins.values[clone->getResult(0)] = op->getResult(0);
     }
     auto joined = ConcatOp::create(b, op->getLoc(), images, 0);
     for (StringRef name : {StringRef("npu.range"), StringRef(kQuantAttr)})
@@ -201,8 +202,7 @@ LogicalResult lowering::lowerFunction(func::FuncOp func, StringRef precision,
     return func.emitError() << "unknown precision '" << precision
                             << "' (expected fp16, int8 or mixed)";
   SplitOrigins origins;
-  llvm::DenseMap<Value, Value> valueOrigins;
-  splitBatches(func, debug, origins, valueOrigins);
+  splitBatches(func, debug, origins);
   splitsToSlices(func, debug);
   Block &body = func.getBody().front();
   OpBuilder b(func.getContext());
@@ -211,7 +211,7 @@ LogicalResult lowering::lowerFunction(func::FuncOp func, StringRef precision,
   bool int8 = precision != "fp16", mixed = precision == "mixed";
   Lowering l(b, int8);
   l.recorder = recorder;
-  l.valueOrigins = std::move(valueOrigins);
+  l.valueOrigins = std::move(origins.values);
   SmallVector<std::pair<Operation *, std::string>> unsupported;
 
   SmallVector<Operation *> old;

@@ -32,16 +32,10 @@ int64_t alignChannels(int64_t c) {
 }
 
 std::optional<HostTensor> Lowering::constantValue(Value old) {
-  auto cst = old.getDefiningOp<ConstantOp>();
-  if (!cst)
-    return std::nullopt;
-  std::string error;
-  auto t = elementsAttrToHostTensor(cst.getValue(), error);
-  if (failed(t))
-    return std::nullopt;
-  if (isFloat(t->dtype()) && t->dtype() != DType::F32)
+  auto t = constantHostTensor(old);
+  if (t && isFloat(t->dtype()) && t->dtype() != DType::F32)
     return t->castTo(DType::F32);
-  return std::move(*t);
+  return t;
 }
 
 Value Lowering::constant(Location loc, const HostTensor &t,
@@ -234,6 +228,13 @@ Value Lowering::getF32(Value old) {
   }
   f32Forms[old] = v;
   return v;
+}
+
+void Lowering::set(Value old, Value v, bool fp32) {
+  if (fp32 && cast<RankedTensorType>(v.getType()).getElementType().isF32())
+    f32Forms[old] = v;
+  else
+    map.map(old, v);
 }
 
 Value Lowering::reshape(Location loc, Value v, ArrayRef<int64_t> shape) {

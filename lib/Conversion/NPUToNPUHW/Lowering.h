@@ -69,8 +69,8 @@ public:
   /// quantizes (null: not recorded).
   mlir::Operation *current = nullptr;
   QuantizedTensors *recorder = nullptr;
-  /// Ops and values the lowering made from the graph's own (a batched
-  /// window op's per-image copies and their image slices), recorded as the
+  /// Values the lowering made from the graph's own (a batched window op's
+  /// per-image copies' results and image slices), recorded as the
   /// originals they stand for.
   llvm::DenseMap<mlir::Value, mlir::Value> valueOrigins;
   /// Records that `current` uses the int8 parameters of `old`.
@@ -101,6 +101,13 @@ public:
   /// result, an f32 graph input as it is, an f32 constant, or its f16 value
   /// converted at the current insertion point.
   mlir::Value getF32(mlir::Value old);
+  /// What an op reads for `old`: getF32 in an fp32 island, else get.
+  mlir::Value get(mlir::Value old, bool fp32) {
+    return fp32 ? getF32(old) : get(old);
+  }
+  /// Records `v` as the lowered value of `old`: its f32 form when an fp32
+  /// island computes it in f32, else its (f16 or integer) value.
+  void set(mlir::Value old, mlir::Value v, bool fp32);
 
   /// Layout of DPU data. A [1, C, H, W] value computed by a DPU task (or by
   /// a SHAVE elementwise op on such values) is kept as its [H, W, Cp]

@@ -29,7 +29,7 @@ namespace {
 /// added).
 Value atRank(Lowering &l, Location loc, Value old, int64_t rank,
              bool fp32 = false) {
-  Value v = fp32 ? l.getF32(old) : l.get(old);
+  Value v = l.get(old, fp32);
   if (!v)
     return v;
   auto shape = cast<RankedTensorType>(v.getType()).getShape();
@@ -124,7 +124,7 @@ std::optional<StringRef> binaryKernel(Operation *op) {
 /// output keeps the rank with 1s at the reduced dimensions.
 Value reduce(Lowering &l, Location loc, StringRef kernel, Value old,
              ArrayRef<int64_t> axes, Value result, bool fp32) {
-  Value in = fp32 ? l.getF32(old) : l.get(old);
+  Value in = l.get(old, fp32);
   auto inType = cast<RankedTensorType>(in.getType());
   SmallVector<int64_t> kept(inType.getShape());
   for (int64_t a : axes)
@@ -208,13 +208,8 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
   // In an fp32 island (npu-fp32-islands) the kernel reads and writes f32.
   bool fp32 = op->hasAttr(kFp32Attr) && isF32Tensor(result);
   auto outType = fp32 ? type : l.f16Type(type.getShape());
-  auto in = [&](Value old) { return fp32 ? l.getF32(old) : l.get(old); };
-  auto setResult = [&](Value v) {
-    if (fp32)
-      l.f32Forms[result] = v;
-    else
-      l.map.map(result, v);
-  };
+  auto in = [&](Value old) { return l.get(old, fp32); };
+  auto setResult = [&](Value v) { l.set(result, v, fp32); };
   auto floatOnly = [&]() -> bool {
     for (Value v : op->getOperands())
       if (!isF32Tensor(v))
@@ -368,7 +363,7 @@ LowerResult lowerDataMovementOp(Lowering &l, Operation *op,
   bool fp32 = op->hasAttr(kFp32Attr);
   SmallVector<Value> operands;
   for (Value v : op->getOperands()) {
-    Value nv = fp32 ? l.getF32(v) : l.get(v);
+    Value nv = l.get(v, fp32);
     if (!nv) {
       reason = "an operand that is not a tensor value";
       return failure();
@@ -387,12 +382,8 @@ LowerResult lowerDataMovementOp(Lowering &l, Operation *op,
       attrs.push_back(a);
   Operation *clone = l.b.create(op->getLoc(), op->getName().getIdentifier(),
                                 operands, types, attrs);
-  for (auto [o, n] : llvm::zip(op->getResults(), clone->getResults())) {
-    if (fp32 && cast<RankedTensorType>(n.getType()).getElementType().isF32())
-      l.f32Forms[o] = n;
-    else
-      l.map.map(o, n);
-  }
+  for (auto [o, n] : llvm::zip(op->getResults(), clone->getResults()))
+    l.set(o, n, fp32);
   return success();
 }
 

@@ -34,15 +34,18 @@ bool isF32Result(Operation *op) {
   return t && t.getElementType().isF32();
 }
 
+/// The value of an f32 `npu.constant`, or nullopt.
 std::optional<HostTensor> constantOf(Value v) {
-  auto cst = v.getDefiningOp<ConstantOp>();
-  if (!cst)
+  auto t = constantHostTensor(v);
+  if (!t || t->dtype() != DType::F32)
     return std::nullopt;
-  std::string error;
-  auto t = elementsAttrToHostTensor(cst.getValue(), error);
-  if (failed(t) || t->dtype() != DType::F32)
-    return std::nullopt;
-  return std::move(*t);
+  return t;
+}
+
+/// Erases the constant defining `v` once nothing uses it (null: nothing).
+void eraseIfUnused(Value v) {
+  if (v && v.use_empty())
+    v.getDefiningOp()->erase();
 }
 
 /// An op that makes squares: a power by a constant exponent > 1, a value
@@ -160,10 +163,7 @@ Operation *producerOf(Value x, SmallVectorImpl<Operation *> &chain) {
     chain.push_back(def);
     v = def->getOperand(0);
   }
-  Operation *producer = v.getDefiningOp();
-  if (!producer || (v != x && !v.hasOneUse()))
-    return nullptr;
-  return producer;
+  return v.getDefiningOp();
 }
 
 /// The most multiply-accumulates a convolution turned into fp32 SHAVE
@@ -256,14 +256,10 @@ Value convAsFp32Matmuls(ConvOp conv, OpBuilder &b) {
 struct NPUFp32IslandsPass : npu::impl::NPUFp32IslandsBase<NPUFp32IslandsPass> {
   using Base::Base;
 
-  /// Scales the DPU op producing `x` (through single-use reshapes and
-  /// transposes) so that its fp16 output cannot overflow; returns the shift
-  /// k (0: nothing to do or not a constant-weight producer).
-  int scaleProducer(Value x, OpBuilder &b) {
-    SmallVector<Operation *> chain;
-    Operation *producer = producerOf(x, chain);
-    if (!producer)
-      return 0;
+  /// Scales `producer` (the DPU op whose result an island squares) so that
+  /// its fp16 output cannot overflow; returns the shift k (0: nothing to do
+  /// or not a constant-weight convolution or matmul).
+  int scaleProducer(Operation *producer, OpBuilder &b) {
     Value weight, bias;
     bool convWeight = false;
     if (auto conv = dyn_cast<ConvOp>(producer)) {
@@ -297,9 +293,8 @@ struct NPUFp32IslandsPass : npu::impl::NPUFp32IslandsBase<NPUFp32IslandsPass> {
     producer->replaceUsesOfWith(weight, nw);
     if (nb)
       producer->replaceUsesOfWith(bias, nb);
-    for (Value old : {weight, bias})
-      if (old && old.use_empty())
-        old.getDefiningOp()->erase();
+    eraseIfUnused(weight);
+    eraseIfUnused(bias);
     return shift;
   }
 
@@ -330,32 +325,31 @@ struct NPUFp32IslandsPass : npu::impl::NPUFp32IslandsBase<NPUFp32IslandsPass> {
         if (llvm::any_of(x.getUsers(),
                          [&](Operation *user) { return user != op; }))
           continue;
-        // A framing convolution of the raw input joins the island.
         SmallVector<Operation *> chain;
-        if (auto conv = dyn_cast_or_null<ConvOp>(producerOf(x, chain))) {
+        Operation *producer = producerOf(x, chain);
+        if (!producer)
+          continue;
+        // A framing convolution of the raw input joins the island.
+        if (auto conv = dyn_cast<ConvOp>(producer)) {
           if (Value y = convAsFp32Matmuls(conv, b)) {
             Value weight = conv.getWeight(), bias = conv.getBias();
             conv.getResult().replaceAllUsesWith(y);
             conv.erase();
-            for (Value old : {weight, bias})
-              if (old && old.use_empty())
-                old.getDefiningOp()->erase();
+            eraseIfUnused(weight);
+            eraseIfUnused(bias);
             for (Operation *c : chain)
               c->setAttr(kFp32Attr, unit);
             continue;
           }
         }
-        int shift = scaleProducer(x, b);
+        int shift = scaleProducer(producer, b);
         if (shift == 0)
           continue;
         b.setInsertionPoint(op);
-        HostTensor scale(DType::F32, {});
-        scale.data<float>()[0] = std::ldexp(1.0f, shift);
         auto scaleType = RankedTensorType::get({}, b.getF32Type());
-        auto attr = hostTensorToDenseAttr(scale, scaleType);
-        if (failed(attr))
-          return signalPassFailure();
-        Value c = ConstantOp::create(b, x.getLoc(), *attr);
+        Value c = ConstantOp::create(
+            b, x.getLoc(),
+            DenseElementsAttr::get(scaleType, std::ldexp(1.0f, shift)));
         auto entry = MulOp::create(b, x.getLoc(), x, c);
         entry->setAttr(kFp32Attr, unit);
         op->replaceUsesOfWith(x, entry.getResult());
