@@ -48,9 +48,14 @@ Three measurements, on the real inputs of scripts/fetch-models.sh
   the audio and the mel buffer with ones (openWakeWord's initial buffer);
   each clip starts with 16 frames (1.28 s) of silence, so that every frame
   of the audio has 16 embeddings before it, and ends with 0.5 s of silence;
-  frames before the 16th embedding get no score. The device runs the
-  frames in batches of FRAMES_PER_RUN (each batch row is one streaming
-  frame; the head gets a copy of the model whose batch dimension is free).
+  frames before the 16th embedding get no score. The mel spectrogram runs
+  one frame per inference, as openWakeWord calls it: its output is clipped
+  to 80 dB below the largest value of the whole tensor (ReduceMax over
+  every axis), so frames in one batch are not independent (ONNX Runtime
+  with ort-run.js --per-sample, the device with a blob of batch 1). The
+  embedding model and the head run the frames in batches of FRAMES_PER_RUN
+  (each batch row is one streaming frame; the head gets a copy of the model
+  whose batch dimension is free).
   Audio: recorded speech (8 kHz prompts resampled to 16 kHz by linear
   interpolation) and speech synthesized by espeak-ng at test time
   (including the wake word). Figures: the largest |score - float score|
@@ -129,6 +134,7 @@ CLS_W = 192
 REC_CALIB_SAMPLES = 16
 CLS_CALIB_SAMPLES = 16
 FRAMES_PER_RUN = 32
+MEL_CALIB_SAMPLES = 64
 SAMPLE_RATE = 16000
 FRAME = 1280
 MEL_WINDOW = FRAME + 160 * 3
@@ -156,17 +162,17 @@ def log(msg):
 
 class Ort:
     """ONNX Runtime on whole batches (every model here but the wake-word head
-    has a free batch dimension)."""
+    has a free batch dimension), or one sample per run (`per_sample`)."""
 
     def __init__(self, work):
         self.work = work
 
-    def run(self, model, name, batch):
+    def run(self, model, name, batch, per_sample=False):
         with tempfile.TemporaryDirectory(dir=self.work) as tmp:
             p = os.path.join(tmp, 'in.npy')
             np.save(p, np.ascontiguousarray(batch, np.float32))
             out = run(['node', ORT_RUN, model, '--input', '%s=%s' % (name, p),
-                       '--output-dir', tmp])
+                       '--output-dir', tmp] + (['--per-sample'] if per_sample else []))
             res = json.loads(out.strip().splitlines()[-1])
             return np.load(os.path.join(tmp, res['outputs'][0]['file']))
 
@@ -445,7 +451,7 @@ class Models:
             'det': (self.det, 'x', (3, DET_SIDE, DET_SIDE), 1),
             'cls': (self.cls, 'x', (3, REC_H, CLS_W), 1),
             'rec': (self.rec, 'x', (3, REC_H, REC_W), 1),
-            'mel': (self.mel, 'input', (MEL_WINDOW,), FRAMES_PER_RUN),
+            'mel': (self.mel, 'input', (MEL_WINDOW,), 1),
             'emb': (self.emb, 'input_1', (76, 32, 1), FRAMES_PER_RUN),
             'head': (self.head, 'onnx::Flatten_0', (16, 96), FRAMES_PER_RUN),
         }
@@ -480,8 +486,8 @@ class Pipeline:
 
     def runner(self, key):
         if self.ort:
-            model, name = self.models.spec[key][:2]
-            return lambda b: self.ort.run(model, name, b)
+            model, name, _, batch = self.models.spec[key]
+            return lambda b: self.ort.run(model, name, b, per_sample=batch == 1)
         if key not in self.devices:
             model, name, shape, batch = self.models.spec[key]
             blob = os.path.join(self.work, key + '.blob')
@@ -545,7 +551,8 @@ def build_calibration(a, models, calib_dir, ort_pipe):
     """Builds the calibration samples, unless `calib_dir` holds those of
     the same selection already."""
     signature = repr((CALIB_IMAGES, CALIB_AUDIO, CALIB_SPEECH, REC_CALIB_SAMPLES,
-                      CLS_CALIB_SAMPLES, FRAMES_PER_RUN, DET_SIDE, REC_W, CLS_W))
+                      CLS_CALIB_SAMPLES, MEL_CALIB_SAMPLES, FRAMES_PER_RUN, DET_SIDE, REC_W,
+                      CLS_W, 'mel per sample'))
     done = os.path.join(calib_dir, 'done')
     if os.path.exists(done):
         with open(done) as f:
@@ -580,7 +587,8 @@ def build_calibration(a, models, calib_dir, ort_pipe):
         save('cls', n, resize_norm(crops[i], CLS_W)[None])
     # Audio: the frames of every calibration clip, each model's input
     # computed in float from the clip, concatenated and cut into samples of
-    # FRAMES_PER_RUN rows (the blobs' batch; the rest is left out).
+    # the blobs' batch rows (the rest is left out): FRAMES_PER_RUN, or for
+    # the mel spectrogram MEL_CALIB_SAMPLES single frames spread over them.
     rows = {'mel': [], 'emb': [], 'head': []}
     for name, audio in sorted(clips(a.deps, os.path.join(calib_dir, 'audio'), CALIB_AUDIO,
                                     CALIB_SPEECH).items()):
@@ -589,8 +597,14 @@ def build_calibration(a, models, calib_dir, ort_pipe):
         rows['head'].append(head_windows(ort_pipe.runner('emb')(rows['emb'][-1])))
     for key, parts in rows.items():
         allrows = np.concatenate(parts)
-        for n in range(len(allrows) // FRAMES_PER_RUN):
-            save(key, n, allrows[n * FRAMES_PER_RUN:(n + 1) * FRAMES_PER_RUN])
+        batch = models.spec[key][3]
+        if batch == 1:
+            picks = np.linspace(0, len(allrows) - 1, min(MEL_CALIB_SAMPLES, len(allrows)))
+            for n, i in enumerate(picks.round().astype(int)):
+                save(key, n, allrows[i:i + 1])
+            continue
+        for n in range(len(allrows) // batch):
+            save(key, n, allrows[n * batch:(n + 1) * batch])
     with open(done, 'w') as f:
         f.write(signature)
 

@@ -4,6 +4,7 @@
 //
 //   node ort-run.js MODEL.onnx [--input NAME=FILE.npy]... [--output-dir DIR]
 //                   [--threads N] [--repeat N] [--warmup N] [--fill-inputs]
+//                   [--per-sample]
 //
 // Writes one .npy per output (named after the output, characters outside
 // [A-Za-z0-9_.-] replaced by '_') and prints a JSON line with the outputs,
@@ -13,6 +14,10 @@
 // values (floats uniform in [-1, 1), integers 0; symbolic dimensions 1), as
 // npu-benchmark does for its timings. onnxruntime-node is looked
 // up in NPU_DEPS_DIR/node_modules (default ~/.cache/npu-compile).
+// --per-sample runs each index of the inputs' first axis as its own batch
+// of one and concatenates the outputs along that axis: a model whose batch
+// elements are not independent (a reduction over the whole tensor) then
+// gives what one call per sample gives.
 'use strict';
 const fs = require('fs');
 const path = require('path');
@@ -99,13 +104,49 @@ function generatedInput(meta) {
 function usage(msg) {
   if (msg) console.error(`ort-run: ${msg}`);
   console.error('usage: ort-run.js MODEL.onnx [--input NAME=FILE.npy]... [--output-dir DIR] ' +
-                '[--threads N] [--repeat N] [--warmup N] [--fill-inputs]');
+                '[--threads N] [--repeat N] [--warmup N] [--fill-inputs] [--per-sample]');
   process.exit(2);
+}
+
+// --per-sample: one run per index of the first axis, outputs concatenated.
+async function runPerSample(session, feeds) {
+  const names = Object.keys(feeds);
+  const n = names.length ? feeds[names[0]].dims[0] : 0;
+  for (const name of names) {
+    const d = feeds[name].dims;
+    if (d.length === 0 || d[0] !== n)
+      throw new Error(`--per-sample: input '${name}' has shape [${d}], expected a first ` +
+                      `dimension of ${n} like '${names[0]}'`);
+  }
+  if (n === 0) throw new Error('--per-sample: no input, or an empty first dimension');
+  const parts = {};
+  for (let k = 0; k < n; ++k) {
+    const one = {};
+    for (const name of names) {
+      const t = feeds[name];
+      const size = t.data.length / n;
+      one[name] = new ort.Tensor(t.type, t.data.slice(k * size, (k + 1) * size),
+                                 [1, ...t.dims.slice(1)]);
+    }
+    const r = await session.run(one);
+    for (const name of session.outputNames) (parts[name] = parts[name] || []).push(r[name]);
+  }
+  const out = {};
+  for (const [name, ts] of Object.entries(parts)) {
+    const first = ts[0];
+    if (first.dims.length === 0 || first.dims[0] !== 1)
+      throw new Error(`--per-sample: output '${name}' has shape [${first.dims}], not a batch of one`);
+    const data = new first.data.constructor(first.data.length * n);
+    ts.forEach((t, k) => data.set(t.data, k * first.data.length));
+    out[name] = new ort.Tensor(first.type, data, [n, ...first.dims.slice(1)]);
+  }
+  return out;
 }
 
 async function main() {
   const args = process.argv.slice(2);
   let model, outDir = null, threads = 1, repeat = 1, warmup = 0, fill = false;
+  let perSample = false;
   const inputs = {};
   for (let i = 0; i < args.length; ++i) {
     const a = args[i];
@@ -119,6 +160,7 @@ async function main() {
     else if (a === '--repeat') repeat = Number(next());
     else if (a === '--warmup') warmup = Number(next());
     else if (a === '--fill-inputs') fill = true;
+    else if (a === '--per-sample') perSample = true;
     else if (a === '-h' || a === '--help') usage();
     else if (a.startsWith('-')) usage(`unknown option ${a}`);
     else if (!model) model = a;
@@ -139,9 +181,10 @@ async function main() {
   }
   for (const name of Object.keys(inputs))
     if (!session.inputNames.includes(name)) throw new Error(`model has no input '${name}'`);
+  const run = perSample ? () => runPerSample(session, feeds) : () => session.run(feeds);
   const timed = async () => {
     const t0 = process.hrtime.bigint();
-    const r = await session.run(feeds);
+    const r = await run();
     return [r, Number(process.hrtime.bigint() - t0) / 1e6];
   };
   let firstRunMs = null;
