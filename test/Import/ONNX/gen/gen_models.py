@@ -915,10 +915,69 @@ def cycle():
     return make(nodes, [vi("x", [2])], [vi("y", [2])])
 
 
+# --- recurrent layers ---------------------------------------------------------
+
+def rnn_weights(shape, seed):
+    return np.random.default_rng(seed).uniform(-0.5, 0.5, shape).astype(
+        np.float32)
+
+
+@model
+def lstm_batchwise():
+    """LSTM in layout 1 (batch first) with peepholes and every output."""
+    h, i, b, t = 4, 3, 2, 5
+    inits = [const("W", rnn_weights([1, 4 * h, i], 1)),
+             const("R", rnn_weights([1, 4 * h, h], 2)),
+             const("B", rnn_weights([1, 8 * h], 3)),
+             const("P", rnn_weights([1, 3 * h], 4))]
+    n = node("LSTM", ["x", "W", "R", "B", "", "h0", "c0", "P"],
+             ["y", "yh", "yc"], name="lstm", hidden_size=h, layout=1)
+    return make([n], [vi("x", [b, t, i]), vi("h0", [b, 1, h]),
+                      vi("c0", [b, 1, h])],
+                [vi("y", [b, t, 1, h]), vi("yh", [b, 1, h]),
+                 vi("yc", [b, 1, h])], opset=14, inits=inits)
+
+
+@model
+def gru_bidirectional():
+    """Bidirectional GRU with alpha and beta only for the HardSigmoid, clip,
+    linear_before_reset, Y_h only."""
+    h, i = 4, 3
+    inits = [const("W", rnn_weights([2, 3 * h, i], 5)),
+             const("R", rnn_weights([2, 3 * h, h], 6))]
+    n = node("GRU", ["x", "W", "R"], ["", "yh"], name="gru", hidden_size=h,
+             direction="bidirectional",
+             activations=["HardSigmoid", "tanh", "Sigmoid", "Tanh"],
+             activation_alpha=[0.3], activation_beta=[0.6], clip=5.0,
+             linear_before_reset=1)
+    return make([n], [vi("x", [5, 2, i])], [vi("yh", [2, 2, h])], opset=7,
+                inits=inits)
+
+
+@model
+def rnn_bad_direction():
+    inits = [const("W", rnn_weights([1, 4, 3], 7)),
+             const("R", rnn_weights([1, 4, 4], 8))]
+    n = node("RNN", ["x", "W", "R"], ["y"], name="rnn", hidden_size=4,
+             direction="sideways")
+    return make([n], [vi("x", [5, 2, 3])], [vi("y", [5, 1, 2, 4])],
+                inits=inits)
+
+
+@model
+def rnn_bad_activation():
+    inits = [const("W", rnn_weights([1, 4, 3], 7)),
+             const("R", rnn_weights([1, 4, 4], 8))]
+    n = node("RNN", ["x", "W", "R"], ["y"], name="rnn", hidden_size=4,
+             activations=["Swish"])
+    return make([n], [vi("x", [5, 2, 3])], [vi("y", [5, 1, 2, 4])],
+                inits=inits)
+
+
 @model
 def unsupported_ops():
-    nodes = [node("LSTM", ["x"], ["a"], name="lstm_1"),
-             node("LSTM", ["a"], ["b"], name="lstm_2"),
+    nodes = [node("Scan", ["x"], ["a"], name="scan_1"),
+             node("Scan", ["a"], ["b"], name="scan_2"),
              node("Foo", ["b"], ["c"], name="x_foo"),
              helper.make_node("FusedConv", ["c"], ["y"], name="fc",
                               domain="com.microsoft")]
