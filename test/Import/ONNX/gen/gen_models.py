@@ -955,23 +955,93 @@ def gru_bidirectional():
 
 
 @model
-def rnn_bad_direction():
+def lstm_full():
+    """Bidirectional LSTM: constant sequence_lens, initial states, peepholes,
+    clip and input_forget (test/tools/recurrent.test)."""
+    h, i = 4, 3
+    inits = [const("W", rnn_weights([2, 4 * h, i], 9)),
+             const("R", rnn_weights([2, 4 * h, h], 10)),
+             const("B", rnn_weights([2, 8 * h], 11)),
+             const("len", np.array([5, 3], np.int32)),
+             const("P", rnn_weights([2, 3 * h], 12))]
+    n = node("LSTM", ["x", "W", "R", "B", "len", "h0", "c0", "P"],
+             ["y", "yh", "yc"], name="lstm", hidden_size=h,
+             direction="bidirectional", clip=1.5, input_forget=1)
+    return make([n], [vi("x", [5, 2, i]), vi("h0", [2, 2, h]),
+                      vi("c0", [2, 2, h])],
+                [vi("y", [5, 2, 2, h]), vi("yh", [2, 2, h]),
+                 vi("yc", [2, 2, h])], opset=14, inits=inits)
+
+
+@model
+def gru_reverse_lengths():
+    """Reverse GRU, sequence_lens an input, HardSigmoid and ScaledTanh with
+    their alphas and betas, linear_before_reset."""
+    h, i = 4, 3
+    inits = [const("W", rnn_weights([1, 3 * h, i], 13)),
+             const("R", rnn_weights([1, 3 * h, h], 14)),
+             const("B", rnn_weights([1, 6 * h], 15))]
+    n = node("GRU", ["x", "W", "R", "B", "len"], ["y", "yh"], name="gru",
+             hidden_size=h, direction="reverse", linear_before_reset=1,
+             activations=["HardSigmoid", "ScaledTanh"],
+             activation_alpha=[0.3, 0.8], activation_beta=[0.6, 1.2])
+    return make([n], [vi("x", [5, 2, i]), vi("len", [2], TensorProto.INT32)],
+                [vi("y", [5, 1, 2, h]), vi("yh", [1, 2, h])], opset=22,
+                inits=inits)
+
+
+@model
+def rnn_bidirectional_lengths():
+    """Bidirectional RNN, sequence_lens an input, LeakyRelu and Affine."""
+    h, i = 4, 3
+    inits = [const("W", rnn_weights([2, h, i], 16)),
+             const("R", rnn_weights([2, h, h], 17)),
+             const("B", rnn_weights([2, 2 * h], 18))]
+    n = node("RNN", ["x", "W", "R", "B", "len", "h0"], ["y", "yh"],
+             name="rnn", hidden_size=h, direction="bidirectional",
+             activations=["LeakyRelu", "Affine"], activation_alpha=[0.1, 0.7],
+             activation_beta=[0.2])
+    return make([n], [vi("x", [5, 2, i]), vi("len", [2], TensorProto.INT32),
+                      vi("h0", [2, 2, h])],
+                [vi("y", [5, 2, 2, h]), vi("yh", [2, 2, h])], opset=7,
+                inits=inits)
+
+
+@model
+def lstm_activations():
+    """LSTM with the activations the back end composes: Softsign, Elu (alpha
+    0.5) and Softplus; initial states."""
+    h, i = 4, 3
+    inits = [const("W", rnn_weights([1, 4 * h, i], 19)),
+             const("R", rnn_weights([1, 4 * h, h], 20)),
+             const("B", rnn_weights([1, 8 * h], 21))]
+    n = node("LSTM", ["x", "W", "R", "B", "", "h0"], ["y", "yh"],
+             name="lstm", hidden_size=h,
+             activations=["Softsign", "Elu", "Softplus"],
+             activation_alpha=[0.5])
+    return make([n], [vi("x", [5, 2, i]), vi("h0", [1, 2, h])],
+                [vi("y", [5, 1, 2, h]), vi("yh", [1, 2, h])], opset=14,
+                inits=inits)
+
+
+def rnn_with(**attrs):
+    """A forward RNN (hidden 4) with extra attributes."""
     inits = [const("W", rnn_weights([1, 4, 3], 7)),
              const("R", rnn_weights([1, 4, 4], 8))]
     n = node("RNN", ["x", "W", "R"], ["y"], name="rnn", hidden_size=4,
-             direction="sideways")
+             **attrs)
     return make([n], [vi("x", [5, 2, 3])], [vi("y", [5, 1, 2, 4])],
                 inits=inits)
 
 
 @model
+def rnn_bad_direction():
+    return rnn_with(direction="sideways")
+
+
+@model
 def rnn_bad_activation():
-    inits = [const("W", rnn_weights([1, 4, 3], 7)),
-             const("R", rnn_weights([1, 4, 4], 8))]
-    n = node("RNN", ["x", "W", "R"], ["y"], name="rnn", hidden_size=4,
-             activations=["Swish"])
-    return make([n], [vi("x", [5, 2, 3])], [vi("y", [5, 1, 2, 4])],
-                inits=inits)
+    return rnn_with(activations=["Swish"])
 
 
 @model
