@@ -15,6 +15,7 @@
 #include "npu/Kernels/Normalization.h"
 #include "npu/Kernels/Pool.h"
 #include "npu/Kernels/Quantize.h"
+#include "npu/Kernels/Recurrent.h"
 #include "npu/Kernels/Resize.h"
 
 using namespace mlir;
@@ -265,6 +266,58 @@ LogicalResult einsumHandler(OpContext &ctx) {
       kernels::einsum(inputs, labels, spec->output, y, ctx.pool()));
 }
 
+/// npu.rnn / npu.gru / npu.lstm: the direct float kernel (the reference
+/// the back end's unrolled decomposition is compared against).
+template <typename OpT>
+LogicalResult recurrentHandler(OpContext &ctx, kernels::RnnCell cell,
+                               Value initialC, Value p, Value yC) {
+  auto op = ctx.get<OpT>();
+  kernels::RecurrentParams params;
+  params.cell = cell;
+  params.numDirections =
+      op.getDirection() == RNNDirection::bidirectional ? 2 : 1;
+  params.reverse = op.getDirection() == RNNDirection::reverse;
+  params.hiddenSize = op.getHiddenSize();
+  for (auto [name, alpha, beta] :
+       llvm::zip(op.getActivations().template getAsValueRange<StringAttr>(),
+                 op.getActivationAlpha(), op.getActivationBeta())) {
+    const kernels::RnnActivationInfo *info =
+        kernels::findRnnActivation(std::string_view(name.data(), name.size()));
+    if (!info)
+      return op.emitOpError("unknown activation '") << name << "'";
+    params.activations.push_back({info->kind, alpha, beta});
+  }
+  if (auto clip = op.getClip())
+    params.clip = clip->convertToFloat();
+  if constexpr (std::is_same_v<OpT, GRUOp>)
+    params.linearBeforeReset = op.getLinearBeforeReset();
+  if constexpr (std::is_same_v<OpT, LSTMOp>)
+    params.inputForget = op.getInputForget();
+  auto result = [&](Value v) -> HostTensor * {
+    return v ? &ctx.out(cast<OpResult>(v).getResultNumber()) : nullptr;
+  };
+  HostTensor *y = result(op.getY()), *yH = result(op.getYH()),
+             *yCOut = result(yC);
+  return ctx.check(kernels::recurrent(
+      params, ctx.in(0), ctx.in(1), ctx.in(2), ctx.inOf(op.getB()),
+      ctx.inOf(op.getSequenceLens()), ctx.inOf(op.getInitialH()),
+      ctx.inOf(initialC), ctx.inOf(p), y, yH, yCOut));
+}
+
+LogicalResult rnnHandler(OpContext &ctx) {
+  return recurrentHandler<RNNOp>(ctx, kernels::RnnCell::Rnn, {}, {}, {});
+}
+
+LogicalResult gruHandler(OpContext &ctx) {
+  return recurrentHandler<GRUOp>(ctx, kernels::RnnCell::Gru, {}, {}, {});
+}
+
+LogicalResult lstmHandler(OpContext &ctx) {
+  auto op = ctx.get<LSTMOp>();
+  return recurrentHandler<LSTMOp>(ctx, kernels::RnnCell::Lstm, op.getInitialC(),
+                                  op.getP(), op.getYC());
+}
+
 } // namespace
 
 void registerNNHandlers(HandlerRegistry &r) {
@@ -290,6 +343,9 @@ void registerNNHandlers(HandlerRegistry &r) {
   r.add<QuantizeLinearOp>(&quantizeHandler);
   r.add<DequantizeLinearOp>(&dequantizeHandler);
   r.add<EinsumOp>(&einsumHandler);
+  r.add<RNNOp>(&rnnHandler);
+  r.add<GRUOp>(&gruHandler);
+  r.add<LSTMOp>(&lstmHandler);
 }
 
 } // namespace npu::interp

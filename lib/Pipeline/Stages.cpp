@@ -44,9 +44,13 @@ static LogicalResult buildCanonical(OpPassManager &pm, const CompileOptions &) {
 /// The back end's first passes: optional inputs (ONNX initializers that are
 /// also graph inputs) become constants with a warning, since a blob's
 /// weights are constants, and what they feed folds like the other constants;
-/// then the fp32 islands are marked.
+/// recurrent layers are unrolled; then the fp32 islands are marked.
 static void addBackEndEntryPasses(OpPassManager &pm) {
   pm.nest<func::FuncOp>().addPass(createNPUFreezeDefaultInputs());
+  // Recurrent layers unroll into ops the lowering maps (before calibration,
+  // so that int8 calibrates every step); canonicalization then folds the
+  // slices of their constant weights.
+  pm.nest<func::FuncOp>().addPass(createNPUDecomposeRecurrent());
   addCanonicalizationPasses(pm);
   // Power-domain chains (squares summed into a log or sqrt) exceed fp16's
   // range in every precision: they stay fp32 on SHAVE.

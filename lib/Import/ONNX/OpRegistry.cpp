@@ -41,6 +41,7 @@ const OpRegistry &OpRegistry::get() {
     registerNormalizationOps(r);
     registerPoolingOps(r);
     registerQuantizationOps(r);
+    registerRecurrentOps(r);
     registerReductionOps(r);
     registerResizeOps(r);
     registerShapeOps(r);

@@ -512,3 +512,107 @@ func.func @if_condition(%c: tensor<2xi1>, %a: tensor<4xf32>) -> tensor<4xf32> {
   }
   return %r : tensor<4xf32>
 }
+
+// -----
+
+func.func @rnn_w_shape(%x: tensor<5x2x3xf32>, %w: tensor<1x4x2xf32>, %r: tensor<1x4x4xf32>) {
+  // expected-error@+1 {{W must have shape 1x4x3 [num_directions, 1*hidden_size, input_size], got 1x4x2}}
+  %y = npu.rnn %x, %w, %r {direction = #npu.rnn_direction<forward>, hidden_size = 4 : i64, activations = ["Tanh"], activation_alpha = array<f32: 0.0>, activation_beta = array<f32: 0.0>} : tensor<5x2x3xf32>, tensor<1x4x2xf32>, tensor<1x4x4xf32> -> y tensor<5x1x2x4xf32>
+  return
+}
+
+// -----
+
+func.func @lstm_r_shape(%x: tensor<5x2x3xf32>, %w: tensor<1x16x3xf32>, %r: tensor<1x12x4xf32>) {
+  // expected-error@+1 {{R must have shape 1x16x4 [num_directions, 4*hidden_size, hidden_size], got 1x12x4}}
+  %y = npu.lstm %x, %w, %r {direction = #npu.rnn_direction<forward>, hidden_size = 4 : i64, activations = ["Sigmoid", "Tanh", "Tanh"], activation_alpha = array<f32: 0.0, 0.0, 0.0>, activation_beta = array<f32: 0.0, 0.0, 0.0>} : tensor<5x2x3xf32>, tensor<1x16x3xf32>, tensor<1x12x4xf32> -> y tensor<5x1x2x4xf32>
+  return
+}
+
+// -----
+
+func.func @gru_bias_shape(%x: tensor<5x2x3xf32>, %w: tensor<2x12x3xf32>, %r: tensor<2x12x4xf32>, %b: tensor<2x12xf32>) {
+  // expected-error@+1 {{B must have shape 2x24 [num_directions, 2*3*hidden_size], got 2x12}}
+  %y = npu.gru %x, %w, %r bias(%b : tensor<2x12xf32>) {direction = #npu.rnn_direction<bidirectional>, hidden_size = 4 : i64, activations = ["Sigmoid", "Tanh", "Sigmoid", "Tanh"], activation_alpha = array<f32: 0.0, 0.0, 0.0, 0.0>, activation_beta = array<f32: 0.0, 0.0, 0.0, 0.0>} : tensor<5x2x3xf32>, tensor<2x12x3xf32>, tensor<2x12x4xf32> -> y tensor<5x2x2x4xf32>
+  return
+}
+
+// -----
+
+func.func @lstm_peephole_shape(%x: tensor<5x2x3xf32>, %w: tensor<1x16x3xf32>, %r: tensor<1x16x4xf32>, %p: tensor<1x16xf32>) {
+  // expected-error@+1 {{P must have shape 1x12 [num_directions, 3*hidden_size], got 1x16}}
+  %y = npu.lstm %x, %w, %r peepholes(%p : tensor<1x16xf32>) {direction = #npu.rnn_direction<forward>, hidden_size = 4 : i64, activations = ["Sigmoid", "Tanh", "Tanh"], activation_alpha = array<f32: 0.0, 0.0, 0.0>, activation_beta = array<f32: 0.0, 0.0, 0.0>} : tensor<5x2x3xf32>, tensor<1x16x3xf32>, tensor<1x16x4xf32> -> y tensor<5x1x2x4xf32>
+  return
+}
+
+// -----
+
+func.func @lstm_initial_c_shape(%x: tensor<5x2x3xf32>, %w: tensor<1x16x3xf32>, %r: tensor<1x16x4xf32>, %c: tensor<1x1x4xf32>) {
+  // expected-error@+1 {{initial_c must have shape 1x2x4 [num_directions, batch_size, hidden_size], got 1x1x4}}
+  %y = npu.lstm %x, %w, %r initial_c(%c : tensor<1x1x4xf32>) {direction = #npu.rnn_direction<forward>, hidden_size = 4 : i64, activations = ["Sigmoid", "Tanh", "Tanh"], activation_alpha = array<f32: 0.0, 0.0, 0.0>, activation_beta = array<f32: 0.0, 0.0, 0.0>} : tensor<5x2x3xf32>, tensor<1x16x3xf32>, tensor<1x16x4xf32> -> y tensor<5x1x2x4xf32>
+  return
+}
+
+// -----
+
+func.func @rnn_initial_h_shape(%x: tensor<5x2x3xf32>, %w: tensor<2x4x3xf32>, %r: tensor<2x4x4xf32>, %h: tensor<1x2x4xf32>) {
+  // expected-error@+1 {{initial_h must have shape 2x2x4 [num_directions, batch_size, hidden_size], got 1x2x4}}
+  %y = npu.rnn %x, %w, %r initial_h(%h : tensor<1x2x4xf32>) {direction = #npu.rnn_direction<bidirectional>, hidden_size = 4 : i64, activations = ["Tanh", "Tanh"], activation_alpha = array<f32: 0.0, 0.0>, activation_beta = array<f32: 0.0, 0.0>} : tensor<5x2x3xf32>, tensor<2x4x3xf32>, tensor<2x4x4xf32> -> y tensor<5x2x2x4xf32>
+  return
+}
+
+// -----
+
+func.func @rnn_y_shape(%x: tensor<5x2x3xf32>, %w: tensor<1x4x3xf32>, %r: tensor<1x4x4xf32>) {
+  // expected-error@+1 {{y must have shape 5x1x2x4 [seq_length, num_directions, batch_size, hidden_size], got 5x2x4}}
+  %y = npu.rnn %x, %w, %r {direction = #npu.rnn_direction<forward>, hidden_size = 4 : i64, activations = ["Tanh"], activation_alpha = array<f32: 0.0>, activation_beta = array<f32: 0.0>} : tensor<5x2x3xf32>, tensor<1x4x3xf32>, tensor<1x4x4xf32> -> y tensor<5x2x4xf32>
+  return
+}
+
+// -----
+
+func.func @rnn_sequence_lens_shape(%x: tensor<5x2x3xf32>, %w: tensor<1x4x3xf32>, %r: tensor<1x4x4xf32>, %l: tensor<3xi32>) {
+  // expected-error@+1 {{sequence_lens must have shape 2 [batch_size], got 3}}
+  %y = npu.rnn %x, %w, %r sequence_lens(%l : tensor<3xi32>) {direction = #npu.rnn_direction<forward>, hidden_size = 4 : i64, activations = ["Tanh"], activation_alpha = array<f32: 0.0>, activation_beta = array<f32: 0.0>} : tensor<5x2x3xf32>, tensor<1x4x3xf32>, tensor<1x4x4xf32> -> y tensor<5x1x2x4xf32>
+  return
+}
+
+// -----
+
+func.func @rnn_bad_activation(%x: tensor<5x2x3xf32>, %w: tensor<1x4x3xf32>, %r: tensor<1x4x4xf32>) {
+  // expected-error@+1 {{unknown activation 'Swish' (expected Relu, Tanh, Sigmoid, Affine, LeakyRelu, ThresholdedRelu, ScaledTanh, HardSigmoid, Elu, Softsign or Softplus)}}
+  %y = npu.rnn %x, %w, %r {direction = #npu.rnn_direction<forward>, hidden_size = 4 : i64, activations = ["Swish"], activation_alpha = array<f32: 0.0>, activation_beta = array<f32: 0.0>} : tensor<5x2x3xf32>, tensor<1x4x3xf32>, tensor<1x4x4xf32> -> y tensor<5x1x2x4xf32>
+  return
+}
+
+// -----
+
+func.func @gru_activation_count(%x: tensor<5x2x3xf32>, %w: tensor<2x12x3xf32>, %r: tensor<2x12x4xf32>) {
+  // expected-error@+1 {{expects 4 activation(s) (2 direction(s)), got 2}}
+  %y = npu.gru %x, %w, %r {direction = #npu.rnn_direction<bidirectional>, hidden_size = 4 : i64, activations = ["Sigmoid", "Tanh"], activation_alpha = array<f32: 0.0, 0.0>, activation_beta = array<f32: 0.0, 0.0>} : tensor<5x2x3xf32>, tensor<2x12x3xf32>, tensor<2x12x4xf32> -> y tensor<5x2x2x4xf32>
+  return
+}
+
+// -----
+
+func.func @rnn_alpha_count(%x: tensor<5x2x3xf32>, %w: tensor<1x4x3xf32>, %r: tensor<1x4x4xf32>) {
+  // expected-error@+1 {{activation_alpha and activation_beta must have one value per activation}}
+  %y = npu.rnn %x, %w, %r {direction = #npu.rnn_direction<forward>, hidden_size = 4 : i64, activations = ["Tanh"], activation_alpha = array<f32>, activation_beta = array<f32: 0.0>} : tensor<5x2x3xf32>, tensor<1x4x3xf32>, tensor<1x4x4xf32> -> y tensor<5x1x2x4xf32>
+  return
+}
+
+// -----
+
+func.func @rnn_weight_type(%x: tensor<5x2x3xf32>, %w: tensor<1x4x3xf16>, %r: tensor<1x4x4xf32>) {
+  // expected-error@+1 {{W must have x's element type 'f32', got 'f16'}}
+  %y = npu.rnn %x, %w, %r {direction = #npu.rnn_direction<forward>, hidden_size = 4 : i64, activations = ["Tanh"], activation_alpha = array<f32: 0.0>, activation_beta = array<f32: 0.0>} : tensor<5x2x3xf32>, tensor<1x4x3xf16>, tensor<1x4x4xf32> -> y tensor<5x1x2x4xf32>
+  return
+}
+
+// -----
+
+func.func @rnn_clip(%x: tensor<5x2x3xf32>, %w: tensor<1x4x3xf32>, %r: tensor<1x4x4xf32>) {
+  // expected-error@+1 {{clip must be positive, got -1.000000e+00}}
+  %y = npu.rnn %x, %w, %r {direction = #npu.rnn_direction<forward>, hidden_size = 4 : i64, activations = ["Tanh"], activation_alpha = array<f32: 0.0>, activation_beta = array<f32: 0.0>, clip = -1.0 : f32} : tensor<5x2x3xf32>, tensor<1x4x3xf32>, tensor<1x4x4xf32> -> y tensor<5x1x2x4xf32>
+  return
+}

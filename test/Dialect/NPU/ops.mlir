@@ -302,3 +302,18 @@ func.func @quantization(%x: tensor<1x4x2x2xf32>, %s: tensor<4xf32>, %z: tensor<4
   %d = npu.dequantize_linear %q, %s, %z : (tensor<1x4x2x2xi8>, tensor<4xf32>, tensor<4xi8>) -> tensor<1x4x2x2xf32>
   return
 }
+
+// CHECK-LABEL: func.func @recurrent
+func.func @recurrent(%x: tensor<5x2x3xf32>, %w1: tensor<1x4x3xf32>, %r1: tensor<1x4x4xf32>,
+                     %b1: tensor<1x8xf32>, %len: tensor<2xi32>, %h1: tensor<1x2x4xf32>,
+                     %w3: tensor<2x12x3xf32>, %r3: tensor<2x12x4xf32>,
+                     %w4: tensor<1x16x3xf32>, %r4: tensor<1x16x4xf32>, %b4: tensor<1x32xf32>,
+                     %p: tensor<1x12xf32>) {
+  // CHECK: npu.rnn %{{.*}}, %{{.*}}, %{{.*}} bias(%{{.*}} : tensor<1x8xf32>) sequence_lens(%{{.*}} : tensor<2xi32>) initial_h(%{{.*}} : tensor<1x2x4xf32>) {activation_alpha = array<f32: 0.000000e+00>, activation_beta = array<f32: 0.000000e+00>, activations = ["Tanh"], clip = 2.000000e+00 : f32, direction = #npu.rnn_direction<reverse>, hidden_size = 4 : i64} : tensor<5x2x3xf32>, tensor<1x4x3xf32>, tensor<1x4x4xf32> -> y tensor<5x1x2x4xf32> y_h tensor<1x2x4xf32>
+  %0:2 = npu.rnn %x, %w1, %r1 bias(%b1 : tensor<1x8xf32>) sequence_lens(%len : tensor<2xi32>) initial_h(%h1 : tensor<1x2x4xf32>) {direction = #npu.rnn_direction<reverse>, hidden_size = 4 : i64, activations = ["Tanh"], activation_alpha = array<f32: 0.0>, activation_beta = array<f32: 0.0>, clip = 2.0 : f32} : tensor<5x2x3xf32>, tensor<1x4x3xf32>, tensor<1x4x4xf32> -> y tensor<5x1x2x4xf32> y_h tensor<1x2x4xf32>
+  // CHECK: npu.gru %{{.*}}, %{{.*}}, %{{.*}} {{{.*}}linear_before_reset} : tensor<5x2x3xf32>, tensor<2x12x3xf32>, tensor<2x12x4xf32> -> y_h tensor<2x2x4xf32>
+  %1 = npu.gru %x, %w3, %r3 {direction = #npu.rnn_direction<bidirectional>, hidden_size = 4 : i64, activations = ["Sigmoid", "Tanh", "HardSigmoid", "Tanh"], activation_alpha = array<f32: 0.0, 0.0, 0.2, 0.0>, activation_beta = array<f32: 0.0, 0.0, 0.5, 0.0>, linear_before_reset} : tensor<5x2x3xf32>, tensor<2x12x3xf32>, tensor<2x12x4xf32> -> y_h tensor<2x2x4xf32>
+  // CHECK: npu.lstm %{{.*}}, %{{.*}}, %{{.*}} bias(%{{.*}} : tensor<1x32xf32>) initial_h(%{{.*}} : tensor<1x2x4xf32>) initial_c(%{{.*}} : tensor<1x2x4xf32>) peepholes(%{{.*}} : tensor<1x12xf32>) {{{.*}}input_forget} : tensor<5x2x3xf32>, tensor<1x16x3xf32>, tensor<1x16x4xf32> -> y tensor<5x1x2x4xf32> y_c tensor<1x2x4xf32>
+  %2:2 = npu.lstm %x, %w4, %r4 bias(%b4 : tensor<1x32xf32>) initial_h(%h1 : tensor<1x2x4xf32>) initial_c(%h1 : tensor<1x2x4xf32>) peepholes(%p : tensor<1x12xf32>) {direction = #npu.rnn_direction<forward>, hidden_size = 4 : i64, activations = ["Sigmoid", "Tanh", "Tanh"], activation_alpha = array<f32: 0.0, 0.0, 0.0>, activation_beta = array<f32: 0.0, 0.0, 0.0>, input_forget} : tensor<5x2x3xf32>, tensor<1x16x3xf32>, tensor<1x16x4xf32> -> y tensor<5x1x2x4xf32> y_c tensor<1x2x4xf32>
+  return
+}

@@ -8,6 +8,7 @@
 #include "npu/Dialect/NPU/IR/NPUOps.h"
 #include "npu/Dialect/NPU/IR/ScalarAttr.h"
 #include "npu/Dialect/NPU/IR/ShapeUtils.h"
+#include "npu/Kernels/Recurrent.h"
 
 #include "mlir/IR/TypeUtilities.h"
 
@@ -290,4 +291,113 @@ LogicalResult DequantizeLinearOp::verify() {
   if (getElementTypeOrSelf(getOutput()) != getElementTypeOrSelf(getScale()))
     return emitOpError("result element type must be the scale's");
   return success();
+}
+
+//===----------------------------------------------------------------------===//
+// Recurrent layers
+//===----------------------------------------------------------------------===//
+
+/// Shapes, element types and attributes shared by npu.rnn, npu.gru and
+/// npu.lstm (`initialC`, `p` and `yC` are null for RNN and GRU).
+template <typename OpT>
+static LogicalResult verifyRecurrent(OpT op, kernels::RnnCell cell,
+                                     Value initialC, Value p, Value yC) {
+  auto x = rankedType(op.getX());
+  if (x.getRank() != 3 || !isa<FloatType>(x.getElementType()))
+    return op.emitOpError("x must be a 3-d float tensor [seq_length, "
+                          "batch_size, input_size], got ")
+           << x;
+  int64_t h = op.getHiddenSize();
+  if (h <= 0)
+    return op.emitOpError("hidden_size must be positive, got ") << h;
+  int64_t dirs = op.getDirection() == RNNDirection::bidirectional ? 2 : 1;
+  int64_t gates = kernels::rnnGates(cell);
+  int64_t seq = x.getDimSize(0), batch = x.getDimSize(1), in = x.getDimSize(2);
+  struct Expected {
+    Value value;
+    const char *name;
+    Shape shape;
+    std::string meaning;
+  };
+  std::string g = std::to_string(gates) + "*hidden_size";
+  std::string state = "[num_directions, batch_size, hidden_size]";
+  Expected expected[] = {
+      {op.getW(),
+       "W",
+       {dirs, gates * h, in},
+       "[num_directions, " + g + ", input_size]"},
+      {op.getR(),
+       "R",
+       {dirs, gates * h, h},
+       "[num_directions, " + g + ", hidden_size]"},
+      {op.getB(), "B", {dirs, 2 * gates * h}, "[num_directions, 2*" + g + "]"},
+      {op.getInitialH(), "initial_h", {dirs, batch, h}, state},
+      {initialC, "initial_c", {dirs, batch, h}, state},
+      {p, "P", {dirs, 3 * h}, "[num_directions, 3*hidden_size]"},
+      {op.getY(),
+       "y",
+       {seq, dirs, batch, h},
+       "[seq_length, num_directions, batch_size, hidden_size]"},
+      {op.getYH(), "y_h", {dirs, batch, h}, state},
+      {yC, "y_c", {dirs, batch, h}, state},
+  };
+  for (const Expected &e : expected) {
+    if (!e.value)
+      continue;
+    auto t = rankedType(e.value);
+    if (t.getShape() != ArrayRef<int64_t>(e.shape))
+      return op.emitOpError()
+             << e.name << " must have shape " << shapeStr(e.shape) << " "
+             << e.meaning << ", got " << shapeStr(t.getShape());
+    if (t.getElementType() != x.getElementType())
+      return op.emitOpError()
+             << e.name << " must have x's element type " << x.getElementType()
+             << ", got " << t.getElementType();
+  }
+  if (Value lens = op.getSequenceLens();
+      lens && rankedType(lens).getShape() != ArrayRef<int64_t>{batch})
+    return op.emitOpError("sequence_lens must have shape ")
+           << batch << " [batch_size], got "
+           << shapeStr(rankedType(lens).getShape());
+  size_t count = size_t(dirs * kernels::rnnActivationsPerDirection(cell));
+  ArrayAttr activations = op.getActivations();
+  if (activations.size() != count)
+    return op.emitOpError("expects ")
+           << count << " activation(s) (" << dirs << " direction(s)), got "
+           << activations.size();
+  if (op.getActivationAlpha().size() != count ||
+      op.getActivationBeta().size() != count)
+    return op.emitOpError(
+        "activation_alpha and activation_beta must have one value per "
+        "activation");
+  for (Attribute a : activations) {
+    StringRef name = cast<StringAttr>(a).getValue();
+    const kernels::RnnActivationInfo *info =
+        kernels::findRnnActivation(std::string_view(name.data(), name.size()));
+    if (!info || name != info->name)
+      return op.emitOpError("unknown activation '")
+             << name
+             << "' (expected Relu, Tanh, Sigmoid, Affine, LeakyRelu, "
+                "ThresholdedRelu, ScaledTanh, HardSigmoid, Elu, Softsign or "
+                "Softplus)";
+  }
+  if (auto clip = op.getClip(); clip && !(clip->convertToFloat() > 0.0f))
+    return op.emitOpError("clip must be positive, got ")
+           << clip->convertToFloat();
+  return success();
+}
+
+LogicalResult RNNOp::verify() {
+  return verifyRecurrent(*this, kernels::RnnCell::Rnn, Value(), Value(),
+                         Value());
+}
+
+LogicalResult GRUOp::verify() {
+  return verifyRecurrent(*this, kernels::RnnCell::Gru, Value(), Value(),
+                         Value());
+}
+
+LogicalResult LSTMOp::verify() {
+  return verifyRecurrent(*this, kernels::RnnCell::Lstm, getInitialC(), getP(),
+                         getYC());
 }

@@ -23,6 +23,7 @@ void registerMatMulOps(OpRegistry &registry);
 void registerNormalizationOps(OpRegistry &registry);
 void registerPoolingOps(OpRegistry &registry);
 void registerQuantizationOps(OpRegistry &registry);
+void registerRecurrentOps(OpRegistry &registry);
 void registerReductionOps(OpRegistry &registry);
 void registerResizeOps(OpRegistry &registry);
 void registerShapeOps(OpRegistry &registry);

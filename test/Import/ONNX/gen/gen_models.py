@@ -915,10 +915,139 @@ def cycle():
     return make(nodes, [vi("x", [2])], [vi("y", [2])])
 
 
+# --- recurrent layers ---------------------------------------------------------
+
+def rnn_weights(shape, seed):
+    return np.random.default_rng(seed).uniform(-0.5, 0.5, shape).astype(
+        np.float32)
+
+
+@model
+def lstm_batchwise():
+    """LSTM in layout 1 (batch first) with peepholes and every output."""
+    h, i, b, t = 4, 3, 2, 5
+    inits = [const("W", rnn_weights([1, 4 * h, i], 1)),
+             const("R", rnn_weights([1, 4 * h, h], 2)),
+             const("B", rnn_weights([1, 8 * h], 3)),
+             const("P", rnn_weights([1, 3 * h], 4))]
+    n = node("LSTM", ["x", "W", "R", "B", "", "h0", "c0", "P"],
+             ["y", "yh", "yc"], name="lstm", hidden_size=h, layout=1)
+    return make([n], [vi("x", [b, t, i]), vi("h0", [b, 1, h]),
+                      vi("c0", [b, 1, h])],
+                [vi("y", [b, t, 1, h]), vi("yh", [b, 1, h]),
+                 vi("yc", [b, 1, h])], opset=14, inits=inits)
+
+
+@model
+def gru_bidirectional():
+    """Bidirectional GRU with alpha and beta only for the HardSigmoid, clip,
+    linear_before_reset, Y_h only."""
+    h, i = 4, 3
+    inits = [const("W", rnn_weights([2, 3 * h, i], 5)),
+             const("R", rnn_weights([2, 3 * h, h], 6))]
+    n = node("GRU", ["x", "W", "R"], ["", "yh"], name="gru", hidden_size=h,
+             direction="bidirectional",
+             activations=["HardSigmoid", "tanh", "Sigmoid", "Tanh"],
+             activation_alpha=[0.3], activation_beta=[0.6], clip=5.0,
+             linear_before_reset=1)
+    return make([n], [vi("x", [5, 2, i])], [vi("yh", [2, 2, h])], opset=7,
+                inits=inits)
+
+
+@model
+def lstm_full():
+    """Bidirectional LSTM: constant sequence_lens, initial states, peepholes,
+    clip and input_forget (test/tools/recurrent.test)."""
+    h, i = 4, 3
+    inits = [const("W", rnn_weights([2, 4 * h, i], 9)),
+             const("R", rnn_weights([2, 4 * h, h], 10)),
+             const("B", rnn_weights([2, 8 * h], 11)),
+             const("len", np.array([5, 3], np.int32)),
+             const("P", rnn_weights([2, 3 * h], 12))]
+    n = node("LSTM", ["x", "W", "R", "B", "len", "h0", "c0", "P"],
+             ["y", "yh", "yc"], name="lstm", hidden_size=h,
+             direction="bidirectional", clip=1.5, input_forget=1)
+    return make([n], [vi("x", [5, 2, i]), vi("h0", [2, 2, h]),
+                      vi("c0", [2, 2, h])],
+                [vi("y", [5, 2, 2, h]), vi("yh", [2, 2, h]),
+                 vi("yc", [2, 2, h])], opset=14, inits=inits)
+
+
+@model
+def gru_reverse_lengths():
+    """Reverse GRU, sequence_lens an input, HardSigmoid and ScaledTanh with
+    their alphas and betas, linear_before_reset."""
+    h, i = 4, 3
+    inits = [const("W", rnn_weights([1, 3 * h, i], 13)),
+             const("R", rnn_weights([1, 3 * h, h], 14)),
+             const("B", rnn_weights([1, 6 * h], 15))]
+    n = node("GRU", ["x", "W", "R", "B", "len"], ["y", "yh"], name="gru",
+             hidden_size=h, direction="reverse", linear_before_reset=1,
+             activations=["HardSigmoid", "ScaledTanh"],
+             activation_alpha=[0.3, 0.8], activation_beta=[0.6, 1.2])
+    return make([n], [vi("x", [5, 2, i]), vi("len", [2], TensorProto.INT32)],
+                [vi("y", [5, 1, 2, h]), vi("yh", [1, 2, h])], opset=22,
+                inits=inits)
+
+
+@model
+def rnn_bidirectional_lengths():
+    """Bidirectional RNN, sequence_lens an input, LeakyRelu and Affine."""
+    h, i = 4, 3
+    inits = [const("W", rnn_weights([2, h, i], 16)),
+             const("R", rnn_weights([2, h, h], 17)),
+             const("B", rnn_weights([2, 2 * h], 18))]
+    n = node("RNN", ["x", "W", "R", "B", "len", "h0"], ["y", "yh"],
+             name="rnn", hidden_size=h, direction="bidirectional",
+             activations=["LeakyRelu", "Affine"], activation_alpha=[0.1, 0.7],
+             activation_beta=[0.2])
+    return make([n], [vi("x", [5, 2, i]), vi("len", [2], TensorProto.INT32),
+                      vi("h0", [2, 2, h])],
+                [vi("y", [5, 2, 2, h]), vi("yh", [2, 2, h])], opset=7,
+                inits=inits)
+
+
+@model
+def lstm_activations():
+    """LSTM with the activations the back end composes: Softsign, Elu (alpha
+    0.5) and Softplus; initial states."""
+    h, i = 4, 3
+    inits = [const("W", rnn_weights([1, 4 * h, i], 19)),
+             const("R", rnn_weights([1, 4 * h, h], 20)),
+             const("B", rnn_weights([1, 8 * h], 21))]
+    n = node("LSTM", ["x", "W", "R", "B", "", "h0"], ["y", "yh"],
+             name="lstm", hidden_size=h,
+             activations=["Softsign", "Elu", "Softplus"],
+             activation_alpha=[0.5])
+    return make([n], [vi("x", [5, 2, i]), vi("h0", [1, 2, h])],
+                [vi("y", [5, 1, 2, h]), vi("yh", [1, 2, h])], opset=14,
+                inits=inits)
+
+
+def rnn_with(**attrs):
+    """A forward RNN (hidden 4) with extra attributes."""
+    inits = [const("W", rnn_weights([1, 4, 3], 7)),
+             const("R", rnn_weights([1, 4, 4], 8))]
+    n = node("RNN", ["x", "W", "R"], ["y"], name="rnn", hidden_size=4,
+             **attrs)
+    return make([n], [vi("x", [5, 2, 3])], [vi("y", [5, 1, 2, 4])],
+                inits=inits)
+
+
+@model
+def rnn_bad_direction():
+    return rnn_with(direction="sideways")
+
+
+@model
+def rnn_bad_activation():
+    return rnn_with(activations=["Swish"])
+
+
 @model
 def unsupported_ops():
-    nodes = [node("LSTM", ["x"], ["a"], name="lstm_1"),
-             node("LSTM", ["a"], ["b"], name="lstm_2"),
+    nodes = [node("Scan", ["x"], ["a"], name="scan_1"),
+             node("Scan", ["a"], ["b"], name="scan_2"),
              node("Foo", ["b"], ["c"], name="x_foo"),
              helper.make_node("FusedConv", ["c"], ["y"], name="fc",
                               domain="com.microsoft")]

@@ -106,6 +106,12 @@ def NPU_ReductionEnum : NPU_I32Enum<"ScatterReduction",
   I32EnumAttrCase<"max", 3>, I32EnumAttrCase<"min", 4>]>;
 def NPU_ReductionAttr : NPU_EnumAttr<NPU_ReductionEnum, "reduction">;
 
+def NPU_RNNDirectionEnum : NPU_I32Enum<"RNNDirection",
+    "which way a recurrent op runs over the sequence", [
+  I32EnumAttrCase<"forward", 0>, I32EnumAttrCase<"reverse", 1>,
+  I32EnumAttrCase<"bidirectional", 2>]>;
+def NPU_RNNDirectionAttr : NPU_EnumAttr<NPU_RNNDirectionEnum, "rnn_direction">;
+
 // The NPU generation a module is compiled for, recorded once on the module as
 // `npu.target = #npu.target<NPU3720>` right after import. Values match
 // npu::arch::Platform (include/npu/Arch/Hardware.h); passes read the hardware

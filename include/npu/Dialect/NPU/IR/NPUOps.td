@@ -1009,6 +1009,98 @@ def NPU_SizeOp : NPU_Op<"size", [InferTypeOpAdaptor]> {
 }
 
 //===----------------------------------------------------------------------===//
+// Recurrent layers
+//===----------------------------------------------------------------------===//
+
+// ONNX RNN / GRU / LSTM in layout 0 (the importer transposes layout 1):
+// X [seq, batch, input], W [dirs, G*H, input], R [dirs, G*H, H],
+// B [dirs, 2*G*H] (Wb then Rb), sequence_lens [batch], initial states
+// [dirs, batch, H]; results Y [seq, dirs, batch, H] and the last states
+// [dirs, batch, H]. Every optional operand and result may be absent.
+// `activations` has `numActivations` entries per direction (forward first),
+// each with an explicit alpha and beta (ONNX defaults filled in at import).
+class NPU_RecurrentOp<string mnemonic, int gates, int numActivations,
+                      string math, dag extraOperands, dag extraAttrs,
+                      dag extraResults, string extraOperandFormat,
+                      string extraResultFormat, string example>
+    : NPU_Op<mnemonic, [AttrSizedOperandSegments, AttrSizedResultSegments]> {
+  let summary = "ONNX " # !toupper(mnemonic) # " recurrent layer";
+  let description = "Runs the ONNX " # !toupper(mnemonic) # " cell (" # gates
+    # " gate" # !if(!gt(gates, 1), "s", "") # ") over the first dimension "
+    # "of `x`: " # math # " With `direction = reverse` the sequence is read "
+    # "from its end; `bidirectional` runs both, forward as direction 0. "
+    # "`clip` bounds the gates' pre-activations to [-clip, clip]. With "
+    # "`sequence_lens`, steps at or beyond a batch element's length keep its "
+    # "state and give zeros in `y`.\n\n"
+    # "`activations` holds " # numActivations # " name(s) per direction "
+    # "(Relu, Tanh, Sigmoid, Affine, LeakyRelu, ThresholdedRelu, ScaledTanh, "
+    # "HardSigmoid, Elu, Softsign, Softplus) and `activation_alpha` / "
+    # "`activation_beta` one value for each.\n\nExample:\n\n```mlir\n"
+    # example # "\n```";
+  let arguments = !con((ins NPU_Tensor:$x, NPU_Tensor:$w, NPU_Tensor:$r,
+                        Optional<NPU_Tensor>:$b,
+                        Optional<NPU_IntTensor>:$sequence_lens,
+                        Optional<NPU_Tensor>:$initial_h),
+                       extraOperands,
+                       (ins NPU_RNNDirectionAttr:$direction,
+                        I64Attr:$hidden_size, StrArrayAttr:$activations,
+                        DenseF32ArrayAttr:$activation_alpha,
+                        DenseF32ArrayAttr:$activation_beta,
+                        OptionalAttr<F32Attr>:$clip),
+                       extraAttrs);
+  let results = !con((outs Optional<NPU_Tensor>:$y,
+                      Optional<NPU_Tensor>:$y_h), extraResults);
+  let assemblyFormat = "$x `,` $w `,` $r"
+    # " (`bias` `(` $b^ `:` type($b) `)`)?"
+    # " (`sequence_lens` `(` $sequence_lens^ `:` type($sequence_lens) `)`)?"
+    # " (`initial_h` `(` $initial_h^ `:` type($initial_h) `)`)?"
+    # extraOperandFormat
+    # " attr-dict `:` type($x) `,` type($w) `,` type($r) `->`"
+    # " (`y` type($y)^)? (`y_h` type($y_h)^)?" # extraResultFormat;
+  let hasVerifier = 1;
+  int numGates = gates;
+}
+
+def NPU_RNNOp : NPU_RecurrentOp<"rnn", 1, 1,
+    "`H = f(X W^T + H R^T + Wb + Rb)`.", (ins), (ins), (outs), "", "",
+    "%y, %h = npu.rnn %x, %w, %r bias(%b : tensor<1x8xf32>) "
+    # "{direction = #npu.rnn_direction<forward>, hidden_size = 4 : i64, "
+    # "activations = [\"Tanh\"], activation_alpha = array<f32: 0.0>, "
+    # "activation_beta = array<f32: 0.0>} : tensor<5x1x3xf32>, "
+    # "tensor<1x4x3xf32>, tensor<1x4x4xf32> -> y tensor<5x1x1x4xf32> "
+    # "y_h tensor<1x1x4xf32>">;
+
+def NPU_GRUOp : NPU_RecurrentOp<"gru", 3, 2,
+    "gates z, r, h in W's order; `z = f(X Wz^T + H Rz^T + Wbz + Rbz)`, "
+    # "`r` alike, `h~ = g(X Wh^T + (r * H) Rh^T + Rbh + Wbh)` (with "
+    # "`linear_before_reset`: `g(X Wh^T + r * (H Rh^T + Rbh) + Wbh)`), "
+    # "`H = (1 - z) * h~ + z * H`.",
+    (ins), (ins UnitAttr:$linear_before_reset), (outs), "", "",
+    "%y = npu.gru %x, %w, %r {direction = #npu.rnn_direction<bidirectional>, "
+    # "hidden_size = 4 : i64, activations = [\"Sigmoid\", \"Tanh\", "
+    # "\"Sigmoid\", \"Tanh\"], activation_alpha = array<f32: 0.0, 0.0, 0.0, "
+    # "0.0>, activation_beta = array<f32: 0.0, 0.0, 0.0, 0.0>, "
+    # "linear_before_reset} : tensor<5x1x3xf32>, tensor<2x12x3xf32>, "
+    # "tensor<2x12x4xf32> -> y tensor<5x2x1x4xf32>">;
+
+def NPU_LSTMOp : NPU_RecurrentOp<"lstm", 4, 3,
+    "gates i, o, f, c in W's order; `i = f(X Wi^T + H Ri^T + Pi * C + Wbi "
+    # "+ Rbi)`, `f` alike with `Pf`, `c~ = g(X Wc^T + H Rc^T + Wbc + Rbc)`, "
+    # "`C = f * C + i * c~`, `o = f(X Wo^T + H Ro^T + Po * C + Wbo + Rbo)` "
+    # "(the new C), `H = o * h(C)`. With `input_forget`, `f = 1 - i`.",
+    (ins Optional<NPU_Tensor>:$initial_c, Optional<NPU_Tensor>:$p),
+    (ins UnitAttr:$input_forget), (outs Optional<NPU_Tensor>:$y_c),
+    " (`initial_c` `(` $initial_c^ `:` type($initial_c) `)`)?"
+    # " (`peepholes` `(` $p^ `:` type($p) `)`)?",
+    " (`y_c` type($y_c)^)?",
+    "%y, %h, %c = npu.lstm %x, %w, %r {direction = "
+    # "#npu.rnn_direction<forward>, hidden_size = 4 : i64, activations = "
+    # "[\"Sigmoid\", \"Tanh\", \"Tanh\"], activation_alpha = array<f32: 0.0, "
+    # "0.0, 0.0>, activation_beta = array<f32: 0.0, 0.0, 0.0>} : "
+    # "tensor<5x1x3xf32>, tensor<1x16x3xf32>, tensor<1x16x4xf32> -> "
+    # "y tensor<5x1x1x4xf32> y_h tensor<1x1x4xf32> y_c tensor<1x1x4xf32>">;
+
+//===----------------------------------------------------------------------===//
 // Quantization
 //===----------------------------------------------------------------------===//
 

@@ -135,6 +135,55 @@ def NPUFreezeDefaultInputs
   let dependentDialects = ["::npu::NPUDialect"];
 }
 
+def NPUDecomposeRecurrent
+    : Pass<"npu-decompose-recurrent", "mlir::func::FuncOp"> {
+  let summary = "Unrolls npu.rnn, npu.gru and npu.lstm into matmuls and "
+                "elementwise ops";
+  let description = [{
+    The NPU has no recurrent engine. Each layer becomes, for each direction
+    (reverse and the second direction of a bidirectional layer run from the
+    last step), over its static sequence length:
+
+    - one `npu.gemm` of X, as [seq * batch, input], by W^T with Wb + Rb as
+      its bias: the input projection of every step at once (a DPU task);
+    - per step: the state times R^T (`npu.gemm`, a DPU task; a transpose
+      and `npu.matmul` when R is not a constant), adds, the clip and gate
+      activations (`npu.sigmoid`, `npu.tanh`, `npu.relu`, ...; Affine and
+      ScaledTanh as multiplies and adds), products and slices (one per
+      gate): GRU with `linear_before_reset` adds Rbh to the state product
+      before the reset gate; LSTM peepholes multiply the cell state;
+    - `sequence_lens` as a 0 / 1 mask per step, `[batch, 1]`: a masked
+      element keeps its state (`H + m * (H' - H)`) and outputs `m * H'`. The
+      masks of constant lengths are constants, and a step no element runs is
+      skipped; lengths known only at run time compare the step with them
+      (`npu.less`, `npu.cast`);
+    - Y as a concat of the steps' states, Y_h / Y_c as the last ones.
+
+    It runs at the back end's entry, before calibration, so that int8
+    calibrates every step's tensors; the canonicalization after it folds the
+    slices and transposes of constant weights.
+
+    Before:
+    ```mlir
+    %y, %h = npu.rnn %x, %w, %r {direction = #npu.rnn_direction<forward>,
+        hidden_size = 4 : i64, activations = ["Tanh"], ...}
+        : tensor<2x1x3xf32>, tensor<1x4x3xf32>, tensor<1x4x4xf32>
+        -> y tensor<2x1x1x4xf32> y_h tensor<1x1x4xf32>
+    ```
+    After (W and R sliced to [4, 3] and [4, 4]):
+    ```mlir
+    %xw = npu.gemm %x2, %w0 {trans_b = true} : ... -> tensor<2x4xf32>
+    %g0 = npu.slice %xw {starts = array<i64: 0, 0>, ...} : ... to tensor<1x4xf32>
+    %s0 = npu.gemm %zeros, %r0 {trans_b = true} : ... -> tensor<1x4xf32>
+    %h0 = npu.tanh (npu.add %g0, %s0)
+    %g1 = npu.slice %xw {starts = array<i64: 1, 0>, ...}
+    %h1 = npu.tanh (npu.add %g1, (npu.gemm %h0, %r0 {trans_b = true}))
+    %y = npu.concat (reshapes of %h0, %h1) {axis = 0 : i64}
+    ```
+  }];
+  let dependentDialects = ["::npu::NPUDialect"];
+}
+
 def NPUFp32Islands : Pass<"npu-fp32-islands", "mlir::func::FuncOp"> {
   let summary = "Keeps power-domain chains ending in a log or sqrt in fp32";
   let description = [{
