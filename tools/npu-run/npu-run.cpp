@@ -210,11 +210,8 @@ int main(int argc, char **argv) {
   if (opts.steps > 0)
     for (const TensorInfo &t : m.inputs()) {
       HostTensor &v = values[t.name];
-      if (v.shape() == t.shape && !isGivenInput(inputs, t.name)) {
-        // Generated: the same value at every step.
-        streams[t.name] = v;
-        continue;
-      }
+      if (!isGivenInput(inputs, t.name))
+        continue; // Generated: the same value at every step.
       Expected<HostTensor> first = stepOf(v, t, opts.steps, 0);
       if (!first)
         return error(first.message());
@@ -287,7 +284,10 @@ int main(int argc, char **argv) {
       Tensor t = *reqs[0]->getTensor(o.name);
       HostTensor &all = stacked[o.name];
       if (step == 0) {
+        // A scalar output becomes a vector of its steps.
         std::vector<int64_t> shape = o.shape;
+        if (shape.empty())
+          shape.push_back(1);
         shape[0] *= opts.steps;
         all = HostTensor(o.dtype, shape);
       }
