@@ -39,3 +39,8 @@ if os.path.isdir(os.path.join(config.npu_deps_dir, "models")):
     config.available_features.add("models")
 if os.path.isdir(os.path.join(config.npu_deps_dir, "node_modules", "onnxruntime-node")):
     config.available_features.add("ort")
+# Real speech (scripts/fetch-models.sh) for the streaming tests.
+if os.path.isdir(os.path.join(config.npu_deps_dir, "inputs", "audio")):
+    config.available_features.add("audio")
+config.substitutions.append(
+    ("%audio", os.path.join(config.npu_deps_dir, "inputs", "audio")))

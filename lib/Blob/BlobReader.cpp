@@ -256,6 +256,9 @@ public:
     if (m->barriers())
       for (const fb::Barrier *b : *m->barriers())
         p.barriers.push_back({b->producer_count(), b->consumer_count()});
+    if (m->states())
+      for (const fb::StateVar *v : *m->states())
+        p.states.push_back({v->name()->str(), v->input(), v->output()});
     if (m->task_lists())
       for (const fb::TaskList *l : *m->task_lists()) {
         if (uint8_t(l->engine()) > uint8_t(Engine::Shave)) {
@@ -384,6 +387,34 @@ bool readHeader(const void *data, size_t size, FileHeader &h,
   return true;
 }
 
+/// The metadata of a blob whose header `h` was read: its checksum and
+/// FlatBuffer structure verified, copied to `aligned` when it is not 8-byte
+/// aligned. Null (and `error` set) when it is not sound.
+static const uint8_t *verifiedMetadata(const uint8_t *bytes,
+                                       const FileHeader &h,
+                                       std::vector<uint8_t> &aligned,
+                                       std::string &error) {
+  const uint8_t *meta = bytes + h.metadataOffset;
+  uint32_t crc = crc32(meta, h.metadataSize);
+  if (crc != h.metadataCrc) {
+    error = "blob metadata is corrupted (checksum " + hex32(crc) +
+            ", expected " + hex32(h.metadataCrc) + ")";
+    return nullptr;
+  }
+  // FlatBuffers needs its buffer aligned to the largest scalar it holds.
+  if (reinterpret_cast<uintptr_t>(meta) % 8 != 0) {
+    aligned.assign(meta, meta + h.metadataSize);
+    meta = aligned.data();
+  }
+  flatbuffers::Verifier verifier(meta, h.metadataSize);
+  if (!fb::ModelBufferHasIdentifier(meta) ||
+      !verifier.VerifyBuffer<fb::Model>(fb::ModelIdentifier())) {
+    error = "blob metadata is not a valid model description";
+    return nullptr;
+  }
+  return meta;
+}
+
 bool readBlob(const void *data, size_t size, const ReadOptions &options,
               LoadedBlob &out, std::string &error) {
   out = LoadedBlob();
@@ -398,25 +429,10 @@ bool readBlob(const void *data, size_t size, const ReadOptions &options,
     return false;
   }
   const uint8_t *bytes = static_cast<const uint8_t *>(data);
-  const uint8_t *meta = bytes + h.metadataOffset;
-  uint32_t crc = crc32(meta, h.metadataSize);
-  if (crc != h.metadataCrc) {
-    error = "blob metadata is corrupted (checksum " + hex32(crc) +
-            ", expected " + hex32(h.metadataCrc) + ")";
-    return false;
-  }
-  // FlatBuffers needs its buffer aligned to the largest scalar it holds.
   std::vector<uint8_t> aligned;
-  if (reinterpret_cast<uintptr_t>(meta) % 8 != 0) {
-    aligned.assign(meta, meta + h.metadataSize);
-    meta = aligned.data();
-  }
-  flatbuffers::Verifier verifier(meta, h.metadataSize);
-  if (!fb::ModelBufferHasIdentifier(meta) ||
-      !verifier.VerifyBuffer<fb::Model>(fb::ModelIdentifier())) {
-    error = "blob metadata is not a valid model description";
+  const uint8_t *meta = verifiedMetadata(bytes, h, aligned, error);
+  if (!meta)
     return false;
-  }
   Decoder decoder;
   decoder.base = meta;
   if (!decoder.model(fb::GetModel(meta), out.program)) {
@@ -474,6 +490,23 @@ bool readFile(const std::string &path, std::vector<uint8_t> &out,
   if (!ok)
     error = "cannot read '" + path + "': " + std::strerror(readErrno);
   return ok;
+}
+
+bool readStateVars(const void *data, size_t size, std::vector<StateVar> &out,
+                   std::string &error) {
+  out.clear();
+  FileHeader h;
+  if (!readHeader(data, size, h, error))
+    return false;
+  std::vector<uint8_t> aligned;
+  const uint8_t *meta =
+      verifiedMetadata(static_cast<const uint8_t *>(data), h, aligned, error);
+  if (!meta)
+    return false;
+  if (const auto *states = fb::GetModel(meta)->states())
+    for (const fb::StateVar *v : *states)
+      out.push_back({v->name()->str(), v->input(), v->output()});
+  return true;
 }
 
 } // namespace npu::blob

@@ -137,9 +137,18 @@ public:
                                          fbb.CreateVector(tasks)));
     }
     auto taskLists = fbb.CreateVector(lists);
+    // No states: no field at all, so the bytes stay those of format 1.0.
+    Offset<flatbuffers::Vector<Offset<fb::StateVar>>> states;
+    if (!p.states.empty()) {
+      std::vector<Offset<fb::StateVar>> vars;
+      for (const StateVar &v : p.states)
+        vars.push_back(fb::CreateStateVar(fbb, fbb.CreateString(v.name),
+                                          v.input, v.output));
+      states = fbb.CreateVector(vars);
+    }
     return fb::CreateModel(fbb, uint8_t(p.platform), version, p.optionsHash,
                            inputs, outputs, memory, buffers, barriers,
-                           taskLists);
+                           taskLists, states);
   }
 
 private:
@@ -159,7 +168,7 @@ std::vector<uint8_t> writeBlob(const Program &program,
   FileHeader h{};
   std::memcpy(h.magic, kMagic, sizeof(kMagic));
   h.versionMajor = kFormatVersionMajor;
-  h.versionMinor = kFormatVersionMinor;
+  h.versionMinor = program.states.empty() ? 0 : kFormatVersionMinorStates;
   h.platform = uint32_t(program.platform);
   h.metadataOffset = kHeaderSize;
   h.metadataSize = fbb.GetSize();

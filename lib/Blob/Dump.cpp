@@ -254,6 +254,12 @@ std::string dumpText(const LoadedBlob &blob) {
     argText(os, "input ", d);
   for (const TensorDesc &d : p.outputs)
     argText(os, "output", d);
+  if (!p.states.empty())
+    os << "state variables:\n";
+  for (const StateVar &v : p.states)
+    os << "  '" << v.name << "': input " << v.input << " '"
+       << p.inputs[v.input].name << "' -> output " << v.output << " '"
+       << p.outputs[v.output].name << "'\n";
   os << "memory: DDR scratch " << p.memory.scratchSize << " bytes, CMX used "
      << listStr(p.memory.cmxUsed) << "\n";
   os << "buffers:\n";
@@ -299,6 +305,13 @@ std::string dumpJson(const LoadedBlob &blob) {
   os << "],\n  \"outputs\": [";
   for (size_t i = 0; i < p.outputs.size(); ++i)
     os << (i ? ", " : "") << descJson(p.outputs[i]);
+  if (!p.states.empty()) {
+    os << "],\n  \"states\": [";
+    for (size_t i = 0; i < p.states.size(); ++i)
+      os << (i ? ", " : "") << "{\"name\": " << Json::str(p.states[i].name)
+         << ", \"input\": " << p.states[i].input
+         << ", \"output\": " << p.states[i].output << "}";
+  }
   os << "],\n  \"memory\": {\"scratch_size\": " << p.memory.scratchSize
      << ", \"cmx_used\": " << Json::arr(p.memory.cmxUsed)
      << "},\n  \"buffers\": [";

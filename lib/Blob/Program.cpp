@@ -194,11 +194,15 @@ bool TaskList::operator==(const TaskList &o) const {
 bool MemoryPlan::operator==(const MemoryPlan &o) const {
   return scratchSize == o.scratchSize && cmxUsed == o.cmxUsed;
 }
+bool StateVar::operator==(const StateVar &o) const {
+  return std::tie(name, input, output) == std::tie(o.name, o.input, o.output);
+}
 bool Program::operator==(const Program &o) const {
   return std::tie(platform, compilerVersion, optionsHash, inputs, outputs,
-                  memory, buffers, barriers, taskLists) ==
+                  memory, buffers, barriers, taskLists, states) ==
          std::tie(o.platform, o.compilerVersion, o.optionsHash, o.inputs,
-                  o.outputs, o.memory, o.buffers, o.barriers, o.taskLists);
+                  o.outputs, o.memory, o.buffers, o.barriers, o.taskLists,
+                  o.states);
 }
 
 uint64_t countTasks(const Program &p) {

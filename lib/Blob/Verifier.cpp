@@ -32,8 +32,8 @@ public:
 
   bool run() {
     return checkArgs(p.inputs, "input") && checkArgs(p.outputs, "output") &&
-           checkMemoryPlan() && checkBuffers() && checkTaskLists() &&
-           checkBarriers() && checkSchedule();
+           checkStates() && checkMemoryPlan() && checkBuffers() &&
+           checkTaskLists() && checkBarriers() && checkSchedule();
   }
 
 private:
@@ -46,6 +46,46 @@ private:
   bool fail(const std::string &msg) {
     error = where.empty() ? msg : where + ": " + msg;
     return false;
+  }
+
+  /// State variables: named uniquely, each pairing an input and an output
+  /// of the same dtype, shape and quantization that no other variable uses,
+  /// and at least one output that is not state.
+  bool checkStates() {
+    for (size_t i = 0; i < p.states.size(); ++i) {
+      const StateVar &v = p.states[i];
+      std::string what = "state variable " + std::to_string(i);
+      if (v.name.empty())
+        return fail(what + " has no name");
+      what += " '" + v.name + "'";
+      if (v.input >= p.inputs.size())
+        return fail(what + " names input " + std::to_string(v.input) +
+                    "; the blob has " + std::to_string(p.inputs.size()));
+      if (v.output >= p.outputs.size())
+        return fail(what + " names output " + std::to_string(v.output) +
+                    "; the blob has " + std::to_string(p.outputs.size()));
+      for (size_t j = 0; j < i; ++j) {
+        const StateVar &o = p.states[j];
+        if (o.name == v.name)
+          return fail(what + " repeats the name of state variable " +
+                      std::to_string(j));
+        if (o.input == v.input || o.output == v.output)
+          return fail(what + " shares its input or output with state " +
+                      "variable " + std::to_string(j) + " '" + o.name + "'");
+      }
+      const TensorDesc &in = p.inputs[v.input], &out = p.outputs[v.output];
+      if (in.dtype != out.dtype || in.shape != out.shape ||
+          !(in.quant == out.quant))
+        return fail(what + ": input '" + in.name + "' (" + dtypeName(in.dtype) +
+                    " " + shapeToString(in.shape) + ") and output '" +
+                    out.name + "' (" + dtypeName(out.dtype) + " " +
+                    shapeToString(out.shape) +
+                    ") differ in element type, shape or quantization");
+    }
+    if (!p.states.empty() && p.states.size() >= p.outputs.size())
+      return fail("every output of the blob is a state variable's; a model "
+                  "needs an output that is not");
+    return true;
   }
 
   bool checkArgs(const std::vector<TensorDesc> &args, const char *kind) {

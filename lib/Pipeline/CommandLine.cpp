@@ -141,6 +141,15 @@ struct Flags {
                    "from @main's signature. The value's shape also serves as "
                    "--input-shape"),
           cl::value_desc("name=file.npy"), cl::cat(cat));
+    if (config.state)
+      state.emplace(
+          "state",
+          cl::desc("A state variable: graph input IN takes its value before "
+                   "each inference, graph output OUT gives its next one "
+                   "(repeatable; same shape and type). Without it, pairs are "
+                   "found by name (IN and IN_out, ...; docs/state.md); "
+                   "'none': no state variables"),
+          cl::value_desc("IN=OUT|none"), cl::cat(cat));
     if (config.stageAlias)
       stageAlias.emplace("stage", cl::desc("Alias for --compile-to"),
                          cl::aliasopt(compileTo), cl::cat(cat));
@@ -158,6 +167,7 @@ struct Flags {
   cl::opt<double> progressAfter;
   std::optional<cl::opt<bool>> timing;
   std::optional<cl::list<std::string>> inputValues;
+  std::optional<cl::list<std::string>> state;
   std::optional<cl::alias> stageAlias;
 };
 
@@ -332,6 +342,27 @@ LogicalResult compileOptionsFromCommandLine(StringRef tool,
       return failure();
     }
   }
+  for (const std::string &spec :
+       f.state ? std::vector<std::string>(f.state->begin(), f.state->end())
+               : std::vector<std::string>()) {
+    std::string in, out;
+    if (spec == "none") {
+      options.state.autoDetect = false;
+    } else if (splitNameValue(spec, in, out) && !out.empty()) {
+      options.state.pairs.emplace_back(in, out);
+    } else {
+      printError(tool, "invalid --state '" + spec +
+                           "': expected IN=OUT "
+                           "(graph input and output "
+                           "names) or 'none'");
+      return failure();
+    }
+  }
+  if (!options.state.autoDetect && !options.state.pairs.empty()) {
+    printError(tool, "--state none and --state IN=OUT exclude each other");
+    return failure();
+  }
+
   if (f.inputValues)
     for (const std::string &spec : *f.inputValues) {
       std::string name, path, error;

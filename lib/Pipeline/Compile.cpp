@@ -15,6 +15,7 @@
 #include "npu/Dialect/NPU/IR/Target.h"
 #include "npu/Import/ONNX/Diagnostics.h"
 #include "npu/Pipeline/Registration.h"
+#include "npu/Pipeline/StateVariables.h"
 #include "npu/Target/Blob/GenerateBlob.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -135,6 +136,13 @@ compileModelTimed(StringRef modelPath, MLIRContext &context,
     options.phaseTimes->record("read model", start);
   if (failed(module))
     return failure();
+  // State pairs are checked before the compile spends any time; code
+  // generation records them (generateBlobTimed).
+  for (auto f : (*module)->getOps<func::FuncOp>())
+    if (!f.isExternal() &&
+        failed(resolveStateVariables(f, options.state, options.toolName,
+                                     /*quiet=*/true)))
+      return failure();
   setTarget(**module, options.target);
   if (!options.dumpDir.empty() &&
       failed(writeStageDump(**module, Stage::Origin, options)))
@@ -195,6 +203,18 @@ static LogicalResult generateBlobTimed(ModuleOp module,
                     options.debugCorruptTensor;
   if (options.precision == Precision::Mixed)
     key += "|" + options.accuracyTarget;
+  auto states = resolveStateVariables(generated->program, options.state,
+                                      options.toolName, /*quiet=*/false);
+  if (failed(states)) {
+    error = "the model's state variables cannot be compiled (see the errors "
+            "above)";
+    return failure();
+  }
+  // Only a stateful blob hashes its states: the others keep their bytes.
+  for (const blob::StateVar &v : *states)
+    key += "|state " + v.name + "=" + std::to_string(v.input) + ">" +
+           std::to_string(v.output);
+  generated->program.states = std::move(*states);
   generated->program.optionsHash = llvm::xxh3_64bits(key);
   TimingScope writeTiming = timing.nest("blob serialization");
   auto writeStart = CompilePhaseTimes::Clock::now();

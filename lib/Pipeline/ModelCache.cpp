@@ -105,6 +105,10 @@ LogicalResult computeCacheKey(StringRef modelPath,
     add("option external-data-dir", options.import.externalDataDir);
   if (!options.exposeTensors.empty())
     add("option expose-tensors", llvm::join(options.exposeTensors, ","));
+  for (const auto &[in, out] : options.state.pairs)
+    add("option state", in + "=" + out);
+  if (!options.state.autoDetect)
+    add("option state", "none");
   if (!options.debugCorruptTensor.empty())
     add("option debug-corrupt-tensor", options.debugCorruptTensor);
 

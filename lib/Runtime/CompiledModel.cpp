@@ -6,6 +6,8 @@
 #include "LevelZero.h"
 #include "RuntimeHandles.h"
 
+#include "npu/Blob/BlobReader.h"
+
 namespace npu::runtime {
 
 std::optional<DType> dtypeFromPrecision(ze_graph_argument_precision_t p) {
@@ -48,6 +50,40 @@ size_t TensorInfo::byteSize() const {
 CompiledModel::~CompiledModel() {
   if (graph_ && graph_->graph)
     l0_->graph->pfnDestroy(graph_->graph);
+}
+
+Status CompiledModel::bindStates(const void *blob, size_t size) {
+  std::vector<blob::StateVar> vars;
+  std::string error;
+  if (!blob::readStateVars(blob, size, vars, error))
+    return Status::error(error);
+  std::vector<TensorInfo> ins = std::move(inputs_), outs = std::move(outputs_);
+  inputs_.clear();
+  outputs_.clear();
+  args_ = ins;
+  args_.insert(args_.end(), outs.begin(), outs.end());
+  uint32_t numIns = uint32_t(ins.size());
+  std::vector<bool> isState(args_.size(), false);
+  for (const blob::StateVar &v : vars) {
+    // The driver verified the blob; its arguments must still be the ones
+    // the variables name.
+    if (v.input >= ins.size() || v.output >= outs.size() ||
+        ins[v.input].dtype != outs[v.output].dtype ||
+        ins[v.input].shape != outs[v.output].shape)
+      return Status::error("state variable '" + v.name +
+                           "' does not match the graph's arguments");
+    variables_.push_back(
+        {v.name, ins[v.input], ins[v.input].name, outs[v.output].name});
+    variableArgs_.push_back({v.input, numIns + v.output});
+    isState[v.input] = isState[numIns + v.output] = true;
+  }
+  for (uint32_t i = 0; i < args_.size(); ++i) {
+    if (isState[i])
+      continue;
+    (i < numIns ? inputs_ : outputs_).push_back(args_[i]);
+    (i < numIns ? inputArgs_ : outputArgs_).push_back(i);
+  }
+  return Status::success();
 }
 
 Status CompiledModel::ensureInitialized() {
@@ -103,15 +139,16 @@ Expected<std::shared_ptr<InferRequest>> CompiledModel::createInferRequest() {
   };
   auto hd =
       zeDesc<ze_host_mem_alloc_desc_t>(ZE_STRUCTURE_TYPE_HOST_MEM_ALLOC_DESC);
-  for (int io = 0; io < 2; ++io)
-    for (const TensorInfo &t : io ? outputs_ : inputs_) {
-      void *p = nullptr;
-      ze_result_t r = zeMemAllocHost(
-          l0.context, &hd, std::max<size_t>(t.byteSize(), 1), 4096, &p);
-      if (r != ZE_RESULT_SUCCESS)
-        return failed(r, "allocating tensor memory");
-      req->memory_.push_back(p);
-    }
+  for (const TensorInfo &t : args_) {
+    void *p = nullptr;
+    ze_result_t r = zeMemAllocHost(l0.context, &hd,
+                                   std::max<size_t>(t.byteSize(), 1), 4096, &p);
+    if (r != ZE_RESULT_SUCCESS)
+      return failed(r, "allocating tensor memory");
+    req->memory_.push_back(p);
+  }
+  for (const VariableInfo &v : variables_)
+    req->state_.emplace_back(v.info.dtype, v.info.shape); // Zeros.
   auto qd =
       zeDesc<ze_command_queue_desc_t>(ZE_STRUCTURE_TYPE_COMMAND_QUEUE_DESC);
   auto ld = zeDesc<ze_command_list_desc_t>(ZE_STRUCTURE_TYPE_COMMAND_LIST_DESC);

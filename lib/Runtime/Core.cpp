@@ -170,8 +170,11 @@ Core::importModel(const void *data, size_t size, const ModelConfig &config) {
     (ap.type == ZE_GRAPH_ARGUMENT_TYPE_INPUT ? m->inputs_ : m->outputs_)
         .push_back(t);
   }
+  Status s = m->bindStates(data, size);
+  if (!s)
+    return s;
   if (!config.deferWeightsLoad) {
-    Status s = m->ensureInitialized();
+    s = m->ensureInitialized();
     if (!s)
       return s;
   }

@@ -35,13 +35,30 @@ InferRequest::~InferRequest() {
     zeMemFree(l0.context, p);
 }
 
+std::optional<Status>
+InferRequest::stateArgument(const std::string &name) const {
+  for (const VariableInfo &v : model_->variables())
+    if (v.inputName == name || v.outputName == name)
+      return Status::error(
+          "'" + name + "' is the " +
+          (v.inputName == name ? "input" : "output") + " of state variable '" +
+          v.name +
+          "': the request feeds and updates it; read or set the "
+          "variable through queryState()");
+  return std::nullopt;
+}
+
 Expected<Tensor> InferRequest::getTensor(const std::string &name) {
-  const auto &ins = model_->inputs(), &outs = model_->outputs();
-  for (size_t i = 0; i < ins.size() + outs.size(); ++i) {
-    const TensorInfo &t = i < ins.size() ? ins[i] : outs[i - ins.size()];
-    if (t.name == name)
-      return Tensor{&t, memory_[i], t.byteSize()};
-  }
+  const CompiledModel &m = *model_;
+  const auto &ins = m.inputs(), &outs = m.outputs();
+  for (size_t i = 0; i < ins.size(); ++i)
+    if (ins[i].name == name)
+      return Tensor{&ins[i], memory_[m.inputArgs_[i]], ins[i].byteSize()};
+  for (size_t i = 0; i < outs.size(); ++i)
+    if (outs[i].name == name)
+      return Tensor{&outs[i], memory_[m.outputArgs_[i]], outs[i].byteSize()};
+  if (std::optional<Status> state = stateArgument(name))
+    return *state;
   std::string names;
   for (const TensorInfo &t : ins)
     names += (names.empty() ? "" : ", ") + t.name;
@@ -51,20 +68,26 @@ Expected<Tensor> InferRequest::getTensor(const std::string &name) {
                        "' (it has: " + names + ")");
 }
 
+/// Copies `t` into `dst` after checking it has `info`'s type and shape;
+/// `what` names the destination in the error.
+static Status copyChecked(const TensorInfo &info, const HostTensor &t,
+                          void *dst, const std::string &what) {
+  if (t.dtype() != info.dtype || t.shape() != info.shape)
+    return Status::error(what + " expects " + dtypeName(info.dtype) + " " +
+                         shapeToString(info.shape) + ", got " +
+                         dtypeName(t.dtype()) + " " + shapeToString(t.shape()));
+  std::memcpy(dst, t.raw(), info.byteSize());
+  return Status::success();
+}
+
 Status InferRequest::setTensor(const std::string &name, const HostTensor &t) {
   const auto &ins = model_->inputs();
-  for (size_t i = 0; i < ins.size(); ++i) {
-    const TensorInfo &info = ins[i];
-    if (info.name != name)
-      continue;
-    if (t.dtype() != info.dtype || t.shape() != info.shape)
-      return Status::error(
-          "input '" + name + "' expects " + dtypeName(info.dtype) + " " +
-          shapeToString(info.shape) + ", got " + dtypeName(t.dtype()) + " " +
-          shapeToString(t.shape()));
-    std::memcpy(memory_[i], t.raw(), info.byteSize());
-    return Status::success();
-  }
+  for (size_t i = 0; i < ins.size(); ++i)
+    if (ins[i].name == name)
+      return copyChecked(ins[i], t, memory_[model_->inputArgs_[i]],
+                         "input '" + name + "'");
+  if (std::optional<Status> state = stateArgument(name))
+    return *state;
   for (const TensorInfo &o : model_->outputs())
     if (o.name == name)
       return Status::error("'" + name +
@@ -76,10 +99,55 @@ Status InferRequest::setTensor(const std::string &name, const HostTensor &t) {
                        "' (inputs: " + names + ")");
 }
 
+std::vector<VariableState> InferRequest::queryState() {
+  std::vector<VariableState> states;
+  for (size_t k = 0; k < state_.size(); ++k)
+    states.push_back(VariableState(this, k));
+  return states;
+}
+
+const std::string &VariableState::name() const {
+  return request_->model_->variables()[index_].name;
+}
+
+const TensorInfo &VariableState::info() const {
+  return request_->model_->variables()[index_].info;
+}
+
+/// The error of a state access while an inference may write the state.
+static Status stateBusy(const std::string &name) {
+  return Status::error("state variable '" + name +
+                       "' is in use by a running inference; wait() first");
+}
+
+Expected<HostTensor> VariableState::getState() const {
+  if (request_->running_)
+    return stateBusy(name());
+  return request_->state_[index_];
+}
+
+Status VariableState::setState(const HostTensor &value) {
+  if (request_->running_)
+    return stateBusy(name());
+  return copyChecked(info(), value, request_->state_[index_].raw(),
+                     "state variable '" + name() + "'");
+}
+
+Status VariableState::reset() {
+  if (request_->running_)
+    return stateBusy(name());
+  HostTensor &t = request_->state_[index_];
+  std::memset(t.raw(), 0, t.byteSize());
+  return Status::success();
+}
+
 Status InferRequest::submit() {
   Status s = model_->ensureInitialized(); // Deferred weight loading.
   if (!s)
     return s;
+  for (size_t k = 0; k < state_.size(); ++k)
+    std::memcpy(memory_[model_->variableArgs_[k].first], state_[k].raw(),
+                state_[k].byteSize());
   LevelZero &l0 = *model_->l0_;
   ze_result_t r = zeFenceReset(h_->fence);
   if (r == ZE_RESULT_SUCCESS)
@@ -94,6 +162,10 @@ Status InferRequest::finish() {
   ze_result_t r = zeFenceHostSynchronize(h_->fence, UINT64_MAX);
   if (r != ZE_RESULT_SUCCESS)
     return Status::error(l0.describe(r, "inference"));
+  // Only a completed inference advances the state.
+  for (size_t k = 0; k < state_.size(); ++k)
+    std::memcpy(state_[k].raw(), memory_[model_->variableArgs_[k].second],
+                state_[k].byteSize());
   return Status::success();
 }
 

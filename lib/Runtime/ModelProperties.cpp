@@ -29,6 +29,10 @@ Expected<ModelProperties> readModelProperties(const std::string &path) {
     m.ioBytes += t.byteSize();
   for (const blob::TensorDesc &t : p.outputs)
     m.ioBytes += t.byteSize();
+  for (const blob::StateVar &v : p.states)
+    m.stateVariables.push_back(
+        {v.name, p.inputs[v.input].name, p.outputs[v.output].name,
+         p.inputs[v.input].dtype, p.inputs[v.input].shape});
   std::vector<bool> used(hw.numTiles, false);
   for (uint32_t t = 0; t < hw.numTiles; ++t)
     used[t] = m.cmxBytesPerTile[t] > 0;

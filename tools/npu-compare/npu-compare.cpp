@@ -222,8 +222,12 @@ int main(int argc, char **argv) {
   llvm::InitLLVM init(argc, argv);
   npu::CommandLineConfig config;
   config.inputValues = false;
+  config.state = false;
   npu::CompileOptions options;
   options.toolName = kTool;
+  // One inference: a stateful model's state arguments are plain inputs and
+  // outputs here, compared as the others are.
+  options.state.autoDetect = false;
   if (failed(npu::parseCompileCommandLine(
           argc, argv, category,
           "npu-compare: one model, tensor by tensor, through ONNX Runtime, "

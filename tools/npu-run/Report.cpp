@@ -117,6 +117,11 @@ Status reportProperties(const ModelProperties &m, const DeviceInfo &d,
       formatBytes(m.ddrBytesInUse(d.optimalInferRequestsThroughput)).c_str(),
       d.optimalInferRequestsThroughput, formatBytes(cmxTotal).c_str());
   std::printf("  peak int8: %.1f GOPS on the tiles in use\n", gopsInUse);
+  for (const runtime::StateVariableProperty &v : m.stateVariables)
+    std::printf("  state variable '%s': %s %s, input '%s' -> output '%s'\n",
+                v.name.c_str(), dtypeName(v.dtype),
+                shapeToString(v.shape).c_str(), v.input.c_str(),
+                v.output.c_str());
   std::printf("device %s (%s)\n", d.name.c_str(), d.fullName.c_str());
   std::printf("  DEVICE_ARCHITECTURE: %s\n", d.architecture.c_str());
   std::printf("  NPU_TILES: %u\n  NPU_MAX_TILES: %u\n", d.tiles, d.maxTiles);
@@ -128,21 +133,33 @@ Status reportProperties(const ModelProperties &m, const DeviceInfo &d,
               d.dpuClockMHz);
   if (jsonPath.empty())
     return Status::success();
-  std::string model =
-      JsonObject()
-          .str("target", m.target)
-          .str("compiler_version", m.compilerVersion)
-          .count("tiles_in_use", m.tilesInUse)
-          .count("weights_bytes", m.weightsBytes)
-          .count("scratch_bytes", m.scratchBytes)
-          .count("io_bytes", m.ioBytes)
-          .add("cmx_bytes_per_tile", countArray(m.cmxBytesPerTile))
-          .count("ddr_bytes_in_use", m.ddrBytesInUse(1))
-          .num("peak_int8_gops", gopsInUse)
-          .text();
-  return writeText(
-      jsonPath,
-      JsonObject().add("model", model).add("device", deviceJson(d)).text());
+  std::string states;
+  for (const runtime::StateVariableProperty &v : m.stateVariables) {
+    std::vector<uint64_t> shape(v.shape.begin(), v.shape.end());
+    JsonObject var;
+    var.str("name", v.name)
+        .str("input", v.input)
+        .str("output", v.output)
+        .str("dtype", dtypeName(v.dtype))
+        .add("shape", countArray(shape));
+    states += (states.empty() ? "" : ", ") + var.text();
+  }
+  JsonObject model;
+  model.str("target", m.target)
+      .str("compiler_version", m.compilerVersion)
+      .count("tiles_in_use", m.tilesInUse)
+      .count("weights_bytes", m.weightsBytes)
+      .count("scratch_bytes", m.scratchBytes)
+      .count("io_bytes", m.ioBytes)
+      .add("cmx_bytes_per_tile", countArray(m.cmxBytesPerTile))
+      .count("ddr_bytes_in_use", m.ddrBytesInUse(1))
+      .num("peak_int8_gops", gopsInUse);
+  if (!m.stateVariables.empty())
+    model.add("state_variables", "[" + states + "]");
+  return writeText(jsonPath, JsonObject()
+                                 .add("model", model.text())
+                                 .add("device", deviceJson(d))
+                                 .text());
 }
 
 Status writeRunJson(const std::string &path, const std::string &blobPath,

@@ -35,6 +35,20 @@ const char *const kUsage =
     "                            own thread (default 1); all must give the "
     "same\n"
     "                            outputs\n"
+    "  --steps N                 run a stream of N inferences on one "
+    "request,\n"
+    "                            carrying the state variables from one to "
+    "the\n"
+    "                            next: each --input file holds the N steps\n"
+    "                            stacked on its first axis (N times the "
+    "input's\n"
+    "                            first dimension), each output is written\n"
+    "                            stacked the same way\n"
+    "  --state-in NAME=FILE.npy  initial value of state variable NAME\n"
+    "                            (default zeros)\n"
+    "  --state-out DIR           write the state variables' values after "
+    "the\n"
+    "                            run as DIR/<name>.npy\n"
     "  --trace FILE.json         write the modelled timeline of the last\n"
     "                            inference as a Chrome / Perfetto trace\n"
     "  --profile                 print every task of the last inference on "
@@ -89,12 +103,21 @@ ParseResult parseRunArgs(const std::vector<std::string> &args, RunOptions &o,
       if (missing || !splitNameValue(v, name, file))
         return fail("--input takes NAME=FILE.npy");
       o.inputs.push_back({name, file});
+    } else if (option("--state-in", v)) {
+      std::string name, file;
+      if (missing || !splitNameValue(v, name, file))
+        return fail("--state-in takes NAME=FILE.npy");
+      o.stateIn.push_back({name, file});
+    } else if (option("--state-out", o.stateOutDir)) {
+      if (missing || o.stateOutDir.empty())
+        return fail("--state-out needs a directory");
     } else if (option("--output-dir", o.outDir)) {
       if (missing)
         return fail("--output-dir needs a directory");
     } else if (matchCountOptions(args, i,
                                  {{"--iterations", &o.iterations},
-                                  {"--requests", &o.requests}},
+                                  {"--requests", &o.requests},
+                                  {"--steps", &o.steps}},
                                  v)) {
       if (!v.empty())
         return fail(v);
@@ -123,6 +146,9 @@ ParseResult parseRunArgs(const std::vector<std::string> &args, RunOptions &o,
   }
   if (!o.list && o.blobPath.empty())
     return fail("no blob given");
+  if (o.steps > 0 && (o.requests != 1 || o.iterations != 1))
+    return fail("--steps runs one stream on one request: it takes neither "
+                "--requests nor --iterations");
   return ParseResult::Run;
 }
 

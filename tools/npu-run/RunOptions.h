@@ -31,6 +31,14 @@ struct RunOptions {
   std::string jsonPath;
   int iterations = 1;
   int requests = 1;
+  /// --steps N: run a stream of N inferences on one request, carrying the
+  /// state; every --input holds N steps stacked on its first axis, every
+  /// output is written stacked the same way (0: not a stream).
+  int steps = 0;
+  /// --state-in NAME=FILE: the initial value of state variable NAME.
+  std::vector<std::pair<std::string, std::string>> stateIn;
+  /// --state-out DIR: write the final state values as DIR/<name>.npy.
+  std::string stateOutDir;
   bool list = false;
   /// --properties: print the model's and the device's properties, run
   /// nothing.

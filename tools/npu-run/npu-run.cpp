@@ -75,6 +75,37 @@ HostTensor generatedInput(const TensorInfo &info) {
   return t;
 }
 
+bool isGivenInput(const std::vector<std::pair<std::string, std::string>> &ins,
+                  const std::string &name) {
+  for (const auto &in : ins)
+    if (in.first == name)
+      return true;
+  return false;
+}
+
+/// Step `step` of `steps` of `stream`, the value of input `info` stacked
+/// on its first axis.
+Expected<HostTensor> stepOf(const HostTensor &stream, const TensorInfo &info,
+                            int steps, int step) {
+  std::vector<int64_t> expect = info.shape;
+  if (expect.empty())
+    return Status::error("--steps: input '" + info.name +
+                         "' is a scalar; it has no axis to stack steps on");
+  expect[0] *= steps;
+  if (stream.dtype() != info.dtype || stream.shape() != expect)
+    return Status::error(
+        "--steps " + std::to_string(steps) + ": input '" + info.name +
+        "' needs " + dtypeName(info.dtype) + " " + shapeToString(expect) +
+        " (its " + shapeToString(info.shape) + " stacked " +
+        std::to_string(steps) + " times on the first axis), got " +
+        dtypeName(stream.dtype()) + " " + shapeToString(stream.shape()));
+  HostTensor t(info.dtype, info.shape);
+  std::memcpy(t.raw(),
+              static_cast<const char *>(stream.raw()) + step * t.byteSize(),
+              t.byteSize());
+  return t;
+}
+
 double millisecondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double, std::milli>(
              std::chrono::steady_clock::now() - start)
@@ -142,6 +173,13 @@ int main(int argc, char **argv) {
     bool known = false;
     for (const TensorInfo &t : m.inputs())
       known |= t.name == name;
+    for (const VariableInfo &v : m.variables())
+      if (!known && v.inputName == name)
+        return error("'" + name + "' is the input of state variable '" +
+                     v.name +
+                     "': the request feeds it; give its initial value with "
+                     "--state-in " +
+                     v.name + "=FILE.npy");
     if (!known) {
       std::string names;
       for (const TensorInfo &t : m.inputs())
@@ -166,6 +204,40 @@ int main(int argc, char **argv) {
                    shapeToString(t.shape) + ") has no --input " + t.name +
                    "=FILE.npy");
 
+  // --steps: each input file is the stream of its steps; the request gets
+  // one step at a time.
+  std::map<std::string, HostTensor> streams;
+  if (opts.steps > 0)
+    for (const TensorInfo &t : m.inputs()) {
+      HostTensor &v = values[t.name];
+      if (!isGivenInput(inputs, t.name))
+        continue; // Generated: the same value at every step.
+      Expected<HostTensor> first = stepOf(v, t, opts.steps, 0);
+      if (!first)
+        return error(first.message());
+      streams[t.name] = std::move(v);
+      v = std::move(*first);
+    }
+
+  // --state-in: initial values, by variable name.
+  std::map<std::string, HostTensor> initialState;
+  for (auto &[name, file] : opts.stateIn) {
+    bool known = false;
+    std::string names;
+    for (const VariableInfo &v : m.variables()) {
+      known |= v.name == name;
+      names += (names.empty() ? "" : ", ") + v.name;
+    }
+    if (!known)
+      return error("the blob has no state variable '" + name + "' (" +
+                   (names.empty() ? "it has none" : "it has: " + names) + ")");
+    HostTensor t;
+    std::string err;
+    if (!readNpy(file, t, err))
+      return error(err);
+    initialState[name] = std::move(t);
+  }
+
   std::vector<std::shared_ptr<InferRequest>> reqs;
   for (int r = 0; r < requests; ++r) {
     auto req = m.createInferRequest();
@@ -175,6 +247,13 @@ int main(int argc, char **argv) {
       Status s = (*req)->setTensor(name, t);
       if (!s)
         return error(s.message() + " (from " + name + ")");
+    }
+    for (VariableState &v : (*req)->queryState()) {
+      auto it = initialState.find(v.name());
+      Status s =
+          it == initialState.end() ? Status::success() : v.setState(it->second);
+      if (!s)
+        return error(s.message() + " (from --state-in " + v.name() + ")");
     }
     reqs.push_back(*req);
   }
@@ -186,8 +265,42 @@ int main(int argc, char **argv) {
   std::vector<Status> results(requests);
   std::vector<double> firstMs(requests, 0), laterMs(requests, 0);
   auto start = std::chrono::steady_clock::now();
+  // --steps: outputs stacked over the steps.
+  std::map<std::string, HostTensor> stacked;
+  for (int step = 0; step < opts.steps && results[0].ok(); ++step) {
+    for (auto &[name, stream] : streams) {
+      if (step == 0)
+        break; // Set with the request.
+      const TensorInfo &info = *reqs[0]->getTensor(name)->info;
+      Expected<HostTensor> t = stepOf(stream, info, opts.steps, step);
+      Status s = t ? reqs[0]->setTensor(name, *t) : t.status();
+      if (!s)
+        return error(s.message());
+    }
+    auto inferStart = std::chrono::steady_clock::now();
+    results[0] = reqs[0]->infer();
+    (step == 0 ? firstMs[0] : laterMs[0]) += millisecondsSince(inferStart);
+    for (const TensorInfo &o : m.outputs()) {
+      Tensor t = *reqs[0]->getTensor(o.name);
+      HostTensor &all = stacked[o.name];
+      if (step == 0) {
+        // A scalar output becomes a vector of its steps.
+        std::vector<int64_t> shape = o.shape;
+        if (shape.empty())
+          shape.push_back(1);
+        shape[0] *= opts.steps;
+        all = HostTensor(o.dtype, shape);
+      }
+      std::memcpy(static_cast<char *>(all.raw()) + step * t.byteSize, t.data,
+                  t.byteSize);
+    }
+  }
+  if (opts.steps > 0) {
+    iterations = opts.steps;
+    timings.iterations = opts.steps;
+  }
   std::vector<std::thread> threads;
-  for (int r = 0; r < requests; ++r)
+  for (int r = 0; r < requests && opts.steps == 0; ++r)
     threads.emplace_back([&, r] {
       for (int i = 0; i < iterations && results[r].ok(); ++i) {
         auto inferStart = std::chrono::steady_clock::now();
@@ -229,10 +342,28 @@ int main(int argc, char **argv) {
       if (isSameFile(path, in.second))
         return error("output '" + o.name + "' would overwrite input file '" +
                      in.second + "'; choose another --output-dir");
-    if (!writeNpy(path, t0.toHost(), err))
+    const HostTensor &value =
+        opts.steps > 0 ? stacked[o.name] : (stacked[o.name] = t0.toHost());
+    if (!writeNpy(path, value, err))
       return error(err);
     std::printf("output '%s' %s %s -> %s\n", o.name.c_str(), dtypeName(o.dtype),
-                shapeToString(o.shape).c_str(), path.c_str());
+                shapeToString(value.shape()).c_str(), path.c_str());
+  }
+  if (!opts.stateOutDir.empty() && !createDirectories(opts.stateOutDir, err))
+    return error(err);
+  for (VariableState &v : reqs[0]->queryState()) {
+    if (opts.stateOutDir.empty())
+      break;
+    std::string path =
+        opts.stateOutDir + "/" + sanitizeFileName(v.name()) + ".npy";
+    Expected<HostTensor> value = v.getState();
+    if (!value)
+      return error(value.message());
+    if (!writeNpy(path, *value, err))
+      return error(err);
+    std::printf("state '%s' %s %s -> %s\n", v.name().c_str(),
+                dtypeName(v.info().dtype),
+                shapeToString(v.info().shape).c_str(), path.c_str());
   }
 
   auto prof = reqs[0]->profile();

@@ -47,6 +47,12 @@ bool readHeader(const void *data, size_t size, FileHeader &out,
 bool readBlob(const void *data, size_t size, const ReadOptions &options,
               LoadedBlob &out, std::string &error);
 
+/// The state variables of a blob that was verified before (the runtime
+/// reads them once the driver has accepted the blob): checks the header,
+/// the metadata's checksum and structure, not the program's semantics.
+bool readStateVars(const void *data, size_t size, std::vector<StateVar> &out,
+                   std::string &error);
+
 /// Checks the weights section's CRC against the header.
 bool verifyWeights(const LoadedBlob &blob, std::string &error);
 

@@ -22,7 +22,12 @@ constexpr char kMagic[8] = {'N', 'P', 'U', 'B', 'L', 'O', 'B', '\0'};
 /// A reader accepts exactly its major version and any minor version (minor
 /// versions only add optional fields that older readers may ignore).
 constexpr uint16_t kFormatVersionMajor = 1;
-constexpr uint16_t kFormatVersionMinor = 0;
+/// The newest minor version this writer knows. The writer records the
+/// oldest minor version that has every field a blob uses: 1.0 without
+/// state variables, 1.1 with (docs/blob-format.md), so that a blob without
+/// state keeps the bytes it had before 1.1.
+constexpr uint16_t kFormatVersionMinor = 1;
+constexpr uint16_t kFormatVersionMinorStates = 1;
 constexpr uint64_t kWeightsAlignment = 4096;
 constexpr size_t kHeaderSize = 64;
 

@@ -213,6 +213,16 @@ struct MemoryPlan {
   bool operator==(const MemoryPlan &o) const;
 };
 
+/// A state variable: before each inference the runtime feeds the
+/// variable's value to graph input `input`, after it reads the next value
+/// from graph output `output` (same dtype, shape and quantization).
+struct StateVar {
+  std::string name;
+  uint32_t input = 0;
+  uint32_t output = 0;
+  bool operator==(const StateVar &o) const;
+};
+
 struct Program {
   arch::Platform platform = arch::Platform::NPU3720;
   std::string compilerVersion;
@@ -223,6 +233,8 @@ struct Program {
   std::vector<Buffer> buffers;
   std::vector<Barrier> barriers;
   std::vector<TaskList> taskLists;
+  /// Empty for a model without state (the field is then not written).
+  std::vector<StateVar> states;
   bool operator==(const Program &o) const;
 };
 

@@ -2,8 +2,8 @@
 //
 // One registration of the compiler's command-line options (--target,
 // --precision, --calib-*, --perf-hint, --tiles, --input-shape,
-// --input-value, --compile-to, --dump-stages, --timing, --progress) for
-// npu-compile and npu-interpret, and their validation into CompileOptions:
+// --input-value, --state, --compile-to, --dump-stages, --timing, --progress)
+// for npu-compile and npu-interpret, and their validation into CompileOptions:
 // a bad value is an error naming the valid ones.
 //
 //===----------------------------------------------------------------------===//
@@ -31,6 +31,9 @@ struct CommandLineConfig {
   bool inputValues = true;
   /// --stage as an alias of --compile-to (npu-interpret's older name).
   bool stageAlias = false;
+  /// --state. npu-compare compares one inference, every argument the
+  /// user's, and sets StateOptions::autoDetect off.
+  bool state = true;
 };
 
 /// Registers the shared options in `category`. Call once, before

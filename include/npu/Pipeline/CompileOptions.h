@@ -97,8 +97,18 @@ struct CompilePhaseTimes {
   }
 };
 
+/// Which graph inputs and outputs are state variables (docs/state.md).
+struct StateOptions {
+  /// --state IN=OUT pairs, in the order given; when not empty, the only
+  /// state variables (no name matching).
+  std::vector<std::pair<std::string, std::string>> pairs;
+  /// Without pairs: find them by name (--state none turns this off).
+  bool autoDetect = true;
+};
+
 struct CompileOptions {
   ImportOptions import;
+  StateOptions state;
   arch::Platform target = arch::Platform::NPU3720;
   Precision precision = Precision::Int8;
   CalibrationOptions calibration;

@@ -6,6 +6,11 @@
 // copies into it after checking name, element type and shape. Requests are
 // independent: several may run at once from several threads.
 //
+// A request of a stateful model keeps one value per state variable, zeros
+// at first: it is copied into the variable's input before each inference
+// and replaced by the variable's output after each successful one.
+// queryState() reads, sets and resets them (OpenVINO's query_state()).
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef NPU_RUNTIME_INFERREQUEST_H
@@ -16,6 +21,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -49,16 +55,47 @@ struct InferenceProfile {
   std::vector<TaskProfile> tasks; ///< Only with ModelConfig::profiling.
 };
 
+class InferRequest;
+
+/// One state variable of one infer request (OpenVINO's ov::VariableState).
+/// It refers to its request, which must outlive it.
+class VariableState {
+public:
+  const std::string &name() const;
+  /// Element type and shape of the value.
+  const TensorInfo &info() const;
+  /// A copy of the value the next inference starts from. Fails while an
+  /// asynchronous inference runs on the request.
+  Expected<HostTensor> getState() const;
+  /// Replaces the value; its element type and shape must be the
+  /// variable's. Fails while an asynchronous inference runs.
+  Status setState(const HostTensor &value);
+  /// Back to zeros, the value of a new request.
+  Status reset();
+
+private:
+  friend class InferRequest;
+  VariableState(InferRequest *request, size_t index)
+      : request_(request), index_(index) {}
+  InferRequest *request_;
+  size_t index_;
+};
+
 class InferRequest {
 public:
   ~InferRequest();
   InferRequest(const InferRequest &) = delete;
   InferRequest &operator=(const InferRequest &) = delete;
 
-  /// The device memory of input or output `name`.
+  /// The device memory of input or output `name`. A state variable's
+  /// input or output is not one: see queryState().
   Expected<Tensor> getTensor(const std::string &name);
   /// Copies `t` into input `name`; its element type and shape must match.
   Status setTensor(const std::string &name, const HostTensor &t);
+
+  /// The state variables of this request, in CompiledModel::variables()
+  /// order (none for a model without state).
+  std::vector<VariableState> queryState();
 
   /// Runs one inference and waits for it.
   Status infer();
@@ -75,13 +112,18 @@ public:
 
 private:
   friend class CompiledModel;
+  friend class VariableState;
   InferRequest() = default;
   Status submit();
   Status finish();
+  /// Why `name` cannot be set or read as a tensor, if it is a state
+  /// variable's input or output.
+  std::optional<Status> stateArgument(const std::string &name) const;
 
   std::shared_ptr<CompiledModel> model_;
   std::unique_ptr<RequestHandles> h_;
-  std::vector<void *> memory_; ///< Inputs then outputs.
+  std::vector<void *> memory_;    ///< Graph inputs then graph outputs.
+  std::vector<HostTensor> state_; ///< One value per state variable.
   std::thread waiter_;
   Status asyncStatus_;
   bool running_ = false;

@@ -12,12 +12,21 @@
 #define NPU_RUNTIME_MODELPROPERTIES_H
 
 #include "npu/Runtime/Status.h"
+#include "npu/Support/HostTensor.h"
 
 #include <cstdint>
 #include <string>
 #include <vector>
 
 namespace npu::runtime {
+
+/// A state variable as the blob records it (docs/state.md).
+struct StateVariableProperty {
+  std::string name;
+  std::string input, output; ///< The graph arguments it pairs.
+  DType dtype = DType::F32;
+  std::vector<int64_t> shape;
+};
 
 struct ModelProperties {
   std::string target;          ///< "NPU3720" / "NPU4000".
@@ -32,6 +41,8 @@ struct ModelProperties {
   uint64_t ioBytes = 0;
   /// Per tile of the target: the CMX bytes the blob uses.
   std::vector<uint64_t> cmxBytesPerTile;
+  /// The state variables (none for a model without state).
+  std::vector<StateVariableProperty> stateVariables;
 
   /// Device DDR in use with `requests` infer requests: the weights once,
   /// scratch and I/O per request. CMX is on-chip and not included.
