@@ -2,6 +2,7 @@
 """A small streaming model with two state variables, and a real audio stream.
 
     gen_stream.py MODEL.onnx --wav FILE.wav --stream X.npy [--mismatch]
+                  [--lstm]
 
 The model (opset 13) takes one chunk of audio features `x` [1, 16, 4] (16
 log band energies of 4 frames of 10 ms) and two state variables:
@@ -16,6 +17,12 @@ log band energies of 4 frames of 10 ms) and two state variables:
 
 --mismatch makes `conv_state_out` keep three frames instead of two, so that
 the pair's shapes differ (the negative test).
+
+--lstm writes a streaming keyword-spotter-like recurrent model instead
+(opset 14): the chunk `x` [1, 16, 4] transposed to 4 time steps, an LSTM
+(hidden 24) whose initial hidden and cell states are the state variables
+`h_in` / `c_in` [1, 1, 24] and whose last ones are `h_out` / `c_out` (name
+rule X_in -> X_out), and a Gemm of the last hidden state to `y` [1, 4].
 
 The stream is the whole clip: 16-bit PCM read with Python's `wave` module,
 framed every 10 ms with a 20 ms Hann window, 16 bands of its power spectrum
@@ -77,21 +84,53 @@ def model(mismatch):
         helper.make_node('Add', ['decayed', 'fresh'], ['avg_state_out'], name='average'),
         helper.make_node('Sub', ['x', 'avg_state_out'], ['norm'], name='normalize'),
     ]
-    f32 = TensorProto.FLOAT
-    graph = helper.make_graph(
-        nodes, 'stream',
-        [helper.make_tensor_value_info('x', f32, [1, BANDS, FRAMES]),
-         helper.make_tensor_value_info('conv_state_in', f32, [1, BANDS, KERNEL - 1]),
-         helper.make_tensor_value_info('avg_state', f32, [1, BANDS, 1])],
-        [helper.make_tensor_value_info('y', f32, [1, CHANNELS, FRAMES]),
-         helper.make_tensor_value_info('norm', f32, [1, BANDS, FRAMES]),
-         helper.make_tensor_value_info('conv_state_out', f32, [1, BANDS, keep]),
-         helper.make_tensor_value_info('avg_state_out', f32, [1, BANDS, 1])],
-        inits)
-    m = helper.make_model(graph, opset_imports=[helper.make_opsetid('', 13)])
+    return finish(nodes, 'stream', inits, opset=13,
+                  inputs=[('x', [1, BANDS, FRAMES]), ('conv_state_in', [1, BANDS, KERNEL - 1]),
+                          ('avg_state', [1, BANDS, 1])],
+                  outputs=[('y', [1, CHANNELS, FRAMES]), ('norm', [1, BANDS, FRAMES]),
+                           ('conv_state_out', [1, BANDS, keep]), ('avg_state_out', [1, BANDS, 1])])
+
+
+def finish(nodes, name, inits, opset, inputs, outputs):
+    """The checked model of `nodes`; inputs and outputs are float32 (name,
+    shape) pairs."""
+    def infos(pairs):
+        return [helper.make_tensor_value_info(n, TensorProto.FLOAT, s) for n, s in pairs]
+    graph = helper.make_graph(nodes, name, infos(inputs), infos(outputs), inits)
+    m = helper.make_model(graph, opset_imports=[helper.make_opsetid('', opset)])
     m.ir_version = 8
     onnx.checker.check_model(m)
     return m
+
+
+def lstm_model():
+    rng = np.random.default_rng(11)
+    hidden, classes = 24, 4
+    k = 1 / np.sqrt(hidden)
+
+    def uniform(shape):
+        return rng.uniform(-k, k, shape).astype(np.float32)
+
+    inits = [
+        numpy_helper.from_array(uniform([1, 4 * hidden, BANDS]), 'W'),
+        numpy_helper.from_array(uniform([1, 4 * hidden, hidden]), 'R'),
+        numpy_helper.from_array(uniform([1, 8 * hidden]), 'B'),
+        numpy_helper.from_array(uniform([classes, hidden]), 'Wfc'),
+        numpy_helper.from_array(uniform([classes]), 'Bfc'),
+        numpy_helper.from_array(np.array([1, hidden], np.int64), 'flat'),
+    ]
+    nodes = [
+        helper.make_node('Transpose', ['x'], ['seq'], perm=[2, 0, 1], name='to_time_major'),
+        helper.make_node('LSTM', ['seq', 'W', 'R', 'B', '', 'h_in', 'c_in'],
+                         ['', 'h_out', 'c_out'], hidden_size=hidden, name='lstm'),
+        helper.make_node('Reshape', ['h_out', 'flat'], ['last'], name='flatten'),
+        helper.make_node('Gemm', ['last', 'Wfc', 'Bfc'], ['y'], transB=1, name='classifier'),
+    ]
+    return finish(nodes, 'stream_lstm', inits, opset=14,
+                  inputs=[('x', [1, BANDS, FRAMES]), ('h_in', [1, 1, hidden]),
+                          ('c_in', [1, 1, hidden])],
+                  outputs=[('y', [1, classes]), ('h_out', [1, 1, hidden]),
+                           ('c_out', [1, 1, hidden])])
 
 
 def main():
@@ -100,8 +139,9 @@ def main():
     ap.add_argument('--wav')
     ap.add_argument('--stream')
     ap.add_argument('--mismatch', action='store_true')
+    ap.add_argument('--lstm', action='store_true')
     a = ap.parse_args()
-    onnx.save(model(a.mismatch), a.model)
+    onnx.save(lstm_model() if a.lstm else model(a.mismatch), a.model)
     if a.stream:
         x = features(a.wav)
         np.save(a.stream, x)
