@@ -33,9 +33,19 @@ constexpr KernelInfo kKernels[] = {
 // docs/simulator.md ("SHAVE kernels"); matmul's vector is one of
 // multiply-accumulates (ShaveTask::workElements counts M*N*K for it).
 constexpr KernelInfo kKernelsAppended[] = {
-    {"clamp", 1}, {"hsigmoid", 2},   {"leaky_relu", 1}, {"max", 1},
-    {"min", 1},   {"matmul", 1},     {"erf", 8},        {"abs", 1},
-    {"neg", 1},   {"reciprocal", 4}, {"relu", 1},       {"upsample_zeros", 1},
+    {"clamp", 1},
+    {"hsigmoid", 2},
+    {"leaky_relu", 1},
+    {"max", 1},
+    {"min", 1},
+    {"matmul", 1},
+    {"erf", 8},
+    {"abs", 1},
+    {"neg", 1},
+    {"reciprocal", 4},
+    {"relu", 1},
+    {"upsample_zeros", 1},
+    {"thresholded_relu", 1},
 };
 constexpr unsigned kNumFirst = std::size(kKernels);
 static_assert(kNumFirst + std::size(kKernelsAppended) == kNumShaveKernels,
@@ -96,6 +106,7 @@ bool isElementwiseKernel(ShaveKernel k) {
   case ShaveKernel::Neg:
   case ShaveKernel::Reciprocal:
   case ShaveKernel::Relu:
+  case ShaveKernel::ThresholdedRelu:
     return true;
   default:
     return false;

@@ -225,6 +225,7 @@ public:
       return arity(1, 1, 1) && floatOperands() &&
              sameShape(in[0], t.outputs[0]) && finiteParams({"alpha", "beta"});
     case ShaveKernel::LeakyRelu:
+    case ShaveKernel::ThresholdedRelu:
       return arity(1, 1, 1) && floatOperands() &&
              sameShape(in[0], t.outputs[0]) && finiteParams({"alpha"});
     case ShaveKernel::MatMul:

@@ -165,6 +165,10 @@ float unary(ShaveKernel k, float x, const ShaveTask &t) {
   }
   case ShaveKernel::LeakyRelu:
     return x >= 0.0f ? x : t.fparams[0] * x;
+  // ONNX ThresholdedRelu: x where x > alpha, else 0 (so NaN gives 0, as in
+  // the interpreter's kernel).
+  case ShaveKernel::ThresholdedRelu:
+    return x > t.fparams[0] ? x : 0.0f;
   default:
     return x;
   }
@@ -504,7 +508,8 @@ bool runShave(const ShaveTask &t, const std::vector<View> &ins,
   case ShaveKernel::Relu:
   case ShaveKernel::Clamp:
   case ShaveKernel::HSigmoid:
-  case ShaveKernel::LeakyRelu: {
+  case ShaveKernel::LeakyRelu:
+  case ShaveKernel::ThresholdedRelu: {
     uint64_t n = out.numElements();
     ThreadPool::global().parallelFor(n, 4096, [&](size_t b, size_t e) {
       for (size_t i = b; i < e; ++i)

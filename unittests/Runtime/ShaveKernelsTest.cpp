@@ -75,6 +75,8 @@ TEST(ShaveKernels, UnaryMatchDoublePrecisionReference) {
        -5, 5},
       {task(ShaveKernel::LeakyRelu, {0.1f}),
        [](double x) { return x >= 0 ? x : double(0.1f) * x; }, -4, 4},
+      {task(ShaveKernel::ThresholdedRelu, {0.5f}),
+       [](double x) { return x > 0.5 ? x : 0.0; }, -4, 4},
   };
   for (const Case &c : cases)
     for (DType t : {DType::F16, DType::F32}) {
@@ -418,6 +420,13 @@ TEST(ShaveKernels, BlobsVerifyRunAndRejectMalformed) {
        {x},
        y,
        "hsigmoid: needs 2 float parameter(s), got 1"},
+      {task(ShaveKernel::ThresholdedRelu, {1.0f}),
+       {x},
+       y,
+       [](ShaveTask &t) { t.fparams = {NAN}; },
+       {x},
+       y,
+       "thresholded_relu: alpha must be finite"},
       {task(ShaveKernel::LeakyRelu, {0.1f}),
        {x},
        y,

@@ -54,8 +54,9 @@ enum class ShaveKernel : uint16_t {
   Reciprocal = 34,
   Relu = 35,
   UpsampleZeros = 36,
+  ThresholdedRelu = 37,
 };
-constexpr unsigned kNumShaveKernels = 37;
+constexpr unsigned kNumShaveKernels = 38;
 
 /// "softmax", "sigmoid", ...
 const char *shaveKernelName(ShaveKernel k);

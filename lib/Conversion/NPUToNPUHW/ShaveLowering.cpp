@@ -93,6 +93,10 @@ std::optional<UnaryKernel> unaryKernel(Operation *op) {
       .Case([](LeakyReluOp o) {
         return UnaryKernel{"leaky_relu", {o.getAlpha().convertToFloat()}};
       })
+      .Case([](ThresholdedReluOp o) {
+        return UnaryKernel{"thresholded_relu",
+                           {o.getAlpha().convertToFloat()}};
+      })
       .Case([](ClipOp o) {
         float lo = o.getMinAttr() ? float(scalarAttrToDouble(o.getMinAttr()))
                                   : -INFINITY;
@@ -240,6 +244,22 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
     Value a = atRank(l, loc, op->getOperand(0), type.getRank(), fp32);
     Value b = atRank(l, loc, op->getOperand(1), type.getRank(), fp32);
     setResult(l.shave(loc, *k, {a, b}, outType));
+    return success();
+  }
+  if (auto g = dyn_cast<GatherOp>(op)) {
+    // The kernel takes i32 indices from device memory: a graph input
+    // (sequence_lens, token ids) as the user gave it.
+    auto idx = cast<RankedTensorType>(g.getIndices().getType());
+    if (!isF32Tensor(g.getData()) || !idx.getElementType().isInteger(32) ||
+        !isa<BlockArgument>(g.getIndices())) {
+      reason = "a gather maps to SHAVE with float data and i32 indices that "
+               "are a graph input";
+      return failure();
+    }
+    int64_t rank = cast<RankedTensorType>(g.getData().getType()).getRank();
+    int64_t axis = g.getAxis() < 0 ? g.getAxis() + rank : g.getAxis();
+    setResult(l.shave(loc, "gather", {in(g.getData()), l.get(g.getIndices())},
+                      outType, {}, {axis}));
     return success();
   }
   if (auto sm = dyn_cast<SoftmaxOp>(op)) {

@@ -192,3 +192,17 @@ func.func @fp32_island_from_input(%x: tensor<4x8xf32>) -> tensor<4x1xf32> {
   %s = npu.sqrt %r {npu.fp32} : tensor<4x1xf32>
   return %s : tensor<4x1xf32>
 }
+
+// -----
+
+// A gather with i32 indices that are a graph input (sequence_lens, token
+// ids): the SHAVE gather kernel reads them as they are.
+// CHECK-LABEL: func.func @gather_graph_indices
+// CHECK: %[[T:.*]] = npu.constant {{.*}} : tensor<3x2xf16>
+// CHECK: %[[G:.*]] = npuhw.shave "gather" %[[T]], %arg0 {iparams = array<i64: 0>} : (tensor<3x2xf16>, tensor<2xi32>) -> tensor<2x2xf16>
+// CHECK: npuhw.shave "convert" %[[G]] : (tensor<2x2xf16>) -> tensor<2x2xf32>
+func.func @gather_graph_indices(%len: tensor<2xi32>) -> tensor<2x2xf32> {
+  %t = npu.constant dense<[[0.0, 0.0], [1.0, 0.0], [1.0, 1.0]]> : tensor<3x2xf32>
+  %m = npu.gather %t, %len {axis = 0 : i64} : (tensor<3x2xf32>, tensor<2xi32>) -> tensor<2x2xf32>
+  return %m : tensor<2x2xf32>
+}

@@ -1,4 +1,4 @@
-// RUN: npu-opt %s --pass-pipeline='builtin.module(func.func(npu-lower-to-hw))' -verify-diagnostics
+// RUN: npu-opt %s --pass-pipeline='builtin.module(func.func(npu-lower-to-hw))' -split-input-file -verify-diagnostics
 
 // Every op that maps to no engine is reported at once, at its ONNX node;
 // ops after an unsupported one are still checked.
@@ -15,4 +15,15 @@ func.func @main(%x: tensor<1x16x8x8xf32>) -> tensor<1x16x8x8xf32> {
   // expected-note @+1 {{'npu.resize' cannot run on the NPU: only 4-d spatial nearest}}
   %r = npu.resize %p {mode = #npu.resize_mode<nearest>, coordinate_transformation_mode = #npu.coord_mode<asymmetric>, nearest_mode = #npu.nearest_mode<floor>, scales = array<f32: 1.0, 1.0, 1.0, 0.333333343>} : tensor<1x16x8x8xf32> to tensor<1x16x8x2xf32>
   return %p : tensor<1x16x8x8xf32>
+}
+
+// -----
+
+// Gather indices computed on the device (here i64, and not a graph input)
+// do not map: the kernel reads i32 indices from a graph input.
+// expected-error @+1 {{1 op(s) map to no NPU engine (DPU, SHAVE or DMA); nothing runs on the host CPU}}
+func.func @gather_computed_indices(%x: tensor<4x3xf32>, %i: tensor<2xi64>) -> tensor<2x3xf32> {
+  // expected-note @+1 {{'npu.gather' cannot run on the NPU: a gather maps to SHAVE with float data and i32 indices that are a graph input}}
+  %g = npu.gather %x, %i {axis = 0 : i64} : (tensor<4x3xf32>, tensor<2xi64>) -> tensor<2x3xf32>
+  return %g : tensor<2x3xf32>
 }

@@ -165,6 +165,8 @@ private:
   Location loc;
   Type elem;
   std::optional<SmallVector<int64_t>> constantLens;
+  /// Run-time lengths: every step's mask, [B, S] (built on first use).
+  Value lengthMasks;
   /// w^T of non-constant weights, built once for every step.
   llvm::DenseMap<Value, Value> transposed;
 };
@@ -226,16 +228,25 @@ Value Unroller::stepMask(int64_t t, bool &allMasked) {
         b, loc,
         DenseElementsAttr::get(type({batch, 1}), ArrayRef<float>(mask)));
   }
-  // Lengths known only at run time: (t < lens) as 0 / 1.
-  auto lensType = cast<RankedTensorType>(l.lens.getType());
-  Value step = ConstantOp::create(
-      b, loc,
-      DenseElementsAttr::get(lensType,
-                             IntegerAttr::get(lensType.getElementType(), t)));
-  Value active =
-      LessOp::create(b, loc, lensType.clone(b.getI1Type()), step, l.lens);
-  Value mask = CastOp::create(b, loc, type({batch}), active);
-  return reshape(mask, {batch, 1});
+  // Lengths known only at run time: row `len` of a constant [S + 1, S]
+  // table holds (t < len) as 0 / 1 for every t; one gather of the rows the
+  // lengths name gives every step's mask at once ([B, S], a SHAVE task with
+  // exact 0 / 1 values in any precision), and step t is its column t. A
+  // length outside [0, S] is a gather index out of range: an error on the
+  // device, as in the interpreter.
+  int64_t seq = shape(l.x)[0];
+  if (!lengthMasks) {
+    SmallVector<float> table;
+    for (int64_t len = 0; len <= seq; ++len)
+      for (int64_t step = 0; step < seq; ++step)
+        table.push_back(step < len ? 1.0f : 0.0f);
+    Value rows = ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(type({seq + 1, seq}), ArrayRef<float>(table)));
+    lengthMasks = GatherOp::create(b, loc, type({batch, seq}), rows, l.lens,
+                                   b.getI64IntegerAttr(0));
+  }
+  return slice(lengthMasks, {0, t}, {batch, 1});
 }
 
 void Unroller::runDirection(int64_t d, SmallVector<Value> &ys,

@@ -145,19 +145,21 @@ func.func @rnn_constant_lengths(%x: tensor<4x2x3xf32>) -> tensor<4x1x2x2xf32> {
 
 // -----
 
-// Lengths known only at run time: each step's mask is (t < lens) as 0 / 1.
+// Lengths known only at run time: one gather of a constant table's rows
+// (row len holds t < len as 0 / 1) gives every step's mask; step t's is
+// its column t.
 // Weights that are not constants: one transpose of R, a matmul per step.
 // CHECK-LABEL: func.func @rnn_runtime_lengths
 // CHECK: %[[XW:.*]] = npu.gemm
-// CHECK: %[[T0:.*]] = npu.constant dense<0> : tensor<2xi32>
-// CHECK: %[[A0:.*]] = npu.less %[[T0]], %arg1 : (tensor<2xi32>, tensor<2xi32>) -> tensor<2xi1>
-// CHECK: %[[M0:.*]] = npu.cast %[[A0]] : tensor<2xi1> to tensor<2xf32>
-// CHECK: npu.reshape %[[M0]] : tensor<2xf32> to tensor<2x1xf32>
+// CHECK: %[[TABLE:.*]] = npu.constant dense<{{\[}}[0.000000e+00, 0.000000e+00], [1.000000e+00, 0.000000e+00], [1.000000e+00, 1.000000e+00]]> : tensor<3x2xf32>
+// CHECK: %[[MASKS:.*]] = npu.gather %[[TABLE]], %arg1 {axis = 0 : i64} : (tensor<3x2xf32>, tensor<2xi32>) -> tensor<2x2xf32>
+// CHECK: %[[M0:.*]] = npu.slice %[[MASKS]] {starts = array<i64: 0, 0>, steps = array<i64: 1, 1>} : tensor<2x2xf32> to tensor<2x1xf32>
 // CHECK: %[[RT:.*]] = npu.transpose %{{.*}} {perm = array<i64: 1, 0>} : (tensor<2x2xf32>) -> tensor<2x2xf32>
 // CHECK: npu.matmul %{{.*}}, %[[RT]]
-// CHECK: npu.constant dense<1> : tensor<2xi32>
-// CHECK: npu.less
+// CHECK: npu.mul %[[M0]]
+// CHECK: npu.slice %[[MASKS]] {starts = array<i64: 0, 1>, steps = array<i64: 1, 1>} : tensor<2x2xf32> to tensor<2x1xf32>
 // CHECK-NOT: npu.transpose
+// CHECK-NOT: npu.gather
 // CHECK: npu.matmul %{{.*}}, %[[RT]]
 func.func @rnn_runtime_lengths(%x: tensor<2x2x3xf32>, %len: tensor<2xi32>, %r: tensor<1x2x2xf32>) -> tensor<1x2x2xf32> {
   %w = npu.constant dense<0.5> : tensor<1x2x3xf32>

@@ -1035,6 +1035,13 @@ def rnn_with(**attrs):
 
 
 @model
+def rnn_thresholded_relu():
+    """A forward RNN (hidden 4) whose activation is ThresholdedRelu (alpha
+    0.3), which has a SHAVE kernel of its own."""
+    return rnn_with(activations=["ThresholdedRelu"], activation_alpha=[0.3])
+
+
+@model
 def rnn_bad_direction():
     return rnn_with(direction="sideways")
 
