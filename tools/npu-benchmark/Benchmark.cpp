@@ -185,8 +185,19 @@ Expected<json::Object> Runner::steady(const std::string &blob, int requests) {
 Expected<OrtSample> Runner::ort(const std::string &node,
                                 const std::string &script) {
   std::string out = work("ort.out");
-  auto wall =
-      runChild(node, {script, o.model, "--fill-inputs"}, out, work("ort.err"));
+  // ONNX Runtime runs the shapes the blob is compiled for: the compile
+  // options' --input-shape values (else a symbolic dimension would be 1).
+  std::vector<std::string> args = {script, o.model, "--fill-inputs"};
+  for (size_t i = 0; i < o.compileArgs.size(); ++i) {
+    llvm::StringRef arg = o.compileArgs[i];
+    if (arg.consume_front("--input-shape=") ||
+        arg.consume_front("-input-shape="))
+      args.insert(args.end(), {"--input-shape", arg.str()});
+    else if ((arg == "--input-shape" || arg == "-input-shape") &&
+             i + 1 < o.compileArgs.size())
+      args.insert(args.end(), {"--input-shape", o.compileArgs[++i]});
+  }
+  auto wall = runChild(node, args, out, work("ort.err"));
   if (!wall)
     return wall.takeError();
   auto value = readJsonFile(out, /*lastLine=*/true);

@@ -4,15 +4,16 @@
 //
 //   node ort-run.js MODEL.onnx [--input NAME=FILE.npy]... [--output-dir DIR]
 //                   [--threads N] [--repeat N] [--warmup N] [--fill-inputs]
-//                   [--per-sample]
+//                   [--per-sample] [--input-shape NAME=D0,D1,...]...
 //
 // Writes one .npy per output (named after the output, characters outside
 // [A-Za-z0-9_.-] replaced by '_') and prints a JSON line with the outputs,
 // the wall time of each timed run in milliseconds (times_ms), of the session
 // creation (session_create_ms) and of the session's first run, warm-up or
 // not (first_run_ms). --fill-inputs gives inputs without --input generated
-// values (floats uniform in [-1, 1), integers 0; symbolic dimensions 1), as
-// npu-benchmark does for its timings. onnxruntime-node is looked
+// values (floats uniform in [-1, 1), integers 0; symbolic dimensions 1, or
+// the shape --input-shape gives that input, as npu-compile's option does),
+// as npu-benchmark does for its timings. onnxruntime-node is looked
 // up in NPU_DEPS_DIR/node_modules (default ~/.cache/npu-compile).
 // --per-sample runs each index of the inputs' first axis as its own batch
 // of one and concatenates the outputs along that axis: a model whose batch
@@ -85,8 +86,8 @@ function writeNpy(file, tensor) {
 // --fill-inputs: a tensor for an input without --input, from the session's
 // metadata.
 const ARRAYS = Object.fromEntries(Object.values(TYPES));
-function generatedInput(meta) {
-  const shape = meta.shape.map(d => (typeof d === 'number' && d > 0 ? d : 1));
+function generatedInput(meta, given) {
+  const shape = given || meta.shape.map(d => (typeof d === 'number' && d > 0 ? d : 1));
   const n = shape.reduce((a, b) => a * b, 1);
   const Array_ = ARRAYS[meta.type];
   if (!Array_) throw new Error(`cannot generate input '${meta.name}' of type ${meta.type}`);
@@ -104,7 +105,8 @@ function generatedInput(meta) {
 function usage(msg) {
   if (msg) console.error(`ort-run: ${msg}`);
   console.error('usage: ort-run.js MODEL.onnx [--input NAME=FILE.npy]... [--output-dir DIR] ' +
-                '[--threads N] [--repeat N] [--warmup N] [--fill-inputs] [--per-sample]');
+                '[--threads N] [--repeat N] [--warmup N] [--fill-inputs] [--per-sample] ' +
+                '[--input-shape NAME=D0,D1,...]...');
   process.exit(2);
 }
 
@@ -147,6 +149,7 @@ async function main() {
   const args = process.argv.slice(2);
   let model, outDir = null, threads = 1, repeat = 1, warmup = 0, fill = false;
   let perSample = false;
+  const shapes = {};
   const inputs = {};
   for (let i = 0; i < args.length; ++i) {
     const a = args[i];
@@ -161,6 +164,13 @@ async function main() {
     else if (a === '--warmup') warmup = Number(next());
     else if (a === '--fill-inputs') fill = true;
     else if (a === '--per-sample') perSample = true;
+    else if (a === '--input-shape') {
+      const v = next(); const eq = v.indexOf('=');
+      const dims = eq < 1 ? [] : v.slice(eq + 1).split(',').map(Number);
+      if (eq < 1 || !dims.length || dims.some(d => !Number.isInteger(d) || d < 0))
+        usage(`--input-shape expects NAME=D0,D1,... (non-negative integers), got '${v}'`);
+      shapes[v.slice(0, eq)] = dims;
+    }
     else if (a === '-h' || a === '--help') usage();
     else if (a.startsWith('-')) usage(`unknown option ${a}`);
     else if (!model) model = a;
@@ -176,10 +186,10 @@ async function main() {
   const feeds = {};
   for (const [i, name] of session.inputNames.entries()) {
     if (name in inputs) feeds[name] = readNpy(inputs[name]);
-    else if (fill) feeds[name] = generatedInput(session.inputMetadata[i]);
+    else if (fill) feeds[name] = generatedInput(session.inputMetadata[i], shapes[name]);
     else throw new Error(`no --input for model input '${name}'`);
   }
-  for (const name of Object.keys(inputs))
+  for (const name of [...Object.keys(inputs), ...Object.keys(shapes)])
     if (!session.inputNames.includes(name)) throw new Error(`model has no input '${name}'`);
   const run = perSample ? () => runPerSample(session, feeds) : () => session.run(feeds);
   const timed = async () => {
