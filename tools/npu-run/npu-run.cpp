@@ -268,9 +268,9 @@ int main(int argc, char **argv) {
   // --steps: outputs stacked over the steps.
   std::map<std::string, HostTensor> stacked;
   for (int step = 0; step < opts.steps && results[0].ok(); ++step) {
-    for (auto &[name, stream] : streams) {
+    for (auto &[name, stream] : streams) { // Step 0: set with the request.
       if (step == 0)
-        break; // Set with the request.
+        break;
       const TensorInfo &info = *reqs[0]->getTensor(name)->info;
       Expected<HostTensor> t = stepOf(stream, info, opts.steps, step);
       Status s = t ? reqs[0]->setTensor(name, *t) : t.status();
@@ -349,21 +349,21 @@ int main(int argc, char **argv) {
     std::printf("output '%s' %s %s -> %s\n", o.name.c_str(), dtypeName(o.dtype),
                 shapeToString(value.shape()).c_str(), path.c_str());
   }
-  if (!opts.stateOutDir.empty() && !createDirectories(opts.stateOutDir, err))
-    return error(err);
-  for (VariableState &v : reqs[0]->queryState()) {
-    if (opts.stateOutDir.empty())
-      break;
-    std::string path =
-        opts.stateOutDir + "/" + sanitizeFileName(v.name()) + ".npy";
-    Expected<HostTensor> value = v.getState();
-    if (!value)
-      return error(value.message());
-    if (!writeNpy(path, *value, err))
+  if (!opts.stateOutDir.empty()) {
+    if (!createDirectories(opts.stateOutDir, err))
       return error(err);
-    std::printf("state '%s' %s %s -> %s\n", v.name().c_str(),
-                dtypeName(v.info().dtype),
-                shapeToString(v.info().shape).c_str(), path.c_str());
+    for (VariableState &v : reqs[0]->queryState()) {
+      std::string path =
+          opts.stateOutDir + "/" + sanitizeFileName(v.name()) + ".npy";
+      Expected<HostTensor> value = v.getState();
+      if (!value)
+        return error(value.message());
+      if (!writeNpy(path, *value, err))
+        return error(err);
+      std::printf("state '%s' %s %s -> %s\n", v.name().c_str(),
+                  dtypeName(v.info().dtype),
+                  shapeToString(v.info().shape).c_str(), path.c_str());
+    }
   }
 
   auto prof = reqs[0]->profile();

@@ -94,8 +94,7 @@ std::optional<UnaryKernel> unaryKernel(Operation *op) {
         return UnaryKernel{"leaky_relu", {o.getAlpha().convertToFloat()}};
       })
       .Case([](ThresholdedReluOp o) {
-        return UnaryKernel{"thresholded_relu",
-                           {o.getAlpha().convertToFloat()}};
+        return UnaryKernel{"thresholded_relu", {o.getAlpha().convertToFloat()}};
       })
       .Case([](ClipOp o) {
         float lo = o.getMinAttr() ? float(scalarAttrToDouble(o.getMinAttr()))
