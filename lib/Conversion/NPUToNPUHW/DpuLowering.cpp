@@ -11,6 +11,8 @@
 
 #include "Lowering.h"
 
+#include "npu/Conversion/NPUToNPUHW/SpaceToDepth.h"
+
 #include "npu/Blob/ProgramBuilder.h"
 #include "npu/Dialect/NPU/IR/NPUOps.h"
 #include "npu/Dialect/NPU/IR/QuantAnnotations.h"
@@ -505,6 +507,32 @@ LogicalResult lowerConv(Lowering &l, ConvOp op, std::string &reason) {
       return l.dpuInput(loc, op.getInput(), cp, reason);
     return l.dpuDomain(loc, hwcInput(cp), op.getInput(), reason);
   };
+  // int8 first layers of stride 2 over an NCHW input: a stride-1
+  // convolution over the input's 2x2 space-to-depth rearrangement
+  // (SpaceToDepth.h), bit for bit the same (integer sums); its transpose
+  // replaces the [H, W, C] layout change. Not in fp16: the DPU's fp32 sum
+  // runs in (ky, kx, c) order, which the rearrangement would change. Not
+  // when the input already has a device layout (another transpose).
+  if (g == 1 && l.int8 && is4d && c <= 4 && !l.hwcForms.count(op.getInput()) &&
+      !l.quantForms.count(op.getInput())) {
+    ConvWindow win{s.kh, s.kw, s.sh, s.sw, s.pt, s.pl,
+                   s.pb, s.pr, h,    wd,   s.oh, s.ow};
+    if (auto s2d = spaceToDepthConv(w, win)) {
+      Value x = l.reshape(loc, nchwInput(), {c, h / 2, 2, wd / 2, 2});
+      x = l.transpose(loc, x, {1, 3, 2, 4, 0});
+      x = l.reshape(loc, x, {h / 2, wd / 2, 4 * c});
+      if (4 * c < kChannelAlignment)
+        x = l.concat(
+            loc, {x, l.zeros(loc, {h / 2, wd / 2, kChannelAlignment - 4 * c})},
+            2);
+      const ConvWindow &b = s2d->window;
+      ConvSpec bs;
+      bs.kh = b.kh, bs.kw = b.kw, bs.pt = b.pt, bs.pl = b.pl, bs.pb = b.pb,
+      bs.pr = b.pr, bs.oh = b.oh, bs.ow = b.ow;
+      return lowerTo(l, loc, l.dpuDomain(loc, x, op.getInput(), reason), bs,
+                     &s2d->weights, scales, bias, e, reason);
+    }
+  }
   if (g == 1 || (g == c && m == c)) {
     int64_t cp = alignChannels(c);
     if (g != 1) {

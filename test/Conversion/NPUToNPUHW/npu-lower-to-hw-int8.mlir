@@ -57,3 +57,41 @@ func.func @model_params(%x: tensor<1x16x8x8xf32> {npu.range = array<f32: -1.0, 1
       : (tensor<1x16x8x8xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x8x8xf32>
   return %c : tensor<1x16x8x8xf32>
 }
+
+// -----
+
+// An int8 first layer of stride 2 over 3 channels (ResNet's 7x7 stem, here
+// on 16x16): one transpose makes the 2x2 space-to-depth blocks
+// ([H/2, W/2, 12] padded to 16, SpaceToDepth.h) instead of the [H, W, C]
+// layout change, and the DPU runs a 4x4 stride-1 convolution over them
+// (16 taps of 16 channels instead of 49): top / left padding 3 (odd) becomes
+// 2 blocks, the bottom / right 1.
+// CHECK-LABEL: func.func @stem_space_to_depth
+// CHECK: npu.reshape %{{.*}} : tensor<1x3x16x16xf16> to tensor<3x8x2x8x2xf16>
+// CHECK: npu.transpose %{{.*}} {perm = array<i64: 1, 3, 2, 4, 0>} : (tensor<3x8x2x8x2xf16>) -> tensor<8x8x2x2x3xf16>
+// CHECK: npu.reshape %{{.*}} : tensor<8x8x2x2x3xf16> to tensor<8x8x12xf16>
+// CHECK: npu.concat %{{.*}}, %{{.*}} {axis = 2 : i64} : (tensor<8x8x12xf16>, tensor<8x8x4xf16>) -> tensor<8x8x16xf16>
+// CHECK: npuhw.shave "quantize"
+// CHECK: npuhw.dpu_conv conv %{{.*}} {{{.*}}kernel = array<i64: 4, 4>{{.*}}pads = array<i64: 2, 2, 1, 1>, strides = array<i64: 1, 1>}
+// CHECK-SAME: tensor<64x4x4x16xi8>
+// CHECK-SAME: -> tensor<8x8x64x
+func.func @stem_space_to_depth(%x: tensor<1x3x16x16xf32> {npu.range = array<f32: -1.0, 1.0>}) -> tensor<1x64x8x8xf32> {
+  %w = npu.constant dense<0.1> : tensor<64x3x7x7xf32>
+  %c = npu.conv %x, %w {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 3, 3, 3, 3>, group = 1, npu.range = array<f32: -4.0, 4.0>}
+      : (tensor<1x3x16x16xf32>, tensor<64x3x7x7xf32>) -> tensor<1x64x8x8xf32>
+  return %c : tensor<1x64x8x8xf32>
+}
+
+// -----
+
+// Stride 1, or fp16 (npu-lower-to-hw.mlir), keeps the [H, W, 4] input.
+// CHECK-LABEL: func.func @stride1_first_layer
+// CHECK-NOT: npu.transpose %{{.*}} {perm = array<i64: 1, 3, 2, 4, 0>}
+// CHECK: npuhw.dpu_conv conv %{{.*}} {{{.*}}kernel = array<i64: 3, 3>{{.*}}strides = array<i64: 1, 1>}
+// CHECK-SAME: (tensor<8x8x4x
+func.func @stride1_first_layer(%x: tensor<1x3x8x8xf32> {npu.range = array<f32: -1.0, 1.0>}) -> tensor<1x16x8x8xf32> {
+  %w = npu.constant dense<0.1> : tensor<16x3x3x3xf32>
+  %c = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 1, npu.range = array<f32: -4.0, 4.0>}
+      : (tensor<1x3x8x8xf32>, tensor<16x3x3x3xf32>) -> tensor<1x16x8x8xf32>
+  return %c : tensor<1x16x8x8xf32>
+}
