@@ -286,8 +286,9 @@ LogicalResult lowering::lowerFunction(func::FuncOp func, StringRef precision,
       v = l.f32Forms.lookup(operand.get());
     if (!v)
       v = l.get(operand.get());
+    // Named after the node that computes the result (task names).
     if (v.getType() != want)
-      v = l.shave(ret->getLoc(), "convert", {v}, want);
+      v = l.shave(operand.get().getLoc(), "convert", {v}, want);
     operand.set(v);
   }
   if (failed(lowering::exposeTensors(l, func, debug)) ||

@@ -50,9 +50,22 @@ uint32_t WeightsSection::add(const std::string &name,
   return id;
 }
 
-std::string opLabel(Operation *op, unsigned index) {
-  if (auto name = dyn_cast<NameLoc>(op->getLoc()))
+/// The first name in `loc`, depth first: an imported node's NameLoc, or
+/// for ops fused from several nodes (a Conv with its BatchNormalization)
+/// the first node's.
+static std::optional<std::string> firstName(Location loc) {
+  if (auto name = dyn_cast<NameLoc>(loc))
     return name.getName().str();
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    for (Location part : fused.getLocations())
+      if (auto name = firstName(part))
+        return name;
+  return std::nullopt;
+}
+
+std::string opLabel(Operation *op, unsigned index) {
+  if (auto name = firstName(op->getLoc()))
+    return *name;
   std::string n = op->getName().getStringRef().str();
   auto dot = n.find('.');
   if (dot != std::string::npos)

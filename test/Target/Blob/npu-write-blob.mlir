@@ -128,7 +128,8 @@ func.func @dw_pool(%x: tensor<40x40x48xi8> {npu.name = "x"}) -> (tensor<20x20x48
 // over the 4 SHAVEs of NPU3720 in chunks that land on the same SHAVE for
 // every op, so their dependencies are the queues' order: the only barrier
 // is the one the softmax (not elementwise) waits for, updated by the 4
-// chunks of its producer op.
+// chunks of its producer op. An op fused from several nodes (here `mul`
+// and `scale`) is named after the first.
 // RUN: npu-opt %s -o /dev/null --npu-write-blob="function=shaves output=%t.shave.blob target=NPU3720"
 // RUN: npu-blob verify %t.shave.blob | FileCheck %s --check-prefix=VERIFY
 // RUN: npu-blob dump %t.shave.blob | FileCheck %s --check-prefix=SHAVE
@@ -159,7 +160,7 @@ func.func @shaves(%x: tensor<1x8x64x64xf32> {npu.name = "x"}) -> (tensor<1x8x64x
   %c = npu.constant dense<1.5> : tensor<1x8x64x64xf16>
   %h = npuhw.shave "convert" %x : (tensor<1x8x64x64xf32>) -> tensor<1x8x64x64xf16> loc("convert")
   %s = npuhw.shave "sigmoid" %h : (tensor<1x8x64x64xf16>) -> tensor<1x8x64x64xf16> loc("sigmoid")
-  %m = npuhw.shave "mul" %s, %c : (tensor<1x8x64x64xf16>, tensor<1x8x64x64xf16>) -> tensor<1x8x64x64xf16> loc("mul")
+  %m = npuhw.shave "mul" %s, %c : (tensor<1x8x64x64xf16>, tensor<1x8x64x64xf16>) -> tensor<1x8x64x64xf16> loc(fused["file.onnx":0:0, "mul"("file.onnx":0:0), "scale"("file.onnx":0:0)])
   %y = npuhw.shave "softmax" %m {iparams = array<i64: 3>} : (tensor<1x8x64x64xf16>) -> tensor<1x8x64x64xf16> loc("softmax")
   return %y : tensor<1x8x64x64xf16>
 }

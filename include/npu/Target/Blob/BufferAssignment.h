@@ -86,7 +86,8 @@ assignBuffers(mlir::func::FuncOp func, blob::Program &program,
               const llvm::DenseSet<mlir::Value> &cmxOnly = {});
 
 /// A short name for an op in buffer and task names: its location's name
-/// (the ONNX node name) if it has one, else "<op>#<index>".
+/// (the ONNX node name; for an op fused from several nodes, the first
+/// node's) if it has one, else "<op>#<index>".
 std::string opLabel(mlir::Operation *op, unsigned index);
 
 } // namespace npu::target
