@@ -55,22 +55,29 @@ function(npu_setup_sanitizers)
         "(address, undefined, thread)")
     endif()
   endforeach()
+  if(CMAKE_VERSION VERSION_LESS 3.24)
+    message(FATAL_ERROR "NPU_SANITIZE needs CMake 3.24 or newer "
+      "($<LINK_LIBRARY:WHOLE_ARCHIVE>)")
+  endif()
   if("thread" IN_LIST sanitizers AND "address" IN_LIST sanitizers)
     message(FATAL_ERROR "NPU_SANITIZE: thread and address cannot be combined")
   endif()
   add_compile_options(-fsanitize=${NPU_SANITIZE} ${flags}
     -fno-omit-frame-pointer -gline-tables-only)
   add_link_options(-fsanitize=${NPU_SANITIZE})
-  # The default options live in a small static library linked into every
-  # target; --undefined pulls its object file out of the archive (the
-  # sanitizer runtimes only declare these hooks weakly).
+  # The default options live in a small static library that
+  # npu_link_sanitizer_defaults() links whole into every executable and
+  # shared library: the sanitizer runtimes define these hooks weakly and
+  # come first on clang's link line, so a plain archive member would never
+  # be pulled (the runtime's weak definition already resolves the symbol)
+  # and the executables would run with the runtime's defaults; --undefined
+  # keeps the linker from dropping them.
   add_library(NPUSanitizerDefaults STATIC
     ${PROJECT_SOURCE_DIR}/cmake/sanitizers/defaults.cpp)
   target_compile_definitions(NPUSanitizerDefaults PRIVATE
     NPU_LSAN_SUPPRESSIONS="${PROJECT_SOURCE_DIR}/cmake/sanitizers/lsan.supp")
   set_target_properties(NPUSanitizerDefaults PROPERTIES
     POSITION_INDEPENDENT_CODE ON)
-  link_libraries(NPUSanitizerDefaults)
   foreach(sym IN LISTS forced)
     add_link_options(LINKER:--undefined=${sym})
   endforeach()
@@ -82,4 +89,27 @@ function(npu_setup_sanitizers)
   set(CMAKE_SHARED_LINKER_FLAGS "${CMAKE_SHARED_LINKER_FLAGS}" PARENT_SCOPE)
   set(NPU_SHARED_NO_UNDEFINED "" PARENT_SCOPE)
   message(STATUS "npu-compile: sanitizers ${NPU_SANITIZE}")
+endfunction()
+
+# Links the sanitizer defaults (npu_setup_sanitizers) whole into every
+# executable and shared library defined under `dir`, privately (a static
+# library carrying them would pass them on twice). Called once, after every
+# target exists.
+function(npu_link_sanitizer_defaults dir)
+  if(NOT NPU_SANITIZE)
+    return()
+  endif()
+  get_property(targets DIRECTORY ${dir} PROPERTY BUILDSYSTEM_TARGETS)
+  foreach(t IN LISTS targets)
+    get_target_property(type ${t} TYPE)
+    if(type STREQUAL "EXECUTABLE" OR type STREQUAL "SHARED_LIBRARY" OR
+       type STREQUAL "MODULE_LIBRARY")
+      target_link_libraries(${t} PRIVATE
+        "$<LINK_LIBRARY:WHOLE_ARCHIVE,NPUSanitizerDefaults>")
+    endif()
+  endforeach()
+  get_property(subdirs DIRECTORY ${dir} PROPERTY SUBDIRECTORIES)
+  foreach(d IN LISTS subdirs)
+    npu_link_sanitizer_defaults(${d})
+  endforeach()
 endfunction()
