@@ -247,4 +247,78 @@ TEST(TaskScheduler, PartialConsumersWaitForTheStepsTheyRead) {
   EXPECT_EQ(p.taskLists[1].tasks[0].updateBarriers.size(), 1u);
 }
 
+/// An access to rows [r, r + rows) x channels [c0, c0 + c) of an int8
+/// [16, 8, 64] tensor at CMX offset 4096 of tile 0.
+Access channelSlice(uint32_t r, uint32_t rows, uint32_t c0, uint32_t c,
+                    bool write) {
+  Access a;
+  a.space = blob::MemSpace::Cmx;
+  uint64_t offset = uint64_t(r) * 8 * 64 + c0;
+  std::vector<uint32_t> shape = {rows, 8, c};
+  std::vector<uint64_t> strides = {8 * 64, 64, 1};
+  a.begin = 4096 + offset;
+  a.end = 4096 + offset + (rows - 1) * 512 + 7 * 64 + c;
+  a.write = write;
+  a.setBox(4096, offset, 1, shape, strides);
+  return a;
+}
+
+TEST(TaskScheduler, ChannelSlicesOfOneTensorDoNotConflict) {
+  Access a = channelSlice(0, 16, 0, 32, true),
+         b = channelSlice(0, 16, 32, 32, true);
+  EXPECT_EQ(a.boxRank, 3u);
+  // Their byte ranges interleave, their elements do not.
+  EXPECT_TRUE(a.begin < b.end && b.begin < a.end);
+  EXPECT_FALSE(a.overlaps(b));
+  EXPECT_TRUE(a.overlaps(channelSlice(4, 2, 16, 32, false)));
+  EXPECT_FALSE(a.overlaps(channelSlice(0, 16, 32, 16, false)));
+  // Rows apart: no conflict either; the same rows and channels: conflict.
+  EXPECT_FALSE(channelSlice(0, 4, 0, 64, true)
+                   .overlaps(channelSlice(4, 4, 0, 64, false)));
+  EXPECT_TRUE(channelSlice(3, 2, 0, 64, true)
+                  .overlaps(channelSlice(4, 4, 0, 64, false)));
+
+  // A view that is not a box of a row-major parent (transposed strides) or
+  // another parent (other strides) is compared by its byte range.
+  Access t;
+  t.space = blob::MemSpace::Cmx;
+  t.begin = a.begin, t.end = a.end;
+  t.setBox(4096, 0, 1, {64, 8, 16}, {1, 64, 512});
+  EXPECT_EQ(t.boxRank, 0u);
+  EXPECT_TRUE(t.overlaps(b));
+  Access other = b;
+  other.setBox(4096, 32, 1, {16, 4, 32}, {256, 64, 1});
+  EXPECT_EQ(other.boxRank, 3u);
+  EXPECT_TRUE(a.overlaps(other));
+  // A slice that would wrap past its row is not a box.
+  Access wrap;
+  wrap.setBox(4096, 48, 1, {1, 8, 32}, {512, 64, 1});
+  EXPECT_EQ(wrap.boxRank, 0u);
+}
+
+TEST(TaskScheduler, ChannelSliceWritersRunWithoutBarriers) {
+  // Two DPUs writing channel slices of one resident tensor, then a copy
+  // reading the first slice: it waits for the first writer only.
+  TaskScheduler s;
+  s.beginOp();
+  s.beginStep();
+  s.add(blob::Engine::Dpu, 0, named("k0"), {channelSlice(0, 16, 0, 32, true)});
+  s.endStep();
+  s.beginStep();
+  s.add(blob::Engine::Dpu, 1, named("k1"), {channelSlice(0, 16, 32, 32, true)});
+  s.endStep();
+  s.beginStep();
+  s.add(blob::Engine::Dma, 0, named("copy0"),
+        {channelSlice(0, 16, 0, 32, false)});
+  s.endStep();
+  s.endOp();
+  blob::Program p;
+  s.finalize(p);
+  ASSERT_EQ(p.barriers.size(), 1u);
+  EXPECT_EQ(p.barriers[0].producerCount, 1u);
+  EXPECT_EQ(p.taskLists[0].tasks[0].name, "copy0");
+  EXPECT_EQ(p.taskLists[1].tasks[0].updateBarriers, std::vector<uint32_t>{0});
+  EXPECT_TRUE(p.taskLists[2].tasks[0].updateBarriers.empty());
+}
+
 } // namespace

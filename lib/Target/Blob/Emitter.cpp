@@ -43,6 +43,7 @@ Access Emitter::access(const blob::TensorRef &ref, bool write) const {
   a.begin = b.offset + ref.offset;
   a.end = b.offset + ref.extent();
   a.write = write;
+  a.setBox(b.offset, ref.offset, dtypeSize(ref.dtype), ref.shape, ref.strides);
   return a;
 }
 

@@ -15,6 +15,48 @@
 
 namespace npu::target {
 
+void Access::setBox(uint64_t base, uint64_t offset, uint64_t elemBytes,
+                    const std::vector<uint32_t> &shape,
+                    const std::vector<uint64_t> &strides) {
+  boxRank = 0;
+  size_t rank = shape.size();
+  if (rank == 0 || rank > kMaxBoxRank || strides.size() != rank ||
+      elemBytes == 0 || strides[rank - 1] != elemBytes ||
+      offset % elemBytes != 0)
+    return;
+  for (size_t i = 0; i < rank; ++i)
+    if (shape[i] == 0 || strides[i] == 0 ||
+        (i > 0 && strides[i - 1] % strides[i] != 0))
+      return;
+  for (size_t i = 0; i < rank; ++i) {
+    uint64_t within = i == 0 ? offset : offset % strides[i - 1];
+    lo[i] = within / strides[i];
+    hi[i] = lo[i] + shape[i];
+    // The view must not wrap into the next index of the outer dimension.
+    if (i > 0 && hi[i] > strides[i - 1] / strides[i])
+      return;
+    this->strides[i] = strides[i];
+  }
+  this->base = base;
+  this->elemBytes = elemBytes;
+  boxRank = unsigned(rank);
+}
+
+bool Access::overlaps(const Access &o) const {
+  if (!(begin < o.end && o.begin < end))
+    return false;
+  if (boxRank == 0 || boxRank != o.boxRank || base != o.base ||
+      elemBytes != o.elemBytes)
+    return true;
+  for (unsigned i = 0; i < boxRank; ++i)
+    if (strides[i] != o.strides[i])
+      return true;
+  for (unsigned i = 0; i < boxRank; ++i)
+    if (!(lo[i] < o.hi[i] && o.lo[i] < hi[i]))
+      return false;
+  return true;
+}
+
 void TaskScheduler::beginOp() {
   op_ = uint32_t(opTasks_.size());
   opTasks_.emplace_back();
@@ -53,7 +95,7 @@ bool TaskScheduler::conflicts(const Entry &a, const std::vector<Access> &b,
         continue;
       if (sameOp && x.space != blob::MemSpace::Cmx)
         continue;
-      if (x.begin < y.end && y.begin < x.end)
+      if (x.overlaps(y))
         return true;
     }
   return false;

@@ -41,6 +41,30 @@ struct Access {
   uint32_t index = 0; ///< Argument or tile.
   uint64_t begin = 0, end = 0;
   bool write = false;
+
+  /// Up to this many dimensions are described as a box (below).
+  static constexpr unsigned kMaxBoxRank = 5;
+  /// When `boxRank` > 0, the exact elements: a box [lo, hi) per dimension
+  /// of a row-major parent tensor of `elemBytes`-byte elements whose first
+  /// byte is `base` and whose byte strides are `strides` (outermost first,
+  /// the last one elemBytes). Two accesses to the same parent (space, index,
+  /// base, element size and strides) conflict only if their boxes intersect
+  /// (a channel slice of an [H, W, C] tensor and another one do not);
+  /// otherwise their byte ranges [begin, end) are compared.
+  unsigned boxRank = 0;
+  uint64_t base = 0, elemBytes = 0;
+  uint64_t strides[kMaxBoxRank] = {};
+  uint64_t lo[kMaxBoxRank] = {}, hi[kMaxBoxRank] = {};
+
+  /// Fills the box of the view at byte `base` + `offset` with `shape` and
+  /// byte `strides`, if it is one of a row-major parent (each stride a
+  /// multiple of the next, the last the element size, the view not
+  /// wrapping); else leaves boxRank 0.
+  void setBox(uint64_t base, uint64_t offset, uint64_t elemBytes,
+              const std::vector<uint32_t> &shape,
+              const std::vector<uint64_t> &strides);
+  /// Whether the bytes of the two accesses (same space and index) overlap.
+  bool overlaps(const Access &o) const;
 };
 
 class TaskScheduler {
