@@ -85,6 +85,14 @@ SmallVector<Value, 2> activationOperands(Operation *op) {
   return {};
 }
 
+/// Output row y reads input row y alone (and writes output row y).
+bool isRowLocal(const DpuOpGeometry &g) {
+  if (g.isEltwise())
+    return true;
+  return g.kh == 1 && g.kw == 1 && g.sh == 1 && g.sw == 1 && g.padTop == 0 &&
+         g.padBottom == 0 && g.padLeft == 0 && g.padRight == 0 && g.H == g.OH;
+}
+
 struct Placed {
   uint64_t lo = 0, hi = 0; ///< CMX bytes [lo, hi).
   size_t first = 0, last = 0;
@@ -102,10 +110,15 @@ TilingOptions residentTilingOptions(const CmxResidency &r, Operation *op,
   if (auto conv = dyn_cast<hw::DpuConvOp>(op)) {
     t.inputResident = r.isResident(conv.getInput());
     t.outputResident = r.isResident(conv.getOutput());
+    t.outputBanded = r.isBanded(conv.getOutput());
+    t.banded = t.outputBanded || r.isBanded(conv.getInput());
   } else if (auto elt = dyn_cast<hw::DpuEltwiseOp>(op)) {
     t.inputResident = r.isResident(elt.getLhs());
     t.input2Resident = r.isResident(elt.getRhs());
     t.outputResident = r.isResident(elt.getOutput());
+    t.outputBanded = r.isBanded(elt.getOutput());
+    t.banded =
+        t.outputBanded || r.isBanded(elt.getLhs()) || r.isBanded(elt.getRhs());
   }
   return t;
 }
@@ -157,22 +170,48 @@ CmxResidency planCmxResidency(func::FuncOp func, const arch::HardwareDesc &hw,
     if (!shape || v.use_empty())
       continue;
     size_t first = index[producer], last = first;
-    bool ok = true;
+    bool ok = true, rowLocal = tiles > 1 && shape->h >= tiles;
+    // Banding makes the producer and readers compute every channel slice
+    // of their band on one tile, so each tile loads all their weights
+    // rather than its share of the slices.
+    uint64_t bandedWeights = 0;
+    auto weightsOf = [](const DpuOpGeometry &g) {
+      return g.hasWeights() ? uint64_t(g.K) * g.weightBytesPerChannel() : 0;
+    };
+    bandedWeights += weightsOf(geometry[producer]);
     unsigned reads = 0;
     for (OpOperand &use : v.getUses()) {
       Operation *user = use.getOwner();
-      if (!geometry.count(user) ||
+      auto g = geometry.find(user);
+      if (g == geometry.end() ||
           !llvm::is_contained(activationOperands(user), v)) {
         ok = false;
         break;
       }
+      rowLocal &= isRowLocal(g->second);
+      bandedWeights += weightsOf(g->second);
       last = std::max(last, index[user]);
       ++reads;
     }
     if (!ok)
       continue;
-    uint64_t bytes =
-        uint64_t(shape->h) * shape->w * shape->c * shape->elemBytes;
+    uint64_t rowBytes = uint64_t(shape->w) * shape->c * shape->elemBytes;
+    uint64_t bytes = uint64_t(shape->h) * rowBytes;
+    // Banded only where the extra weight loads cost less than the copies
+    // to the other tiles that a whole copy per tile needs.
+    if (rowLocal && bandedWeights &&
+        arch::dmaTaskCycles(hw, bandedWeights * (tiles - 1) / tiles, true) >=
+            (tiles - 1) * arch::dmaTaskCycles(hw, bytes, false) /
+                std::max<uint32_t>(1, hw.dmaPorts))
+      rowLocal = false;
+    if (rowLocal) {
+      // Banded: the widest band on each tile, never copied.
+      uint32_t rows = 0;
+      for (uint32_t t = 0; t < tiles; ++t)
+        rows = std::max(rows, bandBegin(t + 1, shape->h, tiles) -
+                                  bandBegin(t, shape->h, tiles));
+      bytes = rows * rowBytes;
+    }
     uint64_t size = alignTo(bytes, align);
     if (size > usable)
       continue;
@@ -181,7 +220,7 @@ CmxResidency planCmxResidency(func::FuncOp func, const arch::HardwareDesc &hw,
     uint64_t copies = (tiles - 1) * arch::dmaTaskCycles(hw, bytes, false) /
                       std::max<uint32_t>(1, hw.dmaPorts);
     uint64_t ddr = (1 + reads) * arch::dmaTaskCycles(hw, bytes, true);
-    if (copies >= ddr)
+    if (!rowLocal && copies >= ddr)
       continue;
 
     // Top-down first fit among the residents whose live ranges overlap.
@@ -211,10 +250,13 @@ CmxResidency planCmxResidency(func::FuncOp func, const arch::HardwareDesc &hw,
     placed.push_back({*lo, *lo + size, first, last});
     r.offset[v] = *lo;
     r.size[v] = bytes;
+    if (rowLocal)
+      r.banded.insert(v);
     if (!feasible(first, last)) {
       placed.pop_back();
       r.offset.erase(v);
       r.size.erase(v);
+      r.banded.erase(v);
       feasible(first, last); // Restore the budgets.
       continue;
     }

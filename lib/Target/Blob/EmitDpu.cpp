@@ -64,8 +64,14 @@ struct Operand {
   uint32_t d0 = 0, d1 = 0, d2 = 0;
   uint32_t buffer = 0;
   std::vector<uint32_t> tileBuffers;
+  /// A banded resident tensor: the first row each tile's copy holds.
+  std::vector<uint32_t> bandRows;
 
   bool resident() const { return !tileBuffers.empty(); }
+  /// The row of `tile`'s copy that holds row `row`.
+  uint32_t localRow(uint32_t row, uint32_t tile) const {
+    return bandRows.empty() ? row : row - bandRows[tile];
+  }
 };
 
 FailureOr<Operand> operand(Emitter &e, Operation *op, Value v) {
@@ -84,8 +90,13 @@ FailureOr<Operand> operand(Emitter &e, Operation *op, Value v) {
   o.d2 = uint32_t(type.getDimSize(2));
   if (loc)
     o.buffer = loc->buffer;
-  if (inCmx)
+  if (inCmx) {
     o.tileBuffers = resident->second;
+    if (e.residency.isBanded(v))
+      for (uint32_t t = 0; t < o.tileBuffers.size(); ++t)
+        o.bandRows.push_back(
+            bandBegin(t, o.d0, uint32_t(o.tileBuffers.size())));
+  }
   return o;
 }
 
@@ -110,6 +121,8 @@ blob::TensorRef rowsView(const Operand &o, uint32_t row, uint32_t rows,
   blob::TensorRef r;
   r.buffer = o.resident() ? o.tileBuffers[tile] : o.buffer;
   r.dtype = o.dtype;
+  if (o.resident())
+    row = o.localRow(row, tile);
   r.offset = (uint64_t(row) * o.d1 * o.d2 + c0) * e;
   r.shape = {rows, o.d1, c};
   r.strides = {uint64_t(o.d1) * o.d2 * e, uint64_t(o.d2) * e, e};
@@ -438,9 +451,10 @@ void emitPlan(Emitter &e, DpuPlan &plan,
         continue;
       const DpuPiece &p = *byTile[t][r];
       if (job.out.resident()) {
-        // Written in place on tile t; copied into the other tiles' copies.
+        // Written in place on tile t; copied into the other tiles' copies
+        // (a banded tensor's band is read only on its own tile).
         for (uint32_t u = 0; u < e.tiles; ++u)
-          if (u != t)
+          if (u != t && job.out.bandRows.empty())
             e.dma(pieceName(plan, p) + ".out.t" + std::to_string(u),
                   rowsView(job.out, p.outRow, p.outRows, p.k0, p.kc, t),
                   rowsView(job.out, p.outRow, p.outRows, p.k0, p.kc, u));

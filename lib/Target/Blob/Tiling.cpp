@@ -102,23 +102,39 @@ uint64_t dpuEstimate(const arch::HardwareDesc &hw, const DpuOpGeometry &g,
       hw, 1, singleWorkloadCycles(hw, pieceTaskShape(g, outRows, kc)));
 }
 
-/// The pieces of a split into `n`-row, `kc`-channel pieces over `tiles`.
+/// The pieces of a split into `n`-row, `kc`-channel pieces over `tiles`:
+/// spread in contiguous runs, or with `banded`, tile t taking the rows of
+/// its band (bandBegin) in every channel slice.
 std::vector<DpuPiece> makePieces(const DpuOpGeometry &g, uint32_t n,
-                                 uint32_t kc, uint32_t tiles) {
+                                 uint32_t kc, uint32_t tiles,
+                                 bool banded = false) {
   std::vector<DpuPiece> pieces;
-  for (uint32_t k0 = 0; k0 < g.K; k0 += kc)
-    for (uint32_t y = 0; y < g.OH; y += n) {
-      DpuPiece p;
-      p.outRow = y;
-      p.outRows = std::min(n, g.OH - y);
-      p.k0 = k0;
-      p.kc = std::min(kc, g.K - k0);
-      inputRowsFor(g, p.outRow, p.outRows, p.inRow, p.inRows, p.padTop,
-                   p.padBottom);
-      p.c0 = g.keepsChannels() ? p.k0 : 0;
-      p.cin = g.keepsChannels() ? p.kc : g.C;
-      pieces.push_back(p);
+  auto add = [&](uint32_t k0, uint32_t y, uint32_t rows, uint32_t tile) {
+    DpuPiece p;
+    p.tile = tile;
+    p.outRow = y;
+    p.outRows = rows;
+    p.k0 = k0;
+    p.kc = std::min(kc, g.K - k0);
+    inputRowsFor(g, p.outRow, p.outRows, p.inRow, p.inRows, p.padTop,
+                 p.padBottom);
+    p.c0 = g.keepsChannels() ? p.k0 : 0;
+    p.cin = g.keepsChannels() ? p.kc : g.C;
+    pieces.push_back(p);
+  };
+  if (banded) {
+    for (uint32_t t = 0; t < tiles; ++t) {
+      uint32_t begin = bandBegin(t, g.OH, tiles),
+               end = bandBegin(t + 1, g.OH, tiles);
+      for (uint32_t k0 = 0; k0 < g.K; k0 += kc)
+        for (uint32_t y = begin; y < end; y += n)
+          add(k0, y, std::min(n, end - y), t);
     }
+    return pieces;
+  }
+  for (uint32_t k0 = 0; k0 < g.K; k0 += kc)
+    for (uint32_t y = 0; y < g.OH; y += n)
+      add(k0, y, std::min(n, g.OH - y), 0);
   uint64_t count = pieces.size();
   for (uint64_t i = 0; i < count; ++i)
     pieces[i].tile = count >= tiles ? uint32_t(i * tiles / count) : uint32_t(i);
@@ -186,8 +202,10 @@ uint64_t estimate(const arch::HardwareDesc &hw, const DpuOpGeometry &g,
       resident[p.tile] = p.k0;
     }
     uint64_t out = uint64_t(p.outRows) * g.OW * p.kc * g.outElemBytes;
-    // A resident output is copied CMX to CMX into every other tile.
-    s.out = opts.outputResident
+    // A resident output is copied CMX to CMX into every other tile; a
+    // banded one stays where it is computed.
+    s.out = opts.outputBanded ? 0
+            : opts.outputResident
                 ? (tiles - 1) * arch::dmaTaskCycles(hw, out, false)
                 : arch::dmaTaskCycles(hw, out, true);
     s.dpu = dpuEstimate(hw, g, p.outRows, p.kc);
@@ -258,7 +276,7 @@ bool planDpuTiling(const DpuOpGeometry &g, const arch::HardwareDesc &hw,
     for (uint32_t n : heights)
       for (uint32_t slots : {1u, 2u}) {
         uint32_t inRows = std::min(g.H, (n - 1) * g.sh + g.kh);
-        std::vector<DpuPiece> ps = makePieces(g, n, kc, tiles);
+        std::vector<DpuPiece> ps = makePieces(g, n, kc, tiles, opts.banded);
         // Two weight slots pay off when a double-buffered tile changes
         // slices.
         uint32_t maxWeightSlots =

@@ -9,19 +9,25 @@
 // VERIFY: valid NPU3720 blob
 
 // 'a' is also read by a DMA (the transpose): it stays in DDR. 'b' is read
-// only by the eltwise add: one copy per tile at the top of CMX, written in
-// place by the max pool's DPU tasks and copied to the other tile. 'c' is a
-// result: it goes to its Output.
+// only by the eltwise add, which reads row y for output row y: it is held
+// banded, tile t holding only the 8 rows of its band (4096 bytes at the top
+// of CMX), written in place by the max pool's pieces of that band and read
+// there by the add's, never copied. 'c' is a result: it goes to its Output.
 // MIXED: buf{{[0-9]+}} 'a' scratch
 // MIXED-NOT: 'a.cmx
-// MIXED: buf{{[0-9]+}} 'b.cmx.t0' cmx tile 0 [1974272, 1982464)
-// MIXED-NEXT: buf{{[0-9]+}} 'b.cmx.t1' cmx tile 1 [1974272, 1982464)
+// MIXED: buf{{[0-9]+}} 'b.cmx.t0' cmx tile 0 [1978368, 1982464)
+// MIXED-NEXT: buf{{[0-9]+}} 'b.cmx.t1' cmx tile 1 [1978368, 1982464)
 // MIXED-NOT: 'c.cmx
 // MIXED-NOT: 'b' scratch
-// MIXED: b.p0.out.t1
-// MIXED-NEXT: dma buf{{[0-9]+}}(b.cmx.t0)+0 i8 8x16x32 -> buf{{[0-9]+}}(b.cmx.t1)+0 i8 8x16x32
-// MIXED: b.p1.out.t0
-// MIXED-NEXT: dma buf{{[0-9]+}}(b.cmx.t1)+4096 i8 8x16x32 -> buf{{[0-9]+}}(b.cmx.t0)+4096 i8 8x16x32
+// MIXED-NOT: b.p{{[0-9]}}.out.t
+// MIXED: b.p0 wait
+// MIXED: output buf[[B0:[0-9]+]](b.cmx.t0)+0 i8 8x16x32
+// MIXED: c.p0 wait
+// MIXED: input buf[[B0]](b.cmx.t0)+0 i8 8x16x32
+// MIXED: b.p1 wait
+// MIXED: output buf[[B1:[0-9]+]](b.cmx.t1)+0 i8 8x16x32
+// MIXED: c.p1 wait
+// MIXED: input buf[[B1]](b.cmx.t1)+0 i8 8x16x32
 func.func @mixed(%x: tensor<16x16x32xi8> {npu.name = "x"})
     -> (tensor<16x16x32xi8> {npu.name = "y"}, tensor<16x16x32xi8> {npu.name = "t"}) {
   %a = npuhw.dpu_conv max_pool %x {kernel = array<i64: 1, 1>, strides = array<i64: 1, 1>,

@@ -16,6 +16,14 @@
 // (npu/Arch/CostModel.h), and every DPU op in its live range can still be
 // tiled in the budget left (npu/Target/Blob/Tiling.h).
 //
+// A tensor whose readers are all row-local (1x1 stride-1 unpadded
+// convolutions, eltwise: output row y reads input row y alone) is held
+// banded instead, when more than one tile is in use: tile t holds only the
+// rows of band t (bandBegin in Tiling.h), at the same offset on every
+// tile; its producer computes band t's rows on tile t and its readers read
+// them there, so it is never copied and takes 1/tiles of the CMX (ResNet's
+// 56x56x256 tensors fit this way, not whole).
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef NPU_TARGET_BLOB_CMXRESIDENCY_H
@@ -26,6 +34,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 
 #include <optional>
 
@@ -34,12 +43,16 @@ namespace npu::target {
 struct CmxResidency {
   /// Byte offset, in every tile's CMX, of each resident tensor's copy.
   llvm::DenseMap<mlir::Value, uint64_t> offset;
-  /// Bytes of each resident tensor (dense, unaligned).
+  /// Bytes of each resident tensor's copy on one tile (dense, unaligned;
+  /// for a banded tensor, its widest band).
   llvm::DenseMap<mlir::Value, uint64_t> size;
+  /// The resident tensors held banded.
+  llvm::DenseSet<mlir::Value> banded;
   /// For each DPU op, the CMX bytes from offset 0 its pieces may use.
   llvm::DenseMap<mlir::Operation *, uint64_t> budget;
 
   bool isResident(mlir::Value v) const { return offset.count(v) != 0; }
+  bool isBanded(mlir::Value v) const { return banded.count(v) != 0; }
 };
 
 /// The geometry of an npuhw.dpu_conv / npuhw.dpu_eltwise op from its

@@ -100,7 +100,18 @@ struct TilingOptions {
   /// in place by the DPU (no input buffer, no load); a resident output is
   /// written in place and copied CMX to CMX into the other tiles' copies.
   bool inputResident = false, input2Resident = false, outputResident = false;
+  /// Some operand is held banded (CmxResidency.h): tile t computes exactly
+  /// the output rows of band t (bandBegin), all channel slices, and a
+  /// banded output is written in place with no copies.
+  bool banded = false;
+  bool outputBanded = false;
 };
+
+/// The first row of band `t` when `rows` rows are split over `tiles` tiles:
+/// floor(t * rows / tiles); band t is [bandBegin(t), bandBegin(t + 1)).
+inline uint32_t bandBegin(uint32_t t, uint32_t rows, uint32_t tiles) {
+  return uint32_t(uint64_t(t) * rows / (tiles ? tiles : 1));
+}
 
 /// The input rows and vertical padding that output rows
 /// [outRow, outRow + outRows) need.

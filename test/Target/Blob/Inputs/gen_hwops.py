@@ -269,8 +269,40 @@ def conv_chain_i8():
     return fn, {"x": xv}, {"y": dr}
 
 
+def bottleneck_i8():
+    """A ResNet bottleneck at 56x56 (1x1 expand to 256 channels, 1x1
+    reduce, 3x3, 1x1 expand, residual add): its 256-channel tensors are read
+    only by 1x1 convs and the add, so CmxResidency holds them banded."""
+    fn = Fn()
+    H = 56
+    x = fn.arg("x", (H, H, 64), "i8")
+    xv = RNG.integers(-128, 128, (H, H, 64), dtype=np.int8)
+
+    def conv(v, ref, c, k, ks, relu):
+        pad = ks // 2
+        w = RNG.integers(-8, 8, (k, ks, ks, c), dtype=np.int8)
+        t = table(k, ks * ks * c, pack_requant(1, 8), 0)
+        t[:, 3] = RNG.integers(-500, 500, k)
+        wc, tc = fn.const(w, "i8"), fn.const(t, "i32")
+        act = ", activation = #npuhw.activation<relu>" if relu else ""
+        out = conv_op(fn, "conv", v, (H, H, c), "i8", wc, tc, w.shape, "i8", (ks, ks), (1, 1),
+                      (pad,) * 4, (H, H, k), "i8", act)
+        return out, int8_conv_reference(ref, w, t[:, 3], 0, 1, 8, 0, 1, (pad,) * 4, relu=relu)
+
+    a, ar = conv(x, xv, 64, 256, 1, False)
+    b, br = conv(a, ar, 256, 64, 1, True)
+    c, cr = conv(b, br, 64, 64, 3, True)
+    d, dr = conv(c, cr, 64, 256, 1, False)
+    s = ttype((H, H, 256), "i8")
+    y = fn.op("npuhw.dpu_eltwise add %s, %s : (%s, %s)" % (d, a, s, s), s)
+    yr = np.clip(dr.astype(np.int64) + ar, -128, 127).astype(np.int8)
+    fn.ret([(y, s, "y")])
+    return fn, {"x": xv}, {"y": yr}
+
+
 MODELS = {
     "bench_conv": lambda: conv_i8(56, 64, 64, 3, 1, 1),
+    "bottleneck_i8": bottleneck_i8,
     "conv_chain_i8": conv_chain_i8,
     "conv_f16": lambda: conv_f16(96, 32, 64, 3, 2, (1, 1, 1, 1)),
     "conv_f16_k5": lambda: conv_f16(40, 16, 32, 5, 1, (2, 2, 2, 2)),
