@@ -4,7 +4,8 @@
 // SHAVEs of the tiles in use take the ops in turn. Kernels that are
 // elementwise over operands of one shape (activations, convert, quantize,
 // binary arithmetic without broadcasting) are split, when large, into
-// contiguous chunks of the flattened tensors run by several SHAVEs.
+// contiguous chunks of the flattened tensors run by several SHAVEs; a large
+// matmul into slabs of its batch or rows.
 //
 //===----------------------------------------------------------------------===//
 
@@ -21,6 +22,109 @@ namespace {
 /// Elements per chunk below which splitting a kernel does not pay for the
 /// extra launch.
 constexpr uint64_t kMinChunkElements = 8192;
+/// Multiply-accumulates per matmul chunk below which splitting does not pay
+/// for the extra launch (about 10x a launch at one vector per cycle).
+constexpr uint64_t kMinChunkMacs = 131072;
+
+/// A matmul split into up to `shaves` tasks over the outermost output
+/// dimension of size > 1 (a batch dimension, or the rows M when the batch
+/// is 1; every dimension before it is 1, so a range of it is one dense
+/// slab): each task computes its slab of the output from the matching slab
+/// of each input that has that dimension (or of A's rows: not when A is
+/// stored transposed) and the whole of an input broadcast over it. Every
+/// output element is computed exactly as by the whole task. Empty when the
+/// task is not split.
+std::vector<blob::ShaveTask> splitMatMul(const blob::ShaveTask &t,
+                                         uint32_t shaves) {
+  const blob::TensorRef &out = t.outputs[0];
+  size_t r = out.shape.size();
+  if (t.inputs.size() != 2 || r < 2 || t.inputs[0].shape.size() != r ||
+      t.inputs[1].shape.size() != r || !out.isDense() ||
+      !t.inputs[0].isDense() || !t.inputs[1].isDense())
+    return {};
+  bool transA = !t.iparams.empty() && t.iparams[0] != 0;
+  size_t d = 0;
+  while (d < r - 1 && out.shape[d] == 1)
+    ++d;
+  if (d == r - 1 || (d == r - 2 && transA))
+    return {};
+  uint64_t extent = out.shape[d];
+  uint64_t macs = t.workElements();
+  uint64_t chunks = std::min<uint64_t>({shaves, extent, macs / kMinChunkMacs});
+  if (chunks < 2)
+    return {};
+  std::vector<blob::ShaveTask> parts;
+  uint64_t per = (extent + chunks - 1) / chunks;
+  for (uint64_t begin = 0; begin < extent; begin += per) {
+    uint64_t n = std::min(per, extent - begin);
+    blob::ShaveTask part = t;
+    auto slab = [&](blob::TensorRef &ref) {
+      ref.offset += begin * ref.strides[d];
+      ref.shape[d] = uint32_t(n);
+    };
+    slab(part.outputs[0]);
+    // The rows M are A's alone; a batch dimension is each input's that has
+    // it (an input of size 1 there is broadcast whole).
+    if (d == r - 2)
+      slab(part.inputs[0]);
+    else
+      for (blob::TensorRef &in : part.inputs)
+        if (in.shape[d] == extent)
+          slab(in);
+    parts.push_back(std::move(part));
+  }
+  return parts;
+}
+
+/// A kernel that works on each index of the dimensions before `axis`
+/// independently (softmax over `axis`, mvn over `axis` and the dimensions
+/// after it), split into up to `shaves` tasks over the outermost output
+/// dimension of size > 1 before `axis`: each operand of the output's rank
+/// and extent there is cut into the same slab; the others (mvn's scale and
+/// bias, aligned at the last dimensions) are read whole. Empty when the task
+/// is not split.
+std::vector<blob::ShaveTask> splitOuter(const blob::ShaveTask &t,
+                                        uint32_t shaves, int64_t axis) {
+  if (t.outputs.size() != 1 || t.inputs.empty())
+    return {};
+  const blob::TensorRef &out = t.outputs[0];
+  int64_t r = int64_t(out.shape.size());
+  if (axis < 0)
+    axis += r;
+  if (axis <= 0 || axis >= r)
+    return {};
+  int64_t d = 0;
+  while (d < axis && out.shape[d] == 1)
+    ++d;
+  if (d >= axis)
+    return {};
+  uint64_t extent = out.shape[d];
+  uint64_t chunks = std::min<uint64_t>(
+      {shaves, extent, out.numElements() / kMinChunkElements});
+  if (chunks < 2)
+    return {};
+  auto cut = [&](const blob::TensorRef &ref) {
+    return int64_t(ref.shape.size()) == r && ref.shape[d] == extent;
+  };
+  for (const auto *list : {&t.inputs, &t.outputs})
+    for (const blob::TensorRef &ref : *list)
+      if (cut(ref) && !ref.isDense())
+        return {};
+  std::vector<blob::ShaveTask> parts;
+  uint64_t per = (extent + chunks - 1) / chunks;
+  for (uint64_t begin = 0; begin < extent; begin += per) {
+    uint64_t n = std::min(per, extent - begin);
+    blob::ShaveTask part = t;
+    for (auto *list : {&part.inputs, &part.outputs})
+      for (blob::TensorRef &ref : *list)
+        if (cut(ref)) {
+          ref.offset += begin * ref.strides[d];
+          ref.shape[d] = uint32_t(n);
+        }
+    parts.push_back(std::move(part));
+  }
+  return parts;
+}
 
 } // namespace
 
@@ -45,19 +149,51 @@ LogicalResult emitShave(Emitter &e, hw::ShaveOp op, const std::string &label) {
     return tile * e.hw.shavesPerTile + shave;
   };
 
-  // Chunks of the flattened operands, when all have the output's shape.
+  // Chunks of the flattened operands, when all have the output's shape
+  // (an input of one element, broadcast, is passed whole to every chunk).
   uint64_t elements =
       proto.outputs.empty() ? 0 : proto.outputs[0].numElements();
   bool sameShape = !proto.outputs.empty();
-  for (const auto *list : {&proto.inputs, &proto.outputs})
-    for (const blob::TensorRef &r : *list)
-      sameShape &= r.shape == proto.outputs[0].shape;
+  auto isScalar = [](const blob::TensorRef &r) { return r.numElements() == 1; };
+  for (const blob::TensorRef &r : proto.inputs)
+    sameShape &= r.shape == proto.outputs[0].shape || isScalar(r);
+  for (const blob::TensorRef &r : proto.outputs)
+    sameShape &= r.shape == proto.outputs[0].shape;
   uint64_t chunks = 1;
   if (e.opts.splitShave && arch::isElementwiseKernel(*kernel) && sameShape)
     chunks = std::min<uint64_t>(shaves, elements / kMinChunkElements);
   chunks = std::max<uint64_t>(chunks, 1);
   uint64_t per = (elements + chunks - 1) / chunks;
   per = (per + 63) / 64 * 64;
+
+  auto add = [&](blob::Task task) {
+    std::vector<Access> acc;
+    for (const blob::TensorRef &r : task.shave.inputs)
+      acc.push_back(e.access(r, false));
+    for (const blob::TensorRef &r : task.shave.outputs)
+      acc.push_back(e.access(r, true));
+    e.sched.add(blob::Engine::Shave, nextShave(), std::move(task),
+                std::move(acc));
+  };
+  std::vector<blob::ShaveTask> parts;
+  if (e.opts.splitShave && *kernel == arch::ShaveKernel::MatMul)
+    parts = splitMatMul(proto, shaves);
+  else if (e.opts.splitShave && !proto.iparams.empty() &&
+           *kernel == arch::ShaveKernel::Softmax)
+    parts = splitOuter(proto, shaves, proto.iparams[0]);
+  else if (e.opts.splitShave && proto.iparams.size() >= 2 &&
+           *kernel == arch::ShaveKernel::Mvn)
+    parts = splitOuter(proto, shaves, proto.iparams[1]);
+  {
+    for (size_t c = 0; c < parts.size(); ++c) {
+      blob::Task task;
+      task.name = label + ".c" + std::to_string(c);
+      task.shave = std::move(parts[c]);
+      add(std::move(task));
+    }
+    if (!parts.empty())
+      return success();
+  }
 
   for (uint64_t c = 0, begin = 0; begin < elements || c == 0; ++c) {
     blob::Task task;
@@ -68,21 +204,18 @@ LogicalResult emitShave(Emitter &e, hw::ShaveOp op, const std::string &label) {
       for (auto *list : {&task.shave.inputs, &task.shave.outputs})
         for (blob::TensorRef &r : *list) {
           uint64_t eb = dtypeSize(r.dtype);
-          r.offset = begin * eb;
-          r.shape = {uint32_t(n)};
+          bool whole =
+              list == &task.shave.inputs && isScalar(r) && elements > 1;
+          if (!whole)
+            r.offset = begin * eb;
+          r.shape = {whole ? 1u : uint32_t(n)};
           r.strides = {eb};
         }
       begin += n;
     } else {
       begin = elements;
     }
-    std::vector<Access> acc;
-    for (const blob::TensorRef &r : task.shave.inputs)
-      acc.push_back(e.access(r, false));
-    for (const blob::TensorRef &r : task.shave.outputs)
-      acc.push_back(e.access(r, true));
-    e.sched.add(blob::Engine::Shave, nextShave(), std::move(task),
-                std::move(acc));
+    add(std::move(task));
   }
   return success();
 }

@@ -300,6 +300,35 @@ def bottleneck_i8():
     return fn, {"x": xv}, {"y": yr}
 
 
+def shave_split():
+    """SHAVE kernels split over the SHAVEs beyond elementwise ones: a batched
+    matmul (by heads), softmax over the last axis (by rows), a division by a
+    broadcast scalar (flat chunks), a 2-d matmul (by rows of A) and mvn with
+    scale and bias (by rows; scale and bias whole)."""
+    fn = Fn()
+    x = fn.arg("x", (1, 4, 128, 64), "f32")
+    t = lambda shape: ttype(shape, "f16")
+    h = fn.op("npuhw.shave \"convert\" %s : (%s)" % (x, ttype((1, 4, 128, 64), "f32")), t((1, 4, 128, 64)))
+    b = fn.const((RNG.standard_normal((1, 4, 64, 128)) * 0.2).astype(np.float16), "f16")
+    m = fn.op("npuhw.shave \"matmul\" %s, %s : (%s, %s)" % (h, b, t((1, 4, 128, 64)), t((1, 4, 64, 128))),
+              t((1, 4, 128, 128)))
+    sm = fn.op("npuhw.shave \"softmax\" %s {iparams = array<i64: 3>} : (%s)" % (m, t((1, 4, 128, 128))),
+               t((1, 4, 128, 128)))
+    k = fn.const(np.full((1, 1, 1, 1), 0.5, np.float16), "f16")
+    d = fn.op("npuhw.shave \"div\" %s, %s : (%s, %s)" % (sm, k, t((1, 4, 128, 128)), t((1, 1, 1, 1))),
+              t((1, 4, 128, 128)))
+    r = fn.raw("npu.reshape %s : %s to %s" % (d, t((1, 4, 128, 128)), t((512, 128))))
+    c = fn.const((RNG.standard_normal((128, 64)) * 0.2).astype(np.float16), "f16")
+    m2 = fn.op("npuhw.shave \"matmul\" %s, %s : (%s, %s)" % (r, c, t((512, 128)), t((128, 64))), t((512, 64)))
+    r2 = fn.raw("npu.reshape %s : %s to %s" % (m2, t((512, 64)), t((1, 512, 64))))
+    sc = fn.const(RNG.standard_normal(64).astype(np.float16), "f16")
+    bi = fn.const(RNG.standard_normal(64).astype(np.float16), "f16")
+    y = fn.op("npuhw.shave \"mvn\" %s, %s, %s {fparams = array<f32: 1.0e-05>, iparams = array<i64: 1, 2>} : (%s, %s, %s)" % (
+        r2, sc, bi, t((1, 512, 64)), t((64,)), t((64,))), t((1, 512, 64)))
+    fn.ret([(y, t((1, 512, 64)), "y")])
+    return fn, {"x": RNG.standard_normal((1, 4, 128, 64)).astype(np.float32)}, {}
+
+
 MODELS = {
     "bench_conv": lambda: conv_i8(56, 64, 64, 3, 1, 1),
     "bottleneck_i8": bottleneck_i8,
@@ -312,6 +341,7 @@ MODELS = {
     "eltwise_f16": eltwise_f16,
     "f32_input_conv": f32_input_conv,
     "shave_chain": shave_chain,
+    "shave_split": shave_split,
     "data_movement": data_movement,
 }
 
