@@ -124,12 +124,12 @@ func.func @dw_pool(%x: tensor<40x40x48xi8> {npu.name = "x"}) -> (tensor<20x20x48
 }
 
 // A SHAVE chain on an f32 input: convert on the device, sigmoid, a
-// multiplication by a constant and a softmax. The elementwise ops are split
-// over the 4 SHAVEs of NPU3720 in chunks that land on the same SHAVE for
-// every op, so their dependencies are the queues' order: the only barrier
-// is the one the softmax (not elementwise) waits for, updated by the 4
-// chunks of its producer op. An op fused from several nodes (here `mul`
-// and `scale`) is named after the first.
+// multiplication by a constant and a softmax over the last axis. The
+// elementwise ops are split over the 4 SHAVEs of NPU3720 in chunks that land
+// on the same SHAVE for every op, and the softmax in slabs of 2 of its 8
+// channels that are those chunks' bytes, so every dependency is the queues'
+// order: no barrier at all. An op fused from several nodes (here `mul` and
+// `scale`) is named after the first.
 // RUN: npu-opt %s -o /dev/null --npu-write-blob="function=shaves output=%t.shave.blob target=NPU3720"
 // RUN: npu-blob verify %t.shave.blob | FileCheck %s --check-prefix=VERIFY
 // RUN: npu-blob dump %t.shave.blob | FileCheck %s --check-prefix=SHAVE
@@ -138,7 +138,6 @@ func.func @dw_pool(%x: tensor<40x40x48xi8> {npu.name = "x"}) -> (tensor<20x20x48
 // SHAVE: buf{{[0-9]+}} 'sigmoid' scratch [65536, 131072)
 // SHAVE: buf{{[0-9]+}} 'mul' scratch [0, 65536)
 // SHAVE: barriers:
-// SHAVE-NEXT: b0 producers 4 consumers 1
 // SHAVE-NEXT: task lists:
 // SHAVE-NEXT: shave[0] (4 tasks)
 // SHAVE-NEXT: convert.c0
@@ -146,16 +145,20 @@ func.func @dw_pool(%x: tensor<40x40x48xi8> {npu.name = "x"}) -> (tensor<20x20x48
 // SHAVE-NEXT: in  buf0(x)+0 f32 8192
 // SHAVE-NEXT: out buf{{[0-9]+}}(convert)+0 f16 8192
 // SHAVE: sigmoid.c0
-// SHAVE: mul.c0 update [0]
-// SHAVE: softmax wait [0]
+// SHAVE: mul.c0
+// SHAVE-NEXT: kernel mul
+// SHAVE: softmax.c0
 // SHAVE-NEXT: kernel softmax fparams [] iparams [3]
-// SHAVE-NEXT: in  {{.*}} f16 1x8x64x64
-// SHAVE: shave[1] (3 tasks)
-// SHAVE: shave[2] (3 tasks)
-// SHAVE: shave[3] (3 tasks)
+// SHAVE-NEXT: in  buf{{[0-9]+}}(mul)+0 f16 1x2x64x64 strides [65536, 8192, 128, 2]
+// SHAVE: shave[1] (4 tasks)
+// SHAVE: shave[2] (4 tasks)
+// SHAVE: shave[3] (4 tasks)
 // SHAVE-NEXT: convert.c3
 // SHAVE-NEXT: kernel convert
 // SHAVE-NEXT: in  buf0(x)+98304 f32 8192
+// SHAVE: softmax.c3
+// SHAVE-NEXT: kernel softmax fparams [] iparams [3]
+// SHAVE-NEXT: in  buf{{[0-9]+}}(mul)+49152 f16 1x2x64x64
 func.func @shaves(%x: tensor<1x8x64x64xf32> {npu.name = "x"}) -> (tensor<1x8x64x64xf16> {npu.name = "y"}) {
   %c = npu.constant dense<1.5> : tensor<1x8x64x64xf16>
   %h = npuhw.shave "convert" %x : (tensor<1x8x64x64xf32>) -> tensor<1x8x64x64xf16> loc("convert")
