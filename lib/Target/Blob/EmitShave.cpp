@@ -83,15 +83,23 @@ std::vector<blob::ShaveTask> splitMatMul(const blob::ShaveTask &t,
 /// and extent there is cut into the same slab; the others (mvn's scale and
 /// bias, aligned at the last dimensions) are read whole. Empty when the task
 /// is not split.
+///
+/// With `broadcast` (an elementwise kernel whose inputs broadcast, such as a
+/// per-channel scale), every dimension qualifies (`axis` is ignored), and
+/// every input must have the output's rank and, at the cut dimension,
+/// either the output's extent (it is cut) or 1 (it is read whole).
 std::vector<blob::ShaveTask> splitOuter(const blob::ShaveTask &t,
-                                        uint32_t shaves, int64_t axis) {
+                                        uint32_t shaves, int64_t axis,
+                                        bool broadcast = false) {
   if (t.outputs.size() != 1 || t.inputs.empty())
     return {};
   const blob::TensorRef &out = t.outputs[0];
   int64_t r = int64_t(out.shape.size());
-  if (axis < 0)
+  if (broadcast)
+    axis = r;
+  else if (axis < 0)
     axis += r;
-  if (axis <= 0 || axis >= r)
+  if (axis <= 0 || axis > r || (!broadcast && axis == r))
     return {};
   int64_t d = 0;
   while (d < axis && out.shape[d] == 1)
@@ -106,6 +114,11 @@ std::vector<blob::ShaveTask> splitOuter(const blob::ShaveTask &t,
   auto cut = [&](const blob::TensorRef &ref) {
     return int64_t(ref.shape.size()) == r && ref.shape[d] == extent;
   };
+  if (broadcast)
+    for (const blob::TensorRef &ref : t.inputs)
+      if (int64_t(ref.shape.size()) != r ||
+          (ref.shape[d] != extent && ref.shape[d] != 1))
+        return {};
   for (const auto *list : {&t.inputs, &t.outputs})
     for (const blob::TensorRef &ref : *list)
       if (cut(ref) && !ref.isDense())
@@ -184,6 +197,9 @@ LogicalResult emitShave(Emitter &e, hw::ShaveOp op, const std::string &label) {
   else if (e.opts.splitShave && proto.iparams.size() >= 2 &&
            *kernel == arch::ShaveKernel::Mvn)
     parts = splitOuter(proto, shaves, proto.iparams[1]);
+  else if (e.opts.splitShave && arch::isElementwiseKernel(*kernel) &&
+           !sameShape)
+    parts = splitOuter(proto, shaves, 0, /*broadcast=*/true);
   {
     for (size_t c = 0; c < parts.size(); ++c) {
       blob::Task task;

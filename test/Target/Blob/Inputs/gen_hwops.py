@@ -303,8 +303,9 @@ def bottleneck_i8():
 def shave_split():
     """SHAVE kernels split over the SHAVEs beyond elementwise ones: a batched
     matmul (by heads), softmax over the last axis (by rows), a division by a
-    broadcast scalar (flat chunks), a 2-d matmul (by rows of A) and mvn with
-    scale and bias (by rows; scale and bias whole)."""
+    broadcast scalar (flat chunks), a per-channel multiplication (by
+    channels), a 2-d matmul (by rows of A) and mvn with scale and bias (by
+    rows; scale and bias whole)."""
     fn = Fn()
     x = fn.arg("x", (1, 4, 128, 64), "f32")
     t = lambda shape: ttype(shape, "f16")
@@ -316,6 +317,9 @@ def shave_split():
                t((1, 4, 128, 128)))
     k = fn.const(np.full((1, 1, 1, 1), 0.5, np.float16), "f16")
     d = fn.op("npuhw.shave \"div\" %s, %s : (%s, %s)" % (sm, k, t((1, 4, 128, 128)), t((1, 1, 1, 1))),
+              t((1, 4, 128, 128)))
+    pc = fn.const((RNG.standard_normal((1, 4, 1, 1))).astype(np.float16), "f16")
+    d = fn.op("npuhw.shave \"mul\" %s, %s : (%s, %s)" % (d, pc, t((1, 4, 128, 128)), t((1, 4, 1, 1))),
               t((1, 4, 128, 128)))
     r = fn.raw("npu.reshape %s : %s to %s" % (d, t((1, 4, 128, 128)), t((512, 128))))
     c = fn.const((RNG.standard_normal((128, 64)) * 0.2).astype(np.float16), "f16")
