@@ -81,9 +81,12 @@ Core::importModel(const std::string &path, const ModelConfig &config) {
     return Status::error("cannot open blob '" + path +
                          "': " + std::strerror(errno));
   struct stat st;
-  if (fstat(fd, &st) != 0 || st.st_size == 0) {
+  bool statted = fstat(fd, &st) == 0;
+  if (!statted || st.st_size == 0 || S_ISDIR(st.st_mode)) {
+    bool dir = statted && S_ISDIR(st.st_mode);
     close(fd);
-    return Status::error("blob '" + path + "' is empty or unreadable");
+    return Status::error("blob '" + path + "' " +
+                         (dir ? "is a directory" : "is empty or unreadable"));
   }
   size_t size = size_t(st.st_size);
   void *data = mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);

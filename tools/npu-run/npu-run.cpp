@@ -245,8 +245,14 @@ int main(int argc, char **argv) {
       return error(req.message());
     for (auto &[name, t] : values) {
       Status s = (*req)->setTensor(name, t);
-      if (!s)
-        return error(s.message() + " (from " + name + ")");
+      if (!s) {
+        // Name the file the value came from (or say it was generated).
+        std::string from = "generated";
+        for (const auto &[in, file] : inputs)
+          if (in == name)
+            from = file;
+        return error(s.message() + " (from " + from + ")");
+      }
     }
     for (VariableState &v : (*req)->queryState()) {
       auto it = initialState.find(v.name());
