@@ -194,6 +194,14 @@ int main(int argc, char **argv) {
     return 1;
 
   std::string error;
+  // An output that cannot be written is reported before the compile, not
+  // after it (its missing directories are created now).
+  if (outputFile != "-" && !StringRef(outputFile).starts_with("/dev/")) {
+    if (llvm::sys::fs::is_directory(outputFile))
+      return fail("cannot write '" + outputFile + "': it is a directory");
+    if (!npu::createParentDirectories(outputFile, error))
+      return fail(error);
+  }
   if (!cacheDir.empty() && !writeBlob)
     return fail("--cache-dir keeps blobs: it needs -o FILE.blob");
   if (!timingJson.empty() && !writeBlob)

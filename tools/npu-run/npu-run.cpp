@@ -134,6 +134,16 @@ int main(int argc, char **argv) {
   int iterations = opts.iterations, requests = opts.requests;
   bool list = opts.list, printProfile = opts.printProfile;
 
+  // Where results go is checked before the inferences, not after them
+  // (missing directories are created now).
+  {
+    std::string err;
+    if (!list && !outDir.empty() && !createDirectories(outDir, err))
+      return error(err);
+    if (!list && !tracePath.empty() && !createParentDirectories(tracePath, err))
+      return error(err);
+  }
+
   auto initStart = std::chrono::steady_clock::now();
   auto core = Core::create();
   if (!core)
