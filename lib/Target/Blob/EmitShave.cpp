@@ -13,6 +13,8 @@
 
 #include "npu/Arch/ShaveKernels.h"
 
+#include "llvm/ADT/STLFunctionalExtras.h"
+
 using namespace mlir;
 
 namespace npu::target {
@@ -25,6 +27,31 @@ constexpr uint64_t kMinChunkElements = 8192;
 /// Multiply-accumulates per matmul chunk below which splitting does not pay
 /// for the extra launch (about 10x a launch at one vector per cycle).
 constexpr uint64_t kMinChunkMacs = 131072;
+
+/// `t` cut into `chunks` tasks over [0, extent) of dimension `d`: each
+/// takes a run of that dimension from the operands `cuts(ref, isOutput,
+/// index)` selects (dense, so the run is one slab at offset begin * stride)
+/// and the others whole.
+std::vector<blob::ShaveTask>
+slabs(const blob::ShaveTask &t, size_t d, uint64_t extent, uint64_t chunks,
+      llvm::function_ref<bool(const blob::TensorRef &, bool, size_t)> cuts) {
+  std::vector<blob::ShaveTask> parts;
+  uint64_t per = (extent + chunks - 1) / chunks;
+  for (uint64_t begin = 0; begin < extent; begin += per) {
+    uint64_t n = std::min(per, extent - begin);
+    blob::ShaveTask part = t;
+    for (auto *list : {&part.inputs, &part.outputs})
+      for (size_t i = 0; i < list->size(); ++i) {
+        blob::TensorRef &ref = (*list)[i];
+        if (cuts(ref, list == &part.outputs, i)) {
+          ref.offset += begin * ref.strides[d];
+          ref.shape[d] = uint32_t(n);
+        }
+      }
+    parts.push_back(std::move(part));
+  }
+  return parts;
+}
 
 /// A matmul split into up to `shaves` tasks over the outermost output
 /// dimension of size > 1 (a batch dimension, or the rows M when the batch
@@ -53,27 +80,16 @@ std::vector<blob::ShaveTask> splitMatMul(const blob::ShaveTask &t,
   uint64_t chunks = std::min<uint64_t>({shaves, extent, macs / kMinChunkMacs});
   if (chunks < 2)
     return {};
-  std::vector<blob::ShaveTask> parts;
-  uint64_t per = (extent + chunks - 1) / chunks;
-  for (uint64_t begin = 0; begin < extent; begin += per) {
-    uint64_t n = std::min(per, extent - begin);
-    blob::ShaveTask part = t;
-    auto slab = [&](blob::TensorRef &ref) {
-      ref.offset += begin * ref.strides[d];
-      ref.shape[d] = uint32_t(n);
-    };
-    slab(part.outputs[0]);
-    // The rows M are A's alone; a batch dimension is each input's that has
-    // it (an input of size 1 there is broadcast whole).
-    if (d == r - 2)
-      slab(part.inputs[0]);
-    else
-      for (blob::TensorRef &in : part.inputs)
-        if (in.shape[d] == extent)
-          slab(in);
-    parts.push_back(std::move(part));
-  }
-  return parts;
+  // The rows M are A's alone; a batch dimension is each input's that has
+  // it (an input of size 1 there is broadcast whole).
+  return slabs(t, d, extent, chunks,
+               [&](const blob::TensorRef &ref, bool output, size_t index) {
+                 if (output)
+                   return true;
+                 if (d == r - 2)
+                   return index == 0;
+                 return uint64_t(ref.shape[d]) == extent;
+               });
 }
 
 /// A kernel that works on each index of the dimensions before `axis`
@@ -123,20 +139,9 @@ std::vector<blob::ShaveTask> splitOuter(const blob::ShaveTask &t,
     for (const blob::TensorRef &ref : *list)
       if (cut(ref) && !ref.isDense())
         return {};
-  std::vector<blob::ShaveTask> parts;
-  uint64_t per = (extent + chunks - 1) / chunks;
-  for (uint64_t begin = 0; begin < extent; begin += per) {
-    uint64_t n = std::min(per, extent - begin);
-    blob::ShaveTask part = t;
-    for (auto *list : {&part.inputs, &part.outputs})
-      for (blob::TensorRef &ref : *list)
-        if (cut(ref)) {
-          ref.offset += begin * ref.strides[d];
-          ref.shape[d] = uint32_t(n);
-        }
-    parts.push_back(std::move(part));
-  }
-  return parts;
+  return slabs(
+      t, size_t(d), extent, chunks,
+      [&](const blob::TensorRef &ref, bool, size_t) { return cut(ref); });
 }
 
 } // namespace
