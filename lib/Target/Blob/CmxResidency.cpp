@@ -197,12 +197,16 @@ CmxResidency planCmxResidency(func::FuncOp func, const arch::HardwareDesc &hw,
       continue;
     uint64_t rowBytes = uint64_t(shape->w) * shape->c * shape->elemBytes;
     uint64_t bytes = uint64_t(shape->h) * rowBytes;
-    // Banded only where the extra weight loads cost less than the copies
-    // to the other tiles that a whole copy per tile needs.
+    // A whole copy per tile: copies to the other tiles (the DMA ports work
+    // in parallel, CMX to CMX) against a DDR store and one load per read
+    // (DDR is shared).
+    uint64_t copies = (tiles - 1) * arch::dmaTaskCycles(hw, bytes, false) /
+                      std::max<uint32_t>(1, hw.dmaPorts);
+    uint64_t ddr = (1 + reads) * arch::dmaTaskCycles(hw, bytes, true);
+    // Banded only where the extra weight loads cost less than those copies.
     if (rowLocal && bandedWeights &&
         arch::dmaTaskCycles(hw, bandedWeights * (tiles - 1) / tiles, true) >=
-            (tiles - 1) * arch::dmaTaskCycles(hw, bytes, false) /
-                std::max<uint32_t>(1, hw.dmaPorts))
+            copies)
       rowLocal = false;
     if (rowLocal) {
       // Banded: the widest band on each tile, never copied.
@@ -215,11 +219,6 @@ CmxResidency planCmxResidency(func::FuncOp func, const arch::HardwareDesc &hw,
     uint64_t size = alignTo(bytes, align);
     if (size > usable)
       continue;
-    // Copies to the other tiles (the DMA ports work in parallel, CMX to
-    // CMX) against a DDR store and one load per read (DDR is shared).
-    uint64_t copies = (tiles - 1) * arch::dmaTaskCycles(hw, bytes, false) /
-                      std::max<uint32_t>(1, hw.dmaPorts);
-    uint64_t ddr = (1 + reads) * arch::dmaTaskCycles(hw, bytes, true);
     if (!rowLocal && copies >= ddr)
       continue;
 

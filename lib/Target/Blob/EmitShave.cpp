@@ -205,15 +205,14 @@ LogicalResult emitShave(Emitter &e, hw::ShaveOp op, const std::string &label) {
   else if (e.opts.splitShave && arch::isElementwiseKernel(*kernel) &&
            !sameShape)
     parts = splitOuter(proto, shaves, 0, /*broadcast=*/true);
-  {
+  if (!parts.empty()) {
     for (size_t c = 0; c < parts.size(); ++c) {
       blob::Task task;
       task.name = label + ".c" + std::to_string(c);
       task.shave = std::move(parts[c]);
       add(std::move(task));
     }
-    if (!parts.empty())
-      return success();
+    return success();
   }
 
   for (uint64_t c = 0, begin = 0; begin < elements || c == 0; ++c) {
