@@ -1,8 +1,9 @@
 //===- Compile.cpp - The compiler's entry points --------------------------===//
 //
 // compileModel: import, record the target, dump the origin stage, run the
-// pipeline with one pass manager. compileToBlob: the same to the blob stage
-// (not implemented yet). writeModule: every MLIR file the compiler writes.
+// pipeline with one pass manager. compileToBlob: the same to the addressed
+// stage, then its serialisation. writeModule: every MLIR file the compiler
+// writes.
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,10 +14,10 @@
 
 #include "npu/Blob/BlobWriter.h"
 #include "npu/Dialect/NPU/IR/Target.h"
+#include "npu/Dialect/NPUTask/IR/ProgramConversion.h"
 #include "npu/Import/ONNX/Diagnostics.h"
 #include "npu/Pipeline/Registration.h"
 #include "npu/Pipeline/StateVariables.h"
-#include "npu/Target/Blob/GenerateBlob.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/DialectRegistry.h"
@@ -30,7 +31,6 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/ToolOutputFile.h"
-#include "llvm/Support/xxhash.h"
 
 using namespace mlir;
 
@@ -137,7 +137,7 @@ compileModelTimed(StringRef modelPath, MLIRContext &context,
   if (failed(module))
     return failure();
   // State pairs are checked before the compile spends any time; code
-  // generation records them (generateBlobTimed).
+  // generation records them (the addressed stage, ProgramIdentity.h).
   for (auto f : (*module)->getOps<func::FuncOp>())
     if (!f.isExternal() &&
         failed(resolveStateVariables(f, options.state, options.toolName,
@@ -159,66 +159,25 @@ FailureOr<OwningOpRef<ModuleOp>> compileModel(StringRef modelPath,
   return compileModelTimed(modelPath, context, options, timing.root);
 }
 
-static LogicalResult generateBlobTimed(ModuleOp module,
-                                       const CompileOptions &options,
-                                       std::vector<uint8_t> &blobBytes,
-                                       std::string &error,
-                                       TimingScope &timing) {
-  blobBytes.clear();
-  func::FuncOp func;
-  for (auto f : module.getOps<func::FuncOp>())
-    if (!f.isExternal())
-      func = f;
-  if (!func) {
-    error = "the model has no function to compile";
+/// Serialises the module's nputask.program (the addressed stage).
+static LogicalResult writeProgram(ModuleOp module,
+                                  const CompileOptions &options,
+                                  std::vector<uint8_t> &blobBytes,
+                                  std::string &error, TimingScope &timing) {
+  auto programs = module.getOps<task::ProgramOp>();
+  if (programs.empty()) {
+    error = "the module has no nputask.program (the addressed stage)";
     return failure();
   }
-  target::CodegenOptions codegen;
-  codegen.tiles = options.effectiveTiles();
-  TimingScope codegenTiming =
-      timing.nest("code generation (tiling, scheduling, memory assignment)");
-  auto codegenStart = CompilePhaseTimes::Clock::now();
-  auto generated = target::generateBlob(func, options.target, codegen);
-  codegenTiming.stop();
-  if (options.phaseTimes)
-    options.phaseTimes->record("code generation", codegenStart);
-  if (failed(generated)) {
-    error = "code generation failed (see the errors above)";
-    return failure();
-  }
-  // The options hash covers the options that change the blob: code
-  // generation's, the precision, the calibration method and where ranges
-  // come from, and the debug options. Not the spelling of paths: the same
-  // data or table named another way gives the same bytes (the model
-  // cache's key hashes their contents, docs/cache.md).
-  const CalibrationOptions &c = options.calibration;
-  const char *rangesFrom = !c.tableInputPath.empty() ? "table"
-                           : !c.dataDir.empty()      ? "data"
-                                                     : "generated";
-  std::string key = std::to_string(generated->program.optionsHash) + "|" +
-                    precisionName(options.precision).str() + "|" +
-                    calibrationMethodName(c.method).str() + "|" +
-                    std::to_string(c.percentile) + "|" + rangesFrom + "|" +
-                    llvm::join(options.exposeTensors, ",") + "|" +
-                    options.debugCorruptTensor;
-  if (options.precision == Precision::Mixed)
-    key += "|" + options.accuracyTarget;
-  auto states = resolveStateVariables(generated->program, options.state,
-                                      options.toolName, /*quiet=*/false);
-  if (failed(states)) {
-    error = "the model's state variables cannot be compiled (see the errors "
+  TimingScope writeTiming = timing.nest("blob serialization");
+  auto writeStart = CompilePhaseTimes::Clock::now();
+  auto exported = task::exportProgram(*programs.begin());
+  if (failed(exported)) {
+    error = "the addressed program cannot be serialised (see the errors "
             "above)";
     return failure();
   }
-  // Only a stateful blob hashes its states: the others keep their bytes.
-  for (const blob::StateVar &v : *states)
-    key += "|state " + v.name + "=" + std::to_string(v.input) + ">" +
-           std::to_string(v.output);
-  generated->program.states = std::move(*states);
-  generated->program.optionsHash = llvm::xxh3_64bits(key);
-  TimingScope writeTiming = timing.nest("blob serialization");
-  auto writeStart = CompilePhaseTimes::Clock::now();
-  blobBytes = blob::writeBlob(generated->program, generated->weights);
+  blobBytes = blob::writeBlob(exported->program, exported->weights);
   if (options.phaseTimes)
     options.phaseTimes->record("blob serialization", writeStart);
   return success();
@@ -228,8 +187,21 @@ LogicalResult generateBlobFromModule(ModuleOp module,
                                      const CompileOptions &options,
                                      std::vector<uint8_t> &blobBytes,
                                      std::string &error) {
+  blobBytes.clear();
   CompileTiming timing(options.timing);
-  return generateBlobTimed(module, options, blobBytes, error, timing.root);
+  // The caller keeps its hwops module: the addressed stage replaces the
+  // function, so it runs on a copy.
+  OwningOpRef<ModuleOp> copy(module.clone());
+  CompileOptions codegen = options;
+  codegen.compileFrom = Stage::HwOps;
+  codegen.compileTo = Stage::Addressed;
+  codegen.dumpDir.clear();
+  if (failed(runPipeline(*copy, codegen, CompilePhaseTimes::Clock::now(),
+                         &timing.root))) {
+    error = "code generation failed (see the errors above)";
+    return failure();
+  }
+  return writeProgram(*copy, options, blobBytes, error, timing.root);
 }
 
 LogicalResult compileToBlob(StringRef modelPath, const CompileOptions &options,
@@ -241,17 +213,17 @@ LogicalResult compileToBlob(StringRef modelPath, const CompileOptions &options,
   MLIRContext &context = compilerContext.get();
   if (options.phaseTimes)
     options.phaseTimes->record("create context", contextStart);
-  // The graph stages run as passes; tiling, scheduling and memory
-  // assignment run inside code generation for now (docs/codegen.md).
-  CompileOptions graph = options;
-  graph.compileTo = Stage::HwOps;
+  // Every stage up to addressed runs as passes; the blob is its
+  // serialisation.
+  CompileOptions stages = options;
+  stages.compileTo = Stage::Addressed;
   CompileTiming timing(options.timing);
-  auto module = compileModelTimed(modelPath, context, graph, timing.root);
+  auto module = compileModelTimed(modelPath, context, stages, timing.root);
   if (failed(module)) {
     error = "the model did not compile (see the errors above)";
     return failure();
   }
-  return generateBlobTimed(**module, options, blobBytes, error, timing.root);
+  return writeProgram(**module, options, blobBytes, error, timing.root);
 }
 
 } // namespace npu

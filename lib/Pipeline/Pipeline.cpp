@@ -41,20 +41,21 @@ LogicalResult buildCompilePipeline(OpPassManager &pm,
                                      "' stage");
     return failure();
   }
-  for (Stage stage : stagesOf(precision)) {
-    if (stage <= options.compileFrom || stage > options.compileTo)
-      continue;
-    const StageInfo &info = stageInfo(stage);
-    if (!info.build) {
+  for (Stage stage : {options.compileFrom, options.compileTo})
+    if (!isSeparateStage(stage)) {
       printError(options.toolName,
                  "the '" + stageName(stage, precision) +
-                     "' stage is not implemented yet; the last implemented "
-                     "stage is '" +
-                     stageName(lastImplementedStage(precision), precision) +
-                     "'");
+                     "' stage is not a separate stage yet: tiling, layer "
+                     "grouping and scheduling run inside code generation, "
+                     "whose result is the 'addressed' stage");
       return failure();
     }
-    if (failed(info.build(pm, options)))
+  for (Stage stage : stagesOf(precision)) {
+    // Blob is the serialisation of addressed (compileToBlob), not passes.
+    if (stage <= options.compileFrom || stage > options.compileTo ||
+        stage == Stage::Blob || !isSeparateStage(stage))
+      continue;
+    if (failed(stageInfo(stage).build(pm, options)))
       return failure();
     pm.addPass(createStageEndPass(stage, precision));
   }

@@ -8,6 +8,7 @@
 #include "npu/Dialect/NPU/Transforms/Passes.h"
 #include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
 #include "npu/Dialect/NPUHW/Transforms/Passes.h"
+#include "npu/Dialect/NPUTask/IR/NPUTaskOps.h"
 #include "npu/Target/Blob/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -16,8 +17,9 @@
 #include "mlir/Transforms/Passes.h"
 
 void npu::registerAllDialects(mlir::DialectRegistry &registry) {
-  registry.insert<npu::NPUDialect, npu::hw::NPUHWDialect,
-                  mlir::func::FuncDialect, mlir::quant::QuantDialect>();
+  registry
+      .insert<npu::NPUDialect, npu::hw::NPUHWDialect, npu::task::NPUTaskDialect,
+              mlir::func::FuncDialect, mlir::quant::QuantDialect>();
 }
 
 void npu::registerAllPasses() {

@@ -1,6 +1,7 @@
 //===- StageInstrumentation.cpp - Stage dumps and progress ----------------===//
 
 #include "StageInstrumentation.h"
+#include "StageTable.h"
 
 #include "npu/Pipeline/Pipeline.h"
 
@@ -45,7 +46,8 @@ StageInstrumentation::StageInstrumentation(const CompileOptions &options,
   showProgress =
       options.progress || llvm::sys::Process::StandardErrIsDisplayed();
   for (Stage stage : stagesOf(options.precision))
-    if (stage > options.compileFrom && stage <= options.compileTo)
+    if (stage > options.compileFrom && stage <= options.compileTo &&
+        stage != Stage::Blob && isSeparateStage(stage))
       stages.push_back(stage);
 }
 

@@ -22,7 +22,8 @@ struct StageInfo {
   /// The name with fp16 precision; nullptr if the stage does not exist then.
   const char *fp16Name;
   /// Adds the passes from the previous stage to this one; empty if the stage
-  /// is not implemented yet (Origin has none: the importer produces it).
+  /// is not a separate stage yet (Origin has none: the importer produces
+  /// it; Blob has none: it serialises the addressed stage).
   StageBuilder build;
 };
 
@@ -32,9 +33,11 @@ llvm::ArrayRef<StageInfo> stageTable();
 /// The entry of `stage`.
 const StageInfo &stageInfo(Stage stage);
 
-/// The last stage, in `precision`'s order, up to which every stage is
-/// implemented.
-Stage lastImplementedStage(Precision precision);
+/// False for the stages that are not separate MLIR stages yet (tiled,
+/// grouped, tasks: code generation does their work on the way to
+/// addressed). The pipeline passes through them; they cannot be compiled to
+/// or from, and have no dump.
+bool isSeparateStage(Stage stage);
 
 /// The canonical stage's passes (also registered as npu-canonical-pipeline).
 void addCanonicalizationPasses(mlir::OpPassManager &pm);

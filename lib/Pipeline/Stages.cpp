@@ -7,11 +7,13 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ProgramIdentity.h"
 #include "StageTable.h"
 
 #include "npu/Conversion/NPUToNPUHW/Passes.h"
 #include "npu/Dialect/NPU/Transforms/Passes.h"
 #include "npu/Dialect/NPUHW/Transforms/Passes.h"
+#include "npu/Target/Blob/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Pass/PassManager.h"
@@ -114,6 +116,19 @@ static LogicalResult buildHwOps(OpPassManager &pm, const CompileOptions &) {
   return success();
 }
 
+/// addressed: code generation (tiling, layer grouping by CMX residency,
+/// scheduling, memory assignment; docs/codegen.md) replaces the function by
+/// the nputask.program the blob serialises; then the program records the
+/// compile's options hash and state variables.
+static LogicalResult buildAddressed(OpPassManager &pm,
+                                    const CompileOptions &options) {
+  target::NPUGenerateTasksOptions codegen;
+  codegen.tiles = options.effectiveTiles();
+  pm.addPass(target::createNPUGenerateTasks(codegen));
+  pm.addPass(createRecordProgramIdentityPass(options));
+  return success();
+}
+
 llvm::ArrayRef<StageInfo> stageTable() {
   static const StageInfo table[] = {
       {Stage::Origin, "origin", "origin", nullptr},
@@ -124,7 +139,7 @@ llvm::ArrayRef<StageInfo> stageTable() {
       {Stage::Tiled, "tiled", "tiled", nullptr},
       {Stage::Grouped, "grouped", "grouped", nullptr},
       {Stage::Tasks, "tasks", "tasks", nullptr},
-      {Stage::Addressed, "addressed", "addressed", nullptr},
+      {Stage::Addressed, "addressed", "addressed", buildAddressed},
       {Stage::Blob, "blob", "blob", nullptr},
   };
   return table;
@@ -135,16 +150,9 @@ const StageInfo &stageInfo(Stage stage) {
   return stageTable()[static_cast<size_t>(stage)];
 }
 
-/// The last stage, in `precision`'s order, up to which every stage has a
-/// builder.
-Stage lastImplementedStage(Precision precision) {
-  Stage last = Stage::Origin;
-  for (Stage stage : stagesOf(precision)) {
-    if (stage != Stage::Origin && !stageInfo(stage).build)
-      break;
-    last = stage;
-  }
-  return last;
+bool isSeparateStage(Stage stage) {
+  return stage == Stage::Origin || stage == Stage::Blob ||
+         stageInfo(stage).build;
 }
 
 } // namespace npu

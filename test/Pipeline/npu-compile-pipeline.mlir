@@ -3,14 +3,14 @@
 // RUN: not npu-opt %s --npu-compile-pipeline="compile-to=tiled" 2>&1 | FileCheck %s --check-prefix=NOTYET
 // RUN: not npu-opt %s --npu-compile-pipeline="compile-to=int8 precision=fp16" 2>&1 | FileCheck %s --check-prefix=BADSTAGE
 // The compile pipeline for npu-opt: from origin to canonical by default;
-// the stages after canonical are not implemented yet.
+// tiled, grouped and tasks are not separate stages yet.
 
 // CHECK: module attributes {npu.target = #npu.target<NPU4000>}
 // CHECK: %[[C:.*]] = npu.constant dense<3.000000e+00> : tensor<2xf32>
 // CHECK: npu.add %arg0, %[[C]]
 // NOTHING: npu.add %{{.*}}, %{{.*}}
 // NOTHING: npu.add
-// NOTYET: npu-opt: error: the 'tiled' stage is not implemented yet; the last implemented stage is 'hwops'
+// NOTYET: npu-opt: error: the 'tiled' stage is not a separate stage yet: tiling, layer grouping and scheduling run inside code generation, whose result is the 'addressed' stage
 // BADSTAGE: unknown stage 'int8' for compile-to; valid stages: origin, canonical, fp16, hwops, tiled, grouped, tasks, addressed, blob
 module attributes {npu.target = #npu.target<NPU4000>} {
   func.func @main(%x: tensor<2xf32>) -> tensor<2xf32> {

@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "npu/Dialect/NPU/IR/NPUDialect.h"
+#include "npu/Dialect/NPUTask/IR/NPUTaskOps.h"
 #include "npu/Import/ONNX/Diagnostics.h"
 #include "npu/Import/ONNX/Importer.h"
 #include "npu/Interpreter/Interpreter.h"
@@ -175,6 +176,11 @@ int main(int argc, char **argv) {
   if (compileOptions.compileTo == npu::Stage::Blob)
     return fail("a blob runs on the NPU (npu-run), not on the interpreter; "
                 "choose an earlier --compile-to");
+  if (compileOptions.compileTo == npu::Stage::Addressed)
+    return fail("the 'addressed' stage is the NPU's task program: it runs on "
+                "the NPU (npu-run on the blob), not on the interpreter; "
+                "choose an earlier --compile-to (the last graph stage is "
+                "hwops)");
   compileOptions.timing = timing;
 
   // Input values by name, in command-line order.
@@ -219,6 +225,10 @@ int main(int argc, char **argv) {
     module = std::move(*compiled);
   }
 
+  if (!module->getOps<npu::task::ProgramOp>().empty())
+    return fail("'" + inputFile +
+                "' is the addressed stage, the NPU's task program: it runs "
+                "on the NPU (npu-run on the blob), not on the interpreter");
   func::FuncOp func = findEntry(*module);
   if (!func)
     return fail("'" + inputFile +

@@ -97,7 +97,7 @@ TEST(Target, MissingIsAnError) {
   EXPECT_NE(message.find("the module has no target"), std::string::npos);
 }
 
-TEST(Pipeline, UnimplementedStagesFail) {
+TEST(Pipeline, StagesInsideCodegenCannotBeCompiledTo) {
   Context c;
   mlir::PassManager pm(&c.context);
   CompileOptions options;
@@ -108,9 +108,12 @@ TEST(Pipeline, UnimplementedStagesFail) {
   testing::internal::CaptureStderr();
   EXPECT_TRUE(mlir::failed(buildCompilePipeline(pm2, options)));
   EXPECT_NE(testing::internal::GetCapturedStderr().find(
-                "the 'tiled' stage is not implemented yet; the last "
-                "implemented stage is 'hwops'"),
+                "the 'tiled' stage is not a separate stage yet"),
             std::string::npos);
+  // Addressed passes through tiled, grouped and tasks.
+  mlir::PassManager pm3(&c.context);
+  options.compileTo = Stage::Addressed;
+  EXPECT_TRUE(mlir::succeeded(buildCompilePipeline(pm3, options)));
   // A model that cannot be read does not compile to a blob, with a reason.
   std::vector<uint8_t> blob;
   std::string error;

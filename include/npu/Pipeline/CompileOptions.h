@@ -82,7 +82,8 @@ struct CalibrationOptions {
 /// (npu-compile --timing-json, docs/benchmark.md): "create context" (the
 /// MLIR context and its dialects), "read model" (the ONNX
 /// import), one entry per pipeline stage named after the stage (its passes
-/// and its dump), "code generation", "blob serialization"; through
+/// and its dump; "addressed" is code generation), "blob serialization";
+/// through
 /// --cache-dir also "cache key", then "cache read" (a hit) or the compile's
 /// phases and "cache store".
 struct CompilePhaseTimes {

@@ -1,7 +1,7 @@
 //===- WriteBlob.cpp - The npu-write-blob pass ----------------------------===//
 //
-// Runs generateBlob on the module's function and writes the blob; the test
-// entry point of code generation until the compile pipeline calls it.
+// Serialises the module's nputask.program (the addressed stage) unchanged,
+// or runs generateBlob on its hardware-op function and writes that blob.
 //
 //===----------------------------------------------------------------------===//
 
@@ -11,6 +11,7 @@
 #include "npu/Blob/BlobWriter.h"
 #include "npu/Dialect/NPU/IR/NPUOps.h"
 #include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
+#include "npu/Dialect/NPUTask/IR/ProgramConversion.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
@@ -29,6 +30,18 @@ struct WriteBlobPass : impl::NPUWriteBlobBase<WriteBlobPass> {
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
+    auto programs = module.getOps<task::ProgramOp>();
+    if (!programs.empty()) {
+      if (std::next(programs.begin()) != programs.end()) {
+        module.emitError("has more than one nputask.program");
+        return signalPassFailure();
+      }
+      auto exported = task::exportProgram(*programs.begin());
+      if (failed(exported))
+        return signalPassFailure();
+      writeFile(exported->program, exported->weights);
+      return;
+    }
     auto platform = arch::parsePlatform(target);
     if (!platform) {
       module.emitError() << "unknown target '" << target
@@ -64,12 +77,17 @@ struct WriteBlobPass : impl::NPUWriteBlobBase<WriteBlobPass> {
     auto blob = generateBlob(func, *platform, opts);
     if (failed(blob))
       return signalPassFailure();
+    writeFile(blob->program, blob->weights);
+  }
+
+  void writeFile(const blob::Program &program,
+                 const std::vector<uint8_t> &weights) {
     if (output.empty())
       return;
     std::string error;
-    if (!blob::writeFile(output, blob::writeBlob(blob->program, blob->weights),
-                         error)) {
-      module.emitError() << "cannot write '" << output << "': " << error;
+    if (!blob::writeFile(output, blob::writeBlob(program, weights), error)) {
+      getOperation().emitError()
+          << "cannot write '" << output << "': " << error;
       return signalPassFailure();
     }
   }

@@ -9,9 +9,64 @@ include "mlir/Pass/PassBase.td"
 // Code generation
 //===----------------------------------------------------------------------===//
 
-def NPUWriteBlob : Pass<"npu-write-blob", "mlir::ModuleOp"> {
-  let summary = "Generates the blob of a hardware-op function and writes it";
+def NPUGenerateTasks : Pass<"npu-generate-tasks", "mlir::ModuleOp"> {
+  let summary = "Tiles, schedules and places the hardware-op function: the "
+                "addressed task program";
   let description = [{
+    The `addressed` stage. Code generation (docs/codegen.md) turns the
+    module's function, in the hardware-op form, into an `nputask.program`
+    that replaces it: DPU ops tiled into pieces that fit CMX and spread
+    over `tiles` tiles (split over rows with halos and over output
+    channels), each piece's workloads in the MPE mode the cost model
+    prefers, activations kept in CMX where they fit, SHAVE kernels split
+    over the SHAVEs, data movement as strided DMAs, the DDR scratch
+    allocated by liveness, and barriers derived from the tasks' memory
+    hazards. The target is the module's `npu.target`. The program is
+    checked by the blob verifier; `npu-write-blob` serialises it.
+
+    Input: the `hwops` stage (one function). Output:
+    ```mlir
+    nputask.program attributes {platform = "NPU3720", ...} {
+      nputask.input "x" "f16" [16, 16, 16] "ND"
+      nputask.output "y" "f16" [16, 16, 16] "ND"
+      %0 = nputask.buffer "x" input[0] offset 0 size 8192
+      %1 = nputask.buffer "conv.in.t0" cmx[0] offset 0 size 8192
+      %2 = nputask.barrier producers 1 consumers 1
+      nputask.queue dma[0] {
+        nputask.dma "conv.in.t0" updates(%2) %0 <f16 [16, 16, 16] offset 0>
+            to %1 <f16 [16, 16, 16] offset 0>
+      }
+      nputask.queue dpu[0] {
+        nputask.dpu conv "conv.t0" waits(%2) in %1 <f16 [16, 16, 16] offset 0>
+            ...
+      }
+    }
+    ```
+  }];
+  let options = [
+    Option<"tiles", "tiles", "unsigned", /*default=*/"0",
+           "Tiles to use (0: all tiles of the platform)">,
+    Option<"maxPieceRows", "max-piece-rows", "unsigned", /*default=*/"0",
+           "Most output rows of one DPU piece (0: as many as CMX allows)">,
+    Option<"splitShave", "split-shave", "bool", /*default=*/"true",
+           "Split large elementwise SHAVE kernels across the SHAVEs">,
+    Option<"cmxResidency", "cmx-residency", "bool", /*default=*/"true",
+           "Keep activations between DPU ops in CMX where they fit">,
+    Option<"prefetchWeights", "prefetch-weights", "bool", /*default=*/"true",
+           "Load the next DPU op's first weights while the current one "
+           "computes">,
+  ];
+  let dependentDialects = ["::npu::task::NPUTaskDialect"];
+}
+
+def NPUWriteBlob : Pass<"npu-write-blob", "mlir::ModuleOp"> {
+  let summary = "Writes the blob of an addressed program or a hardware-op "
+                "function";
+  let description = [{
+    With an `nputask.program` in the module (the `addressed` stage), the
+    program is serialised unchanged: the same bytes `npu-compile` writes
+    (the blob's `options_hash` is the program's). Otherwise:
+
     Code generation (docs/codegen.md): the module's function, in the
     hardware-op form (`npu.constant`, `npuhw.dpu_conv` / `dpu_eltwise` /
     `shave`, `npu.reshape` / `transpose` / `slice` / `concat`,

@@ -1,0 +1,559 @@
+//===- ProgramConversion.cpp - nputask.program <-> blob::Program ----------===//
+
+#include "npu/Dialect/NPUTask/IR/ProgramConversion.h"
+
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/StringExtras.h"
+
+#include <cstring>
+
+using namespace mlir;
+
+namespace npu::task {
+namespace {
+
+/// The default-valued post-processing fields are left out of `ppe`.
+constexpr const char *kPpeFields[] = {
+    "activation", "leaky_mult", "leaky_shift", "leaky_alpha", "out_zero_point",
+    "clamp_low",  "clamp_high", "fclamp_low",  "fclamp_high", "mult",
+    "shift",      "scale",      "bias",        "fbias"};
+
+bool sameBits(float a, float b) {
+  uint32_t x, y;
+  std::memcpy(&x, &a, sizeof x);
+  std::memcpy(&y, &b, sizeof y);
+  return x == y;
+}
+
+struct Builder {
+  OpBuilder &b;
+  Location loc;
+  std::vector<Value> buffers;
+  std::vector<Value> barriers;
+
+  ViewAttr view(const blob::TensorRef &ref) {
+    return ViewAttr::get(b.getContext(), ref.offset, ref.dtype, ref.shape,
+                         ref.strides);
+  }
+  Value buffer(const blob::TensorRef &ref) { return buffers.at(ref.buffer); }
+  SmallVector<Value> barrierValues(const std::vector<uint32_t> &ids) {
+    SmallVector<Value> values;
+    for (uint32_t id : ids)
+      values.push_back(barriers.at(id));
+    return values;
+  }
+
+  void argument(const blob::TensorDesc &d, bool input) {
+    DenseF32ArrayAttr scales;
+    DenseI32ArrayAttr zeroPoints;
+    if (!d.quant.scales.empty())
+      scales = b.getDenseF32ArrayAttr(d.quant.scales);
+    if (!d.quant.zeroPoints.empty())
+      zeroPoints = b.getDenseI32ArrayAttr(d.quant.zeroPoints);
+    auto args = std::make_tuple(
+        b.getStringAttr(d.name), b.getStringAttr(dtypeName(d.dtype)),
+        b.getDenseI64ArrayAttr(d.shape),
+        b.getStringAttr(blob::layoutName(d.layout)), scales, zeroPoints,
+        b.getI32IntegerAttr(d.quant.axis));
+    if (input)
+      std::apply([&](auto... a) { InputOp::create(b, loc, a...); }, args);
+    else
+      std::apply([&](auto... a) { OutputOp::create(b, loc, a...); }, args);
+  }
+
+  DictionaryAttr ppe(const blob::PostProcess &p) {
+    const blob::PostProcess d;
+    SmallVector<NamedAttribute> fields;
+    auto i32 = [&](const char *name, int64_t v, int64_t def) {
+      if (v != def)
+        fields.push_back(b.getNamedAttr(name, b.getI64IntegerAttr(v)));
+    };
+    auto f32 = [&](const char *name, float v, float def) {
+      if (!sameBits(v, def))
+        fields.push_back(b.getNamedAttr(name, b.getF32FloatAttr(v)));
+    };
+    i32("activation", int64_t(p.activation), int64_t(d.activation));
+    i32("leaky_mult", p.leakyMult, d.leakyMult);
+    i32("leaky_shift", p.leakyShift, d.leakyShift);
+    f32("leaky_alpha", p.leakyAlpha, d.leakyAlpha);
+    i32("out_zero_point", p.outZeroPoint, d.outZeroPoint);
+    i32("clamp_low", p.clampLow, d.clampLow);
+    i32("clamp_high", p.clampHigh, d.clampHigh);
+    f32("fclamp_low", p.fclampLow, d.fclampLow);
+    f32("fclamp_high", p.fclampHigh, d.fclampHigh);
+    i32("mult", p.mult, d.mult);
+    i32("shift", p.shift, d.shift);
+    f32("scale", p.scale, d.scale);
+    i32("bias", p.bias, d.bias);
+    f32("fbias", p.fbias, d.fbias);
+    return b.getDictionaryAttr(fields);
+  }
+
+  void task(const blob::Task &t) {
+    StringAttr name = b.getStringAttr(t.name);
+    SmallVector<Value> waits = barrierValues(t.waitBarriers);
+    SmallVector<Value> updates = barrierValues(t.updateBarriers);
+    switch (t.kind) {
+    case blob::Engine::Dma:
+      DmaOp::create(b, loc, name, buffer(t.dma.src), buffer(t.dma.dst), waits,
+                    updates, view(t.dma.src), view(t.dma.dst));
+      return;
+    case blob::Engine::Dpu: {
+      const blob::DpuTask &d = t.dpu;
+      auto optBuffer = [&](const std::optional<blob::TensorRef> &r) {
+        return r ? buffer(*r) : Value();
+      };
+      auto optView = [&](const std::optional<blob::TensorRef> &r) {
+        return r ? view(*r) : ViewAttr();
+      };
+      SmallVector<Attribute> workloads;
+      for (const blob::Workload &w : d.workloads)
+        workloads.push_back(WorkloadAttr::get(b.getContext(), w.x, w.y, w.k,
+                                              w.width, w.height, w.channels,
+                                              w.mpeMode));
+      DpuOp::create(
+          b, loc, name,
+          DpuKindAttr::get(b.getContext(), static_cast<DpuKind>(d.op)),
+          buffer(d.input), optBuffer(d.input2), optBuffer(d.weights),
+          optBuffer(d.weightTable), buffer(d.output), waits, updates,
+          view(d.input), optView(d.input2), optView(d.weights),
+          optView(d.weightTable), view(d.output),
+          b.getDenseI64ArrayAttr({d.kernelH, d.kernelW}),
+          b.getDenseI64ArrayAttr({d.strideH, d.strideW}),
+          b.getDenseI64ArrayAttr(
+              {d.padTop, d.padLeft, d.padBottom, d.padRight}),
+          b.getI32IntegerAttr(d.inZeroPoint),
+          b.getI32IntegerAttr(d.in2ZeroPoint), b.getI32IntegerAttr(d.inMultA),
+          b.getI32IntegerAttr(d.inMultB), ppe(d.ppe),
+          b.getArrayAttr(workloads));
+      return;
+    }
+    case blob::Engine::Shave: {
+      const blob::ShaveTask &s = t.shave;
+      SmallVector<Value> inputs, outputs;
+      SmallVector<Attribute> inputViews, outputViews;
+      for (const blob::TensorRef &r : s.inputs) {
+        inputs.push_back(buffer(r));
+        inputViews.push_back(view(r));
+      }
+      for (const blob::TensorRef &r : s.outputs) {
+        outputs.push_back(buffer(r));
+        outputViews.push_back(view(r));
+      }
+      ShaveOp::create(
+          b, loc, name, b.getStringAttr(arch::shaveKernelName(s.kernel)),
+          inputs, outputs, waits, updates, b.getArrayAttr(inputViews),
+          b.getArrayAttr(outputViews), b.getDenseF32ArrayAttr(s.fparams),
+          b.getDenseI64ArrayAttr(s.iparams));
+      return;
+    }
+    }
+  }
+};
+
+/// Reads the IR back; every error is emitted at the op it concerns.
+struct Reader {
+  llvm::DenseMap<Value, uint32_t> bufferIds;
+  llvm::DenseMap<Value, uint32_t> barrierIds;
+
+  static blob::TensorRef ref(uint32_t buffer, ViewAttr v) {
+    blob::TensorRef r;
+    r.buffer = buffer;
+    r.offset = v.getOffset();
+    r.dtype = v.getDtype();
+    r.shape.assign(v.getShape().begin(), v.getShape().end());
+    r.strides.assign(v.getStrides().begin(), v.getStrides().end());
+    return r;
+  }
+
+  FailureOr<blob::TensorRef> operand(Operation *op, Value buffer,
+                                     Attribute view, StringRef what) {
+    auto it = bufferIds.find(buffer);
+    if (it == bufferIds.end())
+      return op->emitOpError()
+             << "'s " << what << " is not a buffer of its program";
+    auto v = dyn_cast_or_null<ViewAttr>(view);
+    if (!v)
+      return op->emitOpError() << "has no view for its " << what;
+    return ref(it->second, v);
+  }
+
+  LogicalResult barrierList(Operation *op, ValueRange values,
+                            std::vector<uint32_t> &ids) {
+    for (Value v : values) {
+      auto it = barrierIds.find(v);
+      if (it == barrierIds.end())
+        return op->emitOpError("waits for or updates a barrier that is not "
+                               "one of its program's");
+      ids.push_back(it->second);
+    }
+    return success();
+  }
+
+  static FailureOr<blob::TensorDesc>
+  argument(Operation *op, StringAttr name, StringRef dtype,
+           ArrayRef<int64_t> shape, StringRef layout, DenseF32ArrayAttr scales,
+           DenseI32ArrayAttr zeroPoints, int32_t axis) {
+    blob::TensorDesc d;
+    d.name = name.str();
+    std::optional<DType> t = parseDType(dtype.str());
+    if (!t)
+      return op->emitOpError() << "has unknown element type '" << dtype << "'";
+    d.dtype = *t;
+    d.shape.assign(shape.begin(), shape.end());
+    bool known = false;
+    for (auto l : {blob::Layout::ND, blob::Layout::NCHW, blob::Layout::NHWC})
+      if (layout == blob::layoutName(l)) {
+        d.layout = l;
+        known = true;
+      }
+    if (!known)
+      return op->emitOpError() << "has unknown layout '" << layout
+                               << "' (expected ND, NCHW or NHWC)";
+    if (scales)
+      d.quant.scales.assign(scales.asArrayRef().begin(),
+                            scales.asArrayRef().end());
+    if (zeroPoints)
+      d.quant.zeroPoints.assign(zeroPoints.asArrayRef().begin(),
+                                zeroPoints.asArrayRef().end());
+    d.quant.axis = axis;
+    return d;
+  }
+
+  static LogicalResult ppe(DpuOp op, blob::PostProcess &p) {
+    for (NamedAttribute field : op.getPpe()) {
+      StringRef key = field.getName().strref();
+      if (auto f = dyn_cast<FloatAttr>(field.getValue())) {
+        float v = float(f.getValueAsDouble());
+        if (key == "leaky_alpha")
+          p.leakyAlpha = v;
+        else if (key == "fclamp_low")
+          p.fclampLow = v;
+        else if (key == "fclamp_high")
+          p.fclampHigh = v;
+        else if (key == "scale")
+          p.scale = v;
+        else if (key == "fbias")
+          p.fbias = v;
+        else
+          return op.emitOpError()
+                 << "ppe field '" << key << "' is not a float field";
+        continue;
+      }
+      auto i = dyn_cast<IntegerAttr>(field.getValue());
+      if (!i)
+        return op.emitOpError()
+               << "ppe field '" << key << "' is neither an integer nor a float";
+      int64_t v = i.getValue().getSExtValue();
+      auto inRange = [&](int64_t lo, int64_t hi) -> LogicalResult {
+        if (v < lo || v > hi)
+          return op.emitOpError() << "ppe field '" << key << "' = " << v
+                                  << " is outside [" << lo << ", " << hi << "]";
+        return success();
+      };
+      LogicalResult ok = success();
+      if (key == "activation") {
+        if (succeeded(ok = inRange(0, 2)))
+          p.activation = static_cast<arch::Activation>(v);
+      } else if (key == "leaky_shift" || key == "shift") {
+        if (succeeded(ok = inRange(0, 255)))
+          (key == "shift" ? p.shift : p.leakyShift) = uint8_t(v);
+      } else if (key == "mult") {
+        if (succeeded(ok = inRange(0, UINT32_MAX)))
+          p.mult = uint32_t(v);
+      } else if (key == "leaky_mult" || key == "out_zero_point" ||
+                 key == "clamp_low" || key == "clamp_high" || key == "bias") {
+        if (succeeded(ok = inRange(INT32_MIN, INT32_MAX)))
+          (key == "leaky_mult"       ? p.leakyMult
+           : key == "out_zero_point" ? p.outZeroPoint
+           : key == "clamp_low"      ? p.clampLow
+           : key == "clamp_high"     ? p.clampHigh
+                                     : p.bias) = int32_t(v);
+      } else {
+        return op.emitOpError()
+               << "has unknown ppe field '" << key << "' (expected one of "
+               << llvm::join(ArrayRef<const char *>(kPpeFields), ", ") << ")";
+      }
+      if (failed(ok))
+        return failure();
+    }
+    return success();
+  }
+
+  FailureOr<blob::Task> dpu(DpuOp op) {
+    blob::Task t;
+    t.kind = blob::Engine::Dpu;
+    blob::DpuTask &d = t.dpu;
+    d.op = static_cast<blob::DpuOp>(op.getKind());
+    auto in = operand(op, op.getInput(), op.getInputViewAttr(), "input");
+    auto out = operand(op, op.getOutput(), op.getOutputViewAttr(), "output");
+    if (failed(in) || failed(out))
+      return failure();
+    d.input = *in;
+    d.output = *out;
+    auto optional = [&](Value buffer, Attribute view, StringRef what,
+                        std::optional<blob::TensorRef> &dst) -> LogicalResult {
+      if (!buffer && !view)
+        return success();
+      if (!buffer)
+        return op.emitOpError() << "has a view but no buffer for its " << what;
+      auto r = operand(op, buffer, view, what);
+      if (failed(r))
+        return failure();
+      dst = *r;
+      return success();
+    };
+    if (failed(optional(op.getInput2(), op.getInput2ViewAttr(), "second input",
+                        d.input2)) ||
+        failed(optional(op.getWeights(), op.getWeightsViewAttr(), "weights",
+                        d.weights)) ||
+        failed(optional(op.getWeightTable(), op.getWeightTableViewAttr(),
+                        "weight table", d.weightTable)))
+      return failure();
+    auto pair = [&](ArrayRef<int64_t> values, size_t n, StringRef what,
+                    SmallVectorImpl<uint8_t> &out) -> LogicalResult {
+      if (values.size() != n)
+        return op.emitOpError() << "'s " << what << " has " << values.size()
+                                << " values, expected " << n;
+      for (int64_t v : values) {
+        if (v < 0 || v > 255)
+          return op.emitOpError()
+                 << "'s " << what << " value " << v << " is outside [0, 255]";
+        out.push_back(uint8_t(v));
+      }
+      return success();
+    };
+    SmallVector<uint8_t> kernel, strides, pads;
+    if (failed(pair(op.getKernel(), 2, "kernel", kernel)) ||
+        failed(pair(op.getStrides(), 2, "strides", strides)) ||
+        failed(pair(op.getPads(), 4, "pads", pads)))
+      return failure();
+    d.kernelH = kernel[0];
+    d.kernelW = kernel[1];
+    d.strideH = strides[0];
+    d.strideW = strides[1];
+    d.padTop = pads[0];
+    d.padLeft = pads[1];
+    d.padBottom = pads[2];
+    d.padRight = pads[3];
+    d.inZeroPoint = int32_t(op.getInZeroPoint());
+    d.in2ZeroPoint = int32_t(op.getIn2ZeroPoint());
+    d.inMultA = int32_t(op.getInMultA());
+    d.inMultB = int32_t(op.getInMultB());
+    if (failed(ppe(op, d.ppe)))
+      return failure();
+    for (Attribute a : op.getWorkloads()) {
+      auto w = cast<WorkloadAttr>(a);
+      d.workloads.push_back({w.getX(), w.getY(), w.getK(), w.getWidth(),
+                             w.getHeight(), w.getChannels(), w.getMpeMode()});
+    }
+    return t;
+  }
+
+  FailureOr<blob::Task> shave(ShaveOp op) {
+    blob::Task t;
+    t.kind = blob::Engine::Shave;
+    blob::ShaveTask &s = t.shave;
+    std::optional<arch::ShaveKernel> kernel =
+        arch::parseShaveKernel(op.getKernel().str());
+    if (!kernel)
+      return op.emitOpError()
+             << "names unknown SHAVE kernel '" << op.getKernel() << "'";
+    s.kernel = *kernel;
+    auto list = [&](ValueRange buffers, ArrayAttr views, StringRef what,
+                    std::vector<blob::TensorRef> &out) -> LogicalResult {
+      if (buffers.size() != views.size())
+        return op.emitOpError() << "has " << buffers.size() << " " << what
+                                << "s and " << views.size() << " views";
+      for (auto [buffer, view] : llvm::zip(buffers, views)) {
+        auto r = operand(op, buffer, view, what);
+        if (failed(r))
+          return failure();
+        out.push_back(*r);
+      }
+      return success();
+    };
+    if (failed(list(op.getInputs(), op.getInputViews(), "input", s.inputs)) ||
+        failed(list(op.getOutputs(), op.getOutputViews(), "output", s.outputs)))
+      return failure();
+    s.fparams.assign(op.getFparams().begin(), op.getFparams().end());
+    s.iparams.assign(op.getIparams().begin(), op.getIparams().end());
+    return t;
+  }
+
+  FailureOr<blob::Task> task(Operation &op, blob::Engine engine) {
+    FailureOr<blob::Task> t = failure();
+    StringAttr name;
+    ValueRange waits, updates;
+    if (auto dma = dyn_cast<DmaOp>(op)) {
+      auto src = operand(&op, dma.getSrc(), dma.getSrcViewAttr(), "source");
+      auto dst =
+          operand(&op, dma.getDst(), dma.getDstViewAttr(), "destination");
+      if (failed(src) || failed(dst))
+        return failure();
+      blob::Task dmaTask;
+      dmaTask.kind = blob::Engine::Dma;
+      dmaTask.dma = {*src, *dst};
+      t = dmaTask;
+      name = dma.getNameAttr();
+      waits = dma.getWaits();
+      updates = dma.getUpdates();
+    } else if (auto dpuOp = dyn_cast<DpuOp>(op)) {
+      t = dpu(dpuOp);
+      name = dpuOp.getNameAttr();
+      waits = dpuOp.getWaits();
+      updates = dpuOp.getUpdates();
+    } else if (auto shaveOp = dyn_cast<ShaveOp>(op)) {
+      t = shave(shaveOp);
+      name = shaveOp.getNameAttr();
+      waits = shaveOp.getWaits();
+      updates = shaveOp.getUpdates();
+    } else {
+      return op.emitOpError("is not a task (expected nputask.dma, "
+                            "nputask.dpu or nputask.shave)");
+    }
+    if (failed(t))
+      return failure();
+    if (t->kind != engine)
+      return op.emitOpError()
+             << "is a " << blob::engineName(t->kind) << " task in a "
+             << blob::engineName(engine) << " queue";
+    t->name = name.str();
+    if (failed(barrierList(&op, waits, t->waitBarriers)) ||
+        failed(barrierList(&op, updates, t->updateBarriers)))
+      return failure();
+    return t;
+  }
+};
+
+} // namespace
+
+ProgramOp buildProgramOp(OpBuilder &builder, Location loc,
+                         const blob::Program &program,
+                         ArrayRef<uint8_t> weights) {
+  OpBuilder::InsertionGuard guard(builder);
+  ElementsAttr weightsAttr;
+  if (!weights.empty()) {
+    auto type = RankedTensorType::get({int64_t(weights.size())},
+                                      builder.getIntegerType(8));
+    ArrayRef<int8_t> bytes(reinterpret_cast<const int8_t *>(weights.data()),
+                           weights.size());
+    weightsAttr = cast<ElementsAttr>(Attribute(DenseI8ResourceElementsAttr::get(
+        type, "npu_weights",
+        HeapAsmResourceBlob::allocateAndCopyInferAlign(bytes))));
+  }
+  SmallVector<int64_t> cmxUsed(program.memory.cmxUsed.begin(),
+                               program.memory.cmxUsed.end());
+  auto op = ProgramOp::create(
+      builder, loc, builder.getStringAttr(arch::platformName(program.platform)),
+      builder.getStringAttr(program.compilerVersion),
+      builder.getI64IntegerAttr(int64_t(program.optionsHash)),
+      builder.getI64IntegerAttr(int64_t(program.memory.scratchSize)),
+      builder.getDenseI64ArrayAttr(cmxUsed), weightsAttr);
+  builder.setInsertionPointToStart(&op.getBody().emplaceBlock());
+  Builder b{builder, loc, {}, {}};
+  for (const blob::TensorDesc &d : program.inputs)
+    b.argument(d, /*input=*/true);
+  for (const blob::TensorDesc &d : program.outputs)
+    b.argument(d, /*input=*/false);
+  for (const blob::StateVar &s : program.states)
+    StateOp::create(builder, loc, s.name, s.input, s.output);
+  for (const blob::Buffer &buf : program.buffers)
+    b.buffers.push_back(BufferOp::create(
+        builder, loc, BufferType::get(builder.getContext()), buf.name,
+        static_cast<MemSpace>(buf.space), buf.index, buf.offset, buf.size));
+  for (const blob::Barrier &bar : program.barriers)
+    b.barriers.push_back(
+        BarrierOp::create(builder, loc, BarrierType::get(builder.getContext()),
+                          bar.producerCount, bar.consumerCount));
+  for (const blob::TaskList &list : program.taskLists) {
+    auto queue = QueueOp::create(builder, loc, static_cast<Engine>(list.engine),
+                                 list.index);
+    OpBuilder::InsertionGuard queueGuard(builder);
+    builder.setInsertionPointToStart(&queue.getBody().emplaceBlock());
+    for (const blob::Task &t : list.tasks)
+      b.task(t);
+  }
+  return op;
+}
+
+FailureOr<ExportedProgram> exportProgram(ProgramOp op, bool withWeights) {
+  ExportedProgram out;
+  blob::Program &p = out.program;
+  std::optional<arch::Platform> platform =
+      arch::parsePlatform(op.getPlatform().str());
+  if (!platform)
+    return op.emitOpError() << "has unknown platform '" << op.getPlatform()
+                            << "' (expected NPU3720 or NPU4000)";
+  p.platform = *platform;
+  p.compilerVersion = op.getCompilerVersion().str();
+  p.optionsHash = op.getOptionsHash();
+  p.memory.scratchSize = op.getScratchSize();
+  for (int64_t v : op.getCmxUsed()) {
+    if (v < 0)
+      return op.emitOpError("has a negative CMX size");
+    p.memory.cmxUsed.push_back(uint64_t(v));
+  }
+  if (std::optional<ElementsAttr> w = op.getWeights()) {
+    auto resource = dyn_cast<DenseI8ResourceElementsAttr>(*w);
+    std::optional<ArrayRef<int8_t>> bytes;
+    if (resource)
+      bytes = resource.tryGetAsArrayRef();
+    if (!bytes)
+      return op.emitOpError("'s weights must be an i8 dense resource with "
+                            "its data");
+    out.weightsSize = bytes->size();
+    if (withWeights)
+      out.weights.assign(reinterpret_cast<const uint8_t *>(bytes->data()),
+                         reinterpret_cast<const uint8_t *>(bytes->data()) +
+                             bytes->size());
+  }
+
+  Reader r;
+  for (Operation &child : op.getBody().front()) {
+    if (auto in = dyn_cast<InputOp>(child)) {
+      auto d = Reader::argument(
+          &child, in.getNameAttr(), in.getDtype(), in.getShape(),
+          in.getLayout(), in.getQuantScalesAttr(), in.getQuantZeroPointsAttr(),
+          int32_t(in.getQuantAxis()));
+      if (failed(d))
+        return failure();
+      p.inputs.push_back(std::move(*d));
+    } else if (auto o = dyn_cast<OutputOp>(child)) {
+      auto d = Reader::argument(
+          &child, o.getNameAttr(), o.getDtype(), o.getShape(), o.getLayout(),
+          o.getQuantScalesAttr(), o.getQuantZeroPointsAttr(),
+          int32_t(o.getQuantAxis()));
+      if (failed(d))
+        return failure();
+      p.outputs.push_back(std::move(*d));
+    } else if (auto s = dyn_cast<StateOp>(child)) {
+      p.states.push_back({s.getName().str(), s.getInput(), s.getOutput()});
+    } else if (auto buf = dyn_cast<BufferOp>(child)) {
+      r.bufferIds[buf.getResult()] = uint32_t(p.buffers.size());
+      p.buffers.push_back({buf.getName().str(),
+                           static_cast<blob::MemSpace>(buf.getSpace()),
+                           buf.getIndex(), buf.getOffset(), buf.getSize()});
+    } else if (auto bar = dyn_cast<BarrierOp>(child)) {
+      r.barrierIds[bar.getResult()] = uint32_t(p.barriers.size());
+      p.barriers.push_back({bar.getProducers(), bar.getConsumers()});
+    } else if (auto queue = dyn_cast<QueueOp>(child)) {
+      blob::TaskList list;
+      list.engine = static_cast<blob::Engine>(queue.getEngine());
+      list.index = queue.getIndex();
+      for (Operation &t : queue.getBody().front()) {
+        FailureOr<blob::Task> task = r.task(t, list.engine);
+        if (failed(task))
+          return failure();
+        list.tasks.push_back(std::move(*task));
+      }
+      p.taskLists.push_back(std::move(list));
+    } else {
+      return child.emitOpError("cannot be part of an nputask.program");
+    }
+  }
+  return out;
+}
+
+} // namespace npu::task

@@ -1,0 +1,189 @@
+// RUN: npu-opt %s -split-input-file -verify-diagnostics
+// What the addressed stage's parser and verifier reject: malformed views and
+// workloads, fields out of range, tasks in the wrong queue, and every
+// program the blob verifier rejects (its message is the diagnostic).
+
+nputask.program attributes {platform = "NPU3720", compiler_version = "test", options_hash = 0, scratch_size = 0, cmx_used = array<i64: 0, 0>} {
+  nputask.input "x" "f16" [16] "ND"
+  nputask.output "y" "f16" [16] "ND"
+  %0 = nputask.buffer "x" input[0] offset 0 size 32
+  %1 = nputask.buffer "y" output[0] offset 0 size 32
+  nputask.queue dma[0] {
+    // expected-error @+1 {{unknown element type 'q8'}}
+    nputask.dma "copy" %0 <q8 [16] offset 0> to %1 <f16 [16] offset 0>
+  }
+}
+
+// -----
+
+nputask.program attributes {platform = "NPU3720", compiler_version = "test", options_hash = 0, scratch_size = 0, cmx_used = array<i64: 0, 0>} {
+  nputask.input "x" "f16" [16] "ND"
+  nputask.output "y" "f16" [16] "ND"
+  %0 = nputask.buffer "x" input[0] offset 0 size 32
+  %1 = nputask.buffer "y" output[0] offset 0 size 32
+  nputask.queue dma[0] {
+    // expected-error @+1 {{a view has one stride per dimension: 1 dimensions, 2 strides}}
+    nputask.dma "copy" %0 <f16 [16] offset 0 strides [2, 2]> to %1 <f16 [16] offset 0>
+  }
+}
+
+// -----
+
+nputask.program attributes {platform = "NPU3720", compiler_version = "test", options_hash = 0, scratch_size = 0, cmx_used = array<i64: 0, 0>} {
+  nputask.input "x" "f16" [16, 1, 16] "ND"
+  nputask.output "y" "f16" [16, 1, 16] "ND"
+  %0 = nputask.buffer "in" cmx[0] offset 0 size 512
+  %1 = nputask.buffer "out" cmx[0] offset 512 size 512
+  nputask.queue dpu[0] {
+    // expected-error @+1 {{unknown MPE mode 'CUBOID_2x2' (expected CUBOID_4x16, CUBOID_8x16 or CUBOID_16x16)}}
+    nputask.dpu max_pool "p" in %0 <f16 [16, 1, 16] offset 0> out %1 <f16 [16, 1, 16] offset 0> {kernel = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, ppe = {}, strides = array<i64: 1, 1>, workloads = [#nputask.workload<at 0, 0, 0 size 1, 16, 16 CUBOID_2x2>]}
+  }
+}
+
+// -----
+
+// A view that reads past the end of its buffer.
+// expected-error @+1 {{is not a valid task program: dma[0] task 0 'copy': source reaches byte 34 of buffer 0 'x', which has 32 bytes}}
+nputask.program attributes {platform = "NPU3720", compiler_version = "test", options_hash = 0, scratch_size = 0, cmx_used = array<i64: 0, 0>} {
+  nputask.input "x" "f16" [16] "ND"
+  nputask.output "y" "f16" [16] "ND"
+  %0 = nputask.buffer "x" input[0] offset 0 size 32
+  %1 = nputask.buffer "y" output[0] offset 0 size 32
+  nputask.queue dma[0] {
+    nputask.dma "copy" %0 <f16 [16] offset 2> to %1 <f16 [16] offset 0>
+  }
+}
+
+// -----
+
+// A barrier that counts two producers but has one.
+// expected-error @+1 {{is not a valid task program: barrier 0 declares 2 producers but 1 tasks update it}}
+nputask.program attributes {platform = "NPU3720", compiler_version = "test", options_hash = 0, scratch_size = 0, cmx_used = array<i64: 0, 0>} {
+  nputask.input "x" "f16" [16] "ND"
+  nputask.output "y" "f16" [16] "ND"
+  %0 = nputask.buffer "x" input[0] offset 0 size 32
+  %1 = nputask.buffer "y" output[0] offset 0 size 32
+  %2 = nputask.barrier producers 2 consumers 1
+  nputask.queue dma[0] {
+    nputask.dma "a" updates(%2) %0 <f16 [8] offset 0> to %1 <f16 [8] offset 0>
+    nputask.dma "b" waits(%2) %0 <f16 [8] offset 16> to %1 <f16 [8] offset 16>
+  }
+}
+
+// -----
+
+// CMX beyond the tile's capacity.
+// expected-error @+1 {{is not a valid task program: buffer 2 'big' ends at CMX byte 4194304 of tile 0, past the NPU3720's CMX capacity of 1982464 usable bytes}}
+nputask.program attributes {platform = "NPU3720", compiler_version = "test", options_hash = 0, scratch_size = 0, cmx_used = array<i64: 0, 0>} {
+  nputask.input "x" "f16" [16] "ND"
+  nputask.output "y" "f16" [16] "ND"
+  %0 = nputask.buffer "x" input[0] offset 0 size 32
+  %1 = nputask.buffer "y" output[0] offset 0 size 32
+  %2 = nputask.buffer "big" cmx[0] offset 0 size 4194304
+  nputask.queue dma[0] {
+    nputask.dma "a" %0 <f16 [16] offset 0> to %1 <f16 [16] offset 0>
+  }
+}
+
+// -----
+
+nputask.program attributes {platform = "NPU3720", compiler_version = "test", options_hash = 0, scratch_size = 0, cmx_used = array<i64: 0, 0>} {
+  nputask.input "x" "f16" [16] "ND"
+  nputask.output "y" "f16" [16] "ND"
+  %0 = nputask.buffer "x" input[0] offset 0 size 32
+  %1 = nputask.buffer "y" output[0] offset 0 size 32
+  nputask.queue dpu[0] {
+    // expected-error @+1 {{is a dma task in a dpu queue}}
+    nputask.dma "a" %0 <f16 [16] offset 0> to %1 <f16 [16] offset 0>
+  }
+}
+
+// -----
+
+nputask.program attributes {platform = "NPU3720", compiler_version = "test", options_hash = 0, scratch_size = 0, cmx_used = array<i64: 0, 0>} {
+  nputask.input "x" "f16" [16] "ND"
+  nputask.output "y" "f16" [16] "ND"
+  %0 = nputask.buffer "x" input[0] offset 0 size 32
+  %1 = nputask.buffer "y" output[0] offset 0 size 32
+  nputask.queue shave[0] {
+    // expected-error @+1 {{names unknown SHAVE kernel 'frobnicate'}}
+    nputask.shave "frobnicate" "k" ins(%0) [#nputask.view<f16 [16] offset 0>] outs(%1) [#nputask.view<f16 [16] offset 0>] {fparams = array<f32>, iparams = array<i64>}
+  }
+}
+
+// -----
+
+nputask.program attributes {platform = "NPU3720", compiler_version = "test", options_hash = 0, scratch_size = 0, cmx_used = array<i64: 0, 0>} {
+  nputask.input "x" "f16" [16] "ND"
+  nputask.output "y" "f16" [16] "ND"
+  %0 = nputask.buffer "x" input[0] offset 0 size 32
+  %1 = nputask.buffer "y" output[0] offset 0 size 32
+  nputask.queue shave[0] {
+    // expected-error @+1 {{has 1 inputs and 2 views}}
+    nputask.shave "exp" "k" ins(%0) [#nputask.view<f16 [16] offset 0>, #nputask.view<f16 [16] offset 0>] outs(%1) [#nputask.view<f16 [16] offset 0>] {fparams = array<f32>, iparams = array<i64>}
+  }
+}
+
+// -----
+
+nputask.program attributes {platform = "NPU3720", compiler_version = "test", options_hash = 0, scratch_size = 0, cmx_used = array<i64: 0, 0>} {
+  nputask.input "x" "f16" [16, 1, 16] "ND"
+  nputask.output "y" "f16" [16, 1, 16] "ND"
+  %0 = nputask.buffer "in" cmx[0] offset 0 size 512
+  %1 = nputask.buffer "out" cmx[0] offset 512 size 512
+  nputask.queue dpu[0] {
+    // expected-error @+1 {{has unknown ppe field 'gain'}}
+    nputask.dpu max_pool "p" in %0 <f16 [16, 1, 16] offset 0> out %1 <f16 [16, 1, 16] offset 0> {kernel = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, ppe = {gain = 2 : i64}, strides = array<i64: 1, 1>, workloads = [#nputask.workload<at 0, 0, 0 size 1, 16, 16 CUBOID_16x16>]}
+  }
+}
+
+// -----
+
+nputask.program attributes {platform = "NPU3720", compiler_version = "test", options_hash = 0, scratch_size = 0, cmx_used = array<i64: 0, 0>} {
+  nputask.input "x" "f16" [16, 1, 16] "ND"
+  nputask.output "y" "f16" [16, 1, 16] "ND"
+  %0 = nputask.buffer "in" cmx[0] offset 0 size 512
+  %1 = nputask.buffer "out" cmx[0] offset 512 size 512
+  nputask.queue dpu[0] {
+    // expected-error @+1 {{ppe field 'shift' = 300 is outside [0, 255]}}
+    nputask.dpu max_pool "p" in %0 <f16 [16, 1, 16] offset 0> out %1 <f16 [16, 1, 16] offset 0> {kernel = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, ppe = {shift = 300 : i64}, strides = array<i64: 1, 1>, workloads = [#nputask.workload<at 0, 0, 0 size 1, 16, 16 CUBOID_16x16>]}
+  }
+}
+
+// -----
+
+nputask.program attributes {platform = "NPU3720", compiler_version = "test", options_hash = 0, scratch_size = 0, cmx_used = array<i64: 0, 0>} {
+  nputask.input "x" "f16" [16, 1, 16] "ND"
+  nputask.output "y" "f16" [16, 1, 16] "ND"
+  %0 = nputask.buffer "in" cmx[0] offset 0 size 512
+  %1 = nputask.buffer "out" cmx[0] offset 512 size 512
+  nputask.queue dpu[0] {
+    // expected-error @+1 {{'s kernel has 3 values, expected 2}}
+    nputask.dpu max_pool "p" in %0 <f16 [16, 1, 16] offset 0> out %1 <f16 [16, 1, 16] offset 0> {kernel = array<i64: 1, 1, 1>, pads = array<i64: 0, 0, 0, 0>, ppe = {}, strides = array<i64: 1, 1>, workloads = [#nputask.workload<at 0, 0, 0 size 1, 16, 16 CUBOID_16x16>]}
+  }
+}
+
+// -----
+
+// expected-error @+1 {{has unknown platform 'NPU9999' (expected NPU3720 or NPU4000)}}
+nputask.program attributes {platform = "NPU9999", compiler_version = "test", options_hash = 0, scratch_size = 0, cmx_used = array<i64: 0, 0>} {
+  nputask.input "x" "f16" [16] "ND"
+}
+
+// -----
+
+nputask.program attributes {platform = "NPU3720", compiler_version = "test", options_hash = 0, scratch_size = 0, cmx_used = array<i64: 0, 0>} {
+  // expected-error @+1 {{has unknown layout 'NCWH' (expected ND, NCHW or NHWC)}}
+  nputask.input "x" "f16" [16] "NCWH"
+}
+
+// -----
+
+nputask.program attributes {platform = "NPU3720", compiler_version = "test", options_hash = 0, scratch_size = 0, cmx_used = array<i64: 0, 0>} {
+  nputask.input "x" "f16" [16] "ND"
+  nputask.output "y" "f16" [16] "ND"
+  %0 = nputask.buffer "x" input[0] offset 0 size 32
+  %1 = nputask.buffer "y" output[0] offset 0 size 32
+  // expected-error @+1 {{expects parent op 'nputask.queue'}}
+  nputask.dma "a" %0 <f16 [16] offset 0> to %1 <f16 [16] offset 0>
+}
