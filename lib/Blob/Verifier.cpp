@@ -99,6 +99,11 @@ private:
       for (size_t j = 0; j < i; ++j)
         if (args[j].name == d.name)
           return fail(what + " repeats the name '" + d.name + "'");
+      if (&args == &p.outputs)
+        for (const TensorDesc &in : p.inputs)
+          if (in.name == d.name)
+            return fail(what + " has the name of an input, '" + d.name +
+                        "' (graph argument names are unique)");
       if (d.shape.size() > kMaxArgRank)
         return fail(what + " '" + d.name + "' has rank " +
                     std::to_string(d.shape.size()) + " (at most " +
@@ -163,6 +168,19 @@ private:
         break;
       }
       case MemSpace::Scratch:
+      case MemSpace::Weights:
+        if (b.index != 0)
+          return fail(what + " has index " + std::to_string(b.index) + " in " +
+                      memSpaceName(b.space) + ", which has only index 0");
+        break;
+      case MemSpace::Cmx:
+        break;
+      }
+      switch (b.space) {
+      case MemSpace::Input:
+      case MemSpace::Output:
+        break;
+      case MemSpace::Scratch:
         capacity = p.memory.scratchSize;
         space = "the DDR scratch area";
         break;
@@ -181,10 +199,10 @@ private:
                       ", not a multiple of 16 bytes");
         if (b.offset > hw.cmxUsableBytes ||
             b.size > hw.cmxUsableBytes - b.offset)
-          return fail(what + " ends at CMX byte " +
-                      std::to_string(b.offset + b.size) + " of tile " +
-                      std::to_string(b.index) + ", past the " + hw.name +
-                      "'s CMX capacity of " +
+          return fail(what + " (" + std::to_string(b.size) +
+                      " bytes at CMX offset " + std::to_string(b.offset) +
+                      " of tile " + std::to_string(b.index) +
+                      ") ends past the " + hw.name + "'s CMX capacity of " +
                       std::to_string(hw.cmxUsableBytes) + " usable bytes");
         capacity = p.memory.cmxUsed[b.index];
         space =
@@ -194,9 +212,9 @@ private:
       if (b.size == 0)
         return fail(what + " is empty");
       if (b.offset > capacity || b.size > capacity - b.offset)
-        return fail(what + " [" + std::to_string(b.offset) + ", " +
-                    std::to_string(b.offset + b.size) + ") lies outside " +
-                    space + " (" + std::to_string(capacity) + " bytes)");
+        return fail(what + " (" + std::to_string(b.size) + " bytes at " +
+                    std::to_string(b.offset) + ") lies outside " + space +
+                    " (" + std::to_string(capacity) + " bytes)");
     }
     return true;
   }

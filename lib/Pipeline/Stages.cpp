@@ -116,9 +116,19 @@ static LogicalResult buildHwOps(OpPassManager &pm, const CompileOptions &) {
   return success();
 }
 
-/// addressed: code generation (tiling, layer grouping by CMX residency,
-/// scheduling, memory assignment; docs/codegen.md) replaces the function by
-/// the nputask.program the blob serialises; then the program records the
+/// grouped: the activations kept in CMX between DPU ops (layer groups),
+/// recorded on the function for code generation.
+static LogicalResult buildGrouped(OpPassManager &pm,
+                                  const CompileOptions &options) {
+  target::NPUGroupLayersOptions group;
+  group.tiles = options.effectiveTiles();
+  pm.addPass(target::createNPUGroupLayers(group));
+  return success();
+}
+
+/// addressed: code generation (tiling, scheduling, memory assignment,
+/// following the grouped stage's plan; docs/codegen.md) replaces the function
+/// by the nputask.program the blob serialises; then the program records the
 /// compile's options hash and state variables.
 static LogicalResult buildAddressed(OpPassManager &pm,
                                     const CompileOptions &options) {
@@ -137,7 +147,7 @@ llvm::ArrayRef<StageInfo> stageTable() {
       {Stage::Lowered, "int8", "fp16", buildLowered},
       {Stage::HwOps, "hwops", "hwops", buildHwOps},
       {Stage::Tiled, "tiled", "tiled", nullptr},
-      {Stage::Grouped, "grouped", "grouped", nullptr},
+      {Stage::Grouped, "grouped", "grouped", buildGrouped},
       {Stage::Tasks, "tasks", "tasks", nullptr},
       {Stage::Addressed, "addressed", "addressed", buildAddressed},
       {Stage::Blob, "blob", "blob", nullptr},

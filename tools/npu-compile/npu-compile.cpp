@@ -188,6 +188,12 @@ int main(int argc, char **argv) {
           kTool, options)))
     return 1;
 
+  if (StringRef(inputFile).ends_with(".mlir"))
+    return fail("npu-compile reads ONNX models; to continue from a stage's "
+                ".mlir use npu-opt (e.g. npu-opt addressed.mlir "
+                "--npu-write-blob=output=F.blob, or --npu-compile-pipeline="
+                "\"compile-from=STAGE compile-to=addressed\"), and "
+                "npu-interpret to run a graph stage");
   if (outputFile != "-" && npu::isSameFile(outputFile, inputFile))
     return fail("the output file '" + outputFile +
                 "' is the input model; refusing to overwrite it");

@@ -2,16 +2,39 @@
 //
 // Parses MLIR in the npu (and upstream) dialects, runs passes named on the
 // command line and prints the result. Used by the lit tests and by compiler
-// engineers to run any stage of the pipeline by hand.
+// engineers to run any stage of the pipeline by hand. Like the other tools,
+// it creates the missing directories of its -o file.
 //
 //===----------------------------------------------------------------------===//
 
 #include "npu/Pipeline/Registration.h"
+#include "npu/Support/Files.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
+#include "llvm/ADT/StringRef.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <string>
 
 int main(int argc, char **argv) {
+  // -o FILE / -o=FILE / --o=FILE: its directories, before MLIR opens it.
+  for (int i = 1; i < argc; ++i) {
+    llvm::StringRef arg(argv[i]);
+    std::string path;
+    if ((arg == "-o" || arg == "--o") && i + 1 < argc)
+      path = argv[i + 1];
+    else if (arg.consume_front("-o=") || arg.consume_front("--o="))
+      path = arg.str();
+    if (path.empty() || path == "-" ||
+        llvm::StringRef(path).starts_with("/dev/"))
+      continue;
+    std::string error;
+    if (!npu::createParentDirectories(path, error)) {
+      llvm::errs() << "npu-opt: error: " << error << "\n";
+      return 1;
+    }
+  }
   npu::registerAllPasses();
   mlir::DialectRegistry registry;
   npu::registerAllDialects(registry);

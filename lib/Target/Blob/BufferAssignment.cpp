@@ -50,6 +50,64 @@ uint32_t WeightsSection::add(const std::string &name,
   return id;
 }
 
+uint64_t WeightsSection::dropUnread() {
+  std::vector<blob::TensorRef *> refs;
+  for (blob::TaskList &list : program_.taskLists)
+    for (blob::Task &t : list.tasks) {
+      switch (t.kind) {
+      case blob::Engine::Dma:
+        refs.push_back(&t.dma.src);
+        refs.push_back(&t.dma.dst);
+        break;
+      case blob::Engine::Dpu:
+        refs.push_back(&t.dpu.input);
+        refs.push_back(&t.dpu.output);
+        for (auto *r : {&t.dpu.input2, &t.dpu.weights, &t.dpu.weightTable})
+          if (*r)
+            refs.push_back(&**r);
+        break;
+      case blob::Engine::Shave:
+        for (blob::TensorRef &r : t.shave.inputs)
+          refs.push_back(&r);
+        for (blob::TensorRef &r : t.shave.outputs)
+          refs.push_back(&r);
+        break;
+      }
+    }
+  std::vector<bool> read(program_.buffers.size(), false);
+  for (blob::TensorRef *r : refs)
+    read[r->buffer] = true;
+
+  // Entries do not overlap (identical contents share one buffer), so the
+  // kept ones move down in order.
+  std::vector<uint32_t> newId(program_.buffers.size());
+  std::vector<blob::Buffer> kept;
+  std::vector<uint8_t> packed;
+  uint64_t dropped = 0;
+  for (size_t i = 0; i < program_.buffers.size(); ++i) {
+    blob::Buffer b = program_.buffers[i];
+    if (b.space == blob::MemSpace::Weights) {
+      if (!read[i]) {
+        dropped += b.size;
+        continue;
+      }
+      uint64_t offset = alignTo(packed.size(), 64);
+      packed.resize(offset, 0);
+      packed.insert(packed.end(), bytes_.begin() + b.offset,
+                    bytes_.begin() + b.offset + b.size);
+      b.offset = offset;
+    }
+    newId[i] = uint32_t(kept.size());
+    kept.push_back(std::move(b));
+  }
+  for (blob::TensorRef *r : refs)
+    r->buffer = newId[r->buffer];
+  program_.buffers = std::move(kept);
+  bytes_ = std::move(packed);
+  byHash_.clear();
+  return dropped;
+}
+
 /// The first name in `loc`, depth first: an imported node's NameLoc, or
 /// for ops fused from several nodes (a Conv with its BatchNormalization)
 /// the first node's.

@@ -98,6 +98,41 @@ struct Placed {
   size_t first = 0, last = 0;
 };
 
+/// The function's ops in order, their indices and the DPU ops' geometry.
+struct OpTable {
+  std::vector<Operation *> ops;
+  llvm::DenseMap<Operation *, size_t> index;
+  llvm::DenseMap<Operation *, DpuOpGeometry> geometry;
+
+  explicit OpTable(func::FuncOp func) {
+    for (Operation &op : func.getBody().front()) {
+      index[&op] = ops.size();
+      ops.push_back(&op);
+    }
+    for (Operation *op : ops)
+      if (auto g = dpuOpGeometry(op))
+        geometry[op] = *g;
+  }
+};
+
+/// The budget of op `i`: below the lowest of `placed` live at `i`.
+uint64_t budgetAt(const std::vector<Placed> &placed, size_t i,
+                  uint64_t usable) {
+  uint64_t lo = usable;
+  for (const Placed &p : placed)
+    if (p.first <= i && i <= p.last)
+      lo = std::min(lo, p.lo);
+  return lo;
+}
+
+/// Rows of the widest band of `h` rows over `tiles` tiles.
+uint32_t widestBand(uint32_t h, uint32_t tiles) {
+  uint32_t rows = 0;
+  for (uint32_t t = 0; t < tiles; ++t)
+    rows = std::max(rows, bandBegin(t + 1, h, tiles) - bandBegin(t, h, tiles));
+  return rows;
+}
+
 } // namespace
 
 TilingOptions residentTilingOptions(const CmxResidency &r, Operation *op,
@@ -128,33 +163,18 @@ CmxResidency planCmxResidency(func::FuncOp func, const arch::HardwareDesc &hw,
   CmxResidency r;
   const uint64_t usable = hw.cmxUsableBytes;
   const uint64_t align = TilingOptions().cmxAlignment;
-
-  std::vector<Operation *> ops;
-  llvm::DenseMap<Operation *, size_t> index;
-  for (Operation &op : func.getBody().front()) {
-    index[&op] = ops.size();
-    ops.push_back(&op);
-  }
-  llvm::DenseMap<Operation *, DpuOpGeometry> geometry;
-  for (Operation *op : ops)
-    if (auto g = dpuOpGeometry(op))
-      geometry[op] = *g;
+  OpTable table(func);
+  std::vector<Operation *> &ops = table.ops;
+  llvm::DenseMap<Operation *, size_t> &index = table.index;
+  llvm::DenseMap<Operation *, DpuOpGeometry> &geometry = table.geometry;
 
   std::vector<Placed> placed;
-  // The budget of op i: below the lowest resident live at i.
-  auto budgetAt = [&](size_t i) {
-    uint64_t lo = usable;
-    for (const Placed &p : placed)
-      if (p.first <= i && i <= p.last)
-        lo = std::min(lo, p.lo);
-    return lo;
-  };
   auto feasible = [&](size_t first, size_t last) {
     for (size_t i = first; i <= last; ++i) {
       auto g = geometry.find(ops[i]);
       if (g == geometry.end())
         continue;
-      r.budget[ops[i]] = budgetAt(i);
+      r.budget[ops[i]] = budgetAt(placed, i, usable);
       TilingOptions t = residentTilingOptions(r, ops[i], tiles, maxPieceRows);
       if (!dpuTilingFits(g->second, hw, t))
         return false;
@@ -210,11 +230,7 @@ CmxResidency planCmxResidency(func::FuncOp func, const arch::HardwareDesc &hw,
       rowLocal = false;
     if (rowLocal) {
       // Banded: the widest band on each tile, never copied.
-      uint32_t rows = 0;
-      for (uint32_t t = 0; t < tiles; ++t)
-        rows = std::max(rows, bandBegin(t + 1, shape->h, tiles) -
-                                  bandBegin(t, shape->h, tiles));
-      bytes = rows * rowBytes;
+      bytes = uint64_t(widestBand(shape->h, tiles)) * rowBytes;
     }
     uint64_t size = alignTo(bytes, align);
     if (size > usable)
@@ -263,8 +279,135 @@ CmxResidency planCmxResidency(func::FuncOp func, const arch::HardwareDesc &hw,
   // Budgets of the DPU ops no resident tensor touched.
   for (Operation *op : ops)
     if (geometry.count(op) && !r.budget.count(op))
-      r.budget[op] = budgetAt(index[op]);
+      r.budget[op] = budgetAt(placed, index[op], usable);
   return r;
+}
+
+void recordCmxResidency(func::FuncOp func, const CmxResidency &residency,
+                        uint32_t tiles) {
+  Builder b(func.getContext());
+  for (Operation &op : func.getBody().front()) {
+    op.removeAttr(kCmxAttr);
+    if (op.getNumResults() != 1 || !residency.isResident(op.getResult(0)))
+      continue;
+    Value v = op.getResult(0);
+    SmallVector<NamedAttribute, 3> fields = {
+        b.getNamedAttr(
+            "offset", b.getI64IntegerAttr(int64_t(residency.offset.lookup(v)))),
+        b.getNamedAttr("size",
+                       b.getI64IntegerAttr(int64_t(residency.size.lookup(v))))};
+    if (residency.isBanded(v))
+      fields.push_back(b.getNamedAttr("banded", b.getUnitAttr()));
+    op.setAttr(kCmxAttr, b.getDictionaryAttr(fields));
+  }
+  func->setAttr(kCmxTilesAttr, b.getI64IntegerAttr(tiles));
+}
+
+FailureOr<std::optional<CmxResidency>>
+recordedCmxResidency(func::FuncOp func, const arch::HardwareDesc &hw,
+                     uint32_t tiles, uint32_t maxPieceRows) {
+  const uint64_t usable = hw.cmxUsableBytes;
+  const uint64_t align = TilingOptions().cmxAlignment;
+  OpTable table(func);
+  auto tilesAttr = func->getAttrOfType<IntegerAttr>(kCmxTilesAttr);
+  if (!tilesAttr) {
+    for (Operation *op : table.ops)
+      if (op->hasAttr(kCmxAttr))
+        return op->emitOpError()
+               << "has an '" << kCmxAttr << "' record but the function has "
+               << "no '" << kCmxTilesAttr << "' (the tiles it was made for)";
+    return std::optional<CmxResidency>();
+  }
+  if (tilesAttr.getInt() != int64_t(tiles))
+    return func.emitOpError()
+           << "was grouped for " << tilesAttr.getInt()
+           << " tiles but is compiled for " << tiles
+           << " (group it again: npu-group-layers with tiles=" << tiles << ")";
+
+  CmxResidency r;
+  std::vector<Placed> placed;
+  for (Operation *op : table.ops) {
+    Attribute attr = op->getAttr(kCmxAttr);
+    if (!attr)
+      continue;
+    auto dict = dyn_cast<DictionaryAttr>(attr);
+    auto offsetAttr = dict ? dict.getAs<IntegerAttr>("offset") : nullptr;
+    auto sizeAttr = dict ? dict.getAs<IntegerAttr>("size") : nullptr;
+    if (!offsetAttr || !sizeAttr || offsetAttr.getInt() < 0 ||
+        sizeAttr.getInt() < 0)
+      return op->emitOpError()
+             << "'s '" << kCmxAttr
+             << "' must be {offset = N, size = N} (non-negative byte counts, "
+                "plus 'banded' for a banded tensor)";
+    bool banded = dict.get("banded") != nullptr;
+    auto g = table.geometry.find(op);
+    if (g == table.geometry.end())
+      return op->emitOpError() << "keeps its result in CMX but only a DPU "
+                                  "op's result can stay there";
+    Value v = op->getResult(0);
+    auto shape = hwc(v);
+    if (!shape)
+      return op->emitOpError("keeps a result in CMX that is not a static "
+                             "[H, W, C] device tensor");
+    size_t first = table.index[op], last = first;
+    bool rowLocal = tiles > 1 && shape->h >= tiles;
+    for (OpOperand &use : v.getUses()) {
+      Operation *user = use.getOwner();
+      auto ug = table.geometry.find(user);
+      if (ug == table.geometry.end() ||
+          !llvm::is_contained(activationOperands(user), v))
+        return user->emitOpError()
+               << "reads a tensor kept in CMX; only DPU ops reading it as "
+                  "an activation may (remove '"
+               << kCmxAttr << "' from its producer)";
+      rowLocal &= isRowLocal(ug->second);
+      last = std::max(last, table.index[user]);
+    }
+    if (v.use_empty())
+      return op->emitOpError("keeps an unused result in CMX");
+    if (banded && !rowLocal)
+      return op->emitOpError()
+             << "holds its result banded, but "
+             << (tiles < 2 || shape->h < tiles
+                     ? "there are fewer tiles than 2 or than its rows"
+                     : "a reader is not row-local (1x1, stride 1, unpadded "
+                       "convolution or eltwise)");
+    uint64_t rowBytes = uint64_t(shape->w) * shape->c * shape->elemBytes;
+    uint64_t bytes =
+        (banded ? widestBand(shape->h, tiles) : shape->h) * rowBytes;
+    if (uint64_t(sizeAttr.getInt()) != bytes)
+      return op->emitOpError() << "'s CMX copy is " << bytes << " bytes, not "
+                               << sizeAttr.getInt();
+    uint64_t lo = uint64_t(offsetAttr.getInt());
+    uint64_t hi = lo + alignTo(bytes, align);
+    if (lo % align || hi > usable)
+      return op->emitOpError()
+             << "keeps its result at CMX bytes [" << lo << ", " << hi
+             << "), which must start at a multiple of " << align
+             << " and end within the " << usable << " usable bytes";
+    for (const Placed &p : placed)
+      if (p.first <= last && first <= p.last && lo < p.hi && p.lo < hi)
+        return op->emitOpError()
+               << "keeps its result at CMX bytes [" << lo << ", " << hi
+               << "), overlapping bytes [" << p.lo << ", " << p.hi
+               << ") of a tensor kept there at the same time";
+    placed.push_back({lo, hi, first, last});
+    r.offset[v] = lo;
+    r.size[v] = bytes;
+    if (banded)
+      r.banded.insert(v);
+  }
+  for (Operation *op : table.ops) {
+    auto g = table.geometry.find(op);
+    if (g == table.geometry.end())
+      continue;
+    r.budget[op] = budgetAt(placed, table.index[op], usable);
+    TilingOptions t = residentTilingOptions(r, op, tiles, maxPieceRows);
+    if (!dpuTilingFits(g->second, hw, t))
+      return op->emitOpError() << "cannot be tiled in the " << r.budget[op]
+                               << " bytes of CMX its layer grouping leaves it";
+  }
+  return std::optional<CmxResidency>(std::move(r));
 }
 
 } // namespace npu::target

@@ -53,9 +53,17 @@ FailureOr<GeneratedBlob> generateBlob(func::FuncOp func,
 
   // Activations kept in CMX (one copy per tile at the same offset) need
   // no DDR scratch.
+  // The grouped stage's plan when the function has one (checked), else
+  // planned now.
   CmxResidency residency;
-  if (opts.cmxResidency)
-    residency = planCmxResidency(func, hw, tiles, opts.maxPieceRows);
+  if (opts.cmxResidency) {
+    auto recorded = recordedCmxResidency(func, hw, tiles, opts.maxPieceRows);
+    if (failed(recorded))
+      return failure();
+    residency = *recorded
+                    ? std::move(**recorded)
+                    : planCmxResidency(func, hw, tiles, opts.maxPieceRows);
+  }
   llvm::DenseSet<Value> cmxOnly;
   for (auto &entry : residency.offset)
     cmxOnly.insert(entry.first);
@@ -136,6 +144,7 @@ FailureOr<GeneratedBlob> generateBlob(func::FuncOp func,
     return func.emitOpError("has nothing to execute");
 
   e.sched.finalize(program);
+  weights.dropUnread();
   program.memory.scratchSize = plan->scratchSize;
   program.memory.cmxUsed = e.cmxUsed;
   out.weights = std::move(weights.bytes());

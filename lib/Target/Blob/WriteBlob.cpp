@@ -10,8 +10,10 @@
 
 #include "npu/Blob/BlobWriter.h"
 #include "npu/Dialect/NPU/IR/NPUOps.h"
+#include "npu/Dialect/NPU/IR/Target.h"
 #include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
 #include "npu/Dialect/NPUTask/IR/ProgramConversion.h"
+#include "npu/Support/Files.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
@@ -36,7 +38,42 @@ struct WriteBlobPass : impl::NPUWriteBlobBase<WriteBlobPass> {
         module.emitError("has more than one nputask.program");
         return signalPassFailure();
       }
-      auto exported = task::exportProgram(*programs.begin());
+      // The program is generated already: code generation's options and a
+      // function beside it would be silently ignored.
+      std::pair<const char *, bool> given[] = {
+          {"target", target.hasValue()},
+          {"tiles", tiles.hasValue()},
+          {"max-piece-rows", maxPieceRows.hasValue()},
+          {"split-shave", splitShave.hasValue()},
+          {"cmx-residency", cmxResidency.hasValue()},
+          {"prefetch-weights", prefetchWeights.hasValue()},
+          {"function", function.hasValue()}};
+      for (auto [name, isGiven] : given)
+        if (isGiven) {
+          module.emitError()
+              << "the module holds an nputask.program (the addressed stage), "
+                 "which is written as it is: option '"
+              << name << "' applies to code generation only";
+          return signalPassFailure();
+        }
+      for (auto f : module.getOps<func::FuncOp>())
+        if (!f.isExternal()) {
+          f.emitError("is beside an nputask.program: a module holds either "
+                      "the function to generate or the generated program");
+          return signalPassFailure();
+        }
+      task::ProgramOp program = *programs.begin();
+      if (module->hasAttr(kTargetAttr)) {
+        FailureOr<arch::Platform> moduleTarget = getTarget(module);
+        if (failed(moduleTarget) ||
+            program.getPlatform() != arch::platformName(*moduleTarget)) {
+          module.emitError() << "targets another platform than its "
+                                "nputask.program, which is for "
+                             << program.getPlatform();
+          return signalPassFailure();
+        }
+      }
+      auto exported = task::exportProgram(program);
       if (failed(exported))
         return signalPassFailure();
       writeFile(exported->program, exported->weights);
@@ -85,7 +122,8 @@ struct WriteBlobPass : impl::NPUWriteBlobBase<WriteBlobPass> {
     if (output.empty())
       return;
     std::string error;
-    if (!blob::writeFile(output, blob::writeBlob(program, weights), error)) {
+    if (!createParentDirectories(output, error) ||
+        !blob::writeFile(output, blob::writeBlob(program, weights), error)) {
       getOperation().emitError()
           << "cannot write '" << output << "': " << error;
       return signalPassFailure();

@@ -73,7 +73,7 @@ nputask.program attributes {platform = "NPU3720", compiler_version = "test", opt
 // -----
 
 // CMX beyond the tile's capacity.
-// expected-error @+1 {{is not a valid task program: buffer 2 'big' ends at CMX byte 4194304 of tile 0, past the NPU3720's CMX capacity of 1982464 usable bytes}}
+// expected-error @+1 {{is not a valid task program: buffer 2 'big' (4194304 bytes at CMX offset 0 of tile 0) ends past the NPU3720's CMX capacity of 1982464 usable bytes}}
 nputask.program attributes {platform = "NPU3720", compiler_version = "test", options_hash = 0, scratch_size = 0, cmx_used = array<i64: 0, 0>} {
   nputask.input "x" "f16" [16] "ND"
   nputask.output "y" "f16" [16] "ND"
@@ -158,7 +158,7 @@ nputask.program attributes {platform = "NPU3720", compiler_version = "test", opt
   %0 = nputask.buffer "in" cmx[0] offset 0 size 512
   %1 = nputask.buffer "out" cmx[0] offset 512 size 512
   nputask.queue dpu[0] {
-    // expected-error @+1 {{'s kernel has 3 values, expected 2}}
+    // expected-error @+1 {{has 3 kernel values, expected 2}}
     nputask.dpu max_pool "p" in %0 <f16 [16, 1, 16] offset 0> out %1 <f16 [16, 1, 16] offset 0> {kernel = array<i64: 1, 1, 1>, pads = array<i64: 0, 0, 0, 0>, ppe = {}, strides = array<i64: 1, 1>, workloads = [#nputask.workload<at 0, 0, 0 size 1, 16, 16 CUBOID_16x16>]}
   }
 }
@@ -187,3 +187,89 @@ nputask.program attributes {platform = "NPU3720", compiler_version = "test", opt
   // expected-error @+1 {{expects parent op 'nputask.queue'}}
   nputask.dma "a" %0 <f16 [16] offset 0> to %1 <f16 [16] offset 0>
 }
+
+// -----
+
+nputask.program attributes {platform = "NPU3720", compiler_version = "test", options_hash = 0, scratch_size = 0, cmx_used = array<i64: 0, 0>} {
+  nputask.input "x" "f16" [16] "ND"
+  nputask.output "y" "f16" [16] "ND"
+  %0 = nputask.buffer "x" input[0] offset 0 size 32
+  %1 = nputask.buffer "y" output[0] offset 0 size 32
+  // expected-error @+1 {{has a negative producer or consumer count}}
+  %2 = nputask.barrier producers -3 consumers 1
+}
+
+// -----
+
+nputask.program attributes {platform = "NPU3720", compiler_version = "test", options_hash = 0, scratch_size = 0, cmx_used = array<i64: 0, 0>} {
+  nputask.input "x" "f16" [16] "ND"
+  nputask.output "y" "f16" [16] "ND"
+  // expected-error @+1 {{has a negative index, offset or size}}
+  %0 = nputask.buffer "x" input[0] offset 0 size -32
+  %1 = nputask.buffer "y" output[0] offset 0 size 32
+}
+
+// -----
+
+nputask.program attributes {platform = "NPU3720", compiler_version = "test", options_hash = 0, scratch_size = 0, cmx_used = array<i64: 0, 0>} {
+  nputask.input "x" "f16" [16] "ND"
+  nputask.output "y" "f16" [16] "ND"
+  %0 = nputask.buffer "x" input[0] offset 0 size 32
+  %1 = nputask.buffer "y" output[0] offset 0 size 32
+  nputask.queue dma[0] {
+    // expected-error @+1 {{expected a count or byte offset from 0 to 18446744073709551615}}
+    nputask.dma "copy" %0 <f16 [16] offset -2> to %1 <f16 [16] offset 0>
+  }
+}
+
+// -----
+
+// An output named like an input.
+// expected-error @+1 {{is not a valid task program: output 0 has the name of an input, 'x' (graph argument names are unique)}}
+nputask.program attributes {platform = "NPU3720", compiler_version = "test", options_hash = 0, scratch_size = 0, cmx_used = array<i64: 0, 0>} {
+  nputask.input "x" "f16" [16] "ND"
+  nputask.output "x" "f16" [16] "ND"
+  %0 = nputask.buffer "x" input[0] offset 0 size 32
+  %1 = nputask.buffer "y" output[0] offset 0 size 32
+  nputask.queue dma[0] {
+    nputask.dma "copy" %0 <f16 [16] offset 0> to %1 <f16 [16] offset 0>
+  }
+}
+
+// -----
+
+// The weights section has one index.
+// expected-error @+1 {{is not a valid task program: buffer 2 'w' has index 1 in weights, which has only index 0}}
+nputask.program attributes {platform = "NPU3720", compiler_version = "test", options_hash = 0, scratch_size = 0, cmx_used = array<i64: 0, 0>, weights = dense_resource<w> : tensor<4xi8>} {
+  nputask.input "x" "f16" [16] "ND"
+  nputask.output "y" "f16" [16] "ND"
+  %0 = nputask.buffer "x" input[0] offset 0 size 32
+  %1 = nputask.buffer "y" output[0] offset 0 size 32
+  %2 = nputask.buffer "w" weights[1] offset 0 size 4
+  nputask.queue dma[0] {
+    nputask.dma "copy" %0 <f16 [16] offset 0> to %1 <f16 [16] offset 0>
+  }
+}
+{-#
+  dialect_resources: {
+    builtin: {
+      w: "0x0100000001020304"
+    }
+  }
+#-}
+
+// -----
+
+// The weights' type must give their size.
+// expected-error @+1 {{has weights that are not a 1-D i8 dense resource with its data and its byte count as its size}}
+nputask.program attributes {platform = "NPU3720", compiler_version = "test", options_hash = 0, scratch_size = 0, cmx_used = array<i64: 0, 0>, weights = dense_resource<w> : tensor<8xi8>} {
+  nputask.input "x" "f16" [16] "ND"
+  nputask.output "y" "f16" [16] "ND"
+}
+{-#
+  dialect_resources: {
+    builtin: {
+      w: "0x0100000001020304"
+    }
+  }
+#-}

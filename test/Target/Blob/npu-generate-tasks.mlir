@@ -11,6 +11,14 @@
 // RUN: npu-blob verify %t.from-program.blob | FileCheck %s --check-prefix=VERIFY
 // The printed program parses back to the same text (resource included).
 // RUN: npu-opt %t.mlir | diff %t.mlir -
+// npu-opt creates the missing directories of -o and of the blob.
+// RUN: rm -rf %t.dir
+// RUN: npu-opt %t.mlir -o %t.dir/a/p.mlir --npu-write-blob=output=%t.dir/b/p.blob
+// RUN: cmp %t.dir/b/p.blob %t.direct.blob
+// A generated program is written as it is: code generation's options are
+// an error, not silently ignored.
+// RUN: not npu-opt %t.mlir --npu-write-blob="output=%t.x.blob target=NPU4000" -o /dev/null 2>&1 | FileCheck %s --check-prefix=OPTION
+// OPTION: error: the module holds an nputask.program (the addressed stage), which is written as it is: option 'target' applies to code generation only
 // Errors: no target, two functions.
 // RUN: not npu-opt %S/Inputs/no-target.mlir --npu-generate-tasks -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOTARGET
 // RUN: not npu-opt %S/Inputs/two-functions.mlir --npu-generate-tasks -o /dev/null 2>&1 | FileCheck %s --check-prefix=TWO

@@ -73,7 +73,7 @@ def main():
         if feil <= fil:
             fail(f"FEIL {feil} <= FIL {fil}")
     breakdown(r["breakdown"], "breakdown", not blob,
-              ["create context", "read model", "addressed",
+              ["create context", "read model", "grouped", "addressed",
                "blob serialization", "write blob"])
     if cache:
         stat(r, "fil_cache_hit_ms", runs)

@@ -37,6 +37,11 @@ public:
   /// The buffer holding `bytes` (an existing one if the content repeats).
   uint32_t add(const std::string &name, llvm::ArrayRef<uint8_t> bytes);
   std::vector<uint8_t> &bytes() { return bytes_; }
+  /// Once every task is emitted: drops the entries no task reads (such as
+  /// a weight table re-emitted per channel slice) from the section and the
+  /// program, packing the rest in order (64-byte aligned) and renumbering
+  /// the buffers the tasks name. Returns the bytes dropped.
+  uint64_t dropUnread();
   uint64_t deduplicated() const { return deduplicated_; }
 
 private:

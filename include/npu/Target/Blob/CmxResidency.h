@@ -68,6 +68,31 @@ CmxResidency planCmxResidency(mlir::func::FuncOp func,
                               const arch::HardwareDesc &hw, uint32_t tiles,
                               uint32_t maxPieceRows);
 
+/// The `grouped` stage records a plan in the IR (GroupLayers.cpp,
+/// npu-group-layers): on the op producing each resident tensor,
+/// `npu.cmx = {offset = N, size = N}` (plus `banded` when held banded), and on
+/// the function `npu.cmx_tiles = T`, the tiles the plan is for.
+constexpr llvm::StringLiteral kCmxAttr = "npu.cmx";
+constexpr llvm::StringLiteral kCmxTilesAttr = "npu.cmx_tiles";
+
+/// Writes `residency` (for `tiles` tiles) onto `func`, replacing any
+/// earlier record.
+void recordCmxResidency(mlir::func::FuncOp func, const CmxResidency &residency,
+                        uint32_t tiles);
+
+/// The plan recorded on `func`, checked against the rules planCmxResidency
+/// follows: std::nullopt when `func` has no record. Fails, with an error at
+/// the op concerned, when the record was made for other than `tiles`
+/// tiles, keeps in CMX a tensor that is not produced by a DPU op or that
+/// another op (or the function's return) reads, has a size other than the
+/// tensor's (its widest band's when banded), is banded with a reader that
+/// is not row-local or with one tile, is misaligned or past the usable CMX,
+/// overlaps another resident live at the same time, or leaves a DPU op of
+/// its live range too little CMX to be tiled.
+mlir::FailureOr<std::optional<CmxResidency>>
+recordedCmxResidency(mlir::func::FuncOp func, const arch::HardwareDesc &hw,
+                     uint32_t tiles, uint32_t maxPieceRows);
+
 /// The tiling options of DPU op `op` under `residency`.
 TilingOptions residentTilingOptions(const CmxResidency &residency,
                                     mlir::Operation *op, uint32_t tiles,

@@ -9,6 +9,36 @@ include "mlir/Pass/PassBase.td"
 // Code generation
 //===----------------------------------------------------------------------===//
 
+def NPUGroupLayers : Pass<"npu-group-layers", "mlir::ModuleOp"> {
+  let summary = "Chooses the activations kept in CMX between DPU ops (layer "
+                "grouping) and records them";
+  let description = [{
+    The `grouped` stage. For each tensor produced by a DPU op and read only
+    by DPU ops, keeps it in CMX instead of a DDR round trip when the copies
+    to the other tiles cost less than the DDR store and loads, and every
+    DPU op of its live range can still be tiled in the CMX left
+    (docs/codegen.md, "Resident tensors"). Chains of such tensors are the
+    layer groups. A tensor whose readers are all row-local is held banded
+    (each tile its band of rows, never copied).
+
+    The plan is recorded, and `npu-generate-tasks` follows it:
+    ```mlir
+    func.func @main(...) attributes {npu.cmx_tiles = 2 : i64} {
+      %1 = npuhw.dpu_conv conv %0, ... {npu.cmx = {banded, offset = 1769472 : i64, size = 200704 : i64}, ...}
+    ```
+    `npu.cmx` on the op producing a resident tensor gives its CMX offset
+    (the same on every tile) and its bytes on one tile; `npu.cmx_tiles` the
+    tiles the plan is for. An edited plan is checked by code generation
+    (overlaps, capacity, readers, row-locality, tiling).
+  }];
+  let options = [
+    Option<"tiles", "tiles", "unsigned", /*default=*/"0",
+           "Tiles to plan for (0: all tiles of the target)">,
+    Option<"maxPieceRows", "max-piece-rows", "unsigned", /*default=*/"0",
+           "Most output rows of one DPU piece (0: as many as CMX allows)">,
+  ];
+}
+
 def NPUGenerateTasks : Pass<"npu-generate-tasks", "mlir::ModuleOp"> {
   let summary = "Tiles, schedules and places the hardware-op function: the "
                 "addressed task program";

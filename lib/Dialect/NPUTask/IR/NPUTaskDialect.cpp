@@ -55,12 +55,27 @@ static SmallVector<uint64_t> denseStrides(npu::DType dtype,
   return strides;
 }
 
+/// Parses a non-negative integer that fits in T (a negative one is an
+/// error, not a wrapped value).
+template <typename T>
+static ParseResult parseCount(AsmParser &parser, T &value) {
+  SMLoc loc = parser.getCurrentLocation();
+  APInt v;
+  if (parser.parseInteger(v))
+    return failure();
+  if (v.isNegative() || v.getActiveBits() > sizeof(T) * 8)
+    return parser.emitError(loc) << "expected a count or byte offset from 0 "
+                                 << "to " << uint64_t(T(~T(0)));
+  value = T(v.getZExtValue());
+  return success();
+}
+
 template <typename T>
 static ParseResult parseIntegerList(AsmParser &parser,
                                     SmallVectorImpl<T> &values) {
   return parser.parseCommaSeparatedList(AsmParser::Delimiter::Square, [&] {
     T value;
-    if (parser.parseInteger(value))
+    if (parseCount(parser, value))
       return failure();
     values.push_back(value);
     return success();
@@ -81,7 +96,7 @@ Attribute ViewAttr::parse(AsmParser &parser, Type) {
   SmallVector<uint32_t> shape;
   uint64_t offset = 0;
   if (parseIntegerList(parser, shape) || parser.parseKeyword("offset") ||
-      parser.parseInteger(offset))
+      parseCount(parser, offset))
     return {};
   SmallVector<uint64_t> strides;
   if (succeeded(parser.parseOptionalKeyword("strides"))) {
@@ -123,11 +138,11 @@ Attribute WorkloadAttr::parse(AsmParser &parser, Type) {
   uint32_t x, y, k, width, height, channels;
   std::string mode;
   if (parser.parseLess() || parser.parseKeyword("at") ||
-      parser.parseInteger(x) || parser.parseComma() || parser.parseInteger(y) ||
-      parser.parseComma() || parser.parseInteger(k) ||
-      parser.parseKeyword("size") || parser.parseInteger(width) ||
-      parser.parseComma() || parser.parseInteger(height) ||
-      parser.parseComma() || parser.parseInteger(channels))
+      parseCount(parser, x) || parser.parseComma() || parseCount(parser, y) ||
+      parser.parseComma() || parseCount(parser, k) ||
+      parser.parseKeyword("size") || parseCount(parser, width) ||
+      parser.parseComma() || parseCount(parser, height) ||
+      parser.parseComma() || parseCount(parser, channels))
     return {};
   SMLoc loc = parser.getCurrentLocation();
   if (parser.parseKeywordOrString(&mode) || parser.parseGreater())
@@ -162,6 +177,6 @@ LogicalResult ProgramOp::verifyRegions() {
   std::string error;
   if (!npu::blob::verifyProgram(exported->program, exported->weightsSize,
                                 error))
-    return emitOpError() << "is not a valid task program: " << error;
+    return programError(*this) << "is not a valid task program: " << error;
   return success();
 }

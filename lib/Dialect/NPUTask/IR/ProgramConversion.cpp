@@ -314,12 +314,12 @@ struct Reader {
     auto pair = [&](ArrayRef<int64_t> values, size_t n, StringRef what,
                     SmallVectorImpl<uint8_t> &out) -> LogicalResult {
       if (values.size() != n)
-        return op.emitOpError() << "'s " << what << " has " << values.size()
+        return op.emitOpError() << "has " << values.size() << " " << what
                                 << " values, expected " << n;
       for (int64_t v : values) {
         if (v < 0 || v > 255)
           return op.emitOpError()
-                 << "'s " << what << " value " << v << " is outside [0, 255]";
+                 << "has a " << what << " value " << v << " outside [0, 255]";
         out.push_back(uint8_t(v));
       }
       return success();
@@ -429,6 +429,12 @@ struct Reader {
 
 } // namespace
 
+InFlightDiagnostic programError(ProgramOp op) {
+  // At the program's location, without the op: printing the whole program
+  // with every error would bury the message.
+  return mlir::emitError(op.getLoc()) << "'" << op->getName() << "' op ";
+}
+
 ProgramOp buildProgramOp(OpBuilder &builder, Location loc,
                          const blob::Program &program,
                          ArrayRef<uint8_t> weights) {
@@ -484,15 +490,17 @@ FailureOr<ExportedProgram> exportProgram(ProgramOp op, bool withWeights) {
   std::optional<arch::Platform> platform =
       arch::parsePlatform(op.getPlatform().str());
   if (!platform)
-    return op.emitOpError() << "has unknown platform '" << op.getPlatform()
+    return programError(op) << "has unknown platform '" << op.getPlatform()
                             << "' (expected NPU3720 or NPU4000)";
   p.platform = *platform;
   p.compilerVersion = op.getCompilerVersion().str();
   p.optionsHash = op.getOptionsHash();
+  if (op.getScratchSizeAttr().getInt() < 0)
+    return programError(op) << "has a negative scratch size";
   p.memory.scratchSize = op.getScratchSize();
   for (int64_t v : op.getCmxUsed()) {
     if (v < 0)
-      return op.emitOpError("has a negative CMX size");
+      return programError(op) << "has a negative CMX size";
     p.memory.cmxUsed.push_back(uint64_t(v));
   }
   if (std::optional<ElementsAttr> w = op.getWeights()) {
@@ -500,9 +508,12 @@ FailureOr<ExportedProgram> exportProgram(ProgramOp op, bool withWeights) {
     std::optional<ArrayRef<int8_t>> bytes;
     if (resource)
       bytes = resource.tryGetAsArrayRef();
-    if (!bytes)
-      return op.emitOpError("'s weights must be an i8 dense resource with "
-                            "its data");
+    auto type = dyn_cast<RankedTensorType>(w->getType());
+    if (!bytes || !type || type.getRank() != 1 ||
+        type.getDimSize(0) != int64_t(bytes->size()))
+      return programError(op)
+             << "has weights that are not a 1-D i8 dense resource with its "
+                "data and its byte count as its size";
     out.weightsSize = bytes->size();
     if (withWeights)
       out.weights.assign(reinterpret_cast<const uint8_t *>(bytes->data()),
@@ -511,6 +522,24 @@ FailureOr<ExportedProgram> exportProgram(ProgramOp op, bool withWeights) {
   }
 
   Reader r;
+  // Buffers and barriers first, so that a queue may come before them.
+  for (Operation &child : op.getBody().front()) {
+    if (auto buf = dyn_cast<BufferOp>(child)) {
+      if (buf.getIndexAttr().getInt() < 0 || buf.getOffsetAttr().getInt() < 0 ||
+          buf.getSizeAttr().getInt() < 0)
+        return buf.emitOpError("has a negative index, offset or size");
+      r.bufferIds[buf.getResult()] = uint32_t(p.buffers.size());
+      p.buffers.push_back({buf.getName().str(),
+                           static_cast<blob::MemSpace>(buf.getSpace()),
+                           buf.getIndex(), buf.getOffset(), buf.getSize()});
+    } else if (auto bar = dyn_cast<BarrierOp>(child)) {
+      if (bar.getProducersAttr().getInt() < 0 ||
+          bar.getConsumersAttr().getInt() < 0)
+        return bar.emitOpError("has a negative producer or consumer count");
+      r.barrierIds[bar.getResult()] = uint32_t(p.barriers.size());
+      p.barriers.push_back({bar.getProducers(), bar.getConsumers()});
+    }
+  }
   for (Operation &child : op.getBody().front()) {
     if (auto in = dyn_cast<InputOp>(child)) {
       auto d = Reader::argument(
@@ -529,16 +558,14 @@ FailureOr<ExportedProgram> exportProgram(ProgramOp op, bool withWeights) {
         return failure();
       p.outputs.push_back(std::move(*d));
     } else if (auto s = dyn_cast<StateOp>(child)) {
+      if (s.getInputAttr().getInt() < 0 || s.getOutputAttr().getInt() < 0)
+        return s.emitOpError("names a negative input or output");
       p.states.push_back({s.getName().str(), s.getInput(), s.getOutput()});
-    } else if (auto buf = dyn_cast<BufferOp>(child)) {
-      r.bufferIds[buf.getResult()] = uint32_t(p.buffers.size());
-      p.buffers.push_back({buf.getName().str(),
-                           static_cast<blob::MemSpace>(buf.getSpace()),
-                           buf.getIndex(), buf.getOffset(), buf.getSize()});
-    } else if (auto bar = dyn_cast<BarrierOp>(child)) {
-      r.barrierIds[bar.getResult()] = uint32_t(p.barriers.size());
-      p.barriers.push_back({bar.getProducers(), bar.getConsumers()});
+    } else if (isa<BufferOp, BarrierOp>(child)) {
+      continue;
     } else if (auto queue = dyn_cast<QueueOp>(child)) {
+      if (queue.getIndexAttr().getInt() < 0)
+        return queue.emitOpError("has a negative index");
       blob::TaskList list;
       list.engine = static_cast<blob::Engine>(queue.getEngine());
       list.index = queue.getIndex();

@@ -42,6 +42,10 @@ struct ExportedProgram {
 mlir::FailureOr<ExportedProgram> exportProgram(ProgramOp op,
                                                bool withWeights = true);
 
+/// An error at `op`'s location naming the op, without printing it (a
+/// program can be megabytes of text).
+mlir::InFlightDiagnostic programError(ProgramOp op);
+
 } // namespace npu::task
 
 #endif // NPU_DIALECT_NPUTASK_IR_PROGRAMCONVERSION_H
