@@ -22,6 +22,8 @@
 #include <string>
 #include <vector>
 
+#include "npu/Target/Blob/RaceCheck.h"
+
 using namespace npu;
 
 namespace {
@@ -29,14 +31,16 @@ namespace {
 void usage(FILE *f) {
   std::fprintf(
       f, "usage: npu-blob dump [--json] BLOB\n"
-         "       npu-blob verify [--target NPU3720|NPU4000] BLOB\n"
+         "       npu-blob verify [--target NPU3720|NPU4000] [--races] BLOB\n"
          "       npu-blob samples DIR\n"
          "\n"
          "  dump      print the header, arguments, memory plan, buffers,\n"
          "            barriers and task lists (--json: as JSON)\n"
          "  verify    run every check a loader runs (header, checksums,\n"
          "            structure, buffers, tasks, barriers, schedule); with\n"
-         "            --target also reject blobs for another platform\n"
+         "            --target also reject blobs for another platform;\n"
+         "            with --races also reject two tasks that touch the\n"
+         "            same bytes, one writing, in no fixed order\n"
          "  samples   write the sample blobs of every platform into\n"
          "            DIR/<platform>/<name>.blob, with random inputs in\n"
          "            DIR/<platform>/<name>.<input>.npy (DIR is created)\n"
@@ -95,7 +99,7 @@ int main(int argc, char **argv) {
     return args.empty() ? 1 : 0;
   }
   std::string cmd = args[0];
-  bool json = false;
+  bool json = false, races = false;
   blob::ReadOptions opts;
   std::vector<std::string> positional;
   for (size_t i = 1; i < args.size(); ++i) {
@@ -105,6 +109,8 @@ int main(int argc, char **argv) {
                              : OptionMatch::NoMatch;
     if (args[i] == "--json" && cmd == "dump") {
       json = true;
+    } else if (args[i] == "--races" && cmd == "verify") {
+      races = true;
     } else if (target != OptionMatch::NoMatch) {
       if (target == OptionMatch::MissingValue)
         return fail("--target needs a value (NPU3720 or NPU4000)");
@@ -131,6 +137,8 @@ int main(int argc, char **argv) {
     if (!load(positional[0], bytes, opts, b, error))
       return fail(error);
     if (cmd == "verify") {
+      if (races && !target::checkRaces(b.program, error))
+        return fail(positional[0] + ": " + error);
       std::printf("%s: valid %s blob, format %u.%u, %llu tasks\n",
                   positional[0].c_str(), arch::platformName(b.program.platform),
                   b.header.versionMajor, b.header.versionMinor,

@@ -33,18 +33,7 @@ blob::TensorRef Emitter::denseRef(Value v) const {
 }
 
 Access Emitter::access(const blob::TensorRef &ref, bool write) const {
-  const blob::Buffer &b = program.buffers[ref.buffer];
-  Access a;
-  a.space = b.space;
-  a.index =
-      b.space == blob::MemSpace::Scratch || b.space == blob::MemSpace::Weights
-          ? 0
-          : b.index;
-  a.begin = b.offset + ref.offset;
-  a.end = b.offset + ref.extent();
-  a.write = write;
-  a.setBox(b.offset, ref.offset, dtypeSize(ref.dtype), ref.shape, ref.strides);
-  return a;
+  return accessOf(program, ref, write);
 }
 
 void Emitter::dma(const std::string &name, const blob::TensorRef &src,

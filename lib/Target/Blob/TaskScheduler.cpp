@@ -15,6 +15,22 @@
 
 namespace npu::target {
 
+Access accessOf(const blob::Program &program, const blob::TensorRef &ref,
+                bool write) {
+  const blob::Buffer &b = program.buffers[ref.buffer];
+  Access a;
+  a.space = b.space;
+  a.index =
+      b.space == blob::MemSpace::Scratch || b.space == blob::MemSpace::Weights
+          ? 0
+          : b.index;
+  a.begin = b.offset + ref.offset;
+  a.end = b.offset + ref.extent();
+  a.write = write;
+  a.setBox(b.offset, ref.offset, dtypeSize(ref.dtype), ref.shape, ref.strides);
+  return a;
+}
+
 void Access::setBox(uint64_t base, uint64_t offset, uint64_t elemBytes,
                     const std::vector<uint32_t> &shape,
                     const std::vector<uint64_t> &strides) {

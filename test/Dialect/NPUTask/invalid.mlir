@@ -273,3 +273,20 @@ nputask.program attributes {platform = "NPU3720", compiler_version = "test", opt
     }
   }
 #-}
+
+// -----
+
+// Two DMA ports writing the same bytes with no barrier between them.
+// expected-error @+1 {{is not a valid task program: tasks 'a' (dma[0]) and 'b' (dma[1]) race: both touch output 0 bytes [0, 32), both writing, and neither waits (through its queue or its barriers) for the other}}
+nputask.program attributes {platform = "NPU3720", compiler_version = "test", options_hash = 0, scratch_size = 0, cmx_used = array<i64: 0, 0>} {
+  nputask.input "x" "f16" [16] "ND"
+  nputask.output "y" "f16" [16] "ND"
+  %0 = nputask.buffer "x" input[0] offset 0 size 32
+  %1 = nputask.buffer "y" output[0] offset 0 size 32
+  nputask.queue dma[0] {
+    nputask.dma "a" %0 <f16 [16] offset 0> to %1 <f16 [16] offset 0>
+  }
+  nputask.queue dma[1] {
+    nputask.dma "b" %0 <f16 [16] offset 0> to %1 <f16 [16] offset 0>
+  }
+}

@@ -8,7 +8,7 @@
 // RUN: npu-opt %t.mlir --npu-write-blob=output=%t.from-program.blob -o /dev/null
 // RUN: npu-opt %s --npu-write-blob="output=%t.direct.blob max-piece-rows=4" -o /dev/null
 // RUN: cmp %t.from-program.blob %t.direct.blob
-// RUN: npu-blob verify %t.from-program.blob | FileCheck %s --check-prefix=VERIFY
+// RUN: npu-blob verify --races %t.from-program.blob | FileCheck %s --check-prefix=VERIFY
 // The printed program parses back to the same text (resource included).
 // RUN: npu-opt %t.mlir | diff %t.mlir -
 // npu-opt creates the missing directories of -o and of the blob.

@@ -67,6 +67,10 @@ struct Access {
   bool overlaps(const Access &o) const;
 };
 
+/// The access of view `ref` of `program`'s buffer (read or write).
+Access accessOf(const blob::Program &program, const blob::TensorRef &ref,
+                bool write);
+
 class TaskScheduler {
 public:
   TaskScheduler() = default;

@@ -4,6 +4,7 @@
 #include "npu/Dialect/NPUTask/IR/ProgramConversion.h"
 
 #include "npu/Blob/Verifier.h"
+#include "npu/Target/Blob/RaceCheck.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
@@ -177,6 +178,10 @@ LogicalResult ProgramOp::verifyRegions() {
   std::string error;
   if (!npu::blob::verifyProgram(exported->program, exported->weightsSize,
                                 error))
+    return programError(*this) << "is not a valid task program: " << error;
+  // Code generation's programs are race free by construction
+  // (TaskScheduler.h); an edited one must stay so.
+  if (!npu::target::checkRaces(exported->program, error))
     return programError(*this) << "is not a valid task program: " << error;
   return success();
 }

@@ -139,7 +139,9 @@ def NPUTask_ProgramOp : NPUTask_Op<"program",
     The verifier is the blob verifier: buffers inside their memory space,
     views inside their buffers, every engine queue's tasks well formed for
     the platform, barrier counts equal to their producers and consumers and
-    no task list that can deadlock.
+    no task list that can deadlock; and no race: two tasks touching the
+    same bytes, one writing, are ordered by their queue or their barriers
+    (npu/Target/Blob/RaceCheck.h).
   }];
   let arguments = (ins StrAttr:$platform, StrAttr:$compiler_version,
                        I64Attr:$options_hash, I64Attr:$scratch_size,
