@@ -22,7 +22,9 @@
 #include <string>
 #include <vector>
 
+#if NPU_BLOB_RACE_CHECK
 #include "npu/Target/Blob/RaceCheck.h"
+#endif
 
 using namespace npu;
 
@@ -137,8 +139,15 @@ int main(int argc, char **argv) {
     if (!load(positional[0], bytes, opts, b, error))
       return fail(error);
     if (cmd == "verify") {
-      if (races && !target::checkRaces(b.program, error))
-        return fail(positional[0] + ": " + error);
+      if (races) {
+#if NPU_BLOB_RACE_CHECK
+        if (!target::checkRaces(b.program, error))
+          return fail(positional[0] + ": " + error);
+#else
+        return fail("--races needs the compiler's race check; this npu-blob "
+                    "was built without the compiler (NPU_BUILD_COMPILER=OFF)");
+#endif
+      }
       std::printf("%s: valid %s blob, format %u.%u, %llu tasks\n",
                   positional[0].c_str(), arch::platformName(b.program.platform),
                   b.header.versionMajor, b.header.versionMinor,
