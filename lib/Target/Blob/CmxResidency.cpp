@@ -376,8 +376,8 @@ recordedCmxResidency(func::FuncOp func, const arch::HardwareDesc &hw,
     uint64_t bytes =
         (banded ? widestBand(shape->h, tiles) : shape->h) * rowBytes;
     if (uint64_t(sizeAttr.getInt()) != bytes)
-      return op->emitOpError() << "'s CMX copy is " << bytes << " bytes, not "
-                               << sizeAttr.getInt();
+      return op->emitOpError() << "has a CMX copy of " << bytes
+                               << " bytes, not " << sizeAttr.getInt();
     uint64_t lo = uint64_t(offsetAttr.getInt());
     uint64_t hi = lo + alignTo(bytes, align);
     if (lo % align || hi > usable)
@@ -402,6 +402,11 @@ recordedCmxResidency(func::FuncOp func, const arch::HardwareDesc &hw,
     if (g == table.geometry.end())
       continue;
     r.budget[op] = budgetAt(placed, table.index[op], usable);
+    // A budget of 0 would read as "the whole CMX" to tiling.
+    if (r.budget[op] == 0)
+      return op->emitOpError()
+             << "has no CMX left for its pieces: a tensor kept in CMX at "
+                "offset 0 is live at it";
     TilingOptions t = residentTilingOptions(r, op, tiles, maxPieceRows);
     if (!dpuTilingFits(g->second, hw, t))
       return op->emitOpError() << "cannot be tiled in the " << r.budget[op]

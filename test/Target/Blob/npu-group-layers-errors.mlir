@@ -18,7 +18,7 @@ module attributes {npu.target = #npu.target<NPU3720>} {
 
 module attributes {npu.target = #npu.target<NPU3720>} {
   func.func @main(%x: tensor<16x16x32xi8> {npu.name = "x"}) -> (tensor<16x16x32xi8> {npu.name = "y"}) attributes {npu.cmx_tiles = 2 : i64} {
-    // expected-error @+1 {{'s CMX copy is 8192 bytes, not 8000}}
+    // expected-error @+1 {{has a CMX copy of 8192 bytes, not 8000}}
     %a = npuhw.dpu_conv max_pool %x {kernel = array<i64: 1, 1>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, npu.cmx = {offset = 1974272 : i64, size = 8000 : i64}} : (tensor<16x16x32xi8>) -> tensor<16x16x32xi8>
     %b = npuhw.dpu_conv max_pool %a {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>} : (tensor<16x16x32xi8>) -> tensor<16x16x32xi8>
     %c = npuhw.dpu_eltwise add %b, %a {shift = 1 : i32} : (tensor<16x16x32xi8>, tensor<16x16x32xi8>) -> tensor<16x16x32xi8>
@@ -115,6 +115,18 @@ module attributes {npu.target = #npu.target<NPU3720>} {
     %a = npuhw.dpu_conv max_pool %x {kernel = array<i64: 1, 1>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : (tensor<16x16x32xi8>) -> tensor<16x16x32xi8>
     %c = npuhw.dpu_eltwise add %a, %a {shift = 1 : i32, npu.cmx = {offset = 1974272 : i64, size = 8192 : i64}} : (tensor<16x16x32xi8>, tensor<16x16x32xi8>) -> tensor<16x16x32xi8>
     // expected-error @+1 {{reads a tensor kept in CMX; only DPU ops reading it as an activation may (remove 'npu.cmx' from its producer)}}
+    return %c : tensor<16x16x32xi8>
+  }
+}
+
+// -----
+
+// Offset 0 leaves the DPU ops of its live range no CMX.
+module attributes {npu.target = #npu.target<NPU3720>} {
+  func.func @main(%x: tensor<16x16x32xi8> {npu.name = "x"}) -> (tensor<16x16x32xi8> {npu.name = "y"}) attributes {npu.cmx_tiles = 2 : i64} {
+    // expected-error @+1 {{has no CMX left for its pieces: a tensor kept in CMX at offset 0 is live at it}}
+    %a = npuhw.dpu_conv max_pool %x {kernel = array<i64: 1, 1>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, npu.cmx = {offset = 0 : i64, size = 8192 : i64}} : (tensor<16x16x32xi8>) -> tensor<16x16x32xi8>
+    %c = npuhw.dpu_eltwise add %a, %a {shift = 1 : i32} : (tensor<16x16x32xi8>, tensor<16x16x32xi8>) -> tensor<16x16x32xi8>
     return %c : tensor<16x16x32xi8>
   }
 }
