@@ -45,9 +45,10 @@ LogicalResult buildCompilePipeline(OpPassManager &pm,
     if (!isSeparateStage(stage)) {
       printError(options.toolName,
                  "the '" + stageName(stage, precision) +
-                     "' stage is not a separate stage yet: tiling, layer "
-                     "grouping and scheduling run inside code generation, "
-                     "whose result is the 'addressed' stage");
+                     "' stage is not a separate stage yet: task "
+                     "scheduling and memory assignment run together inside "
+                     "code generation, whose result is the 'addressed' "
+                     "stage");
       return failure();
     }
   for (Stage stage : stagesOf(precision)) {

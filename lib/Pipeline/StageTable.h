@@ -33,10 +33,9 @@ llvm::ArrayRef<StageInfo> stageTable();
 /// The entry of `stage`.
 const StageInfo &stageInfo(Stage stage);
 
-/// False for the stages that are not separate MLIR stages yet (tiled,
-/// grouped, tasks: code generation does their work on the way to
-/// addressed). The pipeline passes through them; they cannot be compiled to
-/// or from, and have no dump.
+/// False for the stages that are not separate MLIR stages yet (tasks: code
+/// generation does its work on the way to addressed). The pipeline passes
+/// through them; they cannot be compiled to or from, and have no dump.
 bool isSeparateStage(Stage stage);
 
 /// The canonical stage's passes (also registered as npu-canonical-pipeline).

@@ -116,8 +116,19 @@ static LogicalResult buildHwOps(OpPassManager &pm, const CompileOptions &) {
   return success();
 }
 
+/// tiled: every DPU op split into pieces that fit CMX and spread over the
+/// tiles, as if alone in CMX, recorded on the op.
+static LogicalResult buildTiled(OpPassManager &pm,
+                                const CompileOptions &options) {
+  target::NPUTileOptions tile;
+  tile.tiles = options.effectiveTiles();
+  pm.addPass(target::createNPUTile(tile));
+  return success();
+}
+
 /// grouped: the activations kept in CMX between DPU ops (layer groups),
-/// recorded on the function for code generation.
+/// recorded on the function for code generation; the DPU ops they change
+/// are tiled again.
 static LogicalResult buildGrouped(OpPassManager &pm,
                                   const CompileOptions &options) {
   target::NPUGroupLayersOptions group;
@@ -146,7 +157,7 @@ llvm::ArrayRef<StageInfo> stageTable() {
       {Stage::Calibrated, "calibrated", nullptr, buildCalibrated},
       {Stage::Lowered, "int8", "fp16", buildLowered},
       {Stage::HwOps, "hwops", "hwops", buildHwOps},
-      {Stage::Tiled, "tiled", "tiled", nullptr},
+      {Stage::Tiled, "tiled", "tiled", buildTiled},
       {Stage::Grouped, "grouped", "grouped", buildGrouped},
       {Stage::Tasks, "tasks", "tasks", nullptr},
       {Stage::Addressed, "addressed", "addressed", buildAddressed},

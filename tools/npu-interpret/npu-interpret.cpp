@@ -180,7 +180,7 @@ int main(int argc, char **argv) {
     return fail("the 'addressed' stage is the NPU's task program: it runs on "
                 "the NPU (npu-run on the blob), not on the interpreter; "
                 "choose an earlier --compile-to (the last graph stage is "
-                "hwops)");
+                "grouped)");
   compileOptions.timing = timing;
 
   // Input values by name, in command-line order.

@@ -106,6 +106,105 @@ TEST(Tiling, FitsAgreesWithPlanning) {
   EXPECT_GT(misses, 0);
 }
 
+bool samePieces(const DpuTiling &a, const DpuTiling &b) {
+  if (a.pieces.size() != b.pieces.size())
+    return false;
+  for (size_t i = 0; i < a.pieces.size(); ++i) {
+    const DpuPiece &x = a.pieces[i], &y = b.pieces[i];
+    if (x.tile != y.tile || x.outRow != y.outRow || x.outRows != y.outRows ||
+        x.k0 != y.k0 || x.kc != y.kc || x.inRow != y.inRow ||
+        x.inRows != y.inRows || x.padTop != y.padTop ||
+        x.padBottom != y.padBottom || x.c0 != y.c0 || x.cin != y.cin)
+      return false;
+  }
+  const CmxLayout &l = a.layout, &m = b.layout;
+  return l.slots == m.slots && l.weightSlots == m.weightSlots &&
+         l.total == m.total && l.inputSize == m.inputSize &&
+         l.weightsSize == m.weightsSize && l.outputSize == m.outputSize &&
+         l.weights[1] == m.weights[1] && l.output[1] == m.output[1];
+}
+
+TEST(Tiling, RecordedChoiceRebuildsThePlan) {
+  // The tiled stage records only the choice (TilingRecord.h); rebuilding
+  // from it must give exactly the planned pieces and layout, under every
+  // residency and tile count, or a recorded compile would differ from a
+  // planned one.
+  for (arch::Platform p : {arch::Platform::NPU3720, arch::Platform::NPU4000}) {
+    const arch::HardwareDesc &hw = arch::hardware(p);
+    for (DpuOpGeometry g : {conv3x3(64, 256, 1024, 2), conv3x3(16, 16, 16, 1),
+                            conv3x3(56, 64, 64, 1), conv3x3(14, 512, 512, 1)})
+      for (uint32_t tiles = 1; tiles <= hw.numTiles; ++tiles)
+        for (int flags = 0; flags < 8; ++flags) {
+          TilingOptions o;
+          o.tiles = tiles;
+          o.inputResident = flags & 1;
+          o.outputResident = flags & 2;
+          o.banded = tiles > 1 && (flags & 4);
+          o.cmxBudget = (flags & 4) ? 900000 : 0;
+          DpuTiling planned, rebuilt;
+          std::string error;
+          if (!planDpuTiling(g, hw, o, planned, error))
+            continue;
+          ASSERT_TRUE(tileDpuAs(g, hw, o, planned.choice, rebuilt, error))
+              << error;
+          EXPECT_TRUE(samePieces(planned, rebuilt));
+          EXPECT_EQ(planned.estimatedCycles, rebuilt.estimatedCycles);
+          EXPECT_EQ(planned.rowPieces, rebuilt.rowPieces);
+          EXPECT_EQ(planned.channelPieces, rebuilt.channelPieces);
+        }
+  }
+}
+
+TEST(Tiling, RecordedChoiceIsChecked) {
+  const arch::HardwareDesc &hw = arch::hardware(arch::Platform::NPU3720);
+  DpuOpGeometry g = conv3x3(16, 64, 64, 1);
+  TilingOptions o;
+  o.tiles = 2;
+  DpuTiling t;
+  std::string error;
+  EXPECT_TRUE(tileDpuAs(g, hw, o, {4, 32, 2, 1}, t, error)) << error;
+  EXPECT_EQ(t.pieces.size(), 8u);
+  EXPECT_STREQ(tilingStrategy(t, 2), "split over K");
+  // Two slices per tile: two weight slots are allowed.
+  EXPECT_TRUE(tileDpuAs(g, hw, o, {8, 16, 2, 2}, t, error)) << error;
+  EXPECT_EQ(t.layout.weightSlots, 2u);
+  EXPECT_TRUE(tileDpuAs(g, hw, o, {16, 64, 1, 1}, t, error));
+  EXPECT_EQ(t.pieces.size(), 1u);
+  EXPECT_STREQ(tilingStrategy(t, 2), "one tile");
+  EXPECT_TRUE(tileDpuAs(g, hw, o, {8, 64, 1, 1}, t, error));
+  EXPECT_STREQ(tilingStrategy(t, 2), "split over H");
+  // 3 slices of 3 row pieces over 2 tiles: slice 1 spans both tiles.
+  EXPECT_TRUE(
+      tileDpuAs(conv3x3(16, 64, 48, 1), hw, o, {6, 16, 1, 1}, t, error));
+  EXPECT_EQ(t.pieces.size(), 9u);
+  EXPECT_STREQ(tilingStrategy(t, 2), "split over H and K");
+
+  struct Bad {
+    DpuTilingChoice c;
+    const char *error;
+  } bad[] = {
+      {{0, 64, 1, 1}, "rows = 0 is not in [1, 16] (the output rows)"},
+      {{4, 8, 1, 1}, "channels = 8 is not a multiple of 16 in [16, 64]"},
+      {{4, 80, 1, 1}, "channels = 80 is not a multiple of 16 in [16, 64]"},
+      {{4, 64, 0, 1}, "slots = 0 is not 1 or 2"},
+      {{4, 64, 2, 2}, "weight_slots = 2 is not 1, or 2 with slots = 2"},
+      {{4, 32, 1, 2}, "weight_slots = 2 is not 1, or 2 with slots = 2"},
+  };
+  for (const Bad &b : bad) {
+    EXPECT_FALSE(tileDpuAs(g, hw, o, b.c, t, error));
+    EXPECT_NE(error.find(b.error), std::string::npos) << error;
+  }
+  o.cmxBudget = 4096;
+  EXPECT_FALSE(tileDpuAs(g, hw, o, {16, 64, 1, 1}, t, error));
+  EXPECT_NE(error.find("bytes of CMX per tile; the op has 4096"),
+            std::string::npos)
+      << error;
+  o.cmxBudget = 0;
+  o.maxPieceRows = 2;
+  EXPECT_FALSE(tileDpuAs(g, hw, o, {4, 64, 1, 1}, t, error));
+  EXPECT_NE(error.find("above max-piece-rows = 2"), std::string::npos);
+}
+
 TEST(Tiling, MaxPieceRows) {
   const arch::HardwareDesc &hw = arch::hardware(arch::Platform::NPU3720);
   DpuOpGeometry g = conv3x3(16, 16, 16, 1);

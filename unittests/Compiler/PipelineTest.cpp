@@ -104,13 +104,17 @@ TEST(Pipeline, StagesInsideCodegenCannotBeCompiledTo) {
   options.compileTo = Stage::Canonical;
   EXPECT_TRUE(mlir::succeeded(buildCompilePipeline(pm, options)));
   mlir::PassManager pm2(&c.context);
-  options.compileTo = Stage::Tiled;
+  options.compileTo = Stage::Tasks;
   testing::internal::CaptureStderr();
   EXPECT_TRUE(mlir::failed(buildCompilePipeline(pm2, options)));
   EXPECT_NE(testing::internal::GetCapturedStderr().find(
-                "the 'tiled' stage is not a separate stage yet"),
+                "the 'tasks' stage is not a separate stage yet"),
             std::string::npos);
-  // Addressed passes through tiled, grouped and tasks.
+  // Tiled is a stage of its own.
+  mlir::PassManager pmTiled(&c.context);
+  options.compileTo = Stage::Tiled;
+  EXPECT_TRUE(mlir::succeeded(buildCompilePipeline(pmTiled, options)));
+  // Addressed passes through tasks.
   mlir::PassManager pm3(&c.context);
   options.compileTo = Stage::Addressed;
   EXPECT_TRUE(mlir::succeeded(buildCompilePipeline(pm3, options)));

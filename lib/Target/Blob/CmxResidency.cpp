@@ -115,6 +115,41 @@ struct OpTable {
   }
 };
 
+/// Weight bytes of a DPU op (0 without weights).
+uint64_t weightsOf(const DpuOpGeometry &g) {
+  return g.hasWeights() ? uint64_t(g.K) * g.weightBytesPerChannel() : 0;
+}
+
+/// What the readers of `v` (produced by op `first`) are, for keeping it in
+/// CMX: `bad` is the first that is not a DPU op reading it as an
+/// activation (then the rest is not filled in).
+struct Readers {
+  size_t last = 0;      ///< Index of the last reader (`first` if none).
+  bool rowLocal = true; ///< Every reader is row-local.
+  uint64_t weights = 0; ///< Weight bytes of the readers.
+  unsigned count = 0;
+  Operation *bad = nullptr;
+};
+
+Readers readersOf(const OpTable &table, Value v, size_t first) {
+  Readers r;
+  r.last = first;
+  for (OpOperand &use : v.getUses()) {
+    Operation *user = use.getOwner();
+    auto g = table.geometry.find(user);
+    if (g == table.geometry.end() ||
+        !llvm::is_contained(activationOperands(user), v)) {
+      r.bad = user;
+      return r;
+    }
+    r.rowLocal &= isRowLocal(g->second);
+    r.weights += weightsOf(g->second);
+    r.last = std::max(r.last, table.index.lookup(user));
+    ++r.count;
+  }
+  return r;
+}
+
 /// The budget of op `i`: below the lowest of `placed` live at `i`.
 uint64_t budgetAt(const std::vector<Placed> &placed, size_t i,
                   uint64_t usable) {
@@ -158,6 +193,12 @@ TilingOptions residentTilingOptions(const CmxResidency &r, Operation *op,
   return t;
 }
 
+bool residencyChangesTiling(const TilingOptions &t,
+                            const arch::HardwareDesc &hw) {
+  return t.inputResident || t.input2Resident || t.outputResident || t.banded ||
+         t.outputBanded || (t.cmxBudget && t.cmxBudget < hw.cmxUsableBytes);
+}
+
 CmxResidency planCmxResidency(func::FuncOp func, const arch::HardwareDesc &hw,
                               uint32_t tiles, uint32_t maxPieceRows) {
   CmxResidency r;
@@ -189,32 +230,17 @@ CmxResidency planCmxResidency(func::FuncOp func, const arch::HardwareDesc &hw,
     auto shape = hwc(v);
     if (!shape || v.use_empty())
       continue;
-    size_t first = index[producer], last = first;
-    bool ok = true, rowLocal = tiles > 1 && shape->h >= tiles;
+    size_t first = index[producer];
+    Readers readers = readersOf(table, v, first);
+    if (readers.bad)
+      continue;
+    size_t last = readers.last;
+    unsigned reads = readers.count;
+    bool rowLocal = tiles > 1 && shape->h >= tiles && readers.rowLocal;
     // Banding makes the producer and readers compute every channel slice
     // of their band on one tile, so each tile loads all their weights
     // rather than its share of the slices.
-    uint64_t bandedWeights = 0;
-    auto weightsOf = [](const DpuOpGeometry &g) {
-      return g.hasWeights() ? uint64_t(g.K) * g.weightBytesPerChannel() : 0;
-    };
-    bandedWeights += weightsOf(geometry[producer]);
-    unsigned reads = 0;
-    for (OpOperand &use : v.getUses()) {
-      Operation *user = use.getOwner();
-      auto g = geometry.find(user);
-      if (g == geometry.end() ||
-          !llvm::is_contained(activationOperands(user), v)) {
-        ok = false;
-        break;
-      }
-      rowLocal &= isRowLocal(g->second);
-      bandedWeights += weightsOf(g->second);
-      last = std::max(last, index[user]);
-      ++reads;
-    }
-    if (!ok)
-      continue;
+    uint64_t bandedWeights = weightsOf(geometry[producer]) + readers.weights;
     uint64_t rowBytes = uint64_t(shape->w) * shape->c * shape->elemBytes;
     uint64_t bytes = uint64_t(shape->h) * rowBytes;
     // A whole copy per tile: copies to the other tiles (the DMA ports work
@@ -319,10 +345,12 @@ recordedCmxResidency(func::FuncOp func, const arch::HardwareDesc &hw,
     return std::optional<CmxResidency>();
   }
   if (tilesAttr.getInt() != int64_t(tiles))
-    return func.emitOpError()
-           << "was grouped for " << tilesAttr.getInt()
-           << " tiles but is compiled for " << tiles
-           << " (group it again: npu-group-layers with tiles=" << tiles << ")";
+    return emitError(func.getLoc())
+           << "function '" << func.getSymName() << "' was grouped for "
+           << tilesAttr.getInt() << " tiles but is compiled for " << tiles
+           << " (group it again with npu-group-layers tiles=" << tiles
+           << ", or compile for " << tilesAttr.getInt()
+           << " tiles: npu-generate-tasks tiles=" << tilesAttr.getInt() << ")";
 
   CmxResidency r;
   std::vector<Placed> placed;
@@ -349,20 +377,15 @@ recordedCmxResidency(func::FuncOp func, const arch::HardwareDesc &hw,
     if (!shape)
       return op->emitOpError("keeps a result in CMX that is not a static "
                              "[H, W, C] device tensor");
-    size_t first = table.index[op], last = first;
-    bool rowLocal = tiles > 1 && shape->h >= tiles;
-    for (OpOperand &use : v.getUses()) {
-      Operation *user = use.getOwner();
-      auto ug = table.geometry.find(user);
-      if (ug == table.geometry.end() ||
-          !llvm::is_contained(activationOperands(user), v))
-        return user->emitOpError()
-               << "reads a tensor kept in CMX; only DPU ops reading it as "
-                  "an activation may (remove '"
-               << kCmxAttr << "' from its producer)";
-      rowLocal &= isRowLocal(ug->second);
-      last = std::max(last, table.index[user]);
-    }
+    size_t first = table.index[op];
+    Readers readers = readersOf(table, v, first);
+    if (readers.bad)
+      return readers.bad->emitOpError()
+             << "reads a tensor kept in CMX; only DPU ops reading it as "
+                "an activation may (remove '"
+             << kCmxAttr << "' from its producer)";
+    size_t last = readers.last;
+    bool rowLocal = tiles > 1 && shape->h >= tiles && readers.rowLocal;
     if (v.use_empty())
       return op->emitOpError("keeps an unused result in CMX");
     if (banded && !rowLocal)

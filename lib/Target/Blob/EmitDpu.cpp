@@ -14,6 +14,7 @@
 
 #include "npu/Dialect/NPUHW/IR/DeviceTypes.h"
 #include "npu/Target/Blob/Tiling.h"
+#include "npu/Target/Blob/TilingRecord.h"
 #include "npu/Target/Blob/Workloads.h"
 
 #include "llvm/ADT/STLFunctionalExtras.h"
@@ -200,15 +201,14 @@ blob::TensorRef cmxRef(uint32_t buffer, DType dtype,
   return blob::TensorRef::dense(buffer, 0, dtype, std::move(shape));
 }
 
-/// The op's pieces and CMX layout within its budget.
+/// The op's pieces and CMX layout within its budget: as recorded by the
+/// tiled / grouped stage, else planned now.
 FailureOr<DpuTiling> tileJob(Emitter &e, const DpuJob &job) {
-  DpuTiling tiling;
-  std::string error;
   TilingOptions topts =
       residentTilingOptions(e.residency, job.op, e.tiles, e.opts.maxPieceRows);
-  if (!planDpuTiling(job.g, e.hw, topts, tiling, error))
-    return job.op->emitOpError() << "cannot be tiled for CMX: " << error;
-  return tiling;
+  bool useRecord =
+      !e.residencyPlannedHere || !residencyChangesTiling(topts, e.hw);
+  return tileDpuOp(job.op, job.g, e.hw, topts, useRecord);
 }
 
 /// Creates the CMX buffers of the tiled op at `base`.

@@ -46,6 +46,10 @@ struct Emitter {
   uint64_t dpuPieces = 0;
   /// Tensors kept in CMX and their buffer on each tile in use.
   CmxResidency residency;
+  /// Whether the residency was planned by code generation (no grouped
+  /// stage): the DPU ops it changes are tiled again, not as recorded by the
+  /// tiled stage (TilingRecord.h).
+  bool residencyPlannedHere = false;
   llvm::DenseMap<mlir::Value, std::vector<uint32_t>> residentBuffers;
   /// The next DPU op, planned (tiled, buffers placed) by the previous DPU
   /// op so that its first weights could be loaded ahead (its job names the

@@ -11,6 +11,7 @@
 #include "Emitter.h"
 
 #include "npu/Blob/Verifier.h"
+#include "npu/Target/Blob/TilingRecord.h"
 
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -55,11 +56,17 @@ FailureOr<GeneratedBlob> generateBlob(func::FuncOp func,
   // no DDR scratch.
   // The grouped stage's plan when the function has one (checked), else
   // planned now.
+  // DPU tilings recorded by the tiled / grouped stage must be for these
+  // tiles.
+  if (failed(checkTilingTiles(func, tiles)))
+    return failure();
   CmxResidency residency;
+  bool residencyPlannedHere = false;
   if (opts.cmxResidency) {
     auto recorded = recordedCmxResidency(func, hw, tiles, opts.maxPieceRows);
     if (failed(recorded))
       return failure();
+    residencyPlannedHere = !*recorded;
     residency = *recorded
                     ? std::move(**recorded)
                     : planCmxResidency(func, hw, tiles, opts.maxPieceRows);
@@ -81,6 +88,7 @@ FailureOr<GeneratedBlob> generateBlob(func::FuncOp func,
     ops.push_back(&op);
   }
   e.residency = std::move(residency);
+  e.residencyPlannedHere = residencyPlannedHere;
   for (size_t i = 0; i < ops.size(); ++i) {
     Operation *op = ops[i];
     if (op->getNumResults() != 1 || !e.residency.isResident(op->getResult(0)))

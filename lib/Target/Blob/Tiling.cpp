@@ -17,6 +17,8 @@
 
 #include <algorithm>
 #include <limits>
+#include <map>
+#include <set>
 
 namespace npu::target {
 
@@ -253,13 +255,12 @@ bool dpuTilingFits(const DpuOpGeometry &g, const arch::HardwareDesc &hw,
                  .total <= budget;
 }
 
-bool planDpuTiling(const DpuOpGeometry &g, const arch::HardwareDesc &hw,
-                   const TilingOptions &opts, DpuTiling &out,
-                   std::string &error) {
-  uint32_t tiles = std::max<uint32_t>(1, opts.tiles);
-  uint32_t maxRows = opts.maxPieceRows ? opts.maxPieceRows : g.OH;
-  // Distinct piece heights ceil(OH / j) and channel widths.
-  std::vector<uint32_t> heights, widths;
+namespace {
+
+/// The distinct piece heights ceil(OH / j), capped by `maxRows`, tallest
+/// first.
+std::vector<uint32_t> pieceHeights(const DpuOpGeometry &g, uint32_t maxRows) {
+  std::vector<uint32_t> heights;
   for (uint32_t j = 1; j <= g.OH; ++j) {
     uint32_t n = std::min(ceilDiv(g.OH, j), maxRows);
     if (heights.empty() || heights.back() != n)
@@ -267,35 +268,64 @@ bool planDpuTiling(const DpuOpGeometry &g, const arch::HardwareDesc &hw,
     if (n == 1)
       break;
   }
-  widths = channelWidths(g);
+  return heights;
+}
 
+/// Whether two weight slots may be used: double buffered, with weights,
+/// and some tile going through more than one channel slice.
+bool allowsTwoWeightSlots(const DpuOpGeometry &g,
+                          const std::vector<DpuPiece> &ps, uint32_t tiles,
+                          uint32_t slots) {
+  return slots == 2 && g.hasWeights() && slicesPerTile(ps, tiles) > 1;
+}
+
+/// The layout of choice `c` for pieces of at most c.rows rows.
+CmxLayout candidateLayout(const DpuOpGeometry &g, const TilingOptions &opts,
+                          const DpuTilingChoice &c) {
+  uint32_t inRows = std::min(g.H, (c.rows - 1) * g.sh + g.kh);
+  return layoutFor(g, inRows, c.rows, c.channels, opts, c.slots, c.weightSlots);
+}
+
+/// Fills `out` with the tiling of choice `c` made of `ps`.
+void setTiling(const DpuOpGeometry &g, const TilingOptions &opts,
+               const DpuTilingChoice &c, std::vector<DpuPiece> ps,
+               uint64_t estimated, DpuTiling &out) {
+  out.choice = c;
+  out.pieces = std::move(ps);
+  out.rowPieces = ceilDiv(g.OH, c.rows);
+  out.channelPieces = ceilDiv(g.K, c.channels);
+  out.estimatedCycles = estimated;
+  out.layout = layoutOf(g, out.pieces, opts, c.slots, c.weightSlots);
+}
+
+} // namespace
+
+bool planDpuTiling(const DpuOpGeometry &g, const arch::HardwareDesc &hw,
+                   const TilingOptions &opts, DpuTiling &out,
+                   std::string &error) {
+  uint32_t tiles = std::max<uint32_t>(1, opts.tiles);
+  uint32_t maxRows = opts.maxPieceRows ? opts.maxPieceRows : g.OH;
   uint64_t budget = opts.cmxBudget ? opts.cmxBudget : hw.cmxUsableBytes;
   bool found = false;
   uint64_t best = std::numeric_limits<uint64_t>::max();
-  for (uint32_t kc : widths)
-    for (uint32_t n : heights)
+  DpuTilingChoice bestChoice;
+  std::vector<DpuPiece> bestPieces;
+  for (uint32_t kc : channelWidths(g))
+    for (uint32_t n : pieceHeights(g, maxRows))
       for (uint32_t slots : {1u, 2u}) {
-        uint32_t inRows = std::min(g.H, (n - 1) * g.sh + g.kh);
         std::vector<DpuPiece> ps = makePieces(g, n, kc, tiles, opts.banded);
-        // Two weight slots pay off when a double-buffered tile changes
-        // slices.
         uint32_t maxWeightSlots =
-            slots == 2 && g.hasWeights() && slicesPerTile(ps, tiles) > 1 ? 2
-                                                                         : 1;
+            allowsTwoWeightSlots(g, ps, tiles, slots) ? 2 : 1;
         for (uint32_t wslots = 1; wslots <= maxWeightSlots; ++wslots) {
-          CmxLayout l = layoutFor(g, inRows, n, kc, opts, slots, wslots);
-          if (l.total > budget)
+          DpuTilingChoice c{n, kc, slots, wslots};
+          if (candidateLayout(g, opts, c).total > budget)
             continue;
           uint64_t e = estimate(hw, g, ps, opts, tiles, slots, wslots);
           if (!found || e < best) {
             found = true;
             best = e;
-            out.pieces = ps;
-            out.rowPieces = ceilDiv(g.OH, n);
-            out.channelPieces = ceilDiv(g.K, kc);
-            out.estimatedCycles = e;
-            out.layout.slots = slots;
-            out.layout.weightSlots = wslots;
+            bestChoice = c;
+            bestPieces = ps;
           }
         }
       }
@@ -305,9 +335,78 @@ bool planDpuTiling(const DpuOpGeometry &g, const arch::HardwareDesc &hw,
             " bytes of CMX; a tile has " + std::to_string(budget);
     return false;
   }
-  out.layout =
-      layoutOf(g, out.pieces, opts, out.layout.slots, out.layout.weightSlots);
+  setTiling(g, opts, bestChoice, std::move(bestPieces), best, out);
   return true;
+}
+
+bool tileDpuAs(const DpuOpGeometry &g, const arch::HardwareDesc &hw,
+               const TilingOptions &opts, const DpuTilingChoice &c,
+               DpuTiling &out, std::string &error) {
+  uint32_t tiles = std::max<uint32_t>(1, opts.tiles);
+  uint32_t maxChannels = ceilDiv(g.K, 16) * 16;
+  if (c.rows < 1 || c.rows > g.OH) {
+    error = "rows = " + std::to_string(c.rows) + " is not in [1, " +
+            std::to_string(g.OH) + "] (the output rows)";
+    return false;
+  }
+  if (opts.maxPieceRows && c.rows > opts.maxPieceRows) {
+    error = "rows = " + std::to_string(c.rows) +
+            " is above max-piece-rows = " + std::to_string(opts.maxPieceRows);
+    return false;
+  }
+  if (c.channels < 16 || c.channels % 16 || c.channels > maxChannels) {
+    error = "channels = " + std::to_string(c.channels) +
+            " is not a multiple of 16 in [16, " + std::to_string(maxChannels) +
+            "] (the output channels)";
+    return false;
+  }
+  if (c.slots != 1 && c.slots != 2) {
+    error = "slots = " + std::to_string(c.slots) + " is not 1 or 2";
+    return false;
+  }
+  std::vector<DpuPiece> ps =
+      makePieces(g, c.rows, c.channels, tiles, opts.banded);
+  if (c.weightSlots != 1 &&
+      (c.weightSlots != 2 || !allowsTwoWeightSlots(g, ps, tiles, c.slots))) {
+    error = "weight_slots = " + std::to_string(c.weightSlots) +
+            " is not 1, or 2 with slots = 2 and a tile that goes through "
+            "more than one channel slice";
+    return false;
+  }
+  uint64_t budget = opts.cmxBudget ? opts.cmxBudget : hw.cmxUsableBytes;
+  uint64_t need = candidateLayout(g, opts, c).total;
+  if (need > budget) {
+    error = "its buffers need " + std::to_string(need) +
+            " bytes of CMX per tile; the op has " + std::to_string(budget);
+    return false;
+  }
+  uint64_t e = estimate(hw, g, ps, opts, tiles, c.slots, c.weightSlots);
+  setTiling(g, opts, c, std::move(ps), e, out);
+  return true;
+}
+
+const char *tilingStrategy(const DpuTiling &tiling, uint32_t tiles) {
+  std::vector<bool> used(std::max<uint32_t>(tiles, 1), false);
+  // Tiles per channel slice and channel slices per tile.
+  std::map<uint32_t, std::set<uint32_t>> tilesOfSlice;
+  for (const DpuPiece &p : tiling.pieces) {
+    if (p.tile < used.size())
+      used[p.tile] = true;
+    tilesOfSlice[p.k0].insert(p.tile);
+  }
+  if (std::count(used.begin(), used.end(), true) <= 1)
+    return "one tile";
+  bool sliceOnOneTile = true, sliceOnEveryTile = true;
+  size_t usedTiles = std::count(used.begin(), used.end(), true);
+  for (const auto &entry : tilesOfSlice) {
+    sliceOnOneTile &= entry.second.size() == 1;
+    sliceOnEveryTile &= entry.second.size() == usedTiles;
+  }
+  if (sliceOnOneTile)
+    return "split over K";
+  if (sliceOnEveryTile)
+    return "split over H";
+  return "split over H and K";
 }
 
 } // namespace npu::target

@@ -65,7 +65,7 @@ module attributes {npu.target = #npu.target<NPU3720>} {
 // -----
 
 module attributes {npu.target = #npu.target<NPU3720>} {
-  // expected-error @+1 {{was grouped for 1 tiles but is compiled for 2 (group it again: npu-group-layers with tiles=2)}}
+  // expected-error @+1 {{function 'main' was grouped for 1 tiles but is compiled for 2 (group it again with npu-group-layers tiles=2, or compile for 1 tiles: npu-generate-tasks tiles=1)}}
   func.func @main(%x: tensor<16x16x32xi8> {npu.name = "x"}) -> (tensor<16x16x32xi8> {npu.name = "y"}) attributes {npu.cmx_tiles = 1 : i64} {
     %a = npuhw.dpu_conv max_pool %x {kernel = array<i64: 1, 1>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : (tensor<16x16x32xi8>) -> tensor<16x16x32xi8>
     return %a : tensor<16x16x32xi8>

@@ -10,16 +10,27 @@
 // RUN: npu-opt %s --npu-group-layers=tiles=1 | FileCheck %s --check-prefix=ONE
 // RUN: not npu-opt %s --npu-group-layers=tiles=3 -o /dev/null 2>&1 | FileCheck %s --check-prefix=TILES
 // TILES: error: asks for 3 tiles; the NPU3720 has 2
+// After the tiled stage: grouping tiles again the ops whose operands it
+// keeps in CMX (here 'b' and 'c' take their band's rows), silently, but
+// says so when that replaces a record that was edited.
+// RUN: npu-opt %s --npu-tile -o %t.tiled.mlir
+// RUN: FileCheck %s --check-prefix=TILED < %t.tiled.mlir
+// TILED-COUNT-3: npu.tiling = {channels = 32 : i64, rows = 8 : i64, slots = 1 : i64, strategy = "split over H", weight_slots = 1 : i64}
+// RUN: npu-opt %t.tiled.mlir --npu-group-layers 2>&1 | FileCheck %s
+// RUN: sed -e 's/\(kernel = array<i64: 3, 3>, npu.tiling = \){[^}]*}/\1{channels = 16 : i64, rows = 4 : i64, slots = 1 : i64, weight_slots = 1 : i64}/' %t.tiled.mlir > %t.edited.mlir
+// RUN: npu-opt %t.edited.mlir --npu-group-layers -o /dev/null 2>&1 | FileCheck %s --check-prefix=REPLACED
+// REPLACED: warning: its edited 'npu.tiling' {rows = 4, channels = 16, slots = 1, weight_slots = 1} is replaced by {rows = 16, channels = 32, slots = 1, weight_slots = 1}: grouping keeps an operand of it in CMX or shrinks its CMX, so it is tiled again (edit the grouped stage to change it)
 
 // 'a' is also read by a DMA (the transpose): it stays in DDR. 'b' is read
 // only by the eltwise add, row by row: banded, 8 rows per tile at the top
-// of CMX. 'c' is a result.
-// CHECK: func.func @main({{.*}} attributes {npu.cmx_tiles = 2 : i64}
-// CHECK-NEXT: npuhw.dpu_conv {{ *}}max_pool %arg0 {kernel = array<i64: 1, 1>, pads
-// CHECK-NEXT: npuhw.dpu_conv {{ *}}max_pool %0 {kernel = array<i64: 3, 3>, npu.cmx = {banded, offset = 1978368 : i64, size = 4096 : i64}, pads
-// CHECK-NEXT: npuhw.dpu_eltwise {{ *}}add %1, %0 {shift = 1 : i32}
-// ONE: npu.cmx_tiles = 1 : i64
-// ONE: npuhw.dpu_conv {{ *}}max_pool %0 {kernel = array<i64: 3, 3>, npu.cmx = {offset = 1974272 : i64, size = 8192 : i64}, pads
+// of CMX. 'c' is a result. Every DPU op carries its final tiling: the ops
+// touching the banded 'b' compute their band's rows on each tile.
+// CHECK: func.func @main({{.*}} attributes {npu.cmx_tiles = 2 : i64, npu.tiling_tiles = 2 : i64}
+// CHECK-NEXT: npuhw.dpu_conv {{ *}}max_pool %arg0 {kernel = array<i64: 1, 1>, npu.tiling = {channels = 32 : i64, rows = 8 : i64, slots = 1 : i64, strategy = "split over H", weight_slots = 1 : i64}, pads
+// CHECK-NEXT: npuhw.dpu_conv {{ *}}max_pool %0 {kernel = array<i64: 3, 3>, npu.cmx = {banded, offset = 1978368 : i64, size = 4096 : i64}, npu.tiling = {channels = 32 : i64, rows = 16 : i64, slots = 1 : i64, strategy = "split over H", weight_slots = 1 : i64}, pads
+// CHECK-NEXT: npuhw.dpu_eltwise {{ *}}add %1, %0 {npu.tiling = {channels = 32 : i64, rows = 16 : i64, slots = 1 : i64, strategy = "split over H", weight_slots = 1 : i64}, shift = 1 : i32}
+// ONE: npu.cmx_tiles = 1 : i64, npu.tiling_tiles = 1 : i64
+// ONE: npuhw.dpu_conv {{ *}}max_pool %0 {kernel = array<i64: 3, 3>, npu.cmx = {offset = 1974272 : i64, size = 8192 : i64}, npu.tiling = {channels = 32 : i64, rows = 16 : i64, slots = 1 : i64, strategy = "one tile", weight_slots = 1 : i64}, pads
 module attributes {npu.target = #npu.target<NPU3720>} {
   func.func @main(%x: tensor<16x16x32xi8> {npu.name = "x"})
       -> (tensor<16x16x32xi8> {npu.name = "y"}, tensor<16x16x32xi8> {npu.name = "t"}) {

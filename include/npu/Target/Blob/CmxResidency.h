@@ -98,6 +98,13 @@ TilingOptions residentTilingOptions(const CmxResidency &residency,
                                     mlir::Operation *op, uint32_t tiles,
                                     uint32_t maxPieceRows);
 
+/// Whether `t` (residentTilingOptions) differs from the options of an op
+/// alone in CMX: an operand is resident or banded, or the budget is below
+/// the usable CMX of `hw`. Such an op is tiled again once the residency is
+/// known (the tiled stage's record of it does not apply).
+bool residencyChangesTiling(const TilingOptions &t,
+                            const arch::HardwareDesc &hw);
+
 } // namespace npu::target
 
 #endif // NPU_TARGET_BLOB_CMXRESIDENCY_H

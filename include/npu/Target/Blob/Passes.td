@@ -9,6 +9,40 @@ include "mlir/Pass/PassBase.td"
 // Code generation
 //===----------------------------------------------------------------------===//
 
+def NPUTile : Pass<"npu-tile", "mlir::ModuleOp"> {
+  let summary = "Splits every DPU op into pieces that fit CMX, spread over "
+                "the tiles, and records the split";
+  let description = [{
+    The `tiled` stage. Each DPU op (`npuhw.dpu_conv`, `npuhw.dpu_eltwise`)
+    is split over its output rows (with halos) and output channels into
+    pieces whose input rows, weights, weight table and output fit one
+    tile's CMX, spread over `tiles` tiles: split over H, split over K or
+    both, whichever the cost model (`npu/Arch/CostModel.h`) estimates
+    fastest, with single or double buffering (docs/codegen.md, "DPU
+    tiling"). Each op gets its CMX alone here; the `grouped` stage re-tiles
+    the ops whose operands it keeps in CMX.
+
+    The split is recorded, and later stages follow it:
+    ```mlir
+    func.func @main(...) attributes {npu.tiling_tiles = 2 : i64} {
+      %1 = npuhw.dpu_conv conv %0, %w, %t {..., npu.tiling = {channels = 64,
+             rows = 56, slots = 2, strategy = "split over K",
+             weight_slots = 1}}
+    ```
+    `rows` x `channels` is one piece, `slots` its input / output buffers
+    (2: double buffered), `weight_slots` its weight buffers, `strategy` how
+    the pieces spread over the tiles (checked against them). An edited
+    record is checked when it is used: a split whose buffers pass the CMX
+    is an error at the op.
+  }];
+  let options = [
+    Option<"tiles", "tiles", "unsigned", /*default=*/"0",
+           "Tiles to spread over (0: all tiles of the target)">,
+    Option<"maxPieceRows", "max-piece-rows", "unsigned", /*default=*/"0",
+           "Most output rows of one DPU piece (0: as many as CMX allows)">,
+  ];
+}
+
 def NPUGroupLayers : Pass<"npu-group-layers", "mlir::ModuleOp"> {
   let summary = "Chooses the activations kept in CMX between DPU ops (layer "
                 "grouping) and records them";
@@ -30,6 +64,11 @@ def NPUGroupLayers : Pass<"npu-group-layers", "mlir::ModuleOp"> {
     (the same on every tile) and its bytes on one tile; `npu.cmx_tiles` the
     tiles the plan is for. An edited plan is checked by code generation
     (overlaps, capacity, readers, row-locality, tiling).
+
+    Every DPU op then carries its final `npu.tiling` (see `npu-tile`): the
+    ops that read or write a resident tensor, or whose CMX the resident
+    tensors shrink, are tiled again for it (a warning says so when that
+    replaces a record that was edited); the others keep their record.
   }];
   let options = [
     Option<"tiles", "tiles", "unsigned", /*default=*/"0",

@@ -7,7 +7,8 @@
 // weight table and output fit one tile's usable CMX. Pieces are spread over
 // the tiles in use, a contiguous run of pieces per tile. Every piece of an op
 // uses the same CMX layout on its tile (sized for the largest piece).
-// Plain C++: the next compiler stage turns this into an MLIR tiling pass.
+// Plain C++; the `tiled` stage records the choice on each op
+// (TilingRecord.h) and code generation follows the record.
 //
 //===----------------------------------------------------------------------===//
 
@@ -82,7 +83,24 @@ struct CmxLayout {
   uint64_t total = 0;
 };
 
+/// What a tiling chooses, the rest following from it and the options:
+/// pieces of `rows` output rows (the last of each run may be shorter) x
+/// `channels` output channels (a multiple of 16; the last slice may be
+/// narrower), `slots` input / output buffers (2: double buffered) and
+/// `weightSlots` weight slots (2 only when double buffered, with weights, and
+/// some tile goes through more than one channel slice).
+struct DpuTilingChoice {
+  uint32_t rows = 1, channels = 16, slots = 1, weightSlots = 1;
+
+  bool operator==(const DpuTilingChoice &o) const {
+    return rows == o.rows && channels == o.channels && slots == o.slots &&
+           weightSlots == o.weightSlots;
+  }
+  bool operator!=(const DpuTilingChoice &o) const { return !(*this == o); }
+};
+
 struct DpuTiling {
+  DpuTilingChoice choice;
   uint32_t rowPieces = 1, channelPieces = 1;
   std::vector<DpuPiece> pieces; ///< Channel slice outer, rows inner.
   CmxLayout layout;
@@ -136,6 +154,22 @@ bool dpuTilingFits(const DpuOpGeometry &g, const arch::HardwareDesc &hw,
 bool planDpuTiling(const DpuOpGeometry &g, const arch::HardwareDesc &hw,
                    const TilingOptions &opts, DpuTiling &out,
                    std::string &error);
+
+/// The tiling `choice` makes of `g` under `opts`, as planDpuTiling would
+/// build it had it chosen so. Fails with `error` (a sentence about the
+/// choice, without the op) when the choice is out of range (rows outside
+/// [1, OH] or above opts.maxPieceRows, channels not a multiple of 16 in
+/// [16, K rounded up to 16], slots not 1 or 2, two weight slots where
+/// planDpuTiling never uses them) or its buffers pass the CMX budget.
+bool tileDpuAs(const DpuOpGeometry &g, const arch::HardwareDesc &hw,
+               const TilingOptions &opts, const DpuTilingChoice &choice,
+               DpuTiling &out, std::string &error);
+
+/// How `tiling` spreads its op over `tiles` tiles, in the field's terms:
+/// "one tile", "split over H" (every tile computes every channel of its
+/// rows; by bands when banded), "split over K" (each channel slice on one
+/// tile, all its rows) or "split over H and K".
+const char *tilingStrategy(const DpuTiling &tiling, uint32_t tiles);
 
 } // namespace npu::target
 

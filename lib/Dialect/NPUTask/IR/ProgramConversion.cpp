@@ -13,18 +13,58 @@ using namespace mlir;
 namespace npu::task {
 namespace {
 
-/// The default-valued post-processing fields are left out of `ppe`.
-constexpr const char *kPpeFields[] = {
-    "activation", "leaky_mult", "leaky_shift", "leaky_alpha", "out_zero_point",
-    "clamp_low",  "clamp_high", "fclamp_low",  "fclamp_high", "mult",
-    "shift",      "scale",      "bias",        "fbias"};
-
 bool sameBits(float a, float b) {
   uint32_t x, y;
   std::memcpy(&x, &a, sizeof x);
   std::memcpy(&y, &b, sizeof y);
   return x == y;
 }
+
+/// One post-processing field as `ppe` spells it: its blob::PostProcess
+/// member read and written as a double (exact for every member's values),
+/// and for integers the range the member holds. Both directions of the
+/// conversion go through this table; default-valued fields are left out of
+/// `ppe`.
+struct PpeField {
+  const char *name;
+  bool isFloat;
+  int64_t lo, hi;
+  double (*get)(const blob::PostProcess &);
+  void (*set)(blob::PostProcess &, double);
+};
+
+#define NPU_PPE_INT(NAME, MEMBER, LO, HI)                                      \
+  PpeField {                                                                   \
+    NAME, false, LO, HI,                                                       \
+        [](const blob::PostProcess &p) { return double(int64_t(p.MEMBER)); },  \
+        [](blob::PostProcess &p, double v) {                                   \
+          p.MEMBER = decltype(p.MEMBER)(int64_t(v));                           \
+        }                                                                      \
+  }
+#define NPU_PPE_FLOAT(NAME, MEMBER)                                            \
+  PpeField {                                                                   \
+    NAME, true, 0, 0,                                                          \
+        [](const blob::PostProcess &p) { return double(p.MEMBER); },           \
+        [](blob::PostProcess &p, double v) { p.MEMBER = float(v); }            \
+  }
+const PpeField kPpeFields[] = {
+    NPU_PPE_INT("activation", activation, 0, 2),
+    NPU_PPE_INT("leaky_mult", leakyMult, INT32_MIN, INT32_MAX),
+    NPU_PPE_INT("leaky_shift", leakyShift, 0, 255),
+    NPU_PPE_FLOAT("leaky_alpha", leakyAlpha),
+    NPU_PPE_INT("out_zero_point", outZeroPoint, INT32_MIN, INT32_MAX),
+    NPU_PPE_INT("clamp_low", clampLow, INT32_MIN, INT32_MAX),
+    NPU_PPE_INT("clamp_high", clampHigh, INT32_MIN, INT32_MAX),
+    NPU_PPE_FLOAT("fclamp_low", fclampLow),
+    NPU_PPE_FLOAT("fclamp_high", fclampHigh),
+    NPU_PPE_INT("mult", mult, 0, UINT32_MAX),
+    NPU_PPE_INT("shift", shift, 0, 255),
+    NPU_PPE_FLOAT("scale", scale),
+    NPU_PPE_INT("bias", bias, INT32_MIN, INT32_MAX),
+    NPU_PPE_FLOAT("fbias", fbias),
+};
+#undef NPU_PPE_INT
+#undef NPU_PPE_FLOAT
 
 struct Builder {
   OpBuilder &b;
@@ -65,28 +105,14 @@ struct Builder {
   DictionaryAttr ppe(const blob::PostProcess &p) {
     const blob::PostProcess d;
     SmallVector<NamedAttribute> fields;
-    auto i32 = [&](const char *name, int64_t v, int64_t def) {
-      if (v != def)
-        fields.push_back(b.getNamedAttr(name, b.getI64IntegerAttr(v)));
-    };
-    auto f32 = [&](const char *name, float v, float def) {
-      if (!sameBits(v, def))
-        fields.push_back(b.getNamedAttr(name, b.getF32FloatAttr(v)));
-    };
-    i32("activation", int64_t(p.activation), int64_t(d.activation));
-    i32("leaky_mult", p.leakyMult, d.leakyMult);
-    i32("leaky_shift", p.leakyShift, d.leakyShift);
-    f32("leaky_alpha", p.leakyAlpha, d.leakyAlpha);
-    i32("out_zero_point", p.outZeroPoint, d.outZeroPoint);
-    i32("clamp_low", p.clampLow, d.clampLow);
-    i32("clamp_high", p.clampHigh, d.clampHigh);
-    f32("fclamp_low", p.fclampLow, d.fclampLow);
-    f32("fclamp_high", p.fclampHigh, d.fclampHigh);
-    i32("mult", p.mult, d.mult);
-    i32("shift", p.shift, d.shift);
-    f32("scale", p.scale, d.scale);
-    i32("bias", p.bias, d.bias);
-    f32("fbias", p.fbias, d.fbias);
+    for (const PpeField &f : kPpeFields) {
+      double v = f.get(p), def = f.get(d);
+      if (f.isFloat ? sameBits(float(v), float(def)) : v == def)
+        continue;
+      fields.push_back(b.getNamedAttr(
+          f.name, f.isFloat ? Attribute(b.getF32FloatAttr(float(v)))
+                            : Attribute(b.getI64IntegerAttr(int64_t(v)))));
+    }
     return b.getDictionaryAttr(fields);
   }
 
@@ -222,61 +248,41 @@ struct Reader {
   }
 
   static LogicalResult ppe(DpuOp op, blob::PostProcess &p) {
-    for (NamedAttribute field : op.getPpe()) {
-      StringRef key = field.getName().strref();
-      if (auto f = dyn_cast<FloatAttr>(field.getValue())) {
-        float v = float(f.getValueAsDouble());
-        if (key == "leaky_alpha")
-          p.leakyAlpha = v;
-        else if (key == "fclamp_low")
-          p.fclampLow = v;
-        else if (key == "fclamp_high")
-          p.fclampHigh = v;
-        else if (key == "scale")
-          p.scale = v;
-        else if (key == "fbias")
-          p.fbias = v;
-        else
+    for (NamedAttribute entry : op.getPpe()) {
+      StringRef key = entry.getName().strref();
+      const PpeField *field = nullptr;
+      for (const PpeField &f : kPpeFields)
+        if (key == f.name)
+          field = &f;
+      if (!field) {
+        SmallVector<StringRef> names;
+        for (const PpeField &f : kPpeFields)
+          names.push_back(f.name);
+        return op.emitOpError()
+               << "has unknown ppe field '" << key << "' (expected one of "
+               << llvm::join(names, ", ") << ")";
+      }
+      if (auto f = dyn_cast<FloatAttr>(entry.getValue())) {
+        if (!field->isFloat)
           return op.emitOpError()
                  << "ppe field '" << key << "' is not a float field";
+        field->set(p, double(float(f.getValueAsDouble())));
         continue;
       }
-      auto i = dyn_cast<IntegerAttr>(field.getValue());
+      auto i = dyn_cast<IntegerAttr>(entry.getValue());
       if (!i)
         return op.emitOpError()
                << "ppe field '" << key << "' is neither an integer nor a float";
-      int64_t v = i.getValue().getSExtValue();
-      auto inRange = [&](int64_t lo, int64_t hi) -> LogicalResult {
-        if (v < lo || v > hi)
-          return op.emitOpError() << "ppe field '" << key << "' = " << v
-                                  << " is outside [" << lo << ", " << hi << "]";
-        return success();
-      };
-      LogicalResult ok = success();
-      if (key == "activation") {
-        if (succeeded(ok = inRange(0, 2)))
-          p.activation = static_cast<arch::Activation>(v);
-      } else if (key == "leaky_shift" || key == "shift") {
-        if (succeeded(ok = inRange(0, 255)))
-          (key == "shift" ? p.shift : p.leakyShift) = uint8_t(v);
-      } else if (key == "mult") {
-        if (succeeded(ok = inRange(0, UINT32_MAX)))
-          p.mult = uint32_t(v);
-      } else if (key == "leaky_mult" || key == "out_zero_point" ||
-                 key == "clamp_low" || key == "clamp_high" || key == "bias") {
-        if (succeeded(ok = inRange(INT32_MIN, INT32_MAX)))
-          (key == "leaky_mult"       ? p.leakyMult
-           : key == "out_zero_point" ? p.outZeroPoint
-           : key == "clamp_low"      ? p.clampLow
-           : key == "clamp_high"     ? p.clampHigh
-                                     : p.bias) = int32_t(v);
-      } else {
+      if (field->isFloat)
         return op.emitOpError()
-               << "has unknown ppe field '" << key << "' (expected one of "
-               << llvm::join(ArrayRef<const char *>(kPpeFields), ", ") << ")";
-      }
-      if (failed(ok))
-        return failure();
+               << "ppe field '" << key << "' is a float field (write it as "
+               << "a float, e.g. 1.0)";
+      int64_t v = i.getValue().getSExtValue();
+      if (v < field->lo || v > field->hi)
+        return op.emitOpError()
+               << "ppe field '" << key << "' = " << v << " is outside ["
+               << field->lo << ", " << field->hi << "]";
+      field->set(p, double(v));
     }
     return success();
   }
