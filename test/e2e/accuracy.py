@@ -468,6 +468,12 @@ def config_args(config):
         return ['--precision', 'fp16']
     if config == 'mixed':
         return list(MIXED_ARGS)
+    if config.startswith('mixed-'):
+        # mixed-cos0.999: mixed precision at another target.
+        m = re.fullmatch(r'mixed-([a-z]+)([0-9.]+)', config)
+        if not m:
+            raise SystemExit('unknown configuration %r (expected e.g. mixed-cos0.999)' % config)
+        return ['--precision', 'mixed', '--accuracy-target', '%s=%s' % (m.group(1), m.group(2))]
     return ['--precision', 'int8', '--calib-method', config.split('-', 1)[1]]
 
 
@@ -801,7 +807,7 @@ def main():
     if a.configs:
         configs = a.configs.split(',')
     notes = {}
-    if 'mixed' in configs and not mixed:
+    if any(c == 'mixed' or c.startswith('mixed-') for c in configs) and not mixed:
         notes['mixed'] = ('not available: this npu-compile does not accept `--precision mixed` '
                           '(issue 7 item 2)')
 
