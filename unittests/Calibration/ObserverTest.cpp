@@ -245,6 +245,57 @@ TEST(ObserverTest, FastAndCheckedBinningAgree) {
             v.size());
 }
 
+TEST(ObserverTest, LargeBuffersBinLikeSmallOnes) {
+  // Buffers of more than 16 x 4 x numBins values are binned into
+  // interleaved lanes; the histograms must equal those of the same values
+  // in small buffers (one counter per bin) and of the checked path. Runs of
+  // zeros (ReLU outputs) and of one value exercise the lanes.
+  std::vector<float> v = heavyTailedSamples(300000, 9);
+  for (size_t i = 0; i < v.size(); i += 3)
+    v[i] = 0.0f;
+  for (size_t i = 1000; i < 9000; ++i)
+    v[i] = -0.25f;
+  HistogramObserver large, small, checked;
+  large.observe(v.data(), v.size());
+  std::vector<float> withNaN = v;
+  withNaN.push_back(NAN);
+  checked.observe(withNaN.data(), withNaN.size());
+  for (size_t i = 0; i < v.size(); i += 1000)
+    small.observe(v.data() + i, std::min<size_t>(1000, v.size() - i));
+  for (const HistogramObserver *o : {&small, &checked}) {
+    EXPECT_EQ(large.positive().limit(), o->positive().limit());
+    EXPECT_EQ(large.positive().bins(), o->positive().bins());
+    EXPECT_EQ(large.negative().bins(), o->negative().bins());
+    EXPECT_EQ(large.zeros(), o->zeros());
+    EXPECT_EQ(large.min(), o->min());
+    EXPECT_EQ(large.max(), o->max());
+  }
+  EXPECT_EQ(large.zeros() + large.positive().total() + large.negative().total(),
+            v.size());
+}
+
+TEST(ObserverTest, ExtremesOfLargeBuffersSkipNonFinite) {
+  // The vectorized extremes fall back to the exact loop on NaN / infinity
+  // anywhere in a large buffer.
+  std::vector<float> v(200003, 1.5f);
+  v[7] = -2.0f;
+  v[150001] = 3.0f;
+  v[99999] = NAN;
+  v[200002] = -INFINITY;
+  MinMaxObserver o;
+  o.observe(v.data(), v.size());
+  EXPECT_EQ(o.min(), -2.0f);
+  EXPECT_EQ(o.max(), 3.0f);
+  EXPECT_EQ(o.count(), v.size() - 2);
+  EXPECT_EQ(o.nonFinite(), 2u);
+  std::vector<float> finite(v.begin(), v.begin() + 99999);
+  MinMaxObserver f;
+  f.observe(finite.data(), finite.size());
+  EXPECT_EQ(f.min(), -2.0f);
+  EXPECT_EQ(f.max(), 1.5f);
+  EXPECT_EQ(f.count(), finite.size());
+}
+
 TEST(ObserverTest, MethodNames) {
   EXPECT_EQ(parseMethod("minmax"), CalibrationMethod::MinMax);
   EXPECT_EQ(parseMethod("percentile"), CalibrationMethod::Percentile);
