@@ -367,7 +367,21 @@ recordedCmxResidency(func::FuncOp func, const arch::HardwareDesc &hw,
              << "'s '" << kCmxAttr
              << "' must be {offset = N, size = N} (non-negative byte counts, "
                 "plus 'banded' for a banded tensor)";
-    bool banded = dict.get("banded") != nullptr;
+    // 'banded' is a unit entry; anything else in the record is a mistake.
+    Attribute bandedAttr = dict.get("banded");
+    if (bandedAttr && !isa<UnitAttr>(bandedAttr))
+      return op->emitOpError()
+             << "'s '" << kCmxAttr << "' has 'banded = " << bandedAttr
+             << "': 'banded' is a unit entry (present: banded; absent: "
+                "whole)";
+    for (NamedAttribute entry : dict) {
+      StringRef key = entry.getName().strref();
+      if (key != "offset" && key != "size" && key != "banded")
+        return op->emitOpError()
+               << "'s '" << kCmxAttr << "' has '" << key
+               << "', which is not a field of it (offset, size, banded)";
+    }
+    bool banded = bandedAttr != nullptr;
     auto g = table.geometry.find(op);
     if (g == table.geometry.end())
       return op->emitOpError() << "keeps its result in CMX but only a DPU "
@@ -379,6 +393,11 @@ recordedCmxResidency(func::FuncOp func, const arch::HardwareDesc &hw,
                              "[H, W, C] device tensor");
     size_t first = table.index[op];
     Readers readers = readersOf(table, v, first);
+    if (readers.bad && isa<func::ReturnOp>(readers.bad))
+      return op->emitOpError()
+             << "keeps a function result in CMX; results go to their "
+                "Output buffer (remove '"
+             << kCmxAttr << "' from this op)";
     if (readers.bad)
       return readers.bad->emitOpError()
              << "reads a tensor kept in CMX; only DPU ops reading it as "

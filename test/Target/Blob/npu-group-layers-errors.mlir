@@ -113,8 +113,8 @@ module attributes {npu.target = #npu.target<NPU3720>} {
 module attributes {npu.target = #npu.target<NPU3720>} {
   func.func @main(%x: tensor<16x16x32xi8> {npu.name = "x"}) -> (tensor<16x16x32xi8> {npu.name = "y"}) attributes {npu.cmx_tiles = 2 : i64} {
     %a = npuhw.dpu_conv max_pool %x {kernel = array<i64: 1, 1>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : (tensor<16x16x32xi8>) -> tensor<16x16x32xi8>
+    // expected-error @+1 {{keeps a function result in CMX; results go to their Output buffer (remove 'npu.cmx' from this op)}}
     %c = npuhw.dpu_eltwise add %a, %a {shift = 1 : i32, npu.cmx = {offset = 1974272 : i64, size = 8192 : i64}} : (tensor<16x16x32xi8>, tensor<16x16x32xi8>) -> tensor<16x16x32xi8>
-    // expected-error @+1 {{reads a tensor kept in CMX; only DPU ops reading it as an activation may (remove 'npu.cmx' from its producer)}}
     return %c : tensor<16x16x32xi8>
   }
 }
@@ -130,3 +130,26 @@ module attributes {npu.target = #npu.target<NPU3720>} {
     return %c : tensor<16x16x32xi8>
   }
 }
+
+// -----
+
+module attributes {npu.target = #npu.target<NPU3720>} {
+  func.func @main(%x: tensor<16x16x32xi8> {npu.name = "x"}) -> (tensor<16x16x32xi8> {npu.name = "y"}) attributes {npu.cmx_tiles = 2 : i64} {
+    // expected-error @+1 {{'s 'npu.cmx' has 'banded = false': 'banded' is a unit entry (present: banded; absent: whole)}}
+    %a = npuhw.dpu_conv max_pool %x {kernel = array<i64: 1, 1>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, npu.cmx = {banded = false, offset = 1974272 : i64, size = 8192 : i64}} : (tensor<16x16x32xi8>) -> tensor<16x16x32xi8>
+    %c = npuhw.dpu_eltwise add %a, %a {shift = 1 : i32} : (tensor<16x16x32xi8>, tensor<16x16x32xi8>) -> tensor<16x16x32xi8>
+    return %c : tensor<16x16x32xi8>
+  }
+}
+
+// -----
+
+module attributes {npu.target = #npu.target<NPU3720>} {
+  func.func @main(%x: tensor<16x16x32xi8> {npu.name = "x"}) -> (tensor<16x16x32xi8> {npu.name = "y"}) attributes {npu.cmx_tiles = 2 : i64} {
+    // expected-error @+1 {{'s 'npu.cmx' has 'tile', which is not a field of it (offset, size, banded)}}
+    %a = npuhw.dpu_conv max_pool %x {kernel = array<i64: 1, 1>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, npu.cmx = {offset = 1974272 : i64, size = 8192 : i64, tile = 0 : i64}} : (tensor<16x16x32xi8>) -> tensor<16x16x32xi8>
+    %c = npuhw.dpu_eltwise add %a, %a {shift = 1 : i32} : (tensor<16x16x32xi8>, tensor<16x16x32xi8>) -> tensor<16x16x32xi8>
+    return %c : tensor<16x16x32xi8>
+  }
+}
+
