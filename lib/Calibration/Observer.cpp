@@ -243,6 +243,37 @@ MinMaxObserver::choose(const MethodOptions &options) const {
 HistogramObserver::HistogramObserver(size_t numBins)
     : positive_(numBins), negative_(numBins) {}
 
+namespace {
+
+/// Whether `s` is 0 or a power of two well inside float's range, so that
+/// a float times `s` is exact in float.
+bool isPowerOfTwoOrZero(double s) {
+  if (s == 0)
+    return true;
+  int e = 0;
+  return std::frexp(s, &e) == 0.5 && e > -100 && e < 100;
+}
+
+/// The bin index (sign * numBins + bin) of each of `m` finite covered
+/// values at the scales of each sign, `negatives` and `zeros` counted.
+template <typename Scale>
+void binIndices(const float *data, size_t m, Scale positiveScale,
+                Scale negativeScale, uint32_t last, uint32_t numBins,
+                uint32_t *idx, uint32_t &negatives, uint32_t &zeros) {
+  for (size_t j = 0; j < m; ++j) {
+    float v = data[j];
+    uint32_t neg = v < 0;
+    negatives += neg;
+    zeros += v == 0;
+    Scale scale = neg ? negativeScale : positiveScale;
+    // |v| * scale is in [0, numBins] for a covered value.
+    uint32_t bin = uint32_t(int32_t(Scale(std::fabs(v)) * scale));
+    idx[j] = (bin < last ? bin : last) + neg * numBins;
+  }
+}
+
+} // namespace
+
 void HistogramObserver::binFinite(const float *data, size_t n,
                                   uint64_t *positiveBins,
                                   uint64_t *negativeBins, size_t &negatives,
@@ -269,25 +300,43 @@ void HistogramObserver::binFinite(const float *data, size_t n,
       ++bins[neg][binOf(v, neg)];
     }
   } else {
-    // Large buffers: kLanes interleaved 32-bit copies of both histograms,
-    // so that runs of values in one bin (ReLU's zeros, flat regions) do not
-    // serialise on one counter; summed into the bins after each block
-    // (short enough for 32-bit counts).
-    constexpr size_t kBlock = size_t(1) << 30;
+    // Large buffers: the bin indices of a block first (a loop that
+    // vectorizes), then kLanes interleaved 32-bit copies of both histograms
+    // are counted, so that runs of values in one bin (ReLU's zeros, flat
+    // regions) do not serialise on one counter; summed into the bins after
+    // each block (short enough for 32-bit counts). With a power-of-two
+    // scale (the default bin count) |v| * scale is exact in float, so the
+    // float product bins exactly as the double one.
+    bool floatExact =
+        isPowerOfTwoOrZero(scales[0]) && isPowerOfTwoOrZero(scales[1]);
+    constexpr size_t kBlock = size_t(1) << 30, kChunk = 512;
     std::vector<uint32_t> counts(kLanes * 2 * numBins);
+    uint32_t idx[kChunk];
     for (size_t begin = 0; begin < n; begin += kBlock) {
       size_t end = std::min(n, begin + kBlock);
       std::fill(counts.begin(), counts.end(), 0u);
       uint32_t *c = counts.data();
-      for (size_t i = begin; i < end; ++i) {
-        float v = data[i];
-        size_t neg = v < 0;
-        negs += neg;
-        zers += v == 0;
-        ++c[((i % kLanes) * 2 + neg) * numBins + binOf(v, neg)];
+      const size_t laneStride = 2 * numBins;
+      for (size_t i = begin; i < end; i += kChunk) {
+        size_t m = std::min(kChunk, end - i);
+        uint32_t bn = 0, bz = 0;
+        if (floatExact)
+          binIndices(data + i, m, float(scales[0]), float(scales[1]),
+                     uint32_t(last), uint32_t(numBins), idx, bn, bz);
+        else
+          binIndices(data + i, m, scales[0], scales[1], uint32_t(last),
+                     uint32_t(numBins), idx, bn, bz);
+        negs += bn;
+        zers += bz;
+        size_t j = 0;
+        for (; j + kLanes <= m; j += kLanes)
+          for (size_t lane = 0; lane < kLanes; ++lane)
+            ++c[lane * laneStride + idx[j + lane]];
+        for (; j < m; ++j)
+          ++c[idx[j]];
       }
       for (size_t lane = 0; lane < kLanes; ++lane) {
-        const uint32_t *pos = c + lane * 2 * numBins, *neg = pos + numBins;
+        const uint32_t *pos = c + lane * laneStride, *neg = pos + numBins;
         for (size_t k = 0; k < numBins; ++k) {
           positiveBins[k] += pos[k];
           negativeBins[k] += neg[k];
