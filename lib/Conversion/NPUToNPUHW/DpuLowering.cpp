@@ -621,6 +621,59 @@ LogicalResult lowerConvTranspose(Lowering &l, ConvTransposeOp op,
     return failure();
   int64_t h = inType.getDimSize(2), wd = inType.getDimSize(3);
   int64_t cp = alignChannels(c);
+  // A kernel exactly as large as its stride, unpadded (the usual 2x2,
+  // stride-2 upsampling): the windows do not overlap, so output pixel
+  // (kh y + dy, kw x + dx) is input pixel (y, x) times tap (dy, dx) alone.
+  // One 1x1 convolution to kh * kw * m channels, ordered (dy, dx, m), then
+  // rearranged into the output by DMA (depth to space): none of the
+  // zero-spread input's SHAVE, quantize and DPU work (kh * kw times the
+  // MACs). The same sums (the zero-spread convolution adds only zero taps);
+  // int8 weight scales are per (dy, dx, m) channel, finer than per m.
+  // (docs/lowering.md, "Transposed convolution".)
+  bool disjoint = st[0] == kh && st[1] == kw && op_[0] == 0 && op_[1] == 0;
+  for (int64_t v : p)
+    disjoint &= v == 0;
+  if (disjoint) {
+    // Each tap's channels padded to the DPU's alignment when that wastes
+    // less than half (so the result is in the padded form the next DPU
+    // task reads); else compact (a one-channel map stays one channel).
+    int64_t mp = alignChannels(m) < 2 * m ? alignChannels(m) : m;
+    int64_t taps = kh * kw;
+    HostTensor w1(DType::F32, {taps * mp, c, 1, 1});
+    std::memset(w1.raw(), 0, w1.byteSize());
+    for (int64_t dy = 0; dy < kh; ++dy)
+      for (int64_t dx = 0; dx < kw; ++dx)
+        for (int64_t mi = 0; mi < m; ++mi)
+          for (int64_t ci = 0; ci < c; ++ci)
+            w1.data<float>()[((dy * kw + dx) * mp + mi) * c + ci] =
+                weights->data<float>()[((ci * m + mi) * kh + dy) * kw + dx];
+    Epilogue e = fuseEpilogue(l, op.getResult(), 1, m);
+    auto perTap = [&](const std::vector<float> &v) {
+      std::vector<float> out;
+      if (v.empty())
+        return out;
+      for (int64_t t = 0; t < taps; ++t) {
+        out.insert(out.end(), v.begin(), v.end());
+        out.resize(size_t((t + 1) * mp), 0.0f);
+      }
+      return out;
+    };
+    Epilogue e1 = e;
+    e1.extraBias = perTap(e.extraBias);
+    ConvSpec s1;
+    s1.oh = h, s1.ow = wd;
+    auto in = l.dpuInput(loc, op.getInput(), cp, reason);
+    if (failed(in))
+      return failure();
+    auto y = emitConv(l, loc, *in, s1, &w1, {}, perTap(bias), e1, reason);
+    if (failed(y))
+      return failure();
+    Value v = l.slice(loc, *y, {0, 0, 0}, {h, wd, taps * mp});
+    v = l.reshape(loc, v, {h, wd, kh, kw, mp});
+    v = l.transpose(loc, v, {0, 2, 1, 3, 4});
+    l.setDpuResult(loc, e.result, l.reshape(loc, v, {h * kh, wd * kw, mp}));
+    return success();
+  }
   Value hwc = l.hwcFor(loc, op.getInput(), cp);
   int64_t uh = (h - 1) * st[0] + 1 + pads[0] + pads[2];
   int64_t uw = (wd - 1) * st[1] + 1 + pads[1] + pads[3];

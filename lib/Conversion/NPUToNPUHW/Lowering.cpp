@@ -66,6 +66,22 @@ Value Lowering::cachedHWC(Value old) {
   return v;
 }
 
+int64_t Lowering::recordedChannels(Value old) const {
+  Value v = hwcForms.lookup(old);
+  if (!v)
+    v = quantForms.lookup(old);
+  return v ? cast<RankedTensorType>(v.getType()).getShape()[2] : 0;
+}
+
+Value Lowering::compactHWC(Location loc, Value old) {
+  auto shape = cast<RankedTensorType>(old.getType()).getShape();
+  int64_t c = shape[1], h = shape[2], w = shape[3];
+  if (!hwcForms.lookup(old))
+    if (Value q = quantForms.lookup(old))
+      return dequantize(loc, slice(loc, q, {0, 0, 0}, {h, w, c}));
+  return hwcFor(loc, old, c);
+}
+
 DenseF32ArrayAttr rangeAttrOf(Value old) {
   auto range =
       dyn_cast_or_null<DenseF32ArrayAttr>(valueAnnotation(old, "npu.range"));

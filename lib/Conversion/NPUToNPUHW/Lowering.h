@@ -120,6 +120,14 @@ public:
   /// The recorded f16 [H, W, Cp] form of `old` (dequantized from the int8
   /// form on first use), or null.
   mlir::Value cachedHWC(mlir::Value old);
+  /// Cp of the recorded [H, W, Cp] form (f16 or int8) of `old`, without
+  /// converting anything; 0 when it has none.
+  int64_t recordedChannels(mlir::Value old) const;
+  /// `old` ([1, C, H, W], with a recorded [H, W, Cp] form) as f16
+  /// [H, W, C], its real channels only: sliced from the int8 form before
+  /// dequantizing (only the real channels are converted) or from the f16
+  /// form.
+  mlir::Value compactHWC(mlir::Location loc, mlir::Value old);
 
   /// int8: the calibrated quantization of an old value; failure (with
   /// `reason`) when it has no range.

@@ -157,7 +157,11 @@ Value hwcConstant(Lowering &l, Location loc, const HostTensor &t, int64_t c,
 /// An elementwise op on [1, C, H, W] values computed in the [H, W, Cp]
 /// layout of its operands that have one (DPU results), so that no layout
 /// change separates it from the DPU tasks around it. Padded channels hold
-/// values that are never read as results.
+/// values that are never read as results. Where the padding would be most
+/// of the work (Cp >= 4 C: a DPU result of one to three channels padded to
+/// 16, such as a detector's probability map), the op computes the C real
+/// channels only, [H, W, C], its operands' padding dropped first (a DPU
+/// consumer pads it again).
 LowerResult lowerInHWC(Lowering &l, Operation *op, StringRef kernel,
                        ArrayRef<float> fparams) {
   Value result = op->getResult(0);
@@ -166,19 +170,24 @@ LowerResult lowerInHWC(Lowering &l, Operation *op, StringRef kernel,
     return std::nullopt;
   int64_t cp = 0;
   for (Value v : op->getOperands())
-    if (Value h = l.cachedHWC(v))
-      cp = std::max(cp, cast<RankedTensorType>(h.getType()).getShape()[2]);
+    cp = std::max(cp, l.recordedChannels(v));
   if (cp == 0)
     return std::nullopt;
   Location loc = op->getLoc();
   int64_t c = type.getDimSize(1);
+  bool compact = cp >= 4 * c;
+  if (compact)
+    cp = c;
   // Division and powers by padding values of 1 stay finite.
   float pad = kernel == "div" || kernel == "pow" ? 1.0f : 0.0f;
   SmallVector<Value> ins;
   for (Value v : op->getOperands()) {
     auto vt = cast<RankedTensorType>(v.getType());
-    if (l.cachedHWC(v)) {
-      ins.push_back(l.hwcFor(loc, v, cp));
+    if (l.recordedChannels(v)) {
+      auto vs = vt.getShape();
+      bool whole = vt.getRank() == 4 && vs[1] == c;
+      ins.push_back(compact && whole ? l.compactHWC(loc, v)
+                                     : l.hwcFor(loc, v, cp));
     } else if (auto t = l.constantValue(v)) {
       if (t->dtype() != DType::F32 || vt.getRank() > 4)
         return std::nullopt;

@@ -95,3 +95,21 @@ func.func @stride1_first_layer(%x: tensor<1x3x8x8xf32> {npu.range = array<f32: -
       : (tensor<1x3x8x8xf32>, tensor<16x3x3x3xf32>) -> tensor<1x16x8x8xf32>
   return %c : tensor<1x16x8x8xf32>
 }
+
+// -----
+
+// A one-channel DPU result (padded to 16 channels) read by elementwise SHAVE
+// ops: its padding is sliced off in int8, before the dequantize, and the
+// dequantize and sigmoid compute the one real channel, not 16.
+// CHECK-LABEL: func.func @one_channel_map
+// CHECK: %[[C:.*]] = npuhw.dpu_conv conv {{.*}} -> tensor<8x8x16x!quant.uniform
+// CHECK: %[[S:.*]] = npu.slice %[[C]] {{.*}} to tensor<8x8x1x!quant.uniform
+// CHECK: %[[D:.*]] = npuhw.shave "dequantize" %[[S]] {{.*}} -> tensor<8x8x1xf16>
+// CHECK: npuhw.shave "sigmoid" %[[D]] : (tensor<8x8x1xf16>) -> tensor<8x8x1xf16>
+func.func @one_channel_map(%x: tensor<1x16x8x8xf32> {npu.range = array<f32: -1.0, 1.0>}) -> tensor<1x1x8x8xf32> {
+  %w = npu.constant dense<0.1> : tensor<1x16x3x3xf32>
+  %c = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 1, npu.range = array<f32: -4.0, 4.0>}
+      : (tensor<1x16x8x8xf32>, tensor<1x16x3x3xf32>) -> tensor<1x1x8x8xf32>
+  %s = npu.sigmoid %c {npu.range = array<f32: 0.0, 1.0>} : tensor<1x1x8x8xf32>
+  return %s : tensor<1x1x8x8xf32>
+}

@@ -5,7 +5,8 @@
 
 Asymmetric padding, stride, depthwise, grouped and dilated convolutions,
 fused ReLU / Clip / LeakyReLU, ceil-mode max pooling, average pooling,
-global average pooling, a transposed convolution, Gemm and MatMul with bias,
+global average pooling, transposed convolutions (kernel = stride, and
+overlapping windows), Gemm and MatMul with bias,
 Softmax. Random weights from a fixed seed.
 """
 import sys
@@ -45,7 +46,11 @@ y = node("Conv", [y, w("w4", 16, 16, 3, 3, scale=0.1)], "c4", dilations=[2, 2],
 y = node("LeakyRelu", [y], "lr4", alpha=0.1)
 t = node("ConvTranspose", [y, w("wt", 16, 8, 2, 2), w("bt", 8)], "ct",
          strides=[2, 2])
-t = node("MaxPool", [t], "mp", kernel_shape=[3, 3], strides=[2, 2],
+# Overlapping windows (kernel 3 > stride 2): the zero-spread path; the
+# one above (kernel = stride) is a 1x1 convolution plus depth to space.
+t = node("ConvTranspose", [t, w("wt2", 8, 8, 3, 3, scale=0.2), w("bt2", 8)],
+         "ct2", strides=[2, 2], pads=[1, 1, 1, 1], output_padding=[1, 1])
+t = node("MaxPool", [t], "mp", kernel_shape=[3, 3], strides=[4, 4],
          ceil_mode=1)
 y = node("AveragePool", [t], "ap", kernel_shape=[2, 2], strides=[1, 1])
 g = node("GlobalAveragePool", [y], "gap")
