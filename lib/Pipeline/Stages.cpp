@@ -33,6 +33,9 @@ void addCanonicalizationPasses(OpPassManager &pm) {
   fpm.addPass(createNPUFoldConstants());
   fpm.addPass(createCanonicalizerPass());
   fpm.addPass(createNPUFoldBatchNorm());
+  // Hard-swish chains and a convolution's constant scale / shift, after
+  // batch norms (a folded batch norm leaves the convolution to scale).
+  fpm.addPass(createNPUFuseElementwise());
   fpm.addPass(createNPUFoldConstants());
   fpm.addPass(createCanonicalizerPass());
   fpm.addPass(createCSEPass());

@@ -27,6 +27,44 @@ def NPUFoldBatchNorm : Pass<"npu-fold-batch-norm", "mlir::func::FuncOp"> {
   let dependentDialects = ["::npu::NPUDialect"];
 }
 
+def NPUFuseElementwise : Pass<"npu-fuse-elementwise", "mlir::func::FuncOp"> {
+  let summary = "Rewrites elementwise chains as one op: hard-swish, and "
+                "constant scales and shifts into the preceding convolution";
+  let description = [{
+    Exported models spell some operations as elementwise chains, each a
+    pass over the tensor on the device (a SHAVE task that reads and writes
+    it whole):
+
+    - hard-swish `x * clip(x + 3, 0, 6) / 6` (also `* (1/6)`, or
+      `x * hard_sigmoid(x)` with alpha 1/6 and beta 1/2; operands in either
+      order) becomes `npu.hard_swish`, one SHAVE kernel instead of four;
+    - `conv(x, w, b) * c` becomes `conv(x, w * c, b * c)` and
+      `conv(x, w, b) + c` becomes `conv(x, w, b + c)`, with `c` a splat or
+      per-output-channel constant and the convolution used only there (a
+      learnable affine block after a convolution folds into it, like a
+      batch norm).
+
+    The weight arithmetic is emitted as npu ops on constants, which
+    `npu-fold-constants` then evaluates. Ops carrying a pre-quantized
+    model's parameters (`npu.quant`, `npu.weight_scales`) are not folded
+    into a convolution; a fused hard-swish keeps the `npu.quant` of the op
+    it replaces.
+
+    Before:
+    ```mlir
+    %a = npu.add %x, %three : ...
+    %r = npu.clip %a {min = 0.0 : f64, max = 6.0 : f64} : ...
+    %m = npu.mul %x, %r : ...
+    %y = npu.div %m, %six : ...
+    ```
+    After:
+    ```mlir
+    %y = npu.hard_swish %x : ...
+    ```
+  }];
+  let dependentDialects = ["::npu::NPUDialect"];
+}
+
 def NPUFoldQDQ : Pass<"npu-fold-qdq", "mlir::func::FuncOp"> {
   let summary = "Turns a pre-quantized model's QDQ pairs into quantization "
                 "parameters for the int8 lowering";

@@ -1,0 +1,252 @@
+//===- FuseElementwise.cpp - Fold elementwise chains into fewer ops -------===//
+//
+// Exported models spell some operations as chains of elementwise ops that
+// each cost the device a pass over the tensor: hard-swish as add / clip /
+// mul / div (paddle2onnx, older PyTorch exports), and a constant scale or
+// shift right after a convolution (learnable affine blocks). This pass
+// rewrites them into one op (see Passes.td, npu-fuse-elementwise).
+//
+//===----------------------------------------------------------------------===//
+
+#include "npu/Dialect/NPU/IR/QuantAnnotations.h"
+#include "npu/Dialect/NPU/IR/ScalarAttr.h"
+#include "npu/Dialect/NPU/Transforms/Passes.h"
+
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+#include <cmath>
+#include <optional>
+
+namespace npu {
+#define GEN_PASS_DEF_NPUFUSEELEMENTWISE
+#include "npu/Dialect/NPU/Transforms/Passes.h.inc"
+} // namespace npu
+
+using namespace mlir;
+using namespace npu;
+
+namespace {
+
+/// The value of a float constant whose elements are all equal; nullopt
+/// otherwise.
+std::optional<double> splatValue(Value v) {
+  DenseElementsAttr attr;
+  if (!v || !matchPattern(v, m_Constant(&attr)) || !attr.isSplat() ||
+      !isa<FloatType>(attr.getElementType()))
+    return std::nullopt;
+  return attr.getSplatValue<APFloat>().convertToDouble();
+}
+
+bool near(std::optional<double> v, double want) {
+  return v && std::fabs(*v - want) <= 1e-6 * std::fabs(want);
+}
+
+/// The splat constant c of `op(x, c)` / `op(c, x)` and its operand x.
+template <typename OpT>
+std::optional<std::pair<Value, double>> withSplat(Value v) {
+  auto op = v.getDefiningOp<OpT>();
+  if (!op)
+    return std::nullopt;
+  for (unsigned i = 0; i < 2; ++i)
+    if (auto c = splatValue(op->getOperand(1 - i)))
+      if (op->getOperand(i).getType() == op.getType())
+        return std::make_pair(op->getOperand(i), *c);
+  return std::nullopt;
+}
+
+/// `v` is min(max(x + 3, 0), 6) for some x: returns x.
+Value relu6OfXPlus3(Value v) {
+  auto clip = v.getDefiningOp<ClipOp>();
+  if (!clip || !clip.getMinAttr() || !clip.getMaxAttr() ||
+      scalarAttrToDouble(clip.getMinAttr()) != 0.0 ||
+      scalarAttrToDouble(clip.getMaxAttr()) != 6.0)
+    return Value();
+  auto add = withSplat<AddOp>(clip.getInput());
+  return add && add->second == 3.0 ? add->first : Value();
+}
+
+/// `v` is max(0, min(1, x / 6 + 1 / 2)) for some x (hard_sigmoid, or the
+/// relu6 form divided by 6 / multiplied by 1/6): returns x.
+Value hardSigmoidOf(Value v) {
+  if (auto hs = v.getDefiningOp<HardSigmoidOp>())
+    return near(hs.getAlpha().convertToDouble(), 1.0 / 6) &&
+                   near(hs.getBeta().convertToDouble(), 0.5)
+               ? hs.getInput()
+               : Value();
+  if (auto div = v.getDefiningOp<DivOp>())
+    return splatValue(div.getRhs()) == 6.0 ? relu6OfXPlus3(div.getLhs())
+                                           : Value();
+  if (auto mul = withSplat<MulOp>(v))
+    return near(mul->second, 1.0 / 6) ? relu6OfXPlus3(mul->first) : Value();
+  return Value();
+}
+
+/// True if one of the ops carries a pre-quantized model's parameters,
+/// which fusing would lose or misplace.
+bool annotated(std::initializer_list<Operation *> ops) {
+  for (Operation *op : ops)
+    if (op && (op->hasAttr(kQuantAttr) || op->hasAttr(kWeightScalesAttr)))
+      return true;
+  return false;
+}
+
+/// x * min(max(x + 3, 0), 6) / 6 (or * 1/6, or x * hard_sigmoid(x) with
+/// alpha 1/6, beta 1/2, operands in either order) -> hard_swish(x).
+struct FuseHardSwish : RewritePattern {
+  FuseHardSwish(MLIRContext *ctx)
+      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {}
+
+  LogicalResult matchAndRewrite(Operation *op,
+                                PatternRewriter &rewriter) const override {
+    Value x;
+    if (auto mul = dyn_cast<MulOp>(op)) {
+      // x * hard_sigmoid(x) in any of its forms.
+      for (unsigned i = 0; i < 2 && !x; ++i)
+        if (Value h = hardSigmoidOf(mul->getOperand(1 - i));
+            h && h == mul->getOperand(i))
+          x = h;
+      // (x * relu6(x + 3)) * 1/6.
+      if (!x)
+        if (auto scaled = withSplat<MulOp>(mul.getResult());
+            scaled && near(scaled->second, 1.0 / 6))
+          x = timesRelu6(scaled->first);
+    } else if (auto div = dyn_cast<DivOp>(op)) {
+      if (splatValue(div.getRhs()) == 6.0)
+        x = timesRelu6(div.getLhs());
+    }
+    if (!x || x.getType() != op->getResult(0).getType() ||
+        !isa<FloatType>(getElementTypeOrSelf(x.getType())))
+      return failure();
+    auto hs = HardSwishOp::create(rewriter, op->getLoc(), x.getType(), x);
+    if (Attribute q = op->getAttr(kQuantAttr))
+      hs->setAttr(kQuantAttr, q);
+    rewriter.replaceOp(op, hs.getResult());
+    return success();
+  }
+
+  /// `v` is x * min(max(x + 3, 0), 6): returns x.
+  static Value timesRelu6(Value v) {
+    auto mul = v.getDefiningOp<MulOp>();
+    if (!mul)
+      return Value();
+    for (unsigned i = 0; i < 2; ++i)
+      if (Value x = relu6OfXPlus3(mul->getOperand(1 - i));
+          x && x == mul->getOperand(i))
+        return x;
+    return Value();
+  }
+};
+
+/// True if the constant `c`, broadcast to a convolution's [N, K, ...]
+/// result, varies at most along the channels K (a splat, [1, K, 1, 1],
+/// [K, 1, 1], ...).
+bool isChannelConstant(Value c, RankedTensorType result) {
+  auto t = dyn_cast<RankedTensorType>(c.getType());
+  if (!t || !matchPattern(c, m_Constant()) || t.getRank() > result.getRank() ||
+      !isa<FloatType>(t.getElementType()))
+    return false;
+  int64_t lead = result.getRank() - t.getRank();
+  for (int64_t d = 0; d < t.getRank(); ++d)
+    if (t.getDimSize(d) != 1 && d + lead != 1)
+      return false;
+  return true;
+}
+
+/// True if `v` is a constant or computed from constants only (the
+/// arithmetic an earlier fold left for npu-fold-constants), within a few
+/// ops.
+bool isCompileTime(Value v, int depth = 4) {
+  if (matchPattern(v, m_Constant()))
+    return true;
+  Operation *def = v.getDefiningOp();
+  if (!def || depth == 0 || def->getNumRegions() != 0 ||
+      !isa<NPUDialect>(def->getDialect()))
+    return false;
+  return llvm::all_of(def->getOperands(), [&](Value operand) {
+    return isCompileTime(operand, depth - 1);
+  });
+}
+
+/// Reshapes the constant `c` (isChannelConstant) to a [K] vector (a splat
+/// is broadcast by the arithmetic instead: reshaped to [1]).
+Value channelVector(PatternRewriter &rewriter, Location loc, Value c) {
+  auto t = cast<RankedTensorType>(c.getType());
+  return ReshapeOp::create(
+      rewriter, loc,
+      RankedTensorType::get({t.getNumElements()}, t.getElementType()), c);
+}
+
+/// conv(x, w, b) * c -> conv(x, w * c, b * c) and conv(x, w, b) + c ->
+/// conv(x, w, b + c), with c a splat or per-output-channel constant and
+/// the convolution used only there. The arithmetic is npu ops on
+/// constants, which npu-fold-constants evaluates.
+struct FoldIntoConv : RewritePattern {
+  FoldIntoConv(MLIRContext *ctx)
+      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {}
+
+  LogicalResult matchAndRewrite(Operation *op,
+                                PatternRewriter &rewriter) const override {
+    bool isMul = isa<MulOp>(op);
+    if (!isMul && !isa<AddOp>(op))
+      return failure();
+    for (unsigned i = 0; i < 2; ++i) {
+      auto conv = op->getOperand(i).getDefiningOp<ConvOp>();
+      Value c = op->getOperand(1 - i);
+      if (!conv || !conv->hasOneUse() ||
+          conv.getType() != op->getResultTypes()[0] ||
+          !isCompileTime(conv.getWeight()) ||
+          (conv.getBias() && !isCompileTime(conv.getBias())) ||
+          !isChannelConstant(c, conv.getType()) || annotated({conv, op}))
+        continue;
+      auto convType = conv.getType();
+      int64_t k = convType.getDimSize(1);
+      auto cType = cast<RankedTensorType>(c.getType());
+      if (cType.getNumElements() != 1 && cType.getNumElements() != k)
+        continue;
+      Location loc = op->getLoc();
+      Type element = convType.getElementType();
+      Value cv = channelVector(rewriter, loc, c);
+      Value w = conv.getWeight();
+      Value b = conv.getBias();
+      auto kVector = RankedTensorType::get({k}, element);
+      if (isMul) {
+        auto wType = cast<RankedTensorType>(w.getType());
+        SmallVector<int64_t> shape(wType.getRank(), 1);
+        shape[0] = cv.getType() == kVector ? k : 1;
+        Value cw = ReshapeOp::create(rewriter, loc,
+                                     RankedTensorType::get(shape, element), cv);
+        w = MulOp::create(rewriter, loc, w, cw);
+        if (b)
+          b = MulOp::create(rewriter, loc, b, cv);
+      } else {
+        Value zero = ConstantOp::create(
+            rewriter, loc,
+            DenseElementsAttr::get(kVector, rewriter.getFloatAttr(element, 0)));
+        b = AddOp::create(rewriter, loc, b ? b : zero, cv);
+      }
+      Location fused = rewriter.getFusedLoc({conv.getLoc(), op->getLoc()});
+      auto folded =
+          ConvOp::create(rewriter, fused, convType, conv.getInput(), w, b,
+                         conv.getStridesAttr(), conv.getDilationsAttr(),
+                         conv.getPadsAttr(), conv.getGroupAttr());
+      rewriter.replaceOp(op, folded.getResult());
+      rewriter.eraseOp(conv);
+      return success();
+    }
+    return failure();
+  }
+};
+
+struct NPUFuseElementwisePass
+    : npu::impl::NPUFuseElementwiseBase<NPUFuseElementwisePass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<FuseHardSwish, FoldIntoConv>(&getContext());
+    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace

@@ -1,0 +1,100 @@
+// RUN: npu-opt %s -split-input-file -npu-fuse-elementwise | FileCheck %s
+
+// Hard-swish as paddle2onnx writes it: add 3, clip [0, 6], mul, div 6.
+// CHECK-LABEL: func.func @hard_swish_div
+// CHECK-NEXT: %[[Y:.*]] = npu.hard_swish %arg0 : tensor<1x8x4x4xf32>
+// CHECK-NEXT: return %[[Y]]
+func.func @hard_swish_div(%x: tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32> {
+  %three = npu.constant dense<3.0> : tensor<f32>
+  %six = npu.constant dense<6.0> : tensor<f32>
+  %a = npu.add %x, %three : (tensor<1x8x4x4xf32>, tensor<f32>) -> tensor<1x8x4x4xf32>
+  %r = npu.clip %a {min = 0.0 : f64, max = 6.0 : f64} : tensor<1x8x4x4xf32>
+  %m = npu.mul %x, %r : (tensor<1x8x4x4xf32>, tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32>
+  %y = npu.div %m, %six : (tensor<1x8x4x4xf32>, tensor<f32>) -> tensor<1x8x4x4xf32>
+  return %y : tensor<1x8x4x4xf32>
+}
+
+// -----
+
+// Operands swapped, times 1/6; and x * hard_sigmoid(x).
+// CHECK-LABEL: func.func @hard_swish_forms
+// CHECK-NEXT: %[[A:.*]] = npu.hard_swish %arg0
+// CHECK-NEXT: %[[B:.*]] = npu.hard_swish %arg0
+// CHECK-NEXT: return %[[A]], %[[B]]
+func.func @hard_swish_forms(%x: tensor<1x8x4x4xf32>) -> (tensor<1x8x4x4xf32>, tensor<1x8x4x4xf32>) {
+  %three = npu.constant dense<3.0> : tensor<1xf32>
+  %sixth = npu.constant dense<0.166666672> : tensor<f32>
+  %a = npu.add %three, %x : (tensor<1xf32>, tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32>
+  %r = npu.clip %a {min = 0.0 : f64, max = 6.0 : f64} : tensor<1x8x4x4xf32>
+  %m = npu.mul %r, %x : (tensor<1x8x4x4xf32>, tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32>
+  %y = npu.mul %m, %sixth : (tensor<1x8x4x4xf32>, tensor<f32>) -> tensor<1x8x4x4xf32>
+  %h = npu.hard_sigmoid %x {alpha = 0.166666672 : f32, beta = 5.000000e-01 : f32} : tensor<1x8x4x4xf32>
+  %z = npu.mul %x, %h : (tensor<1x8x4x4xf32>, tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32>
+  return %y, %z : tensor<1x8x4x4xf32>, tensor<1x8x4x4xf32>
+}
+
+// -----
+
+// Not hard-swish: another clip bound, another tensor multiplied, or
+// hard_sigmoid's default alpha (0.2).
+// CHECK-LABEL: func.func @not_hard_swish
+// CHECK-NOT: npu.hard_swish
+func.func @not_hard_swish(%x: tensor<1x8x4x4xf32>, %z: tensor<1x8x4x4xf32>) -> (tensor<1x8x4x4xf32>, tensor<1x8x4x4xf32>, tensor<1x8x4x4xf32>) {
+  %three = npu.constant dense<3.0> : tensor<f32>
+  %six = npu.constant dense<6.0> : tensor<f32>
+  %a = npu.add %x, %three : (tensor<1x8x4x4xf32>, tensor<f32>) -> tensor<1x8x4x4xf32>
+  %r = npu.clip %a {min = 0.0 : f64, max = 5.0 : f64} : tensor<1x8x4x4xf32>
+  %m = npu.mul %x, %r : (tensor<1x8x4x4xf32>, tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32>
+  %y = npu.div %m, %six : (tensor<1x8x4x4xf32>, tensor<f32>) -> tensor<1x8x4x4xf32>
+  %r6 = npu.clip %a {min = 0.0 : f64, max = 6.0 : f64} : tensor<1x8x4x4xf32>
+  %m2 = npu.mul %z, %r6 : (tensor<1x8x4x4xf32>, tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32>
+  %y2 = npu.div %m2, %six : (tensor<1x8x4x4xf32>, tensor<f32>) -> tensor<1x8x4x4xf32>
+  %h = npu.hard_sigmoid %x : tensor<1x8x4x4xf32>
+  %y3 = npu.mul %x, %h : (tensor<1x8x4x4xf32>, tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32>
+  return %y, %y2, %y3 : tensor<1x8x4x4xf32>, tensor<1x8x4x4xf32>, tensor<1x8x4x4xf32>
+}
+
+// -----
+
+// A scalar scale then a per-channel shift after a convolution fold into its
+// weights and bias (the arithmetic on constants, for npu-fold-constants).
+// CHECK-LABEL: func.func @affine_into_conv
+// CHECK-DAG: %[[W:.*]] = npu.mul {{.*}} -> tensor<8x3x3x3xf32>
+// CHECK-DAG: %[[B1:.*]] = npu.mul {{.*}} -> tensor<8xf32>
+// CHECK-DAG: %[[B2:.*]] = npu.add %[[B1]], %{{.*}} : (tensor<8xf32>, tensor<8xf32>) -> tensor<8xf32>
+// CHECK: %[[C:.*]] = npu.conv %arg0, %[[W]], %[[B2]]
+// CHECK-NEXT: return %[[C]]
+func.func @affine_into_conv(%x: tensor<1x3x8x8xf32>) -> tensor<1x8x8x8xf32> {
+  %w = npu.constant dense<0.5> : tensor<8x3x3x3xf32>
+  %b = npu.constant dense<0.1> : tensor<8xf32>
+  %s = npu.constant dense<2.0> : tensor<f32>
+  %t = npu.constant dense<1.0> : tensor<1x8x1x1xf32>
+  %c = npu.conv %x, %w, %b {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x3x8x8xf32>, tensor<8x3x3x3xf32>, tensor<8xf32>) -> tensor<1x8x8x8xf32>
+  %m = npu.mul %c, %s : (tensor<1x8x8x8xf32>, tensor<f32>) -> tensor<1x8x8x8xf32>
+  %y = npu.add %m, %t : (tensor<1x8x8x8xf32>, tensor<1x8x1x1xf32>) -> tensor<1x8x8x8xf32>
+  return %y : tensor<1x8x8x8xf32>
+}
+
+// -----
+
+// Not folded: the convolution has another user, the constant varies over
+// space, or the model is pre-quantized (its scales would no longer apply).
+// CHECK-LABEL: func.func @not_into_conv
+// CHECK: npu.conv
+// CHECK-NEXT: npu.mul
+// CHECK-NEXT: npu.conv
+// CHECK-NEXT: npu.mul
+// CHECK-NEXT: npu.conv
+// CHECK-NEXT: npu.add
+func.func @not_into_conv(%x: tensor<1x3x8x8xf32>) -> (tensor<1x8x8x8xf32>, tensor<1x8x8x8xf32>, tensor<1x8x8x8xf32>, tensor<1x8x8x8xf32>) {
+  %w = npu.constant dense<0.5> : tensor<8x3x3x3xf32>
+  %s = npu.constant dense<2.0> : tensor<f32>
+  %sp = npu.constant dense<2.0> : tensor<1x1x8x8xf32>
+  %c = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x3x8x8xf32>, tensor<8x3x3x3xf32>) -> tensor<1x8x8x8xf32>
+  %m = npu.mul %c, %s : (tensor<1x8x8x8xf32>, tensor<f32>) -> tensor<1x8x8x8xf32>
+  %c2 = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x3x8x8xf32>, tensor<8x3x3x3xf32>) -> tensor<1x8x8x8xf32>
+  %m2 = npu.mul %c2, %sp : (tensor<1x8x8x8xf32>, tensor<1x1x8x8xf32>) -> tensor<1x8x8x8xf32>
+  %c3 = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, npu.weight_scales = array<f32: 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0>} : (tensor<1x3x8x8xf32>, tensor<8x3x3x3xf32>) -> tensor<1x8x8x8xf32>
+  %a3 = npu.add %c3, %s : (tensor<1x8x8x8xf32>, tensor<f32>) -> tensor<1x8x8x8xf32>
+  return %m, %c, %m2, %a3 : tensor<1x8x8x8xf32>, tensor<1x8x8x8xf32>, tensor<1x8x8x8xf32>, tensor<1x8x8x8xf32>
+}
