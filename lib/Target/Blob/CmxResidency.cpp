@@ -417,9 +417,19 @@ recordedCmxResidency(func::FuncOp func, const arch::HardwareDesc &hw,
     uint64_t rowBytes = uint64_t(shape->w) * shape->c * shape->elemBytes;
     uint64_t bytes =
         (banded ? widestBand(shape->h, tiles) : shape->h) * rowBytes;
-    if (uint64_t(sizeAttr.getInt()) != bytes)
-      return op->emitOpError() << "has a CMX copy of " << bytes
-                               << " bytes, not " << sizeAttr.getInt();
+    if (uint64_t(sizeAttr.getInt()) != bytes) {
+      InFlightDiagnostic d = op->emitOpError()
+                             << "has a CMX copy of " << bytes << " bytes, not "
+                             << sizeAttr.getInt();
+      uint64_t other =
+          (banded ? shape->h : widestBand(shape->h, tiles)) * rowBytes;
+      if (uint64_t(sizeAttr.getInt()) == other)
+        d << (banded ? " (that is the whole tensor's size: remove 'banded', "
+                       "or give its widest band's)"
+                     : " (that is its widest band's size: add 'banded', or "
+                       "give the whole tensor's)");
+      return d;
+    }
     uint64_t lo = uint64_t(offsetAttr.getInt());
     uint64_t hi = lo + alignTo(bytes, align);
     if (lo % align || hi > usable)

@@ -42,9 +42,11 @@ FailureOr<GeneratedBlob> generateBlob(func::FuncOp func,
                                       const CodegenOptions &opts) {
   const arch::HardwareDesc &hw = arch::hardware(platform);
   if (opts.tiles > hw.numTiles)
-    return func.emitOpError() << "asks for " << opts.tiles << " tiles; the "
-                              << hw.name << " has " << hw.numTiles;
-  uint32_t tiles = opts.tiles ? opts.tiles : hw.numTiles;
+    return emitError(func.getLoc())
+           << "asks for " << opts.tiles << " tiles; the " << hw.name << " has "
+           << hw.numTiles;
+  // Without a tiles option, the tiles the function's records were made for.
+  uint32_t tiles = tilesFor(func, hw, opts.tiles);
 
   GeneratedBlob out;
   blob::Program &program = out.program;
@@ -58,7 +60,7 @@ FailureOr<GeneratedBlob> generateBlob(func::FuncOp func,
   // planned now.
   // DPU tilings recorded by the tiled / grouped stage must be for these
   // tiles.
-  if (failed(checkTilingTiles(func, tiles)))
+  if (failed(checkTilingTiles(func, tiles, hw, "npu-generate-tasks")))
     return failure();
   CmxResidency residency;
   bool residencyPlannedHere = false;

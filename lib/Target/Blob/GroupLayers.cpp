@@ -29,11 +29,9 @@ struct GroupLayersPass : impl::NPUGroupLayersBase<GroupLayersPass> {
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    auto target = targetTiles(module, tiles);
-    if (failed(target))
+    auto hw = targetFor(module, tiles);
+    if (failed(hw))
       return signalPassFailure();
-    const arch::HardwareDesc *hw = target->first;
-    uint32_t used = target->second;
     for (auto func : module.getOps<func::FuncOp>()) {
       if (func.isExternal())
         continue;
@@ -41,61 +39,88 @@ struct GroupLayersPass : impl::NPUGroupLayersBase<GroupLayersPass> {
         func.emitOpError("must have one block to be grouped");
         return signalPassFailure();
       }
-      if (failed(checkTilingTiles(func, used)))
+      uint32_t used = tilesFor(func, **hw, tiles);
+      if (failed(checkTilingTiles(func, used, **hw, "npu-group-layers")))
         return signalPassFailure();
-      CmxResidency residency = planCmxResidency(func, *hw, used, maxPieceRows);
+      CmxResidency residency = planCmxResidency(func, **hw, used, maxPieceRows);
       recordCmxResidency(func, residency, used);
-      if (failed(retile(func, residency, *hw, used)))
+      if (failed(retile(func, residency, **hw, used)))
         return signalPassFailure();
     }
   }
 
   /// Records the tiling of every DPU op under `residency`: a record the
-  /// residency does not change is kept, the others are tiled again.
+  /// residency does not change is kept (after checking it), the others are
+  /// tiled again. Every bad record is reported.
   LogicalResult retile(func::FuncOp func, const CmxResidency &residency,
                        const arch::HardwareDesc &hw, uint32_t used) {
+    bool ok = true;
     for (Operation &op : func.getBody().front()) {
       auto g = dpuOpGeometry(&op);
       if (!g)
         continue;
       auto recorded = recordedTilingChoice(&op);
-      if (failed(recorded))
-        return failure();
+      if (failed(recorded)) {
+        ok = false;
+        continue;
+      }
       TilingOptions opts =
           residentTilingOptions(residency, &op, used, maxPieceRows);
-      if (*recorded && !residencyChangesTiling(opts, hw))
-        continue;
       DpuTiling tiling;
       std::string error;
-      if (!planDpuTiling(*g, hw, opts, tiling, error))
-        return op.emitOpError() << "cannot be tiled for CMX: " << error;
-      if (*recorded && **recorded != tiling.choice)
-        warnIfEdited(op, *g, hw, **recorded, tiling.choice, used);
+      if (*recorded && !residencyChangesTiling(opts, hw)) {
+        // Kept: it must be usable as it is.
+        if (succeeded(tileDpuOp(&op, *g, hw, opts)))
+          continue;
+        ok = false;
+        continue;
+      }
+      if (!planDpuTiling(*g, hw, opts, tiling, error)) {
+        op.emitOpError() << "cannot be tiled for CMX: " << error;
+        ok = false;
+        continue;
+      }
+      if (*recorded)
+        warnIfReplaced(op, *g, hw, **recorded, tiling, used);
       recordDpuTiling(&op, tiling, used);
     }
     func->setAttr(kTilingTilesAttr,
                   Builder(func.getContext()).getI64IntegerAttr(used));
-    return success();
+    return success(ok);
   }
 
-  /// A record the tiled stage would not have made (an edit) that grouping
-  /// replaces gets a warning.
-  void warnIfEdited(Operation &op, const DpuOpGeometry &g,
-                    const arch::HardwareDesc &hw, const DpuTilingChoice &old,
-                    const DpuTilingChoice &now, uint32_t used) {
+  /// A record that is not what npu-tile makes with these options (an edit,
+  /// or a record made with other options) and that grouping replaces gets
+  /// a warning saying so.
+  void warnIfReplaced(Operation &op, const DpuOpGeometry &g,
+                      const arch::HardwareDesc &hw, const DpuTilingChoice &old,
+                      const DpuTiling &now, uint32_t used) {
     TilingOptions alone;
     alone.tiles = used;
     alone.maxPieceRows = maxPieceRows;
-    DpuTiling tiled;
-    std::string error;
-    if (planDpuTiling(g, hw, alone, tiled, error) && tiled.choice == old)
+    DpuTiling tiled, check;
+    std::string error, invalid;
+    bool usable = tileDpuAs(g, hw, alone, old, check, invalid);
+    auto strategy = cast<DictionaryAttr>(op.getAttr(kTilingAttr))
+                        .getAs<StringAttr>("strategy");
+    bool sameStrategy = !strategy || !usable ||
+                        strategy.getValue() == tilingStrategy(check, used);
+    if (usable && sameStrategy && planDpuTiling(g, hw, alone, tiled, error) &&
+        tiled.choice == old)
       return;
-    op.emitWarning() << "its edited '" << kTilingAttr << "' "
-                     << tilingChoiceText(old) << " is replaced by "
-                     << tilingChoiceText(now)
-                     << ": grouping keeps an operand of it in CMX or "
-                        "shrinks its CMX, so it is tiled again (edit the "
-                        "grouped stage to change it)";
+    InFlightDiagnostic d = op.emitWarning() << "its '" << kTilingAttr << "' "
+                                            << tilingChoiceText(old);
+    if (!usable)
+      d << " cannot be used (" << invalid << ") and";
+    else if (!sameStrategy)
+      d << " (strategy \"" << strategy.getValue() << "\") differs from "
+        << "its pieces and";
+    else
+      d << " is not what npu-tile makes with these options (an edit, or "
+           "other tiles or max-piece-rows) and";
+    d << " is replaced by " << tilingChoiceText(now.choice)
+      << ": grouping keeps an operand of it in CMX or shrinks its CMX, so "
+         "it is tiled again (edit the grouped stage to change it)";
   }
 };
 

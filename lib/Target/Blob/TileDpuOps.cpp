@@ -27,15 +27,15 @@ struct TilePass : impl::NPUTileBase<TilePass> {
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    auto target = targetTiles(module, tiles);
+    auto target = targetFor(module, tiles);
     if (failed(target))
       return signalPassFailure();
-    const arch::HardwareDesc *hw = target->first;
-    uint32_t used = target->second;
+    const arch::HardwareDesc *hw = *target;
     bool ok = true;
     for (auto func : module.getOps<func::FuncOp>()) {
       if (func.isExternal())
         continue;
+      uint32_t used = tilesFor(func, *hw, tiles);
       func.walk([&](Operation *op) {
         auto g = dpuOpGeometry(op);
         if (!g)

@@ -291,6 +291,7 @@ void setTiling(const DpuOpGeometry &g, const TilingOptions &opts,
                const DpuTilingChoice &c, std::vector<DpuPiece> ps,
                uint64_t estimated, DpuTiling &out) {
   out.choice = c;
+  out.choice.banded = opts.banded;
   out.pieces = std::move(ps);
   out.rowPieces = ceilDiv(g.OH, c.rows);
   out.channelPieces = ceilDiv(g.K, c.channels);
@@ -341,8 +342,17 @@ bool planDpuTiling(const DpuOpGeometry &g, const arch::HardwareDesc &hw,
 
 bool tileDpuAs(const DpuOpGeometry &g, const arch::HardwareDesc &hw,
                const TilingOptions &opts, const DpuTilingChoice &c,
-               DpuTiling &out, std::string &error) {
+               DpuTiling &out, std::string &error, bool *overflow) {
   uint32_t tiles = std::max<uint32_t>(1, opts.tiles);
+  if (overflow)
+    *overflow = false;
+  if (c.banded != opts.banded) {
+    error = c.banded ? "it was made for tiling by bands, and no operand of "
+                       "the op is held banded in CMX"
+                     : "an operand of the op is held banded in CMX, and it "
+                       "was not made for tiling by bands";
+    return false;
+  }
   uint32_t maxChannels = ceilDiv(g.K, 16) * 16;
   if (c.rows < 1 || c.rows > g.OH) {
     error = "rows = " + std::to_string(c.rows) + " is not in [1, " +
@@ -378,6 +388,8 @@ bool tileDpuAs(const DpuOpGeometry &g, const arch::HardwareDesc &hw,
   if (need > budget) {
     error = "its buffers need " + std::to_string(need) +
             " bytes of CMX per tile; the op has " + std::to_string(budget);
+    if (overflow)
+      *overflow = true;
     return false;
   }
   uint64_t e = estimate(hw, g, ps, opts, tiles, c.slots, c.weightSlots);

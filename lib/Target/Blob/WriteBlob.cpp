@@ -85,6 +85,13 @@ struct WriteBlobPass : impl::NPUWriteBlobBase<WriteBlobPass> {
                          << "' (expected NPU3720 or NPU4000)";
       return signalPassFailure();
     }
+    // Without the option, the module's npu.target (a compiled stage's).
+    if (!target.hasValue() && module->hasAttr(kTargetAttr)) {
+      FailureOr<arch::Platform> moduleTarget = getTarget(module);
+      if (failed(moduleTarget))
+        return signalPassFailure();
+      platform = *moduleTarget;
+    }
     func::FuncOp func;
     for (auto f : module.getOps<func::FuncOp>()) {
       if (f.isExternal())

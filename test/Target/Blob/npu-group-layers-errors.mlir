@@ -65,16 +65,6 @@ module attributes {npu.target = #npu.target<NPU3720>} {
 // -----
 
 module attributes {npu.target = #npu.target<NPU3720>} {
-  // expected-error @+1 {{function 'main' was grouped for 1 tiles but is compiled for 2 (group it again with npu-group-layers tiles=2, or compile for 1 tiles: npu-generate-tasks tiles=1)}}
-  func.func @main(%x: tensor<16x16x32xi8> {npu.name = "x"}) -> (tensor<16x16x32xi8> {npu.name = "y"}) attributes {npu.cmx_tiles = 1 : i64} {
-    %a = npuhw.dpu_conv max_pool %x {kernel = array<i64: 1, 1>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : (tensor<16x16x32xi8>) -> tensor<16x16x32xi8>
-    return %a : tensor<16x16x32xi8>
-  }
-}
-
-// -----
-
-module attributes {npu.target = #npu.target<NPU3720>} {
   func.func @main(%x: tensor<16x16x32xi8> {npu.name = "x"}) -> (tensor<16x16x32xi8> {npu.name = "y"}) attributes {npu.other = 1 : i64} {
     // expected-error @+1 {{has an 'npu.cmx' record but the function has no 'npu.cmx_tiles' (the tiles it was made for)}}
     %a = npuhw.dpu_conv max_pool %x {kernel = array<i64: 1, 1>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, npu.cmx = {offset = 1974272 : i64, size = 8192 : i64}} : (tensor<16x16x32xi8>) -> tensor<16x16x32xi8>

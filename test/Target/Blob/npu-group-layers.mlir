@@ -19,7 +19,20 @@
 // RUN: npu-opt %t.tiled.mlir --npu-group-layers 2>&1 | FileCheck %s
 // RUN: sed -e 's/\(kernel = array<i64: 3, 3>, npu.tiling = \){[^}]*}/\1{channels = 16 : i64, rows = 4 : i64, slots = 1 : i64, weight_slots = 1 : i64}/' %t.tiled.mlir > %t.edited.mlir
 // RUN: npu-opt %t.edited.mlir --npu-group-layers -o /dev/null 2>&1 | FileCheck %s --check-prefix=REPLACED
-// REPLACED: warning: its edited 'npu.tiling' {rows = 4, channels = 16, slots = 1, weight_slots = 1} is replaced by {rows = 16, channels = 32, slots = 1, weight_slots = 1}: grouping keeps an operand of it in CMX or shrinks its CMX, so it is tiled again (edit the grouped stage to change it)
+// REPLACED: warning: its 'npu.tiling' {rows = 4, channels = 16, slots = 1, weight_slots = 1} is not what npu-tile makes with these options (an edit, or other tiles or max-piece-rows) and is replaced by {rows = 16, channels = 32, slots = 1, weight_slots = 1, banded}: grouping keeps an operand of it in CMX or shrinks its CMX, so it is tiled again (edit the grouped stage to change it)
+// Records made for banded operands ('banded') apply only while they are:
+// without residency code generation tiles those ops anew, the same blob as
+// planned without records.
+// RUN: npu-opt %s --npu-tile --npu-group-layers --mlir-print-debuginfo -o %t.regrouped.mlir
+// RUN: npu-opt %t.regrouped.mlir --npu-write-blob="output=%t.nores.blob cmx-residency=false" -o /dev/null
+// RUN: npu-opt %s --npu-write-blob="output=%t.nores.direct.blob cmx-residency=false" -o /dev/null
+// RUN: cmp %t.nores.blob %t.nores.direct.blob
+// A grouped record for other tiles than the compile's.
+// RUN: not npu-opt %t.regrouped.mlir --npu-generate-tasks=tiles=1 -o /dev/null 2>&1 | FileCheck %s --check-prefix=GTILES
+// GTILES: error: function 'main' was tiled for 2 tiles but is compiled for 1 (tile it again with npu-tile tiles=1, or give npu-generate-tasks tiles=2)
+// RUN: npu-opt %s --npu-group-layers=tiles=1 | sed -e 's/npu.tiling = {[^}]*}, //; s/npu.tiling = {[^}]*}//; s/, npu.tiling_tiles = 1 : i64//' > %t.cmxonly.mlir
+// RUN: not npu-opt %t.cmxonly.mlir --npu-generate-tasks=tiles=2 -o /dev/null 2>&1 | FileCheck %s --check-prefix=CTILES
+// CTILES: error: function 'main' was grouped for 1 tiles but is compiled for 2 (group it again with npu-group-layers tiles=2, or compile for 1 tiles: npu-generate-tasks tiles=1)
 
 // 'a' is also read by a DMA (the transpose): it stays in DDR. 'b' is read
 // only by the eltwise add, row by row: banded, 8 rows per tile at the top
@@ -27,8 +40,8 @@
 // touching the banded 'b' compute their band's rows on each tile.
 // CHECK: func.func @main({{.*}} attributes {npu.cmx_tiles = 2 : i64, npu.tiling_tiles = 2 : i64}
 // CHECK-NEXT: npuhw.dpu_conv {{ *}}max_pool %arg0 {kernel = array<i64: 1, 1>, npu.tiling = {channels = 32 : i64, rows = 8 : i64, slots = 1 : i64, strategy = "split over H", weight_slots = 1 : i64}, pads
-// CHECK-NEXT: npuhw.dpu_conv {{ *}}max_pool %0 {kernel = array<i64: 3, 3>, npu.cmx = {banded, offset = 1978368 : i64, size = 4096 : i64}, npu.tiling = {channels = 32 : i64, rows = 16 : i64, slots = 1 : i64, strategy = "split over H", weight_slots = 1 : i64}, pads
-// CHECK-NEXT: npuhw.dpu_eltwise {{ *}}add %1, %0 {npu.tiling = {channels = 32 : i64, rows = 16 : i64, slots = 1 : i64, strategy = "split over H", weight_slots = 1 : i64}, shift = 1 : i32}
+// CHECK-NEXT: npuhw.dpu_conv {{ *}}max_pool %0 {kernel = array<i64: 3, 3>, npu.cmx = {banded, offset = 1978368 : i64, size = 4096 : i64}, npu.tiling = {banded, channels = 32 : i64, rows = 16 : i64, slots = 1 : i64, strategy = "split over H", weight_slots = 1 : i64}, pads
+// CHECK-NEXT: npuhw.dpu_eltwise {{ *}}add %1, %0 {npu.tiling = {banded, channels = 32 : i64, rows = 16 : i64, slots = 1 : i64, strategy = "split over H", weight_slots = 1 : i64}, shift = 1 : i32}
 // ONE: npu.cmx_tiles = 1 : i64, npu.tiling_tiles = 1 : i64
 // ONE: npuhw.dpu_conv {{ *}}max_pool %0 {kernel = array<i64: 3, 3>, npu.cmx = {offset = 1974272 : i64, size = 8192 : i64}, npu.tiling = {channels = 32 : i64, rows = 16 : i64, slots = 1 : i64, strategy = "one tile", weight_slots = 1 : i64}, pads
 module attributes {npu.target = #npu.target<NPU3720>} {

@@ -75,7 +75,7 @@ module attributes {npu.target = #npu.target<NPU3720>} {
 
 module attributes {npu.target = #npu.target<NPU3720>} {
   func.func @main(%x: tensor<16x16x32xi8> {npu.name = "x"}) -> (tensor<16x16x32xi8> {npu.name = "y"}) attributes {npu.tiling_tiles = 2 : i64} {
-    // expected-error @+1 {{'s 'npu.tiling' must be {rows = N, channels = N, slots = N, weight_slots = N} (non-negative integers, plus an optional strategy string)}}
+    // expected-error @+1 {{'s 'npu.tiling' has no 'weight_slots' (it needs rows, channels, slots and weight_slots)}}
     %a = npuhw.dpu_conv max_pool %x {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, npu.tiling = {rows = 8, channels = 32, slots = 1}} : (tensor<16x16x32xi8>) -> tensor<16x16x32xi8>
     return %a : tensor<16x16x32xi8>
   }
@@ -85,7 +85,7 @@ module attributes {npu.target = #npu.target<NPU3720>} {
 
 module attributes {npu.target = #npu.target<NPU3720>} {
   func.func @main(%x: tensor<16x16x32xi8> {npu.name = "x"}) -> (tensor<16x16x32xi8> {npu.name = "y"}) attributes {npu.tiling_tiles = 2 : i64} {
-    // expected-error @+1 {{'s 'npu.tiling' must be {rows = N, channels = N, slots = N, weight_slots = N} (non-negative integers, plus an optional strategy string)}}
+    // expected-error @+1 {{'s 'npu.tiling' field 'rows' = -8 : i64 is not in [0, 2^32)}}
     %a = npuhw.dpu_conv max_pool %x {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, npu.tiling = {rows = -8, channels = 32, slots = 1, weight_slots = 1}} : (tensor<16x16x32xi8>) -> tensor<16x16x32xi8>
     return %a : tensor<16x16x32xi8>
   }
@@ -95,7 +95,7 @@ module attributes {npu.target = #npu.target<NPU3720>} {
 
 module attributes {npu.target = #npu.target<NPU3720>} {
   func.func @main(%x: tensor<16x16x32xi8> {npu.name = "x"}) -> (tensor<16x16x32xi8> {npu.name = "y"}) attributes {npu.tiling_tiles = 2 : i64} {
-    // expected-error @+1 {{'s 'npu.tiling' must be {rows = N, channels = N, slots = N, weight_slots = N} (non-negative integers, plus an optional strategy string)}}
+    // expected-error @+1 {{'s 'npu.tiling' must be a dictionary {rows = N, channels = N, slots = N, weight_slots = N}}}
     %a = npuhw.dpu_conv max_pool %x {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, npu.tiling = "rows 8"} : (tensor<16x16x32xi8>) -> tensor<16x16x32xi8>
     return %a : tensor<16x16x32xi8>
   }
@@ -105,7 +105,7 @@ module attributes {npu.target = #npu.target<NPU3720>} {
 
 module attributes {npu.target = #npu.target<NPU3720>} {
   func.func @main(%x: tensor<16x16x32xi8> {npu.name = "x"}) -> (tensor<16x16x32xi8> {npu.name = "y"}) attributes {npu.tiling_tiles = 2 : i64} {
-    // expected-error @+1 {{'s 'npu.tiling' has 'halo', which is not a tiling field (rows, channels, slots, weight_slots, strategy)}}
+    // expected-error @+1 {{'s 'npu.tiling' has 'halo', which is not one of its fields (rows, channels, slots, weight_slots, strategy, banded)}}
     %a = npuhw.dpu_conv max_pool %x {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, npu.tiling = {rows = 8, channels = 32, slots = 1, weight_slots = 1, halo = 1}} : (tensor<16x16x32xi8>) -> tensor<16x16x32xi8>
     return %a : tensor<16x16x32xi8>
   }
@@ -134,9 +134,59 @@ module attributes {npu.target = #npu.target<NPU3720>} {
 // -----
 
 module attributes {npu.target = #npu.target<NPU3720>} {
-  // expected-error @+1 {{function 'main' was tiled for 1 tiles but is compiled for 2 (tile it again with npu-tile tiles=2, or compile for 1 tiles: npu-generate-tasks tiles=1)}}
-  func.func @main(%x: tensor<16x16x32xi8> {npu.name = "x"}) -> (tensor<16x16x32xi8> {npu.name = "y"}) attributes {npu.tiling_tiles = 1 : i64} {
+  func.func @main(%x: tensor<16x16x32xi8> {npu.name = "x"}) -> (tensor<16x16x32xi8> {npu.name = "y"}) attributes {npu.tiling_tiles = 2 : i64} {
+    // expected-error @+1 {{'s 'npu.tiling' field 'strategy' must be a string}}
+    %a = npuhw.dpu_conv max_pool %x {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, npu.tiling = {rows = 8, channels = 32, slots = 1, weight_slots = 1, strategy = 3}} : (tensor<16x16x32xi8>) -> tensor<16x16x32xi8>
+    return %a : tensor<16x16x32xi8>
+  }
+}
+
+// -----
+
+module attributes {npu.target = #npu.target<NPU3720>} {
+  func.func @main(%x: tensor<16x16x32xi8> {npu.name = "x"}) -> (tensor<16x16x32xi8> {npu.name = "y"}) attributes {npu.tiling_tiles = 2 : i64} {
+    // expected-error @+1 {{'s 'npu.tiling' field 'banded' is a unit entry (present: tiled by bands; absent: not)}}
+    %a = npuhw.dpu_conv max_pool %x {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, npu.tiling = {rows = 8, channels = 32, slots = 1, weight_slots = 1, banded = false}} : (tensor<16x16x32xi8>) -> tensor<16x16x32xi8>
+    return %a : tensor<16x16x32xi8>
+  }
+}
+
+// -----
+
+module attributes {npu.target = #npu.target<NPU3720>} {
+  func.func @main(%x: tensor<16x16x32xi8> {npu.name = "x"}) -> (tensor<16x16x32xi8> {npu.name = "y"}) attributes {npu.tiling_tiles = 2 : i64} {
+    // expected-error @+1 {{'s 'npu.tiling' field 'rows' must be an integer, not 8.000000e+00 : f64}}
+    %a = npuhw.dpu_conv max_pool %x {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, npu.tiling = {rows = 8.0, channels = 32, slots = 1, weight_slots = 1}} : (tensor<16x16x32xi8>) -> tensor<16x16x32xi8>
+    return %a : tensor<16x16x32xi8>
+  }
+}
+
+// -----
+
+module attributes {npu.target = #npu.target<NPU3720>} {
+  func.func @main(%x: tensor<16x16x32xi8> {npu.name = "x"}) -> (tensor<16x16x32xi8> {npu.name = "y"}) attributes {npu.tiling_tiles = 2 : i64} {
+    // expected-error @+1 {{'s 'npu.tiling' field 'rows' = 1099511627776 : i64 is not in [0, 2^32)}}
+    %a = npuhw.dpu_conv max_pool %x {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, npu.tiling = {rows = 1099511627776, channels = 32, slots = 1, weight_slots = 1}} : (tensor<16x16x32xi8>) -> tensor<16x16x32xi8>
+    return %a : tensor<16x16x32xi8>
+  }
+}
+
+// -----
+
+module attributes {npu.target = #npu.target<NPU3720>} {
+  // expected-error @+1 {{function 'main' has 'npu.tiling_tiles = "2"', which must be an integer (the tiles its DPU tilings were made for)}}
+  func.func @main(%x: tensor<16x16x32xi8> {npu.name = "x"}) -> (tensor<16x16x32xi8> {npu.name = "y"}) attributes {npu.tiling_tiles = "2"} {
     %a = npuhw.dpu_conv max_pool %x {kernel = array<i64: 3, 3>, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, npu.tiling = {rows = 8, channels = 32, slots = 1, weight_slots = 1}} : (tensor<16x16x32xi8>) -> tensor<16x16x32xi8>
     return %a : tensor<16x16x32xi8>
+  }
+}
+
+// -----
+
+module attributes {npu.target = #npu.target<NPU3720>} {
+  func.func @main(%x: tensor<16x16x32xi8> {npu.name = "x"}) -> (tensor<16x16x32xi8> {npu.name = "y"}) attributes {npu.tiling_tiles = 2 : i64} {
+    // expected-error @+1 {{has an 'npu.tiling' record, but only DPU ops (npuhw.dpu_conv, npuhw.dpu_eltwise) are tiled: remove it}}
+    %t = npu.transpose %x {perm = array<i64: 1, 0, 2>, npu.tiling = {rows = 8, channels = 32, slots = 1, weight_slots = 1}} : (tensor<16x16x32xi8>) -> tensor<16x16x32xi8>
+    return %t : tensor<16x16x32xi8>
   }
 }

@@ -37,7 +37,8 @@ def NPUTile : Pass<"npu-tile", "mlir::ModuleOp"> {
   }];
   let options = [
     Option<"tiles", "tiles", "unsigned", /*default=*/"0",
-           "Tiles to spread over (0: all tiles of the target)">,
+           "Tiles to spread over"
+           " (0: the tiles the function's npu.tiling_tiles / npu.cmx_tiles record, else all tiles of the target)">,
     Option<"maxPieceRows", "max-piece-rows", "unsigned", /*default=*/"0",
            "Most output rows of one DPU piece (0: as many as CMX allows)">,
   ];
@@ -72,7 +73,8 @@ def NPUGroupLayers : Pass<"npu-group-layers", "mlir::ModuleOp"> {
   }];
   let options = [
     Option<"tiles", "tiles", "unsigned", /*default=*/"0",
-           "Tiles to plan for (0: all tiles of the target)">,
+           "Tiles to plan for"
+           " (0: the tiles the function's npu.tiling_tiles / npu.cmx_tiles record, else all tiles of the target)">,
     Option<"maxPieceRows", "max-piece-rows", "unsigned", /*default=*/"0",
            "Most output rows of one DPU piece (0: as many as CMX allows)">,
   ];
@@ -114,7 +116,8 @@ def NPUGenerateTasks : Pass<"npu-generate-tasks", "mlir::ModuleOp"> {
   }];
   let options = [
     Option<"tiles", "tiles", "unsigned", /*default=*/"0",
-           "Tiles to use (0: all tiles of the platform)">,
+           "Tiles to use"
+           " (0: the tiles the function's npu.tiling_tiles / npu.cmx_tiles record, else all tiles of the target)">,
     Option<"maxPieceRows", "max-piece-rows", "unsigned", /*default=*/"0",
            "Most output rows of one DPU piece (0: as many as CMX allows)">,
     Option<"splitShave", "split-shave", "bool", /*default=*/"true",
@@ -166,9 +169,11 @@ def NPUWriteBlob : Pass<"npu-write-blob", "mlir::ModuleOp"> {
     Option<"output", "output", "std::string", /*default=*/"\"\"",
            "Path of the blob to write (empty: generate and verify only)">,
     Option<"target", "target", "std::string", /*default=*/"\"NPU3720\"",
-           "Target platform: NPU3720 or NPU4000">,
+           "Target platform: NPU3720 or NPU4000 (without it: the module's "
+           "npu.target, else NPU3720)">,
     Option<"tiles", "tiles", "unsigned", /*default=*/"0",
-           "Tiles to use (0: all tiles of the platform)">,
+           "Tiles to use"
+           " (0: the tiles the function's npu.tiling_tiles / npu.cmx_tiles record, else all tiles of the target)">,
     Option<"maxPieceRows", "max-piece-rows", "unsigned", /*default=*/"0",
            "Most output rows of one DPU piece (0: as many as CMX allows)">,
     Option<"splitShave", "split-shave", "bool", /*default=*/"true",

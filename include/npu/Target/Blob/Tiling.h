@@ -91,10 +91,13 @@ struct CmxLayout {
 /// some tile goes through more than one channel slice).
 struct DpuTilingChoice {
   uint32_t rows = 1, channels = 16, slots = 1, weightSlots = 1;
+  /// Made for tiling by bands (TilingOptions::banded): `rows` then counts
+  /// within each tile's band. A choice applies only to the same banding.
+  bool banded = false;
 
   bool operator==(const DpuTilingChoice &o) const {
     return rows == o.rows && channels == o.channels && slots == o.slots &&
-           weightSlots == o.weightSlots;
+           weightSlots == o.weightSlots && banded == o.banded;
   }
   bool operator!=(const DpuTilingChoice &o) const { return !(*this == o); }
 };
@@ -160,10 +163,12 @@ bool planDpuTiling(const DpuOpGeometry &g, const arch::HardwareDesc &hw,
 /// choice, without the op) when the choice is out of range (rows outside
 /// [1, OH] or above opts.maxPieceRows, channels not a multiple of 16 in
 /// [16, K rounded up to 16], slots not 1 or 2, two weight slots where
-/// planDpuTiling never uses them) or its buffers pass the CMX budget.
+/// planDpuTiling never uses them), was made for other banding than
+/// opts.banded, or its buffers pass the CMX budget (then `*overflow`, if
+/// given, is set).
 bool tileDpuAs(const DpuOpGeometry &g, const arch::HardwareDesc &hw,
                const TilingOptions &opts, const DpuTilingChoice &choice,
-               DpuTiling &out, std::string &error);
+               DpuTiling &out, std::string &error, bool *overflow = nullptr);
 
 /// How `tiling` spreads its op over `tiles` tiles, in the field's terms:
 /// "one tile", "split over H" (every tile computes every channel of its

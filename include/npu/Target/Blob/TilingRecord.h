@@ -33,40 +33,56 @@ namespace npu::target {
 constexpr llvm::StringLiteral kTilingAttr = "npu.tiling";
 constexpr llvm::StringLiteral kTilingTilesAttr = "npu.tiling_tiles";
 
-/// "{rows = N, channels = N, slots = N, weight_slots = N}", for messages.
+/// "{rows = N, channels = N, slots = N, weight_slots = N[, banded]}", for
+/// messages.
 std::string tilingChoiceText(const DpuTilingChoice &choice);
 
 /// Writes `tiling` (over `tiles` tiles) on DPU op `op`, replacing any
-/// earlier record.
+/// earlier record; `banded` (a unit entry) marks a choice made for tiling
+/// by bands.
 void recordDpuTiling(mlir::Operation *op, const DpuTiling &tiling,
                      uint32_t tiles);
 
 /// The choice recorded on `op`: std::nullopt without a record. Fails, with
-/// an error at `op`, when the record is not a dictionary of exactly the
-/// non-negative integers rows, channels, slots, weight_slots and an
-/// optional string strategy.
+/// an error at `op` naming the field, when the record is not a dictionary
+/// of the integers rows, channels, slots, weight_slots (each in [0, 2^32)),
+/// an optional strategy string and an optional unit `banded`.
 mlir::FailureOr<std::optional<DpuTilingChoice>>
 recordedTilingChoice(mlir::Operation *op);
 
-/// `op`'s tiling under `opts`: the recorded choice when there is one and
-/// `useRecord` (checked by tileDpuAs, and against its `strategy`), else
-/// planDpuTiling's. Errors are emitted at `op`.
+/// `op`'s tiling under `opts`: the recorded choice when there is one, it
+/// was made for the banding `opts` has, and `useRecord` (checked by
+/// tileDpuAs, and against its `strategy`); else planDpuTiling's (a record
+/// made for other banding belongs to a residency that no longer applies:
+/// cmx-residency=false, or an npu.cmx removed). Errors are emitted at `op`.
 mlir::FailureOr<DpuTiling> tileDpuOp(mlir::Operation *op,
                                      const DpuOpGeometry &g,
                                      const arch::HardwareDesc &hw,
                                      const TilingOptions &opts,
                                      bool useRecord = true);
 
-/// The hardware of `module`'s target and the tiles a pass option `tiles`
-/// means on it (0: all of them). Fails, with an error at the module, without
-/// a target or when `tiles` is more than the target has.
-mlir::FailureOr<std::pair<const arch::HardwareDesc *, uint32_t>>
-targetTiles(mlir::ModuleOp module, unsigned tiles);
+/// The hardware of `module`'s target. Fails, with an error at the
+/// module's location, without a target or when a pass option `tiles` is
+/// more than the target has.
+mlir::FailureOr<const arch::HardwareDesc *> targetFor(mlir::ModuleOp module,
+                                                      unsigned tiles);
 
-/// Fails, with an error at the function's location, when the function's
-/// `npu.tiling_tiles` is not `tiles`, or when a DPU op has a record and the
-/// function none.
-mlir::LogicalResult checkTilingTiles(mlir::func::FuncOp func, uint32_t tiles);
+/// The tiles a pass option `tiles` means for `func` on `hw`: the option
+/// when non-zero; else the tiles the function's records were made for
+/// (npu.tiling_tiles, else npu.cmx_tiles) when that is a tile count of
+/// `hw`; else all of `hw`'s tiles.
+uint32_t tilesFor(mlir::func::FuncOp func, const arch::HardwareDesc &hw,
+                  unsigned tiles);
+
+/// Fails, with an error at the function's location (or at the op), when
+/// the function's `npu.tiling_tiles` is not an integer, is not `tiles`, or
+/// is missing while a DPU op has a record, or when an op that is not a DPU
+/// op has a record. `pass` names the pass whose `tiles` option the message
+/// suggests (npu-group-layers, npu-generate-tasks) when the recorded count
+/// is one `hw` has.
+mlir::LogicalResult checkTilingTiles(mlir::func::FuncOp func, uint32_t tiles,
+                                     const arch::HardwareDesc &hw,
+                                     llvm::StringRef pass);
 
 } // namespace npu::target
 
