@@ -5,7 +5,8 @@
 // elementwise over operands of one shape (activations, convert, quantize,
 // binary arithmetic without broadcasting) are split, when large, into
 // contiguous chunks of the flattened tensors run by several SHAVEs; a large
-// matmul into slabs of its batch or rows.
+// matmul into slabs of its batch or rows; softmax, mvn and resize into
+// slabs of the dimensions they treat independently.
 //
 //===----------------------------------------------------------------------===//
 
@@ -205,6 +206,13 @@ LogicalResult emitShave(Emitter &e, hw::ShaveOp op, const std::string &label) {
   else if (e.opts.splitShave && arch::isElementwiseKernel(*kernel) &&
            !sameShape)
     parts = splitOuter(proto, shaves, 0, /*broadcast=*/true);
+  else if (e.opts.splitShave && *kernel == arch::ShaveKernel::Resize &&
+           proto.inputs.size() == 1 && proto.outputs.size() == 1 &&
+           proto.inputs[0].shape.size() == 4 &&
+           proto.outputs[0].shape.size() == 4)
+    // Resize maps each [H, W] plane of [N, C, H, W] alone: split over N or
+    // C.
+    parts = splitOuter(proto, shaves, 2);
   if (!parts.empty()) {
     for (size_t c = 0; c < parts.size(); ++c) {
       blob::Task task;

@@ -304,8 +304,8 @@ def shave_split():
     """SHAVE kernels split over the SHAVEs beyond elementwise ones: a batched
     matmul (by heads), softmax over the last axis (by rows), a division by a
     broadcast scalar (flat chunks), a per-channel multiplication (by
-    channels), a 2-d matmul (by rows of A) and mvn with scale and bias (by
-    rows; scale and bias whole)."""
+    channels), a 2-d matmul (by rows of A), mvn with scale and bias (by
+    rows; scale and bias whole) and a bilinear resize (by channels)."""
     fn = Fn()
     x = fn.arg("x", (1, 4, 128, 64), "f32")
     t = lambda shape: ttype(shape, "f16")
@@ -329,7 +329,10 @@ def shave_split():
     bi = fn.const(RNG.standard_normal(64).astype(np.float16), "f16")
     y = fn.op("npuhw.shave \"mvn\" %s, %s, %s {fparams = array<f32: 1.0e-05>, iparams = array<i64: 1, 2>} : (%s, %s, %s)" % (
         r2, sc, bi, t((1, 512, 64)), t((64,)), t((64,))), t((1, 512, 64)))
-    fn.ret([(y, t((1, 512, 64)), "y")])
+    # Resize maps each [H, W] plane alone: split over the channels.
+    z = fn.op("npuhw.shave \"resize\" %s {iparams = array<i64: 1>} : (%s)" % (d, t((1, 4, 128, 128))),
+              t((1, 4, 96, 160)))
+    fn.ret([(y, t((1, 512, 64)), "y"), (z, t((1, 4, 96, 160)), "z")])
     return fn, {"x": RNG.standard_normal((1, 4, 128, 64)).astype(np.float32)}, {}
 
 
