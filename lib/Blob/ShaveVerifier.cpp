@@ -196,11 +196,15 @@ public:
   bool check() {
     const auto &in = t.inputs;
     switch (t.kernel) {
+    case ShaveKernel::HSwish:
+      // Optionally [scale, shift] applied after it.
+      return arity(1, 1, 1) && floatOperands() &&
+             sameShape(in[0], t.outputs[0]) &&
+             (t.fparams.empty() || finiteParams({"scale", "shift"}));
     case ShaveKernel::Sigmoid:
     case ShaveKernel::Tanh:
     case ShaveKernel::Gelu:
     case ShaveKernel::Swish:
-    case ShaveKernel::HSwish:
     case ShaveKernel::Exp:
     case ShaveKernel::Log:
     case ShaveKernel::Sqrt:

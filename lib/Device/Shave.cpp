@@ -135,8 +135,11 @@ float unary(ShaveKernel k, float x, const ShaveTask &t) {
     float beta = t.fparams.empty() ? 1.0f : t.fparams[0];
     return x * sigmoid(beta * x);
   }
-  case ShaveKernel::HSwish:
-    return x * std::min(std::max(x + 3.0f, 0.0f), 6.0f) / 6.0f;
+  case ShaveKernel::HSwish: {
+    float y = x * std::min(std::max(x + 3.0f, 0.0f), 6.0f) / 6.0f;
+    // With fparams [scale, shift]: a learnable affine block after it.
+    return t.fparams.size() == 2 ? y * t.fparams[0] + t.fparams[1] : y;
+  }
   case ShaveKernel::Exp:
     return std::exp(x);
   case ShaveKernel::Log:

@@ -77,6 +77,12 @@ TEST(ShaveKernels, UnaryMatchDoublePrecisionReference) {
        [](double x) { return x >= 0 ? x : double(0.1f) * x; }, -4, 4},
       {task(ShaveKernel::ThresholdedRelu, {0.5f}),
        [](double x) { return x > 0.5 ? x : 0.0; }, -4, 4},
+      // hswish with a learnable affine block after it: [scale, shift].
+      {task(ShaveKernel::HSwish, {0.75f, -0.5f}),
+       [](double x) {
+         return x * std::min(std::max(x + 3, 0.0), 6.0) / 6 * 0.75 - 0.5;
+       },
+       -5, 5},
   };
   for (const Case &c : cases)
     for (DType t : {DType::F16, DType::F32}) {
@@ -420,6 +426,22 @@ TEST(ShaveKernels, BlobsVerifyRunAndRejectMalformed) {
        {x},
        y,
        "hsigmoid: needs 2 float parameter(s), got 1"},
+      {task(ShaveKernel::HSwish, {0.5f, 0.25f}),
+       {x},
+       y,
+       [](ShaveTask &t) { t.fparams = {0.5f}; },
+       {x},
+       y,
+       "hswish: needs 2 float parameter(s), got 1"},
+      {task(ShaveKernel::HSwish, {0.5f, 0.25f}),
+       {x},
+       y,
+       [](ShaveTask &t) {
+         t.fparams = {0.5f, INFINITY};
+       },
+       {x},
+       y,
+       "hswish: shift must be finite"},
       {task(ShaveKernel::ThresholdedRelu, {1.0f}),
        {x},
        y,

@@ -131,7 +131,7 @@ LogicalResult exposeTensors(Lowering &l, func::FuncOp func,
         emitWarning(old.getLoc())
             << "tensor '" << key
             << "' is not exposed: no device buffer holds it (it is fused "
-               "into the DPU task of the op after it)";
+               "into the task of an op next to it)";
       continue;
     }
     l.b.setInsertionPoint(ret);

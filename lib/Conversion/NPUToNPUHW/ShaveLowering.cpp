@@ -11,6 +11,7 @@
 #include "Lowering.h"
 
 #include "npu/Dialect/NPU/IR/NPUOps.h"
+#include "npu/Dialect/NPU/IR/QuantAnnotations.h"
 #include "npu/Dialect/NPU/IR/ScalarAttr.h"
 #include "npu/Dialect/NPU/Transforms/Passes.h"
 #include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
@@ -154,6 +155,63 @@ Value hwcConstant(Lowering &l, Location loc, const HostTensor &t, int64_t c,
   return l.constant(loc, out.castTo(DType::F16), l.f16Type({th, tw, oc}));
 }
 
+/// The splat float value of a constant operand, or nullopt.
+std::optional<float> splatOf(Lowering &l, Value v) {
+  auto t = l.constantValue(v);
+  if (!t || t->dtype() != DType::F32 || t->numElements() < 1)
+    return std::nullopt;
+  const float *d = t->data<float>();
+  for (int64_t i = 1; i < t->numElements(); ++i)
+    if (d[i] != d[0])
+      return std::nullopt;
+  return d[0];
+}
+
+struct ScaleShift {
+  float first = 1.0f, second = 0.0f; ///< scale, shift
+  Value result;                      ///< The last fused op's result.
+};
+
+/// `v` * a splat constant and / or + a splat constant, each op the only
+/// user of the value before it, of its type and carrying no pre-quantized
+/// parameters: marks them fused and returns (scale, shift, last result).
+std::optional<ScaleShift> fuseScaleShift(Lowering &l, Value v) {
+  ScaleShift out;
+  out.result = v;
+  auto next = [&](auto opTag) -> decltype(opTag) {
+    using OpT = decltype(opTag);
+    if (!out.result.hasOneUse())
+      return OpT();
+    auto op = dyn_cast<OpT>(*out.result.getUsers().begin());
+    if (!op || op.getType() != out.result.getType() || op->hasAttr(kQuantAttr))
+      return OpT();
+    return op;
+  };
+  auto operandValue = [&](Operation *op) -> std::optional<float> {
+    Value other =
+        op->getOperand(0) == out.result ? op->getOperand(1) : op->getOperand(0);
+    return splatOf(l, other);
+  };
+  bool any = false;
+  if (MulOp mul = next(MulOp()))
+    if (auto s = operandValue(mul)) {
+      out.first = *s;
+      out.result = mul.getResult();
+      l.fused.insert(mul);
+      any = true;
+    }
+  if (AddOp add = next(AddOp()))
+    if (auto b = operandValue(add)) {
+      out.second = *b;
+      out.result = add.getResult();
+      l.fused.insert(add);
+      any = true;
+    }
+  if (!any)
+    return std::nullopt;
+  return out;
+}
+
 /// An elementwise op on [1, C, H, W] values computed in the [H, W, Cp]
 /// layout of its operands that have one (DPU results), so that no layout
 /// change separates it from the DPU tasks around it. Padded channels hold
@@ -163,8 +221,9 @@ Value hwcConstant(Lowering &l, Location loc, const HostTensor &t, int64_t c,
 /// channels only, [H, W, C], its operands' padding dropped first (a DPU
 /// consumer pads it again).
 LowerResult lowerInHWC(Lowering &l, Operation *op, StringRef kernel,
-                       ArrayRef<float> fparams) {
-  Value result = op->getResult(0);
+                       ArrayRef<float> fparams, Value result = Value()) {
+  if (!result)
+    result = op->getResult(0);
   auto type = cast<RankedTensorType>(result.getType());
   if (type.getRank() != 4 || type.getDimSize(0) != 1)
     return std::nullopt;
@@ -234,11 +293,21 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
       reason = "non-float operands";
       return failure();
     }
+    // hard_swish followed by a constant scale and / or shift (PP-LCNet's
+    // learnable affine block): one hswish kernel with fparams [scale,
+    // shift], the mul and add fused into it.
+    Value last = result;
+    if (isa<HardSwishOp>(op) && !fp32)
+      if (auto affine = fuseScaleShift(l, result)) {
+        k->fparams = {affine->first, affine->second};
+        last = affine->result;
+      }
     if (!fp32)
-      if (auto r = lowerInHWC(l, op, k->kernel, k->fparams))
+      if (auto r = lowerInHWC(l, op, k->kernel, k->fparams, last))
         return r;
-    setResult(
-        l.shave(loc, k->kernel, {in(op->getOperand(0))}, outType, k->fparams));
+    l.set(last,
+          l.shave(loc, k->kernel, {in(op->getOperand(0))}, outType, k->fparams),
+          fp32);
     return success();
   }
   if (auto k = binaryKernel(op)) {

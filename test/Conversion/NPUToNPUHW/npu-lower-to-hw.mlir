@@ -206,3 +206,25 @@ func.func @gather_graph_indices(%len: tensor<2xi32>) -> tensor<2x2xf32> {
   %m = npu.gather %t, %len {axis = 0 : i64} : (tensor<3x2xf32>, tensor<2xi32>) -> tensor<2x2xf32>
   return %m : tensor<2x2xf32>
 }
+
+// -----
+
+// A hard-swish followed by a constant scale and shift (a learnable affine
+// block) is one hswish kernel with fparams [scale, shift], computed in the
+// DPU result's [H, W, C] layout.
+// CHECK-LABEL: func.func @hswish_affine
+// CHECK: %[[C:.*]] = npuhw.dpu_conv conv
+// CHECK-NEXT: %[[Y:.*]] = npuhw.shave "hswish" %[[C]] {fparams = array<f32: 5.000000e-01, 2.500000e-01>} : (tensor<8x8x16xf16>) -> tensor<8x8x16xf16>
+// CHECK-NOT: npuhw.shave "mul"
+// CHECK-NOT: npuhw.shave "add"
+func.func @hswish_affine(%x: tensor<1x16x8x8xf32>) -> tensor<1x16x8x8xf32> {
+  %w = npu.constant dense<0.1> : tensor<16x16x1x1xf32>
+  %c = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1}
+      : (tensor<1x16x8x8xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x8x8xf32>
+  %h = npu.hard_swish %c : tensor<1x16x8x8xf32>
+  %s = npu.constant dense<0.5> : tensor<1xf32>
+  %b = npu.constant dense<0.25> : tensor<1xf32>
+  %m = npu.mul %h, %s : (tensor<1x16x8x8xf32>, tensor<1xf32>) -> tensor<1x16x8x8xf32>
+  %y = npu.add %m, %b : (tensor<1x16x8x8xf32>, tensor<1xf32>) -> tensor<1x16x8x8xf32>
+  return %y : tensor<1x16x8x8xf32>
+}
