@@ -113,3 +113,24 @@ func.func @one_channel_map(%x: tensor<1x16x8x8xf32> {npu.range = array<f32: -1.0
   %s = npu.sigmoid %c {npu.range = array<f32: 0.0, 1.0>} : tensor<1x1x8x8xf32>
   return %s : tensor<1x1x8x8xf32>
 }
+
+// -----
+
+// In int8 layers a hard-swish's learnable affine block stays two SHAVE ops
+// (fusing it cost the real-data OCR accuracy, docs/accuracy.md); fp16 layers
+// fuse it (npu-lower-to-hw.mlir, @hswish_affine).
+// CHECK-LABEL: func.func @hswish_affine_int8
+// CHECK: npuhw.shave "hswish" %{{.*}} : (tensor<8x8x16xf16>) -> tensor<8x8x16xf16>
+// CHECK: npuhw.shave "mul"
+// CHECK: npuhw.shave "add"
+func.func @hswish_affine_int8(%x: tensor<1x16x8x8xf32> {npu.range = array<f32: -1.0, 1.0>}) -> tensor<1x16x8x8xf32> {
+  %w = npu.constant dense<0.1> : tensor<16x16x1x1xf32>
+  %c = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1, npu.range = array<f32: -2.0, 2.0>}
+      : (tensor<1x16x8x8xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x8x8xf32>
+  %h = npu.hard_swish %c {npu.range = array<f32: -0.5, 2.0>} : tensor<1x16x8x8xf32>
+  %s = npu.constant dense<0.5> : tensor<1xf32>
+  %b = npu.constant dense<0.25> : tensor<1xf32>
+  %m = npu.mul %h, %s {npu.range = array<f32: -0.25, 1.0>} : (tensor<1x16x8x8xf32>, tensor<1xf32>) -> tensor<1x16x8x8xf32>
+  %y = npu.add %m, %b {npu.range = array<f32: 0.0, 1.25>} : (tensor<1x16x8x8xf32>, tensor<1xf32>) -> tensor<1x16x8x8xf32>
+  return %y : tensor<1x16x8x8xf32>
+}
