@@ -168,8 +168,8 @@ std::optional<float> splatOf(Lowering &l, Value v) {
 }
 
 struct ScaleShift {
-  float first = 1.0f, second = 0.0f; ///< scale, shift
-  Value result;                      ///< The last fused op's result.
+  float scale = 1.0f, shift = 0.0f;
+  Value result; ///< The last fused op's result.
 };
 
 /// `v` * a splat constant and / or + a splat constant, each op the only
@@ -178,35 +178,32 @@ struct ScaleShift {
 std::optional<ScaleShift> fuseScaleShift(Lowering &l, Value v) {
   ScaleShift out;
   out.result = v;
-  auto next = [&](auto opTag) -> decltype(opTag) {
-    using OpT = decltype(opTag);
-    if (!out.result.hasOneUse())
-      return OpT();
-    auto op = dyn_cast<OpT>(*out.result.getUsers().begin());
-    if (!op || op.getType() != out.result.getType() || op->hasAttr(kQuantAttr))
-      return OpT();
-    return op;
-  };
-  auto operandValue = [&](Operation *op) -> std::optional<float> {
+  // The splat operand of `op` (out.result's only user) beside out.result.
+  auto splatBeside = [&](Operation *op) -> std::optional<float> {
+    if (op->getResult(0).getType() != out.result.getType() ||
+        op->hasAttr(kQuantAttr))
+      return std::nullopt;
     Value other =
         op->getOperand(0) == out.result ? op->getOperand(1) : op->getOperand(0);
     return splatOf(l, other);
   };
+  auto user = [&]() -> Operation * {
+    return out.result.hasOneUse() ? *out.result.getUsers().begin() : nullptr;
+  };
   bool any = false;
-  if (MulOp mul = next(MulOp()))
-    if (auto s = operandValue(mul)) {
-      out.first = *s;
-      out.result = mul.getResult();
-      l.fused.insert(mul);
+  for (float ScaleShift::*field : {&ScaleShift::scale, &ScaleShift::shift}) {
+    Operation *op = user();
+    bool wanted = field == &ScaleShift::scale ? isa_and_nonnull<MulOp>(op)
+                                              : isa_and_nonnull<AddOp>(op);
+    if (!wanted)
+      continue;
+    if (auto c = splatBeside(op)) {
+      out.*field = *c;
+      out.result = op->getResult(0);
+      l.fused.insert(op);
       any = true;
     }
-  if (AddOp add = next(AddOp()))
-    if (auto b = operandValue(add)) {
-      out.second = *b;
-      out.result = add.getResult();
-      l.fused.insert(add);
-      any = true;
-    }
+  }
   if (!any)
     return std::nullopt;
   return out;
@@ -303,7 +300,7 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
     Value last = result;
     if (isa<HardSwishOp>(op) && !fp32 && !l.int8)
       if (auto affine = fuseScaleShift(l, result)) {
-        k->fparams = {affine->first, affine->second};
+        k->fparams = {affine->scale, affine->shift};
         last = affine->result;
       }
     if (!fp32)
