@@ -179,6 +179,19 @@ void setIntPostProcess(OpT op, const Epilogue &e, const QuantParams &out) {
     op.setClampHigh(toQ(e.clampHigh));
 }
 
+/// The f16-output form of an int8 task with epilogue `e` (scale and table
+/// set by the caller).
+FloatOutputForm floatOutputForm(Lowering &l, const Epilogue &e) {
+  FloatOutputForm f;
+  f.old = l.recordedValue(e.result);
+  f.current = l.current;
+  f.activation = e.activation;
+  f.leakyAlpha = e.leakyAlpha;
+  f.clampLow = e.clampLow;
+  f.clampHigh = e.clampHigh;
+  return f;
+}
+
 /// Emits the DPU task on `hwc` (f16, or quantized in int8); returns its
 /// [OH, OW, Kp] result (f16, or quantized with `e.result`'s calibrated
 /// range or model parameters; pools keep their input's quantization).
@@ -206,6 +219,7 @@ FailureOr<Value> emitConv(Lowering &l, Location loc, Value hwc,
     }
   }
   Value w, table;
+  std::optional<HostTensor> floatTable;
   int64_t kp = cp;
   if (weights) {
     int64_t k = weights->dim(0), c = weights->dim(1);
@@ -244,6 +258,7 @@ FailureOr<Value> emitConv(Lowering &l, Location loc, Value hwc,
       std::memset(packed.raw(), 0, packed.byteSize());
       auto *dst = packed.data<int8_t>();
       std::vector<blob::WeightTableEntry> entries(kp);
+      std::vector<float> weightScaleOf(k);
       int64_t per = c * s.kh * s.kw;
       for (int64_t o = 0; o < kp; ++o) {
         entries[o].weightsOffset = int32_t(o * s.kh * s.kw * wc);
@@ -257,6 +272,7 @@ FailureOr<Value> emitConv(Lowering &l, Location loc, Value hwc,
         float ws = !weightScales.empty() ? weightScales[o]
                    : maxAbs > 0.0f       ? maxAbs / 127.0f
                                          : 1.0f;
+        weightScaleOf[o] = ws;
         for (int64_t ci = 0; ci < c; ++ci)
           for (int64_t y = 0; y < s.kh; ++y)
             for (int64_t x = 0; x < s.kw; ++x)
@@ -274,6 +290,13 @@ FailureOr<Value> emitConv(Lowering &l, Location loc, Value hwc,
       std::vector<uint8_t> bytes = blob::encodeWeightTable(entries);
       HostTensor t(DType::I32, {kp, 4});
       std::memcpy(t.raw(), bytes.data(), bytes.size());
+      // The same table for an f16 result: one accumulator unit per channel.
+      for (int64_t o = 0; o < kp; ++o)
+        entries[o].requant = blob::floatWord(
+            o < k ? float(double(in.scale) * weightScaleOf[o]) : 0.0f);
+      bytes = blob::encodeWeightTable(entries);
+      floatTable.emplace(DType::I32, std::vector<int64_t>{kp, 4});
+      std::memcpy(floatTable->raw(), bytes.data(), bytes.size());
       w = l.constant(
           loc, packed,
           RankedTensorType::get({kp, s.kh, s.kw, wc}, l.b.getIntegerType(8)));
@@ -294,6 +317,10 @@ FailureOr<Value> emitConv(Lowering &l, Location loc, Value hwc,
   }
   op.setInZeroPoint(in.zeroPoint);
   setIntPostProcess(op, e, out);
+  FloatOutputForm &f16Form = l.floatOutputs[op];
+  f16Form = floatOutputForm(l, e);
+  f16Form.table = std::move(floatTable);
+  f16Form.scale = float(double(in.scale) * scale);
   if (!weights) {
     // Pools: max keeps the input's quantization (mult 1, shift 0); the
     // average's 1/(kh*kw) and rescaling are one multiplier.
@@ -904,6 +931,9 @@ LowerResult lowerEltwise(Lowering &l, Operation *op, hw::EltwiseKind kind,
   out.setMult(int32_t(mult));
   out.setShift(int32_t(shift));
   setIntPostProcess(out, e, *qo);
+  FloatOutputForm &f16Form = l.floatOutputs[out];
+  f16Form = floatOutputForm(l, e);
+  f16Form.scale = float(unit);
   l.setQuantHWC(loc, e.result, out.getOutput());
   return success();
 }

@@ -92,7 +92,12 @@ void splitBatches(func::FuncOp func, lowering::DebugTensors &debug,
       clone->getResult(0).setType(out.clone(outShape));
       images.push_back(clone->getResult(0));
       origins.ops[clone] = op;
-      origins.values[image] = op->getOperand(0);
+      // A slice of an earlier split op's joined result stands for that
+      // op's batched result.
+      Value batched = op->getOperand(0);
+      if (Value original = origins.values.lookup(batched))
+        batched = original;
+      origins.values[image] = batched;
       origins.values[clone->getResult(0)] = op->getResult(0);
     }
     auto joined = ConcatOp::create(b, op->getLoc(), images, 0);
@@ -100,6 +105,7 @@ void splitBatches(func::FuncOp func, lowering::DebugTensors &debug,
       if (auto attr = op->getAttr(name))
         joined->setAttr(name, attr);
     op->getResult(0).replaceAllUsesWith(joined);
+    origins.values[joined] = op->getResult(0);
     debug.replace(op->getResult(0), joined);
     op->dropAllReferences();
     op->remove();
@@ -294,6 +300,7 @@ LogicalResult lowering::lowerFunction(func::FuncOp func, StringRef precision,
   if (failed(lowering::exposeTensors(l, func, debug)) ||
       failed(lowering::markCorrupted(l, debug)))
     return failure();
+  lowering::writeF16WhereDequantized(l, recorder);
   for (Operation *op : llvm::reverse(old))
     if (op->use_empty())
       op->erase();

@@ -103,8 +103,7 @@ static std::optional<std::pair<float, float>> rangeOf(Value old) {
 void Lowering::record(Value old) {
   if (!recorder || !current)
     return;
-  Value original = valueOrigins.lookup(old);
-  (*recorder)[current].push_back(original ? original : old);
+  (*recorder)[current].push_back(recordedValue(old));
 }
 
 FailureOr<QuantParams> Lowering::quantOf(Value old, std::string &reason) {

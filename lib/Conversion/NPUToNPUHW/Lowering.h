@@ -12,6 +12,7 @@
 #ifndef NPU_LIB_CONVERSION_NPUTONPUHW_LOWERING_H
 #define NPU_LIB_CONVERSION_NPUTONPUHW_LOWERING_H
 
+#include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
 #include "npu/Support/HostTensor.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -21,7 +22,9 @@
 #include "mlir/IR/Operation.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/MapVector.h"
 
+#include <cmath>
 #include <optional>
 #include <string>
 
@@ -56,6 +59,25 @@ struct DebugTensors;
 using QuantizedTensors =
     llvm::DenseMap<mlir::Operation *, llvm::SmallVector<mlir::Value, 2>>;
 
+/// How an int8 DPU task writes its result as f16 instead (the PPE's float
+/// path, npu::arch::ppeFloat, on the int32 accumulator): recorded for every
+/// int8 DPU task, used by writeF16WhereDequantized.
+struct FloatOutputForm {
+  /// The old value the task computes, and the old op it was lowered for
+  /// (whose QuantizedTensors entry lists that value).
+  mlir::Value old;
+  mlir::Operation *current = nullptr;
+  /// A task with a weight table: the table with each channel's
+  /// requantization word replaced by the f32 value of one accumulator unit
+  /// (s_in * s_w[k]). Otherwise null, and `scale` is that value.
+  std::optional<HostTensor> table;
+  float scale = 1.0f;
+  /// The fused activation and clip, in real units.
+  hw::Activation activation = hw::Activation::none;
+  float leakyAlpha = 0.0f;
+  float clampLow = -INFINITY, clampHigh = INFINITY;
+};
+
 class Lowering {
 public:
   Lowering(mlir::OpBuilder &b, bool int8) : b(b), int8(int8) {}
@@ -75,6 +97,13 @@ public:
   llvm::DenseMap<mlir::Value, mlir::Value> valueOrigins;
   /// Records that `current` uses the int8 parameters of `old`.
   void record(mlir::Value old);
+  /// Every int8 DPU task, in emission order, with its f16-output form.
+  llvm::MapVector<mlir::Operation *, FloatOutputForm> floatOutputs;
+  /// The value `current` records for `old` (its batch original, if any).
+  mlir::Value recordedValue(mlir::Value old) const {
+    mlir::Value original = valueOrigins.lookup(old);
+    return original ? original : old;
+  }
   mlir::IRMapping map;
   /// Old ops folded into the lowering of an earlier op (a bias add or an
   /// activation in a DPU task's post-processing): not lowered again.
@@ -206,6 +235,16 @@ mlir::LogicalResult lowerFunction(mlir::func::FuncOp func,
                                   DebugTensors &debug,
                                   QuantizedTensors *recorder = nullptr);
 
+/// After the whole function is lowered: every int8 DPU task whose result is
+/// read only by `dequantize` kernels (SHAVE consumers, fp16 layers, graph
+/// outputs) writes f16 directly, and those kernels go. Its result is then
+/// neither rounded to the int8 grid nor clipped to the calibrated range.
+/// `recorder` no longer lists a result as its producer's when only
+/// dequantize kernels and DPU tasks read it (the DPU tasks list it when
+/// they read it in int8). A task marked npu.debug_corrupt stays int8 (the
+/// corruption perturbs its output zero point); so does a value with a
+/// pre-quantized model's own parameters (npu.quant).
+void writeF16WhereDequantized(Lowering &l, QuantizedTensors *recorder);
 /// Lowers one op of the canonical graph. Returns failure() after recording
 /// why in `reason` when the op maps to no engine (nothing is emitted then);
 /// success() when `op` is not of this family is signalled by returning

@@ -2,14 +2,19 @@
 
 // int8: the input is quantized on a SHAVE with its calibrated range
 // ([-1, 1]: scale 2/255, zero point round(-128 + 127.5) = -1 in float), the
-// convolution writes int8 with its output's range, ReLU is fused on the
-// accumulator, and the result is dequantized for the f32 output.
+// weights are int8 (0.1 / (0.1 / 127) = 127), ReLU is fused on the
+// accumulator, and, since only the f32 output reads the result, the task
+// writes f16: each channel's requantization word is the f32 value of one
+// accumulator unit, (2 / 255) * (0.1 / 127) = 6.1757e-6 (bits 919550170),
+// with no output zero point and no dequantize kernel.
 // CHECK-LABEL: func.func @conv_relu
 // CHECK: %[[H:.*]] = npuhw.shave "convert" %arg0
 // CHECK: npuhw.shave "quantize" %{{.*}} {fparams = array<f32: 0.00784313772>, iparams = array<i64: -1>} : (tensor<8x8x16xf16>) -> tensor<8x8x16x!quant.uniform<i8:f32, 0.0078431377187371254:-1>>
-// CHECK: npuhw.dpu_conv conv %{{.*}}, %{{.*}}, %{{.*}} {activation = #npuhw.activation<relu>, in_zero_point = -1 : i32, kernel = array<i64: 3, 3>, out_zero_point = -128 : i32, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>}
-// CHECK-SAME: (tensor<8x8x16x!quant.uniform<i8:f32, 0.0078431377187371254:-1>>, tensor<16x3x3x16xi8>, tensor<16x4xi32>) -> tensor<8x8x16x!quant.uniform<i8:f32, 0.015686275437474251:-128>>
-// CHECK: npuhw.shave "dequantize"
+// CHECK: npu.constant dense<127> : tensor<16x3x3x16xi8>
+// CHECK: npu.constant dense<{{\[}}[0, -1, 919550170, 0], [144, -1, 919550170, 0],
+// CHECK: npuhw.dpu_conv conv %{{.*}}, %{{.*}}, %{{.*}} {activation = #npuhw.activation<relu>, in_zero_point = -1 : i32, kernel = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>}
+// CHECK-SAME: (tensor<8x8x16x!quant.uniform<i8:f32, 0.0078431377187371254:-1>>, tensor<16x3x3x16xi8>, tensor<16x4xi32>) -> tensor<8x8x16xf16>
+// CHECK-NOT: "dequantize"
 // CHECK: npuhw.shave "convert" %{{.*}} : (tensor<1x16x8x8xf16>) -> tensor<1x16x8x8xf32>
 func.func @conv_relu(%x: tensor<1x16x8x8xf32> {npu.range = array<f32: -1.0, 1.0>}) -> tensor<1x16x8x8xf32> {
   %w = npu.constant dense<0.1> : tensor<16x16x3x3xf32>
@@ -99,13 +104,14 @@ func.func @stride1_first_layer(%x: tensor<1x3x8x8xf32> {npu.range = array<f32: -
 // -----
 
 // A one-channel DPU result (padded to 16 channels) read by elementwise SHAVE
-// ops: its padding is sliced off in int8, before the dequantize, and the
-// dequantize and sigmoid compute the one real channel, not 16.
+// ops: its padding is sliced off and the sigmoid computes the one real
+// channel, not 16. Read only through that slice by SHAVE kernels, the task
+// writes f16 and the slice slices f16 (no dequantize).
 // CHECK-LABEL: func.func @one_channel_map
-// CHECK: %[[C:.*]] = npuhw.dpu_conv conv {{.*}} -> tensor<8x8x16x!quant.uniform
-// CHECK: %[[S:.*]] = npu.slice %[[C]] {{.*}} to tensor<8x8x1x!quant.uniform
-// CHECK: %[[D:.*]] = npuhw.shave "dequantize" %[[S]] {{.*}} -> tensor<8x8x1xf16>
-// CHECK: npuhw.shave "sigmoid" %[[D]] : (tensor<8x8x1xf16>) -> tensor<8x8x1xf16>
+// CHECK: %[[C:.*]] = npuhw.dpu_conv conv {{.*}} -> tensor<8x8x16xf16>
+// CHECK: %[[S:.*]] = npu.slice %[[C]] {{.*}} to tensor<8x8x1xf16>
+// CHECK-NOT: "dequantize"
+// CHECK: npuhw.shave "sigmoid" %[[S]] : (tensor<8x8x1xf16>) -> tensor<8x8x1xf16>
 func.func @one_channel_map(%x: tensor<1x16x8x8xf32> {npu.range = array<f32: -1.0, 1.0>}) -> tensor<1x1x8x8xf32> {
   %w = npu.constant dense<0.1> : tensor<1x16x3x3xf32>
   %c = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 1, npu.range = array<f32: -4.0, 4.0>}
@@ -133,4 +139,27 @@ func.func @hswish_affine_int8(%x: tensor<1x16x8x8xf32> {npu.range = array<f32: -
   %m = npu.mul %h, %s {npu.range = array<f32: -0.25, 1.0>} : (tensor<1x16x8x8xf32>, tensor<1xf32>) -> tensor<1x16x8x8xf32>
   %y = npu.add %m, %b {npu.range = array<f32: 0.0, 1.25>} : (tensor<1x16x8x8xf32>, tensor<1xf32>) -> tensor<1x16x8x8xf32>
   return %y : tensor<1x16x8x8xf32>
+}
+
+// -----
+
+// A DPU result read by a DPU task and a SHAVE kernel stays int8 (the DPU
+// reads it so) and is dequantized for the SHAVE kernel; a DPU result read
+// only by SHAVE kernels is written f16 by its task, with no dequantize.
+// CHECK-LABEL: func.func @int8_where_a_dpu_task_reads
+// CHECK: %[[A:.*]] = npuhw.dpu_conv conv {{.*}} -> tensor<8x8x16x!quant.uniform<i8:f32, 0.031372550874948502:-1>>
+// CHECK: %[[D:.*]] = npuhw.shave "dequantize" %[[A]]
+// CHECK: npuhw.shave "sigmoid" %{{.*}}
+// CHECK: %[[B:.*]] = npuhw.dpu_conv conv %[[A]], {{.*}} -> tensor<8x8x16xf16>
+// CHECK-NOT: "dequantize"
+// CHECK: npuhw.shave "tanh"
+func.func @int8_where_a_dpu_task_reads(%x: tensor<1x16x8x8xf32> {npu.range = array<f32: -1.0, 1.0>}) -> (tensor<1x16x8x8xf32>, tensor<1x16x8x8xf32>) {
+  %w = npu.constant dense<0.1> : tensor<16x16x1x1xf32>
+  %a = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1, npu.range = array<f32: -4.0, 4.0>}
+      : (tensor<1x16x8x8xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x8x8xf32>
+  %s = npu.sigmoid %a {npu.range = array<f32: 0.0, 1.0>} : tensor<1x16x8x8xf32>
+  %b = npu.conv %a, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1, npu.range = array<f32: -8.0, 8.0>}
+      : (tensor<1x16x8x8xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x8x8xf32>
+  %t = npu.tanh %b {npu.range = array<f32: -1.0, 1.0>} : tensor<1x16x8x8xf32>
+  return %s, %t : tensor<1x16x8x8xf32>, tensor<1x16x8x8xf32>
 }

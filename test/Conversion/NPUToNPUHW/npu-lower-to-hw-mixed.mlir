@@ -2,15 +2,15 @@
 
 // Mixed precision: the convolution marked npu.fp16 is an f16 DPU task on
 // the converted input (no quantize before it); the next one is int8, its
-// input quantized on a SHAVE with the range of the fp16 task's result; the
-// int8 result is dequantized for the f32 output.
+// input quantized on a SHAVE with the range of the fp16 task's result; read
+// only by the f32 output, it writes its result in f16 (no dequantize).
 // CHECK-LABEL: func.func @mixed
 // CHECK: %[[H:.*]] = npuhw.shave "convert" %arg0
 // CHECK-NOT: npuhw.shave "quantize"
 // CHECK: %[[F:.*]] = npuhw.dpu_conv conv %{{.*}} -> tensor<8x8x16xf16>
 // CHECK: npuhw.shave "quantize" %[[F]] {fparams = array<f32: 0.0313725509>, iparams = array<i64: -128>}
-// CHECK: npuhw.dpu_conv conv {{.*}} -> tensor<8x8x16x!quant.uniform<i8:f32, 0.015686275437474251:-128>>
-// CHECK: npuhw.shave "dequantize"
+// CHECK: npuhw.dpu_conv conv {{.*}} : (tensor<8x8x16x!quant.uniform<i8:f32, 0.031372550874948502:-128>>, tensor<16x1x1x16xi8>, tensor<16x4xi32>) -> tensor<8x8x16xf16>
+// CHECK-NOT: npuhw.shave "dequantize"
 func.func @mixed(%x: tensor<1x16x8x8xf32> {npu.range = array<f32: -1.0, 1.0>}) -> tensor<1x16x8x8xf32> {
   %w = npu.constant dense<0.1> : tensor<16x16x1x1xf32>
   %c = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1, npu.fp16, npu.range = array<f32: 0.0, 8.0>}

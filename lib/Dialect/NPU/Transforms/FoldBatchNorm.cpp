@@ -1,5 +1,6 @@
 //===- FoldBatchNorm.cpp - Fold inference batch norm into its producer ----===//
 
+#include "npu/Dialect/NPU/Transforms/ChannelConstant.h"
 #include "npu/Dialect/NPU/Transforms/Passes.h"
 
 #include "mlir/IR/Matchers.h"
@@ -35,19 +36,6 @@ Value channelVector(PatternRewriter &rewriter, Location loc, Value v,
   shape[dim] = t.getNumElements();
   return ReshapeOp::create(rewriter, loc,
                            RankedTensorType::get(shape, t.getElementType()), v);
-}
-
-/// True if `v` is a constant whose shape, broadcast to rank `rank`, is 1 in
-/// every dimension but the channel one (dimension 1): a per-channel bias.
-bool isPerChannelConstant(Value v, int64_t rank) {
-  auto t = dyn_cast<RankedTensorType>(v.getType());
-  if (!t || t.getRank() > rank || !isConstant(v))
-    return false;
-  int64_t lead = rank - t.getRank();
-  for (int64_t d = 0; d < t.getRank(); ++d)
-    if (d + lead != 1 && t.getDimSize(d) != 1)
-      return false;
-  return true;
 }
 
 /// x - mean per channel. A per-channel constant c added to x just before

@@ -10,6 +10,7 @@
 
 #include "npu/Dialect/NPU/IR/QuantAnnotations.h"
 #include "npu/Dialect/NPU/IR/ScalarAttr.h"
+#include "npu/Dialect/NPU/Transforms/ChannelConstant.h"
 #include "npu/Dialect/NPU/Transforms/Passes.h"
 
 #include "mlir/IR/Matchers.h"
@@ -139,21 +140,6 @@ struct FuseHardSwish : RewritePattern {
   }
 };
 
-/// True if the constant `c`, broadcast to a convolution's [N, K, ...]
-/// result, varies at most along the channels K (a splat, [1, K, 1, 1],
-/// [K, 1, 1], ...).
-bool isChannelConstant(Value c, RankedTensorType result) {
-  auto t = dyn_cast<RankedTensorType>(c.getType());
-  if (!t || !matchPattern(c, m_Constant()) || t.getRank() > result.getRank() ||
-      !isa<FloatType>(t.getElementType()))
-    return false;
-  int64_t lead = result.getRank() - t.getRank();
-  for (int64_t d = 0; d < t.getRank(); ++d)
-    if (t.getDimSize(d) != 1 && d + lead != 1)
-      return false;
-  return true;
-}
-
 /// True if `v` is a constant or computed from constants only (the
 /// arithmetic an earlier fold left for npu-fold-constants), within a few
 /// ops.
@@ -169,7 +155,7 @@ bool isCompileTime(Value v, int depth = 4) {
   });
 }
 
-/// Reshapes the constant `c` (isChannelConstant) to a [K] vector (a splat
+/// Reshapes the constant `c` (isPerChannelConstant) to a [K] vector (a splat
 /// is broadcast by the arithmetic instead: reshaped to [1]).
 Value channelVector(PatternRewriter &rewriter, Location loc, Value c) {
   auto t = cast<RankedTensorType>(c.getType());
@@ -198,7 +184,8 @@ struct FoldIntoConv : RewritePattern {
           conv.getType() != op->getResultTypes()[0] ||
           !isCompileTime(conv.getWeight()) ||
           (conv.getBias() && !isCompileTime(conv.getBias())) ||
-          !isChannelConstant(c, conv.getType()) || annotated({conv, op}))
+          !isPerChannelConstant(c, conv.getType().getRank()) ||
+          annotated({conv, op}))
         continue;
       auto convType = conv.getType();
       int64_t k = convType.getDimSize(1);
