@@ -87,6 +87,12 @@ void DebugTensors::replace(Value from, Value to) {
     corrupted.first = to;
 }
 
+bool DebugTensors::selects(Value v) const {
+  if (corrupted.first == v)
+    return true;
+  return llvm::any_of(exposed, [&](const auto &e) { return e.first == v; });
+}
+
 /// The lowered value of `old` if a device buffer holds it, else null.
 static Value loweredValue(Lowering &l, Value old) {
   if (!old || old.getDefiningOp<ConstantOp>())

@@ -43,6 +43,8 @@ struct Epilogue {
   hw::Activation activation = hw::Activation::none;
   float leakyAlpha = 0.0f;
   float clampLow = -INFINITY, clampHigh = INFINITY;
+  /// The fused ops, in order.
+  SmallVector<Operation *, 4> ops;
 };
 
 Operation *singleUser(Value v) {
@@ -55,8 +57,14 @@ Operation *singleUser(Value v) {
 /// bias (`channelAxis` of the result, `channels` wide), one activation, one
 /// clip.
 Epilogue fuseEpilogue(Lowering &l, Value v, int64_t channelAxis,
-                      int64_t channels, bool allowBias = true) {
+                      int64_t channels, bool allowBias = true,
+                      bool dryRun = false) {
   Epilogue e;
+  auto fuse = [&](Operation *op) {
+    e.ops.push_back(op);
+    if (!dryRun)
+      l.fused.insert(op);
+  };
   e.result = v;
   auto rank = cast<RankedTensorType>(v.getType()).getRank();
   auto biasAdd =
@@ -75,7 +83,7 @@ Epilogue fuseEpilogue(Lowering &l, Value v, int64_t channelAxis,
       if (perChannel) {
         e.extraBias.assign(bias->data<float>(), bias->data<float>() + channels);
         e.result = add.getResult();
-        l.fused.insert(add);
+        fuse(add);
       }
     }
   }
@@ -83,25 +91,65 @@ Epilogue fuseEpilogue(Lowering &l, Value v, int64_t channelAxis,
   if (auto relu = dyn_cast_or_null<ReluOp>(user)) {
     e.activation = hw::Activation::relu;
     e.result = relu.getResult();
-    l.fused.insert(relu);
+    fuse(relu);
   } else if (auto leaky = dyn_cast_or_null<LeakyReluOp>(user)) {
     e.activation = hw::Activation::leaky_relu;
     e.leakyAlpha = leaky.getAlpha().convertToFloat();
     e.result = leaky.getResult();
-    l.fused.insert(leaky);
+    fuse(leaky);
   }
-  // A float clamp with a non-zero minimum needs a quantized output on
-  // NPU3720 (HARDWARE.md): such a Clip stays a SHAVE kernel.
-  auto clip = dyn_cast_or_null<ClipOp>(singleUser(e.result));
-  if (clip && clip.getMinAttr() && scalarAttrToDouble(clip.getMinAttr()) != 0.0)
-    clip = ClipOp();
-  if (clip) {
-    if (clip.getMinAttr())
-      e.clampLow = float(scalarAttrToDouble(clip.getMinAttr()));
-    if (clip.getMaxAttr())
-      e.clampHigh = float(scalarAttrToDouble(clip.getMaxAttr()));
-    e.result = clip.getResult();
-    l.fused.insert(clip);
+  // Then a clamp: a Clip, or a max / min with a scalar constant (openWakeWord's
+  // max(leaky_relu(x), -0.4)), at most one of each bound. A float clamp with
+  // a non-zero minimum needs a quantized output on NPU3720 (HARDWARE.md):
+  // in fp16 such a minimum stays a SHAVE kernel, and an int8 task with one
+  // keeps writing int8 (FloatOutputs.cpp).
+  bool haveLow = false, haveHigh = false;
+  auto scalarOperand = [&](Operation *op) -> std::optional<float> {
+    for (unsigned i = 0; i < 2; ++i)
+      if (op->getOperand(1 - i) == e.result) {
+        auto c = l.constantValue(op->getOperand(i));
+        if (c && c->dtype() == DType::F32 && c->numElements() == 1 &&
+            op->getResult(0).getType() == e.result.getType())
+          return c->data<float>()[0];
+      }
+    return std::nullopt;
+  };
+  auto lowAllowed = [&](float low) { return low == 0.0f || l.int8; };
+  for (int step = 0; step < 2; ++step) {
+    Operation *next = singleUser(e.result);
+    if (!next)
+      break;
+    float low = -INFINITY, high = INFINITY;
+    if (auto clip = dyn_cast<ClipOp>(next)) {
+      if (clip.getMinAttr())
+        low = float(scalarAttrToDouble(clip.getMinAttr()));
+      if (clip.getMaxAttr())
+        high = float(scalarAttrToDouble(clip.getMaxAttr()));
+    } else if (isa<MaxOp>(next)) {
+      auto c = scalarOperand(next);
+      if (!c)
+        break;
+      low = *c;
+    } else if (isa<MinOp>(next)) {
+      auto c = scalarOperand(next);
+      if (!c)
+        break;
+      high = *c;
+    } else {
+      break;
+    }
+    bool hasLow = low != -INFINITY, hasHigh = high != INFINITY;
+    // The PPE clamps once, min(max(v, low), high): equal to the ops in
+    // sequence only while the bounds so far leave values between them.
+    if ((hasLow && (haveLow || !lowAllowed(low))) || (hasHigh && haveHigh) ||
+        !(std::max(e.clampLow, low) <= std::min(e.clampHigh, high)))
+      break;
+    if (hasLow)
+      e.clampLow = std::max(e.clampLow, low), haveLow = true;
+    if (hasHigh)
+      e.clampHigh = std::min(e.clampHigh, high), haveHigh = true;
+    e.result = next->getResult(0);
+    fuse(next);
   }
   return e;
 }
@@ -939,6 +987,13 @@ LowerResult lowerEltwise(Lowering &l, Operation *op, hw::EltwiseKind kind,
 }
 
 } // namespace
+
+SmallVector<Operation *, 4> convEpilogue(Lowering &l, ConvOp conv) {
+  auto type = cast<RankedTensorType>(conv.getResult().getType());
+  return fuseEpilogue(l, conv.getResult(), 1, type.getDimSize(1),
+                      /*allowBias=*/true, /*dryRun=*/true)
+      .ops;
+}
 
 LowerResult lowerDpuOp(Lowering &l, Operation *op, std::string &reason) {
   if (auto conv = dyn_cast<ConvOp>(op))

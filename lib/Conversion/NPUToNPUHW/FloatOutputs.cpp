@@ -117,7 +117,9 @@ void writeF16WhereDequantized(Lowering &l, QuantizedTensors *recorder) {
   llvm::DenseMap<Value, Decision> decisions;
   for (auto &[task, form] : l.floatOutputs) {
     // A pre-quantized model's own quantization of the value is kept.
-    bool may = mayWriteF16(task) && !quantAnnotationOf(form.old);
+    // A clamp with a non-zero minimum needs a quantized output on NPU3720.
+    bool may = mayWriteF16(task) && !quantAnnotationOf(form.old) &&
+               (form.clampLow == -INFINITY || form.clampLow == 0.0f);
     auto users = task->getResult(0).getUsers();
     Decision &d = decisions[form.old];
     d.f16 = d.f16 && may && llvm::all_of(users, readsAsF16);

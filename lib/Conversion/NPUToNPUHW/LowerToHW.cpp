@@ -21,6 +21,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
+#include "llvm/ADT/SetVector.h"
 
 namespace npu {
 #define GEN_PASS_DEF_NPULOWERTOHW
@@ -49,12 +50,34 @@ struct SplitOrigins {
   }
 };
 
+/// Whether `user`, the only reader of the batched `v`, is an elementwise op
+/// computed on each image alone: an activation or clamp, or an add / max /
+/// min with a constant that is the same for every image.
+bool isPerImageElementwise(Operation *user, Value v) {
+  if (!user || user->getNumResults() != 1 ||
+      user->getResult(0).getType() != v.getType())
+    return false;
+  if (isa<ReluOp, LeakyReluOp, ClipOp>(user))
+    return true;
+  if (!isa<AddOp, MaxOp, MinOp>(user))
+    return false;
+  Value other =
+      user->getOperand(0) == v ? user->getOperand(1) : user->getOperand(0);
+  auto type = dyn_cast<RankedTensorType>(other.getType());
+  auto vType = cast<RankedTensorType>(v.getType());
+  return other != v && other.getDefiningOp<ConstantOp>() && type &&
+         (type.getRank() < vType.getRank() || type.getDimSize(0) == 1);
+}
+
 /// The DPU computes one image per task: a window op over a batch of N
 /// images becomes N ops on one image each, joined on the batch axis
 /// (still in the float graph; the lowering then maps each), recorded in
-/// `origins`.
+/// `origins`. The ops a convolution's DPU task fuses (convEpilogue, in the
+/// precision it is lowered in) are split with it, so that each image's task
+/// fuses them; the join follows the last. A debug-selected fused value
+/// stands for its first image's (fused: no device buffer, as at batch 1).
 void splitBatches(func::FuncOp func, lowering::DebugTensors &debug,
-                  SplitOrigins &origins) {
+                  SplitOrigins &origins, bool int8, bool mixed) {
   SmallVector<Operation *> batched;
   func.walk([&](Operation *op) {
     if (!isa<ConvOp, ConvTransposeOp, MaxPoolOp, AvgPoolOp, GlobalAvgPoolOp,
@@ -66,6 +89,7 @@ void splitBatches(func::FuncOp func, lowering::DebugTensors &debug,
         out.getDimSize(0) == in.getDimSize(0))
       batched.push_back(op);
   });
+  llvm::SetVector<Operation *> joins;
   for (Operation *op : batched) {
     OpBuilder b(op);
     auto in = cast<RankedTensorType>(op->getOperand(0).getType());
@@ -74,43 +98,93 @@ void splitBatches(func::FuncOp func, lowering::DebugTensors &debug,
     inShape[0] = outShape[0] = 1;
     SmallVector<int64_t> steps(in.getRank(), 1);
     SmallVector<Value> images;
+    // The window op, the epilogue its task fuses, and the elementwise ops
+    // after them on each image alone (SHAVE kernels per image: the next
+    // batched window op then takes its images from the join). A value a
+    // debug build selects that a device buffer holds ends the chain (it is
+    // the join, exposed whole); a fused one stands for its first image's
+    // (no device buffer, as at batch 1).
+    SmallVector<Operation *> chain = {op};
+    if (auto conv = dyn_cast<ConvOp>(op)) {
+      lowering::Lowering probe(
+          b, int8 && !(mixed && op->hasAttr(lowering::kFp16Attr)));
+      chain.append(lowering::convEpilogue(probe, conv));
+    }
+    size_t fused = chain.size() - 1; // chain[0 .. fused) have no buffer.
+    while (chain.size() < 8 && !debug.selects(chain.back()->getResult(0))) {
+      Value v = chain.back()->getResult(0);
+      Operation *user = v.hasOneUse() ? *v.getUsers().begin() : nullptr;
+      if (!isPerImageElementwise(user, v))
+        break;
+      chain.push_back(user);
+    }
+    Operation *last = chain.back();
+    llvm::DenseMap<Operation *, Value> firstImage;
+    b.setInsertionPoint(last);
+    // An earlier split's join gives its images as they are (a chain of
+    // per-image DPU tasks stays per image, in int8).
+    auto join = op->getOperand(0).getDefiningOp<ConcatOp>();
+    if (join && (!joins.contains(join) ||
+                 int64_t(join->getNumOperands()) != in.getDimSize(0)))
+      join = ConcatOp();
     for (int64_t n = 0; n < in.getDimSize(0); ++n) {
-      SmallVector<int64_t> starts(in.getRank(), 0);
-      starts[0] = n;
-      auto slice = SliceOp::create(
-          b, op->getLoc(), in.clone(inShape), op->getOperand(0),
-          b.getDenseI64ArrayAttr(starts), b.getDenseI64ArrayAttr(steps));
-      // An image has its batch's calibrated range.
-      if (auto range = lowering::rangeAttrOf(op->getOperand(0)))
-        slice->setAttr("npu.range", range);
-      if (auto quant = quantAnnotationOf(op->getOperand(0)))
-        slice->setAttr(kQuantAttr, quant);
-      Value image = slice;
+      Value image;
+      if (join) {
+        image = join->getOperand(n);
+      } else {
+        SmallVector<int64_t> starts(in.getRank(), 0);
+        starts[0] = n;
+        auto slice = SliceOp::create(
+            b, op->getLoc(), in.clone(inShape), op->getOperand(0),
+            b.getDenseI64ArrayAttr(starts), b.getDenseI64ArrayAttr(steps));
+        // An image has its batch's calibrated range.
+        if (auto range = lowering::rangeAttrOf(op->getOperand(0)))
+          slice->setAttr("npu.range", range);
+        if (auto quant = quantAnnotationOf(op->getOperand(0)))
+          slice->setAttr(kQuantAttr, quant);
+        image = slice;
+        // A slice of an earlier split op's joined result stands for that
+        // op's batched result.
+        Value batched = op->getOperand(0);
+        if (Value original = origins.values.lookup(batched))
+          batched = original;
+        origins.values[image] = batched;
+      }
       IRMapping map;
       map.map(op->getOperand(0), image);
-      Operation *clone = b.clone(*op, map);
-      clone->getResult(0).setType(out.clone(outShape));
-      images.push_back(clone->getResult(0));
-      origins.ops[clone] = op;
-      // A slice of an earlier split op's joined result stands for that
-      // op's batched result.
-      Value batched = op->getOperand(0);
-      if (Value original = origins.values.lookup(batched))
-        batched = original;
-      origins.values[image] = batched;
-      origins.values[clone->getResult(0)] = op->getResult(0);
+      for (Operation *step : chain) {
+        Operation *clone = b.clone(*step, map);
+        clone->getResult(0).setType(out.clone(outShape));
+        map.map(step->getResult(0), clone->getResult(0));
+        origins.ops[clone] = step;
+        origins.values[clone->getResult(0)] = step->getResult(0);
+        if (n == 0)
+          firstImage[step] = clone->getResult(0);
+      }
+      images.push_back(map.lookup(last->getResult(0)));
     }
-    auto joined = ConcatOp::create(b, op->getLoc(), images, 0);
+    auto joined = ConcatOp::create(b, last->getLoc(), images, 0);
+    joins.insert(joined);
     for (StringRef name : {StringRef("npu.range"), StringRef(kQuantAttr)})
-      if (auto attr = op->getAttr(name))
+      if (auto attr = last->getAttr(name))
         joined->setAttr(name, attr);
-    op->getResult(0).replaceAllUsesWith(joined);
-    origins.values[joined] = op->getResult(0);
-    debug.replace(op->getResult(0), joined);
-    op->dropAllReferences();
-    op->remove();
-    origins.replaced.push_back(op);
+    last->getResult(0).replaceAllUsesWith(joined);
+    origins.values[joined] = last->getResult(0);
+    debug.replace(last->getResult(0), joined);
+    for (size_t i = 0; i < fused; ++i)
+      debug.replace(chain[i]->getResult(0), firstImage.lookup(chain[i]));
+    for (Operation *step : llvm::reverse(chain)) {
+      step->dropAllReferences();
+      step->remove();
+      origins.replaced.push_back(step);
+    }
   }
+  // Joins every reader of which took its images.
+  for (Operation *join : joins)
+    if (join->use_empty() && !debug.selects(join->getResult(0))) {
+      origins.values.erase(join->getResult(0));
+      join->erase();
+    }
 }
 
 /// A split is one strided copy (DMA) per part: each part becomes a slice
@@ -208,13 +282,13 @@ LogicalResult lowering::lowerFunction(func::FuncOp func, StringRef precision,
     return func.emitError() << "unknown precision '" << precision
                             << "' (expected fp16, int8 or mixed)";
   SplitOrigins origins;
-  splitBatches(func, debug, origins);
+  bool int8 = precision != "fp16", mixed = precision == "mixed";
+  splitBatches(func, debug, origins, int8, mixed);
   splitsToSlices(func, debug);
   Block &body = func.getBody().front();
   OpBuilder b(func.getContext());
   if (failed(checkTensorSizes(func)))
     return failure();
-  bool int8 = precision != "fp16", mixed = precision == "mixed";
   Lowering l(b, int8);
   l.recorder = recorder;
   l.valueOrigins = std::move(origins.values);

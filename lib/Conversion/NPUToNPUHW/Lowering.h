@@ -12,6 +12,7 @@
 #ifndef NPU_LIB_CONVERSION_NPUTONPUHW_LOWERING_H
 #define NPU_LIB_CONVERSION_NPUTONPUHW_LOWERING_H
 
+#include "npu/Dialect/NPU/IR/NPUOps.h"
 #include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
 #include "npu/Support/HostTensor.h"
 
@@ -245,6 +246,10 @@ mlir::LogicalResult lowerFunction(mlir::func::FuncOp func,
 /// corruption perturbs its output zero point); so does a value with a
 /// pre-quantized model's own parameters (npu.quant).
 void writeF16WhereDequantized(Lowering &l, QuantizedTensors *recorder);
+/// The ops after convolution `conv` that its DPU task fuses (a bias add,
+/// an activation, a clamp; DpuLowering.cpp), in order, in `l`'s precision;
+/// nothing is changed.
+llvm::SmallVector<mlir::Operation *, 4> convEpilogue(Lowering &l, ConvOp conv);
 /// Lowers one op of the canonical graph. Returns failure() after recording
 /// why in `reason` when the op maps to no engine (nothing is emitted then);
 /// success() when `op` is not of this family is signalled by returning
@@ -271,6 +276,8 @@ struct DebugTensors {
   bool warnSkipped = false;
   /// Follows a pass that replaced `from` by `to`.
   void replace(mlir::Value from, mlir::Value to);
+  /// Whether `v` is exposed or corrupted.
+  bool selects(mlir::Value v) const;
 };
 
 /// Chooses the tensors: `expose` holds keys or the single name "all" (every

@@ -163,3 +163,82 @@ func.func @int8_where_a_dpu_task_reads(%x: tensor<1x16x8x8xf32> {npu.range = arr
   %t = npu.tanh %b {npu.range = array<f32: -1.0, 1.0>} : tensor<1x16x8x8xf32>
   return %s, %t : tensor<1x16x8x8xf32>, tensor<1x16x8x8xf32>
 }
+
+// -----
+
+// openWakeWord's max(leaky_relu(conv), -0.4): the max with a scalar constant
+// is a clamp in the PPE, in the output's quantized domain (range [-0.4, 2.15]:
+// scale 0.01, zero point -88, so -0.4 is -128), and the next convolution
+// reads the int8 result (no SHAVE kernel between). A clamp with a non-zero
+// minimum needs a quantized output on NPU3720, so the second task, read by
+// a sigmoid, keeps writing int8 (and is dequantized) instead of f16.
+// CHECK-LABEL: func.func @max_with_scalar_is_a_clamp
+// CHECK: %[[A:.*]] = npuhw.dpu_conv conv {{.*}}activation = #npuhw.activation<leaky_relu>{{.*}}clamp_low = -128 : i32{{.*}}leaky_mult = 13107 : i32, leaky_shift = 16 : i32{{.*}} -> tensor<8x8x16x!quant.uniform<i8:f32, 0.010000000707805157:-88>>
+// CHECK-NOT: npuhw.shave "max"
+// CHECK: %[[B:.*]] = npuhw.dpu_conv conv %[[A]], {{.*}}clamp_low = -128 : i32{{.*}} -> tensor<8x8x16x!quant.uniform<i8:f32, 0.010000000707805157:-88>>
+// CHECK: npuhw.shave "dequantize" %[[B]]
+// CHECK: npuhw.shave "sigmoid"
+func.func @max_with_scalar_is_a_clamp(%x: tensor<1x16x8x8xf32> {npu.range = array<f32: -1.0, 1.0>}) -> tensor<1x16x8x8xf32> {
+  %w = npu.constant dense<0.1> : tensor<16x16x1x1xf32>
+  %lim = npu.constant dense<-0.4> : tensor<1x1x1x1xf32>
+  %c = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1, npu.range = array<f32: -4.0, 4.0>}
+      : (tensor<1x16x8x8xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x8x8xf32>
+  %l = npu.leaky_relu %c {alpha = 0.2 : f32, npu.range = array<f32: -0.8, 2.15>} : tensor<1x16x8x8xf32>
+  %m = npu.max %l, %lim {npu.range = array<f32: -0.4, 2.15>} : (tensor<1x16x8x8xf32>, tensor<1x1x1x1xf32>) -> tensor<1x16x8x8xf32>
+  %d = npu.conv %m, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1, npu.range = array<f32: -4.0, 4.0>}
+      : (tensor<1x16x8x8xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x8x8xf32>
+  %n = npu.max %lim, %d {npu.range = array<f32: -0.4, 2.15>} : (tensor<1x1x1x1xf32>, tensor<1x16x8x8xf32>) -> tensor<1x16x8x8xf32>
+  %s = npu.sigmoid %n {npu.range = array<f32: 0.0, 1.0>} : tensor<1x16x8x8xf32>
+  return %s : tensor<1x16x8x8xf32>
+}
+
+// -----
+
+// A batch of 2 through conv -> leaky_relu -> max(-0.4) -> conv: each image
+// gets its own DPU tasks with the leaky ReLU and the clamp fused (the
+// elementwise ops a task fuses are split per image with the convolution),
+// and the second convolution of an image reads the first one's int8 result
+// directly: no SHAVE kernel, no quantize, no join and re-slice between them.
+// The images are joined once, for the graph output.
+// CHECK-LABEL: func.func @batched_chain
+// CHECK: npuhw.shave "quantize"
+// CHECK: %[[A0:.*]] = npuhw.dpu_conv conv {{.*}}activation = #npuhw.activation<leaky_relu>{{.*}}clamp_low = -128
+// CHECK: npuhw.shave "quantize"
+// CHECK: %[[A1:.*]] = npuhw.dpu_conv conv {{.*}}activation = #npuhw.activation<leaky_relu>{{.*}}clamp_low = -128
+// CHECK-NOT: npuhw.shave
+// CHECK: npuhw.dpu_conv conv %[[A0]],
+// CHECK-NOT: npuhw.shave
+// CHECK: npuhw.dpu_conv conv %[[A1]],
+// CHECK: npu.concat %{{.*}}, %{{.*}} {axis = 0 : i64
+// CHECK-NOT: npu.concat
+// CHECK: return
+func.func @batched_chain(%x: tensor<2x16x8x8xf32> {npu.range = array<f32: -1.0, 1.0>}) -> tensor<2x16x8x8xf32> {
+  %w = npu.constant dense<0.1> : tensor<16x16x1x1xf32>
+  %lim = npu.constant dense<-0.4> : tensor<1x1x1x1xf32>
+  %c = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1, npu.range = array<f32: -4.0, 4.0>}
+      : (tensor<2x16x8x8xf32>, tensor<16x16x1x1xf32>) -> tensor<2x16x8x8xf32>
+  %l = npu.leaky_relu %c {alpha = 0.2 : f32, npu.range = array<f32: -0.8, 2.15>} : tensor<2x16x8x8xf32>
+  %m = npu.max %l, %lim {npu.range = array<f32: -0.4, 2.15>} : (tensor<2x16x8x8xf32>, tensor<1x1x1x1xf32>) -> tensor<2x16x8x8xf32>
+  %d = npu.conv %m, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1, npu.range = array<f32: -4.0, 4.0>}
+      : (tensor<2x16x8x8xf32>, tensor<16x16x1x1xf32>) -> tensor<2x16x8x8xf32>
+  return %d : tensor<2x16x8x8xf32>
+}
+
+// -----
+
+// min(x, -0.5) then max(x, 0.5) is 0.5 everywhere; the PPE's one clamp,
+// min(max(v, 0.5), -0.5), would be -0.5: only the min is fused, the max
+// stays a SHAVE kernel.
+// CHECK-LABEL: func.func @crossed_bounds
+// CHECK: npuhw.dpu_conv conv {{.*}}clamp_high
+// CHECK: npuhw.shave "max"
+func.func @crossed_bounds(%x: tensor<1x16x8x8xf32> {npu.range = array<f32: -1.0, 1.0>}) -> tensor<1x16x8x8xf32> {
+  %w = npu.constant dense<0.1> : tensor<16x16x1x1xf32>
+  %lo = npu.constant dense<0.5> : tensor<1x1x1x1xf32>
+  %hi = npu.constant dense<-0.5> : tensor<1x1x1x1xf32>
+  %c = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1, npu.range = array<f32: -4.0, 4.0>}
+      : (tensor<1x16x8x8xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x8x8xf32>
+  %n = npu.min %c, %hi {npu.range = array<f32: -4.0, -0.5>} : (tensor<1x16x8x8xf32>, tensor<1x1x1x1xf32>) -> tensor<1x16x8x8xf32>
+  %m = npu.max %n, %lo {npu.range = array<f32: 0.0, 0.5>} : (tensor<1x16x8x8xf32>, tensor<1x1x1x1xf32>) -> tensor<1x16x8x8xf32>
+  return %m : tensor<1x16x8x8xf32>
+}
