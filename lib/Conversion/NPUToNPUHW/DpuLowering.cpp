@@ -40,9 +40,7 @@ constexpr int64_t kMaxUnfoldPixels = 256;
 struct Epilogue {
   Value result;                 ///< The old value the lowered op replaces.
   std::vector<float> extraBias; ///< A fused bias add, per output channel.
-  hw::Activation activation = hw::Activation::none;
-  float leakyAlpha = 0.0f;
-  float clampLow = -INFINITY, clampHigh = INFINITY;
+  FusedPostProcess post;
   /// The fused ops, in order.
   SmallVector<Operation *, 4> ops;
 };
@@ -89,12 +87,12 @@ Epilogue fuseEpilogue(Lowering &l, Value v, int64_t channelAxis,
   }
   Operation *user = singleUser(e.result);
   if (auto relu = dyn_cast_or_null<ReluOp>(user)) {
-    e.activation = hw::Activation::relu;
+    e.post.activation = hw::Activation::relu;
     e.result = relu.getResult();
     fuse(relu);
   } else if (auto leaky = dyn_cast_or_null<LeakyReluOp>(user)) {
-    e.activation = hw::Activation::leaky_relu;
-    e.leakyAlpha = leaky.getAlpha().convertToFloat();
+    e.post.activation = hw::Activation::leaky_relu;
+    e.post.leakyAlpha = leaky.getAlpha().convertToFloat();
     e.result = leaky.getResult();
     fuse(leaky);
   }
@@ -105,13 +103,13 @@ Epilogue fuseEpilogue(Lowering &l, Value v, int64_t channelAxis,
   // keeps writing int8 (FloatOutputs.cpp).
   bool haveLow = false, haveHigh = false;
   auto scalarOperand = [&](Operation *op) -> std::optional<float> {
-    for (unsigned i = 0; i < 2; ++i)
-      if (op->getOperand(1 - i) == e.result) {
-        auto c = l.constantValue(op->getOperand(i));
-        if (c && c->dtype() == DType::F32 && c->numElements() == 1 &&
-            op->getResult(0).getType() == e.result.getType())
-          return c->data<float>()[0];
-      }
+    for (unsigned i = 0; i < 2; ++i) {
+      auto type = dyn_cast<RankedTensorType>(op->getOperand(i).getType());
+      if (op->getOperand(1 - i) == e.result && type && type.hasStaticShape() &&
+          type.getNumElements() == 1 &&
+          op->getResult(0).getType() == e.result.getType())
+        return l.splatValue(op->getOperand(i));
+    }
     return std::nullopt;
   };
   auto lowAllowed = [&](float low) { return low == 0.0f || l.int8; };
@@ -142,12 +140,12 @@ Epilogue fuseEpilogue(Lowering &l, Value v, int64_t channelAxis,
     // The PPE clamps once, min(max(v, low), high): equal to the ops in
     // sequence only while the bounds so far leave values between them.
     if ((hasLow && (haveLow || !lowAllowed(low))) || (hasHigh && haveHigh) ||
-        !(std::max(e.clampLow, low) <= std::min(e.clampHigh, high)))
+        !(std::max(e.post.clampLow, low) <= std::min(e.post.clampHigh, high)))
       break;
     if (hasLow)
-      e.clampLow = std::max(e.clampLow, low), haveLow = true;
+      e.post.clampLow = std::max(e.post.clampLow, low), haveLow = true;
     if (hasHigh)
-      e.clampHigh = std::min(e.clampHigh, high), haveHigh = true;
+      e.post.clampHigh = std::min(e.post.clampHigh, high), haveHigh = true;
     e.result = next->getResult(0);
     fuse(next);
   }
@@ -178,13 +176,6 @@ struct ConvSpec {
   int64_t oh = 1, ow = 1;
 };
 
-void setPostProcess(hw::DpuConvOp op, const Epilogue &e, OpBuilder &b) {
-  op.setActivation(e.activation);
-  op.setLeakyAlpha(APFloat(e.leakyAlpha));
-  op.setFclampLow(APFloat(e.clampLow));
-  op.setFclampHigh(APFloat(e.clampHigh));
-}
-
 /// The PPE's fixed-point form of a positive real multiplier M:
 /// M ~= mult / 2^shift with mult a 16-bit unsigned integer, the largest
 /// shift (most precision) that keeps mult <= 65535.
@@ -209,11 +200,12 @@ QuantParams paramsOf(Value v) {
 /// accumulator, the clamp in the quantized domain, the output zero point.
 template <typename OpT>
 void setIntPostProcess(OpT op, const Epilogue &e, const QuantParams &out) {
-  op.setActivation(e.activation);
-  if (e.activation == hw::Activation::leaky_relu) {
+  op.setActivation(e.post.activation);
+  if (e.post.activation == hw::Activation::leaky_relu) {
     // alpha ~= leaky_mult / 2^16 (|alpha| < 2^15 / 2^16 covers every slope
     // exporters use).
-    op.setLeakyMult(int32_t(std::nearbyint(double(e.leakyAlpha) * 65536.0)));
+    op.setLeakyMult(
+        int32_t(std::nearbyint(double(e.post.leakyAlpha) * 65536.0)));
     op.setLeakyShift(16);
   }
   op.setOutZeroPoint(out.zeroPoint);
@@ -221,10 +213,10 @@ void setIntPostProcess(OpT op, const Epilogue &e, const QuantParams &out) {
     double q = std::nearbyint(double(v) / out.scale) + out.zeroPoint;
     return int32_t(std::min(2147483647.0, std::max(-2147483648.0, q)));
   };
-  if (std::isfinite(e.clampLow))
-    op.setClampLow(toQ(e.clampLow));
-  if (std::isfinite(e.clampHigh))
-    op.setClampHigh(toQ(e.clampHigh));
+  if (std::isfinite(e.post.clampLow))
+    op.setClampLow(toQ(e.post.clampLow));
+  if (std::isfinite(e.post.clampHigh))
+    op.setClampHigh(toQ(e.post.clampHigh));
 }
 
 /// The f16-output form of an int8 task with epilogue `e` (scale and table
@@ -233,10 +225,7 @@ FloatOutputForm floatOutputForm(Lowering &l, const Epilogue &e) {
   FloatOutputForm f;
   f.old = l.recordedValue(e.result);
   f.current = l.current;
-  f.activation = e.activation;
-  f.leakyAlpha = e.leakyAlpha;
-  f.clampLow = e.clampLow;
-  f.clampHigh = e.clampHigh;
+  f.post = e.post;
   return f;
 }
 
@@ -358,7 +347,7 @@ FailureOr<Value> emitConv(Lowering &l, Location loc, Value hwc,
       hw::DpuConvOp::create(l.b, loc, type, s.kind, hwc, w, table, {s.kh, s.kw},
                             {s.sh, s.sw}, {s.pt, s.pl, s.pb, s.pr});
   if (!isInt8) {
-    setPostProcess(op, e, l.b);
+    setFloatPostProcess(op, e.post);
     if (scale != 1.0f)
       op.setScale(APFloat(scale));
     return op.getOutput();
@@ -951,10 +940,7 @@ LowerResult lowerEltwise(Lowering &l, Operation *op, hw::EltwiseKind kind,
   if (!l.int8) {
     Value ha = l.hwcFor(loc, a, cp), hb = l.hwcFor(loc, b, cp);
     auto out = hw::DpuEltwiseOp::create(l.b, loc, ha.getType(), kind, ha, hb);
-    out.setActivation(e.activation);
-    out.setLeakyAlpha(APFloat(e.leakyAlpha));
-    out.setFclampLow(APFloat(e.clampLow));
-    out.setFclampHigh(APFloat(e.clampHigh));
+    setFloatPostProcess(out, e.post);
     l.setHWC(loc, e.result, out.getOutput());
     return success();
   }

@@ -50,17 +50,15 @@ bool mayWriteF16(Operation *task) {
              cast<RankedTensorType>(out.getType()).getElementType());
 }
 
+/// Float post-processing `f` in place of the int8 one.
 template <typename OpT>
-void setFloatPostProcess(OpT op, const FloatOutputForm &f) {
-  op.setActivation(f.activation);
-  op.setLeakyAlpha(APFloat(f.leakyAlpha));
+void replaceIntPostProcess(OpT op, const FloatOutputForm &f) {
+  setFloatPostProcess(op, f.post);
   op.setLeakyMult(0);
   op.setLeakyShift(0);
   op.setOutZeroPoint(0);
   op.setClampLow(INT32_MIN);
   op.setClampHigh(INT32_MAX);
-  op.setFclampLow(APFloat(f.clampLow));
-  op.setFclampHigh(APFloat(f.clampHigh));
   op.setMult(1);
   op.setShift(0);
   // With a weight table the table holds each channel's scale.
@@ -72,7 +70,7 @@ void toF16(Lowering &l, Operation *task, const FloatOutputForm &f) {
   auto type = cast<RankedTensorType>(out.getType());
   out.setType(l.f16Type(type.getShape()));
   if (auto conv = dyn_cast<hw::DpuConvOp>(task)) {
-    setFloatPostProcess(conv, f);
+    replaceIntPostProcess(conv, f);
     if (f.table) {
       Value old = conv.getWeightTable();
       l.b.setInsertionPoint(conv);
@@ -82,7 +80,7 @@ void toF16(Lowering &l, Operation *task, const FloatOutputForm &f) {
         def->erase();
     }
   } else {
-    setFloatPostProcess(cast<hw::DpuEltwiseOp>(task), f);
+    replaceIntPostProcess(cast<hw::DpuEltwiseOp>(task), f);
   }
   // The dequantize kernels go; a slice between keeps slicing, in f16.
   auto dropDequantizes = [](Value v) {
@@ -119,7 +117,7 @@ void writeF16WhereDequantized(Lowering &l, QuantizedTensors *recorder) {
     // A pre-quantized model's own quantization of the value is kept.
     // A clamp with a non-zero minimum needs a quantized output on NPU3720.
     bool may = mayWriteF16(task) && !quantAnnotationOf(form.old) &&
-               (form.clampLow == -INFINITY || form.clampLow == 0.0f);
+               (form.post.clampLow == -INFINITY || form.post.clampLow == 0.0f);
     auto users = task->getResult(0).getUsers();
     Decision &d = decisions[form.old];
     d.f16 = d.f16 && may && llvm::all_of(users, readsAsF16);

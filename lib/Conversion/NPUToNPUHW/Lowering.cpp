@@ -38,6 +38,17 @@ std::optional<HostTensor> Lowering::constantValue(Value old) {
   return t;
 }
 
+std::optional<float> Lowering::splatValue(Value old) {
+  auto t = constantValue(old);
+  if (!t || t->dtype() != DType::F32 || t->numElements() < 1)
+    return std::nullopt;
+  const float *d = t->data<float>();
+  for (int64_t i = 1; i < t->numElements(); ++i)
+    if (d[i] != d[0])
+      return std::nullopt;
+  return d[0];
+}
+
 Value Lowering::constant(Location loc, const HostTensor &t,
                          RankedTensorType type) {
   auto attr = hostTensorToDenseAttr(t, type);

@@ -60,6 +60,23 @@ struct DebugTensors;
 using QuantizedTensors =
     llvm::DenseMap<mlir::Operation *, llvm::SmallVector<mlir::Value, 2>>;
 
+/// The activation and clamp fused into a DPU task, in real units.
+struct FusedPostProcess {
+  hw::Activation activation = hw::Activation::none;
+  float leakyAlpha = 0.0f;
+  float clampLow = -INFINITY, clampHigh = INFINITY;
+};
+
+/// Sets `op`'s float post-processing (an f16 result: npu::arch::ppeFloat)
+/// to `pp`.
+template <typename OpT>
+void setFloatPostProcess(OpT op, const FusedPostProcess &pp) {
+  op.setActivation(pp.activation);
+  op.setLeakyAlpha(llvm::APFloat(pp.leakyAlpha));
+  op.setFclampLow(llvm::APFloat(pp.clampLow));
+  op.setFclampHigh(llvm::APFloat(pp.clampHigh));
+}
+
 /// How an int8 DPU task writes its result as f16 instead (the PPE's float
 /// path, npu::arch::ppeFloat, on the int32 accumulator): recorded for every
 /// int8 DPU task, used by writeF16WhereDequantized.
@@ -73,10 +90,7 @@ struct FloatOutputForm {
   /// (s_in * s_w[k]). Otherwise null, and `scale` is that value.
   std::optional<HostTensor> table;
   float scale = 1.0f;
-  /// The fused activation and clip, in real units.
-  hw::Activation activation = hw::Activation::none;
-  float leakyAlpha = 0.0f;
-  float clampLow = -INFINITY, clampHigh = INFINITY;
+  FusedPostProcess post;
 };
 
 class Lowering {
@@ -188,6 +202,9 @@ public:
   /// `old` ([1, C, H, W]) as [H, W, cp]: the recorded form with its
   /// channels adjusted, or a layout change of the NCHW value.
   mlir::Value hwcFor(mlir::Location loc, mlir::Value old, int64_t cp);
+  /// The value of every element of a float constant operand of the old
+  /// graph whose elements are all equal; nullopt otherwise.
+  std::optional<float> splatValue(mlir::Value old);
   /// The value of a constant operand of the old graph as a host tensor
   /// (f32 for float constants); nullopt when it is not a constant.
   std::optional<HostTensor> constantValue(mlir::Value old);

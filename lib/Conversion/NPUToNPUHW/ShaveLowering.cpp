@@ -155,18 +155,6 @@ Value hwcConstant(Lowering &l, Location loc, const HostTensor &t, int64_t c,
   return l.constant(loc, out.castTo(DType::F16), l.f16Type({th, tw, oc}));
 }
 
-/// The splat float value of a constant operand, or nullopt.
-std::optional<float> splatOf(Lowering &l, Value v) {
-  auto t = l.constantValue(v);
-  if (!t || t->dtype() != DType::F32 || t->numElements() < 1)
-    return std::nullopt;
-  const float *d = t->data<float>();
-  for (int64_t i = 1; i < t->numElements(); ++i)
-    if (d[i] != d[0])
-      return std::nullopt;
-  return d[0];
-}
-
 struct ScaleShift {
   float scale = 1.0f, shift = 0.0f;
   Value result; ///< The last fused op's result.
@@ -185,7 +173,7 @@ std::optional<ScaleShift> fuseScaleShift(Lowering &l, Value v) {
       return std::nullopt;
     Value other =
         op->getOperand(0) == out.result ? op->getOperand(1) : op->getOperand(0);
-    return splatOf(l, other);
+    return l.splatValue(other);
   };
   auto user = [&]() -> Operation * {
     return out.result.hasOneUse() ? *out.result.getUsers().begin() : nullptr;

@@ -1,5 +1,4 @@
-//===- ChannelConstant.h - Per-channel constants of NCHW tensors -*- C++
-//-*-===//
+//===- ChannelConstant.h - Per-channel constants of NCHW -------*- C++ -*-===//
 //
 // The test the canonical folds (npu-fold-batch-norm, npu-fuse-elementwise)
 // share before moving a constant into a convolution's weights or bias.
