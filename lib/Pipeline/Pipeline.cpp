@@ -41,16 +41,6 @@ LogicalResult buildCompilePipeline(OpPassManager &pm,
                                      "' stage");
     return failure();
   }
-  for (Stage stage : {options.compileFrom, options.compileTo})
-    if (!isSeparateStage(stage)) {
-      printError(options.toolName,
-                 "the '" + stageName(stage, precision) +
-                     "' stage is not a separate stage yet: task "
-                     "scheduling and memory assignment run together inside "
-                     "code generation, whose result is the 'addressed' "
-                     "stage");
-      return failure();
-    }
   for (Stage stage : stagesOf(precision)) {
     // Blob is the serialisation of addressed (compileToBlob), not passes.
     if (stage <= options.compileFrom || stage > options.compileTo ||

@@ -83,7 +83,8 @@ public:
   }
 
 private:
-  const CompileOptions &options;
+  /// A copy: npu-opt builds the pipeline from options that do not outlive it.
+  CompileOptions options;
 };
 
 } // namespace

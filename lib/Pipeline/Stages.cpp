@@ -140,15 +140,24 @@ static LogicalResult buildGrouped(OpPassManager &pm,
   return success();
 }
 
-/// addressed: code generation (tiling, scheduling, memory assignment,
-/// following the grouped stage's plan; docs/codegen.md) replaces the function
-/// by the nputask.program the blob serialises; then the program records the
-/// compile's options hash and state variables.
-static LogicalResult buildAddressed(OpPassManager &pm,
-                                    const CompileOptions &options) {
+/// tasks: task generation (tiling, CMX residency and DMA / DPU / SHAVE
+/// tasks following the grouped stage's plan, in their schedule;
+/// docs/codegen.md) replaces the function by the tasks-stage
+/// nputask.program: no addresses in CMX and scratch, no barriers.
+static LogicalResult buildTasks(OpPassManager &pm,
+                                const CompileOptions &options) {
   target::NPUGenerateTasksOptions codegen;
   codegen.tiles = options.effectiveTiles();
   pm.addPass(target::createNPUGenerateTasks(codegen));
+  return success();
+}
+
+/// addressed: memory assignment places the buffers and derives the
+/// barriers, giving the program the blob serialises; then the program
+/// records the compile's options hash and state variables.
+static LogicalResult buildAddressed(OpPassManager &pm,
+                                    const CompileOptions &options) {
+  pm.addPass(target::createNPUAssignMemory());
   pm.addPass(createRecordProgramIdentityPass(options));
   return success();
 }
@@ -162,7 +171,7 @@ llvm::ArrayRef<StageInfo> stageTable() {
       {Stage::HwOps, "hwops", "hwops", buildHwOps},
       {Stage::Tiled, "tiled", "tiled", buildTiled},
       {Stage::Grouped, "grouped", "grouped", buildGrouped},
-      {Stage::Tasks, "tasks", "tasks", nullptr},
+      {Stage::Tasks, "tasks", "tasks", buildTasks},
       {Stage::Addressed, "addressed", "addressed", buildAddressed},
       {Stage::Blob, "blob", "blob", nullptr},
   };

@@ -176,11 +176,15 @@ int main(int argc, char **argv) {
   if (compileOptions.compileTo == npu::Stage::Blob)
     return fail("a blob runs on the NPU (npu-run), not on the interpreter; "
                 "choose an earlier --compile-to");
-  if (compileOptions.compileTo == npu::Stage::Addressed)
-    return fail("the 'addressed' stage is the NPU's task program: it runs on "
-                "the NPU (npu-run on the blob), not on the interpreter; "
-                "choose an earlier --compile-to (the last graph stage is "
-                "grouped)");
+  if (compileOptions.compileTo == npu::Stage::Tasks ||
+      compileOptions.compileTo == npu::Stage::Addressed)
+    return fail("the '" +
+                std::string(compileOptions.compileTo == npu::Stage::Tasks
+                                ? "tasks"
+                                : "addressed") +
+                "' stage is the NPU's task program: it runs on the NPU "
+                "(npu-run on the blob), not on the interpreter; choose an "
+                "earlier --compile-to (the last graph stage is grouped)");
   compileOptions.timing = timing;
 
   // Input values by name, in command-line order.
@@ -227,8 +231,9 @@ int main(int argc, char **argv) {
 
   if (!module->getOps<npu::task::ProgramOp>().empty())
     return fail("'" + inputFile +
-                "' is the addressed stage, the NPU's task program: it runs "
-                "on the NPU (npu-run on the blob), not on the interpreter");
+                "' is the tasks or addressed stage, the NPU's task program: "
+                "it runs on the NPU (npu-run on the blob), not on the "
+                "interpreter");
   func::FuncOp func = findEntry(*module);
   if (!func)
     return fail("'" + inputFile +

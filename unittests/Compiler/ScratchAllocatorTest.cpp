@@ -1,7 +1,8 @@
 //===- ScratchAllocatorTest.cpp - Liveness-based scratch allocation -------===//
 //
 // Reuse of dead buffers' bytes, alignment, and that buffers alive at the same
-// step never overlap (checked exhaustively on random live ranges).
+// step never overlap (checked exhaustively on random live ranges), for the
+// three placements; the cheapest-reuse placement's choices and capacity.
 //
 //===----------------------------------------------------------------------===//
 
@@ -87,6 +88,86 @@ TEST(ScratchAllocator, RandomRangesNeverOverlap) {
     ScratchLayout l = allocateScratch(r, 64);
     expectNoOverlap(r, l, 64);
     EXPECT_LE(l.totalSize, sum); // Never worse than no reuse.
+  }
+}
+
+TEST(LargestFirst, PacksMixedSizesTighterThanFirstFit) {
+  // First fit leaves r[1]'s 64 bytes between r[0] and r[2] when it dies,
+  // too small for r[3]; the big r[3] first leaves no such hole.
+  std::vector<LiveRange> r = {{0, 2, 64}, {0, 0, 64}, {0, 2, 64}, {1, 2, 128}};
+  ScratchLayout ff = allocateScratch(r, 64);
+  ScratchLayout lf = allocateLargestFirst(r, 64);
+  expectNoOverlap(r, ff, 64);
+  expectNoOverlap(r, lf, 64);
+  EXPECT_EQ(ff.totalSize, 320u);
+  EXPECT_EQ(lf.offsets[3], 0u);
+  EXPECT_EQ(lf.totalSize, 256u);
+}
+
+TEST(PeakLiveBytes, MostBytesAliveAtOneIndex) {
+  std::vector<LiveRange> r = {{0, 1, 100}, {1, 2, 64}, {3, 3, 1000}};
+  EXPECT_EQ(peakLiveBytes(r, 64), 1024u);
+  EXPECT_EQ(peakLiveBytes({{0, 1, 100}, {1, 2, 64}}, 64), 192u);
+}
+
+TEST(CheapestReuse, PrefersFreeBytesThenFreeReuse) {
+  // r[1] may reuse r[0]'s bytes only at a cost: with room it takes new
+  // bytes; with reuse free it takes r[0]'s.
+  std::vector<LiveRange> r = {{0, 1, 64}, {2, 3, 64}};
+  auto costly = [](size_t, size_t) { return uint64_t(5); };
+  auto free = [](size_t, size_t) { return uint64_t(0); };
+  auto a = allocateCheapestReuse(r, 1024, costly, 64);
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->offsets[1], 64u);
+  auto b = allocateCheapestReuse(r, 1024, free, 64);
+  ASSERT_TRUE(b);
+  EXPECT_EQ(b->offsets[1], 0u);
+  // Without room it reuses anyway; past the capacity it fails.
+  auto c = allocateCheapestReuse(r, 64, costly, 64);
+  ASSERT_TRUE(c);
+  EXPECT_EQ(c->offsets[1], 0u);
+  EXPECT_FALSE(allocateCheapestReuse({{0, 1, 64}, {1, 2, 64}}, 64, free, 64));
+}
+
+TEST(CheapestReuse, OldestReuseAmongCostlyOnes) {
+  // Two dead buffers; the one whose reuse costs less is taken.
+  std::vector<LiveRange> r = {{0, 1, 64}, {0, 2, 64}, {3, 4, 64}};
+  auto cost = [](size_t previous, size_t) { return uint64_t(previous + 1); };
+  auto l = allocateCheapestReuse(r, 128, cost, 64);
+  ASSERT_TRUE(l);
+  EXPECT_EQ(l->offsets[2], l->offsets[0]);
+}
+
+TEST(CheapestReuse, FixedBuffersAreObstaclesBeforeTheirBirth) {
+  // r[1] is fixed at 0 from index 2: r[0], alive then, must avoid it.
+  std::vector<LiveRange> r = {{0, 3, 64}, {2, 4, 64}};
+  r[1].fixed = 0;
+  auto free = [](size_t, size_t) { return uint64_t(0); };
+  auto l = allocateCheapestReuse(r, 1024, free, 64);
+  ASSERT_TRUE(l);
+  EXPECT_EQ(l->offsets[1], 0u);
+  EXPECT_EQ(l->offsets[0], 64u);
+}
+
+TEST(CheapestReuse, RandomRangesNeverOverlap) {
+  std::mt19937 rng(11);
+  for (int trial = 0; trial < 50; ++trial) {
+    std::vector<LiveRange> r;
+    for (int i = 0; i < 60; ++i) {
+      uint64_t first = rng() % 40;
+      r.push_back({first, first + rng() % 10, 1 + rng() % 5000});
+    }
+    auto cost = [&](size_t previous, size_t next) {
+      return uint64_t((previous * 7 + next) % 3);
+    };
+    uint64_t capacity = 2 * peakLiveBytes(r, 64);
+    auto l = allocateCheapestReuse(r, capacity, cost, 64);
+    ASSERT_TRUE(l) << "trial " << trial;
+    expectNoOverlap(r, *l, 64);
+    EXPECT_LE(l->totalSize, capacity);
+    ScratchLayout lf = allocateLargestFirst(r, 64);
+    expectNoOverlap(r, lf, 64);
+    EXPECT_GE(lf.totalSize, peakLiveBytes(r, 64));
   }
 }
 

@@ -1,9 +1,11 @@
 //===- GenerateBlob.cpp - Hardware-op functions to blob Programs ----------===//
 //
-// The driver: memory plan first (BufferAssignment), then every op in program
-// order emits its tasks through the scheduler, which derives the barriers;
-// finally the queues, the memory plan and the metadata complete the
-// Program, which must pass the blob verifier.
+// The driver: DDR homes first (BufferAssignment), then every op in program
+// order emits its tasks through the scheduler, whose emission order and
+// groups are the schedule of the tasks stage; the emitter's own CMX layout
+// and scratch offsets only size what must fit and are dropped there.
+// generateBlob then runs memory assignment (AssignMemory.h), and the
+// Program must pass the blob verifier.
 //
 //===----------------------------------------------------------------------===//
 
@@ -11,6 +13,7 @@
 #include "Emitter.h"
 
 #include "npu/Blob/Verifier.h"
+#include "npu/Target/Blob/AssignMemory.h"
 #include "npu/Target/Blob/TilingRecord.h"
 
 #include "llvm/ADT/TypeSwitch.h"
@@ -37,9 +40,9 @@ uint64_t hashOptions(arch::Platform platform, const CodegenOptions &opts) {
   return h;
 }
 
-FailureOr<GeneratedBlob> generateBlob(func::FuncOp func,
-                                      arch::Platform platform,
-                                      const CodegenOptions &opts) {
+FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
+                                        arch::Platform platform,
+                                        const CodegenOptions &opts) {
   const arch::HardwareDesc &hw = arch::hardware(platform);
   if (opts.tiles > hw.numTiles)
     return emitError(func.getLoc())
@@ -48,7 +51,7 @@ FailureOr<GeneratedBlob> generateBlob(func::FuncOp func,
   // Without a tiles option, the tiles the function's records were made for.
   uint32_t tiles = tilesFor(func, hw, opts.tiles);
 
-  GeneratedBlob out;
+  GeneratedTasks out;
   blob::Program &program = out.program;
   program.platform = platform;
   program.compilerVersion = "npu-compile 0.1.0 (codegen v1)";
@@ -153,18 +156,44 @@ FailureOr<GeneratedBlob> generateBlob(func::FuncOp func,
   if (e.sched.numTasks() == 0)
     return func.emitOpError("has nothing to execute");
 
-  e.sched.finalize(program);
+  e.sched.finalize(program, &out.schedule);
   weights.dropUnread();
-  program.memory.scratchSize = plan->scratchSize;
-  program.memory.cmxUsed = e.cmxUsed;
+  // The tasks stage: no addresses in CMX and the scratch, no barriers.
+  for (blob::Buffer &b : program.buffers)
+    if (b.space == blob::MemSpace::Cmx || b.space == blob::MemSpace::Scratch)
+      b.offset = kUnassignedOffset;
+  program.barriers.clear();
+  for (blob::TaskList &list : program.taskLists)
+    for (blob::Task &t : list.tasks) {
+      t.waitBarriers.clear();
+      t.updateBarriers.clear();
+    }
+  program.memory.scratchSize = 0;
+  program.memory.cmxUsed.assign(hw.numTiles, 0);
   out.weights = std::move(weights.bytes());
-  out.scratchSize = plan->scratchSize;
-  out.cmxUsed = e.cmxUsed;
   out.dpuPieces = e.dpuPieces;
   out.deduplicatedConstants = weights.deduplicated();
+  return out;
+}
 
+FailureOr<GeneratedBlob> generateBlob(func::FuncOp func,
+                                      arch::Platform platform,
+                                      const CodegenOptions &opts) {
+  FailureOr<GeneratedTasks> tasks = generateTasks(func, platform, opts);
+  if (failed(tasks))
+    return failure();
+  GeneratedBlob out;
+  out.program = std::move(tasks->program);
+  out.weights = std::move(tasks->weights);
+  out.dpuPieces = tasks->dpuPieces;
+  out.deduplicatedConstants = tasks->deduplicatedConstants;
+  MemoryAssignmentReport report;
   std::string error;
-  if (!blob::verifyProgram(program, out.weights.size(), error))
+  if (!assignMemory(out.program, tasks->schedule, report, error))
+    return func.emitOpError() << "memory assignment failed: " << error;
+  out.scratchSize = out.program.memory.scratchSize;
+  out.cmxUsed = out.program.memory.cmxUsed;
+  if (!blob::verifyProgram(out.program, out.weights.size(), error))
     return func.emitOpError()
            << "internal error: the generated program fails verification: "
            << error;

@@ -1,7 +1,7 @@
-//===- GenerateTasks.cpp - The npu-generate-tasks pass (addressed stage) --===//
+//===- GenerateTasks.cpp - The npu-generate-tasks pass (tasks stage) ------===//
 //
-// Runs code generation (generateBlob) on the module's function and replaces
-// the function with the nputask.program it produced.
+// Runs task generation (generateTasks) on the module's function and
+// replaces the function with the tasks-stage nputask.program it produced.
 //
 //===----------------------------------------------------------------------===//
 
@@ -52,12 +52,12 @@ struct GenerateTasksPass : impl::NPUGenerateTasksBase<GenerateTasksPass> {
     opts.splitShave = splitShave;
     opts.cmxResidency = cmxResidency;
     opts.prefetchWeights = prefetchWeights;
-    FailureOr<GeneratedBlob> generated = generateBlob(func, *platform, opts);
+    FailureOr<GeneratedTasks> generated = generateTasks(func, *platform, opts);
     if (failed(generated))
       return signalPassFailure();
     OpBuilder builder(func);
     task::buildProgramOp(builder, func.getLoc(), generated->program,
-                         generated->weights);
+                         generated->weights, generated->schedule);
     func.erase();
   }
 };

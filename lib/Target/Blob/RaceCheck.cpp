@@ -165,25 +165,7 @@ bool checkRaces(const blob::Program &program, std::string &error) {
       Access a = accessOf(program, ref, write);
       byMemory[{int(a.space), a.index}].push_back({a, i, &ref});
     };
-    switch (t.kind) {
-    case blob::Engine::Dma:
-      add(t.dma.src, false);
-      add(t.dma.dst, true);
-      break;
-    case blob::Engine::Dpu:
-      add(t.dpu.input, false);
-      for (const auto *r : {&t.dpu.input2, &t.dpu.weights, &t.dpu.weightTable})
-        if (*r)
-          add(**r, false);
-      add(t.dpu.output, true);
-      break;
-    case blob::Engine::Shave:
-      for (const blob::TensorRef &r : t.shave.inputs)
-        add(r, false);
-      for (const blob::TensorRef &r : t.shave.outputs)
-        add(r, true);
-      break;
-    }
+    forEachView(t, add);
   }
   for (auto &[memory, entries] : byMemory) {
     std::stable_sort(entries.begin(), entries.end(),

@@ -212,18 +212,25 @@ uint32_t TaskScheduler::add(blob::Engine engine, uint32_t index,
   return id;
 }
 
-void TaskScheduler::finalize(blob::Program &program) {
+void TaskScheduler::finalize(blob::Program &program,
+                             ProgramSchedule *schedule) {
   std::vector<uint32_t> order(queues_.size());
   std::iota(order.begin(), order.end(), 0);
   std::sort(order.begin(), order.end(),
             [&](uint32_t a, uint32_t b) { return queues_[a] < queues_[b]; });
   program.taskLists.clear();
   program.barriers.assign(barrierGroups_.size(), blob::Barrier{});
+  if (schedule)
+    schedule->clear();
   for (uint32_t q : order) {
     blob::TaskList list;
     list.engine = queues_[q].first;
     list.index = queues_[q].second;
+    if (schedule)
+      schedule->emplace_back();
     for (uint32_t id : queueTasks_[q]) {
+      if (schedule)
+        schedule->back().push_back({id, tasks_[id].op, tasks_[id].step});
       blob::Task &t = tasks_[id].task;
       std::sort(t.waitBarriers.begin(), t.waitBarriers.end());
       std::sort(t.updateBarriers.begin(), t.updateBarriers.end());

@@ -76,6 +76,12 @@ struct WriteBlobPass : impl::NPUWriteBlobBase<WriteBlobPass> {
       auto exported = task::exportProgram(program);
       if (failed(exported))
         return signalPassFailure();
+      if (exported->isTasksStage()) {
+        task::programError(program)
+            << "is the tasks stage (buffers without offsets, no barriers): "
+               "run npu-assign-memory first";
+        return signalPassFailure();
+      }
       writeFile(exported->program, exported->weights);
       return;
     }

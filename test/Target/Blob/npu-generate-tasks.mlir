@@ -1,10 +1,15 @@
-// The addressed stage: npu-generate-tasks replaces the hardware-op function
-// by the nputask.program code generation made of it (here a 3x3 conv over
-// the 2 tiles of the NPU3720 in pieces of 4 rows, two per tile),
-// and npu-write-blob serialises that program to the same bytes it writes
-// from the function directly.
-// RUN: npu-opt %s --npu-generate-tasks="max-piece-rows=4" | FileCheck %s
-// RUN: npu-opt %s --npu-generate-tasks="max-piece-rows=4" -o %t.mlir
+// The tasks and addressed stages: npu-generate-tasks replaces the
+// hardware-op function by the tasks-stage nputask.program (here a 3x3 conv
+// over the 2 tiles of the NPU3720 in pieces of 4 rows, two per tile): CMX
+// buffers without offsets, no barriers, each task's schedule; then
+// npu-assign-memory places the buffers and derives the barriers, and
+// npu-write-blob serialises that program to the same bytes it writes from
+// the function directly.
+// RUN: npu-opt %s --npu-generate-tasks="max-piece-rows=4" | FileCheck %s --check-prefix=TASKS
+// RUN: npu-opt %s --npu-generate-tasks="max-piece-rows=4" -o %t.tasks.mlir
+// RUN: npu-opt %t.tasks.mlir | diff %t.tasks.mlir -
+// RUN: npu-opt %t.tasks.mlir --npu-assign-memory | FileCheck %s
+// RUN: npu-opt %t.tasks.mlir --npu-assign-memory -o %t.mlir
 // RUN: npu-opt %t.mlir --npu-write-blob=output=%t.from-program.blob -o /dev/null
 // RUN: npu-opt %s --npu-write-blob="output=%t.direct.blob max-piece-rows=4" -o /dev/null
 // RUN: cmp %t.from-program.blob %t.direct.blob
@@ -19,12 +24,30 @@
 // an error, not silently ignored.
 // RUN: not npu-opt %t.mlir --npu-write-blob="output=%t.x.blob target=NPU4000" -o /dev/null 2>&1 | FileCheck %s --check-prefix=OPTION
 // OPTION: error: the module holds an nputask.program (the addressed stage), which is written as it is: option 'target' applies to code generation only
+// The tasks stage is not a blob yet; an addressed program is not assigned
+// again; assignment needs a program.
+// RUN: not npu-opt %t.tasks.mlir --npu-write-blob=output=%t.y.blob -o /dev/null 2>&1 | FileCheck %s --check-prefix=UNPLACED
+// UNPLACED: error: 'nputask.program' op is the tasks stage (buffers without offsets, no barriers): run npu-assign-memory first
+// RUN: not npu-opt %t.mlir --npu-assign-memory -o /dev/null 2>&1 | FileCheck %s --check-prefix=TWICE
+// TWICE: error: 'nputask.program' op is already addressed (its buffers have offsets and its tasks no schedule): memory assignment takes the tasks stage
+// RUN: not npu-opt %s --npu-assign-memory -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOPROGRAM
+// NOPROGRAM: error: has no nputask.program to assign memory to (run npu-generate-tasks first: the tasks stage)
 // Errors: no target, two functions.
 // RUN: not npu-opt %S/Inputs/no-target.mlir --npu-generate-tasks -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOTARGET
 // RUN: not npu-opt %S/Inputs/two-functions.mlir --npu-generate-tasks -o /dev/null 2>&1 | FileCheck %s --check-prefix=TWO
 // VERIFY: valid NPU3720 blob
 // NOTARGET: error: the module has no target: expected a 'npu.target' attribute
 // TWO: error: code generation needs exactly one function in the module
+
+// TASKS: nputask.program attributes {cmx_used = array<i64: 0, 0>, {{.*}}scratch_size = 0 : i64
+// TASKS-NOT: nputask.barrier
+// TASKS: nputask.buffer "conv.t0.in.0" cmx[0] size 3072
+// TASKS: nputask.buffer "conv.t1.wt" cmx[1] size 256
+// TASKS-NEXT: nputask.queue dma[0] {
+// TASKS-NEXT: nputask.dma "conv.p0.in" %0 <f16 [5, 16, 16] offset 0> to %4 <f16 [5, 16, 16] offset 0> {schedule = array<i64: 0, 0, 0>}
+// TASKS: nputask.queue dpu[0] {
+// TASKS-NEXT: nputask.dpu conv "conv.p0" in %4 {{.*}}schedule = array<i64: 8, 0, 4>
+// TASKS-NOT: waits(
 
 // CHECK: module attributes {{.*}}npu.target = #npu.target<NPU3720>
 // CHECK-NOT: func.func

@@ -10,13 +10,13 @@
 
 // 'a' is also read by a DMA (the transpose): it stays in DDR. 'b' is read
 // only by the eltwise add, which reads row y for output row y: it is held
-// banded, tile t holding only the 8 rows of its band (4096 bytes at the top
-// of CMX), written in place by the max pool's pieces of that band and read
+// banded, tile t holding only the 8 rows of its band (4096 bytes of its
+// CMX), written in place by the max pool's pieces of that band and read
 // there by the add's, never copied. 'c' is a result: it goes to its Output.
 // MIXED: buf{{[0-9]+}} 'a' scratch
 // MIXED-NOT: 'a.cmx
-// MIXED: buf{{[0-9]+}} 'b.cmx.t0' cmx tile 0 [1978368, 1982464)
-// MIXED-NEXT: buf{{[0-9]+}} 'b.cmx.t1' cmx tile 1 [1978368, 1982464)
+// MIXED: buf{{[0-9]+}} 'b.cmx.t0' cmx tile 0 [4608, 8704)
+// MIXED-NEXT: buf{{[0-9]+}} 'b.cmx.t1' cmx tile 1 [4608, 8704)
 // MIXED-NOT: 'c.cmx
 // MIXED-NOT: 'b' scratch
 // MIXED-NOT: b.p{{[0-9]}}.out.t

@@ -60,16 +60,19 @@ func.func @conv_h(%x: tensor<32x32x16xf16> {npu.name = "x"}) -> (tensor<16x16x32
 // RUN: npu-opt %s -o /dev/null --npu-write-blob="function=dw_pool output=%t.dw.blob target=NPU4000 tiles=1 cmx-residency=false prefetch-weights=false"
 // RUN: npu-blob verify %t.dw.blob | FileCheck %s --check-prefix=VERIFY
 // RUN: npu-blob dump %t.dw.blob | FileCheck %s --check-prefix=DW
-// By default the intermediate tensors stay in CMX (CmxResidency.h), from
-// the top down with reuse over live ranges: the DPU writes and reads them in
-// place, no DMA between the ops, no DDR scratch.
+// By default the intermediate tensors stay in CMX (CmxResidency.h), placed
+// by memory assignment with reuse over live ranges (the pools' results take
+// the bytes of the depthwise conv's input buffer once it has read them): the
+// DPU writes and reads them in place, no DMA between the ops, no DDR
+// scratch.
 // RUN: npu-opt %s -o /dev/null --npu-write-blob="function=dw_pool output=%t.dwres.blob target=NPU4000 tiles=1"
 // RUN: npu-blob verify %t.dwres.blob | FileCheck %s --check-prefix=VERIFY
 // RUN: npu-blob dump %t.dwres.blob | FileCheck %s --check-prefix=DWRES
-// DWRES: memory: DDR scratch 0 bytes, CMX used [1474560, 0, 0, 0, 0, 0]
-// DWRES: 'dw.cmx.t0' cmx tile 0 [1397760, 1474560)
-// DWRES-NEXT: 'maxpool.cmx.t0' cmx tile 0 [1378560, 1397760)
-// DWRES-NEXT: 'avgpool.cmx.t0' cmx tile 0 [1455360, 1474560)
+// DWRES: memory: DDR scratch 0 bytes, CMX used [158656, 0, 0, 0, 0, 0]
+// DWRES: 'dw.cmx.t0' cmx tile 0 [81856, 158656)
+// DWRES-NEXT: 'maxpool.cmx.t0' cmx tile 0 [0, 19200)
+// DWRES-NEXT: 'avgpool.cmx.t0' cmx tile 0 [19200, 38400)
+// DWRES-NEXT: 'dw.t0.in.0' cmx tile 0 [0, 40320)
 // DWRES: dma[0] (2 tasks)
 // DWRES-NEXT: dw.p0.in
 // DWRES: add.p0.out

@@ -20,6 +20,7 @@
 
 #include "npu/Arch/Hardware.h"
 #include "npu/Blob/Program.h"
+#include "npu/Target/Blob/TaskScheduler.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 
@@ -54,8 +55,27 @@ struct GeneratedBlob {
   uint64_t deduplicatedConstants = 0;
 };
 
-/// Generates the program of `func`. Errors are emitted at the op that
-/// cannot be mapped; the result then is failure.
+/// The `tasks` stage: the program before memory assignment (CMX and
+/// scratch buffers at kUnassignedOffset, no barriers, memory plan 0) and
+/// each task's schedule (TaskScheduler.h).
+struct GeneratedTasks {
+  blob::Program program;
+  ProgramSchedule schedule;
+  std::vector<uint8_t> weights;
+  uint64_t dpuPieces = 0;
+  uint64_t deduplicatedConstants = 0;
+};
+
+/// Generates the tasks of `func`: tiling (as recorded, else planned), CMX
+/// residency, DMA / DPU / SHAVE tasks in emission order. Errors are emitted
+/// at the op that cannot be mapped; the result then is failure.
+mlir::FailureOr<GeneratedTasks> generateTasks(mlir::func::FuncOp func,
+                                              arch::Platform platform,
+                                              const CodegenOptions &opts);
+
+/// Generates the program of `func`: generateTasks, then memory assignment
+/// (AssignMemory.h). Errors are emitted at the op that cannot be mapped;
+/// the result then is failure.
 mlir::FailureOr<GeneratedBlob> generateBlob(mlir::func::FuncOp func,
                                             arch::Platform platform,
                                             const CodegenOptions &opts);

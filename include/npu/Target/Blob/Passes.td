@@ -81,19 +81,20 @@ def NPUGroupLayers : Pass<"npu-group-layers", "mlir::ModuleOp"> {
 }
 
 def NPUGenerateTasks : Pass<"npu-generate-tasks", "mlir::ModuleOp"> {
-  let summary = "Tiles, schedules and places the hardware-op function: the "
-                "addressed task program";
+  let summary = "Tiles and schedules the hardware-op function: the tasks "
+                "stage";
   let description = [{
-    The `addressed` stage. Code generation (docs/codegen.md) turns the
-    module's function, in the hardware-op form, into an `nputask.program`
-    that replaces it: DPU ops tiled into pieces that fit CMX and spread
-    over `tiles` tiles (split over rows with halos and over output
-    channels), each piece's workloads in the MPE mode the cost model
-    prefers, activations kept in CMX where they fit, SHAVE kernels split
-    over the SHAVEs, data movement as strided DMAs, the DDR scratch
-    allocated by liveness, and barriers derived from the tasks' memory
-    hazards. The target is the module's `npu.target`. The program is
-    checked by the blob verifier; `npu-write-blob` serialises it.
+    The `tasks` stage. Task generation (docs/codegen.md) turns the module's
+    function, in the hardware-op form, into an `nputask.program` that
+    replaces it: DPU ops tiled into pieces that fit CMX and spread over
+    `tiles` tiles (split over rows with halos and over output channels),
+    each piece's workloads in the MPE mode the cost model prefers,
+    activations kept in CMX where they fit, SHAVE kernels split over the
+    SHAVEs, data movement as strided DMAs, weights loaded ahead. The tasks
+    are in their engines' queues with their `schedule` (emission position,
+    op and step group); CMX and scratch buffers have no offset and there
+    are no barriers: `npu-assign-memory` places the buffers and derives
+    the barriers. The target is the module's `npu.target`.
 
     Input: the `hwops` stage (one function). Output:
     ```mlir
@@ -101,15 +102,15 @@ def NPUGenerateTasks : Pass<"npu-generate-tasks", "mlir::ModuleOp"> {
       nputask.input "x" "f16" [16, 16, 16] "ND"
       nputask.output "y" "f16" [16, 16, 16] "ND"
       %0 = nputask.buffer "x" input[0] offset 0 size 8192
-      %1 = nputask.buffer "conv.in.t0" cmx[0] offset 0 size 8192
-      %2 = nputask.barrier producers 1 consumers 1
+      %1 = nputask.buffer "conv.in.t0" cmx[0] size 8192
       nputask.queue dma[0] {
-        nputask.dma "conv.in.t0" updates(%2) %0 <f16 [16, 16, 16] offset 0>
+        nputask.dma "conv.in.t0" %0 <f16 [16, 16, 16] offset 0>
             to %1 <f16 [16, 16, 16] offset 0>
+            {schedule = array<i64: 0, 0, 0>}
       }
       nputask.queue dpu[0] {
-        nputask.dpu conv "conv.t0" waits(%2) in %1 <f16 [16, 16, 16] offset 0>
-            ...
+        nputask.dpu conv "conv.t0" in %1 <f16 [16, 16, 16] offset 0>
+            ... {schedule = array<i64: 1, 0, 1>}
       }
     }
     ```
@@ -128,6 +129,43 @@ def NPUGenerateTasks : Pass<"npu-generate-tasks", "mlir::ModuleOp"> {
            "Load the next DPU op's first weights while the current one "
            "computes">,
   ];
+  let dependentDialects = ["::npu::task::NPUTaskDialect"];
+}
+
+def NPUAssignMemory : Pass<"npu-assign-memory", "mlir::ModuleOp"> {
+  let summary = "Places the tasks stage's buffers and derives its barriers: "
+                "the addressed task program";
+  let description = [{
+    The `addressed` stage (docs/codegen.md, "Memory assignment"). Each CMX
+    buffer lives from the first to the last task touching it in schedule
+    order, each scratch buffer from the first to the last op group; buffers
+    are placed per tile's CMX and in the DDR scratch with reuse, 64-byte
+    aligned, largest first into the smallest gap (first fit in order of
+    birth where that does not fit a tile's usable CMX). The barriers are
+    then derived from the tasks' memory hazards at their addresses, by
+    replaying the schedule with its op and step groups, and the memory plan
+    records the CMX used per tile and the scratch size. The result is
+    checked by the blob verifier and race check; `npu-write-blob`
+    serialises it.
+
+    Errors: a tile whose buffers do not fit its usable CMX (bytes placed,
+    bytes live at once, bytes usable); a module without a tasks-stage
+    program.
+
+    Output:
+    ```mlir
+    nputask.program attributes {cmx_used = array<i64: 16384, 0>, ...} {
+      %0 = nputask.buffer "x" input[0] offset 0 size 8192
+      %1 = nputask.buffer "conv.in.t0" cmx[0] offset 0 size 8192
+      %2 = nputask.barrier producers 1 consumers 1
+      nputask.queue dma[0] {
+        nputask.dma "conv.in.t0" updates(%2) %0 <f16 [16, 16, 16] offset 0>
+            to %1 <f16 [16, 16, 16] offset 0>
+      }
+      ...
+    }
+    ```
+  }];
   let dependentDialects = ["::npu::task::NPUTaskDialect"];
 }
 

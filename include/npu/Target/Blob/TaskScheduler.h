@@ -35,6 +35,32 @@
 
 namespace npu::target {
 
+/// The offset of a buffer of the `tasks` stage that memory assignment has
+/// not placed yet (a CMX or scratch buffer; printed without `offset`).
+inline constexpr uint64_t kUnassignedOffset = ~uint64_t(0);
+
+/// Where a task of the `tasks` stage stands in its schedule (the task's
+/// `schedule` attribute): `position` in the emission order, a legal serial
+/// execution of the program (0 .. tasks - 1, increasing along each queue);
+/// `op` and `step`, the groups whose tasks share a barrier (TaskScheduler
+/// below), non-decreasing with the position.
+struct TaskSchedule {
+  uint32_t position = 0;
+  uint32_t op = 0;
+  uint32_t step = 0;
+  bool operator==(const TaskSchedule &o) const {
+    return position == o.position && op == o.op && step == o.step;
+  }
+};
+
+/// The position of a task that has no `schedule` in a program where others
+/// have one (an error verifyTasksStage reports).
+inline constexpr uint32_t kNoSchedule = ~uint32_t(0);
+
+/// The schedule of every task of a program, `[list][task]` as in
+/// `blob::Program::taskLists`; empty for an addressed program.
+using ProgramSchedule = std::vector<std::vector<TaskSchedule>>;
+
 /// A byte range a task reads or writes.
 struct Access {
   blob::MemSpace space = blob::MemSpace::Scratch;
@@ -71,6 +97,32 @@ struct Access {
 Access accessOf(const blob::Program &program, const blob::TensorRef &ref,
                 bool write);
 
+/// Calls `fn(ref, write)` for every view `task` touches: a DMA's source and
+/// destination; a DPU task's input, second input, weights, weight table and
+/// output; a SHAVE task's inputs and outputs.
+template <typename Fn> void forEachView(const blob::Task &task, Fn &&fn) {
+  switch (task.kind) {
+  case blob::Engine::Dma:
+    fn(task.dma.src, false);
+    fn(task.dma.dst, true);
+    return;
+  case blob::Engine::Dpu:
+    fn(task.dpu.input, false);
+    for (const auto *r :
+         {&task.dpu.input2, &task.dpu.weights, &task.dpu.weightTable})
+      if (*r)
+        fn(**r, false);
+    fn(task.dpu.output, true);
+    return;
+  case blob::Engine::Shave:
+    for (const blob::TensorRef &r : task.shave.inputs)
+      fn(r, false);
+    for (const blob::TensorRef &r : task.shave.outputs)
+      fn(r, true);
+    return;
+  }
+}
+
 class TaskScheduler {
 public:
   TaskScheduler() = default;
@@ -87,10 +139,23 @@ public:
                std::vector<Access> accesses);
 
   /// Moves the queues and barriers into `program` (queues ordered DMA,
-  /// DPU, SHAVE, each by index; barrier counts from the tasks).
-  void finalize(blob::Program &program);
+  /// DPU, SHAVE, each by index; barrier counts from the tasks). With
+  /// `schedule`, also each task's position in the emission order and its
+  /// op and step groups, [list][task] as in `program.taskLists`.
+  void finalize(blob::Program &program, ProgramSchedule *schedule = nullptr);
 
   size_t numTasks() const { return tasks_.size(); }
+
+  /// Task `id` (the id add returned, before finalize): its queue (numbered
+  /// in order of first use), its position in that queue, and for each
+  /// queue how many of its tasks are known to have finished when it starts
+  /// (shorter than the number of queues: 0 for the rest).
+  uint32_t queueOf(uint32_t id) const { return tasks_[id].queue; }
+  uint32_t positionOf(uint32_t id) const { return tasks_[id].position; }
+  const std::vector<uint32_t> &clockOf(uint32_t id) const {
+    return tasks_[id].clock;
+  }
+  size_t numQueues() const { return queues_.size(); }
   size_t numBarriers() const { return barrierGroups_.size(); }
 
 private:

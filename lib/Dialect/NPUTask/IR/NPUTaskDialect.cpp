@@ -176,6 +176,12 @@ LogicalResult ProgramOp::verifyRegions() {
   if (failed(exported))
     return failure();
   std::string error;
+  if (exported->isTasksStage()) {
+    if (!verifyTasksStage(*exported, error))
+      return programError(*this)
+             << "is not a valid tasks-stage program: " << error;
+    return success();
+  }
   if (!npu::blob::verifyProgram(exported->program, exported->weightsSize,
                                 error))
     return programError(*this) << "is not a valid task program: " << error;

@@ -2,10 +2,13 @@
 
 #include "npu/Dialect/NPUTask/IR/ProgramConversion.h"
 
+#include "npu/Blob/Verifier.h"
+
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "llvm/ADT/StringExtras.h"
 
+#include <algorithm>
 #include <cstring>
 
 using namespace mlir;
@@ -76,6 +79,8 @@ struct Builder {
     return ViewAttr::get(b.getContext(), ref.offset, ref.dtype, ref.shape,
                          ref.strides);
   }
+  /// The schedule attribute of the next task (null for none).
+  DenseI64ArrayAttr schedule;
   Value buffer(const blob::TensorRef &ref) { return buffers.at(ref.buffer); }
   SmallVector<Value> barrierValues(const std::vector<uint32_t> &ids) {
     SmallVector<Value> values;
@@ -123,7 +128,7 @@ struct Builder {
     switch (t.kind) {
     case blob::Engine::Dma:
       DmaOp::create(b, loc, name, buffer(t.dma.src), buffer(t.dma.dst), waits,
-                    updates, view(t.dma.src), view(t.dma.dst));
+                    updates, view(t.dma.src), view(t.dma.dst), schedule);
       return;
     case blob::Engine::Dpu: {
       const blob::DpuTask &d = t.dpu;
@@ -151,8 +156,8 @@ struct Builder {
               {d.padTop, d.padLeft, d.padBottom, d.padRight}),
           b.getI32IntegerAttr(d.inZeroPoint),
           b.getI32IntegerAttr(d.in2ZeroPoint), b.getI32IntegerAttr(d.inMultA),
-          b.getI32IntegerAttr(d.inMultB), ppe(d.ppe),
-          b.getArrayAttr(workloads));
+          b.getI32IntegerAttr(d.inMultB), ppe(d.ppe), b.getArrayAttr(workloads),
+          schedule);
       return;
     }
     case blob::Engine::Shave: {
@@ -171,7 +176,7 @@ struct Builder {
           b, loc, name, b.getStringAttr(arch::shaveKernelName(s.kernel)),
           inputs, outputs, waits, updates, b.getArrayAttr(inputViews),
           b.getArrayAttr(outputViews), b.getDenseF32ArrayAttr(s.fparams),
-          b.getDenseI64ArrayAttr(s.iparams));
+          b.getDenseI64ArrayAttr(s.iparams), schedule);
       return;
     }
     }
@@ -443,7 +448,8 @@ InFlightDiagnostic programError(ProgramOp op) {
 
 ProgramOp buildProgramOp(OpBuilder &builder, Location loc,
                          const blob::Program &program,
-                         ArrayRef<uint8_t> weights) {
+                         ArrayRef<uint8_t> weights,
+                         const ProgramSchedule &schedule) {
   OpBuilder::InsertionGuard guard(builder);
   ElementsAttr weightsAttr;
   if (!weights.empty()) {
@@ -472,20 +478,36 @@ ProgramOp buildProgramOp(OpBuilder &builder, Location loc,
   for (const blob::StateVar &s : program.states)
     StateOp::create(builder, loc, s.name, s.input, s.output);
   for (const blob::Buffer &buf : program.buffers)
-    b.buffers.push_back(BufferOp::create(
-        builder, loc, BufferType::get(builder.getContext()), buf.name,
-        static_cast<MemSpace>(buf.space), buf.index, buf.offset, buf.size));
+    b.buffers.push_back(
+        BufferOp::create(builder, loc, BufferType::get(builder.getContext()),
+                         builder.getStringAttr(buf.name),
+                         MemSpaceAttr::get(builder.getContext(),
+                                           static_cast<MemSpace>(buf.space)),
+                         builder.getI32IntegerAttr(int32_t(buf.index)),
+                         buf.offset == kUnassignedOffset
+                             ? IntegerAttr()
+                             : builder.getI64IntegerAttr(int64_t(buf.offset)),
+                         builder.getI64IntegerAttr(int64_t(buf.size))));
   for (const blob::Barrier &bar : program.barriers)
     b.barriers.push_back(
         BarrierOp::create(builder, loc, BarrierType::get(builder.getContext()),
                           bar.producerCount, bar.consumerCount));
-  for (const blob::TaskList &list : program.taskLists) {
+  for (size_t l = 0; l < program.taskLists.size(); ++l) {
+    const blob::TaskList &list = program.taskLists[l];
     auto queue = QueueOp::create(builder, loc, static_cast<Engine>(list.engine),
                                  list.index);
     OpBuilder::InsertionGuard queueGuard(builder);
     builder.setInsertionPointToStart(&queue.getBody().emplaceBlock());
-    for (const blob::Task &t : list.tasks)
-      b.task(t);
+    for (size_t i = 0; i < list.tasks.size(); ++i) {
+      if (l < schedule.size() && i < schedule[l].size()) {
+        const TaskSchedule &s = schedule[l][i];
+        b.schedule = builder.getDenseI64ArrayAttr(
+            {int64_t(s.position), int64_t(s.op), int64_t(s.step)});
+      } else {
+        b.schedule = nullptr;
+      }
+      b.task(list.tasks[i]);
+    }
   }
   return op;
 }
@@ -528,16 +550,20 @@ FailureOr<ExportedProgram> exportProgram(ProgramOp op, bool withWeights) {
   }
 
   Reader r;
+  bool scheduled = false;
   // Buffers and barriers first, so that a queue may come before them.
   for (Operation &child : op.getBody().front()) {
     if (auto buf = dyn_cast<BufferOp>(child)) {
-      if (buf.getIndexAttr().getInt() < 0 || buf.getOffsetAttr().getInt() < 0 ||
+      if (buf.getIndexAttr().getInt() < 0 ||
+          (buf.getOffsetAttr() && buf.getOffsetAttr().getInt() < 0) ||
           buf.getSizeAttr().getInt() < 0)
         return buf.emitOpError("has a negative index, offset or size");
       r.bufferIds[buf.getResult()] = uint32_t(p.buffers.size());
+      std::optional<uint64_t> offset = buf.getOffset();
       p.buffers.push_back({buf.getName().str(),
                            static_cast<blob::MemSpace>(buf.getSpace()),
-                           buf.getIndex(), buf.getOffset(), buf.getSize()});
+                           buf.getIndex(), offset ? *offset : kUnassignedOffset,
+                           buf.getSize()});
     } else if (auto bar = dyn_cast<BarrierOp>(child)) {
       if (bar.getProducersAttr().getInt() < 0 ||
           bar.getConsumersAttr().getInt() < 0)
@@ -575,18 +601,124 @@ FailureOr<ExportedProgram> exportProgram(ProgramOp op, bool withWeights) {
       blob::TaskList list;
       list.engine = static_cast<blob::Engine>(queue.getEngine());
       list.index = queue.getIndex();
+      std::vector<TaskSchedule> listSchedule;
       for (Operation &t : queue.getBody().front()) {
         FailureOr<blob::Task> task = r.task(t, list.engine);
         if (failed(task))
           return failure();
         list.tasks.push_back(std::move(*task));
+        TaskSchedule s{kNoSchedule, 0, 0};
+        if (auto attr = t.getAttrOfType<DenseI64ArrayAttr>("schedule")) {
+          ArrayRef<int64_t> v = attr.asArrayRef();
+          if (v.size() != 3 || llvm::any_of(v, [](int64_t x) {
+                return x < 0 || x >= int64_t(kNoSchedule);
+              }))
+            return t.emitOpError("has a schedule that is not [position, op, "
+                                 "step] (three counts)");
+          s = {uint32_t(v[0]), uint32_t(v[1]), uint32_t(v[2])};
+          scheduled = true;
+        }
+        listSchedule.push_back(s);
       }
+      out.schedule.push_back(std::move(listSchedule));
       p.taskLists.push_back(std::move(list));
     } else {
       return child.emitOpError("cannot be part of an nputask.program");
     }
   }
+  if (!scheduled)
+    out.schedule.clear();
   return out;
+}
+
+bool ExportedProgram::isTasksStage() const {
+  return !schedule.empty() ||
+         std::any_of(program.buffers.begin(), program.buffers.end(),
+                     [](const blob::Buffer &b) {
+                       return b.offset == kUnassignedOffset;
+                     });
+}
+
+bool verifyTasksStage(const ExportedProgram &exported, std::string &error) {
+  const blob::Program &p = exported.program;
+  auto taskName = [&](size_t l, size_t i) {
+    return "task '" + p.taskLists[l].tasks[i].name + "'";
+  };
+  if (!p.barriers.empty()) {
+    error = "has barriers before memory assignment (the tasks stage has "
+            "none: npu-assign-memory derives them)";
+    return false;
+  }
+  size_t total = 0;
+  for (const blob::TaskList &list : p.taskLists)
+    total += list.tasks.size();
+  // Position -> (op, step), to check the groups along the schedule.
+  std::vector<std::pair<uint32_t, uint32_t>> groups(total,
+                                                    {kNoSchedule, kNoSchedule});
+  for (size_t l = 0; l < p.taskLists.size(); ++l) {
+    const blob::TaskList &list = p.taskLists[l];
+    for (size_t i = 0; i < list.tasks.size(); ++i) {
+      const blob::Task &t = list.tasks[i];
+      if (l >= exported.schedule.size() || i >= exported.schedule[l].size() ||
+          exported.schedule[l][i].position == kNoSchedule) {
+        error = taskName(l, i) + " has no schedule (every task of the tasks "
+                                 "stage has one)";
+        return false;
+      }
+      const TaskSchedule &s = exported.schedule[l][i];
+      if (!t.waitBarriers.empty() || !t.updateBarriers.empty()) {
+        error = taskName(l, i) + " waits for or updates a barrier before "
+                                 "memory assignment";
+        return false;
+      }
+      if (s.position >= total || groups[s.position].first != kNoSchedule) {
+        error = taskName(l, i) + " has schedule position " +
+                std::to_string(s.position) +
+                (s.position >= total ? ", past the program's " +
+                                           std::to_string(total) + " tasks"
+                                     : ", which another task has");
+        return false;
+      }
+      if (i > 0 && exported.schedule[l][i - 1].position > s.position) {
+        error = taskName(l, i) + " comes after " + taskName(l, i - 1) +
+                " in its queue but before it in the schedule";
+        return false;
+      }
+      groups[s.position] = {s.op, s.step};
+    }
+  }
+  for (size_t k = 1; k < total; ++k)
+    if (groups[k].first < groups[k - 1].first ||
+        groups[k].second < groups[k - 1].second) {
+      error = "the op and step groups decrease at schedule position " +
+              std::to_string(k);
+      return false;
+    }
+  // The blob verifier's rules with every unplaced buffer at offset 0 and
+  // the memory plan sized to hold each buffer.
+  blob::Program placed = p;
+  const arch::HardwareDesc &hw = arch::hardware(p.platform);
+  placed.memory.cmxUsed.assign(hw.numTiles, 0);
+  placed.memory.scratchSize = 0;
+  for (blob::Buffer &b : placed.buffers) {
+    if (b.offset == kUnassignedOffset) {
+      if (b.space != blob::MemSpace::Cmx &&
+          b.space != blob::MemSpace::Scratch) {
+        error = "buffer '" + b.name +
+                "' has no offset; only CMX and scratch buffers are placed by "
+                "memory assignment";
+        return false;
+      }
+      b.offset = 0;
+    }
+    if (b.space == blob::MemSpace::Cmx && b.index < hw.numTiles)
+      placed.memory.cmxUsed[b.index] =
+          std::max(placed.memory.cmxUsed[b.index], b.offset + b.size);
+    if (b.space == blob::MemSpace::Scratch)
+      placed.memory.scratchSize =
+          std::max(placed.memory.scratchSize, b.offset + b.size);
+  }
+  return blob::verifyProgram(placed, exported.weightsSize, error);
 }
 
 } // namespace npu::task

@@ -142,6 +142,16 @@ def NPUTask_ProgramOp : NPUTask_Op<"program",
     no task list that can deadlock; and no race: two tasks touching the
     same bytes, one writing, are ordered by their queue or their barriers
     (npu/Target/Blob/RaceCheck.h).
+
+    **The `tasks` stage** is the same op before memory assignment: its CMX
+    and scratch buffers have no offset, it has no barriers, `scratch_size`
+    and `cmx_used` are 0, and every task carries `schedule = array<i64:
+    position, op, step>`: its position in the emission order (a legal
+    serial execution of the program), and the op and step groups the
+    barriers are derived by (npu/Target/Blob/TaskScheduler.h). The verifier
+    then checks the blob verifier's per-task rules with every unplaced
+    buffer at offset 0, that the positions number the tasks 0 .. N-1 and
+    increase along each queue, and that no task waits or updates.
   }];
   let arguments = (ins StrAttr:$platform, StrAttr:$compiler_version,
                        I64Attr:$options_hash, I64Attr:$scratch_size,
@@ -192,7 +202,7 @@ def NPUTask_StateOp : NPUTask_Op<"state", [HasParent<"ProgramOp">]> {
 }
 
 def NPUTask_BufferOp : NPUTask_Op<"buffer", [HasParent<"ProgramOp">]> {
-  let summary = "a region of a memory space at a fixed address";
+  let summary = "a region of a memory space";
   let description = [{
     `size` bytes at byte `offset` of memory space `space`: graph input or
     output `index`, the DDR scratch, the weights section, or the CMX of
@@ -201,12 +211,16 @@ def NPUTask_BufferOp : NPUTask_Op<"buffer", [HasParent<"ProgramOp">]> {
     ```mlir
     %0 = nputask.buffer "conv1.in.t0" cmx[0] offset 0 size 12544
     ```
+
+    In the `tasks` stage a CMX or scratch buffer has no `offset` yet:
+    `npu-assign-memory` gives it one (docs/codegen.md).
   }];
   let arguments = (ins StrAttr:$name, NPUTask_MemSpaceEnum:$space,
-                       I32Attr:$index, I64Attr:$offset, I64Attr:$size);
+                       I32Attr:$index, OptionalAttr<I64Attr>:$offset,
+                       I64Attr:$size);
   let results = (outs NPUTask_BufferType:$result);
   let assemblyFormat = [{
-    $name $space `[` $index `]` `offset` $offset `size` $size attr-dict
+    $name $space `[` $index `]` (`offset` $offset^)? `size` $size attr-dict
   }];
 }
 
@@ -256,7 +270,8 @@ def NPUTask_DmaOp : NPUTask_Op<"dma",
                        Variadic<NPUTask_BarrierType>:$waits,
                        Variadic<NPUTask_BarrierType>:$updates,
                        NPUTask_ViewAttr:$src_view,
-                       NPUTask_ViewAttr:$dst_view);
+                       NPUTask_ViewAttr:$dst_view,
+                       OptionalAttr<DenseI64ArrayAttr>:$schedule);
   let assemblyFormat = [{
     $name (`waits` `(` $waits^ `)`)? (`updates` `(` $updates^ `)`)?
     $src $src_view `to` $dst $dst_view attr-dict
@@ -301,7 +316,8 @@ def NPUTask_DpuOp : NPUTask_Op<"dpu",
                        DefaultValuedAttr<I32Attr, "1">:$in_mult_b,
                        DictionaryAttr:$ppe,
                        TypedArrayAttrBase<NPUTask_WorkloadAttr,
-                                          "DPU workloads">:$workloads);
+                                          "DPU workloads">:$workloads,
+                       OptionalAttr<DenseI64ArrayAttr>:$schedule);
   let assemblyFormat = [{
     $kind $name (`waits` `(` $waits^ `)`)? (`updates` `(` $updates^ `)`)?
     `in` $input $input_view
@@ -331,7 +347,8 @@ def NPUTask_ShaveOp : NPUTask_Op<"shave",
                        TypedArrayAttrBase<NPUTask_ViewAttr,
                                           "views">:$output_views,
                        DenseF32ArrayAttr:$fparams,
-                       DenseI64ArrayAttr:$iparams);
+                       DenseI64ArrayAttr:$iparams,
+                       OptionalAttr<DenseI64ArrayAttr>:$schedule);
   let assemblyFormat = [{
     $kernel $name (`waits` `(` $waits^ `)`)? (`updates` `(` $updates^ `)`)?
     `ins` `(` $inputs `)` $input_views `outs` `(` $outputs `)` $output_views

@@ -13,26 +13,49 @@
 
 #include "npu/Blob/Program.h"
 #include "npu/Dialect/NPUTask/IR/NPUTaskOps.h"
+#include "npu/Target/Blob/TaskScheduler.h"
 
 #include "mlir/IR/Builders.h"
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace npu::task {
 
+using target::kNoSchedule;
+using target::kUnassignedOffset;
+using target::ProgramSchedule;
+using target::TaskSchedule;
+
 /// Creates the nputask.program of `program` with weights section `weights`
-/// (stored as a dense resource) at `builder`'s insertion point.
+/// (stored as a dense resource) at `builder`'s insertion point. With a
+/// non-empty `schedule` (the `tasks` stage), each task gets its `schedule`
+/// attribute and buffers at kUnassignedOffset are printed without offset.
 ProgramOp buildProgramOp(mlir::OpBuilder &builder, mlir::Location loc,
                          const blob::Program &program,
-                         llvm::ArrayRef<uint8_t> weights);
+                         llvm::ArrayRef<uint8_t> weights,
+                         const ProgramSchedule &schedule = {});
 
 /// A program read back from the IR.
 struct ExportedProgram {
   blob::Program program;
   std::vector<uint8_t> weights; ///< Empty when not asked for.
   uint64_t weightsSize = 0;     ///< Bytes of the weights section.
+  /// The tasks' schedules when they have them (the `tasks` stage), else
+  /// empty. Buffers without offset read as kUnassignedOffset.
+  ProgramSchedule schedule;
+  /// Whether this is the `tasks` stage: a task with a schedule or a buffer
+  /// without offset.
+  bool isTasksStage() const;
 };
+
+/// Checks a `tasks` stage program (ExportedProgram::isTasksStage): every
+/// task has a schedule, the positions number the tasks 0 .. N-1 and
+/// increase along each queue, op and step groups do not decrease with the
+/// position, no barriers, only CMX and scratch buffers unplaced, and the
+/// blob verifier's rules for everything but placement. False with `error`.
+bool verifyTasksStage(const ExportedProgram &program, std::string &error);
 
 /// Reads `op` back into a Program (and, with `withWeights`, a copy of its
 /// weights section). Fails with an error at the offending op when a field

@@ -1,0 +1,66 @@
+//===- AssignMemory.h - Tasks stage to addressed program --------*- C++ -*-===//
+//
+// Memory assignment: the `tasks` stage's program (CMX and scratch buffers
+// without offsets, no barriers, every task's schedule) becomes the
+// addressed program the blob holds.
+//
+//   1. Live ranges. A CMX buffer lives from the schedule position of the
+//      first task touching it to that of the last one; a scratch buffer
+//      from the first to the last *op group* touching it (an op's tasks are
+//      not ordered among themselves through DDR, TaskScheduler.h, so two
+//      scratch buffers share bytes only across ops).
+//   2. Placement with reuse (ScratchAllocator.h), 64-byte aligned. In each
+//      tile's CMX, in order of birth, each buffer where the bytes were freed
+//      longest ago (never-used CMX first): reusing bytes makes the new
+//      buffer's first task wait for the old one's last, so the reuse is of
+//      the memory whose tasks most likely finished. Where that does not fit
+//      the tile's usable CMX (HardwareDesc::cmxUsableBytes), the buffers
+//      are packed (largest first into the smallest gap, or first fit in
+//      order of birth if lower). The DDR scratch: first fit in order of
+//      birth. A buffer that already has an offset keeps it and is live
+//      throughout.
+//   3. Barriers, derived again from the tasks' memory hazards at their new
+//      addresses by replaying the schedule through TaskScheduler with the
+//      same op and step groups (the schedule is a legal serial execution,
+//      so the result cannot deadlock): reusing bytes adds exactly the
+//      waits it needs.
+//   4. The memory plan: CMX bytes used per tile, scratch bytes.
+//
+// Plain C++ (the npu-assign-memory pass wraps it).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NPU_TARGET_BLOB_ASSIGNMEMORY_H
+#define NPU_TARGET_BLOB_ASSIGNMEMORY_H
+
+#include "npu/Blob/Program.h"
+#include "npu/Target/Blob/TaskScheduler.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace npu::target {
+
+/// What memory assignment did, for reports and tests.
+struct MemoryAssignmentReport {
+  /// Per tile of the platform: the most CMX bytes live at one position (no
+  /// placement can use less) and the bytes the placement uses.
+  std::vector<uint64_t> cmxLiveBytes, cmxUsed;
+  uint64_t scratchLiveBytes = 0, scratchSize = 0;
+  /// Tiles whose buffers did not fit where memory was freed longest ago
+  /// and were packed instead.
+  std::vector<uint32_t> packedTiles;
+};
+
+/// Places the unplaced buffers of `program` (a tasks-stage program with
+/// `schedule`, [list][task] as in its task lists), derives its barriers and
+/// its memory plan. On failure (a tile's buffers cannot fit its CMX, or a
+/// malformed schedule), returns false with `error` and leaves `program`
+/// unspecified.
+bool assignMemory(blob::Program &program, const ProgramSchedule &schedule,
+                  MemoryAssignmentReport &report, std::string &error);
+
+} // namespace npu::target
+
+#endif // NPU_TARGET_BLOB_ASSIGNMEMORY_H
