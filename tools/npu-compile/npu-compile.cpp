@@ -69,7 +69,8 @@ cl::opt<uint64_t> cacheMaxMB(
 cl::opt<std::string> timingJson(
     "timing-json",
     cl::desc("Write the wall time of every compile phase (read model, each "
-             "stage (addressed: code generation), blob serialization, cache "
+             "stage (tasks: code generation, addressed: memory assignment), "
+             "blob serialization, cache "
              "lookup, write "
              "blob) and the total to this file as JSON (docs/benchmark.md). "
              "Only with -o FILE.blob; unlike --timing it keeps --cache-dir"),

@@ -105,7 +105,7 @@ TEST(AssignMemory, RandomProgramsAreValidAndRaceFree) {
     RandomProgram r = makeProgram(rng, chains, 32768);
     MemoryAssignmentReport report;
     std::string error;
-    ASSERT_TRUE(assignMemory(r.program, r.schedule, report, error))
+    ASSERT_TRUE(assignMemory(r.program, r.schedule, {}, report, error))
         << "trial " << trial << ": " << error;
     for (const blob::Buffer &b : r.program.buffers)
       EXPECT_NE(b.offset, kUnassignedOffset) << b.name;
@@ -128,8 +128,8 @@ TEST(AssignMemory, SameInputSameProgram) {
   RandomProgram x = makeProgram(a, 12, 4096), y = makeProgram(b, 12, 4096);
   MemoryAssignmentReport rx, ry;
   std::string error;
-  ASSERT_TRUE(assignMemory(x.program, x.schedule, rx, error)) << error;
-  ASSERT_TRUE(assignMemory(y.program, y.schedule, ry, error)) << error;
+  ASSERT_TRUE(assignMemory(x.program, x.schedule, {}, rx, error)) << error;
+  ASSERT_TRUE(assignMemory(y.program, y.schedule, {}, ry, error)) << error;
   EXPECT_TRUE(x.program == y.program);
 }
 
@@ -139,7 +139,7 @@ TEST(AssignMemory, BadScheduleIsAnError) {
   r.schedule[0].pop_back();
   MemoryAssignmentReport report;
   std::string error;
-  EXPECT_FALSE(assignMemory(r.program, r.schedule, report, error));
+  EXPECT_FALSE(assignMemory(r.program, r.schedule, {}, report, error));
   EXPECT_NE(error.find("schedule"), std::string::npos) << error;
 }
 

@@ -5,6 +5,7 @@
 #include "npu/Target/Blob/ScratchAllocator.h"
 
 #include <algorithm>
+#include <numeric>
 
 namespace npu::target {
 namespace {
@@ -130,17 +131,55 @@ private:
   std::vector<std::vector<uint32_t>> knownByAll_;
 };
 
+/// The planned layout of one tile's CMX (every unplaced buffer's planned
+/// offset), if there is one and it is valid for these live ranges: aligned,
+/// within `capacity`, and no two buffers alive at once sharing a byte.
+std::optional<ScratchLayout> plannedLayout(const std::vector<size_t> &members,
+                                           const std::vector<LiveRange> &ranges,
+                                           const std::vector<uint64_t> &planned,
+                                           uint64_t capacity) {
+  ScratchLayout layout;
+  layout.offsets.resize(members.size());
+  for (size_t k = 0; k < members.size(); ++k) {
+    uint64_t offset = ranges[k].fixed               ? *ranges[k].fixed
+                      : members[k] < planned.size() ? planned[members[k]]
+                                                    : kUnassignedOffset;
+    if (offset == kUnassignedOffset || offset % kAlignment != 0 ||
+        offset + ranges[k].size > capacity)
+      return std::nullopt;
+    layout.offsets[k] = offset;
+    layout.totalSize = std::max(layout.totalSize, offset + ranges[k].size);
+  }
+  std::vector<size_t> byOffset(members.size());
+  std::iota(byOffset.begin(), byOffset.end(), 0);
+  std::sort(byOffset.begin(), byOffset.end(), [&](size_t a, size_t b) {
+    return layout.offsets[a] < layout.offsets[b];
+  });
+  for (size_t x = 0; x < byOffset.size(); ++x) {
+    size_t a = byOffset[x];
+    uint64_t end = layout.offsets[a] + std::max<uint64_t>(ranges[a].size, 1);
+    for (size_t y = x + 1;
+         y < byOffset.size() && layout.offsets[byOffset[y]] < end; ++y) {
+      const LiveRange &p = ranges[a], &q = ranges[byOffset[y]];
+      if (p.first <= q.last && q.first <= p.last)
+        return std::nullopt;
+    }
+  }
+  return layout;
+}
+
 /// One tile's CMX, in order of birth where reusing bytes costs the least
-/// (ReuseOrder; else the longest ago). Where that does not fit, again with
-/// the buffers that outlive their op group (activations kept in CMX,
-/// weights loaded ahead) placed first from the top down, first fit in order
-/// of birth, as the tiling's budgets assume; then with the others first
-/// fit from the bottom. Empty if none fits.
-std::optional<ScratchLayout> placeCmx(const std::vector<size_t> &members,
-                                      std::vector<LiveRange> ranges,
-                                      const std::vector<Use> &uses,
-                                      const ReuseOrder &reuse, size_t total,
-                                      uint64_t capacity) {
+/// (ReuseOrder; else the longest ago). Where that does not fit: the
+/// planned layout (code generation's own, which its tiling was planned
+/// against), if every buffer has one and it is valid; else again with the
+/// buffers that outlive their op group (activations kept in CMX, weights
+/// loaded ahead) placed first from the top down, first fit in order of
+/// birth; then with the others first fit from the bottom. Empty if none
+/// fits.
+std::optional<ScratchLayout>
+placeCmx(const std::vector<size_t> &members, std::vector<LiveRange> ranges,
+         const std::vector<Use> &uses, const ReuseOrder &reuse,
+         const std::vector<uint64_t> &planned, uint64_t capacity) {
   ReuseCost cost = [&](size_t previous, size_t next) -> uint64_t {
     size_t a = members[previous], b = members[next];
     if (reuse.ordered(a, b))
@@ -148,6 +187,8 @@ std::optional<ScratchLayout> placeCmx(const std::vector<size_t> &members,
     return 1 + uses[a].lastPosition;
   };
   if (auto layout = allocateCheapestReuse(ranges, capacity, cost, kAlignment))
+    return layout;
+  if (auto layout = plannedLayout(members, ranges, planned, capacity))
     return layout;
   uint64_t top = capacity / kAlignment * kAlignment;
   std::vector<size_t> longLived;
@@ -179,6 +220,7 @@ std::optional<ScratchLayout> placeCmx(const std::vector<size_t> &members,
 } // namespace
 
 bool assignMemory(blob::Program &program, const ProgramSchedule &schedule,
+                  const std::vector<uint64_t> &plannedOffsets,
                   MemoryAssignmentReport &report, std::string &error) {
   const arch::HardwareDesc &hw = arch::hardware(program.platform);
   // The tasks in schedule order.
@@ -262,8 +304,9 @@ bool assignMemory(blob::Program &program, const ProgramSchedule &schedule,
     if (anyUnplaced) {
       if (scratch)
         layout = allocateScratch(ranges, kAlignment);
-      else if (std::optional<ScratchLayout> spread = placeCmx(
-                   members, ranges, uses, reuse, total, hw.cmxUsableBytes))
+      else if (std::optional<ScratchLayout> spread =
+                   placeCmx(members, ranges, uses, reuse, plannedOffsets,
+                            hw.cmxUsableBytes))
         layout = std::move(*spread);
       else {
         report.packedTiles.push_back(uint32_t(space));

@@ -49,7 +49,8 @@ struct AssignMemoryPass : impl::NPUAssignMemoryBase<AssignMemoryPass> {
     }
     MemoryAssignmentReport report;
     std::string error;
-    if (!assignMemory(exported->program, exported->schedule, report, error)) {
+    if (!assignMemory(exported->program, exported->schedule,
+                      exported->plannedOffsets, report, error)) {
       task::programError(op) << "memory assignment failed: " << error;
       return signalPassFailure();
     }

@@ -158,10 +158,17 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
 
   e.sched.finalize(program, &out.schedule);
   weights.dropUnread();
-  // The tasks stage: no addresses in CMX and the scratch, no barriers.
-  for (blob::Buffer &b : program.buffers)
+  // The tasks stage: no addresses in CMX and the scratch, no barriers; the
+  // emitter's CMX layout, which the tiling was planned against, is kept as
+  // the planned offsets.
+  out.plannedOffsets.assign(program.buffers.size(), kUnassignedOffset);
+  for (size_t i = 0; i < program.buffers.size(); ++i) {
+    blob::Buffer &b = program.buffers[i];
+    if (b.space == blob::MemSpace::Cmx)
+      out.plannedOffsets[i] = b.offset;
     if (b.space == blob::MemSpace::Cmx || b.space == blob::MemSpace::Scratch)
       b.offset = kUnassignedOffset;
+  }
   program.barriers.clear();
   for (blob::TaskList &list : program.taskLists)
     for (blob::Task &t : list.tasks) {
@@ -189,7 +196,8 @@ FailureOr<GeneratedBlob> generateBlob(func::FuncOp func,
   out.deduplicatedConstants = tasks->deduplicatedConstants;
   MemoryAssignmentReport report;
   std::string error;
-  if (!assignMemory(out.program, tasks->schedule, report, error))
+  if (!assignMemory(out.program, tasks->schedule, tasks->plannedOffsets, report,
+                    error))
     return func.emitOpError() << "memory assignment failed: " << error;
   out.scratchSize = out.program.memory.scratchSize;
   out.cmxUsed = out.program.memory.cmxUsed;

@@ -57,7 +57,8 @@ struct GenerateTasksPass : impl::NPUGenerateTasksBase<GenerateTasksPass> {
       return signalPassFailure();
     OpBuilder builder(func);
     task::buildProgramOp(builder, func.getLoc(), generated->program,
-                         generated->weights, generated->schedule);
+                         generated->weights, generated->schedule,
+                         generated->plannedOffsets);
     func.erase();
   }
 };

@@ -197,6 +197,7 @@ allocateCheapestReuse(const std::vector<LiveRange> &ranges, uint64_t capacity,
         if (ranges[f].first > r.first && intersect(ranges[f], r))
           obstacles.push_back(
               {*ranges[f].fixed, *ranges[f].fixed + alignedSize(ranges[f], 1)});
+      // Candidates: where free runs start and where obstacles end.
       starts.clear();
       for (const auto &[lo, seg] : freeSpace)
         starts.push_back(lo);

@@ -95,3 +95,17 @@ nputask.program attributes {cmx_used = array<i64: 0, 0>, compiler_version = "tes
     nputask.dma "b.y" %b <f16 [600000] offset 0> to %y <f16 [600000] offset 0> {schedule = array<i64: 3, 0, 3>}
   }
 }
+
+// -----
+
+nputask.program attributes {cmx_used = array<i64: 0, 0>, compiler_version = "test", options_hash = 0 : i64, platform = "NPU3720", scratch_size = 0 : i64} {
+  nputask.input "x" "f16" [1024] "ND"
+  nputask.output "y" "f16" [1024] "ND"
+  %x = nputask.buffer "x" input[0] offset 0 size 2048
+  %y = nputask.buffer "y" output[0] offset 0 size 2048
+  // expected-error @+1 {{'nputask.buffer' op has a planned offset that is negative or beside an offset (only an unplaced buffer of the tasks stage has one)}}
+  %a = nputask.buffer "a" cmx[0] offset 0 size 2048 {planned_offset = 0 : i64}
+  nputask.queue dma[0] {
+    nputask.dma "load" %x <f16 [1024] offset 0> to %a <f16 [1024] offset 0> {schedule = array<i64: 0, 0, 0>}
+  }
+}

@@ -104,3 +104,31 @@ nputask.program attributes {cmx_used = array<i64: 0, 0>, compiler_version = "tes
     nputask.dma "u.y" %u <f16 [1024] offset 0> to %y <f16 [1024] offset 0> {schedule = array<i64: 3, 3, 3>}
   }
 }
+
+// -----
+
+// "b" is born beside "a", so when "a" dies the 1.3 MB "c" finds no run of
+// free bytes that long: the buffers' planned offsets (code generation's
+// own layout, valid for these live ranges) are taken instead.
+// CHECK-LABEL: nputask.program attributes {cmx_used = array<i64: 1982464, 0>
+// CHECK: nputask.buffer "a" cmx[0] offset 0 size 600000
+// CHECK: nputask.buffer "b" cmx[0] offset 1382464 size 600000
+// CHECK: nputask.buffer "c" cmx[0] offset 0 size 1300000
+// CHECK-NOT: planned_offset
+nputask.program attributes {cmx_used = array<i64: 0, 0>, compiler_version = "test", options_hash = 0 : i64, platform = "NPU3720", scratch_size = 0 : i64} {
+  nputask.input "x" "f16" [650000] "ND"
+  nputask.output "y" "f16" [650000] "ND"
+  %x = nputask.buffer "x" input[0] offset 0 size 1300000
+  %y = nputask.buffer "y" output[0] offset 0 size 1300000
+  %a = nputask.buffer "a" cmx[0] size 600000 {planned_offset = 0 : i64}
+  %b = nputask.buffer "b" cmx[0] size 600000 {planned_offset = 1382464 : i64}
+  %c = nputask.buffer "c" cmx[0] size 1300000 {planned_offset = 0 : i64}
+  nputask.queue dma[0] {
+    nputask.dma "load.a" %x <f16 [300000] offset 0> to %a <f16 [300000] offset 0> {schedule = array<i64: 0, 0, 0>}
+    nputask.dma "load.b" %x <f16 [300000] offset 0> to %b <f16 [300000] offset 0> {schedule = array<i64: 1, 0, 1>}
+    nputask.dma "store.a" %a <f16 [300000] offset 0> to %y <f16 [300000] offset 0> {schedule = array<i64: 2, 0, 2>}
+    nputask.dma "load.c" %x <f16 [650000] offset 0> to %c <f16 [650000] offset 0> {schedule = array<i64: 3, 0, 3>}
+    nputask.dma "store.c" %c <f16 [650000] offset 0> to %y <f16 [650000] offset 0> {schedule = array<i64: 4, 0, 4>}
+    nputask.dma "store.b" %b <f16 [300000] offset 0> to %y <f16 [300000] offset 0> {schedule = array<i64: 5, 0, 5>}
+  }
+}

@@ -41,7 +41,7 @@
 
 // TASKS: nputask.program attributes {cmx_used = array<i64: 0, 0>, {{.*}}scratch_size = 0 : i64
 // TASKS-NOT: nputask.barrier
-// TASKS: nputask.buffer "conv.t0.in.0" cmx[0] size 3072
+// TASKS: nputask.buffer "conv.t0.in.0" cmx[0] size 3072 {planned_offset = {{[0-9]+}} : i64}
 // TASKS: nputask.buffer "conv.t1.wt" cmx[1] size 256
 // TASKS-NEXT: nputask.queue dma[0] {
 // TASKS-NEXT: nputask.dma "conv.p0.in" %0 <f16 [5, 16, 16] offset 0> to %4 <f16 [5, 16, 16] offset 0> {schedule = array<i64: 0, 0, 0>}

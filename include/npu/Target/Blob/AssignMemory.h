@@ -10,15 +10,18 @@
 //      not ordered among themselves through DDR, TaskScheduler.h, so two
 //      scratch buffers share bytes only across ops).
 //   2. Placement with reuse (ScratchAllocator.h), 64-byte aligned. In each
-//      tile's CMX, in order of birth, each buffer where the bytes were freed
-//      longest ago (never-used CMX first): reusing bytes makes the new
-//      buffer's first task wait for the old one's last, so the reuse is of
-//      the memory whose tasks most likely finished. Where that does not fit
-//      the tile's usable CMX (HardwareDesc::cmxUsableBytes), the buffers
-//      are packed (largest first into the smallest gap, or first fit in
-//      order of birth if lower). The DDR scratch: first fit in order of
-//      birth. A buffer that already has an offset keeps it and is live
-//      throughout.
+//      tile's CMX, in order of birth, each buffer at the lowest of the
+//      offsets whose reuse costs least: bytes never used, or whose reuse
+//      the tasks' true dependencies already order (a replay with every
+//      buffer apart), cost nothing; other reuse makes the new buffer's
+//      first task wait for the old one's last, and costs the more the
+//      later that is. Where that does not fit the tile's usable CMX
+//      (HardwareDesc::cmxUsableBytes): the planned layout (the
+//      `planned_offset` code generation's tiling was planned against), if
+//      every buffer has one and it is valid for these live ranges; else
+//      the long-lived buffers first from the top; else packed. The DDR
+//      scratch: first fit in order of birth. A buffer that already has an
+//      offset keeps it and is live throughout.
 //   3. Barriers, derived again from the tasks' memory hazards at their new
 //      addresses by replaying the schedule through TaskScheduler with the
 //      same op and step groups (the schedule is a legal serial execution,
@@ -54,11 +57,13 @@ struct MemoryAssignmentReport {
 };
 
 /// Places the unplaced buffers of `program` (a tasks-stage program with
-/// `schedule`, [list][task] as in its task lists), derives its barriers and
+/// `schedule`, [list][task] as in its task lists; `plannedOffsets` per
+/// buffer, kUnassignedOffset or empty for none), derives its barriers and
 /// its memory plan. On failure (a tile's buffers cannot fit its CMX, or a
 /// malformed schedule), returns false with `error` and leaves `program`
 /// unspecified.
 bool assignMemory(blob::Program &program, const ProgramSchedule &schedule,
+                  const std::vector<uint64_t> &plannedOffsets,
                   MemoryAssignmentReport &report, std::string &error);
 
 } // namespace npu::target

@@ -61,6 +61,10 @@ struct GeneratedBlob {
 struct GeneratedTasks {
   blob::Program program;
   ProgramSchedule schedule;
+  /// Per buffer: where code generation's own layout put a CMX buffer (the
+  /// layout its tiling was planned against, known to fit), else
+  /// kUnassignedOffset.
+  std::vector<uint64_t> plannedOffsets;
   std::vector<uint8_t> weights;
   uint64_t dpuPieces = 0;
   uint64_t deduplicatedConstants = 0;

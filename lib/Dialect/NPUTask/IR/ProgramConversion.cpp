@@ -449,7 +449,8 @@ InFlightDiagnostic programError(ProgramOp op) {
 ProgramOp buildProgramOp(OpBuilder &builder, Location loc,
                          const blob::Program &program,
                          ArrayRef<uint8_t> weights,
-                         const ProgramSchedule &schedule) {
+                         const ProgramSchedule &schedule,
+                         ArrayRef<uint64_t> plannedOffsets) {
   OpBuilder::InsertionGuard guard(builder);
   ElementsAttr weightsAttr;
   if (!weights.empty()) {
@@ -477,7 +478,10 @@ ProgramOp buildProgramOp(OpBuilder &builder, Location loc,
     b.argument(d, /*input=*/false);
   for (const blob::StateVar &s : program.states)
     StateOp::create(builder, loc, s.name, s.input, s.output);
-  for (const blob::Buffer &buf : program.buffers)
+  for (size_t i = 0; i < program.buffers.size(); ++i) {
+    const blob::Buffer &buf = program.buffers[i];
+    uint64_t planned =
+        i < plannedOffsets.size() ? plannedOffsets[i] : kUnassignedOffset;
     b.buffers.push_back(
         BufferOp::create(builder, loc, BufferType::get(builder.getContext()),
                          builder.getStringAttr(buf.name),
@@ -487,7 +491,11 @@ ProgramOp buildProgramOp(OpBuilder &builder, Location loc,
                          buf.offset == kUnassignedOffset
                              ? IntegerAttr()
                              : builder.getI64IntegerAttr(int64_t(buf.offset)),
-                         builder.getI64IntegerAttr(int64_t(buf.size))));
+                         builder.getI64IntegerAttr(int64_t(buf.size)),
+                         planned == kUnassignedOffset
+                             ? IntegerAttr()
+                             : builder.getI64IntegerAttr(int64_t(planned))));
+  }
   for (const blob::Barrier &bar : program.barriers)
     b.barriers.push_back(
         BarrierOp::create(builder, loc, BarrierType::get(builder.getContext()),
@@ -559,6 +567,14 @@ FailureOr<ExportedProgram> exportProgram(ProgramOp op, bool withWeights) {
           buf.getSizeAttr().getInt() < 0)
         return buf.emitOpError("has a negative index, offset or size");
       r.bufferIds[buf.getResult()] = uint32_t(p.buffers.size());
+      if (std::optional<uint64_t> planned = buf.getPlannedOffset()) {
+        if (buf.getPlannedOffsetAttr().getInt() < 0 || buf.getOffset())
+          return buf.emitOpError("has a planned offset that is negative or "
+                                 "beside an offset (only an unplaced buffer "
+                                 "of the tasks stage has one)");
+        out.plannedOffsets.resize(p.buffers.size(), kUnassignedOffset);
+        out.plannedOffsets.push_back(*planned);
+      }
       std::optional<uint64_t> offset = buf.getOffset();
       p.buffers.push_back({buf.getName().str(),
                            static_cast<blob::MemSpace>(buf.getSpace()),
@@ -628,6 +644,8 @@ FailureOr<ExportedProgram> exportProgram(ProgramOp op, bool withWeights) {
   }
   if (!scheduled)
     out.schedule.clear();
+  if (!out.plannedOffsets.empty())
+    out.plannedOffsets.resize(p.buffers.size(), kUnassignedOffset);
   return out;
 }
 

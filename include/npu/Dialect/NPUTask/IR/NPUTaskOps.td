@@ -213,11 +213,14 @@ def NPUTask_BufferOp : NPUTask_Op<"buffer", [HasParent<"ProgramOp">]> {
     ```
 
     In the `tasks` stage a CMX or scratch buffer has no `offset` yet:
-    `npu-assign-memory` gives it one (docs/codegen.md).
+    `npu-assign-memory` gives it one (docs/codegen.md). A CMX buffer may
+    then carry `planned_offset`, where code generation's own layout (the
+    one its tiling was planned against) put it: memory assignment falls
+    back on that layout for a tile its allocator cannot fit.
   }];
   let arguments = (ins StrAttr:$name, NPUTask_MemSpaceEnum:$space,
                        I32Attr:$index, OptionalAttr<I64Attr>:$offset,
-                       I64Attr:$size);
+                       I64Attr:$size, OptionalAttr<I64Attr>:$planned_offset);
   let results = (outs NPUTask_BufferType:$result);
   let assemblyFormat = [{
     $name $space `[` $index `]` (`offset` $offset^)? `size` $size attr-dict

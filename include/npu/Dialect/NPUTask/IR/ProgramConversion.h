@@ -31,11 +31,14 @@ using target::TaskSchedule;
 /// Creates the nputask.program of `program` with weights section `weights`
 /// (stored as a dense resource) at `builder`'s insertion point. With a
 /// non-empty `schedule` (the `tasks` stage), each task gets its `schedule`
-/// attribute and buffers at kUnassignedOffset are printed without offset.
+/// attribute and buffers at kUnassignedOffset are printed without offset;
+/// `plannedOffsets` (per buffer, kUnassignedOffset for none) gives their
+/// `planned_offset`.
 ProgramOp buildProgramOp(mlir::OpBuilder &builder, mlir::Location loc,
                          const blob::Program &program,
                          llvm::ArrayRef<uint8_t> weights,
-                         const ProgramSchedule &schedule = {});
+                         const ProgramSchedule &schedule = {},
+                         llvm::ArrayRef<uint64_t> plannedOffsets = {});
 
 /// A program read back from the IR.
 struct ExportedProgram {
@@ -45,6 +48,8 @@ struct ExportedProgram {
   /// The tasks' schedules when they have them (the `tasks` stage), else
   /// empty. Buffers without offset read as kUnassignedOffset.
   ProgramSchedule schedule;
+  /// Per buffer: its `planned_offset`, or kUnassignedOffset.
+  std::vector<uint64_t> plannedOffsets;
   /// Whether this is the `tasks` stage: a task with a schedule or a buffer
   /// without offset.
   bool isTasksStage() const;
