@@ -131,6 +131,19 @@ private:
   std::vector<std::vector<uint32_t>> knownByAll_;
 };
 
+/// What reusing buffer `previous`'s bytes for buffer `next` costs (indices
+/// into `members`): nothing when the true dependencies already order them
+/// (ReuseOrder), else the later the old buffer's last task, the more.
+ReuseCost reuseCost(const std::vector<size_t> &members,
+                    const std::vector<Use> &uses, const ReuseOrder &reuse) {
+  return [&members, &uses, &reuse](size_t previous, size_t next) -> uint64_t {
+    size_t a = members[previous], b = members[next];
+    if (reuse.ordered(a, b))
+      return 0;
+    return 1 + uses[a].lastPosition;
+  };
+}
+
 /// The planned layout of one tile's CMX (every unplaced buffer's planned
 /// offset), if there is one and it is valid for these live ranges: aligned,
 /// within `capacity`, and no two buffers alive at once sharing a byte.
@@ -180,12 +193,7 @@ std::optional<ScratchLayout>
 placeCmx(const std::vector<size_t> &members, std::vector<LiveRange> ranges,
          const std::vector<Use> &uses, const ReuseOrder &reuse,
          const std::vector<uint64_t> &planned, uint64_t capacity) {
-  ReuseCost cost = [&](size_t previous, size_t next) -> uint64_t {
-    size_t a = members[previous], b = members[next];
-    if (reuse.ordered(a, b))
-      return 0;
-    return 1 + uses[a].lastPosition;
-  };
+  ReuseCost cost = reuseCost(members, uses, reuse);
   if (auto layout = allocateCheapestReuse(ranges, capacity, cost, kAlignment))
     return layout;
   if (auto layout = plannedLayout(members, ranges, planned, capacity))
@@ -302,11 +310,20 @@ bool assignMemory(blob::Program &program, const ProgramSchedule &schedule,
     uint64_t live = peakLiveBytes(ranges, kAlignment);
     ScratchLayout layout;
     if (anyUnplaced) {
-      if (scratch)
+      if (scratch) {
+        // The tighter of first fit and largest first; then, within 10 %
+        // more bytes (DDR is plentiful, waits are not), the cheapest reuse.
         layout = allocateScratch(ranges, kAlignment);
-      else if (std::optional<ScratchLayout> spread =
-                   placeCmx(members, ranges, uses, reuse, plannedOffsets,
-                            hw.cmxUsableBytes))
+        ScratchLayout packed = allocateLargestFirst(ranges, kAlignment);
+        if (packed.totalSize < layout.totalSize)
+          layout = std::move(packed);
+        if (std::optional<ScratchLayout> spread = allocateCheapestReuse(
+                ranges, layout.totalSize + layout.totalSize / 10,
+                reuseCost(members, uses, reuse), kAlignment))
+          layout = std::move(*spread);
+      } else if (std::optional<ScratchLayout> spread =
+                     placeCmx(members, ranges, uses, reuse, plannedOffsets,
+                              hw.cmxUsableBytes))
         layout = std::move(*spread);
       else {
         report.packedTiles.push_back(uint32_t(space));

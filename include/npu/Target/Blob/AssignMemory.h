@@ -20,8 +20,9 @@
 //      `planned_offset` code generation's tiling was planned against), if
 //      every buffer has one and it is valid for these live ranges; else
 //      the long-lived buffers first from the top; else packed. The DDR
-//      scratch: first fit in order of birth. A buffer that already has an
-//      offset keeps it and is live throughout.
+//      scratch: the cheapest reuse within 10 % more bytes than the tighter
+//      of first fit and largest first (else that one). A buffer that
+//      already has an offset keeps it and is live throughout.
 //   3. Barriers, derived again from the tasks' memory hazards at their new
 //      addresses by replaying the schedule through TaskScheduler with the
 //      same op and step groups (the schedule is a legal serial execution,

@@ -140,8 +140,11 @@ def NPUAssignMemory : Pass<"npu-assign-memory", "mlir::ModuleOp"> {
     buffer lives from the first to the last task touching it in schedule
     order, each scratch buffer from the first to the last op group; buffers
     are placed per tile's CMX and in the DDR scratch with reuse, 64-byte
-    aligned, largest first into the smallest gap (first fit in order of
-    birth where that does not fit a tile's usable CMX). The barriers are
+    aligned, in order of birth where reusing bytes makes no task wait
+    (bytes never used, or whose old and new tasks the true dependencies
+    already order), else where the old buffer's last task is the earliest;
+    a tile that does not fit that way takes its `planned_offset`s (code
+    generation's own layout) or is packed. The barriers are
     then derived from the tasks' memory hazards at their addresses, by
     replaying the schedule with its op and step groups, and the memory plan
     records the CMX used per tile and the scratch size. The result is
