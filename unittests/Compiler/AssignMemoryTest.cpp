@@ -115,6 +115,10 @@ TEST(AssignMemory, RandomProgramsAreValidAndRaceFree) {
         << "trial " << trial << ": " << error;
     const arch::HardwareDesc &hw = arch::hardware(r.program.platform);
     for (uint32_t t = 0; t < hw.numTiles; ++t) {
+      // Without planned offsets a tile is placed by reuse cost or packed.
+      EXPECT_NE(report.cmxPlacement[t], CmxPlacement::Planned);
+      EXPECT_EQ(report.cmxPlacement[t] == CmxPlacement::None,
+                report.cmxUsed[t] == 0);
       EXPECT_LE(report.cmxUsed[t], hw.cmxUsableBytes);
       EXPECT_GE(report.cmxUsed[t], report.cmxLiveBytes[t]);
       EXPECT_EQ(r.program.memory.cmxUsed[t], report.cmxUsed[t]);

@@ -189,15 +189,20 @@ std::optional<ScratchLayout> plannedLayout(const std::vector<size_t> &members,
 /// loaded ahead) placed first from the top down, first fit in order of
 /// birth; then with the others first fit from the bottom. Empty if none
 /// fits.
-std::optional<ScratchLayout>
-placeCmx(const std::vector<size_t> &members, std::vector<LiveRange> ranges,
-         const std::vector<Use> &uses, const ReuseOrder &reuse,
-         const std::vector<uint64_t> &planned, uint64_t capacity) {
+std::optional<ScratchLayout> placeCmx(const std::vector<size_t> &members,
+                                      std::vector<LiveRange> ranges,
+                                      const std::vector<Use> &uses,
+                                      const ReuseOrder &reuse,
+                                      const std::vector<uint64_t> &planned,
+                                      uint64_t capacity, CmxPlacement &how) {
   ReuseCost cost = reuseCost(members, uses, reuse);
+  how = CmxPlacement::CheapestReuse;
   if (auto layout = allocateCheapestReuse(ranges, capacity, cost, kAlignment))
     return layout;
+  how = CmxPlacement::Planned;
   if (auto layout = plannedLayout(members, ranges, planned, capacity))
     return layout;
+  how = CmxPlacement::LongLivedFirst;
   uint64_t top = capacity / kAlignment * kAlignment;
   std::vector<size_t> longLived;
   std::vector<LiveRange> longRanges;
@@ -281,6 +286,7 @@ bool assignMemory(blob::Program &program, const ProgramSchedule &schedule,
   report = {};
   report.cmxLiveBytes.assign(hw.numTiles, 0);
   report.cmxUsed.assign(hw.numTiles, 0);
+  report.cmxPlacement.assign(hw.numTiles, CmxPlacement::None);
   for (int64_t space = -1; space < int64_t(hw.numTiles); ++space) {
     bool scratch = space < 0;
     std::vector<size_t> members;
@@ -323,10 +329,10 @@ bool assignMemory(blob::Program &program, const ProgramSchedule &schedule,
           layout = std::move(*spread);
       } else if (std::optional<ScratchLayout> spread =
                      placeCmx(members, ranges, uses, reuse, plannedOffsets,
-                              hw.cmxUsableBytes))
+                              hw.cmxUsableBytes, report.cmxPlacement[space]))
         layout = std::move(*spread);
       else {
-        report.packedTiles.push_back(uint32_t(space));
+        report.cmxPlacement[space] = CmxPlacement::Packed;
         layout = allocateLargestFirst(ranges, kAlignment);
         if (layout.totalSize > hw.cmxUsableBytes) {
           ScratchLayout firstFit = allocateScratch(ranges, kAlignment);

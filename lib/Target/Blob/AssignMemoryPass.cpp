@@ -27,13 +27,14 @@ struct AssignMemoryPass : impl::NPUAssignMemoryBase<AssignMemoryPass> {
     ModuleOp module = getOperation();
     auto programs = module.getOps<task::ProgramOp>();
     if (programs.empty()) {
-      module.emitError("has no nputask.program to assign memory to (run "
-                       "npu-generate-tasks first: the tasks stage)");
+      emitError(module.getLoc(), "has no nputask.program to assign memory to "
+                                 "(run "
+                                 "npu-generate-tasks first: the tasks stage)");
       return signalPassFailure();
     }
     task::ProgramOp op = *programs.begin();
     if (std::next(programs.begin()) != programs.end()) {
-      module.emitError("holds more than one nputask.program");
+      emitError(module.getLoc(), "holds more than one nputask.program");
       return signalPassFailure();
     }
     // The weights stay where they are (the same resource, not a copy).

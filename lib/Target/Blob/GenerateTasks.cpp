@@ -43,7 +43,7 @@ struct GenerateTasksPass : impl::NPUGenerateTasksBase<GenerateTasksPass> {
       func = f;
     }
     if (!func) {
-      module.emitError("has no function to generate tasks for");
+      emitError(module.getLoc(), "has no function to generate tasks for");
       return signalPassFailure();
     }
     CodegenOptions opts;

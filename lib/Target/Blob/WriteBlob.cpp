@@ -78,7 +78,8 @@ struct WriteBlobPass : impl::NPUWriteBlobBase<WriteBlobPass> {
         return signalPassFailure();
       if (exported->isTasksStage()) {
         task::programError(program)
-            << "is the tasks stage (buffers without offsets, no barriers): "
+            << "is the tasks stage (tasks with a schedule and no barriers "
+               "yet): "
                "run npu-assign-memory first";
         return signalPassFailure();
       }

@@ -16,7 +16,7 @@ nputask.program attributes {cmx_used = array<i64: 0, 0>, compiler_version = "tes
 
 // -----
 
-// expected-error @+1 {{'nputask.program' op is not a valid tasks-stage program: task 'load' has schedule position 0, which another task has}}
+// expected-error @+1 {{'nputask.program' op is not a valid tasks-stage program: task 'load' has schedule position 0, which task 'store' has}}
 nputask.program attributes {cmx_used = array<i64: 0, 0>, compiler_version = "test", options_hash = 0 : i64, platform = "NPU3720", scratch_size = 0 : i64} {
   nputask.input "x" "f16" [1024] "ND"
   nputask.output "y" "f16" [1024] "ND"
@@ -66,7 +66,7 @@ nputask.program attributes {cmx_used = array<i64: 0, 0>, compiler_version = "tes
 
 // -----
 
-// expected-error @+1 {{'nputask.program' op is not a valid tasks-stage program: buffer 'x' has no offset; only CMX and scratch buffers are placed by memory assignment}}
+// expected-error @+1 {{'nputask.program' op is not a valid tasks-stage program: buffer 0 ('x') has no offset; only CMX and scratch buffers are placed by memory assignment}}
 nputask.program attributes {cmx_used = array<i64: 0, 0>, compiler_version = "test", options_hash = 0 : i64, platform = "NPU3720", scratch_size = 0 : i64} {
   nputask.input "x" "f16" [1024] "ND"
   nputask.output "y" "f16" [1024] "ND"
@@ -107,5 +107,20 @@ nputask.program attributes {cmx_used = array<i64: 0, 0>, compiler_version = "tes
   %a = nputask.buffer "a" cmx[0] offset 0 size 2048 {planned_offset = 0 : i64}
   nputask.queue dma[0] {
     nputask.dma "load" %x <f16 [1024] offset 0> to %a <f16 [1024] offset 0> {schedule = array<i64: 0, 0, 0>}
+  }
+}
+
+// -----
+
+// expected-error @+1 {{'nputask.program' op is not a valid tasks-stage program: buffer 2 ('a') has planned offset 32; a planned offset is a 64-byte aligned place for a CMX buffer within the usable CMX (1982464 bytes)}}
+nputask.program attributes {cmx_used = array<i64: 0, 0>, compiler_version = "test", options_hash = 0 : i64, platform = "NPU3720", scratch_size = 0 : i64} {
+  nputask.input "x" "f16" [1024] "ND"
+  nputask.output "y" "f16" [1024] "ND"
+  %x = nputask.buffer "x" input[0] offset 0 size 2048
+  %y = nputask.buffer "y" output[0] offset 0 size 2048
+  %a = nputask.buffer "a" cmx[0] size 2048 {planned_offset = 32 : i64}
+  nputask.queue dma[0] {
+    nputask.dma "load" %x <f16 [1024] offset 0> to %a <f16 [1024] offset 0> {schedule = array<i64: 0, 0, 0>}
+    nputask.dma "store" %a <f16 [1024] offset 0> to %y <f16 [1024] offset 0> {schedule = array<i64: 1, 0, 1>}
   }
 }

@@ -27,7 +27,7 @@
 // The tasks stage is not a blob yet; an addressed program is not assigned
 // again; assignment needs a program.
 // RUN: not npu-opt %t.tasks.mlir --npu-write-blob=output=%t.y.blob -o /dev/null 2>&1 | FileCheck %s --check-prefix=UNPLACED
-// UNPLACED: error: 'nputask.program' op is the tasks stage (buffers without offsets, no barriers): run npu-assign-memory first
+// UNPLACED: error: 'nputask.program' op is the tasks stage (tasks with a schedule and no barriers yet): run npu-assign-memory first
 // RUN: not npu-opt %t.mlir --npu-assign-memory -o /dev/null 2>&1 | FileCheck %s --check-prefix=TWICE
 // TWICE: error: 'nputask.program' op is already addressed (its buffers have offsets and its tasks no schedule): memory assignment takes the tasks stage
 // RUN: not npu-opt %s --npu-assign-memory -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOPROGRAM

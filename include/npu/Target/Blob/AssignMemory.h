@@ -46,15 +46,23 @@
 
 namespace npu::target {
 
+/// How a tile's CMX buffers were placed (step 2 above, in order of
+/// preference).
+enum class CmxPlacement {
+  None,           ///< The tile has no buffer to place.
+  CheapestReuse,  ///< Where reuse costs least.
+  Planned,        ///< The planned layout.
+  LongLivedFirst, ///< Long-lived buffers first from the top.
+  Packed,         ///< Largest first (or first fit).
+};
+
 /// What memory assignment did, for reports and tests.
 struct MemoryAssignmentReport {
   /// Per tile of the platform: the most CMX bytes live at one position (no
-  /// placement can use less) and the bytes the placement uses.
+  /// placement can use less), the bytes the placement uses, and how.
   std::vector<uint64_t> cmxLiveBytes, cmxUsed;
+  std::vector<CmxPlacement> cmxPlacement;
   uint64_t scratchLiveBytes = 0, scratchSize = 0;
-  /// Tiles whose buffers did not fit where memory was freed longest ago
-  /// and were packed instead.
-  std::vector<uint32_t> packedTiles;
 };
 
 /// Places the unplaced buffers of `program` (a tasks-stage program with

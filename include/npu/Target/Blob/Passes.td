@@ -153,7 +153,9 @@ def NPUAssignMemory : Pass<"npu-assign-memory", "mlir::ModuleOp"> {
 
     Errors: a tile whose buffers do not fit its usable CMX (bytes placed,
     bytes live at once, bytes usable); a module without a tasks-stage
-    program.
+    program. The memory plan (CMX used per tile, scratch bytes) is the
+    program's `cmx_used` and `scratch_size`, and `npu-blob dump`'s
+    `memory:` line.
 
     Output:
     ```mlir

@@ -670,9 +670,11 @@ bool verifyTasksStage(const ExportedProgram &exported, std::string &error) {
   size_t total = 0;
   for (const blob::TaskList &list : p.taskLists)
     total += list.tasks.size();
-  // Position -> (op, step), to check the groups along the schedule.
+  // Position -> (op, step), to check the groups along the schedule, and
+  // the task holding it.
   std::vector<std::pair<uint32_t, uint32_t>> groups(total,
                                                     {kNoSchedule, kNoSchedule});
+  std::vector<std::pair<size_t, size_t>> holder(total);
   for (size_t l = 0; l < p.taskLists.size(); ++l) {
     const blob::TaskList &list = p.taskLists[l];
     for (size_t i = 0; i < list.tasks.size(); ++i) {
@@ -694,9 +696,13 @@ bool verifyTasksStage(const ExportedProgram &exported, std::string &error) {
                 std::to_string(s.position) +
                 (s.position >= total ? ", past the program's " +
                                            std::to_string(total) + " tasks"
-                                     : ", which another task has");
+                                     : ", which " +
+                                           taskName(holder[s.position].first,
+                                                    holder[s.position].second) +
+                                           " has");
         return false;
       }
+      holder[s.position] = {l, i};
       if (i > 0 && exported.schedule[l][i - 1].position > s.position) {
         error = taskName(l, i) + " comes after " + taskName(l, i - 1) +
                 " in its queue but before it in the schedule";
@@ -718,13 +724,26 @@ bool verifyTasksStage(const ExportedProgram &exported, std::string &error) {
   const arch::HardwareDesc &hw = arch::hardware(p.platform);
   placed.memory.cmxUsed.assign(hw.numTiles, 0);
   placed.memory.scratchSize = 0;
-  for (blob::Buffer &b : placed.buffers) {
+  for (size_t i = 0; i < placed.buffers.size(); ++i) {
+    blob::Buffer &b = placed.buffers[i];
+    std::string name = "buffer " + std::to_string(i) + " ('" + b.name + "')";
+    uint64_t planned = i < exported.plannedOffsets.size()
+                           ? exported.plannedOffsets[i]
+                           : kUnassignedOffset;
+    if (planned != kUnassignedOffset &&
+        (b.space != blob::MemSpace::Cmx || planned % 64 != 0 ||
+         planned > hw.cmxUsableBytes || b.size > hw.cmxUsableBytes - planned)) {
+      error = name + " has planned offset " + std::to_string(planned) +
+              "; a planned offset is a 64-byte aligned place for a CMX "
+              "buffer within the usable CMX (" +
+              std::to_string(hw.cmxUsableBytes) + " bytes)";
+      return false;
+    }
     if (b.offset == kUnassignedOffset) {
       if (b.space != blob::MemSpace::Cmx &&
           b.space != blob::MemSpace::Scratch) {
-        error = "buffer '" + b.name +
-                "' has no offset; only CMX and scratch buffers are placed by "
-                "memory assignment";
+        error = name + " has no offset; only CMX and scratch buffers are "
+                       "placed by memory assignment";
         return false;
       }
       b.offset = 0;
