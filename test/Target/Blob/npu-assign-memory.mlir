@@ -132,3 +132,30 @@ nputask.program attributes {cmx_used = array<i64: 0, 0>, compiler_version = "tes
     nputask.dma "store.b" %b <f16 [300000] offset 0> to %y <f16 [300000] offset 0> {schedule = array<i64: 5, 0, 5>}
   }
 }
+
+// -----
+
+// The same with planned offsets that are not valid for these live ranges
+// ("b" planned over "a" while both are alive): they are not taken, the
+// buffers are packed instead (largest first into the smallest gap).
+// CHECK-LABEL: nputask.program attributes {cmx_used = array<i64: 1900032, 0>
+// CHECK: nputask.buffer "a" cmx[0] offset 0 size 600000
+// CHECK: nputask.buffer "b" cmx[0] offset 1300032 size 600000
+// CHECK: nputask.buffer "c" cmx[0] offset 0 size 1300000
+nputask.program attributes {cmx_used = array<i64: 0, 0>, compiler_version = "test", options_hash = 0 : i64, platform = "NPU3720", scratch_size = 0 : i64} {
+  nputask.input "x" "f16" [650000] "ND"
+  nputask.output "y" "f16" [650000] "ND"
+  %x = nputask.buffer "x" input[0] offset 0 size 1300000
+  %y = nputask.buffer "y" output[0] offset 0 size 1300000
+  %a = nputask.buffer "a" cmx[0] size 600000 {planned_offset = 0 : i64}
+  %b = nputask.buffer "b" cmx[0] size 600000 {planned_offset = 0 : i64}
+  %c = nputask.buffer "c" cmx[0] size 1300000 {planned_offset = 0 : i64}
+  nputask.queue dma[0] {
+    nputask.dma "load.a" %x <f16 [300000] offset 0> to %a <f16 [300000] offset 0> {schedule = array<i64: 0, 0, 0>}
+    nputask.dma "load.b" %x <f16 [300000] offset 0> to %b <f16 [300000] offset 0> {schedule = array<i64: 1, 0, 1>}
+    nputask.dma "store.a" %a <f16 [300000] offset 0> to %y <f16 [300000] offset 0> {schedule = array<i64: 2, 0, 2>}
+    nputask.dma "load.c" %x <f16 [650000] offset 0> to %c <f16 [650000] offset 0> {schedule = array<i64: 3, 0, 3>}
+    nputask.dma "store.c" %c <f16 [650000] offset 0> to %y <f16 [650000] offset 0> {schedule = array<i64: 4, 0, 4>}
+    nputask.dma "store.b" %b <f16 [300000] offset 0> to %y <f16 [300000] offset 0> {schedule = array<i64: 5, 0, 5>}
+  }
+}
