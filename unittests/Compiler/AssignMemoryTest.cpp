@@ -40,11 +40,13 @@ RandomProgram makeProgram(std::mt19937 &rng, uint32_t chains,
   blob::Program &p = out.program;
   p.platform = arch::Platform::NPU3720;
   p.compilerVersion = "test";
-  blob::TensorDesc in{"x", DType::F16, {int64_t(chains), int64_t(elements)}};
-  blob::TensorDesc outDesc{
-      "y", DType::F16, {int64_t(chains), int64_t(elements)}};
-  p.inputs.push_back(in);
-  p.outputs.push_back(outDesc);
+  blob::TensorDesc desc;
+  desc.dtype = DType::F16;
+  desc.shape = {int64_t(chains), int64_t(elements)};
+  desc.name = "x";
+  p.inputs.push_back(desc);
+  desc.name = "y";
+  p.outputs.push_back(desc);
   uint64_t bytes = uint64_t(elements) * 2;
   p.buffers.push_back({"x", blob::MemSpace::Input, 0, 0, chains * bytes});
   p.buffers.push_back({"y", blob::MemSpace::Output, 0, 0, chains * bytes});

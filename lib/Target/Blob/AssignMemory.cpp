@@ -10,7 +10,8 @@
 namespace npu::target {
 namespace {
 
-constexpr uint64_t kAlignment = 64;
+/// Alignment of DDR scratch buffers (CMX: HardwareDesc::cmxAlignment).
+constexpr uint64_t kScratchAlignment = 64;
 
 /// A task of the program by its list and index, with its schedule.
 struct Slot {
@@ -24,28 +25,24 @@ struct Use {
   uint64_t firstOp = 0, lastOp = 0;
 };
 
-/// Replays the schedule through a TaskScheduler, each view's access
-/// computed by `accessFor`; returns the scheduler (not finalized) so that
-/// the tasks' queues and clocks can be read, task id = schedule position.
+/// Replays the schedule through `sched` (task id = schedule position), with
+/// the op and step groups of the schedule; each view's access is
+/// `accessFor(ref, write)`.
 template <typename AccessFor>
 void replay(const blob::Program &program, const std::vector<Slot> &order,
             TaskScheduler &sched, AccessFor accessFor) {
-  bool first = true;
-  uint32_t op = 0, step = 0;
-  for (const Slot &slot : order) {
-    if (first || slot.s.op != op) {
-      if (!first)
+  for (size_t i = 0; i < order.size(); ++i) {
+    const Slot &slot = order[i];
+    bool newOp = i == 0 || slot.s.op != order[i - 1].s.op;
+    if (newOp) {
+      if (i > 0)
         sched.endOp();
       sched.beginOp();
-      op = slot.s.op;
-      first = true;
     }
-    if (first || slot.s.step != step) {
+    if (newOp || slot.s.step != order[i - 1].s.step) {
       sched.endStep();
       sched.beginStep();
-      step = slot.s.step;
     }
-    first = false;
     const blob::TaskList &list = program.taskLists[slot.list];
     blob::Task task = list.tasks[slot.task];
     task.waitBarriers.clear();
@@ -56,7 +53,7 @@ void replay(const blob::Program &program, const std::vector<Slot> &order,
     });
     sched.add(list.engine, list.index, std::move(task), std::move(accesses));
   }
-  if (!first)
+  if (!order.empty())
     sched.endOp();
 }
 
@@ -65,23 +62,16 @@ void replay(const blob::Program &program, const std::vector<Slot> &order,
 class ReuseOrder {
 public:
   ReuseOrder(const blob::Program &program, const std::vector<Slot> &order) {
-    // Every buffer apart: unplaced ones one after another above the rest.
-    uint64_t next = uint64_t(1) << 40;
-    std::vector<uint64_t> base(program.buffers.size());
-    for (size_t b = 0; b < program.buffers.size(); ++b) {
-      const blob::Buffer &buf = program.buffers[b];
-      if (buf.offset == kUnassignedOffset) {
-        base[b] = next;
-        next += alignTo(std::max<uint64_t>(buf.size, 1), kAlignment);
-      } else {
-        base[b] = buf.offset;
-      }
-    }
-    // Accesses read only the buffers: a program of the buffers at `base`.
+    // Every buffer apart: unplaced ones one after another above the rest
+    // (accesses read only the program's buffers).
     blob::Program apart;
     apart.buffers = program.buffers;
-    for (size_t b = 0; b < apart.buffers.size(); ++b)
-      apart.buffers[b].offset = base[b];
+    uint64_t next = uint64_t(1) << 40;
+    for (blob::Buffer &buf : apart.buffers)
+      if (buf.offset == kUnassignedOffset) {
+        buf.offset = next;
+        next += alignTo(std::max<uint64_t>(buf.size, 1), kScratchAlignment);
+      }
     TaskScheduler sched;
     replay(program, order, sched, [&](const blob::TensorRef &r, bool write) {
       return accessOf(apart, r, write);
@@ -150,14 +140,15 @@ ReuseCost reuseCost(const std::vector<size_t> &members,
 std::optional<ScratchLayout> plannedLayout(const std::vector<size_t> &members,
                                            const std::vector<LiveRange> &ranges,
                                            const std::vector<uint64_t> &planned,
-                                           uint64_t capacity) {
+                                           uint64_t capacity,
+                                           uint64_t alignment) {
   ScratchLayout layout;
   layout.offsets.resize(members.size());
   for (size_t k = 0; k < members.size(); ++k) {
     uint64_t offset = ranges[k].fixed               ? *ranges[k].fixed
                       : members[k] < planned.size() ? planned[members[k]]
                                                     : kUnassignedOffset;
-    if (offset == kUnassignedOffset || offset % kAlignment != 0 ||
+    if (offset == kUnassignedOffset || offset % alignment != 0 ||
         offset + ranges[k].size > capacity)
       return std::nullopt;
     layout.offsets[k] = offset;
@@ -189,21 +180,21 @@ std::optional<ScratchLayout> plannedLayout(const std::vector<size_t> &members,
 /// loaded ahead) placed first from the top down, first fit in order of
 /// birth; then with the others first fit from the bottom. Empty if none
 /// fits.
-std::optional<ScratchLayout> placeCmx(const std::vector<size_t> &members,
-                                      std::vector<LiveRange> ranges,
-                                      const std::vector<Use> &uses,
-                                      const ReuseOrder &reuse,
-                                      const std::vector<uint64_t> &planned,
-                                      uint64_t capacity, CmxPlacement &how) {
+std::optional<ScratchLayout>
+placeCmx(const std::vector<size_t> &members, std::vector<LiveRange> ranges,
+         const std::vector<Use> &uses, const ReuseOrder &reuse,
+         const std::vector<uint64_t> &planned, uint64_t capacity,
+         uint64_t alignment, CmxPlacement &how) {
   ReuseCost cost = reuseCost(members, uses, reuse);
   how = CmxPlacement::CheapestReuse;
-  if (auto layout = allocateCheapestReuse(ranges, capacity, cost, kAlignment))
+  if (auto layout = allocateCheapestReuse(ranges, capacity, cost, alignment))
     return layout;
   how = CmxPlacement::Planned;
-  if (auto layout = plannedLayout(members, ranges, planned, capacity))
+  if (auto layout =
+          plannedLayout(members, ranges, planned, capacity, alignment))
     return layout;
   how = CmxPlacement::LongLivedFirst;
-  uint64_t top = capacity / kAlignment * kAlignment;
+  uint64_t top = capacity / alignment * alignment;
   std::vector<size_t> longLived;
   std::vector<LiveRange> longRanges;
   for (size_t k = 0; k < members.size(); ++k) {
@@ -217,17 +208,17 @@ std::optional<ScratchLayout> placeCmx(const std::vector<size_t> &members,
   }
   if (longLived.empty())
     return std::nullopt;
-  ScratchLayout packed = allocateScratch(longRanges, kAlignment);
+  ScratchLayout packed = allocateScratch(longRanges, alignment);
   if (packed.totalSize > top)
     return std::nullopt;
   for (size_t n = 0; n < longLived.size(); ++n)
     ranges[longLived[n]].fixed =
-        top - packed.offsets[n] - alignTo(longRanges[n].size, kAlignment);
-  if (auto layout = allocateCheapestReuse(ranges, capacity, cost, kAlignment))
+        top - packed.offsets[n] - alignTo(longRanges[n].size, alignment);
+  if (auto layout = allocateCheapestReuse(ranges, capacity, cost, alignment))
     return layout;
   // The others first fit, bottom up (every reuse costing the same).
   return allocateCheapestReuse(
-      ranges, capacity, [](size_t, size_t) { return uint64_t(0); }, kAlignment);
+      ranges, capacity, [](size_t, size_t) { return uint64_t(0); }, alignment);
 }
 
 } // namespace
@@ -313,32 +304,26 @@ bool assignMemory(blob::Program &program, const ProgramSchedule &schedule,
       members.push_back(b);
       ranges.push_back(r);
     }
-    uint64_t live = peakLiveBytes(ranges, kAlignment);
+    uint64_t live =
+        peakLiveBytes(ranges, scratch ? kScratchAlignment : hw.cmxAlignment);
     ScratchLayout layout;
     if (anyUnplaced) {
       if (scratch) {
-        // The tighter of first fit and largest first; then, within 10 %
-        // more bytes (DDR is plentiful, waits are not), the cheapest reuse.
-        layout = allocateScratch(ranges, kAlignment);
-        ScratchLayout packed = allocateLargestFirst(ranges, kAlignment);
-        if (packed.totalSize < layout.totalSize)
-          layout = std::move(packed);
+        // The tighter packing; then, within 10 % more bytes (DDR is
+        // plentiful, waits are not), the cheapest reuse.
+        layout = allocatePacked(ranges, kScratchAlignment);
         if (std::optional<ScratchLayout> spread = allocateCheapestReuse(
                 ranges, layout.totalSize + layout.totalSize / 10,
-                reuseCost(members, uses, reuse), kAlignment))
+                reuseCost(members, uses, reuse), kScratchAlignment))
           layout = std::move(*spread);
       } else if (std::optional<ScratchLayout> spread =
                      placeCmx(members, ranges, uses, reuse, plannedOffsets,
-                              hw.cmxUsableBytes, report.cmxPlacement[space]))
+                              hw.cmxUsableBytes, hw.cmxAlignment,
+                              report.cmxPlacement[space])) {
         layout = std::move(*spread);
-      else {
+      } else {
         report.cmxPlacement[space] = CmxPlacement::Packed;
-        layout = allocateLargestFirst(ranges, kAlignment);
-        if (layout.totalSize > hw.cmxUsableBytes) {
-          ScratchLayout firstFit = allocateScratch(ranges, kAlignment);
-          if (firstFit.totalSize < layout.totalSize)
-            layout = std::move(firstFit);
-        }
+        layout = allocatePacked(ranges, hw.cmxAlignment);
       }
       for (size_t k = 0; k < members.size(); ++k)
         program.buffers[members[k]].offset = layout.offsets[k];
@@ -349,7 +334,7 @@ bool assignMemory(blob::Program &program, const ProgramSchedule &schedule,
           std::max(used, program.buffers[b].offset + program.buffers[b].size);
     if (scratch) {
       report.scratchLiveBytes = live;
-      report.scratchSize = alignTo(used, kAlignment);
+      report.scratchSize = alignTo(used, kScratchAlignment);
       continue;
     }
     report.cmxLiveBytes[space] = live;

@@ -2,7 +2,7 @@
 //
 // What the per-op emitters (EmitDpu.cpp, EmitShave.cpp,
 // EmitDataMovement.cpp) share: the program being built, the memory plan,
-// the scheduler that turns accesses into barriers, the engines in use and
+// the scheduler that records the tasks' schedule, the engines in use and
 // the CMX high-water mark per tile.
 //
 //===----------------------------------------------------------------------===//
@@ -38,7 +38,8 @@ struct Emitter {
   blob::Program &program;
   WeightsSection &weights;
   BufferAssignment &buffers;
-  TaskScheduler sched;
+  /// Records the tasks' schedule; barriers come with memory assignment.
+  TaskScheduler sched{/*deriveBarriers=*/false};
   std::vector<uint64_t> cmxUsed;
   /// Bytes of the DMAs emitted on each port so far.
   std::vector<uint64_t> portBytes;

@@ -158,9 +158,9 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
 
   e.sched.finalize(program, &out.schedule);
   weights.dropUnread();
-  // The tasks stage: no addresses in CMX and the scratch, no barriers; the
-  // emitter's CMX layout, which the tiling was planned against, is kept as
-  // the planned offsets.
+  // The tasks stage: no addresses in CMX and the scratch (and no barriers:
+  // the emitter's scheduler derives none); the emitter's CMX layout, which the
+  // tiling was planned against, is kept as the planned offsets.
   out.plannedOffsets.assign(program.buffers.size(), kUnassignedOffset);
   for (size_t i = 0; i < program.buffers.size(); ++i) {
     blob::Buffer &b = program.buffers[i];
@@ -169,12 +169,6 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
     if (b.space == blob::MemSpace::Cmx || b.space == blob::MemSpace::Scratch)
       b.offset = kUnassignedOffset;
   }
-  program.barriers.clear();
-  for (blob::TaskList &list : program.taskLists)
-    for (blob::Task &t : list.tasks) {
-      t.waitBarriers.clear();
-      t.updateBarriers.clear();
-    }
   program.memory.scratchSize = 0;
   program.memory.cmxUsed.assign(hw.numTiles, 0);
   out.weights = std::move(weights.bytes());

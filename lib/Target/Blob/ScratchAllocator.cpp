@@ -101,6 +101,13 @@ ScratchLayout allocateLargestFirst(const std::vector<LiveRange> &ranges,
   return place(ranges, order, alignment, /*bestFit=*/true);
 }
 
+ScratchLayout allocatePacked(const std::vector<LiveRange> &ranges,
+                             uint64_t alignment) {
+  ScratchLayout firstFit = allocateScratch(ranges, alignment);
+  ScratchLayout largestFirst = allocateLargestFirst(ranges, alignment);
+  return largestFirst.totalSize < firstFit.totalSize ? largestFirst : firstFit;
+}
+
 std::optional<ScratchLayout>
 allocateCheapestReuse(const std::vector<LiveRange> &ranges, uint64_t capacity,
                       const ReuseCost &reuseCost, uint64_t alignment) {
@@ -204,10 +211,9 @@ allocateCheapestReuse(const std::vector<LiveRange> &ranges, uint64_t capacity,
       for (const auto &o : obstacles)
         starts.push_back(alignTo(o.second, alignment));
       std::sort(starts.begin(), starts.end());
+      starts.erase(std::unique(starts.begin(), starts.end()), starts.end());
       uint64_t bestCost = UINT64_MAX;
       for (uint64_t lo : starts) {
-        if (lo == chosen)
-          continue;
         std::optional<uint64_t> cost = runCost(lo);
         if (!cost || *cost >= bestCost)
           continue;

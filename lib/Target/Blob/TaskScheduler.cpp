@@ -163,7 +163,7 @@ uint32_t TaskScheduler::add(blob::Engine engine, uint32_t index,
     e.clock[o.queue] = std::max(e.clock[o.queue], o.position + 1);
   };
 
-  for (size_t i = tasks_.size(); i-- > 0;) {
+  for (size_t i = deriveBarriers_ ? tasks_.size() : 0; i-- > 0;) {
     const Entry &o = tasks_[i];
     if (known(o))
       continue;

@@ -32,6 +32,11 @@ namespace npu::target {
 /// One buffer to place: alive from index `first` to index `last`
 /// inclusive, `size` bytes (0 counts as 1).
 struct LiveRange {
+  LiveRange() = default;
+  LiveRange(uint64_t first, uint64_t last, uint64_t size,
+            std::optional<uint64_t> fixed = std::nullopt)
+      : first(first), last(last), size(size), fixed(fixed) {}
+
   uint64_t first = 0;
   uint64_t last = 0;
   uint64_t size = 0;
@@ -58,6 +63,11 @@ ScratchLayout allocateScratch(const std::vector<LiveRange> &ranges,
 /// `alignment`. Deterministic like allocateScratch.
 ScratchLayout allocateLargestFirst(const std::vector<LiveRange> &ranges,
                                    uint64_t alignment = 64);
+
+/// The tighter of allocateScratch and allocateLargestFirst (first fit on
+/// ties).
+ScratchLayout allocatePacked(const std::vector<LiveRange> &ranges,
+                             uint64_t alignment = 64);
 
 /// What it costs to place buffer `next` on bytes buffer `previous` held
 /// (`previous` died before `next` is born): 0 when nothing must wait for

@@ -125,7 +125,12 @@ template <typename Fn> void forEachView(const blob::Task &task, Fn &&fn) {
 
 class TaskScheduler {
 public:
-  TaskScheduler() = default;
+  /// With `deriveBarriers` false the scheduler only records the tasks in
+  /// their queues, groups and emission order (the tasks stage's schedule):
+  /// no hazard is checked and no barrier made (memory assignment derives
+  /// them once buffers have addresses).
+  explicit TaskScheduler(bool deriveBarriers = true)
+      : deriveBarriers_(deriveBarriers) {}
 
   /// Groups: every task belongs to the current op and step.
   void beginOp();
@@ -181,6 +186,7 @@ private:
   std::vector<GroupKey> barrierGroups_;
   std::vector<std::vector<uint32_t>> opTasks_, stepTasks_;
   uint32_t op_ = 0, step_ = 0;
+  bool deriveBarriers_ = true;
   bool opOpen_ = false, stepOpen_ = false;
 };
 

@@ -471,7 +471,7 @@ ProgramOp buildProgramOp(OpBuilder &builder, Location loc,
       builder.getI64IntegerAttr(int64_t(program.memory.scratchSize)),
       builder.getDenseI64ArrayAttr(cmxUsed), weightsAttr);
   builder.setInsertionPointToStart(&op.getBody().emplaceBlock());
-  Builder b{builder, loc, {}, {}};
+  Builder b{builder, loc, {}, {}, {}};
   for (const blob::TensorDesc &d : program.inputs)
     b.argument(d, /*input=*/true);
   for (const blob::TensorDesc &d : program.outputs)
@@ -731,11 +731,11 @@ bool verifyTasksStage(const ExportedProgram &exported, std::string &error) {
                            ? exported.plannedOffsets[i]
                            : kUnassignedOffset;
     if (planned != kUnassignedOffset &&
-        (b.space != blob::MemSpace::Cmx || planned % 64 != 0 ||
+        (b.space != blob::MemSpace::Cmx || planned % hw.cmxAlignment != 0 ||
          planned > hw.cmxUsableBytes || b.size > hw.cmxUsableBytes - planned)) {
       error = name + " has planned offset " + std::to_string(planned) +
-              "; a planned offset is a 64-byte aligned place for a CMX "
-              "buffer within the usable CMX (" +
+              "; a planned offset is a " + std::to_string(hw.cmxAlignment) +
+              "-byte aligned place for a CMX buffer within the usable CMX (" +
               std::to_string(hw.cmxUsableBytes) + " bytes)";
       return false;
     }
