@@ -190,6 +190,15 @@ std::string printTable(const CalibrationTable &table) {
        << pad(formatFloat(e.max), 15) << " " << pad(formatFloat(e.lo), 15)
        << " " << pad(formatFloat(e.hi), 15) << " " << e.method << "\n";
   }
+  if (!table.channels.empty())
+    os << "# Per channel (dimension 1): observed min and max of each channel,\n"
+          "# for channel equalization before depthwise convolutions.\n";
+  for (const ChannelEntry &c : table.channels) {
+    os << "@channels " << quoteIfNeeded(c.key);
+    for (float v : c.ranges)
+      os << " " << formatFloat(v);
+    os << "\n";
+  }
   return os.str();
 }
 
@@ -247,9 +256,40 @@ bool parseTable(const std::string &text, const std::string &name,
         table.method = joinFrom(tokens, 1);
       } else if (head == "@samples") {
         table.samples = joinFrom(tokens, 1);
+      } else if (head == "@channels") {
+        if (tokens.size() < 4 || tokens.size() % 2 != 0)
+          return fail("expected '@channels KEY lo0 hi0 lo1 hi1 ...' (two "
+                      "numbers per channel)");
+        ChannelEntry c;
+        c.key = tokens[1];
+        c.line = lineNo;
+        std::string fieldError;
+        for (size_t i = 2; i < tokens.size(); ++i) {
+          float v = 0;
+          if (!parseFloatField(tokens[i], i % 2 == 0 ? "lo" : "hi", v,
+                               fieldError))
+            return fail(fieldError + " (@channels '" + c.key + "', channel " +
+                        std::to_string((i - 2) / 2) + ")");
+          c.ranges.push_back(v);
+        }
+        for (size_t i = 0; i + 1 < c.ranges.size(); i += 2)
+          if (c.ranges[i] > c.ranges[i + 1])
+            return fail("lo " + tokens[2 + i] + " > hi " + tokens[3 + i] +
+                        " (@channels '" + c.key + "', channel " +
+                        std::to_string(i / 2) + ")");
+        if (table.find(c.key) < 0)
+          return fail("@channels '" + c.key +
+                      "' names no entry above (give the tensor's range line "
+                      "first)");
+        for (const ChannelEntry &other : table.channels)
+          if (other.key == c.key)
+            return fail("duplicate '@channels " + c.key + "' (first on line " +
+                        std::to_string(other.line) + ")");
+        table.channels.push_back(std::move(c));
       } else {
         return fail("unknown header '" + head +
-                    "' (expected @version, @model, @method or @samples)");
+                    "' (expected @version, @model, @method, @samples or "
+                    "@channels)");
       }
       continue;
     }

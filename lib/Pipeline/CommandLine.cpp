@@ -83,6 +83,13 @@ struct Flags {
                       cl::desc("Read the ranges from this file instead of "
                                "calibrating"),
                       cl::value_desc("file"), cl::cat(cat)),
+        equalizeChannels(
+            "equalize-channels",
+            cl::desc("int8: rescale the channels of depthwise convolutions' "
+                     "inputs so that each uses the tensor's whole int8 range "
+                     "(the float function is unchanged; "
+                     "--equalize-channels=false to keep one range for all)"),
+            cl::init(true), cl::cat(cat)),
         perfHint("perf-hint",
                  cl::desc("Performance hint; chooses the default --tiles"),
                  cl::value_desc("latency|throughput"), cl::init("latency"),
@@ -158,6 +165,7 @@ struct Flags {
   std::string stageHelp;
   cl::opt<std::string> target, precision, accuracyTarget, precisionReport,
       calibData, calibMethod, calibTable, useCalibTable, perfHint;
+  cl::opt<bool> equalizeChannels;
   cl::opt<unsigned> tiles;
   cl::list<std::string> inputShapes;
   cl::opt<std::string> compileTo, dumpStages;
@@ -287,6 +295,7 @@ LogicalResult compileOptionsFromCommandLine(StringRef tool,
   options.calibration.dataDir = f.calibData;
   options.calibration.tableOutputPath = f.calibTable;
   options.calibration.tableInputPath = f.useCalibTable;
+  options.calibration.equalizeChannels = f.equalizeChannels;
   if (!f.useCalibTable.empty() && !f.calibData.empty() &&
       options.precision == Precision::Int8) {
     printError(tool, "--use-calib-table replaces calibration: --calib-data is "
@@ -321,6 +330,9 @@ LogicalResult compileOptionsFromCommandLine(StringRef tool,
         printWarning(tool, "--" + calib->ArgStr +
                                " is ignored with --precision=fp16 (only int8 "
                                "is calibrated)");
+    if (f.equalizeChannels.getNumOccurrences())
+      printWarning(tool, "--equalize-channels is ignored with "
+                         "--precision=fp16 (only int8 is calibrated)");
   }
 
   if (failed(parseStageFlag(tool, f.compileTo, options.precision,

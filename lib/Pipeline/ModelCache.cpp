@@ -165,6 +165,8 @@ LogicalResult computeCacheKey(StringRef modelPath,
     add("option accuracy-target", options.accuracyTarget);
   if (isCalibrated(options.precision)) {
     const CalibrationOptions &c = options.calibration;
+    if (!c.equalizeChannels)
+      add("option equalize-channels", "false");
     if (!c.tableInputPath.empty()) {
       if (failed(fileDigest(c.tableInputPath, digest, error)))
         return failure();

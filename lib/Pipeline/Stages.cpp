@@ -79,6 +79,10 @@ static LogicalResult buildCalibrated(OpPassManager &pm,
   calibrate.table = c.tableOutputPath;
   calibrate.useTable = c.tableInputPath;
   pm.addPass(createNPUCalibrate(calibrate));
+  // Depthwise inputs whose channels differ in range: rescaled so that each
+  // channel uses the whole int8 range (the float function is unchanged).
+  if (c.equalizeChannels)
+    pm.nest<func::FuncOp>().addPass(createNPUEqualizeChannels());
   if (options.precision == Precision::Mixed) {
     NPUSelectPrecisionOptions select;
     select.target = options.accuracyTarget;

@@ -29,6 +29,8 @@ CalibrationTable sampleTable() {
   t.entries.push_back(
       {"", 0, 0, -9.5367431640625e-07f, 9.5367431640625e-07f, "minmax"});
   t.entries.push_back({"@at", -0.0f, 0.0f, -1, 1, "minmax"});
+  t.channels.push_back({"conv_0", {0.1f, 0.2f, -1.0f / 3.0f, 1.0f / 3.0f}});
+  t.channels.push_back({"node with space", {-1e-30f, 7e20f}});
   return t;
 }
 
@@ -54,6 +56,14 @@ TEST(TableTest, RoundTrip) {
     EXPECT_TRUE(sameBits(a.lo, b.lo)) << a.key;
     EXPECT_TRUE(sameBits(a.hi, b.hi)) << a.key;
     EXPECT_EQ(a.method, b.method);
+  }
+  ASSERT_EQ(back.channels.size(), t.channels.size());
+  for (size_t i = 0; i < t.channels.size(); ++i) {
+    const ChannelEntry &a = t.channels[i], &b = back.channels[i];
+    EXPECT_EQ(a.key, b.key);
+    ASSERT_EQ(a.ranges.size(), b.ranges.size()) << a.key;
+    for (size_t j = 0; j < a.ranges.size(); ++j)
+      EXPECT_TRUE(sameBits(a.ranges[j], b.ranges[j])) << a.key << " " << j;
   }
   // Deterministic: printing the parsed table gives the same text.
   EXPECT_EQ(printTable(back), text);
@@ -139,7 +149,20 @@ TEST(TableTest, Errors) {
   EXPECT_EQ(parseError("@version 1\n"), "f.calib:2: '@version' given twice");
   EXPECT_EQ(parseError("@modle x\n"),
             "f.calib:2: unknown header '@modle' (expected @version, @model, "
-            "@method or @samples)");
+            "@method, @samples or @channels)");
+  EXPECT_EQ(parseError("a 0 1 0 1 minmax\n@channels a 0 1 2\n"),
+            "f.calib:3: expected '@channels KEY lo0 hi0 lo1 hi1 ...' (two "
+            "numbers per channel)");
+  EXPECT_EQ(parseError("a 0 1 0 1 minmax\n@channels a 0 1 2 1\n"),
+            "f.calib:3: lo 2 > hi 1 (@channels 'a', channel 1)");
+  EXPECT_EQ(parseError("a 0 1 0 1 minmax\n@channels a 0 x\n"),
+            "f.calib:3: malformed number 'x' for hi (@channels 'a', channel "
+            "0)");
+  EXPECT_EQ(parseError("@channels b 0 1\n"),
+            "f.calib:2: @channels 'b' names no entry above (give the "
+            "tensor's range line first)");
+  EXPECT_EQ(parseError("a 0 1 0 1 minmax\n@channels a 0 1\n@channels a 0 1\n"),
+            "f.calib:4: duplicate '@channels a' (first on line 3)");
 
   CalibrationTable t;
   std::string error;

@@ -12,6 +12,7 @@
 //   # key  observed-min  observed-max  lo  hi  method
 //   x      -4.21   4.03   -3.87   3.91   percentile
 //   conv_0 -1.5    2.25   -1.5    2.25   minmax
+//   @channels conv_0  -1.5 0.25  -0.75 2.25
 //
 // Keys that are empty or contain whitespace, '"', '\', or start with '#'
 // or '@' are written in double quotes with '\' escapes. Numbers are written
@@ -44,6 +45,17 @@ struct TableEntry {
   int line = 0;
 };
 
+/// The observed minimum and maximum of each channel (dimension 1) of a
+/// tensor that calibration measures per channel (read only by depthwise
+/// convolutions: channel equalization uses them, docs/calibration.md).
+struct ChannelEntry {
+  std::string key;
+  /// lo0, hi0, lo1, hi1, ...: two per channel, lo <= hi.
+  std::vector<float> ranges;
+  /// Line in the file it was read from (0 when built in memory).
+  int line = 0;
+};
+
 struct CalibrationTable {
   int version = kTableVersion;
   std::string model;   ///< the model (or IR file) calibrated
@@ -51,6 +63,8 @@ struct CalibrationTable {
   std::string samples; ///< e.g. "8 from data/" or "8 generated"
   /// In the order written (graph order when produced by npu-calibrate).
   std::vector<TableEntry> entries;
+  /// `@channels` lines, after the entries; each names an entry's key.
+  std::vector<ChannelEntry> channels;
 
   /// Index of the entry with `key`, or -1.
   int find(const std::string &key) const;

@@ -76,6 +76,9 @@ struct CalibrationOptions {
   std::string tableOutputPath;
   /// Read ranges from here instead of calibrating (empty: calibrate).
   std::string tableInputPath;
+  /// Rescale the channels of depthwise convolutions' inputs to the
+  /// tensor's range (npu-equalize-channels, docs/calibration.md).
+  bool equalizeChannels = true;
 };
 
 /// The wall time of each phase of one compile, in the order the phases ran

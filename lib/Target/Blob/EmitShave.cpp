@@ -16,6 +16,9 @@
 
 #include "llvm/ADT/STLFunctionalExtras.h"
 
+#include <algorithm>
+#include <numeric>
+
 using namespace mlir;
 
 namespace npu::target {
@@ -169,21 +172,39 @@ LogicalResult emitShave(Emitter &e, hw::ShaveOp op, const std::string &label) {
   };
 
   // Chunks of the flattened operands, when all have the output's shape
-  // (an input of one element, broadcast, is passed whole to every chunk).
+  // (an input of one element, broadcast, is passed whole to every chunk;
+  // so is a per-channel vector [1, ..., 1, C] broadcast over an output whose
+  // innermost dimension is C, when every chunk starts at a multiple of C).
   uint64_t elements =
       proto.outputs.empty() ? 0 : proto.outputs[0].numElements();
   bool sameShape = !proto.outputs.empty();
   auto isScalar = [](const blob::TensorRef &r) { return r.numElements() == 1; };
-  for (const blob::TensorRef &r : proto.inputs)
-    sameShape &= r.shape == proto.outputs[0].shape || isScalar(r);
+  uint64_t channels = 1;
+  auto isChannelVector = [&](const blob::TensorRef &r) {
+    const std::vector<uint32_t> &out = proto.outputs[0].shape;
+    if (out.empty() || r.shape.empty() || r.shape.back() != out.back() ||
+        r.numElements() != out.back() || isScalar(r) || !r.isDense())
+      return false;
+    return std::all_of(r.shape.begin(), r.shape.end() - 1,
+                       [](uint32_t d) { return d == 1; });
+  };
+  for (const blob::TensorRef &r : proto.inputs) {
+    bool vector = sameShape && isChannelVector(r);
+    if (vector)
+      channels = proto.outputs[0].shape.back();
+    sameShape &= r.shape == proto.outputs[0].shape || isScalar(r) || vector;
+  }
   for (const blob::TensorRef &r : proto.outputs)
     sameShape &= r.shape == proto.outputs[0].shape;
   uint64_t chunks = 1;
   if (e.opts.splitShave && arch::isElementwiseKernel(*kernel) && sameShape)
     chunks = std::min<uint64_t>(shaves, elements / kMinChunkElements);
   chunks = std::max<uint64_t>(chunks, 1);
+  // Chunk sizes: multiples of 64 elements and of the channel vectors'
+  // length.
+  uint64_t unit = std::lcm<uint64_t>(64, channels);
   uint64_t per = (elements + chunks - 1) / chunks;
-  per = (per + 63) / 64 * 64;
+  per = (per + unit - 1) / unit * unit;
 
   auto add = [&](blob::Task task) {
     std::vector<Access> acc;
@@ -232,12 +253,24 @@ LogicalResult emitShave(Emitter &e, hw::ShaveOp op, const std::string &label) {
       for (auto *list : {&task.shave.inputs, &task.shave.outputs})
         for (blob::TensorRef &r : *list) {
           uint64_t eb = dtypeSize(r.dtype);
-          bool whole =
-              list == &task.shave.inputs && isScalar(r) && elements > 1;
-          if (!whole)
+          bool input = list == &task.shave.inputs;
+          if (input && isScalar(r) && elements > 1) {
+            r.shape = {1u};
+            r.strides = {eb};
+            continue;
+          }
+          bool vector = input && isChannelVector(r);
+          if (!vector)
             r.offset = begin * eb;
-          r.shape = {whole ? 1u : uint32_t(n)};
-          r.strides = {eb};
+          if (channels > 1) {
+            // [n / C, C], the vectors [1, C]: broadcast over the rows.
+            r.shape = {vector ? 1u : uint32_t(n / channels),
+                       uint32_t(channels)};
+            r.strides = {channels * eb, eb};
+          } else {
+            r.shape = {uint32_t(n)};
+            r.strides = {eb};
+          }
         }
       begin += n;
     } else {

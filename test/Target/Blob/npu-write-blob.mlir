@@ -52,6 +52,28 @@ func.func @conv_h(%x: tensor<32x32x16xf16> {npu.name = "x"}) -> (tensor<16x16x32
   return %y : tensor<16x16x32xf16>
 }
 
+// A 1x1 convolution computes each pixel alone: its 3 x 28 output (cells of
+// 4 x 4 pixels: 4 x 28 = 112 pixels computed for 84) is presented to the
+// DPU as the same contiguous pixels in the shape whose workloads cost least,
+// 7 x 12 (8 x 12 = 96 pixels of cells). The interpreter's result is the
+// device's (test/e2e: PP-OCRv4's recogniser has such 3-row tensors).
+// RUN: npu-opt %s -o /dev/null --npu-write-blob="function=pointwise output=%t.pw.blob target=NPU3720 tiles=1"
+// RUN: npu-blob verify %t.pw.blob | FileCheck %s --check-prefix=VERIFY
+// RUN: npu-blob dump %t.pw.blob | FileCheck %s --check-prefix=PW
+// PW: pointwise.p0 wait
+// PW-NEXT: conv kernel 1x1 stride 1x1 pad 0,0,0,0
+// PW-NEXT: input  {{.*}} f16 7x12x128
+// PW: output {{.*}} f16 7x12x64
+// PW: workload x 0 y 0 k 0 size 12x7x64 CUBOID_16x16
+func.func @pointwise(%x: tensor<3x28x128xf16> {npu.name = "x"}) -> (tensor<3x28x64xf16> {npu.name = "y"}) {
+  %w = npu.constant dense<0.5> : tensor<64x1x1x128xf16>
+  %t = npu.constant dense<[[0, -1, 1065353216, 0], [256, -1, 1065353216, 0], [512, -1, 1065353216, 0], [768, -1, 1065353216, 0], [1024, -1, 1065353216, 0], [1280, -1, 1065353216, 0], [1536, -1, 1065353216, 0], [1792, -1, 1065353216, 0], [2048, -1, 1065353216, 0], [2304, -1, 1065353216, 0], [2560, -1, 1065353216, 0], [2816, -1, 1065353216, 0], [3072, -1, 1065353216, 0], [3328, -1, 1065353216, 0], [3584, -1, 1065353216, 0], [3840, -1, 1065353216, 0], [4096, -1, 1065353216, 0], [4352, -1, 1065353216, 0], [4608, -1, 1065353216, 0], [4864, -1, 1065353216, 0], [5120, -1, 1065353216, 0], [5376, -1, 1065353216, 0], [5632, -1, 1065353216, 0], [5888, -1, 1065353216, 0], [6144, -1, 1065353216, 0], [6400, -1, 1065353216, 0], [6656, -1, 1065353216, 0], [6912, -1, 1065353216, 0], [7168, -1, 1065353216, 0], [7424, -1, 1065353216, 0], [7680, -1, 1065353216, 0], [7936, -1, 1065353216, 0], [8192, -1, 1065353216, 0], [8448, -1, 1065353216, 0], [8704, -1, 1065353216, 0], [8960, -1, 1065353216, 0], [9216, -1, 1065353216, 0], [9472, -1, 1065353216, 0], [9728, -1, 1065353216, 0], [9984, -1, 1065353216, 0], [10240, -1, 1065353216, 0], [10496, -1, 1065353216, 0], [10752, -1, 1065353216, 0], [11008, -1, 1065353216, 0], [11264, -1, 1065353216, 0], [11520, -1, 1065353216, 0], [11776, -1, 1065353216, 0], [12032, -1, 1065353216, 0], [12288, -1, 1065353216, 0], [12544, -1, 1065353216, 0], [12800, -1, 1065353216, 0], [13056, -1, 1065353216, 0], [13312, -1, 1065353216, 0], [13568, -1, 1065353216, 0], [13824, -1, 1065353216, 0], [14080, -1, 1065353216, 0], [14336, -1, 1065353216, 0], [14592, -1, 1065353216, 0], [14848, -1, 1065353216, 0], [15104, -1, 1065353216, 0], [15360, -1, 1065353216, 0], [15616, -1, 1065353216, 0], [15872, -1, 1065353216, 0], [16128, -1, 1065353216, 0]]> : tensor<64x4xi32>
+  %y = npuhw.dpu_conv conv %x, %w, %t {kernel = array<i64: 1, 1>, strides = array<i64: 1, 1>,
+         pads = array<i64: 0, 0, 0, 0>}
+      : (tensor<3x28x128xf16>, tensor<64x1x1x128xf16>, tensor<64x4xi32>) -> tensor<3x28x64xf16> loc("pointwise")
+  return %y : tensor<3x28x64xf16>
+}
+
 // int8 depthwise (48 channels: workloads of 32 + 16, CUBOID_16x16), max pool
 // and average pool, and an eltwise add on NPU4000 (CUBOID_8x16); the
 // intermediate values live in the DDR scratch, the pool read twice stays
@@ -169,6 +191,31 @@ func.func @shaves(%x: tensor<1x8x64x64xf32> {npu.name = "x"}) -> (tensor<1x8x64x
   %m = npuhw.shave "mul" %s, %c : (tensor<1x8x64x64xf16>, tensor<1x8x64x64xf16>) -> tensor<1x8x64x64xf16> loc(fused["file.onnx":0:0, "mul"("file.onnx":0:0), "scale"("file.onnx":0:0)])
   %y = npuhw.shave "softmax" %m {iparams = array<i64: 3>} : (tensor<1x8x64x64xf16>) -> tensor<1x8x64x64xf16> loc("softmax")
   return %y : tensor<1x8x64x64xf16>
+}
+
+// A per-channel constant ([1, 1, C], broadcast over [H, W, C]) does not stop
+// the flat split: each chunk starts at a multiple of C and reads the whole
+// vector, its operands seen as [rows, C] (the 24 x 32 x 48 output: 36864
+// elements, 4 chunks of 9216 = 192 rows of 48).
+// RUN: npu-opt %s -o /dev/null --npu-write-blob="function=channel_scale output=%t.chan.blob target=NPU3720"
+// RUN: npu-blob verify %t.chan.blob | FileCheck %s --check-prefix=VERIFY
+// RUN: npu-blob dump %t.chan.blob | FileCheck %s --check-prefix=CHAN
+// CHAN: shave[0] (1 tasks)
+// CHAN-NEXT: scale.c0
+// CHAN-NEXT: kernel mul
+// CHAN-NEXT: in  buf{{[0-9]+}}(x)+0 f16 192x48
+// CHAN-NEXT: in  buf{{[0-9]+}}({{.*}})+0 f16 1x48
+// CHAN-NEXT: out buf{{[0-9]+}}(y)+0 f16 192x48
+// CHAN: shave[3] (1 tasks)
+// CHAN-NEXT: scale.c3
+// CHAN-NEXT: kernel mul
+// CHAN-NEXT: in  buf{{[0-9]+}}(x)+55296 f16 192x48
+// CHAN-NEXT: in  buf{{[0-9]+}}({{.*}})+0 f16 1x48
+// CHAN-NEXT: out buf{{[0-9]+}}(y)+55296 f16 192x48
+func.func @channel_scale(%x: tensor<24x32x48xf16> {npu.name = "x"}) -> (tensor<24x32x48xf16> {npu.name = "y"}) {
+  %c = npu.constant dense<2.0> : tensor<1x1x48xf16>
+  %y = npuhw.shave "mul" %x, %c : (tensor<24x32x48xf16>, tensor<1x1x48xf16>) -> tensor<24x32x48xf16> loc("scale")
+  return %y : tensor<24x32x48xf16>
 }
 
 // Data movement: a transpose (NCHW -> NHWC: one DMA with permuted source

@@ -15,6 +15,7 @@
 #include "npu/Calibration/Table.h"
 #include "npu/Dialect/NPU/IR/QuantAnnotations.h"
 #include "npu/Dialect/NPU/IR/TensorKeys.h"
+#include "npu/Dialect/NPU/Transforms/ChannelEqualization.h"
 #include "npu/Dialect/NPU/Transforms/SampleInputs.h"
 #include "npu/Import/ONNX/Importer.h"
 #include "npu/Interpreter/Interpreter.h"
@@ -26,6 +27,7 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FormatVariadic.h"
 
+#include <cmath>
 #include <cstdio>
 
 namespace npu {
@@ -54,6 +56,10 @@ struct Tensor {
   bool isConstant = false;
   std::shared_ptr<Observer> observer; // shared: the pass is copyable
   std::optional<Range> range;
+  /// Channels (dimension 1) of a rank-4 tensor read only by depthwise
+  /// convolutions, whose extremes are observed per channel (0: none).
+  int64_t channels = 0;
+  std::vector<float> channelRanges; ///< lo0, hi0, lo1, hi1, ...
   /// For the table: statistics and how the range was chosen.
   float min = 0, max = 0;
   std::string method;
@@ -74,6 +80,39 @@ std::string formatNumber(double v) {
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.9g", v);
   return buf;
+}
+
+/// Folds the finite values of an N x C x ... tensor into per-channel
+/// extremes (`ranges`: lo, hi per channel; +inf / -inf before any value).
+void observeChannels(const HostTensor &t, int64_t channels,
+                     std::vector<float> &ranges) {
+  HostTensor converted;
+  const HostTensor *f = &t;
+  if (t.dtype() != DType::F32) {
+    converted = t.castTo(DType::F32);
+    f = &converted;
+  }
+  const float *data = f->data<float>();
+  int64_t n = f->numElements();
+  if (ranges.empty()) {
+    ranges.resize(2 * channels);
+    for (int64_t c = 0; c < channels; ++c) {
+      ranges[2 * c] = INFINITY;
+      ranges[2 * c + 1] = -INFINITY;
+    }
+  }
+  int64_t inner = n / std::max<int64_t>(1, t.shape()[0] * channels);
+  if (inner <= 0)
+    return;
+  for (int64_t i = 0; i < n; i += inner) {
+    int64_t c = (i / inner) % channels;
+    float &lo = ranges[2 * c], &hi = ranges[2 * c + 1];
+    for (int64_t j = i; j < i + inner; ++j)
+      if (std::isfinite(data[j])) {
+        lo = std::min(lo, data[j]);
+        hi = std::max(hi, data[j]);
+      }
+  }
 }
 
 void observeHostTensor(Observer &observer, const HostTensor &t,
@@ -120,6 +159,9 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
         if (ids.empty())
           ids.assign(k.op->getNumResults(), -1);
         ids[k.index] = static_cast<int>(tensors.size());
+        if (!t.isConstant && k.op->getNumResults() == 1 &&
+            readOnlyByDepthwise(k.value))
+          t.channels = cast<RankedTensorType>(k.value.getType()).getDimSize(1);
       }
       tensors.push_back(std::move(t));
     }
@@ -177,9 +219,14 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
       auto it = opTensors.find(op);
       if (it == opTensors.end() || isa<ConstantOp>(op))
         return;
-      for (auto [i, id] : llvm::enumerate(it->second))
-        if (id >= 0 && i < results.size() && results[i])
-          observeHostTensor(*tensors[id].observer, *results[i], &pool);
+      for (auto [i, id] : llvm::enumerate(it->second)) {
+        if (id < 0 || i >= results.size() || !results[i])
+          continue;
+        Tensor &t = tensors[id];
+        observeHostTensor(*t.observer, *results[i], &pool);
+        if (t.channels)
+          observeChannels(*results[i], t.channels, t.channelRanges);
+      }
     };
     Interpreter interpreter(options);
     std::vector<HostTensor> sample;
@@ -288,6 +335,25 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
             formatNumber(r.lo), formatNumber(r.hi));
       t.range = r;
     }
+    llvm::StringMap<Tensor *> tensorByKey;
+    for (Tensor &t : tensors)
+      tensorByKey[t.key] = &t;
+    for (const ChannelEntry &c : table.channels) {
+      Tensor *t = tensorByKey.lookup(c.key);
+      if (!t || !t->channels) {
+        emitWarning(func.getLoc()) << llvm::formatv(
+            "{0}:{1}: '@channels {2}' ignored: the tensor is not read only "
+            "by depthwise convolutions",
+            useTable, c.line, c.key);
+        continue;
+      }
+      if (static_cast<int64_t>(c.ranges.size()) != 2 * t->channels)
+        return fail(llvm::formatv("{0}:{1}: '@channels {2}' gives {3} "
+                                  "channel(s); the tensor has {4}",
+                                  useTable, c.line, c.key, c.ranges.size() / 2,
+                                  t->channels));
+      t->channelRanges = c.ranges;
+    }
     if (!missing.empty())
       return fail(llvm::formatv("calibration table '{0}' has no range for "
                                 "{1} tensor(s): {2}",
@@ -306,6 +372,17 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
 
   void attachRanges() {
     MLIRContext *ctx = &getContext();
+    for (const Tensor &t : tensors) {
+      bool observed =
+          !t.channelRanges.empty() &&
+          llvm::all_of(
+              llvm::seq<size_t>(0, t.channelRanges.size() / 2), [&](size_t c) {
+                return t.channelRanges[2 * c] <= t.channelRanges[2 * c + 1];
+              });
+      if (t.op && t.range && observed)
+        t.op->setAttr(kChannelRangeAttr,
+                      DenseF32ArrayAttr::get(ctx, t.channelRanges));
+    }
     for (const Tensor &t : tensors)
       if (!t.op && t.range)
         func.setArgAttr(t.index, kRangeAttr, rangeAttr(ctx, *t.range));
@@ -335,6 +412,9 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
       if (t.range)
         out.entries.push_back(
             {t.key, t.min, t.max, t.range->lo, t.range->hi, t.method});
+    for (const Tensor &t : tensors)
+      if (t.op && t.range && t.op->hasAttr(kChannelRangeAttr))
+        out.channels.push_back({t.key, t.channelRanges});
     std::string error;
     if (!writeTableFile(table, out, error))
       return fail(error);

@@ -275,6 +275,51 @@ def NPUFp32Islands : Pass<"npu-fp32-islands", "mlir::func::FuncOp"> {
 // Calibration
 //===----------------------------------------------------------------------===//
 
+def NPUEqualizeChannels
+    : Pass<"npu-equalize-channels", "mlir::func::FuncOp"> {
+  let summary = "Rescales the channels of depthwise convolutions' int8 "
+                "inputs to the tensor's whole range";
+  let description = [{
+    Runs on the calibrated stage (int8 and mixed precision), after
+    `npu-calibrate`. A tensor read only by depthwise convolutions, with
+    per-channel extremes from calibration (`npu.channel_range`), and whose
+    producer can scale each output channel for free (an `npu.conv`'s
+    weights and bias; the constants of `npu.mul` by a constant, or of
+    `npu.add` by a constant of such a product) gets channel c multiplied by
+    r_c, the largest power of two up to `max-scale` that keeps the channel's
+    observed extremes inside the tensor's calibrated range divided by
+    `headroom`; the depthwise
+    weights of channel c are divided by r_c. The float function is the same
+    (powers of two: exactly, up to the producer's rounding); int8 gives a
+    channel that used a tenth of the range ten times as many levels, and
+    per-channel int8 weights absorb 1 / r_c exactly.
+
+    The rescaled tensor no longer holds the ONNX tensor: its producer's
+    location becomes `NAME (equalized)` (so npu-compare and
+    `--expose-tensors` do not compare it with ONNX Runtime's), and it
+    records the factors as `npu.channel_scale`. Tensors without
+    `npu.channel_range` (fp16, tables without `@channels`) are unchanged.
+
+    Before (channel 1 observed in [0, 0.5] of the range [0, 4]):
+    ```mlir
+    %t = npu.conv %x, %w, %b {npu.channel_range = array<f32: 0.0, 4.0, 0.0, 0.5>,
+                               npu.range = array<f32: 0.0, 4.0>, ...}
+    %y = npu.conv %t, %dw, %db {group = 2 : i64, ...}
+    ```
+    After: `%w` and `%b` of channel 1 times 4 (the 8 that fills the range,
+    halved by the default `headroom`), `%dw` of channel 1 divided by 4,
+    `npu.channel_scale = array<f32: 1.0, 4.0>`.
+  }];
+  let options = [
+    Option<"maxScale", "max-scale", "double", "8.0",
+           "Largest factor applied to a channel">,
+    Option<"headroom", "headroom", "double", "2.0",
+           "Margin left above each channel's calibrated extremes: a channel "
+           "fills at most 1 / headroom of the tensor's range">,
+  ];
+  let dependentDialects = ["::npu::NPUDialect"];
+}
+
 def NPUCalibrate : Pass<"npu-calibrate", "mlir::ModuleOp"> {
   let summary = "Records the float range of every tensor for int8 quantization";
   let description = [{
