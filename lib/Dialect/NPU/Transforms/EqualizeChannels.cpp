@@ -15,6 +15,7 @@
 #include "npu/Dialect/NPU/Transforms/Passes.h"
 
 #include "npu/Calibration/Observer.h"
+#include "npu/Dialect/NPU/IR/QuantAnnotations.h"
 #include "npu/Dialect/NPU/IR/TensorKeys.h"
 #include "npu/Dialect/NPU/Transforms/ChannelConstant.h"
 #include "npu/Interpreter/TensorConversion.h"
@@ -274,6 +275,13 @@ struct NPUEqualizeChannelsPass
       SmallVector<ConvOp> depthwise;
       for (Operation *user : t.getUsers())
         depthwise.push_back(cast<ConvOp>(user));
+      // A pre-quantized model's own weight scales (npu-fold-qdq) hold for
+      // the weights as they are.
+      if (producer->hasAttr(kWeightScalesAttr) ||
+          llvm::any_of(depthwise, [](ConvOp dw) {
+            return dw->hasAttr(kWeightScalesAttr);
+          }))
+        continue;
       // Every depthwise weight must be readable before anything changes.
       SmallVector<std::vector<float>> weights;
       for (ConvOp dw : depthwise) {

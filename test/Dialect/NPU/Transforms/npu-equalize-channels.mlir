@@ -64,11 +64,12 @@ func.func @affine_to_two_depthwise(%x: tensor<1x2x4x4xf32>) -> (tensor<1x2x4x4xf
 // -----
 
 // Unchanged: another user than a depthwise convolution (the return), a
-// producer that cannot scale its channels (relu), no per-channel ranges.
+// producer that cannot scale its channels (relu), no per-channel ranges, a
+// pre-quantized model's own weight scales (npu.weight_scales).
 // CHECK-LABEL: func.func @unchanged
 // CHECK-NOT: npu.channel_scale
 // CHECK-NOT: equalized
-func.func @unchanged(%x: tensor<1x2x4x4xf32>) -> (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>) {
+func.func @unchanged(%x: tensor<1x2x4x4xf32>) -> (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>) {
   %w = npu.constant dense<0.5> : tensor<2x2x1x1xf32>
   %dw = npu.constant dense<2.0> : tensor<2x1x1x1xf32>
   %t = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, npu.range = array<f32: -1.0, 4.0>, npu.channel_range = array<f32: -1.0, 4.0, 0.0, 0.5>} : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32>
@@ -77,5 +78,7 @@ func.func @unchanged(%x: tensor<1x2x4x4xf32>) -> (tensor<1x2x4x4xf32>, tensor<1x
   %z = npu.conv %r, %dw {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 2 : i64} : (tensor<1x2x4x4xf32>, tensor<2x1x1x1xf32>) -> tensor<1x2x4x4xf32>
   %u = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, npu.range = array<f32: -1.0, 4.0>} : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32>
   %v = npu.conv %u, %dw {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 2 : i64} : (tensor<1x2x4x4xf32>, tensor<2x1x1x1xf32>) -> tensor<1x2x4x4xf32>
-  return %t, %z, %v : tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>
+  %q = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, npu.range = array<f32: -1.0, 4.0>, npu.channel_range = array<f32: -1.0, 4.0, 0.0, 0.5>, npu.weight_scales = array<f32: 0.01, 0.01>} : (tensor<1x2x4x4xf32>, tensor<2x2x1x1xf32>) -> tensor<1x2x4x4xf32>
+  %p = npu.conv %q, %dw {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 2 : i64} : (tensor<1x2x4x4xf32>, tensor<2x1x1x1xf32>) -> tensor<1x2x4x4xf32>
+  return %t, %z, %v, %p : tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>
 }
