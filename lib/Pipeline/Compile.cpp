@@ -104,10 +104,18 @@ static LogicalResult runPipeline(ModuleOp module, const CompileOptions &options,
   if (failed(buildCompilePipeline(pm, options)))
     return failure();
   if (failed(pm.run(module))) {
-    printError(options.toolName,
-               "compiling to the '" +
-                   stageName(options.compileTo, options.precision) +
-                   "' stage failed");
+    // Name the stage that failed when it is not the last one asked for
+    // (a bad calibration table fails the calibrated stage of a blob).
+    std::string target = stageName(options.compileTo, options.precision).str();
+    std::optional<Stage> failedStage = stages.runningStage();
+    if (failedStage && *failedStage != options.compileTo)
+      printError(options.toolName,
+                 "the '" + stageName(*failedStage, options.precision) +
+                     "' stage failed (compiling to the '" + target +
+                     "' stage)");
+    else
+      printError(options.toolName,
+                 "compiling to the '" + target + "' stage failed");
     return failure();
   }
   return success(stages.succeeded());

@@ -18,6 +18,7 @@
 #include <chrono>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 namespace npu {
@@ -39,6 +40,14 @@ public:
 
   /// False if a stage dump could not be written (the error is printed).
   bool succeeded() const { return ok; }
+
+  /// The stage running now (after a failed run: the one that failed), or
+  /// nullopt once every stage has ended.
+  std::optional<Stage> runningStage() const {
+    if (current < stages.size())
+      return stages[current];
+    return std::nullopt;
+  }
 
 private:
   const CompileOptions &options;
