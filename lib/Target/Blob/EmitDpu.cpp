@@ -136,11 +136,13 @@ blob::TensorRef rowsView(const Operand &o, uint32_t row, uint32_t rows,
 /// stride is W pixel strides): the DPU's output cells (4 x 4 pixels) then
 /// pad fewer pixels (14 x 14 = 196 pixels as 4 x 49: 208 pixels of cells
 /// instead of 256). Reshapes the task's input and output views to the
-/// shape whose workloads cost least (the original on a tie) and returns its
-/// workload shape.
-DpuTaskShape flattenPixels(const arch::HardwareDesc &hw, const DpuOpGeometry &g,
-                           const DpuPiece &p, blob::DpuTask &d) {
+/// shape whose workloads cost least (the original on a tie) and returns
+/// that shape's workload plan.
+WorkloadPlan planFlattenedWorkloads(const arch::HardwareDesc &hw,
+                                    const DpuOpGeometry &g, const DpuPiece &p,
+                                    blob::DpuTask &d) {
   DpuTaskShape shape = pieceTaskShape(g, p.outRows, p.kc);
+  WorkloadPlan best = planWorkloads(hw, shape);
   auto spatiallyDense = [](const blob::TensorRef &r) {
     return r.shape.size() == 3 && r.strides.size() == 3 &&
            r.strides[0] == uint64_t(r.shape[1]) * r.strides[1];
@@ -149,7 +151,7 @@ DpuTaskShape flattenPixels(const arch::HardwareDesc &hw, const DpuOpGeometry &g,
       g.sw != 1 || g.padLeft || g.padRight || p.padTop || p.padBottom ||
       d.input2 || g.W != g.OW || p.inRows != p.outRows ||
       !spatiallyDense(d.input) || !spatiallyDense(d.output))
-    return shape;
+    return best;
   uint64_t pixels = uint64_t(p.outRows) * g.OW;
   uint32_t cw = std::max<uint32_t>(hw.dpuCellWidth, 1);
   uint32_t ch = std::max<uint32_t>(hw.dpuCellHeight, 1);
@@ -160,7 +162,6 @@ DpuTaskShape flattenPixels(const arch::HardwareDesc &hw, const DpuOpGeometry &g,
   // and at most 64 rows (which bounds the workload planner's search), costed
   // by the workload planner: MPE blocks can waste what the cells save.
   uint64_t bestH = p.outRows, bestW = g.OW;
-  uint64_t bestCycles = planWorkloads(hw, shape).cycles;
   uint64_t original = cellPixels(p.outRows, g.OW);
   DpuTaskShape flat = shape;
   for (uint64_t w = cw; w <= std::min<uint64_t>(pixels, 8192); w += cw) {
@@ -169,20 +170,19 @@ DpuTaskShape flattenPixels(const arch::HardwareDesc &hw, const DpuOpGeometry &g,
       continue;
     flat.outHeight = uint32_t(h);
     flat.outWidth = uint32_t(w);
-    uint64_t cycles = planWorkloads(hw, flat).cycles;
-    if (cycles < bestCycles)
-      bestCycles = cycles, bestH = h, bestW = w;
+    WorkloadPlan plan = planWorkloads(hw, flat);
+    if (plan.cycles < best.cycles) {
+      best = std::move(plan);
+      bestH = h;
+      bestW = w;
+    }
   }
-  if (bestH == p.outRows && bestW == g.OW)
-    return shape;
-  flat.outHeight = uint32_t(bestH);
-  flat.outWidth = uint32_t(bestW);
   for (blob::TensorRef *r : {&d.input, &d.output}) {
     r->shape[0] = uint32_t(bestH);
     r->shape[1] = uint32_t(bestW);
     r->strides[0] = bestW * r->strides[1];
   }
-  return flat;
+  return best;
 }
 
 /// The weight table of channels [k0, k0 + kc) with offsets rebased to the
@@ -493,7 +493,7 @@ void emitPlan(Emitter &e, DpuPlan &plan,
       acc.push_back(e.access(d.output, true));
       d.padTop = uint8_t(p.padTop);
       d.padBottom = uint8_t(p.padBottom);
-      d.workloads = planWorkloads(e.hw, flattenPixels(e.hw, g, p, d)).workloads;
+      d.workloads = planFlattenedWorkloads(e.hw, g, p, d).workloads;
       e.sched.add(blob::Engine::Dpu, t, std::move(task), std::move(acc));
       ++e.dpuPieces;
     }

@@ -82,18 +82,12 @@ std::string formatNumber(double v) {
   return buf;
 }
 
-/// Folds the finite values of an N x C x ... tensor into per-channel
+/// Folds the finite values of an N x C x ... f32 tensor into per-channel
 /// extremes (`ranges`: lo, hi per channel; +inf / -inf before any value).
 void observeChannels(const HostTensor &t, int64_t channels,
                      std::vector<float> &ranges) {
-  HostTensor converted;
-  const HostTensor *f = &t;
-  if (t.dtype() != DType::F32) {
-    converted = t.castTo(DType::F32);
-    f = &converted;
-  }
-  const float *data = f->data<float>();
-  int64_t n = f->numElements();
+  const float *data = t.data<float>();
+  int64_t n = t.numElements();
   if (ranges.empty()) {
     ranges.resize(2 * channels);
     for (int64_t c = 0; c < channels; ++c) {
@@ -222,10 +216,17 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
       for (auto [i, id] : llvm::enumerate(it->second)) {
         if (id < 0 || i >= results.size() || !results[i])
           continue;
+        // One conversion to f32 for both observations.
+        HostTensor converted;
+        const HostTensor *values = results[i];
+        if (values->dtype() != DType::F32) {
+          converted = values->castTo(DType::F32);
+          values = &converted;
+        }
         Tensor &t = tensors[id];
-        observeHostTensor(*t.observer, *results[i], &pool);
+        observeHostTensor(*t.observer, *values, &pool);
         if (t.channels)
-          observeChannels(*results[i], t.channels, t.channelRanges);
+          observeChannels(*values, t.channels, t.channelRanges);
       }
     };
     Interpreter interpreter(options);

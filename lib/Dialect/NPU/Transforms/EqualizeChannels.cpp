@@ -86,20 +86,19 @@ Value makeConstant(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
   return op.getResult();
 }
 
-/// `c` (a splat or per-channel constant of an NCHW tensor of C channels)
-/// times `scale`, as a [1, C, 1, 1] constant.
-std::optional<Value> scaledChannelConstant(OpBuilder &b, Value c,
-                                           ArrayRef<float> scale) {
+/// The values of `c` (a splat or per-channel constant of an NCHW tensor of
+/// C = `scale.size()` channels) times `scale`, one per channel; nullopt if
+/// `c` is not such a constant.
+std::optional<std::vector<float>> scaledChannelValues(Value c,
+                                                      ArrayRef<float> scale) {
   std::optional<std::vector<float>> values = f32Values(c);
-  if (!values || !isPerChannelConstant(c, 4))
+  if (!values || !isPerChannelConstant(c, 4) ||
+      (values->size() != 1 && values->size() != scale.size()))
     return std::nullopt;
-  int64_t channels = static_cast<int64_t>(scale.size());
-  if (values->size() != 1 && static_cast<int64_t>(values->size()) != channels)
-    return std::nullopt;
-  std::vector<float> out(channels);
-  for (int64_t ch = 0; ch < channels; ++ch)
+  std::vector<float> out(scale.size());
+  for (size_t ch = 0; ch < scale.size(); ++ch)
     out[ch] = (*values)[values->size() == 1 ? 0 : ch] * scale[ch];
-  return makeConstant(b, c.getLoc(), {1, channels, 1, 1}, out);
+  return out;
 }
 
 /// `values` of a tensor whose dimension 0 has `scale.size()` entries, each
@@ -186,16 +185,22 @@ struct NPUEqualizeChannelsPass
           return i;
       return -1;
     };
+    // Replaces constant operand `i` of `op` by its values times `scale`, as
+    // a [1, C, 1, 1] constant.
+    auto rescale = [&](Operation *op, int i, ArrayRef<float> values) {
+      Value old = op->getOperand(i);
+      b.setInsertionPoint(op);
+      replaced.insert(old.getDefiningOp());
+      op->setOperand(
+          i, makeConstant(b, old.getLoc(), {1, channels, 1, 1}, values));
+    };
     if (isa<MulOp>(producer)) {
       int i = constantOperand(producer);
-      if (i < 0)
+      std::optional<std::vector<float>> factor;
+      if (i < 0 ||
+          !(factor = scaledChannelValues(producer->getOperand(i), scale)))
         return false;
-      std::optional<Value> a =
-          scaledChannelConstant(b, producer->getOperand(i), scale);
-      if (!a)
-        return false;
-      replaced.insert(producer->getOperand(i).getDefiningOp());
-      producer->setOperand(i, *a);
+      rescale(producer, i, *factor);
       return true;
     }
     if (!isa<AddOp>(producer))
@@ -209,25 +214,21 @@ struct NPUEqualizeChannelsPass
     int j = constantOperand(mul);
     if (j < 0)
       return false;
-    std::optional<Value> shift =
-        scaledChannelConstant(b, producer->getOperand(i), scale);
-    b.setInsertionPoint(mul);
-    std::optional<Value> factor =
-        scaledChannelConstant(b, mul->getOperand(j), scale);
+    std::optional<std::vector<float>> shift =
+        scaledChannelValues(producer->getOperand(i), scale);
+    std::optional<std::vector<float>> factor =
+        scaledChannelValues(mul->getOperand(j), scale);
     if (!shift || !factor)
       return false;
-    std::optional<std::vector<float>> shiftValues = f32Values(*shift);
-    replaced.insert(producer->getOperand(i).getDefiningOp());
-    replaced.insert(mul->getOperand(j).getDefiningOp());
-    producer->setOperand(i, *shift);
-    mul->setOperand(j, *factor);
+    rescale(producer, i, *shift);
+    rescale(mul, j, *factor);
     // The product's range: the rescaled sum's per-channel extremes minus
     // the rescaled shift (the sum is the product plus the shift).
     if (auto channelRange =
             producer->getAttrOfType<DenseF32ArrayAttr>(kChannelRangeAttr)) {
       float lo = 0, hi = 0;
       for (int64_t c = 0; c < channels; ++c) {
-        float s = (*shiftValues)[c];
+        float s = (*shift)[c];
         lo = std::min(lo, channelRange[2 * c] * scale[c] - s);
         hi = std::max(hi, channelRange[2 * c + 1] * scale[c] - s);
       }
