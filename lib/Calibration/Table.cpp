@@ -199,6 +199,15 @@ std::string printTable(const CalibrationTable &table) {
       os << " " << formatFloat(v);
     os << "\n";
   }
+  if (!table.roundings.empty())
+    os << "# Data-aware int8 weight rounding of convolutions: index:delta of\n"
+          "# each weight whose level differs from nearest rounding.\n";
+  for (const RoundingEntry &r : table.roundings) {
+    os << "@rounding " << quoteIfNeeded(r.key);
+    for (auto [index, delta] : r.deltas)
+      os << " " << index << ":" << (delta > 0 ? "+" : "") << delta;
+    os << "\n";
+  }
   return os.str();
 }
 
@@ -213,6 +222,20 @@ bool parseTable(const std::string &text, const std::string &name,
   auto fail = [&](const std::string &what) {
     error = name + ":" + std::to_string(lineNo) + ": " + what;
     return false;
+  };
+  // A per-tensor line (@channels, @rounding) names an entry above and is
+  // the only one of its kind for that key.
+  auto keyedLineFits = [&](const std::string &head, const std::string &key,
+                           const auto &lines) {
+    if (table.find(key) < 0)
+      return fail(head + " '" + key +
+                  "' names no entry above (give the tensor's range line "
+                  "first)");
+    for (const auto &other : lines)
+      if (other.key == key)
+        return fail("duplicate '" + head + " " + key + "' (first on line " +
+                    std::to_string(other.line) + ")");
+    return true;
   };
   while (std::getline(in, line)) {
     ++lineNo;
@@ -277,19 +300,48 @@ bool parseTable(const std::string &text, const std::string &name,
             return fail("lo " + tokens[2 + i] + " > hi " + tokens[3 + i] +
                         " (@channels '" + c.key + "', channel " +
                         std::to_string(i / 2) + ")");
-        if (table.find(c.key) < 0)
-          return fail("@channels '" + c.key +
-                      "' names no entry above (give the tensor's range line "
-                      "first)");
-        for (const ChannelEntry &other : table.channels)
-          if (other.key == c.key)
-            return fail("duplicate '@channels " + c.key + "' (first on line " +
-                        std::to_string(other.line) + ")");
+        if (!keyedLineFits(head, c.key, table.channels))
+          return false;
         table.channels.push_back(std::move(c));
+      } else if (head == "@rounding") {
+        if (tokens.size() < 2)
+          return fail("expected '@rounding KEY INDEX:DELTA ...'");
+        RoundingEntry r;
+        r.key = tokens[1];
+        r.line = lineNo;
+        for (size_t i = 2; i < tokens.size(); ++i) {
+          const std::string &t = tokens[i];
+          size_t colon = t.find(':');
+          std::string index = t.substr(0, colon);
+          std::string delta =
+              colon == std::string::npos ? "" : t.substr(colon + 1);
+          std::string digits =
+              !delta.empty() && (delta[0] == '+' || delta[0] == '-')
+                  ? delta.substr(1)
+                  : delta;
+          if (index.empty() || index.size() > 12 ||
+              index.find_first_not_of("0123456789") != std::string::npos ||
+              digits.empty() || digits.size() > 3 ||
+              digits.find_first_not_of("0123456789") != std::string::npos)
+            return fail("malformed '" + t + "' (@rounding '" + r.key +
+                        "': expected INDEX:DELTA, e.g. 17:+1)");
+          int64_t at = std::stoll(index);
+          int32_t d = std::stoi(delta);
+          if (d == 0 || d < -254 || d > 254)
+            return fail("delta " + delta + " of '" + t + "' (@rounding '" +
+                        r.key + "') is 0 or not in [-254, 254]");
+          if (!r.deltas.empty() && at <= r.deltas.back().first)
+            return fail("index " + index + " (@rounding '" + r.key +
+                        "') is not above the one before it");
+          r.deltas.push_back({at, d});
+        }
+        if (!keyedLineFits(head, r.key, table.roundings))
+          return false;
+        table.roundings.push_back(std::move(r));
       } else {
         return fail("unknown header '" + head +
-                    "' (expected @version, @model, @method, @samples or "
-                    "@channels)");
+                    "' (expected @version, @model, @method, @samples, "
+                    "@channels or @rounding)");
       }
       continue;
     }

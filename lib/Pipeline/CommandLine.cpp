@@ -90,6 +90,14 @@ struct Flags {
                      "(the float function is unchanged; "
                      "--equalize-channels=false to keep one range for all)"),
             cl::init(true), cl::cat(cat)),
+        weightRounding(
+            "weight-rounding",
+            cl::desc("int8: how convolution weights are rounded to int8 "
+                     "levels: gptq (default: from the calibration samples, "
+                     "each rounding error compensated by the weights not yet "
+                     "rounded, so that the layer's output error is small) "
+                     "or nearest"),
+            cl::value_desc("gptq|nearest"), cl::init("gptq"), cl::cat(cat)),
         perfHint("perf-hint",
                  cl::desc("Performance hint; chooses the default --tiles"),
                  cl::value_desc("latency|throughput"), cl::init("latency"),
@@ -166,6 +174,7 @@ struct Flags {
   cl::opt<std::string> target, precision, accuracyTarget, precisionReport,
       calibData, calibMethod, calibTable, useCalibTable, perfHint;
   cl::opt<bool> equalizeChannels;
+  cl::opt<std::string> weightRounding;
   cl::opt<unsigned> tiles;
   cl::list<std::string> inputShapes;
   cl::opt<std::string> compileTo, dumpStages;
@@ -296,6 +305,12 @@ LogicalResult compileOptionsFromCommandLine(StringRef tool,
   options.calibration.tableOutputPath = f.calibTable;
   options.calibration.tableInputPath = f.useCalibTable;
   options.calibration.equalizeChannels = f.equalizeChannels;
+  if (f.weightRounding != "gptq" && f.weightRounding != "nearest") {
+    printError(tool, "unknown --weight-rounding '" + f.weightRounding +
+                         "' (expected gptq or nearest)");
+    return failure();
+  }
+  options.calibration.weightRounding = f.weightRounding;
   if (!f.useCalibTable.empty() && !f.calibData.empty() &&
       options.precision == Precision::Int8) {
     printError(tool, "--use-calib-table replaces calibration: --calib-data is "
@@ -332,6 +347,9 @@ LogicalResult compileOptionsFromCommandLine(StringRef tool,
                                "is calibrated)");
     if (f.equalizeChannels.getNumOccurrences())
       printWarning(tool, "--equalize-channels is ignored with "
+                         "--precision=fp16 (only int8 is calibrated)");
+    if (f.weightRounding.getNumOccurrences())
+      printWarning(tool, "--weight-rounding is ignored with "
                          "--precision=fp16 (only int8 is calibrated)");
   }
 

@@ -167,6 +167,8 @@ LogicalResult computeCacheKey(StringRef modelPath,
     const CalibrationOptions &c = options.calibration;
     if (!c.equalizeChannels)
       add("option equalize-channels", "false");
+    if (c.weightRounding != "gptq")
+      add("option weight-rounding", c.weightRounding);
     if (!c.tableInputPath.empty()) {
       if (failed(fileDigest(c.tableInputPath, digest, error)))
         return failure();

@@ -78,6 +78,7 @@ static LogicalResult buildCalibrated(OpPassManager &pm,
   calibrate.percentile = c.percentile;
   calibrate.table = c.tableOutputPath;
   calibrate.useTable = c.tableInputPath;
+  calibrate.weightRounding = c.weightRounding;
   pm.addPass(createNPUCalibrate(calibrate));
   // Depthwise inputs whose channels differ in range: rescaled so that each
   // channel uses the whole int8 range (the float function is unchanged).

@@ -31,6 +31,8 @@ CalibrationTable sampleTable() {
   t.entries.push_back({"@at", -0.0f, 0.0f, -1, 1, "minmax"});
   t.channels.push_back({"conv_0", {0.1f, 0.2f, -1.0f / 3.0f, 1.0f / 3.0f}});
   t.channels.push_back({"node with space", {-1e-30f, 7e20f}});
+  t.roundings.push_back({"conv_0", {{0, 1}, {17, -2}, {4000000000LL, 1}}});
+  t.roundings.push_back({"node with space", {}});
   return t;
 }
 
@@ -66,6 +68,14 @@ TEST(TableTest, RoundTrip) {
       EXPECT_TRUE(sameBits(a.ranges[j], b.ranges[j])) << a.key << " " << j;
   }
   // Deterministic: printing the parsed table gives the same text.
+  ASSERT_EQ(back.roundings.size(), t.roundings.size());
+  for (size_t i = 0; i < t.roundings.size(); ++i) {
+    EXPECT_EQ(back.roundings[i].key, t.roundings[i].key);
+    EXPECT_EQ(back.roundings[i].deltas, t.roundings[i].deltas);
+  }
+  EXPECT_NE(text.find("\n@rounding conv_0 0:+1 17:-2 4000000000:+1\n"),
+            std::string::npos)
+      << text;
   EXPECT_EQ(printTable(back), text);
   EXPECT_EQ(back.find("conv_0"), 1);
   EXPECT_EQ(back.find("nope"), -1);
@@ -149,7 +159,7 @@ TEST(TableTest, Errors) {
   EXPECT_EQ(parseError("@version 1\n"), "f.calib:2: '@version' given twice");
   EXPECT_EQ(parseError("@modle x\n"),
             "f.calib:2: unknown header '@modle' (expected @version, @model, "
-            "@method, @samples or @channels)");
+            "@method, @samples, @channels or @rounding)");
   EXPECT_EQ(parseError("a 0 1 0 1 minmax\n@channels a 0 1 2\n"),
             "f.calib:3: expected '@channels KEY lo0 hi0 lo1 hi1 ...' (two "
             "numbers per channel)");
@@ -174,6 +184,35 @@ TEST(TableTest, Errors) {
   EXPECT_EQ(error, "f: not a calibration table (no '@version 1' line)");
   EXPECT_FALSE(readTableFile("/nonexistent/t.calib", t, error));
   EXPECT_EQ(error, "cannot open calibration table '/nonexistent/t.calib'");
+}
+
+TEST(TableTest, RoundingErrors) {
+  const std::string a = "a 0 1 0 1 minmax\n";
+  EXPECT_EQ(parseError(a + "@rounding\n"),
+            "f.calib:3: expected '@rounding KEY INDEX:DELTA ...'");
+  EXPECT_EQ(parseError(a + "@rounding a 3\n"),
+            "f.calib:3: malformed '3' (@rounding 'a': expected INDEX:DELTA, "
+            "e.g. 17:+1)");
+  EXPECT_EQ(parseError(a + "@rounding a 3:x\n"),
+            "f.calib:3: malformed '3:x' (@rounding 'a': expected "
+            "INDEX:DELTA, e.g. 17:+1)");
+  EXPECT_EQ(parseError(a + "@rounding a -3:1\n"),
+            "f.calib:3: malformed '-3:1' (@rounding 'a': expected "
+            "INDEX:DELTA, e.g. 17:+1)");
+  EXPECT_EQ(parseError(a + "@rounding a 3:0\n"),
+            "f.calib:3: delta 0 of '3:0' (@rounding 'a') is 0 or not in "
+            "[-254, 254]");
+  EXPECT_EQ(parseError(a + "@rounding a 3:+300\n"),
+            "f.calib:3: delta +300 of '3:+300' (@rounding 'a') is 0 or not in "
+            "[-254, 254]");
+  EXPECT_EQ(parseError(a + "@rounding a 3:1 3:-1\n"),
+            "f.calib:3: index 3 (@rounding 'a') is not above the one before "
+            "it");
+  EXPECT_EQ(parseError("@rounding b 1:1\n"),
+            "f.calib:2: @rounding 'b' names no entry above (give the tensor's "
+            "range line first)");
+  EXPECT_EQ(parseError(a + "@rounding a 1:1\n@rounding a 2:1\n"),
+            "f.calib:4: duplicate '@rounding a' (first on line 3)");
 }
 
 } // namespace

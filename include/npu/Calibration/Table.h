@@ -13,6 +13,7 @@
 //   x      -4.21   4.03   -3.87   3.91   percentile
 //   conv_0 -1.5    2.25   -1.5    2.25   minmax
 //   @channels conv_0  -1.5 0.25  -0.75 2.25
+//   @rounding conv_1  17:+1 40:-1
 //
 // Keys that are empty or contain whitespace, '"', '\', or start with '#'
 // or '@' are written in double quotes with '\' escapes. Numbers are written
@@ -56,6 +57,17 @@ struct ChannelEntry {
   int line = 0;
 };
 
+/// The int8 weight levels of a convolution that data-aware rounding (GPTQ,
+/// npu/Calibration/WeightRounding.h) chose where they differ from nearest
+/// rounding: (index into the weights flattened as [O, C/group * kh * kw],
+/// level - nearest level). The key is the convolution's result tensor.
+struct RoundingEntry {
+  std::string key;
+  std::vector<std::pair<int64_t, int32_t>> deltas; ///< ascending index
+  /// Line in the file it was read from (0 when built in memory).
+  int line = 0;
+};
+
 struct CalibrationTable {
   int version = kTableVersion;
   std::string model;   ///< the model (or IR file) calibrated
@@ -65,6 +77,8 @@ struct CalibrationTable {
   std::vector<TableEntry> entries;
   /// `@channels` lines, after the entries; each names an entry's key.
   std::vector<ChannelEntry> channels;
+  /// `@rounding` lines, after the channels; each names an entry's key.
+  std::vector<RoundingEntry> roundings;
 
   /// Index of the entry with `key`, or -1.
   int find(const std::string &key) const;

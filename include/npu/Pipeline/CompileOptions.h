@@ -79,6 +79,9 @@ struct CalibrationOptions {
   /// Rescale the channels of depthwise convolutions' inputs to the
   /// tensor's range (npu-equalize-channels, docs/calibration.md).
   bool equalizeChannels = true;
+  /// int8 weight levels of convolutions: "gptq" (data-aware, from the
+  /// calibration samples; npu/Calibration/WeightRounding.h) or "nearest".
+  std::string weightRounding = "gptq";
 };
 
 /// The wall time of each phase of one compile, in the order the phases ran

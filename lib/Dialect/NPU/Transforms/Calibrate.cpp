@@ -13,6 +13,8 @@
 #include "npu/Calibration/DataSource.h"
 #include "npu/Calibration/Observer.h"
 #include "npu/Calibration/Table.h"
+#include "npu/Calibration/WeightRounding.h"
+#include "npu/Dialect/NPU/IR/NPUOps.h"
 #include "npu/Dialect/NPU/IR/QuantAnnotations.h"
 #include "npu/Dialect/NPU/IR/TensorKeys.h"
 #include "npu/Dialect/NPU/Transforms/ChannelEqualization.h"
@@ -24,6 +26,7 @@
 
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -47,6 +50,8 @@ namespace {
 /// Discardable attribute names of the result.
 constexpr StringLiteral kRangeAttr = "npu.range";
 constexpr StringLiteral kRangesAttr = "npu.ranges";
+/// On a convolution whose weights data-aware rounding chose.
+constexpr StringLiteral kWeightRoundingAttr = "npu.weight_rounding";
 
 /// A float tensor of the function: an argument (op == null) or an op result.
 struct Tensor {
@@ -63,6 +68,22 @@ struct Tensor {
   /// For the table: statistics and how the range was chosen.
   float min = 0, max = 0;
   std::string method;
+};
+
+/// A convolution whose int8 weight levels data-aware rounding chooses
+/// (npu/Calibration/WeightRounding.h).
+struct Rounding {
+  Operation *op; ///< npu.conv, npu.matmul or npu.gemm
+  ConstantOp weights;
+  std::string key; ///< the convolution's result tensor
+  int64_t rows = 0, k = 0;
+  bool depthwise = false;
+  /// The weights are stored [k, rows] (a matmul's or gemm's [K, N]).
+  bool transposed = false;
+  std::shared_ptr<InputMoments> moments; // shared: the pass is copyable
+  /// (index, level - nearest level) where they differ, once applied.
+  std::vector<std::pair<int64_t, int32_t>> deltas;
+  bool applied = false;
 };
 
 /// "a, b, ... (N more)": at most `limit` items.
@@ -131,6 +152,12 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
   std::vector<Tensor> tensors;
   /// Tensor index of each result of the ops with float results (-1: none).
   llvm::DenseMap<Operation *, SmallVector<int, 1>> opTensors;
+  std::vector<Rounding> roundings;
+  /// The roundings whose convolution reads each op result (op, result
+  /// index), and each function argument.
+  llvm::DenseMap<std::pair<Operation *, unsigned>, SmallVector<size_t, 1>>
+      roundingInputs;
+  llvm::DenseMap<unsigned, SmallVector<size_t, 1>> roundingArgs;
 
   FailureOr<func::FuncOp> findFunction() {
     return findModelFunction(getOperation(), "npu-calibrate");
@@ -159,6 +186,219 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
       }
       tensors.push_back(std::move(t));
     }
+  }
+
+  /// The ops whose weights data-aware rounding may choose: f32 constant
+  /// weights of this op alone, not a pre-quantized model's; convolutions of
+  /// group 1 (C * kh * kw <= 576) or depthwise, matrix products with K <=
+  /// 576.
+  void collectRoundings() {
+    func.walk([&](ConvOp conv) {
+      auto cst = conv.getWeight().getDefiningOp<ConstantOp>();
+      if (!cst || !cst->hasOneUse() || conv->hasAttr(kWeightScalesAttr) ||
+          conv->hasAttr(kFp32Attr) || quantAnnotationOf(conv.getInput()))
+        return;
+      auto wType = dyn_cast<RankedTensorType>(cst.getType());
+      auto inType = dyn_cast<RankedTensorType>(conv.getInput().getType());
+      if (!wType || !inType || !wType.hasStaticShape() ||
+          !inType.hasStaticShape() || wType.getRank() != 4 ||
+          inType.getRank() != 4 || !wType.getElementType().isF32() ||
+          conv.getStrides().size() != 2 || conv.getDilations().size() != 2 ||
+          conv.getPads().size() != 4)
+        return;
+      int64_t o = wType.getDimSize(0), perGroup = wType.getDimSize(1),
+              c = inType.getDimSize(1), group = conv.getGroup();
+      ConvWindow w;
+      w.channels = c;
+      w.kh = wType.getDimSize(2);
+      w.kw = wType.getDimSize(3);
+      w.strideH = conv.getStrides()[0];
+      w.strideW = conv.getStrides()[1];
+      w.dilationH = conv.getDilations()[0];
+      w.dilationW = conv.getDilations()[1];
+      w.padTop = conv.getPads()[0];
+      w.padLeft = conv.getPads()[1];
+      w.padBottom = conv.getPads()[2];
+      w.padRight = conv.getPads()[3];
+      if (group == 1 && perGroup == c)
+        w.depthwise = false;
+      else if (group == c && perGroup == 1 && o == c)
+        w.depthwise = true;
+      else
+        return;
+      addRounding(conv, cst, conv.getInput(), w, o, perGroup * w.kh * w.kw,
+                  /*transposed=*/false);
+    });
+    // Matrix products with a constant [K, N] (or gemm's transB [N, K])
+    // right-hand side: per output column, as the DPU runs them.
+    func.walk([&](Operation *op) {
+      Value lhs, rhs;
+      bool transposed = true;
+      if (auto mm = dyn_cast<MatMulOp>(op)) {
+        lhs = mm.getLhs();
+        rhs = mm.getRhs();
+      } else if (auto gemm = dyn_cast<GemmOp>(op)) {
+        if (gemm.getTransA())
+          return;
+        lhs = gemm.getA();
+        rhs = gemm.getB();
+        transposed = !gemm.getTransB();
+      } else {
+        return;
+      }
+      auto cst = rhs.getDefiningOp<ConstantOp>();
+      auto wType = cst ? dyn_cast<RankedTensorType>(cst.getType()) : nullptr;
+      auto inType = dyn_cast<RankedTensorType>(lhs.getType());
+      if (!wType || !inType || !cst->hasOneUse() ||
+          op->hasAttr(kWeightScalesAttr) || op->hasAttr(kFp32Attr) ||
+          quantAnnotationOf(lhs) || !wType.hasStaticShape() ||
+          !inType.hasStaticShape() || wType.getRank() != 2 ||
+          !wType.getElementType().isF32())
+        return;
+      int64_t k = wType.getDimSize(transposed ? 0 : 1);
+      int64_t n = wType.getDimSize(transposed ? 1 : 0);
+      if (inType.getRank() < 1 || inType.getShape().back() != k)
+        return;
+      ConvWindow w;
+      w.channels = k;
+      w.rows = true;
+      addRounding(op, cst, lhs, w, n, k, transposed);
+    });
+  }
+
+  void addRounding(Operation *op, ConstantOp cst, Value in, const ConvWindow &w,
+                   int64_t rows, int64_t k, bool transposed) {
+    auto ids = opTensors.find(op);
+    if (ids == opTensors.end() || ids->second.empty() || ids->second[0] < 0)
+      return;
+    if (w.patchSize() < 2 || w.patchSize() > kMaxRoundingPatch)
+      return;
+    Rounding r;
+    r.op = op;
+    r.weights = cst;
+    r.key = tensors[ids->second[0]].key;
+    r.rows = rows;
+    r.k = k;
+    r.depthwise = w.depthwise;
+    r.transposed = transposed;
+    r.moments = std::make_shared<InputMoments>(w);
+    size_t index = roundings.size();
+    roundings.push_back(std::move(r));
+    if (auto arg = dyn_cast<BlockArgument>(in))
+      roundingArgs[arg.getArgNumber()].push_back(index);
+    else
+      roundingInputs[{in.getDefiningOp(), cast<OpResult>(in).getResultNumber()}]
+          .push_back(index);
+  }
+
+  /// `r`'s weights as [rows, k] row-major values.
+  static std::vector<float> rowsOf(const Rounding &r, const HostTensor &w) {
+    const float *p = w.data<float>();
+    std::vector<float> out(p, p + r.rows * r.k);
+    if (r.transposed)
+      for (int64_t i = 0; i < r.k; ++i)
+        for (int64_t j = 0; j < r.rows; ++j)
+          out[j * r.k + i] = p[i * r.rows + j];
+    return out;
+  }
+
+  /// The weights of `r` as f32 values ([O, C/group * kh * kw]).
+  FailureOr<HostTensor> weightsOf(Rounding &r) {
+    std::string error;
+    FailureOr<HostTensor> host =
+        elementsAttrToHostTensor(r.weights.getValue(), error);
+    if (failed(host) || host->dtype() != DType::F32)
+      return emitError(r.weights.getLoc())
+             << "cannot read the convolution weights: " << error;
+    return host;
+  }
+
+  /// Replaces `r`'s weights by the grid values of `levels` and records how
+  /// they differ from nearest rounding.
+  void applyLevels(Rounding &r, const HostTensor &weights,
+                   const std::vector<int32_t> &levels) {
+    std::vector<float> rows = rowsOf(r, weights);
+    const float *w = rows.data();
+    std::vector<int32_t> nearest = nearestLevels(w, r.rows, r.k);
+    r.deltas.clear();
+    for (size_t i = 0; i < levels.size(); ++i)
+      if (levels[i] != nearest[i])
+        r.deltas.push_back({static_cast<int64_t>(i), levels[i] - nearest[i]});
+    std::vector<float> values = weightsOfLevels(w, r.rows, r.k, levels);
+    if (r.transposed) {
+      std::vector<float> stored(values.size());
+      for (int64_t i = 0; i < r.k; ++i)
+        for (int64_t j = 0; j < r.rows; ++j)
+          stored[i * r.rows + j] = values[j * r.k + i];
+      values = std::move(stored);
+    }
+    auto type = cast<RankedTensorType>(r.weights.getType());
+    r.weights.setValueAttr(
+        DenseElementsAttr::get(type, ArrayRef<float>(values)));
+    r.op->setAttr(kWeightRoundingAttr, StringAttr::get(&getContext(), "gptq"));
+    r.applied = true;
+    // The constant's own range (min-max) follows its new values.
+    auto ids = opTensors.find(r.weights);
+    if (ids != opTensors.end() && !ids->second.empty() && ids->second[0] >= 0) {
+      Tensor &t = tensors[ids->second[0]];
+      auto observer = std::make_shared<MinMaxObserver>();
+      observer->observe(values.data(), values.size(), nullptr);
+      t.observer = observer;
+      if (t.range) {
+        t.range = normalizeRange({observer->min(), observer->max()});
+        t.min = observer->min();
+        t.max = observer->max();
+      }
+    }
+  }
+
+  /// GPTQ levels of every convolution whose inputs were observed.
+  LogicalResult roundWeights(kernels::ThreadPool &pool) {
+    std::vector<HostTensor> weights(roundings.size());
+    std::vector<std::vector<int32_t>> levels(roundings.size());
+    for (auto [i, r] : llvm::enumerate(roundings)) {
+      if (!r.moments->count())
+        continue;
+      FailureOr<HostTensor> w = weightsOf(r);
+      if (failed(w))
+        return failure();
+      weights[i] = std::move(*w);
+    }
+    pool.parallelFor(static_cast<int64_t>(roundings.size()), [&](int64_t i) {
+      Rounding &r = roundings[i];
+      if (!r.moments->count())
+        return;
+      std::vector<float> rows = rowsOf(r, weights[i]);
+      const float *w = rows.data();
+      if (!r.depthwise) {
+        levels[i] = gptqLevels(w, r.rows, r.k, r.moments->moments(0));
+        return;
+      }
+      levels[i].reserve(static_cast<size_t>(r.rows * r.k));
+      for (int64_t c = 0; c < r.rows; ++c) {
+        std::vector<int32_t> row =
+            gptqLevels(w + c * r.k, 1, r.k, r.moments->moments(c));
+        levels[i].insert(levels[i].end(), row.begin(), row.end());
+      }
+    });
+    for (auto [i, r] : llvm::enumerate(roundings))
+      if (!levels[i].empty())
+        applyLevels(r, weights[i], levels[i]);
+    return success();
+  }
+
+  /// Observes at most `patches` patches of `value` (any float type) for
+  /// the roundings `ids`.
+  void observeMoments(ArrayRef<size_t> ids, const HostTensor &value,
+                      int64_t patches, kernels::ThreadPool &pool) {
+    HostTensor converted;
+    const HostTensor *v = &value;
+    if (v->dtype() != DType::F32) {
+      converted = v->castTo(DType::F32);
+      v = &converted;
+    }
+    for (size_t id : ids)
+      roundings[id].moments->observe(*v, patches, &pool);
   }
 
   Location locOf(const Tensor &t) {
@@ -205,11 +445,23 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
     kernels::ThreadPool pool(0);
     InterpreterOptions options;
     options.numThreads = 0;
+    int64_t patches =
+        roundingPatchesPerSample(static_cast<int64_t>(numSamples));
+    llvm::DenseSet<Operation *> roundingProducers;
+    for (auto &entry : roundingInputs)
+      roundingProducers.insert(entry.first.first);
     options.observeOp = [&](Operation *op) {
-      return opTensors.count(op) && !isa<ConstantOp>(op);
+      return (opTensors.count(op) && !isa<ConstantOp>(op)) ||
+             roundingProducers.count(op);
     };
     options.observer = [&](Operation *op,
                            ArrayRef<const HostTensor *> results) {
+      if (roundingProducers.count(op))
+        for (auto [i, result] : llvm::enumerate(results)) {
+          auto ids = roundingInputs.find({op, static_cast<unsigned>(i)});
+          if (result && ids != roundingInputs.end())
+            observeMoments(ids->second, *result, patches, pool);
+        }
       auto it = opTensors.find(op);
       if (it == opTensors.end() || isa<ConstantOp>(op))
         return;
@@ -237,6 +489,9 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
       for (Tensor &t : tensors)
         if (!t.op)
           observeHostTensor(*t.observer, sample[t.index], &pool);
+      for (auto &[arg, ids] : roundingArgs)
+        if (arg < sample.size())
+          observeMoments(ids, sample[arg], patches, pool);
       auto results = interpreter.run(func, sample);
       if (failed(results))
         return fail(llvm::formatv("npu-calibrate: the interpreter failed on "
@@ -244,6 +499,8 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
                                   s, sourceDescription));
       interpreter.recycle(*results);
     }
+    if (failed(roundWeights(pool)))
+      return failure();
     return chooseRanges(methodOptions);
   }
 
@@ -355,6 +612,8 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
                                   t->channels));
       t->channelRanges = c.ranges;
     }
+    if (failed(readRoundings(table)))
+      return failure();
     if (!missing.empty())
       return fail(llvm::formatv("calibration table '{0}' has no range for "
                                 "{1} tensor(s): {2}",
@@ -368,6 +627,66 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
       emitWarning(func.getLoc()) << llvm::formatv(
           "calibration table '{0}' has {1} key(s) naming no tensor: {2}",
           useTable, unknown.size(), joinList(unknown, 20));
+    return success();
+  }
+
+  /// Applies the table's `@rounding` lines (levels that differ from
+  /// nearest rounding); a convolution without one keeps nearest rounding.
+  LogicalResult readRoundings(const CalibrationTable &table) {
+    if (table.roundings.empty())
+      return success();
+    if (weightRounding == "nearest") {
+      emitWarning(func.getLoc()) << llvm::formatv(
+          "{0}: the @rounding lines are not applied (weight-rounding="
+          "nearest)",
+          useTable);
+      return success();
+    }
+    llvm::StringMap<size_t> byKey;
+    for (auto [i, r] : llvm::enumerate(roundings))
+      byKey[r.key] = i;
+    for (const RoundingEntry &e : table.roundings) {
+      auto it = byKey.find(e.key);
+      if (it == byKey.end()) {
+        emitWarning(func.getLoc()) << llvm::formatv(
+            "{0}:{1}: '@rounding {2}' ignored: no convolution with "
+            "data-aware int8 weights has this key",
+            useTable, e.line, e.key);
+        continue;
+      }
+      Rounding &r = roundings[it->second];
+      FailureOr<HostTensor> w = weightsOf(r);
+      if (failed(w))
+        return failure();
+      std::vector<int32_t> levels =
+          nearestLevels(rowsOf(r, *w).data(), r.rows, r.k);
+      for (auto [index, delta] : e.deltas) {
+        if (index >= r.rows * r.k)
+          return fail(llvm::formatv("{0}:{1}: '@rounding {2}': index {3} is "
+                                    "out of the {4} weights",
+                                    useTable, e.line, e.key, index,
+                                    r.rows * r.k));
+        int32_t level = levels[index] + delta;
+        if (level < -127 || level > 127)
+          return fail(llvm::formatv("{0}:{1}: '@rounding {2}': weight {3} "
+                                    "would have level {4} (outside "
+                                    "[-127, 127])",
+                                    useTable, e.line, e.key, index, level));
+        levels[index] = level;
+      }
+      for (int64_t row = 0; row < r.rows; ++row) {
+        int32_t most = 0;
+        for (int64_t i = 0; i < r.k; ++i)
+          most = std::max(most, std::abs(levels[row * r.k + i]));
+        if (most != 127 && most != 0)
+          return fail(llvm::formatv(
+              "{0}:{1}: '@rounding {2}': output channel {3} has no weight "
+              "at level +-127 (its largest weight keeps its level, so that "
+              "the channel's scale is max|w| / 127)",
+              useTable, e.line, e.key, row));
+      }
+      applyLevels(r, *w, levels);
+    }
     return success();
   }
 
@@ -416,6 +735,9 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
     for (const Tensor &t : tensors)
       if (t.op && t.range && t.op->hasAttr(kChannelRangeAttr))
         out.channels.push_back({t.key, t.channelRanges});
+    for (const Rounding &r : roundings)
+      if (r.applied)
+        out.roundings.push_back({r.key, r.deltas});
     std::string error;
     if (!writeTableFile(table, out, error))
       return fail(error);
@@ -449,7 +771,12 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
       return fail("use-table excludes data and table: a table replaces "
                   "running the model");
 
+    if (weightRounding != "gptq" && weightRounding != "nearest")
+      return fail("unknown weight rounding '" + weightRounding +
+                  "' (expected gptq or nearest)");
     collectTensors();
+    if (weightRounding == "gptq")
+      collectRoundings();
     if (!useTable.empty()) {
       if (failed(readTable()))
         return failure();

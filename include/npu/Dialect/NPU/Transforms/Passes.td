@@ -345,6 +345,23 @@ def NPUCalibrate : Pass<"npu-calibrate", "mlir::ModuleOp"> {
     location name (the ONNX node name), `#i` for result i > 0, and the
     argument's `npu.name`; duplicates get `#2`, `#3`, ... in graph order.
 
+    With `weight-rounding=gptq` (the default), the f32 weights of every
+    convolution (group 1 with C * kh * kw <= 576, or depthwise) and of
+    every matmul / gemm with a constant 2-d right-hand side (K <= 576) are
+    replaced by the int8 levels that data-aware rounding chooses, times the
+    channel's scale max|w| / 127: the pass measures the second moments H of
+    the op's input patches (rows, for a matrix product) on the samples and
+    rounds each output channel's weights one after the other, in the order
+    of decreasing input power, spreading each rounding error over the
+    weights not yet rounded (GPTQ; docs/calibration.md). The int8
+    lowering then quantizes them exactly, and the layer's output error
+    dw^T H dw is smaller than with nearest rounding. Such an op
+    gets `npu.weight_rounding = "gptq"`; the table records the levels that
+    differ from nearest rounding (`@rounding` lines), so `use-table` gives
+    the same weights. Skipped: pre-quantized weights (`npu.weight_scales`),
+    weights shared by several ops, grouped convolutions, fp32 ops
+    (`npu.fp32`).
+
     Before:
     ```mlir
     func.func @main(%x: tensor<1x8xf32> {npu.name = "x"}) -> tensor<1x8xf32> {
@@ -379,6 +396,10 @@ def NPUCalibrate : Pass<"npu-calibrate", "mlir::ModuleOp"> {
     Option<"useTable", "use-table", "std::string", /*default=*/"\"\"",
            "Read the ranges from this calibration table instead of running "
            "the model">,
+    Option<"weightRounding", "weight-rounding", "std::string",
+           /*default=*/"\"gptq\"",
+           "int8 weight levels of convolutions: gptq (data-aware, from the "
+           "samples or the table's @rounding lines) or nearest">,
   ];
   let dependentDialects = ["::npu::NPUDialect"];
 }
