@@ -8,6 +8,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "npu/Pipeline/CommandLine.h"
+
+#include "npu/Pipeline/BoolFlag.h"
 #include "npu/Pipeline/Pipeline.h"
 
 #include "npu/Support/Files.h"
@@ -173,16 +175,16 @@ struct Flags {
   std::string stageHelp;
   cl::opt<std::string> target, precision, accuracyTarget, precisionReport,
       calibData, calibMethod, calibTable, useCalibTable, perfHint;
-  cl::opt<bool> equalizeChannels;
+  cl::opt<bool, false, BoolFlagParser> equalizeChannels;
   cl::opt<std::string> weightRounding;
   cl::opt<unsigned> tiles;
   cl::list<std::string> inputShapes;
   cl::opt<std::string> compileTo, dumpStages;
-  cl::opt<bool> progress;
+  cl::opt<bool, false, BoolFlagParser> progress;
   cl::list<std::string> exposeTensors;
   cl::opt<std::string> debugCorruptTensor;
   cl::opt<double> progressAfter;
-  std::optional<cl::opt<bool>> timing;
+  std::optional<cl::opt<bool, false, BoolFlagParser>> timing;
   std::optional<cl::list<std::string>> inputValues;
   std::optional<cl::list<std::string>> state;
   std::optional<cl::alias> stageAlias;
@@ -304,6 +306,12 @@ LogicalResult compileOptionsFromCommandLine(StringRef tool,
   options.calibration.dataDir = f.calibData;
   options.calibration.tableOutputPath = f.calibTable;
   options.calibration.tableInputPath = f.useCalibTable;
+  if (!f.useCalibTable.empty() && !f.calibTable.empty()) {
+    printError(tool, "--calib-table writes the table that calibration "
+                     "measures; with --use-calib-table nothing is measured "
+                     "(copy or edit the table itself)");
+    return failure();
+  }
   options.calibration.equalizeChannels = f.equalizeChannels;
   if (f.weightRounding != "gptq" && f.weightRounding != "nearest") {
     printError(tool, "unknown --weight-rounding '" + f.weightRounding +

@@ -20,6 +20,7 @@
 #include "npu/Import/ONNX/NodeOutputs.h"
 #include "npu/Interpreter/Interpreter.h"
 #include "npu/Interpreter/TensorConversion.h"
+#include "npu/Pipeline/BoolFlag.h"
 #include "npu/Pipeline/CommandLine.h"
 #include "npu/Pipeline/Pipeline.h"
 #include "npu/Runtime/CompiledModel.h"
@@ -70,9 +71,9 @@ cl::opt<double> loweredMinCosine(
     cl::desc("Tolerance of the int8 (or fp16) stage vs canonical (default "
              "0.99). The device must equal the int8 stage bit for bit"),
     cl::init(0.99), cl::cat(category));
-cl::opt<bool> noOrt("no-ort",
-                    cl::desc("Do not run ONNX Runtime (no float oracle)"),
-                    cl::init(false), cl::cat(category));
+cl::opt<bool, false, npu::BoolFlagParser>
+    noOrt("no-ort", cl::desc("Do not run ONNX Runtime (no float oracle)"),
+          cl::init(false), cl::cat(category));
 cl::opt<std::string> ortScript("ort-script",
                                cl::desc("ort-run.js of this source tree"),
                                cl::init(NPU_ORT_SCRIPT), cl::cat(category));

@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "npu/Import/ONNX/Diagnostics.h"
+#include "npu/Pipeline/BoolFlag.h"
 #include "npu/Pipeline/CommandLine.h"
 #include "npu/Pipeline/ModelCache.h"
 #include "npu/Pipeline/Pipeline.h"
@@ -46,7 +47,7 @@ cl::opt<std::string> outputFile(
              "directories are created; never the input model"),
     cl::value_desc("file"), cl::cat(category));
 
-cl::opt<bool> printDebugInfo(
+cl::opt<bool, false, npu::BoolFlagParser> printDebugInfo(
     "print-locations",
     cl::desc("Print op locations (the ONNX node of every op) in the output"),
     cl::init(false), cl::cat(category));
@@ -76,10 +77,11 @@ cl::opt<std::string> timingJson(
              "Only with -o FILE.blob; unlike --timing it keeps --cache-dir"),
     cl::value_desc("file"), cl::cat(category));
 
-cl::opt<bool> verbose("verbose",
-                      cl::desc("Print the cache key, what it was computed "
-                               "from, and whether the compile was a hit"),
-                      cl::init(false), cl::cat(category));
+cl::opt<bool, false, npu::BoolFlagParser>
+    verbose("verbose",
+            cl::desc("Print the cache key, what it was computed "
+                     "from, and whether the compile was a hit"),
+            cl::init(false), cl::cat(category));
 
 int fail(const Twine &message) {
   npu::printError(kTool, message);

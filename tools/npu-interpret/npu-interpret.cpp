@@ -14,6 +14,7 @@
 #include "npu/Import/ONNX/Importer.h"
 #include "npu/Interpreter/Interpreter.h"
 #include "npu/Interpreter/TensorConversion.h"
+#include "npu/Pipeline/BoolFlag.h"
 #include "npu/Pipeline/CommandLine.h"
 #include "npu/Pipeline/Pipeline.h"
 #include "npu/Pipeline/Registration.h"
@@ -71,11 +72,12 @@ cl::opt<unsigned> repeat("repeat",
                                   "fastest and median wall time"),
                          cl::init(1), cl::cat(category));
 
-cl::opt<bool> timing("timing",
-                     cl::desc("Print the time spent per op kind and the "
-                              "slowest ops (and, for an ONNX model, every "
-                              "compiler pass's time on stderr)"),
-                     cl::init(false), cl::cat(category));
+cl::opt<bool, false, npu::BoolFlagParser>
+    timing("timing",
+           cl::desc("Print the time spent per op kind and the "
+                    "slowest ops (and, for an ONNX model, every "
+                    "compiler pass's time on stderr)"),
+           cl::init(false), cl::cat(category));
 
 cl::opt<uint64_t> seed("seed", cl::desc("Seed of the generated inputs"),
                        cl::init(0), cl::cat(category));

@@ -611,6 +611,22 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
                                   useTable, c.line, c.key, c.ranges.size() / 2,
                                   t->channels));
       t->channelRanges = c.ranges;
+      // A channel's extremes lie within the tensor's: an edited line that
+      // says otherwise is suspect (equalization does not rescale such a
+      // channel past the tensor's range, so it is kept, with a warning).
+      const TableEntry &e = table.entries[byKey.lookup(c.key)];
+      std::vector<std::string> outside;
+      for (size_t i = 0; i + 1 < c.ranges.size(); i += 2)
+        if (c.ranges[i] < e.min || c.ranges[i + 1] > e.max)
+          outside.push_back(llvm::formatv("{0} [{1}, {2}]", i / 2,
+                                          formatNumber(c.ranges[i]),
+                                          formatNumber(c.ranges[i + 1])));
+      if (!outside.empty())
+        emitWarning(func.getLoc()) << llvm::formatv(
+            "{0}:{1}: '@channels {2}': {3} channel(s) reach outside the "
+            "tensor's observed range [{4}, {5}]: {6}",
+            useTable, c.line, c.key, outside.size(), formatNumber(e.min),
+            formatNumber(e.max), joinList(outside, 8));
     }
     if (failed(readRoundings(table)))
       return failure();
