@@ -145,10 +145,13 @@ LogicalResult exposeTensors(Lowering &l, func::FuncOp func,
     if (v.getType() != want)
       v = l.shave(old.getLoc(), "convert", {v}, want);
     unsigned index = func.getNumResults();
-    func.insertResult(index, want,
-                      DictionaryAttr::get(
-                          ctx, {NamedAttribute(StringAttr::get(ctx, "npu.name"),
-                                               StringAttr::get(ctx, key))}));
+    if (failed(func.insertResult(
+            index, want,
+            DictionaryAttr::get(
+                ctx, {NamedAttribute(StringAttr::get(ctx, "npu.name"),
+                                     StringAttr::get(ctx, key))}))))
+      return emitError(old.getLoc())
+             << "cannot add '" << key << "' as an output of the function";
     ret->insertOperands(ret->getNumOperands(), v);
     names.insert(key);
   }

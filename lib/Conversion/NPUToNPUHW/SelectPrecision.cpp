@@ -191,7 +191,7 @@ std::optional<arch::DpuWorkloadShape> workloadOf(Operation *op) {
   if (auto conv = dyn_cast<ConvOp>(op)) {
     auto w = cast<RankedTensorType>(conv->getOperand(1).getType());
     bool depthwise = conv.getGroup() > 1 && w.getDimSize(1) == 1 &&
-                     conv.getGroup() == in.getDimSize(1);
+                     static_cast<int64_t>(conv.getGroup()) == in.getDimSize(1);
     s.opClass =
         depthwise ? arch::DpuOpClass::Depthwise : arch::DpuOpClass::Conv;
     s.inChannels = depthwise ? 1 : dim(w, 1);

@@ -88,7 +88,7 @@ bool zeroChannels(Value v, int64_t from, int depth = 0) {
     return false;
   if (auto concat = v.getDefiningOp<ConcatOp>()) {
     auto type = cast<RankedTensorType>(v.getType());
-    if (concat.getAxis() != type.getRank() - 1)
+    if (static_cast<int64_t>(concat.getAxis()) != type.getRank() - 1)
       return false;
     int64_t offset = 0;
     for (Value in : concat.getInputs()) {
@@ -128,7 +128,7 @@ struct FoldSliceZeroPad : OpRewritePattern<ConcatOp> {
                                 PatternRewriter &rewriter) const override {
     auto type = cast<RankedTensorType>(concat.getType());
     if (concat.getInputs().size() != 2 ||
-        concat.getAxis() != type.getRank() - 1 ||
+        static_cast<int64_t>(concat.getAxis()) != type.getRank() - 1 ||
         !isZeroConstant(concat.getInputs()[1]))
       return failure();
     auto slice = concat.getInputs()[0].getDefiningOp<SliceOp>();
