@@ -200,8 +200,8 @@ std::string printTable(const CalibrationTable &table) {
     os << "\n";
   }
   if (!table.roundings.empty())
-    os << "# Data-aware int8 weight rounding of convolutions: index:delta of\n"
-          "# each weight whose level differs from nearest rounding.\n";
+    os << "# Data-aware int8 weight rounding (convolutions, matrix products):\n"
+          "# index:delta of each weight whose level differs from nearest.\n";
   for (const RoundingEntry &r : table.roundings) {
     os << "@rounding " << quoteIfNeeded(r.key);
     for (auto [index, delta] : r.deltas)
@@ -216,7 +216,10 @@ bool parseTable(const std::string &text, const std::string &name,
   table = CalibrationTable();
   table.version = 0;
   std::unordered_map<std::string, int> firstLine;
-  std::istringstream in(text);
+  // A UTF-8 byte order mark (editors on Windows write one) is not text.
+  std::istringstream in(text.compare(0, 3, "\xEF\xBB\xBF") == 0
+                            ? text.substr(3)
+                            : text);
   std::string line;
   int lineNo = 0;
   auto fail = [&](const std::string &what) {

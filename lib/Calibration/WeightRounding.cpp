@@ -15,7 +15,8 @@ namespace npu::calib {
 
 struct InputMoments::Impl {
   ConvWindow window;
-  int64_t patches = 0;
+  /// Finite patches summed, per matrix.
+  std::vector<int64_t> patches;
   /// One matrix, or one per channel (depthwise); the lower triangle holds
   /// the sums of x x^T.
   std::vector<Eigen::MatrixXd> sums;
@@ -27,13 +28,33 @@ InputMoments::InputMoments(const ConvWindow &window)
   int64_t k = window.patchSize();
   impl->sums.assign(window.depthwise ? window.channels : 1,
                     Eigen::MatrixXd::Zero(k, k));
+  impl->patches.assign(impl->sums.size(), 0);
 }
 InputMoments::~InputMoments() = default;
 InputMoments::InputMoments(InputMoments &&) noexcept = default;
 InputMoments &InputMoments::operator=(InputMoments &&) noexcept = default;
 
 const ConvWindow &InputMoments::window() const { return impl->window; }
-int64_t InputMoments::count() const { return impl->patches; }
+int64_t InputMoments::count() const {
+  return *std::max_element(impl->patches.begin(), impl->patches.end());
+}
+
+namespace {
+
+/// Zeroes the patches (columns) holding NaN or infinity, which the moments
+/// leave out as the range observers do; returns how many are finite.
+int64_t dropNonFinite(Eigen::MatrixXf &patches) {
+  int64_t finite = 0;
+  for (Eigen::Index j = 0; j < patches.cols(); ++j) {
+    if (patches.col(j).allFinite())
+      ++finite;
+    else
+      patches.col(j).setZero();
+  }
+  return finite;
+}
+
+} // namespace
 
 bool InputMoments::observeRows(const HostTensor &input, int64_t maxPatches) {
   int64_t k = impl->window.channels;
@@ -48,10 +69,11 @@ bool InputMoments::observeRows(const HostTensor &input, int64_t maxPatches) {
     int64_t row = total == m ? j : j * total / m;
     std::copy(x + row * k, x + (row + 1) * k, patches.col(j).data());
   }
+  int64_t finite = dropNonFinite(patches);
   Eigen::MatrixXf products = Eigen::MatrixXf::Zero(k, k);
   products.selfadjointView<Eigen::Lower>().rankUpdate(patches);
   impl->sums[0].triangularView<Eigen::Lower>() += products.cast<double>();
-  impl->patches += m;
+  impl->patches[0] += finite;
   return true;
 }
 
@@ -113,11 +135,12 @@ bool InputMoments::observe(const HostTensor &input, int64_t maxPatches,
         }
       }
     }
+    int64_t finite = dropNonFinite(patches);
     Eigen::MatrixXf products = Eigen::MatrixXf::Zero(k, k);
     products.selfadjointView<Eigen::Lower>().rankUpdate(patches);
     impl->sums[g].triangularView<Eigen::Lower>() += products.cast<double>();
+    impl->patches[g] += finite;
   });
-  impl->patches += m;
   return true;
 }
 
@@ -125,7 +148,8 @@ std::vector<double> InputMoments::moments(int64_t g) const {
   const Eigen::MatrixXd &s = impl->sums[static_cast<size_t>(g)];
   int64_t k = s.rows();
   std::vector<double> out(static_cast<size_t>(k * k), 0.0);
-  double inv = impl->patches ? 1.0 / double(impl->patches) : 0.0;
+  int64_t n = impl->patches[static_cast<size_t>(g)];
+  double inv = n ? 1.0 / double(n) : 0.0;
   for (int64_t i = 0; i < k; ++i)
     for (int64_t j = 0; j <= i; ++j)
       out[i * k + j] = out[j * k + i] = s(i, j) * inv;
@@ -173,11 +197,13 @@ std::vector<float> weightsOfLevels(const float *weights, int64_t rows,
   return out;
 }
 
-std::vector<int32_t> gptqLevels(const float *weights, int64_t rows, int64_t k,
-                                const std::vector<double> &h, double damping) {
-  std::vector<int32_t> nearest = nearestLevels(weights, rows, k);
-  if (k <= 1 || static_cast<int64_t>(h.size()) != k * k)
-    return nearest;
+std::optional<std::vector<int32_t>>
+gptqLevels(const float *weights, int64_t rows, int64_t k,
+           const std::vector<double> &h, double damping) {
+  if (k <= 1 || static_cast<int64_t>(h.size()) != k * k ||
+      !std::all_of(h.begin(), h.end(),
+                   [](double v) { return std::isfinite(v); }))
+    return std::nullopt;
   // The weights are rounded in the order of decreasing input power (GPTQ's
   // "act order"): the error of the inputs that matter most is spread over
   // the most weights.
@@ -193,7 +219,7 @@ std::vector<int32_t> gptqLevels(const float *weights, int64_t rows, int64_t k,
       hm(i, j) = h[order[i] * k + order[j]];
   double meanDiag = hm.diagonal().mean();
   if (!(meanDiag > 0.0) || !std::isfinite(meanDiag))
-    return nearest;
+    return std::nullopt;
   // Inputs that are always 0 (padding-only positions): their weights do
   // not matter; a unit diagonal keeps H invertible.
   for (int64_t i = 0; i < k; ++i)
@@ -202,11 +228,11 @@ std::vector<int32_t> gptqLevels(const float *weights, int64_t rows, int64_t k,
   hm.diagonal().array() += damping * meanDiag;
   Eigen::LLT<Eigen::MatrixXd> llt(hm);
   if (llt.info() != Eigen::Success)
-    return nearest;
+    return std::nullopt;
   Eigen::MatrixXd inverse = llt.solve(Eigen::MatrixXd::Identity(k, k));
   Eigen::LLT<Eigen::MatrixXd> lltInv(inverse);
   if (lltInv.info() != Eigen::Success)
-    return nearest;
+    return std::nullopt;
   // Upper factor U of H^-1 = U^T U: row i gives how the error of weight i
   // is spread over the weights after it.
   Eigen::MatrixXd u = lltInv.matrixU();

@@ -94,8 +94,9 @@ struct Flags {
             cl::init(true), cl::cat(cat)),
         weightRounding(
             "weight-rounding",
-            cl::desc("int8: how convolution weights are rounded to int8 "
-                     "levels: gptq (default: from the calibration samples, "
+            cl::desc("int8: how the weights of convolutions and matrix "
+                     "products are rounded to int8 levels: gptq (default: "
+                     "from the calibration samples, "
                      "each rounding error compensated by the weights not yet "
                      "rounded, so that the layer's output error is small) "
                      "or nearest"),
@@ -174,9 +175,9 @@ struct Flags {
 
   std::string stageHelp;
   cl::opt<std::string> target, precision, accuracyTarget, precisionReport,
-      calibData, calibMethod, calibTable, useCalibTable, perfHint;
+      calibData, calibMethod, calibTable, useCalibTable;
   cl::opt<bool, false, BoolFlagParser> equalizeChannels;
-  cl::opt<std::string> weightRounding;
+  cl::opt<std::string> weightRounding, perfHint;
   cl::opt<unsigned> tiles;
   cl::list<std::string> inputShapes;
   cl::opt<std::string> compileTo, dumpStages;

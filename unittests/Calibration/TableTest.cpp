@@ -186,6 +186,15 @@ TEST(TableTest, Errors) {
   EXPECT_EQ(error, "cannot open calibration table '/nonexistent/t.calib'");
 }
 
+TEST(TableTest, ByteOrderMarkIsNotText) {
+  CalibrationTable t;
+  std::string error;
+  EXPECT_TRUE(parseTable("\xEF\xBB\xBF@version 1\na 0 1 0 1 minmax\n",
+                         "f.calib", t, error))
+      << error;
+  EXPECT_EQ(t.entries.size(), 1u);
+}
+
 TEST(TableTest, RoundingErrors) {
   const std::string a = "a 0 1 0 1 minmax\n";
   EXPECT_EQ(parseError(a + "@rounding\n"),

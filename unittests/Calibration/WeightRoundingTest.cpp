@@ -142,7 +142,7 @@ TEST(WeightRoundingTest, GptqBeatsNearestOnCorrelatedInputs) {
       w[r * k + i] -= sum / k; // zero sum: an edge filter
   }
   std::vector<int32_t> nearest = nearestLevels(w.data(), rows, k);
-  std::vector<int32_t> gptq = gptqLevels(w.data(), rows, k, h);
+  std::vector<int32_t> gptq = *gptqLevels(w.data(), rows, k, h);
   ASSERT_EQ(gptq.size(), nearest.size());
   for (int64_t r = 0; r < rows; ++r) {
     int64_t keep = 0;
@@ -159,19 +159,29 @@ TEST(WeightRoundingTest, GptqBeatsNearestOnCorrelatedInputs) {
   EXPECT_LT(eGptq, 0.1 * eNearest) << eGptq << " vs " << eNearest;
 }
 
-TEST(WeightRoundingTest, DegenerateInputsFallBackToNearest) {
+TEST(WeightRoundingTest, DegenerateInputsAreReported) {
   std::vector<float> w = {0.3f, -0.1f, 0.2f};
-  // No observed patches (H = 0), or H of the wrong size: nearest.
-  EXPECT_EQ(gptqLevels(w.data(), 1, 3, std::vector<double>(9, 0.0)),
-            nearestLevels(w.data(), 1, 3));
-  EXPECT_EQ(gptqLevels(w.data(), 1, 3, std::vector<double>(4, 1.0)),
-            nearestLevels(w.data(), 1, 3));
+  // No observed patches (H = 0), H of the wrong size or not finite: none.
+  EXPECT_FALSE(gptqLevels(w.data(), 1, 3, std::vector<double>(9, 0.0)));
+  EXPECT_FALSE(gptqLevels(w.data(), 1, 3, std::vector<double>(4, 1.0)));
+  std::vector<double> nan = {1, 0, 0, 0, NAN, 0, 0, 0, 1};
+  EXPECT_FALSE(gptqLevels(w.data(), 1, 3, nan));
   // A zero row stays zero.
   std::vector<float> zeros(3, 0.0f);
   std::vector<double> eye = {1, 0, 0, 0, 1, 0, 0, 0, 1};
-  EXPECT_EQ(gptqLevels(zeros.data(), 1, 3, eye), std::vector<int32_t>(3, 0));
+  EXPECT_EQ(*gptqLevels(zeros.data(), 1, 3, eye), std::vector<int32_t>(3, 0));
   // Uncorrelated inputs of equal power: GPTQ is nearest rounding.
-  EXPECT_EQ(gptqLevels(w.data(), 1, 3, eye), nearestLevels(w.data(), 1, 3));
+  EXPECT_EQ(*gptqLevels(w.data(), 1, 3, eye), nearestLevels(w.data(), 1, 3));
+}
+
+TEST(WeightRoundingTest, NonFinitePatchesAreLeftOut) {
+  // Positions 0 and 2 finite, 1 NaN: the mean over the two finite ones.
+  ConvWindow w;
+  w.kh = w.kw = 1;
+  InputMoments m(w);
+  ASSERT_TRUE(m.observe(tensorOf({1, 1, 1, 3}, {1, NAN, 3}), 3));
+  EXPECT_EQ(m.count(), 2);
+  EXPECT_DOUBLE_EQ(m.moments(0)[0], (1 + 9) / 2.0);
 }
 
 } // namespace

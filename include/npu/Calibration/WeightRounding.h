@@ -24,6 +24,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace npu {
@@ -78,13 +79,14 @@ public:
   InputMoments &operator=(InputMoments &&) noexcept;
 
   /// Adds at most `maxPatches` patches of `input` (f32, N x C x H x W with
-  /// C == window.channels; with `rows`, [..., K] with K == channels), the
-  /// channels of a depthwise window on `pool`
+  /// C == window.channels; with `rows`, [..., K] with K == channels; a
+  /// patch holding NaN or infinity is left out), the channels of a depthwise window on `pool`
   /// (may be null); false (nothing added) when its shape does not fit.
   bool observe(const HostTensor &input, int64_t maxPatches,
                kernels::ThreadPool *pool = nullptr);
 
-  /// Patches observed so far.
+  /// Finite patches observed so far (of the channel with the most, for a
+  /// depthwise window).
   int64_t count() const;
   /// H (row-major, patchSize x patchSize) of group `g` (0 unless depthwise;
   /// depthwise: the channel), the mean over the patches observed.
@@ -103,11 +105,13 @@ private:
 /// `weights`), all with the second-moment matrix `h` (k x k, row-major).
 /// Channel r's scale is max|w_r| / 127; the levels are integers in
 /// [-127, 127], and the weight of largest |w| in each channel keeps +-127.
-/// `damping` (relative to the mean of H's diagonal) regularizes H. Returns
-/// nearest rounding for a channel of zeros.
-std::vector<int32_t> gptqLevels(const float *weights, int64_t rows, int64_t k,
-                                const std::vector<double> &h,
-                                double damping = 0.01);
+/// `damping` (relative to the mean of H's diagonal) regularizes H. A
+/// channel of zeros gets zeros. nullopt when H cannot be used (wrong size,
+/// not finite, no input power, not positive definite after damping): the
+/// caller rounds to nearest.
+std::optional<std::vector<int32_t>>
+gptqLevels(const float *weights, int64_t rows, int64_t k,
+           const std::vector<double> &h, double damping = 0.01);
 
 /// Nearest levels round(w / (max|w_r| / 127)) of the same layout (what the
 /// int8 lowering computes).

@@ -3,7 +3,7 @@
 // LLVM's boolean option parser accepts "--flag=" as true and answers
 // "--flag=maybe" with "'maybe' is invalid value for boolean argument! Try 0
 // or 1". The tools' on/off options take `--flag` (true), `--flag=true` or
-// `--flag=false`, and say so otherwise:
+// `--flag=false` (and, as LLVM's tools do, 1 and 0), and say so otherwise:
 //
 //   cl::opt<bool, false, npu::BoolFlagParser> flag("flag", ...);
 //

@@ -341,9 +341,17 @@ LogicalResult lowering::lowerFunction(func::FuncOp func, StringRef precision,
       unsupported.push_back({op, reason});
       // Stand-ins for its results, so that the ops after it are still
       // checked (and reported) too.
-      for (Value r : op->getResults())
-        if (auto t = dyn_cast<RankedTensorType>(r.getType()))
-          l.map.map(r, l.zeros(op->getLoc(), t.getShape()));
+      // (and for the ops its failed attempt fused into it, which are
+      // skipped below).
+      auto standIn = [&](Operation *failedOp) {
+        for (Value r : failedOp->getResults())
+          if (auto t = dyn_cast<RankedTensorType>(r.getType()))
+            if (!l.map.lookupOrNull(r))
+              l.map.map(r, l.zeros(failedOp->getLoc(), t.getShape()));
+      };
+      standIn(op);
+      for (Operation *fusedOp : l.fused)
+        standIn(fusedOp);
     }
   }
   l.current = nullptr;

@@ -364,26 +364,39 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
         return failure();
       weights[i] = std::move(*w);
     }
+    // Output channels rounded to nearest because their input's moments
+    // could not be used.
+    std::vector<int64_t> fallbacks(roundings.size(), 0);
     pool.parallelFor(static_cast<int64_t>(roundings.size()), [&](int64_t i) {
       Rounding &r = roundings[i];
       if (!r.moments->count())
         return;
       std::vector<float> rows = rowsOf(r, weights[i]);
       const float *w = rows.data();
-      if (!r.depthwise) {
-        levels[i] = gptqLevels(w, r.rows, r.k, r.moments->moments(0));
-        return;
-      }
+      int64_t groups = r.depthwise ? r.rows : 1;
+      int64_t perGroup = r.depthwise ? 1 : r.rows;
       levels[i].reserve(static_cast<size_t>(r.rows * r.k));
-      for (int64_t c = 0; c < r.rows; ++c) {
-        std::vector<int32_t> row =
-            gptqLevels(w + c * r.k, 1, r.k, r.moments->moments(c));
-        levels[i].insert(levels[i].end(), row.begin(), row.end());
+      for (int64_t g = 0; g < groups; ++g) {
+        const float *gw = w + g * perGroup * r.k;
+        std::optional<std::vector<int32_t>> chosen =
+            gptqLevels(gw, perGroup, r.k, r.moments->moments(g));
+        if (!chosen) {
+          chosen = nearestLevels(gw, perGroup, r.k);
+          fallbacks[i] += perGroup;
+        }
+        levels[i].insert(levels[i].end(), chosen->begin(), chosen->end());
       }
     });
-    for (auto [i, r] : llvm::enumerate(roundings))
-      if (!levels[i].empty())
+    for (auto [i, r] : llvm::enumerate(roundings)) {
+      if (fallbacks[i])
+        emitWarning(r.op->getLoc()) << llvm::formatv(
+            "'{0}': {1} of {2} output channel(s) rounded to nearest: the "
+            "second moments of the input on the samples cannot be used (no "
+            "finite, non-zero input, or not positive definite)",
+            r.key, fallbacks[i], r.rows);
+      if (!levels[i].empty() && fallbacks[i] < r.rows)
         applyLevels(r, weights[i], levels[i]);
+    }
     return success();
   }
 
@@ -533,22 +546,32 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
     // are independent per tensor, on a pool.
     kernels::ThreadPool pool(0);
     std::vector<size_t> observed;
+    std::vector<std::string> noFinite;
     for (auto [i, t] : llvm::enumerate(tensors)) {
       Observer &o = *t.observer;
-      if (o.nonFinite())
+      if (o.nonFinite() && o.count())
         emitWarning(locOf(t))
             << "tensor '" << t.key << "' had " << o.nonFinite()
             << " NaN or infinite values (ignored)";
       if (!o.count()) {
-        emitWarning(locOf(t))
-            << "tensor '" << t.key
-            << (o.nonFinite() ? "' had no finite value"
-                              : "' was not computed on any sample")
-            << ": no range";
+        if (o.nonFinite())
+          noFinite.push_back("'" + t.key + "'");
+        else
+          emitWarning(locOf(t)) << "tensor '" << t.key
+                                << "' was not computed on any sample: no range";
         continue;
       }
       observed.push_back(i);
     }
+    // int8 needs a range for every tensor it quantizes: one that only ever
+    // held NaN or infinity has none (the samples are broken, or the model
+    // overflows on them).
+    if (!noFinite.empty())
+      return fail(llvm::formatv(
+          "{0} tensor(s) had no finite value on any calibration sample (only "
+          "NaN or infinity), so int8 has no range for them: {1} (check the "
+          "calibration data: {2})",
+          noFinite.size(), joinList(noFinite, 10), sourceDescription));
     pool.parallelFor(static_cast<int64_t>(observed.size()), [&](int64_t i) {
       Tensor &t = tensors[observed[i]];
       MethodOptions m = methodOptions;
@@ -628,8 +651,6 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
             useTable, c.line, c.key, outside.size(), formatNumber(e.min),
             formatNumber(e.max), joinList(outside, 8));
     }
-    if (failed(readRoundings(table)))
-      return failure();
     if (!missing.empty())
       return fail(llvm::formatv("calibration table '{0}' has no range for "
                                 "{1} tensor(s): {2}",
@@ -643,7 +664,9 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
       emitWarning(func.getLoc()) << llvm::formatv(
           "calibration table '{0}' has {1} key(s) naming no tensor: {2}",
           useTable, unknown.size(), joinList(unknown, 20));
-    return success();
+    // After the ranges, so that a table of another model fails on its
+    // missing ranges first.
+    return readRoundings(table);
   }
 
   /// Applies the table's `@rounding` lines (levels that differ from
@@ -690,15 +713,31 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
                                     useTable, e.line, e.key, index, level));
         levels[index] = level;
       }
+      // Each output channel keeps a largest weight at +-127 with its sign,
+      // so that the scale max|w| / 127 is unchanged; a channel of zeros
+      // (scale 0) keeps its zeros.
+      std::vector<float> rows = rowsOf(r, *w);
       for (int64_t row = 0; row < r.rows; ++row) {
-        int32_t most = 0;
+        const float *rw = rows.data() + row * r.k;
+        const int32_t *rl = levels.data() + row * r.k;
+        float most = 0.0f;
         for (int64_t i = 0; i < r.k; ++i)
-          most = std::max(most, std::abs(levels[row * r.k + i]));
-        if (most != 127 && most != 0)
+          most = std::max(most, std::fabs(rw[i]));
+        bool kept = most == 0.0f;
+        for (int64_t i = 0; i < r.k && !kept; ++i)
+          kept = std::fabs(rw[i]) == most && rl[i] == (rw[i] > 0 ? 127 : -127);
+        if (most == 0.0f)
+          for (int64_t i = 0; i < r.k; ++i)
+            if (rl[i] != 0)
+              return fail(llvm::formatv(
+                  "{0}:{1}: '@rounding {2}': output channel {3} has only zero "
+                  "weights (scale 0): its levels stay 0",
+                  useTable, e.line, e.key, row));
+        if (!kept)
           return fail(llvm::formatv(
-              "{0}:{1}: '@rounding {2}': output channel {3} has no weight "
-              "at level +-127 (its largest weight keeps its level, so that "
-              "the channel's scale is max|w| / 127)",
+              "{0}:{1}: '@rounding {2}': output channel {3}'s largest weight "
+              "does not keep its level (+-127 with its sign), so the "
+              "channel's scale max|w| / 127 would change",
               useTable, e.line, e.key, row));
       }
       applyLevels(r, *w, levels);

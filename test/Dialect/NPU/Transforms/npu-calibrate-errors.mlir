@@ -12,6 +12,11 @@
 // RUN: not npu-opt %s --pass-pipeline='builtin.module(npu-calibrate{data=%t/bad})' 2>&1 | FileCheck %s --check-prefix=SHAPE
 // SHAPE: error: '{{.*}}/bad/a.npy' has f32[2x4] but input 'x' is f32[1x4]
 
+// Samples of only NaN: no tensor gets a range, one error names them all.
+// RUN: mkdir -p %t/nan && %python -c "import numpy as np; np.save('%t/nan/a.npy', np.full((1, 4), np.nan, np.float32))"
+// RUN: not npu-opt %s --pass-pipeline='builtin.module(npu-calibrate{data=%t/nan})' 2>&1 | FileCheck %s --check-prefix=ALLNAN
+// ALLNAN: error: 2 tensor(s) had no finite value on any calibration sample (only NaN or infinity), so int8 has no range for them: 'x', 'relu_0' (check the calibration data: 1 from '{{.*}}/nan' (npy))
+
 // RUN: not npu-opt %s --pass-pipeline='builtin.module(npu-calibrate{method=kl})' 2>&1 | FileCheck %s --check-prefix=METHOD
 // METHOD: error: unknown calibration method 'kl' (expected minmax, percentile, entropy, mse or auto)
 
