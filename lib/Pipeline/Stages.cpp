@@ -79,6 +79,9 @@ static LogicalResult buildCalibrated(OpPassManager &pm,
   calibrate.table = c.tableOutputPath;
   calibrate.useTable = c.tableInputPath;
   calibrate.weightRounding = c.weightRounding;
+  // Mixed precision keeps the float weights for the layers it leaves in
+  // fp16.
+  calibrate.keepFloatWeights = options.precision == Precision::Mixed;
   pm.addPass(createNPUCalibrate(calibrate));
   // Depthwise inputs whose channels differ in range: rescaled so that each
   // channel uses the whole int8 range (the float function is unchanged).

@@ -238,6 +238,41 @@ std::optional<arch::DpuWorkloadShape> workloadOf(Operation *op) {
   return s;
 }
 
+/// The float weights npu-calibrate kept (npu.float_weights) of the ops of
+/// `func` not in `keep`, put back into their weight constants; `restore()`
+/// puts the int8 levels back, `drop()` keeps the float weights and removes
+/// every npu.float_weights of `func`.
+class KeptFloatWeights {
+public:
+  KeptFloatWeights(func::FuncOp func, const llvm::DenseSet<Operation *> &keep)
+      : func(func) {
+    func.walk([&](Operation *op) {
+      auto kept = op->getAttrOfType<DenseElementsAttr>(kFloatWeightsAttr);
+      auto operand = weightOperand(op);
+      if (!kept || !operand || keep.contains(op))
+        return;
+      auto cst = op->getOperand(operand->first).getDefiningOp<ConstantOp>();
+      if (!cst || cst.getType() != kept.getType())
+        return;
+      swapped.push_back({cst, cst.getValue()});
+      cst.setValueAttr(kept);
+    });
+  }
+  void restore() {
+    for (auto &[cst, levels] : swapped)
+      cst.setValueAttr(levels);
+    swapped.clear();
+  }
+  void drop() {
+    swapped.clear();
+    func.walk([](Operation *op) { op->removeAttr(kFloatWeightsAttr); });
+  }
+
+private:
+  func::FuncOp func;
+  std::vector<std::pair<ConstantOp, ElementsAttr>> swapped;
+};
+
 struct NPUSelectPrecisionPass
     : impl::NPUSelectPrecisionBase<NPUSelectPrecisionPass> {
   using Base::Base;
@@ -347,7 +382,16 @@ struct NPUSelectPrecisionPass
         auto attr = hostTensorToDenseAttr(t, type);
         return failed(attr) ? ElementsAttr() : ElementsAttr(*attr);
       };
+      // fp16 rounds the float weights (npu.float_weights, when calibration
+      // moved the weights to their int8 levels), int8 quantizes the levels.
       HostTensor f16 = *host;
+      if (auto kept = layer.op->getAttrOfType<DenseElementsAttr>(
+              kFloatWeightsAttr)) {
+        auto original = elementsAttrToHostTensor(kept, error);
+        if (succeeded(original) && original->dtype() == DType::F32 &&
+            original->shape() == host->shape())
+          f16 = std::move(*original);
+      }
       roundToF16(f16);
       layer.weights = cst;
       layer.floatWeights = cst.getValue();
@@ -383,6 +427,9 @@ struct NPUSelectPrecisionPass
     }
     InterpreterOptions options;
     Interpreter plain(options);
+    // The reference is the float model: the weights calibration moved to
+    // their int8 levels are float again for it.
+    KeptFloatWeights floatAgain(func, /*keep=*/{});
     for (const std::vector<HostTensor> &sample : sampleSet) {
       auto results = plain.run(func, sample);
       if (failed(results))
@@ -391,6 +438,7 @@ struct NPUSelectPrecisionPass
       reference.emplace_back(std::make_move_iterator(results->begin()),
                              std::make_move_iterator(results->end()));
     }
+    floatAgain.restore();
     return success();
   }
 
@@ -484,10 +532,17 @@ struct NPUSelectPrecisionPass
     if (copyOps.size() != ops.size())
       return emitError(func.getLoc())
              << "npu-select-precision: internal error: copy differs";
-    for (auto [i, layer] : llvm::enumerate(layers))
+    llvm::DenseSet<Operation *> int8Copies;
+    for (auto [i, layer] : llvm::enumerate(layers)) {
+      Operation *copied = copyOps[index.lookup(layer.op)];
       if (!int8[i])
-        copyOps[index.lookup(layer.op)]->setAttr(lowering::kFp16Attr,
-                                                 UnitAttr::get(&getContext()));
+        copied->setAttr(lowering::kFp16Attr, UnitAttr::get(&getContext()));
+      else
+        int8Copies.insert(copied);
+    }
+    // Ops not in int8 take their float weights back, as the chosen
+    // configuration will.
+    KeptFloatWeights(copyFunc, int8Copies).drop();
     lowering::DebugTensors debug;
     if (failed(lowering::lowerFunction(copyFunc, "mixed", debug)))
       return failure();
@@ -679,9 +734,14 @@ struct NPUSelectPrecisionPass
     restoreWeights();
     interpreter.reset();
     pool.reset();
-    for (auto [i, layer] : llvm::enumerate(layers))
+    llvm::DenseSet<Operation *> int8Ops;
+    for (auto [i, layer] : llvm::enumerate(layers)) {
       if (!chosen[i])
         layer.op->setAttr(lowering::kFp16Attr, UnitAttr::get(&getContext()));
+      else
+        int8Ops.insert(layer.op);
+    }
+    KeptFloatWeights(func, int8Ops).drop();
     return reportChoice(goal, *allInt8, *allFp16, reached, verified, chosen);
   }
 

@@ -333,6 +333,12 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
       values = std::move(stored);
     }
     auto type = cast<RankedTensorType>(r.weights.getType());
+    if (keepFloatWeights && !r.op->hasAttr(kFloatWeightsAttr)) {
+      const float *original = weights.data<float>();
+      r.op->setAttr(kFloatWeightsAttr,
+                    DenseElementsAttr::get(
+                        type, ArrayRef<float>(original, weights.numElements())));
+    }
     r.weights.setValueAttr(
         DenseElementsAttr::get(type, ArrayRef<float>(values)));
     r.op->setAttr(kWeightRoundingAttr, StringAttr::get(&getContext(), "gptq"));

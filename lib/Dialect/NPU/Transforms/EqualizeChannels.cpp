@@ -148,6 +148,19 @@ struct NPUEqualizeChannelsPass
     return scale;
   }
 
+  /// Keeps the float weights npu-calibrate kept for mixed precision
+  /// (npu.float_weights) in step with the rescaled weights of `op`.
+  void rescaleKeptWeights(Operation *op, ArrayRef<float> scale, bool divide) {
+    auto kept = op->getAttrOfType<DenseElementsAttr>(kFloatWeightsAttr);
+    if (!kept || !kept.getElementType().isF32())
+      return;
+    auto values = kept.getValues<float>();
+    std::vector<float> v(values.begin(), values.end());
+    v = scaleRows(std::move(v), scale, divide);
+    op->setAttr(kFloatWeightsAttr,
+                DenseElementsAttr::get(kept.getType(), ArrayRef<float>(v)));
+  }
+
   /// Rescales the producer of `t` (a conv's weights and bias, or the
   /// constants of `add(mul(x, a), b)` / `mul(x, a)`); false if it cannot.
   bool scaleProducer(OpBuilder &b, Operation *producer, ArrayRef<float> scale) {
@@ -170,6 +183,7 @@ struct NPUEqualizeChannelsPass
       conv.getWeightMutable().assign(
           makeConstant(b, conv.getWeight().getLoc(), wType.getShape(),
                        scaleRows(std::move(*w), scale, false)));
+      rescaleKeptWeights(conv, scale, false);
       if (bias)
         conv.getBiasMutable().assign(
             makeConstant(b, conv.getBias().getLoc(), {channels},
@@ -301,6 +315,7 @@ struct NPUEqualizeChannelsPass
         dw.getWeightMutable().assign(makeConstant(b, dw.getWeight().getLoc(),
                                                   wType.getShape(),
                                                   scaleRows(w, scale, true)));
+        rescaleKeptWeights(dw, scale, true);
       }
       std::vector<float> scaledRange(channelRange.asArrayRef());
       for (int64_t c = 0; c < channels; ++c) {

@@ -16,6 +16,8 @@
 // RUN: npu-opt %s --pass-pipeline='builtin.module(npu-calibrate{data=%t/data method=minmax weight-rounding=nearest table=%t/n.calib})' | FileCheck %s --check-prefix=NEAREST
 // RUN: not grep -q @rounding %t/n.calib
 // RUN: not npu-opt %s --pass-pipeline='builtin.module(npu-calibrate{data=%t/data weight-rounding=stochastic})' 2>&1 | FileCheck %s --check-prefix=BAD
+// For mixed precision the float weights stay beside the levels.
+// RUN: npu-opt %s --pass-pipeline='builtin.module(npu-calibrate{data=%t/data method=minmax keep-float-weights=true})' | FileCheck %s --check-prefix=KEEP
 
 // CHECK: npu.constant {npu.range = array<f32: -1.000000e+00, 0.708661437>} dense<{{\[\[\[\[}}0.299212605, -1.000000e+00, 0.708661437]]]]> : tensor<1x1x1x3xf32>
 // CHECK: npu.conv {{.*}}npu.weight_rounding = "gptq"
@@ -28,6 +30,7 @@
 // TABLE: @rounding g 2:+1{{$}}
 // NEAREST: npu.constant {npu.range = array<f32: -1.000000e+00, 0.703149616>} dense<{{\[\[\[\[}}0.302362204, -1.000000e+00, 0.703149616]]]]>
 // NEAREST-NOT: weight_rounding
+// KEEP: npu.conv {{.*}}npu.float_weights = dense<{{\[\[\[\[}}0.302362204, -1.000000e+00, 0.703149616]]]]> : tensor<1x1x1x3xf32>
 // BAD: error: unknown weight rounding 'stochastic' (expected gptq or nearest)
 func.func @main(%x: tensor<1x1x1x4xf32> {npu.name = "x"}, %a: tensor<2x3xf32> {npu.name = "a"}) -> (tensor<1x1x1x2xf32>, tensor<2x1xf32>, tensor<2x1xf32>) {
   %w = npu.constant dense<[[[[0.302362204, -1.0, 0.703149616]]]]> : tensor<1x1x1x3xf32> loc("w")

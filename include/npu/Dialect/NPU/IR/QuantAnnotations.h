@@ -22,6 +22,11 @@ namespace npu {
 
 constexpr llvm::StringLiteral kQuantAttr = "npu.quant";
 constexpr llvm::StringLiteral kWeightScalesAttr = "npu.weight_scales";
+/// On an op whose weights npu-calibrate moved to the int8 levels data-aware
+/// rounding chose, for mixed precision only: its float weights (dense f32,
+/// the shape of the weights), which its fp16 form uses; npu-select-precision
+/// consumes and removes it.
+constexpr llvm::StringLiteral kFloatWeightsAttr = "npu.float_weights";
 
 /// The discardable attribute `name` describing a value: on its function
 /// argument, or on its defining op when that has one result; null otherwise.

@@ -400,6 +400,11 @@ def NPUCalibrate : Pass<"npu-calibrate", "mlir::ModuleOp"> {
            /*default=*/"\"gptq\"",
            "int8 weight levels of convolutions: gptq (data-aware, from the "
            "samples or the table's @rounding lines) or nearest">,
+    Option<"keepFloatWeights", "keep-float-weights", "bool",
+           /*default=*/"false",
+           "Keep the float weights of the ops whose weights data-aware "
+           "rounding chose as npu.float_weights (for npu-select-precision: "
+           "fp16 layers use them)">,
   ];
   let dependentDialects = ["::npu::NPUDialect"];
 }
