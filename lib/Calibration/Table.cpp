@@ -217,9 +217,8 @@ bool parseTable(const std::string &text, const std::string &name,
   table.version = 0;
   std::unordered_map<std::string, int> firstLine;
   // A UTF-8 byte order mark (editors on Windows write one) is not text.
-  std::istringstream in(text.compare(0, 3, "\xEF\xBB\xBF") == 0
-                            ? text.substr(3)
-                            : text);
+  std::istringstream in(text.compare(0, 3, "\xEF\xBB\xBF") == 0 ? text.substr(3)
+                                                                : text);
   std::string line;
   int lineNo = 0;
   auto fail = [&](const std::string &what) {

@@ -197,9 +197,10 @@ std::vector<float> weightsOfLevels(const float *weights, int64_t rows,
   return out;
 }
 
-std::optional<std::vector<int32_t>>
-gptqLevels(const float *weights, int64_t rows, int64_t k,
-           const std::vector<double> &h, double damping) {
+std::optional<std::vector<int32_t>> gptqLevels(const float *weights,
+                                               int64_t rows, int64_t k,
+                                               const std::vector<double> &h,
+                                               double damping) {
   if (k <= 1 || static_cast<int64_t>(h.size()) != k * k ||
       !std::all_of(h.begin(), h.end(),
                    [](double v) { return std::isfinite(v); }))

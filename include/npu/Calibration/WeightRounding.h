@@ -80,8 +80,9 @@ public:
 
   /// Adds at most `maxPatches` patches of `input` (f32, N x C x H x W with
   /// C == window.channels; with `rows`, [..., K] with K == channels; a
-  /// patch holding NaN or infinity is left out), the channels of a depthwise window on `pool`
-  /// (may be null); false (nothing added) when its shape does not fit.
+  /// patch holding NaN or infinity is left out), the channels of a depthwise
+  /// window on `pool` (may be null); false (nothing added) when its shape does
+  /// not fit.
   bool observe(const HostTensor &input, int64_t maxPatches,
                kernels::ThreadPool *pool = nullptr);
 
@@ -109,9 +110,10 @@ private:
 /// channel of zeros gets zeros. nullopt when H cannot be used (wrong size,
 /// not finite, no input power, not positive definite after damping): the
 /// caller rounds to nearest.
-std::optional<std::vector<int32_t>>
-gptqLevels(const float *weights, int64_t rows, int64_t k,
-           const std::vector<double> &h, double damping = 0.01);
+std::optional<std::vector<int32_t>> gptqLevels(const float *weights,
+                                               int64_t rows, int64_t k,
+                                               const std::vector<double> &h,
+                                               double damping = 0.01);
 
 /// Nearest levels round(w / (max|w_r| / 127)) of the same layout (what the
 /// int8 lowering computes).

@@ -385,8 +385,8 @@ struct NPUSelectPrecisionPass
       // fp16 rounds the float weights (npu.float_weights, when calibration
       // moved the weights to their int8 levels), int8 quantizes the levels.
       HostTensor f16 = *host;
-      if (auto kept = layer.op->getAttrOfType<DenseElementsAttr>(
-              kFloatWeightsAttr)) {
+      if (auto kept =
+              layer.op->getAttrOfType<DenseElementsAttr>(kFloatWeightsAttr)) {
         auto original = elementsAttrToHostTensor(kept, error);
         if (succeeded(original) && original->dtype() == DType::F32 &&
             original->shape() == host->shape())

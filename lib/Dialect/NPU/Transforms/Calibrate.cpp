@@ -335,9 +335,10 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
     auto type = cast<RankedTensorType>(r.weights.getType());
     if (keepFloatWeights && !r.op->hasAttr(kFloatWeightsAttr)) {
       const float *original = weights.data<float>();
-      r.op->setAttr(kFloatWeightsAttr,
-                    DenseElementsAttr::get(
-                        type, ArrayRef<float>(original, weights.numElements())));
+      r.op->setAttr(
+          kFloatWeightsAttr,
+          DenseElementsAttr::get(
+              type, ArrayRef<float>(original, weights.numElements())));
     }
     r.weights.setValueAttr(
         DenseElementsAttr::get(type, ArrayRef<float>(values)));
