@@ -673,7 +673,49 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
           useTable, unknown.size(), joinList(unknown, 20));
     // After the ranges, so that a table of another model fails on its
     // missing ranges first.
-    return readRoundings(table);
+    if (failed(readRoundings(table)))
+      return failure();
+    // (The weights of unapplied @rounding lines differ from the table's.)
+    if (!roundingsIgnored)
+      checkConstants(table, byKey);
+    return success();
+  }
+
+  /// The table records each constant's min and max (after data-aware
+  /// rounding): constants whose values differ mean that the table was
+  /// written for other weights (another version of the model), whose
+  /// ranges and @rounding lines need not fit this one. A warning.
+  void checkConstants(const CalibrationTable &table,
+                      const llvm::StringMap<size_t> &byKey) {
+    std::vector<std::string> differ;
+    for (const Tensor &t : tensors) {
+      auto it = byKey.find(t.key);
+      if (!t.isConstant || it == byKey.end())
+        continue;
+      std::string error;
+      FailureOr<HostTensor> host =
+          elementsAttrToHostTensor(cast<ConstantOp>(t.op).getValue(), error);
+      if (failed(host) || host->dtype() != DType::F32 ||
+          host->numElements() == 0)
+        continue;
+      MinMaxObserver o;
+      o.observe(host->data<float>(), static_cast<size_t>(host->numElements()),
+                nullptr);
+      const TableEntry &e = table.entries[it->second];
+      if (o.count() && (o.min() != e.min || o.max() != e.max))
+        differ.push_back(llvm::formatv("'{0}' (table [{1}, {2}], model "
+                                       "[{3}, {4}])",
+                                       t.key, formatNumber(e.min),
+                                       formatNumber(e.max),
+                                       formatNumber(o.min()),
+                                       formatNumber(o.max())));
+    }
+    if (!differ.empty())
+      emitWarning(func.getLoc()) << llvm::formatv(
+          "calibration table '{0}' was written for other weights: {1} "
+          "constant(s) differ from this model's: {2}; its ranges and "
+          "@rounding lines may not fit this model (calibrate it again)",
+          useTable, differ.size(), joinList(differ, 3));
   }
 
   /// Applies the table's `@rounding` lines (levels that differ from
@@ -682,6 +724,7 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
     if (table.roundings.empty())
       return success();
     if (weightRounding == "nearest") {
+      roundingsIgnored = true;
       emitWarning(func.getLoc()) << llvm::formatv(
           "{0}: the @rounding lines are not applied (weight-rounding="
           "nearest)",
@@ -858,6 +901,7 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
   }
 
   std::string sourceDescription;
+  bool roundingsIgnored = false;
 };
 
 } // namespace
