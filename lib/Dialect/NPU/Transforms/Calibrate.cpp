@@ -703,12 +703,11 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
                 nullptr);
       const TableEntry &e = table.entries[it->second];
       if (o.count() && (o.min() != e.min || o.max() != e.max))
-        differ.push_back(llvm::formatv("'{0}' (table [{1}, {2}], model "
-                                       "[{3}, {4}])",
-                                       t.key, formatNumber(e.min),
-                                       formatNumber(e.max),
-                                       formatNumber(o.min()),
-                                       formatNumber(o.max())));
+        differ.push_back(
+            llvm::formatv("'{0}' (table [{1}, {2}], model "
+                          "[{3}, {4}])",
+                          t.key, formatNumber(e.min), formatNumber(e.max),
+                          formatNumber(o.min()), formatNumber(o.max())));
     }
     if (!differ.empty())
       emitWarning(func.getLoc()) << llvm::formatv(
