@@ -2,6 +2,7 @@
 
 #include "npu/Calibration/WeightRounding.h"
 
+#include "npu/Arch/PostProcess.h"
 #include "npu/Kernels/ThreadPool.h"
 #include "npu/Support/HostTensor.h"
 
@@ -162,8 +163,7 @@ float rowScale(const float *w, int64_t k) {
   float maxAbs = 0.0f;
   for (int64_t i = 0; i < k; ++i)
     maxAbs = std::max(maxAbs, std::fabs(w[i]));
-  // As the int8 lowering computes it (DpuLowering.cpp).
-  return maxAbs > 0.0f ? maxAbs / 127.0f : 1.0f;
+  return arch::int8WeightScale(maxAbs);
 }
 
 int32_t levelOf(double v) {

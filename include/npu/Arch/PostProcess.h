@@ -25,6 +25,14 @@ enum class Activation : uint8_t {
   LeakyRelu = 2,
 };
 
+/// The scale of a symmetric int8 weight channel whose largest |w| is
+/// `maxAbs` (the int8 lowering's per-output-channel weights, levels
+/// round(w / scale) in [-127, 127]); 1 for a channel of zeros, whose levels
+/// are all 0.
+inline float int8WeightScale(float maxAbs) {
+  return maxAbs > 0.0f ? maxAbs / 127.0f : 1.0f;
+}
+
 /// Arithmetic shift right by `shift` bits rounding half towards +infinity,
 /// the PPE's rounding mode: floor(v / 2^shift + 1/2).
 inline int64_t roundingShiftRight(int64_t v, unsigned shift) {

@@ -13,6 +13,7 @@
 
 #include "npu/Conversion/NPUToNPUHW/SpaceToDepth.h"
 
+#include "npu/Arch/PostProcess.h"
 #include "npu/Blob/ProgramBuilder.h"
 #include "npu/Dialect/NPU/IR/NPUOps.h"
 #include "npu/Dialect/NPU/IR/QuantAnnotations.h"
@@ -307,8 +308,7 @@ FailureOr<Value> emitConv(Lowering &l, Location loc, Value hwc,
         for (int64_t i = 0; i < per; ++i)
           maxAbs = std::max(maxAbs, std::fabs(src[o * per + i]));
         float ws = !weightScales.empty() ? weightScales[o]
-                   : maxAbs > 0.0f       ? maxAbs / 127.0f
-                                         : 1.0f;
+                                         : arch::int8WeightScale(maxAbs);
         weightScaleOf[o] = ws;
         for (int64_t ci = 0; ci < c; ++ci)
           for (int64_t y = 0; y < s.kh; ++y)

@@ -13,6 +13,7 @@
 
 #include "npu/Arch/CostModel.h"
 #include "npu/Arch/Hardware.h"
+#include "npu/Arch/PostProcess.h"
 #include "npu/Conversion/NPUToNPUHW/Passes.h"
 #include "npu/Dialect/NPU/IR/NPUOps.h"
 #include "npu/Dialect/NPU/IR/QuantAnnotations.h"
@@ -156,7 +157,7 @@ HostTensor quantizeWeights(const HostTensor &w, int64_t axis,
   for (int64_t c = 0; c < k; ++c)
     scales[c] = modelScales && int64_t(modelScales.size()) == k
                     ? modelScales[c]
-                    : scales[c] / 127.0f;
+                    : arch::int8WeightScale(scales[c]);
   for (int64_t o = 0; o < outer; ++o)
     for (int64_t c = 0; c < k; ++c)
       for (int64_t i = 0; i < inner; ++i) {

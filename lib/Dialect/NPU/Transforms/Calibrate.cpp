@@ -476,25 +476,27 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
     };
     options.observer = [&](Operation *op,
                            ArrayRef<const HostTensor *> results) {
-      if (roundingProducers.count(op))
-        for (auto [i, result] : llvm::enumerate(results)) {
-          auto ids = roundingInputs.find({op, static_cast<unsigned>(i)});
-          if (result && ids != roundingInputs.end())
-            observeMoments(ids->second, *result, patches, pool);
-        }
-      auto it = opTensors.find(op);
-      if (it == opTensors.end() || isa<ConstantOp>(op))
-        return;
-      for (auto [i, id] : llvm::enumerate(it->second)) {
-        if (id < 0 || i >= results.size() || !results[i])
+      // Constants' ranges come from their values (observeConstantValues).
+      auto it = isa<ConstantOp>(op) ? opTensors.end() : opTensors.find(op);
+      for (auto [i, result] : llvm::enumerate(results)) {
+        int id =
+            it != opTensors.end() && i < it->second.size() ? it->second[i] : -1;
+        auto moments = roundingProducers.count(op)
+                           ? roundingInputs.find({op, unsigned(i)})
+                           : roundingInputs.end();
+        if (!result || (id < 0 && moments == roundingInputs.end()))
           continue;
-        // One conversion to f32 for both observations.
+        // One conversion to f32 for every observation.
         HostTensor converted;
-        const HostTensor *values = results[i];
+        const HostTensor *values = result;
         if (values->dtype() != DType::F32) {
           converted = values->castTo(DType::F32);
           values = &converted;
         }
+        if (moments != roundingInputs.end())
+          observeMoments(moments->second, *values, patches, pool);
+        if (id < 0)
+          continue;
         Tensor &t = tensors[id];
         observeHostTensor(*t.observer, *values, &pool);
         if (t.channels)
@@ -746,8 +748,8 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
       FailureOr<HostTensor> w = weightsOf(r);
       if (failed(w))
         return failure();
-      std::vector<int32_t> levels =
-          nearestLevels(rowsOf(r, *w).data(), r.rows, r.k);
+      std::vector<float> rows = rowsOf(r, *w);
+      std::vector<int32_t> levels = nearestLevels(rows.data(), r.rows, r.k);
       for (auto [index, delta] : e.deltas) {
         if (index >= r.rows * r.k)
           return fail(llvm::formatv("{0}:{1}: '@rounding {2}': index {3} is "
@@ -765,7 +767,6 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
       // Each output channel keeps a largest weight at +-127 with its sign,
       // so that the scale max|w| / 127 is unchanged; a channel of zeros
       // (scale 0) keeps its zeros.
-      std::vector<float> rows = rowsOf(r, *w);
       for (int64_t row = 0; row < r.rows; ++row) {
         const float *rw = rows.data() + row * r.k;
         const int32_t *rl = levels.data() + row * r.k;
