@@ -12,6 +12,7 @@
 #include "npu/Pipeline/BoolFlag.h"
 #include "npu/Pipeline/Pipeline.h"
 
+#include "npu/Support/AccuracyTarget.h"
 #include "npu/Support/Files.h"
 #include "npu/Support/Npy.h"
 
@@ -58,10 +59,12 @@ struct Flags {
                   cl::cat(cat)),
         accuracyTarget(
             "accuracy-target",
-            cl::desc("With --precision=mixed: the cosine similarity to float "
-                     "that every model output must reach on the calibration "
-                     "samples (default cos=0.99)"),
-            cl::value_desc("cos=C"), cl::init("cos=0.99"), cl::cat(cat)),
+            cl::desc("With --precision=mixed: what every model output must "
+                     "reach against float on the calibration samples: cos=C, "
+                     "the mean cosine similarity, or top1=A, the share of "
+                     "positions whose argmax over the last axis is float's "
+                     "(default cos=0.99)"),
+            cl::value_desc("cos=C|top1=A"), cl::init("cos=0.99"), cl::cat(cat)),
         precisionReport(
             "precision-report",
             cl::desc("With --precision=mixed: also write the layers kept in "
@@ -329,14 +332,10 @@ LogicalResult compileOptionsFromCommandLine(StringRef tool,
   }
   options.accuracyTarget = f.accuracyTarget;
   if (options.precision == Precision::Mixed) {
-    StringRef spec = options.accuracyTarget;
-    double c = 0;
-    if (!spec.consume_front("cos=") || spec.getAsDouble(c) || !(c > 0) ||
-        c > 1) {
+    std::string why;
+    if (!parseAccuracyTarget(options.accuracyTarget, why)) {
       printError(tool, "invalid --accuracy-target '" + options.accuracyTarget +
-                           "': expected cos=C with C in (0, 1] (the cosine "
-                           "similarity to float every model output must "
-                           "reach)");
+                           "': " + why);
       return failure();
     }
   }

@@ -16,10 +16,12 @@ static std::vector<int64_t> squeezed(const std::vector<int64_t> &shape) {
   return out;
 }
 
-bool compareTensors(const HostTensor &ref, const HostTensor &got,
-                    TensorMetrics &m, std::string &error) {
-  m = TensorMetrics();
-  if (squeezed(ref.shape()) != squeezed(got.shape())) {
+/// Both tensors as f32, when their shapes agree (`exact`: dimension for
+/// dimension; otherwise but for dimensions of size 1) and both are numeric.
+static bool asF32Pair(const HostTensor &ref, const HostTensor &got, bool exact,
+                      HostTensor &r, HostTensor &g, std::string &error) {
+  if (exact ? ref.shape() != got.shape()
+            : squeezed(ref.shape()) != squeezed(got.shape())) {
     error = "shapes differ: " + shapeToString(ref.shape()) + " vs " +
             shapeToString(got.shape());
     return false;
@@ -28,8 +30,17 @@ bool compareTensors(const HostTensor &ref, const HostTensor &got,
     error = "boolean tensors are not compared";
     return false;
   }
-  HostTensor r = ref.dtype() == DType::F32 ? ref : ref.castTo(DType::F32);
-  HostTensor g = got.dtype() == DType::F32 ? got : got.castTo(DType::F32);
+  r = ref.dtype() == DType::F32 ? ref : ref.castTo(DType::F32);
+  g = got.dtype() == DType::F32 ? got : got.castTo(DType::F32);
+  return true;
+}
+
+bool compareTensors(const HostTensor &ref, const HostTensor &got,
+                    TensorMetrics &m, std::string &error) {
+  m = TensorMetrics();
+  HostTensor r, g;
+  if (!asF32Pair(ref, got, /*exact=*/false, r, g, error))
+    return false;
   const float *a = r.data<float>(), *b = g.data<float>();
   double dot = 0, aa = 0, bb = 0, diff = 0, mean = 0;
   for (int64_t i = 0; i < r.numElements(); ++i) {
@@ -61,6 +72,32 @@ bool compareTensors(const HostTensor &ref, const HostTensor &got,
   m.sqnrDb = diff == 0 ? std::numeric_limits<double>::infinity()
              : aa == 0 ? -std::numeric_limits<double>::infinity()
                        : 10 * std::log10(aa / diff);
+  return true;
+}
+
+static int64_t argmaxOf(const float *p, int64_t n) {
+  int64_t best = -1;
+  for (int64_t i = 0; i < n; ++i)
+    if (!std::isnan(p[i]) && (best < 0 || p[i] > p[best]))
+      best = i;
+  return best;
+}
+
+bool countArgmaxMatches(const HostTensor &ref, const HostTensor &got,
+                        int64_t &matches, int64_t &positions,
+                        std::string &error) {
+  int64_t classes = ref.rank() ? ref.shape().back() : 1;
+  HostTensor r, g;
+  if (!asF32Pair(ref, got, /*exact=*/true, r, g, error))
+    return false;
+  if (classes <= 1 || ref.numElements() == 0)
+    return true;
+  const float *a = r.data<float>(), *b = g.data<float>();
+  for (int64_t at = 0; at < r.numElements(); at += classes) {
+    int64_t want = argmaxOf(a + at, classes);
+    matches += want >= 0 && want == argmaxOf(b + at, classes);
+    ++positions;
+  }
   return true;
 }
 

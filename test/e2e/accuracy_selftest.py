@@ -119,6 +119,22 @@ def main():
     check('head_windows: last 16 embeddings per frame from the 16th',
           h.shape == (5, 16, 96) and h[0, 0, 0] == 0 and h[-1, -1, -1] == e[-1].ravel()[-1])
 
+    # Configurations -> npu-compile options, per model.
+    check('config_args: mixed-task reads each model\'s target',
+          A.config_args('mixed-task', 'rec')[-1] == 'top1=1' and
+          A.config_args('mixed-task', 'det')[-1] == 'cos=0.99' and
+          set(A.MIXED_TASK_TARGETS) == {'det', 'cls', 'rec', 'mel', 'emb', 'head'})
+    check('config_args: mixed, mixed-top10.999, int8-M, fp16',
+          A.config_args('mixed', 'emb') == A.MIXED_ARGS and
+          A.config_args('mixed-top10.999', 'cls')[-1] == 'top1=0.999' and
+          A.config_args('int8-mse', 'det')[-1] == 'mse' and
+          A.config_args('fp16', 'det') == ['--precision', 'fp16'])
+    try:
+        A.config_args('mixed-sqnr30', 'det')
+        check('config_args: an unknown target is refused', False)
+    except SystemExit:
+        check('config_args: an unknown target is refused', True)
+
     if failures:
         print('FAILED: %d checks' % len(failures))
         return 1

@@ -38,6 +38,16 @@ struct TensorMetrics {
 bool compareTensors(const HostTensor &ref, const HostTensor &got,
                     TensorMetrics &metrics, std::string &error);
 
+/// How often `got` picks the same class as `ref`: over every position of
+/// the tensors but their last axis (the classes), the argmax over that axis
+/// (the first largest element; NaN never is) compared with ref's. Adds to
+/// `matches` and `positions`; a last axis of one element adds nothing.
+/// Fails (false, `error` set) when the shapes differ or either tensor is
+/// not numeric.
+bool countArgmaxMatches(const HostTensor &ref, const HostTensor &got,
+                        int64_t &matches, int64_t &positions,
+                        std::string &error);
+
 } // namespace npu
 
 #endif // NPU_SUPPORT_TENSORMETRICS_H

@@ -26,6 +26,7 @@
 #include "npu/Kernels/Cpu.h"
 #include "npu/Kernels/Quantize.h"
 #include "npu/Kernels/ThreadPool.h"
+#include "npu/Support/AccuracyTarget.h"
 #include "npu/Support/TensorMetrics.h"
 
 #include "mlir/Dialect/Quant/IR/Quant.h"
@@ -65,7 +66,7 @@ struct Layer {
   /// (dequantized) and f16 (rounded); null when it has none.
   ConstantOp weights;
   ElementsAttr floatWeights, int8Weights, fp16Weights;
-  /// Accuracy with only this layer in int8.
+  /// The mean output cosine to float with only this layer in int8.
   double sensitivity = 1.0;
 };
 
@@ -443,6 +444,56 @@ struct NPUSelectPrecisionPass
     return success();
   }
 
+  /// The accuracy of a configuration, the smallest over the outputs of:
+  /// the mean over the samples of the cosine similarity to float
+  /// (`cosine()`); the share of positions whose argmax over the last axis
+  /// is float's, pooled over the samples (`top1()`, outputs with more than
+  /// one element on their last axis).
+  struct Accuracy {
+    std::vector<double> sums;
+    std::vector<int64_t> matches, positions;
+    size_t samples = 0;
+    void add(ArrayRef<HostTensor> results, ArrayRef<HostTensor> expected) {
+      sums.resize(expected.size(), 0.0);
+      matches.resize(expected.size(), 0);
+      positions.resize(expected.size(), 0);
+      for (auto [o, pair] : llvm::enumerate(llvm::zip(results, expected))) {
+        auto &[r, ref] = pair;
+        if (!isFloat(r.dtype()) || r.numElements() != ref.numElements()) {
+          sums[o] += 1.0;
+          continue;
+        }
+        TensorMetrics metrics;
+        std::string error;
+        sums[o] +=
+            compareTensors(ref, r, metrics, error) ? metrics.cosine : 0.0;
+        int64_t before = positions[o];
+        if (!countArgmaxMatches(ref, r, matches[o], positions[o], error))
+          positions[o] = before + 1; // A shape that differs: no match.
+      }
+      ++samples;
+    }
+    double cosine() const {
+      double worst = 1.0;
+      for (double sum : sums)
+        worst = std::min(worst, samples ? sum / double(samples) : 1.0);
+      return worst;
+    }
+    double top1() const {
+      double worst = 1.0;
+      for (auto [m, n] : llvm::zip(matches, positions))
+        if (n)
+          worst = std::min(worst, double(m) / double(n));
+      return worst;
+    }
+    bool hasClasses() const {
+      return llvm::any_of(positions, [](int64_t n) { return n > 0; });
+    }
+    double value(AccuracyMetric metric) const {
+      return metric == AccuracyMetric::Top1 ? top1() : cosine();
+    }
+  };
+
   /// A value of the simulated configuration as the device holds it: int8
   /// (quantized and dequantized) or f16 (rounded).
   void simulate(Value v, HostTensor &t) {
@@ -458,7 +509,7 @@ struct NPUSelectPrecisionPass
 
   /// The accuracy (see Accuracy) of the simulated configuration (`int8[i]`:
   /// layer i in int8) over the first `count` samples (0: all).
-  FailureOr<double> evaluate(const std::vector<bool> &int8, size_t count = 0) {
+  FailureOr<Accuracy> measure(const std::vector<bool> &int8, size_t count = 0) {
     ++evaluations;
     int8Tensors.clear();
     for (auto [i, layer] : llvm::enumerate(layers)) {
@@ -482,36 +533,16 @@ struct NPUSelectPrecisionPass
       accuracy.add(*results, reference[s]);
       interpreter->recycle(*results);
     }
-    return accuracy.value();
+    return accuracy;
   }
 
-  /// The accuracy of a configuration: per output, the mean over the
-  /// samples of the cosine similarity to float; the smallest over outputs.
-  struct Accuracy {
-    std::vector<double> sums;
-    size_t samples = 0;
-    void add(ArrayRef<HostTensor> results, ArrayRef<HostTensor> expected) {
-      sums.resize(expected.size(), 0.0);
-      for (auto [o, pair] : llvm::enumerate(llvm::zip(results, expected))) {
-        auto &[r, ref] = pair;
-        if (!isFloat(r.dtype()) || r.numElements() != ref.numElements()) {
-          sums[o] += 1.0;
-          continue;
-        }
-        TensorMetrics metrics;
-        std::string error;
-        sums[o] +=
-            compareTensors(ref, r, metrics, error) ? metrics.cosine : 0.0;
-      }
-      ++samples;
-    }
-    double value() const {
-      double worst = 1.0;
-      for (double sum : sums)
-        worst = std::min(worst, samples ? sum / double(samples) : 1.0);
-      return worst;
-    }
-  };
+  /// The target's figure (see Accuracy) of the simulated configuration.
+  FailureOr<double> evaluate(const std::vector<bool> &int8, size_t count = 0) {
+    auto accuracy = measure(int8, count);
+    if (failed(accuracy))
+      return failure();
+    return accuracy->value(goal.metric);
+  }
 
   /// The accuracy of a configuration with the device's arithmetic: the
   /// mixed lowering of a copy of the module, run by the interpreter (the
@@ -560,7 +591,7 @@ struct NPUSelectPrecisionPass
       accuracy.add(*results, reference[s]);
     }
     ++verifications;
-    return accuracy.value();
+    return accuracy.value(goal.metric);
   }
   unsigned verifications = 0;
   bool generatedSamples = false;
@@ -579,17 +610,36 @@ struct NPUSelectPrecisionPass
         layer.weights.setValueAttr(layer.floatWeights);
   }
 
+  /// The parsed `target` option.
+  AccuracyTarget goal;
+
+  /// What the target's figure is, for messages.
+  StringRef figureName() const {
+    return goal.metric == AccuracyMetric::Top1
+               ? "share of positions with float's argmax"
+               : "output cosine to float";
+  }
+
   LogicalResult run() {
-    double goal = 0;
-    StringRef spec = target;
-    if (!spec.consume_front("cos=") || spec.getAsDouble(goal) || !(goal > 0) ||
-        goal > 1)
+    std::string why;
+    auto parsed = parseAccuracyTarget(target, why);
+    if (!parsed)
       return emitError(func.getLoc())
-             << "invalid accuracy target '" << target
-             << "': expected cos=C with C in (0, 1] (the cosine similarity of "
-                "every model output to float)";
+             << "invalid accuracy target '" << target << "': " << why;
+    goal = *parsed;
     if (failed(findLayers()) || failed(prepare()) || failed(loadSamples()))
       return failure();
+    if (goal.metric == AccuracyMetric::Top1) {
+      Accuracy classes;
+      for (const std::vector<HostTensor> &r : reference)
+        classes.add(r, r);
+      if (!classes.hasClasses())
+        return emitError(func.getLoc())
+               << "accuracy target '" << target
+               << "' measures the argmax over an output's last axis, and no "
+                  "output of this model has more than one element there: "
+                  "use cos=C";
+    }
     // Every computed tensor as the current configuration holds it.
     InterpreterOptions options;
     options.observeOp = [](Operation *op) { return !isa<ConstantOp>(op); };
@@ -603,12 +653,11 @@ struct NPUSelectPrecisionPass
     auto allFp16 = evaluate(std::vector<bool>(n, false));
     if (failed(allFp16))
       return failure();
-    if (*allFp16 < goal)
+    if (*allFp16 < goal.value)
       return emitError(func.getLoc()) << llvm::formatv(
-                 "accuracy target cos={0} is out of reach: even with every "
-                 "layer in fp16 the smallest output cosine to float is {1:F9} "
-                 "on {2} sample(s)",
-                 target.substr(4), *allFp16, sampleSet.size());
+                 "accuracy target {0} is out of reach: even with every "
+                 "layer in fp16 the smallest {1} is {2:F9} on {3} sample(s)",
+                 target, figureName(), *allFp16, sampleSet.size());
     auto allInt8 = evaluate(std::vector<bool>(n, true));
     if (failed(allInt8))
       return failure();
@@ -621,13 +670,16 @@ struct NPUSelectPrecisionPass
         return success();
       // Sensitivity: the accuracy with only that layer in int8, on the
       // first samples (it only orders the layers).
+      // It is the cosine whatever the target: a finer figure than the
+      // argmax, which one layer alone rarely changes.
       for (size_t i = 0; i < n; ++i) {
         std::vector<bool> one(n, false);
         one[i] = true;
-        auto cos = evaluate(one, size_t(std::max<int64_t>(rankingSamples, 0)));
-        if (failed(cos))
+        auto accuracy =
+            measure(one, size_t(std::max<int64_t>(rankingSamples, 0)));
+        if (failed(accuracy))
           return failure();
-        layers[i].sensitivity = *cos;
+        layers[i].sensitivity = accuracy->cosine();
       }
       order.resize(n);
       std::iota(order.begin(), order.end(), 0);
@@ -682,7 +734,7 @@ struct NPUSelectPrecisionPass
       }
       return success();
     };
-    if (failed(search(goal)))
+    if (failed(search(goal.value)))
       return failure();
     // The simulation is close to the device, not equal: check the choice
     // with the device's arithmetic. While it misses, search again for a
@@ -695,12 +747,12 @@ struct NPUSelectPrecisionPass
       auto cos = verify(chosen);
       if (failed(cos))
         return failure();
-      double want = goal;
-      for (int round = 0; round < 3 && *cos < goal; ++round) {
+      double want = goal.value;
+      for (int round = 0; round < 3 && *cos < goal.value; ++round) {
         // The device's error taken as proportional to the simulated one.
         double ratio = (1.0 - *cos) / std::max(1.0 - reached, 1e-9);
-        want = std::min(*allFp16,
-                        std::max(want + 1e-4, 1.0 - (1.0 - goal) / ratio));
+        want = std::min(
+            *allFp16, std::max(want + 1e-4, 1.0 - (1.0 - goal.value) / ratio));
         std::vector<bool> before = chosen;
         if (failed(search(want)))
           return failure();
@@ -710,16 +762,16 @@ struct NPUSelectPrecisionPass
         if (failed(cos))
           return failure();
       }
-      while (*cos < goal) {
+      while (*cos < goal.value) {
         if (failed(rank()))
           return failure();
         size_t kept = llvm::count(chosen, false);
         if (kept == n)
           return emitError(func.getLoc()) << llvm::formatv(
-                     "accuracy target cos={0} is out of reach: with every "
-                     "layer in fp16 the output cosine to float is {1:F9} "
-                     "with the device's arithmetic",
-                     target.substr(4), *cos);
+                     "accuracy target {0} is out of reach: with every "
+                     "layer in fp16 the smallest {1} is {2:F9} with the "
+                     "device's arithmetic",
+                     target, figureName(), *cos);
         size_t more = std::max<size_t>(1, kept / 2);
         for (size_t i : order)
           if (more && chosen[i]) {
@@ -743,11 +795,11 @@ struct NPUSelectPrecisionPass
         int8Ops.insert(layer.op);
     }
     KeptFloatWeights(func, int8Ops).drop();
-    return reportChoice(goal, *allInt8, *allFp16, reached, verified, chosen);
+    return reportChoice(*allInt8, *allFp16, reached, verified, chosen);
   }
 
-  LogicalResult reportChoice(double goal, double allInt8, double allFp16,
-                             double reached, std::optional<double> verified,
+  LogicalResult reportChoice(double allInt8, double allFp16, double reached,
+                             std::optional<double> verified,
                              const std::vector<bool> &chosen) {
     std::optional<arch::Platform> platformId =
         arch::parsePlatform(platform.getValue());
@@ -788,20 +840,22 @@ struct NPUSelectPrecisionPass
     }
     if (!quiet) {
       llvm::errs() << llvm::formatv(
-          "npu-select-precision: target cos >= {0} (every output, mean over "
+          "npu-select-precision: target {11} >= {0} (every output, {12} over "
           "{1} {10}sample(s)); simulated: all int8 {2:F5}, all fp16 {3:F5}; "
           "{4} "
           "of {5} DPU layers in fp16 -> {6:F5} {7} ({8} simulations, {9} "
           "device-arithmetic runs)\n",
-          target.substr(4), sampleSet.size(), allInt8, allFp16, kept,
-          layers.size(), verified ? *verified : reached,
+          StringRef(target).split('=').second, sampleSet.size(), allInt8,
+          allFp16, kept, layers.size(), verified ? *verified : reached,
           verified ? llvm::formatv("with the device's arithmetic on {0} "
                                    "sample(s)",
                                    verifiedSamples())
                          .str()
                    : std::string("simulated"),
           evaluations, verifications,
-          generatedSamples ? "generated (unvalidated) " : "");
+          generatedSamples ? "generated (unvalidated) " : "",
+          accuracyMetricName(goal.metric),
+          goal.metric == AccuracyMetric::Top1 ? "pooled" : "mean");
       if (kept) {
         llvm::errs() << llvm::formatv(
             "  {0,-40} {1,-16} {2,10} {3,10} {4,10}\n", "fp16 layer (tensor)",
@@ -816,17 +870,24 @@ struct NPUSelectPrecisionPass
     }
     if (report.empty())
       return success();
+    // The figures are named after the target's metric: cosine_* for cos,
+    // top1_* for top1.
+    std::string figure =
+        goal.metric == AccuracyMetric::Top1 ? "top1" : "cosine";
     llvm::json::Object root{
-        {"target", llvm::json::Object{{"metric", "cos"}, {"value", goal}}},
+        {"target",
+         llvm::json::Object{{"metric", accuracyMetricName(goal.metric)},
+                            {"value", goal.value}}},
         {"samples", int64_t(sampleSet.size())},
         {"samples_generated", generatedSamples},
         {"platform", hw.name},
         {"layers", int64_t(layers.size())},
         {"evaluations", int64_t(evaluations)},
-        {"cosine_all_int8_simulated", allInt8},
-        {"cosine_all_fp16_simulated", allFp16},
-        {"cosine_chosen", verified ? *verified : reached},
-        {"cosine_chosen_from", verified ? "device arithmetic" : "simulation"},
+        {figure + "_all_int8_simulated", allInt8},
+        {figure + "_all_fp16_simulated", allFp16},
+        {figure + "_chosen", verified ? *verified : reached},
+        {figure + "_chosen_from",
+         verified ? "device arithmetic" : "simulation"},
         {"fp16_layers", std::move(fp16Layers)},
         {"dpu_us_int8", totalInt8},
         {"dpu_us_fp16", totalFp16}};

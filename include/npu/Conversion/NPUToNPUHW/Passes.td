@@ -93,7 +93,11 @@ def NPUSelectPrecision : Pass<"npu-select-precision", "mlir::ModuleOp"> {
     parameters, every other float tensor is rounded to f16, weights of int8
     layers are quantized per output channel and the others rounded to f16.
     The accuracy of a configuration is, for the output where it is lowest,
-    the mean over the samples of the cosine similarity to float.
+    the mean over the samples of the cosine similarity to float (`cos=C`),
+    or the share of positions whose argmax over the output's last axis is
+    float's, pooled over the samples (`top1=A`, for classifiers and CTC
+    recognisers; outputs with one element on that axis are not measured).
+    Sensitivities (below) are cosines whatever the target.
 
     1. All layers fp16 must reach the target, else it is an error (no
        precision choice can).
@@ -124,7 +128,9 @@ def NPUSelectPrecision : Pass<"npu-select-precision", "mlir::ModuleOp"> {
   let options = [
     Option<"target", "target", "std::string", /*default=*/"\"cos=0.99\"",
            "Accuracy target: cos=C, the cosine similarity in (0, 1] that "
-           "every model output must reach against float">,
+           "every model output must reach against float, or top1=A, the "
+           "share in (0, 1] of positions whose argmax over the last axis "
+           "is float's">,
     Option<"data", "data", "std::string", /*default=*/"\"\"",
            "Directory of samples (as npu-calibrate's data); empty: the "
            "generated samples calibration uses (with a warning)">,

@@ -1,0 +1,81 @@
+//===- AccuracyTargetTest.cpp - --accuracy-target and argmax agreement ----===//
+
+#include "npu/Support/AccuracyTarget.h"
+#include "npu/Support/TensorMetrics.h"
+
+#include <cmath>
+#include <gtest/gtest.h>
+
+using namespace npu;
+
+TEST(AccuracyTarget, ParsesBothMetrics) {
+  std::string error;
+  auto cos = parseAccuracyTarget("cos=0.995", error);
+  ASSERT_TRUE(cos) << error;
+  EXPECT_EQ(cos->metric, AccuracyMetric::Cosine);
+  EXPECT_DOUBLE_EQ(cos->value, 0.995);
+  auto top1 = parseAccuracyTarget("top1=1", error);
+  ASSERT_TRUE(top1) << error;
+  EXPECT_EQ(top1->metric, AccuracyMetric::Top1);
+  EXPECT_DOUBLE_EQ(top1->value, 1.0);
+  EXPECT_STREQ(accuracyMetricName(top1->metric), "top1");
+  EXPECT_STREQ(accuracyMetricName(cos->metric), "cos");
+}
+
+TEST(AccuracyTarget, RejectsWhatIsNotATarget) {
+  for (const char *bad : {"", "cos", "cos=", "cos=0", "cos=-0.5", "cos=1.01",
+                          "cos=nan", "cos=inf", "cos=0.9x", "cos= 0.9",
+                          "sqnr=30", "top1=2", "Cos=0.9", "top5=0.9", "=0.9"}) {
+    std::string error;
+    EXPECT_FALSE(parseAccuracyTarget(bad, error)) << bad;
+    EXPECT_NE(error.find("expected cos=C"), std::string::npos) << bad;
+  }
+}
+
+static HostTensor tensor(std::vector<int64_t> shape, std::vector<float> v) {
+  HostTensor t(DType::F32, shape);
+  for (size_t i = 0; i < v.size(); ++i)
+    t.data<float>()[i] = v[i];
+  return t;
+}
+
+TEST(ArgmaxMatches, CountsPositionsOverTheLastAxis) {
+  // 3 positions of 4 classes: argmax 1, 3, 0 in the reference.
+  HostTensor ref =
+      tensor({1, 3, 4}, {0, 5, 1, 2, /**/ 0, 0, 0, 9, /**/ 7, 1, 1, 1});
+  // The same, the same, a different class.
+  HostTensor got =
+      tensor({1, 3, 4}, {0, 4, 1, 2, /**/ 1, 0, 0, 2, /**/ 1, 6, 1, 1});
+  int64_t matches = 0, positions = 0;
+  std::string error;
+  ASSERT_TRUE(countArgmaxMatches(ref, got, matches, positions, error));
+  EXPECT_EQ(matches, 2);
+  EXPECT_EQ(positions, 3);
+  // It adds: a second sample counts on.
+  ASSERT_TRUE(countArgmaxMatches(ref, ref, matches, positions, error));
+  EXPECT_EQ(matches, 5);
+  EXPECT_EQ(positions, 6);
+}
+
+TEST(ArgmaxMatches, TiesTakeTheFirstClassAndNaNNeverWins) {
+  HostTensor ref = tensor({2, 3}, {1, 2, 2, /**/ NAN, 1, 3});
+  HostTensor tie = tensor({2, 3}, {2, 2, 1, /**/ 3, NAN, 3});
+  int64_t matches = 0, positions = 0;
+  std::string error;
+  ASSERT_TRUE(countArgmaxMatches(ref, tie, matches, positions, error));
+  // Row 0: ref picks class 1 (the first of the tied 2s), got class 0.
+  // Row 1: ref picks class 2 (NaN skipped), got class 0 (first of the 3s).
+  EXPECT_EQ(matches, 0);
+  EXPECT_EQ(positions, 2);
+}
+
+TEST(ArgmaxMatches, OneClassCountsNothingAndShapesMustAgree) {
+  HostTensor scores = tensor({4, 1}, {0.1f, 0.9f, 0.5f, 0.2f});
+  int64_t matches = 0, positions = 0;
+  std::string error;
+  ASSERT_TRUE(countArgmaxMatches(scores, scores, matches, positions, error));
+  EXPECT_EQ(positions, 0);
+  HostTensor other = tensor({1, 4}, {0.1f, 0.9f, 0.5f, 0.2f});
+  EXPECT_FALSE(countArgmaxMatches(scores, other, matches, positions, error));
+  EXPECT_NE(error.find("shapes differ"), std::string::npos);
+}
