@@ -546,7 +546,7 @@ struct NPUSelectPrecisionPass
 
   /// The accuracy of a configuration with the device's arithmetic: the
   /// mixed lowering of a copy of the module, run by the interpreter (the
-  /// device equals it bit for bit) on the first `verifySamples` samples.
+  /// device equals it bit for bit) on the first `verifiedSamples()`.
   FailureOr<double> verify(const std::vector<bool> &int8) {
     restoreWeights();
     std::vector<Operation *> ops;
@@ -581,7 +581,7 @@ struct NPUSelectPrecisionPass
     Interpreter device;
     Accuracy accuracy;
     for (auto [s, sample] : llvm::enumerate(sampleSet)) {
-      if (verifySamples > 0 && s >= size_t(verifySamples))
+      if (s >= verifiedSamples())
         break;
       auto results = device.run(copyFunc, sample);
       if (failed(results))
@@ -595,12 +595,17 @@ struct NPUSelectPrecisionPass
   }
   unsigned verifications = 0;
   bool generatedSamples = false;
+  /// The samples of the device-arithmetic checks: the first
+  /// `verify-samples`, 0 for all; by default (-1) 2 for a cos target (a mean
+  /// cosine settles on few samples, and the DPU's bit-exact model is slow),
+  /// all for top1 (a share of positions does not: a classifier has one per
+  /// sample).
   size_t verifiedSamples() const {
-    return verifySamples > 0
-               ? std::min(sampleSet.size(), size_t(verifySamples.getValue()))
-               : sampleSet.size();
+    int64_t n = verifySamples;
+    if (n < 0)
+      n = goal.metric == AccuracyMetric::Top1 ? 0 : 2;
+    return n > 0 ? std::min(sampleSet.size(), size_t(n)) : sampleSet.size();
   }
-
   /// The tensors int8 in the simulated configuration.
   llvm::DenseSet<Value> int8Tensors;
 
@@ -888,6 +893,7 @@ struct NPUSelectPrecisionPass
         {figure + "_chosen", verified ? *verified : reached},
         {figure + "_chosen_from",
          verified ? "device arithmetic" : "simulation"},
+        {"samples_checked", verified ? int64_t(verifiedSamples()) : int64_t(0)},
         {"fp16_layers", std::move(fp16Layers)},
         {"dpu_us_int8", totalInt8},
         {"dpu_us_fp16", totalFp16}};

@@ -1,6 +1,6 @@
 // RUN: npu-opt %s -split-input-file -verify-diagnostics --pass-pipeline='builtin.module(npu-select-precision{target=top1=0.9 quiet=true})' | FileCheck %s
 // RUN: npu-opt %s -split-input-file -verify-diagnostics --pass-pipeline='builtin.module(npu-select-precision{target=top1=0.9 report=%t.json})' 2>&1 >/dev/null | FileCheck %s --check-prefix=REPORT
-// RUN: %python -c "import json; r = json.load(open('%t.json')); print(r['target'], r['top1_all_int8_simulated'] < 0.5, r['top1_chosen'] >= 0.9, r['top1_chosen_from'], 'cosine_chosen' in r)" | FileCheck %s --check-prefix=JSON
+// RUN: %python -c "import json; r = json.load(open('%t.json')); print(r['target'], r['top1_all_int8_simulated'] < 0.5, r['top1_chosen'] >= 0.9, r['top1_chosen_from'], r['samples_checked'], 'cosine_chosen' in r)" | FileCheck %s --check-prefix=JSON
 // RUN: not npu-opt %s -split-input-file --pass-pipeline='builtin.module(npu-select-precision{target=top1=0})' 2>&1 | FileCheck %s --check-prefix=ZERO
 
 // top1=A: the share of positions (every index but the last axis) whose
@@ -9,16 +9,17 @@
 // for values within about +-2), so every position's classes tie and the
 // argmax is the first class, not float's; with the second convolution in
 // fp16 the argmax is float's but where int8's rounding of the first
-// convolution's input swaps two nearly equal classes.
+// convolution's input swaps two nearly equal classes. A top1 target is
+// checked with the device's arithmetic on every sample (a cos target on 2).
 // CHECK-LABEL: func.func @classes_on_last_axis
 // CHECK-NOT: npu.fp16
 // CHECK: npu.conv %{{.*}}, %{{.*}} {{{.*}}npu.fp16
 // CHECK-NOT: npu.fp16
 // CHECK: return
-// REPORT: npu-select-precision: target top1 >= 0.9 (every output, pooled over 8 generated (unvalidated) sample(s)); simulated: all int8 0.12500, all fp16 1.00000; 1 of 2 DPU layers in fp16 -> 0.9{{[0-9]+}} with the device's arithmetic on 2 sample(s)
+// REPORT: npu-select-precision: target top1 >= 0.9 (every output, pooled over 8 generated (unvalidated) sample(s)); simulated: all int8 0.12500, all fp16 1.00000; 1 of 2 DPU layers in fp16 -> 0.9{{[0-9]+}} with the device's arithmetic on 8 sample(s)
 // REPORT: fp16 layer (tensor)
 // REPORT-NEXT: c2 npu.conv 0.00000
-// JSON: {'metric': 'top1', 'value': 0.9} True True device arithmetic False
+// JSON: {'metric': 'top1', 'value': 0.9} True True device arithmetic 8 False
 // ZERO: invalid accuracy target 'top1=0': expected cos=C {{.*}} or top1=A {{.*}}, with C, A in (0, 1]
 
 func.func @classes_on_last_axis(%x: tensor<1x16x8x8xf32> {npu.range = array<f32: -4.0, 4.0>}) -> tensor<1x16x8x8xf32> {
