@@ -1,5 +1,4 @@
-//===- AccuracyTarget.h - What --accuracy-target asks for --------*- C++
-//-*-===//
+//===- AccuracyTarget.h - What --accuracy-target asks for ---*- C++ -*-===//
 //
 // The accuracy target of mixed precision (docs/mixed-precision.md), one
 // figure every model output must reach against float on the calibration
