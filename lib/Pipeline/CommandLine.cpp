@@ -152,6 +152,15 @@ struct Flags {
                               "compiler pass, code generation and blob "
                               "serialization on stderr"),
                      cl::init(false), cl::cat(cat));
+    if (config.fp16IfFaster)
+      fp16IfFaster.emplace(
+          "fp16-if-faster",
+          cl::desc("With --precision=mixed, compiling a blob: also compile "
+                   "every layer in fp16 and write that blob instead when its "
+                   "modelled latency is no higher than the mixed choice's "
+                   "(all fp16 reaches the target whenever the search can); "
+                   "--fp16-if-faster=false keeps the choice"),
+          cl::init(true), cl::cat(cat));
     if (config.inputValues)
       inputValues.emplace(
           "input-value",
@@ -177,8 +186,9 @@ struct Flags {
   }
 
   std::string stageHelp;
-  cl::opt<std::string> target, precision, accuracyTarget, precisionReport,
-      calibData, calibMethod, calibTable, useCalibTable;
+  cl::opt<std::string> target, precision, accuracyTarget, precisionReport;
+  std::optional<cl::opt<bool, false, BoolFlagParser>> fp16IfFaster;
+  cl::opt<std::string> calibData, calibMethod, calibTable, useCalibTable;
   cl::opt<bool, false, BoolFlagParser> equalizeChannels;
   cl::opt<std::string> weightRounding, perfHint;
   cl::opt<unsigned> tiles;
@@ -340,12 +350,17 @@ LogicalResult compileOptionsFromCommandLine(StringRef tool,
     }
   }
   options.precisionReportPath = f.precisionReport;
-  if (options.precision != Precision::Mixed)
+  options.fp16IfFaster = !f.fp16IfFaster || *f.fp16IfFaster;
+  if (options.precision != Precision::Mixed) {
     for (const cl::opt<std::string> *mixedOnly :
          {&f.accuracyTarget, &f.precisionReport})
       if (mixedOnly->getNumOccurrences())
         printWarning(tool, "--" + mixedOnly->ArgStr +
                                " is ignored without --precision=mixed");
+    if (f.fp16IfFaster && f.fp16IfFaster->getNumOccurrences())
+      printWarning(tool,
+                   "--fp16-if-faster is ignored without --precision=mixed");
+  }
   if (options.precision == Precision::Fp16) {
     for (const cl::opt<std::string> *calib :
          {&f.calibData, &f.calibMethod, &f.calibTable, &f.useCalibTable})

@@ -12,7 +12,9 @@
 #include "StageInstrumentation.h"
 #include "StageTable.h"
 
+#include "npu/Arch/CostModel.h"
 #include "npu/Blob/BlobWriter.h"
+#include "npu/Blob/Timeline.h"
 #include "npu/Dialect/NPU/IR/Target.h"
 #include "npu/Dialect/NPUTask/IR/ProgramConversion.h"
 #include "npu/Import/ONNX/Diagnostics.h"
@@ -30,6 +32,9 @@
 #include "mlir/Support/Timing.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/ToolOutputFile.h"
 
 using namespace mlir;
@@ -167,11 +172,14 @@ FailureOr<OwningOpRef<ModuleOp>> compileModel(StringRef modelPath,
   return compileModelTimed(modelPath, context, options, timing.root);
 }
 
-/// Serialises the module's nputask.program (the addressed stage).
+/// Serialises the module's nputask.program (the addressed stage); with
+/// `latencyCycles`, also its modelled latency (blob::computeTimeline, what
+/// the simulated device charges).
 static LogicalResult writeProgram(ModuleOp module,
                                   const CompileOptions &options,
                                   std::vector<uint8_t> &blobBytes,
-                                  std::string &error, TimingScope &timing) {
+                                  std::string &error, TimingScope &timing,
+                                  uint64_t *latencyCycles = nullptr) {
   auto programs = module.getOps<task::ProgramOp>();
   if (programs.empty()) {
     error = "the module has no nputask.program (the addressed stage)";
@@ -186,6 +194,15 @@ static LogicalResult writeProgram(ModuleOp module,
     return failure();
   }
   blobBytes = blob::writeBlob(exported->program, exported->weights);
+  if (latencyCycles) {
+    blob::Timeline timeline;
+    if (!blob::computeTimeline(exported->program, timeline)) {
+      error = "the program's tasks can never all start (a barrier is never "
+              "released)";
+      return failure();
+    }
+    *latencyCycles = timeline.total;
+  }
   if (options.phaseTimes)
     options.phaseTimes->record("blob serialization", writeStart);
   return success();
@@ -212,6 +229,102 @@ LogicalResult generateBlobFromModule(ModuleOp module,
   return writeProgram(*copy, options, blobBytes, error, timing.root);
 }
 
+/// Adds what the compile wrote to the precision report (JSON) at `path`:
+/// "blob": {"precision", "modelled_us_mixed", "modelled_us_fp16"}.
+static LogicalResult addBlobToPrecisionReport(StringRef path, StringRef written,
+                                              double mixedUs, double fp16Us,
+                                              std::string &error) {
+  auto text = llvm::MemoryBuffer::getFile(path);
+  if (!text) {
+    error = ("cannot read the precision report '" + path +
+             "': " + text.getError().message())
+                .str();
+    return failure();
+  }
+  auto parsed = llvm::json::parse((*text)->getBuffer());
+  llvm::json::Object *root = parsed ? parsed->getAsObject() : nullptr;
+  if (!root) {
+    if (!parsed)
+      llvm::consumeError(parsed.takeError());
+    error = ("the precision report '" + path + "' is not a JSON object").str();
+    return failure();
+  }
+  (*root)["blob"] = llvm::json::Object{{"precision", written},
+                                       {"modelled_us_mixed", mixedUs},
+                                       {"modelled_us_fp16", fp16Us}};
+  std::error_code ec;
+  llvm::raw_fd_ostream out(path, ec);
+  if (ec) {
+    error =
+        ("cannot write the precision report '" + path + "': " + ec.message())
+            .str();
+    return failure();
+  }
+  out << llvm::formatv("{0:2}", llvm::json::Value(std::move(*root))) << "\n";
+  return success();
+}
+
+/// --precision=mixed --fp16-if-faster: compiles the model again with every
+/// layer in fp16 (its stages under DIR/fp16 with --dump-stages) and keeps
+/// that blob when its modelled latency is no higher than the mixed
+/// choice's (`mixedCycles`, already in `blobBytes`). Every layer in fp16
+/// reaches any target the search can reach (the search starts by checking
+/// it), and the conversions between int8 and fp16 tasks can cost more than
+/// the int8 layers save.
+static LogicalResult
+preferFp16IfFaster(StringRef modelPath, const CompileOptions &options,
+                   MLIRContext &context, TimingScope &timing,
+                   uint64_t mixedCycles, std::vector<uint8_t> &blobBytes,
+                   std::string &error) {
+  CompileOptions fp16 = options;
+  fp16.precision = Precision::Fp16;
+  fp16.compileTo = Stage::Addressed;
+  // As --precision=fp16 compiles it, to the byte: nothing calibrated.
+  fp16.calibration = CalibrationOptions();
+  fp16.accuracyTarget = CompileOptions().accuracyTarget;
+  fp16.precisionReportPath.clear();
+  // One phase for the whole second compile (--timing-json).
+  fp16.phaseTimes = nullptr;
+  auto fp16Start = CompilePhaseTimes::Clock::now();
+  if (!options.dumpDir.empty())
+    fp16.dumpDir = (llvm::Twine(options.dumpDir) + "/fp16").str();
+  TimingScope fp16Timing =
+      timing.nest("every layer in fp16 (--fp16-if-faster)");
+  auto module = compileModelTimed(modelPath, context, fp16, fp16Timing);
+  if (failed(module)) {
+    error = "the model did not compile with every layer in fp16 (see the "
+            "errors above; --fp16-if-faster=false keeps the mixed choice "
+            "without trying)";
+    return failure();
+  }
+  std::vector<uint8_t> fp16Bytes;
+  uint64_t fp16Cycles = 0;
+  if (failed(writeProgram(**module, fp16, fp16Bytes, error, fp16Timing,
+                          &fp16Cycles)))
+    return failure();
+  if (options.phaseTimes)
+    options.phaseTimes->record("every layer in fp16 (--fp16-if-faster)",
+                               fp16Start);
+  const arch::HardwareDesc &hw = arch::hardware(options.target);
+  double mixedUs = arch::dpuCyclesToNs(hw, mixedCycles) / 1000.0;
+  double fp16Us = arch::dpuCyclesToNs(hw, fp16Cycles) / 1000.0;
+  bool useFp16 = fp16Cycles <= mixedCycles;
+  llvm::errs() << llvm::formatv(
+      "{0}: --precision=mixed: modelled latency on {1}: the mixed choice "
+      "{2:F2} us, every layer in fp16 {3:F2} us: writing {4}\n",
+      options.toolName, hw.name, mixedUs, fp16Us,
+      useFp16 ? "the fp16 blob (--fp16-if-faster=false keeps the mixed one)"
+              : "the mixed blob");
+  if (useFp16)
+    blobBytes = std::move(fp16Bytes);
+  if (!options.precisionReportPath.empty() &&
+      failed(addBlobToPrecisionReport(options.precisionReportPath,
+                                      useFp16 ? "fp16" : "mixed", mixedUs,
+                                      fp16Us, error)))
+    return failure();
+  return success();
+}
+
 LogicalResult compileToBlob(StringRef modelPath, const CompileOptions &options,
                             std::vector<uint8_t> &blobBytes,
                             std::string &error) {
@@ -231,7 +344,15 @@ LogicalResult compileToBlob(StringRef modelPath, const CompileOptions &options,
     error = "the model did not compile (see the errors above)";
     return failure();
   }
-  return writeProgram(**module, options, blobBytes, error, timing.root);
+  if (options.precision != Precision::Mixed || !options.fp16IfFaster)
+    return writeProgram(**module, options, blobBytes, error, timing.root);
+  uint64_t mixedCycles = 0;
+  if (failed(writeProgram(**module, options, blobBytes, error, timing.root,
+                          &mixedCycles)))
+    return failure();
+  *module = OwningOpRef<ModuleOp>(); // Free the mixed module first.
+  return preferFp16IfFaster(modelPath, options, context, timing.root,
+                            mixedCycles, blobBytes, error);
 }
 
 } // namespace npu

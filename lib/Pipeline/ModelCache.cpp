@@ -161,8 +161,11 @@ LogicalResult computeCacheKey(StringRef modelPath,
   if (!options.debugCorruptTensor.empty())
     add("option debug-corrupt-tensor", options.debugCorruptTensor);
 
-  if (options.precision == Precision::Mixed)
+  if (options.precision == Precision::Mixed) {
     add("option accuracy-target", options.accuracyTarget);
+    if (!options.fp16IfFaster)
+      add("option fp16-if-faster", "false");
+  }
   if (isCalibrated(options.precision)) {
     const CalibrationOptions &c = options.calibration;
     if (!c.equalizeChannels)

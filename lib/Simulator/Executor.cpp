@@ -13,6 +13,8 @@
 
 #include "npu/Simulator/Executor.h"
 
+#include "npu/Blob/Timeline.h"
+
 #include "npu/Arch/CostModel.h"
 
 #include "npu/Device/Engines.h"
@@ -151,11 +153,6 @@ private:
   DeviceState &state;
 };
 
-bool touchesDdr(const Program &p, const TensorRef &r) {
-  return r.buffer < p.buffers.size() &&
-         p.buffers[r.buffer].space != MemSpace::Cmx;
-}
-
 bool runTask(const Program &p, const MemoryMap &mem, const Task &t,
              std::string &error) {
   switch (t.kind) {
@@ -195,174 +192,6 @@ bool runTask(const Program &p, const MemoryMap &mem, const Task &t,
   }
   }
   return false;
-}
-
-} // namespace
-
-uint64_t taskCycles(const Program &p, const Task &t) {
-  const arch::HardwareDesc &hw = arch::hardware(p.platform);
-  switch (t.kind) {
-  case Engine::Dma: {
-    uint64_t bytes = t.dma.src.numElements() * dtypeSize(t.dma.src.dtype);
-    return arch::dmaTaskCycles(
-        hw, bytes, touchesDdr(p, t.dma.src) || touchesDdr(p, t.dma.dst));
-  }
-  case Engine::Dpu: {
-    const DpuTask &d = t.dpu;
-    arch::DpuWorkloadShape s;
-    switch (d.op) {
-    case DpuOp::Conv:
-      s.opClass = arch::DpuOpClass::Conv;
-      break;
-    case DpuOp::DepthwiseConv:
-    case DpuOp::AvgPool:
-      s.opClass = arch::DpuOpClass::Depthwise;
-      break;
-    case DpuOp::MaxPool:
-      s.opClass = arch::DpuOpClass::MaxPool;
-      break;
-    case DpuOp::EltwiseAdd:
-    case DpuOp::EltwiseSub:
-      s.opClass = arch::DpuOpClass::Eltwise;
-      break;
-    }
-    s.inChannels = d.input.shape.size() == 3 ? d.input.shape[2] : 1;
-    s.kernelH = d.kernelH;
-    s.kernelW = d.kernelW;
-    s.strideH = d.strideH;
-    s.strideW = d.strideW;
-    s.fp16 = d.input.dtype == DType::F16;
-    s.outElementBytes = uint32_t(dtypeSize(d.output.dtype));
-    uint64_t compute = 0;
-    for (const Workload &w : d.workloads) {
-      s.outWidth = w.width;
-      s.outHeight = w.height;
-      s.outChannels = w.channels;
-      s.mpeMode = w.mpeMode;
-      compute += arch::dpuWorkloadComputeCycles(hw, s);
-    }
-    return arch::dpuTaskCycles(hw, d.workloads.size(), compute);
-  }
-  case Engine::Shave: {
-    const TensorRef *main =
-        !t.shave.outputs.empty() ? &t.shave.outputs[0] : nullptr;
-    uint32_t bytes = main ? uint32_t(dtypeSize(main->dtype)) : 2;
-    return arch::shaveTaskCycles(hw, t.shave.kernel, t.shave.workElements(),
-                                 bytes);
-  }
-  }
-  return 0;
-}
-
-namespace {
-
-/// Start and end of every task, indexed [list][task].
-struct Timeline {
-  std::vector<std::vector<uint64_t>> start, end;
-  uint64_t total = 0;
-};
-
-/// The timing pass: an event-driven run of the task lists on the modelled
-/// clock. A task starts at max(its engine free, release of its wait
-/// barriers); DMA tasks with an end in DDR move their data through one
-/// arch::SharedDdr after their fixed cycles, so transfers that overlap in
-/// time share the DDR bandwidth. Everything else lasts taskCycles(). Events
-/// at one time are handled in list order, so the result depends only on
-/// the program. Returns false on a hang (the functional pass, which has the
-/// same dependencies, catches those first).
-bool computeTimeline(const Program &p, Timeline &tl) {
-  const arch::HardwareDesc &hw = arch::hardware(p.platform);
-  size_t lists = p.taskLists.size();
-  tl.start.assign(lists, {});
-  tl.end.assign(lists, {});
-  for (size_t l = 0; l < lists; ++l) {
-    tl.start[l].assign(p.taskLists[l].tasks.size(), 0);
-    tl.end[l].assign(p.taskLists[l].tasks.size(), 0);
-  }
-  std::vector<uint32_t> pending(p.barriers.size());
-  std::vector<uint64_t> released(p.barriers.size(), 0);
-  for (size_t b = 0; b < p.barriers.size(); ++b)
-    pending[b] = p.barriers[b].producerCount;
-
-  // Per list: the head task's phase. Idle: not started. Fixed: ends at
-  // `until`. Latency: a DDR DMA whose data moves from `until` on. Moving:
-  // in the shared DDR as flow `flow`.
-  enum class Phase { Idle, Fixed, Latency, Moving };
-  std::vector<Phase> phase(lists, Phase::Idle);
-  std::vector<uint64_t> until(lists, 0), engineFree(lists, 0), bytes(lists, 0);
-  std::vector<size_t> head(lists, 0);
-  std::vector<size_t> flowList; // SharedDdr id -> list.
-  arch::SharedDdr ddr(hw);
-  std::vector<uint32_t> finished;
-  uint64_t now = 0, remaining = countTasks(p);
-
-  auto complete = [&](size_t l, uint64_t t) {
-    tl.end[l][head[l]] = t;
-    for (uint32_t b : p.taskLists[l].tasks[head[l]].updateBarriers) {
-      released[b] = std::max(released[b], t);
-      if (--pending[b] == 0)
-        released[b] += hw.barrierCycles;
-    }
-    engineFree[l] = t;
-    tl.total = std::max(tl.total, t);
-    phase[l] = Phase::Idle;
-    ++head[l];
-    --remaining;
-  };
-
-  while (remaining > 0) {
-    // Start every head task whose barriers are released.
-    for (size_t l = 0; l < lists; ++l) {
-      if (phase[l] != Phase::Idle || head[l] >= p.taskLists[l].tasks.size())
-        continue;
-      const Task &t = p.taskLists[l].tasks[head[l]];
-      uint64_t start = std::max(engineFree[l], now);
-      bool ready = true;
-      for (uint32_t b : t.waitBarriers) {
-        if (pending[b] != 0) {
-          ready = false;
-          break;
-        }
-        start = std::max(start, released[b]);
-      }
-      if (!ready)
-        continue;
-      tl.start[l][head[l]] = start;
-      bool ddrDma = t.kind == Engine::Dma &&
-                    (touchesDdr(p, t.dma.src) || touchesDdr(p, t.dma.dst));
-      if (ddrDma) {
-        phase[l] = Phase::Latency;
-        until[l] = start + arch::dmaFixedCycles(hw, true);
-        bytes[l] = t.dma.src.numElements() * dtypeSize(t.dma.src.dtype);
-      } else {
-        phase[l] = Phase::Fixed;
-        until[l] = start + taskCycles(p, t);
-      }
-    }
-    // The next event: a fixed task ends, a DDR transfer starts moving data,
-    // or one finishes moving it.
-    uint64_t next = ddr.nextFinish();
-    for (size_t l = 0; l < lists; ++l)
-      if (phase[l] == Phase::Fixed || phase[l] == Phase::Latency)
-        next = std::min(next, until[l]);
-    if (next == UINT64_MAX)
-      return false;
-    now = next;
-    ddr.advance(now, finished);
-    for (uint32_t id : finished)
-      complete(flowList[id], now);
-    finished.clear();
-    for (size_t l = 0; l < lists; ++l) {
-      if (phase[l] == Phase::Fixed && until[l] == now) {
-        complete(l, now);
-      } else if (phase[l] == Phase::Latency && until[l] == now) {
-        phase[l] = Phase::Moving;
-        flowList.push_back(l);
-        ddr.begin(now, bytes[l]);
-      }
-    }
-  }
-  return true;
 }
 
 } // namespace

@@ -518,6 +518,10 @@ class Pipeline:
             args = config_args(self.config, key)
             if '--precision' in args and args[args.index('--precision') + 1] != 'fp16':
                 cmd += ['--calib-data', os.path.join(self.calib_dir, key)]
+            if '--precision' in args and args[args.index('--precision') + 1] == 'mixed':
+                # The layers kept in fp16 and the blob written (mixed or fp16,
+                # --fp16-if-faster) with both modelled latencies.
+                cmd += ['--precision-report', os.path.join(self.work, key + '.precision.json')]
             t0 = time.time()
             run(cmd + args)
             self.compile_s += time.time() - t0

@@ -224,6 +224,7 @@ int main(int argc, char **argv) {
   npu::CommandLineConfig config;
   config.inputValues = false;
   config.state = false;
+  config.fp16IfFaster = false; // Writes no blob with compileToBlob.
   npu::CompileOptions options;
   options.toolName = kTool;
   // One inference: a stateful model's state arguments are plain inputs and

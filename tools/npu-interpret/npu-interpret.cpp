@@ -164,6 +164,7 @@ int main(int argc, char **argv) {
   config.timing = false;      // --timing is the interpreter's (and the passes')
   config.inputValues = false; // values come with --input
   config.stageAlias = true;
+  config.fp16IfFaster = false; // Writes no blob with compileToBlob.
   npu::CompileOptions compileOptions;
   if (failed(npu::parseCompileCommandLine(
           argc, argv, category,

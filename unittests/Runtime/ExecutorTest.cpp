@@ -15,6 +15,7 @@
 #include "npu/Blob/BlobWriter.h"
 #include "npu/Blob/ProgramBuilder.h"
 #include "npu/Blob/Samples/Samples.h"
+#include "npu/Blob/Timeline.h"
 #include "npu/Blob/Verifier.h"
 #include "npu/Simulator/Executor.h"
 
@@ -758,6 +759,58 @@ TEST(Timeline, DmaPortsShareDdrBandwidth) {
     RunResult again = run(program(true), {x, x});
     EXPECT_EQ(again.profile.totalCycles, both.profile.totalCycles);
   }
+}
+
+/// The timeline is a function of the program alone (npu/Blob/Timeline.h):
+/// computed without running anything, as the compiler reports a blob's
+/// modelled latency, it is the run's task for task; tasks waiting for each
+/// other are a hang, not a latency.
+TEST(Timeline, ComputedFromTheProgramEqualsTheRun) {
+  const uint64_t n = 64 << 10;
+  ProgramBuilder b(arch::Platform::NPU3720);
+  uint32_t x = b.addInput({"x", DType::U8, {n}, Layout::ND, {}});
+  uint32_t y = b.addOutput({"y", DType::U8, {n}, Layout::ND, {}});
+  uint32_t c0 = b.addCmx("a", 0, n), c1 = b.addCmx("b", 1, n);
+  uint32_t b0 = b.addBarrier(), b1 = b.addBarrier();
+  auto v = [&](uint32_t buf) { return b.ref(buf, DType::U8, {n}); };
+  b.addDma(0, v(x), v(c0), {}, {b0}, "load");
+  b.addDma(1, v(c0), v(c1), {b0}, {b1}, "copy");
+  b.addDma(0, v(c1), v(y), {b1}, {}, "store");
+  std::vector<uint8_t> bytes = b.build(); // finalize(): barrier counts.
+  const blob::Program &program = b.program();
+  HostTensor in = ref::randomTensor(DType::U8, {n}, 5, 0, 255);
+  RunResult r = run(bytes, {in});
+  ASSERT_TRUE(r.ok) << r.error;
+  blob::Timeline tl;
+  ASSERT_TRUE(blob::computeTimeline(program, tl));
+  EXPECT_EQ(tl.total, r.profile.totalCycles);
+  const arch::HardwareDesc &hw = arch::hardware(arch::Platform::NPU3720);
+  // load, then copy on port 1, then store on port 0, a barrier between.
+  EXPECT_EQ(tl.start[0][0], 0u);
+  EXPECT_EQ(tl.end[0][0], arch::dmaTaskCycles(hw, n, true));
+  EXPECT_EQ(tl.start[1][0], tl.end[0][0] + hw.barrierCycles);
+  EXPECT_EQ(tl.end[1][0], tl.start[1][0] + arch::dmaTaskCycles(hw, n, false));
+  EXPECT_EQ(tl.start[0][1], tl.end[1][0] + hw.barrierCycles);
+  EXPECT_EQ(tl.total, tl.end[0][1]);
+  for (const sim::TaskRecord &t : r.profile.tasks) {
+    size_t list = t.name == "copy" ? 1 : 0, task = t.name == "store" ? 1 : 0;
+    EXPECT_EQ(t.start, tl.start[list][task]) << t.name;
+    EXPECT_EQ(t.end, tl.end[list][task]) << t.name;
+  }
+
+  // Two copies each waiting for the barrier the other updates.
+  ProgramBuilder h(arch::Platform::NPU3720);
+  uint32_t hx = h.addInput({"x", DType::U8, {n}, Layout::ND, {}});
+  h.addOutput({"y", DType::U8, {1}, Layout::ND, {}});
+  uint32_t ha = h.addCmx("a", 0, n), hb = h.addCmx("b", 1, n);
+  uint32_t first = h.addBarrier(), second = h.addBarrier();
+  h.addDma(0, h.ref(hx, DType::U8, {n}), h.ref(ha, DType::U8, {n}), {first},
+           {second}, "stuck0");
+  h.addDma(1, h.ref(hx, DType::U8, {n}), h.ref(hb, DType::U8, {n}), {second},
+           {first}, "stuck1");
+  h.finalize();
+  blob::Timeline hung;
+  EXPECT_FALSE(blob::computeTimeline(h.program(), hung));
 }
 
 /// A small pipeline on NPU4000's tile 5: DMA in, eltwise add on the DPU,

@@ -27,6 +27,8 @@ namespace npu {
 struct CommandLineConfig {
   /// --timing: pass timing. npu-interpret has its own --timing.
   bool timing = true;
+  /// --fp16-if-faster: only compileToBlob (npu-compile) acts on it.
+  bool fp16IfFaster = true;
   /// --input-value. npu-interpret takes values with its --input.
   bool inputValues = true;
   /// --stage as an alias of --compile-to (npu-interpret's older name).

@@ -124,6 +124,10 @@ struct CompileOptions {
   std::string accuracyTarget = "cos=0.99";
   /// Mixed precision: also write the choice as JSON here (empty: no file).
   std::string precisionReportPath;
+  /// Mixed precision, compiled to a blob: also compile every layer in fp16
+  /// and write that blob instead when its modelled latency is no higher
+  /// (compileToBlob).
+  bool fp16IfFaster = true;
   /// Tiles to compile for; 0: the performance hint's default for the target.
   unsigned tiles = 0;
   PerfHint perfHint = PerfHint::Latency;

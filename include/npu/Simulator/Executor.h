@@ -68,9 +68,6 @@ bool execute(const blob::LoadedBlob &blob, const std::vector<ArgMemory> &inputs,
              const std::vector<ArgMemory> &outputs, DeviceState &state,
              RunProfile *profile, std::string &error);
 
-/// Modelled cycles of one task of `program` (what the timeline charges).
-uint64_t taskCycles(const blob::Program &program, const blob::Task &task);
-
 /// The profile as Chrome / Perfetto trace-event JSON (one track per engine,
 /// timestamps in microseconds of modelled time).
 std::string traceJson(const RunProfile &profile, arch::Platform platform);

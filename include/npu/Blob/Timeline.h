@@ -1,0 +1,47 @@
+//===- Timeline.h - The modelled timeline of a program ----------*- C++ -*-===//
+//
+// When each task of a program starts and ends on the modelled clock: the
+// simulated device's timing (lib/Simulator) and the compiler's report of a
+// blob's modelled latency are this one function, so a figure the compiler
+// prints is the one `npu-run` measures. Plain C++ on blob::Program and the
+// cost model (npu/Arch/CostModel.h).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NPU_BLOB_TIMELINE_H
+#define NPU_BLOB_TIMELINE_H
+
+#include "npu/Blob/Program.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace npu::blob {
+
+/// Whether `r` is in DDR (a graph argument or scratch), not in a tile's CMX.
+bool touchesDdr(const Program &p, const TensorRef &r);
+
+/// Modelled cycles of one task of `p` when it has its engine (and, for a
+/// DMA, DDR) to itself, in DPU cycles: the cost model's figure for it.
+uint64_t taskCycles(const Program &p, const Task &t);
+
+/// Start and end of every task, indexed [list][task], in DPU cycles from
+/// the inference start; `total` is the modelled latency.
+struct Timeline {
+  std::vector<std::vector<uint64_t>> start, end;
+  uint64_t total = 0;
+};
+
+/// The timing of a run: an event-driven pass over the task lists on the
+/// modelled clock. A task starts at max(its engine free, release of its
+/// wait barriers); DMA tasks with an end in DDR move their data through one
+/// arch::SharedDdr after their fixed cycles, so transfers that overlap in
+/// time share the DDR bandwidth. Everything else lasts taskCycles(). Events
+/// at one time are handled in list order, so the result depends only on the
+/// program. Returns false when no task can start (a hang); a verified
+/// program has none.
+bool computeTimeline(const Program &p, Timeline &tl);
+
+} // namespace npu::blob
+
+#endif // NPU_BLOB_TIMELINE_H
