@@ -230,9 +230,11 @@ LogicalResult generateBlobFromModule(ModuleOp module,
 }
 
 /// Adds what the compile wrote to the precision report (JSON) at `path`:
-/// "blob": {"precision", "modelled_us_mixed", "modelled_us_fp16"}.
+/// "blob": {"precision", "modelled_us_mixed", "modelled_us_fp16"} (the last
+/// only when every layer in fp16 was compiled).
 static LogicalResult addBlobToPrecisionReport(StringRef path, StringRef written,
-                                              double mixedUs, double fp16Us,
+                                              double mixedUs,
+                                              std::optional<double> fp16Us,
                                               std::string &error) {
   auto text = llvm::MemoryBuffer::getFile(path);
   if (!text) {
@@ -249,9 +251,11 @@ static LogicalResult addBlobToPrecisionReport(StringRef path, StringRef written,
     error = ("the precision report '" + path + "' is not a JSON object").str();
     return failure();
   }
-  (*root)["blob"] = llvm::json::Object{{"precision", written},
-                                       {"modelled_us_mixed", mixedUs},
-                                       {"modelled_us_fp16", fp16Us}};
+  llvm::json::Object blob{{"precision", written},
+                          {"modelled_us_mixed", mixedUs}};
+  if (fp16Us) // Not compiled with --fp16-if-faster=false.
+    blob["modelled_us_fp16"] = *fp16Us;
+  (*root)["blob"] = std::move(blob);
   std::error_code ec;
   llvm::raw_fd_ostream out(path, ec);
   if (ec) {
@@ -344,12 +348,20 @@ LogicalResult compileToBlob(StringRef modelPath, const CompileOptions &options,
     error = "the model did not compile (see the errors above)";
     return failure();
   }
-  if (options.precision != Precision::Mixed || !options.fp16IfFaster)
+  if (options.precision != Precision::Mixed)
     return writeProgram(**module, options, blobBytes, error, timing.root);
   uint64_t mixedCycles = 0;
   if (failed(writeProgram(**module, options, blobBytes, error, timing.root,
                           &mixedCycles)))
     return failure();
+  if (!options.fp16IfFaster) {
+    if (options.precisionReportPath.empty())
+      return success();
+    const arch::HardwareDesc &hw = arch::hardware(options.target);
+    return addBlobToPrecisionReport(
+        options.precisionReportPath, "mixed",
+        arch::dpuCyclesToNs(hw, mixedCycles) / 1000.0, std::nullopt, error);
+  }
   *module = OwningOpRef<ModuleOp>(); // Free the mixed module first.
   return preferFp16IfFaster(modelPath, options, context, timing.root,
                             mixedCycles, blobBytes, error);

@@ -363,10 +363,11 @@ LogicalResult compileToBlobCached(StringRef modelPath,
   if (cache.dir.empty())
     return compileToBlob(modelPath, options, blobBytes, error);
   if (!options.dumpDir.empty() ||
-      !options.calibration.tableOutputPath.empty() || options.timing) {
+      !options.calibration.tableOutputPath.empty() ||
+      !options.precisionReportPath.empty() || options.timing) {
     note(cache, options,
-         "bypassed: --dump-stages, --calib-table and --timing need the "
-         "compile to run");
+         "bypassed: --dump-stages, --calib-table, --precision-report and "
+         "--timing need the compile to run");
     return compileToBlob(modelPath, options, blobBytes, error);
   }
 

@@ -27,6 +27,7 @@
 #include "npu/Kernels/Quantize.h"
 #include "npu/Kernels/ThreadPool.h"
 #include "npu/Support/AccuracyTarget.h"
+#include "npu/Support/Files.h"
 #include "npu/Support/TensorMetrics.h"
 
 #include "mlir/Dialect/Quant/IR/Quant.h"
@@ -903,6 +904,10 @@ struct NPUSelectPrecisionPass
         {"fp16_layers", std::move(fp16Layers)},
         {"dpu_us_int8", totalInt8},
         {"dpu_us_fp16", totalFp16}};
+    // Missing parent folders are created, as for -o and --dump-stages.
+    std::string folderError;
+    if (!createParentDirectories(report, folderError))
+      return emitError(func.getLoc()) << folderError;
     std::error_code ec;
     llvm::raw_fd_ostream out(report, ec);
     if (ec)
