@@ -602,16 +602,31 @@ struct NPUSelectPrecisionPass
   unsigned verifications = 0;
   bool generatedSamples = false;
   /// The samples of the device-arithmetic checks: the first
-  /// `verify-samples`, 0 for all; by default (-1) 2 for a cos target (a mean
-  /// cosine settles on few samples, and the DPU's bit-exact model is slow),
-  /// all for top1 (a share of positions does not: a classifier has one per
-  /// sample).
+  /// `verify-samples`, 0 for all. By default (-1): all for a top1 target (a
+  /// share of positions needs them: a classifier has one per sample); for a
+  /// cos target as many as kVerifyMacBudget multiply-accumulates of the DPU
+  /// layers allow (the DPU's bit-exact model is slow: PP-OCRv4's detector at
+  /// 640x640, 2.3 G per sample, takes about 11 s), at least 2. Two samples
+  /// flatter a small classifier whose first two are easy.
   size_t verifiedSamples() const {
     int64_t n = verifySamples;
-    if (n < 0)
-      n = goal.metric == AccuracyMetric::Top1 ? 0 : 2;
+    if (n < 0) {
+      n = 0;
+      if (goal.metric == AccuracyMetric::Cosine) {
+        uint64_t affordable =
+            kVerifyMacBudget / std::max<uint64_t>(1, layerMacsPerSample);
+        if (affordable < sampleSet.size())
+          n = int64_t(std::max<uint64_t>(2, affordable));
+      }
+    }
     return n > 0 ? std::min(sampleSet.size(), size_t(n)) : sampleSet.size();
   }
+  /// Multiply-accumulates of a default cos check (see verifiedSamples): a
+  /// deterministic budget, so that the same inputs give the same choice.
+  static constexpr uint64_t kVerifyMacBudget = 5'000'000'000ull;
+  /// The DPU layers' multiply-accumulates (window elements for pooling,
+  /// one per output for eltwise) in one sample.
+  uint64_t layerMacsPerSample = 0;
   /// The tensors int8 in the simulated configuration.
   llvm::DenseSet<Value> int8Tensors;
 
@@ -640,6 +655,19 @@ struct NPUSelectPrecisionPass
     goal = *parsed;
     if (failed(findLayers()) || failed(prepare()) || failed(loadSamples()))
       return failure();
+    for (const Layer &layer : layers) {
+      auto w = workloadOf(layer.op);
+      if (!w)
+        continue;
+      // workloadOf describes one image of an NCHW batch.
+      auto out = cast<RankedTensorType>(layer.op->getResult(0).getType());
+      uint64_t images = out.getRank() == 4 && !isa<MatMulOp, GemmOp>(layer.op)
+                            ? uint64_t(out.getDimSize(0))
+                            : 1;
+      layerMacsPerSample += images * w->outWidth * w->outHeight *
+                            w->outChannels * w->inChannels * w->kernelH *
+                            w->kernelW;
+    }
     if (goal.metric == AccuracyMetric::Top1) {
       Accuracy classes;
       classes.countClasses = true;

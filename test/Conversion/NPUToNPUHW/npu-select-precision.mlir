@@ -11,7 +11,7 @@
 // CHECK: npu.conv %{{.*}}, %{{.*}} {{{.*}}npu.fp16
 // CHECK-NOT: npu.fp16
 // CHECK: return
-// REPORT: npu-select-precision: target cos >= 0.99 (every output, mean over 8 generated (unvalidated) sample(s)); simulated: all int8 0.00000, all fp16 {{1.00000|0.9999[0-9]}}; 1 of 2 DPU layers in fp16 -> 0.99{{[0-9]+}} with the device's arithmetic on 2 sample(s)
+// REPORT: npu-select-precision: target cos >= 0.99 (every output, mean over 8 generated (unvalidated) sample(s)); simulated: all int8 0.00000, all fp16 {{1.00000|0.9999[0-9]}}; 1 of 2 DPU layers in fp16 -> 0.99{{[0-9]+}} with the device's arithmetic on 8 sample(s)
 // REPORT: fp16 layer (tensor)
 // REPORT-NEXT: c2 npu.conv 0.00000
 // REPORT: on one tile, NPU4000

@@ -111,8 +111,9 @@ def NPUSelectPrecision : Pass<"npu-select-precision", "mlir::ModuleOp"> {
        goes back to int8 (least sensitive first).
     4. The choice is checked with the device's arithmetic (the mixed
        lowering of a copy, run by the interpreter, which the device equals
-       bit for bit, on the first `verify-samples` samples: by default 2 for
-       a cos target, all for top1); while it misses
+       bit for bit, on the first `verify-samples` samples: by default all
+       for top1, and for a cos target as many as 5 G multiply-accumulates
+       of the DPU layers allow, at least 2); while it misses
        the target, the search runs again for a simulated target raised as
        if the device's error (1 - cosine) were proportional to the
        simulated one (three times at most), then the next
@@ -142,9 +143,10 @@ def NPUSelectPrecision : Pass<"npu-select-precision", "mlir::ModuleOp"> {
            "run by the interpreter) and keep more layers until it holds">,
     Option<"verifySamples", "verify-samples", "int64_t", /*default=*/"-1",
            "Samples of the device-arithmetic checks, which are slow (the "
-           "DPU's bit-exact int8 model): the first N (0: all; -1: 2 for a "
-           "cos target, all for top1, a share that two samples of a "
-           "classifier cannot tell)">,
+           "DPU's bit-exact int8 model): the first N (0: all; -1: all for "
+           "top1, a share that two samples of a classifier cannot tell; for "
+           "cos as many as 5 G multiply-accumulates of the DPU layers "
+           "allow, at least 2)">,
     Option<"rankingSamples", "ranking-samples", "int64_t", /*default=*/"2",
            "Samples of the per-layer sensitivity runs, which only order the "
            "layers (0: all)">,
