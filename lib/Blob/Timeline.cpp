@@ -2,11 +2,25 @@
 
 #include "npu/Blob/Timeline.h"
 
-#include "npu/Arch/CostModel.h"
-
 #include <algorithm>
 
 namespace npu::blob {
+
+arch::DpuOpClass dpuOpClass(DpuOp op) {
+  switch (op) {
+  case DpuOp::Conv:
+    return arch::DpuOpClass::Conv;
+  case DpuOp::DepthwiseConv:
+  case DpuOp::AvgPool:
+    return arch::DpuOpClass::Depthwise;
+  case DpuOp::MaxPool:
+    return arch::DpuOpClass::MaxPool;
+  case DpuOp::EltwiseAdd:
+  case DpuOp::EltwiseSub:
+    return arch::DpuOpClass::Eltwise;
+  }
+  return arch::DpuOpClass::Conv;
+}
 
 bool touchesDdr(const Program &p, const TensorRef &r) {
   return r.buffer < p.buffers.size() &&
@@ -24,22 +38,7 @@ uint64_t taskCycles(const Program &p, const Task &t) {
   case Engine::Dpu: {
     const DpuTask &d = t.dpu;
     arch::DpuWorkloadShape s;
-    switch (d.op) {
-    case DpuOp::Conv:
-      s.opClass = arch::DpuOpClass::Conv;
-      break;
-    case DpuOp::DepthwiseConv:
-    case DpuOp::AvgPool:
-      s.opClass = arch::DpuOpClass::Depthwise;
-      break;
-    case DpuOp::MaxPool:
-      s.opClass = arch::DpuOpClass::MaxPool;
-      break;
-    case DpuOp::EltwiseAdd:
-    case DpuOp::EltwiseSub:
-      s.opClass = arch::DpuOpClass::Eltwise;
-      break;
-    }
+    s.opClass = dpuOpClass(d.op);
     s.inChannels = d.input.shape.size() == 3 ? d.input.shape[2] : 1;
     s.kernelH = d.kernelH;
     s.kernelW = d.kernelW;

@@ -229,6 +229,11 @@ LogicalResult generateBlobFromModule(ModuleOp module,
   return writeProgram(*copy, options, blobBytes, error, timing.root);
 }
 
+/// DPU cycles of the target as microseconds (reports only).
+static double modelledUs(const CompileOptions &options, uint64_t cycles) {
+  return arch::dpuCyclesToNs(arch::hardware(options.target), cycles) / 1000.0;
+}
+
 /// Adds what the compile wrote to the precision report (JSON) at `path`:
 /// "blob": {"precision", "modelled_us_mixed", "modelled_us_fp16"} (the last
 /// only when every layer in fp16 was compiled).
@@ -310,8 +315,8 @@ preferFp16IfFaster(StringRef modelPath, const CompileOptions &options,
     options.phaseTimes->record("every layer in fp16 (--fp16-if-faster)",
                                fp16Start);
   const arch::HardwareDesc &hw = arch::hardware(options.target);
-  double mixedUs = arch::dpuCyclesToNs(hw, mixedCycles) / 1000.0;
-  double fp16Us = arch::dpuCyclesToNs(hw, fp16Cycles) / 1000.0;
+  double mixedUs = modelledUs(options, mixedCycles);
+  double fp16Us = modelledUs(options, fp16Cycles);
   bool useFp16 = fp16Cycles <= mixedCycles;
   llvm::errs() << llvm::formatv(
       "{0}: --precision=mixed: modelled latency on {1}: the mixed choice "
@@ -357,10 +362,9 @@ LogicalResult compileToBlob(StringRef modelPath, const CompileOptions &options,
   if (!options.fp16IfFaster) {
     if (options.precisionReportPath.empty())
       return success();
-    const arch::HardwareDesc &hw = arch::hardware(options.target);
-    return addBlobToPrecisionReport(
-        options.precisionReportPath, "mixed",
-        arch::dpuCyclesToNs(hw, mixedCycles) / 1000.0, std::nullopt, error);
+    return addBlobToPrecisionReport(options.precisionReportPath, "mixed",
+                                    modelledUs(options, mixedCycles),
+                                    std::nullopt, error);
   }
   *module = OwningOpRef<ModuleOp>(); // Free the mixed module first.
   return preferFp16IfFaster(modelPath, options, context, timing.root,

@@ -11,12 +11,16 @@
 #ifndef NPU_BLOB_TIMELINE_H
 #define NPU_BLOB_TIMELINE_H
 
+#include "npu/Arch/CostModel.h"
 #include "npu/Blob/Program.h"
 
 #include <cstdint>
 #include <vector>
 
 namespace npu::blob {
+
+/// The cost model's class of a DPU task's operation (the rate it runs at).
+arch::DpuOpClass dpuOpClass(DpuOp op);
 
 /// Whether `r` is in DDR (a graph argument or scratch), not in a tile's CMX.
 bool touchesDdr(const Program &p, const TensorRef &r);

@@ -10,6 +10,8 @@
 
 #include "npu/Target/Blob/Workloads.h"
 
+#include "npu/Blob/Timeline.h"
+
 #include <algorithm>
 #include <limits>
 
@@ -18,18 +20,6 @@ namespace npu::target {
 namespace {
 
 using arch::MpeMode;
-
-arch::DpuOpClass opClass(blob::DpuOp op) {
-  switch (op) {
-  case blob::DpuOp::Conv:
-    return arch::DpuOpClass::Conv;
-  case blob::DpuOp::EltwiseAdd:
-  case blob::DpuOp::EltwiseSub:
-    return arch::DpuOpClass::Eltwise;
-  default:
-    return arch::DpuOpClass::Depthwise;
-  }
-}
 
 /// The MPE modes the verifier allows for `op` on `hw`.
 std::vector<MpeMode> allowedModes(const arch::HardwareDesc &hw,
@@ -54,7 +44,7 @@ struct Planner {
     MpeMode bestMode = modes.front();
     for (MpeMode m : modes) {
       arch::DpuWorkloadShape w;
-      w.opClass = opClass(s.op);
+      w.opClass = blob::dpuOpClass(s.op);
       w.outWidth = s.outWidth;
       w.outHeight = h;
       w.outChannels = c;
