@@ -13,11 +13,13 @@
 
 #include "npu/Conversion/NPUToNPUHW/SpaceToDepth.h"
 
+#include "npu/Arch/CostModel.h"
 #include "npu/Arch/PostProcess.h"
 #include "npu/Blob/ProgramBuilder.h"
 #include "npu/Dialect/NPU/IR/NPUOps.h"
 #include "npu/Dialect/NPU/IR/QuantAnnotations.h"
 #include "npu/Dialect/NPU/IR/ScalarAttr.h"
+#include "npu/Dialect/NPU/IR/Target.h"
 #include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
@@ -33,6 +35,8 @@ namespace {
 /// DPU limits (HARDWARE.md "Limits").
 constexpr int64_t kMaxKernel = 11;
 constexpr int64_t kMaxStride = 8;
+/// Largest dimension of a DPU tensor.
+constexpr int64_t kMaxDpuDim = 8192;
 /// Convolutions with larger kernels are unfolded into a 1x1 convolution
 /// over their windows when the output has at most this many pixels.
 constexpr int64_t kMaxUnfoldPixels = 256;
@@ -798,6 +802,136 @@ LogicalResult lowerConstantMatMul(Lowering &l, Operation *op, Value a,
   return success();
 }
 
+/// Whether `batch` matrix products [M, C] x [C, N] are modelled faster as
+/// fp16 DPU tasks than as the SHAVE matmul kernel on every ACT-SHAVE of the
+/// target (npu/Arch/CostModel.h). Each DPU task pays for data movement the
+/// kernel does not need: per matrix, B's matrix sliced and transposed, A's
+/// sliced, both and the weight table loaded into CMX, the result stored and
+/// joined (DMAs on two ports, each with its DDR latency). A rough estimate,
+/// not a schedule: it keeps small products (PP-OCRv4's recogniser's
+/// attention, 8 heads of 131 x 131 x 15) on SHAVE and moves large ones (a
+/// BERT-style encoder's 4 heads of 128 x 128 x 64: 3.1x faster estimated
+/// on NPU3720, 2.0x on NPU4000) to the DPU.
+bool dpuMatMulPays(const arch::HardwareDesc &hw, int64_t batch, int64_t m,
+                   int64_t c, int64_t n, int64_t cp, int64_t np) {
+  uint64_t shaves =
+      std::max<uint64_t>(uint64_t(hw.numTiles) * hw.shavesPerTile, 1);
+  uint64_t shave =
+      arch::shaveTaskCycles(hw, arch::ShaveKernel::MatMul,
+                            uint64_t(batch) * m * n * c, /*elementBytes=*/2) /
+      shaves;
+  auto dma = [&](int64_t bytes) {
+    return arch::dmaTaskCycles(hw, uint64_t(bytes), /*touchesDdr=*/true);
+  };
+  uint64_t wBytes = np * cp * 2, aBytes = m * cp * 2, oBytes = m * np * 2;
+  uint64_t moves =
+      3 * dma(wBytes) + 2 * dma(aBytes) + dma(np * 16) + 2 * dma(oBytes);
+  arch::DpuWorkloadShape s;
+  s.outWidth = uint32_t(m);
+  s.outChannels = uint32_t(np);
+  s.inChannels = uint32_t(cp);
+  s.fp16 = true;
+  uint64_t dpu =
+      arch::dpuTaskCycles(hw, 1, arch::dpuWorkloadComputeCycles(hw, s));
+  // The estimate leaves out that these DMAs mostly wait for each other:
+  // the DPU form must be estimated 1.5x faster (PP-OCRv4's recogniser's
+  // heads, estimated 1.12x faster, measured 2 % slower on NPU3720).
+  return 3 * uint64_t(batch) * (moves / 2 + dpu) < 2 * shave;
+}
+
+/// A matmul of two activations, A [..., M, C] times B [..., C, N] with the
+/// same batch dimensions, as one fp16 DPU 1x1 convolution per batch matrix
+/// whose weights are B's matrix transposed ([N, 1, 1, C], written by a DMA
+/// transpose) and whose weight table is constant (offsets, scale, no bias):
+/// the DPU reads weights from CMX wherever they came from. It computes in
+/// fp16 in every precision, as the SHAVE matmul kernel did (fp32 sums, one
+/// rounding). A following multiply or divide by a scalar constant (an
+/// attention's 1 / sqrt(d)) is the table's scale. Returns std::nullopt for
+/// shapes it does not handle (the SHAVE kernel takes them).
+LowerResult lowerActivationMatMul(Lowering &l, MatMulOp op) {
+  if (op->hasAttr("npu.fp32"))
+    return std::nullopt; // An fp32 island's matmul stays an f32 kernel.
+  auto aType = cast<RankedTensorType>(op.getLhs().getType());
+  auto bType = cast<RankedTensorType>(op.getRhs().getType());
+  auto outType = cast<RankedTensorType>(op.getType());
+  int64_t rank = aType.getRank();
+  if (rank < 2 || bType.getRank() != rank || !aType.hasStaticShape() ||
+      !bType.hasStaticShape() ||
+      aType.getShape().drop_back(2) != bType.getShape().drop_back(2))
+    return std::nullopt;
+  int64_t m = aType.getDimSize(rank - 2), c = aType.getDimSize(rank - 1);
+  int64_t n = bType.getDimSize(rank - 1);
+  if (bType.getDimSize(rank - 2) != c || m > kMaxDpuDim || c > kMaxDpuDim ||
+      n > kMaxDpuDim)
+    return std::nullopt;
+  int64_t batch = aType.getNumElements() / (m * c);
+  int64_t cp = alignChannels(c),
+          np = std::max(alignChannels(n), kChannelAlignment);
+  auto module = op->getParentOfType<ModuleOp>();
+  const arch::HardwareDesc *hw =
+      module && module->hasAttr(kTargetAttr) ? getHardware(module) : nullptr;
+  if (!hw || !dpuMatMulPays(*hw, batch, m, c, n, cp, np))
+    return std::nullopt;
+  Location loc = op.getLoc();
+
+  // A multiply / divide of the result by a scalar constant goes into the
+  // PPE's scale.
+  Value result = op.getResult();
+  float scale = 1.0f;
+  if (Operation *user = singleUser(result);
+      user && isa<MulOp, DivOp>(user) && user->getOperand(0) == result &&
+      user->getResult(0).getType() == outType) {
+    std::optional<float> k = l.splatValue(user->getOperand(1));
+    if (k && std::isfinite(*k) && *k != 0.0f) {
+      scale = isa<MulOp>(user) ? *k : 1.0f / *k;
+      l.fused.insert(user);
+      result = user->getResult(0);
+    }
+  } else if (user && isa<MulOp>(user) && user->getOperand(1) == result &&
+             user->getResult(0).getType() == outType) {
+    std::optional<float> k = l.splatValue(user->getOperand(0));
+    if (k && std::isfinite(*k)) {
+      scale = *k;
+      l.fused.insert(user);
+      result = user->getResult(0);
+    }
+  }
+
+  Value a = l.reshape(loc, l.get(op.getLhs()), {batch, m, c});
+  Value b = l.reshape(loc, l.get(op.getRhs()), {batch, c, n});
+  if (cp > c)
+    a = l.concat(loc, {a, l.zeros(loc, {batch, m, cp - c})}, 2);
+  HostTensor tableData = weightTable(np, cp * 2, {});
+  for (int64_t k = 0; k < np; ++k)
+    reinterpret_cast<int32_t *>(tableData.raw())[k * 4 + 2] =
+        int32_t(blob::floatWord(scale));
+  Value table = l.constant(loc, tableData,
+                           RankedTensorType::get({np, 4}, l.b.getI32Type()));
+  // Every matrix's operands first, then the DPU tasks: the data movement
+  // of matrix i + 1 is then emitted before (and overlaps) the task of
+  // matrix i, whose weights can be loaded ahead.
+  SmallVector<Value> weights, inputs, parts;
+  for (int64_t i = 0; i < batch; ++i) {
+    Value bi = l.reshape(loc, l.slice(loc, b, {i, 0, 0}, {1, c, n}), {c, n});
+    Value w = l.transpose(loc, bi, {1, 0}); // [N, C]
+    if (cp > c)
+      w = l.concat(loc, {w, l.zeros(loc, {n, cp - c})}, 1);
+    if (np > n)
+      w = l.concat(loc, {w, l.zeros(loc, {np - n, cp})}, 0);
+    weights.push_back(l.reshape(loc, w, {np, 1, 1, cp}));
+    inputs.push_back(l.slice(loc, a, {i, 0, 0}, {1, m, cp}));
+  }
+  for (int64_t i = 0; i < batch; ++i) {
+    auto conv = hw::DpuConvOp::create(
+        l.b, loc, l.f16Type({1, m, np}), hw::DpuConvKind::conv, inputs[i],
+        weights[i], table, {1, 1}, {1, 1}, {0, 0, 0, 0});
+    parts.push_back(l.slice(loc, conv.getOutput(), {0, 0, 0}, {1, m, n}));
+  }
+  Value y = l.concat(loc, parts, 0);
+  l.map.map(result, l.reshape(loc, y, outType.getShape()));
+  return success();
+}
+
 LogicalResult lowerMatMul(Lowering &l, MatMulOp op, std::string &reason) {
   auto b = l.constantValue(op.getRhs());
   if (!b) {
@@ -988,7 +1122,7 @@ LowerResult lowerDpuOp(Lowering &l, Operation *op, std::string &reason) {
     return lowerConvTranspose(l, convT, reason);
   if (auto mm = dyn_cast<MatMulOp>(op)) {
     if (!l.constantValue(mm.getRhs()))
-      return std::nullopt; // Two activations: a SHAVE kernel.
+      return lowerActivationMatMul(l, mm); // Else a SHAVE kernel.
     return lowerMatMul(l, mm, reason);
   }
   if (auto gemm = dyn_cast<GemmOp>(op))

@@ -392,6 +392,18 @@ void prefetchWeights(Emitter &e, const DpuPlan &prev, DpuPlan &next) {
   const CmxLayout &nl = next.tiling.layout;
   if (!next.job.g.hasWeights())
     return;
+  // Weights computed on the device (a matmul of two activations) load ahead
+  // only when every task writing them was emitted before `prev`'s: tasks
+  // are ordered by their emission, so a load emitted now would not wait for
+  // a writer emitted later.
+  if (e.program.buffers[next.job.weightsBuffer].space !=
+      blob::MemSpace::Weights) {
+    Operation *def =
+        cast<hw::DpuConvOp>(next.job.op).getWeights().getDefiningOp();
+    if (!def || def->getBlock() != prev.job.op->getBlock() ||
+        !def->isBeforeInBlock(prev.job.op))
+      return;
+  }
   uint64_t wBegin = next.base + nl.weights[0];
   uint64_t wEnd = next.base + nl.table[0] + nl.tableSize;
   uint64_t pBegin = prev.base, pEnd = prev.base + prev.tiling.layout.total;

@@ -1,0 +1,72 @@
+"""A self-attention block as BERT-style exporters write it: q, k, v
+projections, heads split by Reshape + Transpose (k transposed for q k^T),
+scores scaled by 1/sqrt(d), Softmax, the weighted sum of v, heads merged,
+an output projection. Its two matmuls of activations per head are large
+enough to run on the DPU (activation-matmul.test). Writes OUT_DIR/attn.onnx,
+OUT_DIR/x.npy (the test input) and OUT_DIR/calib/NNN.npy (4 other samples).
+Usage: gen_attention.py OUT_DIR"""
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+SEQ, HIDDEN, HEADS = 96, 128, 2
+DH = HIDDEN // HEADS
+
+out = sys.argv[1]
+os.makedirs(os.path.join(out, 'calib'), exist_ok=True)
+rng = np.random.default_rng(0)
+inits, nodes = [], []
+
+
+def const(name, value):
+    inits.append(numpy_helper.from_array(np.asarray(value), name))
+    return name
+
+
+def linear(x, name):
+    w = (rng.standard_normal((HIDDEN, HIDDEN)) / np.sqrt(HIDDEN)).astype(np.float32)
+    b = (0.1 * rng.standard_normal(HIDDEN)).astype(np.float32)
+    nodes.append(helper.make_node('MatMul', [x, const(name + '_w', w)], [name + '_mm'],
+                                  name=name + '_mm'))
+    nodes.append(helper.make_node('Add', [name + '_mm', const(name + '_b', b)], [name],
+                                  name=name))
+    return name
+
+
+def heads(t, perm, name):
+    nodes.append(helper.make_node('Reshape', [t, 'split'], [name + '_r'], name=name + '_r'))
+    nodes.append(helper.make_node('Transpose', [name + '_r'], [name], name=name, perm=perm))
+    return name
+
+
+const('split', np.array([1, SEQ, HEADS, DH], np.int64))
+const('merge', np.array([1, SEQ, HIDDEN], np.int64))
+const('scale', np.array(1.0 / np.sqrt(DH), np.float32))
+q = heads(linear('x', 'q'), [0, 2, 1, 3], 'qh')
+k = heads(linear('x', 'k'), [0, 2, 3, 1], 'kt')
+v = heads(linear('x', 'v'), [0, 2, 1, 3], 'vh')
+nodes += [
+    helper.make_node('MatMul', [q, k], ['scores'], name='scores'),
+    helper.make_node('Mul', ['scores', 'scale'], ['scaled'], name='scaled'),
+    helper.make_node('Softmax', ['scaled'], ['probs'], name='probs', axis=-1),
+    helper.make_node('MatMul', ['probs', v], ['context'], name='context'),
+    helper.make_node('Transpose', ['context'], ['ctx_t'], name='ctx_t', perm=[0, 2, 1, 3]),
+    helper.make_node('Reshape', ['ctx_t', 'merge'], ['ctx'], name='ctx'),
+]
+linear('ctx', 'y')
+graph = helper.make_graph(
+    nodes, 'attention',
+    [helper.make_tensor_value_info('x', TensorProto.FLOAT, [1, SEQ, HIDDEN])],
+    [helper.make_tensor_value_info('y', TensorProto.FLOAT, [1, SEQ, HIDDEN])], inits)
+model = helper.make_model(graph, opset_imports=[helper.make_opsetid('', 13)])
+model.ir_version = 8
+onnx.checker.check_model(model)
+onnx.save(model, os.path.join(out, 'attn.onnx'))
+
+np.save(os.path.join(out, 'x.npy'), rng.standard_normal((1, SEQ, HIDDEN)).astype(np.float32))
+for i in range(4):
+    np.save(os.path.join(out, 'calib', '%03d.npy' % i),
+            rng.standard_normal((1, SEQ, HIDDEN)).astype(np.float32))
