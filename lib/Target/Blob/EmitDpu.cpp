@@ -220,6 +220,26 @@ struct TileBuffers {
   int64_t slotK0[2] = {-1, -1};
   /// The weight slot each of the tile's pieces reads, set by its loads.
   std::vector<uint32_t> pieceSlot;
+  /// The input slot each of the tile's pieces reads, and the input rows and
+  /// channels each input slot holds (row -1: nothing yet): pieces of one
+  /// row range in several channel slices read one load.
+  std::vector<uint32_t> pieceInSlot;
+  struct InputView {
+    int64_t row = -1;
+    uint32_t rows = 0, c0 = 0, c = 0;
+    bool operator==(const InputView &o) const {
+      return row == o.row && rows == o.rows && c0 == o.c0 && c == o.c;
+    }
+  } inHeld[2];
+  bool inSlot1Created = false;
+
+  /// The input slot holding `v`, or -1.
+  int holdingInput(const InputView &v, uint32_t slots) const {
+    for (uint32_t s = 0; s < slots && s < 2; ++s)
+      if (inHeld[s] == v)
+        return int(s);
+    return -1;
+  }
 
   /// The slot holding channel slice `k0`, or -1.
   int holding(uint32_t k0) const {
@@ -290,7 +310,9 @@ FailureOr<std::unique_ptr<DpuPlan>> planJob(Emitter &e, DpuJob job,
     uint32_t slots = std::min<uint32_t>(l.slots, plan->byTile[t].size());
     for (uint32_t s = 0; s < slots; ++s) {
       std::string slot = l.slots > 1 ? "." + std::to_string(s) : "";
-      if (l.inputSize)
+      // The second input slot is created by its first load: pieces that
+      // share one input never use it.
+      if (l.inputSize && s == 0)
         b.in[s] = e.addBuffer(n + ".in" + slot, blob::MemSpace::Cmx, t,
                               base + l.input[s], l.inputSize);
       if (l.input2Size)
@@ -309,6 +331,7 @@ FailureOr<std::unique_ptr<DpuPlan>> planJob(Emitter &e, DpuJob job,
                              base + l.table[s], l.tableSize);
       }
     b.pieceSlot.assign(plan->byTile[t].size(), 0);
+    b.pieceInSlot.assign(plan->byTile[t].size(), 0);
     e.cmxUsed[t] = std::max(e.cmxUsed[t], base + l.total);
   }
 
@@ -455,11 +478,31 @@ void emitPlan(Emitter &e, DpuPlan &plan,
         wslot = 1 - b.pieceSlot[r - 1];
       b.pieceSlot[r] = wslot;
       uint32_t s = slotOf(r);
+      // The input: where a slot already holds these rows and channels (the
+      // previous piece was another channel slice of them), that load; else
+      // loaded into the slot the previous piece does not read.
+      uint32_t inSlots = std::min<uint32_t>(l.slots, byTile[t].size());
+      TileBuffers::InputView view{p.inRow, p.inRows, p.c0, p.cin};
+      int heldIn = g.isEltwise() ? -1 : b.holdingInput(view, inSlots);
+      uint32_t inSlot = s;
+      if (heldIn >= 0)
+        inSlot = uint32_t(heldIn);
+      else if (!g.isEltwise() && inSlots == 2 && r > 0)
+        inSlot = 1 - b.pieceInSlot[r - 1];
+      b.pieceInSlot[r] = inSlot;
       std::string n = pieceName(plan, p);
       e.sched.beginStep();
-      if (!job.in.resident())
+      if (!job.in.resident() && heldIn < 0) {
+        if (inSlot == 1 && !b.inSlot1Created) {
+          b.in[1] = e.addBuffer(job.label + ".t" + std::to_string(t) + ".in.1",
+                                blob::MemSpace::Cmx, t, plan.base + l.input[1],
+                                l.inputSize);
+          b.inSlot1Created = true;
+        }
         e.dma(n + ".in", rowsView(job.in, p.inRow, p.inRows, p.c0, p.cin),
-              cmxRef(b.in[s], job.in.dtype, {p.inRows, g.W, p.cin}));
+              cmxRef(b.in[inSlot], job.in.dtype, {p.inRows, g.W, p.cin}));
+        b.inHeld[inSlot] = view;
+      }
       if (g.isEltwise() && !job.in2.resident())
         e.dma(n + ".in2", rowsView(job.in2, p.inRow, p.inRows, p.c0, p.cin),
               cmxRef(b.in2[s], job.in2.dtype, {p.inRows, g.W, p.cin}));
@@ -482,7 +525,8 @@ void emitPlan(Emitter &e, DpuPlan &plan,
       d = job.proto;
       d.input = job.in.resident()
                     ? rowsView(job.in, p.inRow, p.inRows, p.c0, p.cin, t)
-                    : cmxRef(b.in[s], job.in.dtype, {p.inRows, g.W, p.cin});
+                    : cmxRef(b.in[b.pieceInSlot[r]], job.in.dtype,
+                             {p.inRows, g.W, p.cin});
       std::vector<Access> acc = {e.access(d.input, false)};
       if (g.isEltwise()) {
         d.input2 =

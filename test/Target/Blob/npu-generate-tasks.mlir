@@ -43,7 +43,7 @@
 // TASKS-NOT: nputask.barrier
 // TASKS: nputask.buffer "conv.t0.in.0" cmx[0] size 3072 {planned_offset = {{[0-9]+}} : i64}
 // TASKS: nputask.buffer "conv.t1.wt" cmx[1] size 256
-// TASKS-NEXT: nputask.queue dma[0] {
+// TASKS: nputask.queue dma[0] {
 // TASKS-NEXT: nputask.dma "conv.p0.in" %0 <f16 [5, 16, 16] offset 0> to %4 <f16 [5, 16, 16] offset 0> {schedule = array<i64: 0, 0, 0>}
 // TASKS: nputask.queue dpu[0] {
 // TASKS-NEXT: nputask.dpu conv "conv.p0" in %4 {{.*}}schedule = array<i64: 8, 0, 4>

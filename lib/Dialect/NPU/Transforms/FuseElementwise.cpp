@@ -93,6 +93,22 @@ bool annotated(std::initializer_list<Operation *> ops) {
   return false;
 }
 
+/// Replaces the chain ending at `op` by `OpT(x)` when x was found (non-null)
+/// and is a float tensor of the chain's type; keeps the `npu.quant` of
+/// `op`.
+template <typename OpT>
+LogicalResult replaceByUnary(PatternRewriter &rewriter, Operation *op,
+                             Value x) {
+  if (!x || x.getType() != op->getResult(0).getType() ||
+      !isa<FloatType>(getElementTypeOrSelf(x.getType())))
+    return failure();
+  auto unary = OpT::create(rewriter, op->getLoc(), x.getType(), x);
+  if (Attribute q = op->getAttr(kQuantAttr))
+    unary->setAttr(kQuantAttr, q);
+  rewriter.replaceOp(op, unary.getResult());
+  return success();
+}
+
 /// x * min(max(x + 3, 0), 6) / 6 (or * 1/6, or x * hard_sigmoid(x) with
 /// alpha 1/6, beta 1/2, operands in either order) -> hard_swish(x).
 struct FuseHardSwish : RewritePattern {
@@ -117,14 +133,7 @@ struct FuseHardSwish : RewritePattern {
       if (splatValue(div.getRhs()) == 6.0)
         x = timesRelu6(div.getLhs());
     }
-    if (!x || x.getType() != op->getResult(0).getType() ||
-        !isa<FloatType>(getElementTypeOrSelf(x.getType())))
-      return failure();
-    auto hs = HardSwishOp::create(rewriter, op->getLoc(), x.getType(), x);
-    if (Attribute q = op->getAttr(kQuantAttr))
-      hs->setAttr(kQuantAttr, q);
-    rewriter.replaceOp(op, hs.getResult());
-    return success();
+    return replaceByUnary<HardSwishOp>(rewriter, op, x);
   }
 
   /// `v` is x * min(max(x + 3, 0), 6): returns x.
@@ -137,6 +146,56 @@ struct FuseHardSwish : RewritePattern {
           x && x == mul->getOperand(i))
         return x;
     return Value();
+  }
+};
+
+/// `v` is 1 + erf(x / sqrt(2)) (or erf(x * (1 / sqrt(2)))): returns x.
+Value erfGateOf(Value v) {
+  auto plusOne = withSplat<AddOp>(v);
+  if (!plusOne || plusOne->second != 1.0)
+    return Value();
+  auto erf = plusOne->first.getDefiningOp<ErfOp>();
+  if (!erf)
+    return Value();
+  if (auto div = erf.getInput().getDefiningOp<DivOp>())
+    return near(splatValue(div.getRhs()), std::sqrt(2.0)) ? div.getLhs()
+                                                          : Value();
+  if (auto mul = withSplat<MulOp>(erf.getInput()))
+    return near(mul->second, 1.0 / std::sqrt(2.0)) ? mul->first : Value();
+  return Value();
+}
+
+/// The exact GELU as exporters spell it, x * 0.5 * (1 + erf(x / sqrt(2)))
+/// with the three products in any grouping and order -> gelu(x).
+struct FuseGelu : RewritePattern {
+  FuseGelu(MLIRContext *ctx)
+      : RewritePattern(MulOp::getOperationName(), /*benefit=*/1, ctx) {}
+
+  LogicalResult matchAndRewrite(Operation *op,
+                                PatternRewriter &rewriter) const override {
+    auto mul = cast<MulOp>(op);
+    Value x;
+    for (unsigned i = 0; i < 2 && !x; ++i) {
+      Value p = mul->getOperand(i), q = mul->getOperand(1 - i);
+      Value gate = erfGateOf(q);
+      // (x * 0.5) * gate(x).
+      if (auto half = withSplat<MulOp>(p);
+          gate && half && half->second == 0.5 && half->first == gate)
+        x = gate;
+      // x * (gate(x) * 0.5).
+      if (auto half = withSplat<MulOp>(q); !x && half && half->second == 0.5)
+        if (Value g = erfGateOf(half->first); g && g == p)
+          x = g;
+    }
+    // (x * gate(x)) * 0.5.
+    if (auto half = withSplat<MulOp>(mul.getResult());
+        !x && half && half->second == 0.5)
+      if (auto inner = half->first.getDefiningOp<MulOp>())
+        for (unsigned i = 0; i < 2 && !x; ++i)
+          if (Value g = erfGateOf(inner->getOperand(1 - i));
+              g && g == inner->getOperand(i))
+            x = g;
+    return replaceByUnary<GeluOp>(rewriter, op, x);
   }
 };
 
@@ -230,7 +289,7 @@ struct NPUFuseElementwisePass
     : npu::impl::NPUFuseElementwiseBase<NPUFuseElementwisePass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<FuseHardSwish, FoldIntoConv>(&getContext());
+    patterns.add<FuseHardSwish, FuseGelu, FoldIntoConv>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -98,3 +98,63 @@ func.func @not_into_conv(%x: tensor<1x3x8x8xf32>) -> (tensor<1x8x8x8xf32>, tenso
   %a3 = npu.add %c3, %s : (tensor<1x8x8x8xf32>, tensor<f32>) -> tensor<1x8x8x8xf32>
   return %m, %c, %m2, %a3 : tensor<1x8x8x8xf32>, tensor<1x8x8x8xf32>, tensor<1x8x8x8xf32>, tensor<1x8x8x8xf32>
 }
+
+// -----
+
+// The exact GELU as exporters write it, one SHAVE kernel instead of five
+// ops: (x * 0.5) * (1 + erf(x / sqrt(2))) (a BERT-style encoder),
+// (x * (1 + erf(x * 1/sqrt(2)))) * 0.5 (PyTorch), x * ((1 + erf(..)) * 0.5).
+// CHECK-LABEL: func.func @gelu_forms
+// CHECK-DAG: %[[A:.*]] = npu.gelu %arg0 : tensor<1x16x64xf32>
+// CHECK-DAG: %[[B:.*]] = npu.gelu %arg0 : tensor<1x16x64xf32>
+// CHECK-DAG: %[[C:.*]] = npu.gelu %arg0 : tensor<1x16x64xf32>
+// CHECK-NOT: npu.erf
+// CHECK: return %[[A]], %[[B]], %[[C]]
+func.func @gelu_forms(%x: tensor<1x16x64xf32>) -> (tensor<1x16x64xf32>, tensor<1x16x64xf32>, tensor<1x16x64xf32>) {
+  %sqrt2 = npu.constant dense<1.41421354> : tensor<f32>
+  %rsqrt2 = npu.constant dense<0.707106769> : tensor<f32>
+  %one = npu.constant dense<1.0> : tensor<f32>
+  %half = npu.constant dense<0.5> : tensor<f32>
+  %d = npu.div %x, %sqrt2 : (tensor<1x16x64xf32>, tensor<f32>) -> tensor<1x16x64xf32>
+  %e = npu.erf %d : tensor<1x16x64xf32>
+  %g = npu.add %e, %one : (tensor<1x16x64xf32>, tensor<f32>) -> tensor<1x16x64xf32>
+  %h = npu.mul %x, %half : (tensor<1x16x64xf32>, tensor<f32>) -> tensor<1x16x64xf32>
+  %a = npu.mul %h, %g : (tensor<1x16x64xf32>, tensor<1x16x64xf32>) -> tensor<1x16x64xf32>
+  %d2 = npu.mul %x, %rsqrt2 : (tensor<1x16x64xf32>, tensor<f32>) -> tensor<1x16x64xf32>
+  %e2 = npu.erf %d2 : tensor<1x16x64xf32>
+  %g2 = npu.add %one, %e2 : (tensor<f32>, tensor<1x16x64xf32>) -> tensor<1x16x64xf32>
+  %m2 = npu.mul %x, %g2 : (tensor<1x16x64xf32>, tensor<1x16x64xf32>) -> tensor<1x16x64xf32>
+  %b = npu.mul %m2, %half : (tensor<1x16x64xf32>, tensor<f32>) -> tensor<1x16x64xf32>
+  %d3 = npu.div %x, %sqrt2 : (tensor<1x16x64xf32>, tensor<f32>) -> tensor<1x16x64xf32>
+  %e3 = npu.erf %d3 : tensor<1x16x64xf32>
+  %g3 = npu.add %e3, %one : (tensor<1x16x64xf32>, tensor<f32>) -> tensor<1x16x64xf32>
+  %h3 = npu.mul %g3, %half : (tensor<1x16x64xf32>, tensor<f32>) -> tensor<1x16x64xf32>
+  %c = npu.mul %h3, %x : (tensor<1x16x64xf32>, tensor<1x16x64xf32>) -> tensor<1x16x64xf32>
+  return %a, %b, %c : tensor<1x16x64xf32>, tensor<1x16x64xf32>, tensor<1x16x64xf32>
+}
+
+// -----
+
+// Not GELU: another tensor gated, another scale inside erf, 0.25 outside.
+// CHECK-LABEL: func.func @not_gelu
+// CHECK-NOT: npu.gelu
+func.func @not_gelu(%x: tensor<1x16x64xf32>, %z: tensor<1x16x64xf32>) -> (tensor<1x16x64xf32>, tensor<1x16x64xf32>, tensor<1x16x64xf32>) {
+  %sqrt2 = npu.constant dense<1.41421354> : tensor<f32>
+  %two = npu.constant dense<2.0> : tensor<f32>
+  %one = npu.constant dense<1.0> : tensor<f32>
+  %half = npu.constant dense<0.5> : tensor<f32>
+  %quarter = npu.constant dense<0.25> : tensor<f32>
+  %d = npu.div %x, %sqrt2 : (tensor<1x16x64xf32>, tensor<f32>) -> tensor<1x16x64xf32>
+  %e = npu.erf %d : tensor<1x16x64xf32>
+  %g = npu.add %e, %one : (tensor<1x16x64xf32>, tensor<f32>) -> tensor<1x16x64xf32>
+  %hz = npu.mul %z, %half : (tensor<1x16x64xf32>, tensor<f32>) -> tensor<1x16x64xf32>
+  %a = npu.mul %hz, %g : (tensor<1x16x64xf32>, tensor<1x16x64xf32>) -> tensor<1x16x64xf32>
+  %d2 = npu.div %x, %two : (tensor<1x16x64xf32>, tensor<f32>) -> tensor<1x16x64xf32>
+  %e2 = npu.erf %d2 : tensor<1x16x64xf32>
+  %g2 = npu.add %e2, %one : (tensor<1x16x64xf32>, tensor<f32>) -> tensor<1x16x64xf32>
+  %h2 = npu.mul %x, %half : (tensor<1x16x64xf32>, tensor<f32>) -> tensor<1x16x64xf32>
+  %b = npu.mul %h2, %g2 : (tensor<1x16x64xf32>, tensor<1x16x64xf32>) -> tensor<1x16x64xf32>
+  %h3 = npu.mul %x, %quarter : (tensor<1x16x64xf32>, tensor<f32>) -> tensor<1x16x64xf32>
+  %c = npu.mul %h3, %g : (tensor<1x16x64xf32>, tensor<1x16x64xf32>) -> tensor<1x16x64xf32>
+  return %a, %b, %c : tensor<1x16x64xf32>, tensor<1x16x64xf32>, tensor<1x16x64xf32>
+}

@@ -28,8 +28,9 @@ def NPUFoldBatchNorm : Pass<"npu-fold-batch-norm", "mlir::func::FuncOp"> {
 }
 
 def NPUFuseElementwise : Pass<"npu-fuse-elementwise", "mlir::func::FuncOp"> {
-  let summary = "Rewrites elementwise chains as one op: hard-swish, and "
-                "constant scales and shifts into the preceding convolution";
+  let summary = "Rewrites elementwise chains as one op: hard-swish, GELU, "
+                "and constant scales and shifts into the preceding "
+                "convolution";
   let description = [{
     Exported models spell some operations as elementwise chains, each a
     pass over the tensor on the device (a SHAVE task that reads and writes
@@ -38,6 +39,9 @@ def NPUFuseElementwise : Pass<"npu-fuse-elementwise", "mlir::func::FuncOp"> {
     - hard-swish `x * clip(x + 3, 0, 6) / 6` (also `* (1/6)`, or
       `x * hard_sigmoid(x)` with alpha 1/6 and beta 1/2; operands in either
       order) becomes `npu.hard_swish`, one SHAVE kernel instead of four;
+    - the exact GELU `x * 0.5 * (1 + erf(x / sqrt(2)))` (the divide also as
+      a multiply by 1/sqrt(2); the three products grouped and ordered in
+      any way) becomes `npu.gelu`, one SHAVE kernel instead of five;
     - `conv(x, w, b) * c` becomes `conv(x, w * c, b * c)` and
       `conv(x, w, b) + c` becomes `conv(x, w, b + c)`, with `c` a splat or
       per-output-channel constant and the convolution used only there (a
@@ -47,8 +51,8 @@ def NPUFuseElementwise : Pass<"npu-fuse-elementwise", "mlir::func::FuncOp"> {
     The weight arithmetic is emitted as npu ops on constants, which
     `npu-fold-constants` then evaluates. Ops carrying a pre-quantized
     model's parameters (`npu.quant`, `npu.weight_scales`) are not folded
-    into a convolution; a fused hard-swish keeps the `npu.quant` of the op
-    it replaces.
+    into a convolution; a fused hard-swish or GELU keeps the `npu.quant` of
+    the op it replaces.
 
     Before:
     ```mlir
