@@ -758,6 +758,19 @@ LogicalResult lowerConvTranspose(Lowering &l, ConvTransposeOp op,
                  bias, e, reason);
 }
 
+/// The [H, W] a 1x1 convolution over `rows` x `pixels` pixels of `cp`
+/// channels of `elementBytes` presents to the DPU: [rows, pixels], or
+/// [rows * pixels, 1] when one row of its input would take more than
+/// kMaxRowBytes of CMX (tiling splits rows, and code generation gives each
+/// piece's pixels the cheapest workload shape whatever H and W are).
+std::pair<int64_t, int64_t> matMulGrid(int64_t rows, int64_t pixels, int64_t cp,
+                                       int64_t elementBytes) {
+  constexpr int64_t kMaxRowBytes = 256 * 1024;
+  if (pixels * cp * elementBytes > kMaxRowBytes)
+    return {rows * pixels, 1};
+  return {rows, pixels};
+}
+
 /// A matmul / gemm with a constant [K, N] right-hand side (already
 /// transposed and scaled) as a 1x1 convolution over [B, M, K].
 LogicalResult lowerConstantMatMul(Lowering &l, Operation *op, Value a,
@@ -781,12 +794,13 @@ LogicalResult lowerConstantMatMul(Lowering &l, Operation *op, Value a,
   Value result = op->getResult(0);
   auto outRank = cast<RankedTensorType>(result.getType()).getRank();
   Epilogue e = fuseEpilogue(l, result, outRank - 1, n);
-  Value hwc = l.reshape(loc, l.get(a), {batch, m, k});
   int64_t cp = alignChannels(k);
+  auto [gh, gw] = matMulGrid(batch, m, cp, l.int8 ? 1 : 2);
+  Value hwc = l.reshape(loc, l.get(a), {gh, gw, k});
   if (cp > k)
-    hwc = l.concat(loc, {hwc, l.zeros(loc, {batch, m, cp - k})}, 2);
+    hwc = l.concat(loc, {hwc, l.zeros(loc, {gh, gw, cp - k})}, 2);
   ConvSpec s;
-  s.oh = batch, s.ow = m;
+  s.oh = gh, s.ow = gw;
   auto in = l.dpuDomain(loc, hwc, a, reason);
   if (failed(in))
     return failure();
@@ -795,7 +809,7 @@ LogicalResult lowerConstantMatMul(Lowering &l, Operation *op, Value a,
   if (failed(conv))
     return failure();
   Value y = l.int8 ? l.dequantize(loc, *conv) : *conv;
-  y = l.slice(loc, y, {0, 0, 0}, {batch, m, n});
+  y = l.slice(loc, y, {0, 0, 0}, {gh, gw, n});
   l.map.map(
       e.result,
       l.reshape(loc, y, cast<RankedTensorType>(e.result.getType()).getShape()));
@@ -837,6 +851,44 @@ bool dpuMatMulPays(const arch::HardwareDesc &hw, int64_t batch, int64_t m,
   // the DPU form must be estimated 1.5x faster (PP-OCRv4's recogniser's
   // heads, estimated 1.12x faster, measured 2 % slower on NPU3720).
   return 3 * uint64_t(batch) * (moves / 2 + dpu) < 2 * shave;
+}
+
+/// Matrix `i` (in row-major order of the batch dimensions) of the old
+/// value `x` [..., P, Q], lowered: [P, Q], or [Q, P] when `transposed`.
+/// When `x` is a transpose in the old graph (attention's heads split by
+/// Reshape + Transpose), the matrix is sliced from the transpose's input
+/// directly (one strided DMA, instead of the whole transpose and a slice),
+/// and transposed only if the input holds it the other way round.
+Value matrixOf(Lowering &l, Location loc, Value x, int64_t i, bool transposed) {
+  auto type = cast<RankedTensorType>(x.getType());
+  int64_t rank = type.getRank();
+  int64_t p = type.getDimSize(rank - 2), q = type.getDimSize(rank - 1);
+  SmallVector<int64_t> index(rank - 2);
+  for (int64_t k = rank - 3, rest = i; k >= 0; --k) {
+    index[k] = rest % type.getDimSize(k);
+    rest /= type.getDimSize(k);
+  }
+  Value matrix;
+  bool swapped = false;
+  if (auto tr = x.getDefiningOp<TransposeOp>();
+      tr && !tr->hasAttr("npu.fp32")) {
+    ArrayRef<int64_t> perm = tr.getPerm();
+    auto srcShape = cast<RankedTensorType>(tr.getInput().getType()).getShape();
+    SmallVector<int64_t> offsets(rank, 0), sizes(srcShape);
+    for (int64_t k = 0; k + 2 < rank; ++k) {
+      offsets[perm[k]] = index[k];
+      sizes[perm[k]] = 1;
+    }
+    swapped = perm[rank - 2] > perm[rank - 1];
+    matrix =
+        l.reshape(loc, l.slice(loc, l.get(tr.getInput()), offsets, sizes),
+                  swapped ? ArrayRef<int64_t>{q, p} : ArrayRef<int64_t>{p, q});
+  } else {
+    int64_t batch = type.getNumElements() / (p * q);
+    Value all = l.reshape(loc, l.get(x), {batch, p, q});
+    matrix = l.reshape(loc, l.slice(loc, all, {i, 0, 0}, {1, p, q}), {p, q});
+  }
+  return swapped == transposed ? matrix : l.transpose(loc, matrix, {1, 0});
 }
 
 /// A matmul of two activations, A [..., M, C] times B [..., C, N] with the
@@ -897,10 +949,6 @@ LowerResult lowerActivationMatMul(Lowering &l, MatMulOp op) {
     }
   }
 
-  Value a = l.reshape(loc, l.get(op.getLhs()), {batch, m, c});
-  Value b = l.reshape(loc, l.get(op.getRhs()), {batch, c, n});
-  if (cp > c)
-    a = l.concat(loc, {a, l.zeros(loc, {batch, m, cp - c})}, 2);
   HostTensor tableData = weightTable(np, cp * 2, {});
   for (int64_t k = 0; k < np; ++k)
     reinterpret_cast<int32_t *>(tableData.raw())[k * 4 + 2] =
@@ -911,21 +959,25 @@ LowerResult lowerActivationMatMul(Lowering &l, MatMulOp op) {
   // of matrix i + 1 is then emitted before (and overlaps) the task of
   // matrix i, whose weights can be loaded ahead.
   SmallVector<Value> weights, inputs, parts;
+  auto [gh, gw] = matMulGrid(1, m, cp, 2);
   for (int64_t i = 0; i < batch; ++i) {
-    Value bi = l.reshape(loc, l.slice(loc, b, {i, 0, 0}, {1, c, n}), {c, n});
-    Value w = l.transpose(loc, bi, {1, 0}); // [N, C]
+    Value w = matrixOf(l, loc, op.getRhs(), i, /*transposed=*/true); // [N, C]
     if (cp > c)
       w = l.concat(loc, {w, l.zeros(loc, {n, cp - c})}, 1);
     if (np > n)
       w = l.concat(loc, {w, l.zeros(loc, {np - n, cp})}, 0);
     weights.push_back(l.reshape(loc, w, {np, 1, 1, cp}));
-    inputs.push_back(l.slice(loc, a, {i, 0, 0}, {1, m, cp}));
+    Value a = matrixOf(l, loc, op.getLhs(), i, /*transposed=*/false); // [M, C]
+    if (cp > c)
+      a = l.concat(loc, {a, l.zeros(loc, {m, cp - c})}, 1);
+    inputs.push_back(l.reshape(loc, a, {gh, gw, cp}));
   }
   for (int64_t i = 0; i < batch; ++i) {
     auto conv = hw::DpuConvOp::create(
-        l.b, loc, l.f16Type({1, m, np}), hw::DpuConvKind::conv, inputs[i],
+        l.b, loc, l.f16Type({gh, gw, np}), hw::DpuConvKind::conv, inputs[i],
         weights[i], table, {1, 1}, {1, 1}, {0, 0, 0, 0});
-    parts.push_back(l.slice(loc, conv.getOutput(), {0, 0, 0}, {1, m, n}));
+    Value yi = l.slice(loc, conv.getOutput(), {0, 0, 0}, {gh, gw, n});
+    parts.push_back(l.reshape(loc, yi, {1, m, n}));
   }
   Value y = l.concat(loc, parts, 0);
   l.map.map(result, l.reshape(loc, y, outType.getShape()));

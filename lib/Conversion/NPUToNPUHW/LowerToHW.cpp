@@ -387,7 +387,16 @@ LogicalResult lowering::lowerFunction(func::FuncOp func, StringRef precision,
     if (op->use_empty())
       op->erase();
   // Constants of the old graph still used by the new one (integer ones)
-  // stay; the rest is gone.
+  // stay; the rest is gone. So does data movement the lowering made that
+  // nothing reads (the head transposes whose matrices a matmul of two
+  // activations took from their input directly).
+  SmallVector<Operation *> made;
+  for (Operation &op : body)
+    made.push_back(&op);
+  for (Operation *op : llvm::reverse(made))
+    if (op->use_empty() &&
+        isa<TransposeOp, ReshapeOp, SliceOp, ConcatOp, ConstantOp>(op))
+      op->erase();
   return success();
 }
 

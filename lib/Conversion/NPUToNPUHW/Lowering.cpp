@@ -264,6 +264,9 @@ void Lowering::set(Value old, Value v, bool fp32) {
 }
 
 Value Lowering::reshape(Location loc, Value v, ArrayRef<int64_t> shape) {
+  // A reshape of a reshape is one reshape of the first one's input.
+  if (auto inner = v.getDefiningOp<ReshapeOp>())
+    v = inner.getInput();
   auto type = cast<RankedTensorType>(v.getType());
   if (type.getShape() == shape)
     return v;

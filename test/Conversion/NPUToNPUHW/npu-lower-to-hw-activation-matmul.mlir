@@ -43,12 +43,12 @@ func.func @scores(%q: tensor<1x2x128x64xf32>, %k: tensor<1x2x64x128xf32>) -> ten
 // rows (200 -> 208 output channels); the result is sliced back. A divide by a
 // scalar is the table's scale 1/4 (0x3E800000).
 // CHECK-LABEL: func.func @padded
-// CHECK: npu.concat %{{.*}}, %{{.*}} {axis = 2 : i64} : (tensor<2x256x40xf16>, tensor<2x256x8xf16>) -> tensor<2x256x48xf16>
 // CHECK: npu.constant dense<"0x00000000FFFFFFFF0000803E0000000060000000FFFFFFFF0000803E00000000
 // CHECK-SAME: tensor<208x4xi32>
 // CHECK: npu.transpose %{{.*}} {perm = array<i64: 1, 0>} : (tensor<40x200xf16>) -> tensor<200x40xf16>
 // CHECK: npu.concat %{{.*}}, %{{.*}} {axis = 1 : i64} : (tensor<200x40xf16>, tensor<200x8xf16>) -> tensor<200x48xf16>
 // CHECK: npu.concat %{{.*}}, %{{.*}} {axis = 0 : i64} : (tensor<200x48xf16>, tensor<8x48xf16>) -> tensor<208x48xf16>
+// CHECK: npu.concat %{{.*}}, %{{.*}} {axis = 1 : i64} : (tensor<256x40xf16>, tensor<256x8xf16>) -> tensor<256x48xf16>
 // CHECK: npuhw.dpu_conv conv {{.*}} : (tensor<1x256x48xf16>, tensor<208x1x1x48xf16>, tensor<208x4xi32>) -> tensor<1x256x208xf16>
 // CHECK: npu.slice %{{.*}} : tensor<1x256x208xf16> to tensor<1x256x200xf16>
 // CHECK-NOT: npuhw.shave "div"
@@ -85,4 +85,45 @@ func.func @small(%a: tensor<2x5x12xf32>, %b: tensor<2x12x5xf32>) -> tensor<2x5x5
 func.func @no_target(%q: tensor<1x2x128x64xf32>, %k: tensor<1x2x64x128xf32>) -> tensor<1x2x128x128xf32> {
   %s = npu.matmul %q, %k : (tensor<1x2x128x64xf32>, tensor<1x2x64x128xf32>) -> tensor<1x2x128x128xf32>
   return %s : tensor<1x2x128x128xf32>
+}
+
+// -----
+
+// Heads split by Reshape + Transpose, as exporters write attention: each
+// head's matrix is sliced from the transpose's input directly, one strided
+// slice per head; k's transpose (perm [0, 2, 3, 1]) already holds each
+// head's k^T the other way round, so its matrix is the DPU's weights
+// without a transpose, and q's holds [T, d] rows as the DPU input. The
+// whole-tensor transposes go.
+// CHECK-LABEL: func.func @heads
+// CHECK-NOT: npu.transpose
+// CHECK: npu.slice %{{.*}} {starts = array<i64: 0, 0, 0, 0>, steps = array<i64: 1, 1, 1, 1>} : tensor<1x128x2x64xf16> to tensor<1x128x1x64xf16>
+// CHECK: npu.reshape %{{.*}} : tensor<1x128x1x64xf16> to tensor<128x1x1x64xf16>
+// CHECK: npu.slice %{{.*}} {starts = array<i64: 0, 0, 1, 0>, steps = array<i64: 1, 1, 1, 1>} : tensor<1x128x2x64xf16> to tensor<1x128x1x64xf16>
+// CHECK-NOT: npu.transpose
+// CHECK-COUNT-2: npuhw.dpu_conv conv {{.*}} : (tensor<1x128x64xf16>, tensor<128x1x1x64xf16>, tensor<128x4xi32>) -> tensor<1x128x128xf16>
+// CHECK-NOT: npu.transpose
+// CHECK: return
+module attributes {npu.target = #npu.target<NPU3720>} {
+func.func @heads(%q: tensor<1x128x2x64xf32>, %k: tensor<1x128x2x64xf32>) -> tensor<1x2x128x128xf32> {
+  %qh = npu.transpose %q {perm = array<i64: 0, 2, 1, 3>} : (tensor<1x128x2x64xf32>) -> tensor<1x2x128x64xf32>
+  %kt = npu.transpose %k {perm = array<i64: 0, 2, 3, 1>} : (tensor<1x128x2x64xf32>) -> tensor<1x2x64x128xf32>
+  %s = npu.matmul %qh, %kt : (tensor<1x2x128x64xf32>, tensor<1x2x64x128xf32>) -> tensor<1x2x128x128xf32>
+  return %s : tensor<1x2x128x128xf32>
+}
+}
+
+// -----
+
+// A long sequence (1024 tokens): one row of the weighted sum's input
+// (1024 x 1024 f16, 2 MiB) would not fit a tile's CMX, so the DPU sees the
+// pixels as 1024 rows of 1, which tiling splits (the workloads still get
+// the cheapest shape in code generation).
+// CHECK-LABEL: func.func @long
+// CHECK: npuhw.dpu_conv conv {{.*}} : (tensor<1024x1x1024xf16>, tensor<64x1x1x1024xf16>, tensor<64x4xi32>) -> tensor<1024x1x64xf16>
+module attributes {npu.target = #npu.target<NPU3720>} {
+func.func @long(%p: tensor<1x1x1024x1024xf32>, %v: tensor<1x1x1024x64xf32>) -> tensor<1x1x1024x64xf32> {
+  %s = npu.matmul %p, %v : (tensor<1x1x1024x1024xf32>, tensor<1x1x1024x64xf32>) -> tensor<1x1x1024x64xf32>
+  return %s : tensor<1x1x1024x64xf32>
+}
 }

@@ -184,3 +184,48 @@ func.func @if_runtime(%c: tensor<i1>, %x: tensor<4xf32>) -> tensor<4xf32> {
   }
   return %r : tensor<4xf32>
 }
+
+// -----
+
+// Gather with constant indices is data movement: a ViT's class token
+// x[:, 0] (a scalar index drops the axis) is one slice and a reshape.
+// CHECK-LABEL: func.func @gather_class_token
+// CHECK-NEXT: %[[S:.*]] = npu.slice %arg0 {starts = array<i64: 0, 0, 0>, steps = array<i64: 1, 1, 1>} : tensor<1x197x192xf32> to tensor<1x1x192xf32>
+// CHECK-NEXT: %[[R:.*]] = npu.reshape %[[S]] : tensor<1x1x192xf32> to tensor<1x192xf32>
+// CHECK-NEXT: return %[[R]]
+func.func @gather_class_token(%x: tensor<1x197x192xf32>) -> tensor<1x192xf32> {
+  %i = npu.constant dense<0> : tensor<i64>
+  %y = npu.gather %x, %i {axis = 1 : i64} : (tensor<1x197x192xf32>, tensor<i64>) -> tensor<1x192xf32>
+  return %y : tensor<1x192xf32>
+}
+
+// -----
+
+// Indices [0, 1, 2, 5, -1] on an axis of 8: runs [0, 3) and [5, 6), and 7
+// (-1 counts from the end), joined in the indices' order; the [5] indices
+// shaped [1, 5] give the result's dimensions.
+// CHECK-LABEL: func.func @gather_runs
+// CHECK: %[[A:.*]] = npu.slice %arg0 {starts = array<i64: 0, 0, 0>, steps = array<i64: 1, 1, 1>} : tensor<2x8x4xf32> to tensor<2x3x4xf32>
+// CHECK: %[[B:.*]] = npu.slice %arg0 {starts = array<i64: 0, 5, 0>, steps = array<i64: 1, 1, 1>} : tensor<2x8x4xf32> to tensor<2x1x4xf32>
+// CHECK: %[[C:.*]] = npu.slice %arg0 {starts = array<i64: 0, 7, 0>, steps = array<i64: 1, 1, 1>} : tensor<2x8x4xf32> to tensor<2x1x4xf32>
+// CHECK: %[[J:.*]] = npu.concat %[[A]], %[[B]], %[[C]] {axis = 1 : i64}
+// CHECK: npu.reshape %[[J]] : tensor<2x5x4xf32> to tensor<2x1x5x4xf32>
+// CHECK-NOT: npu.gather
+func.func @gather_runs(%x: tensor<2x8x4xf32>) -> tensor<2x1x5x4xf32> {
+  %i = npu.constant dense<[[0, 1, 2, 5, -1]]> : tensor<1x5xi64>
+  %y = npu.gather %x, %i {axis = 1 : i64} : (tensor<2x8x4xf32>, tensor<1x5xi64>) -> tensor<2x1x5x4xf32>
+  return %y : tensor<2x1x5x4xf32>
+}
+
+// -----
+
+// Indices that are not constant, or out of range, stay a gather (whose
+// error at run time names the index).
+// CHECK-LABEL: func.func @gather_kept
+// CHECK-COUNT-2: npu.gather
+func.func @gather_kept(%x: tensor<2x8x4xf32>, %j: tensor<3xi64>) -> (tensor<2x3x4xf32>, tensor<2x4xf32>) {
+  %y = npu.gather %x, %j {axis = 1 : i64} : (tensor<2x8x4xf32>, tensor<3xi64>) -> tensor<2x3x4xf32>
+  %i = npu.constant dense<8> : tensor<i64>
+  %z = npu.gather %x, %i {axis = 1 : i64} : (tensor<2x8x4xf32>, tensor<i64>) -> tensor<2x4xf32>
+  return %y, %z : tensor<2x3x4xf32>, tensor<2x4xf32>
+}

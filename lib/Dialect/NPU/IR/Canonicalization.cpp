@@ -1,6 +1,7 @@
 //===- Canonicalization.cpp - Canonicalization patterns of npu ops --------===//
 
 #include "npu/Dialect/NPU/IR/NPUOps.h"
+#include "npu/Dialect/NPU/IR/TensorKeys.h"
 
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
@@ -65,7 +66,79 @@ struct TransposeOfUnitDimsToReshape : OpRewritePattern<TransposeOp> {
     return success();
   }
 };
+
+/// gather(x, constant indices) along `axis` -> slices of x (one per run of
+/// consecutive indices), concatenated along `axis`, reshaped to the
+/// gather's shape: the same elements in the same order. Negative indices
+/// count from the end; indices out of range, more than 256 of them or
+/// dynamic shapes are left to the gather (whose error names the index).
+/// The slices and the concat are named "NODE (gather part)", so that the
+/// gather's result keeps the node's tensor key.
+struct GatherOfConstantIndices : OpRewritePattern<GatherOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(GatherOp op,
+                                PatternRewriter &rewriter) const override {
+    DenseElementsAttr indices;
+    if (!matchPattern(op.getIndices(), m_Constant(&indices)))
+      return rewriter.notifyMatchFailure(op, "indices are not constant");
+    auto dataType = dyn_cast<RankedTensorType>(op.getData().getType());
+    auto outType = dyn_cast<RankedTensorType>(op.getType());
+    if (!dataType || !outType || !dataType.hasStaticShape() ||
+        !outType.hasStaticShape() || dataType.getRank() == 0)
+      return rewriter.notifyMatchFailure(op, "dynamic shapes");
+    int64_t rank = dataType.getRank();
+    int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
+    if (axis < 0 || axis >= rank)
+      return rewriter.notifyMatchFailure(op, "axis out of range");
+    int64_t dim = dataType.getDimSize(axis);
+    int64_t count = indices.getNumElements();
+    if (count == 0 || count > 256)
+      return rewriter.notifyMatchFailure(op, "no or too many indices");
+    // Runs of consecutive indices: (first, length).
+    SmallVector<std::pair<int64_t, int64_t>> runs;
+    for (const APInt &v : indices.getValues<APInt>()) {
+      int64_t i = v.getSExtValue();
+      if (i < 0)
+        i += dim;
+      if (i < 0 || i >= dim)
+        return rewriter.notifyMatchFailure(op, "index out of range");
+      if (!runs.empty() && runs.back().first + runs.back().second == i)
+        ++runs.back().second;
+      else
+        runs.push_back({i, 1});
+    }
+    Location loc = op.getLoc();
+    std::string name = locationName(loc);
+    Location partLoc =
+        name.empty()
+            ? loc
+            : Location(NameLoc::get(
+                  rewriter.getStringAttr(name + " (gather part)"), loc));
+    SmallVector<Value> parts;
+    SmallVector<int64_t> steps(rank, 1);
+    for (auto [first, length] : runs) {
+      SmallVector<int64_t> starts(rank, 0), sizes(dataType.getShape());
+      starts[axis] = first;
+      sizes[axis] = length;
+      parts.push_back(SliceOp::create(rewriter, partLoc, dataType.clone(sizes),
+                                      op.getData(),
+                                      rewriter.getDenseI64ArrayAttr(starts),
+                                      rewriter.getDenseI64ArrayAttr(steps)));
+    }
+    Value joined =
+        parts.size() == 1
+            ? parts.front()
+            : ConcatOp::create(rewriter, partLoc, parts, axis).getResult();
+    rewriter.replaceOpWithNewOp<ReshapeOp>(op, outType, joined);
+    return success();
+  }
+};
 } // namespace
+
+void GatherOp::getCanonicalizationPatterns(RewritePatternSet &results,
+                                           MLIRContext *context) {
+  results.add<GatherOfConstantIndices>(context);
+}
 
 void IfOp::getCanonicalizationPatterns(RewritePatternSet &results,
                                        MLIRContext *context) {

@@ -103,7 +103,8 @@ func.func @not_into_conv(%x: tensor<1x3x8x8xf32>) -> (tensor<1x8x8x8xf32>, tenso
 
 // The exact GELU as exporters write it, one SHAVE kernel instead of five
 // ops: (x * 0.5) * (1 + erf(x / sqrt(2))) (a BERT-style encoder),
-// (x * (1 + erf(x * 1/sqrt(2)))) * 0.5 (PyTorch), x * ((1 + erf(..)) * 0.5).
+// (x * (1 + erf(x * 1/sqrt(2)))) * 0.5 (PyTorch), x * ((1 + erf(..)) * 0.5)
+// with sqrt(2) written as 1.4142.
 // CHECK-LABEL: func.func @gelu_forms
 // CHECK-DAG: %[[A:.*]] = npu.gelu %arg0 : tensor<1x16x64xf32>
 // CHECK-DAG: %[[B:.*]] = npu.gelu %arg0 : tensor<1x16x64xf32>
@@ -125,7 +126,8 @@ func.func @gelu_forms(%x: tensor<1x16x64xf32>) -> (tensor<1x16x64xf32>, tensor<1
   %g2 = npu.add %one, %e2 : (tensor<f32>, tensor<1x16x64xf32>) -> tensor<1x16x64xf32>
   %m2 = npu.mul %x, %g2 : (tensor<1x16x64xf32>, tensor<1x16x64xf32>) -> tensor<1x16x64xf32>
   %b = npu.mul %m2, %half : (tensor<1x16x64xf32>, tensor<f32>) -> tensor<1x16x64xf32>
-  %d3 = npu.div %x, %sqrt2 : (tensor<1x16x64xf32>, tensor<f32>) -> tensor<1x16x64xf32>
+  %sqrt2short = npu.constant dense<1.4142> : tensor<f32>
+  %d3 = npu.div %x, %sqrt2short : (tensor<1x16x64xf32>, tensor<f32>) -> tensor<1x16x64xf32>
   %e3 = npu.erf %d3 : tensor<1x16x64xf32>
   %g3 = npu.add %e3, %one : (tensor<1x16x64xf32>, tensor<f32>) -> tensor<1x16x64xf32>
   %h3 = npu.mul %g3, %half : (tensor<1x16x64xf32>, tensor<f32>) -> tensor<1x16x64xf32>

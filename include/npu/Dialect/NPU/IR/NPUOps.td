@@ -780,6 +780,10 @@ def NPU_GatherOp : NPU_Op<"gather", [InferTypeOpAdaptor]> {
   let arguments = (ins NPU_Tensor:$data, NPU_IntTensor:$indices, I64Attr:$axis);
   let results = (outs NPU_Tensor:$output);
   let assemblyFormat = "$data `,` $indices attr-dict `:` functional-type(operands, results)";
+  // Constant indices (at most 256, in range) become slices of `data`, one
+  // per run of consecutive indices, joined and reshaped: data movement
+  // instead of a gather (a ViT's `qkv[0]`, its class token `x[:, 0]`).
+  let hasCanonicalizer = 1;
 }
 
 def NPU_GatherElementsOp : NPU_Op<"gather_elements", [InferTypeOpAdaptor]> {
