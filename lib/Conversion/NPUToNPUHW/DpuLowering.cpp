@@ -891,8 +891,8 @@ Value matrixOf(Lowering &l, Location loc, Value x, int64_t i, bool transposed) {
   return swapped == transposed ? matrix : l.transpose(loc, matrix, {1, 0});
 }
 
-/// A matmul of two activations, A [..., M, C] times B [..., C, N] with the
-/// same batch dimensions, as one fp16 DPU 1x1 convolution per batch matrix
+/// A matmul of two activations, A [..., M, C] times B [..., C, N] (batch
+/// dimensions broadcast), as one fp16 DPU 1x1 convolution per batch matrix
 /// whose weights are B's matrix transposed ([N, 1, 1, C], written by a DMA
 /// transpose) and whose weight table is constant (offsets, scale, no bias):
 /// the DPU reads weights from CMX wherever they came from. It computes in
@@ -906,17 +906,44 @@ LowerResult lowerActivationMatMul(Lowering &l, MatMulOp op) {
   auto aType = cast<RankedTensorType>(op.getLhs().getType());
   auto bType = cast<RankedTensorType>(op.getRhs().getType());
   auto outType = cast<RankedTensorType>(op.getType());
-  int64_t rank = aType.getRank();
-  if (rank < 2 || bType.getRank() != rank || !aType.hasStaticShape() ||
-      !bType.hasStaticShape() ||
-      aType.getShape().drop_back(2) != bType.getShape().drop_back(2))
+  int64_t aRank = aType.getRank(), bRank = bType.getRank();
+  if (aRank < 2 || bRank < 2 || !aType.hasStaticShape() ||
+      !bType.hasStaticShape() || !outType.hasStaticShape())
     return std::nullopt;
-  int64_t m = aType.getDimSize(rank - 2), c = aType.getDimSize(rank - 1);
-  int64_t n = bType.getDimSize(rank - 1);
-  if (bType.getDimSize(rank - 2) != c || m > kMaxDpuDim || c > kMaxDpuDim ||
+  int64_t m = aType.getDimSize(aRank - 2), c = aType.getDimSize(aRank - 1);
+  int64_t n = bType.getDimSize(bRank - 1);
+  if (bType.getDimSize(bRank - 2) != c || m > kMaxDpuDim || c > kMaxDpuDim ||
       n > kMaxDpuDim)
     return std::nullopt;
-  int64_t batch = aType.getNumElements() / (m * c);
+  // Batch dimensions broadcast as ONNX MatMul's (right-aligned, size 1
+  // repeats): each output matrix reads the matrices of A and B its index
+  // maps to.
+  ArrayRef<int64_t> outBatch = outType.getShape().drop_back(2);
+  ArrayRef<int64_t> aBatch = aType.getShape().drop_back(2),
+                    bBatch = bType.getShape().drop_back(2);
+  int64_t batch = 1;
+  for (int64_t d : outBatch)
+    batch *= d;
+  auto operandIndex = [&](int64_t i, ArrayRef<int64_t> dims) {
+    int64_t index = 0, stride = 1;
+    for (int64_t k = int64_t(outBatch.size()) - 1, j = int64_t(dims.size()) - 1;
+         k >= 0; --k, --j) {
+      int64_t coordinate = i % outBatch[k];
+      i /= outBatch[k];
+      if (j < 0)
+        continue;
+      index += (dims[j] == 1 ? 0 : coordinate) * stride;
+      stride *= dims[j];
+    }
+    return index;
+  };
+  for (auto dims : {aBatch, bBatch})
+    if (dims.size() > outBatch.size() ||
+        !llvm::all_of(llvm::seq<size_t>(0, dims.size()), [&](size_t j) {
+          int64_t d = dims[dims.size() - 1 - j];
+          return d == 1 || d == outBatch[outBatch.size() - 1 - j];
+        }))
+      return std::nullopt;
   int64_t cp = alignChannels(c),
           np = std::max(alignChannels(n), kChannelAlignment);
   auto module = op->getParentOfType<ModuleOp>();
@@ -960,17 +987,29 @@ LowerResult lowerActivationMatMul(Lowering &l, MatMulOp op) {
   // matrix i, whose weights can be loaded ahead.
   SmallVector<Value> weights, inputs, parts;
   auto [gh, gw] = matMulGrid(1, m, cp, 2);
+  // A broadcast matrix is moved once.
+  llvm::DenseMap<int64_t, Value> aMatrices, bMatrices;
   for (int64_t i = 0; i < batch; ++i) {
-    Value w = matrixOf(l, loc, op.getRhs(), i, /*transposed=*/true); // [N, C]
-    if (cp > c)
-      w = l.concat(loc, {w, l.zeros(loc, {n, cp - c})}, 1);
-    if (np > n)
-      w = l.concat(loc, {w, l.zeros(loc, {np - n, cp})}, 0);
-    weights.push_back(l.reshape(loc, w, {np, 1, 1, cp}));
-    Value a = matrixOf(l, loc, op.getLhs(), i, /*transposed=*/false); // [M, C]
-    if (cp > c)
-      a = l.concat(loc, {a, l.zeros(loc, {m, cp - c})}, 1);
-    inputs.push_back(l.reshape(loc, a, {gh, gw, cp}));
+    Value &w = bMatrices[operandIndex(i, bBatch)];
+    if (!w) {
+      w = matrixOf(l, loc, op.getRhs(), operandIndex(i, bBatch),
+                   /*transposed=*/true); // [N, C]
+      if (cp > c)
+        w = l.concat(loc, {w, l.zeros(loc, {n, cp - c})}, 1);
+      if (np > n)
+        w = l.concat(loc, {w, l.zeros(loc, {np - n, cp})}, 0);
+      w = l.reshape(loc, w, {np, 1, 1, cp});
+    }
+    weights.push_back(w);
+    Value &a = aMatrices[operandIndex(i, aBatch)];
+    if (!a) {
+      a = matrixOf(l, loc, op.getLhs(), operandIndex(i, aBatch),
+                   /*transposed=*/false); // [M, C]
+      if (cp > c)
+        a = l.concat(loc, {a, l.zeros(loc, {m, cp - c})}, 1);
+      a = l.reshape(loc, a, {gh, gw, cp});
+    }
+    inputs.push_back(a);
   }
   for (int64_t i = 0; i < batch; ++i) {
     auto conv = hw::DpuConvOp::create(

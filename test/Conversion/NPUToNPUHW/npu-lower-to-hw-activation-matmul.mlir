@@ -127,3 +127,19 @@ func.func @long(%p: tensor<1x1x1024x1024xf32>, %v: tensor<1x1x1024x64xf32>) -> t
   return %s : tensor<1x1x1024x64xf32>
 }
 }
+
+// -----
+
+// Batch dimensions broadcast as ONNX MatMul's: a 2-D A times each of B's
+// 2 matrices reads the one A matrix, moved (padded 40 -> 48 channels) once.
+// CHECK-LABEL: func.func @broadcast
+// CHECK: %[[A:.*]] = npu.reshape %{{.*}} : tensor<256x48xf16> to tensor<1x256x48xf16>
+// CHECK: npuhw.dpu_conv conv %[[A]], {{.*}} -> tensor<1x256x208xf16>
+// CHECK: npuhw.dpu_conv conv %[[A]], {{.*}} -> tensor<1x256x208xf16>
+// CHECK-NOT: npuhw.shave "matmul"
+module attributes {npu.target = #npu.target<NPU3720>} {
+func.func @broadcast(%a: tensor<256x40xf32>, %b: tensor<2x40x200xf32>) -> tensor<2x256x200xf32> {
+  %s = npu.matmul %a, %b : (tensor<256x40xf32>, tensor<2x40x200xf32>) -> tensor<2x256x200xf32>
+  return %s : tensor<2x256x200xf32>
+}
+}
