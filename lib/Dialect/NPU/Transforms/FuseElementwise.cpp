@@ -152,12 +152,15 @@ struct FuseHardSwish : RewritePattern {
 /// `v` is 1 + erf(x / sqrt(2)) (or erf(x * (1 / sqrt(2)))): returns x.
 /// sqrt(2) may be written to 5 digits (1.4142, 0.70711), as hand-written
 /// models do: the fused kernel's exact constant differs by < 1e-4.
+/// Every intermediate must be read only by the chain: else the fused
+/// kernel would run beside the ops it replaces.
 Value erfGateOf(Value v) {
   auto plusOne = withSplat<AddOp>(v);
-  if (!plusOne || plusOne->second != 1.0)
+  if (!plusOne || plusOne->second != 1.0 || !v.hasOneUse() ||
+      !plusOne->first.hasOneUse())
     return Value();
   auto erf = plusOne->first.getDefiningOp<ErfOp>();
-  if (!erf)
+  if (!erf || !erf.getInput().hasOneUse())
     return Value();
   if (auto div = erf.getInput().getDefiningOp<DivOp>())
     return near(splatValue(div.getRhs()), std::sqrt(2.0), 1e-4) ? div.getLhs()
@@ -168,7 +171,8 @@ Value erfGateOf(Value v) {
 }
 
 /// The exact GELU as exporters spell it, x * 0.5 * (1 + erf(x / sqrt(2)))
-/// with the three products in any grouping and order -> gelu(x).
+/// with the three products in any grouping and order -> gelu(x), when no
+/// intermediate is read elsewhere.
 struct FuseGelu : RewritePattern {
   FuseGelu(MLIRContext *ctx)
       : RewritePattern(MulOp::getOperationName(), /*benefit=*/1, ctx) {}
@@ -181,17 +185,19 @@ struct FuseGelu : RewritePattern {
       Value p = mul->getOperand(i), q = mul->getOperand(1 - i);
       Value gate = erfGateOf(q);
       // (x * 0.5) * gate(x).
-      if (auto half = withSplat<MulOp>(p);
-          gate && half && half->second == 0.5 && half->first == gate)
+      if (auto half = withSplat<MulOp>(p); gate && half &&
+                                           half->second == 0.5 &&
+                                           half->first == gate && p.hasOneUse())
         x = gate;
       // x * (gate(x) * 0.5).
-      if (auto half = withSplat<MulOp>(q); !x && half && half->second == 0.5)
+      if (auto half = withSplat<MulOp>(q);
+          !x && half && half->second == 0.5 && q.hasOneUse())
         if (Value g = erfGateOf(half->first); g && g == p)
           x = g;
     }
     // (x * gate(x)) * 0.5.
     if (auto half = withSplat<MulOp>(mul.getResult());
-        !x && half && half->second == 0.5)
+        !x && half && half->second == 0.5 && half->first.hasOneUse())
       if (auto inner = half->first.getDefiningOp<MulOp>())
         for (unsigned i = 0; i < 2 && !x; ++i)
           if (Value g = erfGateOf(inner->getOperand(1 - i));

@@ -160,3 +160,22 @@ func.func @not_gelu(%x: tensor<1x16x64xf32>, %z: tensor<1x16x64xf32>) -> (tensor
   %c = npu.mul %h3, %g : (tensor<1x16x64xf32>, tensor<1x16x64xf32>) -> tensor<1x16x64xf32>
   return %a, %b, %c : tensor<1x16x64xf32>, tensor<1x16x64xf32>, tensor<1x16x64xf32>
 }
+
+// -----
+
+// An intermediate read elsewhere (here erf's result is also returned) keeps
+// the chain: a fused kernel would run beside the ops it replaces.
+// CHECK-LABEL: func.func @gelu_shared
+// CHECK-NOT: npu.gelu
+// CHECK: npu.erf
+func.func @gelu_shared(%x: tensor<1x16x64xf32>) -> (tensor<1x16x64xf32>, tensor<1x16x64xf32>) {
+  %sqrt2 = npu.constant dense<1.41421354> : tensor<f32>
+  %one = npu.constant dense<1.0> : tensor<f32>
+  %half = npu.constant dense<0.5> : tensor<f32>
+  %d = npu.div %x, %sqrt2 : (tensor<1x16x64xf32>, tensor<f32>) -> tensor<1x16x64xf32>
+  %e = npu.erf %d : tensor<1x16x64xf32>
+  %g = npu.add %e, %one : (tensor<1x16x64xf32>, tensor<f32>) -> tensor<1x16x64xf32>
+  %h = npu.mul %x, %half : (tensor<1x16x64xf32>, tensor<f32>) -> tensor<1x16x64xf32>
+  %a = npu.mul %h, %g : (tensor<1x16x64xf32>, tensor<1x16x64xf32>) -> tensor<1x16x64xf32>
+  return %a, %e : tensor<1x16x64xf32>, tensor<1x16x64xf32>
+}

@@ -41,7 +41,8 @@ def NPUFuseElementwise : Pass<"npu-fuse-elementwise", "mlir::func::FuncOp"> {
       order) becomes `npu.hard_swish`, one SHAVE kernel instead of four;
     - the exact GELU `x * 0.5 * (1 + erf(x / sqrt(2)))` (the divide also as
       a multiply by 1/sqrt(2); the three products grouped and ordered in
-      any way) becomes `npu.gelu`, one SHAVE kernel instead of five;
+      any way) becomes `npu.gelu`, one SHAVE kernel instead of five, when
+      no intermediate is read elsewhere;
     - `conv(x, w, b) * c` becomes `conv(x, w * c, b * c)` and
       `conv(x, w, b) + c` becomes `conv(x, w, b + c)`, with `c` a splat or
       per-output-channel constant and the convolution used only there (a
