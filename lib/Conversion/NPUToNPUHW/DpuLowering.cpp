@@ -20,6 +20,7 @@
 #include "npu/Dialect/NPU/IR/QuantAnnotations.h"
 #include "npu/Dialect/NPU/IR/ScalarAttr.h"
 #include "npu/Dialect/NPU/IR/Target.h"
+#include "npu/Dialect/NPU/Transforms/Passes.h"
 #include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
@@ -157,13 +158,13 @@ Epilogue fuseEpilogue(Lowering &l, Value v, int64_t channelAxis,
   return e;
 }
 
-/// Weight table of an f16 task: {offset, -1, scale 1.0, bias}.
+/// Weight table of an f16 task: {offset, -1, scale, bias}.
 HostTensor weightTable(int64_t k, int64_t channelBytes,
-                       const std::vector<float> &bias) {
+                       const std::vector<float> &bias, float scale = 1.0f) {
   std::vector<blob::WeightTableEntry> entries(k);
   for (int64_t i = 0; i < k; ++i) {
     entries[i].weightsOffset = int32_t(i * channelBytes);
-    entries[i].requant = blob::floatWord(1.0f);
+    entries[i].requant = blob::floatWord(scale);
     entries[i].bias = blob::floatWord(i < int64_t(bias.size()) ? bias[i] : 0);
   }
   std::vector<uint8_t> bytes = blob::encodeWeightTable(entries);
@@ -870,8 +871,7 @@ Value matrixOf(Lowering &l, Location loc, Value x, int64_t i, bool transposed) {
   }
   Value matrix;
   bool swapped = false;
-  if (auto tr = x.getDefiningOp<TransposeOp>();
-      tr && !tr->hasAttr("npu.fp32")) {
+  if (auto tr = x.getDefiningOp<TransposeOp>(); tr && !tr->hasAttr(kFp32Attr)) {
     ArrayRef<int64_t> perm = tr.getPerm();
     auto srcShape = cast<RankedTensorType>(tr.getInput().getType()).getShape();
     SmallVector<int64_t> offsets(rank, 0), sizes(srcShape);
@@ -901,7 +901,7 @@ Value matrixOf(Lowering &l, Location loc, Value x, int64_t i, bool transposed) {
 /// attention's 1 / sqrt(d)) is the table's scale. Returns std::nullopt for
 /// shapes it does not handle (the SHAVE kernel takes them).
 LowerResult lowerActivationMatMul(Lowering &l, MatMulOp op) {
-  if (op->hasAttr("npu.fp32"))
+  if (op->hasAttr(kFp32Attr))
     return std::nullopt; // An fp32 island's matmul stays an f32 kernel.
   auto aType = cast<RankedTensorType>(op.getLhs().getType());
   auto bType = cast<RankedTensorType>(op.getRhs().getType());
@@ -953,34 +953,24 @@ LowerResult lowerActivationMatMul(Lowering &l, MatMulOp op) {
     return std::nullopt;
   Location loc = op.getLoc();
 
-  // A multiply / divide of the result by a scalar constant goes into the
-  // PPE's scale.
+  // A multiply by a scalar constant (either side) or a divide by one goes
+  // into the PPE's scale.
   Value result = op.getResult();
   float scale = 1.0f;
   if (Operation *user = singleUser(result);
-      user && isa<MulOp, DivOp>(user) && user->getOperand(0) == result &&
+      user && isa<MulOp, DivOp>(user) &&
       user->getResult(0).getType() == outType) {
-    std::optional<float> k = l.splatValue(user->getOperand(1));
-    if (k && std::isfinite(*k) && *k != 0.0f) {
-      scale = isa<MulOp>(user) ? *k : 1.0f / *k;
-      l.fused.insert(user);
-      result = user->getResult(0);
-    }
-  } else if (user && isa<MulOp>(user) && user->getOperand(1) == result &&
-             user->getResult(0).getType() == outType) {
-    std::optional<float> k = l.splatValue(user->getOperand(0));
-    if (k && std::isfinite(*k)) {
-      scale = *k;
+    unsigned self = user->getOperand(0) == result ? 0 : 1;
+    bool divide = isa<DivOp>(user);
+    std::optional<float> k = l.splatValue(user->getOperand(1 - self));
+    if (k && std::isfinite(*k) && !(divide && (self != 0 || *k == 0.0f))) {
+      scale = divide ? 1.0f / *k : *k;
       l.fused.insert(user);
       result = user->getResult(0);
     }
   }
 
-  HostTensor tableData = weightTable(np, cp * 2, {});
-  for (int64_t k = 0; k < np; ++k)
-    reinterpret_cast<int32_t *>(tableData.raw())[k * 4 + 2] =
-        int32_t(blob::floatWord(scale));
-  Value table = l.constant(loc, tableData,
+  Value table = l.constant(loc, weightTable(np, cp * 2, {}, scale),
                            RankedTensorType::get({np, 4}, l.b.getI32Type()));
   // Every matrix's operands first, then the DPU tasks: the data movement
   // of matrix i + 1 is then emitted before (and overlaps) the task of

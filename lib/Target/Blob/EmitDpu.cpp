@@ -216,6 +216,7 @@ FailureOr<uint32_t> rebasedTable(Emitter &e, DpuJob &job, uint32_t k0,
 /// and the channel slice each weight slot holds.
 struct TileBuffers {
   uint32_t in[2] = {0, 0}, in2[2] = {0, 0}, out[2] = {0, 0};
+  bool inCreated[2] = {false, false}; ///< in[s] exists (inputSlot).
   uint32_t w[2] = {0, 0}, t[2] = {0, 0};
   int64_t slotK0[2] = {-1, -1};
   /// The weight slot each of the tile's pieces reads, set by its loads.
@@ -231,7 +232,6 @@ struct TileBuffers {
       return row == o.row && rows == o.rows && c0 == o.c0 && c == o.c;
     }
   } inHeld[2];
-  bool inSlot1Created = false;
 
   /// The input slot holding `v`, or -1.
   int holdingInput(const InputView &v, uint32_t slots) const {
@@ -286,6 +286,20 @@ FailureOr<DpuTiling> tileJob(Emitter &e, const DpuJob &job) {
   return tileDpuOp(job.op, job.g, e.hw, topts, useRecord);
 }
 
+/// The CMX buffer of input slot `s` on tile `t`, created on first use.
+uint32_t inputSlot(Emitter &e, DpuPlan &plan, uint32_t t, uint32_t s) {
+  TileBuffers &b = plan.tb[t];
+  const CmxLayout &l = plan.tiling.layout;
+  if (!b.inCreated[s] && l.inputSize) {
+    std::string slot = l.slots > 1 ? "." + std::to_string(s) : "";
+    b.in[s] = e.addBuffer(
+        plan.job.label + ".t" + std::to_string(t) + ".in" + slot,
+        blob::MemSpace::Cmx, t, plan.base + l.input[s], l.inputSize);
+    b.inCreated[s] = true;
+  }
+  return b.in[s];
+}
+
 /// Creates the CMX buffers of the tiled op at `base`.
 FailureOr<std::unique_ptr<DpuPlan>> planJob(Emitter &e, DpuJob job,
                                             DpuTiling tiled, uint64_t base) {
@@ -310,11 +324,10 @@ FailureOr<std::unique_ptr<DpuPlan>> planJob(Emitter &e, DpuJob job,
     uint32_t slots = std::min<uint32_t>(l.slots, plan->byTile[t].size());
     for (uint32_t s = 0; s < slots; ++s) {
       std::string slot = l.slots > 1 ? "." + std::to_string(s) : "";
-      // The second input slot is created by its first load: pieces that
-      // share one input never use it.
-      if (l.inputSize && s == 0)
-        b.in[s] = e.addBuffer(n + ".in" + slot, blob::MemSpace::Cmx, t,
-                              base + l.input[s], l.inputSize);
+      // The second input slot is created by its first load (inputSlot):
+      // pieces that share one input never use it.
+      if (s == 0)
+        inputSlot(e, *plan, t, 0);
       if (l.input2Size)
         b.in2[s] = e.addBuffer(n + ".in2" + slot, blob::MemSpace::Cmx, t,
                                base + l.input2[s], l.input2Size);
@@ -493,14 +506,9 @@ void emitPlan(Emitter &e, DpuPlan &plan,
       std::string n = pieceName(plan, p);
       e.sched.beginStep();
       if (!job.in.resident() && heldIn < 0) {
-        if (inSlot == 1 && !b.inSlot1Created) {
-          b.in[1] = e.addBuffer(job.label + ".t" + std::to_string(t) + ".in.1",
-                                blob::MemSpace::Cmx, t, plan.base + l.input[1],
-                                l.inputSize);
-          b.inSlot1Created = true;
-        }
         e.dma(n + ".in", rowsView(job.in, p.inRow, p.inRows, p.c0, p.cin),
-              cmxRef(b.in[inSlot], job.in.dtype, {p.inRows, g.W, p.cin}));
+              cmxRef(inputSlot(e, plan, t, inSlot), job.in.dtype,
+                     {p.inRows, g.W, p.cin}));
         b.inHeld[inSlot] = view;
       }
       if (g.isEltwise() && !job.in2.resident())

@@ -11,21 +11,18 @@ import os
 import sys
 
 import numpy as np
-import onnx
-from onnx import TensorProto, helper, numpy_helper
+from onnx import TensorProto, helper
+
+from model_writer import Initializers, save_model, save_samples
 
 SEQ, HIDDEN, HEADS = 96, 128, 2
 DH = HIDDEN // HEADS
 
 out = sys.argv[1]
-os.makedirs(os.path.join(out, 'calib'), exist_ok=True)
+os.makedirs(out, exist_ok=True)
 rng = np.random.default_rng(0)
-inits, nodes = [], []
-
-
-def const(name, value):
-    inits.append(numpy_helper.from_array(np.asarray(value), name))
-    return name
+inits, nodes = Initializers(), []
+const = inits.const
 
 
 def linear(x, name, cin=HIDDEN, cout=HIDDEN):
@@ -82,12 +79,5 @@ graph = helper.make_graph(
     nodes, 'attention',
     [helper.make_tensor_value_info('x', TensorProto.FLOAT, [1, SEQ, HIDDEN])],
     [helper.make_tensor_value_info('y', TensorProto.FLOAT, [1, SEQ, HIDDEN])], inits)
-model = helper.make_model(graph, opset_imports=[helper.make_opsetid('', 17)])
-model.ir_version = 8
-onnx.checker.check_model(model)
-onnx.save(model, os.path.join(out, 'attn.onnx'))
-
-np.save(os.path.join(out, 'x.npy'), rng.standard_normal((1, SEQ, HIDDEN)).astype(np.float32))
-for i in range(4):
-    np.save(os.path.join(out, 'calib', '%03d.npy' % i),
-            rng.standard_normal((1, SEQ, HIDDEN)).astype(np.float32))
+save_model(graph, os.path.join(out, 'attn.onnx'))
+save_samples(out, rng, (1, SEQ, HIDDEN))

@@ -10,22 +10,18 @@ import os
 import sys
 
 import numpy as np
-import onnx
-from onnx import TensorProto, helper, numpy_helper
+from onnx import TensorProto, helper
+
+from model_writer import Initializers, save_model, save_samples
 
 TOKENS, DIM, HEADS = 197, 96, 2
 DH = DIM // HEADS
 
 out = sys.argv[1]
-os.makedirs(os.path.join(out, 'calib'), exist_ok=True)
+os.makedirs(out, exist_ok=True)
 rng = np.random.default_rng(1)
-inits = []
-
-
-def const(name, value):
-    inits.append(numpy_helper.from_array(np.asarray(value), name))
-    return name
-
+inits = Initializers()
+const = inits.const
 
 const('w_qkv', (rng.standard_normal((DIM, 3 * DIM)) / np.sqrt(DIM)).astype(np.float32))
 const('b_qkv', (0.1 * rng.standard_normal(3 * DIM)).astype(np.float32))
@@ -58,12 +54,5 @@ graph = helper.make_graph(
     [helper.make_tensor_value_info('x', TensorProto.FLOAT, [1, TOKENS, DIM])],
     [helper.make_tensor_value_info('y', TensorProto.FLOAT, [1, TOKENS, DIM]),
      helper.make_tensor_value_info('cls', TensorProto.FLOAT, [1, DIM])], inits)
-model = helper.make_model(graph, opset_imports=[helper.make_opsetid('', 17)])
-model.ir_version = 8
-onnx.checker.check_model(model)
-onnx.save(model, os.path.join(out, 'vit.onnx'))
-
-np.save(os.path.join(out, 'x.npy'), rng.standard_normal((1, TOKENS, DIM)).astype(np.float32))
-for i in range(4):
-    np.save(os.path.join(out, 'calib', '%03d.npy' % i),
-            rng.standard_normal((1, TOKENS, DIM)).astype(np.float32))
+save_model(graph, os.path.join(out, 'vit.onnx'))
+save_samples(out, rng, (1, TOKENS, DIM))
