@@ -16,6 +16,7 @@
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <unordered_map>
@@ -402,7 +403,8 @@ bool writeTableFile(const std::string &path, const CalibrationTable &table,
                     std::string &error) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   if (!out) {
-    error = "cannot write calibration table '" + path + "'";
+    error = "cannot write calibration table '" + path +
+            "': " + std::strerror(errno);
     return false;
   }
   out << printTable(table);

@@ -197,6 +197,7 @@ int main(int argc, char **argv) {
                 "--npu-write-blob=output=F.blob, or --npu-compile-pipeline="
                 "\"compile-from=STAGE compile-to=addressed\"), and "
                 "npu-interpret to run a graph stage");
+  // Before the output's kind is read from its name: -o MODEL.onnx is this.
   if (outputFile != "-" && npu::isSameFile(outputFile, inputFile))
     return fail("the output file '" + outputFile +
                 "' is the input model; refusing to overwrite it");
@@ -204,12 +205,36 @@ int main(int argc, char **argv) {
     return 1;
 
   std::string error;
-  // An output that cannot be written is reported before the compile, not
-  // after it (its missing directories are created now).
-  if (outputFile != "-" && !StringRef(outputFile).starts_with("/dev/")) {
-    if (llvm::sys::fs::is_directory(outputFile))
-      return fail("cannot write '" + outputFile + "': it is a directory");
-    if (!npu::createParentDirectories(outputFile, error))
+  // Every file the compile writes is checked before it starts, not after:
+  // one that names a file it reads (the model, --use-calib-table, a
+  // calibration sample) is refused, one that is a directory too, and its
+  // missing directories are created.
+  std::vector<std::pair<std::string, std::string>> reads = {
+      {inputFile, "the input model"},
+      {options.calibration.tableInputPath, "the --use-calib-table input"}};
+  const std::string &calibDir = options.calibration.dataDir;
+  std::error_code ec;
+  if (!calibDir.empty() && llvm::sys::fs::is_directory(calibDir))
+    for (llvm::sys::fs::recursive_directory_iterator it(calibDir, ec), end;
+         it != end && !ec; it.increment(ec))
+      reads.push_back({it->path(), "a calibration sample"});
+  else if (!calibDir.empty())
+    reads.push_back({calibDir, "a calibration sample"});
+  std::pair<std::string, const char *> writes[] = {
+      {outputFile, "output file"},
+      {options.calibration.tableOutputPath, "--calib-table file"},
+      {options.precisionReportPath, "--precision-report file"},
+      {timingJson, "--timing-json file"}};
+  for (const auto &[path, what] : writes) {
+    if (path.empty() || path == "-" || StringRef(path).starts_with("/dev/"))
+      continue;
+    for (const auto &[read, role] : reads)
+      if (!read.empty() && npu::isSameFile(path, read))
+        return fail(std::string("the ") + what + " '" + path + "' is " + role +
+                    "; refusing to overwrite it");
+    if (llvm::sys::fs::is_directory(path))
+      return fail("cannot write '" + path + "': it is a directory");
+    if (!npu::createParentDirectories(path, error))
       return fail(error);
   }
   if (!cacheDir.empty() && !writeBlob)

@@ -3,7 +3,8 @@
 // Parses MLIR in the npu (and upstream) dialects, runs passes named on the
 // command line and prints the result. Used by the lit tests and by compiler
 // engineers to run any stage of the pipeline by hand. Like the other tools,
-// it creates the missing directories of its -o file.
+// it creates the missing directories of its -o file and refuses an -o that
+// names its input.
 //
 //===----------------------------------------------------------------------===//
 
@@ -29,6 +30,14 @@ int main(int argc, char **argv) {
     if (path.empty() || path == "-" ||
         llvm::StringRef(path).starts_with("/dev/"))
       continue;
+    // MLIR truncates the output before it reads the input: an -o naming an
+    // input file would lose it (and crash the read of its mapping).
+    for (int j = 1; j < argc; ++j)
+      if (j != i + 1 && npu::isSameFile(argv[j], path)) {
+        llvm::errs() << "npu-opt: error: the output file '" << path
+                     << "' is an input; refusing to overwrite it\n";
+        return 1;
+      }
     std::string error;
     if (!npu::createParentDirectories(path, error)) {
       llvm::errs() << "npu-opt: error: " << error << "\n";

@@ -457,10 +457,15 @@ void prefetchWeights(Emitter &e, const DpuPlan &prev, DpuPlan &next) {
   }
 }
 
-/// Emits the plan's pieces; `afterLastTasks` runs once the last round's
-/// DPU tasks are emitted (the prefetch point of the next op).
+/// Emits the plan's pieces; `prefetchNext` runs at the prefetch point of
+/// the next op's weights: after the first round's loads when this op reads
+/// its inputs where they are resident and no tile of it changes weights
+/// slice, so that they load during the whole op; else once the last round's DPU
+/// tasks are emitted, behind this op's own loads. (Early for every op:
+/// ResNet-50 int8 NPU3720 +1.6 %, the openWakeWord embedding fp16 +16 %;
+/// early as here: MobileNetV2 -5.7 %, ResNet-50 -1.1 %, none slower.)
 void emitPlan(Emitter &e, DpuPlan &plan,
-              llvm::function_ref<void()> afterLastTasks) {
+              llvm::function_ref<void()> prefetchNext) {
   const DpuJob &job = plan.job;
   const CmxLayout &l = plan.tiling.layout;
   const DpuOpGeometry &g = job.g;
@@ -596,15 +601,26 @@ void emitPlan(Emitter &e, DpuPlan &plan,
   bool sharedWeights = l.weightSlots == 1;
   if (l.slots > 1 && rounds > 0)
     loads(0, 0);
+  // Early when this op's DMA queues carry no weights slices and no input
+  // loads, only output copies: a queued prefetch then delays nothing it
+  // needs.
+  bool early = job.in.resident() && (!g.isEltwise() || job.in2.resident()) &&
+               (!g.hasWeights() || llvm::all_of(byTile, [](const auto &list) {
+                 return llvm::all_of(list, [&](const DpuPiece *p) {
+                   return p->k0 == list.front()->k0;
+                 });
+               }));
   for (size_t r = 0; r < rounds; ++r) {
     bool ahead = l.slots > 1 && r + 1 < rounds;
     if (l.slots == 1)
       loads(r, 0);
     else if (ahead)
       loads(r + 1, sharedWeights ? 1 : 0);
+    if (r == 0 && early)
+      prefetchNext();
     dpus(r);
-    if (r + 1 == rounds)
-      afterLastTasks();
+    if (r + 1 == rounds && !early)
+      prefetchNext();
     if (ahead && sharedWeights)
       loads(r + 1, 2);
     stores(r);
