@@ -304,6 +304,13 @@ bool zeroPadding(const uint8_t *bytes, uint64_t begin, uint64_t end,
 
 bool readHeader(const void *data, size_t size, FileHeader &h,
                 std::string &error) {
+  // A file too short for a header that does not start like one is not a
+  // truncated blob.
+  if (data && size < kHeaderSize &&
+      std::memcmp(data, kMagic, std::min(size, sizeof(kMagic))) != 0) {
+    error = "not an npu-compile blob (bad magic)";
+    return false;
+  }
   if (!data || size < kHeaderSize) {
     error = "blob is truncated: " + std::to_string(size) +
             " bytes, smaller than the " + std::to_string(kHeaderSize) +

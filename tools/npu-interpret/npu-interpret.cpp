@@ -34,6 +34,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstring>
+#include <fstream>
 #include <map>
 
 using namespace mlir;
@@ -188,6 +190,17 @@ int main(int argc, char **argv) {
                 "' stage is the NPU's task program: it runs on the NPU "
                 "(npu-run on the blob), not on the interpreter; choose an "
                 "earlier --compile-to (the last graph stage is grouped)");
+  // A blob (its magic, whatever its name) is not a model.
+  char magic[8] = {};
+  std::ifstream(inputFile, std::ios::binary).read(magic, sizeof(magic));
+  if (std::memcmp(magic, "NPUBLOB", 8) == 0)
+    return fail("'" + inputFile +
+                "' is a blob: it runs on the NPU (npu-run), not on the "
+                "interpreter; give the ONNX model or a graph stage's .mlir");
+  if (threads < 0)
+    return fail("--num-threads must be 0 (one per hardware thread) or more, "
+                "not " +
+                std::to_string(threads));
   compileOptions.timing = timing;
 
   // Input values by name, in command-line order.

@@ -21,6 +21,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <string>
@@ -140,8 +141,15 @@ int main(int argc, char **argv) {
     std::string err;
     if (!list && !outDir.empty() && !createDirectories(outDir, err))
       return error(err);
-    if (!list && !tracePath.empty() && !createParentDirectories(tracePath, err))
-      return error(err);
+    for (const std::string *file : std::initializer_list<const std::string *>{
+             &tracePath, &opts.jsonPath}) {
+      if (list || file->empty())
+        continue;
+      if (std::filesystem::is_directory(*file))
+        return error("cannot write '" + *file + "': it is a directory");
+      if (!createParentDirectories(*file, err))
+        return error(err);
+    }
   }
 
   auto initStart = std::chrono::steady_clock::now();

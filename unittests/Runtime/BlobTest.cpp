@@ -240,6 +240,15 @@ TEST(BlobCorruption, LayoutGapsMustBeZeroAndNothingFollowsTheWeights) {
             std::string::npos);
 }
 
+TEST(BlobReject, ShortFileThatIsNoBlob) {
+  // Shorter than a header and not a prefix of one: not a blob at all.
+  std::string text = "hello world\n";
+  std::vector<uint8_t> bytes(text.begin(), text.end());
+  std::string error = rejectBytes(bytes);
+  EXPECT_NE(error.find("bad magic"), std::string::npos) << error;
+  EXPECT_EQ(error.find("truncated"), std::string::npos) << error;
+}
+
 TEST(BlobReject, BadMagic) {
   std::vector<uint8_t> bytes = sample(arch::Platform::NPU3720, "maxpool_int8");
   bytes[0] = 'X';
