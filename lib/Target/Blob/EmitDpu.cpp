@@ -395,39 +395,48 @@ uint64_t budgetOf(const Emitter &e, Operation *op) {
   return it == e.residency.budget.end() ? e.hw.cmxUsableBytes : it->second;
 }
 
-/// Where the next op's layout goes: the lowest of 0, right above `prev`'s
-/// layout, or the top of its budget at which its weights and weight table
-/// neither overlap `prev`'s layout nor leave `prev`'s budget (so they can
-/// be loaded while `prev` runs); 0 if there is none.
-uint64_t placeAfter(const Emitter &e, const DpuPlan &prev, Operation *nextOp,
-                    const CmxLayout &next) {
+/// Where the next op's layout goes: the lowest of 0, right above the layout
+/// of one of `running` (the ops that run before it), or the top of its
+/// budget, at which its weights and weight table neither overlap a layout of
+/// `running` nor leave a budget of theirs (so they can be loaded while
+/// those run); nullopt if there is none.
+std::optional<uint64_t> placeAfter(const Emitter &e,
+                                   ArrayRef<const DpuPlan *> running,
+                                   Operation *nextOp, const CmxLayout &next) {
   uint64_t align = TilingOptions().cmxAlignment;
   uint64_t usable = budgetOf(e, nextOp);
-  uint64_t prevBudget = budgetOf(e, prev.job.op);
   if (!next.weightsSize || next.total > usable)
-    return 0;
-  uint64_t prevBegin = prev.base,
-           prevEnd = prev.base + prev.tiling.layout.total;
-  uint64_t candidates[] = {0, llvm::alignTo(prevEnd, align),
-                           (usable - next.total) / align * align};
+    return std::nullopt;
+  SmallVector<uint64_t> candidates = {0};
+  for (const DpuPlan *p : running)
+    candidates.push_back(
+        llvm::alignTo(p->base + p->tiling.layout.total, align));
+  candidates.push_back((usable - next.total) / align * align);
   for (uint64_t base : candidates) {
     if (base + next.total > usable)
       continue;
     uint64_t wBegin = base + next.weights[0];
     uint64_t wEnd = base + next.table[0] + next.tableSize;
-    if (wEnd <= prevBudget && (wEnd <= prevBegin || wBegin >= prevEnd))
+    if (llvm::all_of(running, [&](const DpuPlan *p) {
+          uint64_t pBegin = p->base, pEnd = p->base + p->tiling.layout.total;
+          return wEnd <= budgetOf(e, p->job.op) &&
+                 (wEnd <= pBegin || wBegin >= pEnd);
+        }))
       return base;
   }
-  return 0;
+  return std::nullopt;
 }
 
 /// Loads, ahead of time, the weights of `next`'s first piece on every tile
-/// where they do not overlap anything `prev` uses. Emitted while `prev`'s
-/// tasks are being emitted, so the DMAs run while `prev` computes.
-void prefetchWeights(Emitter &e, const DpuPlan &prev, DpuPlan &next) {
+/// where they overlap nothing `running` uses (the ops before `next`, the
+/// first of them being emitted). Emitted while `running[0]`'s tasks are
+/// being emitted, so the DMAs run while it computes.
+void prefetchWeights(Emitter &e, ArrayRef<const DpuPlan *> running,
+                     DpuPlan &next) {
   const CmxLayout &nl = next.tiling.layout;
   if (!next.job.g.hasWeights())
     return;
+  Operation *prevOp = running.front()->job.op;
   // Weights computed on the device (a matmul of two activations) load ahead
   // only when every task writing them was emitted before `prev`'s: tasks
   // are ordered by their emission, so a load emitted now would not wait for
@@ -436,20 +445,23 @@ void prefetchWeights(Emitter &e, const DpuPlan &prev, DpuPlan &next) {
       blob::MemSpace::Weights) {
     Operation *def =
         cast<hw::DpuConvOp>(next.job.op).getWeights().getDefiningOp();
-    if (!def || def->getBlock() != prev.job.op->getBlock() ||
-        !def->isBeforeInBlock(prev.job.op))
+    if (!def || def->getBlock() != prevOp->getBlock() ||
+        !def->isBeforeInBlock(prevOp))
       return;
   }
   uint64_t wBegin = next.base + nl.weights[0];
   uint64_t wEnd = next.base + nl.table[0] + nl.tableSize;
-  uint64_t pBegin = prev.base, pEnd = prev.base + prev.tiling.layout.total;
-  // Nothing `prev` still touches may be overwritten: its layout and the
-  // resident tensors live at it (above its budget).
-  if (wEnd > budgetOf(e, prev.job.op))
-    return;
-  bool disjoint = wEnd <= pBegin || wBegin >= pEnd;
   for (uint32_t t = 0; t < e.tiles; ++t) {
-    if (!next.usesTile(t) || (prev.usesTile(t) && !disjoint))
+    if (!next.usesTile(t))
+      continue;
+    // Nothing a running op still touches may be overwritten: its layout
+    // and the resident tensors live at it (above its budget).
+    bool clear = llvm::all_of(running, [&](const DpuPlan *p) {
+      uint64_t pBegin = p->base, pEnd = p->base + p->tiling.layout.total;
+      return wEnd <= budgetOf(e, p->job.op) &&
+             (!p->usesTile(t) || wEnd <= pBegin || wBegin >= pEnd);
+    });
+    if (!clear)
       continue;
     e.sched.beginStep();
     loadWeights(e, next, t, *next.byTile[t][0], 0);
@@ -708,45 +720,79 @@ FailureOr<DpuJob> dpuJob(Emitter &e, Operation *op, const std::string &label) {
 bool isDpuOp(Operation *op) { return isa<hw::DpuConvOp, hw::DpuEltwiseOp>(op); }
 
 /// Plans `op`: its job, tiling and buffers, placed at CMX offset 0 or,
-/// with `previous`, beside the previous op's layout (placeAfter).
-static FailureOr<std::unique_ptr<DpuPlan>> planDpu(Emitter &e, Operation *op,
-                                                   const std::string &label,
-                                                   const DpuPlan *previous) {
+/// with `running` (the ops emitted before it whose time its first weights
+/// may load in), where those weights overlap none of theirs (placeAfter).
+/// With `placed`, it says whether such a place was found, and the op is
+/// not planned (null) when none was.
+static FailureOr<std::unique_ptr<DpuPlan>>
+planDpu(Emitter &e, Operation *op, const std::string &label,
+        ArrayRef<const DpuPlan *> running, bool *placed = nullptr) {
   auto job = dpuJob(e, op, label);
   if (failed(job))
     return failure();
   auto tiling = tileJob(e, *job);
   if (failed(tiling))
     return failure();
-  uint64_t base =
-      previous ? placeAfter(e, *previous, op, tiling->layout) : uint64_t(0);
-  return planJob(e, std::move(*job), std::move(*tiling), base);
+  std::optional<uint64_t> base;
+  if (!running.empty())
+    base = placeAfter(e, running, op, tiling->layout);
+  if (placed) {
+    // No buffers are made for a plan that is dropped.
+    *placed = base.has_value();
+    if (!base)
+      return std::unique_ptr<DpuPlan>();
+  }
+  return planJob(e, std::move(*job), std::move(*tiling), base.value_or(0));
 }
 
 LogicalResult emitDpu(Emitter &e, Operation *op, const std::string &label,
-                      Operation *next, const std::string &nextLabel) {
+                      Operation *next, const std::string &nextLabel,
+                      Operation *afterNext, const std::string &afterNextLabel) {
   std::shared_ptr<DpuPlan> plan = std::move(e.plannedDpu);
   if (!plan || plan->job.op != op) {
-    auto planned = planDpu(e, op, label, nullptr);
+    auto planned = planDpu(e, op, label, {});
     if (failed(planned))
       return failure();
     plan = std::move(*planned);
   }
+  // Planned two ops ahead, by the op before this one: its weights are
+  // loading already.
+  std::shared_ptr<DpuPlan> loading = std::move(e.plannedDpuAfterNext);
 
   // The next DPU op is planned now, its layout placed beside this one's
   // where CMX allows, so that its first weights load during this op.
   std::shared_ptr<DpuPlan> nextPlan;
-  if (next) {
-    auto planned = planDpu(e, next, nextLabel, plan.get());
+  bool nextLoading = false;
+  if (next && loading && loading->job.op == next) {
+    nextPlan = std::move(loading);
+    nextLoading = true;
+  } else if (next) {
+    auto planned = planDpu(e, next, nextLabel, {plan.get()});
     if (failed(planned))
       return failure();
     nextPlan = std::move(*planned);
   }
+  // A next op without weights (an eltwise add) runs briefly: the first
+  // weights of the op after it load during this op too, where CMX has room
+  // beside both.
+  std::shared_ptr<DpuPlan> afterNextPlan;
+  if (nextPlan && !nextLoading && !nextPlan->job.g.hasWeights() && afterNext) {
+    bool placed = false;
+    auto planned = planDpu(e, afterNext, afterNextLabel,
+                           {plan.get(), nextPlan.get()}, &placed);
+    if (failed(planned))
+      return failure();
+    if (placed)
+      afterNextPlan = std::move(*planned);
+  }
   emitPlan(e, *plan, [&] {
-    if (nextPlan)
-      prefetchWeights(e, *plan, *nextPlan);
+    if (nextPlan && !nextLoading)
+      prefetchWeights(e, {plan.get()}, *nextPlan);
+    if (afterNextPlan)
+      prefetchWeights(e, {plan.get(), nextPlan.get()}, *afterNextPlan);
   });
   e.plannedDpu = std::move(nextPlan);
+  e.plannedDpuAfterNext = std::move(afterNextPlan);
   return success();
 }
 

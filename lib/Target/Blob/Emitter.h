@@ -56,6 +56,10 @@ struct Emitter {
   /// op so that its first weights could be loaded ahead (its job names the
   /// op).
   std::shared_ptr<DpuPlan> plannedDpu;
+  /// The DPU op after that, planned two ops ahead when the next one loads
+  /// no weights (an eltwise add): its first weights load during the op
+  /// before it.
+  std::shared_ptr<DpuPlan> plannedDpuAfterNext;
 
   /// Adds a buffer to the program; returns its id.
   uint32_t addBuffer(const std::string &name, blob::MemSpace space,
@@ -78,10 +82,15 @@ struct Emitter {
 bool isDpuOp(mlir::Operation *op);
 /// Emits DPU op `op`; `next` is the next DPU op in program order (null if
 /// none): it is planned now and its first weights slice is loaded while
-/// `op` computes, where CMX has room for both.
+/// `op` computes, where CMX has room for both. When `next` loads no
+/// weights, `afterNext` (the DPU op after it, null if none) is planned now
+/// too and its first weights load while `op` computes, where CMX has room
+/// for the three.
 mlir::LogicalResult emitDpu(Emitter &e, mlir::Operation *op,
                             const std::string &label, mlir::Operation *next,
-                            const std::string &nextLabel);
+                            const std::string &nextLabel,
+                            mlir::Operation *afterNext,
+                            const std::string &afterNextLabel);
 mlir::LogicalResult emitShave(Emitter &e, hw::ShaveOp op,
                               const std::string &label);
 mlir::LogicalResult emitTranspose(Emitter &e, npu::TransposeOp op,

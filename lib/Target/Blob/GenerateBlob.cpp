@@ -126,8 +126,12 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
         llvm::TypeSwitch<Operation *, LogicalResult>(&op)
             .Case<hw::DpuConvOp, hw::DpuEltwiseOp>([&](Operation *o) {
               bool ahead = opts.prefetchWeights && n < ops.size();
+              size_t n2 = n < ops.size() ? nextDpu[n] : ops.size();
+              bool ahead2 = ahead && n2 < ops.size();
               return emitDpu(e, o, label, ahead ? ops[n] : nullptr,
-                             n < ops.size() ? labels[n] : std::string());
+                             n < ops.size() ? labels[n] : std::string(),
+                             ahead2 ? ops[n2] : nullptr,
+                             ahead2 ? labels[n2] : std::string());
             })
             .Case([&](hw::ShaveOp o) { return emitShave(e, o, label); })
             .Case(
