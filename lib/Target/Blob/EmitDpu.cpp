@@ -614,8 +614,8 @@ void emitPlan(Emitter &e, DpuPlan &plan,
   if (l.slots > 1 && rounds > 0)
     loads(0, 0);
   // Early when this op's DMA queues carry no weights slices and no input
-  // loads, only output copies: a queued prefetch then delays nothing it
-  // needs.
+  // loads, only output stores and copies, which a queued prefetch may
+  // delay (measured: no model slower).
   bool early = job.in.resident() && (!g.isEltwise() || job.in2.resident()) &&
                (!g.hasWeights() || llvm::all_of(byTile, [](const auto &list) {
                  return llvm::all_of(list, [&](const DpuPiece *p) {
@@ -719,6 +719,22 @@ FailureOr<DpuJob> dpuJob(Emitter &e, Operation *op, const std::string &label) {
 
 bool isDpuOp(Operation *op) { return isa<hw::DpuConvOp, hw::DpuEltwiseOp>(op); }
 
+/// Whether the weights of DPU op `op` may load while `prev` runs:
+/// constants always; weights written on the device (a matmul of two
+/// activations) only when their writer comes before `prev`, as
+/// prefetchWeights requires (else planning `op` two ahead would keep the
+/// op before it from loading them).
+static bool weightsLoadableDuring(Operation *op, Operation *prev) {
+  auto conv = dyn_cast<hw::DpuConvOp>(op);
+  if (!conv || !conv.getWeights())
+    return true;
+  Operation *def = conv.getWeights().getDefiningOp();
+  if (isa_and_nonnull<npu::ConstantOp>(def))
+    return true;
+  return def && def->getBlock() == prev->getBlock() &&
+         def->isBeforeInBlock(prev);
+}
+
 /// Plans `op`: its job, tiling and buffers, placed at CMX offset 0 or,
 /// with `running` (the ops emitted before it whose time its first weights
 /// may load in), where those weights overlap none of theirs (placeAfter).
@@ -776,7 +792,8 @@ LogicalResult emitDpu(Emitter &e, Operation *op, const std::string &label,
   // weights of the op after it load during this op too, where CMX has room
   // beside both.
   std::shared_ptr<DpuPlan> afterNextPlan;
-  if (nextPlan && !nextLoading && !nextPlan->job.g.hasWeights() && afterNext) {
+  if (nextPlan && !nextLoading && !nextPlan->job.g.hasWeights() && afterNext &&
+      weightsLoadableDuring(afterNext, op)) {
     bool placed = false;
     auto planned = planDpu(e, afterNext, afterNextLabel,
                            {plan.get(), nextPlan.get()}, &placed);

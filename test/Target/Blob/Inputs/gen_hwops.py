@@ -300,6 +300,31 @@ def bottleneck_i8():
     return fn, {"x": xv}, {"y": yr}
 
 
+def add_then_device_weights():
+    """A conv (a) whose result, reshaped, is the weights of a matmul (c)
+    that follows an eltwise add (b): c's weights are written on the device
+    by a, so they cannot load while a runs (two ops ahead), only while b
+    does."""
+    fn = Fn()
+    H, C = 8, 16
+    x = fn.arg("x", (H, H, C), "f16")
+    w = (RNG.standard_normal((C, 1, 1, C)) * 0.2).astype(np.float16)
+    t = table(C, C * 2, f32_word(1.0), 0)
+    wc, tc = fn.const(w, "f16"), fn.const(t, "i32")
+    a = conv_op(fn, "conv", x, (H, H, C), "f16", wc, tc, w.shape, "f16", (1, 1), (1, 1), (0, 0, 0, 0),
+                (H, H, C), "f16")
+    K = H * H
+    wa = fn.raw("npu.reshape %s : %s to %s" % (a, ttype((H, H, C), "f16"), ttype((K, 1, 1, C), "f16")))
+    s = ttype((H, H, C), "f16")
+    b = fn.op("npuhw.dpu_eltwise add %s, %s : (%s, %s)" % (x, x, s, s), s)
+    t2 = table(K, C * 2, f32_word(1.0), 0)
+    tc2 = fn.const(t2, "i32")
+    c = conv_op(fn, "conv", b, (H, H, C), "f16", wa, tc2, (K, 1, 1, C), "f16", (1, 1), (1, 1), (0, 0, 0, 0),
+                (H, H, K), "f16")
+    fn.ret([(c, ttype((H, H, K), "f16"), "y")])
+    return fn, {"x": (RNG.standard_normal((H, H, C)) * 0.5).astype(np.float16)}, {}
+
+
 def shave_split():
     """SHAVE kernels split over the SHAVEs beyond elementwise ones: a batched
     matmul (by heads), softmax over the last axis (by rows), a division by a
@@ -339,6 +364,7 @@ def shave_split():
 MODELS = {
     "bench_conv": lambda: conv_i8(56, 64, 64, 3, 1, 1),
     "bottleneck_i8": bottleneck_i8,
+    "add_then_device_weights": add_then_device_weights,
     "conv_chain_i8": conv_chain_i8,
     "conv_f16": lambda: conv_f16(96, 32, 64, 3, 2, (1, 1, 1, 1)),
     "conv_f16_k5": lambda: conv_f16(40, 16, 32, 5, 1, (2, 2, 2, 2)),
