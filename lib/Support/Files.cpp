@@ -85,4 +85,13 @@ bool createParentDirectories(const std::string &path, std::string &error) {
   return parent.empty() || createDirectories(parent, error);
 }
 
+bool prepareOutputFile(const std::string &path, std::string &error) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    error = "cannot write '" + path + "': it is a directory";
+    return false;
+  }
+  return createParentDirectories(path, error);
+}
+
 } // namespace npu

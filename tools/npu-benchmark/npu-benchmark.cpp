@@ -51,14 +51,9 @@ int main(int argc, char **argv) {
     return error("no model '" + options.model + "'");
   // The report's file is checked before the benchmark, not after it (its
   // missing directories are created now).
-  if (!options.jsonPath.empty()) {
-    std::string err;
-    if (llvm::sys::fs::is_directory(options.jsonPath))
-      return error("cannot write '" + options.jsonPath +
-                   "': it is a directory");
-    if (!npu::createParentDirectories(options.jsonPath, err))
-      return error(err);
-  }
+  if (std::string err; !options.jsonPath.empty() &&
+                       !npu::prepareOutputFile(options.jsonPath, err))
+    return error(err);
 
   std::string self = llvm::sys::fs::getMainExecutable(argv[0], (void *)&error);
   std::string toolsDir = llvm::sys::path::parent_path(self).str();

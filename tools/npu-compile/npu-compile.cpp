@@ -232,9 +232,7 @@ int main(int argc, char **argv) {
       if (!read.empty() && npu::isSameFile(path, read))
         return fail(std::string("the ") + what + " '" + path + "' is " + role +
                     "; refusing to overwrite it");
-    if (llvm::sys::fs::is_directory(path))
-      return fail("cannot write '" + path + "': it is a directory");
-    if (!npu::createParentDirectories(path, error))
+    if (!npu::prepareOutputFile(path, error))
       return fail(error);
   }
   if (!cacheDir.empty() && !writeBlob)

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "npu/Blob/Format.h"
 #include "npu/Dialect/NPU/IR/NPUDialect.h"
 #include "npu/Dialect/NPUTask/IR/NPUTaskOps.h"
 #include "npu/Import/ONNX/Diagnostics.h"
@@ -193,7 +194,7 @@ int main(int argc, char **argv) {
   // A blob (its magic, whatever its name) is not a model.
   char magic[8] = {};
   std::ifstream(inputFile, std::ios::binary).read(magic, sizeof(magic));
-  if (std::memcmp(magic, "NPUBLOB", 8) == 0)
+  if (std::memcmp(magic, npu::blob::kMagic, sizeof(magic)) == 0)
     return fail("'" + inputFile +
                 "' is a blob: it runs on the NPU (npu-run), not on the "
                 "interpreter; give the ONNX model or a graph stage's .mlir");

@@ -21,7 +21,6 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <map>
 #include <string>
@@ -143,11 +142,7 @@ int main(int argc, char **argv) {
       return error(err);
     for (const std::string *file : std::initializer_list<const std::string *>{
              &tracePath, &opts.jsonPath}) {
-      if (list || file->empty())
-        continue;
-      if (std::filesystem::is_directory(*file))
-        return error("cannot write '" + *file + "': it is a directory");
-      if (!createParentDirectories(*file, err))
+      if (!list && !file->empty() && !prepareOutputFile(*file, err))
         return error(err);
     }
   }

@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 using namespace npu;
 
 TEST(Npy, RoundTripKeepsTypeShapeAndBytes) {
@@ -102,4 +104,18 @@ TEST(Files, SameFileFollowsPathsNotSpelling) {
   ASSERT_TRUE(writeNpy(a, HostTensor(DType::F32, {1}), err)) << err;
   EXPECT_TRUE(isSameFile(a, dir + "/./same_file_a.npy"));
   EXPECT_FALSE(isSameFile(a, dir + "/same_file_missing.npy"));
+}
+
+TEST(Files, PrepareOutputFile) {
+  std::string dir = ::testing::TempDir() + "/prepare_output_file";
+  std::filesystem::remove_all(dir);
+  std::string err;
+  // Missing directories are created; the file itself is not.
+  EXPECT_TRUE(prepareOutputFile(dir + "/a/b/out.json", err)) << err;
+  EXPECT_TRUE(std::filesystem::is_directory(dir + "/a/b"));
+  EXPECT_FALSE(std::filesystem::exists(dir + "/a/b/out.json"));
+  // A directory is not a file to write.
+  EXPECT_FALSE(prepareOutputFile(dir + "/a", err));
+  EXPECT_EQ(err, "cannot write '" + dir + "/a': it is a directory");
+  std::filesystem::remove_all(dir);
 }

@@ -56,6 +56,11 @@ bool createParentDirectories(const std::string &path, std::string &error);
 /// Creates the directory `dir` and its missing parents; errors as above.
 bool createDirectories(const std::string &dir, std::string &error);
 
+/// Checks, before any work, that the file `path` can be written: false with
+/// "cannot write 'PATH': it is a directory" if it is one, else its missing
+/// parent directories are created (errors as createParentDirectories).
+bool prepareOutputFile(const std::string &path, std::string &error);
+
 } // namespace npu
 
 #endif // NPU_SUPPORT_FILES_H

@@ -23,6 +23,7 @@
 #include <cstring>
 #include <map>
 #include <memory>
+#include <optional>
 
 using namespace mlir;
 
@@ -395,6 +396,34 @@ uint64_t budgetOf(const Emitter &e, Operation *op) {
   return it == e.residency.budget.end() ? e.hw.cmxUsableBytes : it->second;
 }
 
+/// Whether CMX bytes [begin, end) may be written while `p` runs: below its
+/// budget (the resident tensors live at it lie above) and clear of its
+/// layout on tile `tile` (on every tile when none is given; on a tile `p`
+/// does not use there is no layout).
+bool clearOf(const Emitter &e, const DpuPlan &p, uint64_t begin, uint64_t end,
+             std::optional<uint32_t> tile = std::nullopt) {
+  uint64_t pBegin = p.base, pEnd = p.base + p.tiling.layout.total;
+  return end <= budgetOf(e, p.job.op) &&
+         ((tile && !p.usesTile(*tile)) || end <= pBegin || begin >= pEnd);
+}
+
+/// Whether the weights of DPU op `op` may load while `prev` runs: constants
+/// (the weights section) always; weights computed on the device (a matmul
+/// of two activations) only when their writer comes before `prev`: tasks
+/// are ordered by their emission, so a load emitted now would not wait for
+/// a writer emitted later.
+bool weightsLoadableDuring(const Emitter &e, Operation *op, Operation *prev) {
+  auto conv = dyn_cast<hw::DpuConvOp>(op);
+  if (!conv || !conv.getWeights())
+    return true;
+  const ValueLocation *wl = e.buffers.lookup(conv.getWeights());
+  if (wl && e.program.buffers[wl->buffer].space == blob::MemSpace::Weights)
+    return true;
+  Operation *def = conv.getWeights().getDefiningOp();
+  return def && def->getBlock() == prev->getBlock() &&
+         def->isBeforeInBlock(prev);
+}
+
 /// Where the next op's layout goes: the lowest of 0, right above the layout
 /// of one of `running` (the ops that run before it), or the top of its
 /// budget, at which its weights and weight table neither overlap a layout of
@@ -418,9 +447,7 @@ std::optional<uint64_t> placeAfter(const Emitter &e,
     uint64_t wBegin = base + next.weights[0];
     uint64_t wEnd = base + next.table[0] + next.tableSize;
     if (llvm::all_of(running, [&](const DpuPlan *p) {
-          uint64_t pBegin = p->base, pEnd = p->base + p->tiling.layout.total;
-          return wEnd <= budgetOf(e, p->job.op) &&
-                 (wEnd <= pBegin || wBegin >= pEnd);
+          return clearOf(e, *p, wBegin, wEnd);
         }))
       return base;
   }
@@ -436,32 +463,17 @@ void prefetchWeights(Emitter &e, ArrayRef<const DpuPlan *> running,
   const CmxLayout &nl = next.tiling.layout;
   if (!next.job.g.hasWeights())
     return;
-  Operation *prevOp = running.front()->job.op;
-  // Weights computed on the device (a matmul of two activations) load ahead
-  // only when every task writing them was emitted before `prev`'s: tasks
-  // are ordered by their emission, so a load emitted now would not wait for
-  // a writer emitted later.
-  if (e.program.buffers[next.job.weightsBuffer].space !=
-      blob::MemSpace::Weights) {
-    Operation *def =
-        cast<hw::DpuConvOp>(next.job.op).getWeights().getDefiningOp();
-    if (!def || def->getBlock() != prevOp->getBlock() ||
-        !def->isBeforeInBlock(prevOp))
-      return;
-  }
+  if (!weightsLoadableDuring(e, next.job.op, running.front()->job.op))
+    return;
   uint64_t wBegin = next.base + nl.weights[0];
   uint64_t wEnd = next.base + nl.table[0] + nl.tableSize;
   for (uint32_t t = 0; t < e.tiles; ++t) {
     if (!next.usesTile(t))
       continue;
-    // Nothing a running op still touches may be overwritten: its layout
-    // and the resident tensors live at it (above its budget).
-    bool clear = llvm::all_of(running, [&](const DpuPlan *p) {
-      uint64_t pBegin = p->base, pEnd = p->base + p->tiling.layout.total;
-      return wEnd <= budgetOf(e, p->job.op) &&
-             (!p->usesTile(t) || wEnd <= pBegin || wBegin >= pEnd);
-    });
-    if (!clear)
+    // Nothing a running op still touches may be overwritten.
+    if (!llvm::all_of(running, [&](const DpuPlan *p) {
+          return clearOf(e, *p, wBegin, wEnd, t);
+        }))
       continue;
     e.sched.beginStep();
     loadWeights(e, next, t, *next.byTile[t][0], 0);
@@ -616,12 +628,9 @@ void emitPlan(Emitter &e, DpuPlan &plan,
   // Early when this op's DMA queues carry no weights slices and no input
   // loads, only output stores and copies, which a queued prefetch may
   // delay (measured: no model slower).
-  bool early = job.in.resident() && (!g.isEltwise() || job.in2.resident()) &&
-               (!g.hasWeights() || llvm::all_of(byTile, [](const auto &list) {
-                 return llvm::all_of(list, [&](const DpuPiece *p) {
-                   return p->k0 == list.front()->k0;
-                 });
-               }));
+  bool early =
+      job.in.resident() && (!g.isEltwise() || job.in2.resident()) &&
+      (!g.hasWeights() || slicesPerTile(plan.tiling.pieces, e.tiles) <= 1);
   for (size_t r = 0; r < rounds; ++r) {
     bool ahead = l.slots > 1 && r + 1 < rounds;
     if (l.slots == 1)
@@ -719,22 +728,6 @@ FailureOr<DpuJob> dpuJob(Emitter &e, Operation *op, const std::string &label) {
 
 bool isDpuOp(Operation *op) { return isa<hw::DpuConvOp, hw::DpuEltwiseOp>(op); }
 
-/// Whether the weights of DPU op `op` may load while `prev` runs:
-/// constants always; weights written on the device (a matmul of two
-/// activations) only when their writer comes before `prev`, as
-/// prefetchWeights requires (else planning `op` two ahead would keep the
-/// op before it from loading them).
-static bool weightsLoadableDuring(Operation *op, Operation *prev) {
-  auto conv = dyn_cast<hw::DpuConvOp>(op);
-  if (!conv || !conv.getWeights())
-    return true;
-  Operation *def = conv.getWeights().getDefiningOp();
-  if (isa_and_nonnull<npu::ConstantOp>(def))
-    return true;
-  return def && def->getBlock() == prev->getBlock() &&
-         def->isBeforeInBlock(prev);
-}
-
 /// Plans `op`: its job, tiling and buffers, placed at CMX offset 0 or,
 /// with `running` (the ops emitted before it whose time its first weights
 /// may load in), where those weights overlap none of theirs (placeAfter).
@@ -793,7 +786,7 @@ LogicalResult emitDpu(Emitter &e, Operation *op, const std::string &label,
   // beside both.
   std::shared_ptr<DpuPlan> afterNextPlan;
   if (nextPlan && !nextLoading && !nextPlan->job.g.hasWeights() && afterNext &&
-      weightsLoadableDuring(afterNext, op)) {
+      weightsLoadableDuring(e, afterNext, op)) {
     bool placed = false;
     auto planned = planDpu(e, afterNext, afterNextLabel,
                            {plan.get(), nextPlan.get()}, &placed);

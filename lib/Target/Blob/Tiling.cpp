@@ -167,18 +167,6 @@ std::vector<uint32_t> channelWidths(const DpuOpGeometry &g) {
   return widths;
 }
 
-/// The most channel slices one tile's run of pieces goes through.
-uint32_t slicesPerTile(const std::vector<DpuPiece> &ps, uint32_t tiles) {
-  std::vector<uint32_t> count(tiles, 0);
-  std::vector<int64_t> last(tiles, -1);
-  for (const DpuPiece &p : ps)
-    if (last[p.tile] != int64_t(p.k0)) {
-      last[p.tile] = p.k0;
-      ++count[p.tile];
-    }
-  return *std::max_element(count.begin(), count.end());
-}
-
 uint64_t estimate(const arch::HardwareDesc &hw, const DpuOpGeometry &g,
                   const std::vector<DpuPiece> &ps, const TilingOptions &opts,
                   uint32_t tiles, uint32_t slots, uint32_t weightSlots) {
@@ -419,6 +407,17 @@ const char *tilingStrategy(const DpuTiling &tiling, uint32_t tiles) {
   if (sliceOnEveryTile)
     return "split over H";
   return "split over H and K";
+}
+
+uint32_t slicesPerTile(const std::vector<DpuPiece> &ps, uint32_t tiles) {
+  std::vector<uint32_t> count(std::max<uint32_t>(tiles, 1), 0);
+  std::vector<int64_t> last(count.size(), -1);
+  for (const DpuPiece &p : ps)
+    if (last[p.tile] != int64_t(p.k0)) {
+      last[p.tile] = p.k0;
+      ++count[p.tile];
+    }
+  return *std::max_element(count.begin(), count.end());
 }
 
 } // namespace npu::target

@@ -145,6 +145,11 @@ void inputRowsFor(const DpuOpGeometry &g, uint32_t outRow, uint32_t outRows,
 DpuTaskShape pieceTaskShape(const DpuOpGeometry &g, uint32_t outRows,
                             uint32_t kc);
 
+/// The most channel slices one tile's run of pieces `ps` goes through (a
+/// slice counts again each time a tile comes back to it): 1 when every tile
+/// keeps one weights slice.
+uint32_t slicesPerTile(const std::vector<DpuPiece> &ps, uint32_t tiles);
+
 /// Whether planDpuTiling would find a split that fits (without estimating
 /// any).
 bool dpuTilingFits(const DpuOpGeometry &g, const arch::HardwareDesc &hw,
