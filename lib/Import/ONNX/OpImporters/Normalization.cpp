@@ -131,6 +131,10 @@ LogicalResult importBatchNorm(NodeImporter &n) {
     return n.unsupportedAttr("spatial", "0");
   if (n.failed())
     return failure();
+  // Both modes need a channel axis (axis 1); inference mode's op says so
+  // itself, training mode reads the axis first.
+  if (n.getInputType(0).getRank() < 2)
+    return n.emitError() << "expected an input of rank >= 2";
   if (training) {
     if (n.getOpset() < 14)
       return n.emitError() << "training-mode BatchNormalization is supported "

@@ -265,6 +265,16 @@ def batchnorm_training():
 
 
 @model
+def batchnorm_training_rank1():
+    # Training mode on a rank-1 input: no channel axis (the fuzz smoke's
+    # crash-batchnorm-training-rank1.onnx).
+    inits = [const(n, np.ones(4, np.float32)) for n in ["s", "b", "m", "v"]]
+    n = node("BatchNormalization", ["x", "s", "b", "m", "v"], ["y"],
+             training_mode=1)
+    return make([n], [vi("x", [4])], [vi("y", [4])], opset=15, inits=inits)
+
+
+@model
 def softmax_v11():
     return single("Softmax", [2, 3, 4], [2, 3, 4], opset=11, axis=1)
 
