@@ -18,6 +18,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <limits>
 #include <sstream>
 #include <unordered_map>
 
@@ -133,6 +134,19 @@ bool parseFloatField(const std::string &text, const char *field, float &out,
   }
   out = static_cast<float>(v);
   return true;
+}
+
+/// Why the int8 step of range [lo, hi] (lo <= hi) is not a float, or empty:
+/// its width overflows (an int8 scale of infinity), or its step is below
+/// the smallest normal float while not zero.
+std::string rangeStepError(float lo, float hi) {
+  float width = hi - lo;
+  if (!std::isfinite(width))
+    return "the range is wider than a float holds (hi - lo overflows)";
+  if (width > 0 && width / 255 < std::numeric_limits<float>::min())
+    return "the range is too narrow for an int8 step (hi - lo below 255 times "
+           "the smallest normal float)";
+  return "";
 }
 
 std::string joinFrom(const std::vector<std::string> &tokens, size_t from) {
@@ -303,6 +317,11 @@ bool parseTable(const std::string &text, const std::string &name,
             return fail("lo " + tokens[2 + i] + " > hi " + tokens[3 + i] +
                         " (@channels '" + c.key + "', channel " +
                         std::to_string(i / 2) + ")");
+          else if (std::string why =
+                       rangeStepError(c.ranges[i], c.ranges[i + 1]);
+                   !why.empty())
+            return fail(why + " (@channels '" + c.key + "', channel " +
+                        std::to_string(i / 2) + ")");
         if (!keyedLineFits(head, c.key, table.channels))
           return false;
         table.channels.push_back(std::move(c));
@@ -369,6 +388,8 @@ bool parseTable(const std::string &text, const std::string &name,
     if (entry.lo > entry.hi)
       return fail("lo " + tokens[3] + " > hi " + tokens[4] + " (key '" +
                   entry.key + "')");
+    if (std::string why = rangeStepError(entry.lo, entry.hi); !why.empty())
+      return fail(why + " (key '" + entry.key + "')");
     entry.method = tokens[5];
     if (!isKnownEntryMethod(entry.method))
       return fail("unknown method '" + entry.method + "' (key '" + entry.key +

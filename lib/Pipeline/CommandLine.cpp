@@ -317,9 +317,21 @@ LogicalResult compileOptionsFromCommandLine(StringRef tool,
   }
   options.tiles = tiles;
 
+  // A file option given an empty value would silently do nothing (no table
+  // written, or calibration on generated samples instead of the table).
+  for (const cl::opt<std::string> *file :
+       {&f.calibData, &f.calibTable, &f.useCalibTable})
+    if (file->getNumOccurrences() && file->empty()) {
+      printError(tool, "--" + file->ArgStr + " needs a path, not ''");
+      return failure();
+    }
   options.calibration.dataDir = f.calibData;
   options.calibration.tableOutputPath = f.calibTable;
   options.calibration.tableInputPath = f.useCalibTable;
+  if (!f.useCalibTable.empty() && f.calibMethod.getNumOccurrences() &&
+      options.precision != Precision::Fp16)
+    printWarning(tool, "--calib-method is ignored with --use-calib-table (the "
+                       "table's ranges are used as they are)");
   if (!f.useCalibTable.empty() && !f.calibTable.empty()) {
     printError(tool, "--calib-table writes the table that calibration "
                      "measures; with --use-calib-table nothing is measured "

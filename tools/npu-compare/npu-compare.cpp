@@ -22,6 +22,7 @@
 #include "npu/Interpreter/TensorConversion.h"
 #include "npu/Pipeline/BoolFlag.h"
 #include "npu/Pipeline/CommandLine.h"
+#include "npu/Pipeline/OutputFiles.h"
 #include "npu/Pipeline/Pipeline.h"
 #include "npu/Runtime/CompiledModel.h"
 #include "npu/Runtime/Core.h"
@@ -268,6 +269,35 @@ int main(int argc, char **argv) {
     given[name] = std::move(value);
   }
   std::string error;
+  // What it writes is checked before any work. Nothing it reads may be
+  // overwritten by the table's and report's files, and in the output
+  // directory its own files and the folder of ONNX Runtime's tensors, whose
+  // names come from the model.
+  std::vector<npu::NamedFile> reads =
+      npu::compileInputFiles(modelPath, options);
+  for (const std::string &spec : inputs) {
+    std::string name, path;
+    npu::splitNameValue(spec, name, path);
+    reads.push_back({path, "the --input file of '" + name + "'"});
+  }
+  std::string ortDir = join(outputDir, "ort");
+  for (const npu::NamedFile &r : reads) {
+    llvm::SmallString<256> dir(r.path);
+    llvm::sys::path::remove_filename(dir);
+    if (!r.path.empty() && llvm::sys::fs::exists(ortDir) &&
+        npu::isSameFile(dir.empty() ? "." : std::string(dir), ortDir))
+      return fail(r.what + " '" + r.path + "' is in '" + ortDir +
+                  "', where npu-compare writes ONNX Runtime's tensors; move "
+                  "it or choose another --output-dir");
+  }
+  if (!npu::checkOutputFiles(
+          {{options.calibration.tableOutputPath, "the --calib-table file"},
+           {options.precisionReportPath, "the --precision-report file"},
+           {join(outputDir, "compare.json"), "the report"},
+           {join(outputDir, "compare.html"), "the report"},
+           {join(outputDir, "exposed.blob"), "the blob npu-compare writes"}},
+          reads, error))
+    return fail(error);
   if (!npu::createDirectories(outputDir, error))
     return fail(error);
 

@@ -11,6 +11,7 @@
 #include "npu/Pipeline/BoolFlag.h"
 #include "npu/Pipeline/CommandLine.h"
 #include "npu/Pipeline/ModelCache.h"
+#include "npu/Pipeline/OutputFiles.h"
 #include "npu/Pipeline/Pipeline.h"
 #include "npu/Pipeline/Registration.h"
 #include "npu/Support/Files.h"
@@ -207,34 +208,15 @@ int main(int argc, char **argv) {
   std::string error;
   // Every file the compile writes is checked before it starts, not after:
   // one that names a file it reads (the model, --use-calib-table, a
-  // calibration sample) is refused, one that is a directory too, and its
-  // missing directories are created.
-  std::vector<std::pair<std::string, std::string>> reads = {
-      {inputFile, "the input model"},
-      {options.calibration.tableInputPath, "the --use-calib-table input"}};
-  const std::string &calibDir = options.calibration.dataDir;
-  std::error_code ec;
-  if (!calibDir.empty() && llvm::sys::fs::is_directory(calibDir))
-    for (llvm::sys::fs::recursive_directory_iterator it(calibDir, ec), end;
-         it != end && !ec; it.increment(ec))
-      reads.push_back({it->path(), "a calibration sample"});
-  else if (!calibDir.empty())
-    reads.push_back({calibDir, "a calibration sample"});
-  std::pair<std::string, const char *> writes[] = {
-      {outputFile, "output file"},
-      {options.calibration.tableOutputPath, "--calib-table file"},
-      {options.precisionReportPath, "--precision-report file"},
-      {timingJson, "--timing-json file"}};
-  for (const auto &[path, what] : writes) {
-    if (path.empty() || path == "-" || StringRef(path).starts_with("/dev/"))
-      continue;
-    for (const auto &[read, role] : reads)
-      if (!read.empty() && npu::isSameFile(path, read))
-        return fail(std::string("the ") + what + " '" + path + "' is " + role +
-                    "; refusing to overwrite it");
-    if (!npu::prepareOutputFile(path, error))
-      return fail(error);
-  }
+  // calibration sample) or another one it writes is refused, one that is a
+  // directory too, and its missing directories are created.
+  if (!npu::checkOutputFiles(
+          {{outputFile, "the output file"},
+           {options.calibration.tableOutputPath, "the --calib-table file"},
+           {options.precisionReportPath, "the --precision-report file"},
+           {timingJson, "the --timing-json file"}},
+          npu::compileInputFiles(inputFile, options), error))
+    return fail(error);
   if (!cacheDir.empty() && !writeBlob)
     return fail("--cache-dir keeps blobs: it needs -o FILE.blob");
   if (!timingJson.empty() && !writeBlob)

@@ -139,6 +139,17 @@ TEST(TableTest, Errors) {
             "f.calib:2: hi 'inf' is not a finite float (key 'a')");
   EXPECT_EQ(parseError("a 0 1 0 1e39 minmax\n"),
             "f.calib:2: hi '1e39' is not a finite float (key 'a')");
+  // Finite bounds whose width is not (found by a fresh user: an infinite
+  // int8 scale, and a dump that did not parse back).
+  EXPECT_EQ(parseError("a 0 3 -3e38 3e38 manual\n"),
+            "f.calib:2: the range is wider than a float holds (hi - lo "
+            "overflows) (key 'a')");
+  EXPECT_EQ(parseError("a 0 1 0 1e-40 manual\n"),
+            "f.calib:2: the range is too narrow for an int8 step (hi - lo "
+            "below 255 times the smallest normal float) (key 'a')");
+  EXPECT_EQ(parseError("a 0 1 0 1 minmax\n@channels a -3e38 3e38\n"),
+            "f.calib:3: the range is wider than a float holds (hi - lo "
+            "overflows) (@channels 'a', channel 0)");
   EXPECT_EQ(parseError("\na 0 1 2 1 minmax\n"),
             "f.calib:3: lo 2 > hi 1 (key 'a')");
   EXPECT_EQ(parseError("a 2 1 0 1 minmax\n"),

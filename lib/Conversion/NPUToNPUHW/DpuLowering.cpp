@@ -467,15 +467,6 @@ HostTensor sliceRows(const HostTensor &t, int64_t begin, int64_t end) {
   return out;
 }
 
-/// A pre-quantized model's weight scales of `op` (npu.weight_scales, one per
-/// output channel; npu-fold-qdq), or empty when absent or not `k` long.
-ArrayRef<float> weightScalesOf(Operation *op, int64_t k) {
-  auto attr = op->getAttrOfType<DenseF32ArrayAttr>(kWeightScalesAttr);
-  if (!attr || int64_t(attr.size()) != k)
-    return {};
-  return attr.asArrayRef();
-}
-
 /// The optional bias operand of a convolution as floats (empty if absent).
 LogicalResult readBias(Lowering &l, Value biasOperand, std::vector<float> &bias,
                        std::string &reason) {

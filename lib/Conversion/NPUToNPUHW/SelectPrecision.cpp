@@ -141,7 +141,7 @@ std::optional<std::pair<unsigned, int64_t>> weightOperand(Operation *op) {
 /// Symmetric per-output-channel int8 weights, dequantized: the lowering's
 /// scales (the model's npu.weight_scales, else max|w_k| / 127).
 HostTensor quantizeWeights(const HostTensor &w, int64_t axis,
-                           DenseF32ArrayAttr modelScales) {
+                           ArrayRef<float> modelScales) {
   HostTensor q = w;
   int64_t k = w.dim(axis);
   int64_t inner = 1;
@@ -157,7 +157,7 @@ HostTensor quantizeWeights(const HostTensor &w, int64_t axis,
         scales[c] =
             std::max(scales[c], std::fabs(src[(o * k + c) * inner + i]));
   for (int64_t c = 0; c < k; ++c)
-    scales[c] = modelScales && int64_t(modelScales.size()) == k
+    scales[c] = int64_t(modelScales.size()) == k
                     ? modelScales[c]
                     : arch::int8WeightScale(scales[c]);
   for (int64_t o = 0; o < outer; ++o)
@@ -400,7 +400,7 @@ struct NPUSelectPrecisionPass
       layer.floatWeights = cst.getValue();
       layer.int8Weights = attrOf(quantizeWeights(
           *host, operand->second,
-          layer.op->getAttrOfType<DenseF32ArrayAttr>(kWeightScalesAttr)));
+          weightScalesOf(layer.op, host->dim(operand->second))));
       layer.fp16Weights = attrOf(f16);
       if (!layer.int8Weights || !layer.fp16Weights)
         layer.weights = ConstantOp();

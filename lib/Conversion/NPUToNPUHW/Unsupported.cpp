@@ -90,6 +90,14 @@ std::string quantizationPatternHelp(const NodeKey &node,
            "by the input's scale times the weights' scale (as ONNX Runtime's "
            "quantize_dynamic writes it)" +
            here;
+  if (type == "QuantizeLinear" || type == "DequantizeLinear")
+    return "the NPU runs a QuantizeLinear -> DequantizeLinear pair whose "
+           "scales and zero points are the same constants (a pre-quantized "
+           "model's QDQ) as the float tensor quantized with them, and a "
+           "DequantizeLinear of a constant as the float constant; a pair of "
+           "different parameters, or one of the two alone on an activation, "
+           "has no such form" +
+           here;
   return "";
 }
 

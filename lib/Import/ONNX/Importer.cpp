@@ -12,6 +12,7 @@
 #include "GraphSorter.h"
 #include "ModelLoader.h"
 #include "NodeImporter.h"
+#include "NodeNames.h"
 #include "OpRegistry.h"
 #include "ShapeLimits.h"
 #include "TensorConverter.h"
@@ -61,15 +62,6 @@ int64_t ModelImporter::getOpsetVersion(StringRef domain) const {
 
 Location ModelImporter::getFileLoc() const {
   return FileLineColLoc::get(&context, fileName, 0, 0);
-}
-
-static std::string nodeDisplayName(const onnx::NodeProto &node) {
-  if (!node.name().empty())
-    return node.name();
-  for (const auto &output : node.output())
-    if (!output.empty())
-      return output;
-  return "<unnamed>";
 }
 
 Location ModelImporter::getNodeLoc(const onnx::NodeProto &node) const {

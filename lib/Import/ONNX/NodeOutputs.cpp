@@ -2,7 +2,7 @@
 
 #include "npu/Import/ONNX/NodeOutputs.h"
 
-#include "ONNXProto.h"
+#include "NodeNames.h"
 
 #include "npu/Support/Files.h"
 
@@ -61,9 +61,10 @@ LogicalResult writeModelWithNodeOutputs(
   for (const onnx::ValueInfoProto &o : graph.output())
     listed.insert(o.name());
   for (const onnx::NodeProto &node : graph.node()) {
-    if (!wanted.contains(node.name()) || outputsOfNode.count(node.name()))
+    std::string name = nodeDisplayName(node);
+    if (!wanted.contains(name) || outputsOfNode.count(name))
       continue;
-    std::vector<std::string> &outs = outputsOfNode[node.name()];
+    std::vector<std::string> &outs = outputsOfNode[name];
     for (const std::string &o : node.output()) {
       outs.push_back(o);
       if (!o.empty() && listed.insert(o).second)

@@ -3,6 +3,7 @@
 
     gen_prequantized.py OUT.onnx --format qdq|qop --act uint8|int8
                         --weights per-tensor|per-channel [--input X.npy]
+                        [--negative-weight-scales]
 
 One float model (conv + relu, conv, add, mul, concat, max pool, 1x1 conv +
 relu, global average pool, flatten, matmul + bias; outputs y and the
@@ -31,6 +32,10 @@ ap.add_argument('--act', choices=['uint8', 'int8'], default='uint8')
 ap.add_argument('--weights', choices=['per-tensor', 'per-channel'],
                 default='per-channel')
 ap.add_argument('--input')
+ap.add_argument('--negative-weight-scales', action='store_true',
+                help='negate the scale and the int8 values of every other '
+                'weight channel (every weight, per tensor): the same float '
+                'weights, as ONNX Runtime runs them')
 a = ap.parse_args()
 
 rng = np.random.default_rng(11)
@@ -126,6 +131,11 @@ def weight(k, w, axis):
         zp = np.array(0, np.int8)
         s = np.array(s, np.float32)
     q = np.clip(q, -127, 127).astype(np.int8)
+    if a.negative_weight_scales:
+        sign = np.ones(s.shape, np.float32)
+        sign.reshape(-1)[::2] = -1
+        s = (s * sign).astype(np.float32)
+        q = (q * (sign.reshape(shape) if s.ndim else sign)).astype(np.int8)
     return (const(k + '_wq', q), const(k + '_wscale', s),
             const(k + '_wzp', zp), s)
 

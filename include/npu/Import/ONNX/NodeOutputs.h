@@ -22,10 +22,12 @@ namespace npu {
 
 /// Reads the ONNX model at `modelPath` and writes to `outPath` a copy whose
 /// main graph also outputs every output of the nodes named in `nodes`
-/// (nodes of the main graph only). `outputsOfNode` receives, for each named
-/// node found, its output tensor names in order (an unused optional output
-/// is ""). Fails with `error` set when the model cannot be read or written,
-/// or keeps tensors in external data files (the copy would not find them).
+/// (nodes of the main graph only; a node without a name by its first
+/// output's, as the importer names it). `outputsOfNode` receives, for each
+/// named node found, its output tensor names in order (an unused optional
+/// output is ""). Fails with `error` set when the model cannot be read or
+/// written, or keeps tensors in external data files (the copy would not find
+/// them).
 mlir::LogicalResult writeModelWithNodeOutputs(
     llvm::StringRef modelPath, llvm::StringRef outPath,
     const std::vector<std::string> &nodes,

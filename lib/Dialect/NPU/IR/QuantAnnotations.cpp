@@ -5,6 +5,8 @@
 #include "mlir/IR/Operation.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 
+#include <cmath>
+
 using namespace mlir;
 
 namespace npu {
@@ -18,6 +20,15 @@ Attribute valueAnnotation(Value value, StringRef name) {
   }
   Operation *op = value.getDefiningOp();
   return op && op->getNumResults() == 1 ? op->getAttr(name) : Attribute();
+}
+
+ArrayRef<float> weightScalesOf(Operation *op, int64_t k) {
+  auto attr = op->getAttrOfType<DenseF32ArrayAttr>(kWeightScalesAttr);
+  if (!attr || int64_t(attr.size()) != k ||
+      !llvm::all_of(attr.asArrayRef(),
+                    [](float s) { return std::isfinite(s) && s > 0; }))
+    return {};
+  return attr.asArrayRef();
 }
 
 DenseF32ArrayAttr quantAnnotationOf(Value value) {

@@ -445,28 +445,40 @@ struct NPUFoldQDQPass : npu::impl::NPUFoldQDQBase<NPUFoldQDQPass> {
          d < type.getRank(); ++d)
       inner *= type.getDimSize(d);
     int64_t outer = params->perTensor() ? 1 : k;
+    // The device's weight scales are positive: a channel of negative scale
+    // keeps its float weights, scale * (q - zp), as |scale| * -(q - zp).
+    for (float scale : params->scale)
+      if (!std::isfinite(scale) || scale == 0) {
+        emitWarning(dq.getLoc())
+            << "weight scale " << shortNumber(scale)
+            << " is not a finite non-zero number: requantized per output "
+               "channel";
+        return;
+      }
     int64_t clamped = 0;
     for (size_t i = 0; i < q->size(); ++i) {
       size_t ch = params->perTensor() ? 0 : (i / inner) % outer;
       float zp = params->zeroPoint[params->zeroPoint.size() == 1 ? 0 : ch];
       float centered = (*q)[i] - zp;
-      if (centered < -128 || centered > 127) {
+      if (params->scale[params->perTensor() ? 0 : ch] < 0)
+        centered = -centered;
+      if (centered < -128 || centered > 128) {
         emitWarning(dq.getLoc())
             << "asymmetric weights (zero point " << int64_t(zp)
             << "): the device's weights are symmetric int8; requantized "
                "per output channel";
         return;
       }
-      clamped += centered == -128;
+      clamped += std::fabs(centered) == 128;
     }
     if (clamped)
       emitWarning(dq.getLoc())
           << clamped
-          << " weight value(s) of -128 are clamped to -127 (the device's "
-             "symmetric weights)";
+          << " weight value(s) of magnitude 128 are clamped to 127 (the "
+             "device's symmetric weights)";
     SmallVector<float> scales;
     for (int64_t c = 0; c < k; ++c)
-      scales.push_back(params->scale[params->perTensor() ? 0 : c]);
+      scales.push_back(std::fabs(params->scale[params->perTensor() ? 0 : c]));
     if (auto gemm = dyn_cast<GemmOp>(user))
       for (float &s : scales)
         s *= std::fabs(gemm.getAlpha().convertToFloat());
@@ -533,8 +545,8 @@ struct NPUFoldQDQPass : npu::impl::NPUFoldQDQBase<NPUFoldQDQPass> {
     Value x = q.getInput();
     Operation *producer = x.getDefiningOp();
     if (!params.perTensor() || !isInt8Storage(params.storage) ||
-        params.deviceZeroPoint(0) != -128 || !producer ||
-        !isa<ConvOp, MatMulOp, GemmOp, AddOp>(producer))
+        !(params.scale[0] > 0) || params.deviceZeroPoint(0) != -128 ||
+        !producer || !isa<ConvOp, MatMulOp, GemmOp, AddOp>(producer))
       return x;
     OpBuilder b(q);
     return ReluOp::create(b, q.getLoc(), x).getResult();
@@ -557,6 +569,13 @@ struct NPUFoldQDQPass : npu::impl::NPUFoldQDQBase<NPUFoldQDQPass> {
       return;
     }
     float scale = params.scale[0];
+    if (!std::isfinite(scale) || scale <= 0) {
+      emitWarning(q.getLoc())
+          << "activation scale " << shortNumber(scale)
+          << " is not a positive finite number (the device's scales are "
+             "positive): the tensor's range is calibrated instead";
+      return;
+    }
     int32_t zp = params.deviceZeroPoint(0);
     if (auto existing = quantAnnotationOf(x)) {
       if (existing[0] != scale || existing[1] != float(zp))

@@ -122,8 +122,41 @@ func.func @weight_minus_128(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
   %wq = npu.constant dense<[[-128, 5], [3, 127]]> : tensor<2x2xi8>
   %ws = npu.constant dense<0.1> : tensor<f32>
   %wz = npu.constant dense<0> : tensor<i8>
-  // expected-warning @+1 {{1 weight value(s) of -128 are clamped to -127 (the device's symmetric weights)}}
+  // expected-warning @+1 {{1 weight value(s) of magnitude 128 are clamped to 127 (the device's symmetric weights)}}
   %w = npu.dequantize_linear %wq, %ws, %wz : (tensor<2x2xi8>, tensor<f32>, tensor<i8>) -> tensor<2x2xf32>
+  %y = npu.matmul %x, %w : (tensor<1x2xf32>, tensor<2x2xf32>) -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}
+
+// -----
+
+// A negative weight scale (ONNX Runtime runs it): the float weights keep
+// their signs, scale * q; the device's scale is its magnitude (its int8
+// weights are -q). Found by a fresh user: the scale was passed on as it
+// was, and the requantization of a negative product gave zeros.
+// CHECK-LABEL: func.func @negative_weight_scale
+// CHECK: %[[W:.*]] = npu.constant dense<{{\[}}{{\[}}{{\[}}{{\[}}-5.000000e-01]]], {{\[}}{{\[}}{{\[}}-7.500000e-01]]]]> : tensor<2x1x1x1xf32>
+// CHECK: npu.conv %arg0, %[[W]] {{.*}}npu.weight_scales = array<f32: 5.000000e-01, 2.500000e-01>
+func.func @negative_weight_scale(%x: tensor<1x1x4x4xf32>) -> tensor<1x2x4x4xf32> {
+  %wq = npu.constant dense<[[[[1]]], [[[3]]]]> : tensor<2x1x1x1xi8>
+  %ws = npu.constant dense<[-0.5, -0.25]> : tensor<2xf32>
+  %wz = npu.constant dense<0> : tensor<2xi8>
+  %w = npu.dequantize_linear %wq, %ws, %wz {axis = 0 : i64} : (tensor<2x1x1x1xi8>, tensor<2xf32>, tensor<2xi8>) -> tensor<2x1x1x1xf32>
+  %c = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : (tensor<1x1x4x4xf32>, tensor<2x1x1x1xf32>) -> tensor<1x2x4x4xf32>
+  return %c : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// A weight scale of 0 has no int8 weights to keep: requantized.
+// CHECK-LABEL: func.func @zero_weight_scale
+// CHECK-NOT: npu.weight_scales
+func.func @zero_weight_scale(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
+  %wq = npu.constant dense<[[1, 5], [3, 7]]> : tensor<2x2xi8>
+  %ws = npu.constant dense<[0.0, 0.1]> : tensor<2xf32>
+  %wz = npu.constant dense<0> : tensor<2xi8>
+  // expected-warning @+1 {{weight scale 0 is not a finite non-zero number: requantized per output channel}}
+  %w = npu.dequantize_linear %wq, %ws, %wz {axis = 1 : i64} : (tensor<2x2xi8>, tensor<2xf32>, tensor<2xi8>) -> tensor<2x2xf32>
   %y = npu.matmul %x, %w : (tensor<1x2xf32>, tensor<2x2xf32>) -> tensor<1x2xf32>
   return %y : tensor<1x2xf32>
 }
@@ -295,4 +328,22 @@ func.func @dynamic_pair(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<f32>) {
   %d = npu.dequantize_linear %q, %s, %z : (tensor<4xui8>, tensor<f32>, tensor<ui8>) -> tensor<4xf32>
   %r = npu.relu %d : tensor<4xf32>
   return %r, %s : tensor<4xf32>, tensor<f32>
+}
+
+// -----
+
+// An activation scale that is not positive (ONNX Runtime runs a negative
+// one): the pair goes, the tensor is calibrated, with a warning at the
+// QuantizeLinear (found by a fresh user: an error at the next node naming an
+// internal op).
+// CHECK-LABEL: func.func @negative_activation_scale
+// CHECK-NOT: npu.quant
+// CHECK-NOT: quantize_linear
+func.func @negative_activation_scale(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %s = npu.constant dense<-0.1> : tensor<f32>
+  %z = npu.constant dense<0> : tensor<i8>
+  // expected-warning @+1 {{activation scale -0.1 is not a positive finite number (the device's scales are positive): the tensor's range is calibrated instead}}
+  %q = npu.quantize_linear %x, %s, %z : (tensor<4xf32>, tensor<f32>, tensor<i8>) -> tensor<4xi8>
+  %d = npu.dequantize_linear %q, %s, %z : (tensor<4xi8>, tensor<f32>, tensor<i8>) -> tensor<4xf32>
+  return %d : tensor<4xf32>
 }

@@ -40,6 +40,12 @@ mlir::DenseF32ArrayAttr quantAnnotationOf(mlir::Value value);
 /// argument; false if it has neither.
 bool setQuantAnnotation(mlir::Value value, float scale, int32_t zeroPoint);
 
+/// The `npu.weight_scales` of `op` (a pre-quantized model's weight scales,
+/// one per output channel) when it holds `k` positive finite scales; empty
+/// otherwise (absent, or an edited attribute of other length or values):
+/// the int8 lowering then takes max|w| / 127 per channel.
+llvm::ArrayRef<float> weightScalesOf(mlir::Operation *op, int64_t k);
+
 } // namespace npu
 
 #endif // NPU_DIALECT_NPU_IR_QUANTANNOTATIONS_H

@@ -1,0 +1,84 @@
+//===- OutputFilesTest.cpp - Checking the files a compile writes ----------===//
+
+#include "npu/Pipeline/OutputFiles.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+using namespace npu;
+
+namespace {
+
+struct OutputFilesTest : ::testing::Test {
+  std::string dir = ::testing::TempDir() + "/output_files_test";
+  void SetUp() override {
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir + "/model.onnx") << "model";
+  }
+  void TearDown() override { std::filesystem::remove_all(dir); }
+};
+
+TEST_F(OutputFilesTest, RefusesAFileItReads) {
+  std::string error;
+  EXPECT_FALSE(checkOutputFiles({{dir + "/./model.onnx", "the output file"}},
+                                {{dir + "/model.onnx", "the input model"}},
+                                error));
+  EXPECT_EQ(error, "the output file '" + dir +
+                       "/./model.onnx' is the input model; refusing to "
+                       "overwrite it");
+}
+
+TEST_F(OutputFilesTest, RefusesTwoOutputsInOneFile) {
+  std::string error;
+  // Neither exists: the same path after removing "." and "..".
+  EXPECT_FALSE(checkOutputFiles({{dir + "/a/out.blob", "the output file"},
+                                 {dir + "/b/../a/out.blob", "the report"}},
+                                {}, error));
+  EXPECT_EQ(error, "the report '" + dir +
+                       "/b/../a/out.blob' is also the output file; give "
+                       "them different files");
+}
+
+TEST_F(OutputFilesTest, CreatesDirectoriesAndSkipsStreams) {
+  std::string error;
+  EXPECT_TRUE(checkOutputFiles({{dir + "/x/y/out.blob", "the output file"},
+                                {"-", "standard output"},
+                                {"-", "standard output too"},
+                                {"", "no file"},
+                                {"/dev/null", "a device"}},
+                               {{dir + "/model.onnx", "the input model"}},
+                               error))
+      << error;
+  EXPECT_TRUE(std::filesystem::is_directory(dir + "/x/y"));
+  EXPECT_FALSE(std::filesystem::exists(dir + "/x/y/out.blob"));
+}
+
+TEST_F(OutputFilesTest, RefusesADirectory) {
+  std::string error;
+  EXPECT_FALSE(checkOutputFiles({{dir, "the output file"}}, {}, error));
+  EXPECT_EQ(error, "cannot write '" + dir + "': it is a directory");
+}
+
+TEST_F(OutputFilesTest, CalibrationSamplesAreInputs) {
+  std::filesystem::create_directories(dir + "/calib/x");
+  std::ofstream(dir + "/calib/x/0.npy") << "npy";
+  CompileOptions options;
+  options.calibration.dataDir = dir + "/calib";
+  options.calibration.tableInputPath = dir + "/t.calib";
+  std::vector<NamedFile> reads =
+      compileInputFiles(dir + "/model.onnx", options);
+  ASSERT_EQ(reads.size(), 4u); // Model, table, directory x, sample.
+  EXPECT_EQ(reads[0].what, "the input model");
+  EXPECT_EQ(reads[1].what, "the --use-calib-table input");
+  std::string error;
+  EXPECT_FALSE(
+      checkOutputFiles({{dir + "/calib/x/0.npy", "the table"}}, reads, error));
+  EXPECT_EQ(error, "the table '" + dir +
+                       "/calib/x/0.npy' is a calibration sample; refusing "
+                       "to overwrite it");
+}
+
+} // namespace
