@@ -35,9 +35,11 @@ Three measurements, on the real inputs of scripts/fetch-models.sh
   float lines read with the same text (an unmatched line on either side
   counts as a different one) and the character error rate vs float
   (edit distance over the float text's length; an unmatched float line
-  costs its length, an extra line its own length), and that rate with
+  costs its length, an extra line its own length), and both figures with
   spaces removed from both texts (the recogniser's spaces between words are
-  its least stable output, in float too);
+  its least stable output, in float too; PaddleOCR's own recognition
+  metric, ppocr/metrics/rec_metric.py RecMetric, removes them by default,
+  ignore_space=True);
 - ppocrv4_det alone on the same pages: IoU of the binary text masks
   (probability > 0.3) against float, pooled over the pages (intersections
   over unions summed), the smallest per page, and the smallest output
@@ -639,7 +641,7 @@ def build_calibration(a, models, calib_dir, ort_pipe):
 
 def ocr_figures(ref, got):
     """ref, got: per page lists of (box, text); pages: their shapes."""
-    same = total = errors = chars = errors_ns = chars_ns = 0
+    same = same_ns = total = errors = chars = errors_ns = chars_ns = 0
     for (shape, rlines), glines in zip(ref, got):
         used = set()
         for rbox, rtext in rlines:
@@ -660,6 +662,7 @@ def ocr_figures(ref, got):
             used.add(best)
             gtext = glines[best][1]
             same += gtext == rtext
+            same_ns += gtext.replace(' ', '') == rtext.replace(' ', '')
             errors += edit_distance(rtext, gtext)
             errors_ns += edit_distance(rtext.replace(' ', ''), gtext.replace(' ', ''))
         for j, (_, gtext) in enumerate(glines):
@@ -669,6 +672,7 @@ def ocr_figures(ref, got):
                 errors_ns += len(gtext.replace(' ', ''))
     return {'ocr_lines': total,
             'ocr_lines_same_pct': 100.0 * same / total if total else 100.0,
+            'ocr_lines_same_nospace_pct': 100.0 * same_ns / total if total else 100.0,
             'ocr_cer_pct': 100.0 * errors / chars if chars else 0.0,
             'ocr_cer_nospace_pct': 100.0 * errors_ns / chars_ns if chars_ns else 0.0}
 
@@ -711,9 +715,11 @@ def keyed(scope, config, figs):
 OCR_COLUMNS = [  # (figure, header, format)
     ('ocr_lines_same_pct', 'all pages: lines same text', '%.1f %%'),
     ('ocr_cer_pct', 'CER', '%.2f %%'),
+    ('ocr_lines_same_nospace_pct', 'lines same without spaces', '%.1f %%'),
     ('ocr_cer_nospace_pct', 'CER without spaces', '%.2f %%'),
     ('ocr_print_lines_same_pct', 'printed pages: lines same text', '%.1f %%'),
     ('ocr_print_cer_pct', 'CER', '%.2f %%'),
+    ('ocr_print_lines_same_nospace_pct', 'lines same without spaces', '%.1f %%'),
     ('ocr_print_cer_nospace_pct', 'CER without spaces', '%.2f %%'),
     ('det_mask_iou', 'det mask IoU', '%.3f'),
     ('det_mask_iou_min', 'det IoU, worst page', '%.3f'),

@@ -88,6 +88,8 @@ def main():
     ns = A.ocr_figures([(shape, [(box(0, 0), 'a b')])], [[(box(0, 0), 'ab')]])
     check('ocr_figures: a space alone counts in CER, not without spaces',
           ns['ocr_cer_pct'] > 0 and ns['ocr_cer_nospace_pct'] == 0.0)
+    check('ocr_figures: a line differing in a space alone is the same without spaces',
+          ns['ocr_lines_same_pct'] == 0.0 and ns['ocr_lines_same_nospace_pct'] == 100.0)
 
     # Detector and wake-word figures.
     r = np.zeros((2, 10, 10), np.float32)
