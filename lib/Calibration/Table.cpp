@@ -17,6 +17,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <limits>
 #include <sstream>
@@ -410,9 +411,15 @@ bool parseTable(const std::string &text, const std::string &name,
 
 bool readTableFile(const std::string &path, CalibrationTable &table,
                    std::string &error) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    error = "cannot open calibration table '" + path + "': it is a directory";
+    return false;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    error = "cannot open calibration table '" + path + "'";
+    error =
+        "cannot open calibration table '" + path + "': " + std::strerror(errno);
     return false;
   }
   std::ostringstream text;

@@ -94,4 +94,44 @@ bool prepareOutputFile(const std::string &path, std::string &error) {
   return createParentDirectories(path, error);
 }
 
+namespace {
+/// `path` absolute, without "." and ".." components.
+std::string normalized(const std::string &path) {
+  std::error_code ec;
+  std::filesystem::path p = std::filesystem::absolute(path, ec);
+  return (ec ? std::filesystem::path(path) : p).lexically_normal().string();
+}
+} // namespace
+
+bool checkOutputFiles(const std::vector<NamedFile> &writes,
+                      const std::vector<NamedFile> &reads, std::string &error) {
+  auto skipped = [](const std::string &path) {
+    return path.empty() || path == "-" || path.rfind("/dev/", 0) == 0;
+  };
+  for (size_t i = 0; i < writes.size(); ++i) {
+    const NamedFile &w = writes[i];
+    if (skipped(w.path))
+      continue;
+    for (const NamedFile &r : reads)
+      if (!r.path.empty() && isSameFile(w.path, r.path)) {
+        error = w.what + " '" + w.path + "' is " + r.what +
+                "; refusing to overwrite it";
+        return false;
+      }
+    for (size_t j = 0; j < i; ++j) {
+      const NamedFile &v = writes[j];
+      // Neither exists yet: the same path is the same file.
+      if (!skipped(v.path) && (normalized(v.path) == normalized(w.path) ||
+                               isSameFile(v.path, w.path))) {
+        error = w.what + " '" + w.path + "' is also " + v.what +
+                "; give them different files";
+        return false;
+      }
+    }
+    if (!prepareOutputFile(w.path, error))
+      return false;
+  }
+  return true;
+}
+
 } // namespace npu

@@ -8,6 +8,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <set>
 
 #include <unistd.h>
 
@@ -440,6 +441,20 @@ std::string sanitizeFileName(const std::string &name) {
       c = '_';
   }
   return s;
+}
+
+std::vector<std::string>
+uniqueFileNames(const std::vector<std::string> &names) {
+  std::vector<std::string> files;
+  std::set<std::string> taken;
+  for (const std::string &name : names) {
+    std::string base = sanitizeFileName(name), file = base;
+    for (int n = 1; taken.count(file); ++n)
+      file = base + "_" + std::to_string(n);
+    taken.insert(file);
+    files.push_back(file);
+  }
+  return files;
 }
 
 } // namespace npu

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <optional>
 #include <sstream>
@@ -25,10 +26,13 @@ const DescrEntry kDescrs[] = {
     {"<i1", DType::I8},  {"<u1", DType::U8},  {"<b1", DType::Bool},
 };
 
-// Finds the value text after 'key': in a Python dict literal header.
+// Finds the value text after 'key': (or "key":) in a Python dict literal
+// header, as numpy's own reader (ast.literal_eval) takes either quote.
 bool findValue(const std::string &header, const std::string &key,
                std::string &value) {
   size_t k = header.find("'" + key + "'");
+  if (k == std::string::npos)
+    k = header.find("\"" + key + "\"");
   if (k == std::string::npos)
     return false;
   size_t colon = header.find(':', k);
@@ -38,11 +42,17 @@ bool findValue(const std::string &header, const std::string &key,
   if (start == std::string::npos)
     return false;
   size_t end;
-  if (header[start] == '\'') {
-    end = header.find('\'', start + 1);
+  if (header[start] == '\'' || header[start] == '"') {
+    end = header.find(header[start], start + 1);
     if (end == std::string::npos)
       return false;
     value = header.substr(start + 1, end - start - 1);
+  } else if (header[start] == '[') {
+    // A structured dtype's field list: named whole in messages.
+    end = header.rfind(']');
+    if (end == std::string::npos || end < start)
+      return false;
+    value = header.substr(start, end - start + 1);
   } else if (header[start] == '(') {
     end = header.find(')', start);
     if (end == std::string::npos)
@@ -93,14 +103,26 @@ bool parseNpy(const void *data, size_t size, HostTensor &out,
     error = "malformed .npy header: " + header;
     return false;
   }
-  if (fortran.find("True") != std::string::npos) {
+  size_t fb = fortran.find_first_not_of(" \t");
+  size_t fe = fortran.find_last_not_of(" \t");
+  fortran = fb == std::string::npos ? "" : fortran.substr(fb, fe - fb + 1);
+  if (fortran == "True") {
     error = "Fortran-order .npy arrays are not supported; save with "
             "np.ascontiguousarray";
     return false;
   }
+  if (fortran != "False") {
+    error = "malformed .npy header: fortran_order is '" + fortran +
+            "', not True or False";
+    return false;
+  }
+  // '=' is the machine's byte order, little-endian here as the device's.
+  std::string lookup = descr;
+  if (!lookup.empty() && lookup[0] == '=')
+    lookup[0] = '<';
   std::optional<DType> dtype;
   for (const auto &e : kDescrs)
-    if (descr == e.descr)
+    if (lookup == e.descr)
       dtype = e.dtype;
   if (!dtype) {
     error = "unsupported .npy element type '" + descr +
@@ -156,6 +178,12 @@ bool parseNpy(const void *data, size_t size, HostTensor &out,
 }
 
 bool readNpy(const std::string &path, HostTensor &out, std::string &error) {
+  // Reading a directory through a stream throws: it is an error here.
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    error = "cannot read '" + path + "': it is a directory, not a .npy file";
+    return false;
+  }
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     error = "cannot open '" + path + "': " + std::strerror(errno);

@@ -26,7 +26,6 @@
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Parser/Parser.h"
-#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -342,15 +341,14 @@ int main(int argc, char **argv) {
   }
 
   // Write outputs, never over a file the user gave as an input.
-  llvm::StringSet<> written;
+  std::vector<std::string> names;
+  for (unsigned i = 0; i < results->size(); ++i)
+    names.push_back(resultName(func, i));
+  std::vector<std::string> files = npu::uniqueFileNames(names);
   for (unsigned i = 0; i < results->size(); ++i) {
-    std::string name = resultName(func, i);
-    std::string file = npu::sanitizeFileName(name);
-    for (int n = 1; written.contains(file); ++n)
-      file = npu::sanitizeFileName(name) + "_" + std::to_string(n);
-    written.insert(file);
+    const std::string &name = names[i];
     SmallString<256> path(outputDir);
-    llvm::sys::path::append(path, file + ".npy");
+    llvm::sys::path::append(path, files[i] + ".npy");
     for (auto &[inName, inPath] : givenPaths)
       if (npu::isSameFile(std::string(path), inPath))
         return fail("output '" + name + "' would overwrite input file '" +

@@ -136,15 +136,20 @@ int main(int argc, char **argv) {
 
   // Where results go is checked before the inferences, not after them
   // (missing directories are created now).
-  {
+  // Nothing it reads (the blob, an input or initial state) is overwritten.
+  std::vector<NamedFile> reads = {{blobPath, "the blob"}};
+  for (const auto &[name, file] : inputs)
+    reads.push_back({file, "the --input file of '" + name + "'"});
+  for (const auto &[name, file] : opts.stateIn)
+    reads.push_back({file, "the --state-in file of '" + name + "'"});
+  if (!list) {
     std::string err;
-    if (!list && !outDir.empty() && !createDirectories(outDir, err))
+    if (!outDir.empty() && !createDirectories(outDir, err))
       return error(err);
-    for (const std::string *file : std::initializer_list<const std::string *>{
-             &tracePath, &opts.jsonPath}) {
-      if (!list && !file->empty() && !prepareOutputFile(*file, err))
-        return error(err);
-    }
+    if (!checkOutputFiles({{tracePath, "the --trace file"},
+                           {opts.jsonPath, "the --json file"}},
+                          reads, err))
+      return error(err);
   }
 
   auto initStart = std::chrono::steady_clock::now();
@@ -348,7 +353,12 @@ int main(int argc, char **argv) {
   std::string err;
   if (!createDirectories(outDir, err))
     return error(err);
-  for (const TensorInfo &o : m.outputs()) {
+  std::vector<std::string> outputNames;
+  for (const TensorInfo &o : m.outputs())
+    outputNames.push_back(o.name);
+  std::vector<std::string> outputFiles = uniqueFileNames(outputNames);
+  for (size_t i = 0; i < m.outputs().size(); ++i) {
+    const TensorInfo &o = m.outputs()[i];
     Tensor t0 = *reqs[0]->getTensor(o.name);
     for (int r = 1; r < requests; ++r) {
       Tensor tr = *reqs[r]->getTensor(o.name);
@@ -356,11 +366,11 @@ int main(int argc, char **argv) {
         return error("infer request " + std::to_string(r) +
                      " produced a different '" + o.name + "' than request 0");
     }
-    std::string path = outDir + "/" + sanitizeFileName(o.name) + ".npy";
-    for (const auto &in : inputs)
-      if (isSameFile(path, in.second))
-        return error("output '" + o.name + "' would overwrite input file '" +
-                     in.second + "'; choose another --output-dir");
+    std::string path = outDir + "/" + outputFiles[i] + ".npy";
+    for (const NamedFile &r : reads)
+      if (isSameFile(path, r.path))
+        return error("output '" + o.name + "' would overwrite " + r.what +
+                     " '" + r.path + "'; choose another --output-dir");
     const HostTensor &value =
         opts.steps > 0 ? stacked[o.name] : (stacked[o.name] = t0.toHost());
     if (!writeNpy(path, value, err))
@@ -371,9 +381,14 @@ int main(int argc, char **argv) {
   if (!opts.stateOutDir.empty()) {
     if (!createDirectories(opts.stateOutDir, err))
       return error(err);
-    for (VariableState &v : reqs[0]->queryState()) {
-      std::string path =
-          opts.stateOutDir + "/" + sanitizeFileName(v.name()) + ".npy";
+    std::vector<VariableState> states = reqs[0]->queryState();
+    std::vector<std::string> stateNames;
+    for (VariableState &v : states)
+      stateNames.push_back(v.name());
+    std::vector<std::string> stateFiles = uniqueFileNames(stateNames);
+    for (size_t i = 0; i < states.size(); ++i) {
+      VariableState &v = states[i];
+      std::string path = opts.stateOutDir + "/" + stateFiles[i] + ".npy";
       Expected<HostTensor> value = v.getState();
       if (!value)
         return error(value.message());

@@ -194,7 +194,10 @@ TEST(TableTest, Errors) {
   EXPECT_FALSE(parseTable("# nothing\n", "f", t, error));
   EXPECT_EQ(error, "f: not a calibration table (no '@version 1' line)");
   EXPECT_FALSE(readTableFile("/nonexistent/t.calib", t, error));
-  EXPECT_EQ(error, "cannot open calibration table '/nonexistent/t.calib'");
+  EXPECT_EQ(error, "cannot open calibration table '/nonexistent/t.calib': "
+                   "No such file or directory");
+  EXPECT_FALSE(readTableFile("/tmp", t, error));
+  EXPECT_EQ(error, "cannot open calibration table '/tmp': it is a directory");
 }
 
 TEST(TableTest, ByteOrderMarkIsNotText) {

@@ -12,7 +12,10 @@ using namespace npu;
 namespace {
 
 struct OutputFilesTest : ::testing::Test {
-  std::string dir = ::testing::TempDir() + "/output_files_test";
+  // One directory per test: ctest runs the tests of a suite in parallel.
+  std::string dir =
+      ::testing::TempDir() + "/output_files_test_" +
+      ::testing::UnitTest::GetInstance()->current_test_info()->name();
   void SetUp() override {
     std::filesystem::remove_all(dir);
     std::filesystem::create_directories(dir);

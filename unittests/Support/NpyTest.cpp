@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+
 #include <filesystem>
 
 using namespace npu;
@@ -84,6 +86,35 @@ TEST(Npy, RejectsBadInputWithMessages) {
 
   EXPECT_FALSE(readNpy("/nonexistent/x.npy", t, err));
   EXPECT_NE(err.find("/nonexistent/x.npy"), std::string::npos);
+  // Found by a fresh user: a directory threw out of the stream (SIGABRT).
+  EXPECT_FALSE(readNpy("/tmp", t, err));
+  EXPECT_EQ(err, "cannot read '/tmp': it is a directory, not a .npy file");
+}
+
+TEST(Npy, HeaderAsNumpyReadsIt) {
+  HostTensor f(DType::F32, {2, 3});
+  std::string bytes = serializeNpy(f);
+  HostTensor t;
+  std::string err;
+  // Double quotes and the machine's byte order '=' are numpy's too.
+  std::string quoted = bytes;
+  for (const char *key : {"'descr'", "'fortran_order'", "'shape'", "'<f4'"}) {
+    size_t at = quoted.find(key);
+    quoted[at] = '"';
+    quoted[at + std::strlen(key) - 1] = '"';
+  }
+  EXPECT_TRUE(parseNpy(quoted.data(), quoted.size(), t, err)) << err;
+  EXPECT_EQ(t.dtype(), DType::F32);
+  std::string native = bytes;
+  native.replace(native.find("<f4"), 3, "=f4");
+  EXPECT_TRUE(parseNpy(native.data(), native.size(), t, err)) << err;
+  // fortran_order is True or False, nothing else.
+  std::string maybe = bytes;
+  maybe.replace(maybe.find("False"), 5, "Maybe");
+  EXPECT_FALSE(parseNpy(maybe.data(), maybe.size(), t, err));
+  EXPECT_NE(err.find("fortran_order is 'Maybe', not True or False"),
+            std::string::npos)
+      << err;
 }
 
 TEST(Files, SplitNameValueAtTheFirstEquals) {

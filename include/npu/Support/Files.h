@@ -61,6 +61,21 @@ bool createDirectories(const std::string &dir, std::string &error);
 /// parent directories are created (errors as createParentDirectories).
 bool prepareOutputFile(const std::string &path, std::string &error);
 
+/// A file a tool reads or writes, and what it is to the user, as a message
+/// names it ("the input model", "the --trace file").
+struct NamedFile {
+  std::string path;
+  std::string what;
+};
+
+/// Checks `writes` before any work: fails with `error` when one is a file of
+/// `reads` or of another entry of `writes` (the same file by any path), or
+/// a directory; creates each one's missing directories
+/// (prepareOutputFile). Empty paths, "-" (standard output) and /dev/...
+/// are skipped.
+bool checkOutputFiles(const std::vector<NamedFile> &writes,
+                      const std::vector<NamedFile> &reads, std::string &error);
+
 } // namespace npu
 
 #endif // NPU_SUPPORT_FILES_H

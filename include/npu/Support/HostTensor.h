@@ -144,6 +144,11 @@ float bf16ToFloat(uint16_t h);
 /// derived from tensor names.
 std::string sanitizeFileName(const std::string &name);
 
+/// File names for tensors `names`, in order: each sanitizeFileName'd, with
+/// "_N" appended (the least N from 1 not taken) where it would be a name
+/// given before, so that no two tensors share a file.
+std::vector<std::string> uniqueFileNames(const std::vector<std::string> &names);
+
 } // namespace npu
 
 #endif // NPU_SUPPORT_HOSTTENSOR_H

@@ -18,6 +18,7 @@
 #include "llvm/ADT/Hashing.h"
 
 #include <cstring>
+#include <map>
 #include <set>
 
 using namespace mlir;
@@ -192,16 +193,30 @@ assignBuffers(func::FuncOp func, blob::Program &program,
   if (!ret)
     return func.emitOpError("code generation needs a func.return terminator");
 
-  // Graph arguments: a description and a buffer covering each.
-  std::set<std::string> names;
+  // Graph arguments: a description and a buffer covering each. The runtime
+  // finds each by its name, so names are unique across inputs and outputs.
+  std::map<std::string, bool> names; // Name -> is an output.
   auto addArgument = [&](Location loc, Type type, unsigned i,
                          bool result) -> FailureOr<uint32_t> {
     auto desc = describe(loc, type, argName(func, i, result));
     if (failed(desc))
       return failure();
-    if (!names.insert(desc->name).second)
-      return func.emitOpError()
-             << "two graph arguments are named '" << desc->name << "'";
+    auto [it, inserted] = names.emplace(desc->name, result);
+    if (!inserted) {
+      InFlightDiagnostic d = func.emitOpError();
+      if (result && !it->second)
+        d << "graph output '" << desc->name
+          << "' is the graph input of that name (the model passes it "
+             "through unchanged)";
+      else
+        d << "two graph " << (result ? "outputs" : "inputs") << " are named '"
+          << desc->name << "'"
+          << (result ? " (the model lists one twice)" : "");
+      d << ": a blob names its inputs and outputs uniquely, as the runtime "
+           "finds them by name; give the output a name of its own (an "
+           "Identity node writing a new tensor)";
+      return d;
+    }
     blob::MemSpace space =
         result ? blob::MemSpace::Output : blob::MemSpace::Input;
     program.buffers.push_back(

@@ -24,9 +24,18 @@ func.func @dynamic(%x: tensor<?x4xf16> {npu.name = "x"}) -> (tensor<?x4xf16> {np
 
 // -----
 
-// expected-error @+1 {{two graph arguments are named 'x'}}
+// An ONNX graph output that is its input (found by a fresh user: "two graph
+// arguments are named 'x'").
+// expected-error @+1 {{graph output 'x' is the graph input of that name (the model passes it through unchanged): a blob names its inputs and outputs uniquely, as the runtime finds them by name; give the output a name of its own (an Identity node writing a new tensor)}}
 func.func @names(%x: tensor<4xf16> {npu.name = "x"}) -> (tensor<4xf16> {npu.name = "x"}) {
   return %x : tensor<4xf16>
+}
+
+// -----
+
+// expected-error @+1 {{two graph outputs are named 'y' (the model lists one twice): a blob names}}
+func.func @outputs_twice(%x: tensor<4xf16> {npu.name = "x"}) -> (tensor<4xf16> {npu.name = "y"}, tensor<4xf16> {npu.name = "y"}) {
+  return %x, %x : tensor<4xf16>, tensor<4xf16>
 }
 
 // -----
