@@ -273,35 +273,10 @@ private:
     return true;
   }
 
-  bool checkPpe(const DpuTask &t, bool intOut) {
-    const PostProcess &q = t.ppe;
-    if (q.mult > 0xFFFF)
-      return fail("requantization multiplier " + std::to_string(q.mult) +
-                  " does not fit 16 bits");
-    if (q.shift > 63 || q.leakyShift > 31)
-      return fail("post-processing shift out of range");
-    if (q.activation == arch::Activation::LeakyRelu &&
-        (q.leakyMult < -32768 || q.leakyMult > 32767))
-      return fail("LeakyReLU multiplier does not fit 16 bits");
-    if (intOut) {
-      int32_t lo = t.output.dtype == DType::I8 ? -128 : 0;
-      int32_t hi = t.output.dtype == DType::I8 ? 127 : 255;
-      if (q.outZeroPoint < lo || q.outZeroPoint > hi)
-        return fail("output zero point " + std::to_string(q.outZeroPoint) +
-                    " is outside " + dtypeName(t.output.dtype));
-      if (q.clampLow > q.clampHigh)
-        return fail("clamp range is empty");
-    } else {
-      if (!(q.fclampLow <= q.fclampHigh))
-        return fail("clamp range is empty");
-      if (p.platform == arch::Platform::NPU3720 && q.fclampLow != -INFINITY &&
-          q.fclampLow != 0.0f)
-        return fail("on NPU3720 a clamp with a non-zero minimum needs a "
-                    "quantized output");
-    }
-    if (p.platform == arch::Platform::NPU3720 && t.op == DpuOp::MaxPool &&
-        q.activation != arch::Activation::None)
-      return fail("on NPU3720 ReLU / LeakyReLU cannot follow MaxPool");
+  bool checkPpe(const DpuTask &t) {
+    std::string why;
+    if (!verifyPostProcess(t.ppe, t.op, t.output.dtype, p.platform, why))
+      return fail(why);
     return true;
   }
 
@@ -448,7 +423,7 @@ private:
             zp > (in == DType::I8 ? 127 : 255))
           return fail("input zero point " + std::to_string(zp) +
                       " is outside " + dtypeName(in));
-    return checkPpe(t, intOut) && checkWorkloads(t);
+    return checkPpe(t) && checkWorkloads(t);
   }
 
   bool checkShave(const ShaveTask &t, uint32_t tile) {
@@ -585,6 +560,43 @@ private:
 };
 
 } // namespace
+
+bool verifyPostProcess(const PostProcess &q, DpuOp op, DType output,
+                       std::optional<arch::Platform> platform,
+                       std::string &error) {
+  auto fail = [&](std::string why) {
+    error = std::move(why);
+    return false;
+  };
+  if (q.mult > 0xFFFF)
+    return fail("requantization multiplier " + std::to_string(q.mult) +
+                " does not fit 16 bits");
+  if (q.shift > 63 || q.leakyShift > 31)
+    return fail("post-processing shift out of range");
+  if (q.activation == arch::Activation::LeakyRelu &&
+      (q.leakyMult < -32768 || q.leakyMult > 32767))
+    return fail("LeakyReLU multiplier does not fit 16 bits");
+  if (isQuant(output)) {
+    int32_t lo = output == DType::I8 ? -128 : 0;
+    int32_t hi = output == DType::I8 ? 127 : 255;
+    if (q.outZeroPoint < lo || q.outZeroPoint > hi)
+      return fail("output zero point " + std::to_string(q.outZeroPoint) +
+                  " is outside " + dtypeName(output));
+    if (q.clampLow > q.clampHigh)
+      return fail("clamp range is empty");
+  } else {
+    if (!(q.fclampLow <= q.fclampHigh))
+      return fail("clamp range is empty");
+    if (platform == arch::Platform::NPU3720 && q.fclampLow != -INFINITY &&
+        q.fclampLow != 0.0f)
+      return fail("on NPU3720 a clamp with a non-zero minimum needs a "
+                  "quantized output");
+  }
+  if (platform == arch::Platform::NPU3720 && op == DpuOp::MaxPool &&
+      q.activation != arch::Activation::None)
+    return fail("on NPU3720 ReLU / LeakyReLU cannot follow MaxPool");
+  return true;
+}
 
 bool verifyProgram(const Program &program, uint64_t weightsSize,
                    std::string &error) {

@@ -16,6 +16,7 @@
 #include "npu/Device/Engines.h"
 #include "npu/Dialect/NPUHW/IR/DeviceTypes.h"
 #include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
+#include "npu/Dialect/NPUHW/IR/PostProcess.h"
 
 using namespace mlir;
 
@@ -42,26 +43,6 @@ device::View viewOf(const HostTensor &t) {
 blob::TensorRef refOf(const HostTensor &t) {
   std::vector<uint32_t> shape(t.shape().begin(), t.shape().end());
   return blob::TensorRef::dense(0, 0, t.dtype(), std::move(shape));
-}
-
-/// The post-processing attributes of a DPU op as the blob stores them.
-template <typename OpT> blob::PostProcess postProcessOf(OpT op) {
-  blob::PostProcess p;
-  p.activation = arch::Activation(op.getActivation());
-  p.leakyMult = op.getLeakyMult();
-  p.leakyShift = uint8_t(op.getLeakyShift());
-  p.leakyAlpha = op.getLeakyAlpha().convertToFloat();
-  p.outZeroPoint = op.getOutZeroPoint();
-  p.clampLow = op.getClampLow();
-  p.clampHigh = op.getClampHigh();
-  p.fclampLow = op.getFclampLow().convertToFloat();
-  p.fclampHigh = op.getFclampHigh().convertToFloat();
-  p.mult = uint32_t(op.getMult());
-  p.shift = uint8_t(op.getShift());
-  p.scale = op.getScale().convertToFloat();
-  p.bias = op.getBias();
-  p.fbias = op.getFbias().convertToFloat();
-  return p;
 }
 
 /// One workload per 64 output channels covers the output; the channel
@@ -110,7 +91,7 @@ LogicalResult dpuConvHandler(OpContext &ctx) {
   task.padBottom = uint8_t(op.getPads()[2]);
   task.padRight = uint8_t(op.getPads()[3]);
   task.inZeroPoint = op.getInZeroPoint();
-  task.ppe = postProcessOf(op);
+  task.ppe = hw::postProcessOf(op);
 
   device::DpuOperands ops;
   ops.input = viewOf(input);
@@ -138,7 +119,7 @@ LogicalResult dpuEltwiseHandler(OpContext &ctx) {
   task.in2ZeroPoint = op.getRhsZeroPoint();
   task.inMultA = op.getLhsMult();
   task.inMultB = op.getRhsMult();
-  task.ppe = postProcessOf(op);
+  task.ppe = hw::postProcessOf(op);
   device::DpuOperands ops;
   ops.input = viewOf(a);
   ops.input2 = viewOf(b);

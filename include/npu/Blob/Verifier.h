@@ -14,6 +14,7 @@
 
 #include "npu/Blob/Program.h"
 
+#include <optional>
 #include <string>
 
 namespace npu::blob {
@@ -22,6 +23,15 @@ namespace npu::blob {
 /// `weightsSize` is the size of the blob's weights section.
 bool verifyProgram(const Program &program, uint64_t weightsSize,
                    std::string &error);
+
+/// Checks the post-processing of a DPU task of kind `op` writing `output`
+/// elements: 16-bit multipliers, shifts in range, an output zero point
+/// within a quantized output's type, a non-empty clamp range; the rules of
+/// `platform` when it is given. Shared with the npuhw op verifiers, so that
+/// an edited hardware-op stage is rejected at the op.
+bool verifyPostProcess(const PostProcess &q, DpuOp op, DType output,
+                       std::optional<arch::Platform> platform,
+                       std::string &error);
 
 /// Checks the operands and parameters of one SHAVE kernel invocation
 /// (arity, element types, shapes, parameters). Shared with the simulator,

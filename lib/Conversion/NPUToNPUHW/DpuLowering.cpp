@@ -303,6 +303,7 @@ FailureOr<Value> emitConv(Lowering &l, Location loc, Value hwc,
       std::vector<blob::WeightTableEntry> entries(kp);
       std::vector<float> weightScaleOf(k);
       int64_t per = c * s.kh * s.kw;
+      int64_t saturatedChannels = 0;
       for (int64_t o = 0; o < kp; ++o) {
         entries[o].weightsOffset = int32_t(o * s.kh * s.kw * wc);
         if (o >= k) {
@@ -315,6 +316,10 @@ FailureOr<Value> emitConv(Lowering &l, Location loc, Value hwc,
         float ws = !weightScales.empty() ? weightScales[o]
                                          : arch::int8WeightScale(maxAbs);
         weightScaleOf[o] = ws;
+        // The model's scales are exact for its int8 weights; an edited one
+        // that is too small saturates them.
+        if (!weightScales.empty() && maxAbs / ws > 128.5f)
+          ++saturatedChannels;
         for (int64_t ci = 0; ci < c; ++ci)
           for (int64_t y = 0; y < s.kh; ++y)
             for (int64_t x = 0; x < s.kw; ++x)
@@ -329,6 +334,10 @@ FailureOr<Value> emitConv(Lowering &l, Location loc, Value hwc,
         auto [mult, shift] = fixedPoint(acc / out.scale);
         entries[o].requant = blob::packRequant(mult, shift);
       }
+      if (saturatedChannels)
+        emitWarning(loc) << "npu.weight_scales: " << saturatedChannels
+                         << " output channel(s) have weights beyond 127 "
+                            "times their scale; they saturate at +-127";
       std::vector<uint8_t> bytes = blob::encodeWeightTable(entries);
       HostTensor t(DType::I32, {kp, 4});
       std::memcpy(t.raw(), bytes.data(), bytes.size());

@@ -13,6 +13,7 @@
 #include "Emitter.h"
 
 #include "npu/Dialect/NPUHW/IR/DeviceTypes.h"
+#include "npu/Dialect/NPUHW/IR/PostProcess.h"
 #include "npu/Target/Blob/Tiling.h"
 #include "npu/Target/Blob/TilingRecord.h"
 #include "npu/Target/Blob/Workloads.h"
@@ -32,23 +33,9 @@ namespace npu::target {
 namespace {
 
 template <typename OpT> FailureOr<blob::PostProcess> postProcess(OpT op) {
-  blob::PostProcess q;
-  q.activation = arch::Activation(uint8_t(op.getActivation()));
-  q.leakyMult = int32_t(op.getLeakyMult());
   if (op.getLeakyShift() > 63 || op.getShift() > 63)
     return op.emitOpError("post-processing shifts must be 0..63");
-  q.leakyShift = uint8_t(op.getLeakyShift());
-  q.leakyAlpha = op.getLeakyAlpha().convertToFloat();
-  q.outZeroPoint = int32_t(op.getOutZeroPoint());
-  q.clampLow = int32_t(op.getClampLow());
-  q.clampHigh = int32_t(op.getClampHigh());
-  q.fclampLow = op.getFclampLow().convertToFloat();
-  q.fclampHigh = op.getFclampHigh().convertToFloat();
-  q.mult = uint32_t(op.getMult());
-  q.shift = uint8_t(op.getShift());
-  q.scale = op.getScale().convertToFloat();
-  q.bias = int32_t(op.getBias());
-  q.fbias = op.getFbias().convertToFloat();
+  blob::PostProcess q = hw::postProcessOf(op);
   // Test only (npu-compile --debug-corrupt-tensor, for npu-compare's tests):
   // another output zero point / bias, so that the device differs from the
   // interpreter on this op.

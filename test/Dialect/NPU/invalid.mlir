@@ -616,3 +616,76 @@ func.func @rnn_clip(%x: tensor<5x2x3xf32>, %w: tensor<1x4x3xf32>, %r: tensor<1x4
   %y = npu.rnn %x, %w, %r {direction = #npu.rnn_direction<forward>, hidden_size = 4 : i64, activations = ["Tanh"], activation_alpha = array<f32: 0.0>, activation_beta = array<f32: 0.0>, clip = -1.0 : f32} : tensor<5x2x3xf32>, tensor<1x4x3xf32>, tensor<1x4x4xf32> -> y tensor<5x1x2x4xf32>
   return
 }
+
+// -----
+
+// Quantization annotations (found by a compiler engineer editing stages: a
+// scale of 0 or an inverted range compiled to a blob that computed zeros).
+func.func @quant_scale_zero(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error@+1 {{'npu.relu' op 'npu.quant' must be array<f32: scale, zero point> with a positive finite scale and an integer zero point in [-128, 127], not array<f32: 0.000000e+00, -1.280000e+02>}}
+  %y = npu.relu %x {npu.quant = array<f32: 0.0, -128.0>} : tensor<4xf32>
+  return %y : tensor<4xf32>
+}
+
+// -----
+
+func.func @quant_zero_point(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error@+1 {{'npu.quant' must be array<f32: scale, zero point>}}
+  %y = npu.relu %x {npu.quant = array<f32: 0.1, 200.0>} : tensor<4xf32>
+  return %y : tensor<4xf32>
+}
+
+// -----
+
+func.func @quant_fractional_zero_point(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error@+1 {{'npu.quant' must be array<f32: scale, zero point>}}
+  %y = npu.relu %x {npu.quant = array<f32: 0.1, 2.5>} : tensor<4xf32>
+  return %y : tensor<4xf32>
+}
+
+// -----
+
+func.func @range_inverted(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error@+1 {{'npu.relu' op 'npu.range' must be array<f32: lo, hi> with finite lo <= hi and a finite width, not array<f32: 3.200000e+01, 0.000000e+00>}}
+  %y = npu.relu %x {npu.range = array<f32: 32.0, 0.0>} : tensor<4xf32>
+  return %y : tensor<4xf32>
+}
+
+// -----
+
+func.func @range_nan(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error@+1 {{'npu.range' must be array<f32: lo, hi>}}
+  %y = npu.relu %x {npu.range = array<f32: 0.0, 0x7FC00000>} : tensor<4xf32>
+  return %y : tensor<4xf32>
+}
+
+// -----
+
+func.func @range_width(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error@+1 {{'npu.range' must be array<f32: lo, hi>}}
+  %y = npu.relu %x {npu.range = array<f32: -3.0e38, 3.0e38>} : tensor<4xf32>
+  return %y : tensor<4xf32>
+}
+
+// -----
+
+func.func @range_length(%x: tensor<4xf32>) -> tensor<4xf32> {
+  // expected-error@+1 {{'npu.range' must be array<f32: lo, hi>}}
+  %y = npu.relu %x {npu.range = array<f32: 0.0, 1.0, 2.0>} : tensor<4xf32>
+  return %y : tensor<4xf32>
+}
+
+// -----
+
+// expected-error@+1 {{'func.func' op argument 0: 'npu.range' must be array<f32: lo, hi>}}
+func.func @range_argument(%x: tensor<4xf32> {npu.range = array<f32: 1.0, -1.0>}) -> tensor<4xf32> {
+  return %x : tensor<4xf32>
+}
+
+// -----
+
+func.func @weight_scales(%x: tensor<1x2xf32>, %w: tensor<2x2xf32>) -> tensor<1x2xf32> {
+  // expected-error@+1 {{'npu.matmul' op 'npu.weight_scales' must be an array<f32: ...> of positive finite scales, not array<f32: 1.000000e-01, -1.000000e-01>}}
+  %y = npu.matmul %x, %w {npu.weight_scales = array<f32: 0.1, -0.1>} : (tensor<1x2xf32>, tensor<2x2xf32>) -> tensor<1x2xf32>
+  return %y : tensor<1x2xf32>
+}

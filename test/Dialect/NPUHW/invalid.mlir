@@ -117,3 +117,57 @@ func.func @upsample_zeros_shape(%x: tensor<4x4x16xi8>) -> tensor<8x8x16xi8> {
   %y = npuhw.shave "upsample_zeros" %x {iparams = array<i64: 2, 2, 0, 0, 0, 0>} : (tensor<4x4x16xi8>) -> tensor<8x8x16xi8>
   return %y : tensor<8x8x16xi8>
 }
+
+// -----
+
+// Post-processing the device cannot take is rejected at the op, by the blob
+// verifier's rules (found by a compiler engineer editing a stage: the
+// interpreter ran such ops and code generation blamed itself for them).
+!q = !quant.uniform<i8:f32, 0.1:-128>
+func.func @out_zero_point(%x: tensor<8x8x16x!q>) -> tensor<8x8x16x!q> {
+  // expected-error@+1 {{output zero point 300 is outside i8}}
+  %y = npuhw.dpu_conv max_pool %x {kernel = array<i64: 1, 1>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, out_zero_point = 300 : i32} : (tensor<8x8x16x!q>) -> tensor<8x8x16x!q>
+  return %y : tensor<8x8x16x!q>
+}
+
+// -----
+
+func.func @empty_clamp(%x: tensor<8x8x16xf16>) -> tensor<8x8x16xf16> {
+  // expected-error@+1 {{clamp range is empty}}
+  %y = npuhw.dpu_conv max_pool %x {kernel = array<i64: 1, 1>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, fclamp_low = 0.5 : f32, fclamp_high = 0.25 : f32} : (tensor<8x8x16xf16>) -> tensor<8x8x16xf16>
+  return %y : tensor<8x8x16xf16>
+}
+
+// -----
+
+func.func @mult(%x: tensor<8x8x16xf16>) -> tensor<8x8x16xf16> {
+  // expected-error@+1 {{requantization multiplier 4294914806 does not fit 16 bits}}
+  %y = npuhw.dpu_conv max_pool %x {kernel = array<i64: 1, 1>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, mult = -52490 : i32} : (tensor<8x8x16xf16>) -> tensor<8x8x16xf16>
+  return %y : tensor<8x8x16xf16>
+}
+
+// -----
+
+func.func @shift(%x: tensor<8x8x16xf16>) -> tensor<8x8x16xf16> {
+  // expected-error@+1 {{post-processing shift out of range (shift 0..63, leaky_shift 0..31)}}
+  %y = npuhw.dpu_conv max_pool %x {kernel = array<i64: 1, 1>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, shift = 300 : i32} : (tensor<8x8x16xf16>) -> tensor<8x8x16xf16>
+  return %y : tensor<8x8x16xf16>
+}
+
+// -----
+
+!q = !quant.uniform<i8:f32, 0.1:-128>
+func.func @eltwise_mult(%a: tensor<8x8x16x!q>, %b: tensor<8x8x16x!q>) -> tensor<8x8x16x!q> {
+  // expected-error@+1 {{input multiplier 40000 does not fit 16 bits}}
+  %y = npuhw.dpu_eltwise add %a, %b {lhs_mult = 40000 : i32} : (tensor<8x8x16x!q>, tensor<8x8x16x!q>) -> tensor<8x8x16x!q>
+  return %y : tensor<8x8x16x!q>
+}
+
+// -----
+
+!q = !quant.uniform<i8:f32, 0.1:-128>
+func.func @eltwise_zero_point(%a: tensor<8x8x16x!q>, %b: tensor<8x8x16x!q>) -> tensor<8x8x16x!q> {
+  // expected-error@+1 {{rhs zero point -200 is outside i8}}
+  %y = npuhw.dpu_eltwise add %a, %b {rhs_zero_point = -200 : i32} : (tensor<8x8x16x!q>, tensor<8x8x16x!q>) -> tensor<8x8x16x!q>
+  return %y : tensor<8x8x16x!q>
+}

@@ -1,6 +1,7 @@
 //===- NPUDialect.cpp - The npu dialect and its generated definitions ----===//
 
 #include "npu/Dialect/NPU/IR/NPUOps.h"
+#include "npu/Dialect/NPU/IR/QuantAnnotations.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
@@ -37,7 +38,9 @@ LogicalResult NPUDialect::verifyRegionArgAttribute(Operation *op, unsigned,
                                                    unsigned argIndex,
                                                    NamedAttribute attr) {
   if (attr.getName() != kDefaultValueAttr)
-    return success();
+    return verifyQuantAnnotation(attr, [&] {
+      return op->emitOpError() << "argument " << argIndex << ": ";
+    });
   auto func = dyn_cast<FunctionOpInterface>(op);
   auto value = dyn_cast<ElementsAttr>(attr.getValue());
   if (!func || !value)

@@ -2,6 +2,7 @@
 
 #include "npu/Dialect/NPU/IR/QuantAnnotations.h"
 
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Operation.h"
 #include "mlir/Interfaces/FunctionInterfaces.h"
 
@@ -52,6 +53,43 @@ bool setQuantAnnotation(Value value, float scale, int32_t zeroPoint) {
     return false;
   op->setAttr(kQuantAttr, attr);
   return true;
+}
+
+LogicalResult
+verifyQuantAnnotation(NamedAttribute attr,
+                      function_ref<InFlightDiagnostic()> emitError) {
+  StringRef name = attr.getName().getValue();
+  if (name != kQuantAttr && name != "npu.range" && name != kWeightScalesAttr)
+    return success();
+  auto values = dyn_cast<DenseF32ArrayAttr>(attr.getValue());
+  auto finite = [](float v) { return std::isfinite(v); };
+  if (name == kQuantAttr) {
+    if (values && values.size() == 2 && finite(values[0]) && values[0] > 0 &&
+        std::nearbyint(values[1]) == values[1] && values[1] >= -128 &&
+        values[1] <= 127)
+      return success();
+    return emitError() << "'" << kQuantAttr
+                       << "' must be array<f32: scale, zero point> with a "
+                          "positive finite scale and an integer zero point "
+                          "in [-128, 127], not "
+                       << attr.getValue();
+  }
+  if (name == "npu.range") {
+    if (values && values.size() == 2 && finite(values[0]) &&
+        finite(values[1]) && values[0] <= values[1] &&
+        finite(values[1] - values[0]))
+      return success();
+    return emitError() << "'npu.range' must be array<f32: lo, hi> with "
+                          "finite lo <= hi and a finite width, not "
+                       << attr.getValue();
+  }
+  if (values && llvm::all_of(values.asArrayRef(),
+                             [&](float s) { return finite(s) && s > 0; }))
+    return success();
+  return emitError() << "'" << kWeightScalesAttr
+                     << "' must be an array<f32: ...> of positive finite "
+                        "scales, not "
+                     << attr.getValue();
 }
 
 } // namespace npu

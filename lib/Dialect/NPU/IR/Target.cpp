@@ -8,6 +8,7 @@
 
 #include "npu/Dialect/NPU/IR/Target.h"
 #include "npu/Dialect/NPU/IR/NPUDialect.h"
+#include "npu/Dialect/NPU/IR/QuantAnnotations.h"
 
 using namespace mlir;
 
@@ -51,7 +52,7 @@ const arch::HardwareDesc *getHardware(Operation *op) {
 LogicalResult NPUDialect::verifyOperationAttribute(Operation *op,
                                                    NamedAttribute attr) {
   if (attr.getName() != kTargetAttr)
-    return success();
+    return verifyQuantAnnotation(attr, [&] { return op->emitOpError(); });
   if (!isa<ModuleOp>(op))
     return op->emitOpError()
            << "'" << kTargetAttr << "' is only allowed on a module";

@@ -9,6 +9,7 @@
 
 #include "npu/Dialect/NPUHW/IR/DeviceTypes.h"
 #include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
+#include "npu/Dialect/NPUHW/IR/PostProcess.h"
 
 #include "npu/Arch/ShaveKernels.h"
 #include "npu/Blob/Verifier.h"
@@ -37,6 +38,37 @@ LogicalResult checkHwc(Operation *op, Value v, StringRef what) {
 bool isFloatDevice(Type t) {
   auto d = deviceDType(t);
   return d && (*d == DType::F16 || *d == DType::F32 || *d == DType::BF16);
+}
+
+/// An input zero point within a quantized input type (f16: any).
+LogicalResult checkInZeroPoint(Operation *op, Type element, int64_t zp,
+                               StringRef what) {
+  auto d = deviceDType(element);
+  if (!d || (*d != DType::I8 && *d != DType::U8))
+    return success();
+  int64_t lo = *d == DType::I8 ? -128 : 0, hi = *d == DType::I8 ? 127 : 255;
+  if (zp < lo || zp > hi)
+    return op->emitOpError()
+           << what << " " << zp << " is outside " << dtypeName(*d);
+  return success();
+}
+
+/// The post-processing, by the blob verifier's rules (blob::
+/// verifyPostProcess; the platform's own rules are checked with the
+/// program, where the target is known).
+template <typename OpT>
+LogicalResult checkPostProcess(OpT op, blob::DpuOp kind, Type outElement) {
+  int64_t shift = int32_t(op.getShift()),
+          leakyShift = int32_t(op.getLeakyShift());
+  if (shift < 0 || shift > 63 || leakyShift < 0 || leakyShift > 31)
+    return op.emitOpError("post-processing shift out of range (shift 0..63, "
+                          "leaky_shift 0..31)");
+  std::string why;
+  auto out = deviceDType(outElement);
+  if (out && !blob::verifyPostProcess(postProcessOf(op), kind, *out,
+                                      std::nullopt, why))
+    return op.emitOpError() << why;
+  return success();
 }
 
 } // namespace
@@ -104,7 +136,11 @@ LogicalResult DpuConvOp::verify() {
   if (isFloatDevice(in.getElementType()) &&
       !isFloatDevice(out.getElementType()))
     return emitOpError("an f16 task cannot write a quantized output");
-  return success();
+  if (failed(checkInZeroPoint(*this, in.getElementType(),
+                              int32_t(getInZeroPoint()), "input zero point")))
+    return failure();
+  return checkPostProcess(*this, blob::DpuOp(uint8_t(getKind())),
+                          out.getElementType());
 }
 
 LogicalResult DpuEltwiseOp::verify() {
@@ -124,7 +160,21 @@ LogicalResult DpuEltwiseOp::verify() {
                          << kChannelAlignment;
   if (isFloatDevice(a.getElementType()) && !isFloatDevice(out.getElementType()))
     return emitOpError("an f16 task cannot write a quantized output");
-  return success();
+  for (int64_t m :
+       {int64_t(int32_t(getLhsMult())), int64_t(int32_t(getRhsMult()))})
+    if (m < -32768 || m > 32767)
+      return emitOpError() << "input multiplier " << m
+                           << " does not fit 16 bits";
+  if (failed(checkInZeroPoint(*this, a.getElementType(),
+                              int32_t(getLhsZeroPoint()), "lhs zero point")) ||
+      failed(checkInZeroPoint(*this, a.getElementType(),
+                              int32_t(getRhsZeroPoint()), "rhs zero point")))
+    return failure();
+  return checkPostProcess(*this,
+                          getKind() == EltwiseKind::add
+                              ? blob::DpuOp::EltwiseAdd
+                              : blob::DpuOp::EltwiseSub,
+                          out.getElementType());
 }
 
 LogicalResult ShaveOp::verify() {

@@ -16,7 +16,9 @@
 #define NPU_DIALECT_NPU_IR_QUANTANNOTATIONS_H
 
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/Value.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 
 namespace npu {
 
@@ -45,6 +47,16 @@ bool setQuantAnnotation(mlir::Value value, float scale, int32_t zeroPoint);
 /// otherwise (absent, or an edited attribute of other length or values):
 /// the int8 lowering then takes max|w| / 127 per channel.
 llvm::ArrayRef<float> weightScalesOf(mlir::Operation *op, int64_t k);
+
+/// Checks a quantization annotation by its name, on an op or a function
+/// argument (the dialect's attribute verifiers call it, so an edited stage
+/// is rejected where the attribute is): `npu.quant` is [scale, zero point]
+/// with a positive finite scale and an integer zero point in [-128, 127];
+/// `npu.range` is [lo, hi], finite, lo <= hi, hi - lo finite;
+/// `npu.weight_scales` holds positive finite scales. Other names pass.
+mlir::LogicalResult
+verifyQuantAnnotation(mlir::NamedAttribute attr,
+                      llvm::function_ref<mlir::InFlightDiagnostic()> emitError);
 
 } // namespace npu
 
