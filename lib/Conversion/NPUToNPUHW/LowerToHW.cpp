@@ -281,6 +281,20 @@ LogicalResult lowering::lowerFunction(func::FuncOp func, StringRef precision,
   if (precision != "fp16" && precision != "int8" && precision != "mixed")
     return func.emitError() << "unknown precision '" << precision
                             << "' (expected fp16, int8 or mixed)";
+  // A stage at or past the hardware ops is not lowered again.
+  Operation *lowered = nullptr;
+  func.walk([&](Operation *op) {
+    if (!lowered && isa<hw::NPUHWDialect>(op->getDialect()))
+      lowered = op;
+  });
+  if (lowered) {
+    InFlightDiagnostic d = func.emitError()
+                           << "holds hardware ops already (the hwops stage or "
+                              "later): the lowering reads the canonical or "
+                              "calibrated stage";
+    d.attachNote(lowered->getLoc()) << "'" << lowered->getName() << "' here";
+    return d;
+  }
   SplitOrigins origins;
   bool int8 = precision != "fp16", mixed = precision == "mixed";
   splitBatches(func, debug, origins, int8, mixed);

@@ -27,3 +27,14 @@ func.func @gather_computed_indices(%x: tensor<4x3xf32>, %i: tensor<2xi64>) -> te
   %g = npu.gather %x, %i {axis = 0 : i64} : (tensor<4x3xf32>, tensor<2xi64>) -> tensor<2x3xf32>
   return %g : tensor<2x3xf32>
 }
+
+// -----
+
+// A stage lowered already is not lowered again (found by a compiler
+// engineer: its DPU ops were reported as "cannot run on the NPU").
+// expected-error @+1 {{holds hardware ops already (the hwops stage or later): the lowering reads the canonical or calibrated stage}}
+func.func @lowered(%x: tensor<8x8x16xf16>) -> tensor<8x8x16xf16> {
+  // expected-note @+1 {{'npuhw.dpu_conv' here}}
+  %y = npuhw.dpu_conv max_pool %x {kernel = array<i64: 1, 1>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : (tensor<8x8x16xf16>) -> tensor<8x8x16xf16>
+  return %y : tensor<8x8x16xf16>
+}
