@@ -51,6 +51,7 @@ for _prefix in ('ocr_', 'ocr_print_'):
     RULES.update({
         _prefix + 'lines': ('higher', 'info', 0),
         _prefix + 'lines_same_pct': ('higher', 'abs', 0),
+        _prefix + 'lines_same_nospace_pct': ('higher', 'abs', 0),
         _prefix + 'cer_pct': ('lower', 'abs', 0.01),
         _prefix + 'cer_nospace_pct': ('lower', 'abs', 0.01),
     })
