@@ -171,3 +171,15 @@ func.func @eltwise_zero_point(%a: tensor<8x8x16x!q>, %b: tensor<8x8x16x!q>) -> t
   %y = npuhw.dpu_eltwise add %a, %b {rhs_zero_point = -200 : i32} : (tensor<8x8x16x!q>, tensor<8x8x16x!q>) -> tensor<8x8x16x!q>
   return %y : tensor<8x8x16x!q>
 }
+
+// -----
+
+// A constant weight table whose pointer leaves the weights (found by a
+// compiler engineer: the blob verified and failed at inference).
+func.func @weight_table(%x: tensor<4x4x16xf16>) -> tensor<4x4x16xf16> {
+  %t = npu.constant dense<[[0, -1, 1065353216, 0], [100000, -1, 1065353216, 0], [64, -1, 1065353216, 0], [96, -1, 1065353216, 0], [128, -1, 1065353216, 0], [160, -1, 1065353216, 0], [192, -1, 1065353216, 0], [224, -1, 1065353216, 0], [256, -1, 1065353216, 0], [288, -1, 1065353216, 0], [320, -1, 1065353216, 0], [352, -1, 1065353216, 0], [384, -1, 1065353216, 0], [416, -1, 1065353216, 0], [448, -1, 1065353216, 0], [480, -1, 1065353216, 0]]> : tensor<16x4xi32>
+  %w = npu.constant dense<0.5> : tensor<16x1x1x16xf16>
+  // expected-error@+1 {{weight table entry 1 points at weights bytes [100000, 100032), outside the 512 bytes of the weights}}
+  %y = npuhw.dpu_conv conv %x, %w, %t {kernel = array<i64: 1, 1>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : (tensor<4x4x16xf16>, tensor<16x1x1x16xf16>, tensor<16x4xi32>) -> tensor<4x4x16xf16>
+  return %y : tensor<4x4x16xf16>
+}

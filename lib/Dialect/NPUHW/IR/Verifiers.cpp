@@ -14,6 +14,8 @@
 #include "npu/Arch/ShaveKernels.h"
 #include "npu/Blob/Verifier.h"
 
+#include "mlir/IR/Matchers.h"
+
 using namespace mlir;
 
 namespace npu::hw {
@@ -132,6 +134,23 @@ LogicalResult DpuConvOp::verify() {
         !t.getElementType().isSignlessInteger(32))
       return emitOpError() << "weight table must be [" << K << ", 4] i32, got "
                            << t;
+    // A constant table's weight pointers, as the device reads them: each
+    // channel's weights inside the op's weights.
+    DenseIntElementsAttr table;
+    auto wType = deviceDType(w.getElementType());
+    if (wType && matchPattern(getWeightTable(), m_Constant(&table))) {
+      int64_t channelBytes = k[0] * k[1] * wc * int64_t(dtypeSize(*wType));
+      int64_t weightsBytes = K * channelBytes;
+      auto words = table.getValues<APInt>();
+      for (int64_t c = 0; c < K; ++c) {
+        int64_t off = words[c * 4].getSExtValue();
+        if (off < 0 || off + channelBytes > weightsBytes)
+          return emitOpError()
+                 << "weight table entry " << c << " points at weights bytes ["
+                 << off << ", " << off + channelBytes << "), outside the "
+                 << weightsBytes << " bytes of the weights";
+      }
+    }
   }
   if (isFloatDevice(in.getElementType()) &&
       !isFloatDevice(out.getElementType()))
