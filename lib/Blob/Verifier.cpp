@@ -273,13 +273,6 @@ private:
     return true;
   }
 
-  bool checkPpe(const DpuTask &t) {
-    std::string why;
-    if (!verifyPostProcess(t.ppe, t.op, t.output.dtype, p.platform, why))
-      return fail(why);
-    return true;
-  }
-
   bool checkWorkloads(const DpuTask &t) {
     if (t.workloads.empty())
       return fail("DPU task has no workloads");
@@ -413,17 +406,11 @@ private:
         return fail("eltwise inputs differ in shape or element type");
       if (t.kernelH != 1 || t.kernelW != 1 || t.strideH != 1 || t.strideW != 1)
         return fail("eltwise takes a 1x1 kernel and stride 1");
-      for (int32_t m : {t.inMultA, t.inMultB})
-        if (m < -32768 || m > 32767)
-          return fail("eltwise input multiplier does not fit 16 bits");
     }
-    if (isQuant(in))
-      for (int32_t zp : {t.inZeroPoint, t.in2ZeroPoint})
-        if (zp < (in == DType::I8 ? -128 : 0) ||
-            zp > (in == DType::I8 ? 127 : 255))
-          return fail("input zero point " + std::to_string(zp) +
-                      " is outside " + dtypeName(in));
-    return checkPpe(t) && checkWorkloads(t);
+    std::string why;
+    if (!verifyDpuParameters(t, in, p.platform, why))
+      return fail(why);
+    return checkWorkloads(t);
   }
 
   bool checkShave(const ShaveTask &t, uint32_t tile) {
@@ -561,13 +548,27 @@ private:
 
 } // namespace
 
-bool verifyPostProcess(const PostProcess &q, DpuOp op, DType output,
-                       std::optional<arch::Platform> platform,
-                       std::string &error) {
+bool verifyDpuParameters(const DpuTask &t, DType input,
+                         std::optional<arch::Platform> platform,
+                         std::string &error) {
   auto fail = [&](std::string why) {
     error = std::move(why);
     return false;
   };
+  if (t.op == DpuOp::EltwiseAdd || t.op == DpuOp::EltwiseSub)
+    for (int32_t m : {t.inMultA, t.inMultB})
+      if (m < -32768 || m > 32767)
+        return fail("eltwise input multiplier " + std::to_string(m) +
+                    " does not fit 16 bits");
+  if (isQuant(input))
+    for (int32_t zp : {t.inZeroPoint, t.in2ZeroPoint})
+      if (zp < (input == DType::I8 ? -128 : 0) ||
+          zp > (input == DType::I8 ? 127 : 255))
+        return fail("input zero point " + std::to_string(zp) + " is outside " +
+                    dtypeName(input));
+  const PostProcess &q = t.ppe;
+  DpuOp op = t.op;
+  DType output = t.output.dtype;
   if (q.mult > 0xFFFF)
     return fail("requantization multiplier " + std::to_string(q.mult) +
                 " does not fit 16 bits");

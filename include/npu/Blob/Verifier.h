@@ -24,14 +24,17 @@ namespace npu::blob {
 bool verifyProgram(const Program &program, uint64_t weightsSize,
                    std::string &error);
 
-/// Checks the post-processing of a DPU task of kind `op` writing `output`
-/// elements: 16-bit multipliers, shifts in range, an output zero point
-/// within a quantized output's type, a non-empty clamp range; the rules of
-/// `platform` when it is given. Shared with the npuhw op verifiers, so that
-/// an edited hardware-op stage is rejected at the op.
-bool verifyPostProcess(const PostProcess &q, DpuOp op, DType output,
-                       std::optional<arch::Platform> platform,
-                       std::string &error);
+/// Checks the parameters of DPU task `t` reading `input` elements: eltwise
+/// input multipliers of 16 bits, input zero points within a quantized
+/// input's type, and the post-processing (16-bit multipliers, shifts in
+/// range, an output zero point within a quantized output's type, a
+/// non-empty clamp range); the rules of `platform` when it is given. Only
+/// t.op, the zero points, multipliers, ppe and output.dtype are read.
+/// Shared with the npuhw op verifiers, so that an edited hardware-op stage
+/// is rejected at the op.
+bool verifyDpuParameters(const DpuTask &t, DType input,
+                         std::optional<arch::Platform> platform,
+                         std::string &error);
 
 /// Checks the operands and parameters of one SHAVE kernel invocation
 /// (arity, element types, shapes, parameters). Shared with the simulator,

@@ -139,7 +139,7 @@ void splitBatches(func::FuncOp func, lowering::DebugTensors &debug,
             b.getDenseI64ArrayAttr(starts), b.getDenseI64ArrayAttr(steps));
         // An image has its batch's calibrated range.
         if (auto range = lowering::rangeAttrOf(op->getOperand(0)))
-          slice->setAttr("npu.range", range);
+          slice->setAttr(kRangeAttr, range);
         if (auto quant = quantAnnotationOf(op->getOperand(0)))
           slice->setAttr(kQuantAttr, quant);
         image = slice;
@@ -165,7 +165,7 @@ void splitBatches(func::FuncOp func, lowering::DebugTensors &debug,
     }
     auto joined = ConcatOp::create(b, last->getLoc(), images, 0);
     joins.insert(joined);
-    for (StringRef name : {StringRef("npu.range"), StringRef(kQuantAttr)})
+    for (StringRef name : {StringRef(kRangeAttr), StringRef(kQuantAttr)})
       if (auto attr = last->getAttr(name))
         joined->setAttr(name, attr);
     last->getResult(0).replaceAllUsesWith(joined);
@@ -202,7 +202,7 @@ void splitsToSlices(func::FuncOp func, lowering::DebugTensors &debug) {
           b, op.getLoc(), part.getType(), op.getInput(),
           b.getDenseI64ArrayAttr(starts), b.getDenseI64ArrayAttr(steps));
       if (auto range = lowering::rangeAttrOf(part))
-        slice->setAttr("npu.range", range);
+        slice->setAttr(kRangeAttr, range);
       starts[axis] += cast<RankedTensorType>(part.getType()).getDimSize(axis);
       part.replaceAllUsesWith(slice.getResult());
       debug.replace(part, slice.getResult());

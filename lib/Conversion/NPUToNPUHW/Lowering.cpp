@@ -95,10 +95,10 @@ Value Lowering::compactHWC(Location loc, Value old) {
 
 DenseF32ArrayAttr rangeAttrOf(Value old) {
   auto range =
-      dyn_cast_or_null<DenseF32ArrayAttr>(valueAnnotation(old, "npu.range"));
+      dyn_cast_or_null<DenseF32ArrayAttr>(valueAnnotation(old, kRangeAttr));
   Operation *op = old.getDefiningOp();
   if (op && op->getNumResults() > 1)
-    if (auto all = op->getAttrOfType<ArrayAttr>("npu.ranges"))
+    if (auto all = op->getAttrOfType<ArrayAttr>(kRangesAttr))
       range = dyn_cast_or_null<DenseF32ArrayAttr>(
           all[cast<OpResult>(old).getResultNumber()]);
   return range && range.size() == 2 ? range : DenseF32ArrayAttr();

@@ -158,7 +158,7 @@ func.func @shift(%x: tensor<8x8x16xf16>) -> tensor<8x8x16xf16> {
 
 !q = !quant.uniform<i8:f32, 0.1:-128>
 func.func @eltwise_mult(%a: tensor<8x8x16x!q>, %b: tensor<8x8x16x!q>) -> tensor<8x8x16x!q> {
-  // expected-error@+1 {{input multiplier 40000 does not fit 16 bits}}
+  // expected-error@+1 {{eltwise input multiplier 40000 does not fit 16 bits}}
   %y = npuhw.dpu_eltwise add %a, %b {lhs_mult = 40000 : i32} : (tensor<8x8x16x!q>, tensor<8x8x16x!q>) -> tensor<8x8x16x!q>
   return %y : tensor<8x8x16x!q>
 }
@@ -167,7 +167,7 @@ func.func @eltwise_mult(%a: tensor<8x8x16x!q>, %b: tensor<8x8x16x!q>) -> tensor<
 
 !q = !quant.uniform<i8:f32, 0.1:-128>
 func.func @eltwise_zero_point(%a: tensor<8x8x16x!q>, %b: tensor<8x8x16x!q>) -> tensor<8x8x16x!q> {
-  // expected-error@+1 {{rhs zero point -200 is outside i8}}
+  // expected-error@+1 {{input zero point -200 is outside i8}}
   %y = npuhw.dpu_eltwise add %a, %b {rhs_zero_point = -200 : i32} : (tensor<8x8x16x!q>, tensor<8x8x16x!q>) -> tensor<8x8x16x!q>
   return %y : tensor<8x8x16x!q>
 }

@@ -25,9 +25,7 @@ Attribute valueAnnotation(Value value, StringRef name) {
 
 ArrayRef<float> weightScalesOf(Operation *op, int64_t k) {
   auto attr = op->getAttrOfType<DenseF32ArrayAttr>(kWeightScalesAttr);
-  if (!attr || int64_t(attr.size()) != k ||
-      !llvm::all_of(attr.asArrayRef(),
-                    [](float s) { return std::isfinite(s) && s > 0; }))
+  if (!attr || int64_t(attr.size()) != k)
     return {};
   return attr.asArrayRef();
 }
@@ -59,7 +57,7 @@ LogicalResult
 verifyQuantAnnotation(NamedAttribute attr,
                       function_ref<InFlightDiagnostic()> emitError) {
   StringRef name = attr.getName().getValue();
-  if (name != kQuantAttr && name != "npu.range" && name != kWeightScalesAttr)
+  if (name != kQuantAttr && name != kRangeAttr && name != kWeightScalesAttr)
     return success();
   auto values = dyn_cast<DenseF32ArrayAttr>(attr.getValue());
   auto finite = [](float v) { return std::isfinite(v); };
@@ -74,12 +72,13 @@ verifyQuantAnnotation(NamedAttribute attr,
                           "in [-128, 127], not "
                        << attr.getValue();
   }
-  if (name == "npu.range") {
+  if (name == kRangeAttr) {
     if (values && values.size() == 2 && finite(values[0]) &&
         finite(values[1]) && values[0] <= values[1] &&
         finite(values[1] - values[0]))
       return success();
-    return emitError() << "'npu.range' must be array<f32: lo, hi> with "
+    return emitError() << "'" << kRangeAttr
+                       << "' must be array<f32: lo, hi> with "
                           "finite lo <= hi and a finite width, not "
                        << attr.getValue();
   }

@@ -47,9 +47,8 @@ namespace {
 // Diagnostics are emitted at locations, not ops, so that npu-opt does not
 // print the whole function after each one.
 
-/// Discardable attribute names of the result.
-constexpr StringLiteral kRangeAttr = "npu.range";
-constexpr StringLiteral kRangesAttr = "npu.ranges";
+// The result's ranges go in kRangeAttr / kRangesAttr (QuantAnnotations.h).
+
 /// On a convolution whose weights data-aware rounding chose.
 constexpr StringLiteral kWeightRoundingAttr = "npu.weight_rounding";
 

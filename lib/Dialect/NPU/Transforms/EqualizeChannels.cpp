@@ -56,7 +56,6 @@ bool readOnlyByDepthwise(Value v) {
 
 namespace {
 
-constexpr StringLiteral kRangeAttr = "npu.range";
 constexpr StringLiteral kChannelScaleAttr = "npu.channel_scale";
 
 /// The f32 values of a constant, or nullopt (not a constant, not f32, or

@@ -42,33 +42,24 @@ bool isFloatDevice(Type t) {
   return d && (*d == DType::F16 || *d == DType::F32 || *d == DType::BF16);
 }
 
-/// An input zero point within a quantized input type (f16: any).
-LogicalResult checkInZeroPoint(Operation *op, Type element, int64_t zp,
-                               StringRef what) {
-  auto d = deviceDType(element);
-  if (!d || (*d != DType::I8 && *d != DType::U8))
-    return success();
-  int64_t lo = *d == DType::I8 ? -128 : 0, hi = *d == DType::I8 ? 127 : 255;
-  if (zp < lo || zp > hi)
-    return op->emitOpError()
-           << what << " " << zp << " is outside " << dtypeName(*d);
-  return success();
-}
-
-/// The post-processing, by the blob verifier's rules (blob::
-/// verifyPostProcess; the platform's own rules are checked with the
+/// The task parameters, by the blob verifier's rules (blob::
+/// verifyDpuParameters; the platform's own rules are checked with the
 /// program, where the target is known).
 template <typename OpT>
-LogicalResult checkPostProcess(OpT op, blob::DpuOp kind, Type outElement) {
+LogicalResult checkParameters(OpT op, blob::DpuTask &task, Type inElement,
+                              Type outElement) {
   int64_t shift = int32_t(op.getShift()),
           leakyShift = int32_t(op.getLeakyShift());
   if (shift < 0 || shift > 63 || leakyShift < 0 || leakyShift > 31)
     return op.emitOpError("post-processing shift out of range (shift 0..63, "
                           "leaky_shift 0..31)");
+  auto in = deviceDType(inElement), out = deviceDType(outElement);
+  if (!in || !out)
+    return success();
+  task.ppe = postProcessOf(op);
+  task.output.dtype = *out;
   std::string why;
-  auto out = deviceDType(outElement);
-  if (out && !blob::verifyPostProcess(postProcessOf(op), kind, *out,
-                                      std::nullopt, why))
+  if (!blob::verifyDpuParameters(task, *in, std::nullopt, why))
     return op.emitOpError() << why;
   return success();
 }
@@ -155,11 +146,11 @@ LogicalResult DpuConvOp::verify() {
   if (isFloatDevice(in.getElementType()) &&
       !isFloatDevice(out.getElementType()))
     return emitOpError("an f16 task cannot write a quantized output");
-  if (failed(checkInZeroPoint(*this, in.getElementType(),
-                              int32_t(getInZeroPoint()), "input zero point")))
-    return failure();
-  return checkPostProcess(*this, blob::DpuOp(uint8_t(getKind())),
-                          out.getElementType());
+  blob::DpuTask task;
+  task.op = blob::DpuOp(uint8_t(getKind()));
+  task.inZeroPoint = int32_t(getInZeroPoint());
+  return checkParameters(*this, task, in.getElementType(),
+                         out.getElementType());
 }
 
 LogicalResult DpuEltwiseOp::verify() {
@@ -179,21 +170,14 @@ LogicalResult DpuEltwiseOp::verify() {
                          << kChannelAlignment;
   if (isFloatDevice(a.getElementType()) && !isFloatDevice(out.getElementType()))
     return emitOpError("an f16 task cannot write a quantized output");
-  for (int64_t m :
-       {int64_t(int32_t(getLhsMult())), int64_t(int32_t(getRhsMult()))})
-    if (m < -32768 || m > 32767)
-      return emitOpError() << "input multiplier " << m
-                           << " does not fit 16 bits";
-  if (failed(checkInZeroPoint(*this, a.getElementType(),
-                              int32_t(getLhsZeroPoint()), "lhs zero point")) ||
-      failed(checkInZeroPoint(*this, a.getElementType(),
-                              int32_t(getRhsZeroPoint()), "rhs zero point")))
-    return failure();
-  return checkPostProcess(*this,
-                          getKind() == EltwiseKind::add
-                              ? blob::DpuOp::EltwiseAdd
-                              : blob::DpuOp::EltwiseSub,
-                          out.getElementType());
+  blob::DpuTask task;
+  task.op = getKind() == EltwiseKind::add ? blob::DpuOp::EltwiseAdd
+                                          : blob::DpuOp::EltwiseSub;
+  task.inZeroPoint = int32_t(getLhsZeroPoint());
+  task.in2ZeroPoint = int32_t(getRhsZeroPoint());
+  task.inMultA = int32_t(getLhsMult());
+  task.inMultB = int32_t(getRhsMult());
+  return checkParameters(*this, task, a.getElementType(), out.getElementType());
 }
 
 LogicalResult ShaveOp::verify() {

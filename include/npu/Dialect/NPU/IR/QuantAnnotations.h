@@ -24,6 +24,11 @@ namespace npu {
 
 constexpr llvm::StringLiteral kQuantAttr = "npu.quant";
 constexpr llvm::StringLiteral kWeightScalesAttr = "npu.weight_scales";
+/// A tensor's calibrated range, array<f32: lo, hi> (npu-calibrate): on a
+/// single-result op or a function argument; `npu.ranges` on a multi-result
+/// op holds one per result (empty for non-float results).
+constexpr llvm::StringLiteral kRangeAttr = "npu.range";
+constexpr llvm::StringLiteral kRangesAttr = "npu.ranges";
 /// On an op whose weights npu-calibrate moved to the int8 levels data-aware
 /// rounding chose, for mixed precision only: its float weights (dense f32,
 /// the shape of the weights), which its fp16 form uses; npu-select-precision
@@ -43,9 +48,10 @@ mlir::DenseF32ArrayAttr quantAnnotationOf(mlir::Value value);
 bool setQuantAnnotation(mlir::Value value, float scale, int32_t zeroPoint);
 
 /// The `npu.weight_scales` of `op` (a pre-quantized model's weight scales,
-/// one per output channel) when it holds `k` positive finite scales; empty
-/// otherwise (absent, or an edited attribute of other length or values):
-/// the int8 lowering then takes max|w| / 127 per channel.
+/// one per output channel; positive and finite, as the dialect verifies)
+/// when it holds `k` of them; empty otherwise (absent, or an edited
+/// attribute of another length): the int8 lowering then takes max|w| / 127
+/// per channel.
 llvm::ArrayRef<float> weightScalesOf(mlir::Operation *op, int64_t k);
 
 /// Checks a quantization annotation by its name, on an op or a function
