@@ -280,10 +280,13 @@ bool checkSample(const InputInfo &input, const HostTensor &tensor,
   error = "'" + file + "' has " + describeType(tensor.dtype(), tensor.shape()) +
           " but input '" + input.name + "' is " +
           describeType(input.dtype, input.shape);
-  if (tensor.dtype() != input.dtype && isFloat(input.dtype))
-    error += std::string(" (save it with .astype(numpy.") +
-             (input.dtype == DType::F32 ? "float32" : dtypeName(input.dtype)) +
-             "))";
+  // numpy's names of the float types it has (it has no bfloat16).
+  const char *numpyName = input.dtype == DType::F32   ? "float32"
+                          : input.dtype == DType::F16 ? "float16"
+                          : input.dtype == DType::F64 ? "float64"
+                                                      : nullptr;
+  if (tensor.dtype() != input.dtype && numpyName)
+    error += std::string(" (save it with .astype(numpy.") + numpyName + "))";
   return false;
 }
 

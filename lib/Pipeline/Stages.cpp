@@ -25,6 +25,9 @@ namespace npu {
 
 void addCanonicalizationPasses(OpPassManager &pm) {
   OpPassManager &fpm = pm.nest<func::FuncOp>();
+  // A float16 model computes in the back end's float domain (f32) inside,
+  // its inputs and outputs staying f16.
+  fpm.addPass(createNPUWidenFloat16());
   // A pre-quantized model's parameters become annotations before constant
   // folding turns its dequantized weights into plain float constants.
   fpm.addPass(createNPUFoldQDQ());

@@ -442,6 +442,21 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
 
 LowerResult lowerDataMovementOp(Lowering &l, Operation *op,
                                 std::string &reason) {
+  // A conversion between f16 and f32 (a float16 model's inputs and outputs,
+  // npu-widen-float16) moves nothing: the device's float values are f16.
+  if (auto c = dyn_cast<CastOp>(op)) {
+    if (!c.isHalfSingleConversion()) {
+      reason = "a conversion to or from a type other than float16 and float32";
+      return failure();
+    }
+    Value v = l.get(c.getInput());
+    if (!v) {
+      reason = "an operand that is not a tensor value";
+      return failure();
+    }
+    l.map.map(c.getResult(), v);
+    return success();
+  }
   if (!isa<ReshapeOp, TransposeOp, SliceOp, ConcatOp>(op))
     return std::nullopt;
   // The same op on the lowered operands, with f16 in place of f32 (f32

@@ -228,3 +228,20 @@ func.func @hswish_affine(%x: tensor<1x16x8x8xf32>) -> tensor<1x16x8x8xf32> {
   %y = npu.add %m, %b : (tensor<1x16x8x8xf32>, tensor<1xf32>) -> tensor<1x16x8x8xf32>
   return %y : tensor<1x16x8x8xf32>
 }
+
+// -----
+
+// A float16 model (after npu-widen-float16): its f16 input is the device's
+// f16 value, read without a "convert" kernel, and its f16 result is the
+// kernel's output; the casts move nothing.
+// CHECK-LABEL: func.func @float16_boundary
+// CHECK-SAME: (%[[X:.*]]: tensor<1x8xf16>) -> tensor<1x8xf16>
+// CHECK-NOT: "convert"
+// CHECK: %[[S:.*]] = npuhw.shave "sigmoid" %[[X]] : (tensor<1x8xf16>) -> tensor<1x8xf16>
+// CHECK-NEXT: return %[[S]] : tensor<1x8xf16>
+func.func @float16_boundary(%x: tensor<1x8xf16>) -> tensor<1x8xf16> {
+  %w = npu.cast %x : tensor<1x8xf16> to tensor<1x8xf32>
+  %s = npu.sigmoid %w : tensor<1x8xf32>
+  %h = npu.cast %s : tensor<1x8xf32> to tensor<1x8xf16>
+  return %h : tensor<1x8xf16>
+}

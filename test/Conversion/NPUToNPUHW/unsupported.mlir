@@ -38,3 +38,17 @@ func.func @lowered(%x: tensor<8x8x16xf16>) -> tensor<8x8x16xf16> {
   %y = npuhw.dpu_conv max_pool %x {kernel = array<i64: 1, 1>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : (tensor<8x8x16xf16>) -> tensor<8x8x16xf16>
   return %y : tensor<8x8x16xf16>
 }
+
+// -----
+
+// Casts between f16 and f32 (a float16 model's boundary, npu-widen-float16)
+// move nothing; a cast of an activation to an integer type has no engine.
+// expected-error @+1 {{1 op(s) map to no NPU engine (DPU, SHAVE or DMA); nothing runs on the host CPU}}
+func.func @casts(%x: tensor<1x16x8x8xf16>) -> (tensor<1x16x8x8xf16>, tensor<1x16x8x8xi32>) {
+  %w = npu.cast %x : tensor<1x16x8x8xf16> to tensor<1x16x8x8xf32>
+  %r = npu.relu %w : tensor<1x16x8x8xf32>
+  %h = npu.cast %r : tensor<1x16x8x8xf32> to tensor<1x16x8x8xf16>
+  // expected-note @+1 {{'npu.cast' cannot run on the NPU: a conversion to or from a type other than float16 and float32}}
+  %i = npu.cast %r : tensor<1x16x8x8xf32> to tensor<1x16x8x8xi32>
+  return %h, %i : tensor<1x16x8x8xf16>, tensor<1x16x8x8xi32>
+}

@@ -24,6 +24,13 @@ bool isFloatTensor(Type type) {
   auto shaped = dyn_cast<RankedTensorType>(type);
   return shaped && isa<FloatType>(shaped.getElementType());
 }
+
+/// A cast between f16 and f32 (npu-widen-float16's, at a float16 model's
+/// inputs and outputs): its result holds its operand's ONNX tensor.
+bool isHalfSingleCast(Operation *op) {
+  auto castOp = dyn_cast_if_present<CastOp>(op);
+  return castOp && castOp.isHalfSingleConversion();
+}
 } // namespace
 
 std::string locationName(Location loc) {
@@ -108,13 +115,28 @@ std::vector<KeyedTensor> collectTensorKeys(FunctionOpInterface func) {
         return candidate;
     }
   };
-  for (BlockArgument arg : func.getArguments()) {
-    if (!isFloatTensor(arg.getType()))
-      continue;
+  auto argumentName = [&](BlockArgument arg) {
     auto name =
         func.getArgAttrOfType<StringAttr>(arg.getArgNumber(), kNameAttr);
-    std::string base =
-        name ? name.str() : "arg" + std::to_string(arg.getArgNumber());
+    return name ? name.str() : "arg" + std::to_string(arg.getArgNumber());
+  };
+  // A float16 model's tensor read or returned through a cast to or from
+  // f32 is keyed once: an argument read only through such casts by its
+  // cast's result, under the argument's name; a cast returned only, not
+  // at all (its operand holds the tensor).
+  auto readThroughCasts = [](BlockArgument arg) {
+    return !arg.use_empty() && llvm::all_of(arg.getUsers(), isHalfSingleCast);
+  };
+  auto returnedOnly = [](Operation *op) {
+    return isHalfSingleCast(op) && !op->use_empty() &&
+           llvm::all_of(op->getUsers(), [](Operation *user) {
+             return user->hasTrait<OpTrait::IsTerminator>();
+           });
+  };
+  for (BlockArgument arg : func.getArguments()) {
+    if (!isFloatTensor(arg.getType()) || readThroughCasts(arg))
+      continue;
+    std::string base = argumentName(arg);
     KeyedTensor t;
     t.value = arg;
     t.index = arg.getArgNumber();
@@ -123,7 +145,7 @@ std::vector<KeyedTensor> collectTensorKeys(FunctionOpInterface func) {
     tensors.push_back(std::move(t));
   }
   func->walk<WalkOrder::PreOrder>([&](Operation *op) {
-    if (op == func.getOperation())
+    if (op == func.getOperation() || returnedOnly(op))
       return;
     SmallVector<unsigned> results;
     for (OpResult r : op->getResults())
@@ -131,7 +153,11 @@ std::vector<KeyedTensor> collectTensorKeys(FunctionOpInterface func) {
         results.push_back(r.getResultNumber());
     if (results.empty())
       return;
-    std::string base = unique(baseKey(op), results);
+    auto arg = isHalfSingleCast(op) ? dyn_cast<BlockArgument>(op->getOperand(0))
+                                    : BlockArgument();
+    bool entry = arg && arg.getOwner()->isEntryBlock() &&
+                 arg.getOwner()->getParentOp() == func.getOperation();
+    std::string base = unique(entry ? argumentName(arg) : baseKey(op), results);
     for (unsigned i : results) {
       KeyedTensor t;
       t.value = op->getResult(i);

@@ -59,6 +59,14 @@ LogicalResult PadOp::verify() {
                           getElementTypeOrSelf(getInput().getType()));
 }
 
+bool CastOp::isHalfSingleConversion() {
+  auto halfOrSingle = [](Value v) {
+    Type e = rankedType(v).getElementType();
+    return e.isF16() || e.isF32();
+  };
+  return halfOrSingle(getInput()) && halfOrSingle(getOutput());
+}
+
 LogicalResult CastOp::verify() {
   if (rankedType(getInput()).getShape() != rankedType(getOutput()).getShape())
     return emitOpError("cast must keep the shape");

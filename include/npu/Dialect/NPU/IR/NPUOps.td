@@ -198,6 +198,13 @@ def NPU_CastOp : NPU_Op<"cast"> {
   let assemblyFormat = "$input attr-dict `:` type($input) `to` type($output)";
   let hasVerifier = 1;
   let hasFolder = 1;
+  let extraClassDeclaration = [{
+    /// True when the input's and the result's element types are each f16
+    /// or f32: in the back end's float domain the result holds the input's
+    /// tensor (npu-widen-float16's casts at a float16 model's inputs and
+    /// outputs); the device moves nothing for it.
+    bool isHalfSingleConversion();
+  }];
 }
 
 //===----------------------------------------------------------------------===//

@@ -70,6 +70,53 @@ def NPUFuseElementwise : Pass<"npu-fuse-elementwise", "mlir::func::FuncOp"> {
   let dependentDialects = ["::npu::NPUDialect"];
 }
 
+def NPUWidenFloat16 : Pass<"npu-widen-float16", "mlir::func::FuncOp"> {
+  let summary = "Computes a float16 model's tensors in float32 inside the "
+                "graph, keeping its float16 inputs and outputs";
+  let description = [{
+    The back end's float domain is f32: calibration, the int8 and fp16
+    lowerings and the fp32 islands read f32 tensors, and choose the
+    device's precision themselves (`--precision`). A model exported in
+    float16 (its inputs, weights and activations f16) would have none of its
+    elementwise or SHAVE ops mapped. This pass gives every f16 tensor inside
+    the function the type f32, exactly (f16 values are f32 values):
+
+    - every op result of element type f16 becomes f32, inside `npu.if`
+      regions too; an f16 constant becomes the f32 constant of the same
+      values;
+    - each f16 argument is read through `npu.cast` to f32, and each f16
+      result is returned through `npu.cast` from f32, so the function's
+      signature, the blob's inputs and outputs, stays the model's;
+    - an `npu.cast` that now converts f32 to f32 (a model's own Cast to
+      float16 inside the graph) folds away: its rounding to f16 is left to
+      the precision the compile chooses.
+
+    The device computes these tensors in fp16 or int8 as it does any float
+    model's; the casts at the boundary are free there (the device's float
+    values are f16). Other element types (bf16, f64) are left as they are.
+
+    Before:
+    ```mlir
+    func.func @m(%x: tensor<1x8xf16>) -> tensor<1x8xf16> {
+      %c = npu.constant dense<5.0e-01> : tensor<1x8xf16>
+      %y = npu.mul %x, %c : (tensor<1x8xf16>, tensor<1x8xf16>) -> tensor<1x8xf16>
+      return %y : tensor<1x8xf16>
+    }
+    ```
+    After:
+    ```mlir
+    func.func @m(%x: tensor<1x8xf16>) -> tensor<1x8xf16> {
+      %0 = npu.cast %x : tensor<1x8xf16> to tensor<1x8xf32>
+      %c = npu.constant dense<5.0e-01> : tensor<1x8xf32>
+      %y = npu.mul %0, %c : (tensor<1x8xf32>, tensor<1x8xf32>) -> tensor<1x8xf32>
+      %1 = npu.cast %y : tensor<1x8xf32> to tensor<1x8xf16>
+      return %1 : tensor<1x8xf16>
+    }
+    ```
+  }];
+  let dependentDialects = ["::npu::NPUDialect"];
+}
+
 def NPUFoldQDQ : Pass<"npu-fold-qdq", "mlir::func::FuncOp"> {
   let summary = "Turns a pre-quantized model's QDQ pairs into quantization "
                 "parameters for the int8 lowering";
