@@ -29,6 +29,7 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/Path.h"
 
 #include <cmath>
 #include <cstdio>
@@ -602,6 +603,17 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
     std::string error;
     if (!readTableFile(useTable, table, error))
       return fail(error);
+    // A table made for another model may still name its tensors (the same
+    // architecture retrained, another export): say so. Files are compared
+    // by name, as the table records the path it was given.
+    if (auto source =
+            getOperation()->getAttrOfType<StringAttr>(kONNXSourceAttr))
+      if (!table.model.empty() && llvm::sys::path::filename(table.model) !=
+                                      llvm::sys::path::filename(source))
+        emitWarning(func.getLoc()) << llvm::formatv(
+            "{0} was written for '{1}' (its @model line), not '{2}': its "
+            "ranges are used for the tensors of the same names",
+            useTable, table.model, source.getValue());
     llvm::StringMap<size_t> byKey;
     for (auto [i, e] : llvm::enumerate(table.entries))
       byKey[e.key] = i;
