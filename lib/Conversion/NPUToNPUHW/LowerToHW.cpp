@@ -211,6 +211,28 @@ void splitsToSlices(func::FuncOp func, lowering::DebugTensors &debug) {
   }
 }
 
+/// The name of a float element type other than f16 / f32 that an operand or
+/// result of `op` has ("bfloat16", "float64"), or nullopt.
+std::optional<StringRef> otherFloatType(Operation *op) {
+  auto check = [](Type t) -> std::optional<StringRef> {
+    auto shaped = dyn_cast<RankedTensorType>(t);
+    if (!shaped || !isa<FloatType>(shaped.getElementType()) ||
+        shaped.getElementType().isF16() || shaped.getElementType().isF32())
+      return std::nullopt;
+    Type e = shaped.getElementType();
+    return e.isBF16()  ? StringRef("bfloat16")
+           : e.isF64() ? StringRef("float64")
+                       : StringRef("non-float16/float32 float");
+  };
+  for (Type t : op->getOperandTypes())
+    if (auto name = check(t))
+      return name;
+  for (Type t : op->getResultTypes())
+    if (auto name = check(t))
+      return name;
+  return std::nullopt;
+}
+
 /// Every tensor must fit the NPU's DDR window; all that do not are
 /// reported at once, at their ONNX nodes.
 LogicalResult checkTensorSizes(func::FuncOp func) {
@@ -343,7 +365,15 @@ LogicalResult lowering::lowerFunction(func::FuncOp func, StringRef precision,
     // fp32 islands (npu-fp32-islands) run on SHAVE only: the DPU writes
     // f16.
     lowering::LowerResult r;
-    if (!op->hasAttr(kFp32Attr))
+    // The device's float types are f16 and f32 (a float16 model's tensors
+    // are f32 here, npu-widen-float16); bf16 and f64 ones have no engine.
+    if (std::optional<StringRef> other = otherFloatType(op)) {
+      reason = ("a " + *other +
+                " tensor (models in float32 or float16 map to the NPU)")
+                   .str();
+      r = failure();
+    }
+    if (!r && !op->hasAttr(kFp32Attr))
       r = lowering::lowerDpuOp(l, op, reason);
     if (!r)
       r = lowering::lowerShaveOp(l, op, reason);

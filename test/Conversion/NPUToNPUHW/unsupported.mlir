@@ -52,3 +52,21 @@ func.func @casts(%x: tensor<1x16x8x8xf16>) -> (tensor<1x16x8x8xf16>, tensor<1x16
   %i = npu.cast %r : tensor<1x16x8x8xf32> to tensor<1x16x8x8xi32>
   return %h, %i : tensor<1x16x8x8xf16>, tensor<1x16x8x8xi32>
 }
+
+// -----
+
+// bfloat16 and float64 tensors have no engine, DPU ops included (a float64
+// convolution concatenated with an f16 value aborted the lowering; found by
+// a fresh user).
+// expected-error @+1 {{3 op(s) map to no NPU engine (DPU, SHAVE or DMA); nothing runs on the host CPU}}
+func.func @other_floats(%x: tensor<1x16x8x8xf64>, %b: tensor<1x16x8x8xbf16>) -> (tensor<1x32x8x8xf64>, tensor<1x16x8x8xbf16>) {
+  %w = npu.constant dense<0.1> : tensor<16x16x1x1xf64>
+  // expected-note @+1 {{'npu.conv' cannot run on the NPU: a float64 tensor (models in float32 or float16 map to the NPU)}}
+  %c = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1}
+      : (tensor<1x16x8x8xf64>, tensor<16x16x1x1xf64>) -> tensor<1x16x8x8xf64>
+  // expected-note @+1 {{'npu.concat' cannot run on the NPU: a float64 tensor (models in float32 or float16 map to the NPU)}}
+  %k = npu.concat %c, %x {axis = 1 : i64} : (tensor<1x16x8x8xf64>, tensor<1x16x8x8xf64>) -> tensor<1x32x8x8xf64>
+  // expected-note @+1 {{'npu.sigmoid' cannot run on the NPU: a bfloat16 tensor (models in float32 or float16 map to the NPU)}}
+  %s = npu.sigmoid %b : tensor<1x16x8x8xbf16>
+  return %k, %s : tensor<1x32x8x8xf64>, tensor<1x16x8x8xbf16>
+}

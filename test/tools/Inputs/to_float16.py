@@ -5,8 +5,11 @@ inputs, outputs, weights, Constant nodes and activations float16.
 
     to_float16.py IN.onnx OUT.onnx
 
-Inputs that ONNX requires in float32 stay so (Resize's scales). Uses only
-onnx (Debian's python3-onnx)."""
+Inputs that ONNX requires in float32 stay so (Resize's scales). Values are
+clamped as convert_float_to_float16 clamps them by default (min_positive_val
+1e-7, max_finite_val 1e4): a batch norm's variance of 1e8 or a Clip minimum
+of 1e-10 would otherwise become inf or 0 in float16. Uses only onnx
+(Debian's python3-onnx)."""
 import sys
 
 import numpy as np
@@ -17,9 +20,17 @@ from onnx import TensorProto, helper, numpy_helper
 KEEP_FLOAT32 = {('Resize', 2), ('Upsample', 1)}
 
 
+MIN_POSITIVE, MAX_FINITE = 1e-7, 1e4
+
+
 def half(t):
-    """A float32 TensorProto as float16 (same name)."""
-    return numpy_helper.from_array(numpy_helper.to_array(t).astype(np.float16), t.name)
+    """A float32 TensorProto as float16 (same name), clamped as
+    onnxconverter-common clamps: nonzero magnitudes into [1e-7, 1e4]."""
+    a = numpy_helper.to_array(t).astype(np.float32)
+    mag = np.abs(a)
+    a = np.where((mag > 0) & (mag < MIN_POSITIVE), np.sign(a) * MIN_POSITIVE, a)
+    a = np.clip(a, -MAX_FINITE, MAX_FINITE)
+    return numpy_helper.from_array(a.astype(np.float16), t.name)
 
 
 def retype(value_info):

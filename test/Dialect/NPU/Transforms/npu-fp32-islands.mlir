@@ -159,3 +159,27 @@ func.func @framing_conv(%x: tensor<1x80xf32>) -> tensor<1x4x3xf32> {
   %l = npu.log %p : tensor<1x4x3xf32>
   return %l : tensor<1x4x3xf32>
 }
+
+// -----
+
+// The same in a float16 model (npu-widen-float16): the raw input is read
+// through its cast to f32 and still framed in fp32 (found by a fresh user:
+// the framing stayed a DPU convolution and int8 log-mel energies were off by
+// up to 24 dB).
+// CHECK-LABEL: func.func @framing_conv_float16_input
+// CHECK-NOT: npu.conv
+// CHECK: %[[C:.*]] = npu.cast %arg0 : tensor<1x80xf16> to tensor<1x80xf32>
+// CHECK: npu.reshape %[[C]] {npu.fp32} : tensor<1x80xf32> to tensor<1x80xf32>
+// CHECK: npu.matmul {{.*}} {npu.fp32}
+// CHECK: npu.pow {{.*}} {npu.fp32}
+func.func @framing_conv_float16_input(%x16: tensor<1x80xf16>) -> tensor<1x4x3xf32> {
+  %x = npu.cast %x16 : tensor<1x80xf16> to tensor<1x80xf32>
+  %shape = npu.constant dense<0.25> : tensor<4x1x40xf32>
+  %b = npu.constant dense<1.0> : tensor<4xf32>
+  %two = npu.constant dense<2.0> : tensor<f32>
+  %r = npu.reshape %x : tensor<1x80xf32> to tensor<1x1x80xf32>
+  %s = npu.conv %r, %shape, %b {strides = array<i64: 16>, dilations = array<i64: 1>, pads = array<i64: 0, 0>} : (tensor<1x1x80xf32>, tensor<4x1x40xf32>, tensor<4xf32>) -> tensor<1x4x3xf32>
+  %p = npu.pow %s, %two : (tensor<1x4x3xf32>, tensor<f32>) -> tensor<1x4x3xf32>
+  %l = npu.log %p : tensor<1x4x3xf32>
+  return %l : tensor<1x4x3xf32>
+}
