@@ -480,6 +480,8 @@ LogicalResult ModelImporter::setDefault(unsigned i, const GraphInput &input) {
     return failure();
   argDefaults[i] = *value;
   mainFunc.setArgAttr(i, kDefaultValueAttr, *value);
+  if (options.knownInputValues.count(input.name))
+    mainFunc.setArgAttr(i, kGivenValueAttr, UnitAttr::get(&context));
   return success();
 }
 

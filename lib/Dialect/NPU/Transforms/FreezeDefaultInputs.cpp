@@ -33,11 +33,13 @@ struct NPUFreezeDefaultInputsPass
         continue;
       auto name = func.getArgAttrOfType<StringAttr>(i, kONNXNameAttr);
       std::string label = name ? name.str() : "arg" + std::to_string(i);
-      emitWarning(arg.getLoc())
-          << "input '" << label
-          << "' has a default (an ONNX initializer that is also a graph "
-             "input): the compiled model fixes it to that value and does not "
-             "take it as an input";
+      // A value the user gave (--input-value) is fixed as asked.
+      if (!func.getArgAttr(i, kGivenValueAttr))
+        emitWarning(arg.getLoc())
+            << "input '" << label
+            << "' has a default (an ONNX initializer that is also a graph "
+               "input): the compiled model fixes it to that value and does not "
+               "take it as an input";
       auto constant = ConstantOp::create(builder, arg.getLoc(), value);
       arg.replaceAllUsesWith(constant.getResult());
       frozen.set(i);

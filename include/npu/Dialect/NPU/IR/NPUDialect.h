@@ -23,6 +23,10 @@ namespace npu {
 /// attribute of the argument's type) it takes when the caller gives none.
 /// The importer sets it on an ONNX initializer that is also a graph input.
 constexpr llvm::StringLiteral kDefaultValueAttr = "npu.default";
+/// Unit function argument attribute beside kDefaultValueAttr: the value is
+/// the one the user gave at compile time (npu-compile --input-value), not
+/// the model's initializer.
+constexpr llvm::StringLiteral kGivenValueAttr = "npu.given";
 } // namespace npu
 
 #endif // NPU_DIALECT_NPU_IR_NPUDIALECT_H
