@@ -193,9 +193,9 @@ Value convAsFp32Matmuls(ConvOp conv, OpBuilder &b) {
   // A float16 model's input is read through its cast to f32
   // (npu-widen-float16): its f16 samples are kept exactly.
   auto widened = src.getDefiningOp<CastOp>();
-  bool input = isa<BlockArgument>(src) ||
-               (widened && widened.isHalfSingleConversion() &&
-                isa<BlockArgument>(widened.getInput()));
+  bool input =
+      isa<BlockArgument>(src) || (widened && widened.isHalfSingleConversion() &&
+                                  isa<BlockArgument>(widened.getInput()));
   if (!input || !srcType || !srcType.getElementType().isF32())
     return Value();
   auto w = constantOf(conv.getWeight());
