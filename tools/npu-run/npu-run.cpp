@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "FloatChecks.h"
 #include "Report.h"
 #include "RunOptions.h"
 
@@ -377,6 +378,20 @@ int main(int argc, char **argv) {
       return error(err);
     std::printf("output '%s' %s %s -> %s\n", o.name.c_str(), dtypeName(o.dtype),
                 shapeToString(value.shape()).c_str(), path.c_str());
+  }
+  // inf or NaN in an output, and the fp16 overflow that usually causes it
+  // (FloatChecks.h).
+  {
+    std::vector<std::pair<std::string, const HostTensor *>> in, out;
+    for (const TensorInfo &t : m.inputs()) {
+      auto stream = streams.find(t.name);
+      in.emplace_back(t.name, stream != streams.end() ? &stream->second
+                                                      : &values[t.name]);
+    }
+    for (const TensorInfo &o : m.outputs())
+      out.emplace_back(o.name, &stacked[o.name]);
+    for (const std::string &line : npu::run::floatWarnings(in, out))
+      std::fprintf(stderr, "npu-run: %s\n", line.c_str());
   }
   if (!opts.stateOutDir.empty()) {
     if (!createDirectories(opts.stateOutDir, err))

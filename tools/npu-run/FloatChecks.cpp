@@ -1,0 +1,75 @@
+//===- FloatChecks.cpp - npu-run's warnings about float values ------------===//
+
+#include "FloatChecks.h"
+
+#include <cmath>
+#include <cstdio>
+
+namespace npu::run {
+
+namespace {
+
+template <typename Load> FloatSummary summarize(int64_t n, Load load) {
+  FloatSummary s;
+  for (int64_t i = 0; i < n; ++i) {
+    double v = load(i);
+    if (!std::isfinite(v))
+      ++s.nonFinite;
+    else if (std::fabs(v) > s.maxAbs)
+      s.maxAbs = std::fabs(v);
+  }
+  return s;
+}
+
+std::string number(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.4g", v);
+  return buf;
+}
+
+} // namespace
+
+FloatSummary summarizeFloats(const HostTensor &t) {
+  if (!isFloat(t.dtype()) || !t.isAllocated())
+    return {};
+  if (t.dtype() == DType::F32) {
+    const float *p = t.data<float>();
+    return summarize(t.numElements(), [&](int64_t i) { return double(p[i]); });
+  }
+  return summarize(t.numElements(),
+                   [&](int64_t i) { return t.getAsDouble(i); });
+}
+
+std::vector<std::string> floatWarnings(
+    const std::vector<std::pair<std::string, const HostTensor *>> &inputs,
+    const std::vector<std::pair<std::string, const HostTensor *>> &outputs) {
+  std::vector<std::string> lines;
+  bool nonFiniteOutput = false;
+  for (const auto &[name, t] : outputs) {
+    FloatSummary s = summarizeFloats(*t);
+    if (!s.nonFinite)
+      continue;
+    nonFiniteOutput = true;
+    lines.push_back("warning: output '" + name + "' has " +
+                    std::to_string(s.nonFinite) + " of " +
+                    std::to_string(t->numElements()) +
+                    " values that are not finite (inf or NaN)");
+  }
+  for (const auto &[name, t] : inputs) {
+    FloatSummary s = summarizeFloats(*t);
+    if (s.nonFinite)
+      lines.push_back("warning: input '" + name + "' has " +
+                      std::to_string(s.nonFinite) + " of " +
+                      std::to_string(t->numElements()) +
+                      " values that are not finite (inf or NaN)");
+    if (nonFiniteOutput && s.maxAbs > kFloat16Max)
+      lines.push_back(
+          "note: input '" + name + "' reaches " + number(s.maxAbs) +
+          " in magnitude, beyond float16's largest value 65504: a blob "
+          "computing in fp16 (--precision fp16 or mixed) overflows on it; "
+          "scale the input, or compile the model in int8");
+  }
+  return lines;
+}
+
+} // namespace npu::run
