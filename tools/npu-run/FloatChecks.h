@@ -1,5 +1,4 @@
 //===- FloatChecks.h - npu-run's warnings about float values ----*- C++ -*-===//
-//-*-===//
 //
 // After an inference npu-run warns, on stderr, about an output with values
 // that are not finite (inf or NaN) and about an input that already holds
