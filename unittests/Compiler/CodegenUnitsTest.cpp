@@ -80,6 +80,38 @@ TEST(Tiling, PiecesFitCmxAndCoverTheOutput) {
   }
 }
 
+TEST(Tiling, FirstWeightsCreditLowersOnlyTheFirstSlice) {
+  // TilingOptions::firstWeightsCredit takes up to that many cycles off each
+  // tile's first weights slice: the same choice's estimate falls by at most
+  // the credit per tile, never rises, and does not move for an op without
+  // weights.
+  const arch::HardwareDesc &hw = arch::hardware(arch::Platform::NPU3720);
+  DpuOpGeometry eltwise = conv3x3(28, 64, 64, 1);
+  eltwise.op = blob::DpuOp::EltwiseAdd;
+  eltwise.kh = eltwise.kw = 1;
+  eltwise.padTop = eltwise.padLeft = eltwise.padBottom = eltwise.padRight = 0;
+  int lowered = 0;
+  for (DpuOpGeometry g : {conv3x3(14, 256, 256, 1), conv3x3(7, 512, 512, 1),
+                          conv3x3(56, 64, 64, 1), eltwise})
+    for (uint64_t credit : {uint64_t(5000), uint64_t(1) << 40}) {
+      TilingOptions o;
+      o.tiles = 2;
+      o.inputResident = true;
+      DpuTiling without, with;
+      std::string error;
+      ASSERT_TRUE(planDpuTiling(g, hw, o, without, error)) << error;
+      o.firstWeightsCredit = credit;
+      ASSERT_TRUE(tileDpuAs(g, hw, o, without.choice, with, error)) << error;
+      EXPECT_LE(with.estimatedCycles, without.estimatedCycles);
+      EXPECT_GE(with.estimatedCycles + std::min<uint64_t>(credit, 1u << 30),
+                without.estimatedCycles);
+      if (!g.hasWeights())
+        EXPECT_EQ(with.estimatedCycles, without.estimatedCycles);
+      lowered += with.estimatedCycles < without.estimatedCycles;
+    }
+  EXPECT_GT(lowered, 0);
+}
+
 TEST(Tiling, FitsAgreesWithPlanning) {
   // dpuTilingFits (the residency planner's check) must answer exactly what
   // planDpuTiling finds, at every budget, with every operand residency.

@@ -188,6 +188,8 @@ uint64_t estimate(const arch::HardwareDesc &hw, const DpuOpGeometry &g,
       s.weights =
           arch::dmaTaskCycles(hw, p.kc * g.weightBytesPerChannel(), true) +
           arch::dmaTaskCycles(hw, uint64_t(p.kc) * 16, true);
+      if (resident[p.tile] < 0)
+        s.weights -= std::min(s.weights, opts.firstWeightsCredit);
       s.in += s.weights;
       resident[p.tile] = p.k0;
     }

@@ -2,6 +2,9 @@
 // CMX between DPU ops (CmxResidency.h), and code generation follows the
 // record: the blob is the one planned without it, byte for byte.
 // RUN: npu-opt %s --npu-group-layers | FileCheck %s
+// Without weights there is no first weights slice to credit: the search of
+// the credit (search-credit, on by default) changes nothing here.
+// RUN: npu-opt %s --npu-group-layers=search-credit=false | FileCheck %s
 // RUN: npu-opt %s --npu-group-layers --mlir-print-debuginfo -o %t.grouped.mlir
 // RUN: npu-opt %t.grouped.mlir --npu-write-blob=output=%t.grouped.blob -o /dev/null
 // RUN: npu-opt %s --npu-write-blob=output=%t.direct.blob -o /dev/null

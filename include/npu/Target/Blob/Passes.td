@@ -70,6 +70,13 @@ def NPUGroupLayers : Pass<"npu-group-layers", "mlir::ModuleOp"> {
     ops that read or write a resident tensor, or whose CMX the resident
     tensors shrink, are tiled again for it (a warning says so when that
     replaces a record that was edited); the others keep their record.
+
+    Those ops' tiling estimates take part of each tile's first weights
+    slice as loaded during the op before (where the prefetch puts it): the
+    part, one of a few candidate cycle counts, is the one whose program,
+    generated to the addressed stage with the default code generation
+    options, has the lowest modelled latency, the figure the simulated
+    device charges (docs/codegen.md, "Choosing by the modelled latency").
   }];
   let options = [
     Option<"tiles", "tiles", "unsigned", /*default=*/"0",
@@ -77,6 +84,9 @@ def NPUGroupLayers : Pass<"npu-group-layers", "mlir::ModuleOp"> {
            " (0: the tiles the function's npu.tiling_tiles / npu.cmx_tiles record, else all tiles of the target)">,
     Option<"maxPieceRows", "max-piece-rows", "unsigned", /*default=*/"0",
            "Most output rows of one DPU piece (0: as many as CMX allows)">,
+    Option<"searchCredit", "search-credit", "bool", /*default=*/"true",
+           "Choose the first weights slice's credit by the modelled latency"
+           " of the generated program (false: no credit)">,
   ];
 }
 

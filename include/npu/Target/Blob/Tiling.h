@@ -126,6 +126,9 @@ struct TilingOptions {
   /// banded output is written in place with no copies.
   bool banded = false;
   bool outputBanded = false;
+  /// Cycles of each tile's first weights slice the estimate takes as loaded
+  /// before the op starts (the prefetch during the op before).
+  uint64_t firstWeightsCredit = 0;
 };
 
 /// The first row of band `t` when `rows` rows are split over `tiles` tiles:
