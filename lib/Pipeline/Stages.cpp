@@ -59,6 +59,9 @@ static void addBackEndEntryPasses(OpPassManager &pm) {
   // so that int8 calibrates every step); canonicalization then folds the
   // slices of their constant weights.
   pm.nest<func::FuncOp>().addPass(createNPUDecomposeRecurrent());
+  // Average pools whose edge windows have other divisors than the kernel
+  // size, which the DPU's average pooling cannot give.
+  pm.nest<func::FuncOp>().addPass(createNPUDecomposeAvgPool());
   addCanonicalizationPasses(pm);
   // Power-domain chains (squares summed into a log or sqrt) exceed fp16's
   // range in every precision: they stay fp32 on SHAVE.

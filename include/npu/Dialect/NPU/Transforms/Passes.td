@@ -225,6 +225,31 @@ def NPUFreezeDefaultInputs
   let dependentDialects = ["::npu::NPUDialect"];
 }
 
+def NPUDecomposeAvgPool : Pass<"npu-decompose-avg-pool", "mlir::func::FuncOp"> {
+  let summary = "Average pools whose windows have different divisors become "
+                "a window sum times a divisor map";
+  let description = [{
+    The DPU divides every window of an average pool by the kernel size.
+    ONNX divides a window by the input elements in it (without
+    `count_include_pad`), or by the positions of the explicitly padded
+    input in it (with it): with padding, or with a `ceil_mode` window that
+    passes the padded input, the divisors differ at the edges. Such a pool
+    (1-d or 2-d, f32, static shapes, no dilation) becomes
+
+    ```mlir
+    %s = npu.conv %x, %ones {group = C, pads = ...}   // "NAME (window sum)"
+    %y = npu.mul %s, %map                             // "NAME"
+    ```
+
+    with `%ones` = 1 as [C, 1, k...] weights (a depthwise convolution), the
+    end padding grown so that the convolution gives the pool's output size
+    (the extra positions add zeros), and `%map` = 1 / divisor per output
+    position, [1, 1, spatial...]. Pools whose windows all count the whole
+    kernel are left alone.
+  }];
+  let dependentDialects = ["::npu::NPUDialect"];
+}
+
 def NPUDecomposeRecurrent
     : Pass<"npu-decompose-recurrent", "mlir::func::FuncOp"> {
   let summary = "Unrolls npu.rnn, npu.gru and npu.lstm into matmuls and "
