@@ -408,14 +408,37 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
   }
   if (auto rs = dyn_cast<ResizeOp>(op)) {
     auto in = cast<RankedTensorType>(rs.getInput().getType()).getShape();
+    CoordinateTransformMode coord = rs.getCoordinateTransformationMode();
+    NearestMode rounding = rs.getNearestMode();
+    // With the output / input ratio as the scale (checked below), the
+    // half-pixel modes coincide: half_pixel_symmetric's adjustment is 1,
+    // and pytorch_half_pixel differs only on outputs of size 1.
+    bool halfPixel = coord == CoordinateTransformMode::half_pixel ||
+                     coord == CoordinateTransformMode::half_pixel_symmetric;
+    if (coord == CoordinateTransformMode::pytorch_half_pixel)
+      halfPixel = llvm::all_of(type.getShape().drop_front(2),
+                               [](int64_t d) { return d > 1; });
+    // Upsampling by whole factors s on the spatial axes: output x = q s + r
+    // reads input q under floor of x / s, and under the half-pixel modes
+    // rounded to nearest (x + 1/2) / s - 1/2 = q + (r + 1/2) / s - 1/2 is
+    // within (s - 1) / 2s < 1/2 of q; tf_half_pixel_for_nn's floor of
+    // (x + 1/2) / s is q too. So these are the kernel's floor mode.
+    bool wholeUpsampling =
+        in.size() == 4 && llvm::all_of(llvm::seq<size_t>(2, 4), [&](size_t d) {
+          return in[d] > 0 && type.getDimSize(d) % in[d] == 0;
+        });
+    bool nearestAsFloor =
+        wholeUpsampling &&
+        ((halfPixel && (rounding == NearestMode::round_prefer_floor ||
+                        rounding == NearestMode::round_prefer_ceil)) ||
+         (coord == CoordinateTransformMode::tf_half_pixel_for_nn &&
+          rounding == NearestMode::floor));
     bool nearest = rs.getMode() == ResizeMode::nearest &&
-                   rs.getCoordinateTransformationMode() ==
-                       CoordinateTransformMode::asymmetric &&
-                   (rs.getNearestMode() == NearestMode::floor ||
-                    rs.getNearestMode() == NearestMode::simple);
-    bool linear = rs.getMode() == ResizeMode::linear &&
-                  rs.getCoordinateTransformationMode() ==
-                      CoordinateTransformMode::half_pixel;
+                   ((coord == CoordinateTransformMode::asymmetric &&
+                     (rounding == NearestMode::floor ||
+                      rounding == NearestMode::simple)) ||
+                    nearestAsFloor);
+    bool linear = rs.getMode() == ResizeMode::linear && halfPixel;
     // The kernel resizes by output / input exactly: the op's scale must be
     // that ratio (given as one, or a float that is exactly it).
     bool exactScales = true;
@@ -425,14 +448,24 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
     }
     if (in.size() != 4 || in[0] != type.getDimSize(0) ||
         in[1] != type.getDimSize(1) || !(nearest || linear) || !exactScales) {
-      reason = "only 4-d spatial nearest (asymmetric, floor or simple) and "
-               "linear (half_pixel) resizing with output/input scales map to "
-               "SHAVE";
+      reason = "only 4-d spatial nearest (asymmetric with floor or simple; "
+               "half_pixel or pytorch_half_pixel with round_prefer_floor or "
+               "round_prefer_ceil, upsampling by whole factors) and linear "
+               "(half_pixel, pytorch_half_pixel) resizing with output/input "
+               "scales map to SHAVE; this one is " +
+               std::string(stringifyResizeMode(rs.getMode())) + ", " +
+               std::string(stringifyCoordinateTransformMode(coord)) +
+               (rs.getMode() == ResizeMode::nearest
+                    ? ", " + std::string(stringifyNearestMode(rounding))
+                    : std::string()) +
+               (exactScales ? "" : ", with scales other than output/input");
       return failure();
     }
-    int64_t kernelMode = linear                                       ? 1
-                         : rs.getNearestMode() == NearestMode::simple ? 2
-                                                                      : 0;
+    int64_t kernelMode = linear ? 1
+                         : rounding == NearestMode::simple &&
+                                 coord == CoordinateTransformMode::asymmetric
+                             ? 2
+                             : 0;
     l.map.map(result, l.shave(loc, "resize", {l.get(rs.getInput())}, outType,
                               {}, {kernelMode}));
     return success();

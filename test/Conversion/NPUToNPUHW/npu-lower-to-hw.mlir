@@ -138,6 +138,25 @@ func.func @resize(%x: tensor<1x16x6x30xf32>) -> tensor<1x16x14x3xf32> {
 
 // -----
 
+// ONNX's default nearest resize (half_pixel, round_prefer_floor), upsampling
+// by whole factors, reads the input pixels floor mode reads: mode 0. So do
+// round_prefer_ceil and tf_half_pixel_for_nn with floor. pytorch_half_pixel
+// is half_pixel when no output dimension is 1: linear mode 1.
+// CHECK-LABEL: func.func @resize_half_pixel
+// CHECK: npuhw.shave "resize" %{{.*}} {iparams = array<i64: 0>} : (tensor<1x16x6x5xf16>) -> tensor<1x16x12x15xf16>
+// CHECK: npuhw.shave "resize" %{{.*}} {iparams = array<i64: 0>} : (tensor<1x16x12x15xf16>) -> tensor<1x16x24x30xf16>
+// CHECK: npuhw.shave "resize" %{{.*}} {iparams = array<i64: 0>} : (tensor<1x16x24x30xf16>) -> tensor<1x16x48x60xf16>
+// CHECK: npuhw.shave "resize" %{{.*}} {iparams = array<i64: 1>} : (tensor<1x16x48x60xf16>) -> tensor<1x16x24x30xf16>
+func.func @resize_half_pixel(%x: tensor<1x16x6x5xf32>) -> tensor<1x16x24x30xf32> {
+  %a = npu.resize %x {mode = #npu.resize_mode<nearest>, coordinate_transformation_mode = #npu.coord_mode<half_pixel>, nearest_mode = #npu.nearest_mode<round_prefer_floor>, scales = array<f32: 1.0, 1.0, 2.0, 3.0>} : tensor<1x16x6x5xf32> to tensor<1x16x12x15xf32>
+  %b = npu.resize %a {mode = #npu.resize_mode<nearest>, coordinate_transformation_mode = #npu.coord_mode<pytorch_half_pixel>, nearest_mode = #npu.nearest_mode<round_prefer_ceil>, scales = array<f32: 1.0, 1.0, 2.0, 2.0>} : tensor<1x16x12x15xf32> to tensor<1x16x24x30xf32>
+  %c = npu.resize %b {mode = #npu.resize_mode<nearest>, coordinate_transformation_mode = #npu.coord_mode<tf_half_pixel_for_nn>, nearest_mode = #npu.nearest_mode<floor>, scales = array<f32: 1.0, 1.0, 2.0, 2.0>} : tensor<1x16x24x30xf32> to tensor<1x16x48x60xf32>
+  %d = npu.resize %c {mode = #npu.resize_mode<linear>, coordinate_transformation_mode = #npu.coord_mode<pytorch_half_pixel>, scales = array<f32: 1.0, 1.0, 0.5, 0.5>} : tensor<1x16x48x60xf32> to tensor<1x16x24x30xf32>
+  return %d : tensor<1x16x24x30xf32>
+}
+
+// -----
+
 // A split is one slice (strided DMA) per part.
 // CHECK-LABEL: func.func @split_channels
 // CHECK-NOT: npu.split

@@ -19,6 +19,17 @@ func.func @main(%x: tensor<1x16x8x8xf32>) -> tensor<1x16x8x8xf32> {
 
 // -----
 
+// Nearest resizing under half_pixel that does not upsample by whole factors
+// rounds to other pixels than floor mode: refused, saying which modes it has.
+// expected-error @+1 {{1 op(s) map to no NPU engine}}
+func.func @resize_half_pixel_down(%x: tensor<1x16x8x8xf32>) -> tensor<1x16x4x4xf32> {
+  // expected-note @+1 {{'npu.resize' cannot run on the NPU: only 4-d spatial nearest (asymmetric with floor or simple; half_pixel or pytorch_half_pixel with round_prefer_floor or round_prefer_ceil, upsampling by whole factors) and linear (half_pixel, pytorch_half_pixel) resizing with output/input scales map to SHAVE; this one is nearest, half_pixel, round_prefer_floor}}
+  %r = npu.resize %x {mode = #npu.resize_mode<nearest>, coordinate_transformation_mode = #npu.coord_mode<half_pixel>, nearest_mode = #npu.nearest_mode<round_prefer_floor>, scales = array<f32: 1.0, 1.0, 0.5, 0.5>} : tensor<1x16x8x8xf32> to tensor<1x16x4x4xf32>
+  return %r : tensor<1x16x4x4xf32>
+}
+
+// -----
+
 // Gather indices computed on the device (here i64, and not a graph input)
 // do not map: the kernel reads i32 indices from a graph input.
 // expected-error @+1 {{1 op(s) map to no NPU engine (DPU, SHAVE or DMA); nothing runs on the host CPU}}
