@@ -293,11 +293,59 @@ struct FoldIntoConv : RewritePattern {
   }
 };
 
+/// conv(pad(x)) -> conv(x) with the pad's amounts added to the
+/// convolution's, for a constant pad of zeros on the spatial dimensions only
+/// (tf2onnx and Keras write a stride-2 convolution's "same" padding as a Pad
+/// before it). The convolution's own padding is zeros too. The pad stays for
+/// its other readers.
+struct FoldPadIntoConv : OpRewritePattern<ConvOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(ConvOp conv,
+                                PatternRewriter &rewriter) const override {
+    auto pad = conv.getInput().getDefiningOp<PadOp>();
+    if (!pad || pad.getMode() != PadMode::constant ||
+        (pad.getValueAttr() && !isZeroScalarAttr(pad.getValueAttr())) ||
+        annotated({pad, conv}))
+      return failure();
+    auto inType = dyn_cast<RankedTensorType>(pad.getInput().getType());
+    if (!inType || !inType.hasStaticShape() || inType.getRank() < 3)
+      return failure();
+    int64_t rank = inType.getRank(), n = rank - 2;
+    ArrayRef<int64_t> padAmounts = pad.getPads(), convPads = conv.getPads();
+    if (int64_t(padAmounts.size()) != 2 * rank ||
+        int64_t(convPads.size()) != 2 * n)
+      return failure();
+    // Nothing on the batch and channel axes, nothing negative (a crop).
+    for (int64_t d : {int64_t(0), int64_t(1)})
+      if (padAmounts[d] != 0 || padAmounts[rank + d] != 0)
+        return failure();
+    SmallVector<int64_t> pads(convPads.begin(), convPads.end());
+    for (int64_t i = 0; i < n; ++i) {
+      int64_t begin = padAmounts[2 + i], end = padAmounts[rank + 2 + i];
+      if (begin < 0 || end < 0)
+        return failure();
+      pads[i] += begin;
+      pads[n + i] += end;
+    }
+    Location fused = rewriter.getFusedLoc({pad.getLoc(), conv.getLoc()});
+    auto folded = ConvOp::create(
+        rewriter, fused, conv.getType(), pad.getInput(), conv.getWeight(),
+        conv.getBias(), conv.getStridesAttr(), conv.getDilationsAttr(),
+        rewriter.getDenseI64ArrayAttr(pads), conv.getGroupAttr());
+    rewriter.replaceOp(conv, folded.getResult());
+    if (pad->use_empty())
+      rewriter.eraseOp(pad);
+    return success();
+  }
+};
+
 struct NPUFuseElementwisePass
     : npu::impl::NPUFuseElementwiseBase<NPUFuseElementwisePass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<FuseHardSwish, FuseGelu, FoldIntoConv>(&getContext());
+    patterns.add<FuseHardSwish, FuseGelu, FoldIntoConv, FoldPadIntoConv>(
+        &getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -47,7 +47,11 @@ def NPUFuseElementwise : Pass<"npu-fuse-elementwise", "mlir::func::FuncOp"> {
       `conv(x, w, b) + c` becomes `conv(x, w, b + c)`, with `c` a splat or
       per-output-channel constant and the convolution used only there (a
       learnable affine block after a convolution folds into it, like a
-      batch norm).
+      batch norm);
+    - `conv(pad(x))`, the pad constant zeros on the spatial axes only,
+      becomes `conv(x)` with the pad's amounts added to the convolution's
+      padding (tf2onnx and Keras write a stride-2 convolution's "same"
+      padding as a Pad before it; a Pad alone maps to no engine).
 
     The weight arithmetic is emitted as npu ops on constants, which
     `npu-fold-constants` then evaluates. Ops carrying a pre-quantized
