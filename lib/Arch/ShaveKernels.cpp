@@ -46,6 +46,12 @@ constexpr KernelInfo kKernelsAppended[] = {
     {"relu", 1},
     {"upsample_zeros", 1},
     {"thresholded_relu", 1},
+    {"elu", 7},
+    {"selu", 7},
+    {"celu", 7},
+    {"softplus", 12},
+    {"softsign", 4},
+    {"prelu", 1},
 };
 constexpr unsigned kNumFirst = std::size(kKernels);
 static_assert(kNumFirst + std::size(kKernelsAppended) == kNumShaveKernels,
@@ -107,6 +113,12 @@ bool isElementwiseKernel(ShaveKernel k) {
   case ShaveKernel::Reciprocal:
   case ShaveKernel::Relu:
   case ShaveKernel::ThresholdedRelu:
+  case ShaveKernel::Elu:
+  case ShaveKernel::Selu:
+  case ShaveKernel::Celu:
+  case ShaveKernel::Softplus:
+  case ShaveKernel::Softsign:
+  case ShaveKernel::PRelu:
     return true;
   default:
     return false;

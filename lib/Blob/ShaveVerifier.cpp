@@ -230,8 +230,23 @@ public:
              sameShape(in[0], t.outputs[0]) && finiteParams({"alpha", "beta"});
     case ShaveKernel::LeakyRelu:
     case ShaveKernel::ThresholdedRelu:
+    case ShaveKernel::Elu:
       return arity(1, 1, 1) && floatOperands() &&
              sameShape(in[0], t.outputs[0]) && finiteParams({"alpha"});
+    case ShaveKernel::Selu:
+      return arity(1, 1, 1) && floatOperands() &&
+             sameShape(in[0], t.outputs[0]) && finiteParams({"alpha", "gamma"});
+    case ShaveKernel::Celu:
+      if (!arity(1, 1, 1) || !floatOperands() ||
+          !sameShape(in[0], t.outputs[0]) || !finiteParams({"alpha"}))
+        return false;
+      if (t.fparams[0] == 0.0f)
+        return fail("alpha must not be 0");
+      return true;
+    case ShaveKernel::Softplus:
+    case ShaveKernel::Softsign:
+      return arity(1, 1, 1) && floatOperands() &&
+             sameShape(in[0], t.outputs[0]) && fparamCount(0);
     case ShaveKernel::MatMul:
       return matmul();
     case ShaveKernel::UpsampleZeros:
@@ -243,6 +258,7 @@ public:
     case ShaveKernel::Sub:
     case ShaveKernel::Max:
     case ShaveKernel::Min:
+    case ShaveKernel::PRelu:
       return arity(2, 2, 1) && floatOperands() &&
              broadcastable(in[0], t.outputs[0]) &&
              broadcastable(in[1], t.outputs[0]);
@@ -296,8 +312,8 @@ public:
       if (!arity(2, 2, 1) || !params(0, 1))
         return false;
       const TensorRef &data = in[0], &idx = in[1], &out = t.outputs[0];
-      if (idx.dtype != DType::I32)
-        return fail("indices must be i32");
+      if (idx.dtype != DType::I32 && idx.dtype != DType::I64)
+        return fail("indices must be i32 or i64");
       if (out.dtype != data.dtype)
         return fail("output must have the data's element type");
       int64_t axis = t.iparams[0];

@@ -172,6 +172,19 @@ float unary(ShaveKernel k, float x, const ShaveTask &t) {
   // the interpreter's kernel).
   case ShaveKernel::ThresholdedRelu:
     return x > t.fparams[0] ? x : 0.0f;
+  // ONNX Elu, Selu, Celu, Softplus, Softsign; exp(x) - 1 as expm1, and
+  // log(1 + exp(x)) as x beyond 20, where it is x in f32.
+  case ShaveKernel::Elu:
+    return x >= 0.0f ? x : t.fparams[0] * std::expm1(x);
+  case ShaveKernel::Selu:
+    return x > 0.0f ? t.fparams[1] * x
+                    : t.fparams[1] * (t.fparams[0] * std::expm1(x));
+  case ShaveKernel::Celu:
+    return x >= 0.0f ? x : t.fparams[0] * std::expm1(x / t.fparams[0]);
+  case ShaveKernel::Softplus:
+    return x > 20.0f ? x : std::log1p(std::exp(x));
+  case ShaveKernel::Softsign:
+    return x / (1.0f + std::fabs(x));
   default:
     return x;
   }
@@ -189,6 +202,9 @@ float binary(ShaveKernel k, float a, float b) {
     return a + b;
   case ShaveKernel::Sub:
     return a - b;
+  // ONNX PRelu: a where a >= 0, else slope b times a (NaN stays NaN).
+  case ShaveKernel::PRelu:
+    return a >= 0.0f ? a : b * a;
   case ShaveKernel::Max:
   case ShaveKernel::Min:
     if (std::isnan(a) || std::isnan(b))
@@ -382,9 +398,16 @@ bool gather(const ShaveTask &t, const View &data, const View &idx,
   uint64_t nIdx = idx.numElements();
   uint64_t elem = dtypeSize(data.dtype);
   for (uint64_t j = 0; j < nIdx; ++j) {
-    int32_t raw;
-    std::memcpy(&raw, idx.data + idx.offsetOf(j), 4);
-    int64_t i = raw < 0 ? int64_t(raw) + int64_t(n) : raw;
+    // i32 or i64 indices (token ids as exporters write them).
+    int64_t raw;
+    if (idx.dtype == DType::I64) {
+      std::memcpy(&raw, idx.data + idx.offsetOf(j), 8);
+    } else {
+      int32_t narrow;
+      std::memcpy(&narrow, idx.data + idx.offsetOf(j), 4);
+      raw = narrow;
+    }
+    int64_t i = raw < 0 ? raw + int64_t(n) : raw;
     if (i < 0 || i >= int64_t(n)) {
       error = "gather index " + std::to_string(raw) + " is outside [" +
               std::to_string(-int64_t(n)) + ", " + std::to_string(n) + ")";
@@ -512,7 +535,12 @@ bool runShave(const ShaveTask &t, const std::vector<View> &ins,
   case ShaveKernel::Clamp:
   case ShaveKernel::HSigmoid:
   case ShaveKernel::LeakyRelu:
-  case ShaveKernel::ThresholdedRelu: {
+  case ShaveKernel::ThresholdedRelu:
+  case ShaveKernel::Elu:
+  case ShaveKernel::Selu:
+  case ShaveKernel::Celu:
+  case ShaveKernel::Softplus:
+  case ShaveKernel::Softsign: {
     uint64_t n = out.numElements();
     ThreadPool::global().parallelFor(n, 4096, [&](size_t b, size_t e) {
       for (size_t i = b; i < e; ++i)
@@ -530,7 +558,8 @@ bool runShave(const ShaveTask &t, const std::vector<View> &ins,
   case ShaveKernel::Add:
   case ShaveKernel::Sub:
   case ShaveKernel::Max:
-  case ShaveKernel::Min: {
+  case ShaveKernel::Min:
+  case ShaveKernel::PRelu: {
     std::vector<float> a = readAll(ins[0]), b = readAll(ins[1]);
     uint64_t n = out.numElements();
     ThreadPool::global().parallelFor(n, 4096, [&](size_t begin, size_t end) {

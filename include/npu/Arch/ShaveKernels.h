@@ -55,8 +55,14 @@ enum class ShaveKernel : uint16_t {
   Relu = 35,
   UpsampleZeros = 36,
   ThresholdedRelu = 37,
+  Elu = 38,
+  Selu = 39,
+  Celu = 40,
+  Softplus = 41,
+  Softsign = 42,
+  PRelu = 43,
 };
-constexpr unsigned kNumShaveKernels = 38;
+constexpr unsigned kNumShaveKernels = 44;
 
 /// "softmax", "sigmoid", ...
 const char *shaveKernelName(ShaveKernel k);

@@ -97,6 +97,25 @@ std::optional<UnaryKernel> unaryKernel(Operation *op) {
       .Case([](ThresholdedReluOp o) {
         return UnaryKernel{"thresholded_relu", {o.getAlpha().convertToFloat()}};
       })
+      .Case([](EluOp o) {
+        return UnaryKernel{"elu", {o.getAlpha().convertToFloat()}};
+      })
+      .Case([](SeluOp o) {
+        return UnaryKernel{
+            "selu",
+            {o.getAlpha().convertToFloat(), o.getGamma().convertToFloat()}};
+      })
+      .Case([](CeluOp o) -> std::optional<UnaryKernel> {
+        if (o.getAlpha().convertToFloat() == 0.0f)
+          return std::nullopt;
+        return UnaryKernel{"celu", {o.getAlpha().convertToFloat()}};
+      })
+      .Case([](SoftplusOp) {
+        return UnaryKernel{"softplus", {}};
+      })
+      .Case([](SoftsignOp) {
+        return UnaryKernel{"softsign", {}};
+      })
       .Case([](ClipOp o) {
         float lo = o.getMinAttr() ? float(scalarAttrToDouble(o.getMinAttr()))
                                   : -INFINITY;
@@ -121,6 +140,7 @@ std::optional<StringRef> binaryKernel(Operation *op) {
       .Case([](PowOp) { return StringRef("pow"); })
       .Case([](MaxOp) { return StringRef("max"); })
       .Case([](MinOp) { return StringRef("min"); })
+      .Case([](PReluOp) { return StringRef("prelu"); })
       .Default([](Operation *) { return std::nullopt; });
 }
 
@@ -251,6 +271,16 @@ LowerResult lowerInHWC(Lowering &l, Operation *op, StringRef kernel,
   return success();
 }
 
+/// An npu.cast of an i64 graph input to i32 (indices narrowed for a
+/// gather, as exporters write token ids).
+bool isIndexNarrowing(CastOp c) {
+  auto from = dyn_cast<RankedTensorType>(c.getInput().getType());
+  auto to = dyn_cast<RankedTensorType>(c.getType());
+  return from && to && isa<BlockArgument>(c.getInput()) &&
+         from.getElementType().isInteger(64) &&
+         to.getElementType().isInteger(32);
+}
+
 } // namespace
 
 LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
@@ -313,19 +343,28 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
     return success();
   }
   if (auto g = dyn_cast<GatherOp>(op)) {
-    // The kernel takes i32 indices from device memory: a graph input
-    // (sequence_lens, token ids) as the user gave it.
-    auto idx = cast<RankedTensorType>(g.getIndices().getType());
-    if (!isF32Tensor(g.getData()) || !idx.getElementType().isInteger(32) ||
-        !isa<BlockArgument>(g.getIndices())) {
-      reason = "a gather maps to SHAVE with float data and i32 indices that "
-               "are a graph input";
+    // The kernel takes i32 or i64 indices from device memory: a graph
+    // input (sequence_lens, token ids) as the user gave it, or its
+    // conversion from i64 to i32 (read as the i64 it converts: an index
+    // outside the i32 range is outside any table the NPU holds, an error of
+    // the kernel either way).
+    Value indices = g.getIndices();
+    if (auto c = indices.getDefiningOp<CastOp>())
+      if (isIndexNarrowing(c))
+        indices = c.getInput();
+    auto idx = cast<RankedTensorType>(indices.getType());
+    if (!isF32Tensor(g.getData()) ||
+        !(idx.getElementType().isInteger(32) ||
+          idx.getElementType().isInteger(64)) ||
+        !isa<BlockArgument>(indices)) {
+      reason = "a gather maps to SHAVE with float data and i32 or i64 "
+               "indices that are a graph input";
       return failure();
     }
     int64_t rank = cast<RankedTensorType>(g.getData().getType()).getRank();
     int64_t axis = g.getAxis() < 0 ? g.getAxis() + rank : g.getAxis();
-    setResult(l.shave(loc, "gather", {in(g.getData()), l.get(g.getIndices())},
-                      outType, {}, {axis}));
+    setResult(l.shave(loc, "gather", {in(g.getData()), l.get(indices)}, outType,
+                      {}, {axis}));
     return success();
   }
   if (auto sm = dyn_cast<SoftmaxOp>(op)) {
@@ -478,6 +517,15 @@ LowerResult lowerDataMovementOp(Lowering &l, Operation *op,
   // A conversion between f16 and f32 (a float16 model's inputs and outputs,
   // npu-widen-float16) moves nothing: the device's float values are f16.
   if (auto c = dyn_cast<CastOp>(op)) {
+    // An i64 graph input narrowed to i32 for gathers only: they read the
+    // i64 input itself (above), so the conversion moves nothing.
+    if (isIndexNarrowing(c) &&
+        llvm::all_of(c->getUsers(), [&](Operation *user) {
+          auto g = dyn_cast<GatherOp>(user);
+          return g && g.getIndices() == c.getResult() &&
+                 g.getData() != c.getResult();
+        }))
+      return success();
     if (!c.isHalfSingleConversion()) {
       reason = "a conversion to or from a type other than float16 and float32";
       return failure();

@@ -228,6 +228,23 @@ func.func @gather_graph_indices(%len: tensor<2xi32>) -> tensor<2x2xf32> {
 
 // -----
 
+// i64 token ids (Hugging Face exports), read by the kernel as they are,
+// also through a narrowing npu.cast to i32 read only by gathers, which
+// moves nothing.
+// CHECK-LABEL: func.func @gather_i64_indices
+// CHECK-NOT: npu.cast
+// CHECK: npuhw.shave "gather" %{{.*}}, %arg0 {iparams = array<i64: 0>} : (tensor<3x2xf16>, tensor<2xi64>) -> tensor<2x2xf16>
+// CHECK: npuhw.shave "gather" %{{.*}}, %arg0 {iparams = array<i64: 0>} : (tensor<3x2xf16>, tensor<2xi64>) -> tensor<2x2xf16>
+func.func @gather_i64_indices(%ids: tensor<2xi64>) -> (tensor<2x2xf32>, tensor<2x2xf32>) {
+  %t = npu.constant dense<[[0.0, 0.0], [1.0, 0.0], [1.0, 1.0]]> : tensor<3x2xf32>
+  %a = npu.gather %t, %ids {axis = 0 : i64} : (tensor<3x2xf32>, tensor<2xi64>) -> tensor<2x2xf32>
+  %n = npu.cast %ids : tensor<2xi64> to tensor<2xi32>
+  %b = npu.gather %t, %n {axis = 0 : i64} : (tensor<3x2xf32>, tensor<2xi32>) -> tensor<2x2xf32>
+  return %a, %b : tensor<2x2xf32>, tensor<2x2xf32>
+}
+
+// -----
+
 // A hard-swish followed by a constant scale and shift (a learnable affine
 // block) is one hswish kernel with fparams [scale, shift], computed in the
 // DPU result's [H, W, C] layout.

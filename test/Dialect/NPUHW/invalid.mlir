@@ -96,8 +96,18 @@ func.func @shave_contract(%x: tensor<4xf16>) -> tensor<5xf16> {
 
 // -----
 
-func.func @shave_type(%x: tensor<4xi64>) -> tensor<4xi64> {
-  // expected-error @+1 {{operand type 'tensor<4xi64>' is not a static tensor of a device type}}
+func.func @shave_type(%x: tensor<4xf64>) -> tensor<4xf64> {
+  // expected-error @+1 {{operand type 'tensor<4xf64>' is not a static tensor of a device type}}
+  %y = npuhw.shave "exp" %x : (tensor<4xf64>) -> tensor<4xf64>
+  return %y : tensor<4xf64>
+}
+
+// -----
+
+// i64 is a device type (token ids for the gather kernel), but not one exp
+// takes.
+func.func @shave_kernel_type(%x: tensor<4xi64>) -> tensor<4xi64> {
+  // expected-error @+1 {{'npuhw.shave' op 'exp': exp: operands must be f16 or f32, output is i64}}
   %y = npuhw.shave "exp" %x : (tensor<4xi64>) -> tensor<4xi64>
   return %y : tensor<4xi64>
 }

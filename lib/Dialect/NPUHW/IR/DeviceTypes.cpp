@@ -22,6 +22,9 @@ std::optional<DType> deviceDType(Type type) {
       return i.isUnsigned() ? DType::U8 : DType::I8;
     if (i.getWidth() == 32 && !i.isUnsigned())
       return DType::I32;
+    // Graph inputs of token ids, which the gather kernel reads.
+    if (i.getWidth() == 64 && !i.isUnsigned())
+      return DType::I64;
   }
   return std::nullopt;
 }
