@@ -62,6 +62,8 @@ static void addBackEndEntryPasses(OpPassManager &pm) {
   // Average pools whose edge windows have other divisors than the kernel
   // size, which the DPU's average pooling cannot give.
   pm.nest<func::FuncOp>().addPass(createNPUDecomposeAvgPool());
+  // Dilations whose zero-expanded kernel is larger than the DPU's.
+  pm.nest<func::FuncOp>().addPass(createNPUDecomposeDilatedConv());
   addCanonicalizationPasses(pm);
   // Power-domain chains (squares summed into a log or sqrt) exceed fp16's
   // range in every precision: they stay fp32 on SHAVE.

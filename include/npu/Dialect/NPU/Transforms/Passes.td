@@ -254,6 +254,36 @@ def NPUDecomposeAvgPool : Pass<"npu-decompose-avg-pool", "mlir::func::FuncOp"> {
   let dependentDialects = ["::npu::NPUDialect"];
 }
 
+def NPUDecomposeDilatedConv
+    : Pass<"npu-decompose-dilated-conv", "mlir::func::FuncOp"> {
+  let summary = "Dilated convolutions past the DPU's kernel size become one "
+                "undilated convolution per phase";
+  let description = [{
+    The DPU has no dilation: a dilated convolution runs with its kernel
+    expanded by zero taps, which fits only while the expanded kernel is at
+    most 11 x 11 (a 3 x 3 kernel up to dilation 5). A 2-d convolution of one
+    image with stride 1, equal dilation d >= 2 on both axes whose expanded
+    kernel is larger, and padding a multiple of d on every side (DeepLab's
+    atrous convolutions at rates 6, 12, 18: padding d (k - 1) / 2) becomes,
+    for each phase (a, b) in d x d:
+
+    - the input rows a, a + d, ... and columns b, b + d, ...: a strided
+      `npu.slice` (`NAME (phase a,b input)`);
+    - the undilated convolution of that phase with the same weights, bias
+      and groups, padding the original's / d at the top and left and what
+      gives ceil(OH / d) x ceil(OW / d) outputs at the bottom and right
+      (`NAME (phase a,b)`);
+
+    then the phases' outputs interleaved back, output (i d + a, j d + b)
+    from phase (a, b) output (i, j), by reshapes and concatenations along
+    the columns and then the rows, and cropped to the output's size
+    (`NAME`). The arithmetic of every output is the original's. Other
+    convolutions are left alone: strided or unevenly padded dilations past
+    the DPU's kernel stay unmapped and are reported by the lowering.
+  }];
+  let dependentDialects = ["::npu::NPUDialect"];
+}
+
 def NPUDecomposeRecurrent
     : Pass<"npu-decompose-recurrent", "mlir::func::FuncOp"> {
   let summary = "Unrolls npu.rnn, npu.gru and npu.lstm into matmuls and "

@@ -1,0 +1,37 @@
+// RUN: npu-opt %s -split-input-file -npu-decompose-dilated-conv -mlir-print-debuginfo -mlir-print-local-scope | FileCheck %s
+
+// An atrous convolution (DeepLab's ASPP at rate 6: 3x3, dilation 6, padding
+// 6) expands to a 13x13 kernel, past the DPU's 11x11: it becomes 36
+// undilated 3x3 convolutions, one per phase (a, b) of the input's rows and
+// columns modulo 6, each of a strided slice, padded 1 at the top and left
+// and enough at the bottom and right for ceil(13/6) x ceil(14/6) = 3 x 3
+// outputs; the phases are interleaved back (columns, then rows) and
+// cropped to 13 x 14.
+// CHECK-LABEL: func.func @atrous
+// CHECK: npu.slice %arg0 {starts = array<i64: 0, 0, 0, 0>, steps = array<i64: 1, 1, 6, 6>} : tensor<1x4x13x14xf32> to tensor<1x4x3x3xf32> loc("aspp (phase 0,0 input)"("aspp"))
+// CHECK-NEXT: npu.conv %{{.*}}, %arg1 {dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x4x3x3xf32>, tensor<8x4x3x3xf32>) -> tensor<1x8x3x3xf32> loc("aspp (phase 0,0)"("aspp"))
+// Phase (0, 2): columns 2, 8 (two of them), padded 2 at the right.
+// CHECK: npu.slice %arg0 {starts = array<i64: 0, 0, 0, 2>, steps = array<i64: 1, 1, 6, 6>} : tensor<1x4x13x14xf32> to tensor<1x4x3x2xf32>
+// CHECK-NEXT: npu.conv %{{.*}}, %arg1 {dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 2>, strides = array<i64: 1, 1>} : (tensor<1x4x3x2xf32>, tensor<8x4x3x3xf32>) -> tensor<1x8x3x3xf32>
+// CHECK-COUNT-33: npu.conv
+// CHECK: %[[ROWS:.*]] = npu.concat {{.*}} {axis = 2 : i64} : ({{.*}}) -> tensor<1x24x6x18xf32>
+// CHECK-NEXT: %[[Y:.*]] = npu.reshape %[[ROWS]] : tensor<1x24x6x18xf32> to tensor<1x8x18x18xf32>
+// CHECK-NEXT: %[[C:.*]] = npu.slice %[[Y]] {starts = array<i64: 0, 0, 0, 0>, steps = array<i64: 1, 1, 1, 1>} : tensor<1x8x18x18xf32> to tensor<1x8x13x14xf32> loc("aspp")
+// CHECK-NEXT: return %[[C]]
+func.func @atrous(%x: tensor<1x4x13x14xf32>, %w: tensor<8x4x3x3xf32>) -> tensor<1x8x13x14xf32> {
+  %y = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 6, 6>, pads = array<i64: 6, 6, 6, 6>} : (tensor<1x4x13x14xf32>, tensor<8x4x3x3xf32>) -> tensor<1x8x13x14xf32> loc("aspp")
+  return %y : tensor<1x8x13x14xf32>
+}
+
+// -----
+
+// Left alone: a dilation whose expanded kernel fits (rate 5: 11x11), a
+// stride, padding that is not a multiple of the dilation.
+// CHECK-LABEL: func.func @kept
+// CHECK-COUNT-3: dilations = array<i64: {{5|6}}, {{5|6}}>
+func.func @kept(%x: tensor<1x4x24x24xf32>, %w: tensor<8x4x3x3xf32>) -> (tensor<1x8x24x24xf32>, tensor<1x8x12x12xf32>, tensor<1x8x22x22xf32>) {
+  %a = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 5, 5>, pads = array<i64: 5, 5, 5, 5>} : (tensor<1x4x24x24xf32>, tensor<8x4x3x3xf32>) -> tensor<1x8x24x24xf32>
+  %b = npu.conv %x, %w {strides = array<i64: 2, 2>, dilations = array<i64: 6, 6>, pads = array<i64: 6, 6, 6, 6>} : (tensor<1x4x24x24xf32>, tensor<8x4x3x3xf32>) -> tensor<1x8x12x12xf32>
+  %c = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 6, 6>, pads = array<i64: 5, 5, 5, 5>} : (tensor<1x4x24x24xf32>, tensor<8x4x3x3xf32>) -> tensor<1x8x22x22xf32>
+  return %a, %b, %c : tensor<1x8x24x24xf32>, tensor<1x8x12x12xf32>, tensor<1x8x22x22xf32>
+}
