@@ -316,6 +316,20 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
     // 4.60 -> 5.32 %, mse's 5.23 -> 8.30 %) while fp16 gained (17 of 17
     // printed lines read as float).
     Value last = result;
+    // SiLU as exporters write it, x * sigmoid(x) (YOLO, EfficientNet): one
+    // swish kernel, the multiply fused into it, where the sigmoid is read
+    // only there and both run in the same precision.
+    if (isa<SigmoidOp>(op) && result.hasOneUse())
+      if (auto mul = dyn_cast<MulOp>(*result.getUsers().begin()))
+        if ((mul.getLhs() == result ? mul.getRhs() : mul.getLhs()) ==
+                op->getOperand(0) &&
+            mul.getType() == type &&
+            mul->hasAttr(kFp32Attr) == op->hasAttr(kFp32Attr) &&
+            mul->hasAttr(kFp16Attr) == op->hasAttr(kFp16Attr)) {
+          k = UnaryKernel{"swish", {}};
+          last = mul.getResult();
+          l.fused.insert(mul);
+        }
     if (isa<HardSwishOp>(op) && !fp32 && !l.int8)
       if (auto affine = fuseScaleShift(l, result)) {
         k->fparams = {affine->scale, affine->shift};
@@ -416,6 +430,26 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
     l.map.map(result, l.shave(loc, "mvn", ins, outType,
                               {ln.getEpsilon().convertToFloat()},
                               {1, int64_t(ln.getAxis())}));
+    return success();
+  }
+  // InstanceNormalization (and GroupNorm exported through it): the mvn
+  // kernel over the spatial axes, the per-channel scale and bias as
+  // [1, C, 1, ...] operands.
+  if (auto norm = dyn_cast<InstanceNormOp>(op)) {
+    auto inType = cast<RankedTensorType>(norm.getInput().getType());
+    int64_t rank = inType.getRank();
+    if (rank < 3 || !floatOnly() || !l.constantValue(norm.getScale()) ||
+        !l.constantValue(norm.getBias())) {
+      reason = "instance normalisation needs float operands with spatial "
+               "axes and constant scale and bias";
+      return failure();
+    }
+    SmallVector<int64_t> perChannel(rank, 1);
+    perChannel[1] = inType.getDimSize(1);
+    Value scale = l.reshape(loc, in(norm.getScale()), perChannel);
+    Value bias = l.reshape(loc, in(norm.getBias()), perChannel);
+    setResult(l.shave(loc, "mvn", {in(norm.getInput()), scale, bias}, outType,
+                      {norm.getEpsilon().convertToFloat()}, {1, 2}));
     return success();
   }
   if (auto mvn = dyn_cast<MVNOp>(op)) {

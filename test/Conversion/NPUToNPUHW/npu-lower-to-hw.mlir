@@ -157,6 +157,41 @@ func.func @resize_half_pixel(%x: tensor<1x16x6x5xf32>) -> tensor<1x16x24x30xf32>
 
 // -----
 
+// SiLU as exporters write it, x * sigmoid(x): one swish kernel. A sigmoid
+// read elsewhere too stays a sigmoid kernel and a multiply.
+// CHECK-LABEL: func.func @silu
+// CHECK: npuhw.shave "swish"
+// CHECK-NOT: npuhw.shave "mul"
+// CHECK: return
+// CHECK-LABEL: func.func @sigmoid_read_twice
+// CHECK: npuhw.shave "sigmoid"
+// CHECK: npuhw.shave "mul"
+func.func @silu(%x: tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32> {
+  %s = npu.sigmoid %x : tensor<1x8x4x4xf32>
+  %y = npu.mul %x, %s : (tensor<1x8x4x4xf32>, tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32>
+  return %y : tensor<1x8x4x4xf32>
+}
+func.func @sigmoid_read_twice(%x: tensor<1x8x4x4xf32>) -> (tensor<1x8x4x4xf32>, tensor<1x8x4x4xf32>) {
+  %s = npu.sigmoid %x : tensor<1x8x4x4xf32>
+  %y = npu.mul %x, %s : (tensor<1x8x4x4xf32>, tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32>
+  return %y, %s : tensor<1x8x4x4xf32>, tensor<1x8x4x4xf32>
+}
+
+// -----
+
+// InstanceNormalization: the mvn kernel over the spatial axes (first axis
+// 2), the per-channel scale and bias as [1, C, 1, 1].
+// CHECK-LABEL: func.func @instance_norm
+// CHECK: npuhw.shave "mvn" %{{.*}}, %{{.*}}, %{{.*}} {fparams = array<f32: 9.99999974E-6>, iparams = array<i64: 1, 2>} : (tensor<1x8x4x4xf16>, tensor<1x8x1x1xf16>, tensor<1x8x1x1xf16>) -> tensor<1x8x4x4xf16>
+func.func @instance_norm(%x: tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32> {
+  %s = npu.constant dense<2.0> : tensor<8xf32>
+  %b = npu.constant dense<0.5> : tensor<8xf32>
+  %y = npu.instance_norm %x, %s, %b {epsilon = 1.0e-05 : f32} : (tensor<1x8x4x4xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<1x8x4x4xf32>
+  return %y : tensor<1x8x4x4xf32>
+}
+
+// -----
+
 // A split is one slice (strided DMA) per part.
 // CHECK-LABEL: func.func @split_channels
 // CHECK-NOT: npu.split
