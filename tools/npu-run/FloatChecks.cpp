@@ -62,12 +62,14 @@ std::vector<std::string> floatWarnings(
                       std::to_string(s.nonFinite) + " of " +
                       std::to_string(t->numElements()) +
                       " values that are not finite (inf or NaN)");
-    if (nonFiniteOutput && s.maxAbs > kFloat16Max)
+    if (s.maxAbs > kFloat16Max)
       lines.push_back(
-          "note: input '" + name + "' reaches " + number(s.maxAbs) +
-          " in magnitude, beyond float16's largest value 65504: a blob "
-          "computing in fp16 (--precision fp16 or mixed) overflows on it; "
-          "scale the input, or compile the model in int8");
+          std::string(nonFiniteOutput ? "note" : "warning") + ": input '" +
+          name + "' reaches " + number(s.maxAbs) +
+          " in magnitude, beyond float16's largest value 65504: the NPU "
+          "converts float inputs to float16 on the device (in every "
+          "precision, except an input an fp32 island reads), where such "
+          "values become infinite; scale the input");
   }
   return lines;
 }

@@ -1,11 +1,13 @@
 //===- FloatChecks.h - npu-run's warnings about float values ----*- C++ -*-===//
 //
 // After an inference npu-run warns, on stderr, about an output with values
-// that are not finite (inf or NaN) and about an input that already holds
-// such values, and notes each float input whose magnitude exceeds float16's
-// largest value (65504): a blob computing in fp16 (`--precision fp16` or
-// `mixed`) overflows there, which is the usual cause of an inf or NaN
-// output. Nothing is changed: the outputs are written as computed.
+// that are not finite (inf or NaN), about an input that already holds such
+// values, and about each float input whose magnitude exceeds float16's
+// largest value (65504): the device converts float inputs to float16 in
+// every precision (except where an fp32 island reads the input), so such
+// values become infinite there, the usual cause of an inf or NaN output
+// (then it is a note after that warning). Nothing is changed: the outputs
+// are written as computed.
 //
 //===----------------------------------------------------------------------===//
 
@@ -34,8 +36,9 @@ FloatSummary summarizeFloats(const HostTensor &t);
 
 /// The warnings and notes (one line each, without the tool's prefix) about
 /// `inputs` and `outputs` (name, value), in their order: an output with
-/// non-finite values; an input with non-finite values; and, when some
-/// output has non-finite values, each float input beyond float16's range.
+/// non-finite values; an input with non-finite values; a float input beyond
+/// float16's range (a note when some output is non-finite, else a
+/// warning).
 std::vector<std::string> floatWarnings(
     const std::vector<std::pair<std::string, const HostTensor *>> &inputs,
     const std::vector<std::pair<std::string, const HostTensor *>> &outputs);

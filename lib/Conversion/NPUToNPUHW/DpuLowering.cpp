@@ -1092,6 +1092,15 @@ LogicalResult lowerPool(Lowering &l, PoolOp op, hw::DpuConvKind kind,
     reason = "average pooling that excludes padding from the count";
     return failure();
   }
+  // A ceil_mode window past the padded input divides by fewer positions
+  // than the kernel's, which the DPU cannot (npu-decompose-avg-pool
+  // rewrites such pools first, except a pre-quantized model's).
+  if (kind == hw::DpuConvKind::avg_pool &&
+      (fitted.pb > s.pb || fitted.pr > s.pr)) {
+    reason = "average pooling whose last window passes the padded input "
+             "(ceil_mode): its divisor is not the kernel size";
+    return failure();
+  }
   // Nothing is fused into pools: NPU3720 cannot apply ReLU after MaxPool.
   Epilogue e;
   e.result = op.getResult();

@@ -88,10 +88,7 @@ struct GroupLayersPass : impl::NPUGroupLayersBase<GroupLayersPass> {
       recordCmxResidency(func, residency, used);
       uint64_t credit = 0;
       if (searchCredit) {
-        FailureOr<uint64_t> best = bestCredit(func, residency, **hw, used);
-        if (failed(best))
-          return signalPassFailure();
-        credit = *best;
+        credit = bestCredit(func, residency, **hw, used);
       }
       if (failed(retile(func, residency, **hw, used, credit, /*warn=*/true)))
         return signalPassFailure();
@@ -100,10 +97,10 @@ struct GroupLayersPass : impl::NPUGroupLayersBase<GroupLayersPass> {
 
   /// The candidate credit whose program has the lowest modelled latency
   /// (the first of equals); the function's tiling records are left as they
-  /// were. Fails when a record is bad (reported by the final retile).
-  FailureOr<uint64_t> bestCredit(func::FuncOp func,
-                                 const CmxResidency &residency,
-                                 const arch::HardwareDesc &hw, uint32_t used) {
+  /// were. The tries report nothing: a bad record makes the search give 0,
+  /// and the final retile reports it (and any replaced record) once.
+  uint64_t bestCredit(func::FuncOp func, const CmxResidency &residency,
+                      const arch::HardwareDesc &hw, uint32_t used) {
     FailureOr<arch::Platform> platform =
         getTarget(func->getParentOfType<ModuleOp>());
     if (failed(platform))
@@ -126,7 +123,7 @@ struct GroupLayersPass : impl::NPUGroupLayersBase<GroupLayersPass> {
     for (uint64_t credit : kFirstWeightsCredits) {
       if (failed(retile(func, residency, hw, used, credit, /*warn=*/false))) {
         restore();
-        return failure();
+        return uint64_t(0);
       }
       std::optional<uint64_t> cycles =
           modelledLatency(func, *platform, used, maxPieceRows);
@@ -142,15 +139,14 @@ struct GroupLayersPass : impl::NPUGroupLayersBase<GroupLayersPass> {
   /// Records the tiling of every DPU op under `residency`: a record the
   /// residency does not change is kept (after checking it), the others are
   /// tiled again, crediting `credit` cycles of each tile's first weights
-  /// slice. Every bad record is reported; with `warn`, so is a replaced one.
+  /// slice. With `warn`, every bad record and every replaced one is reported;
+  /// without, nothing is (the credit search's tries).
   LogicalResult retile(func::FuncOp func, const CmxResidency &residency,
                        const arch::HardwareDesc &hw, uint32_t used,
                        uint64_t credit, bool warn) {
     std::optional<ScopedDiagnosticHandler> quiet;
     if (!warn)
-      quiet.emplace(func.getContext(), [](Diagnostic &d) {
-        return success(d.getSeverity() == DiagnosticSeverity::Warning);
-      });
+      quiet.emplace(func.getContext(), [](Diagnostic &) { return success(); });
     bool ok = true;
     for (Operation &op : func.getBody().front()) {
       auto g = dpuOpGeometry(&op);

@@ -19,6 +19,18 @@ func.func @main(%x: tensor<1x16x8x8xf32>) -> tensor<1x16x8x8xf32> {
 
 // -----
 
+// An average pool whose ceil_mode window passes the padded input divides by
+// fewer positions than the kernel's: refused here (npu-decompose-avg-pool,
+// a back-end entry pass, rewrites it first unless it is pre-quantized).
+// expected-error @+1 {{1 op(s) map to no NPU engine}}
+func.func @avg_pool_ceil(%x: tensor<1x16x5x7xf32>) -> tensor<1x16x3x4xf32> {
+  // expected-note @+1 {{'npu.avg_pool' cannot run on the NPU: average pooling whose last window passes the padded input (ceil_mode): its divisor is not the kernel size}}
+  %y = npu.avg_pool %x {kernel_shape = array<i64: 2, 2>, strides = array<i64: 2, 2>, pads = array<i64: 0, 0, 0, 0>, dilations = array<i64: 1, 1>, ceil_mode = true, count_include_pad = true} : (tensor<1x16x5x7xf32>) -> tensor<1x16x3x4xf32>
+  return %y : tensor<1x16x3x4xf32>
+}
+
+// -----
+
 // Nearest resizing under half_pixel that does not upsample by whole factors
 // rounds to other pixels than floor mode: refused, saying which modes it has.
 // expected-error @+1 {{1 op(s) map to no NPU engine}}

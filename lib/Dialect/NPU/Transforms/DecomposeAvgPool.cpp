@@ -4,11 +4,12 @@
 // window is clipped: with `ceil_mode` a last window can pass the padded
 // input, and without `count_include_pad` the padding does not count. The
 // DPU's average pooling divides every window alike, so such a pool becomes
-// the window sum (a depthwise convolution with weights 1) times a constant
-// map of 1 / count per output position.
+// the window sum (a depthwise convolution, weights 2^-e for a kernel of at
+// most 2^e taps) times a constant map of 2^e / count per output position.
 //
 //===----------------------------------------------------------------------===//
 
+#include "npu/Dialect/NPU/IR/QuantAnnotations.h"
 #include "npu/Dialect/NPU/IR/TensorKeys.h"
 #include "npu/Dialect/NPU/Transforms/Passes.h"
 
@@ -56,8 +57,11 @@ struct NPUDecomposeAvgPoolPass
   void decompose(AvgPoolOp op) {
     auto inType = dyn_cast<RankedTensorType>(op.getInput().getType());
     auto outType = dyn_cast<RankedTensorType>(op.getType());
+    // A pre-quantized model's pool keeps its own parameters (the lowering
+    // refuses it when its divisors differ).
     if (!inType || !outType || !inType.hasStaticShape() ||
-        !outType.hasStaticShape() || !inType.getElementType().isF32())
+        !outType.hasStaticShape() || !inType.getElementType().isF32() ||
+        op->hasAttr(kQuantAttr))
       return;
     int64_t rank = inType.getRank();
     int64_t n = rank - 2;
@@ -89,12 +93,21 @@ struct NPUDecomposeAvgPoolPass
                           : Location(NameLoc::get(
                                 b.getStringAttr(name + " (window sum)"), loc));
     int64_t channels = inType.getDimSize(1);
-    // Weights 1, one filter per channel: [C, 1, k...].
+    // Weights 2^-e, one filter per channel: [C, 1, k...], with 2^e the
+    // kernel size rounded up to a power of two, so that the sum is scaled
+    // exactly and its fp16 result stays within the inputs' range (the DPU
+    // rounds its output to f16 before the map applies).
+    int64_t window = 1;
+    for (int64_t k : kernel)
+      window *= k;
+    float unit = 1.0f;
+    while (unit * float(window) > 1.0f)
+      unit *= 0.5f;
     SmallVector<int64_t> wShape = {channels, 1};
     wShape.append(kernel.begin(), kernel.end());
     auto wType = RankedTensorType::get(wShape, b.getF32Type());
     Value ones = ConstantOp::create(
-        b, sumLoc, DenseElementsAttr::get(wType, b.getF32FloatAttr(1.0f)));
+        b, sumLoc, DenseElementsAttr::get(wType, b.getF32FloatAttr(unit)));
     // The end padding grows so that the convolution's floor formula gives
     // the pool's output size; the extra positions add zeros to the sums.
     SmallVector<int64_t> convPads(pads.begin(), pads.end());
@@ -107,7 +120,7 @@ struct NPUDecomposeAvgPoolPass
         b, sumLoc, outType, op.getInput(), ones, Value(),
         b.getDenseI64ArrayAttr(strides), b.getDenseI64ArrayAttr(dilations),
         b.getDenseI64ArrayAttr(convPads), b.getI64IntegerAttr(channels));
-    // 1 / divisor per output position: [1, 1, spatial...].
+    // 2^e / divisor per output position: [1, 1, spatial...].
     SmallVector<int64_t> mapShape = {1, 1};
     for (int64_t i = 0; i < n; ++i)
       mapShape.push_back(outType.getDimSize(2 + i));
@@ -116,7 +129,7 @@ struct NPUDecomposeAvgPoolPass
     for (int64_t y = 0; y < h; ++y)
       for (int64_t x = 0; x < w; ++x) {
         int64_t count = perDim.back()[x] * (n == 2 ? perDim[0][y] : 1);
-        reciprocals.push_back(count > 0 ? 1.0f / float(count) : 0.0f);
+        reciprocals.push_back(count > 0 ? 1.0f / (unit * float(count)) : 0.0f);
       }
     auto mapType = RankedTensorType::get(mapShape, b.getF32Type());
     Value map = ConstantOp::create(

@@ -12,6 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "npu/Dialect/NPU/IR/QuantAnnotations.h"
 #include "npu/Dialect/NPU/IR/TensorKeys.h"
 #include "npu/Dialect/NPU/Transforms/Passes.h"
 
@@ -52,6 +53,10 @@ struct NPUDecomposeDilatedConvPass
     if (!inType || !wType || !outType || !inType.hasStaticShape() ||
         !wType.hasStaticShape() || !outType.hasStaticShape() ||
         inType.getRank() != 4 || inType.getDimSize(0) != 1)
+      return;
+    // A pre-quantized model's convolution keeps its own parameters (and
+    // stays unmapped past the DPU's kernel).
+    if (op->hasAttr(kQuantAttr) || op->hasAttr(kWeightScalesAttr))
       return;
     ArrayRef<int64_t> dil = op.getDilations(), strides = op.getStrides(),
                       pads = op.getPads();

@@ -245,11 +245,14 @@ def NPUDecomposeAvgPool : Pass<"npu-decompose-avg-pool", "mlir::func::FuncOp"> {
     %y = npu.mul %s, %map                             // "NAME"
     ```
 
-    with `%ones` = 1 as [C, 1, k...] weights (a depthwise convolution), the
+    with `%ones` = 2^-e as [C, 1, k...] weights (a depthwise convolution;
+    2^e the kernel size rounded up to a power of two, so that the scaled
+    sum is exact and its fp16 result stays within the inputs' range), the
     end padding grown so that the convolution gives the pool's output size
-    (the extra positions add zeros), and `%map` = 1 / divisor per output
+    (the extra positions add zeros), and `%map` = 2^e / divisor per output
     position, [1, 1, spatial...]. Pools whose windows all count the whole
-    kernel are left alone.
+    kernel are left alone, and so are a pre-quantized model's (`npu.quant`:
+    the lowering refuses them when their divisors differ).
   }];
   let dependentDialects = ["::npu::NPUDialect"];
 }
@@ -279,7 +282,8 @@ def NPUDecomposeDilatedConv
     the columns and then the rows, and cropped to the output's size
     (`NAME`). The arithmetic of every output is the original's. Other
     convolutions are left alone: strided or unevenly padded dilations past
-    the DPU's kernel stay unmapped and are reported by the lowering.
+    the DPU's kernel stay unmapped and are reported by the lowering, and so
+    do a pre-quantized model's (`npu.quant`, `npu.weight_scales`).
   }];
   let dependentDialects = ["::npu::NPUDialect"];
 }
