@@ -14,7 +14,6 @@
 
 #include "npu/Blob/Timeline.h"
 #include "npu/Dialect/NPU/IR/Target.h"
-#include "npu/Target/Blob/AssignMemory.h"
 #include "npu/Target/Blob/CmxResidency.h"
 #include "npu/Target/Blob/GenerateBlob.h"
 #include "npu/Target/Blob/Passes.h"
@@ -52,16 +51,9 @@ std::optional<uint64_t> modelledLatency(func::FuncOp func,
   CodegenOptions opts;
   opts.tiles = tiles;
   opts.maxPieceRows = maxPieceRows;
-  FailureOr<GeneratedTasks> tasks = generateTasks(func, platform, opts);
-  if (failed(tasks))
-    return std::nullopt;
-  MemoryAssignmentReport report;
-  std::string error;
-  if (!assignMemory(tasks->program, tasks->schedule, tasks->plannedOffsets,
-                    report, error))
-    return std::nullopt;
+  FailureOr<GeneratedBlob> generated = generateBlob(func, platform, opts);
   blob::Timeline timeline;
-  if (!blob::computeTimeline(tasks->program, timeline))
+  if (failed(generated) || !blob::computeTimeline(generated->program, timeline))
     return std::nullopt;
   return timeline.total;
 }
@@ -87,9 +79,8 @@ struct GroupLayersPass : impl::NPUGroupLayersBase<GroupLayersPass> {
       CmxResidency residency = planCmxResidency(func, **hw, used, maxPieceRows);
       recordCmxResidency(func, residency, used);
       uint64_t credit = 0;
-      if (searchCredit) {
+      if (searchCredit)
         credit = bestCredit(func, residency, **hw, used);
-      }
       if (failed(retile(func, residency, **hw, used, credit, /*warn=*/true)))
         return signalPassFailure();
     }

@@ -107,13 +107,7 @@ struct GatherOfConstantIndices : OpRewritePattern<GatherOp> {
       else
         runs.push_back({i, 1});
     }
-    Location loc = op.getLoc();
-    std::string name = locationName(loc);
-    Location partLoc =
-        name.empty()
-            ? loc
-            : Location(NameLoc::get(
-                  rewriter.getStringAttr(name + " (gather part)"), loc));
+    Location partLoc = suffixedLocation(op.getLoc(), "gather part");
     SmallVector<Value> parts;
     SmallVector<int64_t> steps(rank, 1);
     for (auto [first, length] : runs) {

@@ -45,6 +45,14 @@ std::string locationName(Location loc) {
   return name;
 }
 
+Location suffixedLocation(Location loc, llvm::StringRef suffix) {
+  std::string name = locationName(loc);
+  if (name.empty())
+    return loc;
+  return NameLoc::get(
+      StringAttr::get(loc.getContext(), name + " (" + suffix.str() + ")"), loc);
+}
+
 std::string locationOpType(Location loc) {
   std::string type;
   loc->walk([&](Location l) {

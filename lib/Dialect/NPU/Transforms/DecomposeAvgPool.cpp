@@ -87,11 +87,7 @@ struct NPUDecomposeAvgPoolPass
 
     OpBuilder b(op);
     Location loc = op.getLoc();
-    std::string name = locationName(loc);
-    Location sumLoc = name.empty()
-                          ? loc
-                          : Location(NameLoc::get(
-                                b.getStringAttr(name + " (window sum)"), loc));
+    Location sumLoc = suffixedLocation(loc, "window sum");
     int64_t channels = inType.getDimSize(1);
     // Weights 2^-e, one filter per channel: [C, 1, k...], with 2^e the
     // kernel size rounded up to a power of two, so that the sum is scaled

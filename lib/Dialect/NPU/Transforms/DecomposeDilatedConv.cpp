@@ -13,10 +13,12 @@
 //===----------------------------------------------------------------------===//
 
 #include "npu/Dialect/NPU/IR/QuantAnnotations.h"
+#include "npu/Dialect/NPU/IR/Target.h"
 #include "npu/Dialect/NPU/IR/TensorKeys.h"
 #include "npu/Dialect/NPU/Transforms/Passes.h"
 
 #include "mlir/IR/Builders.h"
+#include "llvm/Support/MathExtras.h"
 
 #include <array>
 
@@ -30,11 +32,6 @@ using namespace npu;
 
 namespace {
 
-/// The DPU's largest kernel (HARDWARE.md, "Limits").
-constexpr int64_t kMaxDpuKernel = 11;
-
-int64_t ceilDiv(int64_t a, int64_t b) { return (a + b - 1) / b; }
-
 struct NPUDecomposeDilatedConvPass
     : npu::impl::NPUDecomposeDilatedConvBase<NPUDecomposeDilatedConvPass> {
   using Base::Base;
@@ -42,11 +39,17 @@ struct NPUDecomposeDilatedConvPass
   void runOnOperation() override {
     SmallVector<ConvOp> convs;
     getOperation().walk([&](ConvOp op) { convs.push_back(op); });
+    if (convs.empty())
+      return;
+    // The largest kernel of the target's DPU (HARDWARE.md, "Limits").
+    const arch::HardwareDesc *hw = getHardware(getOperation());
+    if (!hw)
+      return signalPassFailure();
     for (ConvOp op : convs)
-      decompose(op);
+      decompose(op, int64_t(hw->maxKernel));
   }
 
-  void decompose(ConvOp op) {
+  void decompose(ConvOp op, int64_t maxKernel) {
     auto inType = dyn_cast<RankedTensorType>(op.getInput().getType());
     auto wType = dyn_cast<RankedTensorType>(op.getWeight().getType());
     auto outType = dyn_cast<RankedTensorType>(op.getType());
@@ -66,7 +69,7 @@ struct NPUDecomposeDilatedConvPass
     int64_t d = dil[0];
     int64_t kh = wType.getDimSize(2), kw = wType.getDimSize(3);
     // Only where the expanded kernel does not fit the DPU.
-    if ((kh - 1) * d + 1 <= kMaxDpuKernel && (kw - 1) * d + 1 <= kMaxDpuKernel)
+    if ((kh - 1) * d + 1 <= maxKernel && (kw - 1) * d + 1 <= maxKernel)
       return;
     if (llvm::any_of(pads, [&](int64_t p) { return p < 0 || p % d != 0; }))
       return;
@@ -79,14 +82,14 @@ struct NPUDecomposeDilatedConvPass
     // Every phase's output is ohq x owq (the phases past the output's last
     // row or column compute a row or column from the padding, cropped at the
     // end).
-    int64_t ohq = ceilDiv(oh, d), owq = ceilDiv(ow, d);
+    int64_t ohq = llvm::divideCeil(oh, d), owq = llvm::divideCeil(ow, d);
     int64_t qt = pads[0] / d, ql = pads[1] / d;
 
     // Each phase's padding: top / left qt, ql; bottom / right so that it
     // gives ohq x owq rows and columns (or more, sliced off). All must be
     // below the kernel (the DPU's rule), checked before anything is built.
     auto phaseGeometry = [&](int64_t a, int64_t bb) {
-      int64_t ha = ceilDiv(h - a, d), wb = ceilDiv(w - bb, d);
+      int64_t ha = llvm::divideCeil(h - a, d), wb = llvm::divideCeil(w - bb, d);
       int64_t pb = std::max<int64_t>(0, ohq - ha - qt + kh - 1);
       int64_t pr = std::max<int64_t>(0, owq - wb - ql + kw - 1);
       return std::array<int64_t, 4>{ha, wb, pb, pr};
@@ -101,12 +104,8 @@ struct NPUDecomposeDilatedConvPass
 
     OpBuilder b(op);
     Location loc = op.getLoc();
-    std::string name = locationName(loc);
-    auto named = [&](const std::string &suffix) -> Location {
-      return name.empty()
-                 ? loc
-                 : Location(NameLoc::get(
-                       b.getStringAttr(name + " (" + suffix + ")"), loc));
+    auto named = [&](const std::string &suffix) {
+      return suffixedLocation(loc, suffix);
     };
     Type element = outType.getElementType();
     auto tensor = [&](ArrayRef<int64_t> shape) {

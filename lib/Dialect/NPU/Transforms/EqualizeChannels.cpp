@@ -114,13 +114,7 @@ std::vector<float> scaleRows(std::vector<float> values, ArrayRef<float> scale,
 
 /// A location naming the rescaled tensor apart from the ONNX tensor it no
 /// longer holds (npu-compare, --expose-tensors): "KEY (equalized)".
-Location renamed(Location loc) {
-  std::string name = locationName(loc);
-  if (name.empty())
-    return loc;
-  return NameLoc::get(StringAttr::get(loc.getContext(), name + " (equalized)"),
-                      loc);
-}
+Location renamed(Location loc) { return suffixedLocation(loc, "equalized"); }
 
 struct NPUEqualizeChannelsPass
     : npu::impl::NPUEqualizeChannelsBase<NPUEqualizeChannelsPass> {

@@ -1,4 +1,7 @@
 // RUN: npu-opt %s -split-input-file -npu-decompose-dilated-conv -mlir-print-debuginfo -mlir-print-local-scope | FileCheck %s
+// The DPU's largest kernel comes from the target's hardware description.
+// RUN: sed -e 's/ attributes {npu.target = #npu.target<NPU3720>}//' %s | not npu-opt -split-input-file -npu-decompose-dilated-conv -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOTARGET
+// NOTARGET: error: the module has no target
 
 // An atrous convolution (DeepLab's ASPP at rate 6: 3x3, dilation 6, padding
 // 6) expands to a 13x13 kernel, past the DPU's 11x11: it becomes 36
@@ -18,9 +21,11 @@
 // CHECK-NEXT: %[[Y:.*]] = npu.reshape %[[ROWS]] : tensor<1x24x6x18xf32> to tensor<1x8x18x18xf32>
 // CHECK-NEXT: %[[C:.*]] = npu.slice %[[Y]] {starts = array<i64: 0, 0, 0, 0>, steps = array<i64: 1, 1, 1, 1>} : tensor<1x8x18x18xf32> to tensor<1x8x13x14xf32> loc("aspp")
 // CHECK-NEXT: return %[[C]]
+module attributes {npu.target = #npu.target<NPU3720>} {
 func.func @atrous(%x: tensor<1x4x13x14xf32>, %w: tensor<8x4x3x3xf32>) -> tensor<1x8x13x14xf32> {
   %y = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 6, 6>, pads = array<i64: 6, 6, 6, 6>} : (tensor<1x4x13x14xf32>, tensor<8x4x3x3xf32>) -> tensor<1x8x13x14xf32> loc("aspp")
   return %y : tensor<1x8x13x14xf32>
+}
 }
 
 // -----
@@ -29,9 +34,11 @@ func.func @atrous(%x: tensor<1x4x13x14xf32>, %w: tensor<8x4x3x3xf32>) -> tensor<
 // stride, padding that is not a multiple of the dilation.
 // CHECK-LABEL: func.func @kept
 // CHECK-COUNT-3: dilations = array<i64: {{5|6}}, {{5|6}}>
+module attributes {npu.target = #npu.target<NPU3720>} {
 func.func @kept(%x: tensor<1x4x24x24xf32>, %w: tensor<8x4x3x3xf32>) -> (tensor<1x8x24x24xf32>, tensor<1x8x12x12xf32>, tensor<1x8x22x22xf32>) {
   %a = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 5, 5>, pads = array<i64: 5, 5, 5, 5>} : (tensor<1x4x24x24xf32>, tensor<8x4x3x3xf32>) -> tensor<1x8x24x24xf32>
   %b = npu.conv %x, %w {strides = array<i64: 2, 2>, dilations = array<i64: 6, 6>, pads = array<i64: 6, 6, 6, 6>} : (tensor<1x4x24x24xf32>, tensor<8x4x3x3xf32>) -> tensor<1x8x12x12xf32>
   %c = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 6, 6>, pads = array<i64: 5, 5, 5, 5>} : (tensor<1x4x24x24xf32>, tensor<8x4x3x3xf32>) -> tensor<1x8x22x22xf32>
   return %a, %b, %c : tensor<1x8x24x24xf32>, tensor<1x8x12x12xf32>, tensor<1x8x22x22xf32>
+}
 }

@@ -44,6 +44,11 @@ std::vector<KeyedTensor> collectTensorKeys(mlir::FunctionOpInterface func);
 /// is the op that was kept), or "" without one.
 std::string locationName(mlir::Location loc);
 
+/// `loc` renamed "NAME (suffix)", NAME its locationName (with `loc` kept
+/// inside), for an op a rewrite makes in place of or beside the named one
+/// (npu-compare keys its tensor apart); `loc` itself when it names nothing.
+mlir::Location suffixedLocation(mlir::Location loc, llvm::StringRef suffix);
+
 /// The ONNX operator of the node locationName names (the importer's
 /// NameLoc("node", FusedLoc<"OpType">[file])), or "" without one.
 std::string locationOpType(mlir::Location loc);
