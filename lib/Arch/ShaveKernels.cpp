@@ -52,6 +52,15 @@ constexpr KernelInfo kKernelsAppended[] = {
     {"softplus", 12},
     {"softsign", 4},
     {"prelu", 1},
+    {"floor", 1},
+    {"ceil", 1},
+    {"round", 1},
+    {"sign", 1},
+    {"sin", 8},
+    {"cos", 8},
+    {"log_softmax", 12},
+    {"compare", 1},
+    {"where", 1},
 };
 constexpr unsigned kNumFirst = std::size(kKernels);
 static_assert(kNumFirst + std::size(kKernelsAppended) == kNumShaveKernels,
@@ -119,6 +128,14 @@ bool isElementwiseKernel(ShaveKernel k) {
   case ShaveKernel::Softplus:
   case ShaveKernel::Softsign:
   case ShaveKernel::PRelu:
+  case ShaveKernel::Floor:
+  case ShaveKernel::Ceil:
+  case ShaveKernel::Round:
+  case ShaveKernel::Sign:
+  case ShaveKernel::Sin:
+  case ShaveKernel::Cos:
+  case ShaveKernel::Compare:
+  case ShaveKernel::Where:
     return true;
   default:
     return false;

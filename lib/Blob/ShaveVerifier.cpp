@@ -245,6 +245,12 @@ public:
       return true;
     case ShaveKernel::Softplus:
     case ShaveKernel::Softsign:
+    case ShaveKernel::Floor:
+    case ShaveKernel::Ceil:
+    case ShaveKernel::Round:
+    case ShaveKernel::Sign:
+    case ShaveKernel::Sin:
+    case ShaveKernel::Cos:
       return arity(1, 1, 1) && floatOperands() &&
              sameShape(in[0], t.outputs[0]) && fparamCount(0);
     case ShaveKernel::MatMul:
@@ -262,7 +268,22 @@ public:
       return arity(2, 2, 1) && floatOperands() &&
              broadcastable(in[0], t.outputs[0]) &&
              broadcastable(in[1], t.outputs[0]);
+    case ShaveKernel::Compare:
+      if (!arity(2, 2, 1) || !floatOperands() || !params(0, 1) ||
+          !broadcastable(in[0], t.outputs[0]) ||
+          !broadcastable(in[1], t.outputs[0]))
+        return false;
+      if (t.iparams[0] < 0 || t.iparams[0] > 5)
+        return fail("comparison " + std::to_string(t.iparams[0]) +
+                    " is not one of 0..5 (==, <, <=, >, >=, !=)");
+      return true;
+    case ShaveKernel::Where:
+      return arity(3, 3, 1) && floatOperands() && fparamCount(0) &&
+             broadcastable(in[0], t.outputs[0]) &&
+             broadcastable(in[1], t.outputs[0]) &&
+             broadcastable(in[2], t.outputs[0]);
     case ShaveKernel::Softmax:
+    case ShaveKernel::LogSoftmax:
       if (!arity(1, 1, 1) || !floatOperands() ||
           !sameShape(in[0], t.outputs[0]) || !params(0, 1))
         return false;
@@ -353,9 +374,15 @@ public:
     case ShaveKernel::Convert: {
       if (!arity(1, 1, 1) || !sameShape(in[0], t.outputs[0]))
         return false;
-      for (DType d : {in[0].dtype, t.outputs[0].dtype})
-        if (!isFloatType(d) && !isQuantType(d) && d != DType::I32)
-          return fail(std::string("cannot convert ") + dtypeName(d));
+      auto convertible = [](DType d) {
+        return isFloatType(d) || isQuantType(d) || d == DType::I32;
+      };
+      // i64 only as the source (an attention mask given as int64).
+      if (!convertible(in[0].dtype) && in[0].dtype != DType::I64)
+        return fail(std::string("cannot convert ") + dtypeName(in[0].dtype));
+      if (!convertible(t.outputs[0].dtype))
+        return fail(std::string("cannot convert ") +
+                    dtypeName(t.outputs[0].dtype));
       return true;
     }
     case ShaveKernel::Quantize:

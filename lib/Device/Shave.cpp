@@ -47,6 +47,11 @@ float loadAsFloat(const uint8_t *p, DType t) {
     std::memcpy(&v, p, 4);
     return float(v);
   }
+  case DType::I64: { // Graph inputs only (token ids, attention masks).
+    int64_t v;
+    std::memcpy(&v, p, 8);
+    return float(v);
+  }
   default:
     return 0.0f;
   }
@@ -185,6 +190,20 @@ float unary(ShaveKernel k, float x, const ShaveTask &t) {
     return x > 20.0f ? x : std::log1p(std::exp(x));
   case ShaveKernel::Softsign:
     return x / (1.0f + std::fabs(x));
+  // ONNX Floor, Ceil, Round (halves to even, as nearbyint in the default
+  // rounding mode), Sign (0 for 0 and -0), Sin, Cos; NaN stays NaN.
+  case ShaveKernel::Floor:
+    return std::floor(x);
+  case ShaveKernel::Ceil:
+    return std::ceil(x);
+  case ShaveKernel::Round:
+    return std::nearbyint(x);
+  case ShaveKernel::Sign:
+    return x > 0.0f ? 1.0f : x < 0.0f ? -1.0f : x == 0.0f ? 0.0f : x;
+  case ShaveKernel::Sin:
+    return std::sin(x);
+  case ShaveKernel::Cos:
+    return std::cos(x);
   default:
     return x;
   }
@@ -215,6 +234,32 @@ float binary(ShaveKernel k, float a, float b) {
   }
 }
 
+/// 1 where `a kind b` holds, else 0.
+float compare(arch::CompareKind kind, float a, float b) {
+  bool r = false;
+  switch (kind) {
+  case arch::CompareKind::Equal:
+    r = a == b;
+    break;
+  case arch::CompareKind::Less:
+    r = a < b;
+    break;
+  case arch::CompareKind::LessEqual:
+    r = a <= b;
+    break;
+  case arch::CompareKind::Greater:
+    r = a > b;
+    break;
+  case arch::CompareKind::GreaterEqual:
+    r = a >= b;
+    break;
+  case arch::CompareKind::NotEqual:
+    r = a != b;
+    break;
+  }
+  return r ? 1.0f : 0.0f;
+}
+
 /// outer x axis x inner decomposition of a shape around `axis`.
 void splitAround(const std::vector<uint32_t> &s, size_t first, size_t last,
                  uint64_t &outer, uint64_t &mid, uint64_t &inner) {
@@ -223,8 +268,12 @@ void splitAround(const std::vector<uint32_t> &s, size_t first, size_t last,
     (d < first ? outer : d < last ? mid : inner) *= s[d];
 }
 
+/// softmax, or (LogSoftmax) its logarithm, along iparams[0].
 void softmax(const ShaveTask &t, const View &in, const View &out) {
   std::vector<float> x = readAll(in);
+  std::vector<float> original;
+  if (t.kernel == ShaveKernel::LogSoftmax)
+    original = x;
   uint64_t outer, n, inner;
   size_t axis = size_t(t.iparams[0]);
   splitAround(in.shape, axis, axis + 1, outer, n, inner);
@@ -238,6 +287,14 @@ void softmax(const ShaveTask &t, const View &in, const View &out) {
       for (uint64_t j = 0; j < n; ++j) {
         base[j * inner] = std::exp(base[j * inner] - m);
         sum += base[j * inner];
+      }
+      if (t.kernel == ShaveKernel::LogSoftmax) {
+        // x - max - log(sum): exact where softmax would underflow to 0.
+        float logSum = std::log(sum);
+        for (uint64_t j = 0; j < n; ++j)
+          base[j * inner] =
+              (original[o * n * inner + i + j * inner] - m) - logSum;
+        continue;
       }
       for (uint64_t j = 0; j < n; ++j)
         base[j * inner] /= sum;
@@ -540,7 +597,13 @@ bool runShave(const ShaveTask &t, const std::vector<View> &ins,
   case ShaveKernel::Selu:
   case ShaveKernel::Celu:
   case ShaveKernel::Softplus:
-  case ShaveKernel::Softsign: {
+  case ShaveKernel::Softsign:
+  case ShaveKernel::Floor:
+  case ShaveKernel::Ceil:
+  case ShaveKernel::Round:
+  case ShaveKernel::Sign:
+  case ShaveKernel::Sin:
+  case ShaveKernel::Cos: {
     uint64_t n = out.numElements();
     ThreadPool::global().parallelFor(n, 4096, [&](size_t b, size_t e) {
       for (size_t i = b; i < e; ++i)
@@ -571,6 +634,34 @@ bool runShave(const ShaveTask &t, const std::vector<View> &ins,
     });
     return true;
   }
+  case ShaveKernel::Compare: {
+    std::vector<float> a = readAll(ins[0]), b = readAll(ins[1]);
+    auto kind = arch::CompareKind(t.iparams[0]);
+    uint64_t n = out.numElements();
+    ThreadPool::global().parallelFor(n, 4096, [&](size_t begin, size_t end) {
+      for (size_t i = begin; i < end; ++i)
+        storeFromFloat(out.data + out.offsetOf(i), out.dtype,
+                       compare(kind,
+                               a[broadcastIndex(i, out.shape, ins[0].shape)],
+                               b[broadcastIndex(i, out.shape, ins[1].shape)]));
+    });
+    return true;
+  }
+  // ONNX Where: x where the condition is not 0, else y (bytes as loaded:
+  // the three operands are float).
+  case ShaveKernel::Where: {
+    std::vector<float> c = readAll(ins[0]), x = readAll(ins[1]),
+                       y = readAll(ins[2]);
+    uint64_t n = out.numElements();
+    ThreadPool::global().parallelFor(n, 4096, [&](size_t begin, size_t end) {
+      for (size_t i = begin; i < end; ++i)
+        storeFromFloat(out.data + out.offsetOf(i), out.dtype,
+                       c[broadcastIndex(i, out.shape, ins[0].shape)] != 0.0f
+                           ? x[broadcastIndex(i, out.shape, ins[1].shape)]
+                           : y[broadcastIndex(i, out.shape, ins[2].shape)]);
+    });
+    return true;
+  }
   case ShaveKernel::MatMul:
     matmul(t, ins[0], ins[1], out);
     return true;
@@ -578,6 +669,7 @@ bool runShave(const ShaveTask &t, const std::vector<View> &ins,
     upsampleZeros(t, ins[0], out);
     return true;
   case ShaveKernel::Softmax:
+  case ShaveKernel::LogSoftmax:
     softmax(t, ins[0], out);
     return true;
   case ShaveKernel::ReduceSum:

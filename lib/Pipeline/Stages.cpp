@@ -64,6 +64,11 @@ static void addBackEndEntryPasses(OpPassManager &pm) {
   pm.nest<func::FuncOp>().addPass(createNPUDecomposeAvgPool());
   // Dilations whose zero-expanded kernel is larger than the DPU's.
   pm.nest<func::FuncOp>().addPass(createNPUDecomposeDilatedConv());
+  // Layout ops (DepthToSpace, Tile, Expand, Pad, ...) as the DMA's
+  // reshapes, transposes, slices and concatenations.
+  pm.nest<func::FuncOp>().addPass(createNPUDecomposeDataMovement());
+  // Norms and log-sums as the kernels' sums and maxima.
+  pm.nest<func::FuncOp>().addPass(createNPUDecomposeReductions());
   addCanonicalizationPasses(pm);
   // Power-domain chains (squares summed into a log or sqrt) exceed fp16's
   // range in every precision: they stay fp32 on SHAVE.

@@ -25,7 +25,9 @@ Three measurements, on the real inputs of scripts/fetch-models.sh
   1.5, at most 1000 candidates, min side 3) -> rotated crops of the boxes
   (get_rotate_crop_image) -> ppocr_cls_mobile_v2 at 3x48x192 (rotate by
   180 degrees when label 1 scores > 0.9) -> ppocrv4_rec at 3x48x320 with
-  PaddleOCR's resize_norm_img and CTC decoding (ppocrv4_rec_keys.txt).
+  PaddleOCR's resize_norm_img and CTC decoding (ppocrv4_rec_keys.txt);
+  a line whose score (the mean probability of its characters' positions)
+  is below 0.5 is dropped, as PaddleOCR's TextSystem does (drop_score).
   The blob's width is static: a line wider than 320 after resizing to
   height 48 is read in consecutive pieces of at most 320 columns (cut at the
   brightest column of each piece's last quarter, a gap between words on a
@@ -93,7 +95,7 @@ ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 import compare  # noqa: E402
 from figures import run  # noqa: E402
-from prepare_inputs import ctc_decode  # noqa: E402
+from prepare_inputs import ctc_decode, ctc_decode_conf  # noqa: E402
 
 import cv2  # noqa: E402  (Debian python3-opencv)
 import pyclipper  # noqa: E402  (Debian python3-pyclipper)
@@ -145,6 +147,9 @@ MIXED_TASK_TARGETS = {'det': 'cos=0.99', 'cls': 'top1=1', 'rec': 'top1=1',
 DET_SIDE = 640
 REC_H, REC_W = 48, 320
 CLS_W = 192
+# PaddleOCR's TextSystem keeps a line only if its recognition score is at
+# least drop_score (tools/infer/predict_system.py, default 0.5).
+DROP_SCORE = 0.5
 REC_CALIB_SAMPLES = 16
 CLS_CALIB_SAMPLES = 16
 FRAMES_PER_RUN = 32
@@ -360,6 +365,12 @@ def rec_pieces(img):
     return pieces
 
 
+def line_score(conf):
+    """A line's recognition score as PaddleOCR's CTCLabelDecode gives it:
+    the mean probability of its characters' positions, 0 without any."""
+    return float(np.mean(conf)) if conf else 0.0
+
+
 def edit_distance(a, b):
     prev = list(range(len(b) + 1))
     for i, ca in enumerate(a, 1):
@@ -555,11 +566,14 @@ class Pipeline:
                 pieces.append(piece)
                 piece_of.append(i)
         rec_out = self.runner('rec')(np.stack(pieces))
-        texts = [''] * len(crops)
+        texts, confs = [''] * len(crops), [[] for _ in crops]
         for j, i in enumerate(piece_of):
-            texts[i] += ctc_decode(rec_out[j], self.models.keys)
+            text, conf = ctc_decode_conf(rec_out[j], self.models.keys)
+            texts[i] += text
+            confs[i] += conf
         for i, (box, _) in enumerate(crops):
-            result[owner[i]].append((box, texts[i]))
+            if line_score(confs[i]) >= DROP_SCORE:
+                result[owner[i]].append((box, texts[i]))
         return result
 
     # openWakeWord -----------------------------------------------------------

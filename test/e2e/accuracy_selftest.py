@@ -71,6 +71,12 @@ def main():
     keys = ['<blank>', 'a', 'b', ' ']
     probs = np.eye(4)[[1, 1, 0, 1, 2, 2, 3, 0]]
     check('ctc_decode: repeats merged, blanks dropped', A.ctc_decode(probs, keys) == 'aab ')
+    soft = probs * 0.5 + 0.125
+    text, conf = A.ctc_decode_conf(soft, keys)
+    check('ctc_decode_conf: one probability per character',
+          text == 'aab ' and conf == [0.625] * 4)
+    check('line_score: the mean, 0 for an empty line',
+          A.line_score([0.25, 0.75]) == 0.5 and A.line_score([]) == 0.0)
     check('edit_distance', A.edit_distance('kitten', 'sitting') == 3 and
           A.edit_distance('', 'abc') == 3)
     box = lambda x, y: np.array([[x, y], [x + 50, y], [x + 50, y + 10], [x, y + 10]])  # noqa

@@ -39,16 +39,24 @@ def save(out, model, name, array):
         f.write('%s\t%s\t%s\n' % (name, file, ','.join(str(s) for s in array.shape)))
 
 
-def ctc_decode(probs, keys):
+def ctc_decode_conf(probs, keys):
     """Greedy CTC decoding of one sequence of class probabilities [T, C]
-    (class 0 is the blank; keys[i] is class i's text, keys[0] unused)."""
+    (class 0 is the blank; keys[i] is class i's text, keys[0] unused), as
+    PaddleOCR's CTCLabelDecode: (text, the probabilities of the positions
+    that gave its characters)."""
     idx = probs.argmax(axis=-1)
-    out, prev = [], 0
-    for i in idx:
+    out, conf, prev = [], [], 0
+    for t, i in enumerate(idx):
         if i != prev and i != 0 and i < len(keys):
             out.append(keys[i])
+            conf.append(float(probs[t, i]))
         prev = i
-    return ''.join(out)
+    return ''.join(out), conf
+
+
+def ctc_decode(probs, keys):
+    """The text of ctc_decode_conf."""
+    return ctc_decode_conf(probs, keys)[0]
 
 
 def text_lines(gray):

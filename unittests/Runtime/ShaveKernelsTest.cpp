@@ -92,6 +92,17 @@ TEST(ShaveKernels, UnaryMatchDoublePrecisionReference) {
        [](double x) { return std::log1p(std::exp(x)); }, -8, 25},
       {task(ShaveKernel::Softsign),
        [](double x) { return x / (1 + std::fabs(x)); }, -4, 4},
+      {task(ShaveKernel::Floor), [](double x) { return std::floor(x); }, -4, 4},
+      {task(ShaveKernel::Ceil), [](double x) { return std::ceil(x); }, -4, 4},
+      // Halves to even (ONNX Round): the input's halves are exact in f16.
+      {task(ShaveKernel::Round), [](double x) { return std::nearbyint(x); }, -4,
+       4},
+      {task(ShaveKernel::Sign),
+       [](double x) { return x > 0   ? 1.0
+                             : x < 0 ? -1.0
+                                     : 0.0; }, -4, 4},
+      {task(ShaveKernel::Sin), [](double x) { return std::sin(x); }, -7, 7},
+      {task(ShaveKernel::Cos), [](double x) { return std::cos(x); }, -7, 7},
       // hswish with a learnable affine block after it: [scale, shift].
       {task(ShaveKernel::HSwish, {0.75f, -0.5f}),
        [](double x) {
@@ -115,6 +126,82 @@ TEST(ShaveKernels, UnaryMatchDoublePrecisionReference) {
             << " x=" << in;
       }
     }
+}
+
+TEST(ShaveKernels, LogSoftmaxIsExactWhereSoftmaxUnderflows) {
+  for (DType t : {DType::F16, DType::F32}) {
+    // Rows spanning 60: softmax's smallest values underflow fp32's exp.
+    HostTensor x = ref::randomTensor(t, {3, 200}, 11, -40, 20);
+    RunResult r =
+        run(shaveBlob(task(ShaveKernel::LogSoftmax, {}, {1}),
+                      {desc("x", t, {3, 100})}, desc("y", t, {3, 100}),
+                      /*step=*/2),
+            {x});
+    ASSERT_TRUE(r.ok) << r.error;
+    for (int64_t row = 0; row < 3; ++row) {
+      double m = -INFINITY, sum = 0;
+      for (int64_t j = 0; j < 100; ++j)
+        m = std::max(m, x.getAsDouble(row * 200 + j * 2));
+      for (int64_t j = 0; j < 100; ++j)
+        sum += std::exp(x.getAsDouble(row * 200 + j * 2) - m);
+      for (int64_t j = 0; j < 100; ++j) {
+        double e = x.getAsDouble(row * 200 + j * 2) - m - std::log(sum);
+        ASSERT_NEAR(r.outputs[0].getAsDouble(row * 100 + j), e,
+                    tolerance(t, e) + 1e-5)
+            << dtypeName(t) << " row " << row << " j " << j;
+      }
+    }
+  }
+}
+
+TEST(ShaveKernels, CompareAndWhereBroadcast) {
+  using arch::CompareKind;
+  const std::pair<CompareKind, std::function<bool(float, float)>> kinds[] = {
+      {CompareKind::Equal, [](float a, float b) { return a == b; }},
+      {CompareKind::Less, [](float a, float b) { return a < b; }},
+      {CompareKind::LessEqual, [](float a, float b) { return a <= b; }},
+      {CompareKind::Greater, [](float a, float b) { return a > b; }},
+      {CompareKind::GreaterEqual, [](float a, float b) { return a >= b; }},
+      {CompareKind::NotEqual, [](float a, float b) { return a != b; }},
+  };
+  // Integers in [-2, 2]: equal values are common. b broadcasts over rows.
+  HostTensor a = ref::randomTensor(DType::F16, {4, 8}, 3, -2, 2);
+  HostTensor b = ref::randomTensor(DType::F16, {1, 8}, 4, -2, 2);
+  for (int64_t i = 0; i < 32; ++i)
+    a.setFromDouble(i, std::round(a.getAsDouble(i)));
+  for (int64_t i = 0; i < 8; ++i)
+    b.setFromDouble(i, std::round(b.getAsDouble(i)));
+  for (const auto &[kind, f] : kinds) {
+    RunResult r = run(shaveBlob(task(ShaveKernel::Compare, {}, {int64_t(kind)}),
+                                {desc("a", DType::F16, {4, 8}),
+                                 desc("b", DType::F16, {1, 8})},
+                                desc("y", DType::F16, {4, 8})),
+                      {a, b});
+    ASSERT_TRUE(r.ok) << r.error;
+    for (int64_t i = 0; i < 32; ++i)
+      ASSERT_EQ(r.outputs[0].getAsDouble(i),
+                f(float(a.getAsDouble(i)), float(b.getAsDouble(i % 8))) ? 1.0
+                                                                        : 0.0)
+          << "kind " << int64_t(kind) << " i " << i;
+  }
+  // where: condition per row, x per element, y a scalar (-inf: selected
+  // as it is, never multiplied).
+  HostTensor c(DType::F16, {4, 1});
+  for (int64_t i = 0; i < 4; ++i)
+    c.setFromDouble(i, i % 2);
+  HostTensor y(DType::F16, {1, 1});
+  y.setFromDouble(0, -INFINITY);
+  RunResult r = run(
+      shaveBlob(task(ShaveKernel::Where),
+                {desc("c", DType::F16, {4, 1}), desc("x", DType::F16, {4, 8}),
+                 desc("y", DType::F16, {1, 1})},
+                desc("out", DType::F16, {4, 8})),
+      {c, a, y});
+  ASSERT_TRUE(r.ok) << r.error;
+  for (int64_t i = 0; i < 32; ++i)
+    ASSERT_EQ(r.outputs[0].getAsDouble(i),
+              (i / 8) % 2 ? a.getAsDouble(i) : -INFINITY)
+        << i;
 }
 
 TEST(ShaveKernels, NaNPropagatesAndInfiniteBoundsClamp) {
@@ -520,6 +607,69 @@ TEST(ShaveKernels, BlobsVerifyRunAndRejectMalformed) {
        {x, desc("slope", h, {2, 1})},
        y,
        "prelu: input dimension 0 (2) does not broadcast to the output's 4"},
+      {task(ShaveKernel::Floor),
+       {x},
+       y,
+       keep,
+       {x},
+       desc("y", h, {8, 4}),
+       "floor: input and output shapes differ"},
+      {task(ShaveKernel::Ceil),
+       {x},
+       y,
+       keep,
+       {desc("x", DType::I8, {4, 8})},
+       desc("y", DType::I8, {4, 8}),
+       "ceil: operands must be f16 or f32"},
+      {task(ShaveKernel::Round),
+       {x},
+       y,
+       [](ShaveTask &t) { t.fparams = {1.0f}; },
+       {x},
+       y,
+       "round:"},
+      {task(ShaveKernel::Sign),
+       {x},
+       y,
+       keep,
+       {x},
+       desc("y", h, {4, 4}),
+       "sign: input and output shapes differ"},
+      {task(ShaveKernel::Sin),
+       {x},
+       y,
+       keep,
+       {desc("x", DType::I8, {4, 8})},
+       desc("y", DType::I8, {4, 8}),
+       "sin: operands must be f16 or f32"},
+      {task(ShaveKernel::Cos),
+       {x},
+       y,
+       keep,
+       {x},
+       desc("y", h, {8, 4}),
+       "cos: input and output shapes differ"},
+      {task(ShaveKernel::LogSoftmax, {}, {1}),
+       {x},
+       y,
+       [](ShaveTask &t) { t.iparams = {2}; },
+       {x},
+       y,
+       "log_softmax: axis 2 is outside the rank"},
+      {task(ShaveKernel::Compare, {}, {1}),
+       {x, desc("b", h, {1, 8})},
+       y,
+       [](ShaveTask &t) { t.iparams = {6}; },
+       {x, desc("b", h, {1, 8})},
+       y,
+       "compare: comparison 6 is not one of 0..5"},
+      {task(ShaveKernel::Where),
+       {desc("c", h, {4, 1}), x, desc("b", h, {1, 8})},
+       y,
+       keep,
+       {desc("c", h, {4, 1}), x},
+       y,
+       "where:"},
       {task(ShaveKernel::Min),
        {x, desc("b", h, {4, 8})},
        y,

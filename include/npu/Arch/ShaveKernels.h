@@ -61,8 +61,28 @@ enum class ShaveKernel : uint16_t {
   Softplus = 41,
   Softsign = 42,
   PRelu = 43,
+  Floor = 44,
+  Ceil = 45,
+  Round = 46,
+  Sign = 47,
+  Sin = 48,
+  Cos = 49,
+  LogSoftmax = 50,
+  Compare = 51,
+  Where = 52,
 };
-constexpr unsigned kNumShaveKernels = 44;
+constexpr unsigned kNumShaveKernels = 53;
+
+/// The comparison a Compare kernel makes (its iparams[0]); the result is 1
+/// where it holds, else 0 (NaN compares unequal to everything).
+enum class CompareKind : int64_t {
+  Equal = 0,
+  Less = 1,
+  LessEqual = 2,
+  Greater = 3,
+  GreaterEqual = 4,
+  NotEqual = 5,
+};
 
 /// "softmax", "sigmoid", ...
 const char *shaveKernelName(ShaveKernel k);

@@ -221,11 +221,12 @@ Value Lowering::get(Value old) {
   auto t = constantValue(old);
   if (!t || !type)
     return Value();
-  // Float constants become f16, integer constants keep their type.
+  // Float and boolean constants become f16 (booleans as 0 / 1, as the
+  // compare kernel writes them), integer constants keep their type.
   OpBuilder::InsertionGuard guard(b);
   b.setInsertionPointAfter(old.getDefiningOp());
   Value v;
-  if (isFloat(t->dtype()))
+  if (isFloat(t->dtype()) || t->dtype() == DType::Bool)
     v = constant(old.getLoc(), t->castTo(DType::F16), f16Type(type.getShape()));
   else
     v = old;

@@ -10,6 +10,7 @@
 
 #include "Lowering.h"
 
+#include "npu/Arch/ShaveKernels.h"
 #include "npu/Dialect/NPU/IR/NPUOps.h"
 #include "npu/Dialect/NPU/IR/QuantAnnotations.h"
 #include "npu/Dialect/NPU/IR/ScalarAttr.h"
@@ -44,6 +45,27 @@ Value atRank(Lowering &l, Location loc, Value old, int64_t rank,
 bool isF32Tensor(Value v) {
   auto t = dyn_cast<RankedTensorType>(v.getType());
   return t && t.getElementType().isF32();
+}
+
+/// A boolean (i1) tensor: on the device, f16 0 / 1 (the compare kernel's
+/// results; boolean constants are lowered so).
+bool isBoolTensor(Value v) {
+  auto t = dyn_cast<RankedTensorType>(v.getType());
+  return t && t.getElementType().isInteger(1);
+}
+
+/// The comparison an op makes, as the compare kernel's kind: ONNX's
+/// comparisons of floats, and Xor of booleans (not equal).
+std::optional<arch::CompareKind> compareKind(Operation *op) {
+  using K = arch::CompareKind;
+  return llvm::TypeSwitch<Operation *, std::optional<K>>(op)
+      .Case([](EqualOp) { return K::Equal; })
+      .Case([](LessOp) { return K::Less; })
+      .Case([](LessEqualOp) { return K::LessEqual; })
+      .Case([](GreaterOp) { return K::Greater; })
+      .Case([](GreaterEqualOp) { return K::GreaterEqual; })
+      .Case([](XorOp) { return K::NotEqual; })
+      .Default([](Operation *) { return std::nullopt; });
 }
 
 struct UnaryKernel {
@@ -115,6 +137,24 @@ std::optional<UnaryKernel> unaryKernel(Operation *op) {
       })
       .Case([](SoftsignOp) {
         return UnaryKernel{"softsign", {}};
+      })
+      .Case([](FloorOp) {
+        return UnaryKernel{"floor", {}};
+      })
+      .Case([](CeilOp) {
+        return UnaryKernel{"ceil", {}};
+      })
+      .Case([](RoundOp) {
+        return UnaryKernel{"round", {}};
+      })
+      .Case([](SignOp) {
+        return UnaryKernel{"sign", {}};
+      })
+      .Case([](SinOp) {
+        return UnaryKernel{"sin", {}};
+      })
+      .Case([](CosOp) {
+        return UnaryKernel{"cos", {}};
       })
       .Case([](ClipOp o) {
         float lo = o.getMinAttr() ? float(scalarAttrToDouble(o.getMinAttr()))
@@ -356,6 +396,48 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
     setResult(l.shave(loc, *k, {a, b}, outType));
     return success();
   }
+  // Comparisons and boolean logic on f16 0 / 1 values; Where selects by
+  // them. Float operands (booleans for Xor, And, Or, Not) only: integer
+  // tensors other than graph inputs are not computed on the device.
+  auto floatOrBool = [&](Value v) { return isF32Tensor(v) || isBoolTensor(v); };
+  if (auto kind = compareKind(op)) {
+    if (!llvm::all_of(op->getOperands(), floatOrBool)) {
+      reason = "a comparison of integer tensors";
+      return failure();
+    }
+    Value a = atRank(l, loc, op->getOperand(0), type.getRank());
+    Value b = atRank(l, loc, op->getOperand(1), type.getRank());
+    setResult(l.shave(loc, "compare", {a, b}, outType, {}, {int64_t(*kind)}));
+    return success();
+  }
+  if (isa<AndOp, OrOp, NotOp>(op)) {
+    if (!llvm::all_of(op->getOperands(), isBoolTensor)) {
+      reason = "logic on non-boolean tensors";
+      return failure();
+    }
+    Value a = atRank(l, loc, op->getOperand(0), type.getRank());
+    if (isa<NotOp>(op)) {
+      SmallVector<int64_t> ones(type.getRank(), 1);
+      setResult(l.shave(loc, "compare", {a, l.zeros(loc, ones)}, outType, {},
+                        {int64_t(arch::CompareKind::Equal)}));
+      return success();
+    }
+    Value b = atRank(l, loc, op->getOperand(1), type.getRank());
+    setResult(l.shave(loc, isa<AndOp>(op) ? "min" : "max", {a, b}, outType));
+    return success();
+  }
+  if (auto w = dyn_cast<WhereOp>(op)) {
+    if (!isF32Tensor(w.getX()) || !isF32Tensor(w.getY()) ||
+        !isBoolTensor(w.getCondition())) {
+      reason = "a select between non-float tensors";
+      return failure();
+    }
+    SmallVector<Value> ins;
+    for (Value v : op->getOperands())
+      ins.push_back(atRank(l, loc, v, type.getRank()));
+    setResult(l.shave(loc, "where", ins, outType));
+    return success();
+  }
   if (auto g = dyn_cast<GatherOp>(op)) {
     // The kernel takes i32 or i64 indices from device memory: a graph
     // input (sequence_lens, token ids) as the user gave it, or its
@@ -381,9 +463,14 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
                       {}, {axis}));
     return success();
   }
-  if (auto sm = dyn_cast<SoftmaxOp>(op)) {
-    l.map.map(result, l.shave(loc, "softmax", {l.get(sm.getInput())}, outType,
-                              {}, {int64_t(sm.getAxis())}));
+  if (isa<SoftmaxOp, LogSoftmaxOp>(op)) {
+    // The kernels take the axis counted from the front.
+    int64_t axis = op->getAttrOfType<IntegerAttr>("axis").getInt();
+    if (axis < 0)
+      axis += type.getRank();
+    l.map.map(result,
+              l.shave(loc, isa<SoftmaxOp>(op) ? "softmax" : "log_softmax",
+                      {l.get(op->getOperand(0))}, outType, {}, {axis}));
     return success();
   }
   if (auto mm = dyn_cast<MatMulOp>(op)) {
@@ -560,8 +647,39 @@ LowerResult lowerDataMovementOp(Lowering &l, Operation *op,
                  g.getData() != c.getResult();
         }))
       return success();
-    if (!c.isHalfSingleConversion()) {
-      reason = "a conversion to or from a type other than float16 and float32";
+    auto from = cast<RankedTensorType>(c.getInput().getType());
+    auto to = cast<RankedTensorType>(c.getType());
+    bool toFloat = to.getElementType().isF32() || to.getElementType().isF16();
+    // Float to boolean: x != 0.
+    if (isBoolTensor(c.getResult()) && isF32Tensor(c.getInput())) {
+      Value x = l.get(c.getInput());
+      SmallVector<int64_t> ones(to.getRank(), 1);
+      l.map.map(c.getResult(),
+                l.shave(c.getLoc(), "compare", {x, l.zeros(c.getLoc(), ones)},
+                        l.f16Type(to.getShape()), {},
+                        {int64_t(arch::CompareKind::NotEqual)}));
+      return success();
+    }
+    // An int32 / int64 graph input (an attention mask), or a reshape of
+    // one, to float: the convert kernel reads it as the user gave it.
+    Value source = c.getInput();
+    while (auto r = source.getDefiningOp<ReshapeOp>())
+      source = r.getInput();
+    if (toFloat && isa<BlockArgument>(source) &&
+        (from.getElementType().isInteger(32) ||
+         from.getElementType().isInteger(64))) {
+      l.map.map(c.getResult(),
+                l.shave(c.getLoc(), "convert", {l.get(c.getInput())},
+                        l.f16Type(to.getShape())));
+      return success();
+    }
+    // A boolean is f16 0 / 1 on the device already: to float it moves
+    // nothing, as f16 <-> f32 does not.
+    if (!c.isHalfSingleConversion() &&
+        !(isBoolTensor(c.getInput()) && toFloat)) {
+      reason = "a conversion to or from a type other than float16 and "
+               "float32 (other than of booleans, or of an int32 / int64 "
+               "graph input to float)";
       return failure();
     }
     Value v = l.get(c.getInput());

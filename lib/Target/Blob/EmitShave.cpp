@@ -219,7 +219,8 @@ LogicalResult emitShave(Emitter &e, hw::ShaveOp op, const std::string &label) {
   if (e.opts.splitShave && *kernel == arch::ShaveKernel::MatMul)
     parts = splitMatMul(proto, shaves);
   else if (e.opts.splitShave && !proto.iparams.empty() &&
-           *kernel == arch::ShaveKernel::Softmax)
+           (*kernel == arch::ShaveKernel::Softmax ||
+            *kernel == arch::ShaveKernel::LogSoftmax))
     parts = splitOuter(proto, shaves, proto.iparams[0]);
   else if (e.opts.splitShave && proto.iparams.size() >= 2 &&
            *kernel == arch::ShaveKernel::Mvn)

@@ -316,3 +316,50 @@ func.func @float16_boundary(%x: tensor<1x8xf16>) -> tensor<1x8xf16> {
   %h = npu.cast %s : tensor<1x8xf32> to tensor<1x8xf16>
   return %h : tensor<1x8xf16>
 }
+
+// -----
+
+// LogSoftmax, Floor, Ceil, Round,
+// Sign, Sin and Cos: SHAVE kernels of their own.
+// CHECK-LABEL: func.func @log_softmax_and_rounding
+// CHECK: npuhw.shave "log_softmax" %{{.*}} {iparams = array<i64: 2>}
+// CHECK: npuhw.shave "floor"
+// CHECK: npuhw.shave "ceil"
+// CHECK: npuhw.shave "round"
+// CHECK: npuhw.shave "sign"
+// CHECK: npuhw.shave "sin"
+// CHECK: npuhw.shave "cos"
+func.func @log_softmax_and_rounding(%x: tensor<2x5x7xf32>) -> (tensor<2x5x7xf32>, tensor<2x5x7xf32>) {
+  %l = npu.log_softmax %x {axis = 2 : i64} : tensor<2x5x7xf32>
+  %f = npu.floor %x : tensor<2x5x7xf32>
+  %c = npu.ceil %f : tensor<2x5x7xf32>
+  %r = npu.round %c : tensor<2x5x7xf32>
+  %s = npu.sign %r : tensor<2x5x7xf32>
+  %n = npu.sin %s : tensor<2x5x7xf32>
+  %o = npu.cos %n : tensor<2x5x7xf32>
+  return %l, %o : tensor<2x5x7xf32>, tensor<2x5x7xf32>
+}
+
+// -----
+
+// Attention masks built in the graph: an int64 mask input cast to float is
+// converted as the user gave it; comparisons give f16 0 / 1 (the compare
+// kernel's kind in iparams: 1 is <, 0 ==), Not compares with 0, And is the
+// minimum of 0 / 1 values, a boolean constant is f16 0 / 1, and Where
+// selects between float operands by them.
+// CHECK-LABEL: func.func @masks
+// CHECK: npuhw.shave "convert" %arg1 : (tensor<1x8xi64>) -> tensor<1x8xf16>
+// CHECK: %[[LT:.*]] = npuhw.shave "compare" %{{.*}}, %{{.*}} {iparams = array<i64: 1>} : (tensor<1x4x8xf16>, tensor<1x1x8xf16>) -> tensor<1x4x8xf16>
+// CHECK: %[[NOT:.*]] = npuhw.shave "compare" %[[LT]], %{{.*}} {iparams = array<i64: 0>}
+// CHECK: %[[AND:.*]] = npuhw.shave "min" %[[NOT]], %{{.*}} : (tensor<1x4x8xf16>, tensor<1x4x8xf16>) -> tensor<1x4x8xf16>
+// CHECK: npuhw.shave "where" %[[AND]], %{{.*}}, %{{.*}} : (tensor<1x4x8xf16>, tensor<1x4x8xf16>, tensor<1x1x1xf16>) -> tensor<1x4x8xf16>
+func.func @masks(%s: tensor<1x4x8xf32>, %m: tensor<1x8xi64>) -> tensor<1x4x8xf32> {
+  %mf = npu.cast %m : tensor<1x8xi64> to tensor<1x8xf32>
+  %c = npu.less %s, %mf : (tensor<1x4x8xf32>, tensor<1x8xf32>) -> tensor<1x4x8xi1>
+  %n = npu.not %c : tensor<1x4x8xi1>
+  %k = npu.constant dense<[[[true, false, true, true, true, true, true, false], [true, true, true, true, true, true, true, true], [true, true, true, true, true, true, true, true], [false, true, true, true, true, true, true, true]]]> : tensor<1x4x8xi1>
+  %a = npu.and %n, %k : (tensor<1x4x8xi1>, tensor<1x4x8xi1>) -> tensor<1x4x8xi1>
+  %neg = npu.constant dense<-1.0e4> : tensor<f32>
+  %w = npu.where %a, %s, %neg : (tensor<1x4x8xi1>, tensor<1x4x8xf32>, tensor<f32>) -> tensor<1x4x8xf32>
+  return %w : tensor<1x4x8xf32>
+}

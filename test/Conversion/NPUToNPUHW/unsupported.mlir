@@ -4,8 +4,8 @@
 // ops after an unsupported one are still checked.
 // expected-error @+1 {{3 op(s) map to no NPU engine (DPU, SHAVE or DMA); nothing runs on the host CPU}}
 func.func @main(%x: tensor<1x16x8x8xf32>) -> tensor<1x16x8x8xf32> {
-  // expected-note @+1 {{'npu.sin' cannot run on the NPU}}
-  %s = npu.sin %x : tensor<1x16x8x8xf32>
+  // expected-note @+1 {{'npu.sinh' cannot run on the NPU}}
+  %s = npu.sinh %x : tensor<1x16x8x8xf32>
   %e = npu.exp %s : tensor<1x16x8x8xf32>
   // expected-note @+1 {{'npu.avg_pool' cannot run on the NPU: average pooling that excludes padding from the count}}
   %p = npu.avg_pool %e {kernel_shape = array<i64: 3, 3>, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>}
@@ -72,7 +72,7 @@ func.func @casts(%x: tensor<1x16x8x8xf16>) -> (tensor<1x16x8x8xf16>, tensor<1x16
   %w = npu.cast %x : tensor<1x16x8x8xf16> to tensor<1x16x8x8xf32>
   %r = npu.relu %w : tensor<1x16x8x8xf32>
   %h = npu.cast %r : tensor<1x16x8x8xf32> to tensor<1x16x8x8xf16>
-  // expected-note @+1 {{'npu.cast' cannot run on the NPU: a conversion to or from a type other than float16 and float32}}
+  // expected-note @+1 {{'npu.cast' cannot run on the NPU: a conversion to or from a type other than float16 and float32 (other than of booleans, or of an int32 / int64 graph input to float)}}
   %i = npu.cast %r : tensor<1x16x8x8xf32> to tensor<1x16x8x8xi32>
   return %h, %i : tensor<1x16x8x8xf16>, tensor<1x16x8x8xi32>
 }
@@ -93,4 +93,18 @@ func.func @other_floats(%x: tensor<1x16x8x8xf64>, %b: tensor<1x16x8x8xbf16>) -> 
   // expected-note @+1 {{'npu.sigmoid' cannot run on the NPU: a bfloat16 tensor (models in float32 or float16 map to the NPU)}}
   %s = npu.sigmoid %b : tensor<1x16x8x8xbf16>
   return %k, %s : tensor<1x32x8x8xf64>, tensor<1x16x8x8xbf16>
+}
+
+// -----
+
+// Comparisons of integer tensors computed on the device (here from a
+// cast of an activation) have no engine: integers are graph inputs only.
+// expected-error @+1 {{2 op(s) map to no NPU engine}}
+func.func @integer_compare(%x: tensor<1x8xf32>) -> tensor<1x8xi1> {
+  // expected-note @+1 {{'npu.cast' cannot run on the NPU}}
+  %i = npu.cast %x : tensor<1x8xf32> to tensor<1x8xi32>
+  %z = npu.constant dense<0> : tensor<1x8xi32>
+  // expected-note @+1 {{'npu.equal' cannot run on the NPU: a comparison of integer tensors}}
+  %e = npu.equal %i, %z : (tensor<1x8xi32>, tensor<1x8xi32>) -> tensor<1x8xi1>
+  return %e : tensor<1x8xi1>
 }

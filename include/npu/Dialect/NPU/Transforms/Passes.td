@@ -257,6 +257,58 @@ def NPUDecomposeAvgPool : Pass<"npu-decompose-avg-pool", "mlir::func::FuncOp"> {
   let dependentDialects = ["::npu::NPUDialect"];
 }
 
+def NPUDecomposeDataMovement
+    : Pass<"npu-decompose-data-movement", "mlir::func::FuncOp"> {
+  let summary = "DepthToSpace, SpaceToDepth, Tile, Expand and Pad become "
+                "reshapes, transposes, slices and concatenations";
+  let description = [{
+    These ops only move data, and code generation moves data by DMA through
+    `npu.reshape`, `npu.transpose`, `npu.slice`, `npu.concat` and constants,
+    so each becomes those (the same values bit for bit, in every precision;
+    intermediate ops are named `NAME (suffix)`, the last keeps the node's
+    name):
+
+    - `npu.depth_to_space` / `npu.space_to_depth` (4-d, DCR or CRD): a
+      reshape to the blocks, one transpose, a reshape back;
+    - `npu.tile`, and `npu.expand` after a reshape to the result's rank:
+      each repeated axis by concatenations of doubling copies (log2 of the
+      repeats joins, about twice the result's bytes moved);
+    - `npu.pad`: negative pads as slices, then per padded axis a
+      concatenation of the fill (`constant`: a constant of `value`),
+      one-row slices (`reflect`), repeats of the edge row (`edge`) or the
+      opposite end (`wrap`) around the input.
+
+    Ops with dynamic shapes, `reflect` / `wrap` pads not smaller than the
+    axis, and a pre-quantized model's ops (`npu.quant`) are left alone.
+  }];
+  let dependentDialects = ["::npu::NPUDialect"];
+}
+
+def NPUDecomposeReductions
+    : Pass<"npu-decompose-reductions", "mlir::func::FuncOp"> {
+  let summary = "L1 / L2 norms, sums of squares and log-sums become sums "
+                "and maxima with elementwise ops";
+  let description = [{
+    The SHAVE kernels reduce by sum, mean, maximum and minimum only. So,
+    over the same axes and with the same `keepdims`:
+
+    - `npu.reduce_l1` becomes `reduce_sum(abs(x))`;
+    - `npu.reduce_sum_square` becomes `reduce_sum(x * x)`, and
+      `npu.reduce_l2` its `sqrt` (then a power-domain chain that
+      `npu-fp32-islands` keeps in fp32: squares overflow fp16);
+    - `npu.reduce_log_sum` becomes `log(reduce_sum(x))`;
+    - `npu.reduce_log_sum_exp` becomes `m + log(reduce_sum(exp(x - m)))`
+      with `m` the maximum over the axes (kept, to broadcast), so that no
+      `exp` overflows.
+
+    LpNormalization is imported as `x / reduce_l2(x)` (or `reduce_l1`), so
+    it maps through these. Intermediate ops are named `NAME (suffix)`, the
+    last keeps the node's name. Ops without axes and a pre-quantized
+    model's ops are left alone.
+  }];
+  let dependentDialects = ["::npu::NPUDialect"];
+}
+
 def NPUDecomposeDilatedConv
     : Pass<"npu-decompose-dilated-conv", "mlir::func::FuncOp"> {
   let summary = "Dilated convolutions past the DPU's kernel size become one "

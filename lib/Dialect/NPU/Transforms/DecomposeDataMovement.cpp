@@ -1,0 +1,255 @@
+//===- DecomposeDataMovement.cpp - Layout ops as DMA-movable ops ----------===//
+//
+// DepthToSpace, SpaceToDepth, Tile, Expand and Pad move data only. Code
+// generation moves data with DMA through reshapes, transposes, slices and
+// concatenations (and constants for a pad's fill), so each of these ops is
+// rewritten into those: bit for bit the same values, in every precision.
+//
+//===----------------------------------------------------------------------===//
+
+#include "npu/Dialect/NPU/IR/QuantAnnotations.h"
+#include "npu/Dialect/NPU/IR/ScalarAttr.h"
+#include "npu/Dialect/NPU/IR/TensorKeys.h"
+#include "npu/Dialect/NPU/Transforms/Passes.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+namespace npu {
+#define GEN_PASS_DEF_NPUDECOMPOSEDATAMOVEMENT
+#include "npu/Dialect/NPU/Transforms/Passes.h.inc"
+} // namespace npu
+
+using namespace mlir;
+using namespace npu;
+
+namespace {
+
+/// Builds the replacement of one op: intermediate values are named
+/// "NAME (suffix)", the last one takes the op's own location.
+struct Rewriter {
+  OpBuilder &b;
+  Location loc;
+  Type element;
+
+  RankedTensorType type(ArrayRef<int64_t> shape) const {
+    return RankedTensorType::get(shape, element);
+  }
+  static ArrayRef<int64_t> shapeOf(Value v) {
+    return cast<RankedTensorType>(v.getType()).getShape();
+  }
+  Location named(StringRef suffix) const {
+    return suffixedLocation(loc, suffix);
+  }
+  Value reshape(Value v, ArrayRef<int64_t> shape, StringRef suffix) {
+    if (shapeOf(v) == shape)
+      return v;
+    return ReshapeOp::create(b, named(suffix), type(shape), v);
+  }
+  Value transpose(Value v, ArrayRef<int64_t> perm, StringRef suffix) {
+    return TransposeOp::create(b, named(suffix), v,
+                               b.getDenseI64ArrayAttr(perm));
+  }
+  /// Elements [begin, end) of `axis`.
+  Value slice(Value v, int64_t axis, int64_t begin, int64_t end,
+              StringRef suffix) {
+    SmallVector<int64_t> shape(shapeOf(v)), starts(shape.size(), 0),
+        steps(shape.size(), 1);
+    if (begin == 0 && end == shape[axis])
+      return v;
+    shape[axis] = end - begin;
+    starts[axis] = begin;
+    return SliceOp::create(b, named(suffix), type(shape), v,
+                           b.getDenseI64ArrayAttr(starts),
+                           b.getDenseI64ArrayAttr(steps));
+  }
+  Value concat(ArrayRef<Value> parts, int64_t axis, StringRef suffix) {
+    if (parts.size() == 1)
+      return parts.front();
+    return ConcatOp::create(b, named(suffix), parts, axis);
+  }
+  /// `count` copies of `v` along `axis` (of size 1 or more), joined by
+  /// doubling: about twice the result's bytes move, in log2(count) joins.
+  Value repeat(Value v, int64_t axis, int64_t count, StringRef suffix) {
+    SmallVector<Value> parts;
+    Value power = v;
+    for (int64_t k = count; k > 0; k >>= 1) {
+      if (k & 1)
+        parts.push_back(power);
+      if (k > 1)
+        power = concat({power, power}, axis, suffix);
+    }
+    return concat(parts, axis, suffix);
+  }
+};
+
+struct NPUDecomposeDataMovementPass
+    : npu::impl::NPUDecomposeDataMovementBase<NPUDecomposeDataMovementPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    SmallVector<Operation *> ops;
+    getOperation().walk([&](Operation *op) {
+      if (isa<DepthToSpaceOp, SpaceToDepthOp, TileOp, ExpandOp, PadOp>(op))
+        ops.push_back(op);
+    });
+    for (Operation *op : ops) {
+      auto in = dyn_cast<RankedTensorType>(op->getOperand(0).getType());
+      auto out = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+      // Static shapes only; a pre-quantized model's op keeps its own
+      // parameters for the lowering.
+      if (!in || !out || !in.hasStaticShape() || !out.hasStaticShape() ||
+          op->hasAttr(kQuantAttr))
+        continue;
+      OpBuilder b(op);
+      Rewriter r{b, op->getLoc(), out.getElementType()};
+      Value y = llvm::TypeSwitch<Operation *, Value>(op)
+                    .Case([&](DepthToSpaceOp o) { return depthToSpace(r, o); })
+                    .Case([&](SpaceToDepthOp o) { return spaceToDepth(r, o); })
+                    .Case([&](TileOp o) { return tile(r, o); })
+                    .Case([&](ExpandOp o) { return expand(r, o); })
+                    .Case([&](PadOp o) { return pad(r, o); })
+                    .Default([](Operation *) { return Value(); });
+      if (!y || y.getType() != out)
+        continue;
+      // The last op holds the ONNX tensor: it takes the node's name.
+      if (Operation *def = y.getDefiningOp(); def && def != op)
+        def->setLoc(op->getLoc());
+      op->getResult(0).replaceAllUsesWith(y);
+      op->erase();
+    }
+  }
+
+  /// [N, C, H, W] -> [N, C/b^2, H b, W b]: DCR reads channel (by, bx, c),
+  /// CRD channel (c, by, bx).
+  static Value depthToSpace(Rewriter &r, DepthToSpaceOp op) {
+    auto s = Rewriter::shapeOf(op.getInput());
+    if (s.size() != 4)
+      return Value();
+    int64_t n = s[0], c = s[1], h = s[2], w = s[3], bs = op.getBlocksize();
+    int64_t co = c / (bs * bs);
+    bool dcr = op.getMode() == DepthToSpaceMode::DCR;
+    Value x = dcr ? r.reshape(op.getInput(), {n, bs, bs, co, h, w}, "blocks")
+                  : r.reshape(op.getInput(), {n, co, bs, bs, h, w}, "blocks");
+    x = dcr ? r.transpose(x, {0, 3, 4, 1, 5, 2}, "blocks")
+            : r.transpose(x, {0, 1, 4, 2, 5, 3}, "blocks");
+    return r.reshape(x, {n, co, h * bs, w * bs}, "blocks");
+  }
+
+  /// [N, C, H, W] -> [N, C b^2, H/b, W/b], channel (by, bx, c).
+  static Value spaceToDepth(Rewriter &r, SpaceToDepthOp op) {
+    auto s = Rewriter::shapeOf(op.getInput());
+    if (s.size() != 4)
+      return Value();
+    int64_t n = s[0], c = s[1], h = s[2], w = s[3], bs = op.getBlocksize();
+    Value x =
+        r.reshape(op.getInput(), {n, c, h / bs, bs, w / bs, bs}, "blocks");
+    x = r.transpose(x, {0, 3, 5, 1, 2, 4}, "blocks");
+    return r.reshape(x, {n, c * bs * bs, h / bs, w / bs}, "blocks");
+  }
+
+  static Value tile(Rewriter &r, TileOp op) {
+    Value x = op.getInput();
+    auto in = Rewriter::shapeOf(x);
+    auto out = cast<RankedTensorType>(op.getType()).getShape();
+    for (size_t d = 0; d < in.size(); ++d)
+      if (in[d] > 0 && out[d] != in[d])
+        x = r.repeat(x, int64_t(d), out[d] / in[d], "tiles");
+    return x;
+  }
+
+  /// NumPy broadcasting: leading 1s, then each size-1 dimension repeated.
+  static Value expand(Rewriter &r, ExpandOp op) {
+    auto in = Rewriter::shapeOf(op.getInput());
+    auto out = cast<RankedTensorType>(op.getType()).getShape();
+    if (in.size() > out.size())
+      return Value();
+    SmallVector<int64_t> full(out.size() - in.size(), 1);
+    full.append(in.begin(), in.end());
+    Value x = r.reshape(op.getInput(), full, "broadcast");
+    for (size_t d = 0; d < out.size(); ++d)
+      if (full[d] != out[d])
+        x = r.repeat(x, int64_t(d), out[d], "broadcast");
+    return x;
+  }
+
+  static Value pad(Rewriter &r, PadOp op) {
+    Value x = op.getInput();
+    ArrayRef<int64_t> pads = op.getPads();
+    size_t rank = Rewriter::shapeOf(x).size();
+    if (pads.size() != 2 * rank)
+      return Value();
+    auto element = dyn_cast<FloatType>(r.element);
+    // Negative pads crop first.
+    for (size_t d = 0; d < rank; ++d) {
+      int64_t size = Rewriter::shapeOf(x)[d];
+      int64_t begin = std::max<int64_t>(0, -pads[d]);
+      int64_t end = size - std::max<int64_t>(0, -pads[rank + d]);
+      if (begin >= end)
+        return Value();
+      x = r.slice(x, int64_t(d), begin, end, "crop");
+    }
+    for (size_t d = 0; d < rank; ++d) {
+      int64_t before = std::max<int64_t>(0, pads[d]);
+      int64_t after = std::max<int64_t>(0, pads[rank + d]);
+      if (before == 0 && after == 0)
+        continue;
+      int64_t size = Rewriter::shapeOf(x)[d];
+      auto axis = int64_t(d);
+      auto fill = [&](int64_t count) -> Value {
+        SmallVector<int64_t> shape(Rewriter::shapeOf(x));
+        shape[d] = count;
+        double v =
+            op.getValueAttr() ? scalarAttrToDouble(op.getValueAttr()) : 0.0;
+        auto attr = DenseElementsAttr::get(
+            r.type(shape), Attribute(r.b.getFloatAttr(element, v)));
+        return ConstantOp::create(r.b, r.named("fill"), attr);
+      };
+      SmallVector<Value> parts;
+      switch (op.getMode()) {
+      case PadMode::constant:
+        if (!element)
+          return Value();
+        if (before)
+          parts.push_back(fill(before));
+        parts.push_back(x);
+        if (after)
+          parts.push_back(fill(after));
+        break;
+      case PadMode::reflect:
+        // x[before], ..., x[1], x, x[size - 2], ..., x[size - 1 - after].
+        if (before >= size || after >= size)
+          return Value();
+        for (int64_t i = before; i >= 1; --i)
+          parts.push_back(r.slice(x, axis, i, i + 1, "mirror"));
+        parts.push_back(x);
+        for (int64_t i = size - 2; i >= size - 1 - after; --i)
+          parts.push_back(r.slice(x, axis, i, i + 1, "mirror"));
+        break;
+      case PadMode::edge:
+        if (before)
+          parts.push_back(
+              r.repeat(r.slice(x, axis, 0, 1, "edge"), axis, before, "edge"));
+        parts.push_back(x);
+        if (after)
+          parts.push_back(r.repeat(r.slice(x, axis, size - 1, size, "edge"),
+                                   axis, after, "edge"));
+        break;
+      case PadMode::wrap:
+        if (before > size || after > size)
+          return Value();
+        if (before)
+          parts.push_back(r.slice(x, axis, size - before, size, "wrap"));
+        parts.push_back(x);
+        if (after)
+          parts.push_back(r.slice(x, axis, 0, after, "wrap"));
+        break;
+      }
+      x = r.concat(parts, axis, "pad");
+    }
+    return x;
+  }
+};
+
+} // namespace

@@ -1,0 +1,97 @@
+//===- DecomposeReductions.cpp - Reductions as sums, maxima and math ------===//
+//
+// ReduceL1, ReduceL2, ReduceSumSquare, ReduceLogSum and ReduceLogSumExp
+// (and LpNormalization, which the importer writes with ReduceL1 / L2) have
+// no SHAVE kernel of their own: each becomes the reduce_sum / reduce_max
+// kernels with elementwise ops around them. The squares summed into a
+// square root are then a power-domain chain that npu-fp32-islands keeps in
+// fp32.
+//
+//===----------------------------------------------------------------------===//
+
+#include "npu/Dialect/NPU/IR/QuantAnnotations.h"
+#include "npu/Dialect/NPU/IR/TensorKeys.h"
+#include "npu/Dialect/NPU/Transforms/Passes.h"
+
+#include "mlir/IR/Builders.h"
+
+namespace npu {
+#define GEN_PASS_DEF_NPUDECOMPOSEREDUCTIONS
+#include "npu/Dialect/NPU/Transforms/Passes.h.inc"
+} // namespace npu
+
+using namespace mlir;
+using namespace npu;
+
+namespace {
+
+struct NPUDecomposeReductionsPass
+    : npu::impl::NPUDecomposeReductionsBase<NPUDecomposeReductionsPass> {
+  using Base::Base;
+
+  void runOnOperation() override {
+    SmallVector<Operation *> ops;
+    getOperation().walk([&](Operation *op) {
+      if (isa<ReduceL1Op, ReduceL2Op, ReduceSumSquareOp, ReduceLogSumOp,
+              ReduceLogSumExpOp>(op))
+        ops.push_back(op);
+    });
+    for (Operation *op : ops)
+      decompose(op);
+  }
+
+  static void decompose(Operation *op) {
+    Value x = op->getOperand(0);
+    auto inType = dyn_cast<RankedTensorType>(x.getType());
+    auto outType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+    // Float tensors only; a pre-quantized model's op keeps its parameters.
+    if (!inType || !outType || !isa<FloatType>(inType.getElementType()) ||
+        op->hasAttr(kQuantAttr))
+      return;
+    OpBuilder b(op);
+    Location loc = op->getLoc();
+    auto axes = op->getAttrOfType<DenseI64ArrayAttr>("axes");
+    auto keepdims = op->getAttrOfType<BoolAttr>("keepdims");
+    // No axes: the identity (the importer lists every axis ONNX reduces).
+    if (!axes || axes.empty() || !keepdims)
+      return;
+    auto named = [&](StringRef s) { return suffixedLocation(loc, s); };
+    auto sum = [&](Value v, Location at) {
+      return ReduceSumOp::create(b, at, outType, v, axes, keepdims).getResult();
+    };
+    Value y;
+    if (isa<ReduceL1Op>(op)) {
+      y = sum(AbsOp::create(b, named("abs"), inType, x), loc);
+    } else if (isa<ReduceL2Op, ReduceSumSquareOp>(op)) {
+      Value sq = MulOp::create(b, named("square"), inType, x, x);
+      if (isa<ReduceSumSquareOp>(op)) {
+        y = sum(sq, loc);
+      } else {
+        y = SqrtOp::create(b, loc, outType, sum(sq, named("sum of squares")));
+      }
+    } else if (isa<ReduceLogSumOp>(op)) {
+      y = LogOp::create(b, loc, outType, sum(x, named("sum")));
+    } else {
+      // log(sum(exp(x))) = m + log(sum(exp(x - m))), m the maximum: no
+      // exp overflows. The maximum is kept (keepdims) to broadcast.
+      SmallVector<int64_t> keptShape(inType.getShape());
+      for (int64_t d : axes.asArrayRef())
+        keptShape[d < 0 ? d + inType.getRank() : d] = 1;
+      auto kept = RankedTensorType::get(keptShape, inType.getElementType());
+      Value m = ReduceMaxOp::create(b, named("max"), kept, x, axes,
+                                    b.getBoolAttr(true));
+      Value shifted = SubOp::create(b, named("shifted"), inType, x, m);
+      Value e = ExpOp::create(b, named("exp"), inType, shifted);
+      Value s = LogOp::create(b, named("log"), outType, sum(e, named("sum")));
+      Value mOut =
+          keepdims.getValue()
+              ? m
+              : ReshapeOp::create(b, named("max"), outType, m).getResult();
+      y = AddOp::create(b, loc, outType, s, mOut);
+    }
+    op->getResult(0).replaceAllUsesWith(y);
+    op->erase();
+  }
+};
+
+} // namespace
