@@ -61,6 +61,9 @@ constexpr KernelInfo kKernelsAppended[] = {
     {"log_softmax", 12},
     {"compare", 1},
     {"where", 1},
+    {"argmax", 1},
+    {"argmin", 1},
+    {"topk", 4},
 };
 constexpr unsigned kNumFirst = std::size(kKernels);
 static_assert(kNumFirst + std::size(kKernelsAppended) == kNumShaveKernels,

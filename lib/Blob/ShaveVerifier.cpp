@@ -277,6 +277,48 @@ public:
         return fail("comparison " + std::to_string(t.iparams[0]) +
                     " is not one of 0..5 (==, <, <=, >, >=, !=)");
       return true;
+    case ShaveKernel::ArgMax:
+    case ShaveKernel::ArgMin: {
+      if (!arity(1, 1, 1) || !params(0, 2))
+        return false;
+      const TensorRef &x = in[0], &out = t.outputs[0];
+      if (!isFloatType(x.dtype))
+        return fail("input must be f16 or f32");
+      if (out.dtype != DType::I32 && out.dtype != DType::I64)
+        return fail("output must be i32 or i64");
+      int64_t axis = t.iparams[0];
+      if (axis < 0 || axis >= int64_t(x.shape.size()))
+        return fail("axis " + std::to_string(axis) + " is outside the rank");
+      if (t.iparams[1] != 0 && t.iparams[1] != 1)
+        return fail("select_last_index must be 0 or 1");
+      std::vector<uint32_t> want = x.shape;
+      want[size_t(axis)] = 1;
+      if (out.shape != want)
+        return fail("output must be the input's shape with the axis 1");
+      return true;
+    }
+    case ShaveKernel::TopK: {
+      if (!arity(1, 1, 2) || !params(0, 4))
+        return false;
+      const TensorRef &x = in[0], &values = t.outputs[0],
+                      &indices = t.outputs[1];
+      if (!isFloatType(x.dtype) || values.dtype != x.dtype)
+        return fail("input and values must be f16 or f32 alike");
+      if (indices.dtype != DType::I32 && indices.dtype != DType::I64)
+        return fail("indices must be i32 or i64");
+      int64_t axis = t.iparams[0], k = t.iparams[1];
+      if (axis < 0 || axis >= int64_t(x.shape.size()))
+        return fail("axis " + std::to_string(axis) + " is outside the rank");
+      if (k < 1 || k > int64_t(x.shape[size_t(axis)]))
+        return fail("k " + std::to_string(k) + " is outside [1, " +
+                    std::to_string(x.shape[size_t(axis)]) + "]");
+      std::vector<uint32_t> want = x.shape;
+      want[size_t(axis)] = uint32_t(k);
+      if (values.shape != want || indices.shape != want)
+        return fail("values and indices must be the input's shape with k "
+                    "along the axis");
+      return true;
+    }
     case ShaveKernel::Where:
       return arity(3, 3, 1) && floatOperands() && fparamCount(0) &&
              broadcastable(in[0], t.outputs[0]) &&

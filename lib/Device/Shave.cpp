@@ -268,6 +268,78 @@ void splitAround(const std::vector<uint32_t> &s, size_t first, size_t last,
     (d < first ? outer : d < last ? mid : inner) *= s[d];
 }
 
+/// ONNX ArgMax / ArgMin along iparams[0]: the index of the first extreme
+/// (the last with iparams[1] = 1), as i64 or i32; a NaN is never chosen
+/// over a number it follows (comparisons with it are false).
+void argExtreme(const ShaveTask &t, const View &in, const View &out) {
+  std::vector<float> x = readAll(in);
+  uint64_t outer, n, inner;
+  size_t axis = size_t(t.iparams[0]);
+  bool last = t.iparams[1] != 0, max = t.kernel == ShaveKernel::ArgMax;
+  splitAround(in.shape, axis, axis + 1, outer, n, inner);
+  for (uint64_t o = 0; o < outer; ++o)
+    for (uint64_t i = 0; i < inner; ++i) {
+      const float *base = &x[o * n * inner + i];
+      int64_t best = 0;
+      for (uint64_t j = 1; j < n; ++j) {
+        float v = base[j * inner], b = base[best * inner];
+        bool better = max ? (last ? v >= b : v > b) : (last ? v <= b : v < b);
+        if (better)
+          best = int64_t(j);
+      }
+      uint8_t *p = out.data + out.offsetOf(o * inner + i);
+      if (out.dtype == DType::I64) {
+        std::memcpy(p, &best, 8);
+      } else {
+        auto narrow = int32_t(best);
+        std::memcpy(p, &narrow, 4);
+      }
+    }
+}
+
+/// ONNX TopK along iparams[0]: the iparams[1] largest (iparams[2] = 1) or
+/// smallest values of each slice, sorted, ties by the lower index first,
+/// into outs[0] (values) and outs[1] (i64 or i32 indices). NaN orders
+/// after every number.
+void topK(const ShaveTask &t, const View &in, const View &values,
+          const View &indices) {
+  std::vector<float> x = readAll(in);
+  uint64_t outer, n, inner;
+  size_t axis = size_t(t.iparams[0]);
+  auto k = uint64_t(t.iparams[1]);
+  bool largest = t.iparams[2] != 0;
+  splitAround(in.shape, axis, axis + 1, outer, n, inner);
+  std::vector<int64_t> order(n);
+  for (uint64_t o = 0; o < outer; ++o)
+    for (uint64_t i = 0; i < inner; ++i) {
+      const float *base = &x[o * n * inner + i];
+      for (uint64_t j = 0; j < n; ++j)
+        order[j] = int64_t(j);
+      std::partial_sort(order.begin(), order.begin() + k, order.end(),
+                        [&](int64_t a, int64_t b) {
+                          float va = base[a * inner], vb = base[b * inner];
+                          bool na = std::isnan(va), nb = std::isnan(vb);
+                          if (na != nb)
+                            return nb; // A number before a NaN.
+                          if (!na && va != vb)
+                            return largest ? va > vb : va < vb;
+                          return a < b;
+                        });
+      for (uint64_t j = 0; j < k; ++j) {
+        uint64_t at = (o * k + j) * inner + i;
+        storeFromFloat(values.data + values.offsetOf(at), values.dtype,
+                       base[order[j] * inner]);
+        uint8_t *p = indices.data + indices.offsetOf(at);
+        if (indices.dtype == DType::I64) {
+          std::memcpy(p, &order[j], 8);
+        } else {
+          auto narrow = int32_t(order[j]);
+          std::memcpy(p, &narrow, 4);
+        }
+      }
+    }
+}
+
 /// softmax, or (LogSoftmax) its logarithm, along iparams[0].
 void softmax(const ShaveTask &t, const View &in, const View &out) {
   std::vector<float> x = readAll(in);
@@ -662,6 +734,13 @@ bool runShave(const ShaveTask &t, const std::vector<View> &ins,
     });
     return true;
   }
+  case ShaveKernel::ArgMax:
+  case ShaveKernel::ArgMin:
+    argExtreme(t, ins[0], out);
+    return true;
+  case ShaveKernel::TopK:
+    topK(t, ins[0], outs[0], outs[1]);
+    return true;
   case ShaveKernel::MatMul:
     matmul(t, ins[0], ins[1], out);
     return true;

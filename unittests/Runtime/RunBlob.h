@@ -50,9 +50,11 @@ inline RunResult run(const std::vector<uint8_t> &bytes,
 /// directly in DDR. With `step` > 1 each input argument's last dimension
 /// is `step` times the task's and the task reads every step-th element
 /// (a strided operand).
-inline std::vector<uint8_t> shaveBlob(blob::ShaveTask task,
-                                      std::vector<blob::TensorDesc> ins,
-                                      blob::TensorDesc out, uint32_t step = 1) {
+/// `extraOuts`: further outputs (TopK's indices), after `out`.
+inline std::vector<uint8_t>
+shaveBlob(blob::ShaveTask task, std::vector<blob::TensorDesc> ins,
+          blob::TensorDesc out, uint32_t step = 1,
+          const std::vector<blob::TensorDesc> &extraOuts = {}) {
   blob::ProgramBuilder b(arch::Platform::NPU3720);
   for (blob::TensorDesc d : ins) {
     std::vector<uint32_t> shape(d.shape.begin(), d.shape.end());
@@ -64,8 +66,14 @@ inline std::vector<uint8_t> shaveBlob(blob::ShaveTask task,
       s *= step;
     task.inputs.push_back(r);
   }
-  uint32_t ob = b.addOutput(out);
-  task.outputs = {b.ref(ob, out.dtype, {out.shape.begin(), out.shape.end()})};
+  std::vector<blob::TensorDesc> outs = {out};
+  outs.insert(outs.end(), extraOuts.begin(), extraOuts.end());
+  task.outputs.clear();
+  for (const blob::TensorDesc &o : outs) {
+    uint32_t ob = b.addOutput(o);
+    task.outputs.push_back(
+        b.ref(ob, o.dtype, {o.shape.begin(), o.shape.end()}));
+  }
   b.addShave(0, 0, task, {}, {}, "kernel");
   return b.build();
 }

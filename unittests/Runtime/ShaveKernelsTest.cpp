@@ -204,6 +204,63 @@ TEST(ShaveKernels, CompareAndWhereBroadcast) {
         << i;
 }
 
+TEST(ShaveKernels, ArgMaxArgMinPickFirstOrLastTie) {
+  // Rows with ties: [1, 3, 3, 0] and [2, 2, 0, 0].
+  HostTensor x(DType::F16, {2, 4});
+  const double v[] = {1, 3, 3, 0, 2, 2, 0, 0};
+  for (int64_t i = 0; i < 8; ++i)
+    x.setFromDouble(i, v[i]);
+  struct Case {
+    ShaveKernel k;
+    int64_t last;
+    DType out;
+    int64_t want[2];
+  };
+  const Case cases[] = {{ShaveKernel::ArgMax, 0, DType::I64, {1, 0}},
+                        {ShaveKernel::ArgMax, 1, DType::I32, {2, 1}},
+                        {ShaveKernel::ArgMin, 0, DType::I64, {3, 2}},
+                        {ShaveKernel::ArgMin, 1, DType::I64, {3, 3}}};
+  for (const Case &c : cases) {
+    RunResult r = run(shaveBlob(task(c.k, {}, {1, c.last}),
+                                {desc("x", DType::F16, {2, 4})},
+                                desc("i", c.out, {2, 1})),
+                      {x});
+    ASSERT_TRUE(r.ok) << r.error;
+    for (int64_t i = 0; i < 2; ++i)
+      EXPECT_EQ(r.outputs[0].getAsInt(i), c.want[i])
+          << shaveKernelName(c.k) << " last " << c.last << " row " << i;
+  }
+}
+
+TEST(ShaveKernels, TopKSortsTiesByLowerIndex) {
+  // Rows [1, 3, 3, 0, NaN] and [2, 2, 0, 5, 0].
+  HostTensor x(DType::F16, {2, 5});
+  const double v[] = {1, 3, 3, 0, NAN, 2, 2, 0, 5, 0};
+  for (int64_t i = 0; i < 10; ++i)
+    x.setFromDouble(i, v[i]);
+  struct Case {
+    int64_t largest;
+    double values[6];
+    int64_t indices[6];
+  };
+  // NaN orders after every number, either way.
+  const Case cases[] = {{1, {3, 3, 1, 5, 2, 2}, {1, 2, 0, 3, 0, 1}},
+                        {0, {0, 1, 3, 0, 0, 2}, {3, 0, 1, 2, 4, 0}}};
+  for (const Case &c : cases) {
+    RunResult r =
+        run(shaveBlob(task(ShaveKernel::TopK, {}, {1, 3, c.largest, 1}),
+                      {desc("x", DType::F16, {2, 5})},
+                      desc("v", DType::F16, {2, 3}), 1,
+                      {desc("i", DType::I64, {2, 3})}),
+            {x});
+    ASSERT_TRUE(r.ok) << r.error;
+    for (int64_t i = 0; i < 6; ++i) {
+      EXPECT_EQ(r.outputs[0].getAsDouble(i), c.values[i]) << i;
+      EXPECT_EQ(r.outputs[1].getAsInt(i), c.indices[i]) << i;
+    }
+  }
+}
+
 TEST(ShaveKernels, NaNPropagatesAndInfiniteBoundsClamp) {
   HostTensor x(DType::F32, {4});
   float vals[] = {NAN, -INFINITY, 3.0f, -2.0f};
@@ -506,6 +563,7 @@ TEST(ShaveKernels, BlobsVerifyRunAndRejectMalformed) {
     std::vector<TensorDesc> badIns;
     TensorDesc badOut;
     std::string message;
+    std::vector<TensorDesc> extraOuts = {}; ///< Outputs after `out`.
   };
   DType h = DType::F16;
   TensorDesc x = desc("x", h, {4, 8}), y = desc("y", h, {4, 8});
@@ -663,6 +721,28 @@ TEST(ShaveKernels, BlobsVerifyRunAndRejectMalformed) {
        {x, desc("b", h, {1, 8})},
        y,
        "compare: comparison 6 is not one of 0..5"},
+      {task(ShaveKernel::ArgMax, {}, {1, 0}),
+       {x},
+       desc("i", DType::I64, {4, 1}),
+       keep,
+       {x},
+       desc("i", DType::I64, {4, 8}),
+       "argmax: output must be the input's shape with the axis 1"},
+      {task(ShaveKernel::ArgMin, {}, {1, 0}),
+       {x},
+       desc("i", DType::I32, {4, 1}),
+       keep,
+       {x},
+       desc("i", h, {4, 1}),
+       "argmin: output must be i32 or i64"},
+      {task(ShaveKernel::TopK, {}, {1, 3, 1, 1}),
+       {x},
+       desc("v", h, {4, 3}),
+       [](ShaveTask &t) { t.iparams[1] = 9; },
+       {x},
+       desc("v", h, {4, 3}),
+       "topk: k 9 is outside [1, 8]",
+       {desc("i", DType::I64, {4, 3})}},
       {task(ShaveKernel::Where),
        {desc("c", h, {4, 1}), x, desc("b", h, {1, 8})},
        y,
@@ -769,26 +849,28 @@ TEST(ShaveKernels, BlobsVerifyRunAndRejectMalformed) {
        "mvn: epsilon placement must be 0 (inside the square root) or 1 "
        "(added to the standard deviation), got 2"},
   };
-  unsigned covered = 0;
+  uint64_t covered = 0;
   for (const Case &c : cases) {
     std::string name = shaveKernelName(c.good.kernel);
     std::vector<HostTensor> ins;
     for (const TensorDesc &d : c.ins)
       ins.push_back(ref::randomTensor(d.dtype, d.shape, 9, 0.5, 2));
-    RunResult r = run(shaveBlob(c.good, c.ins, c.out), ins);
+    RunResult r = run(shaveBlob(c.good, c.ins, c.out, 1, c.extraOuts), ins);
     EXPECT_TRUE(r.ok) << name << ": " << r.error;
     ShaveTask bad = c.good;
     c.breakIt(bad);
-    std::vector<uint8_t> bytes = shaveBlob(bad, c.badIns, c.badOut);
+    std::vector<uint8_t> bytes =
+        shaveBlob(bad, c.badIns, c.badOut, 1, c.extraOuts);
     LoadedBlob b;
     std::string error;
     EXPECT_FALSE(readBlob(bytes.data(), bytes.size(), {}, b, error)) << name;
     EXPECT_NE(error.find(c.message), std::string::npos)
         << "message: " << error << "\nexpected: " << c.message;
     if (c.good.kernel >= ShaveKernel::Clamp) // Not mvn.
-      covered |= 1u << (unsigned(c.good.kernel) - unsigned(ShaveKernel::Clamp));
+      covered |= uint64_t(1)
+                 << (unsigned(c.good.kernel) - unsigned(ShaveKernel::Clamp));
   }
-  EXPECT_EQ(covered, (1u << (arch::kNumShaveKernels - 25)) - 1)
+  EXPECT_EQ(covered, (uint64_t(1) << (arch::kNumShaveKernels - 25)) - 1)
       << "a case for every appended kernel";
 }
 

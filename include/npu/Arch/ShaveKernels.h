@@ -70,8 +70,11 @@ enum class ShaveKernel : uint16_t {
   LogSoftmax = 50,
   Compare = 51,
   Where = 52,
+  ArgMax = 53,
+  ArgMin = 54,
+  TopK = 55,
 };
-constexpr unsigned kNumShaveKernels = 53;
+constexpr unsigned kNumShaveKernels = 56;
 
 /// The comparison a Compare kernel makes (its iparams[0]); the result is 1
 /// where it holds, else 0 (NaN compares unequal to everything).

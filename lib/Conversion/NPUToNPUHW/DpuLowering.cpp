@@ -1159,6 +1159,17 @@ LowerResult lowerEltwise(Lowering &l, Operation *op, hw::EltwiseKind kind,
   Location loc = op->getLoc();
   int64_t c = type.getDimSize(1);
   int64_t cp = std::max(alignChannels(c), kChannelAlignment);
+  // int8 operands whose ranges differ more than 64-fold (an attention
+  // mask of -10000 or finfo.min added to scores): the output's int8 step
+  // would be wider than the smaller operand's whole range, so the add runs
+  // on SHAVE in fp16 (the softmax after it reads fp16 anyway).
+  if (l.int8) {
+    std::string ignored;
+    auto ra = l.quantOf(a, ignored), rb = l.quantOf(b, ignored);
+    if (succeeded(ra) && succeeded(rb) &&
+        std::max(ra->scale, rb->scale) > 64.0f * std::min(ra->scale, rb->scale))
+      return std::nullopt;
+  }
   // No per-channel bias on eltwise tasks: only an activation is fused.
   Epilogue e = fuseEpilogue(l, op->getResult(0), 1, c, /*allowBias=*/false);
   if (!l.int8) {

@@ -9,6 +9,8 @@
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 
+#include <cmath>
+
 using namespace mlir;
 
 namespace npu::lowering {
@@ -56,6 +58,16 @@ Value Lowering::constant(Location loc, const HostTensor &t,
   if (failed(attr))
     llvm::report_fatal_error("npu-lower-to-hw: constant does not match type");
   return ConstantOp::create(b, loc, *attr);
+}
+
+HostTensor Lowering::toF16Saturated(const HostTensor &t) {
+  HostTensor h = t.castTo(DType::F16);
+  for (int64_t i = 0; i < h.numElements(); ++i) {
+    double v = t.getAsDouble(i);
+    if (std::isfinite(v) && !std::isfinite(h.getAsDouble(i)))
+      h.setFromDouble(i, v > 0 ? 65504.0 : -65504.0);
+  }
+  return h;
 }
 
 Value Lowering::zeros(Location loc, ArrayRef<int64_t> shape) {
@@ -227,7 +239,7 @@ Value Lowering::get(Value old) {
   b.setInsertionPointAfter(old.getDefiningOp());
   Value v;
   if (isFloat(t->dtype()) || t->dtype() == DType::Bool)
-    v = constant(old.getLoc(), t->castTo(DType::F16), f16Type(type.getShape()));
+    v = constant(old.getLoc(), toF16Saturated(*t), f16Type(type.getShape()));
   else
     v = old;
   map.map(old, v);

@@ -208,6 +208,11 @@ public:
   /// The value of a constant operand of the old graph as a host tensor
   /// (f32 for float constants); nullopt when it is not a constant.
   std::optional<HostTensor> constantValue(mlir::Value old);
+  /// A float (or boolean) constant as f16, finite values beyond f16's range
+  /// saturated to +-65504 instead of becoming infinite: a mask of
+  /// finfo(float32).min times 0 stays 0 (inf times 0 would be NaN), and
+  /// -65504 masks a softmax as -3.4e38 does. Infinities stay infinite.
+  static HostTensor toF16Saturated(const HostTensor &t);
 
   /// A constant from a host tensor, with `type`'s element type (which must
   /// match the tensor's dtype).

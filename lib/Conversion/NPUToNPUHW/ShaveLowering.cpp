@@ -17,6 +17,8 @@
 #include "npu/Dialect/NPU/Transforms/Passes.h"
 #include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <cmath>
@@ -52,6 +54,24 @@ bool isF32Tensor(Value v) {
 bool isBoolTensor(Value v) {
   auto t = dyn_cast<RankedTensorType>(v.getType());
   return t && t.getElementType().isInteger(1);
+}
+
+/// A value that is a graph input, or reshapes, transposes, slices and
+/// concatenations of graph inputs and constants only (an int64 attention
+/// mask unsqueezed and expanded): data the DMA moves as bytes.
+bool movedFromGraphInputs(Value v, int depth = 0) {
+  if (isa<BlockArgument>(v))
+    return true;
+  Operation *def = v.getDefiningOp();
+  if (!def || depth > 64)
+    return false;
+  if (isa<ConstantOp>(def))
+    return true;
+  if (!isa<ReshapeOp, TransposeOp, SliceOp, ConcatOp>(def))
+    return false;
+  return llvm::all_of(def->getOperands(), [&](Value operand) {
+    return movedFromGraphInputs(operand, depth + 1);
+  });
 }
 
 /// The comparison an op makes, as the compare kernel's kind: ONNX's
@@ -212,7 +232,8 @@ Value hwcConstant(Lowering &l, Location loc, const HostTensor &t, int64_t c,
       for (int64_t k = 0; k < oc; ++k)
         out.data<float>()[(y * tw + x) * oc + k] =
             k < tc ? t.data<float>()[(k * th + y) * tw + x] : pad;
-  return l.constant(loc, out.castTo(DType::F16), l.f16Type({th, tw, oc}));
+  return l.constant(loc, Lowering::toF16Saturated(out),
+                    l.f16Type({th, tw, oc}));
 }
 
 struct ScaleShift {
@@ -325,6 +346,28 @@ bool isIndexNarrowing(CastOp c) {
 
 LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
   Location loc = op->getLoc();
+  // TopK of a float tensor: one kernel writing the values (f16) and the
+  // indices (the op's integer type), sorted, ties by the lower index.
+  if (auto topk = dyn_cast<TopKOp>(op)) {
+    auto xt = cast<RankedTensorType>(topk.getInput().getType());
+    int64_t axis =
+        topk.getAxis() < 0 ? topk.getAxis() + xt.getRank() : topk.getAxis();
+    if (!isF32Tensor(topk.getInput())) {
+      reason = "the top k of a non-float tensor";
+      return failure();
+    }
+    auto valuesType = cast<RankedTensorType>(topk.getValues().getType());
+    auto indicesType = cast<RankedTensorType>(topk.getIndices().getType());
+    auto task = hw::ShaveOp::create(
+        l.b, loc, TypeRange{l.f16Type(valuesType.getShape()), indicesType},
+        l.b.getStringAttr("topk"), ValueRange{l.get(topk.getInput())},
+        l.b.getDenseF32ArrayAttr({}),
+        l.b.getDenseI64ArrayAttr(
+            {axis, int64_t(topk.getK()), topk.getLargest() ? 1 : 0, 1}));
+    l.set(topk.getValues(), task.getResult(0), false);
+    l.set(topk.getIndices(), task.getResult(1), false);
+    return success();
+  }
   if (op->getNumResults() != 1)
     return std::nullopt;
   Value result = op->getResult(0);
@@ -400,6 +443,20 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
   // them. Float operands (booleans for Xor, And, Or, Not) only: integer
   // tensors other than graph inputs are not computed on the device.
   auto floatOrBool = [&](Value v) { return isF32Tensor(v) || isBoolTensor(v); };
+  if (compareKind(op) || isa<AndOp, OrOp, NotOp, WhereOp>(op)) {
+    // Booleans are f16 0 / 1 inside: none crosses the blob's boundary.
+    auto boundary = [](Value v) {
+      return (isa<BlockArgument>(v) && isBoolTensor(v)) ||
+             (isBoolTensor(v) && llvm::any_of(v.getUsers(), [](Operation *u) {
+                return isa<func::ReturnOp>(u);
+              }));
+    };
+    if (boundary(result) || llvm::any_of(op->getOperands(), boundary)) {
+      reason = "a boolean graph input or output (the device holds booleans "
+               "as float16 0 / 1: give or take them as float)";
+      return failure();
+    }
+  }
   if (auto kind = compareKind(op)) {
     if (!llvm::all_of(op->getOperands(), floatOrBool)) {
       reason = "a comparison of integer tensors";
@@ -436,6 +493,29 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
     for (Value v : op->getOperands())
       ins.push_back(atRank(l, loc, v, type.getRank()));
     setResult(l.shave(loc, "where", ins, outType));
+    return success();
+  }
+  // ArgMax / ArgMin of a float tensor: the index tensor (the op's integer
+  // type) with the axis kept, reshaped when keepdims is false. In fp16 two
+  // values that round to the same f16 tie, and the first (or last) wins.
+  if (isa<ArgMaxOp, ArgMinOp>(op)) {
+    Value x = op->getOperand(0);
+    auto xt = cast<RankedTensorType>(x.getType());
+    if (!isF32Tensor(x)) {
+      reason = "the index of an extreme of a non-float tensor";
+      return failure();
+    }
+    int64_t axis = op->getAttrOfType<IntegerAttr>("axis").getInt();
+    if (axis < 0)
+      axis += xt.getRank();
+    bool last = op->getAttrOfType<BoolAttr>("select_last_index").getValue();
+    SmallVector<int64_t> kept(xt.getShape());
+    kept[axis] = 1;
+    Value idx =
+        l.shave(loc, isa<ArgMaxOp>(op) ? "argmax" : "argmin", {l.get(x)},
+                RankedTensorType::get(kept, type.getElementType()), {},
+                {axis, last ? 1 : 0});
+    l.set(result, l.reshape(loc, idx, type.getShape()), false);
     return success();
   }
   if (auto g = dyn_cast<GatherOp>(op)) {
@@ -660,12 +740,10 @@ LowerResult lowerDataMovementOp(Lowering &l, Operation *op,
                         {int64_t(arch::CompareKind::NotEqual)}));
       return success();
     }
-    // An int32 / int64 graph input (an attention mask), or a reshape of
-    // one, to float: the convert kernel reads it as the user gave it.
-    Value source = c.getInput();
-    while (auto r = source.getDefiningOp<ReshapeOp>())
-      source = r.getInput();
-    if (toFloat && isa<BlockArgument>(source) &&
+    // An int32 / int64 graph input (an attention mask), or data moved from
+    // graph inputs (reshaped, expanded, sliced: DMA copies any bytes), to
+    // float: the convert kernel reads it as the user gave it.
+    if (toFloat && movedFromGraphInputs(c.getInput()) &&
         (from.getElementType().isInteger(32) ||
          from.getElementType().isInteger(64))) {
       l.map.map(c.getResult(),
@@ -689,6 +767,17 @@ LowerResult lowerDataMovementOp(Lowering &l, Operation *op,
     }
     l.map.map(c.getResult(), v);
     return success();
+  }
+  // Left by npu-decompose-data-movement: what DMA cannot copy.
+  if (isa<PadOp>(op)) {
+    reason = "a reflect or wrap pad not smaller than its axis, a crop to "
+             "nothing, or a pre-quantized model's pad";
+    return failure();
+  }
+  if (isa<TileOp, ExpandOp, DepthToSpaceOp, SpaceToDepthOp>(op)) {
+    reason = "an empty tensor, a dynamic shape, or a pre-quantized model's "
+             "op";
+    return failure();
   }
   if (!isa<ReshapeOp, TransposeOp, SliceOp, ConcatOp>(op))
     return std::nullopt;

@@ -363,3 +363,28 @@ func.func @masks(%s: tensor<1x4x8xf32>, %m: tensor<1x8xi64>) -> tensor<1x4x8xf32
   %w = npu.where %a, %s, %neg : (tensor<1x4x8xi1>, tensor<1x4x8xf32>, tensor<f32>) -> tensor<1x4x8xf32>
   return %w : tensor<1x4x8xf32>
 }
+
+// -----
+
+// ArgMax / ArgMin: the index tensor with the axis kept (i64, as the op's
+// result), reshaped when keepdims is false.
+// CHECK-LABEL: func.func @arg_extremes
+// CHECK: %[[I:.*]] = npuhw.shave "argmax" %{{.*}} {iparams = array<i64: 1, 0>} : (tensor<2x5x7xf16>) -> tensor<2x1x7xi64>
+// CHECK: npu.reshape %[[I]] : tensor<2x1x7xi64> to tensor<2x7xi64>
+// CHECK: npuhw.shave "argmin" %{{.*}} {iparams = array<i64: 2, 1>} : (tensor<2x5x7xf16>) -> tensor<2x5x1xi64>
+func.func @arg_extremes(%x: tensor<2x5x7xf32>) -> (tensor<2x7xi64>, tensor<2x5x1xi64>) {
+  %a = npu.argmax %x {axis = 1 : i64, keepdims = false} : (tensor<2x5x7xf32>) -> tensor<2x7xi64>
+  %b = npu.argmin %x {axis = 2 : i64, select_last_index = true} : (tensor<2x5x7xf32>) -> tensor<2x5x1xi64>
+  return %a, %b : tensor<2x7xi64>, tensor<2x5x1xi64>
+}
+
+// -----
+
+// TopK: one kernel with two results, the values in f16 and the indices in
+// the op's integer type; iparams [axis, k, largest, sorted].
+// CHECK-LABEL: func.func @top_k
+// CHECK: npuhw.shave "topk" %{{.*}} {iparams = array<i64: 1, 3, 0, 1>} : (tensor<2x5x7xf16>) -> (tensor<2x3x7xf16>, tensor<2x3x7xi64>)
+func.func @top_k(%x: tensor<2x5x7xf32>) -> (tensor<2x3x7xf32>, tensor<2x3x7xi64>) {
+  %v, %i = npu.topk %x {axis = 1 : i64, k = 3 : i64, largest = false} : (tensor<2x5x7xf32>) -> (tensor<2x3x7xf32>, tensor<2x3x7xi64>)
+  return %v, %i : tensor<2x3x7xf32>, tensor<2x3x7xi64>
+}

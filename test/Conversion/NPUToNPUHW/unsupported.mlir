@@ -100,11 +100,23 @@ func.func @other_floats(%x: tensor<1x16x8x8xf64>, %b: tensor<1x16x8x8xbf16>) -> 
 // Comparisons of integer tensors computed on the device (here from a
 // cast of an activation) have no engine: integers are graph inputs only.
 // expected-error @+1 {{2 op(s) map to no NPU engine}}
-func.func @integer_compare(%x: tensor<1x8xf32>) -> tensor<1x8xi1> {
+func.func @integer_compare(%x: tensor<1x8xf32>) -> tensor<1x8xf32> {
   // expected-note @+1 {{'npu.cast' cannot run on the NPU}}
   %i = npu.cast %x : tensor<1x8xf32> to tensor<1x8xi32>
   %z = npu.constant dense<0> : tensor<1x8xi32>
   // expected-note @+1 {{'npu.equal' cannot run on the NPU: a comparison of integer tensors}}
   %e = npu.equal %i, %z : (tensor<1x8xi32>, tensor<1x8xi32>) -> tensor<1x8xi1>
-  return %e : tensor<1x8xi1>
+  %f = npu.cast %e : tensor<1x8xi1> to tensor<1x8xf32>
+  return %f : tensor<1x8xf32>
+}
+
+// -----
+
+// Booleans are f16 0 / 1 inside the blob: a boolean graph output (or
+// input) is reported, not passed to the device as i1.
+// expected-error @+1 {{1 op(s) map to no NPU engine}}
+func.func @bool_output(%x: tensor<1x8xf32>, %y: tensor<1x8xf32>) -> tensor<1x8xi1> {
+  // expected-note @+1 {{'npu.greater' cannot run on the NPU: a boolean graph input or output (the device holds booleans as float16 0 / 1: give or take them as float)}}
+  %c = npu.greater %x, %y : (tensor<1x8xf32>, tensor<1x8xf32>) -> tensor<1x8xi1>
+  return %c : tensor<1x8xi1>
 }

@@ -2,7 +2,8 @@
 (DepthToSpace DCR and CRD, SpaceToDepth, Tile, Expand, Pad constant /
 reflect / edge) after a convolution, LogSoftmax, ReduceL2, ReduceL1,
 LpNormalization and ReduceLogSumExp over its channels, and
-Floor, Ceil, Round, Sign, Sin, Cos of the graph input, as DIR/m.onnx, with
+Floor, Ceil, Round, Sign, Sin, Cos, ArgMax, ArgMin (the last index) and
+TopK (largest and smallest, ties by the lower index) of the graph input, as DIR/m.onnx, with
 an input DIR/x.npy (multiples of 1/64, exact in float16, with halves for
 Round) and four calibration samples in DIR/calib/."""
 import os
@@ -56,8 +57,21 @@ shapes = {"d2s": [1, 4, 16, 16], "d2s_crd": [1, 4, 16, 16], "s2d": [1, 64, 4, 4]
 for op in ["Floor", "Ceil", "Round", "Sign", "Sin", "Cos"]:
     nodes.append(h.make_node(op, ["x"], [op.lower()], name=op.lower()))
     shapes[op.lower()] = [1, 3, 8, 8]
+nodes.append(h.make_node("ArgMax", ["x"], ["argmax"], axis=1, keepdims=0, name="argmax"))
+nodes.append(h.make_node("ArgMin", ["x"], ["argmin"], axis=3, select_last_index=1,
+                         name="argmin"))
+inits.append(i64("k", [3]))
+nodes.append(h.make_node("TopK", ["x", "k"], ["topv", "topi"], axis=-1, name="topk"))
+nodes.append(h.make_node("TopK", ["x", "k"], ["lowv", "lowi"], axis=1, largest=0,
+                         name="bottomk"))
 g = h.make_graph(nodes, "g", [h.make_tensor_value_info("x", T.FLOAT, [1, 3, 8, 8])],
-                 [h.make_tensor_value_info(k, T.FLOAT, s) for k, s in shapes.items()], inits)
+                 [h.make_tensor_value_info(k, T.FLOAT, s) for k, s in shapes.items()] +
+                 [h.make_tensor_value_info("argmax", T.INT64, [1, 8, 8]),
+                  h.make_tensor_value_info("argmin", T.INT64, [1, 3, 8, 1]),
+                  h.make_tensor_value_info("topv", T.FLOAT, [1, 3, 8, 3]),
+                  h.make_tensor_value_info("topi", T.INT64, [1, 3, 8, 3]),
+                  h.make_tensor_value_info("lowv", T.FLOAT, [1, 3, 8, 8]),
+                  h.make_tensor_value_info("lowi", T.INT64, [1, 3, 8, 8])], inits)
 m = h.make_model(g, opset_imports=[h.make_opsetid("", 17)])
 m.ir_version = 8
 onnx.checker.check_model(m)
@@ -65,7 +79,8 @@ onnx.save(m, os.path.join(out, "m.onnx"))
 
 
 def sample():
-    return (np.round(rng.uniform(-4, 4, (1, 3, 8, 8)) * 64) / 64).astype(np.float32)
+    # Multiples of 1/16: exact in float16, and ties for ArgMax / ArgMin.
+    return (np.round(rng.uniform(-4, 4, (1, 3, 8, 8)) * 16) / 16).astype(np.float32)
 
 
 x = sample()

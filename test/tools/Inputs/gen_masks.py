@@ -6,8 +6,16 @@ input in DIR/calib/<input>/:
   float, (1 - mask) * -10000 added to the scores, softmax (p_hf);
 - GPT-2's causal mask: Where(a constant lower-triangular boolean, scores,
   -10000), softmax (p_causal);
+- transformers' 4-d mask: the int64 mask unsqueezed and expanded to the
+  scores' shape before the cast, times finfo(float32).min (beyond
+  float16: it saturates to -65504, so 0 * it stays 0), added (p_min; in
+  int8 the add's operands differ too much in range for a DPU eltwise);
+- masked_fill with -inf: Where(causal, scores, -inf) (p_causal_inf; int8
+  calibrates without a range for the -inf constant);
 - comparisons and logic of float inputs: Where(x < s, x, s), and
-  And / Or / Not / Equal results cast to float."""
+  And / Or / Not / Equal results cast to float;
+- LpNormalization of rows one of which is all zeros (zeros, as ONNX
+  Runtime gives, not 0 / 0)."""
 import os
 import sys
 
@@ -27,6 +35,10 @@ inits = [
     nh.from_array(tri, "tri"),
     nh.from_array(np.array(0, np.float32), "zero"),
     nh.from_array(np.array(0.5, np.float32), "half"),
+    nh.from_array(np.array([1, 1, 8, 8], np.int64), "full"),
+    nh.from_array(np.array(np.finfo(np.float32).min, np.float32), "fmin"),
+    nh.from_array(np.array(-np.inf, np.float32), "ninf"),
+    nh.from_array(np.array([0, 1, 1, 1], np.float32).reshape(1, 4, 1, 1), "rows"),
 ]
 nodes = [
     h.make_node("Unsqueeze", ["m", "axes"], ["mu"], name="unsqueeze"),
@@ -44,8 +56,21 @@ nodes = [
     h.make_node("Or", ["lt", "pos"], ["either"], name="or"),
     h.make_node("Not", ["lt"], ["not_lt"], name="not"),
     h.make_node("Equal", ["x", "half"], ["eq"], name="equal"),
+    h.make_node("Expand", ["mu", "full"], ["mfull"], name="expand_mask"),
+    h.make_node("Cast", ["mfull"], ["mff"], to=T.FLOAT, name="cast_full"),
+    h.make_node("Sub", ["one", "mff"], ["inv_full"], name="invert_full"),
+    h.make_node("Mul", ["inv_full", "fmin"], ["bias_min"], name="scale_min"),
+    h.make_node("Expand", ["bias_min", "shape4"], ["bias4"], name="expand_bias"),
+    h.make_node("Add", ["s", "bias4"], ["masked_min"], name="add_min"),
+    h.make_node("Softmax", ["masked_min"], ["p_min"], axis=-1, name="softmax_min"),
+    h.make_node("Where", ["tri", "s", "ninf"], ["causal_inf"], name="causal_inf"),
+    h.make_node("Softmax", ["causal_inf"], ["p_causal_inf"], axis=-1,
+                name="softmax_causal_inf"),
+    h.make_node("Mul", ["x", "rows"], ["x_rows"], name="zero_row"),
+    h.make_node("LpNormalization", ["x_rows"], ["lp_zero"], axis=3, name="lpnorm"),
 ]
-outputs = ["p_hf", "p_causal", "w"]
+inits.append(nh.from_array(np.array([1, 4, 8, 8], np.int64), "shape4"))
+outputs = ["p_hf", "p_causal", "w", "p_min", "p_causal_inf", "lp_zero"]
 for b in ["both", "either", "not_lt", "eq"]:
     nodes.append(h.make_node("Cast", [b], [b + "_f"], to=T.FLOAT, name="cast_" + b))
     outputs.append(b + "_f")

@@ -563,8 +563,12 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
             << "tensor '" << t.key << "' had " << o.nonFinite()
             << " NaN or infinite values (ignored)";
       if (!o.count()) {
-        if (o.nonFinite())
+        // A constant of infinities (a mask's -inf fill) is read by SHAVE
+        // kernels in float: it has no range and needs none.
+        if (o.nonFinite() && !t.isConstant)
           noFinite.push_back("'" + t.key + "'");
+        else if (o.nonFinite())
+          continue;
         else
           emitWarning(locOf(t)) << "tensor '" << t.key
                                 << "' was not computed on any sample: no range";

@@ -100,7 +100,8 @@ struct NPUDecomposeDataMovementPass
       // Static shapes only; a pre-quantized model's op keeps its own
       // parameters for the lowering.
       if (!in || !out || !in.hasStaticShape() || !out.hasStaticShape() ||
-          op->hasAttr(kQuantAttr))
+          op->hasAttr(kQuantAttr) || in.getNumElements() == 0 ||
+          out.getNumElements() == 0)
         continue;
       OpBuilder b(op);
       Rewriter r{b, op->getLoc(), out.getElementType()};

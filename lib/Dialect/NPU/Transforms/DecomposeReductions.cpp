@@ -15,6 +15,8 @@
 
 #include "mlir/IR/Builders.h"
 
+#include <limits>
+
 namespace npu {
 #define GEN_PASS_DEF_NPUDECOMPOSEREDUCTIONS
 #include "npu/Dialect/NPU/Transforms/Passes.h.inc"
@@ -80,6 +82,17 @@ struct NPUDecomposeReductionsPass
       auto kept = RankedTensorType::get(keptShape, inType.getElementType());
       Value m = ReduceMaxOp::create(b, named("max"), kept, x, axes,
                                     b.getBoolAttr(true));
+      // A row of -inf keeps a finite shift (the lowest float; -65504 on
+      // the device), so its result is log(0) = -inf, not NaN.
+      SmallVector<int64_t> ones(keptShape.size(), 1);
+      auto lowestType = RankedTensorType::get(ones, inType.getElementType());
+      Value lowest = ConstantOp::create(
+          b, named("max"),
+          DenseElementsAttr::get(
+              lowestType,
+              Attribute(b.getFloatAttr(inType.getElementType(),
+                                       -std::numeric_limits<float>::max()))));
+      m = MaxOp::create(b, named("max"), kept, m, lowest);
       Value shifted = SubOp::create(b, named("shifted"), inType, x, m);
       Value e = ExpOp::create(b, named("exp"), inType, shifted);
       Value s = LogOp::create(b, named("log"), outType, sum(e, named("sum")));

@@ -320,6 +320,10 @@ struct FoldPadIntoConv : OpRewritePattern<ConvOp> {
     for (int64_t d : {int64_t(0), int64_t(1)})
       if (padAmounts[d] != 0 || padAmounts[rank + d] != 0)
         return failure();
+    auto wType = dyn_cast<RankedTensorType>(conv.getWeight().getType());
+    ArrayRef<int64_t> dilations = conv.getDilations();
+    if (!wType || wType.getRank() != rank || int64_t(dilations.size()) != n)
+      return failure();
     SmallVector<int64_t> pads(convPads.begin(), convPads.end());
     for (int64_t i = 0; i < n; ++i) {
       int64_t begin = padAmounts[2 + i], end = padAmounts[rank + 2 + i];
@@ -327,6 +331,11 @@ struct FoldPadIntoConv : OpRewritePattern<ConvOp> {
         return failure();
       pads[i] += begin;
       pads[n + i] += end;
+      // The DPU pads less than the (dilated) kernel on each side: a larger
+      // pad stays a Pad, which DMA moves (npu-decompose-data-movement).
+      int64_t extent = (wType.getDimSize(2 + i) - 1) * dilations[i] + 1;
+      if (pads[i] >= extent || pads[n + i] >= extent)
+        return failure();
     }
     Location fused = rewriter.getFusedLoc({pad.getLoc(), conv.getLoc()});
     auto folded = ConvOp::create(

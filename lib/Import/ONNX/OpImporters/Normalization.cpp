@@ -255,9 +255,17 @@ LogicalResult importLpNorm(NodeImporter &n) {
   if (failed(norm))
     return failure();
   auto y = n.create<DivOp>(n.getInput(0), *norm);
-  if (failed(y))
+  // A zero vector normalises to zeros (ONNX Runtime), not 0 / 0.
+  auto normType = cast<RankedTensorType>(norm->getType());
+  Value zero =
+      n.splat(RankedTensorType::get({}, normType.getElementType()), 0.0);
+  auto isZero = n.create<EqualOp>(*norm, zero);
+  if (failed(y) || failed(isZero))
     return failure();
-  n.setOutput(0, *y);
+  auto safe = n.create<WhereOp>(*isZero, zero, *y);
+  if (failed(safe))
+    return failure();
+  n.setOutput(0, *safe);
   return success();
 }
 

@@ -99,3 +99,13 @@ func.func @pad_edge_crop(%x: tensor<1x4x5xf32>) -> tensor<1x4x6xf32> {
   %y = npu.pad %x {pads = array<i64: 0, 0, -1, 0, 0, 2>, mode = #npu.pad_mode<edge>} : (tensor<1x4x5xf32>) -> tensor<1x4x6xf32>
   return %y : tensor<1x4x6xf32>
 }
+
+// -----
+
+// A broadcast to an empty tensor is left alone (the lowering reports it).
+// CHECK-LABEL: func.func @expand_empty
+// CHECK: npu.expand
+func.func @expand_empty(%x: tensor<4x1xf32>) -> tensor<4x0xf32> {
+  %y = npu.expand %x : tensor<4x1xf32> to tensor<4x0xf32>
+  return %y : tensor<4x0xf32>
+}
