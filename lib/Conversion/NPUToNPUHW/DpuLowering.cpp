@@ -587,19 +587,30 @@ LogicalResult lowerConv(Lowering &l, ConvOp op, std::string &reason) {
     ConvWindow win{s.kh, s.kw, s.sh, s.sw, s.pt, s.pl,
                    s.pb, s.pr, h,    wd,   s.oh, s.ow};
     if (auto s2d = spaceToDepthConv(w, win)) {
-      Value x = l.reshape(loc, nchwInput(), {c, h / 2, 2, wd / 2, 2});
+      // Quantized first, in [C, H, W] order (elementwise: the same int8
+      // values), so that the rearrangement moves int8 bytes, half of f16's,
+      // and the quantize kernel converts only the real channels.
+      auto q = l.dpuDomain(loc, nchwInput(), op.getInput(), reason);
+      if (failed(q))
+        return failure();
+      Value x = l.reshape(loc, *q, {c, h / 2, 2, wd / 2, 2});
       x = l.transpose(loc, x, {1, 3, 2, 4, 0});
       x = l.reshape(loc, x, {h / 2, wd / 2, 4 * c});
-      if (4 * c < kChannelAlignment)
-        x = l.concat(
-            loc, {x, l.zeros(loc, {h / 2, wd / 2, kChannelAlignment - 4 * c})},
-            2);
+      // The padding channels meet zero weights (SpaceToDepth.h), where any
+      // int8 value adds exactly 0: they repeat the first channels instead
+      // of holding a constant.
+      SmallVector<Value> parts = {x};
+      for (int64_t have = 4 * c; have < kChannelAlignment;) {
+        int64_t n = std::min(4 * c, kChannelAlignment - have);
+        parts.push_back(l.slice(loc, x, {0, 0, 0}, {h / 2, wd / 2, n}));
+        have += n;
+      }
+      x = l.concat(loc, parts, 2);
       const ConvWindow &b = s2d->window;
       ConvSpec bs;
       bs.kh = b.kh, bs.kw = b.kw, bs.pt = b.pt, bs.pl = b.pl, bs.pb = b.pb,
       bs.pr = b.pr, bs.oh = b.oh, bs.ow = b.ow;
-      return lowerTo(l, loc, l.dpuDomain(loc, x, op.getInput(), reason), bs,
-                     &s2d->weights, scales, bias, e, reason);
+      return lowerTo(l, loc, x, bs, &s2d->weights, scales, bias, e, reason);
     }
   }
   if (g == 1 || (g == c && m == c)) {

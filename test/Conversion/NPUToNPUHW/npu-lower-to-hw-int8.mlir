@@ -70,13 +70,16 @@ func.func @model_params(%x: tensor<1x16x8x8xf32> {npu.range = array<f32: -1.0, 1
 // ([H/2, W/2, 12] padded to 16, SpaceToDepth.h) instead of the [H, W, C]
 // layout change, and the DPU runs a 4x4 stride-1 convolution over them
 // (16 taps of 16 channels instead of 49): top / left padding 3 (odd) becomes
-// 2 blocks, the bottom / right 1.
+// 2 blocks, the bottom / right 1. The input is quantized first (3 channels,
+// [C, H, W]), so the DMA moves int8; the 4 padding channels repeat the
+// first 4 (their weights are 0).
 // CHECK-LABEL: func.func @stem_space_to_depth
-// CHECK: npu.reshape %{{.*}} : tensor<1x3x16x16xf16> to tensor<3x8x2x8x2xf16>
-// CHECK: npu.transpose %{{.*}} {perm = array<i64: 1, 3, 2, 4, 0>} : (tensor<3x8x2x8x2xf16>) -> tensor<8x8x2x2x3xf16>
-// CHECK: npu.reshape %{{.*}} : tensor<8x8x2x2x3xf16> to tensor<8x8x12xf16>
-// CHECK: npu.concat %{{.*}}, %{{.*}} {axis = 2 : i64} : (tensor<8x8x12xf16>, tensor<8x8x4xf16>) -> tensor<8x8x16xf16>
-// CHECK: npuhw.shave "quantize"
+// CHECK: %[[Q:.*]] = npuhw.shave "quantize" %{{.*}} : (tensor<1x3x16x16xf16>) -> tensor<1x3x16x16x!quant.uniform
+// CHECK: npu.reshape %[[Q]] : tensor<1x3x16x16x!quant.uniform<{{.*}}>> to tensor<3x8x2x8x2x!quant.uniform
+// CHECK: npu.transpose %{{.*}} {perm = array<i64: 1, 3, 2, 4, 0>}
+// CHECK: %[[B:.*]] = npu.reshape %{{.*}} to tensor<8x8x12x!quant.uniform
+// CHECK: %[[F:.*]] = npu.slice %[[B]] {starts = array<i64: 0, 0, 0>, steps = array<i64: 1, 1, 1>} : tensor<8x8x12x!quant.uniform<{{.*}}>> to tensor<8x8x4x!quant.uniform
+// CHECK: npu.concat %[[B]], %[[F]] {axis = 2 : i64}
 // CHECK: npuhw.dpu_conv conv %{{.*}} {{{.*}}kernel = array<i64: 4, 4>{{.*}}pads = array<i64: 2, 2, 1, 1>, strides = array<i64: 1, 1>}
 // CHECK-SAME: tensor<64x4x4x16xi8>
 // CHECK-SAME: -> tensor<8x8x64x
