@@ -22,6 +22,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/SmallPtrSet.h"
 
 namespace npu {
 #define GEN_PASS_DEF_NPULOWERTOHW
@@ -350,6 +351,23 @@ LogicalResult lowering::lowerFunction(func::FuncOp func, StringRef precision,
     }
   }
 
+  // Booleans are f16 0 / 1 inside the blob: none crosses its boundary.
+  // Reported at the ops that read a boolean input or make a boolean
+  // result.
+  auto isBool = [](Value v) {
+    auto t = dyn_cast<RankedTensorType>(v.getType());
+    return t && t.getElementType().isInteger(1);
+  };
+  llvm::SmallPtrSet<Operation *, 4> boolBoundary;
+  for (BlockArgument arg : body.getArguments())
+    if (isBool(arg))
+      for (Operation *user : arg.getUsers())
+        boolBoundary.insert(user);
+  for (Value v : body.getTerminator()->getOperands())
+    if (isBool(v))
+      if (Operation *def = v.getDefiningOp())
+        boolBoundary.insert(def);
+
   for (Operation *op : old) {
     if (isa<ConstantOp>(op))
       continue; // Converted where used.
@@ -371,6 +389,10 @@ LogicalResult lowering::lowerFunction(func::FuncOp func, StringRef precision,
       reason = ("a " + *other +
                 " tensor (models in float32 or float16 map to the NPU)")
                    .str();
+      r = failure();
+    } else if (boolBoundary.contains(op)) {
+      reason = "a boolean graph input or output (the device holds booleans "
+               "as float16 0 / 1: give or take them as float)";
       r = failure();
     }
     if (!r && !op->hasAttr(kFp32Attr))

@@ -17,8 +17,6 @@
 #include "npu/Dialect/NPU/Transforms/Passes.h"
 #include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
 
-#include "mlir/Dialect/Func/IR/FuncOps.h"
-
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <cmath>
@@ -352,8 +350,9 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
     auto xt = cast<RankedTensorType>(topk.getInput().getType());
     int64_t axis =
         topk.getAxis() < 0 ? topk.getAxis() + xt.getRank() : topk.getAxis();
-    if (!isF32Tensor(topk.getInput())) {
-      reason = "the top k of a non-float tensor";
+    if (!isF32Tensor(topk.getInput()) || topk.getK() < 1) {
+      reason = topk.getK() < 1 ? "the top 0 (an empty result)"
+                               : "the top k of a non-float tensor";
       return failure();
     }
     auto valuesType = cast<RankedTensorType>(topk.getValues().getType());
@@ -443,20 +442,6 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
   // them. Float operands (booleans for Xor, And, Or, Not) only: integer
   // tensors other than graph inputs are not computed on the device.
   auto floatOrBool = [&](Value v) { return isF32Tensor(v) || isBoolTensor(v); };
-  if (compareKind(op) || isa<AndOp, OrOp, NotOp, WhereOp>(op)) {
-    // Booleans are f16 0 / 1 inside: none crosses the blob's boundary.
-    auto boundary = [](Value v) {
-      return (isa<BlockArgument>(v) && isBoolTensor(v)) ||
-             (isBoolTensor(v) && llvm::any_of(v.getUsers(), [](Operation *u) {
-                return isa<func::ReturnOp>(u);
-              }));
-    };
-    if (boundary(result) || llvm::any_of(op->getOperands(), boundary)) {
-      reason = "a boolean graph input or output (the device holds booleans "
-               "as float16 0 / 1: give or take them as float)";
-      return failure();
-    }
-  }
   if (auto kind = compareKind(op)) {
     if (!llvm::all_of(op->getOperands(), floatOrBool)) {
       reason = "a comparison of integer tensors";
@@ -795,9 +780,11 @@ LowerResult lowerDataMovementOp(Lowering &l, Operation *op,
   }
   SmallVector<Type> types;
   for (Type t : op->getResultTypes()) {
+    // Booleans move as the f16 0 / 1 that holds them.
     auto rt = cast<RankedTensorType>(t);
-    types.push_back(
-        rt.getElementType().isF32() && !fp32 ? l.f16Type(rt.getShape()) : rt);
+    bool toF16 = (rt.getElementType().isF32() && !fp32) ||
+                 rt.getElementType().isInteger(1);
+    types.push_back(toF16 ? l.f16Type(rt.getShape()) : rt);
   }
   SmallVector<NamedAttribute> attrs;
   for (NamedAttribute a : op->getAttrs())

@@ -120,3 +120,14 @@ func.func @bool_output(%x: tensor<1x8xf32>, %y: tensor<1x8xf32>) -> tensor<1x8xi
   %c = npu.greater %x, %y : (tensor<1x8xf32>, tensor<1x8xf32>) -> tensor<1x8xi1>
   return %c : tensor<1x8xi1>
 }
+
+// -----
+
+// A boolean graph input is reported where it is read, here by a cast to
+// float.
+// expected-error @+1 {{1 op(s) map to no NPU engine}}
+func.func @bool_input(%m: tensor<1x8xi1>) -> tensor<1x8xf32> {
+  // expected-note @+1 {{'npu.cast' cannot run on the NPU: a boolean graph input or output}}
+  %f = npu.cast %m : tensor<1x8xi1> to tensor<1x8xf32>
+  return %f : tensor<1x8xf32>
+}

@@ -12,6 +12,8 @@ input in DIR/calib/<input>/:
   int8 the add's operands differ too much in range for a DPU eltwise);
 - masked_fill with -inf: Where(causal, scores, -inf) (p_causal_inf; int8
   calibrates without a range for the -inf constant);
+- a boolean moved by DMA: Greater(mask, 0.5) expanded to the scores'
+  shape, then Where (p_bool);
 - comparisons and logic of float inputs: Where(x < s, x, s), and
   And / Or / Not / Equal results cast to float;
 - LpNormalization of rows one of which is all zeros (zeros, as ONNX
@@ -66,11 +68,15 @@ nodes = [
     h.make_node("Where", ["tri", "s", "ninf"], ["causal_inf"], name="causal_inf"),
     h.make_node("Softmax", ["causal_inf"], ["p_causal_inf"], axis=-1,
                 name="softmax_causal_inf"),
+    h.make_node("Greater", ["mf", "half"], ["keep"], name="keep"),
+    h.make_node("Expand", ["keep", "shape4"], ["keep4"], name="expand_keep"),
+    h.make_node("Where", ["keep4", "s", "big"], ["masked_bool"], name="where_keep"),
+    h.make_node("Softmax", ["masked_bool"], ["p_bool"], axis=-1, name="softmax_bool"),
     h.make_node("Mul", ["x", "rows"], ["x_rows"], name="zero_row"),
     h.make_node("LpNormalization", ["x_rows"], ["lp_zero"], axis=3, name="lpnorm"),
 ]
 inits.append(nh.from_array(np.array([1, 4, 8, 8], np.int64), "shape4"))
-outputs = ["p_hf", "p_causal", "w", "p_min", "p_causal_inf", "lp_zero"]
+outputs = ["p_hf", "p_causal", "w", "p_min", "p_causal_inf", "lp_zero", "p_bool"]
 for b in ["both", "either", "not_lt", "eq"]:
     nodes.append(h.make_node("Cast", [b], [b + "_f"], to=T.FLOAT, name="cast_" + b))
     outputs.append(b + "_f")

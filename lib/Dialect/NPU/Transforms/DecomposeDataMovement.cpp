@@ -114,9 +114,11 @@ struct NPUDecomposeDataMovementPass
                     .Default([](Operation *) { return Value(); });
       if (!y || y.getType() != out)
         continue;
-      // The last op holds the ONNX tensor: it takes the node's name.
-      if (Operation *def = y.getDefiningOp(); def && def != op)
-        def->setLoc(op->getLoc());
+      // The last op holds the ONNX tensor: it takes the node's name (unless
+      // the rewrite made none: an all-zero pad is its input).
+      if (y != op->getOperand(0))
+        if (Operation *def = y.getDefiningOp())
+          def->setLoc(op->getLoc());
       op->getResult(0).replaceAllUsesWith(y);
       op->erase();
     }
@@ -201,17 +203,21 @@ struct NPUDecomposeDataMovementPass
       auto fill = [&](int64_t count) -> Value {
         SmallVector<int64_t> shape(Rewriter::shapeOf(x));
         shape[d] = count;
-        double v =
-            op.getValueAttr() ? scalarAttrToDouble(op.getValueAttr()) : 0.0;
-        auto attr = DenseElementsAttr::get(
-            r.type(shape), Attribute(r.b.getFloatAttr(element, v)));
-        return ConstantOp::create(r.b, r.named("fill"), attr);
+        // A float fill as the element type; an integer one (an int64 mask
+        // padded) as its exact attribute, of the element type.
+        Attribute value = op.getValueAttr();
+        Attribute scalar =
+            element ? Attribute(r.b.getFloatAttr(
+                          element, value ? scalarAttrToDouble(value) : 0.0))
+            : value ? value
+                    : Attribute(r.b.getIntegerAttr(r.element, 0));
+        return ConstantOp::create(
+            r.b, r.named("fill"),
+            DenseElementsAttr::get(r.type(shape), scalar));
       };
       SmallVector<Value> parts;
       switch (op.getMode()) {
       case PadMode::constant:
-        if (!element)
-          return Value();
         if (before)
           parts.push_back(fill(before));
         parts.push_back(x);

@@ -82,17 +82,21 @@ struct NPUDecomposeReductionsPass
       auto kept = RankedTensorType::get(keptShape, inType.getElementType());
       Value m = ReduceMaxOp::create(b, named("max"), kept, x, axes,
                                     b.getBoolAttr(true));
-      // A row of -inf keeps a finite shift (the lowest float; -65504 on
-      // the device), so its result is log(0) = -inf, not NaN.
+      // The shift stays finite, within the largest float (+-65504 on the
+      // device): a row of -inf gives log(0) = -inf, one holding +inf gives
+      // +inf, not NaN.
       SmallVector<int64_t> ones(keptShape.size(), 1);
-      auto lowestType = RankedTensorType::get(ones, inType.getElementType());
-      Value lowest = ConstantOp::create(
-          b, named("max"),
-          DenseElementsAttr::get(
-              lowestType,
-              Attribute(b.getFloatAttr(inType.getElementType(),
-                                       -std::numeric_limits<float>::max()))));
-      m = MaxOp::create(b, named("max"), kept, m, lowest);
+      auto scalarType = RankedTensorType::get(ones, inType.getElementType());
+      auto bound = [&](float v) -> Value {
+        return ConstantOp::create(
+            b, named("max"),
+            DenseElementsAttr::get(
+                scalarType,
+                Attribute(b.getFloatAttr(inType.getElementType(), v))));
+      };
+      float largest = std::numeric_limits<float>::max();
+      m = MaxOp::create(b, named("max"), kept, m, bound(-largest));
+      m = MinOp::create(b, named("max"), kept, m, bound(largest));
       Value shifted = SubOp::create(b, named("shifted"), inType, x, m);
       Value e = ExpOp::create(b, named("exp"), inType, shifted);
       Value s = LogOp::create(b, named("log"), outType, sum(e, named("sum")));

@@ -24,13 +24,15 @@ func.func @l1(%x: tensor<1x4x8xf32>) -> tensor<1x4xf32> {
 
 // -----
 
-// log-sum-exp shifted by the maximum (at least the lowest float, so that a
-// row of -inf gives -inf), kept to broadcast, then reshaped to the result
-// without the reduced axis.
+// log-sum-exp shifted by the maximum (within the largest float, so that a
+// row of -inf gives -inf and one holding +inf gives +inf), kept to
+// broadcast, then reshaped to the result without the reduced axis.
 // CHECK-LABEL: func.func @log_sum_exp
 // CHECK: %[[M0:.*]] = npu.reduce_max %arg0 {axes = array<i64: 1>} : (tensor<1x4x8xf32>) -> tensor<1x1x8xf32>
 // CHECK: %[[LO:.*]] = npu.constant dense<-3.40282347E+38> : tensor<1x1x1xf32>
-// CHECK: %[[M:.*]] = npu.max %[[M0]], %[[LO]]
+// CHECK: %[[M1:.*]] = npu.max %[[M0]], %[[LO]]
+// CHECK: %[[HI:.*]] = npu.constant dense<3.40282347E+38> : tensor<1x1x1xf32>
+// CHECK: %[[M:.*]] = npu.min %[[M1]], %[[HI]]
 // CHECK: %[[D:.*]] = npu.sub %arg0, %[[M]]
 // CHECK: %[[E:.*]] = npu.exp %[[D]]
 // CHECK: %[[S:.*]] = npu.reduce_sum %[[E]] {axes = array<i64: 1>, keepdims = false} : (tensor<1x4x8xf32>) -> tensor<1x8xf32>
