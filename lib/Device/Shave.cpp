@@ -268,6 +268,16 @@ void splitAround(const std::vector<uint32_t> &s, size_t first, size_t last,
     (d < first ? outer : d < last ? mid : inner) *= s[d];
 }
 
+/// Stores index `i` as the i64 or i32 element at `p`.
+void storeIndex(uint8_t *p, DType t, int64_t i) {
+  if (t == DType::I64) {
+    std::memcpy(p, &i, 8);
+  } else {
+    auto narrow = int32_t(i);
+    std::memcpy(p, &narrow, 4);
+  }
+}
+
 /// ONNX ArgMax / ArgMin along iparams[0]: the index of the first extreme
 /// (the last with iparams[1] = 1), as i64 or i32; a NaN is never chosen
 /// over a number it follows (comparisons with it are false).
@@ -287,13 +297,7 @@ void argExtreme(const ShaveTask &t, const View &in, const View &out) {
         if (better)
           best = int64_t(j);
       }
-      uint8_t *p = out.data + out.offsetOf(o * inner + i);
-      if (out.dtype == DType::I64) {
-        std::memcpy(p, &best, 8);
-      } else {
-        auto narrow = int32_t(best);
-        std::memcpy(p, &narrow, 4);
-      }
+      storeIndex(out.data + out.offsetOf(o * inner + i), out.dtype, best);
     }
 }
 
@@ -329,13 +333,8 @@ void topK(const ShaveTask &t, const View &in, const View &values,
         uint64_t at = (o * k + j) * inner + i;
         storeFromFloat(values.data + values.offsetOf(at), values.dtype,
                        base[order[j] * inner]);
-        uint8_t *p = indices.data + indices.offsetOf(at);
-        if (indices.dtype == DType::I64) {
-          std::memcpy(p, &order[j], 8);
-        } else {
-          auto narrow = int32_t(order[j]);
-          std::memcpy(p, &narrow, 4);
-        }
+        storeIndex(indices.data + indices.offsetOf(at), indices.dtype,
+                   order[j]);
       }
     }
 }
@@ -343,9 +342,7 @@ void topK(const ShaveTask &t, const View &in, const View &values,
 /// softmax, or (LogSoftmax) its logarithm, along iparams[0].
 void softmax(const ShaveTask &t, const View &in, const View &out) {
   std::vector<float> x = readAll(in);
-  std::vector<float> original;
-  if (t.kernel == ShaveKernel::LogSoftmax)
-    original = x;
+  bool isLog = t.kernel == ShaveKernel::LogSoftmax;
   uint64_t outer, n, inner;
   size_t axis = size_t(t.iparams[0]);
   splitAround(in.shape, axis, axis + 1, outer, n, inner);
@@ -357,19 +354,16 @@ void softmax(const ShaveTask &t, const View &in, const View &out) {
         m = std::max(m, base[j * inner]);
       float sum = 0.0f;
       for (uint64_t j = 0; j < n; ++j) {
-        base[j * inner] = std::exp(base[j * inner] - m);
-        sum += base[j * inner];
+        float e = std::exp(base[j * inner] - m);
+        sum += e;
+        if (!isLog)
+          base[j * inner] = e;
       }
-      if (t.kernel == ShaveKernel::LogSoftmax) {
-        // x - max - log(sum): exact where softmax would underflow to 0.
-        float logSum = std::log(sum);
-        for (uint64_t j = 0; j < n; ++j)
-          base[j * inner] =
-              (original[o * n * inner + i + j * inner] - m) - logSum;
-        continue;
-      }
+      // log: x - max - log(sum), finite where softmax underflows to 0.
+      float logSum = isLog ? std::log(sum) : 0.0f;
       for (uint64_t j = 0; j < n; ++j)
-        base[j * inner] /= sum;
+        base[j * inner] =
+            isLog ? (base[j * inner] - m) - logSum : base[j * inner] / sum;
     }
   writeAll(out, x);
 }

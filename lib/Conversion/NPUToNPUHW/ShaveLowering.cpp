@@ -72,6 +72,15 @@ bool movedFromGraphInputs(Value v, int depth = 0) {
   });
 }
 
+/// `x kind 0` on the compare kernel, as f16 0 / 1 of `shape`: Not of a
+/// boolean (== 0), a float cast to boolean (!= 0).
+Value compareWithZero(Lowering &l, Location loc, Value x,
+                      ArrayRef<int64_t> shape, arch::CompareKind kind) {
+  SmallVector<int64_t> ones(shape.size(), 1);
+  return l.shave(loc, "compare", {x, l.zeros(loc, ones)}, l.f16Type(shape), {},
+                 {int64_t(kind)});
+}
+
 /// The comparison an op makes, as the compare kernel's kind: ONNX's
 /// comparisons of floats, and Xor of booleans (not equal).
 std::optional<arch::CompareKind> compareKind(Operation *op) {
@@ -347,9 +356,7 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
   // TopK of a float tensor: one kernel writing the values (f16) and the
   // indices (the op's integer type), sorted, ties by the lower index.
   if (auto topk = dyn_cast<TopKOp>(op)) {
-    auto xt = cast<RankedTensorType>(topk.getInput().getType());
-    int64_t axis =
-        topk.getAxis() < 0 ? topk.getAxis() + xt.getRank() : topk.getAxis();
+    // Axes are non-negative in the npu dialect (its verifiers).
     if (!isF32Tensor(topk.getInput()) || topk.getK() < 1) {
       reason = topk.getK() < 1 ? "the top 0 (an empty result)"
                                : "the top k of a non-float tensor";
@@ -361,8 +368,8 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
         l.b, loc, TypeRange{l.f16Type(valuesType.getShape()), indicesType},
         l.b.getStringAttr("topk"), ValueRange{l.get(topk.getInput())},
         l.b.getDenseF32ArrayAttr({}),
-        l.b.getDenseI64ArrayAttr(
-            {axis, int64_t(topk.getK()), topk.getLargest() ? 1 : 0, 1}));
+        l.b.getDenseI64ArrayAttr({int64_t(topk.getAxis()), int64_t(topk.getK()),
+                                  topk.getLargest() ? 1 : 0, 1}));
     l.set(topk.getValues(), task.getResult(0), false);
     l.set(topk.getIndices(), task.getResult(1), false);
     return success();
@@ -459,9 +466,8 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
     }
     Value a = atRank(l, loc, op->getOperand(0), type.getRank());
     if (isa<NotOp>(op)) {
-      SmallVector<int64_t> ones(type.getRank(), 1);
-      setResult(l.shave(loc, "compare", {a, l.zeros(loc, ones)}, outType, {},
-                        {int64_t(arch::CompareKind::Equal)}));
+      setResult(compareWithZero(l, loc, a, type.getShape(),
+                                arch::CompareKind::Equal));
       return success();
     }
     Value b = atRank(l, loc, op->getOperand(1), type.getRank());
@@ -490,10 +496,12 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
       reason = "the index of an extreme of a non-float tensor";
       return failure();
     }
-    int64_t axis = op->getAttrOfType<IntegerAttr>("axis").getInt();
-    if (axis < 0)
-      axis += xt.getRank();
-    bool last = op->getAttrOfType<BoolAttr>("select_last_index").getValue();
+    auto [axis, last] = [&]() -> std::pair<int64_t, bool> {
+      if (auto m = dyn_cast<ArgMaxOp>(op))
+        return {int64_t(m.getAxis()), m.getSelectLastIndex()};
+      auto n = cast<ArgMinOp>(op);
+      return {int64_t(n.getAxis()), n.getSelectLastIndex()};
+    }();
     SmallVector<int64_t> kept(xt.getShape());
     kept[axis] = 1;
     Value idx =
@@ -529,10 +537,7 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
     return success();
   }
   if (isa<SoftmaxOp, LogSoftmaxOp>(op)) {
-    // The kernels take the axis counted from the front.
     int64_t axis = op->getAttrOfType<IntegerAttr>("axis").getInt();
-    if (axis < 0)
-      axis += type.getRank();
     l.map.map(result,
               l.shave(loc, isa<SoftmaxOp>(op) ? "softmax" : "log_softmax",
                       {l.get(op->getOperand(0))}, outType, {}, {axis}));
@@ -717,12 +722,9 @@ LowerResult lowerDataMovementOp(Lowering &l, Operation *op,
     bool toFloat = to.getElementType().isF32() || to.getElementType().isF16();
     // Float to boolean: x != 0.
     if (isBoolTensor(c.getResult()) && isF32Tensor(c.getInput())) {
-      Value x = l.get(c.getInput());
-      SmallVector<int64_t> ones(to.getRank(), 1);
       l.map.map(c.getResult(),
-                l.shave(c.getLoc(), "compare", {x, l.zeros(c.getLoc(), ones)},
-                        l.f16Type(to.getShape()), {},
-                        {int64_t(arch::CompareKind::NotEqual)}));
+                compareWithZero(l, c.getLoc(), l.get(c.getInput()),
+                                to.getShape(), arch::CompareKind::NotEqual));
       return success();
     }
     // An int32 / int64 graph input (an attention mask), or data moved from
