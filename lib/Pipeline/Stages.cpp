@@ -69,6 +69,9 @@ static void addBackEndEntryPasses(OpPassManager &pm) {
   pm.nest<func::FuncOp>().addPass(createNPUDecomposeDataMovement());
   // Norms and log-sums as the kernels' sums and maxima.
   pm.nest<func::FuncOp>().addPass(createNPUDecomposeReductions());
+  // Einsum as matmuls; LRN and CumSum as products with 0/1 matrices.
+  pm.nest<func::FuncOp>().addPass(createNPUDecomposeEinsum());
+  pm.nest<func::FuncOp>().addPass(createNPUDecomposeBandedSums());
   addCanonicalizationPasses(pm);
   // Power-domain chains (squares summed into a log or sqrt) exceed fp16's
   // range in every precision: they stay fp32 on SHAVE.
