@@ -69,10 +69,13 @@ static void addBackEndEntryPasses(OpPassManager &pm) {
   pm.nest<func::FuncOp>().addPass(createNPUDecomposeDataMovement());
   // Norms and log-sums as the kernels' sums and maxima.
   pm.nest<func::FuncOp>().addPass(createNPUDecomposeReductions());
-  // Einsum as matmuls; LRN and CumSum as products with 0/1 matrices.
+  // Einsum as matmuls.
   pm.nest<func::FuncOp>().addPass(createNPUDecomposeEinsum());
-  pm.nest<func::FuncOp>().addPass(createNPUDecomposeBandedSums());
   addCanonicalizationPasses(pm);
+  // LRN as an fp32 island, CumSum as a matmul with a 0/1 triangle (after
+  // canonicalization, which would fold the island's ops into unmarked
+  // ones).
+  pm.nest<func::FuncOp>().addPass(createNPUDecomposeBandedSums());
   // Power-domain chains (squares summed into a log or sqrt) exceed fp16's
   // range in every precision: they stay fp32 on SHAVE.
   pm.nest<func::FuncOp>().addPass(createNPUFp32Islands());

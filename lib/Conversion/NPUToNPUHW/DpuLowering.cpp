@@ -1233,7 +1233,14 @@ LowerResult lowerDpuOp(Lowering &l, Operation *op, std::string &reason) {
   if (auto convT = dyn_cast<ConvTransposeOp>(op))
     return lowerConvTranspose(l, convT, reason);
   if (auto mm = dyn_cast<MatMulOp>(op)) {
-    if (!l.constantValue(mm.getRhs()))
+    // A constant right-hand side with batch dimensions (one matrix per
+    // batch: an einsum's per-head or relative-position table) is read as
+    // an activation is; weights are one matrix for every row.
+    auto rhs = l.constantValue(mm.getRhs());
+    bool batched = rhs && (rhs->rank() < 2 ||
+                           rhs->numElements() != rhs->dim(rhs->rank() - 2) *
+                                                     rhs->dim(rhs->rank() - 1));
+    if (!rhs || batched)
       return lowerActivationMatMul(l, mm); // Else a SHAVE kernel.
     return lowerMatMul(l, mm, reason);
   }

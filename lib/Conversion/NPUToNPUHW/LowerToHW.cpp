@@ -280,6 +280,32 @@ void eraseNew(Block &body, ArrayRef<Operation *> old) {
   }
 }
 
+/// An f32 graph input that is quantized is quantized from f32 directly
+/// (the quantize kernel reads f32): one SHAVE pass over the input instead
+/// of an f16 conversion and a second pass, and no double rounding. The f16
+/// conversion stays for the input's other readers.
+void quantizeGraphInputsDirectly(Block &body) {
+  for (BlockArgument arg : body.getArguments()) {
+    auto type = dyn_cast<RankedTensorType>(arg.getType());
+    if (!type || !type.getElementType().isF32())
+      continue;
+    for (Operation *user : llvm::make_early_inc_range(arg.getUsers())) {
+      auto convert = dyn_cast<hw::ShaveOp>(user);
+      if (!convert || convert.getKernel() != "convert")
+        continue;
+      for (OpOperand &use :
+           llvm::make_early_inc_range(convert->getResult(0).getUses())) {
+        auto quantize = dyn_cast<hw::ShaveOp>(use.getOwner());
+        if (quantize && quantize.getKernel() == "quantize" &&
+            quantize->getNumOperands() == 1)
+          use.set(arg);
+      }
+      if (convert->use_empty())
+        convert->erase();
+    }
+  }
+}
+
 struct NPULowerToHWPass : impl::NPULowerToHWBase<NPULowerToHWPass> {
   using NPULowerToHWBase::NPULowerToHWBase;
 
@@ -463,6 +489,7 @@ LogicalResult lowering::lowerFunction(func::FuncOp func, StringRef precision,
     if (op->use_empty() &&
         isa<TransposeOp, ReshapeOp, SliceOp, ConcatOp, ConstantOp>(op))
       op->erase();
+  quantizeGraphInputsDirectly(body);
   return success();
 }
 

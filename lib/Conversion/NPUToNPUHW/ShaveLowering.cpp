@@ -14,6 +14,7 @@
 #include "npu/Dialect/NPU/IR/NPUOps.h"
 #include "npu/Dialect/NPU/IR/QuantAnnotations.h"
 #include "npu/Dialect/NPU/IR/ScalarAttr.h"
+#include "npu/Dialect/NPU/IR/ShapeUtils.h"
 #include "npu/Dialect/NPU/Transforms/Passes.h"
 #include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
 
@@ -24,6 +25,28 @@
 using namespace mlir;
 
 namespace npu::lowering {
+
+namespace {
+
+/// Why npu-decompose-einsum left `op` (the forms it does not rewrite).
+std::string einsumLeftReason(EinsumOp op) {
+  auto t = cast<RankedTensorType>(op.getType());
+  if (!isa<FloatType>(t.getElementType()))
+    return "an einsum of integers (the NPU computes in float)";
+  std::string error;
+  auto spec = parseEinsum(op.getEquation(), op.getInputs().size(), error);
+  if (spec) {
+    for (const std::string &term : spec->inputs)
+      for (size_t i = 0; i < term.size(); ++i)
+        if (term[i] != '.' && term.find(term[i], i + 1) != std::string::npos)
+          return std::string("label '") + term[i] +
+                 "' repeated within one operand (a diagonal), which no DPU, "
+                 "SHAVE or DMA op reads";
+  }
+  return "a dynamic shape or a pre-quantized model's op";
+}
+
+} // namespace
 
 namespace {
 
@@ -764,6 +787,31 @@ LowerResult lowerDataMovementOp(Lowering &l, Operation *op,
   if (isa<TileOp, ExpandOp, DepthToSpaceOp, SpaceToDepthOp>(op)) {
     reason = "an empty tensor, a dynamic shape, or a pre-quantized model's "
              "op";
+    return failure();
+  }
+  // Left by npu-decompose-einsum / npu-decompose-banded-sums.
+  if (auto einsum = dyn_cast<EinsumOp>(op)) {
+    reason = einsumLeftReason(einsum);
+    return failure();
+  }
+  if (auto cumsum = dyn_cast<CumSumOp>(op)) {
+    auto t = cast<RankedTensorType>(cumsum.getType());
+    if (!isa<FloatType>(t.getElementType()))
+      reason = "a running sum of integers (the NPU computes in float; cast "
+               "the tensor to float first)";
+    else if (t.hasStaticShape() && t.getRank() > 0 &&
+             t.getDimSize(int64_t(cumsum.getAxis())) > 1024)
+      reason = "a running sum along " +
+               std::to_string(t.getDimSize(int64_t(cumsum.getAxis()))) +
+               " elements: more than 1024 (its 0/1 matrix on the DPU would "
+               "take more than 2 MiB of weights)";
+    else
+      reason = "a dynamic shape or a pre-quantized model's op";
+    return failure();
+  }
+  if (isa<LRNOp>(op)) {
+    reason = "a size below 1, a tensor of rank below 2, a dynamic shape or a "
+             "pre-quantized model's op";
     return failure();
   }
   if (!isa<ReshapeOp, TransposeOp, SliceOp, ConcatOp>(op))

@@ -26,7 +26,27 @@ namespace {
 /// An ONNX node: name and operator ("" for ops without an ONNX location).
 using NodeKey = std::pair<std::string, std::string>;
 
+/// The location of the ONNX node `loc` belongs to: the name whose child
+/// holds the node's operator. A decomposed node's ops are named
+/// "NAME (suffix)" around it (suffixedLocation), and are reported as the
+/// node. Null for ops without one.
+NameLoc nodeLocation(Location loc) {
+  NameLoc node;
+  loc->walk([&](Location l) {
+    if (auto named = dyn_cast<NameLoc>(l))
+      if (auto fused = dyn_cast<FusedLoc>(named.getChildLoc()))
+        if (isa_and_present<StringAttr>(fused.getMetadata())) {
+          node = named;
+          return WalkResult::interrupt();
+        }
+    return WalkResult::advance();
+  });
+  return node;
+}
+
 NodeKey nodeOf(Operation *op) {
+  if (NameLoc node = nodeLocation(op->getLoc()))
+    return {locationName(node), locationOpType(node)};
   return {locationName(op->getLoc()), locationOpType(op->getLoc())};
 }
 
@@ -138,8 +158,10 @@ void reportUnsupported(
       if (!help.empty())
         reason = help;
     }
-    diag.attachNote(first->getLoc()) << what << " cannot run on the NPU"
-                                     << (reason.empty() ? "" : ": ") << reason;
+    NameLoc node = nodeLocation(first->getLoc());
+    diag.attachNote(node ? Location(node) : first->getLoc())
+        << what << " cannot run on the NPU" << (reason.empty() ? "" : ": ")
+        << reason;
   }
 }
 

@@ -741,6 +741,30 @@ planDpu(Emitter &e, Operation *op, const std::string &label,
   return planJob(e, std::move(*job), std::move(*tiling), base.value_or(0));
 }
 
+LogicalResult prefetchFirstDpu(Emitter &e, Operation *op,
+                               const std::string &label) {
+  auto planned = planDpu(e, op, label, {});
+  if (failed(planned))
+    return failure();
+  std::shared_ptr<DpuPlan> plan = std::move(*planned);
+  // Constants only: weights computed on the device are not written yet.
+  auto conv = dyn_cast<hw::DpuConvOp>(op);
+  const ValueLocation *wl =
+      conv && conv.getWeights() ? e.buffers.lookup(conv.getWeights()) : nullptr;
+  if (plan->job.g.hasWeights() && wl &&
+      e.program.buffers[wl->buffer].space == blob::MemSpace::Weights) {
+    for (uint32_t t = 0; t < e.tiles; ++t) {
+      if (!plan->usesTile(t))
+        continue;
+      e.sched.beginStep();
+      loadWeights(e, *plan, t, *plan->byTile[t][0], 0);
+      e.sched.endStep();
+    }
+  }
+  e.plannedDpu = std::move(plan);
+  return success();
+}
+
 LogicalResult emitDpu(Emitter &e, Operation *op, const std::string &label,
                       Operation *next, const std::string &nextLabel,
                       Operation *afterNext, const std::string &afterNextLabel) {

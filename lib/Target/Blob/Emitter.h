@@ -91,6 +91,12 @@ mlir::LogicalResult emitDpu(Emitter &e, mlir::Operation *op,
                             const std::string &nextLabel,
                             mlir::Operation *afterNext,
                             const std::string &afterNextLabel);
+/// Plans the program's first DPU op `op` and loads the first weights slice
+/// of each tile's first piece now, at the start of the program, so that
+/// they load while the ops before it (the input's conversion and layout
+/// change) run; emitDpu then finds the plan.
+mlir::LogicalResult prefetchFirstDpu(Emitter &e, mlir::Operation *op,
+                                     const std::string &label);
 mlir::LogicalResult emitShave(Emitter &e, hw::ShaveOp op,
                               const std::string &label);
 mlir::LogicalResult emitTranspose(Emitter &e, npu::TransposeOp op,

@@ -115,6 +115,20 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
     if (isDpuOp(ops[i]))
       next = i;
   }
+  // The first DPU op's first weights load from the start, while the ops
+  // before it run (they are loaded only once those ops' DMAs are queued
+  // otherwise).
+  size_t firstDpu = ops.empty() ? 0 : (isDpuOp(ops[0]) ? 0 : nextDpu[0]);
+  bool tasksBefore = llvm::any_of(
+      ArrayRef<Operation *>(ops).take_front(firstDpu),
+      [](Operation *op) { return !isa<npu::ConstantOp, npu::ReshapeOp>(op); });
+  if (opts.prefetchWeights && tasksBefore && firstDpu < ops.size()) {
+    e.sched.beginOp();
+    LogicalResult r = prefetchFirstDpu(e, ops[firstDpu], labels[firstDpu]);
+    e.sched.endOp();
+    if (failed(r))
+      return failure();
+  }
   for (size_t i = 0; i < ops.size(); ++i) {
     Operation &op = *ops[i];
     const std::string &label = labels[i];

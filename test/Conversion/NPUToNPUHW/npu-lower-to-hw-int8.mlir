@@ -71,10 +71,12 @@ func.func @model_params(%x: tensor<1x16x8x8xf32> {npu.range = array<f32: -1.0, 1
 // layout change, and the DPU runs a 4x4 stride-1 convolution over them
 // (16 taps of 16 channels instead of 49): top / left padding 3 (odd) becomes
 // 2 blocks, the bottom / right 1. The input is quantized first (3 channels,
-// [C, H, W]), so the DMA moves int8; the 4 padding channels repeat the
-// first 4 (their weights are 0).
+// [C, H, W]), from f32 directly (no f16 conversion before it), so the DMA
+// moves int8; the 4 padding channels repeat the first 4 (their weights are
+// 0).
 // CHECK-LABEL: func.func @stem_space_to_depth
-// CHECK: %[[Q:.*]] = npuhw.shave "quantize" %{{.*}} : (tensor<1x3x16x16xf16>) -> tensor<1x3x16x16x!quant.uniform
+// CHECK-NOT: "convert"
+// CHECK: %[[Q:.*]] = npuhw.shave "quantize" %arg0 {{.*}} : (tensor<1x3x16x16xf32>) -> tensor<1x3x16x16x!quant.uniform
 // CHECK: npu.reshape %[[Q]] : tensor<1x3x16x16x!quant.uniform<{{.*}}>> to tensor<3x8x2x8x2x!quant.uniform
 // CHECK: npu.transpose %{{.*}} {perm = array<i64: 1, 3, 2, 4, 0>}
 // CHECK: %[[B:.*]] = npu.reshape %{{.*}} to tensor<8x8x12x!quant.uniform

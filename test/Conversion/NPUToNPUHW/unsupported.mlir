@@ -131,3 +131,32 @@ func.func @bool_input(%m: tensor<1x8xi1>) -> tensor<1x8xf32> {
   %f = npu.cast %m : tensor<1x8xi1> to tensor<1x8xf32>
   return %f : tensor<1x8xf32>
 }
+
+// -----
+
+// What npu-decompose-einsum and npu-decompose-banded-sums leave says why:
+// a diagonal, integers, a running sum longer than 1024.
+// expected-error @+1 {{4 op(s) map to no NPU engine}}
+func.func @left_by_decompositions(%a: tensor<3x3xf32>, %b: tensor<1x1025xf32>, %c: tensor<4xi32>, %d: tensor<2x2xi32>) -> (tensor<3xf32>, tensor<1x1025xf32>, tensor<4xi32>, tensor<2x2xi32>) {
+  // expected-note @+1 {{'npu.einsum' cannot run on the NPU: label 'i' repeated within one operand (a diagonal), which no DPU, SHAVE or DMA op reads}}
+  %0 = npu.einsum %a {equation = "ii->i"} : (tensor<3x3xf32>) -> tensor<3xf32>
+  // expected-note @+1 {{'npu.cumsum' cannot run on the NPU: a running sum along 1025 elements: more than 1024}}
+  %1 = npu.cumsum %b {axis = 1 : i64} : tensor<1x1025xf32>
+  // expected-note @+1 {{'npu.cumsum' cannot run on the NPU: a running sum of integers (the NPU computes in float; cast the tensor to float first)}}
+  %2 = npu.cumsum %c {axis = 0 : i64} : tensor<4xi32>
+  // expected-note @+1 {{'npu.einsum' cannot run on the NPU: an einsum of integers (the NPU computes in float)}}
+  %3 = npu.einsum %d, %d {equation = "ij,jk->ik"} : (tensor<2x2xi32>, tensor<2x2xi32>) -> tensor<2x2xi32>
+  return %0, %1, %2, %3 : tensor<3xf32>, tensor<1x1025xf32>, tensor<4xi32>, tensor<2x2xi32>
+}
+
+// -----
+
+// Ops a decomposition made ("NAME (suffix)" around the node's location)
+// are reported once, as their ONNX node, at the node's location.
+// expected-error @+1 {{1 op(s) map to no NPU engine}}
+func.func @decomposed_node(%x: tensor<1x8xf32>) -> tensor<1x8xf32> {
+  // expected-note @unknown {{Einsum cannot run on the NPU: a conversion to or from a type other than float16 and float32}}
+  %i = npu.cast %x : tensor<1x8xf32> to tensor<1x8xi32> loc("e (operand 0 cast)"("e"(fused<"Einsum">[unknown])))
+  %f = npu.cast %i : tensor<1x8xi32> to tensor<1x8xf32> loc("e (operand 0 back)"("e"(fused<"Einsum">[unknown])))
+  return %f : tensor<1x8xf32>
+}

@@ -255,14 +255,18 @@ func.func @moves(%x: tensor<1x6x10x16xf16> {npu.name = "x"}, %z: tensor<1x5x16x3
 }
 
 // An f32 input converted to f16 by a SHAVE, then a 1x1 conv: the DPU piece's
-// input DMA waits for the conversion.
+// input DMA waits for the conversion; the weights and weight table of the
+// program's first DPU op load from the start, during the conversion.
 // RUN: npu-opt %s -o /dev/null --npu-write-blob="function=f32_input output=%t.f32.blob target=NPU3720 tiles=1"
 // RUN: npu-blob verify %t.f32.blob | FileCheck %s --check-prefix=VERIFY
 // RUN: npu-blob dump %t.f32.blob | FileCheck %s --check-prefix=F32
 // F32: input  'x' f32 16x16x16 ND
 // F32: b0 producers 1 consumers 1
 // F32: dma[0]
-// F32-NEXT: conv.p0.in wait [0] update [{{[0-9]+}}]
+// F32-NEXT: conv.p0.w update [{{[0-9]+}}]
+// F32: dma[1]
+// F32-NEXT: conv.p0.wt update [{{[0-9]+}}]
+// F32: conv.p0.in wait [0] update [{{[0-9]+}}]
 // F32-NEXT: dma buf{{[0-9]+}}(convert)+0 f16 16x16x16
 // F32: shave[0] (1 tasks)
 // F32-NEXT: convert update [0]

@@ -8,8 +8,12 @@ DIR/calib/: after a convolution of x [1, 3, 8, 8] to c [1, 16, 8, 8],
   a weight ('...ij,jk->...ik'), an outer product ('i,j->ij'), a sum
   ('nchw->nc', implicit-output 'nchw' summed over h, w kept in output
   order), and three operands ('nc,cd,de->ne');
+- Einsum with a constant relative-position table ('bhqd,qkd->bhqk': a
+  constant right-hand side with a batch dimension);
 - LRN as AlexNet / GoogLeNet use it (size 5, alpha 1e-4, beta 0.75, bias
-  1) and with a large alpha (ONNX Runtime takes odd sizes of 4-d
+  1), with a large alpha, and as tf2onnx writes TensorFlow's default
+  (size 11, alpha 11, beta 0.5, bias 1) over activations in the hundreds,
+  whose squares overflow float16 (ONNX Runtime takes odd sizes of 4-d
   tensors only);
 - CumSum along the channels, exclusive, and along the columns reversed."""
 import os
@@ -41,6 +45,8 @@ inits = [
     f32("cd", rng.standard_normal((16, 6)) * 0.3),
     f32("de", rng.standard_normal((6, 4)) * 0.3),
     i64("ax1", [1]),
+    f32("loud", [40.0]),
+    f32("relpos", np.random.default_rng(12).standard_normal((64, 64, 8)) * 0.3),
     i64("ax3", [3]),
 ]
 nodes = [
@@ -61,12 +67,16 @@ nodes = [
     h.make_node("Relu", ["c"], ["r"], name="relu"),
     h.make_node("LRN", ["r"], ["lrn"], size=5, alpha=1e-4, beta=0.75, bias=1.0, name="lrn"),
     h.make_node("LRN", ["c"], ["lrn_wide"], size=3, alpha=0.5, beta=0.6, bias=2.0, name="lrn_wide"),
+    h.make_node("Mul", ["r", "loud"], ["r_loud"], name="r_loud"),
+    h.make_node("LRN", ["r_loud"], ["lrn_tf"], size=11, alpha=11.0, beta=0.5, bias=1.0, name="lrn_tf"),
+    h.make_node("Einsum", ["q", "relpos"], ["rel_scores"], equation="bhqd,qkd->bhqk", name="rel_scores"),
     h.make_node("CumSum", ["c", "ax1"], ["cumsum_c"], exclusive=1, name="cumsum_c"),
     h.make_node("CumSum", ["c", "ax3"], ["cumsum_w"], reverse=1, name="cumsum_w"),
 ]
 shapes = {"scores": [1, 2, 64, 64], "shared_scores": [1, 2, 64, 64], "context": [1, 2, 64, 8],
           "projected": [1, 2, 64, 12], "outer": [16, 8], "pooled": [1, 16],
-          "chain": [1, 4], "lrn": [1, 16, 8, 8], "lrn_wide": [1, 16, 8, 8], 
+          "chain": [1, 4], "lrn": [1, 16, 8, 8], "lrn_wide": [1, 16, 8, 8], "lrn_tf": [1, 16, 8, 8],
+          "rel_scores": [1, 2, 64, 64], 
           "cumsum_c": [1, 16, 8, 8], "cumsum_w": [1, 16, 8, 8]}
 graph = h.make_graph(
     nodes, "einsum_lrn_cumsum",

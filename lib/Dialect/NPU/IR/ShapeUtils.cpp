@@ -167,10 +167,27 @@ std::optional<EinsumSpec> parseEinsum(llvm::StringRef equation,
         error = std::string("invalid label '") + c + "' in equation";
         return std::nullopt;
       }
+    if (p.count('.') > 1) {
+      error = "more than one ellipsis in the term '" + p.str() + "'";
+      return std::nullopt;
+    }
     spec.inputs.push_back(p.str());
   }
   if (explicitOut) {
     spec.output = rhs.str();
+    for (size_t i = 0; i < spec.output.size(); ++i) {
+      char c = spec.output[i];
+      if (!(std::isalpha(static_cast<unsigned char>(c)) || c == '.')) {
+        error = std::string("invalid output label '") + c + "' in equation";
+        return std::nullopt;
+      }
+      if (spec.output.find(c, i + 1) != std::string::npos) {
+        error = c == '.' ? std::string("more than one ellipsis in the output")
+                         : std::string("output label '") + c +
+                               "' appears more than once";
+        return std::nullopt;
+      }
+    }
   } else {
     // Implicit output: the ellipsis, then labels seen once, alphabetically.
     std::map<char, int> count;

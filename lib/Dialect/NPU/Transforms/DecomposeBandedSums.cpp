@@ -1,10 +1,10 @@
 //===- DecomposeBandedSums.cpp - LRN and CumSum as 0/1 matrix products ----===//
 //
 // LRN sums squares over a window of neighbouring channels and CumSum sums a
-// running prefix of one axis: each is a product with a constant matrix of
-// zeros and ones (a band, a triangle), which the DPU computes as a
-// convolution or a matmul in fp32 accumulators, with the elementwise rest
-// on SHAVE.
+// running prefix of one axis. A running prefix is a product with a constant
+// triangle of ones, which the DPU computes as a matmul with fp32
+// accumulators; LRN's squares need fp32 throughout (they overflow fp16), so
+// its window is a sum of shifted copies in an fp32 island on SHAVE.
 //
 //===----------------------------------------------------------------------===//
 
@@ -46,58 +46,78 @@ Value constant(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
 }
 
 /// y = x * (bias + alpha / size * s)^-beta, s the sum of squares over the
-/// channels [c - floor((size - 1) / 2), c + ceil((size - 1) / 2)]:
-/// x scaled by sqrt(alpha / size) and squared (so that the squares of
-/// activations in the hundreds do not overflow fp16), then a 1x1
-/// convolution with 0/1 band weights and the bias, a power and a product.
+/// channels [c - floor((size - 1) / 2), c + ceil((size - 1) / 2)], as an
+/// fp32 island (`npu.fp32`, as npu-fp32-islands marks power-domain chains):
+/// squares of activations past 256 overflow fp16, and int8 would round the
+/// small squares of a wide range to 0. The window sum adds `size` copies of
+/// the squares shifted along the channels (a slice joined with zeros); the
+/// product with x leaves the island (y <= |x| / bias^beta).
 void decomposeLrn(LRNOp op) {
   RankedTensorType type = floatTensorOf(op);
-  if (!type || type.getRank() < 2 || type.getNumElements() == 0)
+  if (!type || type.getRank() < 2 || type.getNumElements() == 0 ||
+      op.getSize() < 1)
     return;
   OpBuilder b(op);
   Location loc = op.getLoc();
   auto named = [&](StringRef s) { return suffixedLocation(loc, s); };
+  UnitAttr fp32 = b.getUnitAttr();
+  auto island = [&](Operation *o) {
+    o->setAttr(kFp32Attr, fp32);
+    return o->getResult(0);
+  };
   int64_t channels = type.getDimSize(1);
   int64_t size = static_cast<int64_t>(op.getSize());
-  if (size < 1)
-    return;
   int64_t before = (size - 1) / 2, after = size - 1 - before;
   float alpha = op.getAlpha().convertToFloat();
   float beta = op.getBeta().convertToFloat();
   float bias = op.getBias().convertToFloat();
+  auto f32 = [&](ArrayRef<int64_t> shape) {
+    return RankedTensorType::get(shape, b.getF32Type());
+  };
+  SmallVector<int64_t> shape(type.getShape());
+  auto channelRange = [&](int64_t n) {
+    SmallVector<int64_t> s(shape);
+    s[1] = n;
+    return s;
+  };
 
   Value x = op.getInput();
-  Value scale =
-      constant(b, named("scaled"), {1}, {std::sqrt(alpha / float(size))});
-  Value scaled = MulOp::create(b, named("scaled"), type, x, scale);
-  Value squares = MulOp::create(b, named("square"), type, scaled, scaled);
-  std::vector<float> band(size_t(channels * channels), 0.0f);
-  for (int64_t o = 0; o < channels; ++o)
-    for (int64_t i = std::max<int64_t>(0, o - before);
-         i <= std::min(channels - 1, o + after); ++i)
-      band[size_t(o * channels + i)] = 1.0f;
-  Location sumLoc = named("window sum");
-  Value weights = constant(b, sumLoc, {channels, channels, 1, 1}, band);
-  Value biases = constant(b, sumLoc, {channels},
-                          std::vector<float>(size_t(channels), bias));
-  // Other ranks than NCHW run as [N, C, D1 x ... x Dk, 1].
-  auto planes = RankedTensorType::get(
-      {type.getDimSize(0), channels,
-       type.getNumElements() /
-           std::max<int64_t>(1, type.getDimSize(0) * channels),
-       1},
-      type.getElementType());
-  bool flat = type.getRank() != 4;
-  if (flat)
-    squares = ReshapeOp::create(b, named("square planes"), planes, squares);
-  Value sum = ConvOp::create(
-      b, sumLoc, flat ? planes : type, squares, weights, biases,
-      b.getDenseI64ArrayAttr({1, 1}), b.getDenseI64ArrayAttr({1, 1}),
-      b.getDenseI64ArrayAttr({0, 0, 0, 0}), b.getI64IntegerAttr(1));
-  if (flat)
-    sum = ReshapeOp::create(b, named("window sum planes"), type, sum);
-  Value exponent = constant(b, named("denominator"), {1}, {-beta});
-  Value inverse = PowOp::create(b, named("denominator"), type, sum, exponent);
+  Value squares = island(MulOp::create(b, named("square"), f32(shape), x, x));
+  // Channel c of copy d holds the square of channel c + d (0 outside).
+  Value sum;
+  for (int64_t d = -before; d <= after; ++d) {
+    Value shifted = squares;
+    int64_t kept = channels - std::abs(d);
+    if (d != 0 && kept <= 0)
+      continue;
+    if (d != 0) {
+      SmallVector<int64_t> starts(shape.size(), 0), steps(shape.size(), 1);
+      starts[1] = std::max<int64_t>(d, 0);
+      Value part = island(SliceOp::create(
+          b, named("window"), f32(channelRange(kept)), squares,
+          b.getDenseI64ArrayAttr(starts), b.getDenseI64ArrayAttr(steps)));
+      Value zeros = constant(
+          b, named("window"), channelRange(std::abs(d)),
+          std::vector<float>(
+              size_t(ShapedType::getNumElements(channelRange(std::abs(d)))),
+              0.0f));
+      SmallVector<Value> parts = d > 0 ? SmallVector<Value>{part, zeros}
+                                       : SmallVector<Value>{zeros, part};
+      shifted = island(ConcatOp::create(b, named("window"), parts, 1));
+    }
+    sum = sum ? island(AddOp::create(b, named("window sum"), f32(shape), sum,
+                                     shifted))
+              : shifted;
+  }
+  Value scaled = island(MulOp::create(
+      b, named("window sum"), f32(shape), sum,
+      constant(b, named("window sum"), {1}, {alpha / float(size)})));
+  Value shiftedSum =
+      island(AddOp::create(b, named("denominator"), f32(shape), scaled,
+                           constant(b, named("denominator"), {1}, {bias})));
+  Value inverse =
+      island(PowOp::create(b, named("denominator"), f32(shape), shiftedSum,
+                           constant(b, named("denominator"), {1}, {-beta})));
   Value y = MulOp::create(b, loc, type, x, inverse);
   op.replaceAllUsesWith(y);
   op.erase();

@@ -44,8 +44,7 @@ public:
         element(cast<RankedTensorType>(op.getType()).getElementType()) {}
 
   /// Replaces the op; false (nothing changed) for the forms left alone:
-  /// dynamic shapes, a label repeated within one term (a diagonal), or a
-  /// summed label whose sizes differ between operands (1 against n).
+  /// dynamic shapes or a label repeated within one operand (a diagonal).
   bool run() {
     SmallVector<ArrayRef<int64_t>> shapes;
     for (Value v : op.getInputs()) {
@@ -76,30 +75,70 @@ public:
       for (size_t d = 0; d < shapes[i].size(); ++d)
         sizes[spec->inputs[i][d]].push_back(shapes[i][d]);
     }
-    for (const auto &entry : sizes) {
-      ArrayRef<int64_t> seen = entry.second;
-      if (!has(spec->output, entry.first) &&
-          llvm::any_of(seen, [&](int64_t n) { return n != seen.front(); }))
-        return false;
-    }
-
+    // A label of size 1 in one operand and n in another broadcasts: that
+    // operand drops it (a reshape), and the label is the others' alone.
     SmallVector<Term> terms;
-    for (auto [v, labels] : llvm::zip(op.getInputs(), spec->inputs))
-      terms.push_back({v, labels});
-    // The labels needed after term i: the output's and later terms'.
-    auto neededAfter = [&](size_t i) {
+    for (auto [i, v] : llvm::enumerate(op.getInputs())) {
+      Term t{v, spec->inputs[i]};
+      std::string kept;
+      SmallVector<int64_t> shape;
+      for (size_t d = 0; d < t.labels.size(); ++d) {
+        char c = t.labels[d];
+        if (shapes[i][d] == 1 && *llvm::max_element(sizes[c]) > 1)
+          continue;
+        kept.push_back(c);
+        shape.push_back(shapes[i][d]);
+      }
+      if (kept != t.labels)
+        t = {reshape(v, shape, "operand " + std::to_string(i) + " squeezed"),
+             kept};
+      terms.push_back(t);
+    }
+    // The labels needed outside terms i and j: the output's and the other
+    // terms'.
+    auto neededOutside = [&](size_t i, size_t j) {
       std::string keep = spec->output;
-      for (size_t j = i + 1; j < terms.size(); ++j)
-        keep += terms[j].labels;
+      for (size_t k = 0; k < terms.size(); ++k)
+        if (k != i && k != j)
+          keep += terms[k].labels;
       return keep;
     };
-    Term acc = sumOut(terms[0], neededAfter(0), "operand 0");
-    for (size_t i = 1; i < terms.size(); ++i) {
-      std::string keep = neededAfter(i);
-      std::string name = "operand " + std::to_string(i);
-      Term t = sumOut(terms[i], keep + acc.labels, name);
-      acc = contract(acc, t, keep, name);
+    if (terms.size() == 1)
+      terms[0] = sumOut(terms[0], spec->output, "operand 0 summed");
+    // Greedily, the pair whose product has the fewest elements (the first
+    // such pair on a tie), so that no outer product is formed that a later
+    // contraction sums away.
+    for (int step = 1; terms.size() > 1; ++step) {
+      size_t bi = 0, bj = 1;
+      int64_t best = -1;
+      for (size_t i = 0; i < terms.size(); ++i)
+        for (size_t j = i + 1; j < terms.size(); ++j) {
+          std::string keep = neededOutside(i, j);
+          int64_t n = 1;
+          std::string seen;
+          for (const Term *t : {&terms[i], &terms[j]})
+            for (size_t d = 0; d < t->labels.size(); ++d) {
+              char c = t->labels[d];
+              if (has(keep, c) && !has(seen, c)) {
+                seen.push_back(c);
+                n *= sizes[c].empty() ? 1 : *llvm::max_element(sizes[c]);
+              }
+            }
+          if (best < 0 || n < best) {
+            best = n;
+            bi = i;
+            bj = j;
+          }
+        }
+      std::string keep = neededOutside(bi, bj);
+      std::string name = "product " + std::to_string(step);
+      Term lhs =
+          sumOut(terms[bi], keep + terms[bj].labels, name + " lhs summed");
+      Term rhs = sumOut(terms[bj], keep + lhs.labels, name + " rhs summed");
+      terms[bi] = contract(lhs, rhs, keep, name);
+      terms.erase(terms.begin() + bj);
     }
+    Term acc = terms.front();
     // Into the output's order.
     SmallVector<int64_t> perm;
     for (char c : spec->output)
@@ -165,7 +204,7 @@ private:
     if (axes.empty())
       return t;
     Value v =
-        ReduceSumOp::create(b, named(name + " summed"), type(shape), t.value,
+        ReduceSumOp::create(b, named(name), type(shape), t.value,
                             b.getDenseI64ArrayAttr(axes), b.getBoolAttr(false));
     return {v, labels};
   }
@@ -206,39 +245,42 @@ private:
       k *= sizeOf(a, c);
     std::string labels = batch + aOwn + xOwn;
 
+    // The batch as one dimension where it has more than 3 and neither side
+    // broadcasts it (SHAVE kernels and DMAs take up to 5 dimensions).
+    SmallVector<int64_t> aLead(aBatch), xLead(xBatch), lead;
+    if (aBatch == xBatch && batch.size() > 3) {
+      int64_t count = 1;
+      for (int64_t d : aBatch)
+        count *= d;
+      aLead = xLead = {count};
+    }
+    for (auto [p, q] : llvm::zip(aLead, xLead))
+      lead.push_back(std::max(p, q));
+    SmallVector<int64_t> aShape(aLead), xShape(xLead), yShape(lead);
+    yShape.append({m, n});
+    Value y;
     if (summed.empty()) {
-      // Nothing is summed: a broadcast multiplication, each side with ones
-      // where the other's own labels go.
-      SmallVector<int64_t> aShape(aBatch), xShape(xBatch);
-      for (char c : aOwn) {
-        aShape.push_back(sizeOf(a, c));
-        xShape.push_back(1);
-      }
-      for (char c : xOwn) {
-        aShape.push_back(1);
-        xShape.push_back(sizeOf(x, c));
-      }
+      // Nothing is summed: a broadcast multiplication of [lead..., M, 1]
+      // and [lead..., 1, N] (outer and elementwise products).
+      aShape.append({m, 1});
+      xShape.append({1, n});
       Value lhs = reshape(permute(a, batch + aOwn, name + " lhs transposed"),
                           aShape, name + " lhs");
       Value rhs = reshape(permute(x, batch + xOwn, name + " rhs transposed"),
                           xShape, name + " rhs");
-      Value y = MulOp::create(b, named(name), type(outShape), lhs, rhs);
-      return {y, labels};
+      y = MulOp::create(b, named(name), type(yShape), lhs, rhs);
+    } else {
+      // [lead..., M, K] x [lead..., K, N]; a broadcast batch broadcasts.
+      aShape.append({m, k});
+      xShape.append({k, n});
+      Value lhs =
+          reshape(permute(a, batch + aOwn + summed, name + " lhs transposed"),
+                  aShape, name + " lhs");
+      Value rhs =
+          reshape(permute(x, batch + summed + xOwn, name + " rhs transposed"),
+                  xShape, name + " rhs");
+      y = MatMulOp::create(b, named(name), type(yShape), lhs, rhs);
     }
-    // [batch..., M, K] x [batch..., K, N]; the batch broadcasts.
-    SmallVector<int64_t> aShape(aBatch), xShape(xBatch), mmShape;
-    aShape.append({m, k});
-    xShape.append({k, n});
-    for (auto [p, q] : llvm::zip(aBatch, xBatch))
-      mmShape.push_back(std::max(p, q));
-    mmShape.append({m, n});
-    Value lhs =
-        reshape(permute(a, batch + aOwn + summed, name + " lhs transposed"),
-                aShape, name + " lhs");
-    Value rhs =
-        reshape(permute(x, batch + summed + xOwn, name + " rhs transposed"),
-                xShape, name + " rhs");
-    Value y = MatMulOp::create(b, named(name), type(mmShape), lhs, rhs);
     return {reshape(y, outShape, name + " result"), labels};
   }
 };

@@ -1,18 +1,25 @@
 // RUN: npu-opt %s -split-input-file -npu-decompose-banded-sums -mlir-print-debuginfo -mlir-print-local-scope | FileCheck %s
 
-// LRN of size 3 (one channel before, one after): x scaled by
-// sqrt(alpha / size) = sqrt(2e-4 / 3) and squared, a 1x1 convolution with
-// 0/1 band weights and the bias, its power -beta, times x (the node's name).
+// LRN of size 3 (one channel before, one after) as an fp32 island: the
+// squares, the window as the sum of copies shifted along the channels (a
+// slice joined with zeros), times alpha / size = 2e-4 / 3, plus the bias,
+// to the power -beta; the product with x (the node's name) leaves it.
 // CHECK-LABEL: func.func @lrn
-// CHECK: %[[C:.*]] = npu.constant dense<0.00816496555> : tensor<1xf32> loc("n (scaled)"("n"))
-// CHECK: %[[XS:.*]] = npu.mul %arg0, %[[C]] {{.*}} loc("n (scaled)"("n"))
-// CHECK: %[[SQ:.*]] = npu.mul %[[XS]], %[[XS]] {{.*}} loc("n (square)"("n"))
-// CHECK: %[[W:.*]] = npu.constant dense<{{\[}}[{{\[}}[1.000000e+00]], {{\[}}[1.000000e+00]], {{\[}}[0.000000e+00]], {{\[}}[0.000000e+00]]], [{{\[}}[1.000000e+00]], {{\[}}[1.000000e+00]], {{\[}}[1.000000e+00]], {{\[}}[0.000000e+00]]], [{{\[}}[0.000000e+00]], {{\[}}[1.000000e+00]], {{\[}}[1.000000e+00]], {{\[}}[1.000000e+00]]], [{{\[}}[0.000000e+00]], {{\[}}[0.000000e+00]], {{\[}}[1.000000e+00]], {{\[}}[1.000000e+00]]]]> : tensor<4x4x1x1xf32>
-// CHECK: %[[B:.*]] = npu.constant dense<2.000000e+00> : tensor<4xf32>
-// CHECK: %[[S:.*]] = npu.conv %[[SQ]], %[[W]], %[[B]] {dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} {{.*}} loc("n (window sum)"("n"))
+// CHECK: %[[SQ:.*]] = npu.mul %arg0, %arg0 {npu.fp32} {{.*}} loc("n (square)"("n"))
+// CHECK: %[[LO:.*]] = npu.slice %[[SQ]] {npu.fp32, starts = array<i64: 0, 0, 0, 0>, steps = array<i64: 1, 1, 1, 1>} : tensor<1x4x2x2xf32> to tensor<1x3x2x2xf32> loc("n (window)"("n"))
+// CHECK: %[[Z:.*]] = npu.constant dense<0.000000e+00> : tensor<1x1x2x2xf32>
+// CHECK: %[[BELOW:.*]] = npu.concat %[[Z]], %[[LO]] {axis = 1 : i64, npu.fp32}
+// CHECK: %[[S1:.*]] = npu.add %[[BELOW]], %[[SQ]] {npu.fp32} {{.*}} loc("n (window sum)"("n"))
+// CHECK: %[[HI:.*]] = npu.slice %[[SQ]] {npu.fp32, starts = array<i64: 0, 1, 0, 0>, steps = array<i64: 1, 1, 1, 1>}
+// CHECK: %[[ABOVE:.*]] = npu.concat %[[HI]], %{{.*}} {axis = 1 : i64, npu.fp32}
+// CHECK: %[[S:.*]] = npu.add %[[S1]], %[[ABOVE]] {npu.fp32}
+// CHECK: %[[A:.*]] = npu.constant dense<6.66666674E-5> : tensor<1xf32>
+// CHECK: %[[SA:.*]] = npu.mul %[[S]], %[[A]] {npu.fp32}
+// CHECK: %[[B:.*]] = npu.constant dense<2.000000e+00> : tensor<1xf32>
+// CHECK: %[[T:.*]] = npu.add %[[SA]], %[[B]] {npu.fp32} {{.*}} loc("n (denominator)"("n"))
 // CHECK: %[[E:.*]] = npu.constant dense<-7.500000e-01> : tensor<1xf32>
-// CHECK: %[[P:.*]] = npu.pow %[[S]], %[[E]] {{.*}} loc("n (denominator)"("n"))
-// CHECK: %[[Y:.*]] = npu.mul %arg0, %[[P]] {{.*}} loc("n")
+// CHECK: %[[P:.*]] = npu.pow %[[T]], %[[E]] {npu.fp32} {{.*}} loc("n (denominator)"("n"))
+// CHECK: %[[Y:.*]] = npu.mul %arg0, %[[P]] : {{.*}} loc("n")
 // CHECK-NOT: npu.lrn
 // CHECK: return %[[Y]]
 func.func @lrn(%x: tensor<1x4x2x2xf32>) -> tensor<1x4x2x2xf32> {
@@ -23,9 +30,13 @@ func.func @lrn(%x: tensor<1x4x2x2xf32>) -> tensor<1x4x2x2xf32> {
 // -----
 
 // An even size: the window reaches one channel further after than before
-// (ONNX: [c - floor((size - 1) / 2), c + ceil((size - 1) / 2)]).
+// (ONNX: [c - floor((size - 1) / 2), c + ceil((size - 1) / 2)]): the
+// squares and one copy shifted down (channel c + 1), no copy from below.
 // CHECK-LABEL: func.func @lrn_even
-// CHECK: npu.constant dense<{{\[}}[{{\[}}[1.000000e+00]], {{\[}}[1.000000e+00]], {{\[}}[0.000000e+00]]], [{{\[}}[0.000000e+00]], {{\[}}[1.000000e+00]], {{\[}}[1.000000e+00]]], [{{\[}}[0.000000e+00]], {{\[}}[0.000000e+00]], {{\[}}[1.000000e+00]]]]> : tensor<3x3x1x1xf32>
+// CHECK: %[[SQ:.*]] = npu.mul %arg0, %arg0 {npu.fp32}
+// CHECK-NOT: starts = array<i64: 0, 0, 0, 0>
+// CHECK: npu.slice %[[SQ]] {npu.fp32, starts = array<i64: 0, 1, 0, 0>, steps = array<i64: 1, 1, 1, 1>} : tensor<1x3x2x2xf32> to tensor<1x2x2x2xf32>
+// CHECK: npu.add %[[SQ]], %{{.*}} {npu.fp32}
 func.func @lrn_even(%x: tensor<1x3x2x2xf32>) -> tensor<1x3x2x2xf32> {
   %y = npu.lrn %x {size = 2 : i64} : tensor<1x3x2x2xf32>
   return %y : tensor<1x3x2x2xf32>
@@ -62,11 +73,10 @@ func.func @cumsum_reverse(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
 
 // -----
 
-// LRN of another rank than 4: the convolution runs on [N, C, D, 1].
+// LRN of another rank than 4: the same island over [N, C, D].
 // CHECK-LABEL: func.func @lrn_1d
-// CHECK: %[[SQ:.*]] = npu.reshape %{{.*}} : tensor<1x4x8xf32> to tensor<1x4x8x1xf32> loc("l (square planes)"("l"))
-// CHECK: %[[S:.*]] = npu.conv %[[SQ]], {{.*}} -> tensor<1x4x8x1xf32>
-// CHECK: npu.reshape %[[S]] : tensor<1x4x8x1xf32> to tensor<1x4x8xf32> loc("l (window sum planes)"("l"))
+// CHECK: npu.slice %{{.*}} {npu.fp32, starts = array<i64: 0, 0, 0>, steps = array<i64: 1, 1, 1>} : tensor<1x4x8xf32> to tensor<1x3x8xf32>
+// CHECK: npu.pow
 func.func @lrn_1d(%x: tensor<1x4x8xf32>) -> tensor<1x4x8xf32> {
   %y = npu.lrn %x {size = 3 : i64} : tensor<1x4x8xf32> loc("l")
   return %y : tensor<1x4x8xf32>

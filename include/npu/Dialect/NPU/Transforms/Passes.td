@@ -313,56 +313,66 @@ def NPUDecomposeEinsum : Pass<"npu-decompose-einsum", "mlir::func::FuncOp"> {
   let summary = "Einsum becomes transposes, reshapes and (batched) matmuls";
   let description = [{
     No engine runs an `npu.einsum` as such. Its operands are contracted two
-    at a time, left to right (every equation form ONNX allows: explicit or
-    implicit output, `...` broadcast dimensions, any number of operands):
+    at a time (every equation form ONNX allows: explicit or implicit
+    output, `...` broadcast dimensions, any number of operands):
 
-    - labels that one operand holds and neither the output nor a later
-      operand needs are summed first (`npu.reduce_sum`,
-      `NAME (operand i summed)`);
-    - a pair is transposed to `[shared kept labels..., own labels...,
+    - an operand whose label has size 1 where another operand's has more
+      drops it (it broadcasts; `NAME (operand i squeezed)`);
+    - the pair whose product has the fewest elements goes first (greedy, as
+      opt_einsum's greedy path; the first pair on a tie), so that no outer
+      product is formed that a later contraction sums away;
+    - labels that one operand of the pair holds and nothing else needs
+      (the output, the other operands) are summed first (`npu.reduce_sum`,
+      `NAME (product k lhs summed)`);
+    - the pair is transposed to `[shared kept labels..., own labels...,
       summed labels...]` and `[shared kept..., summed..., own...]`, reshaped
-      to `[batch..., M, K]` and `[batch..., K, N]` (`NAME (operand i lhs)`,
-      `NAME (operand i rhs)`) and multiplied by `npu.matmul`, whose batch
-      dimensions broadcast (`NAME (operand i)`), then reshaped back to one
+      to `[batch..., M, K]` and `[batch..., K, N]` (`NAME (product k
+      lhs)`, `NAME (product k rhs)`; more than 3 batch labels become one
+      dimension, as SHAVE kernels and DMAs take 5) and multiplied by
+      `npu.matmul` (`NAME (product k)`), then reshaped back to one
       dimension per label; a pair that sums no label is a broadcast
-      `npu.mul` instead (outer and elementwise products);
+      `npu.mul` of `[batch..., M, 1]` and `[batch..., 1, N]` instead
+      (outer and elementwise products);
     - the result is transposed to the output's order (`NAME`).
 
     So `bhqd,bhkd->bhqk` is one batched matmul with a transposed right-hand
     side, and `i,j->ij` one broadcast product. Left alone (and reported by
-    the lowering as unmapped): a label repeated within one operand or in
-    the output (a diagonal), a summed label whose sizes differ between
-    operands (1 against n), dynamic shapes, non-float tensors, and a
-    pre-quantized model's ops (`npu.quant`).
+    the lowering with the reason): a label repeated within one operand (a
+    diagonal), dynamic shapes, non-float tensors, and a pre-quantized
+    model's ops (`npu.quant`).
   }];
   let dependentDialects = ["::npu::NPUDialect"];
 }
 
 def NPUDecomposeBandedSums
     : Pass<"npu-decompose-banded-sums", "mlir::func::FuncOp"> {
-  let summary = "LRN and CumSum become products with constant 0/1 matrices";
+  let summary = "LRN becomes an fp32 island of shifted sums, CumSum a "
+                "matmul with a constant 0/1 triangle";
   let description = [{
-    Both sum a window of one axis, which is a product with a constant band
-    of ones, computed by the DPU with fp32 accumulation:
+    Both sum a window of one axis:
 
-    - `npu.lrn` (ONNX: `x / (bias + alpha / size * s)^beta`, `s`
-      the sum of squares over channels `[c - floor((size - 1) / 2),
-      c + ceil((size - 1) / 2)]`): `x * sqrt(alpha / size)` squared (the
-      scale first, so that squares of large activations stay within fp16;
-      `NAME (scaled)`, `NAME (square)`), a 1x1 `npu.conv` with `[C, C, 1, 1]`
-      band weights and `bias` as its bias (`NAME (window sum)`), its power
-      `-beta` (`NAME (denominator)`) and the product with `x` (`NAME`);
-      other ranks than NCHW convolve `[N, C, D1 x ... x Dk, 1]`;
+    - `npu.lrn` (ONNX: `x / (bias + alpha / size * s)^beta`, `s` the sum
+      of squares over channels `[c - floor((size - 1) / 2),
+      c + ceil((size - 1) / 2)]`) runs its squares in fp32 on SHAVE, marked
+      `npu.fp32` as `npu-fp32-islands` marks power-domain chains (squares of
+      activations past 256 overflow fp16, and an int8 range of squares rounds
+      the small ones to 0): `x * x` (`NAME (square)`), the window as the sum
+      of `size` copies shifted along the channels, each a slice joined with
+      zeros (`NAME (window)`, `NAME (window sum)`), times `alpha / size`,
+      plus `bias`, to the power `-beta` (`NAME (denominator)`); then the
+      product with `x` (`NAME`), outside the island;
     - `npu.cumsum` of a float tensor: the axis moved last (`NAME (axis
       last)`), the rows `[R, L]` (`NAME (rows)`) times an `[L, L]` triangle
       of ones (`NAME (running sum)`; lower-left, upper-right, with or
-      without the diagonal for `reverse` and `exclusive`), then the shape
-      and order back (`NAME`).
+      without the diagonal for `reverse` and `exclusive`) on the DPU with
+      fp32 accumulation, then the shape and order back (`NAME`).
 
-    Left alone (reported by the lowering as unmapped): an LRN of rank
-    below 2, a CumSum along an axis longer than 1024 (its matrix would take more
-    than 2 MiB of fp16 weights) or of integers, dynamic shapes, and a
-    pre-quantized model's ops.
+    Runs after the back end's entry canonicalization (which would fold the
+    island's ops into unmarked ones). Left alone (reported by the lowering
+    as unmapped, with the reason): an LRN of rank below 2, a CumSum along
+    an axis longer than 1024 (its matrix would take more than 2 MiB of fp16
+    weights) or of integers, dynamic shapes, and a pre-quantized model's
+    ops.
   }];
   let dependentDialects = ["::npu::NPUDialect"];
 }
