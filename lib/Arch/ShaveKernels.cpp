@@ -64,6 +64,7 @@ constexpr KernelInfo kKernelsAppended[] = {
     {"argmax", 1},
     {"argmin", 1},
     {"topk", 4},
+    {"gather_elements", 1},
 };
 constexpr unsigned kNumFirst = std::size(kKernels);
 static_assert(kNumFirst + std::size(kKernelsAppended) == kNumShaveKernels,

@@ -54,6 +54,22 @@ public:
     return true;
   }
 
+  /// gather / gather_elements: data and i32 or i64 indices in, one output
+  /// of the data's type, iparams = [axis] within the data's rank.
+  bool gatherOperands() {
+    if (!arity(2, 2, 1) || !params(0, 1))
+      return false;
+    const TensorRef &data = t.inputs[0], &idx = t.inputs[1];
+    if (idx.dtype != DType::I32 && idx.dtype != DType::I64)
+      return fail("indices must be i32 or i64");
+    if (t.outputs[0].dtype != data.dtype)
+      return fail("output must have the data's element type");
+    int64_t axis = t.iparams[0];
+    if (axis < 0 || axis >= int64_t(data.shape.size()))
+      return fail("axis " + std::to_string(axis) + " is outside the rank");
+    return true;
+  }
+
   bool sameShape(const TensorRef &a, const TensorRef &b) {
     if (a.shape != b.shape)
       return fail("input and output shapes differ");
@@ -372,16 +388,10 @@ public:
       return true;
     }
     case ShaveKernel::Gather: {
-      if (!arity(2, 2, 1) || !params(0, 1))
+      if (!gatherOperands())
         return false;
       const TensorRef &data = in[0], &idx = in[1], &out = t.outputs[0];
-      if (idx.dtype != DType::I32 && idx.dtype != DType::I64)
-        return fail("indices must be i32 or i64");
-      if (out.dtype != data.dtype)
-        return fail("output must have the data's element type");
       int64_t axis = t.iparams[0];
-      if (axis < 0 || axis >= int64_t(data.shape.size()))
-        return fail("axis " + std::to_string(axis) + " is outside the rank");
       std::vector<uint32_t> expect(data.shape.begin(),
                                    data.shape.begin() + axis);
       expect.insert(expect.end(), idx.shape.begin(), idx.shape.end());
@@ -390,6 +400,21 @@ public:
       if (out.shape != expect)
         return fail("output shape must be data[:axis] + indices + "
                     "data[axis+1:]");
+      return true;
+    }
+    case ShaveKernel::GatherElements: {
+      if (!gatherOperands())
+        return false;
+      const TensorRef &data = in[0], &idx = in[1], &out = t.outputs[0];
+      int64_t axis = t.iparams[0];
+      if (idx.shape != out.shape)
+        return fail("output shape must be the indices' shape");
+      if (idx.shape.size() != data.shape.size())
+        return fail("indices must have the data's rank");
+      for (size_t d = 0; d < data.shape.size(); ++d)
+        if (int64_t(d) != axis && idx.shape[d] > data.shape[d])
+          return fail("indices exceed the data in dimension " +
+                      std::to_string(d));
       return true;
     }
     case ShaveKernel::Permute: {

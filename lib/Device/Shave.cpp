@@ -513,6 +513,29 @@ void resize(const ShaveTask &t, const View &in, const View &out) {
   writeAll(out, y);
 }
 
+/// Index j of `idx` (i32 or i64: token ids as exporters write them) into an
+/// axis of `n`, negative ones counting from the end; false with `error`
+/// outside [-n, n).
+bool readIndex(const View &idx, uint64_t j, uint64_t n, const char *kernel,
+               int64_t &index, std::string &error) {
+  int64_t raw;
+  if (idx.dtype == DType::I64) {
+    std::memcpy(&raw, idx.data + idx.offsetOf(j), 8);
+  } else {
+    int32_t narrow;
+    std::memcpy(&narrow, idx.data + idx.offsetOf(j), 4);
+    raw = narrow;
+  }
+  index = raw < 0 ? raw + int64_t(n) : raw;
+  if (index < 0 || index >= int64_t(n)) {
+    error = std::string(kernel) + " index " + std::to_string(raw) +
+            " is outside [" + std::to_string(-int64_t(n)) + ", " +
+            std::to_string(n) + ")";
+    return false;
+  }
+  return true;
+}
+
 bool gather(const ShaveTask &t, const View &data, const View &idx,
             const View &out, std::string &error) {
   size_t axis = size_t(t.iparams[0]);
@@ -521,21 +544,9 @@ bool gather(const ShaveTask &t, const View &data, const View &idx,
   uint64_t nIdx = idx.numElements();
   uint64_t elem = dtypeSize(data.dtype);
   for (uint64_t j = 0; j < nIdx; ++j) {
-    // i32 or i64 indices (token ids as exporters write them).
-    int64_t raw;
-    if (idx.dtype == DType::I64) {
-      std::memcpy(&raw, idx.data + idx.offsetOf(j), 8);
-    } else {
-      int32_t narrow;
-      std::memcpy(&narrow, idx.data + idx.offsetOf(j), 4);
-      raw = narrow;
-    }
-    int64_t i = raw < 0 ? raw + int64_t(n) : raw;
-    if (i < 0 || i >= int64_t(n)) {
-      error = "gather index " + std::to_string(raw) + " is outside [" +
-              std::to_string(-int64_t(n)) + ", " + std::to_string(n) + ")";
+    int64_t i;
+    if (!readIndex(idx, j, n, "gather", i, error))
       return false;
-    }
     for (uint64_t o = 0; o < outer; ++o)
       for (uint64_t in = 0; in < inner; ++in) {
         uint64_t src = (o * n + uint64_t(i)) * inner + in;
@@ -543,6 +554,34 @@ bool gather(const ShaveTask &t, const View &data, const View &idx,
         std::memcpy(out.data + out.offsetOf(dst),
                     data.data + data.offsetOf(src), elem);
       }
+  }
+  return true;
+}
+
+/// ONNX GatherElements: out[..., j, ...] = data[..., idx[..., j, ...], ...]
+/// along iparams[0]; the index tensor has the output's shape and is at most
+/// the data's size in every other dimension.
+bool gatherElements(const ShaveTask &t, const View &data, const View &idx,
+                    const View &out, std::string &error) {
+  size_t axis = size_t(t.iparams[0]), rank = out.shape.size();
+  uint64_t n = data.shape[axis], total = out.numElements();
+  uint64_t elem = dtypeSize(data.dtype);
+  std::vector<uint32_t> at(rank, 0);
+  for (uint64_t e = 0; e < total; ++e) {
+    int64_t i;
+    if (!readIndex(idx, e, n, "gather_elements", i, error))
+      return false;
+    // The data element: the output's coordinates, the axis' replaced.
+    uint64_t src = 0;
+    for (size_t d = 0; d < rank; ++d)
+      src = src * data.shape[d] + (d == axis ? uint64_t(i) : at[d]);
+    std::memcpy(out.data + out.offsetOf(e), data.data + data.offsetOf(src),
+                elem);
+    for (size_t d = rank; d-- > 0;) {
+      if (++at[d] < out.shape[d])
+        break;
+      at[d] = 0;
+    }
   }
   return true;
 }
@@ -759,6 +798,8 @@ bool runShave(const ShaveTask &t, const std::vector<View> &ins,
     return true;
   case ShaveKernel::Gather:
     return gather(t, ins[0], ins[1], out, error);
+  case ShaveKernel::GatherElements:
+    return gatherElements(t, ins[0], ins[1], out, error);
   case ShaveKernel::Permute:
     permute(t, ins[0], out);
     return true;

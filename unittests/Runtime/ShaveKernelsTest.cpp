@@ -261,6 +261,54 @@ TEST(ShaveKernels, TopKSortsTiesByLowerIndex) {
   }
 }
 
+TEST(ShaveKernels, GatherElementsPicksAlongTheAxis) {
+  // data [[1, 2, 3], [4, 5, 6]] (f16), indices of the output's shape.
+  HostTensor x(DType::F16, {2, 3});
+  for (int64_t i = 0; i < 6; ++i)
+    x.setFromDouble(i, double(i + 1));
+  // Along axis 1, i64, negative from the end: [[2, 0], [-1, 1]] -> [[3, 1],
+  // [6, 5]]. Along axis 0, i32: [[1, 0, 1]] -> [[4, 2, 6]].
+  HostTensor cols(DType::I64, {2, 2});
+  const int64_t c[] = {2, 0, -1, 1};
+  std::memcpy(cols.raw(), c, sizeof(c));
+  HostTensor rows(DType::I32, {1, 3});
+  const int32_t r[] = {1, 0, 1};
+  std::memcpy(rows.raw(), r, sizeof(r));
+  struct Case {
+    int64_t axis;
+    const HostTensor *idx;
+    std::vector<int64_t> outShape;
+    std::vector<double> want;
+  };
+  const Case cases[] = {{1, &cols, {2, 2}, {3, 1, 6, 5}},
+                        {0, &rows, {1, 3}, {4, 2, 6}}};
+  for (const Case &k : cases) {
+    RunResult res =
+        run(shaveBlob(task(ShaveKernel::GatherElements, {}, {k.axis}),
+                      {desc("x", DType::F16, {2, 3}),
+                       desc("i", k.idx->dtype(), k.idx->shape())},
+                      desc("y", DType::F16, k.outShape)),
+            {x, *k.idx});
+    ASSERT_TRUE(res.ok) << res.error;
+    for (size_t i = 0; i < k.want.size(); ++i)
+      EXPECT_EQ(res.outputs[0].getAsDouble(int64_t(i)), k.want[i])
+          << "axis " << k.axis << " element " << i;
+  }
+  // An index outside [-n, n) is a device error.
+  HostTensor bad(DType::I64, {2, 2});
+  const int64_t b[] = {0, 3, 0, 0};
+  std::memcpy(bad.raw(), b, sizeof(b));
+  RunResult res = run(
+      shaveBlob(task(ShaveKernel::GatherElements, {}, {1}),
+                {desc("x", DType::F16, {2, 3}), desc("i", DType::I64, {2, 2})},
+                desc("y", DType::F16, {2, 2})),
+      {x, bad});
+  EXPECT_FALSE(res.ok);
+  EXPECT_NE(res.error.find("gather_elements index 3 is outside [-3, 3)"),
+            std::string::npos)
+      << res.error;
+}
+
 TEST(ShaveKernels, NaNPropagatesAndInfiniteBoundsClamp) {
   HostTensor x(DType::F32, {4});
   float vals[] = {NAN, -INFINITY, 3.0f, -2.0f};
@@ -743,6 +791,27 @@ TEST(ShaveKernels, BlobsVerifyRunAndRejectMalformed) {
        desc("v", h, {4, 3}),
        "topk: k 9 is outside [1, 8]",
        {desc("i", DType::I64, {4, 3})}},
+      {task(ShaveKernel::GatherElements, {}, {1}),
+       {x, desc("i", DType::I64, {4, 2})},
+       desc("y", h, {4, 2}),
+       keep,
+       {x, desc("i", DType::I64, {4, 2})},
+       desc("y", h, {4, 3}),
+       "gather_elements: output shape must be the indices' shape"},
+      {task(ShaveKernel::GatherElements, {}, {1}),
+       {x, desc("i", DType::I64, {4, 2})},
+       desc("y", h, {4, 2}),
+       keep,
+       {x, desc("i", DType::I64, {5, 2})},
+       desc("y", h, {5, 2}),
+       "gather_elements: indices exceed the data in dimension 0"},
+      {task(ShaveKernel::GatherElements, {}, {1}),
+       {x, desc("i", DType::I64, {4, 2})},
+       desc("y", h, {4, 2}),
+       keep,
+       {x, desc("i", h, {4, 2})},
+       desc("y", h, {4, 2}),
+       "gather_elements: indices must be i32 or i64"},
       {task(ShaveKernel::Where),
        {desc("c", h, {4, 1}), x, desc("b", h, {1, 8})},
        y,

@@ -73,8 +73,9 @@ enum class ShaveKernel : uint16_t {
   ArgMax = 53,
   ArgMin = 54,
   TopK = 55,
+  GatherElements = 56,
 };
-constexpr unsigned kNumShaveKernels = 56;
+constexpr unsigned kNumShaveKernels = 57;
 
 /// The comparison a Compare kernel makes (its iparams[0]); the result is 1
 /// where it holds, else 0 (NaN compares unequal to everything).

@@ -362,14 +362,45 @@ LowerResult lowerInHWC(Lowering &l, Operation *op, StringRef kernel,
   return success();
 }
 
-/// An npu.cast of an i64 graph input to i32 (indices narrowed for a
-/// gather, as exporters write token ids).
+bool isI32OrI64(Value v) {
+  auto t = dyn_cast<RankedTensorType>(v.getType());
+  return t &&
+         (t.getElementType().isInteger(32) || t.getElementType().isInteger(64));
+}
+
+/// Integer indices the device holds: a graph input (token ids), a
+/// constant, the indices ArgMax / ArgMin / TopK compute, or reshapes,
+/// transposes, slices and concatenations of those (TopK's indices
+/// unsqueezed and expanded), as i32 or i64.
+bool isDeviceIndexTensor(Value v, int depth = 0) {
+  if (!isI32OrI64(v) || depth > 64)
+    return false;
+  if (isa<BlockArgument>(v))
+    return true;
+  Operation *def = v.getDefiningOp();
+  if (isa_and_present<ConstantOp, ArgMaxOp, ArgMinOp, TopKOp>(def))
+    return true;
+  if (!isa_and_present<ReshapeOp, TransposeOp, SliceOp, ConcatOp>(def))
+    return false;
+  return llvm::all_of(def->getOperands(), [&](Value operand) {
+    return isDeviceIndexTensor(operand, depth + 1);
+  });
+}
+
+/// An npu.cast of device indices from i64 to i32 (indices narrowed for a
+/// gather, as exporters write token ids) or from i32 to i64.
 bool isIndexNarrowing(CastOp c) {
-  auto from = dyn_cast<RankedTensorType>(c.getInput().getType());
-  auto to = dyn_cast<RankedTensorType>(c.getType());
-  return from && to && isa<BlockArgument>(c.getInput()) &&
-         from.getElementType().isInteger(64) &&
-         to.getElementType().isInteger(32);
+  return isI32OrI64(c.getResult()) && isDeviceIndexTensor(c.getInput());
+}
+
+/// The indices a gather kernel reads for `indices`: through a narrowing or
+/// widening cast, the integers it converts (read as they are: an index
+/// outside the i32 range is outside any table the NPU holds, an error of
+/// the kernel either way); null when they are not device indices.
+Value gatherIndices(Value indices) {
+  if (auto c = indices.getDefiningOp<CastOp>(); c && isIndexNarrowing(c))
+    indices = c.getInput();
+  return isDeviceIndexTensor(indices) ? indices : Value();
 }
 
 } // namespace
@@ -540,23 +571,31 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
     // conversion from i64 to i32 (read as the i64 it converts: an index
     // outside the i32 range is outside any table the NPU holds, an error of
     // the kernel either way).
-    Value indices = g.getIndices();
-    if (auto c = indices.getDefiningOp<CastOp>())
-      if (isIndexNarrowing(c))
-        indices = c.getInput();
-    auto idx = cast<RankedTensorType>(indices.getType());
-    if (!isF32Tensor(g.getData()) ||
-        !(idx.getElementType().isInteger(32) ||
-          idx.getElementType().isInteger(64)) ||
-        !isa<BlockArgument>(indices)) {
+    Value indices = gatherIndices(g.getIndices());
+    if (!isF32Tensor(g.getData()) || !indices) {
       reason = "a gather maps to SHAVE with float data and i32 or i64 "
-               "indices that are a graph input";
+               "indices that are a graph input, a constant or computed by "
+               "ArgMax / ArgMin / TopK";
       return failure();
     }
     int64_t rank = cast<RankedTensorType>(g.getData().getType()).getRank();
     int64_t axis = g.getAxis() < 0 ? g.getAxis() + rank : g.getAxis();
     setResult(l.shave(loc, "gather", {in(g.getData()), l.get(indices)}, outType,
                       {}, {axis}));
+    return success();
+  }
+  if (auto g = dyn_cast<GatherElementsOp>(op)) {
+    Value indices = gatherIndices(g.getIndices());
+    auto data = cast<RankedTensorType>(g.getData().getType());
+    if (!isF32Tensor(g.getData()) || !indices || !data.hasStaticShape()) {
+      reason = "GatherElements maps to SHAVE with float data and i32 or i64 "
+               "indices that are a graph input, a constant or computed by "
+               "ArgMax / ArgMin / TopK";
+      return failure();
+    }
+    int64_t axis = g.getAxis() < 0 ? g.getAxis() + data.getRank() : g.getAxis();
+    setResult(l.shave(loc, "gather_elements", {in(g.getData()), l.get(indices)},
+                      outType, {}, {axis}));
     return success();
   }
   if (isa<SoftmaxOp, LogSoftmaxOp>(op)) {
@@ -731,13 +770,18 @@ LowerResult lowerDataMovementOp(Lowering &l, Operation *op,
   // A conversion between f16 and f32 (a float16 model's inputs and outputs,
   // npu-widen-float16) moves nothing: the device's float values are f16.
   if (auto c = dyn_cast<CastOp>(op)) {
-    // An i64 graph input narrowed to i32 for gathers only: they read the
-    // i64 input itself (above), so the conversion moves nothing.
+    // Device indices narrowed to i32 (or widened to i64) for gathers only:
+    // they read the integers themselves (above), so the conversion moves
+    // nothing.
     if (isIndexNarrowing(c) &&
         llvm::all_of(c->getUsers(), [&](Operation *user) {
-          auto g = dyn_cast<GatherOp>(user);
-          return g && g.getIndices() == c.getResult() &&
-                 g.getData() != c.getResult();
+          if (auto g = dyn_cast<GatherOp>(user))
+            return g.getIndices() == c.getResult() &&
+                   g.getData() != c.getResult();
+          if (auto g = dyn_cast<GatherElementsOp>(user))
+            return g.getIndices() == c.getResult() &&
+                   g.getData() != c.getResult();
+          return false;
         }))
       return success();
     auto from = cast<RankedTensorType>(c.getInput().getType());

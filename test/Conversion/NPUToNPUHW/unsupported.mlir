@@ -42,14 +42,18 @@ func.func @resize_half_pixel_down(%x: tensor<1x16x8x8xf32>) -> tensor<1x16x4x4xf
 
 // -----
 
-// Gather indices computed on the device (here a slice of a graph input)
-// do not map: the kernel reads i32 or i64 indices from a graph input.
-// expected-error @+1 {{1 op(s) map to no NPU engine (DPU, SHAVE or DMA); nothing runs on the host CPU}}
-func.func @gather_computed_indices(%x: tensor<4x3xf32>, %i: tensor<4xi64>) -> tensor<2x3xf32> {
+// Gather indices computed on the device by other ops than ArgMax, ArgMin
+// or TopK (here integer arithmetic, itself unmapped) do not map; a slice of
+// a graph input's indices does (DMA moves it).
+// expected-error @+1 {{2 op(s) map to no NPU engine (DPU, SHAVE or DMA); nothing runs on the host CPU}}
+func.func @gather_computed_indices(%x: tensor<4x3xf32>, %i: tensor<4xi64>) -> (tensor<4x3xf32>, tensor<2x3xf32>) {
+  // expected-note @+1 {{'npu.add' cannot run on the NPU}}
+  %a = npu.add %i, %i : (tensor<4xi64>, tensor<4xi64>) -> tensor<4xi64>
+  // expected-note @+1 {{'npu.gather' cannot run on the NPU: a gather maps to SHAVE with float data and i32 or i64 indices that are a graph input, a constant or computed by ArgMax / ArgMin / TopK}}
+  %g = npu.gather %x, %a {axis = 0 : i64} : (tensor<4x3xf32>, tensor<4xi64>) -> tensor<4x3xf32>
   %s = npu.slice %i {starts = array<i64: 1>, steps = array<i64: 1>} : tensor<4xi64> to tensor<2xi64>
-  // expected-note @+1 {{'npu.gather' cannot run on the NPU: a gather maps to SHAVE with float data and i32 or i64 indices that are a graph input}}
-  %g = npu.gather %x, %s {axis = 0 : i64} : (tensor<4x3xf32>, tensor<2xi64>) -> tensor<2x3xf32>
-  return %g : tensor<2x3xf32>
+  %h = npu.gather %x, %s {axis = 0 : i64} : (tensor<4x3xf32>, tensor<2xi64>) -> tensor<2x3xf32>
+  return %g, %h : tensor<4x3xf32>, tensor<2x3xf32>
 }
 
 // -----
