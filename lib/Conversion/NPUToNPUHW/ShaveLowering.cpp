@@ -504,8 +504,49 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
   // tensors other than graph inputs are not computed on the device.
   auto floatOrBool = [&](Value v) { return isF32Tensor(v) || isBoolTensor(v); };
   if (auto kind = compareKind(op)) {
+    if (llvm::all_of(op->getOperands(), [](Value v) {
+          return isI32OrI64(v) && movedFromGraphInputs(v);
+        })) {
+      // Integers the user gives (token ids: `input_ids != pad_id`) and
+      // constants, compared in fp32, which holds every integer up to 2^24
+      // exactly; the f16 0 / 1 of a boolean after.
+      auto asF32 = [&](Value v) -> Value {
+        auto shape = cast<RankedTensorType>(v.getType()).getShape();
+        auto f32 = RankedTensorType::get(shape, l.b.getF32Type());
+        if (auto c = l.constantValue(v)) {
+          HostTensor t(DType::F32, c->shape());
+          for (int64_t i = 0; i < c->numElements(); ++i) {
+            int64_t x = c->getAsInt(i);
+            if (x > (int64_t(1) << 24) || x < -(int64_t(1) << 24))
+              return Value();
+            t.setFromDouble(i, double(x));
+          }
+          return l.constant(loc, t, f32);
+        }
+        Value iv = l.get(v);
+        return iv ? l.shave(loc, "convert", {iv}, f32) : Value();
+      };
+      Value a = asF32(op->getOperand(0)), b = asF32(op->getOperand(1));
+      if (!a || !b) {
+        reason = "a comparison with an integer constant beyond 2^24 (the "
+                 "device compares integers exactly in fp32 up to 2^24)";
+        return failure();
+      }
+      auto rankOf = [&](Value v) {
+        auto shape = cast<RankedTensorType>(v.getType()).getShape();
+        SmallVector<int64_t> full(type.getRank() - int64_t(shape.size()), 1);
+        full.append(shape.begin(), shape.end());
+        return l.reshape(loc, v, full);
+      };
+      auto f32Out = RankedTensorType::get(type.getShape(), l.b.getF32Type());
+      Value c = l.shave(loc, "compare", {rankOf(a), rankOf(b)}, f32Out, {},
+                        {int64_t(*kind)});
+      setResult(l.shave(loc, "convert", {c}, outType));
+      return success();
+    }
     if (!llvm::all_of(op->getOperands(), floatOrBool)) {
-      reason = "a comparison of integer tensors";
+      reason = "a comparison of integer tensors computed on the device "
+               "(integers the user gives and constants compare)";
       return failure();
     }
     Value a = atRank(l, loc, op->getOperand(0), type.getRank());
@@ -787,6 +828,28 @@ LowerResult lowerDataMovementOp(Lowering &l, Operation *op,
     auto from = cast<RankedTensorType>(c.getInput().getType());
     auto to = cast<RankedTensorType>(c.getType());
     bool toFloat = to.getElementType().isF32() || to.getElementType().isF16();
+    auto isToFloat = [](Operation *user) {
+      auto u = dyn_cast<CastOp>(user);
+      auto t = u ? dyn_cast<RankedTensorType>(u.getType()) : nullptr;
+      return t && (t.getElementType().isF32() || t.getElementType().isF16());
+    };
+    // A boolean cast to an integer only to be cast to float (`mask.long()`
+    // then `.float()`): the 0 / 1 it holds is the float's, which the cast
+    // to float takes from the boolean (below).
+    if (isBoolTensor(c.getInput()) && isI32OrI64(c.getResult()) &&
+        !c->use_empty() && llvm::all_of(c->getUsers(), isToFloat))
+      return success();
+    if (auto fromBool = c.getInput().getDefiningOp<CastOp>();
+        toFloat && fromBool && isBoolTensor(fromBool.getInput()) &&
+        isI32OrI64(fromBool.getResult())) {
+      Value v = l.get(fromBool.getInput());
+      if (!v) {
+        reason = "an operand that is not a tensor value";
+        return failure();
+      }
+      l.map.map(c.getResult(), v);
+      return success();
+    }
     // Float to boolean: x != 0.
     if (isBoolTensor(c.getResult()) && isF32Tensor(c.getInput())) {
       l.map.map(c.getResult(),

@@ -102,13 +102,14 @@ func.func @other_floats(%x: tensor<1x16x8x8xf64>, %b: tensor<1x16x8x8xbf16>) -> 
 // -----
 
 // Comparisons of integer tensors computed on the device (here from a
-// cast of an activation) have no engine: integers are graph inputs only.
+// cast of an activation) have no engine: integers the user gives and
+// constants compare (id-masks.test).
 // expected-error @+1 {{2 op(s) map to no NPU engine}}
 func.func @integer_compare(%x: tensor<1x8xf32>) -> tensor<1x8xf32> {
   // expected-note @+1 {{'npu.cast' cannot run on the NPU}}
   %i = npu.cast %x : tensor<1x8xf32> to tensor<1x8xi32>
   %z = npu.constant dense<0> : tensor<1x8xi32>
-  // expected-note @+1 {{'npu.equal' cannot run on the NPU: a comparison of integer tensors}}
+  // expected-note @+1 {{'npu.equal' cannot run on the NPU: a comparison of integer tensors computed on the device}}
   %e = npu.equal %i, %z : (tensor<1x8xi32>, tensor<1x8xi32>) -> tensor<1x8xi1>
   %f = npu.cast %e : tensor<1x8xi1> to tensor<1x8xf32>
   return %f : tensor<1x8xf32>
@@ -162,5 +163,18 @@ func.func @decomposed_node(%x: tensor<1x8xf32>) -> tensor<1x8xf32> {
   // expected-note @unknown {{Einsum cannot run on the NPU: a conversion to or from a type other than float16 and float32}}
   %i = npu.cast %x : tensor<1x8xf32> to tensor<1x8xi32> loc("e (operand 0 cast)"("e"(fused<"Einsum">[unknown])))
   %f = npu.cast %i : tensor<1x8xi32> to tensor<1x8xf32> loc("e (operand 0 back)"("e"(fused<"Einsum">[unknown])))
+  return %f : tensor<1x8xf32>
+}
+
+// -----
+
+// An integer constant past 2^24 is not compared: fp32 holds integers
+// exactly only up to there.
+// expected-error @+1 {{1 op(s) map to no NPU engine}}
+func.func @integer_compare_large(%i: tensor<1x8xi64>) -> tensor<1x8xf32> {
+  %z = npu.constant dense<16777217> : tensor<1x8xi64>
+  // expected-note @+1 {{'npu.equal' cannot run on the NPU: a comparison with an integer constant beyond 2^24}}
+  %e = npu.equal %i, %z : (tensor<1x8xi64>, tensor<1x8xi64>) -> tensor<1x8xi1>
+  %f = npu.cast %e : tensor<1x8xi1> to tensor<1x8xf32>
   return %f : tensor<1x8xf32>
 }
