@@ -619,10 +619,22 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
                "ArgMax / ArgMin / TopK";
       return failure();
     }
-    int64_t rank = cast<RankedTensorType>(g.getData().getType()).getRank();
+    auto dataType = cast<RankedTensorType>(g.getData().getType());
+    int64_t rank = dataType.getRank();
     int64_t axis = g.getAxis() < 0 ? g.getAxis() + rank : g.getAxis();
-    setResult(l.shave(loc, "gather", {in(g.getData()), l.get(indices)}, outType,
-                      {}, {axis}));
+    Value idx = l.get(indices);
+    if (cast<RankedTensorType>(indices.getType()).getRank() == 0) {
+      // A scalar index: gathered as one index, the axis then dropped.
+      idx = l.reshape(loc, idx, {1});
+      SmallVector<int64_t> kept(dataType.getShape());
+      kept[axis] = 1;
+      Value y = l.shave(loc, "gather", {in(g.getData()), idx}, l.f16Type(kept),
+                        {}, {axis});
+      setResult(l.reshape(loc, y, type.getShape()));
+      return success();
+    }
+    setResult(
+        l.shave(loc, "gather", {in(g.getData()), idx}, outType, {}, {axis}));
     return success();
   }
   if (auto g = dyn_cast<GatherElementsOp>(op)) {

@@ -7,6 +7,8 @@ DIR/calib/x/ (ids: DIR/calib/ids/):
   unsqueezed and expanded to [1, 10, 4], GatherElements of the [1, 64, 4]
   boxes (DETR / RT-DETR post-processing), and Gather of the [64, 4] boxes
   by the indices cast to int32;
+- the best box: ArgMax of the scores squeezed to a scalar index, Gather of
+  its row;
 - the best class per position: ArgMax over the channels, GatherElements of
   the scores along the channels with it (keepdims);
 - GatherElements along the last axis by a constant permutation and by the
@@ -61,13 +63,16 @@ nodes = [
     h.make_node("Squeeze", ["top_idx", "s0"], ["top_idx1"], name="squeeze"),
     h.make_node("Cast", ["top_idx1"], ["top_idx32"], to=T.INT32, name="to_int32"),
     h.make_node("Gather", ["box_table", "top_idx32"], ["top_rows"], axis=0, name="top_rows"),
+    h.make_node("ArgMax", ["scores"], ["top1"], axis=1, keepdims=0, name="top1"),
+    h.make_node("Squeeze", ["top1", "s0"], ["top1_scalar"], name="top1_scalar"),
+    h.make_node("Gather", ["box_table", "top1_scalar"], ["best_box"], axis=0, name="best_box"),
     h.make_node("ArgMax", ["c"], ["best"], axis=1, keepdims=1, name="best"),
     h.make_node("GatherElements", ["c", "best"], ["best_score"], axis=1, name="best_score"),
     h.make_node("GatherElements", ["boxes", "perm_idx"], ["permuted"], axis=2, name="permuted"),
     h.make_node("GatherElements", ["boxes", "ids"], ["picked"], axis=2, name="picked"),
 ]
 inits.append(i64("rows_s", [1, 64]))
-outputs = {"top_scores": [1, 10], "top_boxes": [1, 10, 4], "top_rows": [10, 4],
+outputs = {"top_scores": [1, 10], "top_boxes": [1, 10, 4], "top_rows": [10, 4], "best_box": [4],
            "best_score": [1, 1, 8, 8], "permuted": [1, 64, 4], "picked": [1, 64, 2]}
 graph = h.make_graph(
     nodes, "gathers",
