@@ -77,21 +77,27 @@ bool isBoolTensor(Value v) {
   return t && t.getElementType().isInteger(1);
 }
 
-/// A value that is a graph input, or reshapes, transposes, slices and
-/// concatenations of graph inputs and constants only (an int64 attention
-/// mask unsqueezed and expanded): data the DMA moves as bytes.
-bool movedFromGraphInputs(Value v, int depth = 0) {
-  if (isa<BlockArgument>(v))
+/// `v`, or data moved by reshapes, transposes, slices and concatenations
+/// from values that are all `isSource`: data the DMA moves as bytes.
+bool movedFrom(Value v, llvm::function_ref<bool(Value)> isSource,
+               int depth = 0) {
+  if (isSource(v))
     return true;
   Operation *def = v.getDefiningOp();
-  if (!def || depth > 64)
-    return false;
-  if (isa<ConstantOp>(def))
-    return true;
-  if (!isa<ReshapeOp, TransposeOp, SliceOp, ConcatOp>(def))
+  if (depth > 64 ||
+      !isa_and_present<ReshapeOp, TransposeOp, SliceOp, ConcatOp>(def))
     return false;
   return llvm::all_of(def->getOperands(), [&](Value operand) {
-    return movedFromGraphInputs(operand, depth + 1);
+    return movedFrom(operand, isSource, depth + 1);
+  });
+}
+
+/// A value that is a graph input, or reshapes, transposes, slices and
+/// concatenations of graph inputs and constants only (an int64 attention
+/// mask unsqueezed and expanded).
+bool movedFromGraphInputs(Value v) {
+  return movedFrom(v, [](Value s) {
+    return isa<BlockArgument>(s) || s.getDefiningOp<ConstantOp>();
   });
 }
 
@@ -372,18 +378,12 @@ bool isI32OrI64(Value v) {
 /// constant, the indices ArgMax / ArgMin / TopK compute, or reshapes,
 /// transposes, slices and concatenations of those (TopK's indices
 /// unsqueezed and expanded), as i32 or i64.
-bool isDeviceIndexTensor(Value v, int depth = 0) {
-  if (!isI32OrI64(v) || depth > 64)
-    return false;
-  if (isa<BlockArgument>(v))
-    return true;
-  Operation *def = v.getDefiningOp();
-  if (isa_and_present<ConstantOp, ArgMaxOp, ArgMinOp, TopKOp>(def))
-    return true;
-  if (!isa_and_present<ReshapeOp, TransposeOp, SliceOp, ConcatOp>(def))
-    return false;
-  return llvm::all_of(def->getOperands(), [&](Value operand) {
-    return isDeviceIndexTensor(operand, depth + 1);
+bool isDeviceIndexTensor(Value v) {
+  return movedFrom(v, [](Value s) {
+    return isI32OrI64(s) &&
+           (isa<BlockArgument>(s) ||
+            isa_and_present<ConstantOp, ArgMaxOp, ArgMinOp, TopKOp>(
+                s.getDefiningOp()));
   });
 }
 
