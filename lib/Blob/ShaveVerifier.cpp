@@ -444,12 +444,15 @@ public:
       auto convertible = [](DType d) {
         return isFloatType(d) || isQuantType(d) || d == DType::I32;
       };
-      // i64 only as the source (an attention mask given as int64).
+      // i64 as the source (an attention mask given as int64), or as the
+      // output of i32 indices widened (an exact integer conversion).
       if (!convertible(in[0].dtype) && in[0].dtype != DType::I64)
         return fail(std::string("cannot convert ") + dtypeName(in[0].dtype));
-      if (!convertible(t.outputs[0].dtype))
-        return fail(std::string("cannot convert ") +
-                    dtypeName(t.outputs[0].dtype));
+      bool widening = t.outputs[0].dtype == DType::I64 &&
+                      (in[0].dtype == DType::I32 || in[0].dtype == DType::I64);
+      if (!convertible(t.outputs[0].dtype) && !widening)
+        return fail(std::string("cannot convert ") + dtypeName(in[0].dtype) +
+                    " to " + dtypeName(t.outputs[0].dtype));
       return true;
     }
     case ShaveKernel::Quantize:

@@ -126,6 +126,30 @@ uint64_t broadcastIndex(uint64_t i, const std::vector<uint32_t> &out,
   return idx;
 }
 
+bool isIndexType(DType d) { return d == DType::I32 || d == DType::I64; }
+
+/// i32 <-> i64 exactly, as ONNX's Cast does (an i64 outside the i32 range
+/// keeps its low 32 bits, two's complement): indices computed by ArgMax /
+/// TopK narrowed for a gather, i32 token ids widened.
+void convertIndices(const View &in, const View &out) {
+  for (uint64_t i = 0, n = in.numElements(); i < n; ++i) {
+    int64_t v = 0;
+    if (in.dtype == DType::I64) {
+      std::memcpy(&v, in.data + in.offsetOf(i), 8);
+    } else {
+      int32_t w;
+      std::memcpy(&w, in.data + in.offsetOf(i), 4);
+      v = w;
+    }
+    if (out.dtype == DType::I64) {
+      std::memcpy(out.data + out.offsetOf(i), &v, 8);
+    } else {
+      auto w = int32_t(uint32_t(uint64_t(v)));
+      std::memcpy(out.data + out.offsetOf(i), &w, 4);
+    }
+  }
+}
+
 float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
 
 float unary(ShaveKernel k, float x, const ShaveTask &t) {
@@ -804,6 +828,10 @@ bool runShave(const ShaveTask &t, const std::vector<View> &ins,
     permute(t, ins[0], out);
     return true;
   case ShaveKernel::Convert:
+    if (isIndexType(ins[0].dtype) && isIndexType(out.dtype)) {
+      convertIndices(ins[0], out);
+      return true;
+    }
     writeAll(out, readAll(ins[0]));
     return true;
   case ShaveKernel::Quantize: {

@@ -309,6 +309,34 @@ TEST(ShaveKernels, GatherElementsPicksAlongTheAxis) {
       << res.error;
 }
 
+TEST(ShaveKernels, ConvertBetweenIndexTypesIsExact) {
+  // i64 -> i32 keeps the low 32 bits (ONNX's Cast); 2^24 + 1 has no f32,
+  // so a conversion through float would lose it.
+  const int64_t wide[] = {(int64_t(1) << 24) + 1, -7, (int64_t(1) << 32) + 5,
+                          2147483647};
+  HostTensor x64(DType::I64, {4});
+  std::memcpy(x64.raw(), wide, sizeof(wide));
+  RunResult narrow =
+      run(shaveBlob(task(ShaveKernel::Convert, {}, {}),
+                    {desc("x", DType::I64, {4})}, desc("y", DType::I32, {4})),
+          {x64});
+  ASSERT_TRUE(narrow.ok) << narrow.error;
+  const int64_t wantNarrow[] = {(int64_t(1) << 24) + 1, -7, 5, 2147483647};
+  for (int64_t i = 0; i < 4; ++i)
+    EXPECT_EQ(narrow.outputs[0].getAsInt(i), wantNarrow[i]) << i;
+  // i32 -> i64 widens with the sign.
+  const int32_t small[] = {-2147483647 - 1, 16777217, 0};
+  HostTensor x32(DType::I32, {3});
+  std::memcpy(x32.raw(), small, sizeof(small));
+  RunResult widen =
+      run(shaveBlob(task(ShaveKernel::Convert, {}, {}),
+                    {desc("x", DType::I32, {3})}, desc("y", DType::I64, {3})),
+          {x32});
+  ASSERT_TRUE(widen.ok) << widen.error;
+  for (int64_t i = 0; i < 3; ++i)
+    EXPECT_EQ(widen.outputs[0].getAsInt(i), small[i]) << i;
+}
+
 TEST(ShaveKernels, NaNPropagatesAndInfiniteBoundsClamp) {
   HostTensor x(DType::F32, {4});
   float vals[] = {NAN, -INFINITY, 3.0f, -2.0f};
@@ -627,6 +655,13 @@ TEST(ShaveKernels, BlobsVerifyRunAndRejectMalformed) {
        y,
        "clamp: bounds [lo, hi] must be ordered numbers, got [6.000000, "
        "0.000000]"},
+      {task(ShaveKernel::Convert),
+       {desc("x", DType::I32, {4, 8})},
+       desc("y", DType::I64, {4, 8}),
+       keep,
+       {x},
+       desc("y", DType::I64, {4, 8}),
+       "convert: cannot convert f16 to i64"},
       {task(ShaveKernel::HSigmoid, {0.2f, 0.5f}),
        {x},
        y,

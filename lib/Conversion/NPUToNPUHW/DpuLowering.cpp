@@ -26,6 +26,7 @@
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
 
 #include <cmath>
+#include <cstring>
 
 using namespace mlir;
 
@@ -656,28 +657,53 @@ LogicalResult lowerConv(Lowering &l, ConvOp op, std::string &reason) {
   return success();
 }
 
+/// The weights [C, M / g, kh, kw] of a transposed convolution of `g`
+/// groups as those of one ungrouped [C, M, kh, kw]: zero between groups
+/// (input channel c reaches only its group's M / g outputs).
+HostTensor ungroupedWeights(const HostTensor &w, int64_t g) {
+  int64_t c = w.dim(0), mg = w.dim(1), taps = w.dim(2) * w.dim(3);
+  HostTensor full(DType::F32, {c, g * mg, w.dim(2), w.dim(3)});
+  std::memset(full.raw(), 0, full.byteSize());
+  int64_t cg = c / g;
+  for (int64_t ci = 0; ci < c; ++ci)
+    for (int64_t mi = 0; mi < mg; ++mi)
+      std::memcpy(full.data<float>() +
+                      (ci * g * mg + (ci / cg) * mg + mi) * taps,
+                  w.data<float>() + (ci * mg + mi) * taps,
+                  size_t(taps) * sizeof(float));
+  return full;
+}
+
 /// A transposed convolution as a convolution (stride 1, flipped kernel)
 /// over the input spread out with zeros by the SHAVE `upsample_zeros`
-/// kernel (the DPU reads only dense inputs).
+/// kernel (the DPU reads only dense inputs). Depthwise (one group per
+/// channel, a learned or bilinear 2x upsampling of each channel): a DPU
+/// depthwise convolution over the spread input. Other groups: one
+/// ungrouped convolution with zero weights between groups (g times the
+/// MACs of the groups' own).
 LogicalResult lowerConvTranspose(Lowering &l, ConvTransposeOp op,
                                  std::string &reason) {
   Location loc = op.getLoc();
   auto inType = cast<RankedTensorType>(op.getInput().getType());
   auto weights = l.constantValue(op.getWeight());
+  int64_t g = op.getGroup();
   if (!weights || weights->dtype() != DType::F32 || weights->rank() != 4 ||
-      inType.getRank() != 4 || inType.getDimSize(0) != 1 ||
-      op.getGroup() != 1) {
-    reason = "only 2-d, ungrouped transposed convolutions of one image with "
-             "constant weights map to the DPU";
+      inType.getRank() != 4 || inType.getDimSize(0) != 1 || g < 1 ||
+      weights->dim(0) % g != 0) {
+    reason = "only 2-d transposed convolutions of one image with constant "
+             "weights map to the DPU";
     return failure();
   }
+  bool depthwise = g > 1 && g == weights->dim(0) && weights->dim(1) == 1;
+  if (g > 1 && !depthwise)
+    weights = ungroupedWeights(*weights, g);
   for (int64_t d : op.getDilations())
     if (d != 1) {
       reason = "dilated transposed convolution";
       return failure();
     }
-  int64_t c = weights->dim(0), m = weights->dim(1), kh = weights->dim(2),
-          kw = weights->dim(3);
+  int64_t c = weights->dim(0), m = depthwise ? c : weights->dim(1),
+          kh = weights->dim(2), kw = weights->dim(3);
   ArrayRef<int64_t> st = op.getStrides(), p = op.getPads(),
                     op_ = op.getOutputPadding();
   int64_t pads[4] = {kh - 1 - p[0], kw - 1 - p[1], kh - 1 - p[2] + op_[0],
@@ -687,15 +713,20 @@ LogicalResult lowerConvTranspose(Lowering &l, ConvTransposeOp op,
       reason = "padding larger than the kernel";
       return failure();
     }
-  // w'[m][c][y][x] = w[c][m][kh-1-y][kw-1-x].
-  HostTensor w(DType::F32, {m, c, kh, kw});
+  // w'[m][c][y][x] = w[c][m][kh-1-y][kw-1-x]; depthwise w'[c][0][y][x] =
+  // w[c][0][kh-1-y][kw-1-x] (the depthwise convolution's [C, 1, kh, kw]).
+  int64_t wc = depthwise ? 1 : c, wm = depthwise ? 1 : m;
+  HostTensor w(DType::F32, {m, wc, kh, kw});
   for (int64_t ci = 0; ci < c; ++ci)
-    for (int64_t mi = 0; mi < m; ++mi)
+    for (int64_t mi = 0; mi < wm; ++mi) {
+      // The flipped kernel's (output, input) channel pair.
+      int64_t row = depthwise ? ci : mi, col = depthwise ? 0 : ci;
       for (int64_t y = 0; y < kh; ++y)
         for (int64_t x = 0; x < kw; ++x)
-          w.data<float>()[((mi * c + ci) * kh + y) * kw + x] =
-              weights->data<float>()[((ci * m + mi) * kh + (kh - 1 - y)) * kw +
+          w.data<float>()[((row * wc + col) * kh + y) * kw + x] =
+              weights->data<float>()[((ci * wm + mi) * kh + (kh - 1 - y)) * kw +
                                      (kw - 1 - x)];
+    }
   std::vector<float> bias;
   if (failed(readBias(l, op.getBias(), bias, reason)))
     return failure();
@@ -710,7 +741,8 @@ LogicalResult lowerConvTranspose(Lowering &l, ConvTransposeOp op,
   // MACs). The same sums (the zero-spread convolution adds only zero taps);
   // int8 weight scales are per (dy, dx, m) channel, finer than per m.
   // (docs/lowering.md, "Transposed convolution".)
-  bool disjoint = st[0] == kh && st[1] == kw && op_[0] == 0 && op_[1] == 0;
+  bool disjoint =
+      !depthwise && st[0] == kh && st[1] == kw && op_[0] == 0 && op_[1] == 0;
   for (int64_t v : p)
     disjoint &= v == 0;
   if (disjoint) {
@@ -754,6 +786,8 @@ LogicalResult lowerConvTranspose(Lowering &l, ConvTransposeOp op,
     l.setDpuResult(loc, e.result, l.reshape(loc, v, {h * kh, wd * kw, mp}));
     return success();
   }
+  if (depthwise)
+    cp = std::max(cp, kChannelAlignment);
   Value hwc = l.hwcFor(loc, op.getInput(), cp);
   int64_t uh = (h - 1) * st[0] + 1 + pads[0] + pads[2];
   int64_t uw = (wd - 1) * st[1] + 1 + pads[1] + pads[3];
@@ -761,6 +795,8 @@ LogicalResult lowerConvTranspose(Lowering &l, ConvTransposeOp op,
                      {st[0], st[1], pads[0], pads[1], pads[2], pads[3]});
   ConvSpec s;
   s.kh = kh, s.kw = kw;
+  if (depthwise)
+    s.kind = hw::DpuConvKind::depthwise;
   auto outShape = cast<RankedTensorType>(op.getType()).getShape();
   s.oh = outShape[2], s.ow = outShape[3];
   if (failed(fitWindow(s, uh, uw, reason)))

@@ -127,8 +127,15 @@ void fakeQuantize(HostTensor &t, const QuantParams &q,
 std::optional<std::pair<unsigned, int64_t>> weightOperand(Operation *op) {
   if (isa<ConvOp>(op))
     return std::make_pair(1u, int64_t(0));
-  if (isa<ConvTransposeOp>(op))
-    return std::make_pair(1u, int64_t(1));
+  if (auto convT = dyn_cast<ConvTransposeOp>(op)) {
+    // [C, M / group, kh, kw]: depthwise (M / group = 1) per input channel,
+    // which is its output channel.
+    auto w = cast<RankedTensorType>(convT.getWeight().getType());
+    bool depthwise = convT.getGroup() > 1 && w.getRank() > 1 &&
+                     w.getDimSize(1) == 1 &&
+                     w.getDimSize(0) == int64_t(convT.getGroup());
+    return std::make_pair(1u, int64_t(depthwise ? 0 : 1));
+  }
   if (auto mm = dyn_cast<MatMulOp>(op)) {
     auto type = cast<RankedTensorType>(mm.getRhs().getType());
     return std::make_pair(1u, type.getRank() - 1);

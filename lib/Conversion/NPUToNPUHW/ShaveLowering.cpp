@@ -92,15 +92,6 @@ bool movedFrom(Value v, llvm::function_ref<bool(Value)> isSource,
   });
 }
 
-/// A value that is a graph input, or reshapes, transposes, slices and
-/// concatenations of graph inputs and constants only (an int64 attention
-/// mask unsqueezed and expanded).
-bool movedFromGraphInputs(Value v) {
-  return movedFrom(v, [](Value s) {
-    return isa<BlockArgument>(s) || s.getDefiningOp<ConstantOp>();
-  });
-}
-
 /// `x kind 0` on the compare kernel, as f16 0 / 1 of `shape`: Not of a
 /// boolean (== 0), a float cast to boolean (!= 0).
 Value compareWithZero(Lowering &l, Location loc, Value x,
@@ -374,16 +365,30 @@ bool isI32OrI64(Value v) {
          (t.getElementType().isInteger(32) || t.getElementType().isInteger(64));
 }
 
-/// Integer indices the device holds: a graph input (token ids), a
-/// constant, the indices ArgMax / ArgMin / TopK compute, or reshapes,
+Value gatherIndices(Value indices);
+
+/// Integer indices the device holds, as i32 or i64: a graph input (token
+/// ids), a constant, the indices ArgMax / ArgMin / TopK compute, a
+/// conversion between i32 and i64 of such indices (the `convert` kernel),
+/// entries of an integer table of such indices gathered by such indices
+/// (the gather kernels copy elements of any type), or reshapes,
 /// transposes, slices and concatenations of those (TopK's indices
-/// unsqueezed and expanded), as i32 or i64.
+/// unsqueezed and expanded).
 bool isDeviceIndexTensor(Value v) {
   return movedFrom(v, [](Value s) {
-    return isI32OrI64(s) &&
-           (isa<BlockArgument>(s) ||
-            isa_and_present<ConstantOp, ArgMaxOp, ArgMinOp, TopKOp>(
-                s.getDefiningOp()));
+    if (!isI32OrI64(s))
+      return false;
+    if (isa<BlockArgument>(s))
+      return true;
+    Operation *def = s.getDefiningOp();
+    if (isa_and_present<ConstantOp, ArgMaxOp, ArgMinOp, TopKOp>(def))
+      return true;
+    if (auto c = dyn_cast_or_null<CastOp>(def))
+      return isDeviceIndexTensor(c.getInput());
+    if (isa_and_present<GatherOp, GatherElementsOp>(def))
+      return isDeviceIndexTensor(def->getOperand(0)) &&
+             gatherIndices(def->getOperand(1));
+    return false;
   });
 }
 
@@ -402,6 +407,12 @@ Value gatherIndices(Value indices) {
     indices = c.getInput();
   return isDeviceIndexTensor(indices) ? indices : Value();
 }
+
+constexpr const char *kGatherReason =
+    "a gather maps to SHAVE with float data, or integer data the device "
+    "holds, and i32 or i64 indices that are a graph input, a constant or "
+    "computed by ArgMax / ArgMin / TopK (also through casts between i32 "
+    "and i64, views and gathers of such integers)";
 
 } // namespace
 
@@ -504,12 +515,11 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
   // tensors other than graph inputs are not computed on the device.
   auto floatOrBool = [&](Value v) { return isF32Tensor(v) || isBoolTensor(v); };
   if (auto kind = compareKind(op)) {
-    if (llvm::all_of(op->getOperands(), [](Value v) {
-          return isI32OrI64(v) && movedFromGraphInputs(v);
-        })) {
-      // Integers the user gives (token ids: `input_ids != pad_id`) and
-      // constants, compared in fp32, which holds every integer up to 2^24
-      // exactly; the f16 0 / 1 of a boolean after.
+    if (llvm::all_of(op->getOperands(), isDeviceIndexTensor)) {
+      // Integers the user gives (token ids: `input_ids != pad_id`),
+      // constants and indices the device computes (`argmax == label`),
+      // compared in fp32, which holds every integer up to 2^24 exactly; the
+      // f16 0 / 1 of a boolean after.
       auto asF32 = [&](Value v) -> Value {
         auto shape = cast<RankedTensorType>(v.getType()).getShape();
         auto f32 = RankedTensorType::get(shape, l.b.getF32Type());
@@ -545,8 +555,9 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
       return success();
     }
     if (!llvm::all_of(op->getOperands(), floatOrBool)) {
-      reason = "a comparison of integer tensors computed on the device "
-               "(integers the user gives and constants compare)";
+      reason = "a comparison of integers computed on the device by other "
+               "than ArgMax / ArgMin / TopK, gathers and casts (integers "
+               "the user gives, constants and such indices compare)";
       return failure();
     }
     Value a = atRank(l, loc, op->getOperand(0), type.getRank());
@@ -613,12 +624,15 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
     // outside the i32 range is outside any table the NPU holds, an error of
     // the kernel either way).
     Value indices = gatherIndices(g.getIndices());
-    if (!isF32Tensor(g.getData()) || !indices) {
-      reason = "a gather maps to SHAVE with float data and i32 or i64 "
-               "indices that are a graph input, a constant or computed by "
-               "ArgMax / ArgMin / TopK";
+    bool integerData = isDeviceIndexTensor(g.getData());
+    if (!(isF32Tensor(g.getData()) || integerData) || !indices) {
+      reason = kGatherReason;
       return failure();
     }
+    // An integer table (a vocabulary remap, position ids) gathers its
+    // integers as they are: the kernel copies elements of any type.
+    if (integerData)
+      outType = type;
     auto dataType = cast<RankedTensorType>(g.getData().getType());
     int64_t rank = dataType.getRank();
     int64_t axis = g.getAxis() < 0 ? g.getAxis() + rank : g.getAxis();
@@ -640,12 +654,14 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
   if (auto g = dyn_cast<GatherElementsOp>(op)) {
     Value indices = gatherIndices(g.getIndices());
     auto data = cast<RankedTensorType>(g.getData().getType());
-    if (!isF32Tensor(g.getData()) || !indices || !data.hasStaticShape()) {
-      reason = "GatherElements maps to SHAVE with float data and i32 or i64 "
-               "indices that are a graph input, a constant or computed by "
-               "ArgMax / ArgMin / TopK";
+    bool integerData = isDeviceIndexTensor(g.getData());
+    if (!(isF32Tensor(g.getData()) || integerData) || !indices ||
+        !data.hasStaticShape()) {
+      reason = kGatherReason;
       return failure();
     }
+    if (integerData)
+      outType = type;
     int64_t axis = g.getAxis() < 0 ? g.getAxis() + data.getRank() : g.getAxis();
     setResult(l.shave(loc, "gather_elements", {in(g.getData()), l.get(indices)},
                       outType, {}, {axis}));
@@ -869,15 +885,22 @@ LowerResult lowerDataMovementOp(Lowering &l, Operation *op,
                                 to.getShape(), arch::CompareKind::NotEqual));
       return success();
     }
-    // An int32 / int64 graph input (an attention mask), or data moved from
-    // graph inputs (reshaped, expanded, sliced: DMA copies any bytes), to
-    // float: the convert kernel reads it as the user gave it.
-    if (toFloat && movedFromGraphInputs(c.getInput()) &&
-        (from.getElementType().isInteger(32) ||
-         from.getElementType().isInteger(64))) {
-      l.map.map(c.getResult(),
-                l.shave(c.getLoc(), "convert", {l.get(c.getInput())},
-                        l.f16Type(to.getShape())));
+    // Integers the device holds (isDeviceIndexTensor: an int32 / int64
+    // graph input such as an attention mask, reshaped, expanded, sliced,
+    // ArgMax's class ids, ...) to float, or between int32 and int64 (token
+    // ids widened, indices narrowed then viewed): the convert kernel reads
+    // them as they are.
+    if ((toFloat || isI32OrI64(c.getResult())) &&
+        isDeviceIndexTensor(c.getInput())) {
+      Value v = l.get(c.getInput());
+      if (!v) {
+        reason = "an operand that is not a tensor value";
+        return failure();
+      }
+      if (from.getElementType() != to.getElementType())
+        v = l.shave(c.getLoc(), "convert", {v},
+                    toFloat ? l.f16Type(to.getShape()) : to);
+      l.map.map(c.getResult(), v);
       return success();
     }
     // A boolean is f16 0 / 1 on the device already: to float it moves
@@ -885,8 +908,9 @@ LowerResult lowerDataMovementOp(Lowering &l, Operation *op,
     if (!c.isHalfSingleConversion() &&
         !(isBoolTensor(c.getInput()) && toFloat)) {
       reason = "a conversion to or from a type other than float16 and "
-               "float32 (other than of booleans, or of an int32 / int64 "
-               "graph input to float)";
+               "float32 (other than of booleans, or of int32 / int64 values "
+               "the device holds, as a graph input, a constant or "
+               "ArgMax / ArgMin / TopK indices, to float, int32 or int64)";
       return failure();
     }
     Value v = l.get(c.getInput());

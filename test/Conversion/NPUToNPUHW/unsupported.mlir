@@ -49,7 +49,7 @@ func.func @resize_half_pixel_down(%x: tensor<1x16x8x8xf32>) -> tensor<1x16x4x4xf
 func.func @gather_computed_indices(%x: tensor<4x3xf32>, %i: tensor<4xi64>) -> (tensor<4x3xf32>, tensor<2x3xf32>) {
   // expected-note @+1 {{'npu.add' cannot run on the NPU}}
   %a = npu.add %i, %i : (tensor<4xi64>, tensor<4xi64>) -> tensor<4xi64>
-  // expected-note @+1 {{'npu.gather' cannot run on the NPU: a gather maps to SHAVE with float data and i32 or i64 indices that are a graph input, a constant or computed by ArgMax / ArgMin / TopK}}
+  // expected-note @+1 {{'npu.gather' cannot run on the NPU: a gather maps to SHAVE with float data, or integer data the device holds, and i32 or i64 indices that are a graph input, a constant or computed by ArgMax / ArgMin / TopK (also through casts between i32 and i64, views and gathers of such integers)}}
   %g = npu.gather %x, %a {axis = 0 : i64} : (tensor<4x3xf32>, tensor<4xi64>) -> tensor<4x3xf32>
   %s = npu.slice %i {starts = array<i64: 1>, steps = array<i64: 1>} : tensor<4xi64> to tensor<2xi64>
   %h = npu.gather %x, %s {axis = 0 : i64} : (tensor<4x3xf32>, tensor<2xi64>) -> tensor<2x3xf32>
@@ -76,7 +76,7 @@ func.func @casts(%x: tensor<1x16x8x8xf16>) -> (tensor<1x16x8x8xf16>, tensor<1x16
   %w = npu.cast %x : tensor<1x16x8x8xf16> to tensor<1x16x8x8xf32>
   %r = npu.relu %w : tensor<1x16x8x8xf32>
   %h = npu.cast %r : tensor<1x16x8x8xf32> to tensor<1x16x8x8xf16>
-  // expected-note @+1 {{'npu.cast' cannot run on the NPU: a conversion to or from a type other than float16 and float32 (other than of booleans, or of an int32 / int64 graph input to float)}}
+  // expected-note @+1 {{'npu.cast' cannot run on the NPU: a conversion to or from a type other than float16 and float32 (other than of booleans, or of int32 / int64 values the device holds, as a graph input, a constant or ArgMax / ArgMin / TopK indices, to float, int32 or int64)}}
   %i = npu.cast %r : tensor<1x16x8x8xf32> to tensor<1x16x8x8xi32>
   return %h, %i : tensor<1x16x8x8xf16>, tensor<1x16x8x8xi32>
 }
@@ -102,14 +102,15 @@ func.func @other_floats(%x: tensor<1x16x8x8xf64>, %b: tensor<1x16x8x8xbf16>) -> 
 // -----
 
 // Comparisons of integer tensors computed on the device (here from a
-// cast of an activation) have no engine: integers the user gives and
-// constants compare (id-masks.test).
+// cast of an activation) have no engine: integers the user gives,
+// constants and ArgMax / ArgMin / TopK indices compare (id-masks.test,
+// index-casts.test).
 // expected-error @+1 {{2 op(s) map to no NPU engine}}
 func.func @integer_compare(%x: tensor<1x8xf32>) -> tensor<1x8xf32> {
   // expected-note @+1 {{'npu.cast' cannot run on the NPU}}
   %i = npu.cast %x : tensor<1x8xf32> to tensor<1x8xi32>
   %z = npu.constant dense<0> : tensor<1x8xi32>
-  // expected-note @+1 {{'npu.equal' cannot run on the NPU: a comparison of integer tensors computed on the device}}
+  // expected-note @+1 {{'npu.equal' cannot run on the NPU: a comparison of integers computed on the device by other than ArgMax / ArgMin / TopK, gathers and casts}}
   %e = npu.equal %i, %z : (tensor<1x8xi32>, tensor<1x8xi32>) -> tensor<1x8xi1>
   %f = npu.cast %e : tensor<1x8xi1> to tensor<1x8xf32>
   return %f : tensor<1x8xf32>

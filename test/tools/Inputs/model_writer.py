@@ -1,5 +1,6 @@
-"""Shared by the test model generators (gen_attention.py, gen_vit_block.py):
-initializers, the saved model, and the input and calibration samples."""
+"""Shared by the test model generators (gen_attention.py, gen_vit_block.py,
+gen_index_casts.py, gen_flips_upsampling.py): initializers, the saved model,
+and the input and calibration samples."""
 import os
 
 import numpy as np
@@ -31,3 +32,25 @@ def save_samples(out, rng, shape, calibration=4):
     for i in range(calibration):
         np.save(os.path.join(out, 'calib', '%03d.npy' % i),
                 rng.standard_normal(shape).astype(np.float32))
+
+
+def f32(name, value):
+    """A float32 initializer."""
+    return numpy_helper.from_array(np.asarray(value, np.float32), name)
+
+
+def i64(name, values):
+    """An int64 initializer."""
+    return numpy_helper.from_array(np.array(values, np.int64), name)
+
+
+def save_input_samples(out, sample, names, calibration=4):
+    """For a model of several inputs: OUT/NAME.npy (the test input) and
+    OUT/calib/NAME/N.npy (calibration samples), one array per name from each
+    call of sample()."""
+    for name, value in zip(names, sample()):
+        np.save(os.path.join(out, name + '.npy'), value)
+    for i in range(calibration):
+        for name, value in zip(names, sample()):
+            os.makedirs(os.path.join(out, 'calib', name), exist_ok=True)
+            np.save(os.path.join(out, 'calib', name, '%d.npy' % i), value)

@@ -71,7 +71,10 @@ struct TransposeOfUnitDimsToReshape : OpRewritePattern<TransposeOp> {
 /// consecutive indices), concatenated along `axis`, reshaped to the
 /// gather's shape: the same elements in the same order. Negative indices
 /// count from the end; indices out of range, more than 256 of them or
-/// dynamic shapes are left to the gather (whose error names the index).
+/// dynamic shapes are left to the gather (whose error names the index). So
+/// are float data in more than 16 runs of fewer than 1024 elements on
+/// average (a reversal, a fine shuffle): each slice is a DMA with its fixed
+/// cost, where one SHAVE gather copies them all.
 /// The slices and the concat are named "NODE (gather part)", so that the
 /// gather's result keeps the node's tensor key.
 struct GatherOfConstantIndices : OpRewritePattern<GatherOp> {
@@ -107,6 +110,11 @@ struct GatherOfConstantIndices : OpRewritePattern<GatherOp> {
       else
         runs.push_back({i, 1});
     }
+    constexpr int64_t kMaxSmallRuns = 16, kMinRunElements = 1024;
+    if (isa<FloatType>(dataType.getElementType()) &&
+        int64_t(runs.size()) > kMaxSmallRuns &&
+        outType.getNumElements() < kMinRunElements * int64_t(runs.size()))
+      return rewriter.notifyMatchFailure(op, "many small runs");
     Location partLoc = suffixedLocation(op.getLoc(), "gather part");
     SmallVector<Value> parts;
     SmallVector<int64_t> steps(rank, 1);

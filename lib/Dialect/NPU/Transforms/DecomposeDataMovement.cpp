@@ -4,6 +4,12 @@
 // generation moves data with DMA through reshapes, transposes, slices and
 // concatenations (and constants for a pad's fill), so each of these ops is
 // rewritten into those: bit for bit the same values, in every precision.
+// So is a slice with negative steps (`x[:, ::-1]`, a BGR / RGB flip), whose
+// DMA strides would be negative: the same elements in ascending order, then
+// reversed: float data by a gather of the reversed positions, which
+// canonicalization turns into one slice per position, concatenated
+// backwards, where that takes few DMAs (a channel flip; npu.gather's
+// canonicalizer), other data by such slices (up to 256 positions).
 //
 //===----------------------------------------------------------------------===//
 
@@ -69,6 +75,31 @@ struct Rewriter {
       return parts.front();
     return ConcatOp::create(b, named(suffix), parts, axis);
   }
+  /// `v` backwards along `axis`.
+  Value reverse(Value v, int64_t axis, StringRef suffix) {
+    SmallVector<int64_t> shape(shapeOf(v));
+    int64_t n = shape[axis];
+    if (n <= 1)
+      return v;
+    if (!isa<FloatType>(element) && n <= kMaxReversedSlices) {
+      SmallVector<Value> parts;
+      for (int64_t i = n - 1; i >= 0; --i)
+        parts.push_back(slice(v, axis, i, i + 1, suffix));
+      return concat(parts, axis, suffix);
+    }
+    SmallVector<int64_t> positions;
+    for (int64_t i = n - 1; i >= 0; --i)
+      positions.push_back(i);
+    auto indexType = RankedTensorType::get({n}, b.getI64Type());
+    Value indices = ConstantOp::create(
+        b, named(suffix), indexType,
+        DenseElementsAttr::get(indexType, ArrayRef<int64_t>(positions)));
+    return GatherOp::create(b, named(suffix), type(shape), v, indices,
+                            b.getI64IntegerAttr(axis));
+  }
+  /// The most positions of non-float data reversed by DMA copies (as many
+  /// slices; as `npu.gather`'s canonicalizer).
+  static constexpr int64_t kMaxReversedSlices = 256;
   /// `count` copies of `v` along `axis` (of size 1 or more), joined by
   /// doubling: about twice the result's bytes move, in log2(count) joins.
   Value repeat(Value v, int64_t axis, int64_t count, StringRef suffix) {
@@ -93,6 +124,9 @@ struct NPUDecomposeDataMovementPass
     getOperation().walk([&](Operation *op) {
       if (isa<DepthToSpaceOp, SpaceToDepthOp, TileOp, ExpandOp, PadOp>(op))
         ops.push_back(op);
+      if (auto slice = dyn_cast<SliceOp>(op))
+        if (llvm::any_of(slice.getSteps(), [](int64_t s) { return s < 0; }))
+          ops.push_back(op);
     });
     for (Operation *op : ops) {
       auto in = dyn_cast<RankedTensorType>(op->getOperand(0).getType());
@@ -111,6 +145,7 @@ struct NPUDecomposeDataMovementPass
                     .Case([&](TileOp o) { return tile(r, o); })
                     .Case([&](ExpandOp o) { return expand(r, o); })
                     .Case([&](PadOp o) { return pad(r, o); })
+                    .Case([&](SliceOp o) { return backwardSlice(r, o); })
                     .Default([](Operation *) { return Value(); });
       if (!y || y.getType() != out)
         continue;
@@ -122,6 +157,32 @@ struct NPUDecomposeDataMovementPass
       op->getResult(0).replaceAllUsesWith(y);
       op->erase();
     }
+  }
+
+  /// A slice with negative steps: the same elements in ascending order
+  /// (the last one selected first, the step's magnitude), then reversed
+  /// along each such axis.
+  static Value backwardSlice(Rewriter &r, SliceOp op) {
+    auto out = cast<RankedTensorType>(op.getType()).getShape();
+    SmallVector<int64_t> starts(op.getStarts()), steps(op.getSteps());
+    SmallVector<int64_t> reversed;
+    for (size_t d = 0; d < steps.size(); ++d)
+      if (steps[d] < 0) {
+        starts[d] += (out[d] - 1) * steps[d];
+        steps[d] = -steps[d];
+        reversed.push_back(int64_t(d));
+      }
+    Value x = op.getInput();
+    bool whole = Rewriter::shapeOf(x) == out &&
+                 llvm::all_of(starts, [](int64_t v) { return v == 0; }) &&
+                 llvm::all_of(steps, [](int64_t v) { return v == 1; });
+    if (!whole)
+      x = SliceOp::create(r.b, r.named("ascending"), r.type(out), x,
+                          r.b.getDenseI64ArrayAttr(starts),
+                          r.b.getDenseI64ArrayAttr(steps));
+    for (int64_t d : reversed)
+      x = r.reverse(x, d, "reversed");
+    return x;
   }
 
   /// [N, C, H, W] -> [N, C/b^2, H b, W b]: DCR reads channel (by, bx, c),

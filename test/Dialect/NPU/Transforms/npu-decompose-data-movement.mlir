@@ -109,3 +109,38 @@ func.func @expand_empty(%x: tensor<4x1xf32>) -> tensor<4x0xf32> {
   %y = npu.expand %x : tensor<4x1xf32> to tensor<4x0xf32>
   return %y : tensor<4x0xf32>
 }
+
+// -----
+
+// A slice with a negative step (a BGR / RGB flip of channels 2, 1, 0 of
+// 4): the same channels in ascending order, then a gather of the reversed
+// positions, which keeps the node's name (canonicalization makes it three
+// slices: canonicalize.mlir).
+// CHECK-LABEL: func.func @flip_channels
+// CHECK: %[[A:.*]] = npu.slice %arg0 {starts = array<i64: 0, 0, 0, 0>, steps = array<i64: 1, 1, 1, 1>} : tensor<1x4x2x2xf32> to tensor<1x3x2x2xf32> loc("f (ascending)"("f"))
+// CHECK: %[[I:.*]] = npu.constant dense<[2, 1, 0]> : tensor<3xi64>
+// CHECK: %[[G:.*]] = npu.gather %[[A]], %[[I]] {axis = 1 : i64} : (tensor<1x3x2x2xf32>, tensor<3xi64>) -> tensor<1x3x2x2xf32> loc("f")
+// CHECK: return %[[G]]
+func.func @flip_channels(%x: tensor<1x4x2x2xf32>) -> tensor<1x3x2x2xf32> {
+  %y = npu.slice %x {starts = array<i64: 0, 2, 0, 0>, steps = array<i64: 1, -1, 1, 1>} : tensor<1x4x2x2xf32> to tensor<1x3x2x2xf32> loc("f")
+  return %y : tensor<1x3x2x2xf32>
+}
+
+// -----
+
+// Integers, every other element backwards (step -2 from 6: 6, 4, 2, 0):
+// ascending from 0 with step 2, then one slice per position concatenated
+// backwards (the gather kernel copies float data and device indices); a
+// float vector reversed whole needs no ascending slice.
+// CHECK-LABEL: func.func @backward_steps
+// CHECK: npu.slice %arg0 {starts = array<i64: 0, 0>, steps = array<i64: 1, 2>} : tensor<2x8xi64> to tensor<2x4xi64>
+// CHECK-COUNT-4: npu.slice %{{.*}} : tensor<2x4xi64> to tensor<2x1xi64>
+// CHECK: npu.concat
+// CHECK-NOT: npu.slice %arg1
+// CHECK: %[[I:.*]] = npu.constant dense<"0x2B01000000000000
+// CHECK-NEXT: npu.gather %arg1, %[[I]] {axis = 0 : i64} : (tensor<300xf32>, tensor<300xi64>) -> tensor<300xf32> loc("g")
+func.func @backward_steps(%x: tensor<2x8xi64>, %v: tensor<300xf32>) -> (tensor<2x4xi64>, tensor<300xf32>) {
+  %y = npu.slice %x {starts = array<i64: 0, 6>, steps = array<i64: 1, -2>} : tensor<2x8xi64> to tensor<2x4xi64>
+  %w = npu.slice %v {starts = array<i64: 299>, steps = array<i64: -1>} : tensor<300xf32> to tensor<300xf32> loc("g")
+  return %y, %w : tensor<2x4xi64>, tensor<300xf32>
+}
