@@ -491,6 +491,11 @@ LogicalResult readBias(Lowering &l, Value biasOperand, std::vector<float> &bias,
   return success();
 }
 
+/// The most bytes of one input or output row (W pixels of all channels, at
+/// f16's 2 bytes) a 1-d convolution keeps as [1, W, C]; longer sequences run
+/// as a column (lowerConv).
+constexpr int64_t kMaxConvRowBytes = 256 * 1024;
+
 LogicalResult lowerConv(Lowering &l, ConvOp op, std::string &reason) {
   Location loc = op.getLoc();
   auto inType = cast<RankedTensorType>(op.getInput().getType());
@@ -619,6 +624,29 @@ LogicalResult lowerConv(Lowering &l, ConvOp op, std::string &reason) {
     if (g != 1) {
       s.kind = hw::DpuConvKind::depthwise;
       cp = std::max(cp, kChannelAlignment);
+    }
+    // A long 1-d sequence (Whisper's 3000 frames of 384 channels): its one
+    // row [1, L, C] cannot be split over CMX (tiling splits rows), so it
+    // runs as one column [L, 1, C], the same bytes in the same order, with
+    // the window along H, which tiling splits with halos.
+    if (!is4d && wd * std::max(cp, alignChannels(m)) * 2 > kMaxConvRowBytes) {
+      auto in = dpuInput(cp);
+      if (failed(in))
+        return failure();
+      ConvSpec t = s;
+      t.kh = s.kw, t.kw = s.kh, t.sh = s.sw, t.sw = s.sh;
+      t.pt = s.pl, t.pb = s.pr, t.pl = s.pt, t.pr = s.pb;
+      t.oh = s.ow, t.ow = s.oh;
+      HostTensor wt = w;
+      wt.reshape({w.dim(0), w.dim(1), t.kh, t.kw});
+      Value column = l.reshape(loc, *in, {wd, 1, cp});
+      auto y = emitConv(l, loc, column, t, &wt, scales, bias, e, reason);
+      if (failed(y))
+        return failure();
+      auto yShape = cast<RankedTensorType>(y->getType()).getShape();
+      l.setDpuResult(loc, e.result,
+                     l.reshape(loc, *y, {1, yShape[0], yShape[2]}));
+      return success();
     }
     return lowerTo(l, loc, dpuInput(cp), s, &w, scales, bias, e, reason);
   }
