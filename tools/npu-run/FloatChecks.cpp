@@ -40,8 +40,18 @@ FloatSummary summarizeFloats(const HostTensor &t) {
                    [&](int64_t i) { return t.getAsDouble(i); });
 }
 
+/// The share of a float tensor's values outside [lo, hi].
+double shareOutside(const HostTensor &t, double lo, double hi) {
+  int64_t n = t.numElements(), outside = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    double v = t.getAsDouble(i);
+    outside += v < lo || v > hi;
+  }
+  return n ? double(outside) / double(n) : 0.0;
+}
+
 std::vector<std::string> floatWarnings(
-    const std::vector<std::pair<std::string, const HostTensor *>> &inputs,
+    const std::vector<InputValue> &inputs,
     const std::vector<std::pair<std::string, const HostTensor *>> &outputs) {
   std::vector<std::string> lines;
   bool nonFiniteOutput = false;
@@ -55,21 +65,38 @@ std::vector<std::string> floatWarnings(
                     std::to_string(t->numElements()) +
                     " values that are not finite (inf or NaN)");
   }
-  for (const auto &[name, t] : inputs) {
+  for (const InputValue &in : inputs) {
+    const std::string &name = in.name;
+    const HostTensor *t = in.value;
     FloatSummary s = summarizeFloats(*t);
     if (s.nonFinite)
       lines.push_back("warning: input '" + name + "' has " +
                       std::to_string(s.nonFinite) + " of " +
                       std::to_string(t->numElements()) +
                       " values that are not finite (inf or NaN)");
-    if (s.maxAbs > kFloat16Max)
+    if (s.maxAbs > kFloat16Max && in.reading.toFloat16)
       lines.push_back(
           std::string(nonFiniteOutput ? "note" : "warning") + ": input '" +
           name + "' reaches " + number(s.maxAbs) +
           " in magnitude, beyond float16's largest value 65504: the NPU "
-          "converts float inputs to float16 on the device (in every "
-          "precision, except an input an fp32 island reads), where such "
+          "converts this input to float16 on the device, where such "
           "values become infinite; scale the input");
+    if (!isFloat(t->dtype()) || !t->isAllocated())
+      continue;
+    for (auto [lo, hi] : in.reading.quantizedRanges) {
+      double share = shareOutside(*t, lo, hi);
+      if (share <= kSaturatedWarnShare)
+        continue;
+      char pct[32];
+      std::snprintf(pct, sizeof(pct), "%.1f", share * 100);
+      lines.push_back("warning: " + std::string(pct) + " % of input '" + name +
+                      "' lies outside [" + number(lo) + ", " + number(hi) +
+                      "], the range the int8 blob quantizes it to "
+                      "(calibrated), and saturates there; give inputs "
+                      "preprocessed as the calibration samples were, or "
+                      "calibrate on such inputs");
+      break;
+    }
   }
   return lines;
 }

@@ -8,9 +8,11 @@
 //===----------------------------------------------------------------------===//
 
 #include "FloatChecks.h"
+#include "InputReadings.h"
 #include "Report.h"
 #include "RunOptions.h"
 
+#include "npu/Blob/BlobReader.h"
 #include "npu/Runtime/CompiledModel.h"
 #include "npu/Runtime/Core.h"
 #include "npu/Runtime/InferRequest.h"
@@ -382,11 +384,30 @@ int main(int argc, char **argv) {
   // inf or NaN in an output, and the fp16 overflow that usually causes it
   // (FloatChecks.h).
   {
-    std::vector<std::pair<std::string, const HostTensor *>> in, out;
+    // How the tasks read each input (the blob was read and verified when
+    // the model was imported; a failure here only drops the detail).
+    std::vector<run::InputReading> readings;
+    std::vector<uint8_t> bytes;
+    blob::ReadOptions readOptions;
+    readOptions.verifyWeights = false;
+    blob::LoadedBlob loaded;
+    std::string readError;
+    if (blob::readFile(blobPath, bytes, readError) &&
+        blob::readBlob(bytes.data(), bytes.size(), readOptions, loaded,
+                       readError))
+      readings = run::inputReadings(loaded.program);
+    std::vector<run::InputValue> in;
+    std::vector<std::pair<std::string, const HostTensor *>> out;
     for (const TensorInfo &t : m.inputs()) {
       auto stream = streams.find(t.name);
-      in.emplace_back(t.name, stream != streams.end() ? &stream->second
-                                                      : &values[t.name]);
+      run::InputValue v;
+      v.name = t.name;
+      v.value = stream != streams.end() ? &stream->second : &values[t.name];
+      v.reading.toFloat16 = true; // Unless the blob says otherwise.
+      for (size_t i = 0; i < loaded.program.inputs.size(); ++i)
+        if (loaded.program.inputs[i].name == t.name && i < readings.size())
+          v.reading = readings[i];
+      in.push_back(std::move(v));
     }
     for (const TensorInfo &o : m.outputs())
       out.emplace_back(o.name, &stacked[o.name]);
