@@ -625,11 +625,14 @@ LogicalResult lowerConv(Lowering &l, ConvOp op, std::string &reason) {
       s.kind = hw::DpuConvKind::depthwise;
       cp = std::max(cp, kChannelAlignment);
     }
-    // A long 1-d sequence (Whisper's 3000 frames of 384 channels): its one
-    // row [1, L, C] cannot be split over CMX (tiling splits rows), so it
-    // runs as one column [L, 1, C], the same bytes in the same order, with
-    // the window along H, which tiling splits with halos.
-    if (!is4d && wd * std::max(cp, alignChannels(m)) * 2 > kMaxConvRowBytes) {
+    // A long 1-d sequence (Whisper's 3000 frames of 384 channels, also
+    // written as a 1 x k convolution over [1, C, 1, L]): its one row
+    // [1, L, C] cannot be split over CMX (tiling splits rows), so it runs
+    // as one column [L, 1, C], the same bytes in the same order, with the
+    // window along H, which tiling splits with halos.
+    bool oneRow =
+        h == 1 && s.kh == 1 && s.sh == 1 && s.pt == 0 && s.pb == 0 && s.oh == 1;
+    if (oneRow && wd * std::max(cp, alignChannels(m)) * 2 > kMaxConvRowBytes) {
       auto in = dpuInput(cp);
       if (failed(in))
         return failure();
@@ -702,6 +705,10 @@ HostTensor ungroupedWeights(const HostTensor &w, int64_t g) {
   return full;
 }
 
+/// The most channels of a depthwise transposed convolution with disjoint
+/// taps run as one ungrouped convolution (lowerConvTranspose).
+constexpr int64_t kMaxUngroupedDepthwiseChannels = 64;
+
 /// A transposed convolution as a convolution (stride 1, flipped kernel)
 /// over the input spread out with zeros by the SHAVE `upsample_zeros`
 /// kernel (the DPU reads only dense inputs). Depthwise (one group per
@@ -723,6 +730,18 @@ LogicalResult lowerConvTranspose(Lowering &l, ConvTransposeOp op,
     return failure();
   }
   bool depthwise = g > 1 && g == weights->dim(0) && weights->dim(1) == 1;
+  // A depthwise kernel as large as its stride, unpadded (2x2 / stride 2
+  // upsampling of each channel), of few channels: the ungrouped 1x1 form
+  // below (C times the MACs of the channels' own, on the DPU's dense path)
+  // is cheaper than spreading the input with zeros for a depthwise task.
+  ArrayRef<int64_t> kernelStrides = op.getStrides();
+  bool tapsDisjoint =
+      kernelStrides.size() == 2 && kernelStrides[0] == weights->dim(2) &&
+      kernelStrides[1] == weights->dim(3) &&
+      llvm::all_of(op.getPads(), [](int64_t p) { return p == 0; }) &&
+      llvm::all_of(op.getOutputPadding(), [](int64_t p) { return p == 0; });
+  if (depthwise && tapsDisjoint && g <= kMaxUngroupedDepthwiseChannels)
+    depthwise = false;
   if (g > 1 && !depthwise)
     weights = ungroupedWeights(*weights, g);
   for (int64_t d : op.getDilations())

@@ -460,10 +460,13 @@ LogicalResult lowering::lowerFunction(func::FuncOp func, StringRef precision,
   b.setInsertionPoint(ret);
   for (OpOperand &operand : ret->getOpOperands()) {
     auto want = cast<RankedTensorType>(operand.get().getType());
-    Value v = l.map.lookupOrNull(operand.get());
-    // An fp32 island's f32 result is returned as it is.
-    if (!v && want.getElementType().isF32())
+    // An f32 form (an fp32 island's result, integers cast to float) is
+    // returned as it is, even where f16 readers took its f16 conversion.
+    Value v;
+    if (want.getElementType().isF32())
       v = l.f32Forms.lookup(operand.get());
+    if (!v)
+      v = l.map.lookupOrNull(operand.get());
     if (!v)
       v = l.get(operand.get());
     // Named after the node that computes the result (task names).

@@ -18,6 +18,7 @@
 #include "npu/Dialect/NPU/IR/NPUOps.h"
 #include "npu/Dialect/NPU/IR/QuantAnnotations.h"
 #include "npu/Dialect/NPU/IR/TensorKeys.h"
+#include "npu/Dialect/NPU/Transforms/ChannelConstant.h"
 #include "npu/Dialect/NPU/Transforms/Passes.h"
 #include "npu/Dialect/NPU/Transforms/SampleInputs.h"
 #include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
@@ -125,16 +126,10 @@ void fakeQuantize(HostTensor &t, const QuantParams &q,
 /// The output-channel axis of a layer's constant weights and the operand
 /// holding them; nullopt for layers without weights.
 std::optional<std::pair<unsigned, int64_t>> weightOperand(Operation *op) {
-  if (isa<ConvOp>(op))
-    return std::make_pair(1u, int64_t(0));
-  if (auto convT = dyn_cast<ConvTransposeOp>(op)) {
-    // [C, M / group, kh, kw]: depthwise (M / group = 1) per input channel,
-    // which is its output channel.
-    auto w = cast<RankedTensorType>(convT.getWeight().getType());
-    bool depthwise = convT.getGroup() > 1 && w.getRank() > 1 &&
-                     w.getDimSize(1) == 1 &&
-                     w.getDimSize(0) == int64_t(convT.getGroup());
-    return std::make_pair(1u, int64_t(depthwise ? 0 : 1));
+  if (isa<ConvOp, ConvTransposeOp>(op)) {
+    // Grouped transposed convolutions: per input channel (axis 0) is
+    // coarser than per output channel but a broadcast of the weights.
+    return std::make_pair(1u, outputChannelAxis(op).value_or(0));
   }
   if (auto mm = dyn_cast<MatMulOp>(op)) {
     auto type = cast<RankedTensorType>(mm.getRhs().getType());

@@ -699,6 +699,12 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
       setResult(in(op->getOperand(0)));
       return success();
     }
+    if (!floatOnly()) {
+      reason = "a reduction of integers (the NPU reduces float values: cast "
+               "the tensor to float first; a sum of 0 / 1 mask values is "
+               "then exact up to 2048)";
+      return failure();
+    }
     setResult(reduce(l, loc, *reduceKernel, op->getOperand(0),
                      axes.asArrayRef(), result, fp32));
     return success();
@@ -897,11 +903,28 @@ LowerResult lowerDataMovementOp(Lowering &l, Operation *op,
         reason = "an operand that is not a tensor value";
         return failure();
       }
+      // To f32 exactly (an id past 2048 has no f16) where a graph output or
+      // an fp32 island reads it: the f32 form, which they read as it is;
+      // f16 readers convert it (Lowering::get).
+      bool readInF32 = llvm::any_of(c->getUsers(), [](Operation *user) {
+        return user->hasTrait<OpTrait::IsTerminator>() ||
+               user->hasAttr(kFp32Attr);
+      });
+      if (to.getElementType().isF32() && readInF32) {
+        l.set(c.getResult(), l.shave(c.getLoc(), "convert", {v}, to), true);
+        return success();
+      }
       if (from.getElementType() != to.getElementType())
         v = l.shave(c.getLoc(), "convert", {v},
                     toFloat ? l.f16Type(to.getShape()) : to);
       l.map.map(c.getResult(), v);
       return success();
+    }
+    if (isBoolTensor(c.getInput()) && !toFloat) {
+      reason = "a boolean cast to an integer read other than by a cast to "
+               "float (booleans are float 0 / 1 on the device: cast them "
+               "to float instead)";
+      return failure();
     }
     // A boolean is f16 0 / 1 on the device already: to float it moves
     // nothing, as f16 <-> f32 does not.

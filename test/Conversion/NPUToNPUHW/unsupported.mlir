@@ -179,3 +179,19 @@ func.func @integer_compare_large(%i: tensor<1x8xi64>) -> tensor<1x8xf32> {
   %f = npu.cast %e : tensor<1x8xi1> to tensor<1x8xf32>
   return %f : tensor<1x8xf32>
 }
+
+// -----
+
+// Integer reductions (`attention_mask.sum(-1)`) are reported at the
+// reduction, with what to do; a boolean cast to an integer that no cast to
+// float reads (`(ids != pad).long()` as an output) names booleans' form.
+// expected-error @+1 {{2 op(s) map to no NPU engine}}
+func.func @integer_reductions(%m: tensor<1x8xi64>, %x: tensor<1x8xf32>) -> (tensor<1x1xi64>, tensor<1x8xi64>) {
+  // expected-note @+1 {{'npu.reduce_sum' cannot run on the NPU: a reduction of integers (the NPU reduces float values: cast the tensor to float first; a sum of 0 / 1 mask values is then exact up to 2048)}}
+  %s = npu.reduce_sum %m {axes = array<i64: 1>, keepdims = true} : (tensor<1x8xi64>) -> tensor<1x1xi64>
+  %z = npu.constant dense<0.0> : tensor<1x8xf32>
+  %b = npu.greater %x, %z : (tensor<1x8xf32>, tensor<1x8xf32>) -> tensor<1x8xi1>
+  // expected-note @+1 {{'npu.cast' cannot run on the NPU: a boolean cast to an integer read other than by a cast to float (booleans are float 0 / 1 on the device: cast them to float instead)}}
+  %l = npu.cast %b : tensor<1x8xi1> to tensor<1x8xi64>
+  return %s, %l : tensor<1x1xi64>, tensor<1x8xi64>
+}

@@ -220,23 +220,25 @@ func.func @gather_runs(%x: tensor<2x8x4xf32>) -> tensor<2x1x5x4xf32> {
 // -----
 
 // Reversals (npu-decompose-data-movement's negative steps): 3 channels of
-// 64 elements are 3 slices; 20 positions of 8 elements (20 runs of fewer
-// than 1024 elements) stay one gather, not 20 DMAs; integers become
-// slices whatever their count (the gather kernel copies float data and
-// device indices only).
+// 64 elements are 3 slices; 20 positions of 8 elements (more than 4 runs of
+// fewer than 1024 elements) stay one gather, not 20 DMAs, float or i32;
+// booleans become slices whatever their count (the gather kernel copies
+// float data and device integers only).
 // CHECK-LABEL: func.func @gather_reversed
 // CHECK-COUNT-3: npu.slice %arg0
 // CHECK: npu.concat
 // CHECK: npu.gather %arg1
-// CHECK-COUNT-20: npu.slice %arg2
+// CHECK: npu.gather %arg2
+// CHECK-COUNT-20: npu.slice %arg3
 // CHECK-NOT: npu.gather
-func.func @gather_reversed(%x: tensor<3x64xf32>, %v: tensor<20x8xf32>, %n: tensor<20x8xi32>) -> (tensor<3x64xf32>, tensor<20x8xf32>, tensor<20x8xi32>) {
+func.func @gather_reversed(%x: tensor<3x64xf32>, %v: tensor<20x8xf32>, %n: tensor<20x8xi32>, %m: tensor<20x8xi1>) -> (tensor<3x64xf32>, tensor<20x8xf32>, tensor<20x8xi32>, tensor<20x8xi1>) {
   %i = npu.constant dense<[2, 1, 0]> : tensor<3xi64>
   %y = npu.gather %x, %i {axis = 0 : i64} : (tensor<3x64xf32>, tensor<3xi64>) -> tensor<3x64xf32>
   %j = npu.constant dense<[19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0]> : tensor<20xi64>
   %w = npu.gather %v, %j {axis = 0 : i64} : (tensor<20x8xf32>, tensor<20xi64>) -> tensor<20x8xf32>
-  %m = npu.gather %n, %j {axis = 0 : i64} : (tensor<20x8xi32>, tensor<20xi64>) -> tensor<20x8xi32>
-  return %y, %w, %m : tensor<3x64xf32>, tensor<20x8xf32>, tensor<20x8xi32>
+  %k = npu.gather %n, %j {axis = 0 : i64} : (tensor<20x8xi32>, tensor<20xi64>) -> tensor<20x8xi32>
+  %b = npu.gather %m, %j {axis = 0 : i64} : (tensor<20x8xi1>, tensor<20xi64>) -> tensor<20x8xi1>
+  return %y, %w, %k, %b : tensor<3x64xf32>, tensor<20x8xf32>, tensor<20x8xi32>, tensor<20x8xi1>
 }
 
 // -----

@@ -11,7 +11,9 @@ calibration samples in DIR/calib/{x,ids,labels}/:
   maps written as float);
 - best_score: ArgMax (keepdims 0) cast to int32, unsqueezed, then
   GatherElements of the scores along the channels;
-- hit: ArgMax == labels (accuracy masks), cast to float."""
+- hit: ArgMax == labels (accuracy masks), cast to float;
+- big_f: int64 ids past float16's integers (2049, 65519, 119265) cast to
+  float, exact as a float32 output."""
 import os
 import sys
 
@@ -51,15 +53,18 @@ nodes = [
     h.make_node("GatherElements", ["c", "cls32u"], ["best_score"], axis=1, name="best_score"),
     h.make_node("Equal", ["cls2", "labels"], ["hit_b"], name="hit_compare"),
     h.make_node("Cast", ["hit_b"], ["hit"], to=T.FLOAT, name="hit_float"),
+    h.make_node("Cast", ["big"], ["big_f"], to=T.FLOAT, name="big_float"),
 ]
 outputs = {"emb": (T.FLOAT, [12, 8]), "remap_ids": (T.INT64, [1, 12]),
            "remapped": (T.FLOAT, [1, 12, 8]), "class_f": (T.FLOAT, [1, 1, 8, 8]),
-           "best_score": (T.FLOAT, [1, 1, 8, 8]), "hit": (T.FLOAT, [1, 8, 8])}
+           "best_score": (T.FLOAT, [1, 1, 8, 8]), "hit": (T.FLOAT, [1, 8, 8]),
+           "big_f": (T.FLOAT, [1, 6])}
 graph = h.make_graph(
     nodes, "index_casts",
     [h.make_tensor_value_info("x", T.FLOAT, [1, 16, 8, 8]),
      h.make_tensor_value_info("ids", T.INT32, [1, 12]),
-     h.make_tensor_value_info("labels", T.INT64, [1, 8, 8])],
+     h.make_tensor_value_info("labels", T.INT64, [1, 8, 8]),
+     h.make_tensor_value_info("big", T.INT64, [1, 6])],
     [h.make_tensor_value_info(k, t, s) for k, (t, s) in outputs.items()],
     inits)
 model = h.make_model(graph, opset_imports=[h.make_opsetid("", 17)])
@@ -69,8 +74,9 @@ onnx.save(model, os.path.join(out, "m.onnx"))
 
 def sample():
     x = (np.round(rng.standard_normal((1, 16, 8, 8)) * 64) / 64).astype(np.float32)
+    big = np.array([[7, 2049, 4097, 30001, 65519, 119265]], np.int64)
     return (x, rng.integers(0, VOCAB, (1, 12)).astype(np.int32),
-            rng.integers(0, 8, (1, 8, 8)).astype(np.int64))
+            rng.integers(0, 8, (1, 8, 8)).astype(np.int64), big)
 
 
-save_input_samples(out, sample, ("x", "ids", "labels"))
+save_input_samples(out, sample, ("x", "ids", "labels", "big"))

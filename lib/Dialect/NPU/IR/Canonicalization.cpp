@@ -72,9 +72,10 @@ struct TransposeOfUnitDimsToReshape : OpRewritePattern<TransposeOp> {
 /// gather's shape: the same elements in the same order. Negative indices
 /// count from the end; indices out of range, more than 256 of them or
 /// dynamic shapes are left to the gather (whose error names the index). So
-/// are float data in more than 16 runs of fewer than 1024 elements on
-/// average (a reversal, a fine shuffle): each slice is a DMA with its fixed
-/// cost, where one SHAVE gather copies them all.
+/// are float and i32 / i64 data in more than 4 runs of fewer than 1024
+/// elements on average (a reversal, a fine shuffle): each slice is a DMA
+/// with its fixed cost (about 1 us), where one SHAVE gather copies them
+/// all.
 /// The slices and the concat are named "NODE (gather part)", so that the
 /// gather's result keeps the node's tensor key.
 struct GatherOfConstantIndices : OpRewritePattern<GatherOp> {
@@ -110,8 +111,10 @@ struct GatherOfConstantIndices : OpRewritePattern<GatherOp> {
       else
         runs.push_back({i, 1});
     }
-    constexpr int64_t kMaxSmallRuns = 16, kMinRunElements = 1024;
-    if (isa<FloatType>(dataType.getElementType()) &&
+    constexpr int64_t kMaxSmallRuns = 4, kMinRunElements = 1024;
+    Type element = dataType.getElementType();
+    if ((isa<FloatType>(element) || element.isInteger(32) ||
+         element.isInteger(64)) &&
         int64_t(runs.size()) > kMaxSmallRuns &&
         outType.getNumElements() < kMinRunElements * int64_t(runs.size()))
       return rewriter.notifyMatchFailure(op, "many small runs");

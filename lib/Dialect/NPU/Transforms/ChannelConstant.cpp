@@ -2,6 +2,8 @@
 
 #include "npu/Dialect/NPU/Transforms/ChannelConstant.h"
 
+#include "npu/Dialect/NPU/IR/NPUOps.h"
+
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Matchers.h"
 
@@ -19,6 +21,35 @@ bool isPerChannelConstant(Value v, int64_t rank) {
     if (d + lead != 1 && t.getDimSize(d) != 1)
       return false;
   return true;
+}
+
+std::optional<int64_t> outputChannelAxis(Operation *conv) {
+  if (isa_and_present<ConvOp>(conv))
+    return 0;
+  auto t = dyn_cast_or_null<ConvTransposeOp>(conv);
+  if (!t)
+    return std::nullopt;
+  auto w = cast<RankedTensorType>(t.getWeight().getType());
+  if (t.getGroup() == 1)
+    return 1;
+  if (w.getRank() > 1 && w.getDimSize(1) == 1 &&
+      w.getDimSize(0) == int64_t(t.getGroup()))
+    return 0;
+  return std::nullopt;
+}
+
+Value withWeights(OpBuilder &b, Location loc, Operation *conv, Value weight,
+                  Value bias) {
+  auto type = cast<RankedTensorType>(conv->getResult(0).getType());
+  if (auto c = dyn_cast<ConvOp>(conv))
+    return ConvOp::create(b, loc, type, c.getInput(), weight, bias,
+                          c.getStridesAttr(), c.getDilationsAttr(),
+                          c.getPadsAttr(), c.getGroupAttr());
+  auto t = cast<ConvTransposeOp>(conv);
+  return ConvTransposeOp::create(b, loc, type, t.getInput(), weight, bias,
+                                 t.getStridesAttr(), t.getDilationsAttr(),
+                                 t.getPadsAttr(), t.getOutputPaddingAttr(),
+                                 t.getGroupAttr());
 }
 
 } // namespace npu

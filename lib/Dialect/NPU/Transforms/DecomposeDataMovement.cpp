@@ -6,10 +6,11 @@
 // rewritten into those: bit for bit the same values, in every precision.
 // So is a slice with negative steps (`x[:, ::-1]`, a BGR / RGB flip), whose
 // DMA strides would be negative: the same elements in ascending order, then
-// reversed: float data by a gather of the reversed positions, which
-// canonicalization turns into one slice per position, concatenated
+// reversed: float and i32 / i64 data by a gather of the reversed positions,
+// which canonicalization turns into one slice per position, concatenated
 // backwards, where that takes few DMAs (a channel flip; npu.gather's
-// canonicalizer), other data by such slices (up to 256 positions).
+// canonicalizer), other data (booleans) by such slices (up to 256
+// positions).
 //
 //===----------------------------------------------------------------------===//
 
@@ -81,7 +82,9 @@ struct Rewriter {
     int64_t n = shape[axis];
     if (n <= 1)
       return v;
-    if (!isa<FloatType>(element) && n <= kMaxReversedSlices) {
+    bool gathered = isa<FloatType>(element) || element.isInteger(32) ||
+                    element.isInteger(64);
+    if (!gathered && n <= kMaxReversedSlices) {
       SmallVector<Value> parts;
       for (int64_t i = n - 1; i >= 0; --i)
         parts.push_back(slice(v, axis, i, i + 1, suffix));
@@ -97,8 +100,8 @@ struct Rewriter {
     return GatherOp::create(b, named(suffix), type(shape), v, indices,
                             b.getI64IntegerAttr(axis));
   }
-  /// The most positions of non-float data reversed by DMA copies (as many
-  /// slices; as `npu.gather`'s canonicalizer).
+  /// The most positions of other data than float and i32 / i64 reversed
+  /// by DMA copies (as many slices; as `npu.gather`'s canonicalizer).
   static constexpr int64_t kMaxReversedSlices = 256;
   /// `count` copies of `v` along `axis` (of size 1 or more), joined by
   /// doubling: about twice the result's bytes move, in log2(count) joins.

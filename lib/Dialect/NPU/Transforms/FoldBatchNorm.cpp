@@ -81,20 +81,58 @@ struct FoldBatchNormPattern : OpRewritePattern<BatchNormOp> {
     Value k = DivOp::create(rewriter, loc, bn.getScale(),
                             SqrtOp::create(rewriter, loc, var));
 
-    auto conv = bn.getInput().getDefiningOp<ConvOp>();
-    if (conv && conv->hasOneUse() && isConstant(conv.getWeight()) &&
-        (!conv.getBias() || isConstant(conv.getBias()))) {
+    // A convolution or transposed convolution read only here whose output
+    // channel is one weight axis (ChannelConstant.h), maybe through an add
+    // of a per-channel constant read only here (paddle2onnx writes a
+    // transposed convolution's bias so), which joins its bias.
+    Operation *conv = bn.getInput().getDefiningOp();
+    AddOp biasAdd;
+    Value addedBias;
+    if (auto add = dyn_cast_or_null<AddOp>(conv); add && add->hasOneUse())
+      for (unsigned i = 0; i < 2 && !biasAdd; ++i) {
+        Operation *producer = add->getOperand(i).getDefiningOp();
+        if (outputChannelAxis(producer) &&
+            producer->getResult(0).getType() == add.getType() &&
+            isPerChannelConstant(add->getOperand(1 - i), xType.getRank())) {
+          biasAdd = add;
+          conv = producer;
+          addedBias = add->getOperand(1 - i);
+        }
+      }
+    std::optional<int64_t> axis = outputChannelAxis(conv);
+    Value convBias =
+        axis && conv->getNumOperands() > 2 ? conv->getOperand(2) : Value();
+    if (axis && conv->hasOneUse() && isConstant(conv->getOperand(1)) &&
+        (!convBias || isConstant(convBias))) {
+      if (addedBias) {
+        // The constant as an [M] vector (a splat broadcasts), added to the
+        // convolution's bias.
+        auto t = cast<RankedTensorType>(addedBias.getType());
+        Value flat = ReshapeOp::create(
+            rewriter, loc,
+            RankedTensorType::get({t.getNumElements()}, t.getElementType()),
+            addedBias);
+        int64_t m =
+            cast<RankedTensorType>(conv->getResult(0).getType()).getDimSize(1);
+        Value base =
+            convBias
+                ? convBias
+                : ConstantOp::create(rewriter, loc,
+                                     DenseElementsAttr::get(
+                                         RankedTensorType::get({m}, element),
+                                         rewriter.getFloatAttr(element, 0)));
+        convBias = AddOp::create(rewriter, loc, base, flat);
+      }
       // w' = w * k (per output channel); b' = (b - mean) * k + bias, or
       // bias - mean * k without b. (The convolution's float result carries a
       // rounding error of the size of the cancellation this fold can add.)
-      int64_t rank =
-          cast<RankedTensorType>(conv.getWeight().getType()).getRank();
-      Value w = MulOp::create(rewriter, loc, conv.getWeight(),
-                              channelVector(rewriter, loc, k, rank, 0));
+      Value weight = conv->getOperand(1);
+      int64_t rank = cast<RankedTensorType>(weight.getType()).getRank();
+      Value w = MulOp::create(rewriter, loc, weight,
+                              channelVector(rewriter, loc, k, rank, *axis));
       Value b;
-      if (conv.getBias()) {
-        Value centered =
-            SubOp::create(rewriter, loc, conv.getBias(), bn.getMean());
+      if (convBias) {
+        Value centered = SubOp::create(rewriter, loc, convBias, bn.getMean());
         b = AddOp::create(rewriter, loc,
                           MulOp::create(rewriter, loc, centered, k),
                           bn.getBias());
@@ -105,12 +143,11 @@ struct FoldBatchNormPattern : OpRewritePattern<BatchNormOp> {
       // The result holds the batch norm's output: FusedLoc[conv, bn] keeps
       // the convolution's name for keys and diagnostics and records the
       // node whose output it is (TensorKeys.h, heldNodeName).
-      Location foldedLoc = rewriter.getFusedLoc({conv.getLoc(), bn.getLoc()});
-      auto folded =
-          ConvOp::create(rewriter, foldedLoc, conv.getType(), conv.getInput(),
-                         w, b, conv.getStridesAttr(), conv.getDilationsAttr(),
-                         conv.getPadsAttr(), conv.getGroupAttr());
-      rewriter.replaceOp(bn, folded.getResult());
+      Location foldedLoc = rewriter.getFusedLoc({conv->getLoc(), bn.getLoc()});
+      Value folded = withWeights(rewriter, foldedLoc, conv, w, b);
+      rewriter.replaceOp(bn, folded);
+      if (biasAdd)
+        rewriter.eraseOp(biasAdd);
       rewriter.eraseOp(conv);
       return success();
     }

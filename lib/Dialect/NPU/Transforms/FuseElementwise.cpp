@@ -233,8 +233,11 @@ Value channelVector(PatternRewriter &rewriter, Location loc, Value c) {
 
 /// conv(x, w, b) * c -> conv(x, w * c, b * c) and conv(x, w, b) + c ->
 /// conv(x, w, b + c), with c a splat or per-output-channel constant and
-/// the convolution used only there. The arithmetic is npu ops on
-/// constants, which npu-fold-constants evaluates.
+/// the convolution used only there; the same for a transposed convolution
+/// (a decoder's BatchNorm after its upsampling), whose weights
+/// [C, M / group, kh, kw] hold output channel m at axis 1 when ungrouped
+/// and at axis 0 when depthwise (other groups take a splat only). The
+/// arithmetic is npu ops on constants, which npu-fold-constants evaluates.
 struct FoldIntoConv : RewritePattern {
   FoldIntoConv(MLIRContext *ctx)
       : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {}
@@ -245,30 +248,33 @@ struct FoldIntoConv : RewritePattern {
     if (!isMul && !isa<AddOp>(op))
       return failure();
     for (unsigned i = 0; i < 2; ++i) {
-      auto conv = op->getOperand(i).getDefiningOp<ConvOp>();
-      Value c = op->getOperand(1 - i);
-      if (!conv || !conv->hasOneUse() ||
-          conv.getType() != op->getResultTypes()[0] ||
-          !isCompileTime(conv.getWeight()) ||
-          (conv.getBias() && !isCompileTime(conv.getBias())) ||
-          !isPerChannelConstant(c, conv.getType().getRank()) ||
-          annotated({conv, op}))
+      Operation *conv = op->getOperand(i).getDefiningOp();
+      if (!isa_and_present<ConvOp, ConvTransposeOp>(conv))
         continue;
-      auto convType = conv.getType();
+      Value c = op->getOperand(1 - i);
+      Value w = conv->getOperand(1);
+      Value b = conv->getNumOperands() > 2 ? conv->getOperand(2) : Value();
+      auto convType = cast<RankedTensorType>(conv->getResult(0).getType());
+      if (!conv->hasOneUse() || convType != op->getResultTypes()[0] ||
+          !isCompileTime(w) || (b && !isCompileTime(b)) ||
+          !isPerChannelConstant(c, convType.getRank()) || annotated({conv, op}))
+        continue;
       int64_t k = convType.getDimSize(1);
       auto cType = cast<RankedTensorType>(c.getType());
       if (cType.getNumElements() != 1 && cType.getNumElements() != k)
         continue;
+      std::optional<int64_t> axis = outputChannelAxis(conv);
+      if (isMul && !axis && cType.getNumElements() != 1)
+        continue;
       Location loc = op->getLoc();
       Type element = convType.getElementType();
       Value cv = channelVector(rewriter, loc, c);
-      Value w = conv.getWeight();
-      Value b = conv.getBias();
       auto kVector = RankedTensorType::get({k}, element);
       if (isMul) {
         auto wType = cast<RankedTensorType>(w.getType());
         SmallVector<int64_t> shape(wType.getRank(), 1);
-        shape[0] = cv.getType() == kVector ? k : 1;
+        if (cv.getType() == kVector)
+          shape[*axis] = k;
         Value cw = ReshapeOp::create(rewriter, loc,
                                      RankedTensorType::get(shape, element), cv);
         w = MulOp::create(rewriter, loc, w, cw);
@@ -280,12 +286,9 @@ struct FoldIntoConv : RewritePattern {
             DenseElementsAttr::get(kVector, rewriter.getFloatAttr(element, 0)));
         b = AddOp::create(rewriter, loc, b ? b : zero, cv);
       }
-      Location fused = rewriter.getFusedLoc({conv.getLoc(), op->getLoc()});
-      auto folded =
-          ConvOp::create(rewriter, fused, convType, conv.getInput(), w, b,
-                         conv.getStridesAttr(), conv.getDilationsAttr(),
-                         conv.getPadsAttr(), conv.getGroupAttr());
-      rewriter.replaceOp(op, folded.getResult());
+      Location fused = rewriter.getFusedLoc({conv->getLoc(), op->getLoc()});
+      Value folded = withWeights(rewriter, fused, conv, w, b);
+      rewriter.replaceOp(op, folded);
       rewriter.eraseOp(conv);
       return success();
     }

@@ -128,19 +128,19 @@ func.func @flip_channels(%x: tensor<1x4x2x2xf32>) -> tensor<1x3x2x2xf32> {
 
 // -----
 
-// Integers, every other element backwards (step -2 from 6: 6, 4, 2, 0):
+// Booleans, every other element backwards (step -2 from 6: 6, 4, 2, 0):
 // ascending from 0 with step 2, then one slice per position concatenated
-// backwards (the gather kernel copies float data and device indices); a
+// backwards (the gather kernel copies float data and device integers); a
 // float vector reversed whole needs no ascending slice.
 // CHECK-LABEL: func.func @backward_steps
-// CHECK: npu.slice %arg0 {starts = array<i64: 0, 0>, steps = array<i64: 1, 2>} : tensor<2x8xi64> to tensor<2x4xi64>
-// CHECK-COUNT-4: npu.slice %{{.*}} : tensor<2x4xi64> to tensor<2x1xi64>
+// CHECK: npu.slice %arg0 {starts = array<i64: 0, 0>, steps = array<i64: 1, 2>} : tensor<2x8xi1> to tensor<2x4xi1>
+// CHECK-COUNT-4: npu.slice %{{.*}} : tensor<2x4xi1> to tensor<2x1xi1>
 // CHECK: npu.concat
 // CHECK-NOT: npu.slice %arg1
 // CHECK: %[[I:.*]] = npu.constant dense<"0x2B01000000000000
 // CHECK-NEXT: npu.gather %arg1, %[[I]] {axis = 0 : i64} : (tensor<300xf32>, tensor<300xi64>) -> tensor<300xf32> loc("g")
-func.func @backward_steps(%x: tensor<2x8xi64>, %v: tensor<300xf32>) -> (tensor<2x4xi64>, tensor<300xf32>) {
-  %y = npu.slice %x {starts = array<i64: 0, 6>, steps = array<i64: 1, -2>} : tensor<2x8xi64> to tensor<2x4xi64>
+func.func @backward_steps(%x: tensor<2x8xi1>, %v: tensor<300xf32>) -> (tensor<2x4xi1>, tensor<300xf32>) {
+  %y = npu.slice %x {starts = array<i64: 0, 6>, steps = array<i64: 1, -2>} : tensor<2x8xi1> to tensor<2x4xi1>
   %w = npu.slice %v {starts = array<i64: 299>, steps = array<i64: -1>} : tensor<300xf32> to tensor<300xf32> loc("g")
-  return %y, %w : tensor<2x4xi64>, tensor<300xf32>
+  return %y, %w : tensor<2x4xi1>, tensor<300xf32>
 }

@@ -85,3 +85,50 @@ func.func @dynamic_parameters(%x: tensor<1x4x2x2xf32>, %s: tensor<4xf32>) -> ten
   %y = npu.batch_norm %x, %s, %s, %s, %s : (tensor<1x4x2x2xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x4x2x2xf32>
   return %y : tensor<1x4x2x2xf32>
 }
+
+// -----
+
+// Into a transposed convolution through its bias add (paddle2onnx's DB
+// head: conv_transpose, add of a per-channel bias, batch norm): the weights
+// [C, M, kh, kw] scaled along M (axis 1), the add's constant joining the
+// bias; depthwise ([C, 1, kh, kw], group C) along axis 0.
+// CHECK-LABEL: func.func @into_conv_transpose
+// CHECK-NOT: npu.batch_norm
+// CHECK-DAG: %[[B0:.*]] = npu.add %{{.*}}, %{{.*}} : (tensor<8xf32>, tensor<8xf32>) -> tensor<8xf32>
+// CHECK-DAG: %[[KW:.*]] = npu.reshape %{{.*}} : tensor<8xf32> to tensor<1x8x1x1xf32>
+// CHECK-DAG: %[[W:.*]] = npu.mul %[[KW]], %{{.*}} : (tensor<1x8x1x1xf32>, tensor<4x8x2x2xf32>) -> tensor<4x8x2x2xf32>
+// CHECK-DAG: %[[CB:.*]] = npu.sub %[[B0]], %{{.*}} : (tensor<8xf32>, tensor<8xf32>) -> tensor<8xf32>
+// CHECK: %[[T:.*]] = npu.conv_transpose %arg0, %[[W]], %{{.*}} {dilations = array<i64: 1, 1>, output_padding = array<i64: 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>}
+// CHECK-DAG: %[[KD:.*]] = npu.reshape %{{.*}} : tensor<4xf32> to tensor<4x1x1x1xf32>
+// CHECK-DAG: %[[WD:.*]] = npu.mul %[[KD]], %{{.*}} : (tensor<4x1x1x1xf32>, tensor<4x1x2x2xf32>) -> tensor<4x1x2x2xf32>
+// CHECK: %[[D:.*]] = npu.conv_transpose %arg0, %[[WD]], %{{.*}} {{{.*}}group = 4 : i64
+// CHECK-NOT: npu.add %[[T]]
+// CHECK: return %[[T]], %[[D]]
+func.func @into_conv_transpose(%x: tensor<1x4x8x8xf32>) -> (tensor<1x8x16x16xf32>, tensor<1x4x16x16xf32>) {
+  %w = npu.constant dense<0.5> : tensor<4x8x2x2xf32>
+  %ab = npu.constant dense<0.1> : tensor<1x8x1x1xf32>
+  %s = npu.constant dense<2.0> : tensor<8xf32>
+  %t = npu.conv_transpose %x, %w {dilations = array<i64: 1, 1>, output_padding = array<i64: 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x4x8x8xf32>, tensor<4x8x2x2xf32>) -> tensor<1x8x16x16xf32>
+  %a = npu.add %t, %ab : (tensor<1x8x16x16xf32>, tensor<1x8x1x1xf32>) -> tensor<1x8x16x16xf32>
+  %y = npu.batch_norm %a, %s, %s, %s, %s : (tensor<1x8x16x16xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<1x8x16x16xf32>
+  %wd = npu.constant dense<0.25> : tensor<4x1x2x2xf32>
+  %s4 = npu.constant dense<3.0> : tensor<4xf32>
+  %d = npu.conv_transpose %x, %wd {dilations = array<i64: 1, 1>, group = 4 : i64, output_padding = array<i64: 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x4x8x8xf32>, tensor<4x1x2x2xf32>) -> tensor<1x4x16x16xf32>
+  %z = npu.batch_norm %d, %s4, %s4, %s4, %s4 : (tensor<1x4x16x16xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x4x16x16xf32>
+  return %y, %z : tensor<1x8x16x16xf32>, tensor<1x4x16x16xf32>
+}
+
+// -----
+
+// A transposed convolution of 2 groups of 2 channels: output channel m is
+// no single weight axis, so the batch norm stays per channel.
+// CHECK-LABEL: func.func @grouped_conv_transpose_kept
+// CHECK: %[[T:.*]] = npu.conv_transpose
+// CHECK: npu.mul {{.*}} : (tensor<1x4x16x16xf32>, tensor<1x4x1x1xf32>)
+func.func @grouped_conv_transpose_kept(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x16x16xf32> {
+  %w = npu.constant dense<0.5> : tensor<4x2x2x2xf32>
+  %s = npu.constant dense<2.0> : tensor<4xf32>
+  %t = npu.conv_transpose %x, %w {dilations = array<i64: 1, 1>, group = 2 : i64, output_padding = array<i64: 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x4x8x8xf32>, tensor<4x2x2x2xf32>) -> tensor<1x4x16x16xf32>
+  %y = npu.batch_norm %t, %s, %s, %s, %s : (tensor<1x4x16x16xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<1x4x16x16xf32>
+  return %y : tensor<1x4x16x16xf32>
+}

@@ -210,3 +210,23 @@ func.func @pad_kept(%x: tensor<1x8x9x9xf32>, %w: tensor<16x16x3x3xf32>, %v: tens
   %yd = npu.conv %d, %v {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x8x13x13xf32>, tensor<16x8x3x3xf32>) -> tensor<1x16x13x13xf32>
   return %ya, %yb, %yc, %yd : tensor<1x16x7x7xf32>, tensor<1x16x8x8xf32>, tensor<1x16x8x8xf32>, tensor<1x16x13x13xf32>
 }
+
+// -----
+
+// A transposed convolution takes a per-channel scale along its weights'
+// output axis (1: [C, M, kh, kw]) and a constant shift into its bias (the
+// DB head's bias add before its sigmoid).
+// CHECK-LABEL: func.func @affine_into_conv_transpose
+// CHECK: %[[W:.*]] = npu.mul %{{.*}}, %{{.*}} : (tensor<1x8x1x1xf32>, tensor<4x8x2x2xf32>) -> tensor<4x8x2x2xf32>
+// CHECK: %[[B:.*]] = npu.add %{{.*}}, %{{.*}} : (tensor<8xf32>, tensor<8xf32>) -> tensor<8xf32>
+// CHECK: %[[T:.*]] = npu.conv_transpose %arg0, %[[W]], %[[B]] {
+// CHECK-NEXT: return %[[T]]
+func.func @affine_into_conv_transpose(%x: tensor<1x4x8x8xf32>) -> tensor<1x8x16x16xf32> {
+  %w = npu.constant dense<0.5> : tensor<4x8x2x2xf32>
+  %s = npu.constant dense<[[[[1.0]], [[2.0]], [[3.0]], [[4.0]], [[5.0]], [[6.0]], [[7.0]], [[8.0]]]]> : tensor<1x8x1x1xf32>
+  %b = npu.constant dense<0.25> : tensor<1x8x1x1xf32>
+  %t = npu.conv_transpose %x, %w {dilations = array<i64: 1, 1>, output_padding = array<i64: 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x4x8x8xf32>, tensor<4x8x2x2xf32>) -> tensor<1x8x16x16xf32>
+  %m = npu.mul %t, %s : (tensor<1x8x16x16xf32>, tensor<1x8x1x1xf32>) -> tensor<1x8x16x16xf32>
+  %y = npu.add %m, %b : (tensor<1x8x16x16xf32>, tensor<1x8x1x1xf32>) -> tensor<1x8x16x16xf32>
+  return %y : tensor<1x8x16x16xf32>
+}

@@ -9,8 +9,11 @@ def NPUFoldBatchNorm : Pass<"npu-fold-batch-norm", "mlir::func::FuncOp"> {
   let summary = "Folds inference batch normalisation into the producer";
   let description = [{
     A `npu.batch_norm` whose parameters are constants becomes part of the
-    preceding `npu.conv` (scaled weights, shifted bias) when the convolution
-    has no other user, and otherwise a per-channel `npu.mul` + `npu.add`.
+    preceding `npu.conv` or `npu.conv_transpose` (scaled weights, shifted
+    bias; a transposed convolution ungrouped or depthwise), also through an
+    add of a per-channel constant between them (its bias, as paddle2onnx
+    writes a transposed convolution's), when the convolution has no other
+    user, and otherwise a per-channel `npu.mul` + `npu.add`.
     The arithmetic on the weights is emitted as npu ops on constants, which
     `npu-fold-constants` then evaluates.
 
@@ -47,7 +50,8 @@ def NPUFuseElementwise : Pass<"npu-fuse-elementwise", "mlir::func::FuncOp"> {
       `conv(x, w, b) + c` becomes `conv(x, w, b + c)`, with `c` a splat or
       per-output-channel constant and the convolution used only there (a
       learnable affine block after a convolution folds into it, like a
-      batch norm);
+      batch norm); the same for `npu.conv_transpose` (a scale per output
+      channel when ungrouped or depthwise, else a splat);
     - `conv(pad(x))`, the pad constant zeros on the spatial axes only,
       becomes `conv(x)` with the pad's amounts added to the convolution's
       padding (tf2onnx and Keras write a stride-2 convolution's "same"
