@@ -722,24 +722,33 @@ LogicalResult lowerConvTranspose(Lowering &l, ConvTransposeOp op,
   auto inType = cast<RankedTensorType>(op.getInput().getType());
   auto weights = l.constantValue(op.getWeight());
   int64_t g = op.getGroup();
-  if (!weights || weights->dtype() != DType::F32 || weights->rank() != 4 ||
-      inType.getRank() != 4 || inType.getDimSize(0) != 1 || g < 1 ||
-      weights->dim(0) % g != 0) {
-    reason = "only 2-d transposed convolutions of one image with constant "
-             "weights map to the DPU";
+  int64_t rank = inType.getRank();
+  if (!weights || weights->dtype() != DType::F32 || (rank != 3 && rank != 4) ||
+      weights->rank() != rank || inType.getDimSize(0) != 1 || g < 1 ||
+      weights->dim(0) % g != 0 || op.getStrides().size() != size_t(rank - 2) ||
+      op.getPads().size() != size_t(2 * (rank - 2)) ||
+      op.getOutputPadding().size() != size_t(rank - 2)) {
+    reason = "only 1-d and 2-d transposed convolutions of one image with "
+             "constant weights map to the DPU";
     return failure();
+  }
+  // A 1-d one (a vocoder's upsampling) as a 2-d one of one row: [C, M, k]
+  // weights as [C, M, 1, k], the input [1, C, L] as [1, C, 1, L].
+  bool is4d = rank == 4;
+  SmallVector<int64_t, 2> st(op.getStrides()), op_(op.getOutputPadding());
+  SmallVector<int64_t, 4> p(op.getPads());
+  if (!is4d) {
+    weights->reshape({weights->dim(0), weights->dim(1), 1, weights->dim(2)});
+    st = {1, st[0]}, op_ = {0, op_[0]}, p = {0, p[0], 0, p[1]};
   }
   bool depthwise = g > 1 && g == weights->dim(0) && weights->dim(1) == 1;
   // A depthwise kernel as large as its stride, unpadded (2x2 / stride 2
   // upsampling of each channel), of few channels: the ungrouped 1x1 form
   // below (C times the MACs of the channels' own, on the DPU's dense path)
   // is cheaper than spreading the input with zeros for a depthwise task.
-  ArrayRef<int64_t> kernelStrides = op.getStrides();
-  bool tapsDisjoint =
-      kernelStrides.size() == 2 && kernelStrides[0] == weights->dim(2) &&
-      kernelStrides[1] == weights->dim(3) &&
-      llvm::all_of(op.getPads(), [](int64_t p) { return p == 0; }) &&
-      llvm::all_of(op.getOutputPadding(), [](int64_t p) { return p == 0; });
+  bool tapsDisjoint = st[0] == weights->dim(2) && st[1] == weights->dim(3) &&
+                      llvm::all_of(p, [](int64_t v) { return v == 0; }) &&
+                      llvm::all_of(op_, [](int64_t v) { return v == 0; });
   if (depthwise && tapsDisjoint && g <= kMaxUngroupedDepthwiseChannels)
     depthwise = false;
   if (g > 1 && !depthwise)
@@ -751,8 +760,6 @@ LogicalResult lowerConvTranspose(Lowering &l, ConvTransposeOp op,
     }
   int64_t c = weights->dim(0), m = depthwise ? c : weights->dim(1),
           kh = weights->dim(2), kw = weights->dim(3);
-  ArrayRef<int64_t> st = op.getStrides(), p = op.getPads(),
-                    op_ = op.getOutputPadding();
   int64_t pads[4] = {kh - 1 - p[0], kw - 1 - p[1], kh - 1 - p[2] + op_[0],
                      kw - 1 - p[3] + op_[1]};
   for (int64_t v : pads)
@@ -777,65 +784,95 @@ LogicalResult lowerConvTranspose(Lowering &l, ConvTransposeOp op,
   std::vector<float> bias;
   if (failed(readBias(l, op.getBias(), bias, reason)))
     return failure();
-  int64_t h = inType.getDimSize(2), wd = inType.getDimSize(3);
+  int64_t h = is4d ? inType.getDimSize(2) : 1, wd = inType.getDimSize(rank - 1);
   int64_t cp = alignChannels(c);
-  // A kernel exactly as large as its stride, unpadded (the usual 2x2,
-  // stride-2 upsampling): the windows do not overlap, so output pixel
-  // (kh y + dy, kw x + dx) is input pixel (y, x) times tap (dy, dx) alone.
-  // One 1x1 convolution to kh * kw * m channels, ordered (dy, dx, m), then
-  // rearranged into the output by DMA (depth to space): none of the
-  // zero-spread input's SHAVE, quantize and DPU work (kh * kw times the
-  // MACs). The same sums (the zero-spread convolution adds only zero taps);
-  // int8 weight scales are per (dy, dx, m) channel, finer than per m.
-  // (docs/lowering.md, "Transposed convolution".)
-  bool disjoint =
-      !depthwise && st[0] == kh && st[1] == kw && op_[0] == 0 && op_[1] == 0;
-  for (int64_t v : p)
-    disjoint &= v == 0;
-  if (disjoint) {
-    // Each tap's channels padded to the DPU's alignment when that wastes
+  // The f16 [H, W, cp] input, and the DPU's (quantized in int8).
+  auto hwcInput = [&](int64_t cp) {
+    return is4d ? l.hwcFor(loc, op.getInput(), cp)
+                : l.toHWC(loc, as4d(l, loc, l.get(op.getInput())), cp);
+  };
+  auto dpuInput = [&](int64_t cp) -> FailureOr<Value> {
+    if (is4d)
+      return l.dpuInput(loc, op.getInput(), cp, reason);
+    return l.dpuDomain(loc, hwcInput(cp), op.getInput(), reason);
+  };
+  // Polyphase (sub-pixel) form: output pixel (sh Y + ry, sw X + rx) of the
+  // uncropped output is the sum over the taps (ry + a sh, rx + b sw) of the
+  // input pixels (Y - a, X - b), so each of the sh x sw phases is a
+  // convolution of the input with a kernel of ceil(kh / sh) x ceil(kw / sw)
+  // taps (the missing ones zero), padded by one less. One convolution to
+  // sh * sw * M channels ordered (ry, rx, m), then interleaved into the
+  // output by DMA (depth to space) and cropped by the padding: none of the
+  // zero-spread input's SHAVE work nor its sh * sw times the MACs. A kernel
+  // as large as its stride, unpadded (the usual 2x2, stride 2 upsampling),
+  // is one tap per phase, a 1x1 convolution. The same sums (the zero-spread
+  // convolution adds only zero taps); int8 weight scales are per (ry, rx,
+  // m) channel, finer than per m. (docs/lowering.md, "Transposed
+  // convolution".)
+  auto outShape = cast<RankedTensorType>(op.getType()).getShape();
+  int64_t outH = is4d ? outShape[2] : 1, outW = outShape[rank - 1];
+  int64_t jh = llvm::divideCeil(kh, st[0]), jw = llvm::divideCeil(kw, st[1]);
+  int64_t qh = h + jh - 1, qw = wd + jw - 1;
+  bool polyphase = !depthwise && jh <= kMaxKernel && jw <= kMaxKernel &&
+                   p[0] + outH <= qh * st[0] && p[1] + outW <= qw * st[1];
+  if (polyphase) {
+    // Each phase's channels padded to the DPU's alignment when that wastes
     // less than half (so the result is in the padded form the next DPU
     // task reads); else compact (a one-channel map stays one channel).
     int64_t mp = alignChannels(m) < 2 * m ? alignChannels(m) : m;
-    int64_t taps = kh * kw;
-    HostTensor w1(DType::F32, {taps * mp, c, 1, 1});
+    int64_t phases = st[0] * st[1];
+    HostTensor w1(DType::F32, {phases * mp, c, jh, jw});
     std::memset(w1.raw(), 0, w1.byteSize());
-    for (int64_t dy = 0; dy < kh; ++dy)
-      for (int64_t dx = 0; dx < kw; ++dx)
+    for (int64_t ry = 0; ry < st[0]; ++ry)
+      for (int64_t rx = 0; rx < st[1]; ++rx)
         for (int64_t mi = 0; mi < m; ++mi)
           for (int64_t ci = 0; ci < c; ++ci)
-            w1.data<float>()[((dy * kw + dx) * mp + mi) * c + ci] =
-                weights->data<float>()[((ci * m + mi) * kh + dy) * kw + dx];
+            for (int64_t a = 0; a < jh; ++a)
+              for (int64_t bx = 0; bx < jw; ++bx) {
+                // Kernel tap (a, bx) reads input pixel (Y - (jh-1-a), ...).
+                int64_t ty = ry + (jh - 1 - a) * st[0],
+                        tx = rx + (jw - 1 - bx) * st[1];
+                if (ty >= kh || tx >= kw)
+                  continue;
+                w1.data<float>()
+                    [((((ry * st[1] + rx) * mp + mi) * c + ci) * jh + a) * jw +
+                     bx] =
+                    weights->data<float>()[((ci * m + mi) * kh + ty) * kw + tx];
+              }
     Epilogue e = fuseEpilogue(l, op.getResult(), 1, m);
-    auto perTap = [&](const std::vector<float> &v) {
+    auto perPhase = [&](const std::vector<float> &v) {
       std::vector<float> out;
       if (v.empty())
         return out;
-      for (int64_t t = 0; t < taps; ++t) {
+      for (int64_t t = 0; t < phases; ++t) {
         out.insert(out.end(), v.begin(), v.end());
         out.resize(size_t((t + 1) * mp), 0.0f);
       }
       return out;
     };
     Epilogue e1 = e;
-    e1.extraBias = perTap(e.extraBias);
+    e1.extraBias = perPhase(e.extraBias);
     ConvSpec s1;
-    s1.oh = h, s1.ow = wd;
-    auto in = l.dpuInput(loc, op.getInput(), cp, reason);
+    s1.kh = jh, s1.kw = jw;
+    s1.pt = s1.pb = jh - 1, s1.pl = s1.pr = jw - 1;
+    s1.oh = qh, s1.ow = qw;
+    auto in = dpuInput(cp);
     if (failed(in))
       return failure();
-    auto y = emitConv(l, loc, *in, s1, &w1, {}, perTap(bias), e1, reason);
+    auto y = emitConv(l, loc, *in, s1, &w1, {}, perPhase(bias), e1, reason);
     if (failed(y))
       return failure();
-    Value v = l.slice(loc, *y, {0, 0, 0}, {h, wd, taps * mp});
-    v = l.reshape(loc, v, {h, wd, kh, kw, mp});
+    Value v = l.slice(loc, *y, {0, 0, 0}, {qh, qw, phases * mp});
+    v = l.reshape(loc, v, {qh, qw, st[0], st[1], mp});
     v = l.transpose(loc, v, {0, 2, 1, 3, 4});
-    l.setDpuResult(loc, e.result, l.reshape(loc, v, {h * kh, wd * kw, mp}));
+    v = l.reshape(loc, v, {qh * st[0], qw * st[1], mp});
+    l.setDpuResult(loc, e.result,
+                   l.slice(loc, v, {p[0], p[1], 0}, {outH, outW, mp}));
     return success();
   }
   if (depthwise)
     cp = std::max(cp, kChannelAlignment);
-  Value hwc = l.hwcFor(loc, op.getInput(), cp);
+  Value hwc = hwcInput(cp);
   int64_t uh = (h - 1) * st[0] + 1 + pads[0] + pads[2];
   int64_t uw = (wd - 1) * st[1] + 1 + pads[1] + pads[3];
   Value up = l.shave(loc, "upsample_zeros", {hwc}, l.f16Type({uh, uw, cp}), {},
@@ -844,8 +881,7 @@ LogicalResult lowerConvTranspose(Lowering &l, ConvTransposeOp op,
   s.kh = kh, s.kw = kw;
   if (depthwise)
     s.kind = hw::DpuConvKind::depthwise;
-  auto outShape = cast<RankedTensorType>(op.getType()).getShape();
-  s.oh = outShape[2], s.ow = outShape[3];
+  s.oh = outH, s.ow = outW;
   if (failed(fitWindow(s, uh, uw, reason)))
     return failure();
   Epilogue e = fuseEpilogue(l, op.getResult(), 1, m);

@@ -46,8 +46,8 @@ y = node("Conv", [y, w("w4", 16, 16, 3, 3, scale=0.1)], "c4", dilations=[2, 2],
 y = node("LeakyRelu", [y], "lr4", alpha=0.1)
 t = node("ConvTranspose", [y, w("wt", 16, 8, 2, 2), w("bt", 8)], "ct",
          strides=[2, 2])
-# Overlapping windows (kernel 3 > stride 2): the zero-spread path; the
-# one above (kernel = stride) is a 1x1 convolution plus depth to space.
+# Overlapping windows (kernel 3 > stride 2): a 2x2 convolution per phase;
+# the one above (kernel = stride) is a 1x1 convolution plus depth to space.
 t = node("ConvTranspose", [t, w("wt2", 8, 8, 3, 3, scale=0.2), w("bt2", 8)],
          "ct2", strides=[2, 2], pads=[1, 1, 1, 1], output_padding=[1, 1])
 t = node("MaxPool", [t], "mp", kernel_shape=[3, 3], strides=[4, 4],
