@@ -5,7 +5,8 @@ samples in DIR/calib/{x,s}/:
 - a BGR -> RGB flip (`x[:, ::-1]`) before a 3x3 convolution and ReLU;
 - up: a depthwise transposed convolution (16 groups of one channel,
   kernel 4, stride 2, pad 1: the learned 2x upsampling of FCN / U-Net
-  heads) of the features;
+  heads) of the features; up80: the same of 80 channels (a 1x1
+  convolution's), past the channels the ungrouped form takes;
 - up2: a depthwise transposed convolution of kernel 2, stride 2 (taps
   that do not overlap: the ungrouped 1x1 form);
 - grouped: a transposed convolution of 2 groups (16 -> 8 channels, 3x3,
@@ -32,6 +33,8 @@ inits = [
     f32("bd", rng.standard_normal(16) * 0.1),
     f32("wg", rng.standard_normal((16, 4, 3, 3)) * 0.2),
     f32("wd2", rng.standard_normal((16, 1, 2, 2)) * 0.5),
+    f32("we", rng.standard_normal((80, 16, 1, 1)) * 0.3),
+    f32("wd80", rng.standard_normal((80, 1, 4, 4)) * 0.3),
     i64("minus1", [-1]), i64("minus2", [-2]), i64("end", [END]),
     i64("ax1", [1]), i64("ax3", [3]),
 ]
@@ -42,13 +45,16 @@ nodes = [
     h.make_node("ConvTranspose", ["f", "wd", "bd"], ["up"], group=16, strides=[2, 2],
                 pads=[1, 1, 1, 1], name="up"),
     h.make_node("ConvTranspose", ["f", "wd2"], ["up2"], group=16, strides=[2, 2], name="up2"),
+    h.make_node("Conv", ["f", "we"], ["e"], name="expand"),
+    h.make_node("ConvTranspose", ["e", "wd80"], ["up80"], group=80, strides=[2, 2],
+                pads=[1, 1, 1, 1], name="up80"),
     h.make_node("ConvTranspose", ["f", "wg"], ["grouped"], group=2, pads=[1, 1, 1, 1],
                 name="grouped"),
     h.make_node("Slice", ["f", "minus1", "end", "ax3", "minus1"], ["mirrored"], name="mirror"),
     h.make_node("Slice", ["s", "minus1", "end", "ax1", "minus1"], ["reversed"], name="reverse"),
     h.make_node("Slice", ["s", "minus1", "end", "ax1", "minus2"], ["odd_back"], name="odd_back"),
 ]
-outputs = {"up": [1, 16, 64, 64], "up2": [1, 16, 64, 64], "grouped": [1, 8, 32, 32], "mirrored": [1, 16, 32, 32],
+outputs = {"up": [1, 16, 64, 64], "up2": [1, 16, 64, 64], "up80": [1, 80, 64, 64], "grouped": [1, 8, 32, 32], "mirrored": [1, 16, 32, 32],
            "reversed": [1, 400], "odd_back": [1, 200]}
 graph = h.make_graph(
     nodes, "flips_upsampling",
