@@ -19,21 +19,15 @@ from model_writer import Initializers, save_model, save_samples
 out = sys.argv[1]
 rng = np.random.default_rng(12)
 inits = Initializers()
-
-
-def weights(name, shape, scale):
-    return inits.const(name, (rng.standard_normal(shape) * scale).astype(np.float32))
-
-
 nodes = [
-    h.make_node("ConvTranspose", ["x", weights("w8", (32, 16, 16), 0.1), weights("b8", (16,), 0.1)],
+    h.make_node("ConvTranspose", ["x", inits.normal(rng, "w8", (32, 16, 16), 0.1), inits.normal(rng, "b8", (16,), 0.1)],
                 ["u8"], strides=[8], pads=[4, 4], name="up8"),
     h.make_node("LeakyRelu", ["u8"], ["up8"], alpha=0.1, name="leaky"),
-    h.make_node("ConvTranspose", ["up8", weights("w2", (16, 8, 4), 0.2)], ["up2"],
+    h.make_node("ConvTranspose", ["up8", inits.normal(rng, "w2", (16, 8, 4), 0.2)], ["up2"],
                 strides=[2], pads=[1, 1], name="up2"),
-    h.make_node("ConvTranspose", ["x", weights("wt", (32, 16, 2), 0.2)], ["taps"],
+    h.make_node("ConvTranspose", ["x", inits.normal(rng, "wt", (32, 16, 2), 0.2)], ["taps"],
                 strides=[2], name="taps"),
-    h.make_node("ConvTranspose", ["x", weights("wd", (32, 1, 3), 0.5)], ["dw"], group=32,
+    h.make_node("ConvTranspose", ["x", inits.normal(rng, "wd", (32, 1, 3), 0.5)], ["dw"], group=32,
                 strides=[2], pads=[1, 1], output_padding=[1], name="dw"),
 ]
 outputs = {"up8": [1, 16, 400], "up2": [1, 8, 800], "taps": [1, 16, 100], "dw": [1, 32, 100]}

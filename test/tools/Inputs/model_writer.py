@@ -15,6 +15,10 @@ class Initializers(list):
         self.append(numpy_helper.from_array(np.asarray(value), name))
         return name
 
+    def normal(self, rng, name, shape, scale):
+        """Adds float32 weights drawn from N(0, scale^2) and returns their name."""
+        return self.const(name, (rng.standard_normal(shape) * scale).astype(np.float32))
+
 
 def save_model(graph, path, opset=17):
     """Checks and writes `graph` as an ONNX model (IR version 8)."""

@@ -3,10 +3,11 @@
 // The DPU has no dilation: a dilated convolution runs with its kernel
 // expanded by zero taps, which only fits the DPU while the expanded kernel
 // is at most 11 x 11 (a 3 x 3 kernel up to dilation 5). Past that, a
-// stride-1 convolution with dilation d is d x d undilated convolutions, one
-// per phase (a, b): output rows a, a + d, ... and columns b, b + d, ... read
-// only input rows and columns of the same phase when the padding is a
-// multiple of d (DeepLab's atrous convolutions, padding d (k - 1) / 2). The
+// stride-1 convolution with dilations dh x dw is dh x dw undilated
+// convolutions, one per phase (a, b): output rows a, a + dh, ... and columns
+// b, b + dw, ... read only input rows and columns of the same phase when the
+// padding is a multiple of the dilation (DeepLab's atrous convolutions,
+// padding d (k - 1) / 2; a TCN's or WaveNet's 1-d ones, as one row). The
 // phases are strided slices (DMA), the convolutions DPU tasks, and the
 // outputs are interleaved back by concatenations and reshapes (DMA).
 //
@@ -55,47 +56,60 @@ struct NPUDecomposeDilatedConvPass
     auto outType = dyn_cast<RankedTensorType>(op.getType());
     if (!inType || !wType || !outType || !inType.hasStaticShape() ||
         !wType.hasStaticShape() || !outType.hasStaticShape() ||
-        inType.getRank() != 4 || inType.getDimSize(0) != 1)
+        (inType.getRank() != 3 && inType.getRank() != 4) ||
+        inType.getDimSize(0) != 1)
       return;
     // A pre-quantized model's convolution keeps its own parameters (and
     // stays unmapped past the DPU's kernel).
     if (op->hasAttr(kQuantAttr) || op->hasAttr(kWeightScalesAttr))
       return;
-    ArrayRef<int64_t> dil = op.getDilations(), strides = op.getStrides(),
-                      pads = op.getPads();
-    if (dil.size() != 2 || strides.size() != 2 || pads.size() != 4 ||
-        dil[0] != dil[1] || dil[0] < 2 || strides[0] != 1 || strides[1] != 1)
+    // A 1-d convolution (a TCN's, WaveNet's) as a 2-d one of one row.
+    bool is4d = inType.getRank() == 4;
+    SmallVector<int64_t, 2> dil(op.getDilations()), strides(op.getStrides());
+    SmallVector<int64_t, 4> pads(op.getPads());
+    if (dil.size() != size_t(inType.getRank() - 2) ||
+        strides.size() != dil.size() || pads.size() != 2 * dil.size())
       return;
-    int64_t d = dil[0];
-    int64_t kh = wType.getDimSize(2), kw = wType.getDimSize(3);
+    if (!is4d) {
+      dil = {1, dil[0]}, strides = {1, strides[0]};
+      pads = {0, pads[0], 0, pads[1]};
+    }
+    int64_t dh = dil[0], dw = dil[1];
+    if (dh < 1 || dw < 1 || (dh == 1 && dw == 1) || strides[0] != 1 ||
+        strides[1] != 1)
+      return;
+    int64_t kh = is4d ? wType.getDimSize(2) : 1,
+            kw = wType.getDimSize(wType.getRank() - 1);
     // Only where the expanded kernel does not fit the DPU.
-    if ((kh - 1) * d + 1 <= maxKernel && (kw - 1) * d + 1 <= maxKernel)
+    if ((kh - 1) * dh + 1 <= maxKernel && (kw - 1) * dw + 1 <= maxKernel)
       return;
-    if (llvm::any_of(pads, [&](int64_t p) { return p < 0 || p % d != 0; }))
+    if (pads[0] < 0 || pads[2] < 0 || pads[1] < 0 || pads[3] < 0 ||
+        pads[0] % dh || pads[2] % dh || pads[1] % dw || pads[3] % dw)
       return;
-    int64_t c = inType.getDimSize(1), h = inType.getDimSize(2),
-            w = inType.getDimSize(3);
-    int64_t k = outType.getDimSize(1), oh = outType.getDimSize(2),
-            ow = outType.getDimSize(3);
-    if (h < d || w < d)
+    int64_t c = inType.getDimSize(1), h = is4d ? inType.getDimSize(2) : 1,
+            w = inType.getDimSize(inType.getRank() - 1);
+    int64_t k = outType.getDimSize(1), oh = is4d ? outType.getDimSize(2) : 1,
+            ow = outType.getDimSize(outType.getRank() - 1);
+    if (h < dh || w < dw)
       return;
     // Every phase's output is ohq x owq (the phases past the output's last
     // row or column compute a row or column from the padding, cropped at the
     // end).
-    int64_t ohq = llvm::divideCeil(oh, d), owq = llvm::divideCeil(ow, d);
-    int64_t qt = pads[0] / d, ql = pads[1] / d;
+    int64_t ohq = llvm::divideCeil(oh, dh), owq = llvm::divideCeil(ow, dw);
+    int64_t qt = pads[0] / dh, ql = pads[1] / dw;
 
     // Each phase's padding: top / left qt, ql; bottom / right so that it
     // gives ohq x owq rows and columns (or more, sliced off). All must be
     // below the kernel (the DPU's rule), checked before anything is built.
     auto phaseGeometry = [&](int64_t a, int64_t bb) {
-      int64_t ha = llvm::divideCeil(h - a, d), wb = llvm::divideCeil(w - bb, d);
+      int64_t ha = llvm::divideCeil(h - a, dh),
+              wb = llvm::divideCeil(w - bb, dw);
       int64_t pb = std::max<int64_t>(0, ohq - ha - qt + kh - 1);
       int64_t pr = std::max<int64_t>(0, owq - wb - ql + kw - 1);
       return std::array<int64_t, 4>{ha, wb, pb, pr};
     };
-    for (int64_t a = 0; a < d; ++a)
-      for (int64_t bb = 0; bb < d; ++bb) {
+    for (int64_t a = 0; a < dh; ++a)
+      for (int64_t bb = 0; bb < dw; ++bb) {
         auto [ha, wb, pb, pr] = phaseGeometry(a, bb);
         if (ha + qt + pb - kh + 1 < ohq || wb + ql + pr - kw + 1 < owq ||
             qt >= kh || ql >= kw || pb >= kh || pr >= kw)
@@ -111,24 +125,36 @@ struct NPUDecomposeDilatedConvPass
     auto tensor = [&](ArrayRef<int64_t> shape) {
       return RankedTensorType::get(shape, element);
     };
+    Value input = op.getInput(), weight = op.getWeight();
+    if (!is4d) {
+      input = ReshapeOp::create(
+          b, named("rows"),
+          RankedTensorType::get({1, c, 1, w}, inType.getElementType()), input);
+      weight =
+          ReshapeOp::create(b, named("rows"),
+                            RankedTensorType::get({wType.getDimSize(0),
+                                                   wType.getDimSize(1), 1, kw},
+                                                  wType.getElementType()),
+                            weight);
+    }
     SmallVector<int64_t> ones = {1, 1};
     SmallVector<Value> rows;
-    for (int64_t a = 0; a < d; ++a) {
+    for (int64_t a = 0; a < dh; ++a) {
       SmallVector<Value> cols;
-      for (int64_t bb = 0; bb < d; ++bb) {
+      for (int64_t bb = 0; bb < dw; ++bb) {
         std::string phase =
             "phase " + std::to_string(a) + "," + std::to_string(bb);
         auto [ha, wb, pb, pr] = phaseGeometry(a, bb);
         Value x = SliceOp::create(
             b, named(phase + " input"),
             RankedTensorType::get({1, c, ha, wb}, inType.getElementType()),
-            op.getInput(), b.getDenseI64ArrayAttr({0, 0, a, bb}),
-            b.getDenseI64ArrayAttr({1, 1, d, d}));
+            input, b.getDenseI64ArrayAttr({0, 0, a, bb}),
+            b.getDenseI64ArrayAttr({1, 1, dh, dw}));
         int64_t rowsOut = ha + qt + pb - kh + 1,
                 colsOut = wb + ql + pr - kw + 1;
         Value y = ConvOp::create(
-            b, named(phase), tensor({1, k, rowsOut, colsOut}), x,
-            op.getWeight(), op.getBias(), b.getDenseI64ArrayAttr(ones),
+            b, named(phase), tensor({1, k, rowsOut, colsOut}), x, weight,
+            op.getBias(), b.getDenseI64ArrayAttr(ones),
             b.getDenseI64ArrayAttr(ones),
             b.getDenseI64ArrayAttr({qt, ql, pb, pr}), op.getGroupAttr());
         if (rowsOut != ohq || colsOut != owq)
@@ -139,21 +165,35 @@ struct NPUDecomposeDilatedConvPass
         cols.push_back(ReshapeOp::create(b, named(phase),
                                          tensor({1, k * ohq, owq, 1}), y));
       }
-      // Columns j * d + b: [1, K * ohq, owq, d] -> [1, K * ohq, 1, owq * d].
-      Value joined = ConcatOp::create(b, named("columns"),
-                                      tensor({1, k * ohq, owq, d}), cols, 3);
+      // Columns j * dw + b: [1, K * ohq, owq, dw] -> [1, K * ohq, 1, owq *
+      // dw].
+      Value joined =
+          cols.size() == 1
+              ? cols.front()
+              : ConcatOp::create(b, named("columns"),
+                                 tensor({1, k * ohq, owq, dw}), cols, 3)
+                    .getResult();
       rows.push_back(ReshapeOp::create(
-          b, named("columns"), tensor({1, k * ohq, 1, owq * d}), joined));
+          b, named("columns"), tensor({1, k * ohq, 1, owq * dw}), joined));
     }
-    // Rows i * d + a: [1, K * ohq, d, owq * d] -> [1, K, ohq * d, owq * d].
-    Value all = ConcatOp::create(b, named("rows"),
-                                 tensor({1, k * ohq, d, owq * d}), rows, 2);
-    Value y = ReshapeOp::create(b, named("rows"),
-                                tensor({1, k, ohq * d, owq * d}), all);
-    if (ohq * d != oh || owq * d != ow)
-      y = SliceOp::create(b, loc, outType, y,
-                          b.getDenseI64ArrayAttr({0, 0, 0, 0}),
+    // Rows i * dh + a: [1, K * ohq, dh, owq * dw] -> [1, K, ohq * dh, owq *
+    // dw].
+    Value all =
+        rows.size() == 1
+            ? rows.front()
+            : ConcatOp::create(b, named("rows"),
+                               tensor({1, k * ohq, dh, owq * dw}), rows, 2)
+                  .getResult();
+    Value y = all;
+    if (dh > 1)
+      y = ReshapeOp::create(b, named("rows"),
+                            tensor({1, k, ohq * dh, owq * dw}), all);
+    if (ohq * dh != oh || owq * dw != ow)
+      y = SliceOp::create(b, is4d ? loc : named("rows"), tensor({1, k, oh, ow}),
+                          y, b.getDenseI64ArrayAttr({0, 0, 0, 0}),
                           b.getDenseI64ArrayAttr({1, 1, 1, 1}));
+    if (!is4d)
+      y = ReshapeOp::create(b, loc, outType, y);
     else
       y.getDefiningOp()->setLoc(loc);
     op.replaceAllUsesWith(y);

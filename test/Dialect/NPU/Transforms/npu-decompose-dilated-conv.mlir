@@ -42,3 +42,24 @@ func.func @kept(%x: tensor<1x4x24x24xf32>, %w: tensor<8x4x3x3xf32>) -> (tensor<1
   return %a, %b, %c : tensor<1x8x24x24xf32>, tensor<1x8x12x12xf32>, tensor<1x8x22x22xf32>
 }
 }
+
+// -----
+
+// A 1-d dilation (a TCN's kernel 3 at dilation 8, padding 8: 17 taps) runs
+// as one row: 8 phases of the columns modulo 8, each an undilated 1x3
+// convolution of a strided slice; the columns are interleaved back and the
+// row reshaped to the 1-d result, which keeps the node's name.
+// CHECK-LABEL: func.func @tcn
+// CHECK: npu.reshape %arg0 : tensor<1x4x40xf32> to tensor<1x4x1x40xf32>
+// CHECK: npu.reshape %arg1 : tensor<8x4x3xf32> to tensor<8x4x1x3xf32>
+// CHECK-COUNT-8: npu.conv {{.*}}dilations = array<i64: 1, 1>, pads = array<i64: 0, 1, 0, 1>
+// CHECK: npu.concat {{.*}} {axis = 3 : i64}
+// CHECK-NOT: npu.concat
+// CHECK: %[[Y:.*]] = npu.reshape %{{.*}} : tensor<1x8x1x40xf32> to tensor<1x8x40xf32> loc("t")
+// CHECK: return %[[Y]]
+module attributes {npu.target = #npu.target<NPU3720>} {
+func.func @tcn(%x: tensor<1x4x40xf32>, %w: tensor<8x4x3xf32>) -> tensor<1x8x40xf32> {
+  %y = npu.conv %x, %w {strides = array<i64: 1>, dilations = array<i64: 8>, pads = array<i64: 8, 8>} : (tensor<1x4x40xf32>, tensor<8x4x3xf32>) -> tensor<1x8x40xf32> loc("t")
+  return %y : tensor<1x8x40xf32>
+}
+}

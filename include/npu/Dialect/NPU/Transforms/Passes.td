@@ -389,10 +389,12 @@ def NPUDecomposeDilatedConv
     The DPU has no dilation: a dilated convolution runs with its kernel
     expanded by zero taps, which fits only while the expanded kernel is at
     most 11 x 11 (a 3 x 3 kernel up to dilation 5). A 2-d convolution of one
-    image with stride 1, equal dilation d >= 2 on both axes whose expanded
-    kernel is larger, and padding a multiple of d on every side (DeepLab's
-    atrous convolutions at rates 6, 12, 18: padding d (k - 1) / 2) becomes,
-    for each phase (a, b) in d x d:
+    image with stride 1, dilation dh x dw (not both 1) whose expanded kernel
+    is larger, and padding a multiple of the dilation on every side
+    (DeepLab's atrous convolutions at rates 6, 12, 18: padding d (k - 1) /
+    2), or a 1-d one as a 2-d one of one row (dilation 1 x d: a TCN's, a
+    WaveNet's; the input and weights reshaped, the result reshaped back),
+    becomes, for each phase (a, b) in dh x dw (below for dh = dw = d):
 
     - the input rows a, a + d, ... and columns b, b + d, ...: a strided
       `npu.slice` (`NAME (phase a,b input)`);
