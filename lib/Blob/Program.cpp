@@ -163,6 +163,12 @@ uint64_t ShaveTask::workElements() const {
     in += r.numElements();
   for (const TensorRef &r : outputs)
     out += r.numElements();
+  // A gather reads each index and copies each output element: of its data
+  // (an embedding table) only the gathered elements.
+  if ((kernel == arch::ShaveKernel::Gather ||
+       kernel == arch::ShaveKernel::GatherElements) &&
+      inputs.size() == 2)
+    return inputs[1].numElements() + out;
   if (kernel != arch::ShaveKernel::MatMul || inputs.empty() ||
       outputs.empty() || inputs[0].shape.size() < 2)
     return std::max(in, out);

@@ -509,6 +509,20 @@ TEST(ShaveKernels, MatMulCostCountsMultiplyAccumulates) {
   EXPECT_EQ(t.workElements(), 4u * 64 * 8 + 4u * 64 * 16);
 }
 
+TEST(ShaveKernels, GatherCostCountsLookupsNotTheTable) {
+  // 64 token ids into a 16000 x 64 embedding: the ids and the 64 x 64 rows
+  // copied, not the table's million elements.
+  ShaveTask t = task(ShaveKernel::Gather, {}, {0});
+  t.inputs = {TensorRef::dense(0, 0, DType::F16, {16000, 64}),
+              TensorRef::dense(0, 0, DType::I64, {1, 64})};
+  t.outputs = {TensorRef::dense(0, 0, DType::F16, {1, 64, 64})};
+  EXPECT_EQ(t.workElements(), 64u + 64 * 64);
+  t.kernel = ShaveKernel::GatherElements;
+  t.inputs[1] = TensorRef::dense(0, 0, DType::I64, {8, 64});
+  t.outputs = {TensorRef::dense(0, 0, DType::F16, {8, 64})};
+  EXPECT_EQ(t.workElements(), 2u * 8 * 64);
+}
+
 TEST(ShaveKernels, UpsampleZerosMovesBytes) {
   // [2, 3, 4] -> stride 2x3, pads top 1, left 0, bottom 2, right 1:
   // [(2-1)*2+1+3, (3-1)*3+1+1, 4] = [6, 8, 4].
