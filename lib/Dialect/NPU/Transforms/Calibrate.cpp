@@ -33,6 +33,7 @@
 
 #include <cmath>
 #include <cstdio>
+#include <map>
 
 namespace npu {
 #define GEN_PASS_DEF_NPUCALIBRATE
@@ -810,6 +811,26 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
     return success();
   }
 
+  /// The tensors of each npu.range_group take the union of their ranges
+  /// (QuantAnnotations.h), before the table is written: the table shows
+  /// the ranges int8 uses, and a table read back gives the same.
+  void unifyRangeGroups() {
+    std::map<int64_t, SmallVector<size_t>> groups;
+    for (auto [i, t] : llvm::enumerate(tensors))
+      if (t.op && t.op->getNumResults() == 1 && t.range)
+        if (auto g = t.op->getAttrOfType<IntegerAttr>(kRangeGroupAttr))
+          groups[g.getInt()].push_back(i);
+    for (auto &[group, ids] : groups) {
+      Range all = *tensors[ids.front()].range;
+      for (size_t i : ids) {
+        all.lo = std::min(all.lo, tensors[i].range->lo);
+        all.hi = std::max(all.hi, tensors[i].range->hi);
+      }
+      for (size_t i : ids)
+        tensors[i].range = all;
+    }
+  }
+
   void attachRanges() {
     MLIRContext *ctx = &getContext();
     for (const Tensor &t : tensors) {
@@ -903,6 +924,7 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
     } else if (failed(observe(methodOptions))) {
       return failure();
     }
+    unifyRangeGroups();
     attachRanges();
 
     if (table.empty())

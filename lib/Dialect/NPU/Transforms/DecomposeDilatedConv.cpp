@@ -46,9 +46,17 @@ struct NPUDecomposeDilatedConvPass
     const arch::HardwareDesc *hw = getHardware(getOperation());
     if (!hw)
       return signalPassFailure();
+    // Range groups continue after any the function already has.
+    nextGroup = 0;
+    getOperation().walk([&](Operation *op) {
+      if (auto g = op->getAttrOfType<IntegerAttr>(kRangeGroupAttr))
+        nextGroup = std::max(nextGroup, g.getInt() + 1);
+    });
     for (ConvOp op : convs)
       decompose(op, int64_t(hw->maxKernel));
   }
+
+  int64_t nextGroup = 0;
 
   void decompose(ConvOp op, int64_t maxKernel) {
     auto inType = dyn_cast<RankedTensorType>(op.getInput().getType());
@@ -118,6 +126,15 @@ struct NPUDecomposeDilatedConvPass
 
     OpBuilder b(op);
     Location loc = op.getLoc();
+    // int8 quantizes every phase of the input on one scale, and every phase
+    // of the output on another, as the undecomposed convolution would
+    // (calibrated apart, a phase's own range clips values the others hold).
+    IntegerAttr inputGroup = b.getI64IntegerAttr(nextGroup++),
+                outputGroup = b.getI64IntegerAttr(nextGroup++);
+    auto inGroup = [&](Value v, IntegerAttr group) {
+      v.getDefiningOp()->setAttr(kRangeGroupAttr, group);
+      return v;
+    };
     auto named = [&](const std::string &suffix) {
       return suffixedLocation(loc, suffix);
     };
@@ -145,11 +162,13 @@ struct NPUDecomposeDilatedConvPass
         std::string phase =
             "phase " + std::to_string(a) + "," + std::to_string(bb);
         auto [ha, wb, pb, pr] = phaseGeometry(a, bb);
-        Value x = SliceOp::create(
-            b, named(phase + " input"),
-            RankedTensorType::get({1, c, ha, wb}, inType.getElementType()),
-            input, b.getDenseI64ArrayAttr({0, 0, a, bb}),
-            b.getDenseI64ArrayAttr({1, 1, dh, dw}));
+        Value x = inGroup(
+            SliceOp::create(
+                b, named(phase + " input"),
+                RankedTensorType::get({1, c, ha, wb}, inType.getElementType()),
+                input, b.getDenseI64ArrayAttr({0, 0, a, bb}),
+                b.getDenseI64ArrayAttr({1, 1, dh, dw})),
+            inputGroup);
         int64_t rowsOut = ha + qt + pb - kh + 1,
                 colsOut = wb + ql + pr - kw + 1;
         Value y = ConvOp::create(
@@ -157,6 +176,7 @@ struct NPUDecomposeDilatedConvPass
             op.getBias(), b.getDenseI64ArrayAttr(ones),
             b.getDenseI64ArrayAttr(ones),
             b.getDenseI64ArrayAttr({qt, ql, pb, pr}), op.getGroupAttr());
+        inGroup(y, outputGroup);
         if (rowsOut != ohq || colsOut != owq)
           y = SliceOp::create(b, named(phase), tensor({1, k, ohq, owq}), y,
                               b.getDenseI64ArrayAttr({0, 0, 0, 0}),
@@ -184,8 +204,10 @@ struct NPUDecomposeDilatedConvPass
             : ConcatOp::create(b, named("rows"),
                                tensor({1, k * ohq, dh, owq * dw}), rows, 2)
                   .getResult();
+    // (With dh == 1 and more than one output row, the rows are still folded
+    // into the channels here.)
     Value y = all;
-    if (dh > 1)
+    if (dh > 1 || ohq > 1)
       y = ReshapeOp::create(b, named("rows"),
                             tensor({1, k, ohq * dh, owq * dw}), all);
     if (ohq * dh != oh || owq * dw != ow)
@@ -196,6 +218,7 @@ struct NPUDecomposeDilatedConvPass
       y = ReshapeOp::create(b, loc, outType, y);
     else
       y.getDefiningOp()->setLoc(loc);
+    inGroup(y, outputGroup);
     op.replaceAllUsesWith(y);
     op.erase();
   }

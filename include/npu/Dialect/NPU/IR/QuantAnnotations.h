@@ -29,6 +29,12 @@ constexpr llvm::StringLiteral kWeightScalesAttr = "npu.weight_scales";
 /// op holds one per result (empty for non-float results).
 constexpr llvm::StringLiteral kRangeAttr = "npu.range";
 constexpr llvm::StringLiteral kRangesAttr = "npu.ranges";
+/// i64 on a single-result op: the results of the ops with the same group
+/// share one calibrated range, the union of their own (npu-calibrate), so
+/// that one quantization holds them all. A pass that splits a tensor into
+/// parts a consumer must see on one scale sets it (the phases of a dilated
+/// convolution: npu-decompose-dilated-conv).
+constexpr llvm::StringLiteral kRangeGroupAttr = "npu.range_group";
 /// On an op whose weights npu-calibrate moved to the int8 levels data-aware
 /// rounding chose, for mixed precision only: its float weights (dense f32,
 /// the shape of the weights), which its fp16 form uses; npu-select-precision
