@@ -65,6 +65,9 @@ constexpr KernelInfo kKernelsAppended[] = {
     {"argmin", 1},
     {"topk", 4},
     {"gather_elements", 1},
+    {"gather_nd", 1},
+    {"scatter_nd", 1},
+    {"scatter_elements", 1},
 };
 constexpr unsigned kNumFirst = std::size(kKernels);
 static_assert(kNumFirst + std::size(kKernelsAppended) == kNumShaveKernels,

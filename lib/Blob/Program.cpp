@@ -166,7 +166,8 @@ uint64_t ShaveTask::workElements() const {
   // A gather reads each index and copies each output element: of its data
   // (an embedding table) only the gathered elements.
   if ((kernel == arch::ShaveKernel::Gather ||
-       kernel == arch::ShaveKernel::GatherElements) &&
+       kernel == arch::ShaveKernel::GatherElements ||
+       kernel == arch::ShaveKernel::GatherND) &&
       inputs.size() == 2)
     return inputs[1].numElements() + out;
   if (kernel != arch::ShaveKernel::MatMul || inputs.empty() ||

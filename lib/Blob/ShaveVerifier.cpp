@@ -70,6 +70,43 @@ public:
     return true;
   }
 
+  /// gather_nd / scatter_nd: i32 or i64 indices whose last dimension k
+  /// holds index tuples into data's dimensions batch_dims .. batch_dims + k.
+  bool indexTuples(const TensorRef &data, const TensorRef &idx,
+                   int64_t batchDims) {
+    if (idx.dtype != DType::I32 && idx.dtype != DType::I64)
+      return fail("indices must be i32 or i64");
+    if (idx.shape.empty() || idx.shape.back() < 1)
+      return fail("indices need a last dimension of at least 1");
+    int64_t k = idx.shape.back();
+    if (batchDims < 0 || batchDims >= int64_t(idx.shape.size()) ||
+        batchDims + k > int64_t(data.shape.size()))
+      return fail("batch_dims " + std::to_string(batchDims) +
+                  " and index depth " + std::to_string(k) +
+                  " do not fit the data's rank " +
+                  std::to_string(data.shape.size()));
+    return true;
+  }
+
+  /// scatter_nd / scatter_elements: data, indices, updates of the data's
+  /// type in; the output is the data's shape and type; iparams[at] is the
+  /// reduction, which needs f16 or f32 data unless it is none.
+  bool scatterOperands(size_t at) {
+    const TensorRef &data = t.inputs[0], &upd = t.inputs[2],
+                    &out = t.outputs[0];
+    if (upd.dtype != data.dtype || out.dtype != data.dtype)
+      return fail("updates and output must have the data's element type");
+    if (out.shape != data.shape)
+      return fail("output shape must be the data's");
+    int64_t r = t.iparams[at];
+    if (r < int64_t(arch::ScatterReduction::None) ||
+        r > int64_t(arch::ScatterReduction::Min))
+      return fail("reduction " + std::to_string(r) + " is outside [0, 4]");
+    if (r != int64_t(arch::ScatterReduction::None) && !isFloatType(data.dtype))
+      return fail("a reduction needs f16 or f32 data");
+    return true;
+  }
+
   bool sameShape(const TensorRef &a, const TensorRef &b) {
     if (a.shape != b.shape)
       return fail("input and output shapes differ");
@@ -400,6 +437,57 @@ public:
       if (out.shape != expect)
         return fail("output shape must be data[:axis] + indices + "
                     "data[axis+1:]");
+      return true;
+    }
+    case ShaveKernel::GatherND: {
+      if (!arity(2, 2, 1) || !params(0, 1))
+        return false;
+      const TensorRef &data = in[0], &idx = in[1], &out = t.outputs[0];
+      if (!indexTuples(data, idx, t.iparams[0]))
+        return false;
+      if (out.dtype != data.dtype)
+        return fail("output must have the data's element type");
+      // indices[:-1] + data[batch_dims + k:].
+      size_t b = size_t(t.iparams[0]), k = idx.shape.back();
+      for (size_t d = 0; d < b; ++d)
+        if (idx.shape[d] != data.shape[d])
+          return fail("batch dimension " + std::to_string(d) +
+                      " of the indices differs from the data's");
+      std::vector<uint32_t> expect(idx.shape.begin(), idx.shape.end() - 1);
+      expect.insert(expect.end(), data.shape.begin() + b + k, data.shape.end());
+      if (out.shape != expect)
+        return fail("output shape must be indices[:-1] + data[batch_dims + "
+                    "k:]");
+      return true;
+    }
+    case ShaveKernel::ScatterND: {
+      if (!arity(3, 3, 1) || !params(0, 1) || !scatterOperands(0))
+        return false;
+      const TensorRef &data = in[0], &idx = in[1], &upd = in[2];
+      if (!indexTuples(data, idx, 0))
+        return false;
+      // updates: indices[:-1] + data[k:].
+      size_t k = idx.shape.back();
+      std::vector<uint32_t> expect(idx.shape.begin(), idx.shape.end() - 1);
+      expect.insert(expect.end(), data.shape.begin() + k, data.shape.end());
+      if (upd.shape != expect)
+        return fail("updates shape must be indices[:-1] + data[k:]");
+      return true;
+    }
+    case ShaveKernel::ScatterElements: {
+      if (!arity(3, 3, 1) || !params(0, 2) || !scatterOperands(1))
+        return false;
+      const TensorRef &data = in[0], &idx = in[1], &upd = in[2];
+      int64_t axis = t.iparams[0];
+      if (axis < 0 || axis >= int64_t(data.shape.size()))
+        return fail("axis " + std::to_string(axis) + " is outside the rank");
+      if (idx.shape != upd.shape || idx.shape.size() != data.shape.size())
+        return fail("indices and updates must have one shape, of the data's "
+                    "rank");
+      for (size_t d = 0; d < data.shape.size(); ++d)
+        if (int64_t(d) != axis && idx.shape[d] > data.shape[d])
+          return fail("indices exceed the data in dimension " +
+                      std::to_string(d));
       return true;
     }
     case ShaveKernel::GatherElements: {

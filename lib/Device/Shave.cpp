@@ -610,6 +610,116 @@ bool gatherElements(const ShaveTask &t, const View &data, const View &idx,
   return true;
 }
 
+/// Element offsets into `data` of every index tuple of `idx` (its last
+/// dimension k), after batch_dims shared leading dimensions: ONNX
+/// GatherND / ScatterND addressing. False with `error` for an index
+/// outside its dimension.
+bool tupleOffsets(const View &data, const View &idx, size_t batchDims,
+                  const char *kernel, std::vector<uint64_t> &offsets,
+                  uint64_t &slice, std::string &error) {
+  size_t k = idx.shape.back(), rank = data.shape.size();
+  std::vector<uint64_t> strides(rank, 1);
+  for (size_t d = rank - 1; d-- > 0;)
+    strides[d] = strides[d + 1] * data.shape[d + 1];
+  slice = batchDims + k < rank ? strides[batchDims + k - 1] : 1;
+  uint64_t batches = 1;
+  for (size_t d = 0; d < batchDims; ++d)
+    batches *= data.shape[d];
+  uint64_t tuples = idx.numElements() / k;
+  uint64_t perBatch = tuples / batches;
+  offsets.resize(tuples);
+  for (uint64_t j = 0; j < tuples; ++j) {
+    uint64_t off = batchDims ? (j / perBatch) * strides[batchDims - 1] : 0;
+    for (size_t e = 0; e < k; ++e) {
+      int64_t i;
+      if (!readIndex(idx, j * k + e, data.shape[batchDims + e], kernel, i,
+                     error))
+        return false;
+      off += uint64_t(i) * strides[batchDims + e];
+    }
+    offsets[j] = off;
+  }
+  return true;
+}
+
+bool gatherND(const ShaveTask &t, const View &data, const View &idx,
+              const View &out, std::string &error) {
+  std::vector<uint64_t> offsets;
+  uint64_t slice;
+  if (!tupleOffsets(data, idx, size_t(t.iparams[0]), "gather_nd", offsets,
+                    slice, error))
+    return false;
+  uint64_t elem = dtypeSize(data.dtype);
+  for (uint64_t j = 0; j < offsets.size(); ++j)
+    for (uint64_t e = 0; e < slice; ++e)
+      std::memcpy(out.data + out.offsetOf(j * slice + e),
+                  data.data + data.offsetOf(offsets[j] + e), elem);
+  return true;
+}
+
+/// Element `at` of `out` combined with element `from` of `upd`: replaced,
+/// or (float data) reduced in f32 and stored rounded to the data's type.
+void scatterOne(arch::ScatterReduction r, const View &upd, uint64_t from,
+                const View &out, uint64_t at) {
+  uint8_t *dst = out.data + out.offsetOf(at);
+  const uint8_t *src = upd.data + upd.offsetOf(from);
+  if (r == arch::ScatterReduction::None) {
+    std::memcpy(dst, src, dtypeSize(out.dtype));
+    return;
+  }
+  float a = loadAsFloat(dst, out.dtype), b = loadAsFloat(src, upd.dtype);
+  float v = r == arch::ScatterReduction::Add   ? a + b
+            : r == arch::ScatterReduction::Mul ? a * b
+            : r == arch::ScatterReduction::Max ? std::max(a, b)
+                                               : std::min(a, b);
+  storeFromFloat(dst, out.dtype, v);
+}
+
+/// ONNX ScatterND: a copy of the data with the update slices at the index
+/// tuples, in the indices' order.
+bool scatterND(const ShaveTask &t, const std::vector<View> &ins,
+               const View &out, std::string &error) {
+  std::vector<uint64_t> offsets;
+  uint64_t slice;
+  if (!tupleOffsets(ins[0], ins[1], 0, "scatter_nd", offsets, slice, error))
+    return false;
+  runDma(ins[0], out);
+  auto r = arch::ScatterReduction(t.iparams[0]);
+  for (uint64_t j = 0; j < offsets.size(); ++j)
+    for (uint64_t e = 0; e < slice; ++e)
+      scatterOne(r, ins[2], j * slice + e, out, offsets[j] + e);
+  return true;
+}
+
+/// ONNX ScatterElements: a copy of the data with update (..., j, ...) at
+/// (..., indices[..., j, ...], ...) along iparams[0], in row-major order.
+bool scatterElements(const ShaveTask &t, const std::vector<View> &ins,
+                     const View &out, std::string &error) {
+  const View &data = ins[0], &idx = ins[1], &upd = ins[2];
+  size_t axis = size_t(t.iparams[0]), rank = data.shape.size();
+  auto r = arch::ScatterReduction(t.iparams[1]);
+  // Indices first, so that a bad one leaves the output untouched.
+  uint64_t total = idx.numElements(), n = data.shape[axis];
+  std::vector<int64_t> at(total);
+  for (uint64_t e = 0; e < total; ++e)
+    if (!readIndex(idx, e, n, "scatter_elements", at[e], error))
+      return false;
+  runDma(data, out);
+  std::vector<uint32_t> pos(rank, 0);
+  for (uint64_t e = 0; e < total; ++e) {
+    uint64_t dst = 0;
+    for (size_t d = 0; d < rank; ++d)
+      dst = dst * data.shape[d] + (d == axis ? uint64_t(at[e]) : pos[d]);
+    scatterOne(r, upd, e, out, dst);
+    for (size_t d = rank; d-- > 0;) {
+      if (++pos[d] < idx.shape[d])
+        break;
+      pos[d] = 0;
+    }
+  }
+  return true;
+}
+
 void permute(const ShaveTask &t, const View &in, const View &out) {
   size_t rank = in.shape.size();
   uint64_t elem = dtypeSize(in.dtype), n = out.numElements();
@@ -824,6 +934,12 @@ bool runShave(const ShaveTask &t, const std::vector<View> &ins,
     return gather(t, ins[0], ins[1], out, error);
   case ShaveKernel::GatherElements:
     return gatherElements(t, ins[0], ins[1], out, error);
+  case ShaveKernel::GatherND:
+    return gatherND(t, ins[0], ins[1], out, error);
+  case ShaveKernel::ScatterND:
+    return scatterND(t, ins, out, error);
+  case ShaveKernel::ScatterElements:
+    return scatterElements(t, ins, out, error);
   case ShaveKernel::Permute:
     permute(t, ins[0], out);
     return true;

@@ -309,6 +309,99 @@ TEST(ShaveKernels, GatherElementsPicksAlongTheAxis) {
       << res.error;
 }
 
+TEST(ShaveKernels, GatherNDAndScattersFollowONNX) {
+  // data [[1, 2, 3], [4, 5, 6]] (f16).
+  HostTensor x(DType::F16, {2, 3});
+  for (int64_t i = 0; i < 6; ++i)
+    x.setFromDouble(i, double(i + 1));
+  auto i64 = [](std::vector<int64_t> shape, std::vector<int64_t> v) {
+    HostTensor t(DType::I64, shape);
+    std::memcpy(t.raw(), v.data(), v.size() * sizeof(int64_t));
+    return t;
+  };
+  auto f16 = [](std::vector<int64_t> shape, std::vector<double> v) {
+    HostTensor t(DType::F16, shape);
+    for (size_t i = 0; i < v.size(); ++i)
+      t.setFromDouble(int64_t(i), v[i]);
+    return t;
+  };
+  struct Case {
+    ShaveTask t;
+    std::vector<HostTensor> ins;
+    std::vector<int64_t> outShape;
+    std::vector<double> want;
+  };
+  const Case cases[] = {
+      // Tuples (1, 2) and (0, -1): [6, 3].
+      {task(ShaveKernel::GatherND, {}, {0}),
+       {x, i64({2, 2}, {1, 2, 0, -1})},
+       {2},
+       {6, 3}},
+      // Rows 1 and 0: [[4, 5, 6], [1, 2, 3]].
+      {task(ShaveKernel::GatherND, {}, {0}),
+       {x, i64({2, 1}, {1, 0})},
+       {2, 3},
+       {4, 5, 6, 1, 2, 3}},
+      // batch_dims 1: element 2 of row 0, element 0 of row 1: [3, 4].
+      {task(ShaveKernel::GatherND, {}, {1}),
+       {x, i64({2, 1}, {2, 0})},
+       {2},
+       {3, 4}},
+      // Rows 1, 0, 1 added: row 1 gets 10 and 100, row 0 gets 1.
+      {task(ShaveKernel::ScatterND, {}, {int64_t(arch::ScatterReduction::Add)}),
+       {x, i64({3, 1}, {1, 0, 1}),
+        f16({3, 3}, {10, 10, 10, 1, 1, 1, 100, 100, 100})},
+       {2, 3},
+       {2, 3, 4, 114, 115, 116}},
+      // Elements (0, 1) and (1, 2) replaced.
+      {task(ShaveKernel::ScatterND, {},
+            {int64_t(arch::ScatterReduction::None)}),
+       {x, i64({2, 2}, {0, 1, -1, 2}), f16({2}, {9, 8})},
+       {2, 3},
+       {1, 9, 3, 4, 5, 8}},
+      {task(ShaveKernel::ScatterND, {}, {int64_t(arch::ScatterReduction::Max)}),
+       {x, i64({2, 2}, {0, 1, 1, 2}), f16({2}, {0, 7})},
+       {2, 3},
+       {1, 2, 3, 4, 5, 7}},
+      // Along axis 1: [[1, 2, 7], [8, 5, 6]].
+      {task(ShaveKernel::ScatterElements, {},
+            {1, int64_t(arch::ScatterReduction::None)}),
+       {x, i64({2, 1}, {2, 0}), f16({2, 1}, {7, 8})},
+       {2, 3},
+       {1, 2, 7, 8, 5, 6}},
+      // Along axis 0, multiplied, twice into (1, 0): 4 * 2 * 3.
+      {task(ShaveKernel::ScatterElements, {},
+            {0, int64_t(arch::ScatterReduction::Mul)}),
+       {x, i64({2, 1}, {1, 1}), f16({2, 1}, {2, 3})},
+       {2, 3},
+       {1, 2, 3, 24, 5, 6}},
+  };
+  for (const Case &k : cases) {
+    std::vector<TensorDesc> descs;
+    for (const HostTensor &t : k.ins)
+      descs.push_back(
+          desc("in" + std::to_string(descs.size()), t.dtype(), t.shape()));
+    RunResult res =
+        run(shaveBlob(k.t, descs, desc("y", DType::F16, k.outShape)), k.ins);
+    std::string name = shaveKernelName(k.t.kernel);
+    ASSERT_TRUE(res.ok) << name << ": " << res.error;
+    for (size_t i = 0; i < k.want.size(); ++i)
+      EXPECT_EQ(res.outputs[0].getAsDouble(int64_t(i)), k.want[i])
+          << name << " element " << i;
+  }
+  // An index outside [-n, n) is a device error naming the kernel.
+  RunResult res = run(
+      shaveBlob(task(ShaveKernel::ScatterElements, {}, {1, 0}),
+                {desc("x", DType::F16, {2, 3}), desc("i", DType::I64, {2, 1}),
+                 desc("u", DType::F16, {2, 1})},
+                desc("y", DType::F16, {2, 3})),
+      {x, i64({2, 1}, {0, 3}), f16({2, 1}, {1, 1})});
+  EXPECT_FALSE(res.ok);
+  EXPECT_NE(res.error.find("scatter_elements index 3 is outside [-3, 3)"),
+            std::string::npos)
+      << res.error;
+}
+
 TEST(ShaveKernels, ConvertBetweenIndexTypesIsExact) {
   // i64 -> i32 keeps the low 32 bits (ONNX's Cast); 2^24 + 1 has no f32,
   // so a conversion through float would lose it.
@@ -861,6 +954,58 @@ TEST(ShaveKernels, BlobsVerifyRunAndRejectMalformed) {
        {x, desc("i", h, {4, 2})},
        desc("y", h, {4, 2}),
        "gather_elements: indices must be i32 or i64"},
+      {task(ShaveKernel::GatherND, {}, {0}),
+       {x, desc("i", DType::I64, {2, 1})},
+       desc("y", h, {2, 8}),
+       keep,
+       {x, desc("i", DType::I64, {2, 3})},
+       desc("y", h, {2}),
+       "gather_nd: batch_dims 0 and index depth 3 do not fit the data's rank "
+       "2"},
+      {task(ShaveKernel::GatherND, {}, {0}),
+       {x, desc("i", DType::I64, {2, 1})},
+       desc("y", h, {2, 8}),
+       keep,
+       {x, desc("i", DType::I64, {2, 1})},
+       desc("y", h, {2, 4}),
+       "gather_nd: output shape must be indices[:-1] + data[batch_dims + k:]"},
+      {task(ShaveKernel::ScatterND, {}, {0}),
+       {x, desc("i", DType::I64, {2, 1}), desc("u", h, {2, 8})},
+       y,
+       keep,
+       {x, desc("i", DType::I64, {2, 1}), desc("u", h, {2, 4})},
+       y,
+       "scatter_nd: updates shape must be indices[:-1] + data[k:]"},
+      {task(ShaveKernel::ScatterND, {}, {1}),
+       {x, desc("i", DType::I32, {2, 1}), desc("u", h, {2, 8})},
+       y,
+       keep,
+       {desc("x", DType::I32, {4, 8}), desc("i", DType::I32, {2, 1}),
+        desc("u", DType::I32, {2, 8})},
+       desc("y", DType::I32, {4, 8}),
+       "scatter_nd: a reduction needs f16 or f32 data"},
+      {task(ShaveKernel::ScatterND, {}, {4}),
+       {x, desc("i", DType::I64, {2, 1}), desc("u", h, {2, 8})},
+       y,
+       [](ShaveTask &t) { t.iparams = {5}; },
+       {x, desc("i", DType::I64, {2, 1}), desc("u", h, {2, 8})},
+       y,
+       "scatter_nd: reduction 5 is outside [0, 4]"},
+      {task(ShaveKernel::ScatterElements, {}, {1, 0}),
+       {x, desc("i", DType::I64, {4, 2}), desc("u", h, {4, 2})},
+       y,
+       keep,
+       {x, desc("i", DType::I64, {4, 2}), desc("u", h, {4, 3})},
+       y,
+       "scatter_elements: indices and updates must have one shape, of the "
+       "data's rank"},
+      {task(ShaveKernel::ScatterElements, {}, {1, 0}),
+       {x, desc("i", DType::I64, {4, 2}), desc("u", h, {4, 2})},
+       y,
+       keep,
+       {x, desc("i", DType::I64, {4, 2}), desc("u", h, {4, 2})},
+       desc("y", h, {4, 2}),
+       "scatter_elements: output shape must be the data's"},
       {task(ShaveKernel::Where),
        {desc("c", h, {4, 1}), x, desc("b", h, {1, 8})},
        y,

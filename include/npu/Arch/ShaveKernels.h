@@ -74,8 +74,22 @@ enum class ShaveKernel : uint16_t {
   ArgMin = 54,
   TopK = 55,
   GatherElements = 56,
+  GatherND = 57,
+  ScatterND = 58,
+  ScatterElements = 59,
 };
-constexpr unsigned kNumShaveKernels = 57;
+constexpr unsigned kNumShaveKernels = 60;
+
+/// How a scatter kernel combines an update with the element it lands on
+/// (its reduction iparam; ONNX's `reduction` attribute). Updates apply in
+/// the order of the indices, each rounded to the data's type.
+enum class ScatterReduction : int64_t {
+  None = 0, ///< the update replaces the element (the last one to land wins)
+  Add = 1,
+  Mul = 2,
+  Max = 3,
+  Min = 4,
+};
 
 /// The comparison a Compare kernel makes (its iparams[0]); the result is 1
 /// where it holds, else 0 (NaN compares unequal to everything).

@@ -172,9 +172,9 @@ struct ShaveTask {
   bool operator==(const ShaveTask &o) const;
   /// The element count of the kernel's dominant loop, which the cycle model
   /// charges per vector: the multiply-accumulates (batch * M * N * K) for
-  /// matmul; the indices' and the output's elements for gather and
-  /// gather_elements (only the gathered data is read); for every other
-  /// kernel, the larger of all inputs' and all outputs' elements.
+  /// matmul; the indices' and the output's elements for gather,
+  /// gather_elements and gather_nd (only the gathered data is read); for every
+  /// other kernel, the larger of all inputs' and all outputs' elements.
   uint64_t workElements() const;
 };
 

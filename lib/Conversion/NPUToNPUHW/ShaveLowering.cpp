@@ -385,9 +385,13 @@ bool isDeviceIndexTensor(Value v) {
       return true;
     if (auto c = dyn_cast_or_null<CastOp>(def))
       return isDeviceIndexTensor(c.getInput());
-    if (isa_and_present<GatherOp, GatherElementsOp>(def))
+    if (isa_and_present<GatherOp, GatherElementsOp, GatherNDOp>(def))
       return isDeviceIndexTensor(def->getOperand(0)) &&
              gatherIndices(def->getOperand(1));
+    if (isa_and_present<ScatterNDOp, ScatterElementsOp>(def))
+      return isDeviceIndexTensor(def->getOperand(0)) &&
+             gatherIndices(def->getOperand(1)) &&
+             isDeviceIndexTensor(def->getOperand(2));
     return false;
   });
 }
@@ -407,6 +411,30 @@ Value gatherIndices(Value indices) {
     indices = c.getInput();
   return isDeviceIndexTensor(indices) ? indices : Value();
 }
+
+/// The scatter kernels' reduction iparam (arch::ScatterReduction).
+int64_t scatterReduction(ScatterReduction r) {
+  switch (r) {
+  case ScatterReduction::none:
+    return int64_t(arch::ScatterReduction::None);
+  case ScatterReduction::add:
+    return int64_t(arch::ScatterReduction::Add);
+  case ScatterReduction::mul:
+    return int64_t(arch::ScatterReduction::Mul);
+  case ScatterReduction::max:
+    return int64_t(arch::ScatterReduction::Max);
+  case ScatterReduction::min:
+    return int64_t(arch::ScatterReduction::Min);
+  }
+  return int64_t(arch::ScatterReduction::None);
+}
+
+constexpr const char *kScatterReason =
+    "a scatter maps to SHAVE with float (or boolean) data and updates, or "
+    "integer data and updates the device holds (then without a reduction), "
+    "and i32 or i64 indices that are a graph input, a constant or computed "
+    "by ArgMax / ArgMin / TopK (also through casts between i32 and i64, "
+    "views and gathers of such integers)";
 
 constexpr const char *kGatherReason =
     "a gather maps to SHAVE with float data, or integer data the device "
@@ -665,6 +693,76 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
     int64_t axis = g.getAxis() < 0 ? g.getAxis() + data.getRank() : g.getAxis();
     setResult(l.shave(loc, "gather_elements", {in(g.getData()), l.get(indices)},
                       outType, {}, {axis}));
+    return success();
+  }
+  if (auto g = dyn_cast<GatherNDOp>(op)) {
+    Value indices = gatherIndices(g.getIndices());
+    bool integerData = isDeviceIndexTensor(g.getData());
+    if (!(isF32Tensor(g.getData()) || isBoolTensor(g.getData()) ||
+          integerData) ||
+        !indices) {
+      reason = kGatherReason;
+      return failure();
+    }
+    if (integerData)
+      outType = type;
+    // The tuples after the batch dimensions as one dimension (the device's
+    // tensors have at most 5 dimensions): indices [batch..., M, k], the
+    // kernel's result [batch..., M, data[batch + k:]...].
+    auto idxShape = cast<RankedTensorType>(indices.getType()).getShape();
+    auto dataShape = cast<RankedTensorType>(g.getData().getType()).getShape();
+    int64_t b = g.getBatchDims(), k = idxShape.back();
+    SmallVector<int64_t> tuples(idxShape.begin(), idxShape.begin() + b);
+    tuples.push_back(
+        ShapedType::getNumElements(idxShape.drop_front(b).drop_back()));
+    SmallVector<int64_t> idxFlat(tuples), gathered(tuples);
+    idxFlat.push_back(k);
+    gathered.append(dataShape.begin() + b + k, dataShape.end());
+    Value y =
+        l.shave(loc, "gather_nd",
+                {in(g.getData()), l.reshape(loc, l.get(indices), idxFlat)},
+                outType.clone(gathered), {}, {b});
+    setResult(l.reshape(loc, y, type.getShape()));
+    return success();
+  }
+  if (isa<ScatterNDOp, ScatterElementsOp>(op)) {
+    Value data = op->getOperand(0), updates = op->getOperand(2);
+    Value indices = gatherIndices(op->getOperand(1));
+    ScatterReduction reduction =
+        isa<ScatterNDOp>(op) ? cast<ScatterNDOp>(op).getReduction()
+                             : cast<ScatterElementsOp>(op).getReduction();
+    bool floatData = (isF32Tensor(data) && isF32Tensor(updates)) ||
+                     (isBoolTensor(data) && isBoolTensor(updates) &&
+                      reduction == ScatterReduction::none);
+    bool integerData = isDeviceIndexTensor(data) &&
+                       isDeviceIndexTensor(updates) &&
+                       reduction == ScatterReduction::none;
+    if (!(floatData || integerData) || !indices) {
+      reason = kScatterReason;
+      return failure();
+    }
+    if (integerData)
+      outType = type;
+    Value idx = l.get(indices), u = in(updates);
+    if (isa<ScatterNDOp>(op)) {
+      // The tuples as one dimension (the device's tensors have at most 5):
+      // indices [N, k], updates [N, data[k:]...].
+      auto idxShape = cast<RankedTensorType>(indices.getType()).getShape();
+      int64_t n = ShapedType::getNumElements(idxShape.drop_back());
+      SmallVector<int64_t> rows = {n};
+      rows.append(type.getShape().begin() + idxShape.back(),
+                  type.getShape().end());
+      idx = l.reshape(loc, idx, {n, idxShape.back()});
+      u = l.reshape(loc, u, rows);
+    }
+    SmallVector<int64_t, 2> iparams;
+    if (auto s = dyn_cast<ScatterElementsOp>(op))
+      iparams.push_back(s.getAxis() < 0 ? s.getAxis() + type.getRank()
+                                        : s.getAxis());
+    iparams.push_back(scatterReduction(reduction));
+    setResult(l.shave(loc,
+                      isa<ScatterNDOp>(op) ? "scatter_nd" : "scatter_elements",
+                      {in(data), idx, u}, outType, {}, iparams));
     return success();
   }
   if (isa<SoftmaxOp, LogSoftmaxOp>(op)) {

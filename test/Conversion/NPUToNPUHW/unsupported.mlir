@@ -42,6 +42,25 @@ func.func @resize_half_pixel_down(%x: tensor<1x16x8x8xf32>) -> tensor<1x16x4x4xf
 
 // -----
 
+// Scatters and GatherND with indices computed by integer arithmetic do not
+// map, nor does a reduction of integers (the kernels reduce float data);
+// a scatter of integers the device holds without a reduction does.
+// expected-error @+1 {{4 op(s) map to no NPU engine (DPU, SHAVE or DMA); nothing runs on the host CPU}}
+func.func @scatter_computed_indices(%x: tensor<8x3xf32>, %i: tensor<2x1xi64>, %u: tensor<2x3xf32>, %t: tensor<8xi64>, %v: tensor<2xi64>) -> (tensor<8x3xf32>, tensor<2x3xf32>, tensor<8xi64>, tensor<8xi64>) {
+  // expected-note @+1 {{'npu.add' cannot run on the NPU}}
+  %a = npu.add %i, %i : (tensor<2x1xi64>, tensor<2x1xi64>) -> tensor<2x1xi64>
+  // expected-note @+1 {{'npu.scatter_nd' cannot run on the NPU: a scatter maps to SHAVE with float (or boolean) data and updates, or integer data and updates the device holds (then without a reduction), and i32 or i64 indices that are a graph input, a constant or computed by ArgMax / ArgMin / TopK (also through casts between i32 and i64, views and gathers of such integers)}}
+  %s = npu.scatter_nd %x, %a, %u : (tensor<8x3xf32>, tensor<2x1xi64>, tensor<2x3xf32>) -> tensor<8x3xf32>
+  // expected-note @+1 {{'npu.gather_nd' cannot run on the NPU: a gather maps to SHAVE}}
+  %g = npu.gather_nd %x, %a : (tensor<8x3xf32>, tensor<2x1xi64>) -> tensor<2x3xf32>
+  // expected-note @+1 {{'npu.scatter_nd' cannot run on the NPU: a scatter maps to SHAVE}}
+  %r = npu.scatter_nd %t, %i, %v {reduction = #npu.reduction<add>} : (tensor<8xi64>, tensor<2x1xi64>, tensor<2xi64>) -> tensor<8xi64>
+  %k = npu.scatter_nd %t, %i, %v : (tensor<8xi64>, tensor<2x1xi64>, tensor<2xi64>) -> tensor<8xi64>
+  return %s, %g, %r, %k : tensor<8x3xf32>, tensor<2x3xf32>, tensor<8xi64>, tensor<8xi64>
+}
+
+// -----
+
 // Gather indices computed on the device by other ops than ArgMax, ArgMin
 // or TopK (here integer arithmetic, itself unmapped) do not map; a slice of
 // a graph input's indices does (DMA moves it).

@@ -253,3 +253,34 @@ func.func @gather_kept(%x: tensor<2x8x4xf32>, %j: tensor<3xi64>) -> (tensor<2x3x
   %z = npu.gather %x, %i {axis = 1 : i64} : (tensor<2x8x4xf32>, tensor<i64>) -> tensor<2x4xf32>
   return %y, %z : tensor<2x3x4xf32>, tensor<2x4xf32>
 }
+
+// -----
+
+// A replacing scatter_nd of constant tuples that enumerate a box whole in all
+// dimensions but one, in row-major order (`y[..., 1:3] = u`, one tuple per
+// element as PyTorch exports it), is the data's slices around the updates,
+// concatenated; a box that is all of the data is the updates. Left alone:
+// tuples out of row-major order, a box partial in two dimensions, a
+// reduction.
+// CHECK-LABEL: func.func @scatter_nd_box
+// CHECK-DAG: %[[A:.*]] = npu.slice %arg0 {starts = array<i64: 0, 0, 0>, steps = array<i64: 1, 1, 1>} : tensor<2x4x5xf32> to tensor<2x4x1xf32>
+// CHECK-DAG: %[[B:.*]] = npu.slice %arg0 {starts = array<i64: 0, 0, 3>, steps = array<i64: 1, 1, 1>} : tensor<2x4x5xf32> to tensor<2x4x2xf32>
+// CHECK: %[[Y:.*]] = npu.concat %[[A]], %arg1, %[[B]] {axis = 2 : i64}
+// CHECK-COUNT-3: npu.scatter_nd
+// CHECK: return %[[Y]], %arg2,
+func.func @scatter_nd_box(%x: tensor<2x4x5xf32>, %u: tensor<2x4x2xf32>, %v: tensor<2x4x5xf32>, %s: tensor<2xf32>) -> (tensor<2x4x5xf32>, tensor<2x4x5xf32>, tensor<2x4x5xf32>, tensor<2x4x5xf32>, tensor<2x4x5xf32>) {
+  // Every (i, j, c) for c in 1..2, and with c = -4 for 1.
+  %i = npu.constant dense<[[[[0, 0, -4], [0, 0, 2]], [[0, 1, 1], [0, 1, 2]], [[0, 2, 1], [0, 2, 2]], [[0, 3, 1], [0, 3, 2]]], [[[1, 0, 1], [1, 0, 2]], [[1, 1, 1], [1, 1, 2]], [[1, 2, 1], [1, 2, 2]], [[1, 3, 1], [1, 3, 2]]]]> : tensor<2x4x2x3xi64>
+  %y = npu.scatter_nd %x, %i, %u : (tensor<2x4x5xf32>, tensor<2x4x2x3xi64>, tensor<2x4x2xf32>) -> tensor<2x4x5xf32>
+  // All of the data: rows 0 and 1.
+  %all = npu.constant dense<[[0], [1]]> : tensor<2x1xi64>
+  %w = npu.scatter_nd %x, %all, %v : (tensor<2x4x5xf32>, tensor<2x1xi64>, tensor<2x4x5xf32>) -> tensor<2x4x5xf32>
+  // Rows 1, 0: not row-major.
+  %rev = npu.constant dense<[[1], [0]]> : tensor<2x1xi64>
+  %r = npu.scatter_nd %x, %rev, %v : (tensor<2x4x5xf32>, tensor<2x1xi64>, tensor<2x4x5xf32>) -> tensor<2x4x5xf32>
+  // (0, 1, 1) and (0, 1, 2): partial in dimensions 0, 1 and 2.
+  %pt = npu.constant dense<[[0, 1, 1], [0, 1, 2]]> : tensor<2x3xi64>
+  %p = npu.scatter_nd %x, %pt, %s : (tensor<2x4x5xf32>, tensor<2x3xi64>, tensor<2xf32>) -> tensor<2x4x5xf32>
+  %a = npu.scatter_nd %x, %all, %v {reduction = #npu.reduction<add>} : (tensor<2x4x5xf32>, tensor<2x1xi64>, tensor<2x4x5xf32>) -> tensor<2x4x5xf32>
+  return %y, %w, %r, %p, %a : tensor<2x4x5xf32>, tensor<2x4x5xf32>, tensor<2x4x5xf32>, tensor<2x4x5xf32>, tensor<2x4x5xf32>
+}

@@ -10,6 +10,20 @@ using namespace mlir;
 using namespace npu;
 
 namespace {
+/// Elements [first, first + length) of `data` along `axis`, all of the
+/// other dimensions (a DMA slice).
+Value sliceAlong(PatternRewriter &rewriter, Location loc, Value data,
+                 int64_t axis, int64_t first, int64_t length) {
+  auto type = cast<RankedTensorType>(data.getType());
+  SmallVector<int64_t> starts(type.getRank(), 0), sizes(type.getShape()),
+      steps(type.getRank(), 1);
+  starts[axis] = first;
+  sizes[axis] = length;
+  return SliceOp::create(rewriter, loc, type.clone(sizes), data,
+                         rewriter.getDenseI64ArrayAttr(starts),
+                         rewriter.getDenseI64ArrayAttr(steps));
+}
+
 /// npu.if with a constant condition is replaced by the taken branch.
 struct InlineConstantIf : OpRewritePattern<IfOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -120,16 +134,9 @@ struct GatherOfConstantIndices : OpRewritePattern<GatherOp> {
       return rewriter.notifyMatchFailure(op, "many small runs");
     Location partLoc = suffixedLocation(op.getLoc(), "gather part");
     SmallVector<Value> parts;
-    SmallVector<int64_t> steps(rank, 1);
-    for (auto [first, length] : runs) {
-      SmallVector<int64_t> starts(rank, 0), sizes(dataType.getShape());
-      starts[axis] = first;
-      sizes[axis] = length;
-      parts.push_back(SliceOp::create(rewriter, partLoc, dataType.clone(sizes),
-                                      op.getData(),
-                                      rewriter.getDenseI64ArrayAttr(starts),
-                                      rewriter.getDenseI64ArrayAttr(steps)));
-    }
+    for (auto [first, length] : runs)
+      parts.push_back(
+          sliceAlong(rewriter, partLoc, op.getData(), axis, first, length));
     Value joined =
         parts.size() == 1
             ? parts.front()
@@ -138,7 +145,96 @@ struct GatherOfConstantIndices : OpRewritePattern<GatherOp> {
     return success();
   }
 };
+
+/// scatter_nd(data, constant tuples, updates), replacing, where the tuples
+/// enumerate in row-major order a box of data's first k dimensions that is
+/// whole in every dimension but one, `axis` (`y[..., 0:2] = v` as PyTorch
+/// exports in-place slice assignments: one tuple per element, a large
+/// constant) -> concat(data before the box, the updates viewed as the box,
+/// data after it) along `axis`: the same elements, moved by DMA, and no
+/// index constant. A box that is all of data is the updates viewed as data.
+/// Parts are named "NODE (scatter part)".
+struct ScatterNDOfConstantBox : OpRewritePattern<ScatterNDOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ScatterNDOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op.getReduction() != ScatterReduction::none)
+      return rewriter.notifyMatchFailure(op, "a reduction");
+    DenseElementsAttr indices;
+    if (!matchPattern(op.getIndices(), m_Constant(&indices)))
+      return rewriter.notifyMatchFailure(op, "indices are not constant");
+    auto dataType = dyn_cast<RankedTensorType>(op.getData().getType());
+    auto idxType = dyn_cast<RankedTensorType>(indices.getType());
+    auto updType = dyn_cast<RankedTensorType>(op.getUpdates().getType());
+    if (!dataType || !idxType || !updType || !dataType.hasStaticShape() ||
+        !updType.hasStaticShape() || idxType.getRank() < 1 ||
+        dataType.getRank() < 1)
+      return rewriter.notifyMatchFailure(op, "dynamic shapes");
+    int64_t rank = dataType.getRank(), k = idxType.getShape().back();
+    int64_t tuples = k > 0 ? indices.getNumElements() / k : 0;
+    if (k < 1 || k > rank || tuples < 1)
+      return rewriter.notifyMatchFailure(op, "no tuples");
+    SmallVector<int64_t> values;
+    for (const APInt &v : indices.getValues<APInt>())
+      values.push_back(v.getSExtValue());
+    // The box: the first tuple, and the extent of each coordinate.
+    SmallVector<int64_t> lo(k), hi(k);
+    for (int64_t t = 0; t < tuples; ++t)
+      for (int64_t d = 0; d < k; ++d) {
+        int64_t &i = values[t * k + d], n = dataType.getDimSize(d);
+        if (i < 0)
+          i += n;
+        if (i < 0 || i >= n)
+          return rewriter.notifyMatchFailure(op, "index out of range");
+        lo[d] = t ? std::min(lo[d], i) : i;
+        hi[d] = t ? std::max(hi[d], i) : i;
+      }
+    SmallVector<int64_t> box(dataType.getShape());
+    int64_t boxTuples = 1;
+    for (int64_t d = 0; d < k; ++d) {
+      box[d] = hi[d] - lo[d] + 1;
+      boxTuples *= box[d];
+    }
+    if (boxTuples != tuples)
+      return rewriter.notifyMatchFailure(op, "not a box");
+    // Row-major order: tuple t is lo + t's coordinates in the box.
+    for (int64_t t = 0; t < tuples; ++t)
+      for (int64_t d = k - 1, rest = t; d >= 0; rest /= box[d], --d)
+        if (values[t * k + d] != lo[d] + rest % box[d])
+          return rewriter.notifyMatchFailure(op, "not in row-major order");
+    int64_t axis = -1;
+    for (int64_t d = 0; d < k; ++d)
+      if (box[d] != dataType.getDimSize(d)) {
+        if (axis >= 0)
+          return rewriter.notifyMatchFailure(op, "partial in two dimensions");
+        axis = d;
+      }
+    Location partLoc = suffixedLocation(op.getLoc(), "scatter part");
+    Value updates = ReshapeOp::create(rewriter, partLoc, dataType.clone(box),
+                                      op.getUpdates());
+    if (axis < 0) {
+      rewriter.replaceOpWithNewOp<ReshapeOp>(op, op.getType(), updates);
+      return success();
+    }
+    SmallVector<Value> parts;
+    int64_t end = lo[axis] + box[axis], dim = dataType.getDimSize(axis);
+    if (lo[axis] > 0)
+      parts.push_back(
+          sliceAlong(rewriter, partLoc, op.getData(), axis, 0, lo[axis]));
+    parts.push_back(updates);
+    if (end < dim)
+      parts.push_back(
+          sliceAlong(rewriter, partLoc, op.getData(), axis, end, dim - end));
+    rewriter.replaceOpWithNewOp<ConcatOp>(op, op.getType(), parts, axis);
+    return success();
+  }
+};
 } // namespace
+
+void ScatterNDOp::getCanonicalizationPatterns(RewritePatternSet &results,
+                                              MLIRContext *context) {
+  results.add<ScatterNDOfConstantBox>(context);
+}
 
 void GatherOp::getCanonicalizationPatterns(RewritePatternSet &results,
                                            MLIRContext *context) {

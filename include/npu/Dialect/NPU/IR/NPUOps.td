@@ -846,7 +846,10 @@ def NPU_ScatterNDOp : NPU_Op<"scatter_nd", [InferTypeOpAdaptor]> {
   let summary = "writes slices addressed by index tuples";
   let description = [{
     A copy of `data` with `updates` written at the index tuples in the last
-    dimension of `indices`, combined by `reduction`.
+    dimension of `indices`, combined by `reduction`. Canonicalization makes
+    a replacing scatter of constant tuples that enumerate a box, whole in
+    every dimension but one (`y[..., 0:2] = v` as exporters write it), the
+    concatenation of the data's slices around it and the updates.
 
     ```mlir
     %y = npu.scatter_nd %x, %i, %u : (tensor<8xf32>, tensor<4x1xi64>, tensor<4xf32>) -> tensor<8xf32>
@@ -856,6 +859,7 @@ def NPU_ScatterNDOp : NPU_Op<"scatter_nd", [InferTypeOpAdaptor]> {
                    NPU_Tensor:$updates,
                    DefaultValuedAttr<NPU_ReductionAttr, "::npu::ScatterReduction::none">:$reduction);
   let results = (outs NPU_Tensor:$output);
+  let hasCanonicalizer = 1;
   let assemblyFormat =
     "$data `,` $indices `,` $updates attr-dict `:` functional-type(operands, results)";
 }
