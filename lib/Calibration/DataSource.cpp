@@ -226,7 +226,8 @@ public:
   size_t numSamples() const override { return count_; }
   bool isGenerated() const override { return true; }
   std::string describe() const override {
-    return std::to_string(count_) + " generated (standard normal, seed " +
+    return std::to_string(count_) +
+           " generated (standard normal, 8-bit integers uniform; seed " +
            std::to_string(seed_) + ")";
   }
 
@@ -257,7 +258,13 @@ public:
           if (i + 1 < n)
             t.setFromDouble(i + 1, r * std::sin(theta));
         }
+      } else if (in.dtype == DType::U8 || in.dtype == DType::I8) {
+        // 8-bit inputs (a uint8 image) uniform over their range.
+        double lo = in.dtype == DType::U8 ? 0 : -128;
+        for (int64_t i = 0; i < n; ++i)
+          t.setFromDouble(i, lo + std::floor(uniform() * 256));
       } else {
+        // Other integers (token ids, lengths) are 0.
         std::memset(t.raw(), 0, t.byteSize());
       }
       tensors.push_back(std::move(t));

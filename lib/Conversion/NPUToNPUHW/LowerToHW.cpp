@@ -234,6 +234,44 @@ std::optional<StringRef> otherFloatType(Operation *op) {
   return std::nullopt;
 }
 
+/// The name of an integer element type other than the device's booleans
+/// and indices (i1, i32, i64) that an operand or result of `op` has
+/// ("uint8", "int16", ...), or nullopt.
+std::optional<std::string> otherIntegerType(Operation *op) {
+  auto check = [](Type t) -> std::optional<std::string> {
+    auto shaped = dyn_cast<RankedTensorType>(t);
+    auto i = shaped ? dyn_cast<IntegerType>(shaped.getElementType()) : nullptr;
+    if (!i || (!i.isUnsigned() &&
+               (i.getWidth() == 1 || i.getWidth() == 32 || i.getWidth() == 64)))
+      return std::nullopt;
+    return (i.isUnsigned() ? "uint" : "int") + std::to_string(i.getWidth());
+  };
+  for (Type t : op->getOperandTypes())
+    if (auto name = check(t))
+      return name;
+  for (Type t : op->getResultTypes())
+    if (auto name = check(t))
+      return name;
+  return std::nullopt;
+}
+
+/// The largest rank of an operand or result of `op` that a SHAVE kernel
+/// would address as it is (the index tuples of GatherND / ScatterND are
+/// flattened by their lowering), or 0.
+int64_t shaveRank(Operation *op) {
+  int64_t rank = 0;
+  for (OpOperand &o : op->getOpOperands()) {
+    if (isa<GatherNDOp, ScatterNDOp>(op) && o.getOperandNumber() > 0)
+      continue;
+    if (auto t = dyn_cast<RankedTensorType>(o.get().getType()))
+      rank = std::max(rank, t.getRank());
+  }
+  for (Type t : op->getResultTypes())
+    if (auto r = dyn_cast<RankedTensorType>(t))
+      rank = std::max(rank, r.getRank());
+  return rank;
+}
+
 /// Every tensor must fit the NPU's DDR window; all that do not are
 /// reported at once, at their ONNX nodes.
 LogicalResult checkTensorSizes(func::FuncOp func) {
@@ -395,8 +433,24 @@ LogicalResult lowering::lowerFunction(func::FuncOp func, StringRef precision,
         boolBoundary.insert(def);
 
   for (Operation *op : old) {
-    if (isa<ConstantOp>(op))
-      continue; // Converted where used.
+    if (isa<ConstantOp>(op)) {
+      // Converted where used; a constant graph output (Dropout's mask, an
+      // EyeLike) must be of a device type there.
+      bool output = llvm::any_of(op->getUsers(), [](Operation *user) {
+        return user->hasTrait<OpTrait::IsTerminator>();
+      });
+      if (output && boolBoundary.contains(op))
+        unsupported.push_back(
+            {op, "a boolean graph output (the device holds booleans as "
+                 "float16 0 / 1: take it as float)"});
+      else if (std::optional<StringRef> other = otherFloatType(op);
+               output && other)
+        unsupported.push_back(
+            {op, ("a " + *other +
+                  " tensor (models in float32 or float16 map to the NPU)")
+                     .str()});
+      continue;
+    }
     if (l.fused.contains(op))
       continue; // Part of an earlier op's lowering.
     b.setInsertionPoint(op);
@@ -419,6 +473,20 @@ LogicalResult lowering::lowerFunction(func::FuncOp func, StringRef precision,
     } else if (boolBoundary.contains(op)) {
       reason = "a boolean graph input or output (the device holds booleans "
                "as float16 0 / 1: give or take them as float)";
+      r = failure();
+    } else if (std::optional<std::string> other = otherIntegerType(op);
+               other && !isa<CastOp, QuantizeLinearOp, DequantizeLinearOp,
+                             ReshapeOp, TransposeOp, SliceOp, ConcatOp>(op)) {
+      reason = "a " + *other +
+               " tensor (the NPU computes on float tensors: cast it to "
+               "float first; a cast of an 8-bit graph input runs on the "
+               "device)";
+      r = failure();
+    } else if (int64_t rank = shaveRank(op);
+               rank > 5 &&
+               !isa<ReshapeOp, TransposeOp, SliceOp, ConcatOp, CastOp>(op)) {
+      reason = "a tensor of rank " + std::to_string(rank) +
+               " (SHAVE kernels address at most 5 dimensions)";
       r = failure();
     }
     if (!r && !op->hasAttr(kFp32Attr))

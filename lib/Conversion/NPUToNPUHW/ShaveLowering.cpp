@@ -1018,6 +1018,23 @@ LowerResult lowerDataMovementOp(Lowering &l, Operation *op,
       l.map.map(c.getResult(), v);
       return success();
     }
+    // 8-bit integers the user gives (a uint8 image, as TensorFlow exports
+    // detectors) or constants, also viewed, to float: the convert kernel
+    // reads them as they are (exactly: f16 holds every 8-bit integer).
+    if (toFloat && movedFrom(c.getInput(), [](Value s) {
+          auto t = dyn_cast<RankedTensorType>(s.getType());
+          return t && t.getElementType().isInteger(8) &&
+                 (isa<BlockArgument>(s) || s.getDefiningOp<ConstantOp>());
+        })) {
+      Value v = l.get(c.getInput());
+      if (!v) {
+        reason = "an operand that is not a tensor value";
+        return failure();
+      }
+      l.map.map(c.getResult(),
+                l.shave(c.getLoc(), "convert", {v}, l.f16Type(to.getShape())));
+      return success();
+    }
     if (isBoolTensor(c.getInput()) && !toFloat) {
       reason = "a boolean cast to an integer read other than by a cast to "
                "float (booleans are float 0 / 1 on the device: cast them "
@@ -1029,9 +1046,10 @@ LowerResult lowerDataMovementOp(Lowering &l, Operation *op,
     if (!c.isHalfSingleConversion() &&
         !(isBoolTensor(c.getInput()) && toFloat)) {
       reason = "a conversion to or from a type other than float16 and "
-               "float32 (other than of booleans, or of int32 / int64 values "
+               "float32 (other than of booleans, of int32 / int64 values "
                "the device holds, as a graph input, a constant or "
-               "ArgMax / ArgMin / TopK indices, to float, int32 or int64)";
+               "ArgMax / ArgMin / TopK indices, to float, int32 or int64, "
+               "or of 8-bit graph inputs and constants to float)";
       return failure();
     }
     Value v = l.get(c.getInput());

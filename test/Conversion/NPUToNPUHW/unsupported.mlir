@@ -95,7 +95,7 @@ func.func @casts(%x: tensor<1x16x8x8xf16>) -> (tensor<1x16x8x8xf16>, tensor<1x16
   %w = npu.cast %x : tensor<1x16x8x8xf16> to tensor<1x16x8x8xf32>
   %r = npu.relu %w : tensor<1x16x8x8xf32>
   %h = npu.cast %r : tensor<1x16x8x8xf32> to tensor<1x16x8x8xf16>
-  // expected-note @+1 {{'npu.cast' cannot run on the NPU: a conversion to or from a type other than float16 and float32 (other than of booleans, or of int32 / int64 values the device holds, as a graph input, a constant or ArgMax / ArgMin / TopK indices, to float, int32 or int64)}}
+  // expected-note @+1 {{'npu.cast' cannot run on the NPU: a conversion to or from a type other than float16 and float32 (other than of booleans, of int32 / int64 values the device holds, as a graph input, a constant or ArgMax / ArgMin / TopK indices, to float, int32 or int64, or of 8-bit graph inputs and constants to float)}}
   %i = npu.cast %r : tensor<1x16x8x8xf32> to tensor<1x16x8x8xi32>
   return %h, %i : tensor<1x16x8x8xf16>, tensor<1x16x8x8xi32>
 }
@@ -213,4 +213,23 @@ func.func @integer_reductions(%m: tensor<1x8xi64>, %x: tensor<1x8xf32>) -> (tens
   // expected-note @+1 {{'npu.cast' cannot run on the NPU: a boolean cast to an integer read other than by a cast to float (booleans are float 0 / 1 on the device: cast them to float instead)}}
   %l = npu.cast %b : tensor<1x8xi1> to tensor<1x8xi64>
   return %s, %l : tensor<1x1xi64>, tensor<1x8xi64>
+}
+
+// -----
+
+// Tensors the device has no form for are reported at their ops, not as an
+// internal error later: a constant boolean or float64 graph output (ONNX
+// Dropout's mask, EyeLike with dtype double), a uint8 max pool, a softmax
+// of rank 7.
+// expected-error @+1 {{4 op(s) map to no NPU engine (DPU, SHAVE or DMA); nothing runs on the host CPU}}
+func.func @no_device_form(%x: tensor<1x1x5x5xui8>, %s: tensor<1x2x1x1x1x1x3xf32>) -> (tensor<3xi1>, tensor<2xf64>, tensor<1x1x5x5xui8>, tensor<1x2x1x1x1x1x3xf32>) {
+  // expected-note @+1 {{'npu.constant' cannot run on the NPU: a boolean graph output (the device holds booleans as float16 0 / 1: take it as float)}}
+  %m = npu.constant dense<true> : tensor<3xi1>
+  // expected-note @+1 {{'npu.constant' cannot run on the NPU: a float64 tensor (models in float32 or float16 map to the NPU)}}
+  %e = npu.constant dense<[1.0, 0.0]> : tensor<2xf64>
+  // expected-note @+1 {{'npu.max_pool' cannot run on the NPU: a uint8 tensor (the NPU computes on float tensors: cast it to float first; a cast of an 8-bit graph input runs on the device)}}
+  %p = npu.max_pool %x {dilations = array<i64: 1, 1>, kernel_shape = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x1x5x5xui8>) -> tensor<1x1x5x5xui8>
+  // expected-note @+1 {{'npu.softmax' cannot run on the NPU: a tensor of rank 7 (SHAVE kernels address at most 5 dimensions)}}
+  %y = npu.softmax %s {axis = 6 : i64} : tensor<1x2x1x1x1x1x3xf32>
+  return %m, %e, %p, %y : tensor<3xi1>, tensor<2xf64>, tensor<1x1x5x5xui8>, tensor<1x2x1x1x1x1x3xf32>
 }
