@@ -5,7 +5,10 @@
 // no SHAVE kernel of their own: each becomes the reduce_sum / reduce_max
 // kernels with elementwise ops around them. The squares summed into a
 // square root are then a power-domain chain that npu-fp32-islands keeps in
-// fp32.
+// fp32. LayerNormalization maps to one SHAVE mvn kernel when its scale and
+// bias are constants and its Mean / InvStdDev results are not read; others
+// (a scale given as an input, the statistics read, as in training graphs)
+// become ONNX's own function body: means, a square root and products.
 //
 //===----------------------------------------------------------------------===//
 
@@ -40,6 +43,83 @@ struct NPUDecomposeReductionsPass
     });
     for (Operation *op : ops)
       decompose(op);
+    SmallVector<LayerNormOp> norms;
+    getOperation().walk([&](LayerNormOp op) { norms.push_back(op); });
+    for (LayerNormOp op : norms)
+      decomposeLayerNorm(op);
+  }
+
+  static bool isConstantValue(Value v) {
+    return !v || v.getDefiningOp<ConstantOp>();
+  }
+
+  /// mean = ReduceMean(x), d = x - mean, inv = 1 / sqrt(ReduceMean(d d) +
+  /// epsilon), y = d inv scale + bias over the axes from `axis` on (ONNX's
+  /// function body of LayerNormalization), unless the op maps as it is;
+  /// unread Mean / InvStdDev results are dropped.
+  static void decomposeLayerNorm(LayerNormOp op) {
+    auto inType = dyn_cast<RankedTensorType>(op.getInput().getType());
+    if (!inType || !inType.hasStaticShape() ||
+        !isa<FloatType>(inType.getElementType()) || op->hasAttr(kQuantAttr))
+      return;
+    Value mean = op.getMean(), inv = op.getInvStdDev();
+    bool statsRead = (mean && !mean.use_empty()) || (inv && !inv.use_empty());
+    OpBuilder b(op);
+    Location loc = op.getLoc();
+    if (!statsRead && isConstantValue(op.getScale()) &&
+        isConstantValue(op.getBias())) {
+      if (!mean && !inv)
+        return;
+      // The statistics nothing reads go: the one-result form maps.
+      auto single = LayerNormOp::create(
+          b, loc, op.getOutput().getType(), Type(), Type(), op.getInput(),
+          op.getScale(), op.getBias(), op.getAxisAttr(), op.getEpsilonAttr());
+      op.getOutput().replaceAllUsesWith(single.getOutput());
+      op.erase();
+      return;
+    }
+    auto named = [&](StringRef s) { return suffixedLocation(loc, s); };
+    int64_t rank = inType.getRank();
+    int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
+    SmallVector<int64_t> axes, keptShape(inType.getShape());
+    for (int64_t d = axis; d < rank; ++d) {
+      axes.push_back(d);
+      keptShape[d] = 1;
+    }
+    Type element = inType.getElementType();
+    auto kept = RankedTensorType::get(keptShape, element);
+    auto reduceMean = [&](Value v, Location at) {
+      return ReduceMeanOp::create(b, at, kept, v, b.getDenseI64ArrayAttr(axes),
+                                  b.getBoolAttr(true))
+          .getResult();
+    };
+    Value m = reduceMean(op.getInput(), named("mean"));
+    Value d = SubOp::create(b, named("centred"), inType, op.getInput(), m);
+    Value var = reduceMean(MulOp::create(b, named("square"), inType, d, d),
+                           named("variance"));
+    SmallVector<int64_t> ones(rank, 1);
+    Value eps = ConstantOp::create(
+        b, named("epsilon"),
+        DenseElementsAttr::get(
+            RankedTensorType::get(ones, element),
+            Attribute(
+                b.getFloatAttr(element, op.getEpsilon().convertToFloat()))));
+    Value sd =
+        SqrtOp::create(b, named("deviation"), kept,
+                       AddOp::create(b, named("variance"), kept, var, eps));
+    Value invSd = ReciprocalOp::create(
+        b, named("inverse deviation"), kept, sd);
+    Value y = MulOp::create(b, named("normalised"), inType, d, invSd);
+    y = MulOp::create(b, op.getBias() ? named("scaled") : loc, inType, y,
+                      op.getScale());
+    if (op.getBias())
+      y = AddOp::create(b, loc, inType, y, op.getBias());
+    op.getOutput().replaceAllUsesWith(y);
+    if (mean)
+      mean.replaceAllUsesWith(m);
+    if (inv)
+      inv.replaceAllUsesWith(invSd);
+    op.erase();
   }
 
   static void decompose(Operation *op) {

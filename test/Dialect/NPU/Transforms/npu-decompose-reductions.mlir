@@ -43,3 +43,35 @@ func.func @log_sum_exp(%x: tensor<1x4x8xf32>) -> tensor<1x8xf32> {
   %y = npu.reduce_log_sum_exp %x {axes = array<i64: 1>, keepdims = false} : (tensor<1x4x8xf32>) -> tensor<1x8xf32>
   return %y : tensor<1x8xf32>
 }
+
+// -----
+
+// LayerNormalization with its scale and bias given as inputs and its Mean
+// and InvStdDev read (ONNX's node tests; training graphs): ONNX's function
+// body, the statistics replaced by their ops; the output keeps the node's
+// name. With constant parameters and unread statistics, the one-result
+// form (one mvn kernel); with neither, unchanged.
+// CHECK-LABEL: func.func @layer_norm
+// CHECK: %[[M:.*]] = npu.reduce_mean %arg0 {axes = array<i64: 1, 2>} : (tensor<2x3x4xf32>) -> tensor<2x1x1xf32> loc("ln (mean)"("ln"))
+// CHECK: %[[D:.*]] = npu.sub %arg0, %[[M]]
+// CHECK: %[[SQ:.*]] = npu.mul %[[D]], %[[D]]
+// CHECK: %[[V:.*]] = npu.reduce_mean %[[SQ]] {axes = array<i64: 1, 2>}
+// CHECK: %[[E:.*]] = npu.constant dense<1.000000e-03> : tensor<1x1x1xf32>
+// CHECK: %[[VE:.*]] = npu.add %[[V]], %[[E]]
+// CHECK: %[[S:.*]] = npu.sqrt %[[VE]]
+// CHECK: %[[I:.*]] = npu.reciprocal %[[S]] {{.*}}loc("ln (inverse deviation)"("ln"))
+// CHECK: %[[N:.*]] = npu.mul %[[D]], %[[I]]
+// CHECK: %[[G:.*]] = npu.mul %[[N]], %arg1
+// CHECK: %[[Y:.*]] = npu.add %[[G]], %arg2 {{.*}}loc("ln")
+// CHECK: %[[K:.*]] = npu.layer_norm %arg0, %{{.*}}, %{{.*}} {axis = 2 : i64} : (tensor<2x3x4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<2x3x4xf32> loc("kept")
+// CHECK-NOT: mean tensor
+// CHECK: %[[U:.*]] = npu.layer_norm %arg0, %{{.*}} {axis = 2 : i64} : (tensor<2x3x4xf32>, tensor<4xf32>) -> tensor<2x3x4xf32> loc("one")
+// CHECK: return %[[Y]], %[[M]], %[[I]], %[[K]], %[[U]]
+func.func @layer_norm(%x: tensor<2x3x4xf32>, %g: tensor<3x4xf32>, %b: tensor<3x4xf32>) -> (tensor<2x3x4xf32>, tensor<2x1x1xf32>, tensor<2x1x1xf32>, tensor<2x3x4xf32>, tensor<2x3x4xf32>) {
+  %y, %m, %i = npu.layer_norm %x, %g, %b {axis = 1 : i64, epsilon = 1.0e-3 : f32} : (tensor<2x3x4xf32>, tensor<3x4xf32>, tensor<3x4xf32>) -> tensor<2x3x4xf32> mean tensor<2x1x1xf32> inv_std_dev tensor<2x1x1xf32> loc("ln")
+  %cg = npu.constant dense<1.5> : tensor<4xf32>
+  %cb = npu.constant dense<0.5> : tensor<4xf32>
+  %k, %km, %ki = npu.layer_norm %x, %cg, %cb {axis = 2 : i64} : (tensor<2x3x4xf32>, tensor<4xf32>, tensor<4xf32>) -> tensor<2x3x4xf32> mean tensor<2x3x1xf32> inv_std_dev tensor<2x3x1xf32> loc("kept")
+  %u = npu.layer_norm %x, %cg {axis = 2 : i64} : (tensor<2x3x4xf32>, tensor<4xf32>) -> tensor<2x3x4xf32> loc("one")
+  return %y, %m, %i, %k, %u : tensor<2x3x4xf32>, tensor<2x1x1xf32>, tensor<2x1x1xf32>, tensor<2x3x4xf32>, tensor<2x3x4xf32>
+}

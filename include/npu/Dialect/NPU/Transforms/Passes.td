@@ -309,6 +309,13 @@ def NPUDecomposeReductions
     it maps through these. Intermediate ops are named `NAME (suffix)`, the
     last keeps the node's name. Ops without axes and a pre-quantized
     model's ops are left alone.
+
+    `npu.layer_norm` maps to one SHAVE `mvn` kernel when its scale and bias
+    are constants and its `mean` / `inv_std_dev` results are unread (those
+    are dropped). Otherwise (a scale given as a graph input, the statistics
+    read) it becomes ONNX's function body: `mean = reduce_mean(x)`,
+    `d = x - mean`, `inv_std_dev = reciprocal(sqrt(reduce_mean(d * d) +
+    epsilon))`, `d * inv_std_dev * scale + bias`.
   }];
   let dependentDialects = ["::npu::NPUDialect"];
 }
