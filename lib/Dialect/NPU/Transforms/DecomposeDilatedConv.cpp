@@ -11,6 +11,12 @@
 // phases are strided slices (DMA), the convolutions DPU tasks, and the
 // outputs are interleaved back by concatenations and reshapes (DMA).
 //
+// Each phase loads the whole weights again, so an ungrouped convolution
+// whose weights outweigh its input (DeepLab's ASPP) is decomposed per tap
+// instead: the input padded and sliced once per kernel tap, the slices
+// concatenated along the channels, and one 1x1 convolution with the taps
+// as input channels (any stride and padding).
+//
 //===----------------------------------------------------------------------===//
 
 #include "npu/Dialect/NPU/IR/QuantAnnotations.h"
@@ -46,6 +52,12 @@ struct NPUDecomposeDilatedConvPass
     const arch::HardwareDesc *hw = getHardware(getOperation());
     if (!hw)
       return signalPassFailure();
+    if (strategy != "auto" && strategy != "phases" && strategy != "taps") {
+      getOperation().emitError()
+          << "npu-decompose-dilated-conv: unknown strategy '" << strategy
+          << "' (expected auto, phases or taps)";
+      return signalPassFailure();
+    }
     // Range groups continue after any the function already has.
     nextGroup = 0;
     getOperation().walk([&](Operation *op) {
@@ -57,6 +69,87 @@ struct NPUDecomposeDilatedConvPass
   }
 
   int64_t nextGroup = 0;
+
+  /// The largest kernel (taps) decomposed per tap: each tap is a copy of
+  /// the input.
+  static constexpr int64_t kMaxTaps = 25;
+
+  /// y = conv1x1(concat over taps (ky, kx) of x padded and sliced at (ky
+  /// dh, kx dw) with the strides, W's taps as input channels): the same
+  /// sums, one DPU convolution whose weights load once, the taps' input
+  /// moved by DMA (an im2col along the channels).
+  void decomposeByTaps(ConvOp op, bool is4d, ArrayRef<int64_t> strides,
+                       ArrayRef<int64_t> pads) {
+    auto inType = cast<RankedTensorType>(op.getInput().getType());
+    auto wType = cast<RankedTensorType>(op.getWeight().getType());
+    auto outType = cast<RankedTensorType>(op.getType());
+    OpBuilder b(op);
+    Location loc = op.getLoc();
+    auto named = [&](const std::string &suffix) {
+      return suffixedLocation(loc, suffix);
+    };
+    IntegerAttr inputGroup = b.getI64IntegerAttr(nextGroup++);
+    auto inGroup = [&](Value v) {
+      v.getDefiningOp()->setAttr(kRangeGroupAttr, inputGroup);
+      return v;
+    };
+    Type element = inType.getElementType();
+    int64_t c = inType.getDimSize(1), k = wType.getDimSize(0);
+    int64_t h = is4d ? inType.getDimSize(2) : 1,
+            w = inType.getDimSize(inType.getRank() - 1);
+    int64_t kh = is4d ? wType.getDimSize(2) : 1,
+            kw = wType.getDimSize(wType.getRank() - 1);
+    int64_t oh = is4d ? outType.getDimSize(2) : 1,
+            ow = outType.getDimSize(outType.getRank() - 1);
+    SmallVector<int64_t, 2> dil(op.getDilations());
+    int64_t dh = is4d ? dil[0] : 1, dw = dil.back();
+    Value x = op.getInput(), weight = op.getWeight();
+    if (!is4d) {
+      x = ReshapeOp::create(b, named("rows"),
+                            RankedTensorType::get({1, c, 1, w}, element), x);
+      weight = ReshapeOp::create(
+          b, named("rows"),
+          RankedTensorType::get({k, c, 1, kw}, wType.getElementType()), weight);
+    }
+    int64_t hp = h + pads[0] + pads[2], wp = w + pads[1] + pads[3];
+    if (llvm::any_of(pads, [](int64_t p) { return p > 0; }))
+      x = inGroup(PadOp::create(
+          b, named("taps"), RankedTensorType::get({1, c, hp, wp}, element), x,
+          b.getDenseI64ArrayAttr(
+              {0, 0, pads[0], pads[1], 0, 0, pads[2], pads[3]}),
+          PadModeAttr::get(b.getContext(), PadMode::constant), nullptr));
+    SmallVector<Value> taps;
+    for (int64_t ky = 0; ky < kh; ++ky)
+      for (int64_t kx = 0; kx < kw; ++kx)
+        taps.push_back(inGroup(SliceOp::create(
+            b, named("tap " + std::to_string(ky) + "," + std::to_string(kx)),
+            RankedTensorType::get({1, c, oh, ow}, element), x,
+            b.getDenseI64ArrayAttr({0, 0, ky * dh, kx * dw}),
+            b.getDenseI64ArrayAttr({1, 1, strides[0], strides[1]}))));
+    Value all = inGroup(ConcatOp::create(
+        b, named("taps"),
+        RankedTensorType::get({1, kh * kw * c, oh, ow}, element), taps, 1));
+    // W [K, C, kh, kw] -> [K, kh, kw, C] -> [K, kh kw C, 1, 1]: input
+    // channel t C + c is tap t of channel c.
+    Type we = wType.getElementType();
+    weight = TransposeOp::create(b, named("taps"),
+                                 RankedTensorType::get({k, kh, kw, c}, we),
+                                 weight, b.getDenseI64ArrayAttr({0, 2, 3, 1}));
+    weight = ReshapeOp::create(
+        b, named("taps"), RankedTensorType::get({k, kh * kw * c, 1, 1}, we),
+        weight);
+    SmallVector<int64_t> ones = {1, 1};
+    Value y = ConvOp::create(
+        b, is4d ? loc : named("rows"),
+        RankedTensorType::get({1, k, oh, ow}, outType.getElementType()), all,
+        weight, op.getBias(), b.getDenseI64ArrayAttr(ones),
+        b.getDenseI64ArrayAttr(ones), b.getDenseI64ArrayAttr({0, 0, 0, 0}),
+        op.getGroupAttr());
+    if (!is4d)
+      y = ReshapeOp::create(b, loc, outType, y);
+    op.replaceAllUsesWith(y);
+    op.erase();
+  }
 
   void decompose(ConvOp op, int64_t maxKernel) {
     auto inType = dyn_cast<RankedTensorType>(op.getInput().getType());
@@ -83,16 +176,34 @@ struct NPUDecomposeDilatedConvPass
       pads = {0, pads[0], 0, pads[1]};
     }
     int64_t dh = dil[0], dw = dil[1];
-    if (dh < 1 || dw < 1 || (dh == 1 && dw == 1) || strides[0] != 1 ||
-        strides[1] != 1)
+    if (dh < 1 || dw < 1 || (dh == 1 && dw == 1) || strides[0] < 1 ||
+        strides[1] < 1 || llvm::any_of(pads, [](int64_t p) { return p < 0; }))
       return;
     int64_t kh = is4d ? wType.getDimSize(2) : 1,
             kw = wType.getDimSize(wType.getRank() - 1);
     // Only where the expanded kernel does not fit the DPU.
     if ((kh - 1) * dh + 1 <= maxKernel && (kw - 1) * dw + 1 <= maxKernel)
       return;
-    if (pads[0] < 0 || pads[2] < 0 || pads[1] < 0 || pads[3] < 0 ||
-        pads[0] % dh || pads[2] % dh || pads[1] % dw || pads[3] % dw)
+    // Per phase, each convolution loads all the weights again; per tap, the
+    // input is copied once per tap. Taps where the phases would move more
+    // (DeepLab's ASPP: a 3 x 3 kernel of 320 -> 256 channels at rate 12 on
+    // 33 x 33 reloaded 1.5 MB of weights 144 times) and where phases do not
+    // apply (strides, padding not a multiple of the dilation); phases for
+    // grouped convolutions (whose weights are small: depthwise ones).
+    bool phasesApply = strides[0] == 1 && strides[1] == 1 &&
+                       pads[0] % dh == 0 && pads[2] % dh == 0 &&
+                       pads[1] % dw == 0 && pads[3] % dw == 0 &&
+                       inType.getDimSize(inType.getRank() - 1) >= dw &&
+                       (!is4d || inType.getDimSize(2) >= dh);
+    bool tapsApply = op.getGroup() == 1 && kh * kw <= kMaxTaps;
+    bool tapsCheaper =
+        dh * dw * wType.getNumElements() > kh * kw * inType.getNumElements();
+    if (tapsApply && strategy != "phases" &&
+        (strategy == "taps" || !phasesApply || tapsCheaper)) {
+      decomposeByTaps(op, is4d, strides, pads);
+      return;
+    }
+    if (!phasesApply || strategy == "taps")
       return;
     int64_t c = inType.getDimSize(1), h = is4d ? inType.getDimSize(2) : 1,
             w = inType.getDimSize(inType.getRank() - 1);

@@ -1,4 +1,4 @@
-// RUN: npu-opt %s -split-input-file -npu-decompose-dilated-conv -mlir-print-debuginfo -mlir-print-local-scope | FileCheck %s
+// RUN: npu-opt %s -split-input-file -npu-decompose-dilated-conv=strategy=phases -mlir-print-debuginfo -mlir-print-local-scope | FileCheck %s
 // The DPU's largest kernel comes from the target's hardware description.
 // RUN: sed -e 's/ attributes {npu.target = #npu.target<NPU3720>}//' %s | not npu-opt -split-input-file -npu-decompose-dilated-conv -o /dev/null 2>&1 | FileCheck %s --check-prefix=NOTARGET
 // NOTARGET: error: the module has no target

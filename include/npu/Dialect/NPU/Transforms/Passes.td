@@ -390,18 +390,20 @@ def NPUDecomposeBandedSums
 
 def NPUDecomposeDilatedConv
     : Pass<"npu-decompose-dilated-conv", "mlir::func::FuncOp"> {
-  let summary = "Dilated convolutions past the DPU's kernel size become one "
-                "undilated convolution per phase";
+  let summary = "Dilated convolutions past the DPU's kernel size become "
+                "undilated ones, per phase or per tap";
   let description = [{
     The DPU has no dilation: a dilated convolution runs with its kernel
     expanded by zero taps, which fits only while the expanded kernel is at
     most 11 x 11 (a 3 x 3 kernel up to dilation 5). A 2-d convolution of one
-    image with stride 1, dilation dh x dw (not both 1) whose expanded kernel
-    is larger, and padding a multiple of the dilation on every side
-    (DeepLab's atrous convolutions at rates 6, 12, 18: padding d (k - 1) /
-    2), or a 1-d one as a 2-d one of one row (dilation 1 x d: a TCN's, a
+    image, dilation dh x dw (not both 1), whose expanded kernel is larger,
+    or a 1-d one as a 2-d one of one row (dilation 1 x d: a TCN's, a
     WaveNet's; the input and weights reshaped, the result reshaped back),
-    becomes, for each phase (a, b) in dh x dw (below for dh = dw = d):
+    is decomposed in one of two ways.
+
+    **Per phase** (stride 1, padding a multiple of the dilation on every
+    side: DeepLab's atrous convolutions, padding d (k - 1) / 2), for each
+    phase (a, b) in dh x dw (below for dh = dw = d):
 
     - the input rows a, a + d, ... and columns b, b + d, ...: a strided
       `npu.slice` (`NAME (phase a,b input)`);
@@ -413,11 +415,29 @@ def NPUDecomposeDilatedConv
     then the phases' outputs interleaved back, output (i d + a, j d + b)
     from phase (a, b) output (i, j), by reshapes and concatenations along
     the columns and then the rows, and cropped to the output's size
-    (`NAME`). The arithmetic of every output is the original's. Other
-    convolutions are left alone: strided or unevenly padded dilations past
-    the DPU's kernel stay unmapped and are reported by the lowering, and so
-    do a pre-quantized model's (`npu.quant`, `npu.weight_scales`).
+    (`NAME`). The input's phases are one `npu.range_group`, the outputs'
+    another (one int8 scale each).
+
+    **Per tap** (group 1, at most 25 taps, any stride and padding): the
+    input padded (`npu.pad`) and, for each tap (ky, kx), sliced from (ky dh,
+    kx dw) with the strides (`NAME (tap ky,kx)`), the slices concatenated
+    along the channels (one `npu.range_group`), and one 1x1 convolution
+    whose input channel t C + c is tap t of channel c (the weights
+    transposed to [K, kh, kw, C] and reshaped: constants, folded), keeping
+    the bias and the node's name.
+
+    Each phase loads the whole weights again, each tap copies the input:
+    `strategy=auto` takes taps for an ungrouped convolution when dh dw
+    times its weights outnumber kh kw times its input (DeepLab's ASPP) or
+    phases do not apply, else phases; `phases` and `taps` force one where
+    it applies. The arithmetic of every output is the original's. Others
+    stay unmapped and are reported by the lowering, and so do a
+    pre-quantized model's (`npu.quant`, `npu.weight_scales`).
   }];
+  let options = [
+    Option<"strategy", "strategy", "std::string", "\"auto\"",
+           "auto, phases or taps (see the description)">,
+  ];
   let dependentDialects = ["::npu::NPUDialect"];
 }
 
