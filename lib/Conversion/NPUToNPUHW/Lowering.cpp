@@ -360,6 +360,15 @@ Value Lowering::hwcFor(Location loc, Value old, int64_t cp) {
 Value Lowering::shave(Location loc, StringRef kernel, ValueRange inputs,
                       RankedTensorType type, ArrayRef<float> fparams,
                       ArrayRef<int64_t> iparams) {
+  // A conversion is elementwise: past the 5 dimensions SHAVE kernels
+  // address (a rank-6 graph input or output), it converts the elements as
+  // one dimension.
+  if (kernel == "convert" && inputs.size() == 1 && type.getRank() > 5) {
+    int64_t n = type.getNumElements();
+    Value flat = shave(loc, kernel, {reshape(loc, inputs[0], {n})},
+                       type.clone(ArrayRef<int64_t>{n}), fparams, iparams);
+    return reshape(loc, flat, type.getShape());
+  }
   auto op = hw::ShaveOp::create(
       b, loc, TypeRange{type}, b.getStringAttr(kernel), inputs,
       b.getDenseF32ArrayAttr(fparams), b.getDenseI64ArrayAttr(iparams));

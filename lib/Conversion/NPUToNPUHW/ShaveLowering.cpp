@@ -412,6 +412,30 @@ Value gatherIndices(Value indices) {
   return isDeviceIndexTensor(indices) ? indices : Value();
 }
 
+/// For constant indices: every index of `indices` (its last dimension
+/// holding `depth` coordinates, coordinate j into data dimension
+/// `first + j`; depth 1 for gathers along one axis) within its dimension
+/// of `data`, negative ones counting from the end; false with `reason`
+/// naming the first that is not (the kernel would fail at every run).
+bool constantIndicesInRange(Lowering &l, Value indices, Value data,
+                            int64_t first, int64_t depth, std::string &reason) {
+  std::optional<HostTensor> idx = l.constantValue(indices);
+  auto shape = cast<RankedTensorType>(data.getType()).getShape();
+  if (!idx)
+    return true;
+  for (int64_t i = 0; i < idx->numElements(); ++i) {
+    int64_t d = first + i % depth, n = shape[d], v = idx->getAsInt(i);
+    if (v < -n || v >= n) {
+      reason = "constant index " + std::to_string(v) + " is outside [" +
+               std::to_string(-n) + ", " + std::to_string(n) +
+               ") of the data's dimension " + std::to_string(d) +
+               " (the model is invalid: every run would fail)";
+      return false;
+    }
+  }
+  return true;
+}
+
 /// The scatter kernels' reduction iparam (arch::ScatterReduction).
 int64_t scatterReduction(ScatterReduction r) {
   switch (r) {
@@ -664,6 +688,8 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
     auto dataType = cast<RankedTensorType>(g.getData().getType());
     int64_t rank = dataType.getRank();
     int64_t axis = g.getAxis() < 0 ? g.getAxis() + rank : g.getAxis();
+    if (!constantIndicesInRange(l, indices, g.getData(), axis, 1, reason))
+      return failure();
     Value idx = l.get(indices);
     if (cast<RankedTensorType>(indices.getType()).getRank() == 0) {
       // A scalar index: gathered as one index, the axis then dropped.
@@ -691,6 +717,8 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
     if (integerData)
       outType = type;
     int64_t axis = g.getAxis() < 0 ? g.getAxis() + data.getRank() : g.getAxis();
+    if (!constantIndicesInRange(l, indices, g.getData(), axis, 1, reason))
+      return failure();
     setResult(l.shave(loc, "gather_elements", {in(g.getData()), l.get(indices)},
                       outType, {}, {axis}));
     return success();
@@ -712,6 +740,8 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
     auto idxShape = cast<RankedTensorType>(indices.getType()).getShape();
     auto dataShape = cast<RankedTensorType>(g.getData().getType()).getShape();
     int64_t b = g.getBatchDims(), k = idxShape.back();
+    if (!constantIndicesInRange(l, indices, g.getData(), b, k, reason))
+      return failure();
     SmallVector<int64_t> tuples(idxShape.begin(), idxShape.begin() + b);
     tuples.push_back(
         ShapedType::getNumElements(idxShape.drop_front(b).drop_back()));
@@ -743,6 +773,16 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
     }
     if (integerData)
       outType = type;
+    {
+      auto idxShape = cast<RankedTensorType>(indices.getType()).getShape();
+      auto s = dyn_cast<ScatterElementsOp>(op);
+      int64_t rank = type.getRank();
+      int64_t first =
+          s ? (s.getAxis() < 0 ? s.getAxis() + rank : s.getAxis()) : 0;
+      if (!constantIndicesInRange(l, indices, data, first,
+                                  s ? 1 : idxShape.back(), reason))
+        return failure();
+    }
     Value idx = l.get(indices), u = in(updates);
     if (isa<ScatterNDOp>(op)) {
       // The tuples as one dimension (the device's tensors have at most 5):

@@ -233,3 +233,18 @@ func.func @no_device_form(%x: tensor<1x1x5x5xui8>, %s: tensor<1x2x1x1x1x1x3xf32>
   %y = npu.softmax %s {axis = 6 : i64} : tensor<1x2x1x1x1x1x3xf32>
   return %m, %e, %p, %y : tensor<3xi1>, tensor<2xf64>, tensor<1x1x5x5xui8>, tensor<1x2x1x1x1x1x3xf32>
 }
+
+// -----
+
+// Constant indices outside the data are reported at compile time (every
+// run of the blob would fail in the kernel).
+// expected-error @+1 {{2 op(s) map to no NPU engine (DPU, SHAVE or DMA); nothing runs on the host CPU}}
+func.func @constant_indices_out_of_range(%x: tensor<4x3xf32>, %u: tensor<2xf32>) -> (tensor<2xf32>, tensor<4x3xf32>) {
+  %i = npu.constant dense<[[1, 2], [0, 3]]> : tensor<2x2xi64>
+  // expected-note @+1 {{'npu.gather_nd' cannot run on the NPU: constant index 3 is outside [-3, 3) of the data's dimension 1 (the model is invalid: every run would fail)}}
+  %g = npu.gather_nd %x, %i : (tensor<4x3xf32>, tensor<2x2xi64>) -> tensor<2xf32>
+  %j = npu.constant dense<[[1, 2], [-5, 0]]> : tensor<2x2xi64>
+  // expected-note @+1 {{'npu.scatter_nd' cannot run on the NPU: constant index -5 is outside [-4, 4) of the data's dimension 0}}
+  %s = npu.scatter_nd %x, %j, %u : (tensor<4x3xf32>, tensor<2x2xi64>, tensor<2xf32>) -> tensor<4x3xf32>
+  return %g, %s : tensor<2xf32>, tensor<4x3xf32>
+}

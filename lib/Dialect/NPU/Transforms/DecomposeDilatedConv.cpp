@@ -184,22 +184,22 @@ struct NPUDecomposeDilatedConvPass
     // Only where the expanded kernel does not fit the DPU.
     if ((kh - 1) * dh + 1 <= maxKernel && (kw - 1) * dw + 1 <= maxKernel)
       return;
-    // Per phase, each convolution loads all the weights again; per tap, the
-    // input is copied once per tap. Taps where the phases would move more
-    // (DeepLab's ASPP: a 3 x 3 kernel of 320 -> 256 channels at rate 12 on
-    // 33 x 33 reloaded 1.5 MB of weights 144 times) and where phases do not
+    // Per phase, each convolution loads all the weights again and each
+    // phase is a strided slice (one DMA run per element); per tap, the input
+    // is copied once per tap in runs of whole rows. Taps for ungrouped
+    // convolutions (DeepLab's ASPP: a 3 x 3 kernel of 320 -> 256 channels
+    // at rate 12 on 33 x 33 reloaded 1.5 MB of weights 144 times; 16
+    // channels of 40 x 40 at rate 8: 501 -> 94 us), also where phases do not
     // apply (strides, padding not a multiple of the dilation); phases for
-    // grouped convolutions (whose weights are small: depthwise ones).
+    // grouped ones (per tap, a grouped 1x1 convolution is one DPU task per
+    // group).
     bool phasesApply = strides[0] == 1 && strides[1] == 1 &&
                        pads[0] % dh == 0 && pads[2] % dh == 0 &&
                        pads[1] % dw == 0 && pads[3] % dw == 0 &&
                        inType.getDimSize(inType.getRank() - 1) >= dw &&
                        (!is4d || inType.getDimSize(2) >= dh);
     bool tapsApply = op.getGroup() == 1 && kh * kw <= kMaxTaps;
-    bool tapsCheaper =
-        dh * dw * wType.getNumElements() > kh * kw * inType.getNumElements();
-    if (tapsApply && strategy != "phases" &&
-        (strategy == "taps" || !phasesApply || tapsCheaper)) {
+    if (tapsApply && strategy != "phases") {
       decomposeByTaps(op, is4d, strides, pads);
       return;
     }

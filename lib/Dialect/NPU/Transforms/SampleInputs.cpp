@@ -62,7 +62,8 @@ openSamples(func::FuncOp func, const std::vector<calib::InputInfo> &inputs,
   if (warnGenerated)
     emitWarning(func.getLoc())
         << "no calibration data: " << source->numSamples()
-        << " generated standard-normal samples; int8 accuracy is "
+        << " generated samples (standard normal, 8-bit integer inputs "
+           "uniform); int8 accuracy is "
            "unvalidated (give calibration samples: npu-compile --calib-data "
            "DIR, or the pass option data=DIR)";
   return source;

@@ -62,7 +62,7 @@
 // quarter through 2's bin.
 // SYM: npu.name = "x", npu.range = array<f32: -2.00097656, 2.00097656>
 
-// GEN: warning: no calibration data: 2 generated standard-normal samples; int8 accuracy is unvalidated (give calibration samples: npu-compile --calib-data DIR, or the pass option data=DIR)
+// GEN: warning: no calibration data: 2 generated samples (standard normal, 8-bit integer inputs uniform); int8 accuracy is unvalidated (give calibration samples: npu-compile --calib-data DIR, or the pass option data=DIR)
 // GEN: npu.name = "x", npu.range = array<f32:
 
 func.func @main(%x: tensor<1x4xf32> {npu.name = "x"}) -> (tensor<1x4xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xf32>, tensor<1x2xi64>, tensor<1x4xf32>) {

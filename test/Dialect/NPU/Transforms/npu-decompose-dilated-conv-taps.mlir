@@ -2,8 +2,7 @@
 // RUN: not npu-opt %s -split-input-file -npu-decompose-dilated-conv=strategy=fastest -o /dev/null 2>&1 | FileCheck %s --check-prefix=BAD
 // BAD: error: npu-decompose-dilated-conv: unknown strategy 'fastest' (expected auto, phases or taps)
 
-// DeepLab's ASPP at rate 12 (3x3, padding 12) with weights that outweigh
-// the input (36 x 16 x 3 x 3 x 144 phases against 9 x 16 x 9 x 9): per tap,
+// DeepLab's ASPP at rate 12 (3x3, padding 12), ungrouped: per tap,
 // the input padded once, sliced at (12 ky, 12 kx) for each of the 9 taps,
 // the slices concatenated along the channels (one range group), and one
 // 1x1 convolution over them with the weights as [K, kh kw C] (tap-major),
@@ -44,8 +43,7 @@ func.func @strided(%x: tensor<1x4x24x24xf32>, %w: tensor<8x4x3x3xf32>, %d: tenso
 
 // -----
 
-// A 1-d one per tap (a TCN's kernel 3 at dilation 8 whose weights outweigh
-// its input): as one row, the result reshaped back with the node's name.
+// A 1-d one per tap (a TCN's kernel 3 at dilation 8): as one row, the result reshaped back with the node's name.
 // CHECK-LABEL: func.func @tcn
 // CHECK: npu.reshape %arg0 : tensor<1x32x20xf32> to tensor<1x32x1x20xf32>
 // CHECK: npu.pad {{.*}}pads = array<i64: 0, 0, 0, 8, 0, 0, 0, 8>

@@ -426,11 +426,11 @@ def NPUDecomposeDilatedConv
     transposed to [K, kh, kw, C] and reshaped: constants, folded), keeping
     the bias and the node's name.
 
-    Each phase loads the whole weights again, each tap copies the input:
-    `strategy=auto` takes taps for an ungrouped convolution when dh dw
-    times its weights outnumber kh kw times its input (DeepLab's ASPP) or
-    phases do not apply, else phases; `phases` and `taps` force one where
-    it applies. The arithmetic of every output is the original's. Others
+    Each phase loads the whole weights again and is a strided slice moved
+    element by element; each tap copies the input in runs of rows:
+    `strategy=auto` takes taps for an ungrouped convolution and phases for
+    a grouped one (per tap, a grouped 1x1 convolution would be one DPU task
+    per group); `phases` and `taps` force one where it applies. The arithmetic of every output is the original's. Others
     stay unmapped and are reported by the lowering, and so do a
     pre-quantized model's (`npu.quant`, `npu.weight_scales`).
   }];
