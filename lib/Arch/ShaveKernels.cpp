@@ -68,6 +68,15 @@ constexpr KernelInfo kKernelsAppended[] = {
     {"gather_nd", 1},
     {"scatter_nd", 1},
     {"scatter_elements", 1},
+    {"tan", 12},
+    {"asin", 12},
+    {"acos", 12},
+    {"atan", 10},
+    {"sinh", 8},
+    {"cosh", 8},
+    {"asinh", 12},
+    {"acosh", 12},
+    {"atanh", 10},
 };
 constexpr unsigned kNumFirst = std::size(kKernels);
 static_assert(kNumFirst + std::size(kKernelsAppended) == kNumShaveKernels,
@@ -141,6 +150,15 @@ bool isElementwiseKernel(ShaveKernel k) {
   case ShaveKernel::Sign:
   case ShaveKernel::Sin:
   case ShaveKernel::Cos:
+  case ShaveKernel::Tan:
+  case ShaveKernel::Asin:
+  case ShaveKernel::Acos:
+  case ShaveKernel::Atan:
+  case ShaveKernel::Sinh:
+  case ShaveKernel::Cosh:
+  case ShaveKernel::Asinh:
+  case ShaveKernel::Acosh:
+  case ShaveKernel::Atanh:
   case ShaveKernel::Compare:
   case ShaveKernel::Where:
     return true;

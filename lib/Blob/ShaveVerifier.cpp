@@ -304,6 +304,15 @@ public:
     case ShaveKernel::Sign:
     case ShaveKernel::Sin:
     case ShaveKernel::Cos:
+    case ShaveKernel::Tan:
+    case ShaveKernel::Asin:
+    case ShaveKernel::Acos:
+    case ShaveKernel::Atan:
+    case ShaveKernel::Sinh:
+    case ShaveKernel::Cosh:
+    case ShaveKernel::Asinh:
+    case ShaveKernel::Acosh:
+    case ShaveKernel::Atanh:
       return arity(1, 1, 1) && floatOperands() &&
              sameShape(in[0], t.outputs[0]) && fparamCount(0);
     case ShaveKernel::MatMul:

@@ -228,6 +228,26 @@ float unary(ShaveKernel k, float x, const ShaveTask &t) {
     return std::sin(x);
   case ShaveKernel::Cos:
     return std::cos(x);
+  // The other trigonometric and hyperbolic functions of ONNX, in fp32 (NaN
+  // outside their domains: asin, acos, atanh beyond [-1, 1], acosh below 1).
+  case ShaveKernel::Tan:
+    return std::tan(x);
+  case ShaveKernel::Asin:
+    return std::asin(x);
+  case ShaveKernel::Acos:
+    return std::acos(x);
+  case ShaveKernel::Atan:
+    return std::atan(x);
+  case ShaveKernel::Sinh:
+    return std::sinh(x);
+  case ShaveKernel::Cosh:
+    return std::cosh(x);
+  case ShaveKernel::Asinh:
+    return std::asinh(x);
+  case ShaveKernel::Acosh:
+    return std::acosh(x);
+  case ShaveKernel::Atanh:
+    return std::atanh(x);
   default:
     return x;
   }
@@ -842,7 +862,16 @@ bool runShave(const ShaveTask &t, const std::vector<View> &ins,
   case ShaveKernel::Round:
   case ShaveKernel::Sign:
   case ShaveKernel::Sin:
-  case ShaveKernel::Cos: {
+  case ShaveKernel::Cos:
+  case ShaveKernel::Tan:
+  case ShaveKernel::Asin:
+  case ShaveKernel::Acos:
+  case ShaveKernel::Atan:
+  case ShaveKernel::Sinh:
+  case ShaveKernel::Cosh:
+  case ShaveKernel::Asinh:
+  case ShaveKernel::Acosh:
+  case ShaveKernel::Atanh: {
     uint64_t n = out.numElements();
     ThreadPool::global().parallelFor(n, 4096, [&](size_t b, size_t e) {
       for (size_t i = b; i < e; ++i)

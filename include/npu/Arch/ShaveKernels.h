@@ -77,8 +77,17 @@ enum class ShaveKernel : uint16_t {
   GatherND = 57,
   ScatterND = 58,
   ScatterElements = 59,
+  Tan = 60,
+  Asin = 61,
+  Acos = 62,
+  Atan = 63,
+  Sinh = 64,
+  Cosh = 65,
+  Asinh = 66,
+  Acosh = 67,
+  Atanh = 68,
 };
-constexpr unsigned kNumShaveKernels = 60;
+constexpr unsigned kNumShaveKernels = 69;
 
 /// How a scatter kernel combines an update with the element it lands on
 /// (its reduction iparam; ONNX's `reduction` attribute). Updates apply in

@@ -203,6 +203,33 @@ std::optional<UnaryKernel> unaryKernel(Operation *op) {
       .Case([](CosOp) {
         return UnaryKernel{"cos", {}};
       })
+      .Case([](TanOp) {
+        return UnaryKernel{"tan", {}};
+      })
+      .Case([](AsinOp) {
+        return UnaryKernel{"asin", {}};
+      })
+      .Case([](AcosOp) {
+        return UnaryKernel{"acos", {}};
+      })
+      .Case([](AtanOp) {
+        return UnaryKernel{"atan", {}};
+      })
+      .Case([](SinhOp) {
+        return UnaryKernel{"sinh", {}};
+      })
+      .Case([](CoshOp) {
+        return UnaryKernel{"cosh", {}};
+      })
+      .Case([](AsinhOp) {
+        return UnaryKernel{"asinh", {}};
+      })
+      .Case([](AcoshOp) {
+        return UnaryKernel{"acosh", {}};
+      })
+      .Case([](AtanhOp) {
+        return UnaryKernel{"atanh", {}};
+      })
       .Case([](ClipOp o) {
         float lo = o.getMinAttr() ? float(scalarAttrToDouble(o.getMinAttr()))
                                   : -INFINITY;

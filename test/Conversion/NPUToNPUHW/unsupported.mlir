@@ -4,8 +4,8 @@
 // ops after an unsupported one are still checked.
 // expected-error @+1 {{3 op(s) map to no NPU engine (DPU, SHAVE or DMA); nothing runs on the host CPU}}
 func.func @main(%x: tensor<1x16x8x8xf32>) -> tensor<1x16x8x8xf32> {
-  // expected-note @+1 {{'npu.sinh' cannot run on the NPU}}
-  %s = npu.sinh %x : tensor<1x16x8x8xf32>
+  // expected-note @+1 {{'npu.shrink' cannot run on the NPU}}
+  %s = npu.shrink %x {lambd = 1.5 : f32} : tensor<1x16x8x8xf32>
   %e = npu.exp %s : tensor<1x16x8x8xf32>
   // expected-note @+1 {{'npu.avg_pool' cannot run on the NPU: average pooling that excludes padding from the count}}
   %p = npu.avg_pool %e {kernel_shape = array<i64: 3, 3>, strides = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>}
