@@ -109,7 +109,34 @@ uint32_t shaveCyclesPerVector(ShaveKernel k) {
   return i ? i->cyclesPerVector : 1;
 }
 
+bool isPlainUnaryKernel(ShaveKernel k) {
+  switch (k) {
+  case ShaveKernel::Softplus:
+  case ShaveKernel::Softsign:
+  case ShaveKernel::Floor:
+  case ShaveKernel::Ceil:
+  case ShaveKernel::Round:
+  case ShaveKernel::Sign:
+  case ShaveKernel::Sin:
+  case ShaveKernel::Cos:
+  case ShaveKernel::Tan:
+  case ShaveKernel::Asin:
+  case ShaveKernel::Acos:
+  case ShaveKernel::Atan:
+  case ShaveKernel::Sinh:
+  case ShaveKernel::Cosh:
+  case ShaveKernel::Asinh:
+  case ShaveKernel::Acosh:
+  case ShaveKernel::Atanh:
+    return true;
+  default:
+    return false;
+  }
+}
+
 bool isElementwiseKernel(ShaveKernel k) {
+  if (isPlainUnaryKernel(k))
+    return true;
   switch (k) {
   case ShaveKernel::Sigmoid:
   case ShaveKernel::Tanh:
@@ -141,24 +168,7 @@ bool isElementwiseKernel(ShaveKernel k) {
   case ShaveKernel::Elu:
   case ShaveKernel::Selu:
   case ShaveKernel::Celu:
-  case ShaveKernel::Softplus:
-  case ShaveKernel::Softsign:
   case ShaveKernel::PRelu:
-  case ShaveKernel::Floor:
-  case ShaveKernel::Ceil:
-  case ShaveKernel::Round:
-  case ShaveKernel::Sign:
-  case ShaveKernel::Sin:
-  case ShaveKernel::Cos:
-  case ShaveKernel::Tan:
-  case ShaveKernel::Asin:
-  case ShaveKernel::Acos:
-  case ShaveKernel::Atan:
-  case ShaveKernel::Sinh:
-  case ShaveKernel::Cosh:
-  case ShaveKernel::Asinh:
-  case ShaveKernel::Acosh:
-  case ShaveKernel::Atanh:
   case ShaveKernel::Compare:
   case ShaveKernel::Where:
     return true;

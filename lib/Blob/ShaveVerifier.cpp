@@ -248,6 +248,9 @@ public:
 
   bool check() {
     const auto &in = t.inputs;
+    if (arch::isPlainUnaryKernel(t.kernel))
+      return arity(1, 1, 1) && floatOperands() &&
+             sameShape(in[0], t.outputs[0]) && fparamCount(0);
     switch (t.kernel) {
     case ShaveKernel::HSwish:
       // Optionally [scale, shift] applied after it.
@@ -296,25 +299,6 @@ public:
       if (t.fparams[0] == 0.0f)
         return fail("alpha must not be 0");
       return true;
-    case ShaveKernel::Softplus:
-    case ShaveKernel::Softsign:
-    case ShaveKernel::Floor:
-    case ShaveKernel::Ceil:
-    case ShaveKernel::Round:
-    case ShaveKernel::Sign:
-    case ShaveKernel::Sin:
-    case ShaveKernel::Cos:
-    case ShaveKernel::Tan:
-    case ShaveKernel::Asin:
-    case ShaveKernel::Acos:
-    case ShaveKernel::Atan:
-    case ShaveKernel::Sinh:
-    case ShaveKernel::Cosh:
-    case ShaveKernel::Asinh:
-    case ShaveKernel::Acosh:
-    case ShaveKernel::Atanh:
-      return arity(1, 1, 1) && floatOperands() &&
-             sameShape(in[0], t.outputs[0]) && fparamCount(0);
     case ShaveKernel::MatMul:
       return matmul();
     case ShaveKernel::UpsampleZeros:

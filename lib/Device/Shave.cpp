@@ -829,11 +829,26 @@ void upsampleZeros(const ShaveTask &t, const View &in, const View &out) {
       });
 }
 
+/// Every output element from the input's by unary().
+void runUnary(const ShaveTask &t, const View &in, const View &out) {
+  uint64_t n = out.numElements();
+  ThreadPool::global().parallelFor(n, 4096, [&](size_t b, size_t e) {
+    for (size_t i = b; i < e; ++i)
+      storeFromFloat(
+          out.data + out.offsetOf(i), out.dtype,
+          unary(t.kernel, loadAsFloat(in.data + in.offsetOf(i), in.dtype), t));
+  });
+}
+
 } // namespace
 
 bool runShave(const ShaveTask &t, const std::vector<View> &ins,
               const std::vector<View> &outs, std::string &error) {
   const View &out = outs[0];
+  if (arch::isPlainUnaryKernel(t.kernel)) {
+    runUnary(t, ins[0], out);
+    return true;
+  }
   switch (t.kernel) {
   case ShaveKernel::Sigmoid:
   case ShaveKernel::Tanh:
@@ -855,34 +870,8 @@ bool runShave(const ShaveTask &t, const std::vector<View> &ins,
   case ShaveKernel::Elu:
   case ShaveKernel::Selu:
   case ShaveKernel::Celu:
-  case ShaveKernel::Softplus:
-  case ShaveKernel::Softsign:
-  case ShaveKernel::Floor:
-  case ShaveKernel::Ceil:
-  case ShaveKernel::Round:
-  case ShaveKernel::Sign:
-  case ShaveKernel::Sin:
-  case ShaveKernel::Cos:
-  case ShaveKernel::Tan:
-  case ShaveKernel::Asin:
-  case ShaveKernel::Acos:
-  case ShaveKernel::Atan:
-  case ShaveKernel::Sinh:
-  case ShaveKernel::Cosh:
-  case ShaveKernel::Asinh:
-  case ShaveKernel::Acosh:
-  case ShaveKernel::Atanh: {
-    uint64_t n = out.numElements();
-    ThreadPool::global().parallelFor(n, 4096, [&](size_t b, size_t e) {
-      for (size_t i = b; i < e; ++i)
-        storeFromFloat(
-            out.data + out.offsetOf(i), out.dtype,
-            unary(t.kernel,
-                  loadAsFloat(ins[0].data + ins[0].offsetOf(i), ins[0].dtype),
-                  t));
-    });
+    runUnary(t, ins[0], out);
     return true;
-  }
   case ShaveKernel::Div:
   case ShaveKernel::Mul:
   case ShaveKernel::Pow:

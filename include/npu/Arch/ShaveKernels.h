@@ -115,6 +115,12 @@ enum class CompareKind : int64_t {
 const char *shaveKernelName(ShaveKernel k);
 std::optional<ShaveKernel> parseShaveKernel(const std::string &name);
 
+/// True for the parameterless elementwise functions of one float operand
+/// (softplus, softsign, floor, ceil, round, sign and the trigonometric and
+/// hyperbolic functions): 1 input, 1 output of its shape and type, f16 or
+/// f32, no parameters.
+bool isPlainUnaryKernel(ShaveKernel k);
+
 /// True if the kernel computes each output element from the elements at the
 /// same (broadcast) index of its inputs only, so that it can be split over
 /// any outer dimension (code generation spreads such kernels over SHAVEs).
