@@ -9,6 +9,7 @@
 // bias are constants and its Mean / InvStdDev results are not read; others
 // (a scale given as an input, the statistics read, as in training graphs)
 // become ONNX's own function body: means, a square root and products.
+// Hardmax is the argmax kernel's index compared with the positions.
 //
 //===----------------------------------------------------------------------===//
 
@@ -43,10 +44,48 @@ struct NPUDecomposeReductionsPass
     });
     for (Operation *op : ops)
       decompose(op);
+    SmallVector<HardmaxOp> hardmaxes;
+    getOperation().walk([&](HardmaxOp op) { hardmaxes.push_back(op); });
+    for (HardmaxOp op : hardmaxes)
+      decomposeHardmax(op);
     SmallVector<LayerNormOp> norms;
     getOperation().walk([&](LayerNormOp op) { norms.push_back(op); });
     for (LayerNormOp op : norms)
       decomposeLayerNorm(op);
+  }
+
+  /// hardmax(x) along `axis` = cast(argmax(x) == [0, 1, ..., n - 1]) to
+  /// float: the first maximum's one-hot (the argmax kernel, then a
+  /// comparison of the indices with the positions, exact in f32).
+  static void decomposeHardmax(HardmaxOp op) {
+    auto type = dyn_cast<RankedTensorType>(op.getType());
+    if (!type || !type.hasStaticShape() ||
+        !isa<FloatType>(type.getElementType()) || op->hasAttr(kQuantAttr))
+      return;
+    OpBuilder b(op);
+    Location loc = op.getLoc();
+    auto named = [&](StringRef s) { return suffixedLocation(loc, s); };
+    int64_t rank = type.getRank();
+    int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
+    SmallVector<int64_t> kept(type.getShape()), positions(rank, 1);
+    kept[axis] = 1;
+    positions[axis] = type.getDimSize(axis);
+    auto i64 = b.getI64Type();
+    Value index = ArgMaxOp::create(
+        b, named("argmax"), RankedTensorType::get(kept, i64), op.getInput(),
+        b.getI64IntegerAttr(axis), b.getBoolAttr(true), b.getBoolAttr(false));
+    SmallVector<int64_t> iota(positions[axis]);
+    for (int64_t i = 0; i < positions[axis]; ++i)
+      iota[i] = i;
+    auto positionsType = RankedTensorType::get(positions, i64);
+    Value at = ConstantOp::create(
+        b, named("positions"),
+        DenseElementsAttr::get(positionsType, ArrayRef<int64_t>(iota)));
+    Value hit = EqualOp::create(
+        b, named("one-hot"),
+        RankedTensorType::get(type.getShape(), b.getI1Type()), index, at);
+    op.getOutput().replaceAllUsesWith(CastOp::create(b, loc, type, hit));
+    op.erase();
   }
 
   static bool isConstantValue(Value v) {
@@ -107,8 +146,7 @@ struct NPUDecomposeReductionsPass
     Value sd =
         SqrtOp::create(b, named("deviation"), kept,
                        AddOp::create(b, named("variance"), kept, var, eps));
-    Value invSd = ReciprocalOp::create(
-        b, named("inverse deviation"), kept, sd);
+    Value invSd = ReciprocalOp::create(b, named("inverse deviation"), kept, sd);
     Value y = MulOp::create(b, named("normalised"), inType, d, invSd);
     y = MulOp::create(b, op.getBias() ? named("scaled") : loc, inType, y,
                       op.getScale());

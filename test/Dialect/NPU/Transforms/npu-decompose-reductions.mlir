@@ -75,3 +75,18 @@ func.func @layer_norm(%x: tensor<2x3x4xf32>, %g: tensor<3x4xf32>, %b: tensor<3x4
   %u = npu.layer_norm %x, %cg {axis = 2 : i64} : (tensor<2x3x4xf32>, tensor<4xf32>) -> tensor<2x3x4xf32> loc("one")
   return %y, %m, %i, %k, %u : tensor<2x3x4xf32>, tensor<2x1x1xf32>, tensor<2x1x1xf32>, tensor<2x3x4xf32>, tensor<2x3x4xf32>
 }
+
+// -----
+
+// Hardmax: the first maximum's index (argmax, kept) compared with the
+// positions along the axis, the booleans cast to float.
+// CHECK-LABEL: func.func @hardmax
+// CHECK: %[[I:.*]] = npu.argmax %arg0 {axis = 1 : i64} : (tensor<2x5x3xf32>) -> tensor<2x1x3xi64> loc("h (argmax)"("h"))
+// CHECK: %[[P:.*]] = npu.constant dense<{{\[\[}}[0], [1], [2], [3], [4]]]> : tensor<1x5x1xi64>
+// CHECK: %[[E:.*]] = npu.equal %[[I]], %[[P]] : (tensor<2x1x3xi64>, tensor<1x5x1xi64>) -> tensor<2x5x3xi1>
+// CHECK: %[[Y:.*]] = npu.cast %[[E]] : tensor<2x5x3xi1> to tensor<2x5x3xf32> loc("h")
+// CHECK: return %[[Y]]
+func.func @hardmax(%x: tensor<2x5x3xf32>) -> tensor<2x5x3xf32> {
+  %y = npu.hardmax %x {axis = 1 : i64} : tensor<2x5x3xf32> loc("h")
+  return %y : tensor<2x5x3xf32>
+}

@@ -316,6 +316,10 @@ def NPUDecomposeReductions
     read) it becomes ONNX's function body: `mean = reduce_mean(x)`,
     `d = x - mean`, `inv_std_dev = reciprocal(sqrt(reduce_mean(d * d) +
     epsilon))`, `d * inv_std_dev * scale + bias`.
+
+    `npu.hardmax` becomes `cast(equal(argmax(x), positions))` along its
+    axis: the first maximum's one-hot (the argmax kernel; the indices
+    compared with a constant [0, ..., n - 1] exactly).
   }];
   let dependentDialects = ["::npu::NPUDialect"];
 }
