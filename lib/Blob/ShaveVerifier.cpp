@@ -548,6 +548,8 @@ public:
       if (!isQuantType(in[0].dtype) || !isFloatType(t.outputs[0].dtype))
         return fail("dequantizes i8/u8 into f16/f32");
       return quantParams(in[0].dtype);
+    default: // The plain unary kernels are checked above.
+      break;
     }
     return fail("unknown kernel");
   }

@@ -986,6 +986,8 @@ bool runShave(const ShaveTask &t, const std::vector<View> &ins,
     writeAll(out, x);
     return true;
   }
+  default: // The plain unary kernels ran above.
+    break;
   }
   error = "unknown SHAVE kernel";
   return false;
