@@ -284,3 +284,25 @@ func.func @scatter_nd_box(%x: tensor<2x4x5xf32>, %u: tensor<2x4x2xf32>, %v: tens
   %a = npu.scatter_nd %x, %all, %v {reduction = #npu.reduction<add>} : (tensor<2x4x5xf32>, tensor<2x1xi64>, tensor<2x4x5xf32>) -> tensor<2x4x5xf32>
   return %y, %w, %r, %p, %a : tensor<2x4x5xf32>, tensor<2x4x5xf32>, tensor<2x4x5xf32>, tensor<2x4x5xf32>, tensor<2x4x5xf32>
 }
+
+// -----
+
+// A slice of a slice is one slice (positive steps); a slice of a
+// concatenation within one operand is a slice of that operand, so two box
+// assignments in a row (YOLOv5's xy, then wh) concatenate once. Left alone:
+// a slice across two operands.
+// CHECK-LABEL: func.func @slice_of_slice_and_concat
+// CHECK-DAG: %[[S:.*]] = npu.slice %arg0 {starts = array<i64: 0, 3>, steps = array<i64: 1, 4>} : tensor<2x16xf32> to tensor<2x3xf32>
+// CHECK-DAG: %[[B:.*]] = npu.slice %arg0 {starts = array<i64: 0, 2>, steps = array<i64: 1, 1>} : tensor<2x16xf32> to tensor<2x2xf32>
+// CHECK-DAG: %[[C:.*]] = npu.concat %arg1, %arg0 {axis = 1 : i64}
+// CHECK-DAG: %[[X:.*]] = npu.slice %[[C]] {starts = array<i64: 0, 3>, steps = array<i64: 1, 1>} : tensor<2x20xf32> to tensor<2x2xf32>
+// CHECK: return %[[S]], %arg1, %[[B]], %[[X]]
+func.func @slice_of_slice_and_concat(%x: tensor<2x16xf32>, %u: tensor<2x4xf32>) -> (tensor<2x3xf32>, tensor<2x4xf32>, tensor<2x2xf32>, tensor<2x2xf32>) {
+  %a = npu.slice %x {starts = array<i64: 0, 1>, steps = array<i64: 1, 2>} : tensor<2x16xf32> to tensor<2x7xf32>
+  %s = npu.slice %a {starts = array<i64: 0, 1>, steps = array<i64: 1, 2>} : tensor<2x7xf32> to tensor<2x3xf32>
+  %c = npu.concat %u, %x {axis = 1 : i64} : (tensor<2x4xf32>, tensor<2x16xf32>) -> tensor<2x20xf32>
+  %p = npu.slice %c {starts = array<i64: 0, 0>, steps = array<i64: 1, 1>} : tensor<2x20xf32> to tensor<2x4xf32>
+  %q = npu.slice %c {starts = array<i64: 0, 6>, steps = array<i64: 1, 1>} : tensor<2x20xf32> to tensor<2x2xf32>
+  %r = npu.slice %c {starts = array<i64: 0, 3>, steps = array<i64: 1, 1>} : tensor<2x20xf32> to tensor<2x2xf32>
+  return %s, %p, %q, %r : tensor<2x3xf32>, tensor<2x4xf32>, tensor<2x2xf32>, tensor<2x2xf32>
+}

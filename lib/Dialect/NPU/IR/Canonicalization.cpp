@@ -229,7 +229,89 @@ struct ScatterNDOfConstantBox : OpRewritePattern<ScatterNDOp> {
     return success();
   }
 };
+
+/// The op's discardable attributes (range groups, ranges) on `to`.
+void keepDiscardableAttrs(Operation *from, Operation *to) {
+  for (NamedAttribute a : from->getDiscardableAttrs())
+    to->setAttr(a.getName(), a.getValue());
+}
+
+/// slice(slice(x, s1, t1), s2, t2) -> slice(x, s1 + s2 t1, t1 t2), positive
+/// steps: one copy instead of two.
+struct ComposeSlices : OpRewritePattern<SliceOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(SliceOp op,
+                                PatternRewriter &rewriter) const override {
+    auto inner = op.getInput().getDefiningOp<SliceOp>();
+    if (!inner)
+      return failure();
+    auto positive = [](ArrayRef<int64_t> steps) {
+      return llvm::all_of(steps, [](int64_t s) { return s >= 1; });
+    };
+    if (!positive(op.getSteps()) || !positive(inner.getSteps()))
+      return rewriter.notifyMatchFailure(op, "negative steps");
+    SmallVector<int64_t> starts, steps;
+    for (auto [s1, t1, s2, t2] : llvm::zip(inner.getStarts(), inner.getSteps(),
+                                           op.getStarts(), op.getSteps())) {
+      starts.push_back(s1 + s2 * t1);
+      steps.push_back(t1 * t2);
+    }
+    auto slice = rewriter.replaceOpWithNewOp<SliceOp>(
+        op, op.getType(), inner.getInput(),
+        rewriter.getDenseI64ArrayAttr(starts),
+        rewriter.getDenseI64ArrayAttr(steps));
+    keepDiscardableAttrs(op, slice);
+    return success();
+  }
+};
+
+/// slice(concat(a, b, ...)) whose elements along the concatenation's axis
+/// all lie in one operand -> a slice of that operand (positive steps): the
+/// concatenation's copy is not needed for them (YOLOv5's box assignments
+/// one after another: the second reads the first's result).
+struct SliceOfConcat : OpRewritePattern<SliceOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(SliceOp op,
+                                PatternRewriter &rewriter) const override {
+    auto concat = op.getInput().getDefiningOp<ConcatOp>();
+    auto outType = dyn_cast<RankedTensorType>(op.getType());
+    if (!concat || !outType || !outType.hasStaticShape())
+      return failure();
+    int64_t rank = outType.getRank();
+    int64_t axis = int64_t(concat.getAxis());
+    if (axis < 0)
+      axis += rank;
+    if (axis < 0 || axis >= rank || outType.getDimSize(axis) < 1 ||
+        llvm::any_of(op.getSteps(), [](int64_t s) { return s < 1; }))
+      return rewriter.notifyMatchFailure(op, "axis or steps");
+    int64_t first = op.getStarts()[axis],
+            last = first + (outType.getDimSize(axis) - 1) * op.getSteps()[axis];
+    int64_t offset = 0;
+    for (Value part : concat.getInputs()) {
+      auto t = dyn_cast<RankedTensorType>(part.getType());
+      if (!t || !t.hasStaticShape())
+        return failure();
+      int64_t size = t.getDimSize(axis);
+      if (first >= offset && last < offset + size) {
+        SmallVector<int64_t> starts(op.getStarts());
+        starts[axis] -= offset;
+        auto slice = rewriter.replaceOpWithNewOp<SliceOp>(
+            op, op.getType(), part, rewriter.getDenseI64ArrayAttr(starts),
+            op.getStepsAttr());
+        keepDiscardableAttrs(op, slice);
+        return success();
+      }
+      offset += size;
+    }
+    return rewriter.notifyMatchFailure(op, "spans several operands");
+  }
+};
 } // namespace
+
+void SliceOp::getCanonicalizationPatterns(RewritePatternSet &results,
+                                          MLIRContext *context) {
+  results.add<ComposeSlices, SliceOfConcat>(context);
+}
 
 void ScatterNDOp::getCanonicalizationPatterns(RewritePatternSet &results,
                                               MLIRContext *context) {

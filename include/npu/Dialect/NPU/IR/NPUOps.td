@@ -716,6 +716,7 @@ def NPU_SliceOp : NPU_Op<"slice"> {
   let assemblyFormat = "$input attr-dict `:` type($input) `to` type($output)";
   let hasVerifier = 1;
   let hasFolder = 1;
+  let hasCanonicalizer = 1;
 }
 
 def NPU_PadOp : NPU_Op<"pad", [InferTypeOpAdaptor]> {
