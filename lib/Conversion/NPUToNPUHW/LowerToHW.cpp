@@ -212,47 +212,53 @@ void splitsToSlices(func::FuncOp func, lowering::DebugTensors &debug) {
   }
 }
 
+/// The first non-null name `check` gives an operand's or result's type of
+/// `op`, or nullopt.
+template <typename Name>
+std::optional<Name>
+firstTypeName(Operation *op,
+              llvm::function_ref<std::optional<Name>(RankedTensorType)> check) {
+  for (Type t :
+       llvm::concat<const Type>(op->getOperandTypes(), op->getResultTypes()))
+    if (auto shaped = dyn_cast<RankedTensorType>(t))
+      if (auto name = check(shaped))
+        return name;
+  return std::nullopt;
+}
+
 /// The name of a float element type other than f16 / f32 that an operand or
 /// result of `op` has ("bfloat16", "float64"), or nullopt.
 std::optional<StringRef> otherFloatType(Operation *op) {
-  auto check = [](Type t) -> std::optional<StringRef> {
-    auto shaped = dyn_cast<RankedTensorType>(t);
-    if (!shaped || !isa<FloatType>(shaped.getElementType()) ||
-        shaped.getElementType().isF16() || shaped.getElementType().isF32())
-      return std::nullopt;
-    Type e = shaped.getElementType();
-    return e.isBF16()  ? StringRef("bfloat16")
-           : e.isF64() ? StringRef("float64")
-                       : StringRef("non-float16/float32 float");
-  };
-  for (Type t : op->getOperandTypes())
-    if (auto name = check(t))
-      return name;
-  for (Type t : op->getResultTypes())
-    if (auto name = check(t))
-      return name;
-  return std::nullopt;
+  return firstTypeName<StringRef>(
+      op, [](RankedTensorType t) -> std::optional<StringRef> {
+        Type e = t.getElementType();
+        if (!isa<FloatType>(e) || e.isF16() || e.isF32())
+          return std::nullopt;
+        return e.isBF16()  ? StringRef("bfloat16")
+               : e.isF64() ? StringRef("float64")
+                           : StringRef("non-float16/float32 float");
+      });
+}
+
+/// Why a tensor of the float type `name` (otherFloatType) has no engine.
+std::string otherFloatReason(StringRef name) {
+  return ("a " + name + " tensor (models in float32 or float16 map to the NPU)")
+      .str();
 }
 
 /// The name of an integer element type other than the device's booleans
 /// and indices (i1, i32, i64) that an operand or result of `op` has
 /// ("uint8", "int16", ...), or nullopt.
 std::optional<std::string> otherIntegerType(Operation *op) {
-  auto check = [](Type t) -> std::optional<std::string> {
-    auto shaped = dyn_cast<RankedTensorType>(t);
-    auto i = shaped ? dyn_cast<IntegerType>(shaped.getElementType()) : nullptr;
-    if (!i || (!i.isUnsigned() &&
-               (i.getWidth() == 1 || i.getWidth() == 32 || i.getWidth() == 64)))
-      return std::nullopt;
-    return (i.isUnsigned() ? "uint" : "int") + std::to_string(i.getWidth());
-  };
-  for (Type t : op->getOperandTypes())
-    if (auto name = check(t))
-      return name;
-  for (Type t : op->getResultTypes())
-    if (auto name = check(t))
-      return name;
-  return std::nullopt;
+  return firstTypeName<std::string>(
+      op, [](RankedTensorType t) -> std::optional<std::string> {
+        auto i = dyn_cast<IntegerType>(t.getElementType());
+        if (!i ||
+            (!i.isUnsigned() &&
+             (i.getWidth() == 1 || i.getWidth() == 32 || i.getWidth() == 64)))
+          return std::nullopt;
+        return (i.isUnsigned() ? "uint" : "int") + std::to_string(i.getWidth());
+      });
 }
 
 /// The largest rank of an operand or result of `op` that a SHAVE kernel
@@ -445,10 +451,7 @@ LogicalResult lowering::lowerFunction(func::FuncOp func, StringRef precision,
                  "float16 0 / 1: take it as float)"});
       else if (std::optional<StringRef> other = otherFloatType(op);
                output && other)
-        unsupported.push_back(
-            {op, ("a " + *other +
-                  " tensor (models in float32 or float16 map to the NPU)")
-                     .str()});
+        unsupported.push_back({op, otherFloatReason(*other)});
       continue;
     }
     if (l.fused.contains(op))
@@ -466,9 +469,7 @@ LogicalResult lowering::lowerFunction(func::FuncOp func, StringRef precision,
     // The device's float types are f16 and f32 (a float16 model's tensors
     // are f32 here, npu-widen-float16); bf16 and f64 ones have no engine.
     if (std::optional<StringRef> other = otherFloatType(op)) {
-      reason = ("a " + *other +
-                " tensor (models in float32 or float16 map to the NPU)")
-                   .str();
+      reason = otherFloatReason(*other);
       r = failure();
     } else if (boolBoundary.contains(op)) {
       reason = "a boolean graph input or output (the device holds booleans "

@@ -800,21 +800,21 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
     }
     if (integerData)
       outType = type;
-    {
-      auto idxShape = cast<RankedTensorType>(indices.getType()).getShape();
-      auto s = dyn_cast<ScatterElementsOp>(op);
-      int64_t rank = type.getRank();
-      int64_t first =
-          s ? (s.getAxis() < 0 ? s.getAxis() + rank : s.getAxis()) : 0;
-      if (!constantIndicesInRange(l, indices, data, first,
-                                  s ? 1 : idxShape.back(), reason))
-        return failure();
-    }
+    // ScatterElements: indices along its axis; ScatterND: tuples of the
+    // indices' last dimension into the data's first dimensions.
+    auto elements = dyn_cast<ScatterElementsOp>(op);
+    auto idxShape = cast<RankedTensorType>(indices.getType()).getShape();
+    int64_t axis = 0;
+    if (elements)
+      axis = elements.getAxis() < 0 ? elements.getAxis() + type.getRank()
+                                    : elements.getAxis();
+    if (!constantIndicesInRange(l, indices, data, axis,
+                                elements ? 1 : idxShape.back(), reason))
+      return failure();
     Value idx = l.get(indices), u = in(updates);
-    if (isa<ScatterNDOp>(op)) {
+    if (!elements) {
       // The tuples as one dimension (the device's tensors have at most 5):
       // indices [N, k], updates [N, data[k:]...].
-      auto idxShape = cast<RankedTensorType>(indices.getType()).getShape();
       int64_t n = ShapedType::getNumElements(idxShape.drop_back());
       SmallVector<int64_t> rows = {n};
       rows.append(type.getShape().begin() + idxShape.back(),
@@ -823,12 +823,10 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
       u = l.reshape(loc, u, rows);
     }
     SmallVector<int64_t, 2> iparams;
-    if (auto s = dyn_cast<ScatterElementsOp>(op))
-      iparams.push_back(s.getAxis() < 0 ? s.getAxis() + type.getRank()
-                                        : s.getAxis());
+    if (elements)
+      iparams.push_back(axis);
     iparams.push_back(scatterReduction(reduction));
-    setResult(l.shave(loc,
-                      isa<ScatterNDOp>(op) ? "scatter_nd" : "scatter_elements",
+    setResult(l.shave(loc, elements ? "scatter_elements" : "scatter_nd",
                       {in(data), idx, u}, outType, {}, iparams));
     return success();
   }

@@ -209,8 +209,6 @@ struct NPUDecomposeDilatedConvPass
             w = inType.getDimSize(inType.getRank() - 1);
     int64_t k = outType.getDimSize(1), oh = is4d ? outType.getDimSize(2) : 1,
             ow = outType.getDimSize(outType.getRank() - 1);
-    if (h < dh || w < dw)
-      return;
     // Every phase's output is ohq x owq (the phases past the output's last
     // row or column compute a row or column from the padding, cropped at the
     // end).
