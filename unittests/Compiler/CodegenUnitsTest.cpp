@@ -112,6 +112,43 @@ TEST(Tiling, FirstWeightsCreditLowersOnlyTheFirstSlice) {
   EXPECT_GT(lowered, 0);
 }
 
+TEST(Tiling, PiecesOfWholeDpuCells) {
+  // ResNet-50's 1x1 256 -> 64 convolution on 56 x 56 int8, its input
+  // banded over two tiles (28 rows each). The heights ceil(56 / j) split a
+  // band into pieces that pad rows to whole 4-row DPU cells (12 + 12 + 4,
+  // or 14 + 14 padded to 16 + 16); a multiple of the cell height (16 + 12)
+  // pads none, and the planner, which also tries those, beats every
+  // ceil(56 / j) height.
+  const arch::HardwareDesc &hw = arch::hardware(arch::Platform::NPU3720);
+  DpuOpGeometry g;
+  g.op = blob::DpuOp::Conv;
+  g.H = g.W = g.OH = g.OW = 56;
+  g.C = 256;
+  g.K = 64;
+  TilingOptions o;
+  o.tiles = 2;
+  o.banded = true;
+  o.inputResident = true;
+  o.cmxBudget = 600 * 1024;
+  DpuTiling t;
+  std::string error;
+  ASSERT_TRUE(planDpuTiling(g, hw, o, t, error)) << error;
+  EXPECT_EQ(t.choice.rows, 16u);
+  int tried = 0;
+  for (uint32_t j = 1; j <= 56; ++j)
+    for (uint32_t slots : {1u, 2u}) {
+      DpuTilingChoice c = t.choice;
+      c.rows = (56 + j - 1) / j;
+      c.slots = slots;
+      DpuTiling even;
+      if (!tileDpuAs(g, hw, o, c, even, error))
+        continue;
+      ++tried;
+      EXPECT_LT(t.estimatedCycles, even.estimatedCycles) << c.rows << " rows";
+    }
+  EXPECT_GT(tried, 0);
+}
+
 TEST(Tiling, FitsAgreesWithPlanning) {
   // dpuTilingFits (the residency planner's check) must answer exactly what
   // planDpuTiling finds, at every budget, with every operand residency.

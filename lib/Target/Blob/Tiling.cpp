@@ -1,13 +1,13 @@
 //===- Tiling.cpp - Splitting DPU ops into pieces that fit CMX ------------===//
 //
-// Enumerates piece heights (the distinct values of ceil(OH / j), capped by
-// the option) and channel slice widths (multiples of 16), keeps the splits
-// whose buffers fit the usable CMX, and estimates each with the cycle
-// formulas of npu/Arch/CostModel.h: per tile the sum of its pieces' DMAs
-// and DPU task (weights loaded once per run of pieces of one channel
-// slice), and over all tiles the DMA ports' total. The lowest estimate
-// wins; ties keep the first candidate (fewer channel slices, taller
-// pieces), so the choice is deterministic.
+// Enumerates piece heights (the distinct values of ceil(OH / j) and the
+// multiples of the DPU's cell height, capped by the option) and channel slice
+// widths (multiples of 16), keeps the splits whose buffers fit the usable CMX,
+// and estimates each with the cycle formulas of npu/Arch/CostModel.h: per tile
+// the sum of its pieces' DMAs and DPU task (weights loaded once per run of
+// pieces of one channel slice), and over all tiles the DMA ports' total. The
+// lowest estimate wins; ties keep the first candidate (fewer channel slices,
+// taller pieces), so the choice is deterministic.
 //
 //===----------------------------------------------------------------------===//
 
@@ -247,9 +247,14 @@ bool dpuTilingFits(const DpuOpGeometry &g, const arch::HardwareDesc &hw,
 
 namespace {
 
-/// The distinct piece heights ceil(OH / j), capped by `maxRows`, tallest
-/// first.
-std::vector<uint32_t> pieceHeights(const DpuOpGeometry &g, uint32_t maxRows) {
+/// The piece heights tried: the distinct values of ceil(OH / j), tallest
+/// first, then the multiples of the DPU's cell height below OH (output
+/// rows are computed in cells, and the MPE blocks are whole cells: a piece
+/// of such a height pads no rows, so 56 rows go as 16 + 12 rather than
+/// 14 + 14 padded to 16 + 16); all capped by `maxRows`.
+std::vector<uint32_t> pieceHeights(const DpuOpGeometry &g,
+                                   const arch::HardwareDesc &hw,
+                                   uint32_t maxRows) {
   std::vector<uint32_t> heights;
   for (uint32_t j = 1; j <= g.OH; ++j) {
     uint32_t n = std::min(ceilDiv(g.OH, j), maxRows);
@@ -258,6 +263,10 @@ std::vector<uint32_t> pieceHeights(const DpuOpGeometry &g, uint32_t maxRows) {
     if (n == 1)
       break;
   }
+  uint32_t cell = std::max<uint32_t>(hw.dpuCellHeight, 1);
+  for (uint32_t n = cell; n < std::min(g.OH, maxRows); n += cell)
+    if (std::find(heights.begin(), heights.end(), n) == heights.end())
+      heights.push_back(n);
   return heights;
 }
 
@@ -302,7 +311,7 @@ bool planDpuTiling(const DpuOpGeometry &g, const arch::HardwareDesc &hw,
   DpuTilingChoice bestChoice;
   std::vector<DpuPiece> bestPieces;
   for (uint32_t kc : channelWidths(g))
-    for (uint32_t n : pieceHeights(g, maxRows))
+    for (uint32_t n : pieceHeights(g, hw, maxRows))
       for (uint32_t slots : {1u, 2u}) {
         std::vector<DpuPiece> ps = makePieces(g, n, kc, tiles, opts.banded);
         uint32_t maxWeightSlots =

@@ -112,22 +112,26 @@ func.func @pointwise(%x: tensor<3x28x128xf16> {npu.name = "x"}) -> (tensor<3x28x
 // DW: buf{{[0-9]+}} 'maxpool' scratch [76800, 96000)
 // DW: buf{{[0-9]+}} 'avgpool' scratch [0, 19200)
 // Each op is split into double-buffered pieces on the one tile (the next
-// piece's input loads while the DPU works); only edge pieces keep their
-// vertical padding.
+// piece's input loads while the DPU works), of whole 4-row DPU cells (the
+// 40 rows of the depthwise conv as 16 + 16 + 8); only edge pieces keep
+// their vertical padding.
 // DW: buf{{[0-9]+}} 'dw.t0.in.0' cmx tile 0
 // DW: buf{{[0-9]+}} 'dw.t0.in.1' cmx tile 0
-// DW: dpu[0] (5 tasks)
+// DW: dpu[0] (7 tasks)
 // DW-NEXT: dw.p0
 // DW-NEXT: depthwise_conv kernel 3x3 stride 1x1 pad 1,1,0,1
 // DW: table {{.*}} i32 48x4
-// DW: workload x 0 y 0 k 0 size 40x20x32 CUBOID_16x16
-// DW-NEXT: workload x 0 y 0 k 32 size 40x20x16 CUBOID_16x16
+// DW: workload x 0 y 0 k 0 size 40x16x32 CUBOID_16x16
+// DW-NEXT: workload x 0 y 0 k 32 size 40x16x16 CUBOID_16x16
 // DW: dw.p1 wait
+// DW-NEXT: depthwise_conv kernel 3x3 stride 1x1 pad 0,1,0,1
+// DW: dw.p2 wait
 // DW-NEXT: depthwise_conv kernel 3x3 stride 1x1 pad 0,1,1,1
+// DW: workload x 0 y 0 k 0 size 40x8x32 CUBOID_16x16
 // DW: maxpool.p0 wait
 // DW-NEXT: maxpool kernel 2x2 stride 2x2 pad 0,0,0,0
 // DW: avgpool.p0 wait
-// DW-NEXT: avgpool kernel 3x3 stride 1x1 pad 1,1,1,1
+// DW-NEXT: avgpool kernel 3x3 stride 1x1 pad 1,1,0,1
 // DW: ppe act none out_zp 0 mult 7282 shift 16
 // DW: add.p0 wait
 // DW-NEXT: eltwise_add
