@@ -149,6 +149,34 @@ TEST(Tiling, PiecesOfWholeDpuCells) {
   EXPECT_GT(tried, 0);
 }
 
+TEST(Tiling, PointwiseEstimateCountsFlattenedPixels) {
+  // A 1x1 convolution over one row of 128 pixels (a transformer's MatMul)
+  // runs as 8 x 16 pixels or better (flatPixelShapes, EmitDpu.cpp), not as
+  // one row padded to 4-row cells: its estimate is at most the 8 x 16
+  // convolution's, which moves the same bytes.
+  const arch::HardwareDesc &hw = arch::hardware(arch::Platform::NPU3720);
+  auto pointwise = [](uint32_t h, uint32_t w) {
+    DpuOpGeometry g;
+    g.op = blob::DpuOp::Conv;
+    g.H = g.OH = h;
+    g.W = g.OW = w;
+    g.C = g.K = 256;
+    return g;
+  };
+  TilingOptions o;
+  o.tiles = 1;
+  std::string error;
+  DpuTiling row, square;
+  DpuTilingChoice c{0, 256, 1, 1};
+  c.rows = 1;
+  ASSERT_TRUE(tileDpuAs(pointwise(1, 128), hw, o, c, row, error)) << error;
+  c.rows = 8;
+  ASSERT_TRUE(tileDpuAs(pointwise(8, 16), hw, o, c, square, error)) << error;
+  EXPECT_LE(row.estimatedCycles, square.estimatedCycles);
+  EXPECT_FALSE(flatPixelShapes(hw, 1, 128).empty());
+  EXPECT_TRUE(flatPixelShapes(hw, 8, 16).empty());
+}
+
 TEST(Tiling, FitsAgreesWithPlanning) {
   // dpuTilingFits (the residency planner's check) must answer exactly what
   // planDpuTiling finds, at every budget, with every operand residency.

@@ -140,24 +140,11 @@ WorkloadPlan planFlattenedWorkloads(const arch::HardwareDesc &hw,
       d.input2 || g.W != g.OW || p.inRows != p.outRows ||
       !spatiallyDense(d.input) || !spatiallyDense(d.output))
     return best;
-  uint64_t pixels = uint64_t(p.outRows) * g.OW;
-  uint32_t cw = std::max<uint32_t>(hw.dpuCellWidth, 1);
-  uint32_t ch = std::max<uint32_t>(hw.dpuCellHeight, 1);
-  auto cellPixels = [&](uint64_t h, uint64_t w) {
-    return llvm::alignTo(h, ch) * llvm::alignTo(w, cw);
-  };
-  // Every shape with fewer cell pixels, rows a multiple of the cell width
-  // and at most 64 rows (which bounds the workload planner's search), costed
-  // by the workload planner: MPE blocks can waste what the cells save.
   uint64_t bestH = p.outRows, bestW = g.OW;
-  uint64_t original = cellPixels(p.outRows, g.OW);
   DpuTaskShape flat = shape;
-  for (uint64_t w = cw; w <= std::min<uint64_t>(pixels, 8192); w += cw) {
-    uint64_t h = pixels / w;
-    if (pixels % w || h > 64 || cellPixels(h, w) >= original)
-      continue;
-    flat.outHeight = uint32_t(h);
-    flat.outWidth = uint32_t(w);
+  for (auto [h, w] : flatPixelShapes(hw, p.outRows, g.OW)) {
+    flat.outHeight = h;
+    flat.outWidth = w;
     WorkloadPlan plan = planWorkloads(hw, flat);
     if (plan.cycles < best.cycles) {
       best = std::move(plan);

@@ -97,11 +97,23 @@ CmxLayout layoutFor(const DpuOpGeometry &g, uint32_t inRows, uint32_t outRows,
   return l;
 }
 
-/// Cycles of a piece's DPU task as one workload in its cheapest mode.
+/// Cycles of a piece's DPU task as one workload in its cheapest mode; for
+/// a pointwise convolution, over the cheapest of its pixel shapes
+/// (flatPixelShapes), as code generation computes it.
 uint64_t dpuEstimate(const arch::HardwareDesc &hw, const DpuOpGeometry &g,
                      uint32_t outRows, uint32_t kc) {
-  return arch::dpuTaskCycles(
-      hw, 1, singleWorkloadCycles(hw, pieceTaskShape(g, outRows, kc)));
+  DpuTaskShape shape = pieceTaskShape(g, outRows, kc);
+  uint64_t cycles = singleWorkloadCycles(hw, shape);
+  bool pointwise = g.op == blob::DpuOp::Conv && g.kh == 1 && g.kw == 1 &&
+                   g.sh == 1 && g.sw == 1 && !g.padTop && !g.padBottom &&
+                   !g.padLeft && !g.padRight && g.W == g.OW;
+  if (pointwise)
+    for (auto [h, w] : flatPixelShapes(hw, outRows, g.OW)) {
+      shape.outHeight = h;
+      shape.outWidth = w;
+      cycles = std::min(cycles, singleWorkloadCycles(hw, shape));
+    }
+  return arch::dpuTaskCycles(hw, 1, cycles);
 }
 
 /// The pieces of a split into `n`-row, `kc`-channel pieces over `tiles`:

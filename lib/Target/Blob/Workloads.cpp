@@ -12,6 +12,8 @@
 
 #include "npu/Blob/Timeline.h"
 
+#include "llvm/Support/MathExtras.h"
+
 #include <algorithm>
 #include <limits>
 
@@ -151,6 +153,25 @@ uint64_t singleWorkloadCycles(const arch::HardwareDesc &hw,
                               const DpuTaskShape &s) {
   Planner p{hw, s, allowedModes(hw, s.op)};
   return p.box(s.outHeight, s.outChannels).first - hw.dpuWorkloadCycles;
+}
+
+std::vector<std::pair<uint32_t, uint32_t>>
+flatPixelShapes(const arch::HardwareDesc &hw, uint32_t rows, uint32_t width) {
+  uint64_t pixels = uint64_t(rows) * width;
+  uint64_t cw = std::max<uint32_t>(hw.dpuCellWidth, 1);
+  uint64_t ch = std::max<uint32_t>(hw.dpuCellHeight, 1);
+  auto cellPixels = [&](uint64_t h, uint64_t w) {
+    return llvm::alignTo(h, ch) * llvm::alignTo(w, cw);
+  };
+  uint64_t original = cellPixels(rows, width);
+  std::vector<std::pair<uint32_t, uint32_t>> shapes;
+  for (uint64_t w = cw; w <= std::min<uint64_t>(pixels, 8192); w += cw) {
+    uint64_t h = pixels / w;
+    if (pixels % w || h > 64 || cellPixels(h, w) >= original)
+      continue;
+    shapes.push_back({uint32_t(h), uint32_t(w)});
+  }
+  return shapes;
 }
 
 } // namespace npu::target

@@ -15,6 +15,7 @@
 #include "npu/Arch/CostModel.h"
 #include "npu/Blob/Program.h"
 
+#include <utility>
 #include <vector>
 
 namespace npu::target {
@@ -44,6 +45,16 @@ WorkloadPlan planWorkloads(const arch::HardwareDesc &hw,
 /// only do better).
 uint64_t singleWorkloadCycles(const arch::HardwareDesc &hw,
                               const DpuTaskShape &shape);
+
+/// The pixel shapes [h, w] (h * w = rows * width) a pointwise task's
+/// `rows` x `width` output pixels may also be computed as, for fewer pixels
+/// of DPU cells than the original: w a multiple of the cell width, h at
+/// most 64 (which bounds the workload planner's search). A 1x1, stride-1,
+/// unpadded convolution computes each pixel alone, so it may take any of
+/// them when its operands are spatially contiguous (EmitDpu.cpp); tiling
+/// estimates its pieces the same way.
+std::vector<std::pair<uint32_t, uint32_t>>
+flatPixelShapes(const arch::HardwareDesc &hw, uint32_t rows, uint32_t width);
 
 } // namespace npu::target
 
