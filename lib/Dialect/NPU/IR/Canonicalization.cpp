@@ -251,10 +251,15 @@ struct ComposeSlices : OpRewritePattern<SliceOp> {
     if (!positive(op.getSteps()) || !positive(inner.getSteps()))
       return rewriter.notifyMatchFailure(op, "negative steps");
     SmallVector<int64_t> starts, steps;
-    for (auto [s1, t1, s2, t2] : llvm::zip(inner.getStarts(), inner.getSteps(),
-                                           op.getStarts(), op.getSteps())) {
+    ArrayRef<int64_t> sizes = op.getType().getShape();
+    for (auto [s1, t1, s2, t2, n] :
+         llvm::zip(inner.getStarts(), inner.getSteps(), op.getStarts(),
+                   op.getSteps(), sizes)) {
       starts.push_back(s1 + s2 * t1);
-      steps.push_back(t1 * t2);
+      // Within the input: the product is at most its extent when more than
+      // one element is taken; with one, any step (1) takes it, and a
+      // product of huge steps could overflow.
+      steps.push_back(n > 1 ? t1 * t2 : 1);
     }
     auto slice = rewriter.replaceOpWithNewOp<SliceOp>(
         op, op.getType(), inner.getInput(),

@@ -88,18 +88,28 @@ LogicalResult importSlice(NodeImporter &n) {
       start += dim;
     if (end < 0)
       end += dim;
+    // ceil(span / |step|) without overflow for any int64 step (a step of
+    // INT64_MIN has no int64 magnitude): span >= 1 and both within the
+    // dimension.
+    uint64_t magnitude =
+        step > 0 ? uint64_t(step) : uint64_t(0) - uint64_t(step);
+    auto count = [&](int64_t span) {
+      return span > 0 ? int64_t(1 + uint64_t(span - 1) / magnitude) : 0;
+    };
     int64_t size;
     if (step > 0) {
       start = std::clamp<int64_t>(start, 0, dim);
       end = std::clamp<int64_t>(end, 0, dim);
-      size = end > start ? (end - start + step - 1) / step : 0;
+      size = count(end - start);
     } else {
       start = std::clamp<int64_t>(start, 0, dim - 1);
       end = std::clamp<int64_t>(end, -1, dim - 1);
-      size = start > end ? (start - end - step - 1) / -step : 0;
+      size = count(start - end);
     }
     outStarts[*axis] = size > 0 ? start : 0;
-    outSteps[*axis] = step;
+    // One element (or none) is taken whatever the step: 1 keeps huge steps
+    // out of the offset arithmetic of later stages.
+    outSteps[*axis] = size > 1 ? step : 1;
     shape[*axis] = size;
   }
   auto &b = n.getBuilder();

@@ -419,6 +419,18 @@ def slices():
 
 
 @model
+def slice_huge_steps():
+    # Steps of INT64_MIN and -(2^63 - 1) take one element each (found by
+    # the onnx fuzzer: ceil(span / |step|) overflowed).
+    nodes = [node("Slice", ["x", "st", "en", "ax", "sp"], ["y"])]
+    inits = [const("st", np.array([2, 4], np.int64)),
+             const("en", np.array([-(2**63), 0], np.int64)),
+             const("ax", np.array([0, 1], np.int64)),
+             const("sp", np.array([-(2**63), -(2**63 - 1)], np.int64))]
+    return make(nodes, [vi("x", [3, 5])], [vi("y", [1, 1])], inits=inits)
+
+
+@model
 def slice_v9():
     return single("Slice", [4, 6], [2, 6], opset=9, starts=[1], ends=[3], axes=[0])
 
