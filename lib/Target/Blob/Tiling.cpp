@@ -260,10 +260,12 @@ bool dpuTilingFits(const DpuOpGeometry &g, const arch::HardwareDesc &hw,
 namespace {
 
 /// The piece heights tried: the distinct values of ceil(OH / j), tallest
-/// first, then the multiples of the DPU's cell height below OH (output
-/// rows are computed in cells, and the MPE blocks are whole cells: a piece
-/// of such a height pads no rows, so 56 rows go as 16 + 12 rather than
-/// 14 + 14 padded to 16 + 16); all capped by `maxRows`.
+/// first, then the multiples of the DPU's cell height below OH, up to
+/// kMaxCellMultipleRows (output rows are computed in cells, and the MPE
+/// blocks are whole cells: a piece of such a height pads no rows, so 56
+/// rows go as 16 + 12 rather than 14 + 14 padded to 16 + 16; in taller
+/// pieces the padding is a small share, and the candidates would grow
+/// with OH); all capped by `maxRows`.
 std::vector<uint32_t> pieceHeights(const DpuOpGeometry &g,
                                    const arch::HardwareDesc &hw,
                                    uint32_t maxRows) {
@@ -275,8 +277,10 @@ std::vector<uint32_t> pieceHeights(const DpuOpGeometry &g,
     if (n == 1)
       break;
   }
+  constexpr uint32_t kMaxCellMultipleRows = 64;
   uint32_t cell = std::max<uint32_t>(hw.dpuCellHeight, 1);
-  for (uint32_t n = cell; n < std::min(g.OH, maxRows); n += cell)
+  uint32_t top = std::min({g.OH, maxRows, kMaxCellMultipleRows + 1});
+  for (uint32_t n = cell; n < top; n += cell)
     if (std::find(heights.begin(), heights.end(), n) == heights.end())
       heights.push_back(n);
   return heights;
