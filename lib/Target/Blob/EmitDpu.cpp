@@ -135,10 +135,9 @@ WorkloadPlan planFlattenedWorkloads(const arch::HardwareDesc &hw,
     return r.shape.size() == 3 && r.strides.size() == 3 &&
            r.strides[0] == uint64_t(r.shape[1]) * r.strides[1];
   };
-  if (g.op != blob::DpuOp::Conv || g.kh != 1 || g.kw != 1 || g.sh != 1 ||
-      g.sw != 1 || g.padLeft || g.padRight || p.padTop || p.padBottom ||
-      d.input2 || g.W != g.OW || p.inRows != p.outRows ||
-      !spatiallyDense(d.input) || !spatiallyDense(d.output))
+  if (!g.isPointwiseConv() || p.padTop || p.padBottom || d.input2 ||
+      p.inRows != p.outRows || !spatiallyDense(d.input) ||
+      !spatiallyDense(d.output))
     return best;
   uint64_t bestH = p.outRows, bestW = g.OW;
   DpuTaskShape flat = shape;

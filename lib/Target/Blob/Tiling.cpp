@@ -99,22 +99,39 @@ CmxLayout layoutFor(const DpuOpGeometry &g, uint32_t inRows, uint32_t outRows,
 
 /// Cycles of a piece's DPU task as one workload in its cheapest mode; for
 /// a pointwise convolution, over the cheapest of its pixel shapes
-/// (flatPixelShapes), as code generation computes it.
-uint64_t dpuEstimate(const arch::HardwareDesc &hw, const DpuOpGeometry &g,
-                     uint32_t outRows, uint32_t kc) {
-  DpuTaskShape shape = pieceTaskShape(g, outRows, kc);
-  uint64_t cycles = singleWorkloadCycles(hw, shape);
-  bool pointwise = g.op == blob::DpuOp::Conv && g.kh == 1 && g.kw == 1 &&
-                   g.sh == 1 && g.sw == 1 && !g.padTop && !g.padBottom &&
-                   !g.padLeft && !g.padRight && g.W == g.OW;
-  if (pointwise)
-    for (auto [h, w] : flatPixelShapes(hw, outRows, g.OW)) {
-      shape.outHeight = h;
-      shape.outWidth = w;
-      cycles = std::min(cycles, singleWorkloadCycles(hw, shape));
-    }
-  return arch::dpuTaskCycles(hw, 1, cycles);
-}
+/// (flatPixelShapes), as code generation computes it. Remembered per
+/// piece shape: one op's candidate tilings repeat the same few.
+class DpuEstimates {
+public:
+  DpuEstimates(const arch::HardwareDesc &hw, const DpuOpGeometry &g)
+      : hw(hw), g(g),
+        pointwise(g.isPointwiseConv() && !g.padTop && !g.padBottom) {}
+
+  uint64_t operator()(uint32_t outRows, uint32_t kc) {
+    auto [it, added] = cycles.try_emplace({outRows, kc}, 0);
+    if (added)
+      it->second = compute(outRows, kc);
+    return it->second;
+  }
+
+private:
+  uint64_t compute(uint32_t outRows, uint32_t kc) const {
+    DpuTaskShape shape = pieceTaskShape(g, outRows, kc);
+    uint64_t best = singleWorkloadCycles(hw, shape);
+    if (pointwise)
+      for (auto [h, w] : flatPixelShapes(hw, outRows, g.OW)) {
+        shape.outHeight = h;
+        shape.outWidth = w;
+        best = std::min(best, singleWorkloadCycles(hw, shape));
+      }
+    return arch::dpuTaskCycles(hw, 1, best);
+  }
+
+  const arch::HardwareDesc &hw;
+  const DpuOpGeometry &g;
+  bool pointwise;
+  std::map<std::pair<uint32_t, uint32_t>, uint64_t> cycles;
+};
 
 /// The pieces of a split into `n`-row, `kc`-channel pieces over `tiles`:
 /// spread in contiguous runs, or with `banded`, tile t taking the rows of
@@ -180,8 +197,9 @@ std::vector<uint32_t> channelWidths(const DpuOpGeometry &g) {
 }
 
 uint64_t estimate(const arch::HardwareDesc &hw, const DpuOpGeometry &g,
-                  const std::vector<DpuPiece> &ps, const TilingOptions &opts,
-                  uint32_t tiles, uint32_t slots, uint32_t weightSlots) {
+                  DpuEstimates &dpu, const std::vector<DpuPiece> &ps,
+                  const TilingOptions &opts, uint32_t tiles, uint32_t slots,
+                  uint32_t weightSlots) {
   struct Step {
     uint64_t in, dpu, out;
     uint64_t weights; ///< The part of `in` that loads a new weights slice.
@@ -212,7 +230,7 @@ uint64_t estimate(const arch::HardwareDesc &hw, const DpuOpGeometry &g,
             : opts.outputResident
                 ? (tiles - 1) * arch::dmaTaskCycles(hw, out, false)
                 : arch::dmaTaskCycles(hw, out, true);
-    s.dpu = dpuEstimate(hw, g, p.outRows, p.kc);
+    s.dpu = dpu(p.outRows, p.kc);
     dmaTotal += s.in + s.out;
     perTile[p.tile].push_back(s);
   }
@@ -326,6 +344,7 @@ bool planDpuTiling(const DpuOpGeometry &g, const arch::HardwareDesc &hw,
   uint64_t best = std::numeric_limits<uint64_t>::max();
   DpuTilingChoice bestChoice;
   std::vector<DpuPiece> bestPieces;
+  DpuEstimates dpu(hw, g);
   for (uint32_t kc : channelWidths(g))
     for (uint32_t n : pieceHeights(g, hw, maxRows))
       for (uint32_t slots : {1u, 2u}) {
@@ -336,7 +355,7 @@ bool planDpuTiling(const DpuOpGeometry &g, const arch::HardwareDesc &hw,
           DpuTilingChoice c{n, kc, slots, wslots};
           if (candidateLayout(g, opts, c).total > budget)
             continue;
-          uint64_t e = estimate(hw, g, ps, opts, tiles, slots, wslots);
+          uint64_t e = estimate(hw, g, dpu, ps, opts, tiles, slots, wslots);
           if (!found || e < best) {
             found = true;
             best = e;
@@ -407,7 +426,8 @@ bool tileDpuAs(const DpuOpGeometry &g, const arch::HardwareDesc &hw,
       *overflow = true;
     return false;
   }
-  uint64_t e = estimate(hw, g, ps, opts, tiles, c.slots, c.weightSlots);
+  DpuEstimates dpu(hw, g);
+  uint64_t e = estimate(hw, g, dpu, ps, opts, tiles, c.slots, c.weightSlots);
   setTiling(g, opts, c, std::move(ps), e, out);
   return true;
 }

@@ -43,6 +43,13 @@ struct DpuOpGeometry {
   bool isEltwise() const {
     return op == blob::DpuOp::EltwiseAdd || op == blob::DpuOp::EltwiseSub;
   }
+  /// A 1x1, stride-1 convolution without horizontal padding: each output
+  /// row's pixels come from the same input row's, one by one, so a piece's
+  /// pixels may be computed in any [h, w] (flatPixelShapes, Workloads.h).
+  bool isPointwiseConv() const {
+    return op == blob::DpuOp::Conv && kh == 1 && kw == 1 && sh == 1 &&
+           sw == 1 && !padLeft && !padRight && W == OW;
+  }
   /// Weight bytes of one output channel: kh * kw * (C or 1) elements.
   uint64_t weightBytesPerChannel() const {
     return uint64_t(kh) * kw * (op == blob::DpuOp::Conv ? C : 1) *

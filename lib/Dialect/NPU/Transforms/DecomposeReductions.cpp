@@ -36,22 +36,22 @@ struct NPUDecomposeReductionsPass
   using Base::Base;
 
   void runOnOperation() override {
+    // Each op is rewritten in place (its replacement built right before
+    // it), so one walk collects them all.
     SmallVector<Operation *> ops;
     getOperation().walk([&](Operation *op) {
       if (isa<ReduceL1Op, ReduceL2Op, ReduceSumSquareOp, ReduceLogSumOp,
-              ReduceLogSumExpOp>(op))
+              ReduceLogSumExpOp, HardmaxOp, LayerNormOp>(op))
         ops.push_back(op);
     });
-    for (Operation *op : ops)
-      decompose(op);
-    SmallVector<HardmaxOp> hardmaxes;
-    getOperation().walk([&](HardmaxOp op) { hardmaxes.push_back(op); });
-    for (HardmaxOp op : hardmaxes)
-      decomposeHardmax(op);
-    SmallVector<LayerNormOp> norms;
-    getOperation().walk([&](LayerNormOp op) { norms.push_back(op); });
-    for (LayerNormOp op : norms)
-      decomposeLayerNorm(op);
+    for (Operation *op : ops) {
+      if (auto hardmax = dyn_cast<HardmaxOp>(op))
+        decomposeHardmax(hardmax);
+      else if (auto norm = dyn_cast<LayerNormOp>(op))
+        decomposeLayerNorm(norm);
+      else
+        decompose(op);
+    }
   }
 
   /// hardmax(x) along `axis` = cast(argmax(x) == [0, 1, ..., n - 1]) to
