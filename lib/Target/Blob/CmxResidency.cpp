@@ -178,15 +178,17 @@ TilingOptions residentTilingOptions(const CmxResidency &r, Operation *op,
   auto b = r.budget.find(op);
   t.cmxBudget = b == r.budget.end() ? 0 : b->second;
   if (auto conv = dyn_cast<hw::DpuConvOp>(op)) {
+    Value out = r.output(op, conv.getOutput());
     t.inputResident = r.isResident(conv.getInput());
-    t.outputResident = r.isResident(conv.getOutput());
-    t.outputBanded = r.isBanded(conv.getOutput());
+    t.outputResident = r.isResident(out);
+    t.outputBanded = r.isBanded(out);
     t.banded = t.outputBanded || r.isBanded(conv.getInput());
   } else if (auto elt = dyn_cast<hw::DpuEltwiseOp>(op)) {
+    Value out = r.output(op, elt.getOutput());
     t.inputResident = r.isResident(elt.getLhs());
     t.input2Resident = r.isResident(elt.getRhs());
-    t.outputResident = r.isResident(elt.getOutput());
-    t.outputBanded = r.isBanded(elt.getOutput());
+    t.outputResident = r.isResident(out);
+    t.outputBanded = r.isBanded(out);
     t.banded =
         t.outputBanded || r.isBanded(elt.getLhs()) || r.isBanded(elt.getRhs());
   }
@@ -200,8 +202,14 @@ bool residencyChangesTiling(const TilingOptions &t,
 }
 
 CmxResidency planCmxResidency(func::FuncOp func, const arch::HardwareDesc &hw,
-                              uint32_t tiles, uint32_t maxPieceRows) {
+                              uint32_t tiles, uint32_t maxPieceRows,
+                              const ShaveEpilogues *epilogues,
+                              const ResidencyPolicy &policy) {
   CmxResidency r;
+  if (epilogues)
+    for (const auto &[dpu, ep] : *epilogues)
+      if (ep.inPlace())
+        r.stored[dpu] = ep.result;
   const uint64_t usable = hw.cmxUsableBytes;
   const uint64_t align = TilingOptions().cmxAlignment;
   OpTable table(func);
@@ -210,23 +218,40 @@ CmxResidency planCmxResidency(func::FuncOp func, const arch::HardwareDesc &hw,
   llvm::DenseMap<Operation *, DpuOpGeometry> &geometry = table.geometry;
 
   std::vector<Placed> placed;
-  auto feasible = [&](size_t first, size_t last) {
+  auto setBudgets = [&](size_t first, size_t last) {
+    for (size_t i = first; i <= last; ++i)
+      if (geometry.count(ops[i]))
+        r.budget[ops[i]] = budgetAt(placed, i, usable);
+  };
+  // The estimated cycles (Tiling.h) of the DPU ops in [first, last] under
+  // the residents placed now, or nullopt when one cannot be tiled; sets
+  // their budgets.
+  auto estimate = [&](size_t first, size_t last) -> std::optional<uint64_t> {
+    uint64_t sum = 0;
     for (size_t i = first; i <= last; ++i) {
       auto g = geometry.find(ops[i]);
       if (g == geometry.end())
         continue;
       r.budget[ops[i]] = budgetAt(placed, i, usable);
+      // (A budget of 0 would read as the whole CMX to tiling.)
+      if (r.budget[ops[i]] == 0)
+        return std::nullopt;
       TilingOptions t = residentTilingOptions(r, ops[i], tiles, maxPieceRows);
-      if (!dpuTilingFits(g->second, hw, t))
-        return false;
+      DpuTiling tiling;
+      std::string error;
+      if (!planDpuTiling(g->second, hw, t, tiling, error))
+        return std::nullopt;
+      sum += tiling.estimatedCycles;
     }
-    return true;
+    return sum;
   };
 
   for (Operation *producer : ops) {
     if (!geometry.count(producer))
       continue;
-    Value v = producer->getResult(0);
+    Value v = r.output(producer, producer->getResult(0));
+    if (!policy.epilogueResults && v != producer->getResult(0))
+      continue;
     auto shape = hwc(v);
     if (!shape || v.use_empty())
       continue;
@@ -287,18 +312,24 @@ CmxResidency planCmxResidency(func::FuncOp func, const arch::HardwareDesc &hw,
     if (!lo)
       continue;
 
-    // Keep it if every DPU op of its live range can still be tiled.
+    // Keep it if every DPU op of its live range can still be tiled, and
+    // their estimated cycles grow by less than the DDR round trip saves
+    // (less the copies): the CMX it takes can make their pieces smaller,
+    // with more weight reloads, by more than that.
+    std::optional<uint64_t> before = estimate(first, last);
     placed.push_back({*lo, *lo + size, first, last});
     r.offset[v] = *lo;
     r.size[v] = bytes;
     if (rowLocal)
       r.banded.insert(v);
-    if (!feasible(first, last)) {
+    std::optional<uint64_t> after = estimate(first, last);
+    uint64_t saved = ddr > copies && !rowLocal ? ddr - copies : ddr;
+    if (!after || (before && *after > policy.maxGrowth * *before + saved)) {
       placed.pop_back();
       r.offset.erase(v);
       r.size.erase(v);
       r.banded.erase(v);
-      feasible(first, last); // Restore the budgets.
+      setBudgets(first, last);
       continue;
     }
   }
@@ -331,7 +362,8 @@ void recordCmxResidency(func::FuncOp func, const CmxResidency &residency,
 
 FailureOr<std::optional<CmxResidency>>
 recordedCmxResidency(func::FuncOp func, const arch::HardwareDesc &hw,
-                     uint32_t tiles, uint32_t maxPieceRows) {
+                     uint32_t tiles, uint32_t maxPieceRows,
+                     const ShaveEpilogues *epilogues) {
   const uint64_t usable = hw.cmxUsableBytes;
   const uint64_t align = TilingOptions().cmxAlignment;
   OpTable table(func);
@@ -353,6 +385,14 @@ recordedCmxResidency(func::FuncOp func, const arch::HardwareDesc &hw,
            << " tiles: npu-generate-tasks tiles=" << tilesAttr.getInt() << ")";
 
   CmxResidency r;
+  // The last op of a SHAVE epilogue -> the DPU op it follows.
+  llvm::DenseMap<Operation *, Operation *> epilogueOf;
+  if (epilogues)
+    for (const auto &[dpu, ep] : *epilogues)
+      if (ep.inPlace()) {
+        r.stored[dpu] = ep.result;
+        epilogueOf[ep.result.getDefiningOp()] = dpu;
+      }
   std::vector<Placed> placed;
   for (Operation *op : table.ops) {
     Attribute attr = op->getAttr(kCmxAttr);
@@ -382,16 +422,22 @@ recordedCmxResidency(func::FuncOp func, const arch::HardwareDesc &hw,
                << "', which is not a field of it (offset, size, banded)";
     }
     bool banded = bandedAttr != nullptr;
-    auto g = table.geometry.find(op);
+    Operation *producer = epilogueOf.lookup(op);
+    if (!producer)
+      producer = op;
+    auto g = table.geometry.find(producer);
     if (g == table.geometry.end())
-      return op->emitOpError() << "keeps its result in CMX but only a DPU "
-                                  "op's result can stay there";
+      return op->emitOpError()
+             << "keeps its result in CMX but only a DPU op's result, or the "
+                "result of its SHAVE epilogue (the elementwise SHAVE ops code "
+                "generation runs on its pieces with shave-epilogues), can "
+                "stay there";
     Value v = op->getResult(0);
     auto shape = hwc(v);
     if (!shape)
       return op->emitOpError("keeps a result in CMX that is not a static "
                              "[H, W, C] device tensor");
-    size_t first = table.index[op];
+    size_t first = table.index[producer];
     Readers readers = readersOf(table, v, first);
     if (readers.bad && isa<func::ReturnOp>(readers.bad))
       return op->emitOpError()

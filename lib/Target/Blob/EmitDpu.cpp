@@ -92,6 +92,11 @@ FailureOr<Operand> operand(Emitter &e, Operation *op, Value v) {
 /// Everything one DPU op needs for its pieces.
 struct DpuJob {
   Operation *op = nullptr;
+  /// SHAVE ops run on each output piece before it is stored (then `out` is
+  /// the last one's result), or null.
+  const ShaveEpilogue *epilogue = nullptr;
+  /// The element type the DPU writes (`out`'s unless the epilogue converts).
+  DType pieceType = DType::I8;
   std::string label;
   DpuOpGeometry g;
   blob::DpuTask proto; ///< Op, parameters, PPE; operands filled per piece.
@@ -555,7 +560,7 @@ void emitPlan(Emitter &e, DpuPlan &plan,
       }
       d.output = job.out.resident()
                      ? rowsView(job.out, p.outRow, p.outRows, p.k0, p.kc, t)
-                     : cmxRef(b.out[s], job.out.dtype, {p.outRows, g.OW, p.kc});
+                     : cmxRef(b.out[s], job.pieceType, {p.outRows, g.OW, p.kc});
       acc.push_back(e.access(d.output, true));
       d.padTop = uint8_t(p.padTop);
       d.padBottom = uint8_t(p.padBottom);
@@ -571,8 +576,16 @@ void emitPlan(Emitter &e, DpuPlan &plan,
         continue;
       const DpuPiece &p = *byTile[t][r];
       if (job.out.resident()) {
-        // Written in place on tile t; copied into the other tiles' copies
-        // (a banded tensor's band is read only on its own tile).
+        // Written in place on tile t (and the epilogue run on it there);
+        // copied into the other tiles' copies (a banded tensor's band is
+        // read only on its own tile).
+        if (job.epilogue) {
+          std::string n = pieceName(plan, p);
+          emitShaveEpilogue(
+              e, *job.epilogue, t,
+              rowsView(job.out, p.outRow, p.outRows, p.k0, p.kc, t),
+              n.substr(job.label.size() + 1));
+        }
         for (uint32_t u = 0; u < e.tiles; ++u)
           if (u != t && job.out.bandRows.empty())
             e.dma(pieceName(plan, p) + ".out.t" + std::to_string(u),
@@ -580,10 +593,20 @@ void emitPlan(Emitter &e, DpuPlan &plan,
                   rowsView(job.out, p.outRow, p.outRows, p.k0, p.kc, u));
         continue;
       }
-      e.dma(
-          pieceName(plan, p) + ".out",
-          cmxRef(tb[t].out[slotOf(r)], job.out.dtype, {p.outRows, g.OW, p.kc}),
-          rowsView(job.out, p.outRow, p.outRows, p.k0, p.kc));
+      blob::TensorRef piece =
+          cmxRef(tb[t].out[slotOf(r)], job.pieceType, {p.outRows, g.OW, p.kc});
+      blob::TensorRef dest = rowsView(job.out, p.outRow, p.outRows, p.k0, p.kc);
+      if (job.epilogue) {
+        // An epilogue that converts writes the result itself.
+        std::string n = pieceName(plan, p);
+        bool converts = !job.epilogue->inPlace();
+        emitShaveEpilogue(e, *job.epilogue, t, piece,
+                          n.substr(job.label.size() + 1),
+                          converts ? &dest : nullptr);
+        if (converts)
+          continue;
+      }
+      e.dma(pieceName(plan, p) + ".out", piece, dest);
     }
   };
 
@@ -621,13 +644,26 @@ void emitPlan(Emitter &e, DpuPlan &plan,
   }
 }
 
+/// Where the op's pieces are stored: its result, or its SHAVE epilogue's
+/// (recorded in `job`).
+Value outputOf(Emitter &e, Operation *op, DpuJob &job) {
+  auto dtype = hw::deviceDType(
+      cast<ShapedType>(op->getResult(0).getType()).getElementType());
+  job.pieceType = dtype.value_or(DType::I8);
+  auto it = e.epilogues.find(op);
+  if (it == e.epilogues.end())
+    return op->getResult(0);
+  job.epilogue = &it->second;
+  return it->second.result;
+}
+
 FailureOr<DpuJob> convJob(Emitter &e, hw::DpuConvOp op,
                           const std::string &label) {
   DpuJob job;
   job.op = op;
   job.label = label;
   auto in = operand(e, op, op.getInput());
-  auto out = operand(e, op, op.getOutput());
+  auto out = operand(e, op, outputOf(e, op, job));
   auto ppe = postProcess(op);
   if (failed(in) || failed(out) || failed(ppe))
     return failure();
@@ -670,7 +706,7 @@ FailureOr<DpuJob> eltwiseJob(Emitter &e, hw::DpuEltwiseOp op,
   job.label = label;
   auto a = operand(e, op, op.getLhs());
   auto b = operand(e, op, op.getRhs());
-  auto out = operand(e, op, op.getOutput());
+  auto out = operand(e, op, outputOf(e, op, job));
   auto ppe = postProcess(op);
   if (failed(a) || failed(b) || failed(out) || failed(ppe))
     return failure();

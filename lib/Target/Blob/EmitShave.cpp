@@ -25,9 +25,7 @@ namespace npu::target {
 
 namespace {
 
-/// Elements per chunk below which splitting a kernel does not pay for the
-/// extra launch.
-constexpr uint64_t kMinChunkElements = 8192;
+constexpr uint64_t kMinChunkElements = kMinShaveChunkElements;
 /// Multiply-accumulates per matmul chunk below which splitting does not pay
 /// for the extra launch (about 10x a launch at one vector per cycle).
 constexpr uint64_t kMinChunkMacs = 131072;

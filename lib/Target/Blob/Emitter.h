@@ -14,16 +14,23 @@
 #include "npu/Target/Blob/CmxResidency.h"
 #include "npu/Target/Blob/DmaViews.h"
 #include "npu/Target/Blob/GenerateBlob.h"
+#include "npu/Target/Blob/ShaveEpilogue.h"
 #include "npu/Target/Blob/TaskScheduler.h"
 
 #include "npu/Dialect/NPU/IR/NPUOps.h"
 #include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
+
+#include "llvm/ADT/DenseSet.h"
 
 #include <memory>
 
 namespace npu::target {
 
 struct DpuPlan;
+
+/// Elements per SHAVE task below which splitting a kernel over SHAVEs does
+/// not pay for the extra launch.
+constexpr uint64_t kMinShaveChunkElements = 8192;
 
 struct Emitter {
   Emitter(const arch::HardwareDesc &hw, const CodegenOptions &opts,
@@ -44,6 +51,8 @@ struct Emitter {
   /// Bytes of the DMAs emitted on each port so far.
   std::vector<uint64_t> portBytes;
   uint32_t shaveCounter = 0;
+  /// Per tile: the SHAVE of that tile the next epilogue piece starts on.
+  std::vector<uint32_t> epilogueShave;
   uint64_t dpuPieces = 0;
   /// Tensors kept in CMX and their buffer on each tile in use.
   CmxResidency residency;
@@ -60,6 +69,10 @@ struct Emitter {
   /// no weights (an eltwise add): its first weights load during the op
   /// before it.
   std::shared_ptr<DpuPlan> plannedDpuAfterNext;
+  /// DPU op -> the SHAVE ops run on its pieces (CodegenOptions::
+  /// shaveEpilogues); those ops emit nothing of their own.
+  ShaveEpilogues epilogues;
+  llvm::DenseSet<mlir::Operation *> inEpilogue;
 
   /// Adds a buffer to the program; returns its id.
   uint32_t addBuffer(const std::string &name, blob::MemSpace space,
@@ -99,6 +112,14 @@ mlir::LogicalResult prefetchFirstDpu(Emitter &e, mlir::Operation *op,
                                      const std::string &label);
 mlir::LogicalResult emitShave(Emitter &e, hw::ShaveOp op,
                               const std::string &label);
+/// Emits `ep` on `piece` (an [H, W, C] view in the CMX of `tile`): each op
+/// in turn, in place (the last into `dest`, the piece's place in the
+/// result, when it converts the element type), split over the tile's
+/// SHAVEs when large; tasks are named `<op label>.<pieceSuffix>[.c<chunk>]`.
+void emitShaveEpilogue(Emitter &e, const ShaveEpilogue &ep, uint32_t tile,
+                       const blob::TensorRef &piece,
+                       const std::string &pieceSuffix,
+                       const blob::TensorRef *dest = nullptr);
 mlir::LogicalResult emitTranspose(Emitter &e, npu::TransposeOp op,
                                   const std::string &label);
 mlir::LogicalResult emitSlice(Emitter &e, npu::SliceOp op,

@@ -37,6 +37,7 @@ uint64_t hashOptions(arch::Platform platform, const CodegenOptions &opts) {
   mix(opts.splitShave);
   mix(opts.cmxResidency);
   mix(opts.prefetchWeights);
+  mix(opts.shaveEpilogues);
   return h;
 }
 
@@ -65,20 +66,34 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
   // tiles.
   if (failed(checkTilingTiles(func, tiles, hw, "npu-generate-tasks")))
     return failure();
+  // SHAVE ops run on DPU ops' pieces (ShaveEpilogue.h), unless grouping
+  // found the program faster without.
+  ShaveEpilogues epilogues;
+  auto allowed = func->getAttrOfType<BoolAttr>(kShaveEpiloguesAttr);
+  if (opts.shaveEpilogues && (!allowed || allowed.getValue()))
+    epilogues = findShaveEpilogues(func.getBody().front());
   CmxResidency residency;
   bool residencyPlannedHere = false;
   if (opts.cmxResidency) {
-    auto recorded = recordedCmxResidency(func, hw, tiles, opts.maxPieceRows);
+    auto recorded =
+        recordedCmxResidency(func, hw, tiles, opts.maxPieceRows, &epilogues);
     if (failed(recorded))
       return failure();
     residencyPlannedHere = !*recorded;
-    residency = *recorded
-                    ? std::move(**recorded)
-                    : planCmxResidency(func, hw, tiles, opts.maxPieceRows);
+    residency = *recorded ? std::move(**recorded)
+                          : planCmxResidency(func, hw, tiles, opts.maxPieceRows,
+                                             &epilogues);
   }
   llvm::DenseSet<Value> cmxOnly;
   for (auto &entry : residency.offset)
     cmxOnly.insert(entry.first);
+  // A DPU op's result that a SHAVE epilogue consumes, and its results but
+  // the last, live only in the pieces' CMX.
+  for (auto &[dpu, ep] : epilogues) {
+    cmxOnly.insert(ep.source);
+    for (hw::ShaveOp s : ArrayRef(ep.ops).drop_back())
+      cmxOnly.insert(s.getOutputs()[0]);
+  }
   WeightsSection weights(program);
   auto plan = assignBuffers(func, program, weights, cmxOnly);
   if (failed(plan))
@@ -93,6 +108,16 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
     ops.push_back(&op);
   }
   e.residency = std::move(residency);
+  llvm::DenseMap<Operation *, size_t> indexOf;
+  for (size_t i = 0; i < ops.size(); ++i)
+    indexOf[ops[i]] = i;
+  for (auto &[dpu, ep] : epilogues) {
+    for (hw::ShaveOp s : ep.ops) {
+      ep.labels.push_back(labels[indexOf.lookup(s)]);
+      e.inEpilogue.insert(s);
+    }
+  }
+  e.epilogues = std::move(epilogues);
   e.residencyPlannedHere = residencyPlannedHere;
   for (size_t i = 0; i < ops.size(); ++i) {
     Operation *op = ops[i];
@@ -132,7 +157,7 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
   for (size_t i = 0; i < ops.size(); ++i) {
     Operation &op = *ops[i];
     const std::string &label = labels[i];
-    if (isa<npu::ConstantOp, npu::ReshapeOp>(op))
+    if (isa<npu::ConstantOp, npu::ReshapeOp>(op) || e.inEpilogue.contains(&op))
       continue;
     e.sched.beginOp();
     size_t n = nextDpu[i];

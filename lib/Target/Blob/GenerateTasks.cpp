@@ -52,6 +52,7 @@ struct GenerateTasksPass : impl::NPUGenerateTasksBase<GenerateTasksPass> {
     opts.splitShave = splitShave;
     opts.cmxResidency = cmxResidency;
     opts.prefetchWeights = prefetchWeights;
+    opts.shaveEpilogues = shaveEpilogues;
     FailureOr<GeneratedTasks> generated = generateTasks(func, *platform, opts);
     if (failed(generated))
       return signalPassFailure();

@@ -1,6 +1,7 @@
 //===- GroupLayers.cpp - The npu-group-layers pass (grouped stage) --------===//
 //
-// Plans which activations stay in CMX between DPU ops (CmxResidency.h) and
+// Plans which activations stay in CMX between DPU ops (CmxResidency.h; the
+// plan of three policies whose program has the lowest modelled latency) and
 // records the plan on the function, where code generation reads it back;
 // then records every DPU op's final tiling (TilingRecord.h): the ops the
 // plan changes are tiled again for it. Their tiling estimates credit each
@@ -17,6 +18,7 @@
 #include "npu/Target/Blob/CmxResidency.h"
 #include "npu/Target/Blob/GenerateBlob.h"
 #include "npu/Target/Blob/Passes.h"
+#include "npu/Target/Blob/ShaveEpilogue.h"
 #include "npu/Target/Blob/TilingRecord.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -45,12 +47,14 @@ constexpr uint64_t kFirstWeightsCredits[] = {0, 5000, 7500, 10000, 12500};
 /// fails (its diagnostics are dropped: the tasks stage reports them).
 std::optional<uint64_t> modelledLatency(func::FuncOp func,
                                         arch::Platform platform, uint32_t tiles,
-                                        uint32_t maxPieceRows) {
+                                        uint32_t maxPieceRows,
+                                        bool shaveEpilogues) {
   ScopedDiagnosticHandler quiet(func.getContext(),
                                 [](Diagnostic &) { return success(); });
   CodegenOptions opts;
   opts.tiles = tiles;
   opts.maxPieceRows = maxPieceRows;
+  opts.shaveEpilogues = shaveEpilogues;
   FailureOr<GeneratedBlob> generated = generateBlob(func, platform, opts);
   blob::Timeline timeline;
   if (failed(generated) || !blob::computeTimeline(generated->program, timeline))
@@ -60,6 +64,10 @@ std::optional<uint64_t> modelledLatency(func::FuncOp func,
 
 struct GroupLayersPass : impl::NPUGroupLayersBase<GroupLayersPass> {
   using NPUGroupLayersBase::NPUGroupLayersBase;
+
+  /// Whether the function being grouped runs SHAVE epilogues (the programs
+  /// whose latency is compared are generated so).
+  bool useEpilogues = true;
 
   void runOnOperation() override {
     ModuleOp module = getOperation();
@@ -76,7 +84,20 @@ struct GroupLayersPass : impl::NPUGroupLayersBase<GroupLayersPass> {
       uint32_t used = tilesFor(func, **hw, tiles);
       if (failed(checkTilingTiles(func, used, **hw, "npu-group-layers")))
         return signalPassFailure();
-      CmxResidency residency = planCmxResidency(func, **hw, used, maxPieceRows);
+      ShaveEpilogues epilogues;
+      func->removeAttr(kShaveEpiloguesAttr);
+      if (shaveEpilogues)
+        epilogues = findShaveEpilogues(func.getBody().front());
+      useEpilogues = !epilogues.empty();
+      CmxResidency residency =
+          planCmxResidency(func, **hw, used, maxPieceRows, &epilogues);
+      if (searchCredit)
+        residency =
+            bestResidency(func, std::move(residency), epilogues, **hw, used);
+      // Code generation runs no epilogue where they lost.
+      if (!epilogues.empty() && !useEpilogues)
+        func->setAttr(kShaveEpiloguesAttr,
+                      BoolAttr::get(func.getContext(), false));
       recordCmxResidency(func, residency, used);
       uint64_t credit = 0;
       if (searchCredit)
@@ -86,39 +107,101 @@ struct GroupLayersPass : impl::NPUGroupLayersBase<GroupLayersPass> {
     }
   }
 
+  /// The modelled latency of `func` grouped by `residency` (recorded on it)
+  /// with `credit`, or nullopt when it cannot be tiled or generated; the
+  /// function's tiling records are left as they were.
+  std::optional<uint64_t> tryGrouping(func::FuncOp func,
+                                      const CmxResidency &residency,
+                                      const arch::HardwareDesc &hw,
+                                      uint32_t used, uint64_t credit) {
+    FailureOr<arch::Platform> platform =
+        getTarget(func->getParentOfType<ModuleOp>());
+    if (failed(platform))
+      return std::nullopt;
+    // The records as the tiled stage left them, restored after the try.
+    std::vector<std::pair<Operation *, Attribute>> records;
+    for (Operation &op : func.getBody().front())
+      if (dpuOpGeometry(&op))
+        records.push_back({&op, op.getAttr(kTilingAttr)});
+    std::optional<uint64_t> cycles;
+    if (succeeded(retile(func, residency, hw, used, credit, /*warn=*/false)))
+      cycles =
+          modelledLatency(func, *platform, used, maxPieceRows, useEpilogues);
+    for (auto &[op, attr] : records) {
+      if (attr)
+        op->setAttr(kTilingAttr, attr);
+      else
+        op->removeAttr(kTilingAttr);
+    }
+    return cycles;
+  }
+
+  /// Of the plans made with the default ResidencyPolicy (`first`), with
+  /// maxGrowth 1, with no SHAVE epilogue result in CMX and, where there are
+  /// epilogues, without any (`useEpilogues` false), the one whose program
+  /// has the lowest modelled latency (the first of equals; a plan equal to
+  /// an earlier one is not tried); sets `useEpilogues` for it. The
+  /// estimates residency plans with are not the device: keeping epilogue
+  /// results in CMX makes PP-OCRv4's fp16 recogniser 4-9 % slower on
+  /// NPU3720 and 9 % faster on NPU4000, and epilogues make the BERT-style
+  /// encoder's int8 GELUs slower on NPU4000 (docs/codegen.md).
+  CmxResidency bestResidency(func::FuncOp func, CmxResidency first,
+                             const ShaveEpilogues &epilogues,
+                             const arch::HardwareDesc &hw, uint32_t used) {
+    struct Candidate {
+      CmxResidency plan;
+      bool epilogues;
+    };
+    std::vector<Candidate> candidates;
+    candidates.push_back({std::move(first), !epilogues.empty()});
+    auto add = [&](CmxResidency plan, bool withEpilogues) {
+      auto same = [&](const Candidate &c) {
+        return c.epilogues == withEpilogues && c.plan.offset == plan.offset &&
+               c.plan.banded == plan.banded;
+      };
+      if (llvm::none_of(candidates, same))
+        candidates.push_back({std::move(plan), withEpilogues});
+    };
+    ResidencyPolicy strict;
+    strict.maxGrowth = 1;
+    ResidencyPolicy noEpilogueResults;
+    noEpilogueResults.epilogueResults = false;
+    for (const ResidencyPolicy &policy : {strict, noEpilogueResults})
+      add(planCmxResidency(func, hw, used, maxPieceRows, &epilogues, policy),
+          !epilogues.empty());
+    if (!epilogues.empty())
+      add(planCmxResidency(func, hw, used, maxPieceRows), false);
+    size_t best = 0;
+    if (candidates.size() > 1) {
+      std::optional<uint64_t> bestCycles;
+      for (size_t i = 0; i < candidates.size(); ++i) {
+        useEpilogues = candidates[i].epilogues;
+        recordCmxResidency(func, candidates[i].plan, used);
+        std::optional<uint64_t> cycles =
+            tryGrouping(func, candidates[i].plan, hw, used, /*credit=*/0);
+        if (cycles && (!bestCycles || *cycles < *bestCycles)) {
+          bestCycles = cycles;
+          best = i;
+        }
+      }
+    }
+    useEpilogues = candidates[best].epilogues;
+    return std::move(candidates[best].plan);
+  }
+
   /// The candidate credit whose program has the lowest modelled latency
   /// (the first of equals); the function's tiling records are left as they
   /// were. The tries report nothing: a bad record makes the search give 0,
   /// and the final retile reports it (and any replaced record) once.
   uint64_t bestCredit(func::FuncOp func, const CmxResidency &residency,
                       const arch::HardwareDesc &hw, uint32_t used) {
-    FailureOr<arch::Platform> platform =
-        getTarget(func->getParentOfType<ModuleOp>());
-    if (failed(platform))
-      return uint64_t(0);
-    // The records as the tiled stage left them, restored before each try.
-    std::vector<std::pair<Operation *, Attribute>> records;
-    for (Operation &op : func.getBody().front())
-      if (dpuOpGeometry(&op))
-        records.push_back({&op, op.getAttr(kTilingAttr)});
-    auto restore = [&] {
-      for (auto &[op, attr] : records) {
-        if (attr)
-          op->setAttr(kTilingAttr, attr);
-        else
-          op->removeAttr(kTilingAttr);
-      }
-    };
     uint64_t best = 0;
     std::optional<uint64_t> bestCycles;
     for (uint64_t credit : kFirstWeightsCredits) {
-      if (failed(retile(func, residency, hw, used, credit, /*warn=*/false))) {
-        restore();
-        return uint64_t(0);
-      }
       std::optional<uint64_t> cycles =
-          modelledLatency(func, *platform, used, maxPieceRows);
-      restore();
+          tryGrouping(func, residency, hw, used, credit);
+      if (!cycles && credit == 0)
+        return uint64_t(0);
       if (cycles && (!bestCycles || *cycles < *bestCycles)) {
         bestCycles = cycles;
         best = credit;

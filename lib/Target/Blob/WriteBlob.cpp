@@ -47,6 +47,7 @@ struct WriteBlobPass : impl::NPUWriteBlobBase<WriteBlobPass> {
           {"split-shave", splitShave.hasValue()},
           {"cmx-residency", cmxResidency.hasValue()},
           {"prefetch-weights", prefetchWeights.hasValue()},
+          {"shave-epilogues", shaveEpilogues.hasValue()},
           {"function", function.hasValue()}};
       for (auto [name, isGiven] : given)
         if (isGiven) {
@@ -125,6 +126,7 @@ struct WriteBlobPass : impl::NPUWriteBlobBase<WriteBlobPass> {
     opts.splitShave = splitShave;
     opts.cmxResidency = cmxResidency;
     opts.prefetchWeights = prefetchWeights;
+    opts.shaveEpilogues = shaveEpilogues;
     auto blob = generateBlob(func, *platform, opts);
     if (failed(blob))
       return signalPassFailure();

@@ -91,7 +91,7 @@ module attributes {npu.target = #npu.target<NPU3720>} {
 module attributes {npu.target = #npu.target<NPU3720>} {
   func.func @main(%x: tensor<16x16x32xi8> {npu.name = "x"}) -> (tensor<16x16x32xi8> {npu.name = "y"}) attributes {npu.cmx_tiles = 2 : i64} {
     %a = npuhw.dpu_conv max_pool %x {kernel = array<i64: 1, 1>, strides = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : (tensor<16x16x32xi8>) -> tensor<16x16x32xi8>
-    // expected-error @+1 {{keeps its result in CMX but only a DPU op's result can stay there}}
+    // expected-error @+1 {{keeps its result in CMX but only a DPU op's result, or the result of its SHAVE epilogue}}
     %t = npu.transpose %a {perm = array<i64: 1, 0, 2>, npu.cmx = {offset = 1974272 : i64, size = 8192 : i64}} : (tensor<16x16x32xi8>) -> tensor<16x16x32xi8>
     %c = npuhw.dpu_eltwise add %t, %a {shift = 1 : i32} : (tensor<16x16x32xi8>, tensor<16x16x32xi8>) -> tensor<16x16x32xi8>
     return %c : tensor<16x16x32xi8>

@@ -43,6 +43,10 @@ struct CodegenOptions {
   /// Load the next DPU op's first weights while the current one computes,
   /// where CMX has room for both.
   bool prefetchWeights = true;
+  /// Run elementwise SHAVE ops that follow a DPU op on its output pieces in
+  /// CMX, before each piece is stored (ShaveEpilogue.cpp), instead of on
+  /// the whole result in DDR after the op.
+  bool shaveEpilogues = true;
 };
 
 /// What code generation produced, plus figures for reports and tests.

@@ -48,20 +48,25 @@ def NPUGroupLayers : Pass<"npu-group-layers", "mlir::ModuleOp"> {
   let summary = "Chooses the activations kept in CMX between DPU ops (layer "
                 "grouping) and records them";
   let description = [{
-    The `grouped` stage. For each tensor produced by a DPU op and read only
-    by DPU ops, keeps it in CMX instead of a DDR round trip when the copies
-    to the other tiles cost less than the DDR store and loads, and every
-    DPU op of its live range can still be tiled in the CMX left
+    The `grouped` stage. For each tensor produced by a DPU op (or by the
+    SHAVE epilogue code generation runs on its pieces, docs/codegen.md
+    "SHAVE epilogues") and read only by DPU ops, keeps it in CMX instead of
+    a DDR round trip when the copies to the other tiles cost less than the
+    DDR store and loads, every DPU op of its live range can still be tiled
+    in the CMX left, and their estimated cycles do not grow past a limit
     (docs/codegen.md, "Resident tensors"). Chains of such tensors are the
     layer groups. A tensor whose readers are all row-local is held banded
-    (each tile its band of rows, never copied).
+    (each tile its band of rows, never copied). Of the plans made under
+    three policies, the one whose program has the lowest modelled latency
+    is kept.
 
     The plan is recorded, and `npu-generate-tasks` follows it:
     ```mlir
     func.func @main(...) attributes {npu.cmx_tiles = 2 : i64} {
       %1 = npuhw.dpu_conv conv %0, ... {npu.cmx = {banded, offset = 1769472 : i64, size = 200704 : i64}, ...}
     ```
-    `npu.cmx` on the op producing a resident tensor gives its CMX offset
+    `npu.cmx` on the op producing a resident tensor (for an epilogue's
+    result, its last SHAVE op) gives its CMX offset
     (the same on every tile) and its bytes on one tile; `npu.cmx_tiles` the
     tiles the plan is for. An edited plan is checked by code generation
     (overlaps, capacity, readers, row-locality, tiling).
@@ -87,6 +92,10 @@ def NPUGroupLayers : Pass<"npu-group-layers", "mlir::ModuleOp"> {
     Option<"searchCredit", "search-credit", "bool", /*default=*/"true",
            "Choose the first weights slice's credit by the modelled latency"
            " of the generated program (false: no credit)">,
+    Option<"shaveEpilogues", "shave-epilogues", "bool", /*default=*/"true",
+           "Plan for code generation's SHAVE epilogues: a tensor that SHAVE "
+           "ops compute from a DPU op's pieces may stay in CMX (code "
+           "generation must then run with shave-epilogues too)">,
   ];
 }
 
@@ -99,8 +108,10 @@ def NPUGenerateTasks : Pass<"npu-generate-tasks", "mlir::ModuleOp"> {
     replaces it: DPU ops tiled into pieces that fit CMX and spread over
     `tiles` tiles (split over rows with halos and over output channels),
     each piece's workloads in the MPE mode the cost model prefers,
-    activations kept in CMX where they fit, SHAVE kernels split over the
-    SHAVEs, data movement as strided DMAs, weights loaded ahead. The tasks
+    activations kept in CMX where they fit, the elementwise SHAVE ops after
+    a DPU op run on its pieces in CMX (SHAVE epilogues), other SHAVE kernels
+    split over the SHAVEs, data movement as strided DMAs, weights loaded
+    ahead. The tasks
     are in their engines' queues with their `schedule` (emission position,
     op and step group); CMX and scratch buffers have no offset and there
     are no barriers: `npu-assign-memory` places the buffers and derives
@@ -138,6 +149,9 @@ def NPUGenerateTasks : Pass<"npu-generate-tasks", "mlir::ModuleOp"> {
     Option<"prefetchWeights", "prefetch-weights", "bool", /*default=*/"true",
            "Load the next DPU op's first weights while the current one "
            "computes">,
+    Option<"shaveEpilogues", "shave-epilogues", "bool", /*default=*/"true",
+           "Run elementwise SHAVE ops after a DPU op on its output pieces "
+           "in CMX (not on the whole result in DDR)">,
   ];
   let dependentDialects = ["::npu::task::NPUTaskDialect"];
 }
@@ -236,6 +250,9 @@ def NPUWriteBlob : Pass<"npu-write-blob", "mlir::ModuleOp"> {
     Option<"prefetchWeights", "prefetch-weights", "bool", /*default=*/"true",
            "Load the next DPU op's first weights while the current one "
            "computes">,
+    Option<"shaveEpilogues", "shave-epilogues", "bool", /*default=*/"true",
+           "Run elementwise SHAVE ops after a DPU op on its output pieces "
+           "in CMX (not on the whole result in DDR)">,
     Option<"function", "function", "std::string", /*default=*/"\"\"",
            "The function to compile (empty: the module's only function)">,
   ];

@@ -361,7 +361,42 @@ def shave_split():
     return fn, {"x": RNG.standard_normal((1, 4, 128, 64)).astype(np.float32)}, {}
 
 
+def epilogue_chain():
+    """f16 convolutions followed by SHAVE ops that code generation runs on
+    their pieces (ShaveEpilogue.h): hswish, a scalar multiply and a scalar
+    add after a 3x3 conv (in place; their result read by a 1x1 conv), then
+    sigmoid and a conversion to f32 after the 1x1 conv (the conversion
+    writes the result)."""
+    fn = Fn()
+    H, C, K = 32, 16, 32
+    x = fn.arg("x", (H, H, C), "f16")
+
+    def conv(v, c, k):
+        w = (RNG.standard_normal((K, k, k, c)) * 0.2).astype(np.float16)
+        t = table(K, k * k * c * 2, f32_word(1.0), 0)
+        t[:, 3] = RNG.standard_normal(K).astype(np.float32).view(np.int32)
+        wc, tc = fn.const(w, "f16"), fn.const(t, "i32")
+        p = k // 2
+        return conv_op(fn, "conv", v, (H, H, c), "f16", wc, tc, w.shape, "f16", (k, k), (1, 1),
+                       (p, p, p, p), (H, H, K), "f16")
+
+    f16 = ttype((H, H, K), "f16")
+    scalar = ttype((1, 1, 1), "f16")
+    a = conv(x, C, 3)
+    h = fn.op("npuhw.shave \"hswish\" %s : (%s)" % (a, f16), f16)
+    m = fn.op("npuhw.shave \"mul\" %s, %s : (%s, %s)" % (
+        h, fn.const(np.full((1, 1, 1), 0.75, np.float16), "f16"), f16, scalar), f16)
+    d = fn.op("npuhw.shave \"add\" %s, %s : (%s, %s)" % (
+        fn.const(np.full((1, 1, 1), -0.5, np.float16), "f16"), m, scalar, f16), f16)
+    b = conv(d, K, 1)
+    s = fn.op("npuhw.shave \"sigmoid\" %s : (%s)" % (b, f16), f16)
+    y = fn.op("npuhw.shave \"convert\" %s : (%s)" % (s, f16), ttype((H, H, K), "f32"))
+    fn.ret([(y, ttype((H, H, K), "f32"), "y")])
+    return fn, {"x": RNG.standard_normal((H, H, C)).astype(np.float16)}, {}
+
+
 MODELS = {
+    "epilogue_chain": epilogue_chain,
     "bench_conv": lambda: conv_i8(56, 64, 64, 3, 1, 1),
     "bottleneck_i8": bottleneck_i8,
     "add_then_device_weights": add_then_device_weights,

@@ -1,0 +1,165 @@
+//===- ShaveEpilogue.cpp - SHAVE ops run on a DPU op's pieces -------------===//
+
+#include "Emitter.h"
+
+#include "npu/Arch/ShaveKernels.h"
+#include "npu/Dialect/NPUHW/IR/DeviceTypes.h"
+
+using namespace mlir;
+
+namespace npu::target {
+
+namespace {
+
+bool isScalar(Value v) {
+  auto t = dyn_cast<RankedTensorType>(v.getType());
+  return t && t.hasStaticShape() && t.getNumElements() == 1;
+}
+
+/// How SHAVE op `s` can run on the pieces of `in` (computed by DPU op
+/// `dpu`): an elementwise kernel with one result of `in`'s shape, reading
+/// `in` once, its other operands scalars whose values exist before `dpu`
+/// runs. In place when the result has `in`'s element type too.
+enum class Step { No, InPlace, Converts };
+
+Step epilogueStep(hw::ShaveOp s, Value in, Operation *dpu) {
+  auto kernel = arch::parseShaveKernel(s.getKernel().str());
+  if (!kernel || !arch::isElementwiseKernel(*kernel) ||
+      s.getOutputs().size() != 1)
+    return Step::No;
+  auto inType = cast<RankedTensorType>(in.getType());
+  auto outType = dyn_cast<RankedTensorType>(s.getOutputs()[0].getType());
+  if (!outType || outType.getShape() != inType.getShape() ||
+      !hw::deviceDType(outType.getElementType()))
+    return Step::No;
+  unsigned reads = 0;
+  for (Value v : s.getInputs()) {
+    if (v == in) {
+      ++reads;
+      continue;
+    }
+    if (!isScalar(v))
+      return Step::No;
+    Operation *def = v.getDefiningOp();
+    if (def && !isa<npu::ConstantOp>(def) &&
+        !(def->getBlock() == dpu->getBlock() && def->isBeforeInBlock(dpu)))
+      return Step::No;
+  }
+  if (reads != 1)
+    return Step::No;
+  return outType == inType ? Step::InPlace : Step::Converts;
+}
+
+} // namespace
+
+ShaveEpilogues findShaveEpilogues(Block &body) {
+  ShaveEpilogues found;
+  for (Operation &op : body) {
+    if (!isDpuOp(&op) || op.getNumResults() != 1)
+      continue;
+    ShaveEpilogue ep;
+    Value cur = op.getResult(0);
+    // In-place steps, then at most one that converts (into the result's
+    // own buffer).
+    while (cur.hasOneUse()) {
+      auto s = dyn_cast<hw::ShaveOp>(*cur.getUsers().begin());
+      Step step =
+          s && s->getBlock() == &body ? epilogueStep(s, cur, &op) : Step::No;
+      if (step == Step::No)
+        break;
+      ep.ops.push_back(s);
+      cur = s.getOutputs()[0];
+      if (step == Step::Converts)
+        break;
+    }
+    if (ep.ops.empty())
+      continue;
+    ep.source = op.getResult(0);
+    ep.result = cur;
+    found[&op] = std::move(ep);
+  }
+  return found;
+}
+
+void emitShaveEpilogue(Emitter &e, const ShaveEpilogue &ep, uint32_t tile,
+                       const blob::TensorRef &piece,
+                       const std::string &pieceSuffix,
+                       const blob::TensorRef *dest) {
+  uint64_t elements = piece.numElements();
+  uint64_t eb = dtypeSize(piece.dtype);
+  uint64_t chunks = std::clamp<uint64_t>(elements / kMinShaveChunkElements, 1,
+                                         e.hw.shavesPerTile);
+  // A dense piece is cut into runs of whole 64 elements; a strided one (a
+  // channel slice of a tensor kept in CMX), or one converted into `dest`,
+  // into runs of its rows (and `dest` into the same rows).
+  std::vector<blob::TensorRef> parts, destParts;
+  if (piece.isDense() && !dest) {
+    uint64_t per = (elements + chunks - 1) / chunks;
+    per = (per + 63) / 64 * 64;
+    for (uint64_t begin = 0; begin < elements; begin += per)
+      parts.push_back(blob::TensorRef::dense(
+          piece.buffer, piece.offset + begin * eb, piece.dtype,
+          {uint32_t(std::min(per, elements - begin))}));
+  } else {
+    uint32_t rows = piece.shape[0];
+    uint32_t per = uint32_t((rows + chunks - 1) / chunks);
+    for (uint32_t begin = 0; begin < rows; begin += per) {
+      for (auto [whole, list] :
+           {std::pair{&piece, &parts}, std::pair{dest, &destParts}}) {
+        if (!whole)
+          continue;
+        blob::TensorRef part = *whole;
+        part.offset += begin * whole->strides[0];
+        part.shape[0] = std::min(per, rows - begin);
+        list->push_back(part);
+      }
+    }
+  }
+  // The tile's SHAVEs take the pieces' chunks in turn.
+  if (e.epilogueShave.size() <= tile)
+    e.epilogueShave.resize(tile + 1, 0);
+  uint32_t first = e.epilogueShave[tile];
+  e.epilogueShave[tile] = uint32_t((first + parts.size()) % e.hw.shavesPerTile);
+  for (size_t i = 0; i < ep.ops.size(); ++i) {
+    hw::ShaveOp s = ep.ops[i];
+    Value in = i == 0 ? ep.source : hw::ShaveOp(ep.ops[i - 1]).getOutputs()[0];
+    bool intoDest = dest && i + 1 == ep.ops.size();
+    blob::ShaveTask proto;
+    proto.kernel = *arch::parseShaveKernel(s.getKernel().str());
+    proto.fparams.assign(s.getFparams().begin(), s.getFparams().end());
+    proto.iparams.assign(s.getIparams().begin(), s.getIparams().end());
+    std::vector<size_t> pieceInputs;
+    for (Value v : s.getInputs()) {
+      if (v == in) {
+        pieceInputs.push_back(proto.inputs.size());
+        proto.inputs.emplace_back();
+        continue;
+      }
+      // A scalar, read whole by every task, at the pieces' rank.
+      blob::TensorRef scalar = e.denseRef(v);
+      scalar.shape.assign(parts[0].shape.size(), 1u);
+      scalar.strides.assign(parts[0].shape.size(), dtypeSize(scalar.dtype));
+      proto.inputs.push_back(scalar);
+    }
+    for (size_t c = 0; c < parts.size(); ++c) {
+      blob::Task task;
+      task.name = ep.labels[i] + "." + pieceSuffix +
+                  (parts.size() > 1 ? ".c" + std::to_string(c) : std::string());
+      task.shave = proto;
+      for (size_t k : pieceInputs)
+        task.shave.inputs[k] = parts[c];
+      const blob::TensorRef &out = intoDest ? destParts[c] : parts[c];
+      task.shave.outputs = {out};
+      std::vector<Access> acc;
+      for (const blob::TensorRef &r : task.shave.inputs)
+        acc.push_back(e.access(r, false));
+      acc.push_back(e.access(out, true));
+      e.sched.add(blob::Engine::Shave,
+                  tile * e.hw.shavesPerTile +
+                      uint32_t((first + c) % e.hw.shavesPerTile),
+                  std::move(task), std::move(acc));
+    }
+  }
+}
+
+} // namespace npu::target
