@@ -1,4 +1,10 @@
 //===- ShaveEpilogue.cpp - SHAVE ops run on a DPU op's pieces -------------===//
+//
+// Which SHAVE ops form a DPU op's epilogue (findShaveEpilogues,
+// ShaveEpilogue.h), and their tasks on one output piece
+// (emitShaveEpilogue, called by EmitDpu.cpp where each piece is stored).
+//
+//===----------------------------------------------------------------------===//
 
 #include "Emitter.h"
 
