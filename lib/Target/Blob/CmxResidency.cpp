@@ -8,6 +8,8 @@
 #include "npu/Target/Blob/ScratchAllocator.h"
 
 #include <algorithm>
+#include <map>
+#include <tuple>
 
 using namespace mlir;
 
@@ -226,6 +228,27 @@ CmxResidency planCmxResidency(func::FuncOp func, const arch::HardwareDesc &hw,
   // The estimated cycles (Tiling.h) of the DPU ops in [first, last] under
   // the residents placed now, or nullopt when one cannot be tiled; sets
   // their budgets.
+  // An op's estimate depends only on its tiling options; a tensor's range
+  // is estimated before and after it is placed, and ranges overlap, so the
+  // estimates are remembered per op and options (nullopt: cannot be tiled).
+  std::map<std::tuple<Operation *, uint64_t, unsigned>, std::optional<uint64_t>>
+      estimates;
+  auto estimateOf = [&](Operation *op,
+                        const DpuOpGeometry &g) -> std::optional<uint64_t> {
+    TilingOptions t = residentTilingOptions(r, op, tiles, maxPieceRows);
+    unsigned flags = t.inputResident | t.input2Resident << 1 |
+                     t.outputResident << 2 | t.banded << 3 |
+                     t.outputBanded << 4;
+    auto [it, inserted] =
+        estimates.try_emplace({op, t.cmxBudget, flags}, std::nullopt);
+    if (inserted) {
+      DpuTiling tiling;
+      std::string error;
+      if (planDpuTiling(g, hw, t, tiling, error))
+        it->second = tiling.estimatedCycles;
+    }
+    return it->second;
+  };
   auto estimate = [&](size_t first, size_t last) -> std::optional<uint64_t> {
     uint64_t sum = 0;
     for (size_t i = first; i <= last; ++i) {
@@ -236,12 +259,10 @@ CmxResidency planCmxResidency(func::FuncOp func, const arch::HardwareDesc &hw,
       // (A budget of 0 would read as the whole CMX to tiling.)
       if (r.budget[ops[i]] == 0)
         return std::nullopt;
-      TilingOptions t = residentTilingOptions(r, ops[i], tiles, maxPieceRows);
-      DpuTiling tiling;
-      std::string error;
-      if (!planDpuTiling(g->second, hw, t, tiling, error))
+      std::optional<uint64_t> cycles = estimateOf(ops[i], g->second);
+      if (!cycles)
         return std::nullopt;
-      sum += tiling.estimatedCycles;
+      sum += *cycles;
     }
     return sum;
   };

@@ -246,8 +246,13 @@ struct DpuPlan {
 
 namespace {
 
+/// "p<index>": the piece among its op's.
+std::string pieceSuffix(const DpuPlan &plan, const DpuPiece &p) {
+  return "p" + std::to_string(&p - plan.tiling.pieces.data());
+}
+
 std::string pieceName(const DpuPlan &plan, const DpuPiece &p) {
-  return plan.job.label + ".p" + std::to_string(&p - plan.tiling.pieces.data());
+  return plan.job.label + "." + pieceSuffix(plan, p);
 }
 
 blob::TensorRef cmxRef(uint32_t buffer, DType dtype,
@@ -579,13 +584,11 @@ void emitPlan(Emitter &e, DpuPlan &plan,
         // Written in place on tile t (and the epilogue run on it there);
         // copied into the other tiles' copies (a banded tensor's band is
         // read only on its own tile).
-        if (job.epilogue) {
-          std::string n = pieceName(plan, p);
+        if (job.epilogue)
           emitShaveEpilogue(
               e, *job.epilogue, t,
               rowsView(job.out, p.outRow, p.outRows, p.k0, p.kc, t),
-              n.substr(job.label.size() + 1));
-        }
+              pieceSuffix(plan, p));
         for (uint32_t u = 0; u < e.tiles; ++u)
           if (u != t && job.out.bandRows.empty())
             e.dma(pieceName(plan, p) + ".out.t" + std::to_string(u),
@@ -598,10 +601,8 @@ void emitPlan(Emitter &e, DpuPlan &plan,
       blob::TensorRef dest = rowsView(job.out, p.outRow, p.outRows, p.k0, p.kc);
       if (job.epilogue) {
         // An epilogue that converts writes the result itself.
-        std::string n = pieceName(plan, p);
         bool converts = !job.epilogue->inPlace();
-        emitShaveEpilogue(e, *job.epilogue, t, piece,
-                          n.substr(job.label.size() + 1),
+        emitShaveEpilogue(e, *job.epilogue, t, piece, pieceSuffix(plan, p),
                           converts ? &dest : nullptr);
         if (converts)
           continue;

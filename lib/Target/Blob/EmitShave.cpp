@@ -25,7 +25,6 @@ namespace npu::target {
 
 namespace {
 
-constexpr uint64_t kMinChunkElements = kMinShaveChunkElements;
 /// Multiply-accumulates per matmul chunk below which splitting does not pay
 /// for the extra launch (about 10x a launch at one vector per cycle).
 constexpr uint64_t kMinChunkMacs = 131072;
@@ -126,7 +125,7 @@ std::vector<blob::ShaveTask> splitOuter(const blob::ShaveTask &t,
     return {};
   uint64_t extent = out.shape[d];
   uint64_t chunks = std::min<uint64_t>(
-      {shaves, extent, out.numElements() / kMinChunkElements});
+      {shaves, extent, out.numElements() / kMinShaveChunkElements});
   if (chunks < 2)
     return {};
   auto cut = [&](const blob::TensorRef &ref) {
@@ -196,7 +195,7 @@ LogicalResult emitShave(Emitter &e, hw::ShaveOp op, const std::string &label) {
     sameShape &= r.shape == proto.outputs[0].shape;
   uint64_t chunks = 1;
   if (e.opts.splitShave && arch::isElementwiseKernel(*kernel) && sameShape)
-    chunks = std::min<uint64_t>(shaves, elements / kMinChunkElements);
+    chunks = std::min<uint64_t>(shaves, elements / kMinShaveChunkElements);
   chunks = std::max<uint64_t>(chunks, 1);
   // Chunk sizes: multiples of 64 elements and of the channel vectors'
   // length.

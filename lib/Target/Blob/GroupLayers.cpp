@@ -91,9 +91,12 @@ struct GroupLayersPass : impl::NPUGroupLayersBase<GroupLayersPass> {
       useEpilogues = !epilogues.empty();
       CmxResidency residency =
           planCmxResidency(func, **hw, used, maxPieceRows, &epilogues);
+      // The chosen plan's latency with no credit, when the plan search
+      // measured it.
+      std::optional<uint64_t> cyclesWithoutCredit;
       if (searchCredit)
-        residency =
-            bestResidency(func, std::move(residency), epilogues, **hw, used);
+        residency = bestResidency(func, std::move(residency), epilogues, **hw,
+                                  used, cyclesWithoutCredit);
       // Code generation runs no epilogue where they lost.
       if (!epilogues.empty() && !useEpilogues)
         func->setAttr(kShaveEpiloguesAttr,
@@ -101,7 +104,7 @@ struct GroupLayersPass : impl::NPUGroupLayersBase<GroupLayersPass> {
       recordCmxResidency(func, residency, used);
       uint64_t credit = 0;
       if (searchCredit)
-        credit = bestCredit(func, residency, **hw, used);
+        credit = bestCredit(func, residency, **hw, used, cyclesWithoutCredit);
       if (failed(retile(func, residency, **hw, used, credit, /*warn=*/true)))
         return signalPassFailure();
     }
@@ -140,14 +143,16 @@ struct GroupLayersPass : impl::NPUGroupLayersBase<GroupLayersPass> {
   /// maxGrowth 1, with no SHAVE epilogue result in CMX and, where there are
   /// epilogues, without any (`useEpilogues` false), the one whose program
   /// has the lowest modelled latency (the first of equals; a plan equal to
-  /// an earlier one is not tried); sets `useEpilogues` for it. The
+  /// an earlier one is not tried); sets `useEpilogues` for it, and
+  /// `bestCycles` to its latency when more than one plan was measured. The
   /// estimates residency plans with are not the device: keeping epilogue
   /// results in CMX makes PP-OCRv4's fp16 recogniser 4-9 % slower on
   /// NPU3720 and 9 % faster on NPU4000, and epilogues make the BERT-style
   /// encoder's int8 GELUs slower on NPU4000 (docs/codegen.md).
   CmxResidency bestResidency(func::FuncOp func, CmxResidency first,
                              const ShaveEpilogues &epilogues,
-                             const arch::HardwareDesc &hw, uint32_t used) {
+                             const arch::HardwareDesc &hw, uint32_t used,
+                             std::optional<uint64_t> &bestCycles) {
     struct Candidate {
       CmxResidency plan;
       bool epilogues;
@@ -172,8 +177,8 @@ struct GroupLayersPass : impl::NPUGroupLayersBase<GroupLayersPass> {
     if (!epilogues.empty())
       add(planCmxResidency(func, hw, used, maxPieceRows), false);
     size_t best = 0;
+    bestCycles.reset();
     if (candidates.size() > 1) {
-      std::optional<uint64_t> bestCycles;
       for (size_t i = 0; i < candidates.size(); ++i) {
         useEpilogues = candidates[i].epilogues;
         recordCmxResidency(func, candidates[i].plan, used);
@@ -193,13 +198,17 @@ struct GroupLayersPass : impl::NPUGroupLayersBase<GroupLayersPass> {
   /// (the first of equals); the function's tiling records are left as they
   /// were. The tries report nothing: a bad record makes the search give 0,
   /// and the final retile reports it (and any replaced record) once.
+  /// `withoutCredit`: the latency with credit 0, when already measured.
   uint64_t bestCredit(func::FuncOp func, const CmxResidency &residency,
-                      const arch::HardwareDesc &hw, uint32_t used) {
+                      const arch::HardwareDesc &hw, uint32_t used,
+                      std::optional<uint64_t> withoutCredit) {
     uint64_t best = 0;
     std::optional<uint64_t> bestCycles;
     for (uint64_t credit : kFirstWeightsCredits) {
       std::optional<uint64_t> cycles =
-          tryGrouping(func, residency, hw, used, credit);
+          credit == 0 && withoutCredit
+              ? withoutCredit
+              : tryGrouping(func, residency, hw, used, credit);
       if (!cycles && credit == 0)
         return uint64_t(0);
       if (cycles && (!bestCycles || *cycles < *bestCycles)) {
