@@ -212,12 +212,25 @@ std::vector<uint64_t> sharedDdrEnds(const HardwareDesc &hw,
   return ends;
 }
 
+namespace {
+/// SHAVE cycles of a kernel's vector loop, without the launch.
+uint64_t shaveVectorCycles(const HardwareDesc &hw, const ShaveKernelWork &w) {
+  uint64_t lanes = std::max<uint64_t>(1, uint64_t(hw.shaveVectorLanesF16) * 2 /
+                                             std::max(w.elementBytes, 1u));
+  return ceilDiv(w.elements, lanes) * shaveCyclesPerVector(w.kernel);
+}
+} // namespace
+
 uint64_t shaveTaskCycles(const HardwareDesc &hw, ShaveKernel k,
                          uint64_t elements, uint32_t elementBytes) {
-  uint64_t lanes = std::max<uint64_t>(1, uint64_t(hw.shaveVectorLanesF16) * 2 /
-                                             std::max(elementBytes, 1u));
-  uint64_t shaveCycles =
-      hw.shaveLaunchCycles + ceilDiv(elements, lanes) * shaveCyclesPerVector(k);
+  return shaveChainCycles(hw, {{k, elements, elementBytes}});
+}
+
+uint64_t shaveChainCycles(const HardwareDesc &hw,
+                          const std::vector<ShaveKernelWork> &kernels) {
+  uint64_t shaveCycles = hw.shaveLaunchCycles;
+  for (const ShaveKernelWork &w : kernels)
+    shaveCycles += shaveVectorCycles(hw, w);
   return toDpuCycles(hw, shaveCycles, hw.shaveClockKHz);
 }
 

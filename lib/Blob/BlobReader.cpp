@@ -210,6 +210,23 @@ public:
     case fb::TaskKind::ShaveTask:
       out.kind = Engine::Shave;
       return shave(t->task_as_ShaveTask(), out.shave, what);
+    case fb::TaskKind::ShaveChain: {
+      out.kind = Engine::Shave;
+      const auto *kernels = t->task_as_ShaveChain()->kernels();
+      if (!kernels || kernels->size() < 2) {
+        error = what + " is a SHAVE chain of fewer than two kernels";
+        return false;
+      }
+      if (!shave(kernels->Get(0), out.shave, what + " kernel 0"))
+        return false;
+      for (uint32_t k = 1; k < kernels->size(); ++k) {
+        out.shave.chained.emplace_back();
+        if (!shave(kernels->Get(k), out.shave.chained.back(),
+                   what + " kernel " + std::to_string(k)))
+          return false;
+      }
+      return true;
+    }
     default:
       error = what + " has no known task kind";
       return false;

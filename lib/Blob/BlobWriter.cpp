@@ -100,8 +100,18 @@ public:
       kind = fb::TaskKind::DpuTask;
       break;
     case Engine::Shave:
-      body = shave(t.shave).Union();
-      kind = fb::TaskKind::ShaveTask;
+      if (t.shave.chained.empty()) {
+        body = shave(t.shave).Union();
+        kind = fb::TaskKind::ShaveTask;
+        break;
+      }
+      {
+        std::vector<Offset<fb::ShaveTask>> kernels{shave(t.shave)};
+        for (const ShaveTask &k : t.shave.chained)
+          kernels.push_back(shave(k));
+        body = fb::CreateShaveChain(fbb, fbb.CreateVector(kernels)).Union();
+        kind = fb::TaskKind::ShaveChain;
+      }
       break;
     }
     return fb::CreateTask(fbb, name, waits, updates, kind, body);
@@ -168,7 +178,13 @@ std::vector<uint8_t> writeBlob(const Program &program,
   FileHeader h{};
   std::memcpy(h.magic, kMagic, sizeof(kMagic));
   h.versionMajor = kFormatVersionMajor;
-  h.versionMinor = program.states.empty() ? 0 : kFormatVersionMinorStates;
+  bool chains = false;
+  for (const TaskList &l : program.taskLists)
+    for (const Task &t : l.tasks)
+      chains |= t.kind == Engine::Shave && !t.shave.chained.empty();
+  h.versionMinor = chains                   ? kFormatVersionMinorShaveChains
+                   : program.states.empty() ? 0
+                                            : kFormatVersionMinorStates;
   h.platform = uint32_t(program.platform);
   h.metadataOffset = kHeaderSize;
   h.metadataSize = fbb.GetSize();

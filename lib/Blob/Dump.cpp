@@ -76,15 +76,22 @@ void taskText(std::ostream &os, const Program &p, const Task &t) {
          << arch::mpeModeName(w.mpeMode) << "\n";
     break;
   }
-  case Engine::Shave:
-    os << "      kernel " << arch::shaveKernelName(t.shave.kernel)
-       << " fparams " << listStr(t.shave.fparams) << " iparams "
-       << listStr(t.shave.iparams) << "\n";
-    for (const TensorRef &r : t.shave.inputs)
-      os << "      in  " << refText(p, r) << "\n";
-    for (const TensorRef &r : t.shave.outputs)
-      os << "      out " << refText(p, r) << "\n";
+  case Engine::Shave: {
+    // A chain's kernels each as a task's, the later ones marked "then".
+    auto kernel = [&](const ShaveTask &k, const char *lead) {
+      os << "      " << lead << "kernel " << arch::shaveKernelName(k.kernel)
+         << " fparams " << listStr(k.fparams) << " iparams "
+         << listStr(k.iparams) << "\n";
+      for (const TensorRef &r : k.inputs)
+        os << "      in  " << refText(p, r) << "\n";
+      for (const TensorRef &r : k.outputs)
+        os << "      out " << refText(p, r) << "\n";
+    };
+    kernel(t.shave, "");
+    for (const ShaveTask &k : t.shave.chained)
+      kernel(k, "then ");
     break;
+  }
   }
 }
 
@@ -203,16 +210,26 @@ std::string taskJson(const Task &t) {
     break;
   }
   case Engine::Shave: {
-    s += ", \"kernel\": \"" +
-         std::string(arch::shaveKernelName(t.shave.kernel)) + "\"";
-    s += ", \"inputs\": [";
-    for (size_t i = 0; i < t.shave.inputs.size(); ++i)
-      s += (i ? ", " : "") + refJson(t.shave.inputs[i]);
-    s += "], \"outputs\": [";
-    for (size_t i = 0; i < t.shave.outputs.size(); ++i)
-      s += (i ? ", " : "") + refJson(t.shave.outputs[i]);
-    s += "], \"fparams\": " + Json::arr(t.shave.fparams) +
-         ", \"iparams\": " + Json::arr(t.shave.iparams);
+    // The fields of one kernel, without braces.
+    auto kernel = [&](const ShaveTask &k) {
+      std::string f = "\"kernel\": \"" +
+                      std::string(arch::shaveKernelName(k.kernel)) + "\"";
+      f += ", \"inputs\": [";
+      for (size_t i = 0; i < k.inputs.size(); ++i)
+        f += (i ? ", " : "") + refJson(k.inputs[i]);
+      f += "], \"outputs\": [";
+      for (size_t i = 0; i < k.outputs.size(); ++i)
+        f += (i ? ", " : "") + refJson(k.outputs[i]);
+      return f + "], \"fparams\": " + Json::arr(k.fparams) +
+             ", \"iparams\": " + Json::arr(k.iparams);
+    };
+    s += ", " + kernel(t.shave);
+    if (!t.shave.chained.empty()) {
+      s += ", \"chained\": [";
+      for (size_t i = 0; i < t.shave.chained.size(); ++i)
+        s += (i ? ", {" : "{") + kernel(t.shave.chained[i]) + "}";
+      s += "]";
+    }
     break;
   }
   }

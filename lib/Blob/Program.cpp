@@ -154,8 +154,9 @@ bool DpuTask::operator==(const DpuTask &o) const {
                   o.in2ZeroPoint, o.inMultA, o.inMultB, o.ppe, o.workloads);
 }
 bool ShaveTask::operator==(const ShaveTask &o) const {
-  return std::tie(kernel, inputs, outputs, fparams, iparams) ==
-         std::tie(o.kernel, o.inputs, o.outputs, o.fparams, o.iparams);
+  return std::tie(kernel, inputs, outputs, fparams, iparams, chained) ==
+         std::tie(o.kernel, o.inputs, o.outputs, o.fparams, o.iparams,
+                  o.chained);
 }
 uint64_t ShaveTask::workElements() const {
   uint64_t in = 0, out = 0;

@@ -57,11 +57,16 @@ uint64_t taskCycles(const Program &p, const Task &t) {
     return arch::dpuTaskCycles(hw, d.workloads.size(), compute);
   }
   case Engine::Shave: {
-    const TensorRef *main =
-        !t.shave.outputs.empty() ? &t.shave.outputs[0] : nullptr;
-    uint32_t bytes = main ? uint32_t(dtypeSize(main->dtype)) : 2;
-    return arch::shaveTaskCycles(hw, t.shave.kernel, t.shave.workElements(),
-                                 bytes);
+    std::vector<arch::ShaveKernelWork> work;
+    auto add = [&](const ShaveTask &k) {
+      const TensorRef *main = !k.outputs.empty() ? &k.outputs[0] : nullptr;
+      uint32_t bytes = main ? uint32_t(dtypeSize(main->dtype)) : 2;
+      work.push_back({k.kernel, k.workElements(), bytes});
+    };
+    add(t.shave);
+    for (const ShaveTask &k : t.shave.chained)
+      add(k);
+    return arch::shaveChainCycles(hw, work);
   }
   }
   return 0;

@@ -432,6 +432,17 @@ private:
     std::string msg;
     if (!verifyShaveTask(t, msg))
       return fail(msg);
+    for (size_t k = 0; k < t.chained.size(); ++k) {
+      if (!t.chained[k].chained.empty())
+        return fail("chained kernel " + std::to_string(k + 1) +
+                    " has chained kernels of its own");
+      std::string task = where;
+      where += ", chained kernel " + std::to_string(k + 1);
+      bool ok = checkShave(t.chained[k], tile);
+      where = task;
+      if (!ok)
+        return false;
+    }
     return true;
   }
 

@@ -181,14 +181,23 @@ bool runTask(const Program &p, const MemoryMap &mem, const Task &t,
     return runDpu(d, ops, error);
   }
   case Engine::Shave: {
-    std::vector<View> ins(t.shave.inputs.size()), outs(t.shave.outputs.size());
-    for (size_t i = 0; i < ins.size(); ++i)
-      if (!mem.view(t.shave.inputs[i], ins[i], nullptr, error))
+    // A chain's kernels run in order, each as a task of its own would.
+    auto run = [&](const ShaveTask &k) {
+      std::vector<View> ins(k.inputs.size()), outs(k.outputs.size());
+      for (size_t i = 0; i < ins.size(); ++i)
+        if (!mem.view(k.inputs[i], ins[i], nullptr, error))
+          return false;
+      for (size_t i = 0; i < outs.size(); ++i)
+        if (!mem.view(k.outputs[i], outs[i], nullptr, error))
+          return false;
+      return runShave(k, ins, outs, error);
+    };
+    if (!run(t.shave))
+      return false;
+    for (const ShaveTask &k : t.shave.chained)
+      if (!run(k))
         return false;
-    for (size_t i = 0; i < outs.size(); ++i)
-      if (!mem.view(t.shave.outputs[i], outs[i], nullptr, error))
-        return false;
-    return runShave(t.shave, ins, outs, error);
+    return true;
   }
   }
   return false;

@@ -17,39 +17,43 @@ std::vector<InputReading> inputReadings(const blob::Program &program) {
   };
   for (const blob::TaskList &list : program.taskLists)
     for (const blob::Task &task : list.tasks) {
-      std::vector<const blob::TensorRef *> reads;
+      // Each view read, with the SHAVE kernel reading it (null for none).
+      std::vector<std::pair<const blob::TensorRef *, const blob::ShaveTask *>>
+          reads;
       switch (task.kind) {
       case blob::Engine::Dma:
-        reads.push_back(&task.dma.src);
+        reads.push_back({&task.dma.src, nullptr});
         break;
       case blob::Engine::Dpu:
-        reads.push_back(&task.dpu.input);
+        reads.push_back({&task.dpu.input, nullptr});
         if (task.dpu.input2)
-          reads.push_back(&*task.dpu.input2);
+          reads.push_back({&*task.dpu.input2, nullptr});
         break;
       case blob::Engine::Shave:
         for (const blob::TensorRef &ref : task.shave.inputs)
-          reads.push_back(&ref);
+          reads.push_back({&ref, &task.shave});
+        for (const blob::ShaveTask &k : task.shave.chained)
+          for (const blob::TensorRef &ref : k.inputs)
+            reads.push_back({&ref, &k});
         break;
       }
-      for (const blob::TensorRef *ref : reads) {
+      for (auto [ref, kernel] : reads) {
         InputReading *r = inputOf(*ref);
         if (!r)
           continue;
-        const blob::ShaveTask &s = task.shave;
-        bool quantize = task.kind == blob::Engine::Shave &&
-                        s.kernel == arch::ShaveKernel::Quantize &&
-                        ref->dtype == DType::F32 && s.outputs.size() == 1 &&
-                        !s.fparams.empty() && !s.iparams.empty() &&
-                        (s.outputs[0].dtype == DType::I8 ||
-                         s.outputs[0].dtype == DType::U8);
+        bool quantize =
+            kernel && kernel->kernel == arch::ShaveKernel::Quantize &&
+            ref->dtype == DType::F32 && kernel->outputs.size() == 1 &&
+            !kernel->fparams.empty() && !kernel->iparams.empty() &&
+            (kernel->outputs[0].dtype == DType::I8 ||
+             kernel->outputs[0].dtype == DType::U8);
         if (!quantize) {
           r->toFloat16 = true;
           continue;
         }
-        double lo = s.outputs[0].dtype == DType::I8 ? -128 : 0;
-        double hi = s.outputs[0].dtype == DType::I8 ? 127 : 255;
-        double scale = s.fparams[0], zp = double(s.iparams[0]);
+        bool int8 = kernel->outputs[0].dtype == DType::I8;
+        double lo = int8 ? -128 : 0, hi = int8 ? 127 : 255;
+        double scale = kernel->fparams[0], zp = double(kernel->iparams[0]);
         r->quantizedRanges.push_back({(lo - zp) * scale, (hi - zp) * scale});
       }
     }

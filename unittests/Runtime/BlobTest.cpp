@@ -5,6 +5,7 @@
 #include "npu/Blob/Dump.h"
 #include "npu/Blob/ProgramBuilder.h"
 #include "npu/Blob/Samples/Samples.h"
+#include "npu/Blob/Verifier.h"
 
 #include "npu_blob_generated.h"
 
@@ -247,6 +248,71 @@ TEST(BlobReject, ShortFileThatIsNoBlob) {
   std::string error = rejectBytes(bytes);
   EXPECT_NE(error.find("bad magic"), std::string::npos) << error;
   EXPECT_EQ(error.find("truncated"), std::string::npos) << error;
+}
+
+/// Chains to every SHAVE task of `p` the exponential of its output, in
+/// place, written `outputShift` bytes further on.
+void chainExp(Program &p, uint64_t outputShift = 0) {
+  for (TaskList &l : p.taskLists)
+    for (Task &t : l.tasks)
+      if (t.kind == Engine::Shave) {
+        ShaveTask exp;
+        exp.kernel = arch::ShaveKernel::Exp;
+        exp.inputs = t.shave.outputs;
+        exp.outputs = t.shave.outputs;
+        exp.outputs[0].offset += outputShift;
+        t.shave.chained.push_back(exp);
+      }
+}
+
+/// The softmax sample with the probabilities' exponentials chained after
+/// its softmax.
+Program chainedSoftmax(std::vector<uint8_t> &weights) {
+  LoadedBlob b = decode(sample(arch::Platform::NPU3720, "softmax_fp16"));
+  weights.assign(b.weights, b.weights + b.weightsSize);
+  Program p = b.program;
+  chainExp(p);
+  return p;
+}
+
+TEST(Blob, ShaveChainRoundTripsAsFormat12) {
+  std::vector<uint8_t> weights;
+  Program p = chainedSoftmax(weights);
+  std::vector<uint8_t> bytes = writeBlob(p, weights);
+  FileHeader h;
+  std::memcpy(&h, bytes.data(), sizeof(h));
+  EXPECT_EQ(h.versionMajor, 1u);
+  EXPECT_EQ(h.versionMinor, kFormatVersionMinorShaveChains);
+  LoadedBlob back = decode(bytes);
+  EXPECT_TRUE(back.program == p);
+  // Without the chain the sample keeps format 1.0.
+  LoadedBlob plain = decode(sample(arch::Platform::NPU3720, "softmax_fp16"));
+  std::memcpy(&h, sample(arch::Platform::NPU3720, "softmax_fp16").data(),
+              sizeof(h));
+  EXPECT_EQ(h.versionMinor, 0u);
+  EXPECT_FALSE(plain.program == p);
+}
+
+TEST(BlobReject, ShaveChainRules) {
+  // A chained kernel is verified as a task: here its output runs past its
+  // buffer.
+  expectRejected(
+      "softmax_fp16",
+      [](Program &p, std::vector<uint8_t> &) { chainExp(p, 1 << 20); },
+      "chained kernel 1: output 0 reaches byte");
+  // Chains do not nest (a blob cannot say so: the verifier checks the
+  // programs the compiler writes).
+  std::vector<uint8_t> weights;
+  Program p = chainedSoftmax(weights);
+  for (TaskList &l : p.taskLists)
+    for (Task &t : l.tasks)
+      if (t.kind == Engine::Shave)
+        t.shave.chained[0].chained.push_back(t.shave.chained[0]);
+  std::string error;
+  EXPECT_FALSE(verifyProgram(p, weights.size(), error));
+  EXPECT_NE(error.find("chained kernel 1 has chained kernels of its own"),
+            std::string::npos)
+      << error;
 }
 
 TEST(BlobReject, BadMagic) {

@@ -175,6 +175,20 @@ TEST(CostModel, ShaveCycles) {
   EXPECT_EQ(shaveTaskCycles(mtl(), ShaveKernel::Sigmoid, 1000, 4), 4667u);
 }
 
+TEST(CostModel, ShaveChainPaysTheLaunchOnce) {
+  // A chain of one kernel is that kernel's task.
+  EXPECT_EQ(shaveChainCycles(mtl(), {{ShaveKernel::Softmax, 1000, 2}}),
+            shaveTaskCycles(mtl(), ShaveKernel::Softmax, 1000, 2));
+  // Softmax over 1000 fp16 (125 x 12) then sigmoid over them in fp32 (250 x
+  // 8): 1500 + 1500 + 2000 = 5000 SHAVE cycles -> ceil(6666.67) = 6667 DPU
+  // cycles, against 4000 + 4667 as two tasks.
+  EXPECT_EQ(shaveChainCycles(mtl(), {{ShaveKernel::Softmax, 1000, 2},
+                                     {ShaveKernel::Sigmoid, 1000, 4}}),
+            6667u);
+  // No kernel: the launch alone.
+  EXPECT_EQ(shaveChainCycles(mtl(), {}), 2000u);
+}
+
 TEST(CostModel, BenchmarkConvTimeline) {
   // The benchmark layer on NPU3720, per tile. The two tiles run the same
   // schedule on their own DMA port, so every transfer overlaps its twin on

@@ -149,6 +149,23 @@ std::vector<uint64_t> sharedDdrEnds(const HardwareDesc &hw,
 uint64_t shaveTaskCycles(const HardwareDesc &hw, ShaveKernel k,
                          uint64_t elements, uint32_t elementBytes);
 
+/// One kernel of a SHAVE chain: `elements` elements of `elementBytes` bytes
+/// in its vector loop (as shaveTaskCycles takes them).
+struct ShaveKernelWork {
+  ShaveKernel kernel;
+  uint64_t elements;
+  uint32_t elementBytes;
+};
+
+/// Several kernels run in order in one SHAVE launch (a SHAVE chain), in DPU
+/// cycles: the launch once, then each kernel's vector loop,
+///   toDpu(shaveLaunchCycles + sum ceil(elements_i / lanes_i) *
+///   cyclesPerVector_i)
+/// (no saving for the data a kernel leaves where the next one reads it).
+/// shaveTaskCycles is the chain of one kernel.
+uint64_t shaveChainCycles(const HardwareDesc &hw,
+                          const std::vector<ShaveKernelWork> &kernels);
+
 /// Cycles of the clock `fromKHz` converted to DPU cycles, rounded up.
 uint64_t toDpuCycles(const HardwareDesc &hw, uint64_t cycles, uint32_t fromKHz);
 

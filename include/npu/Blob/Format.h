@@ -24,10 +24,12 @@ constexpr char kMagic[8] = {'N', 'P', 'U', 'B', 'L', 'O', 'B', '\0'};
 constexpr uint16_t kFormatVersionMajor = 1;
 /// The newest minor version this writer knows. The writer records the
 /// oldest minor version that has every field a blob uses: 1.0 without
-/// state variables, 1.1 with (docs/blob-format.md), so that a blob without
-/// state keeps the bytes it had before 1.1.
-constexpr uint16_t kFormatVersionMinor = 1;
+/// state variables, 1.1 with (docs/blob-format.md), 1.2 with SHAVE chains
+/// (which a 1.1 reader rejects as an unknown task kind), so that a blob
+/// without them keeps the bytes it had before.
+constexpr uint16_t kFormatVersionMinor = 2;
 constexpr uint16_t kFormatVersionMinorStates = 1;
+constexpr uint16_t kFormatVersionMinorShaveChains = 2;
 constexpr uint64_t kWeightsAlignment = 4096;
 constexpr size_t kHeaderSize = 64;
 

@@ -169,6 +169,11 @@ struct ShaveTask {
   std::vector<TensorRef> outputs;
   std::vector<float> fparams;
   std::vector<int64_t> iparams;
+  /// Kernels that run after this one, in order, in the same launch (a SHAVE
+  /// chain, format 1.2): each reads and writes as it would as a task of its
+  /// own, and the kernel launch is paid once (arch::shaveChainCycles). Only
+  /// a task's own ShaveTask has them; a chained kernel has none.
+  std::vector<ShaveTask> chained;
   bool operator==(const ShaveTask &o) const;
   /// The element count of the kernel's dominant loop, which the cycle model
   /// charges per vector: the multiply-accumulates (batch * M * N * K) for

@@ -67,12 +67,18 @@ uint64_t WeightsSection::dropUnread() {
           if (*r)
             refs.push_back(&**r);
         break;
-      case blob::Engine::Shave:
-        for (blob::TensorRef &r : t.shave.inputs)
-          refs.push_back(&r);
-        for (blob::TensorRef &r : t.shave.outputs)
-          refs.push_back(&r);
+      case blob::Engine::Shave: {
+        auto kernel = [&](blob::ShaveTask &k) {
+          for (blob::TensorRef &r : k.inputs)
+            refs.push_back(&r);
+          for (blob::TensorRef &r : k.outputs)
+            refs.push_back(&r);
+        };
+        kernel(t.shave);
+        for (blob::ShaveTask &k : t.shave.chained)
+          kernel(k);
         break;
+      }
       }
     }
   std::vector<bool> read(program_.buffers.size(), false);

@@ -126,10 +126,16 @@ void emitShaveEpilogue(Emitter &e, const ShaveEpilogue &ep, uint32_t tile,
     e.epilogueShave.resize(tile + 1, 0);
   uint32_t first = e.epilogueShave[tile];
   e.epilogueShave[tile] = uint32_t((first + parts.size()) % e.hw.shavesPerTile);
+  // Each chunk runs the whole chain in one SHAVE launch: the first op's
+  // kernel, the others chained after it (blob::ShaveTask::chained).
+  std::vector<blob::Task> tasks(parts.size());
+  std::vector<std::vector<Access>> accesses(parts.size());
+  std::string name;
   for (size_t i = 0; i < ep.ops.size(); ++i) {
     hw::ShaveOp s = ep.ops[i];
     Value in = i == 0 ? ep.source : hw::ShaveOp(ep.ops[i - 1]).getOutputs()[0];
     bool intoDest = dest && i + 1 == ep.ops.size();
+    name += (i ? "+" : "") + ep.labels[i];
     blob::ShaveTask proto;
     proto.kernel = *arch::parseShaveKernel(s.getKernel().str());
     proto.fparams.assign(s.getFparams().begin(), s.getFparams().end());
@@ -148,23 +154,27 @@ void emitShaveEpilogue(Emitter &e, const ShaveEpilogue &ep, uint32_t tile,
       proto.inputs.push_back(scalar);
     }
     for (size_t c = 0; c < parts.size(); ++c) {
-      blob::Task task;
-      task.name = ep.labels[i] + "." + pieceSuffix +
-                  (parts.size() > 1 ? ".c" + std::to_string(c) : std::string());
-      task.shave = proto;
+      blob::ShaveTask kernel = proto;
       for (size_t k : pieceInputs)
-        task.shave.inputs[k] = parts[c];
+        kernel.inputs[k] = parts[c];
       const blob::TensorRef &out = intoDest ? destParts[c] : parts[c];
-      task.shave.outputs = {out};
-      std::vector<Access> acc;
-      for (const blob::TensorRef &r : task.shave.inputs)
-        acc.push_back(e.access(r, false));
-      acc.push_back(e.access(out, true));
-      e.sched.add(blob::Engine::Shave,
-                  tile * e.hw.shavesPerTile +
-                      uint32_t((first + c) % e.hw.shavesPerTile),
-                  std::move(task), std::move(acc));
+      kernel.outputs = {out};
+      for (const blob::TensorRef &r : kernel.inputs)
+        accesses[c].push_back(e.access(r, false));
+      accesses[c].push_back(e.access(out, true));
+      if (i == 0)
+        tasks[c].shave = std::move(kernel);
+      else
+        tasks[c].shave.chained.push_back(std::move(kernel));
     }
+  }
+  for (size_t c = 0; c < parts.size(); ++c) {
+    tasks[c].name = name + "." + pieceSuffix +
+                    (parts.size() > 1 ? ".c" + std::to_string(c) : "");
+    e.sched.add(blob::Engine::Shave,
+                tile * e.hw.shavesPerTile +
+                    uint32_t((first + c) % e.hw.shavesPerTile),
+                std::move(tasks[c]), std::move(accesses[c]));
   }
 }
 

@@ -290,3 +290,50 @@ nputask.program attributes {platform = "NPU3720", compiler_version = "test", opt
     nputask.dma "b" %0 <f16 [16] offset 0> to %1 <f16 [16] offset 0>
   }
 }
+
+// -----
+
+// A chained SHAVE kernel runs in the launch of the SHAVE task before it in
+// its queue: there must be one.
+nputask.program attributes {platform = "NPU3720", compiler_version = "test", options_hash = 0, scratch_size = 0, cmx_used = array<i64: 0, 0>} {
+  nputask.input "x" "f16" [16] "ND"
+  nputask.output "y" "f16" [16] "ND"
+  %0 = nputask.buffer "x" input[0] offset 0 size 32
+  %1 = nputask.buffer "y" output[0] offset 0 size 32
+  nputask.queue shave[0] {
+    // expected-error @+1 {{is chained but does not follow a SHAVE task in its queue}}
+    nputask.shave "exp" "" chained ins(%0) [#nputask.view<f16 [16] offset 0>] outs(%1) [#nputask.view<f16 [16] offset 0>] {fparams = array<f32>, iparams = array<i64>}
+  }
+}
+
+// -----
+
+// The chain's first op holds its name, barriers and schedule.
+nputask.program attributes {platform = "NPU3720", compiler_version = "test", options_hash = 0, scratch_size = 0, cmx_used = array<i64: 0, 0>} {
+  nputask.input "x" "f16" [16] "ND"
+  nputask.output "y" "f16" [16] "ND"
+  %0 = nputask.buffer "x" input[0] offset 0 size 32
+  %1 = nputask.buffer "y" output[0] offset 0 size 32
+  nputask.queue shave[0] {
+    nputask.shave "exp" "k" ins(%0) [#nputask.view<f16 [16] offset 0>] outs(%1) [#nputask.view<f16 [16] offset 0>] {fparams = array<f32>, iparams = array<i64>}
+    // expected-error @+1 {{is chained: its name must be empty and it takes no barriers or schedule (the chain's first op has them)}}
+    nputask.shave "neg" "k2" chained ins(%1) [#nputask.view<f16 [16] offset 0>] outs(%1) [#nputask.view<f16 [16] offset 0>] {fparams = array<f32>, iparams = array<i64>}
+  }
+}
+
+// -----
+
+// A chained kernel is checked as a task would be: here it reads the CMX of
+// another tile than its SHAVE's.
+// expected-error @+1 {{is not a valid task program: shave[0] task 0 'k', chained kernel 1: operand is in the CMX of tile 1; this SHAVE is on tile 0}}
+nputask.program attributes {platform = "NPU3720", compiler_version = "test", options_hash = 0, scratch_size = 0, cmx_used = array<i64: 0, 32>} {
+  nputask.input "x" "f16" [16] "ND"
+  nputask.output "y" "f16" [16] "ND"
+  %0 = nputask.buffer "x" input[0] offset 0 size 32
+  %1 = nputask.buffer "y" output[0] offset 0 size 32
+  %2 = nputask.buffer "t" cmx[1] offset 0 size 32
+  nputask.queue shave[0] {
+    nputask.shave "exp" "k" ins(%0) [#nputask.view<f16 [16] offset 0>] outs(%1) [#nputask.view<f16 [16] offset 0>] {fparams = array<f32>, iparams = array<i64>}
+    nputask.shave "neg" "" chained ins(%2) [#nputask.view<f16 [16] offset 0>] outs(%1) [#nputask.view<f16 [16] offset 0>] {fparams = array<f32>, iparams = array<i64>}
+  }
+}

@@ -115,22 +115,30 @@ def act_params(k):
     return params[k]
 
 
+# uint8 activations get 7-bit weights, as ONNX Runtime's quantizer writes
+# them with reduce_range: its uint8 x int8 kernels on x86 CPUs without VNNI
+# (AVX2's vpmaddubsw) add pairs of products in saturating int16, which
+# 7-bit weights never reach, so that ONNX Runtime, the oracle, computes the
+# model exactly on every host (with 8 bits it does not on an AVX2 host).
+WMAX = 63 if a.act == 'uint8' else 127
+
+
 def weight(k, w, axis):
-    """Symmetric int8 weights: scale max|w| / 127 per channel along `axis`
+    """Symmetric int8 weights: scale max|w| / WMAX per channel along `axis`
     (per tensor: one scale)."""
     if a.weights == 'per-channel':
         other = tuple(d for d in range(w.ndim) if d != axis)
-        s = (np.abs(w).max(axis=other) / 127.0).astype(np.float32)
+        s = (np.abs(w).max(axis=other) / WMAX).astype(np.float32)
         shape = [1] * w.ndim
         shape[axis] = -1
         q = np.round(w / s.reshape(shape))
         zp = np.zeros(s.shape, np.int8)
     else:
-        s = np.float32(np.abs(w).max() / 127.0)
+        s = np.float32(np.abs(w).max() / WMAX)
         q = np.round(w / s)
         zp = np.array(0, np.int8)
         s = np.array(s, np.float32)
-    q = np.clip(q, -127, 127).astype(np.int8)
+    q = np.clip(q, -WMAX, WMAX).astype(np.int8)
     if a.negative_weight_scales:
         sign = np.ones(s.shape, np.float32)
         sign.reshape(-1)[::2] = -1

@@ -99,7 +99,8 @@ Access accessOf(const blob::Program &program, const blob::TensorRef &ref,
 
 /// Calls `fn(ref, write)` for every view `task` touches: a DMA's source and
 /// destination; a DPU task's input, second input, weights, weight table and
-/// output; a SHAVE task's inputs and outputs.
+/// output; a SHAVE task's inputs and outputs, those of its chained kernels
+/// too.
 template <typename Fn> void forEachView(const blob::Task &task, Fn &&fn) {
   switch (task.kind) {
   case blob::Engine::Dma:
@@ -114,12 +115,18 @@ template <typename Fn> void forEachView(const blob::Task &task, Fn &&fn) {
         fn(**r, false);
     fn(task.dpu.output, true);
     return;
-  case blob::Engine::Shave:
-    for (const blob::TensorRef &r : task.shave.inputs)
-      fn(r, false);
-    for (const blob::TensorRef &r : task.shave.outputs)
-      fn(r, true);
+  case blob::Engine::Shave: {
+    auto kernel = [&](const blob::ShaveTask &k) {
+      for (const blob::TensorRef &r : k.inputs)
+        fn(r, false);
+      for (const blob::TensorRef &r : k.outputs)
+        fn(r, true);
+    };
+    kernel(task.shave);
+    for (const blob::ShaveTask &k : task.shave.chained)
+      kernel(k);
     return;
+  }
   }
 }
 

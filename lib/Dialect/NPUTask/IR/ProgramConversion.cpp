@@ -161,22 +161,33 @@ struct Builder {
       return;
     }
     case blob::Engine::Shave: {
-      const blob::ShaveTask &s = t.shave;
-      SmallVector<Value> inputs, outputs;
-      SmallVector<Attribute> inputViews, outputViews;
-      for (const blob::TensorRef &r : s.inputs) {
-        inputs.push_back(buffer(r));
-        inputViews.push_back(view(r));
-      }
-      for (const blob::TensorRef &r : s.outputs) {
-        outputs.push_back(buffer(r));
-        outputViews.push_back(view(r));
-      }
-      ShaveOp::create(
-          b, loc, name, b.getStringAttr(arch::shaveKernelName(s.kernel)),
-          inputs, outputs, waits, updates, b.getArrayAttr(inputViews),
-          b.getArrayAttr(outputViews), b.getDenseF32ArrayAttr(s.fparams),
-          b.getDenseI64ArrayAttr(s.iparams), schedule);
+      // A chain's later kernels follow as `chained` ops without name,
+      // barriers or schedule.
+      auto kernel = [&](const blob::ShaveTask &s, bool chained) {
+        SmallVector<Value> inputs, outputs;
+        SmallVector<Attribute> inputViews, outputViews;
+        for (const blob::TensorRef &r : s.inputs) {
+          inputs.push_back(buffer(r));
+          inputViews.push_back(view(r));
+        }
+        for (const blob::TensorRef &r : s.outputs) {
+          outputs.push_back(buffer(r));
+          outputViews.push_back(view(r));
+        }
+        ShaveOp::create(b, loc, chained ? b.getStringAttr("") : name,
+                        b.getStringAttr(arch::shaveKernelName(s.kernel)),
+                        inputs, outputs,
+                        chained ? ValueRange() : ValueRange(waits),
+                        chained ? ValueRange() : ValueRange(updates),
+                        b.getArrayAttr(inputViews), b.getArrayAttr(outputViews),
+                        b.getDenseF32ArrayAttr(s.fparams),
+                        b.getDenseI64ArrayAttr(s.iparams),
+                        chained ? DenseI64ArrayAttr() : schedule,
+                        chained ? b.getUnitAttr() : UnitAttr());
+      };
+      kernel(t.shave, false);
+      for (const blob::ShaveTask &k : t.shave.chained)
+        kernel(k, true);
       return;
     }
     }
@@ -619,6 +630,23 @@ FailureOr<ExportedProgram> exportProgram(ProgramOp op, bool withWeights) {
       list.index = queue.getIndex();
       std::vector<TaskSchedule> listSchedule;
       for (Operation &t : queue.getBody().front()) {
+        if (auto chained = dyn_cast<ShaveOp>(t);
+            chained && chained.getChained()) {
+          if (list.tasks.empty() ||
+              list.tasks.back().kind != blob::Engine::Shave)
+            return chained.emitOpError(
+                "is chained but does not follow a SHAVE task in its queue");
+          if (!chained.getName().empty() || !chained.getWaits().empty() ||
+              !chained.getUpdates().empty() || chained.getScheduleAttr())
+            return chained.emitOpError(
+                "is chained: its name must be empty and it takes no barriers "
+                "or schedule (the chain's first op has them)");
+          FailureOr<blob::Task> kernel = r.shave(chained);
+          if (failed(kernel))
+            return failure();
+          list.tasks.back().shave.chained.push_back(std::move(kernel->shave));
+          continue;
+        }
         FailureOr<blob::Task> task = r.task(t, list.engine);
         if (failed(task))
           return failure();

@@ -339,6 +339,11 @@ def NPUTask_ShaveOp : NPUTask_Op<"shave",
     set is npu/Arch/ShaveKernels.h) on the views `input_views` of buffers
     `inputs`, writing the views `output_views` of buffers `outputs`, with
     the kernel's float and integer parameters.
+
+    With `chained`, the kernel runs in the same launch as the nputask.shave
+    before it in its queue, right after it (a SHAVE chain: the launch is
+    paid once, docs/blob-format.md): such an op has an empty name, no
+    barriers and no schedule of its own (the chain's first op has them).
   }];
   let arguments = (ins StrAttr:$name, StrAttr:$kernel,
                        Variadic<NPUTask_BufferType>:$inputs,
@@ -351,9 +356,10 @@ def NPUTask_ShaveOp : NPUTask_Op<"shave",
                                           "views">:$output_views,
                        DenseF32ArrayAttr:$fparams,
                        DenseI64ArrayAttr:$iparams,
-                       OptionalAttr<DenseI64ArrayAttr>:$schedule);
+                       OptionalAttr<DenseI64ArrayAttr>:$schedule,
+                       UnitAttr:$chained);
   let assemblyFormat = [{
-    $kernel $name (`waits` `(` $waits^ `)`)? (`updates` `(` $updates^ `)`)?
+    $kernel $name (`chained` $chained^)? (`waits` `(` $waits^ `)`)? (`updates` `(` $updates^ `)`)?
     `ins` `(` $inputs `)` $input_views `outs` `(` $outputs `)` $output_views
     attr-dict
   }];
