@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <cstring>
+#include <mutex>
 
 namespace npu::kernels {
 
@@ -57,6 +58,28 @@ bool setSimdLevel(SimdLevel level) {
     return false;
   levelStorage().store(static_cast<int>(level), std::memory_order_relaxed);
   return true;
+}
+
+namespace {
+std::mutex reproducibleMutex;
+int reproducibleDepth = 0;
+SimdLevel levelBeforeReproducible = SimdLevel::Generic;
+} // namespace
+
+ReproducibleSimdScope::ReproducibleSimdScope() {
+  std::lock_guard<std::mutex> lock(reproducibleMutex);
+  if (reproducibleDepth++ > 0)
+    return;
+  levelBeforeReproducible = activeSimdLevel();
+  if (static_cast<int>(levelBeforeReproducible) >
+      static_cast<int>(kReproducibleSimdLevel))
+    setSimdLevel(kReproducibleSimdLevel);
+}
+
+ReproducibleSimdScope::~ReproducibleSimdScope() {
+  std::lock_guard<std::mutex> lock(reproducibleMutex);
+  if (--reproducibleDepth == 0)
+    setSimdLevel(levelBeforeReproducible);
 }
 
 const char *simdLevelName(SimdLevel level) {

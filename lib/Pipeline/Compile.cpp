@@ -18,6 +18,7 @@
 #include "npu/Dialect/NPU/IR/Target.h"
 #include "npu/Dialect/NPUTask/IR/ProgramConversion.h"
 #include "npu/Import/ONNX/Diagnostics.h"
+#include "npu/Kernels/Cpu.h"
 #include "npu/Pipeline/Registration.h"
 #include "npu/Pipeline/StateVariables.h"
 
@@ -93,6 +94,8 @@ struct CompileTiming {
 static LogicalResult runPipeline(ModuleOp module, const CompileOptions &options,
                                  StageInstrumentation::Clock::time_point start,
                                  TimingScope *timing) {
+  // The same bytes on every host with AVX2 (kReproducibleSimdLevel).
+  kernels::ReproducibleSimdScope reproducible;
   PassManager pm(module.getContext(), ModuleOp::getOperationName());
   auto instrumentation = std::make_unique<StageInstrumentation>(options, start);
   StageInstrumentation &stages = *instrumentation;

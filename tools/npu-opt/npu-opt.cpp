@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "npu/Kernels/Cpu.h"
 #include "npu/Pipeline/Registration.h"
 #include "npu/Support/Files.h"
 
@@ -19,6 +20,9 @@
 #include <string>
 
 int main(int argc, char **argv) {
+  // Passes compute as npu-compile does: the same bytes on every host with
+  // AVX2 (kReproducibleSimdLevel).
+  npu::kernels::ReproducibleSimdScope reproducible;
   // -o FILE / -o=FILE / --o=FILE: its directories, before MLIR opens it.
   for (int i = 1; i < argc; ++i) {
     llvm::StringRef arg(argv[i]);

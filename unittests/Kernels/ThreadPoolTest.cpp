@@ -74,3 +74,29 @@ TEST(Cpu, LevelsCanBeLoweredNotRaised) {
   EXPECT_STREQ(simdLevelName(SimdLevel::Avx2), "avx2");
   setSimdLevel(saved);
 }
+
+TEST(Cpu, ReproducibleScopeCapsAtAvx2AndRestores) {
+  SimdLevel saved = activeSimdLevel();
+  auto atMost = [](SimdLevel a, SimdLevel b) {
+    return static_cast<int>(a) <= static_cast<int>(b);
+  };
+  {
+    ReproducibleSimdScope outer;
+    EXPECT_TRUE(atMost(activeSimdLevel(), kReproducibleSimdLevel));
+    {
+      ReproducibleSimdScope inner;
+      EXPECT_TRUE(atMost(activeSimdLevel(), kReproducibleSimdLevel));
+    }
+    // The inner scope's end leaves the outer one's cap.
+    EXPECT_TRUE(atMost(activeSimdLevel(), kReproducibleSimdLevel));
+  }
+  EXPECT_EQ(activeSimdLevel(), saved);
+  // A lower level than the cap stays as it is.
+  ASSERT_TRUE(setSimdLevel(SimdLevel::Generic));
+  {
+    ReproducibleSimdScope scope;
+    EXPECT_EQ(activeSimdLevel(), SimdLevel::Generic);
+  }
+  EXPECT_EQ(activeSimdLevel(), SimdLevel::Generic);
+  setSimdLevel(saved);
+}

@@ -24,6 +24,26 @@ SimdLevel activeSimdLevel();
 bool setSimdLevel(SimdLevel level);
 const char *simdLevelName(SimdLevel level);
 
+/// The highest level a compile runs its float work at (calibration, the
+/// mixed-precision search, constant folding): AVX2. The levels' kernels sum
+/// in different orders, so calibrating with AVX-512 kernels gives other
+/// ranges, other weight rounding and another int8 blob than with AVX2 ones;
+/// at most AVX2, every x86-64 host with AVX2 and FMA (every laptop with an
+/// Intel NPU) compiles the same bytes. A host without them (the generic
+/// kernels) compiles other int8 bytes.
+constexpr SimdLevel kReproducibleSimdLevel = SimdLevel::Avx2;
+
+/// While one lives (in any thread), the active level is at most
+/// kReproducibleSimdLevel; the last to end restores the level before the
+/// first began. Construct it between kernel runs (setSimdLevel).
+class ReproducibleSimdScope {
+public:
+  ReproducibleSimdScope();
+  ~ReproducibleSimdScope();
+  ReproducibleSimdScope(const ReproducibleSimdScope &) = delete;
+  ReproducibleSimdScope &operator=(const ReproducibleSimdScope &) = delete;
+};
+
 } // namespace npu::kernels
 
 #endif // NPU_KERNELS_CPU_H
