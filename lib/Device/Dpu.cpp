@@ -264,6 +264,31 @@ bool runConvLike(const DpuTask &t, const DpuOperands &ops, std::string &error) {
     for (uint64_t i = 0; i < perChannel; ++i)
       w[k * perChannel + i] =
           loadAsFloat(ops.weights.data + offsets[k] + i * 2, DType::F16);
+  if (!depthwise) {
+    // Dense: kFp16ConvChannels output channels at a time (convPixelFp16,
+    // the same sums), from the weights with the output channel innermost.
+    uint32_t kp =
+        (g.K + kFp16ConvChannels - 1) / kFp16ConvChannels * kFp16ConvChannels;
+    std::vector<float> wT(perChannel * kp, 0.0f);
+    for (uint32_t k = 0; k < g.K; ++k)
+      for (uint64_t i = 0; i < perChannel; ++i)
+        wT[i * kp + k] = w[k * perChannel + i];
+    Fp16ConvProblem cp{in.data(), wT.data(), g.PW, g.C, g.kh,
+                       g.kw,      g.sh,      g.sw, kp};
+    forEachWorkloadRow(t, [&](const Workload &wl, uint32_t oy) {
+      float acc[kFp16ConvChannels];
+      for (uint32_t ox = wl.x; ox < wl.x + wl.width; ++ox)
+        for (uint32_t k = wl.k; k < wl.k + wl.channels;
+             k += kFp16ConvChannels) {
+          uint32_t nk = std::min(kFp16ConvChannels, wl.k + wl.channels - k);
+          convPixelFp16(cp, oy, ox, k, nk, acc);
+          for (uint32_t j = 0; j < nk; ++j)
+            out.writeFloat(oy, ox, k + j, acc[j] + ppe[k + j].fbias,
+                           ppe[k + j].scale);
+        }
+    });
+    return true;
+  }
   forEachWorkloadRow(t, [&](const Workload &wl, uint32_t oy) {
     for (uint32_t ox = wl.x; ox < wl.x + wl.width; ++ox)
       for (uint32_t k = wl.k; k < wl.k + wl.channels; ++k) {
@@ -273,13 +298,7 @@ bool runConvLike(const DpuTask &t, const DpuOperands &ops, std::string &error) {
           for (uint32_t kx = 0; kx < g.kw; ++kx) {
             const float *ip =
                 &in[((oy * g.sh + ky) * g.PW + ox * g.sw + kx) * g.C];
-            if (depthwise) {
-              acc += ip[k] * wk[ky * g.kw + kx];
-            } else {
-              const float *wp = wk + (ky * g.kw + kx) * g.C;
-              for (uint32_t c = 0; c < g.C; ++c)
-                acc += ip[c] * wp[c];
-            }
+            acc += ip[k] * wk[ky * g.kw + kx];
           }
         out.writeFloat(oy, ox, k, acc + ppe[k].fbias, ppe[k].scale);
       }

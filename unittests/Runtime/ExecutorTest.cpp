@@ -104,7 +104,62 @@ TEST(DpuConv, VectorisedKernelMatchesPortable) {
         for (uint32_t i = 0; i < nx; ++i)
           for (uint32_t j = 0; j < nk; ++j)
             EXPECT_EQ(a[i][j], b[i][j]) << C << " " << i << " " << j;
+        // The AVX2 kernel (what a CPU without AVX-512 VNNI runs), where
+        // the CPU has AVX2.
+        int32_t c[device::kConvBlockPixels][device::kConvBlockChannels] = {};
+        if (device::convBlockAvx2(p, 2, 3, nx, 4, nk, c))
+          for (uint32_t i = 0; i < nx; ++i)
+            for (uint32_t j = 0; j < nk; ++j)
+              EXPECT_EQ(c[i][j], b[i][j]) << C << " " << i << " " << j;
       }
+  }
+}
+
+TEST(DpuConv, Fp16VectorisedSumsEqualPortableBitForBit) {
+  // Values over many binades (sums whose rounding depends on the order),
+  // subnormal products, infinities and a NaN: each output channel's sum
+  // must be the portable loop's bit for bit.
+  SplitMix rng(5);
+  for (uint32_t C : {1u, 16u, 35u}) {
+    uint32_t kh = 3, kw = 2, PW = 7, PH = 6, K = 13;
+    uint32_t kp = 16;
+    std::vector<float> in(PH * PW * C), wT(kh * kw * C * kp, 0.0f);
+    auto value = [&]() {
+      float v = float(rng.uniform(-1000, 1000)) *
+                std::ldexp(1.0f, int(rng.uniform(-30, 12)));
+      return v;
+    };
+    for (float &v : in)
+      v = value();
+    for (size_t i = 0; i < kh * kw * C; ++i)
+      for (uint32_t k = 0; k < K; ++k)
+        wT[i * kp + k] = value();
+    in[5] = 1e-30f;
+    wT[3 * kp + 2] = 1e-20f;
+    if (C > 1) {
+      in[C + 1] = INFINITY;
+      wT[(C + 1) * kp + 7] = NAN;
+    }
+    device::Fp16ConvProblem p{in.data(), wT.data(), PW, C, kh, kw, 2, 1, kp};
+    for (uint32_t k : {0u, 8u})
+      for (uint32_t oy : {0u, 1u})
+        for (uint32_t ox : {0u, 3u, 5u}) {
+          uint32_t nk = std::min(device::kFp16ConvChannels, K - k);
+          float a[device::kFp16ConvChannels], b[device::kFp16ConvChannels];
+          device::convPixelFp16Portable(p, oy, ox, k, nk, b);
+          device::convPixelFp16(p, oy, ox, k, nk, a);
+          float c[device::kFp16ConvChannels];
+          bool avx2 = device::convPixelFp16Avx2(p, oy, ox, k, nk, c);
+          for (uint32_t j = 0; j < nk; ++j) {
+            uint32_t ab, bb, cb;
+            std::memcpy(&ab, &a[j], 4);
+            std::memcpy(&bb, &b[j], 4);
+            std::memcpy(&cb, &c[j], 4);
+            EXPECT_EQ(ab, bb) << C << " " << k + j;
+            if (avx2)
+              EXPECT_EQ(cb, bb) << C << " " << k + j;
+          }
+        }
   }
 }
 
