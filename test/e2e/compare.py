@@ -15,7 +15,8 @@ import sys
 import numpy as np
 
 
-def metrics(ref, got):
+def metrics(ref, got, scale_floor=0.0):
+    """(cosine, max |error| / max(max |ref|, scale_floor), SQNR dB)."""
     r = ref.astype(np.float64).ravel()
     g = got.astype(np.float64).ravel()
     nr, ng = np.linalg.norm(r), np.linalg.norm(g)
@@ -26,7 +27,7 @@ def metrics(ref, got):
         cos = 0.0
     else:
         cos = float(np.dot(r, g) / (nr * ng))
-    scale = float(np.max(np.abs(r))) if r.size else 0.0
+    scale = max(float(np.max(np.abs(r))) if r.size else 0.0, scale_floor)
     err = float(np.max(np.abs(r - g))) if r.size else 0.0
     rel = err / scale if scale > 0 else err
     noise = float(np.sum((r - g) ** 2))
@@ -34,7 +35,10 @@ def metrics(ref, got):
     return cos, rel, sqnr
 
 
-def compare_dirs(ref_dir, got_dir, min_cos, max_rel, out=sys.stdout):
+def compare_dirs(ref_dir, got_dir, min_cos, max_rel, out=sys.stdout,
+                 scale_floor=0.0):
+    """With `scale_floor`, the max |error| of a tensor whose values are all
+    smaller is taken relative to the floor instead of its own maximum."""
     ok = True
     for name in sorted(f for f in os.listdir(ref_dir) if f.endswith('.npy')):
         ref = np.load(os.path.join(ref_dir, name))
@@ -48,7 +52,7 @@ def compare_dirs(ref_dir, got_dir, min_cos, max_rel, out=sys.stdout):
             print('  %-32s SHAPE %s vs %s' % (name, ref.shape, got.shape), file=out)
             ok = False
             continue
-        cos, rel, sqnr = metrics(ref, got)
+        cos, rel, sqnr = metrics(ref, got, scale_floor)
         good = cos >= min_cos and rel <= max_rel
         ok &= good
         print('  %-32s %-16s cosine %.8f  max|err|/max|ref| %.2e  SQNR %6.1f dB  %s' %

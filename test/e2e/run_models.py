@@ -7,7 +7,11 @@ For each model, prepares real inputs (prepare_inputs.py), runs the reference
 interpreter through `npu-interpret` (ONNX import, canonicalization,
 interpretation) and ONNX Runtime on the same inputs, and checks every output:
 cosine similarity >= 0.99999 and max |error| <= 1e-3 of the reference's max
-magnitude. Exit status 1 if any model fails.
+magnitude, or of 0.01 when every value is smaller: the wake-word head on
+speech without the wake word gives a probability of 1.5e-5, where ONNX
+Runtime's logistic is an approximation (on an AMD EPYC, 2026-12-03: 1.4782e-5
+for the logit -11.118605, whose sigmoid is 1.4834e-5, what npu-interpret
+gives). Exit status 1 if any model fails.
 """
 import argparse
 import os
@@ -64,7 +68,8 @@ def main():
             print('  npu-interpret failed:\n' + r.stdout)
             failed.append(m)
             continue
-        if not compare.compare_dirs(ref_dir, got_dir, 0.99999, 1e-3):
+        if not compare.compare_dirs(ref_dir, got_dir, 0.99999, 1e-3,
+                                    scale_floor=0.01):
             failed.append(m)
     if failed:
         print('FAILED: ' + ', '.join(failed))

@@ -139,6 +139,63 @@ TEST(AssignMemory, SameInputSameProgram) {
   EXPECT_TRUE(x.program == y.program);
 }
 
+TEST(AssignMemory, SmallScratchDoesNotChainIndependentTasks) {
+  // Two independent copies through the scratch, each on its own DMA port:
+  // x -> s0 -> y[0] on port 0, then x -> s1 -> y[1] on port 1. s1 is born
+  // after s0 died; reusing s0's bytes would make s1's writer wait for s0's
+  // reader (a barrier between work that is independent). The scratch has
+  // room to spare (kilobytes), so s1 gets bytes of its own and no task of
+  // port 1 waits for port 0.
+  blob::Program p;
+  p.platform = arch::Platform::NPU3720;
+  p.compilerVersion = "test";
+  const uint32_t n = 2048;
+  const uint64_t bytes = n * 2;
+  blob::TensorDesc desc;
+  desc.dtype = DType::F16;
+  desc.shape = {2, int64_t(n)};
+  desc.name = "x";
+  p.inputs.push_back(desc);
+  desc.name = "y";
+  p.outputs.push_back(desc);
+  p.buffers.push_back({"x", blob::MemSpace::Input, 0, 0, 2 * bytes});
+  p.buffers.push_back({"y", blob::MemSpace::Output, 0, 0, 2 * bytes});
+  p.buffers.push_back(
+      {"s0", blob::MemSpace::Scratch, 0, kUnassignedOffset, bytes});
+  p.buffers.push_back(
+      {"s1", blob::MemSpace::Scratch, 0, kUnassignedOffset, bytes});
+  ProgramSchedule schedule(2);
+  p.taskLists.resize(2);
+  uint32_t position = 0;
+  auto copy = [&](uint32_t port, uint32_t src, uint64_t srcOffset, uint32_t dst,
+                  uint64_t dstOffset) {
+    blob::Task t;
+    t.name = "t" + std::to_string(position);
+    t.kind = blob::Engine::Dma;
+    t.dma.src = view(src, n);
+    t.dma.src.offset = srcOffset;
+    t.dma.dst = view(dst, n);
+    t.dma.dst.offset = dstOffset;
+    p.taskLists[port].engine = blob::Engine::Dma;
+    p.taskLists[port].index = port;
+    p.taskLists[port].tasks.push_back(t);
+    schedule[port].push_back({position, position, position});
+    ++position;
+  };
+  copy(0, 0, 0, 2, 0);
+  copy(0, 2, 0, 1, 0);
+  copy(1, 0, bytes, 3, 0);
+  copy(1, 3, 0, 1, bytes);
+  p.memory.cmxUsed.assign(arch::hardware(p.platform).numTiles, 0);
+  MemoryAssignmentReport report;
+  std::string error;
+  ASSERT_TRUE(assignMemory(p, schedule, {}, report, error)) << error;
+  EXPECT_NE(p.buffers[2].offset, p.buffers[3].offset);
+  for (const blob::Task &t : p.taskLists[1].tasks)
+    EXPECT_TRUE(t.waitBarriers.empty()) << t.name;
+  EXPECT_TRUE(checkRaces(p, error)) << error;
+}
+
 TEST(AssignMemory, BadScheduleIsAnError) {
   std::mt19937 rng(1);
   RandomProgram r = makeProgram(rng, 3, 64);

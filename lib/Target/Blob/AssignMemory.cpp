@@ -12,6 +12,11 @@ namespace {
 
 /// Alignment of DDR scratch buffers (CMX: HardwareDesc::cmxAlignment).
 constexpr uint64_t kScratchAlignment = 64;
+/// The DDR scratch may grow by this many bytes (or 10 %, the more) past the
+/// tightest packing so that a buffer need not reuse bytes whose readers may
+/// still run: a small model's scratch is kilobytes, and packed tightly its
+/// independent SHAVE tasks wait for each other through reused bytes.
+constexpr uint64_t kScratchReuseSlack = uint64_t(1) << 20;
 
 /// A task of the program by its list and index, with its schedule.
 struct Slot {
@@ -309,11 +314,13 @@ bool assignMemory(blob::Program &program, const ProgramSchedule &schedule,
     ScratchLayout layout;
     if (anyUnplaced) {
       if (scratch) {
-        // The tighter packing; then, within 10 % more bytes (DDR is
-        // plentiful, waits are not), the cheapest reuse.
+        // The tighter packing; then, within 10 % or 1 MiB more bytes (DDR
+        // is plentiful, waits are not), the cheapest reuse.
         layout = allocatePacked(ranges, kScratchAlignment);
         if (std::optional<ScratchLayout> spread = allocateCheapestReuse(
-                ranges, layout.totalSize + layout.totalSize / 10,
+                ranges,
+                layout.totalSize + std::max<uint64_t>(layout.totalSize / 10,
+                                                      kScratchReuseSlack),
                 reuseCost(members, uses, reuse), kScratchAlignment))
           layout = std::move(*spread);
       } else if (std::optional<ScratchLayout> spread =
