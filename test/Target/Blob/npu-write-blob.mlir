@@ -165,7 +165,7 @@ func.func @dw_pool(%x: tensor<40x40x48xi8> {npu.name = "x"}) -> (tensor<20x20x48
 // SHAVE: input  'x' f32 1x8x64x64 ND
 // SHAVE: buf{{[0-9]+}} 'convert' scratch [0, 65536)
 // SHAVE: buf{{[0-9]+}} 'sigmoid' scratch [65536, 131072)
-// SHAVE: buf{{[0-9]+}} 'mul' scratch [0, 65536)
+// SHAVE: buf{{[0-9]+}} 'mul' scratch [131072, 196608)
 // SHAVE: barriers:
 // SHAVE-NEXT: task lists:
 // SHAVE-NEXT: shave[0] (4 tasks)

@@ -230,3 +230,19 @@ func.func @affine_into_conv_transpose(%x: tensor<1x4x8x8xf32>) -> tensor<1x8x16x
   %y = npu.add %m, %b : (tensor<1x8x16x16xf32>, tensor<1x8x1x1xf32>) -> tensor<1x8x16x16xf32>
   return %y : tensor<1x8x16x16xf32>
 }
+
+// -----
+
+// x ^ 2 as x * x; another exponent stays a pow.
+// CHECK-LABEL: func.func @square
+// CHECK-NEXT: %[[C:.*]] = npu.constant dense<3.000000e+00>
+// CHECK-NEXT: %[[S:.*]] = npu.mul %arg0, %arg0 : (tensor<1x40x120xf32>, tensor<1x40x120xf32>) -> tensor<1x40x120xf32>
+// CHECK-NEXT: %[[P:.*]] = npu.pow %arg0, %[[C]]
+// CHECK-NEXT: return %[[S]], %[[P]]
+func.func @square(%x: tensor<1x40x120xf32>) -> (tensor<1x40x120xf32>, tensor<1x40x120xf32>) {
+  %two = npu.constant dense<2.0> : tensor<f32>
+  %three = npu.constant dense<3.0> : tensor<f32>
+  %s = npu.pow %x, %two : (tensor<1x40x120xf32>, tensor<f32>) -> tensor<1x40x120xf32>
+  %p = npu.pow %x, %three : (tensor<1x40x120xf32>, tensor<f32>) -> tensor<1x40x120xf32>
+  return %s, %p : tensor<1x40x120xf32>, tensor<1x40x120xf32>
+}
