@@ -13,11 +13,15 @@
 // NOTHING: npu.add %{{.*}}, %{{.*}}
 // NOTHING: npu.add
 // TASKS: nputask.buffer "shave#1" scratch[0] size 4
-// TASKS: nputask.shave "convert" "shave#1" {{.*}} schedule = array<i64: 0, 0, 0>
+// The conversion in, the add and the conversion out run one after the
+// other: one SHAVE chain, one task, one schedule, no barrier.
+// TASKS: nputask.shave "convert" "shave#1+shave#2+shave#3" {{.*}} schedule = array<i64: 0, 0, 0>
+// TASKS-NEXT: nputask.shave "add" "" chained
+// TASKS-NEXT: nputask.shave "convert" "" chained
 // ADDRESSED: nputask.program attributes {{.*}}scratch_size = 128 : i64
 // ADDRESSED: nputask.buffer "shave#1" scratch[0] offset 0 size 4
 // ADDRESSED: nputask.buffer "shave#2" scratch[0] offset 64 size 4
-// ADDRESSED: nputask.barrier producers 1 consumers 1
+// ADDRESSED-NOT: nputask.barrier
 // ADDRESSED-NOT: schedule
 // BADSTAGE: unknown stage 'int8' for compile-to; valid stages: origin, canonical, fp16, hwops, tiled, grouped, tasks, addressed, blob
 module attributes {npu.target = #npu.target<NPU4000>} {

@@ -147,7 +147,34 @@ std::vector<blob::ShaveTask> splitOuter(const blob::ShaveTask &t,
 
 } // namespace
 
-LogicalResult emitShave(Emitter &e, hw::ShaveOp op, const std::string &label) {
+namespace {
+/// Queues `task` on the next SHAVE (round robin over the tiles in use,
+/// tiles interleaved) with its accesses.
+void addShaveTask(Emitter &e, blob::Task task) {
+  uint32_t shaves = e.tiles * e.hw.shavesPerTile;
+  uint32_t i = e.shaveCounter++ % shaves;
+  uint32_t tile = i % e.tiles, shave = i / e.tiles;
+  std::vector<Access> acc;
+  forEachView(task, [&](const blob::TensorRef &r, bool write) {
+    acc.push_back(e.access(r, write));
+  });
+  e.sched.add(blob::Engine::Shave, tile * e.hw.shavesPerTile + shave,
+              std::move(task), std::move(acc));
+}
+} // namespace
+
+void emitShaveChain(Emitter &e, std::vector<blob::Task> kernels) {
+  blob::Task chain = std::move(kernels[0]);
+  chain.kind = blob::Engine::Shave;
+  for (size_t k = 1; k < kernels.size(); ++k) {
+    chain.name += "+" + kernels[k].name;
+    chain.shave.chained.push_back(std::move(kernels[k].shave));
+  }
+  addShaveTask(e, std::move(chain));
+}
+
+LogicalResult shaveTasks(Emitter &e, hw::ShaveOp op, const std::string &label,
+                         std::vector<blob::Task> &tasks) {
   auto kernel = arch::parseShaveKernel(op.getKernel().str());
   if (!kernel)
     return op.emitOpError()
@@ -162,11 +189,6 @@ LogicalResult emitShave(Emitter &e, hw::ShaveOp op, const std::string &label) {
     proto.outputs.push_back(e.denseRef(v));
 
   uint32_t shaves = e.tiles * e.hw.shavesPerTile;
-  auto nextShave = [&]() {
-    uint32_t i = e.shaveCounter++ % shaves;
-    uint32_t tile = i % e.tiles, shave = i / e.tiles;
-    return tile * e.hw.shavesPerTile + shave;
-  };
 
   // Chunks of the flattened operands, when all have the output's shape
   // (an input of one element, broadcast, is passed whole to every chunk;
@@ -204,13 +226,8 @@ LogicalResult emitShave(Emitter &e, hw::ShaveOp op, const std::string &label) {
   per = (per + unit - 1) / unit * unit;
 
   auto add = [&](blob::Task task) {
-    std::vector<Access> acc;
-    for (const blob::TensorRef &r : task.shave.inputs)
-      acc.push_back(e.access(r, false));
-    for (const blob::TensorRef &r : task.shave.outputs)
-      acc.push_back(e.access(r, true));
-    e.sched.add(blob::Engine::Shave, nextShave(), std::move(task),
-                std::move(acc));
+    task.kind = blob::Engine::Shave;
+    tasks.push_back(std::move(task));
   };
   std::vector<blob::ShaveTask> parts;
   if (e.opts.splitShave && *kernel == arch::ShaveKernel::MatMul)

@@ -110,8 +110,16 @@ mlir::LogicalResult emitDpu(Emitter &e, mlir::Operation *op,
 /// change) run; emitDpu then finds the plan.
 mlir::LogicalResult prefetchFirstDpu(Emitter &e, mlir::Operation *op,
                                      const std::string &label);
-mlir::LogicalResult emitShave(Emitter &e, hw::ShaveOp op,
-                              const std::string &label);
+/// The tasks of SHAVE op `op` (one, or its chunks / slabs split over the
+/// SHAVEs), named after `label`, not queued yet: emitShaveChain queues
+/// them.
+mlir::LogicalResult shaveTasks(Emitter &e, hw::ShaveOp op,
+                               const std::string &label,
+                               std::vector<blob::Task> &tasks);
+/// Queues `kernels` (one task, or single-task SHAVE ops each reading what
+/// an earlier one wrote) on the next SHAVE as one task: a SHAVE chain
+/// (blob::ShaveTask::chained), one launch, named after every op ("a+b+c").
+void emitShaveChain(Emitter &e, std::vector<blob::Task> kernels);
 /// Emits `ep` on `piece` (an [H, W, C] view in the CMX of `tile`): each op
 /// in turn, in place (the last into `dest`, the piece's place in the
 /// result, when it converts the element type), split over the tile's

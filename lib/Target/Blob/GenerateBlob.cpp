@@ -154,10 +154,61 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
     if (failed(r))
       return failure();
   }
+  // SHAVE ops run in the chain of an op before them (emitChain).
+  llvm::DenseSet<Operation *> chained;
+  // A single-task SHAVE op at `i` and the single-task SHAVE ops right after
+  // it (views, constants and epilogue ops between them emit nothing), each
+  // reading bytes an earlier one wrote and otherwise only what the chain
+  // reads or constants and graph inputs, as one SHAVE chain: they would run
+  // one after the other anyway, and now pay one launch.
+  auto emitChain = [&](size_t i, hw::ShaveOp first) -> LogicalResult {
+    std::vector<blob::Task> tasks;
+    if (failed(shaveTasks(e, first, labels[i], tasks)))
+      return failure();
+    if (tasks.size() != 1) {
+      for (blob::Task &t : tasks)
+        emitShaveChain(e, {std::move(t)});
+      return success();
+    }
+    llvm::DenseSet<uint32_t> written, read;
+    auto note = [&](const blob::Task &t) {
+      for (const blob::TensorRef &r : t.shave.inputs)
+        read.insert(r.buffer);
+      for (const blob::TensorRef &r : t.shave.outputs)
+        written.insert(r.buffer);
+    };
+    note(tasks[0]);
+    for (size_t j = i + 1; j < ops.size(); ++j) {
+      Operation *next = ops[j];
+      if (isa<npu::ConstantOp, npu::ReshapeOp>(next) ||
+          e.inEpilogue.contains(next))
+        continue;
+      auto s = dyn_cast<hw::ShaveOp>(next);
+      std::vector<blob::Task> more;
+      if (!s || failed(shaveTasks(e, s, labels[j], more)) || more.size() != 1)
+        break;
+      bool dependent = false, ready = true;
+      for (const blob::TensorRef &r : more[0].shave.inputs) {
+        blob::MemSpace space = program.buffers[r.buffer].space;
+        dependent |= written.contains(r.buffer);
+        ready &= written.contains(r.buffer) || read.contains(r.buffer) ||
+                 space == blob::MemSpace::Weights ||
+                 space == blob::MemSpace::Input;
+      }
+      if (!dependent || !ready)
+        break;
+      note(more[0]);
+      tasks.push_back(std::move(more[0]));
+      chained.insert(next);
+    }
+    emitShaveChain(e, std::move(tasks));
+    return success();
+  };
   for (size_t i = 0; i < ops.size(); ++i) {
     Operation &op = *ops[i];
     const std::string &label = labels[i];
-    if (isa<npu::ConstantOp, npu::ReshapeOp>(op) || e.inEpilogue.contains(&op))
+    if (isa<npu::ConstantOp, npu::ReshapeOp>(op) ||
+        e.inEpilogue.contains(&op) || chained.contains(&op))
       continue;
     e.sched.beginOp();
     size_t n = nextDpu[i];
@@ -172,7 +223,7 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
                              ahead2 ? ops[n2] : nullptr,
                              ahead2 ? labels[n2] : std::string());
             })
-            .Case([&](hw::ShaveOp o) { return emitShave(e, o, label); })
+            .Case([&](hw::ShaveOp o) { return emitChain(i, o); })
             .Case(
                 [&](npu::TransposeOp o) { return emitTranspose(e, o, label); })
             .Case([&](npu::SliceOp o) { return emitSlice(e, o, label); })

@@ -283,3 +283,39 @@ func.func @f32_input(%x: tensor<16x16x16xf32> {npu.name = "x"}) -> (tensor<16x16
       : (tensor<16x16x16xf16>, tensor<16x1x1x16xf16>, tensor<16x4xi32>) -> tensor<16x16x16xf16> loc("conv")
   return %y : tensor<16x16x16xf16>
 }
+
+// Whole-tensor SHAVE ops that run one after the other form one SHAVE
+// chain (one launch): the exp, the negation of its result, then the add of
+// that and the input (which the chain reads already). The second exp reads
+// only the input, so it starts a chain of its own, free to run beside the
+// first (a constant operand, the mul's, does not break a chain); the last
+// add reads the first chain's result, which the second chain cannot wait
+// for: it is a task of its own.
+// RUN: npu-opt %s -o /dev/null --npu-write-blob="function=serial_shaves output=%t.serial.blob target=NPU3720"
+// RUN: npu-blob verify --races %t.serial.blob | FileCheck %s --check-prefix=VERIFY
+// RUN: npu-blob dump %t.serial.blob | FileCheck %s --check-prefix=SERIAL
+// SERIAL: task lists:
+// SERIAL-NEXT: shave[0] (1 tasks)
+// SERIAL-NEXT: e1+n+a update
+// SERIAL-NEXT: kernel exp
+// SERIAL: then kernel neg
+// SERIAL: then kernel add
+// SERIAL: shave[1] (1 tasks)
+// SERIAL-NEXT: z wait
+// SERIAL-NEXT: kernel add
+// SERIAL: shave[2] (1 tasks)
+// SERIAL-NEXT: e2+s+m update
+// SERIAL-NEXT: kernel exp
+// SERIAL: then kernel sigmoid
+// SERIAL: then kernel mul
+func.func @serial_shaves(%x: tensor<1x16x4x4xf16> {npu.name = "x"}) -> (tensor<1x16x4x4xf16> {npu.name = "y"}, tensor<1x16x4x4xf16> {npu.name = "z"}) {
+  %c = npu.constant dense<1.5> : tensor<1x16x4x4xf16>
+  %e = npuhw.shave "exp" %x : (tensor<1x16x4x4xf16>) -> tensor<1x16x4x4xf16> loc("e1")
+  %n = npuhw.shave "neg" %e : (tensor<1x16x4x4xf16>) -> tensor<1x16x4x4xf16> loc("n")
+  %a = npuhw.shave "add" %n, %x : (tensor<1x16x4x4xf16>, tensor<1x16x4x4xf16>) -> tensor<1x16x4x4xf16> loc("a")
+  %e2 = npuhw.shave "exp" %x : (tensor<1x16x4x4xf16>) -> tensor<1x16x4x4xf16> loc("e2")
+  %s = npuhw.shave "sigmoid" %e2 : (tensor<1x16x4x4xf16>) -> tensor<1x16x4x4xf16> loc("s")
+  %m = npuhw.shave "mul" %s, %c : (tensor<1x16x4x4xf16>, tensor<1x16x4x4xf16>) -> tensor<1x16x4x4xf16> loc("m")
+  %z = npuhw.shave "add" %m, %a : (tensor<1x16x4x4xf16>, tensor<1x16x4x4xf16>) -> tensor<1x16x4x4xf16> loc("z")
+  return %a, %z : tensor<1x16x4x4xf16>, tensor<1x16x4x4xf16>
+}
