@@ -129,7 +129,6 @@ void emitShaveEpilogue(Emitter &e, const ShaveEpilogue &ep, uint32_t tile,
   // Each chunk runs the whole chain in one SHAVE launch: the first op's
   // kernel, the others chained after it (blob::ShaveTask::chained).
   std::vector<blob::Task> tasks(parts.size());
-  std::vector<std::vector<Access>> accesses(parts.size());
   std::string name;
   for (size_t i = 0; i < ep.ops.size(); ++i) {
     hw::ShaveOp s = ep.ops[i];
@@ -159,9 +158,6 @@ void emitShaveEpilogue(Emitter &e, const ShaveEpilogue &ep, uint32_t tile,
         kernel.inputs[k] = parts[c];
       const blob::TensorRef &out = intoDest ? destParts[c] : parts[c];
       kernel.outputs = {out};
-      for (const blob::TensorRef &r : kernel.inputs)
-        accesses[c].push_back(e.access(r, false));
-      accesses[c].push_back(e.access(out, true));
       if (i == 0)
         tasks[c].shave = std::move(kernel);
       else
@@ -171,10 +167,15 @@ void emitShaveEpilogue(Emitter &e, const ShaveEpilogue &ep, uint32_t tile,
   for (size_t c = 0; c < parts.size(); ++c) {
     tasks[c].name = name + "." + pieceSuffix +
                     (parts.size() > 1 ? ".c" + std::to_string(c) : "");
+    tasks[c].kind = blob::Engine::Shave;
+    std::vector<Access> accesses;
+    forEachView(tasks[c], [&](const blob::TensorRef &r, bool write) {
+      accesses.push_back(e.access(r, write));
+    });
     e.sched.add(blob::Engine::Shave,
                 tile * e.hw.shavesPerTile +
                     uint32_t((first + c) % e.hw.shavesPerTile),
-                std::move(tasks[c]), std::move(accesses[c]));
+                std::move(tasks[c]), std::move(accesses));
   }
 }
 
