@@ -11,6 +11,7 @@
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
+#include <cstdlib>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -71,6 +72,15 @@ struct ThreadPool::Shared {
 };
 
 int ThreadPool::hardwareThreads() {
+  // NPU_KERNELS_THREADS=N (a positive integer) caps the threads, as
+  // OMP_NUM_THREADS does for OpenMP programs: for a shared machine, and for
+  // checking that results do not depend on the thread count.
+  if (const char *env = std::getenv("NPU_KERNELS_THREADS")) {
+    char *end = nullptr;
+    long wanted = std::strtol(env, &end, 10);
+    if (end != env && *end == '\0' && wanted > 0 && wanted <= 1024)
+      return static_cast<int>(wanted);
+  }
   unsigned n = std::thread::hardware_concurrency();
   return n == 0 ? 1 : static_cast<int>(n);
 }

@@ -4,7 +4,9 @@
 #include "npu/Kernels/Cpu.h"
 
 #include <atomic>
+#include <cstdlib>
 #include <gtest/gtest.h>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -61,6 +63,25 @@ TEST(ThreadPool, CallersFromSeveralThreadsShareOnePool) {
   for (std::thread &t : callers)
     t.join();
   EXPECT_EQ(total.load(), 3 * 50 * 16);
+}
+
+TEST(ThreadPool, EnvironmentSetsTheDefaultThreads) {
+  const char *saved = std::getenv("NPU_KERNELS_THREADS");
+  std::string keep = saved ? saved : "";
+  unsetenv("NPU_KERNELS_THREADS");
+  int hardware = ThreadPool::hardwareThreads();
+  setenv("NPU_KERNELS_THREADS", "3", 1);
+  EXPECT_EQ(ThreadPool::hardwareThreads(), 3);
+  EXPECT_EQ(ThreadPool(0).numThreads(), 3);
+  EXPECT_EQ(ThreadPool(2).numThreads(), 2); // An explicit count wins.
+  for (const char *ignored : {"0", "-2", "abc", "4x", "", "100000"}) {
+    setenv("NPU_KERNELS_THREADS", ignored, 1);
+    EXPECT_EQ(ThreadPool::hardwareThreads(), hardware) << ignored;
+  }
+  if (saved)
+    setenv("NPU_KERNELS_THREADS", keep.c_str(), 1);
+  else
+    unsetenv("NPU_KERNELS_THREADS");
 }
 
 TEST(Cpu, LevelsCanBeLoweredNotRaised) {

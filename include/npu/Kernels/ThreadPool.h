@@ -31,7 +31,9 @@ public:
   /// threads; returns when all are done.
   void parallelFor(int64_t numTasks, const std::function<void(int64_t)> &fn);
 
-  /// The number of hardware threads (at least 1).
+  /// The threads a pool of `numThreads` <= 0 gets: NPU_KERNELS_THREADS when
+  /// it is set to an integer in [1, 1024] (any other value is ignored),
+  /// else the number of hardware threads (at least 1).
   static int hardwareThreads();
 
 private:
