@@ -18,6 +18,9 @@
 
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <optional>
+#include <utility>
+
 using namespace mlir;
 
 namespace npu::target {
@@ -161,10 +164,17 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
   // reading bytes an earlier one wrote and otherwise only what the chain
   // reads or constants and graph inputs, as one SHAVE chain: they would run
   // one after the other anyway, and now pay one launch.
+  // The tasks of the op that ended the last chain, built while deciding
+  // whether it could join (a pure function of the op: kept, not rebuilt,
+  // and its diagnostics, if any, given once).
+  std::optional<std::pair<size_t, std::vector<blob::Task>>> builtAhead;
   auto emitChain = [&](size_t i, hw::ShaveOp first) -> LogicalResult {
     std::vector<blob::Task> tasks;
-    if (failed(shaveTasks(e, first, labels[i], tasks)))
+    if (builtAhead && builtAhead->first == i)
+      tasks = std::move(builtAhead->second);
+    else if (failed(shaveTasks(e, first, labels[i], tasks)))
       return failure();
+    builtAhead.reset();
     if (tasks.size() != 1) {
       for (blob::Task &t : tasks)
         emitShaveChain(e, {std::move(t)});
@@ -184,9 +194,15 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
           e.inEpilogue.contains(next))
         continue;
       auto s = dyn_cast<hw::ShaveOp>(next);
-      std::vector<blob::Task> more;
-      if (!s || failed(shaveTasks(e, s, labels[j], more)) || more.size() != 1)
+      if (!s)
         break;
+      std::vector<blob::Task> more;
+      if (failed(shaveTasks(e, s, labels[j], more)))
+        return failure();
+      if (more.size() != 1) {
+        builtAhead.emplace(j, std::move(more));
+        break;
+      }
       bool dependent = false, ready = true;
       for (const blob::TensorRef &r : more[0].shave.inputs) {
         blob::MemSpace space = program.buffers[r.buffer].space;
@@ -195,8 +211,10 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
                  space == blob::MemSpace::Weights ||
                  space == blob::MemSpace::Input;
       }
-      if (!dependent || !ready)
+      if (!dependent || !ready) {
+        builtAhead.emplace(j, std::move(more));
         break;
+      }
       note(more[0]);
       tasks.push_back(std::move(more[0]));
       chained.insert(next);
