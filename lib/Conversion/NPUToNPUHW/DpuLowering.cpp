@@ -600,16 +600,20 @@ LogicalResult lowerConv(Lowering &l, ConvOp op, std::string &reason) {
       if (failed(q))
         return failure();
       Value x = l.reshape(loc, *q, {c, h / 2, 2, wd / 2, 2});
-      x = l.transpose(loc, x, {1, 3, 2, 4, 0});
-      x = l.reshape(loc, x, {h / 2, wd / 2, 4 * c});
+      Value blocks = l.transpose(loc, x, {1, 3, 2, 4, 0});
       // The padding channels meet zero weights (SpaceToDepth.h), where any
-      // int8 value adds exactly 0: they repeat the first channels instead
-      // of holding a constant.
-      SmallVector<Value> parts = {x};
+      // int8 value adds exactly 0: they repeat the blocks' first input
+      // channels (all 2x2 positions of each, so that the copy into the
+      // concatenation is one strided DMA from the quantized input:
+      // CopyElision.h) instead of holding a constant.
+      SmallVector<Value> parts = {
+          l.reshape(loc, blocks, {h / 2, wd / 2, 4 * c})};
       for (int64_t have = 4 * c; have < kChannelAlignment;) {
-        int64_t n = std::min(4 * c, kChannelAlignment - have);
-        parts.push_back(l.slice(loc, x, {0, 0, 0}, {h / 2, wd / 2, n}));
-        have += n;
+        int64_t k = std::min(c, (kChannelAlignment - have) / 4);
+        Value pad =
+            l.slice(loc, blocks, {0, 0, 0, 0, 0}, {h / 2, wd / 2, 2, 2, k});
+        parts.push_back(l.reshape(loc, pad, {h / 2, wd / 2, 4 * k}));
+        have += 4 * k;
       }
       x = l.concat(loc, parts, 2);
       const ConvWindow &b = s2d->window;

@@ -18,6 +18,7 @@
 #include "llvm/ADT/Hashing.h"
 
 #include <cstring>
+#include <functional>
 #include <map>
 #include <set>
 
@@ -190,7 +191,8 @@ std::string argName(func::FuncOp func, unsigned i, bool result) {
 
 FailureOr<BufferAssignment>
 assignBuffers(func::FuncOp func, blob::Program &program,
-              WeightsSection &weights, const llvm::DenseSet<Value> &cmxOnly) {
+              WeightsSection &weights, const llvm::DenseSet<Value> &cmxOnly,
+              const llvm::DenseSet<Operation *> &elided) {
   BufferAssignment plan;
   if (!func.getBody().hasOneBlock())
     return func.emitOpError("code generation needs a function of one block");
@@ -262,13 +264,24 @@ assignBuffers(func::FuncOp func, blob::Program &program,
         continue;
       }
       root[r] = r;
-      roots.push_back(r);
+      if (!elided.contains(&op))
+        roots.push_back(r);
     }
   }
   auto rootOf = [&](Value v) {
     Value r = root.lookup(v);
     return r ? r : v;
   };
+  // The roots whose bytes a use of `v` reads: its root, or for an elided
+  // op's result, those its input reads.
+  std::function<void(Value, llvm::SmallVectorImpl<Value> &)> sourcesOf =
+      [&](Value v, llvm::SmallVectorImpl<Value> &out) {
+        Value r = rootOf(v);
+        Operation *def = r.getDefiningOp();
+        if (def && elided.contains(def))
+          return sourcesOf(def->getOperand(0), out);
+        out.push_back(r);
+      };
 
   // Results stored directly in their Output; the others are copied.
   llvm::DenseMap<Value, uint32_t> outputOf;
@@ -285,8 +298,10 @@ assignBuffers(func::FuncOp func, blob::Program &program,
   llvm::DenseMap<Value, uint64_t> lastUse;
   for (Operation &op : body)
     for (Value operand : op.getOperands()) {
-      Value r = rootOf(operand);
-      lastUse[r] = std::max(lastUse.lookup(r), step[&op]);
+      llvm::SmallVector<Value, 2> sources;
+      sourcesOf(operand, sources);
+      for (Value r : sources)
+        lastUse[r] = std::max(lastUse.lookup(r), step[&op]);
     }
 
   // Constants and outputs; scratch ranges for the rest.
@@ -339,9 +354,12 @@ assignBuffers(func::FuncOp func, blob::Program &program,
   plan.scratchSize = layout.totalSize;
   plan.scratchBuffers = scratchValues.size();
 
-  // Views share their root's location.
+  // Views share their root's location (an elided op's result has none).
   for (Operation &op : body)
-    for (Value r : op.getResults())
+    for (Value r : op.getResults()) {
+      Operation *rootDef = rootOf(r).getDefiningOp();
+      if (rootDef && elided.contains(rootDef))
+        continue;
       if (rootOf(r) != r) {
         const ValueLocation *loc = plan.lookup(rootOf(r));
         if (!loc)
@@ -349,6 +367,7 @@ assignBuffers(func::FuncOp func, blob::Program &program,
         ValueLocation copy = *loc;
         plan.locations[r] = copy;
       }
+    }
   return plan;
 }
 

@@ -7,6 +7,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "CopyElision.h"
 #include "Emitter.h"
 
 #include "npu/Dialect/NPUHW/IR/DeviceTypes.h"
@@ -99,21 +100,27 @@ LogicalResult emitConcat(Emitter &e, npu::ConcatOp op,
     axis += rank;
   if (axis < 0 || axis >= rank)
     return op.emitOpError("has an invalid axis");
-  uint64_t at = 0;
   for (auto [i, v] : llvm::enumerate(op.getInputs())) {
     auto in = dense(op, v);
     if (failed(in))
       return failure();
+    // The operand's bytes where they are: its own buffer, or, through
+    // elided transposes and slices, the value they view (CopyElision.h).
+    auto copy = concatOperandCopy(op, unsigned(i), e.elidedCopies);
+    const ValueLocation *src =
+        copy ? e.buffers.lookup(copy->src.base) : nullptr;
+    if (!copy || !src)
+      return op.emitOpError()
+             << "operand " << i << " has no bytes in DDR to copy from";
     CopyRequest req;
-    req.shape = in->shape;
+    req.shape = copy->src.shape;
     req.elemBytes = in->elem;
-    req.srcStrides = in->strides;
-    req.dstStrides = out->strides;
-    req.dstOffset = at * out->strides[axis];
+    req.srcOffset = copy->src.offset;
+    req.srcStrides = copy->src.strides;
+    req.dstStrides = copy->dstStrides;
+    req.dstOffset = copy->dstOffset;
     req.splitBytes = kSplitCopyBytes;
-    at += in->shape[axis];
-    if (failed(e.copy(op, label + ".in" + std::to_string(i), req,
-                      e.buffers.lookup(v)->buffer,
+    if (failed(e.copy(op, label + ".in" + std::to_string(i), req, src->buffer,
                       e.buffers.lookup(op.getOutput())->buffer, in->dtype)))
       return failure();
   }

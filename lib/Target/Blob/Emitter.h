@@ -73,6 +73,9 @@ struct Emitter {
   /// shaveEpilogues); those ops emit nothing of their own.
   ShaveEpilogues epilogues;
   llvm::DenseSet<mlir::Operation *> inEpilogue;
+  /// Transposes and slices that emit nothing: the concats reading them copy
+  /// from the values they view (CopyElision.h).
+  llvm::DenseSet<mlir::Operation *> elidedCopies;
 
   /// Adds a buffer to the program; returns its id.
   uint32_t addBuffer(const std::string &name, blob::MemSpace space,

@@ -10,6 +10,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "npu/Target/Blob/GenerateBlob.h"
+#include "CopyElision.h"
 #include "Emitter.h"
 
 #include "npu/Blob/Verifier.h"
@@ -97,12 +98,17 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
     for (hw::ShaveOp s : ArrayRef(ep.ops).drop_back())
       cmxOnly.insert(s.getOutputs()[0]);
   }
+  // Transposes and slices that only concats read copy nothing themselves
+  // (CopyElision.h).
+  llvm::DenseSet<Operation *> elided =
+      findElidedCopies(func.getBody().front(), cmxOnly);
   WeightsSection weights(program);
-  auto plan = assignBuffers(func, program, weights, cmxOnly);
+  auto plan = assignBuffers(func, program, weights, cmxOnly, elided);
   if (failed(plan))
     return failure();
 
   Emitter e(hw, opts, tiles, program, weights, *plan);
+  e.elidedCopies = std::move(elided);
   Block &body = func.getBody().front();
   std::vector<Operation *> ops;
   std::vector<std::string> labels;
@@ -191,7 +197,7 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
     for (size_t j = i + 1; j < ops.size(); ++j) {
       Operation *next = ops[j];
       if (isa<npu::ConstantOp, npu::ReshapeOp>(next) ||
-          e.inEpilogue.contains(next))
+          e.inEpilogue.contains(next) || e.elidedCopies.contains(next))
         continue;
       auto s = dyn_cast<hw::ShaveOp>(next);
       if (!s)
@@ -226,7 +232,8 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
     Operation &op = *ops[i];
     const std::string &label = labels[i];
     if (isa<npu::ConstantOp, npu::ReshapeOp>(op) ||
-        e.inEpilogue.contains(&op) || chained.contains(&op))
+        e.inEpilogue.contains(&op) || chained.contains(&op) ||
+        e.elidedCopies.contains(&op))
       continue;
     e.sched.beginOp();
     size_t n = nextDpu[i];

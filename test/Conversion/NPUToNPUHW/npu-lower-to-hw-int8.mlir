@@ -72,15 +72,18 @@ func.func @model_params(%x: tensor<1x16x8x8xf32> {npu.range = array<f32: -1.0, 1
 // (16 taps of 16 channels instead of 49): top / left padding 3 (odd) becomes
 // 2 blocks, the bottom / right 1. The input is quantized first (3 channels,
 // [C, H, W]), from f32 directly (no f16 conversion before it), so the DMA
-// moves int8; the 4 padding channels repeat the first 4 (their weights are
-// 0).
+// moves int8; the 4 padding channels repeat the first input channel at the
+// 4 positions of each block (their weights are 0), a slice of the blocks
+// before they are seen as 12 channels (code generation copies both
+// operands of the concat straight from the quantized input).
 // CHECK-LABEL: func.func @stem_space_to_depth
 // CHECK-NOT: "convert"
 // CHECK: %[[Q:.*]] = npuhw.shave "quantize" %arg0 {{.*}} : (tensor<1x3x16x16xf32>) -> tensor<1x3x16x16x!quant.uniform
 // CHECK: npu.reshape %[[Q]] : tensor<1x3x16x16x!quant.uniform<{{.*}}>> to tensor<3x8x2x8x2x!quant.uniform
-// CHECK: npu.transpose %{{.*}} {perm = array<i64: 1, 3, 2, 4, 0>}
-// CHECK: %[[B:.*]] = npu.reshape %{{.*}} to tensor<8x8x12x!quant.uniform
-// CHECK: %[[F:.*]] = npu.slice %[[B]] {starts = array<i64: 0, 0, 0>, steps = array<i64: 1, 1, 1>} : tensor<8x8x12x!quant.uniform<{{.*}}>> to tensor<8x8x4x!quant.uniform
+// CHECK: %[[T:.*]] = npu.transpose %{{.*}} {perm = array<i64: 1, 3, 2, 4, 0>}
+// CHECK: %[[B:.*]] = npu.reshape %[[T]] : {{.*}} to tensor<8x8x12x!quant.uniform
+// CHECK: %[[S:.*]] = npu.slice %[[T]] {starts = array<i64: 0, 0, 0, 0, 0>, steps = array<i64: 1, 1, 1, 1, 1>} : tensor<8x8x2x2x3x!quant.uniform<{{.*}}>> to tensor<8x8x2x2x1x!quant.uniform
+// CHECK: %[[F:.*]] = npu.reshape %[[S]] : {{.*}} to tensor<8x8x4x!quant.uniform
 // CHECK: npu.concat %[[B]], %[[F]] {axis = 2 : i64}
 // CHECK: npuhw.dpu_conv conv %{{.*}} {{{.*}}kernel = array<i64: 4, 4>{{.*}}pads = array<i64: 2, 2, 1, 1>, strides = array<i64: 1, 1>}
 // CHECK-SAME: tensor<64x4x4x16xi8>

@@ -82,13 +82,16 @@ struct BufferAssignment {
 /// Assigns every value of `func` (hwops form, one block) a location, adds
 /// the graph arguments and the buffers to `program` and the constants to
 /// `weights`. Values in `cmxOnly` (resident tensors, CmxResidency.h) get
-/// no DDR location. Emits an error at the offending op for values no
-/// engine can hold (dynamic shapes, non-device element types, empty
-/// tensors).
+/// no DDR location, nor do the results of the ops in `elided` (transposes
+/// and slices that only concats read, copied by them from the values they
+/// view: CopyElision.h); a use of such a result keeps those values alive.
+/// Emits an error at the offending op for values no engine can hold
+/// (dynamic shapes, non-device element types, empty tensors).
 mlir::FailureOr<BufferAssignment>
 assignBuffers(mlir::func::FuncOp func, blob::Program &program,
               WeightsSection &weights,
-              const llvm::DenseSet<mlir::Value> &cmxOnly = {});
+              const llvm::DenseSet<mlir::Value> &cmxOnly = {},
+              const llvm::DenseSet<mlir::Operation *> &elided = {});
 
 /// A short name for an op in buffer and task names: its location's name
 /// (the ONNX node name; for an op fused from several nodes, the first

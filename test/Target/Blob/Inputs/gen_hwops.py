@@ -231,13 +231,28 @@ def data_movement():
     rs = fn.raw("npu.reshape %s : %s to %s" % (cc, ttype((2, 5, 16, 9), "f16"), ttype((10, 144), "f16")))
     k = RNG.standard_normal((4, 4)).astype(np.float16)
     kc = fn.const(k, "f16")
+    # A space-to-depth stem's input (DpuLowering.cpp): 2x2 blocks of 3
+    # channels seen as 12 (a reshape strides cannot express over the
+    # transposed view), padded to 16 with a slice of the blocks.
+    u = fn.arg("u", (3, 4, 2, 6, 2), "f16")
+    ut = fn.raw("npu.transpose %s {perm = array<i64: 1, 3, 2, 4, 0>} : (%s) -> %s" % (
+        u, ttype((3, 4, 2, 6, 2), "f16"), ttype((4, 6, 2, 2, 3), "f16")))
+    ub = fn.raw("npu.reshape %s : %s to %s" % (ut, ttype((4, 6, 2, 2, 3), "f16"), ttype((4, 6, 12), "f16")))
+    up = fn.raw("npu.slice %s {starts = array<i64: 0, 0, 0, 0, 0>, steps = array<i64: 1, 1, 1, 1, 1>} : %s to %s" % (
+        ut, ttype((4, 6, 2, 2, 3), "f16"), ttype((4, 6, 2, 2, 1), "f16")))
+    upr = fn.raw("npu.reshape %s : %s to %s" % (up, ttype((4, 6, 2, 2, 1), "f16"), ttype((4, 6, 4), "f16")))
+    w = fn.raw("npu.concat %s, %s {axis = 2 : i64} : (%s, %s) -> %s" % (
+        ub, upr, ttype((4, 6, 12), "f16"), ttype((4, 6, 4), "f16"), ttype((4, 6, 16), "f16")))
     fn.ret([(rs, ttype((10, 144), "f16"), "y"), (x, ttype((2, 6, 10, 16), "f16"), "x_copy"),
-            (kc, ttype((4, 4), "f16"), "k")])
+            (kc, ttype((4, 4), "f16"), "k"), (w, ttype((4, 6, 16), "f16"), "w")])
     xv = RNG.standard_normal((2, 6, 10, 16)).astype(np.float16)
     zv = RNG.standard_normal((2, 10, 16, 3)).astype(np.float16)
+    uv = RNG.standard_normal((3, 4, 2, 6, 2)).astype(np.float16)
     t = xv.transpose(0, 2, 3, 1)[:, 1::2]
     ref = np.concatenate([t, zv[:, 0::2]], axis=3).reshape(10, 144)
-    return fn, {"x": xv, "z": zv}, {"y": ref, "x_copy": xv, "k": k}
+    blocks = uv.transpose(1, 3, 2, 4, 0)
+    wref = np.concatenate([blocks.reshape(4, 6, 12), blocks[..., 0:1].reshape(4, 6, 4)], axis=2)
+    return fn, {"x": xv, "z": zv, "u": uv}, {"y": ref, "x_copy": xv, "k": k, "w": wref}
 
 
 def conv_chain_i8():

@@ -1,0 +1,225 @@
+//===- CopyElision.cpp - Transposes and slices copied straight into concats
+//===//
+
+#include "CopyElision.h"
+
+#include "npu/Blob/Program.h"
+#include "npu/Dialect/NPU/IR/NPUOps.h"
+#include "npu/Dialect/NPUHW/IR/DeviceTypes.h"
+#include "npu/Target/Blob/DmaViews.h"
+
+#include "mlir/IR/BuiltinTypes.h"
+
+using namespace mlir;
+
+namespace npu::target {
+
+namespace {
+
+/// The dense view of `v`'s own bytes.
+std::optional<StridedView> denseView(Value v) {
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  if (!type || !type.hasStaticShape())
+    return std::nullopt;
+  auto ref = hw::denseDeviceRef(type);
+  if (!ref)
+    return std::nullopt;
+  StridedView view;
+  view.base = v;
+  view.elemBytes = dtypeSize(ref->dtype);
+  view.shape.assign(type.getShape().begin(), type.getShape().end());
+  view.strides = denseStrides(view.shape, view.elemBytes);
+  return view;
+}
+
+/// `view` seen with `shape` (the same number of elements, row-major), when
+/// strides can express it: every run of old dimensions merged into new
+/// ones must be contiguous within the view (NumPy's no-copy reshape).
+bool reshapeView(StridedView &view, ArrayRef<int64_t> shape) {
+  std::vector<uint64_t> oldDims, oldStrides;
+  for (size_t i = 0; i < view.shape.size(); ++i)
+    if (view.shape[i] != 1) {
+      oldDims.push_back(view.shape[i]);
+      oldStrides.push_back(view.strides[i]);
+    }
+  std::vector<uint64_t> newDims(shape.begin(), shape.end());
+  std::vector<uint64_t> newStrides(newDims.size(), view.elemBytes);
+  uint64_t oldCount = 1, newCount = 1;
+  for (uint64_t d : oldDims)
+    oldCount *= d;
+  for (uint64_t d : newDims) {
+    if (d == 0)
+      return false;
+    newCount *= d;
+  }
+  if (oldCount != newCount)
+    return false;
+  size_t oi = 0, oj = 1, ni = 0, nj = 1;
+  while (ni < newDims.size() && oi < oldDims.size()) {
+    uint64_t np = newDims[ni], op = oldDims[oi];
+    while (np != op) {
+      if (np < op) {
+        if (nj >= newDims.size())
+          return false;
+        np *= newDims[nj++];
+      } else {
+        if (oj >= oldDims.size())
+          return false;
+        op *= oldDims[oj++];
+      }
+    }
+    for (size_t k = oi; k + 1 < oj; ++k)
+      if (oldStrides[k] != oldDims[k + 1] * oldStrides[k + 1])
+        return false;
+    newStrides[nj - 1] = oldStrides[oj - 1];
+    for (size_t k = nj - 1; k > ni; --k)
+      newStrides[k - 1] = newStrides[k] * newDims[k];
+    ni = nj++;
+    oi = oj++;
+  }
+  // Dimensions of extent 1 left at the end: any stride will do.
+  view.shape = std::move(newDims);
+  view.strides = std::move(newStrides);
+  return true;
+}
+
+} // namespace
+
+std::optional<StridedView>
+composedView(Value v, const llvm::DenseSet<Operation *> &elided) {
+  Operation *def = v.getDefiningOp();
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  if (!type || !type.hasStaticShape())
+    return std::nullopt;
+  if (auto reshape = dyn_cast_or_null<npu::ReshapeOp>(def)) {
+    auto view = composedView(reshape.getInput(), elided);
+    if (!view || !reshapeView(*view, type.getShape()))
+      return std::nullopt;
+    return view;
+  }
+  if (!def || !elided.contains(def))
+    return denseView(v);
+  if (auto t = dyn_cast<npu::TransposeOp>(def)) {
+    auto in = composedView(t.getInput(), elided);
+    if (!in)
+      return std::nullopt;
+    ArrayRef<int64_t> perm = t.getPerm();
+    if (perm.size() != in->shape.size())
+      return std::nullopt;
+    StridedView view = *in;
+    for (size_t i = 0; i < perm.size(); ++i) {
+      if (perm[i] < 0 || perm[i] >= int64_t(perm.size()))
+        return std::nullopt;
+      view.shape[i] = in->shape[perm[i]];
+      view.strides[i] = in->strides[perm[i]];
+    }
+    return view;
+  }
+  if (auto s = dyn_cast<npu::SliceOp>(def)) {
+    auto view = composedView(s.getInput(), elided);
+    ArrayRef<int64_t> starts = s.getStarts(), steps = s.getSteps();
+    if (!view || starts.size() != view->shape.size() ||
+        steps.size() != view->shape.size())
+      return std::nullopt;
+    for (size_t i = 0; i < view->shape.size(); ++i) {
+      if (starts[i] < 0 || steps[i] <= 0)
+        return std::nullopt;
+      view->offset += uint64_t(starts[i]) * view->strides[i];
+      view->strides[i] *= uint64_t(steps[i]);
+      view->shape[i] = uint64_t(type.getDimSize(i));
+    }
+    return view;
+  }
+  return std::nullopt;
+}
+
+std::optional<ConcatCopy>
+concatOperandCopy(Operation *op, unsigned index,
+                  const llvm::DenseSet<Operation *> &elided) {
+  auto concat = dyn_cast<npu::ConcatOp>(op);
+  if (!concat || index >= concat.getInputs().size())
+    return std::nullopt;
+  auto out = denseView(concat.getOutput());
+  if (!out)
+    return std::nullopt;
+  int64_t rank = int64_t(out->shape.size());
+  int64_t axis = concat.getAxis();
+  if (axis < 0)
+    axis += rank;
+  if (axis < 0 || axis >= rank)
+    return std::nullopt;
+  // The operand's region of the result: its shape, the result's strides.
+  Value v = concat.getInputs()[index];
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  if (!type || !type.hasStaticShape() || type.getRank() != rank)
+    return std::nullopt;
+  StridedView dst = *out;
+  for (unsigned i = 0; i < index; ++i)
+    dst.offset +=
+        uint64_t(cast<RankedTensorType>(concat.getInputs()[i].getType())
+                     .getDimSize(axis)) *
+        out->strides[axis];
+  dst.shape.assign(type.getShape().begin(), type.getShape().end());
+
+  std::optional<StridedView> src = composedView(v, elided);
+  if (!src) {
+    // A reshape that strides cannot express: copy in its input's shape.
+    auto reshape = v.getDefiningOp<npu::ReshapeOp>();
+    if (!reshape)
+      return std::nullopt;
+    src = composedView(reshape.getInput(), elided);
+    if (!src)
+      return std::nullopt;
+    auto inType = cast<RankedTensorType>(reshape.getInput().getType());
+    if (!reshapeView(dst, inType.getShape()))
+      return std::nullopt;
+  }
+  if (src->shape != dst.shape || src->elemBytes != dst.elemBytes)
+    return std::nullopt;
+  return ConcatCopy{*src, dst.offset, dst.strides};
+}
+
+namespace {
+
+/// Whether every reader of `v` is a reshape, an elided op or a concat
+/// (then the operand's composed view must exist and start from DDR bytes),
+/// recursively; `v` must have readers.
+bool onlyConcatsRead(Value v, const llvm::DenseSet<Operation *> &elided,
+                     const llvm::DenseSet<Value> &cmxOnly) {
+  if (v.use_empty())
+    return false;
+  for (OpOperand &use : v.getUses()) {
+    Operation *user = use.getOwner();
+    if (isa<npu::ReshapeOp>(user) || elided.contains(user)) {
+      if (!onlyConcatsRead(user->getResult(0), elided, cmxOnly))
+        return false;
+      continue;
+    }
+    if (!isa<npu::ConcatOp>(user))
+      return false;
+    auto copy = concatOperandCopy(user, use.getOperandNumber(), elided);
+    if (!copy || cmxOnly.contains(copy->src.base))
+      return false;
+  }
+  return true;
+}
+
+} // namespace
+
+llvm::DenseSet<Operation *>
+findElidedCopies(Block &body, const llvm::DenseSet<Value> &cmxOnly) {
+  llvm::DenseSet<Operation *> elided;
+  // Readers first: when an op is considered, the ops after it that read
+  // its result are decided, and its readers' views are checked again
+  // through it.
+  for (Operation &op : llvm::reverse(body)) {
+    if (!isa<npu::TransposeOp, npu::SliceOp>(op) || op.getNumResults() != 1)
+      continue;
+    elided.insert(&op);
+    if (!onlyConcatsRead(op.getResult(0), elided, cmxOnly))
+      elided.erase(&op);
+  }
+  return elided;
+}
+
+} // namespace npu::target

@@ -1,0 +1,70 @@
+//===- CopyElision.h - Transposes and slices copied straight into concats -===//
+//
+// A transpose or slice (npu.transpose, npu.slice) whose result only
+// concats read -- through reshapes, and through other such ops -- needs no
+// copy of its own: each concat operand it feeds is copied once, from the
+// bytes its chain starts at, with the chain's strides composed. The stem of
+// a CNN compiled as space-to-depth (docs/lowering.md) is such a chain: the
+// transposed input's 12 channels and its 4 padding channels (a slice of
+// them) go straight into the 16-channel tensor instead of through two
+// intermediate tensors. The elided ops' results get no buffer; a use of
+// one counts as a use of the values it is a view of (BufferAssignment.h).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef NPU_TARGET_BLOB_COPYELISION_H
+#define NPU_TARGET_BLOB_COPYELISION_H
+
+#include "mlir/IR/Block.h"
+#include "mlir/IR/Value.h"
+#include "llvm/ADT/DenseSet.h"
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace npu::target {
+
+/// The elements of a tensor value as a strided view of another value's
+/// bytes (row-major order of `shape`).
+struct StridedView {
+  mlir::Value base;    ///< Neither a reshape's result nor an elided op's.
+  uint64_t offset = 0; ///< Bytes from the first byte of `base`.
+  uint64_t elemBytes = 1;
+  std::vector<uint64_t> shape;
+  std::vector<uint64_t> strides; ///< Bytes, one per dimension of `shape`.
+};
+
+/// `v` as a view of the first value up its chain of reshapes and ops of
+/// `elided` (transposes and slices); nullopt when a reshape of a strided
+/// view is not itself a strided view (merged dimensions that are not
+/// contiguous), or `v` is not a static tensor of a device type.
+std::optional<StridedView>
+composedView(mlir::Value v, const llvm::DenseSet<mlir::Operation *> &elided);
+
+/// The copy of operand `index` of `concat` into its result: from `src`
+/// (through the elided ops of its chain) to the result's bytes at
+/// `dstOffset` with `dstStrides`, both seen with `src.shape`. That is the
+/// operand's shape, or, when the operand is a reshape that strides cannot
+/// express over its input's view (a transposed space-to-depth's channels,
+/// [H, W, 2, 2, C] seen as [H, W, 4C]), its input's shape, with the
+/// destination, which is contiguous along the concat's axis, seen so
+/// instead. nullopt when neither works.
+struct ConcatCopy {
+  StridedView src;
+  uint64_t dstOffset = 0;
+  std::vector<uint64_t> dstStrides;
+};
+std::optional<ConcatCopy>
+concatOperandCopy(mlir::Operation *concat, unsigned index,
+                  const llvm::DenseSet<mlir::Operation *> &elided);
+
+/// The transposes and slices of `body` that need no copy (above). None of
+/// them reads, through its chain, a value of `cmxOnly` (which has no DDR
+/// bytes to copy from); slices with a step <= 0 are never elided.
+llvm::DenseSet<mlir::Operation *>
+findElidedCopies(mlir::Block &body, const llvm::DenseSet<mlir::Value> &cmxOnly);
+
+} // namespace npu::target
+
+#endif // NPU_TARGET_BLOB_COPYELISION_H
