@@ -357,16 +357,15 @@ assignBuffers(func::FuncOp func, blob::Program &program,
   // Views share their root's location (an elided op's result has none).
   for (Operation &op : body)
     for (Value r : op.getResults()) {
-      Operation *rootDef = rootOf(r).getDefiningOp();
-      if (rootDef && elided.contains(rootDef))
+      Value viewed = rootOf(r);
+      Operation *viewedDef = viewed.getDefiningOp();
+      if (viewed == r || (viewedDef && elided.contains(viewedDef)))
         continue;
-      if (rootOf(r) != r) {
-        const ValueLocation *loc = plan.lookup(rootOf(r));
-        if (!loc)
-          return op.emitOpError("views a value that has no location");
-        ValueLocation copy = *loc;
-        plan.locations[r] = copy;
-      }
+      const ValueLocation *loc = plan.lookup(viewed);
+      if (!loc)
+        return op.emitOpError("views a value that has no location");
+      ValueLocation copy = *loc;
+      plan.locations[r] = copy;
     }
   return plan;
 }

@@ -1,9 +1,7 @@
-//===- CopyElision.cpp - Transposes and slices copied straight into concats
-//===//
+//===- CopyElision.cpp - Transposes and slices copied into concats -------===//
 
 #include "CopyElision.h"
 
-#include "npu/Blob/Program.h"
 #include "npu/Dialect/NPU/IR/NPUOps.h"
 #include "npu/Dialect/NPUHW/IR/DeviceTypes.h"
 #include "npu/Target/Blob/DmaViews.h"
@@ -213,7 +211,7 @@ findElidedCopies(Block &body, const llvm::DenseSet<Value> &cmxOnly) {
   // its result are decided, and its readers' views are checked again
   // through it.
   for (Operation &op : llvm::reverse(body)) {
-    if (!isa<npu::TransposeOp, npu::SliceOp>(op) || op.getNumResults() != 1)
+    if (!isa<npu::TransposeOp, npu::SliceOp>(op))
       continue;
     elided.insert(&op);
     if (!onlyConcatsRead(op.getResult(0), elided, cmxOnly))
