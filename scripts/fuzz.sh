@@ -39,8 +39,13 @@ configure() {
     return
   fi
   local launcher=()
+  # As scripts/setup.sh: objects shared between clones of the tree. These
+  # carry line tables, so the working directory is left out of the hash too
+  # (CCACHE_NOHASHDIR): a hit's debug information names the first clone's
+  # build directory, whose relative paths are the same.
+  local ccache="env;CCACHE_BASEDIR=$ROOT;CCACHE_NOHASHDIR=1;ccache"
   command -v ccache >/dev/null &&
-    launcher=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+    launcher=(-DCMAKE_C_COMPILER_LAUNCHER="$ccache" -DCMAKE_CXX_COMPILER_LAUNCHER="$ccache")
   local san="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined -gline-tables-only"
   cmake -G Ninja -S "$ROOT" -B "$BUILD" \
     -DCMAKE_BUILD_TYPE=Release \

@@ -59,8 +59,13 @@ fi
 
 # Configure once; later runs reuse the build directory.
 if [ ! -f "$BUILD/build.ninja" ]; then
+  # ccache with CCACHE_BASEDIR: paths inside the tree are hashed relative to
+  # the build directory, so another clone of the tree (a CI checkout) reuses
+  # this one's objects instead of compiling everything again.
   LAUNCHER=()
-  command -v ccache >/dev/null && LAUNCHER=(-DCMAKE_C_COMPILER_LAUNCHER=ccache -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
+  command -v ccache >/dev/null &&
+    LAUNCHER=(-DCMAKE_C_COMPILER_LAUNCHER="env;CCACHE_BASEDIR=$ROOT;ccache"
+              -DCMAKE_CXX_COMPILER_LAUNCHER="env;CCACHE_BASEDIR=$ROOT;ccache")
   cmake -G Ninja -S "$ROOT" -B "$BUILD" \
     -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
