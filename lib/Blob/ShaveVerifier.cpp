@@ -253,10 +253,15 @@ public:
              sameShape(in[0], t.outputs[0]) && fparamCount(0);
     switch (t.kernel) {
     case ShaveKernel::HSwish:
-      // Optionally [scale, shift] applied after it.
+      // Optionally [scale, shift] applied after it; iparams [1]: rounded
+      // to f16 after each step.
       return arity(1, 1, 1) && floatOperands() &&
              sameShape(in[0], t.outputs[0]) &&
-             (t.fparams.empty() || finiteParams({"scale", "shift"}));
+             (t.fparams.empty() || finiteParams({"scale", "shift"})) &&
+             (t.iparams.empty() ||
+              (t.iparams.size() == 1 && t.iparams[0] == 1 &&
+               t.fparams.size() == 2) ||
+              fail("iparams must be empty or [1] with [scale, shift]"));
     case ShaveKernel::Sigmoid:
     case ShaveKernel::Tanh:
     case ShaveKernel::Gelu:

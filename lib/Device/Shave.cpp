@@ -166,8 +166,16 @@ float unary(ShaveKernel k, float x, const ShaveTask &t) {
   }
   case ShaveKernel::HSwish: {
     float y = x * std::min(std::max(x + 3.0f, 0.0f), 6.0f) / 6.0f;
-    // With fparams [scale, shift]: a learnable affine block after it.
-    return t.fparams.size() == 2 ? y * t.fparams[0] + t.fparams[1] : y;
+    // With fparams [scale, shift]: a learnable affine block after it,
+    // rounded once; with iparams [1] rounded to f16 after each step, as the
+    // separate hswish, mul and add kernels do.
+    if (t.fparams.size() != 2)
+      return y;
+    if (t.iparams.size() == 1 && t.iparams[0] == 1) {
+      auto f16 = [](float v) { return halfToFloat(floatToHalf(v)); };
+      return f16(f16(f16(y) * t.fparams[0]) + t.fparams[1]);
+    }
+    return y * t.fparams[0] + t.fparams[1];
   }
   case ShaveKernel::Exp:
     return std::exp(x);

@@ -805,6 +805,13 @@ TEST(ShaveKernels, BlobsVerifyRunAndRejectMalformed) {
        {x},
        y,
        "hswish: shift must be finite"},
+      {task(ShaveKernel::HSwish, {0.5f, 0.25f}),
+       {x},
+       y,
+       [](ShaveTask &t) { t.iparams = {2}; },
+       {x},
+       y,
+       "hswish: iparams must be empty or [1] with [scale, shift]"},
       {task(ShaveKernel::ThresholdedRelu, {1.0f}),
        {x},
        y,
@@ -1232,4 +1239,68 @@ TEST(ShaveKernels, ReaderRejectsKernelPastTheLast) {
                        std::to_string(arch::kNumShaveKernels)),
             std::string::npos)
       << error;
+}
+
+// hswish with iparams [1] rounds to f16 after each step, the constants as
+// f16: the int8 lowering's learnable affine block in one vector loop must
+// give, bit for bit, what the hswish, mul and add kernels give in a row
+// (ShaveLowering.cpp), on every f16 input in [-8, 8]. A missing add is a
+// shift of -0, a missing mul a scale of 1.
+TEST(ShaveKernels, HSwishRoundedEachStepIsTheThreeKernels) {
+  std::vector<float> values;
+  for (uint32_t h = 0; h < 0x10000; ++h) {
+    float f = halfToFloat(uint16_t(h));
+    if (std::isfinite(f) && std::fabs(f) <= 8.0f)
+      values.push_back(f);
+  }
+  int64_t n = int64_t(values.size());
+  HostTensor x(DType::F16, {n});
+  for (int64_t i = 0; i < n; ++i)
+    x.setFromDouble(i, values[size_t(i)]);
+  auto f16 = [](float v) { return halfToFloat(floatToHalf(v)); };
+  auto scalar = [](float v) {
+    HostTensor t(DType::F16, {1});
+    t.setFromDouble(0, v);
+    return t;
+  };
+  auto step = [&](ShaveKernel k, const HostTensor &a,
+                  const HostTensor *b) -> HostTensor {
+    std::vector<TensorDesc> ins = {desc("a", DType::F16, {n})};
+    std::vector<HostTensor> args = {a};
+    if (b) {
+      ins.push_back(desc("b", DType::F16, {1}));
+      args.push_back(*b);
+    }
+    RunResult r =
+        run(shaveBlob(task(k), ins, desc("y", DType::F16, {n})), args);
+    EXPECT_TRUE(r.ok) << r.error;
+    return r.ok ? r.outputs[0] : HostTensor(DType::F16, {n});
+  };
+  struct Case {
+    float scale, shift;
+    bool mul, add;
+  } cases[] = {{f16(0.1f), f16(-0.3f), true, true},
+               {f16(1.7f), -0.0f, true, false},
+               {1.0f, f16(0.4f), false, true},
+               {f16(-2.3f), f16(5.9f), true, true}};
+  HostTensor h = step(ShaveKernel::HSwish, x, nullptr);
+  for (const Case &c : cases) {
+    HostTensor want = h;
+    if (c.mul) {
+      HostTensor s = scalar(c.scale);
+      want = step(ShaveKernel::Mul, want, &s);
+    }
+    if (c.add) {
+      HostTensor b = scalar(c.shift);
+      want = step(ShaveKernel::Add, want, &b);
+    }
+    RunResult r =
+        run(shaveBlob(task(ShaveKernel::HSwish, {c.scale, c.shift}, {1}),
+                      {desc("x", DType::F16, {n})}, desc("y", DType::F16, {n})),
+            {x});
+    ASSERT_TRUE(r.ok) << r.error;
+    ASSERT_EQ(r.outputs[0].byteSize(), want.byteSize());
+    EXPECT_EQ(std::memcmp(r.outputs[0].raw(), want.raw(), want.byteSize()), 0)
+        << "scale " << c.scale << " shift " << c.shift;
+  }
 }

@@ -17,6 +17,7 @@
 #include "npu/Dialect/NPU/IR/ShapeUtils.h"
 #include "npu/Dialect/NPU/Transforms/Passes.h"
 #include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
+#include "npu/Support/HostTensor.h"
 
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -292,7 +293,8 @@ Value hwcConstant(Lowering &l, Location loc, const HostTensor &t, int64_t c,
 
 struct ScaleShift {
   float scale = 1.0f, shift = 0.0f;
-  Value result; ///< The last fused op's result.
+  bool hasScale = false, hasShift = false; ///< Which op was fused.
+  Value result;                            ///< The last fused op's result.
 };
 
 /// `v` * a splat constant and / or + a splat constant, each op the only
@@ -322,6 +324,7 @@ std::optional<ScaleShift> fuseScaleShift(Lowering &l, Value v) {
       continue;
     if (auto c = splatBeside(op)) {
       out.*field = *c;
+      (field == &ScaleShift::scale ? out.hasScale : out.hasShift) = true;
       out.result = op->getResult(0);
       l.fused.insert(op);
       any = true;
@@ -341,7 +344,8 @@ std::optional<ScaleShift> fuseScaleShift(Lowering &l, Value v) {
 /// channels only, [H, W, C], its operands' padding dropped first (a DPU
 /// consumer pads it again).
 LowerResult lowerInHWC(Lowering &l, Operation *op, StringRef kernel,
-                       ArrayRef<float> fparams, Value result = Value()) {
+                       ArrayRef<float> fparams, Value result = Value(),
+                       ArrayRef<int64_t> iparams = {}) {
   if (!result)
     result = op->getResult(0);
   auto type = cast<RankedTensorType>(result.getType());
@@ -382,7 +386,7 @@ LowerResult lowerInHWC(Lowering &l, Operation *op, StringRef kernel,
   l.setHWC(loc, result,
            l.shave(loc, kernel, ins,
                    l.f16Type({type.getDimSize(2), type.getDimSize(3), cp}),
-                   fparams));
+                   fparams, iparams));
   return success();
 }
 
@@ -543,12 +547,15 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
     }
     // hard_swish followed by a constant scale and / or shift (PP-LCNet's
     // learnable affine block): one hswish kernel with fparams [scale,
-    // shift], the mul and add fused into it. fp16 layers only: on the
-    // real-data table (docs/accuracy.md) fusing it in int8 layers cost
-    // every int8 configuration OCR accuracy (percentile's printed-page CER
-    // 4.60 -> 5.32 %, mse's 5.23 -> 8.30 %) while fp16 gained (17 of 17
-    // printed lines read as float).
+    // shift], the mul and add fused into it. In fp16 layers it rounds once
+    // (fp16 read 17 of 17 printed lines as float on the real-data table,
+    // docs/accuracy.md). In int8 layers it rounds to f16 after each step,
+    // with the constants as f16 (iparams [1]), as the separate hswish, mul
+    // and add kernels do: their values, bit for bit, in one vector loop.
+    // (Rounding once there cost every int8 configuration OCR accuracy:
+    // percentile's printed-page CER 4.60 -> 5.32 %, mse's 5.23 -> 8.30 %.)
     Value last = result;
+    SmallVector<int64_t> iparams;
     // SiLU as exporters write it, x * sigmoid(x) (YOLO, EfficientNet): one
     // swish kernel, the multiply fused into it, where the sigmoid is read
     // only there and both run in the same precision.
@@ -563,16 +570,25 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
           last = mul.getResult();
           l.fused.insert(mul);
         }
-    if (isa<HardSwishOp>(op) && !fp32 && !l.int8)
+    if (isa<HardSwishOp>(op) && !fp32)
       if (auto affine = fuseScaleShift(l, result)) {
         k->fparams = {affine->scale, affine->shift};
         last = affine->result;
+        if (l.int8) {
+          // The constants as the separate kernels read them (f16); no
+          // shift is -0, which leaves every value, -0 included, as it is.
+          auto f16 = [](float v) { return halfToFloat(floatToHalf(v)); };
+          k->fparams = {affine->hasScale ? f16(affine->scale) : 1.0f,
+                        affine->hasShift ? f16(affine->shift) : -0.0f};
+          iparams = {1};
+        }
       }
     if (!fp32)
-      if (auto r = lowerInHWC(l, op, k->kernel, k->fparams, last))
+      if (auto r = lowerInHWC(l, op, k->kernel, k->fparams, last, iparams))
         return r;
     l.set(last,
-          l.shave(loc, k->kernel, {in(op->getOperand(0))}, outType, k->fparams),
+          l.shave(loc, k->kernel, {in(op->getOperand(0))}, outType, k->fparams,
+                  iparams),
           fp32);
     return success();
   }
