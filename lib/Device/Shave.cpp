@@ -853,6 +853,23 @@ void runUnary(const ShaveTask &t, const View &in, const View &out) {
 bool runShave(const ShaveTask &t, const std::vector<View> &ins,
               const std::vector<View> &outs, std::string &error) {
   const View &out = outs[0];
+  if (t.kernel == ShaveKernel::HSwish && ins.size() == 3) {
+    // hswish(x) * scale + shift with broadcast scale and shift, rounded to
+    // f16 after each step (iparams [1]).
+    std::vector<float> s = readAll(ins[1]), b = readAll(ins[2]);
+    uint64_t n = out.numElements();
+    auto f16 = [](float v) { return halfToFloat(floatToHalf(v)); };
+    ThreadPool::global().parallelFor(n, 4096, [&](size_t begin, size_t end) {
+      for (size_t i = begin; i < end; ++i) {
+        float x = loadAsFloat(ins[0].data + ins[0].offsetOf(i), ins[0].dtype);
+        float y = x * std::min(std::max(x + 3.0f, 0.0f), 6.0f) / 6.0f;
+        y = f16(f16(f16(y) * s[broadcastIndex(i, out.shape, ins[1].shape)]) +
+                b[broadcastIndex(i, out.shape, ins[2].shape)]);
+        storeFromFloat(out.data + out.offsetOf(i), out.dtype, y);
+      }
+    });
+    return true;
+  }
   if (arch::isPlainUnaryKernel(t.kernel)) {
     runUnary(t, ins[0], out);
     return true;

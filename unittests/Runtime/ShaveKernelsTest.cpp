@@ -812,6 +812,13 @@ TEST(ShaveKernels, BlobsVerifyRunAndRejectMalformed) {
        {x},
        y,
        "hswish: iparams must be empty or [1] with [scale, shift]"},
+      {task(ShaveKernel::HSwish, {}, {1}),
+       {x, desc("s", h, {1, 8}), desc("b", h, {1, 8})},
+       y,
+       [](ShaveTask &t) { t.iparams = {}; },
+       {x, desc("s", h, {1, 8}), desc("b", h, {1, 8})},
+       y,
+       "hswish: [x, scale, shift] needs iparams [1]"},
       {task(ShaveKernel::ThresholdedRelu, {1.0f}),
        {x},
        y,
@@ -1303,4 +1310,32 @@ TEST(ShaveKernels, HSwishRoundedEachStepIsTheThreeKernels) {
     EXPECT_EQ(std::memcmp(r.outputs[0].raw(), want.raw(), want.byteSize()), 0)
         << "scale " << c.scale << " shift " << c.shift;
   }
+}
+
+// The same with [x, scale, shift] inputs, one scale and shift per channel
+// (a block npu-equalize-channels made per-channel), against mul and add
+// kernels reading the same f16 vectors.
+TEST(ShaveKernels, HSwishPerChannelAffineIsTheThreeKernels) {
+  const int64_t rows = 2048, channels = 16;
+  HostTensor x = ref::randomTensor(DType::F16, {rows, channels}, 11, -8, 8);
+  HostTensor s = ref::randomTensor(DType::F16, {1, channels}, 12, -3, 3);
+  HostTensor b = ref::randomTensor(DType::F16, {1, channels}, 13, -3, 3);
+  auto xd = desc("x", DType::F16, {rows, channels});
+  auto cd = [](const char *n) { return desc(n, DType::F16, {1, channels}); };
+  auto yd = desc("y", DType::F16, {rows, channels});
+  RunResult h = run(shaveBlob(task(ShaveKernel::HSwish), {xd}, yd), {x});
+  ASSERT_TRUE(h.ok) << h.error;
+  RunResult m = run(shaveBlob(task(ShaveKernel::Mul), {xd, cd("s")}, yd),
+                    {h.outputs[0], s});
+  ASSERT_TRUE(m.ok) << m.error;
+  RunResult want = run(shaveBlob(task(ShaveKernel::Add), {xd, cd("b")}, yd),
+                       {m.outputs[0], b});
+  ASSERT_TRUE(want.ok) << want.error;
+  RunResult r = run(
+      shaveBlob(task(ShaveKernel::HSwish, {}, {1}), {xd, cd("s"), cd("b")}, yd),
+      {x, s, b});
+  ASSERT_TRUE(r.ok) << r.error;
+  EXPECT_EQ(std::memcmp(r.outputs[0].raw(), want.outputs[0].raw(),
+                        want.outputs[0].byteSize()),
+            0);
 }

@@ -294,43 +294,59 @@ Value hwcConstant(Lowering &l, Location loc, const HostTensor &t, int64_t c,
 struct ScaleShift {
   float scale = 1.0f, shift = 0.0f;
   bool hasScale = false, hasShift = false; ///< Which op was fused.
-  Value result;                            ///< The last fused op's result.
+  /// A per-channel constant (f32, [C, 1, 1] or [1, C, 1, 1]) instead of
+  /// `scale` / `shift` (allowPerChannel only).
+  std::optional<HostTensor> scaleTensor, shiftTensor;
+  Value result; ///< The last fused op's result.
 };
 
 /// `v` * a splat constant and / or + a splat constant, each op the only
 /// user of the value before it, of its type and carrying no pre-quantized
 /// parameters: marks them fused and returns (scale, shift, last result).
-std::optional<ScaleShift> fuseScaleShift(Lowering &l, Value v) {
+std::optional<ScaleShift> fuseScaleShift(Lowering &l, Value v,
+                                         bool allowPerChannel = false) {
   ScaleShift out;
   out.result = v;
-  // The splat operand of `op` (out.result's only user) beside out.result.
-  auto splatBeside = [&](Operation *op) -> std::optional<float> {
+  // The constant operand of `op` (out.result's only user) beside out.result:
+  // a splat, or with allowPerChannel one value per channel.
+  struct Constant {
+    float splat = 0.0f;
+    std::optional<HostTensor> perChannel;
+  };
+  auto constantBeside = [&](Operation *op) -> std::optional<Constant> {
     if (op->getResult(0).getType() != out.result.getType() ||
         op->hasAttr(kQuantAttr))
       return std::nullopt;
     Value other =
         op->getOperand(0) == out.result ? op->getOperand(1) : op->getOperand(0);
-    return l.splatValue(other);
+    if (auto c = l.splatValue(other))
+      return Constant{*c, std::nullopt};
+    auto t = allowPerChannel ? l.constantValue(other) : std::nullopt;
+    if (!t || t->dtype() != DType::F32 || t->shape().size() > 4)
+      return std::nullopt;
+    // [.., C, 1, 1] aligned to [N, C, H, W]: one value per channel.
+    std::vector<int64_t> shape(4 - t->shape().size(), 1);
+    shape.insert(shape.end(), t->shape().begin(), t->shape().end());
+    if (shape[0] != 1 || shape[2] != 1 || shape[3] != 1)
+      return std::nullopt;
+    return Constant{0.0f, std::move(*t)};
   };
   auto user = [&]() -> Operation * {
     return out.result.hasOneUse() ? *out.result.getUsers().begin() : nullptr;
   };
-  bool any = false;
-  for (float ScaleShift::*field : {&ScaleShift::scale, &ScaleShift::shift}) {
+  for (bool scale : {true, false}) {
     Operation *op = user();
-    bool wanted = field == &ScaleShift::scale ? isa_and_nonnull<MulOp>(op)
-                                              : isa_and_nonnull<AddOp>(op);
-    if (!wanted)
+    if (!(scale ? isa_and_nonnull<MulOp>(op) : isa_and_nonnull<AddOp>(op)))
       continue;
-    if (auto c = splatBeside(op)) {
-      out.*field = *c;
-      (field == &ScaleShift::scale ? out.hasScale : out.hasShift) = true;
+    if (auto c = constantBeside(op)) {
+      (scale ? out.scale : out.shift) = c->splat;
+      (scale ? out.scaleTensor : out.shiftTensor) = std::move(c->perChannel);
+      (scale ? out.hasScale : out.hasShift) = true;
       out.result = op->getResult(0);
       l.fused.insert(op);
-      any = true;
     }
   }
-  if (!any)
+  if (!out.hasScale && !out.hasShift)
     return std::nullopt;
   return out;
 }
@@ -345,7 +361,8 @@ std::optional<ScaleShift> fuseScaleShift(Lowering &l, Value v) {
 /// consumer pads it again).
 LowerResult lowerInHWC(Lowering &l, Operation *op, StringRef kernel,
                        ArrayRef<float> fparams, Value result = Value(),
-                       ArrayRef<int64_t> iparams = {}) {
+                       ArrayRef<int64_t> iparams = {},
+                       ArrayRef<HostTensor> extraInputs = {}) {
   if (!result)
     result = op->getResult(0);
   auto type = cast<RankedTensorType>(result.getType());
@@ -383,6 +400,8 @@ LowerResult lowerInHWC(Lowering &l, Operation *op, StringRef kernel,
       ins.push_back(ns[1] == c ? l.hwcFor(loc, v, cp) : l.toHWC(loc, n, ns[1]));
     }
   }
+  for (const HostTensor &t : extraInputs)
+    ins.push_back(hwcConstant(l, loc, t, c, cp, 0.0f));
   l.setHWC(loc, result,
            l.shave(loc, kernel, ins,
                    l.f16Type({type.getDimSize(2), type.getDimSize(3), cp}),
@@ -556,6 +575,7 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
     // percentile's printed-page CER 4.60 -> 5.32 %, mse's 5.23 -> 8.30 %.)
     Value last = result;
     SmallVector<int64_t> iparams;
+    SmallVector<HostTensor> affineInputs;
     // SiLU as exporters write it, x * sigmoid(x) (YOLO, EfficientNet): one
     // swish kernel, the multiply fused into it, where the sigmoid is read
     // only there and both run in the same precision.
@@ -570,22 +590,52 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
           last = mul.getResult();
           l.fused.insert(mul);
         }
+    // Per-channel constants (equalized before a depthwise convolution,
+    // npu-equalize-channels) in int8 layers too, as [scale, shift] inputs
+    // in the [H, W, C] layout, where the hswish gets one.
+    auto rType = dyn_cast<RankedTensorType>(result.getType());
+    bool inHWC = rType && rType.getRank() == 4 && rType.getDimSize(0) == 1 &&
+                 l.recordedChannels(op->getOperand(0)) > 0;
     if (isa<HardSwishOp>(op) && !fp32)
-      if (auto affine = fuseScaleShift(l, result)) {
+      if (auto affine = fuseScaleShift(l, result, l.int8 && inHWC)) {
         k->fparams = {affine->scale, affine->shift};
         last = affine->result;
         if (l.int8) {
-          // The constants as the separate kernels read them (f16); no
-          // shift is -0, which leaves every value, -0 included, as it is.
-          auto f16 = [](float v) { return halfToFloat(floatToHalf(v)); };
+          // The constants as the separate kernels read them (f16,
+          // saturated); no shift is -0, which leaves every value, -0
+          // included, as it is.
+          auto f16 = [](float v) {
+            HostTensor t(DType::F32, {1});
+            t.setFromDouble(0, v);
+            return float(Lowering::toF16Saturated(t).getAsDouble(0));
+          };
           k->fparams = {affine->hasScale ? f16(affine->scale) : 1.0f,
                         affine->hasShift ? f16(affine->shift) : -0.0f};
           iparams = {1};
+          if (affine->scaleTensor || affine->shiftTensor) {
+            auto tensorOf = [](std::optional<HostTensor> &t, float splat) {
+              if (t)
+                return std::move(*t);
+              HostTensor s(DType::F32, {1});
+              s.setFromDouble(0, splat);
+              return s;
+            };
+            affineInputs.push_back(
+                tensorOf(affine->scaleTensor, k->fparams[0]));
+            affineInputs.push_back(
+                tensorOf(affine->shiftTensor, k->fparams[1]));
+            k->fparams.clear();
+          }
         }
       }
     if (!fp32)
-      if (auto r = lowerInHWC(l, op, k->kernel, k->fparams, last, iparams))
+      if (auto r = lowerInHWC(l, op, k->kernel, k->fparams, last, iparams,
+                              affineInputs))
         return r;
+    if (!affineInputs.empty()) {
+      reason = "a per-channel affine block outside the [H, W, C] layout";
+      return failure();
+    }
     l.set(last,
           l.shave(loc, k->kernel, {in(op->getOperand(0))}, outType, k->fparams,
                   iparams),

@@ -172,6 +172,27 @@ func.func @hswish_scale_int8(%x: tensor<1x16x8x8xf32> {npu.range = array<f32: -1
 
 // -----
 
+// Per-channel constants (npu-equalize-channels makes a block before a
+// depthwise convolution so): [x, scale, shift] inputs in the [H, W, C]
+// layout, a missing shift as -0.
+// CHECK-LABEL: func.func @hswish_channel_scale_int8
+// CHECK-DAG: %[[S:.*]] = npu.constant dense<{{.*}}> : tensor<1x1x16xf16>
+// CHECK-DAG: %[[B:.*]] = npu.constant dense<-0.000000e+00> : tensor<1x1x1xf16>
+// CHECK: npuhw.shave "hswish" %{{.*}}, %[[S]], %[[B]] {iparams = array<i64: 1>} : (tensor<8x8x16xf16>, tensor<1x1x16xf16>, tensor<1x1x1xf16>) -> tensor<8x8x16xf16>
+// CHECK-NOT: "mul"
+// CHECK: return
+func.func @hswish_channel_scale_int8(%x: tensor<1x16x8x8xf32> {npu.range = array<f32: -1.0, 1.0>}) -> tensor<1x16x8x8xf32> {
+  %w = npu.constant dense<0.1> : tensor<16x16x1x1xf32>
+  %c = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1, npu.range = array<f32: -2.0, 2.0>}
+      : (tensor<1x16x8x8xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x8x8xf32>
+  %h = npu.hard_swish %c {npu.range = array<f32: -0.5, 2.0>} : tensor<1x16x8x8xf32>
+  %s = npu.constant dense<[[[0.5]], [[1.0]], [[2.0]], [[4.0]], [[0.5]], [[1.0]], [[2.0]], [[4.0]], [[0.5]], [[1.0]], [[2.0]], [[4.0]], [[0.5]], [[1.0]], [[2.0]], [[4.0]]]> : tensor<16x1x1xf32>
+  %m = npu.mul %h, %s {npu.range = array<f32: -2.0, 8.0>} : (tensor<1x16x8x8xf32>, tensor<16x1x1xf32>) -> tensor<1x16x8x8xf32>
+  return %m : tensor<1x16x8x8xf32>
+}
+
+// -----
+
 // A DPU result read by a DPU task and a SHAVE kernel stays int8 (the DPU
 // reads it so) and is dequantized for the SHAVE kernel; a DPU result read
 // only by SHAVE kernels is written f16 by its task, with no dequantize.
