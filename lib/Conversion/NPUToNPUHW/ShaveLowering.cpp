@@ -300,13 +300,17 @@ struct ScaleShift {
   Value result; ///< The last fused op's result.
 };
 
-/// `v` * a splat constant and / or + a splat constant, each op the only
-/// user of the value before it, of its type and carrying no pre-quantized
-/// parameters: marks them fused and returns (scale, shift, last result).
+/// `v` * a constant and / or + a constant, each a finite splat (or with
+/// allowPerChannel one value per channel), each op the only user of the
+/// value before it, of its type, in the same fp32 island as `v`'s producer
+/// or none, and carrying no pre-quantized parameters: marks them fused and
+/// returns (scale, shift, last result).
 std::optional<ScaleShift> fuseScaleShift(Lowering &l, Value v,
                                          bool allowPerChannel = false) {
   ScaleShift out;
   out.result = v;
+  Operation *producer = v.getDefiningOp();
+  bool island = producer && producer->hasAttr(kFp32Attr);
   // The constant operand of `op` (out.result's only user) beside out.result:
   // a splat, or with allowPerChannel one value per channel.
   struct Constant {
@@ -315,12 +319,16 @@ std::optional<ScaleShift> fuseScaleShift(Lowering &l, Value v,
   };
   auto constantBeside = [&](Operation *op) -> std::optional<Constant> {
     if (op->getResult(0).getType() != out.result.getType() ||
-        op->hasAttr(kQuantAttr))
+        op->hasAttr(kQuantAttr) || op->hasAttr(kFp32Attr) != island)
       return std::nullopt;
     Value other =
         op->getOperand(0) == out.result ? op->getOperand(1) : op->getOperand(0);
-    if (auto c = l.splatValue(other))
+    if (auto c = l.splatValue(other)) {
+      // A kernel parameter must be finite; inf or NaN stays a separate op.
+      if (!std::isfinite(*c))
+        return std::nullopt;
       return Constant{*c, std::nullopt};
+    }
     auto t = allowPerChannel ? l.constantValue(other) : std::nullopt;
     if (!t || t->dtype() != DType::F32 || t->shape().size() > 4)
       return std::nullopt;
@@ -613,17 +621,25 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
                         affine->hasShift ? f16(affine->shift) : -0.0f};
           iparams = {1};
           if (affine->scaleTensor || affine->shiftTensor) {
-            auto tensorOf = [](std::optional<HostTensor> &t, float splat) {
+            // A splat (or missing op) beside a per-channel constant as a
+            // per-channel constant too: inputs of one shape, which a
+            // kernel split over the SHAVEs cuts alike (EmitShave.cpp).
+            std::vector<int64_t> shape =
+                (affine->scaleTensor ? *affine->scaleTensor
+                                     : *affine->shiftTensor)
+                    .shape();
+            auto tensorOf = [&](std::optional<HostTensor> &t, float splat) {
               if (t)
                 return std::move(*t);
-              HostTensor s(DType::F32, {1});
-              s.setFromDouble(0, splat);
+              HostTensor s(DType::F32, shape);
+              for (int64_t i = 0; i < s.numElements(); ++i)
+                s.setFromDouble(i, splat);
               return s;
             };
-            affineInputs.push_back(
-                tensorOf(affine->scaleTensor, k->fparams[0]));
-            affineInputs.push_back(
-                tensorOf(affine->shiftTensor, k->fparams[1]));
+            HostTensor scale = tensorOf(affine->scaleTensor, k->fparams[0]);
+            HostTensor shift = tensorOf(affine->shiftTensor, k->fparams[1]);
+            affineInputs.push_back(std::move(scale));
+            affineInputs.push_back(std::move(shift));
             k->fparams.clear();
           }
         }
