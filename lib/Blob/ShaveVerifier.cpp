@@ -256,20 +256,20 @@ public:
       // Optionally [scale, shift] applied after it; iparams [1]: rounded
       // to f16 after each step. Inputs [x, scale, shift] (broadcast like
       // add's, same rank) instead of fparams: rounded after each step.
-      if (in.size() == 3)
-        return arity(3, 3, 1) && floatOperands() &&
+      {
+        bool eachStep = t.iparams.size() == 1 && t.iparams[0] == 1;
+        if (in.size() == 3)
+          return arity(3, 3, 1) && floatOperands() &&
+                 sameShape(in[0], t.outputs[0]) &&
+                 broadcastable(in[1], t.outputs[0]) &&
+                 broadcastable(in[2], t.outputs[0]) && fparamCount(0) &&
+                 (eachStep || fail("[x, scale, shift] needs iparams [1]"));
+        return arity(1, 1, 1) && floatOperands() &&
                sameShape(in[0], t.outputs[0]) &&
-               broadcastable(in[1], t.outputs[0]) &&
-               broadcastable(in[2], t.outputs[0]) && fparamCount(0) &&
-               ((t.iparams.size() == 1 && t.iparams[0] == 1) ||
-                fail("[x, scale, shift] needs iparams [1]"));
-      return arity(1, 1, 1) && floatOperands() &&
-             sameShape(in[0], t.outputs[0]) &&
-             (t.fparams.empty() || finiteParams({"scale", "shift"})) &&
-             (t.iparams.empty() ||
-              (t.iparams.size() == 1 && t.iparams[0] == 1 &&
-               t.fparams.size() == 2) ||
-              fail("iparams must be empty or [1] with [scale, shift]"));
+               (t.fparams.empty() || finiteParams({"scale", "shift"})) &&
+               (t.iparams.empty() || (eachStep && t.fparams.size() == 2) ||
+                fail("iparams must be empty or [1] with [scale, shift]"));
+      }
     case ShaveKernel::Sigmoid:
     case ShaveKernel::Tanh:
     case ShaveKernel::Gelu:

@@ -152,6 +152,22 @@ void convertIndices(const View &in, const View &out) {
 
 float sigmoid(float x) { return 1.0f / (1.0f + std::exp(-x)); }
 
+float hswish(float x) {
+  return x * std::min(std::max(x + 3.0f, 0.0f), 6.0f) / 6.0f;
+}
+
+/// hswish(x) * scale + shift as the hswish, mul and add kernels give it one
+/// after the other: each result stored as f16 (hswish's iparams [1]).
+float hswishAffineEachStep(float x, float scale, float shift) {
+  auto f16 = [](float v) { return halfToFloat(floatToHalf(v)); };
+  return f16(f16(f16(hswish(x)) * scale) + shift);
+}
+
+/// hswish's iparams [1]: its affine block rounded to f16 after each step.
+bool roundsEachStep(const ShaveTask &t) {
+  return t.iparams.size() == 1 && t.iparams[0] == 1;
+}
+
 float unary(ShaveKernel k, float x, const ShaveTask &t) {
   switch (k) {
   case ShaveKernel::Sigmoid:
@@ -164,19 +180,14 @@ float unary(ShaveKernel k, float x, const ShaveTask &t) {
     float beta = t.fparams.empty() ? 1.0f : t.fparams[0];
     return x * sigmoid(beta * x);
   }
-  case ShaveKernel::HSwish: {
-    float y = x * std::min(std::max(x + 3.0f, 0.0f), 6.0f) / 6.0f;
+  case ShaveKernel::HSwish:
     // With fparams [scale, shift]: a learnable affine block after it,
-    // rounded once; with iparams [1] rounded to f16 after each step, as the
-    // separate hswish, mul and add kernels do.
+    // rounded once, or with iparams [1] after each step.
     if (t.fparams.size() != 2)
-      return y;
-    if (t.iparams.size() == 1 && t.iparams[0] == 1) {
-      auto f16 = [](float v) { return halfToFloat(floatToHalf(v)); };
-      return f16(f16(f16(y) * t.fparams[0]) + t.fparams[1]);
-    }
-    return y * t.fparams[0] + t.fparams[1];
-  }
+      return hswish(x);
+    if (roundsEachStep(t))
+      return hswishAffineEachStep(x, t.fparams[0], t.fparams[1]);
+    return hswish(x) * t.fparams[0] + t.fparams[1];
   case ShaveKernel::Exp:
     return std::exp(x);
   case ShaveKernel::Log:
@@ -858,15 +869,14 @@ bool runShave(const ShaveTask &t, const std::vector<View> &ins,
     // f16 after each step (iparams [1]).
     std::vector<float> s = readAll(ins[1]), b = readAll(ins[2]);
     uint64_t n = out.numElements();
-    auto f16 = [](float v) { return halfToFloat(floatToHalf(v)); };
     ThreadPool::global().parallelFor(n, 4096, [&](size_t begin, size_t end) {
-      for (size_t i = begin; i < end; ++i) {
-        float x = loadAsFloat(ins[0].data + ins[0].offsetOf(i), ins[0].dtype);
-        float y = x * std::min(std::max(x + 3.0f, 0.0f), 6.0f) / 6.0f;
-        y = f16(f16(f16(y) * s[broadcastIndex(i, out.shape, ins[1].shape)]) +
-                b[broadcastIndex(i, out.shape, ins[2].shape)]);
-        storeFromFloat(out.data + out.offsetOf(i), out.dtype, y);
-      }
+      for (size_t i = begin; i < end; ++i)
+        storeFromFloat(
+            out.data + out.offsetOf(i), out.dtype,
+            hswishAffineEachStep(
+                loadAsFloat(ins[0].data + ins[0].offsetOf(i), ins[0].dtype),
+                s[broadcastIndex(i, out.shape, ins[1].shape)],
+                b[broadcastIndex(i, out.shape, ins[2].shape)]));
     });
     return true;
   }
