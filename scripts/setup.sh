@@ -61,11 +61,15 @@ fi
 if [ ! -f "$BUILD/build.ninja" ]; then
   # ccache with CCACHE_BASEDIR: paths inside the tree are hashed relative to
   # the build directory, so another clone of the tree (a CI checkout) reuses
-  # this one's objects instead of compiling everything again.
+  # this one's objects instead of compiling everything again. The sanitizer
+  # builds carry line tables, so the working directory is left out of the
+  # hash too (CCACHE_NOHASHDIR): a hit's debug information names the first
+  # clone's build directory, whose relative paths are the same.
   LAUNCHER=()
+  ccache="env;CCACHE_BASEDIR=$ROOT;CCACHE_NOHASHDIR=1;ccache"
   command -v ccache >/dev/null &&
-    LAUNCHER=(-DCMAKE_C_COMPILER_LAUNCHER="env;CCACHE_BASEDIR=$ROOT;ccache"
-              -DCMAKE_CXX_COMPILER_LAUNCHER="env;CCACHE_BASEDIR=$ROOT;ccache")
+    LAUNCHER=(-DCMAKE_C_COMPILER_LAUNCHER="$ccache"
+              -DCMAKE_CXX_COMPILER_LAUNCHER="$ccache")
   cmake -G Ninja -S "$ROOT" -B "$BUILD" \
     -DCMAKE_BUILD_TYPE=Release \
     -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
