@@ -1251,7 +1251,7 @@ LogicalResult lowerPool(Lowering &l, PoolOp op, hw::DpuConvKind kind,
 
 /// GlobalAveragePool / GlobalMaxPool: one DPU pooling window over the whole
 /// image when it fits the DPU's kernel, else the SHAVE reduction over the
-/// spatial dimensions.
+/// spatial dimensions (in the [H, W, Cp] layout when the input has it).
 LogicalResult lowerGlobalPool(Lowering &l, Operation *op, bool isMax,
                               std::string &reason) {
   Location loc = op->getLoc();
@@ -1274,8 +1274,19 @@ LogicalResult lowerGlobalPool(Lowering &l, Operation *op, bool isMax,
                    s, nullptr, {}, {}, e, reason,
                    isMax ? 1.0f : 1.0f / float(s.kh * s.kw));
   }
-  l.map.map(result, l.shave(loc, isMax ? "reduce_max" : "reduce_mean",
-                            {l.get(input)}, l.f16Type(outType.getShape())));
+  StringRef kernel = isMax ? "reduce_max" : "reduce_mean";
+  if (int64_t cp = l.recordedChannels(input);
+      cp && inType.getRank() == 4 && inType.getDimSize(0) == 1) {
+    // Computed in [H, W, Cp] (by a DPU task): reduced there, [H, W, Cp] ->
+    // [1, 1, Cp], with no transposition to [1, C, H, W]. Each channel's
+    // values are summed in the same (row-major H, W) order.
+    l.setHWC(loc, result,
+             l.shave(loc, kernel, {l.hwcFor(loc, input, cp)},
+                     l.f16Type({1, 1, cp})));
+    return success();
+  }
+  l.map.map(result, l.shave(loc, kernel, {l.get(input)},
+                            l.f16Type(outType.getShape())));
   return success();
 }
 

@@ -587,7 +587,7 @@ void emitPlan(Emitter &e, DpuPlan &plan,
         if (job.epilogue)
           emitShaveEpilogue(
               e, *job.epilogue, t,
-              rowsView(job.out, p.outRow, p.outRows, p.k0, p.kc, t),
+              rowsView(job.out, p.outRow, p.outRows, p.k0, p.kc, t), p.k0,
               pieceSuffix(plan, p));
         for (uint32_t u = 0; u < e.tiles; ++u)
           if (u != t && job.out.bandRows.empty())
@@ -602,8 +602,8 @@ void emitPlan(Emitter &e, DpuPlan &plan,
       if (job.epilogue) {
         // An epilogue that converts writes the result itself.
         bool converts = !job.epilogue->inPlace();
-        emitShaveEpilogue(e, *job.epilogue, t, piece, pieceSuffix(plan, p),
-                          converts ? &dest : nullptr);
+        emitShaveEpilogue(e, *job.epilogue, t, piece, p.k0,
+                          pieceSuffix(plan, p), converts ? &dest : nullptr);
         if (converts)
           continue;
       }

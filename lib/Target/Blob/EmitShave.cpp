@@ -5,8 +5,8 @@
 // elementwise over operands of one shape (activations, convert, quantize,
 // binary arithmetic without broadcasting) are split, when large, into
 // contiguous chunks of the flattened tensors run by several SHAVEs; a large
-// matmul into slabs of its batch or rows; softmax, mvn and resize into
-// slabs of the dimensions they treat independently.
+// matmul into slabs of its batch or rows; softmax, mvn, resize and the
+// reductions into slabs of the dimensions they treat independently.
 //
 //===----------------------------------------------------------------------===//
 
@@ -145,6 +145,41 @@ std::vector<blob::ShaveTask> splitOuter(const blob::ShaveTask &t,
       [&](const blob::TensorRef &ref, bool, size_t) { return cut(ref); });
 }
 
+bool isReduction(arch::ShaveKernel k) {
+  return k == arch::ShaveKernel::ReduceSum ||
+         k == arch::ShaveKernel::ReduceMean ||
+         k == arch::ShaveKernel::ReduceMax || k == arch::ShaveKernel::ReduceMin;
+}
+
+/// A reduction (one input, one output of its rank, 1 where it reduces)
+/// split into up to `shaves` tasks over the outermost dimension it keeps
+/// with an extent above 1 (a global average pool's channels: C of [1, C,
+/// H, W] -> [1, C, 1, 1], or of [H, W, C] -> [1, 1, C], a strided slab
+/// then): each task reduces its slab of the input into its slab of the
+/// output, every element from the same values in the same order. Empty
+/// when the task is not split.
+std::vector<blob::ShaveTask> splitReduction(const blob::ShaveTask &t,
+                                            uint32_t shaves) {
+  if (t.inputs.size() != 1 || t.outputs.size() != 1)
+    return {};
+  const blob::TensorRef &in = t.inputs[0], &out = t.outputs[0];
+  if (in.shape.size() != out.shape.size())
+    return {};
+  size_t d = 0;
+  while (d < out.shape.size() &&
+         !(out.shape[d] > 1 && out.shape[d] == in.shape[d]))
+    ++d;
+  if (d == out.shape.size())
+    return {};
+  uint64_t extent = out.shape[d];
+  uint64_t chunks = std::min<uint64_t>(
+      {shaves, extent, in.numElements() / kMinShaveChunkElements});
+  if (chunks < 2)
+    return {};
+  return slabs(t, d, extent, chunks,
+               [](const blob::TensorRef &, bool, size_t) { return true; });
+}
+
 } // namespace
 
 namespace {
@@ -242,6 +277,8 @@ LogicalResult shaveTasks(Emitter &e, hw::ShaveOp op, const std::string &label,
   else if (e.opts.splitShave && arch::isElementwiseKernel(*kernel) &&
            !sameShape)
     parts = splitOuter(proto, shaves, 0, /*broadcast=*/true);
+  else if (e.opts.splitShave && isReduction(*kernel))
+    parts = splitReduction(proto, shaves);
   else if (e.opts.splitShave && *kernel == arch::ShaveKernel::Resize &&
            proto.inputs.size() == 1 && proto.outputs.size() == 1 &&
            proto.inputs[0].shape.size() == 4 &&

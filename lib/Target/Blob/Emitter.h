@@ -123,12 +123,14 @@ mlir::LogicalResult shaveTasks(Emitter &e, hw::ShaveOp op,
 /// an earlier one wrote) on the next SHAVE as one task: a SHAVE chain
 /// (blob::ShaveTask::chained), one launch, named after every op ("a+b+c").
 void emitShaveChain(Emitter &e, std::vector<blob::Task> kernels);
-/// Emits `ep` on `piece` (an [H, W, C] view in the CMX of `tile`): each op
-/// in turn, in place (the last into `dest`, the piece's place in the
-/// result, when it converts the element type), split over the tile's
-/// SHAVEs when large; tasks are named `<op label>.<pieceSuffix>[.c<chunk>]`.
+/// Emits `ep` on `piece` (an [H, W, C] view in the CMX of `tile` of the
+/// DPU op's output channels from `channelBegin`, which select the
+/// per-channel operands' part): each op in turn, in place (the last into
+/// `dest`, the piece's place in the result, when it converts the element
+/// type), split over the tile's SHAVEs when large; tasks are named
+/// `<op label>.<pieceSuffix>[.c<chunk>]`.
 void emitShaveEpilogue(Emitter &e, const ShaveEpilogue &ep, uint32_t tile,
-                       const blob::TensorRef &piece,
+                       const blob::TensorRef &piece, uint32_t channelBegin,
                        const std::string &pieceSuffix,
                        const blob::TensorRef *dest = nullptr);
 mlir::LogicalResult emitTranspose(Emitter &e, npu::TransposeOp op,

@@ -22,10 +22,24 @@ bool isScalar(Value v) {
   return t && t.hasStaticShape() && t.getNumElements() == 1;
 }
 
+/// A per-channel operand of the [H, W, C] tensor `in`: [1, 1, C] (at
+/// `in`'s rank, every dimension 1 but the last, which is C > 1).
+bool isPerChannel(Value v, Value in) {
+  auto t = dyn_cast<RankedTensorType>(v.getType());
+  auto inType = cast<RankedTensorType>(in.getType());
+  if (!t || !t.hasStaticShape() || t.getRank() != inType.getRank() ||
+      t.getRank() == 0 || !inType.hasStaticShape())
+    return false;
+  ArrayRef<int64_t> shape = t.getShape();
+  return shape.back() > 1 && shape.back() == inType.getShape().back() &&
+         llvm::all_of(shape.drop_back(), [](int64_t d) { return d == 1; });
+}
+
 /// How SHAVE op `s` can run on the pieces of `in` (computed by DPU op
 /// `dpu`): an elementwise kernel with one result of `in`'s shape, reading
-/// `in` once, its other operands scalars whose values exist before `dpu`
-/// runs. In place when the result has `in`'s element type too.
+/// `in` once, its other operands scalars or per-channel vectors whose
+/// values exist before `dpu` runs. In place when the result has `in`'s
+/// element type too.
 enum class Step { No, InPlace, Converts };
 
 Step epilogueStep(hw::ShaveOp s, Value in, Operation *dpu) {
@@ -44,7 +58,7 @@ Step epilogueStep(hw::ShaveOp s, Value in, Operation *dpu) {
       ++reads;
       continue;
     }
-    if (!isScalar(v))
+    if (!isScalar(v) && !isPerChannel(v, in))
       return Step::No;
     Operation *def = v.getDefiningOp();
     if (def && !isa<npu::ConstantOp>(def) &&
@@ -88,18 +102,25 @@ ShaveEpilogues findShaveEpilogues(Block &body) {
 }
 
 void emitShaveEpilogue(Emitter &e, const ShaveEpilogue &ep, uint32_t tile,
-                       const blob::TensorRef &piece,
+                       const blob::TensorRef &piece, uint32_t channelBegin,
                        const std::string &pieceSuffix,
                        const blob::TensorRef *dest) {
   uint64_t elements = piece.numElements();
   uint64_t eb = dtypeSize(piece.dtype);
   uint64_t chunks = std::clamp<uint64_t>(elements / kMinShaveChunkElements, 1,
                                          e.hw.shavesPerTile);
+  bool perChannel = false;
+  for (size_t i = 0; i < ep.ops.size(); ++i) {
+    Value in = i == 0 ? ep.source : hw::ShaveOp(ep.ops[i - 1]).getOutputs()[0];
+    for (Value v : hw::ShaveOp(ep.ops[i]).getInputs())
+      perChannel |= v != in && isPerChannel(v, in);
+  }
   // A dense piece is cut into runs of whole 64 elements; a strided one (a
-  // channel slice of a tensor kept in CMX), or one converted into `dest`,
-  // into runs of its rows (and `dest` into the same rows).
+  // channel slice of a tensor kept in CMX), one converted into `dest`, or
+  // one a per-channel operand broadcasts over, into runs of its rows (and
+  // `dest` into the same rows).
   std::vector<blob::TensorRef> parts, destParts;
-  if (piece.isDense() && !dest) {
+  if (piece.isDense() && !dest && !perChannel) {
     uint64_t per = (elements + chunks - 1) / chunks;
     per = (per + 63) / 64 * 64;
     for (uint64_t begin = 0; begin < elements; begin += per)
@@ -146,11 +167,22 @@ void emitShaveEpilogue(Emitter &e, const ShaveEpilogue &ep, uint32_t tile,
         proto.inputs.emplace_back();
         continue;
       }
+      blob::TensorRef whole = e.denseRef(v);
+      if (isPerChannel(v, in)) {
+        // The piece's channels of a per-channel operand, [1, 1, channels],
+        // read whole by every task.
+        std::vector<uint32_t> shape(parts[0].shape.size(), 1u);
+        shape.back() = parts[0].shape.back();
+        proto.inputs.push_back(blob::TensorRef::dense(
+            whole.buffer,
+            whole.offset + uint64_t(channelBegin) * dtypeSize(whole.dtype),
+            whole.dtype, shape));
+        continue;
+      }
       // A scalar, read whole by every task, at the pieces' rank.
-      blob::TensorRef scalar = e.denseRef(v);
-      scalar.shape.assign(parts[0].shape.size(), 1u);
-      scalar.strides.assign(parts[0].shape.size(), dtypeSize(scalar.dtype));
-      proto.inputs.push_back(scalar);
+      whole.shape.assign(parts[0].shape.size(), 1u);
+      whole.strides.assign(parts[0].shape.size(), dtypeSize(whole.dtype));
+      proto.inputs.push_back(whole);
     }
     for (size_t c = 0; c < parts.size(); ++c) {
       blob::ShaveTask kernel = proto;

@@ -388,3 +388,22 @@ func.func @top_k(%x: tensor<2x5x7xf32>) -> (tensor<2x3x7xf32>, tensor<2x3x7xi64>
   %v, %i = npu.topk %x {axis = 1 : i64, k = 3 : i64, largest = false} : (tensor<2x5x7xf32>) -> (tensor<2x3x7xf32>, tensor<2x3x7xi64>)
   return %v, %i : tensor<2x3x7xf32>, tensor<2x3x7xi64>
 }
+
+// -----
+
+// A global average pool over more than the DPU's 11 x 11 window, of a
+// convolution's result: the SHAVE reduction runs in the [H, W, Cp] layout
+// the DPU wrote ([16, 16, 16] -> [1, 1, 16]), with no transposition to
+// [1, C, H, W]; the pool's real channels are then sliced from it.
+// CHECK-LABEL: func.func @global_avg_pool_hwc
+// CHECK: %[[C:.*]] = npuhw.dpu_conv conv {{.*}} -> tensor<16x16x16xf16>
+// CHECK-NOT: npu.transpose %[[C]]
+// CHECK: npuhw.shave "reduce_mean" %[[C]] : (tensor<16x16x16xf16>) -> tensor<1x1x16xf16>
+// CHECK-NOT: npuhw.shave "reduce_mean"
+func.func @global_avg_pool_hwc(%x: tensor<1x8x16x16xf32>) -> tensor<1x8x1x1xf32> {
+  %w = npu.constant dense<0.5> : tensor<8x8x1x1xf32>
+  %c = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1}
+      : (tensor<1x8x16x16xf32>, tensor<8x8x1x1xf32>) -> tensor<1x8x16x16xf32>
+  %p = npu.global_avg_pool %c : (tensor<1x8x16x16xf32>) -> tensor<1x8x1x1xf32>
+  return %p : tensor<1x8x1x1xf32>
+}

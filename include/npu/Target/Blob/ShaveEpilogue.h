@@ -26,8 +26,9 @@
 namespace npu::target {
 
 /// The SHAVE ops run on a DPU op's output pieces: elementwise kernels, each
-/// reading the previous one's result (the DPU op's, first) as its only
-/// operand that is not a scalar, with that operand's shape and element type
+/// reading the previous one's result (the DPU op's, first) once, its other
+/// operands scalars or per-channel vectors ([1, 1, C]: each piece reads
+/// its own channels of them), with that result's shape and element type
 /// (so in place), and that result read by nothing else; the last may
 /// convert the element type (an int8 layer's quantize), writing the
 /// piece's place in its result.
@@ -52,7 +53,8 @@ using ShaveEpilogues = llvm::DenseMap<mlir::Operation *, ShaveEpilogue>;
 
 /// The epilogue of each DPU op (npuhw.dpu_conv / dpu_eltwise) of `body`
 /// that has one: the ops that follow it in `body` as above, whose scalar
-/// operands are constants, block arguments or computed before the DPU op.
+/// and per-channel operands are constants, block arguments or computed
+/// before the DPU op.
 ShaveEpilogues findShaveEpilogues(mlir::Block &body);
 
 } // namespace npu::target

@@ -376,6 +376,24 @@ def shave_split():
     return fn, {"x": RNG.standard_normal((1, 4, 128, 64)).astype(np.float32)}, {}
 
 
+def reduce_split():
+    """Reductions split over the SHAVEs by the dimension they keep: a
+    global average pool of [1, C, H, W] (dense slabs of channels), a max
+    over the spatial dimensions of [H, W, C] (strided slabs of channels)
+    and a sum over the last axis of [N, K] (slabs of rows)."""
+    fn = Fn()
+    t = lambda shape: ttype(shape, "f16")
+    x = fn.arg("x", (1, 24, 96, 96), "f16")
+    m = fn.op("npuhw.shave \"reduce_mean\" %s : (%s)" % (x, t((1, 24, 96, 96))), t((1, 24, 1, 1)))
+    h = fn.arg("h", (64, 64, 48), "f16")
+    mx = fn.op("npuhw.shave \"reduce_max\" %s : (%s)" % (h, t((64, 64, 48))), t((1, 1, 48)))
+    r = fn.raw("npu.reshape %s : %s to %s" % (h, t((64, 64, 48)), t((4096, 48))))
+    sm = fn.op("npuhw.shave \"reduce_sum\" %s : (%s)" % (r, t((4096, 48))), t((4096, 1)))
+    fn.ret([(m, t((1, 24, 1, 1)), "mean"), (mx, t((1, 1, 48)), "max"), (sm, t((4096, 1)), "sum")])
+    return fn, {"x": RNG.standard_normal((1, 24, 96, 96)).astype(np.float16),
+                "h": RNG.standard_normal((64, 64, 48)).astype(np.float16)}, {}
+
+
 def epilogue_chain():
     """f16 convolutions followed by SHAVE ops that code generation runs on
     their pieces (ShaveEpilogue.h): hswish, a scalar multiply and a scalar
@@ -410,8 +428,35 @@ def epilogue_chain():
     return fn, {"x": RNG.standard_normal((H, H, C)).astype(np.float16)}, {}
 
 
+def epilogue_per_channel():
+    """A f16 convolution whose output channels the tiles split, followed by
+    SHAVE ops with per-channel operands that code generation runs on its
+    pieces: hswish with a per-channel scale and shift ([x, scale, shift],
+    rounded after each step), a per-channel multiply, and a conversion to
+    f32. Each piece reads its own channels of the constants."""
+    fn = Fn()
+    H, C, K = 8, 64, 256
+    x = fn.arg("x", (H, H, C), "f16")
+    w = (RNG.standard_normal((K, 3, 3, C)) * 0.1).astype(np.float16)
+    t = table(K, 3 * 3 * C * 2, f32_word(1.0), 0)
+    t[:, 3] = RNG.standard_normal(K).astype(np.float32).view(np.int32)
+    a = conv_op(fn, "conv", x, (H, H, C), "f16", fn.const(w, "f16"), fn.const(t, "i32"), w.shape, "f16",
+                (3, 3), (1, 1), (1, 1, 1, 1), (H, H, K), "f16")
+    f16 = ttype((H, H, K), "f16")
+    vec = ttype((1, 1, K), "f16")
+    per_channel = lambda: fn.const(RNG.uniform(-2, 2, (1, 1, K)).astype(np.float16), "f16")
+    h = fn.op("npuhw.shave \"hswish\" %s, %s, %s {iparams = array<i64: 1>} : (%s, %s, %s)" % (
+        a, per_channel(), per_channel(), f16, vec, vec), f16)
+    m = fn.op("npuhw.shave \"mul\" %s, %s : (%s, %s)" % (per_channel(), h, vec, f16), f16)
+    y = fn.op("npuhw.shave \"convert\" %s : (%s)" % (m, f16), ttype((H, H, K), "f32"))
+    fn.ret([(y, ttype((H, H, K), "f32"), "y")])
+    return fn, {"x": RNG.standard_normal((H, H, C)).astype(np.float16)}, {}
+
+
 MODELS = {
     "epilogue_chain": epilogue_chain,
+    "epilogue_per_channel": epilogue_per_channel,
+    "reduce_split": reduce_split,
     "bench_conv": lambda: conv_i8(56, 64, 64, 3, 1, 1),
     "bottleneck_i8": bottleneck_i8,
     "add_then_device_weights": add_then_device_weights,
