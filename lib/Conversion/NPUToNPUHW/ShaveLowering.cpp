@@ -526,6 +526,52 @@ constexpr const char *kGatherReason =
 
 } // namespace
 
+/// `v` with `count` copies of it along `axis` (a concatenation; copies
+/// doubled, so log2(count) + 1 concatenations at most).
+Value repeatAlong(Lowering &l, Location loc, Value v, int64_t axis,
+                  int64_t count) {
+  SmallVector<Value> parts;
+  Value power = v;
+  for (int64_t k = count; k > 0; k >>= 1) {
+    if (k & 1)
+      parts.push_back(power);
+    if (k > 1)
+      power = l.concat(loc, {power, power}, axis);
+  }
+  return parts.size() == 1 ? parts[0] : l.concat(loc, parts, axis);
+}
+
+/// Nearest upsampling of [1, C, H, W] `old` by whole factors (sh, sw) to
+/// `result`, in the [H, W, Cp] layout `old` is kept in: every pixel
+/// repeated sh x sw times by data movement (DMA), with no SHAVE task and
+/// no transposition to [1, C, H, W]. In int8 when the result quantizes as
+/// `old` does (nearest copies values, so the int8 codes are the same),
+/// else in f16.
+void upsampleHWC(Lowering &l, Location loc, Value old, Value result,
+                 int64_t cp) {
+  auto in = cast<RankedTensorType>(old.getType()).getShape();
+  auto out = cast<RankedTensorType>(result.getType()).getShape();
+  int64_t h = in[2], w = in[3], sh = out[2] / h, sw = out[3] / w;
+  auto upsample = [&](Value x) {
+    x = l.reshape(loc, x, {h, 1, w, 1, cp});
+    x = repeatAlong(l, loc, x, 3, sw);
+    x = repeatAlong(l, loc, x, 1, sh);
+    return l.reshape(loc, x, {h * sh, w * sw, cp});
+  };
+  if (l.int8) {
+    std::string ignored;
+    auto qin = l.quantOf(old, ignored), qout = l.quantOf(result, ignored);
+    if (succeeded(qin) && succeeded(qout) && qin->scale == qout->scale &&
+        qin->zeroPoint == qout->zeroPoint) {
+      if (auto q = l.quantHWC(loc, old, cp, ignored); succeeded(q)) {
+        l.setQuantHWC(loc, result, upsample(*q));
+        return;
+      }
+    }
+  }
+  l.setHWC(loc, result, upsample(l.hwcFor(loc, old, cp)));
+}
+
 LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
   Location loc = op->getLoc();
   // TopK of a float tensor: one kernel writing the values (f16) and the
@@ -1078,11 +1124,40 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
                                  coord == CoordinateTransformMode::asymmetric
                              ? 2
                              : 0;
+    if (nearest && kernelMode == 0 && wholeUpsampling && in[0] == 1)
+      if (int64_t cp = l.recordedChannels(rs.getInput())) {
+        upsampleHWC(l, loc, rs.getInput(), result, cp);
+        return success();
+      }
     l.map.map(result, l.shave(loc, "resize", {l.get(rs.getInput())}, outType,
                               {}, {kernelMode}));
     return success();
   }
   return std::nullopt;
+}
+
+/// A concatenation of [1, C_i, H, W] float maps along the channels, each
+/// kept as [H, W, Cp_i]: their real channels concatenated in that layout,
+/// [H, W, sum C_i] (f16, as the op's own result would be), with no
+/// transposition to [1, C, H, W] and back. False (nothing emitted) for any
+/// other concatenation.
+bool concatInHWC(Lowering &l, ConcatOp cat) {
+  auto type = cast<RankedTensorType>(cat.getType());
+  int64_t axis = cat.getAxis();
+  if (type.getRank() != 4 || type.getDimSize(0) != 1 ||
+      !type.getElementType().isF32() || (axis != 1 && axis != -3) ||
+      !type.hasStaticShape())
+    return false;
+  if (!llvm::all_of(cat.getOperands(),
+                    [&](Value v) { return l.recordedChannels(v) > 0; }))
+    return false;
+  Location loc = cat.getLoc();
+  SmallVector<Value> parts;
+  for (Value v : cat.getOperands())
+    parts.push_back(l.compactHWC(loc, v));
+  l.setHWC(loc, cat.getResult(),
+           parts.size() == 1 ? parts[0] : l.concat(loc, parts, 2));
+  return true;
 }
 
 LowerResult lowerDataMovementOp(Lowering &l, Operation *op,
@@ -1248,6 +1323,8 @@ LowerResult lowerDataMovementOp(Lowering &l, Operation *op,
   // The same op on the lowered operands, with f16 in place of f32 (f32
   // kept in an fp32 island).
   bool fp32 = op->hasAttr(kFp32Attr);
+  if (auto cat = dyn_cast<ConcatOp>(op); cat && !fp32 && concatInHWC(l, cat))
+    return success();
   SmallVector<Value> operands;
   for (Value v : op->getOperands()) {
     Value nv = l.get(v, fp32);

@@ -293,3 +293,28 @@ func.func @crossed_bounds(%x: tensor<1x16x8x8xf32> {npu.range = array<f32: -1.0,
   %m = npu.max %n, %lo {npu.range = array<f32: 0.0, 0.5>} : (tensor<1x16x8x8xf32>, tensor<1x1x1x1xf32>) -> tensor<1x16x8x8xf32>
   return %m : tensor<1x16x8x8xf32>
 }
+
+// -----
+
+// int8 nearest upsampling whose result quantizes as its input does (the
+// same calibrated range, as nearest copies values): the int8 codes
+// themselves are repeated in the [H, W, C] layout, with no dequantize,
+// resize or quantize kernel; the next convolution reads them.
+// CHECK-LABEL: func.func @upsample_int8
+// CHECK: %[[C:.*]] = npuhw.dpu_conv conv {{.*}} -> tensor<4x4x16x!quant.uniform<i8:f32, 0.031372{{[0-9]*}}:-128>>
+// CHECK-NOT: npuhw.shave
+// CHECK: %[[V:.*]] = npu.reshape %[[C]] : tensor<4x4x16x!quant.uniform<i8:f32, 0.031372{{[0-9]*}}:-128>> to tensor<4x1x4x1x16x!quant.uniform<i8:f32, 0.031372{{[0-9]*}}:-128>>
+// CHECK: npu.concat %[[V]], %[[V]] {axis = 3 : i64}
+// CHECK: npu.concat %{{.*}}, %{{.*}} {axis = 1 : i64}
+// CHECK: %[[U:.*]] = npu.reshape %{{.*}} to tensor<8x8x16x!quant.uniform<i8:f32, 0.031372{{[0-9]*}}:-128>>
+// CHECK-NOT: npuhw.shave "quantize"
+// CHECK: npuhw.dpu_conv conv %[[U]]
+func.func @upsample_int8(%x: tensor<1x16x4x4xf32> {npu.range = array<f32: -1.0, 1.0>}) -> tensor<1x16x8x8xf32> {
+  %w = npu.constant dense<0.1> : tensor<16x16x1x1xf32>
+  %c = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1, npu.range = array<f32: 0.0, 8.0>}
+      : (tensor<1x16x4x4xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x4x4xf32>
+  %u = npu.resize %c {mode = #npu.resize_mode<nearest>, coordinate_transformation_mode = #npu.coord_mode<asymmetric>, nearest_mode = #npu.nearest_mode<floor>, scales = array<f32: 1.0, 1.0, 2.0, 2.0>, npu.range = array<f32: 0.0, 8.0>} : tensor<1x16x4x4xf32> to tensor<1x16x8x8xf32>
+  %d = npu.conv %u, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1, npu.range = array<f32: -4.0, 4.0>}
+      : (tensor<1x16x8x8xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x8x8xf32>
+  return %d : tensor<1x16x8x8xf32>
+}

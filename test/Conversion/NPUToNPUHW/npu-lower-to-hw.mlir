@@ -407,3 +407,55 @@ func.func @global_avg_pool_hwc(%x: tensor<1x8x16x16xf32>) -> tensor<1x8x1x1xf32>
   %p = npu.global_avg_pool %c : (tensor<1x8x16x16xf32>) -> tensor<1x8x1x1xf32>
   return %p : tensor<1x8x1x1xf32>
 }
+
+// -----
+
+// Nearest upsampling by whole factors of a map a DPU task wrote: every
+// pixel repeated by concatenations in the [H, W, Cp] layout (DMA), with
+// no SHAVE resize and no transposition to [1, C, H, W]: [4, 4, 16] seen as
+// [4, 1, 4, 1, 16], 3 copies along W (doubled, then one more), 2 along H.
+// CHECK-LABEL: func.func @upsample_hwc
+// CHECK: %[[C:.*]] = npuhw.dpu_conv conv {{.*}} -> tensor<4x4x16xf16>
+// CHECK-NOT: "resize"
+// CHECK: %[[V:.*]] = npu.reshape %[[C]] : tensor<4x4x16xf16> to tensor<4x1x4x1x16xf16>
+// CHECK: %[[D:.*]] = npu.concat %[[V]], %[[V]] {axis = 3 : i64} : {{.*}} -> tensor<4x1x4x2x16xf16>
+// CHECK: %[[W:.*]] = npu.concat %[[V]], %[[D]] {axis = 3 : i64} : {{.*}} -> tensor<4x1x4x3x16xf16>
+// CHECK: %[[H:.*]] = npu.concat %[[W]], %[[W]] {axis = 1 : i64} : {{.*}} -> tensor<4x2x4x3x16xf16>
+// CHECK: %[[U:.*]] = npu.reshape %[[H]] : tensor<4x2x4x3x16xf16> to tensor<8x12x16xf16>
+// CHECK: npuhw.dpu_conv conv %[[U]]
+func.func @upsample_hwc(%x: tensor<1x16x4x4xf32>) -> tensor<1x16x8x12xf32> {
+  %w = npu.constant dense<0.5> : tensor<16x16x1x1xf32>
+  %c = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1}
+      : (tensor<1x16x4x4xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x4x4xf32>
+  %u = npu.resize %c {mode = #npu.resize_mode<nearest>, coordinate_transformation_mode = #npu.coord_mode<asymmetric>, nearest_mode = #npu.nearest_mode<floor>, scales = array<f32: 1.0, 1.0, 2.0, 3.0>} : tensor<1x16x4x4xf32> to tensor<1x16x8x12xf32>
+  %d = npu.conv %u, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1}
+      : (tensor<1x16x8x12xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x8x12xf32>
+  return %d : tensor<1x16x8x12xf32>
+}
+
+// -----
+
+// A concatenation along the channels of maps DPU tasks wrote: their real
+// channels ([4, 4, 8] of each [4, 4, 16]) concatenated in the [H, W, C]
+// layout, read there by the next convolution, with no transposition.
+// CHECK-LABEL: func.func @concat_hwc
+// CHECK: %[[A:.*]] = npuhw.dpu_conv conv {{.*}} -> tensor<4x4x16xf16>
+// CHECK: %[[B:.*]] = npuhw.dpu_conv conv {{.*}} -> tensor<4x4x16xf16>
+// CHECK-NOT: npu.transpose
+// CHECK: %[[SA:.*]] = npu.slice %[[A]] {{.*}} to tensor<4x4x8xf16>
+// CHECK: %[[SB:.*]] = npu.slice %[[B]] {{.*}} to tensor<4x4x8xf16>
+// CHECK: %[[J:.*]] = npu.concat %[[SA]], %[[SB]] {axis = 2 : i64} : (tensor<4x4x8xf16>, tensor<4x4x8xf16>) -> tensor<4x4x16xf16>
+// CHECK-NOT: npu.transpose
+// CHECK: npuhw.dpu_conv conv %[[J]]
+func.func @concat_hwc(%x: tensor<1x16x4x4xf32>) -> tensor<1x16x4x4xf32> {
+  %w = npu.constant dense<0.5> : tensor<8x16x1x1xf32>
+  %w2 = npu.constant dense<0.25> : tensor<16x16x1x1xf32>
+  %a = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1}
+      : (tensor<1x16x4x4xf32>, tensor<8x16x1x1xf32>) -> tensor<1x8x4x4xf32>
+  %b = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1}
+      : (tensor<1x16x4x4xf32>, tensor<8x16x1x1xf32>) -> tensor<1x8x4x4xf32>
+  %j = npu.concat %a, %b {axis = 1 : i64} : (tensor<1x8x4x4xf32>, tensor<1x8x4x4xf32>) -> tensor<1x16x4x4xf32>
+  %d = npu.conv %j, %w2 {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1}
+      : (tensor<1x16x4x4xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x4x4xf32>
+  return %d : tensor<1x16x4x4xf32>
+}
