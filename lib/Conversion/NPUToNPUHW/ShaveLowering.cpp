@@ -18,6 +18,7 @@
 #include "npu/Dialect/NPU/Transforms/Passes.h"
 #include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
 #include "npu/Support/HostTensor.h"
+#include "npu/Support/RepeatByDoubling.h"
 
 #include "llvm/ADT/TypeSwitch.h"
 
@@ -526,21 +527,6 @@ constexpr const char *kGatherReason =
 
 } // namespace
 
-/// `v` with `count` copies of it along `axis` (a concatenation; copies
-/// doubled, so log2(count) + 1 concatenations at most).
-Value repeatAlong(Lowering &l, Location loc, Value v, int64_t axis,
-                  int64_t count) {
-  SmallVector<Value> parts;
-  Value power = v;
-  for (int64_t k = count; k > 0; k >>= 1) {
-    if (k & 1)
-      parts.push_back(power);
-    if (k > 1)
-      power = l.concat(loc, {power, power}, axis);
-  }
-  return parts.size() == 1 ? parts[0] : l.concat(loc, parts, axis);
-}
-
 /// Nearest upsampling of [1, C, H, W] `old` by whole factors (sh, sw) to
 /// `result`, in the [H, W, Cp] layout `old` is kept in: every pixel
 /// repeated sh x sw times by data movement (DMA), with no SHAVE task and
@@ -554,8 +540,13 @@ void upsampleHWC(Lowering &l, Location loc, Value old, Value result,
   int64_t h = in[2], w = in[3], sh = out[2] / h, sw = out[3] / w;
   auto upsample = [&](Value x) {
     x = l.reshape(loc, x, {h, 1, w, 1, cp});
-    x = repeatAlong(l, loc, x, 3, sw);
-    x = repeatAlong(l, loc, x, 1, sh);
+    auto along = [&](int64_t axis) {
+      return [&, axis](const std::vector<Value> &parts) {
+        return l.concat(loc, parts, axis);
+      };
+    };
+    x = repeatByDoubling(x, sw, along(3));
+    x = repeatByDoubling(x, sh, along(1));
     return l.reshape(loc, x, {h * sh, w * sw, cp});
   };
   if (l.int8) {

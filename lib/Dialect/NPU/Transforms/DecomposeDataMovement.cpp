@@ -18,6 +18,7 @@
 #include "npu/Dialect/NPU/IR/ScalarAttr.h"
 #include "npu/Dialect/NPU/IR/TensorKeys.h"
 #include "npu/Dialect/NPU/Transforms/Passes.h"
+#include "npu/Support/RepeatByDoubling.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -106,15 +107,9 @@ struct Rewriter {
   /// `count` copies of `v` along `axis` (of size 1 or more), joined by
   /// doubling: about twice the result's bytes move, in log2(count) joins.
   Value repeat(Value v, int64_t axis, int64_t count, StringRef suffix) {
-    SmallVector<Value> parts;
-    Value power = v;
-    for (int64_t k = count; k > 0; k >>= 1) {
-      if (k & 1)
-        parts.push_back(power);
-      if (k > 1)
-        power = concat({power, power}, axis, suffix);
-    }
-    return concat(parts, axis, suffix);
+    return repeatByDoubling(v, count, [&](const std::vector<Value> &parts) {
+      return concat(parts, axis, suffix);
+    });
   }
 };
 
