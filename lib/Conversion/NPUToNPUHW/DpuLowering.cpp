@@ -709,6 +709,81 @@ HostTensor ungroupedWeights(const HostTensor &w, int64_t g) {
   return full;
 }
 
+/// Per-channel values `v` (one per output channel m < M) for a polyphase
+/// convolution's `phases` x `mp` channels: repeated per phase, each padded
+/// with zeros to `mp`; empty stays empty.
+std::vector<float> repeatPerPhase(const std::vector<float> &v, int64_t phases,
+                                  int64_t mp) {
+  std::vector<float> out;
+  if (v.empty())
+    return out;
+  for (int64_t t = 0; t < phases; ++t) {
+    out.insert(out.end(), v.begin(), v.end());
+    out.resize(size_t((t + 1) * mp), 0.0f);
+  }
+  return out;
+}
+
+/// A transposed convolution `op` whose kernel is its stride (sh, sw),
+/// unpadded, of the result of another such (a DBNet head's two 2x2,
+/// stride-2 upsamplings): each of its phases from each of the first one's
+/// phases, before those are interleaved, by one 1x1 convolution over the
+/// first one's phase channels (block diagonal: output channel (RY, RX, m),
+/// RY = ry1 sh + ry, RX = rx1 sw + rx, reads only phase (ry1, rx1)), then
+/// one interleave by the product of the strides. The first one's
+/// interleaved result is not needed, nor read back at its full size. Every
+/// output is the same sum (the added terms have zero weights), with the same
+/// per-channel int8 weight scales. `weights` are `op`'s [C, M, sh, sw];
+/// nullopt when the input has no such phase form in this precision.
+std::optional<LogicalResult> lowerAfterPhases(Lowering &l, ConvTransposeOp op,
+                                              const HostTensor &weights,
+                                              const std::vector<float> &bias,
+                                              int64_t sh, int64_t sw, int64_t m,
+                                              int64_t mp, std::string &reason) {
+  auto it = l.phaseForms.find(op.getInput());
+  if (it == l.phaseForms.end())
+    return std::nullopt;
+  const Lowering::PhaseForm &first = it->second;
+  int64_t c = weights.dim(0);
+  auto yType = cast<RankedTensorType>(first.phases.getType());
+  bool quantized = isa<quant::QuantizedType>(yType.getElementType());
+  if (first.channels != c || quantized != l.int8)
+    return std::nullopt;
+  Location loc = op.getLoc();
+  int64_t qh = yType.getDimSize(0), qw = yType.getDimSize(1),
+          cin = yType.getDimSize(2);
+  int64_t SH = first.sh * sh, SW = first.sw * sw, phases = SH * SW;
+  HostTensor w(DType::F32, {phases * mp, cin, 1, 1});
+  std::memset(w.raw(), 0, w.byteSize());
+  for (int64_t ry1 = 0; ry1 < first.sh; ++ry1)
+    for (int64_t rx1 = 0; rx1 < first.sw; ++rx1)
+      for (int64_t ry = 0; ry < sh; ++ry)
+        for (int64_t rx = 0; rx < sw; ++rx)
+          for (int64_t mi = 0; mi < m; ++mi)
+            for (int64_t ci = 0; ci < c; ++ci) {
+              int64_t o = ((ry1 * sh + ry) * SW + rx1 * sw + rx) * mp + mi;
+              int64_t i = (ry1 * first.sw + rx1) * first.mp + ci;
+              // Tap (ry, rx) of the kernel [C, M, sh, sw].
+              w.data<float>()[o * cin + i] =
+                  weights.data<float>()[((ci * m + mi) * sh + ry) * sw + rx];
+            }
+  Epilogue e = fuseEpilogue(l, op.getResult(), 1, m);
+  Epilogue e1 = e;
+  e1.extraBias = repeatPerPhase(e.extraBias, phases, mp);
+  ConvSpec s;
+  s.oh = qh, s.ow = qw;
+  l.record(op.getInput());
+  auto y = emitConv(l, loc, first.phases, s, &w, {},
+                    repeatPerPhase(bias, phases, mp), e1, reason);
+  if (failed(y))
+    return failure();
+  Value v = l.slice(loc, *y, {0, 0, 0}, {qh, qw, phases * mp});
+  v = l.reshape(loc, v, {qh, qw, SH, SW, mp});
+  v = l.transpose(loc, v, {0, 2, 1, 3, 4});
+  l.setDpuResult(loc, e.result, l.reshape(loc, v, {qh * SH, qw * SW, mp}));
+  return success();
+}
+
 /// The most channels of a depthwise transposed convolution run as one
 /// ungrouped convolution (lowerConvTranspose).
 constexpr int64_t kMaxUngroupedDepthwiseChannels = 64;
@@ -824,6 +899,14 @@ LogicalResult lowerConvTranspose(Lowering &l, ConvTransposeOp op,
     // task reads); else compact (a one-channel map stays one channel).
     int64_t mp = alignChannels(m) < 2 * m ? alignChannels(m) : m;
     int64_t phases = st[0] * st[1];
+    // A kernel as large as its stride, unpadded: one tap per phase.
+    bool tapPerPhase = is4d && kh == st[0] && kw == st[1] &&
+                       llvm::all_of(p, [](int64_t v) { return v == 0; }) &&
+                       op_[0] == 0 && op_[1] == 0;
+    if (tapPerPhase)
+      if (auto y = lowerAfterPhases(l, op, *weights, bias, st[0], st[1], m, mp,
+                                    reason))
+        return *y;
     HostTensor w1(DType::F32, {phases * mp, c, jh, jw});
     std::memset(w1.raw(), 0, w1.byteSize());
     for (int64_t ry = 0; ry < st[0]; ++ry)
@@ -843,18 +926,8 @@ LogicalResult lowerConvTranspose(Lowering &l, ConvTransposeOp op,
                     weights->data<float>()[((ci * m + mi) * kh + ty) * kw + tx];
               }
     Epilogue e = fuseEpilogue(l, op.getResult(), 1, m);
-    auto perPhase = [&](const std::vector<float> &v) {
-      std::vector<float> out;
-      if (v.empty())
-        return out;
-      for (int64_t t = 0; t < phases; ++t) {
-        out.insert(out.end(), v.begin(), v.end());
-        out.resize(size_t((t + 1) * mp), 0.0f);
-      }
-      return out;
-    };
     Epilogue e1 = e;
-    e1.extraBias = perPhase(e.extraBias);
+    e1.extraBias = repeatPerPhase(e.extraBias, phases, mp);
     ConvSpec s1;
     s1.kh = jh, s1.kw = jw;
     s1.pt = s1.pb = jh - 1, s1.pl = s1.pr = jw - 1;
@@ -862,9 +935,12 @@ LogicalResult lowerConvTranspose(Lowering &l, ConvTransposeOp op,
     auto in = dpuInput(cp);
     if (failed(in))
       return failure();
-    auto y = emitConv(l, loc, *in, s1, &w1, {}, perPhase(bias), e1, reason);
+    auto y = emitConv(l, loc, *in, s1, &w1, {},
+                      repeatPerPhase(bias, phases, mp), e1, reason);
     if (failed(y))
       return failure();
+    if (tapPerPhase)
+      l.phaseForms[e.result] = {*y, st[0], st[1], mp, m};
     Value v = l.slice(loc, *y, {0, 0, 0}, {qh, qw, phases * mp});
     v = l.reshape(loc, v, {qh, qw, st[0], st[1], mp});
     v = l.transpose(loc, v, {0, 2, 1, 3, 4});

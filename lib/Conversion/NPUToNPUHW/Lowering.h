@@ -126,6 +126,15 @@ public:
   /// [H, W, Cp] forms of old [1, C, H, W] values: f16, and int8.
   llvm::DenseMap<mlir::Value, mlir::Value> hwcForms;
   llvm::DenseMap<mlir::Value, mlir::Value> quantForms;
+  /// The result of a transposed convolution whose kernel is its stride,
+  /// unpadded, before its phases are interleaved: `phases` is the DPU
+  /// task's [H, W, Kp] result (f16, or int8), channel (ry, rx, m) at
+  /// (ry sw + rx) mp + m for m < `channels` (DpuLowering.cpp).
+  struct PhaseForm {
+    mlir::Value phases;
+    int64_t sh = 1, sw = 1, mp = 1, channels = 1;
+  };
+  llvm::DenseMap<mlir::Value, PhaseForm> phaseForms;
 
   /// fp32 values of old values computed in an fp32 island (npu.fp32 ops,
   /// fp32 SHAVE kernels), and fp32 forms of values used by one.

@@ -377,13 +377,21 @@ LowerResult lowerInHWC(Lowering &l, Operation *op, StringRef kernel,
   auto type = cast<RankedTensorType>(result.getType());
   if (type.getRank() != 4 || type.getDimSize(0) != 1)
     return std::nullopt;
+  int64_t c = type.getDimSize(1);
+  // The [H, W, Cp] forms of operands with the result's channels set Cp; a
+  // recorded operand of one channel broadcast over them is taken compact
+  // ([H, W, 1], which the kernel broadcasts), never padded to Cp.
+  auto spansChannels = [&](Value v) {
+    auto vt = cast<RankedTensorType>(v.getType());
+    return vt.getRank() == 4 && vt.getDimSize(1) == c;
+  };
   int64_t cp = 0;
   for (Value v : op->getOperands())
-    cp = std::max(cp, l.recordedChannels(v));
+    if (spansChannels(v))
+      cp = std::max(cp, l.recordedChannels(v));
   if (cp == 0)
     return std::nullopt;
   Location loc = op->getLoc();
-  int64_t c = type.getDimSize(1);
   bool compact = cp >= 4 * c;
   if (compact)
     cp = c;
@@ -393,10 +401,9 @@ LowerResult lowerInHWC(Lowering &l, Operation *op, StringRef kernel,
   for (Value v : op->getOperands()) {
     auto vt = cast<RankedTensorType>(v.getType());
     if (l.recordedChannels(v)) {
-      auto vs = vt.getShape();
-      bool whole = vt.getRank() == 4 && vs[1] == c;
-      ins.push_back(compact && whole ? l.compactHWC(loc, v)
-                                     : l.hwcFor(loc, v, cp));
+      bool whole = spansChannels(v);
+      ins.push_back(compact || !whole ? l.compactHWC(loc, v)
+                                      : l.hwcFor(loc, v, cp));
     } else if (auto t = l.constantValue(v)) {
       if (t->dtype() != DType::F32 || vt.getRank() > 4)
         return std::nullopt;
@@ -549,7 +556,9 @@ void upsampleHWC(Lowering &l, Location loc, Value old, Value result,
     x = repeatByDoubling(x, sh, along(1));
     return l.reshape(loc, x, {h * sh, w * sw, cp});
   };
-  if (l.int8) {
+  // Only from an int8 form the input already has: quantizing an f16 one
+  // for this would add a kernel.
+  if (l.int8 && l.quantForms.count(old)) {
     std::string ignored;
     auto qin = l.quantOf(old, ignored), qout = l.quantOf(result, ignored);
     if (succeeded(qin) && succeeded(qout) && qin->scale == qout->scale &&

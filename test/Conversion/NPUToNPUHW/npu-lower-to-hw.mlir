@@ -459,3 +459,51 @@ func.func @concat_hwc(%x: tensor<1x16x4x4xf32>) -> tensor<1x16x4x4xf32> {
       : (tensor<1x16x4x4xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x4x4xf32>
   return %d : tensor<1x16x4x4xf32>
 }
+
+// -----
+
+// A one-channel map kept as [H, W, Cp] (a 1-channel convolution's result,
+// upsampled in that layout) broadcast over another map's channels: it is
+// taken compact, [H, W, 1], which the multiply broadcasts, not padded to
+// 16 channels of which only the first would be right.
+// CHECK-LABEL: func.func @broadcast_one_channel
+// CHECK: %[[M:.*]] = npuhw.dpu_conv conv {{.*}} -> tensor<4x4x16xf16>
+// CHECK: %[[U:.*]] = npu.reshape %{{.*}} to tensor<8x8x16xf16>
+// CHECK: %[[S:.*]] = npu.slice %[[U]] {{.*}} : tensor<8x8x16xf16> to tensor<8x8x1xf16>
+// CHECK: npuhw.shave "mul" %{{.*}}, %[[S]] : (tensor<8x8x16xf16>, tensor<8x8x1xf16>) -> tensor<8x8x16xf16>
+func.func @broadcast_one_channel(%x: tensor<1x16x4x4xf32>, %y: tensor<1x16x8x8xf32>) -> tensor<1x16x8x8xf32> {
+  %w1 = npu.constant dense<0.5> : tensor<1x16x1x1xf32>
+  %w = npu.constant dense<0.25> : tensor<16x16x1x1xf32>
+  %m = npu.conv %x, %w1 {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1}
+      : (tensor<1x16x4x4xf32>, tensor<1x16x1x1xf32>) -> tensor<1x1x4x4xf32>
+  %u = npu.resize %m {mode = #npu.resize_mode<nearest>, coordinate_transformation_mode = #npu.coord_mode<asymmetric>, nearest_mode = #npu.nearest_mode<floor>, scales = array<f32: 1.0, 1.0, 2.0, 2.0>} : tensor<1x1x4x4xf32> to tensor<1x1x8x8xf32>
+  %c = npu.conv %y, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1}
+      : (tensor<1x16x8x8xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x8x8xf32>
+  %p = npu.mul %c, %u : (tensor<1x16x8x8xf32>, tensor<1x1x8x8xf32>) -> tensor<1x16x8x8xf32>
+  return %p : tensor<1x16x8x8xf32>
+}
+
+// -----
+
+// Two 2x2, stride-2 transposed convolutions in a row (a DBNet head): the
+// second's 4 phases of each of the first's 4 phases are one 1x1
+// convolution over the first's phase channels (16 -> 64 channels, then
+// 64 -> 16, block diagonal), and the 16 phases are interleaved once, by 4;
+// the first's own interleave at 8 x 8 is never made.
+// CHECK-LABEL: func.func @transposed_conv_pair
+// CHECK: %[[A:.*]] = npuhw.dpu_conv conv {{.*}}activation = #npuhw.activation<relu>{{.*}} -> tensor<4x4x64xf16>
+// CHECK-NOT: tensor<8x8x16xf16>
+// CHECK: %[[B:.*]] = npuhw.dpu_conv conv %[[A]], {{.*}} : (tensor<4x4x64xf16>, tensor<16x1x1x64xf16>, tensor<16x4xi32>) -> tensor<4x4x16xf16>
+// CHECK: %[[R:.*]] = npu.reshape %[[B]] : tensor<4x4x16xf16> to tensor<4x4x4x4x1xf16>
+// CHECK: %[[T:.*]] = npu.transpose %[[R]] {perm = array<i64: 0, 2, 1, 3, 4>}
+// CHECK: npu.reshape %[[T]] : tensor<4x4x4x4x1xf16> to tensor<16x16x1xf16>
+func.func @transposed_conv_pair(%x: tensor<1x16x4x4xf32>) -> tensor<1x1x16x16xf32> {
+  %w1 = npu.constant dense<0.5> : tensor<16x16x2x2xf32>
+  %b1 = npu.constant dense<0.25> : tensor<16xf32>
+  %w2 = npu.constant dense<0.125> : tensor<16x1x2x2xf32>
+  %b2 = npu.constant dense<-1.0> : tensor<1xf32>
+  %a = npu.conv_transpose %x, %w1, %b1 {dilations = array<i64: 1, 1>, output_padding = array<i64: 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x16x4x4xf32>, tensor<16x16x2x2xf32>, tensor<16xf32>) -> tensor<1x16x8x8xf32>
+  %r = npu.relu %a : tensor<1x16x8x8xf32>
+  %y = npu.conv_transpose %r, %w2, %b2 {dilations = array<i64: 1, 1>, output_padding = array<i64: 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x16x8x8xf32>, tensor<16x1x2x2xf32>, tensor<1xf32>) -> tensor<1x1x16x16xf32>
+  return %y : tensor<1x1x16x16xf32>
+}
