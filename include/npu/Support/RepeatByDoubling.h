@@ -1,5 +1,4 @@
-//===- RepeatByDoubling.h - Copies of a value joined by doubling -*- C++
-//-*-===//
+//===- RepeatByDoubling.h - Copies joined by doubling ----------*- C++ -*-===//
 //
 // Tile, Expand and nearest upsampling by whole factors repeat a tensor
 // along an axis with concatenations (DMA copies on the device). Joined by

@@ -1355,10 +1355,14 @@ LogicalResult lowerGlobalPool(Lowering &l, Operation *op, bool isMax,
       cp && inType.getRank() == 4 && inType.getDimSize(0) == 1) {
     // Computed in [H, W, Cp] (by a DPU task): reduced there, [H, W, Cp] ->
     // [1, 1, Cp], with no transposition to [1, C, H, W]. Each channel's
-    // values are summed in the same (row-major H, W) order.
+    // values are summed in the same (row-major H, W) order. Mostly padding
+    // (Cp >= 4 C, as lowerInHWC): the C real channels only.
+    int64_t c = inType.getDimSize(1);
+    Value hwc =
+        cp >= 4 * c ? l.compactHWC(loc, input) : l.hwcFor(loc, input, cp);
+    int64_t width = cast<RankedTensorType>(hwc.getType()).getDimSize(2);
     l.setHWC(loc, result,
-             l.shave(loc, kernel, {l.hwcFor(loc, input, cp)},
-                     l.f16Type({1, 1, cp})));
+             l.shave(loc, kernel, {hwc}, l.f16Type({1, 1, width})));
     return success();
   }
   l.map.map(result, l.shave(loc, kernel, {l.get(input)},

@@ -88,6 +88,8 @@ ShaveEpilogues findShaveEpilogues(Block &body) {
       if (step == Step::No)
         break;
       ep.ops.push_back(s);
+      for (Value v : s.getInputs())
+        ep.perChannel |= v != cur && isPerChannel(v, cur);
       cur = s.getOutputs()[0];
       if (step == Step::Converts)
         break;
@@ -109,18 +111,12 @@ void emitShaveEpilogue(Emitter &e, const ShaveEpilogue &ep, uint32_t tile,
   uint64_t eb = dtypeSize(piece.dtype);
   uint64_t chunks = std::clamp<uint64_t>(elements / kMinShaveChunkElements, 1,
                                          e.hw.shavesPerTile);
-  bool perChannel = false;
-  for (size_t i = 0; i < ep.ops.size(); ++i) {
-    Value in = i == 0 ? ep.source : hw::ShaveOp(ep.ops[i - 1]).getOutputs()[0];
-    for (Value v : hw::ShaveOp(ep.ops[i]).getInputs())
-      perChannel |= v != in && isPerChannel(v, in);
-  }
   // A dense piece is cut into runs of whole 64 elements; a strided one (a
   // channel slice of a tensor kept in CMX), one converted into `dest`, or
   // one a per-channel operand broadcasts over, into runs of its rows (and
   // `dest` into the same rows).
   std::vector<blob::TensorRef> parts, destParts;
-  if (piece.isDense() && !dest && !perChannel) {
+  if (piece.isDense() && !dest && !ep.perChannel) {
     uint64_t per = (elements + chunks - 1) / chunks;
     per = (per + 63) / 64 * 64;
     for (uint64_t begin = 0; begin < elements; begin += per)

@@ -38,6 +38,9 @@ struct ShaveEpilogue {
   mlir::Value result; ///< The last op's result: what the pieces store.
   /// The ops' task labels (filled by code generation).
   std::vector<std::string> labels;
+  /// Some op reads a per-channel operand: pieces are then cut by rows, so
+  /// that each part keeps its [H, W, C] shape.
+  bool perChannel = false;
 
   /// Whether the result has the DPU op's element type: only then may it
   /// stay in CMX (CmxResidency.h), written by the DPU in place.
