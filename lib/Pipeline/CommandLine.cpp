@@ -61,10 +61,12 @@ struct Flags {
             "accuracy-target",
             cl::desc("With --precision=mixed: what every model output must "
                      "reach against float on the calibration samples: cos=C, "
-                     "the mean cosine similarity, or top1=A, the share of "
-                     "positions whose argmax over the last axis is float's "
-                     "(default cos=0.99)"),
-            cl::value_desc("cos=C|top1=A"), cl::init("cos=0.99"), cl::cat(cat)),
+                     "the mean cosine similarity; top1=A, the share of "
+                     "positions whose argmax over the last axis is float's; "
+                     "or iou@T=A, the intersection over union of the mask "
+                     "of elements above T with float's (default cos=0.99)"),
+            cl::value_desc("cos=C|top1=A|iou@T=A"), cl::init("cos=0.99"),
+            cl::cat(cat)),
         precisionReport(
             "precision-report",
             cl::desc("With --precision=mixed: also write the layers kept in "

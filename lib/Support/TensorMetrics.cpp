@@ -101,4 +101,21 @@ bool countArgmaxMatches(const HostTensor &ref, const HostTensor &got,
   return true;
 }
 
+bool countMaskOverlap(const HostTensor &ref, const HostTensor &got,
+                      double threshold, int64_t &intersection,
+                      int64_t &unionCount, std::string &error) {
+  HostTensor r, g;
+  if (!asF32Pair(ref, got, /*exact=*/true, r, g, error))
+    return false;
+  // Compared as float, as the f32 outputs are (0.3f is not above 0.3).
+  const float *a = r.data<float>(), *b = g.data<float>();
+  float t = float(threshold);
+  for (int64_t i = 0, n = r.numElements(); i < n; ++i) {
+    bool inRef = a[i] > t, inGot = b[i] > t;
+    intersection += inRef && inGot;
+    unionCount += inRef || inGot;
+  }
+  return true;
+}
+
 } // namespace npu

@@ -22,10 +22,46 @@ TEST(AccuracyTarget, ParsesBothMetrics) {
   EXPECT_STREQ(accuracyMetricName(cos->metric), "cos");
 }
 
+TEST(AccuracyTarget, ParsesAMaskIouWithItsThreshold) {
+  std::string error;
+  auto iou = parseAccuracyTarget("iou@0.3=0.995", error);
+  ASSERT_TRUE(iou) << error;
+  EXPECT_EQ(iou->metric, AccuracyMetric::MaskIou);
+  EXPECT_DOUBLE_EQ(iou->threshold, 0.3);
+  EXPECT_DOUBLE_EQ(iou->value, 0.995);
+  EXPECT_STREQ(accuracyMetricName(iou->metric), "iou");
+  // Any finite threshold: a logit map thresholded at 0, a negative one.
+  auto logits = parseAccuracyTarget("iou@-1.5=1", error);
+  ASSERT_TRUE(logits) << error;
+  EXPECT_DOUBLE_EQ(logits->threshold, -1.5);
+}
+
 TEST(AccuracyTarget, RejectsWhatIsNotATarget) {
-  for (const char *bad : {"", "cos", "cos=", "cos=0", "cos=-0.5", "cos=1.01",
-                          "cos=nan", "cos=inf", "cos=0.9x", "cos= 0.9",
-                          "sqnr=30", "top1=2", "Cos=0.9", "top5=0.9", "=0.9"}) {
+  for (const char *bad : {"",
+                          "cos",
+                          "cos=",
+                          "cos=0",
+                          "cos=-0.5",
+                          "cos=1.01",
+                          "cos=nan",
+                          "cos=inf",
+                          "cos=0.9x",
+                          "cos= 0.9",
+                          "sqnr=30",
+                          "top1=2",
+                          "Cos=0.9",
+                          "top5=0.9",
+                          "=0.9",
+                          "iou=0.9",
+                          "iou@=0.9",
+                          "iou@x=0.9",
+                          "iou@0.3",
+                          "iou@0.3=0",
+                          "iou@0.3=1.5",
+                          "iou@inf=0.9",
+                          "iou@nan=0.9",
+                          "iou@ 0.3=0.9",
+                          "iou0.3=0.9"}) {
     std::string error;
     EXPECT_FALSE(parseAccuracyTarget(bad, error)) << bad;
     EXPECT_NE(error.find("expected cos=C"), std::string::npos) << bad;
@@ -77,5 +113,26 @@ TEST(ArgmaxMatches, OneClassCountsNothingAndShapesMustAgree) {
   EXPECT_EQ(positions, 0);
   HostTensor other = tensor({1, 4}, {0.1f, 0.9f, 0.5f, 0.2f});
   EXPECT_FALSE(countArgmaxMatches(scores, other, matches, positions, error));
+  EXPECT_NE(error.find("shapes differ"), std::string::npos);
+}
+
+TEST(MaskOverlap, CountsElementsAboveTheThresholdInBothAndEither) {
+  HostTensor ref =
+      tensor({2, 4}, {0.1f, 0.5f, 0.9f, 0.3f, /**/ 0.4f, 0, 1, 0.2f});
+  HostTensor got =
+      tensor({2, 4}, {0.4f, 0.2f, 0.8f, 0.3f, /**/ NAN, 0, 1, 0.2f});
+  int64_t intersection = 0, unionCount = 0;
+  std::string error;
+  ASSERT_TRUE(countMaskOverlap(ref, got, 0.3, intersection, unionCount, error));
+  // Above 0.3 (0.3 itself is not): ref {1, 2, 4, 6}, got {0, 2, 6}; NaN never.
+  EXPECT_EQ(intersection, 2);
+  EXPECT_EQ(unionCount, 5);
+  // It adds: a second sample counts on.
+  ASSERT_TRUE(countMaskOverlap(ref, ref, 0.3, intersection, unionCount, error));
+  EXPECT_EQ(intersection, 6);
+  EXPECT_EQ(unionCount, 9);
+  HostTensor other = tensor({4, 2}, {0, 0, 0, 0, 0, 0, 0, 0});
+  EXPECT_FALSE(
+      countMaskOverlap(ref, other, 0.3, intersection, unionCount, error));
   EXPECT_NE(error.find("shapes differ"), std::string::npos);
 }

@@ -48,6 +48,16 @@ bool countArgmaxMatches(const HostTensor &ref, const HostTensor &got,
                         int64_t &matches, int64_t &positions,
                         std::string &error);
 
+/// How the masks `ref > threshold` and `got > threshold` overlap (a
+/// thresholded map, as a DB text detector binarizes its probability map):
+/// adds the elements above the threshold in both to `intersection` and in
+/// either to `unionCount`, compared in float (the threshold rounded to
+/// float first). NaN is never above it. Fails (false, `error`
+/// set) when the shapes differ or either tensor is not numeric.
+bool countMaskOverlap(const HostTensor &ref, const HostTensor &got,
+                      double threshold, int64_t &intersection,
+                      int64_t &unionCount, std::string &error);
+
 } // namespace npu
 
 #endif // NPU_SUPPORT_TENSORMETRICS_H

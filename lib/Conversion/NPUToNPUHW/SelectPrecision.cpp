@@ -452,16 +452,23 @@ struct NPUSelectPrecisionPass
   /// (`cosine()`); the share of positions whose argmax over the last axis
   /// is float's, pooled over the samples (`top1()`, outputs with more than
   /// one element on their last axis; counted only with `countClasses`, the
-  /// search's every simulation does not pay for it under a cos target).
+  /// search's every simulation does not pay for it under a cos target); the
+  /// intersection over union of the elements above `maskThreshold` with
+  /// float's, pooled over the samples (`maskIou()`, outputs with such
+  /// elements; counted only with `countMask`).
   struct Accuracy {
     bool countClasses = false;
+    bool countMask = false;
+    double maskThreshold = 0;
     std::vector<double> sums;
-    std::vector<int64_t> matches, positions;
+    std::vector<int64_t> matches, positions, intersections, unions;
     size_t samples = 0;
     void add(ArrayRef<HostTensor> results, ArrayRef<HostTensor> expected) {
       sums.resize(expected.size(), 0.0);
       matches.resize(expected.size(), 0);
       positions.resize(expected.size(), 0);
+      intersections.resize(expected.size(), 0);
+      unions.resize(expected.size(), 0);
       for (auto [o, pair] : llvm::enumerate(llvm::zip(results, expected))) {
         auto &[r, ref] = pair;
         if (!isFloat(r.dtype()) || r.numElements() != ref.numElements()) {
@@ -476,6 +483,10 @@ struct NPUSelectPrecisionPass
         if (countClasses &&
             !countArgmaxMatches(ref, r, matches[o], positions[o], error))
           positions[o] = before + 1; // A shape that differs: no match.
+        before = unions[o];
+        if (countMask && !countMaskOverlap(ref, r, maskThreshold,
+                                           intersections[o], unions[o], error))
+          unions[o] = before + 1; // A shape that differs: no overlap.
       }
       ++samples;
     }
@@ -492,13 +503,40 @@ struct NPUSelectPrecisionPass
           worst = std::min(worst, double(m) / double(n));
       return worst;
     }
+    double maskIou() const {
+      double worst = 1.0;
+      for (auto [i, u] : llvm::zip(intersections, unions))
+        if (u)
+          worst = std::min(worst, double(i) / double(u));
+      return worst;
+    }
     bool hasClasses() const {
       return llvm::any_of(positions, [](int64_t n) { return n > 0; });
     }
+    bool hasMask() const {
+      return llvm::any_of(unions, [](int64_t n) { return n > 0; });
+    }
     double value(AccuracyMetric metric) const {
-      return metric == AccuracyMetric::Top1 ? top1() : cosine();
+      switch (metric) {
+      case AccuracyMetric::Top1:
+        return top1();
+      case AccuracyMetric::MaskIou:
+        return maskIou();
+      case AccuracyMetric::Cosine:
+        break;
+      }
+      return cosine();
     }
   };
+
+  /// An Accuracy that counts what the target's figure needs.
+  Accuracy accuracyForGoal() const {
+    Accuracy accuracy;
+    accuracy.countClasses = goal.metric == AccuracyMetric::Top1;
+    accuracy.countMask = goal.metric == AccuracyMetric::MaskIou;
+    accuracy.maskThreshold = goal.threshold;
+    return accuracy;
+  }
 
   /// A value of the simulated configuration as the device holds it: int8
   /// (quantized and dequantized) or f16 (rounded).
@@ -525,8 +563,7 @@ struct NPUSelectPrecisionPass
         layer.weights.setValueAttr(int8[i] ? layer.int8Weights
                                            : layer.fp16Weights);
     }
-    Accuracy accuracy;
-    accuracy.countClasses = goal.metric == AccuracyMetric::Top1;
+    Accuracy accuracy = accuracyForGoal();
     for (auto [s, sample] : llvm::enumerate(sampleSet)) {
       if (count && s >= count)
         break;
@@ -586,8 +623,7 @@ struct NPUSelectPrecisionPass
     if (failed(lowering::lowerFunction(copyFunc, "mixed", debug)))
       return failure();
     Interpreter device;
-    Accuracy accuracy;
-    accuracy.countClasses = goal.metric == AccuracyMetric::Top1;
+    Accuracy accuracy = accuracyForGoal();
     for (auto [s, sample] : llvm::enumerate(sampleSet)) {
       if (s >= verifiedSamples())
         break;
@@ -604,8 +640,9 @@ struct NPUSelectPrecisionPass
   unsigned verifications = 0;
   bool generatedSamples = false;
   /// The samples of the device-arithmetic checks: the first
-  /// `verify-samples`, 0 for all. By default (-1): all for a top1 target (a
-  /// share of positions needs them: a classifier has one per sample); for a
+  /// `verify-samples`, 0 for all. By default (-1): all for a top1 or iou
+  /// target (a share of positions or elements needs them: a classifier has
+  /// one position per sample, a detector's page may have no text); for a
   /// cos target as many as kVerifyMacBudget multiply-accumulates of the DPU
   /// layers allow (the DPU's bit-exact model is slow: PP-OCRv4's detector at
   /// 640x640, 2.3 G per sample, takes about 11 s), at least 2. Two samples
@@ -643,9 +680,15 @@ struct NPUSelectPrecisionPass
 
   /// What the target's figure is, for messages.
   StringRef figureName() const {
-    return goal.metric == AccuracyMetric::Top1
-               ? "share of positions with float's argmax"
-               : "output cosine to float";
+    switch (goal.metric) {
+    case AccuracyMetric::Top1:
+      return "share of positions with float's argmax";
+    case AccuracyMetric::MaskIou:
+      return "mask IoU with float";
+    case AccuracyMetric::Cosine:
+      break;
+    }
+    return "output cosine to float";
   }
 
   LogicalResult run() {
@@ -681,6 +724,18 @@ struct NPUSelectPrecisionPass
                << "' measures the argmax over an output's last axis, and no "
                   "output of this model has more than one element there: "
                   "use cos=C";
+    }
+    if (goal.metric == AccuracyMetric::MaskIou) {
+      Accuracy mask = accuracyForGoal();
+      for (const std::vector<HostTensor> &r : reference)
+        mask.add(r, r);
+      if (!mask.hasMask())
+        return emitError(func.getLoc())
+               << "accuracy target '" << target
+               << "' measures the elements above "
+               << StringRef(target).split('=').first.drop_front(4)
+               << ", and no output of this model has one on any of the "
+               << sampleSet.size() << " sample(s) in float: use cos=C";
     }
     // Every computed tensor as the current configuration holds it.
     InterpreterOptions options;
@@ -896,8 +951,8 @@ struct NPUSelectPrecisionPass
                    : std::string("simulated"),
           evaluations, verifications,
           generatedSamples ? "generated (unvalidated) " : "",
-          accuracyMetricName(goal.metric),
-          goal.metric == AccuracyMetric::Top1 ? "pooled" : "mean");
+          StringRef(target).split('=').first,
+          goal.metric == AccuracyMetric::Cosine ? "mean" : "pooled");
       if (kept) {
         llvm::errs() << llvm::formatv(
             "  {0,-40} {1,-16} {2,10} {3,10} {4,10}\n", "fp16 layer (tensor)",
@@ -913,13 +968,16 @@ struct NPUSelectPrecisionPass
     if (report.empty())
       return success();
     // The figures are named after the target's metric: cosine_* for cos,
-    // top1_* for top1.
-    std::string figure =
-        goal.metric == AccuracyMetric::Top1 ? "top1" : "cosine";
+    // top1_* for top1, iou_* for iou.
+    std::string figure = goal.metric == AccuracyMetric::Cosine
+                             ? "cosine"
+                             : accuracyMetricName(goal.metric);
+    llvm::json::Object targetJson{{"metric", accuracyMetricName(goal.metric)},
+                                  {"value", goal.value}};
+    if (goal.metric == AccuracyMetric::MaskIou)
+      targetJson["threshold"] = goal.threshold;
     llvm::json::Object root{
-        {"target",
-         llvm::json::Object{{"metric", accuracyMetricName(goal.metric)},
-                            {"value", goal.value}}},
+        {"target", std::move(targetJson)},
         {"samples", int64_t(sampleSet.size())},
         {"samples_generated", generatedSamples},
         {"platform", hw.name},

@@ -96,7 +96,11 @@ def NPUSelectPrecision : Pass<"npu-select-precision", "mlir::ModuleOp"> {
     the mean over the samples of the cosine similarity to float (`cos=C`),
     or the share of positions whose argmax over the output's last axis is
     float's, pooled over the samples (`top1=A`, for classifiers and CTC
-    recognisers; outputs with one element on that axis are not measured).
+    recognisers; outputs with one element on that axis are not measured),
+    or the intersection over union of the elements above T with float's,
+    pooled over the samples (`iou@T=A`, for maps the application
+    thresholds, as a DB text detector does; outputs with no element above
+    T in any sample, float's or the configuration's, are not measured).
     Sensitivities (below) are cosines whatever the target.
 
     1. All layers fp16 must reach the target, else it is an error (no
@@ -112,7 +116,7 @@ def NPUSelectPrecision : Pass<"npu-select-precision", "mlir::ModuleOp"> {
     4. The choice is checked with the device's arithmetic (the mixed
        lowering of a copy, run by the interpreter, which the device equals
        bit for bit, on the first `verify-samples` samples: by default all
-       for top1, and for a cos target as many as 5 G multiply-accumulates
+       for top1 and iou, and for a cos target as many as 5 G multiply-accumulates
        of the DPU layers allow, at least 2); while it misses
        the target, the search runs again for a simulated target raised as
        if the device's error (1 - cosine) were proportional to the
@@ -130,9 +134,10 @@ def NPUSelectPrecision : Pass<"npu-select-precision", "mlir::ModuleOp"> {
   let options = [
     Option<"target", "target", "std::string", /*default=*/"\"cos=0.99\"",
            "Accuracy target: cos=C, the cosine similarity in (0, 1] that "
-           "every model output must reach against float, or top1=A, the "
+           "every model output must reach against float; top1=A, the "
            "share in (0, 1] of positions whose argmax over the last axis "
-           "is float's">,
+           "is float's; or iou@T=A, the intersection over union in (0, 1] "
+           "of the mask of elements above T with float's">,
     Option<"data", "data", "std::string", /*default=*/"\"\"",
            "Directory of samples (as npu-calibrate's data); empty: the "
            "generated samples calibration uses (with a warning)">,
@@ -144,7 +149,7 @@ def NPUSelectPrecision : Pass<"npu-select-precision", "mlir::ModuleOp"> {
     Option<"verifySamples", "verify-samples", "int64_t", /*default=*/"-1",
            "Samples of the device-arithmetic checks, which are slow (the "
            "DPU's bit-exact int8 model): the first N (0: all; -1: all for "
-           "top1, a share that two samples of a classifier cannot tell; for "
+           "top1 and iou, a share that two samples of a classifier cannot tell; for "
            "cos as many as 5 G multiply-accumulates of the DPU layers "
            "allow, at least 2)">,
     Option<"rankingSamples", "ranking-samples", "int64_t", /*default=*/"2",
