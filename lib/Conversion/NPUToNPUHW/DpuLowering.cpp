@@ -724,6 +724,44 @@ std::vector<float> repeatPerPhase(const std::vector<float> &v, int64_t phases,
   return out;
 }
 
+/// An elementwise op of one operand that alone reads a polyphase transposed
+/// convolution's result `old` (a DBNet head's sigmoid) commutes with the
+/// interleave of the phases (a permutation and a crop), so it runs on the
+/// DPU task's phase-form result `y` instead: code generation then runs it
+/// piece by piece as the task's SHAVE epilogue, beside the DPU, instead of
+/// as a SHAVE task over the whole interleaved map after it. Returns what to
+/// interleave (`y`, or that op's f16 result on `y`) and sets `old` to the
+/// old value the interleave then is. Sigmoid, tanh and hard sigmoid only:
+/// ops that other ops fuse with (a hard-swish's affine, SiLU's multiply)
+/// are lowered where they are.
+Value phasesThroughUnary(Lowering &l, Location loc, Value y, Value &old) {
+  Operation *user = singleUser(old);
+  if (!isa_and_nonnull<SigmoidOp, TanhOp, HardSigmoidOp>(user) ||
+      user->hasAttr(kFp32Attr) || user->getResult(0).getType() != old.getType())
+    return y;
+  std::optional<UnaryKernel> k = unaryKernel(user);
+  if (!k)
+    return y;
+  auto yType = cast<RankedTensorType>(y.getType());
+  Value f = isa<quant::QuantizedType>(yType.getElementType())
+                ? l.dequantize(loc, y)
+                : y;
+  l.fused.insert(user);
+  old = user->getResult(0);
+  return l.shave(loc, k->kernel, {f}, l.f16Type(yType.getShape()), k->fparams);
+}
+
+/// Records `v`, the interleaved phases, as `old`'s value: a DPU result
+/// when `old` is the transposed convolution's (`dpuResult`), else the f16
+/// result of the op phasesThroughUnary moved before the interleave.
+void setInterleaved(Lowering &l, Location loc, Value old, Value dpuResult,
+                    Value v) {
+  if (old == dpuResult)
+    l.setDpuResult(loc, old, v);
+  else
+    l.setHWC(loc, old, v);
+}
+
 /// A transposed convolution `op` whose kernel is its stride (sh, sw),
 /// unpadded, of the result of another such (a DBNet head's two 2x2,
 /// stride-2 upsamplings): each of its phases from each of the first one's
@@ -777,10 +815,13 @@ std::optional<LogicalResult> lowerAfterPhases(Lowering &l, ConvTransposeOp op,
                     repeatPerPhase(bias, phases, mp), e1, reason);
   if (failed(y))
     return failure();
-  Value v = l.slice(loc, *y, {0, 0, 0}, {qh, qw, phases * mp});
+  Value result = e.result;
+  Value v = phasesThroughUnary(l, loc, *y, result);
+  v = l.slice(loc, v, {0, 0, 0}, {qh, qw, phases * mp});
   v = l.reshape(loc, v, {qh, qw, SH, SW, mp});
   v = l.transpose(loc, v, {0, 2, 1, 3, 4});
-  l.setDpuResult(loc, e.result, l.reshape(loc, v, {qh * SH, qw * SW, mp}));
+  setInterleaved(l, loc, result, e.result,
+                 l.reshape(loc, v, {qh * SH, qw * SW, mp}));
   return success();
 }
 
@@ -941,11 +982,13 @@ LogicalResult lowerConvTranspose(Lowering &l, ConvTransposeOp op,
       return failure();
     if (tapPerPhase)
       l.phaseForms[e.result] = {*y, st[0], st[1], mp, m};
-    Value v = l.slice(loc, *y, {0, 0, 0}, {qh, qw, phases * mp});
+    Value result = e.result;
+    Value v = phasesThroughUnary(l, loc, *y, result);
+    v = l.slice(loc, v, {0, 0, 0}, {qh, qw, phases * mp});
     v = l.reshape(loc, v, {qh, qw, st[0], st[1], mp});
     v = l.transpose(loc, v, {0, 2, 1, 3, 4});
     v = l.reshape(loc, v, {qh * st[0], qw * st[1], mp});
-    l.setDpuResult(loc, e.result,
+    setInterleaved(l, loc, result, e.result,
                    l.slice(loc, v, {p[0], p[1], 0}, {outH, outW, mp}));
     return success();
   }

@@ -298,6 +298,16 @@ void reportUnsupported(
     mlir::func::FuncOp func,
     llvm::ArrayRef<std::pair<mlir::Operation *, std::string>> unsupported);
 
+/// The SHAVE kernel an elementwise op of one operand lowers to, with its
+/// float parameters (sigmoid, tanh, hsigmoid [alpha, beta], clamp [lo, hi],
+/// ...; ShaveLowering.cpp).
+struct UnaryKernel {
+  llvm::StringRef kernel;
+  llvm::SmallVector<float> fparams;
+};
+/// nullopt when `op` is no such op.
+std::optional<UnaryKernel> unaryKernel(mlir::Operation *op);
+
 /// The tensors a debug build exposes or corrupts (DebugTensors.cpp), as old
 /// values with their keys (TensorKeys.h).
 struct DebugTensors {

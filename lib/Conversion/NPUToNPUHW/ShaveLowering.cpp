@@ -117,10 +117,7 @@ std::optional<arch::CompareKind> compareKind(Operation *op) {
       .Default([](Operation *) { return std::nullopt; });
 }
 
-struct UnaryKernel {
-  StringRef kernel;
-  SmallVector<float> fparams;
-};
+} // namespace
 
 std::optional<UnaryKernel> unaryKernel(Operation *op) {
   return llvm::TypeSwitch<Operation *, std::optional<UnaryKernel>>(op)
@@ -246,6 +243,8 @@ std::optional<UnaryKernel> unaryKernel(Operation *op) {
       })
       .Default([](Operation *) { return std::nullopt; });
 }
+
+namespace {
 
 std::optional<StringRef> binaryKernel(Operation *op) {
   return llvm::TypeSwitch<Operation *, std::optional<StringRef>>(op)

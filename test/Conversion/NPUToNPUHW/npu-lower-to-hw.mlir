@@ -507,3 +507,35 @@ func.func @transposed_conv_pair(%x: tensor<1x16x4x4xf32>) -> tensor<1x1x16x16xf3
   %y = npu.conv_transpose %r, %w2, %b2 {dilations = array<i64: 1, 1>, output_padding = array<i64: 0, 0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 2, 2>} : (tensor<1x16x8x8xf32>, tensor<16x1x2x2xf32>, tensor<1xf32>) -> tensor<1x1x16x16xf32>
   return %y : tensor<1x1x16x16xf32>
 }
+
+// -----
+
+// An elementwise op alone after a polyphase transposed convolution (a 4x4,
+// stride-2, pad-1 upsampling, then tanh) runs on the phases before their
+// interleave and crop, which it commutes with: code generation makes it
+// the DPU task's SHAVE epilogue. SiLU's sigmoid (read with its input by a
+// multiply) stays after the interleave, one swish kernel.
+// CHECK-LABEL: func.func @transposed_conv_then_tanh
+// CHECK: %[[Y:.*]] = npuhw.dpu_conv conv {{.*}} -> tensor<5x5x64xf16>
+// CHECK-NEXT: %[[T:.*]] = npuhw.shave "tanh" %[[Y]] : (tensor<5x5x64xf16>) -> tensor<5x5x64xf16>
+// CHECK-NEXT: npu.reshape %[[T]] : tensor<5x5x64xf16> to tensor<5x5x2x2x16xf16>
+// CHECK-NOT: npuhw.shave "tanh"
+// CHECK: return
+func.func @transposed_conv_then_tanh(%x: tensor<1x16x4x4xf32>) -> tensor<1x16x8x8xf32> {
+  %w = npu.constant dense<0.125> : tensor<16x16x4x4xf32>
+  %a = npu.conv_transpose %x, %w {dilations = array<i64: 1, 1>, output_padding = array<i64: 0, 0>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x16x4x4xf32>, tensor<16x16x4x4xf32>) -> tensor<1x16x8x8xf32>
+  %t = npu.tanh %a : tensor<1x16x8x8xf32>
+  return %t : tensor<1x16x8x8xf32>
+}
+
+// CHECK-LABEL: func.func @transposed_conv_then_silu
+// CHECK: %[[Y:.*]] = npuhw.dpu_conv conv {{.*}} -> tensor<5x5x64xf16>
+// CHECK-NOT: npuhw.shave "sigmoid"
+// CHECK: npuhw.shave "swish"
+func.func @transposed_conv_then_silu(%x: tensor<1x16x4x4xf32>) -> tensor<1x16x8x8xf32> {
+  %w = npu.constant dense<0.125> : tensor<16x16x4x4xf32>
+  %a = npu.conv_transpose %x, %w {dilations = array<i64: 1, 1>, output_padding = array<i64: 0, 0>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x16x4x4xf32>, tensor<16x16x4x4xf32>) -> tensor<1x16x8x8xf32>
+  %s = npu.sigmoid %a : tensor<1x16x8x8xf32>
+  %m = npu.mul %a, %s : (tensor<1x16x8x8xf32>, tensor<1x16x8x8xf32>) -> tensor<1x16x8x8xf32>
+  return %m : tensor<1x16x8x8xf32>
+}
