@@ -43,6 +43,10 @@ constexpr int64_t kMaxDpuDim = 8192;
 /// over their windows when the output has at most this many pixels.
 constexpr int64_t kMaxUnfoldPixels = 256;
 
+/// The largest bias of an int8 DPU task in accumulator units: 2^30, half
+/// the int32 accumulator's range, the other half for the products.
+constexpr double kMaxBiasUnits = 1073741824.0;
+
 /// What follows a DPU op and is fused into its post-processing.
 struct Epilogue {
   Value result;                 ///< The old value the lowered op replaces.
@@ -51,6 +55,20 @@ struct Epilogue {
   /// The fused ops, in order.
   SmallVector<Operation *, 4> ops;
 };
+
+/// LeakyReLU's slope `alpha` as the PPE's signed 16-bit multiplier and
+/// shift, alpha ~= mult / 2^shift: shift 16 (every slope below 0.5 in
+/// magnitude, as exporters write them: 0.01, 0.1, 0.2), else the largest
+/// shift whose multiplier fits (0.5: 16384 / 2^15; 2.5: 20480 / 2^13);
+/// nullopt when even shift 0 does not (|alpha| >= 32767.5).
+std::optional<std::pair<int32_t, unsigned>> leakyMultShift(float alpha) {
+  for (int shift = 16; shift >= 0; --shift) {
+    double mult = std::nearbyint(double(alpha) * std::ldexp(1.0, shift));
+    if (mult >= -32768.0 && mult <= 32767.0)
+      return std::make_pair(int32_t(mult), unsigned(shift));
+  }
+  return std::nullopt;
+}
 
 Operation *singleUser(Value v) {
   if (!v.hasOneUse())
@@ -97,7 +115,8 @@ Epilogue fuseEpilogue(Lowering &l, Value v, int64_t channelAxis,
     e.post.activation = hw::Activation::relu;
     e.result = relu.getResult();
     fuse(relu);
-  } else if (auto leaky = dyn_cast_or_null<LeakyReluOp>(user)) {
+  } else if (auto leaky = dyn_cast_or_null<LeakyReluOp>(user);
+             leaky && leakyMultShift(leaky.getAlpha().convertToFloat())) {
     e.post.activation = hw::Activation::leaky_relu;
     e.post.leakyAlpha = leaky.getAlpha().convertToFloat();
     e.result = leaky.getResult();
@@ -209,11 +228,9 @@ template <typename OpT>
 void setIntPostProcess(OpT op, const Epilogue &e, const QuantParams &out) {
   op.setActivation(e.post.activation);
   if (e.post.activation == hw::Activation::leaky_relu) {
-    // alpha ~= leaky_mult / 2^16 (|alpha| < 2^15 / 2^16 covers every slope
-    // exporters use).
-    op.setLeakyMult(
-        int32_t(std::nearbyint(double(e.post.leakyAlpha) * 65536.0)));
-    op.setLeakyShift(16);
+    auto [mult, shift] = *leakyMultShift(e.post.leakyAlpha);
+    op.setLeakyMult(mult);
+    op.setLeakyShift(shift);
   }
   op.setOutZeroPoint(out.zeroPoint);
   auto toQ = [&](float v) {
@@ -316,6 +333,21 @@ FailureOr<Value> emitConv(Lowering &l, Location loc, Value hwc,
           maxAbs = std::max(maxAbs, std::fabs(src[o * per + i]));
         float ws = !weightScales.empty() ? weightScales[o]
                                          : arch::int8WeightScale(maxAbs);
+        double b = o < int64_t(bias.size()) ? bias[o] : 0.0;
+        // The bias in accumulator units (s_in * ws) must fit the int32
+        // accumulator with room for the products. It does not when the
+        // input's step is tiny against the bias (a branch that is all
+        // zeros on the calibration data, ranges of 1e-6): then the weights
+        // take the coarser scale that makes it fit. Their products, at
+        // most 2^7 * 2^7 * C kh kw input steps, stay far below such a
+        // bias, so the output loses nothing it could represent (and a
+        // channel whose weights are nearly zero, pruned or stored in
+        // float16, is its bias, where the clamped bias was not).
+        if (weightScales.empty() &&
+            std::fabs(b) > kMaxBiasUnits * double(in.scale) * ws) {
+          ws = float(std::fabs(b) / (kMaxBiasUnits * double(in.scale)));
+          ws = std::nextafter(ws, INFINITY);
+        }
         weightScaleOf[o] = ws;
         // The model's scales are exact for its int8 weights; an edited one
         // that is too small saturates them.
@@ -329,7 +361,6 @@ FailureOr<Value> emitConv(Lowering &l, Location loc, Value hwc,
                   std::max(-127.0f,
                            std::nearbyint(src[srcIndex(o, ci, y, x)] / ws))));
         double acc = double(in.scale) * ws;
-        double b = o < int64_t(bias.size()) ? bias[o] : 0.0;
         entries[o].bias = int32_t(std::min(
             2147483647.0, std::max(-2147483648.0, std::nearbyint(b / acc))));
         auto [mult, shift] = fixedPoint(acc / out.scale);

@@ -318,3 +318,34 @@ func.func @upsample_int8(%x: tensor<1x16x4x4xf32> {npu.range = array<f32: -1.0, 
       : (tensor<1x16x8x8xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x8x8xf32>
   return %d : tensor<1x16x8x8xf32>
 }
+
+// -----
+
+// LeakyReLU slopes of 0.5 and more in magnitude: the PPE's signed 16-bit
+// multiplier takes a smaller shift (0.5 = 16384 / 2^15, 2.5 = 20480 / 2^13,
+// -1 = -32768 / 2^15); a slope no shift fits (|alpha| >= 32767.5) is not
+// fused and runs as a SHAVE kernel.
+// CHECK-LABEL: func.func @leaky_slopes
+// CHECK: npuhw.dpu_conv conv {{.*}}activation = #npuhw.activation<leaky_relu>{{.*}}leaky_mult = 16384 : i32, leaky_shift = 15 : i32
+// CHECK: npuhw.dpu_conv conv {{.*}}activation = #npuhw.activation<leaky_relu>{{.*}}leaky_mult = 20480 : i32, leaky_shift = 13 : i32
+// CHECK: npuhw.dpu_conv conv {{.*}}activation = #npuhw.activation<leaky_relu>{{.*}}leaky_mult = -32768 : i32, leaky_shift = 15 : i32
+// CHECK: %[[D:.*]] = npuhw.dpu_conv conv
+// CHECK-NOT: activation
+// CHECK-SAME: -> tensor<8x8x16xf16>
+// CHECK: npuhw.shave "leaky_relu" %[[D]] {fparams = array<f32: 4.000000e+04>}
+func.func @leaky_slopes(%x: tensor<1x16x8x8xf32> {npu.range = array<f32: -1.0, 1.0>}) -> tensor<1x16x8x8xf32> {
+  %w = npu.constant dense<0.1> : tensor<16x16x1x1xf32>
+  %c = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1, npu.range = array<f32: -4.0, 4.0>}
+      : (tensor<1x16x8x8xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x8x8xf32>
+  %l = npu.leaky_relu %c {alpha = 0.5 : f32, npu.range = array<f32: -2.0, 4.0>} : tensor<1x16x8x8xf32>
+  %d = npu.conv %l, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1, npu.range = array<f32: -4.0, 4.0>}
+      : (tensor<1x16x8x8xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x8x8xf32>
+  %m = npu.leaky_relu %d {alpha = 2.5 : f32, npu.range = array<f32: -10.0, 4.0>} : tensor<1x16x8x8xf32>
+  %e = npu.conv %m, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1, npu.range = array<f32: -4.0, 4.0>}
+      : (tensor<1x16x8x8xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x8x8xf32>
+  %n = npu.leaky_relu %e {alpha = -1.0 : f32, npu.range = array<f32: 0.0, 4.0>} : tensor<1x16x8x8xf32>
+  %f = npu.conv %n, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1, npu.range = array<f32: -4.0, 4.0>}
+      : (tensor<1x16x8x8xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x8x8xf32>
+  %o = npu.leaky_relu %f {alpha = 40000.0 : f32, npu.range = array<f32: -160000.0, 4.0>} : tensor<1x16x8x8xf32>
+  return %o : tensor<1x16x8x8xf32>
+}
