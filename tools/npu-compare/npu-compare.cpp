@@ -36,6 +36,7 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Program.h"
@@ -212,10 +213,39 @@ LogicalResult runOrt(const std::vector<std::string> &nodes,
             ")" + (text ? ": " + (*text)->getBuffer().trim().str() : "");
     return failure();
   }
+  // ort-run.js prints the file it wrote for each output (names that
+  // sanitize alike, "o:0" and "o_0", get "_1", ... as npu-run gives them);
+  // the sanitized name where it does not say.
+  llvm::StringMap<std::string> written;
+  if (auto text = llvm::MemoryBuffer::getFile(log)) {
+    SmallVector<StringRef> lines;
+    (*text)->getBuffer().split(lines, '\n');
+    for (StringRef line : llvm::reverse(lines)) {
+      if (!line.trim().starts_with("{"))
+        continue;
+      auto parsed = llvm::json::parse(line.trim());
+      if (!parsed) {
+        llvm::consumeError(parsed.takeError());
+        break;
+      }
+      if (const llvm::json::Object *o = parsed->getAsObject())
+        if (const llvm::json::Array *list = o->getArray("outputs"))
+          for (const llvm::json::Value &v : *list)
+            if (const llvm::json::Object *out = v.getAsObject())
+              if (auto name = out->getString("name"))
+                if (auto file = out->getString("file"))
+                  written[*name] = file->str();
+      break;
+    }
+  }
   for (auto &[n, outs] : outputs)
     for (const std::string &o : outs)
-      if (!o.empty())
-        files[o] = join(dir, npu::sanitizeFileName(o) + ".npy");
+      if (!o.empty()) {
+        auto it = written.find(o);
+        files[o] =
+            join(dir, it != written.end() ? it->second
+                                          : npu::sanitizeFileName(o) + ".npy");
+      }
   return success();
 }
 

@@ -6,8 +6,9 @@
 //                   [--threads N] [--repeat N] [--warmup N] [--fill-inputs]
 //                   [--per-sample] [--input-shape NAME=D0,D1,...]...
 //
-// Writes one .npy per output (named after the output, characters outside
-// [A-Za-z0-9_.-] replaced by '_') and prints a JSON line with the outputs,
+// Writes one .npy per output (named after the output as npu-run names it:
+// bytes of its UTF-8 name outside [A-Za-z0-9_.-] replaced by '_', "_1",
+// "_2", ... after a name an earlier output took) and prints a JSON line with the outputs,
 // the wall time of each timed run in milliseconds (times_ms), of the session
 // creation (session_create_ms) and of the session's first run, warm-up or
 // not (first_run_ms). --fill-inputs gives inputs without --input generated
@@ -212,14 +213,32 @@ async function main() {
   if (firstRunMs === null) firstRunMs = times[0];
   const outputs = [];
   if (outDir) fs.mkdirSync(outDir, { recursive: true });
+  const taken = new Set();
   for (const name of session.outputNames) {
-    const file = name.replace(/[^A-Za-z0-9_.-]/g, '_') + '.npy';
+    const file = uniqueFileName(name, taken) + '.npy';
     if (outDir) writeNpy(path.join(outDir, file), results[name]);
     outputs.push({ name, file, shape: results[name].dims, type: results[name].type });
   }
   console.log(JSON.stringify({ model, threads, outputs, times_ms: times,
                                session_create_ms: sessionCreateMs,
                                first_run_ms: firstRunMs }));
+}
+
+// A tensor's file name, as npu-run and npu-interpret write it
+// (sanitizeFileName and uniqueFileNames, lib/Support/HostTensor.cpp): every
+// byte of its UTF-8 name outside [A-Za-z0-9_.-] replaced by '_', then "_1",
+// "_2", ... appended while the name is taken by an earlier output ("o:0"
+// and "o_0" give o_0 and o_0_1).
+function uniqueFileName(name, taken) {
+  let base = '';
+  for (const byte of Buffer.from(name, 'utf8')) {
+    const c = String.fromCharCode(byte);
+    base += /[A-Za-z0-9_.-]/.test(c) ? c : '_';
+  }
+  let file = base;
+  for (let n = 1; taken.has(file); ++n) file = `${base}_${n}`;
+  taken.add(file);
+  return file;
 }
 
 // Also a module: the benchmarks reuse its ONNX Runtime handle and .npy I/O.

@@ -278,23 +278,45 @@ int64_t shaveRank(Operation *op) {
   return rank;
 }
 
+/// The location of the model's node an op derives from: `loc` without the
+/// names the front end adds for the ops it makes of one node ("e
+/// (broadcast)" around node e's location).
+Location nodeLocation(Location loc) {
+  while (auto name = dyn_cast<NameLoc>(loc)) {
+    if (!isa<NameLoc>(name.getChildLoc()))
+      break;
+    loc = name.getChildLoc();
+  }
+  return loc;
+}
+
 /// Every tensor must fit the NPU's DDR window; all that do not are
-/// reported at once, at their ONNX nodes.
+/// reported at once, at their ONNX nodes, once per node. The device holds
+/// a computed float tensor as f16 (f32 in an fp32 island) and a graph
+/// input or output as the model gives it.
 LogicalResult checkTensorSizes(func::FuncOp func) {
   bool ok = true;
-  auto check = [&](Value v, Location loc) {
+  llvm::DenseSet<Location> reported;
+  auto check = [&](Value v, Location loc, bool asGiven) {
     auto type = dyn_cast<RankedTensorType>(v.getType());
     auto dtype =
         type ? dtypeForElementType(type.getElementType()) : std::nullopt;
     if (!dtype || !type.hasStaticShape())
       return;
+    if (!asGiven && isFloat(*dtype)) {
+      Operation *def = v.getDefiningOp();
+      dtype = def && def->hasAttr(kFp32Attr) ? DType::F32 : DType::F16;
+    }
     std::vector<int64_t> shape(type.getShape().begin(), type.getShape().end());
     std::optional<int64_t> bytes = checkedByteSize(*dtype, shape);
     if (bytes && uint64_t(*bytes) <= arch::kDdrWindowBytes)
       return;
     ok = false;
-    auto diag = emitError(loc) << "a tensor of shape " << shapeToString(shape)
-                               << " (" << dtypeName(*dtype) << ") needs ";
+    if (!reported.insert(nodeLocation(loc)).second)
+      return;
+    auto diag = emitError(nodeLocation(loc))
+                << "a tensor of shape " << shapeToString(shape) << " ("
+                << dtypeName(*dtype) << ") needs ";
     if (bytes)
       diag << *bytes << " bytes";
     else
@@ -303,10 +325,11 @@ LogicalResult checkTensorSizes(func::FuncOp func) {
          << " GiB DDR address window";
   };
   for (BlockArgument arg : func.getArguments())
-    check(arg, func.getLoc());
+    check(arg, func.getLoc(), /*asGiven=*/true);
+  auto returned = func.getBody().front().getTerminator()->getOperands();
   func.walk([&](Operation *op) {
     for (Value r : op->getResults())
-      check(r, op->getLoc());
+      check(r, op->getLoc(), llvm::is_contained(returned, r));
   });
   return success(ok);
 }

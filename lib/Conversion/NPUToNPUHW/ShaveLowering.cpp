@@ -1079,17 +1079,25 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
     // reads input q under floor of x / s, and under the half-pixel modes
     // rounded to nearest (x + 1/2) / s - 1/2 = q + (r + 1/2) / s - 1/2 is
     // within (s - 1) / 2s < 1/2 of q; tf_half_pixel_for_nn's floor of
-    // (x + 1/2) / s is q too. So these are the kernel's floor mode.
+    // (x + 1/2) / s is q too. Under asymmetric coordinates x / s = q + r / s
+    // rounds to q with round_prefer_floor when r / s <= 1/2 for every r,
+    // that is by factors 1 and 2 only. So these are the kernel's floor mode.
     bool wholeUpsampling =
         in.size() == 4 && llvm::all_of(llvm::seq<size_t>(2, 4), [&](size_t d) {
           return in[d] > 0 && type.getDimSize(d) % in[d] == 0;
         });
+    bool byAtMost2 =
+        wholeUpsampling && llvm::all_of(llvm::seq<size_t>(2, 4), [&](size_t d) {
+          return type.getDimSize(d) <= 2 * in[d];
+        });
     bool nearestAsFloor =
-        wholeUpsampling &&
-        ((halfPixel && (rounding == NearestMode::round_prefer_floor ||
-                        rounding == NearestMode::round_prefer_ceil)) ||
-         (coord == CoordinateTransformMode::tf_half_pixel_for_nn &&
-          rounding == NearestMode::floor));
+        (wholeUpsampling &&
+         ((halfPixel && (rounding == NearestMode::round_prefer_floor ||
+                         rounding == NearestMode::round_prefer_ceil)) ||
+          (coord == CoordinateTransformMode::tf_half_pixel_for_nn &&
+           rounding == NearestMode::floor))) ||
+        (byAtMost2 && coord == CoordinateTransformMode::asymmetric &&
+         rounding == NearestMode::round_prefer_floor);
     bool nearest = rs.getMode() == ResizeMode::nearest &&
                    ((coord == CoordinateTransformMode::asymmetric &&
                      (rounding == NearestMode::floor ||
@@ -1106,8 +1114,10 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
     if (in.size() != 4 || in[0] != type.getDimSize(0) ||
         in[1] != type.getDimSize(1) || !(nearest || linear) || !exactScales) {
       reason = "only 4-d spatial nearest (asymmetric with floor or simple; "
-               "half_pixel or pytorch_half_pixel with round_prefer_floor or "
-               "round_prefer_ceil, upsampling by whole factors) and linear "
+               "upsampling by whole factors, half_pixel or pytorch_half_pixel "
+               "with round_prefer_floor or round_prefer_ceil, "
+               "tf_half_pixel_for_nn with floor, and by 2, asymmetric with "
+               "round_prefer_floor) and linear "
                "(half_pixel, pytorch_half_pixel) resizing with output/input "
                "scales map to SHAVE; this one is " +
                std::string(stringifyResizeMode(rs.getMode())) + ", " +

@@ -2,6 +2,8 @@
 
 #include "npu/Target/Blob/AssignMemory.h"
 
+#include "npu/Arch/Hardware.h"
+
 #include "npu/Target/Blob/ScratchAllocator.h"
 
 #include <algorithm>
@@ -342,6 +344,15 @@ bool assignMemory(blob::Program &program, const ProgramSchedule &schedule,
     if (scratch) {
       report.scratchLiveBytes = live;
       report.scratchSize = alignTo(used, kScratchAlignment);
+      if (report.scratchSize > arch::kDdrWindowBytes) {
+        error = "the DDR scratch of one inference takes " +
+                std::to_string(report.scratchSize) + " bytes (" +
+                std::to_string(live) + " live at once), more than the NPU's " +
+                std::to_string(arch::kDdrWindowBytes >> 30) +
+                " GiB DDR address window: the model's intermediate tensors "
+                "do not fit";
+        return false;
+      }
       continue;
     }
     report.cmxLiveBytes[space] = live;

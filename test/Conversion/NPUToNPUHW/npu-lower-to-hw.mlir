@@ -539,3 +539,15 @@ func.func @transposed_conv_then_silu(%x: tensor<1x16x4x4xf32>) -> tensor<1x16x8x
   %m = npu.mul %a, %s : (tensor<1x16x8x8xf32>, tensor<1x16x8x8xf32>) -> tensor<1x16x8x8xf32>
   return %m : tensor<1x16x8x8xf32>
 }
+
+// -----
+
+// Nearest upsampling by 2 under asymmetric coordinates with
+// round_prefer_floor (x / 2 is q or q + 1/2, rounded down) reads floor's
+// pixels: the resize kernel's floor mode.
+// CHECK-LABEL: func.func @resize_asymmetric_prefer_floor_by_2
+// CHECK: npuhw.shave "resize"
+func.func @resize_asymmetric_prefer_floor_by_2(%x: tensor<1x16x4x4xf32>) -> tensor<1x16x8x8xf32> {
+  %r = npu.resize %x {mode = #npu.resize_mode<nearest>, coordinate_transformation_mode = #npu.coord_mode<asymmetric>, nearest_mode = #npu.nearest_mode<round_prefer_floor>, scales = array<f32: 1.0, 1.0, 2.0, 2.0>} : tensor<1x16x4x4xf32> to tensor<1x16x8x8xf32>
+  return %r : tensor<1x16x8x8xf32>
+}
