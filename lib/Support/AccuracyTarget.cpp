@@ -20,7 +20,7 @@ const char *accuracyMetricName(AccuracyMetric metric) {
   return "cos";
 }
 
-/// A whole finite decimal number, nothing around it.
+/// A whole finite number as strtod reads it, nothing around it.
 static std::optional<double> parseNumber(const std::string &text) {
   if (text.empty() || text.find_first_of(" \t\n") != std::string::npos)
     return std::nullopt;
@@ -38,7 +38,7 @@ std::optional<AccuracyTarget> parseAccuracyTarget(const std::string &spec,
           "output must reach), top1=A (the share of positions whose "
           "argmax over the last axis is float's) or iou@T=A (the "
           "intersection over union of the mask above T with float's), "
-          "with C, A in (0, 1]";
+          "with C, A in (0, 1] and T a finite number";
   size_t eq = spec.find('=');
   if (eq == std::string::npos)
     return std::nullopt;

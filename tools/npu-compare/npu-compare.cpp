@@ -238,6 +238,10 @@ LogicalResult runOrt(const std::vector<std::string> &nodes,
       break;
     }
   }
+  if (written.empty())
+    llvm::errs() << kTool << ": warning: " << log
+                 << " lists no output files; reading ONNX Runtime's outputs "
+                    "by their sanitized names\n";
   for (auto &[n, outs] : outputs)
     for (const std::string &o : outs)
       if (!o.empty()) {

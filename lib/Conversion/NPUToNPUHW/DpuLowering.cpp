@@ -116,7 +116,8 @@ Epilogue fuseEpilogue(Lowering &l, Value v, int64_t channelAxis,
     e.result = relu.getResult();
     fuse(relu);
   } else if (auto leaky = dyn_cast_or_null<LeakyReluOp>(user);
-             leaky && leakyMultShift(leaky.getAlpha().convertToFloat())) {
+             leaky &&
+             (!l.int8 || leakyMultShift(leaky.getAlpha().convertToFloat()))) {
     e.post.activation = hw::Activation::leaky_relu;
     e.post.leakyAlpha = leaky.getAlpha().convertToFloat();
     e.result = leaky.getResult();
@@ -339,7 +340,8 @@ FailureOr<Value> emitConv(Lowering &l, Location loc, Value hwc,
         // input's step is tiny against the bias (a branch that is all
         // zeros on the calibration data, ranges of 1e-6): then the weights
         // take the coarser scale that makes it fit. Their products, at
-        // most 2^7 * 2^7 * C kh kw input steps, stay far below such a
+        // most 2^8 * 2^7 * C kh kw accumulator units (within the other
+        // half for C kh kw up to 2^15), are then negligible beside such a
         // bias, so the output loses nothing it could represent (and a
         // channel whose weights are nearly zero, pruned or stored in
         // float16, is its bias, where the clamped bias was not).
@@ -779,7 +781,9 @@ Value phasesThroughUnary(Lowering &l, Location loc, Value y, Value &old) {
                 : y;
   l.fused.insert(user);
   old = user->getResult(0);
-  return l.shave(loc, k->kernel, {f}, l.f16Type(yType.getShape()), k->fparams);
+  // Named after its own node, as its tasks and profile lines are.
+  return l.shave(user->getLoc(), k->kernel, {f}, l.f16Type(yType.getShape()),
+                 k->fparams);
 }
 
 /// Records `v`, the interleaved phases, as `old`'s value: a DPU result

@@ -278,22 +278,10 @@ int64_t shaveRank(Operation *op) {
   return rank;
 }
 
-/// The location of the model's node an op derives from: `loc` without the
-/// names the front end adds for the ops it makes of one node ("e
-/// (broadcast)" around node e's location).
-Location nodeLocation(Location loc) {
-  while (auto name = dyn_cast<NameLoc>(loc)) {
-    if (!isa<NameLoc>(name.getChildLoc()))
-      break;
-    loc = name.getChildLoc();
-  }
-  return loc;
-}
-
 /// Every tensor must fit the NPU's DDR window; all that do not are
 /// reported at once, at their ONNX nodes, once per node. The device holds
-/// a computed float tensor as f16 (f32 in an fp32 island) and a graph
-/// input or output as the model gives it.
+/// a computed float tensor as f16 (f32 where an fp32 island computes or
+/// reads it) and a graph input or output as the model gives it.
 LogicalResult checkTensorSizes(func::FuncOp func) {
   bool ok = true;
   llvm::DenseSet<Location> reported;
@@ -305,18 +293,23 @@ LogicalResult checkTensorSizes(func::FuncOp func) {
       return;
     if (!asGiven && isFloat(*dtype)) {
       Operation *def = v.getDefiningOp();
-      dtype = def && def->hasAttr(kFp32Attr) ? DType::F32 : DType::F16;
+      bool fp32 = (def && def->hasAttr(kFp32Attr)) ||
+                  llvm::any_of(v.getUsers(), [](Operation *user) {
+                    return user->hasAttr(kFp32Attr);
+                  });
+      dtype = fp32 ? DType::F32 : DType::F16;
     }
     std::vector<int64_t> shape(type.getShape().begin(), type.getShape().end());
     std::optional<int64_t> bytes = checkedByteSize(*dtype, shape);
     if (bytes && uint64_t(*bytes) <= arch::kDdrWindowBytes)
       return;
     ok = false;
-    if (!reported.insert(nodeLocation(loc)).second)
+    NameLoc named = lowering::nodeLocation(loc);
+    Location node = named ? Location(named) : loc;
+    if (!reported.insert(node).second)
       return;
-    auto diag = emitError(nodeLocation(loc))
-                << "a tensor of shape " << shapeToString(shape) << " ("
-                << dtypeName(*dtype) << ") needs ";
+    auto diag = emitError(node) << "a tensor of shape " << shapeToString(shape)
+                                << " (" << dtypeName(*dtype) << ") needs ";
     if (bytes)
       diag << *bytes << " bytes";
     else

@@ -298,6 +298,11 @@ void reportUnsupported(
     mlir::func::FuncOp func,
     llvm::ArrayRef<std::pair<mlir::Operation *, std::string>> unsupported);
 
+/// The location of the ONNX node `loc` belongs to: the name whose child
+/// holds the node's operator (a decomposed node's ops are named "NAME
+/// (suffix)" around it); null for ops without one (Unsupported.cpp).
+mlir::NameLoc nodeLocation(mlir::Location loc);
+
 /// The SHAVE kernel an elementwise op of one operand lowers to, with its
 /// float parameters (sigmoid, tanh, hsigmoid [alpha, beta], clamp [lo, hi],
 /// ...; ShaveLowering.cpp).

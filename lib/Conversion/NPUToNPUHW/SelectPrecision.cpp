@@ -141,7 +141,11 @@ std::optional<std::pair<unsigned, int64_t>> weightOperand(Operation *op) {
 }
 
 /// Symmetric per-output-channel int8 weights, dequantized: the lowering's
-/// scales (the model's npu.weight_scales, else max|w_k| / 127).
+/// scales (the model's npu.weight_scales, else max|w_k| / 127), except
+/// that the lowering takes a coarser scale for a channel whose bias would
+/// not fit the accumulator (DpuLowering.cpp, kMaxBiasUnits): there the
+/// simulation is finer than the device, which the device-arithmetic check
+/// sees.
 HostTensor quantizeWeights(const HostTensor &w, int64_t axis,
                            ArrayRef<float> modelScales) {
   HostTensor q = w;

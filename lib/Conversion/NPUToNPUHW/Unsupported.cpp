@@ -21,10 +21,6 @@
 using namespace mlir;
 
 namespace npu::lowering {
-namespace {
-
-/// An ONNX node: name and operator ("" for ops without an ONNX location).
-using NodeKey = std::pair<std::string, std::string>;
 
 /// The location of the ONNX node `loc` belongs to: the name whose child
 /// holds the node's operator. A decomposed node's ops are named
@@ -43,6 +39,11 @@ NameLoc nodeLocation(Location loc) {
   });
   return node;
 }
+
+namespace {
+
+/// An ONNX node: name and operator ("" for ops without an ONNX location).
+using NodeKey = std::pair<std::string, std::string>;
 
 NodeKey nodeOf(Operation *op) {
   if (NameLoc node = nodeLocation(op->getLoc()))

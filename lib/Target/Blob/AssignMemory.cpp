@@ -317,13 +317,17 @@ bool assignMemory(blob::Program &program, const ProgramSchedule &schedule,
     if (anyUnplaced) {
       if (scratch) {
         // The tighter packing; then, within 10 % or 1 MiB more bytes (DDR
-        // is plentiful, waits are not), the cheapest reuse.
+        // is plentiful, waits are not) and the DDR window, the cheapest
+        // reuse.
         layout = allocatePacked(ranges, kScratchAlignment);
+        uint64_t limit =
+            layout.totalSize +
+            std::max<uint64_t>(layout.totalSize / 10, kScratchReuseSlack);
+        if (layout.totalSize <= arch::kDdrWindowBytes)
+          limit = std::min<uint64_t>(limit, arch::kDdrWindowBytes);
         if (std::optional<ScratchLayout> spread = allocateCheapestReuse(
-                ranges,
-                layout.totalSize + std::max<uint64_t>(layout.totalSize / 10,
-                                                      kScratchReuseSlack),
-                reuseCost(members, uses, reuse), kScratchAlignment))
+                ranges, limit, reuseCost(members, uses, reuse),
+                kScratchAlignment))
           layout = std::move(*spread);
       } else if (std::optional<ScratchLayout> spread =
                      placeCmx(members, ranges, uses, reuse, plannedOffsets,

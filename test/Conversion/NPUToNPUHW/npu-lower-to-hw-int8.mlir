@@ -349,3 +349,32 @@ func.func @leaky_slopes(%x: tensor<1x16x8x8xf32> {npu.range = array<f32: -1.0, 1
   %o = npu.leaky_relu %f {alpha = 40000.0 : f32, npu.range = array<f32: -160000.0, 4.0>} : tensor<1x16x8x8xf32>
   return %o : tensor<1x16x8x8xf32>
 }
+
+// -----
+
+// A sigmoid alone after a polyphase transposed convolution (4x4, stride 2,
+// pad 1) runs on the phases before the interleave and crop; the int8 task
+// then writes f16 for it (its only reader was the dequantize), so its
+// logits are never rounded to the int8 grid. A sigmoid in an fp32 island
+// stays where it is.
+// CHECK-LABEL: func.func @transposed_conv_then_sigmoid
+// CHECK: %[[Y:.*]] = npuhw.dpu_conv conv {{.*}} -> tensor<5x5x64xf16>
+// CHECK-NEXT: %[[S:.*]] = npuhw.shave "sigmoid" %[[Y]] : (tensor<5x5x64xf16>) -> tensor<5x5x64xf16>
+// CHECK-NEXT: npu.reshape %[[S]]
+func.func @transposed_conv_then_sigmoid(%x: tensor<1x16x4x4xf32> {npu.range = array<f32: -1.0, 1.0>}) -> tensor<1x16x8x8xf32> {
+  %w = npu.constant dense<0.125> : tensor<16x16x4x4xf32>
+  %a = npu.conv_transpose %x, %w {dilations = array<i64: 1, 1>, output_padding = array<i64: 0, 0>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>, npu.range = array<f32: -4.0, 4.0>} : (tensor<1x16x4x4xf32>, tensor<16x16x4x4xf32>) -> tensor<1x16x8x8xf32>
+  %t = npu.sigmoid %a {npu.range = array<f32: 0.0, 1.0>} : tensor<1x16x8x8xf32>
+  return %t : tensor<1x16x8x8xf32>
+}
+
+// CHECK-LABEL: func.func @transposed_conv_then_fp32_sigmoid
+// CHECK: npuhw.dpu_conv conv {{.*}} -> tensor<5x5x64x!quant
+// CHECK-NOT: npuhw.shave "sigmoid" %{{.*}} : (tensor<5x5x64
+// CHECK: npuhw.shave "sigmoid" {{.*}} : (tensor<{{.*}}xf32>) -> tensor<{{.*}}xf32>
+func.func @transposed_conv_then_fp32_sigmoid(%x: tensor<1x16x4x4xf32> {npu.range = array<f32: -1.0, 1.0>}) -> tensor<1x16x8x8xf32> {
+  %w = npu.constant dense<0.125> : tensor<16x16x4x4xf32>
+  %a = npu.conv_transpose %x, %w {dilations = array<i64: 1, 1>, output_padding = array<i64: 0, 0>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>, npu.range = array<f32: -4.0, 4.0>} : (tensor<1x16x4x4xf32>, tensor<16x16x4x4xf32>) -> tensor<1x16x8x8xf32>
+  %t = npu.sigmoid %a {npu.fp32, npu.range = array<f32: 0.0, 1.0>} : tensor<1x16x8x8xf32>
+  return %t : tensor<1x16x8x8xf32>
+}

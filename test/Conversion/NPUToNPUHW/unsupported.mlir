@@ -43,8 +43,8 @@ func.func @resize_half_pixel_down(%x: tensor<1x16x8x8xf32>) -> tensor<1x16x4x4xf
 // -----
 
 // Asymmetric coordinates with round_prefer_floor read floor's pixels only
-// upsampling by 2 (x / s = q + r / s, r / s <= 1/2); by 3 output 2 of each
-// 3 reads the next pixel: refused.
+// upsampling by 2 (x / s = q + r / s, r / s <= 1/2); by 3 the output with
+// r = 2 of each 3 reads the next pixel: refused.
 // expected-error @+1 {{1 op(s) map to no NPU engine}}
 func.func @resize_asymmetric_prefer_floor_by_3(%x: tensor<1x16x4x4xf32>) -> tensor<1x16x12x12xf32> {
   // expected-note @+1 {{this one is nearest, asymmetric, round_prefer_floor}}
