@@ -786,11 +786,21 @@ Value phasesThroughUnary(Lowering &l, Location loc, Value y, Value &old) {
                  k->fparams);
 }
 
-/// Records `v`, the interleaved phases, as `old`'s value: a DPU result
-/// when `old` is the transposed convolution's (`dpuResult`), else the f16
-/// result of the op phasesThroughUnary moved before the interleave.
-void setInterleaved(Lowering &l, Location loc, Value old, Value dpuResult,
-                    Value v) {
+/// Records as `dpuResult`'s value (or, where phasesThroughUnary moved an
+/// op before the interleave, as that op's) the phases `y` ([qh, qw, sh sw
+/// mp], channels ordered (ry, rx, m)) interleaved into [qh sh, qw sw, mp]
+/// by DMA (depth to space), then cropped to the box at `offsets` of `sizes`.
+void setInterleavedPhases(Lowering &l, Location loc, Value y, Value dpuResult,
+                          int64_t qh, int64_t qw, int64_t sh, int64_t sw,
+                          int64_t mp, ArrayRef<int64_t> offsets,
+                          ArrayRef<int64_t> sizes) {
+  Value old = dpuResult;
+  Value v = phasesThroughUnary(l, loc, y, old);
+  v = l.slice(loc, v, {0, 0, 0}, {qh, qw, sh * sw * mp});
+  v = l.reshape(loc, v, {qh, qw, sh, sw, mp});
+  v = l.transpose(loc, v, {0, 2, 1, 3, 4});
+  v = l.reshape(loc, v, {qh * sh, qw * sw, mp});
+  v = l.slice(loc, v, offsets, sizes);
   if (old == dpuResult)
     l.setDpuResult(loc, old, v);
   else
@@ -850,13 +860,8 @@ std::optional<LogicalResult> lowerAfterPhases(Lowering &l, ConvTransposeOp op,
                     repeatPerPhase(bias, phases, mp), e1, reason);
   if (failed(y))
     return failure();
-  Value result = e.result;
-  Value v = phasesThroughUnary(l, loc, *y, result);
-  v = l.slice(loc, v, {0, 0, 0}, {qh, qw, phases * mp});
-  v = l.reshape(loc, v, {qh, qw, SH, SW, mp});
-  v = l.transpose(loc, v, {0, 2, 1, 3, 4});
-  setInterleaved(l, loc, result, e.result,
-                 l.reshape(loc, v, {qh * SH, qw * SW, mp}));
+  setInterleavedPhases(l, loc, *y, e.result, qh, qw, SH, SW, mp, {0, 0, 0},
+                       {qh * SH, qw * SW, mp});
   return success();
 }
 
@@ -1017,14 +1022,8 @@ LogicalResult lowerConvTranspose(Lowering &l, ConvTransposeOp op,
       return failure();
     if (tapPerPhase)
       l.phaseForms[e.result] = {*y, st[0], st[1], mp, m};
-    Value result = e.result;
-    Value v = phasesThroughUnary(l, loc, *y, result);
-    v = l.slice(loc, v, {0, 0, 0}, {qh, qw, phases * mp});
-    v = l.reshape(loc, v, {qh, qw, st[0], st[1], mp});
-    v = l.transpose(loc, v, {0, 2, 1, 3, 4});
-    v = l.reshape(loc, v, {qh * st[0], qw * st[1], mp});
-    setInterleaved(l, loc, result, e.result,
-                   l.slice(loc, v, {p[0], p[1], 0}, {outH, outW, mp}));
+    setInterleavedPhases(l, loc, *y, e.result, qh, qw, st[0], st[1], mp,
+                         {p[0], p[1], 0}, {outH, outW, mp});
     return success();
   }
   if (depthwise)
@@ -1433,11 +1432,11 @@ LogicalResult lowerGlobalPool(Lowering &l, Operation *op, bool isMax,
       cp && inType.getRank() == 4 && inType.getDimSize(0) == 1) {
     // Computed in [H, W, Cp] (by a DPU task): reduced there, [H, W, Cp] ->
     // [1, 1, Cp], with no transposition to [1, C, H, W]. Each channel's
-    // values are summed in the same (row-major H, W) order. Mostly padding
-    // (Cp >= 4 C, as lowerInHWC): the C real channels only.
-    int64_t c = inType.getDimSize(1);
-    Value hwc =
-        cp >= 4 * c ? l.compactHWC(loc, input) : l.hwcFor(loc, input, cp);
+    // values are summed in the same (row-major H, W) order. Mostly padding:
+    // the C real channels only, as for elementwise ops.
+    Value hwc = mostlyPadding(cp, inType.getDimSize(1))
+                    ? l.compactHWC(loc, input)
+                    : l.hwcFor(loc, input, cp);
     int64_t width = cast<RankedTensorType>(hwc.getType()).getDimSize(2);
     l.setHWC(loc, result,
              l.shave(loc, kernel, {hwc}, l.f16Type({1, 1, width})));

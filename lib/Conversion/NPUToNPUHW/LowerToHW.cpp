@@ -319,10 +319,11 @@ LogicalResult checkTensorSizes(func::FuncOp func) {
   };
   for (BlockArgument arg : func.getArguments())
     check(arg, func.getLoc(), /*asGiven=*/true);
-  auto returned = func.getBody().front().getTerminator()->getOperands();
+  auto outputs = func.getBody().front().getTerminator()->getOperands();
+  llvm::DenseSet<Value> returned(outputs.begin(), outputs.end());
   func.walk([&](Operation *op) {
     for (Value r : op->getResults())
-      check(r, op->getLoc(), llvm::is_contained(returned, r));
+      check(r, op->getLoc(), returned.contains(r));
   });
   return success(ok);
 }

@@ -298,6 +298,12 @@ void reportUnsupported(
     mlir::func::FuncOp func,
     llvm::ArrayRef<std::pair<mlir::Operation *, std::string>> unsupported);
 
+/// Whether an [H, W, Cp] form of C real channels is mostly padding (Cp >=
+/// 4 C: a DPU result of one to three channels padded to 16, such as a
+/// detector's probability map), so that SHAVE work on it takes the C real
+/// channels only (Lowering::compactHWC).
+inline bool mostlyPadding(int64_t cp, int64_t c) { return cp >= 4 * c; }
+
 /// The location of the ONNX node `loc` belongs to: the name whose child
 /// holds the node's operator (a decomposed node's ops are named "NAME
 /// (suffix)" around it); null for ops without one (Unsupported.cpp).

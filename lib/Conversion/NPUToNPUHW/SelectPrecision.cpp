@@ -717,30 +717,24 @@ struct NPUSelectPrecisionPass
                             w->outChannels * w->inChannels * w->kernelH *
                             w->kernelW;
     }
-    if (goal.metric == AccuracyMetric::Top1) {
-      Accuracy classes;
-      classes.countClasses = true;
-      for (const std::vector<HostTensor> &r : reference)
-        classes.add(r, r);
-      if (!classes.hasClasses())
-        return emitError(func.getLoc())
-               << "accuracy target '" << target
-               << "' measures the argmax over an output's last axis, and no "
-                  "output of this model has more than one element there: "
-                  "use cos=C";
-    }
-    if (goal.metric == AccuracyMetric::MaskIou) {
-      Accuracy mask = accuracyForGoal();
-      for (const std::vector<HostTensor> &r : reference)
-        mask.add(r, r);
-      if (!mask.hasMask())
-        return emitError(func.getLoc())
-               << "accuracy target '" << target
-               << "' measures the elements above "
-               << StringRef(target).split('=').first.drop_front(4)
-               << ", and no output of this model has one on any of the "
-               << sampleSet.size() << " sample(s) in float: use cos=C";
-    }
+    // A figure that float's own outputs give nothing to count measures
+    // nothing.
+    Accuracy probe = accuracyForGoal();
+    for (const std::vector<HostTensor> &r : reference)
+      probe.add(r, r);
+    if (goal.metric == AccuracyMetric::Top1 && !probe.hasClasses())
+      return emitError(func.getLoc())
+             << "accuracy target '" << target
+             << "' measures the argmax over an output's last axis, and no "
+                "output of this model has more than one element there: "
+                "use cos=C";
+    if (goal.metric == AccuracyMetric::MaskIou && !probe.hasMask())
+      return emitError(func.getLoc())
+             << "accuracy target '" << target
+             << "' measures the elements above "
+             << StringRef(target).split('=').first.drop_front(4)
+             << ", and no output of this model has one on any of the "
+             << sampleSet.size() << " sample(s) in float: use cos=C";
     // Every computed tensor as the current configuration holds it.
     InterpreterOptions options;
     options.observeOp = [](Operation *op) { return !isa<ConstantOp>(op); };

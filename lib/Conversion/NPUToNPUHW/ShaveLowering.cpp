@@ -391,7 +391,7 @@ LowerResult lowerInHWC(Lowering &l, Operation *op, StringRef kernel,
   if (cp == 0)
     return std::nullopt;
   Location loc = op->getLoc();
-  bool compact = cp >= 4 * c;
+  bool compact = mostlyPadding(cp, c);
   if (compact)
     cp = c;
   // Division and powers by padding values of 1 stay finite.
