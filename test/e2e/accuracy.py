@@ -77,6 +77,7 @@ deterministic), so one baseline holds both. Runs with /usr/bin/python3
 """
 import argparse
 import concurrent.futures
+import hashlib
 import json
 import math
 import os
@@ -691,6 +692,17 @@ def ocr_figures(ref, got):
             'ocr_cer_nospace_pct': 100.0 * errors_ns / chars_ns if chars_ns else 0.0}
 
 
+def ocr_reference(pages):
+    """A fingerprint of float's lines (boxes and texts) on `pages`, [(file,
+    [(box, text)])]: 52 bits of their SHA-256, exact as a JSON number. The
+    OCR figures are compared with the baseline only where it is the same
+    (benchmarks/gate/check.py): float's spaces on these pages differ between
+    hosts' float kernels."""
+    text = json.dumps([[f, [[np.asarray(b).astype(int).tolist(), t] for b, t in lines]]
+                       for f, lines in pages], ensure_ascii=False)
+    return int(hashlib.sha256(text.encode('utf-8')).hexdigest()[:13], 16)
+
+
 def det_figures(ref_probs, got_probs):
     inter = union = 0
     ious, cosines = [], []
@@ -895,6 +907,10 @@ def main():
     figures, details = {}, {}
     scopes = [('full', images, sorted(audio))] if a.subset == 'full' else []
     scopes.append(('ci', EVAL_CI_IMAGES, EVAL_CI_CLIPS))
+    if 'ocr' in ref:
+        for scope, subset, _ in scopes:
+            figures[scope + '/float/ocr_reference'] = ocr_reference(
+                [(f, ref['ocr'][images.index(f)]) for f in subset])
     for config in configs:
         if config not in results:
             continue
