@@ -64,7 +64,7 @@ for _figure in ('det_mask_iou', 'det_mask_iou_min', 'det_cosine_min'):
     RULES[_figure] = ('higher', 'abs', 0.001)
 # The OCR figures measure the device's text against ONNX Runtime float's,
 # whose spaces on these pages sit at the edge of its decisions and differ
-# between hosts' float kernels (docs/accuracy.md). accuracy.py records a
+# between hosts' float and image kernels (docs/accuracy.md). accuracy.py records a
 # fingerprint of float's lines and boxes per scope,
 # SCOPE/float/ocr_reference; where it is not the baseline's (or either has
 # none), that scope's text figures are reported, not compared.

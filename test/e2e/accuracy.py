@@ -697,7 +697,7 @@ def ocr_reference(pages):
     [(box, text)])]: 52 bits of their SHA-256, exact as a JSON number. The
     OCR figures are compared with the baseline only where it is the same
     (benchmarks/gate/check.py): float's spaces on these pages differ between
-    hosts' float kernels."""
+    hosts' float and image kernels."""
     text = json.dumps([[f, [[np.asarray(b).astype(int).tolist(), t] for b, t in lines]]
                        for f, lines in pages], ensure_ascii=False)
     return int(hashlib.sha256(text.encode('utf-8')).hexdigest()[:13], 16)
