@@ -63,11 +63,14 @@ for _prefix in ('oww_', 'oww_cpu_mel_'):
 for _figure in ('det_mask_iou', 'det_mask_iou_min', 'det_cosine_min'):
     RULES[_figure] = ('higher', 'abs', 0.001)
 # The OCR figures measure the device's text against ONNX Runtime float's,
-# whose spaces on these pages sit at the edge of its decisions and differ
-# between hosts' float and image kernels (docs/accuracy.md). accuracy.py records a
-# fingerprint of float's lines and boxes per scope,
-# SCOPE/float/ocr_reference; where it is not the baseline's (or either has
-# none), that scope's text figures are reported, not compared.
+# whose spaces on these pages sit at the edge of its decisions; ONNX
+# Runtime's float results differ between hosts' CPUs, and so do the
+# recogniser's calibration crops, cut from float's boxes (docs/accuracy.md).
+# accuracy.py records a fingerprint of float's lines and of the OCR
+# calibration samples per scope, SCOPE/float/ocr_reference; where it is not
+# the baseline's (or either has none), that scope's text figures are
+# reported, not compared.
+
 RULES['ocr_reference'] = ('higher', 'reference', 0)
 REFERENCE = 'float/ocr_reference'
 
@@ -107,7 +110,7 @@ def judge(name, base, now):
     better, kind, tol = rule
     if kind == 'reference':
         return ('ok', '', False) if now == base else (
-            'changed (float reads other text here)', '', False)
+            'changed (float text or calibration differs)', '', False)
     if kind == 'info':
         return ('ok' if now == base else 'changed (informative)'), fmt(now - base, '+'), False
     worse = now - base if better == 'lower' else base - now
@@ -164,7 +167,7 @@ def report(base, now, show_all, label='gate'):
     for name in sorted(set(base) | set(now)):
         if (base.get(name) is not None and now.get(name) is not None and
                 text_not_comparable(name, base, now)):
-            verdict, change, failed = 'not compared (float text differs)', fmt(
+            verdict, change, failed = 'not compared (reference differs)', fmt(
                 now[name] - base[name], '+'), False
             not_compared += 1
         else:
@@ -184,8 +187,8 @@ def report(base, now, show_all, label='gate'):
     print('%s: %d figures compared, %d regressed, %d improved, %d new' %
           (label, len(set(base) | set(now)), len(regressed), len(improved), len(new)))
     if not_compared:
-        print('%s: %d OCR text figures not compared: ONNX Runtime float reads other '
-              'text or boxes here than where the baseline was recorded (%s)' %
+        print('%s: %d OCR text figures not compared: float\'s lines or the OCR '
+              'calibration samples differ from where the baseline was recorded (%s)' %
               (label, not_compared, REFERENCE))
     return regressed, improved, new
 

@@ -692,15 +692,26 @@ def ocr_figures(ref, got):
             'ocr_cer_nospace_pct': 100.0 * errors_ns / chars_ns if chars_ns else 0.0}
 
 
-def ocr_reference(pages):
-    """A fingerprint of float's lines (boxes and texts) on `pages`, [(file,
-    [(box, text)])]: 52 bits of their SHA-256, exact as a JSON number. The
-    OCR figures are compared with the baseline only where it is the same
-    (benchmarks/gate/check.py): float's spaces on these pages differ between
-    hosts' float and image kernels."""
-    text = json.dumps([[f, [[np.asarray(b).astype(int).tolist(), t] for b, t in lines]]
-                       for f, lines in pages], ensure_ascii=False)
-    return int(hashlib.sha256(text.encode('utf-8')).hexdigest()[:13], 16)
+def ocr_reference(pages, calib_dir):
+    """A fingerprint of what the OCR figures are measured against: float's
+    lines (boxes and texts) on `pages`, [(file, [(box, text)])], and the
+    OCR models' calibration samples in `calib_dir` (the recogniser's and
+    classifier's are cut from float's boxes on the calibration pages, so
+    they make the int8 blobs). 52 bits of their SHA-256, exact as a JSON
+    number. The OCR text figures are compared with the baseline only where
+    it is the same (benchmarks/gate/check.py): these pages' spaces sit at
+    the edge of float's decisions, and ONNX Runtime's float results differ
+    between hosts' CPUs (docs/accuracy.md)."""
+    h = hashlib.sha256(json.dumps(
+        [[f, [[np.asarray(b).astype(int).tolist(), t] for b, t in lines]]
+         for f, lines in pages], ensure_ascii=False).encode('utf-8'))
+    for key in ('det', 'cls', 'rec'):
+        d = os.path.join(calib_dir, key)
+        for name in sorted(os.listdir(d)) if os.path.isdir(d) else []:
+            h.update(('%s/%s' % (key, name)).encode('utf-8'))
+            with open(os.path.join(d, name), 'rb') as f:
+                h.update(f.read())
+    return int(h.hexdigest()[:13], 16)
 
 
 def det_figures(ref_probs, got_probs):
@@ -910,7 +921,7 @@ def main():
     if 'ocr' in ref:
         for scope, subset, _ in scopes:
             figures[scope + '/float/ocr_reference'] = ocr_reference(
-                [(f, ref['ocr'][images.index(f)]) for f in subset])
+                [(f, ref['ocr'][images.index(f)]) for f in subset], calib_dir)
     for config in configs:
         if config not in results:
             continue
