@@ -150,7 +150,8 @@ def load(path):
 
 def text_not_comparable(name, base, now):
     """Whether OCR text figure `name` (SCOPE/CONFIG/ocr_...) is measured
-    against another float reading than the baseline's."""
+    against another reference (float's lines, the OCR calibration samples)
+    than the baseline's."""
     parts = name.split('/')
     if len(parts) != 3 or not parts[2].startswith('ocr_') or parts[2] == 'ocr_reference':
         return False

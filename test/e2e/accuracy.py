@@ -692,12 +692,24 @@ def ocr_figures(ref, got):
             'ocr_cer_nospace_pct': 100.0 * errors_ns / chars_ns if chars_ns else 0.0}
 
 
-def ocr_reference(pages, calib_dir):
+def calibration_files(calib_dir):
+    """The OCR models' calibration samples in `calib_dir`, [(KEY/FILE,
+    bytes)] in name order, read once for every scope's ocr_reference."""
+    files = []
+    for key in ('det', 'cls', 'rec'):
+        d = os.path.join(calib_dir, key)
+        for name in sorted(os.listdir(d)) if os.path.isdir(d) else []:
+            with open(os.path.join(d, name), 'rb') as f:
+                files.append(('%s/%s' % (key, name), f.read()))
+    return files
+
+
+def ocr_reference(pages, calibration):
     """A fingerprint of what the OCR figures are measured against: float's
     lines (boxes and texts) on `pages`, [(file, [(box, text)])], and the
-    OCR models' calibration samples in `calib_dir` (the recogniser's and
-    classifier's are cut from float's boxes on the calibration pages, so
-    they make the int8 blobs). 52 bits of their SHA-256, exact as a JSON
+    OCR models' calibration samples (calibration_files; the recogniser's
+    and classifier's are cut from float's boxes on the calibration pages,
+    so they make the int8 blobs). 52 bits of their SHA-256, exact as a JSON
     number. The OCR text figures are compared with the baseline only where
     it is the same (benchmarks/gate/check.py): these pages' spaces sit at
     the edge of float's decisions, and ONNX Runtime's float results differ
@@ -705,12 +717,9 @@ def ocr_reference(pages, calib_dir):
     h = hashlib.sha256(json.dumps(
         [[f, [[np.asarray(b).astype(int).tolist(), t] for b, t in lines]]
          for f, lines in pages], ensure_ascii=False).encode('utf-8'))
-    for key in ('det', 'cls', 'rec'):
-        d = os.path.join(calib_dir, key)
-        for name in sorted(os.listdir(d)) if os.path.isdir(d) else []:
-            h.update(('%s/%s' % (key, name)).encode('utf-8'))
-            with open(os.path.join(d, name), 'rb') as f:
-                h.update(f.read())
+    for label, data in calibration:
+        h.update(label.encode('utf-8'))
+        h.update(data)
     return int(h.hexdigest()[:13], 16)
 
 
@@ -919,9 +928,10 @@ def main():
     scopes = [('full', images, sorted(audio))] if a.subset == 'full' else []
     scopes.append(('ci', EVAL_CI_IMAGES, EVAL_CI_CLIPS))
     if 'ocr' in ref:
+        calibration = calibration_files(calib_dir)
         for scope, subset, _ in scopes:
             figures[scope + '/float/ocr_reference'] = ocr_reference(
-                [(f, ref['ocr'][images.index(f)]) for f in subset], calib_dir)
+                [(f, ref['ocr'][images.index(f)]) for f in subset], calibration)
     for config in configs:
         if config not in results:
             continue
