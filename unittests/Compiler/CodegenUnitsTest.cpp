@@ -517,4 +517,43 @@ TEST(TaskScheduler, ChannelSliceWritersRunWithoutBarriers) {
   EXPECT_TRUE(p.taskLists[2].tasks[0].updateBarriers.empty());
 }
 
+TEST(TaskScheduler, EstimateFollowsQueuesAndHazards) {
+  // Cycles by name: the DPU task 100, a load 50, anything else 30.
+  TaskScheduler s(/*deriveBarriers=*/false);
+  s.enableEstimate([](const blob::Task &t) -> uint64_t {
+    if (t.name == "dpu")
+      return 100;
+    return t.name.rfind("load", 0) == 0 ? 50 : 30;
+  });
+  auto cmx = [](uint64_t b, uint64_t e, bool w) {
+    return Access{blob::MemSpace::Cmx, 0, b, e, w};
+  };
+  s.beginOp();
+  s.add(blob::Engine::Dpu, 0, named("dpu"), {cmx(0, 64, true)});
+  // A store of the DPU's output waits for it: port 0 ends at 130.
+  std::vector<Access> store = {cmx(0, 64, false)};
+  EXPECT_EQ(s.estimatedReady(store), 100u);
+  s.add(blob::Engine::Dma, 0, named("store"), store);
+  EXPECT_EQ(s.estimatedQueueEnd(blob::Engine::Dma, 0), 130u);
+  EXPECT_EQ(s.estimatedQueueEnd(blob::Engine::Dma, 1), 0u);
+  s.endOp();
+  s.beginOp();
+  // Independent loads are ready at once and follow each other on their
+  // queue.
+  std::vector<Access> load = {cmx(128, 192, true)};
+  EXPECT_EQ(s.estimatedReady(load), 0u);
+  s.add(blob::Engine::Dma, 1, named("load0"), load);
+  s.add(blob::Engine::Dma, 1, named("load1"), {cmx(192, 256, true)});
+  EXPECT_EQ(s.estimatedQueueEnd(blob::Engine::Dma, 1), 100u);
+  // A write over the first load's bytes waits for it (WAW), not for the
+  // rest; a read of the DPU's output, for the DPU (RAW).
+  EXPECT_EQ(s.estimatedReady({cmx(128, 130, true)}), 50u);
+  EXPECT_EQ(s.estimatedReady({cmx(0, 8, false), cmx(320, 384, true)}), 100u);
+  // Another op's DPU task reading the load waits for it and its queue.
+  s.add(blob::Engine::Dpu, 0, named("dpu"),
+        {cmx(192, 256, false), cmx(384, 448, true)});
+  EXPECT_EQ(s.estimatedQueueEnd(blob::Engine::Dpu, 0), 200u);
+  s.endOp();
+}
+
 } // namespace

@@ -2,6 +2,7 @@
 
 #include "Emitter.h"
 
+#include "npu/Blob/Timeline.h"
 #include "npu/Dialect/NPUHW/IR/DeviceTypes.h"
 
 using namespace mlir;
@@ -36,20 +37,42 @@ Access Emitter::access(const blob::TensorRef &ref, bool write) const {
   return accessOf(program, ref, write);
 }
 
+void Emitter::estimatePorts() {
+  portsByEstimate = true;
+  // The cost model's cycles of each task (its buffers placed as planned).
+  sched.enableEstimate(
+      [&p = program](const blob::Task &t) { return blob::taskCycles(p, t); });
+}
+
 void Emitter::dma(const std::string &name, const blob::TensorRef &src,
                   const blob::TensorRef &dst) {
   blob::Task t;
   t.name = name;
   t.dma.src = src;
   t.dma.dst = dst;
-  // The port with the fewest bytes queued so far (ties: the lower index).
+  std::vector<Access> accesses = {access(src, false), access(dst, true)};
   uint32_t port = 0;
-  for (uint32_t p = 1; p < hw.dmaPorts; ++p)
-    if (portBytes[p] < portBytes[port])
-      port = p;
+  if (!portsByEstimate) {
+    for (uint32_t p = 1; p < hw.dmaPorts; ++p)
+      if (portBytes[p] < portBytes[port])
+        port = p;
+  } else {
+    // A port whose queue ends in a copy that waits for a DPU task is not
+    // free, however few bytes it holds.
+    uint64_t ready = sched.estimatedReady(accesses);
+    uint64_t bestStart = 0;
+    for (uint32_t p = 0; p < hw.dmaPorts; ++p) {
+      uint64_t start =
+          std::max(ready, sched.estimatedQueueEnd(blob::Engine::Dma, p));
+      if (p == 0 || start < bestStart ||
+          (start == bestStart && portBytes[p] < portBytes[port])) {
+        port = p;
+        bestStart = start;
+      }
+    }
+  }
   portBytes[port] += src.numElements() * dtypeSize(src.dtype);
-  sched.add(blob::Engine::Dma, port, std::move(t),
-            {access(src, false), access(dst, true)});
+  sched.add(blob::Engine::Dma, port, std::move(t), std::move(accesses));
 }
 
 LogicalResult Emitter::copy(Operation *op, const std::string &name,

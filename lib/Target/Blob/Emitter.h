@@ -45,8 +45,12 @@ struct Emitter {
   blob::Program &program;
   WeightsSection &weights;
   BufferAssignment &buffers;
-  /// Records the tasks' schedule; barriers come with memory assignment.
+  /// Records the tasks' schedule (and, with portsByEstimate, estimates its
+  /// timing); barriers come with memory assignment.
   TaskScheduler sched{/*deriveBarriers=*/false};
+  /// Whether dma() picks the port by the estimated start (kDmaPortsAttr)
+  /// rather than by the bytes queued; set by estimatePorts().
+  bool portsByEstimate = false;
   std::vector<uint64_t> cmxUsed;
   /// Bytes of the DMAs emitted on each port so far.
   std::vector<uint64_t> portBytes;
@@ -85,7 +89,14 @@ struct Emitter {
   /// The bytes `ref` touches, as a scheduler access.
   Access access(const blob::TensorRef &ref, bool write) const;
 
-  /// Appends a DMA on the port with the fewest bytes queued so far.
+  /// From now on, DMAs go on the port where the scheduler's estimate lets
+  /// them start first (kDmaPortsAttr).
+  void estimatePorts();
+
+  /// Appends a DMA on the port with the fewest bytes queued so far (ties:
+  /// the lower index), or with portsByEstimate, on the port where the
+  /// scheduler's estimate lets it start first (ties: the fewest bytes, then
+  /// the lower index).
   void dma(const std::string &name, const blob::TensorRef &src,
            const blob::TensorRef &dst);
   /// Emits the DMAs of a copy between the buffers `src` and `dst`.

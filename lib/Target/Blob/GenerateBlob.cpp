@@ -109,6 +109,13 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
 
   Emitter e(hw, opts, tiles, program, weights, *plan);
   e.elidedCopies = std::move(elided);
+  if (auto ports = func->getAttrOfType<StringAttr>(kDmaPortsAttr)) {
+    if (ports.getValue() != kDmaPortsEarliestStart)
+      return func.emitOpError()
+             << "has " << kDmaPortsAttr << " = \"" << ports.getValue()
+             << "\"; expected \"" << kDmaPortsEarliestStart << "\"";
+    e.estimatePorts();
+  }
   Block &body = func.getBody().front();
   std::vector<Operation *> ops;
   std::vector<std::string> labels;

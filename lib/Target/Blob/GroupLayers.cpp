@@ -9,7 +9,8 @@
 // before (TilingOptions::firstWeightsCredit); the credit is the candidate
 // whose program, generated to the addressed stage with the default code
 // generation options, has the lowest modelled latency (the simulator's
-// timeline, npu/Blob/Timeline.h).
+// timeline, npu/Blob/Timeline.h). Last, how code generation picks DMA
+// ports (kDmaPortsAttr) is chosen the same way.
 //
 //===----------------------------------------------------------------------===//
 
@@ -81,6 +82,7 @@ struct GroupLayersPass : impl::NPUGroupLayersBase<GroupLayersPass> {
         func.emitOpError("must have one block to be grouped");
         return signalPassFailure();
       }
+      func->removeAttr(kDmaPortsAttr);
       uint32_t used = tilesFor(func, **hw, tiles);
       if (failed(checkTilingTiles(func, used, **hw, "npu-group-layers")))
         return signalPassFailure();
@@ -103,11 +105,35 @@ struct GroupLayersPass : impl::NPUGroupLayersBase<GroupLayersPass> {
                       BoolAttr::get(func.getContext(), false));
       recordCmxResidency(func, residency, used);
       uint64_t credit = 0;
+      // The latency of the program as grouped, when a search measured it.
+      std::optional<uint64_t> cycles = cyclesWithoutCredit;
       if (searchCredit)
-        credit = bestCredit(func, residency, **hw, used, cyclesWithoutCredit);
+        credit = bestCredit(func, residency, **hw, used, cycles);
       if (failed(retile(func, residency, **hw, used, credit, /*warn=*/true)))
         return signalPassFailure();
+      if (searchDmaPorts)
+        chooseDmaPorts(func, used, cycles);
     }
+  }
+
+  /// Records kDmaPortsAttr on `func` (grouped and tiled as it will be
+  /// generated) when its program's modelled latency is lower so.
+  /// `byBytes`: the latency without, when already measured.
+  void chooseDmaPorts(func::FuncOp func, uint32_t used,
+                      std::optional<uint64_t> byBytes) {
+    FailureOr<arch::Platform> platform =
+        getTarget(func->getParentOfType<ModuleOp>());
+    if (failed(platform))
+      return;
+    if (!byBytes)
+      byBytes =
+          modelledLatency(func, *platform, used, maxPieceRows, useEpilogues);
+    func->setAttr(kDmaPortsAttr,
+                  StringAttr::get(func.getContext(), kDmaPortsEarliestStart));
+    std::optional<uint64_t> byStart =
+        modelledLatency(func, *platform, used, maxPieceRows, useEpilogues);
+    if (!byBytes || !byStart || *byStart >= *byBytes)
+      func->removeAttr(kDmaPortsAttr);
   }
 
   /// The modelled latency of `func` grouped by `residency` (recorded on it)
@@ -198,24 +224,28 @@ struct GroupLayersPass : impl::NPUGroupLayersBase<GroupLayersPass> {
   /// (the first of equals); the function's tiling records are left as they
   /// were. The tries report nothing: a bad record makes the search give 0,
   /// and the final retile reports it (and any replaced record) once.
-  /// `withoutCredit`: the latency with credit 0, when already measured.
+  /// `cycles`: on entry the latency with credit 0, when already measured;
+  /// on return the chosen credit's (nullopt if not measured).
   uint64_t bestCredit(func::FuncOp func, const CmxResidency &residency,
                       const arch::HardwareDesc &hw, uint32_t used,
-                      std::optional<uint64_t> withoutCredit) {
+                      std::optional<uint64_t> &cycles) {
+    std::optional<uint64_t> withoutCredit = cycles;
+    cycles.reset();
     uint64_t best = 0;
     std::optional<uint64_t> bestCycles;
     for (uint64_t credit : kFirstWeightsCredits) {
-      std::optional<uint64_t> cycles =
+      std::optional<uint64_t> measured =
           credit == 0 && withoutCredit
               ? withoutCredit
               : tryGrouping(func, residency, hw, used, credit);
-      if (!cycles && credit == 0)
+      if (!measured && credit == 0)
         return uint64_t(0);
-      if (cycles && (!bestCycles || *cycles < *bestCycles)) {
-        bestCycles = cycles;
+      if (measured && (!bestCycles || *measured < *bestCycles)) {
+        bestCycles = measured;
         best = credit;
       }
     }
+    cycles = bestCycles;
     return best;
   }
 

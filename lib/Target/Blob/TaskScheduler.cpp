@@ -201,6 +201,15 @@ uint32_t TaskScheduler::add(blob::Engine engine, uint32_t index,
       absorb(m);
   }
 
+  if (cycles_) {
+    queueEnd_.resize(queues_.size(), 0);
+    uint64_t start = std::max(queueEnd_[q], estimatedReady(accesses));
+    e.estimatedEnd = start + cycles_(e.task);
+    queueEnd_[q] = e.estimatedEnd;
+    endPrefixMax_.push_back(std::max(
+        e.estimatedEnd, endPrefixMax_.empty() ? 0 : endPrefixMax_.back()));
+  }
+
   uint32_t id = uint32_t(tasks_.size());
   e.accesses = std::move(accesses);
   tasks_.push_back(std::move(e));
@@ -210,6 +219,33 @@ uint32_t TaskScheduler::add(blob::Engine engine, uint32_t index,
   if (implicitStep)
     endStep();
   return id;
+}
+
+void TaskScheduler::enableEstimate(
+    std::function<uint64_t(const blob::Task &)> cycles) {
+  cycles_ = std::move(cycles);
+}
+
+uint64_t
+TaskScheduler::estimatedReady(const std::vector<Access> &accesses) const {
+  uint64_t ready = 0;
+  for (size_t i = tasks_.size(); i-- > 0;) {
+    if (endPrefixMax_[i] <= ready)
+      break;
+    const Entry &o = tasks_[i];
+    if (o.estimatedEnd > ready &&
+        conflicts(o, accesses, opOpen_ && o.op == op_))
+      ready = o.estimatedEnd;
+  }
+  return ready;
+}
+
+uint64_t TaskScheduler::estimatedQueueEnd(blob::Engine engine,
+                                          uint32_t index) const {
+  for (uint32_t q = 0; q < queues_.size() && q < queueEnd_.size(); ++q)
+    if (queues_[q] == std::pair{engine, index})
+      return queueEnd_[q];
+  return 0;
 }
 
 void TaskScheduler::finalize(blob::Program &program,
@@ -243,6 +279,8 @@ void TaskScheduler::finalize(blob::Program &program,
     program.taskLists.push_back(std::move(list));
   }
   tasks_.clear();
+  endPrefixMax_.clear();
+  queueEnd_.clear();
 }
 
 } // namespace npu::target

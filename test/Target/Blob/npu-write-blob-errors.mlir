@@ -46,3 +46,12 @@ func.func @huge_row(%x: tensor<16x8192x512xf16> {npu.name = "x"}) -> (tensor<16x
       : (tensor<16x8192x512xf16>) -> tensor<16x8192x512xf16>
   return %y : tensor<16x8192x512xf16>
 }
+
+// -----
+
+// How DMA ports are picked, as npu-group-layers records it: one value only.
+// expected-error @+1 {{'func.func' op has npu.dma_ports = "round-robin"; expected "earliest-start"}}
+func.func @dma_ports(%x: tensor<1x8x64x64xf32> {npu.name = "x"}) -> (tensor<1x8x64x64xf16> {npu.name = "y"}) attributes {npu.dma_ports = "round-robin"} {
+  %y = npuhw.shave "convert" %x : (tensor<1x8x64x64xf32>) -> tensor<1x8x64x64xf16> loc("convert")
+  return %y : tensor<1x8x64x64xf16>
+}

@@ -29,6 +29,14 @@
 
 namespace npu::target {
 
+/// `npu.dma_ports = "earliest-start"` on a function: code generation puts
+/// each DMA on the port where its estimated schedule lets the transfer
+/// start first (TaskScheduler::enableEstimate) instead of the port with the
+/// fewest bytes queued so far (npu-group-layers measured the program faster
+/// so).
+constexpr llvm::StringLiteral kDmaPortsAttr = "npu.dma_ports";
+constexpr llvm::StringLiteral kDmaPortsEarliestStart = "earliest-start";
+
 struct CodegenOptions {
   /// Tiles used for DPU pieces and SHAVE tasks (0: all of the platform).
   uint32_t tiles = 0;

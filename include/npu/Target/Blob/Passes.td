@@ -82,6 +82,12 @@ def NPUGroupLayers : Pass<"npu-group-layers", "mlir::ModuleOp"> {
     generated to the addressed stage with the default code generation
     options, has the lowest modelled latency, the figure the simulated
     device charges (docs/codegen.md, "Choosing by the modelled latency").
+
+    Last, the program so grouped is generated again with each DMA put on
+    the port where code generation's estimated schedule lets it start
+    first, instead of the port with the fewest bytes queued; when that
+    program's modelled latency is lower, the function records
+    `npu.dma_ports = "earliest-start"` and `npu-generate-tasks` follows it.
   }];
   let options = [
     Option<"tiles", "tiles", "unsigned", /*default=*/"0",
@@ -92,6 +98,10 @@ def NPUGroupLayers : Pass<"npu-group-layers", "mlir::ModuleOp"> {
     Option<"searchCredit", "search-credit", "bool", /*default=*/"true",
            "Choose the first weights slice's credit by the modelled latency"
            " of the generated program (false: no credit)">,
+    Option<"searchDmaPorts", "search-dma-ports", "bool", /*default=*/"true",
+           "Choose how code generation picks DMA ports (fewest bytes queued,"
+           " or earliest estimated start) by the modelled latency of the"
+           " generated program (false: fewest bytes)">,
     Option<"shaveEpilogues", "shave-epilogues", "bool", /*default=*/"true",
            "Plan for code generation's SHAVE epilogues: a tensor that SHAVE "
            "ops compute from a DPU op's pieces may stay in CMX (code "
