@@ -2,8 +2,10 @@
 
 #include "CopyElision.h"
 
+#include "npu/Arch/ShaveKernels.h"
 #include "npu/Dialect/NPU/IR/NPUOps.h"
 #include "npu/Dialect/NPUHW/IR/DeviceTypes.h"
+#include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
 #include "npu/Target/Blob/DmaViews.h"
 
 #include "mlir/IR/BuiltinTypes.h"
@@ -218,6 +220,39 @@ findElidedCopies(Block &body, const llvm::DenseSet<Value> &cmxOnly) {
       elided.erase(&op);
   }
   return elided;
+}
+
+llvm::DenseSet<Operation *>
+findShaveOpsIntoConcats(Block &body, const llvm::DenseSet<Operation *> &elided,
+                        const llvm::DenseSet<Value> &cmxOnly) {
+  llvm::DenseSet<Operation *> found;
+  for (Operation &op : body) {
+    auto shave = dyn_cast<hw::ShaveOp>(op);
+    if (!shave || shave.getInputs().size() != 1 ||
+        shave.getOutputs().size() != 1)
+      continue;
+    auto kernel = arch::parseShaveKernel(shave.getKernel().str());
+    if (!kernel || !arch::isElementwiseKernel(*kernel))
+      continue;
+    Value in = shave.getInputs()[0], out = shave.getOutputs()[0];
+    auto inType = dyn_cast<RankedTensorType>(in.getType());
+    auto outType = dyn_cast<RankedTensorType>(out.getType());
+    if (!inType || !outType || !inType.hasStaticShape() ||
+        inType.getShape() != outType.getShape() ||
+        !hw::denseDeviceRef(inType) || !hw::denseDeviceRef(outType))
+      continue;
+    // The input's own bytes: through reshapes to a value that has them.
+    Value root = in;
+    while (auto reshape = root.getDefiningOp<npu::ReshapeOp>())
+      root = reshape.getInput();
+    Operation *def = root.getDefiningOp();
+    if (cmxOnly.contains(root) || (def && elided.contains(def)) ||
+        cmxOnly.contains(out))
+      continue;
+    if (onlyConcatsRead(out, elided, cmxOnly))
+      found.insert(&op);
+  }
+  return found;
 }
 
 } // namespace npu::target

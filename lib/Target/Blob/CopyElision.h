@@ -65,6 +65,21 @@ concatOperandCopy(mlir::Operation *concat, unsigned index,
 llvm::DenseSet<mlir::Operation *>
 findElidedCopies(mlir::Block &body, const llvm::DenseSet<mlir::Value> &cmxOnly);
 
+/// The SHAVE ops of `body` that write straight into the concats reading
+/// them: an elementwise kernel (arch::isElementwiseKernel) of one input of
+/// its output's shape, whose result only concats read (through reshapes and
+/// ops of `elided`, as above), and whose input has bytes of its own (not a
+/// value of `cmxOnly`, nor a view of an elided op's result). Each concat
+/// operand such an op feeds is computed by the kernel from the op's input,
+/// seen through the operand's composed view, straight into the concat's
+/// result (a space-to-depth stem's quantize into the 16-channel tensor,
+/// docs/codegen.md): the op emits nothing and its result gets no buffer
+/// (a use of it counts as a use of its input, as for `elided`).
+llvm::DenseSet<mlir::Operation *>
+findShaveOpsIntoConcats(mlir::Block &body,
+                        const llvm::DenseSet<mlir::Operation *> &elided,
+                        const llvm::DenseSet<mlir::Value> &cmxOnly);
+
 } // namespace npu::target
 
 #endif // NPU_TARGET_BLOB_COPYELISION_H

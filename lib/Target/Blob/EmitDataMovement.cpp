@@ -109,6 +109,17 @@ LogicalResult emitConcat(Emitter &e, npu::ConcatOp op,
     auto copy = concatOperandCopy(op, unsigned(i), e.elidedCopies);
     const ValueLocation *src =
         copy ? e.buffers.lookup(copy->src.base) : nullptr;
+    uint32_t dst = e.buffers.lookup(op.getOutput())->buffer;
+    // Computed straight into the result by the SHAVE op it views.
+    if (copy && copy->src.base.getDefiningOp() &&
+        e.shaveIntoConcats.contains(copy->src.base.getDefiningOp())) {
+      if (failed(emitShaveIntoView(
+              e, cast<hw::ShaveOp>(copy->src.base.getDefiningOp()),
+              label + ".in" + std::to_string(i), copy->src, dst,
+              copy->dstOffset, copy->dstStrides)))
+        return failure();
+      continue;
+    }
     if (!copy || !src)
       return op.emitOpError()
              << "operand " << i << " has no bytes in DDR to copy from";
@@ -121,7 +132,7 @@ LogicalResult emitConcat(Emitter &e, npu::ConcatOp op,
     req.dstOffset = copy->dstOffset;
     req.splitBytes = kSplitCopyBytes;
     if (failed(e.copy(op, label + ".in" + std::to_string(i), req, src->buffer,
-                      e.buffers.lookup(op.getOutput())->buffer, in->dtype)))
+                      dst, in->dtype)))
       return failure();
   }
   return success();

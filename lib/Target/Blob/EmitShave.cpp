@@ -12,6 +12,8 @@
 
 #include "Emitter.h"
 
+#include "npu/Dialect/NPUHW/IR/DeviceTypes.h"
+
 #include "npu/Arch/ShaveKernels.h"
 
 #include "llvm/ADT/STLFunctionalExtras.h"
@@ -197,6 +199,66 @@ void addShaveTask(Emitter &e, blob::Task task) {
               std::move(task), std::move(acc));
 }
 } // namespace
+
+LogicalResult emitShaveIntoView(Emitter &e, hw::ShaveOp op,
+                                const std::string &label,
+                                const StridedView &view, uint32_t dstBuffer,
+                                uint64_t dstOffset,
+                                const std::vector<uint64_t> &dstStrides) {
+  auto kernel = arch::parseShaveKernel(op.getKernel().str());
+  auto outRef =
+      hw::denseDeviceRef(cast<ShapedType>(op.getOutputs()[0].getType()));
+  if (!kernel || !outRef || view.elemBytes != dtypeSize(outRef->dtype) ||
+      view.offset % view.elemBytes != 0 ||
+      view.shape.size() != view.strides.size() ||
+      dstStrides.size() != view.shape.size())
+    return op.emitOpError("cannot be computed into the concat reading it");
+  blob::ShaveTask proto;
+  proto.kernel = *kernel;
+  proto.fparams.assign(op.getFparams().begin(), op.getFparams().end());
+  proto.iparams.assign(op.getIparams().begin(), op.getIparams().end());
+  // The same elements of the input (which has the result's shape, dense):
+  // the view's element offsets and strides in the input's element size.
+  blob::TensorRef in = e.denseRef(op.getInputs()[0]);
+  uint64_t inBytes = dtypeSize(in.dtype);
+  in.offset += view.offset / view.elemBytes * inBytes;
+  in.shape.clear();
+  in.strides.clear();
+  for (size_t d = 0; d < view.shape.size(); ++d) {
+    if (view.strides[d] % view.elemBytes != 0)
+      return op.emitOpError("cannot be computed into the concat reading it");
+    in.shape.push_back(uint32_t(view.shape[d]));
+    in.strides.push_back(view.strides[d] / view.elemBytes * inBytes);
+  }
+  blob::TensorRef out = *outRef;
+  out.buffer = dstBuffer;
+  out.offset = dstOffset;
+  out.shape = in.shape;
+  out.strides = dstStrides;
+  proto.inputs = {in};
+  proto.outputs = {out};
+
+  uint32_t shaves = e.tiles * e.hw.shavesPerTile;
+  uint64_t extent = view.shape.empty() ? 1 : view.shape[0];
+  uint64_t chunks = 1;
+  if (e.opts.splitShave)
+    chunks = std::min<uint64_t>(
+        {shaves, extent, out.numElements() / kMinShaveChunkElements});
+  std::vector<blob::ShaveTask> parts;
+  if (chunks >= 2)
+    parts = slabs(proto, 0, extent, chunks,
+                  [](const blob::TensorRef &, bool, size_t) { return true; });
+  else
+    parts.push_back(std::move(proto));
+  for (size_t c = 0; c < parts.size(); ++c) {
+    blob::Task task;
+    task.name = parts.size() == 1 ? label : label + ".c" + std::to_string(c);
+    task.kind = blob::Engine::Shave;
+    task.shave = std::move(parts[c]);
+    addShaveTask(e, std::move(task));
+  }
+  return success();
+}
 
 void emitShaveChain(Emitter &e, std::vector<blob::Task> kernels) {
   blob::Task chain = std::move(kernels[0]);

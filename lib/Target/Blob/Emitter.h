@@ -10,6 +10,7 @@
 #ifndef NPU_LIB_TARGET_BLOB_EMITTER_H
 #define NPU_LIB_TARGET_BLOB_EMITTER_H
 
+#include "CopyElision.h"
 #include "npu/Target/Blob/BufferAssignment.h"
 #include "npu/Target/Blob/CmxResidency.h"
 #include "npu/Target/Blob/DmaViews.h"
@@ -80,6 +81,9 @@ struct Emitter {
   /// Transposes and slices that emit nothing: the concats reading them copy
   /// from the values they view (CopyElision.h).
   llvm::DenseSet<mlir::Operation *> elidedCopies;
+  /// SHAVE ops that emit nothing: the concats reading them compute them
+  /// straight into their result (findShaveOpsIntoConcats, CopyElision.h).
+  llvm::DenseSet<mlir::Operation *> shaveIntoConcats;
 
   /// Adds a buffer to the program; returns its id.
   uint32_t addBuffer(const std::string &name, blob::MemSpace space,
@@ -130,6 +134,17 @@ mlir::LogicalResult prefetchFirstDpu(Emitter &e, mlir::Operation *op,
 mlir::LogicalResult shaveTasks(Emitter &e, hw::ShaveOp op,
                                const std::string &label,
                                std::vector<blob::Task> &tasks);
+/// Queues the tasks of SHAVE op `op` (of shaveIntoConcats) computing the
+/// elements `view` selects of its result (a view of that result, as
+/// concatOperandCopy gives it) from the same elements of its input, into
+/// buffer `dstBuffer` at `dstOffset` with `dstStrides` (in `view`'s shape);
+/// split over the SHAVEs along `view`'s outermost dimension when large;
+/// tasks are named `label[.c<chunk>]`.
+mlir::LogicalResult emitShaveIntoView(Emitter &e, hw::ShaveOp op,
+                                      const std::string &label,
+                                      const StridedView &view,
+                                      uint32_t dstBuffer, uint64_t dstOffset,
+                                      const std::vector<uint64_t> &dstStrides);
 /// Queues `kernels` (one task, or single-task SHAVE ops each reading what
 /// an earlier one wrote) on the next SHAVE as one task: a SHAVE chain
 /// (blob::ShaveTask::chained), one launch, named after every op ("a+b+c").

@@ -102,13 +102,24 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
   // (CopyElision.h).
   llvm::DenseSet<Operation *> elided =
       findElidedCopies(func.getBody().front(), cmxOnly);
+  // SHAVE ops that only concats read write into them (CopyElision.h);
+  // not those run on a DPU op's pieces.
+  llvm::DenseSet<Operation *> intoConcats =
+      findShaveOpsIntoConcats(func.getBody().front(), elided, cmxOnly);
+  for (auto &[dpu, ep] : epilogues)
+    for (hw::ShaveOp s : ep.ops)
+      intoConcats.erase(s);
+  // Neither kind of op has a buffer of its own.
+  llvm::DenseSet<Operation *> noBuffer = elided;
+  noBuffer.insert(intoConcats.begin(), intoConcats.end());
   WeightsSection weights(program);
-  auto plan = assignBuffers(func, program, weights, cmxOnly, elided);
+  auto plan = assignBuffers(func, program, weights, cmxOnly, noBuffer);
   if (failed(plan))
     return failure();
 
   Emitter e(hw, opts, tiles, program, weights, *plan);
   e.elidedCopies = std::move(elided);
+  e.shaveIntoConcats = std::move(intoConcats);
   if (auto ports = func->getAttrOfType<StringAttr>(kDmaPortsAttr)) {
     if (ports.getValue() != kDmaPortsEarliestStart)
       return func.emitOpError()
@@ -204,7 +215,8 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
     for (size_t j = i + 1; j < ops.size(); ++j) {
       Operation *next = ops[j];
       if (isa<npu::ConstantOp, npu::ReshapeOp>(next) ||
-          e.inEpilogue.contains(next) || e.elidedCopies.contains(next))
+          e.inEpilogue.contains(next) || e.elidedCopies.contains(next) ||
+          e.shaveIntoConcats.contains(next))
         continue;
       auto s = dyn_cast<hw::ShaveOp>(next);
       if (!s)
@@ -240,7 +252,7 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
     const std::string &label = labels[i];
     if (isa<npu::ConstantOp, npu::ReshapeOp>(op) ||
         e.inEpilogue.contains(&op) || chained.contains(&op) ||
-        e.elidedCopies.contains(&op))
+        e.elidedCopies.contains(&op) || e.shaveIntoConcats.contains(&op))
       continue;
     e.sched.beginOp();
     size_t n = nextDpu[i];

@@ -214,6 +214,27 @@ def shave_chain():
     return fn, {"x": RNG.standard_normal(shape).astype(np.float32)}, {}
 
 
+def space_to_depth_stem(fn, v, h, w):
+    """The f16 [3, h, 2, w, 2] value `v` as [h, w, 16]: its 2x2 blocks of 3
+    channels (12), then channel 0 of each block again (4)."""
+    blocks = ttype((h, w, 2, 2, 3), "f16")
+    t = fn.raw("npu.transpose %s {perm = array<i64: 1, 3, 2, 4, 0>} : (%s) -> %s" % (
+        v, ttype((3, h, 2, w, 2), "f16"), blocks))
+    real = fn.raw("npu.reshape %s : %s to %s" % (t, blocks, ttype((h, w, 12), "f16")))
+    first = fn.raw("npu.slice %s {starts = array<i64: 0, 0, 0, 0, 0>, steps = array<i64: 1, 1, 1, 1, 1>} : %s to %s" % (
+        t, blocks, ttype((h, w, 2, 2, 1), "f16")))
+    pad = fn.raw("npu.reshape %s : %s to %s" % (first, ttype((h, w, 2, 2, 1), "f16"), ttype((h, w, 4), "f16")))
+    return fn.raw("npu.concat %s, %s {axis = 2 : i64} : (%s, %s) -> %s" % (
+        real, pad, ttype((h, w, 12), "f16"), ttype((h, w, 4), "f16"), ttype((h, w, 16), "f16")))
+
+
+def space_to_depth_reference(v):
+    """NumPy's space_to_depth_stem of [3, h, 2, w, 2] `v`."""
+    b = v.transpose(1, 3, 2, 4, 0)
+    h, w = b.shape[:2]
+    return np.concatenate([b.reshape(h, w, 12), b[..., 0:1].reshape(h, w, 4)], axis=2)
+
+
 def data_movement():
     """transpose, slice (steps), concat, reshape; results that are an
     argument and a constant (copies)."""
@@ -235,24 +256,27 @@ def data_movement():
     # channels seen as 12 (a reshape strides cannot express over the
     # transposed view), padded to 16 with a slice of the blocks.
     u = fn.arg("u", (3, 4, 2, 6, 2), "f16")
-    ut = fn.raw("npu.transpose %s {perm = array<i64: 1, 3, 2, 4, 0>} : (%s) -> %s" % (
-        u, ttype((3, 4, 2, 6, 2), "f16"), ttype((4, 6, 2, 2, 3), "f16")))
-    ub = fn.raw("npu.reshape %s : %s to %s" % (ut, ttype((4, 6, 2, 2, 3), "f16"), ttype((4, 6, 12), "f16")))
-    up = fn.raw("npu.slice %s {starts = array<i64: 0, 0, 0, 0, 0>, steps = array<i64: 1, 1, 1, 1, 1>} : %s to %s" % (
-        ut, ttype((4, 6, 2, 2, 3), "f16"), ttype((4, 6, 2, 2, 1), "f16")))
-    upr = fn.raw("npu.reshape %s : %s to %s" % (up, ttype((4, 6, 2, 2, 1), "f16"), ttype((4, 6, 4), "f16")))
-    w = fn.raw("npu.concat %s, %s {axis = 2 : i64} : (%s, %s) -> %s" % (
-        ub, upr, ttype((4, 6, 12), "f16"), ttype((4, 6, 4), "f16"), ttype((4, 6, 16), "f16")))
+    w = space_to_depth_stem(fn, u, 4, 6)
+    # The same stem computed by an elementwise SHAVE op (an f32 input
+    # converted to f16) that only the concat reads: the conversion writes
+    # straight into the 16 channels, split over the SHAVEs (CopyElision.h,
+    # findShaveOpsIntoConcats).
+    B = (3, 64, 2, 64, 2)
+    v = fn.arg("v", B, "f32")
+    vh = fn.op("npuhw.shave \"convert\" %s : (%s)" % (v, ttype(B, "f32")), ttype(B, "f16"))
+    s2d = space_to_depth_stem(fn, vh, 64, 64)
     fn.ret([(rs, ttype((10, 144), "f16"), "y"), (x, ttype((2, 6, 10, 16), "f16"), "x_copy"),
-            (kc, ttype((4, 4), "f16"), "k"), (w, ttype((4, 6, 16), "f16"), "w")])
+            (kc, ttype((4, 4), "f16"), "k"), (w, ttype((4, 6, 16), "f16"), "w"),
+            (s2d, ttype((64, 64, 16), "f16"), "s2d")])
     xv = RNG.standard_normal((2, 6, 10, 16)).astype(np.float16)
     zv = RNG.standard_normal((2, 10, 16, 3)).astype(np.float16)
     uv = RNG.standard_normal((3, 4, 2, 6, 2)).astype(np.float16)
+    vv = RNG.standard_normal(B).astype(np.float32)
     t = xv.transpose(0, 2, 3, 1)[:, 1::2]
     ref = np.concatenate([t, zv[:, 0::2]], axis=3).reshape(10, 144)
-    blocks = uv.transpose(1, 3, 2, 4, 0)
-    wref = np.concatenate([blocks.reshape(4, 6, 12), blocks[..., 0:1].reshape(4, 6, 4)], axis=2)
-    return fn, {"x": xv, "z": zv, "u": uv}, {"y": ref, "x_copy": xv, "k": k, "w": wref}
+    wref = space_to_depth_reference(uv)
+    s2dref = space_to_depth_reference(vv.astype(np.float16))
+    return fn, {"x": xv, "z": zv, "u": uv, "v": vv}, {"y": ref, "x_copy": xv, "k": k, "w": wref, "s2d": s2dref}
 
 
 def conv_chain_i8():
