@@ -248,7 +248,18 @@ public:
     };
     tensors.clear();
     for (const InputInfo &in : inputs_) {
+      std::string tooBig = hostAllocationError(in.dtype, in.shape);
+      if (!tooBig.empty()) {
+        error = "cannot generate a calibration sample for input '" + in.name +
+                "': " + tooBig;
+        return false;
+      }
       HostTensor t(in.dtype, in.shape);
+      if (!t.isAllocated()) {
+        error = "cannot generate a calibration sample for input '" + in.name +
+                "': out of memory";
+        return false;
+      }
       int64_t n = t.numElements();
       if (isFloat(in.dtype)) {
         for (int64_t i = 0; i < n; i += 2) {
@@ -324,6 +335,20 @@ openSampleDirectory(const std::string &dir,
             "' mixes .npy files and .npz archives; use one layout";
     return nullptr;
   }
+  // Samples beside a sub-folder named after an input: which layout is
+  // meant cannot be told (half the data would be ignored silently).
+  if (!npy.empty() || !npz.empty())
+    for (const InputInfo &in : inputs)
+      if (std::find(folders.begin(), folders.end(), in.name) != folders.end() ||
+          std::find(folders.begin(), folders.end(),
+                    sanitizeFileName(in.name)) != folders.end()) {
+        error = "calibration data '" + dir + "' holds " +
+                (npy.empty() ? ".npz archives" : ".npy files") +
+                " and a sub-folder for input '" + in.name +
+                "'; use one layout (the files directly for a single-input "
+                "model, or one sub-folder per input)";
+        return nullptr;
+      }
   if (!npz.empty()) {
     for (const std::string &archive : npz)
       if (!checkArchiveMembers(archive, inputs, error))

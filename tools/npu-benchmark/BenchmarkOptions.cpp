@@ -2,6 +2,7 @@
 
 #include "BenchmarkOptions.h"
 
+#include "npu/Runtime/Core.h"
 #include "npu/Support/Files.h"
 
 #include "llvm/ADT/StringRef.h"
@@ -113,6 +114,9 @@ ParseResult parseBenchmarkArgs(const std::vector<std::string> &args,
   }
   if (o.model.empty())
     return fail("no model given (-m MODEL.onnx or -m MODEL.blob)");
+  std::string tooMany = runtime::checkInferRequests(o.requests);
+  if (!tooMany.empty())
+    return fail(tooMany);
   o.modelIsBlob = llvm::StringRef(o.model).ends_with(".blob");
   if (!o.modelIsBlob && !llvm::StringRef(o.model).ends_with(".onnx"))
     return fail("the model '" + o.model + "' is neither .onnx nor .blob");

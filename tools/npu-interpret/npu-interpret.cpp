@@ -197,6 +197,8 @@ int main(int argc, char **argv) {
     return fail("'" + inputFile +
                 "' is a blob: it runs on the NPU (npu-run), not on the "
                 "interpreter; give the ONNX model or a graph stage's .mlir");
+  if (repeat == 0)
+    return fail("--repeat must be 1 or more");
   if (threads < 0)
     return fail("--num-threads must be 0 (one per hardware thread) or more, "
                 "not " +
@@ -306,7 +308,13 @@ int main(int argc, char **argv) {
     if (!given.empty())
       llvm::errs() << "npu-interpret: note: no --input for '" << name
                    << "': generating one\n";
+    std::string tooBig = npu::hostAllocationError(*dtype, shape);
+    if (!tooBig.empty())
+      return fail("cannot generate input '" + name + "' (" +
+                  npu::describeTensorType(*dtype, shape) + "): " + tooBig);
     args.push_back(generateInput(*dtype, shape, seed * 1000003 + i));
+    if (!args.back().isAllocated())
+      return fail("cannot generate input '" + name + "': out of memory");
     SmallString<256> dir(outputDir);
     llvm::sys::path::append(dir, "inputs");
     if (std::error_code ec = llvm::sys::fs::create_directories(dir))

@@ -4,9 +4,10 @@
 // what the device does with the input first, which the blob's tasks say:
 // an fp16 or fp32 blob (and an int8 one whose input is moved before it is
 // quantized) converts it to float16, where values beyond 65504 become
-// infinite; an int8 blob whose first layer reads the input quantizes it
-// from f32 directly (SHAVE `quantize`), where values beyond the calibrated
-// range saturate.
+// infinite; an int8 blob quantizes it (SHAVE `quantize`), from f32
+// directly or after its conversion to float16 and a change of layout (a
+// first layer whose channels are padded in f16), where values beyond the
+// calibrated range saturate.
 //
 //===----------------------------------------------------------------------===//
 
@@ -25,9 +26,12 @@ struct InputReading {
   /// Some task reads the input other than by quantizing it: a `convert`
   /// to float16, a DMA moving its bytes on (the device computes in f16).
   bool toFloat16 = false;
-  /// [lo, hi] of each SHAVE `quantize` reading the input as f32 (the
-  /// values its int8 / uint8 steps represent: (qmin - zero point) * scale
-  /// to (qmax - zero point) * scale); values outside saturate.
+  /// [lo, hi] of each SHAVE `quantize` reading the input's values (the
+  /// input itself, or a buffer holding them as they are: copied by DMA or
+  /// converted between float types by a SHAVE `convert`, followed through
+  /// the tasks) and the values its int8 / uint8 steps represent:
+  /// (qmin - zero point) * scale to (qmax - zero point) * scale; values
+  /// outside saturate.
   std::vector<std::pair<double, double>> quantizedRanges;
 };
 

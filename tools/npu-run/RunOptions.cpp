@@ -7,6 +7,7 @@
 
 #include "RunOptions.h"
 
+#include "npu/Runtime/Core.h"
 #include "npu/Support/Files.h"
 
 #include <cstdlib>
@@ -32,9 +33,9 @@ const char *const kUsage =
     "  --iterations N            inferences per infer request (default 1)\n"
     "  --requests N              infer requests run in parallel, each from "
     "its\n"
-    "                            own thread (default 1); all must give the "
-    "same\n"
-    "                            outputs\n"
+    "                            own thread (default 1, at most 64); all "
+    "must\n"
+    "                            give the same outputs\n"
     "  --steps N                 run a stream of N inferences on one "
     "request,\n"
     "                            carrying the state variables from one to "
@@ -146,6 +147,9 @@ ParseResult parseRunArgs(const std::vector<std::string> &args, RunOptions &o,
   }
   if (!o.list && o.blobPath.empty())
     return fail("no blob given");
+  std::string tooMany = runtime::checkInferRequests(o.requests);
+  if (!tooMany.empty())
+    return fail(tooMany);
   if (o.steps > 0 && (o.requests != 1 || o.iterations != 1))
     return fail("--steps runs one stream on one request: it takes neither "
                 "--requests nor --iterations");

@@ -149,6 +149,8 @@ int main(int argc, char **argv) {
     std::string err;
     if (!outDir.empty() && !createDirectories(outDir, err))
       return error(err);
+    if (!opts.stateOutDir.empty() && !createDirectories(opts.stateOutDir, err))
+      return error(err);
     if (!checkOutputFiles({{tracePath, "the --trace file"},
                            {opts.jsonPath, "the --json file"}},
                           reads, err))

@@ -165,6 +165,16 @@ TEST_F(DataSourceTest, FlatFilesNeedASingleInput) {
                 "archives");
 }
 
+TEST_F(DataSourceTest, FilesBesideAnInputsFolderAreAmbiguous) {
+  npy(dir / "a.npy", tensor(DType::F32, {1, 2}, 0));
+  npy(dir / "x" / "0.npy", tensor(DType::F32, {1, 2}, 0));
+  EXPECT_EQ(openError(one),
+            "calibration data '" + dir.string() +
+                "' holds .npy files and a sub-folder for input 'x'; use one "
+                "layout (the files directly for a single-input model, or one "
+                "sub-folder per input)");
+}
+
 TEST_F(DataSourceTest, FolderErrors) {
   npy(dir / "x" / "0.npy", tensor(DType::F32, {1, 2}, 0));
   EXPECT_EQ(openError(two), "calibration data '" + dir.string() +

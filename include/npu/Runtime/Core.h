@@ -26,6 +26,24 @@ class LevelZero;
 
 enum class PerformanceHint { Latency, Throughput };
 
+/// The most infer requests the tools (npu-run, npu-benchmark) run in
+/// parallel: each runs from a thread of its own and holds its own copy of
+/// the device's memory (the tiles' CMX, the scratch, the inputs and
+/// outputs), so thousands would exhaust the host, and beyond the device's
+/// optimal number (DeviceInfo) more in parallel measure nothing.
+constexpr int kMaxInferRequests = 64;
+
+/// Empty if `requests` (the tools' --requests) is at most
+/// kMaxInferRequests, else the error to print.
+inline std::string checkInferRequests(int requests) {
+  if (requests <= kMaxInferRequests)
+    return {};
+  return "--requests is at most " + std::to_string(kMaxInferRequests) +
+         " (got " + std::to_string(requests) +
+         "): each request runs from its own thread with its own copy of the "
+         "device's memory; npu-run --properties gives the optimal number";
+}
+
 /// What a device reports.
 struct DeviceInfo {
   std::string name;         ///< "NPU3720": what --device takes.

@@ -684,12 +684,12 @@ bool listExternalDataFiles(StringRef path, const ImportOptions &options,
                     : parent.empty()                 ? std::string(".")
                                                      : parent.str();
   for (const std::string &location : locations) {
-    SmallString<256> resolved(location);
-    if (!llvm::sys::path::is_absolute(resolved)) {
-      resolved = dir;
-      llvm::sys::path::append(resolved, location);
+    std::string resolved;
+    if (!onnx_import::resolveExternalData(dir, location, resolved, error)) {
+      error = path.str() + ": external data: " + error;
+      return false;
     }
-    files.push_back(std::string(resolved));
+    files.push_back(std::move(resolved));
   }
   std::sort(files.begin(), files.end());
   files.erase(std::unique(files.begin(), files.end()), files.end());

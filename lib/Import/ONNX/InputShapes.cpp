@@ -225,7 +225,16 @@ resolveGraphInputs(const onnx::GraphProto &graph, int64_t irVersion,
     } else {
       bool symbolic = false;
       for (const auto &d : shape.dim()) {
-        if (!d.has_dim_value() || d.dim_value() < 0)
+        if (d.has_dim_value() && d.dim_value() < 0) {
+          // A negative size is not a symbolic one: the file is wrong.
+          emitError(loc) << "input '" << input.name()
+                         << "' declares a negative dimension "
+                         << describeDims(shape)
+                         << ": the model is malformed (a symbolic dimension "
+                            "has a name, not a negative size)";
+          return failure();
+        }
+        if (!d.has_dim_value())
           symbolic = true;
         else
           dims.push_back(d.dim_value());

@@ -8,6 +8,8 @@
 
 #include "ModelLoader.h"
 
+#include "npu/Blob/Format.h"
+
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/Support/MemoryBuffer.h"
 
@@ -50,8 +52,19 @@ FailureOr<std::unique_ptr<onnx::ModelProto>> parseModel(StringRef bytes,
   stream.SetRecursionLimit(1000);
   if (!model->ParseFromCodedStream(&stream) ||
       !stream.ConsumedEntireMessage()) {
-    emitError(loc) << "not a valid ONNX model: the protobuf data is "
-                      "malformed or truncated";
+    // Files users mix up with models: say what they are.
+    StringRef start = bytes.take_front(4096).ltrim();
+    if (bytes.starts_with(StringRef(blob::kMagic, sizeof(blob::kMagic))))
+      emitError(loc) << "not an ONNX model: it is a compiled blob (it runs "
+                        "on the NPU: npu-run); give the ONNX model";
+    else if (start.starts_with("module") || start.starts_with("func.func") ||
+             start.starts_with("#") || start.contains("func.func @"))
+      emitError(loc) << "not an ONNX model: it is MLIR text (a compile "
+                        "stage: npu-opt continues it, npu-interpret runs a "
+                        "graph stage); give the ONNX model";
+    else
+      emitError(loc) << "not a valid ONNX model: the protobuf data is "
+                        "malformed or truncated";
     return failure();
   }
   if (!model->has_graph()) {

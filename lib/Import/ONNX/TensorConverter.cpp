@@ -143,6 +143,47 @@ static DenseElementsAttr fromRaw(RankedTensorType type, StringRef bytes) {
       type, ArrayRef<char>(bytes.data(), bytes.size()));
 }
 
+bool resolveExternalData(StringRef dir, StringRef location, std::string &path,
+                         std::string &error) {
+  namespace fs = llvm::sys::fs;
+  namespace sp = llvm::sys::path;
+  if (location.empty()) {
+    error = "the location is empty";
+    return false;
+  }
+  if (sp::is_absolute(location) || sp::has_root_name(location)) {
+    error = "the location '" + location.str() +
+            "' is an absolute path; external data must be a relative path "
+            "inside the model's folder";
+    return false;
+  }
+  for (auto it = sp::begin(location), end = sp::end(location); it != end; ++it)
+    if (*it == "..") {
+      error = "the location '" + location.str() +
+              "' leads out of the model's folder ('..'); external data "
+              "must be a relative path inside it";
+      return false;
+    }
+  SmallString<256> joined(dir);
+  sp::append(joined, location);
+  path = std::string(joined);
+  // A symbolic link must not lead out of the folder either.
+  SmallString<256> realDir, realFile;
+  if (!fs::real_path(dir, realDir) && !fs::real_path(joined, realFile)) {
+    StringRef file = realFile, folder = realDir;
+    if (!file.starts_with(folder) ||
+        (file.size() > folder.size() &&
+         !sp::is_separator(file[folder.size()]) && !folder.ends_with("/"))) {
+      error = "the location '" + location.str() + "' resolves to '" +
+              realFile.str().str() +
+              "', outside the model's folder (a symbolic link); external "
+              "data must be inside it";
+      return false;
+    }
+  }
+  return true;
+}
+
 // Reads the bytes of an externally stored tensor.
 static FailureOr<std::string> readExternal(const onnx::TensorProto &tensor,
                                            StringRef dir, Location loc,
@@ -166,10 +207,10 @@ static FailureOr<std::string> readExternal(const onnx::TensorProto &tensor,
     emitError(loc) << what << ": external data without a 'location' entry";
     return failure();
   }
-  SmallString<256> path(file);
-  if (!llvm::sys::path::is_absolute(path)) {
-    path = dir;
-    llvm::sys::path::append(path, file);
+  std::string path, error;
+  if (!resolveExternalData(dir, file, path, error)) {
+    emitError(loc) << what << ": " << error;
+    return failure();
   }
   uint64_t size = 0;
   if (llvm::sys::fs::file_size(path, size)) {

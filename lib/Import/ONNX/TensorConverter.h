@@ -36,6 +36,15 @@ mlir::Type convertElementType(mlir::MLIRContext *context, int32_t dataType,
 /// The ONNX data type of an MLIR element type, or 0 (UNDEFINED).
 int32_t onnxDataTypeOf(mlir::Type elementType);
 
+/// The file an external-data `location` names, resolved against `dir` (the
+/// model's folder), as ONNX's own loader resolves it: a relative path that
+/// stays inside `dir`, following symbolic links. Otherwise false and
+/// `error` (an absolute path, a `..` component, a link that leads out of
+/// `dir`): a model file must not read arbitrary files of the machine it is
+/// compiled on into its weights.
+bool resolveExternalData(llvm::StringRef dir, llvm::StringRef location,
+                         std::string &path, std::string &error);
+
 /// Converts a TensorProto. External data paths are resolved against
 /// `externalDataDir`. Errors are reported at `loc` and name `what` (e.g.
 /// "initializer 'w'").

@@ -644,17 +644,19 @@ def overridable_mismatch():
                 inits=[const("w", np.ones(3, np.float32))], ir=7)
 
 
-def external(out, write_file):
+def external(out, write_file, location="weights.bin", path=None):
+    """`location` names the data; the bytes are written to `path` (default:
+    that location in the model's folder) when `write_file`."""
     a = np.arange(6, dtype=np.float32).reshape(2, 3)
     t = numpy_helper.from_array(a, "w")
     t.ClearField("raw_data")
     t.data_location = TensorProto.EXTERNAL
-    for k, v in {"location": "weights.bin", "offset": "8", "length": "24"}.items():
+    for k, v in {"location": location, "offset": "8", "length": "24"}.items():
         e = t.external_data.add()
         e.key, e.value = k, v
+    folder = os.path.dirname(os.path.abspath(out))
     if write_file:
-        with open(os.path.join(os.path.dirname(os.path.abspath(out)),
-                               "weights.bin"), "wb") as f:
+        with open(path or os.path.join(folder, location), "wb") as f:
             f.write(b"\0" * 8 + a.tobytes())
     n = node("Add", ["x", "w"], ["y"], name="add_w")
     return make([n], [vi("x", [2, 3])], [vi("y", [2, 3])], inits=[t])
@@ -668,6 +670,43 @@ def external_data(out):
 @model
 def external_data_missing(out):
     return external(out, False)
+
+
+@model
+def external_data_absolute(out):
+    """Data at an absolute path (it exists): refused, as ONNX refuses it."""
+    folder = os.path.dirname(os.path.abspath(out))
+    path = os.path.join(folder, "abs-weights.bin")
+    return external(out, True, location=path, path=path)
+
+
+@model
+def external_data_parent(out):
+    """Data in the folder above the model's, named with '..': refused."""
+    folder = os.path.dirname(os.path.abspath(out))
+    return external(out, True, location="../parent-weights.bin",
+                    path=os.path.join(os.path.dirname(folder), "parent-weights.bin"))
+
+
+@model
+def external_data_link(out):
+    """Data through a symbolic link in the model's folder to a file outside
+    it: refused."""
+    folder = os.path.dirname(os.path.abspath(out))
+    outside = os.path.join(os.path.dirname(folder), "outside-weights.bin")
+    link = os.path.join(folder, "link.bin")
+    if os.path.lexists(link):
+        os.remove(link)
+    os.symlink(outside, link)
+    return external(out, True, location="link.bin", path=outside)
+
+
+@model
+def external_data_subfolder(out):
+    """Data in a sub-folder of the model's: read."""
+    folder = os.path.dirname(os.path.abspath(out))
+    os.makedirs(os.path.join(folder, "data"), exist_ok=True)
+    return external(out, True, location="data/weights.bin")
 
 
 # --- control flow, quantization, losses -------------------------------------
