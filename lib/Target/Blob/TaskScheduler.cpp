@@ -224,11 +224,15 @@ uint32_t TaskScheduler::add(blob::Engine engine, uint32_t index,
 void TaskScheduler::enableEstimate(
     std::function<uint64_t(const blob::Task &)> cycles) {
   cycles_ = std::move(cycles);
+  // Tasks added before count as ended at 0.
+  endPrefixMax_.assign(tasks_.size(), 0);
 }
 
 uint64_t
 TaskScheduler::estimatedReady(const std::vector<Access> &accesses) const {
   uint64_t ready = 0;
+  if (!cycles_)
+    return ready;
   for (size_t i = tasks_.size(); i-- > 0;) {
     if (endPrefixMax_[i] <= ready)
       break;

@@ -170,9 +170,11 @@ public:
   /// charged every wait to the port queued first and put a ResNet-50's
   /// large weights loads all on one port: 2.6 % slower than by bytes,
   /// against 0.6 % faster without it, docs/codegen.md.)
+  /// Tasks added before the call count as ended at 0.
   void enableEstimate(std::function<uint64_t(const blob::Task &)> cycles);
   /// With the estimate enabled: the estimated end of the earlier tasks a
-  /// task with `accesses` of the current op would conflict with (0 if none).
+  /// task with `accesses` of the current op would conflict with (0 if none,
+  /// or without the estimate).
   uint64_t estimatedReady(const std::vector<Access> &accesses) const;
   /// With the estimate enabled: the estimated end of the last task queued
   /// on (engine, index) so far (0 if none).
