@@ -433,7 +433,7 @@ LogicalResult compileOptionsFromCommandLine(StringRef tool,
   if (f.inputValues)
     for (const std::string &spec : *f.inputValues) {
       std::string name, path, error;
-      if (!splitNameValue(spec, name, path)) {
+      if (!splitNameFile(spec, name, path)) {
         printError(tool, "invalid --input-value '" + spec +
                              "': expected NAME=FILE.npy");
         return failure();

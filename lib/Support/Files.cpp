@@ -17,6 +17,25 @@ bool splitNameValue(const std::string &spec, std::string &name,
   return true;
 }
 
+bool splitNameFile(const std::string &spec, std::string &name,
+                   std::string &file) {
+  if (!splitNameValue(spec, name, file))
+    return false;
+  std::error_code ec;
+  if (std::filesystem::exists(file, ec))
+    return true;
+  for (size_t eq = spec.find('=', name.size() + 1); eq != std::string::npos;
+       eq = spec.find('=', eq + 1)) {
+    std::string rest = spec.substr(eq + 1);
+    if (!rest.empty() && std::filesystem::exists(rest, ec)) {
+      name = spec.substr(0, eq);
+      file = rest;
+      return true;
+    }
+  }
+  return true;
+}
+
 bool isSameFile(const std::string &a, const std::string &b) {
   std::error_code ec;
   bool same = std::filesystem::equivalent(a, b, ec);

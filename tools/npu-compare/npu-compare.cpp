@@ -293,7 +293,7 @@ int main(int argc, char **argv) {
   std::map<std::string, npu::HostTensor> given;
   for (const std::string &spec : inputs) {
     std::string name, path, error;
-    if (!npu::splitNameValue(spec, name, path))
+    if (!npu::splitNameFile(spec, name, path))
       return fail("invalid --input '" + spec + "': expected NAME=FILE.npy");
     if (given.count(name))
       return fail("input '" + name + "' is given twice");
@@ -311,7 +311,7 @@ int main(int argc, char **argv) {
       npu::compileInputFiles(modelPath, options);
   for (const std::string &spec : inputs) {
     std::string name, path;
-    npu::splitNameValue(spec, name, path);
+    npu::splitNameFile(spec, name, path);
     reads.push_back({path, "the --input file of '" + name + "'"});
   }
   std::string ortDir = join(outputDir, "ort");

@@ -210,7 +210,7 @@ int main(int argc, char **argv) {
   std::map<std::string, std::string> givenPaths;
   for (const std::string &spec : inputs) {
     std::string name, path;
-    if (!npu::splitNameValue(spec, name, path))
+    if (!npu::splitNameFile(spec, name, path))
       return fail("invalid --input '" + spec + "': expected NAME=FILE.npy");
     if (given.count(name))
       return fail("input '" + name + "' is given twice");

@@ -101,12 +101,12 @@ ParseResult parseRunArgs(const std::vector<std::string> &args, RunOptions &o,
         return fail("--device needs NPU3720 or NPU4000");
     } else if (option("--input", v)) {
       std::string name, file;
-      if (missing || !splitNameValue(v, name, file))
+      if (missing || !splitNameFile(v, name, file))
         return fail("--input takes NAME=FILE.npy");
       o.inputs.push_back({name, file});
     } else if (option("--state-in", v)) {
       std::string name, file;
-      if (missing || !splitNameValue(v, name, file))
+      if (missing || !splitNameFile(v, name, file))
         return fail("--state-in takes NAME=FILE.npy");
       o.stateIn.push_back({name, file});
     } else if (option("--state-out", o.stateOutDir)) {

@@ -19,6 +19,12 @@ namespace npu {
 bool splitNameValue(const std::string &spec, std::string &name,
                     std::string &value);
 
+/// Splits "NAME=FILE" as splitNameValue does, except where the name itself
+/// holds a '=' (an ONNX input named "a=b"): at the first '=' after which
+/// the rest names an existing file, else at the first '='.
+bool splitNameFile(const std::string &spec, std::string &name,
+                   std::string &file);
+
 /// Parses a count option's value: a decimal integer in [1, 1000000]. False
 /// for anything else (empty, signs of junk, 0, negative, too large).
 bool parseCount(const std::string &text, int &count);
