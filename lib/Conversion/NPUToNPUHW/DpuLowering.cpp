@@ -272,7 +272,14 @@ FailureOr<Value> emitConv(Lowering &l, Location loc, Value hwc,
   if (isInt8) {
     in = paramsOf(hwc);
     if (s.kind == hw::DpuConvKind::max_pool) {
+      // Max keeps its input's quantization (a calibrated range of its
+      // result is not used: the input's represents every value it takes),
+      // unless a pre-quantized model gives its result other parameters (a
+      // Q after the pool): then the PPE requantizes, and saturates at the
+      // result's limits, as the model says.
       out = in;
+      if (auto quant = quantAnnotationOf(e.result))
+        out = QuantParams{quant[0], int32_t(quant[1])};
     } else {
       auto q = l.quantOf(e.result, reason);
       if (failed(q))
@@ -322,7 +329,7 @@ FailureOr<Value> emitConv(Lowering &l, Location loc, Value hwc,
       std::vector<blob::WeightTableEntry> entries(kp);
       std::vector<float> weightScaleOf(k);
       int64_t per = c * s.kh * s.kw;
-      int64_t saturatedChannels = 0;
+      int64_t saturatedChannels = 0, clampedBiases = 0;
       for (int64_t o = 0; o < kp; ++o) {
         entries[o].weightsOffset = int32_t(o * s.kh * s.kw * wc);
         if (o >= k) {
@@ -363,8 +370,17 @@ FailureOr<Value> emitConv(Lowering &l, Location loc, Value hwc,
                   std::max(-127.0f,
                            std::nearbyint(src[srcIndex(o, ci, y, x)] / ws))));
         double acc = double(in.scale) * ws;
-        entries[o].bias = int32_t(std::min(
-            2147483647.0, std::max(-2147483648.0, std::nearbyint(b / acc))));
+        // With the model's own weight scales the bias may still not fit:
+        // it is held at 2^30 units, so that adding the products cannot
+        // wrap the accumulator around (the sign of a saturated channel
+        // flipped), and such a bias saturates the output as the model's
+        // float one would.
+        double biasUnits = std::nearbyint(b / acc);
+        if (std::fabs(biasUnits) > kMaxBiasUnits) {
+          biasUnits = std::copysign(kMaxBiasUnits, biasUnits);
+          ++clampedBiases;
+        }
+        entries[o].bias = int32_t(biasUnits);
         auto [mult, shift] = fixedPoint(acc / out.scale);
         entries[o].requant = blob::packRequant(mult, shift);
       }
@@ -372,6 +388,13 @@ FailureOr<Value> emitConv(Lowering &l, Location loc, Value hwc,
         emitWarning(loc) << "npu.weight_scales: " << saturatedChannels
                          << " output channel(s) have weights beyond 127 "
                             "times their scale; they saturate at +-127";
+      if (clampedBiases)
+        emitWarning(loc) << clampedBiases
+                         << " output channel(s) have a bias beyond 2^30 "
+                            "accumulator units at the model's input and "
+                            "weight scales (|bias| / (input scale x weight "
+                            "scale)); it is held there and the output "
+                            "saturates";
       std::vector<uint8_t> bytes = blob::encodeWeightTable(entries);
       HostTensor t(DType::I32, {kp, 4});
       std::memcpy(t.raw(), bytes.data(), bytes.size());
@@ -407,11 +430,13 @@ FailureOr<Value> emitConv(Lowering &l, Location loc, Value hwc,
   f16Form.table = std::move(floatTable);
   f16Form.scale = float(double(in.scale) * scale);
   if (!weights) {
-    // Pools: max keeps the input's quantization (mult 1, shift 0); the
-    // average's 1/(kh*kw) and rescaling are one multiplier.
-    auto [mult, shift] = s.kind == hw::DpuConvKind::max_pool
-                             ? std::pair<uint32_t, unsigned>{1, 0}
-                             : fixedPoint(double(in.scale) * scale / out.scale);
+    // Pools: max keeps the input's quantization (mult 1, shift 0) unless
+    // its result has another scale; the average's 1/(kh*kw) and rescaling
+    // are one multiplier.
+    auto [mult, shift] =
+        s.kind == hw::DpuConvKind::max_pool && in.scale == out.scale
+            ? std::pair<uint32_t, unsigned>{1, 0}
+            : fixedPoint(double(in.scale) * scale / out.scale);
     op.setMult(int32_t(mult));
     op.setShift(int32_t(shift));
   }
