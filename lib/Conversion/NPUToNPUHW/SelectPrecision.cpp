@@ -452,7 +452,8 @@ struct NPUSelectPrecisionPass
   }
 
   /// The accuracy of a configuration, the smallest over the outputs of:
-  /// the mean over the samples of the cosine similarity to float
+  /// the mean over the samples of the cosine similarity to float, or for an
+  /// integer output the share of its elements equal to float's
   /// (`cosine()`); the share of positions whose argmax over the last axis
   /// is float's, pooled over the samples (`top1()`, outputs with more than
   /// one element on their last axis; counted only with `countClasses`, the
@@ -475,8 +476,16 @@ struct NPUSelectPrecisionPass
       unions.resize(expected.size(), 0);
       for (auto [o, pair] : llvm::enumerate(llvm::zip(results, expected))) {
         auto &[r, ref] = pair;
-        if (!isFloat(r.dtype()) || r.numElements() != ref.numElements()) {
-          sums[o] += 1.0;
+        if (r.numElements() != ref.numElements() || r.dtype() != ref.dtype()) {
+          continue; // A shape that differs: nothing in common.
+        }
+        if (!isFloat(r.dtype())) {
+          // An integer output (an argmax's indices) counts as the share of
+          // its elements equal to float's.
+          int64_t n = r.numElements(), same = 0;
+          for (int64_t i = 0; i < n; ++i)
+            same += r.getAsDouble(i) == ref.getAsDouble(i);
+          sums[o] += n ? double(same) / double(n) : 1.0;
           continue;
         }
         TensorMetrics metrics;
@@ -725,16 +734,20 @@ struct NPUSelectPrecisionPass
     if (goal.metric == AccuracyMetric::Top1 && !probe.hasClasses())
       return emitError(func.getLoc())
              << "accuracy target '" << target
-             << "' measures the argmax over an output's last axis, and no "
-                "output of this model has more than one element there: "
-                "use cos=C";
+             << "' measures the argmax over a float output's last axis, "
+                "and no float output of this model has more than one "
+                "element there: use cos=C (an integer output counts as the "
+                "share of its elements equal to float's)";
     if (goal.metric == AccuracyMetric::MaskIou && !probe.hasMask())
       return emitError(func.getLoc())
              << "accuracy target '" << target
              << "' measures the elements above "
              << StringRef(target).split('=').first.drop_front(4)
-             << ", and no output of this model has one on any of the "
-             << sampleSet.size() << " sample(s) in float: use cos=C";
+             << ", and no float output of this model has one on any of "
+                "the "
+             << sampleSet.size()
+             << " sample(s) in float: use cos=C (an integer output counts "
+                "as the share of its elements equal to float's)";
     // Every computed tensor as the current configuration holds it.
     InterpreterOptions options;
     options.observeOp = [](Operation *op) { return !isa<ConstantOp>(op); };

@@ -36,7 +36,7 @@ func.func @thresholded_map(%x: tensor<1x16x8x8xf32> {npu.range = array<f32: -4.0
 
 // A map that never exceeds the threshold in float on the samples (a
 // sigmoid is below 1): the target would measure nothing.
-// expected-error@+1 {{accuracy target 'iou@0.6=0.9' measures the elements above 0.6, and no output of this model has one on any of the 8 sample(s) in float: use cos=C}}
+// expected-error@+1 {{accuracy target 'iou@0.6=0.9' measures the elements above 0.6, and no float output of this model has one on any of the 8 sample(s) in float: use cos=C (an integer output counts as the share of its elements equal to float's)}}
 func.func @never_above(%x: tensor<1x16x8x8xf32> {npu.range = array<f32: -4.0, 4.0>}) -> tensor<1x16x8x8xf32> {
   %w = npu.constant dense<0.001> : tensor<16x16x1x1xf32>
   %c = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1, npu.range = array<f32: -0.1, 0.1>}

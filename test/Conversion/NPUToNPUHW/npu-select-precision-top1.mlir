@@ -37,7 +37,7 @@ func.func @classes_on_last_axis(%x: tensor<1x16x8x8xf32> {npu.range = array<f32:
 
 // An output whose last axis has one element has no classes to pick from:
 // top1 cannot measure this model.
-// expected-error@+1 {{accuracy target 'top1=0.9' measures the argmax over an output's last axis, and no output of this model has more than one element there: use cos=C}}
+// expected-error@+1 {{accuracy target 'top1=0.9' measures the argmax over a float output's last axis, and no float output of this model has more than one element there: use cos=C (an integer output counts as the share of its elements equal to float's)}}
 func.func @no_classes(%x: tensor<1x16x8x1xf32> {npu.range = array<f32: -4.0, 4.0>}) -> tensor<1x16x8x1xf32> {
   %w = npu.constant dense<0.1> : tensor<16x16x1x1xf32>
   %c = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1, npu.range = array<f32: -2.0, 2.0>}
