@@ -393,6 +393,16 @@ LogicalResult compileOptionsFromCommandLine(StringRef tool,
   if (failed(parseStageFlag(tool, f.compileTo, options.precision,
                             options.compileTo)))
     return failure();
+  // The layers are chosen, and the report written, at the end of the
+  // calibrated stage.
+  if (options.precision == Precision::Mixed &&
+      f.precisionReport.getNumOccurrences() &&
+      options.compileTo < Stage::Calibrated)
+    printWarning(
+        tool, "--precision-report is not written: the layers are "
+              "chosen at the 'calibrated' stage, and the compile "
+              "stops at '" +
+                  stageName(options.compileTo, options.precision).str() + "'");
   options.exposeTensors.assign(f.exposeTensors.begin(), f.exposeTensors.end());
   if (llvm::is_contained(options.exposeTensors, "all") &&
       options.exposeTensors.size() > 1) {

@@ -283,8 +283,11 @@ int main(int argc, char **argv) {
   if (!options.exposeTensors.empty())
     return fail("--expose-tensors does not apply: npu-compare exposes every "
                 "tensor");
-  if (!(floatMinCosine <= 1) || !(loweredMinCosine <= 1))
-    return fail("a minimum cosine must be a number <= 1");
+  // A minimum of 0 or below checks nothing: a slip (an empty value reads
+  // as 0), not a tolerance.
+  if (!(floatMinCosine <= 1) || !(loweredMinCosine <= 1) ||
+      !(floatMinCosine > 0) || !(loweredMinCosine > 0))
+    return fail("a minimum cosine must be a number in (0, 1]");
   double loweredTolerance = loweredMinCosine.getNumOccurrences() ||
                                     options.precision != npu::Precision::Fp16
                                 ? double(loweredMinCosine)
