@@ -439,11 +439,25 @@ struct NPUSelectPrecisionPass
     // The reference is the float model: the weights calibration moved to
     // their int8 levels are float again for it.
     KeptFloatWeights floatAgain(func, /*keep=*/{});
-    for (const std::vector<HostTensor> &sample : sampleSet) {
+    for (auto [s, sample] : llvm::enumerate(sampleSet)) {
       auto results = plain.run(func, sample);
       if (failed(results))
         return emitError(func.getLoc())
                << "npu-select-precision: the interpreter failed on a sample";
+      // A float output that is not finite measures nothing: every target
+      // would read it its own way.
+      for (auto [o, r] : llvm::enumerate(*results)) {
+        if (!isFloat(r.dtype()))
+          continue;
+        for (int64_t i = 0, n = r.numElements(); i < n; ++i)
+          if (!std::isfinite(r.getAsDouble(i)))
+            return emitError(func.getLoc())
+                   << "the float model's output " << o
+                   << " is not finite (inf or NaN) on sample " << s << " of "
+                   << (*source)->describe()
+                   << ": the accuracy target cannot be measured on it; fix "
+                      "or remove that sample";
+      }
       reference.emplace_back(std::make_move_iterator(results->begin()),
                              std::make_move_iterator(results->end()));
     }
