@@ -200,23 +200,36 @@ void addShaveTask(Emitter &e, blob::Task task) {
 }
 } // namespace
 
+/// The kernel and parameters of SHAVE op `op`, no operands yet; an error
+/// at the op for an unknown kernel.
+static FailureOr<blob::ShaveTask> kernelOf(hw::ShaveOp op) {
+  auto kernel = arch::parseShaveKernel(op.getKernel().str());
+  if (!kernel)
+    return op.emitOpError()
+           << "unknown SHAVE kernel '" << op.getKernel() << "'";
+  blob::ShaveTask t;
+  t.kernel = *kernel;
+  t.fparams.assign(op.getFparams().begin(), op.getFparams().end());
+  t.iparams.assign(op.getIparams().begin(), op.getIparams().end());
+  return t;
+}
+
 LogicalResult emitShaveIntoView(Emitter &e, hw::ShaveOp op,
                                 const std::string &label,
                                 const StridedView &view, uint32_t dstBuffer,
                                 uint64_t dstOffset,
                                 const std::vector<uint64_t> &dstStrides) {
-  auto kernel = arch::parseShaveKernel(op.getKernel().str());
+  FailureOr<blob::ShaveTask> kernel = kernelOf(op);
+  if (failed(kernel))
+    return failure();
+  blob::ShaveTask proto = std::move(*kernel);
   auto outRef =
       hw::denseDeviceRef(cast<ShapedType>(op.getOutputs()[0].getType()));
-  if (!kernel || !outRef || view.elemBytes != dtypeSize(outRef->dtype) ||
+  if (!outRef || view.elemBytes != dtypeSize(outRef->dtype) ||
       view.offset % view.elemBytes != 0 ||
       view.shape.size() != view.strides.size() ||
       dstStrides.size() != view.shape.size())
     return op.emitOpError("cannot be computed into the concat reading it");
-  blob::ShaveTask proto;
-  proto.kernel = *kernel;
-  proto.fparams.assign(op.getFparams().begin(), op.getFparams().end());
-  proto.iparams.assign(op.getIparams().begin(), op.getIparams().end());
   // The same elements of the input (which has the result's shape, dense):
   // the view's element offsets and strides in the input's element size.
   blob::TensorRef in = e.denseRef(op.getInputs()[0]);
@@ -272,14 +285,10 @@ void emitShaveChain(Emitter &e, std::vector<blob::Task> kernels) {
 
 LogicalResult shaveTasks(Emitter &e, hw::ShaveOp op, const std::string &label,
                          std::vector<blob::Task> &tasks) {
-  auto kernel = arch::parseShaveKernel(op.getKernel().str());
-  if (!kernel)
-    return op.emitOpError()
-           << "unknown SHAVE kernel '" << op.getKernel() << "'";
-  blob::ShaveTask proto;
-  proto.kernel = *kernel;
-  proto.fparams.assign(op.getFparams().begin(), op.getFparams().end());
-  proto.iparams.assign(op.getIparams().begin(), op.getIparams().end());
+  FailureOr<blob::ShaveTask> kernel = kernelOf(op);
+  if (failed(kernel))
+    return failure();
+  blob::ShaveTask proto = std::move(*kernel);
   for (Value v : op.getInputs())
     proto.inputs.push_back(e.denseRef(v));
   for (Value v : op.getOutputs())
@@ -313,7 +322,7 @@ LogicalResult shaveTasks(Emitter &e, hw::ShaveOp op, const std::string &label,
   for (const blob::TensorRef &r : proto.outputs)
     sameShape &= r.shape == proto.outputs[0].shape;
   uint64_t chunks = 1;
-  if (e.opts.splitShave && arch::isElementwiseKernel(*kernel) && sameShape)
+  if (e.opts.splitShave && arch::isElementwiseKernel(proto.kernel) && sameShape)
     chunks = std::min<uint64_t>(shaves, elements / kMinShaveChunkElements);
   chunks = std::max<uint64_t>(chunks, 1);
   // Chunk sizes: multiples of 64 elements and of the channel vectors'
@@ -327,21 +336,21 @@ LogicalResult shaveTasks(Emitter &e, hw::ShaveOp op, const std::string &label,
     tasks.push_back(std::move(task));
   };
   std::vector<blob::ShaveTask> parts;
-  if (e.opts.splitShave && *kernel == arch::ShaveKernel::MatMul)
+  if (e.opts.splitShave && proto.kernel == arch::ShaveKernel::MatMul)
     parts = splitMatMul(proto, shaves);
   else if (e.opts.splitShave && !proto.iparams.empty() &&
-           (*kernel == arch::ShaveKernel::Softmax ||
-            *kernel == arch::ShaveKernel::LogSoftmax))
+           (proto.kernel == arch::ShaveKernel::Softmax ||
+            proto.kernel == arch::ShaveKernel::LogSoftmax))
     parts = splitOuter(proto, shaves, proto.iparams[0]);
   else if (e.opts.splitShave && proto.iparams.size() >= 2 &&
-           *kernel == arch::ShaveKernel::Mvn)
+           proto.kernel == arch::ShaveKernel::Mvn)
     parts = splitOuter(proto, shaves, proto.iparams[1]);
-  else if (e.opts.splitShave && arch::isElementwiseKernel(*kernel) &&
+  else if (e.opts.splitShave && arch::isElementwiseKernel(proto.kernel) &&
            !sameShape)
     parts = splitOuter(proto, shaves, 0, /*broadcast=*/true);
-  else if (e.opts.splitShave && isReduction(*kernel))
+  else if (e.opts.splitShave && isReduction(proto.kernel))
     parts = splitReduction(proto, shaves);
-  else if (e.opts.splitShave && *kernel == arch::ShaveKernel::Resize &&
+  else if (e.opts.splitShave && proto.kernel == arch::ShaveKernel::Resize &&
            proto.inputs.size() == 1 && proto.outputs.size() == 1 &&
            proto.inputs[0].shape.size() == 4 &&
            proto.outputs[0].shape.size() == 4)
