@@ -922,9 +922,9 @@ Interpreter::run(func::FuncOp func, ArrayRef<HostTensor> inputs) {
     const SlotInfo &info = plan.slots[id];
     const HostTensor &t = inputs[i];
     if (t.dtype() != info.dtype || t.shape() != info.shape)
-      return func.emitError()
-             << "input #" << i << " must be " << info.value.getType()
-             << ", got " << describeHostTensor(t);
+      return func.emitError() << "input #" << i << " must be "
+                              << describeTensorType(info.dtype, info.shape)
+                              << ", got " << describeHostTensor(t);
     slots[id].view = &t;
   }
   SmallVector<HostTensor> results;

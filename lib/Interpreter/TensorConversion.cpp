@@ -86,11 +86,9 @@ Type elementTypeForDType(MLIRContext *ctx, DType dtype) {
 }
 
 std::string describeTensorType(DType dtype, ArrayRef<int64_t> shape) {
-  std::string s = "tensor<";
-  for (int64_t d : shape)
-    s += std::to_string(d) + "x";
-  s += dtypeName(dtype);
-  return s + ">";
+  // As npu-run says it ("f32 1x3x224x224"), not in MLIR's syntax.
+  return std::string(dtypeName(dtype)) + " " +
+         shapeToString(std::vector<int64_t>(shape.begin(), shape.end()));
 }
 
 std::string describeHostTensor(const HostTensor &t) {

@@ -16,6 +16,8 @@
 #include "npu/Support/Files.h"
 #include "npu/Support/Npy.h"
 
+#include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 
 #include <memory>
@@ -63,10 +65,13 @@ struct Flags {
                      "reach against float on the calibration samples: cos=C, "
                      "the mean cosine similarity; top1=A, the share of "
                      "positions whose argmax over the last axis is float's; "
-                     "or iou@T=A, the intersection over union of the mask "
-                     "of elements above T with float's (default cos=0.99)"),
-            cl::value_desc("cos=C|top1=A|iou@T=A"), cl::init("cos=0.99"),
-            cl::cat(cat)),
+                     "iou@T=A, the intersection over union of the mask "
+                     "of elements above T with float's; or ctc=A (ctc@B=A: "
+                     "blank class B, default 0), the share of float's "
+                     "greedy CTC labels read the same, as a CTC "
+                     "recogniser's text (default cos=0.99)"),
+            cl::value_desc("cos=C|top1=A|iou@T=A|ctc@B=A"),
+            cl::init("cos=0.99"), cl::cat(cat)),
         precisionReport(
             "precision-report",
             cl::desc("With --precision=mixed: also write the layers kept in "
@@ -286,6 +291,20 @@ bool isCompileToGiven() {
   return flags && flags->compileTo.getNumOccurrences() > 0;
 }
 
+void warnIfPrecisionReportUnwritten(StringRef tool,
+                                    const CompileOptions &options) {
+  // The layers are chosen, and the report written, at the end of the
+  // calibrated stage.
+  if (options.precision == Precision::Mixed &&
+      !options.precisionReportPath.empty() &&
+      options.compileTo < Stage::Calibrated)
+    printWarning(
+        tool, "--precision-report is not written: the layers are "
+              "chosen at the 'calibrated' stage, and the compile "
+              "stops at '" +
+                  stageName(options.compileTo, options.precision).str() + "'");
+}
+
 LogicalResult compileOptionsFromCommandLine(StringRef tool,
                                             CompileOptions &options) {
   if (!flags) {
@@ -393,16 +412,10 @@ LogicalResult compileOptionsFromCommandLine(StringRef tool,
   if (failed(parseStageFlag(tool, f.compileTo, options.precision,
                             options.compileTo)))
     return failure();
-  // The layers are chosen, and the report written, at the end of the
-  // calibrated stage.
-  if (options.precision == Precision::Mixed &&
-      f.precisionReport.getNumOccurrences() &&
-      options.compileTo < Stage::Calibrated)
-    printWarning(
-        tool, "--precision-report is not written: the layers are "
-              "chosen at the 'calibrated' stage, and the compile "
-              "stops at '" +
-                  stageName(options.compileTo, options.precision).str() + "'");
+  // Without --compile-to, a tool may still move the last stage (npu-compile
+  // -o X.blob compiles to the blob): it warns once it has decided.
+  if (isCompileToGiven())
+    warnIfPrecisionReportUnwritten(tool, options);
   options.exposeTensors.assign(f.exposeTensors.begin(), f.exposeTensors.end());
   if (llvm::is_contained(options.exposeTensors, "all") &&
       options.exposeTensors.size() > 1) {
@@ -471,6 +484,28 @@ LogicalResult parseCompileCommandLine(int argc, char **argv,
   registerCompileCommandLine(category, config);
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv, overview);
+  // llvm::cl keeps the last of an option given twice; a stricter value
+  // earlier on the line (a wrapper's --accuracy-target, say) would be
+  // dropped without a word. Options that take one value are refused twice
+  // (lists, --input-shape and the like, take several).
+  llvm::SmallPtrSet<cl::Option *, 32> seen;
+  std::vector<std::string> repeated;
+  for (auto &entry : cl::getRegisteredOptions()) {
+    cl::Option *o = entry.second;
+    if (!seen.insert(o).second || o->getNumOccurrences() < 2 ||
+        o->getNumOccurrencesFlag() != cl::Optional ||
+        o->getMiscFlags() & cl::CommaSeparated)
+      continue;
+    repeated.push_back("--" + o->ArgStr.str() + " (" +
+                       std::to_string(o->getNumOccurrences()) + " times)");
+  }
+  if (!repeated.empty()) {
+    llvm::sort(repeated);
+    printError(tool, "each of these options takes one value and was given "
+                     "more than once: " +
+                         llvm::join(repeated, ", ") + "; give each once");
+    return failure();
+  }
   return compileOptionsFromCommandLine(tool, options);
 }
 

@@ -3,6 +3,7 @@
 #include "npu/Support/AccuracyTarget.h"
 
 #include <cerrno>
+#include <cfloat>
 #include <cmath>
 #include <cstdlib>
 
@@ -14,6 +15,8 @@ const char *accuracyMetricName(AccuracyMetric metric) {
     return "top1";
   case AccuracyMetric::MaskIou:
     return "iou";
+  case AccuracyMetric::Ctc:
+    return "ctc";
   case AccuracyMetric::Cosine:
     break;
   }
@@ -36,9 +39,12 @@ std::optional<AccuracyTarget> parseAccuracyTarget(const std::string &spec,
                                                   std::string &error) {
   error = "expected cos=C (the cosine similarity to float every model "
           "output must reach), top1=A (the share of positions whose "
-          "argmax over the last axis is float's) or iou@T=A (the "
-          "intersection over union of the mask above T with float's), "
-          "with C, A in (0, 1] and T a finite number";
+          "argmax over the last axis is float's), iou@T=A (the "
+          "intersection over union of the mask above T with float's) or "
+          "ctc=A / ctc@B=A (the share of float's greedy CTC labels read "
+          "the same, blank class B, 0 by default), with C, A in (0, 1], "
+          "T a finite number within float's range and B a whole number "
+          "from 0";
   size_t eq = spec.find('=');
   if (eq == std::string::npos)
     return std::nullopt;
@@ -50,10 +56,21 @@ std::optional<AccuracyTarget> parseAccuracyTarget(const std::string &spec,
     target.metric = AccuracyMetric::Top1;
   } else if (name.rfind("iou@", 0) == 0) {
     auto threshold = parseNumber(name.substr(4));
-    if (!threshold)
+    // The outputs are compared as float: a threshold past float's range
+    // would be infinite there.
+    if (!threshold || std::fabs(*threshold) > FLT_MAX)
       return std::nullopt;
     target.metric = AccuracyMetric::MaskIou;
     target.threshold = *threshold;
+  } else if (name == "ctc" || name.rfind("ctc@", 0) == 0) {
+    target.metric = AccuracyMetric::Ctc;
+    if (name.size() > 3) {
+      std::string digits = name.substr(4);
+      if (digits.empty() || digits.size() > 9 ||
+          digits.find_first_not_of("0123456789") != std::string::npos)
+        return std::nullopt;
+      target.blank = std::stoll(digits);
+    }
   } else {
     return std::nullopt;
   }

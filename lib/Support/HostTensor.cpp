@@ -440,19 +440,30 @@ std::string sanitizeFileName(const std::string &name) {
     if (!ok)
       c = '_';
   }
+  // A leading dot would hide the file ("..": "...npy").
+  if (!s.empty() && s[0] == '.')
+    s[0] = '_';
   return s;
 }
 
 std::vector<std::string>
 uniqueFileNames(const std::vector<std::string> &names) {
-  std::vector<std::string> files;
+  std::vector<std::string> files(names.size());
   std::set<std::string> taken;
-  for (const std::string &name : names) {
-    std::string base = sanitizeFileName(name), file = base;
+  // A name that is a file name as it is gets exactly that file (a script
+  // reading out/a_b.npy reads the tensor named a_b, not a/b's), the first
+  // one when two are the same; the others come second.
+  for (size_t i = 0; i < names.size(); ++i)
+    if (sanitizeFileName(names[i]) == names[i] && taken.insert(names[i]).second)
+      files[i] = names[i];
+  for (size_t i = 0; i < names.size(); ++i) {
+    if (!files[i].empty())
+      continue;
+    std::string base = sanitizeFileName(names[i]), file = base;
     for (int n = 1; taken.count(file); ++n)
       file = base + "_" + std::to_string(n);
     taken.insert(file);
-    files.push_back(file);
+    files[i] = file;
   }
   return files;
 }

@@ -2,6 +2,7 @@
 
 #include "npu/Support/TensorMetrics.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -53,6 +54,7 @@ bool compareTensors(const HostTensor &ref, const HostTensor &got,
         ++m.nonFinite;
       continue;
     }
+    ++m.finite;
     double d = double(x) - double(y), s = (double(x) + double(y)) / 2;
     dot += double(x) * y;
     aa += double(x) * x;
@@ -97,6 +99,64 @@ bool countArgmaxMatches(const HostTensor &ref, const HostTensor &got,
     int64_t want = argmaxOf(a + at, classes);
     matches += want >= 0 && want == argmaxOf(b + at, classes);
     ++positions;
+  }
+  return true;
+}
+
+/// The labels of one sequence of `steps` x `classes`: argmax per step,
+/// repeats collapsed, `blank` dropped (a step with no argmax, all NaN,
+/// separates repeats like a blank).
+static std::vector<int64_t> ctcLabels(const float *p, int64_t steps,
+                                      int64_t classes, int64_t blank) {
+  std::vector<int64_t> labels;
+  int64_t previous = -1;
+  for (int64_t s = 0; s < steps; ++s) {
+    int64_t c = argmaxOf(p + s * classes, classes);
+    if (c != previous && c != blank && c >= 0)
+      labels.push_back(c);
+    previous = c;
+  }
+  return labels;
+}
+
+static int64_t editDistance(const std::vector<int64_t> &a,
+                            const std::vector<int64_t> &b) {
+  std::vector<int64_t> row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j)
+    row[j] = int64_t(j);
+  for (size_t i = 1; i <= a.size(); ++i) {
+    int64_t diagonal = row[0];
+    row[0] = int64_t(i);
+    for (size_t j = 1; j <= b.size(); ++j) {
+      int64_t above = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1,
+                         diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = above;
+    }
+  }
+  return row[b.size()];
+}
+
+bool countCtcErrors(const HostTensor &ref, const HostTensor &got, int64_t blank,
+                    int64_t &errors, int64_t &labels, std::string &error) {
+  int64_t classes = ref.rank() ? ref.shape().back() : 1;
+  int64_t steps = ref.rank() >= 2 ? ref.shape()[ref.rank() - 2] : 1;
+  HostTensor r, g;
+  if (!asF32Pair(ref, got, /*exact=*/true, r, g, error))
+    return false;
+  if (classes <= 1 || ref.numElements() == 0)
+    return true;
+  if (blank < 0 || blank >= classes) {
+    error = "the blank class " + std::to_string(blank) +
+            " is not one of the output's " + std::to_string(classes) +
+            " classes";
+    return false;
+  }
+  const float *a = r.data<float>(), *b = g.data<float>();
+  for (int64_t at = 0; at < r.numElements(); at += steps * classes) {
+    std::vector<int64_t> want = ctcLabels(a + at, steps, classes, blank);
+    errors += editDistance(want, ctcLabels(b + at, steps, classes, blank));
+    labels += int64_t(want.size());
   }
   return true;
 }

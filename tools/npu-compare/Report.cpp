@@ -44,6 +44,15 @@ std::string toleranceText(const Report &r, Pair pair) {
   }
 }
 
+/// A comparison of a tensor with elements of which none is finite on both
+/// sides: its figures measure nothing.
+bool noFiniteElements(const TensorRow &row, const TensorMetrics &m) {
+  int64_t elements = 1;
+  for (int64_t d : row.shape)
+    elements *= d;
+  return elements > 0 && m.finite == 0;
+}
+
 std::string breakText(const Report &r, Pair pair) {
   int i = r.firstBroken[pair];
   if (i < 0)
@@ -56,10 +65,16 @@ std::string breakText(const Report &r, Pair pair) {
   if (m.nonFinite)
     s += ", " + std::to_string(m.nonFinite) +
          " NaN or infinite elements that differ";
+  bool vacuous = noFiniteElements(row, m);
+  if (vacuous)
+    s += ", no element finite on both sides";
   s += ")";
   if (pair == DeviceVsLowered)
     s += ": the device differs from the " + r.lowered +
          " interpreter, a compiler or simulator bug";
+  else if (vacuous || m.nonFinite)
+    s += ": non-finite values (NaN or infinity), not a tolerance: check "
+         "the inputs and the first tensor that holds them";
   else if (pair == LoweredVsFloat)
     s += ": quantization loss";
   return s;
@@ -118,7 +133,7 @@ void applyTolerances(Report &report) {
       if (p == DeviceVsLowered)
         c.broken = !m.exact;
       else
-        c.broken = m.nonFinite > 0 ||
+        c.broken = m.nonFinite > 0 || noFiniteElements(report.rows[i], m) ||
                    !(m.cosine >= (p == FloatVsOrt
                                       ? report.tolerances.floatMinCosine
                                       : report.tolerances.loweredMinCosine));
@@ -155,6 +170,14 @@ void printTable(llvm::raw_ostream &os, const Report &r) {
         continue;
       }
       const TensorMetrics &m = c.metrics;
+      if (noFiniteElements(row, m)) {
+        std::string text = m.nonFinite ? std::to_string(m.nonFinite) +
+                                             " NaN/Inf differ, none finite"
+                                       : "NaN/Inf alike, none finite";
+        os << llvm::format("%-32s%s", text.substr(0, 32).c_str(),
+                           c.broken ? "!" : " ");
+        continue;
+      }
       if (m.nonFinite) {
         // The figures cover only the elements finite on both sides.
         std::string text =
@@ -205,6 +228,7 @@ llvm::json::Value toJson(const Report &r) {
                                        {"max_abs", jsonNumber(m.maxAbs)},
                                        {"exact", m.exact},
                                        {"non_finite", m.nonFinite},
+                                       {"finite", m.finite},
                                        {"broken", c.broken}};
     }
     rows.push_back(std::move(o));

@@ -204,6 +204,8 @@ int main(int argc, char **argv) {
                 "' is the input model; refusing to overwrite it");
   if (failed(resolveOutput(options, writeBlob)))
     return 1;
+  if (!npu::isCompileToGiven())
+    npu::warnIfPrecisionReportUnwritten(kTool, options);
 
   std::string error;
   // Every file the compile writes is checked before it starts, not after:

@@ -177,6 +177,8 @@ int main(int argc, char **argv) {
           "Errors go to stderr and the exit code is non-zero.\n",
           kTool, compileOptions, config)))
     return 1;
+  if (!npu::isCompileToGiven())
+    npu::warnIfPrecisionReportUnwritten(kTool, compileOptions);
 
   if (compileOptions.compileTo == npu::Stage::Blob)
     return fail("a blob runs on the NPU (npu-run), not on the interpreter; "

@@ -376,6 +376,12 @@ int main(int argc, char **argv) {
       if (isSameFile(path, r.path))
         return error("output '" + o.name + "' would overwrite " + r.what +
                      " '" + r.path + "'; choose another --output-dir");
+    // The trace and the JSON, written after the outputs, would replace one.
+    if (!checkOutputFiles({{tracePath, "the --trace file"},
+                           {opts.jsonPath, "the --json file"},
+                           {path, "the file of output '" + o.name + "'"}},
+                          {}, err))
+      return error(err);
     const HostTensor &value =
         opts.steps > 0 ? stacked[o.name] : (stacked[o.name] = t0.toHost());
     if (!writeNpy(path, value, err))

@@ -36,6 +36,21 @@ TEST(AccuracyTarget, ParsesAMaskIouWithItsThreshold) {
   EXPECT_DOUBLE_EQ(logits->threshold, -1.5);
 }
 
+TEST(AccuracyTarget, ParsesCtcWithItsBlankClass) {
+  std::string error;
+  auto ctc = parseAccuracyTarget("ctc=0.99", error);
+  ASSERT_TRUE(ctc) << error;
+  EXPECT_EQ(ctc->metric, AccuracyMetric::Ctc);
+  EXPECT_DOUBLE_EQ(ctc->value, 0.99);
+  EXPECT_EQ(ctc->blank, 0);
+  EXPECT_STREQ(accuracyMetricName(ctc->metric), "ctc");
+  auto last = parseAccuracyTarget("ctc@6624=1", error);
+  ASSERT_TRUE(last) << error;
+  EXPECT_EQ(last->metric, AccuracyMetric::Ctc);
+  EXPECT_EQ(last->blank, 6624);
+  EXPECT_DOUBLE_EQ(last->value, 1.0);
+}
+
 TEST(AccuracyTarget, RejectsWhatIsNotATarget) {
   for (const char *bad : {"",
                           "cos",
@@ -61,7 +76,19 @@ TEST(AccuracyTarget, RejectsWhatIsNotATarget) {
                           "iou@inf=0.9",
                           "iou@nan=0.9",
                           "iou@ 0.3=0.9",
-                          "iou0.3=0.9"}) {
+                          "iou0.3=0.9",
+                          "iou@1e39=0.9",
+                          "iou@-4e38=0.9",
+                          "ctc",
+                          "ctc=0",
+                          "ctc=1.5",
+                          "ctc@=0.9",
+                          "ctc@-1=0.9",
+                          "ctc@1.5=0.9",
+                          "ctc@x=0.9",
+                          "ctc@ 1=0.9",
+                          "ctc@1234567890=0.9",
+                          "ctcx=0.9"}) {
     std::string error;
     EXPECT_FALSE(parseAccuracyTarget(bad, error)) << bad;
     EXPECT_NE(error.find("expected cos=C"), std::string::npos) << bad;
@@ -135,4 +162,70 @@ TEST(MaskOverlap, CountsElementsAboveTheThresholdInBothAndEither) {
   EXPECT_FALSE(
       countMaskOverlap(ref, other, 0.3, intersection, unionCount, error));
   EXPECT_NE(error.find("shapes differ"), std::string::npos);
+}
+
+TEST(CtcErrors, DecodesGreedilyAndCountsTheEditDistance) {
+  // One sequence of 6 steps of 3 classes (blank 0). Reference argmax:
+  // 1 1 0 1 2 0 -> labels [1, 1, 2] (the blank separates the repeat).
+  HostTensor ref = tensor({1, 6, 3}, {0, 9, 0, /**/ 0, 9, 0, /**/ 9, 0, 0,
+                                      /**/ 0, 9, 0, /**/ 0, 0, 9,
+                                      /**/ 9, 0, 0});
+  // argmax 1 1 1 1 2 0 -> labels [1, 2]: one deletion.
+  HostTensor merged = tensor({1, 6, 3}, {0, 9, 0, /**/ 0, 9, 0, /**/ 0, 9, 0,
+                                         /**/ 0, 9, 0, /**/ 0, 0, 9,
+                                         /**/ 9, 0, 0});
+  int64_t errors = 0, labels = 0;
+  std::string error;
+  ASSERT_TRUE(countCtcErrors(ref, merged, 0, errors, labels, error)) << error;
+  EXPECT_EQ(errors, 1);
+  EXPECT_EQ(labels, 3);
+  // A step whose argmax changes but no label does counts nothing: the last
+  // step's blank read as 2 repeats the 2 before it.
+  HostTensor same = tensor({1, 6, 3}, {0, 9, 0, /**/ 0, 9, 0, /**/ 9, 0, 0,
+                                       /**/ 0, 9, 0, /**/ 0, 0, 9,
+                                       /**/ 0, 0, 9});
+  ASSERT_TRUE(countCtcErrors(ref, same, 0, errors, labels, error));
+  EXPECT_EQ(errors, 1);
+  EXPECT_EQ(labels, 6);
+  // With blank 2, class 0 is a label: the reference reads [1, 0, 1, 0].
+  int64_t e2 = 0, l2 = 0;
+  ASSERT_TRUE(countCtcErrors(ref, ref, 2, e2, l2, error));
+  EXPECT_EQ(e2, 0);
+  EXPECT_EQ(l2, 4); // 1, 0, 1, 0
+}
+
+TEST(CtcErrors, EverySequenceOfTheLeadingAxesAndSubstitutions) {
+  // Two sequences of 2 steps of 2 classes, blank 0: ref [1], [1];
+  // got [1], [] (second reads blank twice): one deletion.
+  HostTensor ref = tensor({2, 2, 2}, {0, 1, 1, 0, /**/ 1, 0, 0, 1});
+  HostTensor got = tensor({2, 2, 2}, {0, 1, 1, 0, /**/ 1, 0, 1, 0});
+  int64_t errors = 0, labels = 0;
+  std::string error;
+  ASSERT_TRUE(countCtcErrors(ref, got, 0, errors, labels, error));
+  EXPECT_EQ(errors, 1);
+  EXPECT_EQ(labels, 2);
+  // A substitution: 3 classes, ref [2], got [1].
+  HostTensor a = tensor({1, 3}, {0, 0, 1});
+  HostTensor b = tensor({1, 3}, {0, 1, 0});
+  errors = labels = 0;
+  ASSERT_TRUE(countCtcErrors(a, b, 0, errors, labels, error));
+  EXPECT_EQ(errors, 1);
+  EXPECT_EQ(labels, 1);
+}
+
+TEST(CtcErrors, BlankOutsideTheClassesShapesAndOneClass) {
+  HostTensor ref = tensor({1, 2, 3}, {0, 1, 0, 0, 0, 1});
+  int64_t errors = 0, labels = 0;
+  std::string error;
+  EXPECT_FALSE(countCtcErrors(ref, ref, 3, errors, labels, error));
+  EXPECT_NE(error.find("blank class 3 is not one of the output's 3 classes"),
+            std::string::npos)
+      << error;
+  HostTensor other = tensor({2, 3}, {0, 1, 0, 0, 0, 1});
+  EXPECT_FALSE(countCtcErrors(ref, other, 0, errors, labels, error));
+  EXPECT_NE(error.find("shapes differ"), std::string::npos);
+  HostTensor scores = tensor({4, 1}, {0.1f, 0.9f, 0.5f, 0.2f});
+  ASSERT_TRUE(countCtcErrors(scores, scores, 0, errors, labels, error));
+  EXPECT_EQ(labels, 0);
+  EXPECT_EQ(errors, 0);
 }

@@ -34,7 +34,8 @@ bool isQuantizedElementType(mlir::Type type);
 /// The MLIR element type of a dtype (signless integers for signed types).
 mlir::Type elementTypeForDType(mlir::MLIRContext *ctx, DType dtype);
 
-/// "tensor<1x3x8x8xf32>"-style description of a host tensor, for messages.
+/// "f32 1x3x8x8" (a scalar: "f32 scalar"): a host tensor as messages name
+/// it, as npu-run does.
 std::string describeHostTensor(const HostTensor &t);
 /// The same description for a dtype and shape.
 std::string describeTensorType(DType dtype, llvm::ArrayRef<int64_t> shape);

@@ -60,6 +60,14 @@ mlir::LogicalResult compileOptionsFromCommandLine(llvm::StringRef tool,
 /// True if --compile-to (or its alias) was given on the command line.
 bool isCompileToGiven();
 
+/// Warns that --precision-report is not written when `options` (mixed
+/// precision, a report path) stop before the calibrated stage, where the
+/// layers are chosen. compileOptionsFromCommandLine calls it when
+/// --compile-to is given; without it, a tool calls it once it has settled
+/// the last stage (npu-compile from -o).
+void warnIfPrecisionReportUnwritten(llvm::StringRef tool,
+                                    const CompileOptions &options);
+
 } // namespace npu
 
 #endif // NPU_PIPELINE_COMMANDLINE_H

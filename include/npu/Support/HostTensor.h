@@ -140,13 +140,14 @@ float halfToFloat(uint16_t h);
 uint16_t floatToBF16(float f);
 float bf16ToFloat(uint16_t h);
 
-/// Replaces every character outside [A-Za-z0-9_.-] with '_', for file names
-/// derived from tensor names.
+/// Replaces every character outside [A-Za-z0-9_.-] with '_', and a leading
+/// '.' too (a hidden file), for file names derived from tensor names.
 std::string sanitizeFileName(const std::string &name);
 
-/// File names for tensors `names`, in order: each sanitizeFileName'd, with
-/// "_N" appended (the least N from 1 not taken) where it would be a name
-/// given before, so that no two tensors share a file.
+/// File names for tensors `names`, in order, no two the same: a name that
+/// sanitizeFileName leaves as it is is its own file name (the first of
+/// equal names); every other is sanitizeFileName'd, with "_N" appended
+/// (the least N from 1 not taken) where that name is taken.
 std::vector<std::string> uniqueFileNames(const std::vector<std::string> &names);
 
 } // namespace npu

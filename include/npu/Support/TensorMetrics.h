@@ -30,6 +30,9 @@ struct TensorMetrics {
   bool exact = true;
   /// Elements that are NaN or infinite in one tensor but not equal in both.
   int64_t nonFinite = 0;
+  /// Elements finite in both tensors: the figures above cover only these
+  /// (0 with elements: nothing is measured, every figure is vacuous).
+  int64_t finite = 0;
 };
 
 /// Compares `got` with the reference `ref`. Fails (false, `error` set)
@@ -47,6 +50,21 @@ bool compareTensors(const HostTensor &ref, const HostTensor &got,
 bool countArgmaxMatches(const HostTensor &ref, const HostTensor &got,
                         int64_t &matches, int64_t &positions,
                         std::string &error);
+
+/// How far `got`'s greedy CTC decoding is from `ref`'s (a CTC recogniser's
+/// text, as PaddleOCR's and most speech recognisers' decoders read it):
+/// the tensors are sequences [..., T, C] (every axis before the last two
+/// indexes a sequence, the second to last its T steps, the last its C
+/// classes; a tensor of rank 1 is one sequence of one step); each step
+/// takes its argmax class (as countArgmaxMatches), then repeats are
+/// collapsed and class `blank` dropped. Adds the edit distance
+/// (Levenshtein: insertions, deletions and substitutions of labels) from
+/// ref's labels to got's to `errors`, and the number of ref's labels to
+/// `labels`, summed over the sequences; a last axis of one element adds
+/// nothing. Fails (false, `error` set) when the shapes differ, either
+/// tensor is not numeric, or `blank` is not one of the C classes.
+bool countCtcErrors(const HostTensor &ref, const HostTensor &got, int64_t blank,
+                    int64_t &errors, int64_t &labels, std::string &error);
 
 /// How the masks `ref > threshold` and `got > threshold` overlap (a
 /// thresholded map, as a DB text detector binarizes its probability map):

@@ -14,6 +14,7 @@
 #include "npu/Conversion/NPUToNPUHW/Passes.h"
 #include "npu/Dialect/NPU/IR/NPUOps.h"
 #include "npu/Dialect/NPU/IR/QuantAnnotations.h"
+#include "npu/Dialect/NPU/IR/TensorKeys.h"
 #include "npu/Dialect/NPU/Transforms/Passes.h"
 #include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
 #include "npu/Interpreter/TensorConversion.h"
@@ -377,9 +378,54 @@ struct NPULowerToHWPass : impl::NPULowerToHWBase<NPULowerToHWPass> {
     // Debug builds: the tensors to expose or corrupt, by key, named on the
     // graph as calibrated.
     lowering::DebugTensors debug;
-    if (failed(lowering::selectDebugTensors(func, expose, corrupt, debug)) ||
-        failed(lowering::lowerFunction(func, precision, debug)))
+    if (failed(lowering::selectDebugTensors(func, expose, corrupt, debug)))
       return signalPassFailure();
+    // Ranges a calibration table edited by hand: the lowering records the
+    // tensors its int8 tasks take parameters from, and an edited range that
+    // is none of them is said to be unused (the user believes it applied).
+    std::vector<std::pair<Value, std::string>> edited;
+    if (precision != "fp16")
+      for (KeyedTensor &k : collectTensorKeys(func)) {
+        bool marked = false;
+        if (!k.op)
+          marked = bool(func.getArgAttr(k.index, kRangeManualAttr));
+        else if (auto results =
+                     k.op->getAttrOfType<DenseI64ArrayAttr>(kRangeManualAttr))
+          marked = llvm::is_contained(results.asArrayRef(), int64_t(k.index));
+        if (marked)
+          edited.emplace_back(k.value, k.key);
+      }
+    lowering::QuantizedTensors recorded;
+    if (failed(lowering::lowerFunction(func, precision, debug,
+                                       edited.empty() ? nullptr : &recorded)))
+      return signalPassFailure();
+    if (edited.empty())
+      return;
+    // The recorded values are only compared, never dereferenced (the
+    // lowering erased their ops).
+    llvm::DenseSet<Value> used;
+    for (auto &[op, values] : recorded)
+      used.insert(values.begin(), values.end());
+    std::vector<std::string> unused;
+    for (auto &[value, key] : edited)
+      if (!used.contains(value))
+        unused.push_back("'" + key + "'");
+    if (unused.empty())
+      return;
+    std::string list;
+    for (size_t i = 0; i < unused.size() && i < 20; ++i)
+      list += (i ? ", " : "") + unused[i];
+    if (unused.size() > 20)
+      list += ", ... (" + std::to_string(unused.size() - 20) + " more)";
+    emitWarning(func.getLoc())
+        << "the calibration table's ranges edited by hand (method manual) of "
+        << unused.size()
+        << " tensor(s) are not used by the int8 program: " << list
+        << ". Only the tensors int8 DPU tasks read or write take their "
+           "ranges: a weight's int8 scales come from its values (per output "
+           "channel), a result fused with the activation or clamp after it "
+           "takes that op's range, and a tensor only SHAVE kernels or fp16 "
+           "layers read stays fp16 (--compile-to=int8 shows the program)";
   }
 };
 

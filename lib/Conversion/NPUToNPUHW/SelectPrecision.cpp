@@ -474,13 +474,22 @@ struct NPUSelectPrecisionPass
   /// search's every simulation does not pay for it under a cos target); the
   /// intersection over union of the elements above `maskThreshold` with
   /// float's, pooled over the samples (`maskIou()`, outputs with such
-  /// elements; counted only with `countMask`).
+  /// elements; counted only with `countMask`); one less the edit distance
+  /// of the greedy CTC decoding from float's over float's labels, pooled
+  /// over the samples (`ctc()`, outputs with more than one element on
+  /// their last axis; counted only with `countCtc`).
   struct Accuracy {
     bool countClasses = false;
     bool countMask = false;
+    bool countCtc = false;
     double maskThreshold = 0;
+    int64_t blank = 0;
     std::vector<double> sums;
     std::vector<int64_t> matches, positions, intersections, unions;
+    std::vector<int64_t> ctcErrors, ctcLabels;
+    /// Per output: whether the CTC figure measures it (its last axis has
+    /// more than one element).
+    std::vector<bool> ctcMeasured;
     size_t samples = 0;
     void add(ArrayRef<HostTensor> results, ArrayRef<HostTensor> expected) {
       sums.resize(expected.size(), 0.0);
@@ -488,6 +497,9 @@ struct NPUSelectPrecisionPass
       positions.resize(expected.size(), 0);
       intersections.resize(expected.size(), 0);
       unions.resize(expected.size(), 0);
+      ctcErrors.resize(expected.size(), 0);
+      ctcLabels.resize(expected.size(), 0);
+      ctcMeasured.resize(expected.size(), false);
       for (auto [o, pair] : llvm::enumerate(llvm::zip(results, expected))) {
         auto &[r, ref] = pair;
         if (r.numElements() != ref.numElements() || r.dtype() != ref.dtype()) {
@@ -514,6 +526,16 @@ struct NPUSelectPrecisionPass
         if (countMask && !countMaskOverlap(ref, r, maskThreshold,
                                            intersections[o], unions[o], error))
           unions[o] = before + 1; // A shape that differs: no overlap.
+        if (countCtc && ref.rank() && ref.shape().back() > 1) {
+          ctcMeasured[o] = true;
+          int64_t labelsBefore = ctcLabels[o];
+          if (!countCtcErrors(ref, r, blank, ctcErrors[o], ctcLabels[o],
+                              error)) {
+            // A shape that differs: every label of float's is lost.
+            ctcLabels[o] = labelsBefore + 1;
+            ctcErrors[o] += 1;
+          }
+        }
       }
       ++samples;
     }
@@ -537,6 +559,20 @@ struct NPUSelectPrecisionPass
           worst = std::min(worst, double(i) / double(u));
       return worst;
     }
+    double ctc() const {
+      double worst = 1.0;
+      for (auto [measured, errors, labels] :
+           llvm::zip(ctcMeasured, ctcErrors, ctcLabels))
+        if (measured)
+          worst = std::min(
+              worst, labels
+                         ? std::max(0.0, 1.0 - double(errors) / double(labels))
+                         : (errors ? 0.0 : 1.0));
+      return worst;
+    }
+    bool hasLabels() const {
+      return llvm::any_of(ctcLabels, [](int64_t n) { return n > 0; });
+    }
     bool hasClasses() const {
       return llvm::any_of(positions, [](int64_t n) { return n > 0; });
     }
@@ -549,6 +585,8 @@ struct NPUSelectPrecisionPass
         return top1();
       case AccuracyMetric::MaskIou:
         return maskIou();
+      case AccuracyMetric::Ctc:
+        return ctc();
       case AccuracyMetric::Cosine:
         break;
       }
@@ -561,7 +599,9 @@ struct NPUSelectPrecisionPass
     Accuracy accuracy;
     accuracy.countClasses = goal.metric == AccuracyMetric::Top1;
     accuracy.countMask = goal.metric == AccuracyMetric::MaskIou;
+    accuracy.countCtc = goal.metric == AccuracyMetric::Ctc;
     accuracy.maskThreshold = goal.threshold;
+    accuracy.blank = goal.blank;
     return accuracy;
   }
 
@@ -712,6 +752,8 @@ struct NPUSelectPrecisionPass
       return "share of positions with float's argmax";
     case AccuracyMetric::MaskIou:
       return "mask IoU with float";
+    case AccuracyMetric::Ctc:
+      return "share of float's CTC labels read the same";
     case AccuracyMetric::Cosine:
       break;
     }
@@ -752,6 +794,31 @@ struct NPUSelectPrecisionPass
                 "and no float output of this model has more than one "
                 "element there: use cos=C (an integer output counts as the "
                 "share of its elements equal to float's)";
+    if (goal.metric == AccuracyMetric::Ctc) {
+      // The blank class must be a class of every output measured.
+      for (const std::vector<HostTensor> &r : reference)
+        for (auto [o, t] : llvm::enumerate(r)) {
+          int64_t errors = 0, labels = 0;
+          std::string error;
+          if (isFloat(t.dtype()) && t.rank() && t.shape().back() > 1 &&
+              !countCtcErrors(t, t, goal.blank, errors, labels, error))
+            return emitError(func.getLoc())
+                   << "accuracy target '" << target << "': output " << o << ": "
+                   << error;
+        }
+      if (!probe.hasLabels())
+        return emitError(func.getLoc())
+               << "accuracy target '" << target
+               << "' measures the labels of the greedy CTC decoding of a "
+                  "float output (argmax over its last axis, repeats "
+                  "collapsed, blank class "
+               << goal.blank
+               << " dropped), and no float output of this model decodes "
+                  "to one on any of the "
+               << sampleSet.size()
+               << " sample(s): use cos=C, or ctc@B=A with the model's "
+                  "blank class B";
+    }
     if (goal.metric == AccuracyMetric::MaskIou && !probe.hasMask())
       return emitError(func.getLoc())
              << "accuracy target '" << target
@@ -993,7 +1060,7 @@ struct NPUSelectPrecisionPass
     if (report.empty())
       return success();
     // The figures are named after the target's metric: cosine_* for cos,
-    // top1_* for top1, iou_* for iou.
+    // top1_* for top1, iou_* for iou, ctc_* for ctc.
     std::string figure = goal.metric == AccuracyMetric::Cosine
                              ? "cosine"
                              : accuracyMetricName(goal.metric);
@@ -1001,6 +1068,8 @@ struct NPUSelectPrecisionPass
                                   {"value", goal.value}};
     if (goal.metric == AccuracyMetric::MaskIou)
       targetJson["threshold"] = goal.threshold;
+    if (goal.metric == AccuracyMetric::Ctc)
+      targetJson["blank"] = goal.blank;
     llvm::json::Object root{
         {"target", std::move(targetJson)},
         {"samples", int64_t(sampleSet.size())},

@@ -20,7 +20,7 @@
 // REPORT: fp16 layer (tensor)
 // REPORT-NEXT: c2 npu.conv 0.00000
 // JSON: {'metric': 'top1', 'value': 0.9} True True device arithmetic 8 False
-// ZERO: invalid accuracy target 'top1=0': expected cos=C {{.*}}, top1=A {{.*}} or iou@T=A {{.*}}, with C, A in (0, 1]
+// ZERO: invalid accuracy target 'top1=0': expected cos=C {{.*}}, top1=A {{.*}}, iou@T=A {{.*}} or ctc=A / ctc@B=A {{.*}}, with C, A in (0, 1]
 
 func.func @classes_on_last_axis(%x: tensor<1x16x8x8xf32> {npu.range = array<f32: -4.0, 4.0>}) -> tensor<1x16x8x8xf32> {
   %w = npu.constant dense<0.1> : tensor<16x16x1x1xf32>

@@ -100,7 +100,13 @@ def NPUSelectPrecision : Pass<"npu-select-precision", "mlir::ModuleOp"> {
     or the intersection over union of the elements above T with float's,
     pooled over the samples (`iou@T=A`, for maps the application
     thresholds, as a DB text detector does; outputs with no element above
-    T in any sample, float's or the configuration's, are not measured).
+    T in any sample, float's or the configuration's, are not measured),
+    or one less the edit distance of the output's greedy CTC decoding
+    (argmax per step over the last axis, steps along the axis before it,
+    repeats collapsed, blank class B dropped) from float's over float's
+    label count, pooled over the samples (`ctc=A` or `ctc@B=A`, B 0 by
+    default, for CTC recognisers: their text as the decoder reads it;
+    outputs with one element on the last axis are not measured).
     Sensitivities (below) are cosines whatever the target.
 
     1. All layers fp16 must reach the target, else it is an error (no
@@ -116,7 +122,7 @@ def NPUSelectPrecision : Pass<"npu-select-precision", "mlir::ModuleOp"> {
     4. The choice is checked with the device's arithmetic (the mixed
        lowering of a copy, run by the interpreter, which the device equals
        bit for bit, on the first `verify-samples` samples: by default all
-       for top1 and iou, and for a cos target as many as 5 G multiply-accumulates
+       for top1, iou and ctc, and for a cos target as many as 5 G multiply-accumulates
        of the DPU layers allow, at least 2); while it misses
        the target, the search runs again for a simulated target raised as
        if the device's error (1 - cosine) were proportional to the
@@ -136,8 +142,10 @@ def NPUSelectPrecision : Pass<"npu-select-precision", "mlir::ModuleOp"> {
            "Accuracy target: cos=C, the cosine similarity in (0, 1] that "
            "every model output must reach against float; top1=A, the "
            "share in (0, 1] of positions whose argmax over the last axis "
-           "is float's; or iou@T=A, the intersection over union in (0, 1] "
-           "of the mask of elements above T with float's">,
+           "is float's; iou@T=A, the intersection over union in (0, 1] "
+           "of the mask of elements above T with float's; or ctc=A / "
+           "ctc@B=A, the share in (0, 1] of float's greedy CTC labels read "
+           "the same (blank class B, default 0)">,
     Option<"data", "data", "std::string", /*default=*/"\"\"",
            "Directory of samples (as npu-calibrate's data); empty: the "
            "generated samples calibration uses (with a warning)">,
@@ -149,7 +157,7 @@ def NPUSelectPrecision : Pass<"npu-select-precision", "mlir::ModuleOp"> {
     Option<"verifySamples", "verify-samples", "int64_t", /*default=*/"-1",
            "Samples of the device-arithmetic checks, which are slow (the "
            "DPU's bit-exact int8 model): the first N (0: all; -1: all for "
-           "top1 and iou, a share that two samples of a classifier cannot tell; for "
+           "top1, iou and ctc, a share that two samples of a classifier cannot tell; for "
            "cos as many as 5 G multiply-accumulates of the DPU layers "
            "allow, at least 2)">,
     Option<"rankingSamples", "ranking-samples", "int64_t", /*default=*/"2",

@@ -7,6 +7,8 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 
 #include <functional>
@@ -152,6 +154,13 @@ std::vector<KeyedTensor> collectTensorKeys(FunctionOpInterface func) {
     used.insert(t.key);
     tensors.push_back(std::move(t));
   }
+  // The keyed ops, in graph order, with their float results and base key.
+  struct KeyedOp {
+    Operation *op;
+    SmallVector<unsigned> results;
+    std::string base;
+  };
+  std::vector<KeyedOp> keyedOps;
   func->walk<WalkOrder::PreOrder>([&](Operation *op) {
     if (op == func.getOperation() || returnedOnly(op))
       return;
@@ -165,7 +174,41 @@ std::vector<KeyedTensor> collectTensorKeys(FunctionOpInterface func) {
                                     : BlockArgument();
     bool entry = arg && arg.getOwner()->isEntryBlock() &&
                  arg.getOwner()->getParentOp() == func.getOperation();
-    std::string base = unique(entry ? argumentName(arg) : baseKey(op), results);
+    keyedOps.push_back({op, results, entry ? argumentName(arg) : baseKey(op)});
+  });
+  // A node a pass decomposed leaves several ops of its name; the one whose
+  // result leaves them (read by another op or returned) holds the node's
+  // output and takes the name itself, the others #2, #3, ... in graph
+  // order (a strided 1-d convolution as slices, matmuls and adds: the last
+  // one, not the first slice of the input). With several such ops (a node
+  // duplicated for two readers) the first in graph order does.
+  llvm::StringMap<SmallVector<Operation *>> byBase;
+  for (const KeyedOp &k : keyedOps)
+    byBase[k.base].push_back(k.op);
+  llvm::DenseMap<Operation *, std::string> reserved;
+  for (const KeyedOp &k : keyedOps) {
+    const SmallVector<Operation *> &group = byBase[k.base];
+    if (group.size() < 2 || group.front() == k.op)
+      continue;
+    llvm::SmallPtrSet<Operation *, 8> members(group.begin(), group.end());
+    auto leaves = [&](Operation *op) {
+      return llvm::any_of(op->getUsers(), [&](Operation *user) {
+        return !members.contains(user);
+      });
+    };
+    if (leaves(k.op) && llvm::count_if(group, leaves) == 1) {
+      reserved[k.op] = unique(k.base, k.results);
+      for (unsigned i : k.results)
+        used.insert(i == 0 ? reserved[k.op]
+                           : reserved[k.op] + "#" + std::to_string(i));
+    }
+  }
+  for (const KeyedOp &k : keyedOps) {
+    Operation *op = k.op;
+    const SmallVector<unsigned> &results = k.results;
+    auto it = reserved.find(op);
+    std::string base =
+        it != reserved.end() ? it->second : unique(k.base, results);
     for (unsigned i : results) {
       KeyedTensor t;
       t.value = op->getResult(i);
@@ -175,7 +218,7 @@ std::vector<KeyedTensor> collectTensorKeys(FunctionOpInterface func) {
       used.insert(t.key);
       tensors.push_back(std::move(t));
     }
-  });
+  }
   return tensors;
 }
 

@@ -69,6 +69,8 @@ struct Tensor {
   /// For the table: statistics and how the range was chosen.
   float min = 0, max = 0;
   std::string method;
+  /// The range is a table's line edited by hand (method "manual").
+  bool manual = false;
 };
 
 /// A convolution whose int8 weight levels data-aware rounding chooses
@@ -632,6 +634,7 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
       }
       const TableEntry &e = table.entries[it->second];
       usedEntry[it->second] = true;
+      t.manual = e.method == "manual";
       Range r = normalizeRange({e.lo, e.hi});
       if (r.lo != e.lo || r.hi != e.hi)
         emitWarning(locOf(t)) << llvm::formatv(
@@ -845,8 +848,19 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
                       DenseF32ArrayAttr::get(ctx, t.channelRanges));
     }
     for (const Tensor &t : tensors)
-      if (!t.op && t.range)
+      if (!t.op && t.range) {
         func.setArgAttr(t.index, kRangeAttr, rangeAttr(ctx, *t.range));
+        if (t.manual)
+          func.setArgAttr(t.index, kRangeManualAttr, UnitAttr::get(ctx));
+      }
+    for (auto &[op, ids] : opTensors) {
+      SmallVector<int64_t> manual;
+      for (auto [i, id] : llvm::enumerate(ids))
+        if (id >= 0 && tensors[id].range && tensors[id].manual)
+          manual.push_back(int64_t(i));
+      if (!manual.empty())
+        op->setAttr(kRangeManualAttr, DenseI64ArrayAttr::get(ctx, manual));
+    }
     for (auto &[op, ids] : opTensors) {
       if (op->getNumResults() == 1) {
         if (tensors[ids[0]].range)

@@ -29,6 +29,11 @@ constexpr llvm::StringLiteral kWeightScalesAttr = "npu.weight_scales";
 /// op holds one per result (empty for non-float results).
 constexpr llvm::StringLiteral kRangeAttr = "npu.range";
 constexpr llvm::StringLiteral kRangesAttr = "npu.ranges";
+/// Where a calibration table edited a range by hand (its method "manual"):
+/// array<i64: result indices> on an op, a unit attribute on a function
+/// argument (npu-calibrate use-table=...). The int8 lowering warns about
+/// the edited ranges its program does not use.
+constexpr llvm::StringLiteral kRangeManualAttr = "npu.range_manual";
 /// i64 on a single-result op: the results of the ops with the same group
 /// share one calibrated range, the union of their own (npu-calibrate), so
 /// that one quantization holds them all. A pass that splits a tensor into

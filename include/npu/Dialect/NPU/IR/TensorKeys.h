@@ -6,9 +6,10 @@
 // for it (docs/calibration.md, "Tensor keys"): an argument's `npu.name`
 // (or argN), an op result's ONNX node name (the first NameLoc of its
 // location), with `#i` for result i > 0 and `#2`, `#3`, ... for repeated
-// names. Locations also say which ONNX node's output a value holds after
-// ops were merged (the last NameLoc: a convolution with a batch norm folded
-// into it holds the batch norm's output).
+// names (the plain name for the one op of a decomposed node whose result
+// leaves its ops). Locations also say which ONNX node's output a value holds
+// after ops were merged (the last NameLoc: a convolution with a batch norm
+// folded into it holds the batch norm's output).
 //
 //===----------------------------------------------------------------------===//
 
