@@ -496,8 +496,9 @@ LogicalResult parseCompileCommandLine(int argc, char **argv,
         o->getNumOccurrencesFlag() != cl::Optional ||
         o->getMiscFlags() & cl::CommaSeparated)
       continue;
-    repeated.push_back("--" + o->ArgStr.str() + " (" +
-                       std::to_string(o->getNumOccurrences()) + " times)");
+    repeated.push_back((o->ArgStr.size() == 1 ? "-" : "--") + o->ArgStr.str() +
+                       " (" + std::to_string(o->getNumOccurrences()) +
+                       " times)");
   }
   if (!repeated.empty()) {
     llvm::sort(repeated);

@@ -114,9 +114,14 @@ static LogicalResult runPipeline(ModuleOp module, const CompileOptions &options,
   if (failed(pm.run(module))) {
     // Name the stage that failed when it is not the last one asked for
     // (a bad calibration table fails the calibrated stage of a blob).
-    std::string target = stageName(options.compileTo, options.precision).str();
+    // A blob's compile runs its passes to the addressed stage, whose
+    // serialisation is the blob: it is named as the user asked, the blob.
+    Stage asked = options.compileTo == Stage::Addressed && options.forBlob
+                      ? Stage::Blob
+                      : options.compileTo;
+    std::string target = stageName(asked, options.precision).str();
     std::optional<Stage> failedStage = stages.runningStage();
-    if (failedStage && *failedStage != options.compileTo)
+    if (failedStage && *failedStage != asked)
       printError(options.toolName,
                  "the '" + stageName(*failedStage, options.precision) +
                      "' stage failed (compiling to the '" + target +
@@ -223,6 +228,7 @@ LogicalResult generateBlobFromModule(ModuleOp module,
   CompileOptions codegen = options;
   codegen.compileFrom = Stage::HwOps;
   codegen.compileTo = Stage::Addressed;
+  codegen.forBlob = true;
   codegen.dumpDir.clear();
   if (failed(runPipeline(*copy, codegen, CompilePhaseTimes::Clock::now(),
                          &timing.root))) {
@@ -291,6 +297,7 @@ preferFp16IfFaster(StringRef modelPath, const CompileOptions &options,
   CompileOptions fp16 = options;
   fp16.precision = Precision::Fp16;
   fp16.compileTo = Stage::Addressed;
+  fp16.forBlob = true;
   // As --precision=fp16 compiles it, to the byte: nothing calibrated.
   fp16.calibration = CalibrationOptions();
   fp16.accuracyTarget = CompileOptions().accuracyTarget;
@@ -350,6 +357,7 @@ LogicalResult compileToBlob(StringRef modelPath, const CompileOptions &options,
   // serialisation.
   CompileOptions stages = options;
   stages.compileTo = Stage::Addressed;
+  stages.forBlob = true;
   CompileTiming timing(options.timing);
   auto module = compileModelTimed(modelPath, context, stages, timing.root);
   if (failed(module)) {

@@ -114,10 +114,14 @@ bool prepareOutputFile(const std::string &path, std::string &error) {
 }
 
 namespace {
-/// `path` absolute, without "." and ".." components.
+/// `path` absolute, without "." and ".." components, and through the
+/// symbolic links of the part of it that exists (a folder reached by a
+/// link is the same folder).
 std::string normalized(const std::string &path) {
   std::error_code ec;
-  std::filesystem::path p = std::filesystem::absolute(path, ec);
+  std::filesystem::path p = std::filesystem::weakly_canonical(path, ec);
+  if (ec)
+    p = std::filesystem::absolute(path, ec);
   return (ec ? std::filesystem::path(path) : p).lexically_normal().string();
 }
 } // namespace

@@ -71,7 +71,12 @@ bool parseNpy(const void *data, size_t size, HostTensor &out,
   const auto *bytes = static_cast<const unsigned char *>(data);
   static const unsigned char magic[] = {0x93, 'N', 'U', 'M', 'P', 'Y'};
   if (size < 10 || std::memcmp(bytes, magic, 6) != 0) {
-    error = "not a .npy file (bad magic)";
+    // An .npz is a zip archive of .npy members.
+    bool zip = size >= 4 && bytes[0] == 'P' && bytes[1] == 'K' &&
+               bytes[2] == 3 && bytes[3] == 4;
+    error = zip ? "an .npz archive (a zip of .npy files), not a .npy file: "
+                  "give one array as .npy (numpy.save)"
+                : "not a .npy file (bad magic)";
     return false;
   }
   unsigned major = bytes[6];

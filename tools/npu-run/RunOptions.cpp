@@ -11,6 +11,7 @@
 #include "npu/Support/Files.h"
 
 #include <cstdlib>
+#include <map>
 
 namespace npu::run {
 
@@ -85,8 +86,18 @@ ParseResult parseRunArgs(const std::vector<std::string> &args, RunOptions &o,
     error = msg;
     return ParseResult::UsageError;
   };
+  // Options that take one value: given twice, the first would be dropped
+  // without a word.
+  static const char *const kSingle[] = {
+      "--device",   "--state-out", "--output-dir", "--iterations",
+      "--requests", "--steps",     "--trace",      "--json"};
+  std::map<std::string, int> given;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string &a = args[i];
+    std::string flag = a.substr(0, a.find('='));
+    for (const char *single : kSingle)
+      if (flag == single)
+        ++given[flag];
     // Value options take `--opt value` or `--opt=value`; `missing` is set
     // when one ends the command line.
     bool missing = false;
@@ -149,6 +160,15 @@ ParseResult parseRunArgs(const std::vector<std::string> &args, RunOptions &o,
                   "')");
     }
   }
+  std::string repeated;
+  for (const auto &[flag, count] : given)
+    if (count > 1)
+      repeated += (repeated.empty() ? "" : ", ") + flag + " (" +
+                  std::to_string(count) + " times)";
+  if (!repeated.empty())
+    return fail("each of these options takes one value and was given more "
+                "than once: " +
+                repeated + "; give each once");
   if (!o.list && o.blobPath.empty())
     return fail("no blob given");
   std::string tooMany = runtime::checkInferRequests(o.requests);

@@ -362,6 +362,21 @@ int main(int argc, char **argv) {
   for (const TensorInfo &o : m.outputs())
     outputNames.push_back(o.name);
   std::vector<std::string> outputFiles = uniqueFileNames(outputNames);
+  // Every output's file is checked before the first is written.
+  for (size_t i = 0; i < m.outputs().size(); ++i) {
+    const std::string &name = m.outputs()[i].name;
+    std::string path = outDir + "/" + outputFiles[i] + ".npy";
+    for (const NamedFile &r : reads)
+      if (isSameFile(path, r.path))
+        return error("output '" + name + "' would overwrite " + r.what + " '" +
+                     r.path + "'; choose another --output-dir");
+    // The trace and the JSON, written after the outputs, would replace one.
+    if (!checkOutputFiles({{tracePath, "the --trace file"},
+                           {opts.jsonPath, "the --json file"},
+                           {path, "the file of output '" + name + "'"}},
+                          {}, err))
+      return error(err);
+  }
   for (size_t i = 0; i < m.outputs().size(); ++i) {
     const TensorInfo &o = m.outputs()[i];
     Tensor t0 = *reqs[0]->getTensor(o.name);
@@ -372,16 +387,6 @@ int main(int argc, char **argv) {
                      " produced a different '" + o.name + "' than request 0");
     }
     std::string path = outDir + "/" + outputFiles[i] + ".npy";
-    for (const NamedFile &r : reads)
-      if (isSameFile(path, r.path))
-        return error("output '" + o.name + "' would overwrite " + r.what +
-                     " '" + r.path + "'; choose another --output-dir");
-    // The trace and the JSON, written after the outputs, would replace one.
-    if (!checkOutputFiles({{tracePath, "the --trace file"},
-                           {opts.jsonPath, "the --json file"},
-                           {path, "the file of output '" + o.name + "'"}},
-                          {}, err))
-      return error(err);
     const HostTensor &value =
         opts.steps > 0 ? stacked[o.name] : (stacked[o.name] = t0.toHost());
     if (!writeNpy(path, value, err))

@@ -7,8 +7,9 @@
 //                   [--per-sample] [--input-shape NAME=D0,D1,...]...
 //
 // Writes one .npy per output (named after the output as npu-run names it:
-// bytes of its UTF-8 name outside [A-Za-z0-9_.-] replaced by '_', "_1",
-// "_2", ... after a name an earlier output took) and prints a JSON line with the outputs,
+// a name that is a file name as it is is its own; otherwise bytes of its
+// UTF-8 name outside [A-Za-z0-9_.-] and a leading '.' replaced by '_', then
+// "_1", "_2", ... while another output has that name) and prints a JSON line with the outputs,
 // the wall time of each timed run in milliseconds (times_ms), of the session
 // creation (session_create_ms) and of the session's first run, warm-up or
 // not (first_run_ms). --fill-inputs gives inputs without --input generated
@@ -213,32 +214,47 @@ async function main() {
   if (firstRunMs === null) firstRunMs = times[0];
   const outputs = [];
   if (outDir) fs.mkdirSync(outDir, { recursive: true });
-  const taken = new Set();
-  for (const name of session.outputNames) {
-    const file = uniqueFileName(name, taken) + '.npy';
+  const files = uniqueFileNames(session.outputNames);
+  session.outputNames.forEach((name, i) => {
+    const file = files[i] + '.npy';
     if (outDir) writeNpy(path.join(outDir, file), results[name]);
     outputs.push({ name, file, shape: results[name].dims, type: results[name].type });
-  }
+  });
   console.log(JSON.stringify({ model, threads, outputs, times_ms: times,
                                session_create_ms: sessionCreateMs,
                                first_run_ms: firstRunMs }));
 }
 
-// A tensor's file name, as npu-run and npu-interpret write it
+// Tensors' file names, as npu-run and npu-interpret write them
 // (sanitizeFileName and uniqueFileNames, lib/Support/HostTensor.cpp): every
-// byte of its UTF-8 name outside [A-Za-z0-9_.-] replaced by '_', then "_1",
-// "_2", ... appended while the name is taken by an earlier output ("o:0"
-// and "o_0" give o_0 and o_0_1).
-function uniqueFileName(name, taken) {
+// byte of a UTF-8 name outside [A-Za-z0-9_.-], and a leading '.', replaced
+// by '_'; a name that needs no replacing is its own file name (the first of
+// equal names); the others get "_1", "_2", ... while the name is taken
+// ("o:0" and "o_0" give o_0_1 and o_0).
+function sanitizeFileName(name) {
   let base = '';
   for (const byte of Buffer.from(name, 'utf8')) {
     const c = String.fromCharCode(byte);
     base += /[A-Za-z0-9_.-]/.test(c) ? c : '_';
   }
-  let file = base;
-  for (let n = 1; taken.has(file); ++n) file = `${base}_${n}`;
-  taken.add(file);
-  return file;
+  return base.startsWith('.') ? '_' + base.slice(1) : base;
+}
+
+function uniqueFileNames(names) {
+  const taken = new Set();
+  const files = names.map(name => {
+    if (sanitizeFileName(name) !== name || taken.has(name)) return null;
+    taken.add(name);
+    return name;
+  });
+  return files.map((file, i) => {
+    if (file !== null) return file;
+    const base = sanitizeFileName(names[i]);
+    let candidate = base;
+    for (let n = 1; taken.has(candidate); ++n) candidate = `${base}_${n}`;
+    taken.add(candidate);
+    return candidate;
+  });
 }
 
 // Also a module: the benchmarks reuse its ONNX Runtime handle and .npy I/O.

@@ -156,6 +156,10 @@ struct CompileOptions {
   double progressDelaySeconds = 2.0;
   /// Prefix of the messages the pipeline prints ("npu-compile: error: ...").
   std::string toolName = "npu-compile";
+  /// Set by compileToBlob on the options of its passes, which stop at the
+  /// addressed stage (the blob is its serialisation): a failure names the
+  /// blob stage, which the user asked for.
+  bool forBlob = false;
 
   /// The number of tiles to compile for: `tiles`, or the performance hint's
   /// default for the target.

@@ -31,7 +31,8 @@ struct TensorMetrics {
   /// Elements that are NaN or infinite in one tensor but not equal in both.
   int64_t nonFinite = 0;
   /// Elements finite in both tensors: the figures above cover only these
-  /// (0 with elements: nothing is measured, every figure is vacuous).
+  /// (0 with elements: nothing is measured, and cosine, euclidean, sqnrDb
+  /// and maxAbs are NaN).
   int64_t finite = 0;
 };
 

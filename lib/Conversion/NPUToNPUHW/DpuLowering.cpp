@@ -278,8 +278,15 @@ FailureOr<Value> emitConv(Lowering &l, Location loc, Value hwc,
       // Q after the pool): then the PPE requantizes, and saturates at the
       // result's limits, as the model says.
       out = in;
-      if (auto quant = quantAnnotationOf(e.result))
+      if (auto quant = quantAnnotationOf(e.result)) {
         out = QuantParams{quant[0], int32_t(quant[1])};
+      } else if (Operation *pool = e.result.getDefiningOp();
+                 pool && pool->getNumOperands()) {
+        Value source = l.recordedValue(pool->getOperand(0));
+        if (Value further = l.paramsSource.lookup(source))
+          source = further;
+        l.paramsSource[l.recordedValue(e.result)] = source;
+      }
     } else {
       auto q = l.quantOf(e.result, reason);
       if (failed(q))

@@ -383,8 +383,11 @@ struct NPULowerToHWPass : impl::NPULowerToHWBase<NPULowerToHWPass> {
     // Ranges a calibration table edited by hand: the lowering records the
     // tensors its int8 tasks take parameters from, and an edited range that
     // is none of them is said to be unused (the user believes it applied).
+    // Not in mixed precision, where the layer search reads every range (an
+    // edit can move the layers kept fp16, and so whether the range ends up
+    // used).
     std::vector<std::pair<Value, std::string>> edited;
-    if (precision != "fp16")
+    if (precision == "int8")
       for (KeyedTensor &k : collectTensorKeys(func)) {
         bool marked = false;
         if (!k.op)

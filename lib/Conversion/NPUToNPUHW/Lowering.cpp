@@ -126,7 +126,10 @@ static std::optional<std::pair<float, float>> rangeOf(Value old) {
 void Lowering::record(Value old) {
   if (!recorder || !current)
     return;
-  (*recorder)[current].push_back(recordedValue(old));
+  mlir::Value v = recordedValue(old);
+  if (mlir::Value source = paramsSource.lookup(v))
+    v = source;
+  (*recorder)[current].push_back(v);
 }
 
 FailureOr<QuantParams> Lowering::quantOf(Value old, std::string &reason) {

@@ -119,6 +119,10 @@ public:
     mlir::Value original = valueOrigins.lookup(old);
     return original ? original : old;
   }
+  /// Old values whose int8 parameters are another old value's: a max pool's
+  /// result keeps its input's quantization (its own range is not used), so
+  /// the readers of its int8 form record the input (transitively).
+  llvm::DenseMap<mlir::Value, mlir::Value> paramsSource;
   mlir::IRMapping map;
   /// Old ops folded into the lowering of an earlier op (a bias add or an
   /// activation in a DPU task's post-processing): not lowered again.

@@ -516,8 +516,12 @@ struct NPUSelectPrecisionPass
         }
         TensorMetrics metrics;
         std::string error;
-        sums[o] +=
-            compareTensors(ref, r, metrics, error) ? metrics.cosine : 0.0;
+        // Float's outputs are finite (checked on the samples): an element
+        // the configuration makes NaN or infinite (an fp16 overflow) is
+        // a failure, not an element left out of the cosine.
+        sums[o] += compareTensors(ref, r, metrics, error) && !metrics.nonFinite
+                       ? metrics.cosine
+                       : 0.0;
         int64_t before = positions[o];
         if (countClasses &&
             !countArgmaxMatches(ref, r, matches[o], positions[o], error))
@@ -806,6 +810,14 @@ struct NPUSelectPrecisionPass
                    << "accuracy target '" << target << "': output " << o << ": "
                    << error;
         }
+      if (llvm::none_of(probe.ctcMeasured, [](bool m) { return m; }))
+        return emitError(func.getLoc())
+               << "accuracy target '" << target
+               << "' measures the greedy CTC decoding of a float output "
+                  "over its last axis, and no float output of this model "
+                  "has more than one element there: use cos=C (an integer "
+                  "output counts as the share of its elements equal to "
+                  "float's)";
       if (!probe.hasLabels())
         return emitError(func.getLoc())
                << "accuracy target '" << target
@@ -1017,12 +1029,16 @@ struct NPUSelectPrecisionPass
       }
       totalInt8 += cInt8;
       totalFp16 += cFp16;
+      // The ONNX op type the importer recorded (Conv, MatMul), else the
+      // npu op's name (an op a pass made).
+      std::string opType = locationOpType(layer.op->getLoc());
+      if (opType.empty())
+        opType = layer.op->getName().getStringRef().str();
       os << llvm::formatv("  {0,-40} {1,-16} {2,10:F5} {3,10:F2} {4,10:F2}\n",
-                          layer.key, layer.op->getName().getStringRef(),
-                          layer.sensitivity, cInt8, cFp16);
+                          layer.key, opType, layer.sensitivity, cInt8, cFp16);
       fp16Layers.push_back(llvm::json::Object{
           {"tensor", layer.key},
-          {"op", layer.op->getName().getStringRef().str()},
+          {"op", opType},
           {"cosine_with_only_this_layer_int8", layer.sensitivity},
           {"dpu_us_int8", cInt8},
           {"dpu_us_fp16", cFp16}});

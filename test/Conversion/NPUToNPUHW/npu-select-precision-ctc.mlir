@@ -41,10 +41,22 @@ func.func @sequences_of_classes(%x: tensor<1x16x8x8xf32> {npu.range = array<f32:
 
 // An output whose last axis has one element has no classes to decode: ctc
 // cannot measure this model.
-// expected-error@+1 {{accuracy target 'ctc=0.9' measures the labels of the greedy CTC decoding of a float output (argmax over its last axis, repeats collapsed, blank class 0 dropped), and no float output of this model decodes to one on any of the 8 sample(s): use cos=C, or ctc@B=A with the model's blank class B}}
+// expected-error@+1 {{accuracy target 'ctc=0.9' measures the greedy CTC decoding of a float output over its last axis, and no float output of this model has more than one element there: use cos=C (an integer output counts as the share of its elements equal to float's)}}
 func.func @no_classes(%x: tensor<1x16x8x1xf32> {npu.range = array<f32: -4.0, 4.0>}) -> tensor<1x16x8x1xf32> {
   %w = npu.constant dense<0.1> : tensor<16x16x1x1xf32>
   %c = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1, npu.range = array<f32: -2.0, 2.0>}
       : (tensor<1x16x8x1xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x8x1xf32>
   return %c : tensor<1x16x8x1xf32>
+}
+
+// -----
+
+// Float decodes to no label at all (every step's argmax is the blank): ctc
+// measures nothing here either, unless the blank is another class.
+// expected-error@+1 {{accuracy target 'ctc=0.9' measures the labels of the greedy CTC decoding of a float output (argmax over its last axis, repeats collapsed, blank class 0 dropped), and no float output of this model decodes to one on any of the 8 sample(s): use cos=C, or ctc@B=A with the model's blank class B}}
+func.func @all_blank(%x: tensor<1x16x8x4xf32> {npu.range = array<f32: -4.0, 4.0>}) -> tensor<1x16x8x4xf32> {
+  %w = npu.constant dense<0.0> : tensor<16x16x1x1xf32>
+  %c = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1, npu.range = array<f32: -2.0, 2.0>}
+      : (tensor<1x16x8x4xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x8x4xf32>
+  return %c : tensor<1x16x8x4xf32>
 }

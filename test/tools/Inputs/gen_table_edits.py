@@ -40,3 +40,16 @@ onnx.save(m, os.path.join(out, 'edits.onnx'))
 for i in range(4):
     np.save(os.path.join(out, 'calib', '%d.npy' % i), f(1, 3, 16, 16) / 0.3)
 np.save(os.path.join(out, 'x.npy'), f(1, 3, 16, 16) / 0.3)
+
+# pool.onnx: conv_p -> relu_p -> pool (MaxPool 2x2, keeps its input's int8
+# parameters: its own range is not used) -> conv_q.
+inits = [nh.from_array(f(8, 3, 3, 3), 'P1'), nh.from_array(f(8, 8, 3, 3), 'P2')]
+nodes = [h.make_node('Conv', ['x', 'P1'], ['p1'], name='conv_p', pads=[1] * 4),
+         h.make_node('Relu', ['p1'], ['pr'], name='relu_p'),
+         h.make_node('MaxPool', ['pr'], ['pp'], name='pool', kernel_shape=[2, 2], strides=[2, 2]),
+         h.make_node('Conv', ['pp', 'P2'], ['y'], name='conv_q', pads=[1] * 4)]
+g = h.make_graph(nodes, 'pool', [h.make_tensor_value_info('x', T.FLOAT, [1, 3, 16, 16])],
+                 [h.make_tensor_value_info('y', T.FLOAT, [1, 8, 8, 8])], inits)
+m = h.make_model(g, opset_imports=[h.make_opsetid('', 13)])
+m.ir_version = 8
+onnx.save(m, os.path.join(out, 'pool.onnx'))

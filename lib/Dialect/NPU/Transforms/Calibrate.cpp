@@ -679,15 +679,21 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
             useTable, c.line, c.key, outside.size(), formatNumber(e.min),
             formatNumber(e.max), joinList(outside, 8));
     }
-    if (!missing.empty())
-      return fail(llvm::formatv("calibration table '{0}' has no range for "
-                                "{1} tensor(s): {2}",
-                                useTable, missing.size(),
-                                joinList(missing, missing.size())));
     std::vector<std::string> unknown;
     for (auto [i, e] : llvm::enumerate(table.entries))
       if (!usedEntry[i])
         unknown.push_back(llvm::formatv("'{0}' (line {1})", e.key, e.line));
+    // A key edited by mistake is missing under one name and unknown under
+    // the other: both are said.
+    if (!missing.empty())
+      return fail(llvm::formatv(
+          "calibration table '{0}' has no range for {1} tensor(s): {2}{3}",
+          useTable, missing.size(), joinList(missing, missing.size()),
+          unknown.empty() ? std::string()
+                          : llvm::formatv("; its key(s) naming no tensor "
+                                          "(renamed?): {0}",
+                                          joinList(unknown, 20))
+                                .str()));
     if (!unknown.empty())
       emitWarning(func.getLoc()) << llvm::formatv(
           "calibration table '{0}' has {1} key(s) naming no tensor: {2}",
