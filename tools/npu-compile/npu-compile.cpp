@@ -206,6 +206,14 @@ int main(int argc, char **argv) {
     return 1;
   if (!npu::isCompileToGiven())
     npu::warnIfPrecisionReportUnwritten(kTool, options);
+  // The NPU runs no empty tensor: an --input-shape with a 0 would fail
+  // only at code generation.
+  if (writeBlob)
+    for (const auto &[name, dims] : options.import.inputShapes)
+      if (llvm::is_contained(dims, 0))
+        return fail("--input-shape " + name +
+                    ": a dimension of 0 gives an empty tensor, which the NPU "
+                    "does not run (the interpreter does: npu-interpret)");
 
   std::string error;
   // Every file the compile writes is checked before it starts, not after:

@@ -35,6 +35,7 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/raw_ostream.h"
@@ -1044,14 +1045,23 @@ struct NPUSelectPrecisionPass
           {"dpu_us_fp16", cFp16}});
     }
     if (!quiet) {
+      // Enough decimals to tell the figures from a target close to 1
+      // (cos=0.999998 needs 8; 5 at least).
+      int decimals = std::clamp(
+          int(std::ceil(-std::log10(std::max(1.0 - goal.value, 1e-12)))) + 2, 5,
+          12);
+      auto figure = [&](double v) {
+        return llvm::formatv("{0}", llvm::format("%.*f", decimals, v)).str();
+      };
       llvm::errs() << llvm::formatv(
           "npu-select-precision: target {11} >= {0} (every output, {12} over "
-          "{1} {10}sample(s)); simulated: all int8 {2:F5}, all fp16 {3:F5}; "
+          "{1} {10}sample(s)); simulated: all int8 {2}, all fp16 {3}; "
           "{4} "
-          "of {5} DPU layers in fp16 -> {6:F5} {7} ({8} simulations, {9} "
+          "of {5} DPU layers in fp16 -> {6} {7} ({8} simulations, {9} "
           "device-arithmetic runs)\n",
-          StringRef(target).split('=').second, sampleSet.size(), allInt8,
-          allFp16, kept, layers.size(), verified ? *verified : reached,
+          StringRef(target).split('=').second, sampleSet.size(),
+          figure(allInt8), figure(allFp16), kept, layers.size(),
+          figure(verified ? *verified : reached),
           verified ? llvm::formatv("with the device's arithmetic on {0} "
                                    "sample(s)",
                                    verifiedSamples())

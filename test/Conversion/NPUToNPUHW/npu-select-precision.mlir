@@ -1,5 +1,9 @@
 // RUN: npu-opt %s -split-input-file -verify-diagnostics --pass-pipeline='builtin.module(npu-select-precision{target=cos=0.99 quiet=true})' | FileCheck %s
 // RUN: npu-opt %s -split-input-file -verify-diagnostics --pass-pipeline='builtin.module(npu-select-precision{target=cos=0.99 platform=NPU4000})' 2>&1 >/dev/null | FileCheck %s --check-prefix=REPORT
+// A target close to 1 is reported with the decimals that tell the figures
+// from it (found by a review: 0.9999977 printed as 1.00000).
+// RUN: npu-opt %s -split-input-file --pass-pipeline='builtin.module(npu-select-precision{target=cos=0.999998})' 2>&1 >/dev/null | FileCheck %s --check-prefix=DECIMALS
+// DECIMALS: target cos >= 0.999998 {{.*}} all int8 0.00000000, all fp16 0.999999{{[0-9][0-9]}};
 
 // The first convolution's calibrated range is 2000 wide for values within
 // about +-2: the second convolution, in int8, reads every one of them as 0.
