@@ -362,7 +362,10 @@ int main(int argc, char **argv) {
   for (const TensorInfo &o : m.outputs())
     outputNames.push_back(o.name);
   std::vector<std::string> outputFiles = uniqueFileNames(outputNames);
-  // Every output's file is checked before the first is written.
+  // Every output's file is checked before the first is written: none is
+  // a file the run reads, nor the trace or the JSON, written after them.
+  std::vector<NamedFile> writes = {{tracePath, "the --trace file"},
+                                   {opts.jsonPath, "the --json file"}};
   for (size_t i = 0; i < m.outputs().size(); ++i) {
     const std::string &name = m.outputs()[i].name;
     std::string path = outDir + "/" + outputFiles[i] + ".npy";
@@ -370,13 +373,10 @@ int main(int argc, char **argv) {
       if (isSameFile(path, r.path))
         return error("output '" + name + "' would overwrite " + r.what + " '" +
                      r.path + "'; choose another --output-dir");
-    // The trace and the JSON, written after the outputs, would replace one.
-    if (!checkOutputFiles({{tracePath, "the --trace file"},
-                           {opts.jsonPath, "the --json file"},
-                           {path, "the file of output '" + name + "'"}},
-                          {}, err))
-      return error(err);
+    writes.push_back({path, "the file of output '" + name + "'"});
   }
+  if (!checkOutputFiles(writes, {}, err))
+    return error(err);
   for (size_t i = 0; i < m.outputs().size(); ++i) {
     const TensorInfo &o = m.outputs()[i];
     Tensor t0 = *reqs[0]->getTensor(o.name);

@@ -282,10 +282,8 @@ FailureOr<Value> emitConv(Lowering &l, Location loc, Value hwc,
         out = QuantParams{quant[0], int32_t(quant[1])};
       } else if (Operation *pool = e.result.getDefiningOp();
                  pool && pool->getNumOperands()) {
-        Value source = l.recordedValue(pool->getOperand(0));
-        if (Value further = l.paramsSource.lookup(source))
-          source = further;
-        l.paramsSource[l.recordedValue(e.result)] = source;
+        l.paramsSource[l.recordedValue(e.result)] =
+            l.parametersOf(pool->getOperand(0));
       }
     } else {
       auto q = l.quantOf(e.result, reason);

@@ -24,6 +24,7 @@
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/SmallPtrSet.h"
+#include "llvm/ADT/StringExtras.h"
 
 namespace npu {
 #define GEN_PASS_DEF_NPULOWERTOHW
@@ -415,9 +416,8 @@ struct NPULowerToHWPass : impl::NPULowerToHWBase<NPULowerToHWPass> {
         unused.push_back("'" + key + "'");
     if (unused.empty())
       return;
-    std::string list;
-    for (size_t i = 0; i < unused.size() && i < 20; ++i)
-      list += (i ? ", " : "") + unused[i];
+    std::string list =
+        llvm::join(ArrayRef<std::string>(unused).take_front(20), ", ");
     if (unused.size() > 20)
       list += ", ... (" + std::to_string(unused.size() - 20) + " more)";
     emitWarning(func.getLoc())

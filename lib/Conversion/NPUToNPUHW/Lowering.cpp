@@ -126,10 +126,7 @@ static std::optional<std::pair<float, float>> rangeOf(Value old) {
 void Lowering::record(Value old) {
   if (!recorder || !current)
     return;
-  mlir::Value v = recordedValue(old);
-  if (mlir::Value source = paramsSource.lookup(v))
-    v = source;
-  (*recorder)[current].push_back(v);
+  (*recorder)[current].push_back(parametersOf(old));
 }
 
 FailureOr<QuantParams> Lowering::quantOf(Value old, std::string &reason) {

@@ -123,6 +123,13 @@ public:
   /// result keeps its input's quantization (its own range is not used), so
   /// the readers of its int8 form record the input (transitively).
   llvm::DenseMap<mlir::Value, mlir::Value> paramsSource;
+  /// The old value whose int8 parameters `old`'s are (recordedValue, then
+  /// paramsSource): what record() records for it.
+  mlir::Value parametersOf(mlir::Value old) const {
+    mlir::Value v = recordedValue(old);
+    mlir::Value source = paramsSource.lookup(v);
+    return source ? source : v;
+  }
   mlir::IRMapping map;
   /// Old ops folded into the lowering of an earlier op (a bias add or an
   /// activation in a DPU task's post-processing): not lowered again.

@@ -12,6 +12,7 @@
 #include "llvm/ADT/StringSet.h"
 
 #include <functional>
+#include <optional>
 
 using namespace mlir;
 
@@ -182,26 +183,40 @@ std::vector<KeyedTensor> collectTensorKeys(FunctionOpInterface func) {
   // order (a strided 1-d convolution as slices, matmuls and adds: the last
   // one, not the first slice of the input). With several such ops (a node
   // duplicated for two readers) the first in graph order does.
-  llvm::StringMap<SmallVector<Operation *>> byBase;
-  for (const KeyedOp &k : keyedOps)
-    byBase[k.base].push_back(k.op);
+  // Groups by base key, in graph order of their first op (keyedOps
+  // indices).
+  llvm::StringMap<SmallVector<size_t>> byBase;
+  std::vector<StringRef> bases;
+  for (auto [i, k] : llvm::enumerate(keyedOps)) {
+    SmallVector<size_t> &group = byBase[k.base];
+    if (group.empty())
+      bases.push_back(byBase.find(k.base)->first());
+    group.push_back(i);
+  }
   llvm::DenseMap<Operation *, std::string> reserved;
-  for (const KeyedOp &k : keyedOps) {
-    const SmallVector<Operation *> &group = byBase[k.base];
-    if (group.size() < 2 || group.front() == k.op)
+  for (StringRef base : bases) {
+    const SmallVector<size_t> &group = byBase[base];
+    if (group.size() < 2)
       continue;
-    llvm::SmallPtrSet<Operation *, 8> members(group.begin(), group.end());
-    auto leaves = [&](Operation *op) {
-      return llvm::any_of(op->getUsers(), [&](Operation *user) {
-        return !members.contains(user);
-      });
-    };
-    if (leaves(k.op) && llvm::count_if(group, leaves) == 1) {
-      reserved[k.op] = unique(k.base, k.results);
-      for (unsigned i : k.results)
-        used.insert(i == 0 ? reserved[k.op]
-                           : reserved[k.op] + "#" + std::to_string(i));
-    }
+    llvm::SmallPtrSet<Operation *, 8> members;
+    for (size_t i : group)
+      members.insert(keyedOps[i].op);
+    std::optional<size_t> exit;
+    unsigned exits = 0;
+    for (size_t i : group)
+      if (llvm::any_of(keyedOps[i].op->getUsers(), [&](Operation *user) {
+            return !members.contains(user);
+          })) {
+        exit = i;
+        ++exits;
+      }
+    if (exits != 1 || *exit == group.front())
+      continue;
+    const KeyedOp &k = keyedOps[*exit];
+    std::string key = unique(k.base, k.results);
+    for (unsigned i : k.results)
+      used.insert(i == 0 ? key : key + "#" + std::to_string(i));
+    reserved[k.op] = std::move(key);
   }
   for (const KeyedOp &k : keyedOps) {
     Operation *op = k.op;

@@ -866,8 +866,6 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
           manual.push_back(int64_t(i));
       if (!manual.empty())
         op->setAttr(kRangeManualAttr, DenseI64ArrayAttr::get(ctx, manual));
-    }
-    for (auto &[op, ids] : opTensors) {
       if (op->getNumResults() == 1) {
         if (tensors[ids[0]].range)
           op->setAttr(kRangeAttr, rangeAttr(ctx, *tensors[ids[0]].range));
