@@ -69,9 +69,21 @@ struct Flags {
                      "of elements above T with float's; or ctc=A (ctc@B=A: "
                      "blank class B, default 0), the share of float's "
                      "greedy CTC labels read the same, as a CTC "
-                     "recogniser's text (default cos=0.99)"),
-            cl::value_desc("cos=C|top1=A|iou@T=A|ctc@B=A"),
+                     "recogniser's text (default cos=0.99); none: no "
+                     "search, only the --fp16-layers (the default when "
+                     "they are given)"),
+            cl::value_desc("cos=C|top1=A|iou@T=A|ctc@B=A|none"),
             cl::init("cos=0.99"), cl::cat(cat)),
+        fp16Layers(
+            "fp16-layers",
+            cl::desc("With --precision=mixed: DPU layers that stay fp16, by "
+                     "tensor name (the ONNX node name, as calibration tables "
+                     "and npu-compare name tensors); the search adds more "
+                     "only if --accuracy-target needs them, and without "
+                     "--accuracy-target there is no search: every other "
+                     "layer is int8, and --fp16-if-faster is off unless "
+                     "given"),
+            cl::value_desc("name,..."), cl::CommaSeparated, cl::cat(cat)),
         precisionReport(
             "precision-report",
             cl::desc("With --precision=mixed: also write the layers kept in "
@@ -193,7 +205,9 @@ struct Flags {
   }
 
   std::string stageHelp;
-  cl::opt<std::string> target, precision, accuracyTarget, precisionReport;
+  cl::opt<std::string> target, precision, accuracyTarget;
+  cl::list<std::string> fp16Layers;
+  cl::opt<std::string> precisionReport;
   std::optional<cl::opt<bool, false, BoolFlagParser>> fp16IfFaster;
   cl::opt<std::string> calibData, calibMethod, calibTable, useCalibTable;
   cl::opt<bool, false, BoolFlagParser> equalizeChannels;
@@ -374,7 +388,27 @@ LogicalResult compileOptionsFromCommandLine(StringRef tool,
     return failure();
   }
   options.accuracyTarget = f.accuracyTarget;
-  if (options.precision == Precision::Mixed) {
+  options.fp16Layers.assign(f.fp16Layers.begin(), f.fp16Layers.end());
+  if (!options.fp16Layers.empty() && options.precision != Precision::Mixed) {
+    printError(tool, "--fp16-layers needs --precision=mixed (int8 with those "
+                     "layers in fp16)");
+    return failure();
+  }
+  if (llvm::any_of(options.fp16Layers,
+                   [](const std::string &n) { return n.empty(); })) {
+    printError(tool, "--fp16-layers: an empty name");
+    return failure();
+  }
+  // Layers given and no target: only those layers stay fp16.
+  if (!options.fp16Layers.empty() && !f.accuracyTarget.getNumOccurrences())
+    options.accuracyTarget = "none";
+  else if (options.precision == Precision::Mixed &&
+           options.accuracyTarget == "none" && options.fp16Layers.empty()) {
+    printError(tool, "--accuracy-target none keeps only the --fp16-layers in "
+                     "fp16, and none are given");
+    return failure();
+  } else if (options.precision == Precision::Mixed &&
+             options.accuracyTarget != "none") {
     std::string why;
     if (!parseAccuracyTarget(options.accuracyTarget, why)) {
       printError(tool, "invalid --accuracy-target '" + options.accuracyTarget +
@@ -384,6 +418,11 @@ LogicalResult compileOptionsFromCommandLine(StringRef tool,
   }
   options.precisionReportPath = f.precisionReport;
   options.fp16IfFaster = !f.fp16IfFaster || *f.fp16IfFaster;
+  // Layers named and no search: the blob is the one asked for, unless
+  // --fp16-if-faster is given.
+  if (options.accuracyTarget == "none" &&
+      !(f.fp16IfFaster && f.fp16IfFaster->getNumOccurrences()))
+    options.fp16IfFaster = false;
   if (options.precision != Precision::Mixed) {
     for (const cl::opt<std::string> *mixedOnly :
          {&f.accuracyTarget, &f.precisionReport})
@@ -496,8 +535,22 @@ LogicalResult parseCompileCommandLine(int argc, char **argv,
         o->getNumOccurrencesFlag() != cl::Optional ||
         o->getMiscFlags() & cl::CommaSeparated)
       continue;
-    repeated.push_back((o->ArgStr.size() == 1 ? "-" : "--") + o->ArgStr.str() +
-                       " (" + std::to_string(o->getNumOccurrences()) +
+    std::string name = (o->ArgStr.size() == 1 ? "-" : "--") + o->ArgStr.str();
+    // --stage is --compile-to's alias (which counts no occurrences of its
+    // own): name what the user typed.
+    if (flags && o == &flags->compileTo && flags->stageAlias) {
+      int alias = 0;
+      for (int i = 1; i < argc && StringRef(argv[i]) != "--"; ++i) {
+        StringRef arg = StringRef(argv[i]).ltrim('-');
+        alias += StringRef(argv[i]).starts_with("-") &&
+                 (arg == "stage" || arg.starts_with("stage="));
+      }
+      if (alias == int(o->getNumOccurrences()))
+        name = "--stage";
+      else if (alias)
+        name = "--compile-to and its alias --stage";
+    }
+    repeated.push_back(name + " (" + std::to_string(o->getNumOccurrences()) +
                        " times)");
   }
   if (!repeated.empty()) {

@@ -140,6 +140,48 @@ LogicalResult runCompilePipeline(ModuleOp module,
                      nullptr);
 }
 
+/// Fails, naming each one, when a graph input or output of the model has a
+/// dimension of 0.
+static LogicalResult checkNoEmptyGraphTensors(ModuleOp module,
+                                              const CompileOptions &options) {
+  std::vector<std::string> empty;
+  for (auto f : module.getOps<func::FuncOp>()) {
+    if (f.isExternal())
+      continue;
+    auto check = [&](Type type, DictionaryAttr attrs, const char *kind,
+                     unsigned index) {
+      auto shaped = dyn_cast<RankedTensorType>(type);
+      if (!shaped || !llvm::is_contained(shaped.getShape(), 0))
+        return;
+      auto name = attrs ? attrs.getAs<StringAttr>("npu.name") : StringAttr();
+      std::string shape =
+          llvm::join(llvm::map_range(shaped.getShape(),
+                                     [](int64_t d) {
+                                       return ShapedType::isDynamic(d)
+                                                  ? std::string("?")
+                                                  : std::to_string(d);
+                                     }),
+                     "x");
+      empty.push_back(std::string(kind) + " '" +
+                      (name ? name.str() : std::to_string(index)) + "' (" +
+                      shape + ")");
+    };
+    for (unsigned i = 0; i < f.getNumArguments(); ++i)
+      check(f.getArgument(i).getType(), f.getArgAttrDict(i), "input", i);
+    for (unsigned i = 0; i < f.getNumResults(); ++i)
+      check(f.getResultTypes()[i], f.getResultAttrDict(i), "output", i);
+  }
+  if (empty.empty())
+    return success();
+  printError(options.toolName,
+             "the graph's " + llvm::join(empty, ", ") +
+                 (empty.size() == 1 ? " has" : " have") +
+                 " a dimension of 0: an empty tensor, which the NPU does not "
+                 "run (the interpreter does: npu-interpret; --input-shape "
+                 "sets an input's dimensions)");
+  return failure();
+}
+
 static FailureOr<OwningOpRef<ModuleOp>>
 compileModelTimed(StringRef modelPath, MLIRContext &context,
                   const CompileOptions &options, TimingScope &timing) {
@@ -156,6 +198,11 @@ compileModelTimed(StringRef modelPath, MLIRContext &context,
   if (options.phaseTimes)
     options.phaseTimes->record("read model", start);
   if (failed(module))
+    return failure();
+  // The NPU runs no empty tensor: a graph input or output with a dimension
+  // of 0 (declared by the model or given by --input-shape) is refused
+  // before calibration and code generation spend any time on it.
+  if (options.forBlob && failed(checkNoEmptyGraphTensors(**module, options)))
     return failure();
   // State pairs are checked before the compile spends any time; code
   // generation records them (the addressed stage, ProgramIdentity.h).
@@ -301,6 +348,7 @@ preferFp16IfFaster(StringRef modelPath, const CompileOptions &options,
   // As --precision=fp16 compiles it, to the byte: nothing calibrated.
   fp16.calibration = CalibrationOptions();
   fp16.accuracyTarget = CompileOptions().accuracyTarget;
+  fp16.fp16Layers.clear();
   fp16.precisionReportPath.clear();
   // One phase for the whole second compile (--timing-json).
   fp16.phaseTimes = nullptr;

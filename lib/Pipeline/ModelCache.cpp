@@ -163,6 +163,8 @@ LogicalResult computeCacheKey(StringRef modelPath,
 
   if (options.precision == Precision::Mixed) {
     add("option accuracy-target", options.accuracyTarget);
+    if (!options.fp16Layers.empty())
+      add("option fp16-layers", llvm::join(options.fp16Layers, ","));
     if (!options.fp16IfFaster)
       add("option fp16-if-faster", "false");
   }

@@ -56,8 +56,12 @@ public:
                       std::to_string(c.percentile) + "|" + rangesFrom + "|" +
                       llvm::join(options.exposeTensors, ",") + "|" +
                       options.debugCorruptTensor;
-    if (options.precision == Precision::Mixed)
+    if (options.precision == Precision::Mixed) {
       key += "|" + options.accuracyTarget;
+      // Absent when empty: other mixed blobs keep their options hash.
+      if (!options.fp16Layers.empty())
+        key += "|fp16-layers " + llvm::join(options.fp16Layers, ",");
+    }
     // Only a stateful blob hashes its states: the others keep their bytes.
     for (const blob::StateVar &v : *states)
       key += "|state " + v.name + "=" + std::to_string(v.input) + ">" +

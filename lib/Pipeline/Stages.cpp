@@ -109,6 +109,8 @@ static LogicalResult buildCalibrated(OpPassManager &pm,
   if (options.precision == Precision::Mixed) {
     NPUSelectPrecisionOptions select;
     select.target = options.accuracyTarget;
+    select.fp16Layers.assign(options.fp16Layers.begin(),
+                             options.fp16Layers.end());
     select.data = c.dataDir;
     select.platform = arch::hardware(options.target).name;
     select.report = options.precisionReportPath;

@@ -92,9 +92,10 @@ std::vector<std::string> floatWarnings(
       lines.push_back("warning: " + std::string(pct) + " % of input '" + name +
                       "' lies outside [" + number(lo) + ", " + number(hi) +
                       "], the range the int8 blob quantizes it to "
-                      "(calibrated), and saturates there; give inputs "
-                      "preprocessed as the calibration samples were, or "
-                      "calibrate on such inputs");
+                      "(calibrated, or the model's own quantization), and "
+                      "saturates there; give inputs preprocessed as the "
+                      "calibration samples (or the model's quantization) "
+                      "expect");
       break;
     }
   }

@@ -122,6 +122,9 @@ struct CompileOptions {
   /// Mixed precision: the accuracy every model output must reach against
   /// float on the calibration samples ("cos=C").
   std::string accuracyTarget = "cos=0.99";
+  /// Mixed precision: DPU layers (by tensor key) that stay fp16 whatever
+  /// the search finds; with accuracyTarget "none", the only ones.
+  std::vector<std::string> fp16Layers;
   /// Mixed precision: also write the choice as JSON here (empty: no file).
   std::string precisionReportPath;
   /// Mixed precision, compiled to a blob: also compile every layer in fp16

@@ -114,9 +114,13 @@ void writeF16WhereDequantized(Lowering &l, QuantizedTensors *recorder) {
   };
   llvm::DenseMap<Value, Decision> decisions;
   for (auto &[task, form] : l.floatOutputs) {
-    // A pre-quantized model's own quantization of the value is kept.
+    // A pre-quantized model's own quantization of the value is kept (not
+    // parameters a pass gave it: npu.quant_from_consumer).
     // A clamp with a non-zero minimum needs a quantized output on NPU3720.
-    bool may = mayWriteF16(task) && !quantAnnotationOf(form.old) &&
+    Operation *def = form.old.getDefiningOp();
+    bool ownPair = quantAnnotationOf(form.old) &&
+                   !(def && def->hasAttr(kQuantFromConsumerAttr));
+    bool may = mayWriteF16(task) && !ownPair &&
                (form.post.clampLow == -INFINITY || form.post.clampLow == 0.0f);
     auto users = task->getResult(0).getUsers();
     Decision &d = decisions[form.old];

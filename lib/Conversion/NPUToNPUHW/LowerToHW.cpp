@@ -558,12 +558,23 @@ LogicalResult lowering::lowerFunction(func::FuncOp func, StringRef precision,
     }
     if (!r && !op->hasAttr(kFp32Attr))
       r = lowering::lowerDpuOp(l, op, reason);
-    if (!r)
+    bool onShave = false;
+    if (!r) {
       r = lowering::lowerShaveOp(l, op, reason);
+      onShave = r.has_value();
+    }
     if (!r)
       r = lowering::lowerDataMovementOp(l, op, reason);
     if (r)
       done = *r;
+    // A pre-quantized model's Q/DQ pair after a SHAVE op rounds and clamps
+    // its result: so does the device.
+    if (succeeded(done) && onShave)
+      for (Value result : op->getResults())
+        if (failed(l.keepQuantGrid(op->getLoc(), result, reason))) {
+          done = failure();
+          break;
+        }
     if (failed(done)) {
       unsupported.push_back({op, reason});
       // Stand-ins for its results, so that the ops after it are still

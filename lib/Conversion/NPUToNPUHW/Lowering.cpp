@@ -160,6 +160,33 @@ FailureOr<Value> Lowering::quantize(Location loc, Value f16, Value old,
                {q->scale}, {q->zeroPoint});
 }
 
+LogicalResult Lowering::keepQuantGrid(Location loc, Value old,
+                                      std::string &reason) {
+  // Parameters handed back from a consumer are that consumer's range (the
+  // sum after a constant add), not a pair on this result.
+  Operation *def = old.getDefiningOp();
+  if (!int8 || !quantAnnotationOf(old) || f32Forms.count(old) ||
+      (def && def->hasAttr(kQuantFromConsumerAttr)))
+    return success();
+  if (Value hwc = hwcForms.lookup(old)) {
+    auto q = quantize(loc, hwc, old, reason);
+    if (failed(q))
+      return failure();
+    hwcForms.erase(old);
+    quantForms[old] = *q;
+    return success();
+  }
+  Value v = map.lookupOrNull(old);
+  auto type = v ? dyn_cast<RankedTensorType>(v.getType()) : nullptr;
+  if (!type || !type.getElementType().isF16())
+    return success();
+  auto q = quantize(loc, v, old, reason);
+  if (failed(q))
+    return failure();
+  map.map(old, dequantize(loc, *q));
+  return success();
+}
+
 Value Lowering::dequantize(Location loc, Value q) {
   auto type = cast<RankedTensorType>(q.getType());
   auto qt = cast<quant::UniformQuantizedType>(type.getElementType());

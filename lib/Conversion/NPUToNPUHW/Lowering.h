@@ -207,6 +207,15 @@ public:
                                         mlir::Value old, std::string &reason);
   /// An int8 value back to f16.
   mlir::Value dequantize(mlir::Location loc, mlir::Value q);
+  /// int8: a SHAVE op's result `old` that carries a pre-quantized model's
+  /// own parameters (`npu.quant`, a Q/DQ pair in the model) is put on their
+  /// grid as the pair does: quantized (rounded, clamped to the int8 range)
+  /// and dequantized on SHAVE. An [H, W, Cp] result keeps the int8 form for
+  /// DPU readers and dequantizes for the others on first use. A ReLU the
+  /// model leaves to the pair's saturation (uint8, zero point 0) is applied
+  /// so. No-op for other values, and in fp16.
+  mlir::LogicalResult keepQuantGrid(mlir::Location loc, mlir::Value old,
+                                    std::string &reason);
   /// Records the int8 [H, W, Cp] result of a DPU task as `old`'s value.
   void setQuantHWC(mlir::Location loc, mlir::Value old, mlir::Value q);
 

@@ -34,7 +34,9 @@
 #include "mlir/Dialect/Quant/IR/Quant.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
@@ -723,7 +725,8 @@ struct NPUSelectPrecisionPass
     int64_t n = verifySamples;
     if (n < 0) {
       n = 0;
-      if (goal.metric == AccuracyMetric::Cosine) {
+      // Without a search there is time to check every sample.
+      if (goal.metric == AccuracyMetric::Cosine && !noSearch()) {
         uint64_t affordable =
             kVerifyMacBudget / std::max<uint64_t>(1, layerMacsPerSample);
         if (affordable < sampleSet.size())
@@ -765,14 +768,118 @@ struct NPUSelectPrecisionPass
     return "output cosine to float";
   }
 
+  /// Whether there is no search: only the fp16-layers stay fp16.
+  bool noSearch() const { return target == "none"; }
+  /// The layers fp16-layers names (fp16 in every configuration).
+  std::vector<bool> requested;
+
+  /// The layer nearest before `v` in the graph (breadth first through the
+  /// operands of its producers), or "" if none.
+  std::string layerBefore(Value v) const {
+    llvm::DenseMap<Operation *, size_t> layerOf;
+    for (auto [i, layer] : llvm::enumerate(layers))
+      layerOf[layer.op] = i;
+    SmallVector<Operation *> queue;
+    llvm::DenseSet<Operation *> seen;
+    if (Operation *def = v.getDefiningOp())
+      queue.push_back(def);
+    for (size_t q = 0; q < queue.size() && q < 64; ++q) {
+      auto it = layerOf.find(queue[q]);
+      if (it != layerOf.end())
+        return layers[it->second].key;
+      for (Value operand : queue[q]->getOperands())
+        if (Operation *def = operand.getDefiningOp())
+          if (!isa<ConstantOp>(def) && seen.insert(def).second)
+            queue.push_back(def);
+    }
+    return "";
+  }
+
+  /// The layers named in fp16-layers, true at their index; an error names
+  /// each name that is not a layer.
+  FailureOr<std::vector<bool>> forcedLayers() {
+    std::vector<bool> forced(layers.size(), false);
+    llvm::StringMap<size_t> index;
+    for (auto [i, layer] : llvm::enumerate(layers))
+      index[layer.key] = i;
+    llvm::StringMap<Value> tensors;
+    for (KeyedTensor &k : collectTensorKeys(func))
+      tensors[k.key] = k.value;
+    // A tensor channel equalization rescaled is keyed "NAME (equalized)"
+    // (docs/calibration.md); NAME finds it too.
+    auto lookup = [](const auto &map, const std::string &name) {
+      auto it = map.find(name);
+      return it != map.end() ? it : map.find(name + " (equalized)");
+    };
+    std::vector<std::string> unknown, notLayers;
+    llvm::StringSet<> named;
+    for (const std::string &name : fp16Layers) {
+      if (!named.insert(name).second)
+        continue; // Given twice.
+      auto it = lookup(index, name);
+      if (it != index.end()) {
+        forced[it->second] = true;
+        continue;
+      }
+      auto tensor = lookup(tensors, name);
+      if (tensor == tensors.end()) {
+        unknown.push_back("'" + name + "'");
+        continue;
+      }
+      std::string before = layerBefore(tensor->second);
+      notLayers.push_back("'" + name + "'" +
+                          (before.empty() ? ""
+                                          : " (the nearest layer before it: '" +
+                                                before + "')"));
+    }
+    if (unknown.empty() && notLayers.empty())
+      return forced;
+    InFlightDiagnostic d = emitError(func.getLoc());
+    d << "--fp16-layers: ";
+    if (!unknown.empty())
+      d << llvm::join(unknown, ", ")
+        << (unknown.size() == 1 ? " names" : " name")
+        << " no tensor of the model";
+    if (!notLayers.empty())
+      d << (unknown.empty() ? "" : "; ") << llvm::join(notLayers, ", ")
+        << (notLayers.size() == 1 ? " is not a DPU layer"
+                                  : " are not DPU layers")
+        << " (a SHAVE op computes in fp16 already; an activation or bias "
+           "fused into a layer's DPU task is that layer's)";
+    std::vector<std::string> keys;
+    for (const Layer &layer : llvm::ArrayRef(layers).take_front(8))
+      keys.push_back("'" + layer.key + "'");
+    d << "; the model's DPU layers (" << layers.size()
+      << ") are named as calibration tables and npu-compare name tensors"
+      << (keys.empty() ? "" : ", e.g. " + llvm::join(keys, ", "));
+    return failure();
+  }
+
   LogicalResult run() {
     std::string why;
-    auto parsed = parseAccuracyTarget(target, why);
-    if (!parsed)
+    if (noSearch()) {
+      // No target to reach: the report gives the cosine of the choice.
+      goal = AccuracyTarget();
+      goal.value = 0;
+    } else {
+      auto parsed = parseAccuracyTarget(target, why);
+      if (!parsed)
+        return emitError(func.getLoc())
+               << "invalid accuracy target '" << target << "': " << why
+               << " (or none, with fp16-layers)";
+      goal = *parsed;
+    }
+    if (noSearch() && fp16Layers.empty())
       return emitError(func.getLoc())
-             << "invalid accuracy target '" << target << "': " << why;
-    goal = *parsed;
-    if (failed(findLayers()) || failed(prepare()) || failed(loadSamples()))
+             << "accuracy target 'none' keeps only the fp16-layers in fp16, "
+                "and none are given";
+    if (failed(findLayers()))
+      return failure();
+    FailureOr<std::vector<bool>> forced = forcedLayers();
+    if (failed(forced))
+      return failure();
+    requested = std::move(*forced);
+    if (failed(prepare()) || failed(loadSamples()))
       return failure();
     for (const Layer &layer : layers) {
       auto w = workloadOf(layer.op);
@@ -854,6 +961,23 @@ struct NPUSelectPrecisionPass
     pool = std::make_shared<kernels::ThreadPool>(0);
 
     size_t n = layers.size();
+    // int8 everywhere the user did not ask for fp16.
+    std::vector<bool> int8Base(n);
+    for (size_t i = 0; i < n; ++i)
+      int8Base[i] = !requested[i];
+    if (noSearch()) {
+      auto reached = evaluate(int8Base);
+      if (failed(reached))
+        return failure();
+      std::optional<double> verified;
+      if (verifyChoice) {
+        auto cos = verify(int8Base);
+        if (failed(cos))
+          return failure();
+        verified = *cos;
+      }
+      return finish(*reached, std::nullopt, *reached, verified, int8Base);
+    }
     auto allFp16 = evaluate(std::vector<bool>(n, false));
     if (failed(allFp16))
       return failure();
@@ -862,6 +986,9 @@ struct NPUSelectPrecisionPass
                  "accuracy target {0} is out of reach: even with every "
                  "layer in fp16 the smallest {1} is {2:F9} on {3} sample(s)",
                  target, figureName(), *allFp16, sampleSet.size());
+    // The search runs as without fp16-layers; the layers asked for join its
+    // choice (withAsked), so asking for a layer the search would choose
+    // anyway changes nothing.
     auto allInt8 = evaluate(std::vector<bool>(n, true));
     if (failed(allInt8))
       return failure();
@@ -892,8 +1019,24 @@ struct NPUSelectPrecisionPass
       });
       return success();
     };
+    // The layers asked for join `chosen`; `reached` is then that choice's.
+    auto withAsked = [&]() -> LogicalResult {
+      bool changed = false;
+      for (size_t i = 0; i < n; ++i)
+        if (requested[i] && chosen[i]) {
+          chosen[i] = false;
+          changed = true;
+        }
+      if (!changed)
+        return success();
+      auto accuracy = evaluate(chosen);
+      if (failed(accuracy))
+        return failure();
+      reached = *accuracy;
+      return success();
+    };
     // The fewest layers in fp16 whose simulated accuracy reaches `want`.
-    auto search = [&](double want) -> LogicalResult {
+    auto searchAlone = [&](double want) -> LogicalResult {
       chosen.assign(n, true);
       reached = *allInt8;
       if (*allInt8 >= want)
@@ -937,6 +1080,12 @@ struct NPUSelectPrecisionPass
           chosen[i] = false;
       }
       return success();
+    };
+    // ... and the layers asked for.
+    auto search = [&](double want) -> LogicalResult {
+      if (failed(searchAlone(want)))
+        return failure();
+      return withAsked();
     };
     if (failed(search(goal.value)))
       return failure();
@@ -988,6 +1137,15 @@ struct NPUSelectPrecisionPass
       }
       verified = *cos;
     }
+    return finish(*allInt8, *allFp16, reached, verified, chosen);
+  }
+
+  /// Marks the layers `chosen` leaves in fp16 (false) and reports.
+  /// `allInt8` is the figure with every layer int8 that need not be fp16;
+  /// `allFp16` is unknown without a search.
+  LogicalResult finish(double allInt8, std::optional<double> allFp16,
+                       double reached, std::optional<double> verified,
+                       const std::vector<bool> &chosen) {
     restoreWeights();
     interpreter.reset();
     pool.reset();
@@ -999,11 +1157,11 @@ struct NPUSelectPrecisionPass
         int8Ops.insert(layer.op);
     }
     KeptFloatWeights(func, int8Ops).drop();
-    return reportChoice(*allInt8, *allFp16, reached, verified, chosen);
+    return reportChoice(allInt8, allFp16, reached, verified, chosen);
   }
 
-  LogicalResult reportChoice(double allInt8, double allFp16, double reached,
-                             std::optional<double> verified,
+  LogicalResult reportChoice(double allInt8, std::optional<double> allFp16,
+                             double reached, std::optional<double> verified,
                              const std::vector<bool> &chosen) {
     std::optional<arch::Platform> platformId =
         arch::parsePlatform(platform.getValue());
@@ -1014,7 +1172,7 @@ struct NPUSelectPrecisionPass
     auto us = [&](uint64_t cycles) {
       return arch::dpuCyclesToNs(hw, cycles) / 1000.0;
     };
-    llvm::json::Array fp16Layers;
+    llvm::json::Array fp16Json;
     double totalInt8 = 0, totalFp16 = 0;
     size_t kept = 0;
     std::string table;
@@ -1037,15 +1195,23 @@ struct NPUSelectPrecisionPass
       std::string opType = locationOpType(layer.op->getLoc());
       if (opType.empty())
         opType = layer.op->getName().getStringRef().str();
-      os << llvm::formatv("  {0,-40} {1,-16} {2,10:F5} {3,10:F2} {4,10:F2}\n",
-                          layer.key, opType, layer.sensitivity, cInt8, cFp16);
-      fp16Layers.push_back(llvm::json::Object{
-          {"tensor", layer.key},
-          {"op", opType},
-          {"cosine_with_only_this_layer_int8", layer.sensitivity},
-          {"dpu_us_int8", cInt8},
-          {"dpu_us_fp16", cFp16}});
+      // A layer fp16-layers asked for is not ranked: no sensitivity.
+      bool asked = requested[i];
+      os << llvm::formatv(
+          "  {0,-40} {1,-16} {2,10} {3,10:F2} {4,10:F2}\n", layer.key, opType,
+          asked ? std::string("asked")
+                : llvm::formatv("{0:F7}", layer.sensitivity).str(),
+          cInt8, cFp16);
+      llvm::json::Object entry{{"tensor", layer.key},
+                               {"op", opType},
+                               {"asked", asked},
+                               {"dpu_us_int8", cInt8},
+                               {"dpu_us_fp16", cFp16}};
+      if (!asked)
+        entry["cosine_with_only_this_layer_int8"] = layer.sensitivity;
+      fp16Json.push_back(std::move(entry));
     }
+    size_t asked = llvm::count(requested, true);
     if (!quiet) {
       // Enough decimals to tell the figures from a target close to 1
       // (cos=0.999998 needs 8; 5 at least).
@@ -1055,24 +1221,33 @@ struct NPUSelectPrecisionPass
       auto figure = [&](double v) {
         return llvm::formatv("{0}", llvm::format("%.*f", decimals, v)).str();
       };
-      llvm::errs() << llvm::formatv(
-          "npu-select-precision: target {11} >= {0} (every output, {12} over "
-          "{1} {10}sample(s)); simulated: all int8 {2}, all fp16 {3}; "
-          "{4} "
-          "of {5} DPU layers in fp16 -> {6} {7} ({8} simulations, {9} "
-          "device-arithmetic runs)\n",
-          StringRef(target).split('=').second, sampleSet.size(),
-          figure(allInt8), figure(allFp16), kept, layers.size(),
-          figure(verified ? *verified : reached),
+      std::string checked =
           verified ? llvm::formatv("with the device's arithmetic on {0} "
                                    "sample(s)",
                                    verifiedSamples())
                          .str()
-                   : std::string("simulated"),
-          evaluations, verifications,
-          generatedSamples ? "generated (unvalidated) " : "",
-          StringRef(target).split('=').first,
-          goal.metric == AccuracyMetric::Cosine ? "mean" : "pooled");
+                   : std::string("simulated");
+      if (!allFp16)
+        llvm::errs() << llvm::formatv(
+            "npu-select-precision: no accuracy target: the {0} of {1} DPU "
+            "layers fp16-layers names in fp16, the others int8 -> output "
+            "cosine to float {2} {3} (mean over {4} {5}sample(s){6})\n",
+            kept, layers.size(), figure(verified ? *verified : reached),
+            checked, sampleSet.size(),
+            generatedSamples ? "generated (unvalidated) " : "",
+            verified ? "; simulated " + figure(reached) : std::string());
+      else
+        llvm::errs() << llvm::formatv(
+            "npu-select-precision: target {11} >= {0} (every output, {12} "
+            "over {1} {10}sample(s)); simulated: all int8 {2}, all fp16 {3}; "
+            "{4} of {5} DPU layers in fp16 -> {6} {7} ({8} simulations, {9} "
+            "device-arithmetic runs)\n",
+            StringRef(target).split('=').second, sampleSet.size(),
+            figure(allInt8), figure(*allFp16), kept, layers.size(),
+            figure(verified ? *verified : reached), checked, evaluations,
+            verifications, generatedSamples ? "generated (unvalidated) " : "",
+            StringRef(target).split('=').first,
+            goal.metric == AccuracyMetric::Cosine ? "mean" : "pooled");
       if (kept) {
         llvm::errs() << llvm::formatv(
             "  {0,-40} {1,-16} {2,10} {3,10} {4,10}\n", "fp16 layer (tensor)",
@@ -1094,6 +1269,8 @@ struct NPUSelectPrecisionPass
                              : accuracyMetricName(goal.metric);
     llvm::json::Object targetJson{{"metric", accuracyMetricName(goal.metric)},
                                   {"value", goal.value}};
+    if (!allFp16)
+      targetJson = llvm::json::Object{{"metric", "none"}};
     if (goal.metric == AccuracyMetric::MaskIou)
       targetJson["threshold"] = goal.threshold;
     if (goal.metric == AccuracyMetric::Ctc)
@@ -1105,15 +1282,19 @@ struct NPUSelectPrecisionPass
         {"platform", hw.name},
         {"layers", int64_t(layers.size())},
         {"evaluations", int64_t(evaluations)},
-        {figure + "_all_int8_simulated", allInt8},
-        {figure + "_all_fp16_simulated", allFp16},
+        {figure +
+             (allFp16 ? "_all_int8_simulated" : "_int8_but_asked_simulated"),
+         allInt8},
         {figure + "_chosen", verified ? *verified : reached},
         {figure + "_chosen_from",
          verified ? "device arithmetic" : "simulation"},
         {"samples_checked", verified ? int64_t(verifiedSamples()) : int64_t(0)},
-        {"fp16_layers", std::move(fp16Layers)},
+        {"fp16_layers", std::move(fp16Json)},
+        {"fp16_layers_asked", int64_t(asked)},
         {"dpu_us_int8", totalInt8},
         {"dpu_us_fp16", totalFp16}};
+    if (allFp16)
+      root[figure + "_all_fp16_simulated"] = *allFp16;
     // Missing parent folders are created, as for -o and --dump-stages.
     std::string folderError;
     if (!createParentDirectories(report, folderError))

@@ -311,6 +311,10 @@ std::optional<ScaleShift> fuseScaleShift(Lowering &l, Value v,
   out.result = v;
   Operation *producer = v.getDefiningOp();
   bool island = producer && producer->hasAttr(kFp32Attr);
+  // In int8 a pre-quantized model's Q/DQ pair on `v` puts it on its grid
+  // first (Lowering::keepQuantGrid): nothing fuses across it.
+  if (l.int8 && producer && producer->hasAttr(kQuantAttr))
+    return std::nullopt;
   // The constant operand of `op` (out.result's only user) beside out.result:
   // a splat, or with allowPerChannel one value per channel.
   struct Constant {
@@ -632,7 +636,10 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
     // SiLU as exporters write it, x * sigmoid(x) (YOLO, EfficientNet): one
     // swish kernel, the multiply fused into it, where the sigmoid is read
     // only there and both run in the same precision.
-    if (isa<SigmoidOp>(op) && result.hasOneUse())
+    // (Not across a pre-quantized model's Q/DQ pair on the sigmoid in int8:
+    // its grid comes first, Lowering::keepQuantGrid.)
+    if (isa<SigmoidOp>(op) && result.hasOneUse() &&
+        !(l.int8 && op->hasAttr(kQuantAttr)))
       if (auto mul = dyn_cast<MulOp>(*result.getUsers().begin()))
         if ((mul.getLhs() == result ? mul.getRhs() : mul.getLhs()) ==
                 op->getOperand(0) &&
@@ -1293,13 +1300,12 @@ LowerResult lowerDataMovementOp(Lowering &l, Operation *op,
   }
   // Left by npu-decompose-data-movement: what DMA cannot copy.
   if (isa<PadOp>(op)) {
-    reason = "a reflect or wrap pad not smaller than its axis, a crop to "
-             "nothing, or a pre-quantized model's pad";
+    reason = "a reflect or wrap pad not smaller than its axis, or a crop "
+             "to nothing";
     return failure();
   }
   if (isa<TileOp, ExpandOp, DepthToSpaceOp, SpaceToDepthOp>(op)) {
-    reason = "an empty tensor, a dynamic shape, or a pre-quantized model's "
-             "op";
+    reason = "an empty tensor or a dynamic shape";
     return failure();
   }
   // Left by npu-decompose-einsum / npu-decompose-banded-sums.

@@ -130,6 +130,14 @@ def NPUSelectPrecision : Pass<"npu-select-precision", "mlir::ModuleOp"> {
        most sensitive layers (half as many again as are kept, at least one)
        stay fp16 too.
 
+    Layers named in `fp16-layers` (by tensor key, as calibration tables
+    and npu-compare name them) stay fp16 in every configuration: the search
+    adds layers to them only where the target needs more. With `target=none`
+    there is no search: exactly those layers stay fp16, and the report gives
+    the output cosine that choice reaches. A name that is not a DPU layer of
+    the graph is an error (a SHAVE op computes in fp16 already; a tensor
+    fused into its producer's DPU task is that producer's layer).
+
     The chosen ops get the unit attribute `npu.fp16`; `npu-lower-to-hw
     precision=mixed` lowers them in fp16. A report on stderr (and, with
     `report=FILE`, as JSON) names each fp16 layer by its tensor key with
@@ -145,7 +153,12 @@ def NPUSelectPrecision : Pass<"npu-select-precision", "mlir::ModuleOp"> {
            "is float's; iou@T=A, the intersection over union in (0, 1] "
            "of the mask of elements above T with float's; or ctc=A / "
            "ctc@B=A, the share in (0, 1] of float's greedy CTC labels read "
-           "the same (blank class B, default 0)">,
+           "the same (blank class B, default 0); none: no search, only "
+           "the fp16-layers">,
+    ListOption<"fp16Layers", "fp16-layers", "std::string",
+               "DPU layers that stay fp16 whatever the search finds, by "
+               "tensor key (the ONNX node name, as calibration tables name "
+               "tensors); with target=none, the only ones">,
     Option<"data", "data", "std::string", /*default=*/"\"\"",
            "Directory of samples (as npu-calibrate's data); empty: the "
            "generated samples calibration uses (with a warning)">,

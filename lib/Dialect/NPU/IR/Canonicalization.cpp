@@ -1,6 +1,7 @@
 //===- Canonicalization.cpp - Canonicalization patterns of npu ops --------===//
 
 #include "npu/Dialect/NPU/IR/NPUOps.h"
+#include "npu/Dialect/NPU/IR/QuantAnnotations.h"
 #include "npu/Dialect/NPU/IR/TensorKeys.h"
 
 #include "mlir/IR/Matchers.h"
@@ -133,15 +134,26 @@ struct GatherOfConstantIndices : OpRewritePattern<GatherOp> {
         outType.getNumElements() < kMinRunElements * int64_t(runs.size()))
       return rewriter.notifyMatchFailure(op, "many small runs");
     Location partLoc = suffixedLocation(op.getLoc(), "gather part");
+    // A pre-quantized model's parameters on the gather hold for each part
+    // (the same elements).
+    Attribute quant = op->getAttr(kQuantAttr);
+    Operation *dataOp = op.getData().getDefiningOp();
+    auto keepQuant = [&](Value v) {
+      if (quant && v.getDefiningOp() && v.getDefiningOp() != dataOp)
+        v.getDefiningOp()->setAttr(kQuantAttr, quant);
+      return v;
+    };
     SmallVector<Value> parts;
     for (auto [first, length] : runs)
-      parts.push_back(
-          sliceAlong(rewriter, partLoc, op.getData(), axis, first, length));
+      parts.push_back(keepQuant(
+          sliceAlong(rewriter, partLoc, op.getData(), axis, first, length)));
     Value joined =
         parts.size() == 1
             ? parts.front()
-            : ConcatOp::create(rewriter, partLoc, parts, axis).getResult();
-    rewriter.replaceOpWithNewOp<ReshapeOp>(op, outType, joined);
+            : keepQuant(
+                  ConcatOp::create(rewriter, partLoc, parts, axis).getResult());
+    keepQuant(rewriter.replaceOpWithNewOp<ReshapeOp>(op, outType, joined)
+                  .getResult());
     return success();
   }
 };

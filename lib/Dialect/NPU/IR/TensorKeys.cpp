@@ -59,12 +59,14 @@ Location suffixedLocation(Location loc, llvm::StringRef suffix) {
 std::string locationOpType(Location loc) {
   std::string type;
   loc->walk([&](Location l) {
-    if (auto named = dyn_cast<NameLoc>(l)) {
+    // The first name whose child records the type: a suffixed name ("NAME
+    // (equalized)", suffixedLocation) wraps the importer's.
+    if (auto named = dyn_cast<NameLoc>(l))
       if (auto fused = dyn_cast<FusedLoc>(named.getChildLoc()))
-        if (auto t = dyn_cast_if_present<StringAttr>(fused.getMetadata()))
+        if (auto t = dyn_cast_if_present<StringAttr>(fused.getMetadata())) {
           type = t.str();
-      return WalkResult::interrupt();
-    }
+          return WalkResult::interrupt();
+        }
     return WalkResult::advance();
   });
   return type;

@@ -57,11 +57,8 @@ struct NPUDecomposeAvgPoolPass
   void decompose(AvgPoolOp op) {
     auto inType = dyn_cast<RankedTensorType>(op.getInput().getType());
     auto outType = dyn_cast<RankedTensorType>(op.getType());
-    // A pre-quantized model's pool keeps its own parameters (the lowering
-    // refuses it when its divisors differ).
     if (!inType || !outType || !inType.hasStaticShape() ||
-        !outType.hasStaticShape() || !inType.getElementType().isF32() ||
-        op->hasAttr(kQuantAttr))
+        !outType.hasStaticShape() || !inType.getElementType().isF32())
       return;
     int64_t rank = inType.getRank();
     int64_t n = rank - 2;
@@ -132,6 +129,17 @@ struct NPUDecomposeAvgPoolPass
         b, sumLoc,
         DenseElementsAttr::get(mapType, ArrayRef<float>(reciprocals)));
     Value mean = MulOp::create(b, loc, outType, sum, map);
+    // A pre-quantized model's pool (its Q/DQ parameters, scale s): the mean
+    // keeps them; the scaled window sum is no tensor of the model: it takes
+    // s * 2^-e * window (the grid on which a whole window's sum is the
+    // mean; clipped windows' sums are smaller), marked as not a pair of its
+    // own, so that its DPU task writes it in f16 for the multiply.
+    if (auto quant = quantAnnotationOf(op.getResult())) {
+      float sumScale = quant[0] * unit * float(window);
+      if (setQuantAnnotation(sum, sumScale, int32_t(quant[1])))
+        sum.getDefiningOp()->setAttr(kQuantFromConsumerAttr, b.getUnitAttr());
+      setQuantAnnotation(mean, quant[0], int32_t(quant[1]));
+    }
     op.replaceAllUsesWith(mean);
     op.erase();
   }

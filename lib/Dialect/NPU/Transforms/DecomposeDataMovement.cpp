@@ -113,6 +113,14 @@ struct Rewriter {
   }
 };
 
+/// Records the ops a builder creates.
+struct CreatedOps : OpBuilder::Listener {
+  SmallVector<Operation *> ops;
+  void notifyOperationInserted(Operation *op, OpBuilder::InsertPoint) override {
+    ops.push_back(op);
+  }
+};
+
 struct NPUDecomposeDataMovementPass
     : npu::impl::NPUDecomposeDataMovementBase<NPUDecomposeDataMovementPass> {
   using Base::Base;
@@ -129,13 +137,19 @@ struct NPUDecomposeDataMovementPass
     for (Operation *op : ops) {
       auto in = dyn_cast<RankedTensorType>(op->getOperand(0).getType());
       auto out = dyn_cast<RankedTensorType>(op->getResult(0).getType());
-      // Static shapes only; a pre-quantized model's op keeps its own
-      // parameters for the lowering.
+      // Static shapes only.
       if (!in || !out || !in.hasStaticShape() || !out.hasStaticShape() ||
-          op->hasAttr(kQuantAttr) || in.getNumElements() == 0 ||
-          out.getNumElements() == 0)
+          in.getNumElements() == 0 || out.getNumElements() == 0)
         continue;
       OpBuilder b(op);
+      // A pre-quantized model's op (`npu.quant`, its own Q/DQ parameters):
+      // every op of the rewrite holds some of its elements (copies, slices,
+      // joins, and a pad's constant, which the model's pad quantizes with
+      // the same parameters), so each takes the parameters.
+      CreatedOps created;
+      Attribute quant = op->getAttr(kQuantAttr);
+      if (quant)
+        b.setListener(&created);
       Rewriter r{b, op->getLoc(), out.getElementType()};
       Value y = llvm::TypeSwitch<Operation *, Value>(op)
                     .Case([&](DepthToSpaceOp o) { return depthToSpace(r, o); })
@@ -145,8 +159,19 @@ struct NPUDecomposeDataMovementPass
                     .Case([&](PadOp o) { return pad(r, o); })
                     .Case([&](SliceOp o) { return backwardSlice(r, o); })
                     .Default([](Operation *) { return Value(); });
-      if (!y || y.getType() != out)
+      if (!y || y.getType() != out) {
+        for (Operation *made : llvm::reverse(created.ops))
+          if (made->use_empty())
+            made->erase();
         continue;
+      }
+      for (Operation *made : created.ops) {
+        auto t = made->getNumResults() == 1
+                     ? dyn_cast<RankedTensorType>(made->getResult(0).getType())
+                     : nullptr;
+        if (t && isa<FloatType>(t.getElementType()))
+          made->setAttr(kQuantAttr, quant); // Not a gather's indices.
+      }
       // The last op holds the ONNX tensor: it takes the node's name (unless
       // the rewrite made none: an all-zero pad is its input).
       if (y != op->getOperand(0))

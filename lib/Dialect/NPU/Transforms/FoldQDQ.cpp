@@ -577,6 +577,23 @@ struct NPUFoldQDQPass : npu::impl::NPUFoldQDQBase<NPUFoldQDQPass> {
       return;
     }
     int32_t zp = params.deviceZeroPoint(0);
+    // SHAVE kernels and the device's float graph inputs and outputs hold
+    // the tensor in float16: say so when its grid does not fit there.
+    double largest = double(scale) * std::max(127 - zp, zp + 128);
+    if (largest > 65504.0)
+      emitWarning(q.getLoc()) << llvm::formatv(
+          "activation scale {0} (zero point {1}) reaches {2}, beyond "
+          "float16's largest value 65504: where the device holds the tensor "
+          "in float16 (SHAVE kernels, float graph inputs and outputs) values "
+          "beyond it are infinite",
+          shortNumber(scale), zp, shortNumber(float(largest)));
+    else if (scale < 1e-6f)
+      emitWarning(q.getLoc()) << llvm::formatv(
+          "activation scale {0} is finer than float16 resolves (its "
+          "smallest step is 6e-08): where the device holds the tensor in "
+          "float16 (SHAVE kernels, float graph inputs and outputs) its "
+          "values lose their int8 steps, and those below 3e-08 are 0",
+          shortNumber(scale));
     if (auto existing = quantAnnotationOf(x)) {
       if (existing[0] != scale || existing[1] != float(zp))
         emitWarning(q.getLoc()) << llvm::formatv(
@@ -616,7 +633,9 @@ struct NPUFoldQDQPass : npu::impl::NPUFoldQDQBase<NPUFoldQDQPass> {
       if (!in.hasOneUse() || quantAnnotationOf(in) || !in.getDefiningOp() ||
           isa<ConstantOp>(in.getDefiningOp()))
         continue;
-      setQuantAnnotation(in, quant[0], int32_t(quant[1]));
+      if (setQuantAnnotation(in, quant[0], int32_t(quant[1])))
+        in.getDefiningOp()->setAttr(kQuantFromConsumerAttr,
+                                    UnitAttr::get(op->getContext()));
     }
   }
 };

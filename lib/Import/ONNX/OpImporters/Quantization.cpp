@@ -4,8 +4,9 @@
 // points made explicit). DynamicQuantizeLinear follows its function body;
 // MatMulInteger/ConvInteger compute in int32 after subtracting zero points;
 // QLinearMatMul/QLinearConv and ONNX Runtime's com.microsoft QLinearAdd /
-// QLinearMul / QLinearConcat / QLinearGlobalAveragePool dequantize, compute
-// in float and requantize (npu-fold-qdq then keeps the model's parameters).
+// QLinearMul / QLinearConcat / QLinearGlobalAveragePool / QLinearAveragePool
+// / QLinearSigmoid / QLinearLeakyRelu dequantize, compute in float and
+// requantize (npu-fold-qdq then keeps the model's parameters).
 //
 //===----------------------------------------------------------------------===//
 
@@ -53,6 +54,57 @@ FailureOr<Value> dequantize(NodeImporter &n, Value x, Value scale, Value zp,
       n.getBuilder().getI64IntegerAttr(axis));
 }
 
+/// The ONNX name of an element type, for messages ("uint8", "float").
+std::string onnxTypeName(Type t) {
+  if (t.isF32())
+    return "float";
+  if (t.isF16())
+    return "float16";
+  if (t.isBF16())
+    return "bfloat16";
+  if (t.isF64())
+    return "double";
+  if (auto i = dyn_cast<IntegerType>(t))
+    return (i.isUnsigned() ? "uint" : "int") + std::to_string(i.getWidth());
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << t;
+  return text;
+}
+
+/// ONNX's type constraints of a QuantizeLinear (`quantize`) or
+/// DequantizeLinear: a float input and scale (Q) or an integer input whose
+/// zero point has its type (DQ), an integer zero point. ONNX Runtime
+/// refuses such models when it loads them.
+LogicalResult checkQuantTypes(NodeImporter &n, bool quantize) {
+  Type x = n.getInputType(0).getElementType();
+  Type scale = n.getInputType(1).getElementType();
+  std::optional<Type> zp;
+  if (n.hasInput(2))
+    zp = n.getInputType(2).getElementType();
+  if (!isa<FloatType>(scale))
+    return n.emitError() << "the scale is " << onnxTypeName(scale)
+                         << ": it must be a float type";
+  if (quantize) {
+    if (!isa<FloatType>(x))
+      return n.emitError() << "quantizes a " << onnxTypeName(x)
+                           << " tensor: the input must be a float type";
+    if (zp && !isa<IntegerType>(*zp))
+      return n.emitError() << "the zero point is " << onnxTypeName(*zp)
+                           << ": it must be an integer type (it gives the "
+                              "output's)";
+    return success();
+  }
+  if (!isa<IntegerType>(x))
+    return n.emitError() << "dequantizes a " << onnxTypeName(x)
+                         << " tensor: the input must be an integer type";
+  if (zp && *zp != x)
+    return n.emitError() << "the zero point is " << onnxTypeName(*zp)
+                         << " and the input " << onnxTypeName(x)
+                         << ": they must be the same type";
+  return success();
+}
+
 FailureOr<int64_t> quantAxis(NodeImporter &n) {
   int64_t rank = n.getInputType(0).getRank();
   int64_t axis = n.getAttrInt("axis", 1);
@@ -62,7 +114,7 @@ FailureOr<int64_t> quantAxis(NodeImporter &n) {
 }
 
 LogicalResult importQuantize(NodeImporter &n) {
-  if (failed(n.requireInputs(2)))
+  if (failed(n.requireInputs(2)) || failed(checkQuantTypes(n, true)))
     return failure();
   auto axis = quantAxis(n);
   if (failed(axis))
@@ -80,7 +132,7 @@ LogicalResult importQuantize(NodeImporter &n) {
 }
 
 LogicalResult importDequantize(NodeImporter &n) {
-  if (failed(n.requireInputs(2)))
+  if (failed(n.requireInputs(2)) || failed(checkQuantTypes(n, false)))
     return failure();
   auto axis = quantAxis(n);
   if (failed(axis))
@@ -345,6 +397,60 @@ LogicalResult importQLinearGlobalAveragePool(NodeImporter &n) {
                         n.getInputType(0).getElementType());
 }
 
+/// com.microsoft QLinearSigmoid / QLinearLeakyRelu (attribute alpha,
+/// default 0.01): (X, X_scale, X_zp, Y_scale, Y_zp), per-tensor parameters.
+template <typename OpT> LogicalResult importQLinearUnary(NodeImporter &n) {
+  if (failed(n.requireInputs(4)))
+    return failure();
+  auto x = dequantizeInput(n, 0, 1, 2);
+  if (failed(x))
+    return failure();
+  FailureOr<Value> y;
+  if constexpr (std::is_same_v<OpT, LeakyReluOp>) {
+    float alpha = n.getAttrFloat("alpha", 0.01f);
+    if (n.failed())
+      return failure();
+    y = n.createValue<LeakyReluOp>(x->getType(), *x,
+                                   n.getBuilder().getF32FloatAttr(alpha));
+  } else {
+    y = n.create<OpT>(*x);
+  }
+  return quantizeOutput(n, y, 3, 4, n.getInputType(0).getElementType());
+}
+
+/// com.microsoft QLinearAveragePool: (X, x_scale, x_zp, y_scale, y_zp),
+/// AveragePool's attributes, NCHW (channels_last = 0) only.
+LogicalResult importQLinearAveragePool(NodeImporter &n) {
+  if (failed(n.requireInputs(4)) || failed(n.requireAttr("kernel_shape")))
+    return failure();
+  if (n.getAttrInt("channels_last", 0) != 0)
+    return n.emitError() << "channels_last = 1 is not supported (NCHW only)";
+  auto type = n.getInputType(0);
+  if (type.getRank() < 3)
+    return n.emitError() << "expects an input of rank >= 3, got rank "
+                         << type.getRank();
+  auto attrs = readWindowAttrs(n, type.getRank() - 2, {});
+  if (failed(attrs) ||
+      failed(resolveAutoPad(n, *attrs, type.getShape().drop_front(2))))
+    return failure();
+  bool ceilMode = n.getAttrInt("ceil_mode", 0) != 0;
+  bool includePad = n.getAttrInt("count_include_pad", 0) != 0;
+  if (n.failed())
+    return failure();
+  auto x = dequantizeInput(n, 0, 1, 2);
+  if (failed(x))
+    return failure();
+  auto &b = n.getBuilder();
+  return quantizeOutput(
+      n,
+      n.create<AvgPoolOp>(*x, b.getDenseI64ArrayAttr(attrs->kernel),
+                          b.getDenseI64ArrayAttr(attrs->strides),
+                          b.getDenseI64ArrayAttr(attrs->pads),
+                          b.getDenseI64ArrayAttr(attrs->dilations),
+                          b.getBoolAttr(ceilMode), b.getBoolAttr(includePad)),
+      3, 4, type.getElementType());
+}
+
 } // namespace
 
 void registerQuantizationOps(OpRegistry &r) {
@@ -360,6 +466,9 @@ void registerQuantizationOps(OpRegistry &r) {
   r.add("QLinearMul", importQLinearBinary<MulOp>, ms);
   r.add("QLinearConcat", importQLinearConcat, ms);
   r.add("QLinearGlobalAveragePool", importQLinearGlobalAveragePool, ms);
+  r.add("QLinearAveragePool", importQLinearAveragePool, ms);
+  r.add("QLinearSigmoid", importQLinearUnary<SigmoidOp>, ms);
+  r.add("QLinearLeakyRelu", importQLinearUnary<LeakyReluOp>, ms);
 }
 
 } // namespace npu::onnx_import

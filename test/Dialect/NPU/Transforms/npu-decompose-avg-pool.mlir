@@ -70,10 +70,13 @@ func.func @uniform(%x: tensor<1x8x8x8xf32>) -> (tensor<1x8x8x8xf32>, tensor<1x8x
 
 // -----
 
-// A pre-quantized model's pool (npu.quant) keeps its own parameters: left
-// alone (the lowering refuses it, its divisors differing).
+// A pre-quantized model's pool (npu.quant, scale 0.05): the multiply keeps
+// its parameters; the window sum (weights 1/16, 9 taps) takes scale
+// 0.05 * 9 / 16 = 0.028125, marked as not a pair of the model's own.
 // CHECK-LABEL: func.func @annotated
-// CHECK-NEXT: npu.avg_pool
+// CHECK: npu.conv {{.*}}npu.quant = array<f32: 0.0281250011, 0.000000e+00>, npu.quant_from_consumer
+// CHECK: npu.mul {{.*}}npu.quant = array<f32: 5.000000e-02, 0.000000e+00>
+// CHECK-NOT: npu.avg_pool
 func.func @annotated(%x: tensor<1x8x4x4xf32>) -> tensor<1x8x4x4xf32> {
   %y = npu.avg_pool %x {kernel_shape = array<i64: 3, 3>, strides = array<i64: 1, 1>,
                         pads = array<i64: 1, 1, 1, 1>, dilations = array<i64: 1, 1>,

@@ -144,3 +144,18 @@ func.func @backward_steps(%x: tensor<2x8xi1>, %v: tensor<300xf32>) -> (tensor<2x
   %w = npu.slice %v {starts = array<i64: 299>, steps = array<i64: -1>} : tensor<300xf32> to tensor<300xf32> loc("g")
   return %y, %w : tensor<2x4xi1>, tensor<300xf32>
 }
+
+// -----
+
+// A pre-quantized model's op (npu.quant, its Q/DQ parameters): every float
+// op it becomes holds some of its elements and takes the parameters; the
+// gather's indices do not.
+// CHECK-LABEL: func.func @quantized
+// CHECK: npu.slice %arg0 {{.*}}npu.quant = array<f32: 5.000000e-02, 0.000000e+00>
+// CHECK-NEXT: npu.constant dense<[2, 1, 0]> : tensor<3xi64> loc(
+// CHECK-NEXT: npu.gather {{.*}}npu.quant = array<f32: 5.000000e-02, 0.000000e+00>
+// CHECK-NEXT: return
+func.func @quantized(%x: tensor<1x4x2x2xf32>) -> tensor<1x3x2x2xf32> {
+  %y = npu.slice %x {starts = array<i64: 0, 2, 0, 0>, steps = array<i64: 1, -1, 1, 1>, npu.quant = array<f32: 0.05, 0.0>} : tensor<1x4x2x2xf32> to tensor<1x3x2x2xf32> loc("f")
+  return %y : tensor<1x3x2x2xf32>
+}

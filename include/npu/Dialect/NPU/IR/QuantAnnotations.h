@@ -23,6 +23,14 @@
 namespace npu {
 
 constexpr llvm::StringLiteral kQuantAttr = "npu.quant";
+/// Unit attribute beside `npu.quant` on an op whose parameters are not a
+/// Q/DQ pair of its own: taken from its consumer (a ReLU, Clip or constant
+/// add the int8 lowering fuses into its DPU task: npu-fold-qdq), or derived
+/// by a pass for a tensor the model does not have (an average pool's window
+/// sum: npu-decompose-avg-pool). Its SHAVE result is not put on their grid,
+/// and its DPU task may write f16 for SHAVE readers.
+constexpr llvm::StringLiteral kQuantFromConsumerAttr =
+    "npu.quant_from_consumer";
 constexpr llvm::StringLiteral kWeightScalesAttr = "npu.weight_scales";
 /// A tensor's calibrated range, array<f32: lo, hi> (npu-calibrate): on a
 /// single-result op or a function argument; `npu.ranges` on a multi-result

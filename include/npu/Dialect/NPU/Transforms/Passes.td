@@ -258,8 +258,10 @@ def NPUDecomposeAvgPool : Pass<"npu-decompose-avg-pool", "mlir::func::FuncOp"> {
     end padding grown so that the convolution gives the pool's output size
     (the extra positions add zeros), and `%map` = 2^e / divisor per output
     position, [1, 1, spatial...]. Pools whose windows all count the whole
-    kernel are left alone, and so are a pre-quantized model's (`npu.quant`:
-    the lowering refuses them when their divisors differ).
+    kernel are left alone. A pre-quantized model's pool (`npu.quant`, scale
+    s): the multiply keeps its parameters, and the sum, which the model does
+    not have, takes scale s 2^-e window (a whole window's sum on the mean's
+    grid) with `npu.quant_from_consumer`, so that its DPU task writes f16.
   }];
   let dependentDialects = ["::npu::NPUDialect"];
 }
@@ -285,8 +287,10 @@ def NPUDecomposeDataMovement
       one-row slices (`reflect`), repeats of the edge row (`edge`) or the
       opposite end (`wrap`) around the input.
 
-    Ops with dynamic shapes, `reflect` / `wrap` pads not smaller than the
-    axis, and a pre-quantized model's ops (`npu.quant`) are left alone.
+    A pre-quantized model's op (`npu.quant`, its Q/DQ parameters) passes
+    them to every op it becomes (each holds some of its elements; a
+    constant pad's fill too). Ops with dynamic shapes and `reflect` /
+    `wrap` pads not smaller than the axis are left alone.
   }];
   let dependentDialects = ["::npu::NPUDialect"];
 }
