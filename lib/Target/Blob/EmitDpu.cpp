@@ -21,6 +21,7 @@
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/Support/MathExtras.h"
 
+#include <array>
 #include <cstring>
 #include <map>
 #include <memory>
@@ -349,27 +350,41 @@ FailureOr<std::unique_ptr<DpuPlan>> planJob(Emitter &e, DpuJob job,
   return plan;
 }
 
-/// DMAs of the weights slice and weight table of piece `p` into weight slot
-/// `slot` of tile `t`.
-void loadWeights(Emitter &e, DpuPlan &plan, uint32_t t, const DpuPiece &p,
-                 uint32_t slot) {
+/// The DMAs of the weights slice and weight table of piece `p` into weight
+/// slot `slot` of tile `t`: name, source and destination of each.
+struct WeightLoad {
+  std::string name;
+  blob::TensorRef src, dst;
+};
+std::array<WeightLoad, 2> weightLoads(DpuPlan &plan, uint32_t t,
+                                      const DpuPiece &p, uint32_t slot) {
   const DpuJob &job = plan.job;
   const DpuOpGeometry &g = job.g;
   TileBuffers &b = plan.tb[t];
   std::string n = pieceName(plan, p);
   uint32_t cw = g.op == blob::DpuOp::Conv ? g.C : 1;
   std::vector<uint32_t> wshape = {p.kc, g.kh, g.kw, cw};
-  e.dma(n + ".w",
-        blob::TensorRef::dense(job.weightsBuffer,
-                               uint64_t(p.k0) * g.weightBytesPerChannel(),
-                               job.weightsType, wshape),
-        cmxRef(b.w[slot], job.weightsType, wshape));
   uint32_t table = plan.tableOf[p.k0];
   uint64_t tableOffset = table == job.tableBuffer ? uint64_t(p.k0) * 16 : 0;
-  e.dma(n + ".wt",
-        blob::TensorRef::dense(table, tableOffset, DType::I32, {p.kc, 4}),
-        cmxRef(b.t[slot], DType::I32, {p.kc, 4}));
-  b.slotK0[slot] = p.k0;
+  return {WeightLoad{
+              n + ".w",
+              blob::TensorRef::dense(job.weightsBuffer,
+                                     uint64_t(p.k0) * g.weightBytesPerChannel(),
+                                     job.weightsType, wshape),
+              cmxRef(b.w[slot], job.weightsType, wshape)},
+          WeightLoad{
+              n + ".wt",
+              blob::TensorRef::dense(table, tableOffset, DType::I32, {p.kc, 4}),
+              cmxRef(b.t[slot], DType::I32, {p.kc, 4})}};
+}
+
+/// DMAs of the weights slice and weight table of piece `p` into weight slot
+/// `slot` of tile `t`.
+void loadWeights(Emitter &e, DpuPlan &plan, uint32_t t, const DpuPiece &p,
+                 uint32_t slot) {
+  for (const WeightLoad &l : weightLoads(plan, t, p, slot))
+    e.dma(l.name, l.src, l.dst);
+  plan.tb[t].slotK0[slot] = p.k0;
 }
 
 /// The CMX the pieces of `op` may use, from offset 0 (below the resident
@@ -409,12 +424,16 @@ bool weightsLoadableDuring(const Emitter &e, Operation *op, Operation *prev) {
 
 /// Where the next op's layout goes: the lowest of 0, right above the layout
 /// of one of `running` (the ops that run before it), or the top of its
-/// budget, at which its weights and weight table neither overlap a layout of
-/// `running` nor leave a budget of theirs (so they can be loaded while
-/// those run); nullopt if there is none.
+/// budget (with `deep`, also where its first weight slot starts right above,
+/// or its last table ends right below, a layout of `running`), at which its
+/// first `weightSlots` weight slots and their weight tables neither overlap
+/// a layout of `running` nor leave a budget of theirs (so they can be
+/// loaded while those run); nullopt if there is none.
 std::optional<uint64_t> placeAfter(const Emitter &e,
                                    ArrayRef<const DpuPlan *> running,
-                                   Operation *nextOp, const CmxLayout &next) {
+                                   Operation *nextOp, const CmxLayout &next,
+                                   uint32_t weightSlots = 1,
+                                   bool deep = false) {
   uint64_t align = TilingOptions().cmxAlignment;
   uint64_t usable = budgetOf(e, nextOp);
   if (!next.weightsSize || next.total > usable)
@@ -424,14 +443,30 @@ std::optional<uint64_t> placeAfter(const Emitter &e,
     candidates.push_back(
         llvm::alignTo(p->base + p->tiling.layout.total, align));
   candidates.push_back((usable - next.total) / align * align);
+  if (deep) {
+    uint64_t wOff = next.weights[0];
+    uint64_t wEnd =
+        next.table[std::min<uint32_t>(weightSlots, 2) - 1] + next.tableSize;
+    for (const DpuPlan *p : running) {
+      uint64_t above = llvm::alignTo(p->base + p->tiling.layout.total, align);
+      if (above >= wOff)
+        candidates.push_back(llvm::alignDown(above - wOff, align));
+      if (p->base >= wEnd)
+        candidates.push_back(llvm::alignDown(p->base - wEnd, align));
+    }
+  }
   for (uint64_t base : candidates) {
     if (base + next.total > usable)
       continue;
-    uint64_t wBegin = base + next.weights[0];
-    uint64_t wEnd = base + next.table[0] + next.tableSize;
-    if (llvm::all_of(running, [&](const DpuPlan *p) {
-          return clearOf(e, *p, wBegin, wEnd);
-        }))
+    bool clear = true;
+    for (uint32_t s = 0; s < weightSlots && s < 2 && clear; ++s) {
+      uint64_t wBegin = base + next.weights[s];
+      uint64_t wEnd = base + next.table[s] + next.tableSize;
+      clear = llvm::all_of(running, [&](const DpuPlan *p) {
+        return clearOf(e, *p, wBegin, wEnd);
+      });
+    }
+    if (clear)
       return base;
   }
   return std::nullopt;
@@ -764,9 +799,9 @@ planDpu(Emitter &e, Operation *op, const std::string &label,
   return planJob(e, std::move(*job), std::move(*tiling), base.value_or(0));
 }
 
-LogicalResult prefetchFirstDpu(Emitter &e, Operation *op,
-                               const std::string &label) {
-  auto planned = planDpu(e, op, label, {});
+LogicalResult prefetchFirstDpu(Emitter &e) {
+  Operation *op = e.dpuOps.front();
+  auto planned = planDpu(e, op, e.dpuLabels.front(), {});
   if (failed(planned))
     return failure();
   std::shared_ptr<DpuPlan> plan = std::move(*planned);
@@ -784,59 +819,179 @@ LogicalResult prefetchFirstDpu(Emitter &e, Operation *op,
       e.sched.endStep();
     }
   }
-  e.plannedDpu = std::move(plan);
+  e.ahead.clear();
+  e.ahead.push_back({std::move(plan), /*loading=*/false});
   return success();
 }
 
-LogicalResult emitDpu(Emitter &e, Operation *op, const std::string &label,
-                      Operation *next, const std::string &nextLabel,
-                      Operation *afterNext, const std::string &afterNextLabel) {
-  std::shared_ptr<DpuPlan> plan = std::move(e.plannedDpu);
-  if (!plan || plan->job.op != op) {
+/// The piece of each tile whose weights slice a deep prefetch loads into
+/// weight slot `slot`: the tile's first piece for slot 0; for slot 1, with
+/// two weight slots, the first piece of another channel slice (the slice
+/// emitPlan loads into slot 1 next); null where there is none.
+static const DpuPiece *prefetchedPiece(const DpuTiling &tiling,
+                                       ArrayRef<const DpuPiece *> pieces,
+                                       uint32_t slot) {
+  if (pieces.empty())
+    return nullptr;
+  if (slot == 0)
+    return pieces.front();
+  if (tiling.layout.weightSlots < 2)
+    return nullptr;
+  for (const DpuPiece *p : pieces)
+    if (p->k0 != pieces.front()->k0)
+      return p;
+  return nullptr;
+}
+
+/// With deepPrefetch, after `current` (dpuOps[index]) is emitted: plans the
+/// DPU ops after the planned-ahead ones, in program order, each placed so
+/// that its first weights slices (both weight slots where it has two and
+/// CMX has room, else the first) overlap no layout of the ops before it
+/// (placeAfter), and makes their loads pending (Emitter::PendingDma): they
+/// are queued where a DMA port would idle, or at the latest during the op
+/// before theirs. An op without weights is planned at offset 0 and passed
+/// over. Stops at the first op with no such place, or kMaxDpuOpsAhead ops
+/// ahead.
+static LogicalResult deepenPrefetch(Emitter &e, size_t index,
+                                    const DpuPlan &current) {
+  while (e.ahead.size() < kMaxDpuOpsAhead) {
+    size_t k = index + 1 + e.ahead.size();
+    if (k >= e.dpuOps.size())
+      return success();
+    Operation *op = e.dpuOps[k];
+    if (!weightsLoadableDuring(e, op, current.job.op))
+      return success();
+    SmallVector<const DpuPlan *> running = {&current};
+    for (const Emitter::AheadPlan &a : e.ahead)
+      running.push_back(a.plan.get());
+    auto job = dpuJob(e, op, e.dpuLabels[k]);
+    if (failed(job))
+      return failure();
+    auto tiling = tileJob(e, *job);
+    if (failed(tiling))
+      return failure();
+    if (!job->g.hasWeights()) {
+      // Nothing to load; the ops after it are placed clear of its layout.
+      if (tiling->layout.total > budgetOf(e, op))
+        return success();
+      auto plan = planJob(e, std::move(*job), std::move(*tiling), 0);
+      if (failed(plan))
+        return failure();
+      e.ahead.push_back({std::move(*plan), /*loading=*/true});
+      continue;
+    }
+    std::vector<std::vector<const DpuPiece *>> byTile(e.tiles);
+    for (const DpuPiece &p : tiling->pieces)
+      byTile[p.tile].push_back(&p);
+    bool second = llvm::any_of(byTile, [&](const auto &pieces) {
+      return prefetchedPiece(*tiling, pieces, 1) != nullptr;
+    });
+    uint32_t slots = second ? 2 : 1;
+    std::optional<uint64_t> base =
+        placeAfter(e, running, op, tiling->layout, slots, /*deep=*/true);
+    if (!base && slots == 2) {
+      slots = 1;
+      base = placeAfter(e, running, op, tiling->layout, slots, /*deep=*/true);
+    }
+    if (!base)
+      return success();
+    auto planned = planJob(e, std::move(*job), std::move(*tiling), *base);
+    if (failed(planned))
+      return failure();
+    std::shared_ptr<DpuPlan> plan = std::move(*planned);
+    for (uint32_t s = 0; s < slots; ++s)
+      for (uint32_t t = 0; t < e.tiles; ++t)
+        if (const DpuPiece *p =
+                prefetchedPiece(plan->tiling, plan->byTile[t], s)) {
+          std::array<WeightLoad, 2> loads = weightLoads(*plan, t, *p, s);
+          // The second slot's slice loads only in idle time: queued with
+          // the first at the latest, it would delay the stores of the op
+          // before.
+          e.pendingDmas.push_back({plan.get(),
+                                   loads[0].name,
+                                   loads[0].src,
+                                   loads[0].dst,
+                                   {},
+                                   s > 0});
+          DpuPlan *raw = plan.get();
+          uint32_t k0 = p->k0;
+          e.pendingDmas.push_back(
+              {plan.get(), loads[1].name, loads[1].src, loads[1].dst,
+               [raw, t, s, k0] { raw->tb[t].slotK0[s] = k0; }, s > 0});
+        }
+    e.ahead.push_back({std::move(plan), /*loading=*/true});
+  }
+  return success();
+}
+
+LogicalResult emitDpu(Emitter &e, size_t index) {
+  Operation *op = e.dpuOps[index];
+  const std::string &label = e.dpuLabels[index];
+  std::shared_ptr<DpuPlan> plan;
+  if (!e.ahead.empty() && e.ahead.front().plan->job.op == op) {
+    plan = std::move(e.ahead.front().plan);
+    e.ahead.pop_front();
+    // What was not loaded ahead loads with the op's own loads.
+    e.dropPending(plan.get());
+  } else {
+    e.ahead.clear();
+    e.pendingDmas.clear();
     auto planned = planDpu(e, op, label, {});
     if (failed(planned))
       return failure();
     plan = std::move(*planned);
   }
-  // Planned two ops ahead, by the op before this one: its weights are
-  // loading already.
-  std::shared_ptr<DpuPlan> loading = std::move(e.plannedDpuAfterNext);
-
-  // The next DPU op is planned now, its layout placed beside this one's
-  // where CMX allows, so that its first weights load during this op.
-  std::shared_ptr<DpuPlan> nextPlan;
-  bool nextLoading = false;
-  if (next && loading && loading->job.op == next) {
-    nextPlan = std::move(loading);
-    nextLoading = true;
-  } else if (next) {
-    auto planned = planDpu(e, next, nextLabel, {plan.get()});
+  if (!e.opts.prefetchWeights) {
+    emitPlan(e, *plan, [] {});
+    return success();
+  }
+  // The next DPU op, planned now unless an earlier op did, its layout
+  // placed beside this one's where CMX allows, so that its first weights
+  // load during this op.
+  size_t next = index + 1;
+  if (e.ahead.empty() && next < e.dpuOps.size()) {
+    auto planned = planDpu(e, e.dpuOps[next], e.dpuLabels[next], {plan.get()});
     if (failed(planned))
       return failure();
-    nextPlan = std::move(*planned);
+    e.ahead.push_back({std::move(*planned), /*loading=*/false});
   }
   // A next op without weights (an eltwise add) runs briefly: the first
   // weights of the op after it load during this op too, where CMX has room
   // beside both.
-  std::shared_ptr<DpuPlan> afterNextPlan;
-  if (nextPlan && !nextLoading && !nextPlan->job.g.hasWeights() && afterNext &&
-      weightsLoadableDuring(e, afterNext, op)) {
+  bool afterNext = false;
+  // (With deep prefetch, a next op without weights planned by an earlier
+  // op's deep prefetch counts as loading: nothing of it is.)
+  if (e.ahead.size() == 1 && (!e.ahead[0].loading || e.deepPrefetch) &&
+      !e.ahead[0].plan->job.g.hasWeights() && next + 1 < e.dpuOps.size() &&
+      weightsLoadableDuring(e, e.dpuOps[next + 1], op)) {
     bool placed = false;
-    auto planned = planDpu(e, afterNext, afterNextLabel,
-                           {plan.get(), nextPlan.get()}, &placed);
+    auto planned = planDpu(e, e.dpuOps[next + 1], e.dpuLabels[next + 1],
+                           {plan.get(), e.ahead[0].plan.get()}, &placed);
     if (failed(planned))
       return failure();
-    if (placed)
-      afterNextPlan = std::move(*planned);
+    if (placed) {
+      e.ahead.push_back({std::move(*planned), /*loading=*/false});
+      afterNext = true;
+    }
   }
   emitPlan(e, *plan, [&] {
-    if (nextPlan && !nextLoading)
-      prefetchWeights(e, {plan.get()}, *nextPlan);
-    if (afterNextPlan)
-      prefetchWeights(e, {plan.get(), nextPlan.get()}, *afterNextPlan);
+    // The next op's first weights load during this op at the latest (and
+    // the op after it's, when the next one loads none).
+    if (!e.ahead.empty())
+      e.flushPending(e.ahead[0].plan.get());
+    if (e.ahead.size() > 1 && !e.ahead[0].plan->job.g.hasWeights())
+      e.flushPending(e.ahead[1].plan.get());
+    if (!e.ahead.empty() && !e.ahead[0].loading) {
+      prefetchWeights(e, {plan.get()}, *e.ahead[0].plan);
+      e.ahead[0].loading = true;
+    }
+    if (afterNext) {
+      prefetchWeights(e, {plan.get(), e.ahead[0].plan.get()}, *e.ahead[1].plan);
+      e.ahead[1].loading = true;
+    }
   });
-  e.plannedDpu = std::move(nextPlan);
-  e.plannedDpuAfterNext = std::move(afterNextPlan);
+  if (e.deepPrefetch)
+    return deepenPrefetch(e, index, *plan);
   return success();
 }
 

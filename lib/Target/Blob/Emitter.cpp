@@ -37,11 +37,18 @@ Access Emitter::access(const blob::TensorRef &ref, bool write) const {
   return accessOf(program, ref, write);
 }
 
-void Emitter::estimatePorts() {
-  portsByEstimate = true;
+void Emitter::enableEstimate() {
+  if (estimating)
+    return;
+  estimating = true;
   // The cost model's cycles of each task (its buffers placed as planned).
   sched.enableEstimate(
       [&p = program](const blob::Task &t) { return blob::taskCycles(p, t); });
+}
+
+void Emitter::estimatePorts() {
+  portsByEstimate = true;
+  enableEstimate();
 }
 
 void Emitter::dma(const std::string &name, const blob::TensorRef &src,
@@ -52,6 +59,7 @@ void Emitter::dma(const std::string &name, const blob::TensorRef &src,
   t.dma.dst = dst;
   std::vector<Access> accesses = {access(src, false), access(dst, true)};
   uint32_t port = 0;
+  uint64_t ready = estimating ? sched.estimatedReady(accesses) : 0;
   if (!portsByEstimate) {
     for (uint32_t p = 1; p < hw.dmaPorts; ++p)
       if (portBytes[p] < portBytes[port])
@@ -59,7 +67,6 @@ void Emitter::dma(const std::string &name, const blob::TensorRef &src,
   } else {
     // A port whose queue ends in a copy that waits for a DPU task is not
     // free, however few bytes it holds.
-    uint64_t ready = sched.estimatedReady(accesses);
     uint64_t bestStart = 0;
     for (uint32_t p = 0; p < hw.dmaPorts; ++p) {
       uint64_t start =
@@ -71,8 +78,69 @@ void Emitter::dma(const std::string &name, const blob::TensorRef &src,
       }
     }
   }
+  // The port would idle until this DMA may start: pending DMAs that the
+  // estimate has end by then go first.
+  while (estimating && !pendingDmas.empty()) {
+    PendingDma &p = pendingDmas.front();
+    blob::Task pt;
+    pt.name = p.name;
+    pt.dma.src = p.src;
+    pt.dma.dst = p.dst;
+    std::vector<Access> pa = {access(p.src, false), access(p.dst, true)};
+    // Where another port still moves data, the two would share the DDR:
+    // only a port that is the last one busy fills its gap.
+    uint64_t start = std::max(sched.estimatedReady(pa),
+                              sched.estimatedQueueEnd(blob::Engine::Dma, port));
+    for (uint32_t q = 0; q < hw.dmaPorts; ++q)
+      start = std::max(start, sched.estimatedQueueEnd(blob::Engine::Dma, q));
+    if (start + blob::taskCycles(program, pt) > ready)
+      break;
+    portBytes[port] += p.src.numElements() * dtypeSize(p.src.dtype);
+    // In a step of its own, so that its readers wait for it alone: the
+    // open step goes on after it as a new one.
+    bool open = sched.stepOpen();
+    sched.endStep();
+    sched.beginStep();
+    sched.add(blob::Engine::Dma, port, std::move(pt), std::move(pa));
+    sched.endStep();
+    if (open)
+      sched.beginStep();
+    std::function<void()> queued = std::move(p.onQueued);
+    pendingDmas.pop_front();
+    if (queued)
+      queued();
+  }
   portBytes[port] += src.numElements() * dtypeSize(src.dtype);
   sched.add(blob::Engine::Dma, port, std::move(t), std::move(accesses));
+}
+
+void Emitter::flushPending(const void *owner) {
+  std::vector<PendingDma> mine;
+  for (auto it = pendingDmas.begin(); it != pendingDmas.end();)
+    if (it->owner == owner) {
+      mine.push_back(std::move(*it));
+      it = pendingDmas.erase(it);
+    } else {
+      ++it;
+    }
+  bool open = sched.stepOpen();
+  for (PendingDma &p : mine) {
+    if (p.idleOnly)
+      continue;
+    sched.endStep();
+    sched.beginStep();
+    dma(p.name, p.src, p.dst);
+    sched.endStep();
+    if (p.onQueued)
+      p.onQueued();
+  }
+  if (open)
+    sched.beginStep();
+}
+
+void Emitter::dropPending(const void *owner) {
+  llvm::erase_if(pendingDmas,
+                 [&](const PendingDma &p) { return p.owner == owner; });
 }
 
 LogicalResult Emitter::copy(Operation *op, const std::string &name,

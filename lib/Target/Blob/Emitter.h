@@ -23,6 +23,8 @@
 
 #include "llvm/ADT/DenseSet.h"
 
+#include <deque>
+#include <functional>
 #include <memory>
 
 namespace npu::target {
@@ -32,6 +34,10 @@ struct DpuPlan;
 /// Elements per SHAVE task below which splitting a kernel over SHAVEs does
 /// not pay for the extra launch.
 constexpr uint64_t kMinShaveChunkElements = 8192;
+/// How many DPU ops ahead of the one being emitted deep prefetch plans
+/// (Emitter::deepPrefetch): a bound on the plans kept and on the CMX
+/// regions a new plan's weights must avoid.
+constexpr size_t kMaxDpuOpsAhead = 8;
 
 struct Emitter {
   Emitter(const arch::HardwareDesc &hw, const CodegenOptions &opts,
@@ -52,6 +58,8 @@ struct Emitter {
   /// Whether dma() picks the port by the estimated start (kDmaPortsAttr)
   /// rather than by the bytes queued; set by estimatePorts().
   bool portsByEstimate = false;
+  /// Whether the scheduler estimates the tasks' timing (enableEstimate).
+  bool estimating = false;
   std::vector<uint64_t> cmxUsed;
   /// Bytes of the DMAs emitted on each port so far.
   std::vector<uint64_t> portBytes;
@@ -66,14 +74,41 @@ struct Emitter {
   /// tiled stage (TilingRecord.h).
   bool residencyPlannedHere = false;
   llvm::DenseMap<mlir::Value, std::vector<uint32_t>> residentBuffers;
-  /// The next DPU op, planned (tiled, buffers placed) by the previous DPU
-  /// op so that its first weights could be loaded ahead (its job names the
-  /// op).
-  std::shared_ptr<DpuPlan> plannedDpu;
-  /// The DPU op after that, planned two ops ahead when the next one loads
-  /// no weights (an eltwise add): its first weights load during the op
-  /// before it.
-  std::shared_ptr<DpuPlan> plannedDpuAfterNext;
+  /// The function's DPU ops in program order, and their labels: the ops
+  /// emitDpu plans ahead of their turn.
+  std::vector<mlir::Operation *> dpuOps;
+  std::vector<std::string> dpuLabels;
+  /// A DPU op planned (tiled, buffers placed) before its turn; `loading`
+  /// once its first weights slice is loaded (or it has none to load).
+  struct AheadPlan {
+    std::shared_ptr<DpuPlan> plan;
+    bool loading = false;
+  };
+  /// The DPU ops after the one being emitted, in program order, planned
+  /// ahead: the next one (its first weights load during the current op),
+  /// the one after it when the next loads no weights (an eltwise add), and
+  /// with deepPrefetch, further ones whose first weights slices load in the
+  /// DDR's idle time (emitDpu).
+  std::deque<AheadPlan> ahead;
+  /// Load the first weights slices of DPU ops several ops ahead where CMX
+  /// has room beside every op before them, in the DMA ports' idle time by
+  /// the estimated schedule (kDeepPrefetchAttr).
+  bool deepPrefetch = false;
+  /// A DMA queued when a DMA port would otherwise idle (deep prefetch's
+  /// weights loads): dma() queues it, in a step of its own, ahead of a DMA
+  /// that must wait, on that DMA's port, when the estimate has it start
+  /// once no port moves data and end before that wait does (the estimate
+  /// does not model ports sharing the DDR).
+  struct PendingDma {
+    const void *owner = nullptr; ///< The DPU plan whose weights it loads.
+    std::string name;
+    blob::TensorRef src, dst;
+    std::function<void()> onQueued; ///< Runs once it is queued.
+    /// Queued only in a port's idle time: flushPending drops it.
+    bool idleOnly = false;
+  };
+  /// In program order of their owners.
+  std::deque<PendingDma> pendingDmas;
   /// DPU op -> the SHAVE ops run on its pieces (CodegenOptions::
   /// shaveEpilogues); those ops emit nothing of their own.
   ShaveEpilogues epilogues;
@@ -93,6 +128,9 @@ struct Emitter {
   /// The bytes `ref` touches, as a scheduler access.
   Access access(const blob::TensorRef &ref, bool write) const;
 
+  /// From now on, the scheduler estimates when each task ends
+  /// (TaskScheduler::enableEstimate).
+  void enableEstimate();
   /// From now on, DMAs go on the port where the scheduler's estimate lets
   /// them start first (kDmaPortsAttr).
   void estimatePorts();
@@ -103,6 +141,11 @@ struct Emitter {
   /// the lower index).
   void dma(const std::string &name, const blob::TensorRef &src,
            const blob::TensorRef &dst);
+  /// Queues the pending DMAs of `owner` now, in order, but for those
+  /// queued only in idle time, which it drops.
+  void flushPending(const void *owner);
+  /// Drops the pending DMAs of `owner` not queued yet.
+  void dropPending(const void *owner);
   /// Emits the DMAs of a copy between the buffers `src` and `dst`.
   mlir::LogicalResult copy(mlir::Operation *op, const std::string &name,
                            const CopyRequest &req, uint32_t srcBuffer,
@@ -111,23 +154,22 @@ struct Emitter {
 
 /// True for the ops emitDpu handles (npuhw.dpu_conv, npuhw.dpu_eltwise).
 bool isDpuOp(mlir::Operation *op);
-/// Emits DPU op `op`; `next` is the next DPU op in program order (null if
-/// none): it is planned now and its first weights slice is loaded while
-/// `op` computes, where CMX has room for both. When `next` loads no
-/// weights, `afterNext` (the DPU op after it, null if none) is planned now
-/// too and its first weights load while `op` computes, where CMX has room
-/// for the three.
-mlir::LogicalResult emitDpu(Emitter &e, mlir::Operation *op,
-                            const std::string &label, mlir::Operation *next,
-                            const std::string &nextLabel,
-                            mlir::Operation *afterNext,
-                            const std::string &afterNextLabel);
-/// Plans the program's first DPU op `op` and loads the first weights slice
-/// of each tile's first piece now, at the start of the program, so that
-/// they load while the ops before it (the input's conversion and layout
-/// change) run; emitDpu then finds the plan.
-mlir::LogicalResult prefetchFirstDpu(Emitter &e, mlir::Operation *op,
-                                     const std::string &label);
+/// Emits DPU op `dpuOps[index]`. The next DPU op is planned now (if not
+/// planned already) and its first weights slice loaded while this op
+/// computes, where CMX has room for both; when the next op loads no weights
+/// (an eltwise add), the first weights of the op after it load too, where
+/// CMX has room for the three. With deepPrefetch, once this op's tasks are
+/// queued, the DPU ops after those are planned in turn, up to
+/// kMaxDpuOpsAhead ops ahead, each placed so that its first weight slots
+/// overlap no layout of the ops before it, and their loads made pending
+/// (PendingDma): queued in a DMA port's idle time, else the first slot's
+/// during the op before theirs.
+mlir::LogicalResult emitDpu(Emitter &e, size_t index);
+/// Plans the program's first DPU op `dpuOps[0]` and loads the first
+/// weights slice of each tile's first piece now, at the start of the
+/// program, so that they load while the ops before it (the input's
+/// conversion and layout change) run; emitDpu then finds the plan.
+mlir::LogicalResult prefetchFirstDpu(Emitter &e);
 /// The tasks of SHAVE op `op` (one, or its chunks / slabs split over the
 /// SHAVEs), named after `label`, not queued yet: emitShaveChain queues
 /// them.

@@ -127,6 +127,10 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
              << "\"; expected \"" << kDmaPortsEarliestStart << "\"";
     e.estimatePorts();
   }
+  if (func->hasAttr(kDeepPrefetchAttr)) {
+    e.deepPrefetch = true;
+    e.enableEstimate();
+  }
   Block &body = func.getBody().front();
   std::vector<Operation *> ops;
   std::vector<std::string> labels;
@@ -160,23 +164,26 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
       e.cmxUsed[t] = std::max(e.cmxUsed[t], offset + size);
     }
   }
-  // For each op, the index of the next DPU op after it (ops.size(): none).
-  std::vector<size_t> nextDpu(ops.size(), ops.size());
-  for (size_t i = ops.size(), next = ops.size(); i-- > 0;) {
-    nextDpu[i] = next;
-    if (isDpuOp(ops[i]))
-      next = i;
-  }
+  // The DPU ops in program order: emitDpu plans them ahead of their turn.
+  llvm::DenseMap<Operation *, size_t> dpuIndex;
+  for (size_t i = 0; i < ops.size(); ++i)
+    if (isDpuOp(ops[i])) {
+      dpuIndex[ops[i]] = e.dpuOps.size();
+      e.dpuOps.push_back(ops[i]);
+      e.dpuLabels.push_back(labels[i]);
+    }
   // The first DPU op's first weights load from the start, while the ops
   // before it run (they are loaded only once those ops' DMAs are queued
   // otherwise).
-  size_t firstDpu = ops.empty() ? 0 : (isDpuOp(ops[0]) ? 0 : nextDpu[0]);
+  size_t firstDpu = e.dpuOps.empty()
+                        ? ops.size()
+                        : size_t(llvm::find(ops, e.dpuOps[0]) - ops.begin());
   bool tasksBefore = llvm::any_of(
       ArrayRef<Operation *>(ops).take_front(firstDpu),
       [](Operation *op) { return !isa<npu::ConstantOp, npu::ReshapeOp>(op); });
   if (opts.prefetchWeights && tasksBefore && firstDpu < ops.size()) {
     e.sched.beginOp();
-    LogicalResult r = prefetchFirstDpu(e, ops[firstDpu], labels[firstDpu]);
+    LogicalResult r = prefetchFirstDpu(e);
     e.sched.endOp();
     if (failed(r))
       return failure();
@@ -255,18 +262,10 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
         e.elidedCopies.contains(&op) || e.shaveIntoConcats.contains(&op))
       continue;
     e.sched.beginOp();
-    size_t n = nextDpu[i];
     LogicalResult r =
         llvm::TypeSwitch<Operation *, LogicalResult>(&op)
-            .Case<hw::DpuConvOp, hw::DpuEltwiseOp>([&](Operation *o) {
-              bool ahead = opts.prefetchWeights && n < ops.size();
-              size_t n2 = n < ops.size() ? nextDpu[n] : ops.size();
-              bool ahead2 = ahead && n2 < ops.size();
-              return emitDpu(e, o, label, ahead ? ops[n] : nullptr,
-                             n < ops.size() ? labels[n] : std::string(),
-                             ahead2 ? ops[n2] : nullptr,
-                             ahead2 ? labels[n2] : std::string());
-            })
+            .Case<hw::DpuConvOp, hw::DpuEltwiseOp>(
+                [&](Operation *o) { return emitDpu(e, dpuIndex.lookup(o)); })
             .Case([&](hw::ShaveOp o) { return emitChain(i, o); })
             .Case(
                 [&](npu::TransposeOp o) { return emitTranspose(e, o, label); })

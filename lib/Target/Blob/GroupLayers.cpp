@@ -83,6 +83,7 @@ struct GroupLayersPass : impl::NPUGroupLayersBase<GroupLayersPass> {
         return signalPassFailure();
       }
       func->removeAttr(kDmaPortsAttr);
+      func->removeAttr(kDeepPrefetchAttr);
       uint32_t used = tilesFor(func, **hw, tiles);
       if (failed(checkTilingTiles(func, used, **hw, "npu-group-layers")))
         return signalPassFailure();
@@ -113,7 +114,27 @@ struct GroupLayersPass : impl::NPUGroupLayersBase<GroupLayersPass> {
         return signalPassFailure();
       if (searchDmaPorts)
         chooseDmaPorts(func, used, cycles);
+      if (searchDeepPrefetch)
+        chooseDeepPrefetch(func, used);
     }
+  }
+
+  /// Records kDeepPrefetchAttr on `func` (grouped, tiled and with its DMA
+  /// ports chosen as it will be generated) when its program's modelled
+  /// latency is lower so.
+  void chooseDeepPrefetch(func::FuncOp func, uint32_t used) {
+    FailureOr<arch::Platform> platform =
+        getTarget(func->getParentOfType<ModuleOp>());
+    if (failed(platform))
+      return;
+    func->removeAttr(kDeepPrefetchAttr);
+    std::optional<uint64_t> without =
+        modelledLatency(func, *platform, used, maxPieceRows, useEpilogues);
+    func->setAttr(kDeepPrefetchAttr, UnitAttr::get(func.getContext()));
+    std::optional<uint64_t> with =
+        modelledLatency(func, *platform, used, maxPieceRows, useEpilogues);
+    if (!without || !with || *with >= *without)
+      func->removeAttr(kDeepPrefetchAttr);
   }
 
   /// Records kDmaPortsAttr on `func` (grouped and tiled as it will be

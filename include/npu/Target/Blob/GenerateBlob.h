@@ -37,6 +37,13 @@ namespace npu::target {
 constexpr llvm::StringLiteral kDmaPortsAttr = "npu.dma_ports";
 constexpr llvm::StringLiteral kDmaPortsEarliestStart = "earliest-start";
 
+/// `npu.deep_prefetch` (unit) on a function: code generation also loads the
+/// first weights slices of DPU ops up to kMaxDpuOpsAhead ops ahead, where
+/// CMX has room beside every op before them and the scheduler's estimate
+/// has the DMA idle (emitDpu; npu-group-layers measured the program faster
+/// so).
+constexpr llvm::StringLiteral kDeepPrefetchAttr = "npu.deep_prefetch";
+
 struct CodegenOptions {
   /// Tiles used for DPU pieces and SHAVE tasks (0: all of the platform).
   uint32_t tiles = 0;

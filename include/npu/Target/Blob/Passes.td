@@ -88,6 +88,13 @@ def NPUGroupLayers : Pass<"npu-group-layers", "mlir::ModuleOp"> {
     first, instead of the port with the fewest bytes queued; when that
     program's modelled latency is lower, the function records
     `npu.dma_ports = "earliest-start"` and `npu-generate-tasks` follows it.
+    Then it is generated once more with deep prefetch: the first weights
+    slices of DPU ops several ops ahead (up to 8) load during the op being
+    emitted, where CMX has room for them beside the layouts of every op
+    before them and the estimated schedule has the loads end before that
+    op's DPU tasks do (so they use DMA time nothing else needs); when that
+    program's modelled latency is lower, the function records
+    `npu.deep_prefetch`.
   }];
   let options = [
     Option<"tiles", "tiles", "unsigned", /*default=*/"0",
@@ -102,6 +109,12 @@ def NPUGroupLayers : Pass<"npu-group-layers", "mlir::ModuleOp"> {
            "Choose how code generation picks DMA ports (fewest bytes queued,"
            " or earliest estimated start) by the modelled latency of the"
            " generated program (false: fewest bytes)">,
+    Option<"searchDeepPrefetch", "search-deep-prefetch", "bool",
+           /*default=*/"true",
+           "Let code generation load the first weights of DPU ops several"
+           " ops ahead in the DMA's idle time (npu.deep_prefetch) where the"
+           " modelled latency of the generated program is lower so (false:"
+           " the next op's only)">,
     Option<"shaveEpilogues", "shave-epilogues", "bool", /*default=*/"true",
            "Plan for code generation's SHAVE epilogues: a tensor that SHAVE "
            "ops compute from a DPU op's pieces may stay in CMX (code "

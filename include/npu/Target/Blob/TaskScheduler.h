@@ -145,6 +145,7 @@ public:
   void endOp();
   void beginStep();
   void endStep();
+  bool stepOpen() const { return stepOpen_; }
 
   /// Appends `task` to the queue (engine, index) after the barriers its
   /// accesses need. Returns the task's global id.
