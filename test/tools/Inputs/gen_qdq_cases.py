@@ -3,7 +3,7 @@
 int8 per-tensor weights) and a seeded input:
 
     gen_qdq_cases.py OUT.onnx --input X.npy
-                     --model data-movement|shave-grid|qlinear-ms
+                     --model data-movement|shave-grid|qlinear-ms|requantize
 
 data-movement: data-movement ops between Q/DQ pairs. x [1, 4, 8, 8] ->
   Conv -> QDQ -> Slice (step -2 along W: four slices) -> QDQ -> Pad
@@ -27,6 +27,10 @@ qlinear-ms: ONNX Runtime's QOperator ops of the com.microsoft domain that
   QLinearAveragePool (2x2, stride 2) -> DequantizeLinear -> y, and
   QLinearAveragePool (3x3, pads 1, padding not counted: the divisor varies
   at the borders) -> DequantizeLinear -> z.
+requantize: a pair on a pair (DQ(a) -> Q(b): the second clamps to its range
+  and rounds to its grid). x [1, 4, 8, 8] -> QDQ -> Conv -> QDQ (0.05) ->
+  QDQ (0.01, zero point 100: [-1, 1.55]) -> y; the same with an Identity
+  between the pairs -> i.
 """
 import argparse
 
@@ -40,7 +44,8 @@ ap = argparse.ArgumentParser()
 ap.add_argument('out')
 ap.add_argument('--input', required=True)
 ap.add_argument('--model', required=True,
-                choices=['data-movement', 'shave-grid', 'qlinear-ms'])
+                choices=['data-movement', 'shave-grid', 'qlinear-ms',
+                         'requantize'])
 a = ap.parse_args()
 
 rng = np.random.default_rng(11 if a.model == 'data-movement' else 7)
@@ -132,8 +137,16 @@ def qlinear_ms():
     return [('y', [1, 4, 5, 5]), ('z', [1, 4, 10, 10])], [1, 4, 10, 10]
 
 
+def requantize():
+    x = qdq('x', 2 / 255)
+    qdq(conv(x, 8, 4, 0.05), 0.01, 100, 'y')
+    qdq(node('Identity', [conv(x, 8, 4, 0.05)]), 0.01, 100, 'i')
+    return [('y', [1, 8, 8, 8]), ('i', [1, 8, 8, 8])], [1, 4, 8, 8]
+
+
 outputs, shape = {'data-movement': data_movement, 'shave-grid': shave_grid,
-                  'qlinear-ms': qlinear_ms}[a.model]()
+                  'qlinear-ms': qlinear_ms,
+                  'requantize': requantize}[a.model]()
 g = h.make_graph(nodes, a.model.replace('-', '_'),
                  [h.make_tensor_value_info('x', T.FLOAT, shape)],
                  [h.make_tensor_value_info(n, T.FLOAT, s) for n, s in outputs],

@@ -205,6 +205,13 @@ Value quantParamConstant(OpBuilder &b, Location loc, ArrayRef<float> values,
 struct NPUFoldQDQPass : npu::impl::NPUFoldQDQBase<NPUFoldQDQPass> {
   void runOnOperation() override {
     func::FuncOp func = getOperation();
+    // An Identity between two pairs (DQ(a) -> Identity -> Q(b)) would take
+    // the second pair's parameters and be folded away with them: its
+    // readers read its input.
+    func.walk([](IdentityOp op) {
+      op.getResult().replaceAllUsesWith(op.getInput());
+      op.erase();
+    });
     rewriteIntegerOps(func);
     moveDataMovementToFloat(func);
     foldConstantDequantize(func);
@@ -505,8 +512,7 @@ struct NPUFoldQDQPass : npu::impl::NPUFoldQDQBase<NPUFoldQDQPass> {
               pairs.push_back(dq);
       if (pairs.empty())
         continue;
-      Value x = reluBySaturation(q, *params);
-      annotateActivation(q, x, *params);
+      Value x = annotateActivation(q, reluBySaturation(q, *params), *params);
       for (DequantizeLinearOp dq : pairs) {
         dq.getResult().replaceAllUsesWith(x);
         dq.erase();
@@ -552,21 +558,25 @@ struct NPUFoldQDQPass : npu::impl::NPUFoldQDQBase<NPUFoldQDQPass> {
     return ReluOp::create(b, q.getLoc(), x).getResult();
   }
 
-  void annotateActivation(QuantizeLinearOp q, Value x,
-                          const QDQParams &params) {
+  /// Gives `x` the pair's parameters; returns the value the pair's users
+  /// read: `x`, or where `x` has other parameters already (a second pair
+  /// on it, as DQ(a) -> Q(b) requantizes), a clip of `x` to the pair's
+  /// range that takes them, so that its readers see the pair's grid.
+  Value annotateActivation(QuantizeLinearOp q, Value x,
+                           const QDQParams &params) {
     if (!params.perTensor()) {
       emitWarning(q.getLoc())
           << "per-channel activation quantization (axis " << params.axis
           << ") cannot be represented (the DPU quantizes activations per "
              "tensor): the tensor's range is calibrated instead";
-      return;
+      return x;
     }
     if (!isInt8Storage(params.storage)) {
       emitWarning(q.getLoc())
           << "activation quantization to " << params.storage
           << " cannot be represented (the DPU's activations are int8): the "
              "tensor's range is calibrated instead";
-      return;
+      return x;
     }
     float scale = params.scale[0];
     if (!std::isfinite(scale) || scale <= 0) {
@@ -574,7 +584,7 @@ struct NPUFoldQDQPass : npu::impl::NPUFoldQDQBase<NPUFoldQDQPass> {
           << "activation scale " << shortNumber(scale)
           << " is not a positive finite number (the device's scales are "
              "positive): the tensor's range is calibrated instead";
-      return;
+      return x;
     }
     int32_t zp = params.deviceZeroPoint(0);
     // SHAVE kernels and the device's float graph inputs and outputs hold
@@ -595,18 +605,24 @@ struct NPUFoldQDQPass : npu::impl::NPUFoldQDQBase<NPUFoldQDQPass> {
           "values lose their int8 steps, and those below 3e-08 are 0",
           shortNumber(scale));
     if (auto existing = quantAnnotationOf(x)) {
-      if (existing[0] != scale || existing[1] != float(zp))
-        emitWarning(q.getLoc()) << llvm::formatv(
-            "the tensor is quantized twice, with scale {0} zero point {1} "
-            "and here with scale {2} zero point {3}: the first is used",
-            shortNumber(existing[0]), int64_t(existing[1]), shortNumber(scale),
-            zp);
-      return;
+      if (existing[0] == scale && existing[1] == float(zp))
+        return x;
+      // Requantization: the pair clamps to its range and rounds to its
+      // grid; the clip does the first, its int8 result the second.
+      OpBuilder b(q);
+      Value clipped =
+          ClipOp::create(b, q.getLoc(), x.getType(), x,
+                         b.getF64FloatAttr(double(scale) * (-128 - zp)),
+                         b.getF64FloatAttr(double(scale) * (127 - zp)))
+              .getResult();
+      setQuantAnnotation(clipped, scale, zp);
+      return clipped;
     }
     if (!setQuantAnnotation(x, scale, zp))
       emitWarning(q.getLoc())
           << "the quantized tensor is a result of a multi-result op: its "
              "range is calibrated instead";
+    return x;
   }
 
   /// ReLU, Clip and constant adds are fused into their producer's DPU task;

@@ -163,19 +163,44 @@ func.func @zero_weight_scale(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
 
 // -----
 
-// One tensor quantized twice with different parameters: the first is kept.
+// One tensor quantized twice with different parameters: it takes the
+// first; the second pair's readers read a clip of it to that pair's range,
+// which takes the second (as DQ(a) -> Q(b) requantizes).
 // CHECK-LABEL: func.func @quantized_twice
 // CHECK-SAME: npu.quant = array<f32: 1.000000e-01, 0.000000e+00>
+// CHECK: %[[C:.*]] = npu.clip %arg0 {max = 25.4{{[0-9]*}} : f64, min = -25.6{{[0-9]*}} : f64, npu.quant = array<f32: 2.000000e-01, 0.000000e+00>}
+// CHECK: return %arg0, %[[C]]
 func.func @quantized_twice(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
   %s1 = npu.constant dense<0.1> : tensor<f32>
   %s2 = npu.constant dense<0.2> : tensor<f32>
   %z = npu.constant dense<0> : tensor<i8>
   %q1 = npu.quantize_linear %x, %s1, %z : (tensor<4xf32>, tensor<f32>, tensor<i8>) -> tensor<4xi8>
   %d1 = npu.dequantize_linear %q1, %s1, %z : (tensor<4xi8>, tensor<f32>, tensor<i8>) -> tensor<4xf32>
-  // expected-warning @+1 {{the tensor is quantized twice, with scale 0.1 zero point 0 and here with scale 0.2 zero point 0: the first is used}}
   %q2 = npu.quantize_linear %x, %s2, %z : (tensor<4xf32>, tensor<f32>, tensor<i8>) -> tensor<4xi8>
   %d2 = npu.dequantize_linear %q2, %s2, %z : (tensor<4xi8>, tensor<f32>, tensor<i8>) -> tensor<4xf32>
   return %d1, %d2 : tensor<4xf32>, tensor<4xf32>
+}
+
+// -----
+
+// A pair on a pair through an Identity (DQ(a) -> Identity -> Q(b)): the
+// Identity goes, so the second pair requantizes as above instead of being
+// folded away with it.
+// CHECK-LABEL: func.func @requantized_through_identity
+// CHECK-SAME: npu.quant = array<f32: 1.000000e-01, 0.000000e+00>
+// CHECK-NOT: npu.identity
+// CHECK: %[[C:.*]] = npu.clip %arg0 {{.*}}npu.quant = array<f32: 2.000000e-01, 0.000000e+00>}
+// CHECK: return %[[C]]
+func.func @requantized_through_identity(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %s1 = npu.constant dense<0.1> : tensor<f32>
+  %s2 = npu.constant dense<0.2> : tensor<f32>
+  %z = npu.constant dense<0> : tensor<i8>
+  %q1 = npu.quantize_linear %x, %s1, %z : (tensor<4xf32>, tensor<f32>, tensor<i8>) -> tensor<4xi8>
+  %d1 = npu.dequantize_linear %q1, %s1, %z : (tensor<4xi8>, tensor<f32>, tensor<i8>) -> tensor<4xf32>
+  %i = npu.identity %d1 : tensor<4xf32>
+  %q2 = npu.quantize_linear %i, %s2, %z : (tensor<4xf32>, tensor<f32>, tensor<i8>) -> tensor<4xi8>
+  %d2 = npu.dequantize_linear %q2, %s2, %z : (tensor<4xi8>, tensor<f32>, tensor<i8>) -> tensor<4xf32>
+  return %d2 : tensor<4xf32>
 }
 
 // -----
