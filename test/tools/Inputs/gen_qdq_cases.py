@@ -3,7 +3,8 @@
 int8 per-tensor weights) and a seeded input:
 
     gen_qdq_cases.py OUT.onnx --input X.npy
-                     --model data-movement|shave-grid|qlinear-ms|requantize
+                     --model data-movement|shave-grid|qlinear-ms|requantize|
+                             compositions
 
 data-movement: data-movement ops between Q/DQ pairs. x [1, 4, 8, 8] ->
   Conv -> QDQ -> Slice (step -2 along W: four slices) -> QDQ -> Pad
@@ -31,6 +32,16 @@ requantize: a pair on a pair (DQ(a) -> Q(b): the second clamps to its range
   and rounds to its grid). x [1, 4, 8, 8] -> QDQ -> Conv -> QDQ (0.05) ->
   QDQ (0.01, zero point 100: [-1, 1.55]) -> y; the same with an Identity
   between the pairs -> i.
+compositions: pairs whose readers would not see their grid if the tensor
+  took the parameters. x [1, 4, 8, 8] -> QDQ (0.02) -> c = Conv (float
+  output, also read by a pair) ->
+    t = QDQ(0.01)(Transpose(QDQ(0.05)(c)))       a pair after data movement
+    g = Sigmoid(QDQ(+-0.64)(Transpose(QDQ(0.05)(c))))   ... before SHAVE
+    f = Conv(QDQ(0.005)(c))          c also read by a pair (f's input)
+    r = QDQ_u8(0.02, zp 0)(Relu(QDQ(0.005)(Conv)))   ReLU after a pair
+    l = QDQ(0.02)(LeakyRelu(QDQ(0.005)(Conv)))       LeakyReLU after a pair
+    p = QDQ(0.002)(x)                a graph input's pair at an output
+    s0, s1 = the QDQ(0.05) pairs of Split(QDQ(0.05)(Conv)) on channels.
 """
 import argparse
 
@@ -45,7 +56,7 @@ ap.add_argument('out')
 ap.add_argument('--input', required=True)
 ap.add_argument('--model', required=True,
                 choices=['data-movement', 'shave-grid', 'qlinear-ms',
-                         'requantize'])
+                         'requantize', 'compositions'])
 a = ap.parse_args()
 
 rng = np.random.default_rng(11 if a.model == 'data-movement' else 7)
@@ -144,9 +155,43 @@ def requantize():
     return [('y', [1, 8, 8, 8]), ('i', [1, 8, 8, 8])], [1, 4, 8, 8]
 
 
+def plain_conv(t, k, c):
+    w = rng.normal(0, 0.3, (k, c, 3, 3)).astype(np.float32)
+    ws = float(np.abs(w).max() / 127)
+    wq = np.clip(np.round(w / ws), -127, 127).astype(np.int8)
+    wd = node('DequantizeLinear', [const(wq), const(np.float32(ws)),
+                                   const(np.int8(0))])
+    return node('Conv', [t, wd], pads=[1, 1, 1, 1])
+
+
+def compositions():
+    x = qdq('x', 0.02)
+    c = plain_conv(x, 8, 4)
+    nodes.append(h.make_node('Identity', [c], ['c'], name='c'))
+    perm = dict(perm=[0, 1, 3, 2])
+    qdq(node('Transpose', [qdq(c, 0.05)], **perm), 0.01, 128, 't')
+    g = qdq(node('Transpose', [qdq(c, 0.05)], **perm), 0.005, 128)
+    qdq(node('Sigmoid', [g]), 1 / 255, 0, 'g')
+    qdq(plain_conv(qdq(c, 0.005), 8, 8), 0.05, 128, 'f')
+    r = node('Relu', [qdq(plain_conv(x, 8, 4), 0.005)])
+    qdq(r, 0.02, 0, 'r')
+    lk = node('LeakyRelu', [qdq(plain_conv(x, 8, 4), 0.005)], alpha=0.1)
+    qdq(lk, 0.02, 20, 'l')
+    qdq('x', 0.002, 128, 'p')
+    parts = [name('split'), name('split')]
+    nodes.append(h.make_node('Split', [qdq(plain_conv(x, 8, 4), 0.05)],
+                             parts, name=parts[0], axis=1))
+    qdq(parts[0], 0.05, 128, 's0')
+    qdq(parts[1], 0.05, 128, 's1')
+    full = [1, 8, 8, 8]
+    return ([('c', full), ('t', full), ('g', full), ('f', full), ('r', full),
+             ('l', full), ('p', [1, 4, 8, 8]), ('s0', [1, 4, 8, 8]),
+             ('s1', [1, 4, 8, 8])], [1, 4, 8, 8])
+
+
 outputs, shape = {'data-movement': data_movement, 'shave-grid': shave_grid,
-                  'qlinear-ms': qlinear_ms,
-                  'requantize': requantize}[a.model]()
+                  'qlinear-ms': qlinear_ms, 'requantize': requantize,
+                  'compositions': compositions}[a.model]()
 g = h.make_graph(nodes, a.model.replace('-', '_'),
                  [h.make_tensor_value_info('x', T.FLOAT, shape)],
                  [h.make_tensor_value_info(n, T.FLOAT, s) for n, s in outputs],

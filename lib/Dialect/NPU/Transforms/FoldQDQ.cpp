@@ -14,6 +14,7 @@
 #include "npu/Dialect/NPU/Transforms/Passes.h"
 
 #include "npu/Dialect/NPU/IR/QuantAnnotations.h"
+#include "npu/Dialect/NPU/IR/ScalarAttr.h"
 #include "npu/Interpreter/ConstantEvaluator.h"
 #include "npu/Interpreter/TensorConversion.h"
 
@@ -527,6 +528,12 @@ struct NPUFoldQDQPass : npu::impl::NPUFoldQDQBase<NPUFoldQDQPass> {
   /// rewrite): the DQ's users read x, whose range is calibrated; the
   /// parameters' computation goes when nothing else uses it.
   void foldDynamicPairs(QuantizeLinearOp q) {
+    // Parameters that are graph inputs are the caller's: the pair stays
+    // (the interpreter runs it; the device cannot, which the lowering
+    // reports).
+    if (isa<BlockArgument>(q.getScale()) ||
+        (q.getZeroPoint() && isa<BlockArgument>(q.getZeroPoint())))
+      return;
     SmallVector<DequantizeLinearOp> pairs;
     for (Operation *user : q->getUsers())
       if (auto dq = dyn_cast<DequantizeLinearOp>(user))
@@ -604,11 +611,17 @@ struct NPUFoldQDQPass : npu::impl::NPUFoldQDQBase<NPUFoldQDQPass> {
           "float16 (SHAVE kernels, float graph inputs and outputs) its "
           "values lose their int8 steps, and those below 3e-08 are 0",
           shortNumber(scale));
-    if (auto existing = quantAnnotationOf(x)) {
-      if (existing[0] == scale && existing[1] == float(zp))
-        return x;
-      // Requantization: the pair clamps to its range and rounds to its
-      // grid; the clip does the first, its int8 result the second.
+    // A split's part can carry parameters once it is a slice (as the
+    // lowering makes it anyway).
+    if (auto split = x.getDefiningOp<SplitOp>())
+      x = splitToSlices(split)[cast<OpResult>(x).getResultNumber()];
+    auto existing = quantAnnotationOf(x);
+    if (existing && existing[0] == scale && existing[1] == float(zp))
+      return x;
+    if (existing || needsOwnValue(x, q, scale, zp)) {
+      // Requantization, or readers that must not see the pair's grid, or
+      // a value no op quantizes: the pair clamps to its range and rounds
+      // to its grid; a clip does the first, its int8 result the second.
       OpBuilder b(q);
       Value clipped =
           ClipOp::create(b, q.getLoc(), x.getType(), x,
@@ -616,6 +629,16 @@ struct NPUFoldQDQPass : npu::impl::NPUFoldQDQBase<NPUFoldQDQPass> {
                          b.getF64FloatAttr(double(scale) * (127 - zp)))
               .getResult();
       setQuantAnnotation(clipped, scale, zp);
+      // Only quantizers of these parameters read x: it takes them too, as
+      // they are its only grid (no calibration for it).
+      if (!existing && llvm::all_of(x.getUsers(), [&](Operation *u) {
+            if (u == clipped.getDefiningOp())
+              return true;
+            auto other = dyn_cast<QuantizeLinearOp>(u);
+            auto p = other ? paramsOf(other, other.getType()) : std::nullopt;
+            return p && *p == params;
+          }))
+        setQuantAnnotation(x, scale, zp);
       return clipped;
     }
     if (!setQuantAnnotation(x, scale, zp))
@@ -623,6 +646,89 @@ struct NPUFoldQDQPass : npu::impl::NPUFoldQDQBase<NPUFoldQDQPass> {
           << "the quantized tensor is a result of a multi-result op: its "
              "range is calibrated instead";
     return x;
+  }
+
+  /// Replaces `split` by one slice per part; returns them.
+  SmallVector<Value> splitToSlices(SplitOp split) {
+    OpBuilder b(split);
+    auto in = cast<RankedTensorType>(split.getInput().getType());
+    int64_t axis = split.getAxis();
+    SmallVector<int64_t> starts(in.getRank(), 0), steps(in.getRank(), 1);
+    SmallVector<Value> parts;
+    for (OpResult part : split->getResults()) {
+      auto slice = SliceOp::create(
+          b, split.getLoc(), part.getType(), split.getInput(),
+          b.getDenseI64ArrayAttr(starts), b.getDenseI64ArrayAttr(steps));
+      starts[axis] += cast<RankedTensorType>(part.getType()).getDimSize(axis);
+      part.replaceAllUsesWith(slice.getResult());
+      parts.push_back(slice.getResult());
+    }
+    split->erase();
+    return parts;
+  }
+
+  /// Whether the pair of `q` on `x` needs a value of its own (a clip of x)
+  /// rather than x taking its parameters: when x has readers other than
+  /// quantizers (a float reader of a partly quantized model reads x as it
+  /// is, not on the pair's grid); or when x is a graph input or a
+  /// data-movement op's result whose sources do not carry the pair's
+  /// parameters (no op puts it on the grid: its values pass unchanged) and
+  /// the pair's values reach a reader that is not a DPU op quantizing its
+  /// input or another pair (a graph output, a SHAVE op, another
+  /// data-movement op).
+  bool needsOwnValue(Value x, QuantizeLinearOp q, float scale, int32_t zp) {
+    if (llvm::any_of(x.getUsers(),
+                     [](Operation *u) { return !isa<QuantizeLinearOp>(u); }))
+      return true;
+    Operation *producer = x.getDefiningOp();
+    SmallVector<Value> sources;
+    if (!producer)
+      sources.push_back(x);
+    else if (isa<ConcatOp>(producer))
+      sources.append(producer->operand_begin(), producer->operand_end());
+    else if (isa<TransposeOp, ReshapeOp, SliceOp, PadOp, ExpandOp, TileOp,
+                 GatherOp, DepthToSpaceOp, SpaceToDepthOp>(producer))
+      sources.push_back(producer->getOperand(0));
+    else
+      return false;
+    if (llvm::all_of(sources, [&](Value v) {
+          auto quant = quantAnnotationOf(v);
+          return quant && quant[0] == scale && quant[1] == float(zp);
+        }))
+      return false;
+    for (Operation *dq : q->getUsers())
+      for (Operation *reader : dq->getUsers())
+        if (!isa<ConvOp, ConvTransposeOp, MatMulOp, GemmOp, AddOp, SubOp,
+                 MaxPoolOp, AvgPoolOp, GlobalAvgPoolOp, QuantizeLinearOp>(
+                reader))
+          return true;
+    return false;
+  }
+
+  /// A ReLU or Clip `op` with a pair of its own reads `in`, which has a
+  /// pair of parameters (scale, zp) too: the int8 lowering fuses it into
+  /// in's producer, whose result then takes op's parameters, so the
+  /// clamp of in's pair is kept by clipping to both ranges (ReLU: from 0)
+  /// instead (in's rounding to its grid is skipped, as for a requantizing
+  /// pair).
+  void clampToProducerPair(Operation *op, Value in, float scale, int32_t zp) {
+    double lo = double(scale) * (-128 - zp), hi = double(scale) * (127 - zp);
+    if (isa<ReluOp>(op)) {
+      lo = std::max(lo, 0.0);
+    } else {
+      auto clip = cast<ClipOp>(op);
+      if (clip.getMinAttr())
+        lo = std::max(lo, scalarAttrToDouble(clip.getMinAttr()));
+      if (clip.getMaxAttr())
+        hi = std::min(hi, scalarAttrToDouble(clip.getMaxAttr()));
+    }
+    hi = std::max(hi, lo);
+    OpBuilder b(op);
+    auto clip = ClipOp::create(b, op->getLoc(), in.getType(), in,
+                               b.getF64FloatAttr(lo), b.getF64FloatAttr(hi));
+    clip->setAttrs(op->getDiscardableAttrDictionary());
+    op->getResult(0).replaceAllUsesWith(clip.getResult());
+    op->erase();
   }
 
   /// ReLU, Clip and constant adds are fused into their producer's DPU task;
@@ -633,6 +739,24 @@ struct NPUFoldQDQPass : npu::impl::NPUFoldQDQBase<NPUFoldQDQPass> {
     func.walk([&](Operation *op) {
       if (isa<ReluOp, ClipOp, AddOp>(op))
         ops.push_back(op);
+      // A LeakyReLU with a pair of its own, reading a tensor with another:
+      // the int8 lowering fuses it into the tensor's producer, which then
+      // takes its parameters; a clip to the tensor's pair between them
+      // keeps that pair's clamp.
+      if (auto leaky = dyn_cast<LeakyReluOp>(op))
+        if (auto quant = quantAnnotationOf(leaky.getResult()))
+          if (auto inQuant = quantAnnotationOf(leaky.getInput());
+              inQuant && (inQuant[0] != quant[0] || inQuant[1] != quant[1])) {
+            float scale = inQuant[0];
+            int32_t zp = int32_t(inQuant[1]);
+            OpBuilder b(leaky);
+            auto clip = ClipOp::create(
+                b, leaky.getLoc(), leaky.getInput().getType(), leaky.getInput(),
+                b.getF64FloatAttr(double(scale) * (-128 - zp)),
+                b.getF64FloatAttr(double(scale) * (127 - zp)));
+            setQuantAnnotation(clip.getResult(), scale, zp);
+            leaky->setOperand(0, clip.getResult());
+          }
     });
     for (Operation *op : llvm::reverse(ops)) {
       auto quant = quantAnnotationOf(op->getResult(0));
@@ -645,6 +769,11 @@ struct NPUFoldQDQPass : npu::impl::NPUFoldQDQBase<NPUFoldQDQPass> {
             continue;
           in = add.getRhs();
         }
+      }
+      if (auto inQuant = quantAnnotationOf(in);
+          inQuant && isa<ReluOp, ClipOp>(op) && in == op->getOperand(0)) {
+        clampToProducerPair(op, in, inQuant[0], int32_t(inQuant[1]));
+        continue;
       }
       if (!in.hasOneUse() || quantAnnotationOf(in) || !in.getDefiningOp() ||
           isa<ConstantOp>(in.getDefiningOp()))

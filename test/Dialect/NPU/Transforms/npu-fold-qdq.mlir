@@ -163,13 +163,15 @@ func.func @zero_weight_scale(%x: tensor<1x2xf32>) -> tensor<1x2xf32> {
 
 // -----
 
-// One tensor quantized twice with different parameters: it takes the
-// first; the second pair's readers read a clip of it to that pair's range,
-// which takes the second (as DQ(a) -> Q(b) requantizes).
+// One graph input quantized twice with different parameters, both pairs
+// returned: each pair's readers read a clip of it to the pair's range with
+// the pair's parameters (no op would put the returned values on a grid);
+// the input takes neither (its two readers see different grids).
 // CHECK-LABEL: func.func @quantized_twice
-// CHECK-SAME: npu.quant = array<f32: 1.000000e-01, 0.000000e+00>
-// CHECK: %[[C:.*]] = npu.clip %arg0 {max = 25.4{{[0-9]*}} : f64, min = -25.6{{[0-9]*}} : f64, npu.quant = array<f32: 2.000000e-01, 0.000000e+00>}
-// CHECK: return %arg0, %[[C]]
+// CHECK-NOT: {npu.quant
+// CHECK: %[[A:.*]] = npu.clip %arg0 {max = 12.7{{[0-9]*}} : f64, min = -12.8{{[0-9]*}} : f64, npu.quant = array<f32: 1.000000e-01, 0.000000e+00>}
+// CHECK: %[[B:.*]] = npu.clip %arg0 {max = 25.4{{[0-9]*}} : f64, min = -25.6{{[0-9]*}} : f64, npu.quant = array<f32: 2.000000e-01, 0.000000e+00>}
+// CHECK: return %[[A]], %[[B]]
 func.func @quantized_twice(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) {
   %s1 = npu.constant dense<0.1> : tensor<f32>
   %s2 = npu.constant dense<0.2> : tensor<f32>
@@ -184,12 +186,12 @@ func.func @quantized_twice(%x: tensor<4xf32>) -> (tensor<4xf32>, tensor<4xf32>) 
 // -----
 
 // A pair on a pair through an Identity (DQ(a) -> Identity -> Q(b)): the
-// Identity goes, so the second pair requantizes as above instead of being
-// folded away with it.
+// Identity goes, so the second pair requantizes instead of being folded
+// away with it: a clip to both ranges with the second parameters.
 // CHECK-LABEL: func.func @requantized_through_identity
 // CHECK-SAME: npu.quant = array<f32: 1.000000e-01, 0.000000e+00>
 // CHECK-NOT: npu.identity
-// CHECK: %[[C:.*]] = npu.clip %arg0 {{.*}}npu.quant = array<f32: 2.000000e-01, 0.000000e+00>}
+// CHECK: %[[C:.*]] = npu.clip %arg0 {max = 12.7{{[0-9]*}} : f64, min = -12.8{{[0-9]*}} : f64, npu.quant = array<f32: 2.000000e-01, 0.000000e+00>}
 // CHECK: return %[[C]]
 func.func @requantized_through_identity(%x: tensor<4xf32>) -> tensor<4xf32> {
   %s1 = npu.constant dense<0.1> : tensor<f32>
