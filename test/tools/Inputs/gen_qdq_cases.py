@@ -37,9 +37,8 @@ compositions: pairs whose readers would not see their grid if the tensor
   output, also read by a pair) ->
     t = QDQ(0.01)(Transpose(QDQ(0.05)(c)))       a pair after data movement
     g = Sigmoid(QDQ(+-0.64)(Transpose(QDQ(0.05)(c))))   ... before SHAVE
-    f = Conv(QDQ(0.005)(c))          c also read by a pair (f's input)
+    f = Conv(QDQ(0.005)(c))          a second pair on c (requantized)
     r = QDQ_u8(0.02, zp 0)(Relu(QDQ(0.005)(Conv)))   ReLU after a pair
-    l = QDQ(0.02)(LeakyRelu(QDQ(0.005)(Conv)))       LeakyReLU after a pair
     p = QDQ(0.002)(x)                a graph input's pair at an output
     s0, s1 = the QDQ(0.05) pairs of Split(QDQ(0.05)(Conv)) on channels.
 """
@@ -175,8 +174,6 @@ def compositions():
     qdq(plain_conv(qdq(c, 0.005), 8, 8), 0.05, 128, 'f')
     r = node('Relu', [qdq(plain_conv(x, 8, 4), 0.005)])
     qdq(r, 0.02, 0, 'r')
-    lk = node('LeakyRelu', [qdq(plain_conv(x, 8, 4), 0.005)], alpha=0.1)
-    qdq(lk, 0.02, 20, 'l')
     qdq('x', 0.002, 128, 'p')
     parts = [name('split'), name('split')]
     nodes.append(h.make_node('Split', [qdq(plain_conv(x, 8, 4), 0.05)],
@@ -185,8 +182,8 @@ def compositions():
     qdq(parts[1], 0.05, 128, 's1')
     full = [1, 8, 8, 8]
     return ([('c', full), ('t', full), ('g', full), ('f', full), ('r', full),
-             ('l', full), ('p', [1, 4, 8, 8]), ('s0', [1, 4, 8, 8]),
-             ('s1', [1, 4, 8, 8])], [1, 4, 8, 8])
+             ('p', [1, 4, 8, 8]), ('s0', [1, 4, 8, 8]), ('s1', [1, 4, 8, 8])],
+            [1, 4, 8, 8])
 
 
 outputs, shape = {'data-movement': data_movement, 'shave-grid': shave_grid,

@@ -618,7 +618,7 @@ struct NPUFoldQDQPass : npu::impl::NPUFoldQDQBase<NPUFoldQDQPass> {
     auto existing = quantAnnotationOf(x);
     if (existing && existing[0] == scale && existing[1] == float(zp))
       return x;
-    if (existing || needsOwnValue(x, q, scale, zp)) {
+    if (existing || needsOwnValue(x, q, params, scale, zp)) {
       // Requantization, or readers that must not see the pair's grid, or
       // a value no op quantizes: the pair clamps to its range and rounds
       // to its grid; a clip does the first, its int8 result the second.
@@ -668,41 +668,81 @@ struct NPUFoldQDQPass : npu::impl::NPUFoldQDQBase<NPUFoldQDQPass> {
   }
 
   /// Whether the pair of `q` on `x` needs a value of its own (a clip of x)
-  /// rather than x taking its parameters: when x has readers other than
-  /// quantizers (a float reader of a partly quantized model reads x as it
-  /// is, not on the pair's grid); or when x is a graph input or a
+  /// rather than x taking its parameters: when x is a graph input or a
   /// data-movement op's result whose sources do not carry the pair's
-  /// parameters (no op puts it on the grid: its values pass unchanged) and
-  /// the pair's values reach a reader that is not a DPU op quantizing its
-  /// input or another pair (a graph output, a SHAVE op, another
-  /// data-movement op).
-  bool needsOwnValue(Value x, QuantizeLinearOp q, float scale, int32_t zp) {
-    if (llvm::any_of(x.getUsers(),
-                     [](Operation *u) { return !isa<QuantizeLinearOp>(u); }))
-      return true;
+  /// parameters (no op puts it on the grid: its values pass unchanged, or
+  /// are on another grid) and the pair's values reach a reader that does
+  /// not put them on a grid itself (readersApplyGrid), or canonicalization
+  /// would fold the data movement away (below). A tensor that float ops read
+  /// too takes the parameters (its float readers read it on the grid: a clip
+  /// would cost SHAVE kernels on every such tensor of a partly quantized model,
+  /// whose pairs' ranges cover their tensors).
+  bool needsOwnValue(Value x, QuantizeLinearOp q, const QDQParams &params,
+                     float scale, int32_t zp) {
     Operation *producer = x.getDefiningOp();
     SmallVector<Value> sources;
     if (!producer)
       sources.push_back(x);
     else if (isa<ConcatOp>(producer))
       sources.append(producer->operand_begin(), producer->operand_end());
-    else if (isa<TransposeOp, ReshapeOp, SliceOp, PadOp, ExpandOp, TileOp,
-                 GatherOp, DepthToSpaceOp, SpaceToDepthOp>(producer))
+    else if (isDataMovement(producer))
       sources.push_back(producer->getOperand(0));
     else
       return false;
-    if (llvm::all_of(sources, [&](Value v) {
-          auto quant = quantAnnotationOf(v);
-          return quant && quant[0] == scale && quant[1] == float(zp);
-        }))
+    auto same = [&](Value v) {
+      auto quant = quantAnnotationOf(v);
+      return quant && quant[0] == scale && quant[1] == float(zp);
+    };
+    if (llvm::all_of(sources, same))
       return false;
-    for (Operation *dq : q->getUsers())
-      for (Operation *reader : dq->getUsers())
-        if (!isa<ConvOp, ConvTransposeOp, MatMulOp, GemmOp, AddOp, SubOp,
-                 MaxPoolOp, AvgPoolOp, GlobalAvgPoolOp, QuantizeLinearOp>(
-                reader))
-          return true;
-    return false;
+    // Values on another grid after a transpose of a transpose or a reshape
+    // of a reshape: canonicalization would fold the two away with the
+    // pairs between them; a clip keeps the requantization.
+    if (producer && llvm::any_of(sources, [&](Value v) {
+          return quantAnnotationOf(v) && !same(v);
+        })) {
+      Operation *before = producer->getOperand(0).getDefiningOp();
+      if ((isa<TransposeOp>(producer) &&
+           isa_and_nonnull<TransposeOp>(before)) ||
+          (isa<ReshapeOp>(producer) && isa_and_nonnull<ReshapeOp>(before)))
+        return true;
+    }
+    return !readersApplyGrid(q, params, 0);
+  }
+
+  static bool isDataMovement(Operation *op) {
+    return isa<TransposeOp, ReshapeOp, SliceOp, PadOp, ExpandOp, TileOp,
+               GatherOp, DepthToSpaceOp, SpaceToDepthOp>(op);
+  }
+
+  /// Whether the values the pair of `q` passes reach only readers that put
+  /// them on a grid themselves: DPU ops that quantize their input, pairs of
+  /// other parameters (they requantize), and, followed to their readers,
+  /// pairs of the same parameters and data-movement ops (a transposed
+  /// input's pairs of the input's parameters, as tf2onnx and ONNX
+  /// Runtime's quantizer write them, need no clip of the input).
+  bool readersApplyGrid(Operation *q, const QDQParams &params, int depth) {
+    return llvm::all_of(q->getUsers(), [&](Operation *dq) {
+      return dq->getNumResults() == 1 &&
+             valueReachesGrid(dq->getResult(0), params, depth);
+    });
+  }
+  bool valueReachesGrid(Value v, const QDQParams &params, int depth) {
+    if (depth > 16)
+      return false;
+    return llvm::all_of(v.getUsers(), [&](Operation *reader) {
+      if (isa<ConvOp, ConvTransposeOp, MatMulOp, GemmOp, AddOp, SubOp,
+              MaxPoolOp, AvgPoolOp, GlobalAvgPoolOp>(reader))
+        return true;
+      if (auto next = dyn_cast<QuantizeLinearOp>(reader)) {
+        auto p = paramsOf(next, next.getType());
+        return !p || !(*p == params) ||
+               readersApplyGrid(next, params, depth + 1);
+      }
+      if (isDataMovement(reader) || isa<ConcatOp>(reader))
+        return valueReachesGrid(reader->getResult(0), params, depth + 1);
+      return false;
+    });
   }
 
   /// A ReLU or Clip `op` with a pair of its own reads `in`, which has a
@@ -739,24 +779,6 @@ struct NPUFoldQDQPass : npu::impl::NPUFoldQDQBase<NPUFoldQDQPass> {
     func.walk([&](Operation *op) {
       if (isa<ReluOp, ClipOp, AddOp>(op))
         ops.push_back(op);
-      // A LeakyReLU with a pair of its own, reading a tensor with another:
-      // the int8 lowering fuses it into the tensor's producer, which then
-      // takes its parameters; a clip to the tensor's pair between them
-      // keeps that pair's clamp.
-      if (auto leaky = dyn_cast<LeakyReluOp>(op))
-        if (auto quant = quantAnnotationOf(leaky.getResult()))
-          if (auto inQuant = quantAnnotationOf(leaky.getInput());
-              inQuant && (inQuant[0] != quant[0] || inQuant[1] != quant[1])) {
-            float scale = inQuant[0];
-            int32_t zp = int32_t(inQuant[1]);
-            OpBuilder b(leaky);
-            auto clip = ClipOp::create(
-                b, leaky.getLoc(), leaky.getInput().getType(), leaky.getInput(),
-                b.getF64FloatAttr(double(scale) * (-128 - zp)),
-                b.getF64FloatAttr(double(scale) * (127 - zp)));
-            setQuantAnnotation(clip.getResult(), scale, zp);
-            leaky->setOperand(0, clip.getResult());
-          }
     });
     for (Operation *op : llvm::reverse(ops)) {
       auto quant = quantAnnotationOf(op->getResult(0));

@@ -4,15 +4,16 @@
 // parameters (found by a fresh user's review, each a silent wrong answer
 // against ONNX Runtime; prequantized.test runs them end to end).
 
-// A tensor read by a pair and by a float op (a partly quantized model):
-// the float reader reads it as it is; the pair's readers read a clip of it
-// to the pair's range, which takes the parameters.
+// A tensor read by a pair and by a float op (a partly quantized model)
+// takes the pair's parameters: the float reader reads it on the grid (a
+// clip of its own for the pair would cost SHAVE kernels on every such
+// tensor, whose pairs' ranges cover them: a second review measured +8 to
+// +51 % latency for the same outputs).
 // CHECK-LABEL: func.func @float_reader
-// CHECK-NOT: npu.quant = array<f32: 1.000000e-01, 0.000000e+00>} : (tensor<1x4x4x4xf32>, tensor<4x4x1x1xf32>)
-// CHECK: %[[C:.*]] = npu.conv
-// CHECK: %[[Q:.*]] = npu.clip %[[C]] {max = 12.7{{[0-9]*}} : f64, min = -12.8{{[0-9]*}} : f64, npu.quant = array<f32: 1.000000e-01, 0.000000e+00>}
+// CHECK: %[[C:.*]] = npu.conv {{.*}}npu.quant = array<f32: 1.000000e-01, 0.000000e+00>
+// CHECK-NOT: npu.clip
 // CHECK: %[[F:.*]] = npu.sigmoid %[[C]]
-// CHECK: return %[[Q]], %[[F]]
+// CHECK: return %[[C]], %[[F]]
 func.func @float_reader(%x: tensor<1x4x4x4xf32>) -> (tensor<1x4x4x4xf32>, tensor<1x4x4x4xf32>) {
   %w = npu.constant dense<0.5> : tensor<4x4x1x1xf32>
   %c = npu.conv %x, %w {dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x4x4x4xf32>, tensor<4x4x1x1xf32>) -> tensor<1x4x4x4xf32>
