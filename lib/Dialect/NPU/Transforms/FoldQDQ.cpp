@@ -731,9 +731,18 @@ struct NPUFoldQDQPass : npu::impl::NPUFoldQDQBase<NPUFoldQDQPass> {
     if (depth > 16)
       return false;
     return llvm::all_of(v.getUsers(), [&](Operation *reader) {
-      if (isa<ConvOp, ConvTransposeOp, MatMulOp, GemmOp, AddOp, SubOp,
-              MaxPoolOp, AvgPoolOp, GlobalAvgPoolOp>(reader))
+      if (isa<ConvOp, ConvTransposeOp, MaxPoolOp, AvgPoolOp, GlobalAvgPoolOp>(
+              reader))
         return true;
+      // A matmul or gemm of constant weights runs on the DPU; one of two
+      // activations may run on SHAVE in f16. An add or subtract runs on the
+      // DPU on 4-D tensors (other ranks on SHAVE).
+      if (isa<MatMulOp, GemmOp>(reader))
+        return llvm::all_of(reader->getOperands(), [&](Value o) {
+          return o == v || o.getDefiningOp<ConstantOp>();
+        });
+      if (isa<AddOp, SubOp>(reader))
+        return cast<ShapedType>(v.getType()).getRank() == 4;
       if (auto next = dyn_cast<QuantizeLinearOp>(reader)) {
         auto p = paramsOf(next, next.getType());
         return !p || !(*p == params) ||

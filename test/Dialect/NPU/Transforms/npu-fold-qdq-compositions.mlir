@@ -73,6 +73,32 @@ func.func @after_data_movement(%x: tensor<2x4xf32>) -> (tensor<4x2xf32>, tensor<
 
 // -----
 
+// A graph input's pair read by a 3-D add (which may run on SHAVE in f16):
+// clipped. Read by a 4-D add (a DPU eltwise, which quantizes its input):
+// the input takes the parameters.
+// CHECK-LABEL: func.func @input_to_add
+// CHECK: %[[Q:.*]] = npu.clip %arg0 {{.*}}npu.quant = array<f32: 1.000000e-01, 0.000000e+00>}
+// CHECK: npu.add %[[Q]], %[[Q]]
+// CHECK-LABEL: func.func @input_to_add_4d
+// CHECK-SAME: npu.quant = array<f32: 1.000000e-01, 0.000000e+00>
+// CHECK-NOT: npu.clip
+func.func @input_to_add(%x: tensor<1x4x8xf32>) -> tensor<1x4x8xf32> {
+  %s = npu.constant dense<0.1> : tensor<f32>
+  %z = npu.constant dense<0> : tensor<i8>
+  %q = npu.quantize_linear %x, %s, %z : (tensor<1x4x8xf32>, tensor<f32>, tensor<i8>) -> tensor<1x4x8xi8>
+  %d = npu.dequantize_linear %q, %s, %z : (tensor<1x4x8xi8>, tensor<f32>, tensor<i8>) -> tensor<1x4x8xf32>
+  %y = npu.add %d, %d : (tensor<1x4x8xf32>, tensor<1x4x8xf32>) -> tensor<1x4x8xf32>
+  return %y : tensor<1x4x8xf32>
+}
+func.func @input_to_add_4d(%x: tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32> {
+  %s = npu.constant dense<0.1> : tensor<f32>
+  %z = npu.constant dense<0> : tensor<i8>
+  %q = npu.quantize_linear %x, %s, %z : (tensor<1x4x8x8xf32>, tensor<f32>, tensor<i8>) -> tensor<1x4x8x8xi8>
+  %d = npu.dequantize_linear %q, %s, %z : (tensor<1x4x8x8xi8>, tensor<f32>, tensor<i8>) -> tensor<1x4x8x8xf32>
+  %y = npu.add %d, %d : (tensor<1x4x8x8xf32>, tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32>
+  return %y : tensor<1x4x8x8xf32>
+}
+
 // A split's parts with pairs of the split's input's parameters (as ONNX
 // Runtime's quantizer writes them): the split becomes slices, which take
 // them (was: calibrated instead, with a warning).
