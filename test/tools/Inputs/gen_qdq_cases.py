@@ -4,7 +4,7 @@ int8 per-tensor weights) and a seeded input:
 
     gen_qdq_cases.py OUT.onnx --input X.npy
                      --model data-movement|shave-grid|qlinear-ms|requantize|
-                             compositions
+                             compositions|matmul-chain
 
 data-movement: data-movement ops between Q/DQ pairs. x [1, 4, 8, 8] ->
   Conv -> QDQ -> Slice (step -2 along W: four slices) -> QDQ -> Pad
@@ -41,6 +41,10 @@ compositions: pairs whose readers would not see their grid if the tensor
     r = QDQ_u8(0.02, zp 0)(Relu(QDQ(0.005)(Conv)))   ReLU after a pair
     p = QDQ(0.002)(x)                a graph input's pair at an output
     s0, s1 = the QDQ(0.05) pairs of Split(QDQ(0.05)(Conv)) on channels.
+matmul-chain: two 3-D MatMuls of constant weights with a ReLU between, as
+  ONNX Runtime's quantizer writes a transformer MLP: x [1, 16, 8] -> QDQ ->
+  MatMul (8x16) -> QDQ -> Relu -> QDQ (uint8, zero point 0) -> MatMul
+  (16x8) -> QDQ -> y.
 """
 import argparse
 
@@ -55,7 +59,7 @@ ap.add_argument('out')
 ap.add_argument('--input', required=True)
 ap.add_argument('--model', required=True,
                 choices=['data-movement', 'shave-grid', 'qlinear-ms',
-                         'requantize', 'compositions'])
+                         'requantize', 'compositions', 'matmul-chain'])
 a = ap.parse_args()
 
 rng = np.random.default_rng(11 if a.model == 'data-movement' else 7)
@@ -186,9 +190,24 @@ def compositions():
             [1, 4, 8, 8])
 
 
+def matmul_chain():
+    def matmul(t, k, c):
+        w = rng.normal(0, 0.3, (c, k)).astype(np.float32)
+        ws = (np.abs(w).max(axis=0) / 127).astype(np.float32)
+        wq = np.clip(np.round(w / ws), -127, 127).astype(np.int8)
+        wd = node('DequantizeLinear', [const(wq), const(ws),
+                                       const(np.zeros(k, np.int8))], axis=1)
+        return node('MatMul', [t, wd])
+    t = qdq(matmul(qdq('x', 2 / 255), 16, 8), 0.02, 128)
+    t = qdq(node('Relu', [t]), 0.01, 0)
+    qdq(matmul(t, 8, 16), 0.02, 128, 'y')
+    return [('y', [1, 16, 8])], [1, 16, 8]
+
+
 outputs, shape = {'data-movement': data_movement, 'shave-grid': shave_grid,
                   'qlinear-ms': qlinear_ms, 'requantize': requantize,
-                  'compositions': compositions}[a.model]()
+                  'compositions': compositions,
+                  'matmul-chain': matmul_chain}[a.model]()
 g = h.make_graph(nodes, a.model.replace('-', '_'),
                  [h.make_tensor_value_info('x', T.FLOAT, shape)],
                  [h.make_tensor_value_info(n, T.FLOAT, s) for n, s in outputs],
