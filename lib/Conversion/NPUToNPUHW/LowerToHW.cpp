@@ -14,6 +14,7 @@
 #include "npu/Conversion/NPUToNPUHW/Passes.h"
 #include "npu/Dialect/NPU/IR/NPUOps.h"
 #include "npu/Dialect/NPU/IR/QuantAnnotations.h"
+#include "npu/Dialect/NPU/IR/SplitSlices.h"
 #include "npu/Dialect/NPU/IR/TensorKeys.h"
 #include "npu/Dialect/NPU/Transforms/Passes.h"
 #include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
@@ -195,23 +196,12 @@ void splitBatches(func::FuncOp func, lowering::DebugTensors &debug,
 void splitsToSlices(func::FuncOp func, lowering::DebugTensors &debug) {
   SmallVector<SplitOp> splits;
   func.walk([&](SplitOp op) { splits.push_back(op); });
-  for (SplitOp op : splits) {
-    OpBuilder b(op);
-    auto in = cast<RankedTensorType>(op.getInput().getType());
-    int64_t axis = op.getAxis();
-    SmallVector<int64_t> starts(in.getRank(), 0), steps(in.getRank(), 1);
-    for (OpResult part : op->getResults()) {
-      auto slice = SliceOp::create(
-          b, op.getLoc(), part.getType(), op.getInput(),
-          b.getDenseI64ArrayAttr(starts), b.getDenseI64ArrayAttr(steps));
+  for (SplitOp op : splits)
+    replaceSplitBySlices(op, [&](OpResult part, SliceOp slice) {
       if (auto range = lowering::rangeAttrOf(part))
         slice->setAttr(kRangeAttr, range);
-      starts[axis] += cast<RankedTensorType>(part.getType()).getDimSize(axis);
-      part.replaceAllUsesWith(slice.getResult());
       debug.replace(part, slice.getResult());
-    }
-    op->erase();
-  }
+    });
 }
 
 /// The first non-null name `check` gives an operand's or result's type of

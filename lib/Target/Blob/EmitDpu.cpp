@@ -903,21 +903,19 @@ static LogicalResult deepenPrefetch(Emitter &e, size_t index,
       for (uint32_t t = 0; t < e.tiles; ++t)
         if (const DpuPiece *p =
                 prefetchedPiece(plan->tiling, plan->byTile[t], s)) {
-          std::array<WeightLoad, 2> loads = weightLoads(*plan, t, *p, s);
           // The second slot's slice loads only in idle time: queued with
           // the first at the latest, it would delay the stores of the op
-          // before.
-          e.pendingDmas.push_back({plan.get(),
-                                   loads[0].name,
-                                   loads[0].src,
-                                   loads[0].dst,
-                                   {},
-                                   s > 0});
-          DpuPlan *raw = plan.get();
-          uint32_t k0 = p->k0;
-          e.pendingDmas.push_back(
-              {plan.get(), loads[1].name, loads[1].src, loads[1].dst,
-               [raw, t, s, k0] { raw->tb[t].slotK0[s] = k0; }, s > 0});
+          // before. The table, the last load, marks the slice held.
+          std::array<WeightLoad, 2> loads = weightLoads(*plan, t, *p, s);
+          for (WeightLoad &l : loads) {
+            std::function<void()> held;
+            if (&l == &loads.back())
+              held = [raw = plan.get(), t, s, k0 = p->k0] {
+                raw->tb[t].slotK0[s] = k0;
+              };
+            e.pendingDmas.push_back({plan.get(), std::move(l.name), l.src,
+                                     l.dst, std::move(held), s > 0});
+          }
         }
     e.ahead.push_back({std::move(plan), /*loading=*/true});
   }

@@ -113,23 +113,26 @@ struct GroupLayersPass : impl::NPUGroupLayersBase<GroupLayersPass> {
       if (failed(retile(func, residency, **hw, used, credit, /*warn=*/true)))
         return signalPassFailure();
       if (searchDmaPorts)
-        chooseDmaPorts(func, used, cycles);
+        cycles = chooseDmaPorts(func, used, cycles);
       if (searchDeepPrefetch)
-        chooseDeepPrefetch(func, used);
+        chooseDeepPrefetch(func, used, cycles);
     }
   }
 
   /// Records kDeepPrefetchAttr on `func` (grouped, tiled and with its DMA
   /// ports chosen as it will be generated) when its program's modelled
-  /// latency is lower so.
-  void chooseDeepPrefetch(func::FuncOp func, uint32_t used) {
+  /// latency is lower so. `without`: the latency without, when already
+  /// measured.
+  void chooseDeepPrefetch(func::FuncOp func, uint32_t used,
+                          std::optional<uint64_t> without) {
     FailureOr<arch::Platform> platform =
         getTarget(func->getParentOfType<ModuleOp>());
     if (failed(platform))
       return;
     func->removeAttr(kDeepPrefetchAttr);
-    std::optional<uint64_t> without =
-        modelledLatency(func, *platform, used, maxPieceRows, useEpilogues);
+    if (!without)
+      without =
+          modelledLatency(func, *platform, used, maxPieceRows, useEpilogues);
     func->setAttr(kDeepPrefetchAttr, UnitAttr::get(func.getContext()));
     std::optional<uint64_t> with =
         modelledLatency(func, *platform, used, maxPieceRows, useEpilogues);
@@ -139,13 +142,14 @@ struct GroupLayersPass : impl::NPUGroupLayersBase<GroupLayersPass> {
 
   /// Records kDmaPortsAttr on `func` (grouped and tiled as it will be
   /// generated) when its program's modelled latency is lower so.
-  /// `byBytes`: the latency without, when already measured.
-  void chooseDmaPorts(func::FuncOp func, uint32_t used,
-                      std::optional<uint64_t> byBytes) {
+  /// `byBytes`: the latency without, when already measured. Returns the
+  /// latency of the program as recorded (nullopt if not measured).
+  std::optional<uint64_t> chooseDmaPorts(func::FuncOp func, uint32_t used,
+                                         std::optional<uint64_t> byBytes) {
     FailureOr<arch::Platform> platform =
         getTarget(func->getParentOfType<ModuleOp>());
     if (failed(platform))
-      return;
+      return std::nullopt;
     if (!byBytes)
       byBytes =
           modelledLatency(func, *platform, used, maxPieceRows, useEpilogues);
@@ -153,8 +157,10 @@ struct GroupLayersPass : impl::NPUGroupLayersBase<GroupLayersPass> {
                   StringAttr::get(func.getContext(), kDmaPortsEarliestStart));
     std::optional<uint64_t> byStart =
         modelledLatency(func, *platform, used, maxPieceRows, useEpilogues);
-    if (!byBytes || !byStart || *byStart >= *byBytes)
-      func->removeAttr(kDmaPortsAttr);
+    if (byBytes && byStart && *byStart < *byBytes)
+      return byStart;
+    func->removeAttr(kDmaPortsAttr);
+    return byBytes;
   }
 
   /// The modelled latency of `func` grouped by `residency` (recorded on it)

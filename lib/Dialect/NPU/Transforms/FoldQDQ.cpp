@@ -15,6 +15,7 @@
 
 #include "npu/Dialect/NPU/IR/QuantAnnotations.h"
 #include "npu/Dialect/NPU/IR/ScalarAttr.h"
+#include "npu/Dialect/NPU/IR/SplitSlices.h"
 #include "npu/Interpreter/ConstantEvaluator.h"
 #include "npu/Interpreter/TensorConversion.h"
 
@@ -201,6 +202,12 @@ Value quantParamConstant(OpBuilder &b, Location loc, ArrayRef<float> values,
     attr = DenseElementsAttr::get(type, ArrayRef<float>(floats));
   }
   return ConstantOp::create(b, loc, attr).getResult();
+}
+
+/// The real values a per-tensor int8 pair of `scale` and device zero point
+/// `zp` (in [-128, 127]) represents: [s (-128 - zp), s (127 - zp)].
+std::pair<double, double> pairRange(float scale, int32_t zp) {
+  return {double(scale) * (-128 - zp), double(scale) * (127 - zp)};
 }
 
 struct NPUFoldQDQPass : npu::impl::NPUFoldQDQBase<NPUFoldQDQPass> {
@@ -614,7 +621,7 @@ struct NPUFoldQDQPass : npu::impl::NPUFoldQDQBase<NPUFoldQDQPass> {
     // A split's part can carry parameters once it is a slice (as the
     // lowering makes it anyway).
     if (auto split = x.getDefiningOp<SplitOp>())
-      x = splitToSlices(split)[cast<OpResult>(x).getResultNumber()];
+      x = replaceSplitBySlices(split)[cast<OpResult>(x).getResultNumber()];
     auto existing = quantAnnotationOf(x);
     if (existing && existing[0] == scale && existing[1] == float(zp))
       return x;
@@ -623,10 +630,10 @@ struct NPUFoldQDQPass : npu::impl::NPUFoldQDQBase<NPUFoldQDQPass> {
       // a value no op quantizes: the pair clamps to its range and rounds
       // to its grid; a clip does the first, its int8 result the second.
       OpBuilder b(q);
+      auto [lo, hi] = pairRange(scale, zp);
       Value clipped =
-          ClipOp::create(b, q.getLoc(), x.getType(), x,
-                         b.getF64FloatAttr(double(scale) * (-128 - zp)),
-                         b.getF64FloatAttr(double(scale) * (127 - zp)))
+          ClipOp::create(b, q.getLoc(), x.getType(), x, b.getF64FloatAttr(lo),
+                         b.getF64FloatAttr(hi))
               .getResult();
       setQuantAnnotation(clipped, scale, zp);
       // Only quantizers of these parameters read x: it takes them too, as
@@ -646,25 +653,6 @@ struct NPUFoldQDQPass : npu::impl::NPUFoldQDQBase<NPUFoldQDQPass> {
           << "the quantized tensor is a result of a multi-result op: its "
              "range is calibrated instead";
     return x;
-  }
-
-  /// Replaces `split` by one slice per part; returns them.
-  SmallVector<Value> splitToSlices(SplitOp split) {
-    OpBuilder b(split);
-    auto in = cast<RankedTensorType>(split.getInput().getType());
-    int64_t axis = split.getAxis();
-    SmallVector<int64_t> starts(in.getRank(), 0), steps(in.getRank(), 1);
-    SmallVector<Value> parts;
-    for (OpResult part : split->getResults()) {
-      auto slice = SliceOp::create(
-          b, split.getLoc(), part.getType(), split.getInput(),
-          b.getDenseI64ArrayAttr(starts), b.getDenseI64ArrayAttr(steps));
-      starts[axis] += cast<RankedTensorType>(part.getType()).getDimSize(axis);
-      part.replaceAllUsesWith(slice.getResult());
-      parts.push_back(slice.getResult());
-    }
-    split->erase();
-    return parts;
   }
 
   /// Whether the pair of `q` on `x` needs a value of its own (a clip of x)
@@ -761,7 +749,7 @@ struct NPUFoldQDQPass : npu::impl::NPUFoldQDQBase<NPUFoldQDQPass> {
   /// instead (in's rounding to its grid is skipped, as for a requantizing
   /// pair).
   void clampToProducerPair(Operation *op, Value in, float scale, int32_t zp) {
-    double lo = double(scale) * (-128 - zp), hi = double(scale) * (127 - zp);
+    auto [lo, hi] = pairRange(scale, zp);
     if (isa<ReluOp>(op)) {
       lo = std::max(lo, 0.0);
     } else {
