@@ -27,7 +27,7 @@ APT_PACKAGES=(
   python3-onnx python3-numpy python3-pil
   python3-opencv python3-pyclipper espeak-ng
   libze-dev libze1 libgtest-dev libgmock-dev flatbuffers-compiler libflatbuffers-dev
-  libzip-dev libeigen3-dev
+  libzip-dev libeigen3-dev nlohmann-json3-dev
   cmake ninja-build pkgconf clang lld ccache
 )
 

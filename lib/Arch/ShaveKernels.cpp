@@ -77,6 +77,7 @@ constexpr KernelInfo kKernelsAppended[] = {
     {"asinh", 12},
     {"acosh", 12},
     {"atanh", 10},
+    {"gelu_tanh", 12},
 };
 constexpr unsigned kNumFirst = std::size(kKernels);
 static_assert(kNumFirst + std::size(kKernelsAppended) == kNumShaveKernels,
@@ -141,6 +142,7 @@ bool isElementwiseKernel(ShaveKernel k) {
   case ShaveKernel::Sigmoid:
   case ShaveKernel::Tanh:
   case ShaveKernel::Gelu:
+  case ShaveKernel::GeluTanh:
   case ShaveKernel::Swish:
   case ShaveKernel::HSwish:
   case ShaveKernel::Exp:

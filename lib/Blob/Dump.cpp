@@ -2,8 +2,14 @@
 
 #include "npu/Blob/Dump.h"
 
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+#include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <sstream>
+#include <type_traits>
 
 namespace npu::blob {
 
@@ -29,7 +35,7 @@ std::string refText(const Program &p, const TensorRef &r) {
   std::ostringstream os;
   os << "buf" << r.buffer;
   if (r.buffer < p.buffers.size())
-    os << "(" << p.buffers[r.buffer].name << ")";
+    os << "(" << printable(p.buffers[r.buffer].name) << ")";
   os << "+" << r.offset << " " << dtypeName(r.dtype) << " "
      << shapeStr(r.shape);
   if (!r.isDense())
@@ -38,7 +44,7 @@ std::string refText(const Program &p, const TensorRef &r) {
 }
 
 void taskText(std::ostream &os, const Program &p, const Task &t) {
-  os << "    " << (t.name.empty() ? "<unnamed>" : t.name);
+  os << "    " << (t.name.empty() ? "<unnamed>" : printable(t.name));
   if (!t.waitBarriers.empty())
     os << " wait " << listStr(t.waitBarriers);
   if (!t.updateBarriers.empty())
@@ -96,8 +102,8 @@ void taskText(std::ostream &os, const Program &p, const Task &t) {
 }
 
 void argText(std::ostream &os, const char *kind, const TensorDesc &d) {
-  os << "  " << kind << " '" << d.name << "' " << dtypeName(d.dtype) << " "
-     << shapeToString(d.shape) << " " << layoutName(d.layout);
+  os << "  " << kind << " '" << printable(d.name) << "' " << dtypeName(d.dtype)
+     << " " << shapeToString(d.shape) << " " << layoutName(d.layout);
   if (!d.quant.scales.empty())
     os << " scales " << listStr(d.quant.scales) << " zero_points "
        << listStr(d.quant.zeroPoints);
@@ -106,153 +112,174 @@ void argText(std::ostream &os, const char *kind, const TensorDesc &d) {
 
 // --- JSON --------------------------------------------------------------
 
-class Json {
-public:
-  std::ostringstream os;
-  std::string key(const std::string &k) {
-    return "\"" + jsonEscape(k) + "\": ";
-  }
-  static std::string str(const std::string &s) {
-    return "\"" + jsonEscape(s) + "\"";
-  }
-  static std::string num(double v) {
-    if (std::isinf(v))
-      return v > 0 ? "\"inf\"" : "\"-inf\"";
-    if (std::isnan(v))
-      return "\"nan\"";
+using Json = nlohmann::ordered_json;
+
+/// A float as JSON: a number, or "inf" / "-inf" / "nan" (JSON has none).
+/// A float (f32) is written as the shortest decimal that reads back as the
+/// same float (0.05, not 0.05000000074505806).
+template <typename T> Json num(T v) {
+  if (std::isinf(v))
+    return v > 0 ? "inf" : "-inf";
+  if (std::isnan(v))
+    return "nan";
+  if constexpr (std::is_same_v<T, float>) {
     char buf[32];
-    std::snprintf(buf, sizeof(buf), "%.9g", v);
-    return buf;
+    auto [end, ec] = std::to_chars(buf, buf + sizeof(buf), v);
+    if (ec == std::errc())
+      return std::strtod(std::string(buf, end).c_str(), nullptr);
   }
-  template <typename T> static std::string arr(const std::vector<T> &v) {
-    std::string out = "[";
-    for (size_t i = 0; i < v.size(); ++i)
-      out += (i ? ", " : "") + num(double(v[i]));
-    return out + "]";
-  }
-};
-
-std::string refJson(const TensorRef &r) {
-  return "{\"buffer\": " + std::to_string(r.buffer) +
-         ", \"offset\": " + std::to_string(r.offset) + ", \"dtype\": \"" +
-         dtypeName(r.dtype) + "\", \"shape\": " + Json::arr(r.shape) +
-         ", \"strides\": " + Json::arr(r.strides) + "}";
+  return double(v);
 }
 
-std::string descJson(const TensorDesc &d) {
-  std::string s = "{\"name\": " + Json::str(d.name) + ", \"dtype\": \"" +
-                  dtypeName(d.dtype) + "\", \"shape\": " + Json::arr(d.shape) +
-                  ", \"layout\": \"" + layoutName(d.layout) + "\"";
+template <typename T> Json arr(const std::vector<T> &v) {
+  Json out = Json::array();
+  for (const T &x : v) {
+    if constexpr (std::is_floating_point_v<T>)
+      out.push_back(num(x));
+    else
+      out.push_back(x);
+  }
+  return out;
+}
+
+Json refJson(const TensorRef &r) {
+  return {{"buffer", r.buffer},
+          {"offset", r.offset},
+          {"dtype", dtypeName(r.dtype)},
+          {"shape", arr(r.shape)},
+          {"strides", arr(r.strides)}};
+}
+
+Json descJson(const TensorDesc &d) {
+  Json j = {{"name", d.name},
+            {"dtype", dtypeName(d.dtype)},
+            {"shape", arr(d.shape)},
+            {"layout", layoutName(d.layout)}};
   if (!d.quant.scales.empty())
-    s += ", \"quant\": {\"scales\": " + Json::arr(d.quant.scales) +
-         ", \"zero_points\": " + Json::arr(d.quant.zeroPoints) +
-         ", \"axis\": " + std::to_string(d.quant.axis) + "}";
-  return s + "}";
+    j["quant"] = {{"scales", arr(d.quant.scales)},
+                  {"zero_points", arr(d.quant.zeroPoints)},
+                  {"axis", d.quant.axis}};
+  return j;
 }
 
-std::string taskJson(const Task &t) {
-  std::string s = "{\"name\": " + Json::str(t.name) + ", \"kind\": \"" +
-                  engineName(t.kind) +
-                  "\", \"wait\": " + Json::arr(t.waitBarriers) +
-                  ", \"update\": " + Json::arr(t.updateBarriers);
+/// The fields of one SHAVE kernel.
+Json shaveKernelJson(const ShaveTask &k) {
+  Json inputs = Json::array(), outputs = Json::array();
+  for (const TensorRef &r : k.inputs)
+    inputs.push_back(refJson(r));
+  for (const TensorRef &r : k.outputs)
+    outputs.push_back(refJson(r));
+  return {{"kernel", arch::shaveKernelName(k.kernel)},
+          {"inputs", std::move(inputs)},
+          {"outputs", std::move(outputs)},
+          {"fparams", arr(k.fparams)},
+          {"iparams", arr(k.iparams)}};
+}
+
+Json taskJson(const Task &t) {
+  Json j = {{"name", t.name},
+            {"kind", engineName(t.kind)},
+            {"wait", arr(t.waitBarriers)},
+            {"update", arr(t.updateBarriers)}};
   switch (t.kind) {
   case Engine::Dma:
-    s +=
-        ", \"src\": " + refJson(t.dma.src) + ", \"dst\": " + refJson(t.dma.dst);
+    j["src"] = refJson(t.dma.src);
+    j["dst"] = refJson(t.dma.dst);
     break;
   case Engine::Dpu: {
     const DpuTask &d = t.dpu;
-    s += ", \"op\": \"" + std::string(dpuOpName(d.op)) + "\"";
-    s += ", \"input\": " + refJson(d.input);
+    j["op"] = dpuOpName(d.op);
+    j["input"] = refJson(d.input);
     if (d.input2)
-      s += ", \"input2\": " + refJson(*d.input2);
+      j["input2"] = refJson(*d.input2);
     if (d.weights)
-      s += ", \"weights\": " + refJson(*d.weights);
+      j["weights"] = refJson(*d.weights);
     if (d.weightTable)
-      s += ", \"weight_table\": " + refJson(*d.weightTable);
-    s += ", \"output\": " + refJson(d.output);
-    s += ", \"kernel\": [" + std::to_string(d.kernelH) + ", " +
-         std::to_string(d.kernelW) + "], \"stride\": [" +
-         std::to_string(d.strideH) + ", " + std::to_string(d.strideW) +
-         "], \"pad\": [" + std::to_string(d.padTop) + ", " +
-         std::to_string(d.padLeft) + ", " + std::to_string(d.padBottom) + ", " +
-         std::to_string(d.padRight) + "]";
-    s += ", \"in_zero_point\": " + std::to_string(d.inZeroPoint) +
-         ", \"in2_zero_point\": " + std::to_string(d.in2ZeroPoint) +
-         ", \"in_mult\": [" + std::to_string(d.inMultA) + ", " +
-         std::to_string(d.inMultB) + "]";
+      j["weight_table"] = refJson(*d.weightTable);
+    j["output"] = refJson(d.output);
+    j["kernel"] = {d.kernelH, d.kernelW};
+    j["stride"] = {d.strideH, d.strideW};
+    j["pad"] = {d.padTop, d.padLeft, d.padBottom, d.padRight};
+    j["in_zero_point"] = d.inZeroPoint;
+    j["in2_zero_point"] = d.in2ZeroPoint;
+    j["in_mult"] = {d.inMultA, d.inMultB};
     const PostProcess &q = d.ppe;
-    s += ", \"ppe\": {\"activation\": " + std::to_string(int(q.activation)) +
-         ", \"leaky_mult\": " + std::to_string(q.leakyMult) +
-         ", \"leaky_shift\": " + std::to_string(q.leakyShift) +
-         ", \"leaky_alpha\": " + Json::num(q.leakyAlpha) +
-         ", \"out_zero_point\": " + std::to_string(q.outZeroPoint) +
-         ", \"clamp\": [" + std::to_string(q.clampLow) + ", " +
-         std::to_string(q.clampHigh) + "], \"fclamp\": [" +
-         Json::num(q.fclampLow) + ", " + Json::num(q.fclampHigh) +
-         "], \"mult\": " + std::to_string(q.mult) +
-         ", \"shift\": " + std::to_string(q.shift) +
-         ", \"scale\": " + Json::num(q.scale) +
-         ", \"bias\": " + std::to_string(q.bias) +
-         ", \"fbias\": " + Json::num(q.fbias) + "}";
-    s += ", \"workloads\": [";
-    for (size_t i = 0; i < d.workloads.size(); ++i) {
-      const Workload &w = d.workloads[i];
-      s += std::string(i ? ", " : "") + "{\"x\": " + std::to_string(w.x) +
-           ", \"y\": " + std::to_string(w.y) +
-           ", \"k\": " + std::to_string(w.k) +
-           ", \"width\": " + std::to_string(w.width) +
-           ", \"height\": " + std::to_string(w.height) +
-           ", \"channels\": " + std::to_string(w.channels) +
-           ", \"mpe_mode\": \"" + arch::mpeModeName(w.mpeMode) + "\"}";
-    }
-    s += "]";
+    j["ppe"] = {{"activation", int(q.activation)},
+                {"leaky_mult", q.leakyMult},
+                {"leaky_shift", q.leakyShift},
+                {"leaky_alpha", num(q.leakyAlpha)},
+                {"out_zero_point", q.outZeroPoint},
+                {"clamp", {q.clampLow, q.clampHigh}},
+                {"fclamp", {num(q.fclampLow), num(q.fclampHigh)}},
+                {"mult", q.mult},
+                {"shift", q.shift},
+                {"scale", num(q.scale)},
+                {"bias", q.bias},
+                {"fbias", num(q.fbias)}};
+    Json workloads = Json::array();
+    for (const Workload &w : d.workloads)
+      workloads.push_back({{"x", w.x},
+                           {"y", w.y},
+                           {"k", w.k},
+                           {"width", w.width},
+                           {"height", w.height},
+                           {"channels", w.channels},
+                           {"mpe_mode", arch::mpeModeName(w.mpeMode)}});
+    j["workloads"] = std::move(workloads);
     break;
   }
   case Engine::Shave: {
-    // The fields of one kernel, without braces.
-    auto kernel = [&](const ShaveTask &k) {
-      std::string f = "\"kernel\": \"" +
-                      std::string(arch::shaveKernelName(k.kernel)) + "\"";
-      f += ", \"inputs\": [";
-      for (size_t i = 0; i < k.inputs.size(); ++i)
-        f += (i ? ", " : "") + refJson(k.inputs[i]);
-      f += "], \"outputs\": [";
-      for (size_t i = 0; i < k.outputs.size(); ++i)
-        f += (i ? ", " : "") + refJson(k.outputs[i]);
-      return f + "], \"fparams\": " + Json::arr(k.fparams) +
-             ", \"iparams\": " + Json::arr(k.iparams);
-    };
-    s += ", " + kernel(t.shave);
+    j.update(shaveKernelJson(t.shave));
     if (!t.shave.chained.empty()) {
-      s += ", \"chained\": [";
-      for (size_t i = 0; i < t.shave.chained.size(); ++i)
-        s += (i ? ", {" : "{") + kernel(t.shave.chained[i]) + "}";
-      s += "]";
+      Json chained = Json::array();
+      for (const ShaveTask &k : t.shave.chained)
+        chained.push_back(shaveKernelJson(k));
+      j["chained"] = std::move(chained);
     }
     break;
   }
   }
-  return s + "}";
+  return j;
 }
 
 } // namespace
 
-std::string jsonEscape(const std::string &s) {
+std::string printable(const std::string &s) {
   std::string out;
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += char(c);
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-      out += buf;
-    } else {
-      out += char(c);
+  out.reserve(s.size());
+  for (size_t i = 0; i < s.size();) {
+    auto c = static_cast<unsigned char>(s[i]);
+    // The length of a well-formed UTF-8 sequence starting with c (RFC 3629:
+    // no overlong forms, no surrogates, at most U+10FFFF), 0 if none.
+    size_t n = c < 0x80                 ? 1
+               : c >= 0xC2 && c <= 0xDF ? 2
+               : c >= 0xE0 && c <= 0xEF ? 3
+               : c >= 0xF0 && c <= 0xF4 ? 4
+                                        : 0;
+    bool ok = n && i + n <= s.size();
+    for (size_t k = 1; ok && k < n; ++k)
+      ok = (static_cast<unsigned char>(s[i + k]) & 0xC0) == 0x80;
+    if (ok && n >= 3) {
+      auto c1 = static_cast<unsigned char>(s[i + 1]);
+      ok = !(c == 0xE0 && c1 < 0xA0) && !(c == 0xED && c1 >= 0xA0) &&
+           !(c == 0xF0 && c1 < 0x90) && !(c == 0xF4 && c1 >= 0x90);
     }
+    if (ok && (n > 1 || (c >= 0x20 && c != 0x7F))) {
+      out.append(s, i, n);
+      i += n;
+      continue;
+    }
+    char buf[8];
+    std::snprintf(buf, sizeof(buf), "\\x%02X", c);
+    out += buf;
+    ++i;
   }
   return out;
+}
+
+std::string jsonText(const nlohmann::ordered_json &j, int indent) {
+  return j.dump(indent, ' ', false,
+                nlohmann::ordered_json::error_handler_t::replace);
 }
 
 std::string dumpText(const LoadedBlob &blob) {
@@ -261,8 +288,8 @@ std::string dumpText(const LoadedBlob &blob) {
   std::ostringstream os;
   os << "blob format " << h.versionMajor << "." << h.versionMinor << ", target "
      << arch::platformName(p.platform) << ", " << h.fileSize << " bytes\n";
-  os << "compiler '" << p.compilerVersion << "', options hash 0x" << std::hex
-     << p.optionsHash << std::dec << "\n";
+  os << "compiler '" << printable(p.compilerVersion) << "', options hash 0x"
+     << std::hex << p.optionsHash << std::dec << "\n";
   os << "sections: metadata " << h.metadataSize << " bytes at "
      << h.metadataOffset << ", weights " << h.weightsSize << " bytes at "
      << h.weightsOffset << "\n";
@@ -274,15 +301,16 @@ std::string dumpText(const LoadedBlob &blob) {
   if (!p.states.empty())
     os << "state variables:\n";
   for (const StateVar &v : p.states)
-    os << "  '" << v.name << "': input " << v.input << " '"
-       << p.inputs[v.input].name << "' -> output " << v.output << " '"
-       << p.outputs[v.output].name << "'\n";
+    os << "  '" << printable(v.name) << "': input " << v.input << " '"
+       << printable(p.inputs[v.input].name) << "' -> output " << v.output
+       << " '" << printable(p.outputs[v.output].name) << "'\n";
   os << "memory: DDR scratch " << p.memory.scratchSize << " bytes, CMX used "
      << listStr(p.memory.cmxUsed) << "\n";
   os << "buffers:\n";
   for (size_t i = 0; i < p.buffers.size(); ++i) {
     const Buffer &b = p.buffers[i];
-    os << "  buf" << i << " '" << b.name << "' " << memSpaceName(b.space);
+    os << "  buf" << i << " '" << printable(b.name) << "' "
+       << memSpaceName(b.space);
     if (b.space == MemSpace::Cmx)
       os << " tile " << b.index;
     else if (b.space == MemSpace::Input || b.space == MemSpace::Output)
@@ -306,55 +334,81 @@ std::string dumpText(const LoadedBlob &blob) {
 std::string dumpJson(const LoadedBlob &blob) {
   const Program &p = blob.program;
   const FileHeader &h = blob.header;
-  std::ostringstream os;
-  os << "{\n  \"format_version\": \"" << h.versionMajor << "." << h.versionMinor
-     << "\",\n  \"platform\": \"" << arch::platformName(p.platform)
-     << "\",\n  \"file_size\": " << h.fileSize
-     << ",\n  \"compiler_version\": " << Json::str(p.compilerVersion)
-     << ",\n  \"options_hash\": " << p.optionsHash
-     << ",\n  \"metadata\": {\"offset\": " << h.metadataOffset
-     << ", \"size\": " << h.metadataSize << ", \"crc32\": " << h.metadataCrc
-     << "},\n  \"weights\": {\"offset\": " << h.weightsOffset
-     << ", \"size\": " << h.weightsSize << ", \"crc32\": " << h.weightsCrc
-     << "},\n  \"inputs\": [";
-  for (size_t i = 0; i < p.inputs.size(); ++i)
-    os << (i ? ", " : "") << descJson(p.inputs[i]);
-  os << "],\n  \"outputs\": [";
-  for (size_t i = 0; i < p.outputs.size(); ++i)
-    os << (i ? ", " : "") << descJson(p.outputs[i]);
+  Json inputs = Json::array(), outputs = Json::array();
+  for (const TensorDesc &d : p.inputs)
+    inputs.push_back(descJson(d));
+  for (const TensorDesc &d : p.outputs)
+    outputs.push_back(descJson(d));
+  Json top = {{"format_version", std::to_string(h.versionMajor) + "." +
+                                     std::to_string(h.versionMinor)},
+              {"platform", arch::platformName(p.platform)},
+              {"file_size", h.fileSize},
+              {"compiler_version", p.compilerVersion},
+              {"options_hash", p.optionsHash},
+              {"metadata",
+               {{"offset", h.metadataOffset},
+                {"size", h.metadataSize},
+                {"crc32", h.metadataCrc}}},
+              {"weights",
+               {{"offset", h.weightsOffset},
+                {"size", h.weightsSize},
+                {"crc32", h.weightsCrc}}},
+              {"inputs", std::move(inputs)},
+              {"outputs", std::move(outputs)}};
   if (!p.states.empty()) {
-    os << "],\n  \"states\": [";
-    for (size_t i = 0; i < p.states.size(); ++i)
-      os << (i ? ", " : "") << "{\"name\": " << Json::str(p.states[i].name)
-         << ", \"input\": " << p.states[i].input
-         << ", \"output\": " << p.states[i].output << "}";
+    Json states = Json::array();
+    for (const StateVar &v : p.states)
+      states.push_back(
+          {{"name", v.name}, {"input", v.input}, {"output", v.output}});
+    top["states"] = std::move(states);
   }
-  os << "],\n  \"memory\": {\"scratch_size\": " << p.memory.scratchSize
-     << ", \"cmx_used\": " << Json::arr(p.memory.cmxUsed)
-     << "},\n  \"buffers\": [";
+  top["memory"] = {{"scratch_size", p.memory.scratchSize},
+                   {"cmx_used", arr(p.memory.cmxUsed)}};
+  Json barriers = Json::array();
+  for (const Barrier &b : p.barriers)
+    barriers.push_back(
+        {{"producers", b.producerCount}, {"consumers", b.consumerCount}});
+
+  // One line per key, buffer, task list and task (diffable, greppable);
+  // each line is compact JSON.
+  std::string out = "{";
+  bool first = true;
+  auto key = [&](const char *k) {
+    out += first ? "\n  \"" : ",\n  \"";
+    out += k;
+    out += "\": ";
+    first = false;
+  };
+  for (auto &[k, v] : top.items()) {
+    key(k.c_str());
+    out += jsonText(v);
+  }
+  key("buffers");
+  out += "[";
   for (size_t i = 0; i < p.buffers.size(); ++i) {
     const Buffer &b = p.buffers[i];
-    os << (i ? ",\n    " : "\n    ") << "{\"name\": " << Json::str(b.name)
-       << ", \"space\": \"" << memSpaceName(b.space)
-       << "\", \"index\": " << b.index << ", \"offset\": " << b.offset
-       << ", \"size\": " << b.size << "}";
+    out += i ? ",\n    " : "\n    ";
+    out += jsonText(Json{{"name", b.name},
+                         {"space", memSpaceName(b.space)},
+                         {"index", b.index},
+                         {"offset", b.offset},
+                         {"size", b.size}});
   }
-  os << "],\n  \"barriers\": [";
-  for (size_t i = 0; i < p.barriers.size(); ++i)
-    os << (i ? ", " : "") << "{\"producers\": " << p.barriers[i].producerCount
-       << ", \"consumers\": " << p.barriers[i].consumerCount << "}";
-  os << "],\n  \"task_lists\": [";
+  out += "]";
+  key("barriers");
+  out += jsonText(barriers);
+  key("task_lists");
+  out += "[";
   for (size_t l = 0; l < p.taskLists.size(); ++l) {
     const TaskList &list = p.taskLists[l];
-    os << (l ? ",\n    " : "\n    ") << "{\"engine\": \""
-       << engineName(list.engine) << "\", \"index\": " << list.index
-       << ", \"tasks\": [";
+    out += l ? ",\n    {\"engine\": " : "\n    {\"engine\": ";
+    out += jsonText(Json(engineName(list.engine))) +
+           ", \"index\": " + std::to_string(list.index) + ", \"tasks\": [";
     for (size_t i = 0; i < list.tasks.size(); ++i)
-      os << (i ? ",\n      " : "\n      ") << taskJson(list.tasks[i]);
-    os << "]}";
+      out += (i ? ",\n      " : "\n      ") + jsonText(taskJson(list.tasks[i]));
+    out += "]}";
   }
-  os << "]\n}\n";
-  return os.str();
+  return out + "]\n}\n";
 }
 
 } // namespace npu::blob

@@ -273,6 +273,7 @@ public:
     case ShaveKernel::Sigmoid:
     case ShaveKernel::Tanh:
     case ShaveKernel::Gelu:
+    case ShaveKernel::GeluTanh:
     case ShaveKernel::Swish:
     case ShaveKernel::Exp:
     case ShaveKernel::Log:

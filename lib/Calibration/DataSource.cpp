@@ -39,12 +39,20 @@ bool hasExtension(const fs::path &p, const char *ext) {
   return p.extension() == ext;
 }
 
-/// Regular files of `dir` with extension `ext`, sorted by name.
+/// Hidden entries (".name": editors' and macOS's "._name.npy" companions)
+/// are no samples.
+bool hidden(const fs::path &p) {
+  std::string name = p.filename().string();
+  return !name.empty() && name[0] == '.';
+}
+
+/// Regular files of `dir` with extension `ext`, not hidden, sorted by name.
 std::vector<std::string> listFiles(const fs::path &dir, const char *ext) {
   std::vector<std::string> files;
   std::error_code ec;
   for (const fs::directory_entry &e : fs::directory_iterator(dir, ec))
-    if (e.is_regular_file(ec) && hasExtension(e.path(), ext))
+    if (e.is_regular_file(ec) && hasExtension(e.path(), ext) &&
+        !hidden(e.path()))
       files.push_back(e.path().string());
   std::sort(files.begin(), files.end());
   return files;
@@ -326,7 +334,7 @@ openSampleDirectory(const std::string &dir,
   std::vector<std::string> npz = listFiles(dir, ".npz");
   std::vector<std::string> folders;
   for (const fs::directory_entry &e : fs::directory_iterator(dir, ec))
-    if (e.is_directory(ec))
+    if (e.is_directory(ec) && !hidden(e.path()))
       folders.push_back(e.path().filename().string());
   std::sort(folders.begin(), folders.end());
 

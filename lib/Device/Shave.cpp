@@ -176,6 +176,12 @@ float unary(ShaveKernel k, float x, const ShaveTask &t) {
     return std::tanh(x);
   case ShaveKernel::Gelu:
     return 0.5f * x * (1.0f + std::erf(x * 0.70710678118654752f));
+  case ShaveKernel::GeluTanh:
+    // 0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))), as ONNX defines
+    // Gelu with approximate="tanh".
+    return 0.5f * x *
+           (1.0f +
+            std::tanh(0.79788456080286536f * (x + 0.044715f * x * x * x)));
   case ShaveKernel::Swish: {
     float beta = t.fparams.empty() ? 1.0f : t.fparams[0];
     return x * sigmoid(beta * x);
@@ -888,6 +894,7 @@ bool runShave(const ShaveTask &t, const std::vector<View> &ins,
   case ShaveKernel::Sigmoid:
   case ShaveKernel::Tanh:
   case ShaveKernel::Gelu:
+  case ShaveKernel::GeluTanh:
   case ShaveKernel::Swish:
   case ShaveKernel::HSwish:
   case ShaveKernel::Exp:

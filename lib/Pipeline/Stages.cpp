@@ -71,6 +71,9 @@ static void addBackEndEntryPasses(OpPassManager &pm) {
   pm.nest<func::FuncOp>().addPass(createNPUDecomposeReductions());
   // Einsum as matmuls.
   pm.nest<func::FuncOp>().addPass(createNPUDecomposeEinsum());
+  // Gemm with trans_a or a C that is no per-column bias: a transpose and an
+  // add around a Gemm the DPU takes.
+  pm.nest<func::FuncOp>().addPass(createNPUDecomposeGemm());
   addCanonicalizationPasses(pm);
   // LRN as an fp32 island, CumSum as a matmul with a 0/1 triangle (after
   // canonicalization, which would fold the island's ops into unmarked
@@ -112,6 +115,9 @@ static LogicalResult buildCalibrated(OpPassManager &pm,
     select.fp16Layers.assign(options.fp16Layers.begin(),
                              options.fp16Layers.end());
     select.data = c.dataDir;
+    // With a table, calibration did not run the model on samples, nor warn
+    // of generated ones: the search does.
+    select.warnGenerated = !c.tableInputPath.empty();
     select.platform = arch::hardware(options.target).name;
     select.report = options.precisionReportPath;
     pm.addPass(createNPUSelectPrecision(select));

@@ -33,11 +33,11 @@ std::string toleranceText(const Report &r, Pair pair) {
   switch (pair) {
   case FloatVsOrt:
     return llvm::formatv("cosine >= {0}",
-                         llvm::format("%g", r.tolerances.floatMinCosine))
+                         llvm::format("%.15g", r.tolerances.floatMinCosine))
         .str();
   case LoweredVsFloat:
     return llvm::formatv("cosine >= {0}",
-                         llvm::format("%g", r.tolerances.loweredMinCosine))
+                         llvm::format("%.15g", r.tolerances.loweredMinCosine))
         .str();
   default:
     return "bit-exact";
@@ -59,9 +59,13 @@ std::string breakText(const Report &r, Pair pair) {
     return "none";
   const TensorRow &row = r.rows[i];
   const TensorMetrics &m = row.pairs[pair].metrics;
-  std::string s = row.key + " (#" + std::to_string(i) + ", cosine " +
-                  number(m.cosine, "{0:F6}") + ", max |error| " +
-                  number(m.maxAbs, "{0:E3}");
+  // Six decimals, or as many as tell a cosine just below 1 from 1.
+  std::string cosine =
+      m.cosine < 1.0 && m.cosine >= 0.9999995
+          ? llvm::formatv("{0}", llvm::format("%.15g", m.cosine)).str()
+          : number(m.cosine, "{0:F6}");
+  std::string s = row.key + " (#" + std::to_string(i) + ", cosine " + cosine +
+                  ", max |error| " + number(m.maxAbs, "{0:E3}");
   if (m.nonFinite)
     s += ", " + std::to_string(m.nonFinite) +
          " NaN or infinite elements that differ";
@@ -76,7 +80,7 @@ std::string breakText(const Report &r, Pair pair) {
     s += ": non-finite values (NaN or infinity), not a tolerance: check "
          "the inputs and the first tensor that holds them";
   else if (pair == LoweredVsFloat)
-    s += ": quantization loss";
+    s += r.lowered == "fp16" ? ": fp16 rounding" : ": quantization loss";
   return s;
 }
 

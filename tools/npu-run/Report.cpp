@@ -6,8 +6,11 @@
 #include "npu/Support/Files.h"
 #include "npu/Support/HostTensor.h"
 
+#include <nlohmann/json.hpp>
+
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <vector>
@@ -20,41 +23,13 @@ using runtime::Status;
 
 namespace {
 
-/// One JSON object, its members in the order added.
-class JsonObject {
-public:
-  JsonObject &add(const std::string &key, const std::string &rawValue) {
-    text_ += (text_.empty() ? "{" : ", ") + quote(key) + ": " + rawValue;
-    return *this;
-  }
-  JsonObject &str(const std::string &key, const std::string &v) {
-    return add(key, quote(v));
-  }
-  JsonObject &num(const std::string &key, double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof(buf), "%.6g", v);
-    return add(key, buf);
-  }
-  JsonObject &count(const std::string &key, uint64_t v) {
-    return add(key, std::to_string(v));
-  }
-  JsonObject &boolean(const std::string &key, bool v) {
-    return add(key, v ? "true" : "false");
-  }
-  std::string text() const { return (text_.empty() ? "{" : text_) + "}"; }
+using Json = nlohmann::ordered_json;
 
-private:
-  static std::string quote(const std::string &s) {
-    return "\"" + blob::jsonEscape(s) + "\"";
-  }
-  std::string text_;
-};
-
-std::string countArray(const std::vector<uint64_t> &values) {
-  std::string s = "[";
-  for (size_t i = 0; i < values.size(); ++i)
-    s += (i ? ", " : "") + std::to_string(values[i]);
-  return s + "]";
+/// A figure rounded to 6 significant digits (timings are not exact beyond).
+double rounded(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), "%.6g", v);
+  return std::strtod(buf, nullptr);
 }
 
 Status writeText(const std::string &path, const std::string &text) {
@@ -70,23 +45,21 @@ Status writeText(const std::string &path, const std::string &text) {
   return Status::success();
 }
 
-std::string deviceJson(const DeviceInfo &d) {
-  JsonObject requests;
-  requests.count("latency", d.optimalInferRequestsLatency)
-      .count("throughput", d.optimalInferRequestsThroughput);
-  return JsonObject()
-      .str("name", d.name)
-      .str("full_name", d.fullName)
-      .str("architecture", d.architecture)
-      .count("tiles", d.tiles)
-      .count("max_tiles", d.maxTiles)
-      .add("optimal_infer_requests", requests.text())
-      .num("peak_int8_gops", runtime::peakInt8Gops(d.name, d.maxTiles))
-      .count("dpu_clock_mhz", d.dpuClockMHz)
-      .count("cmx_bytes_per_tile", d.cmxBytesPerTile)
-      .str("driver_version", d.driverVersion)
-      .boolean("simulated", d.simulated)
-      .text();
+Json deviceJson(const DeviceInfo &d) {
+  return {
+      {"name", d.name},
+      {"full_name", d.fullName},
+      {"architecture", d.architecture},
+      {"tiles", d.tiles},
+      {"max_tiles", d.maxTiles},
+      {"optimal_infer_requests",
+       {{"latency", d.optimalInferRequestsLatency},
+        {"throughput", d.optimalInferRequestsThroughput}}},
+      {"peak_int8_gops", rounded(runtime::peakInt8Gops(d.name, d.maxTiles))},
+      {"dpu_clock_mhz", d.dpuClockMHz},
+      {"cmx_bytes_per_tile", d.cmxBytesPerTile},
+      {"driver_version", d.driverVersion},
+      {"simulated", d.simulated}};
 }
 
 } // namespace
@@ -133,55 +106,47 @@ Status reportProperties(const ModelProperties &m, const DeviceInfo &d,
               d.dpuClockMHz);
   if (jsonPath.empty())
     return Status::success();
-  std::string states;
-  for (const runtime::StateVariableProperty &v : m.stateVariables) {
-    std::vector<uint64_t> shape(v.shape.begin(), v.shape.end());
-    JsonObject var;
-    var.str("name", v.name)
-        .str("input", v.input)
-        .str("output", v.output)
-        .str("dtype", dtypeName(v.dtype))
-        .add("shape", countArray(shape));
-    states += (states.empty() ? "" : ", ") + var.text();
+  Json model = {{"target", m.target},
+                {"compiler_version", m.compilerVersion},
+                {"tiles_in_use", m.tilesInUse},
+                {"weights_bytes", m.weightsBytes},
+                {"scratch_bytes", m.scratchBytes},
+                {"io_bytes", m.ioBytes},
+                {"cmx_bytes_per_tile", m.cmxBytesPerTile},
+                {"ddr_bytes_in_use", m.ddrBytesInUse(1)},
+                {"peak_int8_gops", rounded(gopsInUse)}};
+  if (!m.stateVariables.empty()) {
+    Json states = Json::array();
+    for (const runtime::StateVariableProperty &v : m.stateVariables)
+      states.push_back({{"name", v.name},
+                        {"input", v.input},
+                        {"output", v.output},
+                        {"dtype", dtypeName(v.dtype)},
+                        {"shape", v.shape}});
+    model["state_variables"] = std::move(states);
   }
-  JsonObject model;
-  model.str("target", m.target)
-      .str("compiler_version", m.compilerVersion)
-      .count("tiles_in_use", m.tilesInUse)
-      .count("weights_bytes", m.weightsBytes)
-      .count("scratch_bytes", m.scratchBytes)
-      .count("io_bytes", m.ioBytes)
-      .add("cmx_bytes_per_tile", countArray(m.cmxBytesPerTile))
-      .count("ddr_bytes_in_use", m.ddrBytesInUse(1))
-      .num("peak_int8_gops", gopsInUse);
-  if (!m.stateVariables.empty())
-    model.add("state_variables", "[" + states + "]");
-  return writeText(jsonPath, JsonObject()
-                                 .add("model", model.text())
-                                 .add("device", deviceJson(d))
-                                 .text());
+  return writeText(jsonPath, blob::jsonText(Json{{"model", std::move(model)},
+                                                 {"device", deviceJson(d)}},
+                                            2));
 }
 
 Status writeRunJson(const std::string &path, const std::string &blobPath,
                     const DeviceInfo &device, const RunTimings &t) {
   int total = t.requests * t.iterations;
-  JsonObject o;
-  o.str("blob", blobPath)
-      .str("device", device.name)
-      .count("requests", t.requests)
-      .count("iterations", t.iterations)
-      .num("runtime_init_ms", t.runtimeInitMs)
-      .num("load_ms", t.loadMs)
-      .num("first_inference_ms", t.firstInferenceMs);
-  if (t.steadyInferenceMs)
-    o.num("steady_inference_ms", *t.steadyInferenceMs);
-  else
-    o.add("steady_inference_ms", "null");
-  o.num("loop_ms", t.loopMs)
-      .num("throughput_per_s", t.loopMs > 0 ? total * 1e3 / t.loopMs : 0)
-      .count("modelled_cycles", t.modelledCycles)
-      .num("modelled_latency_us", t.modelledLatencyUs);
-  return writeText(path, o.text());
+  Json o = {{"blob", blobPath},
+            {"device", device.name},
+            {"requests", t.requests},
+            {"iterations", t.iterations},
+            {"runtime_init_ms", rounded(t.runtimeInitMs)},
+            {"load_ms", rounded(t.loadMs)},
+            {"first_inference_ms", rounded(t.firstInferenceMs)}};
+  o["steady_inference_ms"] =
+      t.steadyInferenceMs ? Json(rounded(*t.steadyInferenceMs)) : Json();
+  o["loop_ms"] = rounded(t.loopMs);
+  o["throughput_per_s"] = rounded(t.loopMs > 0 ? total * 1e3 / t.loopMs : 0);
+  o["modelled_cycles"] = t.modelledCycles;
+  o["modelled_latency_us"] = rounded(t.modelledLatencyUs);
+  return writeText(path, blob::jsonText(o, 2));
 }
 
 } // namespace npu::run

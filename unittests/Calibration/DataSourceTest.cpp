@@ -102,6 +102,21 @@ TEST_F(DataSourceTest, FlatNpyFilesInNameOrder) {
   EXPECT_EQ(t[0].getAsDouble(1), 11.0);
 }
 
+// Hidden files and folders (macOS's "._a.npy" companions, which hold no
+// array) are no samples (found by a review: one was counted).
+TEST_F(DataSourceTest, HiddenEntriesAreSkipped) {
+  npy(dir / "a.npy", tensor(DType::F32, {1, 2}, 0));
+  {
+    std::ofstream junk(dir / "._a.npy");
+    junk << "AppleDouble";
+  }
+  npy(dir / ".x" / "0.npy", tensor(DType::F32, {1, 2}, 0));
+  std::string error;
+  auto source = openSampleDirectory(dir.string(), one, error);
+  ASSERT_NE(source, nullptr) << error;
+  EXPECT_EQ(source->numSamples(), 1u);
+}
+
 TEST_F(DataSourceTest, OneFolderPerInput) {
   for (int i = 0; i < 3; ++i) {
     npy(dir / "x" / (std::to_string(i) + ".npy"),

@@ -10,6 +10,7 @@
 #include "npu_blob_generated.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <cstring>
 #include <functional>
@@ -103,30 +104,25 @@ TEST(Blob, DumpMentionsTasksAndJsonIsWellFormed) {
   std::string text = dumpText(b);
   EXPECT_NE(text.find("target NPU4000"), std::string::npos);
   EXPECT_NE(text.find("conv_t1"), std::string::npos);
-  std::string json = dumpJson(b);
-  EXPECT_NE(json.find("\"platform\": \"NPU4000\""), std::string::npos);
-  // Balanced braces and brackets outside strings.
-  int depth = 0;
-  bool inString = false;
-  for (size_t i = 0; i < json.size(); ++i) {
-    char c = json[i];
-    if (inString) {
-      if (c == '\\')
-        ++i;
-      else if (c == '"')
-        inString = false;
-      continue;
-    }
-    if (c == '"')
-      inString = true;
-    else if (c == '{' || c == '[')
-      ++depth;
-    else if (c == '}' || c == ']')
-      --depth;
-    ASSERT_GE(depth, 0);
-  }
-  EXPECT_EQ(depth, 0);
-  EXPECT_FALSE(inString);
+  auto json = nlohmann::json::parse(dumpJson(b));
+  EXPECT_EQ(json["platform"], "NPU4000");
+  EXPECT_FALSE(json["task_lists"].empty());
+}
+
+// Names that are not UTF-8 (a corrupt blob's, or a model's in another
+// encoding) still give valid JSON (U+FFFD) and a printable text dump.
+TEST(Blob, DumpOfNonUtf8Names) {
+  LoadedBlob b = decode(sample(arch::Platform::NPU3720, "conv_relu_int8"));
+  ASSERT_FALSE(b.program.taskLists.empty());
+  ASSERT_FALSE(b.program.taskLists[0].tasks.empty());
+  b.program.taskLists[0].tasks[0].name = "t\xff\xc3(\x01\xc3\xa9";
+  auto json = nlohmann::json::parse(dumpJson(b));
+  EXPECT_EQ(json["task_lists"][0]["tasks"][0]["name"],
+            "t\xef\xbf\xbd\xef\xbf\xbd(\x01\xc3\xa9");
+  std::string text = dumpText(b);
+  EXPECT_NE(text.find("t\\xFF\\xC3(\\x01\xc3\xa9"), std::string::npos);
+  EXPECT_EQ(printable("plain é"), "plain é");
+  EXPECT_EQ(printable("\xed\xa0\x80"), "\\xED\\xA0\\x80"); // a surrogate
 }
 
 TEST(BlobReject, EveryTruncation) {

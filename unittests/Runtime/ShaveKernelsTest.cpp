@@ -116,6 +116,13 @@ TEST(ShaveKernels, UnaryMatchDoublePrecisionReference) {
        8},
       {task(ShaveKernel::Atanh), [](double x) { return std::atanh(x); }, -0.95,
        0.95},
+      {task(ShaveKernel::GeluTanh),
+       [](double x) {
+         return 0.5 * x *
+                (1 +
+                 std::tanh(std::sqrt(2 / M_PI) * (x + 0.044715 * x * x * x)));
+       },
+       -6, 6},
       // hswish with a learnable affine block after it: [scale, shift].
       {task(ShaveKernel::HSwish, {0.75f, -0.5f}),
        [](double x) {
@@ -987,6 +994,13 @@ TEST(ShaveKernels, BlobsVerifyRunAndRejectMalformed) {
        {x},
        desc("y", h, {8, 4}),
        "atanh: input and output shapes differ"},
+      {task(ShaveKernel::GeluTanh),
+       {x},
+       y,
+       keep,
+       {x},
+       desc("y", h, {8, 4}),
+       "gelu_tanh: input and output shapes differ"},
       {task(ShaveKernel::LogSoftmax, {}, {1}),
        {x},
        y,

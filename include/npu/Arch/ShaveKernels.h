@@ -86,8 +86,9 @@ enum class ShaveKernel : uint16_t {
   Asinh = 66,
   Acosh = 67,
   Atanh = 68,
+  GeluTanh = 69, ///< GELU, tanh approximation (ONNX Gelu approximate="tanh")
 };
-constexpr unsigned kNumShaveKernels = 69;
+constexpr unsigned kNumShaveKernels = 70;
 
 /// How a scatter kernel combines an update with the element it lands on
 /// (its reduction iparam; ONNX's `reduction` attribute). Updates apply in

@@ -2,7 +2,8 @@
 //
 // What `npu-blob dump` prints: the header, arguments, memory plan, buffers,
 // barriers and every task with its operands. The JSON form is stable enough
-// for scripts (keys are documented in docs/blob-format.md).
+// for scripts (keys are documented in docs/blob-format.md). JSON is written
+// with nlohmann/json, also by the simulator's trace and npu-run's reports.
 //
 //===----------------------------------------------------------------------===//
 
@@ -11,6 +12,8 @@
 
 #include "npu/Blob/BlobReader.h"
 
+#include <nlohmann/json.hpp>
+
 #include <string>
 
 namespace npu::blob {
@@ -18,8 +21,15 @@ namespace npu::blob {
 std::string dumpText(const LoadedBlob &blob);
 std::string dumpJson(const LoadedBlob &blob);
 
-/// Escapes a string for inclusion in JSON (without the quotes).
-std::string jsonEscape(const std::string &s);
+/// `s` for a terminal: its well-formed UTF-8 characters (RFC 3629) as they
+/// are, control characters and bytes of malformed UTF-8 (a corrupt blob's
+/// names, or a model's in another encoding) as `\xNN`.
+std::string printable(const std::string &s);
+
+/// `j` as JSON text (nlohmann/json): compact, or with `indent` spaces per
+/// level; malformed UTF-8 in strings becomes U+FFFD, so the text is always
+/// valid JSON.
+std::string jsonText(const nlohmann::ordered_json &j, int indent = -1);
 
 } // namespace npu::blob
 

@@ -37,6 +37,17 @@ LogicalResult selectDebugTensors(func::FuncOp func,
   for (const KeyedTensor &t : keyed)
     byKey[t.key] = t.value;
   auto unknown = [&](StringRef name) {
+    // Channel equalization rescales a tensor and renames it "NAME
+    // (equalized)" (npu-equalize-channels): it no longer holds NAME.
+    std::string renamed = (name + " (equalized)").str();
+    if (byKey.count(renamed))
+      return func.emitError()
+             << "tensor '" << name
+             << "' is not computed as such: channel equalization rescaled its "
+                "channels (it is '"
+             << renamed
+             << "', which can be exposed under that name; or compile with "
+                "--equalize-channels=false)";
     std::string some;
     int shown = 0;
     for (const KeyedTensor &t : keyed) {

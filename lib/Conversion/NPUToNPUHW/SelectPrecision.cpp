@@ -422,10 +422,19 @@ struct NPUSelectPrecisionPass
     if (failed(inputs))
       return failure();
     // Calibration, which ran before on the same samples, warned about
-    // generated ones; the report says so again.
+    // generated ones (unless its ranges came from a table: warnGenerated);
+    // the report says so again.
     auto source = openSamples(func, *inputs, data, 8, /*warnGenerated=*/false);
     if (failed(source))
       return failure();
+    if ((*source)->isGenerated() && warnGenerated)
+      emitWarning(func.getLoc())
+          << "no calibration data: the mixed-precision search measures the "
+             "layers on "
+          << (*source)->numSamples()
+          << " generated samples (standard normal), so the fp16 layers it "
+             "keeps are chosen on noise (give --calib-data DIR with the "
+             "calibration table)";
     size_t n = (*source)->numSamples();
     if (samples > 0)
       n = std::min<size_t>(n, size_t(samples));

@@ -237,8 +237,8 @@ std::optional<UnaryKernel> unaryKernel(Operation *op) {
         return UnaryKernel{"clamp", {lo, hi}};
       })
       .Case([](GeluOp o) -> std::optional<UnaryKernel> {
-        if (o.getApproximate() != GeluApproximation::none)
-          return std::nullopt;
+        if (o.getApproximate() == GeluApproximation::tanh)
+          return UnaryKernel{"gelu_tanh", {}};
         return UnaryKernel{"gelu", {}};
       })
       .Default([](Operation *) { return std::nullopt; });

@@ -32,8 +32,8 @@
 // DUMP-NEXT: in  buf1(y)+0 f16 16
 // DUMP-NEXT: out buf1(y)+0 f16 16
 // DUMP-NEXT: then kernel exp
-// JSON: "kernel": "exp"
-// JSON-SAME: "chained": [{"kernel": "neg", {{.*}}}, {"kernel": "exp",
+// JSON: "kernel":"exp"
+// JSON-SAME: "chained":[{"kernel":"neg",{{.*}}},{"kernel":"exp",
 // One launch: 1500 SHAVE cycles + 2 vectors (16 f16 elements, 8 lanes) of
 // exp x 6 + neg x 1 + exp x 6 = 1526 SHAVE cycles at 975 MHz = 2035 DPU
 // cycles at 1.3 GHz.

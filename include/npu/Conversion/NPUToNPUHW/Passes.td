@@ -162,6 +162,10 @@ def NPUSelectPrecision : Pass<"npu-select-precision", "mlir::ModuleOp"> {
     Option<"data", "data", "std::string", /*default=*/"\"\"",
            "Directory of samples (as npu-calibrate's data); empty: the "
            "generated samples calibration uses (with a warning)">,
+    Option<"warnGenerated", "warn-generated", "bool", /*default=*/"false",
+           "Warn when the search runs on generated samples (calibration, "
+           "which warns of them, did not run the model: its ranges came "
+           "from a table)">,
     Option<"samples", "samples", "int64_t", /*default=*/"0",
            "Use at most this many samples (0: all)">,
     Option<"verifyChoice", "verify", "bool", /*default=*/"true",

@@ -27,6 +27,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
@@ -711,9 +712,16 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
   /// The table records each constant's min and max (after data-aware
   /// rounding): constants whose values differ mean that the table was
   /// written for other weights (another version of the model), whose
-  /// ranges and @rounding lines need not fit this one. A warning.
+  /// ranges and @rounding lines need not fit this one. A warning. Weights
+  /// that data-aware rounding may change are compared by their largest
+  /// magnitude, which it keeps (each output channel's largest weight keeps
+  /// its level): a table's @rounding lines deleted by hand give nearest
+  /// rounding, whose other extreme may differ by a level.
   void checkConstants(const CalibrationTable &table,
                       const llvm::StringMap<size_t> &byKey) {
+    llvm::SmallPtrSet<Operation *, 16> rounded;
+    for (const Rounding &r : roundings)
+      rounded.insert(r.weights);
     std::vector<std::string> differ;
     for (const Tensor &t : tensors) {
       auto it = byKey.find(t.key);
@@ -729,7 +737,10 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
       o.observe(host->data<float>(), static_cast<size_t>(host->numElements()),
                 nullptr);
       const TableEntry &e = table.entries[it->second];
-      if (o.count() && (o.min() != e.min || o.max() != e.max))
+      bool same = rounded.contains(t.op)
+                      ? std::max(-o.min(), o.max()) == std::max(-e.min, e.max)
+                      : o.min() == e.min && o.max() == e.max;
+      if (o.count() && !same)
         differ.push_back(
             llvm::formatv("'{0}' (table [{1}, {2}], model "
                           "[{3}, {4}])",

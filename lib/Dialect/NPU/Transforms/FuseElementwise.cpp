@@ -10,6 +10,7 @@
 
 #include "npu/Dialect/NPU/IR/QuantAnnotations.h"
 #include "npu/Dialect/NPU/IR/ScalarAttr.h"
+#include "npu/Dialect/NPU/IR/TensorKeys.h"
 #include "npu/Dialect/NPU/Transforms/ChannelConstant.h"
 #include "npu/Dialect/NPU/Transforms/Passes.h"
 
@@ -94,15 +95,17 @@ bool annotated(std::initializer_list<Operation *> ops) {
 }
 
 /// Replaces the chain ending at `op` by `OpT(x)` when x was found (non-null)
-/// and is a float tensor of the chain's type; keeps the `npu.quant` of
-/// `op`.
+/// and is a float tensor of the chain's type (`configure` sets its
+/// attributes); keeps the `npu.quant` of `op`.
 template <typename OpT>
-LogicalResult replaceByUnary(PatternRewriter &rewriter, Operation *op,
-                             Value x) {
+LogicalResult replaceByUnary(PatternRewriter &rewriter, Operation *op, Value x,
+                             llvm::function_ref<void(OpT)> configure = {}) {
   if (!x || x.getType() != op->getResult(0).getType() ||
       !isa<FloatType>(getElementTypeOrSelf(x.getType())))
     return failure();
   auto unary = OpT::create(rewriter, op->getLoc(), x.getType(), x);
+  if (configure)
+    configure(unary);
   if (Attribute q = op->getAttr(kQuantAttr))
     unary->setAttr(kQuantAttr, q);
   rewriter.replaceOp(op, unary.getResult());
@@ -154,31 +157,95 @@ struct FuseHardSwish : RewritePattern {
 /// models do: the fused kernel's exact constant differs by < 1e-4.
 /// Every intermediate must be read only by the chain: else the fused
 /// kernel would run beside the ops it replaces.
-Value erfGateOf(Value v) {
+/// `v` is 1 + f(y), f an `OpT` (erf, tanh), with v, f(y) and y read only
+/// by the chain: returns y.
+template <typename OpT> Value onePlus(Value v) {
   auto plusOne = withSplat<AddOp>(v);
   if (!plusOne || plusOne->second != 1.0 || !v.hasOneUse() ||
       !plusOne->first.hasOneUse())
     return Value();
-  auto erf = plusOne->first.getDefiningOp<ErfOp>();
-  if (!erf || !erf.getInput().hasOneUse())
+  auto f = plusOne->first.getDefiningOp<OpT>();
+  if (!f || !f.getInput().hasOneUse())
     return Value();
-  if (auto div = erf.getInput().getDefiningOp<DivOp>())
+  return f.getInput();
+}
+
+Value erfGateOf(Value v) {
+  Value y = onePlus<ErfOp>(v);
+  if (!y)
+    return Value();
+  if (auto div = y.getDefiningOp<DivOp>())
     return near(splatValue(div.getRhs()), std::sqrt(2.0), 1e-4) ? div.getLhs()
                                                                 : Value();
-  if (auto mul = withSplat<MulOp>(erf.getInput()))
+  if (auto mul = withSplat<MulOp>(y))
     return near(mul->second, 1.0 / std::sqrt(2.0), 1e-4) ? mul->first : Value();
   return Value();
 }
 
-/// The exact GELU as exporters spell it, x * 0.5 * (1 + erf(x / sqrt(2)))
-/// with the three products in any grouping and order -> gelu(x), when no
-/// intermediate is read elsewhere.
+/// `v` is x^3, as Pow(x, 3) or x * x * x in any grouping: returns x.
+Value cubeOf(Value v) {
+  if (auto pow = v.getDefiningOp<PowOp>())
+    return splatValue(pow.getRhs()) == 3.0 && v.hasOneUse() ? pow.getLhs()
+                                                            : Value();
+  auto mul = v.getDefiningOp<MulOp>();
+  if (!mul || !v.hasOneUse())
+    return Value();
+  for (unsigned i = 0; i < 2; ++i) {
+    Value x = mul->getOperand(i);
+    auto square = mul->getOperand(1 - i).getDefiningOp<MulOp>();
+    if (square && square.getLhs() == x && square.getRhs() == x &&
+        square->hasOneUse())
+      return x;
+  }
+  return Value();
+}
+
+/// `v` is 1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x^3)), the tanh
+/// approximation's gate as GPT-2's exports spell it: returns x. The
+/// constants may be written to 5 digits. Every intermediate must be read
+/// only by the chain.
+Value tanhGateOf(Value v) {
+  Value y = onePlus<TanhOp>(v);
+  auto scaled = y ? withSplat<MulOp>(y) : std::nullopt;
+  if (!scaled || !near(scaled->second, std::sqrt(2.0 / M_PI), 1e-4) ||
+      !scaled->first.hasOneUse())
+    return Value();
+  auto sum = scaled->first.getDefiningOp<AddOp>();
+  if (!sum)
+    return Value();
+  for (unsigned i = 0; i < 2; ++i) {
+    Value x = sum->getOperand(i);
+    auto cubic = withSplat<MulOp>(sum->getOperand(1 - i));
+    if (cubic && near(cubic->second, 0.044715, 1e-4) &&
+        sum->getOperand(1 - i).hasOneUse() && cubeOf(cubic->first) == x)
+      return x;
+  }
+  return Value();
+}
+
+/// GELU as exporters spell it, x * 0.5 * gate(x) with the three products in
+/// any grouping and order -> gelu(x), when no intermediate is read
+/// elsewhere: the exact form, gate = 1 + erf(x / sqrt(2)), and the tanh
+/// approximation (approximate = "tanh"), gate = 1 + tanh(sqrt(2 / pi) (x +
+/// 0.044715 x^3)).
 struct FuseGelu : RewritePattern {
   FuseGelu(MLIRContext *ctx)
       : RewritePattern(MulOp::getOperationName(), /*benefit=*/1, ctx) {}
 
   LogicalResult matchAndRewrite(Operation *op,
                                 PatternRewriter &rewriter) const override {
+    for (auto approximate : {GeluApproximation::none, GeluApproximation::tanh})
+      if (succeeded(match(op, approximate, rewriter)))
+        return success();
+    return failure();
+  }
+
+  LogicalResult match(Operation *op, GeluApproximation approximate,
+                      PatternRewriter &rewriter) const {
+    auto erfGateOf = [&](Value v) {
+      return approximate == GeluApproximation::tanh ? tanhGateOf(v)
+                                                    : ::erfGateOf(v);
+    };
     auto mul = cast<MulOp>(op);
     Value x;
     for (unsigned i = 0; i < 2 && !x; ++i) {
@@ -203,7 +270,9 @@ struct FuseGelu : RewritePattern {
           if (Value g = erfGateOf(inner->getOperand(1 - i));
               g && g == inner->getOperand(i))
             x = g;
-    return replaceByUnary<GeluOp>(rewriter, op, x);
+    return replaceByUnary<GeluOp>(rewriter, op, x, [&](GeluOp gelu) {
+      gelu.setApproximate(approximate);
+    });
   }
 };
 
@@ -352,6 +421,66 @@ struct FoldPadIntoConv : OpRewritePattern<ConvOp> {
   }
 };
 
+/// The inverse of FoldPadIntoConv where the DPU needs it: a convolution
+/// padded by at least its (dilated) kernel extent on a side (PyTorch's
+/// Conv2d(k=1, padding=1), or padding=3 around a 3x3) keeps extent - 1 and
+/// reads an explicit zero Pad of the rest, which DMA moves
+/// (npu-decompose-data-movement), named "NAME (padding)". The same
+/// function: the output pixels in the excess border see only zeros either
+/// way.
+struct PadOutsideConv : OpRewritePattern<ConvOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(ConvOp conv,
+                                PatternRewriter &rewriter) const override {
+    auto inType = dyn_cast<RankedTensorType>(conv.getInput().getType());
+    auto wType = dyn_cast<RankedTensorType>(conv.getWeight().getType());
+    if (!inType || !inType.hasStaticShape() || inType.getRank() < 3 || !wType ||
+        wType.getRank() != inType.getRank() || annotated({conv}))
+      return failure();
+    int64_t rank = inType.getRank(), n = rank - 2;
+    ArrayRef<int64_t> convPads = conv.getPads(),
+                      dilations = conv.getDilations();
+    if (int64_t(convPads.size()) != 2 * n || int64_t(dilations.size()) != n)
+      return failure();
+    SmallVector<int64_t> kept(convPads), outer(2 * rank, 0);
+    SmallVector<int64_t> padded(inType.getShape());
+    bool any = false;
+    for (int64_t i = 0; i < n; ++i) {
+      int64_t extent = (wType.getDimSize(2 + i) - 1) * dilations[i] + 1;
+      for (int64_t side : {i, n + i}) {
+        int64_t excess = convPads[side] - (extent - 1);
+        if (excess <= 0)
+          continue;
+        kept[side] -= excess;
+        outer[side < n ? 2 + i : rank + 2 + i] = excess;
+        padded[2 + i] += excess;
+        any = true;
+      }
+    }
+    // A pad is a tensor of its own: not when it would be far larger than
+    // the input (a stride that skips most of a huge padding; the DPU
+    // lowering then reports the padding instead).
+    double elements = 1, inElements = 1;
+    for (auto [padDim, inDim] : llvm::zip(padded, inType.getShape())) {
+      elements *= double(padDim);
+      inElements *= double(inDim);
+    }
+    if (!any || elements > std::max(16 * inElements, double(1 << 20)))
+      return failure();
+    auto pad = PadOp::create(
+        rewriter, suffixedLocation(conv.getLoc(), "padding"),
+        RankedTensorType::get(padded, inType.getElementType()), conv.getInput(),
+        rewriter.getDenseI64ArrayAttr(outer),
+        PadModeAttr::get(rewriter.getContext(), PadMode::constant), nullptr);
+    rewriter.modifyOpInPlace(conv, [&] {
+      conv.getInputMutable().assign(pad.getResult());
+      conv.setPads(kept);
+    });
+    return success();
+  }
+};
+
 /// x ^ 2 -> x * x (LayerNorm as paddle2onnx writes it squares with Pow): a
 /// SHAVE multiply costs 1 cycle per vector, pow 14. The value is the same:
 /// the square of an f16 is exact in the kernels' f32, and both round it
@@ -377,7 +506,7 @@ struct NPUFuseElementwisePass
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<FuseHardSwish, FuseGelu, FoldIntoConv, FoldPadIntoConv,
-                 SquareAsMul>(&getContext());
+                 PadOutsideConv, SquareAsMul>(&getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -137,6 +137,63 @@ func.func @gelu_forms(%x: tensor<1x16x64xf32>) -> (tensor<1x16x64xf32>, tensor<1
 
 // -----
 
+// GELU's tanh approximation as GPT-2's exports spell it (`gelu_new`):
+// 0.5 * x * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x^3))), the cube as
+// Pow(x, 3) or x * x * x, the constants to 5 digits -> one npu.gelu with
+// approximate = tanh. Not when an intermediate is read elsewhere (%t4), nor
+// with another coefficient (0.05).
+// CHECK-LABEL: func.func @gelu_tanh_forms
+// CHECK-DAG: %[[A:.*]] = npu.gelu %arg0 {approximate = #npu.gelu_approx<tanh>}
+// CHECK-DAG: %[[B:.*]] = npu.gelu %arg0 {approximate = #npu.gelu_approx<tanh>}
+// CHECK-DAG: %[[T4:.*]] = npu.tanh
+// CHECK-DAG: %[[T5:.*]] = npu.tanh
+// CHECK: return %[[A]], %[[B]], %{{.*}}, %[[T4]], %{{.*}}
+func.func @gelu_tanh_forms(%x: tensor<1x16x64xf32>) -> (tensor<1x16x64xf32>, tensor<1x16x64xf32>, tensor<1x16x64xf32>, tensor<1x16x64xf32>, tensor<1x16x64xf32>) {
+  %three = npu.constant dense<3.0> : tensor<f32>
+  %k = npu.constant dense<0.044715> : tensor<f32>
+  %s = npu.constant dense<0.797884583> : tensor<f32>
+  %sshort = npu.constant dense<0.79788> : tensor<f32>
+  %one = npu.constant dense<1.0> : tensor<f32>
+  %half = npu.constant dense<0.5> : tensor<f32>
+  %c1 = npu.pow %x, %three : (tensor<1x16x64xf32>, tensor<f32>) -> tensor<1x16x64xf32>
+  %k1 = npu.mul %k, %c1 : (tensor<f32>, tensor<1x16x64xf32>) -> tensor<1x16x64xf32>
+  %i1 = npu.add %x, %k1 : (tensor<1x16x64xf32>, tensor<1x16x64xf32>) -> tensor<1x16x64xf32>
+  %a1 = npu.mul %s, %i1 : (tensor<f32>, tensor<1x16x64xf32>) -> tensor<1x16x64xf32>
+  %t1 = npu.tanh %a1 : tensor<1x16x64xf32>
+  %g1 = npu.add %one, %t1 : (tensor<f32>, tensor<1x16x64xf32>) -> tensor<1x16x64xf32>
+  %h1 = npu.mul %half, %x : (tensor<f32>, tensor<1x16x64xf32>) -> tensor<1x16x64xf32>
+  %a = npu.mul %h1, %g1 : (tensor<1x16x64xf32>, tensor<1x16x64xf32>) -> tensor<1x16x64xf32>
+  %sq = npu.mul %x, %x : (tensor<1x16x64xf32>, tensor<1x16x64xf32>) -> tensor<1x16x64xf32>
+  %c2 = npu.mul %x, %sq : (tensor<1x16x64xf32>, tensor<1x16x64xf32>) -> tensor<1x16x64xf32>
+  %k2 = npu.mul %c2, %k : (tensor<1x16x64xf32>, tensor<f32>) -> tensor<1x16x64xf32>
+  %i2 = npu.add %k2, %x : (tensor<1x16x64xf32>, tensor<1x16x64xf32>) -> tensor<1x16x64xf32>
+  %a2 = npu.mul %i2, %sshort : (tensor<1x16x64xf32>, tensor<f32>) -> tensor<1x16x64xf32>
+  %t2 = npu.tanh %a2 : tensor<1x16x64xf32>
+  %g2 = npu.add %t2, %one : (tensor<1x16x64xf32>, tensor<f32>) -> tensor<1x16x64xf32>
+  %m2 = npu.mul %x, %g2 : (tensor<1x16x64xf32>, tensor<1x16x64xf32>) -> tensor<1x16x64xf32>
+  %b = npu.mul %m2, %half : (tensor<1x16x64xf32>, tensor<f32>) -> tensor<1x16x64xf32>
+  %c4 = npu.pow %x, %three : (tensor<1x16x64xf32>, tensor<f32>) -> tensor<1x16x64xf32>
+  %k4 = npu.mul %k, %c4 : (tensor<f32>, tensor<1x16x64xf32>) -> tensor<1x16x64xf32>
+  %i4 = npu.add %x, %k4 : (tensor<1x16x64xf32>, tensor<1x16x64xf32>) -> tensor<1x16x64xf32>
+  %a4 = npu.mul %s, %i4 : (tensor<f32>, tensor<1x16x64xf32>) -> tensor<1x16x64xf32>
+  %t4 = npu.tanh %a4 : tensor<1x16x64xf32>
+  %g4 = npu.add %one, %t4 : (tensor<f32>, tensor<1x16x64xf32>) -> tensor<1x16x64xf32>
+  %h4 = npu.mul %half, %x : (tensor<f32>, tensor<1x16x64xf32>) -> tensor<1x16x64xf32>
+  %c = npu.mul %h4, %g4 : (tensor<1x16x64xf32>, tensor<1x16x64xf32>) -> tensor<1x16x64xf32>
+  %k05 = npu.constant dense<0.05> : tensor<f32>
+  %c5 = npu.pow %x, %three : (tensor<1x16x64xf32>, tensor<f32>) -> tensor<1x16x64xf32>
+  %k5 = npu.mul %k05, %c5 : (tensor<f32>, tensor<1x16x64xf32>) -> tensor<1x16x64xf32>
+  %i5 = npu.add %x, %k5 : (tensor<1x16x64xf32>, tensor<1x16x64xf32>) -> tensor<1x16x64xf32>
+  %a5 = npu.mul %s, %i5 : (tensor<f32>, tensor<1x16x64xf32>) -> tensor<1x16x64xf32>
+  %t5 = npu.tanh %a5 : tensor<1x16x64xf32>
+  %g5 = npu.add %one, %t5 : (tensor<f32>, tensor<1x16x64xf32>) -> tensor<1x16x64xf32>
+  %h5 = npu.mul %half, %x : (tensor<f32>, tensor<1x16x64xf32>) -> tensor<1x16x64xf32>
+  %e = npu.mul %h5, %g5 : (tensor<1x16x64xf32>, tensor<1x16x64xf32>) -> tensor<1x16x64xf32>
+  return %a, %b, %c, %t4, %e : tensor<1x16x64xf32>, tensor<1x16x64xf32>, tensor<1x16x64xf32>, tensor<1x16x64xf32>, tensor<1x16x64xf32>
+}
+
+// -----
+
 // Not GELU: another tensor gated, another scale inside erf, 0.25 outside.
 // CHECK-LABEL: func.func @not_gelu
 // CHECK-NOT: npu.gelu
@@ -209,6 +266,24 @@ func.func @pad_kept(%x: tensor<1x8x9x9xf32>, %w: tensor<16x16x3x3xf32>, %v: tens
   %d = npu.pad %x {pads = array<i64: 0, 0, 2, 2, 0, 0, 2, 2>, mode = #npu.pad_mode<constant>} : (tensor<1x8x9x9xf32>) -> tensor<1x8x13x13xf32>
   %yd = npu.conv %d, %v {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x8x13x13xf32>, tensor<16x8x3x3xf32>) -> tensor<1x16x13x13xf32>
   return %ya, %yb, %yc, %yd : tensor<1x16x7x7xf32>, tensor<1x16x8x8xf32>, tensor<1x16x8x8xf32>, tensor<1x16x13x13xf32>
+}
+
+// The other way: a convolution padded by at least its kernel extent (a 1x1
+// padded 1, PyTorch's Conv2d(k=1, padding=1); a 3x3 padded 3 / 2; a 3x3
+// dilated by 2, extent 5, padded 6) keeps extent - 1 and reads a zero Pad
+// of the rest.
+// CHECK-LABEL: func.func @pad_outside_conv
+// CHECK: %[[P1:.*]] = npu.pad %arg0 {pads = array<i64: 0, 0, 1, 1, 0, 0, 1, 1>} : (tensor<1x8x9x9xf32>) -> tensor<1x8x11x11xf32>
+// CHECK: npu.conv %[[P1]], %{{.*}} {{.*}}pads = array<i64: 0, 0, 0, 0>
+// CHECK: %[[P2:.*]] = npu.pad %arg0 {{.*}}pads = array<i64: 0, 0, 1, 0, 0, 0, 0, 1>{{.*}} -> tensor<1x8x10x10xf32>
+// CHECK: npu.conv %[[P2]], %{{.*}} {{.*}}pads = array<i64: 2, 2, 2, 2>
+// CHECK: %[[P3:.*]] = npu.pad %arg0 {{.*}}pads = array<i64: 0, 0, 2, 0, 0, 0, 0, 0>{{.*}} -> tensor<1x8x11x9xf32>
+// CHECK: npu.conv %[[P3]], %{{.*}} {{.*}}pads = array<i64: 4, 0, 0, 0>
+func.func @pad_outside_conv(%x: tensor<1x8x9x9xf32>, %w1: tensor<16x8x1x1xf32>, %w3: tensor<16x8x3x3xf32>) -> (tensor<1x16x11x11xf32>, tensor<1x16x12x12xf32>, tensor<1x16x11x5xf32>) {
+  %a = npu.conv %x, %w1 {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>} : (tensor<1x8x9x9xf32>, tensor<16x8x1x1xf32>) -> tensor<1x16x11x11xf32> loc("c1")
+  %b = npu.conv %x, %w3 {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 3, 2, 2, 3>} : (tensor<1x8x9x9xf32>, tensor<16x8x3x3xf32>) -> tensor<1x16x12x12xf32>
+  %c = npu.conv %x, %w3 {strides = array<i64: 1, 1>, dilations = array<i64: 2, 2>, pads = array<i64: 6, 0, 0, 0>} : (tensor<1x8x9x9xf32>, tensor<16x8x3x3xf32>) -> tensor<1x16x11x5xf32>
+  return %a, %b, %c : tensor<1x16x11x11xf32>, tensor<1x16x12x12xf32>, tensor<1x16x11x5xf32>
 }
 
 // -----

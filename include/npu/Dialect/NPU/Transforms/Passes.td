@@ -45,7 +45,10 @@ def NPUFuseElementwise : Pass<"npu-fuse-elementwise", "mlir::func::FuncOp"> {
     - the exact GELU `x * 0.5 * (1 + erf(x / sqrt(2)))` (the divide also as
       a multiply by 1/sqrt(2); the three products grouped and ordered in
       any way) becomes `npu.gelu`, one SHAVE kernel instead of five, when
-      no intermediate is read elsewhere;
+      no intermediate is read elsewhere; so does its tanh approximation
+      `x * 0.5 * (1 + tanh(sqrt(2 / pi) * (x + 0.044715 * x^3)))` (GPT-2's
+      `gelu_new`; the cube as `Pow(x, 3)` or `x * x * x`), with
+      `approximate = tanh` (the `gelu_tanh` kernel);
     - `conv(x, w, b) * c` becomes `conv(x, w * c, b * c)` and
       `conv(x, w, b) + c` becomes `conv(x, w, b + c)`, with `c` a splat or
       per-output-channel constant and the convolution used only there (a
@@ -58,7 +61,14 @@ def NPUFuseElementwise : Pass<"npu-fuse-elementwise", "mlir::func::FuncOp"> {
     - `conv(pad(x))`, the pad constant zeros on the spatial axes only,
       becomes `conv(x)` with the pad's amounts added to the convolution's
       padding (tf2onnx and Keras write a stride-2 convolution's "same"
-      padding as a Pad before it; a Pad alone maps to no engine).
+      padding as a Pad before it; a Pad alone maps to no engine) while
+      that padding stays below the kernel's (dilated) extent on each side,
+      which the DPU needs;
+    - the other way, a convolution padded by at least its kernel's extent
+      on a side (PyTorch's `Conv2d(k=1, padding=1)`) keeps extent - 1 and
+      reads a zero `npu.pad` of the rest (`NAME (padding)`), which DMA
+      moves, when the padded tensor holds at most 16 times the input's
+      elements (or 2^20).
 
     The weight arithmetic is emitted as npu ops on constants, which
     `npu-fold-constants` then evaluates. Ops carrying a pre-quantized
@@ -327,6 +337,38 @@ def NPUDecomposeReductions
     `npu.hardmax` becomes `cast(equal(argmax(x), positions))` along its
     axis: the first maximum's one-hot (the argmax kernel; the indices
     compared with a constant [0, ..., n - 1] exactly).
+  }];
+  let dependentDialects = ["::npu::NPUDialect"];
+}
+
+def NPUDecomposeGemm : Pass<"npu-decompose-gemm", "mlir::func::FuncOp"> {
+  let summary = "Gemm forms the DPU does not take become a transpose, a "
+                "Gemm and an add";
+  let description = [{
+    The DPU runs `npu.gemm` as a convolution whose weights are `alpha *
+    op(B)` and whose bias is `beta * C`, so it needs `A` untransposed and
+    `C` absent or a constant of N elements or one. Other Gemms are
+    rewritten (a pre-quantized model's annotated ones are left alone):
+
+    - `trans_a`: `A` is transposed by an `npu.transpose` (`NAME (A
+      transposed)`), a DMA;
+    - any other `C` (an `[M, N]` or `[M, 1]` constant, a computed tensor):
+      the Gemm drops it (`NAME (product)`) and an `npu.add` of `C` (times
+      `beta` by an `npu.mul` when beta is not 1, `NAME (C scaled)`) gives
+      the result (`NAME`).
+
+    Before:
+    ```mlir
+    %y = npu.gemm %a, %w, %c {trans_a = true, beta = 2.0 : f32}
+        : (tensor<64x8xf32>, tensor<64x32xf32>, tensor<8x32xf32>) -> tensor<8x32xf32>
+    ```
+    After:
+    ```mlir
+    %t = npu.transpose %a {perm = array<i64: 1, 0>} : (tensor<64x8xf32>) -> tensor<8x64xf32>
+    %p = npu.gemm %t, %w : (tensor<8x64xf32>, tensor<64x32xf32>) -> tensor<8x32xf32>
+    %s = npu.mul %c, %two : (tensor<8x32xf32>, tensor<f32>) -> tensor<8x32xf32>
+    %y = npu.add %p, %s : (tensor<8x32xf32>, tensor<8x32xf32>) -> tensor<8x32xf32>
+    ```
   }];
   let dependentDialects = ["::npu::NPUDialect"];
 }

@@ -1,0 +1,97 @@
+//===- DecomposeGemm.cpp - Gemm in the form the DPU takes -----------------===//
+//
+// The DPU runs a Gemm as a convolution of A with alpha * op(B) as weights
+// and beta * C as bias: A untransposed, C a per-column constant. The other
+// forms become a transpose of A (a DMA) and an add of C (see Passes.td,
+// npu-decompose-gemm).
+//
+//===----------------------------------------------------------------------===//
+
+#include "npu/Dialect/NPU/IR/QuantAnnotations.h"
+#include "npu/Dialect/NPU/IR/TensorKeys.h"
+#include "npu/Dialect/NPU/Transforms/Passes.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Matchers.h"
+
+namespace npu {
+#define GEN_PASS_DEF_NPUDECOMPOSEGEMM
+#include "npu/Dialect/NPU/Transforms/Passes.h.inc"
+} // namespace npu
+
+using namespace mlir;
+using namespace npu;
+
+namespace {
+
+/// C as the DPU takes it: absent, or a constant of N elements or one.
+bool biasForDpu(GemmOp op) {
+  Value c = op.getC();
+  if (!c)
+    return true;
+  auto outType = dyn_cast<RankedTensorType>(op.getType());
+  auto cType = dyn_cast<RankedTensorType>(c.getType());
+  DenseElementsAttr values;
+  if (!outType || !cType || !cType.hasStaticShape() ||
+      !matchPattern(c, m_Constant(&values)))
+    return false;
+  int64_t n = outType.getShape().back();
+  return cType.getNumElements() == 1 ||
+         (cType.getNumElements() == n && cType.getShape().back() == n);
+}
+
+struct NPUDecomposeGemmPass
+    : npu::impl::NPUDecomposeGemmBase<NPUDecomposeGemmPass> {
+  void runOnOperation() override {
+    SmallVector<GemmOp> gemms;
+    getOperation().walk([&](GemmOp op) {
+      if ((op.getTransA() || !biasForDpu(op)) && !op->hasAttr(kQuantAttr) &&
+          !op->hasAttr(kWeightScalesAttr))
+        gemms.push_back(op);
+    });
+    for (GemmOp op : gemms)
+      rewrite(op);
+  }
+
+  void rewrite(GemmOp op) {
+    OpBuilder b(op);
+    Location loc = op.getLoc();
+    auto outType = cast<RankedTensorType>(op.getType());
+    Value a = op.getA();
+    if (op.getTransA()) {
+      auto aType = cast<RankedTensorType>(a.getType());
+      auto shape = aType.getShape();
+      a = TransposeOp::create(
+          b, suffixedLocation(loc, "A transposed"),
+          RankedTensorType::get({shape[1], shape[0]}, aType.getElementType()),
+          a, b.getDenseI64ArrayAttr({1, 0}));
+    }
+    bool keepC = biasForDpu(op);
+    Value c = keepC ? op.getC() : Value();
+    auto product = GemmOp::create(
+        b, keepC ? loc : suffixedLocation(loc, "product"), outType, a,
+        op.getB(), c, op.getAlphaAttr(), op.getBetaAttr(), b.getBoolAttr(false),
+        op.getTransBAttr());
+    Value result = product.getResult();
+    if (!keepC) {
+      Value addend = op.getC();
+      auto cType = cast<RankedTensorType>(addend.getType());
+      float beta = op.getBeta().convertToFloat();
+      if (beta != 1.0f) {
+        auto scalarType = RankedTensorType::get({}, cType.getElementType());
+        Value betaValue = ConstantOp::create(
+            b, suffixedLocation(loc, "beta"),
+            DenseElementsAttr::get(
+                scalarType, b.getFloatAttr(cType.getElementType(), beta)));
+        addend = MulOp::create(b, suffixedLocation(loc, "C scaled"), cType,
+                               addend, betaValue);
+      }
+      result = AddOp::create(b, loc, outType, result, addend).getResult();
+    }
+    op.getResult().replaceAllUsesWith(result);
+    op.erase();
+  }
+};
+
+} // namespace
