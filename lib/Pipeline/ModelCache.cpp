@@ -274,8 +274,13 @@ private:
   bool locked_ = false;
 };
 
+/// The file beside entry `path` that holds the BLAKE3 of its bytes as
+/// stored: a valid blob put there by hand (another model's) is no entry.
+std::string digestPath(const std::string &path) { return path + ".b3"; }
+
 /// Reads and verifies an entry. Returns false (with the reason) if it is
-/// corrupt, truncated or for another target.
+/// corrupt, truncated, for another target, or not the blob stored under
+/// its key (its digest file is missing or names other bytes).
 bool loadEntry(const std::string &path, arch::Platform target,
                std::vector<uint8_t> &bytes, std::string &why) {
   if (!blob::readFile(path, bytes, why))
@@ -283,14 +288,26 @@ bool loadEntry(const std::string &path, arch::Platform target,
   blob::ReadOptions read;
   read.expectedPlatform = target;
   blob::LoadedBlob loaded;
-  return blob::readBlob(bytes.data(), bytes.size(), read, loaded, why);
+  if (!blob::readBlob(bytes.data(), bytes.size(), read, loaded, why))
+    return false;
+  auto stored = llvm::MemoryBuffer::getFile(digestPath(path), /*IsText=*/true);
+  if (!stored) {
+    why = "its digest file '" + digestPath(path) +
+          "' cannot be read: " + stored.getError().message();
+    return false;
+  }
+  if ((*stored)->getBuffer().trim() != digestOf(bytes)) {
+    why = "its bytes are not the blob stored under this key (replaced by "
+          "another file?)";
+    return false;
+  }
+  return true;
 }
 
 /// Writes `bytes` to `path` through a temporary file in the same directory
-/// and a rename, so that no reader ever sees a partial entry.
-LogicalResult storeEntry(const std::string &path,
-                         const std::vector<uint8_t> &bytes,
-                         std::string &error) {
+/// and a rename, so that no reader ever sees a partial file.
+LogicalResult storeFile(const std::string &path, ArrayRef<uint8_t> bytes,
+                        std::string &error) {
   llvm::SmallString<256> temp;
   int fd = -1;
   if (std::error_code ec =
@@ -316,6 +333,19 @@ LogicalResult storeEntry(const std::string &path,
     return failure();
   }
   return success();
+}
+
+/// Stores an entry: its digest file, then the blob (an entry whose blob is
+/// not the one its digest names is rebuilt, so a crash between the two
+/// costs a compile, never a wrong blob).
+LogicalResult storeEntry(const std::string &path,
+                         const std::vector<uint8_t> &bytes,
+                         std::string &error) {
+  std::string digest = digestOf(bytes) + "\n";
+  if (failed(storeFile(digestPath(path), llvm::arrayRefFromStringRef(digest),
+                       error)))
+    return failure();
+  return storeFile(path, bytes, error);
 }
 
 /// Removes the least recently used entries (by modification time, which a
@@ -349,6 +379,8 @@ void evict(const CacheOptions &cache, const CompileOptions &options,
       continue;
     if (fs::remove(e.path, ec)) {
       total -= e.size;
+      fs::remove(digestPath(e.path), ec);
+      fs::remove(e.path + ".lock", ec);
       note(cache, options, "evicted " + e.path);
     }
   }
@@ -418,6 +450,7 @@ LogicalResult compileToBlobCached(StringRef modelPath,
                  << "' is corrupt (" << why
                  << "); removing and rebuilding it\n";
     fs::remove(entry, ec);
+    fs::remove(digestPath(entry), ec);
   }
   if (failed(compileToBlob(modelPath, options, blobBytes, error)))
     return failure();

@@ -443,6 +443,9 @@ std::string sanitizeFileName(const std::string &name) {
   // A leading dot would hide the file ("..": "...npy").
   if (!s.empty() && s[0] == '.')
     s[0] = '_';
+  // File systems take names of at most 255 bytes: room for "_N.npy".
+  if (s.size() > kMaxFileNameStem)
+    s.resize(kMaxFileNameStem);
   return s;
 }
 

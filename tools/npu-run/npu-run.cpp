@@ -177,6 +177,14 @@ int main(int argc, char **argv) {
         (*core)->device(config.device.empty() ? props->target : config.device);
     if (!device)
       return error(device.message());
+    // As loading it would: figures of a blob on a device it cannot run on
+    // mean nothing.
+    if (device->architecture != props->target)
+      return error("blob was compiled for " + props->target + ", not for the " +
+                   device->architecture + " device");
+    if (!inputs.empty())
+      std::fprintf(stderr, "npu-run: warning: --properties runs nothing: the "
+                           "--input files are not read\n");
     Status s = run::reportProperties(*props, *device, opts.jsonPath);
     return s ? 0 : error(s.message());
   }
@@ -459,8 +467,9 @@ int main(int argc, char **argv) {
               "%.3f ms per inference, %.1f inferences/s\n",
               seconds * 1e3, total, requests, seconds * 1e3 / total,
               total / seconds);
-  std::printf("modelled NPU latency: %llu cycles = %.2f us (DPU busy %llu, "
-              "DMA busy %llu, SHAVE busy %llu cycles)\n",
+  std::printf("modelled NPU latency: %llu cycles = %.2f us (busy cycles "
+              "summed over the engines of a kind: DPUs %llu, DMA ports %llu, "
+              "SHAVEs %llu)\n",
               (unsigned long long)prof->totalCycles, prof->latencyUs,
               (unsigned long long)prof->dpuBusyCycles,
               (unsigned long long)prof->dmaBusyCycles,

@@ -228,7 +228,8 @@ async function main() {
 // Tensors' file names, as npu-run and npu-interpret write them
 // (sanitizeFileName and uniqueFileNames, lib/Support/HostTensor.cpp): every
 // byte of a UTF-8 name outside [A-Za-z0-9_.-], and a leading '.', replaced
-// by '_'; a name that needs no replacing is its own file name (the first of
+// by '_', cut to 200 characters (kMaxFileNameStem: file systems take 255
+// bytes); a name that needs no replacing is its own file name (the first of
 // equal names); the others get "_1", "_2", ... while the name is taken
 // ("o:0" and "o_0" give o_0_1 and o_0).
 function sanitizeFileName(name) {
@@ -237,7 +238,8 @@ function sanitizeFileName(name) {
     const c = String.fromCharCode(byte);
     base += /[A-Za-z0-9_.-]/.test(c) ? c : '_';
   }
-  return base.startsWith('.') ? '_' + base.slice(1) : base;
+  const visible = base.startsWith('.') ? '_' + base.slice(1) : base;
+  return visible.slice(0, 200);
 }
 
 function uniqueFileNames(names) {

@@ -64,6 +64,18 @@ TEST(HostTensor, CopiesAreDeep) {
   EXPECT_EQ(sanitizeFileName("a/b:c d.e-f_g"), "a_b_c_d.e-f_g");
 }
 
+// Names longer than a file system takes (found by a review: 300 characters
+// failed with "File name too long" after some outputs were written) are
+// cut, and two that agree in their first 200 characters still get files of
+// their own.
+TEST(HostTensor, LongNamesGiveFileNamesOfAtMost200Characters) {
+  std::string a(300, 'a'), b = std::string(250, 'a') + "b";
+  EXPECT_EQ(sanitizeFileName(a), std::string(kMaxFileNameStem, 'a'));
+  std::vector<std::string> files = uniqueFileNames({a, b});
+  EXPECT_EQ(files[0], std::string(200, 'a'));
+  EXPECT_EQ(files[1], std::string(200, 'a') + "_1");
+}
+
 TEST(HostTensorSizes, CheckedCountsRejectOverflowAndNegativeDimensions) {
   EXPECT_EQ(checkedNumElements({}), 1);
   EXPECT_EQ(checkedNumElements({2, 0, 5}), 0);

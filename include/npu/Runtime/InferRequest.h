@@ -51,6 +51,8 @@ struct TaskProfile {
 struct InferenceProfile {
   uint64_t totalCycles = 0; ///< Modelled NPU latency.
   double latencyUs = 0.0;
+  /// Busy cycles summed over every engine of the kind (6 DPUs each busy
+  /// half the time: 3x the latency), not the time any one is busy.
   uint64_t dmaBusyCycles = 0, dpuBusyCycles = 0, shaveBusyCycles = 0;
   std::vector<TaskProfile> tasks; ///< Only with ModelConfig::profiling.
 };

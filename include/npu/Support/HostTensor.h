@@ -140,8 +140,13 @@ float halfToFloat(uint16_t h);
 uint16_t floatToBF16(float f);
 float bf16ToFloat(uint16_t h);
 
+/// The longest file name stem sanitizeFileName gives: file systems take
+/// names of at most 255 bytes, and "_N.npy" may follow.
+inline constexpr size_t kMaxFileNameStem = 200;
+
 /// Replaces every character outside [A-Za-z0-9_.-] with '_', and a leading
-/// '.' too (a hidden file), for file names derived from tensor names.
+/// '.' too (a hidden file), for file names derived from tensor names; cut
+/// to kMaxFileNameStem characters.
 std::string sanitizeFileName(const std::string &name);
 
 /// File names for tensors `names`, in order, no two the same: a name that

@@ -273,11 +273,20 @@ LogicalResult emitShaveIntoView(Emitter &e, hw::ShaveOp op,
   return success();
 }
 
+void appendTaskLabel(std::string &name, const std::string &part) {
+  llvm::SmallVector<llvm::StringRef> parts;
+  llvm::StringRef(name).split(parts, '+');
+  if (name.empty())
+    name = part;
+  else if (!llvm::is_contained(parts, part))
+    name += "+" + part;
+}
+
 void emitShaveChain(Emitter &e, std::vector<blob::Task> kernels) {
   blob::Task chain = std::move(kernels[0]);
   chain.kind = blob::Engine::Shave;
   for (size_t k = 1; k < kernels.size(); ++k) {
-    chain.name += "+" + kernels[k].name;
+    appendTaskLabel(chain.name, kernels[k].name);
     chain.shave.chained.push_back(std::move(kernels[k].shave));
   }
   addShaveTask(e, std::move(chain));

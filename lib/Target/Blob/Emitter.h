@@ -187,6 +187,10 @@ mlir::LogicalResult emitShaveIntoView(Emitter &e, hw::ShaveOp op,
                                       const StridedView &view,
                                       uint32_t dstBuffer, uint64_t dstOffset,
                                       const std::vector<uint64_t> &dstStrides);
+/// Appends `part` to the name of a fused task (its ONNX nodes joined by
+/// "+"), unless the name lists it already (a chain of one node's kernels).
+void appendTaskLabel(std::string &name, const std::string &part);
+
 /// Queues `kernels` (one task, or single-task SHAVE ops each reading what
 /// an earlier one wrote) on the next SHAVE as one task: a SHAVE chain
 /// (blob::ShaveTask::chained), one launch, named after every op ("a+b+c").

@@ -151,7 +151,7 @@ void emitShaveEpilogue(Emitter &e, const ShaveEpilogue &ep, uint32_t tile,
     hw::ShaveOp s = ep.ops[i];
     Value in = i == 0 ? ep.source : hw::ShaveOp(ep.ops[i - 1]).getOutputs()[0];
     bool intoDest = dest && i + 1 == ep.ops.size();
-    name += (i ? "+" : "") + ep.labels[i];
+    appendTaskLabel(name, ep.labels[i]);
     blob::ShaveTask proto;
     proto.kernel = *arch::parseShaveKernel(s.getKernel().str());
     proto.fparams.assign(s.getFparams().begin(), s.getFparams().end());
