@@ -45,7 +45,10 @@ int main(int argc, char **argv) {
           "simulator use.\n",
           "npu-floor", options)))
     return 1;
+  // The floor counts the canonical graph's work: what later stages write
+  // (a calibration table, a precision report) is not written.
   options.compileTo = npu::Stage::Canonical;
+  npu::warnIfPrecisionReportUnwritten("npu-floor", options);
 
   npu::CompilerContext compilerContext;
   MLIRContext &context = compilerContext.get();

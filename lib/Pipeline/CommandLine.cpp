@@ -90,8 +90,9 @@ struct Flags {
                      "fp16, their sensitivity and modelled cost as JSON"),
             cl::value_desc("file"), cl::cat(cat)),
         calibData("calib-data",
-                  cl::desc("Directory of calibration inputs (.npy files) "
-                           "for int8"),
+                  cl::desc("Directory of calibration inputs for int8: "
+                           ".npy files (one input), one sub-folder of .npy "
+                           "files per input, or .npz archives"),
                   cl::value_desc("dir"), cl::cat(cat)),
         calibMethod("calib-method",
                     cl::desc("How activation ranges are taken from the "
@@ -316,6 +317,13 @@ void warnIfPrecisionReportUnwritten(StringRef tool,
         tool, "--precision-report is not written: the layers are "
               "chosen at the 'calibrated' stage, and the compile "
               "stops at '" +
+                  stageName(options.compileTo, options.precision).str() + "'");
+  if (options.precision != Precision::Fp16 &&
+      !options.calibration.tableOutputPath.empty() &&
+      options.compileTo < Stage::Calibrated)
+    printWarning(
+        tool, "--calib-table is not written: calibration runs at "
+              "the 'calibrated' stage, and the compile stops at '" +
                   stageName(options.compileTo, options.precision).str() + "'");
 }
 

@@ -297,8 +297,10 @@ bool loadEntry(const std::string &path, arch::Platform target,
     return false;
   }
   if ((*stored)->getBuffer().trim() != digestOf(bytes)) {
-    why = "its bytes are not the blob stored under this key (replaced by "
-          "another file?)";
+    why = "its bytes do not have the digest stored beside it in '" +
+          digestPath(path) +
+          "' (the blob or the digest was replaced or "
+          "damaged)";
     return false;
   }
   return true;

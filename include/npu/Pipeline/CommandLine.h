@@ -62,7 +62,8 @@ bool isCompileToGiven();
 
 /// Warns that --precision-report is not written when `options` (mixed
 /// precision, a report path) stop before the calibrated stage, where the
-/// layers are chosen. compileOptionsFromCommandLine calls it when
+/// layers are chosen; the same for --calib-table, which calibration
+/// writes. compileOptionsFromCommandLine calls it when
 /// --compile-to is given; without it, a tool calls it once it has settled
 /// the last stage (npu-compile from -o).
 void warnIfPrecisionReportUnwritten(llvm::StringRef tool,

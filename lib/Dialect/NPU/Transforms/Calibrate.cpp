@@ -644,6 +644,20 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
             useTable, e.line, formatNumber(e.lo), formatNumber(e.hi), t.key,
             formatNumber(r.lo), formatNumber(r.hi));
       t.range = r;
+      // An edited range far wider than the values seen leaves them a few
+      // int8 steps (a review's [-1e30, 1e30] took a classifier's output
+      // cosine to 0.645 without a word).
+      double steps = (double(e.max) - double(e.min)) * 255.0 /
+                     (double(r.hi) - double(r.lo));
+      if (!t.isConstant && e.max > e.min && steps < 4)
+        emitWarning(locOf(t)) << llvm::formatv(
+            "{0}:{1}: range [{2}, {3}] of '{4}' is far wider than its "
+            "observed values [{5}, {6}]: they fall in {7} of int8's 255 "
+            "steps",
+            useTable, e.line, formatNumber(r.lo), formatNumber(r.hi), t.key,
+            formatNumber(e.min), formatNumber(e.max),
+            steps < 1 ? std::string("less than one")
+                      : llvm::formatv("{0:F1}", steps).str());
     }
     llvm::StringMap<Tensor *> tensorByKey;
     for (Tensor &t : tensors)
