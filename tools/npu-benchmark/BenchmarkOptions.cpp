@@ -123,6 +123,10 @@ ParseResult parseBenchmarkArgs(const std::vector<std::string> &args,
   if (o.modelIsBlob && !o.compileArgs.empty())
     return fail("compile options (" + o.compileArgs.front() +
                 ") need an .onnx model, not a blob");
+  // A blob is not compiled: there is no cache to measure.
+  if (o.modelIsBlob && !o.cacheDir.empty())
+    return fail("--cache-dir measures a compile's cache hit: it needs an "
+                ".onnx model, not a blob");
   // An ONNX model is compiled for the device it runs on: --device implies
   // --target, and the two must agree.
   if (!o.modelIsBlob && !o.device.empty()) {
