@@ -33,6 +33,14 @@ struct NPUFoldConstantsPass
     return true;
   }
 
+  /// worthFolding bounds what is folded here; the evaluator's own size
+  /// limits (sized for the importer's shape arithmetic) would leave a large
+  /// layer's weight arithmetic unfolded: a batch norm folded into a 3x3
+  /// convolution of 384 -> 384 channels (1.3 M weights) kept its multiply,
+  /// and the convolution no constant weights to run on the DPU with.
+  ConstantEvaluatorOptions evaluation{/*maxElements=*/int64_t(1) << 28,
+                                      /*maxOperandElements=*/int64_t(1) << 28};
+
   void runOnOperation() override {
     OpBuilder builder(&getContext());
     // Ops are visited in order, so a folded producer is already a constant
@@ -53,7 +61,7 @@ struct NPUFoldConstantsPass
       // constants. When that would bloat the model, only the folder runs.
       auto results = allConstant && !worthFolding(op, operands)
                          ? foldOpToConstants(op, operands)
-                         : evaluateOp(op, operands);
+                         : evaluateOp(op, operands, evaluation);
       if (failed(results))
         return;
       builder.setInsertionPoint(op);
