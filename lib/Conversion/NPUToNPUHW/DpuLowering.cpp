@@ -605,23 +605,39 @@ LogicalResult lowerConv(Lowering &l, ConvOp op, std::string &reason) {
   ArrayRef<float> scales = weightScalesOf(op, m);
 
   // Kernels beyond the DPU's: a 1x1 convolution over the unfolded windows.
-  if ((s.kh > kMaxKernel || s.kw > kMaxKernel || s.sh > kMaxStride ||
-       s.sw > kMaxStride) &&
-      g == 1 && s.pt + s.pl + s.pb + s.pr == 0 &&
-      s.oh * s.ow <= kMaxUnfoldPixels) {
+  // Windows that tile the input (kernel = stride: a ViT's patch embedding)
+  // are one space-to-depth, a reshape and a DMA transpose, at any size;
+  // overlapping ones a slice per output pixel, up to kMaxUnfoldPixels.
+  bool beyondDpu = s.kh > kMaxKernel || s.kw > kMaxKernel ||
+                   s.sh > kMaxStride || s.sw > kMaxStride;
+  bool patches = s.kh == s.sh && s.kw == s.sw;
+  if (beyondDpu && g == 1 && s.pt + s.pl + s.pb + s.pr == 0 &&
+      (patches || s.oh * s.ow <= kMaxUnfoldPixels)) {
     int64_t window = c * s.kh * s.kw;
     Value x = nchwInput();
-    SmallVector<Value> rows;
-    for (int64_t y = 0; y < s.oh; ++y) {
-      SmallVector<Value> pixels;
-      for (int64_t xo = 0; xo < s.ow; ++xo) {
-        Value win =
-            l.slice(loc, x, {0, 0, y * s.sh, xo * s.sw}, {1, c, s.kh, s.kw});
-        pixels.push_back(l.reshape(loc, win, {1, 1, window}));
+    Value unfolded;
+    if (patches) {
+      // [1, C, oh kh, ow kw] -> [C, oh, kh, ow, kw] -> [oh, ow, C, kh, kw]
+      // -> [oh, ow, C kh kw]: each pixel's window in the weights' (c, ky,
+      // kx) order.
+      if (h != s.oh * s.kh || wd != s.ow * s.kw)
+        x = l.slice(loc, x, {0, 0, 0, 0}, {1, c, s.oh * s.kh, s.ow * s.kw});
+      Value blocks = l.reshape(loc, x, {c, s.oh, s.kh, s.ow, s.kw});
+      unfolded = l.reshape(loc, l.transpose(loc, blocks, {1, 3, 0, 2, 4}),
+                           {s.oh, s.ow, window});
+    } else {
+      SmallVector<Value> rows;
+      for (int64_t y = 0; y < s.oh; ++y) {
+        SmallVector<Value> pixels;
+        for (int64_t xo = 0; xo < s.ow; ++xo) {
+          Value win =
+              l.slice(loc, x, {0, 0, y * s.sh, xo * s.sw}, {1, c, s.kh, s.kw});
+          pixels.push_back(l.reshape(loc, win, {1, 1, window}));
+        }
+        rows.push_back(l.concat(loc, pixels, 1));
       }
-      rows.push_back(l.concat(loc, pixels, 1));
+      unfolded = l.concat(loc, rows, 0);
     }
-    Value unfolded = l.concat(loc, rows, 0);
     int64_t cp = alignChannels(window);
     if (cp > window)
       unfolded =
