@@ -233,7 +233,7 @@ int main(int argc, char **argv) {
     if (!values.count(t.name))
       return error("input '" + t.name + "' (" + dtypeName(t.dtype) + " " +
                    shapeToString(t.shape) + ") has no --input " + t.name +
-                   "=FILE.npy");
+                   "=FILE.npy (or --fill-inputs for generated values)");
 
   // --steps: each input file is the stream of its steps; the request gets
   // one step at a time.

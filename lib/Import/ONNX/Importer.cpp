@@ -256,6 +256,9 @@ FailureOr<DenseElementsAttr> ModelImporter::evaluate(Value value, Location loc,
        << (deps.size() > 1 ? "s " : " ");
   for (auto [k, i] : llvm::enumerate(deps))
     diag << (k ? ", '" : "'") << argNames[i] << "'";
+  diag << " (give " << (deps.size() > 1 ? "their values" : "its value")
+       << " to compile for: npu-compile --input-value NAME=FILE.npy, "
+          "npu-interpret --input NAME=FILE.npy)";
   return diag;
 }
 
