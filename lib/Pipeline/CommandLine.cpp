@@ -49,7 +49,8 @@ struct Flags {
       : stageHelp("Last stage to run (default canonical); the output is this "
                   "stage's. " +
                   describeStages()),
-        target("target", cl::desc("NPU generation to compile for"),
+        target("target",
+               cl::desc("NPU generation to compile for (default NPU3720)"),
                cl::value_desc("NPU3720|NPU4000"), cl::init("NPU3720"),
                cl::cat(cat)),
         precision("precision",

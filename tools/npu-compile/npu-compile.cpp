@@ -229,6 +229,9 @@ int main(int argc, char **argv) {
     return fail(error);
   if (!cacheDir.empty() && !writeBlob)
     return fail("--cache-dir keeps blobs: it needs -o FILE.blob");
+  if (cacheDir.empty() && cacheMaxMB.getNumOccurrences())
+    return fail("--cache-max-mb limits the size of --cache-dir, which is not "
+                "given");
   if (!timingJson.empty() && !writeBlob)
     return fail("--timing-json times a compile to a blob: it needs -o "
                 "FILE.blob");

@@ -60,8 +60,10 @@ cl::list<std::string> inputs(
 
 cl::opt<std::string> outputDir(
     "output-dir",
-    cl::desc("Directory for the outputs, one <output name>.npy each "
-             "(characters outside [A-Za-z0-9_.-] become '_'); created if "
+    cl::desc("Directory for the outputs, one <output name>.npy each, named "
+             "as npu-run names them (characters outside [A-Za-z0-9_.-], and "
+             "a leading '.', become '_', cut to 200 characters, then '_1', "
+             "'_2', ... where another output has that name); created if "
              "missing"),
     cl::value_desc("dir"), cl::init("."), cl::cat(category));
 
