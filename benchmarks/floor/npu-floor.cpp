@@ -48,7 +48,7 @@ int main(int argc, char **argv) {
   // The floor counts the canonical graph's work: what later stages write
   // (a calibration table, a precision report) is not written.
   options.compileTo = npu::Stage::Canonical;
-  npu::warnIfPrecisionReportUnwritten("npu-floor", options);
+  npu::warnIfStageOutputsUnwritten("npu-floor", options);
 
   npu::CompilerContext compilerContext;
   MLIRContext &context = compilerContext.get();

@@ -307,8 +307,8 @@ bool isCompileToGiven() {
   return flags && flags->compileTo.getNumOccurrences() > 0;
 }
 
-void warnIfPrecisionReportUnwritten(StringRef tool,
-                                    const CompileOptions &options) {
+void warnIfStageOutputsUnwritten(StringRef tool,
+                                 const CompileOptions &options) {
   // The layers are chosen, and the report written, at the end of the
   // calibrated stage.
   if (options.precision == Precision::Mixed &&
@@ -463,7 +463,7 @@ LogicalResult compileOptionsFromCommandLine(StringRef tool,
   // Without --compile-to, a tool may still move the last stage (npu-compile
   // -o X.blob compiles to the blob): it warns once it has decided.
   if (isCompileToGiven())
-    warnIfPrecisionReportUnwritten(tool, options);
+    warnIfStageOutputsUnwritten(tool, options);
   options.exposeTensors.assign(f.exposeTensors.begin(), f.exposeTensors.end());
   if (llvm::is_contained(options.exposeTensors, "all") &&
       options.exposeTensors.size() > 1) {

@@ -10,6 +10,8 @@
 #include "npu/Arch/CostModel.h"
 #include "npu/Blob/Dump.h"
 
+#include <nlohmann/json.hpp>
+
 #include <cmath>
 #include <map>
 #include <string>

@@ -205,7 +205,7 @@ int main(int argc, char **argv) {
   if (failed(resolveOutput(options, writeBlob)))
     return 1;
   if (!npu::isCompileToGiven())
-    npu::warnIfPrecisionReportUnwritten(kTool, options);
+    npu::warnIfStageOutputsUnwritten(kTool, options);
   // The NPU runs no empty tensor: an --input-shape with a 0 would fail
   // only at code generation.
   if (writeBlob)

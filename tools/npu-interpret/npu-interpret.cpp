@@ -180,7 +180,7 @@ int main(int argc, char **argv) {
           kTool, compileOptions, config)))
     return 1;
   if (!npu::isCompileToGiven())
-    npu::warnIfPrecisionReportUnwritten(kTool, compileOptions);
+    npu::warnIfStageOutputsUnwritten(kTool, compileOptions);
 
   if (compileOptions.compileTo == npu::Stage::Blob)
     return fail("a blob runs on the NPU (npu-run), not on the interpreter; "

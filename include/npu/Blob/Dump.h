@@ -12,7 +12,7 @@
 
 #include "npu/Blob/BlobReader.h"
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include <string>
 

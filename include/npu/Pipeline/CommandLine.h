@@ -66,8 +66,8 @@ bool isCompileToGiven();
 /// writes. compileOptionsFromCommandLine calls it when
 /// --compile-to is given; without it, a tool calls it once it has settled
 /// the last stage (npu-compile from -o).
-void warnIfPrecisionReportUnwritten(llvm::StringRef tool,
-                                    const CompileOptions &options);
+void warnIfStageOutputsUnwritten(llvm::StringRef tool,
+                                 const CompileOptions &options);
 
 } // namespace npu
 

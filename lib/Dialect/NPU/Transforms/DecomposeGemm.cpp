@@ -44,17 +44,19 @@ bool biasForDpu(GemmOp op) {
 struct NPUDecomposeGemmPass
     : npu::impl::NPUDecomposeGemmBase<NPUDecomposeGemmPass> {
   void runOnOperation() override {
-    SmallVector<GemmOp> gemms;
+    SmallVector<std::pair<GemmOp, bool>> gemms;
     getOperation().walk([&](GemmOp op) {
-      if ((op.getTransA() || !biasForDpu(op)) && !op->hasAttr(kQuantAttr) &&
+      bool keepC = biasForDpu(op);
+      if ((op.getTransA() || !keepC) && !op->hasAttr(kQuantAttr) &&
           !op->hasAttr(kWeightScalesAttr))
-        gemms.push_back(op);
+        gemms.push_back({op, keepC});
     });
-    for (GemmOp op : gemms)
-      rewrite(op);
+    for (auto [op, keepC] : gemms)
+      rewrite(op, keepC);
   }
 
-  void rewrite(GemmOp op) {
+  /// Rewrites `op`; `keepC`: its C stays in the Gemm (biasForDpu).
+  void rewrite(GemmOp op, bool keepC) {
     OpBuilder b(op);
     Location loc = op.getLoc();
     auto outType = cast<RankedTensorType>(op.getType());
@@ -67,7 +69,6 @@ struct NPUDecomposeGemmPass
           RankedTensorType::get({shape[1], shape[0]}, aType.getElementType()),
           a, b.getDenseI64ArrayAttr({1, 0}));
     }
-    bool keepC = biasForDpu(op);
     Value c = keepC ? op.getC() : Value();
     auto product = GemmOp::create(
         b, keepC ? loc : suffixedLocation(loc, "product"), outType, a,

@@ -235,14 +235,15 @@ struct FuseGelu : RewritePattern {
   LogicalResult matchAndRewrite(Operation *op,
                                 PatternRewriter &rewriter) const override {
     for (auto approximate : {GeluApproximation::none, GeluApproximation::tanh})
-      if (succeeded(match(op, approximate, rewriter)))
+      if (succeeded(fuse(op, approximate, rewriter)))
         return success();
     return failure();
   }
 
-  LogicalResult match(Operation *op, GeluApproximation approximate,
-                      PatternRewriter &rewriter) const {
-    auto erfGateOf = [&](Value v) {
+  /// x * 0.5 * gate(x) -> gelu(x), the gate of `approximate`'s form.
+  LogicalResult fuse(Operation *op, GeluApproximation approximate,
+                     PatternRewriter &rewriter) const {
+    auto gateOf = [&](Value v) {
       return approximate == GeluApproximation::tanh ? tanhGateOf(v)
                                                     : ::erfGateOf(v);
     };
@@ -250,7 +251,7 @@ struct FuseGelu : RewritePattern {
     Value x;
     for (unsigned i = 0; i < 2 && !x; ++i) {
       Value p = mul->getOperand(i), q = mul->getOperand(1 - i);
-      Value gate = erfGateOf(q);
+      Value gate = gateOf(q);
       // (x * 0.5) * gate(x).
       if (auto half = withSplat<MulOp>(p); gate && half &&
                                            half->second == 0.5 &&
@@ -259,7 +260,7 @@ struct FuseGelu : RewritePattern {
       // x * (gate(x) * 0.5).
       if (auto half = withSplat<MulOp>(q);
           !x && half && half->second == 0.5 && q.hasOneUse())
-        if (Value g = erfGateOf(half->first); g && g == p)
+        if (Value g = gateOf(half->first); g && g == p)
           x = g;
     }
     // (x * gate(x)) * 0.5.
@@ -267,7 +268,7 @@ struct FuseGelu : RewritePattern {
         !x && half && half->second == 0.5 && half->first.hasOneUse())
       if (auto inner = half->first.getDefiningOp<MulOp>())
         for (unsigned i = 0; i < 2 && !x; ++i)
-          if (Value g = erfGateOf(inner->getOperand(1 - i));
+          if (Value g = gateOf(inner->getOperand(1 - i));
               g && g == inner->getOperand(i))
             x = g;
     return replaceByUnary<GeluOp>(rewriter, op, x, [&](GeluOp gelu) {
