@@ -39,6 +39,9 @@ void addCanonicalizationPasses(OpPassManager &pm) {
   // Hard-swish chains and a convolution's constant scale / shift, after
   // batch norms (a folded batch norm leaves the convolution to scale).
   fpm.addPass(createNPUFuseElementwise());
+  // Layer norms written out below opset 17 (after the square became a
+  // multiply) as one op; its gamma and beta fold next.
+  fpm.addPass(createNPUFuseLayerNorm());
   fpm.addPass(createNPUFoldConstants());
   fpm.addPass(createCanonicalizerPass());
   fpm.addPass(createCSEPass());

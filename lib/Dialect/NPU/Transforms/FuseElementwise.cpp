@@ -12,6 +12,7 @@
 #include "npu/Dialect/NPU/IR/ScalarAttr.h"
 #include "npu/Dialect/NPU/IR/TensorKeys.h"
 #include "npu/Dialect/NPU/Transforms/ChannelConstant.h"
+#include "npu/Dialect/NPU/Transforms/FusionMatch.h"
 #include "npu/Dialect/NPU/Transforms/Passes.h"
 
 #include "mlir/IR/Matchers.h"
@@ -31,16 +32,6 @@ using namespace npu;
 
 namespace {
 
-/// The value of a float constant whose elements are all equal; nullopt
-/// otherwise.
-std::optional<double> splatValue(Value v) {
-  DenseElementsAttr attr;
-  if (!v || !matchPattern(v, m_Constant(&attr)) || !attr.isSplat() ||
-      !isa<FloatType>(attr.getElementType()))
-    return std::nullopt;
-  return attr.getSplatValue<APFloat>().convertToDouble();
-}
-
 bool near(std::optional<double> v, double want, double tolerance = 1e-6) {
   return v && std::fabs(*v - want) <= tolerance * std::fabs(want);
 }
@@ -52,7 +43,7 @@ std::optional<std::pair<Value, double>> withSplat(Value v) {
   if (!op)
     return std::nullopt;
   for (unsigned i = 0; i < 2; ++i)
-    if (auto c = splatValue(op->getOperand(1 - i)))
+    if (auto c = splatFloatValue(op->getOperand(1 - i)))
       if (op->getOperand(i).getType() == op.getType())
         return std::make_pair(op->getOperand(i), *c);
   return std::nullopt;
@@ -78,20 +69,11 @@ Value hardSigmoidOf(Value v) {
                ? hs.getInput()
                : Value();
   if (auto div = v.getDefiningOp<DivOp>())
-    return splatValue(div.getRhs()) == 6.0 ? relu6OfXPlus3(div.getLhs())
-                                           : Value();
+    return splatFloatValue(div.getRhs()) == 6.0 ? relu6OfXPlus3(div.getLhs())
+                                                : Value();
   if (auto mul = withSplat<MulOp>(v))
     return near(mul->second, 1.0 / 6) ? relu6OfXPlus3(mul->first) : Value();
   return Value();
-}
-
-/// True if one of the ops carries a pre-quantized model's parameters,
-/// which fusing would lose or misplace.
-bool annotated(std::initializer_list<Operation *> ops) {
-  for (Operation *op : ops)
-    if (op && (op->hasAttr(kQuantAttr) || op->hasAttr(kWeightScalesAttr)))
-      return true;
-  return false;
 }
 
 /// Replaces the chain ending at `op` by `OpT(x)` when x was found (non-null)
@@ -133,7 +115,7 @@ struct FuseHardSwish : RewritePattern {
             scaled && near(scaled->second, 1.0 / 6))
           x = timesRelu6(scaled->first);
     } else if (auto div = dyn_cast<DivOp>(op)) {
-      if (splatValue(div.getRhs()) == 6.0)
+      if (splatFloatValue(div.getRhs()) == 6.0)
         x = timesRelu6(div.getLhs());
     }
     return replaceByUnary<HardSwishOp>(rewriter, op, x);
@@ -175,8 +157,9 @@ Value erfGateOf(Value v) {
   if (!y)
     return Value();
   if (auto div = y.getDefiningOp<DivOp>())
-    return near(splatValue(div.getRhs()), std::sqrt(2.0), 1e-4) ? div.getLhs()
-                                                                : Value();
+    return near(splatFloatValue(div.getRhs()), std::sqrt(2.0), 1e-4)
+               ? div.getLhs()
+               : Value();
   if (auto mul = withSplat<MulOp>(y))
     return near(mul->second, 1.0 / std::sqrt(2.0), 1e-4) ? mul->first : Value();
   return Value();
@@ -185,8 +168,8 @@ Value erfGateOf(Value v) {
 /// `v` is x^3, as Pow(x, 3) or x * x * x in any grouping: returns x.
 Value cubeOf(Value v) {
   if (auto pow = v.getDefiningOp<PowOp>())
-    return splatValue(pow.getRhs()) == 3.0 && v.hasOneUse() ? pow.getLhs()
-                                                            : Value();
+    return splatFloatValue(pow.getRhs()) == 3.0 && v.hasOneUse() ? pow.getLhs()
+                                                                 : Value();
   auto mul = v.getDefiningOp<MulOp>();
   if (!mul || !v.hasOneUse())
     return Value();
@@ -327,7 +310,8 @@ struct FoldIntoConv : RewritePattern {
       auto convType = cast<RankedTensorType>(conv->getResult(0).getType());
       if (!conv->hasOneUse() || convType != op->getResultTypes()[0] ||
           !isCompileTime(w) || (b && !isCompileTime(b)) ||
-          !isPerChannelConstant(c, convType.getRank()) || annotated({conv, op}))
+          !isPerChannelConstant(c, convType.getRank()) ||
+          carriesModelQuantization({conv, op}))
         continue;
       int64_t k = convType.getDimSize(1);
       auto cType = cast<RankedTensorType>(c.getType());
@@ -379,7 +363,7 @@ struct FoldPadIntoConv : OpRewritePattern<ConvOp> {
     auto pad = conv.getInput().getDefiningOp<PadOp>();
     if (!pad || pad.getMode() != PadMode::constant ||
         (pad.getValueAttr() && !isZeroScalarAttr(pad.getValueAttr())) ||
-        annotated({pad, conv}))
+        carriesModelQuantization({pad, conv}))
       return failure();
     auto inType = dyn_cast<RankedTensorType>(pad.getInput().getType());
     if (!inType || !inType.hasStaticShape() || inType.getRank() < 3)
@@ -437,7 +421,7 @@ struct PadOutsideConv : OpRewritePattern<ConvOp> {
     auto inType = dyn_cast<RankedTensorType>(conv.getInput().getType());
     auto wType = dyn_cast<RankedTensorType>(conv.getWeight().getType());
     if (!inType || !inType.hasStaticShape() || inType.getRank() < 3 || !wType ||
-        wType.getRank() != inType.getRank() || annotated({conv}))
+        wType.getRank() != inType.getRank() || carriesModelQuantization({conv}))
       return failure();
     int64_t rank = inType.getRank(), n = rank - 2;
     ArrayRef<int64_t> convPads = conv.getPads(),
@@ -492,7 +476,7 @@ struct SquareAsMul : OpRewritePattern<PowOp> {
   LogicalResult matchAndRewrite(PowOp op,
                                 PatternRewriter &rewriter) const override {
     Value x = op.getLhs();
-    if (splatValue(op.getRhs()) != 2.0 || x.getType() != op.getType())
+    if (splatFloatValue(op.getRhs()) != 2.0 || x.getType() != op.getType())
       return failure();
     auto mul = MulOp::create(rewriter, op.getLoc(), x.getType(), x, x);
     if (Attribute q = op->getAttr(kQuantAttr))

@@ -91,6 +91,54 @@ def NPUFuseElementwise : Pass<"npu-fuse-elementwise", "mlir::func::FuncOp"> {
   let dependentDialects = ["::npu::NPUDialect"];
 }
 
+def NPUFuseLayerNorm : Pass<"npu-fuse-layer-norm", "mlir::func::FuncOp"> {
+  let summary = "Rewrites a written-out layer normalisation as one "
+                "npu.layer_norm";
+  let description = [{
+    Below opset 17 ONNX has no LayerNormalization, and exporters (PyTorch,
+    paddle2onnx) write it as a chain of nine ops, each a pass over the
+    tensor on the device. This pass rewrites
+
+    - `d / sqrt(mean(d * d) + epsilon)` with `d = x - mean(x)` (the square
+      also as `pow(d, 2)`, the division also as `d * reciprocal(sqrt(...))`),
+      the means over the same trailing axes `[a, ..., rank - 1]` kept as size
+      1 and `epsilon` a non-negative splat constant, into
+      `npu.layer_norm %x, 1 {axis = a, epsilon}` when no intermediate is read
+      elsewhere and none carries a pre-quantized model's parameters;
+    - `layer_norm(x, s, b) * c` into `layer_norm(x, s * c, b * c)` and
+      `layer_norm(x, s, b) + c` into `layer_norm(x, s, b + c)`, with `c` a
+      constant that varies along the normalised axes only (the norm's gamma
+      and beta) and the norm read only there.
+
+    The layer norm maps to one SHAVE kernel (`mvn` with scale and bias),
+    which computes the statistics in f32 around a pivot, as the fp32 island
+    the written-out chain needed did (npu-fp32-islands). It takes the
+    location of the chain's last op (the multiply or add of gamma and beta
+    when they fold), so its tensor is keyed by that ONNX node and compared
+    with its output (TensorKeys.h); the chain's other tensors are gone. The
+    scale and bias arithmetic is npu ops on constants, which
+    `npu-fold-constants` evaluates.
+
+    Before:
+    ```mlir
+    %m = npu.reduce_mean %x {axes = array<i64: 2>} : ...
+    %d = npu.sub %x, %m : ...
+    %q = npu.mul %d, %d : ...
+    %v = npu.reduce_mean %q {axes = array<i64: 2>} : ...
+    %e = npu.add %v, %eps : ...
+    %s = npu.sqrt %e : ...
+    %n = npu.div %d, %s : ...
+    %g = npu.mul %n, %gamma : ...
+    %y = npu.add %g, %beta : ...
+    ```
+    After (the constants folded):
+    ```mlir
+    %y = npu.layer_norm %x, %gamma, %beta {axis = 2 : i64, epsilon = 1.0e-05 : f32} : ...
+    ```
+  }];
+  let dependentDialects = ["::npu::NPUDialect"];
+}
+
 def NPUWidenFloat16 : Pass<"npu-widen-float16", "mlir::func::FuncOp"> {
   let summary = "Computes a float16 model's tensors in float32 inside the "
                 "graph, keeping its float16 inputs and outputs";
