@@ -61,7 +61,10 @@ LogicalResult selectDebugTensors(func::FuncOp func,
     }
     return func.emitError()
            << "no tensor named '" << name
-           << "' (tensors are named by ONNX node: " << some << ")";
+           << "' (tensors are named by ONNX node: " << some
+           << "; a node fused into another op, such as the inside of a "
+              "written-out layer norm, GELU or hard-swish, or a batch norm "
+              "folded into its convolution, has no tensor of its own)";
   };
   if (all) {
     if (expose.size() > 1)

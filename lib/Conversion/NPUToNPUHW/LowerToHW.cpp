@@ -333,10 +333,30 @@ void eraseNew(Block &body, ArrayRef<Operation *> old) {
   }
 }
 
+/// The quantize that reads `use`'s value through a chain of reshapes and
+/// transposes each read only by the next (none is fine); the chain in
+/// `views`, in order. Null when the chain ends elsewhere.
+hw::ShaveOp quantizeThroughViews(OpOperand &use,
+                                 SmallVectorImpl<Operation *> &views) {
+  Operation *user = use.getOwner();
+  while (isa<ReshapeOp, TransposeOp>(user) && user->getResult(0).hasOneUse()) {
+    views.push_back(user);
+    user = *user->getResult(0).getUsers().begin();
+  }
+  auto quantize = dyn_cast<hw::ShaveOp>(user);
+  if (!quantize || quantize.getKernel() != "quantize" ||
+      quantize->getNumOperands() != 1)
+    return nullptr;
+  return quantize;
+}
+
 /// An f32 graph input that is quantized is quantized from f32 directly
 /// (the quantize kernel reads f32): one SHAVE pass over the input instead
-/// of an f16 conversion and a second pass, and no double rounding. The f16
-/// conversion stays for the input's other readers.
+/// of an f16 conversion and a second pass, and no double rounding (ONNX
+/// Runtime quantizes a pre-quantized model's input from f32 too). Reshapes
+/// and transposes between the conversion and the quantize move after it,
+/// on int8 data (elementwise, the quantize commutes with them exactly).
+/// The f16 conversion stays for the input's other readers.
 void quantizeGraphInputsDirectly(Block &body) {
   for (BlockArgument arg : body.getArguments()) {
     auto type = dyn_cast<RankedTensorType>(arg.getType());
@@ -348,10 +368,36 @@ void quantizeGraphInputsDirectly(Block &body) {
         continue;
       for (OpOperand &use :
            llvm::make_early_inc_range(convert->getResult(0).getUses())) {
-        auto quantize = dyn_cast<hw::ShaveOp>(use.getOwner());
-        if (quantize && quantize.getKernel() == "quantize" &&
-            quantize->getNumOperands() == 1)
+        SmallVector<Operation *> views;
+        hw::ShaveOp quantize = quantizeThroughViews(use, views);
+        if (!quantize)
+          continue;
+        if (views.empty()) {
           use.set(arg);
+          continue;
+        }
+        // quantize(views(convert(arg))) -> views(quantize(arg)).
+        Type element = cast<RankedTensorType>(quantize->getResult(0).getType())
+                           .getElementType();
+        auto retyped = [&](Value v) {
+          return RankedTensorType::get(
+              cast<RankedTensorType>(v.getType()).getShape(), element);
+        };
+        OpBuilder b(quantize);
+        Operation *q = b.clone(*quantize);
+        q->setOperand(0, arg);
+        q->getResult(0).setType(retyped(arg));
+        Value v = q->getResult(0);
+        for (Operation *view : views) {
+          Operation *moved = b.clone(*view);
+          moved->setOperand(0, v);
+          moved->getResult(0).setType(retyped(view->getResult(0)));
+          v = moved->getResult(0);
+        }
+        quantize->getResult(0).replaceAllUsesWith(v);
+        quantize->erase();
+        for (Operation *view : llvm::reverse(views))
+          view->erase();
       }
       if (convert->use_empty())
         convert->erase();

@@ -6,13 +6,17 @@
 // accumulator, and, since only the f32 output reads the result, the task
 // writes f16: each channel's requantization word is the f32 value of one
 // accumulator unit, (2 / 255) * (0.1 / 127) = 6.1757e-6 (bits 919550170),
-// with no output zero point and no dequantize kernel.
+// with no output zero point and no dequantize kernel. The input is
+// quantized from f32 directly, then its layout change ([1, C, H, W] -> [H,
+// W, C]) moves int8 (no f16 conversion: one rounding, as ONNX Runtime's).
 // CHECK-LABEL: func.func @conv_relu
-// CHECK: %[[H:.*]] = npuhw.shave "convert" %arg0
-// CHECK: npuhw.shave "quantize" %{{.*}} {fparams = array<f32: 0.00784313772>, iparams = array<i64: -1>} : (tensor<8x8x16xf16>) -> tensor<8x8x16x!quant.uniform<i8:f32, 0.0078431377187371254:-1>>
+// CHECK-NOT: "convert"
+// CHECK: %[[Q:.*]] = npuhw.shave "quantize" %arg0 {fparams = array<f32: 0.00784313772>, iparams = array<i64: -1>} : (tensor<1x16x8x8xf32>) -> tensor<1x16x8x8x!quant.uniform<i8:f32, 0.0078431377187371254:-1>>
+// CHECK: %[[R:.*]] = npu.reshape %[[Q]] : tensor<1x16x8x8x!quant.uniform<{{.*}}>> to tensor<16x8x8x!quant.uniform
+// CHECK: %[[T:.*]] = npu.transpose %[[R]] {perm = array<i64: 1, 2, 0>} : (tensor<16x8x8x!quant.uniform<{{.*}}>>) -> tensor<8x8x16x!quant.uniform
 // CHECK: npu.constant dense<127> : tensor<16x3x3x16xi8>
 // CHECK: npu.constant dense<{{\[}}[0, -1, 919550170, 0], [144, -1, 919550170, 0],
-// CHECK: npuhw.dpu_conv conv %{{.*}}, %{{.*}}, %{{.*}} {activation = #npuhw.activation<relu>, in_zero_point = -1 : i32, kernel = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>}
+// CHECK: npuhw.dpu_conv conv %[[T]], %{{.*}}, %{{.*}} {activation = #npuhw.activation<relu>, in_zero_point = -1 : i32, kernel = array<i64: 3, 3>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>}
 // CHECK-SAME: (tensor<8x8x16x!quant.uniform<i8:f32, 0.0078431377187371254:-1>>, tensor<16x3x3x16xi8>, tensor<16x4xi32>) -> tensor<8x8x16xf16>
 // CHECK-NOT: "dequantize"
 // CHECK: npuhw.shave "convert" %{{.*}} : (tensor<1x16x8x8xf16>) -> tensor<1x16x8x8xf32>

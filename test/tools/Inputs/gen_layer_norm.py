@@ -1,12 +1,16 @@
-"""A pre-norm transformer feed-forward block, LayerNorm -> MatMul -> GELU ->
-MatMul -> residual Add -> LayerNorm, written two ways: `ln17.onnx` with
-ONNX LayerNormalization (opset 17) and `ln13.onnx` with each LayerNorm
-written out as exporters below opset 17 do. The first norm is PyTorch's
-form (ReduceMean, Sub, Pow(., 2), ReduceMean, Add eps, Sqrt, Div, Mul gamma,
-Add beta); the second is the ONNX function body of LayerNormalization
-(the square as Mul, times Reciprocal(Sqrt(.))) over the last two axes, with
-gamma only. The input has a large mean (10 + N(0, 1)) so that the variance
-needs the pivot the kernel keeps. Writes OUT_DIR/{ln17,ln13}.onnx,
+"""A pre-norm transformer feed-forward block, LayerNorm -> MatMul -> Relu ->
+MatMul -> residual Add -> LayerNorm, written three ways: `ln17.onnx` with
+ONNX LayerNormalization (opset 17), and `ln13.onnx` and `lntf.onnx` with
+each LayerNorm written out as exporters below opset 17 do: in `ln13.onnx`
+the first norm
+is PyTorch's form (ReduceMean, Sub, Pow(., 2), ReduceMean, Add eps, Sqrt,
+Div, Mul gamma, Add beta), in `lntf.onnx` tf2onnx's form of Keras'
+LayerNormalization (x * k + (beta - mean * k), k = gamma * Reciprocal(
+Sqrt(.))); in both the second is the ONNX function body of
+LayerNormalization (the square as Mul, times Reciprocal(Sqrt(.))) over the
+last two axes, with gamma only. The input has a large mean (10 + N(0, 1))
+so that the variance needs the pivot the kernel keeps. Writes
+OUT_DIR/{ln17,ln13,lntf}.onnx,
 OUT_DIR/x.npy (the test input) and OUT_DIR/calib/NNN.npy (4 other samples).
 Usage: gen_layer_norm.py OUT_DIR"""
 import math
@@ -24,7 +28,8 @@ out = sys.argv[1]
 os.makedirs(out, exist_ok=True)
 
 
-def model(written_out):
+def model(form):
+    written_out = form != 'ln17'
     rng = np.random.default_rng(1)
     inits = Initializers()
     c = inits.const
@@ -34,7 +39,24 @@ def model(written_out):
     w1 = inits.normal(rng, 'w1', (HIDDEN, INNER), 1 / math.sqrt(HIDDEN))
     w2 = inits.normal(rng, 'w2', (INNER, HIDDEN), 1 / math.sqrt(INNER))
     nodes = []
-    if written_out:
+    if form == 'lntf':
+        c('eps1', np.array(1e-5, np.float32))
+        c('eps2', np.array(1e-6, np.float32))
+        nodes += [
+            helper.make_node('ReduceMean', ['x'], ['m1'], name='ln1.mean', axes=[-1]),
+            helper.make_node('Sub', ['x', 'm1'], ['d1'], name='ln1.sub'),
+            helper.make_node('Mul', ['d1', 'd1'], ['q1'], name='ln1.square'),
+            helper.make_node('ReduceMean', ['q1'], ['v1'], name='ln1.var', axes=[-1]),
+            helper.make_node('Add', ['v1', 'eps1'], ['e1'], name='ln1.eps'),
+            helper.make_node('Sqrt', ['e1'], ['s1'], name='ln1.sqrt'),
+            helper.make_node('Reciprocal', ['s1'], ['r1'], name='ln1.rsqrt'),
+            helper.make_node('Mul', ['r1', g1], ['k1'], name='ln1.k'),
+            helper.make_node('Mul', ['x', 'k1'], ['xk1'], name='ln1.xk'),
+            helper.make_node('Mul', ['m1', 'k1'], ['mk1'], name='ln1.mk'),
+            helper.make_node('Sub', [b1, 'mk1'], ['sh1'], name='ln1.shift'),
+            helper.make_node('Add', ['xk1', 'sh1'], ['h0'], name='ln1'),
+        ]
+    elif written_out:
         c('two', np.array(2.0, np.float32))
         c('eps1', np.array(1e-5, np.float32))
         c('eps2', np.array(1e-6, np.float32))
@@ -77,12 +99,11 @@ def model(written_out):
         nodes, 'layer_norm',
         [helper.make_tensor_value_info('x', TensorProto.FLOAT, [1, SEQ, HIDDEN])],
         [helper.make_tensor_value_info('y', TensorProto.FLOAT, [1, SEQ, HIDDEN])], inits)
-    save_model(graph, os.path.join(out, 'ln13.onnx' if written_out else 'ln17.onnx'),
-               opset=13 if written_out else 17)
+    save_model(graph, os.path.join(out, form + '.onnx'), opset=13 if written_out else 17)
 
 
-model(False)
-model(True)
+for form in ('ln17', 'ln13', 'lntf'):
+    model(form)
 rng = np.random.default_rng(0)
 os.makedirs(os.path.join(out, 'calib'), exist_ok=True)
 shape = (1, SEQ, HIDDEN)

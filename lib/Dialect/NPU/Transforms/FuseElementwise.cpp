@@ -168,8 +168,8 @@ Value erfGateOf(Value v) {
 /// `v` is x^3, as Pow(x, 3) or x * x * x in any grouping: returns x.
 Value cubeOf(Value v) {
   if (auto pow = v.getDefiningOp<PowOp>())
-    return splatFloatValue(pow.getRhs()) == 3.0 && v.hasOneUse() ? pow.getLhs()
-                                                                 : Value();
+    return splatExponent(pow.getRhs()) == 3.0 && v.hasOneUse() ? pow.getLhs()
+                                                               : Value();
   auto mul = v.getDefiningOp<MulOp>();
   if (!mul || !v.hasOneUse())
     return Value();
@@ -476,7 +476,7 @@ struct SquareAsMul : OpRewritePattern<PowOp> {
   LogicalResult matchAndRewrite(PowOp op,
                                 PatternRewriter &rewriter) const override {
     Value x = op.getLhs();
-    if (splatFloatValue(op.getRhs()) != 2.0 || x.getType() != op.getType())
+    if (splatExponent(op.getRhs()) != 2.0 || x.getType() != op.getType())
       return failure();
     auto mul = MulOp::create(rewriter, op.getLoc(), x.getType(), x, x);
     if (Attribute q = op->getAttr(kQuantAttr))

@@ -48,28 +48,28 @@ Value squared(Value v) {
   if (auto mul = v.getDefiningOp<MulOp>())
     return mul.getLhs() == mul.getRhs() ? mul.getLhs() : Value();
   if (auto pow = v.getDefiningOp<PowOp>())
-    return splatFloatValue(pow.getRhs()) == 2.0 ? pow.getLhs() : Value();
+    return splatExponent(pow.getRhs()) == 2.0 ? pow.getLhs() : Value();
   return Value();
 }
 
-/// A written-out layer normalisation, from its last op on.
-struct Normalisation {
+/// The deviation sqrt(mean((x - mean(x))^2) + epsilon) over the trailing
+/// axes of x, written out, with epsilon a non-negative splat constant.
+struct Deviation {
   Value x;
-  int64_t axis = 0;
+  ReduceMeanOp mean; ///< mean(x).
+  SubOp centred;     ///< x - mean(x).
+  Operation *square; ///< centred^2.
+  int64_t axis = 0;  ///< The first normalised axis.
   double epsilon = 0;
-  SmallVector<Operation *> ops; ///< In graph order, the last one last.
+  SmallVector<Operation *> ops; ///< mean(x) to the square root, in order.
 };
 
-/// `deviation` = sqrt(mean((x - mean(x))^2) + epsilon) over the trailing
-/// axes and `centred` = x - mean(x): the normalisation `last` computes as
-/// centred / deviation, or as centred * `reciprocal` (1 / deviation), each
-/// intermediate read only inside it.
-std::optional<Normalisation> match(Value centred, Value deviation,
-                                   Operation *last,
-                                   Operation *reciprocal = nullptr) {
-  auto sqrt = deviation.getDefiningOp<SqrtOp>();
-  auto sub = centred.getDefiningOp<SubOp>();
-  if (!sqrt || !sub || !sqrt->hasOneUse())
+/// Matches `v` as a Deviation whose ops after the centring are read only
+/// inside it (the square root once); the readers of mean(x) and of the
+/// centred values are the callers' to check.
+std::optional<Deviation> matchDeviation(Value v) {
+  auto sqrt = v.getDefiningOp<SqrtOp>();
+  if (!sqrt || !sqrt->hasOneUse())
     return std::nullopt;
   auto addEps = sqrt.getInput().getDefiningOp<AddOp>();
   if (!addEps || !addEps->hasOneUse())
@@ -84,25 +84,56 @@ std::optional<Normalisation> match(Value centred, Value deviation,
       variance.getType() != addEps.getType())
     return std::nullopt;
   Operation *square = varMean.getInput().getDefiningOp();
-  if (!square || !square->hasOneUse() || squared(varMean.getInput()) != centred)
+  Value centred = squared(varMean.getInput());
+  auto sub = centred ? centred.getDefiningOp<SubOp>() : nullptr;
+  if (!square || !square->hasOneUse() || !sub)
     return std::nullopt;
   auto mean = sub.getRhs().getDefiningOp<ReduceMeanOp>();
   Value x = sub.getLhs();
-  if (!mean || mean.getInput() != x || !mean->hasOneUse() ||
-      x.getType() != centred.getType() ||
-      last->getResult(0).getType() != x.getType() ||
-      !isa<FloatType>(getElementTypeOrSelf(x.getType())))
+  // f32 only (an f16 model computes in f32 inside, npu-widen-float16): a
+  // float64 chain stays as it is, so that each node reports its type.
+  if (!mean || mean.getInput() != x || x.getType() != centred.getType() ||
+      !getElementTypeOrSelf(x.getType()).isF32())
     return std::nullopt;
   std::optional<int64_t> axis = trailingMeanAxis(mean);
   if (!axis || trailingMeanAxis(varMean) != axis ||
       mean.getAxes() != varMean.getAxes())
     return std::nullopt;
-  // The centred values feed the square and the division only.
-  for (Operation *user : centred.getUsers())
-    if (user != square && user != last)
-      return std::nullopt;
-  Normalisation n{
-      x, *axis, *epsilon, {mean, sub, square, varMean, addEps, sqrt}};
+  return Deviation{x,
+                   mean,
+                   sub,
+                   square,
+                   *axis,
+                   *epsilon,
+                   {mean, sub, square, varMean, addEps, sqrt}};
+}
+
+/// True if every reader of `v` is one of `ops`.
+bool readOnlyBy(Value v, std::initializer_list<Operation *> ops) {
+  return llvm::all_of(v.getUsers(), [&](Operation *user) {
+    return llvm::is_contained(ops, user);
+  });
+}
+
+/// A written-out layer normalisation, from its last op on.
+struct Normalisation {
+  Deviation dev;
+  Value scale, bias; ///< gamma and beta, where the form has them inside.
+  SmallVector<Operation *> ops; ///< In graph order, the last one last.
+};
+
+/// The normalisation `last` computes as centred / `deviation`, or as
+/// centred * `reciprocal` (1 / deviation), each intermediate read only
+/// inside it (PyTorch's and paddle2onnx's form, ONNX's function body).
+std::optional<Normalisation> match(Value centred, Value deviation,
+                                   Operation *last,
+                                   Operation *reciprocal = nullptr) {
+  std::optional<Deviation> dev = matchDeviation(deviation);
+  if (!dev || dev->centred.getResult() != centred || !dev->mean->hasOneUse() ||
+      last->getResult(0).getType() != dev->x.getType() ||
+      !readOnlyBy(centred, {dev->square, last}))
+    return std::nullopt;
+  Normalisation n{*dev, Value(), Value(), dev->ops};
   if (reciprocal)
     n.ops.push_back(reciprocal);
   n.ops.push_back(last);
@@ -111,8 +142,62 @@ std::optional<Normalisation> match(Value centred, Value deviation,
   return n;
 }
 
+/// tf2onnx's form of Keras' LayerNormalization, `last` = x * k + (beta -
+/// mean(x) * k) with k = gamma / deviation (or 1 / deviation), the two
+/// products and the sum in any operand order, each intermediate read only
+/// inside it.
+std::optional<Normalisation> matchFolded(AddOp last) {
+  for (unsigned i = 0; i < 2; ++i) {
+    auto scaled = last->getOperand(i).getDefiningOp<MulOp>();
+    auto shift = last->getOperand(1 - i).getDefiningOp<SubOp>();
+    if (!scaled || !shift || !scaled->hasOneUse() || !shift->hasOneUse())
+      continue;
+    auto meanScaled = shift.getRhs().getDefiningOp<MulOp>();
+    Value beta = shift.getLhs();
+    if (!meanScaled || !meanScaled->hasOneUse() ||
+        !matchPattern(beta, m_Constant()))
+      continue;
+    for (unsigned a = 0; a < 2; ++a)
+      for (unsigned b = 0; b < 2; ++b) {
+        Value x = scaled->getOperand(a), k = scaled->getOperand(1 - a);
+        if (meanScaled->getOperand(1 - b) != k)
+          continue;
+        // k = reciprocal * gamma or the reciprocal alone.
+        Value gamma;
+        auto kMul = k.getDefiningOp<MulOp>();
+        auto recip = k.getDefiningOp<ReciprocalOp>();
+        for (unsigned g = 0; kMul && g < 2 && !recip; ++g)
+          if (matchPattern(kMul->getOperand(1 - g), m_Constant()))
+            if ((recip = kMul->getOperand(g).getDefiningOp<ReciprocalOp>()))
+              gamma = kMul->getOperand(1 - g);
+        if (!recip || (gamma && !recip->hasOneUse()) ||
+            !readOnlyBy(k, {scaled, meanScaled}))
+          continue;
+        std::optional<Deviation> dev = matchDeviation(recip.getInput());
+        Value mean = meanScaled->getOperand(b);
+        if (!dev || dev->x != x || dev->mean.getResult() != mean ||
+            !readOnlyBy(mean, {dev->centred, meanScaled}) ||
+            !readOnlyBy(dev->centred, {dev->square}) ||
+            last.getType() != x.getType())
+          continue;
+        Normalisation n{*dev, gamma, beta, dev->ops};
+        n.ops.push_back(recip);
+        if (gamma)
+          n.ops.push_back(kMul);
+        n.ops.append({meanScaled, shift, scaled, last});
+        if (carriesModelQuantization(n.ops))
+          continue;
+        return n;
+      }
+  }
+  return std::nullopt;
+}
+
 /// (x - mean(x)) / sqrt(mean((x - mean(x))^2) + epsilon) over the trailing
-/// axes (also times 1 / sqrt(...)) -> layer_norm(x, 1).
+/// axes (also times 1 / sqrt(...)) -> layer_norm(x, 1); tf2onnx's x * k +
+/// (beta - mean(x) * k), k = gamma / sqrt(...) -> layer_norm(x, 1) * gamma
+/// + beta, which FoldAffineIntoLayerNorm folds where gamma and beta vary
+/// along the normalised axes only.
 struct FuseLayerNorm : RewritePattern {
   FuseLayerNorm(MLIRContext *ctx)
       : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {}
@@ -127,24 +212,32 @@ struct FuseLayerNorm : RewritePattern {
         if (auto recip = mul->getOperand(1 - i).getDefiningOp<ReciprocalOp>();
             recip && recip->hasOneUse())
           n = match(mul->getOperand(i), recip.getInput(), op, recip);
+    } else if (auto add = dyn_cast<AddOp>(op)) {
+      n = matchFolded(add);
     }
     if (!n)
       return failure();
-    auto type = cast<RankedTensorType>(n->x.getType());
+    Location loc = op->getLoc();
+    auto type = cast<RankedTensorType>(n->dev.x.getType());
     Type element = type.getElementType();
     // The scale: one, broadcast; an affine step after it folds into it
     // (FoldAffineIntoLayerNorm).
     Value one = ConstantOp::create(
-        rewriter, op->getLoc(),
+        rewriter, loc,
         DenseElementsAttr::get(RankedTensorType::get({1}, element),
                                rewriter.getFloatAttr(element, 1.0)));
     // Named by the last op, whose ONNX output it holds and whose name keys
     // it (TensorKeys.h): the chain's other tensors are gone.
-    auto norm =
-        LayerNormOp::create(rewriter, op->getLoc(), type, Type(), Type(), n->x,
-                            one, Value(), rewriter.getI64IntegerAttr(n->axis),
-                            rewriter.getF32FloatAttr(float(n->epsilon)));
-    rewriter.replaceOp(op, norm.getOutput());
+    Value y =
+        LayerNormOp::create(rewriter, loc, type, Type(), Type(), n->dev.x, one,
+                            Value(), rewriter.getI64IntegerAttr(n->dev.axis),
+                            rewriter.getF32FloatAttr(float(n->dev.epsilon)))
+            .getOutput();
+    if (n->scale)
+      y = MulOp::create(rewriter, loc, type, y, n->scale);
+    if (n->bias)
+      y = AddOp::create(rewriter, loc, type, y, n->bias);
+    rewriter.replaceOp(op, y);
     return success();
   }
 };

@@ -19,6 +19,16 @@ std::optional<double> splatFloatValue(Value v) {
   return attr.getSplatValue<APFloat>().convertToDouble();
 }
 
+std::optional<double> splatExponent(Value v) {
+  if (std::optional<double> f = splatFloatValue(v))
+    return f;
+  DenseElementsAttr attr;
+  if (!v || !matchPattern(v, m_Constant(&attr)) || !attr.isSplat() ||
+      !isa<IntegerType>(attr.getElementType()))
+    return std::nullopt;
+  return double(attr.getSplatValue<APInt>().getSExtValue());
+}
+
 bool carriesModelQuantization(ArrayRef<Operation *> ops) {
   return llvm::any_of(ops, [](Operation *op) {
     return op && (op->hasAttr(kQuantAttr) || op->hasAttr(kWeightScalesAttr));

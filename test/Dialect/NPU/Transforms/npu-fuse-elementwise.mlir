@@ -321,3 +321,15 @@ func.func @square(%x: tensor<1x40x120xf32>) -> (tensor<1x40x120xf32>, tensor<1x4
   %p = npu.pow %x, %three : (tensor<1x40x120xf32>, tensor<f32>) -> tensor<1x40x120xf32>
   return %s, %p : tensor<1x40x120xf32>, tensor<1x40x120xf32>
 }
+
+// -----
+
+// An integer exponent 2 too (ONNX's Pow takes one for a float base).
+// CHECK-LABEL: func.func @square_integer_exponent
+// CHECK-NEXT: %[[S:.*]] = npu.mul %arg0, %arg0
+// CHECK-NEXT: return %[[S]]
+func.func @square_integer_exponent(%x: tensor<1x40x120xf32>) -> tensor<1x40x120xf32> {
+  %two = npu.constant dense<2> : tensor<i64>
+  %s = npu.pow %x, %two : (tensor<1x40x120xf32>, tensor<i64>) -> tensor<1x40x120xf32>
+  return %s : tensor<1x40x120xf32>
+}

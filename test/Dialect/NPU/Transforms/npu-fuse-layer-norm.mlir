@@ -121,3 +121,109 @@ func.func @other_square(%x: tensor<1x4x8xf32>) -> tensor<1x4x8xf32> {
   %n = npu.div %d, %s : (tensor<1x4x8xf32>, tensor<1x4x1xf32>) -> tensor<1x4x8xf32>
   return %n : tensor<1x4x8xf32>
 }
+
+// -----
+
+// tf2onnx's form of Keras' LayerNormalization: x * k + (beta - mean * k)
+// with k = gamma / sqrt(var + eps), operands in its order. One layer_norm
+// with gamma and beta, named by the last add.
+// CHECK-LABEL: func.func @tf2onnx
+// CHECK-DAG: %[[B:.*]] = npu.constant dense<2.500000e-01> : tensor<8xf32>
+// CHECK-DAG: %[[G:.*]] = npu.constant dense<5.000000e-01> : tensor<8xf32>
+// CHECK: %[[Y:.*]] = npu.layer_norm %arg0, %[[G]], %[[B]] {axis = 2 : i64, epsilon = 1.000000e-03 : f32} : (tensor<1x4x8xf32>, tensor<8xf32>, tensor<8xf32>) -> tensor<1x4x8xf32> loc("out")
+// CHECK-NEXT: return %[[Y]]
+func.func @tf2onnx(%x: tensor<1x4x8xf32>) -> tensor<1x4x8xf32> {
+  %eps = npu.constant dense<1.0e-3> : tensor<f32>
+  %g = npu.constant dense<0.5> : tensor<8xf32>
+  %b = npu.constant dense<0.25> : tensor<8xf32>
+  %m = npu.reduce_mean %x {axes = array<i64: 2>} : (tensor<1x4x8xf32>) -> tensor<1x4x1xf32>
+  %d = npu.sub %x, %m : (tensor<1x4x8xf32>, tensor<1x4x1xf32>) -> tensor<1x4x8xf32>
+  %q = npu.mul %d, %d : (tensor<1x4x8xf32>, tensor<1x4x8xf32>) -> tensor<1x4x8xf32>
+  %v = npu.reduce_mean %q {axes = array<i64: 2>} : (tensor<1x4x8xf32>) -> tensor<1x4x1xf32>
+  %e = npu.add %v, %eps : (tensor<1x4x1xf32>, tensor<f32>) -> tensor<1x4x1xf32>
+  %s = npu.sqrt %e : tensor<1x4x1xf32>
+  %r = npu.reciprocal %s : tensor<1x4x1xf32>
+  %k = npu.mul %r, %g : (tensor<1x4x1xf32>, tensor<8xf32>) -> tensor<1x4x8xf32>
+  %xk = npu.mul %x, %k : (tensor<1x4x8xf32>, tensor<1x4x8xf32>) -> tensor<1x4x8xf32>
+  %mk = npu.mul %m, %k : (tensor<1x4x1xf32>, tensor<1x4x8xf32>) -> tensor<1x4x8xf32>
+  %sh = npu.sub %b, %mk : (tensor<8xf32>, tensor<1x4x8xf32>) -> tensor<1x4x8xf32>
+  %y = npu.add %xk, %sh : (tensor<1x4x8xf32>, tensor<1x4x8xf32>) -> tensor<1x4x8xf32> loc("out")
+  return %y : tensor<1x4x8xf32>
+}
+
+// -----
+
+// tf2onnx's form without gamma (scale=False), the sum's operands swapped.
+// CHECK-LABEL: func.func @tf2onnx_no_gamma
+// CHECK: %[[Y:.*]] = npu.layer_norm %arg0, %{{.*}}, %{{.*}} {axis = 2 : i64, epsilon = 1.000000e-03 : f32} : (tensor<1x4x8xf32>, tensor<1xf32>, tensor<8xf32>)
+// CHECK-NEXT: return %[[Y]]
+func.func @tf2onnx_no_gamma(%x: tensor<1x4x8xf32>) -> tensor<1x4x8xf32> {
+  %eps = npu.constant dense<1.0e-3> : tensor<f32>
+  %b = npu.constant dense<0.25> : tensor<8xf32>
+  %m = npu.reduce_mean %x {axes = array<i64: 2>} : (tensor<1x4x8xf32>) -> tensor<1x4x1xf32>
+  %d = npu.sub %x, %m : (tensor<1x4x8xf32>, tensor<1x4x1xf32>) -> tensor<1x4x8xf32>
+  %q = npu.mul %d, %d : (tensor<1x4x8xf32>, tensor<1x4x8xf32>) -> tensor<1x4x8xf32>
+  %v = npu.reduce_mean %q {axes = array<i64: 2>} : (tensor<1x4x8xf32>) -> tensor<1x4x1xf32>
+  %e = npu.add %v, %eps : (tensor<1x4x1xf32>, tensor<f32>) -> tensor<1x4x1xf32>
+  %s = npu.sqrt %e : tensor<1x4x1xf32>
+  %r = npu.reciprocal %s : tensor<1x4x1xf32>
+  %xk = npu.mul %r, %x : (tensor<1x4x1xf32>, tensor<1x4x8xf32>) -> tensor<1x4x8xf32>
+  %mk = npu.mul %m, %r : (tensor<1x4x1xf32>, tensor<1x4x1xf32>) -> tensor<1x4x1xf32>
+  %sh = npu.sub %b, %mk : (tensor<8xf32>, tensor<1x4x1xf32>) -> tensor<1x4x8xf32>
+  %y = npu.add %sh, %xk : (tensor<1x4x8xf32>, tensor<1x4x8xf32>) -> tensor<1x4x8xf32>
+  return %y : tensor<1x4x8xf32>
+}
+
+// -----
+
+// Not fused: the deviation is sqrt(var) + eps (epsilon outside the root,
+// other arithmetic).
+// CHECK-LABEL: func.func @epsilon_outside
+// CHECK-NOT: npu.layer_norm
+func.func @epsilon_outside(%x: tensor<1x4x8xf32>) -> tensor<1x4x8xf32> {
+  %eps = npu.constant dense<1.0e-5> : tensor<f32>
+  %m = npu.reduce_mean %x {axes = array<i64: 2>} : (tensor<1x4x8xf32>) -> tensor<1x4x1xf32>
+  %d = npu.sub %x, %m : (tensor<1x4x8xf32>, tensor<1x4x1xf32>) -> tensor<1x4x8xf32>
+  %q = npu.mul %d, %d : (tensor<1x4x8xf32>, tensor<1x4x8xf32>) -> tensor<1x4x8xf32>
+  %v = npu.reduce_mean %q {axes = array<i64: 2>} : (tensor<1x4x8xf32>) -> tensor<1x4x1xf32>
+  %s = npu.sqrt %v : tensor<1x4x1xf32>
+  %e = npu.add %s, %eps : (tensor<1x4x1xf32>, tensor<f32>) -> tensor<1x4x1xf32>
+  %n = npu.div %d, %e : (tensor<1x4x8xf32>, tensor<1x4x1xf32>) -> tensor<1x4x8xf32>
+  return %n : tensor<1x4x8xf32>
+}
+
+// -----
+
+// The square as pow with an integer exponent (ONNX's Pow takes one).
+// CHECK-LABEL: func.func @integer_exponent
+// CHECK: npu.layer_norm %arg0
+// CHECK-NOT: npu.pow
+func.func @integer_exponent(%x: tensor<1x4x8xf32>) -> tensor<1x4x8xf32> {
+  %two = npu.constant dense<2> : tensor<i64>
+  %eps = npu.constant dense<1.0e-5> : tensor<f32>
+  %m = npu.reduce_mean %x {axes = array<i64: 2>} : (tensor<1x4x8xf32>) -> tensor<1x4x1xf32>
+  %d = npu.sub %x, %m : (tensor<1x4x8xf32>, tensor<1x4x1xf32>) -> tensor<1x4x8xf32>
+  %q = npu.pow %d, %two : (tensor<1x4x8xf32>, tensor<i64>) -> tensor<1x4x8xf32>
+  %v = npu.reduce_mean %q {axes = array<i64: 2>} : (tensor<1x4x8xf32>) -> tensor<1x4x1xf32>
+  %e = npu.add %v, %eps : (tensor<1x4x1xf32>, tensor<f32>) -> tensor<1x4x1xf32>
+  %s = npu.sqrt %e : tensor<1x4x1xf32>
+  %n = npu.div %d, %s : (tensor<1x4x8xf32>, tensor<1x4x1xf32>) -> tensor<1x4x8xf32>
+  return %n : tensor<1x4x8xf32>
+}
+
+// -----
+
+// Not fused: float64 (each node then reports its type).
+// CHECK-LABEL: func.func @float64
+// CHECK-NOT: npu.layer_norm
+func.func @float64(%x: tensor<1x4x8xf64>) -> tensor<1x4x8xf64> {
+  %eps = npu.constant dense<1.0e-5> : tensor<f64>
+  %m = npu.reduce_mean %x {axes = array<i64: 2>} : (tensor<1x4x8xf64>) -> tensor<1x4x1xf64>
+  %d = npu.sub %x, %m : (tensor<1x4x8xf64>, tensor<1x4x1xf64>) -> tensor<1x4x8xf64>
+  %q = npu.mul %d, %d : (tensor<1x4x8xf64>, tensor<1x4x8xf64>) -> tensor<1x4x8xf64>
+  %v = npu.reduce_mean %q {axes = array<i64: 2>} : (tensor<1x4x8xf64>) -> tensor<1x4x1xf64>
+  %e = npu.add %v, %eps : (tensor<1x4x1xf64>, tensor<f64>) -> tensor<1x4x1xf64>
+  %s = npu.sqrt %e : tensor<1x4x1xf64>
+  %n = npu.div %d, %s : (tensor<1x4x8xf64>, tensor<1x4x1xf64>) -> tensor<1x4x8xf64>
+  return %n : tensor<1x4x8xf64>
+}

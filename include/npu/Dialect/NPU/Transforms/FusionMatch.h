@@ -19,6 +19,11 @@ namespace npu {
 /// nullopt for anything else, a null value included.
 std::optional<double> splatFloatValue(mlir::Value v);
 
+/// The exponent of a Pow when it is a splat constant: float, or integer
+/// (ONNX's Pow takes an integer exponent for a float base); nullopt
+/// otherwise.
+std::optional<double> splatExponent(mlir::Value v);
+
 /// True if one of `ops` (null entries skipped) carries a pre-quantized
 /// model's parameters (`npu.quant`, `npu.weight_scales`), which fusing
 /// would lose or misplace.

@@ -55,7 +55,8 @@ def NPUFuseElementwise : Pass<"npu-fuse-elementwise", "mlir::func::FuncOp"> {
       learnable affine block after a convolution folds into it, like a
       batch norm); the same for `npu.conv_transpose` (a scale per output
       channel when ungrouped or depthwise, else a splat);
-    - `pow(x, 2)` becomes `x * x` (LayerNorm as paddle2onnx writes it
+    - `pow(x, 2)` (the exponent float or integer) becomes `x * x`
+      (LayerNorm as paddle2onnx writes it
       squares with Pow: a SHAVE multiply costs 1 cycle per vector, pow 14;
       the value is the same, the square of an f16 being exact in f32);
     - `conv(pad(x))`, the pad constant zeros on the spatial axes only,
@@ -99,12 +100,17 @@ def NPUFuseLayerNorm : Pass<"npu-fuse-layer-norm", "mlir::func::FuncOp"> {
     paddle2onnx) write it as a chain of nine ops, each a pass over the
     tensor on the device. This pass rewrites
 
-    - `d / sqrt(mean(d * d) + epsilon)` with `d = x - mean(x)` (the square
-      also as `pow(d, 2)`, the division also as `d * reciprocal(sqrt(...))`),
+    - `d / sqrt(mean(d * d) + epsilon)` with `d = x - mean(x)` in f32 (the
+      square also as `pow(d, 2)`, the exponent float or integer, the
+      division also as `d * reciprocal(sqrt(...))`),
       the means over the same trailing axes `[a, ..., rank - 1]` kept as size
       1 and `epsilon` a non-negative splat constant, into
       `npu.layer_norm %x, 1 {axis = a, epsilon}` when no intermediate is read
       elsewhere and none carries a pre-quantized model's parameters;
+    - tf2onnx's form of Keras' LayerNormalization, `x * k + (beta - mean(x)
+      * k)` with `k = gamma * reciprocal(sqrt(...))` (or the reciprocal
+      alone), the deviation as above, into `layer_norm(x, 1) * gamma +
+      beta`, which the next rule folds;
     - `layer_norm(x, s, b) * c` into `layer_norm(x, s * c, b * c)` and
       `layer_norm(x, s, b) + c` into `layer_norm(x, s, b + c)`, with `c` a
       constant that varies along the normalised axes only (the norm's gamma
