@@ -9,8 +9,8 @@ LayerNormalization (x * k + (beta - mean * k), k = gamma * Reciprocal(
 Sqrt(.))); in both the second is the ONNX function body of
 LayerNormalization (the square as Mul, times Reciprocal(Sqrt(.))) over the
 last two axes, with gamma only. The input has a large mean (10 + N(0, 1))
-so that the variance needs the pivot the kernel keeps. Writes
-OUT_DIR/{ln17,ln13,lntf}.onnx,
+so that the variance needs the pivot the kernel keeps. Also `ln2d.onnx`
+(layer_norm_2d below). Writes OUT_DIR/{ln17,ln13,lntf,ln2d}.onnx,
 OUT_DIR/x.npy (the test input) and OUT_DIR/calib/NNN.npy (4 other samples).
 Usage: gen_layer_norm.py OUT_DIR"""
 import math
@@ -111,3 +111,47 @@ np.save(os.path.join(out, 'x.npy'), (10 + rng.standard_normal(shape)).astype(np.
 for i in range(4):
     np.save(os.path.join(out, 'calib', '%03d.npy' % i),
             (10 + rng.standard_normal(shape)).astype(np.float32))
+
+
+def layer_norm_2d():
+    """`ln2d.onnx`: ConvNeXt's LayerNorm2d written out over the channels of
+    NCHW (mean over axis 1, as its data_format="channels_first" and SAM's
+    LayerNorm2d write it) between two convolutions, gamma and beta
+    [C, 1, 1]; its input OUT_DIR/x2.npy and OUT_DIR/calib2/NNN.npy."""
+    rng = np.random.default_rng(2)
+    inits = Initializers()
+    c = inits.const
+    ch = 32
+    w1 = inits.normal(rng, 'w1', (ch, 16, 3, 3), 1 / math.sqrt(16 * 9))
+    w2 = inits.normal(rng, 'w2', (16, ch, 1, 1), 1 / math.sqrt(ch))
+    g = c('g', (1 + 0.1 * rng.standard_normal((ch, 1, 1))).astype(np.float32))
+    b = c('b', (0.1 * rng.standard_normal((ch, 1, 1))).astype(np.float32))
+    c('two', np.array(2.0, np.float32))
+    c('eps', np.array(1e-6, np.float32))
+    nodes = [
+        helper.make_node('Conv', ['x', w1], ['h'], name='conv1', pads=[1, 1, 1, 1]),
+        helper.make_node('ReduceMean', ['h'], ['u'], name='ln.mean', axes=[1]),
+        helper.make_node('Sub', ['h', 'u'], ['d'], name='ln.sub'),
+        helper.make_node('Pow', ['d', 'two'], ['q'], name='ln.pow'),
+        helper.make_node('ReduceMean', ['q'], ['s'], name='ln.var', axes=[1]),
+        helper.make_node('Add', ['s', 'eps'], ['e'], name='ln.eps'),
+        helper.make_node('Sqrt', ['e'], ['r'], name='ln.sqrt'),
+        helper.make_node('Div', ['d', 'r'], ['n'], name='ln.div'),
+        helper.make_node('Mul', [g, 'n'], ['gn'], name='ln.gamma'),
+        helper.make_node('Add', ['gn', b], ['z'], name='ln'),
+        helper.make_node('Conv', ['z', w2], ['y'], name='conv2'),
+    ]
+    shape = (1, 16, 16, 16)
+    graph = helper.make_graph(
+        nodes, 'layer_norm_2d',
+        [helper.make_tensor_value_info('x', TensorProto.FLOAT, list(shape))],
+        [helper.make_tensor_value_info('y', TensorProto.FLOAT, [1, 16, 16, 16])], inits)
+    save_model(graph, os.path.join(out, 'ln2d.onnx'), opset=13)
+    os.makedirs(os.path.join(out, 'calib2'), exist_ok=True)
+    np.save(os.path.join(out, 'x2.npy'), rng.standard_normal(shape).astype(np.float32))
+    for i in range(4):
+        np.save(os.path.join(out, 'calib2', '%03d.npy' % i),
+                rng.standard_normal(shape).astype(np.float32))
+
+
+layer_norm_2d()

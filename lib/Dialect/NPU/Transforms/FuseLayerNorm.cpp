@@ -28,15 +28,19 @@ using namespace npu;
 
 namespace {
 
-/// The first normalised axis of a mean over the trailing axes of its
-/// input, kept as size 1: ReduceMean(x, axes = [a, ..., rank - 1],
-/// keepdims); nullopt for another reduction.
-std::optional<int64_t> trailingMeanAxis(ReduceMeanOp mean) {
+/// The axes of a mean kept as size 1 (ReduceMean with keepdims) over a
+/// static shape; nullopt for another reduction.
+std::optional<ArrayRef<int64_t>> keptMeanAxes(ReduceMeanOp mean) {
   auto in = dyn_cast<RankedTensorType>(mean.getInput().getType());
-  ArrayRef<int64_t> axes = mean.getAxes();
-  if (!in || !in.hasStaticShape() || axes.empty() || !mean.getKeepdims())
+  if (!in || !in.hasStaticShape() || mean.getAxes().empty() ||
+      !mean.getKeepdims())
     return std::nullopt;
-  int64_t rank = in.getRank();
+  return mean.getAxes();
+}
+
+/// The first of `axes` (sorted) when they are the trailing axes [a, ...,
+/// rank - 1] of a rank-`rank` tensor.
+std::optional<int64_t> trailingAxis(ArrayRef<int64_t> axes, int64_t rank) {
   for (size_t i = 0; i < axes.size(); ++i)
     if (axes[i] != rank - int64_t(axes.size() - i))
       return std::nullopt;
@@ -52,14 +56,17 @@ Value squared(Value v) {
   return Value();
 }
 
-/// The deviation sqrt(mean((x - mean(x))^2) + epsilon) over the trailing
-/// axes of x, written out, with epsilon a non-negative splat constant.
+/// The deviation sqrt(mean((x - mean(x))^2) + epsilon) over some axes of
+/// x, written out, with epsilon a non-negative splat constant.
 struct Deviation {
   Value x;
-  ReduceMeanOp mean; ///< mean(x).
-  SubOp centred;     ///< x - mean(x).
-  Operation *square; ///< centred^2.
-  int64_t axis = 0;  ///< The first normalised axis.
+  ReduceMeanOp mean;         ///< mean(x).
+  SubOp centred;             ///< x - mean(x).
+  Operation *square;         ///< centred^2.
+  SmallVector<int64_t> axes; ///< The normalised axes, sorted.
+  /// The first normalised axis when they are the trailing ones (a layer
+  /// norm's); nullopt otherwise (another mean-variance normalisation).
+  std::optional<int64_t> axis;
   double epsilon = 0;
   SmallVector<Operation *> ops; ///< mean(x) to the square root, in order.
 };
@@ -95,15 +102,16 @@ std::optional<Deviation> matchDeviation(Value v) {
   if (!mean || mean.getInput() != x || x.getType() != centred.getType() ||
       !getElementTypeOrSelf(x.getType()).isF32())
     return std::nullopt;
-  std::optional<int64_t> axis = trailingMeanAxis(mean);
-  if (!axis || trailingMeanAxis(varMean) != axis ||
-      mean.getAxes() != varMean.getAxes())
+  std::optional<ArrayRef<int64_t>> axes = keptMeanAxes(mean);
+  if (!axes || keptMeanAxes(varMean) != axes)
     return std::nullopt;
+  int64_t rank = cast<RankedTensorType>(x.getType()).getRank();
   return Deviation{x,
                    mean,
                    sub,
                    square,
-                   *axis,
+                   SmallVector<int64_t>(*axes),
+                   trailingAxis(*axes, rank),
                    *epsilon,
                    {mean, sub, square, varMean, addEps, sqrt}};
 }
@@ -175,7 +183,8 @@ std::optional<Normalisation> matchFolded(AddOp last) {
           continue;
         std::optional<Deviation> dev = matchDeviation(recip.getInput());
         Value mean = meanScaled->getOperand(b);
-        if (!dev || dev->x != x || dev->mean.getResult() != mean ||
+        if (!dev || !dev->axis || dev->x != x ||
+            dev->mean.getResult() != mean ||
             !readOnlyBy(mean, {dev->centred, meanScaled}) ||
             !readOnlyBy(dev->centred, {dev->square}) ||
             last.getType() != x.getType())
@@ -220,6 +229,16 @@ struct FuseLayerNorm : RewritePattern {
     Location loc = op->getLoc();
     auto type = cast<RankedTensorType>(n->dev.x.getType());
     Type element = type.getElementType();
+    if (!n->dev.axis) {
+      // Over other axes (a LayerNorm2d over the channels of NCHW): one
+      // mean-variance normalisation; an affine step after it stays.
+      Value y = MVNOp::create(rewriter, loc, type, n->dev.x,
+                              rewriter.getDenseI64ArrayAttr(n->dev.axes),
+                              rewriter.getF32FloatAttr(float(n->dev.epsilon)),
+                              rewriter.getUnitAttr());
+      rewriter.replaceOp(op, y);
+      return success();
+    }
     // The scale: one, broadcast; an affine step after it folds into it
     // (FoldAffineIntoLayerNorm).
     Value one = ConstantOp::create(
@@ -230,7 +249,7 @@ struct FuseLayerNorm : RewritePattern {
     // it (TensorKeys.h): the chain's other tensors are gone.
     Value y =
         LayerNormOp::create(rewriter, loc, type, Type(), Type(), n->dev.x, one,
-                            Value(), rewriter.getI64IntegerAttr(n->dev.axis),
+                            Value(), rewriter.getI64IntegerAttr(*n->dev.axis),
                             rewriter.getF32FloatAttr(float(n->dev.epsilon)))
             .getOutput();
     if (n->scale)

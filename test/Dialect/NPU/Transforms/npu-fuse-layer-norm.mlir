@@ -67,10 +67,13 @@ func.func @mean_read(%x: tensor<1x4x8xf32>) -> (tensor<1x4x8xf32>, tensor<1x4x1x
 
 // -----
 
-// Not fused: the means are over a leading axis (an instance norm's form,
-// which is no layer norm of the trailing axes).
+// Means over a leading axis (ConvNeXt's and SAM's LayerNorm2d over the
+// channels of NCHW): one mean-variance normalisation over that axis, with
+// epsilon inside the square root.
 // CHECK-LABEL: func.func @leading_axis
 // CHECK-NOT: npu.layer_norm
+// CHECK: %[[Y:.*]] = npu.mvn %arg0 {axes = array<i64: 1>, eps_inside_sqrt, epsilon = 9.99999974E-6 : f32} : tensor<1x4x8xf32>
+// CHECK-NEXT: return %[[Y]]
 func.func @leading_axis(%x: tensor<1x4x8xf32>) -> tensor<1x4x8xf32> {
   %eps = npu.constant dense<1.0e-5> : tensor<f32>
   %m = npu.reduce_mean %x {axes = array<i64: 1>} : (tensor<1x4x8xf32>) -> tensor<1x1x8xf32>

@@ -103,13 +103,18 @@ def NPUFuseLayerNorm : Pass<"npu-fuse-layer-norm", "mlir::func::FuncOp"> {
     - `d / sqrt(mean(d * d) + epsilon)` with `d = x - mean(x)` in f32 (the
       square also as `pow(d, 2)`, the exponent float or integer, the
       division also as `d * reciprocal(sqrt(...))`),
-      the means over the same trailing axes `[a, ..., rank - 1]` kept as size
-      1 and `epsilon` a non-negative splat constant, into
+      the two means over the same axes kept as size 1 and `epsilon` a
+      non-negative splat constant, when the axes are the trailing ones
+      `[a, ..., rank - 1]`, into
       `npu.layer_norm %x, 1 {axis = a, epsilon}` when no intermediate is read
-      elsewhere and none carries a pre-quantized model's parameters;
+      elsewhere and none carries a pre-quantized model's parameters; with
+      the means over other axes (ConvNeXt's and SAM's LayerNorm2d over the
+      channels of NCHW), into `npu.mvn %x {axes, epsilon, eps_inside_sqrt}`,
+      the affine step after it staying as it is;
     - tf2onnx's form of Keras' LayerNormalization, `x * k + (beta - mean(x)
       * k)` with `k = gamma * reciprocal(sqrt(...))` (or the reciprocal
-      alone), the deviation as above, into `layer_norm(x, 1) * gamma +
+      alone), the deviation as above over trailing axes, into
+      `layer_norm(x, 1) * gamma +
       beta`, which the next rule folds;
     - `layer_norm(x, s, b) * c` into `layer_norm(x, s * c, b * c)` and
       `layer_norm(x, s, b) + c` into `layer_norm(x, s, b + c)`, with `c` a
