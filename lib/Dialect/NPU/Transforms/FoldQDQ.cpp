@@ -225,6 +225,7 @@ struct NPUFoldQDQPass : npu::impl::NPUFoldQDQBase<NPUFoldQDQPass> {
     foldConstantDequantize(func);
     foldActivationPairs(func);
     handBackThroughEpilogues(func);
+    annotateViewsOfPairs(func);
   }
 
   /// ConvInteger / MatMulInteger as ONNX Runtime's quantize_dynamic writes
@@ -800,6 +801,57 @@ struct NPUFoldQDQPass : npu::impl::NPUFoldQDQBase<NPUFoldQDQPass> {
       if (setQuantAnnotation(in, quant[0], int32_t(quant[1])))
         in.getDefiningOp()->setAttr(kQuantFromConsumerAttr,
                                     UnitAttr::get(op->getContext()));
+    }
+  }
+
+  /// A reshape or transpose of a tensor with parameters holds the same
+  /// values: it takes them, unless it has its own (a tf2onnx NHWC input's
+  /// Q -> DQ -> Transpose -> Conv has no pair after the transpose; the
+  /// transpose was calibrated instead, and the input quantized with that
+  /// range, not the model's). The other way, a graph input read only by
+  /// such views of one parameter set (Transpose -> Q -> DQ -> Conv) takes
+  /// it: nothing is calibrated for it.
+  void annotateViewsOfPairs(func::FuncOp func) {
+    auto isView = [](Operation *op) {
+      return isa<ReshapeOp, TransposeOp>(op) &&
+             isa<FloatType>(getElementTypeOrSelf(op->getResult(0).getType()));
+    };
+    SmallVector<Value> work;
+    for (BlockArgument arg : func.getArguments())
+      if (quantAnnotationOf(arg))
+        work.push_back(arg);
+    func.walk([&](Operation *op) {
+      if (op->getNumResults() == 1 && quantAnnotationOf(op->getResult(0)))
+        work.push_back(op->getResult(0));
+    });
+    while (!work.empty()) {
+      Value v = work.pop_back_val();
+      DenseF32ArrayAttr quant = quantAnnotationOf(v);
+      Attribute fromConsumer = valueAnnotation(v, kQuantFromConsumerAttr);
+      for (Operation *user : v.getUsers()) {
+        if (!isView(user) || user->hasAttr(kQuantAttr))
+          continue;
+        user->setAttr(kQuantAttr, quant);
+        if (fromConsumer)
+          user->setAttr(kQuantFromConsumerAttr, fromConsumer);
+        work.push_back(user->getResult(0));
+      }
+    }
+    for (BlockArgument arg : func.getArguments()) {
+      if (quantAnnotationOf(arg) || arg.use_empty() ||
+          !isa<FloatType>(getElementTypeOrSelf(arg.getType())))
+        continue;
+      DenseF32ArrayAttr quant;
+      bool same = llvm::all_of(arg.getUsers(), [&](Operation *user) {
+        auto q = user->getAttrOfType<DenseF32ArrayAttr>(kQuantAttr);
+        if (!isView(user) || !q || user->hasAttr(kQuantFromConsumerAttr) ||
+            (quant && q != quant))
+          return false;
+        quant = q;
+        return true;
+      });
+      if (same && quant)
+        setQuantAnnotation(arg, quant[0], int32_t(quant[1]));
     }
   }
 };

@@ -374,3 +374,41 @@ func.func @negative_activation_scale(%x: tensor<4xf32>) -> tensor<4xf32> {
   %d = npu.dequantize_linear %q, %s, %z : (tensor<4xi8>, tensor<f32>, tensor<i8>) -> tensor<4xf32>
   return %d : tensor<4xf32>
 }
+
+// -----
+
+// tf2onnx's NHWC input: its pair before the transpose to NCHW, none after.
+// The transpose holds the same values: it takes the pair.
+// CHECK-LABEL: func.func @nhwc_pair_before_transpose
+// CHECK-SAME: npu.quant = array<f32: 1.000000e+00, -1.280000e+02>
+// CHECK: npu.transpose %{{.*}} {npu.quant = array<f32: 1.000000e+00, -1.280000e+02>, perm = array<i64: 0, 3, 1, 2>}
+func.func @nhwc_pair_before_transpose(%x: tensor<1x4x4x2xf32>) -> tensor<1x2x4x4xf32> {
+  %s = npu.constant dense<1.0> : tensor<f32>
+  %z = npu.constant dense<0> : tensor<ui8>
+  %q = npu.quantize_linear %x, %s, %z : (tensor<1x4x4x2xf32>, tensor<f32>, tensor<ui8>) -> tensor<1x4x4x2xui8>
+  %d = npu.dequantize_linear %q, %s, %z : (tensor<1x4x4x2xui8>, tensor<f32>, tensor<ui8>) -> tensor<1x4x4x2xf32>
+  %t = npu.transpose %d {perm = array<i64: 0, 3, 1, 2>} : (tensor<1x4x4x2xf32>) -> tensor<1x2x4x4xf32>
+  %r = npu.relu %t : tensor<1x2x4x4xf32>
+  return %r : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// The other way: a graph input read only by a transpose whose pair follows
+// it takes the pair (nothing is calibrated for it); one that is also
+// returned does not.
+// CHECK-LABEL: func.func @input_read_by_quantized_view
+// CHECK-SAME: (%arg0: tensor<1x4x4x2xf32> {npu.quant = array<f32: 2.000000e-02, 0.000000e+00>}, %arg1: tensor<1x4x4x2xf32>)
+func.func @input_read_by_quantized_view(%x: tensor<1x4x4x2xf32>, %x2: tensor<1x4x4x2xf32>) -> (tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>, tensor<1x4x4x2xf32>) {
+  %s = npu.constant dense<0.02> : tensor<f32>
+  %z = npu.constant dense<0> : tensor<i8>
+  %t = npu.transpose %x {perm = array<i64: 0, 3, 1, 2>} : (tensor<1x4x4x2xf32>) -> tensor<1x2x4x4xf32>
+  %q = npu.quantize_linear %t, %s, %z : (tensor<1x2x4x4xf32>, tensor<f32>, tensor<i8>) -> tensor<1x2x4x4xi8>
+  %d = npu.dequantize_linear %q, %s, %z : (tensor<1x2x4x4xi8>, tensor<f32>, tensor<i8>) -> tensor<1x2x4x4xf32>
+  %r = npu.relu %d : tensor<1x2x4x4xf32>
+  %t2 = npu.transpose %x2 {perm = array<i64: 0, 3, 1, 2>} : (tensor<1x4x4x2xf32>) -> tensor<1x2x4x4xf32>
+  %q2 = npu.quantize_linear %t2, %s, %z : (tensor<1x2x4x4xf32>, tensor<f32>, tensor<i8>) -> tensor<1x2x4x4xi8>
+  %d2 = npu.dequantize_linear %q2, %s, %z : (tensor<1x2x4x4xi8>, tensor<f32>, tensor<i8>) -> tensor<1x2x4x4xf32>
+  %r2 = npu.relu %d2 : tensor<1x2x4x4xf32>
+  return %r, %r2, %x2 : tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>, tensor<1x4x4x2xf32>
+}

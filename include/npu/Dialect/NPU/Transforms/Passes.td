@@ -228,7 +228,11 @@ def NPUFoldQDQ : Pass<"npu-fold-qdq", "mlir::func::FuncOp"> {
       fold as above;
     - a pair whose scale and zero point are computed at run time (a
       DynamicQuantizeLinear's) is removed without parameters: the tensor is
-      calibrated.
+      calibrated;
+    - a reshape or transpose of a tensor with parameters, without its own,
+      takes them (the same values: tf2onnx's NHWC input with its pair
+      before the Transpose to NCHW), and a graph input read only by
+      reshapes / transposes of one parameter set takes it.
 
     What the device cannot represent is reported with a warning naming the
     node and then calibrated: per-channel activation scales (the DPU
