@@ -23,6 +23,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/IR/Matchers.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringExtras.h"
@@ -333,15 +334,38 @@ void eraseNew(Block &body, ArrayRef<Operation *> old) {
   }
 }
 
+/// True if `v` is a float constant of zeros.
+bool isZeroConstant(Value v) {
+  DenseElementsAttr attr;
+  return matchPattern(v, m_Constant(&attr)) && attr.isSplat() &&
+         isa<FloatType>(attr.getElementType()) &&
+         attr.getSplatValue<APFloat>().isZero();
+}
+
 /// The quantize that reads `use`'s value through a chain of reshapes and
-/// transposes each read only by the next (none is fine); the chain in
-/// `views`, in order. Null when the chain ends elsewhere.
+/// transposes each read only by the next (none is fine), then optionally
+/// the channel padding of a DPU input (a concat with zeros along the last
+/// axis, read only by the quantize): the chain in `views`, in order, the
+/// padding in `pad`. Null when the chain ends elsewhere.
 hw::ShaveOp quantizeThroughViews(OpOperand &use,
-                                 SmallVectorImpl<Operation *> &views) {
+                                 SmallVectorImpl<Operation *> &views,
+                                 ConcatOp &pad) {
   Operation *user = use.getOwner();
+  Value v = use.get();
   while (isa<ReshapeOp, TransposeOp>(user) && user->getResult(0).hasOneUse()) {
     views.push_back(user);
-    user = *user->getResult(0).getUsers().begin();
+    v = user->getResult(0);
+    user = *v.getUsers().begin();
+  }
+  if (auto concat = dyn_cast<ConcatOp>(user)) {
+    auto type = cast<RankedTensorType>(concat.getType());
+    if (concat->getNumOperands() != 2 || concat->getOperand(0) != v ||
+        !isZeroConstant(concat->getOperand(1)) ||
+        int64_t(concat.getAxis()) != type.getRank() - 1 ||
+        !concat->getResult(0).hasOneUse())
+      return nullptr;
+    pad = concat;
+    user = *concat->getResult(0).getUsers().begin();
   }
   auto quantize = dyn_cast<hw::ShaveOp>(user);
   if (!quantize || quantize.getKernel() != "quantize" ||
@@ -356,7 +380,9 @@ hw::ShaveOp quantizeThroughViews(OpOperand &use,
 /// Runtime quantizes a pre-quantized model's input from f32 too). Reshapes
 /// and transposes between the conversion and the quantize move after it,
 /// on int8 data (elementwise, the quantize commutes with them exactly).
-/// The f16 conversion stays for the input's other readers.
+/// So does a concatenation of zeros that pads the channels for the DPU
+/// (its padding then repeats the input's first channels). The f16
+/// conversion stays for the input's other readers.
 void quantizeGraphInputsDirectly(Block &body) {
   for (BlockArgument arg : body.getArguments()) {
     auto type = dyn_cast<RankedTensorType>(arg.getType());
@@ -369,10 +395,11 @@ void quantizeGraphInputsDirectly(Block &body) {
       for (OpOperand &use :
            llvm::make_early_inc_range(convert->getResult(0).getUses())) {
         SmallVector<Operation *> views;
-        hw::ShaveOp quantize = quantizeThroughViews(use, views);
+        ConcatOp pad;
+        hw::ShaveOp quantize = quantizeThroughViews(use, views, pad);
         if (!quantize)
           continue;
-        if (views.empty()) {
+        if (views.empty() && !pad) {
           use.set(arg);
           continue;
         }
@@ -394,8 +421,41 @@ void quantizeGraphInputsDirectly(Block &body) {
           moved->getResult(0).setType(retyped(view->getResult(0)));
           v = moved->getResult(0);
         }
+        if (pad) {
+          // The padding channels repeat the first ones: every DPU task
+          // reads them with zero weights (convolutions) or drops what it
+          // computes from them (the lowering slices its output), so their
+          // values do not matter, and int8 copies need no quantized zeros
+          // (the space-to-depth stem pads so too). FoldChannelPadding
+          // sees no zero padding here and keeps the slices it would fold.
+          auto vType = cast<RankedTensorType>(v.getType());
+          int64_t rank = vType.getRank(), c = vType.getShape().back();
+          int64_t cp = cast<RankedTensorType>(pad.getType()).getShape().back();
+          SmallVector<Value> parts = {v};
+          for (int64_t have = c; have < cp;) {
+            int64_t take = std::min(c, cp - have);
+            Value part = v;
+            if (take < c) {
+              SmallVector<int64_t> sizes(vType.getShape());
+              sizes.back() = take;
+              part = SliceOp::create(
+                  b, pad.getLoc(), vType.clone(sizes), v,
+                  b.getDenseI64ArrayAttr(SmallVector<int64_t>(rank, 0)),
+                  b.getDenseI64ArrayAttr(SmallVector<int64_t>(rank, 1)));
+            }
+            parts.push_back(part);
+            have += take;
+          }
+          v = ConcatOp::create(b, pad.getLoc(), parts, rank - 1);
+        }
         quantize->getResult(0).replaceAllUsesWith(v);
         quantize->erase();
+        if (pad) {
+          Operation *zeros = pad->getOperand(1).getDefiningOp();
+          pad->erase();
+          if (zeros->use_empty())
+            zeros->erase();
+        }
         for (Operation *view : llvm::reverse(views))
           view->erase();
       }

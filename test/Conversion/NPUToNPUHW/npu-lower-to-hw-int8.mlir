@@ -102,8 +102,16 @@ func.func @stem_space_to_depth(%x: tensor<1x3x16x16xf32> {npu.range = array<f32:
 // -----
 
 // Stride 1, or fp16 (npu-lower-to-hw.mlir), keeps the [H, W, 4] input.
+// In int8 the input is quantized from f32 first, and its fourth, padding
+// channel repeats the first (its weights are 0): no f16 zeros to quantize.
 // CHECK-LABEL: func.func @stride1_first_layer
+// CHECK-NOT: "convert"
 // CHECK-NOT: npu.transpose %{{.*}} {perm = array<i64: 1, 3, 2, 4, 0>}
+// CHECK: %[[Q:.*]] = npuhw.shave "quantize" %arg0 {{.*}} : (tensor<1x3x8x8xf32>)
+// CHECK: %[[T:.*]] = npu.transpose %{{.*}} {perm = array<i64: 1, 2, 0>} : (tensor<3x8x8x!quant.uniform<{{.*}}>>) -> tensor<8x8x3x!quant.uniform
+// CHECK: %[[S:.*]] = npu.slice %[[T]] {{.*}} to tensor<8x8x1x!quant.uniform
+// CHECK: npu.concat %[[T]], %[[S]] {axis = 2 : i64}
+// CHECK-NOT: "quantize"
 // CHECK: npuhw.dpu_conv conv %{{.*}} {{{.*}}kernel = array<i64: 3, 3>{{.*}}strides = array<i64: 1, 1>}
 // CHECK-SAME: (tensor<8x8x4x
 func.func @stride1_first_layer(%x: tensor<1x3x8x8xf32> {npu.range = array<f32: -1.0, 1.0>}) -> tensor<1x16x8x8xf32> {

@@ -6,7 +6,9 @@ pair 0.05):
   other code; OUT_DIR/x.npy;
 - `nhwc.onnx`: a 1x16x16x16 NHWC input with its uint8 pair (scale 1, zero
   point 0: pixels) before the Transpose to NCHW, as tf2onnx writes it, no
-  pair after the Transpose; values uniform in [0, 255], OUT_DIR/p.npy.
+  pair after the Transpose; values uniform in [0, 255], OUT_DIR/p.npy;
+- `c17.onnx`: as `q.onnx` with 17 input channels, which the DPU reads
+  padded to 32; OUT_DIR/x17.npy.
 Usage: gen_qdq_input.py OUT_DIR"""
 import os
 import sys
@@ -21,8 +23,8 @@ os.makedirs(out, exist_ok=True)
 rng = np.random.default_rng(0)
 
 
-def model(name, x_scale, x_zero_point, nhwc):
-    w = (rng.standard_normal((16, 16, 3, 3)) * 0.1).astype(np.float32)
+def model(name, x_scale, x_zero_point, nhwc, channels=16):
+    w = (rng.standard_normal((16, channels, 3, 3)) * 0.1).astype(np.float32)
     ws = np.float32(np.abs(w).max() / 127)
     inits = [
         numpy_helper.from_array(np.array(x_scale, np.float32), 'xs'),
@@ -50,7 +52,7 @@ def model(name, x_scale, x_zero_point, nhwc):
     ]
     graph = helper.make_graph(
         nodes, name,
-        [helper.make_tensor_value_info('x', TensorProto.FLOAT, [1, 16, 16, 16])],
+        [helper.make_tensor_value_info('x', TensorProto.FLOAT, [1, channels, 16, 16])],
         [helper.make_tensor_value_info('y', TensorProto.FLOAT, [1, 16, 16, 16])], inits)
     save_model(graph, os.path.join(out, name + '.onnx'), opset=13)
 
@@ -61,3 +63,6 @@ np.save(os.path.join(out, 'x.npy'),
 model('nhwc', 1.0, 0, nhwc=True)
 np.save(os.path.join(out, 'p.npy'),
         rng.uniform(0, 255, (1, 16, 16, 16)).astype(np.float32))
+model('c17', 0.02, 0, nhwc=False, channels=17)
+np.save(os.path.join(out, 'x17.npy'),
+        (rng.standard_normal((1, 17, 16, 16)) * 1.2).astype(np.float32))
