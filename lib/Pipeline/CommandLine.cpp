@@ -84,7 +84,8 @@ struct Flags {
                      "--accuracy-target there is no search: every other "
                      "layer is int8, and --fp16-if-faster is off unless "
                      "given"),
-            cl::value_desc("name,..."), cl::CommaSeparated, cl::cat(cat)),
+            cl::value_desc("name,... (a comma in a name as \\,)"),
+            cl::cat(cat)),
         precisionReport(
             "precision-report",
             cl::desc("With --precision=mixed: also write the layers kept in "
@@ -157,7 +158,8 @@ struct Flags {
                      "their ONNX shape and type, as extra outputs of the "
                      "int8 / fp16 stage and of the blob (npu-compare reads "
                      "them)"),
-            cl::value_desc("all|name,..."), cl::CommaSeparated, cl::cat(cat)),
+            cl::value_desc("all|name,... (a comma in a name as \\,)"),
+            cl::cat(cat)),
         debugCorruptTensor(
             "debug-corrupt-tensor",
             cl::desc("Test only: code generation perturbs the DPU task "
@@ -397,7 +399,7 @@ LogicalResult compileOptionsFromCommandLine(StringRef tool,
     return failure();
   }
   options.accuracyTarget = f.accuracyTarget;
-  options.fp16Layers.assign(f.fp16Layers.begin(), f.fp16Layers.end());
+  options.fp16Layers = splitNameLists(f.fp16Layers);
   if (!options.fp16Layers.empty() && options.precision != Precision::Mixed) {
     printError(tool, "--fp16-layers needs --precision=mixed (int8 with those "
                      "layers in fp16)");
@@ -464,7 +466,7 @@ LogicalResult compileOptionsFromCommandLine(StringRef tool,
   // -o X.blob compiles to the blob): it warns once it has decided.
   if (isCompileToGiven())
     warnIfStageOutputsUnwritten(tool, options);
-  options.exposeTensors.assign(f.exposeTensors.begin(), f.exposeTensors.end());
+  options.exposeTensors = splitNameLists(f.exposeTensors);
   if (llvm::is_contained(options.exposeTensors, "all") &&
       options.exposeTensors.size() > 1) {
     printError(tool, "--expose-tensors takes 'all' or a list of tensor "

@@ -128,4 +128,39 @@ std::string joinNames(const std::vector<std::string> &names) {
   return joined;
 }
 
+std::vector<std::string> splitNameLists(llvm::ArrayRef<std::string> values) {
+  std::vector<std::string> names;
+  for (const std::string &value : values) {
+    std::string name;
+    for (size_t i = 0; i < value.size(); ++i) {
+      char c = value[i];
+      if (c == '\\' && i + 1 < value.size() &&
+          (value[i + 1] == ',' || value[i + 1] == '\\')) {
+        name += value[++i];
+      } else if (c == ',') {
+        names.push_back(std::move(name));
+        name.clear();
+      } else {
+        name += c;
+      }
+    }
+    names.push_back(std::move(name));
+  }
+  return names;
+}
+
+std::string joinNameList(llvm::ArrayRef<std::string> names) {
+  std::string joined;
+  for (const std::string &name : names) {
+    if (&name != names.begin())
+      joined += ',';
+    for (char c : name) {
+      if (c == ',' || c == '\\')
+        joined += '\\';
+      joined += c;
+    }
+  }
+  return joined;
+}
+
 } // namespace npu

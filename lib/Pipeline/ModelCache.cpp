@@ -153,7 +153,7 @@ LogicalResult computeCacheKey(StringRef modelPath,
   if (!options.import.externalDataDir.empty())
     add("option external-data-dir", options.import.externalDataDir);
   if (!options.exposeTensors.empty())
-    add("option expose-tensors", llvm::join(options.exposeTensors, ","));
+    add("option expose-tensors", joinNameList(options.exposeTensors));
   for (const auto &[in, out] : options.state.pairs)
     add("option state", in + "=" + out);
   if (!options.state.autoDetect)
@@ -164,7 +164,7 @@ LogicalResult computeCacheKey(StringRef modelPath,
   if (options.precision == Precision::Mixed) {
     add("option accuracy-target", options.accuracyTarget);
     if (!options.fp16Layers.empty())
-      add("option fp16-layers", llvm::join(options.fp16Layers, ","));
+      add("option fp16-layers", joinNameList(options.fp16Layers));
     if (!options.fp16IfFaster)
       add("option fp16-if-faster", "false");
   }

@@ -54,13 +54,13 @@ public:
                       precisionName(options.precision).str() + "|" +
                       calibrationMethodName(c.method).str() + "|" +
                       std::to_string(c.percentile) + "|" + rangesFrom + "|" +
-                      llvm::join(options.exposeTensors, ",") + "|" +
+                      joinNameList(options.exposeTensors) + "|" +
                       options.debugCorruptTensor;
     if (options.precision == Precision::Mixed) {
       key += "|" + options.accuracyTarget;
       // Absent when empty: other mixed blobs keep their options hash.
       if (!options.fp16Layers.empty())
-        key += "|fp16-layers " + llvm::join(options.fp16Layers, ",");
+        key += "|fp16-layers " + joinNameList(options.fp16Layers);
     }
     // Only a stateful blob hashes its states: the others keep their bytes.
     for (const blob::StateVar &v : *states)

@@ -57,6 +57,18 @@ TEST(CompileOptions, EnumNamesRoundTrip) {
     EXPECT_EQ(calibrationMethodName(*parseCalibrationMethod(name)), name);
 }
 
+TEST(CompileOptions, NameListsEscapeCommas) {
+  std::vector<std::string> names = {"conv", "a,b", "x\\y", ""};
+  // Names without a comma or backslash are joined as they are (the
+  // options hash of such lists is unchanged).
+  EXPECT_EQ(joinNameList({"conv", "relu"}), "conv,relu");
+  EXPECT_EQ(joinNameList(names), "conv,a\\,b,x\\\\y,");
+  EXPECT_EQ(splitNameLists({joinNameList(names)}), names);
+  // Each value is split; a trailing backslash stays.
+  EXPECT_EQ(splitNameLists({"a,b", "c\\"}),
+            (std::vector<std::string>{"a", "b", "c\\"}));
+}
+
 struct Context {
   Context() {
     mlir::DialectRegistry registry;

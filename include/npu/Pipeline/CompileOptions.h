@@ -186,6 +186,14 @@ llvm::StringRef precisionName(Precision precision);
 std::optional<Precision> parsePrecision(llvm::StringRef name);
 std::vector<std::string> allPrecisionNames();
 
+/// The names of list options' values (--fp16-layers, --expose-tensors),
+/// each value split at its commas: ONNX node names may hold commas, written
+/// "\\," (a backslash as "\\\\").
+std::vector<std::string> splitNameLists(llvm::ArrayRef<std::string> values);
+/// `names` joined as splitNameLists reads them back (names without a comma
+/// or a backslash are joined as they are).
+std::string joinNameList(llvm::ArrayRef<std::string> names);
+
 llvm::StringRef calibrationMethodName(CalibrationMethod method);
 std::optional<CalibrationMethod> parseCalibrationMethod(llvm::StringRef name);
 std::vector<std::string> allCalibrationMethodNames();
