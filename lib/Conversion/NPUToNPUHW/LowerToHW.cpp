@@ -334,14 +334,6 @@ void eraseNew(Block &body, ArrayRef<Operation *> old) {
   }
 }
 
-/// True if `v` is a float constant of zeros.
-bool isZeroConstant(Value v) {
-  DenseElementsAttr attr;
-  return matchPattern(v, m_Constant(&attr)) && attr.isSplat() &&
-         isa<FloatType>(attr.getElementType()) &&
-         attr.getSplatValue<APFloat>().isZero();
-}
-
 /// The quantize that reads `use`'s value through a chain of reshapes and
 /// transposes each read only by the next (none is fine), then optionally
 /// the channel padding of a DPU input (a concat with zeros along the last
@@ -360,7 +352,7 @@ hw::ShaveOp quantizeThroughViews(OpOperand &use,
   if (auto concat = dyn_cast<ConcatOp>(user)) {
     auto type = cast<RankedTensorType>(concat.getType());
     if (concat->getNumOperands() != 2 || concat->getOperand(0) != v ||
-        !isZeroConstant(concat->getOperand(1)) ||
+        !matchPattern(concat->getOperand(1), m_AnyZeroFloat()) ||
         int64_t(concat.getAxis()) != type.getRank() - 1 ||
         !concat->getResult(0).hasOneUse())
       return nullptr;
@@ -399,10 +391,6 @@ void quantizeGraphInputsDirectly(Block &body) {
         hw::ShaveOp quantize = quantizeThroughViews(use, views, pad);
         if (!quantize)
           continue;
-        if (views.empty() && !pad) {
-          use.set(arg);
-          continue;
-        }
         // quantize(views(convert(arg))) -> views(quantize(arg)).
         Type element = cast<RankedTensorType>(quantize->getResult(0).getType())
                            .getElementType();

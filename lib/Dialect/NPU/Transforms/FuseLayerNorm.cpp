@@ -295,15 +295,14 @@ struct FoldAffineIntoLayerNorm : RewritePattern {
       if (extra > 0 && llvm::any_of(cShape.take_front(extra),
                                     [](int64_t d) { return d != 1; }))
         continue;
+      ArrayRef<int64_t> kept = cShape.drop_front(std::max<int64_t>(extra, 0));
+      if (!broadcastsTo(kept, normalised))
+        continue;
       Location loc = op->getLoc();
       if (extra > 0)
-        c = ReshapeOp::create(rewriter, loc,
-                              RankedTensorType::get(cShape.drop_front(extra),
-                                                    cType.getElementType()),
-                              c);
-      if (!broadcastsTo(cast<RankedTensorType>(c.getType()).getShape(),
-                        normalised))
-        continue;
+        c = ReshapeOp::create(
+            rewriter, loc, RankedTensorType::get(kept, cType.getElementType()),
+            c);
       Value scale = norm.getScale(), bias = norm.getBias();
       if (isMul) {
         scale = MulOp::create(rewriter, loc, scale, c);

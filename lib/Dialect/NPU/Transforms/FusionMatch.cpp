@@ -4,7 +4,6 @@
 
 #include "npu/Dialect/NPU/IR/QuantAnnotations.h"
 
-#include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Matchers.h"
 
 using namespace mlir;
@@ -12,21 +11,19 @@ using namespace mlir;
 namespace npu {
 
 std::optional<double> splatFloatValue(Value v) {
-  DenseElementsAttr attr;
-  if (!v || !matchPattern(v, m_Constant(&attr)) || !attr.isSplat() ||
-      !isa<FloatType>(attr.getElementType()))
+  APFloat value(APFloat::Bogus());
+  if (!v || !matchPattern(v, m_ConstantFloat(&value)))
     return std::nullopt;
-  return attr.getSplatValue<APFloat>().convertToDouble();
+  return value.convertToDouble();
 }
 
 std::optional<double> splatExponent(Value v) {
   if (std::optional<double> f = splatFloatValue(v))
     return f;
-  DenseElementsAttr attr;
-  if (!v || !matchPattern(v, m_Constant(&attr)) || !attr.isSplat() ||
-      !isa<IntegerType>(attr.getElementType()))
+  APInt value;
+  if (!v || !matchPattern(v, m_ConstantInt(&value)))
     return std::nullopt;
-  return double(attr.getSplatValue<APInt>().getSExtValue());
+  return double(value.getSExtValue());
 }
 
 bool carriesModelQuantization(ArrayRef<Operation *> ops) {
