@@ -192,7 +192,8 @@ std::string argName(func::FuncOp func, unsigned i, bool result) {
 FailureOr<BufferAssignment>
 assignBuffers(func::FuncOp func, blob::Program &program,
               WeightsSection &weights, const llvm::DenseSet<Value> &cmxOnly,
-              const llvm::DenseSet<Operation *> &elided) {
+              const llvm::DenseSet<Operation *> &elided,
+              const llvm::DenseMap<Value, StoredIntoConcat> &intoConcats) {
   BufferAssignment plan;
   if (!func.getBody().hasOneBlock())
     return func.emitOpError("code generation needs a function of one block");
@@ -264,7 +265,7 @@ assignBuffers(func::FuncOp func, blob::Program &program,
         continue;
       }
       root[r] = r;
-      if (!elided.contains(&op))
+      if (!elided.contains(&op) && !intoConcats.count(r))
         roots.push_back(r);
     }
   }
@@ -280,6 +281,9 @@ assignBuffers(func::FuncOp func, blob::Program &program,
         Operation *def = r.getDefiningOp();
         if (def && elided.contains(def))
           return sourcesOf(def->getOperand(0), out);
+        // Already in its concat's result, which the concat writes.
+        if (intoConcats.count(r))
+          return;
         out.push_back(r);
       };
 
@@ -303,6 +307,15 @@ assignBuffers(func::FuncOp func, blob::Program &program,
       for (Value r : sources)
         lastUse[r] = std::max(lastUse.lookup(r), step[&op]);
     }
+
+  // A concat's result is written from the first DPU op storing into it.
+  llvm::DenseMap<Value, uint64_t> firstWrite;
+  for (const auto &[v, into] : intoConcats) {
+    uint64_t s = step.lookup(into.writer);
+    auto [it, inserted] = firstWrite.try_emplace(into.concat, s);
+    if (!inserted)
+      it->second = std::min(it->second, s);
+  }
 
   // Constants and outputs; scratch ranges for the rest.
   std::vector<LiveRange> ranges;
@@ -334,6 +347,8 @@ assignBuffers(func::FuncOp func, blob::Program &program,
       continue;
     }
     uint64_t first = step[def];
+    if (auto it = firstWrite.find(r); it != firstWrite.end())
+      first = std::min(first, it->second);
     ranges.push_back({first, std::max(first, lastUse.lookup(r)), *bytes});
     scratchValues.push_back(r);
   }
@@ -359,7 +374,8 @@ assignBuffers(func::FuncOp func, blob::Program &program,
     for (Value r : op.getResults()) {
       Value viewed = rootOf(r);
       Operation *viewedDef = viewed.getDefiningOp();
-      if (viewed == r || (viewedDef && elided.contains(viewedDef)))
+      if (viewed == r || (viewedDef && elided.contains(viewedDef)) ||
+          intoConcats.count(viewed))
         continue;
       const ValueLocation *loc = plan.lookup(viewed);
       if (!loc)

@@ -1,4 +1,4 @@
-//===- CopyElision.cpp - Transposes and slices copied into concats -------===//
+//===- CopyElision.cpp - Transposes and slices copied where they are read -===//
 
 #include "CopyElision.h"
 
@@ -181,17 +181,37 @@ concatOperandCopy(Operation *op, unsigned index,
 
 namespace {
 
-/// Whether every reader of `v` is a reshape, an elided op or a concat
-/// (then the operand's composed view must exist and start from DDR bytes),
-/// recursively; `v` must have readers.
-bool onlyConcatsRead(Value v, const llvm::DenseSet<Operation *> &elided,
-                     const llvm::DenseSet<Value> &cmxOnly) {
+/// Whether `use` is an operand a DPU op loads into CMX by DMA from DDR: a
+/// convolution's input or weights, or an eltwise op's input.
+bool isDpuLoad(OpOperand &use) {
+  Operation *user = use.getOwner();
+  Value v = use.get();
+  if (auto conv = dyn_cast<hw::DpuConvOp>(user))
+    return v == conv.getInput() || v == conv.getWeights();
+  if (auto eltwise = dyn_cast<hw::DpuEltwiseOp>(user))
+    return v == eltwise.getLhs() || v == eltwise.getRhs();
+  return false;
+}
+
+/// Whether every reader of `v` is a reshape, an elided op, a concat (then
+/// the operand's composed view must exist and start from DDR bytes) or,
+/// with `dpuLoads`, a DPU op loading it (isDpuLoad; then `v`'s composed
+/// view must exist and start from DDR bytes), recursively; `v` must have
+/// readers.
+bool onlyCopiesRead(Value v, const llvm::DenseSet<Operation *> &elided,
+                    const llvm::DenseSet<Value> &cmxOnly, bool dpuLoads) {
   if (v.use_empty())
     return false;
   for (OpOperand &use : v.getUses()) {
     Operation *user = use.getOwner();
     if (isa<npu::ReshapeOp>(user) || elided.contains(user)) {
-      if (!onlyConcatsRead(user->getResult(0), elided, cmxOnly))
+      if (!onlyCopiesRead(user->getResult(0), elided, cmxOnly, dpuLoads))
+        return false;
+      continue;
+    }
+    if (dpuLoads && isDpuLoad(use)) {
+      auto view = composedView(v, elided);
+      if (!view || cmxOnly.contains(view->base))
         return false;
       continue;
     }
@@ -216,7 +236,7 @@ findElidedCopies(Block &body, const llvm::DenseSet<Value> &cmxOnly) {
     if (!isa<npu::TransposeOp, npu::SliceOp>(op))
       continue;
     elided.insert(&op);
-    if (!onlyConcatsRead(op.getResult(0), elided, cmxOnly))
+    if (!onlyCopiesRead(op.getResult(0), elided, cmxOnly, /*dpuLoads=*/true))
       elided.erase(&op);
   }
   return elided;
@@ -249,8 +269,46 @@ findShaveOpsIntoConcats(Block &body, const llvm::DenseSet<Operation *> &elided,
     if (cmxOnly.contains(root) || (def && elided.contains(def)) ||
         cmxOnly.contains(out))
       continue;
-    if (onlyConcatsRead(out, elided, cmxOnly))
+    if (onlyCopiesRead(out, elided, cmxOnly, /*dpuLoads=*/false))
       found.insert(&op);
+  }
+  return found;
+}
+
+llvm::DenseMap<Value, ConcatSlot>
+findDpuResultsIntoConcats(ArrayRef<Value> stored,
+                          const llvm::DenseSet<Operation *> &elided,
+                          const llvm::DenseSet<Value> &cmxOnly) {
+  llvm::DenseMap<Value, ConcatSlot> found;
+  for (Value s : stored) {
+    auto type = dyn_cast<RankedTensorType>(s.getType());
+    if (!type || !type.hasStaticShape() || type.getRank() != 3 ||
+        cmxOnly.contains(s))
+      continue;
+    // One reader, through reshapes of one reader each, and that a concat.
+    Value v = s;
+    while (v.hasOneUse() && isa<npu::ReshapeOp>(*v.getUsers().begin()))
+      v = v.getUsers().begin()->getResult(0);
+    if (!v.hasOneUse())
+      continue;
+    OpOperand &use = *v.getUses().begin();
+    auto concat = dyn_cast<npu::ConcatOp>(use.getOwner());
+    if (!concat || cmxOnly.contains(concat.getOutput()))
+      continue;
+    auto copy = concatOperandCopy(concat, use.getOperandNumber(), elided);
+    auto own = denseView(s);
+    if (!copy || !own || copy->src.base != s || copy->src.offset != 0 ||
+        copy->src.strides != denseStrides(copy->src.shape, own->elemBytes))
+      continue;
+    StridedView dst;
+    dst.base = concat.getOutput();
+    dst.offset = copy->dstOffset;
+    dst.elemBytes = own->elemBytes;
+    dst.shape = copy->src.shape;
+    dst.strides = copy->dstStrides;
+    if (!reshapeView(dst, type.getShape()))
+      continue;
+    found[s] = ConcatSlot{dst.base, dst.offset, dst.strides};
   }
   return found;
 }

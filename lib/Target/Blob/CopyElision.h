@@ -1,14 +1,19 @@
-//===- CopyElision.h - Transposes and slices copied straight into concats -===//
+//===- CopyElision.h - Transposes and slices copied where they are read --===//
 //
 // A transpose or slice (npu.transpose, npu.slice) whose result only
-// concats read -- through reshapes, and through other such ops -- needs no
-// copy of its own: each concat operand it feeds is copied once, from the
-// bytes its chain starts at, with the chain's strides composed. The stem of
-// a CNN compiled as space-to-depth (docs/lowering.md) is such a chain: the
-// transposed input's 12 channels and its 4 padding channels (a slice of
-// them) go straight into the 16-channel tensor instead of through two
-// intermediate tensors. The elided ops' results get no buffer; a use of
-// one counts as a use of the values it is a view of (BufferAssignment.h).
+// concats and DPU ops' loads read -- through reshapes, and through other
+// such ops -- needs no copy of its own: each concat operand it feeds is
+// copied once, from the bytes its chain starts at, with the chain's strides
+// composed, and each DPU op reading it (a convolution's input or weights,
+// an eltwise op's inputs) loads its pieces into CMX straight from those
+// bytes (EmitDpu.cpp). The stem of a CNN compiled as space-to-depth
+// (docs/lowering.md) is such a chain: the transposed input's 12 channels
+// and its 4 padding channels (a slice of them) go straight into the
+// 16-channel tensor instead of through two intermediate tensors; so is
+// attention's per-head slice of Q, K or V, loaded as a matmul's input or
+// weights straight from the projection's result. The elided ops' results
+// get no buffer; a use of one counts as a use of the values it is a view
+// of (BufferAssignment.h).
 //
 //===----------------------------------------------------------------------===//
 
@@ -17,6 +22,8 @@
 
 #include "mlir/IR/Block.h"
 #include "mlir/IR/Value.h"
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 
 #include <cstdint>
@@ -61,7 +68,9 @@ concatOperandCopy(mlir::Operation *concat, unsigned index,
 
 /// The transposes and slices of `body` that need no copy (above). None of
 /// them reads, through its chain, a value of `cmxOnly` (which has no DDR
-/// bytes to copy from); slices with a step <= 0 are never elided.
+/// bytes to copy from); slices with a step <= 0 are never elided, nor ops
+/// any of whose readers needs the bytes in a dense buffer of their own (a
+/// SHAVE op, a function result) or takes a view strides cannot express.
 llvm::DenseSet<mlir::Operation *>
 findElidedCopies(mlir::Block &body, const llvm::DenseSet<mlir::Value> &cmxOnly);
 
@@ -79,6 +88,27 @@ llvm::DenseSet<mlir::Operation *>
 findShaveOpsIntoConcats(mlir::Block &body,
                         const llvm::DenseSet<mlir::Operation *> &elided,
                         const llvm::DenseSet<mlir::Value> &cmxOnly);
+
+/// Where a DPU op stores a result straight into a concat's result.
+struct ConcatSlot {
+  mlir::Value concat;  ///< The concat's result (it has bytes in DDR).
+  uint64_t offset = 0; ///< Bytes from the first byte of `concat`.
+  /// Bytes, one per dimension of the stored value ([H, W, C]).
+  std::vector<uint64_t> strides;
+};
+
+/// Of `stored` (what DPU ops store: each one's result, or its SHAVE
+/// epilogue's), those that one concat alone reads, through reshapes only,
+/// where the operand's region of the concat's result seen with the stored
+/// value's shape is a strided view (always so for a concat whose operands
+/// are [H, W, C] slabs along any axis): the DPU op's pieces store their
+/// output rows there, and the concat copies nothing for that operand. Not
+/// values of `cmxOnly` (kept in CMX), nor a value read by anything else (a
+/// SHAVE op, a DPU op, a function result), which needs bytes of its own.
+llvm::DenseMap<mlir::Value, ConcatSlot>
+findDpuResultsIntoConcats(llvm::ArrayRef<mlir::Value> stored,
+                          const llvm::DenseSet<mlir::Operation *> &elided,
+                          const llvm::DenseSet<mlir::Value> &cmxOnly);
 
 } // namespace npu::target
 

@@ -107,6 +107,9 @@ LogicalResult emitConcat(Emitter &e, npu::ConcatOp op,
     // The operand's bytes where they are: its own buffer, or, through
     // elided transposes and slices, the value they view (CopyElision.h).
     auto copy = concatOperandCopy(op, unsigned(i), e.elidedCopies);
+    // Stored here by the DPU op computing it.
+    if (copy && e.dpuIntoConcats.count(copy->src.base))
+      continue;
     const ValueLocation *src =
         copy ? e.buffers.lookup(copy->src.base) : nullptr;
     uint32_t dst = e.buffers.lookup(op.getOutput())->buffer;

@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "CopyElision.h"
 #include "Emitter.h"
 
 #include "npu/Dialect/NPUHW/IR/DeviceTypes.h"
@@ -53,6 +54,12 @@ struct Operand {
   DType dtype = DType::I8;
   uint32_t d0 = 0, d1 = 0, d2 = 0;
   uint32_t buffer = 0;
+  /// In DDR through an elided transpose or slice, or as a DPU result
+  /// stored into a concat's (CopyElision.h): element [0, 0, 0] at `offset`
+  /// bytes into `buffer`, dimension i `strides[i]` bytes apart. Empty:
+  /// dense from byte 0.
+  uint64_t offset = 0;
+  std::vector<uint64_t> strides;
   std::vector<uint32_t> tileBuffers;
   /// A banded resident tensor: the first row each tile's copy holds.
   std::vector<uint32_t> bandRows;
@@ -70,6 +77,20 @@ FailureOr<Operand> operand(Emitter &e, Operation *op, Value v) {
   const ValueLocation *loc = e.buffers.lookup(v);
   auto resident = e.residentBuffers.find(v);
   bool inCmx = resident != e.residentBuffers.end();
+  // A view of another value's bytes through elided copies.
+  std::optional<StridedView> view;
+  if (!loc && !inCmx) {
+    if (auto slot = e.dpuIntoConcats.find(v); slot != e.dpuIntoConcats.end())
+      view = StridedView{
+          slot->second.concat, slot->second.offset,
+          dtype ? dtypeSize(*dtype) : 1,
+          std::vector<uint64_t>(type.getShape().begin(), type.getShape().end()),
+          slot->second.strides};
+    else
+      view = composedView(v, e.elidedCopies);
+    if (view && view->shape.size() == 3)
+      loc = e.buffers.lookup(view->base);
+  }
   if (!dtype || (!loc && !inCmx) || type.getRank() != 3)
     return op->emitOpError()
            << "operand " << type << " is not a [H, W, C] tensor in DDR";
@@ -80,6 +101,10 @@ FailureOr<Operand> operand(Emitter &e, Operation *op, Value v) {
   o.d2 = uint32_t(type.getDimSize(2));
   if (loc)
     o.buffer = loc->buffer;
+  if (view) {
+    o.offset = view->offset;
+    o.strides = view->strides;
+  }
   if (inCmx) {
     o.tileBuffers = resident->second;
     if (e.residency.isBanded(v))
@@ -106,6 +131,11 @@ struct DpuJob {
   std::optional<Operand> table;
   DType weightsType = DType::I8;
   uint32_t weightsBuffer = 0, tableBuffer = 0;
+  /// Weights viewed through elided copies (Operand::offset, ::strides):
+  /// [K, kh, kw, C] from `weightsOffset` with `weightsStrides`; empty:
+  /// dense from byte 0.
+  uint64_t weightsOffset = 0;
+  std::vector<uint64_t> weightsStrides;
 };
 
 /// Rows [row, row + rows) x channels [c0, c0 + c) of an [H, W, C] operand
@@ -116,10 +146,16 @@ blob::TensorRef rowsView(const Operand &o, uint32_t row, uint32_t rows,
   blob::TensorRef r;
   r.buffer = o.resident() ? o.tileBuffers[tile] : o.buffer;
   r.dtype = o.dtype;
+  r.shape = {rows, o.d1, c};
+  if (!o.resident() && !o.strides.empty()) {
+    r.offset =
+        o.offset + uint64_t(row) * o.strides[0] + uint64_t(c0) * o.strides[2];
+    r.strides = o.strides;
+    return r;
+  }
   if (o.resident())
     row = o.localRow(row, tile);
   r.offset = (uint64_t(row) * o.d1 * o.d2 + c0) * e;
-  r.shape = {rows, o.d1, c};
   r.strides = {uint64_t(o.d1) * o.d2 * e, uint64_t(o.d2) * e, e};
   return r;
 }
@@ -366,12 +402,14 @@ std::array<WeightLoad, 2> weightLoads(DpuPlan &plan, uint32_t t,
   std::vector<uint32_t> wshape = {p.kc, g.kh, g.kw, cw};
   uint32_t table = plan.tableOf[p.k0];
   uint64_t tableOffset = table == job.tableBuffer ? uint64_t(p.k0) * 16 : 0;
-  return {WeightLoad{
-              n + ".w",
-              blob::TensorRef::dense(job.weightsBuffer,
-                                     uint64_t(p.k0) * g.weightBytesPerChannel(),
-                                     job.weightsType, wshape),
-              cmxRef(b.w[slot], job.weightsType, wshape)},
+  blob::TensorRef src = blob::TensorRef::dense(
+      job.weightsBuffer, uint64_t(p.k0) * g.weightBytesPerChannel(),
+      job.weightsType, wshape);
+  if (!job.weightsStrides.empty()) {
+    src.offset = job.weightsOffset + uint64_t(p.k0) * job.weightsStrides[0];
+    src.strides = job.weightsStrides;
+  }
+  return {WeightLoad{n + ".w", src, cmxRef(b.w[slot], job.weightsType, wshape)},
           WeightLoad{
               n + ".wt",
               blob::TensorRef::dense(table, tableOffset, DType::I32, {p.kc, 4}),
@@ -417,7 +455,12 @@ bool weightsLoadableDuring(const Emitter &e, Operation *op, Operation *prev) {
   const ValueLocation *wl = e.buffers.lookup(conv.getWeights());
   if (wl && e.program.buffers[wl->buffer].space == blob::MemSpace::Weights)
     return true;
-  Operation *def = conv.getWeights().getDefiningOp();
+  // The writer of the bytes loaded: through elided copies, of their base.
+  Value written = conv.getWeights();
+  if (!wl)
+    if (auto view = composedView(written, e.elidedCopies))
+      written = view->base;
+  Operation *def = written.getDefiningOp();
   return def && def->getBlock() == prev->getBlock() &&
          def->isBeforeInBlock(prev);
 }
@@ -726,11 +769,22 @@ FailureOr<DpuJob> convJob(Emitter &e, hw::DpuConvOp op,
     const ValueLocation *wl = e.buffers.lookup(w);
     const ValueLocation *tl = e.buffers.lookup(t);
     auto wt = hw::deviceDType(cast<ShapedType>(w.getType()).getElementType());
+    // Weights computed on the device may be a view through elided copies.
+    std::optional<StridedView> view;
+    if (!wl) {
+      view = composedView(w, e.elidedCopies);
+      if (view && view->shape.size() == 4)
+        wl = e.buffers.lookup(view->base);
+    }
     if (!wl || !tl || !wt)
       return op.emitOpError("weights and weight table must be device tensors");
     job.weightsType = *wt;
     job.weightsBuffer = wl->buffer;
     job.tableBuffer = tl->buffer;
+    if (view) {
+      job.weightsOffset = view->offset;
+      job.weightsStrides = view->strides;
+    }
   }
   return job;
 }

@@ -113,12 +113,15 @@ struct Emitter {
   /// shaveEpilogues); those ops emit nothing of their own.
   ShaveEpilogues epilogues;
   llvm::DenseSet<mlir::Operation *> inEpilogue;
-  /// Transposes and slices that emit nothing: the concats reading them copy
-  /// from the values they view (CopyElision.h).
+  /// Transposes and slices that emit nothing: the concats and DPU ops
+  /// reading them copy or load from the values they view (CopyElision.h).
   llvm::DenseSet<mlir::Operation *> elidedCopies;
   /// SHAVE ops that emit nothing: the concats reading them compute them
   /// straight into their result (findShaveOpsIntoConcats, CopyElision.h).
   llvm::DenseSet<mlir::Operation *> shaveIntoConcats;
+  /// Values DPU ops store straight into a concat's result, and where
+  /// (findDpuResultsIntoConcats, CopyElision.h); they have no location.
+  llvm::DenseMap<mlir::Value, ConcatSlot> dpuIntoConcats;
 
   /// Adds a buffer to the program; returns its id.
   uint32_t addBuffer(const std::string &name, blob::MemSpace space,

@@ -112,14 +112,32 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
   // Neither kind of op has a buffer of its own.
   llvm::DenseSet<Operation *> noBuffer = elided;
   noBuffer.insert(intoConcats.begin(), intoConcats.end());
+  // What DPU ops store that only a concat reads goes straight into it
+  // (CopyElision.h).
+  std::vector<Value> stored;
+  llvm::DenseMap<Value, Operation *> storedBy;
+  for (Operation &op : func.getBody().front())
+    if (isa<hw::DpuConvOp, hw::DpuEltwiseOp>(op)) {
+      auto ep = epilogues.find(&op);
+      Value v = ep != epilogues.end() ? ep->second.result : op.getResult(0);
+      stored.push_back(v);
+      storedBy[v] = &op;
+    }
+  llvm::DenseMap<Value, ConcatSlot> dpuIntoConcats =
+      findDpuResultsIntoConcats(stored, elided, cmxOnly);
+  llvm::DenseMap<Value, StoredIntoConcat> storedIntoConcats;
+  for (const auto &[v, slot] : dpuIntoConcats)
+    storedIntoConcats[v] = {storedBy.lookup(v), slot.concat};
   WeightsSection weights(program);
-  auto plan = assignBuffers(func, program, weights, cmxOnly, noBuffer);
+  auto plan = assignBuffers(func, program, weights, cmxOnly, noBuffer,
+                            storedIntoConcats);
   if (failed(plan))
     return failure();
 
   Emitter e(hw, opts, tiles, program, weights, *plan);
   e.elidedCopies = std::move(elided);
   e.shaveIntoConcats = std::move(intoConcats);
+  e.dpuIntoConcats = std::move(dpuIntoConcats);
   if (auto ports = func->getAttrOfType<StringAttr>(kDmaPortsAttr)) {
     if (ports.getValue() != kDmaPortsEarliestStart)
       return func.emitOpError()

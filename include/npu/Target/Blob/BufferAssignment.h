@@ -79,19 +79,30 @@ struct BufferAssignment {
   uint64_t scratchBytesWithoutReuse = 0;
 };
 
+/// A value a DPU op (`writer`) stores straight into the result of the
+/// concat reading it (`concat`; CopyElision.h, findDpuResultsIntoConcats).
+struct StoredIntoConcat {
+  mlir::Operation *writer = nullptr;
+  mlir::Value concat;
+};
+
 /// Assigns every value of `func` (hwops form, one block) a location, adds
 /// the graph arguments and the buffers to `program` and the constants to
 /// `weights`. Values in `cmxOnly` (resident tensors, CmxResidency.h) get
 /// no DDR location, nor do the results of the ops in `elided` (transposes
-/// and slices that only concats read, copied by them from the values they
-/// view: CopyElision.h); a use of such a result keeps those values alive.
-/// Emits an error at the offending op for values no engine can hold
-/// (dynamic shapes, non-device element types, empty tensors).
+/// and slices that only concats and DPU loads read, read by them from the
+/// values they view: CopyElision.h); a use of such a result keeps those
+/// values alive. Nor do the keys of `intoConcats`: their concat's result
+/// holds their bytes and is live from their writer on. Emits an error at
+/// the offending op for values no engine can hold (dynamic shapes,
+/// non-device element types, empty tensors).
 mlir::FailureOr<BufferAssignment>
 assignBuffers(mlir::func::FuncOp func, blob::Program &program,
               WeightsSection &weights,
               const llvm::DenseSet<mlir::Value> &cmxOnly = {},
-              const llvm::DenseSet<mlir::Operation *> &elided = {});
+              const llvm::DenseSet<mlir::Operation *> &elided = {},
+              const llvm::DenseMap<mlir::Value, StoredIntoConcat> &intoConcats =
+                  llvm::DenseMap<mlir::Value, StoredIntoConcat>());
 
 /// A short name for an op in buffer and task names: its location's name
 /// (the ONNX node name; for an op fused from several nodes, the first

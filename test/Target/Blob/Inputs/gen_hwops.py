@@ -477,7 +477,82 @@ def epilogue_per_channel():
     return fn, {"x": RNG.standard_normal((H, H, C)).astype(np.float16)}, {}
 
 
+def views_into_dpu():
+    """Attention's per-head matmuls: q, k and v projected by 1x1 convs,
+    each head's slice of q read as a matmul's input, of k as its weights,
+    and of v transposed as the second matmul's weights; an eltwise add of
+    two channel slices of the graph input. Every slice and transpose is
+    read only by DPU ops, so none is copied: the DPU pieces load straight
+    from the viewed bytes (CopyElision.h). The heads' outputs, a second
+    add and a convolution's SHAVE epilogue go to concats, which copy none
+    of them: the DPU pieces store into the concats' results."""
+    fn = Fn()
+    S, D, H = 32, 64, 2
+    E = D // H
+    x = fn.arg("x", (1, S, D), "f16")
+    sx = ttype((1, S, D), "f16")
+
+    def project_from(v):
+        w = (RNG.standard_normal((D, 1, 1, D)) * 0.15).astype(np.float16)
+        wc = fn.const(w, "f16")
+        tc = fn.const(table(D, D * 2, f32_word(1.0), 0), "i32")
+        return conv_op(fn, "conv", v, (1, S, D), "f16", wc, tc, w.shape, "f16", (1, 1), (1, 1),
+                       (0, 0, 0, 0), (1, S, D), "f16")
+
+    def project():
+        return project_from(x)
+
+    def heads(v):
+        return fn.raw("npu.reshape %s : %s to %s" % (v, sx, ttype((1, S, H, E), "f16")))
+
+    def head(v4, h):
+        return fn.raw("npu.slice %s {starts = array<i64: 0, 0, %d, 0>, steps = array<i64: 1, 1, 1, 1>} : %s to %s" % (
+            v4, h, ttype((1, S, H, E), "f16"), ttype((1, S, 1, E), "f16")))
+
+    def reshape(v, a, b):
+        return fn.raw("npu.reshape %s : %s to %s" % (v, ttype(a, "f16"), ttype(b, "f16")))
+
+    q, k, v = heads(project()), heads(project()), heads(project())
+    tq = fn.const(table(S, E * 2, f32_word(0.125), 0), "i32")
+    tv = fn.const(table(E, S * 2, f32_word(1.0), 0), "i32")
+    outs = []
+    for h in range(H):
+        qh = reshape(head(q, h), (1, S, 1, E), (1, S, E))
+        kh = reshape(head(k, h), (1, S, 1, E), (S, 1, 1, E))
+        scores = conv_op(fn, "conv", qh, (1, S, E), "f16", kh, tq, (S, 1, 1, E), "f16", (1, 1), (1, 1),
+                         (0, 0, 0, 0), (1, S, S), "f16")
+        vh = reshape(head(v, h), (1, S, 1, E), (S, E))
+        vt = fn.raw("npu.transpose %s {perm = array<i64: 1, 0>} : (%s) -> %s" % (
+            vh, ttype((S, E), "f16"), ttype((E, S), "f16")))
+        vw = reshape(vt, (E, S), (E, 1, 1, S))
+        o = conv_op(fn, "conv", scores, (1, S, S), "f16", vw, tv, (E, 1, 1, S), "f16", (1, 1), (1, 1),
+                    (0, 0, 0, 0), (1, S, E), "f16")
+        outs.append(o)
+    st = ttype((1, S, E), "f16")
+    sh = ttype((1, S, D), "f16")
+    # The heads' outputs concatenated: each matmul stores into the concat.
+    heads = fn.raw("npu.concat %s, %s {axis = 2 : i64} : (%s, %s) -> %s" % (outs[0], outs[1], st, st, sh))
+    x4 = reshape(x, (1, S, D), (1, S, 2, E))
+    half = [reshape(head(x4, i), (1, S, 1, E), (1, S, E)) for i in range(2)]
+    add = fn.op("npuhw.dpu_eltwise add %s, %s : (%s, %s)" % (half[0], half[1], st, st), st)
+    # An eltwise add and a convolution with a SHAVE epilogue, both stored
+    # into a concat along the rows.
+    add2 = fn.op("npuhw.dpu_eltwise add %s, %s : (%s, %s)" % (half[1], half[0], st, st), st)
+    sig = fn.op("npuhw.shave \"sigmoid\" %s : (%s)" % (project(), sh), sh)
+    add2r = reshape(add2, (1, S, E), (S, 1, E))
+    sigr = reshape(sig, (1, S, D), (S, 2, E))
+    mixed = fn.raw("npu.concat %s, %s {axis = 1 : i64} : (%s, %s) -> %s" % (
+        add2r, sigr, ttype((S, 1, E), "f16"), ttype((S, 2, E), "f16"), ttype((S, 3, E), "f16")))
+    # Read by the output projection from DDR scratch, which the heads'
+    # matmuls write before the concat's place in the program.
+    proj = project_from(heads)
+    fn.ret([(proj, sh, "proj"), (add, st, "halves"), (mixed, ttype((S, 3, E), "f16"), "mixed")])
+    xv = (RNG.standard_normal((1, S, D)) * 0.5).astype(np.float16)
+    return fn, {"x": xv}, {"halves": xv[:, :, :E] + xv[:, :, E:]}
+
+
 MODELS = {
+    "views_into_dpu": views_into_dpu,
     "epilogue_chain": epilogue_chain,
     "epilogue_per_channel": epilogue_per_channel,
     "reduce_split": reduce_split,
