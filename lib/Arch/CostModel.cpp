@@ -107,6 +107,11 @@ uint64_t dpuTaskCycles(const HardwareDesc &hw, uint64_t numWorkloads,
          computeCycles;
 }
 
+uint64_t matMulShaveTasks(uint64_t shaves, uint64_t extent, uint64_t macs) {
+  return std::max<uint64_t>(
+      std::min<uint64_t>({shaves, extent, macs / kMatMulChunkMacs}), 1);
+}
+
 uint64_t toDpuCycles(const HardwareDesc &hw, uint64_t cycles,
                      uint32_t fromKHz) {
   return ceilDiv128(u128(cycles) * hw.dpuClockKHz, fromKHz);

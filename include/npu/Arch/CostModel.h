@@ -166,6 +166,15 @@ struct ShaveKernelWork {
 uint64_t shaveChainCycles(const HardwareDesc &hw,
                           const std::vector<ShaveKernelWork> &kernels);
 
+/// The SHAVE tasks a matmul of `macs` multiply-accumulates is split into
+/// over `extent` slabs of its outermost output dimension of size > 1 (the
+/// heads, or A's rows), with `shaves` SHAVEs: one slab per SHAVE at most,
+/// and at least kMatMulChunkMacs (about 10x a launch at one vector per
+/// cycle) per task; 1 when it is not split. Code generation splits so, and
+/// the lowering estimates the kernel's time so.
+constexpr uint64_t kMatMulChunkMacs = 131072;
+uint64_t matMulShaveTasks(uint64_t shaves, uint64_t extent, uint64_t macs);
+
 /// Cycles of the clock `fromKHz` converted to DPU cycles, rounded up.
 uint64_t toDpuCycles(const HardwareDesc &hw, uint64_t cycles, uint32_t fromKHz);
 

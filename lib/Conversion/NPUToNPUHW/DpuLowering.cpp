@@ -1150,29 +1150,31 @@ LogicalResult lowerConstantMatMul(Lowering &l, Operation *op, Value a,
 }
 
 /// Whether `batch` matrix products [M, C] x [C, N] are modelled faster as
-/// fp16 DPU tasks than as the SHAVE matmul kernel on every ACT-SHAVE of the
-/// target (npu/Arch/CostModel.h). Each DPU task pays for data movement the
-/// kernel does not need: per matrix, B's matrix sliced and transposed, A's
-/// sliced, both and the weight table loaded into CMX, the result stored and
-/// joined (DMAs on two ports, each with its DDR latency). A rough estimate,
-/// not a schedule: it keeps small products (PP-OCRv4's recogniser's
-/// attention, 8 heads of 131 x 131 x 15) on SHAVE and moves large ones (a
-/// BERT-style encoder's 4 heads of 128 x 128 x 64: 3.1x faster estimated
-/// on NPU3720, 2.0x on NPU4000) to the DPU.
+/// fp16 DPU tasks than as the SHAVE matmul kernel split over the target's
+/// ACT-SHAVEs as code generation splits it (npu/Arch/CostModel.h). Each DPU
+/// task pays for data movement the kernel does not need: per matrix, B's and
+/// A's matrices and the weight table loaded into CMX and the result stored
+/// (DMAs on two ports, each with its DDR latency; the slices, transposes and
+/// joins around them copy nothing, code generation loads and stores through
+/// them: CopyElision.h). A rough estimate, not a schedule: it keeps small
+/// products (PP-OCRv4's recogniser's attention, 8 heads of 131 x 131 x 15) on
+/// SHAVE and moves large ones (a BERT-style encoder's 4 heads of 128 x 128 x
+/// 64: 3.1x faster estimated on NPU3720, 2.0x on NPU4000) to the DPU.
 bool dpuMatMulPays(const arch::HardwareDesc &hw, int64_t batch, int64_t m,
                    int64_t c, int64_t n, int64_t cp, int64_t np) {
-  uint64_t shaves =
-      std::max<uint64_t>(uint64_t(hw.numTiles) * hw.shavesPerTile, 1);
-  uint64_t shave =
-      arch::shaveTaskCycles(hw, arch::ShaveKernel::MatMul,
-                            uint64_t(batch) * m * n * c, /*elementBytes=*/2) /
-      shaves;
+  // The kernel runs split over the heads (or A's rows), one slab per
+  // SHAVE at most (code generation, arch::matMulShaveTasks).
+  uint64_t macs = uint64_t(batch) * m * n * c;
+  uint64_t tasks = arch::matMulShaveTasks(
+      uint64_t(hw.numTiles) * hw.shavesPerTile, batch > 1 ? batch : m, macs);
+  uint64_t shave = arch::shaveTaskCycles(hw, arch::ShaveKernel::MatMul, macs,
+                                         /*elementBytes=*/2) /
+                   tasks;
   auto dma = [&](int64_t bytes) {
     return arch::dmaTaskCycles(hw, uint64_t(bytes), /*touchesDdr=*/true);
   };
   uint64_t wBytes = np * cp * 2, aBytes = m * cp * 2, oBytes = m * np * 2;
-  uint64_t moves =
-      3 * dma(wBytes) + 2 * dma(aBytes) + dma(np * 16) + 2 * dma(oBytes);
+  uint64_t moves = dma(wBytes) + dma(aBytes) + dma(np * 16) + dma(oBytes);
   arch::DpuWorkloadShape s;
   s.outWidth = uint32_t(m);
   s.outChannels = uint32_t(np);
@@ -1181,9 +1183,10 @@ bool dpuMatMulPays(const arch::HardwareDesc &hw, int64_t batch, int64_t m,
   uint64_t dpu =
       arch::dpuTaskCycles(hw, 1, arch::dpuWorkloadComputeCycles(hw, s));
   // The estimate leaves out that these DMAs mostly wait for each other:
-  // the DPU form must be estimated 1.5x faster (PP-OCRv4's recogniser's
-  // heads, estimated 1.12x faster, measured 2 % slower on NPU3720).
-  return 3 * uint64_t(batch) * (moves / 2 + dpu) < 2 * shave;
+  // the DPU form must be estimated 2x faster (PP-OCRv4's recogniser's 8
+  // heads of 131 x 131 x 15, which a 1.5x margin moved to the DPU, ran
+  // 0.5 % faster on NPU3720 for 10 % more DDR traffic and 140 KB more CMX).
+  return 2 * uint64_t(batch) * (moves / 2 + dpu) < shave;
 }
 
 /// Matrix `i` (in row-major order of the batch dimensions) of the old

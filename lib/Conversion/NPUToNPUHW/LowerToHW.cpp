@@ -193,16 +193,27 @@ void splitBatches(func::FuncOp func, lowering::DebugTensors &debug,
 }
 
 /// A split is one strided copy (DMA) per part: each part becomes a slice
-/// of the input, with the part's calibrated range.
-void splitsToSlices(func::FuncOp func, lowering::DebugTensors &debug) {
+/// of the input, with the part's calibrated range, recorded as the part it
+/// stands for (the split stays alive, unlinked, until the lowering ends:
+/// a calibration table's key names the part).
+void splitsToSlices(func::FuncOp func, lowering::DebugTensors &debug,
+                    SplitOrigins &origins) {
   SmallVector<SplitOp> splits;
   func.walk([&](SplitOp op) { splits.push_back(op); });
-  for (SplitOp op : splits)
-    replaceSplitBySlices(op, [&](OpResult part, SliceOp slice) {
-      if (auto range = lowering::rangeAttrOf(part))
-        slice->setAttr(kRangeAttr, range);
-      debug.replace(part, slice.getResult());
-    });
+  for (SplitOp op : splits) {
+    replaceSplitBySlices(
+        op,
+        [&](OpResult part, SliceOp slice) {
+          if (auto range = lowering::rangeAttrOf(part))
+            slice->setAttr(kRangeAttr, range);
+          debug.replace(part, slice.getResult());
+          origins.values[slice.getResult()] = part;
+        },
+        /*erase=*/false);
+    op->dropAllReferences();
+    op->remove();
+    origins.replaced.push_back(op);
+  }
 }
 
 /// The first non-null name `check` gives an operand's or result's type of
@@ -566,7 +577,7 @@ LogicalResult lowering::lowerFunction(func::FuncOp func, StringRef precision,
   SplitOrigins origins;
   bool int8 = precision != "fp16", mixed = precision == "mixed";
   splitBatches(func, debug, origins, int8, mixed);
-  splitsToSlices(func, debug);
+  splitsToSlices(func, debug, origins);
   Block &body = func.getBody().front();
   OpBuilder b(func.getContext());
   if (failed(checkTensorSizes(func)))

@@ -310,6 +310,17 @@ LowerResult lowerDpuOp(Lowering &l, mlir::Operation *op, std::string &reason);
 LowerResult lowerShaveOp(Lowering &l, mlir::Operation *op, std::string &reason);
 LowerResult lowerDataMovementOp(Lowering &l, mlir::Operation *op,
                                 std::string &reason);
+/// int8: a slice along the channels (from a multiple of 16) of a
+/// [1, C, H, W] map whose result has the input's calibrated range, or a
+/// concatenation along them of such maps whose operands all have the
+/// result's range (npu-calibrate joins such maps), all with C a multiple
+/// of 16 and read only by convolutions, pools, adds or further such moves,
+/// moves int8 [H, W, C] codes: a slice of the input's int8 form (quantized
+/// once where it has none), or the operands' int8 forms concatenated along
+/// C (one whose form kept other parameters, a max pool's input's,
+/// requantized). std::nullopt for any other op (Int8DataMovement.cpp).
+LowerResult lowerInt8ChannelMove(Lowering &l, mlir::Operation *op,
+                                 std::string &reason);
 
 /// Reports the ops that map to no engine (with why, when known) as one
 /// error at `func` and one note per ONNX node, in the model's terms

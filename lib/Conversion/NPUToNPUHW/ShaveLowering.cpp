@@ -1338,6 +1338,9 @@ LowerResult lowerDataMovementOp(Lowering &l, Operation *op,
   // The same op on the lowered operands, with f16 in place of f32 (f32
   // kept in an fp32 island).
   bool fp32 = op->hasAttr(kFp32Attr);
+  if (l.int8 && !fp32)
+    if (LowerResult r = lowerInt8ChannelMove(l, op, reason))
+      return r;
   if (auto cat = dyn_cast<ConcatOp>(op); cat && !fp32 && concatInHWC(l, cat))
     return success();
   SmallVector<Value> operands;

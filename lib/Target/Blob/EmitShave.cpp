@@ -14,6 +14,7 @@
 
 #include "npu/Dialect/NPUHW/IR/DeviceTypes.h"
 
+#include "npu/Arch/CostModel.h"
 #include "npu/Arch/ShaveKernels.h"
 
 #include "llvm/ADT/STLFunctionalExtras.h"
@@ -26,10 +27,6 @@ using namespace mlir;
 namespace npu::target {
 
 namespace {
-
-/// Multiply-accumulates per matmul chunk below which splitting does not pay
-/// for the extra launch (about 10x a launch at one vector per cycle).
-constexpr uint64_t kMinChunkMacs = 131072;
 
 /// `t` cut into `chunks` tasks over [0, extent) of dimension `d`: each
 /// takes a run of that dimension from the operands `cuts(ref, isOutput,
@@ -80,7 +77,7 @@ std::vector<blob::ShaveTask> splitMatMul(const blob::ShaveTask &t,
     return {};
   uint64_t extent = out.shape[d];
   uint64_t macs = t.workElements();
-  uint64_t chunks = std::min<uint64_t>({shaves, extent, macs / kMinChunkMacs});
+  uint64_t chunks = arch::matMulShaveTasks(shaves, extent, macs);
   if (chunks < 2)
     return {};
   // The rows M are A's alone; a batch dimension is each input's that has

@@ -9,8 +9,8 @@ using namespace mlir;
 namespace npu {
 
 SmallVector<Value>
-replaceSplitBySlices(SplitOp split,
-                     function_ref<void(OpResult, SliceOp)> each) {
+replaceSplitBySlices(SplitOp split, function_ref<void(OpResult, SliceOp)> each,
+                     bool erase) {
   OpBuilder b(split);
   auto in = cast<RankedTensorType>(split.getInput().getType());
   int64_t axis = split.getAxis();
@@ -26,7 +26,8 @@ replaceSplitBySlices(SplitOp split,
       each(part, slice);
     slices.push_back(slice.getResult());
   }
-  split->erase();
+  if (erase)
+    split->erase();
   return slices;
 }
 

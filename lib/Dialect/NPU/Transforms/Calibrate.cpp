@@ -854,15 +854,120 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
       if (t.op && t.op->getNumResults() == 1 && t.range)
         if (auto g = t.op->getAttrOfType<IntegerAttr>(kRangeGroupAttr))
           groups[g.getInt()].push_back(i);
-    for (auto &[group, ids] : groups) {
-      Range all = *tensors[ids.front()].range;
-      for (size_t i : ids) {
-        all.lo = std::min(all.lo, tensors[i].range->lo);
-        all.hi = std::max(all.hi, tensors[i].range->hi);
-      }
-      for (size_t i : ids)
-        tensors[i].range = all;
+    for (auto &[group, ids] : groups)
+      giveUnion(ids);
+  }
+
+  /// The union of the ranges of tensors `ids` (each has one).
+  Range unionOf(ArrayRef<size_t> ids) const {
+    Range all = *tensors[ids.front()].range;
+    for (size_t i : ids) {
+      all.lo = std::min(all.lo, tensors[i].range->lo);
+      all.hi = std::max(all.hi, tensors[i].range->hi);
     }
+    return all;
+  }
+
+  /// Gives tensors `ids` the union of their ranges.
+  void giveUnion(ArrayRef<size_t> ids) {
+    Range all = unionOf(ids);
+    for (size_t i : ids)
+      tensors[i].range = all;
+  }
+
+  /// Maps split and concatenated along their channels share one range,
+  /// so that int8 moves their codes as they are (docs/calibration.md,
+  /// "Channel splits and concatenations"). A join is a concatenation's
+  /// operands and result, or a split's or channel slice's input and parts,
+  /// all [1, C, H, W] with C a multiple of 16. Joins are taken in graph
+  /// order, each merging the groups of its maps, as long as every map of
+  /// the merged group has a range at least half as wide as the union of
+  /// their ranges (at most one bit of its resolution lost); a join that
+  /// would break that is left out whole. Each group then takes its union.
+  /// Not on a table read back: it holds these ranges already, and a range
+  /// edited there stands as written.
+  void unifyChannelJoins() {
+    llvm::DenseMap<Value, size_t> idOf;
+    for (auto [i, t] : llvm::enumerate(tensors))
+      if (!t.isConstant && t.range)
+        idOf[t.op ? Value(t.op->getResult(t.index))
+                  : Value(func.getArgument(t.index))] = i;
+    auto isChannelMap = [&](Value v) {
+      auto type = dyn_cast<RankedTensorType>(v.getType());
+      return type && type.hasStaticShape() && type.getRank() == 4 &&
+             type.getDimSize(0) == 1 && type.getElementType().isF32() &&
+             type.getDimSize(1) % 16 == 0 && idOf.count(v);
+    };
+    // Groups as a union-find, each root holding its members' union.
+    std::vector<size_t> parent(tensors.size());
+    for (size_t i = 0; i < parent.size(); ++i)
+      parent[i] = i;
+    std::function<size_t(size_t)> find = [&](size_t i) {
+      return parent[i] == i ? i : parent[i] = find(parent[i]);
+    };
+    auto width = [](const Range &r) {
+      return double(std::max(r.hi, 0.0f)) - double(std::min(r.lo, 0.0f));
+    };
+    std::map<size_t, SmallVector<size_t>> members;
+    auto membersOf = [&](size_t root) -> SmallVector<size_t> {
+      auto it = members.find(root);
+      return it == members.end() ? SmallVector<size_t>{root} : it->second;
+    };
+    auto join = [&](ArrayRef<Value> values) {
+      if (!llvm::all_of(values, isChannelMap))
+        return;
+      SmallVector<size_t> roots, all;
+      for (Value v : values) {
+        size_t r = find(idOf[v]);
+        if (!llvm::is_contained(roots, r)) {
+          roots.push_back(r);
+          llvm::append_range(all, membersOf(r));
+        }
+      }
+      if (roots.size() < 2)
+        return;
+      Range merged = unionOf(all);
+      if (llvm::any_of(all, [&](size_t i) {
+            return width(merged) > 2 * width(*tensors[i].range);
+          }))
+        return;
+      for (size_t r : ArrayRef(roots).drop_front()) {
+        parent[r] = roots.front();
+        members.erase(r);
+      }
+      members[roots.front()] = all;
+    };
+    auto channelAxis = [](int64_t axis) { return axis == 1 || axis == -3; };
+    func.walk([&](Operation *op) {
+      SmallVector<Value> values;
+      if (auto cat = dyn_cast<ConcatOp>(op)) {
+        if (!channelAxis(cat.getAxis()))
+          return;
+        values.push_back(cat.getResult());
+        values.append(cat.getOperands().begin(), cat.getOperands().end());
+        join(values);
+      } else if (auto split = dyn_cast<SplitOp>(op)) {
+        if (!channelAxis(split.getAxis()))
+          return;
+        values.push_back(split.getInput());
+        values.append(split.getResults().begin(), split.getResults().end());
+        join(values);
+      } else if (auto slice = dyn_cast<SliceOp>(op)) {
+        auto in = dyn_cast<RankedTensorType>(slice.getInput().getType());
+        auto out = dyn_cast<RankedTensorType>(slice.getType());
+        ArrayRef<int64_t> starts = slice.getStarts(), steps = slice.getSteps();
+        if (!in || !out || in.getRank() != 4 || out.getRank() != 4 ||
+            starts.size() != 4 || steps.size() != 4 ||
+            llvm::any_of(steps, [](int64_t s) { return s != 1; }) ||
+            starts[0] || starts[2] || starts[3] ||
+            in.getShape()[2] != out.getShape()[2] ||
+            in.getShape()[3] != out.getShape()[3])
+          return;
+        join({slice.getInput(), slice.getResult()});
+      }
+    });
+    for (auto &[root, ids] : members)
+      giveUnion(ids);
   }
 
   void attachRanges() {
@@ -968,6 +1073,10 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
       return failure();
     }
     unifyRangeGroups();
+    // A table holds the joins' ranges already, and its edits stand as
+    // written.
+    if (useTable.empty())
+      unifyChannelJoins();
     attachRanges();
 
     if (table.empty())

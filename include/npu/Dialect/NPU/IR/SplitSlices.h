@@ -20,10 +20,12 @@ namespace npu {
 /// Replaces `split` by one npu.slice of its input per part (the part's
 /// offset along the axis, unit steps), in part order: each part's uses move
 /// to its slice, then `each(part, slice)` runs (for attributes or maps keyed
-/// by the part); the split is erased. Returns the slices' results.
+/// by the part); the split is erased, or with `erase` false left in place
+/// without uses (the caller removes it). Returns the slices' results.
 llvm::SmallVector<mlir::Value> replaceSplitBySlices(
     SplitOp split,
-    llvm::function_ref<void(mlir::OpResult, SliceOp)> each = nullptr);
+    llvm::function_ref<void(mlir::OpResult, SliceOp)> each = nullptr,
+    bool erase = true);
 
 } // namespace npu
 

@@ -729,6 +729,15 @@ def NPUCalibrate : Pass<"npu-calibrate", "mlir::ModuleOp"> {
     location name (the ONNX node name), `#i` for result i > 0, and the
     argument's `npu.name`; duplicates get `#2`, `#3`, ... in graph order.
 
+    Ops with the same `npu.range_group` take the union of their ranges. So
+    do the `[1, C, H, W]` maps (C a multiple of 16) joined by
+    concatenations, splits and channel slices along the channels, join by
+    join in graph order, where every map keeps a range at least half as
+    wide as its group's union (docs/calibration.md, "Channel splits and
+    concatenations"), so that int8 moves their codes; not on a table read
+    back with `use-table`, which holds these ranges already and whose edits
+    stand.
+
     With `weight-rounding=gptq` (the default), the f32 weights of every
     convolution (group 1 with C * kh * kw <= 576, or depthwise) and of
     every matmul / gemm with a constant 2-d right-hand side (K <= 576) are
