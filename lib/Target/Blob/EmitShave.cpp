@@ -94,11 +94,12 @@ std::vector<blob::ShaveTask> splitMatMul(const blob::ShaveTask &t,
 
 /// A kernel that works on each index of the dimensions before `axis`
 /// independently (softmax over `axis`, mvn over `axis` and the dimensions
-/// after it), split into up to `shaves` tasks over the outermost output
-/// dimension of size > 1 before `axis`: each operand of the output's rank
-/// and extent there is cut into the same slab; the others (mvn's scale and
-/// bias, aligned at the last dimensions) are read whole. Empty when the task
-/// is not split.
+/// after it), split into up to `shaves` tasks over the dimensions before
+/// `axis` taken as one run of rows (when the operands that span them are
+/// dense; else over the outermost of size > 1): each operand of the
+/// output's rank and extents there is cut into the same slab; the others
+/// (mvn's scale and bias, aligned at the last dimensions) are read whole.
+/// Empty when the task is not split.
 ///
 /// With `broadcast` (an elementwise kernel whose inputs broadcast, such as a
 /// per-channel scale), every dimension qualifies (`axis` is ignored), and
@@ -123,6 +124,41 @@ std::vector<blob::ShaveTask> splitOuter(const blob::ShaveTask &t,
   if (d >= axis)
     return {};
   uint64_t extent = out.shape[d];
+  // The kernel computes each index before `axis` alone, so the dimensions
+  // before it, dense, are one run of rows to cut anywhere: softmax over 4
+  // heads of 128 rows goes to up to 512 tasks, not 4. Operands with the
+  // output's extents there are seen so; those of extent 1 there, or of
+  // another rank, are read whole as before.
+  uint64_t rows = 1;
+  for (int64_t i = d; i < axis; ++i)
+    rows *= out.shape[i];
+  if (!broadcast && rows > extent && axis - d > 1) {
+    blob::ShaveTask merged = t;
+    bool ok = true;
+    for (auto *list : {&merged.inputs, &merged.outputs})
+      for (blob::TensorRef &ref : *list) {
+        if (int64_t(ref.shape.size()) != r)
+          continue;
+        bool ones = true, same = true;
+        for (int64_t i = 0; i < axis; ++i) {
+          ones &= ref.shape[i] == 1;
+          same &= ref.shape[i] == out.shape[i];
+        }
+        if (ones)
+          continue;
+        if (!same || !ref.isDense()) {
+          ok = false;
+          continue;
+        }
+        std::vector<uint32_t> shape = ref.shape;
+        for (int64_t i = 0; i + 1 < axis; ++i)
+          shape[i] = 1;
+        shape[axis - 1] = uint32_t(rows);
+        ref = blob::TensorRef::dense(ref.buffer, ref.offset, ref.dtype, shape);
+      }
+    if (ok)
+      return splitOuter(merged, shaves, axis);
+  }
   uint64_t chunks = std::min<uint64_t>(
       {shaves, extent, out.numElements() / kMinShaveChunkElements});
   if (chunks < 2)

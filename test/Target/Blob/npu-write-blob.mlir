@@ -155,9 +155,9 @@ func.func @dw_pool(%x: tensor<40x40x48xi8> {npu.name = "x"}) -> (tensor<20x20x48
 // A SHAVE chain on an f32 input: convert on the device, sigmoid, a
 // multiplication by a constant and a softmax over the last axis. The
 // elementwise ops are split over the 4 SHAVEs of NPU3720 in chunks that land
-// on the same SHAVE for every op, and the softmax in slabs of 2 of its 8
-// channels that are those chunks' bytes, so every dependency is the queues'
-// order: no barrier at all. An op fused from several nodes (here `mul` and
+// on the same SHAVE for every op, and the softmax (its 8 x 64 rows taken as
+// one run) in slabs of 128 rows that are those chunks' bytes, so every
+// dependency is the queues' order: no barrier at all. An op fused from several nodes (here `mul` and
 // `scale`) is named after the first.
 // RUN: npu-opt %s -o /dev/null --npu-write-blob="function=shaves output=%t.shave.blob target=NPU3720"
 // RUN: npu-blob verify %t.shave.blob | FileCheck %s --check-prefix=VERIFY
@@ -178,7 +178,7 @@ func.func @dw_pool(%x: tensor<40x40x48xi8> {npu.name = "x"}) -> (tensor<20x20x48
 // SHAVE-NEXT: kernel mul
 // SHAVE: softmax.c0
 // SHAVE-NEXT: kernel softmax fparams [] iparams [3]
-// SHAVE-NEXT: in  buf{{[0-9]+}}(mul)+0 f16 1x2x64x64 strides [65536, 8192, 128, 2]
+// SHAVE-NEXT: in  buf{{[0-9]+}}(mul)+0 f16 1x1x128x64 strides [65536, 65536, 128, 2]
 // SHAVE: shave[1] (4 tasks)
 // SHAVE: shave[2] (4 tasks)
 // SHAVE: shave[3] (4 tasks)
@@ -187,7 +187,7 @@ func.func @dw_pool(%x: tensor<40x40x48xi8> {npu.name = "x"}) -> (tensor<20x20x48
 // SHAVE-NEXT: in  buf0(x)+98304 f32 8192
 // SHAVE: softmax.c3
 // SHAVE-NEXT: kernel softmax fparams [] iparams [3]
-// SHAVE-NEXT: in  buf{{[0-9]+}}(mul)+49152 f16 1x2x64x64
+// SHAVE-NEXT: in  buf{{[0-9]+}}(mul)+49152 f16 1x1x128x64
 func.func @shaves(%x: tensor<1x8x64x64xf32> {npu.name = "x"}) -> (tensor<1x8x64x64xf16> {npu.name = "y"}) {
   %c = npu.constant dense<1.5> : tensor<1x8x64x64xf16>
   %h = npuhw.shave "convert" %x : (tensor<1x8x64x64xf32>) -> tensor<1x8x64x64xf16> loc("convert")
