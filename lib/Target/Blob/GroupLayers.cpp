@@ -9,13 +9,17 @@
 // before (TilingOptions::firstWeightsCredit); the credit is the candidate
 // whose program, generated to the addressed stage with the default code
 // generation options, has the lowest modelled latency (the simulator's
-// timeline, npu/Blob/Timeline.h). Last, how code generation picks DMA
-// ports (kDmaPortsAttr) is chosen the same way.
+// timeline, npu/Blob/Timeline.h). Then, matmuls of two activations are
+// tried as one piece on one tile, and last, how code generation picks DMA
+// ports (kDmaPortsAttr) is chosen; both kept only when the modelled
+// latency is lower so.
 //
 //===----------------------------------------------------------------------===//
 
 #include "npu/Blob/Timeline.h"
+#include "npu/Dialect/NPU/IR/NPUOps.h"
 #include "npu/Dialect/NPU/IR/Target.h"
+#include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
 #include "npu/Target/Blob/CmxResidency.h"
 #include "npu/Target/Blob/GenerateBlob.h"
 #include "npu/Target/Blob/Passes.h"
@@ -61,6 +65,16 @@ std::optional<uint64_t> modelledLatency(func::FuncOp func,
   if (failed(generated) || !blob::computeTimeline(generated->program, timeline))
     return std::nullopt;
   return timeline.total;
+}
+
+/// Puts back each op's tiling record as saved (nullptr: none).
+void restoreRecords(llvm::ArrayRef<std::pair<Operation *, Attribute>> records) {
+  for (auto [op, attr] : records) {
+    if (attr)
+      op->setAttr(kTilingAttr, attr);
+    else
+      op->removeAttr(kTilingAttr);
+  }
 }
 
 struct GroupLayersPass : impl::NPUGroupLayersBase<GroupLayersPass> {
@@ -112,11 +126,70 @@ struct GroupLayersPass : impl::NPUGroupLayersBase<GroupLayersPass> {
         credit = bestCredit(func, residency, **hw, used, cycles);
       if (failed(retile(func, residency, **hw, used, credit, /*warn=*/true)))
         return signalPassFailure();
+      if (searchCredit)
+        cycles =
+            chooseWholeDeviceWeightOps(func, residency, **hw, used, cycles);
       if (searchDmaPorts)
         cycles = chooseDmaPorts(func, used, cycles);
       if (searchDeepPrefetch)
         chooseDeepPrefetch(func, used, cycles);
     }
+  }
+
+  /// Tiles every DPU op whose weights the device computes (a matmul of two
+  /// activations: attention's per-head products) as one piece on one tile
+  /// when the program's modelled latency is lower so, and returns the
+  /// latency of the program as recorded (`current`: its latency when
+  /// already measured; nullopt if not measured). Split over the tiles, each
+  /// such op loads its whole input, its weights slice and its table on
+  /// every tile, and these small transfers are bound by the DMA's DDR
+  /// latency, not by the DPU (docs/codegen.md, "Matmuls of two activations
+  /// on one tile").
+  std::optional<uint64_t>
+  chooseWholeDeviceWeightOps(func::FuncOp func, const CmxResidency &residency,
+                             const arch::HardwareDesc &hw, uint32_t used,
+                             std::optional<uint64_t> current) {
+    FailureOr<arch::Platform> platform =
+        getTarget(func->getParentOfType<ModuleOp>());
+    if (failed(platform) || used < 2)
+      return current;
+    std::vector<std::pair<Operation *, Attribute>> records;
+    std::vector<DpuTiling> whole;
+    for (Operation &op : func.getBody().front()) {
+      auto conv = dyn_cast<hw::DpuConvOp>(op);
+      auto g = dpuOpGeometry(&op);
+      if (!conv || !g || !conv.getWeights())
+        continue;
+      Value w = conv.getWeights();
+      while (auto reshape = w.getDefiningOp<npu::ReshapeOp>())
+        w = reshape.getInput();
+      if (w.getDefiningOp<npu::ConstantOp>())
+        continue;
+      TilingOptions opts =
+          residentTilingOptions(residency, &op, used, maxPieceRows);
+      DpuTilingChoice choice;
+      choice.rows = g->OH;
+      choice.channels = uint32_t(llvm::alignTo(g->K, 16));
+      DpuTiling tiling;
+      std::string error;
+      if (!tileDpuAs(*g, hw, opts, choice, tiling, error))
+        continue;
+      records.push_back({&op, op.getAttr(kTilingAttr)});
+      whole.push_back(std::move(tiling));
+    }
+    if (whole.empty())
+      return current;
+    if (!current)
+      current =
+          modelledLatency(func, *platform, used, maxPieceRows, useEpilogues);
+    for (size_t i = 0; i < whole.size(); ++i)
+      recordDpuTiling(records[i].first, whole[i], used);
+    std::optional<uint64_t> measured =
+        modelledLatency(func, *platform, used, maxPieceRows, useEpilogues);
+    if (current && measured && *measured < *current)
+      return measured;
+    restoreRecords(records);
+    return current;
   }
 
   /// Records kDeepPrefetchAttr on `func` (grouped, tiled and with its DMA
@@ -183,12 +256,7 @@ struct GroupLayersPass : impl::NPUGroupLayersBase<GroupLayersPass> {
     if (succeeded(retile(func, residency, hw, used, credit, /*warn=*/false)))
       cycles =
           modelledLatency(func, *platform, used, maxPieceRows, useEpilogues);
-    for (auto &[op, attr] : records) {
-      if (attr)
-        op->setAttr(kTilingAttr, attr);
-      else
-        op->removeAttr(kTilingAttr);
-    }
+    restoreRecords(records);
     return cycles;
   }
 
