@@ -14,6 +14,24 @@
 
 namespace npu::calib {
 
+namespace {
+/// Eigen blocks its matrix products by the host's cache sizes, which it
+/// reads from CPUID, so the sums' order (their last bits, and so the levels
+/// chosen) would follow the CPU: an AMD host (48 KiB L1, 1 MiB L2) rounded
+/// PP-OCRv4's weights otherwise than an Intel one. Every product here is
+/// blocked as for one fixed cache, so the same samples give the same levels
+/// on every host. Called before the products; sets the sizes only when
+/// they differ (once per process unless another caller changes them).
+constexpr std::ptrdiff_t kBlockingL1 = 32 * 1024, kBlockingL2 = 4 << 20,
+                         kBlockingL3 = 16 << 20;
+void useHostIndependentBlocking() {
+  if (Eigen::l1CacheSize() != kBlockingL1 ||
+      Eigen::l2CacheSize() != kBlockingL2 ||
+      Eigen::l3CacheSize() != kBlockingL3)
+    Eigen::setCpuCacheSizes(kBlockingL1, kBlockingL2, kBlockingL3);
+}
+} // namespace
+
 struct InputMoments::Impl {
   ConvWindow window;
   /// Finite patches summed, per matrix.
@@ -25,6 +43,7 @@ struct InputMoments::Impl {
 
 InputMoments::InputMoments(const ConvWindow &window)
     : impl(std::make_unique<Impl>()) {
+  useHostIndependentBlocking();
   impl->window = window;
   int64_t k = window.patchSize();
   impl->sums.assign(window.depthwise ? window.channels : 1,
@@ -201,6 +220,7 @@ std::optional<std::vector<int32_t>> gptqLevels(const float *weights,
                                                int64_t rows, int64_t k,
                                                const std::vector<double> &h,
                                                double damping) {
+  useHostIndependentBlocking();
   if (k <= 1 || static_cast<int64_t>(h.size()) != k * k ||
       !std::all_of(h.begin(), h.end(),
                    [](double v) { return std::isfinite(v); }))

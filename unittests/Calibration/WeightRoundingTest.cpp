@@ -13,7 +13,10 @@
 
 #include "gtest/gtest.h"
 
+#include <Eigen/Core>
+
 #include <cmath>
+#include <optional>
 #include <random>
 
 using namespace npu;
@@ -185,3 +188,40 @@ TEST(WeightRoundingTest, NonFinitePatchesAreLeftOut) {
 }
 
 } // namespace
+
+// Eigen blocks its products by the cache sizes it reads from the CPU; the
+// moments and levels must not follow them, or two hosts compile the same
+// model and samples to different blobs (an AMD host's 48 KiB L1 / 1 MiB L2
+// rounded PP-OCRv4's recogniser otherwise than an Intel host's caches).
+TEST(WeightRoundingTest, SameOnEveryHostsCaches) {
+  ConvWindow win;
+  win.kh = win.kw = 3;
+  win.channels = 64;
+  std::mt19937 gen(11);
+  std::normal_distribution<float> value(0.5f, 1.0f);
+  std::vector<float> x(2 * 64 * 24 * 24);
+  for (float &v : x)
+    v = value(gen);
+  const int64_t rows = 32, k = 9 * 64;
+  std::vector<float> w(rows * k);
+  for (float &v : w)
+    v = value(gen);
+  auto levelsWith = [&](std::ptrdiff_t l1, std::ptrdiff_t l2,
+                        std::ptrdiff_t l3) {
+    Eigen::setCpuCacheSizes(l1, l2, l3);
+    InputMoments m(win);
+    EXPECT_TRUE(m.observe(tensorOf({2, 64, 24, 24}, x), 1000));
+    std::vector<double> h = m.moments(0);
+    std::optional<std::vector<int32_t>> levels =
+        gptqLevels(w.data(), rows, k, h);
+    EXPECT_TRUE(levels.has_value());
+    return std::make_pair(h, levels.value_or(std::vector<int32_t>()));
+  };
+  auto amd = levelsWith(48 * 1024, 1 << 20, 32 << 20);
+  auto small = levelsWith(16 * 1024, 256 * 1024, 2 << 20);
+  auto qemu = levelsWith(32 * 1024, 4 << 20, 16 << 20);
+  EXPECT_TRUE(amd.first == small.first && amd.first == qemu.first)
+      << "the moments' bits follow the cache sizes";
+  EXPECT_EQ(amd.second, small.second);
+  EXPECT_EQ(amd.second, qemu.second);
+}
