@@ -1189,6 +1189,35 @@ bool dpuMatMulPays(const arch::HardwareDesc &hw, int64_t batch, int64_t m,
   return 2 * uint64_t(batch) * (moves / 2 + dpu) < shave;
 }
 
+/// The value `v` views: through reshapes, transposes, slices and splits.
+Value viewedSource(Value v) {
+  while (Operation *def = v.getDefiningOp()) {
+    if (!isa<ReshapeOp, TransposeOp, SliceOp, SplitOp>(def))
+      break;
+    v = def->getOperand(0);
+  }
+  return v;
+}
+
+/// The matmuls of two activations in `op`'s function with `op`'s operand
+/// and result types that view the same tensor as `op` on one side, `op`
+/// included: attention's heads written as one MatMul each (Slice or Split
+/// of one projection per head), which the SHAVE kernel runs side by side,
+/// one head per SHAVE, as it runs the heads of one batched MatMul.
+int64_t sameLayerMatMuls(MatMulOp op) {
+  Value a = viewedSource(op.getLhs()), b = viewedSource(op.getRhs());
+  int64_t count = 0;
+  op->getParentRegion()->walk([&](MatMulOp other) {
+    Value oa = viewedSource(other.getLhs()), ob = viewedSource(other.getRhs());
+    if (other.getLhs().getType() == op.getLhs().getType() &&
+        other.getRhs().getType() == op.getRhs().getType() &&
+        other.getType() == op.getType() && !ob.getDefiningOp<ConstantOp>() &&
+        (oa == a || ob == b))
+      ++count;
+  });
+  return std::max<int64_t>(count, 1);
+}
+
 /// Matrix `i` (in row-major order of the batch dimensions) of the old
 /// value `x` [..., P, Q], lowered: [P, Q], or [Q, P] when `transposed`.
 /// When `x` is a transpose in the old graph (attention's heads split by
@@ -1284,7 +1313,10 @@ LowerResult lowerActivationMatMul(Lowering &l, MatMulOp op) {
   auto module = op->getParentOfType<ModuleOp>();
   const arch::HardwareDesc *hw =
       module && module->hasAttr(kTargetAttr) ? getHardware(module) : nullptr;
-  if (!hw || !dpuMatMulPays(*hw, batch, m, c, n, cp, np))
+  // Heads written as separate MatMuls are judged together, as one batched
+  // MatMul of all of them would be: one of them alone fits one SHAVE task,
+  // and the DPU would pay its DMAs head after head.
+  if (!hw || !dpuMatMulPays(*hw, batch * sameLayerMatMuls(op), m, c, n, cp, np))
     return std::nullopt;
   Location loc = op.getLoc();
 

@@ -1,0 +1,58 @@
+"""Self-attention with its heads written one MatMul each, as some exporters
+and hand-written models do: one q / k / v projection each, a Slice of each
+per head (k's transposed), scores scaled by 1/sqrt(d), Softmax, the
+weighted sum of v per head, the heads joined by a Concat on the last axis,
+an output projection. 8 heads of 49 tokens x 32 (per-head-matmuls.test).
+Writes OUT_DIR/attn.onnx, OUT_DIR/x.npy (the test input) and
+OUT_DIR/calib/NNN.npy (4 other samples). Usage: gen_per_head_attention.py
+OUT_DIR"""
+import os
+import sys
+
+import numpy as np
+from onnx import TensorProto, helper
+
+from model_writer import Initializers, save_model, save_samples
+
+SEQ, HEADS, DH = 49, 8, 32
+HIDDEN = HEADS * DH
+
+out = sys.argv[1]
+os.makedirs(out, exist_ok=True)
+rng = np.random.default_rng(0)
+inits, nodes = Initializers(), []
+const = inits.const
+
+
+def node(op, inputs, name, **attrs):
+    nodes.append(helper.make_node(op, inputs, [name], name=name, **attrs))
+    return name
+
+
+def linear(x, name):
+    w = (rng.standard_normal((HIDDEN, HIDDEN)) / np.sqrt(HIDDEN)).astype(np.float32)
+    b = (0.1 * rng.standard_normal(HIDDEN)).astype(np.float32)
+    return node('Add', [node('MatMul', [x, const(name + '_w', w)], name + '_mm'),
+                        const(name + '_b', b)], name)
+
+
+const('axis', np.array([2], np.int64))
+const('scale', np.array(1.0 / np.sqrt(DH), np.float32))
+q, k, v = (linear('x', n) for n in 'qkv')
+heads = []
+for h in range(HEADS):
+    start = const('start%d' % h, np.array([h * DH], np.int64))
+    end = const('end%d' % h, np.array([(h + 1) * DH], np.int64))
+    qh, kh, vh = (node('Slice', [t, start, end, 'axis'], '%s%d' % (t, h)) for t in (q, k, v))
+    kt = node('Transpose', [kh], 'kt%d' % h, perm=[0, 2, 1])
+    scores = node('Mul', [node('MatMul', [qh, kt], 'scores%d' % h), 'scale'], 'scaled%d' % h)
+    probs = node('Softmax', [scores], 'probs%d' % h, axis=-1)
+    heads.append(node('MatMul', [probs, vh], 'context%d' % h))
+node('Concat', heads, 'ctx', axis=2)
+linear('ctx', 'y')
+graph = helper.make_graph(
+    nodes, 'per_head_attention',
+    [helper.make_tensor_value_info('x', TensorProto.FLOAT, [1, SEQ, HIDDEN])],
+    [helper.make_tensor_value_info('y', TensorProto.FLOAT, [1, SEQ, HIDDEN])], inits)
+save_model(graph, os.path.join(out, 'attn.onnx'))
+save_samples(out, rng, (1, SEQ, HIDDEN))
