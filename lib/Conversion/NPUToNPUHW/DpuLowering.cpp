@@ -1189,10 +1189,11 @@ bool dpuMatMulPays(const arch::HardwareDesc &hw, int64_t batch, int64_t m,
   return 2 * uint64_t(batch) * (moves / 2 + dpu) < shave;
 }
 
-/// The value `v` views: through reshapes, transposes, slices and splits.
+/// The value `v` views: through reshapes, transposes and slices (the
+/// lowering has made every split slices already).
 Value viewedSource(Value v) {
   while (Operation *def = v.getDefiningOp()) {
-    if (!isa<ReshapeOp, TransposeOp, SliceOp, SplitOp>(def))
+    if (!isa<ReshapeOp, TransposeOp, SliceOp>(def))
       break;
     v = def->getOperand(0);
   }
@@ -1208,11 +1209,12 @@ int64_t sameLayerMatMuls(MatMulOp op) {
   Value a = viewedSource(op.getLhs()), b = viewedSource(op.getRhs());
   int64_t count = 0;
   op->getParentRegion()->walk([&](MatMulOp other) {
+    if (other.getLhs().getType() != op.getLhs().getType() ||
+        other.getRhs().getType() != op.getRhs().getType() ||
+        other.getType() != op.getType())
+      return;
     Value oa = viewedSource(other.getLhs()), ob = viewedSource(other.getRhs());
-    if (other.getLhs().getType() == op.getLhs().getType() &&
-        other.getRhs().getType() == op.getRhs().getType() &&
-        other.getType() == op.getType() && !ob.getDefiningOp<ConstantOp>() &&
-        (oa == a || ob == b))
+    if (!ob.getDefiningOp<ConstantOp>() && (oa == a || ob == b))
       ++count;
   });
   return std::max<int64_t>(count, 1);

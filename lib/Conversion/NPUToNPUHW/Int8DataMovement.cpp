@@ -16,6 +16,7 @@
 
 #include "npu/Dialect/NPU/IR/NPUOps.h"
 #include "npu/Dialect/NPU/IR/QuantAnnotations.h"
+#include "npu/Dialect/NPU/IR/SplitSlices.h"
 #include "npu/Dialect/NPU/Transforms/Passes.h"
 
 #include "mlir/Dialect/Quant/IR/QuantTypes.h"
@@ -40,7 +41,7 @@ bool isChannelMap(Value v) {
 /// Whether `op` is a concatenation along the channels of [1, C, H, W].
 bool isChannelConcat(Operation *op) {
   auto cat = dyn_cast<ConcatOp>(op);
-  return cat && (int64_t(cat.getAxis()) == 1 || int64_t(cat.getAxis()) == -3);
+  return cat && isChannelAxis(int64_t(cat.getAxis()));
 }
 
 /// Whether every value is a channel map with the range of the first.
@@ -97,25 +98,19 @@ LowerResult lowerInt8ChannelMove(Lowering &l, Operation *op,
                                  std::string &reason) {
   Location loc = op->getLoc();
   if (auto slice = dyn_cast<SliceOp>(op)) {
-    ArrayRef<int64_t> starts = slice.getStarts(), steps = slice.getSteps();
-    auto out = cast<RankedTensorType>(slice.getType());
-    auto in = cast<RankedTensorType>(slice.getInput().getType());
-    if (!shareOneRange({slice.getInput(), slice.getResult()}) ||
-        !readInInt8(slice.getResult()) || starts.size() != 4 ||
-        steps.size() != 4 ||
-        llvm::any_of(steps, [](int64_t s) { return s != 1; }) || starts[0] ||
-        starts[2] || starts[3] || out.getDimSize(2) != in.getDimSize(2) ||
-        out.getDimSize(3) != in.getDimSize(3) ||
-        starts[1] % kChannelAlignment != 0)
+    std::optional<int64_t> start = channelSliceStart(slice);
+    if (!start || *start % kChannelAlignment != 0 ||
+        !shareOneRange({slice.getInput(), slice.getResult()}) ||
+        !readInInt8(slice.getResult()))
       return std::nullopt;
     auto q = int8Form(l, loc, slice.getInput(), reason);
     if (failed(q))
       return failure();
+    auto out = cast<RankedTensorType>(slice.getType());
     int64_t h = out.getDimSize(2), w = out.getDimSize(3);
     l.record(slice.getResult());
-    l.setQuantHWC(
-        loc, slice.getResult(),
-        l.slice(loc, *q, {0, 0, starts[1]}, {h, w, out.getDimSize(1)}));
+    l.setQuantHWC(loc, slice.getResult(),
+                  l.slice(loc, *q, {0, 0, *start}, {h, w, out.getDimSize(1)}));
     return success();
   }
   auto cat = dyn_cast<ConcatOp>(op);

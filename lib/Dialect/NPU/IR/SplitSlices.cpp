@@ -31,4 +31,18 @@ replaceSplitBySlices(SplitOp split, function_ref<void(OpResult, SliceOp)> each,
   return slices;
 }
 
+std::optional<int64_t> channelSliceStart(SliceOp slice) {
+  auto in = dyn_cast<RankedTensorType>(slice.getInput().getType());
+  auto out = dyn_cast<RankedTensorType>(slice.getType());
+  ArrayRef<int64_t> starts = slice.getStarts(), steps = slice.getSteps();
+  if (!in || !out || in.getRank() != 4 || out.getRank() != 4 ||
+      starts.size() != 4 || steps.size() != 4 ||
+      llvm::any_of(steps, [](int64_t s) { return s != 1; }) || starts[0] ||
+      starts[2] || starts[3] || in.getDimSize(0) != out.getDimSize(0) ||
+      in.getDimSize(2) != out.getDimSize(2) ||
+      in.getDimSize(3) != out.getDimSize(3))
+    return std::nullopt;
+  return starts[1];
+}
+
 } // namespace npu

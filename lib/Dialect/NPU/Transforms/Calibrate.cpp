@@ -16,6 +16,7 @@
 #include "npu/Calibration/WeightRounding.h"
 #include "npu/Dialect/NPU/IR/NPUOps.h"
 #include "npu/Dialect/NPU/IR/QuantAnnotations.h"
+#include "npu/Dialect/NPU/IR/SplitSlices.h"
 #include "npu/Dialect/NPU/IR/TensorKeys.h"
 #include "npu/Dialect/NPU/Transforms/ChannelEqualization.h"
 #include "npu/Dialect/NPU/Transforms/SampleInputs.h"
@@ -27,6 +28,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/EquivalenceClasses.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -898,76 +900,52 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
              type.getDimSize(0) == 1 && type.getElementType().isF32() &&
              type.getDimSize(1) % 16 == 0 && idOf.count(v);
     };
-    // Groups as a union-find, each root holding its members' union.
-    std::vector<size_t> parent(tensors.size());
-    for (size_t i = 0; i < parent.size(); ++i)
-      parent[i] = i;
-    std::function<size_t(size_t)> find = [&](size_t i) {
-      return parent[i] == i ? i : parent[i] = find(parent[i]);
-    };
+    llvm::EquivalenceClasses<size_t> groups;
     auto width = [](const Range &r) {
       return double(std::max(r.hi, 0.0f)) - double(std::min(r.lo, 0.0f));
-    };
-    std::map<size_t, SmallVector<size_t>> members;
-    auto membersOf = [&](size_t root) -> SmallVector<size_t> {
-      auto it = members.find(root);
-      return it == members.end() ? SmallVector<size_t>{root} : it->second;
     };
     auto join = [&](ArrayRef<Value> values) {
       if (!llvm::all_of(values, isChannelMap))
         return;
-      SmallVector<size_t> roots, all;
+      SmallVector<size_t> leaders, all;
       for (Value v : values) {
-        size_t r = find(idOf[v]);
-        if (!llvm::is_contained(roots, r)) {
-          roots.push_back(r);
-          llvm::append_range(all, membersOf(r));
+        size_t leader = groups.getOrInsertLeaderValue(idOf[v]);
+        if (!llvm::is_contained(leaders, leader)) {
+          leaders.push_back(leader);
+          llvm::append_range(all, groups.members(leader));
         }
       }
-      if (roots.size() < 2)
+      if (leaders.size() < 2)
         return;
       Range merged = unionOf(all);
       if (llvm::any_of(all, [&](size_t i) {
             return width(merged) > 2 * width(*tensors[i].range);
           }))
         return;
-      for (size_t r : ArrayRef(roots).drop_front()) {
-        parent[r] = roots.front();
-        members.erase(r);
-      }
-      members[roots.front()] = all;
+      for (size_t leader : ArrayRef(leaders).drop_front())
+        groups.unionSets(leaders.front(), leader);
     };
-    auto channelAxis = [](int64_t axis) { return axis == 1 || axis == -3; };
+    // A concatenation's or split's maps along the channels, result or input
+    // first.
+    auto joinAlong = [&](int64_t axis, Value whole, ValueRange parts) {
+      if (!isChannelAxis(axis))
+        return;
+      SmallVector<Value> values = {whole};
+      llvm::append_range(values, parts);
+      join(values);
+    };
     func.walk([&](Operation *op) {
-      SmallVector<Value> values;
-      if (auto cat = dyn_cast<ConcatOp>(op)) {
-        if (!channelAxis(cat.getAxis()))
-          return;
-        values.push_back(cat.getResult());
-        values.append(cat.getOperands().begin(), cat.getOperands().end());
-        join(values);
-      } else if (auto split = dyn_cast<SplitOp>(op)) {
-        if (!channelAxis(split.getAxis()))
-          return;
-        values.push_back(split.getInput());
-        values.append(split.getResults().begin(), split.getResults().end());
-        join(values);
-      } else if (auto slice = dyn_cast<SliceOp>(op)) {
-        auto in = dyn_cast<RankedTensorType>(slice.getInput().getType());
-        auto out = dyn_cast<RankedTensorType>(slice.getType());
-        ArrayRef<int64_t> starts = slice.getStarts(), steps = slice.getSteps();
-        if (!in || !out || in.getRank() != 4 || out.getRank() != 4 ||
-            starts.size() != 4 || steps.size() != 4 ||
-            llvm::any_of(steps, [](int64_t s) { return s != 1; }) ||
-            starts[0] || starts[2] || starts[3] ||
-            in.getShape()[2] != out.getShape()[2] ||
-            in.getShape()[3] != out.getShape()[3])
-          return;
+      if (auto cat = dyn_cast<ConcatOp>(op))
+        joinAlong(cat.getAxis(), cat.getResult(), cat.getOperands());
+      else if (auto split = dyn_cast<SplitOp>(op))
+        joinAlong(split.getAxis(), split.getInput(), split.getResults());
+      else if (auto slice = dyn_cast<SliceOp>(op);
+               slice && channelSliceStart(slice))
         join({slice.getInput(), slice.getResult()});
-      }
     });
-    for (auto &[root, ids] : members)
-      giveUnion(ids);
+    for (const auto *group : groups)
+      if (group->isLeader())
+        giveUnion(llvm::to_vector(groups.members(*group)));
   }
 
   void attachRanges() {

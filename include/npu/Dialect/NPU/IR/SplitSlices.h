@@ -1,9 +1,10 @@
-//===- SplitSlices.h - A split as slices of its input ------------*- C++
-//-*-===//
+//===- SplitSlices.h - Splits as slices, channel cuts -----------*- C++ -*-===//
 //
 // A split is one strided copy per part: npu-fold-qdq makes the parts slices
 // so that each can carry its pair's parameters, the lowering so that each
-// becomes a DMA.
+// becomes a DMA. Which concats, splits and slices cut a [N, C, H, W] map
+// along its channels only (npu-calibrate's channel joins, the int8
+// lowering's channel moves).
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,6 +15,8 @@
 
 #include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallVector.h"
+
+#include <optional>
 
 namespace npu {
 
@@ -26,6 +29,15 @@ llvm::SmallVector<mlir::Value> replaceSplitBySlices(
     SplitOp split,
     llvm::function_ref<void(mlir::OpResult, SliceOp)> each = nullptr,
     bool erase = true);
+
+/// Whether `axis` of a concat or split of rank-4 values is the channels'
+/// ([N, C, H, W]: 1, or -3).
+inline bool isChannelAxis(int64_t axis) { return axis == 1 || axis == -3; }
+
+/// The first channel `slice` keeps when it cuts a [N, C, H, W] map along
+/// the channels alone (unit steps, N, H and W whole from 0); std::nullopt
+/// for any other slice.
+std::optional<int64_t> channelSliceStart(SliceOp slice);
 
 } // namespace npu
 
