@@ -106,7 +106,7 @@ std::vector<blob::ShaveTask> splitMatMul(const blob::ShaveTask &t,
 /// every input must have the output's rank and, at the cut dimension,
 /// either the output's extent (it is cut) or 1 (it is read whole).
 std::vector<blob::ShaveTask> splitOuter(const blob::ShaveTask &t,
-                                        uint32_t shaves, int64_t axis,
+                                        uint64_t shaves, int64_t axis,
                                         bool broadcast = false) {
   if (t.outputs.size() != 1 || t.inputs.empty())
     return {};
@@ -159,8 +159,7 @@ std::vector<blob::ShaveTask> splitOuter(const blob::ShaveTask &t,
     if (ok)
       return splitOuter(merged, shaves, axis);
   }
-  uint64_t chunks = std::min<uint64_t>(
-      {shaves, extent, out.numElements() / kMinShaveChunkElements});
+  uint64_t chunks = std::min<uint64_t>(shaves, extent);
   if (chunks < 2)
     return {};
   auto cut = [&](const blob::TensorRef &ref) {
@@ -194,7 +193,7 @@ bool isReduction(arch::ShaveKernel k) {
 /// output, every element from the same values in the same order. Empty
 /// when the task is not split.
 std::vector<blob::ShaveTask> splitReduction(const blob::ShaveTask &t,
-                                            uint32_t shaves) {
+                                            uint64_t shaves) {
   if (t.inputs.size() != 1 || t.outputs.size() != 1)
     return {};
   const blob::TensorRef &in = t.inputs[0], &out = t.outputs[0];
@@ -207,8 +206,7 @@ std::vector<blob::ShaveTask> splitReduction(const blob::ShaveTask &t,
   if (d == out.shape.size())
     return {};
   uint64_t extent = out.shape[d];
-  uint64_t chunks = std::min<uint64_t>(
-      {shaves, extent, in.numElements() / kMinShaveChunkElements});
+  uint64_t chunks = std::min<uint64_t>(shaves, extent);
   if (chunks < 2)
     return {};
   return slabs(t, d, extent, chunks,
@@ -218,6 +216,25 @@ std::vector<blob::ShaveTask> splitReduction(const blob::ShaveTask &t,
 } // namespace
 
 namespace {
+/// The most tasks over `shaves` SHAVEs that kernel `t` is worth for its
+/// latency: each task at least kMinShaveChunkElements elements, or at
+/// least as many cycles of vector work as its launch (the simulator's cycle
+/// model: a softmax over 49 x 49 fp16 goes to 2 tasks, an add of that size
+/// stays one). More would hold SHAVEs that other kernels (the other heads'
+/// softmaxes) could use, for little gain.
+uint64_t tasksWorth(const arch::HardwareDesc &hw, const blob::ShaveTask &t,
+                    uint64_t shaves) {
+  uint64_t elements = t.workElements();
+  uint32_t bytes =
+      t.outputs.empty() ? 2 : uint32_t(dtypeSize(t.outputs[0].dtype));
+  uint64_t launch =
+      arch::toDpuCycles(hw, hw.shaveLaunchCycles, hw.shaveClockKHz);
+  uint64_t work = arch::shaveTaskCycles(hw, t.kernel, elements, bytes) - launch;
+  return std::min<uint64_t>(
+      shaves, std::max<uint64_t>({1, elements / kMinShaveChunkElements,
+                                  launch ? work / launch : 1}));
+}
+
 /// Queues `task` on the next SHAVE (round robin over the tiles in use,
 /// tiles interleaved) with its accesses.
 void addShaveTask(Emitter &e, blob::Task task) {
@@ -284,12 +301,11 @@ LogicalResult emitShaveIntoView(Emitter &e, hw::ShaveOp op,
   proto.inputs = {in};
   proto.outputs = {out};
 
-  uint32_t shaves = e.tiles * e.hw.shavesPerTile;
+  uint64_t shaves = tasksWorth(e.hw, proto, e.tiles * e.hw.shavesPerTile);
   uint64_t extent = view.shape.empty() ? 1 : view.shape[0];
   uint64_t chunks = 1;
   if (e.opts.splitShave)
-    chunks = std::min<uint64_t>(
-        {shaves, extent, out.numElements() / kMinShaveChunkElements});
+    chunks = std::min<uint64_t>(shaves, extent);
   std::vector<blob::ShaveTask> parts;
   if (chunks >= 2)
     parts = slabs(proto, 0, extent, chunks,
@@ -363,9 +379,10 @@ LogicalResult shaveTasks(Emitter &e, hw::ShaveOp op, const std::string &label,
   }
   for (const blob::TensorRef &r : proto.outputs)
     sameShape &= r.shape == proto.outputs[0].shape;
+  uint64_t worth = tasksWorth(e.hw, proto, shaves);
   uint64_t chunks = 1;
   if (e.opts.splitShave && arch::isElementwiseKernel(proto.kernel) && sameShape)
-    chunks = std::min<uint64_t>(shaves, elements / kMinShaveChunkElements);
+    chunks = worth;
   chunks = std::max<uint64_t>(chunks, 1);
   // Chunk sizes: multiples of 64 elements and of the channel vectors'
   // length.
@@ -383,22 +400,22 @@ LogicalResult shaveTasks(Emitter &e, hw::ShaveOp op, const std::string &label,
   else if (e.opts.splitShave && !proto.iparams.empty() &&
            (proto.kernel == arch::ShaveKernel::Softmax ||
             proto.kernel == arch::ShaveKernel::LogSoftmax))
-    parts = splitOuter(proto, shaves, proto.iparams[0]);
+    parts = splitOuter(proto, worth, proto.iparams[0]);
   else if (e.opts.splitShave && proto.iparams.size() >= 2 &&
            proto.kernel == arch::ShaveKernel::Mvn)
-    parts = splitOuter(proto, shaves, proto.iparams[1]);
+    parts = splitOuter(proto, worth, proto.iparams[1]);
   else if (e.opts.splitShave && arch::isElementwiseKernel(proto.kernel) &&
            !sameShape)
-    parts = splitOuter(proto, shaves, 0, /*broadcast=*/true);
+    parts = splitOuter(proto, worth, 0, /*broadcast=*/true);
   else if (e.opts.splitShave && isReduction(proto.kernel))
-    parts = splitReduction(proto, shaves);
+    parts = splitReduction(proto, worth);
   else if (e.opts.splitShave && proto.kernel == arch::ShaveKernel::Resize &&
            proto.inputs.size() == 1 && proto.outputs.size() == 1 &&
            proto.inputs[0].shape.size() == 4 &&
            proto.outputs[0].shape.size() == 4)
     // Resize maps each [H, W] plane of [N, C, H, W] alone: split over N or
     // C.
-    parts = splitOuter(proto, shaves, 2);
+    parts = splitOuter(proto, worth, 2);
   if (!parts.empty()) {
     for (size_t c = 0; c < parts.size(); ++c) {
       blob::Task task;

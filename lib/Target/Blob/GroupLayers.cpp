@@ -67,6 +67,34 @@ std::optional<uint64_t> modelledLatency(func::FuncOp func,
   return timeline.total;
 }
 
+/// Whether `op` emits tasks (constants and reshapes emit none).
+bool emitsTasks(Operation *op) {
+  return !isa<npu::ConstantOp, npu::ReshapeOp>(op);
+}
+
+/// `ops` (a block's, in order, without its terminator) ordered by level,
+/// the original order among equal levels: an op's level is the highest of
+/// its operands' producers' levels, plus one for a producer that emits
+/// tasks. Independent chains interleave: attention's heads written one
+/// after the other give every head's Q K^T, then every head's softmax, then
+/// every head's A V, so that one head's loads do not queue behind another
+/// head's, which wait for its softmax.
+std::vector<Operation *> levelOrder(ArrayRef<Operation *> ops) {
+  llvm::DenseMap<Operation *, uint64_t> level;
+  for (Operation *op : ops) {
+    uint64_t l = 0;
+    for (Value v : op->getOperands())
+      if (Operation *def = v.getDefiningOp(); def && level.count(def))
+        l = std::max(l, level[def] + (emitsTasks(def) ? 1 : 0));
+    level[op] = l;
+  }
+  std::vector<Operation *> sorted(ops.begin(), ops.end());
+  std::stable_sort(
+      sorted.begin(), sorted.end(),
+      [&](Operation *a, Operation *b) { return level[a] < level[b]; });
+  return sorted;
+}
+
 /// Puts back each op's tiling record as saved (nullptr: none).
 void restoreRecords(llvm::ArrayRef<std::pair<Operation *, Attribute>> records) {
   for (auto [op, attr] : records) {
@@ -101,8 +129,12 @@ struct GroupLayersPass : impl::NPUGroupLayersBase<GroupLayersPass> {
       uint32_t used = tilesFor(func, **hw, tiles);
       if (failed(checkTilingTiles(func, used, **hw, "npu-group-layers")))
         return signalPassFailure();
-      ShaveEpilogues epilogues;
       func->removeAttr(kShaveEpiloguesAttr);
+      // The latency with the default plan and no credit, when measured.
+      std::optional<uint64_t> defaultPlanCycles;
+      if (searchOpOrder)
+        defaultPlanCycles = chooseOpOrder(func, **hw, used);
+      ShaveEpilogues epilogues;
       if (shaveEpilogues)
         epilogues = findShaveEpilogues(func.getBody().front());
       useEpilogues = !epilogues.empty();
@@ -113,7 +145,7 @@ struct GroupLayersPass : impl::NPUGroupLayersBase<GroupLayersPass> {
       std::optional<uint64_t> cyclesWithoutCredit;
       if (searchCredit)
         residency = bestResidency(func, std::move(residency), epilogues, **hw,
-                                  used, cyclesWithoutCredit);
+                                  used, defaultPlanCycles, cyclesWithoutCredit);
       // Code generation runs no epilogue where they lost.
       if (!epilogues.empty() && !useEpilogues)
         func->setAttr(kShaveEpiloguesAttr,
@@ -134,6 +166,51 @@ struct GroupLayersPass : impl::NPUGroupLayersBase<GroupLayersPass> {
       if (searchDeepPrefetch)
         chooseDeepPrefetch(func, used, cycles);
     }
+  }
+
+  /// Orders the ops of `func` by level (levelOrder) when the modelled
+  /// latency of its program, grouped with the default residency plan and
+  /// no credit, is lower so; else leaves them in their order. The
+  /// residency plan, epilogues and tiling that follow are chosen for the
+  /// order kept. Returns the latency of the order kept so measured
+  /// (nullopt if not measured).
+  std::optional<uint64_t> chooseOpOrder(func::FuncOp func,
+                                        const arch::HardwareDesc &hw,
+                                        uint32_t used) {
+    Block &body = func.getBody().front();
+    std::vector<Operation *> original;
+    for (Operation &op : body.without_terminator())
+      original.push_back(&op);
+    std::vector<Operation *> byLevel = levelOrder(original);
+    auto tasksOnly = [](ArrayRef<Operation *> ops) {
+      std::vector<Operation *> kept;
+      llvm::copy_if(ops, std::back_inserter(kept), emitsTasks);
+      return kept;
+    };
+    if (tasksOnly(byLevel) == tasksOnly(original))
+      return std::nullopt;
+    auto measure = [&]() -> std::optional<uint64_t> {
+      ShaveEpilogues epilogues;
+      if (shaveEpilogues)
+        epilogues = findShaveEpilogues(body);
+      useEpilogues = !epilogues.empty();
+      CmxResidency residency =
+          planCmxResidency(func, hw, used, maxPieceRows, &epilogues);
+      recordCmxResidency(func, residency, used);
+      return tryGrouping(func, residency, hw, used, /*credit=*/0);
+    };
+    auto place = [&](ArrayRef<Operation *> order) {
+      Operation *end = body.getTerminator();
+      for (Operation *op : order)
+        op->moveBefore(end);
+    };
+    std::optional<uint64_t> before = measure();
+    place(byLevel);
+    std::optional<uint64_t> after = measure();
+    if (before && after && *after < *before)
+      return after;
+    place(original);
+    return before;
   }
 
   /// Tiles every DPU op whose weights the device computes (a matmul of two
@@ -265,7 +342,8 @@ struct GroupLayersPass : impl::NPUGroupLayersBase<GroupLayersPass> {
   /// epilogues, without any (`useEpilogues` false), the one whose program
   /// has the lowest modelled latency (the first of equals; a plan equal to
   /// an earlier one is not tried); sets `useEpilogues` for it, and
-  /// `bestCycles` to its latency when more than one plan was measured. The
+  /// `bestCycles` to its latency when more than one plan was measured
+  /// (`firstCycles`: the default plan's, when already measured). The
   /// estimates residency plans with are not the device: keeping epilogue
   /// results in CMX makes PP-OCRv4's fp16 recogniser 4-9 % slower on
   /// NPU3720 and 9 % faster on NPU4000, and epilogues make the BERT-style
@@ -273,6 +351,7 @@ struct GroupLayersPass : impl::NPUGroupLayersBase<GroupLayersPass> {
   CmxResidency bestResidency(func::FuncOp func, CmxResidency first,
                              const ShaveEpilogues &epilogues,
                              const arch::HardwareDesc &hw, uint32_t used,
+                             std::optional<uint64_t> firstCycles,
                              std::optional<uint64_t> &bestCycles) {
     struct Candidate {
       CmxResidency plan;
@@ -298,13 +377,17 @@ struct GroupLayersPass : impl::NPUGroupLayersBase<GroupLayersPass> {
     if (!epilogues.empty())
       add(planCmxResidency(func, hw, used, maxPieceRows), false);
     size_t best = 0;
-    bestCycles.reset();
+    bestCycles = firstCycles;
     if (candidates.size() > 1) {
+      bestCycles.reset();
       for (size_t i = 0; i < candidates.size(); ++i) {
         useEpilogues = candidates[i].epilogues;
         recordCmxResidency(func, candidates[i].plan, used);
         std::optional<uint64_t> cycles =
-            tryGrouping(func, candidates[i].plan, hw, used, /*credit=*/0);
+            i == 0 && firstCycles
+                ? firstCycles
+                : tryGrouping(func, candidates[i].plan, hw, used,
+                              /*credit=*/0);
         if (cycles && (!bestCycles || *cycles < *bestCycles)) {
           bestCycles = cycles;
           best = i;

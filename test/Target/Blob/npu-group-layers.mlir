@@ -1,11 +1,13 @@
 // The grouped stage: npu-group-layers records which activations stay in
 // CMX between DPU ops (CmxResidency.h), and code generation follows the
 // record: the blob is the one planned without it, byte for byte.
-// RUN: npu-opt %s --npu-group-layers | FileCheck %s
+// RUN: npu-opt %s --npu-group-layers=search-op-order=false | FileCheck %s
 // Without weights there is no first weights slice to credit: the search of
 // the credit (search-credit, on by default) changes nothing here.
-// RUN: npu-opt %s --npu-group-layers=search-credit=false | FileCheck %s
-// RUN: npu-opt %s --npu-group-layers --mlir-print-debuginfo -o %t.grouped.mlir
+// RUN: npu-opt %s --npu-group-layers="search-credit=false search-op-order=false" | FileCheck %s
+// The op order search (npu-group-layers-op-order.test) moves the transpose
+// before the add here; without it the grouped blob is the direct one.
+// RUN: npu-opt %s --npu-group-layers=search-op-order=false --mlir-print-debuginfo -o %t.grouped.mlir
 // RUN: npu-opt %t.grouped.mlir --npu-write-blob=output=%t.grouped.blob -o /dev/null
 // RUN: npu-opt %s --npu-write-blob=output=%t.direct.blob -o /dev/null
 // RUN: cmp %t.grouped.blob %t.direct.blob
@@ -19,14 +21,14 @@
 // RUN: npu-opt %s --npu-tile -o %t.tiled.mlir
 // RUN: FileCheck %s --check-prefix=TILED < %t.tiled.mlir
 // TILED-COUNT-3: npu.tiling = {channels = 32 : i64, rows = 8 : i64, slots = 1 : i64, strategy = "split over H", weight_slots = 1 : i64}
-// RUN: npu-opt %t.tiled.mlir --npu-group-layers 2>&1 | FileCheck %s
+// RUN: npu-opt %t.tiled.mlir --npu-group-layers=search-op-order=false 2>&1 | FileCheck %s
 // RUN: sed -e 's/\(kernel = array<i64: 3, 3>, npu.tiling = \){[^}]*}/\1{channels = 16 : i64, rows = 4 : i64, slots = 1 : i64, weight_slots = 1 : i64}/' %t.tiled.mlir > %t.edited.mlir
 // RUN: npu-opt %t.edited.mlir --npu-group-layers -o /dev/null 2>&1 | FileCheck %s --check-prefix=REPLACED
 // REPLACED: warning: its 'npu.tiling' {rows = 4, channels = 16, slots = 1, weight_slots = 1} is not what npu-tile makes with these options (an edit, or other tiles or max-piece-rows) and is replaced by {rows = 16, channels = 32, slots = 1, weight_slots = 1, banded}: grouping keeps an operand of it in CMX or shrinks its CMX, so it is tiled again (edit the grouped stage to change it)
 // Records made for banded operands ('banded') apply only while they are:
 // without residency code generation tiles those ops anew, the same blob as
 // planned without records.
-// RUN: npu-opt %s --npu-tile --npu-group-layers --mlir-print-debuginfo -o %t.regrouped.mlir
+// RUN: npu-opt %s --npu-tile --npu-group-layers=search-op-order=false --mlir-print-debuginfo -o %t.regrouped.mlir
 // RUN: npu-opt %t.regrouped.mlir --npu-write-blob="output=%t.nores.blob cmx-residency=false" -o /dev/null
 // RUN: npu-opt %s --npu-write-blob="output=%t.nores.direct.blob cmx-residency=false" -o /dev/null
 // RUN: cmp %t.nores.blob %t.nores.direct.blob

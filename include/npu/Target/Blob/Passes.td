@@ -109,6 +109,11 @@ def NPUGroupLayers : Pass<"npu-group-layers", "mlir::ModuleOp"> {
            "Choose how code generation picks DMA ports (fewest bytes queued,"
            " or earliest estimated start) by the modelled latency of the"
            " generated program (false: fewest bytes)">,
+    Option<"searchOpOrder", "search-op-order", "bool", /*default=*/"true",
+           "Order the ops by level (each after every op it reads, as early"
+           " as that allows, ties in the original order) where the modelled"
+           " latency of the generated program is lower so (false: the"
+           " original order)">,
     Option<"searchDeepPrefetch", "search-deep-prefetch", "bool",
            /*default=*/"true",
            "Let code generation load the first weights of DPU ops several"
