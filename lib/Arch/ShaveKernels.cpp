@@ -78,6 +78,9 @@ constexpr KernelInfo kKernelsAppended[] = {
     {"acosh", 12},
     {"atanh", 10},
     {"gelu_tanh", 12},
+    // A table lookup per element: two loads per cycle from the 256-byte
+    // table (the SHAVE's two load-store units), 16 int8 lanes a vector.
+    {"lut", 8},
 };
 constexpr unsigned kNumFirst = std::size(kKernels);
 static_assert(kNumFirst + std::size(kKernelsAppended) == kNumShaveKernels,
@@ -173,6 +176,7 @@ bool isElementwiseKernel(ShaveKernel k) {
   case ShaveKernel::PRelu:
   case ShaveKernel::Compare:
   case ShaveKernel::Where:
+  case ShaveKernel::Lut:
     return true;
   default:
     return false;

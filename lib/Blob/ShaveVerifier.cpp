@@ -562,6 +562,19 @@ public:
       if (!isQuantType(in[0].dtype) || !isFloatType(t.outputs[0].dtype))
         return fail("dequantizes i8/u8 into f16/f32");
       return quantParams(in[0].dtype);
+    case ShaveKernel::Lut:
+      if (!arity(2, 2, 1) || !sameShape(in[0], t.outputs[0]) || !fparamCount(0))
+        return false;
+      if (!t.iparams.empty())
+        return fail("takes no integer parameters");
+      if (!isQuantType(in[0].dtype) || !isQuantType(t.outputs[0].dtype))
+        return fail("maps i8/u8 to i8/u8");
+      if (in[1].dtype != t.outputs[0].dtype)
+        return fail("the table must have the output's element type");
+      if (in[1].numElements() != 256)
+        return fail("the table must have 256 entries, got " +
+                    std::to_string(in[1].numElements()));
+      return true;
     default: // The plain unary kernels are checked above.
       break;
     }

@@ -1028,6 +1028,21 @@ bool runShave(const ShaveTask &t, const std::vector<View> &ins,
     writeAll(out, x);
     return true;
   }
+  case ShaveKernel::Lut: {
+    // out = table[in - min(in's type)], bytes as they are.
+    const View &x = ins[0], &table = ins[1];
+    bool isSigned = x.dtype == DType::I8;
+    uint64_t n = out.numElements();
+    ThreadPool::global().parallelFor(n, 4096, [&](size_t begin, size_t end) {
+      for (size_t i = begin; i < end; ++i) {
+        uint8_t byte = x.data[x.offsetOf(i)];
+        uint64_t index =
+            isSigned ? uint64_t(int64_t(int8_t(byte)) + 128) : uint64_t(byte);
+        out.data[out.offsetOf(i)] = table.data[table.offsetOf(index)];
+      }
+    });
+    return true;
+  }
   default: // The plain unary kernels ran above.
     break;
   }

@@ -1,7 +1,8 @@
 //===- ShaveKernelsTest.cpp - The appended SHAVE kernels on the device ----===//
 //
 // clamp, hsigmoid, leaky_relu, max, min, matmul, erf, abs, neg, reciprocal,
-// relu, upsample_zeros and mvn (as LayerNorm, and on data with a large mean):
+// relu, upsample_zeros, mvn (as LayerNorm, and on data with a large mean)
+// and lut:
 // each runs in a blob on the device model (so the reader's verifier accepts
 // it) and is compared with a straightforward double-precision loop, f16 and
 // f32, with strided inputs; each contract rejects malformed tasks with a
@@ -1001,6 +1002,20 @@ TEST(ShaveKernels, BlobsVerifyRunAndRejectMalformed) {
        {x},
        desc("y", h, {8, 4}),
        "gelu_tanh: input and output shapes differ"},
+      {task(ShaveKernel::Lut),
+       {desc("x", DType::I8, {4, 8}), desc("t", DType::I8, {256})},
+       desc("y", DType::I8, {4, 8}),
+       keep,
+       {desc("x", DType::I8, {4, 8}), desc("t", DType::I8, {255})},
+       desc("y", DType::I8, {4, 8}),
+       "lut: the table must have 256 entries, got 255"},
+      {task(ShaveKernel::Lut),
+       {desc("x", DType::I8, {4, 8}), desc("t", DType::I8, {256})},
+       desc("y", DType::I8, {4, 8}),
+       keep,
+       {x, desc("t", DType::I8, {256})},
+       desc("y", DType::I8, {4, 8}),
+       "lut: maps i8/u8 to i8/u8"},
       {task(ShaveKernel::LogSoftmax, {}, {1}),
        {x},
        y,
@@ -1239,6 +1254,24 @@ TEST(ShaveKernels, BlobsVerifyRunAndRejectMalformed) {
   }
   EXPECT_EQ(covered, (uint64_t(1) << (arch::kNumShaveKernels - 25)) - 1)
       << "a case for every appended kernel";
+}
+
+// lut maps each int8 code through its 256-entry table (index code + 128),
+// on every code, in a blob the reader verifies.
+TEST(ShaveKernels, LutMapsEachCodeThroughTheTable) {
+  HostTensor x(DType::I8, {2, 128});
+  for (int i = 0; i < 256; ++i)
+    x.data<int8_t>()[i] = int8_t(i - 128);
+  HostTensor table = ref::randomTensor(DType::I8, {256}, 21, -128, 127);
+  RunResult r = run(
+      shaveBlob(task(ShaveKernel::Lut),
+                {desc("x", DType::I8, {2, 128}), desc("t", DType::I8, {256})},
+                desc("y", DType::I8, {2, 128})),
+      {x, table});
+  ASSERT_TRUE(r.ok) << r.error;
+  for (int i = 0; i < 256; ++i)
+    EXPECT_EQ(r.outputs[0].data<int8_t>()[i], table.data<int8_t>()[i])
+        << "code " << i - 128;
 }
 
 TEST(ShaveKernels, ReaderRejectsKernelPastTheLast) {

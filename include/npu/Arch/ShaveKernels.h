@@ -87,8 +87,14 @@ enum class ShaveKernel : uint16_t {
   Acosh = 67,
   Atanh = 68,
   GeluTanh = 69, ///< GELU, tanh approximation (ONNX Gelu approximate="tanh")
+  /// int8 (or uint8) -> int8 (or uint8) through a table of 256 entries
+  /// (input 1, of the output's type): out = table[in - min(in's type)].
+  /// An int8 activation whose function is known only at compile time
+  /// (the table holds dequantize, the function and quantize of every
+  /// input value, computed by the same kernels).
+  Lut = 70,
 };
-constexpr unsigned kNumShaveKernels = 70;
+constexpr unsigned kNumShaveKernels = 71;
 
 /// How a scatter kernel combines an update with the element it lands on
 /// (its reduction iparam; ONNX's `reduction` attribute). Updates apply in

@@ -743,6 +743,7 @@ LogicalResult lowering::lowerFunction(func::FuncOp func, StringRef precision,
   if (failed(lowering::exposeTensors(l, func, debug)) ||
       failed(lowering::markCorrupted(l, debug)))
     return failure();
+  lowering::lookUpInt8Activations(l, func);
   lowering::writeF16WhereDequantized(l, recorder);
   for (Operation *op : llvm::reverse(old))
     if (op->use_empty())

@@ -297,6 +297,12 @@ mlir::LogicalResult lowerFunction(mlir::func::FuncOp func,
 /// corruption perturbs its output zero point); so does a value with a
 /// pre-quantized model's own parameters (npu.quant).
 void writeF16WhereDequantized(Lowering &l, QuantizedTensors *recorder);
+/// Before writeF16WhereDequantized: each dequantize -> elementwise f16
+/// kernel -> quantize chain between int8 tensors (each op read only by the
+/// next) becomes one `lut` kernel through a 256-entry table of the chain's
+/// results, where the cycle model of `func`'s target charges the lookup
+/// less (LookupTables.cpp). Bit for bit the chain's results.
+void lookUpInt8Activations(Lowering &l, mlir::func::FuncOp func);
 /// The ops after convolution `conv` that its DPU task fuses (a bias add,
 /// an activation, a clamp; DpuLowering.cpp), in order, in `l`'s precision;
 /// nothing is changed.

@@ -35,6 +35,13 @@ bool isPerChannel(Value v, Value in) {
          llvm::all_of(shape.drop_back(), [](int64_t d) { return d == 1; });
 }
 
+/// Whether `v` is the table of lookup `s` (a `lut` kernel's input 1): read
+/// whole by every task.
+bool isLookupTable(hw::ShaveOp s, Value v) {
+  return s.getKernel() == "lut" && s.getInputs().size() == 2 &&
+         s.getInputs()[1] == v && s.getInputs()[0] != v;
+}
+
 /// How SHAVE op `s` can run on the pieces of `in` (computed by DPU op
 /// `dpu`): an elementwise kernel with one result of `in`'s shape, reading
 /// `in` once, its other operands scalars or per-channel vectors whose
@@ -58,7 +65,7 @@ Step epilogueStep(hw::ShaveOp s, Value in, Operation *dpu) {
       ++reads;
       continue;
     }
-    if (!isScalar(v) && !isPerChannel(v, in))
+    if (!isScalar(v) && !isPerChannel(v, in) && !isLookupTable(s, v))
       return Step::No;
     Operation *def = v.getDefiningOp();
     if (def && !isa<npu::ConstantOp>(def) &&
@@ -164,6 +171,10 @@ void emitShaveEpilogue(Emitter &e, const ShaveEpilogue &ep, uint32_t tile,
         continue;
       }
       blob::TensorRef whole = e.denseRef(v);
+      if (isLookupTable(s, v)) {
+        proto.inputs.push_back(whole);
+        continue;
+      }
       if (isPerChannel(v, in)) {
         // The piece's channels of a per-channel operand, [1, 1, channels],
         // read whole by every task.

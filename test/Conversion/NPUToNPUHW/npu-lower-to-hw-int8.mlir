@@ -390,3 +390,39 @@ func.func @transposed_conv_then_fp32_sigmoid(%x: tensor<1x16x4x4xf32> {npu.range
   %t = npu.sigmoid %a {npu.fp32, npu.range = array<f32: 0.0, 1.0>} : tensor<1x16x8x8xf32>
   return %t : tensor<1x16x8x8xf32>
 }
+
+// -----
+
+// An activation between two int8 DPU tasks, which the lowering runs as
+// dequantize -> f16 kernel -> quantize, is one `lut` kernel where the
+// target's cycle model charges the table less (LookupTables.cpp): the
+// first task keeps its int8 result and the table holds the chain's result
+// for each of the 256 codes, at index code + 128 (gelu of 0 is 0: code
+// -1, the zero point of the input's range [-4, 4], maps to the output's
+// zero point, -64 = 0xC0 for [-0.2, 0.6], as does code -128, gelu(-4)
+// rounding to 0). A hardswish, cheaper per element in f16, stays a kernel
+// and the task before it writes f16. Without a target (the cases above)
+// nothing is looked up.
+// CHECK-LABEL: func.func @activation_tables
+// CHECK: %[[A:.*]] = npuhw.dpu_conv conv {{.*}} -> tensor<8x8x16x!quant.uniform<i8:f32, 0.031372550874948502:-1>>
+// CHECK: %[[T:.*]] = npu.constant dense<"0xC0{{(([0-9A-F][0-9A-F]){126})}}C0{{(([0-9A-F][0-9A-F]){128})}}"> : tensor<256xi8>
+// CHECK: %[[G:.*]] = npuhw.shave "lut" %[[A]], %[[T]] : (tensor<8x8x16x!quant.uniform<i8:f32, 0.031372550874948502:-1>>, tensor<256xi8>) -> tensor<8x8x16x!quant.uniform<i8:f32, 0.0031372548546642065:-64>>
+// CHECK-NOT: "gelu"
+// CHECK: npuhw.dpu_conv conv %[[G]]
+// CHECK-SAME: -> tensor<8x8x16xf16>
+// CHECK: npuhw.shave "hswish"
+// CHECK-NOT: "lut"
+module attributes {npu.target = #npu.target<NPU3720>} {
+func.func @activation_tables(%x: tensor<1x16x8x8xf32> {npu.range = array<f32: -1.0, 1.0>}) -> tensor<1x16x8x8xf32> {
+  %w = npu.constant dense<0.1> : tensor<16x16x1x1xf32>
+  %a = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1, npu.range = array<f32: -4.0, 4.0>}
+      : (tensor<1x16x8x8xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x8x8xf32>
+  %g = npu.gelu %a {npu.range = array<f32: -0.2, 0.6>} : tensor<1x16x8x8xf32>
+  %b = npu.conv %g, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1, npu.range = array<f32: -4.0, 4.0>}
+      : (tensor<1x16x8x8xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x8x8xf32>
+  %h = npu.hard_swish %b {npu.range = array<f32: -0.4, 4.0>} : tensor<1x16x8x8xf32>
+  %c = npu.conv %h, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1, npu.range = array<f32: -4.0, 4.0>}
+      : (tensor<1x16x8x8xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x8x8xf32>
+  return %c : tensor<1x16x8x8xf32>
+}
+}
