@@ -77,6 +77,9 @@ static void addBackEndEntryPasses(OpPassManager &pm) {
   // Gemm with trans_a or a C that is no per-column bias: a transpose and an
   // add around a Gemm the DPU takes.
   pm.nest<func::FuncOp>().addPass(createNPUDecomposeGemm());
+  // Matmuls of one input by constant matrices (attention's projections)
+  // as one; the joined constants fold next.
+  pm.nest<func::FuncOp>().addPass(createNPUFuseSiblingMatMuls());
   addCanonicalizationPasses(pm);
   // LRN as an fp32 island, CumSum as a matmul with a 0/1 triangle (after
   // canonicalization, which would fold the island's ops into unmarked

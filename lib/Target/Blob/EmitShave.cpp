@@ -216,23 +216,28 @@ std::vector<blob::ShaveTask> splitReduction(const blob::ShaveTask &t,
 } // namespace
 
 namespace {
-/// The most tasks over `shaves` SHAVEs that kernel `t` is worth for its
-/// latency: each task at least kMinShaveChunkElements elements, or at
-/// least as many cycles of vector work as its launch (the simulator's cycle
-/// model: a softmax over 49 x 49 fp16 goes to 2 tasks, an add of that size
-/// stays one). More would hold SHAVEs that other kernels (the other heads'
-/// softmaxes) could use, for little gain.
-uint64_t tasksWorth(const arch::HardwareDesc &hw, const blob::ShaveTask &t,
+/// The most tasks over `shaves` SHAVEs that kernel `t` is split into: each
+/// task at least kMinShaveChunkElements elements, or with
+/// Emitter::shaveSplitByWork at least as many cycles of vector work as its
+/// launch (the simulator's cycle model: a softmax over 49 x 49 fp16 goes
+/// to 2 tasks, an add of that size stays one). Splitting more would hold
+/// SHAVEs that other kernels could use for little gain; splitting so pays
+/// where the SHAVEs are otherwise idle (PP-OCRv4's recogniser, 1-3 %) and
+/// not where several such kernels run side by side (8 attention heads'
+/// softmaxes), so npu-group-layers chooses it per function.
+uint64_t tasksWorth(const Emitter &e, const blob::ShaveTask &t,
                     uint64_t shaves) {
+  const arch::HardwareDesc &hw = e.hw;
   uint64_t elements = t.workElements();
   uint32_t bytes =
       t.outputs.empty() ? 2 : uint32_t(dtypeSize(t.outputs[0].dtype));
   uint64_t launch =
       arch::toDpuCycles(hw, hw.shaveLaunchCycles, hw.shaveClockKHz);
   uint64_t work = arch::shaveTaskCycles(hw, t.kernel, elements, bytes) - launch;
+  uint64_t byWork = e.shaveSplitByWork && launch ? work / launch : 1;
   return std::min<uint64_t>(
-      shaves, std::max<uint64_t>({1, elements / kMinShaveChunkElements,
-                                  launch ? work / launch : 1}));
+      shaves,
+      std::max<uint64_t>({1, elements / kMinShaveChunkElements, byWork}));
 }
 
 /// Queues `task` on the next SHAVE (round robin over the tiles in use,
@@ -301,7 +306,7 @@ LogicalResult emitShaveIntoView(Emitter &e, hw::ShaveOp op,
   proto.inputs = {in};
   proto.outputs = {out};
 
-  uint64_t shaves = tasksWorth(e.hw, proto, e.tiles * e.hw.shavesPerTile);
+  uint64_t shaves = tasksWorth(e, proto, e.tiles * e.hw.shavesPerTile);
   uint64_t extent = view.shape.empty() ? 1 : view.shape[0];
   uint64_t chunks = 1;
   if (e.opts.splitShave)
@@ -386,7 +391,7 @@ LogicalResult shaveTasks(Emitter &e, hw::ShaveOp op, const std::string &label,
   }
   for (const blob::TensorRef &r : proto.outputs)
     sameShape &= r.shape == proto.outputs[0].shape;
-  uint64_t worth = tasksWorth(e.hw, proto, shaves);
+  uint64_t worth = tasksWorth(e, proto, shaves);
   uint64_t chunks = 1;
   if (e.opts.splitShave && arch::isElementwiseKernel(proto.kernel) && sameShape)
     chunks = worth;

@@ -94,6 +94,9 @@ struct Emitter {
   /// has room beside every op before them, in the DMA ports' idle time by
   /// the estimated schedule (kDeepPrefetchAttr).
   bool deepPrefetch = false;
+  /// SHAVE kernels split while each task has a launch's worth of vector
+  /// work, not only 8192 elements (kShaveSplitByWorkAttr).
+  bool shaveSplitByWork = false;
   /// A DMA queued when a DMA port would otherwise idle (deep prefetch's
   /// weights loads): dma() queues it, in a step of its own, ahead of a DMA
   /// that must wait, on that DMA's port, when the estimate has it start

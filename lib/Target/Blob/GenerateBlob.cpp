@@ -145,6 +145,7 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
              << "\"; expected \"" << kDmaPortsEarliestStart << "\"";
     e.estimatePorts();
   }
+  e.shaveSplitByWork = func->hasAttr(kShaveSplitByWorkAttr);
   if (func->hasAttr(kDeepPrefetchAttr)) {
     e.deepPrefetch = true;
     e.enableEstimate();

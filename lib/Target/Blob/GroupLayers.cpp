@@ -126,6 +126,7 @@ struct GroupLayersPass : impl::NPUGroupLayersBase<GroupLayersPass> {
       }
       func->removeAttr(kDmaPortsAttr);
       func->removeAttr(kDeepPrefetchAttr);
+      func->removeAttr(kShaveSplitByWorkAttr);
       uint32_t used = tilesFor(func, **hw, tiles);
       if (failed(checkTilingTiles(func, used, **hw, "npu-group-layers")))
         return signalPassFailure();
@@ -177,6 +178,8 @@ struct GroupLayersPass : impl::NPUGroupLayersBase<GroupLayersPass> {
       cycles = chooseDmaPorts(func, used, cycles);
     if (searchDeepPrefetch)
       cycles = chooseDeepPrefetch(func, used, cycles);
+    if (searchShaveSplit)
+      cycles = chooseUnitAttr(func, used, cycles, kShaveSplitByWorkAttr);
     return cycles;
   }
 
@@ -353,20 +356,30 @@ struct GroupLayersPass : impl::NPUGroupLayersBase<GroupLayersPass> {
   /// not measured).
   std::optional<uint64_t> chooseDeepPrefetch(func::FuncOp func, uint32_t used,
                                              std::optional<uint64_t> without) {
+    return chooseUnitAttr(func, used, without, kDeepPrefetchAttr);
+  }
+
+  /// Records unit attribute `name` on `func` (grouped and tiled as it will
+  /// be generated) when its program's modelled latency is lower so.
+  /// `without`: the latency without, when already measured. Returns the
+  /// latency of the program as recorded (nullopt if not measured).
+  std::optional<uint64_t> chooseUnitAttr(func::FuncOp func, uint32_t used,
+                                         std::optional<uint64_t> without,
+                                         StringRef name) {
     FailureOr<arch::Platform> platform =
         getTarget(func->getParentOfType<ModuleOp>());
     if (failed(platform))
       return std::nullopt;
-    func->removeAttr(kDeepPrefetchAttr);
+    func->removeAttr(name);
     if (!without)
       without =
           modelledLatency(func, *platform, used, maxPieceRows, useEpilogues);
-    func->setAttr(kDeepPrefetchAttr, UnitAttr::get(func.getContext()));
+    func->setAttr(name, UnitAttr::get(func.getContext()));
     std::optional<uint64_t> with =
         modelledLatency(func, *platform, used, maxPieceRows, useEpilogues);
     if (without && with && *with < *without)
       return with;
-    func->removeAttr(kDeepPrefetchAttr);
+    func->removeAttr(name);
     return without;
   }
 

@@ -109,6 +109,12 @@ def NPUGroupLayers : Pass<"npu-group-layers", "mlir::ModuleOp"> {
            "Choose how code generation picks DMA ports (fewest bytes queued,"
            " or earliest estimated start) by the modelled latency of the"
            " generated program (false: fewest bytes)">,
+    Option<"searchShaveSplit", "search-shave-split", "bool",
+           /*default=*/"true",
+           "Let code generation split small SHAVE kernels by their vector"
+           " work (npu.shave_split_by_work) where the modelled latency of"
+           " the generated program is lower so (false: by 8192 elements per"
+           " task only)">,
     Option<"searchOpOrder", "search-op-order", "bool", /*default=*/"true",
            "Order the ops by level (each after every op it reads, as early"
            " as that allows, ties in the original order) where the modelled"

@@ -404,6 +404,50 @@ def NPUDecomposeReductions
   let dependentDialects = ["::npu::NPUDialect"];
 }
 
+def NPUFuseSiblingMatMuls : Pass<"npu-fuse-sibling-matmuls",
+                                  "mlir::func::FuncOp"> {
+  let summary = "Joins the matmuls of one input by constant matrices into "
+                "one matmul";
+  let description = [{
+    Attention's query, key and value projections (and any other matmuls of
+    one input `x` by constant 2-D matrices `W_i` [K, N_i], each read only
+    by an add of a constant bias [N_i], or by anything when no sibling has
+    such an add) become one matmul by the matrices joined along N, one add
+    of the joined biases (zeros for a sibling without one), and a slice of
+    the result per sibling, which takes the sibling's location (its tensor
+    keeps its ONNX name). On the DPU that is one task that loads `x` once,
+    where each projection loaded it, ran and stored before the next one's
+    load could start on the DMA queues; the slices are views the next
+    DPU ops load through (docs/codegen.md). Each output channel is computed
+    as before, from the same weights and bias. Matmuls with a
+    pre-quantized model's parameters, of other element types than f32 and
+    whose matrix is not a constant are left alone, and so are siblings one
+    of whose results a convolution or a matmul by a constant reads (in
+    int8 it reads that result's int8 codes, which a slice of the joined
+    result would quantize again on a SHAVE). The joined matrices and
+    biases are `npu.concat` of the constants, which `npu-fold-constants`
+    folds.
+
+    Before:
+    ```mlir
+    %q = npu.matmul %x, %wq : (tensor<1x128x256xf32>, tensor<256x256xf32>) -> tensor<1x128x256xf32>
+    %qb = npu.add %q, %bq : (tensor<1x128x256xf32>, tensor<256xf32>) -> tensor<1x128x256xf32>
+    %k = npu.matmul %x, %wk : ...
+    %kb = npu.add %k, %bk : ...
+    ```
+    After:
+    ```mlir
+    %w = npu.concat %wq, %wk {axis = 1 : i64} : ... -> tensor<256x512xf32>
+    %y = npu.matmul %x, %w : (tensor<1x128x256xf32>, tensor<256x512xf32>) -> tensor<1x128x512xf32>
+    %b = npu.concat %bq, %bk {axis = 0 : i64} : ... -> tensor<512xf32>
+    %yb = npu.add %y, %b : ...
+    %qb = npu.slice %yb {starts = array<i64: 0, 0, 0>, steps = array<i64: 1, 1, 1>} : tensor<1x128x512xf32> to tensor<1x128x256xf32>
+    %kb = npu.slice %yb {starts = array<i64: 0, 0, 256>, steps = array<i64: 1, 1, 1>} : tensor<1x128x512xf32> to tensor<1x128x256xf32>
+    ```
+  }];
+  let dependentDialects = ["::npu::NPUDialect"];
+}
+
 def NPUDecomposeGemm : Pass<"npu-decompose-gemm", "mlir::func::FuncOp"> {
   let summary = "Gemm forms the DPU does not take become a transpose, a "
                 "Gemm and an add";

@@ -1,0 +1,167 @@
+//===- FuseSiblingMatMuls.cpp - Matmuls of one input as one matmul --------===//
+//
+// Attention's query, key and value projections read one input: joined into
+// one matmul (and one bias add), the DPU loads that input once and runs one
+// task; each projection is a slice of the result (Passes.td,
+// npu-fuse-sibling-matmuls).
+//
+//===----------------------------------------------------------------------===//
+
+#include "npu/Dialect/NPU/IR/QuantAnnotations.h"
+#include "npu/Dialect/NPU/IR/TensorKeys.h"
+#include "npu/Dialect/NPU/Transforms/Passes.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "llvm/ADT/MapVector.h"
+
+namespace npu {
+#define GEN_PASS_DEF_NPUFUSESIBLINGMATMULS
+#include "npu/Dialect/NPU/Transforms/Passes.h.inc"
+} // namespace npu
+
+using namespace mlir;
+using namespace npu;
+
+namespace {
+
+/// One matmul of the shared input, and the bias add that alone reads it.
+struct Sibling {
+  MatMulOp matmul;
+  AddOp add;  ///< Null without one.
+  Value bias; ///< A constant [N] (with `add`).
+  int64_t n = 0;
+};
+
+bool hasQuantParams(Operation *op) {
+  return op->hasAttr(kQuantAttr) || op->hasAttr(kWeightScalesAttr);
+}
+
+/// `mm` as a sibling: x [..., K] (static f32) by a constant f32 [K, N].
+std::optional<Sibling> asSibling(MatMulOp mm) {
+  auto x = dyn_cast<RankedTensorType>(mm.getLhs().getType());
+  auto w = dyn_cast<RankedTensorType>(mm.getRhs().getType());
+  auto y = dyn_cast<RankedTensorType>(mm.getType());
+  if (!x || !w || !y || !x.hasStaticShape() || !w.hasStaticShape() ||
+      !y.hasStaticShape() || x.getRank() < 2 || w.getRank() != 2 ||
+      !x.getElementType().isF32() || !w.getElementType().isF32() ||
+      !mm.getRhs().getDefiningOp<ConstantOp>() || hasQuantParams(mm))
+    return std::nullopt;
+  Sibling s;
+  s.matmul = mm;
+  s.n = w.getDimSize(1);
+  if (!mm->hasOneUse())
+    return s;
+  auto add = dyn_cast<AddOp>(*mm->user_begin());
+  if (!add || hasQuantParams(add) || add.getType() != mm.getType())
+    return s;
+  Value bias = add.getLhs() == mm.getResult() ? add.getRhs() : add.getLhs();
+  auto b = dyn_cast<RankedTensorType>(bias.getType());
+  if (b && b.hasStaticShape() && b.getRank() == 1 && b.getDimSize(0) == s.n &&
+      b.getElementType().isF32() && bias.getDefiningOp<ConstantOp>()) {
+    s.add = add;
+    s.bias = bias;
+  }
+  return s;
+}
+
+void fuse(MutableArrayRef<Sibling> siblings) {
+  Operation *first = siblings.front().matmul;
+  for (Sibling &s : siblings)
+    if (s.matmul->isBeforeInBlock(first))
+      first = s.matmul;
+  // The constants come first (they read nothing).
+  for (Sibling &s : siblings)
+    for (Value c : {Value(s.matmul.getRhs()), s.bias})
+      if (Operation *def = c ? c.getDefiningOp() : nullptr;
+          def && first->isBeforeInBlock(def))
+        def->moveBefore(first);
+  OpBuilder b(first);
+  std::string others;
+  for (Sibling &s : siblings.drop_front())
+    others +=
+        (others.empty() ? "with " : ", ") + locationName(s.matmul.getLoc());
+  SmallVector<Value> matrices, biases;
+  bool anyBias = false;
+  int64_t total = 0;
+  for (Sibling &s : siblings) {
+    matrices.push_back(s.matmul.getRhs());
+    anyBias |= bool(s.add);
+    total += s.n;
+  }
+  Location loc = suffixedLocation(siblings.front().matmul.getLoc(), others);
+  Value joined = ConcatOp::create(b, loc, matrices, 1);
+  auto xType = cast<RankedTensorType>(siblings.front().matmul.getType());
+  SmallVector<int64_t> shape(xType.getShape());
+  shape.back() = total;
+  auto yType = RankedTensorType::get(shape, xType.getElementType());
+  Value y =
+      MatMulOp::create(b, loc, yType, siblings.front().matmul.getLhs(), joined);
+  if (anyBias) {
+    for (Sibling &s : siblings) {
+      if (s.add) {
+        biases.push_back(s.bias);
+        continue;
+      }
+      auto zType = RankedTensorType::get({s.n}, b.getF32Type());
+      biases.push_back(ConstantOp::create(
+          b, loc, DenseElementsAttr::get(zType, b.getF32FloatAttr(0.0f))));
+    }
+    Value bias = ConcatOp::create(b, loc, biases, 0);
+    y = AddOp::create(b, loc, yType, y, bias);
+  }
+  int64_t offset = 0, rank = int64_t(shape.size());
+  for (Sibling &s : siblings) {
+    Operation *last = s.add ? s.add.getOperation() : s.matmul.getOperation();
+    SmallVector<int64_t> starts(rank, 0), steps(rank, 1), part(shape);
+    starts.back() = offset;
+    part.back() = s.n;
+    offset += s.n;
+    Value slice = SliceOp::create(
+        b, last->getLoc(), RankedTensorType::get(part, xType.getElementType()),
+        y, b.getDenseI64ArrayAttr(starts), b.getDenseI64ArrayAttr(steps));
+    last->getResult(0).replaceAllUsesWith(slice);
+  }
+  // Erased last: the builder inserts before the first of them.
+  for (Sibling &s : siblings) {
+    if (s.add)
+      s.add->erase();
+    s.matmul->erase();
+  }
+}
+
+/// Whether a DPU op with constant weights reads `s`'s result directly: in
+/// int8 it reads the result's int8 codes, which a slice of the joined
+/// result (moved in f16) would have to quantize again on SHAVE.
+bool readByWeightedDpuOp(Sibling &s) {
+  Operation *last = s.add ? s.add.getOperation() : s.matmul.getOperation();
+  return llvm::any_of(last->getUsers(), [](Operation *u) {
+    if (isa<ConvOp, GemmOp>(u))
+      return true;
+    auto mm = dyn_cast<MatMulOp>(u);
+    return mm && mm.getRhs().getDefiningOp<ConstantOp>();
+  });
+}
+
+struct NPUFuseSiblingMatMulsPass
+    : npu::impl::NPUFuseSiblingMatMulsBase<NPUFuseSiblingMatMulsPass> {
+  void runOnOperation() override {
+    llvm::MapVector<Value, SmallVector<Sibling>> byInput;
+    getOperation().walk([&](MatMulOp mm) {
+      if (std::optional<Sibling> s = asSibling(mm))
+        byInput[mm.getLhs()].push_back(*s);
+    });
+    for (auto &entry : byInput) {
+      SmallVector<Sibling> &siblings = entry.second;
+      // Siblings in one block.
+      if (siblings.size() < 2 || llvm::any_of(siblings, readByWeightedDpuOp) ||
+          llvm::any_of(siblings, [&](const Sibling &s) {
+            return s.matmul->getBlock() != siblings.front().matmul->getBlock();
+          }))
+        continue;
+      fuse(siblings);
+    }
+  }
+};
+
+} // namespace
