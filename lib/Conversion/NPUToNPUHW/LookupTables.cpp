@@ -93,17 +93,18 @@ std::optional<std::vector<int8_t>> tableOf(hw::ShaveOp dequantize,
 }
 
 /// Whether `user` only hands its operand to the function's results: the
-/// return, or a conversion only the return reads (a graph output, or a
-/// tensor npu-compile --expose-tensors exposes: the debug build must
-/// compute what the real one does).
+/// return, or conversions and views (slices, reshapes, transposes: a
+/// graph output's unpadding and layout change) only such ops read (a
+/// graph output, or a tensor npu-compile --expose-tensors exposes: the
+/// debug build must compute what the real one does).
 bool onlyReturns(Operation *user) {
   if (isa<func::ReturnOp>(user))
     return true;
   auto convert = dyn_cast<hw::ShaveOp>(user);
-  return convert && convert.getKernel() == "convert" &&
-         convert->getNumResults() == 1 &&
-         llvm::all_of(convert->getResult(0).getUsers(),
-                      [](Operation *u) { return isa<func::ReturnOp>(u); });
+  bool passes = (convert && convert.getKernel() == "convert") ||
+                isa<SliceOp, ReshapeOp, TransposeOp>(user);
+  return passes && user->getNumResults() == 1 &&
+         llvm::all_of(user->getResult(0).getUsers(), onlyReturns);
 }
 
 /// Whether `next` and returns (onlyReturns) are all that read `v`.

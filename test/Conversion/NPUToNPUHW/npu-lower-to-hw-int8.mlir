@@ -426,3 +426,26 @@ func.func @activation_tables(%x: tensor<1x16x8x8xf32> {npu.range = array<f32: -1
   return %c : tensor<1x16x8x8xf32>
 }
 }
+
+// -----
+
+// The activation's result is also a graph output (through the layout change
+// back to NCHW and a conversion): the lookup is made all the same, and the
+// output is the f16 kernel on the same int8 input (a debug build exposing
+// the tensor computes what the real one does).
+// CHECK-LABEL: func.func @table_and_output
+// CHECK: %[[A:.*]] = npuhw.dpu_conv conv {{.*}} -> tensor<8x8x16x!quant.uniform<i8:f32, 0.031372550874948502:-1>>
+// CHECK-DAG: npuhw.shave "lut" %[[A]]
+// CHECK-DAG: %[[D:.*]] = npuhw.shave "dequantize" %[[A]]
+// CHECK-DAG: npuhw.shave "gelu" %[[D]]
+module attributes {npu.target = #npu.target<NPU3720>} {
+func.func @table_and_output(%x: tensor<1x16x8x8xf32> {npu.range = array<f32: -1.0, 1.0>}) -> (tensor<1x16x8x8xf32>, tensor<1x16x8x8xf32>) {
+  %w = npu.constant dense<0.1> : tensor<16x16x1x1xf32>
+  %a = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1, npu.range = array<f32: -4.0, 4.0>}
+      : (tensor<1x16x8x8xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x8x8xf32>
+  %g = npu.gelu %a {npu.range = array<f32: -0.2, 0.6>} : tensor<1x16x8x8xf32>
+  %b = npu.conv %g, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1, npu.range = array<f32: -4.0, 4.0>}
+      : (tensor<1x16x8x8xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x8x8xf32>
+  return %g, %b : tensor<1x16x8x8xf32>, tensor<1x16x8x8xf32>
+}
+}

@@ -13,6 +13,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Matchers.h"
 #include "llvm/ADT/MapVector.h"
 
 namespace npu {
@@ -29,7 +30,7 @@ namespace {
 struct Sibling {
   MatMulOp matmul;
   AddOp add;  ///< Null without one.
-  Value bias; ///< A constant [N] (with `add`).
+  Value bias; ///< A constant [1, ..., 1, N] or of one value (with `add`).
   int64_t n = 0;
 };
 
@@ -55,10 +56,16 @@ std::optional<Sibling> asSibling(MatMulOp mm) {
   auto add = dyn_cast<AddOp>(*mm->user_begin());
   if (!add || hasQuantParams(add) || add.getType() != mm.getType())
     return s;
+  // A per-column bias [N] (also as [1, ..., 1, N]) or one value.
   Value bias = add.getLhs() == mm.getResult() ? add.getRhs() : add.getLhs();
   auto b = dyn_cast<RankedTensorType>(bias.getType());
-  if (b && b.hasStaticShape() && b.getRank() == 1 && b.getDimSize(0) == s.n &&
-      b.getElementType().isF32() && bias.getDefiningOp<ConstantOp>()) {
+  DenseElementsAttr values;
+  if (b && b.hasStaticShape() && b.getRank() <= y.getRank() &&
+      b.getElementType().isF32() && matchPattern(bias, m_Constant(&values)) &&
+      (b.getNumElements() == 1 ||
+       (llvm::all_of(b.getShape().drop_back(),
+                     [](int64_t d) { return d == 1; }) &&
+        b.getShape().back() == s.n))) {
     s.add = add;
     s.bias = bias;
   }
@@ -99,8 +106,25 @@ void fuse(MutableArrayRef<Sibling> siblings) {
       MatMulOp::create(b, loc, yType, siblings.front().matmul.getLhs(), joined);
   if (anyBias) {
     for (Sibling &s : siblings) {
-      if (s.add) {
-        biases.push_back(s.bias);
+      auto type = s.add ? cast<RankedTensorType>(s.bias.getType()) : nullptr;
+      if (type && type.getNumElements() == s.n) {
+        // [1, ..., 1, N] as [N].
+        biases.push_back(type.getRank() == 1
+                             ? s.bias
+                             : ReshapeOp::create(
+                                   b, loc,
+                                   RankedTensorType::get({s.n}, b.getF32Type()),
+                                   s.bias));
+        continue;
+      }
+      if (type) {
+        // One value for every column.
+        DenseElementsAttr one;
+        matchPattern(s.bias, m_Constant(&one));
+        auto splat = RankedTensorType::get({s.n}, b.getF32Type());
+        biases.push_back(ConstantOp::create(
+            b, loc,
+            DenseElementsAttr::get(splat, *one.getValues<APFloat>().begin())));
         continue;
       }
       auto zType = RankedTensorType::get({s.n}, b.getF32Type());

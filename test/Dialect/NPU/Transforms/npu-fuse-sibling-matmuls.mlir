@@ -87,3 +87,30 @@ func.func @read_by_a_weighted_matmul(%x: tensor<8x32xf32>) -> (tensor<8x16xf32>,
   %c = npu.matmul %b, %w2 : (tensor<8x16xf32>, tensor<16x16xf32>) -> tensor<8x16xf32>
   return %a, %c : tensor<8x16xf32>, tensor<8x16xf32>
 }
+
+// -----
+
+// A bias of [1, N] joins as [N] (a reshape), one of one value as that value
+// for every column: both stay in the joined add, which the DPU task takes.
+// CHECK-LABEL: func.func @bias_shapes
+// CHECK: %[[R:.*]] = npu.reshape %{{.*}} : tensor<1x16xf32> to tensor<16xf32>
+// CHECK: %[[S:.*]] = npu.constant dense<5.000000e-01> : tensor<8xf32>
+// CHECK: npu.concat %{{.*}}, %[[R]], %[[S]] {axis = 0 : i64} : {{.*}} -> tensor<40xf32>
+// CHECK: %[[YB:.*]] = npu.add
+// CHECK-COUNT-3: npu.slice %[[YB]]
+// CHECK-NOT: npu.add
+func.func @bias_shapes(%x: tensor<4x32xf32>) -> (tensor<4x16xf32>, tensor<4x16xf32>, tensor<4x8xf32>) {
+  %wa = npu.constant dense<1.0> : tensor<32x16xf32>
+  %wb = npu.constant dense<2.0> : tensor<32x16xf32>
+  %wc = npu.constant dense<3.0> : tensor<32x8xf32>
+  %ba = npu.constant dense<0.1> : tensor<16xf32>
+  %bb = npu.constant dense<0.2> : tensor<1x16xf32>
+  %bc = npu.constant dense<0.5> : tensor<f32>
+  %a0 = npu.matmul %x, %wa : (tensor<4x32xf32>, tensor<32x16xf32>) -> tensor<4x16xf32>
+  %a = npu.add %a0, %ba : (tensor<4x16xf32>, tensor<16xf32>) -> tensor<4x16xf32>
+  %b0 = npu.matmul %x, %wb : (tensor<4x32xf32>, tensor<32x16xf32>) -> tensor<4x16xf32>
+  %b = npu.add %b0, %bb : (tensor<4x16xf32>, tensor<1x16xf32>) -> tensor<4x16xf32>
+  %c0 = npu.matmul %x, %wc : (tensor<4x32xf32>, tensor<32x8xf32>) -> tensor<4x8xf32>
+  %c = npu.add %c0, %bc : (tensor<4x8xf32>, tensor<f32>) -> tensor<4x8xf32>
+  return %a, %b, %c : tensor<4x16xf32>, tensor<4x16xf32>, tensor<4x8xf32>
+}

@@ -411,8 +411,8 @@ def NPUFuseSiblingMatMuls : Pass<"npu-fuse-sibling-matmuls",
   let description = [{
     Attention's query, key and value projections (and any other matmuls of
     one input `x` by constant 2-D matrices `W_i` [K, N_i], each read only
-    by an add of a constant bias [N_i], or by anything when no sibling has
-    such an add) become one matmul by the matrices joined along N, one add
+    by an add of a constant bias [N_i] (or [1, ..., 1, N_i], or of one
+    value), or by anything when no sibling has such an add) become one matmul by the matrices joined along N, one add
     of the joined biases (zeros for a sibling without one), and a slice of
     the result per sibling, which takes the sibling's location (its tensor
     keeps its ONNX name). On the DPU that is one task that loads `x` once,
