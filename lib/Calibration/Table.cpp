@@ -129,7 +129,10 @@ bool parseFloatField(const std::string &text, const char *field, float &out,
     error = std::string(field) + " is NaN";
     return false;
   }
-  if (std::isinf(v) || std::fabs(v) > 3.4028234663852886e38) {
+  // Below FLT_MAX plus half its ulp (2^128 - 2^103) the value rounds to a
+  // finite float: FLT_MAX printed with 9 digits, 3.40282347e+38, is above
+  // FLT_MAX itself and must parse back (a fuzzer's find).
+  if (std::isinf(v) || std::fabs(v) >= 3.4028235677973366e38) {
     error = std::string(field) + " '" + text + "' is not a finite float";
     return false;
   }

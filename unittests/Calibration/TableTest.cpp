@@ -10,6 +10,7 @@
 #include "gtest/gtest.h"
 
 #include <cstring>
+#include <limits>
 
 using namespace npu::calib;
 
@@ -110,6 +111,25 @@ TEST(TableTest, HeaderFieldsRoundTrip) {
   EXPECT_EQ(fromText.samples, "8 gen lo  teih");
 }
 
+// FLT_MAX prints as 3.40282347e+38 (9 digits), above FLT_MAX as a
+// double: the printed table must parse back to the same floats (the
+// calib-table fuzzer's find: "x 1e-45 3.40282346e+38 -1.17549435e-38 1").
+TEST(TableTest, LargestFloatRoundTrips) {
+  CalibrationTable t;
+  std::string error;
+  ASSERT_TRUE(parseTable("@version 1\nx 1e-45 3.40282346e+38 "
+                         "-1.17549435e-38 1 percentile\n",
+                         "f.calib", t, error))
+      << error;
+  ASSERT_EQ(t.entries.size(), 1u);
+  EXPECT_EQ(t.entries[0].max, std::numeric_limits<float>::max());
+  std::string printed = printTable(t);
+  EXPECT_NE(printed.find("3.40282347e+38"), std::string::npos) << printed;
+  CalibrationTable back;
+  ASSERT_TRUE(parseTable(printed, "p.calib", back, error)) << error;
+  EXPECT_EQ(back.entries[0].max, std::numeric_limits<float>::max());
+}
+
 TEST(TableTest, CommentsAndBlankLines) {
   std::string text = "# a table\n\n@version 1   # trailing comment\n"
                      "  a 0 1 0 1 minmax # why\n\r\n";
@@ -139,6 +159,11 @@ TEST(TableTest, Errors) {
             "f.calib:2: hi 'inf' is not a finite float (key 'a')");
   EXPECT_EQ(parseError("a 0 1 0 1e39 minmax\n"),
             "f.calib:2: hi '1e39' is not a finite float (key 'a')");
+  // Half an ulp above FLT_MAX rounds to infinity (to even), just below it
+  // to FLT_MAX.
+  EXPECT_EQ(parseError("a 0 3.4028235677973366e38 0 1 minmax\n"),
+            "f.calib:2: max '3.4028235677973366e38' is not a finite float "
+            "(key 'a')");
   // Finite bounds whose width is not (found by a fresh user: an infinite
   // int8 scale, and a dump that did not parse back).
   EXPECT_EQ(parseError("a 0 3 -3e38 3e38 manual\n"),
