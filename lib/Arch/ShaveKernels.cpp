@@ -183,4 +183,8 @@ bool isElementwiseKernel(ShaveKernel k) {
   }
 }
 
+bool readsWhole(ShaveKernel k, size_t index) {
+  return k == ShaveKernel::Lut && index == 1;
+}
+
 } // namespace npu::arch

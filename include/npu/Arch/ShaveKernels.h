@@ -9,6 +9,7 @@
 #ifndef NPU_ARCH_SHAVEKERNELS_H
 #define NPU_ARCH_SHAVEKERNELS_H
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -132,6 +133,10 @@ bool isPlainUnaryKernel(ShaveKernel k);
 /// same (broadcast) index of its inputs only, so that it can be split over
 /// any outer dimension (code generation spreads such kernels over SHAVEs).
 bool isElementwiseKernel(ShaveKernel k);
+
+/// Whether every task of a split kernel `k` reads input `index` whole
+/// rather than its slab: the `lut` kernel's table (input 1).
+bool readsWhole(ShaveKernel k, size_t index);
 
 /// SHAVE cycles per fp16 vector (hardware.shaveVectorLanesF16 elements) of
 /// the kernel's dominant loop; fp32 data runs at half the lanes.

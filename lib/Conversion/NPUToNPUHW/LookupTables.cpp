@@ -69,21 +69,19 @@ std::optional<std::vector<int8_t>> tableOf(hw::ShaveOp dequantize,
   struct Step {
     blob::ShaveTask task;
     std::vector<uint8_t> *from, *to;
-    DType fromType, toType;
   };
   Step steps[] = {
       {tableTask(arch::ShaveKernel::Dequantize, dequantize, DType::I8,
                  DType::F16),
-       &in, &mid, DType::I8, DType::F16},
-      {tableTask(kernel, act, DType::F16, DType::F16), &mid, &activated,
-       DType::F16, DType::F16},
+       &in, &mid},
+      {tableTask(kernel, act, DType::F16, DType::F16), &mid, &activated},
       {tableTask(arch::ShaveKernel::Quantize, quantize, DType::F16, DType::I8),
-       &activated, &out, DType::F16, DType::I8}};
+       &activated, &out}};
   for (Step &s : steps) {
     std::string error;
     if (!blob::verifyShaveTask(s.task, error) ||
-        !device::runShave(s.task, {viewOf(*s.from, s.fromType)},
-                          {viewOf(*s.to, s.toType)}, error))
+        !device::runShave(s.task, {viewOf(*s.from, s.task.inputs[0].dtype)},
+                          {viewOf(*s.to, s.task.outputs[0].dtype)}, error))
       return std::nullopt;
   }
   std::vector<int8_t> table(256);

@@ -376,14 +376,11 @@ LogicalResult shaveTasks(Emitter &e, hw::ShaveOp op, const std::string &label,
     return std::all_of(r.shape.begin(), r.shape.end() - 1,
                        [](uint32_t d) { return d == 1; });
   };
-  // A lookup's table (input 1) is read whole by every chunk.
-  auto isTable = [&](const blob::TensorRef &r) {
-    return proto.kernel == arch::ShaveKernel::Lut && proto.inputs.size() == 2 &&
-           &r != &proto.inputs[0] && r.numElements() == 256;
-  };
-  for (const blob::TensorRef &r : proto.inputs) {
-    if (isTable(r))
+  for (size_t i = 0; i < proto.inputs.size(); ++i) {
+    // A lookup's table is read whole by every chunk.
+    if (arch::readsWhole(proto.kernel, i))
       continue;
+    const blob::TensorRef &r = proto.inputs[i];
     bool vector = sameShape && isChannelVector(r);
     if (vector)
       channels = proto.outputs[0].shape.back();
@@ -444,14 +441,13 @@ LogicalResult shaveTasks(Emitter &e, hw::ShaveOp op, const std::string &label,
     task.shave = proto;
     if (chunks > 1) {
       uint64_t n = std::min(per, elements - begin);
-      bool lookup = proto.kernel == arch::ShaveKernel::Lut;
       for (auto *list : {&task.shave.inputs, &task.shave.outputs})
         for (blob::TensorRef &r : *list) {
           uint64_t eb = dtypeSize(r.dtype);
           bool input = list == &task.shave.inputs;
-          if (lookup && input && &r == &task.shave.inputs.back() &&
-              task.shave.inputs.size() == 2)
-            continue; // The table, whole.
+          if (input && arch::readsWhole(proto.kernel,
+                                        size_t(&r - task.shave.inputs.data())))
+            continue;
           if (input && isScalar(r) && elements > 1) {
             r.shape = {1u};
             r.strides = {eb};

@@ -174,12 +174,16 @@ struct GroupLayersPass : impl::NPUGroupLayersBase<GroupLayersPass> {
       return failure();
     if (searchCredit)
       cycles = chooseWholeDeviceWeightOps(func, residency, hw, used, cycles);
+    MLIRContext *ctx = func.getContext();
     if (searchDmaPorts)
-      cycles = chooseDmaPorts(func, used, cycles);
+      cycles = chooseFuncAttr(func, used, cycles, kDmaPortsAttr,
+                              StringAttr::get(ctx, kDmaPortsEarliestStart));
     if (searchDeepPrefetch)
-      cycles = chooseDeepPrefetch(func, used, cycles);
+      cycles = chooseFuncAttr(func, used, cycles, kDeepPrefetchAttr,
+                              UnitAttr::get(ctx));
     if (searchShaveSplit)
-      cycles = chooseUnitAttr(func, used, cycles, kShaveSplitByWorkAttr);
+      cycles = chooseFuncAttr(func, used, cycles, kShaveSplitByWorkAttr,
+                              UnitAttr::get(ctx));
     return cycles;
   }
 
@@ -216,9 +220,7 @@ struct GroupLayersPass : impl::NPUGroupLayersBase<GroupLayersPass> {
     if (!tried || !tried->levelLooksFaster)
       return groupFunction(func, hw, used,
                            tried ? tried->originalCycles : std::nullopt);
-    // Both in full, the original order first.
-    place(body, original);
-    restore(initial);
+    // Both in full, the original order first (chooseOpOrder left it so).
     FailureOr<std::optional<uint64_t>> inOrder =
         groupFunction(func, hw, used, tried->originalCycles);
     if (failed(inOrder))
@@ -349,23 +351,14 @@ struct GroupLayersPass : impl::NPUGroupLayersBase<GroupLayersPass> {
     return current;
   }
 
-  /// Records kDeepPrefetchAttr on `func` (grouped, tiled and with its DMA
-  /// ports chosen as it will be generated) when its program's modelled
-  /// latency is lower so. `without`: the latency without, when already
-  /// measured. Returns the latency of the program as recorded (nullopt if
-  /// not measured).
-  std::optional<uint64_t> chooseDeepPrefetch(func::FuncOp func, uint32_t used,
-                                             std::optional<uint64_t> without) {
-    return chooseUnitAttr(func, used, without, kDeepPrefetchAttr);
-  }
-
-  /// Records unit attribute `name` on `func` (grouped and tiled as it will
-  /// be generated) when its program's modelled latency is lower so.
-  /// `without`: the latency without, when already measured. Returns the
+  /// Records attribute `name` = `value` on `func` (grouped and tiled as it
+  /// will be generated: npu.dma_ports, npu.deep_prefetch,
+  /// npu.shave_split_by_work) when its program's modelled latency is lower
+  /// so. `without`: the latency without, when already measured. Returns the
   /// latency of the program as recorded (nullopt if not measured).
-  std::optional<uint64_t> chooseUnitAttr(func::FuncOp func, uint32_t used,
+  std::optional<uint64_t> chooseFuncAttr(func::FuncOp func, uint32_t used,
                                          std::optional<uint64_t> without,
-                                         StringRef name) {
+                                         StringRef name, Attribute value) {
     FailureOr<arch::Platform> platform =
         getTarget(func->getParentOfType<ModuleOp>());
     if (failed(platform))
@@ -374,36 +367,13 @@ struct GroupLayersPass : impl::NPUGroupLayersBase<GroupLayersPass> {
     if (!without)
       without =
           modelledLatency(func, *platform, used, maxPieceRows, useEpilogues);
-    func->setAttr(name, UnitAttr::get(func.getContext()));
+    func->setAttr(name, value);
     std::optional<uint64_t> with =
         modelledLatency(func, *platform, used, maxPieceRows, useEpilogues);
     if (without && with && *with < *without)
       return with;
     func->removeAttr(name);
     return without;
-  }
-
-  /// Records kDmaPortsAttr on `func` (grouped and tiled as it will be
-  /// generated) when its program's modelled latency is lower so.
-  /// `byBytes`: the latency without, when already measured. Returns the
-  /// latency of the program as recorded (nullopt if not measured).
-  std::optional<uint64_t> chooseDmaPorts(func::FuncOp func, uint32_t used,
-                                         std::optional<uint64_t> byBytes) {
-    FailureOr<arch::Platform> platform =
-        getTarget(func->getParentOfType<ModuleOp>());
-    if (failed(platform))
-      return std::nullopt;
-    if (!byBytes)
-      byBytes =
-          modelledLatency(func, *platform, used, maxPieceRows, useEpilogues);
-    func->setAttr(kDmaPortsAttr,
-                  StringAttr::get(func.getContext(), kDmaPortsEarliestStart));
-    std::optional<uint64_t> byStart =
-        modelledLatency(func, *platform, used, maxPieceRows, useEpilogues);
-    if (byBytes && byStart && *byStart < *byBytes)
-      return byStart;
-    func->removeAttr(kDmaPortsAttr);
-    return byBytes;
   }
 
   /// The modelled latency of `func` grouped by `residency` (recorded on it)

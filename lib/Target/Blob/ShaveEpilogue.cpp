@@ -35,11 +35,14 @@ bool isPerChannel(Value v, Value in) {
          llvm::all_of(shape.drop_back(), [](int64_t d) { return d == 1; });
 }
 
-/// Whether `v` is the table of lookup `s` (a `lut` kernel's input 1): read
-/// whole by every task.
-bool isLookupTable(hw::ShaveOp s, Value v) {
-  return s.getKernel() == "lut" && s.getInputs().size() == 2 &&
-         s.getInputs()[1] == v && s.getInputs()[0] != v;
+/// Whether `v` is an input of `s` that every task reads whole
+/// (arch::readsWhole: a lookup's table).
+bool isReadWhole(hw::ShaveOp s, Value v) {
+  auto kernel = arch::parseShaveKernel(s.getKernel().str());
+  for (auto [i, input] : llvm::enumerate(s.getInputs()))
+    if (input == v && kernel && arch::readsWhole(*kernel, i))
+      return true;
+  return false;
 }
 
 /// How SHAVE op `s` can run on the pieces of `in` (computed by DPU op
@@ -65,7 +68,7 @@ Step epilogueStep(hw::ShaveOp s, Value in, Operation *dpu) {
       ++reads;
       continue;
     }
-    if (!isScalar(v) && !isPerChannel(v, in) && !isLookupTable(s, v))
+    if (!isScalar(v) && !isPerChannel(v, in) && !isReadWhole(s, v))
       return Step::No;
     Operation *def = v.getDefiningOp();
     if (def && !isa<npu::ConstantOp>(def) &&
@@ -171,7 +174,7 @@ void emitShaveEpilogue(Emitter &e, const ShaveEpilogue &ep, uint32_t tile,
         continue;
       }
       blob::TensorRef whole = e.denseRef(v);
-      if (isLookupTable(s, v)) {
+      if (isReadWhole(s, v)) {
         proto.inputs.push_back(whole);
         continue;
       }

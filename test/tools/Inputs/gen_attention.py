@@ -11,9 +11,9 @@ import os
 import sys
 
 import numpy as np
-from onnx import TensorProto, helper
+from onnx import helper
 
-from model_writer import Initializers, save_model, save_samples
+from model_writer import Initializers, save_layer
 
 SEQ, HIDDEN, HEADS = 96, 128, 2
 DH = HIDDEN // HEADS
@@ -75,9 +75,4 @@ nodes += [
     helper.make_node('Mul', ['gelu_h', 'gelu_a'], ['gelu'], name='gelu'),
 ]
 linear('gelu', 'y', 4 * HIDDEN, HIDDEN)
-graph = helper.make_graph(
-    nodes, 'attention',
-    [helper.make_tensor_value_info('x', TensorProto.FLOAT, [1, SEQ, HIDDEN])],
-    [helper.make_tensor_value_info('y', TensorProto.FLOAT, [1, SEQ, HIDDEN])], inits)
-save_model(graph, os.path.join(out, 'attn.onnx'))
-save_samples(out, rng, (1, SEQ, HIDDEN))
+save_layer(out, 'attention', nodes, inits, rng, [1, SEQ, HIDDEN])

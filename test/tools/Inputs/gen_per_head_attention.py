@@ -11,9 +11,9 @@ import os
 import sys
 
 import numpy as np
-from onnx import TensorProto, helper
+from onnx import helper
 
-from model_writer import Initializers, save_model, save_samples
+from model_writer import Initializers, save_layer
 
 SEQ, HEADS, DH = 49, 8, 32
 if len(sys.argv) > 3:
@@ -60,9 +60,4 @@ for h in range(HEADS):
     heads.append(node('MatMul', [probs, vh], 'context%d' % h))
 node('Concat', heads, 'ctx', axis=2)
 linear('ctx', 'y')
-graph = helper.make_graph(
-    nodes, 'per_head_attention',
-    [helper.make_tensor_value_info('x', TensorProto.FLOAT, [1, SEQ, HIDDEN])],
-    [helper.make_tensor_value_info('y', TensorProto.FLOAT, [1, SEQ, HIDDEN])], inits)
-save_model(graph, os.path.join(out, 'attn.onnx'))
-save_samples(out, rng, (1, SEQ, HIDDEN))
+save_layer(out, 'per_head_attention', nodes, inits, rng, [1, SEQ, HIDDEN])

@@ -38,6 +38,17 @@ def save_samples(out, rng, shape, calibration=4):
                 rng.standard_normal(shape).astype(np.float32))
 
 
+def save_layer(out, name, nodes, inits, rng, shape):
+    """A graph of `nodes` from input 'x' to output 'y', both float32 of
+    `shape`, as OUT/attn.onnx, with its samples (save_samples)."""
+    graph = helper.make_graph(
+        nodes, name,
+        [helper.make_tensor_value_info('x', onnx.TensorProto.FLOAT, shape)],
+        [helper.make_tensor_value_info('y', onnx.TensorProto.FLOAT, shape)], inits)
+    save_model(graph, os.path.join(out, 'attn.onnx'))
+    save_samples(out, rng, shape)
+
+
 def f32(name, value):
     """A float32 initializer."""
     return numpy_helper.from_array(np.asarray(value, np.float32), name)

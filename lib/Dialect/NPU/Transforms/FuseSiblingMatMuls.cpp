@@ -31,7 +31,13 @@ struct Sibling {
   MatMulOp matmul;
   AddOp add;  ///< Null without one.
   Value bias; ///< A constant [1, ..., 1, N] or of one value (with `add`).
+  DenseElementsAttr biasValues; ///< The bias's values (with `add`).
   int64_t n = 0;
+
+  /// The op whose result a slice of the joined result replaces.
+  Operation *result() {
+    return add ? add.getOperation() : matmul.getOperation();
+  }
 };
 
 bool hasQuantParams(Operation *op) {
@@ -68,6 +74,7 @@ std::optional<Sibling> asSibling(MatMulOp mm) {
         b.getShape().back() == s.n))) {
     s.add = add;
     s.bias = bias;
+    s.biasValues = values;
   }
   return s;
 }
@@ -106,37 +113,27 @@ void fuse(MutableArrayRef<Sibling> siblings) {
       MatMulOp::create(b, loc, yType, siblings.front().matmul.getLhs(), joined);
   if (anyBias) {
     for (Sibling &s : siblings) {
-      auto type = s.add ? cast<RankedTensorType>(s.bias.getType()) : nullptr;
-      if (type && type.getNumElements() == s.n) {
-        // [1, ..., 1, N] as [N].
-        biases.push_back(type.getRank() == 1
-                             ? s.bias
-                             : ReshapeOp::create(
-                                   b, loc,
-                                   RankedTensorType::get({s.n}, b.getF32Type()),
-                                   s.bias));
-        continue;
-      }
-      if (type) {
-        // One value for every column.
-        DenseElementsAttr one;
-        matchPattern(s.bias, m_Constant(&one));
-        auto splat = RankedTensorType::get({s.n}, b.getF32Type());
+      auto columns = RankedTensorType::get({s.n}, b.getF32Type());
+      if (!s.add) // Zeros.
+        biases.push_back(ConstantOp::create(
+            b, loc, DenseElementsAttr::get(columns, b.getF32FloatAttr(0.0f))));
+      else if (s.biasValues.getNumElements() == s.n) // [1, ..., 1, N] as [N].
+        biases.push_back(
+            cast<RankedTensorType>(s.bias.getType()).getRank() == 1
+                ? s.bias
+                : ReshapeOp::create(b, loc, columns, s.bias).getResult());
+      else // One value for every column.
         biases.push_back(ConstantOp::create(
             b, loc,
-            DenseElementsAttr::get(splat, *one.getValues<APFloat>().begin())));
-        continue;
-      }
-      auto zType = RankedTensorType::get({s.n}, b.getF32Type());
-      biases.push_back(ConstantOp::create(
-          b, loc, DenseElementsAttr::get(zType, b.getF32FloatAttr(0.0f))));
+            DenseElementsAttr::get(
+                columns, *s.biasValues.getValues<APFloat>().begin())));
     }
     Value bias = ConcatOp::create(b, loc, biases, 0);
     y = AddOp::create(b, loc, yType, y, bias);
   }
   int64_t offset = 0, rank = int64_t(shape.size());
   for (Sibling &s : siblings) {
-    Operation *last = s.add ? s.add.getOperation() : s.matmul.getOperation();
+    Operation *last = s.result();
     SmallVector<int64_t> starts(rank, 0), steps(rank, 1), part(shape);
     starts.back() = offset;
     part.back() = s.n;
@@ -158,8 +155,7 @@ void fuse(MutableArrayRef<Sibling> siblings) {
 /// int8 it reads the result's int8 codes, which a slice of the joined
 /// result (moved in f16) would have to quantize again on SHAVE.
 bool readByWeightedDpuOp(Sibling &s) {
-  Operation *last = s.add ? s.add.getOperation() : s.matmul.getOperation();
-  return llvm::any_of(last->getUsers(), [](Operation *u) {
+  return llvm::any_of(s.result()->getUsers(), [](Operation *u) {
     if (isa<ConvOp, GemmOp>(u))
       return true;
     auto mm = dyn_cast<MatMulOp>(u);
