@@ -107,9 +107,17 @@ uint64_t dpuTaskCycles(const HardwareDesc &hw, uint64_t numWorkloads,
          computeCycles;
 }
 
-uint64_t matMulShaveTasks(uint64_t shaves, uint64_t extent, uint64_t macs) {
+uint64_t matMulShaveTasks(uint64_t shaves, uint64_t extent, uint64_t macs,
+                          uint64_t minTaskMacs) {
   return std::max<uint64_t>(
-      std::min<uint64_t>({shaves, extent, macs / kMatMulChunkMacs}), 1);
+      std::min<uint64_t>(
+          {shaves, extent, macs / std::max<uint64_t>(minTaskMacs, 1)}),
+      1);
+}
+
+uint64_t matMulLaunchMacs(const HardwareDesc &hw) {
+  return uint64_t(hw.shaveLaunchCycles) * hw.shaveVectorLanesF16 /
+         std::max<uint32_t>(shaveCyclesPerVector(ShaveKernel::MatMul), 1);
 }
 
 uint64_t toDpuCycles(const HardwareDesc &hw, uint64_t cycles,

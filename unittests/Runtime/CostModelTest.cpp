@@ -177,6 +177,19 @@ TEST(CostModel, ShaveCycles) {
   EXPECT_EQ(shaveTaskCycles(mtl(), ShaveKernel::Sigmoid, 1000, 4), 4667u);
 }
 
+TEST(CostModel, MatMulShaveTasks) {
+  // A launch (1500 SHAVE cycles) of fp16 multiply-accumulates at 8 lanes.
+  EXPECT_EQ(matMulLaunchMacs(mtl()), 12000u);
+  // 4 heads of 49 x 49 x 16 (153664 MACs) on 4 SHAVEs: one task by
+  // default (at least 131072 MACs each), one per head by work.
+  EXPECT_EQ(matMulShaveTasks(4, 4, 153664), 1u);
+  EXPECT_EQ(matMulShaveTasks(4, 4, 153664, matMulLaunchMacs(mtl())), 4u);
+  // At most one slab per task and one task per SHAVE; never 0.
+  EXPECT_EQ(matMulShaveTasks(4, 2, 153664, 12000), 2u);
+  EXPECT_EQ(matMulShaveTasks(12, 100, 1u << 30, 12000), 12u);
+  EXPECT_EQ(matMulShaveTasks(4, 4, 100, 12000), 1u);
+}
+
 TEST(CostModel, ShaveChainPaysTheLaunchOnce) {
   // A chain of one kernel is that kernel's task.
   EXPECT_EQ(shaveChainCycles(mtl(), {{ShaveKernel::Softmax, 1000, 2}}),

@@ -169,11 +169,19 @@ uint64_t shaveChainCycles(const HardwareDesc &hw,
 /// The SHAVE tasks a matmul of `macs` multiply-accumulates is split into
 /// over `extent` slabs of its outermost output dimension of size > 1 (the
 /// heads, or A's rows), with `shaves` SHAVEs: one slab per SHAVE at most,
-/// and at least kMatMulChunkMacs (about 10x a launch at one vector per
-/// cycle) per task; 1 when it is not split. Code generation splits so, and
-/// the lowering estimates the kernel's time so.
+/// and at least `minTaskMacs` per task (by default kMatMulChunkMacs, about
+/// 10x a launch at one vector per cycle); 1 when it is not split. Code
+/// generation splits so (with a smaller `minTaskMacs` where it splits
+/// SHAVE kernels by their work: matMulLaunchMacs), and the lowering
+/// estimates the kernel's time with the default.
 constexpr uint64_t kMatMulChunkMacs = 131072;
-uint64_t matMulShaveTasks(uint64_t shaves, uint64_t extent, uint64_t macs);
+uint64_t matMulShaveTasks(uint64_t shaves, uint64_t extent, uint64_t macs,
+                          uint64_t minTaskMacs = kMatMulChunkMacs);
+
+/// The multiply-accumulates of an fp16 SHAVE matmul whose vector work lasts
+/// as long as its launch (`shaveLaunchCycles` at shaveVectorLanesF16 lanes
+/// a cycle): 12000 on NPU3720 and NPU4000.
+uint64_t matMulLaunchMacs(const HardwareDesc &hw);
 
 /// Cycles of the clock `fromKHz` converted to DPU cycles, rounded up.
 uint64_t toDpuCycles(const HardwareDesc &hw, uint64_t cycles, uint32_t fromKHz);

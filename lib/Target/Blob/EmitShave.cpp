@@ -58,11 +58,12 @@ slabs(const blob::ShaveTask &t, size_t d, uint64_t extent, uint64_t chunks,
 /// is 1; every dimension before it is 1, so a range of it is one dense
 /// slab): each task computes its slab of the output from the matching slab
 /// of each input that has that dimension (or of A's rows: not when A is
-/// stored transposed) and the whole of an input broadcast over it. Every
-/// output element is computed exactly as by the whole task. Empty when the
-/// task is not split.
-std::vector<blob::ShaveTask> splitMatMul(const blob::ShaveTask &t,
-                                         uint32_t shaves) {
+/// stored transposed) and the whole of an input broadcast over it; each
+/// task at least `minTaskMacs` multiply-accumulates
+/// (arch::matMulShaveTasks). Every output element is computed exactly as by
+/// the whole task. Empty when the task is not split.
+std::vector<blob::ShaveTask>
+splitMatMul(const blob::ShaveTask &t, uint32_t shaves, uint64_t minTaskMacs) {
   const blob::TensorRef &out = t.outputs[0];
   size_t r = out.shape.size();
   if (t.inputs.size() != 2 || r < 2 || t.inputs[0].shape.size() != r ||
@@ -77,7 +78,7 @@ std::vector<blob::ShaveTask> splitMatMul(const blob::ShaveTask &t,
     return {};
   uint64_t extent = out.shape[d];
   uint64_t macs = t.workElements();
-  uint64_t chunks = arch::matMulShaveTasks(shaves, extent, macs);
+  uint64_t chunks = arch::matMulShaveTasks(shaves, extent, macs, minTaskMacs);
   if (chunks < 2)
     return {};
   // The rows M are A's alone; a batch dimension is each input's that has
@@ -405,7 +406,10 @@ LogicalResult shaveTasks(Emitter &e, hw::ShaveOp op, const std::string &label,
   };
   std::vector<blob::ShaveTask> parts;
   if (e.opts.splitShave && proto.kernel == arch::ShaveKernel::MatMul)
-    parts = splitMatMul(proto, shaves);
+    // By work: 4 heads of 64 x 64 x 16 go to 4 SHAVEs, not 2.
+    parts = splitMatMul(proto, shaves,
+                        e.shaveSplitByWork ? arch::matMulLaunchMacs(e.hw)
+                                           : arch::kMatMulChunkMacs);
   else if (e.opts.splitShave && !proto.iparams.empty() &&
            (proto.kernel == arch::ShaveKernel::Softmax ||
             proto.kernel == arch::ShaveKernel::LogSoftmax))

@@ -7,13 +7,13 @@ or HEADS heads of DH, with `mask` an additive mask on the scores before the
 Softmax (npu-group-layers-op-order.test). Writes OUT_DIR/attn.onnx,
 OUT_DIR/x.npy (the test input) and OUT_DIR/calib/NNN.npy (4 other
 samples). Usage: gen_per_head_attention.py OUT_DIR [HEADS DH [mask]]"""
+import functools
 import os
 import sys
 
 import numpy as np
-from onnx import helper
 
-from model_writer import Initializers, save_layer
+from model_writer import Initializers, Nodes, save_layer
 
 SEQ, HEADS, DH = 49, 8, 32
 if len(sys.argv) > 3:
@@ -24,20 +24,9 @@ HIDDEN = HEADS * DH
 out = sys.argv[1]
 os.makedirs(out, exist_ok=True)
 rng = np.random.default_rng(0)
-inits, nodes = Initializers(), []
-const = inits.const
-
-
-def node(op, inputs, name, **attrs):
-    nodes.append(helper.make_node(op, inputs, [name], name=name, **attrs))
-    return name
-
-
-def linear(x, name):
-    w = (rng.standard_normal((HIDDEN, HIDDEN)) / np.sqrt(HIDDEN)).astype(np.float32)
-    b = (0.1 * rng.standard_normal(HIDDEN)).astype(np.float32)
-    return node('Add', [node('MatMul', [x, const(name + '_w', w)], name + '_mm'),
-                        const(name + '_b', b)], name)
+inits, nodes = Initializers(), Nodes()
+const, node = inits.const, nodes.add
+linear = functools.partial(nodes.linear, inits, rng, width=HIDDEN)
 
 
 const('axis', np.array([2], np.int64))

@@ -20,6 +20,24 @@ class Initializers(list):
         return self.const(name, (rng.standard_normal(shape) * scale).astype(np.float32))
 
 
+class Nodes(list):
+    """The graph's nodes; add() appends one of one output named as the node
+    and returns that name."""
+
+    def add(self, op, inputs, name, **attrs):
+        self.append(helper.make_node(op, inputs, [name], name=name, **attrs))
+        return name
+
+    def linear(self, inits, rng, x, name, width):
+        """x @ W + b as MatMul `name`_mm then Add `name`, W [width, width]
+        ~ N(0, 1 / width), b ~ N(0, 0.01); returns the sum's name."""
+        w = (rng.standard_normal((width, width)) / np.sqrt(width)).astype(np.float32)
+        b = (0.1 * rng.standard_normal(width)).astype(np.float32)
+        return self.add('Add', [self.add('MatMul', [x, inits.const(name + '_w', w)],
+                                         name + '_mm'),
+                                inits.const(name + '_b', b)], name)
+
+
 def save_model(graph, path, opset=17):
     """Checks and writes `graph` as an ONNX model (IR version 8)."""
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid('', opset)])
