@@ -10,6 +10,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <random>
 
 using namespace npu::target;
@@ -88,6 +89,78 @@ TEST(ScratchAllocator, RandomRangesNeverOverlap) {
     ScratchLayout l = allocateScratch(r, 64);
     expectNoOverlap(r, l, 64);
     EXPECT_LE(l.totalSize, sum); // Never worse than no reuse.
+  }
+}
+
+/// The placement by its definition: each range in order at the lowest
+/// (`bestFit`: the smallest) free gap among every placed range it meets in
+/// time, fixed ranges first where they are.
+ScratchLayout referencePlace(const std::vector<LiveRange> &r,
+                             std::vector<size_t> order, uint64_t align,
+                             bool bestFit) {
+  ScratchLayout l;
+  l.offsets.assign(r.size(), 0);
+  std::vector<size_t> placed;
+  for (size_t i = 0; i < r.size(); ++i)
+    if (r[i].fixed) {
+      l.offsets[i] = *r[i].fixed;
+      l.totalSize =
+          std::max(l.totalSize, alignTo(*r[i].fixed + r[i].size, align));
+      placed.push_back(i);
+    }
+  for (size_t i : order) {
+    if (r[i].fixed)
+      continue;
+    uint64_t size = alignTo(std::max<uint64_t>(r[i].size, 1), align);
+    std::vector<std::pair<uint64_t, uint64_t>> busy;
+    for (size_t j : placed)
+      if (overlapInTime(r[i], r[j]))
+        busy.push_back(
+            {l.offsets[j], l.offsets[j] + std::max<uint64_t>(r[j].size, 1)});
+    std::sort(busy.begin(), busy.end());
+    uint64_t offset = 0, best = UINT64_MAX, bestGap = UINT64_MAX;
+    for (auto [lo, hi] : busy) {
+      if (offset + size <= lo &&
+          (bestFit ? lo - offset < bestGap : best == UINT64_MAX)) {
+        bestGap = lo - offset;
+        best = offset;
+      }
+      offset = std::max(offset, alignTo(hi, align));
+    }
+    l.offsets[i] = best == UINT64_MAX ? offset : best;
+    l.totalSize = std::max(l.totalSize, l.offsets[i] + size);
+    placed.push_back(i);
+  }
+  return l;
+}
+
+TEST(ScratchAllocator, SameLayoutAsTheDefinition) {
+  // Mostly short lifetimes, some spanning most of the program, some fixed
+  // (the placed ranges are looked up by time, not all tested).
+  std::mt19937 rng(11);
+  for (int trial = 0; trial < 40; ++trial) {
+    std::vector<LiveRange> r;
+    for (int i = 0; i < 300; ++i) {
+      uint64_t first = rng() % 200;
+      uint64_t length = rng() % 10 == 0 ? rng() % 200 : rng() % 6;
+      r.push_back({first, first + length, 1 + rng() % 3000});
+      if (rng() % 40 == 0)
+        r.back().fixed = (1000 + rng() % 8) * 64;
+    }
+    std::vector<size_t> byFirst(r.size()), bySize(r.size());
+    for (size_t i = 0; i < r.size(); ++i)
+      byFirst[i] = bySize[i] = i;
+    std::stable_sort(byFirst.begin(), byFirst.end(), [&](size_t a, size_t b) {
+      return r[a].first < r[b].first;
+    });
+    std::stable_sort(bySize.begin(), bySize.end(), [&](size_t a, size_t b) {
+      uint64_t sa = alignTo(r[a].size, 64), sb = alignTo(r[b].size, 64);
+      return sa != sb ? sa > sb : r[a].first < r[b].first;
+    });
+    EXPECT_EQ(allocateScratch(r, 64).offsets,
+              referencePlace(r, byFirst, 64, false).offsets);
+    EXPECT_EQ(allocateLargestFirst(r, 64).offsets,
+              referencePlace(r, bySize, 64, true).offsets);
   }
 }
 

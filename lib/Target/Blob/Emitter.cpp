@@ -89,8 +89,8 @@ void Emitter::dma(const std::string &name, const blob::TensorRef &src,
     std::vector<Access> pa = {access(p.src, false), access(p.dst, true)};
     // Where another port still moves data, the two would share the DDR:
     // only a port that is the last one busy fills its gap.
-    uint64_t start = std::max(sched.estimatedReady(pa),
-                              sched.estimatedQueueEnd(blob::Engine::Dma, port));
+    uint64_t start = sched.estimatedReady(
+        pa, sched.estimatedQueueEnd(blob::Engine::Dma, port));
     for (uint32_t q = 0; q < hw.dmaPorts; ++q)
       start = std::max(start, sched.estimatedQueueEnd(blob::Engine::Dma, q));
     if (start + blob::taskCycles(program, pt) > ready)

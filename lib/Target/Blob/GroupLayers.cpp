@@ -376,13 +376,22 @@ struct GroupLayersPass : impl::NPUGroupLayersBase<GroupLayersPass> {
     return without;
   }
 
+  /// The DPU ops' tiling records of programs measured under one residency
+  /// plan, with their modelled latencies: the same records give the same
+  /// program (the credit search's credits often tile every op alike).
+  using MeasuredTilings =
+      std::vector<std::pair<std::vector<Attribute>, std::optional<uint64_t>>>;
+
   /// The modelled latency of `func` grouped by `residency` (recorded on it)
   /// with `credit`, or nullopt when it cannot be tiled or generated; the
-  /// function's tiling records are left as they were.
-  std::optional<uint64_t> tryGrouping(func::FuncOp func,
-                                      const CmxResidency &residency,
-                                      const arch::HardwareDesc &hw,
-                                      uint32_t used, uint64_t credit) {
+  /// function's tiling records are left as they were. With `measured`, a
+  /// tiling already there is not generated again and a new one is added
+  /// (`known`: its latency, when already measured).
+  std::optional<uint64_t>
+  tryGrouping(func::FuncOp func, const CmxResidency &residency,
+              const arch::HardwareDesc &hw, uint32_t used, uint64_t credit,
+              MeasuredTilings *measured = nullptr,
+              std::optional<uint64_t> known = std::nullopt) {
     FailureOr<arch::Platform> platform =
         getTarget(func->getParentOfType<ModuleOp>());
     if (failed(platform))
@@ -393,9 +402,24 @@ struct GroupLayersPass : impl::NPUGroupLayersBase<GroupLayersPass> {
       if (dpuOpGeometry(&op))
         records.push_back({&op, op.getAttr(kTilingAttr)});
     std::optional<uint64_t> cycles;
-    if (succeeded(retile(func, residency, hw, used, credit, /*warn=*/false)))
-      cycles =
-          modelledLatency(func, *platform, used, maxPieceRows, useEpilogues);
+    if (succeeded(retile(func, residency, hw, used, credit, /*warn=*/false))) {
+      std::vector<Attribute> tilings;
+      for (auto &[op, attr] : records)
+        tilings.push_back(op->getAttr(kTilingAttr));
+      auto same =
+          measured
+              ? llvm::find_if(*measured,
+                              [&](const auto &m) { return m.first == tilings; })
+              : MeasuredTilings::iterator();
+      if (measured && same != measured->end())
+        cycles = same->second;
+      else
+        cycles = known ? known
+                       : modelledLatency(func, *platform, used, maxPieceRows,
+                                         useEpilogues);
+      if (measured && same == measured->end())
+        measured->push_back({std::move(tilings), cycles});
+    }
     restoreRecords(records);
     return cycles;
   }
@@ -474,11 +498,11 @@ struct GroupLayersPass : impl::NPUGroupLayersBase<GroupLayersPass> {
     cycles.reset();
     uint64_t best = 0;
     std::optional<uint64_t> bestCycles;
+    MeasuredTilings tilings;
     for (uint64_t credit : kFirstWeightsCredits) {
       std::optional<uint64_t> measured =
-          credit == 0 && withoutCredit
-              ? withoutCredit
-              : tryGrouping(func, residency, hw, used, credit);
+          tryGrouping(func, residency, hw, used, credit, &tilings,
+                      credit == 0 ? withoutCredit : std::nullopt);
       if (!measured && credit == 0)
         return uint64_t(0);
       if (measured && (!bestCycles || *measured < *bestCycles)) {

@@ -23,6 +23,61 @@ bool intersect(const LiveRange &a, const LiveRange &b) {
   return a.first <= b.last && b.first <= a.last;
 }
 
+/// The ranges placed so far, for finding those a new range meets without
+/// testing every one placed (a long program's 12000 DDR buffers made that
+/// the compile's largest cost): ranges live for at most `span` indexes are
+/// listed by their first index in buckets `span` wide, so that those a
+/// range [first, last] can meet are in the buckets of [first - span,
+/// last]; the few longer ones are tested always.
+class PlacedRanges {
+public:
+  explicit PlacedRanges(const std::vector<LiveRange> &ranges)
+      : ranges_(ranges) {
+    if (ranges.empty())
+      return;
+    // span: the 90th percentile of the lifetimes.
+    std::vector<uint64_t> lengths;
+    uint64_t end = 0;
+    for (const LiveRange &r : ranges) {
+      lengths.push_back(r.last - std::min(r.first, r.last));
+      end = std::max(end, r.first);
+    }
+    auto at = lengths.begin() + lengths.size() * 9 / 10;
+    std::nth_element(lengths.begin(), at, lengths.end());
+    span_ = std::max<uint64_t>(*at, 1);
+    buckets_.resize(end / span_ + 1);
+  }
+
+  void add(size_t j) {
+    const LiveRange &r = ranges_[j];
+    if (r.last < r.first || r.last - r.first > span_)
+      long_.push_back(j);
+    else
+      buckets_[r.first / span_].push_back(j);
+  }
+
+  /// Calls f(j) for every added range j that intersects `r`.
+  template <typename F> void forEachIntersecting(const LiveRange &r, F f) {
+    for (size_t j : long_)
+      if (intersect(ranges_[j], r))
+        f(j);
+    if (buckets_.empty())
+      return;
+    uint64_t from = (r.first > span_ ? r.first - span_ : 0) / span_;
+    uint64_t to = std::min<uint64_t>(r.last / span_, buckets_.size() - 1);
+    for (uint64_t b = from; b <= to; ++b)
+      for (size_t j : buckets_[b])
+        if (intersect(ranges_[j], r))
+          f(j);
+  }
+
+private:
+  const std::vector<LiveRange> &ranges_;
+  uint64_t span_ = 1;
+  std::vector<std::vector<size_t>> buckets_;
+  std::vector<size_t> long_;
+};
+
 /// Places the ranges in `order` (fixed ones first, wherever they are in
 /// it): each in the lowest free gap (`bestFit` false) or the smallest one
 /// that holds it (`bestFit` true).
@@ -31,14 +86,14 @@ ScratchLayout place(const std::vector<LiveRange> &ranges,
                     bool bestFit) {
   ScratchLayout layout;
   layout.offsets.assign(ranges.size(), 0);
-  std::vector<size_t> placed;
+  PlacedRanges placed(ranges);
   for (size_t i = 0; i < ranges.size(); ++i)
     if (ranges[i].fixed) {
       layout.offsets[i] = *ranges[i].fixed;
       layout.totalSize = std::max(
           layout.totalSize,
           alignTo(*ranges[i].fixed + alignedSize(ranges[i], 1), alignment));
-      placed.push_back(i);
+      placed.add(i);
     }
   std::vector<std::pair<uint64_t, uint64_t>> busy;
   for (size_t i : order) {
@@ -47,10 +102,10 @@ ScratchLayout place(const std::vector<LiveRange> &ranges,
       continue;
     uint64_t size = alignedSize(r, alignment);
     busy.clear();
-    for (size_t j : placed)
-      if (intersect(ranges[j], r))
-        busy.push_back(
-            {layout.offsets[j], layout.offsets[j] + alignedSize(ranges[j], 1)});
+    placed.forEachIntersecting(r, [&](size_t j) {
+      busy.push_back(
+          {layout.offsets[j], layout.offsets[j] + alignedSize(ranges[j], 1)});
+    });
     std::sort(busy.begin(), busy.end());
     uint64_t offset = 0, best = UINT64_MAX, bestGap = UINT64_MAX;
     for (const auto &[lo, hi] : busy) {
@@ -70,7 +125,7 @@ ScratchLayout place(const std::vector<LiveRange> &ranges,
       best = offset; // Above every busy buffer.
     layout.offsets[i] = best;
     layout.totalSize = std::max(layout.totalSize, best + size);
-    placed.push_back(i);
+    placed.add(i);
   }
   return layout;
 }

@@ -163,10 +163,28 @@ uint32_t TaskScheduler::add(blob::Engine engine, uint32_t index,
     e.clock[o.queue] = std::max(e.clock[o.queue], o.position + 1);
   };
 
-  for (size_t i = deriveBarriers_ ? tasks_.size() : 0; i-- > 0;) {
+  // The earlier tasks not known to have finished, newest first: per queue,
+  // those at or past the clock's count (a queue's tasks are in id order, and
+  // the clock only grows), the newest of the queues' next ones each time.
+  // The same order as a scan of every earlier task, without visiting the
+  // known ones (a long program's tasks are mostly known: the scan made
+  // code generation quadratic in the tasks).
+  std::vector<int64_t> next(queues_.size());
+  for (uint32_t qi = 0; qi < queues_.size(); ++qi)
+    next[qi] = deriveBarriers_ ? int64_t(queueTasks_[qi].size()) - 1 : -1;
+  auto newestUnknown = [&]() -> int64_t {
+    int64_t best = -1;
+    for (uint32_t qi = 0; qi < queues_.size(); ++qi) {
+      int64_t p = next[qi];
+      if (p < 0 || (qi < e.clock.size() && e.clock[qi] > uint32_t(p)))
+        continue;
+      best = std::max<int64_t>(best, queueTasks_[qi][p]);
+    }
+    return best;
+  };
+  for (int64_t i; (i = newestUnknown()) >= 0;) {
     const Entry &o = tasks_[i];
-    if (known(o))
-      continue;
+    --next[o.queue];
     bool sameOp = opOpen_ && o.op == op_;
     if (!conflicts(o, accesses, sameOp))
       continue;
@@ -203,7 +221,7 @@ uint32_t TaskScheduler::add(blob::Engine engine, uint32_t index,
 
   if (cycles_) {
     queueEnd_.resize(queues_.size(), 0);
-    uint64_t start = std::max(queueEnd_[q], estimatedReady(accesses));
+    uint64_t start = estimatedReady(accesses, queueEnd_[q]);
     e.estimatedEnd = start + cycles_(e.task);
     queueEnd_[q] = e.estimatedEnd;
     endPrefixMax_.push_back(std::max(
@@ -228,9 +246,9 @@ void TaskScheduler::enableEstimate(
   endPrefixMax_.assign(tasks_.size(), 0);
 }
 
-uint64_t
-TaskScheduler::estimatedReady(const std::vector<Access> &accesses) const {
-  uint64_t ready = 0;
+uint64_t TaskScheduler::estimatedReady(const std::vector<Access> &accesses,
+                                       uint64_t atLeast) const {
+  uint64_t ready = atLeast;
   if (!cycles_)
     return ready;
   for (size_t i = tasks_.size(); i-- > 0;) {

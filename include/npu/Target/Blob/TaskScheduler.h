@@ -175,8 +175,11 @@ public:
   void enableEstimate(std::function<uint64_t(const blob::Task &)> cycles);
   /// With the estimate enabled: the estimated end of the earlier tasks a
   /// task with `accesses` of the current op would conflict with (0 if none,
-  /// or without the estimate).
-  uint64_t estimatedReady(const std::vector<Access> &accesses) const;
+  /// or without the estimate), or `atLeast` if that is later (the tasks
+  /// that end by then are not looked at: a caller that waits for a queue
+  /// anyway gives its end).
+  uint64_t estimatedReady(const std::vector<Access> &accesses,
+                          uint64_t atLeast = 0) const;
   /// With the estimate enabled: the estimated end of the last task queued
   /// on (engine, index) so far (0 if none).
   uint64_t estimatedQueueEnd(blob::Engine engine, uint32_t index) const;
