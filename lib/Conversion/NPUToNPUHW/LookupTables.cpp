@@ -111,12 +111,34 @@ bool readOnlyBy(Value v, Operation *next) {
       v.getUsers(), [&](Operation *u) { return u == next || onlyReturns(u); });
 }
 
-/// The SHAVE op defining `v` with kernel `name` and one operand, whose
-/// result only `user` reads (and returns); null otherwise.
-hw::ShaveOp soleProducer(Value v, StringRef name, Operation *user) {
+/// The SHAVE op defining `v`, through the reshapes between them (a 1x1
+/// convolution's [H, W, C] result seen as a matmul's [1, H, W, C]: an
+/// elementwise kernel maps each element alone, whatever the shape), with
+/// kernel `name` (any elementwise kernel but the conversions when empty)
+/// and one operand, whose result, and each reshape's, only the next op on
+/// the way to `user` reads (and returns); null otherwise. `between`: the
+/// reshapes, `user`'s first.
+hw::ShaveOp soleProducer(Value v, StringRef name, Operation *user,
+                         SmallVectorImpl<Operation *> &between) {
+  Operation *reader = user;
+  while (auto reshape = v.getDefiningOp<ReshapeOp>()) {
+    if (!readOnlyBy(reshape.getResult(), reader))
+      return nullptr;
+    between.push_back(reshape);
+    reader = reshape;
+    v = reshape.getInput();
+  }
   auto op = v.getDefiningOp<hw::ShaveOp>();
-  if (!op || op.getKernel() != name || op->getNumOperands() != 1 ||
-      op->getNumResults() != 1 || !readOnlyBy(op->getResult(0), user))
+  if (!op || op->getNumOperands() != 1 || op->getNumResults() != 1 ||
+      !readOnlyBy(op->getResult(0), reader))
+    return nullptr;
+  if (!name.empty())
+    return op.getKernel() == name ? op : nullptr;
+  auto kernel = arch::parseShaveKernel(op.getKernel().str());
+  if (!kernel || !arch::isElementwiseKernel(*kernel) ||
+      *kernel == arch::ShaveKernel::Quantize ||
+      *kernel == arch::ShaveKernel::Dequantize ||
+      *kernel == arch::ShaveKernel::Convert)
     return nullptr;
   return op;
 }
@@ -149,18 +171,15 @@ void lookUpInt8Activations(Lowering &l, func::FuncOp func) {
         q && q.getKernel() == "quantize" && q->getNumOperands() == 1)
       quantizes.push_back(q);
   for (hw::ShaveOp quantize : quantizes) {
-    auto act = quantize->getOperand(0).getDefiningOp<hw::ShaveOp>();
-    if (!act || act->getNumOperands() != 1 || act->getNumResults() != 1 ||
-        !readOnlyBy(act->getResult(0), quantize))
+    // quantize <- reshapes <- act <- reshapes <- dequantize.
+    SmallVector<Operation *> after, before;
+    hw::ShaveOp act =
+        soleProducer(quantize->getOperand(0), "", quantize, after);
+    if (!act)
       continue;
     auto kernel = arch::parseShaveKernel(act.getKernel().str());
-    if (!kernel || !arch::isElementwiseKernel(*kernel) ||
-        *kernel == arch::ShaveKernel::Quantize ||
-        *kernel == arch::ShaveKernel::Dequantize ||
-        *kernel == arch::ShaveKernel::Convert)
-      continue;
     hw::ShaveOp dequantize =
-        soleProducer(act->getOperand(0), "dequantize", act);
+        soleProducer(act->getOperand(0), "dequantize", act, before);
     if (!dequantize)
       continue;
     auto inType = cast<RankedTensorType>(dequantize->getOperand(0).getType());
@@ -181,16 +200,20 @@ void lookUpInt8Activations(Lowering &l, func::FuncOp func) {
     Value tableValue =
         l.constant(quantize.getLoc(), entries,
                    RankedTensorType::get({256}, l.b.getIntegerType(8)));
-    Value y = l.shave(quantize.getLoc(), "lut",
-                      {dequantize->getOperand(0), tableValue}, outType);
+    Value x = l.reshape(quantize.getLoc(), dequantize->getOperand(0),
+                        outType.getShape());
+    Value y = l.shave(quantize.getLoc(), "lut", {x, tableValue}, outType);
     quantize->getResult(0).replaceAllUsesWith(y);
     quantize->erase();
     // Kept for the returns that read them, computed from the same int8
     // input as the table.
-    if (act->use_empty())
-      act->erase();
-    if (dequantize->use_empty())
-      dequantize->erase();
+    SmallVector<Operation *> chain(after);
+    chain.push_back(act);
+    chain.append(before);
+    chain.push_back(dequantize);
+    for (Operation *op : chain)
+      if (op->use_empty())
+        op->erase();
   }
 }
 

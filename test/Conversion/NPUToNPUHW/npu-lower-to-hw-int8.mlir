@@ -449,3 +449,25 @@ func.func @table_and_output(%x: tensor<1x16x8x8xf32> {npu.range = array<f32: -1.
   return %g, %b : tensor<1x16x8x8xf32>, tensor<1x16x8x8xf32>
 }
 }
+
+// -----
+
+// A matmul over the channels of [1, H, W, C] (ConvNeXt's MLP after its
+// transpose to NHWC) is a 1x1 convolution of [H, W, C] with reshapes
+// around it: the lookup looks through the reshapes between the
+// dequantize, the activation and the quantize.
+// CHECK-LABEL: func.func @table_through_reshapes
+// CHECK: %[[A:.*]] = npuhw.dpu_conv conv {{.*}} -> tensor<8x8x16x!quant.uniform<i8:f32, 0.031372550874948502:-1>>
+// CHECK: npuhw.shave "lut" %[[A]], {{.*}} : (tensor<8x8x16x!quant.uniform<i8:f32, 0.031372550874948502:-1>>, tensor<256xi8>) -> tensor<8x8x16x!quant.uniform<i8:f32, 0.0031372548546642065:-64>>
+// CHECK-NOT: "gelu"
+// CHECK-NOT: "quantize"
+// CHECK: return
+module attributes {npu.target = #npu.target<NPU3720>} {
+func.func @table_through_reshapes(%x: tensor<1x8x8x16xf32> {npu.range = array<f32: -1.0, 1.0>}) -> tensor<1x8x8x16xf32> {
+  %w = npu.constant dense<0.1> : tensor<16x16xf32>
+  %a = npu.matmul %x, %w {npu.range = array<f32: -4.0, 4.0>} : (tensor<1x8x8x16xf32>, tensor<16x16xf32>) -> tensor<1x8x8x16xf32>
+  %g = npu.gelu %a {npu.range = array<f32: -0.2, 0.6>} : tensor<1x8x8x16xf32>
+  %b = npu.matmul %g, %w {npu.range = array<f32: -4.0, 4.0>} : (tensor<1x8x8x16xf32>, tensor<16x16xf32>) -> tensor<1x8x8x16xf32>
+  return %b : tensor<1x8x8x16xf32>
+}
+}
