@@ -134,11 +134,12 @@ struct FuseHardSwish : RewritePattern {
   }
 };
 
-/// `v` is 1 + erf(x / sqrt(2)) (or erf(x * (1 / sqrt(2)))): returns x.
-/// sqrt(2) may be written to 5 digits (1.4142, 0.70711), as hand-written
-/// models do: the fused kernel's exact constant differs by < 1e-4.
-/// Every intermediate must be read only by the chain: else the fused
-/// kernel would run beside the ops it replaces.
+/// The relative tolerance of a GELU's constants as exporters write them: to
+/// 5 digits (1.4142, 0.70711), as hand-written models do, or stored in
+/// float16 (an 11-bit significand, within 2^-12: sqrt(2) is 1.4140625, 1.5e-4
+/// off). The fused kernel's exact constants differ by less.
+constexpr double kWrittenConstant = 5e-4;
+
 /// `v` is 1 + f(y), f an `OpT` (erf, tanh), with v, f(y) and y read only
 /// by the chain: returns y.
 template <typename OpT> Value onePlus(Value v) {
@@ -152,16 +153,21 @@ template <typename OpT> Value onePlus(Value v) {
   return f.getInput();
 }
 
+/// `v` is 1 + erf(x / sqrt(2)) (or erf(x * (1 / sqrt(2)))): returns x.
+/// Every intermediate must be read only by the chain: else the fused
+/// kernel would run beside the ops it replaces.
 Value erfGateOf(Value v) {
   Value y = onePlus<ErfOp>(v);
   if (!y)
     return Value();
   if (auto div = y.getDefiningOp<DivOp>())
-    return near(splatFloatValue(div.getRhs()), std::sqrt(2.0), 1e-4)
+    return near(splatFloatValue(div.getRhs()), std::sqrt(2.0), kWrittenConstant)
                ? div.getLhs()
                : Value();
   if (auto mul = withSplat<MulOp>(y))
-    return near(mul->second, 1.0 / std::sqrt(2.0), 1e-4) ? mul->first : Value();
+    return near(mul->second, 1.0 / std::sqrt(2.0), kWrittenConstant)
+               ? mul->first
+               : Value();
   return Value();
 }
 
@@ -190,7 +196,8 @@ Value cubeOf(Value v) {
 Value tanhGateOf(Value v) {
   Value y = onePlus<TanhOp>(v);
   auto scaled = y ? withSplat<MulOp>(y) : std::nullopt;
-  if (!scaled || !near(scaled->second, std::sqrt(2.0 / M_PI), 1e-4) ||
+  if (!scaled ||
+      !near(scaled->second, std::sqrt(2.0 / M_PI), kWrittenConstant) ||
       !scaled->first.hasOneUse())
     return Value();
   auto sum = scaled->first.getDefiningOp<AddOp>();
@@ -199,7 +206,7 @@ Value tanhGateOf(Value v) {
   for (unsigned i = 0; i < 2; ++i) {
     Value x = sum->getOperand(i);
     auto cubic = withSplat<MulOp>(sum->getOperand(1 - i));
-    if (cubic && near(cubic->second, 0.044715, 1e-4) &&
+    if (cubic && near(cubic->second, 0.044715, kWrittenConstant) &&
         sum->getOperand(1 - i).hasOneUse() && cubeOf(cubic->first) == x)
       return x;
   }
