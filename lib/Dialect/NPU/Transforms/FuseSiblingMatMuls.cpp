@@ -151,11 +151,11 @@ void fuse(MutableArrayRef<Sibling> siblings) {
   }
 }
 
-/// Whether a DPU op with constant weights reads `s`'s result directly: in
+/// Whether a DPU op with constant weights reads `result` directly: in
 /// int8 it reads the result's int8 codes, which a slice of the joined
 /// result (moved in f16) would have to quantize again on SHAVE.
-bool readByWeightedDpuOp(Sibling &s) {
-  return llvm::any_of(s.result()->getUsers(), [](Operation *u) {
+bool readByWeightedDpuOp(Operation *result) {
+  return llvm::any_of(result->getUsers(), [](Operation *u) {
     if (isa<ConvOp, GemmOp>(u))
       return true;
     auto mm = dyn_cast<MatMulOp>(u);
@@ -163,22 +163,117 @@ bool readByWeightedDpuOp(Sibling &s) {
   });
 }
 
+/// Whether `gemm` can join its siblings as a matmul by a constant and a
+/// bias add (asMatMul): A [M, K] (static f32, not transposed) by a
+/// constant f32 B, C absent or a constant of one value or one per column,
+/// no pre-quantized parameters.
+bool joinableGemm(GemmOp gemm) {
+  auto a = dyn_cast<RankedTensorType>(gemm.getA().getType());
+  auto b = dyn_cast<RankedTensorType>(gemm.getB().getType());
+  auto y = dyn_cast<RankedTensorType>(gemm.getType());
+  if (!a || !b || !y || !a.hasStaticShape() || !b.hasStaticShape() ||
+      !y.hasStaticShape() || a.getRank() != 2 || b.getRank() != 2 ||
+      !a.getElementType().isF32() || !b.getElementType().isF32() ||
+      gemm.getTransA() || hasQuantParams(gemm) ||
+      !matchPattern(gemm.getB(), m_Constant()))
+    return false;
+  Value c = gemm.getC();
+  if (!c)
+    return true;
+  auto cType = dyn_cast<RankedTensorType>(c.getType());
+  int64_t n = y.getDimSize(1);
+  return cType && cType.hasStaticShape() && cType.getElementType().isF32() &&
+         matchPattern(c, m_Constant()) &&
+         (cType.getNumElements() == 1 ||
+          (cType.getNumElements() == n && cType.getShape().back() == n));
+}
+
+/// A new f32 constant of `shape` holding `values`.
+Value f32Constant(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                  ArrayRef<float> values) {
+  return ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(RankedTensorType::get(shape, b.getF32Type()),
+                             values));
+}
+
+/// `gemm` (joinableGemm) rewritten as the matmul of A by alpha * op(B)
+/// ([K, N]) and the add of beta * C (as [N], or one value), both at the
+/// Gemm's location (the join names itself after its first matmul, and the
+/// slice replacing the add holds the ONNX tensor); returns the matmul.
+MatMulOp asMatMul(GemmOp gemm) {
+  OpBuilder b(gemm);
+  Location loc = gemm.getLoc();
+  auto bType = cast<RankedTensorType>(gemm.getB().getType());
+  auto yType = cast<RankedTensorType>(gemm.getType());
+  int64_t k = cast<RankedTensorType>(gemm.getA().getType()).getDimSize(1),
+          n = yType.getDimSize(1);
+  DenseElementsAttr bValues;
+  matchPattern(gemm.getB(), m_Constant(&bValues));
+  std::vector<float> from(bValues.getValues<float>().begin(),
+                          bValues.getValues<float>().end()),
+      w(size_t(k * n));
+  float alpha = gemm.getAlpha().convertToFloat();
+  bool transB = gemm.getTransB();
+  for (int64_t i = 0; i < k; ++i)
+    for (int64_t j = 0; j < n; ++j)
+      w[i * n + j] =
+          alpha * from[transB ? j * bType.getDimSize(1) + i : i * n + j];
+  auto mm =
+      MatMulOp::create(b, loc, yType, gemm.getA(),
+                       f32Constant(b, suffixedLocation(loc, "B"), {k, n}, w));
+  Value result = mm.getResult();
+  if (Value c = gemm.getC()) {
+    DenseElementsAttr cValues;
+    matchPattern(c, m_Constant(&cValues));
+    float beta = gemm.getBeta().convertToFloat();
+    std::vector<float> bias;
+    for (float v : cValues.getValues<float>())
+      bias.push_back(beta * v);
+    int64_t count = int64_t(bias.size());
+    result = AddOp::create(
+        b, loc, yType, result,
+        f32Constant(b, suffixedLocation(loc, "C"), {count}, bias));
+  }
+  gemm.getResult().replaceAllUsesWith(result);
+  gemm.erase();
+  return mm;
+}
+
+/// The op whose result a slice of the joined result would replace: the
+/// Gemm itself, or a matmul's sibling result.
+Operation *joinedResult(Operation *op) {
+  if (auto mm = dyn_cast<MatMulOp>(op))
+    return asSibling(mm)->result();
+  return op;
+}
+
 struct NPUFuseSiblingMatMulsPass
     : npu::impl::NPUFuseSiblingMatMulsBase<NPUFuseSiblingMatMulsPass> {
   void runOnOperation() override {
-    llvm::MapVector<Value, SmallVector<Sibling>> byInput;
-    getOperation().walk([&](MatMulOp mm) {
-      if (std::optional<Sibling> s = asSibling(mm))
-        byInput[mm.getLhs()].push_back(*s);
+    // Matmuls by constants (asSibling) and Gemms that can be such
+    // (joinableGemm), by their input, in the block's order.
+    llvm::MapVector<Value, SmallVector<Operation *>> byInput;
+    getOperation().walk([&](Operation *op) {
+      if (auto mm = dyn_cast<MatMulOp>(op); mm && asSibling(mm))
+        byInput[mm.getLhs()].push_back(op);
+      else if (auto gemm = dyn_cast<GemmOp>(op); gemm && joinableGemm(gemm))
+        byInput[gemm.getA()].push_back(op);
     });
     for (auto &entry : byInput) {
-      SmallVector<Sibling> &siblings = entry.second;
-      // Siblings in one block.
-      if (siblings.size() < 2 || llvm::any_of(siblings, readByWeightedDpuOp) ||
-          llvm::any_of(siblings, [&](const Sibling &s) {
-            return s.matmul->getBlock() != siblings.front().matmul->getBlock();
+      SmallVector<Operation *> &ops = entry.second;
+      // Siblings in one block, none read by a DPU op with constant
+      // weights.
+      if (ops.size() < 2 || llvm::any_of(ops, [&](Operation *op) {
+            return op->getBlock() != ops.front()->getBlock() ||
+                   readByWeightedDpuOp(joinedResult(op));
           }))
         continue;
+      SmallVector<Sibling> siblings;
+      for (Operation *op : ops) {
+        auto mm = dyn_cast<MatMulOp>(op);
+        siblings.push_back(*asSibling(mm ? mm : asMatMul(cast<GemmOp>(op))));
+      }
       fuse(siblings);
     }
   }

@@ -114,3 +114,36 @@ func.func @bias_shapes(%x: tensor<4x32xf32>) -> (tensor<4x16xf32>, tensor<4x16xf
   %c = npu.add %c0, %bc : (tensor<4x8xf32>, tensor<f32>) -> tensor<4x8xf32>
   return %a, %b, %c : tensor<4x16xf32>, tensor<4x16xf32>, tensor<4x8xf32>
 }
+
+// -----
+
+// Gemms of one input by constant matrices (2-D projections as torch.onnx
+// writes nn.Linear: B transposed, C per column, alpha and beta) join their
+// siblings as matmuls by alpha * op(B) with the adds of beta * C; the slices
+// keep the Gemms' locations. A Gemm alone, with trans_a, or whose C is not
+// per column stays a Gemm.
+// CHECK-LABEL: func.func @gemms
+// CHECK-DAG: %[[WQ:.*]] = npu.constant dense<{{\[\[}}1.000000e+00, 5.000000e+00, 9.000000e+00], [2.000000e+00, 6.000000e+00, 1.000000e+01], [3.000000e+00, 7.000000e+00, 1.100000e+01], [4.000000e+00, 8.000000e+00, 1.200000e+01]]> : tensor<4x3xf32>
+// CHECK-DAG: %[[WK:.*]] = npu.constant dense<{{\[\[}}2.000000e+00, 4.000000e+00], [6.000000e+00, 8.000000e+00], [1.000000e+01, 1.200000e+01], [1.400000e+01, 1.600000e+01]]> : tensor<4x2xf32>
+// CHECK: %[[W:.*]] = npu.concat %[[WQ]], %[[WK]], %{{.*}} {axis = 1 : i64} : {{.*}} -> tensor<4x7xf32> loc("q (with k, v_mm)"
+// CHECK: %[[Y:.*]] = npu.matmul %arg0, %[[W]] : (tensor<2x4xf32>, tensor<4x7xf32>) -> tensor<2x7xf32>
+// CHECK: %[[BK:.*]] = npu.constant dense<1.500000e+00> : tensor<2xf32>
+// CHECK: %[[B:.*]] = npu.concat %{{.*}}, %[[BK]], %{{.*}} {axis = 0 : i64} : {{.*}} -> tensor<7xf32>
+// CHECK: %[[YB:.*]] = npu.add %[[Y]], %[[B]]
+// CHECK: %[[Q:.*]] = npu.slice %[[YB]] {{.*}} to tensor<2x3xf32> loc("q")
+// CHECK: %[[K:.*]] = npu.slice %[[YB]] {{.*}} to tensor<2x2xf32> loc("k")
+// CHECK: %[[V:.*]] = npu.slice %[[YB]] {{.*}} to tensor<2x2xf32> loc("v_mm")
+// CHECK: npu.gemm %arg1
+// CHECK: return %[[Q]], %[[K]], %[[V]]
+func.func @gemms(%x: tensor<2x4xf32>, %z: tensor<2x4xf32>) -> (tensor<2x3xf32>, tensor<2x2xf32>, tensor<2x2xf32>, tensor<2x3xf32>) {
+  %wq = npu.constant dense<[[1.0, 2.0, 3.0, 4.0], [5.0, 6.0, 7.0, 8.0], [9.0, 10.0, 11.0, 12.0]]> : tensor<3x4xf32>
+  %bq = npu.constant dense<[0.1, 0.2, 0.3]> : tensor<3xf32>
+  %q = npu.gemm %x, %wq, %bq {trans_b = true} : (tensor<2x4xf32>, tensor<3x4xf32>, tensor<3xf32>) -> tensor<2x3xf32> loc("q")
+  %wk = npu.constant dense<[[1.0, 2.0], [3.0, 4.0], [5.0, 6.0], [7.0, 8.0]]> : tensor<4x2xf32>
+  %bk = npu.constant dense<0.5> : tensor<f32>
+  %k = npu.gemm %x, %wk, %bk {alpha = 2.0 : f32, beta = 3.0 : f32} : (tensor<2x4xf32>, tensor<4x2xf32>, tensor<f32>) -> tensor<2x2xf32> loc("k")
+  %wv = npu.constant dense<1.0> : tensor<4x2xf32>
+  %v = npu.matmul %x, %wv : (tensor<2x4xf32>, tensor<4x2xf32>) -> tensor<2x2xf32> loc("v_mm")
+  %o = npu.gemm %z, %wq, %bq {trans_b = true} : (tensor<2x4xf32>, tensor<3x4xf32>, tensor<3xf32>) -> tensor<2x3xf32> loc("o")
+  return %q, %k, %v, %o : tensor<2x3xf32>, tensor<2x2xf32>, tensor<2x2xf32>, tensor<2x3xf32>
+}
