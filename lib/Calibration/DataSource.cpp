@@ -46,13 +46,15 @@ bool hidden(const fs::path &p) {
   return !name.empty() && name[0] == '.';
 }
 
-/// Regular files of `dir` with extension `ext`, not hidden, sorted by name.
+/// Regular files of `dir` with extension `ext`, not hidden, sorted by name;
+/// also symbolic links that lead to no file, which then fail to open with
+/// their reason (a dangling link was skipped without a word).
 std::vector<std::string> listFiles(const fs::path &dir, const char *ext) {
   std::vector<std::string> files;
   std::error_code ec;
   for (const fs::directory_entry &e : fs::directory_iterator(dir, ec))
-    if (e.is_regular_file(ec) && hasExtension(e.path(), ext) &&
-        !hidden(e.path()))
+    if ((e.is_regular_file(ec) || e.is_symlink(ec)) &&
+        hasExtension(e.path(), ext) && !hidden(e.path()))
       files.push_back(e.path().string());
   std::sort(files.begin(), files.end());
   return files;
@@ -390,8 +392,21 @@ openSampleDirectory(const std::string &dir,
   std::vector<bool> used(folders.size(), false);
   for (const InputInfo &in : inputs) {
     auto it = std::find(folders.begin(), folders.end(), in.name);
-    if (it == folders.end())
-      it = std::find(folders.begin(), folders.end(), sanitizeFileName(in.name));
+    std::string safe = sanitizeFileName(in.name);
+    if (it == folders.end() && safe != in.name) {
+      // The file-name-safe form only where it names this input alone ('in
+      // put' and 'in_put' are both 'in_put': one folder fed both).
+      for (const InputInfo &other : inputs)
+        if (&other != &in &&
+            (other.name == safe || sanitizeFileName(other.name) == safe)) {
+          error = "calibration data '" + dir + "': input '" + in.name +
+                  "' needs a sub-folder of its own name: '" + safe +
+                  "', its file-name-safe form, is also input '" + other.name +
+                  "''s";
+          return nullptr;
+        }
+      it = std::find(folders.begin(), folders.end(), safe);
+    }
     if (it == folders.end()) {
       error = "calibration data '" + dir + "' has no sub-folder for input '" +
               in.name + "' (inputs: " + inputList(inputs) + ")";

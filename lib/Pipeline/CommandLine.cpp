@@ -266,10 +266,15 @@ LogicalResult parseCalibrationFlag(StringRef tool, StringRef spec,
   if (!hasValue)
     return success();
   double percentile;
-  if (value.getAsDouble(percentile) || !(percentile > 0 && percentile <= 100)) {
+  // Below 50 % more than half of each sign's values would saturate: a
+  // fraction given for a percent (0.9999 for 99.99) compiled silently to
+  // ranges a few hundredths wide.
+  if (value.getAsDouble(percentile) ||
+      !(percentile >= 50 && percentile <= 100)) {
     printError(tool, "invalid percentile '" + value +
-                         "' in --calib-method: expected a number in (0, 100], "
-                         "e.g. percentile:99.99");
+                         "' in --calib-method: expected the percent of each "
+                         "sign's values the range keeps, in [50, 100], e.g. "
+                         "percentile:99.99");
     return failure();
   }
   calibration.percentile = percentile;

@@ -84,7 +84,12 @@ std::vector<std::string> floatWarnings(
     if (!isFloat(t->dtype()) || !t->isAllocated())
       continue;
     for (auto [lo, hi] : in.reading.quantizedRanges) {
-      double share = shareOutside(*t, lo, hi);
+      // Within half of the int8 grid's step (255 steps from lo to hi) past
+      // an end, a value rounds to the end's code like any other: the
+      // calibration samples' own white pixels (1.0 above a grid ending at
+      // 0.9973) were reported as saturating.
+      double half = (hi - lo) / 255 / 2;
+      double share = shareOutside(*t, lo - half, hi + half);
       if (share <= kSaturatedWarnShare)
         continue;
       char pct[32];

@@ -54,7 +54,7 @@ std::optional<CalibrationMethod> parseMethod(const std::string &name);
 /// How a range is chosen from the statistics.
 struct MethodOptions {
   CalibrationMethod method = CalibrationMethod::Percentile;
-  /// Percentile method: the mass (in %, in (0, 100]) the range keeps.
+  /// Percentile method: the mass (in %, in [50, 100]) the range keeps.
   double percentile = 99.99;
   /// Percentile method: one threshold T for |values| of both signs, range
   /// [-T, T], instead of one per sign.

@@ -70,7 +70,7 @@ struct CalibrationOptions {
   /// Directory of calibration inputs (.npy files).
   std::string dataDir;
   CalibrationMethod method = CalibrationMethod::Percentile;
-  /// For CalibrationMethod::Percentile, in (0, 100].
+  /// For CalibrationMethod::Percentile, in [50, 100].
   double percentile = 99.99;
   /// Write the computed ranges here (empty: do not write).
   std::string tableOutputPath;

@@ -1027,9 +1027,9 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
       return fail("unknown calibration method '" + method +
                   "' (expected minmax, percentile, entropy, mse or auto)");
     methodOptions.method = *m;
-    if (!(percentile > 0 && percentile <= 100))
+    if (!(percentile >= 50 && percentile <= 100))
       return fail("percentile " + formatNumber(percentile) +
-                  " is not in (0, 100]");
+                  " is not in [50, 100] (a percent of each sign's values)");
     methodOptions.percentile = percentile;
     methodOptions.symmetric = symmetric;
     if (samples < 0)

@@ -21,6 +21,7 @@
 
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "llvm/ADT/SetVector.h"
+#include "llvm/ADT/bit.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 
@@ -54,8 +55,18 @@ struct QDQParams {
   int64_t axis = 0;
   IntegerType storage;
 
+  /// The same parameters, as written: a NaN scale equals itself (a pair
+  /// with one is folded, with the warning that its range is calibrated).
   bool operator==(const QDQParams &o) const {
-    return scale == o.scale && zeroPoint == o.zeroPoint &&
+    auto sameBits = [](const std::vector<float> &a,
+                       const std::vector<float> &b) {
+      return a.size() == b.size() &&
+             std::equal(a.begin(), a.end(), b.begin(), [](float x, float y) {
+               return llvm::bit_cast<uint32_t>(x) ==
+                      llvm::bit_cast<uint32_t>(y);
+             });
+    };
+    return sameBits(scale, o.scale) && sameBits(zeroPoint, o.zeroPoint) &&
            storage == o.storage && (scale.size() == 1 || axis == o.axis);
   }
   bool perTensor() const { return scale.size() == 1; }

@@ -9,6 +9,11 @@
 // RUN: not npu-opt %s --pass-pipeline='builtin.module(npu-calibrate{data=%t/empty})' 2>&1 | FileCheck %s --check-prefix=EMPTY
 // EMPTY: error: no calibration samples in '{{.*}}/empty' (expected .npy files, .npz archives or one sub-folder per input: 'x')
 
+// A symbolic link to no file is not skipped: it fails to open.
+// RUN: mkdir -p %t/dangling && cp %t/data/a.npy %t/dangling/a.npy && ln -sf %t/nowhere.npy %t/dangling/b.npy
+// RUN: not npu-opt %s --pass-pipeline='builtin.module(npu-calibrate{data=%t/dangling})' 2>&1 | FileCheck %s --check-prefix=DANGLING
+// DANGLING: error: cannot open '{{.*}}/dangling/b.npy': No such file or directory
+
 // RUN: not npu-opt %s --pass-pipeline='builtin.module(npu-calibrate{data=%t/bad})' 2>&1 | FileCheck %s --check-prefix=SHAPE
 // SHAPE: error: '{{.*}}/bad/a.npy' has f32[2x4] but input 'x' is f32[1x4]
 
@@ -21,7 +26,7 @@
 // METHOD: error: unknown calibration method 'kl' (expected minmax, percentile, entropy, mse or auto)
 
 // RUN: not npu-opt %s --pass-pipeline='builtin.module(npu-calibrate{percentile=0})' 2>&1 | FileCheck %s --check-prefix=PCT
-// PCT: error: percentile 0 is not in (0, 100]
+// PCT: error: percentile 0 is not in [50, 100] (a percent of each sign's values)
 
 // RUN: not npu-opt %s --pass-pipeline='builtin.module(npu-calibrate{data=%t/data use-table=%t/t.calib})' 2>&1 | FileCheck %s --check-prefix=BOTH
 // BOTH: error: use-table excludes data and table: a table replaces running the model

@@ -377,6 +377,23 @@ func.func @negative_activation_scale(%x: tensor<4xf32>) -> tensor<4xf32> {
 
 // -----
 
+// A NaN activation scale: the same (a NaN equals no number, not even
+// itself, and the pair had stayed, computing NaN: a calibration error
+// blamed the data; found by a fresh user).
+// CHECK-LABEL: func.func @nan_activation_scale
+// CHECK-NOT: npu.quant
+// CHECK-NOT: quantize_linear
+func.func @nan_activation_scale(%x: tensor<4xf32>) -> tensor<4xf32> {
+  %s = npu.constant dense<0x7FC00000> : tensor<f32>
+  %z = npu.constant dense<0> : tensor<i8>
+  // expected-warning @+1 {{activation scale nan is not a positive finite number (the device's scales are positive): the tensor's range is calibrated instead}}
+  %q = npu.quantize_linear %x, %s, %z : (tensor<4xf32>, tensor<f32>, tensor<i8>) -> tensor<4xi8>
+  %d = npu.dequantize_linear %q, %s, %z : (tensor<4xi8>, tensor<f32>, tensor<i8>) -> tensor<4xf32>
+  return %d : tensor<4xf32>
+}
+
+// -----
+
 // tf2onnx's NHWC input: its pair before the transpose to NCHW, none after.
 // The transpose holds the same values: it takes the pair.
 // CHECK-LABEL: func.func @nhwc_pair_before_transpose

@@ -421,7 +421,11 @@ def NPUFuseSiblingMatMuls : Pass<"npu-fuse-sibling-matmuls",
     where each projection loaded it, ran and stored before the next one's
     load could start on the DMA queues; the slices are views the next
     DPU ops load through (docs/codegen.md). Each output channel is computed
-    as before, from the same weights and bias. Matmuls with a
+    as before, from the same weights and bias. A Gemm of such an `x`
+    ([M, K], not transposed) by a constant B, with C absent or a constant
+    of one value or one per column (2-D projections as torch.onnx writes
+    `nn.Linear`), joins its siblings as the matmul by `alpha * op(B)` and
+    the add of `beta * C`; a Gemm without sibling stays a Gemm. Matmuls with a
     pre-quantized model's parameters, of other element types than f32 and
     whose matrix is not a constant are left alone, and so are siblings one
     of whose results a convolution or a matmul by a constant reads (in
@@ -825,7 +829,7 @@ def NPUCalibrate : Pass<"npu-calibrate", "mlir::ModuleOp"> {
            "How ranges are chosen: minmax, percentile, entropy, mse or auto">,
     Option<"percentile", "percentile", "double", /*default=*/"99.99",
            "Percentile method (and auto's percentile candidate): % of the "
-           "|values| mass the range keeps">,
+           "|values| mass the range keeps, in [50, 100]">,
     Option<"symmetric", "symmetric", "bool", /*default=*/"false",
            "Percentile method: one threshold for both signs ([-T, T])">,
     Option<"samples", "samples", "int64_t", /*default=*/"0",
