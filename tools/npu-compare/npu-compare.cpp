@@ -342,6 +342,10 @@ int main(int argc, char **argv) {
     return fail(error);
   if (!npu::createDirectories(outputDir, error))
     return fail(error);
+  // A previous run's report and debug blob go now: a run that fails writes
+  // none, and the old ones would read as this run's.
+  for (const char *name : {"compare.json", "compare.html", "exposed.blob"})
+    llvm::sys::fs::remove(join(outputDir, name));
 
   Report report;
   report.model = modelPath;

@@ -39,11 +39,14 @@ template <typename OpT> FailureOr<blob::PostProcess> postProcess(OpT op) {
     return op.emitOpError("post-processing shifts must be 0..63");
   blob::PostProcess q = hw::postProcessOf(op);
   // Test only (npu-compile --debug-corrupt-tensor, for npu-compare's tests):
-  // another output zero point / bias, so that the device differs from the
-  // interpreter on this op.
+  // another output zero point (an int8 result) or, for a float result,
+  // every value clamped to 0 (a convolution's float bias is its weight
+  // table's, which the task's scalar bias does not reach: a float
+  // convolution was not corrupted at all), so that the device differs
+  // from the interpreter on this op.
   if (op->hasAttr("npu.debug_corrupt")) {
     q.outZeroPoint += q.outZeroPoint < 127 ? 1 : -1;
-    q.fbias += 1.0f;
+    q.fclampLow = q.fclampHigh = 0.0f;
   }
   return q;
 }
