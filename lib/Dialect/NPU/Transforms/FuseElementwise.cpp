@@ -493,12 +493,110 @@ struct SquareAsMul : OpRewritePattern<PowOp> {
   }
 };
 
+/// matmul(a, b) * c (or / c), c a splat constant, where `a` or `b` is a
+/// projection by constants read only there, through reshapes and
+/// transposes each read only by the next: matmul(x, W) + B or matmul(x, W),
+/// W and B computed from constants -> the projection by W * c and B * c
+/// (divided by c for / c) and no scale: attention's scores scaled by
+/// 1 / sqrt(d), where they come from the query's projection (batched, as
+/// Hugging Face's exports write it), lose a SHAVE pass where their matmul
+/// runs on SHAVE (the DPU's post-processing scaled them at no cost). The
+/// projection and the views after it hold the scaled values, so they are
+/// renamed `NAME (scaled)`; the scores' matmul takes the scale's location
+/// (its result is that ONNX tensor now).
+struct FoldScaleIntoProjection : RewritePattern {
+  FoldScaleIntoProjection(MLIRContext *ctx)
+      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {}
+
+  LogicalResult matchAndRewrite(Operation *op,
+                                PatternRewriter &rewriter) const override {
+    bool isDiv = isa<DivOp>(op);
+    if (!isDiv && !isa<MulOp>(op))
+      return failure();
+    for (unsigned i = 0; i < (isDiv ? 1u : 2u); ++i) {
+      Value c = op->getOperand(1 - i);
+      auto scores = op->getOperand(i).getDefiningOp<MatMulOp>();
+      std::optional<double> value = splatFloatValue(c);
+      auto cType = dyn_cast<RankedTensorType>(c.getType());
+      if (!scores || !scores->hasOneUse() || !value || *value == 0 ||
+          !std::isfinite(*value) || !cType || !cType.getElementType().isF32() ||
+          scores.getType() != op->getResultTypes()[0] ||
+          carriesModelQuantization({scores, op}))
+        continue;
+      for (Value side : {scores.getLhs(), scores.getRhs()})
+        if (succeeded(fold(rewriter, op, scores, side, c, isDiv)))
+          return success();
+    }
+    return failure();
+  }
+
+  /// Folds the scale into the projection `side` comes from, if it is one.
+  LogicalResult fold(PatternRewriter &rewriter, Operation *scale,
+                     MatMulOp scores, Value side, Value c, bool isDiv) const {
+    SmallVector<Operation *> views;
+    Value v = side;
+    while (isa_and_present<ReshapeOp, TransposeOp>(v.getDefiningOp()) &&
+           v.hasOneUse()) {
+      views.push_back(v.getDefiningOp());
+      v = v.getDefiningOp()->getOperand(0);
+    }
+    if (!v.hasOneUse())
+      return failure();
+    Operation *add = nullptr;
+    Value bias;
+    auto projection = v.getDefiningOp<MatMulOp>();
+    if (auto a = v.getDefiningOp<AddOp>()) {
+      for (unsigned j = 0; j < 2 && !projection; ++j)
+        if (auto mm = a->getOperand(j).getDefiningOp<MatMulOp>();
+            mm && mm->hasOneUse() && isCompileTime(a->getOperand(1 - j))) {
+          projection = mm;
+          add = a;
+          bias = a->getOperand(1 - j);
+        }
+    }
+    if (!projection || !isCompileTime(projection.getRhs()) ||
+        !cast<RankedTensorType>(projection.getType())
+             .getElementType()
+             .isF32() ||
+        carriesModelQuantization({projection, add}))
+      return failure();
+    auto scaled = [&](Value constant) -> Value {
+      Location loc = suffixedLocation(constant.getLoc(), "scaled");
+      if (isDiv)
+        return DivOp::create(rewriter, loc, constant.getType(), constant, c);
+      return MulOp::create(rewriter, loc, constant.getType(), constant, c);
+    };
+    rewriter.setInsertionPoint(projection);
+    Value w = scaled(projection.getRhs());
+    rewriter.modifyOpInPlace(projection, [&] {
+      projection.getRhsMutable().assign(w);
+      projection->setLoc(suffixedLocation(projection.getLoc(), "scaled"));
+    });
+    if (add) {
+      rewriter.setInsertionPoint(add);
+      Value b = scaled(bias);
+      rewriter.modifyOpInPlace(add, [&] {
+        add->setOperand(add->getOperand(0) == bias ? 0 : 1, b);
+        add->setLoc(suffixedLocation(add->getLoc(), "scaled"));
+      });
+    }
+    for (Operation *view : views)
+      rewriter.modifyOpInPlace(view, [&] {
+        view->setLoc(suffixedLocation(view->getLoc(), "scaled"));
+      });
+    rewriter.modifyOpInPlace(scores, [&] { scores->setLoc(scale->getLoc()); });
+    rewriter.replaceOp(scale, scores.getResult());
+    return success();
+  }
+};
+
 struct NPUFuseElementwisePass
     : npu::impl::NPUFuseElementwiseBase<NPUFuseElementwisePass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<FuseHardSwish, FuseGelu, FoldIntoConv, FoldPadIntoConv,
-                 PadOutsideConv, SquareAsMul>(&getContext());
+                 PadOutsideConv, SquareAsMul, FoldScaleIntoProjection>(
+        &getContext());
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

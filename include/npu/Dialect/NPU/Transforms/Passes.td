@@ -71,7 +71,14 @@ def NPUFuseElementwise : Pass<"npu-fuse-elementwise", "mlir::func::FuncOp"> {
       on a side (PyTorch's `Conv2d(k=1, padding=1)`) keeps extent - 1 and
       reads a zero `npu.pad` of the rest (`NAME (padding)`), which DMA
       moves, when the padded tensor holds at most 16 times the input's
-      elements (or 2^20).
+      elements (or 2^20);
+    - `matmul(a, b) * c` (or `/ c`), `c` a splat constant, where `a` or `b`
+      comes from a projection by constants (`matmul(x, W) + B`) through
+      reshapes and transposes, each read only by the next, becomes the
+      matmul of the projection by `W * c` and `B * c` (attention's scores
+      scaled by 1 / sqrt(d): a SHAVE pass fewer where the scores' matmul
+      runs on SHAVE); the projection and those views are renamed
+      `NAME (scaled)`, and the matmul takes the scale's location.
 
     The weight arithmetic is emitted as npu ops on constants, which
     `npu-fold-constants` then evaluates. Ops carrying a pre-quantized
