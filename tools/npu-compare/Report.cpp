@@ -3,7 +3,9 @@
 #include "Report.h"
 
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/Format.h"
+#include "llvm/Support/Locale.h"
 
 #include <algorithm>
 #include <cmath>
@@ -19,6 +21,45 @@ std::string shapeText(const std::vector<int64_t> &shape) {
   for (size_t i = 0; i < shape.size(); ++i)
     s += (i ? "x" : "") + std::to_string(shape[i]);
   return s.empty() ? "scalar" : s;
+}
+
+/// A tensor key as the terminal table shows it: control characters (a tab
+/// or a newline in an ONNX node name) escaped as \t, \n or \xHH, so that
+/// each tensor stays one row; the JSON and HTML keep the name as it is.
+std::string terminalName(const std::string &key) {
+  std::string s;
+  for (unsigned char c : key) {
+    if (c == '\t')
+      s += "\\t";
+    else if (c == '\n')
+      s += "\\n";
+    else if (c < 0x20 || c == 0x7f)
+      s += "\\x" + llvm::utohexstr(c, /*LowerCase=*/true, /*Width=*/2);
+    else
+      s += char(c);
+  }
+  return s;
+}
+
+/// `text` padded with spaces to `width` terminal columns (UTF-8 characters
+/// take their display width), or cut to width - 3 columns and "...".
+std::string padded(const std::string &text, size_t width) {
+  int columns = llvm::sys::locale::columnWidth(text);
+  if (columns < 0) // Not valid UTF-8: bytes.
+    columns = int(text.size());
+  if (size_t(columns) <= width)
+    return text + std::string(width - size_t(columns), ' ');
+  std::string cut;
+  for (size_t i = 0; i < text.size();) {
+    size_t n = llvm::getNumBytesForUTF8(text[i]);
+    std::string next = cut + text.substr(i, n);
+    int w = llvm::sys::locale::columnWidth(next);
+    if (w < 0 || size_t(w) > width - 3)
+      break;
+    cut = next;
+    i += n;
+  }
+  return padded(cut + "...", width);
 }
 
 std::string number(double v, const char *format) {
@@ -64,8 +105,9 @@ std::string breakText(const Report &r, Pair pair) {
       m.cosine < 1.0 && m.cosine >= 0.9999995
           ? llvm::formatv("{0}", llvm::format("%.15g", m.cosine)).str()
           : number(m.cosine, "{0:F6}");
-  std::string s = row.key + " (#" + std::to_string(i) + ", cosine " + cosine +
-                  ", max |error| " + number(m.maxAbs, "{0:E3}");
+  std::string s = terminalName(row.key) + " (#" + std::to_string(i) +
+                  ", cosine " + cosine + ", max |error| " +
+                  number(m.maxAbs, "{0:E3}");
   if (m.nonFinite)
     s += ", " + std::to_string(m.nonFinite) +
          " NaN or infinite elements that differ";
@@ -148,8 +190,11 @@ void applyTolerances(Report &report) {
 
 void printTable(llvm::raw_ostream &os, const Report &r) {
   size_t width = 6;
-  for (const TensorRow &row : r.rows)
-    width = std::max(width, row.key.size());
+  for (const TensorRow &row : r.rows) {
+    std::string name = terminalName(row.key);
+    int columns = llvm::sys::locale::columnWidth(name);
+    width = std::max(width, columns < 0 ? name.size() : size_t(columns));
+  }
   width = std::min<size_t>(width, 40);
   os << llvm::format("%4s  %-*s %-16s", "#", int(width), "tensor", "shape");
   for (unsigned p = 0; p < kNumPairs; ++p)
@@ -162,10 +207,8 @@ void printTable(llvm::raw_ostream &os, const Report &r) {
   os << "\n";
   for (size_t i = 0; i < r.rows.size(); ++i) {
     const TensorRow &row = r.rows[i];
-    std::string key =
-        row.key.size() > width ? row.key.substr(0, width - 3) + "..." : row.key;
-    os << llvm::format("%4zu  %-*s %-16s", i, int(width), key.c_str(),
-                       shapeText(row.shape).c_str());
+    os << llvm::format("%4zu  ", i) << padded(terminalName(row.key), width)
+       << llvm::format(" %-16s", shapeText(row.shape).c_str());
     for (unsigned p = 0; p < kNumPairs; ++p) {
       const Comparison &c = row.pairs[p];
       os << " | ";
