@@ -9,6 +9,7 @@
 
 #include "npu/Pipeline/CommandLine.h"
 
+#include "npu/Calibration/Observer.h"
 #include "npu/Pipeline/BoolFlag.h"
 #include "npu/Pipeline/Pipeline.h"
 
@@ -266,11 +267,7 @@ LogicalResult parseCalibrationFlag(StringRef tool, StringRef spec,
   if (!hasValue)
     return success();
   double percentile;
-  // Below 50 % more than half of each sign's values would saturate: a
-  // fraction given for a percent (0.9999 for 99.99) compiled silently to
-  // ranges a few hundredths wide.
-  if (value.getAsDouble(percentile) ||
-      !(percentile >= 50 && percentile <= 100)) {
+  if (value.getAsDouble(percentile) || !calib::validPercentile(percentile)) {
     printError(tool, "invalid percentile '" + value +
                          "' in --calib-method: expected the percent of each "
                          "sign's values the range keeps, in [50, 100], e.g. "

@@ -41,14 +41,19 @@ std::string terminalName(const std::string &key) {
   return s;
 }
 
-/// `text` padded with spaces to `width` terminal columns (UTF-8 characters
-/// take their display width), or cut to width - 3 columns and "...".
-std::string padded(const std::string &text, size_t width) {
+/// The terminal columns `text` takes: its UTF-8 characters' display width,
+/// or its bytes when it is not valid UTF-8.
+size_t displayWidth(const std::string &text) {
   int columns = llvm::sys::locale::columnWidth(text);
-  if (columns < 0) // Not valid UTF-8: bytes.
-    columns = int(text.size());
-  if (size_t(columns) <= width)
-    return text + std::string(width - size_t(columns), ' ');
+  return columns < 0 ? text.size() : size_t(columns);
+}
+
+/// `text` padded with spaces to `width` terminal columns (displayWidth),
+/// or cut to width - 3 columns and "...".
+std::string padded(const std::string &text, size_t width) {
+  size_t columns = displayWidth(text);
+  if (columns <= width)
+    return text + std::string(width - columns, ' ');
   std::string cut;
   for (size_t i = 0; i < text.size();) {
     size_t n = llvm::getNumBytesForUTF8(text[i]);
@@ -190,11 +195,8 @@ void applyTolerances(Report &report) {
 
 void printTable(llvm::raw_ostream &os, const Report &r) {
   size_t width = 6;
-  for (const TensorRow &row : r.rows) {
-    std::string name = terminalName(row.key);
-    int columns = llvm::sys::locale::columnWidth(name);
-    width = std::max(width, columns < 0 ? name.size() : size_t(columns));
-  }
+  for (const TensorRow &row : r.rows)
+    width = std::max(width, displayWidth(terminalName(row.key)));
   width = std::min<size_t>(width, 40);
   os << llvm::format("%4s  %-*s %-16s", "#", int(width), "tensor", "shape");
   for (unsigned p = 0; p < kNumPairs; ++p)

@@ -51,6 +51,12 @@ const char *methodName(CalibrationMethod method);
 /// Parses a name produced by methodName.
 std::optional<CalibrationMethod> parseMethod(const std::string &name);
 
+/// Whether `p` is a percentile the percentile method takes: a percent of
+/// each sign's values in [50, 100]. Below 50 more than half of them would
+/// saturate (a fraction given for a percent, 0.9999 for 99.99, compiled
+/// silently to ranges a few hundredths wide).
+inline bool validPercentile(double p) { return p >= 50 && p <= 100; }
+
 /// How a range is chosen from the statistics.
 struct MethodOptions {
   CalibrationMethod method = CalibrationMethod::Percentile;

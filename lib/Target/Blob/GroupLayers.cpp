@@ -404,21 +404,23 @@ struct GroupLayersPass : impl::NPUGroupLayersBase<GroupLayersPass> {
     std::optional<uint64_t> cycles;
     if (succeeded(retile(func, residency, hw, used, credit, /*warn=*/false))) {
       std::vector<Attribute> tilings;
-      for (auto &[op, attr] : records)
-        tilings.push_back(op->getAttr(kTilingAttr));
+      if (measured)
+        for (auto &[op, attr] : records)
+          tilings.push_back(op->getAttr(kTilingAttr));
       auto same =
           measured
               ? llvm::find_if(*measured,
                               [&](const auto &m) { return m.first == tilings; })
               : MeasuredTilings::iterator();
-      if (measured && same != measured->end())
+      if (measured && same != measured->end()) {
         cycles = same->second;
-      else
+      } else {
         cycles = known ? known
                        : modelledLatency(func, *platform, used, maxPieceRows,
                                          useEpilogues);
-      if (measured && same == measured->end())
-        measured->push_back({std::move(tilings), cycles});
+        if (measured)
+          measured->push_back({std::move(tilings), cycles});
+      }
     }
     restoreRecords(records);
     return cycles;

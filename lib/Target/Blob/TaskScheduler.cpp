@@ -174,12 +174,9 @@ uint32_t TaskScheduler::add(blob::Engine engine, uint32_t index,
     next[qi] = deriveBarriers_ ? int64_t(queueTasks_[qi].size()) - 1 : -1;
   auto newestUnknown = [&]() -> int64_t {
     int64_t best = -1;
-    for (uint32_t qi = 0; qi < queues_.size(); ++qi) {
-      int64_t p = next[qi];
-      if (p < 0 || (qi < e.clock.size() && e.clock[qi] > uint32_t(p)))
-        continue;
-      best = std::max<int64_t>(best, queueTasks_[qi][p]);
-    }
+    for (uint32_t qi = 0; qi < queues_.size(); ++qi)
+      if (next[qi] >= 0 && !known(tasks_[queueTasks_[qi][next[qi]]]))
+        best = std::max<int64_t>(best, queueTasks_[qi][next[qi]]);
     return best;
   };
   for (int64_t i; (i = newestUnknown()) >= 0;) {

@@ -1027,7 +1027,7 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
       return fail("unknown calibration method '" + method +
                   "' (expected minmax, percentile, entropy, mse or auto)");
     methodOptions.method = *m;
-    if (!(percentile >= 50 && percentile <= 100))
+    if (!calib::validPercentile(percentile))
       return fail("percentile " + formatNumber(percentile) +
                   " is not in [50, 100] (a percent of each sign's values)");
     methodOptions.percentile = percentile;

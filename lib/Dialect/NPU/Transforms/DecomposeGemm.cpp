@@ -9,6 +9,7 @@
 
 #include "npu/Dialect/NPU/IR/QuantAnnotations.h"
 #include "npu/Dialect/NPU/IR/TensorKeys.h"
+#include "npu/Dialect/NPU/Transforms/FusionMatch.h"
 #include "npu/Dialect/NPU/Transforms/Passes.h"
 
 #include "mlir/IR/Builders.h"
@@ -27,18 +28,9 @@ namespace {
 
 /// C as the DPU takes it: absent, or a constant of N elements or one.
 bool biasForDpu(GemmOp op) {
-  Value c = op.getC();
-  if (!c)
-    return true;
   auto outType = dyn_cast<RankedTensorType>(op.getType());
-  auto cType = dyn_cast<RankedTensorType>(c.getType());
-  DenseElementsAttr values;
-  if (!outType || !cType || !cType.hasStaticShape() ||
-      !matchPattern(c, m_Constant(&values)))
-    return false;
-  int64_t n = outType.getShape().back();
-  return cType.getNumElements() == 1 ||
-         (cType.getNumElements() == n && cType.getShape().back() == n);
+  return !op.getC() ||
+         (outType && isPerColumnConstant(op.getC(), outType.getShape().back()));
 }
 
 struct NPUDecomposeGemmPass

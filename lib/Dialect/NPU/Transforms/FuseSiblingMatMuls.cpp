@@ -7,8 +7,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "npu/Dialect/NPU/IR/QuantAnnotations.h"
 #include "npu/Dialect/NPU/IR/TensorKeys.h"
+#include "npu/Dialect/NPU/Transforms/FusionMatch.h"
 #include "npu/Dialect/NPU/Transforms/Passes.h"
 
 #include "mlir/IR/Builders.h"
@@ -40,10 +40,6 @@ struct Sibling {
   }
 };
 
-bool hasQuantParams(Operation *op) {
-  return op->hasAttr(kQuantAttr) || op->hasAttr(kWeightScalesAttr);
-}
-
 /// `mm` as a sibling: x [..., K] (static f32) by a constant f32 [K, N].
 std::optional<Sibling> asSibling(MatMulOp mm) {
   auto x = dyn_cast<RankedTensorType>(mm.getLhs().getType());
@@ -52,7 +48,8 @@ std::optional<Sibling> asSibling(MatMulOp mm) {
   if (!x || !w || !y || !x.hasStaticShape() || !w.hasStaticShape() ||
       !y.hasStaticShape() || x.getRank() < 2 || w.getRank() != 2 ||
       !x.getElementType().isF32() || !w.getElementType().isF32() ||
-      !mm.getRhs().getDefiningOp<ConstantOp>() || hasQuantParams(mm))
+      !mm.getRhs().getDefiningOp<ConstantOp>() ||
+      carriesModelQuantization({mm}))
     return std::nullopt;
   Sibling s;
   s.matmul = mm;
@@ -60,18 +57,15 @@ std::optional<Sibling> asSibling(MatMulOp mm) {
   if (!mm->hasOneUse())
     return s;
   auto add = dyn_cast<AddOp>(*mm->user_begin());
-  if (!add || hasQuantParams(add) || add.getType() != mm.getType())
+  if (!add || carriesModelQuantization({add}) || add.getType() != mm.getType())
     return s;
   // A per-column bias [N] (also as [1, ..., 1, N]) or one value.
   Value bias = add.getLhs() == mm.getResult() ? add.getRhs() : add.getLhs();
   auto b = dyn_cast<RankedTensorType>(bias.getType());
   DenseElementsAttr values;
-  if (b && b.hasStaticShape() && b.getRank() <= y.getRank() &&
-      b.getElementType().isF32() && matchPattern(bias, m_Constant(&values)) &&
-      (b.getNumElements() == 1 ||
-       (llvm::all_of(b.getShape().drop_back(),
-                     [](int64_t d) { return d == 1; }) &&
-        b.getShape().back() == s.n))) {
+  if (b && b.getRank() <= y.getRank() && b.getElementType().isF32() &&
+      isPerColumnConstant(bias, s.n) &&
+      matchPattern(bias, m_Constant(&values))) {
     s.add = add;
     s.bias = bias;
     s.biasValues = values;
@@ -174,18 +168,12 @@ bool joinableGemm(GemmOp gemm) {
   if (!a || !b || !y || !a.hasStaticShape() || !b.hasStaticShape() ||
       !y.hasStaticShape() || a.getRank() != 2 || b.getRank() != 2 ||
       !a.getElementType().isF32() || !b.getElementType().isF32() ||
-      gemm.getTransA() || hasQuantParams(gemm) ||
+      gemm.getTransA() || carriesModelQuantization({gemm}) ||
       !matchPattern(gemm.getB(), m_Constant()))
     return false;
   Value c = gemm.getC();
-  if (!c)
-    return true;
-  auto cType = dyn_cast<RankedTensorType>(c.getType());
-  int64_t n = y.getDimSize(1);
-  return cType && cType.hasStaticShape() && cType.getElementType().isF32() &&
-         matchPattern(c, m_Constant()) &&
-         (cType.getNumElements() == 1 ||
-          (cType.getNumElements() == n && cType.getShape().back() == n));
+  return !c || (isPerColumnConstant(c, y.getDimSize(1)) &&
+                cast<RankedTensorType>(c.getType()).getElementType().isF32());
 }
 
 /// A new f32 constant of `shape` holding `values`.

@@ -26,6 +26,15 @@ std::optional<double> splatExponent(Value v) {
   return double(value.getSExtValue());
 }
 
+bool isPerColumnConstant(Value c, int64_t n) {
+  auto type = c ? dyn_cast<RankedTensorType>(c.getType()) : nullptr;
+  if (!type || !type.hasStaticShape() || !matchPattern(c, m_Constant()))
+    return false;
+  return type.getNumElements() == 1 ||
+         (type.getRank() > 0 && type.getNumElements() == n &&
+          type.getShape().back() == n);
+}
+
 bool carriesModelQuantization(ArrayRef<Operation *> ops) {
   return llvm::any_of(ops, [](Operation *op) {
     return op && (op->hasAttr(kQuantAttr) || op->hasAttr(kWeightScalesAttr));

@@ -24,6 +24,11 @@ std::optional<double> splatFloatValue(mlir::Value v);
 /// otherwise.
 std::optional<double> splatExponent(mlir::Value v);
 
+/// True if `c` is a constant of static shape holding one value, or `n`
+/// values along its last dimension (every other dimension 1): a bias per
+/// column of a [..., N] result (a Gemm's C, a matmul's bias add).
+bool isPerColumnConstant(mlir::Value c, int64_t n);
+
 /// True if one of `ops` (null entries skipped) carries a pre-quantized
 /// model's parameters (`npu.quant`, `npu.weight_scales`), which fusing
 /// would lose or misplace.
