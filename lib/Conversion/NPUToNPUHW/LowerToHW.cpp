@@ -477,7 +477,9 @@ void foldQuantizeRoundTrips(Block &body) {
         quantizes.push_back(q);
   for (hw::ShaveOp q : quantizes) {
     auto dq = q->getOperand(0).getDefiningOp<hw::ShaveOp>();
+    auto scale = q->getAttrOfType<DenseF32ArrayAttr>("fparams");
     if (!dq || dq.getKernel() != "dequantize" || dq->getNumOperands() != 1 ||
+        !scale || scale.empty() || !lowering::roundTripExact(scale[0]) ||
         dq->getOperand(0).getType() != q->getResult(0).getType() ||
         dq->getAttr("fparams") != q->getAttr("fparams") ||
         dq->getAttr("iparams") != q->getAttr("iparams"))
@@ -744,6 +746,7 @@ LogicalResult lowering::lowerFunction(func::FuncOp func, StringRef precision,
       failed(lowering::markCorrupted(l, debug)))
     return failure();
   lowering::lookUpInt8Activations(l, func);
+  lowering::foldRoundTripsThroughViews(body);
   lowering::writeF16WhereDequantized(l, recorder);
   for (Operation *op : llvm::reverse(old))
     if (op->use_empty())
@@ -759,6 +762,7 @@ LogicalResult lowering::lowerFunction(func::FuncOp func, StringRef precision,
     if (op->use_empty() &&
         isa<TransposeOp, ReshapeOp, SliceOp, ConcatOp, ConstantOp>(op))
       op->erase();
+  lowering::hoistQuantizes(body);
   quantizeGraphInputsDirectly(body);
   foldQuantizeRoundTrips(body);
   return success();

@@ -196,12 +196,29 @@ Value Lowering::dequantize(Location loc, Value q) {
 
 FailureOr<Value> Lowering::quantHWC(Location loc, Value old, int64_t cp,
                                     std::string &reason) {
-  if (Value q = quantForms.lookup(old))
-    if (cast<RankedTensorType>(q.getType()).getShape()[2] == cp) {
+  if (Value q = quantForms.lookup(old)) {
+    int64_t have = cast<RankedTensorType>(q.getType()).getShape()[2];
+    if (have <= cp) {
       record(old);
-      return q;
+      return have == cp ? q : padHWCInt8(loc, q, cp);
     }
+  }
   return quantize(loc, hwcFor(loc, old, cp), old, reason);
+}
+
+Value Lowering::padHWCInt8(Location loc, Value q, int64_t cp) {
+  auto type = cast<RankedTensorType>(q.getType());
+  int64_t c = type.getShape()[2];
+  SmallVector<Value> parts = {q};
+  for (int64_t have = c; have < cp;) {
+    int64_t take = std::min(c, cp - have);
+    parts.push_back(
+        take == c ? q
+                  : slice(loc, q, {0, 0, 0},
+                          {type.getShape()[0], type.getShape()[1], take}));
+    have += take;
+  }
+  return concat(loc, parts, 2);
 }
 
 void Lowering::setQuantHWC(Location loc, Value old, Value q) {

@@ -199,7 +199,16 @@ public:
   /// The quantized element type of `q`.
   mlir::Type quantType(const QuantParams &q);
   /// int8: `old` ([1, C, H, W]) as a quantized [H, W, cp] tensor: the
-  /// recorded int8 form, or the f16 form quantized on a SHAVE.
+  /// recorded int8 form (one of fewer channels padded by repeating its
+  /// channels: padHWCInt8), or the f16 form quantized on a SHAVE.
+  /// An int8 [H, W, c] DPU input padded to [H, W, cp] channels by
+  /// repeating its first channels: every DPU task reads padding channels
+  /// with zero weights (convolutions) or computes only padding channels of
+  /// its result from them (the lowering slices them off), so their values
+  /// do not matter, and int8 has no zero to pad with that needs no
+  /// quantize (the f16 form padded with zeros would be dequantized and
+  /// quantized again on SHAVE).
+  mlir::Value padHWCInt8(mlir::Location loc, mlir::Value q, int64_t cp);
   mlir::FailureOr<mlir::Value> quantHWC(mlir::Location loc, mlir::Value old,
                                         int64_t cp, std::string &reason);
   /// Quantizes an f16 value with `old`'s parameters.
@@ -327,6 +336,22 @@ LowerResult lowerDataMovementOp(Lowering &l, mlir::Operation *op,
 /// requantized). std::nullopt for any other op (Int8DataMovement.cpp).
 LowerResult lowerInt8ChannelMove(Lowering &l, mlir::Operation *op,
                                  std::string &reason);
+
+/// After the lowering: each quantize that reads a value through reshapes,
+/// transposes or slices moves before them, onto the value itself, where
+/// that quantizes no more elements than before (the quantizes of slices
+/// covering the value together); quantizes of one value with the same
+/// parameters become one. Bit for bit the same results (HoistQuantize.cpp).
+void hoistQuantizes(mlir::Block &body);
+/// Before writeF16WhereDequantized: a quantize that reads a dequantize
+/// (directly or through reshapes, transposes or slices) with the same
+/// parameters
+/// becomes those views of the dequantize's int8 input (exact where
+/// roundTripExact holds): the DPU task computing it keeps writing int8.
+void foldRoundTripsThroughViews(mlir::Block &body);
+/// Whether int8 codes dequantized to f16 with `scale` and quantized back
+/// with the same parameters are the same codes.
+bool roundTripExact(float scale);
 
 /// Reports the ops that map to no engine (with why, when known) as one
 /// error at `func` and one note per ONNX node, in the model's terms

@@ -262,11 +262,13 @@ func.func @max_with_scalar_is_a_clamp(%x: tensor<1x16x8x8xf32> {npu.range = arra
 // elementwise ops a task fuses are split per image with the convolution),
 // and the second convolution of an image reads the first one's int8 result
 // directly: no SHAVE kernel, no quantize, no join and re-slice between them.
-// The images are joined once, for the graph output.
+// The images are joined once, for the graph output. The input is quantized
+// once, from f32, before it is split (HoistQuantize.cpp).
 // CHECK-LABEL: func.func @batched_chain
-// CHECK: npuhw.shave "quantize"
+// CHECK: npuhw.shave "quantize" %arg0 {{.*}} : (tensor<2x16x8x8xf32>)
+// CHECK-NOT: npuhw.shave
 // CHECK: %[[A0:.*]] = npuhw.dpu_conv conv {{.*}}activation = #npuhw.activation<leaky_relu>{{.*}}clamp_low = -128
-// CHECK: npuhw.shave "quantize"
+// CHECK-NOT: npuhw.shave
 // CHECK: %[[A1:.*]] = npuhw.dpu_conv conv {{.*}}activation = #npuhw.activation<leaky_relu>{{.*}}clamp_low = -128
 // CHECK-NOT: npuhw.shave
 // CHECK: npuhw.dpu_conv conv %[[A0]],
@@ -469,5 +471,89 @@ func.func @table_through_reshapes(%x: tensor<1x8x8x16xf32> {npu.range = array<f3
   %g = npu.gelu %a {npu.range = array<f32: -0.2, 0.6>} : tensor<1x8x8x16xf32>
   %b = npu.matmul %g, %w {npu.range = array<f32: -4.0, 4.0>} : (tensor<1x8x8x16xf32>, tensor<16x16xf32>) -> tensor<1x8x8x16xf32>
   return %b : tensor<1x8x8x16xf32>
+}
+}
+
+// -----
+
+// A gated 1-d convolution (tanh times the input) then a grouped one: the
+// lowering quantizes the grouped convolution's input after its layout
+// change to [1, L, C] and per group (4 channel slices); each quantize moves
+// before the views onto the multiply's result, and the four become one,
+// right after the multiply (in its SHAVE chain). The views move int8.
+// CHECK-LABEL: func.func @quantize_before_views
+// CHECK: npuhw.shave "quantize" %arg0
+// CHECK: %[[M:.*]] = npuhw.shave "mul"
+// CHECK-NEXT: %[[Q:.*]] = npuhw.shave "quantize" %[[M]] {{.*}} : (tensor<1x16x64xf16>) -> tensor<1x16x64x!quant.uniform
+// CHECK-NEXT: %[[R:.*]] = npu.reshape %[[Q]] : tensor<1x16x64x!quant.uniform
+// CHECK-NEXT: %[[T:.*]] = npu.transpose %[[R]] {{.*}} -> tensor<1x64x16x!quant.uniform
+// CHECK-NEXT: npu.slice %[[T]] {starts = array<i64: 0, 0, 0>
+// CHECK-NOT: "quantize"
+// CHECK: npu.slice %[[T]] {starts = array<i64: 0, 0, 4>
+// CHECK-NOT: "quantize"
+// CHECK: npu.slice %[[T]] {starts = array<i64: 0, 0, 8>
+// CHECK-NOT: "quantize"
+// CHECK: npu.slice %[[T]] {starts = array<i64: 0, 0, 12>
+// CHECK-NOT: "quantize"
+// CHECK: return
+module attributes {npu.target = #npu.target<NPU3720>} {
+func.func @quantize_before_views(%x: tensor<1x16x64xf32> {npu.range = array<f32: -4.0, 4.0>}) -> tensor<1x16x64xf32> {
+  %w = npu.constant dense<0.1> : tensor<16x16x3xf32>
+  %b = npu.constant dense<0.0> : tensor<16xf32>
+  %c = npu.conv %x, %w, %b {dilations = array<i64: 1>, npu.range = array<f32: -4.0, 4.0>, pads = array<i64: 2, 0>, strides = array<i64: 1>} : (tensor<1x16x64xf32>, tensor<16x16x3xf32>, tensor<16xf32>) -> tensor<1x16x64xf32>
+  %t = npu.tanh %c {npu.range = array<f32: -1.0, 1.0>} : tensor<1x16x64xf32>
+  %m = npu.mul %t, %x {npu.range = array<f32: -4.0, 4.0>} : (tensor<1x16x64xf32>, tensor<1x16x64xf32>) -> tensor<1x16x64xf32>
+  %w2 = npu.constant dense<0.1> : tensor<16x4x5xf32>
+  %g = npu.conv %m, %w2 {dilations = array<i64: 1>, group = 4 : i64, npu.range = array<f32: -4.0, 4.0>, pads = array<i64: 2, 2>, strides = array<i64: 1>} : (tensor<1x16x64xf32>, tensor<16x4x5xf32>) -> tensor<1x16x64xf32>
+  return %g : tensor<1x16x64xf32>
+}
+}
+
+// -----
+
+// A global average pool flattened for a matmul, both results of the same
+// range: the quantize of the flattened f16 value would read the pool's
+// dequantized int8 result through the layout change and the reshapes with
+// the same parameters; the matmul reads the pool's int8 codes through
+// those views instead, and the pool keeps writing int8.
+// CHECK-LABEL: func.func @round_trip_through_views
+// CHECK: %[[P:.*]] = npuhw.dpu_conv avg_pool {{.*}} -> tensor<1x1x16x!quant.uniform<i8:f32, 0.015686275437474251:-1>>
+// CHECK-NOT: npuhw.shave
+// CHECK: npu.transpose %[[P]]
+// CHECK-NOT: npuhw.shave
+// CHECK: npuhw.dpu_conv conv
+// CHECK: npuhw.shave "convert"
+// CHECK-NEXT: return
+module attributes {npu.target = #npu.target<NPU3720>} {
+func.func @round_trip_through_views(%x: tensor<1x16x4x4xf32> {npu.range = array<f32: -1.0, 1.0>}) -> tensor<1x16xf32> {
+  %w = npu.constant dense<0.1> : tensor<16x16x1x1xf32>
+  %c = npu.conv %x, %w {dilations = array<i64: 1, 1>, npu.range = array<f32: -2.0, 2.0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x16x4x4xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x4x4xf32>
+  %p = npu.global_avg_pool %c {npu.range = array<f32: -2.0, 2.0>} : (tensor<1x16x4x4xf32>) -> tensor<1x16x1x1xf32>
+  %r = npu.reshape %p {npu.range = array<f32: -2.0, 2.0>} : tensor<1x16x1x1xf32> to tensor<1x16xf32>
+  %w2 = npu.constant dense<0.1> : tensor<16x16xf32>
+  %m = npu.matmul %r, %w2 {npu.range = array<f32: -4.0, 4.0>} : (tensor<1x16xf32>, tensor<16x16xf32>) -> tensor<1x16xf32>
+  return %m : tensor<1x16xf32>
+}
+}
+
+// -----
+
+// A transposed convolution's 8 real channels (its phases interleaved, in
+// int8) read by a convolution over 16: padded in int8 by repeating the 8
+// channels (the convolution's weights for channels 8-15 are 0), not
+// dequantized, padded with zeros and quantized again.
+// CHECK-LABEL: func.func @int8_channel_padding
+// CHECK: %[[S:.*]] = npu.slice {{.*}} to tensor<16x16x8x!quant.uniform
+// CHECK-NEXT: %[[P:.*]] = npu.concat %[[S]], %[[S]] {axis = 2 : i64}
+// CHECK-NOT: npuhw.shave
+// CHECK: npuhw.dpu_conv conv %[[P]]
+module attributes {npu.target = #npu.target<NPU3720>} {
+func.func @int8_channel_padding(%x: tensor<1x16x8x8xf32> {npu.range = array<f32: -1.0, 1.0>}) -> tensor<1x16x16x16xf32> {
+  %w = npu.constant dense<0.1> : tensor<16x8x3x3xf32>
+  %b = npu.constant dense<0.0> : tensor<8xf32>
+  %t = npu.conv_transpose %x, %w, %b {dilations = array<i64: 1, 1>, npu.range = array<f32: -2.0, 2.0>, output_padding = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 2, 2>} : (tensor<1x16x8x8xf32>, tensor<16x8x3x3xf32>, tensor<8xf32>) -> tensor<1x8x16x16xf32>
+  %w2 = npu.constant dense<0.1> : tensor<16x8x3x3xf32>
+  %c = npu.conv %t, %w2 {dilations = array<i64: 1, 1>, npu.range = array<f32: -4.0, 4.0>, pads = array<i64: 1, 1, 1, 1>, strides = array<i64: 1, 1>} : (tensor<1x8x16x16xf32>, tensor<16x8x3x3xf32>) -> tensor<1x16x16x16xf32>
+  return %c : tensor<1x16x16x16xf32>
 }
 }

@@ -1,0 +1,263 @@
+//===- HoistQuantize.cpp - Quantize before data movement ------------------===//
+//
+// The lowering quantizes a DPU task's input where the task reads it: after
+// the layout changes (transposes, reshapes) and slices between the value's
+// producer and the task. A quantize is elementwise, so it commutes with
+// them exactly. Moved before them, it runs right after the value's producer
+// (a SHAVE kernel's result joins that kernel's chain: one launch fewer),
+// the data movement carries int8 instead of f16 (half the bytes), and the
+// quantizes of several views of one value with the same parameters (the
+// taps of a dilated convolution, the groups of a grouped one) become one.
+// Outputs are bit for bit the same. Also here: a quantize of a dequantize
+// of the same parameters through such views is the views of the int8
+// codes (foldRoundTripsThroughViews), so that the DPU task computing them
+// keeps writing int8 instead of f16 that is quantized again.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Lowering.h"
+
+#include "npu/Dialect/NPU/IR/NPUOps.h"
+#include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
+
+#include "llvm/ADT/MapVector.h"
+#include "llvm/ADT/SetVector.h"
+
+using namespace mlir;
+
+namespace npu::lowering {
+
+namespace {
+
+bool isQuantize(Operation *op) {
+  auto shave = dyn_cast<hw::ShaveOp>(op);
+  return shave && shave.getKernel() == "quantize" &&
+         shave->getNumOperands() == 1;
+}
+
+/// Whether two quantizes compute the same function of their input.
+bool sameQuantize(Operation *a, Operation *b) {
+  return a->getAttrDictionary() == b->getAttrDictionary() &&
+         cast<ShapedType>(a->getResult(0).getType()).getElementType() ==
+             cast<ShapedType>(b->getResult(0).getType()).getElementType() &&
+         a->getOperand(0).getType() == b->getOperand(0).getType();
+}
+
+int64_t elements(Value v) {
+  return cast<ShapedType>(v.getType()).getNumElements();
+}
+
+/// `v`'s type with `element` as its element type.
+RankedTensorType retyped(Value v, Type element) {
+  return RankedTensorType::get(cast<RankedTensorType>(v.getType()).getShape(),
+                               element);
+}
+
+/// A view (reshape, transpose, slice) of `source` read only by a quantize:
+/// the quantize, or null.
+Operation *soleQuantizeOfView(Operation *view, Value source) {
+  if (!isa<ReshapeOp, TransposeOp, SliceOp>(view) ||
+      view->getOperand(0) != source || !view->getResult(0).hasOneUse())
+    return nullptr;
+  Operation *user = *view->getResult(0).getUsers().begin();
+  return isQuantize(user) ? user : nullptr;
+}
+
+/// One quantize of `source` with `like`'s parameters, right after
+/// `source`'s definition (so that it chains with a SHAVE producer).
+Operation *quantizeAtSource(Value source, Operation *like) {
+  OpBuilder b(like->getContext());
+  if (Operation *def = source.getDefiningOp())
+    b.setInsertionPointAfter(def);
+  else
+    b.setInsertionPointToStart(cast<BlockArgument>(source).getOwner());
+  Operation *q = b.clone(*like);
+  q->setOperand(0, source);
+  Type element =
+      cast<ShapedType>(like->getResult(0).getType()).getElementType();
+  q->getResult(0).setType(retyped(source, element));
+  return q;
+}
+
+/// Replaces `quantize(view(source))` by `view'(q)`, `q` the quantize of
+/// `source`: the view is cloned on int8 at the quantize's place.
+void moveBelow(Operation *view, Operation *quantize, Value q) {
+  OpBuilder b(quantize);
+  Operation *moved = b.clone(*view);
+  moved->setOperand(0, q);
+  Type element = cast<ShapedType>(q.getType()).getElementType();
+  moved->getResult(0).setType(retyped(view->getResult(0), element));
+  quantize->getResult(0).replaceAllUsesWith(moved->getResult(0));
+  quantize->erase();
+  view->erase();
+}
+
+/// One round over the body; whether anything moved.
+bool hoistOnce(Block &body) {
+  // Values read by quantizes through one view, grouped by the quantize's
+  // function: each group is one candidate.
+  llvm::MapVector<Value, SmallVector<Operation *, 4>> viewed;
+  for (Operation &op : body)
+    if (isQuantize(&op))
+      if (Operation *view = op.getOperand(0).getDefiningOp())
+        if (isa<ReshapeOp, TransposeOp, SliceOp>(view) &&
+            soleQuantizeOfView(view, view->getOperand(0)) == &op)
+          viewed[view->getOperand(0)].push_back(view);
+
+  bool changed = false;
+  for (auto &[source, views] : viewed) {
+    // Groups of views whose quantizes agree.
+    SmallVector<SmallVector<Operation *, 4>> groups;
+    for (Operation *view : views) {
+      Operation *q = *view->getResult(0).getUsers().begin();
+      auto it = llvm::find_if(groups, [&](auto &g) {
+        return sameQuantize(*g.front()->getResult(0).getUsers().begin(), q);
+      });
+      if (it == groups.end())
+        groups.push_back({view});
+      else
+        it->push_back(view);
+    }
+    for (auto &group : groups) {
+      // Quantizing the whole source must not cost more elements than the
+      // views' quantizes did (a slice of a small part stays as it is).
+      int64_t quantized = 0;
+      for (Operation *view : group)
+        quantized += elements(view->getResult(0));
+      if (quantized < elements(source))
+        continue;
+      Operation *like = *group.front()->getResult(0).getUsers().begin();
+      Value q = quantizeAtSource(source, like)->getResult(0);
+      for (Operation *view : group)
+        moveBelow(view, *view->getResult(0).getUsers().begin(), q);
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+/// Quantizes of one value with the same parameters become the first.
+void mergeQuantizes(Block &body) {
+  llvm::MapVector<Value, SmallVector<Operation *, 4>> byInput;
+  for (Operation &op : body)
+    if (isQuantize(&op))
+      byInput[op.getOperand(0)].push_back(&op);
+  for (auto &[input, quantizes] : byInput)
+    for (size_t i = 0; i < quantizes.size(); ++i) {
+      if (!quantizes[i])
+        continue;
+      for (size_t j = i + 1; j < quantizes.size(); ++j)
+        if (quantizes[j] && sameQuantize(quantizes[i], quantizes[j])) {
+          quantizes[j]->getResult(0).replaceAllUsesWith(
+              quantizes[i]->getResult(0));
+          quantizes[j]->erase();
+          quantizes[j] = nullptr;
+        }
+    }
+}
+
+bool isView(Operation *op) { return isa<ReshapeOp, TransposeOp, SliceOp>(op); }
+
+/// Whether nothing reads `op`'s result but views that nothing reads (the
+/// lowering leaves such views until its end).
+bool isUnread(Operation *op) {
+  return llvm::all_of(op->getUsers(),
+                      [](Operation *u) { return isView(u) && isUnread(u); });
+}
+
+/// Erases `op` and the views reading it when isUnread.
+void eraseIfUnread(Operation *op) {
+  if (!isUnread(op))
+    return;
+  for (Operation *u : llvm::make_early_inc_range(op->getUsers()))
+    eraseIfUnread(u);
+  op->erase();
+}
+
+/// The one reader of `v` that is not an unread view, or null.
+Operation *soleReader(Value v) {
+  Operation *reader = nullptr;
+  for (Operation *u : v.getUsers()) {
+    if (isView(u) && isUnread(u))
+      continue;
+    if (reader)
+      return nullptr;
+    reader = u;
+  }
+  return reader;
+}
+
+/// The views (reshapes, transposes, slices) from `v`, each the sole reader
+/// of the one before (soleReader), to a quantize: the quantize, or null.
+Operation *quantizeThroughViews(Value v, SmallVectorImpl<Operation *> &views) {
+  Operation *user = soleReader(v);
+  while (user && isView(user)) {
+    views.push_back(user);
+    user = soleReader(user->getResult(0));
+  }
+  return user && isQuantize(user) ? user : nullptr;
+}
+
+} // namespace
+
+bool roundTripExact(float scale) {
+  // f16's spacing is at most 2^-24 below 2^-14 and 2^-11 relative above:
+  // (q - zp) * s, |q - zp| <= 255, is within 2^-25 + 255 * 2^-11 s of its
+  // value, less than half a step of s from s = 2^-23 on; 255 s must stay
+  // finite in f16.
+  return scale >= 0x1p-23f && scale <= 256.0f;
+}
+
+void foldRoundTripsThroughViews(Block &body) {
+  SmallVector<Operation *> dequantizes;
+  for (Operation &op : body)
+    if (auto dq = dyn_cast<hw::ShaveOp>(op))
+      if (dq.getKernel() == "dequantize" && dq->getNumOperands() == 1)
+        dequantizes.push_back(dq);
+  for (Operation *dq : dequantizes) {
+    Value codes = dq->getOperand(0);
+    auto fparams = dq->getAttrOfType<DenseF32ArrayAttr>("fparams");
+    if (!fparams || fparams.empty() || !roundTripExact(fparams[0]))
+      continue;
+    // Each reader of the dequantize that leads to such a quantize.
+    llvm::SetVector<Operation *> readers(dq->getUsers().begin(),
+                                         dq->getUsers().end());
+    for (Operation *reader : readers) {
+      SmallVector<Operation *> views;
+      Operation *q = nullptr;
+      if (isQuantize(reader))
+        q = reader;
+      else if (isView(reader) && !isUnread(reader))
+        if ((q = quantizeThroughViews(reader->getResult(0), views)))
+          views.insert(views.begin(), reader);
+      if (!q || q->getAttr("fparams") != dq->getAttr("fparams") ||
+          q->getAttr("iparams") != dq->getAttr("iparams") ||
+          cast<ShapedType>(q->getResult(0).getType()).getElementType() !=
+              cast<ShapedType>(codes.getType()).getElementType())
+        continue;
+      // quantize(views(dequantize(x))) -> views(x), on the int8 codes.
+      OpBuilder b(q);
+      Value v = codes;
+      Type element = cast<ShapedType>(codes.getType()).getElementType();
+      for (Operation *view : views) {
+        Operation *moved = b.clone(*view);
+        moved->setOperand(0, v);
+        moved->getResult(0).setType(retyped(view->getResult(0), element));
+        v = moved->getResult(0);
+      }
+      q->getResult(0).replaceAllUsesWith(v);
+      q->erase();
+      if (!views.empty())
+        eraseIfUnread(views.front());
+    }
+    eraseIfUnread(dq);
+  }
+}
+
+void hoistQuantizes(Block &body) {
+  mergeQuantizes(body);
+  while (hoistOnce(body))
+    mergeQuantizes(body);
+}
+
+} // namespace npu::lowering
