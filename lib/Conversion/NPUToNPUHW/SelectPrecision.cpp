@@ -820,6 +820,17 @@ struct NPUSelectPrecisionPass
       auto it = map.find(name);
       return it != map.end() ? it : map.find(name + " (equalized)");
     };
+    // The ops a convolution's DPU task fuses (a bias add, an activation, a
+    // clamp) name its layer too: the user sees the ONNX nodes.
+    llvm::DenseMap<Operation *, size_t> fusedInto;
+    {
+      OpBuilder b(func.getContext());
+      lowering::Lowering l(b, /*int8=*/true);
+      for (auto [i, layer] : llvm::enumerate(layers))
+        if (auto conv = dyn_cast<ConvOp>(layer.op))
+          for (Operation *fused : lowering::convEpilogue(l, conv))
+            fusedInto[fused] = i;
+    }
     std::vector<std::string> unknown, notLayers;
     llvm::StringSet<> named;
     for (const std::string &name : fp16Layers) {
@@ -835,6 +846,11 @@ struct NPUSelectPrecisionPass
         unknown.push_back("'" + name + "'");
         continue;
       }
+      if (Operation *def = tensor->second.getDefiningOp())
+        if (auto f = fusedInto.find(def); f != fusedInto.end()) {
+          forced[f->second] = true;
+          continue;
+        }
       std::string before = layerBefore(tensor->second);
       notLayers.push_back("'" + name + "'" +
                           (before.empty() ? ""
