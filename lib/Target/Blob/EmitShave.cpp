@@ -337,18 +337,22 @@ void appendTaskLabel(std::string &name, const std::string &part) {
     name += "+" + part;
 }
 
-void emitShaveChain(Emitter &e, std::vector<blob::Task> kernels) {
+void emitShaveChain(Emitter &e, std::vector<blob::Task> kernels,
+                    std::string name) {
   blob::Task chain = std::move(kernels[0]);
   chain.kind = blob::Engine::Shave;
   for (size_t k = 1; k < kernels.size(); ++k) {
     appendTaskLabel(chain.name, kernels[k].name);
     chain.shave.chained.push_back(std::move(kernels[k].shave));
   }
+  if (!name.empty())
+    chain.name = std::move(name);
   addShaveTask(e, std::move(chain));
 }
 
 LogicalResult shaveTasks(Emitter &e, hw::ShaveOp op, const std::string &label,
-                         std::vector<blob::Task> &tasks) {
+                         std::vector<blob::Task> &tasks,
+                         uint64_t chunkElements) {
   FailureOr<blob::ShaveTask> kernel = kernelOf(op);
   if (failed(kernel))
     return failure();
@@ -399,6 +403,12 @@ LogicalResult shaveTasks(Emitter &e, hw::ShaveOp op, const std::string &label,
   uint64_t unit = std::lcm<uint64_t>(64, channels);
   uint64_t per = (elements + chunks - 1) / chunks;
   per = (per + unit - 1) / unit * unit;
+  if (chunkElements && e.opts.splitShave &&
+      arch::isElementwiseKernel(proto.kernel) && sameShape &&
+      chunkElements % unit == 0 && chunkElements < elements) {
+    per = chunkElements;
+    chunks = (elements + per - 1) / per;
+  }
 
   auto add = [&](blob::Task task) {
     task.kind = blob::Engine::Shave;

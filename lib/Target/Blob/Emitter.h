@@ -178,10 +178,14 @@ mlir::LogicalResult emitDpu(Emitter &e, size_t index);
 mlir::LogicalResult prefetchFirstDpu(Emitter &e);
 /// The tasks of SHAVE op `op` (one, or its chunks / slabs split over the
 /// SHAVEs), named after `label`, not queued yet: emitShaveChain queues
-/// them.
+/// them. `chunkElements` (non-zero): an elementwise op split into chunks of
+/// its flattened operands takes chunks of that many elements, where that
+/// is a multiple of its own chunk unit (to chain each chunk after the same
+/// chunk of the op before it); otherwise it is split as it would be.
 mlir::LogicalResult shaveTasks(Emitter &e, hw::ShaveOp op,
                                const std::string &label,
-                               std::vector<blob::Task> &tasks);
+                               std::vector<blob::Task> &tasks,
+                               uint64_t chunkElements = 0);
 /// Queues the tasks of SHAVE op `op` (of shaveIntoConcats) computing the
 /// elements `view` selects of its result (a view of that result, as
 /// concatOperandCopy gives it) from the same elements of its input, into
@@ -198,9 +202,11 @@ mlir::LogicalResult emitShaveIntoView(Emitter &e, hw::ShaveOp op,
 void appendTaskLabel(std::string &name, const std::string &part);
 
 /// Queues `kernels` (one task, or single-task SHAVE ops each reading what
-/// an earlier one wrote) on the next SHAVE as one task: a SHAVE chain
-/// (blob::ShaveTask::chained), one launch, named after every op ("a+b+c").
-void emitShaveChain(Emitter &e, std::vector<blob::Task> kernels);
+/// an earlier one wrote, or the same chunk of several ops) on the next
+/// SHAVE as one task: a SHAVE chain (blob::ShaveTask::chained), one launch,
+/// named `name`, or when empty after every op ("a+b+c").
+void emitShaveChain(Emitter &e, std::vector<blob::Task> kernels,
+                    std::string name = "");
 /// Emits `ep` on `piece` (an [H, W, C] view in the CMX of `tile` of the
 /// DPU op's output channels from `channelBegin`, which select the
 /// per-channel operands' part): each op in turn, in place (the last into

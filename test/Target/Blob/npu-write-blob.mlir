@@ -154,11 +154,12 @@ func.func @dw_pool(%x: tensor<40x40x48xi8> {npu.name = "x"}) -> (tensor<20x20x48
 
 // A SHAVE chain on an f32 input: convert on the device, sigmoid, a
 // multiplication by a constant and a softmax over the last axis. The
-// elementwise ops are split over the 4 SHAVEs of NPU3720 in chunks that land
-// on the same SHAVE for every op, and the softmax (its 8 x 64 rows taken as
-// one run) in slabs of 128 rows that are those chunks' bytes, so every
-// dependency is the queues' order: no barrier at all. An op fused from several nodes (here `mul` and
-// `scale`) is named after the first.
+// elementwise ops are split over the 4 SHAVEs of NPU3720 in chunks, each
+// chunk's three kernels one SHAVE chain, and the softmax (its 8 x 64 rows
+// taken as one run) in slabs of 128 rows that are those chunks' bytes, on
+// the same SHAVE, so every dependency is the queues' order: no barrier at
+// all. An op fused from several nodes (here `mul` and `scale`) is named
+// after the first.
 // RUN: npu-opt %s -o /dev/null --npu-write-blob="function=shaves output=%t.shave.blob target=NPU3720"
 // RUN: npu-blob verify %t.shave.blob | FileCheck %s --check-prefix=VERIFY
 // RUN: npu-blob dump %t.shave.blob | FileCheck %s --check-prefix=SHAVE
@@ -168,26 +169,25 @@ func.func @dw_pool(%x: tensor<40x40x48xi8> {npu.name = "x"}) -> (tensor<20x20x48
 // SHAVE: buf{{[0-9]+}} 'mul' scratch [131072, 196608)
 // SHAVE: barriers:
 // SHAVE-NEXT: task lists:
-// SHAVE-NEXT: shave[0] (4 tasks)
-// SHAVE-NEXT: convert.c0
+// SHAVE-NEXT: shave[0] (2 tasks)
+// SHAVE-NEXT: convert+sigmoid+mul.c0
 // SHAVE-NEXT: kernel convert
 // SHAVE-NEXT: in  buf0(x)+0 f32 8192
 // SHAVE-NEXT: out buf{{[0-9]+}}(convert)+0 f16 8192
-// SHAVE: sigmoid.c0
-// SHAVE: mul.c0
-// SHAVE-NEXT: kernel mul
+// SHAVE-NEXT: then kernel sigmoid
+// SHAVE: then kernel mul
 // SHAVE: softmax.c0
 // SHAVE-NEXT: kernel softmax fparams [] iparams [3]
 // SHAVE-NEXT: in  buf{{[0-9]+}}(mul)+0 f16 1x1x128x64 strides [65536, 65536, 128, 2]
-// SHAVE: shave[1] (4 tasks)
-// SHAVE: shave[2] (4 tasks)
-// SHAVE: shave[3] (4 tasks)
-// SHAVE-NEXT: convert.c3
+// SHAVE: shave[1] (2 tasks)
+// SHAVE-NEXT: convert+sigmoid+mul.c2
 // SHAVE-NEXT: kernel convert
-// SHAVE-NEXT: in  buf0(x)+98304 f32 8192
-// SHAVE: softmax.c3
+// SHAVE-NEXT: in  buf0(x)+65536 f32 8192
+// SHAVE: softmax.c2
 // SHAVE-NEXT: kernel softmax fparams [] iparams [3]
-// SHAVE-NEXT: in  buf{{[0-9]+}}(mul)+49152 f16 1x1x128x64
+// SHAVE-NEXT: in  buf{{[0-9]+}}(mul)+32768 f16 1x1x128x64
+// SHAVE: shave[2] (2 tasks)
+// SHAVE: shave[3] (2 tasks)
 func.func @shaves(%x: tensor<1x8x64x64xf32> {npu.name = "x"}) -> (tensor<1x8x64x64xf16> {npu.name = "y"}) {
   %c = npu.constant dense<1.5> : tensor<1x8x64x64xf16>
   %h = npuhw.shave "convert" %x : (tensor<1x8x64x64xf32>) -> tensor<1x8x64x64xf16> loc("convert")
@@ -310,6 +310,41 @@ func.func @f32_input(%x: tensor<16x16x16xf32> {npu.name = "x"}) -> (tensor<16x16
          pads = array<i64: 0, 0, 0, 0>}
       : (tensor<16x16x16xf16>, tensor<16x1x1x16xf16>, tensor<16x4xi32>) -> tensor<16x16x16xf16> loc("conv")
   return %y : tensor<16x16x16xf16>
+}
+
+// An op split into chunks over the SHAVEs and the elementwise op right
+// after it (a multiply by a per-channel vector, then an int8 layer's
+// quantize), split alike: each chunk's two kernels run as one SHAVE chain,
+// the quantize reading exactly what the same chunk's multiply wrote. The
+// output equals the blob without splitting, bit for bit, race-free.
+// RUN: npu-opt %s -o /dev/null --npu-write-blob="function=chunk_chains output=%t.chunks.blob target=NPU3720"
+// RUN: npu-opt %s -o /dev/null --npu-write-blob="function=chunk_chains output=%t.whole.blob target=NPU3720 split-shave=false"
+// RUN: npu-blob verify --races %t.chunks.blob | FileCheck %s --check-prefix=VERIFY
+// RUN: npu-blob dump %t.chunks.blob | FileCheck %s --check-prefix=CHUNKS
+// RUN: %python -c "import numpy as np; r = np.random.default_rng(5); np.save('%t.cx.npy', r.standard_normal((64, 512)).astype(np.float16)); np.save('%t.cs.npy', r.standard_normal((1, 512)).astype(np.float16))"
+// RUN: rm -rf %t.co %t.wo
+// RUN: npu-run %t.chunks.blob --input x=%t.cx.npy --input s=%t.cs.npy --output-dir %t.co > /dev/null
+// RUN: npu-run %t.whole.blob --input x=%t.cx.npy --input s=%t.cs.npy --output-dir %t.wo > /dev/null
+// RUN: cmp %t.co/y.npy %t.wo/y.npy
+// CHUNKS: m+q.c0
+// CHUNKS-NEXT: kernel mul
+// CHUNKS-NEXT: in  buf{{[0-9]+}}(x)+0 f16 16x512
+// CHUNKS-NEXT: in  buf{{[0-9]+}}(s)+0 f16 1x512
+// CHUNKS-NEXT: out buf[[M:[0-9]+]](m)+0 f16 16x512
+// CHUNKS-NEXT: then kernel quantize
+// CHUNKS-NEXT: in  buf[[M]](m)+0 f16 8192
+// CHUNKS-NEXT: out buf{{[0-9]+}}(y)+0 i8 8192
+// CHUNKS: m+q.c2
+// CHUNKS-NEXT: kernel mul
+// CHUNKS-NEXT: in  buf{{[0-9]+}}(x)+32768 f16 16x512
+// CHUNKS-NOT: kernel quantize
+// CHUNKS: then kernel quantize
+// CHUNKS-NEXT: in  buf[[M]](m)+32768 f16 8192
+// CHUNKS-NEXT: out buf{{[0-9]+}}(y)+16384 i8 8192
+func.func @chunk_chains(%x: tensor<64x512xf16> {npu.name = "x"}, %s: tensor<1x512xf16> {npu.name = "s"}) -> (tensor<64x512x!quant.uniform<i8:f32, 0.05:3>> {npu.name = "y"}) {
+  %m = npuhw.shave "mul" %x, %s : (tensor<64x512xf16>, tensor<1x512xf16>) -> tensor<64x512xf16> loc("m")
+  %q = npuhw.shave "quantize" %m {fparams = array<f32: 0.05>, iparams = array<i64: 3>} : (tensor<64x512xf16>) -> tensor<64x512x!quant.uniform<i8:f32, 0.05:3>> loc("q")
+  return %q : tensor<64x512x!quant.uniform<i8:f32, 0.05:3>>
 }
 
 // Whole-tensor SHAVE ops that run one after the other form one SHAVE
