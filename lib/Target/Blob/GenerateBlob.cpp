@@ -326,7 +326,15 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
           !arch::isElementwiseKernel(arch::parseShaveKernel(s.getKernel().str())
                                          .value_or(arch::ShaveKernel::MatMul)))
         break;
+      // Not where the op alone would use more SHAVEs than the chunks.
       std::vector<blob::Task> more;
+      if (failed(shaveTasks(e, s, labels[j], more)))
+        return failure();
+      if (more.size() > n) {
+        builtAhead.emplace(j, std::move(more));
+        break;
+      }
+      more.clear();
       if (failed(shaveTasks(e, s, labels[j], more, per)))
         return failure();
       if (more.size() != n)
