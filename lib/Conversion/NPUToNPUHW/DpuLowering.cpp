@@ -1600,6 +1600,14 @@ SmallVector<Operation *, 4> convEpilogue(Lowering &l, ConvOp conv) {
       .ops;
 }
 
+SmallVector<Operation *, 4> convTransposeEpilogue(Lowering &l,
+                                                  ConvTransposeOp convT) {
+  auto type = cast<RankedTensorType>(convT.getResult().getType());
+  return fuseEpilogue(l, convT.getResult(), 1, type.getDimSize(1),
+                      /*allowBias=*/true, /*dryRun=*/true)
+      .ops;
+}
+
 LowerResult lowerDpuOp(Lowering &l, Operation *op, std::string &reason) {
   if (auto conv = dyn_cast<ConvOp>(op))
     return lowerConv(l, conv, reason);

@@ -316,6 +316,9 @@ void lookUpInt8Activations(Lowering &l, mlir::func::FuncOp func);
 /// an activation, a clamp; DpuLowering.cpp), in order, in `l`'s precision;
 /// nothing is changed.
 llvm::SmallVector<mlir::Operation *, 4> convEpilogue(Lowering &l, ConvOp conv);
+/// The same for a transposed convolution.
+llvm::SmallVector<mlir::Operation *, 4>
+convTransposeEpilogue(Lowering &l, ConvTransposeOp convT);
 /// Lowers one op of the canonical graph. Returns failure() after recording
 /// why in `reason` when the op maps to no engine (nothing is emitted then);
 /// success() when `op` is not of this family is signalled by returning

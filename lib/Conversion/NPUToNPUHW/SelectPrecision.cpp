@@ -820,16 +820,28 @@ struct NPUSelectPrecisionPass
       auto it = map.find(name);
       return it != map.end() ? it : map.find(name + " (equalized)");
     };
-    // The ops a convolution's DPU task fuses (a bias add, an activation, a
-    // clamp) name its layer too: the user sees the ONNX nodes.
+    // The ops a (transposed) convolution's DPU task fuses (a bias add, an
+    // activation, a clamp) and its constant operands (weights, a bias an
+    // Add folded into it: an ONNX node's name) name its layer too: the user
+    // sees the ONNX nodes.
     llvm::DenseMap<Operation *, size_t> fusedInto;
     {
       OpBuilder b(func.getContext());
       lowering::Lowering l(b, /*int8=*/true);
-      for (auto [i, layer] : llvm::enumerate(layers))
+      for (auto [i, layer] : llvm::enumerate(layers)) {
+        SmallVector<Operation *, 4> fused;
         if (auto conv = dyn_cast<ConvOp>(layer.op))
-          for (Operation *fused : lowering::convEpilogue(l, conv))
-            fusedInto[fused] = i;
+          fused = lowering::convEpilogue(l, conv);
+        else if (auto convT = dyn_cast<ConvTransposeOp>(layer.op))
+          fused = lowering::convTransposeEpilogue(l, convT);
+        else
+          continue;
+        for (Operation *op : fused)
+          fusedInto[op] = i;
+        for (Value operand : layer.op->getOperands().drop_front())
+          if (auto c = operand.getDefiningOp<ConstantOp>())
+            fusedInto.try_emplace(c, i);
+      }
     }
     std::vector<std::string> unknown, notLayers;
     llvm::StringSet<> named;

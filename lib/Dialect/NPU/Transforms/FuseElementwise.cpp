@@ -401,7 +401,9 @@ struct FoldPadIntoConv : OpRewritePattern<ConvOp> {
       if (pads[i] >= extent || pads[n + i] >= extent)
         return failure();
     }
-    Location fused = rewriter.getFusedLoc({pad.getLoc(), conv.getLoc()});
+    // The convolution's name first: it names the result (calibration
+    // tables, npu-compare, --fp16-layers), the pad's follows.
+    Location fused = rewriter.getFusedLoc({conv.getLoc(), pad.getLoc()});
     auto folded = ConvOp::create(
         rewriter, fused, conv.getType(), pad.getInput(), conv.getWeight(),
         conv.getBias(), conv.getStridesAttr(), conv.getDilationsAttr(),
