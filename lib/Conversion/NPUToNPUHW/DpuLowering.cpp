@@ -1593,17 +1593,10 @@ LowerResult lowerEltwise(Lowering &l, Operation *op, hw::EltwiseKind kind,
 
 } // namespace
 
-SmallVector<Operation *, 4> convEpilogue(Lowering &l, ConvOp conv) {
-  auto type = cast<RankedTensorType>(conv.getResult().getType());
-  return fuseEpilogue(l, conv.getResult(), 1, type.getDimSize(1),
-                      /*allowBias=*/true, /*dryRun=*/true)
-      .ops;
-}
-
-SmallVector<Operation *, 4> convTransposeEpilogue(Lowering &l,
-                                                  ConvTransposeOp convT) {
-  auto type = cast<RankedTensorType>(convT.getResult().getType());
-  return fuseEpilogue(l, convT.getResult(), 1, type.getDimSize(1),
+SmallVector<Operation *, 4> convEpilogue(Lowering &l, Operation *conv) {
+  Value result = conv->getResult(0);
+  auto type = cast<RankedTensorType>(result.getType());
+  return fuseEpilogue(l, result, 1, type.getDimSize(1),
                       /*allowBias=*/true, /*dryRun=*/true)
       .ops;
 }

@@ -43,6 +43,8 @@ bool sameQuantize(Operation *a, Operation *b) {
          a->getOperand(0).getType() == b->getOperand(0).getType();
 }
 
+bool isView(Operation *op) { return isa<ReshapeOp, TransposeOp, SliceOp>(op); }
+
 int64_t elements(Value v) {
   return cast<ShapedType>(v.getType()).getNumElements();
 }
@@ -53,11 +55,10 @@ RankedTensorType retyped(Value v, Type element) {
                                element);
 }
 
-/// A view (reshape, transpose, slice) of `source` read only by a quantize:
-/// the quantize, or null.
-Operation *soleQuantizeOfView(Operation *view, Value source) {
-  if (!isa<ReshapeOp, TransposeOp, SliceOp>(view) ||
-      view->getOperand(0) != source || !view->getResult(0).hasOneUse())
+/// The quantize that alone reads view `view` (a reshape, transpose or
+/// slice), or null.
+Operation *soleQuantizeOfView(Operation *view) {
+  if (!isView(view) || !view->getResult(0).hasOneUse())
     return nullptr;
   Operation *user = *view->getResult(0).getUsers().begin();
   return isQuantize(user) ? user : nullptr;
@@ -83,11 +84,7 @@ Operation *quantizeAtSource(Value source, Operation *like) {
 /// `source`: the view is cloned on int8 at the quantize's place.
 void moveBelow(Operation *view, Operation *quantize, Value q) {
   OpBuilder b(quantize);
-  Operation *moved = b.clone(*view);
-  moved->setOperand(0, q);
-  Type element = cast<ShapedType>(q.getType()).getElementType();
-  moved->getResult(0).setType(retyped(view->getResult(0), element));
-  quantize->getResult(0).replaceAllUsesWith(moved->getResult(0));
+  quantize->getResult(0).replaceAllUsesWith(replayViews(b, {view}, q));
   quantize->erase();
   view->erase();
 }
@@ -100,8 +97,7 @@ bool hoistOnce(Block &body) {
   for (Operation &op : body)
     if (isQuantize(&op))
       if (Operation *view = op.getOperand(0).getDefiningOp())
-        if (isa<ReshapeOp, TransposeOp, SliceOp>(view) &&
-            soleQuantizeOfView(view, view->getOperand(0)) == &op)
+        if (soleQuantizeOfView(view) == &op)
           viewed[view->getOperand(0)].push_back(view);
 
   bool changed = false;
@@ -155,8 +151,6 @@ void mergeQuantizes(Block &body) {
         }
     }
 }
-
-bool isView(Operation *op) { return isa<ReshapeOp, TransposeOp, SliceOp>(op); }
 
 /// Whether nothing reads `op`'s result but views that nothing reads (the
 /// lowering leaves such views until its end).
@@ -237,15 +231,7 @@ void foldRoundTripsThroughViews(Block &body) {
         continue;
       // quantize(views(dequantize(x))) -> views(x), on the int8 codes.
       OpBuilder b(q);
-      Value v = codes;
-      Type element = cast<ShapedType>(codes.getType()).getElementType();
-      for (Operation *view : views) {
-        Operation *moved = b.clone(*view);
-        moved->setOperand(0, v);
-        moved->getResult(0).setType(retyped(view->getResult(0), element));
-        v = moved->getResult(0);
-      }
-      q->getResult(0).replaceAllUsesWith(v);
+      q->getResult(0).replaceAllUsesWith(replayViews(b, views, codes));
       q->erase();
       if (!views.empty())
         eraseIfUnread(views.front());

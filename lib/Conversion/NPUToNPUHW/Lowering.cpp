@@ -200,25 +200,44 @@ FailureOr<Value> Lowering::quantHWC(Location loc, Value old, int64_t cp,
     int64_t have = cast<RankedTensorType>(q.getType()).getShape()[2];
     if (have <= cp) {
       record(old);
-      return have == cp ? q : padHWCInt8(loc, q, cp);
+      return have == cp ? q : repeatChannels(b, loc, q, cp);
     }
   }
   return quantize(loc, hwcFor(loc, old, cp), old, reason);
 }
 
-Value Lowering::padHWCInt8(Location loc, Value q, int64_t cp) {
-  auto type = cast<RankedTensorType>(q.getType());
-  int64_t c = type.getShape()[2];
-  SmallVector<Value> parts = {q};
+Value repeatChannels(OpBuilder &b, Location loc, Value v, int64_t cp) {
+  auto type = cast<RankedTensorType>(v.getType());
+  int64_t rank = type.getRank(), c = type.getShape().back();
+  SmallVector<Value> parts = {v};
   for (int64_t have = c; have < cp;) {
     int64_t take = std::min(c, cp - have);
-    parts.push_back(
-        take == c ? q
-                  : slice(loc, q, {0, 0, 0},
-                          {type.getShape()[0], type.getShape()[1], take}));
+    Value part = v;
+    if (take < c) {
+      SmallVector<int64_t> sizes(type.getShape());
+      sizes.back() = take;
+      part = SliceOp::create(
+          b, loc, type.clone(sizes), v,
+          b.getDenseI64ArrayAttr(SmallVector<int64_t>(rank, 0)),
+          b.getDenseI64ArrayAttr(SmallVector<int64_t>(rank, 1)));
+    }
+    parts.push_back(part);
     have += take;
   }
-  return concat(loc, parts, 2);
+  return ConcatOp::create(b, loc, parts, rank - 1);
+}
+
+Value replayViews(OpBuilder &b, ArrayRef<Operation *> views, Value v) {
+  Type element = cast<ShapedType>(v.getType()).getElementType();
+  for (Operation *view : views) {
+    Operation *moved = b.clone(*view);
+    moved->setOperand(0, v);
+    moved->getResult(0).setType(RankedTensorType::get(
+        cast<RankedTensorType>(view->getResult(0).getType()).getShape(),
+        element));
+    v = moved->getResult(0);
+  }
+  return v;
 }
 
 void Lowering::setQuantHWC(Location loc, Value old, Value q) {

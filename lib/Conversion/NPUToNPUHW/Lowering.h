@@ -199,16 +199,9 @@ public:
   /// The quantized element type of `q`.
   mlir::Type quantType(const QuantParams &q);
   /// int8: `old` ([1, C, H, W]) as a quantized [H, W, cp] tensor: the
-  /// recorded int8 form (one of fewer channels padded by repeating its
-  /// channels: padHWCInt8), or the f16 form quantized on a SHAVE.
-  /// An int8 [H, W, c] DPU input padded to [H, W, cp] channels by
-  /// repeating its first channels: every DPU task reads padding channels
-  /// with zero weights (convolutions) or computes only padding channels of
-  /// its result from them (the lowering slices them off), so their values
-  /// do not matter, and int8 has no zero to pad with that needs no
-  /// quantize (the f16 form padded with zeros would be dequantized and
-  /// quantized again on SHAVE).
-  mlir::Value padHWCInt8(mlir::Location loc, mlir::Value q, int64_t cp);
+  /// recorded int8 form (one of fewer channels padded by repeatChannels,
+  /// not dequantized, padded with zeros and quantized again), or the f16
+  /// form quantized on a SHAVE.
   mlir::FailureOr<mlir::Value> quantHWC(mlir::Location loc, mlir::Value old,
                                         int64_t cp, std::string &reason);
   /// Quantizes an f16 value with `old`'s parameters.
@@ -312,13 +305,11 @@ void writeF16WhereDequantized(Lowering &l, QuantizedTensors *recorder);
 /// results, where the cycle model of `func`'s target charges the lookup
 /// less (LookupTables.cpp). Bit for bit the chain's results.
 void lookUpInt8Activations(Lowering &l, mlir::func::FuncOp func);
-/// The ops after convolution `conv` that its DPU task fuses (a bias add,
-/// an activation, a clamp; DpuLowering.cpp), in order, in `l`'s precision;
-/// nothing is changed.
-llvm::SmallVector<mlir::Operation *, 4> convEpilogue(Lowering &l, ConvOp conv);
-/// The same for a transposed convolution.
-llvm::SmallVector<mlir::Operation *, 4>
-convTransposeEpilogue(Lowering &l, ConvTransposeOp convT);
+/// The ops after convolution or transposed convolution `conv` that its DPU
+/// task fuses (a bias add, an activation, a clamp; DpuLowering.cpp), in
+/// order, in `l`'s precision; nothing is changed.
+llvm::SmallVector<mlir::Operation *, 4> convEpilogue(Lowering &l,
+                                                     mlir::Operation *conv);
 /// Lowers one op of the canonical graph. Returns failure() after recording
 /// why in `reason` when the op maps to no engine (nothing is emitted then);
 /// success() when `op` is not of this family is signalled by returning
@@ -339,6 +330,21 @@ LowerResult lowerDataMovementOp(Lowering &l, mlir::Operation *op,
 /// requantized). std::nullopt for any other op (Int8DataMovement.cpp).
 LowerResult lowerInt8ChannelMove(Lowering &l, mlir::Operation *op,
                                  std::string &reason);
+
+/// A DPU input `v` whose last axis holds its channels, padded along it to
+/// `cp` by repeating its first channels: every DPU task reads padding
+/// channels with zero weights (convolutions) or computes only padding
+/// channels of its result from them (the lowering slices them off), so
+/// their values do not matter, and an int8 tensor needs no quantized zeros
+/// (Lowering.cpp).
+mlir::Value repeatChannels(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::Value v, int64_t cp);
+/// Clones `views` (reshapes, transposes, slices, in order, each reading the
+/// one before) at `b`'s insertion point onto `v`, which has the first
+/// view's input shape, in `v`'s element type; returns the last one's
+/// result (`v` when there are none).
+mlir::Value replayViews(mlir::OpBuilder &b,
+                        llvm::ArrayRef<mlir::Operation *> views, mlir::Value v);
 
 /// After the lowering: each quantize that reads a value through reshapes,
 /// transposes or slices moves before them, onto the value itself, where

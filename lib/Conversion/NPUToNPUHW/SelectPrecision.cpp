@@ -829,14 +829,9 @@ struct NPUSelectPrecisionPass
       OpBuilder b(func.getContext());
       lowering::Lowering l(b, /*int8=*/true);
       for (auto [i, layer] : llvm::enumerate(layers)) {
-        SmallVector<Operation *, 4> fused;
-        if (auto conv = dyn_cast<ConvOp>(layer.op))
-          fused = lowering::convEpilogue(l, conv);
-        else if (auto convT = dyn_cast<ConvTransposeOp>(layer.op))
-          fused = lowering::convTransposeEpilogue(l, convT);
-        else
+        if (!isa<ConvOp, ConvTransposeOp>(layer.op))
           continue;
-        for (Operation *op : fused)
+        for (Operation *op : lowering::convEpilogue(l, layer.op))
           fusedInto[op] = i;
         for (Value operand : layer.op->getOperands().drop_front())
           if (auto c = operand.getDefiningOp<ConstantOp>())

@@ -216,6 +216,19 @@ std::vector<blob::ShaveTask> splitReduction(const blob::ShaveTask &t,
 
 } // namespace
 
+uint64_t chunksWorth(const Emitter &e,
+                     const std::vector<arch::ShaveKernelWork> &work,
+                     uint64_t elements, uint64_t shaves) {
+  const arch::HardwareDesc &hw = e.hw;
+  uint64_t launch =
+      arch::toDpuCycles(hw, hw.shaveLaunchCycles, hw.shaveClockKHz);
+  uint64_t vector = arch::shaveChainCycles(hw, work) - launch;
+  uint64_t byWork = e.shaveSplitByWork && launch ? vector / launch : 1;
+  return std::min<uint64_t>(
+      shaves,
+      std::max<uint64_t>({1, elements / kMinShaveChunkElements, byWork}));
+}
+
 namespace {
 /// The most tasks over `shaves` SHAVEs that kernel `t` is split into: each
 /// task at least kMinShaveChunkElements elements, or with
@@ -228,17 +241,10 @@ namespace {
 /// softmaxes), so npu-group-layers chooses it per function.
 uint64_t tasksWorth(const Emitter &e, const blob::ShaveTask &t,
                     uint64_t shaves) {
-  const arch::HardwareDesc &hw = e.hw;
   uint64_t elements = t.workElements();
   uint32_t bytes =
       t.outputs.empty() ? 2 : uint32_t(dtypeSize(t.outputs[0].dtype));
-  uint64_t launch =
-      arch::toDpuCycles(hw, hw.shaveLaunchCycles, hw.shaveClockKHz);
-  uint64_t work = arch::shaveTaskCycles(hw, t.kernel, elements, bytes) - launch;
-  uint64_t byWork = e.shaveSplitByWork && launch ? work / launch : 1;
-  return std::min<uint64_t>(
-      shaves,
-      std::max<uint64_t>({1, elements / kMinShaveChunkElements, byWork}));
+  return chunksWorth(e, {{t.kernel, elements, bytes}}, elements, shaves);
 }
 
 /// Queues `task` on the next SHAVE (round robin over the tiles in use,

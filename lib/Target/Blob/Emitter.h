@@ -11,6 +11,7 @@
 #define NPU_LIB_TARGET_BLOB_EMITTER_H
 
 #include "CopyElision.h"
+#include "npu/Arch/CostModel.h"
 #include "npu/Target/Blob/BufferAssignment.h"
 #include "npu/Target/Blob/CmxResidency.h"
 #include "npu/Target/Blob/DmaViews.h"
@@ -176,6 +177,13 @@ mlir::LogicalResult emitDpu(Emitter &e, size_t index);
 /// program, so that they load while the ops before it (the input's
 /// conversion and layout change) run; emitDpu then finds the plan.
 mlir::LogicalResult prefetchFirstDpu(Emitter &e);
+/// The most chunks over `shaves` SHAVEs that a SHAVE chain of `work` over
+/// `elements` elements is split into: each at least
+/// kMinShaveChunkElements elements or, with Emitter::shaveSplitByWork, at
+/// least as many cycles of vector work as a launch (the cycle model's).
+uint64_t chunksWorth(const Emitter &e,
+                     const std::vector<arch::ShaveKernelWork> &work,
+                     uint64_t elements, uint64_t shaves);
 /// The tasks of SHAVE op `op` (one, or its chunks / slabs split over the
 /// SHAVEs), named after `label`, not queued yet: emitShaveChain queues
 /// them. `chunkElements` (non-zero): an elementwise op split into chunks of

@@ -120,25 +120,15 @@ void emitShaveEpilogue(Emitter &e, const ShaveEpilogue &ep, uint32_t tile,
                        const blob::TensorRef *dest) {
   uint64_t elements = piece.numElements();
   uint64_t eb = dtypeSize(piece.dtype);
-  uint64_t chunks = std::clamp<uint64_t>(elements / kMinShaveChunkElements, 1,
-                                         e.hw.shavesPerTile);
-  if (e.shaveSplitByWork) {
-    // As a SHAVE op of its own (tasksWorth, EmitShave.cpp): each chunk at
-    // least a launch's worth of vector work, over the tile's SHAVEs.
-    std::vector<arch::ShaveKernelWork> work;
-    for (hw::ShaveOp s : ep.ops) {
-      auto dtype = hw::deviceDType(
-          cast<ShapedType>(s.getOutputs()[0].getType()).getElementType());
-      work.push_back({*arch::parseShaveKernel(s.getKernel().str()), elements,
-                      uint32_t(dtypeSize(dtype.value_or(piece.dtype)))});
-    }
-    uint64_t launch =
-        arch::toDpuCycles(e.hw, e.hw.shaveLaunchCycles, e.hw.shaveClockKHz);
-    uint64_t vector = arch::shaveChainCycles(e.hw, work) - launch;
-    if (launch)
-      chunks = std::clamp<uint64_t>(std::max(chunks, vector / launch), 1,
-                                    e.hw.shavesPerTile);
+  // As a SHAVE op of its own (chunksWorth), over the tile's SHAVEs.
+  std::vector<arch::ShaveKernelWork> work;
+  for (hw::ShaveOp s : ep.ops) {
+    auto dtype = hw::deviceDType(
+        cast<ShapedType>(s.getOutputs()[0].getType()).getElementType());
+    work.push_back({*arch::parseShaveKernel(s.getKernel().str()), elements,
+                    uint32_t(dtypeSize(dtype.value_or(piece.dtype)))});
   }
+  uint64_t chunks = chunksWorth(e, work, elements, e.hw.shavesPerTile);
   // A dense piece is cut into runs of whole 64 elements; a strided one (a
   // channel slice of a tensor kept in CMX), one converted into `dest`, or
   // one a per-channel operand broadcasts over, into runs of its rows (and
