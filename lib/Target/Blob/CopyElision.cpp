@@ -193,11 +193,27 @@ bool isDpuLoad(OpOperand &use) {
   return false;
 }
 
+/// Whether `view`'s elements are contiguous in row-major order (dimensions
+/// of extent 1 have any stride).
+bool isContiguous(const StridedView &view) {
+  uint64_t stride = view.elemBytes;
+  for (size_t d = view.shape.size(); d-- > 0;) {
+    if (view.shape[d] == 1)
+      continue;
+    if (view.strides[d] != stride)
+      return false;
+    stride *= view.shape[d];
+  }
+  return true;
+}
+
 /// Whether every reader of `v` is a reshape, an elided op, a concat (then
 /// the operand's composed view must exist and start from DDR bytes) or,
 /// with `dpuLoads`, a DPU op loading it (isDpuLoad; then `v`'s composed
-/// view must exist and start from DDR bytes), recursively; `v` must have
-/// readers.
+/// view must exist and start from DDR bytes) or a SHAVE op (then that view
+/// must also be contiguous: the kernel reads it as a dense tensor at an
+/// offset of the bytes it is a view of, Emitter::denseRef), recursively;
+/// `v` must have readers.
 bool onlyCopiesRead(Value v, const llvm::DenseSet<Operation *> &elided,
                     const llvm::DenseSet<Value> &cmxOnly, bool dpuLoads) {
   if (v.use_empty())
@@ -212,6 +228,12 @@ bool onlyCopiesRead(Value v, const llvm::DenseSet<Operation *> &elided,
     if (dpuLoads && isDpuLoad(use)) {
       auto view = composedView(v, elided);
       if (!view || cmxOnly.contains(view->base))
+        return false;
+      continue;
+    }
+    if (dpuLoads && isa<hw::ShaveOp>(user)) {
+      auto view = composedView(v, elided);
+      if (!view || cmxOnly.contains(view->base) || !isContiguous(*view))
         return false;
       continue;
     }

@@ -66,11 +66,15 @@ std::optional<ConcatCopy>
 concatOperandCopy(mlir::Operation *concat, unsigned index,
                   const llvm::DenseSet<mlir::Operation *> &elided);
 
-/// The transposes and slices of `body` that need no copy (above). None of
-/// them reads, through its chain, a value of `cmxOnly` (which has no DDR
-/// bytes to copy from); slices with a step <= 0 are never elided, nor ops
-/// any of whose readers needs the bytes in a dense buffer of their own (a
-/// SHAVE op, a function result) or takes a view strides cannot express.
+/// The transposes and slices of `body` that need no copy (above), nor
+/// those whose elements are contiguous in the bytes they are a view of and
+/// which SHAVE ops read (an LSTM cell's gates, slices of one projection:
+/// each kernel reads its gate at an offset of the projection's bytes).
+/// None of them reads, through its chain, a value of `cmxOnly` (which has
+/// no DDR bytes to copy from); slices with a step <= 0 are never elided,
+/// nor ops any of whose readers needs the bytes in a dense buffer of their
+/// own (a SHAVE op reading a non-contiguous view, a function result) or
+/// takes a view strides cannot express.
 llvm::DenseSet<mlir::Operation *>
 findElidedCopies(mlir::Block &body, const llvm::DenseSet<mlir::Value> &cmxOnly);
 

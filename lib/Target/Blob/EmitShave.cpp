@@ -223,7 +223,8 @@ uint64_t chunksWorth(const Emitter &e,
   uint64_t launch =
       arch::toDpuCycles(hw, hw.shaveLaunchCycles, hw.shaveClockKHz);
   uint64_t vector = arch::shaveChainCycles(hw, work) - launch;
-  uint64_t byWork = e.shaveSplitByWork && launch ? vector / launch : 1;
+  uint64_t byWork =
+      e.shaveSplitByWork && launch ? e.shaveSplitByWork * vector / launch : 1;
   return std::min<uint64_t>(
       shaves,
       std::max<uint64_t>({1, elements / kMinShaveChunkElements, byWork}));
@@ -357,8 +358,8 @@ void emitShaveChain(Emitter &e, std::vector<blob::Task> kernels,
 }
 
 LogicalResult shaveTasks(Emitter &e, hw::ShaveOp op, const std::string &label,
-                         std::vector<blob::Task> &tasks,
-                         uint64_t chunkElements) {
+                         std::vector<blob::Task> &tasks, uint64_t chunkElements,
+                         uint64_t minChunks) {
   FailureOr<blob::ShaveTask> kernel = kernelOf(op);
   if (failed(kernel))
     return failure();
@@ -402,7 +403,7 @@ LogicalResult shaveTasks(Emitter &e, hw::ShaveOp op, const std::string &label,
   uint64_t worth = tasksWorth(e, proto, shaves);
   uint64_t chunks = 1;
   if (e.opts.splitShave && arch::isElementwiseKernel(proto.kernel) && sameShape)
-    chunks = worth;
+    chunks = std::max<uint64_t>(worth, std::min<uint64_t>(minChunks, shaves));
   chunks = std::max<uint64_t>(chunks, 1);
   // Chunk sizes: multiples of 64 elements and of the channel vectors'
   // length.
@@ -423,9 +424,12 @@ LogicalResult shaveTasks(Emitter &e, hw::ShaveOp op, const std::string &label,
   std::vector<blob::ShaveTask> parts;
   if (e.opts.splitShave && proto.kernel == arch::ShaveKernel::MatMul)
     // By work: 4 heads of 64 x 64 x 16 go to 4 SHAVEs, not 2.
-    parts = splitMatMul(proto, shaves,
-                        e.shaveSplitByWork ? arch::matMulLaunchMacs(e.hw)
-                                           : arch::kMatMulChunkMacs);
+    parts =
+        splitMatMul(proto, shaves,
+                    e.shaveSplitByWork
+                        ? std::max<uint64_t>(1, arch::matMulLaunchMacs(e.hw) /
+                                                    e.shaveSplitByWork)
+                        : arch::kMatMulChunkMacs);
   else if (e.opts.splitShave && !proto.iparams.empty() &&
            (proto.kernel == arch::ShaveKernel::Softmax ||
             proto.kernel == arch::ShaveKernel::LogSoftmax))
@@ -475,7 +479,7 @@ LogicalResult shaveTasks(Emitter &e, hw::ShaveOp op, const std::string &label,
           }
           bool vector = input && isChannelVector(r);
           if (!vector)
-            r.offset = begin * eb;
+            r.offset += begin * eb;
           if (channels > 1) {
             // [n / C, C], the vectors [1, C]: broadcast over the rows.
             r.shape = {vector ? 1u : uint32_t(n / channels),

@@ -22,10 +22,21 @@ uint32_t Emitter::addBuffer(const std::string &name, blob::MemSpace space,
 }
 
 blob::TensorRef Emitter::denseRef(Value v) const {
-  const ValueLocation *loc = buffers.lookup(v);
   auto ref = hw::denseDeviceRef(cast<ShapedType>(v.getType()));
   blob::TensorRef r = *ref;
-  r.buffer = loc->buffer;
+  if (const ValueLocation *loc = buffers.lookup(v)) {
+    r.buffer = loc->buffer;
+  } else {
+    // An elided slice or transpose (or a reshape of one) that SHAVE ops
+    // read: contiguous bytes of the value it is a view of
+    // (findElidedCopies).
+    std::optional<StridedView> view = composedView(v, elidedCopies);
+    if (!view || !buffers.lookup(view->base))
+      llvm::report_fatal_error("a SHAVE operand has no bytes of its own "
+                               "and is no view of another value's");
+    r.buffer = buffers.lookup(view->base)->buffer;
+    r.offset = view->offset;
+  }
   if (r.shape.empty()) {
     r.shape = {1};
     r.strides = {dtypeSize(r.dtype)};

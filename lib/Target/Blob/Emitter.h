@@ -95,9 +95,10 @@ struct Emitter {
   /// has room beside every op before them, in the DMA ports' idle time by
   /// the estimated schedule (kDeepPrefetchAttr).
   bool deepPrefetch = false;
-  /// SHAVE kernels split while each task has a launch's worth of vector
-  /// work, not only 8192 elements (kShaveSplitByWorkAttr).
-  bool shaveSplitByWork = false;
+  /// Non-zero: SHAVE kernels split while each task has 1 / this of a
+  /// launch's worth of vector work, not only 8192 elements
+  /// (kShaveSplitByWorkAttr).
+  uint32_t shaveSplitByWork = 0;
   /// A DMA queued when a DMA port would otherwise idle (deep prefetch's
   /// weights loads): dma() queues it, in a step of its own, ahead of a DMA
   /// that must wait, on that DMA's port, when the estimate has it start
@@ -190,10 +191,14 @@ uint64_t chunksWorth(const Emitter &e,
 /// its flattened operands takes chunks of that many elements, where that
 /// is a multiple of its own chunk unit (to chain each chunk after the same
 /// chunk of the op before it); otherwise it is split as it would be.
+/// `minChunks` (non-zero): an elementwise op split into chunks of its
+/// flattened operands takes at least that many (at most one per SHAVE), as
+/// the SHAVE chain it starts is worth (emitChain).
 mlir::LogicalResult shaveTasks(Emitter &e, hw::ShaveOp op,
                                const std::string &label,
                                std::vector<blob::Task> &tasks,
-                               uint64_t chunkElements = 0);
+                               uint64_t chunkElements = 0,
+                               uint64_t minChunks = 0);
 /// Queues the tasks of SHAVE op `op` (of shaveIntoConcats) computing the
 /// elements `view` selects of its result (a view of that result, as
 /// concatOperandCopy gives it) from the same elements of its input, into

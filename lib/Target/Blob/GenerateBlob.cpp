@@ -145,7 +145,15 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
              << "\"; expected \"" << kDmaPortsEarliestStart << "\"";
     e.estimatePorts();
   }
-  e.shaveSplitByWork = func->hasAttr(kShaveSplitByWorkAttr);
+  if (Attribute split = func->getAttr(kShaveSplitByWorkAttr)) {
+    auto factor = dyn_cast<IntegerAttr>(split);
+    if (!factor || factor.getInt() < 1 ||
+        factor.getInt() > kMaxShaveSplitByWork)
+      return func.emitOpError()
+             << "has " << kShaveSplitByWorkAttr << " = " << split
+             << "; expected an integer from 1 to " << kMaxShaveSplitByWork;
+    e.shaveSplitByWork = uint32_t(factor.getInt());
+  }
   if (func->hasAttr(kDeepPrefetchAttr)) {
     e.deepPrefetch = true;
     e.enableEstimate();
@@ -226,6 +234,35 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
            e.inEpilogue.contains(next) || e.elidedCopies.contains(next) ||
            e.shaveIntoConcats.contains(next);
   };
+  // Whether `v`'s bytes are written by an op that `head` depends on,
+  // through its operands (at most kMaxAncestors ops back): the bytes are
+  // there before `head` may start (an LSTM cell's state, written by the
+  // step before, which its projection's matmul waits for).
+  constexpr size_t kMaxAncestors = 256;
+  std::optional<std::pair<Operation *, llvm::DenseSet<Operation *>>> ancestors;
+  auto writtenBefore = [&](Operation *head, Value v) {
+    while (Operation *def = v.getDefiningOp()) {
+      if (!isa<npu::ReshapeOp>(def) && !e.elidedCopies.contains(def))
+        break;
+      v = def->getOperand(0);
+    }
+    Operation *writer = v.getDefiningOp();
+    if (!writer)
+      return false;
+    if (!ancestors || ancestors->first != head) {
+      ancestors.emplace(head, llvm::DenseSet<Operation *>());
+      std::vector<Operation *> stack = {head};
+      while (!stack.empty() && ancestors->second.size() < kMaxAncestors) {
+        Operation *op = stack.back();
+        stack.pop_back();
+        for (Value operand : op->getOperands())
+          if (Operation *def = operand.getDefiningOp();
+              def && ancestors->second.insert(def).second)
+            stack.push_back(def);
+      }
+    }
+    return ancestors->second.contains(writer);
+  };
   // An op split into chunks (`tasks`) and the elementwise SHAVE ops right
   // after it split alike, each chunk reading what the same chunk of the ops
   // before wrote (and otherwise only what that chunk's chain reads,
@@ -281,11 +318,11 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
                        ? chains[0][0].shave.outputs[0].numElements()
                        : 0;
     // Whether chunk c of the next op may join chain c.
-    auto joins = [&](size_t c, const blob::ShaveTask &k) {
+    auto joins = [&](size_t c, const blob::ShaveTask &k, hw::ShaveOp op) {
       if (!k.chained.empty())
         return false;
       bool dependent = false, ready = true;
-      for (const blob::TensorRef &r : k.inputs) {
+      for (auto [index, r] : llvm::enumerate(k.inputs)) {
         Region in = regionOf(r);
         bool own = llvm::any_of(writes[c],
                                 [&](const Region &w) { return in.within(w); });
@@ -302,7 +339,9 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
         dependent |= own;
         ready &= own || readBuffers[c].contains(r.buffer) ||
                  space == blob::MemSpace::Weights ||
-                 space == blob::MemSpace::Input;
+                 space == blob::MemSpace::Input ||
+                 (index < op.getInputs().size() &&
+                  writtenBefore(ops[i], op.getInputs()[index]));
       }
       for (const blob::TensorRef &r : k.outputs) {
         Region out = regionOf(r);
@@ -341,7 +380,7 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
         break;
       bool all = true;
       for (size_t c = 0; c < n && all; ++c)
-        all = joins(c, more[c].shave);
+        all = joins(c, more[c].shave, s);
       if (!all)
         break;
       for (size_t c = 0; c < n; ++c) {
@@ -375,6 +414,21 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
         written.insert(r.buffer);
     };
     note(tasks[0]);
+    // With the scheduler's estimate: when the chain's first kernel may
+    // start, and whether a tensor is written by then (a residual branch's
+    // conversion that ended long before).
+    uint64_t headReady = 0;
+    if (e.estimating) {
+      std::vector<Access> reads;
+      for (const blob::TensorRef &r : tasks[0].shave.inputs)
+        reads.push_back(e.access(r, /*write=*/false));
+      headReady = e.sched.estimatedReady(reads);
+    }
+    auto readyByEstimate = [&](const blob::TensorRef &r) {
+      return e.estimating && e.sched.estimatedReady(
+                                 {e.access(r, /*write=*/false)}) <= headReady;
+    };
+    std::vector<Operation *> joined;
     for (size_t j = i + 1; j < ops.size(); ++j) {
       Operation *next = ops[j];
       if (passedOver(next))
@@ -390,12 +444,15 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
         break;
       }
       bool dependent = false, ready = true;
-      for (const blob::TensorRef &r : more[0].shave.inputs) {
+      for (auto [k, r] : llvm::enumerate(more[0].shave.inputs)) {
         blob::MemSpace space = program.buffers[r.buffer].space;
         dependent |= written.contains(r.buffer);
         ready &= written.contains(r.buffer) || read.contains(r.buffer) ||
                  space == blob::MemSpace::Weights ||
-                 space == blob::MemSpace::Input;
+                 space == blob::MemSpace::Input ||
+                 (k < s.getInputs().size() &&
+                  writtenBefore(first, s.getInputs()[k])) ||
+                 readyByEstimate(r);
       }
       if (!dependent || !ready) {
         builtAhead.emplace(j, std::move(more));
@@ -404,6 +461,39 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
       note(more[0]);
       tasks.push_back(std::move(more[0]));
       chained.insert(next);
+      joined.push_back(next);
+    }
+    // A chain of elementwise kernels over as many elements each, worth
+    // more SHAVEs than its first op alone (a multiply and the quantize
+    // after it, each short of a split): its first op in the chain's chunks,
+    // each chunk's chain after it (emitChunkChains). Not where a kernel of
+    // another kind (a layer norm) would then run apart, after them.
+    const blob::ShaveTask &head = tasks[0].shave;
+    uint64_t elements =
+        head.outputs.size() == 1 ? head.outputs[0].numElements() : 0;
+    bool alike = llvm::all_of(tasks, [&](const blob::Task &t) {
+      return arch::isElementwiseKernel(t.shave.kernel) &&
+             t.shave.outputs.size() == 1 &&
+             t.shave.outputs[0].numElements() == elements;
+    });
+    if (tasks.size() > 1 && e.opts.splitShave && alike && elements) {
+      std::vector<arch::ShaveKernelWork> work;
+      for (const blob::Task &t : tasks)
+        work.push_back({t.shave.kernel, t.shave.workElements(),
+                        uint32_t(dtypeSize(t.shave.outputs[0].dtype))});
+      uint64_t worth = chunksWorth(e, work, elements,
+                                   uint64_t(e.tiles) * e.hw.shavesPerTile);
+      uint64_t bytes = elements * dtypeSize(head.outputs[0].dtype);
+      std::vector<blob::Task> split;
+      if (worth > 1 && bytes <= kChunkChainMaxBytes &&
+          failed(shaveTasks(e, first, labels[i], split, 0, worth)))
+        return failure();
+      if (split.size() > 1) {
+        for (Operation *op : joined)
+          chained.erase(op);
+        builtAhead.reset();
+        return emitChunkChains(i, std::move(split));
+      }
     }
     emitShaveChain(e, std::move(tasks));
     return success();

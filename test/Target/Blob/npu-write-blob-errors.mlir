@@ -55,3 +55,22 @@ func.func @dma_ports(%x: tensor<1x8x64x64xf32> {npu.name = "x"}) -> (tensor<1x8x
   %y = npuhw.shave "convert" %x : (tensor<1x8x64x64xf32>) -> tensor<1x8x64x64xf16> loc("convert")
   return %y : tensor<1x8x64x64xf16>
 }
+
+// -----
+
+// How finely SHAVE kernels are split by their work, as npu-group-layers
+// records it: a whole number from 1 to 16 (tasks keep 1 / N of a launch's
+// vector work).
+// expected-error @+1 {{'func.func' op has npu.shave_split_by_work = 0 : i64; expected an integer from 1 to 16}}
+func.func @split_zero(%x: tensor<1x8x64x64xf32> {npu.name = "x"}) -> (tensor<1x8x64x64xf16> {npu.name = "y"}) attributes {npu.shave_split_by_work = 0 : i64} {
+  %y = npuhw.shave "convert" %x : (tensor<1x8x64x64xf32>) -> tensor<1x8x64x64xf16> loc("convert")
+  return %y : tensor<1x8x64x64xf16>
+}
+
+// -----
+
+// expected-error @+1 {{'func.func' op has npu.shave_split_by_work = unit; expected an integer from 1 to 16}}
+func.func @split_unit(%x: tensor<1x8x64x64xf32> {npu.name = "x"}) -> (tensor<1x8x64x64xf16> {npu.name = "y"}) attributes {npu.shave_split_by_work} {
+  %y = npuhw.shave "convert" %x : (tensor<1x8x64x64xf32>) -> tensor<1x8x64x64xf16> loc("convert")
+  return %y : tensor<1x8x64x64xf16>
+}

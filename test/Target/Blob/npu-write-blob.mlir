@@ -347,6 +347,83 @@ func.func @chunk_chains(%x: tensor<64x512xf16> {npu.name = "x"}, %s: tensor<1x51
   return %q : tensor<64x512x!quant.uniform<i8:f32, 0.05:3>>
 }
 
+// A multiply and the quantize after it, neither alone worth a second SHAVE
+// (8192 elements or, with npu.shave_split_by_work = 1, a launch's worth of
+// vector work per task), are together (arch::shaveChainCycles): the chain
+// goes to chunks as above. Without the attribute it is one chain of one
+// task. The outputs are the same bit for bit.
+// RUN: npu-opt %s -o /dev/null --npu-write-blob="function=chain_by_work output=%t.cw.blob target=NPU3720"
+// RUN: sed -e 's/@chain_by_work(\(.*\)) attributes {npu.shave_split_by_work = 1 : i64} {/@chain_by_work(\1) {/' %s > %t.cw-off.mlir
+// RUN: npu-opt %t.cw-off.mlir -o /dev/null --npu-write-blob="function=chain_by_work output=%t.cw-off.blob target=NPU3720"
+// RUN: npu-blob verify --races %t.cw.blob | FileCheck %s --check-prefix=VERIFY
+// RUN: npu-blob dump %t.cw.blob | FileCheck %s --check-prefix=CHAIN-SPLIT
+// RUN: npu-blob dump %t.cw-off.blob | FileCheck %s --check-prefix=CHAIN-WHOLE
+// RUN: %python -c "import numpy as np; r = np.random.default_rng(6); np.save('%t.wx.npy', r.standard_normal((8, 8, 240)).astype(np.float16)); np.save('%t.ws.npy', r.standard_normal((1, 1, 240)).astype(np.float16))"
+// RUN: rm -rf %t.wso %t.wwo
+// RUN: npu-run %t.cw.blob --input x=%t.wx.npy --input s=%t.ws.npy --output-dir %t.wso > /dev/null
+// RUN: npu-run %t.cw-off.blob --input x=%t.wx.npy --input s=%t.ws.npy --output-dir %t.wwo > /dev/null
+// RUN: cmp %t.wso/y.npy %t.wwo/y.npy
+// CHAIN-SPLIT: m+q.c0
+// CHAIN-SPLIT-NEXT: kernel mul
+// CHAIN-SPLIT-NEXT: in  buf{{[0-9]+}}(x)+0 f16 32x240
+// CHAIN-SPLIT: then kernel quantize
+// CHAIN-SPLIT: m+q.c1
+// CHAIN-SPLIT-NEXT: kernel mul
+// CHAIN-SPLIT-NEXT: in  buf{{[0-9]+}}(x)+15360 f16 32x240
+// CHAIN-SPLIT: then kernel quantize
+// CHAIN-WHOLE-NOT: .c0
+// CHAIN-WHOLE: m+q
+// CHAIN-WHOLE-NEXT: kernel mul
+// CHAIN-WHOLE-NEXT: in  buf{{[0-9]+}}(x)+0 f16 8x8x240
+// CHAIN-WHOLE: then kernel quantize
+// CHAIN-WHOLE-NOT: .c1
+func.func @chain_by_work(%x: tensor<8x8x240xf16> {npu.name = "x"}, %s: tensor<1x1x240xf16> {npu.name = "s"}) -> (tensor<8x8x240x!quant.uniform<i8:f32, 0.05:3>> {npu.name = "y"}) attributes {npu.shave_split_by_work = 1 : i64} {
+  %m = npuhw.shave "mul" %x, %s : (tensor<8x8x240xf16>, tensor<1x1x240xf16>) -> tensor<8x8x240xf16> loc("m")
+  %q = npuhw.shave "quantize" %m {fparams = array<f32: 0.05>, iparams = array<i64: 3>} : (tensor<8x8x240xf16>) -> tensor<8x8x240x!quant.uniform<i8:f32, 0.05:3>> loc("q")
+  return %q : tensor<8x8x240x!quant.uniform<i8:f32, 0.05:3>>
+}
+
+// An LSTM-style cell: the gates are slices of one projection, each read
+// by a SHAVE kernel. Contiguous, they are views (findElidedCopies): each
+// kernel reads its gate at an offset of the projection's bytes, no DMA
+// copies a gate, and the cell runs as one SHAVE chain. The chain also
+// takes the multiply by the state, which the first op of the function
+// wrote: the chain's head waits for it already (it depends on it through
+// the concat, a DMA copy, which ends the first chain).
+// RUN: npu-opt %s -o /dev/null --npu-write-blob="function=cell_chain output=%t.cell.blob target=NPU3720"
+// RUN: npu-blob verify --races %t.cell.blob | FileCheck %s --check-prefix=CELL-TASKS
+// CELL-TASKS: valid NPU3720 blob, format 1.2, 4 tasks
+// RUN: npu-blob dump %t.cell.blob | FileCheck %s --check-prefix=CELL
+// RUN: %python -c "import numpy as np; r = np.random.default_rng(7); np.save('%t.lx.npy', r.standard_normal((1, 32)).astype(np.float16)); np.save('%t.lc.npy', r.standard_normal((1, 32)).astype(np.float16))"
+// RUN: rm -rf %t.lo
+// RUN: npu-run %t.cell.blob --input x=%t.lx.npy --input c=%t.lc.npy --output-dir %t.lo > /dev/null
+// RUN: %python -c "import numpy as np; f, F = np.float16, np.float32; x = np.load('%t.lx.npy').astype(F); c = np.load('%t.lc.npy').astype(F); s = np.tanh(c); g = -np.concatenate([s, x], 1); sig = lambda v: 1 / (1 + np.exp(-v)); y = sig(g[:, :16]) * sig(g[:, 16:32]) * s[:, :16]; e = float(np.abs(np.load('%t.lo/y.npy').astype(F) - y).max()); assert e < 0.01, e"
+// Four tasks: the state's tanh, the concat's two copies, the chain.
+// CELL: g+i+o+h+y
+// CELL-NEXT: kernel neg
+// CELL: out buf[[G:[0-9]+]](g)+0 f16 1x64
+// CELL-NEXT: then kernel sigmoid
+// CELL-NEXT: in  buf[[G]](g)+0 f16 1x16
+// CELL: then kernel sigmoid
+// CELL-NEXT: in  buf[[G]](g)+32 f16 1x16
+// CELL: then kernel mul
+// CELL: then kernel mul
+// CELL-NEXT: in  buf{{[0-9]+}}(h)+0 f16 1x16
+// CELL-NEXT: in  buf{{[0-9]+}}(s)+0 f16 1x16
+func.func @cell_chain(%x: tensor<1x32xf16> {npu.name = "x"}, %c: tensor<1x32xf16> {npu.name = "c"}) -> (tensor<1x16xf16> {npu.name = "y"}) {
+  %s = npuhw.shave "tanh" %c : (tensor<1x32xf16>) -> tensor<1x32xf16> loc("s")
+  %k = npu.concat %s, %x {axis = 1 : i64} : (tensor<1x32xf16>, tensor<1x32xf16>) -> tensor<1x64xf16> loc("k")
+  %g = npuhw.shave "neg" %k : (tensor<1x64xf16>) -> tensor<1x64xf16> loc("g")
+  %gi = npu.slice %g {starts = array<i64: 0, 0>, steps = array<i64: 1, 1>} : tensor<1x64xf16> to tensor<1x16xf16> loc("gi")
+  %go = npu.slice %g {starts = array<i64: 0, 16>, steps = array<i64: 1, 1>} : tensor<1x64xf16> to tensor<1x16xf16> loc("go")
+  %i = npuhw.shave "sigmoid" %gi : (tensor<1x16xf16>) -> tensor<1x16xf16> loc("i")
+  %o = npuhw.shave "sigmoid" %go : (tensor<1x16xf16>) -> tensor<1x16xf16> loc("o")
+  %h = npuhw.shave "mul" %i, %o : (tensor<1x16xf16>, tensor<1x16xf16>) -> tensor<1x16xf16> loc("h")
+  %ss = npu.slice %s {starts = array<i64: 0, 0>, steps = array<i64: 1, 1>} : tensor<1x32xf16> to tensor<1x16xf16> loc("ss")
+  %y = npuhw.shave "mul" %h, %ss : (tensor<1x16xf16>, tensor<1x16xf16>) -> tensor<1x16xf16> loc("y")
+  return %y : tensor<1x16xf16>
+}
+
 // Whole-tensor SHAVE ops that run one after the other form one SHAVE
 // chain (one launch): the exp, the negation of its result, then the add of
 // that and the input (which the chain reads already). The second exp reads

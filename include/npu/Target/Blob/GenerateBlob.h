@@ -44,13 +44,15 @@ constexpr llvm::StringLiteral kDmaPortsEarliestStart = "earliest-start";
 /// so).
 constexpr llvm::StringLiteral kDeepPrefetchAttr = "npu.deep_prefetch";
 
-/// `npu.shave_split_by_work` (unit) on a function: code generation also
-/// splits a SHAVE kernel of fewer than 8192 elements per task over the
-/// SHAVEs while each task keeps at least a launch's worth of vector work
-/// (a softmax over 49 x 49 fp16 on 2 SHAVEs; npu-group-layers measured the
-/// program faster so: with several such kernels side by side, splitting
-/// each only queues them on the same SHAVEs).
+/// `npu.shave_split_by_work = N` (an integer, 1 to kMaxShaveSplitByWork) on
+/// a function: code generation also splits a SHAVE kernel of fewer than
+/// 8192 elements per task over the SHAVEs while each task keeps at least
+/// 1 / N of a launch's worth of vector work (N = 1: a softmax over 49 x 49
+/// fp16 on 2 SHAVEs; npu-group-layers measured the program faster so: with
+/// several such kernels side by side, splitting each only queues them on
+/// the same SHAVEs).
 constexpr llvm::StringLiteral kShaveSplitByWorkAttr = "npu.shave_split_by_work";
+constexpr int64_t kMaxShaveSplitByWork = 16;
 
 struct CodegenOptions {
   /// Tiles used for DPU pieces and SHAVE tasks (0: all of the platform).

@@ -112,8 +112,9 @@ def NPUGroupLayers : Pass<"npu-group-layers", "mlir::ModuleOp"> {
     Option<"searchShaveSplit", "search-shave-split", "bool",
            /*default=*/"true",
            "Let code generation split small SHAVE kernels by their vector"
-           " work (npu.shave_split_by_work) where the modelled latency of"
-           " the generated program is lower so (false: by 8192 elements per"
+           " work (npu.shave_split_by_work = N: each task at least 1 / N of"
+           " a launch's worth, N = 1, 2 or 4) where the modelled latency of"
+           " the generated program is lowest so (false: by 8192 elements per"
            " task only)">,
     Option<"searchOpOrder", "search-op-order", "bool", /*default=*/"true",
            "Order the ops by level (each after every op it reads, as early"
