@@ -193,20 +193,6 @@ bool isDpuLoad(OpOperand &use) {
   return false;
 }
 
-/// Whether `view`'s elements are contiguous in row-major order (dimensions
-/// of extent 1 have any stride).
-bool isContiguous(const StridedView &view) {
-  uint64_t stride = view.elemBytes;
-  for (size_t d = view.shape.size(); d-- > 0;) {
-    if (view.shape[d] == 1)
-      continue;
-    if (view.strides[d] != stride)
-      return false;
-    stride *= view.shape[d];
-  }
-  return true;
-}
-
 /// Whether every reader of `v` is a reshape, an elided op, a concat (then
 /// the operand's composed view must exist and start from DDR bytes) or,
 /// with `dpuLoads`, a DPU op loading it (isDpuLoad; then `v`'s composed
@@ -233,7 +219,8 @@ bool onlyCopiesRead(Value v, const llvm::DenseSet<Operation *> &elided,
     }
     if (dpuLoads && isa<hw::ShaveOp>(user)) {
       auto view = composedView(v, elided);
-      if (!view || cmxOnly.contains(view->base) || !isContiguous(*view))
+      if (!view || cmxOnly.contains(view->base) ||
+          !isContiguous(view->shape, view->strides, view->elemBytes))
         return false;
       continue;
     }

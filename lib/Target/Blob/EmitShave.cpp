@@ -382,8 +382,10 @@ LogicalResult shaveTasks(Emitter &e, hw::ShaveOp op, const std::string &label,
   uint64_t channels = 1;
   auto isChannelVector = [&](const blob::TensorRef &r) {
     const std::vector<uint32_t> &out = proto.outputs[0].shape;
-    if (out.empty() || r.shape.empty() || r.shape.back() != out.back() ||
-        r.numElements() != out.back() || isScalar(r) || !r.isDense())
+    // Not an operand of the output's shape (of one row of C).
+    if (out.empty() || r.shape.empty() || r.shape == out ||
+        r.shape.back() != out.back() || r.numElements() != out.back() ||
+        isScalar(r) || !r.isDense())
       return false;
     return std::all_of(r.shape.begin(), r.shape.end() - 1,
                        [](uint32_t d) { return d == 1; });
@@ -406,13 +408,15 @@ LogicalResult shaveTasks(Emitter &e, hw::ShaveOp op, const std::string &label,
     chunks = std::max<uint64_t>(worth, std::min<uint64_t>(minChunks, shaves));
   chunks = std::max<uint64_t>(chunks, 1);
   // Chunk sizes: multiples of 64 elements and of the channel vectors'
-  // length.
+  // length; chained after another op's chunks (`chunkElements`), the
+  // chunks of that op (a global average pool's channel slabs), whole
+  // channel vectors each.
   uint64_t unit = std::lcm<uint64_t>(64, channels);
   uint64_t per = (elements + chunks - 1) / chunks;
   per = (per + unit - 1) / unit * unit;
   if (chunkElements && e.opts.splitShave &&
       arch::isElementwiseKernel(proto.kernel) && sameShape &&
-      chunkElements % unit == 0 && chunkElements < elements) {
+      chunkElements % channels == 0 && chunkElements < elements) {
     per = chunkElements;
     chunks = (elements + per - 1) / per;
   }

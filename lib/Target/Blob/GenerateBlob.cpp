@@ -296,11 +296,14 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
       for (const blob::TensorRef &r : k.outputs)
         writes[c].push_back(regionOf(r));
     };
+    // A global average pool's channel slab of [1, 1, C] is contiguous
+    // (isContiguous), not dense.
     bool dense = true;
     for (size_t c = 0; c < n; ++c) {
       const blob::ShaveTask &k = tasks[c].shave;
-      dense &=
-          k.chained.empty() && k.outputs.size() == 1 && k.outputs[0].isDense();
+      dense &= k.chained.empty() && k.outputs.size() == 1 &&
+               isContiguous(k.outputs[0].shape, k.outputs[0].strides,
+                            dtypeSize(k.outputs[0].dtype));
       note(c, k);
       chains[c].push_back(std::move(tasks[c]));
     }

@@ -424,6 +424,41 @@ func.func @cell_chain(%x: tensor<1x32xf16> {npu.name = "x"}, %c: tensor<1x32xf16
   return %y : tensor<1x16xf16>
 }
 
+// A global average pool split over its channels (slabs of [1, 1, C] whose
+// strides of extent 1 are not dense ones) and the int8 quantize of its
+// result: each slab's quantize joins its chain, as many channels each,
+// the operand of the output's own shape cut like the output (not read
+// whole as a channel vector). The outputs equal the unsplit blob's.
+// RUN: npu-opt %s -o /dev/null --npu-write-blob="function=pool_quantize output=%t.pq.blob target=NPU4000"
+// RUN: npu-opt %s -o /dev/null --npu-write-blob="function=pool_quantize output=%t.pq-whole.blob target=NPU4000 split-shave=false"
+// RUN: npu-blob verify --races %t.pq.blob | FileCheck %s --check-prefix=VERIFY
+// RUN: npu-blob dump %t.pq.blob | FileCheck %s --check-prefix=POOLQ
+// RUN: %python -c "import numpy as np; np.save('%t.px.npy', np.random.default_rng(8).standard_normal((3, 96, 32)).astype(np.float16))"
+// RUN: rm -rf %t.pqo %t.pqw
+// RUN: npu-run %t.pq.blob --input x=%t.px.npy --output-dir %t.pqo > /dev/null
+// RUN: npu-run %t.pq-whole.blob --input x=%t.px.npy --output-dir %t.pqw > /dev/null
+// RUN: cmp %t.pqo/y.npy %t.pqw/y.npy
+// POOLQ: m+q.c0
+// POOLQ-NEXT: kernel reduce_mean
+// POOLQ-NEXT: in  buf{{[0-9]+}}(x)+0 f16 3x96x11 strides [6144, 64, 2]
+// POOLQ-NEXT: out buf[[M:[0-9]+]](m)+0 f16 1x1x11 strides [64, 64, 2]
+// POOLQ-NEXT: then kernel quantize
+// POOLQ-NEXT: in  buf[[M]](m)+0 f16 11
+// POOLQ-NEXT: out buf{{[0-9]+}}(y)+0 i8 11
+// POOLQ: m+q.c1
+// POOLQ: then kernel quantize
+// POOLQ-NEXT: in  buf[[M]](m)+22 f16 11
+// POOLQ-NEXT: out buf{{[0-9]+}}(y)+11 i8 11
+// POOLQ: m+q.c2
+// POOLQ: then kernel quantize
+// POOLQ-NEXT: in  buf[[M]](m)+44 f16 10
+// POOLQ-NEXT: out buf{{[0-9]+}}(y)+22 i8 10
+func.func @pool_quantize(%x: tensor<3x96x32xf16> {npu.name = "x"}) -> (tensor<1x1x32x!quant.uniform<i8:f32, 0.01:-5>> {npu.name = "y"}) attributes {npu.shave_split_by_work = 4 : i64} {
+  %m = npuhw.shave "reduce_mean" %x : (tensor<3x96x32xf16>) -> tensor<1x1x32xf16> loc("m")
+  %q = npuhw.shave "quantize" %m {fparams = array<f32: 0.01>, iparams = array<i64: -5>} : (tensor<1x1x32xf16>) -> tensor<1x1x32x!quant.uniform<i8:f32, 0.01:-5>> loc("q")
+  return %q : tensor<1x1x32x!quant.uniform<i8:f32, 0.01:-5>>
+}
+
 // Whole-tensor SHAVE ops that run one after the other form one SHAVE
 // chain (one launch): the exp, the negation of its result, then the add of
 // that and the input (which the chain reads already). The second exp reads

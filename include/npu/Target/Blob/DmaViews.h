@@ -42,6 +42,25 @@ struct CopyRequest {
 std::vector<uint64_t> denseStrides(const std::vector<uint64_t> &shape,
                                    uint64_t elemBytes);
 
+/// Whether elements of `elemBytes` bytes seen with `shape` and byte
+/// `strides` (one per dimension) are contiguous in row-major order: dense
+/// but for the strides of dimensions of extent 1, which address nothing.
+template <typename Extent>
+bool isContiguous(const std::vector<Extent> &shape,
+                  const std::vector<uint64_t> &strides, uint64_t elemBytes) {
+  if (shape.size() != strides.size())
+    return false;
+  uint64_t stride = elemBytes;
+  for (size_t d = shape.size(); d-- > 0;) {
+    if (shape[d] == 1)
+      continue;
+    if (strides[d] != stride)
+      return false;
+    stride *= shape[d];
+  }
+  return true;
+}
+
 /// The DMAs of one copy. Fails with `error` when a dimension does not fit
 /// 32 bits or more than `maxPieces` DMAs would be needed.
 bool planCopies(const CopyRequest &req, std::vector<CopyPiece> &out,
