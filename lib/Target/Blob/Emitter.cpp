@@ -31,10 +31,11 @@ blob::TensorRef Emitter::denseRef(Value v) const {
     // read: contiguous bytes of the value it is a view of
     // (findElidedCopies).
     std::optional<StridedView> view = composedView(v, elidedCopies);
-    if (!view || !buffers.lookup(view->base))
+    const ValueLocation *base = view ? buffers.lookup(view->base) : nullptr;
+    if (!base)
       llvm::report_fatal_error("a SHAVE operand has no bytes of its own "
                                "and is no view of another value's");
-    r.buffer = buffers.lookup(view->base)->buffer;
+    r.buffer = base->buffer;
     r.offset = view->offset;
   }
   if (r.shape.empty()) {

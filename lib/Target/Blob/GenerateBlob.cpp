@@ -263,6 +263,16 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
     }
     return ancestors->second.contains(writer);
   };
+  // Whether input `index` of chained kernel `k` (`r`) is there when the
+  // chain of `head` starts, with no wait for another chain or engine: a
+  // constant, a graph input, or bytes an op `head` depends on wrote.
+  auto writtenAhead = [&](Operation *head, hw::ShaveOp k, size_t index,
+                          const blob::TensorRef &r) {
+    blob::MemSpace space = program.buffers[r.buffer].space;
+    return space == blob::MemSpace::Weights || space == blob::MemSpace::Input ||
+           (index < k.getInputs().size() &&
+            writtenBefore(head, k.getInputs()[index]));
+  };
   // An op split into chunks (`tasks`) and the elementwise SHAVE ops right
   // after it split alike, each chunk reading what the same chunk of the ops
   // before wrote (and otherwise only what that chunk's chain reads,
@@ -296,14 +306,14 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
       for (const blob::TensorRef &r : k.outputs)
         writes[c].push_back(regionOf(r));
     };
-    // A global average pool's channel slab of [1, 1, C] is contiguous
-    // (isContiguous), not dense.
-    bool dense = true;
+    // Each chunk one contiguous output (a global average pool's channel
+    // slab of [1, 1, C] is, though not dense).
+    bool contiguous = true;
     for (size_t c = 0; c < n; ++c) {
       const blob::ShaveTask &k = tasks[c].shave;
-      dense &= k.chained.empty() && k.outputs.size() == 1 &&
-               isContiguous(k.outputs[0].shape, k.outputs[0].strides,
-                            dtypeSize(k.outputs[0].dtype));
+      contiguous &= k.chained.empty() && k.outputs.size() == 1 &&
+                    isContiguous(k.outputs[0].shape, k.outputs[0].strides,
+                                 dtypeSize(k.outputs[0].dtype));
       note(c, k);
       chains[c].push_back(std::move(tasks[c]));
     }
@@ -317,7 +327,7 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
                    ? 0
                    : chain[0].shave.outputs[0].numElements() *
                          dtypeSize(chain[0].shave.outputs[0].dtype);
-    uint64_t per = dense && bytes <= kChunkChainMaxBytes
+    uint64_t per = contiguous && bytes <= kChunkChainMaxBytes
                        ? chains[0][0].shave.outputs[0].numElements()
                        : 0;
     // Whether chunk c of the next op may join chain c.
@@ -338,13 +348,9 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
               return in.overlaps(w);
             }))
           return false;
-        blob::MemSpace space = program.buffers[r.buffer].space;
         dependent |= own;
         ready &= own || readBuffers[c].contains(r.buffer) ||
-                 space == blob::MemSpace::Weights ||
-                 space == blob::MemSpace::Input ||
-                 (index < op.getInputs().size() &&
-                  writtenBefore(ops[i], op.getInputs()[index]));
+                 writtenAhead(ops[i], op, index, r);
       }
       for (const blob::TensorRef &r : k.outputs) {
         Region out = regionOf(r);
@@ -448,14 +454,9 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
       }
       bool dependent = false, ready = true;
       for (auto [k, r] : llvm::enumerate(more[0].shave.inputs)) {
-        blob::MemSpace space = program.buffers[r.buffer].space;
         dependent |= written.contains(r.buffer);
         ready &= written.contains(r.buffer) || read.contains(r.buffer) ||
-                 space == blob::MemSpace::Weights ||
-                 space == blob::MemSpace::Input ||
-                 (k < s.getInputs().size() &&
-                  writtenBefore(first, s.getInputs()[k])) ||
-                 readyByEstimate(r);
+                 writtenAhead(first, s, k, r) || readyByEstimate(r);
       }
       if (!dependent || !ready) {
         builtAhead.emplace(j, std::move(more));
