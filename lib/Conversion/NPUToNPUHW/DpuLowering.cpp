@@ -32,6 +32,16 @@ using namespace mlir;
 
 namespace npu::lowering {
 
+std::pair<uint32_t, unsigned> fixedPoint(double m) {
+  if (!(m > 0.0))
+    return {0, 0};
+  unsigned shift = 0;
+  while (shift < 63 && std::nearbyint(m * std::ldexp(1.0, shift + 1)) <= 65535)
+    ++shift;
+  double mult = std::nearbyint(m * std::ldexp(1.0, shift));
+  return {uint32_t(std::min(mult, 65535.0)), shift};
+}
+
 namespace {
 
 /// DPU limits (HARDWARE.md "Limits").
@@ -202,19 +212,6 @@ struct ConvSpec {
   int64_t pt = 0, pl = 0, pb = 0, pr = 0;
   int64_t oh = 1, ow = 1;
 };
-
-/// The PPE's fixed-point form of a positive real multiplier M:
-/// M ~= mult / 2^shift with mult a 16-bit unsigned integer, the largest
-/// shift (most precision) that keeps mult <= 65535.
-std::pair<uint32_t, unsigned> fixedPoint(double m) {
-  if (!(m > 0.0))
-    return {0, 0};
-  unsigned shift = 0;
-  while (shift < 63 && std::nearbyint(m * std::ldexp(1.0, shift + 1)) <= 65535)
-    ++shift;
-  double mult = std::nearbyint(m * std::ldexp(1.0, shift));
-  return {uint32_t(std::min(mult, 65535.0)), shift};
-}
 
 /// The quantization of a quantized tensor type.
 QuantParams paramsOf(Value v) {

@@ -11,7 +11,9 @@
 // Outputs are bit for bit the same. Also here: a quantize of a dequantize
 // of the same parameters through such views is the views of the int8
 // codes (foldRoundTripsThroughViews), so that the DPU task computing them
-// keeps writing int8 instead of f16 that is quantized again.
+// keeps writing int8 instead of f16 that is quantized again; and a pooling
+// task whose result is quantized again with other parameters writes them
+// directly, the PPE requantizing (requantizeInPools).
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,6 +22,7 @@
 #include "npu/Dialect/NPU/IR/NPUOps.h"
 #include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
 
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "llvm/ADT/MapVector.h"
 #include "llvm/ADT/SetVector.h"
 
@@ -35,11 +38,17 @@ bool isQuantize(Operation *op) {
          shave->getNumOperands() == 1;
 }
 
-/// Whether two quantizes compute the same function of their input.
-bool sameQuantize(Operation *a, Operation *b) {
+/// Whether quantizes `a` and `b` compute the same function (of inputs of
+/// any shape).
+bool sameFunction(Operation *a, Operation *b) {
   return a->getAttrDictionary() == b->getAttrDictionary() &&
          cast<ShapedType>(a->getResult(0).getType()).getElementType() ==
-             cast<ShapedType>(b->getResult(0).getType()).getElementType() &&
+             cast<ShapedType>(b->getResult(0).getType()).getElementType();
+}
+
+/// Whether two quantizes compute the same function of the same input type.
+bool sameQuantize(Operation *a, Operation *b) {
+  return sameFunction(a, b) &&
          a->getOperand(0).getType() == b->getOperand(0).getType();
 }
 
@@ -232,6 +241,66 @@ void foldRoundTripsThroughViews(Block &body) {
       // quantize(views(dequantize(x))) -> views(x), on the int8 codes.
       OpBuilder b(q);
       q->getResult(0).replaceAllUsesWith(replayViews(b, views, codes));
+      q->erase();
+      if (!views.empty())
+        eraseIfUnread(views.front());
+    }
+    eraseIfUnread(dq);
+  }
+}
+
+void requantizeInPools(Lowering &l) {
+  for (auto &[task, form] : l.floatOutputs) {
+    auto pool = dyn_cast<hw::DpuConvOp>(task);
+    if (!pool || pool.getWeightTable() ||
+        (pool.getKind() != hw::DpuConvKind::max_pool &&
+         pool.getKind() != hw::DpuConvKind::avg_pool) ||
+        pool->hasAttr("npu.debug_corrupt") || form.table ||
+        !pool.getOutput().hasOneUse())
+      continue;
+    auto outType = cast<RankedTensorType>(pool.getOutput().getType());
+    Operation *dq = *pool.getOutput().getUsers().begin();
+    auto dqShave = dyn_cast<hw::ShaveOp>(dq);
+    if (!dqShave || dqShave.getKernel() != "dequantize" ||
+        !isa<quant::UniformQuantizedType>(outType.getElementType()))
+      continue;
+    // Every reader of the dequantize leads to a quantize of one function.
+    SmallVector<std::pair<Operation *, SmallVector<Operation *>>> chains;
+    bool ok = !dq->use_empty();
+    for (Operation *reader : dq->getUsers()) {
+      SmallVector<Operation *> views;
+      Operation *q = nullptr;
+      if (isQuantize(reader))
+        q = reader;
+      else if (isView(reader) && reader->getResult(0).hasOneUse())
+        if ((q = quantizeThroughViews(reader->getResult(0), views)))
+          views.insert(views.begin(), reader);
+      if (!q || (!chains.empty() && !sameFunction(chains.front().first, q))) {
+        ok = false;
+        break;
+      }
+      chains.push_back({q, std::move(views)});
+    }
+    if (!ok)
+      continue;
+    auto target = dyn_cast<quant::UniformQuantizedType>(
+        cast<ShapedType>(chains.front().first->getResult(0).getType())
+            .getElementType());
+    if (!target || target == outType.getElementType())
+      continue;
+    // The PPE writes the quantizes' parameters: one real unit of the
+    // accumulator (form.scale) in units of their scale.
+    auto [mult, shift] = fixedPoint(double(form.scale) / target.getScale());
+    if (mult == 0)
+      continue;
+    pool.getOutput().setType(RankedTensorType::get(outType.getShape(), target));
+    pool.setMult(int32_t(mult));
+    pool.setShift(int32_t(shift));
+    pool.setOutZeroPoint(int32_t(target.getZeroPoint()));
+    for (auto &[q, views] : chains) {
+      OpBuilder b(q);
+      q->getResult(0).replaceAllUsesWith(
+          replayViews(b, views, pool.getOutput()));
       q->erase();
       if (!views.empty())
         eraseIfUnread(views.front());

@@ -692,6 +692,7 @@ LogicalResult lowering::lowerFunction(func::FuncOp func, StringRef precision,
     return failure();
   lowering::lookUpInt8Activations(l, func);
   lowering::foldRoundTripsThroughViews(body);
+  lowering::requantizeInPools(l);
   lowering::writeF16WhereDequantized(l, recorder);
   for (Operation *op : llvm::reverse(old))
     if (op->use_empty())

@@ -361,6 +361,20 @@ void foldRoundTripsThroughViews(mlir::Block &body);
 /// Whether int8 codes dequantized to f16 with `scale` and quantized back
 /// with the same parameters are the same codes.
 bool roundTripExact(float scale);
+/// Before writeF16WhereDequantized, after foldRoundTripsThroughViews: an
+/// int8 pooling task (max or average: no weight table) whose result is read
+/// only by one dequantize, itself read only by quantizes with one set of
+/// other parameters (directly or through reshapes, transposes or slices),
+/// writes its result with those parameters: the PPE requantizes (mult and
+/// shift of its scale over theirs) where the f16 result was quantized again
+/// on a SHAVE. A global max pool before a classifier's Gemm, whose result
+/// keeps its input's quantization while the Gemm reads it with its own
+/// calibrated range (HoistQuantize.cpp).
+void requantizeInPools(Lowering &l);
+/// The PPE's fixed-point form of a positive real multiplier M:
+/// M ~= mult / 2^shift with mult a 16-bit unsigned integer, the largest
+/// shift (most precision) that keeps mult <= 65535; {0, 0} for M <= 0.
+std::pair<uint32_t, unsigned> fixedPoint(double m);
 
 /// Reports the ops that map to no engine (with why, when known) as one
 /// error at `func` and one note per ONNX node, in the model's terms

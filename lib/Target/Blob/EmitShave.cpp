@@ -248,18 +248,37 @@ uint64_t tasksWorth(const Emitter &e, const blob::ShaveTask &t,
   return chunksWorth(e, {{t.kernel, elements, bytes}}, elements, shaves);
 }
 
-/// Queues `task` on the next SHAVE (round robin over the tiles in use,
-/// tiles interleaved) with its accesses.
+/// Queues `task` with its accesses on the next SHAVE (round robin over the
+/// tiles in use, tiles interleaved), or with Emitter::shavesByEstimate on
+/// the one where it starts first by the estimate (ties: the next in turn).
 void addShaveTask(Emitter &e, blob::Task task) {
   uint32_t shaves = e.tiles * e.hw.shavesPerTile;
-  uint32_t i = e.shaveCounter++ % shaves;
-  uint32_t tile = i % e.tiles, shave = i / e.tiles;
+  auto engineIndex = [&](uint32_t i) {
+    uint32_t tile = i % e.tiles, shave = i / e.tiles;
+    return tile * e.hw.shavesPerTile + shave;
+  };
   std::vector<Access> acc;
   forEachView(task, [&](const blob::TensorRef &r, bool write) {
     acc.push_back(e.access(r, write));
   });
-  e.sched.add(blob::Engine::Shave, tile * e.hw.shavesPerTile + shave,
-              std::move(task), std::move(acc));
+  uint32_t chosen = e.shaveCounter % shaves;
+  if (e.shavesByEstimate) {
+    uint64_t ready = e.sched.estimatedReady(acc);
+    uint64_t best = UINT64_MAX;
+    for (uint32_t k = 0; k < shaves; ++k) {
+      uint32_t i = (e.shaveCounter + k) % shaves;
+      uint64_t start =
+          std::max(ready, e.sched.estimatedQueueEnd(blob::Engine::Shave,
+                                                    engineIndex(i)));
+      if (start < best) {
+        best = start;
+        chosen = i;
+      }
+    }
+  }
+  e.shaveCounter = chosen + 1;
+  e.sched.add(blob::Engine::Shave, engineIndex(chosen), std::move(task),
+              std::move(acc));
 }
 } // namespace
 

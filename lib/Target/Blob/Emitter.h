@@ -59,6 +59,9 @@ struct Emitter {
   /// Whether dma() picks the port by the estimated start (kDmaPortsAttr)
   /// rather than by the bytes queued; set by estimatePorts().
   bool portsByEstimate = false;
+  /// Whether SHAVE tasks go to the SHAVE where they start first by the
+  /// estimate (kShavesAttr) rather than in turn.
+  bool shavesByEstimate = false;
   /// Whether the scheduler estimates the tasks' timing (enableEstimate).
   bool estimating = false;
   std::vector<uint64_t> cmxUsed;

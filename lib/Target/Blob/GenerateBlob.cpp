@@ -145,6 +145,14 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
              << "\"; expected \"" << kDmaPortsEarliestStart << "\"";
     e.estimatePorts();
   }
+  if (auto shaves = func->getAttrOfType<StringAttr>(kShavesAttr)) {
+    if (shaves.getValue() != kDmaPortsEarliestStart)
+      return func.emitOpError()
+             << "has " << kShavesAttr << " = \"" << shaves.getValue()
+             << "\"; expected \"" << kDmaPortsEarliestStart << "\"";
+    e.shavesByEstimate = true;
+    e.enableEstimate();
+  }
   if (Attribute split = func->getAttr(kShaveSplitByWorkAttr)) {
     auto factor = dyn_cast<IntegerAttr>(split);
     if (!factor || factor.getInt() < 1 ||

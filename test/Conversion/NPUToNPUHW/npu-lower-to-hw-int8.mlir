@@ -538,6 +538,35 @@ func.func @round_trip_through_views(%x: tensor<1x16x4x4xf32> {npu.range = array<
 
 // -----
 
+// A global max pool flattened for a matmul that reads it with its own,
+// narrower calibrated range ([-1, 1.5]: scale 2.5 / 255, zero point -26):
+// the pool keeps its input's quantization ([-2, 2]), so its result would be
+// dequantized and quantized again on a SHAVE; instead the PPE requantizes,
+// 0.0156863 / 0.0098039 = 1.6 as 52429 / 2^15, and the matmul reads the
+// pool's int8 codes with the matmul's parameters through the views.
+// CHECK-LABEL: func.func @requantize_in_pool
+// CHECK: %[[P:.*]] = npuhw.dpu_conv max_pool {{.*}}mult = 52429 : i32, out_zero_point = -26 : i32{{.*}}shift = 15 : i32
+// CHECK-SAME: -> tensor<1x1x16x!quant.uniform<i8:f32, 0.0098039219{{[0-9]*}}:-26>>
+// CHECK-NOT: npuhw.shave
+// CHECK: npu.transpose %[[P]]
+// CHECK-NOT: npuhw.shave
+// CHECK: npuhw.dpu_conv conv {{.*}}in_zero_point = -26 : i32
+// CHECK: npuhw.shave "convert"
+// CHECK-NEXT: return
+module attributes {npu.target = #npu.target<NPU3720>} {
+func.func @requantize_in_pool(%x: tensor<1x16x4x4xf32> {npu.range = array<f32: -1.0, 1.0>}) -> tensor<1x16xf32> {
+  %w = npu.constant dense<0.1> : tensor<16x16x1x1xf32>
+  %c = npu.conv %x, %w {dilations = array<i64: 1, 1>, npu.range = array<f32: -2.0, 2.0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x16x4x4xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x4x4xf32>
+  %p = npu.global_max_pool %c {npu.range = array<f32: -1.0, 1.5>} : (tensor<1x16x4x4xf32>) -> tensor<1x16x1x1xf32>
+  %r = npu.reshape %p {npu.range = array<f32: -1.0, 1.5>} : tensor<1x16x1x1xf32> to tensor<1x16xf32>
+  %w2 = npu.constant dense<0.1> : tensor<16x16xf32>
+  %m = npu.matmul %r, %w2 {npu.range = array<f32: -4.0, 4.0>} : (tensor<1x16xf32>, tensor<16x16xf32>) -> tensor<1x16xf32>
+  return %m : tensor<1x16xf32>
+}
+}
+
+// -----
+
 // A transposed convolution's 8 real channels (its phases interleaved, in
 // int8) read by a convolution over 16: padded in int8 by repeating the 8
 // channels (the convolution's weights for channels 8-15 are 0), not

@@ -58,6 +58,15 @@ func.func @dma_ports(%x: tensor<1x8x64x64xf32> {npu.name = "x"}) -> (tensor<1x8x
 
 // -----
 
+// How SHAVEs are picked, as npu-group-layers records it: one value only.
+// expected-error @+1 {{'func.func' op has npu.shaves = "in-turn"; expected "earliest-start"}}
+func.func @shaves(%x: tensor<1x8x64x64xf32> {npu.name = "x"}) -> (tensor<1x8x64x64xf16> {npu.name = "y"}) attributes {npu.shaves = "in-turn"} {
+  %y = npuhw.shave "convert" %x : (tensor<1x8x64x64xf32>) -> tensor<1x8x64x64xf16> loc("convert")
+  return %y : tensor<1x8x64x64xf16>
+}
+
+// -----
+
 // How finely SHAVE kernels are split by their work, as npu-group-layers
 // records it: a whole number from 1 to 16 (tasks keep 1 / N of a launch's
 // vector work).

@@ -494,3 +494,36 @@ func.func @serial_shaves(%x: tensor<1x16x4x4xf16> {npu.name = "x"}) -> (tensor<1
   %z = npuhw.shave "add" %m, %a : (tensor<1x16x4x4xf16>, tensor<1x16x4x4xf16>) -> tensor<1x16x4x4xf16> loc("z")
   return %a, %z : tensor<1x16x4x4xf16>, tensor<1x16x4x4xf16>
 }
+
+// SHAVEs by estimated start (npu.shaves = "earliest-start"): a tanh of
+// 8192 elements runs as one task; the add after it, of 4 x 8192, is split
+// over the 4 SHAVEs of NPU3720's 2 tiles. In turn, its last chunk queues
+// behind the tanh on the first SHAVE; by estimate, behind the add's first
+// chunk, which ends sooner. Faster (modelled cycles, exact), the same
+// outputs, race-free.
+// RUN: npu-opt %s -o /dev/null --npu-write-blob="function=shaves_by_estimate output=%t.sh.blob target=NPU3720"
+// RUN: sed -e 's/@shaves_by_estimate(\(.*\)) attributes {npu.shaves = "earliest-start"} {/@shaves_by_estimate(\1) {/' %s > %t.sh-off.mlir
+// RUN: npu-opt %t.sh-off.mlir -o /dev/null --npu-write-blob="function=shaves_by_estimate output=%t.sh-off.blob target=NPU3720"
+// RUN: npu-blob verify --races %t.sh.blob | FileCheck %s --check-prefix=VERIFY
+// RUN: npu-blob dump %t.sh.blob | FileCheck %s --check-prefix=SHAVES-EST
+// RUN: npu-blob dump %t.sh-off.blob | FileCheck %s --check-prefix=SHAVES-TURN
+// RUN: rm -rf %t.sho %t.sho-off
+// RUN: npu-run %t.sh.blob --fill-inputs --json %t.sh.json --output-dir %t.sho > /dev/null
+// RUN: npu-run %t.sh-off.blob --fill-inputs --json %t.sh-off.json --output-dir %t.sho-off > /dev/null
+// RUN: cmp %t.sho/a.npy %t.sho-off/a.npy
+// RUN: cmp %t.sho/b.npy %t.sho-off/b.npy
+// RUN: %python -c "import json, sys; e, t = (json.load(open(f))['modelled_cycles'] for f in sys.argv[1:]); print('faster' if e < t else 'not faster: %%d >= %%d' %% (e, t))" %t.sh.json %t.sh-off.json | FileCheck %s --check-prefix=SHAVES-FASTER
+// SHAVES-FASTER: {{^}}faster
+// SHAVES-EST: shave[0] (1 tasks)
+// SHAVES-EST-NEXT: {{^    a$}}
+// SHAVES-EST: shave[2] (2 tasks)
+// SHAVES-EST-NEXT: {{^    b.c0$}}
+// SHAVES-EST: {{^    b.c3$}}
+// SHAVES-TURN: shave[0] (2 tasks)
+// SHAVES-TURN-NEXT: {{^    a$}}
+// SHAVES-TURN: {{^    b.c3$}}
+func.func @shaves_by_estimate(%x: tensor<8192xf16> {npu.name = "x"}, %y: tensor<32768xf16> {npu.name = "y"}) -> (tensor<8192xf16> {npu.name = "a"}, tensor<32768xf16> {npu.name = "b"}) attributes {npu.shaves = "earliest-start"} {
+  %a = npuhw.shave "tanh" %x : (tensor<8192xf16>) -> tensor<8192xf16> loc("a")
+  %b = npuhw.shave "add" %y, %y : (tensor<32768xf16>, tensor<32768xf16>) -> tensor<32768xf16> loc("b")
+  return %a, %b : tensor<8192xf16>, tensor<32768xf16>
+}

@@ -37,6 +37,13 @@ namespace npu::target {
 constexpr llvm::StringLiteral kDmaPortsAttr = "npu.dma_ports";
 constexpr llvm::StringLiteral kDmaPortsEarliestStart = "earliest-start";
 
+/// `npu.shaves = "earliest-start"` on a function: code generation queues
+/// each SHAVE task (not an epilogue piece) on the SHAVE where its estimated
+/// schedule lets it start first, ties in turn, instead of on the SHAVEs in
+/// turn (npu-group-layers measured the program faster so: the chunks of a
+/// kernel split over every SHAVE wait behind a SHAVE still busy otherwise).
+constexpr llvm::StringLiteral kShavesAttr = "npu.shaves";
+
 /// `npu.deep_prefetch` (unit) on a function: code generation also loads the
 /// first weights slices of DPU ops up to kMaxDpuOpsAhead ops ahead, where
 /// CMX has room beside every op before them and the scheduler's estimate

@@ -94,7 +94,10 @@ def NPUGroupLayers : Pass<"npu-group-layers", "mlir::ModuleOp"> {
     before them and the estimated schedule has the loads end before that
     op's DPU tasks do (so they use DMA time nothing else needs); when that
     program's modelled latency is lower, the function records
-    `npu.deep_prefetch`.
+    `npu.deep_prefetch`. After the SHAVE split, it is generated with each
+    SHAVE task on the SHAVE where the estimated schedule lets it start
+    first, instead of the SHAVEs in turn; when that is faster, the function
+    records `npu.shaves = "earliest-start"`.
   }];
   let options = [
     Option<"tiles", "tiles", "unsigned", /*default=*/"0",
@@ -116,6 +119,11 @@ def NPUGroupLayers : Pass<"npu-group-layers", "mlir::ModuleOp"> {
            " a launch's worth, N = 1, 2 or 4) where the modelled latency of"
            " the generated program is lowest so (false: by 8192 elements per"
            " task only)">,
+    Option<"searchShaves", "search-shaves", "bool", /*default=*/"true",
+           "Choose how code generation picks the SHAVE of each SHAVE task"
+           " (in turn, or earliest estimated start: npu.shaves ="
+           " \"earliest-start\") by the modelled latency of the generated"
+           " program (false: in turn)">,
     Option<"searchOpOrder", "search-op-order", "bool", /*default=*/"true",
            "Order the ops by level (each after every op it reads, as early"
            " as that allows, ties in the original order) where the modelled"
