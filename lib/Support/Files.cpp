@@ -78,7 +78,8 @@ bool matchCountOptions(
     if (m == OptionMatch::NoMatch)
       continue;
     bool ok = m == OptionMatch::Value && parseCount(value, *count);
-    error = ok ? "" : std::string(name) + " takes a positive number";
+    error =
+        ok ? "" : std::string(name) + " takes a whole number from 1 to 1000000";
     return true;
   }
   return false;

@@ -41,11 +41,11 @@ TEST(MatchCountOptions, BothFormsAndErrors) {
   EXPECT_EQ(iterations, 7);
   i = 3;
   ASSERT_TRUE(match());
-  EXPECT_EQ(error, "--runs takes a positive number");
+  EXPECT_EQ(error, "--runs takes a whole number from 1 to 1000000");
   EXPECT_EQ(runs, 3);
   i = 4;
   EXPECT_FALSE(match());
   i = 5;
   ASSERT_TRUE(match());
-  EXPECT_EQ(error, "--runs takes a positive number") << "missing value";
+  EXPECT_EQ(error, "--runs takes a whole number from 1 to 1000000") << "missing value";
 }

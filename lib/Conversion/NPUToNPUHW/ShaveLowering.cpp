@@ -1071,17 +1071,26 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
     return success();
   }
   if (auto rs = dyn_cast<ResizeOp>(op)) {
-    auto in = cast<RankedTensorType>(rs.getInput().getType()).getShape();
+    auto opIn = cast<RankedTensorType>(rs.getInput().getType()).getShape();
     CoordinateTransformMode coord = rs.getCoordinateTransformationMode();
     NearestMode rounding = rs.getNearestMode();
     // With the output / input ratio as the scale (checked below), the
     // half-pixel modes coincide: half_pixel_symmetric's adjustment is 1,
-    // and pytorch_half_pixel differs only on outputs of size 1.
+    // and pytorch_half_pixel differs only on outputs of size 1, which it
+    // samples at input coordinate 0: the input's first row (column),
+    // sliced off first, then resized 1 -> 1, which half_pixel leaves as
+    // it is.
     bool halfPixel = coord == CoordinateTransformMode::half_pixel ||
-                     coord == CoordinateTransformMode::half_pixel_symmetric;
-    if (coord == CoordinateTransformMode::pytorch_half_pixel)
-      halfPixel = llvm::all_of(type.getShape().drop_front(2),
-                               [](int64_t d) { return d > 1; });
+                     coord == CoordinateTransformMode::half_pixel_symmetric ||
+                     coord == CoordinateTransformMode::pytorch_half_pixel;
+    SmallVector<int64_t> in(opIn);
+    bool sliceFirst = false;
+    if (coord == CoordinateTransformMode::pytorch_half_pixel && in.size() == 4)
+      for (size_t d = 2; d < 4; ++d)
+        if (type.getDimSize(d) == 1 && in[d] > 1) {
+          in[d] = 1;
+          sliceFirst = true;
+        }
     // Upsampling by whole factors s on the spatial axes: output x = q s + r
     // reads input q under floor of x / s, and under the half-pixel modes
     // rounded to nearest (x + 1/2) / s - 1/2 = q + (r + 1/2) / s - 1/2 is
@@ -1114,9 +1123,9 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
     // The kernel resizes by output / input exactly: the op's scale must be
     // that ratio (given as one, or a float that is exactly it).
     bool exactScales = true;
-    for (size_t d = 0; d < in.size(); ++d) {
+    for (size_t d = 0; d < opIn.size(); ++d) {
       auto [num, den] = rs.getScaleFraction(d);
-      exactScales &= num * double(in[d]) == den * double(type.getDimSize(d));
+      exactScales &= num * double(opIn[d]) == den * double(type.getDimSize(d));
     }
     if (in.size() != 4 || in[0] != type.getDimSize(0) ||
         in[1] != type.getDimSize(1) || !(nearest || linear) || !exactScales) {
@@ -1140,13 +1149,16 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
                                  coord == CoordinateTransformMode::asymmetric
                              ? 2
                              : 0;
-    if (nearest && kernelMode == 0 && wholeUpsampling && in[0] == 1)
+    if (nearest && kernelMode == 0 && wholeUpsampling && in[0] == 1 &&
+        !sliceFirst)
       if (int64_t cp = l.recordedChannels(rs.getInput())) {
         upsampleHWC(l, loc, rs.getInput(), result, cp);
         return success();
       }
-    l.map.map(result, l.shave(loc, "resize", {l.get(rs.getInput())}, outType,
-                              {}, {kernelMode}));
+    Value x = l.get(rs.getInput());
+    if (sliceFirst)
+      x = l.slice(loc, x, {0, 0, 0, 0}, in);
+    l.map.map(result, l.shave(loc, "resize", {x}, outType, {}, {kernelMode}));
     return success();
   }
   return std::nullopt;

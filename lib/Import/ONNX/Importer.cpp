@@ -313,6 +313,19 @@ LogicalResult ModelImporter::importNode(const onnx::NodeProto &node,
     if (!node.output(i).empty() && !currentScope->values.count(node.output(i)))
       return n.emitError() << "output " << i << " ('" << node.output(i)
                            << "') is not supported";
+  // An attribute the operator does not have (a misspelt kernel_shape) would
+  // silently leave its default in effect: say so.
+  if (SmallVector<std::string> ignored = n.ignoredAttributes();
+      !ignored.empty()) {
+    InFlightDiagnostic w = emitWarning(n.getLoc());
+    w << (ignored.size() == 1 ? "attribute " : "attributes ");
+    llvm::interleaveComma(ignored, w,
+                          [&](const std::string &a) { w << "'" << a << "'"; });
+    w << " of " << node.op_type() << " (opset " << n.getOpset()
+      << ") ignored: not " << (ignored.size() == 1 ? "one" : "ones")
+      << " the operator has, or no other value than its default is "
+         "supported";
+  }
   return success();
 }
 
@@ -493,14 +506,38 @@ ModelImporter::import(const onnx::ModelProto &model) {
   const onnx::GraphProto &graph = model.graph();
   for (const auto &opset : model.opset_import())
     opsets[normalizeDomain(opset.domain())] = opset.version();
-  if (!opsets.count(""))
-    opsets[""] = model.ir_version() < 3 ? 1 : 1;
+  // Before IR version 3 a model had no opset_import and meant opset 1;
+  // since, the ONNX checker (and ONNX Runtime) require the default
+  // domain's opset when a node uses it: guessing would read operators
+  // whose meaning changed between opsets (Softmax's axis, Reshape, Split)
+  // with the wrong semantics.
+  if (!opsets.count("")) {
+    bool usesDefault = llvm::any_of(graph.node(), [](const auto &node) {
+      return normalizeDomain(node.domain()).empty();
+    });
+    if (model.ir_version() >= 3 && usesDefault) {
+      emitError(getFileLoc())
+          << "the model imports no opset of the default ONNX domain "
+             "(opset_import has no entry with domain \"\"), which its "
+             "nodes use: re-export it, or set the opset with onnx's "
+             "helper.make_opsetid(\"\", VERSION)";
+      return failure();
+    }
+    opsets[""] = 1;
+  }
   int64_t opset = opsets[""];
   if (opset > 22)
     emitWarning(getFileLoc())
         << "the model uses opset " << opset
         << "; operators are imported with their opset 22 semantics";
 
+  if (graph.sparse_initializer_size()) {
+    emitError(getFileLoc())
+        << "sparse initializer '" << graph.sparse_initializer(0).values().name()
+        << "' is not supported: store it as a dense initializer "
+           "(onnx.numpy_helper.from_array of its dense values)";
+    return failure();
+  }
   if (failed(checkSupportedOps(graph)))
     return failure();
   auto inputs = resolveGraphInputs(graph, model.ir_version(), options, &context,

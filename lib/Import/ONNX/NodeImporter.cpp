@@ -129,13 +129,24 @@ FailureOr<double> NodeImporter::getConstantScalar(unsigned i, StringRef what) {
 //===----------------------------------------------------------------------===//
 
 bool NodeImporter::hasAttr(StringRef name) const {
+  noteAttr(name);
   return findAttribute(node, name) != nullptr;
+}
+
+SmallVector<std::string> NodeImporter::ignoredAttributes() const {
+  SmallVector<std::string> ignored;
+  // consumed_inputs (opsets 1-5) was an in-place hint: no meaning here.
+  for (const auto &attr : node.attribute())
+    if (!lookedUp.contains(attr.name()) && attr.name() != "consumed_inputs")
+      ignored.push_back(attr.name());
+  return ignored;
 }
 
 namespace {
 // Finds attribute `name` and checks its type; reports a mismatch.
 const onnx::AttributeProto *typedAttr(NodeImporter &n, StringRef name,
                                       onnx::AttributeProto_AttributeType type) {
+  n.noteAttr(name);
   const auto *attr = findAttribute(n.getNode(), name);
   if (!attr)
     return nullptr;
@@ -155,6 +166,7 @@ int64_t NodeImporter::getAttrInt(StringRef name, int64_t defaultValue) {
 }
 
 float NodeImporter::getAttrFloat(StringRef name, float defaultValue) {
+  noteAttr(name);
   const auto *attr = findAttribute(node, name);
   // Some exporters write integral float attributes as INT.
   if (attr && attributeType(*attr) == onnx::AttributeProto::INT)
@@ -171,6 +183,7 @@ std::string NodeImporter::getAttrString(StringRef name,
 
 SmallVector<int64_t> NodeImporter::getAttrInts(StringRef name,
                                                ArrayRef<int64_t> defaultValue) {
+  noteAttr(name);
   const auto *found = findAttribute(node, name);
   if (found && attributeType(*found) == onnx::AttributeProto::UNDEFINED)
     return {}; // an empty list written without a type
@@ -182,6 +195,7 @@ SmallVector<int64_t> NodeImporter::getAttrInts(StringRef name,
 
 SmallVector<float> NodeImporter::getAttrFloats(StringRef name,
                                                ArrayRef<float> defaultValue) {
+  noteAttr(name);
   const auto *found = findAttribute(node, name);
   if (found && attributeType(*found) == onnx::AttributeProto::UNDEFINED)
     return {};

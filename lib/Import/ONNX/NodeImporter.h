@@ -20,6 +20,7 @@
 #include "npu/Dialect/NPU/IR/NPUOps.h"
 
 #include "mlir/IR/Builders.h"
+#include "llvm/ADT/StringSet.h"
 
 #include <optional>
 
@@ -104,6 +105,11 @@ public:
                                        bool required = false);
   /// Reports unless attribute `name` is present.
   mlir::LogicalResult requireAttr(llvm::StringRef name);
+  /// Records that the op importer looked attribute `name` up (every getter
+  /// above does).
+  void noteAttr(llvm::StringRef name) const { lookedUp.insert(name); }
+  /// The node's attributes its op importer never looked up: ignored.
+  llvm::SmallVector<std::string> ignoredAttributes() const;
   /// Reports that attribute `name` has an unsupported value.
   mlir::InFlightDiagnostic unsupportedAttr(llvm::StringRef name,
                                            const llvm::Twine &value);
@@ -241,6 +247,7 @@ private:
   int64_t opset;
   llvm::SmallVector<mlir::Value> inputs;
   bool hadError = false;
+  mutable llvm::StringSet<> lookedUp;
 };
 
 /// "[1, 2, 3]".

@@ -157,6 +157,19 @@ func.func @resize_half_pixel(%x: tensor<1x16x6x5xf32>) -> tensor<1x16x24x30xf32>
 
 // -----
 
+// pytorch_half_pixel samples an output dimension of 1 at input coordinate
+// 0: the input's first row is sliced off, then resized (linear, mode 1)
+// from 1 row to 1 (unchanged) and from 7 columns to 3.
+// CHECK-LABEL: func.func @resize_pytorch_one_row
+// CHECK: %[[S:.*]] = npu.slice %{{.*}} {starts = array<i64: 0, 0, 0, 0>, steps = array<i64: 1, 1, 1, 1>} : tensor<1x16x5x7xf16> to tensor<1x16x1x7xf16>
+// CHECK: npuhw.shave "resize" %[[S]] {iparams = array<i64: 1>} : (tensor<1x16x1x7xf16>) -> tensor<1x16x1x3xf16>
+func.func @resize_pytorch_one_row(%x: tensor<1x16x5x7xf32>) -> tensor<1x16x1x3xf32> {
+  %r = npu.resize %x {mode = #npu.resize_mode<linear>, coordinate_transformation_mode = #npu.coord_mode<pytorch_half_pixel>, scale_ratios = array<i64: 1, 1, 1, 3, 1, 1, 5, 7>} : tensor<1x16x5x7xf32> to tensor<1x16x1x3xf32>
+  return %r : tensor<1x16x1x3xf32>
+}
+
+// -----
+
 // SiLU as exporters write it, x * sigmoid(x): one swish kernel. A sigmoid
 // read elsewhere too stays a sigmoid kernel and a multiply.
 // CHECK-LABEL: func.func @silu

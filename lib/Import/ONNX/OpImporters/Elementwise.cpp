@@ -219,6 +219,10 @@ LogicalResult importIsInf(NodeImporter &n) {
 LogicalResult importDropout(NodeImporter &n) {
   if (failed(n.requireInputs(1)))
     return failure();
+  // The drop ratio (an attribute before opset 12) and the random seed do
+  // not matter in inference.
+  for (const char *unused : {"ratio", "seed"})
+    n.noteAttr(unused);
   if (n.getOpset() < 7 && n.getAttrInt("is_test", 0) == 0)
     return n.emitError() << "training-mode Dropout (is_test = 0) is not "
                             "supported";

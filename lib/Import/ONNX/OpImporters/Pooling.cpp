@@ -29,6 +29,16 @@ template <typename OpTy> LogicalResult importPool(NodeImporter &n) {
   if (failed(attrs) ||
       failed(resolveAutoPad(n, *attrs, x.getShape().drop_front(2))))
     return failure();
+  // A window wholly in the padding would have no value (ONNX Runtime
+  // refuses such a model: "Pad should be smaller than kernel").
+  for (size_t i = 0; i < num; ++i)
+    if (attrs->pads[i] >= attrs->kernel[i] ||
+        attrs->pads[num + i] >= attrs->kernel[i])
+      return n.emitError() << "pads " << formatList(attrs->pads)
+                           << " must each be smaller than kernel_shape "
+                           << formatList(attrs->kernel)
+                           << " on its axis: a window wholly in the padding "
+                              "has no value";
   bool ceilMode = n.getAttrInt("ceil_mode", 0) != 0;
   auto &b = n.getBuilder();
   FailureOr<Value> r;

@@ -1360,6 +1360,47 @@ def resize_huge_scale():
                 inits=[const("s", np.array([1, 1, 1e30, 1], np.float32))])
 
 
+@model
+def misspelt_attribute():
+    """A Conv whose kernel_shape is misspelt (the weight gives the kernel)
+    and a Relu with an attribute it does not have."""
+    w = const("w", np.ones((4, 3, 3, 3), np.float32))
+    return make([node("Conv", ["x", "w"], ["c"], kernal_shape=[3, 3],
+                      pads=[1, 1, 1, 1]),
+                 node("Relu", ["c"], ["y"], alpha=0.1, beta=2.0)],
+                [vi("x", [1, 3, 8, 8])], [vi("y", [1, 4, 8, 8])], inits=[w])
+
+
+@model
+def avgpool_pad_ge_kernel():
+    """AveragePool whose padding is as wide as its window."""
+    return single("AveragePool", [1, 1, 4, 4], [1, 1, 5, 5],
+                  kernel_shape=[2, 2], pads=[2, 2, 1, 1])
+
+
+@model
+def no_default_opset():
+    """A Relu in a model whose opset_import names only another domain."""
+    m = make([node("Relu", ["x"], ["y"])], [vi("x", [4])], [vi("y", [4])])
+    del m.opset_import[:]
+    m.opset_import.append(helper.make_opsetid("com.example", 1))
+    return m
+
+
+@model
+def sparse_initializer():
+    """A MatMul whose weights are a sparse initializer."""
+    values = numpy_helper.from_array(np.array([1.0, 2.0], np.float32), "w")
+    indices = numpy_helper.from_array(np.array([0, 5], np.int64), "w_idx")
+    sparse = helper.make_sparse_tensor(values, indices, [2, 3])
+    g = helper.make_graph([node("MatMul", ["x", "w"], ["y"])], "g",
+                          [vi("x", [1, 2])], [vi("y", [1, 3])])
+    g.sparse_initializer.append(sparse)
+    m = helper.make_model(g, opset_imports=[helper.make_opsetid("", 13)])
+    m.ir_version = 8
+    return m
+
+
 def main(argv):
     if len(argv) == 2 and argv[1] == "--list":
         print("\n".join(sorted(MODELS)))
