@@ -141,6 +141,62 @@ bool hoistOnce(Block &body) {
   return changed;
 }
 
+/// The value `v` is a view of (through reshapes, transposes and slices, each
+/// read only by the next), or `v`.
+Value viewedSource(Value v) {
+  while (Operation *def = v.getDefiningOp()) {
+    if (!isView(def))
+      break;
+    v = def->getOperand(0);
+  }
+  return v;
+}
+
+/// Whether `v` has a quantize that computes `like`'s function.
+bool hasQuantizeLike(Value v, Operation *like) {
+  return llvm::any_of(v.getUsers(), [&](Operation *u) {
+    return isQuantize(u) && sameFunction(u, like);
+  });
+}
+
+/// quantize(concat(x_i)) -> concat(quantize(x_i)) where that adds no
+/// quantize on the way of data: each x_i a constant (its quantize, right
+/// after it, depends on nothing) or a view of a value that has a quantize
+/// of this function already (hoistOnce and mergeQuantizes make them one),
+/// but for at most one. The concatenation then moves int8 (a
+/// causal convolution's zero padding before its input, quantized again
+/// where the input's int8 form is there).
+bool splitQuantizedConcats(Block &body) {
+  bool changed = false;
+  for (Operation &op : llvm::make_early_inc_range(body)) {
+    if (!isQuantize(&op))
+      continue;
+    auto concat = op.getOperand(0).getDefiningOp<ConcatOp>();
+    if (!concat || !concat->hasOneUse())
+      continue;
+    int64_t unquantized = 0;
+    for (Value x : concat.getInputs())
+      if (!x.getDefiningOp<ConstantOp>() &&
+          !hasQuantizeLike(viewedSource(x), &op))
+        ++unquantized;
+    if (unquantized > 1)
+      continue;
+    Type element = cast<ShapedType>(op.getResult(0).getType()).getElementType();
+    SmallVector<Value> parts;
+    for (Value x : concat.getInputs())
+      parts.push_back(quantizeAtSource(x, &op)->getResult(0));
+    OpBuilder b(&op);
+    auto joined = ConcatOp::create(b, concat.getLoc(),
+                                   retyped(concat.getResult(), element), parts,
+                                   concat.getAxis());
+    op.getResult(0).replaceAllUsesWith(joined.getResult());
+    op.erase();
+    concat->erase();
+    changed = true;
+  }
+  return changed;
+}
+
 /// Quantizes of one value with the same parameters become the first.
 void mergeQuantizes(Block &body) {
   llvm::MapVector<Value, SmallVector<Operation *, 4>> byInput;
@@ -249,6 +305,47 @@ void foldRoundTripsThroughViews(Block &body) {
   }
 }
 
+void splitDequantizedConcats(Block &body) {
+  auto isDpuTask = [](Value v) {
+    return v.getDefiningOp<hw::DpuConvOp>() ||
+           v.getDefiningOp<hw::DpuEltwiseOp>();
+  };
+  for (Operation &op : llvm::make_early_inc_range(body)) {
+    auto dq = dyn_cast<hw::ShaveOp>(op);
+    if (!dq || dq.getKernel() != "dequantize" || dq->getNumOperands() != 1)
+      continue;
+    auto concat = dq->getOperand(0).getDefiningOp<ConcatOp>();
+    if (!concat || !concat->hasOneUse())
+      continue;
+    // Each operand a DPU task's result, or a slice of one, read only so.
+    bool fromTasks = llvm::all_of(concat.getInputs(), [&](Value x) {
+      if (!x.hasOneUse())
+        return false;
+      if (auto slice = x.getDefiningOp<SliceOp>())
+        return slice.getInput().hasOneUse() && isDpuTask(slice.getInput());
+      return isDpuTask(x);
+    });
+    if (!fromTasks)
+      continue;
+    Type element =
+        cast<ShapedType>(dq->getResult(0).getType()).getElementType();
+    SmallVector<Value> parts;
+    OpBuilder b(concat);
+    for (Value x : concat.getInputs()) {
+      Operation *part = b.clone(op);
+      part->setOperand(0, x);
+      part->getResult(0).setType(retyped(x, element));
+      parts.push_back(part->getResult(0));
+    }
+    auto joined = ConcatOp::create(b, concat.getLoc(),
+                                   retyped(concat.getResult(), element), parts,
+                                   concat.getAxis());
+    dq->getResult(0).replaceAllUsesWith(joined.getResult());
+    dq->erase();
+    concat->erase();
+  }
+}
+
 void requantizeInPools(Lowering &l) {
   for (auto &[task, form] : l.floatOutputs) {
     auto pool = dyn_cast<hw::DpuConvOp>(task);
@@ -313,6 +410,11 @@ void hoistQuantizes(Block &body) {
   mergeQuantizes(body);
   while (hoistOnce(body))
     mergeQuantizes(body);
+}
+
+void hoistQuantizesThroughConcats(Block &body) {
+  while (splitQuantizedConcats(body))
+    hoistQuantizes(body);
 }
 
 } // namespace npu::lowering

@@ -693,6 +693,7 @@ LogicalResult lowering::lowerFunction(func::FuncOp func, StringRef precision,
   lowering::lookUpInt8Activations(l, func);
   lowering::foldRoundTripsThroughViews(body);
   lowering::requantizeInPools(l);
+  lowering::splitDequantizedConcats(body);
   lowering::writeF16WhereDequantized(l, recorder);
   for (Operation *op : llvm::reverse(old))
     if (op->use_empty())
@@ -710,6 +711,7 @@ LogicalResult lowering::lowerFunction(func::FuncOp func, StringRef precision,
       op->erase();
   lowering::hoistQuantizes(body);
   quantizeGraphInputsDirectly(body);
+  lowering::hoistQuantizesThroughConcats(body);
   // Pairs the moves above made adjacent (a pre-quantized model's pairs
   // between two 3-D matmuls, too: a ViT block 26126 -> 20199 cycles).
   lowering::foldRoundTripsThroughViews(body);

@@ -352,6 +352,14 @@ mlir::Value replayViews(mlir::OpBuilder &b,
 /// covering the value together); quantizes of one value with the same
 /// parameters become one. Bit for bit the same results (HoistQuantize.cpp).
 void hoistQuantizes(mlir::Block &body);
+/// After hoistQuantizes and the graph inputs' direct quantization (whose
+/// channel padding by a concatenation of zeros it leaves alone): each
+/// quantize of a concatenation whose operands are constants or views of
+/// values quantized so already, but one, quantizes the operands instead
+/// (the constants' quantizes depend on nothing), then hoistQuantizes
+/// again: the concatenation moves int8 (a causal convolution's zero padding
+/// before its input). Bit for bit the same results.
+void hoistQuantizesThroughConcats(mlir::Block &body);
 /// Before writeF16WhereDequantized: a quantize that reads a dequantize
 /// (directly or through reshapes, transposes or slices) with the same
 /// parameters
@@ -371,6 +379,12 @@ bool roundTripExact(float scale);
 /// keeps its input's quantization while the Gemm reads it with its own
 /// calibrated range (HoistQuantize.cpp).
 void requantizeInPools(Lowering &l);
+/// Before writeF16WhereDequantized: a dequantize of a concatenation (read
+/// by nothing else) of DPU tasks' results, or slices of them, each read
+/// only so, becomes the concatenation of their dequantizes: each task then
+/// writes f16 (a grouped convolution's groups, concatenated as a graph
+/// output or a SHAVE op's input).
+void splitDequantizedConcats(mlir::Block &body);
 /// The PPE's fixed-point form of a positive real multiplier M:
 /// M ~= mult / 2^shift with mult a 16-bit unsigned integer, the largest
 /// shift (most precision) that keeps mult <= 65535; {0, 0} for M <= 0.

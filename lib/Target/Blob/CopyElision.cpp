@@ -233,6 +233,20 @@ bool onlyCopiesRead(Value v, const llvm::DenseSet<Operation *> &elided,
   return true;
 }
 
+/// How many concat operands read `v` (through reshapes and ops of
+/// `elided`).
+unsigned concatOperandsReading(Value v,
+                               const llvm::DenseSet<Operation *> &elided) {
+  unsigned n = 0;
+  for (Operation *user : v.getUsers()) {
+    if (isa<npu::ReshapeOp>(user) || elided.contains(user))
+      n += concatOperandsReading(user->getResult(0), elided);
+    else if (isa<npu::ConcatOp>(user))
+      ++n;
+  }
+  return n;
+}
+
 } // namespace
 
 llvm::DenseSet<Operation *>
@@ -277,6 +291,13 @@ findShaveOpsIntoConcats(Block &body, const llvm::DenseSet<Operation *> &elided,
     Operation *def = root.getDefiningOp();
     if (cmxOnly.contains(root) || (def && elided.contains(def)) ||
         cmxOnly.contains(out))
+      continue;
+    // Run once per concat operand it feeds, it would not chain with a
+    // SHAVE op computing its input: with several such operands it runs
+    // once, in that chain, and the concats copy its result (a causal
+    // convolution's quantized input, both in its zero-padded form and as
+    // one of its taps: one launch, not two).
+    if (def && isa<hw::ShaveOp>(def) && concatOperandsReading(out, elided) > 1)
       continue;
     if (onlyCopiesRead(out, elided, cmxOnly, /*dpuLoads=*/false))
       found.insert(&op);

@@ -87,7 +87,9 @@ findElidedCopies(mlir::Block &body, const llvm::DenseSet<mlir::Value> &cmxOnly);
 /// seen through the operand's composed view, straight into the concat's
 /// result (a space-to-depth stem's quantize into the 16-channel tensor,
 /// docs/codegen.md): the op emits nothing and its result gets no buffer
-/// (a use of it counts as a use of its input, as for `elided`).
+/// (a use of it counts as a use of its input, as for `elided`). Not an op
+/// that feeds several concat operands and whose input a SHAVE op computes:
+/// it runs once, chained with that op, and the concats copy its result.
 llvm::DenseSet<mlir::Operation *>
 findShaveOpsIntoConcats(mlir::Block &body,
                         const llvm::DenseSet<mlir::Operation *> &elided,

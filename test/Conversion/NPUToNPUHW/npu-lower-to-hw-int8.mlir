@@ -567,6 +567,55 @@ func.func @requantize_in_pool(%x: tensor<1x16x4x4xf32> {npu.range = array<f32: -
 
 // -----
 
+// A concatenation of a constant (a causal convolution's zero padding) and a
+// SHAVE op's result that another convolution reads too, quantized with the
+// same parameters: quantize(concat(zeros, s)) becomes concat(quantize(zeros),
+// quantize(s)), and the quantize of s is the one the other convolution
+// reads (right after the sigmoid: they chain), so the concatenation moves
+// int8 and no quantize runs after it.
+// CHECK-LABEL: func.func @quantized_concat
+// CHECK: %[[S:.*]] = npuhw.shave "sigmoid"
+// CHECK-NEXT: %[[QS:.*]] = npuhw.shave "quantize" %[[S]]
+// CHECK: %[[Z:.*]] = npu.constant dense<0.000000e+00> : tensor<1x16x1x8xf16>
+// CHECK-NEXT: %[[QZ:.*]] = npuhw.shave "quantize" %[[Z]]
+// CHECK-NEXT: npu.concat %[[QZ]], %{{.*}} {axis = 3 : i64} : (tensor<1x16x1x8x!quant.uniform<i8:f32, 0.0039215688593685627:-128>>, tensor<1x16x1x32x!quant.uniform<i8:f32, 0.0039215688593685627:-128>>)
+// CHECK-NOT: npuhw.shave "quantize"
+// CHECK: npuhw.dpu_conv conv %[[QS]]
+module attributes {npu.target = #npu.target<NPU3720>} {
+func.func @quantized_concat(%x: tensor<1x16x1x32xf32> {npu.range = array<f32: -1.0, 1.0>}) -> (tensor<1x16x1x32xf32>, tensor<1x16x1x32xf32>) {
+  %w = npu.constant dense<0.1> : tensor<16x16x1x1xf32>
+  %c = npu.conv %x, %w {dilations = array<i64: 1, 1>, npu.range = array<f32: -2.0, 2.0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x16x1x32xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x1x32xf32>
+  %s = npu.sigmoid %c {npu.range = array<f32: 0.0, 1.0>} : tensor<1x16x1x32xf32>
+  %z = npu.constant dense<0.0> : tensor<1x16x1x8xf32>
+  %p = npu.concat %z, %s {axis = 3 : i64, npu.range = array<f32: 0.0, 1.0>} : (tensor<1x16x1x8xf32>, tensor<1x16x1x32xf32>) -> tensor<1x16x1x40xf32>
+  %w2 = npu.constant dense<0.1> : tensor<16x16x1x9xf32>
+  %a = npu.conv %p, %w2 {dilations = array<i64: 1, 1>, npu.range = array<f32: -2.0, 2.0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x16x1x40xf32>, tensor<16x16x1x9xf32>) -> tensor<1x16x1x32xf32>
+  %b = npu.conv %s, %w {dilations = array<i64: 1, 1>, npu.range = array<f32: -2.0, 2.0>, pads = array<i64: 0, 0, 0, 0>, strides = array<i64: 1, 1>} : (tensor<1x16x1x32xf32>, tensor<16x16x1x1xf32>) -> tensor<1x16x1x32xf32>
+  return %a, %b : tensor<1x16x1x32xf32>, tensor<1x16x1x32xf32>
+}
+}
+
+// -----
+
+// A grouped convolution of 4 channels per group as the graph's output: its
+// groups' DPU tasks, concatenated, were dequantized together; the
+// dequantize is split over the concatenation's operands, so each task
+// writes f16 and no dequantize kernel runs.
+// CHECK-LABEL: func.func @dequantized_concat
+// CHECK-COUNT-4: npuhw.dpu_conv conv {{.*}} -> tensor<1x32x16xf16>
+// CHECK: npu.concat {{.*}} -> tensor<1x32x16xf16>
+// CHECK-NOT: "dequantize"
+// CHECK: npuhw.shave "convert"
+module attributes {npu.target = #npu.target<NPU3720>} {
+func.func @dequantized_concat(%x: tensor<1x16x1x32xf32> {npu.range = array<f32: -1.0, 1.0>}) -> tensor<1x16x1x32xf32> {
+  %w = npu.constant dense<0.1> : tensor<16x4x1x3xf32>
+  %c = npu.conv %x, %w {dilations = array<i64: 1, 1>, group = 4 : i64, npu.range = array<f32: -2.0, 2.0>, pads = array<i64: 0, 1, 0, 1>, strides = array<i64: 1, 1>} : (tensor<1x16x1x32xf32>, tensor<16x4x1x3xf32>) -> tensor<1x16x1x32xf32>
+  return %c : tensor<1x16x1x32xf32>
+}
+}
+
+// -----
+
 // A transposed convolution's 8 real channels (its phases interleaved, in
 // int8) read by a convolution over 16: padded in int8 by repeating the 8
 // channels (the convolution's weights for channels 8-15 are 0), not

@@ -527,3 +527,27 @@ func.func @shaves_by_estimate(%x: tensor<8192xf16> {npu.name = "x"}, %y: tensor<
   %b = npuhw.shave "add" %y, %y : (tensor<32768xf16>, tensor<32768xf16>) -> tensor<32768xf16> loc("b")
   return %a, %b : tensor<8192xf16>, tensor<32768xf16>
 }
+
+// An elementwise SHAVE op whose result only concats read is computed
+// straight into them, once per concat operand it feeds; when it feeds
+// several and its input is another SHAVE op's result, it runs once,
+// chained with that op (one launch), and the concats copy its result
+// (findShaveOpsIntoConcats). The outputs are the kernels' bit for bit.
+// RUN: npu-opt %s -o /dev/null --npu-write-blob="function=into_two_concats output=%t.ic.blob target=NPU3720"
+// RUN: npu-blob verify --races %t.ic.blob | FileCheck %s --check-prefix=VERIFY
+// RUN: npu-blob dump %t.ic.blob | FileCheck %s --check-prefix=INTO-TWO
+// RUN: %python -c "import numpy as np; r = np.random.default_rng(8); np.save('%t.icx.npy', r.standard_normal((1, 16, 64)).astype(np.float16)); np.save('%t.icy.npy', r.standard_normal((1, 16, 64)).astype(np.float16))"
+// RUN: rm -rf %t.ico
+// RUN: npu-run %t.ic.blob --input x=%t.icx.npy --input y=%t.icy.npy --output-dir %t.ico > /dev/null
+// RUN: %python -c "import numpy as np; f = np.float32; x, y, a, b = (np.load(p).astype(f) for p in ('%t.icx.npy', '%t.icy.npy', '%t.ico/a.npy', '%t.ico/b.npy')); t = np.tanh(1 / (1 + np.exp(-x))); e = max(abs(a - np.concatenate([y, t], 1)).max(), abs(b - np.concatenate([t, y], 1)).max()); assert e < 2e-3, e"
+// INTO-TWO: s+t
+// INTO-TWO-NEXT: kernel sigmoid
+// INTO-TWO: then kernel tanh
+// INTO-TWO-NOT: kernel tanh
+func.func @into_two_concats(%x: tensor<1x16x64xf16> {npu.name = "x"}, %y: tensor<1x16x64xf16> {npu.name = "y"}) -> (tensor<1x32x64xf16> {npu.name = "a"}, tensor<1x32x64xf16> {npu.name = "b"}) {
+  %s = npuhw.shave "sigmoid" %x : (tensor<1x16x64xf16>) -> tensor<1x16x64xf16> loc("s")
+  %t = npuhw.shave "tanh" %s : (tensor<1x16x64xf16>) -> tensor<1x16x64xf16> loc("t")
+  %a = npu.concat %y, %t {axis = 1 : i64} : (tensor<1x16x64xf16>, tensor<1x16x64xf16>) -> tensor<1x32x64xf16> loc("a")
+  %b = npu.concat %t, %y {axis = 1 : i64} : (tensor<1x16x64xf16>, tensor<1x16x64xf16>) -> tensor<1x32x64xf16> loc("b")
+  return %a, %b : tensor<1x32x64xf16>, tensor<1x32x64xf16>
+}
