@@ -172,6 +172,10 @@ ParseResult parseRunArgs(const std::vector<std::string> &args, RunOptions &o,
                 repeated + "; give each once");
   if (!o.list && o.blobPath.empty())
     return fail("no blob given");
+  if (o.list && !o.blobPath.empty())
+    return fail("--list-devices lists the devices and runs nothing: give it "
+                "without a blob ('" +
+                o.blobPath + "')");
   std::string tooMany = runtime::checkInferRequests(o.requests);
   if (!tooMany.empty())
     return fail(tooMany);
