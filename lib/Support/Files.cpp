@@ -45,7 +45,7 @@ bool isSameFile(const std::string &a, const std::string &b) {
 bool parseCount(const std::string &text, int &count) {
   char *end = nullptr;
   long v = std::strtol(text.c_str(), &end, 10);
-  if (text.empty() || *end || v < 1 || v > 1000000)
+  if (text.empty() || *end || v < 1 || v > kMaxCount)
     return false;
   count = int(v);
   return true;
@@ -78,8 +78,9 @@ bool matchCountOptions(
     if (m == OptionMatch::NoMatch)
       continue;
     bool ok = m == OptionMatch::Value && parseCount(value, *count);
-    error =
-        ok ? "" : std::string(name) + " takes a whole number from 1 to 1000000";
+    error = ok ? ""
+               : std::string(name) + " takes a whole number from 1 to " +
+                     std::to_string(kMaxCount);
     return true;
   }
   return false;

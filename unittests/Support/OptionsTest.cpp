@@ -47,5 +47,6 @@ TEST(MatchCountOptions, BothFormsAndErrors) {
   EXPECT_FALSE(match());
   i = 5;
   ASSERT_TRUE(match());
-  EXPECT_EQ(error, "--runs takes a whole number from 1 to 1000000") << "missing value";
+  EXPECT_EQ(error, "--runs takes a whole number from 1 to 1000000")
+      << "missing value";
 }

@@ -25,8 +25,11 @@ bool splitNameValue(const std::string &spec, std::string &name,
 bool splitNameFile(const std::string &spec, std::string &name,
                    std::string &file);
 
-/// Parses a count option's value: a decimal integer in [1, 1000000]. False
-/// for anything else (empty, signs of junk, 0, negative, too large).
+/// The largest value of a count option.
+constexpr int kMaxCount = 1000000;
+
+/// Parses a count option's value: a decimal integer in [1, kMaxCount].
+/// False for anything else (empty, signs of junk, 0, negative, too large).
 bool parseCount(const std::string &text, int &count);
 
 /// True if both paths name the same existing file (so that a tool never

@@ -159,44 +159,6 @@ bool hasQuantizeLike(Value v, Operation *like) {
   });
 }
 
-/// quantize(concat(x_i)) -> concat(quantize(x_i)) where that adds no
-/// quantize on the way of data: each x_i a constant (its quantize, right
-/// after it, depends on nothing) or a view of a value that has a quantize
-/// of this function already (hoistOnce and mergeQuantizes make them one),
-/// but for at most one. The concatenation then moves int8 (a
-/// causal convolution's zero padding before its input, quantized again
-/// where the input's int8 form is there).
-bool splitQuantizedConcats(Block &body) {
-  bool changed = false;
-  for (Operation &op : llvm::make_early_inc_range(body)) {
-    if (!isQuantize(&op))
-      continue;
-    auto concat = op.getOperand(0).getDefiningOp<ConcatOp>();
-    if (!concat || !concat->hasOneUse())
-      continue;
-    int64_t unquantized = 0;
-    for (Value x : concat.getInputs())
-      if (!x.getDefiningOp<ConstantOp>() &&
-          !hasQuantizeLike(viewedSource(x), &op))
-        ++unquantized;
-    if (unquantized > 1)
-      continue;
-    Type element = cast<ShapedType>(op.getResult(0).getType()).getElementType();
-    SmallVector<Value> parts;
-    for (Value x : concat.getInputs())
-      parts.push_back(quantizeAtSource(x, &op)->getResult(0));
-    OpBuilder b(&op);
-    auto joined = ConcatOp::create(b, concat.getLoc(),
-                                   retyped(concat.getResult(), element), parts,
-                                   concat.getAxis());
-    op.getResult(0).replaceAllUsesWith(joined.getResult());
-    op.erase();
-    concat->erase();
-    changed = true;
-  }
-  return changed;
-}
-
 /// Quantizes of one value with the same parameters become the first.
 void mergeQuantizes(Block &body) {
   llvm::MapVector<Value, SmallVector<Operation *, 4>> byInput;
@@ -257,6 +219,82 @@ Operation *quantizeThroughViews(Value v, SmallVectorImpl<Operation *> &views) {
   return user && isQuantize(user) ? user : nullptr;
 }
 
+/// The quantize `reader` (of some value) is, or leads to through views,
+/// each the sole reader of the one before (quantizeThroughViews), with
+/// those views (`reader` first) in `views`; null otherwise.
+Operation *quantizeFrom(Operation *reader,
+                        SmallVectorImpl<Operation *> &views) {
+  if (isQuantize(reader))
+    return reader;
+  if (!isView(reader) || isUnread(reader))
+    return nullptr;
+  Operation *q = quantizeThroughViews(reader->getResult(0), views);
+  if (q)
+    views.insert(views.begin(), reader);
+  return q;
+}
+
+/// quantize(views(...)) -> views(`v`): `v` replaces quantize `q`'s result,
+/// seen through `views` (replayed on it); `q` and the views it leaves
+/// unread go.
+void replaceThroughViews(Operation *q, ArrayRef<Operation *> views, Value v) {
+  OpBuilder b(q);
+  q->getResult(0).replaceAllUsesWith(replayViews(b, views, v));
+  q->erase();
+  if (!views.empty())
+    eraseIfUnread(views.front());
+}
+
+/// `op` (an elementwise kernel of one operand, reading `concat`, which
+/// nothing else reads) applied to each of `concat`'s operands instead,
+/// each by `onOperand` (which builds it), and the results concatenated,
+/// built before `at`: concat(op(x_i)) replaces op(concat(x_i)); both go.
+void distributeOverConcat(
+    Operation *op, ConcatOp concat, Operation *at,
+    llvm::function_ref<Value(OpBuilder &, Value)> onOperand) {
+  Type element = cast<ShapedType>(op->getResult(0).getType()).getElementType();
+  OpBuilder b(at);
+  SmallVector<Value> parts;
+  for (Value x : concat.getInputs())
+    parts.push_back(onOperand(b, x));
+  auto joined =
+      ConcatOp::create(b, concat.getLoc(), retyped(concat.getResult(), element),
+                       parts, concat.getAxis());
+  op->getResult(0).replaceAllUsesWith(joined.getResult());
+  op->erase();
+  concat->erase();
+}
+
+/// quantize(concat(x_i)) -> concat(quantize(x_i)) where that adds no
+/// quantize on the way of data: each x_i a constant (its quantize, right
+/// after it, depends on nothing) or a view of a value that has a quantize
+/// of this function already (hoistOnce and mergeQuantizes make them one),
+/// but for at most one. The concatenation then moves int8 (a
+/// causal convolution's zero padding before its input, quantized again
+/// where the input's int8 form is there).
+bool splitQuantizedConcats(Block &body) {
+  bool changed = false;
+  for (Operation &op : llvm::make_early_inc_range(body)) {
+    if (!isQuantize(&op))
+      continue;
+    auto concat = op.getOperand(0).getDefiningOp<ConcatOp>();
+    if (!concat || !concat->hasOneUse())
+      continue;
+    int64_t unquantized = 0;
+    for (Value x : concat.getInputs())
+      if (!x.getDefiningOp<ConstantOp>() &&
+          !hasQuantizeLike(viewedSource(x), &op))
+        ++unquantized;
+    if (unquantized > 1)
+      continue;
+    distributeOverConcat(&op, concat, &op, [&](OpBuilder &, Value x) {
+      return quantizeAtSource(x, &op)->getResult(0);
+    });
+    changed = true;
+  }
+  return changed;
+}
+
 } // namespace
 
 bool roundTripExact(float scale) {
@@ -283,23 +321,14 @@ void foldRoundTripsThroughViews(Block &body) {
                                          dq->getUsers().end());
     for (Operation *reader : readers) {
       SmallVector<Operation *> views;
-      Operation *q = nullptr;
-      if (isQuantize(reader))
-        q = reader;
-      else if (isView(reader) && !isUnread(reader))
-        if ((q = quantizeThroughViews(reader->getResult(0), views)))
-          views.insert(views.begin(), reader);
+      Operation *q = quantizeFrom(reader, views);
       if (!q || q->getAttr("fparams") != dq->getAttr("fparams") ||
           q->getAttr("iparams") != dq->getAttr("iparams") ||
           cast<ShapedType>(q->getResult(0).getType()).getElementType() !=
               cast<ShapedType>(codes.getType()).getElementType())
         continue;
       // quantize(views(dequantize(x))) -> views(x), on the int8 codes.
-      OpBuilder b(q);
-      q->getResult(0).replaceAllUsesWith(replayViews(b, views, codes));
-      q->erase();
-      if (!views.empty())
-        eraseIfUnread(views.front());
+      replaceThroughViews(q, views, codes);
     }
     eraseIfUnread(dq);
   }
@@ -329,20 +358,12 @@ void splitDequantizedConcats(Block &body) {
       continue;
     Type element =
         cast<ShapedType>(dq->getResult(0).getType()).getElementType();
-    SmallVector<Value> parts;
-    OpBuilder b(concat);
-    for (Value x : concat.getInputs()) {
+    distributeOverConcat(dq, concat, concat, [&](OpBuilder &b, Value x) {
       Operation *part = b.clone(op);
       part->setOperand(0, x);
       part->getResult(0).setType(retyped(x, element));
-      parts.push_back(part->getResult(0));
-    }
-    auto joined = ConcatOp::create(b, concat.getLoc(),
-                                   retyped(concat.getResult(), element), parts,
-                                   concat.getAxis());
-    dq->getResult(0).replaceAllUsesWith(joined.getResult());
-    dq->erase();
-    concat->erase();
+      return part->getResult(0);
+    });
   }
 }
 
@@ -366,12 +387,7 @@ void requantizeInPools(Lowering &l) {
     bool ok = !dq->use_empty();
     for (Operation *reader : dq->getUsers()) {
       SmallVector<Operation *> views;
-      Operation *q = nullptr;
-      if (isQuantize(reader))
-        q = reader;
-      else if (isView(reader) && reader->getResult(0).hasOneUse())
-        if ((q = quantizeThroughViews(reader->getResult(0), views)))
-          views.insert(views.begin(), reader);
+      Operation *q = quantizeFrom(reader, views);
       if (!q || (!chains.empty() && !sameFunction(chains.front().first, q))) {
         ok = false;
         break;
@@ -394,14 +410,8 @@ void requantizeInPools(Lowering &l) {
     pool.setMult(int32_t(mult));
     pool.setShift(int32_t(shift));
     pool.setOutZeroPoint(int32_t(target.getZeroPoint()));
-    for (auto &[q, views] : chains) {
-      OpBuilder b(q);
-      q->getResult(0).replaceAllUsesWith(
-          replayViews(b, views, pool.getOutput()));
-      q->erase();
-      if (!views.empty())
-        eraseIfUnread(views.front());
-    }
+    for (auto &[q, views] : chains)
+      replaceThroughViews(q, views, pool.getOutput());
     eraseIfUnread(dq);
   }
 }

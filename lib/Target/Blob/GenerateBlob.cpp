@@ -45,6 +45,24 @@ uint64_t hashOptions(arch::Platform platform, const CodegenOptions &opts) {
   return h;
 }
 
+/// Whether `func` records `name` = "earliest-start" (kEarliestStart); an
+/// error at `func` for any other value.
+static FailureOr<bool> earliestStartRecorded(func::FuncOp func,
+                                             StringRef name) {
+  Attribute value = func->getAttr(name);
+  if (!value)
+    return false;
+  auto text = dyn_cast<StringAttr>(value);
+  if (text && text.getValue() == kEarliestStart)
+    return true;
+  InFlightDiagnostic diag = func.emitOpError() << "has " << name << " = ";
+  if (text)
+    diag << "\"" << text.getValue() << "\"";
+  else
+    diag << value;
+  return diag << "; expected \"" << kEarliestStart << "\"";
+}
+
 FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
                                         arch::Platform platform,
                                         const CodegenOptions &opts) {
@@ -138,18 +156,14 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
   e.elidedCopies = std::move(elided);
   e.shaveIntoConcats = std::move(intoConcats);
   e.dpuIntoConcats = std::move(dpuIntoConcats);
-  if (auto ports = func->getAttrOfType<StringAttr>(kDmaPortsAttr)) {
-    if (ports.getValue() != kDmaPortsEarliestStart)
-      return func.emitOpError()
-             << "has " << kDmaPortsAttr << " = \"" << ports.getValue()
-             << "\"; expected \"" << kDmaPortsEarliestStart << "\"";
+  // How DMA ports and SHAVEs are picked, as npu-group-layers recorded it.
+  FailureOr<bool> portsByEstimate = earliestStartRecorded(func, kDmaPortsAttr);
+  FailureOr<bool> shavesByEstimate = earliestStartRecorded(func, kShavesAttr);
+  if (failed(portsByEstimate) || failed(shavesByEstimate))
+    return failure();
+  if (*portsByEstimate)
     e.estimatePorts();
-  }
-  if (auto shaves = func->getAttrOfType<StringAttr>(kShavesAttr)) {
-    if (shaves.getValue() != kDmaPortsEarliestStart)
-      return func.emitOpError()
-             << "has " << kShavesAttr << " = \"" << shaves.getValue()
-             << "\"; expected \"" << kDmaPortsEarliestStart << "\"";
+  if (*shavesByEstimate) {
     e.shavesByEstimate = true;
     e.enableEstimate();
   }

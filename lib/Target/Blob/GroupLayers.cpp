@@ -178,7 +178,7 @@ struct GroupLayersPass : impl::NPUGroupLayersBase<GroupLayersPass> {
     MLIRContext *ctx = func.getContext();
     if (searchDmaPorts)
       cycles = chooseFuncAttr(func, used, cycles, kDmaPortsAttr,
-                              StringAttr::get(ctx, kDmaPortsEarliestStart));
+                              StringAttr::get(ctx, kEarliestStart));
     if (searchDeepPrefetch)
       cycles = chooseFuncAttr(func, used, cycles, kDeepPrefetchAttr,
                               UnitAttr::get(ctx));
@@ -197,7 +197,7 @@ struct GroupLayersPass : impl::NPUGroupLayersBase<GroupLayersPass> {
     // them behind a quantize's chunks in turn: 73.66 -> 71.02 us).
     if (searchShaves)
       cycles = chooseFuncAttr(func, used, cycles, kShavesAttr,
-                              StringAttr::get(ctx, kDmaPortsEarliestStart));
+                              StringAttr::get(ctx, kEarliestStart));
     // The ports and the deep prefetch: each alone may lose where both win
     // (a bidirectional LSTM's int8 steps load their weights far ahead only
     // on the ports by estimated start: 1386.34 us either alone, 1217.10
@@ -208,7 +208,7 @@ struct GroupLayersPass : impl::NPUGroupLayersBase<GroupLayersPass> {
       cycles = chooseFuncAttrs(
           func, used, cycles,
           {NamedAttribute(StringAttr::get(ctx, kDmaPortsAttr),
-                          StringAttr::get(ctx, kDmaPortsEarliestStart)),
+                          StringAttr::get(ctx, kEarliestStart)),
            NamedAttribute(StringAttr::get(ctx, kDeepPrefetchAttr),
                           UnitAttr::get(ctx))});
     return cycles;

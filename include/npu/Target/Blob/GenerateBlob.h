@@ -35,7 +35,8 @@ namespace npu::target {
 /// fewest bytes queued so far (npu-group-layers measured the program faster
 /// so).
 constexpr llvm::StringLiteral kDmaPortsAttr = "npu.dma_ports";
-constexpr llvm::StringLiteral kDmaPortsEarliestStart = "earliest-start";
+/// The one value of kDmaPortsAttr and kShavesAttr.
+constexpr llvm::StringLiteral kEarliestStart = "earliest-start";
 
 /// `npu.shaves = "earliest-start"` on a function: code generation queues
 /// each SHAVE task (not an epilogue piece) on the SHAVE where its estimated
