@@ -1,6 +1,7 @@
 //===- CompileOptions.cpp - Names of stages, precisions and methods -------===//
 
 #include "npu/Pipeline/CompileOptions.h"
+#include "npu/Support/NameList.h"
 
 #include "StageTable.h"
 
@@ -154,11 +155,7 @@ std::string joinNameList(llvm::ArrayRef<std::string> names) {
   for (const std::string &name : names) {
     if (&name != names.begin())
       joined += ',';
-    for (char c : name) {
-      if (c == ',' || c == '\\')
-        joined += '\\';
-      joined += c;
-    }
+    joined += escapeListName(name);
   }
   return joined;
 }

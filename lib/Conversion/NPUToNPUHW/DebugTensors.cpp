@@ -18,6 +18,8 @@
 #include "npu/Dialect/NPU/IR/TensorKeys.h"
 #include "npu/Dialect/NPUHW/IR/NPUHWOps.h"
 
+#include "npu/Support/NameList.h"
+
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 
@@ -48,6 +50,16 @@ LogicalResult selectDebugTensors(func::FuncOp func,
              << renamed
              << "', which can be exposed under that name; or compile with "
                 "--equalize-channels=false)";
+    // A name with a comma, split by the list: the option reads it as
+    // "NAME\,REST".
+    for (const KeyedTensor &t : keyed)
+      if (t.op && !isa<ConstantOp>(t.op) &&
+          StringRef(t.key).starts_with((name + ",").str()))
+        return func.emitError()
+               << "no tensor named '" << escapeListName(name.str())
+               << "', but there is '" << escapeListName(t.key)
+               << "': a comma in a name is written as \\, (the list "
+                  "splits at the others)";
     std::string some;
     int shown = 0;
     for (const KeyedTensor &t : keyed) {
@@ -57,11 +69,13 @@ LogicalResult selectDebugTensors(func::FuncOp func,
         some += ", ...";
         break;
       }
-      some += (some.empty() ? "" : ", ") + t.key;
+      some += (some.empty() ? "" : ", ") + escapeListName(t.key);
     }
     return func.emitError()
-           << "no tensor named '" << name
-           << "' (tensors are named by ONNX node: " << some
+           << "no tensor named '" << escapeListName(name.str())
+           << "' (tensors are named by ONNX node, a comma in a name written "
+              "as \\,: "
+           << some
            << "; a node fused into another op, such as the inside of a "
               "written-out layer norm, GELU or hard-swish, or a batch norm "
               "folded into its convolution, has no tensor of its own)";

@@ -788,14 +788,14 @@ HostTensor ungroupedWeights(const HostTensor &w, int64_t g) {
 /// Per-channel values `v` (one per output channel m < M) for a polyphase
 /// convolution's `phases` x `mp` channels: repeated per phase, each padded
 /// with zeros to `mp`; empty stays empty.
-std::vector<float> repeatPerPhase(const std::vector<float> &v, int64_t phases,
-                                  int64_t mp) {
+std::vector<float> repeatPerPhase(ArrayRef<float> v, int64_t phases, int64_t mp,
+                                  float padding = 0.0f) {
   std::vector<float> out;
   if (v.empty())
     return out;
   for (int64_t t = 0; t < phases; ++t) {
     out.insert(out.end(), v.begin(), v.end());
-    out.resize(size_t((t + 1) * mp), 0.0f);
+    out.resize(size_t((t + 1) * mp), padding);
   }
   return out;
 }
@@ -899,7 +899,10 @@ std::optional<LogicalResult> lowerAfterPhases(Lowering &l, ConvTransposeOp op,
   ConvSpec s;
   s.oh = qh, s.ow = qw;
   l.record(op.getInput());
-  auto y = emitConv(l, loc, first.phases, s, &w, {},
+  // A pre-quantized model's weight scales, per (phase, m) channel; the
+  // padding channels' weights are zero (any positive scale).
+  auto y = emitConv(l, loc, first.phases, s, &w,
+                    repeatPerPhase(weightScalesOf(op, m), phases, mp, 1.0f),
                     repeatPerPhase(bias, phases, mp), e1, reason);
   if (failed(y))
     return failure();
@@ -1059,7 +1062,8 @@ LogicalResult lowerConvTranspose(Lowering &l, ConvTransposeOp op,
     auto in = dpuInput(cp);
     if (failed(in))
       return failure();
-    auto y = emitConv(l, loc, *in, s1, &w1, {},
+    auto y = emitConv(l, loc, *in, s1, &w1,
+                      repeatPerPhase(weightScalesOf(op, m), phases, mp, 1.0f),
                       repeatPerPhase(bias, phases, mp), e1, reason);
     if (failed(y))
       return failure();
@@ -1084,8 +1088,8 @@ LogicalResult lowerConvTranspose(Lowering &l, ConvTransposeOp op,
   if (failed(fitWindow(s, uh, uw, reason)))
     return failure();
   Epilogue e = fuseEpilogue(l, op.getResult(), 1, m);
-  return lowerTo(l, loc, l.dpuDomain(loc, up, op.getInput(), reason), s, &w, {},
-                 bias, e, reason);
+  return lowerTo(l, loc, l.dpuDomain(loc, up, op.getInput(), reason), s, &w,
+                 weightScalesOf(op, m), bias, e, reason);
 }
 
 /// The [H, W] a 1x1 convolution over `rows` x `pixels` pixels of `cp`

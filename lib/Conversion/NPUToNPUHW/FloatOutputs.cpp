@@ -37,10 +37,6 @@ bool readsAsF16(Operation *user) {
          llvm::all_of(user->getUsers(), isDequantize);
 }
 
-bool isDpuTask(Operation *user) {
-  return isa<hw::DpuConvOp, hw::DpuEltwiseOp>(user);
-}
-
 /// Whether `task`'s result is int8 and may be written as f16: not marked for
 /// debug corruption, and read by something.
 bool mayWriteF16(Operation *task) {

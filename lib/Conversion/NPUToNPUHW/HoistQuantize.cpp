@@ -335,10 +335,6 @@ void foldRoundTripsThroughViews(Block &body) {
 }
 
 void splitDequantizedConcats(Block &body) {
-  auto isDpuTask = [](Value v) {
-    return v.getDefiningOp<hw::DpuConvOp>() ||
-           v.getDefiningOp<hw::DpuEltwiseOp>();
-  };
   for (Operation &op : llvm::make_early_inc_range(body)) {
     auto dq = dyn_cast<hw::ShaveOp>(op);
     if (!dq || dq.getKernel() != "dequantize" || dq->getNumOperands() != 1)
@@ -351,8 +347,9 @@ void splitDequantizedConcats(Block &body) {
       if (!x.hasOneUse())
         return false;
       if (auto slice = x.getDefiningOp<SliceOp>())
-        return slice.getInput().hasOneUse() && isDpuTask(slice.getInput());
-      return isDpuTask(x);
+        return slice.getInput().hasOneUse() &&
+               isDpuTask(slice.getInput().getDefiningOp());
+      return isDpuTask(x.getDefiningOp());
     });
     if (!fromTasks)
       continue;

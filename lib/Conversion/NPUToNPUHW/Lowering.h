@@ -403,6 +403,12 @@ void reportUnsupported(
 /// channels only (Lowering::compactHWC).
 inline bool mostlyPadding(int64_t cp, int64_t c) { return cp >= 4 * c; }
 
+/// Whether `op` (may be null) is a DPU task: a convolution (matmul, pool)
+/// or an elementwise add / subtract of npuhw.
+inline bool isDpuTask(mlir::Operation *op) {
+  return llvm::isa_and_present<hw::DpuConvOp, hw::DpuEltwiseOp>(op);
+}
+
 /// The location of the ONNX node `loc` belongs to: the name whose child
 /// holds the node's operator (a decomposed node's ops are named "NAME
 /// (suffix)" around it); null for ops without one (Unsupported.cpp).

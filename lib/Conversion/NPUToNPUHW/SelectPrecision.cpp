@@ -29,6 +29,7 @@
 #include "npu/Kernels/ThreadPool.h"
 #include "npu/Support/AccuracyTarget.h"
 #include "npu/Support/Files.h"
+#include "npu/Support/NameList.h"
 #include "npu/Support/TensorMetrics.h"
 
 #include "mlir/Dialect/Quant/IR/Quant.h"
@@ -839,6 +840,7 @@ struct NPUSelectPrecisionPass
       }
     }
     std::vector<std::string> unknown, notLayers;
+    std::string commaNamed;
     llvm::StringSet<> named;
     for (const std::string &name : fp16Layers) {
       if (!named.insert(name).second)
@@ -850,7 +852,12 @@ struct NPUSelectPrecisionPass
       }
       auto tensor = lookup(tensors, name);
       if (tensor == tensors.end()) {
-        unknown.push_back("'" + name + "'");
+        unknown.push_back("'" + escapeListName(name) + "'");
+        // A name with a comma, split by the list.
+        for (const Layer &layer : layers)
+          if (StringRef(layer.key).starts_with(name + ",") &&
+              commaNamed.empty())
+            commaNamed = layer.key;
         continue;
       }
       if (Operation *def = tensor->second.getDefiningOp())
@@ -859,10 +866,10 @@ struct NPUSelectPrecisionPass
           continue;
         }
       std::string before = layerBefore(tensor->second);
-      notLayers.push_back("'" + name + "'" +
+      notLayers.push_back("'" + escapeListName(name) + "'" +
                           (before.empty() ? ""
                                           : " (the nearest layer before it: '" +
-                                                before + "')"));
+                                                escapeListName(before) + "')"));
     }
     if (unknown.empty() && notLayers.empty())
       return forced;
@@ -871,7 +878,12 @@ struct NPUSelectPrecisionPass
     if (!unknown.empty())
       d << llvm::join(unknown, ", ")
         << (unknown.size() == 1 ? " names" : " name")
-        << " no tensor of the model";
+        << " no tensor of the model"
+        << (commaNamed.empty()
+                ? std::string()
+                : ", but there is a layer '" + escapeListName(commaNamed) +
+                      "': a comma in a name is written as \\, (the list "
+                      "splits at the others)");
     if (!notLayers.empty())
       d << (unknown.empty() ? "" : "; ") << llvm::join(notLayers, ", ")
         << (notLayers.size() == 1 ? " is not a DPU layer"
@@ -880,9 +892,10 @@ struct NPUSelectPrecisionPass
            "fused into a layer's DPU task is that layer's)";
     std::vector<std::string> keys;
     for (const Layer &layer : llvm::ArrayRef(layers).take_front(8))
-      keys.push_back("'" + layer.key + "'");
+      keys.push_back("'" + escapeListName(layer.key) + "'");
     d << "; the model's DPU layers (" << layers.size()
-      << ") are named as calibration tables and npu-compare name tensors"
+      << ") are named as calibration tables and npu-compare name tensors "
+         "(a comma in a name written as \\,)"
       << (keys.empty() ? "" : ", e.g. " + llvm::join(keys, ", "));
     return failure();
   }

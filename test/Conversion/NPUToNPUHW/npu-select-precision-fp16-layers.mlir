@@ -42,7 +42,7 @@
 // A name that is no tensor and one that is not a DPU layer (a SHAVE op,
 // with the layer before it) are errors, named together and once each; the
 // message names some of the layers.
-// NAMES: error: --fp16-layers: 'c9' names no tensor of the model; 't' (the nearest layer before it: 'c2') is not a DPU layer (a SHAVE op computes in fp16 already; an activation or bias fused into a layer's DPU task is that layer's); the model's DPU layers (2) are named as calibration tables and npu-compare name tensors, e.g. 'c1', 'c2'
+// NAMES: error: --fp16-layers: 'c9' names no tensor of the model; 't' (the nearest layer before it: 'c2') is not a DPU layer (a SHAVE op computes in fp16 already; an activation or bias fused into a layer's DPU task is that layer's); the model's DPU layers (2) are named as calibration tables and npu-compare name tensors (a comma in a name written as \,), e.g. 'c1', 'c2'
 // EMPTY: error: accuracy target 'none' keeps only the fp16-layers in fp16, and none are given
 // SYNTAX: error: invalid accuracy target 'never': expected cos=C {{.*}} (or none, with fp16-layers)
 

@@ -31,6 +31,7 @@
 #include "llvm/ADT/EquivalenceClasses.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 
@@ -169,13 +170,19 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
     return findModelFunction(getOperation(), "npu-calibrate");
   }
 
+  /// Keys of the tensors with the model's own parameters (no range).
+  llvm::StringSet<> modelQuantizedKeys;
+
   /// Lists the float tensors in graph order with unique keys.
   void collectTensors() {
+    modelQuantizedKeys.clear();
     for (KeyedTensor &k : collectTensorKeys(func)) {
       // Tensors with a pre-quantized model's own parameters (npu.quant,
       // from npu-fold-qdq) need no range.
-      if (quantAnnotationOf(k.value))
+      if (quantAnnotationOf(k.value)) {
+        modelQuantizedKeys.insert(k.key);
         continue;
+      }
       Tensor t;
       t.op = k.op;
       t.index = k.index;
@@ -696,10 +703,18 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
             useTable, c.line, c.key, outside.size(), formatNumber(e.min),
             formatNumber(e.max), joinList(outside, 8));
     }
-    std::vector<std::string> unknown;
+    std::vector<std::string> unknown, modelQuantized;
     for (auto [i, e] : llvm::enumerate(table.entries))
       if (!usedEntry[i])
-        unknown.push_back(llvm::formatv("'{0}' (line {1})", e.key, e.line));
+        (modelQuantizedKeys.contains(e.key) ? modelQuantized : unknown)
+            .push_back(llvm::formatv("'{0}' (line {1})", e.key, e.line));
+    // A pre-quantized model's own scales and zero points take priority.
+    if (!modelQuantized.empty())
+      emitWarning(func.getLoc()) << llvm::formatv(
+          "calibration table '{0}': {1} key(s) name tensors the model "
+          "quantizes itself (QDQ / QOperator), whose own scales and zero "
+          "points are used: {2}",
+          useTable, modelQuantized.size(), joinList(modelQuantized, 20));
     // A key edited by mistake is missing under one name and unknown under
     // the other: both are said.
     if (!missing.empty())

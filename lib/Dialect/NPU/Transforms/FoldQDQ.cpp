@@ -115,6 +115,9 @@ std::optional<int64_t> weightOutputAxis(OpOperand &operand) {
   unsigned i = operand.getOperandNumber();
   if (isa<ConvOp>(user) && i == 1)
     return 0;
+  // [C, M / group, kh, kw]: the output channels of each group.
+  if (isa<ConvTransposeOp>(user) && i == 1)
+    return 1;
   if (auto mm = dyn_cast<MatMulOp>(user); mm && i == 1)
     return cast<RankedTensorType>(mm.getRhs().getType()).getRank() - 1;
   if (auto g = dyn_cast<GemmOp>(user); g && i == 1)
@@ -506,6 +509,13 @@ struct NPUFoldQDQPass : npu::impl::NPUFoldQDQBase<NPUFoldQDQPass> {
     SmallVector<float> scales;
     for (int64_t c = 0; c < k; ++c)
       scales.push_back(std::fabs(params->scale[params->perTensor() ? 0 : c]));
+    // A grouped transposed convolution's output channels are its groups'
+    // M / group channels in turn, each group with the same scales.
+    if (auto convT = dyn_cast<ConvTransposeOp>(user)) {
+      SmallVector<float> group(scales);
+      for (int64_t g = 1; g < convT.getGroup(); ++g)
+        scales.append(group.begin(), group.end());
+    }
     if (auto gemm = dyn_cast<GemmOp>(user))
       for (float &s : scales)
         s *= std::fabs(gemm.getAlpha().convertToFloat());
@@ -717,17 +727,24 @@ struct NPUFoldQDQPass : npu::impl::NPUFoldQDQBase<NPUFoldQDQPass> {
 
   /// Whether the values the pair of `q` passes reach only readers that put
   /// them on a grid themselves: DPU ops that quantize their input, pairs of
-  /// other parameters (they requantize), and, followed to their readers,
-  /// pairs of the same parameters and data-movement ops (a transposed
-  /// input's pairs of the input's parameters, as tf2onnx and ONNX
-  /// Runtime's quantizer write them, need no clip of the input).
-  bool readersApplyGrid(Operation *q, const QDQParams &params, int depth) {
+  /// other parameters read directly (they requantize: ONNX Runtime, too,
+  /// removes a DQ -> Q of other parameters and rounds once), and, followed
+  /// to their readers, pairs of the same parameters and data-movement ops
+  /// (a transposed input's pairs of the input's parameters, as tf2onnx and
+  /// ONNX Runtime's quantizer write them, need no clip of the input). A
+  /// pair of other parameters after data movement does not: ONNX Runtime
+  /// rounds to both grids there (a Concat of inputs of two scales with a
+  /// pair of its own), so the values must be on this pair's grid first.
+  bool readersApplyGrid(Operation *q, const QDQParams &params, int depth,
+                        bool afterDataMovement = false) {
     return llvm::all_of(q->getUsers(), [&](Operation *dq) {
       return dq->getNumResults() == 1 &&
-             valueReachesGrid(dq->getResult(0), params, depth);
+             valueReachesGrid(dq->getResult(0), params, depth,
+                              afterDataMovement);
     });
   }
-  bool valueReachesGrid(Value v, const QDQParams &params, int depth) {
+  bool valueReachesGrid(Value v, const QDQParams &params, int depth,
+                        bool afterDataMovement) {
     if (depth > 16)
       return false;
     return llvm::all_of(v.getUsers(), [&](Operation *reader) {
@@ -745,11 +762,15 @@ struct NPUFoldQDQPass : npu::impl::NPUFoldQDQBase<NPUFoldQDQPass> {
         return cast<ShapedType>(v.getType()).getRank() == 4;
       if (auto next = dyn_cast<QuantizeLinearOp>(reader)) {
         auto p = paramsOf(next, next.getType());
-        return !p || !(*p == params) ||
-               readersApplyGrid(next, params, depth + 1);
+        if (!p)
+          return true;
+        if (!(*p == params))
+          return !afterDataMovement;
+        return readersApplyGrid(next, params, depth + 1, afterDataMovement);
       }
       if (isDataMovement(reader) || isa<ConcatOp>(reader))
-        return valueReachesGrid(reader->getResult(0), params, depth + 1);
+        return valueReachesGrid(reader->getResult(0), params, depth + 1,
+                                /*afterDataMovement=*/true);
       return false;
     });
   }

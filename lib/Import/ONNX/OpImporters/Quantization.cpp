@@ -85,10 +85,20 @@ LogicalResult checkQuantTypes(NodeImporter &n, bool quantize) {
   if (!isa<FloatType>(scale))
     return n.emitError() << "the scale is " << onnxTypeName(scale)
                          << ": it must be a float type";
+  // Before opset 19 the scale is float (32-bit); QuantizeLinear-19 to -22
+  // bind the input and the scale to one type (T1).
+  if (n.getOpset() < 19 && !scale.isF32())
+    return n.emitError() << "the scale is " << onnxTypeName(scale)
+                         << ": before opset 19 it must be float";
   if (quantize) {
     if (!isa<FloatType>(x))
       return n.emitError() << "quantizes a " << onnxTypeName(x)
                            << " tensor: the input must be a float type";
+    if (n.getOpset() >= 19 && n.getOpset() < 23 && scale != x)
+      return n.emitError() << "the scale is " << onnxTypeName(scale)
+                           << " and the input " << onnxTypeName(x)
+                           << ": QuantizeLinear-" << n.getOpset()
+                           << " needs them of the same type";
     if (zp && !isa<IntegerType>(*zp))
       return n.emitError() << "the zero point is " << onnxTypeName(*zp)
                            << ": it must be an integer type (it gives the "

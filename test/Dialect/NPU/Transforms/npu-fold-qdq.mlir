@@ -429,3 +429,35 @@ func.func @input_read_by_quantized_view(%x: tensor<1x4x4x2xf32>, %x2: tensor<1x4
   %r2 = npu.relu %d2 : tensor<1x2x4x4xf32>
   return %r, %r2, %x2 : tensor<1x2x4x4xf32>, tensor<1x2x4x4xf32>, tensor<1x4x4x2xf32>
 }
+
+// -----
+
+// A transposed convolution's weights [C, M / group, kh, kw] are quantized
+// along axis 1, its output channels: the conv_transpose keeps the model's
+// scales, each group's in turn (found by a fresh user: they were dropped,
+// and the int8 weights requantized from the float ones).
+// CHECK-LABEL: func.func @conv_transpose_weights
+// CHECK: npu.conv_transpose {{.*}}npu.weight_scales = array<f32: 5.000000e-01, 2.500000e-01, 5.000000e-01, 2.500000e-01>
+func.func @conv_transpose_weights(%x: tensor<1x2x4x4xf32>) -> tensor<1x4x8x8xf32> {
+  %wq = npu.constant dense<[[[[1, 2], [3, 4]], [[-1, -2], [-3, -4]]], [[[5, 6], [7, 8]], [[-5, -6], [-7, -8]]]]> : tensor<2x2x2x2xi8>
+  %ws = npu.constant dense<[0.5, 0.25]> : tensor<2xf32>
+  %wz = npu.constant dense<0> : tensor<2xi8>
+  %w = npu.dequantize_linear %wq, %ws, %wz {axis = 1 : i64} : (tensor<2x2x2x2xi8>, tensor<2xf32>, tensor<2xi8>) -> tensor<2x2x2x2xf32>
+  %c = npu.conv_transpose %x, %w {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, output_padding = array<i64: 0, 0>, group = 2} : (tensor<1x2x4x4xf32>, tensor<2x2x2x2xf32>) -> tensor<1x4x8x8xf32>
+  return %c : tensor<1x4x8x8xf32>
+}
+
+// -----
+
+// Quantized along its input channels (axis 0): requantized, with a warning.
+// CHECK-LABEL: func.func @conv_transpose_other_axis
+// CHECK-NOT: npu.weight_scales
+func.func @conv_transpose_other_axis(%x: tensor<1x2x4x4xf32>) -> tensor<1x1x8x8xf32> {
+  %wq = npu.constant dense<[[[[1, 2], [3, 4]]], [[[5, 6], [7, 8]]]]> : tensor<2x1x2x2xi8>
+  %ws = npu.constant dense<[0.5, 0.25]> : tensor<2xf32>
+  %wz = npu.constant dense<0> : tensor<2xi8>
+  // expected-warning @+1 {{weights quantized along axis 0, not along the output channels (axis 1): the device's weight scales are per output channel; requantized}}
+  %w = npu.dequantize_linear %wq, %ws, %wz {axis = 0 : i64} : (tensor<2x1x2x2xi8>, tensor<2xf32>, tensor<2xi8>) -> tensor<2x1x2x2xf32>
+  %c = npu.conv_transpose %x, %w {strides = array<i64: 2, 2>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, output_padding = array<i64: 0, 0>} : (tensor<1x2x4x4xf32>, tensor<2x1x2x2xf32>) -> tensor<1x1x8x8xf32>
+  return %c : tensor<1x1x8x8xf32>
+}
