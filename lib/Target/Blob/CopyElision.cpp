@@ -267,7 +267,8 @@ findElidedCopies(Block &body, const llvm::DenseSet<Value> &cmxOnly) {
 
 llvm::DenseSet<Operation *>
 findShaveOpsIntoConcats(Block &body, const llvm::DenseSet<Operation *> &elided,
-                        const llvm::DenseSet<Value> &cmxOnly) {
+                        const llvm::DenseSet<Value> &cmxOnly,
+                        bool intoEachConcat) {
   llvm::DenseSet<Operation *> found;
   for (Operation &op : body) {
     auto shave = dyn_cast<hw::ShaveOp>(op);
@@ -297,7 +298,8 @@ findShaveOpsIntoConcats(Block &body, const llvm::DenseSet<Operation *> &elided,
     // once, in that chain, and the concats copy its result (a causal
     // convolution's quantized input, both in its zero-padded form and as
     // one of its taps: one launch, not two).
-    if (def && isa<hw::ShaveOp>(def) && concatOperandsReading(out, elided) > 1)
+    if (!intoEachConcat && def && isa<hw::ShaveOp>(def) &&
+        concatOperandsReading(out, elided) > 1)
       continue;
     if (onlyCopiesRead(out, elided, cmxOnly, /*dpuLoads=*/false))
       found.insert(&op);

@@ -89,11 +89,11 @@ findElidedCopies(mlir::Block &body, const llvm::DenseSet<mlir::Value> &cmxOnly);
 /// docs/codegen.md): the op emits nothing and its result gets no buffer
 /// (a use of it counts as a use of its input, as for `elided`). Not an op
 /// that feeds several concat operands and whose input a SHAVE op computes:
-/// it runs once, chained with that op, and the concats copy its result.
-llvm::DenseSet<mlir::Operation *>
-findShaveOpsIntoConcats(mlir::Block &body,
-                        const llvm::DenseSet<mlir::Operation *> &elided,
-                        const llvm::DenseSet<mlir::Value> &cmxOnly);
+/// it runs once, chained with that op, and the concats copy its result --
+/// unless `intoEachConcat` (kShaveIntoEachConcatAttr).
+llvm::DenseSet<mlir::Operation *> findShaveOpsIntoConcats(
+    mlir::Block &body, const llvm::DenseSet<mlir::Operation *> &elided,
+    const llvm::DenseSet<mlir::Value> &cmxOnly, bool intoEachConcat = false);
 
 /// Where a DPU op stores a result straight into a concat's result.
 struct ConcatSlot {

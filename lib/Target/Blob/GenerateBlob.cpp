@@ -122,8 +122,13 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
       findElidedCopies(func.getBody().front(), cmxOnly);
   // SHAVE ops that only concats read write into them (CopyElision.h);
   // not those run on a DPU op's pieces.
-  llvm::DenseSet<Operation *> intoConcats =
-      findShaveOpsIntoConcats(func.getBody().front(), elided, cmxOnly);
+  Attribute intoEach = func->getAttr(kShaveIntoEachConcatAttr);
+  if (intoEach && !isa<UnitAttr>(intoEach))
+    return func.emitOpError()
+           << "has " << kShaveIntoEachConcatAttr << " = " << intoEach
+           << "; expected a unit attribute (present or not)";
+  llvm::DenseSet<Operation *> intoConcats = findShaveOpsIntoConcats(
+      func.getBody().front(), elided, cmxOnly, intoEach != nullptr);
   for (auto &[dpu, ep] : epilogues)
     for (hw::ShaveOp s : ep.ops)
       intoConcats.erase(s);

@@ -67,6 +67,16 @@ func.func @shaves(%x: tensor<1x8x64x64xf32> {npu.name = "x"}) -> (tensor<1x8x64x
 
 // -----
 
+// An elementwise SHAVE op into each concat, as npu-group-layers records it:
+// a unit attribute.
+// expected-error @+1 {{'func.func' op has npu.shave_into_each_concat = true; expected a unit attribute (present or not)}}
+func.func @into_each(%x: tensor<1x8x64x64xf32> {npu.name = "x"}) -> (tensor<1x8x64x64xf16> {npu.name = "y"}) attributes {npu.shave_into_each_concat = true} {
+  %y = npuhw.shave "convert" %x : (tensor<1x8x64x64xf32>) -> tensor<1x8x64x64xf16> loc("convert")
+  return %y : tensor<1x8x64x64xf16>
+}
+
+// -----
+
 // How finely SHAVE kernels are split by their work, as npu-group-layers
 // records it: a whole number from 1 to 16 (tasks keep 1 / N of a launch's
 // vector work).

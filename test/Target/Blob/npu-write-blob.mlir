@@ -544,6 +544,22 @@ func.func @shaves_by_estimate(%x: tensor<8192xf16> {npu.name = "x"}, %y: tensor<
 // INTO-TWO-NEXT: kernel sigmoid
 // INTO-TWO: then kernel tanh
 // INTO-TWO-NOT: kernel tanh
+// With npu.shave_into_each_concat (npu-group-layers records it where the
+// program is faster so) the tanh runs into each concat: two tanh launches,
+// no copies, faster here (modelled cycles, exact), the same outputs.
+// RUN: sed -e 's/@into_two_concats(\(.*\)) {/@into_two_concats(\1) attributes {npu.shave_into_each_concat} {/' %s > %t.ice.mlir
+// RUN: npu-opt %t.ice.mlir -o /dev/null --npu-write-blob="function=into_two_concats output=%t.ice.blob target=NPU3720"
+// RUN: npu-blob verify --races %t.ice.blob | FileCheck %s --check-prefix=VERIFY
+// RUN: npu-blob dump %t.ice.blob | FileCheck %s --check-prefix=INTO-EACH
+// RUN: rm -rf %t.iceo
+// RUN: npu-run %t.ice.blob --input x=%t.icx.npy --input y=%t.icy.npy --output-dir %t.iceo --json %t.ice.json > /dev/null
+// RUN: npu-run %t.ic.blob --input x=%t.icx.npy --input y=%t.icy.npy --output-dir %t.ico --json %t.ic.json > /dev/null
+// RUN: cmp %t.iceo/a.npy %t.ico/a.npy
+// RUN: cmp %t.iceo/b.npy %t.ico/b.npy
+// RUN: %python -c "import json, sys; e, t = (json.load(open(f))['modelled_cycles'] for f in sys.argv[1:]); print('faster' if e < t else 'not faster: %%d >= %%d' %% (e, t))" %t.ice.json %t.ic.json | FileCheck %s --check-prefix=SHAVES-FASTER
+// INTO-EACH: kernel tanh
+// INTO-EACH: kernel tanh
+// The search that records it: npu-group-layers-into-concats.mlir.
 func.func @into_two_concats(%x: tensor<1x16x64xf16> {npu.name = "x"}, %y: tensor<1x16x64xf16> {npu.name = "y"}) -> (tensor<1x32x64xf16> {npu.name = "a"}, tensor<1x32x64xf16> {npu.name = "b"}) {
   %s = npuhw.shave "sigmoid" %x : (tensor<1x16x64xf16>) -> tensor<1x16x64xf16> loc("s")
   %t = npuhw.shave "tanh" %s : (tensor<1x16x64xf16>) -> tensor<1x16x64xf16> loc("t")

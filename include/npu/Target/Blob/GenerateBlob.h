@@ -60,6 +60,14 @@ constexpr llvm::StringLiteral kDeepPrefetchAttr = "npu.deep_prefetch";
 /// several such kernels side by side, splitting each only queues them on
 /// the same SHAVEs).
 constexpr llvm::StringLiteral kShaveSplitByWorkAttr = "npu.shave_split_by_work";
+
+/// `npu.shave_into_each_concat` (unit) on a function: an elementwise SHAVE
+/// op feeding several concat operands whose input another SHAVE op
+/// computes runs once per operand, straight into each concat, like any
+/// other (findShaveOpsIntoConcats, CopyElision.h), not once in that op's
+/// chain with copies (npu-group-layers measured the program faster so).
+constexpr llvm::StringLiteral kShaveIntoEachConcatAttr =
+    "npu.shave_into_each_concat";
 constexpr int64_t kMaxShaveSplitByWork = 16;
 
 struct CodegenOptions {

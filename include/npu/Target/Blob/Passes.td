@@ -97,7 +97,11 @@ def NPUGroupLayers : Pass<"npu-group-layers", "mlir::ModuleOp"> {
     `npu.deep_prefetch`. After the SHAVE split, it is generated with each
     SHAVE task on the SHAVE where the estimated schedule lets it start
     first, instead of the SHAVEs in turn; when that is faster, the function
-    records `npu.shaves = "earliest-start"`.
+    records `npu.shaves = "earliest-start"`. Where an elementwise SHAVE op
+    feeds several concat operands and another SHAVE op computes its input,
+    it is generated with that op run into each concat rather than once in
+    the other's chain; when that is faster, the function records
+    `npu.shave_into_each_concat`.
   }];
   let options = [
     Option<"tiles", "tiles", "unsigned", /*default=*/"0",
@@ -124,6 +128,13 @@ def NPUGroupLayers : Pass<"npu-group-layers", "mlir::ModuleOp"> {
            " (in turn, or earliest estimated start: npu.shaves ="
            " \"earliest-start\") by the modelled latency of the generated"
            " program (false: in turn)">,
+    Option<"searchIntoConcats", "search-into-concats", "bool",
+           /*default=*/"true",
+           "Choose how an elementwise SHAVE op feeding several concat"
+           " operands, whose input another SHAVE op computes, runs (once in"
+           " that op's chain with copies, or into each concat:"
+           " npu.shave_into_each_concat) by the modelled latency of the"
+           " generated program (false: once in the chain)">,
     Option<"searchOpOrder", "search-op-order", "bool", /*default=*/"true",
            "Order the ops by level (each after every op it reads, as early"
            " as that allows, ties in the original order) where the modelled"
