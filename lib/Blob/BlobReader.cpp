@@ -2,6 +2,7 @@
 
 #include "npu/Blob/BlobReader.h"
 #include "npu/Blob/Verifier.h"
+#include "npu/Support/Files.h"
 
 #include "FbTypes.h"
 
@@ -488,32 +489,15 @@ bool verifyWeights(const LoadedBlob &blob, std::string &error) {
 
 bool readFile(const std::string &path, std::vector<uint8_t> &out,
               std::string &error) {
-  FILE *f = std::fopen(path.c_str(), "rb");
-  if (!f) {
-    error = "cannot open '" + path + "': " + std::strerror(errno);
+  // At most 16 GiB; a file that does not start with the blob magic (a
+  // device, a pipe of something else) is read no further than its first
+  // chunk, and readHeader says what it is not.
+  std::string bytes;
+  if (!readFileBounded(path, uint64_t(16) << 30, bytes, error,
+                       startsWith(std::string(kMagic, sizeof(kMagic)))))
     return false;
-  }
-  out.clear();
-  // A regular file is read in one piece into storage of its size; anything
-  // else (a pipe) in growing chunks.
-  struct stat st;
-  if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
-    out.reserve(size_t(st.st_size));
-  for (;;) {
-    size_t used = out.size();
-    size_t chunk = std::max<size_t>(size_t(1) << 16, out.capacity() - used);
-    out.resize(used + chunk);
-    size_t n = std::fread(out.data() + used, 1, chunk, f);
-    out.resize(used + n);
-    if (n < chunk)
-      break;
-  }
-  bool ok = !std::ferror(f);
-  int readErrno = errno;
-  std::fclose(f);
-  if (!ok)
-    error = "cannot read '" + path + "': " + std::strerror(readErrno);
-  return ok;
+  out.assign(bytes.begin(), bytes.end());
+  return true;
 }
 
 bool readStateVars(const void *data, size_t size, std::vector<StateVar> &out,

@@ -9,6 +9,7 @@
 #include "npu/Calibration/Table.h"
 
 #include "npu/Calibration/Observer.h"
+#include "npu/Support/Files.h"
 
 #include <algorithm>
 #include <cctype>
@@ -419,15 +420,19 @@ bool readTableFile(const std::string &path, CalibrationTable &table,
     error = "cannot open calibration table '" + path + "': it is a directory";
     return false;
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
+  if (!std::ifstream(path, std::ios::binary)) {
     error =
         "cannot open calibration table '" + path + "': " + std::strerror(errno);
     return false;
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return parseTable(text.str(), path, table, error);
+  // A table is a line per tensor: 256 MiB is far beyond any model's (a
+  // device or a pipe without end is not read forever).
+  std::string text, readError;
+  if (!readFileBounded(path, uint64_t(256) << 20, text, readError)) {
+    error = "cannot read calibration table: " + readError;
+    return false;
+  }
+  return parseTable(text, path, table, error);
 }
 
 bool writeTableFile(const std::string &path, const CalibrationTable &table,

@@ -82,6 +82,18 @@ Core::importModel(const std::string &path, const ModelConfig &config) {
                          "': " + std::strerror(errno));
   struct stat st;
   bool statted = fstat(fd, &st) == 0;
+  // A pipe or a device (npu-run <(cat m.blob)): read, not mapped.
+  if (statted && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode)) {
+    close(fd);
+    std::vector<uint8_t> bytes;
+    std::string error;
+    if (!blob::readFile(path, bytes, error))
+      return Status::error(error);
+    auto model = importModel(bytes.data(), bytes.size(), config);
+    if (!model)
+      return Status::error(path + ": " + model.message());
+    return model;
+  }
   if (!statted || st.st_size == 0 || S_ISDIR(st.st_mode)) {
     bool dir = statted && S_ISDIR(st.st_mode);
     close(fd);

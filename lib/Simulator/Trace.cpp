@@ -22,10 +22,13 @@ namespace npu::sim {
 std::string traceJson(const RunProfile &profile, arch::Platform platform) {
   using Json = nlohmann::ordered_json;
   const arch::HardwareDesc &hw = arch::hardware(platform);
-  // Microseconds, rounded to the nanosecond (the trace format's unit).
-  auto us = [&](uint64_t cycles) {
-    return std::round(arch::dpuCyclesToNs(hw, cycles)) / 1000.0;
+  // Whole nanoseconds (the trace format's unit), written as microseconds;
+  // a task's duration is the difference of its rounded ends, so that tasks
+  // back to back on one track never overlap (Perfetto nests slices).
+  auto ns = [&](uint64_t cycles) {
+    return std::llround(arch::dpuCyclesToNs(hw, cycles));
   };
+  auto us = [](long long ns) { return double(ns) / 1000.0; };
   // Stable track ids: DMA ports, then DPUs, then SHAVEs.
   auto tid = [](blob::Engine e, uint32_t i) {
     return int(e) * 1000 + int(i) + 1;
@@ -53,8 +56,8 @@ std::string traceJson(const RunProfile &profile, arch::Platform platform) {
          {"ph", "X"},
          {"pid", 1},
          {"tid", tid(t.engine, t.engineIndex)},
-         {"ts", us(t.start)},
-         {"dur", us(t.end - t.start)},
+         {"ts", us(ns(t.start))},
+         {"dur", us(ns(t.end) - ns(t.start))},
          {"args", {{"start_cycles", t.start}, {"end_cycles", t.end}}}});
   Json other = {{"platform", hw.name},
                 {"total_cycles", profile.totalCycles},

@@ -2,7 +2,11 @@
 
 #include "npu/Support/Files.h"
 
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 
 namespace npu {
@@ -34,6 +38,61 @@ bool splitNameFile(const std::string &spec, std::string &name,
     }
   }
   return true;
+}
+
+bool readFileBounded(const std::string &path, uint64_t maxBytes,
+                     std::string &out, std::string &error,
+                     const std::function<bool(std::string_view)> &plausible) {
+  out.clear();
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    error = "'" + path + "' is a directory";
+    return false;
+  }
+  FILE *f = std::fopen(path.c_str(), "rb");
+  if (!f) {
+    error = "cannot open '" + path + "': " + std::strerror(errno);
+    return false;
+  }
+  constexpr size_t kChunk = size_t(1) << 16;
+  bool ok = true;
+  for (;;) {
+    size_t used = out.size();
+    // One byte past the limit tells a file of exactly maxBytes from a
+    // longer one; reads double.
+    uint64_t room = maxBytes + 1 - used;
+    size_t chunk =
+        size_t(std::min<uint64_t>(room, std::max<uint64_t>(kChunk, used)));
+    out.resize(used + chunk);
+    size_t n = std::fread(out.data() + used, 1, chunk, f);
+    out.resize(used + n);
+    if (n < chunk) {
+      ok = !std::ferror(f);
+      break;
+    }
+    if (out.size() > maxBytes) {
+      std::fclose(f);
+      out.clear();
+      error = "'" + path + "' is larger than " + std::to_string(maxBytes) +
+              " bytes";
+      return false;
+    }
+    if (used == 0 && plausible && !plausible(out))
+      break;
+  }
+  int readErrno = errno;
+  std::fclose(f);
+  if (!ok) {
+    error = "cannot read '" + path + "': " + std::strerror(readErrno);
+    return false;
+  }
+  return true;
+}
+
+std::function<bool(std::string_view)> startsWith(std::string magic) {
+  return [magic = std::move(magic)](std::string_view head) {
+    return head.substr(0, magic.size()) == magic;
+  };
 }
 
 bool isSameFile(const std::string &a, const std::string &b) {

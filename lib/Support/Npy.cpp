@@ -1,6 +1,7 @@
 //===- Npy.cpp - Reading and writing NumPy .npy files ---------------------===//
 
 #include "npu/Support/Npy.h"
+#include "npu/Support/Files.h"
 
 #include <cctype>
 #include <cerrno>
@@ -189,13 +190,12 @@ bool readNpy(const std::string &path, HostTensor &out, std::string &error) {
     error = "cannot read '" + path + "': it is a directory, not a .npy file";
     return false;
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    error = "cannot open '" + path + "': " + std::strerror(errno);
+  // At most 4 GiB; a file that does not start as .npy files do (a device,
+  // a pipe of something else) is read no further than its first chunk.
+  std::string buf;
+  if (!readFileBounded(path, uint64_t(1) << 32, buf, error,
+                       startsWith("\x93NUMPY")))
     return false;
-  }
-  std::string buf((std::istreambuf_iterator<char>(in)),
-                  std::istreambuf_iterator<char>());
   if (!parseNpy(buf.data(), buf.size(), out, error)) {
     error = path + ": " + error;
     return false;

@@ -102,7 +102,8 @@ LogicalResult resolveOutput(npu::CompileOptions &options, bool &writeBlob) {
     return reject("no output file: give -o FILE.mlir for the MLIR of the "
                   "--compile-to stage (default canonical), -o - to print it on "
                   "stdout, or -o FILE.blob for a blob");
-  StringRef extension = llvm::sys::path::extension(outputFile);
+  // Case apart (m.BLOB is a blob).
+  std::string extension = llvm::sys::path::extension(outputFile).lower();
   StringRef stage = npu::stageName(options.compileTo, options.precision);
   if (extension == ".blob") {
     if (npu::isCompileToGiven() && options.compileTo != Stage::Blob)
@@ -232,6 +233,18 @@ int main(int argc, char **argv) {
   if (cacheDir.empty() && cacheMaxMB.getNumOccurrences())
     return fail("--cache-max-mb limits the size of --cache-dir, which is not "
                 "given");
+  // MiB to bytes must not wrap (2^44 MiB was 0 bytes: every entry evicted).
+  constexpr uint64_t kMaxCacheMB = UINT64_MAX >> 20;
+  if (cacheMaxMB.getValue() > kMaxCacheMB)
+    return fail("--cache-max-mb takes at most " + std::to_string(kMaxCacheMB) +
+                " (MiB)");
+  if (!cacheDir.empty()) {
+    std::error_code ec;
+    if (inputFile == "-" ||
+        !std::filesystem::is_regular_file(inputFile.getValue(), ec))
+      return fail("--cache-dir keys the blob by the model file's bytes: the "
+                  "model must be a regular file, not a pipe or a device");
+  }
   if (!timingJson.empty() && !writeBlob)
     return fail("--timing-json times a compile to a blob: it needs -o "
                 "FILE.blob");

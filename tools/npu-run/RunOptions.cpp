@@ -124,6 +124,10 @@ ParseResult parseRunArgs(const std::vector<std::string> &args, RunOptions &o,
       std::string name, file;
       if (missing || !splitNameFile(v, name, file))
         return fail("--state-in takes NAME=FILE.npy");
+      for (const auto &given : o.stateIn)
+        if (given.first == name)
+          return fail("state variable '" + name +
+                      "' is given twice (--state-in)");
       o.stateIn.push_back({name, file});
     } else if (option("--state-out", o.stateOutDir)) {
       if (missing || o.stateOutDir.empty())
@@ -136,6 +140,10 @@ ParseResult parseRunArgs(const std::vector<std::string> &args, RunOptions &o,
                                   {"--requests", &o.requests},
                                   {"--steps", &o.steps}},
                                  v)) {
+      // --requests has a lower limit than other counts.
+      if (!v.empty() && v.rfind("--requests", 0) == 0)
+        return fail("--requests takes a whole number from 1 to " +
+                    std::to_string(runtime::kMaxInferRequests));
       if (!v.empty())
         return fail(v);
     } else if (option("--trace", o.tracePath)) {

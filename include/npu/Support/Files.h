@@ -7,8 +7,11 @@
 #ifndef NPU_SUPPORT_FILES_H
 #define NPU_SUPPORT_FILES_H
 
+#include <cstdint>
+#include <functional>
 #include <initializer_list>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -69,6 +72,21 @@ bool createDirectories(const std::string &dir, std::string &error);
 /// "cannot write 'PATH': it is a directory" if it is one, else its missing
 /// parent directories are created (errors as createParentDirectories).
 bool prepareOutputFile(const std::string &path, std::string &error);
+
+/// Reads the file `path` (any kind: a regular file, a pipe, a device) into
+/// `out`, at most `maxBytes` bytes: a file with more fails with "'PATH' is
+/// larger than N bytes". With `plausible`, a file whose first chunk (its
+/// first 64 KiB, or all of it if shorter) it rejects is read no further
+/// (the reader's parser then says what the file is not): /dev/zero given as
+/// a blob, a model or a .npy file ends at once. Other errors: "cannot open
+/// / read 'PATH': <reason>", "'PATH' is a directory".
+bool readFileBounded(
+    const std::string &path, uint64_t maxBytes, std::string &out,
+    std::string &error,
+    const std::function<bool(std::string_view head)> &plausible = nullptr);
+
+/// A `plausible` test for readFileBounded: the file starts with `magic`.
+std::function<bool(std::string_view)> startsWith(std::string magic);
 
 /// A file a tool reads or writes, and what it is to the user, as a message
 /// names it ("the input model", "the --trace file").

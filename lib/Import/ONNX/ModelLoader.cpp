@@ -9,10 +9,12 @@
 #include "ModelLoader.h"
 
 #include "npu/Blob/Format.h"
+#include "npu/Support/Files.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "llvm/Support/MemoryBuffer.h"
 
+#include <filesystem>
 #include <google/protobuf/io/coded_stream.h>
 #include <limits>
 
@@ -22,6 +24,34 @@ namespace npu::onnx_import {
 
 FailureOr<std::unique_ptr<llvm::MemoryBuffer>> readModelFile(StringRef path,
                                                              Location loc) {
+  // Standard input, a pipe or a device: read up to protobuf's 2 GiB (and
+  // one byte more, which parseModel reports), never without end.
+  std::error_code ec;
+  auto status = std::filesystem::status(path.str(), ec);
+  if (path == "-" || (!ec && std::filesystem::exists(status) &&
+                      !std::filesystem::is_regular_file(status) &&
+                      !std::filesystem::is_directory(status))) {
+    // A serialized ModelProto starts with a field's key: field number 1
+    // or more, wire type 0, 1, 2 or 5 (not a zero byte, as /dev/zero).
+    auto plausible = [](std::string_view head) {
+      if (head.empty())
+        return true;
+      uint8_t key = uint8_t(head[0]), wire = key & 7;
+      return (key >> 3) != 0 && (wire <= 2 || wire == 5);
+    };
+    std::string bytes, error;
+    if (!readFileBounded(path == "-" ? "/dev/stdin" : path.str(),
+                         uint64_t(std::numeric_limits<int>::max()) + 1, bytes,
+                         error, plausible)) {
+      if (error.find("is larger than") != std::string::npos)
+        emitError(loc) << "the model file is larger than 2 GiB; store its "
+                          "weights as ONNX external data";
+      else
+        emitError(loc) << "cannot read the model file: " << error;
+      return failure();
+    }
+    return llvm::MemoryBuffer::getMemBufferCopy(bytes, path);
+  }
   auto buffer =
       llvm::MemoryBuffer::getFileOrSTDIN(path, /*IsText=*/false,
                                          /*RequiresNullTerminator=*/false);
