@@ -190,14 +190,25 @@ LogicalResult computeCacheKey(StringRef modelPath,
       if (c.dataDir.empty()) {
         add("calibration data", "generated samples");
       } else {
-        // Every file under the directory, by relative path, in sorted order.
+        // Every .npy and .npz file under the directory that calibration may
+        // read (not hidden, nor in a hidden folder: docs/calibration.md), by
+        // relative path, in sorted order.
         std::error_code ec;
         std::map<std::string, std::string> files;
         for (auto it = fs::recursive_directory_iterator(c.dataDir, ec);
-             !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
-          if (it->is_regular_file(ec))
+             !ec && it != fs::recursive_directory_iterator();
+             it.increment(ec)) {
+          std::string name = it->path().filename().string();
+          if (!name.empty() && name[0] == '.') {
+            if (it->is_directory(ec))
+              it.disable_recursion_pending();
+            continue;
+          }
+          std::string ext = it->path().extension().string();
+          if (it->is_regular_file(ec) && (ext == ".npy" || ext == ".npz"))
             files[fs::relative(it->path(), c.dataDir, ec).string()] =
                 it->path().string();
+        }
         if (ec) {
           error = "cannot read the calibration data '" + c.dataDir +
                   "': " + ec.message();
