@@ -12,6 +12,7 @@
 #include <zip.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstring>
 #include <filesystem>
@@ -35,8 +36,13 @@ std::string inputList(const std::vector<InputInfo> &inputs) {
   return out;
 }
 
+/// `ext` in any case (a.NPY is a .npy file; found by a fresh user: it was
+/// skipped without a word).
 bool hasExtension(const fs::path &p, const char *ext) {
-  return p.extension() == ext;
+  std::string e = p.extension().string();
+  std::transform(e.begin(), e.end(), e.begin(),
+                 [](unsigned char c) { return char(std::tolower(c)); });
+  return e == ext;
 }
 
 /// Hidden entries (".name": editors' and macOS's "._name.npy" companions)
@@ -73,6 +79,12 @@ public:
     return files_.empty() ? 0 : files_.front().size();
   }
   std::string describe() const override { return description_; }
+  std::string sampleName(size_t index) const override {
+    std::string name;
+    for (const auto &files : files_)
+      name += (name.empty() ? "" : ", ") + files[index];
+    return name;
+  }
 
   bool load(size_t index, std::vector<HostTensor> &tensors,
             std::string &error) override {
@@ -171,6 +183,9 @@ public:
 
   size_t numSamples() const override { return archives_.size(); }
   std::string describe() const override { return description_; }
+  std::string sampleName(size_t index) const override {
+    return archives_[index];
+  }
 
   bool load(size_t index, std::vector<HostTensor> &tensors,
             std::string &error) override {
@@ -235,6 +250,9 @@ public:
 
   size_t numSamples() const override { return count_; }
   bool isGenerated() const override { return true; }
+  std::string sampleName(size_t index) const override {
+    return "generated sample " + std::to_string(index);
+  }
   std::string describe() const override {
     return std::to_string(count_) +
            " generated (standard normal, 8-bit integers uniform; seed " +
@@ -313,7 +331,20 @@ bool checkSample(const InputInfo &input, const HostTensor &tensor,
                           : input.dtype == DType::F16 ? "float16"
                           : input.dtype == DType::F64 ? "float64"
                                                       : nullptr;
-  if (tensor.dtype() != input.dtype && numpyName)
+  // Integer samples for a float input are raw data (an image's 0-255
+  // pixels): a cast alone would calibrate on values the model never sees.
+  bool integerSample =
+      tensor.dtype() != DType::F32 && tensor.dtype() != DType::F16 &&
+      tensor.dtype() != DType::F64 && tensor.dtype() != DType::BF16;
+  if (tensor.dtype() != input.dtype && numpyName && integerSample)
+    error += std::string(" (calibration samples are the model's input as "
+                         "its preprocessing makes it -- an image resized, "
+                         "normalized and laid out as the model expects -- "
+                         "saved with .astype(numpy.") +
+             numpyName +
+             "); raw data cast alone gives int8 ranges of "
+             "values the model never sees)";
+  else if (tensor.dtype() != input.dtype && numpyName)
     error += std::string(" (save it with .astype(numpy.") + numpyName + "))";
   return false;
 }

@@ -204,7 +204,8 @@ LogicalResult computeCacheKey(StringRef modelPath,
               it.disable_recursion_pending();
             continue;
           }
-          std::string ext = it->path().extension().string();
+          std::string ext =
+              llvm::StringRef(it->path().extension().string()).lower();
           if (it->is_regular_file(ec) && (ext == ".npy" || ext == ".npz"))
             files[fs::relative(it->path(), c.dataDir, ec).string()] =
                 it->path().string();

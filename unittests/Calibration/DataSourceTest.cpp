@@ -102,6 +102,18 @@ TEST_F(DataSourceTest, FlatNpyFilesInNameOrder) {
   EXPECT_EQ(t[0].getAsDouble(1), 11.0);
 }
 
+// An extension in capitals is the same (found by a fresh user: a.NPY was
+// skipped without a word); each sample is named by its file.
+TEST_F(DataSourceTest, ExtensionsInAnyCase) {
+  npy(dir / "a.npy", tensor(DType::F32, {1, 2}, 0));
+  npy(dir / "b.NPY", tensor(DType::F32, {1, 2}, 10));
+  std::string error;
+  auto source = openSampleDirectory(dir.string(), one, error);
+  ASSERT_NE(source, nullptr) << error;
+  ASSERT_EQ(source->numSamples(), 2u);
+  EXPECT_EQ(source->sampleName(1), (dir / "b.NPY").string());
+}
+
 // Hidden files and folders (macOS's "._a.npy" companions, which hold no
 // array) are no samples (found by a review: one was counted).
 TEST_F(DataSourceTest, HiddenEntriesAreSkipped) {
@@ -169,6 +181,16 @@ TEST_F(DataSourceTest, ShapeAndDtypeMismatch) {
             "'" + (dir / "a.npy").string() +
                 "' has f64[1x2] but input 'x' is f32[1x2] (save it with "
                 ".astype(numpy.float32))");
+  // Integers for a float input are raw data (an image's pixels): the hint
+  // is the preprocessing, not a bare cast.
+  npy(dir / "a.npy", tensor(DType::U8, {1, 2}, 0));
+  EXPECT_EQ(loadError(one, 0),
+            "'" + (dir / "a.npy").string() +
+                "' has u8[1x2] but input 'x' is f32[1x2] (calibration samples "
+                "are the model's input as its preprocessing makes it -- an "
+                "image resized, normalized and laid out as the model expects "
+                "-- saved with .astype(numpy.float32); raw data cast alone "
+                "gives int8 ranges of values the model never sees)");
 }
 
 TEST_F(DataSourceTest, FlatFilesNeedASingleInput) {

@@ -41,6 +41,9 @@ public:
   virtual bool isGenerated() const { return false; }
   /// "8 from DIR (npz)", "8 generated (seed 0)", for the table header.
   virtual std::string describe() const = 0;
+  /// Sample `index` as messages name it: its file(s), or "generated sample
+  /// N".
+  virtual std::string sampleName(size_t index) const = 0;
   /// Loads sample `index` (< numSamples()): one tensor per input, in input
   /// order, each checked against the input's shape and dtype.
   virtual bool load(size_t index, std::vector<HostTensor> &tensors,

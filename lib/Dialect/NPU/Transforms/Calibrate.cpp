@@ -521,6 +521,30 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
     for (size_t s = 0; s < numSamples; ++s) {
       if (!source->load(s, sample, error))
         return fail(error);
+      // NaN or infinite input values: the statistics skip them (each
+      // tensor they reach says so); the sample is named once here, and one
+      // with no finite value of a float input is no sample.
+      for (auto [i, input] : llvm::enumerate(sample)) {
+        if (input.dtype() != DType::F32 && input.dtype() != DType::F16)
+          continue;
+        HostTensor f32 = input.dtype() == DType::F32 ? HostTensor()
+                                                     : input.castTo(DType::F32);
+        const HostTensor &v = input.dtype() == DType::F32 ? input : f32;
+        int64_t n = v.numElements(), bad = 0;
+        for (int64_t e = 0; e < n; ++e)
+          bad += !std::isfinite(v.data<float>()[e]);
+        if (!bad)
+          continue;
+        const std::string &name = (*inputs)[i].name;
+        if (bad == n)
+          return fail(llvm::formatv("calibration sample '{0}': input '{1}' "
+                                    "has no finite value",
+                                    source->sampleName(s), name));
+        emitWarning(func.getLoc()) << llvm::formatv(
+            "calibration sample '{0}': input '{1}' has {2} NaN or infinite "
+            "value(s) of {3}; the statistics skip them",
+            source->sampleName(s), name, bad, n);
+      }
       for (Tensor &t : tensors)
         if (!t.op)
           observeHostTensor(*t.observer, sample[t.index], &pool);
