@@ -492,12 +492,8 @@ bool readFile(const std::string &path, std::vector<uint8_t> &out,
   // At most 16 GiB; a file that does not start with the blob magic (a
   // device, a pipe of something else) is read no further than its first
   // chunk, and readHeader says what it is not.
-  std::string bytes;
-  if (!readFileBounded(path, uint64_t(16) << 30, bytes, error,
-                       startsWith(std::string(kMagic, sizeof(kMagic)))))
-    return false;
-  out.assign(bytes.begin(), bytes.end());
-  return true;
+  return readFileBounded(path, uint64_t(16) << 30, out, error,
+                         startsWith(std::string(kMagic, sizeof(kMagic))));
 }
 
 bool readStateVars(const void *data, size_t size, std::vector<StateVar> &out,

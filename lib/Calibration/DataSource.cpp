@@ -45,13 +45,6 @@ bool hasExtension(const fs::path &p, const char *ext) {
   return e == ext;
 }
 
-/// Hidden entries (".name": editors' and macOS's "._name.npy" companions)
-/// are no samples.
-bool hidden(const fs::path &p) {
-  std::string name = p.filename().string();
-  return !name.empty() && name[0] == '.';
-}
-
 /// Regular files of `dir` with extension `ext`, not hidden, sorted by name;
 /// also symbolic links that lead to no file, which then fail to open with
 /// their reason (a dangling link was skipped without a word).
@@ -60,7 +53,7 @@ std::vector<std::string> listFiles(const fs::path &dir, const char *ext) {
   std::error_code ec;
   for (const fs::directory_entry &e : fs::directory_iterator(dir, ec))
     if ((e.is_regular_file(ec) || e.is_symlink(ec)) &&
-        hasExtension(e.path(), ext) && !hidden(e.path()))
+        hasExtension(e.path(), ext) && !isHiddenEntry(e.path()))
       files.push_back(e.path().string());
   std::sort(files.begin(), files.end());
   return files;
@@ -319,6 +312,15 @@ private:
 
 } // namespace
 
+bool isHiddenEntry(const fs::path &p) {
+  std::string name = p.filename().string();
+  return !name.empty() && name[0] == '.';
+}
+
+bool isSampleFileName(const fs::path &p) {
+  return hasExtension(p, ".npy") || hasExtension(p, ".npz");
+}
+
 bool checkSample(const InputInfo &input, const HostTensor &tensor,
                  const std::string &file, std::string &error) {
   if (tensor.dtype() == input.dtype && tensor.shape() == input.shape)
@@ -367,7 +369,7 @@ openSampleDirectory(const std::string &dir,
   std::vector<std::string> npz = listFiles(dir, ".npz");
   std::vector<std::string> folders;
   for (const fs::directory_entry &e : fs::directory_iterator(dir, ec))
-    if (e.is_directory(ec) && !hidden(e.path()))
+    if (e.is_directory(ec) && !isHiddenEntry(e.path()))
       folders.push_back(e.path().filename().string());
   std::sort(folders.begin(), folders.end());
 

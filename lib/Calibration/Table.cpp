@@ -420,18 +420,12 @@ bool readTableFile(const std::string &path, CalibrationTable &table,
     error = "cannot open calibration table '" + path + "': it is a directory";
     return false;
   }
-  if (!std::ifstream(path, std::ios::binary)) {
-    error =
-        "cannot open calibration table '" + path + "': " + std::strerror(errno);
-    return false;
-  }
   // A table is a line per tensor: 256 MiB is far beyond any model's (a
   // device or a pipe without end is not read forever).
-  std::string text, readError;
-  if (!readFileBounded(path, uint64_t(256) << 20, text, readError)) {
-    error = "cannot read calibration table: " + readError;
+  std::string text;
+  if (!readFileBounded(path, uint64_t(256) << 20, text, error, nullptr,
+                       "calibration table"))
     return false;
-  }
   return parseTable(text, path, table, error);
 }
 

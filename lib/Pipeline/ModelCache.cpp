@@ -3,6 +3,7 @@
 #include "npu/Pipeline/ModelCache.h"
 
 #include "npu/Blob/BlobReader.h"
+#include "npu/Calibration/DataSource.h"
 #include "npu/Pipeline/Pipeline.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -198,15 +199,12 @@ LogicalResult computeCacheKey(StringRef modelPath,
         for (auto it = fs::recursive_directory_iterator(c.dataDir, ec);
              !ec && it != fs::recursive_directory_iterator();
              it.increment(ec)) {
-          std::string name = it->path().filename().string();
-          if (!name.empty() && name[0] == '.') {
+          if (calib::isHiddenEntry(it->path())) {
             if (it->is_directory(ec))
               it.disable_recursion_pending();
             continue;
           }
-          std::string ext =
-              llvm::StringRef(it->path().extension().string()).lower();
-          if (it->is_regular_file(ec) && (ext == ".npy" || ext == ".npz"))
+          if (it->is_regular_file(ec) && calib::isSampleFileName(it->path()))
             files[fs::relative(it->path(), c.dataDir, ec).string()] =
                 it->path().string();
         }

@@ -40,18 +40,23 @@ bool splitNameFile(const std::string &spec, std::string &name,
   return true;
 }
 
-bool readFileBounded(const std::string &path, uint64_t maxBytes,
-                     std::string &out, std::string &error,
-                     const std::function<bool(std::string_view)> &plausible) {
+namespace {
+/// readFileBounded into a std::string or a std::vector<uint8_t>.
+template <typename Bytes>
+bool readBounded(const std::string &path, uint64_t maxBytes, Bytes &out,
+                 std::string &error, const ReadPlausible &plausible,
+                 std::string_view what) {
   out.clear();
+  std::string named = (what.empty() ? std::string() : std::string(what) + " ") +
+                      "'" + path + "'";
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
-    error = "'" + path + "' is a directory";
+    error = named + " is a directory";
     return false;
   }
   FILE *f = std::fopen(path.c_str(), "rb");
   if (!f) {
-    error = "cannot open '" + path + "': " + std::strerror(errno);
+    error = "cannot open " + named + ": " + std::strerror(errno);
     return false;
   }
   constexpr size_t kChunk = size_t(1) << 16;
@@ -73,23 +78,37 @@ bool readFileBounded(const std::string &path, uint64_t maxBytes,
     if (out.size() > maxBytes) {
       std::fclose(f);
       out.clear();
-      error = "'" + path + "' is larger than " + std::to_string(maxBytes) +
-              " bytes";
+      error = named + " is larger than " + std::to_string(maxBytes) + " bytes";
       return false;
     }
-    if (used == 0 && plausible && !plausible(out))
+    if (used == 0 && plausible &&
+        !plausible(std::string_view(reinterpret_cast<const char *>(out.data()),
+                                    out.size())))
       break;
   }
   int readErrno = errno;
   std::fclose(f);
   if (!ok) {
-    error = "cannot read '" + path + "': " + std::strerror(readErrno);
+    error = "cannot read " + named + ": " + std::strerror(readErrno);
     return false;
   }
   return true;
 }
+} // namespace
 
-std::function<bool(std::string_view)> startsWith(std::string magic) {
+bool readFileBounded(const std::string &path, uint64_t maxBytes,
+                     std::string &out, std::string &error,
+                     const ReadPlausible &plausible, std::string_view what) {
+  return readBounded(path, maxBytes, out, error, plausible, what);
+}
+
+bool readFileBounded(const std::string &path, uint64_t maxBytes,
+                     std::vector<uint8_t> &out, std::string &error,
+                     const ReadPlausible &plausible, std::string_view what) {
+  return readBounded(path, maxBytes, out, error, plausible, what);
+}
+
+ReadPlausible startsWith(std::string magic) {
   return [magic = std::move(magic)](std::string_view head) {
     return head.substr(0, magic.size()) == magic;
   };

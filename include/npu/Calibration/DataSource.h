@@ -20,6 +20,7 @@
 #include "npu/Support/HostTensor.h"
 
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
@@ -63,6 +64,14 @@ openSampleDirectory(const std::string &dir,
 std::unique_ptr<SampleSource>
 makeGeneratedSource(const std::vector<InputInfo> &inputs, size_t count = 8,
                     uint64_t seed = 0);
+
+/// Whether a directory entry is hidden (".name": editors' and macOS's
+/// "._name.npy" companions, or a hidden folder): never samples.
+bool isHiddenEntry(const std::filesystem::path &p);
+
+/// Whether a file name is one calibration may read as samples: `.npy` or
+/// `.npz`, in any case (the files the compile cache's key covers).
+bool isSampleFileName(const std::filesystem::path &p);
 
 /// Checks a loaded tensor against an input; the message names the input,
 /// the file and both shapes / dtypes.

@@ -74,19 +74,27 @@ bool createDirectories(const std::string &dir, std::string &error);
 bool prepareOutputFile(const std::string &path, std::string &error);
 
 /// Reads the file `path` (any kind: a regular file, a pipe, a device) into
-/// `out`, at most `maxBytes` bytes: a file with more fails with "'PATH' is
-/// larger than N bytes". With `plausible`, a file whose first chunk (its
-/// first 64 KiB, or all of it if shorter) it rejects is read no further
-/// (the reader's parser then says what the file is not): /dev/zero given as
-/// a blob, a model or a .npy file ends at once. Other errors: "cannot open
-/// / read 'PATH': <reason>", "'PATH' is a directory".
-bool readFileBounded(
-    const std::string &path, uint64_t maxBytes, std::string &out,
-    std::string &error,
-    const std::function<bool(std::string_view head)> &plausible = nullptr);
+/// `out`, at most `maxBytes` bytes: a file with more fails with "WHAT
+/// 'PATH' is larger than N bytes". With `plausible`, a file whose first
+/// chunk (its first 64 KiB, or all of it if shorter) it rejects is read no
+/// further (the reader's parser then says what the file is not): /dev/zero
+/// given as a blob, a model or a .npy file ends at once. Other errors:
+/// "cannot open / read WHAT 'PATH': <reason>", "WHAT 'PATH' is a
+/// directory", with `what` (e.g. "calibration table") before the path when
+/// given.
+using ReadPlausible = std::function<bool(std::string_view head)>;
+bool readFileBounded(const std::string &path, uint64_t maxBytes,
+                     std::string &out, std::string &error,
+                     const ReadPlausible &plausible = nullptr,
+                     std::string_view what = {});
+/// The same into bytes (a blob), without a copy.
+bool readFileBounded(const std::string &path, uint64_t maxBytes,
+                     std::vector<uint8_t> &out, std::string &error,
+                     const ReadPlausible &plausible = nullptr,
+                     std::string_view what = {});
 
 /// A `plausible` test for readFileBounded: the file starts with `magic`.
-std::function<bool(std::string_view)> startsWith(std::string magic);
+ReadPlausible startsWith(std::string magic);
 
 /// A file a tool reads or writes, and what it is to the user, as a message
 /// names it ("the input model", "the --trace file").

@@ -42,12 +42,8 @@ FailureOr<std::unique_ptr<llvm::MemoryBuffer>> readModelFile(StringRef path,
     std::string bytes, error;
     if (!readFileBounded(path == "-" ? "/dev/stdin" : path.str(),
                          uint64_t(std::numeric_limits<int>::max()) + 1, bytes,
-                         error, plausible)) {
-      if (error.find("is larger than") != std::string::npos)
-        emitError(loc) << "the model file is larger than 2 GiB; store its "
-                          "weights as ONNX external data";
-      else
-        emitError(loc) << "cannot read the model file: " << error;
+                         error, plausible, "the model file")) {
+      emitError(loc) << error;
       return failure();
     }
     return llvm::MemoryBuffer::getMemBufferCopy(bytes, path);

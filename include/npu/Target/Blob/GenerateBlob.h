@@ -60,6 +60,7 @@ constexpr llvm::StringLiteral kDeepPrefetchAttr = "npu.deep_prefetch";
 /// several such kernels side by side, splitting each only queues them on
 /// the same SHAVEs).
 constexpr llvm::StringLiteral kShaveSplitByWorkAttr = "npu.shave_split_by_work";
+constexpr int64_t kMaxShaveSplitByWork = 16;
 
 /// `npu.shave_into_each_concat` (unit) on a function: an elementwise SHAVE
 /// op feeding several concat operands whose input another SHAVE op
@@ -68,7 +69,6 @@ constexpr llvm::StringLiteral kShaveSplitByWorkAttr = "npu.shave_split_by_work";
 /// chain with copies (npu-group-layers measured the program faster so).
 constexpr llvm::StringLiteral kShaveIntoEachConcatAttr =
     "npu.shave_into_each_concat";
-constexpr int64_t kMaxShaveSplitByWork = 16;
 
 struct CodegenOptions {
   /// Tiles used for DPU pieces and SHAVE tasks (0: all of the platform).
