@@ -59,6 +59,19 @@ std::vector<std::string> listFiles(const fs::path &dir, const char *ext) {
   return files;
 }
 
+/// Appends to `out` the files of `dir` that calibration does not read:
+/// regular files (or links to them), not hidden, other than .npy (and, with
+/// `npzToo`, .npz) files.
+void appendIgnored(const fs::path &dir, bool npzToo,
+                   std::vector<std::string> &out) {
+  std::error_code ec;
+  for (const fs::directory_entry &e : fs::directory_iterator(dir, ec))
+    if (e.is_regular_file(ec) && !isHiddenEntry(e.path()) &&
+        !hasExtension(e.path(), ".npy") &&
+        !(npzToo && hasExtension(e.path(), ".npz")))
+      out.push_back(e.path().string());
+}
+
 /// One .npy file per input per sample.
 class NpyFilesSource : public SampleSource {
 public:
@@ -353,8 +366,20 @@ bool checkSample(const InputInfo &input, const HostTensor &tensor,
 
 std::unique_ptr<SampleSource>
 openSampleDirectory(const std::string &dir,
-                    const std::vector<InputInfo> &inputs, std::string &error) {
+                    const std::vector<InputInfo> &inputs, std::string &error,
+                    std::vector<std::string> *ignored) {
   std::error_code ec;
+  // The files of the folders read that are not samples, once the layout
+  // is known.
+  auto listIgnored = [&](const std::vector<std::string> &subFolders) {
+    if (!ignored)
+      return;
+    ignored->clear();
+    appendIgnored(dir, /*npzToo=*/true, *ignored);
+    for (const std::string &sub : subFolders)
+      appendIgnored(fs::path(dir) / sub, /*npzToo=*/false, *ignored);
+    std::sort(ignored->begin(), ignored->end());
+  };
   if (!fs::is_directory(dir, ec)) {
     error = fs::exists(dir, ec)
                 ? "calibration data '" + dir + "' is not a directory"
@@ -397,6 +422,7 @@ openSampleDirectory(const std::string &dir,
       if (!checkArchiveMembers(archive, inputs, error))
         return nullptr;
     std::string what = std::to_string(npz.size()) + " from '" + dir + "' (npz)";
+    listIgnored({});
     return std::make_unique<NpzSource>(inputs, std::move(npz), what);
   }
   if (!npy.empty()) {
@@ -408,6 +434,7 @@ openSampleDirectory(const std::string &dir,
       return nullptr;
     }
     std::string what = std::to_string(npy.size()) + " from '" + dir + "' (npy)";
+    listIgnored({});
     return std::make_unique<NpyFilesSource>(
         inputs, std::vector<std::vector<std::string>>{std::move(npy)}, what);
   }
@@ -469,6 +496,7 @@ openSampleDirectory(const std::string &dir,
     }
   std::string what =
       std::to_string(files[0].size()) + " from '" + dir + "' (per input)";
+  listIgnored(folders);
   return std::make_unique<NpyFilesSource>(inputs, std::move(files), what);
 }
 

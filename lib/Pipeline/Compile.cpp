@@ -350,6 +350,7 @@ preferFp16IfFaster(StringRef modelPath, const CompileOptions &options,
   fp16.accuracyTarget = CompileOptions().accuracyTarget;
   fp16.fp16Layers.clear();
   fp16.precisionReportPath.clear();
+  fp16.state.quiet = true; // The mixed compile said them.
   // One phase for the whole second compile (--timing-json).
   fp16.phaseTimes = nullptr;
   auto fp16Start = CompilePhaseTimes::Clock::now();

@@ -42,7 +42,7 @@ public:
     if (failed(exported))
       return signalPassFailure();
     auto states = resolveStateVariables(exported->program, options.state,
-                                        options.toolName, /*quiet=*/false);
+                                        options.toolName, options.state.quiet);
     if (failed(states))
       return signalPassFailure();
 

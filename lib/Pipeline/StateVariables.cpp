@@ -114,11 +114,33 @@ resolveStateVariables(ArrayRef<GraphArg> inputs, ArrayRef<GraphArg> outputs,
     }
   }
 
+  // The pairs found by name, as the messages list them.
+  std::string byName;
+  if (options.pairs.empty())
+    for (const blob::StateVar &v : vars)
+      byName += (byName.empty() ? "'" : ", '") + inputs[v.input].name +
+                "' -> '" + outputs[v.output].name + "'";
   if (!vars.empty() && vars.size() >= outputs.size()) {
-    printError(tool, "every output of the model is a state variable's; a "
-                     "stateful model needs an output that is not state");
+    printError(tool,
+               "every output of the model is a state variable's; a "
+               "stateful model needs an output that is not state" +
+                   (byName.empty()
+                        ? std::string()
+                        : " (paired by name: " + byName +
+                              "; --state none if they are ordinary inputs "
+                              "and outputs)"));
     return failure();
   }
+  // A pair found by name changes what the user gives and gets at run time
+  // (found by a fresh user: a denoiser's audio_in / audio_out became state
+  // without a word): said, with how to undo it.
+  if (!byName.empty() && !quiet)
+    printWarning(tool, "state variables found by name: " + byName +
+                           "; the runtime carries each output to its input "
+                           "between inferences (npu-run: --state-in, not "
+                           "--input); --state none if they are ordinary "
+                           "inputs and outputs, --state IN=OUT to name the "
+                           "pairs and silence this");
   // Input order, whatever order --state gave.
   llvm::sort(vars, [](const blob::StateVar &x, const blob::StateVar &y) {
     return x.input < y.input;

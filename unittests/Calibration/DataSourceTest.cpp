@@ -129,6 +129,38 @@ TEST_F(DataSourceTest, HiddenEntriesAreSkipped) {
   EXPECT_EQ(source->numSamples(), 1u);
 }
 
+// Files that are not samples are left out and listed, so that the user
+// is told (found by a fresh user: images beside the samples were ignored
+// without a word); hidden ones are not listed. In a folder per input, only
+// .npy files are samples.
+TEST_F(DataSourceTest, FilesThatAreNotSamplesAreListed) {
+  npy(dir / "a.npy", tensor(DType::F32, {1, 2}, 0));
+  std::ofstream(dir / "page.png") << "png";
+  std::ofstream(dir / ".DS_Store") << "mac";
+  std::string error;
+  std::vector<std::string> ignored;
+  auto source = openSampleDirectory(dir.string(), one, error, &ignored);
+  ASSERT_NE(source, nullptr) << error;
+  EXPECT_EQ(source->numSamples(), 1u);
+  EXPECT_EQ(ignored, std::vector<std::string>{(dir / "page.png").string()});
+
+  fs::remove_all(dir);
+  for (int i = 0; i < 2; ++i) {
+    npy(dir / "x" / (std::to_string(i) + ".npy"),
+        tensor(DType::F32, {1, 2}, i));
+    npy(dir / "ids" / (std::to_string(i) + ".npy"), tensor(DType::I64, {3}, i));
+  }
+  std::ofstream(dir / "x" / "list.txt") << "0.npy";
+  std::ofstream(dir / "ids" / "b.npz") << "npz";
+  std::ofstream(dir / "README") << "samples";
+  source = openSampleDirectory(dir.string(), two, error, &ignored);
+  ASSERT_NE(source, nullptr) << error;
+  EXPECT_EQ(ignored,
+            (std::vector<std::string>{(dir / "README").string(),
+                                      (dir / "ids" / "b.npz").string(),
+                                      (dir / "x" / "list.txt").string()}));
+}
+
 TEST_F(DataSourceTest, OneFolderPerInput) {
   for (int i = 0; i < 3; ++i) {
     npy(dir / "x" / (std::to_string(i) + ".npy"),

@@ -53,10 +53,13 @@ public:
 
 /// Opens a directory of samples for `inputs`, detecting its layout. Errors
 /// (missing folder, no samples, unknown members, different sample counts
-/// per input) return null with `error` set.
+/// per input) return null with `error` set. `ignored`, when given, receives
+/// the paths of the files of `dir` and of the sub-folders read that are not
+/// samples (not .npy / .npz, not hidden; in a sub-folder, .npz too), sorted.
 std::unique_ptr<SampleSource>
 openSampleDirectory(const std::string &dir,
-                    const std::vector<InputInfo> &inputs, std::string &error);
+                    const std::vector<InputInfo> &inputs, std::string &error,
+                    std::vector<std::string> *ignored = nullptr);
 
 /// `count` samples: floats standard normal, integers 0, booleans false;
 /// a fixed generator (xorshift + Box-Muller) seeded with `seed`, so every

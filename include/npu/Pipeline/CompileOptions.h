@@ -111,6 +111,10 @@ struct StateOptions {
   std::vector<std::pair<std::string, std::string>> pairs;
   /// Without pairs: find them by name (--state none turns this off).
   bool autoDetect = true;
+  /// No warnings about the pairs (those found by name, a name match of
+  /// another type): the second compile of --fp16-if-faster, whose first
+  /// said them. Not part of the options hash.
+  bool quiet = false;
 };
 
 struct CompileOptions {

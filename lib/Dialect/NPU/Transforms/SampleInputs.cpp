@@ -47,19 +47,32 @@ FailureOr<std::vector<calib::InputInfo>> sampleInputsOf(func::FuncOp func,
 
 FailureOr<std::unique_ptr<calib::SampleSource>>
 openSamples(func::FuncOp func, const std::vector<calib::InputInfo> &inputs,
-            const std::string &dataDir, size_t generatedCount,
-            bool warnGenerated) {
+            const std::string &dataDir, size_t generatedCount, bool warn) {
   if (!dataDir.empty()) {
     std::string error;
+    std::vector<std::string> ignored;
     std::unique_ptr<calib::SampleSource> source =
-        calib::openSampleDirectory(dataDir, inputs, error);
+        calib::openSampleDirectory(dataDir, inputs, error, &ignored);
     if (!source)
       return emitError(func.getLoc()) << error;
+    if (warn && !ignored.empty()) {
+      // A few names say what was meant; the count says how many.
+      constexpr size_t kNamed = 3;
+      std::string names;
+      for (size_t i = 0; i < ignored.size() && i < kNamed; ++i)
+        names += (i ? ", '" : "'") + ignored[i] + "'";
+      if (ignored.size() > kNamed)
+        names += ", ...";
+      emitWarning(func.getLoc())
+          << "calibration data '" << dataDir << "': " << ignored.size()
+          << " file(s) that are not samples left out (" << names
+          << "); samples are .npy files or .npz archives";
+    }
     return source;
   }
   std::unique_ptr<calib::SampleSource> source =
       calib::makeGeneratedSource(inputs, generatedCount);
-  if (warnGenerated)
+  if (warn)
     emitWarning(func.getLoc())
         << "no calibration data: " << source->numSamples()
         << " generated samples (standard normal, 8-bit integer inputs "

@@ -27,6 +27,13 @@
 // RUN: npu-opt %s --pass-pipeline='builtin.module(npu-calibrate{data=%t/somenan})' -o /dev/null 2>&1 | FileCheck %s --check-prefix=SOMENAN
 // SOMENAN: warning: calibration sample '{{.*}}/somenan/b.npy': input 'x' has 1 NaN or infinite value(s) of 4; the statistics skip them
 
+// Files beside the samples that are not samples are named in a warning
+// (found by a fresh user: they were left out without a word).
+// RUN: mkdir -p %t/other && cp %t/data/a.npy %t/other/ && touch %t/other/p1.png %t/other/p2.png %t/other/p3.png %t/other/p4.png %t/other/.hidden
+// RUN: npu-opt %s --pass-pipeline='builtin.module(npu-calibrate{data=%t/other})' -o /dev/null 2>&1 | FileCheck %s --check-prefix=OTHER
+// OTHER: warning: calibration data '{{.*}}/other': 4 file(s) that are not samples left out ('{{.*}}/other/p1.png', '{{.*}}/other/p2.png', '{{.*}}/other/p3.png', ...); samples are .npy files or .npz archives
+// OTHER-NOT: hidden
+
 // RUN: not npu-opt %s --pass-pipeline='builtin.module(npu-calibrate{method=kl})' 2>&1 | FileCheck %s --check-prefix=METHOD
 // METHOD: error: unknown calibration method 'kl' (expected minmax, percentile, entropy, mse or auto)
 
