@@ -468,8 +468,13 @@ openSampleDirectory(const std::string &dir,
       it = std::find(folders.begin(), folders.end(), safe);
     }
     if (it == folders.end()) {
+      // A name a folder cannot hold ('image:0', 'right/image') is matched
+      // by its file-name-safe form: said (found by a fresh user).
       error = "calibration data '" + dir + "' has no sub-folder for input '" +
-              in.name + "' (inputs: " + inputList(inputs) + ")";
+              in.name + "'" +
+              (safe != in.name ? " (or '" + safe + "', its file-name-safe form)"
+                               : std::string()) +
+              " (inputs: " + inputList(inputs) + ")";
       return nullptr;
     }
     used[static_cast<size_t>(it - folders.begin())] = true;

@@ -16,9 +16,11 @@
 #include "npu/Support/AccuracyTarget.h"
 #include "npu/Support/Files.h"
 #include "npu/Support/Npy.h"
+#include "npu/Support/Version.h"
 
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Config/llvm-config.h"
 #include "llvm/Support/CommandLine.h"
 
 #include <memory>
@@ -330,6 +332,14 @@ void warnIfStageOutputsUnwritten(StringRef tool,
         tool, "--calib-table is not written: calibration runs at "
               "the 'calibrated' stage, and the compile stops at '" +
                   stageName(options.compileTo, options.precision).str() + "'");
+  // Found by a fresh user: an unknown name was accepted without a word.
+  if (!options.exposeTensors.empty() && options.compileTo < Stage::Lowered)
+    printWarning(
+        tool, "--expose-tensors is not applied (nor its names "
+              "checked): the tensors become outputs at the '" +
+                  stageName(Stage::Lowered, options.precision).str() +
+                  "' stage, and the compile stops at '" +
+                  stageName(options.compileTo, options.precision).str() + "'");
 }
 
 LogicalResult compileOptionsFromCommandLine(StringRef tool,
@@ -519,6 +529,7 @@ LogicalResult compileOptionsFromCommandLine(StringRef tool,
         return failure();
       }
       options.import.knownInputValues[name] = std::move(value);
+      options.inputValueFiles[name] = path;
     }
 
   options.dumpDir = f.dumpStages;
@@ -535,6 +546,11 @@ LogicalResult parseCompileCommandLine(int argc, char **argv,
                                       const CommandLineConfig &config) {
   registerCompileCommandLine(category, config);
   cl::HideUnrelatedOptions(category);
+  // --version: this project's, not LLVM's (found by a fresh user).
+  cl::SetVersionPrinter([name = tool.str()](raw_ostream &os) {
+    os << name << " " << kVersion << " (npu-compile, MLIR "
+       << LLVM_VERSION_STRING << ")\n";
+  });
   cl::ParseCommandLineOptions(argc, argv, overview);
   // llvm::cl keeps the last of an option given twice; a stricter value
   // earlier on the line (a wrapper's --accuracy-target, say) would be

@@ -5,6 +5,7 @@
 #include "npu/Blob/BlobReader.h"
 #include "npu/Calibration/DataSource.h"
 #include "npu/Pipeline/Pipeline.h"
+#include "npu/Support/Version.h"
 
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/BLAKE3.h"
@@ -105,8 +106,6 @@ const std::string &executableDigest() {
   return digest;
 }
 
-const char *kCompilerVersion = "npu-compile 0.1.0";
-
 } // namespace
 
 LogicalResult computeCacheKey(StringRef modelPath,
@@ -116,7 +115,7 @@ LogicalResult computeCacheKey(StringRef modelPath,
   auto add = [&](std::string name, std::string value) {
     key.inputs.emplace_back(std::move(name), std::move(value));
   };
-  add("compiler version", kCompilerVersion);
+  add("compiler version", std::string("npu-compile ") + kVersion);
   add("compiler executable", executableDigest());
 
   std::string digest;

@@ -2,26 +2,72 @@
 
 #include "npu/Pipeline/OutputFiles.h"
 
+#include "npu/Calibration/DataSource.h"
 #include "npu/Support/Files.h"
 
-#include "llvm/Support/FileSystem.h"
+#include <algorithm>
+#include <filesystem>
 
 namespace npu {
+
+namespace {
+/// The sample files (.npy / .npz, not hidden) directly in `dir`, sorted.
+std::vector<std::string> sampleFilesIn(const std::filesystem::path &dir) {
+  std::vector<std::string> files;
+  std::error_code ec;
+  for (const auto &e : std::filesystem::directory_iterator(dir, ec))
+    if (!calib::isHiddenEntry(e.path()) && calib::isSampleFileName(e.path()))
+      files.push_back(e.path().string());
+  std::sort(files.begin(), files.end());
+  return files;
+}
+} // namespace
 
 std::vector<NamedFile> compileInputFiles(const std::string &modelPath,
                                          const CompileOptions &options) {
   std::vector<NamedFile> reads = {
       {modelPath, "the input model"},
       {options.calibration.tableInputPath, "the --use-calib-table input"}};
+  for (const auto &[name, path] : options.inputValueFiles)
+    reads.push_back({path, "the --input-value file of '" + name + "'"});
   const std::string &calibDir = options.calibration.dataDir;
   std::error_code ec;
-  if (!calibDir.empty() && llvm::sys::fs::is_directory(calibDir))
-    for (llvm::sys::fs::recursive_directory_iterator it(calibDir, ec), end;
-         it != end && !ec; it.increment(ec))
-      reads.push_back({it->path(), "a calibration sample"});
-  else if (!calibDir.empty())
+  if (calibDir.empty())
+    return reads;
+  if (!std::filesystem::is_directory(calibDir, ec)) {
     reads.push_back({calibDir, "a calibration sample"});
+    return reads;
+  }
+  // The samples calibration reads, by its layouts (docs/calibration.md):
+  // the files in the folder, else those of its sub-folders (a tool's own
+  // output folder beside flat samples is not read: npu-compare's ort/ when
+  // --output-dir is the calibration folder).
+  std::vector<std::string> files = sampleFilesIn(calibDir);
+  if (files.empty())
+    for (const auto &e : std::filesystem::directory_iterator(calibDir, ec))
+      if (!calib::isHiddenEntry(e.path()) && e.is_directory(ec))
+        for (std::string &f : sampleFilesIn(e.path()))
+          files.push_back(std::move(f));
+  for (std::string &f : files)
+    reads.push_back({std::move(f), "a calibration sample"});
   return reads;
+}
+
+std::vector<NamedFile> stageDumpFiles(const CompileOptions &options) {
+  std::vector<NamedFile> files;
+  if (options.dumpDir.empty())
+    return files;
+  for (int s = int(Stage::Origin);
+       s <= int(std::min(options.compileTo, Stage::Addressed)); ++s) {
+    auto stage = Stage(s);
+    if (!stageExists(stage, options.precision))
+      continue;
+    std::string name = stageName(stage, options.precision).str();
+    files.push_back(
+        {(std::filesystem::path(options.dumpDir) / (name + ".mlir")).string(),
+         "the --dump-stages file of the '" + name + "' stage"});
+  }
+  return files;
 }
 
 } // namespace npu

@@ -44,6 +44,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 
 using namespace mlir;
@@ -185,6 +186,17 @@ LogicalResult runOrt(const std::vector<std::string> &nodes,
                      llvm::StringMap<std::string> &files, std::string &error) {
   std::string dir = join(outputDir, "ort");
   std::string copy = join(dir, "model-with-outputs.onnx");
+  // A previous run's tensors and log go first: ONNX Runtime failing, or
+  // writing fewer outputs, would leave them to be read as this run's (found
+  // by a fresh user: another model's tensors were compared, and a failed
+  // run quoted the previous run's log). main() has checked that nothing
+  // the user gave lies in this folder.
+  std::error_code ec;
+  for (llvm::sys::fs::directory_iterator it(dir, ec), end; it != end && !ec;
+       it.increment(ec))
+    if (llvm::sys::path::extension(it->path()) == ".npy" ||
+        llvm::sys::path::filename(it->path()) == "ort-run.log")
+      llvm::sys::fs::remove(it->path());
   if (failed(npu::writeModelWithNodeOutputs(modelPath, copy, nodes, outputs,
                                             error)))
     return failure();
@@ -281,6 +293,12 @@ int main(int argc, char **argv) {
     return 1;
   if (npu::isCompileToGiven())
     return fail("--compile-to does not apply: npu-compare runs every stage");
+  // A count beyond what a host can create aborted in std::thread (found by
+  // a fresh user).
+  if (threads < 0 || threads > npu::kMaxInterpreterThreads)
+    return fail("--num-threads takes 0 (one per hardware thread) to " +
+                std::to_string(npu::kMaxInterpreterThreads) + ", not " +
+                std::to_string(threads));
   if (!options.exposeTensors.empty())
     return fail("--expose-tensors does not apply: npu-compare exposes every "
                 "tensor");
@@ -323,22 +341,32 @@ int main(int argc, char **argv) {
     reads.push_back({path, "the --input file of '" + name + "'"});
   }
   std::string ortDir = join(outputDir, "ort");
-  for (const npu::NamedFile &r : reads) {
+  std::vector<npu::NamedFile> writes = {
+      {options.calibration.tableOutputPath, "the --calib-table file"},
+      {options.precisionReportPath, "the --precision-report file"},
+      {join(outputDir, "compare.json"), "the report"},
+      {join(outputDir, "compare.html"), "the report"},
+      {join(outputDir, "exposed.blob"), "the blob npu-compare writes"}};
+  for (npu::NamedFile &dump : npu::stageDumpFiles(options))
+    writes.push_back(std::move(dump));
+  // ONNX Runtime's folder is npu-compare's: neither what it reads nor the
+  // files the user names for it to write may be there.
+  std::vector<npu::NamedFile> notInOrt = reads;
+  notInOrt.insert(notInOrt.end(), writes.begin(), writes.begin() + 2);
+  for (const npu::NamedFile &r : notInOrt) {
     llvm::SmallString<256> dir(r.path);
     llvm::sys::path::remove_filename(dir);
-    if (!r.path.empty() && llvm::sys::fs::exists(ortDir) &&
-        npu::isSameFile(dir.empty() ? "." : std::string(dir), ortDir))
+    std::string parent = dir.empty() ? "." : std::string(dir);
+    std::error_code ec1, ec2;
+    if (!r.path.empty() &&
+        ((llvm::sys::fs::exists(ortDir) && npu::isSameFile(parent, ortDir)) ||
+         std::filesystem::weakly_canonical(parent, ec1) ==
+             std::filesystem::weakly_canonical(ortDir, ec2)))
       return fail(r.what + " '" + r.path + "' is in '" + ortDir +
                   "', where npu-compare writes ONNX Runtime's tensors; move "
                   "it or choose another --output-dir");
   }
-  if (!npu::checkOutputFiles(
-          {{options.calibration.tableOutputPath, "the --calib-table file"},
-           {options.precisionReportPath, "the --precision-report file"},
-           {join(outputDir, "compare.json"), "the report"},
-           {join(outputDir, "compare.html"), "the report"},
-           {join(outputDir, "exposed.blob"), "the blob npu-compare writes"}},
-          reads, error))
+  if (!npu::checkOutputFiles(writes, reads, error))
     return fail(error);
   if (!npu::createDirectories(outputDir, error))
     return fail(error);

@@ -221,12 +221,15 @@ int main(int argc, char **argv) {
   // one that names a file it reads (the model, --use-calib-table, a
   // calibration sample) or another one it writes is refused, one that is a
   // directory too, and its missing directories are created.
-  if (!npu::checkOutputFiles(
-          {{outputFile, "the output file"},
-           {options.calibration.tableOutputPath, "the --calib-table file"},
-           {options.precisionReportPath, "the --precision-report file"},
-           {timingJson, "the --timing-json file"}},
-          npu::compileInputFiles(inputFile, options), error))
+  std::vector<npu::NamedFile> writes = {
+      {outputFile, "the output file"},
+      {options.calibration.tableOutputPath, "the --calib-table file"},
+      {options.precisionReportPath, "the --precision-report file"},
+      {timingJson, "the --timing-json file"}};
+  for (npu::NamedFile &dump : npu::stageDumpFiles(options))
+    writes.push_back(std::move(dump));
+  if (!npu::checkOutputFiles(writes, npu::compileInputFiles(inputFile, options),
+                             error))
     return fail(error);
   if (!cacheDir.empty() && !writeBlob)
     return fail("--cache-dir keeps blobs: it needs -o FILE.blob");

@@ -17,6 +17,7 @@
 #include "npu/Interpreter/TensorConversion.h"
 #include "npu/Pipeline/BoolFlag.h"
 #include "npu/Pipeline/CommandLine.h"
+#include "npu/Pipeline/OutputFiles.h"
 #include "npu/Pipeline/Pipeline.h"
 #include "npu/Pipeline/Registration.h"
 #include "npu/Support/Files.h"
@@ -194,18 +195,22 @@ int main(int argc, char **argv) {
                 "' stage is the NPU's task program: it runs on the NPU "
                 "(npu-run on the blob), not on the interpreter; choose an "
                 "earlier --compile-to (the last graph stage is grouped)");
-  // A blob (its magic, whatever its name) is not a model.
+  // A blob (its magic, whatever its name) is not a model. Only a regular
+  // file is looked at twice: the first bytes of a pipe read here would be
+  // missing from the model (found by a fresh user: `cat m.onnx |
+  // npu-interpret /dev/stdin` read an empty model).
   char magic[8] = {};
-  std::ifstream(inputFile, std::ios::binary).read(magic, sizeof(magic));
+  if (llvm::sys::fs::is_regular_file(inputFile.getValue()))
+    std::ifstream(inputFile, std::ios::binary).read(magic, sizeof(magic));
   if (std::memcmp(magic, npu::blob::kMagic, sizeof(magic)) == 0)
     return fail("'" + inputFile +
                 "' is a blob: it runs on the NPU (npu-run), not on the "
                 "interpreter; give the ONNX model or a graph stage's .mlir");
   if (repeat == 0)
     return fail("--repeat must be 1 or more");
-  if (threads < 0)
-    return fail("--num-threads must be 0 (one per hardware thread) or more, "
-                "not " +
+  if (threads < 0 || threads > npu::kMaxInterpreterThreads)
+    return fail("--num-threads takes 0 (one per hardware thread) to " +
+                std::to_string(npu::kMaxInterpreterThreads) + ", not " +
                 std::to_string(threads));
   compileOptions.timing = timing;
 
@@ -225,6 +230,27 @@ int main(int argc, char **argv) {
     given[name] = std::move(value);
     givenPaths[name] = path;
   }
+  // Nothing it writes may overwrite what it reads (the model, the inputs,
+  // calibration samples and tables) or another file it writes (found by a
+  // fresh user: --calib-table MODEL.onnx replaced the model, outputs
+  // replaced calibration samples); the outputs' and generated inputs'
+  // files are added once their names are known.
+  std::vector<npu::NamedFile> reads =
+      StringRef(inputFile).ends_with(".mlir")
+          ? std::vector<npu::NamedFile>{{inputFile, "the input model"}}
+          : npu::compileInputFiles(inputFile, compileOptions);
+  for (auto &[name, path] : givenPaths)
+    reads.push_back({path, "the --input file of '" + name + "'"});
+  std::vector<npu::NamedFile> writes = {
+      {compileOptions.calibration.tableOutputPath, "the --calib-table file"},
+      {compileOptions.precisionReportPath, "the --precision-report file"}};
+  for (npu::NamedFile &dump : npu::stageDumpFiles(compileOptions))
+    writes.push_back(std::move(dump));
+  {
+    std::string error;
+    if (!npu::checkOutputFiles(writes, reads, error))
+      return fail(error);
+  }
 
   npu::CompilerContext compilerContext;
   MLIRContext &context = compilerContext.get();
@@ -237,6 +263,15 @@ int main(int argc, char **argv) {
     if (npu::isCompileToGiven())
       return fail("--compile-to applies to ONNX models; an .mlir file is run "
                   "at the stage it is");
+    // Options of the compile do nothing to a stage already compiled (found
+    // by a fresh user: they were ignored without a word).
+    if (!compileOptions.exposeTensors.empty())
+      return fail("--expose-tensors applies to ONNX models; an .mlir stage "
+                  "has the outputs it was compiled with");
+    if (!compileOptions.calibration.dataDir.empty() ||
+        !compileOptions.calibration.tableInputPath.empty())
+      return fail("--calib-data and --use-calib-table apply to ONNX models; "
+                  "an .mlir stage is calibrated already or never");
     llvm::SourceMgr sourceMgr;
     module =
         parseSourceFile<ModuleOp>(inputFile, sourceMgr, ParserConfig(&context));
@@ -276,6 +311,21 @@ int main(int argc, char **argv) {
   }
   if (std::error_code ec = llvm::sys::fs::create_directories(outputDir))
     return fail("cannot create directory '" + outputDir + "': " + ec.message());
+  std::vector<std::string> names;
+  for (unsigned i = 0; i < func.getNumResults(); ++i)
+    names.push_back(resultName(func, i));
+  std::vector<std::string> files = npu::uniqueFileNames(names);
+  for (unsigned i = 0; i < func.getNumResults(); ++i) {
+    SmallString<256> path(outputDir);
+    llvm::sys::path::append(path, files[i] + ".npy");
+    files[i] = std::string(path);
+    writes.push_back({files[i], "the output file of '" + names[i] + "'"});
+  }
+  {
+    std::string error;
+    if (!npu::checkOutputFiles(writes, reads, error))
+      return fail(error);
+  }
 
   SmallVector<npu::HostTensor> args;
   for (unsigned i = 0; i < func.getNumArguments(); ++i) {
@@ -325,6 +375,9 @@ int main(int argc, char **argv) {
       return fail("cannot create directory '" + dir + "': " + ec.message());
     SmallString<256> path(dir);
     llvm::sys::path::append(path, npu::sanitizeFileName(name) + ".npy");
+    writes.push_back({std::string(path), "the generated input '" + name + "'"});
+    if (!npu::checkOutputFiles(writes, reads, error))
+      return fail(error);
     if (!npu::writeNpy(std::string(path), args.back(), error))
       return fail(error);
     llvm::outs() << "input  " << name << ": "
@@ -352,19 +405,10 @@ int main(int argc, char **argv) {
       return fail("interpretation failed");
   }
 
-  // Write outputs, never over a file the user gave as an input.
-  std::vector<std::string> names;
-  for (unsigned i = 0; i < results->size(); ++i)
-    names.push_back(resultName(func, i));
-  std::vector<std::string> files = npu::uniqueFileNames(names);
+  // Write outputs (checked above against every file it reads or writes).
   for (unsigned i = 0; i < results->size(); ++i) {
     const std::string &name = names[i];
-    SmallString<256> path(outputDir);
-    llvm::sys::path::append(path, files[i] + ".npy");
-    for (auto &[inName, inPath] : givenPaths)
-      if (npu::isSameFile(std::string(path), inPath))
-        return fail("output '" + name + "' would overwrite input file '" +
-                    inPath + "'; choose another --output-dir");
+    const std::string &path = files[i];
     std::string error;
     if (!npu::writeNpy(std::string(path), (*results)[i], error))
       return fail(error);

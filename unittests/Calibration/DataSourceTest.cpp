@@ -249,6 +249,14 @@ TEST_F(DataSourceTest, FolderErrors) {
   EXPECT_EQ(openError(two), "calibration data '" + dir.string() +
                                 "' has no sub-folder for input 'ids' "
                                 "(inputs: 'x', 'ids')");
+  // A name no folder can hold: its file-name-safe form is said too.
+  std::vector<InputInfo> slashed = {{"x", DType::F32, {1, 2}},
+                                    {"right/image:0", DType::I64, {3}}};
+  EXPECT_EQ(openError(slashed),
+            "calibration data '" + dir.string() +
+                "' has no sub-folder for input 'right/image:0' (or "
+                "'right_image_0', its file-name-safe form) (inputs: 'x', "
+                "'right/image:0')");
   npy(dir / "ids" / "0.npy", tensor(DType::I64, {3}, 0));
   npy(dir / "ids" / "1.npy", tensor(DType::I64, {3}, 0));
   EXPECT_EQ(openError(two), "inputs have different sample counts in '" +

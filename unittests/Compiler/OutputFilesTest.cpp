@@ -65,17 +65,30 @@ TEST_F(OutputFilesTest, RefusesADirectory) {
   EXPECT_EQ(error, "cannot write '" + dir + "': it is a directory");
 }
 
+// The samples calibration reads, by its layouts: those in the folder, else
+// those in its sub-folders; --input-value files are read too.
 TEST_F(OutputFilesTest, CalibrationSamplesAreInputs) {
   std::filesystem::create_directories(dir + "/calib/x");
   std::ofstream(dir + "/calib/x/0.npy") << "npy";
+  std::ofstream(dir + "/calib/x/notes.txt") << "text";
   CompileOptions options;
   options.calibration.dataDir = dir + "/calib";
   options.calibration.tableInputPath = dir + "/t.calib";
+  options.inputValueFiles["shape"] = dir + "/shape.npy";
   std::vector<NamedFile> reads =
       compileInputFiles(dir + "/model.onnx", options);
-  ASSERT_EQ(reads.size(), 4u); // Model, table, directory x, sample.
+  ASSERT_EQ(reads.size(), 4u); // Model, table, input value, sample.
   EXPECT_EQ(reads[0].what, "the input model");
   EXPECT_EQ(reads[1].what, "the --use-calib-table input");
+  EXPECT_EQ(reads[2].what, "the --input-value file of 'shape'");
+  EXPECT_EQ(reads[3].path, dir + "/calib/x/0.npy");
+  // Flat samples: a sub-folder beside them is not read (npu-compare's ort/
+  // when its --output-dir is the calibration folder).
+  std::ofstream(dir + "/calib/1.npy") << "npy";
+  std::vector<NamedFile> flat = compileInputFiles(dir + "/model.onnx", options);
+  ASSERT_EQ(flat.size(), 4u);
+  EXPECT_EQ(flat[3].path, dir + "/calib/1.npy");
+  std::filesystem::remove(dir + "/calib/1.npy");
   std::string error;
   EXPECT_FALSE(
       checkOutputFiles({{dir + "/calib/x/0.npy", "the table"}}, reads, error));

@@ -44,9 +44,13 @@ using InterpreterObserver = std::function<void(
 using InterpreterResultRewriter = std::function<void(
     mlir::Operation *op, unsigned index, HostTensor &result)>;
 
+/// The most kernel threads a tool's --num-threads may ask for (more cannot
+/// be created on the hosts this runs on, and would not run faster).
+constexpr int kMaxInterpreterThreads = 1024;
+
 struct InterpreterOptions {
   /// Threads for the kernels: 0 = one per hardware thread, 1 = run
-  /// everything on the calling thread.
+  /// everything on the calling thread; at most kMaxInterpreterThreads.
   int numThreads = 0;
   /// Record the wall time of every op (see Interpreter::timings).
   bool collectTimings = false;

@@ -24,6 +24,7 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <chrono>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -119,6 +120,10 @@ struct StateOptions {
 
 struct CompileOptions {
   ImportOptions import;
+  /// The --input-value files by input name (their values are in
+  /// import.knownInputValues): files the compile reads, which nothing it
+  /// writes may overwrite (OutputFiles.h).
+  std::map<std::string, std::string> inputValueFiles;
   StateOptions state;
   arch::Platform target = arch::Platform::NPU3720;
   Precision precision = Precision::Int8;

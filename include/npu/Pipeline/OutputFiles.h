@@ -17,10 +17,16 @@
 namespace npu {
 
 /// The files a compile of `modelPath` with `options` reads: the model, the
-/// --use-calib-table file, and every calibration sample (each file under
-/// --calib-data, or that path itself).
+/// --use-calib-table file, the --input-value files, and the calibration
+/// samples (the .npy / .npz files directly in --calib-data, else in its
+/// sub-folders, as calibration reads them; or that path itself when it is
+/// not a folder).
 std::vector<NamedFile> compileInputFiles(const std::string &modelPath,
                                          const CompileOptions &options);
+
+/// The files --dump-stages writes (DIR/<stage>.mlir for every stage up to
+/// --compile-to, at most the addressed stage); none without it.
+std::vector<NamedFile> stageDumpFiles(const CompileOptions &options);
 
 } // namespace npu
 

@@ -27,6 +27,10 @@
 #include "llvm/ADT/SetVector.h"
 #include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
+
+#include <cmath>
 
 namespace npu {
 #define GEN_PASS_DEF_NPULOWERTOHW
@@ -501,9 +505,41 @@ struct NPULowerToHWPass : impl::NPULowerToHWBase<NPULowerToHWPass> {
 
 } // namespace
 
+/// A tensor the device holds in f16 (a SHAVE op's operand or result, a
+/// DPU output an fp16 reader dequantizes) whose calibrated range passes
+/// f16's largest finite value, 65504: its values past it become infinite
+/// on the device, and NaN after (found by a fresh user: a network of
+/// unnormalized activations output NaN with no word at compile time).
+/// Warned at the op, once per tensor; an int8-only tensor (a DPU output
+/// read only by DPU tasks) is not f16 and not warned about.
+static void warnF16Overflow(lowering::Lowering &l, ArrayRef<Operation *> old) {
+  constexpr float kF16Max = 65504.0f;
+  auto isF16 = [](Value v) {
+    auto t = v ? dyn_cast<RankedTensorType>(v.getType()) : RankedTensorType();
+    return t && t.getElementType().isF16();
+  };
+  for (Operation *op : old)
+    for (Value r : op->getResults()) {
+      DenseF32ArrayAttr range = lowering::rangeAttrOf(r);
+      if (!range || std::max(std::abs(range[0]), std::abs(range[1])) <= kF16Max)
+        continue;
+      if (!isF16(l.map.lookupOrNull(r)) && !isF16(l.hwcForms.lookup(r)))
+        continue;
+      emitWarning(op->getLoc())
+          << "the device holds this tensor in fp16, but its calibrated "
+             "range "
+          << llvm::formatv("[{0}, {1}]", llvm::format("%g", range[0]),
+                           llvm::format("%g", range[1]))
+                 .str()
+          << " passes fp16's largest value, 65504: its values past it "
+             "become infinite on the NPU (scale the model's activations "
+             "down, e.g. normalize its input)";
+    }
+}
+
 LogicalResult lowering::lowerFunction(func::FuncOp func, StringRef precision,
                                       DebugTensors &debug,
-                                      QuantizedTensors *recorder) {
+                                      QuantizedTensors *recorder, bool warn) {
   if (precision != "fp16" && precision != "int8" && precision != "mixed")
     return func.emitError() << "unknown precision '" << precision
                             << "' (expected fp16, int8 or mixed)";
@@ -660,6 +696,8 @@ LogicalResult lowering::lowerFunction(func::FuncOp func, StringRef precision,
     }
   }
   l.current = nullptr;
+  if (warn && unsupported.empty())
+    warnF16Overflow(l, old);
 
   if (!unsupported.empty()) {
     lowering::reportUnsupported(func, unsupported);

@@ -283,11 +283,14 @@ constexpr llvm::StringLiteral kFp16Attr = "npu.fp16";
 /// calibrated): `precision` is "int8", "fp16" or "mixed" (int8 except the
 /// ops marked kFp16Attr). All ops that map to no engine are reported at
 /// once and the function is left unchanged. With `recorder`, the tensors
-/// each int8 op quantizes are recorded.
+/// each int8 op quantizes are recorded. With `warn`, a tensor held in f16
+/// whose calibrated range passes f16's is warned about (off for the
+/// mixed-precision search's lowered copies).
 mlir::LogicalResult lowerFunction(mlir::func::FuncOp func,
                                   llvm::StringRef precision,
                                   DebugTensors &debug,
-                                  QuantizedTensors *recorder = nullptr);
+                                  QuantizedTensors *recorder = nullptr,
+                                  bool warn = true);
 
 /// After the whole function is lowered: every int8 DPU task whose result is
 /// read only by `dequantize` kernels (SHAVE consumers, fp16 layers, graph

@@ -324,7 +324,8 @@ struct NPUSelectPrecisionPass
     copyFunc.walk([&](Operation *op) { order.push_back(op); });
     lowering::QuantizedTensors recorded;
     lowering::DebugTensors debug;
-    if (failed(lowering::lowerFunction(copyFunc, "int8", debug, &recorded)))
+    if (failed(lowering::lowerFunction(copyFunc, "int8", debug, &recorded,
+                                       /*warn=*/false)))
       return failure();
 
     llvm::StringMap<Value> originals;
@@ -704,7 +705,8 @@ struct NPUSelectPrecisionPass
     // configuration will.
     KeptFloatWeights(copyFunc, int8Copies).drop();
     lowering::DebugTensors debug;
-    if (failed(lowering::lowerFunction(copyFunc, "mixed", debug)))
+    if (failed(lowering::lowerFunction(copyFunc, "mixed", debug,
+                                       /*recorder=*/nullptr, /*warn=*/false)))
       return failure();
     Interpreter device;
     Accuracy accuracy = accuracyForGoal();

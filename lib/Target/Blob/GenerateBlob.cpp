@@ -14,6 +14,7 @@
 #include "Emitter.h"
 
 #include "npu/Blob/Verifier.h"
+#include "npu/Support/Version.h"
 #include "npu/Target/Blob/AssignMemory.h"
 #include "npu/Target/Blob/TilingRecord.h"
 
@@ -77,7 +78,8 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
   GeneratedTasks out;
   blob::Program &program = out.program;
   program.platform = platform;
-  program.compilerVersion = "npu-compile 0.1.0 (codegen v1)";
+  program.compilerVersion =
+      std::string("npu-compile ") + kVersion + " (codegen v1)";
   program.optionsHash = hashOptions(platform, opts);
 
   // Activations kept in CMX (one copy per tile at the same offset) need

@@ -15,7 +15,10 @@
 // whose weights outweigh its input (DeepLab's ASPP) is decomposed per tap
 // instead: the input padded and sliced once per kernel tap, the slices
 // concatenated along the channels, and one 1x1 convolution with the taps
-// as input channels (any stride and padding).
+// as input channels (any stride and padding). So is an undilated kernel past
+// the DPU's that the lowering's unfolding does not take (padded, or with
+// more than 256 windows that do not tile the input: M5's 80-tap first layer
+// at stride 16 over a waveform).
 //
 //===----------------------------------------------------------------------===//
 
@@ -73,6 +76,28 @@ struct NPUDecomposeDilatedConvPass
   /// The largest kernel (taps) decomposed per tap: each tap is a copy of
   /// the input.
   static constexpr int64_t kMaxTaps = 25;
+
+  /// An undilated kernel past the DPU's (an audio net's first layer: M5's
+  /// 80 taps at stride 16 over a waveform) per tap, where the lowering's own
+  /// unfolding does not apply (no padding, and windows that tile the input
+  /// or number at most 256: DpuLowering.cpp), the convolution is ungrouped
+  /// and the taps' copies hold at most kMaxTaps times the input's elements
+  /// (a tap of stride s copies 1 / s of it along each axis).
+  void decomposeLargeKernel(ConvOp op, bool is4d, ArrayRef<int64_t> strides,
+                            ArrayRef<int64_t> pads, int64_t kh, int64_t kw) {
+    auto inType = cast<RankedTensorType>(op.getInput().getType());
+    auto outType = cast<RankedTensorType>(op.getType());
+    int64_t oh = is4d ? outType.getDimSize(2) : 1,
+            ow = outType.getDimSize(outType.getRank() - 1);
+    bool unpadded = llvm::all_of(pads, [](int64_t p) { return p == 0; });
+    if (unpadded && ((kh == strides[0] && kw == strides[1]) || oh * ow <= 256))
+      return;
+    int64_t c = inType.getDimSize(1);
+    if (op.getGroup() != 1 ||
+        kh * kw * c * oh * ow > kMaxTaps * inType.getNumElements())
+      return;
+    decomposeByTaps(op, is4d, strides, pads);
+  }
 
   /// y = conv1x1(concat over taps (ky, kx) of x padded and sliced at (ky
   /// dh, kx dw) with the strides, W's taps as input channels): the same
@@ -176,14 +201,18 @@ struct NPUDecomposeDilatedConvPass
       pads = {0, pads[0], 0, pads[1]};
     }
     int64_t dh = dil[0], dw = dil[1];
-    if (dh < 1 || dw < 1 || (dh == 1 && dw == 1) || strides[0] < 1 ||
-        strides[1] < 1 || llvm::any_of(pads, [](int64_t p) { return p < 0; }))
+    if (dh < 1 || dw < 1 || strides[0] < 1 || strides[1] < 1 ||
+        llvm::any_of(pads, [](int64_t p) { return p < 0; }))
       return;
     int64_t kh = is4d ? wType.getDimSize(2) : 1,
             kw = wType.getDimSize(wType.getRank() - 1);
     // Only where the expanded kernel does not fit the DPU.
     if ((kh - 1) * dh + 1 <= maxKernel && (kw - 1) * dw + 1 <= maxKernel)
       return;
+    if (dh == 1 && dw == 1) {
+      decomposeLargeKernel(op, is4d, strides, pads, kh, kw);
+      return;
+    }
     // Per phase, each convolution loads all the weights again and each
     // phase is a strided slice (one DMA run per element); per tap, the input
     // is copied once per tap in runs of whole rows. Taps for ungrouped

@@ -57,3 +57,31 @@ func.func @tcn(%x: tensor<1x32x20xf32>, %w: tensor<32x32x3xf32>) -> tensor<1x32x
   return %y : tensor<1x32x20xf32>
 }
 }
+
+// -----
+
+// An undilated kernel past 11 (M5's first layer over a waveform, scaled
+// down: 40 taps at stride 8, padded 4, 47 outputs), which the lowering's
+// unfolding does not take (it is padded): per tap too, the 1-d convolution
+// as one row, each tap a slice of step 8. An unpadded one whose windows
+// tile the input (kernel = stride: a patch embedding) is the lowering's,
+// left as it is.
+// CHECK-LABEL: func.func @m5
+// CHECK: %[[R:.*]] = npu.reshape %arg0 : tensor<1x1x400xf32> to tensor<1x1x1x400xf32>
+// CHECK: %[[P:.*]] = npu.pad %[[R]] {{{.*}}pads = array<i64: 0, 0, 0, 4, 0, 0, 0, 4>} : (tensor<1x1x1x400xf32>) -> tensor<1x1x1x408xf32>
+// CHECK: npu.slice %[[P]] {{{.*}}starts = array<i64: 0, 0, 0, 39>, steps = array<i64: 1, 1, 1, 8>} : tensor<1x1x1x408xf32> to tensor<1x1x1x47xf32> loc("c1 (tap 0,39)"("c1"))
+// CHECK: npu.concat {{.*}} -> tensor<1x40x1x47xf32>
+// CHECK: npu.conv {{.*}} -> tensor<1x32x1x47xf32>
+// CHECK-LABEL: func.func @patches
+// CHECK-NEXT: npu.conv %arg0, %arg1 {{.*}} -> tensor<1x8x4x4xf32>
+// CHECK-NEXT: return
+module attributes {npu.target = #npu.target<NPU3720>} {
+func.func @m5(%x: tensor<1x1x400xf32>, %w: tensor<32x1x40xf32>) -> tensor<1x32x47xf32> {
+  %y = npu.conv %x, %w {strides = array<i64: 8>, dilations = array<i64: 1>, pads = array<i64: 4, 4>} : (tensor<1x1x400xf32>, tensor<32x1x40xf32>) -> tensor<1x32x47xf32> loc("c1")
+  return %y : tensor<1x32x47xf32>
+}
+func.func @patches(%x: tensor<1x3x64x64xf32>, %w: tensor<8x3x16x16xf32>) -> tensor<1x8x4x4xf32> {
+  %y = npu.conv %x, %w {strides = array<i64: 16, 16>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>} : (tensor<1x3x64x64xf32>, tensor<8x3x16x16xf32>) -> tensor<1x8x4x4xf32> loc("patch")
+  return %y : tensor<1x8x4x4xf32>
+}
+}

@@ -603,7 +603,15 @@ def NPUDecomposeDilatedConv
     element by element; each tap copies the input in runs of rows:
     `strategy=auto` takes taps for an ungrouped convolution and phases for
     a grouped one (per tap, a grouped 1x1 convolution would be one DPU task
-    per group); `phases` and `taps` force one where it applies. The arithmetic of every output is the original's. Others
+    per group); `phases` and `taps` force one where it applies.
+
+    An undilated kernel past 11 is decomposed per tap too (any number of
+    taps whose copies hold at most 25 times the input's elements: an audio
+    net's first layer, M5's 80 taps at stride 16 over a waveform), unless
+    it is unpadded and its windows tile the input (kernel = stride) or
+    number at most 256, which the lowering unfolds itself.
+
+    The arithmetic of every output is the original's. Others
     stay unmapped and are reported by the lowering, and so do a
     pre-quantized model's (`npu.quant`, `npu.weight_scales`).
   }];
