@@ -89,6 +89,18 @@ void splitBatches(func::FuncOp func, lowering::DebugTensors &debug,
                   SplitOrigins &origins, bool int8, bool mixed) {
   SmallVector<Operation *> batched;
   func.walk([&](Operation *op) {
+    // An add or subtraction of two batched images of the same shape (a
+    // residual connection at batch 2) is one DPU eltwise task per image,
+    // reading the images of the joins before it (found by a fresh user:
+    // batched, it ran on SHAVE, and batch 2 cost 2.5-3x batch 1).
+    if (isa<AddOp, SubOp>(op) && op->getNumOperands() == 2) {
+      auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+      if (type && type.getRank() == 4 && type.getDimSize(0) > 1 &&
+          op->getOperand(0).getType() == type &&
+          op->getOperand(1).getType() == type)
+        batched.push_back(op);
+      return;
+    }
     if (!isa<ConvOp, ConvTransposeOp, MaxPoolOp, AvgPoolOp, GlobalAvgPoolOp,
              GlobalMaxPoolOp>(op))
       return;
@@ -99,7 +111,11 @@ void splitBatches(func::FuncOp func, lowering::DebugTensors &debug,
       batched.push_back(op);
   });
   llvm::SetVector<Operation *> joins;
+  // Ops a chain before took (an elementwise op after a window op).
+  llvm::DenseSet<Operation *> taken;
   for (Operation *op : batched) {
+    if (taken.contains(op))
+      continue;
     OpBuilder b(op);
     auto in = cast<RankedTensorType>(op->getOperand(0).getType());
     auto out = cast<RankedTensorType>(op->getResult(0).getType());
@@ -132,35 +148,42 @@ void splitBatches(func::FuncOp func, lowering::DebugTensors &debug,
     b.setInsertionPoint(last);
     // An earlier split's join gives its images as they are (a chain of
     // per-image DPU tasks stays per image, in int8).
-    auto join = op->getOperand(0).getDefiningOp<ConcatOp>();
-    if (join && (!joins.contains(join) ||
-                 int64_t(join->getNumOperands()) != in.getDimSize(0)))
-      join = ConcatOp();
+    // The batched operands: the window op's input, both of an eltwise's.
+    unsigned numBatched = isa<AddOp, SubOp>(op) ? 2 : 1;
     for (int64_t n = 0; n < in.getDimSize(0); ++n) {
-      Value image;
-      if (join) {
-        image = join->getOperand(n);
-      } else {
-        SmallVector<int64_t> starts(in.getRank(), 0);
-        starts[0] = n;
-        auto slice = SliceOp::create(
-            b, op->getLoc(), in.clone(inShape), op->getOperand(0),
-            b.getDenseI64ArrayAttr(starts), b.getDenseI64ArrayAttr(steps));
-        // An image has its batch's calibrated range.
-        if (auto range = lowering::rangeAttrOf(op->getOperand(0)))
-          slice->setAttr(kRangeAttr, range);
-        if (auto quant = quantAnnotationOf(op->getOperand(0)))
-          slice->setAttr(kQuantAttr, quant);
-        image = slice;
-        // A slice of an earlier split op's joined result stands for that
-        // op's batched result.
-        Value batched = op->getOperand(0);
-        if (Value original = origins.values.lookup(batched))
-          batched = original;
-        origins.values[image] = batched;
-      }
       IRMapping map;
-      map.map(op->getOperand(0), image);
+      for (unsigned i = 0; i < numBatched; ++i) {
+        Value operand = op->getOperand(i);
+        if (map.contains(operand))
+          continue; // x + x.
+        auto join = operand.getDefiningOp<ConcatOp>();
+        if (join && (!joins.contains(join) ||
+                     int64_t(join->getNumOperands()) != in.getDimSize(0)))
+          join = ConcatOp();
+        Value image;
+        if (join) {
+          image = join->getOperand(n);
+        } else {
+          SmallVector<int64_t> starts(in.getRank(), 0);
+          starts[0] = n;
+          auto slice = SliceOp::create(b, op->getLoc(), in.clone(inShape),
+                                       operand, b.getDenseI64ArrayAttr(starts),
+                                       b.getDenseI64ArrayAttr(steps));
+          // An image has its batch's calibrated range.
+          if (auto range = lowering::rangeAttrOf(operand))
+            slice->setAttr(kRangeAttr, range);
+          if (auto quant = quantAnnotationOf(operand))
+            slice->setAttr(kQuantAttr, quant);
+          image = slice;
+          // A slice of an earlier split op's joined result stands for that
+          // op's batched result.
+          Value batchedValue = operand;
+          if (Value original = origins.values.lookup(batchedValue))
+            batchedValue = original;
+          origins.values[image] = batchedValue;
+        }
+        map.map(operand, image);
+      }
       for (Operation *step : chain) {
         Operation *clone = b.clone(*step, map);
         clone->getResult(0).setType(out.clone(outShape));
@@ -183,6 +206,7 @@ void splitBatches(func::FuncOp func, lowering::DebugTensors &debug,
     for (size_t i = 0; i < fused; ++i)
       debug.replace(chain[i]->getResult(0), firstImage.lookup(chain[i]));
     for (Operation *step : llvm::reverse(chain)) {
+      taken.insert(step);
       step->dropAllReferences();
       step->remove();
       origins.replaced.push_back(step);

@@ -291,6 +291,38 @@ func.func @batched_chain(%x: tensor<2x16x8x8xf32> {npu.range = array<f32: -1.0, 
 
 // -----
 
+// A residual add of two batched tensors (ResNet at batch 2): one DPU
+// eltwise task per image, with its ReLU, reading each image's int8 results
+// of the convolutions before it, and the next convolution reading the
+// add's: no SHAVE kernel between them (found by a fresh user: the add ran
+// batched on SHAVE and batch 2 cost 3x batch 1).
+// CHECK-LABEL: func.func @batched_residual
+// CHECK: npuhw.shave "quantize" %arg0 {{.*}} : (tensor<2x16x8x8xf32>)
+// CHECK-NOT: npuhw.shave
+// CHECK-COUNT-2: npuhw.dpu_conv conv
+// CHECK-NOT: npuhw.shave
+// CHECK: %[[E0:.*]] = npuhw.dpu_eltwise add {{.*}}activation = #npuhw.activation<relu>
+// CHECK-NOT: npuhw.shave
+// CHECK: %[[E1:.*]] = npuhw.dpu_eltwise add {{.*}}activation = #npuhw.activation<relu>
+// CHECK-NOT: npuhw.shave
+// CHECK: npuhw.dpu_conv conv %[[E0]],
+// CHECK-NOT: npuhw.shave
+// CHECK: npuhw.dpu_conv conv %[[E1]],
+// CHECK: npu.concat %{{.*}}, %{{.*}} {axis = 0 : i64
+// CHECK: return
+func.func @batched_residual(%x: tensor<2x16x8x8xf32> {npu.range = array<f32: -1.0, 1.0>}) -> tensor<2x16x8x8xf32> {
+  %w = npu.constant dense<0.1> : tensor<16x16x1x1xf32>
+  %c = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1, npu.range = array<f32: -4.0, 4.0>}
+      : (tensor<2x16x8x8xf32>, tensor<16x16x1x1xf32>) -> tensor<2x16x8x8xf32>
+  %a = npu.add %c, %x {npu.range = array<f32: -5.0, 5.0>} : (tensor<2x16x8x8xf32>, tensor<2x16x8x8xf32>) -> tensor<2x16x8x8xf32>
+  %r = npu.relu %a {npu.range = array<f32: 0.0, 5.0>} : tensor<2x16x8x8xf32>
+  %d = npu.conv %r, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 0, 0, 0, 0>, group = 1, npu.range = array<f32: -4.0, 4.0>}
+      : (tensor<2x16x8x8xf32>, tensor<16x16x1x1xf32>) -> tensor<2x16x8x8xf32>
+  return %d : tensor<2x16x8x8xf32>
+}
+
+// -----
+
 // min(x, -0.5) then max(x, 0.5) is 0.5 everywhere; the PPE's one clamp,
 // min(max(v, 0.5), -0.5), would be -0.5: only the min is fused, the max
 // stays a SHAVE kernel.
