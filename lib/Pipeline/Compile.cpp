@@ -182,6 +182,48 @@ static LogicalResult checkNoEmptyGraphTensors(ModuleOp module,
   return failure();
 }
 
+/// A blob names its inputs and outputs uniquely (the runtime finds each by
+/// its name): an output named as an input (an ONNX graph passing its input
+/// through) or as another output is refused before anything compiles (it
+/// was refused at the tasks stage, after calibration; found by a fresh
+/// user). Code generation checks the same (BufferAssignment.cpp).
+static LogicalResult checkUniqueGraphNames(ModuleOp module,
+                                           const CompileOptions &options) {
+  for (auto f : module.getOps<func::FuncOp>()) {
+    if (f.isExternal())
+      continue;
+    std::map<std::string, bool> seen; // Name -> is an output.
+    auto check = [&](DictionaryAttr attrs, bool output) {
+      auto name = attrs ? attrs.getAs<StringAttr>("npu.name") : StringAttr();
+      if (!name)
+        return true;
+      auto [it, fresh] = seen.emplace(name.str(), output);
+      if (fresh)
+        return true;
+      printError(options.toolName,
+                 (output && !it->second
+                      ? "graph output '" + name.str() +
+                            "' is the graph input of that name (the model "
+                            "passes it through unchanged)"
+                      : "two graph " +
+                            std::string(output ? "outputs" : "inputs") +
+                            " are named '" + name.str() + "'" +
+                            (output ? " (the model lists one twice)" : "")) +
+                     ": a blob names its inputs and outputs uniquely, as the "
+                     "runtime finds them by name; give the output a name of "
+                     "its own (an Identity node writing a new tensor)");
+      return false;
+    };
+    for (unsigned i = 0; i < f.getNumArguments(); ++i)
+      if (!check(f.getArgAttrDict(i), false))
+        return failure();
+    for (unsigned i = 0; i < f.getNumResults(); ++i)
+      if (!check(f.getResultAttrDict(i), true))
+        return failure();
+  }
+  return success();
+}
+
 static FailureOr<OwningOpRef<ModuleOp>>
 compileModelTimed(StringRef modelPath, MLIRContext &context,
                   const CompileOptions &options, TimingScope &timing) {
@@ -202,7 +244,8 @@ compileModelTimed(StringRef modelPath, MLIRContext &context,
   // The NPU runs no empty tensor: a graph input or output with a dimension
   // of 0 (declared by the model or given by --input-shape) is refused
   // before calibration and code generation spend any time on it.
-  if (options.forBlob && failed(checkNoEmptyGraphTensors(**module, options)))
+  if (options.forBlob && (failed(checkNoEmptyGraphTensors(**module, options)) ||
+                          failed(checkUniqueGraphNames(**module, options))))
     return failure();
   // State pairs are checked before the compile spends any time; code
   // generation records them (the addressed stage, ProgramIdentity.h).

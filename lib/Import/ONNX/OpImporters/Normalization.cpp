@@ -297,7 +297,18 @@ LogicalResult importGroupNorm(NodeImporter &n) {
   if (failed(y))
     return failure();
   Value scale = n.getInput(1), bias = n.getInput(2);
-  if (n.getInputType(1).getNumElements() == groups && groups != c) {
+  // Opsets 18-20 take one scale and bias per group, 21 one per channel
+  // (ONNX Runtime refuses the other; found by a fresh user: accepted).
+  int64_t want = n.getOpset() >= 21 ? c : groups;
+  for (unsigned i : {1u, 2u})
+    if (n.getInputType(i).getNumElements() != want)
+      return n.emitError() << "GroupNormalization-"
+                           << (n.getOpset() >= 21 ? 21 : 18) << " takes a "
+                           << (i == 1 ? "scale" : "bias") << " of " << want
+                           << " elements (one per "
+                           << (n.getOpset() >= 21 ? "channel" : "group")
+                           << "), not " << n.getInputType(i).getNumElements();
+  if (want == groups && groups != c) {
     // Opset 18: one scale and bias per group, repeated over its channels.
     for (Value *v : {&scale, &bias}) {
       auto col = n.reshape(*v, {groups, 1});

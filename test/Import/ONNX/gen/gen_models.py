@@ -218,6 +218,15 @@ def norm_group18():
 
 
 @model
+def norm_group18_per_channel():
+    """Opset 18 with a scale per channel (opset 21's form): invalid."""
+    inits = [const("s", np.array([1, 2, 0.5, 1], np.float32)),
+             const("b", np.array([0, 0.25, -1, 0], np.float32))]
+    return single("GroupNormalization", [1, 4, 2, 2], [1, 4, 2, 2], opset=18,
+                  extra_inputs=["s", "b"], inits=inits, num_groups=2)
+
+
+@model
 def norm_group21():
     inits = [const("s", np.array([1, 2, 0.5, 1], np.float32)),
              const("b", np.array([0, 0.25, -1, 0], np.float32))]
