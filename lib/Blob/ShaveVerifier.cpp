@@ -426,9 +426,11 @@ public:
       const auto &a = in[0].shape, &b = t.outputs[0].shape;
       if (a.size() != 4 || b.size() != 4 || a[0] != b[0] || a[1] != b[1])
         return fail("resizes the last two dimensions of a rank-4 tensor");
-      if (t.iparams[0] < 0 || t.iparams[0] > 2)
-        return fail("mode must be 0 (nearest), 1 (linear) or 2 (nearest, "
-                    "ceiling where a dimension shrinks)");
+      if (t.iparams[0] < 0 || t.iparams[0] > 5)
+        return fail("mode must be 0 (nearest), 1 (linear), 2 (nearest, "
+                    "ceiling where a dimension shrinks), 3 (linear, "
+                    "align_corners), 4 or 5 (nearest, half_pixel, ties "
+                    "down or up)");
       return true;
     }
     case ShaveKernel::Gather: {

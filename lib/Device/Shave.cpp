@@ -547,14 +547,51 @@ ResizeTap linearTap(uint32_t o, uint32_t n, uint32_t m) {
   return {uint32_t(i), uint32_t(i + 1), float(num - i * den) / float(den)};
 }
 
+/// align_corners coordinates: o (n - 1) / (m - 1), 0 where m is 1.
+ResizeTap alignCornersTap(uint32_t o, uint32_t n, uint32_t m) {
+  if (m <= 1 || n <= 1)
+    return {0, 0, 0.0f};
+  int64_t num = int64_t(o) * (n - 1), den = int64_t(m) - 1;
+  int64_t i = num / den;
+  if (i >= int64_t(n) - 1)
+    return {n - 1, n - 1, 0.0f};
+  return {uint32_t(i), uint32_t(i + 1), float(num - i * den) / float(den)};
+}
+
+/// half_pixel coordinates v = ((2o + 1) n - m) / 2m rounded to the nearest
+/// sample, ties down (round_prefer_floor, ONNX Resize's default):
+/// ceil(v - 1/2) = ceil(((2o + 1) n - 2m) / 2m), clamped to [0, n - 1].
+ResizeTap nearestHalfPixelTap(uint32_t o, uint32_t n, uint32_t m) {
+  int64_t num = (2 * int64_t(o) + 1) * n - 2 * int64_t(m), den = 2 * int64_t(m);
+  int64_t i = num <= 0 ? -((-num) / den) : (num + den - 1) / den;
+  i = std::clamp<int64_t>(i, 0, int64_t(n) - 1);
+  return {uint32_t(i), uint32_t(i), 0.0f};
+}
+
+/// The same, ties up (round_prefer_ceil): floor(v + 1/2) = floor((2o + 1) n
+/// / 2m), clamped.
+ResizeTap nearestHalfPixelCeilTap(uint32_t o, uint32_t n, uint32_t m) {
+  int64_t i = (2 * int64_t(o) + 1) * n / (2 * int64_t(m));
+  i = std::clamp<int64_t>(i, 0, int64_t(n) - 1);
+  return {uint32_t(i), uint32_t(i), 0.0f};
+}
+
 void resize(const ShaveTask &t, const View &in, const View &out) {
   std::vector<float> x = readAll(in);
   uint32_t N = in.shape[0], C = in.shape[1], H = in.shape[2], W = in.shape[3];
   uint32_t OH = out.shape[2], OW = out.shape[3];
-  bool linear = t.iparams[0] == 1;
-  auto tap = linear              ? linearTap
-             : t.iparams[0] == 2 ? nearestSimpleTap
-                                 : nearestTap;
+  // Modes (docs/simulator.md): 0 nearest, asymmetric floor; 1 linear,
+  // half_pixel; 2 nearest, asymmetric, the ceiling where a dimension
+  // shrinks; 3 linear, align_corners; 4 / 5 nearest, half_pixel, ties down
+  // / up.
+  int64_t mode = t.iparams[0];
+  bool linear = mode == 1 || mode == 3;
+  auto tap = mode == 1   ? linearTap
+             : mode == 2 ? nearestSimpleTap
+             : mode == 3 ? alignCornersTap
+             : mode == 4 ? nearestHalfPixelTap
+             : mode == 5 ? nearestHalfPixelCeilTap
+                         : nearestTap;
   std::vector<ResizeTap> ty(OH), tx(OW);
   for (uint32_t oy = 0; oy < OH; ++oy)
     ty[oy] = tap(oy, H, OH);

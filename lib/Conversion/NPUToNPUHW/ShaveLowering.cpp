@@ -1120,6 +1120,17 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
                       rounding == NearestMode::simple)) ||
                     nearestAsFloor);
     bool linear = rs.getMode() == ResizeMode::linear && halfPixel;
+    // PyTorch's align_corners=True (coordinates o (n - 1) / (m - 1), which
+    // the scale does not enter), and nearest under half_pixel at any ratio
+    // (ONNX's default nearest mode, round_prefer_floor, and
+    // round_prefer_ceil): modes of their own (found by a fresh user: both
+    // did not map).
+    bool alignCorners = rs.getMode() == ResizeMode::linear &&
+                        coord == CoordinateTransformMode::align_corners;
+    bool nearestHalfPixel = rs.getMode() == ResizeMode::nearest && !nearest &&
+                            halfPixel &&
+                            (rounding == NearestMode::round_prefer_floor ||
+                             rounding == NearestMode::round_prefer_ceil);
     // The kernel resizes by output / input exactly: the op's scale must be
     // that ratio (given as one, or a float that is exactly it).
     bool exactScales = true;
@@ -1128,14 +1139,17 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
       exactScales &= num * double(opIn[d]) == den * double(type.getDimSize(d));
     }
     if (in.size() != 4 || in[0] != type.getDimSize(0) ||
-        in[1] != type.getDimSize(1) || !(nearest || linear) || !exactScales) {
+        in[1] != type.getDimSize(1) ||
+        !(nearest || linear || alignCorners || nearestHalfPixel) ||
+        (!exactScales && !alignCorners)) {
       reason = "only 4-d spatial nearest (asymmetric with floor or simple; "
-               "upsampling by whole factors, half_pixel or pytorch_half_pixel "
-               "with round_prefer_floor or round_prefer_ceil, "
+               "half_pixel with round_prefer_floor or round_prefer_ceil; "
+               "upsampling by whole factors, pytorch_half_pixel with "
+               "round_prefer_floor or round_prefer_ceil, "
                "tf_half_pixel_for_nn with floor, and by 2, asymmetric with "
                "round_prefer_floor) and linear "
-               "(half_pixel, pytorch_half_pixel) resizing with output/input "
-               "scales map to SHAVE; this one is " +
+               "(half_pixel, pytorch_half_pixel, align_corners) resizing "
+               "with output/input scales map to SHAVE; this one is " +
                std::string(stringifyResizeMode(rs.getMode())) + ", " +
                std::string(stringifyCoordinateTransformMode(coord)) +
                (rs.getMode() == ResizeMode::nearest
@@ -1144,11 +1158,15 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
                (exactScales ? "" : ", with scales other than output/input");
       return failure();
     }
-    int64_t kernelMode = linear ? 1
-                         : rounding == NearestMode::simple &&
-                                 coord == CoordinateTransformMode::asymmetric
-                             ? 2
-                             : 0;
+    int64_t kernelMode =
+        linear         ? 1
+        : alignCorners ? 3
+        : nearestHalfPixel
+            ? (rounding == NearestMode::round_prefer_floor ? 4 : 5)
+        : rounding == NearestMode::simple &&
+                coord == CoordinateTransformMode::asymmetric
+            ? 2
+            : 0;
     if (nearest && kernelMode == 0 && wholeUpsampling && in[0] == 1 &&
         !sliceFirst)
       if (int64_t cp = l.recordedChannels(rs.getInput())) {

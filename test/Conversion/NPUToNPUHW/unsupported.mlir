@@ -31,12 +31,14 @@ func.func @avg_pool_ceil(%x: tensor<1x16x5x7xf32>) -> tensor<1x16x3x4xf32> {
 
 // -----
 
-// Nearest resizing under half_pixel that does not upsample by whole factors
-// rounds to other pixels than floor mode: refused, saying which modes it has.
+// Nearest resizing under half_pixel with floor rounding that does not
+// upsample by whole factors reads other pixels than the kernel's modes:
+// refused, saying which modes it has (round_prefer_floor and
+// round_prefer_ceil map at any ratio).
 // expected-error @+1 {{1 op(s) map to no NPU engine}}
 func.func @resize_half_pixel_down(%x: tensor<1x16x8x8xf32>) -> tensor<1x16x4x4xf32> {
-  // expected-note @+1 {{'npu.resize' cannot run on the NPU: only 4-d spatial nearest (asymmetric with floor or simple; upsampling by whole factors, half_pixel or pytorch_half_pixel with round_prefer_floor or round_prefer_ceil, tf_half_pixel_for_nn with floor, and by 2, asymmetric with round_prefer_floor) and linear (half_pixel, pytorch_half_pixel) resizing with output/input scales map to SHAVE; this one is nearest, half_pixel, round_prefer_floor}}
-  %r = npu.resize %x {mode = #npu.resize_mode<nearest>, coordinate_transformation_mode = #npu.coord_mode<half_pixel>, nearest_mode = #npu.nearest_mode<round_prefer_floor>, scales = array<f32: 1.0, 1.0, 0.5, 0.5>} : tensor<1x16x8x8xf32> to tensor<1x16x4x4xf32>
+  // expected-note @+1 {{'npu.resize' cannot run on the NPU: only 4-d spatial nearest (asymmetric with floor or simple; half_pixel with round_prefer_floor or round_prefer_ceil; upsampling by whole factors, pytorch_half_pixel with round_prefer_floor or round_prefer_ceil, tf_half_pixel_for_nn with floor, and by 2, asymmetric with round_prefer_floor) and linear (half_pixel, pytorch_half_pixel, align_corners) resizing with output/input scales map to SHAVE; this one is nearest, half_pixel, floor}}
+  %r = npu.resize %x {mode = #npu.resize_mode<nearest>, coordinate_transformation_mode = #npu.coord_mode<half_pixel>, nearest_mode = #npu.nearest_mode<floor>, scales = array<f32: 1.0, 1.0, 0.5, 0.5>} : tensor<1x16x8x8xf32> to tensor<1x16x4x4xf32>
   return %r : tensor<1x16x4x4xf32>
 }
 
