@@ -224,6 +224,30 @@ static LogicalResult checkUniqueGraphNames(ModuleOp module,
   return success();
 }
 
+/// After the import refused operators it does not know: the rest of the
+/// model (`knownPart`, importONNXFile) lowered in fp16, so that the ops of
+/// known operators that map to no engine either are reported now, with the
+/// others, not after those are replaced (found by a fresh user: a Resize
+/// that does not map was named only on a second compile). Its diagnostics
+/// are the lowering's report; the result is not used.
+static void reportWhatElseDoesNotMap(ModuleOp knownPart,
+                                     const CompileOptions &options) {
+  CompileOptions check;
+  check.import = options.import;
+  check.target = options.target;
+  check.tiles = options.tiles;
+  check.perfHint = options.perfHint;
+  check.toolName = options.toolName;
+  check.state.autoDetect = false;
+  check.precision = Precision::Fp16;
+  check.compileTo = Stage::Lowered;
+  setTarget(knownPart, check.target);
+  PassManager pm(knownPart.getContext(), ModuleOp::getOperationName());
+  if (failed(buildCompilePipeline(pm, check)))
+    return;
+  (void)pm.run(knownPart);
+}
+
 static FailureOr<OwningOpRef<ModuleOp>>
 compileModelTimed(StringRef modelPath, MLIRContext &context,
                   const CompileOptions &options, TimingScope &timing) {
@@ -235,12 +259,16 @@ compileModelTimed(StringRef modelPath, MLIRContext &context,
     return failure();
   }
   TimingScope importTiming = timing.nest("import ONNX");
-  auto module = importONNXFile(modelPath, context, options.import);
+  OwningOpRef<ModuleOp> knownPart;
+  auto module = importONNXFile(modelPath, context, options.import, &knownPart);
   importTiming.stop();
   if (options.phaseTimes)
     options.phaseTimes->record("read model", start);
-  if (failed(module))
+  if (failed(module)) {
+    if (knownPart)
+      reportWhatElseDoesNotMap(*knownPart, options);
     return failure();
+  }
   // The NPU runs no empty tensor: a graph input or output with a dimension
   // of 0 (declared by the model or given by --input-shape) is refused
   // before calibration and code generation spend any time on it.

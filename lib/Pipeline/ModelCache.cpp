@@ -371,8 +371,17 @@ void evict(const CacheOptions &cache, const CompileOptions &options,
   std::vector<Entry> entries;
   uint64_t total = 0;
   std::error_code ec;
+  // Only entries: a key's 64 hex digits and .blob (found by a fresh user:
+  // any .blob in the folder was evicted, a user's own blobs too).
+  auto isEntry = [](const fs::path &p) {
+    std::string stem = p.stem().string();
+    return p.extension() == ".blob" && stem.size() == 64 &&
+           llvm::all_of(stem, [](char c) {
+             return llvm::isDigit(c) || (c >= 'a' && c <= 'f');
+           });
+  };
   for (const auto &f : fs::directory_iterator(cache.dir, ec)) {
-    if (f.path().extension() != ".blob" || !f.is_regular_file(ec))
+    if (!isEntry(f.path()) || !f.is_regular_file(ec))
       continue;
     Entry e{f.last_write_time(ec), f.path().string(), f.file_size(ec)};
     if (ec)

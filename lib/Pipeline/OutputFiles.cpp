@@ -3,6 +3,7 @@
 #include "npu/Pipeline/OutputFiles.h"
 
 #include "npu/Calibration/DataSource.h"
+#include "npu/Import/ONNX/Importer.h"
 #include "npu/Support/Files.h"
 
 #include <algorithm>
@@ -30,6 +31,15 @@ std::vector<NamedFile> compileInputFiles(const std::string &modelPath,
       {options.calibration.tableInputPath, "the --use-calib-table input"}};
   for (const auto &[name, path] : options.inputValueFiles)
     reads.push_back({path, "the --input-value file of '" + name + "'"});
+  // The files the model keeps its tensors in (found by a fresh user: a
+  // --calib-table over one replaced the model's weights). A model that
+  // does not read is the import's to report.
+  std::vector<std::string> external;
+  std::string error;
+  if (!modelPath.empty() && modelPath != "-" &&
+      listExternalDataFiles(modelPath, options.import, external, error))
+    for (std::string &f : external)
+      reads.push_back({std::move(f), "an external data file of the model"});
   const std::string &calibDir = options.calibration.dataDir;
   std::error_code ec;
   if (calibDir.empty())
@@ -53,20 +63,30 @@ std::vector<NamedFile> compileInputFiles(const std::string &modelPath,
   return reads;
 }
 
-std::vector<NamedFile> stageDumpFiles(const CompileOptions &options) {
+std::vector<NamedFile> stageDumpFiles(const CompileOptions &options,
+                                      std::optional<Stage> last) {
   std::vector<NamedFile> files;
   if (options.dumpDir.empty())
     return files;
-  for (int s = int(Stage::Origin);
-       s <= int(std::min(options.compileTo, Stage::Addressed)); ++s) {
-    auto stage = Stage(s);
-    if (!stageExists(stage, options.precision))
-      continue;
-    std::string name = stageName(stage, options.precision).str();
-    files.push_back(
-        {(std::filesystem::path(options.dumpDir) / (name + ".mlir")).string(),
-         "the --dump-stages file of the '" + name + "' stage"});
-  }
+  Stage end = std::min(last.value_or(options.compileTo), Stage::Addressed);
+  auto add = [&](const std::filesystem::path &dir, Precision precision,
+                 const std::string &what) {
+    for (int s = int(Stage::Origin); s <= int(end); ++s) {
+      auto stage = Stage(s);
+      if (!stageExists(stage, precision))
+        continue;
+      std::string name = stageName(stage, precision).str();
+      files.push_back(
+          {(dir / (name + ".mlir")).string(),
+           "the --dump-stages file of the '" + name + "' stage" + what});
+    }
+  };
+  add(options.dumpDir, options.precision, "");
+  // --fp16-if-faster compiles every layer in fp16 too, dumped in fp16/.
+  if (options.precision == Precision::Mixed && options.fp16IfFaster &&
+      end == Stage::Addressed)
+    add(std::filesystem::path(options.dumpDir) / "fp16", Precision::Fp16,
+        " of --fp16-if-faster");
   return files;
 }
 

@@ -199,17 +199,29 @@ namespace {
 /// link is the same folder).
 std::string normalized(const std::string &path) {
   std::error_code ec;
-  std::filesystem::path p = std::filesystem::weakly_canonical(path, ec);
+  // Absolute first: weakly_canonical keeps a relative path whose first
+  // component does not exist as it is, so 't.json' and './t.json' differed
+  // (found by a fresh user: one output replaced the other).
+  std::filesystem::path abs = std::filesystem::absolute(path, ec);
   if (ec)
-    p = std::filesystem::absolute(path, ec);
-  return (ec ? std::filesystem::path(path) : p).lexically_normal().string();
+    return std::filesystem::path(path).lexically_normal().string();
+  std::filesystem::path p = std::filesystem::weakly_canonical(abs, ec);
+  return (ec ? abs : p).lexically_normal().string();
 }
 } // namespace
 
 bool checkOutputFiles(const std::vector<NamedFile> &writes,
                       const std::vector<NamedFile> &reads, std::string &error) {
+  // Standard output and devices (/dev/null, /dev/stdout: not regular
+  // files) are written to as they are; a regular file anywhere, /dev/shm's
+  // too, is checked (found by a fresh user: every /dev/ path was exempt).
   auto skipped = [](const std::string &path) {
-    return path.empty() || path == "-" || path.rfind("/dev/", 0) == 0;
+    std::error_code ec;
+    auto status = std::filesystem::status(path, ec);
+    return path.empty() || path == "-" ||
+           (!ec && std::filesystem::exists(status) &&
+            !std::filesystem::is_regular_file(status) &&
+            !std::filesystem::is_directory(status));
   };
   for (size_t i = 0; i < writes.size(); ++i) {
     const NamedFile &w = writes[i];

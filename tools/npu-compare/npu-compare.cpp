@@ -179,6 +179,36 @@ struct Step {
       std::chrono::steady_clock::now();
 };
 
+/// The files ort-run.js's log at `log` says it wrote, by output name: the
+/// outputs of its last JSON line (ort-run.js prints one); empty when there
+/// is no such line.
+llvm::StringMap<std::string> loggedOutputFiles(const std::string &log) {
+  llvm::StringMap<std::string> written;
+  auto text = llvm::MemoryBuffer::getFile(log);
+  if (!text)
+    return written;
+  SmallVector<StringRef> lines;
+  (*text)->getBuffer().split(lines, '\n');
+  for (StringRef line : llvm::reverse(lines)) {
+    if (!line.trim().starts_with("{"))
+      continue;
+    auto parsed = llvm::json::parse(line.trim());
+    if (!parsed) {
+      llvm::consumeError(parsed.takeError());
+      break;
+    }
+    if (const llvm::json::Object *o = parsed->getAsObject())
+      if (const llvm::json::Array *list = o->getArray("outputs"))
+        for (const llvm::json::Value &v : *list)
+          if (const llvm::json::Object *out = v.getAsObject())
+            if (auto name = out->getString("name"))
+              if (auto file = out->getString("file"))
+                written[*name] = file->str();
+    break;
+  }
+  return written;
+}
+
 /// ONNX Runtime on a copy of the model that outputs every held node's
 /// outputs; fills `ort` (by ONNX tensor name). Fails with `error`.
 LogicalResult runOrt(const std::vector<std::string> &nodes,
@@ -189,14 +219,16 @@ LogicalResult runOrt(const std::vector<std::string> &nodes,
   // A previous run's tensors and log go first: ONNX Runtime failing, or
   // writing fewer outputs, would leave them to be read as this run's (found
   // by a fresh user: another model's tensors were compared, and a failed
-  // run quoted the previous run's log). main() has checked that nothing
-  // the user gave lies in this folder.
-  std::error_code ec;
-  for (llvm::sys::fs::directory_iterator it(dir, ec), end; it != end && !ec;
-       it.increment(ec))
-    if (llvm::sys::path::extension(it->path()) == ".npy" ||
-        llvm::sys::path::filename(it->path()) == "ort-run.log")
-      llvm::sys::fs::remove(it->path());
+  // run quoted the previous run's log). Only the files that run's log says
+  // it wrote, in this folder, and the log: nothing else there is touched.
+  for (const auto &entry : loggedOutputFiles(join(dir, "ort-run.log"))) {
+    std::string path =
+        join(dir, llvm::sys::path::filename(entry.getValue()).str());
+    if (llvm::sys::path::extension(path) == ".npy" &&
+        llvm::sys::fs::is_regular_file(path))
+      llvm::sys::fs::remove(path);
+  }
+  llvm::sys::fs::remove(join(dir, "ort-run.log"));
   if (failed(npu::writeModelWithNodeOutputs(modelPath, copy, nodes, outputs,
                                             error)))
     return failure();
@@ -229,28 +261,7 @@ LogicalResult runOrt(const std::vector<std::string> &nodes,
   // ort-run.js prints the file it wrote for each output (names that
   // sanitize alike, "o:0" and "o_0", get "_1", ... as npu-run gives them);
   // the sanitized name where it does not say.
-  llvm::StringMap<std::string> written;
-  if (auto text = llvm::MemoryBuffer::getFile(log)) {
-    SmallVector<StringRef> lines;
-    (*text)->getBuffer().split(lines, '\n');
-    for (StringRef line : llvm::reverse(lines)) {
-      if (!line.trim().starts_with("{"))
-        continue;
-      auto parsed = llvm::json::parse(line.trim());
-      if (!parsed) {
-        llvm::consumeError(parsed.takeError());
-        break;
-      }
-      if (const llvm::json::Object *o = parsed->getAsObject())
-        if (const llvm::json::Array *list = o->getArray("outputs"))
-          for (const llvm::json::Value &v : *list)
-            if (const llvm::json::Object *out = v.getAsObject())
-              if (auto name = out->getString("name"))
-                if (auto file = out->getString("file"))
-                  written[*name] = file->str();
-      break;
-    }
-  }
+  llvm::StringMap<std::string> written = loggedOutputFiles(log);
   if (written.empty())
     llvm::errs() << kTool << ": warning: " << log
                  << " lists no output files; reading ONNX Runtime's outputs "
@@ -341,20 +352,46 @@ int main(int argc, char **argv) {
     reads.push_back({path, "the --input file of '" + name + "'"});
   }
   std::string ortDir = join(outputDir, "ort");
+  // A calibration folder with one sub-folder per input cannot hold ort/
+  // too (calibration would take it for an input's): refused before any
+  // work (found by a fresh user: it failed after ONNX Runtime had run).
+  const std::string &calibDir = options.calibration.dataDir;
+  if (!calibDir.empty() && llvm::sys::fs::is_directory(calibDir) &&
+      llvm::sys::fs::is_directory(outputDir.getValue()) &&
+      npu::isSameFile(calibDir, outputDir)) {
+    bool flat = false;
+    std::error_code ec;
+    for (llvm::sys::fs::directory_iterator it(calibDir, ec), end;
+         it != end && !ec; it.increment(ec)) {
+      StringRef ext = llvm::sys::path::extension(it->path());
+      flat |= ext.equals_insensitive(".npy") || ext.equals_insensitive(".npz");
+    }
+    if (!flat)
+      return fail("--output-dir '" + outputDir +
+                  "' is the calibration folder, whose sub-folders are the "
+                  "inputs' samples: npu-compare's ort/ folder there would be "
+                  "read as one; choose another --output-dir");
+  }
   std::vector<npu::NamedFile> writes = {
       {options.calibration.tableOutputPath, "the --calib-table file"},
       {options.precisionReportPath, "the --precision-report file"},
       {join(outputDir, "compare.json"), "the report"},
       {join(outputDir, "compare.html"), "the report"},
       {join(outputDir, "exposed.blob"), "the blob npu-compare writes"}};
-  for (npu::NamedFile &dump : npu::stageDumpFiles(options))
+  // It compiles every stage (the debug blob's).
+  for (npu::NamedFile &dump :
+       npu::stageDumpFiles(options, npu::Stage::Addressed))
     writes.push_back(std::move(dump));
   // ONNX Runtime's folder is npu-compare's: neither what it reads nor the
   // files the user names for it to write may be there.
   std::vector<npu::NamedFile> notInOrt = reads;
   notInOrt.insert(notInOrt.end(), writes.begin(), writes.begin() + 2);
   for (const npu::NamedFile &r : notInOrt) {
+    // Where the file really is: a link into the folder counts (found by a
+    // fresh user: a model linked there was overwritten).
     llvm::SmallString<256> dir(r.path);
+    if (llvm::sys::fs::exists(r.path))
+      (void)llvm::sys::fs::real_path(r.path, dir);
     llvm::sys::path::remove_filename(dir);
     std::string parent = dir.empty() ? "." : std::string(dir);
     std::error_code ec1, ec2;

@@ -182,6 +182,11 @@ int main(int argc, char **argv) {
     return 1;
   if (!npu::isCompileToGiven())
     npu::warnIfStageOutputsUnwritten(kTool, compileOptions);
+  // One inference: state arguments are plain inputs and outputs here
+  // (docs/state.md), so no pairs are found by name (found by a fresh user:
+  // a model whose outputs all paired by name was refused).
+  if (compileOptions.state.pairs.empty())
+    compileOptions.state.autoDetect = false;
 
   if (compileOptions.compileTo == npu::Stage::Blob)
     return fail("a blob runs on the NPU (npu-run), not on the interpreter; "

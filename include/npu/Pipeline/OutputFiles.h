@@ -11,13 +11,15 @@
 #include "npu/Pipeline/CompileOptions.h"
 #include "npu/Support/Files.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace npu {
 
-/// The files a compile of `modelPath` with `options` reads: the model, the
-/// --use-calib-table file, the --input-value files, and the calibration
+/// The files a compile of `modelPath` with `options` reads: the model, its
+/// external data files, the --use-calib-table file, the --input-value
+/// files, and the calibration
 /// samples (the .npy / .npz files directly in --calib-data, else in its
 /// sub-folders, as calibration reads them; or that path itself when it is
 /// not a folder).
@@ -25,8 +27,11 @@ std::vector<NamedFile> compileInputFiles(const std::string &modelPath,
                                          const CompileOptions &options);
 
 /// The files --dump-stages writes (DIR/<stage>.mlir for every stage up to
-/// --compile-to, at most the addressed stage); none without it.
-std::vector<NamedFile> stageDumpFiles(const CompileOptions &options);
+/// `last`, by default --compile-to, at most the addressed stage; with
+/// --precision mixed and --fp16-if-faster compiling a blob, also
+/// DIR/fp16/<stage>.mlir); none without it.
+std::vector<NamedFile> stageDumpFiles(const CompileOptions &options,
+                                      std::optional<Stage> last = std::nullopt);
 
 } // namespace npu
 

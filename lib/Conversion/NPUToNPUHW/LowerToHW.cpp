@@ -535,7 +535,8 @@ struct NPULowerToHWPass : impl::NPULowerToHWBase<NPULowerToHWPass> {
 /// on the device, and NaN after (found by a fresh user: a network of
 /// unnormalized activations output NaN with no word at compile time).
 /// Warned at the op, once per tensor; an int8-only tensor (a DPU output
-/// read only by DPU tasks) is not f16 and not warned about.
+/// read only by DPU tasks) is not f16 and not warned about; a graph output
+/// is, unless computed in fp32.
 static void warnF16Overflow(lowering::Lowering &l, ArrayRef<Operation *> old) {
   constexpr float kF16Max = 65504.0f;
   auto isF16 = [](Value v) {
@@ -547,7 +548,15 @@ static void warnF16Overflow(lowering::Lowering &l, ArrayRef<Operation *> old) {
       DenseF32ArrayAttr range = lowering::rangeAttrOf(r);
       if (!range || std::max(std::abs(range[0]), std::abs(range[1])) <= kF16Max)
         continue;
-      if (!isF16(l.map.lookupOrNull(r)) && !isF16(l.hwcForms.lookup(r)))
+      // A graph output is converted to its type from f16 (the DPU writes
+      // f16 where only that conversion reads its result), unless an fp32
+      // island computed it (found by a fresh user: a convolution as the
+      // graph output gave infinite values without a word).
+      bool output = llvm::any_of(r.getUsers(), [](Operation *user) {
+        return user->hasTrait<OpTrait::IsTerminator>();
+      });
+      if (!isF16(l.map.lookupOrNull(r)) && !isF16(l.hwcForms.lookup(r)) &&
+          !(output && !l.f32Forms.lookup(r)))
         continue;
       emitWarning(op->getLoc())
           << "the device holds this tensor in fp16, but its calibrated "

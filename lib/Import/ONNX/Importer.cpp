@@ -23,6 +23,7 @@
 #include "npu/Interpreter/TensorConversion.h"
 
 #include "mlir/IR/Verifier.h"
+#include "llvm/ADT/BitVector.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/ADT/SetVector.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -30,6 +31,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <optional>
 #include <set>
 
 using namespace mlir;
@@ -538,8 +540,10 @@ ModelImporter::import(const onnx::ModelProto &model) {
            "(onnx.numpy_helper.from_array of its dense values)";
     return failure();
   }
-  if (failed(checkSupportedOps(graph)))
+  if (failed(checkSupportedOps(graph))) {
+    unsupportedOps = true;
     return failure();
+  }
   auto inputs = resolveGraphInputs(graph, model.ir_version(), options, &context,
                                    fileName);
   if (failed(inputs))
@@ -630,9 +634,101 @@ ModelImporter::import(const onnx::ModelProto &model) {
 
 namespace npu {
 
+namespace {
+/// Whether `node`, or a node of a subgraph of it, reads a tensor of `names`.
+bool readsAny(const onnx::NodeProto &node, const std::set<std::string> &names) {
+  for (const std::string &in : node.input())
+    if (names.count(in))
+      return true;
+  for (const auto &attr : node.attribute()) {
+    std::vector<const onnx::GraphProto *> graphs;
+    if (attr.has_g())
+      graphs.push_back(&attr.g());
+    for (const auto &g : attr.graphs())
+      graphs.push_back(&g);
+    for (const onnx::GraphProto *g : graphs)
+      for (const auto &inner : g->node())
+        if (readsAny(inner, names))
+          return true;
+  }
+  return false;
+}
+
+/// Whether the importer knows `node`'s operator and those of its subgraphs.
+bool isKnown(const onnx::NodeProto &node) {
+  if (!onnx_import::OpRegistry::get().lookup(node.domain(), node.op_type()))
+    return false;
+  for (const auto &attr : node.attribute()) {
+    if (attr.has_g())
+      for (const auto &inner : attr.g().node())
+        if (!isKnown(inner))
+          return false;
+    for (const auto &g : attr.graphs())
+      for (const auto &inner : g.node())
+        if (!isKnown(inner))
+          return false;
+  }
+  return true;
+}
+
+/// `model` without the nodes of operators the importer does not know and
+/// the nodes that read, directly or not, what those compute; its outputs
+/// are the model's outputs that remain and the tensors the removed nodes
+/// read from the remaining ones (extra outputs, so that what feeds only
+/// the removed nodes is kept and checked). Nullopt when no output remains.
+std::optional<onnx::ModelProto>
+withoutUnknownOperators(const onnx::ModelProto &model,
+                        std::set<std::string> &extraOutputs) {
+  const onnx::GraphProto &graph = model.graph();
+  std::set<std::string> tainted;
+  std::vector<bool> removed(graph.node_size(), false);
+  // Until nothing changes: a graph's nodes need not be sorted.
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (int i = 0; i < graph.node_size(); ++i) {
+      const onnx::NodeProto &node = graph.node(i);
+      if (removed[i] || (isKnown(node) && !readsAny(node, tainted)))
+        continue;
+      removed[i] = true;
+      changed = true;
+      for (const std::string &out : node.output())
+        if (!out.empty())
+          tainted.insert(out);
+    }
+  }
+  std::set<std::string> produced;
+  for (int i = 0; i < graph.node_size(); ++i)
+    if (!removed[i])
+      for (const std::string &out : graph.node(i).output())
+        produced.insert(out);
+  onnx::ModelProto pruned = model;
+  onnx::GraphProto &g = *pruned.mutable_graph();
+  g.clear_node();
+  for (int i = 0; i < graph.node_size(); ++i)
+    if (!removed[i])
+      *g.add_node() = graph.node(i);
+  g.clear_output();
+  std::set<std::string> outputs;
+  for (const auto &out : graph.output())
+    if (!tainted.count(out.name()) && outputs.insert(out.name()).second)
+      *g.add_output() = out;
+  for (int i = 0; i < graph.node_size(); ++i)
+    if (removed[i])
+      for (const std::string &in : graph.node(i).input())
+        if (produced.count(in) && outputs.insert(in).second) {
+          g.add_output()->set_name(in);
+          extraOutputs.insert(in);
+        }
+  if (g.output_size() == 0)
+    return std::nullopt;
+  return pruned;
+}
+} // namespace
+
 static FailureOr<OwningOpRef<ModuleOp>>
 importParsed(StringRef bytes, StringRef sourceName, StringRef defaultDir,
-             MLIRContext &context, const ImportOptions &options) {
+             MLIRContext &context, const ImportOptions &options,
+             OwningOpRef<ModuleOp> *knownPart) {
   Location fileLoc = FileLineColLoc::get(&context, sourceName, 0, 0);
   auto model = onnx_import::parseModel(bytes, fileLoc);
   if (failed(model))
@@ -640,19 +736,57 @@ importParsed(StringRef bytes, StringRef sourceName, StringRef defaultDir,
   std::string dir = options.externalDataDir.empty() ? defaultDir.str()
                                                     : options.externalDataDir;
   onnx_import::ModelImporter importer(context, options, sourceName, dir);
-  return importer.import(**model);
+  auto module = importer.import(**model);
+  if (succeeded(module) || !knownPart || !importer.failedOnUnsupportedOps())
+    return module;
+  // The rest of the model, for the caller to check what else does not map:
+  // its own diagnostics are dropped (they are not the user's model's).
+  std::set<std::string> extra;
+  std::optional<onnx::ModelProto> pruned =
+      withoutUnknownOperators(**model, extra);
+  if (!pruned)
+    return module;
+  ScopedDiagnosticHandler quiet(&context,
+                                [](Diagnostic &) { return success(); });
+  onnx_import::ModelImporter again(context, options, sourceName, dir);
+  auto part = again.import(*pruned);
+  if (failed(part))
+    return module;
+  // Extra outputs that are not float would be refused as graph outputs of
+  // the device (integers, booleans): not the model's problem, dropped.
+  for (auto f : (*part)->getOps<func::FuncOp>()) {
+    if (f.isExternal())
+      continue;
+    auto ret = cast<func::ReturnOp>(f.getBody().front().getTerminator());
+    llvm::BitVector drop(f.getNumResults());
+    for (unsigned i = 0; i < f.getNumResults(); ++i) {
+      auto name = f.getResultAttrOfType<StringAttr>(i, kONNXNameAttr);
+      auto type = dyn_cast<RankedTensorType>(f.getResultTypes()[i]);
+      drop[i] = name && extra.count(name.str()) &&
+                !(type && isa<FloatType>(type.getElementType()));
+    }
+    if (drop.none())
+      continue;
+    for (int i = int(f.getNumResults()) - 1; i >= 0; --i)
+      if (drop[i])
+        ret->eraseOperand(i);
+    if (failed(f.eraseResults(drop)))
+      return module;
+  }
+  *knownPart = std::move(*part);
+  return module;
 }
 
-FailureOr<OwningOpRef<ModuleOp>> importONNXFile(StringRef path,
-                                                MLIRContext &context,
-                                                const ImportOptions &options) {
+FailureOr<OwningOpRef<ModuleOp>>
+importONNXFile(StringRef path, MLIRContext &context,
+               const ImportOptions &options, OwningOpRef<ModuleOp> *knownPart) {
   Location fileLoc = FileLineColLoc::get(&context, path, 0, 0);
   auto buffer = onnx_import::readModelFile(path, fileLoc);
   if (failed(buffer))
     return failure();
   StringRef dir = llvm::sys::path::parent_path(path);
   return importParsed((*buffer)->getBuffer(), path, dir.empty() ? "." : dir,
-                      context, options);
+                      context, options, knownPart);
 }
 
 namespace {
@@ -739,7 +873,7 @@ bool listExternalDataFiles(StringRef path, const ImportOptions &options,
 FailureOr<OwningOpRef<ModuleOp>>
 importONNXBuffer(StringRef bytes, StringRef sourceName, MLIRContext &context,
                  const ImportOptions &options) {
-  return importParsed(bytes, sourceName, ".", context, options);
+  return importParsed(bytes, sourceName, ".", context, options, nullptr);
 }
 
 } // namespace npu

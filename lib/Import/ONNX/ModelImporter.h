@@ -58,6 +58,9 @@ public:
 
   mlir::FailureOr<mlir::OwningOpRef<mlir::ModuleOp>>
   import(const onnx::ModelProto &model);
+  /// Whether the last import failed because the model uses operators the
+  /// importer does not know (reported at once, checkSupportedOps).
+  bool failedOnUnsupportedOps() const { return unsupportedOps; }
 
   mlir::MLIRContext *getContext() const { return &context; }
   llvm::StringRef getFileName() const { return fileName; }
@@ -128,6 +131,7 @@ private:
   /// Defaults of the overridable inputs (null for required ones).
   llvm::SmallVector<mlir::DenseElementsAttr> argDefaults;
   Scope *currentScope = nullptr;
+  bool unsupportedOps = false;
 };
 
 } // namespace npu::onnx_import

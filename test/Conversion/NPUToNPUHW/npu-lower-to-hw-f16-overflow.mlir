@@ -25,3 +25,14 @@ func.func @conv_conv(%x: tensor<1x16x8x8xf32> {npu.range = array<f32: -1.0, 1.0>
       : (tensor<1x16x8x8xf32>, tensor<16x16x3x3xf32>) -> tensor<1x16x8x8xf32>
   return %d : tensor<1x16x8x8xf32>
 }
+
+// -----
+
+// A graph output is converted from f16 at the boundary: warned about too.
+func.func @conv_output(%x: tensor<1x16x8x8xf32> {npu.range = array<f32: -1.0, 1.0>}) -> tensor<1x16x8x8xf32> {
+  %w = npu.constant dense<0.1> : tensor<16x16x3x3xf32>
+  // expected-warning@+1 {{the device holds this tensor in fp16, but its calibrated range [-90000, 90000] passes fp16's largest value}}
+  %c = npu.conv %x, %w {strides = array<i64: 1, 1>, dilations = array<i64: 1, 1>, pads = array<i64: 1, 1, 1, 1>, group = 1, npu.range = array<f32: -90000.0, 90000.0>}
+      : (tensor<1x16x8x8xf32>, tensor<16x16x3x3xf32>) -> tensor<1x16x8x8xf32>
+  return %c : tensor<1x16x8x8xf32>
+}

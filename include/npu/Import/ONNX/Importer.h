@@ -61,10 +61,17 @@ struct ImportOptions {
 };
 
 /// Imports the ONNX model in file `path`. Failure has been reported through
-/// the context's diagnostic engine.
+/// the context's diagnostic engine. When the import fails because the model
+/// uses operators the importer does not know, `knownPart` (if given)
+/// receives the model without them and without the nodes that read what
+/// they compute (its outputs: the model's that remain, and the float
+/// tensors those nodes read), so that the caller can report what else does
+/// not map at once; it stays null when nothing remains or that part does
+/// not import.
 mlir::FailureOr<mlir::OwningOpRef<mlir::ModuleOp>>
 importONNXFile(llvm::StringRef path, mlir::MLIRContext &context,
-               const ImportOptions &options = {});
+               const ImportOptions &options = {},
+               mlir::OwningOpRef<mlir::ModuleOp> *knownPart = nullptr);
 
 /// Imports a serialized ModelProto. `sourceName` names it in diagnostics and
 /// in the module's `npu.source` attribute.

@@ -76,13 +76,17 @@ struct NPUDecomposeDilatedConvPass
   /// The largest kernel (taps) decomposed per tap: each tap is a copy of
   /// the input.
   static constexpr int64_t kMaxTaps = 25;
+  /// The most elements an undilated kernel's taps may copy whatever the
+  /// input's size: 4 MiB of f16, which a DMA moves in about 0.2 ms.
+  static constexpr int64_t kMaxTapElements = int64_t(1) << 21;
 
   /// An undilated kernel past the DPU's (an audio net's first layer: M5's
   /// 80 taps at stride 16 over a waveform) per tap, where the lowering's own
   /// unfolding does not apply (no padding, and windows that tile the input
   /// or number at most 256: DpuLowering.cpp), the convolution is ungrouped
   /// and the taps' copies hold at most kMaxTaps times the input's elements
-  /// (a tap of stride s copies 1 / s of it along each axis).
+  /// (a tap of stride s copies 1 / s of it along each axis) or at most
+  /// kMaxTapElements (a 13 x 13 kernel of stride 1 over a small map).
   void decomposeLargeKernel(ConvOp op, bool is4d, ArrayRef<int64_t> strides,
                             ArrayRef<int64_t> pads, int64_t kh, int64_t kw) {
     auto inType = cast<RankedTensorType>(op.getInput().getType());
@@ -93,8 +97,9 @@ struct NPUDecomposeDilatedConvPass
     if (unpadded && ((kh == strides[0] && kw == strides[1]) || oh * ow <= 256))
       return;
     int64_t c = inType.getDimSize(1);
-    if (op.getGroup() != 1 ||
-        kh * kw * c * oh * ow > kMaxTaps * inType.getNumElements())
+    int64_t copied = kh * kw * c * oh * ow;
+    if (op.getGroup() != 1 || (copied > kMaxTaps * inType.getNumElements() &&
+                               copied > kMaxTapElements))
       return;
     decomposeByTaps(op, is4d, strides, pads);
   }
