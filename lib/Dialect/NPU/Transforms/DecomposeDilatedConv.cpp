@@ -18,7 +18,8 @@
 // as input channels (any stride and padding). So is an undilated kernel past
 // the DPU's that the lowering's unfolding does not take (padded, or with
 // more than 256 windows that do not tile the input: M5's 80-tap first layer
-// at stride 16 over a waveform).
+// at stride 16 over a waveform); a depthwise one of stride 1 as the sum of
+// chunks of at most 11 taps (a Conformer's 31).
 //
 //===----------------------------------------------------------------------===//
 
@@ -102,6 +103,93 @@ struct NPUDecomposeDilatedConvPass
                                copied > kMaxTapElements))
       return;
     decomposeByTaps(op, is4d, strides, pads);
+  }
+
+  /// A depthwise convolution of stride 1 whose constant kernel passes the
+  /// DPU's (a Conformer's 31 taps along time) as the sum of depthwise
+  /// convolutions of chunks of at most `maxKernel` taps per axis, each over
+  /// the padded input sliced from its chunk's first tap, the bias with the
+  /// first: the same products, summed in another order. False (nothing
+  /// built) where it does not apply.
+  bool decomposeDepthwiseByChunks(ConvOp op, bool is4d,
+                                  ArrayRef<int64_t> strides,
+                                  ArrayRef<int64_t> pads, int64_t kh,
+                                  int64_t kw, int64_t maxKernel) {
+    auto inType = cast<RankedTensorType>(op.getInput().getType());
+    auto wType = cast<RankedTensorType>(op.getWeight().getType());
+    auto outType = cast<RankedTensorType>(op.getType());
+    int64_t c = inType.getDimSize(1), k = wType.getDimSize(0);
+    auto wConst = op.getWeight().getDefiningOp<ConstantOp>();
+    auto wAttr =
+        wConst ? dyn_cast<DenseElementsAttr>(wConst.getValue()) : nullptr;
+    if (op.getGroup() != c || k != c || wType.getDimSize(1) != 1 ||
+        strides[0] != 1 || strides[1] != 1 || !wAttr ||
+        !wType.getElementType().isF32())
+      return false;
+    OpBuilder b(op);
+    Location loc = op.getLoc();
+    auto named = [&](const std::string &suffix) {
+      return suffixedLocation(loc, suffix);
+    };
+    Type element = inType.getElementType();
+    int64_t h = is4d ? inType.getDimSize(2) : 1,
+            w = inType.getDimSize(inType.getRank() - 1);
+    int64_t oh = is4d ? outType.getDimSize(2) : 1,
+            ow = outType.getDimSize(outType.getRank() - 1);
+    Value x = op.getInput();
+    if (!is4d)
+      x = ReshapeOp::create(b, named("rows"),
+                            RankedTensorType::get({1, c, 1, w}, element), x);
+    int64_t hp = h + pads[0] + pads[2], wp = w + pads[1] + pads[3];
+    if (llvm::any_of(pads, [](int64_t p) { return p > 0; }))
+      x = PadOp::create(
+          b, named("chunks"), RankedTensorType::get({1, c, hp, wp}, element), x,
+          b.getDenseI64ArrayAttr(
+              {0, 0, pads[0], pads[1], 0, 0, pads[2], pads[3]}),
+          PadModeAttr::get(b.getContext(), PadMode::constant), nullptr);
+    SmallVector<float> weights(wAttr.getValues<float>().begin(),
+                               wAttr.getValues<float>().end());
+    auto outNCHW =
+        RankedTensorType::get({1, k, oh, ow}, outType.getElementType());
+    SmallVector<int64_t> ones = {1, 1};
+    Value sum;
+    for (int64_t y0 = 0; y0 < kh; y0 += maxKernel)
+      for (int64_t x0 = 0; x0 < kw; x0 += maxKernel) {
+        int64_t ch = std::min(maxKernel, kh - y0),
+                cw = std::min(maxKernel, kw - x0);
+        std::string chunk =
+            "chunk " + std::to_string(y0) + "," + std::to_string(x0);
+        Value part = SliceOp::create(
+            b, named(chunk),
+            RankedTensorType::get({1, c, oh + ch - 1, ow + cw - 1}, element), x,
+            b.getDenseI64ArrayAttr({0, 0, y0, x0}),
+            b.getDenseI64ArrayAttr({1, 1, 1, 1}));
+        SmallVector<float> chunkWeights;
+        chunkWeights.reserve(size_t(k * ch * cw));
+        for (int64_t o = 0; o < k; ++o)
+          for (int64_t y = 0; y < ch; ++y)
+            for (int64_t xx = 0; xx < cw; ++xx)
+              chunkWeights.push_back(
+                  weights[size_t((o * kh + y0 + y) * kw + x0 + xx)]);
+        auto cwType = RankedTensorType::get({k, 1, ch, cw}, b.getF32Type());
+        Value cwValue = ConstantOp::create(
+            b, named(chunk),
+            DenseElementsAttr::get(cwType, ArrayRef<float>(chunkWeights)));
+        Value y = ConvOp::create(
+            b, named(chunk), outNCHW, part, cwValue,
+            sum ? Value() : op.getBias(), b.getDenseI64ArrayAttr(ones),
+            b.getDenseI64ArrayAttr(ones), b.getDenseI64ArrayAttr({0, 0, 0, 0}),
+            op.getGroupAttr());
+        sum = sum ? AddOp::create(b, named(chunk + " sum"), outNCHW, sum, y)
+                        .getResult()
+                  : y;
+      }
+    sum.getDefiningOp()->setLoc(is4d ? loc : named("rows"));
+    if (!is4d)
+      sum = ReshapeOp::create(b, loc, outType, sum);
+    op.replaceAllUsesWith(sum);
+    op.erase();
+    return true;
   }
 
   /// y = conv1x1(concat over taps (ky, kx) of x padded and sliced at (ky
@@ -215,7 +303,9 @@ struct NPUDecomposeDilatedConvPass
     if ((kh - 1) * dh + 1 <= maxKernel && (kw - 1) * dw + 1 <= maxKernel)
       return;
     if (dh == 1 && dw == 1) {
-      decomposeLargeKernel(op, is4d, strides, pads, kh, kw);
+      if (!decomposeDepthwiseByChunks(op, is4d, strides, pads, kh, kw,
+                                      maxKernel))
+        decomposeLargeKernel(op, is4d, strides, pads, kh, kw);
       return;
     }
     // Per phase, each convolution loads all the weights again and each

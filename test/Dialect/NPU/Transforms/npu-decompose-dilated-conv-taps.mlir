@@ -85,3 +85,28 @@ func.func @patches(%x: tensor<1x3x64x64xf32>, %w: tensor<8x3x16x16xf32>) -> tens
   return %y : tensor<1x8x4x4xf32>
 }
 }
+
+// -----
+
+// A depthwise kernel past 11 of stride 1 (a Conformer's 31 taps along
+// time): the sum of depthwise convolutions of chunks of at most 11 taps
+// (11, 11, 9), each over the padded input sliced from its first tap, the
+// bias with the first; the chunks' weights are constants.
+// CHECK-LABEL: func.func @conformer
+// CHECK: %[[P:.*]] = npu.pad {{.*}}pads = array<i64: 0, 0, 0, 15, 0, 0, 0, 15>} : (tensor<1x8x1x40xf32>) -> tensor<1x8x1x70xf32>
+// CHECK: %[[S0:.*]] = npu.slice %[[P]] {starts = array<i64: 0, 0, 0, 0>, steps = array<i64: 1, 1, 1, 1>} : tensor<1x8x1x70xf32> to tensor<1x8x1x50xf32>
+// CHECK: %[[C0:.*]] = npu.conv %[[S0]], %{{.*}}, %arg2 {{.*}}group = 8 {{.*}} : (tensor<1x8x1x50xf32>, tensor<8x1x1x11xf32>, tensor<8xf32>) -> tensor<1x8x1x40xf32>
+// CHECK: npu.slice %[[P]] {starts = array<i64: 0, 0, 0, 11>, {{.*}} to tensor<1x8x1x50xf32>
+// CHECK: npu.conv {{.*}} : (tensor<1x8x1x50xf32>, tensor<8x1x1x11xf32>) -> tensor<1x8x1x40xf32>
+// CHECK: npu.add %[[C0]],
+// CHECK: npu.slice %[[P]] {starts = array<i64: 0, 0, 0, 22>, {{.*}} to tensor<1x8x1x48xf32>
+// CHECK: npu.conv {{.*}} : (tensor<1x8x1x48xf32>, tensor<8x1x1x9xf32>) -> tensor<1x8x1x40xf32>
+// CHECK: npu.add
+// CHECK: npu.reshape {{.*}} to tensor<1x8x40xf32>
+module attributes {npu.target = #npu.target<NPU3720>} {
+func.func @conformer(%x: tensor<1x8x40xf32>, %unused: tensor<8x1x31xf32>, %b: tensor<8xf32>) -> tensor<1x8x40xf32> {
+  %w = npu.constant dense<0.5> : tensor<8x1x31xf32>
+  %y = npu.conv %x, %w, %b {strides = array<i64: 1>, dilations = array<i64: 1>, pads = array<i64: 15, 15>, group = 8} : (tensor<1x8x40xf32>, tensor<8x1x31xf32>, tensor<8xf32>) -> tensor<1x8x40xf32> loc("dw")
+  return %y : tensor<1x8x40xf32>
+}
+}

@@ -609,7 +609,11 @@ def NPUDecomposeDilatedConv
     taps whose copies hold at most 25 times the input's elements: an audio
     net's first layer, M5's 80 taps at stride 16 over a waveform), unless
     it is unpadded and its windows tile the input (kernel = stride) or
-    number at most 256, which the lowering unfolds itself.
+    number at most 256, which the lowering unfolds itself. A depthwise one
+    of stride 1 with constant weights is the sum of depthwise convolutions
+    of chunks of at most 11 taps per axis (`NAME (chunk y,x)`), each over
+    the padded input sliced from its chunk's first tap, the bias with the
+    first (a Conformer's 31 taps: chunks of 11, 11 and 9).
 
     The arithmetic of every output is the original's. Others
     stay unmapped and are reported by the lowering, and so do a
