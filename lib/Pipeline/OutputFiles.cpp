@@ -63,6 +63,15 @@ std::vector<NamedFile> compileInputFiles(const std::string &modelPath,
   return reads;
 }
 
+std::vector<NamedFile> compileOutputFiles(const CompileOptions &options) {
+  return {{isCalibrated(options.precision) ? options.calibration.tableOutputPath
+                                           : std::string(),
+           "the --calib-table file"},
+          {options.precision == Precision::Mixed ? options.precisionReportPath
+                                                 : std::string(),
+           "the --precision-report file"}};
+}
+
 std::vector<NamedFile> stageDumpFiles(const CompileOptions &options,
                                       std::optional<Stage> last) {
   std::vector<NamedFile> files;

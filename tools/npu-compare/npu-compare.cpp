@@ -372,12 +372,12 @@ int main(int argc, char **argv) {
                   "inputs' samples: npu-compare's ort/ folder there would be "
                   "read as one; choose another --output-dir");
   }
-  std::vector<npu::NamedFile> writes = {
-      {options.calibration.tableOutputPath, "the --calib-table file"},
-      {options.precisionReportPath, "the --precision-report file"},
-      {join(outputDir, "compare.json"), "the report"},
-      {join(outputDir, "compare.html"), "the report"},
-      {join(outputDir, "exposed.blob"), "the blob npu-compare writes"}};
+  // The table and the report first (notInOrt below takes those two).
+  std::vector<npu::NamedFile> writes = npu::compileOutputFiles(options);
+  writes.push_back({join(outputDir, "compare.json"), "the report"});
+  writes.push_back({join(outputDir, "compare.html"), "the report"});
+  writes.push_back(
+      {join(outputDir, "exposed.blob"), "the blob npu-compare writes"});
   // It compiles every stage (the debug blob's).
   for (npu::NamedFile &dump :
        npu::stageDumpFiles(options, npu::Stage::Addressed))

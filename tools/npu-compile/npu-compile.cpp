@@ -221,11 +221,10 @@ int main(int argc, char **argv) {
   // one that names a file it reads (the model, --use-calib-table, a
   // calibration sample) or another one it writes is refused, one that is a
   // directory too, and its missing directories are created.
-  std::vector<npu::NamedFile> writes = {
-      {outputFile, "the output file"},
-      {options.calibration.tableOutputPath, "the --calib-table file"},
-      {options.precisionReportPath, "the --precision-report file"},
-      {timingJson, "the --timing-json file"}};
+  std::vector<npu::NamedFile> writes = {{outputFile, "the output file"}};
+  for (npu::NamedFile &f : npu::compileOutputFiles(options))
+    writes.push_back(std::move(f));
+  writes.push_back({timingJson, "the --timing-json file"});
   for (npu::NamedFile &dump : npu::stageDumpFiles(options))
     writes.push_back(std::move(dump));
   if (!npu::checkOutputFiles(writes, npu::compileInputFiles(inputFile, options),

@@ -246,9 +246,7 @@ int main(int argc, char **argv) {
           : npu::compileInputFiles(inputFile, compileOptions);
   for (auto &[name, path] : givenPaths)
     reads.push_back({path, "the --input file of '" + name + "'"});
-  std::vector<npu::NamedFile> writes = {
-      {compileOptions.calibration.tableOutputPath, "the --calib-table file"},
-      {compileOptions.precisionReportPath, "the --precision-report file"}};
+  std::vector<npu::NamedFile> writes = npu::compileOutputFiles(compileOptions);
   for (npu::NamedFile &dump : npu::stageDumpFiles(compileOptions))
     writes.push_back(std::move(dump));
   {

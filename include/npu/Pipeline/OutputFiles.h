@@ -26,6 +26,12 @@ namespace npu {
 std::vector<NamedFile> compileInputFiles(const std::string &modelPath,
                                          const CompileOptions &options);
 
+/// The --calib-table and --precision-report files, in that order, each
+/// with an empty path where the precision writes none (fp16 calibrates
+/// nothing, only mixed chooses layers): a file named for both then is no
+/// clash (found by a fresh user).
+std::vector<NamedFile> compileOutputFiles(const CompileOptions &options);
+
 /// The files --dump-stages writes (DIR/<stage>.mlir for every stage up to
 /// `last`, by default --compile-to, at most the addressed stage; with
 /// --precision mixed and --fp16-if-faster compiling a blob, also
