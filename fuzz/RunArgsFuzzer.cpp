@@ -44,6 +44,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   std::string error;
   switch (parseRunArgs(args, options, error)) {
   case ParseResult::Help:
+  case ParseResult::Version:
     break;
   case ParseResult::UsageError:
     if (error.empty())

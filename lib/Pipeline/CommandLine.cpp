@@ -548,8 +548,7 @@ LogicalResult parseCompileCommandLine(int argc, char **argv,
   cl::HideUnrelatedOptions(category);
   // --version: this project's, not LLVM's (found by a fresh user).
   cl::SetVersionPrinter([name = tool.str()](raw_ostream &os) {
-    os << name << " " << kVersion << " (npu-compile, MLIR "
-       << LLVM_VERSION_STRING << ")\n";
+    os << versionLine(name, LLVM_VERSION_STRING);
   });
   cl::ParseCommandLineOptions(argc, argv, overview);
   // llvm::cl keeps the last of an option given twice; a stricter value

@@ -40,6 +40,7 @@ const char *const kUsage =
     "  --no-ort                  do not run ONNX Runtime\n"
     "  --ort-script FILE         ort-run.js to use (default: the source "
     "tree's)\n"
+    "  --version                 print the version and exit\n"
     "  -h, --help                this text\n"
     "\n"
     "Any other option is a compile option, passed to npu-compile (e.g.\n"
@@ -64,6 +65,8 @@ ParseResult parseBenchmarkArgs(const std::vector<std::string> &args,
     std::string v;
     if (a == "-h" || a == "--help")
       return ParseResult::Help;
+    if (a == "--version")
+      return ParseResult::Version;
     if (option("-m", o.model)) {
       if (missing || o.model.empty())
         return fail("-m needs a model (.onnx or .blob)");

@@ -33,7 +33,8 @@ struct BenchmarkOptions {
   std::vector<std::string> compileArgs;
 };
 
-enum class ParseResult { Run, Help, UsageError };
+/// Version: --version, print the version line and exit 0.
+enum class ParseResult { Run, Help, Version, UsageError };
 
 /// Parses the arguments (without argv[0]). On UsageError `error` says why.
 ParseResult parseBenchmarkArgs(const std::vector<std::string> &args,

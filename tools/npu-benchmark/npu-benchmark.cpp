@@ -11,6 +11,7 @@
 #include "BenchmarkOptions.h"
 #include "Report.h"
 #include "npu/Support/Files.h"
+#include "npu/Support/Version.h"
 
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
@@ -39,6 +40,9 @@ int main(int argc, char **argv) {
   switch (parseBenchmarkArgs(args, options, usage)) {
   case ParseResult::Help:
     llvm::outs() << kUsage;
+    return 0;
+  case ParseResult::Version:
+    llvm::outs() << npu::versionLine("npu-benchmark");
     return 0;
   case ParseResult::UsageError:
     llvm::errs() << "npu-benchmark: error: " << usage

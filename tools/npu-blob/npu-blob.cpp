@@ -16,6 +16,7 @@
 #include "npu/Blob/Samples/Samples.h"
 #include "npu/Support/Files.h"
 #include "npu/Support/Npy.h"
+#include "npu/Support/Version.h"
 
 #include <cstdio>
 #include <cstring>
@@ -35,6 +36,7 @@ void usage(FILE *f) {
       f, "usage: npu-blob dump [--json] BLOB\n"
          "       npu-blob verify [--target NPU3720|NPU4000] [--races] BLOB\n"
          "       npu-blob samples DIR\n"
+         "       npu-blob --version\n"
          "\n"
          "  dump      print the header, arguments, memory plan, buffers,\n"
          "            barriers and task lists (--json: as JSON)\n"
@@ -99,6 +101,10 @@ int main(int argc, char **argv) {
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {
     usage(args.empty() ? stderr : stdout);
     return args.empty() ? 1 : 0;
+  }
+  if (args[0] == "--version") {
+    std::fputs(versionLine("npu-blob").c_str(), stdout);
+    return 0;
   }
   std::string cmd = args[0];
   bool json = false, races = false;

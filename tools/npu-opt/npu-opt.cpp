@@ -11,10 +11,13 @@
 #include "npu/Kernels/Cpu.h"
 #include "npu/Pipeline/Registration.h"
 #include "npu/Support/Files.h"
+#include "npu/Support/Version.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Tools/mlir-opt/MlirOptMain.h"
 #include "llvm/ADT/StringRef.h"
+#include "llvm/Config/llvm-config.h"
+#include "llvm/Support/CommandLine.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <string>
@@ -48,6 +51,10 @@ int main(int argc, char **argv) {
       return 1;
     }
   }
+  // --version: this project's, as every tool prints it, not LLVM's.
+  llvm::cl::SetVersionPrinter([](llvm::raw_ostream &os) {
+    os << npu::versionLine("npu-opt", LLVM_VERSION_STRING);
+  });
   npu::registerAllPasses();
   mlir::DialectRegistry registry;
   npu::registerAllDialects(registry);

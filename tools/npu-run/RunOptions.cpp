@@ -74,6 +74,7 @@ const char *const kUsage =
     "                            optimal number of infer requests, GOPS) and\n"
     "                            run nothing; with --json also as JSON\n"
     "  --list-devices            list the NPU devices and their properties\n"
+    "  --version                 print the version and exit\n"
     "  -h, --help                this text\n"
     "\n"
     "Options with a value take it as `--opt value` or `--opt=value`;\n"
@@ -110,6 +111,8 @@ ParseResult parseRunArgs(const std::vector<std::string> &args, RunOptions &o,
     std::string v;
     if (a == "-h" || a == "--help") {
       return ParseResult::Help;
+    } else if (a == "--version") {
+      return ParseResult::Version;
     } else if (a == "--list-devices") {
       o.list = true;
     } else if (option("--device", o.config.device)) {

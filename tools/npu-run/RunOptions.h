@@ -51,6 +51,7 @@ struct RunOptions {
 enum class ParseResult {
   Run,        ///< `options` is complete
   Help,       ///< -h / --help: print kUsage and exit 0
+  Version,    ///< --version: print the version line and exit 0
   UsageError, ///< `error` says what is wrong: exit 2
 };
 

@@ -19,6 +19,7 @@
 #include "npu/Runtime/ModelProperties.h"
 #include "npu/Support/Files.h"
 #include "npu/Support/Npy.h"
+#include "npu/Support/Version.h"
 
 #include <cerrno>
 #include <chrono>
@@ -124,6 +125,9 @@ int main(int argc, char **argv) {
   switch (run::parseRunArgs(args, opts, usage)) {
   case run::ParseResult::Help:
     std::fputs(run::kUsage, stdout);
+    return 0;
+  case run::ParseResult::Version:
+    std::fputs(versionLine("npu-run").c_str(), stdout);
     return 0;
   case run::ParseResult::UsageError:
     return usageError(usage);
