@@ -171,6 +171,20 @@ bool parseNpy(const void *data, size_t size, HostTensor &out,
             ", found " + std::to_string(size - dataOffset);
     return false;
   }
+  // Bytes past the data are refused, as ONNX Runtime refuses them (found by
+  // a review: numpy.load ignores them, and so did this): a file appended to
+  // or written with another shape in mind is not the array it claims.
+  uint64_t expected = uint64_t(dataOffset) + uint64_t(*byteSize);
+  if (size > expected) {
+    error = std::to_string(size - expected) +
+            " byte(s) after the .npy data: the header declares " +
+            shapeToString(shape) + " " + dtypeName(*dtype) + ", " +
+            std::to_string(*byteSize) + " bytes after a " +
+            std::to_string(dataOffset) + "-byte header (" +
+            std::to_string(expected) + " bytes in all), but the file has " +
+            std::to_string(size) + " bytes";
+    return false;
+  }
   HostTensor t(*dtype, shape);
   if (*byteSize && !t.isAllocated()) {
     error = "cannot allocate " + formatBytes(uint64_t(*byteSize)) +

@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include <filesystem>
+#include <fstream>
 
 using namespace npu;
 
@@ -81,7 +82,11 @@ TEST(Npy, RejectsBadInputWithMessages) {
     EXPECT_FALSE(parseNpy(b.data(), b.size(), t, err)) << bad;
     EXPECT_NE(err.find("malformed .npy shape"), std::string::npos) << err;
   }
+  // Two spaces fewer of padding keep the header's length (which the file
+  // gives) as a writer's would; a header longer than it says leaves its
+  // last bytes after the data.
   std::string spaced = withShape("( 4 ,4 )");
+  spaced.erase(spaced.find("  \n"), 2);
   EXPECT_TRUE(parseNpy(spaced.data(), spaced.size(), t, err)) << err;
 
   EXPECT_FALSE(readNpy("/nonexistent/x.npy", t, err));
@@ -89,6 +94,25 @@ TEST(Npy, RejectsBadInputWithMessages) {
   // Found by a fresh user: a directory threw out of the stream (SIGABRT).
   EXPECT_FALSE(readNpy("/tmp", t, err));
   EXPECT_EQ(err, "cannot read '/tmp': it is a directory, not a .npy file");
+}
+
+// Found by a review: bytes after the data were ignored, where ONNX
+// Runtime refuses the file. The error gives both sizes; readNpy names the
+// file.
+TEST(Npy, RejectsBytesAfterTheData) {
+  HostTensor f(DType::F32, {2, 3});
+  std::string bytes = serializeNpy(f) + "tail";
+  HostTensor t;
+  std::string err;
+  EXPECT_FALSE(parseNpy(bytes.data(), bytes.size(), t, err));
+  EXPECT_EQ(err, "4 byte(s) after the .npy data: the header declares 2x3 f32, "
+                 "24 bytes after a 128-byte header (152 bytes in all), but "
+                 "the file has 156 bytes");
+  std::string path = ::testing::TempDir() + "/npy_trailing_bytes.npy";
+  std::ofstream(path, std::ios::binary) << bytes;
+  EXPECT_FALSE(readNpy(path, t, err));
+  EXPECT_EQ(err.rfind(path + ": 4 byte(s) after the .npy data", 0), 0u) << err;
+  std::filesystem::remove(path);
 }
 
 TEST(Npy, HeaderAsNumpyReadsIt) {
