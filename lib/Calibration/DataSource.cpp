@@ -72,6 +72,15 @@ void appendIgnored(const fs::path &dir, bool npzToo,
       out.push_back(e.path().string());
 }
 
+/// Appends to `out` the sub-folders of `dir` (or links to folders), not
+/// hidden: calibration reads no folder below the ones that hold samples.
+void appendFolders(const fs::path &dir, std::vector<std::string> &out) {
+  std::error_code ec;
+  for (const fs::directory_entry &e : fs::directory_iterator(dir, ec))
+    if (e.is_directory(ec) && !isHiddenEntry(e.path()))
+      out.push_back(e.path().string());
+}
+
 /// One .npy file per input per sample.
 class NpyFilesSource : public SampleSource {
 public:
@@ -367,18 +376,29 @@ bool checkSample(const InputInfo &input, const HostTensor &tensor,
 std::unique_ptr<SampleSource>
 openSampleDirectory(const std::string &dir,
                     const std::vector<InputInfo> &inputs, std::string &error,
-                    std::vector<std::string> *ignored) {
+                    std::vector<std::string> *ignored,
+                    std::vector<std::string> *ignoredFolders) {
   std::error_code ec;
-  // The files of the folders read that are not samples, once the layout
-  // is known.
+  // The files of the folders read that are not samples, and the folders
+  // below them, once the layout is known: `subFolders` are the folders per
+  // input, none for samples directly in `dir` (whose sub-folders are then
+  // skipped; found by a review: without a word).
   auto listIgnored = [&](const std::vector<std::string> &subFolders) {
-    if (!ignored)
-      return;
-    ignored->clear();
-    appendIgnored(dir, /*npzToo=*/true, *ignored);
-    for (const std::string &sub : subFolders)
-      appendIgnored(fs::path(dir) / sub, /*npzToo=*/false, *ignored);
-    std::sort(ignored->begin(), ignored->end());
+    if (ignored) {
+      ignored->clear();
+      appendIgnored(dir, /*npzToo=*/true, *ignored);
+      for (const std::string &sub : subFolders)
+        appendIgnored(fs::path(dir) / sub, /*npzToo=*/false, *ignored);
+      std::sort(ignored->begin(), ignored->end());
+    }
+    if (ignoredFolders) {
+      ignoredFolders->clear();
+      if (subFolders.empty())
+        appendFolders(dir, *ignoredFolders);
+      for (const std::string &sub : subFolders)
+        appendFolders(fs::path(dir) / sub, *ignoredFolders);
+      std::sort(ignoredFolders->begin(), ignoredFolders->end());
+    }
   };
   if (!fs::is_directory(dir, ec)) {
     error = fs::exists(dir, ec)

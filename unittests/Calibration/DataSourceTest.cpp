@@ -161,6 +161,39 @@ TEST_F(DataSourceTest, FilesThatAreNotSamplesAreListed) {
                                       (dir / "x" / "list.txt").string()}));
 }
 
+// Folders calibration does not read are listed too (found by a review: a
+// sub-folder beside flat samples was skipped without a word): beside
+// samples directly in the folder, every sub-folder; in a folder per input,
+// its sub-folders. Hidden ones are not listed.
+TEST_F(DataSourceTest, FoldersNotReadAreListed) {
+  npy(dir / "a.npy", tensor(DType::F32, {1, 2}, 0));
+  npy(dir / "more" / "b.npy", tensor(DType::F32, {1, 2}, 1));
+  fs::create_directories(dir / "empty");
+  fs::create_directories(dir / ".git");
+  std::string error;
+  std::vector<std::string> ignored, folders;
+  auto source =
+      openSampleDirectory(dir.string(), one, error, &ignored, &folders);
+  ASSERT_NE(source, nullptr) << error;
+  EXPECT_EQ(source->numSamples(), 1u);
+  EXPECT_TRUE(ignored.empty());
+  EXPECT_EQ(folders, (std::vector<std::string>{(dir / "empty").string(),
+                                               (dir / "more").string()}));
+
+  fs::remove_all(dir);
+  for (int i = 0; i < 2; ++i) {
+    npy(dir / "x" / (std::to_string(i) + ".npy"),
+        tensor(DType::F32, {1, 2}, i));
+    npy(dir / "ids" / (std::to_string(i) + ".npy"), tensor(DType::I64, {3}, i));
+  }
+  npy(dir / "x" / "old" / "9.npy", tensor(DType::F32, {1, 2}, 9));
+  fs::create_directories(dir / "ids" / ".cache");
+  source = openSampleDirectory(dir.string(), two, error, &ignored, &folders);
+  ASSERT_NE(source, nullptr) << error;
+  EXPECT_EQ(source->numSamples(), 2u);
+  EXPECT_EQ(folders, std::vector<std::string>{(dir / "x" / "old").string()});
+}
+
 TEST_F(DataSourceTest, OneFolderPerInput) {
   for (int i = 0; i < 3; ++i) {
     npy(dir / "x" / (std::to_string(i) + ".npy"),

@@ -56,10 +56,14 @@ public:
 /// per input) return null with `error` set. `ignored`, when given, receives
 /// the paths of the files of `dir` and of the sub-folders read that are not
 /// samples (not .npy / .npz, not hidden; in a sub-folder, .npz too), sorted.
+/// `ignoredFolders`, when given, receives the paths of the folders not read
+/// (not hidden): with samples directly in `dir`, its sub-folders; with one
+/// sub-folder per input, theirs. Sorted.
 std::unique_ptr<SampleSource>
 openSampleDirectory(const std::string &dir,
                     const std::vector<InputInfo> &inputs, std::string &error,
-                    std::vector<std::string> *ignored = nullptr);
+                    std::vector<std::string> *ignored = nullptr,
+                    std::vector<std::string> *ignoredFolders = nullptr);
 
 /// `count` samples: floats standard normal, integers 0, booleans false;
 /// a fixed generator (xorshift + Box-Muller) seeded with `seed`, so every

@@ -9,6 +9,22 @@ using namespace mlir;
 
 namespace npu {
 
+namespace {
+
+/// A few of `paths`, quoted: they say what was meant; a count says how
+/// many.
+std::string someNames(const std::vector<std::string> &paths) {
+  constexpr size_t kNamed = 3;
+  std::string names;
+  for (size_t i = 0; i < paths.size() && i < kNamed; ++i)
+    names += (i ? ", '" : "'") + paths[i] + "'";
+  if (paths.size() > kNamed)
+    names += ", ...";
+  return names;
+}
+
+} // namespace
+
 FailureOr<func::FuncOp> findModelFunction(ModuleOp module, StringRef pass) {
   SmallVector<func::FuncOp> funcs;
   for (auto f : module.getOps<func::FuncOp>())
@@ -50,24 +66,23 @@ openSamples(func::FuncOp func, const std::vector<calib::InputInfo> &inputs,
             const std::string &dataDir, size_t generatedCount, bool warn) {
   if (!dataDir.empty()) {
     std::string error;
-    std::vector<std::string> ignored;
-    std::unique_ptr<calib::SampleSource> source =
-        calib::openSampleDirectory(dataDir, inputs, error, &ignored);
+    std::vector<std::string> ignored, ignoredFolders;
+    std::unique_ptr<calib::SampleSource> source = calib::openSampleDirectory(
+        dataDir, inputs, error, &ignored, &ignoredFolders);
     if (!source)
       return emitError(func.getLoc()) << error;
-    if (warn && !ignored.empty()) {
-      // A few names say what was meant; the count says how many.
-      constexpr size_t kNamed = 3;
-      std::string names;
-      for (size_t i = 0; i < ignored.size() && i < kNamed; ++i)
-        names += (i ? ", '" : "'") + ignored[i] + "'";
-      if (ignored.size() > kNamed)
-        names += ", ...";
+    if (warn && !ignored.empty())
       emitWarning(func.getLoc())
           << "calibration data '" << dataDir << "': " << ignored.size()
-          << " file(s) that are not samples left out (" << names
+          << " file(s) that are not samples left out (" << someNames(ignored)
           << "); samples are .npy files or .npz archives";
-    }
+    if (warn && !ignoredFolders.empty())
+      emitWarning(func.getLoc())
+          << "calibration data '" << dataDir << "': " << ignoredFolders.size()
+          << " sub-folder(s) left out (" << someNames(ignoredFolders)
+          << "); samples are the .npy files or .npz archives of the folder "
+             "itself, or the .npy files of one sub-folder named after each "
+             "input, none deeper";
     return source;
   }
   std::unique_ptr<calib::SampleSource> source =

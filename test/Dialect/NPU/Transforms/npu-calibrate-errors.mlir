@@ -33,6 +33,13 @@
 // RUN: npu-opt %s --pass-pipeline='builtin.module(npu-calibrate{data=%t/other})' -o /dev/null 2>&1 | FileCheck %s --check-prefix=OTHER
 // OTHER: warning: calibration data '{{.*}}/other': 4 file(s) that are not samples left out ('{{.*}}/other/p1.png', '{{.*}}/other/p2.png', '{{.*}}/other/p3.png', ...); samples are .npy files or .npz archives
 // OTHER-NOT: hidden
+// So are the sub-folders beside them, which are not read (found by a
+// review: skipped without a word); hidden ones are not named.
+// RUN: mkdir -p %t/sub/old %t/sub/more/deeper %t/sub/.git && cp %t/data/a.npy %t/sub/ && cp %t/data/a.npy %t/sub/old/b.npy
+// RUN: npu-opt %s --pass-pipeline='builtin.module(npu-calibrate{data=%t/sub})' -o /dev/null 2>&1 | FileCheck %s --check-prefix=SUBDIR
+// SUBDIR: warning: calibration data '{{.*}}/sub': 2 sub-folder(s) left out ('{{.*}}/sub/more', '{{.*}}/sub/old'); samples are the .npy files or .npz archives of the folder itself, or the .npy files of one sub-folder named after each input, none deeper
+// SUBDIR-NOT: git
+// SUBDIR-NOT: file(s) that are not samples
 
 // RUN: not npu-opt %s --pass-pipeline='builtin.module(npu-calibrate{method=kl})' 2>&1 | FileCheck %s --check-prefix=METHOD
 // METHOD: error: unknown calibration method 'kl' (expected minmax, percentile, entropy, mse or auto)
