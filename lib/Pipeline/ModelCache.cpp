@@ -5,6 +5,7 @@
 #include "npu/Blob/BlobReader.h"
 #include "npu/Calibration/DataSource.h"
 #include "npu/Pipeline/Pipeline.h"
+#include "npu/Pipeline/StateVariables.h"
 #include "npu/Support/Version.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -287,16 +288,17 @@ private:
 /// stored: a valid blob put there by hand (another model's) is no entry.
 std::string digestPath(const std::string &path) { return path + ".b3"; }
 
-/// Reads and verifies an entry. Returns false (with the reason) if it is
-/// corrupt, truncated, for another target, or not the blob stored under
-/// its key (its digest file is missing or names other bytes).
+/// Reads and verifies an entry into `bytes` and `loaded` (which points into
+/// `bytes`). Returns false (with the reason) if it is corrupt, truncated,
+/// for another target, or not the blob stored under its key (its digest
+/// file is missing or names other bytes).
 bool loadEntry(const std::string &path, arch::Platform target,
-               std::vector<uint8_t> &bytes, std::string &why) {
+               std::vector<uint8_t> &bytes, blob::LoadedBlob &loaded,
+               std::string &why) {
   if (!blob::readFile(path, bytes, why))
     return false;
   blob::ReadOptions read;
   read.expectedPlatform = target;
-  blob::LoadedBlob loaded;
   if (!blob::readBlob(bytes.data(), bytes.size(), read, loaded, why))
     return false;
   auto stored = llvm::MemoryBuffer::getFile(digestPath(path), /*IsText=*/true);
@@ -456,9 +458,22 @@ LogicalResult compileToBlobCached(StringRef modelPath,
   if (existed) {
     std::string why;
     auto readStart = CompilePhaseTimes::Clock::now();
-    if (loadEntry(entry, options.target, blobBytes, why)) {
+    blob::LoadedBlob loaded;
+    if (loadEntry(entry, options.target, blobBytes, loaded, why)) {
       if (options.phaseTimes)
         options.phaseTimes->record("cache read", readStart);
+      // The warnings about state variables paired by name, as the compile
+      // that stored the entry printed them (found by a review: a hit said
+      // nothing): the pairing is a function of the program's arguments,
+      // which the blob holds, and of the options.
+      if (failed(resolveStateVariables(loaded.program, options.state,
+                                       options.toolName,
+                                       options.state.quiet))) {
+        error = "the cache entry '" + entry +
+                "' does not pair its state variables as the options say "
+                "(see the error above)";
+        return failure();
+      }
       // Refresh the entry's time: eviction removes the least recently used.
       fs::last_write_time(entry, fs::file_time_type::clock::now(), ec);
       outcome = CacheOutcome::Hit;
