@@ -47,7 +47,8 @@ CompilerContext::CompilerContext() {
   registerAllDialects(registry);
   context_ = std::make_unique<MLIRContext>(registry);
   context_->printOpOnDiagnostic(false);
-  diagnostics_ = std::make_unique<ONNXDiagnosticHandler>(context_.get());
+  diagnostics_ = std::make_unique<ONNXDiagnosticHandler>(context_.get(),
+                                                         diagnosticStream());
 }
 
 CompilerContext::~CompilerContext() = default;

@@ -5,7 +5,6 @@
 #include "npu/Blob/BlobReader.h"
 #include "npu/Calibration/DataSource.h"
 #include "npu/Pipeline/Pipeline.h"
-#include "npu/Pipeline/StateVariables.h"
 #include "npu/Support/Version.h"
 
 #include "llvm/ADT/StringExtras.h"
@@ -285,20 +284,31 @@ private:
 };
 
 /// The file beside entry `path` that holds the BLAKE3 of its bytes as
-/// stored: a valid blob put there by hand (another model's) is no entry.
+/// stored, then the BLAKE3 of its diagnostics file, one a line: a valid
+/// blob put there by hand (another model's) is no entry.
 std::string digestPath(const std::string &path) { return path + ".b3"; }
 
-/// Reads and verifies an entry into `bytes` and `loaded` (which points into
-/// `bytes`). Returns false (with the reason) if it is corrupt, truncated,
-/// for another target, or not the blob stored under its key (its digest
-/// file is missing or names other bytes).
+/// The file beside entry `path` that holds what the compile that stored it
+/// printed on diagnosticStream() (its warnings, notes and remarks), which a
+/// hit prints again. Not part of the blob.
+std::string diagnosticsPath(const std::string &path) {
+  return path + ".diagnostics";
+}
+
+/// Reads and verifies an entry into `bytes` and what its compile printed
+/// into `diagnostics`. Returns false (with the reason) if it is corrupt,
+/// truncated, for another target, or not the blob stored under its key (its
+/// digest file is missing or names other bytes). A missing or damaged
+/// diagnostics file makes the entry corrupt too (rebuilt, which prints the
+/// warnings again), never a hit without its warnings.
 bool loadEntry(const std::string &path, arch::Platform target,
-               std::vector<uint8_t> &bytes, blob::LoadedBlob &loaded,
+               std::vector<uint8_t> &bytes, std::string &diagnostics,
                std::string &why) {
   if (!blob::readFile(path, bytes, why))
     return false;
   blob::ReadOptions read;
   read.expectedPlatform = target;
+  blob::LoadedBlob loaded;
   if (!blob::readBlob(bytes.data(), bytes.size(), read, loaded, why))
     return false;
   auto stored = llvm::MemoryBuffer::getFile(digestPath(path), /*IsText=*/true);
@@ -307,11 +317,28 @@ bool loadEntry(const std::string &path, arch::Platform target,
           "' cannot be read: " + stored.getError().message();
     return false;
   }
-  if ((*stored)->getBuffer().trim() != digestOf(bytes)) {
+  auto [blobDigest, diagnosticsDigest] =
+      (*stored)->getBuffer().trim().split('\n');
+  if (blobDigest != digestOf(bytes)) {
     why = "its bytes do not have the digest stored beside it in '" +
           digestPath(path) +
           "' (the blob or the digest was replaced or "
           "damaged)";
+    return false;
+  }
+  auto text = llvm::MemoryBuffer::getFile(diagnosticsPath(path),
+                                          /*IsText=*/false,
+                                          /*RequiresNullTerminator=*/false);
+  if (!text) {
+    why = "its diagnostics file '" + diagnosticsPath(path) +
+          "' cannot be read: " + text.getError().message();
+    return false;
+  }
+  diagnostics = (*text)->getBuffer().str();
+  if (diagnosticsDigest != digestOf(llvm::arrayRefFromStringRef(diagnostics))) {
+    why = "its diagnostics file '" + diagnosticsPath(path) +
+          "' does not have the digest stored in '" + digestPath(path) +
+          "' (it was replaced or damaged)";
     return false;
   }
   return true;
@@ -348,14 +375,16 @@ LogicalResult storeFile(const std::string &path, ArrayRef<uint8_t> bytes,
   return success();
 }
 
-/// Stores an entry: its digest file, then the blob (an entry whose blob is
-/// not the one its digest names is rebuilt, so a crash between the two
-/// costs a compile, never a wrong blob).
+/// Stores an entry: its diagnostics file, its digest file, then the blob
+/// (an entry whose files do not have the digests stored is rebuilt, so a
+/// crash between them costs a compile, never a wrong blob or warnings).
 LogicalResult storeEntry(const std::string &path,
                          const std::vector<uint8_t> &bytes,
-                         std::string &error) {
-  std::string digest = digestOf(bytes) + "\n";
-  if (failed(storeFile(digestPath(path), llvm::arrayRefFromStringRef(digest),
+                         StringRef diagnostics, std::string &error) {
+  ArrayRef<uint8_t> text = llvm::arrayRefFromStringRef(diagnostics);
+  std::string digests = digestOf(bytes) + "\n" + digestOf(text) + "\n";
+  if (failed(storeFile(diagnosticsPath(path), text, error)) ||
+      failed(storeFile(digestPath(path), llvm::arrayRefFromStringRef(digests),
                        error)))
     return failure();
   return storeFile(path, bytes, error);
@@ -402,6 +431,7 @@ void evict(const CacheOptions &cache, const CompileOptions &options,
     if (fs::remove(e.path, ec)) {
       total -= e.size;
       fs::remove(digestPath(e.path), ec);
+      fs::remove(diagnosticsPath(e.path), ec);
       fs::remove(e.path + ".lock", ec);
       note(cache, options, "evicted " + e.path);
     }
@@ -458,22 +488,13 @@ LogicalResult compileToBlobCached(StringRef modelPath,
   if (existed) {
     std::string why;
     auto readStart = CompilePhaseTimes::Clock::now();
-    blob::LoadedBlob loaded;
-    if (loadEntry(entry, options.target, blobBytes, loaded, why)) {
+    std::string diagnostics;
+    if (loadEntry(entry, options.target, blobBytes, diagnostics, why)) {
       if (options.phaseTimes)
         options.phaseTimes->record("cache read", readStart);
-      // The warnings about state variables paired by name, as the compile
-      // that stored the entry printed them (found by a review: a hit said
-      // nothing): the pairing is a function of the program's arguments,
-      // which the blob holds, and of the options.
-      if (failed(resolveStateVariables(loaded.program, options.state,
-                                       options.toolName,
-                                       options.state.quiet))) {
-        error = "the cache entry '" + entry +
-                "' does not pair its state variables as the options say "
-                "(see the error above)";
-        return failure();
-      }
+      // What the compile that stored the entry printed, in its order (found
+      // by a review: a hit said none of its warnings).
+      diagnosticStream() << diagnostics;
       // Refresh the entry's time: eviction removes the least recently used.
       fs::last_write_time(entry, fs::file_time_type::clock::now(), ec);
       outcome = CacheOutcome::Hit;
@@ -486,11 +507,13 @@ LogicalResult compileToBlobCached(StringRef modelPath,
                  << "); removing and rebuilding it\n";
     fs::remove(entry, ec);
     fs::remove(digestPath(entry), ec);
+    fs::remove(diagnosticsPath(entry), ec);
   }
+  DiagnosticRecorder said;
   if (failed(compileToBlob(modelPath, options, blobBytes, error)))
     return failure();
   auto storeStart = CompilePhaseTimes::Clock::now();
-  if (failed(storeEntry(entry, blobBytes, error)))
+  if (failed(storeEntry(entry, blobBytes, said.text(), error)))
     return failure();
   if (options.phaseTimes)
     options.phaseTimes->record("cache store", storeStart);

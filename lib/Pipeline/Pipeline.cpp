@@ -13,12 +13,47 @@ using namespace mlir;
 
 namespace npu {
 
+/// diagnosticStream(): stderr and the recorders alive, innermost first.
+/// Diagnostics are printed by one thread at a time (MLIR's diagnostic
+/// engine serialises its handlers; printWarning is called outside passes).
+class DiagnosticStream : public llvm::raw_ostream {
+public:
+  DiagnosticStream() { SetUnbuffered(); }
+  DiagnosticRecorder *recorders = nullptr;
+
+private:
+  void write_impl(const char *ptr, size_t size) override {
+    llvm::errs().write(ptr, size);
+    for (DiagnosticRecorder *r = recorders; r; r = r->outer_)
+      r->text_.append(ptr, size);
+    pos += size;
+  }
+  uint64_t current_pos() const override { return pos; }
+  uint64_t pos = 0;
+};
+
+static DiagnosticStream &theDiagnosticStream() {
+  static DiagnosticStream stream;
+  return stream;
+}
+
+llvm::raw_ostream &diagnosticStream() { return theDiagnosticStream(); }
+
+DiagnosticRecorder::DiagnosticRecorder()
+    : outer_(theDiagnosticStream().recorders) {
+  theDiagnosticStream().recorders = this;
+}
+
+DiagnosticRecorder::~DiagnosticRecorder() {
+  theDiagnosticStream().recorders = outer_;
+}
+
 void printError(StringRef tool, const Twine &message) {
-  llvm::errs() << tool << ": error: " << message << "\n";
+  diagnosticStream() << tool << ": error: " << message << "\n";
 }
 
 void printWarning(StringRef tool, const Twine &message) {
-  llvm::errs() << tool << ": warning: " << message << "\n";
+  diagnosticStream() << tool << ": warning: " << message << "\n";
 }
 
 LogicalResult buildCompilePipeline(OpPassManager &pm,

@@ -137,6 +137,34 @@ TEST(Pipeline, EveryStageCanBeCompiledTo) {
   EXPECT_NE(error.find("the model did not compile"), std::string::npos);
 }
 
+// What a cache entry keeps for a hit to print again (ModelCache.cpp): the
+// tools' warnings and a compile's MLIR diagnostics, in order, as printed;
+// not the other lines on stderr.
+TEST(Diagnostics, RecorderKeepsWhatIsPrinted) {
+  CompilerContext compiler;
+  mlir::MLIRContext &context = compiler.get();
+  testing::internal::CaptureStderr();
+  std::string outer, inner;
+  {
+    DiagnosticRecorder recorder;
+    printWarning("t", "first");
+    {
+      DiagnosticRecorder nested;
+      mlir::emitRemark(mlir::UnknownLoc::get(&context)) << "second";
+      inner = nested.text();
+    }
+    llvm::errs() << "t: [1/2] progress\n";
+    mlir::emitWarning(mlir::UnknownLoc::get(&context)) << "third";
+    outer = recorder.text();
+  }
+  printWarning("t", "after");
+  std::string printed = testing::internal::GetCapturedStderr();
+  EXPECT_EQ(outer, "t: warning: first\nremark: second\nwarning: third\n");
+  EXPECT_EQ(inner, "remark: second\n");
+  EXPECT_EQ(printed, "t: warning: first\nremark: second\nt: [1/2] "
+                     "progress\nwarning: third\nt: warning: after\n");
+}
+
 } // namespace
 
 TEST(PhysicalFloor, CountsTheModelAsWritten) {

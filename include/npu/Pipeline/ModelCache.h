@@ -22,6 +22,10 @@
 // once. The directory is kept under a size limit by removing the least
 // recently used entries (a hit refreshes an entry's time).
 //
+// What the compile that stored an entry printed on diagnosticStream() (its
+// warnings, notes and remarks; Pipeline.h) is kept beside it in
+// <key>.blob.diagnostics, and a hit prints it again before its cache line.
+//
 //===----------------------------------------------------------------------===//
 
 #ifndef NPU_PIPELINE_MODELCACHE_H

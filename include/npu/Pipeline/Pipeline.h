@@ -26,6 +26,10 @@
 #include <string>
 #include <vector>
 
+namespace llvm {
+class raw_ostream;
+} // namespace llvm
+
 namespace mlir {
 class MLIRContext;
 class ScopedDiagnosticHandler;
@@ -84,11 +88,9 @@ mlir::LogicalResult generateBlobFromModule(mlir::ModuleOp module,
 mlir::LogicalResult writeModule(mlir::ModuleOp module, llvm::StringRef path,
                                 std::string &error, bool debugInfo = false);
 
-/// Print "<tool>: error: <message>" / "<tool>: warning: <message>" on stderr:
-/// the form of every message the tools print themselves.
 /// The context a compile runs in: every dialect the compiler uses, and
-/// diagnostics that name the ONNX node (ONNXDiagnosticHandler), never the
-/// IR a user never needs printed.
+/// diagnostics that name the ONNX node (ONNXDiagnosticHandler, printing to
+/// diagnosticStream()), never the IR a user never needs printed.
 class CompilerContext {
 public:
   CompilerContext();
@@ -100,8 +102,36 @@ private:
   std::unique_ptr<mlir::ScopedDiagnosticHandler> diagnostics_;
 };
 
+/// Print "<tool>: error: <message>" / "<tool>: warning: <message>" on
+/// diagnosticStream(): the form of every message the tools print themselves.
 void printError(llvm::StringRef tool, const llvm::Twine &message);
 void printWarning(llvm::StringRef tool, const llvm::Twine &message);
+
+/// The stream every diagnostic is printed to: printError, printWarning and
+/// the MLIR diagnostics (errors, warnings, notes, remarks) of a
+/// CompilerContext. It writes to stderr, unbuffered (in order with the
+/// other lines there), and appends to every DiagnosticRecorder alive.
+/// Progress lines, timing reports and the cache's own lines are not
+/// diagnostics: they go to llvm::errs() directly.
+llvm::raw_ostream &diagnosticStream();
+
+/// While it lives, keeps the text printed to diagnosticStream() (which is
+/// still printed): what a compile said, for a cache hit to say again
+/// (ModelCache.h). Recorders nest (each keeps what was printed in its
+/// lifetime) and must be destroyed in the reverse order of construction.
+class DiagnosticRecorder {
+public:
+  DiagnosticRecorder();
+  ~DiagnosticRecorder();
+  DiagnosticRecorder(const DiagnosticRecorder &) = delete;
+  DiagnosticRecorder &operator=(const DiagnosticRecorder &) = delete;
+  const std::string &text() const { return text_; }
+
+private:
+  friend class DiagnosticStream;
+  DiagnosticRecorder *outer_;
+  std::string text_;
+};
 
 /// Registers `npu-canonical-pipeline` etc. with the pass registry.
 void registerPipelines();
