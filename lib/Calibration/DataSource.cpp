@@ -373,6 +373,21 @@ bool checkSample(const InputInfo &input, const HostTensor &tensor,
   return false;
 }
 
+SampleDirectoryFiles listSampleDirectory(const std::string &dir) {
+  SampleDirectoryFiles listed;
+  listed.npy = listFiles(dir, ".npy");
+  listed.npz = listFiles(dir, ".npz");
+  std::error_code ec;
+  for (const fs::directory_entry &e : fs::directory_iterator(dir, ec))
+    if (e.is_directory(ec) && !isHiddenEntry(e.path()))
+      listed.folders.push_back(e.path().filename().string());
+  std::sort(listed.folders.begin(), listed.folders.end());
+  if (listed.perInput())
+    for (const std::string &folder : listed.folders)
+      listed.folderNpy.push_back(listFiles(fs::path(dir) / folder, ".npy"));
+  return listed;
+}
+
 std::unique_ptr<SampleSource>
 openSampleDirectory(const std::string &dir,
                     const std::vector<InputInfo> &inputs, std::string &error,
@@ -410,13 +425,10 @@ openSampleDirectory(const std::string &dir,
     error = "the model has no inputs to calibrate with data";
     return nullptr;
   }
-  std::vector<std::string> npy = listFiles(dir, ".npy");
-  std::vector<std::string> npz = listFiles(dir, ".npz");
-  std::vector<std::string> folders;
-  for (const fs::directory_entry &e : fs::directory_iterator(dir, ec))
-    if (e.is_directory(ec) && !isHiddenEntry(e.path()))
-      folders.push_back(e.path().filename().string());
-  std::sort(folders.begin(), folders.end());
+  SampleDirectoryFiles listed = listSampleDirectory(dir);
+  std::vector<std::string> &npy = listed.npy;
+  std::vector<std::string> &npz = listed.npz;
+  const std::vector<std::string> &folders = listed.folders;
 
   if (!npy.empty() && !npz.empty()) {
     error = "calibration data '" + dir +
@@ -498,7 +510,8 @@ openSampleDirectory(const std::string &dir,
       return nullptr;
     }
     used[static_cast<size_t>(it - folders.begin())] = true;
-    files.push_back(listFiles(fs::path(dir) / *it, ".npy"));
+    files.push_back(
+        listed.folderNpy[static_cast<size_t>(it - folders.begin())]);
     if (files.back().empty()) {
       error = "no .npy samples in '" + (fs::path(dir) / *it).string() +
               "' (input '" + in.name + "')";

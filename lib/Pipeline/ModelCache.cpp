@@ -21,7 +21,6 @@
 #include <elf.h>
 #include <filesystem>
 #include <link.h>
-#include <map>
 
 using namespace mlir;
 namespace fs = std::filesystem;
@@ -190,32 +189,22 @@ LogicalResult computeCacheKey(StringRef modelPath,
       if (c.dataDir.empty()) {
         add("calibration data", "generated samples");
       } else {
-        // Every .npy and .npz file under the directory that calibration may
-        // read (not hidden, nor in a hidden folder: docs/calibration.md), by
-        // relative path, in sorted order.
-        std::error_code ec;
-        std::map<std::string, std::string> files;
-        for (auto it = fs::recursive_directory_iterator(c.dataDir, ec);
-             !ec && it != fs::recursive_directory_iterator();
-             it.increment(ec)) {
-          if (calib::isHiddenEntry(it->path())) {
-            if (it->is_directory(ec))
-              it.disable_recursion_pending();
-            continue;
-          }
-          if (it->is_regular_file(ec) && calib::isSampleFileName(it->path()))
-            files[fs::relative(it->path(), c.dataDir, ec).string()] =
-                it->path().string();
-        }
-        if (ec) {
-          error = "cannot read the calibration data '" + c.dataDir +
-                  "': " + ec.message();
-          return failure();
-        }
-        for (const auto &[relative, path] : files) {
+        // Exactly the files calibration reads (listed by the function that
+        // lists them for it, so the two cannot differ; found by a review:
+        // a per-input folder that is a link was not hashed, a stale hit), by
+        // their path under the directory as given, not a link's target.
+        calib::SampleDirectoryFiles listed =
+            calib::listSampleDirectory(c.dataDir);
+        std::vector<std::string> files = listed.npy;
+        llvm::append_range(files, listed.npz);
+        for (const std::vector<std::string> &folder : listed.folderNpy)
+          llvm::append_range(files, folder);
+        for (const std::string &path : files) {
           if (failed(fileDigest(path, digest, error)))
             return failure();
-          add("calibration data " + relative, digest);
+          add("calibration data " +
+                  fs::path(path).lexically_relative(c.dataDir).string(),
+              digest);
         }
       }
     }

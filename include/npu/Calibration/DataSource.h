@@ -51,6 +51,23 @@ public:
                     std::string &error) = 0;
 };
 
+/// The files calibration reads from a directory of samples, whatever the
+/// model's inputs: what openSampleDirectory opens, and what the compile
+/// cache's key hashes (so the two cannot differ).
+struct SampleDirectoryFiles {
+  /// The .npy files and .npz archives of the folder itself (paths under
+  /// it, as given), sorted.
+  std::vector<std::string> npy, npz;
+  /// Its sub-folders (or links to folders), not hidden, by name, sorted.
+  std::vector<std::string> folders;
+  /// With no samples in the folder itself (one sub-folder per input): the
+  /// .npy files of each of `folders`, in its order, paths under the folder
+  /// as given (through a link to a folder, not its target); else empty.
+  std::vector<std::vector<std::string>> folderNpy;
+  bool perInput() const { return npy.empty() && npz.empty(); }
+};
+SampleDirectoryFiles listSampleDirectory(const std::string &dir);
+
 /// Opens a directory of samples for `inputs`, detecting its layout. Errors
 /// (missing folder, no samples, unknown members, different sample counts
 /// per input) return null with `error` set. `ignored`, when given, receives
@@ -77,7 +94,7 @@ makeGeneratedSource(const std::vector<InputInfo> &inputs, size_t count = 8,
 bool isHiddenEntry(const std::filesystem::path &p);
 
 /// Whether a file name is one calibration may read as samples: `.npy` or
-/// `.npz`, in any case (the files the compile cache's key covers).
+/// `.npz`, in any case.
 bool isSampleFileName(const std::filesystem::path &p);
 
 /// Checks a loaded tensor against an input; the message names the input,
