@@ -86,9 +86,11 @@ class NpyFilesSource : public SampleSource {
 public:
   NpyFilesSource(std::vector<InputInfo> inputs,
                  std::vector<std::vector<std::string>> files,
-                 std::string description)
+                 std::string description, bool perInput)
       : inputs_(std::move(inputs)), files_(std::move(files)),
-        description_(std::move(description)) {}
+        description_(std::move(description)), perInput_(perInput) {}
+
+  bool isPerInput() const override { return perInput_; }
 
   size_t numSamples() const override {
     return files_.empty() ? 0 : files_.front().size();
@@ -118,6 +120,7 @@ private:
   /// files_[input][sample]
   std::vector<std::vector<std::string>> files_;
   std::string description_;
+  bool perInput_;
 };
 
 /// An open zip archive, closed (read-only, discarding) on destruction.
@@ -468,7 +471,8 @@ openSampleDirectory(const std::string &dir,
     std::string what = std::to_string(npy.size()) + " from '" + dir + "' (npy)";
     listIgnored({});
     return std::make_unique<NpyFilesSource>(
-        inputs, std::vector<std::vector<std::string>>{std::move(npy)}, what);
+        inputs, std::vector<std::vector<std::string>>{std::move(npy)}, what,
+        /*perInput=*/false);
   }
   if (folders.empty()) {
     error = "no calibration samples in '" + dir +
@@ -535,7 +539,8 @@ openSampleDirectory(const std::string &dir,
   std::string what =
       std::to_string(files[0].size()) + " from '" + dir + "' (per input)";
   listIgnored(folders);
-  return std::make_unique<NpyFilesSource>(inputs, std::move(files), what);
+  return std::make_unique<NpyFilesSource>(inputs, std::move(files), what,
+                                          /*perInput=*/true);
 }
 
 std::unique_ptr<SampleSource>

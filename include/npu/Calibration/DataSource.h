@@ -40,6 +40,8 @@ public:
   virtual size_t numSamples() const = 0;
   /// True for generated (not user-provided) samples.
   virtual bool isGenerated() const { return false; }
+  /// True for samples in one sub-folder per input (.npy files only).
+  virtual bool isPerInput() const { return false; }
   /// "8 from DIR (npz)", "8 generated (seed 0)", for the table header.
   virtual std::string describe() const = 0;
   /// Sample `index` as messages name it: its file(s), or "generated sample

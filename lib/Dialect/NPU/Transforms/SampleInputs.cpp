@@ -75,7 +75,10 @@ openSamples(func::FuncOp func, const std::vector<calib::InputInfo> &inputs,
       emitWarning(func.getLoc())
           << "calibration data '" << dataDir << "': " << ignored.size()
           << " file(s) that are not samples left out (" << someNames(ignored)
-          << "); samples are .npy files or .npz archives";
+          << (source->isPerInput()
+                  ? "); in a sub-folder per input, samples are .npy files "
+                    "(.npz archives are read from the folder itself only)"
+                  : "); samples are .npy files or .npz archives");
     if (warn && !ignoredFolders.empty())
       emitWarning(func.getLoc())
           << "calibration data '" << dataDir << "': " << ignoredFolders.size()

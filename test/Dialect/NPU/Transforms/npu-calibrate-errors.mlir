@@ -40,6 +40,12 @@
 // SUBDIR: warning: calibration data '{{.*}}/sub': 2 sub-folder(s) left out ('{{.*}}/sub/more', '{{.*}}/sub/old'); samples are the .npy files or .npz archives of the folder itself, or the .npy files of one sub-folder named after each input, none deeper
 // SUBDIR-NOT: git
 // SUBDIR-NOT: file(s) that are not samples
+// In a sub-folder per input, only .npy files are samples: an .npz there is
+// named as such (found by a fresh user: the message said .npz archives are
+// samples).
+// RUN: mkdir -p %t/perinput/x && cp %t/data/a.npy %t/perinput/x/ && cp %t/data/a.npy %t/perinput/x/9.npz
+// RUN: npu-opt %s --pass-pipeline='builtin.module(npu-calibrate{data=%t/perinput})' -o /dev/null 2>&1 | FileCheck %s --check-prefix=PERINPUT
+// PERINPUT: warning: calibration data '{{.*}}/perinput': 1 file(s) that are not samples left out ('{{.*}}/perinput/x/9.npz'); in a sub-folder per input, samples are .npy files (.npz archives are read from the folder itself only)
 
 // RUN: not npu-opt %s --pass-pipeline='builtin.module(npu-calibrate{method=kl})' 2>&1 | FileCheck %s --check-prefix=METHOD
 // METHOD: error: unknown calibration method 'kl' (expected minmax, percentile, entropy, mse or auto)
