@@ -46,7 +46,21 @@ public:
     if (failed(states))
       return signalPassFailure();
 
-    const CalibrationOptions &c = options.calibration;
+    // Only the calibration options that apply to the compile, the others
+    // as their defaults (found by a review: fp16 with --calib-data gave
+    // other bytes than without, and a cache hit a blob that differs from a
+    // compile without the cache, whose key has only those that apply).
+    CalibrationOptions c;
+    if (isCalibrated(options.precision)) {
+      c.tableInputPath = options.calibration.tableInputPath;
+      c.dataDir = options.calibration.dataDir;
+      if (c.tableInputPath.empty()) {
+        c.method = options.calibration.method;
+        if (c.method == CalibrationMethod::Percentile ||
+            c.method == CalibrationMethod::Auto)
+          c.percentile = options.calibration.percentile;
+      }
+    }
     const char *rangesFrom = !c.tableInputPath.empty() ? "table"
                              : !c.dataDir.empty()      ? "data"
                                                        : "generated";
