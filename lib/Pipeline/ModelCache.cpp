@@ -470,12 +470,16 @@ LogicalResult compileToBlobCached(StringRef modelPath,
   // One compile per key at a time: a second process waits here, then finds
   // the entry the first one stored.
   FileLock lock;
-  if (failed(lock.lock(entry + ".lock", error)))
-    return failure();
+  std::string why;
+  if (failed(lock.lock(entry + ".lock", why))) {
+    llvm::errs() << options.toolName << ": warning: the cache entry '" << entry
+                 << "' cannot be used (" << why
+                 << "); compiling without the cache\n";
+    return compileToBlob(modelPath, options, blobBytes, error);
+  }
 
   bool existed = fs::exists(entry, ec);
   if (existed) {
-    std::string why;
     auto readStart = CompilePhaseTimes::Clock::now();
     std::string diagnostics;
     if (loadEntry(entry, options.target, blobBytes, diagnostics, why)) {
@@ -502,8 +506,15 @@ LogicalResult compileToBlobCached(StringRef modelPath,
   if (failed(compileToBlob(modelPath, options, blobBytes, error)))
     return failure();
   auto storeStart = CompilePhaseTimes::Clock::now();
-  if (failed(storeEntry(entry, blobBytes, said.text(), error)))
-    return failure();
+  if (failed(storeEntry(entry, blobBytes, said.text(), why))) {
+    // The blob is compiled: a cache that cannot keep it costs the next
+    // compile, not this one (found by a review: a directory in an entry
+    // file's place failed the compile and wrote no output).
+    llvm::errs() << options.toolName << ": warning: the cache entry '" << entry
+                 << "' cannot be stored (" << why
+                 << "); the blob is not cached\n";
+    return success();
+  }
   if (options.phaseTimes)
     options.phaseTimes->record("cache store", storeStart);
   outcome = existed ? CacheOutcome::Rebuilt : CacheOutcome::Miss;
