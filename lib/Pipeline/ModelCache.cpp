@@ -401,7 +401,10 @@ void evict(const CacheOptions &cache, const CompileOptions &options,
            });
   };
   for (const auto &f : fs::directory_iterator(cache.dir, ec)) {
-    if (!isEntry(f.path()) || !f.is_regular_file(ec))
+    // A real entry always has its digest file (found by a review: a
+    // user's file named like a key was evicted).
+    if (!isEntry(f.path()) || !f.is_regular_file(ec) ||
+        !fs::is_regular_file(digestPath(f.path().string()), ec))
       continue;
     Entry e{f.last_write_time(ec), f.path().string(), f.file_size(ec)};
     if (ec)
