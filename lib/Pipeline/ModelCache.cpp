@@ -272,8 +272,8 @@ private:
   bool locked_ = false;
 };
 
-/// The file beside entry `path` that holds the BLAKE3 of its bytes as
-/// stored, then the BLAKE3 of its diagnostics file, one a line: a valid
+/// The file beside entry `path` that holds its key, the BLAKE3 of its bytes
+/// as stored, then the BLAKE3 of its diagnostics file, one a line: a valid
 /// blob put there by hand (another model's) is no entry.
 std::string digestPath(const std::string &path) { return path + ".b3"; }
 
@@ -290,7 +290,7 @@ std::string diagnosticsPath(const std::string &path) {
 /// digest file is missing or names other bytes). A missing or damaged
 /// diagnostics file makes the entry corrupt too (rebuilt, which prints the
 /// warnings again), never a hit without its warnings.
-bool loadEntry(const std::string &path, arch::Platform target,
+bool loadEntry(const std::string &path, StringRef key, arch::Platform target,
                std::vector<uint8_t> &bytes, std::string &diagnostics,
                std::string &why) {
   if (!blob::readFile(path, bytes, why))
@@ -306,8 +306,15 @@ bool loadEntry(const std::string &path, arch::Platform target,
           "' cannot be read: " + stored.getError().message();
     return false;
   }
-  auto [blobDigest, diagnosticsDigest] =
-      (*stored)->getBuffer().trim().split('\n');
+  auto [storedKey, digests] = (*stored)->getBuffer().trim().split('\n');
+  auto [blobDigest, diagnosticsDigest] = digests.split('\n');
+  // The digest file names its key (found by a review: another entry's
+  // three files copied over this one's were a hit with the other model).
+  if (storedKey != key) {
+    why = "its digest file '" + digestPath(path) +
+          "' is for another key (the entry's files were replaced)";
+    return false;
+  }
   if (blobDigest != digestOf(bytes)) {
     why = "its bytes do not have the digest stored beside it in '" +
           digestPath(path) +
@@ -367,11 +374,12 @@ LogicalResult storeFile(const std::string &path, ArrayRef<uint8_t> bytes,
 /// Stores an entry: its diagnostics file, its digest file, then the blob
 /// (an entry whose files do not have the digests stored is rebuilt, so a
 /// crash between them costs a compile, never a wrong blob or warnings).
-LogicalResult storeEntry(const std::string &path,
+LogicalResult storeEntry(const std::string &path, StringRef key,
                          const std::vector<uint8_t> &bytes,
                          StringRef diagnostics, std::string &error) {
   ArrayRef<uint8_t> text = llvm::arrayRefFromStringRef(diagnostics);
-  std::string digests = digestOf(bytes) + "\n" + digestOf(text) + "\n";
+  std::string digests =
+      key.str() + "\n" + digestOf(bytes) + "\n" + digestOf(text) + "\n";
   if (failed(storeFile(diagnosticsPath(path), text, error)) ||
       failed(storeFile(digestPath(path), llvm::arrayRefFromStringRef(digests),
                        error)))
@@ -485,7 +493,8 @@ LogicalResult compileToBlobCached(StringRef modelPath,
   if (existed) {
     auto readStart = CompilePhaseTimes::Clock::now();
     std::string diagnostics;
-    if (loadEntry(entry, options.target, blobBytes, diagnostics, why)) {
+    if (loadEntry(entry, key.hex, options.target, blobBytes, diagnostics,
+                  why)) {
       if (options.phaseTimes)
         options.phaseTimes->record("cache read", readStart);
       // What the compile that stored the entry printed, in its order (found
@@ -509,7 +518,7 @@ LogicalResult compileToBlobCached(StringRef modelPath,
   if (failed(compileToBlob(modelPath, options, blobBytes, error)))
     return failure();
   auto storeStart = CompilePhaseTimes::Clock::now();
-  if (failed(storeEntry(entry, blobBytes, said.text(), why))) {
+  if (failed(storeEntry(entry, key.hex, blobBytes, said.text(), why))) {
     // The blob is compiled: a cache that cannot keep it costs the next
     // compile, not this one (found by a review: a directory in an entry
     // file's place failed the compile and wrote no output).
