@@ -5,7 +5,7 @@
 #
 #   - Debian packages (LLVM/MLIR 22, protobuf, ONNX data, Level Zero, GoogleTest,
 #     FlatBuffers, clang, Ninja, lld, ccache, Python's onnx/numpy/PIL, and
-#     OpenCV, pyclipper and espeak-ng for the accuracy table, docs/accuracy.md);
+#     OpenCV, pyclipper, espeak-ng and the DejaVu fonts for the accuracy table, docs/accuracy.md);
 #   - ONNX Runtime (npm onnxruntime-node, CPU), the independent numerical oracle;
 #   - the real development models and inputs (scripts/fetch-models.sh);
 #   - a CMake + Ninja + clang build directory (default: build/), Release with
@@ -25,7 +25,7 @@ APT_PACKAGES=(
   llvm-22-dev llvm-22-tools libmlir-22-dev mlir-22-tools
   libprotobuf-dev protobuf-compiler libonnx-dev libonnx-testdata
   python3-onnx python3-numpy python3-pil
-  python3-opencv python3-pyclipper espeak-ng
+  python3-opencv python3-pyclipper espeak-ng fonts-dejavu-core
   libze-dev libze1 libgtest-dev libgmock-dev flatbuffers-compiler libflatbuffers-dev
   libzip-dev libeigen3-dev nlohmann-json3-dev
   cmake ninja-build pkgconf clang lld ccache
