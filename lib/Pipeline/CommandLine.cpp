@@ -546,6 +546,12 @@ LogicalResult parseCompileCommandLine(int argc, char **argv,
                                       const CommandLineConfig &config) {
   registerCompileCommandLine(category, config);
   cl::HideUnrelatedOptions(category);
+  auto &registered = cl::getRegisteredOptions();
+  for (StringRef name : config.unlisted) {
+    auto it = registered.find(name);
+    if (it != registered.end())
+      it->second->setHiddenFlag(cl::ReallyHidden);
+  }
   // --version: this project's, not LLVM's (found by a fresh user).
   cl::SetVersionPrinter([name = tool.str()](raw_ostream &os) {
     os << versionLine(name, LLVM_VERSION_STRING);

@@ -285,6 +285,9 @@ int main(int argc, char **argv) {
   config.inputValues = false;
   config.state = false;
   config.fp16IfFaster = false; // Writes no blob with compileToBlob.
+  // Refused below, so not listed by --help (found by a review: --help
+  // listed them).
+  config.unlisted = {"compile-to", "expose-tensors"};
   npu::CompileOptions options;
   options.toolName = kTool;
   // One inference: a stateful model's state arguments are plain inputs and

@@ -16,6 +16,8 @@
 #include "mlir/Support/LLVM.h"
 #include "llvm/ADT/StringRef.h"
 
+#include <vector>
+
 namespace llvm::cl {
 class OptionCategory;
 } // namespace llvm::cl
@@ -36,6 +38,10 @@ struct CommandLineConfig {
   /// --state. npu-compare compares one inference, every argument the
   /// user's, and sets StateOptions::autoDetect off.
   bool state = true;
+  /// Shared options registered but not listed by --help (nor
+  /// --help-hidden), by name: the tool refuses them with its own error
+  /// (npu-compare's --compile-to and --expose-tensors).
+  std::vector<llvm::StringRef> unlisted;
 };
 
 /// Registers the shared options in `category`. Call once, before
