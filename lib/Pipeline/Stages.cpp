@@ -102,6 +102,7 @@ static LogicalResult buildCalibrated(OpPassManager &pm,
   // A table replaces calibration; with mixed precision the samples still
   // drive the layer search.
   calibrate.data = c.tableInputPath.empty() ? c.dataDir : "";
+  calibrate.toolFolders.assign(c.toolFolders.begin(), c.toolFolders.end());
   calibrate.method = calibrationMethodName(c.method).str();
   calibrate.percentile = c.percentile;
   calibrate.table = c.tableOutputPath;

@@ -90,6 +90,8 @@ cl::opt<int> threads("num-threads",
                      cl::init(0), cl::cat(category));
 
 constexpr const char *kTool = "npu-compare";
+/// The sub-folder of --output-dir where ONNX Runtime's files go.
+constexpr const char *kOrtFolder = "ort";
 
 int fail(const Twine &message) {
   npu::printError(kTool, message);
@@ -214,7 +216,7 @@ llvm::StringMap<std::string> loggedOutputFiles(const std::string &log) {
 LogicalResult runOrt(const std::vector<std::string> &nodes,
                      std::map<std::string, std::vector<std::string>> &outputs,
                      llvm::StringMap<std::string> &files, std::string &error) {
-  std::string dir = join(outputDir, "ort");
+  std::string dir = join(outputDir, kOrtFolder);
   std::string copy = join(dir, "model-with-outputs.onnx");
   // A previous run's tensors and log go first: ONNX Runtime failing, or
   // writing fewer outputs, would leave them to be read as this run's (found
@@ -354,7 +356,7 @@ int main(int argc, char **argv) {
     npu::splitNameFile(spec, name, path);
     reads.push_back({path, "the --input file of '" + name + "'"});
   }
-  std::string ortDir = join(outputDir, "ort");
+  std::string ortDir = join(outputDir, kOrtFolder);
   // A calibration folder with one sub-folder per input cannot hold ort/
   // too (calibration would take it for an input's): refused before any
   // work (found by a fresh user: it failed after ONNX Runtime had run).
@@ -374,6 +376,10 @@ int main(int argc, char **argv) {
                   "' is the calibration folder, whose sub-folders are the "
                   "inputs' samples: npu-compare's ort/ folder there would be "
                   "read as one; choose another --output-dir");
+    // Calibration reads no sub-folder beside flat samples and names them
+    // in a warning: not ort/, which is this tool's (found by a review: a
+    // second run warned of it).
+    options.calibration.toolFolders = {kOrtFolder};
   }
   // The table and the report first (notInOrt below takes those two).
   std::vector<npu::NamedFile> writes = npu::compileOutputFiles(options);

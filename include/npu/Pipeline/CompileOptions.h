@@ -70,6 +70,11 @@ enum class PerfHint { Latency, Throughput };
 struct CalibrationOptions {
   /// Directory of calibration inputs (.npy files).
   std::string dataDir;
+  /// Names of sub-folders of `dataDir` that the tool compiling writes
+  /// there itself (npu-compare's ort/ when its --output-dir is the
+  /// calibration folder): not read, as no folder beside samples is, and
+  /// not named in the warning about the sub-folders left out.
+  std::vector<std::string> toolFolders;
   CalibrationMethod method = CalibrationMethod::Percentile;
   /// For CalibrationMethod::Percentile, in [50, 100].
   double percentile = 99.99;

@@ -455,7 +455,8 @@ struct NPUCalibratePass : npu::impl::NPUCalibrateBase<NPUCalibratePass> {
         sampleInputsOf(func, "npu-calibrate");
     if (failed(inputs))
       return failure();
-    auto opened = openSamples(func, *inputs, data, samples > 0 ? samples : 8);
+    auto opened = openSamples(func, *inputs, data, samples > 0 ? samples : 8,
+                              /*warn=*/true, toolFolders);
     if (failed(opened))
       return failure();
     std::unique_ptr<SampleSource> source = std::move(*opened);

@@ -844,6 +844,10 @@ def NPUCalibrate : Pass<"npu-calibrate", "mlir::ModuleOp"> {
     Option<"data", "data", "std::string", /*default=*/"\"\"",
            "Directory of calibration samples (.npy, per-input folders, .npz); "
            "empty: generated samples">,
+    ListOption<"toolFolders", "tool-folders", "std::string",
+               "Sub-folders of data that a tool writes there (npu-compare's "
+               "ort): left out, as other sub-folders beside samples, but "
+               "not named in the warning">,
     Option<"method", "method", "std::string", /*default=*/"\"percentile\"",
            "How ranges are chosen: minmax, percentile, entropy, mse or auto">,
     Option<"percentile", "percentile", "double", /*default=*/"99.99",

@@ -36,11 +36,14 @@ sampleInputsOf(mlir::func::FuncOp func, llvm::StringRef pass);
 /// The samples in `dataDir` for `inputs`, or (empty `dataDir`)
 /// `generatedCount` generated ones. With `warn`, a warning at the function
 /// says that samples were generated, or names the files of `dataDir` (and
-/// of its sub-folders read) that are not samples and were left out. Errors
-/// are emitted at the function.
-mlir::FailureOr<std::unique_ptr<calib::SampleSource>> openSamples(
-    mlir::func::FuncOp func, const std::vector<calib::InputInfo> &inputs,
-    const std::string &dataDir, size_t generatedCount, bool warn = true);
+/// of its sub-folders read) that are not samples and were left out, and
+/// the sub-folders left out but those named in `toolFolders` (a tool's own
+/// output folders in `dataDir`). Errors are emitted at the function.
+mlir::FailureOr<std::unique_ptr<calib::SampleSource>>
+openSamples(mlir::func::FuncOp func,
+            const std::vector<calib::InputInfo> &inputs,
+            const std::string &dataDir, size_t generatedCount, bool warn = true,
+            llvm::ArrayRef<std::string> toolFolders = {});
 
 } // namespace npu
 
