@@ -127,9 +127,16 @@ def main():
     check('head_windows: last 16 embeddings per frame from the 16th',
           h.shape == (5, 16, 96) and h[0, 0, 0] == 0 and h[-1, -1, -1] == e[-1].ravel()[-1])
 
+    page = A.rendered_page(*A.RENDERED_PAGES[0])
+    again = A.rendered_page(*A.RENDERED_PAGES[0])
+    check('rendered_page: print on white, 14 lines, the same pixels twice',
+          page.ndim == 3 and page.shape[2] == 3 and page.shape[1] == A.RENDERED_PAGES[0][2] and
+          np.array_equal(page, again) and page.min() < 64 and np.median(page) == 255 and
+          (page.min(axis=(1, 2)) < 128).sum() >= 14 * 5)
+
     # Configurations -> npu-compile options, per model.
     check('config_args: mixed-task reads each model\'s target',
-          A.config_args('mixed-task', 'rec')[-1] == 'top1=1' and
+          A.config_args('mixed-task', 'rec')[-1] == 'top1=0.999' and
           A.config_args('mixed-task', 'det')[-1] == 'cos=0.99' and
           set(A.MIXED_TASK_TARGETS) == {'det', 'cls', 'rec', 'mel', 'emb', 'head'})
     check('config_args: mixed, mixed-top10.999, int8-M, fp16',
