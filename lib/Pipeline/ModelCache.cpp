@@ -408,11 +408,17 @@ void evict(const CacheOptions &cache, const CompileOptions &options,
              return llvm::isDigit(c) || (c >= 'a' && c <= 'f');
            });
   };
+  // A real entry always has its digest file, whose first line is its key,
+  // the file's stem (found by reviews: a user's file named like a key was
+  // evicted, with or without a .b3 of other content beside it).
+  auto hasOwnDigest = [](const fs::path &p) {
+    auto digest = llvm::MemoryBuffer::getFile(digestPath(p.string()),
+                                              /*IsText=*/true);
+    return digest &&
+           (*digest)->getBuffer().split('\n').first.trim() == p.stem().string();
+  };
   for (const auto &f : fs::directory_iterator(cache.dir, ec)) {
-    // A real entry always has its digest file (found by a review: a
-    // user's file named like a key was evicted).
-    if (!isEntry(f.path()) || !f.is_regular_file(ec) ||
-        !fs::is_regular_file(digestPath(f.path().string()), ec))
+    if (!isEntry(f.path()) || !f.is_regular_file(ec) || !hasOwnDigest(f.path()))
       continue;
     Entry e{f.last_write_time(ec), f.path().string(), f.file_size(ec)};
     if (ec)
