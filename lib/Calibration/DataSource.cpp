@@ -72,13 +72,23 @@ void appendIgnored(const fs::path &dir, bool npzToo,
       out.push_back(e.path().string());
 }
 
-/// Appends to `out` the sub-folders of `dir` (or links to folders), not
-/// hidden: calibration reads no folder below the ones that hold samples.
-void appendFolders(const fs::path &dir, std::vector<std::string> &out) {
+/// The names of the sub-folders of `dir` (or links to folders), not
+/// hidden, sorted.
+std::vector<std::string> subFolderNames(const fs::path &dir) {
+  std::vector<std::string> names;
   std::error_code ec;
   for (const fs::directory_entry &e : fs::directory_iterator(dir, ec))
     if (e.is_directory(ec) && !isHiddenEntry(e.path()))
-      out.push_back(e.path().string());
+      names.push_back(e.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+/// Appends to `out` the paths of the sub-folders of `dir`: calibration
+/// reads no folder below the ones that hold samples.
+void appendFolders(const fs::path &dir, std::vector<std::string> &out) {
+  for (const std::string &name : subFolderNames(dir))
+    out.push_back((dir / name).string());
 }
 
 /// One .npy file per input per sample.
@@ -380,11 +390,7 @@ SampleDirectoryFiles listSampleDirectory(const std::string &dir) {
   SampleDirectoryFiles listed;
   listed.npy = listFiles(dir, ".npy");
   listed.npz = listFiles(dir, ".npz");
-  std::error_code ec;
-  for (const fs::directory_entry &e : fs::directory_iterator(dir, ec))
-    if (e.is_directory(ec) && !isHiddenEntry(e.path()))
-      listed.folders.push_back(e.path().filename().string());
-  std::sort(listed.folders.begin(), listed.folders.end());
+  listed.folders = subFolderNames(dir);
   if (listed.perInput())
     for (const std::string &folder : listed.folders)
       listed.folderNpy.push_back(listFiles(fs::path(dir) / folder, ".npy"));

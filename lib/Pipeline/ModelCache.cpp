@@ -489,9 +489,9 @@ LogicalResult compileToBlobCached(StringRef modelPath,
   FileLock lock;
   std::string why;
   if (failed(lock.lock(entry + ".lock", why))) {
-    llvm::errs() << options.toolName << ": warning: the cache entry '" << entry
-                 << "' cannot be used (" << why
-                 << "); compiling without the cache\n";
+    printWarning(options.toolName, "the cache entry '" + entry +
+                                       "' cannot be used (" + why +
+                                       "); compiling without the cache");
     return compileToBlob(modelPath, options, blobBytes, error);
   }
 
@@ -513,9 +513,9 @@ LogicalResult compileToBlobCached(StringRef modelPath,
       return success();
     }
     // Never executed: reported, removed, rebuilt.
-    llvm::errs() << options.toolName << ": warning: the cache entry '" << entry
-                 << "' is corrupt (" << why
-                 << "); removing and rebuilding it\n";
+    printWarning(options.toolName, "the cache entry '" + entry +
+                                       "' is corrupt (" + why +
+                                       "); removing and rebuilding it");
     fs::remove(entry, ec);
     fs::remove(digestPath(entry), ec);
     fs::remove(diagnosticsPath(entry), ec);
@@ -527,10 +527,11 @@ LogicalResult compileToBlobCached(StringRef modelPath,
   if (failed(storeEntry(entry, key.hex, blobBytes, said.text(), why))) {
     // The blob is compiled: a cache that cannot keep it costs the next
     // compile, not this one (found by a review: a directory in an entry
-    // file's place failed the compile and wrote no output).
-    llvm::errs() << options.toolName << ": warning: the cache entry '" << entry
-                 << "' cannot be stored (" << why
-                 << "); the blob is not cached\n";
+    // file's place failed the compile and wrote no output). Printed after
+    // the recording, which nothing keeps.
+    printWarning(options.toolName, "the cache entry '" + entry +
+                                       "' cannot be stored (" + why +
+                                       "); the blob is not cached");
     return success();
   }
   if (options.phaseTimes)

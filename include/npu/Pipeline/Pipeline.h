@@ -111,8 +111,9 @@ void printWarning(llvm::StringRef tool, const llvm::Twine &message);
 /// the MLIR diagnostics (errors, warnings, notes, remarks) of a
 /// CompilerContext. It writes to stderr, unbuffered (in order with the
 /// other lines there), and appends to every DiagnosticRecorder alive.
-/// Progress lines, timing reports and the cache's own lines are not
-/// diagnostics: they go to llvm::errs() directly.
+/// Progress lines, timing reports and the cache's hit / miss lines are not
+/// diagnostics: they go to llvm::errs() directly; the cache's warnings are
+/// printed where no compile is recorded (ModelCache.cpp).
 llvm::raw_ostream &diagnosticStream();
 
 /// While it lives, keeps the text printed to diagnosticStream() (which is
