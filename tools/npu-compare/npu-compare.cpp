@@ -14,6 +14,7 @@
 
 #include "Report.h"
 
+#include "npu/Calibration/DataSource.h"
 #include "npu/Dialect/NPU/IR/NPUOps.h"
 #include "npu/Dialect/NPU/IR/TensorKeys.h"
 #include "npu/Import/ONNX/Importer.h"
@@ -364,14 +365,8 @@ int main(int argc, char **argv) {
   if (!calibDir.empty() && llvm::sys::fs::is_directory(calibDir) &&
       llvm::sys::fs::is_directory(outputDir.getValue()) &&
       npu::isSameFile(calibDir, outputDir)) {
-    bool flat = false;
-    std::error_code ec;
-    for (llvm::sys::fs::directory_iterator it(calibDir, ec), end;
-         it != end && !ec; it.increment(ec)) {
-      StringRef ext = llvm::sys::path::extension(it->path());
-      flat |= ext.equals_insensitive(".npy") || ext.equals_insensitive(".npz");
-    }
-    if (!flat)
+    // The layout as calibration sees it.
+    if (npu::calib::listSampleDirectory(calibDir).perInput())
       return fail("--output-dir '" + outputDir +
                   "' is the calibration folder, whose sub-folders are the "
                   "inputs' samples: npu-compare's ort/ folder there would be "
@@ -381,8 +376,10 @@ int main(int argc, char **argv) {
     // second run warned of it).
     options.calibration.toolFolders = {kOrtFolder};
   }
-  // The table and the report first (notInOrt below takes those two).
+  // The table and the report first (notInOrt below takes those the
+  // precision writes).
   std::vector<npu::NamedFile> writes = npu::compileOutputFiles(options);
+  const size_t userNamedWrites = writes.size();
   writes.push_back({join(outputDir, "compare.json"), "the report"});
   writes.push_back({join(outputDir, "compare.html"), "the report"});
   writes.push_back(
@@ -394,7 +391,8 @@ int main(int argc, char **argv) {
   // ONNX Runtime's folder is npu-compare's: neither what it reads nor the
   // files the user names for it to write may be there.
   std::vector<npu::NamedFile> notInOrt = reads;
-  notInOrt.insert(notInOrt.end(), writes.begin(), writes.begin() + 2);
+  notInOrt.insert(notInOrt.end(), writes.begin(),
+                  writes.begin() + userNamedWrites);
   for (const npu::NamedFile &r : notInOrt) {
     // Where the file really is: a link into the folder counts (found by a
     // fresh user: a model linked there was overwritten).
