@@ -36,6 +36,19 @@
 
 using namespace mlir;
 
+/// The subgraphs `node`'s attributes hold (an If's branches, a Loop's body).
+static SmallVector<const onnx::GraphProto *>
+subgraphsOf(const onnx::NodeProto &node) {
+  SmallVector<const onnx::GraphProto *> graphs;
+  for (const auto &attr : node.attribute()) {
+    if (attr.has_g())
+      graphs.push_back(&attr.g());
+    for (const auto &g : attr.graphs())
+      graphs.push_back(&g);
+  }
+  return graphs;
+}
+
 namespace npu::onnx_import {
 
 /// Names visible in one graph or subgraph. Initializers become constants on
@@ -410,12 +423,8 @@ void collectUnsupported(const onnx::GraphProto &graph,
       }
       it->nodes.push_back(nodeDisplayName(node));
     }
-    for (const auto &attr : node.attribute()) {
-      if (attr.has_g())
-        collectUnsupported(attr.g(), out);
-      for (const auto &g : attr.graphs())
-        collectUnsupported(g, out);
-    }
+    for (const onnx::GraphProto *g : subgraphsOf(node))
+      collectUnsupported(*g, out);
   }
 }
 } // namespace
@@ -640,17 +649,10 @@ bool readsAny(const onnx::NodeProto &node, const std::set<std::string> &names) {
   for (const std::string &in : node.input())
     if (names.count(in))
       return true;
-  for (const auto &attr : node.attribute()) {
-    std::vector<const onnx::GraphProto *> graphs;
-    if (attr.has_g())
-      graphs.push_back(&attr.g());
-    for (const auto &g : attr.graphs())
-      graphs.push_back(&g);
-    for (const onnx::GraphProto *g : graphs)
-      for (const auto &inner : g->node())
-        if (readsAny(inner, names))
-          return true;
-  }
+  for (const onnx::GraphProto *g : subgraphsOf(node))
+    for (const auto &inner : g->node())
+      if (readsAny(inner, names))
+        return true;
   return false;
 }
 
@@ -658,16 +660,10 @@ bool readsAny(const onnx::NodeProto &node, const std::set<std::string> &names) {
 bool isKnown(const onnx::NodeProto &node) {
   if (!onnx_import::OpRegistry::get().lookup(node.domain(), node.op_type()))
     return false;
-  for (const auto &attr : node.attribute()) {
-    if (attr.has_g())
-      for (const auto &inner : attr.g().node())
-        if (!isKnown(inner))
-          return false;
-    for (const auto &g : attr.graphs())
-      for (const auto &inner : g.node())
-        if (!isKnown(inner))
-          return false;
-  }
+  for (const onnx::GraphProto *g : subgraphsOf(node))
+    for (const auto &inner : g->node())
+      if (!isKnown(inner))
+        return false;
   return true;
 }
 
