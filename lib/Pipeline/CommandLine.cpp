@@ -552,6 +552,12 @@ LogicalResult parseCompileCommandLine(int argc, char **argv,
     if (it != registered.end())
       it->second->setHiddenFlag(cl::ReallyHidden);
   }
+  // A tool without --compile-to (npu-compare compiles to the blob): its
+  // --dump-stages help does not name the option.
+  if (flags && llvm::is_contained(config.unlisted, "compile-to"))
+    flags->dumpStages.setDescription(
+        "Also write every stage as <dir>/<stage>.mlir (the directory is "
+        "created)");
   // --version: this project's, not LLVM's (found by a fresh user).
   cl::SetVersionPrinter([name = tool.str()](raw_ostream &os) {
     os << versionLine(name, LLVM_VERSION_STRING);
