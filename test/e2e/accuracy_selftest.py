@@ -133,6 +133,10 @@ def main():
           page.ndim == 3 and page.shape[2] == 3 and page.shape[1] == A.RENDERED_PAGES[0][2] and
           np.array_equal(page, again) and page.min() < 64 and np.median(page) == 255 and
           (page.min(axis=(1, 2)) < 128).sum() >= 14 * 5)
+    tight = A.rendered_page('DejaVuSerif.ttf', 15, 560, 4, 0.4)
+    check('rendered_page: tight spacing fits more words on the first line',
+          tight.shape[1] == 560 and not np.array_equal(tight, page) and
+          (tight[15:30].min(axis=(0, 2)) < 128).sum() > (page[15:30].min(axis=(0, 2)) < 128).sum())
 
     # Configurations -> npu-compile options, per model.
     check('config_args: mixed-task reads each model\'s target',
