@@ -403,27 +403,6 @@ openSampleDirectory(const std::string &dir,
                     std::vector<std::string> *ignored,
                     std::vector<std::string> *ignoredFolders) {
   std::error_code ec;
-  // The files of the folders read that are not samples, and the folders
-  // below them, once the layout is known: `subFolders` are the folders per
-  // input, none for samples directly in `dir` (whose sub-folders are then
-  // skipped; found by a review: without a word).
-  auto listIgnored = [&](const std::vector<std::string> &subFolders) {
-    if (ignored) {
-      ignored->clear();
-      appendIgnored(dir, /*npzToo=*/true, *ignored);
-      for (const std::string &sub : subFolders)
-        appendIgnored(fs::path(dir) / sub, /*npzToo=*/false, *ignored);
-      std::sort(ignored->begin(), ignored->end());
-    }
-    if (ignoredFolders) {
-      ignoredFolders->clear();
-      if (subFolders.empty())
-        appendFolders(dir, *ignoredFolders);
-      for (const std::string &sub : subFolders)
-        appendFolders(fs::path(dir) / sub, *ignoredFolders);
-      std::sort(ignoredFolders->begin(), ignoredFolders->end());
-    }
-  };
   if (!fs::is_directory(dir, ec)) {
     error = fs::exists(dir, ec)
                 ? "calibration data '" + dir + "' is not a directory"
@@ -438,6 +417,29 @@ openSampleDirectory(const std::string &dir,
   std::vector<std::string> &npy = listed.npy;
   std::vector<std::string> &npz = listed.npz;
   const std::vector<std::string> &folders = listed.folders;
+
+  // The files of the folders read that are not samples, and the folders
+  // below them, once the layout is known: `subFolders` are the folders per
+  // input, none for samples directly in `dir` (whose sub-folders, `folders`,
+  // are then skipped; found by a review: without a word).
+  auto listIgnored = [&](const std::vector<std::string> &subFolders) {
+    if (ignored) {
+      ignored->clear();
+      appendIgnored(dir, /*npzToo=*/true, *ignored);
+      for (const std::string &sub : subFolders)
+        appendIgnored(fs::path(dir) / sub, /*npzToo=*/false, *ignored);
+      std::sort(ignored->begin(), ignored->end());
+    }
+    if (ignoredFolders) {
+      ignoredFolders->clear();
+      if (subFolders.empty())
+        for (const std::string &name : folders)
+          ignoredFolders->push_back((fs::path(dir) / name).string());
+      for (const std::string &sub : subFolders)
+        appendFolders(fs::path(dir) / sub, *ignoredFolders);
+      std::sort(ignoredFolders->begin(), ignoredFolders->end());
+    }
+  };
 
   if (!npy.empty() && !npz.empty()) {
     error = "calibration data '" + dir +

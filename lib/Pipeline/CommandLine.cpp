@@ -145,8 +145,15 @@ struct Flags {
         compileTo("compile-to", cl::desc(stageHelp), cl::value_desc("stage"),
                   cl::init("canonical"), cl::cat(cat)),
         dumpStages("dump-stages",
-                   cl::desc("Also write every stage up to --compile-to as "
-                            "<dir>/<stage>.mlir (the directory is created)"),
+                   // A tool that does not list --compile-to (npu-compare
+                   // compiles to the blob) does not name it here either.
+                   cl::desc(llvm::is_contained(config.unlisted, "compile-to")
+                                ? "Also write every stage as "
+                                  "<dir>/<stage>.mlir (the directory is "
+                                  "created)"
+                                : "Also write every stage up to --compile-to "
+                                  "as <dir>/<stage>.mlir (the directory is "
+                                  "created)"),
                    cl::value_desc("dir"), cl::cat(cat)),
         progress("progress",
                  cl::desc("Print the stage being compiled on stderr once a "
@@ -552,12 +559,6 @@ LogicalResult parseCompileCommandLine(int argc, char **argv,
     if (it != registered.end())
       it->second->setHiddenFlag(cl::ReallyHidden);
   }
-  // A tool without --compile-to (npu-compare compiles to the blob): its
-  // --dump-stages help does not name the option.
-  if (flags && llvm::is_contained(config.unlisted, "compile-to"))
-    flags->dumpStages.setDescription(
-        "Also write every stage as <dir>/<stage>.mlir (the directory is "
-        "created)");
   // --version: this project's, not LLVM's (found by a fresh user).
   cl::SetVersionPrinter([name = tool.str()](raw_ostream &os) {
     os << versionLine(name, LLVM_VERSION_STRING);

@@ -21,6 +21,7 @@
 #include <elf.h>
 #include <filesystem>
 #include <link.h>
+#include <optional>
 
 using namespace mlir;
 namespace fs = std::filesystem;
@@ -277,6 +278,24 @@ private:
 /// blob put there by hand (another model's) is no entry.
 std::string digestPath(const std::string &path) { return path + ".b3"; }
 
+/// The lines of the digest file beside entry `path` (digestPath), empty
+/// where it has fewer; nullopt with the reason if it cannot be read.
+struct StoredDigests {
+  std::string key, blob, diagnostics;
+};
+std::optional<StoredDigests> readDigests(const std::string &path,
+                                         std::string &why) {
+  auto stored = llvm::MemoryBuffer::getFile(digestPath(path), /*IsText=*/true);
+  if (!stored) {
+    why = stored.getError().message();
+    return std::nullopt;
+  }
+  auto [key, rest] = (*stored)->getBuffer().split('\n');
+  auto [blob, diagnostics] = rest.split('\n');
+  return StoredDigests{key.trim().str(), blob.trim().str(),
+                       diagnostics.trim().str()};
+}
+
 /// The file beside entry `path` that holds what the compile that stored it
 /// printed on diagnosticStream() (its warnings, notes and remarks), which a
 /// hit prints again. Not part of the blob.
@@ -300,22 +319,19 @@ bool loadEntry(const std::string &path, StringRef key, arch::Platform target,
   blob::LoadedBlob loaded;
   if (!blob::readBlob(bytes.data(), bytes.size(), read, loaded, why))
     return false;
-  auto stored = llvm::MemoryBuffer::getFile(digestPath(path), /*IsText=*/true);
+  std::optional<StoredDigests> stored = readDigests(path, why);
   if (!stored) {
-    why = "its digest file '" + digestPath(path) +
-          "' cannot be read: " + stored.getError().message();
+    why = "its digest file '" + digestPath(path) + "' cannot be read: " + why;
     return false;
   }
-  auto [storedKey, digests] = (*stored)->getBuffer().trim().split('\n');
-  auto [blobDigest, diagnosticsDigest] = digests.split('\n');
   // The digest file names its key (found by a review: another entry's
   // three files copied over this one's were a hit with the other model).
-  if (storedKey != key) {
+  if (stored->key != key) {
     why = "its digest file '" + digestPath(path) +
           "' is for another key (the entry's files were replaced)";
     return false;
   }
-  if (blobDigest != digestOf(bytes)) {
+  if (stored->blob != digestOf(bytes)) {
     why = "its bytes do not have the digest stored beside it in '" +
           digestPath(path) +
           "' (the blob or the digest was replaced or "
@@ -331,7 +347,8 @@ bool loadEntry(const std::string &path, StringRef key, arch::Platform target,
     return false;
   }
   diagnostics = (*text)->getBuffer().str();
-  if (diagnosticsDigest != digestOf(llvm::arrayRefFromStringRef(diagnostics))) {
+  if (stored->diagnostics !=
+      digestOf(llvm::arrayRefFromStringRef(diagnostics))) {
     why = "its diagnostics file '" + diagnosticsPath(path) +
           "' does not have the digest stored in '" + digestPath(path) +
           "' (it was replaced or damaged)";
@@ -412,10 +429,9 @@ void evict(const CacheOptions &cache, const CompileOptions &options,
   // the file's stem (found by reviews: a user's file named like a key was
   // evicted, with or without a .b3 of other content beside it).
   auto hasOwnDigest = [](const fs::path &p) {
-    auto digest = llvm::MemoryBuffer::getFile(digestPath(p.string()),
-                                              /*IsText=*/true);
-    return digest &&
-           (*digest)->getBuffer().split('\n').first.trim() == p.stem().string();
+    std::string why;
+    std::optional<StoredDigests> stored = readDigests(p.string(), why);
+    return stored && stored->key == p.stem().string();
   };
   for (const auto &f : fs::directory_iterator(cache.dir, ec)) {
     if (!isEntry(f.path()) || !f.is_regular_file(ec) || !hasOwnDigest(f.path()))
