@@ -171,6 +171,11 @@ uint64_t ShaveTask::workElements() const {
        kernel == arch::ShaveKernel::GatherND) &&
       inputs.size() == 2)
     return inputs[1].numElements() + out;
+  // Cubic resizing (modes 6-8) reads 16 taps per output where linear
+  // reads 4.
+  if (kernel == arch::ShaveKernel::Resize && !iparams.empty() &&
+      iparams[0] >= 6)
+    return 4 * std::max(in, out);
   if (kernel != arch::ShaveKernel::MatMul || inputs.empty() ||
       outputs.empty() || inputs[0].shape.size() < 2)
     return std::max(in, out);

@@ -426,11 +426,21 @@ public:
       const auto &a = in[0].shape, &b = t.outputs[0].shape;
       if (a.size() != 4 || b.size() != 4 || a[0] != b[0] || a[1] != b[1])
         return fail("resizes the last two dimensions of a rank-4 tensor");
-      if (t.iparams[0] < 0 || t.iparams[0] > 5)
+      if (t.iparams[0] < 0 || t.iparams[0] > 8)
         return fail("mode must be 0 (nearest), 1 (linear), 2 (nearest, "
                     "ceiling where a dimension shrinks), 3 (linear, "
                     "align_corners), 4 or 5 (nearest, half_pixel, ties "
-                    "down or up)");
+                    "down or up), 6, 7 or 8 (cubic: half_pixel, "
+                    "align_corners, asymmetric)");
+      if (t.iparams[0] >= 6) {
+        if (!params(1, 2))
+          return false;
+        if (!std::isfinite(t.fparams[0]))
+          return fail("the cubic coefficient must be finite");
+        if (t.iparams[1] != 0 && t.iparams[1] != 1)
+          return fail("exclude_outside must be 0 or 1, got " +
+                      std::to_string(t.iparams[1]));
+      }
       return true;
     }
     case ShaveKernel::Gather: {

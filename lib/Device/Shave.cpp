@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "npu/Arch/Interpolation.h"
 #include "npu/Device/Engines.h"
 
 #include "npu/Device/ThreadPool.h"
@@ -576,14 +577,96 @@ ResizeTap nearestHalfPixelCeilTap(uint32_t o, uint32_t n, uint32_t m) {
   return {uint32_t(i), uint32_t(i), 0.0f};
 }
 
+/// The four cubic taps of one output index: input indices i0 - 1 .. i0 + 2
+/// (clamped to the borders, or with exclude_outside weight 0 outside and
+/// the others scaled to sum to 1) for the source coordinate num / den
+/// (den > 0), with the weights of Keys' kernel with coefficient `a` at the
+/// distances from it (ONNX Resize's cubic), computed in double and rounded
+/// once to fp32.
+struct CubicTaps {
+  uint32_t index[4];
+  float weight[4];
+};
+
+CubicTaps cubicTaps(int64_t num, int64_t den, uint32_t n, double a,
+                    bool excludeOutside) {
+  // Floor division, the numerator may be negative (half_pixel's first
+  // outputs).
+  int64_t i0 = num >= 0 ? num / den : -((-num + den - 1) / den);
+  double r = double(num - i0 * den) / double(den);
+  double w[4], sum = 0;
+  CubicTaps t;
+  for (int k = 0; k < 4; ++k) {
+    int64_t i = i0 - 1 + k;
+    w[k] = arch::cubicInterpolationWeight(r - (k - 1), a);
+    if (excludeOutside && (i < 0 || i >= int64_t(n)))
+      w[k] = 0;
+    sum += w[k];
+    t.index[k] = uint32_t(std::clamp<int64_t>(i, 0, int64_t(n) - 1));
+  }
+  for (int k = 0; k < 4; ++k)
+    t.weight[k] = float(excludeOutside && sum != 0 ? w[k] / sum : w[k]);
+  return t;
+}
+
+/// The cubic taps of output index o of n inputs resized to m under the
+/// coordinates of `mode` (6 half_pixel, 7 align_corners, 8 asymmetric).
+CubicTaps cubicTapsFor(int64_t mode, uint32_t o, uint32_t n, uint32_t m,
+                       double a, bool excludeOutside) {
+  if (mode == 6) // ((2o + 1) n - m) / 2m
+    return cubicTaps((2 * int64_t(o) + 1) * n - m, 2 * int64_t(m), n, a,
+                     excludeOutside);
+  if (mode == 7) // o (n - 1) / (m - 1), 0 where m is 1
+    return m <= 1 ? cubicTaps(0, 1, n, a, excludeOutside)
+                  : cubicTaps(int64_t(o) * (n - 1), int64_t(m) - 1, n, a,
+                              excludeOutside);
+  return cubicTaps(int64_t(o) * n, m, n, a, excludeOutside); // o n / m
+}
+
+/// Cubic resizing (modes 6-8): per plane, rows of the 4 x 4 taps summed
+/// along x, then those along y, in fp32.
+void resizeCubic(const ShaveTask &t, const std::vector<float> &x,
+                 const View &in, const View &out) {
+  uint32_t N = in.shape[0], C = in.shape[1], H = in.shape[2], W = in.shape[3];
+  uint32_t OH = out.shape[2], OW = out.shape[3];
+  int64_t mode = t.iparams[0];
+  double a = t.fparams[0];
+  bool exclude = t.iparams[1] != 0;
+  std::vector<CubicTaps> ty(OH), tx(OW);
+  for (uint32_t oy = 0; oy < OH; ++oy)
+    ty[oy] = cubicTapsFor(mode, oy, H, OH, a, exclude);
+  for (uint32_t ox = 0; ox < OW; ++ox)
+    tx[ox] = cubicTapsFor(mode, ox, W, OW, a, exclude);
+  std::vector<float> y(uint64_t(N) * C * OH * OW);
+  for (uint32_t nc = 0; nc < N * C; ++nc) {
+    const float *plane = &x[uint64_t(nc) * H * W];
+    for (uint32_t oy = 0; oy < OH; ++oy)
+      for (uint32_t ox = 0; ox < OW; ++ox) {
+        const CubicTaps &cy = ty[oy], &cx = tx[ox];
+        float v = 0;
+        for (int j = 0; j < 4; ++j) {
+          const float *row = plane + uint64_t(cy.index[j]) * W;
+          float h = 0;
+          for (int i = 0; i < 4; ++i)
+            h += cx.weight[i] * row[cx.index[i]];
+          v += cy.weight[j] * h;
+        }
+        y[(uint64_t(nc) * OH + oy) * OW + ox] = v;
+      }
+  }
+  writeAll(out, y);
+}
+
 void resize(const ShaveTask &t, const View &in, const View &out) {
   std::vector<float> x = readAll(in);
+  if (t.iparams[0] >= 6)
+    return resizeCubic(t, x, in, out);
   uint32_t N = in.shape[0], C = in.shape[1], H = in.shape[2], W = in.shape[3];
   uint32_t OH = out.shape[2], OW = out.shape[3];
   // Modes (docs/simulator.md): 0 nearest, asymmetric floor; 1 linear,
   // half_pixel; 2 nearest, asymmetric, the ceiling where a dimension
   // shrinks; 3 linear, align_corners; 4 / 5 nearest, half_pixel, ties down
-  // / up.
+  // / up; 6 / 7 / 8 cubic (resizeCubic).
   int64_t mode = t.iparams[0];
   bool linear = mode == 1 || mode == 3;
   auto tap = mode == 1   ? linearTap

@@ -11,6 +11,7 @@
 #include "npu/Kernels/Resize.h"
 
 #include "KernelSupport.h"
+#include "npu/Arch/Interpolation.h"
 #include "npu/Kernels/ElementTypes.h"
 
 #include <algorithm>
@@ -65,15 +66,6 @@ struct DimTaps {
   double weight[4];
   bool outside = false; // tf_crop_and_resize extrapolation
 };
-
-double cubicWeight(double d, double a) {
-  d = std::fabs(d);
-  if (d <= 1)
-    return ((a + 2) * d - (a + 3)) * d * d + 1;
-  if (d < 2)
-    return ((a * d - 5 * a) * d + 8 * a) * d - 4 * a;
-  return 0;
-}
 
 DimTaps computeTaps(int64_t x, int64_t inLen, int64_t outLen, ResizeScale scale,
                     const ResizeParams &p, double roiStart, double roiEnd) {
@@ -136,7 +128,7 @@ DimTaps computeTaps(int64_t x, int64_t inLen, int64_t outLen, ResizeScale scale,
     t.count = 4;
     for (int k = 0; k < 4; ++k) {
       int64_t i = i0 - 1 + k;
-      double w = cubicWeight(r - (k - 1), p.cubicCoeffA);
+      double w = arch::cubicInterpolationWeight(r - (k - 1), p.cubicCoeffA);
       if (p.excludeOutside && (i < 0 || i >= inLen))
         w = 0;
       t.index[k] = clampIdx(i);

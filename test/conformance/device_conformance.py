@@ -15,6 +15,7 @@ npu-compile and npu-run are taken from --bin, else from PATH."""
 import argparse
 import concurrent.futures
 import os
+import re
 import subprocess
 import sys
 
@@ -30,20 +31,34 @@ def tensor(path):
 
 
 def run(tool, work, name):
-    """None if the test passes on the device, else why not."""
+    """None if the test passes on the device, else why not. Inputs whose
+    value the compiler needs (a Resize's scales, a Reshape's shape) are
+    given to it with --input-value, as a user would, and frozen."""
     case = os.path.join(NODE, name)
     model = onnx.load(os.path.join(case, "model.onnx"))
     data = os.path.join(case, "test_data_set_0")
     blob = os.path.join(work, name + ".blob")
-    r = subprocess.run([tool("npu-compile"), os.path.join(case, "model.onnx"), "--precision",
-                        "fp16", "-o", blob], capture_output=True, text=True)
+    paths = {}
+    for k, i in enumerate(model.graph.input):
+        paths[i.name] = os.path.join(work, "%s.%s.npy" % (name, i.name))
+        np.save(paths[i.name], tensor(os.path.join(data, "input_%d.pb" % k)))
+    frozen = []
+    while True:
+        values = ["--input-value=%s=%s" % (n, paths[n]) for n in frozen]
+        r = subprocess.run([tool("npu-compile"), os.path.join(case, "model.onnx"), "--precision",
+                            "fp16", *values, "-o", blob], capture_output=True, text=True)
+        needed = [n for n in re.findall(r"must be known at compile time, but it depends on "
+                                        r"the graph input '([^']+)'", r.stderr)
+                  if n in paths and n not in frozen]
+        if not r.returncode or not needed:
+            break
+        frozen += sorted(set(needed))
     if r.returncode:
         return "does not compile: " + r.stderr.strip()
     args = []
-    for k, i in enumerate(model.graph.input):
-        path = os.path.join(work, "%s.%s.npy" % (name, i.name))
-        np.save(path, tensor(os.path.join(data, "input_%d.pb" % k)))
-        args += ["--input", "%s=%s" % (i.name, path)]
+    for i in model.graph.input:
+        if i.name not in frozen:
+            args += ["--input", "%s=%s" % (i.name, paths[i.name])]
     out = os.path.join(work, name + ".out")
     r = subprocess.run([tool("npu-run"), blob, *args, "--output-dir", out], capture_output=True,
                        text=True)

@@ -730,6 +730,34 @@ TEST(Shave, DataMovementAndConversions) {
             {row8});
     ASSERT_TRUE(r.ok) << r.error;
     EXPECT_EQ(r.outputs[0].getAsDouble(5), 1); // floor(5 / 3)
+    // Cubic, mode 6 (half_pixel, a = -0.75): output 0 of 4 -> 8 samples
+    // -0.25, its taps -2 .. 1 clamped to inputs 0, 0, 0, 1, so it is the
+    // last tap's weight W(1.25) = -0.10546875. Mode 8 (asymmetric, a =
+    // -0.5, exclude_outside): output 1 samples 0.5, tap -1 is dropped and
+    // the others, W(0.5) = 0.5625, 0.5625 and W(1.5) = -0.0625, are scaled
+    // by 1 / 1.0625: (0.5625 * 1 - 0.0625 * 2) / 1.0625.
+    HostTensor row4(DType::F32, {1, 1, 1, 4});
+    for (int i = 0; i < 4; ++i)
+      row4.data<float>()[i] = float(i);
+    TensorDesc in4{"x", DType::F32, {1, 1, 1, 4}, Layout::NCHW, {}};
+    TensorDesc out8{"y", DType::F32, {1, 1, 1, 8}, Layout::NCHW, {}};
+    t.iparams = {6, 0};
+    t.fparams = {-0.75f};
+    r = run(shaveBlob(t, {in4}, out8), {row4});
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_FLOAT_EQ(float(r.outputs[0].getAsDouble(0)), -0.10546875f);
+    t.iparams = {8, 1};
+    t.fparams = {-0.5f};
+    r = run(shaveBlob(t, {in4}, out8), {row4});
+    ASSERT_TRUE(r.ok) << r.error;
+    EXPECT_NEAR(r.outputs[0].getAsDouble(1), 0.4375 / 1.0625, 1e-6);
+    // The verifier: cubic needs its coefficient and exclude_outside.
+    t.fparams = {};
+    r = run(shaveBlob(t, {in4}, out8), {row4});
+    EXPECT_FALSE(r.ok);
+    EXPECT_NE(r.error.find("needs 1 float and 2 integer parameters"),
+              std::string::npos)
+        << r.error;
     ShaveTask c;
     c.kernel = arch::ShaveKernel::Convert;
     HostTensor v(DType::F32, {4});

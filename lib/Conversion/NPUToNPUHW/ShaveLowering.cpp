@@ -1120,8 +1120,8 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
                       rounding == NearestMode::simple)) ||
                     nearestAsFloor);
     bool linear = rs.getMode() == ResizeMode::linear && halfPixel;
-    // PyTorch's align_corners=True (coordinates o (n - 1) / (m - 1), which
-    // the scale does not enter), and nearest under half_pixel at any ratio
+    // PyTorch's align_corners=True (coordinates o (n - 1) / (m - 1) with
+    // an output / input scale), and nearest under half_pixel at any ratio
     // (ONNX's default nearest mode, round_prefer_floor, and
     // round_prefer_ceil): modes of their own (found by a fresh user: both
     // did not map).
@@ -1131,8 +1131,20 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
                             halfPixel &&
                             (rounding == NearestMode::round_prefer_floor ||
                              rounding == NearestMode::round_prefer_ceil);
+    // Cubic (PyTorch's bicubic, OpenCV's INTER_CUBIC, TensorFlow's bicubic
+    // with cubic_coeff_a -0.5) under the half-pixel modes, align_corners
+    // and asymmetric coordinates, with or without exclude_outside.
+    bool cubicAlignCorners = rs.getMode() == ResizeMode::cubic &&
+                             coord == CoordinateTransformMode::align_corners;
+    bool cubic = rs.getMode() == ResizeMode::cubic &&
+                 (halfPixel || cubicAlignCorners ||
+                  coord == CoordinateTransformMode::asymmetric);
     // The kernel resizes by output / input exactly: the op's scale must be
-    // that ratio (given as one, or a float that is exactly it).
+    // that ratio (given as one, or a float that is exactly it). So too
+    // under align_corners, whose coordinates o (n - 1) / (n s - 1) take
+    // the scale s, not the output's length, where they differ (found by
+    // ONNX's node tests on the device: scale 0.6 of 4 columns gave 2
+    // columns sampled at 0 and 3, where ONNX samples 0 and 2.14).
     bool exactScales = true;
     for (size_t d = 0; d < opIn.size(); ++d) {
       auto [num, den] = rs.getScaleFraction(d);
@@ -1140,16 +1152,18 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
     }
     if (in.size() != 4 || in[0] != type.getDimSize(0) ||
         in[1] != type.getDimSize(1) ||
-        !(nearest || linear || alignCorners || nearestHalfPixel) ||
-        (!exactScales && !alignCorners)) {
+        !(nearest || linear || alignCorners || nearestHalfPixel || cubic) ||
+        !exactScales) {
       reason = "only 4-d spatial nearest (asymmetric with floor or simple; "
                "half_pixel with round_prefer_floor or round_prefer_ceil; "
                "upsampling by whole factors, pytorch_half_pixel with "
                "round_prefer_floor or round_prefer_ceil, "
                "tf_half_pixel_for_nn with floor, and by 2, asymmetric with "
-               "round_prefer_floor) and linear "
-               "(half_pixel, pytorch_half_pixel, align_corners) resizing "
-               "with output/input scales map to SHAVE; this one is " +
+               "round_prefer_floor), linear "
+               "(half_pixel, pytorch_half_pixel, align_corners) and cubic "
+               "(half_pixel, pytorch_half_pixel, align_corners, asymmetric) "
+               "resizing with output/input scales map to SHAVE; this one "
+               "is " +
                std::string(stringifyResizeMode(rs.getMode())) + ", " +
                std::string(stringifyCoordinateTransformMode(coord)) +
                (rs.getMode() == ResizeMode::nearest
@@ -1176,6 +1190,15 @@ LowerResult lowerShaveOp(Lowering &l, Operation *op, std::string &reason) {
     Value x = l.get(rs.getInput());
     if (sliceFirst)
       x = l.slice(loc, x, {0, 0, 0, 0}, in);
+    if (cubic) {
+      // Modes 6 / 7 / 8: cubic under half-pixel, align_corners and
+      // asymmetric coordinates, with the coefficient and exclude_outside.
+      int64_t cubicMode = halfPixel ? 6 : cubicAlignCorners ? 7 : 8;
+      l.map.map(result, l.shave(loc, "resize", {x}, outType,
+                                {rs.getCubicCoeffA().convertToFloat()},
+                                {cubicMode, rs.getExcludeOutside() ? 1 : 0}));
+      return success();
+    }
     l.map.map(result, l.shave(loc, "resize", {x}, outType, {}, {kernelMode}));
     return success();
   }

@@ -170,6 +170,22 @@ func.func @resize_pytorch_one_row(%x: tensor<1x16x5x7xf32>) -> tensor<1x16x1x3xf
 
 // -----
 
+// Cubic resizing: modes 6 (the half-pixel modes), 7 (align_corners) and 8
+// (asymmetric), with cubic_coeff_a as the float parameter and
+// exclude_outside as the second integer one.
+// CHECK-LABEL: func.func @resize_cubic
+// CHECK: npuhw.shave "resize" %{{.*}} {fparams = array<f32: -7.500000e-01>, iparams = array<i64: 6, 0>} : (tensor<1x16x6x5xf16>) -> tensor<1x16x12x10xf16>
+// CHECK: npuhw.shave "resize" %{{.*}} {fparams = array<f32: -7.500000e-01>, iparams = array<i64: 7, 0>} : (tensor<1x16x12x10xf16>) -> tensor<1x16x7x9xf16>
+// CHECK: npuhw.shave "resize" %{{.*}} {fparams = array<f32: -5.000000e-01>, iparams = array<i64: 8, 1>} : (tensor<1x16x7x9xf16>) -> tensor<1x16x14x18xf16>
+func.func @resize_cubic(%x: tensor<1x16x6x5xf32>) -> tensor<1x16x14x18xf32> {
+  %a = npu.resize %x {mode = #npu.resize_mode<cubic>, coordinate_transformation_mode = #npu.coord_mode<pytorch_half_pixel>, scales = array<f32: 1.0, 1.0, 2.0, 2.0>} : tensor<1x16x6x5xf32> to tensor<1x16x12x10xf32>
+  %b = npu.resize %a {mode = #npu.resize_mode<cubic>, coordinate_transformation_mode = #npu.coord_mode<align_corners>, scale_ratios = array<i64: 1, 1, 7, 9, 1, 1, 12, 10>} : tensor<1x16x12x10xf32> to tensor<1x16x7x9xf32>
+  %c = npu.resize %b {mode = #npu.resize_mode<cubic>, coordinate_transformation_mode = #npu.coord_mode<asymmetric>, cubic_coeff_a = -5.000000e-01 : f32, exclude_outside = true, scales = array<f32: 1.0, 1.0, 2.0, 2.0>} : tensor<1x16x7x9xf32> to tensor<1x16x14x18xf32>
+  return %c : tensor<1x16x14x18xf32>
+}
+
+// -----
+
 // SiLU as exporters write it, x * sigmoid(x): one swish kernel. A sigmoid
 // read elsewhere too stays a sigmoid kernel and a multiply.
 // CHECK-LABEL: func.func @silu

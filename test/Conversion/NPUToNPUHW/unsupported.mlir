@@ -37,9 +37,24 @@ func.func @avg_pool_ceil(%x: tensor<1x16x5x7xf32>) -> tensor<1x16x3x4xf32> {
 // round_prefer_ceil map at any ratio).
 // expected-error @+1 {{1 op(s) map to no NPU engine}}
 func.func @resize_half_pixel_down(%x: tensor<1x16x8x8xf32>) -> tensor<1x16x4x4xf32> {
-  // expected-note @+1 {{'npu.resize' cannot run on the NPU: only 4-d spatial nearest (asymmetric with floor or simple; half_pixel with round_prefer_floor or round_prefer_ceil; upsampling by whole factors, pytorch_half_pixel with round_prefer_floor or round_prefer_ceil, tf_half_pixel_for_nn with floor, and by 2, asymmetric with round_prefer_floor) and linear (half_pixel, pytorch_half_pixel, align_corners) resizing with output/input scales map to SHAVE; this one is nearest, half_pixel, floor}}
+  // expected-note @+1 {{'npu.resize' cannot run on the NPU: only 4-d spatial nearest (asymmetric with floor or simple; half_pixel with round_prefer_floor or round_prefer_ceil; upsampling by whole factors, pytorch_half_pixel with round_prefer_floor or round_prefer_ceil, tf_half_pixel_for_nn with floor, and by 2, asymmetric with round_prefer_floor), linear (half_pixel, pytorch_half_pixel, align_corners) and cubic (half_pixel, pytorch_half_pixel, align_corners, asymmetric) resizing with output/input scales map to SHAVE; this one is nearest, half_pixel, floor}}
   %r = npu.resize %x {mode = #npu.resize_mode<nearest>, coordinate_transformation_mode = #npu.coord_mode<half_pixel>, nearest_mode = #npu.nearest_mode<floor>, scales = array<f32: 1.0, 1.0, 0.5, 0.5>} : tensor<1x16x8x8xf32> to tensor<1x16x4x4xf32>
   return %r : tensor<1x16x4x4xf32>
+}
+
+// -----
+
+// align_corners samples o (n - 1) / (n s - 1): with scale 0.6 of 4 columns
+// (2 of them) at 0 and 2.14, not at 0 and 3 as the kernel would (the
+// output's length, o (n - 1) / (m - 1)); cubic under tf_crop_and_resize
+// has no kernel mode. Both refused, each at its node.
+// expected-error @+1 {{2 op(s) map to no NPU engine}}
+func.func @resize_align_corners_scale(%x: tensor<1x16x4x4xf32>) -> (tensor<1x16x2x2xf32>, tensor<1x16x8x8xf32>) {
+  // expected-note @+1 {{this one is linear, align_corners, with scales other than output/input}}
+  %r = npu.resize %x {mode = #npu.resize_mode<linear>, coordinate_transformation_mode = #npu.coord_mode<align_corners>, scales = array<f32: 1.0, 1.0, 0.6, 0.6>} : tensor<1x16x4x4xf32> to tensor<1x16x2x2xf32>
+  // expected-note @+1 {{this one is cubic, tf_crop_and_resize}}
+  %c = npu.resize %x {mode = #npu.resize_mode<cubic>, coordinate_transformation_mode = #npu.coord_mode<tf_crop_and_resize>, roi = array<f32: 0.0, 0.0, 0.0, 0.0, 1.0, 1.0, 1.0, 1.0>, scales = array<f32: 1.0, 1.0, 2.0, 2.0>} : tensor<1x16x4x4xf32> to tensor<1x16x8x8xf32>
+  return %r, %c : tensor<1x16x2x2xf32>, tensor<1x16x8x8xf32>
 }
 
 // -----
