@@ -18,6 +18,7 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -28,6 +29,51 @@ namespace {
 int error(const llvm::Twine &message) {
   llvm::errs() << "npu-benchmark: error: " << message << "\n";
   return 1;
+}
+
+/// The files the benchmark reads, which its --json report must not
+/// replace (found by a fresh user: `--json MODEL.onnx` overwrote the
+/// model): the model, the ONNX Runtime script, the cache's entries, and
+/// every existing file that a compile option passed through names (in
+/// `--opt=FILE`, `FILE` or `NAME=FILE`: a calibration table, an
+/// --input-value) or that lies under a folder one names (--calib-data's
+/// samples), whichever option it is.
+std::vector<npu::NamedFile> filesRead(const BenchmarkOptions &o) {
+  std::vector<npu::NamedFile> reads = {{o.model, "the model"}};
+  if (!o.ortScript.empty())
+    reads.push_back({o.ortScript, "the --ort-script"});
+  constexpr size_t kMaxFiles = 100000;
+  // `what` names what names the path: "a compile option", "--cache-dir".
+  auto add = [&](const std::string &path, const std::string &what) {
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(path, ec)) {
+      reads.push_back({path, "a file " + what + " names"});
+      return;
+    }
+    if (!std::filesystem::is_directory(path, ec))
+      return;
+    for (auto it = std::filesystem::recursive_directory_iterator(
+             path, std::filesystem::directory_options::skip_permission_denied,
+             ec);
+         !ec && it != std::filesystem::recursive_directory_iterator() &&
+         reads.size() < kMaxFiles;
+         it.increment(ec))
+      if (it->is_regular_file(ec))
+        reads.push_back(
+            {it->path().string(),
+             "a file under '" + path + "', which " + what + " names"});
+  };
+  if (!o.cacheDir.empty())
+    add(o.cacheDir, "--cache-dir");
+  for (const std::string &arg : o.compileArgs) {
+    add(arg, "a compile option");
+    size_t first = arg.find('='), last = arg.rfind('=');
+    if (first != std::string::npos)
+      add(arg.substr(first + 1), "a compile option");
+    if (last != first)
+      add(arg.substr(last + 1), "a compile option");
+  }
+  return reads;
 }
 
 } // namespace
@@ -55,8 +101,10 @@ int main(int argc, char **argv) {
     return error("no model '" + options.model + "'");
   // The report's file is checked before the benchmark, not after it (its
   // missing directories are created now).
-  if (std::string err; !options.jsonPath.empty() &&
-                       !npu::prepareOutputFile(options.jsonPath, err))
+  if (std::string err;
+      !options.jsonPath.empty() &&
+      !npu::checkOutputFiles({{options.jsonPath, "the --json file"}},
+                             filesRead(options), err))
     return error(err);
 
   std::string self = llvm::sys::fs::getMainExecutable(argv[0], (void *)&error);
