@@ -33,10 +33,14 @@ std::vector<NamedFile> compileInputFiles(const std::string &modelPath,
     reads.push_back({path, "the --input-value file of '" + name + "'"});
   // The files the model keeps its tensors in (found by a fresh user: a
   // --calib-table over one replaced the model's weights). A model that
-  // does not read is the import's to report.
+  // does not read is the import's to report. Only a regular file is read
+  // for them: a pipe's bytes would be gone for the import (found by a fresh
+  // user: a model from a FIFO hung, one from /dev/stdin was "empty").
   std::vector<std::string> external;
   std::string error;
+  std::error_code regularEc;
   if (!modelPath.empty() && modelPath != "-" &&
+      std::filesystem::is_regular_file(modelPath, regularEc) &&
       listExternalDataFiles(modelPath, options.import, external, error))
     for (std::string &f : external)
       reads.push_back({std::move(f), "an external data file of the model"});
