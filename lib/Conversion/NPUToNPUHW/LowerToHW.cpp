@@ -476,6 +476,35 @@ struct NPULowerToHWPass : impl::NPULowerToHWBase<NPULowerToHWPass> {
     lowering::DebugTensors debug;
     if (failed(lowering::selectDebugTensors(func, expose, corrupt, debug)))
       return signalPassFailure();
+    // A quantized model (its QuantizeLinear / DequantizeLinear pairs,
+    // docs/prequantized.md) compiled in fp16 is its float model, without
+    // the pairs' rounding and saturation: said once, at the first tensor
+    // (found by a fresh user: every output differed from ONNX Runtime's
+    // and nothing said why).
+    if (precision == "fp16") {
+      unsigned quantized = 0;
+      std::optional<Location> first;
+      for (unsigned i = 0; i < func.getNumArguments(); ++i)
+        if (func.getArgAttr(i, kQuantAttr)) {
+          ++quantized;
+          first = first.value_or(func.getArgument(i).getLoc());
+        }
+      func.walk([&](Operation *op) {
+        if (op->hasAttr(kQuantAttr)) {
+          ++quantized;
+          first = first.value_or(op->getLoc());
+        }
+      });
+      if (quantized)
+        emitWarning(*first)
+            << "the model is quantized (QuantizeLinear / DequantizeLinear "
+               "on "
+            << quantized
+            << " tensor(s)): --precision fp16 computes its float model, "
+               "without the quantization's rounding and saturation, so its "
+               "outputs differ from the quantized model's (ONNX Runtime's); "
+               "--precision int8 uses the model's parameters";
+    }
     // Ranges a calibration table edited by hand: the lowering records the
     // tensors its int8 tasks take parameters from, and an edited range that
     // is none of them is said to be unused (the user believes it applied).
