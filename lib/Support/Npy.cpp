@@ -102,6 +102,19 @@ bool parseNpy(const void *data, size_t size, HostTensor &out,
     return false;
   }
   std::string header(reinterpret_cast<const char *>(bytes + offset), headerLen);
+  // A Python dict literal, as numpy writes and reads it (found by a fresh
+  // user: a header without its closing brace, which numpy refuses, was
+  // read).
+  size_t open = header.find_first_not_of(" \t\n");
+  size_t close = header.find_last_not_of(" \t\n\0", std::string::npos, 4);
+  if (open == std::string::npos || header[open] != '{' ||
+      header[close] != '}') {
+    error = "malformed .npy header (not a {...} dictionary): " +
+            (open == std::string::npos
+                 ? std::string("(blank)")
+                 : header.substr(open, close - open + 1));
+    return false;
+  }
   std::string descr, fortran, shapeText;
   if (!findValue(header, "descr", descr) ||
       !findValue(header, "fortran_order", fortran) ||

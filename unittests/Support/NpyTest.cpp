@@ -89,6 +89,19 @@ TEST(Npy, RejectsBadInputWithMessages) {
   spaced.erase(spaced.find("  \n"), 2);
   EXPECT_TRUE(parseNpy(spaced.data(), spaced.size(), t, err)) << err;
 
+  // Found by a fresh user: a header without its closing brace (which
+  // numpy refuses) was read; so was one with a stray character before it.
+  std::string unclosed = bytes;
+  unclosed[unclosed.find('}')] = ' ';
+  EXPECT_FALSE(parseNpy(unclosed.data(), unclosed.size(), t, err));
+  EXPECT_NE(err.find("malformed .npy header (not a {...} dictionary)"),
+            std::string::npos)
+      << err;
+  std::string opened = bytes;
+  opened[opened.find('{')] = '[';
+  EXPECT_FALSE(parseNpy(opened.data(), opened.size(), t, err));
+  EXPECT_NE(err.find("not a {...} dictionary"), std::string::npos) << err;
+
   EXPECT_FALSE(readNpy("/nonexistent/x.npy", t, err));
   EXPECT_NE(err.find("/nonexistent/x.npy"), std::string::npos);
   // Found by a fresh user: a directory threw out of the stream (SIGABRT).
