@@ -219,11 +219,16 @@ assignBuffers(func::FuncOp func, blob::Program &program,
              "through unchanged)";
       else
         d << "two graph " << (result ? "outputs" : "inputs") << " are named '"
-          << desc->name << "'"
-          << (result ? " (the model lists one twice)" : "");
+          << desc->name << "' (the model lists one twice)";
       d << ": a blob names its inputs and outputs uniquely, as the runtime "
-           "finds them by name; give the output a name of its own (an "
-           "Identity node writing a new tensor)";
+           "finds them by name; ";
+      // Found by a fresh user: a doubled input was told to rename an
+      // output.
+      if (result)
+        d << "give the output a name of its own (an Identity node writing a "
+             "new tensor)";
+      else
+        d << "list the input once";
       return d;
     }
     blob::MemSpace space =

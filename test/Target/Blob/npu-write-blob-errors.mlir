@@ -40,6 +40,15 @@ func.func @outputs_twice(%x: tensor<4xf16> {npu.name = "x"}) -> (tensor<4xf16> {
 
 // -----
 
+// A doubled input is told to list it once, not to rename an output (found
+// by a fresh user).
+// expected-error @+1 {{two graph inputs are named 'x' (the model lists one twice): a blob names its inputs and outputs uniquely, as the runtime finds them by name; list the input once}}
+func.func @inputs_twice(%x: tensor<4xf16> {npu.name = "x"}, %x2: tensor<4xf16> {npu.name = "x"}) -> (tensor<4xf16> {npu.name = "y"}) {
+  return %x : tensor<4xf16>
+}
+
+// -----
+
 func.func @huge_row(%x: tensor<16x8192x512xf16> {npu.name = "x"}) -> (tensor<16x8192x512xf16> {npu.name = "y"}) {
   // expected-error @+1 {{cannot be tiled for CMX: one output row of 16 channels needs}}
   %y = npuhw.dpu_conv max_pool %x {kernel = array<i64: 11, 11>, strides = array<i64: 1, 1>, pads = array<i64: 5, 5, 5, 5>}
