@@ -110,9 +110,8 @@ bool parseNpy(const void *data, size_t size, HostTensor &out,
   if (open == std::string::npos || header[open] != '{' ||
       header[close] != '}') {
     error = "malformed .npy header (not a {...} dictionary): " +
-            (open == std::string::npos
-                 ? std::string("(blank)")
-                 : header.substr(open, close - open + 1));
+            (open == std::string::npos ? std::string("(blank)")
+                                       : header.substr(open, close - open + 1));
     return false;
   }
   std::string descr, fortran, shapeText;

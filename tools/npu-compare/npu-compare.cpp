@@ -57,6 +57,14 @@ cl::OptionCategory category("npu-compare options");
 
 cl::opt<std::string> modelPath(cl::Positional, cl::desc("<model.onnx>"),
                                cl::Required, cl::cat(category));
+// npu-interpret's --seed and --state, refused by name (found by a fresh
+// user: as unknown options they read "Did you mean '--help'?" and "Too
+// many positional arguments").
+cl::list<std::string> seedGiven("seed", cl::Hidden, cl::ZeroOrMore,
+                                cl::cat(category));
+cl::list<std::string> stateGiven("state", cl::Hidden, cl::ZeroOrMore,
+                                 cl::cat(category));
+
 cl::list<std::string> inputs("input",
                              cl::desc("An input value as a .npy file, one "
                                       "per model input"),
@@ -310,6 +318,12 @@ int main(int argc, char **argv) {
     return 1;
   if (npu::isCompileToGiven())
     return fail("--compile-to does not apply: npu-compare runs every stage");
+  if (!seedGiven.empty())
+    return fail("--seed does not apply: npu-compare runs the model on the "
+                "inputs given with --input, on every stage alike");
+  if (!stateGiven.empty())
+    return fail("--state does not apply: npu-compare runs one inference, on "
+                "the inputs given with --input");
   // A count beyond what a host can create aborted in std::thread (found by
   // a fresh user).
   if (threads < 0 || threads > npu::kMaxInterpreterThreads)

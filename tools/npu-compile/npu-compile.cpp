@@ -44,9 +44,15 @@ cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.onnx>"),
 cl::opt<std::string> outputFile(
     "o",
     cl::desc("Output file: FILE.blob for the blob, FILE.mlir for the MLIR of "
-             "the --compile-to stage, '-' for that MLIR on stdout. Missing "
-             "directories are created; never the input model"),
+             "the --compile-to stage, '-' for that MLIR on stdout; a device "
+             "or stream (/dev/null, /dev/stdout) takes what --compile-to "
+             "asks for, MLIR by default. Missing directories are created; "
+             "never the input model"),
     cl::value_desc("file"), cl::cat(category));
+// --output, as other compilers spell it (found by a fresh user: it read as
+// "may not occur within a group" and "Too many positional arguments").
+cl::alias outputLong("output", cl::desc("Alias for -o"),
+                     cl::aliasopt(outputFile), cl::cat(category));
 
 cl::opt<bool, false, npu::BoolFlagParser> printDebugInfo(
     "print-locations",
@@ -115,15 +121,29 @@ LogicalResult resolveOutput(npu::CompileOptions &options, bool &writeBlob) {
     writeBlob = true;
     return success();
   }
-  // "-" and devices such as /dev/null or /dev/stdout take MLIR.
-  std::error_code ec;
-  bool device = std::filesystem::is_character_file(outputFile.getValue(), ec);
-  if (outputFile == "-" || extension == ".mlir" || device) {
+  if (outputFile == "-" || extension == ".mlir") {
     if (options.compileTo == Stage::Blob)
       return reject("--compile-to=blob writes a blob, not MLIR: give -o "
                     "FILE.blob instead of -o " +
                     outputFile);
     writeBlob = false;
+    return success();
+  }
+  // A device or a stream (/dev/null, a pipe, /dev/stdout even when the
+  // shell sends it to a file) takes what --compile-to asks for, MLIR by
+  // default (found by a fresh user: --compile-to=blob -o /dev/null was
+  // refused, -o /dev/stdout > f.mlir could not tell what to write).
+  std::error_code ec;
+  auto status = std::filesystem::status(outputFile.getValue(), ec);
+  StringRef path = outputFile.getValue();
+  bool stream = path == "/dev/stdout" || path == "/dev/stderr" ||
+                path.starts_with("/dev/fd/") ||
+                path.starts_with("/proc/self/fd/") ||
+                (!ec && std::filesystem::exists(status) &&
+                 !std::filesystem::is_regular_file(status) &&
+                 !std::filesystem::is_directory(status));
+  if (stream) {
+    writeBlob = npu::isCompileToGiven() && options.compileTo == Stage::Blob;
     return success();
   }
   if (!npu::isCompileToGiven())
