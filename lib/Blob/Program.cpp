@@ -184,6 +184,12 @@ uint64_t ShaveTask::workElements() const {
   uint64_t k = transA ? a[a.size() - 2] : a.back();
   return outputs[0].numElements() * std::max<uint64_t>(k, 1);
 }
+uint32_t ShaveTask::vectorElementBytes() const {
+  size_t bytes = outputs.empty() ? 2 : dtypeSize(outputs[0].dtype);
+  if (!inputs.empty())
+    bytes = std::max(bytes, dtypeSize(inputs[0].dtype));
+  return uint32_t(bytes);
+}
 bool Task::operator==(const Task &o) const {
   if (std::tie(name, kind, waitBarriers, updateBarriers) !=
       std::tie(o.name, o.kind, o.waitBarriers, o.updateBarriers))

@@ -27,13 +27,50 @@ bool touchesDdr(const Program &p, const TensorRef &r) {
          p.buffers[r.buffer].space != MemSpace::Cmx;
 }
 
+uint64_t ddrBytes(const Program &p, const Task &t) {
+  auto bytesOf = [&](const TensorRef &r) {
+    return touchesDdr(p, r) ? r.numElements() * dtypeSize(r.dtype) : 0;
+  };
+  if (t.kind == Engine::Dma)
+    return bytesOf(t.dma.src) + bytesOf(t.dma.dst);
+  if (t.kind != Engine::Shave)
+    return 0;
+  uint64_t bytes = 0;
+  auto add = [&](const ShaveTask &k) {
+    for (const TensorRef &r : k.inputs)
+      bytes += bytesOf(r);
+    for (const TensorRef &r : k.outputs)
+      bytes += bytesOf(r);
+  };
+  add(t.shave);
+  for (const ShaveTask &k : t.shave.chained)
+    add(k);
+  return bytes;
+}
+
+namespace {
+/// The vector work of a SHAVE task's kernels, in DPU cycles with the
+/// launch.
+uint64_t shaveComputeCycles(const arch::HardwareDesc &hw, const Task &t) {
+  std::vector<arch::ShaveKernelWork> work;
+  auto add = [&](const ShaveTask &k) {
+    work.push_back({k.kernel, k.workElements(), k.vectorElementBytes()});
+  };
+  add(t.shave);
+  for (const ShaveTask &k : t.shave.chained)
+    add(k);
+  return arch::shaveChainCycles(hw, work);
+}
+} // namespace
+
 uint64_t taskCycles(const Program &p, const Task &t) {
   const arch::HardwareDesc &hw = arch::hardware(p.platform);
   switch (t.kind) {
   case Engine::Dma: {
     uint64_t bytes = t.dma.src.numElements() * dtypeSize(t.dma.src.dtype);
-    return arch::dmaTaskCycles(
-        hw, bytes, touchesDdr(p, t.dma.src) || touchesDdr(p, t.dma.dst));
+    uint64_t ddr = ddrBytes(p, t);
+    // A copy within DDR moves its bytes through the DDR twice.
+    return arch::dmaTaskCycles(hw, std::max(bytes, ddr), ddr != 0);
   }
   case Engine::Dpu: {
     const DpuTask &d = t.dpu;
@@ -56,18 +93,10 @@ uint64_t taskCycles(const Program &p, const Task &t) {
     }
     return arch::dpuTaskCycles(hw, d.workloads.size(), compute);
   }
-  case Engine::Shave: {
-    std::vector<arch::ShaveKernelWork> work;
-    auto add = [&](const ShaveTask &k) {
-      const TensorRef *main = !k.outputs.empty() ? &k.outputs[0] : nullptr;
-      uint32_t bytes = main ? uint32_t(dtypeSize(main->dtype)) : 2;
-      work.push_back({k.kernel, k.workElements(), bytes});
-    };
-    add(t.shave);
-    for (const ShaveTask &k : t.shave.chained)
-      add(k);
-    return arch::shaveChainCycles(hw, work);
-  }
+  case Engine::Shave:
+    // Its DDR operands cross the DDR at its bandwidth while it computes.
+    return std::max(shaveComputeCycles(hw, t),
+                    arch::dmaTransferCycles(hw, ddrBytes(p, t), true));
   }
   return 0;
 }
@@ -87,11 +116,14 @@ bool computeTimeline(const Program &p, Timeline &tl) {
     pending[b] = p.barriers[b].producerCount;
 
   // Per list: the head task's phase. Idle: not started. Fixed: ends at
-  // `until`. Latency: a DDR DMA whose data moves from `until` on. Moving:
-  // in the shared DDR as flow `flow`.
+  // `until`. Latency: a DDR DMA (or a SHAVE task with DDR operands) whose
+  // data moves from `until` on. Moving: in the shared DDR as a flow; a
+  // SHAVE task then ends once its flow has and its compute (`computeEnd`)
+  // has.
   enum class Phase { Idle, Fixed, Latency, Moving };
   std::vector<Phase> phase(lists, Phase::Idle);
-  std::vector<uint64_t> until(lists, 0), engineFree(lists, 0), bytes(lists, 0);
+  std::vector<uint64_t> until(lists, 0), engineFree(lists, 0), bytes(lists, 0),
+      computeEnd(lists, 0);
   std::vector<size_t> head(lists, 0);
   std::vector<size_t> flowList; // SharedDdr id -> list.
   arch::SharedDdr ddr(hw);
@@ -130,12 +162,18 @@ bool computeTimeline(const Program &p, Timeline &tl) {
       if (!ready)
         continue;
       tl.start[l][head[l]] = start;
-      bool ddrDma = t.kind == Engine::Dma &&
-                    (touchesDdr(p, t.dma.src) || touchesDdr(p, t.dma.dst));
-      if (ddrDma) {
+      uint64_t ddr = ddrBytes(p, t);
+      computeEnd[l] = 0;
+      if (t.kind == Engine::Dma && ddr) {
+        // A copy within DDR moves its bytes through the DDR twice.
         phase[l] = Phase::Latency;
         until[l] = start + arch::dmaFixedCycles(hw, true);
-        bytes[l] = t.dma.src.numElements() * dtypeSize(t.dma.src.dtype);
+        bytes[l] = ddr;
+      } else if (t.kind == Engine::Shave && ddr) {
+        phase[l] = Phase::Latency;
+        until[l] = start;
+        bytes[l] = ddr;
+        computeEnd[l] = start + shaveComputeCycles(hw, t);
       } else {
         phase[l] = Phase::Fixed;
         until[l] = start + taskCycles(p, t);
@@ -151,8 +189,15 @@ bool computeTimeline(const Program &p, Timeline &tl) {
       return false;
     now = next;
     ddr.advance(now, finished);
-    for (uint32_t id : finished)
-      complete(flowList[id], now);
+    for (uint32_t id : finished) {
+      size_t l = flowList[id];
+      if (computeEnd[l] > now) {
+        phase[l] = Phase::Fixed;
+        until[l] = computeEnd[l];
+      } else {
+        complete(l, now);
+      }
+    }
     finished.clear();
     for (size_t l = 0; l < lists; ++l) {
       if (phase[l] == Phase::Fixed && until[l] == now) {

@@ -181,6 +181,12 @@ struct ShaveTask {
   /// gather_elements and gather_nd (only the gathered data is read); for every
   /// other kernel, the larger of all inputs' and all outputs' elements.
   uint64_t workElements() const;
+  /// Bytes of the elements its vector loop works on, which set the lanes of
+  /// a vector (8 fp16, 4 fp32): the wider of its first input's and its
+  /// first output's (a conversion from fp32 to fp16 or int8 works on fp32
+  /// data as much as one to fp32 does; found by a review: one direction
+  /// cost half the other).
+  uint32_t vectorElementBytes() const;
 };
 
 /// A task: which of dma / dpu / shave is meaningful is given by `kind`,

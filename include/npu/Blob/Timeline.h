@@ -25,8 +25,14 @@ arch::DpuOpClass dpuOpClass(DpuOp op);
 /// Whether `r` is in DDR (a graph argument or scratch), not in a tile's CMX.
 bool touchesDdr(const Program &p, const TensorRef &r);
 
-/// Modelled cycles of one task of `p` when it has its engine (and, for a
-/// DMA, DDR) to itself, in DPU cycles: the cost model's figure for it.
+/// Bytes task `t` moves across the DDR: a DMA's source and destination
+/// that are in DDR (a copy within DDR counts twice), a SHAVE task's inputs
+/// and outputs in DDR (of every kernel of its chain); 0 for DPU tasks.
+uint64_t ddrBytes(const Program &p, const Task &t);
+
+/// Modelled cycles of one task of `p` when it has its engine and the DDR
+/// to itself, in DPU cycles: the cost model's figure for it. A SHAVE task
+/// takes the longer of its kernels' cycles and its DDR bytes' transfer.
 uint64_t taskCycles(const Program &p, const Task &t);
 
 /// Start and end of every task, indexed [list][task], in DPU cycles from
@@ -38,9 +44,11 @@ struct Timeline {
 
 /// The timing of a run: an event-driven pass over the task lists on the
 /// modelled clock. A task starts at max(its engine free, release of its
-/// wait barriers); DMA tasks with an end in DDR move their data through one
-/// arch::SharedDdr after their fixed cycles, so transfers that overlap in
-/// time share the DDR bandwidth. Everything else lasts taskCycles(). Events
+/// wait barriers); DMA tasks with an end in DDR move their data (ddrBytes)
+/// through one arch::SharedDdr after their fixed cycles, and SHAVE tasks
+/// with operands in DDR from their start, ending when both that and their
+/// kernels' cycles are done, so transfers that overlap in time share the
+/// DDR bandwidth. Everything else lasts taskCycles(). Events
 /// at one time are handled in list order, so the result depends only on the
 /// program. Returns false when no task can start (a hang); a verified
 /// program has none.

@@ -38,7 +38,8 @@ struct ModelWork {
   /// Bytes of the constant operands of those ops (weights and biases) at the
   /// precision's storage (int8 weights: 1 byte, fp16: 2; biases: 4).
   uint64_t weightBytes = 0;
-  /// Bytes of @main's arguments and results at their boundary types.
+  /// Bytes of @main's arguments it reads and its results, at their boundary
+  /// types (an unused input never crosses the DDR).
   uint64_t ioBytes = 0;
 };
 

@@ -513,7 +513,7 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
       std::vector<arch::ShaveKernelWork> work;
       for (const blob::Task &t : tasks)
         work.push_back({t.shave.kernel, t.shave.workElements(),
-                        uint32_t(dtypeSize(t.shave.outputs[0].dtype))});
+                        t.shave.vectorElementBytes()});
       uint64_t worth = chunksWorth(e, work, elements,
                                    uint64_t(e.tiles) * e.hw.shavesPerTile);
       uint64_t bytes = elements * dtypeSize(head.outputs[0].dtype);

@@ -125,8 +125,10 @@ void emitShaveEpilogue(Emitter &e, const ShaveEpilogue &ep, uint32_t tile,
   for (hw::ShaveOp s : ep.ops) {
     auto dtype = hw::deviceDType(
         cast<ShapedType>(s.getOutputs()[0].getType()).getElementType());
-    work.push_back({*arch::parseShaveKernel(s.getKernel().str()), elements,
-                    uint32_t(dtypeSize(dtype.value_or(piece.dtype)))});
+    // Lanes as blob::ShaveTask::vectorElementBytes sizes them.
+    work.push_back(
+        {*arch::parseShaveKernel(s.getKernel().str()), elements,
+         uint32_t(std::max(dtypeSize(dtype.value_or(piece.dtype)), eb))});
   }
   uint64_t chunks = chunksWorth(e, work, elements, e.hw.shavesPerTile);
   // A dense piece is cut into runs of whole 64 elements; a strided one (a

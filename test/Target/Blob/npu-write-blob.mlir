@@ -365,11 +365,15 @@ func.func @chunk_chains(%x: tensor<64x512xf16> {npu.name = "x"}, %s: tensor<1x51
 // RUN: cmp %t.wso/y.npy %t.wwo/y.npy
 // CHAIN-SPLIT: m+q.c0
 // CHAIN-SPLIT-NEXT: kernel mul
-// CHAIN-SPLIT-NEXT: in  buf{{[0-9]+}}(x)+0 f16 32x240
+// CHAIN-SPLIT-NEXT: in  buf{{[0-9]+}}(x)+0 f16 24x240
+// CHAIN-SPLIT: then kernel quantize
+// CHAIN-SPLIT: m+q.c2
+// CHAIN-SPLIT-NEXT: kernel mul
+// CHAIN-SPLIT-NEXT: in  buf{{[0-9]+}}(x)+23040 f16 16x240
 // CHAIN-SPLIT: then kernel quantize
 // CHAIN-SPLIT: m+q.c1
 // CHAIN-SPLIT-NEXT: kernel mul
-// CHAIN-SPLIT-NEXT: in  buf{{[0-9]+}}(x)+15360 f16 32x240
+// CHAIN-SPLIT-NEXT: in  buf{{[0-9]+}}(x)+11520 f16 24x240
 // CHAIN-SPLIT: then kernel quantize
 // CHAIN-WHOLE-NOT: .c0
 // CHAIN-WHOLE: m+q
