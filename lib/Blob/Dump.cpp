@@ -114,6 +114,12 @@ void argText(std::ostream &os, const char *kind, const TensorDesc &d) {
 
 using Json = nlohmann::ordered_json;
 
+std::string hexString(uint64_t v) {
+  char text[19];
+  std::snprintf(text, sizeof(text), "0x%llx", (unsigned long long)v);
+  return text;
+}
+
 /// A float as JSON: a number, or "inf" / "-inf" / "nan" (JSON has none).
 /// A float (f32) is written as the shortest decimal that reads back as the
 /// same float (0.05, not 0.05000000074505806).
@@ -344,7 +350,10 @@ std::string dumpJson(const LoadedBlob &blob) {
               {"platform", arch::platformName(p.platform)},
               {"file_size", h.fileSize},
               {"compiler_version", p.compilerVersion},
-              {"options_hash", p.optionsHash},
+              // As text, "0x..." as the text dump prints it: a 64-bit
+              // number loses its low bits in JavaScript's JSON.parse (found
+              // by a review).
+              {"options_hash", hexString(p.optionsHash)},
               {"metadata",
                {{"offset", h.metadataOffset},
                 {"size", h.metadataSize},
