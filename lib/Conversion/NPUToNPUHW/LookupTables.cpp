@@ -197,12 +197,14 @@ void lookUpInt8Activations(Lowering &l, func::FuncOp func) {
     l.b.setInsertionPoint(quantize);
     HostTensor entries(DType::I8, {256});
     std::copy(table->begin(), table->end(), entries.data<int8_t>());
-    Value tableValue =
-        l.constant(quantize.getLoc(), entries,
-                   RankedTensorType::get({256}, l.b.getIntegerType(8)));
-    Value x = l.reshape(quantize.getLoc(), dequantize->getOperand(0),
-                        outType.getShape());
-    Value y = l.shave(quantize.getLoc(), "lut", {x, tableValue}, outType);
+    // At the activation's node: the table computes it (found by a review:
+    // at the quantize's, its consumer's, a sigmoid's tasks were named after
+    // the add reading it in profiles and traces).
+    Location loc = act.getLoc();
+    Value tableValue = l.constant(
+        loc, entries, RankedTensorType::get({256}, l.b.getIntegerType(8)));
+    Value x = l.reshape(loc, dequantize->getOperand(0), outType.getShape());
+    Value y = l.shave(loc, "lut", {x, tableValue}, outType);
     quantize->getResult(0).replaceAllUsesWith(y);
     quantize->erase();
     // Kept for the returns that read them, computed from the same int8
