@@ -210,18 +210,21 @@ std::string normalized(const std::string &path) {
 }
 } // namespace
 
+bool isStreamFile(const std::string &path) {
+  std::error_code ec;
+  auto status = std::filesystem::status(path, ec);
+  return path == "-" || (!ec && std::filesystem::exists(status) &&
+                         !std::filesystem::is_regular_file(status) &&
+                         !std::filesystem::is_directory(status));
+}
+
 bool checkOutputFiles(const std::vector<NamedFile> &writes,
                       const std::vector<NamedFile> &reads, std::string &error) {
   // Standard output and devices (/dev/null, /dev/stdout: not regular
   // files) are written to as they are; a regular file anywhere, /dev/shm's
   // too, is checked (found by a fresh user: every /dev/ path was exempt).
   auto skipped = [](const std::string &path) {
-    std::error_code ec;
-    auto status = std::filesystem::status(path, ec);
-    return path.empty() || path == "-" ||
-           (!ec && std::filesystem::exists(status) &&
-            !std::filesystem::is_regular_file(status) &&
-            !std::filesystem::is_directory(status));
+    return path.empty() || isStreamFile(path);
   };
   for (size_t i = 0; i < writes.size(); ++i) {
     const NamedFile &w = writes[i];

@@ -349,16 +349,11 @@ int main(int argc, char **argv) {
 
   // The model is read three times (the canonical stage, the device stages,
   // ONNX Runtime by its path): a pipe's bytes would be gone after the first.
-  {
-    std::error_code ec;
-    std::filesystem::path model{std::string(modelPath)};
-    if (modelPath == "-" || (std::filesystem::exists(model, ec) &&
-                             !std::filesystem::is_regular_file(model, ec)))
-      return fail("the model '" + modelPath +
-                  "' is not a regular file: npu-compare reads it several "
-                  "times (the compiler and ONNX Runtime); save it to a "
-                  "file first");
-  }
+  if (npu::isStreamFile(modelPath))
+    return fail("the model '" + modelPath +
+                "' is not a regular file: npu-compare reads it several "
+                "times (the compiler and ONNX Runtime); save it to a "
+                "file first");
   std::map<std::string, npu::HostTensor> given;
   for (const std::string &spec : inputs) {
     std::string name, path, error;

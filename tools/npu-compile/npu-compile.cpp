@@ -133,15 +133,11 @@ LogicalResult resolveOutput(npu::CompileOptions &options, bool &writeBlob) {
   // shell sends it to a file) takes what --compile-to asks for, MLIR by
   // default (found by a fresh user: --compile-to=blob -o /dev/null was
   // refused, -o /dev/stdout > f.mlir could not tell what to write).
-  std::error_code ec;
-  auto status = std::filesystem::status(outputFile.getValue(), ec);
   StringRef path = outputFile.getValue();
   bool stream = path == "/dev/stdout" || path == "/dev/stderr" ||
                 path.starts_with("/dev/fd/") ||
                 path.starts_with("/proc/self/fd/") ||
-                (!ec && std::filesystem::exists(status) &&
-                 !std::filesystem::is_regular_file(status) &&
-                 !std::filesystem::is_directory(status));
+                npu::isStreamFile(outputFile.getValue());
   if (stream) {
     writeBlob = npu::isCompileToGiven() && options.compileTo == Stage::Blob;
     return success();

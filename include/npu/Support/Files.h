@@ -39,6 +39,11 @@ bool parseCount(const std::string &text, int &count);
 /// writes over a file the user gave it to read).
 bool isSameFile(const std::string &a, const std::string &b);
 
+/// Whether `path` is "-" (standard input or output) or an existing file
+/// that is neither a regular file nor a directory (a pipe, a FIFO, a device
+/// such as /dev/null): read or written as a stream, once.
+bool isStreamFile(const std::string &path);
+
 /// How args[i] matches a value option of a hand-parsed command line.
 enum class OptionMatch {
   NoMatch,      ///< args[i] is another argument

@@ -26,11 +26,7 @@ FailureOr<std::unique_ptr<llvm::MemoryBuffer>> readModelFile(StringRef path,
                                                              Location loc) {
   // Standard input, a pipe or a device: read up to protobuf's 2 GiB (and
   // one byte more, which parseModel reports), never without end.
-  std::error_code ec;
-  auto status = std::filesystem::status(path.str(), ec);
-  if (path == "-" || (!ec && std::filesystem::exists(status) &&
-                      !std::filesystem::is_regular_file(status) &&
-                      !std::filesystem::is_directory(status))) {
+  if (isStreamFile(path.str())) {
     // A serialized ModelProto starts with a field's key: field number 1
     // or more, wire type 0, 1, 2 or 5 (not a zero byte, as /dev/zero).
     auto plausible = [](std::string_view head) {
