@@ -307,6 +307,41 @@ findShaveOpsIntoConcats(Block &body, const llvm::DenseSet<Operation *> &elided,
   return found;
 }
 
+llvm::DenseMap<Value, Operation *>
+findShavePrologues(Block &body, const llvm::DenseSet<Operation *> &elided,
+                   const llvm::DenseSet<Operation *> &intoConcats,
+                   const llvm::DenseSet<Value> &cmxOnly) {
+  llvm::DenseMap<Value, Operation *> found;
+  for (Operation &op : body) {
+    auto concat = dyn_cast<npu::ConcatOp>(op);
+    if (!concat)
+      continue;
+    Value v = concat.getOutput();
+    auto type = dyn_cast<RankedTensorType>(v.getType());
+    auto out = denseView(v);
+    if (!type || !out || type.getRank() != 3 || cmxOnly.contains(v) ||
+        !v.hasOneUse())
+      continue;
+    auto conv = dyn_cast<hw::DpuConvOp>(*v.getUsers().begin());
+    // A dense convolution's pieces read every input channel.
+    if (!conv || conv.getInput() != v ||
+        conv.getKind() != hw::DpuConvKind::conv)
+      continue;
+    uint64_t rowBytes = out->strides[0];
+    bool rows = true;
+    for (unsigned i = 0; rows && i < concat.getInputs().size(); ++i) {
+      auto copy = concatOperandCopy(concat, i, elided);
+      Operation *def = copy ? copy->src.base.getDefiningOp() : nullptr;
+      rows = def && intoConcats.contains(def) && !copy->src.shape.empty() &&
+             copy->src.shape[0] == uint64_t(type.getDimSize(0)) &&
+             copy->dstStrides[0] == rowBytes && copy->dstOffset < rowBytes;
+    }
+    if (rows)
+      found[v] = concat;
+  }
+  return found;
+}
+
 llvm::DenseMap<Value, ConcatSlot>
 findDpuResultsIntoConcats(ArrayRef<Value> stored,
                           const llvm::DenseSet<Operation *> &elided,

@@ -95,6 +95,20 @@ llvm::DenseSet<mlir::Operation *> findShaveOpsIntoConcats(
     mlir::Block &body, const llvm::DenseSet<mlir::Operation *> &elided,
     const llvm::DenseSet<mlir::Value> &cmxOnly, bool intoEachConcat = false);
 
+/// Of the concats whose operands `intoConcats`' SHAVE ops compute (see
+/// findShaveOpsIntoConcats), those a dense convolution alone reads as its
+/// [H, W, C] input, kept in DDR (not in `cmxOnly`), where every operand is
+/// a band of whole rows: its region of the result starts in row 0 and its
+/// view's outermost dimension is the rows. Their SHAVE ops run per DPU
+/// piece, on the piece's tile, straight into the piece's input in CMX
+/// (emitShavePrologue): no bytes in DDR and no DMA (a space-to-depth
+/// stem's quantize of a float graph input). Result -> concat.
+llvm::DenseMap<mlir::Value, mlir::Operation *>
+findShavePrologues(mlir::Block &body,
+                   const llvm::DenseSet<mlir::Operation *> &elided,
+                   const llvm::DenseSet<mlir::Operation *> &intoConcats,
+                   const llvm::DenseSet<mlir::Value> &cmxOnly);
+
 /// Where a DPU op stores a result straight into a concat's result.
 struct ConcatSlot {
   mlir::Value concat;  ///< The concat's result (it has bytes in DDR).

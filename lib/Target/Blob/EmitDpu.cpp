@@ -94,7 +94,9 @@ FailureOr<Operand> operand(Emitter &e, Operation *op, Value v) {
     if (view && view->shape.size() == 3)
       loc = e.buffers.lookup(view->base);
   }
-  if (!dtype || (!loc && !inCmx) || type.getRank() != 3)
+  // Computed per piece into CMX by its SHAVE prologue: no bytes in DDR.
+  bool prologue = e.shavePrologues.count(v);
+  if (!dtype || (!loc && !inCmx && !prologue) || type.getRank() != 3)
     return op->emitOpError()
            << "operand " << type << " is not a [H, W, C] tensor in DDR";
   Operand o;
@@ -552,8 +554,9 @@ void prefetchWeights(Emitter &e, ArrayRef<const DpuPlan *> running,
 /// tasks are emitted, behind this op's own loads. (Early for every op:
 /// ResNet-50 int8 NPU3720 +1.6 %, the openWakeWord embedding fp16 +16 %;
 /// early as here: MobileNetV2 -5.7 %, ResNet-50 -1.1 %, none slower.)
-void emitPlan(Emitter &e, DpuPlan &plan,
-              llvm::function_ref<void()> prefetchNext) {
+LogicalResult emitPlan(Emitter &e, DpuPlan &plan,
+                       llvm::function_ref<void()> prefetchNext) {
+  LogicalResult status = success();
   const DpuJob &job = plan.job;
   const CmxLayout &l = plan.tiling.layout;
   const DpuOpGeometry &g = job.g;
@@ -599,9 +602,22 @@ void emitPlan(Emitter &e, DpuPlan &plan,
       std::string n = pieceName(plan, p);
       e.sched.beginStep();
       if (!job.in.resident() && heldIn < 0) {
-        e.dma(n + ".in", rowsView(job.in, p.inRow, p.inRows, p.c0, p.cin),
-              cmxRef(inputSlot(e, plan, t, inSlot), job.in.dtype,
-                     {p.inRows, g.W, p.cin}));
+        blob::TensorRef dst = cmxRef(inputSlot(e, plan, t, inSlot),
+                                     job.in.dtype, {p.inRows, g.W, p.cin});
+        if (Operation *prologue =
+                e.shavePrologues.lookup(job.op->getOperand(0))) {
+          // A dense convolution's pieces read every input channel.
+          if (p.c0 != 0 || p.cin != g.C)
+            status = job.op->emitOpError(
+                "internal error: a piece reads part of the channels its "
+                "input's SHAVE prologue computes");
+          else if (failed(emitShavePrologue(e, prologue, t, p.inRow, p.inRows,
+                                            dst, n + ".in")))
+            status = failure();
+        } else {
+          e.dma(n + ".in", rowsView(job.in, p.inRow, p.inRows, p.c0, p.cin),
+                dst);
+        }
         b.inHeld[inSlot] = view;
       }
       if (g.isEltwise() && !job.in2.resident())
@@ -724,6 +740,7 @@ void emitPlan(Emitter &e, DpuPlan &plan,
       loads(r + 1, 2);
     stores(r);
   }
+  return status;
 }
 
 /// Where the op's pieces are stored: its result, or its SHAVE epilogue's
@@ -997,8 +1014,7 @@ LogicalResult emitDpu(Emitter &e, size_t index) {
     plan = std::move(*planned);
   }
   if (!e.opts.prefetchWeights) {
-    emitPlan(e, *plan, [] {});
-    return success();
+    return emitPlan(e, *plan, [] {});
   }
   // The next DPU op, planned now unless an earlier op did, its layout
   // placed beside this one's where CMX allows, so that its first weights
@@ -1029,7 +1045,7 @@ LogicalResult emitDpu(Emitter &e, size_t index) {
       afterNext = true;
     }
   }
-  emitPlan(e, *plan, [&] {
+  LogicalResult emitted = emitPlan(e, *plan, [&] {
     // The next op's first weights load during this op at the latest (and
     // the op after it's, when the next one loads none).
     if (!e.ahead.empty())
@@ -1045,6 +1061,8 @@ LogicalResult emitDpu(Emitter &e, size_t index) {
       e.ahead[1].loading = true;
     }
   });
+  if (failed(emitted))
+    return failure();
   if (e.deepPrefetch)
     return deepenPrefetch(e, index, *plan);
   return success();

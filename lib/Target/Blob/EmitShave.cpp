@@ -300,7 +300,8 @@ LogicalResult emitShaveIntoView(Emitter &e, hw::ShaveOp op,
                                 const std::string &label,
                                 const StridedView &view, uint32_t dstBuffer,
                                 uint64_t dstOffset,
-                                const std::vector<uint64_t> &dstStrides) {
+                                const std::vector<uint64_t> &dstStrides,
+                                std::optional<uint32_t> tile) {
   FailureOr<blob::ShaveTask> kernel = kernelOf(op);
   if (failed(kernel))
     return failure();
@@ -333,7 +334,8 @@ LogicalResult emitShaveIntoView(Emitter &e, hw::ShaveOp op,
   proto.inputs = {in};
   proto.outputs = {out};
 
-  uint64_t shaves = tasksWorth(e, proto, e.tiles * e.hw.shavesPerTile);
+  uint64_t shaves = tasksWorth(
+      e, proto, tile ? e.hw.shavesPerTile : e.tiles * e.hw.shavesPerTile);
   uint64_t extent = view.shape.empty() ? 1 : view.shape[0];
   uint64_t chunks = 1;
   if (e.opts.splitShave)
@@ -349,7 +351,43 @@ LogicalResult emitShaveIntoView(Emitter &e, hw::ShaveOp op,
     task.name = parts.size() == 1 ? label : label + ".c" + std::to_string(c);
     task.kind = blob::Engine::Shave;
     task.shave = std::move(parts[c]);
-    addShaveTask(e, std::move(task));
+    if (!tile) {
+      addShaveTask(e, std::move(task));
+      continue;
+    }
+    // On the tile's SHAVEs in turn, as its DPU pieces' epilogues.
+    if (e.epilogueShave.size() <= *tile)
+      e.epilogueShave.resize(*tile + 1, 0);
+    uint32_t shave = e.epilogueShave[*tile];
+    e.epilogueShave[*tile] = (shave + 1) % e.hw.shavesPerTile;
+    std::vector<Access> acc;
+    forEachView(task, [&](const blob::TensorRef &r, bool write) {
+      acc.push_back(e.access(r, write));
+    });
+    e.sched.add(blob::Engine::Shave, *tile * e.hw.shavesPerTile + shave,
+                std::move(task), std::move(acc));
+  }
+  return success();
+}
+
+LogicalResult emitShavePrologue(Emitter &e, Operation *concat, uint32_t tile,
+                                uint32_t row, uint32_t rows,
+                                const blob::TensorRef &dst,
+                                const std::string &label) {
+  auto c = cast<npu::ConcatOp>(concat);
+  for (unsigned i = 0; i < c.getInputs().size(); ++i) {
+    auto copy = concatOperandCopy(c, i, e.elidedCopies);
+    if (!copy)
+      return concat->emitOpError("has an operand with no strided view");
+    // The operand's rows: its view's outermost dimension (findShavePrologues).
+    StridedView band = copy->src;
+    band.offset += uint64_t(row) * band.strides[0];
+    band.shape[0] = rows;
+    auto shave = cast<hw::ShaveOp>(copy->src.base.getDefiningOp());
+    if (failed(emitShaveIntoView(e, shave, label + std::to_string(i), band,
+                                 dst.buffer, dst.offset + copy->dstOffset,
+                                 copy->dstStrides, tile)))
+      return failure();
   }
   return success();
 }

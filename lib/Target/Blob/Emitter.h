@@ -127,6 +127,10 @@ struct Emitter {
   /// SHAVE ops that emit nothing: the concats reading them compute them
   /// straight into their result (findShaveOpsIntoConcats, CopyElision.h).
   llvm::DenseSet<mlir::Operation *> shaveIntoConcats;
+  /// Concats a convolution alone reads whose operands those SHAVE ops
+  /// compute per piece straight into its input in CMX (findShavePrologues,
+  /// CopyElision.h): result -> concat; the concats emit nothing.
+  llvm::DenseMap<mlir::Value, mlir::Operation *> shavePrologues;
   /// Values DPU ops store straight into a concat's result, and where
   /// (findDpuResultsIntoConcats, CopyElision.h); they have no location.
   llvm::DenseMap<mlir::Value, ConcatSlot> dpuIntoConcats;
@@ -207,12 +211,22 @@ mlir::LogicalResult shaveTasks(Emitter &e, hw::ShaveOp op,
 /// concatOperandCopy gives it) from the same elements of its input, into
 /// buffer `dstBuffer` at `dstOffset` with `dstStrides` (in `view`'s shape);
 /// split over the SHAVEs along `view`'s outermost dimension when large;
-/// tasks are named `label[.c<chunk>]`.
+/// tasks are named `label[.c<chunk>]`. With `tile`, only over that tile's
+/// SHAVEs (a destination in its CMX).
 mlir::LogicalResult emitShaveIntoView(Emitter &e, hw::ShaveOp op,
                                       const std::string &label,
                                       const StridedView &view,
                                       uint32_t dstBuffer, uint64_t dstOffset,
-                                      const std::vector<uint64_t> &dstStrides);
+                                      const std::vector<uint64_t> &dstStrides,
+                                      std::optional<uint32_t> tile = {});
+/// Rows [row, row + rows) of the result of `concat` (one of
+/// Emitter::shavePrologues), computed by its operands' SHAVE ops on tile
+/// `tile`'s SHAVEs into `dst` ([rows, W, C] dense in that tile's CMX);
+/// tasks are named `label<operand>[.c<chunk>]`.
+mlir::LogicalResult emitShavePrologue(Emitter &e, mlir::Operation *concat,
+                                      uint32_t tile, uint32_t row,
+                                      uint32_t rows, const blob::TensorRef &dst,
+                                      const std::string &label);
 /// Appends `part` to the name of a fused task (its ONNX nodes joined by
 /// "+"), unless the name lists it already (a chain of one node's kernels).
 void appendTaskLabel(std::string &name, const std::string &part);

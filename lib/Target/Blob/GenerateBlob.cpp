@@ -134,6 +134,9 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
   for (auto &[dpu, ep] : epilogues)
     for (hw::ShaveOp s : ep.ops)
       intoConcats.erase(s);
+  // Concats computed per convolution piece into CMX (CopyElision.h).
+  llvm::DenseMap<Value, Operation *> prologues =
+      findShavePrologues(func.getBody().front(), elided, intoConcats, cmxOnly);
   // Neither kind of op has a buffer of its own.
   llvm::DenseSet<Operation *> noBuffer = elided;
   noBuffer.insert(intoConcats.begin(), intoConcats.end());
@@ -154,14 +157,22 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
   for (const auto &[v, slot] : dpuIntoConcats)
     storedIntoConcats[v] = {storedBy.lookup(v), slot.concat};
   WeightsSection weights(program);
-  auto plan = assignBuffers(func, program, weights, cmxOnly, noBuffer,
-                            storedIntoConcats);
+  // A prologue concat's result has no bytes in DDR either.
+  llvm::DenseSet<Value> noDdr = cmxOnly;
+  for (const auto &entry : prologues)
+    noDdr.insert(entry.first);
+  auto plan =
+      assignBuffers(func, program, weights, noDdr, noBuffer, storedIntoConcats);
   if (failed(plan))
     return failure();
 
   Emitter e(hw, opts, tiles, program, weights, *plan);
   e.elidedCopies = std::move(elided);
   e.shaveIntoConcats = std::move(intoConcats);
+  e.shavePrologues = std::move(prologues);
+  llvm::DenseSet<Operation *> prologueConcats;
+  for (const auto &entry : e.shavePrologues)
+    prologueConcats.insert(entry.second);
   e.dpuIntoConcats = std::move(dpuIntoConcats);
   // How DMA ports and SHAVEs are picked, as npu-group-layers recorded it.
   FailureOr<bool> portsByEstimate = earliestStartRecorded(func, kDmaPortsAttr);
@@ -261,7 +272,7 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
   auto passedOver = [&](Operation *next) {
     return isa<npu::ConstantOp, npu::ReshapeOp>(next) ||
            e.inEpilogue.contains(next) || e.elidedCopies.contains(next) ||
-           e.shaveIntoConcats.contains(next);
+           e.shaveIntoConcats.contains(next) || prologueConcats.contains(next);
   };
   // Whether `v`'s bytes are written by an op that `head` depends on,
   // through its operands (at most kMaxAncestors ops back): the bytes are
@@ -536,7 +547,8 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
     const std::string &label = labels[i];
     if (isa<npu::ConstantOp, npu::ReshapeOp>(op) ||
         e.inEpilogue.contains(&op) || chained.contains(&op) ||
-        e.elidedCopies.contains(&op) || e.shaveIntoConcats.contains(&op))
+        e.elidedCopies.contains(&op) || e.shaveIntoConcats.contains(&op) ||
+        prologueConcats.contains(&op))
       continue;
     e.sched.beginOp();
     LogicalResult r =

@@ -279,6 +279,28 @@ def data_movement():
     return fn, {"x": xv, "z": zv, "u": uv, "v": vv}, {"y": ref, "x_copy": xv, "k": k, "w": wref, "s2d": s2dref}
 
 
+def stem_prologue():
+    """A space-to-depth stem computed by an elementwise SHAVE op (an f32
+    input converted to f16) that only a convolution reads: the conversion
+    runs per convolution piece, on the piece's tile, straight into its
+    input in CMX (CopyElision.h, findShavePrologues)."""
+    fn = Fn()
+    H, K = 48, 32
+    B = (3, H, 2, H, 2)
+    v = fn.arg("v", B, "f32")
+    vh = fn.op("npuhw.shave \"convert\" %s : (%s)" % (v, ttype(B, "f32")), ttype(B, "f16"))
+    s2d = space_to_depth_stem(fn, vh, H, H)
+    w = (RNG.standard_normal((K, 3, 3, 16)) * 0.1).astype(np.float16)
+    w[..., 12:] = 0  # the padding channels meet zero weights
+    t = table(K, 3 * 3 * 16 * 2, f32_word(1.0), 0)
+    t[:, 3] = RNG.standard_normal(K).astype(np.float32).view(np.int32)
+    wc, tc = fn.const(w, "f16"), fn.const(t, "i32")
+    y = conv_op(fn, "conv", s2d, (H, H, 16), "f16", wc, tc, w.shape, "f16", (3, 3), (1, 1), (1, 1, 1, 1),
+                (H, H, K), "f16", ", activation = #npuhw.activation<relu>")
+    fn.ret([(y, ttype((H, H, K), "f16"), "y")])
+    return fn, {"v": RNG.standard_normal(B).astype(np.float32)}, {}
+
+
 def conv_chain_i8():
     """A conv-heavy int8 chain (ResNet-like stage): 3x3 convs with ReLU, a
     residual eltwise add, a strided conv doubling the channels."""
@@ -570,6 +592,7 @@ MODELS = {
     "shave_chain": shave_chain,
     "shave_split": shave_split,
     "data_movement": data_movement,
+    "stem_prologue": stem_prologue,
 }
 
 
