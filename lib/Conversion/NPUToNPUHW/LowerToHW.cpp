@@ -773,6 +773,19 @@ LogicalResult lowering::lowerFunction(func::FuncOp func, StringRef precision,
   b.setInsertionPoint(ret);
   for (OpOperand &operand : ret->getOpOperands()) {
     auto want = cast<RankedTensorType>(operand.get().getType());
+    // A graph input returned unchanged (an Identity or a Reshape of it):
+    // its own bytes, copied exactly, not through the device's f16 (found
+    // by a fresh user: an Identity output differed from its input).
+    Value source = operand.get();
+    while (auto reshape = source.getDefiningOp<ReshapeOp>())
+      source = reshape.getInput();
+    if (isa<BlockArgument>(source) &&
+        cast<RankedTensorType>(source.getType()).getElementType() ==
+            want.getElementType()) {
+      if (source != operand.get())
+        operand.set(l.reshape(operand.get().getLoc(), source, want.getShape()));
+      continue;
+    }
     // An f32 form (an fp32 island's result, integers cast to float) is
     // returned as it is, even where f16 readers took its f16 conversion.
     Value v;
