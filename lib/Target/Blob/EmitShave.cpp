@@ -280,6 +280,21 @@ void addShaveTask(Emitter &e, blob::Task task) {
   e.sched.add(blob::Engine::Shave, engineIndex(chosen), std::move(task),
               std::move(acc));
 }
+
+/// Queues `task` on tile `tile`'s SHAVEs in turn (as its DPU pieces'
+/// epilogues): its operands are in that tile's CMX.
+void addTileShaveTask(Emitter &e, uint32_t tile, blob::Task task) {
+  if (e.epilogueShave.size() <= tile)
+    e.epilogueShave.resize(tile + 1, 0);
+  uint32_t shave = e.epilogueShave[tile];
+  e.epilogueShave[tile] = (shave + 1) % e.hw.shavesPerTile;
+  std::vector<Access> acc;
+  forEachView(task, [&](const blob::TensorRef &r, bool write) {
+    acc.push_back(e.access(r, write));
+  });
+  e.sched.add(blob::Engine::Shave, tile * e.hw.shavesPerTile + shave,
+              std::move(task), std::move(acc));
+}
 } // namespace
 
 /// The kernel and parameters of SHAVE op `op`, no operands yet; an error
@@ -355,26 +370,59 @@ LogicalResult emitShaveIntoView(Emitter &e, hw::ShaveOp op,
       addShaveTask(e, std::move(task));
       continue;
     }
-    // On the tile's SHAVEs in turn, as its DPU pieces' epilogues.
-    if (e.epilogueShave.size() <= *tile)
-      e.epilogueShave.resize(*tile + 1, 0);
-    uint32_t shave = e.epilogueShave[*tile];
-    e.epilogueShave[*tile] = (shave + 1) % e.hw.shavesPerTile;
-    std::vector<Access> acc;
-    forEachView(task, [&](const blob::TensorRef &r, bool write) {
-      acc.push_back(e.access(r, write));
-    });
-    e.sched.add(blob::Engine::Shave, *tile * e.hw.shavesPerTile + shave,
-                std::move(task), std::move(acc));
+    addTileShaveTask(e, *tile, std::move(task));
   }
   return success();
 }
+
+namespace {
+/// Where operand `band` (a view of a SHAVE op's result) lies inside
+/// `written` (a view of the same result a task has computed into
+/// `writtenOffset` with `writtenStrides`), as a view there; nullopt unless
+/// every element of `band` is one of `written`'s with the same strides.
+std::optional<std::pair<uint64_t, std::vector<uint64_t>>>
+withinWritten(const StridedView &band, const StridedView &written,
+              uint64_t writtenOffset,
+              const std::vector<uint64_t> &writtenStrides) {
+  size_t rank = band.shape.size();
+  if (band.base != written.base || written.shape.size() != rank ||
+      band.elemBytes != written.elemBytes || band.offset < written.offset)
+    return std::nullopt;
+  for (size_t d = 0; d < rank; ++d)
+    if (band.shape[d] > 1 && band.strides[d] != written.strides[d])
+      return std::nullopt;
+  // The first element's index in `written`, from the largest stride down.
+  std::vector<size_t> order(rank);
+  std::iota(order.begin(), order.end(), 0);
+  llvm::stable_sort(order, [&](size_t a, size_t b) {
+    return written.strides[a] > written.strides[b];
+  });
+  uint64_t delta = band.offset - written.offset, offset = writtenOffset;
+  for (size_t d : order) {
+    uint64_t index = written.strides[d] ? delta / written.strides[d] : 0;
+    if (index + band.shape[d] > written.shape[d])
+      return std::nullopt;
+    delta -= index * written.strides[d];
+    offset += index * writtenStrides[d];
+  }
+  if (delta != 0)
+    return std::nullopt;
+  return std::make_pair(offset, writtenStrides);
+}
+} // namespace
 
 LogicalResult emitShavePrologue(Emitter &e, Operation *concat, uint32_t tile,
                                 uint32_t row, uint32_t rows,
                                 const blob::TensorRef &dst,
                                 const std::string &label) {
   auto c = cast<npu::ConcatOp>(concat);
+  // The operands computed so far: their views and where they went.
+  struct Written {
+    StridedView band;
+    uint64_t offset;
+    std::vector<uint64_t> strides;
+  };
+  std::vector<Written> written;
   for (unsigned i = 0; i < c.getInputs().size(); ++i) {
     auto copy = concatOperandCopy(c, i, e.elidedCopies);
     if (!copy)
@@ -383,11 +431,36 @@ LogicalResult emitShavePrologue(Emitter &e, Operation *concat, uint32_t tile,
     StridedView band = copy->src;
     band.offset += uint64_t(row) * band.strides[0];
     band.shape[0] = rows;
+    uint64_t to = dst.offset + copy->dstOffset;
+    // Elements an earlier operand's kernel has put in CMX already (a
+    // stem's padding channels repeat its first ones): copied there, within
+    // the tile's CMX, instead of computed from the input in DDR again.
+    std::optional<std::pair<uint64_t, std::vector<uint64_t>>> from;
+    for (const Written &w : written)
+      if ((from = withinWritten(band, w.band, w.offset, w.strides)))
+        break;
+    if (from) {
+      blob::TensorRef in = dst, out = dst;
+      in.offset = from->first;
+      in.strides = from->second;
+      out.offset = to;
+      out.strides = copy->dstStrides;
+      in.shape.assign(band.shape.begin(), band.shape.end());
+      out.shape = in.shape;
+      blob::Task task;
+      task.name = label + std::to_string(i);
+      task.kind = blob::Engine::Shave;
+      task.shave.kernel = arch::ShaveKernel::Convert;
+      task.shave.inputs = {in};
+      task.shave.outputs = {out};
+      addTileShaveTask(e, tile, std::move(task));
+      continue;
+    }
     auto shave = cast<hw::ShaveOp>(copy->src.base.getDefiningOp());
     if (failed(emitShaveIntoView(e, shave, label + std::to_string(i), band,
-                                 dst.buffer, dst.offset + copy->dstOffset,
-                                 copy->dstStrides, tile)))
+                                 dst.buffer, to, copy->dstStrides, tile)))
       return failure();
+    written.push_back({band, to, copy->dstStrides});
   }
   return success();
 }
