@@ -16,6 +16,7 @@
 #include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <set>
 
 namespace fs = std::filesystem;
 
@@ -544,6 +545,29 @@ openSampleDirectory(const std::string &dir,
               std::to_string(files[i].size());
       return nullptr;
     }
+  // Samples pair by file-name order. Where another input's folder has a
+  // file of the name the order pairs elsewhere, the names were meant to
+  // pair them: refused, not read crosswise (found by a fresh user: one
+  // renamed file shifted every pair after it, silently).
+  for (size_t i = 1; i < inputs.size(); ++i) {
+    std::set<std::string> names;
+    for (const std::string &f : files[i])
+      names.insert(fs::path(f).filename().string());
+    for (size_t k = 0; k < files[0].size(); ++k) {
+      std::string first = fs::path(files[0][k]).filename().string();
+      if (first == fs::path(files[i][k]).filename().string() ||
+          !names.count(first))
+        continue;
+      error = "calibration data '" + dir + "': samples pair by file-name " +
+              "order, which pairs '" + files[0][k] + "' (input '" +
+              inputs[0].name + "') with '" + files[i][k] + "' (input '" +
+              inputs[i].name + "') though '" +
+              (fs::path(files[i][k]).parent_path() / first).string() +
+              "' exists: give each sample's files the same name in every " +
+              "folder (or names that sort alike)";
+      return nullptr;
+    }
+  }
   std::string what =
       std::to_string(files[0].size()) + " from '" + dir + "' (per input)";
   listIgnored(folders);

@@ -36,6 +36,7 @@
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
 #include "llvm/Support/ToolOutputFile.h"
 
 using namespace mlir;
@@ -249,6 +250,8 @@ static void reportWhatElseDoesNotMap(ModuleOp knownPart,
   (void)pm.run(knownPart);
 }
 
+static void warnStaleStageDumps(const CompileOptions &options);
+
 static FailureOr<OwningOpRef<ModuleOp>>
 compileModelTimed(StringRef modelPath, MLIRContext &context,
                   const CompileOptions &options, TimingScope &timing) {
@@ -289,7 +292,42 @@ compileModelTimed(StringRef modelPath, MLIRContext &context,
     return failure();
   if (failed(runPipeline(**module, options, start, &timing)))
     return failure();
+  if (!options.dumpDir.empty())
+    warnStaleStageDumps(options);
   return std::move(*module);
+}
+
+/// Warns of the stage files in the --dump-stages folder that this compile
+/// did not write (an earlier compile's, in another precision or to a later
+/// stage).
+static void warnStaleStageDumps(const CompileOptions &options) {
+  // The stage files this compile wrote (StageInstrumentation.cpp): origin
+  // to --compile-to, in the precision's names, no blob file.
+  std::vector<std::string> written;
+  for (int s = int(Stage::Origin);
+       s <= int(options.compileTo) && s < int(Stage::Blob); ++s)
+    if (Stage(s) != Stage::Calibrated || isCalibrated(options.precision))
+      written.push_back(stageName(Stage(s), options.precision).str() + ".mlir");
+  std::vector<std::string> stale;
+  for (int s = int(Stage::Origin); s < int(Stage::Blob); ++s)
+    for (Precision p : {Precision::Int8, Precision::Fp16, Precision::Mixed}) {
+      std::string name = stageName(Stage(s), p).str() + ".mlir";
+      SmallString<256> file(options.dumpDir);
+      llvm::sys::path::append(file, name);
+      if (!llvm::is_contained(written, name) && llvm::sys::fs::exists(file) &&
+          !llvm::is_contained(stale, name))
+        stale.push_back(name);
+    }
+  if (stale.empty())
+    return;
+  // Found by a fresh user: an fp16 stage left by an earlier compile was
+  // taken for this int8 blob's reference.
+  printWarning(options.toolName,
+               "--dump-stages '" + options.dumpDir + "' also holds " +
+                   llvm::join(stale, ", ") +
+                   " from an earlier compile; this one wrote " +
+                   llvm::join(written, ", ") +
+                   ": the others do not describe its result");
 }
 
 FailureOr<OwningOpRef<ModuleOp>> compileModel(StringRef modelPath,

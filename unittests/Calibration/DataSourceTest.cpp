@@ -212,6 +212,33 @@ TEST_F(DataSourceTest, OneFolderPerInput) {
   EXPECT_EQ(t[1].getAsInt(0), 200);
 }
 
+// Samples pair by file-name order; folders named alike pair by name, and a
+// renamed file that would shift the pairs is refused (found by a fresh
+// user: it was read crosswise, silently). Names that differ by convention
+// everywhere still pair by order.
+TEST_F(DataSourceTest, PerInputFilesPairByName) {
+  for (int i = 0; i < 3; ++i) {
+    npy(dir / "x" / ("00" + std::to_string(i) + ".npy"),
+        tensor(DType::F32, {1, 2}, i));
+    npy(dir / "ids" / ("ids_" + std::to_string(i) + ".npy"),
+        tensor(DType::I64, {3}, 100 * i));
+  }
+  std::string error;
+  ASSERT_NE(openSampleDirectory(dir.string(), two, error), nullptr) << error;
+  fs::remove_all(dir / "ids");
+  for (const char *name : {"000", "002", "100"})
+    npy(dir / "ids" / (std::string(name) + ".npy"), tensor(DType::I64, {3}, 0));
+  EXPECT_EQ(openError(two),
+            "calibration data '" + dir.string() +
+                "': samples pair by file-name order, which pairs '" +
+                (dir / "x" / "002.npy").string() + "' (input 'x') with '" +
+                (dir / "ids" / "100.npy").string() +
+                "' (input 'ids') though '" +
+                (dir / "ids" / "002.npy").string() +
+                "' exists: give each sample's files the same name in every "
+                "folder (or names that sort alike)");
+}
+
 TEST_F(DataSourceTest, NpzArchives) {
   npz(dir / "s0.npz", {{"x", tensor(DType::F32, {1, 2}, 5)},
                        {"ids", tensor(DType::I64, {3}, 7)}});

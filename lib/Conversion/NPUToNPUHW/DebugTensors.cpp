@@ -50,6 +50,16 @@ LogicalResult selectDebugTensors(func::FuncOp func,
              << renamed
              << "', which can be exposed under that name; or compile with "
                 "--equalize-channels=false)";
+    // One node of sibling MatMuls fused into one (found by a fresh user:
+    // npu-compare lists them by node).
+    for (const KeyedTensor &t : keyed)
+      if (t.op && !isa<ConstantOp>(t.op) && namesFusedSibling(t.key, name))
+        return func.emitError()
+               << "no tensor named '" << escapeListName(name.str())
+               << "': it is computed in one DPU layer with its sibling "
+                  "MatMuls, '"
+               << escapeListName(t.key)
+               << "', which can be exposed (their results side by side)";
     // A name with a comma, split by the list: the option reads it as
     // "NAME\,REST".
     for (const KeyedTensor &t : keyed)
@@ -88,14 +98,22 @@ LogicalResult selectDebugTensors(func::FuncOp func,
       if (t.op && !isa<ConstantOp>(t.op))
         selected.exposed.push_back({t.value, t.key});
   } else {
+    // Every name that is no tensor is said, not only the first (found by
+    // a fresh user).
     llvm::StringSet<> seen;
+    bool ok = true;
     for (const std::string &name : expose) {
       auto it = byKey.find(name);
-      if (it == byKey.end())
-        return unknown(name);
+      if (it == byKey.end()) {
+        if (seen.insert(name).second)
+          ok &= succeeded(unknown(name));
+        continue;
+      }
       if (seen.insert(name).second)
         selected.exposed.push_back({it->second, name});
     }
+    if (!ok)
+      return failure();
   }
   selected.warnSkipped = !all;
   if (!corrupt.empty()) {

@@ -852,6 +852,23 @@ struct NPUSelectPrecisionPass
         forced[it->second] = true;
         continue;
       }
+      // One node of sibling MatMuls fused into one DPU layer (an attention
+      // block's q / k / v projections, as npu-compare lists them): that
+      // layer, said (found by a fresh user: no listed name was taken).
+      auto sibling = llvm::find_if(layers, [&](const Layer &layer) {
+        return namesFusedSibling(layer.key, name);
+      });
+      if (sibling != layers.end()) {
+        size_t i = size_t(sibling - layers.begin());
+        if (!forced[i])
+          emitWarning(func.getLoc())
+              << "--fp16-layers: '" << escapeListName(name)
+              << "' is computed in one DPU layer with its sibling MatMuls, '"
+              << escapeListName(sibling->key)
+              << "': that layer is kept in fp16";
+        forced[i] = true;
+        continue;
+      }
       auto tensor = lookup(tensors, name);
       if (tensor == tensors.end()) {
         unknown.push_back("'" + escapeListName(name) + "'");
