@@ -58,7 +58,9 @@ evaluateOp(Operation *op, ArrayRef<Attribute> operands,
   tensors.reserve(operands.size());
   for (Attribute a : operands) {
     auto elements = dyn_cast_if_present<ElementsAttr>(a);
-    if (!elements || elements.getNumElements() > options.maxOperandElements)
+    if (!elements || elements.getNumElements() > options.maxOperandElements ||
+        (elements.isSplat() &&
+         elements.getNumElements() > options.maxSplatOperandElements))
       return failure();
     std::string error;
     auto t = elementsAttrToHostTensor(elements, error);

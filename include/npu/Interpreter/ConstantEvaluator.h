@@ -23,6 +23,12 @@ struct ConstantEvaluatorOptions {
   /// Ops with an operand of more elements than this are not evaluated either
   /// (a splat constant is small in the IR but not once expanded).
   int64_t maxOperandElements = int64_t(1) << 26;
+  /// Nor ops with a splat operand of more elements than this: a splat is a
+  /// few bytes in the model, so it bounds how much work and memory a small
+  /// file can ask of folding (found by the fuzzer: a ReduceSum of a
+  /// 2^28-element ConstantOfShape, 1 GiB expanded). Data stored in full is
+  /// bounded by the file's size already.
+  int64_t maxSplatOperandElements = int64_t(1) << 22;
 };
 
 /// The value of `value` if it is computable from constants alone; failure
