@@ -281,8 +281,8 @@ void addShaveTask(Emitter &e, blob::Task task) {
               std::move(acc));
 }
 
-/// Queues `task` on tile `tile`'s SHAVEs in turn (as its DPU pieces'
-/// epilogues): its operands are in that tile's CMX.
+} // namespace
+
 void addTileShaveTask(Emitter &e, uint32_t tile, blob::Task task) {
   if (e.epilogueShave.size() <= tile)
     e.epilogueShave.resize(tile + 1, 0);
@@ -295,7 +295,6 @@ void addTileShaveTask(Emitter &e, uint32_t tile, blob::Task task) {
   e.sched.add(blob::Engine::Shave, tile * e.hw.shavesPerTile + shave,
               std::move(task), std::move(acc));
 }
-} // namespace
 
 /// The kernel and parameters of SHAVE op `op`, no operands yet; an error
 /// at the op for an unknown kernel.

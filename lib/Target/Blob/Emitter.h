@@ -227,6 +227,10 @@ mlir::LogicalResult emitShavePrologue(Emitter &e, mlir::Operation *concat,
                                       uint32_t tile, uint32_t row,
                                       uint32_t rows, const blob::TensorRef &dst,
                                       const std::string &label);
+/// Queues `task` on tile `tile`'s SHAVEs in turn (Emitter::epilogueShave):
+/// its operands are in that tile's CMX (a DPU piece's epilogue or
+/// prologue).
+void addTileShaveTask(Emitter &e, uint32_t tile, blob::Task task);
 /// Appends `part` to the name of a fused task (its ONNX nodes joined by
 /// "+"), unless the name lists it already (a chain of one node's kernels).
 void appendTaskLabel(std::string &name, const std::string &part);

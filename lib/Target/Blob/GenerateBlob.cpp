@@ -170,9 +170,10 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
   e.elidedCopies = std::move(elided);
   e.shaveIntoConcats = std::move(intoConcats);
   e.shavePrologues = std::move(prologues);
-  llvm::DenseSet<Operation *> prologueConcats;
-  for (const auto &entry : e.shavePrologues)
-    prologueConcats.insert(entry.second);
+  // A concat its convolution's pieces compute (emits nothing itself).
+  auto isPrologue = [&](Operation *op) {
+    return isa<npu::ConcatOp>(op) && e.shavePrologues.count(op->getResult(0));
+  };
   e.dpuIntoConcats = std::move(dpuIntoConcats);
   // How DMA ports and SHAVEs are picked, as npu-group-layers recorded it.
   FailureOr<bool> portsByEstimate = earliestStartRecorded(func, kDmaPortsAttr);
@@ -272,7 +273,7 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
   auto passedOver = [&](Operation *next) {
     return isa<npu::ConstantOp, npu::ReshapeOp>(next) ||
            e.inEpilogue.contains(next) || e.elidedCopies.contains(next) ||
-           e.shaveIntoConcats.contains(next) || prologueConcats.contains(next);
+           e.shaveIntoConcats.contains(next) || isPrologue(next);
   };
   // Whether `v`'s bytes are written by an op that `head` depends on,
   // through its operands (at most kMaxAncestors ops back): the bytes are
@@ -548,7 +549,7 @@ FailureOr<GeneratedTasks> generateTasks(func::FuncOp func,
     if (isa<npu::ConstantOp, npu::ReshapeOp>(op) ||
         e.inEpilogue.contains(&op) || chained.contains(&op) ||
         e.elidedCopies.contains(&op) || e.shaveIntoConcats.contains(&op) ||
-        prologueConcats.contains(&op))
+        isPrologue(&op))
       continue;
     e.sched.beginOp();
     LogicalResult r =

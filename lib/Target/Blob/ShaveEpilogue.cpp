@@ -158,11 +158,6 @@ void emitShaveEpilogue(Emitter &e, const ShaveEpilogue &ep, uint32_t tile,
       }
     }
   }
-  // The tile's SHAVEs take the pieces' chunks in turn.
-  if (e.epilogueShave.size() <= tile)
-    e.epilogueShave.resize(tile + 1, 0);
-  uint32_t first = e.epilogueShave[tile];
-  e.epilogueShave[tile] = uint32_t((first + parts.size()) % e.hw.shavesPerTile);
   // Each chunk runs the whole chain in one SHAVE launch: the first op's
   // kernel, the others chained after it (blob::ShaveTask::chained).
   std::vector<blob::Task> tasks(parts.size());
@@ -220,14 +215,8 @@ void emitShaveEpilogue(Emitter &e, const ShaveEpilogue &ep, uint32_t tile,
     tasks[c].name = name + "." + pieceSuffix +
                     (parts.size() > 1 ? ".c" + std::to_string(c) : "");
     tasks[c].kind = blob::Engine::Shave;
-    std::vector<Access> accesses;
-    forEachView(tasks[c], [&](const blob::TensorRef &r, bool write) {
-      accesses.push_back(e.access(r, write));
-    });
-    e.sched.add(blob::Engine::Shave,
-                tile * e.hw.shavesPerTile +
-                    uint32_t((first + c) % e.hw.shavesPerTile),
-                std::move(tasks[c]), std::move(accesses));
+    // The tile's SHAVEs take the pieces' chunks in turn.
+    addTileShaveTask(e, tile, std::move(tasks[c]));
   }
 }
 
